@@ -1,0 +1,1 @@
+"""Meta-analysis (issue 4): not yet implemented."""

@@ -1,0 +1,217 @@
+"""The record: what every source parser produces and the store keeps.
+
+A `Record` is one hit of one source (a PubMed article, a Europe PMC result, a
+ClinicalTrials.gov study, a RIS entry, a line of the tool's own JSONL). Deduplication groups the
+hits of one study under one stored id; the merged view is again a `Record`.
+
+The helpers here (DOI, title and author normalisation) are pure functions shared by the parsers
+and by deduplication.
+"""
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Any, Mapping
+
+#: Sources known to the tool, in the order their bibliographic fields are trusted when hits merge.
+SOURCE_PRIORITY: tuple[str, ...] = ("pubmed", "europepmc", "jsonl", "ris", "ctgov")
+
+
+@dataclass(frozen=True)
+class AbstractSection:
+    """One section of a structured abstract ("Methods", "Results", ...); label may be empty."""
+
+    label: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Ids:
+    """The identifiers of a record, normalised (see `normalise_doi`, `normalise_pmcid`)."""
+
+    pmid: str | None = None
+    doi: str | None = None
+    pmcid: str | None = None
+    nct: tuple[str, ...] = ()
+
+    def pairs(self) -> list[tuple[str, str]]:
+        """Return the identifiers as (scheme, value) pairs, for lookup and storage."""
+        out = [(k, v) for k, v in (("pmid", self.pmid), ("doi", self.doi), ("pmcid", self.pmcid)) if v]
+        out += [("nct", n) for n in self.nct]
+        return out
+
+
+@dataclass(frozen=True)
+class Record:
+    """One study record as parsed from one source.
+
+    `source` names the parser ("pubmed", "europepmc", "ctgov", "ris", "jsonl"); `source_id` is the
+    record's id within that source (PMID, Europe PMC "SRC:id", NCT id, ...). `entry_date` (ISO
+    date) is the source's own index/update date, used for incremental harvests. `registry` holds a
+    registry entry's structured fields (ClinicalTrials.gov status, enrolment, outcome results) and
+    is empty for publications.
+    """
+
+    source: str
+    source_id: str
+    title: str = ""
+    abstract: str = ""
+    abstract_sections: tuple[AbstractSection, ...] = ()
+    authors: tuple[str, ...] = ()
+    journal: str | None = None
+    year: int | None = None
+    pub_date: str | None = None
+    ids: Ids = field(default_factory=Ids)
+    publication_types: tuple[str, ...] = ()
+    mesh_terms: tuple[str, ...] = ()
+    keywords: tuple[str, ...] = ()
+    language: str | None = None
+    entry_date: str | None = None
+    is_open_access: bool = False
+    registry: Mapping[str, Any] = field(default_factory=dict)
+    note: str | None = None
+
+    @property
+    def first_author(self) -> str | None:
+        """Return the first author's surname, or None when there are no authors."""
+        return author_surname(self.authors[0]) if self.authors else None
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return a JSON-ready dict (the tool's own JSONL record format, without "id")."""
+        data = dataclasses.asdict(self)
+        data["ids"] = {"pmid": self.ids.pmid, "doi": self.ids.doi, "pmcid": self.ids.pmcid,
+                       "nct": list(self.ids.nct)}
+        data["abstract_sections"] = [{"label": s.label, "text": s.text} for s in self.abstract_sections]
+        for key in ("authors", "publication_types", "mesh_terms", "keywords"):
+            data[key] = list(data[key])
+        data["registry"] = dict(self.registry)
+        return data
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> "Record":
+        """Build a Record from `to_dict()` output (unknown keys are ignored)."""
+        ids = data.get("ids") or {}
+        nct = ids.get("nct") or ()
+        if isinstance(nct, str):
+            nct = (nct,)
+        year = data.get("year")
+        return cls(
+            source=str(data.get("source") or "jsonl"),
+            source_id=str(data.get("source_id") or data.get("id") or ""),
+            title=str(data.get("title") or ""),
+            abstract=str(data.get("abstract") or ""),
+            abstract_sections=tuple(AbstractSection(str(s.get("label") or ""), str(s.get("text") or ""))
+                                    for s in data.get("abstract_sections") or ()),
+            authors=tuple(str(a) for a in data.get("authors") or ()),
+            journal=data.get("journal") or None,
+            year=int(year) if year not in (None, "") else None,
+            pub_date=data.get("pub_date") or None,
+            ids=Ids(pmid=normalise_pmid(ids.get("pmid")), doi=normalise_doi(ids.get("doi")),
+                    pmcid=normalise_pmcid(ids.get("pmcid")),
+                    nct=tuple(sorted({n for n in (normalise_nct(x) for x in nct) if n}))),
+            publication_types=tuple(data.get("publication_types") or ()),
+            mesh_terms=tuple(data.get("mesh_terms") or ()),
+            keywords=tuple(data.get("keywords") or ()),
+            language=data.get("language") or None,
+            entry_date=data.get("entry_date") or None,
+            is_open_access=bool(data.get("is_open_access")),
+            registry=dict(data.get("registry") or {}),
+            note=data.get("note") or None,
+        )
+
+    def fingerprint(self) -> str:
+        """Return a stable hash of the parsed content (unchanged content, unchanged hash)."""
+        blob = json.dumps(self.to_dict(), sort_keys=True, ensure_ascii=False)
+        return hashlib.sha256(blob.encode("utf-8")).hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class FullText:
+    """An open-access full text (JATS XML) fetched for a record, keyed by its PMCID."""
+
+    pmcid: str
+    xml: str
+    source: str = "europepmc"
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A parsed record together with the raw payload it was parsed from."""
+
+    record: Record
+    raw: str
+    raw_format: str  # "pubmed-xml" | "europepmc-json" | "ctgov-json" | "ris" | "jsonl"
+
+
+# --- identifier normalisation -------------------------------------------------------------
+
+_DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.IGNORECASE)
+
+
+def normalise_doi(doi: str | None) -> str | None:
+    """Return a DOI lower-cased, without URL/`doi:` prefix or trailing punctuation; None if not a DOI."""
+    if not doi:
+        return None
+    text = _DOI_PREFIX.sub("", str(doi).strip()).strip().rstrip(".;,").lower()
+    return text if text.startswith("10.") and "/" in text else None
+
+
+def normalise_pmid(pmid: Any) -> str | None:
+    """Return a PMID as a string of digits, or None."""
+    text = str(pmid).strip() if pmid is not None else ""
+    return text if text.isdigit() and text != "0" else None
+
+
+def normalise_pmcid(pmcid: Any) -> str | None:
+    """Return a PMCID as "PMC" + digits ("pmc123" and "123" become "PMC123"), or None."""
+    text = str(pmcid).strip().upper() if pmcid is not None else ""
+    if text.startswith("PMC"):
+        text = text[3:]
+    return f"PMC{text}" if text.isdigit() else None
+
+
+_NCT = re.compile(r"\bNCT\s?(\d{8})\b", re.IGNORECASE)
+
+
+def normalise_nct(value: Any) -> str | None:
+    """Return an NCT id ("NCT" + 8 digits) found in `value`, or None."""
+    match = _NCT.search(str(value or ""))
+    return f"NCT{match.group(1)}" if match else None
+
+
+def find_nct_ids(text: str | None) -> tuple[str, ...]:
+    """Return every distinct NCT id mentioned in free text, sorted."""
+    return tuple(sorted({f"NCT{m}" for m in _NCT.findall(text or "")}))
+
+
+# --- text normalisation for fuzzy matching -------------------------------------------------
+
+_NON_ALNUM = re.compile(r"[^0-9a-z]+")
+
+
+def normalise_title(title: str | None) -> str:
+    """Return a title folded for matching: ASCII, lower case, punctuation and markup collapsed."""
+    text = re.sub(r"<[^>]+>", " ", title or "")
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower()
+    return _NON_ALNUM.sub(" ", text).strip()
+
+
+def author_surname(author: str | None) -> str | None:
+    """Return a folded surname from "Surname AB", "Surname, A. B." or "A. B. Surname" spellings."""
+    if not author:
+        return None
+    text = unicodedata.normalize("NFKD", author).encode("ascii", "ignore").decode("ascii").strip()
+    if "," in text:  # "Surname, A. B."
+        surname = text.split(",", 1)[0]
+    else:
+        parts = text.split()
+        if len(parts) > 1 and re.fullmatch(r"[A-Z]{1,4}|([A-Z]\.){1,4}", parts[-1]):
+            surname = " ".join(parts[:-1])  # "Surname AB" (PubMed, Europe PMC)
+        else:
+            surname = parts[-1] if parts else ""  # "Alice B. Surname"
+    surname = _NON_ALNUM.sub("", surname.lower())
+    return surname or None

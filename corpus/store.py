@@ -1,0 +1,376 @@
+"""The review's embedded store: one SQLite file that owns every harvested record.
+
+`Store` owns the connection, applies named migrations (recorded in `migrations`), offers
+`with store.atomic():` (one transaction, savepoints when nested), and upserts source hits on their
+natural keys. Each hit keeps its raw payload beside its parsed fields, so a better parser can
+re-read it without a new download. Deduplication (`corpus.dedup`) decides which stored study
+record a hit belongs to; the merged study record is recomputed from its hits, so it does not
+depend on the order in which sources were harvested.
+"""
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import json
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterable, Iterator
+
+from corpus import dedup
+from corpus.records import FullText, Hit, Record
+from trialsynth.errors import StoreError
+
+#: Named migrations, applied in order, each once. Append; never edit one that has shipped.
+MIGRATIONS: list[tuple[str, str]] = [
+    ("0001_records", """
+        CREATE TABLE records (
+            id TEXT PRIMARY KEY,
+            merged TEXT NOT NULL,            -- JSON of the merged Record (Record.to_dict())
+            title_norm TEXT NOT NULL,
+            year INTEGER,
+            first_author TEXT,
+            created_run INTEGER,
+            updated_run INTEGER
+        );
+        CREATE INDEX records_author_year ON records(first_author, year);
+        CREATE INDEX records_year ON records(year);
+        CREATE TABLE hits (
+            source TEXT NOT NULL,
+            source_id TEXT NOT NULL,
+            record_id TEXT NOT NULL REFERENCES records(id),
+            parsed TEXT NOT NULL,            -- JSON of the parsed Record
+            fingerprint TEXT NOT NULL,
+            raw_format TEXT NOT NULL,
+            raw TEXT NOT NULL,               -- the payload exactly as received
+            entry_date TEXT,
+            first_run INTEGER,
+            last_run INTEGER,
+            PRIMARY KEY (source, source_id)
+        );
+        CREATE INDEX hits_record ON hits(record_id);
+        CREATE TABLE identifiers (
+            scheme TEXT NOT NULL,            -- pmid | doi | pmcid | nct
+            value TEXT NOT NULL,
+            record_id TEXT NOT NULL REFERENCES records(id),
+            PRIMARY KEY (scheme, value, record_id)
+        );
+        CREATE INDEX identifiers_record ON identifiers(record_id);
+        CREATE TABLE fulltexts (
+            pmcid TEXT PRIMARY KEY,
+            source TEXT NOT NULL,
+            xml TEXT NOT NULL,
+            fetched_run INTEGER
+        );
+        CREATE TABLE marks (
+            source TEXT NOT NULL,
+            query TEXT NOT NULL,
+            mark TEXT NOT NULL,              -- ISO date: harvest from here next time
+            updated_at TEXT NOT NULL,
+            PRIMARY KEY (source, query)
+        );
+        CREATE TABLE runs (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            command TEXT NOT NULL,
+            started_at TEXT NOT NULL,
+            finished_at TEXT,
+            status TEXT NOT NULL,            -- running | ok | failed (a killed run stays 'running')
+            summary TEXT
+        );
+    """),
+]
+
+
+@dataclass(frozen=True)
+class StoredRecord:
+    """A study record as stored: its id, merged fields and the sources that found it."""
+
+    id: str
+    record: Record
+    sources: tuple[str, ...]
+    hit_ids: tuple[tuple[str, str], ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the tool's JSONL record format: id, sources, then the merged fields."""
+        return {"id": self.id, "sources": list(self.sources),
+                "hits": [f"{s}:{i}" for s, i in self.hit_ids], **self.record.to_dict()}
+
+
+@dataclass(frozen=True)
+class AddResult:
+    """What storing one hit did: 'new' record, 'merged' into an existing one, 'updated' or 'unchanged'."""
+
+    status: str
+    record_id: str
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+
+
+class Store:
+    """The SQLite store of one review. Use as a context manager or call `close()`."""
+
+    def __init__(self, path: str | Path):
+        self.path = Path(path)
+        try:
+            self.conn = sqlite3.connect(str(self.path), isolation_level=None, timeout=30)
+            self.conn.row_factory = sqlite3.Row
+            self.conn.execute("PRAGMA journal_mode=WAL")
+            self.conn.execute("PRAGMA foreign_keys=ON")
+            self.conn.execute("PRAGMA synchronous=NORMAL")
+            self._migrate()
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"cannot open the store {self.path}: {exc}. "
+                             "Is it a trialsynth review.sqlite? Restore it from a backup or "
+                             "run `trialsynth init` in a new folder.") from exc
+        self._depth = 0
+        self.run_id: int | None = None
+
+    # --- lifecycle -------------------------------------------------------------------------
+
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Close the connection."""
+        self.conn.close()
+
+    def _migrate(self) -> None:
+        self.conn.execute("CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY, applied_at TEXT)")
+        done = {row[0] for row in self.conn.execute("SELECT name FROM migrations")}
+        for name, sql in MIGRATIONS:
+            if name in done:
+                continue
+            self.conn.execute("BEGIN IMMEDIATE")
+            try:
+                for statement in sql.split(";"):
+                    if statement.strip():
+                        self.conn.execute(statement)
+                self.conn.execute("INSERT INTO migrations VALUES (?, ?)", (name, _now()))
+            except BaseException:
+                self.conn.execute("ROLLBACK")
+                raise
+            self.conn.execute("COMMIT")
+
+    @contextlib.contextmanager
+    def atomic(self) -> Iterator["Store"]:
+        """One transaction (a savepoint when nested): all of the block is stored, or none of it."""
+        if self._depth == 0:
+            self.conn.execute("BEGIN IMMEDIATE")
+        else:
+            self.conn.execute(f"SAVEPOINT sp{self._depth}")
+        self._depth += 1
+        try:
+            yield self
+        except BaseException:
+            self._depth -= 1
+            if self._depth == 0:
+                self.conn.execute("ROLLBACK")
+            else:
+                self.conn.execute(f"ROLLBACK TO sp{self._depth}")
+                self.conn.execute(f"RELEASE sp{self._depth}")
+            raise
+        else:
+            self._depth -= 1
+            if self._depth == 0:
+                self.conn.execute("COMMIT")
+            else:
+                self.conn.execute(f"RELEASE sp{self._depth}")
+
+    # --- runs and high-water marks ---------------------------------------------------------
+
+    def start_run(self, command: str) -> int:
+        """Record the start of a command run; returns its id (kept in `run_id`)."""
+        with self.atomic():
+            cur = self.conn.execute("INSERT INTO runs (command, started_at, status) VALUES (?, ?, 'running')",
+                                    (command, _now()))
+        self.run_id = int(cur.lastrowid)
+        return self.run_id
+
+    def finish_run(self, status: str, summary: dict[str, Any] | None = None) -> None:
+        """Record how the current run ended ('ok' or 'failed') and its summary."""
+        if self.run_id is None:
+            return
+        with self.atomic():
+            self.conn.execute("UPDATE runs SET finished_at=?, status=?, summary=? WHERE id=?",
+                              (_now(), status, json.dumps(summary or {}, sort_keys=True), self.run_id))
+
+    def runs(self) -> list[dict[str, Any]]:
+        """Return every recorded run, oldest first."""
+        return [dict(row) for row in self.conn.execute("SELECT * FROM runs ORDER BY id")]
+
+    def get_mark(self, source: str, query: str) -> str | None:
+        """Return the high-water mark (ISO date) of a source and query, or None before the first harvest."""
+        row = self.conn.execute("SELECT mark FROM marks WHERE source=? AND query=?", (source, query)).fetchone()
+        return row[0] if row else None
+
+    def set_mark(self, source: str, query: str, mark: str) -> None:
+        """Set the high-water mark of a source and query (call only after a complete harvest)."""
+        with self.atomic():
+            self.conn.execute(
+                "INSERT INTO marks VALUES (?, ?, ?, ?) ON CONFLICT(source, query) DO UPDATE "
+                "SET mark=excluded.mark, updated_at=excluded.updated_at", (source, query, mark, _now()))
+
+    # --- hits and records ------------------------------------------------------------------
+
+    def known_source_ids(self, source: str) -> frozenset[str]:
+        """Return the ids of every stored hit of `source`."""
+        return frozenset(r[0] for r in self.conn.execute("SELECT source_id FROM hits WHERE source=?", (source,)))
+
+    def has_fulltext(self, pmcid: str) -> bool:
+        """Return True when a full text is stored for `pmcid`."""
+        return self.conn.execute("SELECT 1 FROM fulltexts WHERE pmcid=?", (pmcid,)).fetchone() is not None
+
+    def add_hits(self, hits: Iterable[Hit], fulltexts: Iterable[FullText] = ()) -> list[AddResult]:
+        """Store a batch of hits (and full texts) in one transaction; returns what happened to each."""
+        with self.atomic():
+            results = [self._add_hit(hit) for hit in hits]
+            for text in fulltexts:
+                self.conn.execute(
+                    "INSERT INTO fulltexts VALUES (?, ?, ?, ?) ON CONFLICT(pmcid) DO UPDATE "
+                    "SET xml=excluded.xml, source=excluded.source", (text.pmcid, text.source, text.xml, self.run_id))
+        return results
+
+    def _add_hit(self, hit: Hit) -> AddResult:
+        rec = hit.record
+        fingerprint = rec.fingerprint()
+        row = self.conn.execute("SELECT record_id, fingerprint FROM hits WHERE source=? AND source_id=?",
+                                (rec.source, rec.source_id)).fetchone()
+        if row is not None and row["fingerprint"] == fingerprint:
+            return AddResult("unchanged", row["record_id"])
+        parsed = json.dumps(rec.to_dict(), sort_keys=True, ensure_ascii=False)
+        if row is not None:
+            self.conn.execute(
+                "UPDATE hits SET parsed=?, fingerprint=?, raw_format=?, raw=?, entry_date=?, last_run=? "
+                "WHERE source=? AND source_id=?",
+                (parsed, fingerprint, hit.raw_format, hit.raw, rec.entry_date, self.run_id, rec.source, rec.source_id))
+            target = self._absorb_matches(row["record_id"], rec)
+            self._refresh_record(target)
+            return AddResult("updated", target)
+        matches = dedup.find_matches(self, rec)
+        if matches:
+            target = self._absorb_matches(matches[0], rec, matches[1:])
+            status = "merged"
+        else:
+            target = self._new_record_id(rec)
+            self.conn.execute(
+                "INSERT INTO records (id, merged, title_norm, created_run, updated_run) VALUES (?, '{}', '', ?, ?)",
+                (target, self.run_id, self.run_id))
+            status = "new"
+        self.conn.execute(
+            "INSERT INTO hits VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (rec.source, rec.source_id, target, parsed, fingerprint, hit.raw_format, hit.raw, rec.entry_date,
+             self.run_id, self.run_id))
+        self._refresh_record(target)
+        return AddResult(status, target)
+
+    def _absorb_matches(self, target: str, rec: Record, others: Iterable[str] = ()) -> str:
+        """Merge the records in `others` into `target` (a hit bridged them); returns target."""
+        for other in others:
+            if other == target:
+                continue
+            self.conn.execute("UPDATE hits SET record_id=? WHERE record_id=?", (target, other))
+            self.conn.execute("DELETE FROM identifiers WHERE record_id=?", (other,))
+            self.conn.execute("DELETE FROM records WHERE id=?", (other,))
+        return target
+
+    def _new_record_id(self, rec: Record) -> str:
+        base = dedup.preferred_record_id(rec)
+        candidate, n = base, 1
+        while self.conn.execute("SELECT 1 FROM records WHERE id=?", (candidate,)).fetchone():
+            n += 1
+            candidate = f"{base}-{n}"
+        return candidate
+
+    def hits_of(self, record_id: str) -> list[Record]:
+        """Return the parsed hits of a stored record, in merge-priority order."""
+        rows = self.conn.execute("SELECT parsed FROM hits WHERE record_id=?", (record_id,)).fetchall()
+        return dedup.sort_by_priority([Record.from_dict(json.loads(r[0])) for r in rows])
+
+    def _refresh_record(self, record_id: str) -> None:
+        merged = dedup.merge_hits(self.hits_of(record_id))
+        self.conn.execute(
+            "UPDATE records SET merged=?, title_norm=?, year=?, first_author=?, updated_run=? WHERE id=?",
+            (json.dumps(merged.to_dict(), sort_keys=True, ensure_ascii=False), dedup.title_key(merged),
+             merged.year, merged.first_author, self.run_id, record_id))
+        self.conn.execute("DELETE FROM identifiers WHERE record_id=?", (record_id,))
+        self.conn.executemany("INSERT OR IGNORE INTO identifiers VALUES (?, ?, ?)",
+                              [(scheme, value, record_id) for scheme, value in merged.ids.pairs()])
+
+    # --- reading ---------------------------------------------------------------------------
+
+    def records_with(self, scheme: str, value: str) -> list[str]:
+        """Return the ids of stored records carrying identifier `scheme`:`value`."""
+        return [r[0] for r in self.conn.execute(
+            "SELECT record_id FROM identifiers WHERE scheme=? AND value=? ORDER BY record_id", (scheme, value))]
+
+    def record_ids_near(self, first_author: str | None, year: int | None) -> list[sqlite3.Row]:
+        """Return (id, title_norm, year, first_author) of records that could fuzzy-match."""
+        if year is None:
+            return []
+        if first_author:
+            sql = "SELECT id, title_norm, year, first_author FROM records WHERE first_author=? AND year BETWEEN ? AND ?"
+            return self.conn.execute(sql, (first_author, year - 1, year + 1)).fetchall()
+        sql = "SELECT id, title_norm, year, first_author FROM records WHERE year=?"
+        return self.conn.execute(sql, (year,)).fetchall()
+
+    def identifiers_of(self, record_id: str) -> dict[str, set[str]]:
+        """Return a stored record's identifiers grouped by scheme."""
+        out: dict[str, set[str]] = {}
+        for scheme, value in self.conn.execute("SELECT scheme, value FROM identifiers WHERE record_id=?", (record_id,)):
+            out.setdefault(scheme, set()).add(value)
+        return out
+
+    def get(self, record_id: str) -> StoredRecord | None:
+        """Return one stored record, or None."""
+        row = self.conn.execute("SELECT id, merged FROM records WHERE id=?", (record_id,)).fetchone()
+        return self._stored(row) if row else None
+
+    def records(self) -> Iterator[StoredRecord]:
+        """Yield every stored record, by id."""
+        for row in self.conn.execute("SELECT id, merged FROM records ORDER BY id").fetchall():
+            yield self._stored(row)
+
+    def _stored(self, row: sqlite3.Row) -> StoredRecord:
+        hits = self.conn.execute("SELECT source, source_id FROM hits WHERE record_id=? ORDER BY source, source_id",
+                                 (row["id"],)).fetchall()
+        return StoredRecord(id=row["id"], record=Record.from_dict(json.loads(row["merged"])),
+                            sources=tuple(sorted({h[0] for h in hits})),
+                            hit_ids=tuple((h[0], h[1]) for h in hits))
+
+    def raw_payloads(self, source: str | None = None) -> Iterator[tuple[str, str, str, str]]:
+        """Yield (source, source_id, raw_format, raw) of stored hits, for re-parsing without download."""
+        sql = "SELECT source, source_id, raw_format, raw FROM hits"
+        rows = self.conn.execute(sql + " WHERE source=?", (source,)) if source else self.conn.execute(sql)
+        yield from (tuple(r) for r in rows.fetchall())
+
+    def fulltext(self, pmcid: str) -> str | None:
+        """Return the stored JATS XML of `pmcid`, or None."""
+        row = self.conn.execute("SELECT xml FROM fulltexts WHERE pmcid=?", (pmcid,)).fetchone()
+        return row[0] if row else None
+
+    def counts(self) -> dict[str, Any]:
+        """Return PRISMA-style counts: hits identified per source, distinct records, duplicates removed."""
+        per_source = {s: n for s, n in self.conn.execute("SELECT source, COUNT(*) FROM hits GROUP BY source")}
+        records = self.conn.execute("SELECT COUNT(*) FROM records").fetchone()[0]
+        total = sum(per_source.values())
+        fulltexts = self.conn.execute("SELECT COUNT(*) FROM fulltexts").fetchone()[0]
+        return {"identified": per_source, "identified_total": total, "records": records,
+                "duplicates_removed": total - records, "fulltexts": fulltexts}
+
+    def dump(self) -> dict[str, Any]:
+        """Return the stored content without run bookkeeping (for comparing two stores)."""
+        def rows(sql: str) -> list[tuple]:
+            return [tuple(r) for r in self.conn.execute(sql)]
+        return {
+            "records": rows("SELECT id, merged FROM records ORDER BY id"),
+            "hits": rows("SELECT source, source_id, record_id, fingerprint, raw_format, raw FROM hits "
+                         "ORDER BY source, source_id"),
+            "identifiers": rows("SELECT scheme, value, record_id FROM identifiers ORDER BY 1, 2, 3"),
+            "fulltexts": rows("SELECT pmcid, source, xml FROM fulltexts ORDER BY pmcid"),
+            "marks": rows("SELECT source, query, mark FROM marks ORDER BY 1, 2"),
+        }

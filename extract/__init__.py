@@ -1,0 +1,1 @@
+"""Evidence extraction (issue 3): not yet implemented."""
