@@ -34,38 +34,45 @@ def title_key(record: Record) -> str:
     return normalise_title(record.title)
 
 
-def _conflicts(ids: Ids, stored: dict[str, set[str]]) -> bool:
-    for scheme in EXCLUSIVE_SCHEMES:
-        mine = getattr(ids, scheme)
-        theirs = stored.get(scheme, set())
-        if mine and theirs and mine not in theirs:
-            return True
-    return False
+def _conflicts(mine: dict[str, set[str]], theirs: dict[str, set[str]]) -> bool:
+    """True when two id sets hold different identifiers of an exclusive kind (two PMIDs, ...)."""
+    return any(mine.get(s) and theirs.get(s) and not (mine[s] & theirs[s]) for s in EXCLUSIVE_SCHEMES)
+
+
+def _id_sets(ids: Ids) -> dict[str, set[str]]:
+    out: dict[str, set[str]] = {}
+    for scheme, value in ids.pairs():
+        out.setdefault(scheme, set()).add(value)
+    return out
 
 
 def find_matches(store: "Store", record: Record) -> list[str]:
-    """Return the ids of stored records `record` duplicates, best evidence first (may be empty)."""
+    """Return the ids of stored records `record` duplicates, best evidence first (may be empty).
+
+    Several matches mean the new hit bridges records (a PMID of one, the DOI of another); they are
+    returned only when none of them conflicts with the others, so merging them is safe.
+    """
     found: list[str] = []
+    accepted = _id_sets(record.ids)
 
     def consider(record_id: str) -> None:
-        if record_id not in found and not _conflicts(record.ids, store.identifiers_of(record_id)):
+        theirs = store.identifiers_of(record_id)
+        if record_id not in found and not _conflicts(accepted, theirs):
             found.append(record_id)
+            for scheme, values in theirs.items():
+                accepted.setdefault(scheme, set()).update(values)
 
     for scheme, value in record.ids.pairs():
-        if scheme == "nct":
-            continue
-        for record_id in store.records_with(scheme, value):
-            consider(record_id)
-    if not found:
-        for nct in record.ids.nct:
-            candidates = store.records_with("nct", nct)
-            # The registry link joins a publication and its registry entry, not two publications.
-            for record_id in candidates:
-                other = store.identifiers_of(record_id)
-                is_registry_pair = (not record.ids.pmid and not record.ids.doi) or not (
-                    other.get("pmid") or other.get("doi"))
-                if is_registry_pair:
-                    consider(record_id)
+        if scheme != "nct":
+            for record_id in store.records_with(scheme, value):
+                consider(record_id)
+    is_publication = bool(record.ids.pmid or record.ids.doi)
+    for nct in record.ids.nct:
+        # The registry link joins a publication and its registry entry, never two publications.
+        for record_id in store.records_with("nct", nct):
+            other = store.identifiers_of(record_id)
+            if not is_publication or not (other.get("pmid") or other.get("doi")):
+                consider(record_id)
     if not found:
         found.extend(_fuzzy_matches(store, record))
     return found
@@ -76,6 +83,7 @@ def _fuzzy_matches(store: "Store", record: Record) -> list[str]:
     if len(key) < 20 or record.year is None:
         return []
     author = record.first_author
+    mine = _id_sets(record.ids)
     best: list[tuple[float, str]] = []
     for row in store.record_ids_near(author, record.year):
         if not row["title_norm"]:
@@ -84,13 +92,13 @@ def _fuzzy_matches(store: "Store", record: Record) -> list[str]:
         if not (author and row["first_author"]) and row["year"] != record.year:
             continue
         score = fuzz.ratio(key, row["title_norm"])
-        if score >= threshold and not _conflicts(record.ids, store.identifiers_of(row["id"])):
+        if score >= threshold and not _conflicts(mine, store.identifiers_of(row["id"])):
             best.append((score, row["id"]))
     if author:  # records without authors (registry entries) can match authored ones too
         for row in store.record_ids_near(None, record.year):
             if row["first_author"] is None and row["title_norm"]:
                 score = fuzz.ratio(key, row["title_norm"])
-                if score >= TITLE_RATIO_NO_AUTHOR and not _conflicts(record.ids, store.identifiers_of(row["id"])):
+                if score >= TITLE_RATIO_NO_AUTHOR and not _conflicts(mine, store.identifiers_of(row["id"])):
                     best.append((score, row["id"]))
     best.sort(key=lambda pair: (-pair[0], pair[1]))
     return [record_id for _, record_id in best[:1]]

@@ -1,0 +1,95 @@
+"""The retrying HTTP client against a real local server with faults."""
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from corpus.http import HttpClient, backoff_seconds, redact, retry_after_seconds
+from tests.conftest import build_fake_data
+from tests.fakeapi import FakeApis
+from trialsynth.errors import HarvestError, MalformedResponseError
+
+
+@pytest.fixture
+def api():
+    with FakeApis(build_fake_data()) as server:
+        yield server
+
+
+def fast_client(**kwargs) -> HttpClient:
+    return HttpClient(**{"min_interval": 0, "backoff_base": 0.01, "max_retries": 3, "timeout": 1, **kwargs})
+
+
+def esearch_ok(response):
+    if b"<eSearchResult>" not in response.content or not response.content.rstrip().endswith(b"</eSearchResult>"):
+        raise MalformedResponseError("not a complete eSearchResult")
+    return response.text
+
+
+def test_retry_after_header_forms():
+    assert retry_after_seconds("7") == 7.0
+    assert retry_after_seconds(None) is None
+    assert retry_after_seconds("soon") is None
+    assert retry_after_seconds("Wed, 21 Oct 2015 07:28:00 GMT", now=1445412470.0) == pytest.approx(10.0)
+
+
+def test_backoff_grows_and_is_capped():
+    assert 0.5 <= backoff_seconds(0, 1.0, 60) <= 1.0
+    assert 4.0 <= backoff_seconds(3, 1.0, 60) <= 8.0
+    assert backoff_seconds(20, 1.0, 60) <= 60
+
+
+def test_redact_hides_secret_parameters():
+    shown = redact("https://x.org/esearch.fcgi?db=pubmed&api_key=abc123", {"term": "msc", "api_key": "abc123"})
+    assert "abc123" not in shown
+    assert "db=pubmed" in shown and "term=msc" in shown
+
+
+def test_429_retry_after_is_honoured(api):
+    api.faults["esearch"].append(("status", 429, {"Retry-After": "1"}, "rate limited"))
+    client = fast_client()
+    start = time.monotonic()
+    body = client.get(api.url("pubmed") + "esearch.fcgi", {"db": "pubmed"}, validate=esearch_ok)
+    assert "<Count>" in body
+    assert time.monotonic() - start >= 0.95
+    assert client.requests_made == 2
+
+
+def test_5xx_and_timeout_are_retried(api):
+    api.faults["esearch"].extend([("status", 500, {}, "oops"), ("delay", 1.5), ("status", 503, {}, "")])
+    client = fast_client()
+    assert "<Count>" in client.get(api.url("pubmed") + "esearch.fcgi", {"db": "pubmed"}, validate=esearch_ok)
+    assert client.requests_made == 4
+
+
+def test_truncated_body_is_retried_then_reported(api):
+    api.faults["esearch"].extend([("truncate",)] * 4)
+    client = fast_client(max_retries=3)
+    with pytest.raises(HarvestError, match="failed after 4 attempts: malformed response"):
+        client.get(api.url("pubmed") + "esearch.fcgi", {"db": "pubmed", "api_key": "k3y"}, validate=esearch_ok)
+    assert client.requests_made == 4
+
+
+def test_client_error_is_not_retried_and_hides_the_key(api):
+    api.faults["esearch"].append(("status", 400, {}, '{"error":"API key invalid","api-key":"k3yvalue"}'))
+    client = fast_client()
+    with pytest.raises(HarvestError) as info:
+        client.get(api.url("pubmed") + "esearch.fcgi", {"db": "pubmed", "api_key": "k3yvalue"})
+    assert "k3yvalue" not in str(info.value)
+    assert "HTTP 400" in str(info.value)
+    assert client.requests_made == 1
+
+
+def test_connection_refused_is_reported():
+    client = fast_client(max_retries=1)
+    with pytest.raises(HarvestError, match="connection failed"):
+        client.get("http://127.0.0.1:9/esearch.fcgi", {"api_key": "zzz"})
+
+
+def test_requests_are_spaced(api):
+    client = fast_client(min_interval=0.2)
+    start = time.monotonic()
+    for _ in range(3):
+        client.get(api.url("pubmed") + "esearch.fcgi", {"db": "pubmed"})
+    assert time.monotonic() - start >= 0.4

@@ -1,0 +1,215 @@
+"""The `trialsynth` command line. Thin commands: parse options, call one library function, render.
+
+Library errors (TrialsynthError) become a one-line message on stderr and exit code 2.
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import json
+import logging
+import sys
+from pathlib import Path
+from typing import Sequence
+
+from trialsynth import __version__
+from trialsynth.errors import TrialsynthError
+
+EPILOG_INIT = "example:\n  trialsynth init msc-ra-review"
+EPILOG_HARVEST = ("examples:\n  trialsynth harvest                      # every enabled source, only what is new\n"
+                  "  trialsynth harvest --source pubmed\n"
+                  "  trialsynth harvest --from corpus/snapshots/msc_ra_dev.jsonl\n"
+                  "  trialsynth harvest --from embase_export.ris")
+EPILOG_RECORDS = "examples:\n  trialsynth records\n  trialsynth records --format csv -o records.csv"
+EPILOG_DEMO = "example:\n  trialsynth demo msc-ra-demo"
+
+
+def _review_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--review", metavar="DIR", default=argparse.SUPPRESS,
+                        help="the review folder (default: the current folder or a parent holding review.toml)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Return the argument parser of every command."""
+    parser = argparse.ArgumentParser(
+        prog="trialsynth", description="Living systematic reviews: harvest, extract, pool, report.",
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--version", action="version", version=f"trialsynth {__version__}")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log retries and requests to stderr")
+    _review_option(parser)
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    init = commands.add_parser("init", help="create a review folder with the default MSC-for-RA protocol",
+                               epilog=EPILOG_INIT, formatter_class=argparse.RawDescriptionHelpFormatter)
+    init.add_argument("directory", nargs="?", default=".", metavar="DIR", help="folder to create (default: .)")
+    init.add_argument("--force", action="store_true", help="rewrite review.toml (the store is kept)")
+
+    harvest = commands.add_parser("harvest", help="fetch new records from the protocol's sources, or import files",
+                                  epilog=EPILOG_HARVEST, formatter_class=argparse.RawDescriptionHelpFormatter)
+    _review_option(harvest)
+    harvest.add_argument("--from", dest="from_path", metavar="PATH",
+                         help="import a file or folder instead (PubMed XML, Europe PMC JSON, "
+                              "ClinicalTrials.gov JSON, RIS, trialsynth JSONL)")
+    harvest.add_argument("--source", action="append", default=[], choices=["pubmed", "europepmc", "ctgov"],
+                         help="harvest only this source (repeatable)")
+    harvest.add_argument("--format", choices=["text", "json"], default="text", help="summary format")
+
+    records = commands.add_parser("records", help="list the stored records",
+                                  epilog=EPILOG_RECORDS, formatter_class=argparse.RawDescriptionHelpFormatter)
+    _review_option(records)
+    records.add_argument("--format", choices=["table", "csv", "jsonl"], default="table")
+    records.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
+
+    demo = commands.add_parser("demo", help="offline demo: a review of the bundled MSC-for-RA corpus",
+                               epilog=EPILOG_DEMO, formatter_class=argparse.RawDescriptionHelpFormatter)
+    demo.add_argument("directory", nargs="?", default="msc-ra-demo", metavar="DIR",
+                      help="review folder to create or update (default: msc-ra-demo)")
+    return parser
+
+
+def _progress_bar(label: str):
+    """Return a progress callback drawing a tqdm bar on stderr (silent when stderr is not a terminal)."""
+    from tqdm import tqdm
+
+    bar = tqdm(desc=label, unit="rec", file=sys.stderr, disable=None, leave=False)
+
+    def update(done: int, total: int | None) -> None:
+        if total is not None and bar.total != total:
+            bar.total = total
+        bar.update(done - bar.n)
+        if total is not None and done >= total:
+            bar.close()
+    return update
+
+
+def _render_summary(summary, fmt: str) -> str:
+    if fmt == "json":
+        return json.dumps(summary.to_dict(), indent=2, sort_keys=True)
+    lines = []
+    for s in summary.sources:
+        since = f" since {s.since}" if s.since else ""
+        requests = f", {s.requests} requests" if s.requests is not None else ""
+        lines.append(f"{s.source}{since}: {s.new} new, {s.merged} merged into existing records, "
+                     f"{s.updated} updated, {s.unchanged} unchanged, {s.fulltexts} full texts{requests}")
+    c = summary.counts
+    per_source = ", ".join(f"{k} {v}" for k, v in sorted(c["identified"].items())) or "none"
+    lines.append(f"store: {c['records']} records ({c['identified_total']} identified: {per_source}; "
+                 f"{c['duplicates_removed']} duplicates removed; {c['fulltexts']} full texts)")
+    return "\n".join(lines)
+
+
+def _records_rows(review) -> list[dict]:
+    from corpus.store import Store
+
+    with Store(review.store_path) as store:
+        rows = []
+        for stored in store.records():
+            r = stored.record
+            rows.append({"id": stored.id, "sources": ";".join(stored.sources), "pmid": r.ids.pmid or "",
+                         "doi": r.ids.doi or "", "pmcid": r.ids.pmcid or "", "nct": ";".join(r.ids.nct),
+                         "year": r.year or "", "title": r.title, "publication_types": ";".join(r.publication_types),
+                         "_stored": stored})
+        return rows
+
+
+def _render_records(rows: list[dict], fmt: str) -> str:
+    if fmt == "jsonl":
+        return "".join(json.dumps(r["_stored"].to_dict(), ensure_ascii=False, sort_keys=True) + "\n" for r in rows)
+    columns = ["id", "sources", "pmid", "doi", "pmcid", "nct", "year", "title", "publication_types"]
+    if fmt == "csv":
+        buffer = io.StringIO()
+        writer = csv.DictWriter(buffer, fieldnames=columns, extrasaction="ignore", lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+        return buffer.getvalue()
+    widths = {"id": 24, "sources": 20, "year": 4, "title": 60, "publication_types": 30}
+    shown = ["id", "sources", "year", "title", "publication_types"]
+
+    def cell(value: object, width: int) -> str:
+        text = str(value)
+        return (text[: width - 1] + "…") if len(text) > width else text.ljust(width)
+    lines = ["  ".join(cell(c, widths[c]) for c in shown).rstrip()]
+    lines += ["  ".join(cell(r[c], widths[c]) for c in shown).rstrip() for r in rows]
+    lines.append(f"{len(rows)} records")
+    return "\n".join(lines) + "\n"
+
+
+def _emit(text: str, output: str | None) -> None:
+    if output:
+        Path(output).write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+
+
+def cmd_init(args) -> int:
+    from trialsynth.review import init_review
+
+    review = init_review(args.directory, force=args.force)
+    print(f"initialised review in {review.root} (protocol {review.protocol_path.name}, "
+          f"store {review.store_path.name}); edit the protocol, then run `trialsynth harvest`")
+    return 0
+
+
+def cmd_harvest(args) -> int:
+    from trialsynth.review import find_review
+    from trialsynth.workflow import run_harvest, run_import
+
+    review = find_review(getattr(args, "review", None))
+    if args.from_path:
+        summary = run_import(review, args.from_path, progress=_progress_bar("import"))
+    else:
+        summary = run_harvest(review, only=args.source, progress_for=_progress_bar)
+    print(_render_summary(summary, args.format))
+    return 0
+
+
+def cmd_records(args) -> int:
+    from trialsynth.review import find_review
+
+    review = find_review(getattr(args, "review", None))
+    _emit(_render_records(_records_rows(review), args.format), args.output)
+    return 0
+
+
+def cmd_demo(args) -> int:
+    from trialsynth.review import find_review, init_review
+    from trialsynth.workflow import bundled_snapshot, run_import
+
+    target = Path(args.directory)
+    review = find_review(target) if (target / "review.toml").is_file() else init_review(target)
+    print(f"review folder: {review.root}")
+    snapshot = bundled_snapshot()
+    summary = run_import(review, snapshot, progress=_progress_bar("import"))
+    print(f"harvested the bundled snapshot {snapshot.name} (offline):")
+    print(_render_summary(summary, "text"))
+    print()
+    sys.stdout.write(_render_records(_records_rows(review), "table"))
+    return 0
+
+
+COMMANDS = {"init": cmd_init, "harvest": cmd_harvest, "records": cmd_records, "demo": cmd_demo}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the CLI; returns the exit code (0 ok, 2 error, 130 interrupted)."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
+                        format="trialsynth: %(levelname)s: %(message)s", stream=sys.stderr)
+    if not args.command:
+        parser.print_help()
+        return 2
+    try:
+        return COMMANDS[args.command](args)
+    except TrialsynthError as exc:
+        print(f"trialsynth: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("trialsynth: interrupted; every completed batch is stored, run the command again to resume.",
+              file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,230 @@
+"""A review lives in a folder, like a git repository: `review.toml` (the protocol) and `review.sqlite`.
+
+`init_review` writes the default MSC-for-RA protocol; `find_review` locates the folder from
+`--review DIR` or the current folder (and its parents); `load_protocol` reads and checks the
+protocol into a frozen `Protocol`.
+"""
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Mapping
+
+from trialsynth.errors import InputError, ReviewNotFoundError
+
+PROTOCOL_FILE = "review.toml"
+STORE_FILE = "review.sqlite"
+KNOWN_SOURCES = ("pubmed", "europepmc", "ctgov")
+
+DEFAULT_PROTOCOL = '''\
+# trialsynth review protocol. Edit it, then run `trialsynth harvest`.
+# API keys are never written here: set NCBI_API_KEY (and NCBI_EMAIL) in the environment.
+
+[review]
+title = "Mesenchymal stem/stromal cell therapy for rheumatoid arthritis"
+question = """In adults with rheumatoid arthritis, does mesenchymal stem/stromal cell (MSC) therapy,
+alone or added to DMARDs, improve disease activity (DAS28), function (HAQ) and response (ACR20/50/70),
+and is it safe?"""
+seed = "PMID 31908418 (Wang et al. 2019, umbilical-cord MSC, phase I/II, 64 patients)"
+
+[dates]
+# Publication dates searched (inclusive). An empty "to" means up to today.
+from = "2000-01-01"
+to = ""
+
+[sources.pubmed]
+enabled = true
+query = """("Mesenchymal Stem Cells"[MeSH Terms] OR "Mesenchymal Stem Cell Transplantation"[MeSH Terms] \
+OR "mesenchymal stem cell*"[Title/Abstract] OR "mesenchymal stromal cell*"[Title/Abstract] \
+OR "MSC"[Title/Abstract] OR "MSCs"[Title/Abstract]) \
+AND ("Arthritis, Rheumatoid"[MeSH Terms] OR "rheumatoid arthritis"[Title/Abstract])"""
+
+[sources.europepmc]
+enabled = true
+query = """("mesenchymal stem cell*" OR "mesenchymal stromal cell*" OR "MSC" OR "MSCs") \
+AND "rheumatoid arthritis" AND (SRC:MED OR SRC:PMC OR SRC:PPR)"""
+
+[sources.ctgov]
+enabled = true
+# The API's own parameters, URL-query style: query.cond, query.intr, query.term, filter.*
+query = "query.cond=rheumatoid arthritis&query.intr=mesenchymal OR stem cell OR stromal cell"
+
+[screening]
+# A record is included when it is a clinical study of MSC therapy in human RA.
+population = ["rheumatoid arthritis"]
+intervention = ["mesenchymal stem cell", "mesenchymal stromal cell", "MSC", "umbilical cord",
+                "bone marrow", "adipose-derived", "Wharton's jelly"]
+exclude_conditions = ["osteoarthritis", "systemic lupus erythematosus", "juvenile idiopathic arthritis"]
+exclude_cells = ["stromal vascular fraction", "hematopoietic stem cell", "exosome"]
+exclude_models = ["mice", "mouse", "murine", "rat", "rats", "collagen-induced arthritis", "in vitro"]
+exclude_publication_types = ["Review", "Systematic Review", "Meta-Analysis", "Editorial", "Comment",
+                             "Letter", "News"]
+
+[outcomes]
+primary = ["DAS28", "HAQ", "ACR20", "ACR50", "ACR70"]
+secondary = ["EULAR response", "ESR", "CRP", "RF", "anti-CCP", "VAS pain", "SDAI", "CDAI",
+             "TJC", "SJC", "TNF-alpha", "IL-6", "IL-10", "IL-17", "Treg", "Th17", "adverse events"]
+
+[harvest]
+# NCBI asks every E-utilities client for a contact address.
+email = ""
+retries = 5
+backoff_seconds = 1.0
+timeout_seconds = 60
+pubmed_batch_size = 200
+'''
+
+
+@dataclass(frozen=True)
+class SourcePlan:
+    """One source of the protocol: whether it is harvested and its query."""
+
+    name: str
+    enabled: bool
+    query: str
+
+
+@dataclass(frozen=True)
+class HarvestSettings:
+    """Network settings of the protocol's [harvest] table."""
+
+    email: str = ""
+    retries: int = 5
+    backoff_seconds: float = 1.0
+    timeout_seconds: float = 60.0
+    pubmed_batch_size: int = 200
+
+
+@dataclass(frozen=True)
+class Protocol:
+    """The review protocol read from review.toml."""
+
+    title: str
+    date_from: str | None
+    date_to: str | None
+    sources: tuple[SourcePlan, ...]
+    screening: Mapping[str, Any] = field(default_factory=dict)
+    outcomes: Mapping[str, Any] = field(default_factory=dict)
+    harvest: HarvestSettings = field(default_factory=HarvestSettings)
+    raw: Mapping[str, Any] = field(default_factory=dict)
+
+    def query_for(self, source: str) -> str:
+        """Return the source's query with the protocol's date range added in the source's syntax."""
+        plan = next(p for p in self.sources if p.name == source)
+        return with_date_range(source, plan.query, self.date_from, self.date_to)
+
+
+def with_date_range(source: str, query: str, date_from: str | None, date_to: str | None) -> str:
+    """Return `query` limited to publication dates [date_from, date_to] in `source`'s query syntax."""
+    if not date_from and not date_to:
+        return query
+    start, end = date_from or "1800-01-01", date_to or "3000-12-31"
+    if source == "pubmed":
+        return f'({query}) AND ("{start.replace("-", "/")}"[Date - Publication] : ' \
+               f'"{end.replace("-", "/")}"[Date - Publication])'
+    if source == "europepmc":
+        return f"({query}) AND (FIRST_PDATE:[{start} TO {end}])"
+    if source == "ctgov":
+        clause = f"AREA[StudyFirstPostDate]RANGE[{start},{'MAX' if not date_to else end}]"
+        return f"{query}&filter.advanced={clause}"
+    return query
+
+
+@dataclass(frozen=True)
+class Review:
+    """A review folder: where its protocol and store are."""
+
+    root: Path
+
+    @property
+    def protocol_path(self) -> Path:
+        return self.root / PROTOCOL_FILE
+
+    @property
+    def store_path(self) -> Path:
+        return self.root / STORE_FILE
+
+    def protocol(self) -> Protocol:
+        """Read and check review.toml."""
+        return load_protocol(self.protocol_path)
+
+
+def init_review(directory: str | Path, *, force: bool = False) -> Review:
+    """Create a review folder with the default protocol and an empty store; returns it.
+
+    Raises InputError when the folder already holds a review (unless `force`, which rewrites only
+    the protocol and never touches the store).
+    """
+    from corpus.store import Store  # the store is corpus's; the review only creates it
+
+    root = Path(directory).resolve()
+    protocol = root / PROTOCOL_FILE
+    if protocol.exists() and not force:
+        raise InputError(f"{root} already holds a review ({PROTOCOL_FILE} exists). Use it as it is, "
+                         "pass --force to rewrite the protocol (the store is kept), or choose a new folder.")
+    root.mkdir(parents=True, exist_ok=True)
+    protocol.write_text(DEFAULT_PROTOCOL, encoding="utf-8")
+    with Store(root / STORE_FILE):
+        pass
+    return Review(root)
+
+
+def find_review(directory: str | Path | None = None) -> Review:
+    """Return the review in `directory` (or the current folder or one of its parents).
+
+    Raises ReviewNotFoundError when none holds a review.toml.
+    """
+    if directory is not None:
+        root = Path(directory).resolve()
+        if (root / PROTOCOL_FILE).is_file():
+            return Review(root)
+        raise ReviewNotFoundError(f"no review in {root}: it has no {PROTOCOL_FILE}. "
+                                  f"Create one with `trialsynth init {directory}` or pass the right --review DIR.")
+    start = Path.cwd().resolve()
+    for folder in (start, *start.parents):
+        if (folder / PROTOCOL_FILE).is_file():
+            return Review(folder)
+    raise ReviewNotFoundError(f"no review found in {start} or its parents (no {PROTOCOL_FILE}). "
+                              "Create one with `trialsynth init DIR`, or pass --review DIR.")
+
+
+def load_protocol(path: str | Path) -> Protocol:
+    """Read a review.toml into a Protocol. Raises InputError naming the file and the problem."""
+    path = Path(path)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise InputError(f"cannot read {path}: {exc.strerror}.") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise InputError(f"{path} is not valid TOML: {exc}. Fix the line it names.") from exc
+    sources = []
+    for name, table in (data.get("sources") or {}).items():
+        if name not in KNOWN_SOURCES:
+            raise InputError(f"{path}: unknown source [sources.{name}]; the known sources are "
+                             f"{', '.join(KNOWN_SOURCES)}.")
+        if not isinstance(table, dict) or not str(table.get("query") or "").strip():
+            raise InputError(f"{path}: [sources.{name}] needs a non-empty query = \"...\".")
+        sources.append(SourcePlan(name, bool(table.get("enabled", True)), str(table["query"]).strip()))
+    dates = data.get("dates") or {}
+    settings = data.get("harvest") or {}
+    if any(k.lower() in ("api_key", "apikey") for k in settings):
+        raise InputError(f"{path}: [harvest] holds an API key. Remove it and set NCBI_API_KEY in the "
+                         "environment instead: keys are never read from or written to the review folder.")
+    try:
+        harvest = HarvestSettings(
+            email=str(settings.get("email", "")), retries=int(settings.get("retries", 5)),
+            backoff_seconds=float(settings.get("backoff_seconds", 1.0)),
+            timeout_seconds=float(settings.get("timeout_seconds", 60)),
+            pubmed_batch_size=int(settings.get("pubmed_batch_size", 200)))
+    except (TypeError, ValueError) as exc:
+        raise InputError(f"{path}: a [harvest] setting is not a number ({exc}).") from exc
+    if harvest.retries < 0 or harvest.backoff_seconds < 0 or harvest.timeout_seconds <= 0 \
+            or not 1 <= harvest.pubmed_batch_size <= 200:
+        raise InputError(f"{path}: [harvest] needs retries >= 0, backoff_seconds >= 0, timeout_seconds > 0 "
+                         "and 1 <= pubmed_batch_size <= 200.")
+    return Protocol(
+        title=str((data.get("review") or {}).get("title", "")),
+        date_from=str(dates.get("from") or "") or None, date_to=str(dates.get("to") or "") or None,
+        sources=tuple(sources), screening=data.get("screening") or {}, outcomes=data.get("outcomes") or {},
+        harvest=harvest, raw=data)

@@ -1,0 +1,90 @@
+"""The review workflow: wires the protocol, the sources and the store together.
+
+Library functions only (no printing): the CLI renders what they return.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Callable, Sequence
+
+from corpus.harvest import HarvestSummary, Progress, SourceSummary, harvest, import_hits
+from corpus.http import HttpClient
+from corpus.store import Store
+from trialsynth.errors import InputError
+from trialsynth.review import Protocol, Review
+
+def bundled_snapshot() -> Path:
+    """Return the path of the bundled MSC-for-RA snapshot (built from the dev abstracts)."""
+    import corpus
+
+    path = Path(corpus.__file__).resolve().parent / "snapshots" / "msc_ra_dev.jsonl"
+    if not path.is_file():
+        raise InputError(f"the bundled snapshot is missing ({path}); reinstall trialsynth.")
+    return path
+
+
+def build_source(name: str, protocol: Protocol):
+    """Return a configured source object for `name` (pubmed, europepmc, ctgov)."""
+    settings = protocol.harvest
+
+    def client(min_interval: float) -> HttpClient:
+        return HttpClient(min_interval=min_interval, max_retries=settings.retries,
+                          backoff_base=settings.backoff_seconds, timeout=settings.timeout_seconds)
+
+    if name == "pubmed":
+        from corpus.pubmed import PubMedSource
+
+        api_key = os.environ.get("NCBI_API_KEY") or None
+        email = os.environ.get("NCBI_EMAIL") or settings.email or None
+        return PubMedSource(client(0.1 if api_key else 0.34), api_key=api_key, email=email,
+                            batch_size=settings.pubmed_batch_size)
+    if name == "europepmc":
+        from corpus.europepmc import EuropePmcSource
+
+        return EuropePmcSource(client(0.1))
+    if name == "ctgov":
+        from corpus.ctgov import CtGovSource
+
+        return CtGovSource(client(1.2))
+    raise InputError(f"unknown source {name!r}; the known sources are pubmed, europepmc, ctgov.")
+
+
+def run_harvest(review: Review, *, only: Sequence[str] = (),
+                progress_for: Callable[[str], Progress | None] | None = None) -> HarvestSummary:
+    """Harvest the protocol's enabled sources (or `only` these) into the review's store."""
+    protocol = review.protocol()
+    plans = [p for p in protocol.sources if (p.name in only if only else p.enabled)]
+    unknown = set(only) - {p.name for p in protocol.sources}
+    if unknown:
+        raise InputError(f"source(s) {', '.join(sorted(unknown))} are not in {review.protocol_path}; "
+                         f"the protocol has {', '.join(p.name for p in protocol.sources)}.")
+    if not plans:
+        raise InputError(f"no source is enabled in {review.protocol_path}; set enabled = true for one.")
+    plan = [(build_source(p.name, protocol), protocol.query_for(p.name)) for p in plans]
+    with Store(review.store_path) as store:
+        store.start_run("harvest")
+        try:
+            summary = harvest(store, plan, progress_for=progress_for)
+        except BaseException:
+            store.finish_run("failed")
+            raise
+        store.finish_run("ok", summary.to_dict())
+    return summary
+
+
+def run_import(review: Review, path: str | Path, *, progress: Progress | None = None) -> HarvestSummary:
+    """Import records from files (PubMed XML, Europe PMC JSON, CT.gov JSON, RIS, JSONL) into the store."""
+    from corpus.importer import import_path
+
+    hits, per_file = import_path(path)
+    with Store(review.store_path) as store:
+        store.start_run(f"harvest --from {path}")
+        try:
+            summary: SourceSummary = import_hits(store, hits, label=str(path), progress=progress)
+        except BaseException:
+            store.finish_run("failed")
+            raise
+        result = HarvestSummary(sources=(summary,), counts=store.counts())
+        store.finish_run("ok", {**result.to_dict(), "files": per_file})
+    return result
