@@ -89,8 +89,10 @@ def _full_text(el: etree._Element | None) -> str:
 
 def _error_text(root: etree._Element) -> str | None:
     """Return the text of an E-utilities <ERROR> element (a hard error body), or None."""
-    node = root if root.tag == "ERROR" else root.find(".//ERROR")
-    return _full_text(node) or "unspecified error" if node is not None else None
+    node = root if root.tag == "ERROR" else root.find("ERROR")
+    if node is None:
+        return None
+    return _full_text(node) or "unspecified error"
 
 
 # --- parsing -------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 """End-to-end harvests against a real local server playing the three APIs, with faults injected."""
 from __future__ import annotations
 
+import datetime
 import os
 import signal
 import sqlite3
@@ -59,7 +60,8 @@ def test_harvest_with_faults_stores_each_study_once(tmp_path, api_env):
     assert counts["identified"] == {"pubmed": 6, "europepmc": 27, "ctgov": 8}
     assert counts["records"] == DISTINCT_STUDIES
     assert counts["duplicates_removed"] == 3
-    assert counts["fulltexts"] == 6
+    open_access = {r["pmcid"] for r in api.data.europepmc if r.get("pmcid") and r.get("isOpenAccess") == "Y"}
+    assert counts["fulltexts"] == len(open_access) == 8
     esearch_times = api.times("esearch")
     assert esearch_times[1] - esearch_times[0] >= 0.95, "Retry-After: 1 was not honoured"
     assert all(not queue for queue in api.faults.values()), "every injected fault was met and retried"
@@ -94,18 +96,20 @@ def test_second_harvest_makes_one_request_per_source_and_stores_nothing(tmp_path
 
 def test_update_finds_only_new_records(tmp_path, api_env):
     api = api_env
-    newest = api.data.pubmed.pop()  # held back, then "published"
+    pmid, _, xml = api.data.pubmed.pop()  # held back, then entered into PubMed today
     review = make_review(tmp_path / "review")
     run_harvest(review, only=["pubmed"])
-    api.data.pubmed.append(newest)
+    api.data.pubmed.append((pmid, datetime.datetime.now(datetime.timezone.utc).date().isoformat(), xml))
     fetched_before = api.count("efetch")
 
     summary = run_harvest(review, only=["pubmed"])
 
     assert summary.sources[0].new == 1
     assert api.count("efetch") - fetched_before == 1
-    method, _, params, _ = [r for r in api.requests if r[1] == "efetch"][-1]
-    assert params["id"] == newest[0]
+    _, _, search, _ = [r for r in api.requests if r[1] == "esearch"][-1]
+    assert search["datetype"] == "edat" and search["mindate"] == datetime.datetime.now(datetime.timezone.utc).date().strftime("%Y/%m/%d")
+    with Store(review.store_path) as store:
+        assert store.get(pmid) is not None
 
 
 def test_persistent_failure_is_reported_and_nothing_half_stored(tmp_path, api_env):

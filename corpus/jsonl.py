@@ -1,0 +1,74 @@
+"""The tool's own JSONL format: one JSON object per line, one study record per object.
+
+`write_jsonl` exports stored records (`StoredRecord.to_dict()`: id, sources, hits, then the
+`Record` fields); `read_jsonl` reads that export back, and also minimal hand-made lines such as
+`{"id": "x1", "title": "...", "abstract": "..."}` or lines with flat "pmid"/"doi"/"pmcid"/"nct"
+keys instead of an "ids" object.
+"""
+from __future__ import annotations
+
+import dataclasses
+import json
+from typing import IO, TYPE_CHECKING, Any, Iterable
+
+from corpus.records import Hit, Record
+from trialsynth.errors import InputError
+
+if TYPE_CHECKING:
+    from corpus.store import StoredRecord
+
+_ID_KEYS = ("pmid", "doi", "pmcid", "nct")
+
+
+def read_jsonl(text: str, origin: str = "<string>") -> list[Hit]:
+    """Return one Hit (source "jsonl", source_id the line's "id") per non-blank line.
+
+    A top-level "note" is kept in `Record.note`. Raises InputError naming `origin` and the line
+    number for a line that is not a JSON object, has no "id", or has a field of the wrong type.
+    """
+    hits = []
+    for number, line in enumerate(text.lstrip("\ufeff").splitlines(), start=1):
+        if not line.strip():
+            continue
+        where = f"{origin} line {number}"
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise InputError(f"{where}: not valid JSON ({exc}). Each line must be one JSON object "
+                             "such as {\"id\": \"x1\", \"title\": \"...\", \"abstract\": \"...\"}; "
+                             "fix or remove the line.") from exc
+        if not isinstance(obj, dict):
+            raise InputError(f"{where}: expected a JSON object, got {type(obj).__name__}. Each line "
+                             "must be one object with at least an \"id\"; fix or remove the line.")
+        if obj.get("id") in (None, ""):
+            raise InputError(f"{where}: the record has no \"id\"; add one (any string unique in "
+                             "the file, e.g. the PMID).")
+        try:
+            record = Record.from_dict(_with_ids(obj))
+        except (TypeError, ValueError, AttributeError) as exc:
+            raise InputError(f"{where}: a field has the wrong type ({exc}). Compare the line with "
+                             "an export of `write_jsonl` and fix the value.") from exc
+        record = dataclasses.replace(record, source="jsonl", source_id=str(obj["id"]))
+        hits.append(Hit(record=record, raw=line, raw_format="jsonl"))
+    return hits
+
+
+def _with_ids(obj: dict[str, Any]) -> dict[str, Any]:
+    """Return `obj` with flat top-level identifier keys folded into its "ids" object."""
+    ids = obj.get("ids")
+    if ids is not None and not isinstance(ids, dict):
+        raise TypeError(f"\"ids\" must be an object, got {type(ids).__name__}")
+    merged = dict(ids or {})
+    for key in _ID_KEYS:
+        if obj.get(key) not in (None, "", []) and merged.get(key) in (None, "", []):
+            merged[key] = obj[key]
+    return {**obj, "ids": merged}
+
+
+def write_jsonl(stored_records: Iterable[StoredRecord], fh: IO[str]) -> int:
+    """Write one JSON line per stored record (keys sorted, UTF-8 kept) to `fh`; return the count."""
+    count = 0
+    for stored in stored_records:
+        fh.write(json.dumps(stored.to_dict(), ensure_ascii=False, sort_keys=True) + "\n")
+        count += 1
+    return count

@@ -1,0 +1,270 @@
+"""RIS import: the tagged export format of Embase, Web of Science, Scopus and Cochrane CENTRAL.
+
+A RIS file is a sequence of records; each record is a run of lines `TG  - value` (a two-letter
+tag, two spaces, a hyphen, a space) that starts with `TY` and ends with `ER`. A line without a tag
+continues the previous field. Exporters differ in which tags they use for the same field (title in
+TI or T1, abstract in AB or N2, the journal in JO, JF, JA, J2 or T2, the PMID in AN, C2, C5 or a
+note), so `parse_ris` reads every common spelling. Hand-written: RIS is small, and the rules for
+identifiers differ per exporter.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+import urllib.parse
+from dataclasses import dataclass, field
+
+from corpus.records import (Hit, Ids, Record, author_surname, find_nct_ids, normalise_doi,
+                            normalise_pmcid, normalise_pmid, normalise_title)
+from trialsynth.errors import InputError
+
+#: A tag line: two-letter tag, one or two spaces, a hyphen, then an optional space and the value.
+_TAG_LINE = re.compile(r"^([A-Z][A-Z0-9]) {1,2}-(?: (.*)|\s*)$")
+
+#: RIS reference types mapped to publication types (the names PubMed and Embase use).
+RIS_TYPES: dict[str, str] = {
+    "JOUR": "Journal Article", "JFULL": "Journal Article", "EJOUR": "Journal Article",
+    "MGZN": "Magazine Article", "NEWS": "Newspaper Article",
+    "CONF": "Conference Abstract", "CPAPER": "Conference Paper", "ABST": "Abstract",
+    "BOOK": "Book", "EBOOK": "Book", "CHAP": "Book Chapter", "ECHAP": "Book Chapter",
+    "THES": "Thesis", "RPRT": "Report", "GOVDOC": "Government Document",
+    "PAT": "Patent", "ELEC": "Web Page", "DATA": "Dataset", "STAT": "Statute",
+    "UNPB": "Unpublished Work", "INPR": "In Press", "SER": "Serial", "GEN": "Generic",
+}
+
+_YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
+_DATE = re.compile(r"^\s*(\d{4})(?:[/-](\d{1,2})?(?:[/-](\d{1,2})?)?)?")
+_DOI_URL = re.compile(r"(?:dx\.)?doi\.org/(10\.\d{4,9}/\S+)", re.IGNORECASE)
+_DOI_TEXT = re.compile(r"\bdoi:\s*(10\.\d{4,9}/\S+)", re.IGNORECASE)
+_PMID_TEXT = re.compile(r"\b(?:PMID|PUBMED)(?:\s*ID)?\s*:?\s*(\d{1,9})\b", re.IGNORECASE)
+_PMCID = re.compile(r"\bPMC\s?(\d{3,9})\b", re.IGNORECASE)
+_INITIALS = re.compile(r"(?:[A-Z]\.?-?){1,4}")
+_SPACE = re.compile(r"\s+")
+
+_FIX = "Re-export the references as RIS (.ris, 'RIS format'), or fix the file by hand"
+
+
+@dataclass
+class _RawRecord:
+    """The fields of one RIS record in file order, with the lines they came from."""
+
+    start: int
+    lines: list[str] = field(default_factory=list)
+    fields: list[tuple[str, str]] = field(default_factory=list)
+
+    def values(self, *tags: str) -> list[str]:
+        """Return the stripped non-empty values of `tags`, in file order."""
+        return [v.strip() for t, v in self.fields if t in tags and v.strip()]
+
+    def first(self, *tags: str) -> str | None:
+        """Return the first value among `tags`, trying the tags in the order given."""
+        for tag in tags:
+            found = self.values(tag)
+            if found:
+                return found[0]
+        return None
+
+
+def parse_ris(text: str, origin: str = "<string>") -> list[Hit]:
+    """Return one Hit (source "ris") per TY..ER record of a RIS export.
+
+    Accepts a UTF-8 BOM, CRLF line ends, one space instead of two before the hyphen and a missing
+    space after it. Raises InputError (naming `origin` and the line) when the text holds no record,
+    a record has no ER before the next TY or the end of the file, or a tag line stands outside a
+    record.
+    """
+    return [_to_hit(raw) for raw in _split_records(text, origin)]
+
+
+def _split_records(text: str, origin: str) -> list[_RawRecord]:
+    lines = text.lstrip("\ufeff").splitlines()
+    records: list[_RawRecord] = []
+    current: _RawRecord | None = None
+    for number, line in enumerate(lines, start=1):
+        match = _TAG_LINE.match(line)
+        tag, value = (match.group(1), match.group(2) or "") if match else (None, line)
+        if current is None:
+            if tag == "TY":
+                current = _RawRecord(start=number, lines=[line], fields=[("TY", value)])
+            elif tag is not None:
+                raise InputError(
+                    f"{origin} line {number}: tag {tag!r} stands outside a record (a RIS record "
+                    f"starts with a 'TY  - ' line and ends with 'ER  - '). {_FIX}.")
+            continue  # blank lines and exporter headers between records
+        if tag == "TY":
+            raise InputError(
+                f"{origin} line {number}: a new record starts (TY) but the record that started on "
+                f"line {current.start} has no 'ER  - ' line. {_FIX}.")
+        current.lines.append(line)
+        if tag == "ER":
+            records.append(current)
+            current = None
+        elif tag is not None:
+            current.fields.append((tag, value))
+        elif line.strip() and current.fields:
+            last_tag, last_value = current.fields[-1]
+            current.fields[-1] = (last_tag, f"{last_value}\n{line.strip()}")
+    if current is not None:
+        raise InputError(
+            f"{origin} line {len(lines)}: the file ends inside the record that started on line "
+            f"{current.start} (no 'ER  - ' line); the file may be truncated. {_FIX}.")
+    if not records:
+        raise InputError(
+            f"{origin} line {max(len(lines), 1)}: no RIS record found (expected lines "
+            f"'TY  - JOUR' ... 'ER  - '; got {len(lines)} line(s)). {_FIX}.")
+    return records
+
+
+def _to_hit(raw: _RawRecord) -> Hit:
+    title = _collapse(raw.first("TI", "T1") or raw.first("ST") or "")
+    abstract = _collapse(" ".join(raw.values("AB")) or " ".join(raw.values("N2")))
+    authors = tuple(a for a in (ris_author(v) for v in raw.values("AU", "A1")) if a)
+    year, pub_date = _dates(raw)
+    journal = next((j for j in (raw.first(t) for t in ("JA", "J2", "JO", "JF", "T2"))
+                    if j and not j.lower().startswith(("http://", "https://"))), None)  # CENTRAL registry entries
+    pmid = _pmid(raw)
+    doi = _doi(raw)
+    all_text = "\n".join(v for _, v in raw.fields)
+    pmcid = None
+    match = _PMCID.search(all_text)
+    if match:
+        pmcid = normalise_pmcid(match.group(1))
+    ids = Ids(pmid=pmid, doi=doi, pmcid=pmcid, nct=find_nct_ids(all_text))
+    if doi:
+        source_id = doi
+    elif pmid:
+        source_id = f"pmid:{pmid}"
+    else:
+        key = f"{normalise_title(title)}|{year or ''}|{author_surname(authors[0]) if authors else ''}"
+        source_id = "ris:" + hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
+    record = Record(
+        source="ris", source_id=source_id, title=title, abstract=abstract, authors=authors,
+        journal=_collapse(journal) if journal else None, year=year, pub_date=pub_date, ids=ids,
+        publication_types=_publication_types(raw),
+        keywords=tuple(dict.fromkeys(_collapse(k) for k in raw.values("KW"))),
+        language=raw.first("LA"), entry_date=None)
+    return Hit(record=record, raw="\n".join(raw.lines), raw_format="ris")
+
+
+def ris_author(name: str) -> str | None:
+    """Return a RIS author as "Surname Initials" ("Wang, Lei" and "Wang, L." give "Wang L").
+
+    "Surname Initials" spellings ("Park E.H.") are tidied; a name of another shape (a group
+    author, "Lei Wang") is returned with its whitespace collapsed.
+    """
+    text = _collapse(name).strip(" ,;")
+    if not text:
+        return None
+    if "," in text:
+        surname, given = (part.strip() for part in text.split(",", 1))
+        given = given.split(",", 1)[0]  # drop a suffix: "Smith, John, Jr."
+        initials = _initials(given)
+        return f"{surname} {initials}" if surname and initials else (surname or None)
+    parts = text.split(" ")
+    if len(parts) > 1 and _INITIALS.fullmatch(parts[-1]):
+        return f"{' '.join(parts[:-1])} {_initials(parts[-1])}"
+    return text
+
+
+def _initials(given: str) -> str:
+    out = []
+    for token in re.split(r"[\s.\-‐]+", given):
+        if not token:
+            continue
+        if token.isupper() and len(token) <= 3 and token.isalpha():
+            out.append(token)  # already initials: "EH"
+        elif token[0].isalpha():
+            out.append(token[0].upper())
+    return "".join(out)
+
+
+def _collapse(text: str) -> str:
+    return _SPACE.sub(" ", text).strip()
+
+
+def _dates(raw: _RawRecord) -> tuple[int | None, str | None]:
+    year = None
+    for value in raw.values("PY", "Y1", "DA"):
+        match = _YEAR.search(value)
+        if match:
+            year = int(match.group(1))
+            break
+    if year is None:
+        return None, None
+    best = str(year)
+    for value in raw.values("PY", "Y1", "DA"):
+        match = _DATE.match(value)
+        if not match or int(match.group(1)) != year:
+            continue
+        month, day = match.group(2), match.group(3)
+        if month and 1 <= int(month) <= 12:
+            iso = f"{year}-{int(month):02d}"
+            if day and 1 <= int(day) <= 31:
+                iso += f"-{int(day):02d}"
+            if len(iso) > len(best):
+                best = iso
+    return year, best
+
+
+def _databases(raw: _RawRecord) -> str:
+    return " ".join(raw.values("DB", "DP")).lower()
+
+
+def _pmid(raw: _RawRecord) -> str | None:
+    databases = _databases(raw)
+    medline_only = ("medline" in databases or "pubmed" in databases) and "embase" not in databases
+    if medline_only:  # Ovid MEDLINE, PubMed via EndNote: AN is the PMID
+        for value in raw.values("AN"):
+            pmid = normalise_pmid(value)
+            if pmid:
+                return pmid
+    for value in raw.values("N1", "AN", "U1"):  # "PMID: 123", Cochrane's "PUBMED 123"
+        match = _PMID_TEXT.search(value)
+        if match and normalise_pmid(match.group(1)):
+            return normalise_pmid(match.group(1))
+    if "scopus" in databases or medline_only:  # Scopus puts the PubMed id in C2
+        for value in raw.values("C2"):
+            pmid = normalise_pmid(value)
+            if pmid:
+                return pmid
+    if "embase" in databases:  # Embase puts the MEDLINE PMID in C5
+        for value in raw.values("C5"):
+            pmid = normalise_pmid(value)
+            if pmid:
+                return pmid
+    return None
+
+
+def _doi(raw: _RawRecord) -> str | None:
+    for value in raw.values("DO"):
+        doi = normalise_doi(value.split()[0])
+        if doi:
+            return doi
+    for value in raw.values("UR", "L2", "L1", "LK"):
+        url = urllib.parse.unquote(value.split()[0])
+        match = _DOI_URL.search(url)
+        if match and normalise_doi(match.group(1)):
+            return normalise_doi(match.group(1))
+        query = urllib.parse.parse_qs(urllib.parse.urlsplit(value.split()[0]).query)
+        for candidate in query.get("doi", []):  # Scopus: ...record.uri?eid=...&doi=10.2147%2fX
+            if normalise_doi(candidate):
+                return normalise_doi(candidate)
+    for value in raw.values("N1"):
+        match = _DOI_TEXT.search(value)
+        if match and normalise_doi(match.group(1)):
+            return normalise_doi(match.group(1))
+    return None
+
+
+def _publication_types(raw: _RawRecord) -> tuple[str, ...]:
+    found: dict[str, str] = {}
+    ty = raw.first("TY")
+    mapped = RIS_TYPES.get((ty or "").upper())
+    if mapped:
+        found[mapped.lower()] = mapped
+    for value in raw.values("M3", "PT"):
+        for part in value.split(";"):
+            part = _collapse(part)
+            if part and part.lower() not in found:
+                found[part.lower()] = part
+    return tuple(found.values())

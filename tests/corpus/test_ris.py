@@ -1,0 +1,157 @@
+"""RIS import: the export styles of Embase, Web of Science, Scopus and Cochrane CENTRAL (synthetic samples)."""
+from __future__ import annotations
+
+import pytest
+
+from corpus.ris import parse_ris, ris_author
+from tests.conftest import fixture_path
+from trialsynth.errors import InputError
+
+
+def _read(name: str) -> str:
+    return fixture_path("ris", name).read_bytes().decode("utf-8")
+
+
+def _records(name: str):
+    return [h.record for h in parse_ris(_read(name), origin=name)]
+
+
+def test_embase_export():
+    hits = parse_ris(_read("embase_SYNTHETIC.ris"))
+    article, conference = (h.record for h in hits)
+    assert article.source == "ris"
+    assert article.title == ("Efficacy and safety of umbilical cord mesenchymal stem cell therapy for rheumatoid "
+                             "arthritis patients: A prospective phase I/II study")  # continuation line joined
+    assert article.abstract.startswith(
+        "Background: Disease-modifying anti-rheumatic drugs have limited effects in some patients")
+    assert "\n" not in article.abstract and "  " not in article.abstract
+    assert article.authors == ("Wang L", "Huang S", "Li S", "Park EH")
+    assert (article.year, article.pub_date) == (2019, "2019")
+    assert article.journal == "Drug Des. Dev. Ther."  # JA preferred over JF
+    # AN is the Embase accession (DB lists Embase), the PMID is in C5
+    assert article.ids.pmid == "31908418" and article.ids.doi == "10.2147/dddt.s225613"
+    assert article.source_id == "10.2147/dddt.s225613"
+    assert article.keywords == ("umbilical cord mesenchymal stem cell", "rheumatoid arthritis", "DAS28")
+    assert article.language == "English" and article.entry_date is None
+    assert "Journal Article" in article.publication_types
+    assert conference.publication_types == ("Conference Abstract",)
+    assert conference.authors == ("Kim JH", "van der Berg A")
+    assert conference.ids.nct == ("NCT03333681",)
+    assert conference.ids.pmid is None and conference.ids.doi is None
+    assert conference.source_id.startswith("ris:") and len(conference.source_id) == 4 + 16
+    assert hits[0].raw_format == "ris"
+    assert hits[0].raw.startswith("TY  - JOUR\n") and hits[0].raw.endswith("ER  - ")
+    assert hits[1].raw.startswith("TY  - CONF") and "ER  - " not in hits[1].raw[:-6]
+
+
+def test_web_of_science_export():
+    first, second = _records("wos_SYNTHETIC.ris")
+    assert first.authors == ("Wang L", "Huang S", "Li S", "Park EH")
+    assert first.title.endswith("for Rheumatoid Arthritis Patients: A Prospective Phase I/II Study")
+    assert first.journal == "Drug Des. Dev. Ther."  # J2 preferred over T2
+    assert (first.year, first.pub_date) == (2019, "2019-12-23")
+    assert first.ids.pmid is None  # "WOS:..." in AN is no PMID
+    assert second.ids.doi == "10.1136/annrheumdis-2015-208918"
+    assert second.publication_types == ("Journal Article",)
+
+
+def test_scopus_export():
+    park, ghoryani = _records("scopus_SYNTHETIC.ris")
+    assert park.ids.doi == "10.1002/sctm.18-0031"  # only in the Scopus UR, URL-encoded
+    assert park.ids.pmid == "29709012"  # C2 of a Scopus record
+    assert park.authors == ("Park EH", "Lim HS", "Lee S")
+    assert park.abstract.endswith(
+        "received a single intravenous infusion of umbilical cord blood-derived mesenchymal stem cells.")
+    assert park.publication_types == ("Journal Article", "Article")
+    assert ghoryani.ids.doi is None and ghoryani.ids.pmid == "32411814"  # "PMID: ..." in N1
+    assert ghoryani.source_id == "pmid:32411814"
+    assert ghoryani.ids.pmcid == "PMC7204151"
+
+
+def test_cochrane_central_export_with_bom_and_crlf():
+    text = _read("cochrane_central_SYNTHETIC.ris")
+    assert text.startswith("\ufeffTY  - JOUR\r\n")
+    article, registry = (h.record for h in parse_ris(text))
+    assert article.ids.pmid == "32411814"  # "AN  - PUBMED 32411814"
+    assert article.ids.doi == "10.1155/2020/5487915"  # not the cochranelibrary.com URL
+    assert article.authors[0] == "Ghoryani M"
+    assert article.journal == "Journal of immunology research"
+    assert article.abstract.endswith("Serum IL‐10 increased.") and "\r" not in article.abstract
+    assert registry.ids.doi is None  # ".../central/doi/10.1002/central/CN-..." is no DOI of the study
+    assert registry.ids.nct == ("NCT01547091",)
+    assert registry.journal is None  # a registry entry's JO is a URL
+    assert "Trial registry record" in registry.publication_types
+
+
+@pytest.mark.parametrize("name, expected", [
+    ("Wang, Lei", "Wang L"), ("Wang, L.", "Wang L"), ("Wang, L", "Wang L"), ("Park E.H.", "Park EH"),
+    ("Park, Eun-Hye", "Park EH"), ("Park, E.-H.", "Park EH"), ("Park, Eun Hye", "Park EH"),
+    ("Park EH", "Park EH"), ("van der Berg, Anna", "van der Berg A"), ("Smith, John, Jr.", "Smith J"),
+    ("Özdemir, Çağrı", "Özdemir Ç"), ("CURE Study Group", "CURE Study Group"), ("  ", None),
+])
+def test_author_conversions(name, expected):
+    assert ris_author(name) == expected
+
+
+def test_tolerant_line_syntax_and_continuations():
+    text = ("\n\nTY - JOUR\nTI  - A title that goes\n   on and on\nAU - Lee, Min\nPY  - 2017/03/05/\n"
+            "AB  - First line.\nsecond   line.\nAB  - Second paragraph.\nER  -\n")
+    (hit,) = parse_ris(text)
+    rec = hit.record
+    assert rec.title == "A title that goes on and on"
+    assert rec.authors == ("Lee M",)
+    assert (rec.year, rec.pub_date) == (2017, "2017-03-05")
+    assert rec.abstract == "First line. second line. Second paragraph."
+    assert hit.raw == text.strip()
+
+
+def test_fallbacks_t1_st_n2_y1_jo():
+    text = "TY  - JOUR\nST  - Short title\nN2  - An abstract.\nY1  - 2015/07//\nJO  - J Foo\nER  - \n"
+    rec = parse_ris(text)[0].record
+    assert (rec.title, rec.abstract, rec.year, rec.pub_date, rec.journal) == (
+        "Short title", "An abstract.", 2015, "2015-07", "J Foo")
+
+
+def test_pmid_from_an_of_a_medline_database_and_doi_from_n1():
+    text = ("TY  - JOUR\nTI  - T\nDB  - Ovid MEDLINE(R)\nAN  - 31908418\nN1  - doi: 10.2147/DDDT.S225613.\n"
+            "ER  - \nTY  - JOUR\nTI  - T\nDB  - PubMed\nC2  - 27957329\nER  - \n")
+    first, second = (h.record for h in parse_ris(text))
+    assert first.ids.pmid == "31908418" and first.ids.doi == "10.2147/dddt.s225613"
+    assert second.ids.pmid == "27957329" and second.source_id == "pmid:27957329"
+
+
+def test_doi_from_doi_org_url():
+    text = "TY  - JOUR\nTI  - T\nUR  - https://doi.org/10.1002/IID3.106\nER  - \n"
+    assert parse_ris(text)[0].record.ids.doi == "10.1002/iid3.106"
+
+
+def test_hash_source_id_is_stable_and_depends_on_title_year_author():
+    a = "TY  - JOUR\nTI  - Same  Title\nAU  - Kim, J\nPY  - 2020\nER  - \n"
+    b = "TY  - JOUR\nTI  - same title.\nAU  - Kim J.\nPY  - 2020\nKW  - other\nER  - \n"
+    c = a.replace("2020", "2021")
+    ids = [parse_ris(t)[0].record.source_id for t in (a, b, c)]
+    assert ids[0] == ids[1] != ids[2]
+
+
+def test_missing_er_at_end_of_file_names_origin_and_line():
+    text = "TY  - JOUR\nTI  - One\nER  - \n\nTY  - JOUR\nTI  - Two\nAB  - cut off"
+    with pytest.raises(InputError, match=r"refs\.ris line 7: .*started on line 5.*Re-export") as info:
+        parse_ris(text, origin="refs.ris")
+    assert "RIS" in str(info.value)
+
+
+def test_missing_er_before_next_record():
+    text = "TY  - JOUR\nTI  - One\nTY  - JOUR\nTI  - Two\nER  - \n"
+    with pytest.raises(InputError, match=r"x\.ris line 3: .*line 1 has no 'ER"):
+        parse_ris(text, origin="x.ris")
+
+
+@pytest.mark.parametrize("text", ["", "\ufeff\r\n\r\n", "Provider: nobody\nno records here\n"])
+def test_text_without_records_is_an_input_error(text):
+    with pytest.raises(InputError, match=r"empty\.ris line \d+: no RIS record found.*Re-export"):
+        parse_ris(text, origin="empty.ris")
+
+
+def test_tag_outside_a_record_is_an_input_error():
+    with pytest.raises(InputError, match=r"f\.ris line 1: tag 'TI' stands outside a record"):
+        parse_ris("TI  - lost its TY\nAU  - Kim, J\n", origin="f.ris")
