@@ -311,6 +311,7 @@ class EuropePmcSource:
         if start is not None:
             full_query = f"({query}) AND (FIRST_IDATE:[{start.isoformat()} TO 3000-12-31])"
         cursor = "*"
+        received = 0
         while True:
             params = {"query": full_query, "format": "json", "resultType": "core",
                       "pageSize": str(self.page_size), "cursorMark": cursor}
@@ -319,7 +320,9 @@ class EuropePmcSource:
                 return
             fulltexts = self._fulltexts(hits, known) if self.fetch_fulltext else []
             yield Batch(hits=tuple(hits), fulltexts=tuple(fulltexts), total=total)
-            if not next_cursor or next_cursor == cursor:
+            received += len(hits)
+            # A full last page still carries a cursor; the count says no further request is needed.
+            if not next_cursor or next_cursor == cursor or (total is not None and received >= total):
                 return
             cursor = next_cursor
 
@@ -334,7 +337,13 @@ class EuropePmcSource:
             try:
                 xml = self.client.get(f"{self.base}{pmcid}/fullTextXML", validate=_validate_fulltext)
             except HarvestError as exc:
-                log.warning("full text of %s skipped (it will be tried on the next harvest): %s", pmcid, exc)
+                if exc.status in (404, 410):
+                    # Definitive: Europe PMC has no XML for it. Remember that, so later harvests
+                    # do not ask again (an empty FullText is the store's "unavailable" marker).
+                    log.warning("no full text XML for %s (HTTP %s); recorded as unavailable", pmcid, exc.status)
+                    out.append(FullText(pmcid=pmcid, xml="", source="europepmc"))
+                else:
+                    log.warning("full text of %s skipped (it will be tried on the next harvest): %s", pmcid, exc)
                 continue
             out.append(FullText(pmcid=pmcid, xml=xml, source="europepmc"))
         return out

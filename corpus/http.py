@@ -114,9 +114,11 @@ class HttpClient:
                     last_problem = f"HTTP {response.status_code}"
                     wait = retry_after_seconds(response.headers.get("Retry-After"))
                 elif response.status_code >= 400:
-                    raise HarvestError(
+                    error = HarvestError(
                         f"{method} {shown} was refused with HTTP {response.status_code}: "
                         f"{_snippet(scrub(response.text, secrets))}. Check the query and the base URL.")
+                    error.status = response.status_code
+                    raise error
                 else:
                     try:
                         return validate(response) if validate else response

@@ -222,7 +222,7 @@ class Store:
         return frozenset(r[0] for r in self.conn.execute("SELECT source_id FROM hits WHERE source=?", (source,)))
 
     def has_fulltext(self, pmcid: str) -> bool:
-        """Return True when a full text is stored for `pmcid`."""
+        """Return True when a full text is stored for `pmcid` (or recorded as unavailable: xml '')."""
         return self.conn.execute("SELECT 1 FROM fulltexts WHERE pmcid=?", (pmcid,)).fetchone() is not None
 
     def add_hits(self, hits: Iterable[Hit], fulltexts: Iterable[FullText] = ()) -> list[AddResult]:
@@ -351,14 +351,14 @@ class Store:
     def fulltext(self, pmcid: str) -> str | None:
         """Return the stored JATS XML of `pmcid`, or None."""
         row = self.conn.execute("SELECT xml FROM fulltexts WHERE pmcid=?", (pmcid,)).fetchone()
-        return row[0] if row else None
+        return row[0] if row and row[0] else None
 
     def counts(self) -> dict[str, Any]:
         """Return PRISMA-style counts: hits identified per source, distinct records, duplicates removed."""
         per_source = {s: n for s, n in self.conn.execute("SELECT source, COUNT(*) FROM hits GROUP BY source")}
         records = self.conn.execute("SELECT COUNT(*) FROM records").fetchone()[0]
         total = sum(per_source.values())
-        fulltexts = self.conn.execute("SELECT COUNT(*) FROM fulltexts").fetchone()[0]
+        fulltexts = self.conn.execute("SELECT COUNT(*) FROM fulltexts WHERE xml != ''").fetchone()[0]
         return {"identified": per_source, "identified_total": total, "records": records,
                 "duplicates_removed": total - records, "fulltexts": fulltexts}
 

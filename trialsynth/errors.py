@@ -19,7 +19,12 @@ class ReviewNotFoundError(InputError):
 
 
 class HarvestError(TrialsynthError):
-    """A source could not be searched or fetched, after retries."""
+    """A source could not be searched or fetched, after retries.
+
+    `status` is the HTTP status of a refused request (4xx other than 429), else None.
+    """
+
+    status: int | None = None
 
 
 class MalformedResponseError(HarvestError):

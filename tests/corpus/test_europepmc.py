@@ -249,13 +249,13 @@ def test_fulltext_fetched_for_open_access_and_skipped_when_known():
         assert batches[0].fulltexts == () and len(api.requests) == 1
 
 
-def test_missing_fulltext_is_logged_and_skipped(caplog):
+def test_missing_fulltext_is_logged_and_recorded_as_unavailable(caplog):
     results = [result(0, oa=True, pmcid="PMC404"), result(1, oa=True, pmcid="PMC11")]
     with FakeEuropePmc(results, size=10, fulltexts={"PMC11": JATS}) as api:
         with caplog.at_level(logging.WARNING, logger="trialsynth.europepmc"):
             batches = list(make_source(api).harvest("q", None, Known()))
     assert len(batches) == 1 and len(batches[0].hits) == 2
-    assert [t.pmcid for t in batches[0].fulltexts] == ["PMC11"]
+    assert [(t.pmcid, bool(t.xml)) for t in batches[0].fulltexts] == [("PMC404", False), ("PMC11", True)]
     assert any("PMC404" in r.getMessage() and r.levelno == logging.WARNING for r in caplog.records)
 
 

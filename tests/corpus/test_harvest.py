@@ -189,3 +189,19 @@ def test_killed_harvest_resumes_to_the_same_store(tmp_path, source, after_hits):
     with Store(reference.store_path) as ref, Store(killed.store_path) as resumed:
         assert resumed.dump() == ref.dump()
         assert resumed.counts()["records"] == DISTINCT_STUDIES
+
+
+def test_full_text_without_xml_is_not_asked_for_again(tmp_path, api_env):
+    api = api_env
+    missing = sorted(api.data.fulltexts)[0]
+    del api.data.fulltexts[missing]  # Europe PMC answers 404 for it
+    review = make_review(tmp_path / "review")
+    first = run_harvest(review, only=["europepmc"])
+    assert first.counts["fulltexts"] == 7
+    asked = api.count("fulltext")
+
+    run_harvest(review, only=["europepmc"])
+
+    assert api.count("fulltext") == asked
+    with Store(review.store_path) as store:
+        assert store.fulltext(missing) is None and store.has_fulltext(missing)
