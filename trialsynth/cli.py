@@ -55,6 +55,11 @@ def build_parser() -> argparse.ArgumentParser:
                          help="harvest only this source (repeatable)")
     harvest.add_argument("--format", choices=["text", "json"], default="text", help="summary format")
 
+    reparse = commands.add_parser("reparse", help="re-read stored raw payloads with the current parsers",
+                                  epilog="example:\n  trialsynth reparse",
+                                  formatter_class=argparse.RawDescriptionHelpFormatter)
+    _review_option(reparse)
+
     records = commands.add_parser("records", help="list the stored records",
                                   epilog=EPILOG_RECORDS, formatter_class=argparse.RawDescriptionHelpFormatter)
     _review_option(records)
@@ -123,8 +128,8 @@ def _render_records(rows: list[dict], fmt: str) -> str:
         writer.writeheader()
         writer.writerows(rows)
         return buffer.getvalue()
-    widths = {"id": 24, "sources": 20, "year": 4, "title": 60, "publication_types": 30}
-    shown = ["id", "sources", "year", "title", "publication_types"]
+    widths = {"id": 24, "year": 4, "sources": 16, "pmid": 8, "doi": 24, "title": 56, "publication_types": 28}
+    shown = ["id", "year", "sources", "pmid", "doi", "title", "publication_types"]
 
     def cell(value: object, width: int) -> str:
         text = str(value)
@@ -164,6 +169,19 @@ def cmd_harvest(args) -> int:
     return 0
 
 
+def cmd_reparse(args) -> int:
+    from corpus.reparse import reparse_store
+    from corpus.store import Store
+    from trialsynth.review import find_review
+
+    review = find_review(getattr(args, "review", None))
+    with Store(review.store_path) as store:
+        counts = reparse_store(store)
+    print(f"re-parsed stored payloads without downloading: {counts['updated']} updated, "
+          f"{counts['unchanged']} unchanged, {counts['skipped']} without a parser")
+    return 0
+
+
 def cmd_records(args) -> int:
     from trialsynth.review import find_review
 
@@ -188,7 +206,8 @@ def cmd_demo(args) -> int:
     return 0
 
 
-COMMANDS = {"init": cmd_init, "harvest": cmd_harvest, "records": cmd_records, "demo": cmd_demo}
+COMMANDS = {"init": cmd_init, "harvest": cmd_harvest, "reparse": cmd_reparse, "records": cmd_records,
+            "demo": cmd_demo}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

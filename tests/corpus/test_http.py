@@ -93,3 +93,11 @@ def test_requests_are_spaced(api):
     for _ in range(3):
         client.get(api.url("pubmed") + "esearch.fcgi", {"db": "pubmed"})
     assert time.monotonic() - start >= 0.4
+
+
+def test_retry_logs_never_show_the_key(api, caplog):
+    api.faults["esearch"].extend([("status", 500, {}, ""), ("status", 429, {"Retry-After": "0"}, "")])
+    with caplog.at_level("INFO", logger="trialsynth.http"):
+        fast_client().get(api.url("pubmed") + "esearch.fcgi", {"db": "pubmed", "api_key": "s3cr3tkey"})
+    assert "retry 1/3" in caplog.text and "retry 2/3" in caplog.text
+    assert "s3cr3tkey" not in caplog.text

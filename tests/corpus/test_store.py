@@ -150,3 +150,21 @@ def test_registry_entry_arriving_last_joins_one_publication_only(store):
     registry = store.add_hits([hit("ctgov", "NCT01234567", title="Registry entry", ids=Ids(nct=("NCT01234567",)))])[0]
     assert (registry.status, registry.record_id) == ("merged", "10")
     assert store.counts()["records"] == 2
+
+
+def test_reparse_restores_fields_from_raw_payloads_without_download(tmp_path):
+    from corpus.pubmed import parse_pubmed_xml
+    from corpus.reparse import reparse_store
+    from tests.conftest import fixture_path
+
+    with Store(tmp_path / "r.sqlite") as store:
+        store.add_hits(parse_pubmed_xml(fixture_path("pubmed", "efetch_rct_structured_22663011.xml").read_bytes()))
+        # an older parser's output: no title, no NCT link
+        stale = store.hits_of("22663011")[0].to_dict()
+        stale.update(title="", ids={**stale["ids"], "nct": []})
+        store.conn.execute("UPDATE hits SET parsed=?, fingerprint='old' WHERE source='pubmed'", (json.dumps(stale),))
+        counts = reparse_store(store)
+        assert counts == {"updated": 1, "unchanged": 0, "skipped": 0}
+        record = store.get("22663011").record
+        assert record.title.startswith("Improved survival") and record.ids.nct == ("NCT01245062",)
+        assert reparse_store(store) == {"updated": 0, "unchanged": 1, "skipped": 0}
