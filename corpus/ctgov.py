@@ -8,7 +8,6 @@ phases, enrolment, arms, outcomes, posted results) go to `Record.registry`.
 """
 from __future__ import annotations
 
-import datetime as dt
 import json
 import re
 from typing import Any, Iterator
@@ -18,7 +17,7 @@ import requests
 
 from corpus.http import HttpClient
 from corpus.records import Hit, Ids, Record, normalise_nct
-from corpus.source import Batch, Known, base_url
+from corpus.source import Batch, Known, base_url, checked_page_size, since_date
 from trialsynth.errors import InputError, MalformedResponseError
 
 PARSER_VERSION = "ctgov-1"
@@ -227,12 +226,8 @@ class CtGovSource:
     name = "ctgov"
 
     def __init__(self, client: HttpClient | None = None, *, page_size: int = 1000, base: str | None = None) -> None:
-        if page_size < 1:
-            raise InputError(f"page_size must be at least 1; got {page_size}. Use a value from 1 to {MAX_PAGE_SIZE}.")
-        self.page_size = min(page_size, MAX_PAGE_SIZE)
-        self.base = base or base_url("TRIALSYNTH_CTGOV_URL", "https://clinicaltrials.gov/api/v2/")
-        if not self.base.endswith("/"):
-            self.base += "/"
+        self.page_size = checked_page_size(page_size, MAX_PAGE_SIZE)
+        self.base = base_url("TRIALSYNTH_CTGOV_URL", "https://clinicaltrials.gov/api/v2/", base)
         # The API allows about 50 requests a minute.
         self.client = client or HttpClient(min_interval=1.2)
 
@@ -246,7 +241,7 @@ class CtGovSource:
         that stay malformed after retries) and InputError for a bad query or `since`.
         """
         params = parse_query(query)
-        start = _since_date(since)
+        start = since_date(since)
         if start is not None:
             window = f"AREA[LastUpdatePostDate]RANGE[{start.isoformat()},MAX]"
             user = params.get("filter.advanced", "").strip()
@@ -270,15 +265,6 @@ class CtGovSource:
                 return
             seen_tokens.add(token)
 
-
-def _since_date(since: str | None) -> dt.date | None:
-    if since is None or not str(since).strip():
-        return None
-    try:
-        return dt.date.fromisoformat(str(since).strip()[:10])
-    except ValueError:
-        raise InputError(f"since must be an ISO date (YYYY-MM-DD); got {since!r}. "
-                         "Fix the date or leave it out for a full harvest.") from None
 
 
 def _validate_page(response: requests.Response) -> tuple[list[Hit], str | None, int | None]:

@@ -10,7 +10,6 @@ Full-text XML is checked with a hardened lxml parser: no DTD loading, no entity 
 """
 from __future__ import annotations
 
-import datetime as dt
 import json
 import logging
 import re
@@ -23,8 +22,8 @@ from lxml import etree
 from corpus.http import HttpClient
 from corpus.records import (AbstractSection, FullText, Hit, Ids, Record, find_nct_ids, normalise_doi,
                             normalise_pmcid, normalise_pmid)
-from corpus.source import Batch, Known, base_url
-from trialsynth.errors import HarvestError, InputError, MalformedResponseError
+from corpus.source import Batch, Known, base_url, checked_page_size, since_date
+from trialsynth.errors import HarvestError, MalformedResponseError
 
 PARSER_VERSION = "europepmc-1"
 
@@ -288,13 +287,9 @@ class EuropePmcSource:
 
     def __init__(self, client: HttpClient | None = None, *, page_size: int = 1000, fetch_fulltext: bool = True,
                  base: str | None = None) -> None:
-        if page_size < 1:
-            raise InputError(f"page_size must be at least 1; got {page_size}. Use a value from 1 to {MAX_PAGE_SIZE}.")
-        self.page_size = min(page_size, MAX_PAGE_SIZE)
+        self.page_size = checked_page_size(page_size, MAX_PAGE_SIZE)
         self.fetch_fulltext = fetch_fulltext
-        self.base = base or base_url("TRIALSYNTH_EUROPEPMC_URL", "https://www.ebi.ac.uk/europepmc/webservices/rest/")
-        if not self.base.endswith("/"):
-            self.base += "/"
+        self.base = base_url("TRIALSYNTH_EUROPEPMC_URL", "https://www.ebi.ac.uk/europepmc/webservices/rest/", base)
         self.client = client or HttpClient(min_interval=0.1)
 
     def __repr__(self) -> str:
@@ -307,7 +302,7 @@ class EuropePmcSource:
         bodies that stay malformed after retries) and InputError for a bad `since`.
         """
         full_query = query
-        start = _since_date(since)
+        start = since_date(since)
         if start is not None:
             full_query = f"({query}) AND (FIRST_IDATE:[{start.isoformat()} TO 3000-12-31])"
         cursor = "*"
@@ -348,15 +343,6 @@ class EuropePmcSource:
             out.append(FullText(pmcid=pmcid, xml=xml, source="europepmc"))
         return out
 
-
-def _since_date(since: str | None) -> dt.date | None:
-    if since is None or not str(since).strip():
-        return None
-    try:
-        return dt.date.fromisoformat(str(since).strip()[:10])
-    except ValueError:
-        raise InputError(f"since must be an ISO date (YYYY-MM-DD); got {since!r}. "
-                         "Fix the date or leave it out for a full harvest.") from None
 
 
 def _validate_search(response: requests.Response) -> tuple[list[Hit], str | None, int | None]:

@@ -21,8 +21,8 @@ from lxml import etree
 from corpus.http import HttpClient
 from corpus.records import (AbstractSection, Hit, Ids, Record, find_nct_ids, normalise_doi,
                             normalise_nct, normalise_pmcid, normalise_pmid)
-from corpus.source import Batch, Known, base_url
-from trialsynth.errors import HarvestError, InputError, MalformedResponseError
+from corpus.source import Batch, Known, base_url, checked_page_size, since_date
+from trialsynth.errors import HarvestError, MalformedResponseError
 
 PARSER_VERSION = "pubmed-1"
 
@@ -338,12 +338,8 @@ class PubMedSource:
         self._api_key = api_key if api_key is not None else (os.environ.get("NCBI_API_KEY") or None)
         self.email = email if email is not None else (os.environ.get("NCBI_EMAIL") or None)
         self.tool = tool
-        if batch_size < 1:
-            raise InputError(f"batch_size must be at least 1; got {batch_size}. Use a value from 1 to {MAX_BATCH}.")
-        self.batch_size = min(batch_size, MAX_BATCH)
-        self.base = base or base_url("TRIALSYNTH_PUBMED_URL", "https://eutils.ncbi.nlm.nih.gov/entrez/eutils/")
-        if not self.base.endswith("/"):
-            self.base += "/"
+        self.batch_size = checked_page_size(batch_size, MAX_BATCH)
+        self.base = base_url("TRIALSYNTH_PUBMED_URL", "https://eutils.ncbi.nlm.nih.gov/entrez/eutils/", base)
         # NCBI allows 3 requests/s without an API key and 10 with one.
         self.client = client or HttpClient(min_interval=0.1 if self._api_key else 0.34)
         self._search_limit = MAX_SEARCH_IDS
@@ -404,7 +400,7 @@ class PubMedSource:
         One ESearch request when nothing is new. Raises HarvestError (MalformedResponseError for
         bodies that stay malformed after retries) and InputError for a bad `since`.
         """
-        start = _since_date(since)
+        start = since_date(since)
         window = (start, dt.date(3000, 12, 31)) if start is not None else None
         count, ids, webenv, query_key = self._search(query, window, history=True)
         windowed = count > self._search_limit
@@ -428,15 +424,6 @@ class PubMedSource:
             hits = self.client.post(f"{self.base}efetch.fcgi", data=data, validate=_validate_efetch)
             yield Batch(hits=tuple(hits), total=total)
 
-
-def _since_date(since: str | None) -> dt.date | None:
-    if since is None or not str(since).strip():
-        return None
-    try:
-        return dt.date.fromisoformat(str(since).strip()[:10])
-    except ValueError:
-        raise InputError(f"since must be an ISO date (YYYY-MM-DD); got {since!r}. "
-                         "Fix the date or leave it out for a full harvest.") from None
 
 
 def _validate_esearch(response: requests.Response) -> tuple[int, list[str], str | None, str | None]:

@@ -6,11 +6,13 @@ search (one request when nothing is new), then yields `Batch`es, each stored in 
 """
 from __future__ import annotations
 
+import datetime as dt
 import os
 from dataclasses import dataclass, field
 from typing import Callable, Iterator, Protocol
 
 from corpus.records import FullText, Hit
+from trialsynth.errors import InputError
 
 
 @dataclass(frozen=True)
@@ -41,7 +43,25 @@ class Source(Protocol):
         ...
 
 
-def base_url(env_var: str, default: str) -> str:
-    """Return the API base URL from `env_var` (mirrors, proxies, tests) or `default`, ending in '/'."""
-    url = os.environ.get(env_var, "").strip() or default
+def base_url(env_var: str, default: str, override: str | None = None) -> str:
+    """Return the API base URL: `override`, else `env_var` (mirrors, proxies, tests), else `default`; ends in '/'."""
+    url = (override or "").strip() or os.environ.get(env_var, "").strip() or default
     return url if url.endswith("/") else url + "/"
+
+
+def since_date(since: str | None) -> dt.date | None:
+    """Return a high-water mark (ISO date string) as a date, None for none. Raises InputError."""
+    if since is None or not str(since).strip():
+        return None
+    try:
+        return dt.date.fromisoformat(str(since).strip()[:10])
+    except ValueError:
+        raise InputError(f"since must be an ISO date (YYYY-MM-DD); got {since!r}. "
+                         "Fix the date or leave it out for a full harvest.") from None
+
+
+def checked_page_size(page_size: int, maximum: int) -> int:
+    """Return `page_size` capped at the API's `maximum`. Raises InputError below 1."""
+    if page_size < 1:
+        raise InputError(f"page_size must be at least 1; got {page_size}. Use a value from 1 to {maximum}.")
+    return min(page_size, maximum)
