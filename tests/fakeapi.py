@@ -1,26 +1,22 @@
 """A real HTTP server on 127.0.0.1 that plays PubMed E-utilities, Europe PMC REST and
 ClinicalTrials.gov v2 from recorded real-format records, with injectable faults.
 
-It answers the requests trialsynth's sources make: ESearch (Count, IdList, WebEnv, QueryKey;
-mindate/datetype=edat windows), EFetch (WebEnv paging, GET or POST id lists), Europe PMC search
-(cursorMark paging, FIRST_IDATE filter) and fullTextXML, CT.gov /studies (pageToken paging,
-LastUpdatePostDate filter). `faults[endpoint]` is a queue of faults served before normal answers:
-("status", code, headers, body), ("delay", seconds) (a timeout for a client with a shorter
-timeout), ("truncate",) (the normal body cut in half), ("body", text) (an error body, HTTP 200), ("ok",) (answered normally: a
-placeholder to aim a later fault at a later request).
+It answers the requests trialsynth's sources make: ESearch (Count, IdList, WebEnv and QueryKey with
+usehistory=y; mindate/datetype=edat windows), EFetch (WebEnv paging, GET or POST id lists), Europe
+PMC search (cursorMark paging, FIRST_IDATE filter) and fullTextXML, CT.gov /studies (pageToken
+paging, LastUpdatePostDate filter). The server, the request record and the fault queues
+(`faults[endpoint]`, `delay[endpoint]`) are tests.loopback.LoopbackServer's; the endpoints are
+esearch, efetch, fulltext, epmc_search and ctgov.
 """
 from __future__ import annotations
 
-import collections
 import json
 import re
-import threading
-import time
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import parse_qs, urlsplit
 
 from lxml import etree
+
+from tests.loopback import LoopbackServer
 
 PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
 
@@ -52,93 +48,29 @@ class FakeData:
     ctgov: list[dict] = field(default_factory=list)                        # study objects
 
 
-class FakeApis:
-    """Start with `with FakeApis(data) as api:`; `api.url("pubmed")` is a base URL for a source."""
+class FakeApis(LoopbackServer):
+    """Start with `with FakeApis(data) as api:`; `api.url("pubmed")` is a base URL for a source.
 
-    def __init__(self, data: FakeData, *, epmc_page_size: int | None = None, ctgov_page_size: int | None = None):
+    `webenv_prefix` names the ESearch histories (WebEnv "<prefix>0", "<prefix>1", ...).
+    """
+
+    def __init__(self, data: FakeData, *, epmc_page_size: int | None = None, ctgov_page_size: int | None = None,
+                 webenv_prefix: str = "MCID_fake"):
+        super().__init__()
         self.data = data
-        self.faults: dict[str, collections.deque] = collections.defaultdict(collections.deque)
-        self.requests: list[tuple[str, str, dict, float]] = []  # (method, endpoint, params, monotonic time)
         self.epmc_page_size = epmc_page_size
         self.ctgov_page_size = ctgov_page_size
-        self.delay: dict[str, float] = {}
+        self.webenv_prefix = webenv_prefix
         self._histories: dict[str, list[str]] = {}
-        self._lock = threading.Lock()
-        fake = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args):  # keep test output clean
-                pass
-
-            def do_GET(self):
-                fake._handle(self, "GET", parse_qs(urlsplit(self.path).query))
-
-            def do_POST(self):
-                length = int(self.headers.get("Content-Length") or 0)
-                body = self.rfile.read(length).decode("utf-8")
-                params = parse_qs(urlsplit(self.path).query)
-                params.update(parse_qs(body))
-                fake._handle(self, "POST", params)
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-
-    def __enter__(self) -> "FakeApis":
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.server.shutdown()
-        self.server.server_close()
-
-    def url(self, source: str) -> str:
-        """Return the base URL that plays `source` (pubmed, europepmc, ctgov)."""
-        return f"http://127.0.0.1:{self.server.server_port}/{source}/"
 
     def env(self) -> dict[str, str]:
         """Return the TRIALSYNTH_*_URL environment variables pointing at this server."""
         return {"TRIALSYNTH_PUBMED_URL": self.url("pubmed"), "TRIALSYNTH_EUROPEPMC_URL": self.url("europepmc"),
                 "TRIALSYNTH_CTGOV_URL": self.url("ctgov")}
 
-    def count(self, endpoint: str) -> int:
-        """Return how many requests reached `endpoint`."""
-        return sum(1 for request in self.requests if request[1] == endpoint)
-
-    def times(self, endpoint: str) -> list[float]:
-        """Return when each request to `endpoint` arrived (time.monotonic())."""
-        return [request[3] for request in self.requests if request[1] == endpoint]
-
     # --- dispatch --------------------------------------------------------------------------
 
-    def _handle(self, handler, method: str, params: dict) -> None:
-        path = urlsplit(handler.path).path
-        params = {k: v[0] for k, v in params.items()}
-        endpoint = self._endpoint(path)
-        with self._lock:
-            self.requests.append((method, endpoint, params, time.monotonic()))
-            fault = self.faults[endpoint].popleft() if self.faults[endpoint] else None
-        if fault and fault[0] == "ok":  # a placeholder: this request is answered normally
-            fault = None
-        if endpoint in self.delay:
-            time.sleep(self.delay[endpoint])
-        try:
-            if fault and fault[0] == "status":
-                _, code, headers, body = fault
-                return self._send(handler, code, body, "text/plain", headers)
-            if fault and fault[0] == "body":
-                return self._send(handler, 200, fault[1], "text/xml")
-            if fault and fault[0] == "delay":
-                time.sleep(fault[1])
-            code, body, ctype = self._answer(endpoint, path, params)
-            if fault and fault[0] == "truncate":
-                body = body[: len(body) // 2]
-            self._send(handler, code, body, ctype)
-        except (BrokenPipeError, ConnectionResetError):
-            pass
-
-    @staticmethod
-    def _endpoint(path: str) -> str:
+    def endpoint(self, path: str) -> str:
         if path.endswith("esearch.fcgi"):
             return "esearch"
         if path.endswith("efetch.fcgi"):
@@ -151,22 +83,11 @@ class FakeApis:
             return "ctgov"
         return "unknown"
 
-    @staticmethod
-    def _send(handler, code: int, body: str, ctype: str, headers: dict | None = None) -> None:
-        data = body.encode("utf-8")
-        handler.send_response(code)
-        handler.send_header("Content-Type", ctype)
-        handler.send_header("Content-Length", str(len(data)))
-        for key, value in (headers or {}).items():
-            handler.send_header(key, value)
-        handler.end_headers()
-        handler.wfile.write(data)
-
-    def _answer(self, endpoint: str, path: str, params: dict) -> tuple[int, str, str]:
+    def answer(self, method: str, endpoint: str, path: str, params: dict) -> tuple[int, str, str]:
         if endpoint == "esearch":
-            return 200, self._esearch(params), "text/xml"
+            return 200, self.esearch(params), "text/xml"
         if endpoint == "efetch":
-            return 200, self._efetch(params), "text/xml"
+            return 200, self.efetch(params), "text/xml"
         if endpoint == "fulltext":
             pmcid = path.rsplit("/", 2)[-2]
             if pmcid not in self.data.fulltexts:
@@ -180,23 +101,29 @@ class FakeApis:
 
     # --- PubMed ----------------------------------------------------------------------------
 
-    def _esearch(self, params: dict) -> str:
+    def esearch(self, params: dict) -> str:
+        """ESearch over data.pubmed (an edat window if mindate is given); WebEnv only with usehistory=y."""
         articles = self.data.pubmed
         if params.get("mindate"):
             low = params["mindate"].replace("/", "-")
             high = params.get("maxdate", "3000/12/31").replace("/", "-")
             articles = [a for a in articles if low <= a[1] <= high]
         ids = [a[0] for a in articles]
-        webenv = f"MCID_fake{len(self._histories)}"
-        self._histories[webenv] = ids
-        idlist = "".join(f"<Id>{i}</Id>" for i in ids[: int(params.get("retmax", 20))])
+        history = ""
+        if params.get("usehistory") == "y":
+            webenv = f"{self.webenv_prefix}{len(self._histories)}"
+            self._histories[webenv] = ids
+            history = f"<QueryKey>1</QueryKey><WebEnv>{webenv}</WebEnv>"
+        retmax = int(params.get("retmax", 20))
+        idlist = "".join(f"<Id>{i}</Id>" for i in ids[:retmax])
         return ('<?xml version="1.0" encoding="UTF-8" ?>\n<!DOCTYPE eSearchResult PUBLIC "-//NLM//DTD esearch '
                 '20060628//EN" "https://eutils.ncbi.nlm.nih.gov/eutils/dtd/20060628/esearch.dtd">\n'
-                f"<eSearchResult><Count>{len(ids)}</Count><RetMax>{len(ids)}</RetMax><RetStart>0</RetStart>"
-                f"<QueryKey>1</QueryKey><WebEnv>{webenv}</WebEnv><IdList>{idlist}</IdList>"
+                f"<eSearchResult><Count>{len(ids)}</Count><RetMax>{min(len(ids), retmax)}</RetMax>"
+                f"<RetStart>0</RetStart>{history}<IdList>{idlist}</IdList>"
                 "<TranslationSet/><QueryTranslation>fake</QueryTranslation></eSearchResult>\n")
 
-    def _efetch(self, params: dict) -> str:
+    def efetch(self, params: dict) -> str:
+        """EFetch from a WebEnv history page (WebEnv, retstart, retmax) or an id list (id)."""
         by_id = {a[0]: a[2] for a in self.data.pubmed}
         if params.get("WebEnv"):
             ids = self._histories.get(params["WebEnv"], [])

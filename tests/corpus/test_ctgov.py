@@ -2,16 +2,14 @@
 from __future__ import annotations
 
 import json
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 
 from corpus.ctgov import PARSER_VERSION, CtGovSource, parse_ctgov_json, parse_query, parse_studies_page
 from corpus.http import HttpClient
 from corpus.source import Known
+from tests.loopback import LoopbackServer
 from trialsynth.errors import HarvestError, InputError, MalformedResponseError
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "ctgov"
@@ -137,53 +135,25 @@ def test_parse_query():
 
 # --- request logic against a local server ----------------------------------------------------
 
-class FakeCtGov:
+class FakeCtGov(LoopbackServer):
     """/studies over `studies` in pages of `size` (pageToken "t<start>"); records every request."""
 
     def __init__(self, studies: list[dict], size: int = 2):
+        super().__init__()
         self.studies, self.size = studies, size
-        self.requests: list[tuple[str, dict[str, str]]] = []
-        self.faults: list[tuple[int, str]] = []
-        api = self
+        self.base = self.url("api/v2")
 
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args):
-                pass
+    def endpoint(self, path: str) -> str:
+        return "studies"
 
-            def do_GET(self):
-                parts = urlsplit(self.path)
-                params = dict(parse_qsl(parts.query))
-                api.requests.append((parts.path, params))
-                status, body = api.faults.pop(0) if api.faults else api.answer(params)
-                data = body.encode("utf-8")
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.02},
-                                       daemon=True)
-        self.base = f"http://127.0.0.1:{self.server.server_address[1]}/api/v2/"
-
-    def answer(self, params: dict[str, str]) -> tuple[int, str]:
+    def answer(self, method: str, endpoint: str, path: str, params: dict[str, str]) -> tuple[int, str, str]:
         start = int(params.get("pageToken", "t0")[1:])
         out: dict = {"studies": self.studies[start:start + self.size]}
         if start == 0 and params.get("countTotal") == "true":
             out["totalCount"] = len(self.studies)  # the real API counts on the first page only
         if start + self.size < len(self.studies):
             out["nextPageToken"] = f"t{start + self.size}"
-        return 200, json.dumps(out)
-
-    def __enter__(self):
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.server.shutdown()
-        self.server.server_close()
-        self.thread.join()
+        return 200, json.dumps(out), "application/json"
 
 
 def studies() -> list[dict]:
@@ -200,8 +170,8 @@ def test_page_token_paging_across_two_pages():
         batches = list(make_source(api, page_size=2).harvest(
             "query.cond=Phelan-McDermid Syndrome&query.intr=oxytocin", None, Known()))
     assert [len(b.hits) for b in batches] == [2, 2] and [b.total for b in batches] == [4, 4]
-    assert [p.get("pageToken") for _, p in api.requests] == [None, "t2"]
-    path, first = api.requests[0]
+    assert [r.params.get("pageToken") for r in api.requests] == [None, "t2"]
+    path, first = api.requests[0].path, api.requests[0].params
     assert path == "/api/v2/studies"
     assert first == {"query.cond": "Phelan-McDermid Syndrome", "query.intr": "oxytocin", "format": "json",
                      "pageSize": "2", "countTotal": "true"}
@@ -212,7 +182,7 @@ def test_since_sets_filter_advanced_and_combines_with_the_users():
         list(make_source(api).harvest("stem cells", "2024-01-31", Known()))
         list(make_source(api, page_size=9999).harvest(
             "query.term=x&filter.advanced=AREA[Phase]PHASE3", "2024-01-31", Known()))
-    first, second = (p for _, p in api.requests)
+    first, second = (r.params for r in api.requests)
     assert first["query.term"] == "stem cells" and first["pageSize"] == "1000"
     assert first["filter.advanced"] == "AREA[LastUpdatePostDate]RANGE[2024-01-31,MAX]"
     assert second["filter.advanced"] == "(AREA[Phase]PHASE3) AND AREA[LastUpdatePostDate]RANGE[2024-01-31,MAX]"
@@ -229,9 +199,9 @@ def test_zero_hits_is_one_request_and_invalid_key_makes_none():
 
 def test_truncated_page_is_retried_then_fails():
     with FakeCtGov(studies(), size=10) as api:
-        api.faults.append((200, json.dumps({"studies": studies()})[:-30]))
+        api.faults["studies"].append(("body", json.dumps({"studies": studies()})[:-30]))
         [batch] = list(make_source(api).harvest("x", None, Known()))
         assert len(batch.hits) == 4 and len(api.requests) == 2
-        api.faults.extend([(200, "{\"studies\": [")] * 3)
+        api.faults["studies"].extend([("body", "{\"studies\": [")] * 3)
         with pytest.raises(HarvestError, match="malformed"):
             list(make_source(api).harvest("x", None, Known()))

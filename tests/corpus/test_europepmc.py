@@ -1,13 +1,9 @@
 """Europe PMC parsing (recorded real search responses) and request logic (a real server on 127.0.0.1)."""
 from __future__ import annotations
 
-import collections
 import json
 import logging
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 
@@ -16,6 +12,7 @@ from corpus.europepmc import (PARSER_VERSION, EuropePmcSource, parse_abstract_ht
 from corpus.http import HttpClient
 from corpus.records import AbstractSection
 from corpus.source import Known
+from tests.loopback import LoopbackServer
 from trialsynth.errors import HarvestError, MalformedResponseError
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "europepmc"
@@ -139,63 +136,31 @@ def result(n: int, *, oa: bool = False, pmcid: str | None = None) -> dict:
     return out
 
 
-class FakeEuropePmc:
+class FakeEuropePmc(LoopbackServer):
     """/search over `results` in pages of `size` (cursors "c<start>"), /{PMCID}/fullTextXML from `fulltexts`."""
 
     def __init__(self, results: list[dict], size: int = 2, fulltexts: dict[str, str] | None = None):
+        super().__init__()
         self.results, self.size, self.fulltexts = results, size, fulltexts or {}
-        self.requests: list[tuple[str, dict[str, str]]] = []
-        self.faults: dict[str, collections.deque] = collections.defaultdict(collections.deque)
-        api = self
+        self.base = self.url("rest")
 
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args):
-                pass
+    def endpoint(self, path: str) -> str:
+        return "fulltext" if path.endswith("/fullTextXML") else "search"
 
-            def do_GET(self):
-                parts = urlsplit(self.path)
-                params = dict(parse_qsl(parts.query))
-                api.requests.append((parts.path, params))
-                endpoint = "fulltext" if parts.path.endswith("/fullTextXML") else "search"
-                if api.faults[endpoint]:
-                    status, body = api.faults[endpoint].popleft()
-                else:
-                    status, body = api.answer(parts.path, params)
-                data = body.encode("utf-8")
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json" if endpoint == "search" else "application/xml")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.02},
-                                       daemon=True)
-        self.base = f"http://127.0.0.1:{self.server.server_address[1]}/rest/"
-
-    def answer(self, path: str, params: dict[str, str]) -> tuple[int, str]:
-        if path.endswith("/fullTextXML"):
-            pmcid = path.rsplit("/", 2)[-2]
-            return (200, self.fulltexts[pmcid]) if pmcid in self.fulltexts else (404, "")
+    def answer(self, method: str, endpoint: str, path: str, params: dict[str, str]) -> tuple[int, str, str]:
+        if endpoint == "fulltext":
+            xml = self.fulltexts.get(path.rsplit("/", 2)[-2])
+            return (200, xml, "application/xml") if xml is not None else (404, "", "application/xml")
         cursor = params.get("cursorMark", "*")
         start = 0 if cursor == "*" else int(cursor[1:])
         page = self.results[start:start + self.size]
         out: dict = {"version": "6.9", "hitCount": len(self.results), "resultList": {"result": page}}
         if page:  # the real API repeats the cursor on the last page
             out["nextCursorMark"] = f"c{start + self.size}" if start + self.size < len(self.results) else cursor
-        return 200, json.dumps(out)
+        return 200, json.dumps(out), "application/json"
 
     def searches(self) -> list[dict[str, str]]:
-        return [p for path, p in self.requests if path.endswith("/search")]
-
-    def __enter__(self):
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.server.shutdown()
-        self.server.server_close()
-        self.thread.join()
+        return [r.params for r in self.requests if r.path.endswith("/search")]
 
 
 def make_source(api: FakeEuropePmc, **kwargs) -> EuropePmcSource:
@@ -231,9 +196,9 @@ def test_zero_hits_is_one_request():
 def test_fulltext_fetched_for_open_access_and_skipped_when_known():
     results = [result(0, oa=True, pmcid="PMC11"), result(1, oa=False, pmcid="PMC12"), result(2, oa=True)]
     with FakeEuropePmc(results, size=10, fulltexts={"PMC11": JATS, "PMC12": JATS}) as api:
-        api.faults["fulltext"].append((200, JATS[:500]))  # truncated XML: retried by the client
+        api.faults["fulltext"].append(("body", JATS[:500]))  # truncated XML: retried by the client
         batches = list(make_source(api).harvest("q", None, Known()))
-        fetched = [path for path, _ in api.requests if path.endswith("/fullTextXML")]
+        fetched = [r.path for r in api.requests if r.path.endswith("/fullTextXML")]
         assert len(batches) == 1 and len(batches[0].hits) == 3
         [text] = batches[0].fulltexts
         assert (text.pmcid, text.source, text.xml) == ("PMC11", "europepmc", JATS)
@@ -242,7 +207,7 @@ def test_fulltext_fetched_for_open_access_and_skipped_when_known():
         api.requests.clear()
         batches = list(make_source(api).harvest("q", None, Known(has_fulltext=lambda p: p == "PMC11")))
         assert batches[0].fulltexts == ()
-        assert not [path for path, _ in api.requests if path.endswith("/fullTextXML")]
+        assert not [r.path for r in api.requests if r.path.endswith("/fullTextXML")]
 
         api.requests.clear()
         batches = list(make_source(api, fetch_fulltext=False).harvest("q", None, Known()))
@@ -261,18 +226,18 @@ def test_missing_fulltext_is_logged_and_recorded_as_unavailable(caplog):
 
 def test_non_article_fulltext_is_retried_then_skipped(caplog):
     with FakeEuropePmc([result(0, oa=True, pmcid="PMC11")], fulltexts={"PMC11": JATS}) as api:
-        api.faults["fulltext"].extend([(200, "<error>no</error>")] * 3)
+        api.faults["fulltext"].extend([("body", "<error>no</error>")] * 3)
         with caplog.at_level(logging.WARNING, logger="trialsynth.europepmc"):
             batches = list(make_source(api).harvest("q", None, Known()))
     assert batches[0].fulltexts == () and len(batches[0].hits) == 1
-    assert sum(1 for path, _ in api.requests if path.endswith("/fullTextXML")) == 3
+    assert sum(1 for r in api.requests if r.path.endswith("/fullTextXML")) == 3
     assert any("expected <article>" in r.getMessage() for r in caplog.records)
 
 
 def test_search_error_body_is_retried_then_raises():
     with FakeEuropePmc([result(0)]) as api:
-        api.faults["search"].append((200, '{"errCode":500,"errMsg":"Internal error"}'))
+        api.faults["search"].append(("body", '{"errCode":500,"errMsg":"Internal error"}'))
         assert len(list(make_source(api).harvest("q", None, Known()))) == 1
-        api.faults["search"].extend([(200, '{"errCode":500,"errMsg":"Internal error"}')] * 3)
+        api.faults["search"].extend([("body", '{"errCode":500,"errMsg":"Internal error"}')] * 3)
         with pytest.raises(HarvestError, match="Internal error"):
             list(make_source(api).harvest("q", None, Known()))

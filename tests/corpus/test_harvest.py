@@ -106,7 +106,7 @@ def test_update_finds_only_new_records(tmp_path, api_env):
 
     assert summary.sources[0].new == 1
     assert api.count("efetch") - fetched_before == 1
-    _, _, search, _ = [r for r in api.requests if r[1] == "esearch"][-1]
+    search = [r for r in api.requests if r.endpoint == "esearch"][-1].params
     assert search["datetype"] == "edat" and search["mindate"] == datetime.datetime.now(datetime.timezone.utc).date().strftime("%Y/%m/%d")
     with Store(review.store_path) as store:
         assert store.get(pmid) is not None
@@ -138,7 +138,7 @@ def test_api_key_never_reaches_store_or_errors(tmp_path, api_env, monkeypatch):
         run_harvest(review, only=["pubmed"])
     assert secret not in str(info.value)
     assert "***" in str(info.value)
-    assert any(r[2].get("api_key") == secret for r in api.requests), "the key was sent to the API"
+    assert any(r.params.get("api_key") == secret for r in api.requests), "the key was sent to the API"
     run_harvest(review, only=["pubmed"])
     for path in review.root.iterdir():
         if path.is_file():

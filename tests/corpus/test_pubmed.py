@@ -1,12 +1,8 @@
 """PubMed parsing (recorded real EFetch responses) and request logic (a real server on 127.0.0.1)."""
 from __future__ import annotations
 
-import collections
 import datetime as dt
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 from lxml import etree
@@ -16,6 +12,7 @@ from corpus.pubmed import (PARSER_VERSION, PubMedSource, parse_esearch_xml, pars
                            parse_pubmed_xml, split_date_range)
 from corpus.records import AbstractSection
 from corpus.source import Known
+from tests.fakeapi import FakeApis, FakeData
 from trialsynth.errors import HarvestError, InputError, MalformedResponseError
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "pubmed"
@@ -210,82 +207,12 @@ for _name in EFETCH_FILES:
 ALL_IDS = [a[0] for a in ARTICLES]
 
 
-class FakeEutils:
-    """ESearch/EFetch over ARTICLES; `faults[endpoint]` holds (status, body) answers served first."""
+class FakeEutils(FakeApis):
+    """FakeApis' ESearch/EFetch over ARTICLES at `base` (.../eutils/); WebEnv histories "MCID_test<n>"."""
 
     def __init__(self):
-        self.requests: list[tuple[str, str, dict[str, str]]] = []
-        self.faults: dict[str, collections.deque] = collections.defaultdict(collections.deque)
-        self.histories: dict[str, list[str]] = {}
-        api = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args):  # keep the test output quiet
-                pass
-
-            def do_GET(self):
-                self._serve("GET", {})
-
-            def do_POST(self):
-                length = int(self.headers.get("Content-Length") or 0)
-                self._serve("POST", dict(parse_qsl(self.rfile.read(length).decode())))
-
-            def _serve(self, method, form):
-                parts = urlsplit(self.path)
-                params = {**dict(parse_qsl(parts.query)), **form}
-                endpoint = parts.path.rsplit("/", 1)[-1].removesuffix(".fcgi")
-                api.requests.append((method, endpoint, params))
-                if api.faults[endpoint]:
-                    status, body = api.faults[endpoint].popleft()
-                else:
-                    status, body = 200, api.answer(endpoint, params)
-                data = body.encode("utf-8") if isinstance(body, str) else body
-                self.send_response(status)
-                self.send_header("Content-Type", "text/xml")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.02},
-                                       daemon=True)
-        self.base = f"http://127.0.0.1:{self.server.server_address[1]}/eutils/"
-
-    def answer(self, endpoint: str, params: dict[str, str]) -> str:
-        if endpoint == "esearch":
-            articles = ARTICLES
-            if params.get("mindate"):
-                low = params["mindate"].replace("/", "-")
-                high = params.get("maxdate", "3000/12/31").replace("/", "-")
-                articles = [a for a in articles if low <= a[1] <= high]
-            ids = [a[0] for a in articles]
-            webenv = f"MCID_test{len(self.histories)}"
-            self.histories[webenv] = ids
-            history = (f"<QueryKey>1</QueryKey><WebEnv>{webenv}</WebEnv>"
-                       if params.get("usehistory") == "y" else "")
-            idlist = "".join(f"<Id>{i}</Id>" for i in ids[: int(params.get("retmax", 20))])
-            return ('<?xml version="1.0" encoding="UTF-8" ?>\n<!DOCTYPE eSearchResult PUBLIC "-//NLM//DTD '
-                    'esearch 20060628//EN" "https://eutils.ncbi.nlm.nih.gov/eutils/dtd/20060628/esearch.dtd">\n'
-                    f"<eSearchResult><Count>{len(ids)}</Count><RetMax>{min(len(ids), 20)}</RetMax>"
-                    f"<RetStart>0</RetStart>{history}<IdList>{idlist}</IdList><TranslationSet/>"
-                    "<QueryTranslation>test</QueryTranslation></eSearchResult>\n")
-        by_id = {a[0]: a[2] for a in ARTICLES}
-        if params.get("WebEnv"):
-            start = int(params.get("retstart", 0))
-            ids = self.histories[params["WebEnv"]][start:start + int(params.get("retmax", 20))]
-        else:
-            ids = [i for i in params.get("id", "").split(",") if i]
-        return ('<?xml version="1.0" ?>\n<PubmedArticleSet>\n'
-                + "\n".join(by_id[i] for i in ids if i in by_id) + "\n</PubmedArticleSet>\n")
-
-    def __enter__(self):
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.server.shutdown()
-        self.server.server_close()
-        self.thread.join()
+        super().__init__(FakeData(pubmed=ARTICLES), webenv_prefix="MCID_test")
+        self.base = self.url("eutils")
 
 
 @pytest.fixture
@@ -302,8 +229,8 @@ def make_source(api, **kwargs) -> PubMedSource:
 def test_nothing_new_makes_one_request(api):
     source = make_source(api)
     assert list(source.harvest("vitamin d", None, Known(source_ids=frozenset(ALL_IDS)))) == []
-    assert [(m, e) for m, e, _ in api.requests] == [("GET", "esearch")]
-    params = api.requests[0][2]
+    assert [(r.method, r.endpoint) for r in api.requests] == [("GET", "esearch")]
+    params = api.requests[0].params
     assert params["db"] == "pubmed" and params["term"] == "vitamin d" and params["usehistory"] == "y"
     assert params["retmax"] == "9999" and params["tool"] == "trialsynth" and params["email"] == "me@example.org"
     assert "mindate" not in params and "api_key" not in params
@@ -314,11 +241,11 @@ def test_all_new_pages_through_webenv(api):
     batches = list(source.harvest("q", None, Known()))
     assert [h.record.source_id for b in batches for h in b.hits] == ALL_IDS
     assert [b.total for b in batches] == [len(ALL_IDS)] * 4
-    assert [(m, e) for m, e, _ in api.requests] == [("GET", "esearch")] + [("GET", "efetch")] * 4
-    fetches = [p for _, e, p in api.requests if e == "efetch"]
+    assert [(r.method, r.endpoint) for r in api.requests] == [("GET", "esearch")] + [("GET", "efetch")] * 4
+    fetches = [r.params for r in api.requests if r.endpoint == "efetch"]
     assert [p["retstart"] for p in fetches] == ["0", "2", "4", "6"]
     assert all(p["WebEnv"] == "MCID_test0" and p["query_key"] == "1" and p["retmax"] == "2" for p in fetches)
-    assert all(p["api_key"] == SECRET and p["tool"] == "trialsynth" for _, _, p in api.requests)
+    assert all(r.params["api_key"] == SECRET and r.params["tool"] == "trialsynth" for r in api.requests)
 
 
 def test_some_known_posts_id_lists(api):
@@ -328,8 +255,8 @@ def test_some_known_posts_id_lists(api):
     new = ALL_IDS[0::2]
     assert [h.record.source_id for b in batches for h in b.hits] == new
     assert all(b.total == len(new) for b in batches)
-    posts = [p for m, e, p in api.requests if e == "efetch"]
-    assert all(m == "POST" for m, e, _ in api.requests if e == "efetch")
+    posts = [r.params for r in api.requests if r.endpoint == "efetch"]
+    assert all(r.method == "POST" for r in api.requests if r.endpoint == "efetch")
     assert [p["id"] for p in posts] == [",".join(new[:2]), ",".join(new[2:])]
     assert all(p["db"] == "pubmed" and p["retmode"] == "xml" and "WebEnv" not in p for p in posts)
 
@@ -337,7 +264,7 @@ def test_some_known_posts_id_lists(api):
 def test_since_searches_an_entry_date_window(api):
     source = make_source(api)
     batches = list(source.harvest("q", "2013-01-01", Known()))
-    params = api.requests[0][2]
+    params = api.requests[0].params
     assert (params["datetype"], params["mindate"], params["maxdate"]) == ("edat", "2013/01/01", "3000/12/31")
     assert sorted(h.record.source_id for b in batches for h in b.hits) == ["23657305", "28731372", "28775130"]
     with pytest.raises(InputError, match="ISO date"):
@@ -350,43 +277,43 @@ def test_large_count_is_split_into_date_windows(api):
     batches = list(source.harvest("q", None, Known(source_ids=frozenset({"9997"}))))
     got = [h.record.source_id for b in batches for h in b.hits]
     assert sorted(got) == sorted(set(ALL_IDS) - {"9997"}) and len(got) == len(set(got))
-    searches = [p for _, e, p in api.requests if e == "esearch"]
+    searches = [r.params for r in api.requests if r.endpoint == "esearch"]
     windows = [(p["mindate"], p["maxdate"]) for p in searches[1:]]
     assert windows[0] == ("1800/01/01", dt.date.today().strftime("%Y/%m/%d"))
     assert all(p["datetype"] == "edat" for p in searches[1:])
-    assert all(m == "POST" for m, e, _ in api.requests if e == "efetch")
+    assert all(r.method == "POST" for r in api.requests if r.endpoint == "efetch")
 
 
 def test_phrase_not_found_is_zero_hits(api):
-    api.faults["esearch"].append((200, fixture("esearch_phrase_not_found.xml")))
+    api.faults["esearch"].append(("body", fixture("esearch_phrase_not_found.xml")))
     assert list(make_source(api).harvest("abcXYZ", None, Known())) == []
     assert len(api.requests) == 1
 
 
 def test_esearch_error_body_raises_with_its_text(api):
     for _ in range(3):
-        api.faults["esearch"].append((200, fixture("esearch_invalid_db_error.xml")))
+        api.faults["esearch"].append(("body", fixture("esearch_invalid_db_error.xml")))
     with pytest.raises(HarvestError, match="Invalid db name specified: fleegle"):
         list(make_source(api).harvest("q", None, Known()))
     assert len(api.requests) == 3  # the client retried the rejected body, then gave up
 
 
 def test_truncated_efetch_is_retried(api):
-    body = api.answer("efetch", {"id": ",".join(ALL_IDS[:2])})
-    api.faults["efetch"].append((200, body[: len(body) // 2]))
+    body = api.efetch({"id": ",".join(ALL_IDS[:2])})
+    api.faults["efetch"].append(("body", body[: len(body) // 2]))
     batches = list(make_source(api).harvest("q", None, Known()))
     assert [h.record.source_id for b in batches for h in b.hits] == ALL_IDS
-    assert [e for _, e, _ in api.requests] == ["esearch", "efetch", "efetch"]
+    assert [r.endpoint for r in api.requests] == ["esearch", "efetch", "efetch"]
 
 
 def test_api_key_never_shown(api):
-    api.faults["esearch"].append((400, f"<ERROR>bad request; api_key={SECRET} is not valid</ERROR>"))
+    api.faults["esearch"].append(("status", 400, {}, f"<ERROR>bad request; api_key={SECRET} is not valid</ERROR>"))
     source = make_source(api, api_key=SECRET)
     assert SECRET not in repr(source) and "api_key=set" in repr(source)
     with pytest.raises(HarvestError) as info:
         list(source.harvest("q", None, Known()))
     assert "400" in str(info.value) and SECRET not in str(info.value)
-    assert api.requests[0][2]["api_key"] == SECRET
+    assert api.requests[0].params["api_key"] == SECRET
 
 
 def test_constructor_defaults(monkeypatch):
