@@ -177,12 +177,13 @@ def _design(mods, k: int) -> np.ndarray:
 # --------------------------------------------------------------------------------------------
 
 def rma(yi, vi, *, method: str = "REML", test: str = "z", level: float = 95.0, mods=None,
-        labels=None, measure: str = "GEN") -> MetaResult:
+        labels=None, measure: str = "GEN", tau2_ci: bool = True) -> MetaResult:
     """Fit a fixed-effect (method="FE") or random-effects meta-analysis / meta-regression.
 
     yi, vi: effect sizes and positive sampling variances (k,); method: one of ESTIMATORS;
     test: "z" (normal) or "knha" (Knapp & Hartung: t with k - p df); level: CI level in percent;
-    mods: None, or moderators (k,) / (k, m) -- an intercept is added.
+    mods: None, or moderators (k,) / (k, m) -- an intercept is added; tau2_ci: compute the Q-profile
+    CI of tau² (metafor confint); repeated refits (leave-one-out, cumulative) turn it off for speed.
     """
     name = check_method(method)
     if test not in TESTS:
@@ -298,7 +299,8 @@ def rma(yi, vi, *, method: str = "REML", test: str = "z", level: float = 95.0, m
         # metafor predict.rma: beta ± crit * sqrt(se² + tau²), crit from z or t(k - p) as the test
         half = crit * math.sqrt(float(vb[0, 0]) + tau2)
         pi_low, pi_high = float(beta[0]) - half, float(beta[0]) + half
-        tau2_ci_low, tau2_ci_high = _qprofile_ci(yi, vi, X, tau2, alpha)
+        if tau2_ci:
+            tau2_ci_low, tau2_ci_high = _qprofile_ci(yi, vi, X, tau2, alpha)
 
     weights = 100.0 * wi / wi.sum()  # metafor weights.rma.uni: percent inverse-variance weights
     return MetaResult(

@@ -72,7 +72,7 @@ def _summary(y: np.ndarray, v: np.ndarray, method: str, test: str, level: float)
     """Fit rma (or the k = 1 shortcut) and return the per-fit numbers of metafor's list.rma rows."""
     if y.size == 1:
         return _single_study(float(y[0]), float(v[0]), level)
-    res = rma(y, v, method=method, test=test, level=level)
+    res = rma(y, v, method=method, test=test, level=level, tau2_ci=False)
     return _row_from_result(res, v)
 
 

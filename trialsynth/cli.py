@@ -66,6 +66,10 @@ def build_parser() -> argparse.ArgumentParser:
     records.add_argument("--format", choices=["table", "csv", "jsonl"], default="table")
     records.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
 
+    from trialsynth.pool import add_pool_parser
+
+    add_pool_parser(commands)
+
     demo = commands.add_parser("demo", help="offline demo: a review of the bundled MSC-for-RA corpus",
                                epilog=EPILOG_DEMO, formatter_class=argparse.RawDescriptionHelpFormatter)
     demo.add_argument("directory", nargs="?", default="msc-ra-demo", metavar="DIR",
@@ -206,8 +210,14 @@ def cmd_demo(args) -> int:
     return 0
 
 
+def cmd_pool(args) -> int:
+    from trialsynth.pool import cmd_pool as run_pool
+
+    return run_pool(args)
+
+
 COMMANDS = {"init": cmd_init, "harvest": cmd_harvest, "reparse": cmd_reparse, "records": cmd_records,
-            "demo": cmd_demo}
+            "pool": cmd_pool, "demo": cmd_demo}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

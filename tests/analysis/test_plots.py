@@ -1,0 +1,153 @@
+"""Forest, funnel and cumulative plots render to valid PNG and SVG files (many studies, long and unicode labels)."""
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+
+import numpy as np
+import pytest
+from matplotlib.figure import Figure
+
+from analysis.plots import cumulative_plot, forest_plot, funnel_plot
+from analysis.pooling import rma
+from trialsynth.errors import InputError
+
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+def simulated(k: int, seed: int = 7, labels=None, method: str = "REML", measure: str = "GEN"):
+    rng = np.random.default_rng(seed)
+    vi = rng.uniform(0.01, 0.2, k)
+    yi = rng.normal(0.3, 0.4, k) + rng.normal(0, np.sqrt(vi))   # clear heterogeneity: REML converges
+    return rma(yi, vi, method=method, labels=labels, measure=measure)
+
+
+def assert_valid(path) -> None:
+    data = path.read_bytes()
+    assert len(data) > 1000
+    if path.suffix == ".png":
+        assert data.startswith(PNG_SIGNATURE)
+    else:
+        root = ET.fromstring(data)
+        assert root.tag.endswith("svg")
+
+
+@pytest.fixture(params=["png", "svg"])
+def ext(request):
+    return request.param
+
+
+def test_forest_plot_writes_png_and_svg(tmp_path, ext):
+    fig = forest_plot(simulated(8), tmp_path / f"forest.{ext}", title="Simulated studies")
+    assert isinstance(fig, Figure)
+    assert_valid(tmp_path / f"forest.{ext}")
+
+
+def test_forest_plot_without_path_only_returns_the_figure(tmp_path):
+    fig = forest_plot(simulated(5))
+    assert isinstance(fig, Figure)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_forest_plot_many_studies_and_long_labels(tmp_path, ext):
+    labels = [f"Study {i} — a very long author list and trial acronym that goes on and on {i}" for i in range(150)]
+    result = simulated(150, labels=labels)
+    fig = forest_plot(result, tmp_path / f"many.{ext}")
+    assert_valid(tmp_path / f"many.{ext}")
+    assert fig.get_size_inches()[1] > 150 * 0.2   # one row per study
+    shown = [t.get_text() for ax in fig.axes for t in ax.texts]
+    assert any(t.endswith("…") for t in shown)      # long labels are shortened
+    assert "100.0%" in shown
+
+
+def test_forest_plot_unicode_labels(tmp_path, ext):
+    labels = ["Müller 2019", "Øster–Åberg 2020", "Šimić & Łukasz", "Ёлкин (τ-trial)", "Nguyễn 2021"]
+    forest_plot(simulated(5, labels=labels), tmp_path / f"unicode.{ext}", title="Ünïcödé — τ² test")
+    assert_valid(tmp_path / f"unicode.{ext}")
+
+
+def test_forest_plot_ratio_measure_on_log_axis(tmp_path, ext):
+    ai, bi, ci, di = [4, 6, 3, 62, 33], [119, 300, 228, 13536, 5036], [11, 29, 11, 248, 47], [128, 274, 209, 12619, 5761]
+    yi = np.log((np.array(ai) / (np.array(ai) + bi)) / (np.array(ci) / (np.array(ci) + di)))
+    vi = 1 / np.array(ai) - 1 / (np.array(ai) + bi) + 1 / np.array(ci) - 1 / (np.array(ci) + di)
+    result = rma(yi, vi, measure="RR")
+    fig = forest_plot(result, tmp_path / f"rr.{ext}", transform="exp")
+    assert_valid(tmp_path / f"rr.{ext}")
+    plot_axes = [ax for ax in fig.axes if ax.get_xscale() == "log"]
+    assert len(plot_axes) == 1
+    texts = [t.get_text() for ax in fig.axes for t in ax.texts]
+    pooled = f"{np.exp(result.estimate):.2f} [{np.exp(result.ci_low):.2f}, {np.exp(result.ci_high):.2f}]"
+    assert pooled in texts
+
+
+def test_forest_plot_heterogeneity_and_prediction_interval_text():
+    result = simulated(10)
+    texts = [t.get_text() for ax in forest_plot(result).axes for t in ax.texts]
+    het = [t for t in texts if t.startswith("Heterogeneity")]
+    assert het and "τ²" in het[0] and "I²" in het[0] and f"Q({result.q_df})" in het[0]
+    assert any("prediction interval" in t for t in texts)
+    fe_texts = [t.get_text() for ax in forest_plot(simulated(10, method="FE")).axes for t in ax.texts]
+    assert not any("prediction interval" in t for t in fe_texts)
+    assert "FE model" in fe_texts
+
+
+def test_forest_plot_with_subgroups(tmp_path, ext):
+    overall = simulated(9)
+    groups = {"Adults": rma(overall.yi[:5], overall.vi[:5], labels=overall.labels[:5]),
+              "Children (under 12)": rma(overall.yi[5:], overall.vi[5:], labels=overall.labels[5:], method="DL")}
+    fig = forest_plot(overall, tmp_path / f"sub.{ext}", subgroups=groups)
+    assert_valid(tmp_path / f"sub.{ext}")
+    texts = [t.get_text() for ax in fig.axes for t in ax.texts]
+    assert "Adults" in texts and "Children (under 12)" in texts
+    assert sum(t.startswith("Heterogeneity") for t in texts) == 3
+
+
+def test_forest_plot_callable_transform(tmp_path):
+    result = rma([-1.0, -0.5, 0.2], [0.1, 0.2, 0.15], measure="PLO")
+    fig = forest_plot(result, tmp_path / "plo.png", transform=lambda v: 1 / (1 + np.exp(-np.asarray(v))))
+    assert_valid(tmp_path / "plo.png")
+    texts = [t.get_text() for ax in fig.axes for t in ax.texts]
+    assert f"{1 / (1 + np.exp(-result.estimate)):.2f}" in " ".join(texts)
+
+
+def test_funnel_plot(tmp_path, ext):
+    fig = funnel_plot(simulated(40), tmp_path / f"funnel.{ext}")
+    assert_valid(tmp_path / f"funnel.{ext}")
+    ax = fig.axes[0]
+    low, high = ax.get_ylim()
+    assert low > high == 0          # inverted: SE 0 at the top
+
+
+def test_contour_enhanced_funnel_plot(tmp_path, ext):
+    fig = funnel_plot(simulated(40), tmp_path / f"contour.{ext}", contours=True, title="Contour-enhanced")
+    assert_valid(tmp_path / f"contour.{ext}")
+    legend = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    assert {"p > .10", ".05 < p < .10", ".01 < p < .05", "p < .01"} <= set(legend)
+
+
+def test_cumulative_plot(tmp_path, ext):
+    k = 60
+    est = np.linspace(0.5, 0.3, k)
+    half = np.linspace(0.6, 0.05, k)
+    labels = [f"+ Ünal et al. {2000 + i} with a long trial name to shorten eventually ok" for i in range(k)]
+    fig = cumulative_plot(est, est - half, est + half, labels, tmp_path / f"cumulative.{ext}")
+    assert_valid(tmp_path / f"cumulative.{ext}")
+    assert isinstance(fig, Figure)
+
+
+def test_cumulative_plot_rejects_mismatched_lengths():
+    with pytest.raises(InputError, match="equally long"):
+        cumulative_plot([0.1, 0.2], [0.0], [0.3, 0.4], ["a", "b"])
+
+
+@pytest.mark.parametrize("name", ["forest.pdf", "forest", "forest.png.txt"])
+def test_unsupported_extension_is_refused(tmp_path, name):
+    with pytest.raises(InputError, match=r"\.png or \.svg"):
+        forest_plot(simulated(3), tmp_path / name)
+    assert not (tmp_path / name).exists()
+
+
+def test_uppercase_extension_and_unwritable_folder(tmp_path):
+    forest_plot(simulated(3), tmp_path / "FOREST.PNG")
+    assert (tmp_path / "FOREST.PNG").read_bytes().startswith(PNG_SIGNATURE)
+    with pytest.raises(InputError, match="cannot write"):
+        funnel_plot(simulated(3), tmp_path / "missing-folder" / "funnel.png")
