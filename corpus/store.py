@@ -248,7 +248,9 @@ class Store:
                 "UPDATE hits SET parsed=?, fingerprint=?, raw_format=?, raw=?, entry_date=?, last_run=? "
                 "WHERE source=? AND source_id=?",
                 (parsed, fingerprint, hit.raw_format, hit.raw, rec.entry_date, self.run_id, rec.source, rec.source_id))
-            target = self._absorb_matches(row["record_id"], rec)
+            # The new content may carry identifiers that join other records (say, an NCT link).
+            target = row["record_id"]
+            self._absorb_matches(target, rec, [m for m in dedup.find_matches(self, rec) if m != target])
             self._refresh_record(target)
             return AddResult("updated", target)
         matches = dedup.find_matches(self, rec)

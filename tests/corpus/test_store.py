@@ -168,3 +168,13 @@ def test_reparse_restores_fields_from_raw_payloads_without_download(tmp_path):
         record = store.get("22663011").record
         assert record.title.startswith("Improved survival") and record.ids.nct == ("NCT01245062",)
         assert reparse_store(store) == {"updated": 0, "unchanged": 1, "skipped": 0}
+
+
+def test_an_updated_hit_that_gains_a_registry_link_joins_the_registry_record(store):
+    store.add_hits([hit("ctgov", "NCT01234567", title="Registry entry", ids=Ids(nct=("NCT01234567",)))])
+    store.add_hits([hit("pubmed", "10", title="Trial paper", ids=Ids(pmid="10"))])
+    assert store.counts()["records"] == 2
+    revised = store.add_hits([hit("pubmed", "10", title="Trial paper", ids=Ids(pmid="10", nct=("NCT01234567",)))])[0]
+    assert (revised.status, revised.record_id) == ("updated", "10")
+    assert store.counts()["records"] == 1
+    assert set(store.get("10").sources) == {"pubmed", "ctgov"}
