@@ -1,0 +1,664 @@
+"""Normalisation of quantities in trial abstracts: cell doses, timepoints, P values, mean/SD, %.
+
+Pure functions over a string; no spaCy. Every finder returns frozen dataclasses that carry
+``start``/``end`` character offsets into the ORIGINAL text and ``text == original[start:end]``,
+so the caller keeps provenance.
+
+How it works: ``clean(text)`` maps typographic and mojibake variants to canonical ASCII-ish forms
+(Unicode minus/en dash before a digit -> "-", thin/no-break spaces -> " ", "x"/"X"/"✕"/"?×?"
+between a number and 10 -> "×", superscript digits -> "^digits", "+/-"/"Â±" -> "±", HTML entities).
+Each finder runs its compiled regexes on the cleaned text and maps offsets back through the list
+of replaced segments (a replaced segment maps as a whole: a match never cuts one in half).
+
+Public API
+----------
+clean(text) -> str
+parse_number(text) -> float | None           "1,000", ".0159", "−1.60", "Fifty-three", "one hundred and two"
+find_doses(text) -> list[Dose]                unit "cells" | "cells/kg" | "cells/joint"
+find_timepoints(text) -> list[Timepoint]      weeks; kind "point" | "range" | "baseline"
+find_p_values(text) -> list[PValue]
+find_mean_sd(text) -> list[MeanSD]
+find_percentages(text) -> list[Percentage]
+
+Conventions (documented choices)
+--------------------------------
+* Weeks: hours/168, days/7, months*52/12, years*52, rounded to 2 decimals (1 month = 4.33,
+  3 months = 13.0, 6 months = 26.0, 1 year = 52.0).
+* A range "3-6 months" is ONE Timepoint with kind "range", ``weeks`` = upper end and
+  ``low_weeks`` = lower end (the caller decides whether a range is a timepoint).
+* A list "at 1, 3 and 6 months" gives one Timepoint per item; a non-final item's span is its number
+  only, the final item's span runs to the unit.
+* Concentration x volume "40 mL ... (2 × 10^7 cells/20 mL)" gives TWO Doses: the concentration
+  (value 2e7, ``per_volume_ml`` 20.0, a concentration not a dose) and the derived dose (value 4e7,
+  ``per_volume_ml`` None, note "derived: ..."). Doses per administration are those with
+  ``per_volume_ml is None``.
+* A lost exponent ("1 × 10 MSCs/kg") gives value None, uncertain True and a note; never 10 cells/kg.
+"""
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Literal
+
+__all__ = [
+    "Dose",
+    "MeanSD",
+    "PValue",
+    "Percentage",
+    "Timepoint",
+    "clean",
+    "find_doses",
+    "find_mean_sd",
+    "find_p_values",
+    "find_percentages",
+    "find_timepoints",
+    "parse_number",
+    "weeks_from",
+]
+
+# --------------------------------------------------------------------------------------------
+# Data: cleaning replacements (name -> (pattern, replacement)); applied in one alternation.
+# --------------------------------------------------------------------------------------------
+_SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺", "0123456789-+")
+_DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe63\uff0d"
+
+CLEAN_RULES: list[tuple[str, str, str | None]] = [
+    # (group name, regex, fixed replacement or None for a computed one)
+    ("mojibake_times", r"\?\s*×\s*\?|\?\s*(?:Ã—|&times;)\s*\?", " × "),
+    ("mojibake_times_cp1252", r"Ã—", "×"),
+    ("mojibake_pm", r"Â±", "±"),
+    ("mojibake_minus", r"âˆ’", "-"),
+    ("mojibake_endash", r"â€“|â€”", "-"),
+    ("mojibake_nbsp", r"Â\u00a0", " "),
+    ("html_entity", r"&(?:lt|gt|le|ge|plusmn|times|minus|nbsp|ndash|mdash|amp);", None),
+    ("plus_minus", r"\+\s?/\s?[-\u2212]|\+-(?=\s?\d)", "±"),
+    ("lone_q_times", r"(?:(?<=\d)|(?<=\d ))\?(?= ?10(?:[\d^(]| \d))", "×"),
+    ("letter_times", r"(?:(?<=\d)|(?<=\d ))[xX✕∗*·](?= ?10(?:[\d^(eE]| \d|\b))", "×"),
+    ("superscript", r"[⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺]+", None),
+    ("dash_num", rf"[{_DASHES}](?=\s?\.?\d)", "-"),
+    ("hyphen", "[\u2010\u2011\u2212]", "-"),
+    ("space", "[\u00a0\u2000-\u200a\u202f\u205f\u3000]", " "),
+    ("zero_width", "[\u200b\u200c\u200d\ufeff\u00ad]", ""),
+    ("middle_dot_decimal", r"(?<=\d)·(?=\d)", "."),
+    ("le_ge", "[≦⩽≧⩾]", None),
+]
+_HTML = {"&lt;": "<", "&gt;": ">", "&le;": "≤", "&ge;": "≥", "&plusmn;": "±", "&times;": "×",
+         "&minus;": "-", "&nbsp;": " ", "&ndash;": "-", "&mdash;": "-", "&amp;": "&"}
+_LE_GE = {"≦": "≤", "⩽": "≤", "≧": "≥", "⩾": "≥"}
+_CLEAN_RE = re.compile("|".join(f"(?P<{name}>{rx})" for name, rx, _ in CLEAN_RULES))
+_FIXED = {name: rep for name, _, rep in CLEAN_RULES if rep is not None}
+# quick test: does the text need any cleaning at all (most abstracts have a few × or −)
+_NEEDS_CLEAN = re.compile(r"[^\x00-\x7f]|&[a-z]+;|\+\s?/|\+-|\?|\d ?[xX*]")
+
+# --------------------------------------------------------------------------------------------
+# Data: numbers
+# --------------------------------------------------------------------------------------------
+NUMBER_WORDS: dict[str, int] = {
+    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
+    "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18,
+    "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fourty": 40, "fifty": 50,
+    "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90,
+}
+SCALE_WORDS: dict[str, int] = {"hundred": 100, "thousand": 1000}
+_W = "|".join(sorted([*NUMBER_WORDS, *SCALE_WORDS], key=len, reverse=True))
+WORDNUM = rf"\b(?:{_W})(?:(?:[ -]|\s+and\s+)(?:{_W})\b){{0,6}}\b"
+NUM = r"(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)"
+SNUM = rf"(?:-\s?)?{NUM}"  # signed (after clean(), every minus is "-")
+_DIGIT_NUM_RE = re.compile(rf"^[+-]?\s?{NUM}$")
+_DECIMAL_COMMA_RE = re.compile(r"^([+-]?\d+),(\d{1,2}|\d{4,})$")
+
+# --------------------------------------------------------------------------------------------
+# Data: doses
+# --------------------------------------------------------------------------------------------
+_EXP = (
+    r"10(?:\^\s?\(?\s?(?P<e1>-?\d{1,2})(?:\s?\))?"          # 10^7, 10^(7)
+    r"|\(\s?(?P<e2>\d{1,2})\s?\)"                        # 10(7)
+    r"|[eE]\s?\+?(?P<e3>\d{1,2})\b"                      # 10e6, 10E+6
+    r"|(?P<e4>1[0-2]|[1-9])(?![\d]|[.,]\d)"              # 107 (lost superscript after ×)
+    r"|\s(?P<e5>1[0-2]|[1-9])(?![\d]|[.,]\d|\s?(?:%|mL|ml|L\b|mg|kg|years?|patients|months?|weeks?|days?))"
+    r"|(?P<lost>)(?![\d^(]|[eE]\s?\+?\d))"              # 1 × 10 cells: exponent lost
+)
+_LIST_PREFIX = rf"(?P<list>(?:{NUM}\s?,\s?){{0,6}}{NUM}\s?,?\s?(?:and|or|to|-)\s?)?"
+DOSE_COUNT_RE = re.compile(
+    rf"(?<![\w.,^])(?:{_LIST_PREFIX}(?P<mant>{NUM})\s?×\s?{_EXP}"
+    rf"|(?P<bare>10)(?:\^\s?\(?(?P<b1>\d{{1,2}})(?:\))?|[eE]\+?(?P<b2>\d{{1,2}})\b)"
+    rf"|(?P<mmant>{NUM}|{WORDNUM})\s?-?\s?(?P<mult>million|billion|mln)\b)",
+    re.I,
+)
+_MULTIPLIERS = {"million": 1e6, "mln": 1e6, "billion": 1e9}
+_SENTENCE_END = re.compile(r"(?<=[\w)\]%])\.\s+(?=[A-Z(])|;|\n")
+_NOT_CELLS_RE = re.compile(r"^\s?/\s?(?:L|l|mL|ml|µL|μL|uL|mm3|mm\^3|dL)\b")
+_CONC_RE = re.compile(
+    rf"^\s?(?:[\w-]+\s){{0,2}}?(?:cells?|MSCs?)?\s?(?:/|per|in)\s?(?P<vol>{NUM})?\s?(?:mL|ml)\b", re.I
+)
+_VOLUME_RE = re.compile(rf"(?<![\w.])(?P<tot>{NUM})\s?(?:mL|ml)\b")
+_KG_RE = re.compile(r"^[^;()]{0,40}?(?:/\s?|\bper\s|\ba\s)(?:kg\b|kilogram)", re.I)
+_CELL_RE = re.compile(r"^[^;()]{0,40}?(?:\b[\w-]*MSCs?\b|\bcells?\b|\bMSC\b)", re.I)
+_JOINT_RE = re.compile(
+    r"^[^;]{0,60}?(?:\bper\s(?:joint|knee)|/\s?(?:joint|knee)\b|\b(?:into|in)\s(?:the|each|one|a)\s"
+    r"(?:\w+\s)?(?:knee|joint)|\beach\s(?:knee|joint)\b)", re.I
+)
+_DOSE_CUE_BEFORE = re.compile(r"\bdos(?:e|es|age|ing)\b[^.;]{0,25}$", re.I)
+_GROUP_GAP_RE = re.compile(r"^\s?,?\s?(?:and|or|to|-)?\s?$", re.I)
+
+# --------------------------------------------------------------------------------------------
+# Data: timepoints
+# --------------------------------------------------------------------------------------------
+UNIT_WEEKS: dict[str, float] = {"hour": 1 / 168, "day": 1 / 7, "week": 1.0, "month": 52 / 12, "year": 52.0}
+_UNIT_ALIASES = {
+    "h": "hour", "hr": "hour", "hrs": "hour", "hour": "hour", "hours": "hour",
+    "d": "day", "day": "day", "days": "day",
+    "wk": "week", "wks": "week", "week": "week", "weeks": "week",
+    "mo": "month", "mos": "month", "month": "month", "months": "month",
+    "yr": "year", "yrs": "year", "year": "year", "years": "year",
+}
+_TP_UNIT = r"(?:hours?|hrs?|(?-i:h)|days?|(?-i:d)|weeks?|wks?|months?|mos?|years?|yrs?)"
+_TP_NUM = rf"(?:{NUM}|{WORDNUM})"
+_TP_SEP = r"(?:\s?,\s?(?:and\s|or\s)?\s?|\s(?:and|or)\s|\s?-\s?|\sto\s)"
+_TP_LIST = rf"{_TP_NUM}(?:{_TP_SEP}{_TP_NUM}){{0,6}}"
+TIMEPOINT_RE = re.compile(
+    rf"(?<![\w.,/-])(?P<list>{_TP_LIST})\s?-?\s?(?P<unit>{_TP_UNIT})\b"
+    rf"|\b(?P<unit2>hours?|days?|weeks?|months?|years?|wk)\s?(?P<list2>{_TP_LIST})(?![\w.%]|\s?%|,\d)"
+    r"|\b(?P<baseline>baseline)\b",
+    re.I,
+)
+_TP_ITEM_RE = re.compile(rf"{_TP_NUM}", re.I)
+_TP_RANGE_SEP = re.compile(r"^\s?(?:-|to)\s?$", re.I)
+NEG_BEFORE_TP = re.compile(
+    r"(?:\bage[ds]?|\bolder|\byounger|(?:disease|illness|RA|symptoms?)\s(?:duration|history)"
+    r"|\bhistory|\bduration\sof\s(?:disease|RA|illness|symptoms?)|\bevery|\bper|\bpast|\bprevious"
+    r"|\bpreceding|\bprior)(?:\W+\w+){0,3}?\W*$",
+    re.I,
+)
+NEG_AFTER_TP = re.compile(
+    r"^(?:\s?-?\s?old\b|\sof\sage\b|\sof\s(?:disease|RA|illness|symptoms?)\b|\s(?:disease\s)?duration\b"
+    r"|\sago\b|\s?/\s?(?:year|yr|month)\b|\s(?:per|a)\s(?:year|month)\b)",
+    re.I,
+)
+
+# --------------------------------------------------------------------------------------------
+# Data: P values, mean/SD, percentages
+# --------------------------------------------------------------------------------------------
+P_VALUE_RE = re.compile(
+    r"(?<![\w-])[Pp](?:\s?-?\s?values?)?\s?"
+    rf"(?:(?P<cmp><=|>=|=<|=>|[<>=≤≥])|\s(?:of|was|were|is)\s|(?P<lt>\s?(?:less|lower|smaller)\sthan\s)"
+    rf"|(?P<gt>\s?(?:greater|more|larger|higher)\sthan\s))\s?(?P<num>0?\.\d+|[01](?:\.\d+)?)(?![\d.])",
+)
+_CMP = {"<": "<", "=": "=", ">": ">", "≤": "≤", "≥": "≥", "<=": "≤", "=<": "≤", ">=": "≥", "=>": "≥"}
+_MS_PM = rf"(?P<m>{SNUM})\s?±\s?(?P<s>{NUM})"
+_MS_RANGE = (
+    rf"(?P<m3>{SNUM})\s?[(\[]\s?(?:(?P<lab>IQR|interquartile range|range|95\s?%\s?CI|CI)\s?[:=,]?\s?)?"
+    rf"(?P<lo>{SNUM})\s?(?:-|to|,|;)\s?(?P<hi>{SNUM})\s?[)\]]"
+)
+_MS_PAREN = rf"(?P<m2>{SNUM})\s?\(\s?(?:SD\s?[:=]?\s?)?(?P<s2>{NUM})\s?\)"
+MEAN_SD_RE = re.compile(rf"(?<![\w.,^/-])(?:{_MS_PM}|{_MS_RANGE}|{_MS_PAREN})", re.I)
+RANGE_CUES: list[tuple[str, str]] = [
+    (r"\biqr\b|interquartile|quartile", "median (iqr)"),
+    (r"\brange\b|\bmin(?:imum)?\s?-\s?max", "median (range)"),
+    (r"\bci\b|confidence", "mean (ci)"),
+    (r"\bmedian", "median (iqr)"),
+]
+_RANGE_CUE_RE = re.compile("|".join(f"(?P<c{i}>{rx})" for i, (rx, _) in enumerate(RANGE_CUES)), re.I)
+_N_PCT_HEADER_RE = re.compile(r"\bn\s?\(\s?%\s?\)|\(%\)", re.I)
+PERCENT_RE = re.compile(
+    rf"(?<![\w.,^/-])(?:(?P<n>{NUM})\s?\(\s?(?P<p>{NUM})\s?%\s?\)"
+    rf"|(?P<a>\d+)\s?/\s?(?P<b>\d+)(?![\w/]|[.,]\d)"
+    rf"|(?P<p2>{SNUM})\s?(?:%|\spercent\b)(?!\s?(?:CI\b|confidence)))",
+    re.I,
+)
+
+
+# --------------------------------------------------------------------------------------------
+# Result types
+# --------------------------------------------------------------------------------------------
+DoseUnit = Literal["cells", "cells/kg", "cells/joint"]
+
+
+@dataclass(frozen=True)
+class Dose:
+    value: float | None
+    unit: DoseUnit
+    start: int
+    end: int
+    text: str
+    uncertain: bool = False
+    note: str | None = None
+    per_volume_ml: float | None = None  # set: a concentration (value cells per this many mL)
+
+
+@dataclass(frozen=True)
+class Timepoint:
+    weeks: float
+    start: int
+    end: int
+    text: str
+    kind: Literal["point", "range", "baseline"] = "point"
+    low_weeks: float | None = None  # lower end of a range
+
+
+@dataclass(frozen=True)
+class PValue:
+    value: float
+    comparator: Literal["<", "=", ">", "≤", "≥"]
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class MeanSD:
+    mean: float
+    sd: float | None
+    kind: Literal["mean±sd", "mean (sd)", "median (iqr)", "median (range)", "mean (ci)"]
+    low: float | None
+    high: float | None
+    start: int
+    end: int
+    text: str
+    cue: str | None = None  # the word that decided a range's kind; None = default guess
+
+
+@dataclass(frozen=True)
+class Percentage:
+    n: float | None
+    percent: float | None
+    denominator: float | None
+    kind: Literal["n (%)", "%", "n/N"]
+    start: int
+    end: int
+    text: str
+
+
+# --------------------------------------------------------------------------------------------
+# Cleaning with an offset map back to the original text
+# --------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class _Cleaned:
+    original: str
+    text: str
+    clean_starts: tuple[int, ...]   # per replaced segment: start in cleaned text
+    segments: tuple[tuple[int, int, int, int], ...]  # (orig_start, orig_end, clean_start, clean_end)
+
+    def orig_start(self, p: int) -> int:
+        i = bisect_right(self.clean_starts, p) - 1
+        if i < 0:
+            return p
+        a, b, c, d = self.segments[i]
+        return a if p < d else p - d + b
+
+    def orig_end(self, p: int) -> int:
+        i = bisect_right(self.clean_starts, p - 1) - 1
+        if i < 0:
+            return p
+        a, b, c, d = self.segments[i]
+        return b if p <= d else p - d + b
+
+    def span(self, s: int, e: int) -> tuple[int, int, str]:
+        os_, oe = self.orig_start(s), self.orig_end(e)
+        return os_, oe, self.original[os_:oe]
+
+
+def _replacement(m: re.Match[str]) -> str:
+    name = m.lastgroup or ""
+    fixed = _FIXED.get(name)
+    if fixed is not None:
+        return fixed
+    s = m.group(0)
+    if name == "html_entity":
+        return _HTML[s]
+    if name == "superscript":
+        return "^" + s.translate(_SUPERSCRIPTS)
+    if name == "le_ge":
+        return _LE_GE[s]
+    return s
+
+
+@lru_cache(maxsize=16)
+def _prepare(text: str) -> _Cleaned:
+    if not _NEEDS_CLEAN.search(text):
+        return _Cleaned(text, text, (), ())
+    parts: list[str] = []
+    segs: list[tuple[int, int, int, int]] = []
+    pos = 0
+    out_len = 0
+    for m in _CLEAN_RE.finditer(text):
+        rep = _replacement(m)
+        a, b = m.span()
+        parts.append(text[pos:a])
+        out_len += a - pos
+        parts.append(rep)
+        segs.append((a, b, out_len, out_len + len(rep)))
+        out_len += len(rep)
+        pos = b
+    parts.append(text[pos:])
+    return _Cleaned(text, "".join(parts), tuple(s[2] for s in segs), tuple(segs))
+
+
+def clean(text: str) -> str:
+    """Canonical form of ``text``: "-" for minus, "×" for times, "±", "^7" for superscripts, " " spaces."""
+    return _prepare(text).text
+
+
+# --------------------------------------------------------------------------------------------
+# Numbers
+# --------------------------------------------------------------------------------------------
+def _num(s: str) -> float:
+    """A regex-matched NUM/SNUM (digits) to float."""
+    return float(s.replace(",", "").replace(" ", ""))
+
+
+def _words_to_number(s: str) -> float | None:
+    tokens = [t for t in re.split(r"[\s-]+", s.strip().lower()) if t and t != "and"]
+    if not tokens:
+        return None
+    total = 0
+    current = 0
+    for t in tokens:
+        if t in NUMBER_WORDS:
+            current += NUMBER_WORDS[t]
+        elif t == "hundred":
+            current = max(current, 1) * 100
+        elif t in ("thousand", "million"):
+            total += max(current, 1) * (1000 if t == "thousand" else 1_000_000)
+            current = 0
+        else:
+            return None
+    return float(total + current)
+
+
+def parse_number(text: str) -> float | None:
+    """A number written in digits ("1,000", ".0159", "−1.60", "1,5") or words ("Fifty-three")."""
+    s = clean(text).strip()
+    if not s:
+        return None
+    if _DIGIT_NUM_RE.match(s):
+        return _num(s)
+    m = _DECIMAL_COMMA_RE.match(s)  # "1,5": decimal comma (a thousands comma has 3 digits)
+    if m:
+        return float(f"{m.group(1)}.{m.group(2)}")
+    return _words_to_number(s)
+
+
+def _any_number(s: str) -> float | None:
+    return _num(s) if s[:1].isdigit() or s[:1] in ".-" else _words_to_number(s)
+
+
+def weeks_from(value: float, unit: str) -> float:
+    """``value`` of ``unit`` (hour/day/week/month/year or an alias such as "months", "wk") in weeks."""
+    return round(value * UNIT_WEEKS[_UNIT_ALIASES.get(unit.lower(), unit.lower())], 2)
+
+
+# --------------------------------------------------------------------------------------------
+# Doses
+# --------------------------------------------------------------------------------------------
+def _fmt(v: float) -> str:
+    if v >= 1e4:
+        e = len(str(int(v))) - 1
+        m = v / 10**e
+        return f"{m:g}e{e}"
+    return f"{v:g}"
+
+
+@dataclass(frozen=True)
+class _Count:
+    values: tuple[float | None, ...]
+    start: int
+    end: int
+    lost: bool
+
+
+def _counts(t: str) -> list[_Count]:
+    out: list[_Count] = []
+    for m in DOSE_COUNT_RE.finditer(t):
+        g = m.groupdict()
+        if g["mant"] is not None:
+            mants = [_num(g["mant"])]
+            if g["list"]:
+                prefix = [_num(x) for x in re.findall(NUM, g["list"])]
+                if all(x < 1000 for x in prefix):
+                    mants = prefix + mants
+            lost = g["lost"] is not None
+            exp_s = g["e1"] or g["e2"] or g["e3"] or g["e4"] or g["e5"]
+            if lost or exp_s is None:
+                values: tuple[float | None, ...] = tuple(None for _ in mants)
+                lost = True
+            else:
+                e = int(exp_s)
+                if e < 3:
+                    continue
+                values = tuple(x * 10.0**e for x in mants)
+            start = m.start("list") if (g["list"] and len(mants) > 1) else m.start("mant")
+        elif g["bare"] is not None:
+            e = int(g["b1"] or g["b2"])
+            if e < 3:
+                continue
+            values, lost, start = (10.0**e,), False, m.start()
+        else:
+            base = _any_number(g["mmant"])
+            if base is None:
+                continue
+            values, lost, start = (base * _MULTIPLIERS[g["mult"].lower()],), False, m.start()
+        out.append(_Count(values, start, m.end(), lost))
+    return out
+
+
+def _window_after(t: str, end: int, limit: int, stop: int) -> str:
+    w = t[end:min(end + limit, stop)]
+    m = _SENTENCE_END.search(w)
+    return w[: m.start()] if m else w
+
+
+def _sentence_before(t: str, start: int, limit: int) -> tuple[int, str]:
+    lo = max(0, start - limit)
+    w = t[lo:start]
+    last = None
+    for last in _SENTENCE_END.finditer(w):
+        pass
+    if last is not None:
+        lo += last.end()
+        w = t[lo:start]
+    return lo, w
+
+
+def find_doses(text: str) -> list[Dose]:
+    """Cell doses with unit cells, cells/kg or cells/joint (see the module docstring)."""
+    c = _prepare(text)
+    t = c.text
+    counts = _counts(t)
+    units: list[str | None] = []
+    concs: list[tuple[float, re.Match[str]] | None] = []
+    for i, k in enumerate(counts):
+        stop = counts[i + 1].start if i + 1 < len(counts) else len(t)
+        after = _window_after(t, k.end, 80, stop)
+        unit: str | None = None
+        conc = None
+        if _NOT_CELLS_RE.match(after):
+            units.append(None)
+            concs.append(None)
+            continue
+        cm = _CONC_RE.match(after)
+        if cm:
+            conc = (_num(cm.group("vol")) if cm.group("vol") else 1.0, cm)
+            unit = "cells"
+        elif _KG_RE.match(after):
+            unit = "cells/kg"
+        elif _JOINT_RE.match(after):
+            unit = "cells/joint"
+        elif _CELL_RE.match(after):
+            unit = "cells"
+        elif _DOSE_CUE_BEFORE.search(_sentence_before(t, k.start, 60)[1]):
+            unit = "cells"
+        if unit == "cells" and conc is None and _JOINT_RE.match(after):
+            unit = "cells/joint"
+        units.append(unit)
+        concs.append(conc)
+    # a list "2.5 × 107, 5 × 107, or 1 × 108 cells" shares the unit of its last member
+    for i in range(len(counts) - 2, -1, -1):
+        if units[i] is None and units[i + 1] is not None and concs[i + 1] is None:
+            if _GROUP_GAP_RE.match(t[counts[i].end:counts[i + 1].start]) and not _NOT_CELLS_RE.match(
+                t[counts[i].end:counts[i + 1].start]
+            ):
+                units[i] = units[i + 1]
+    doses: list[Dose] = []
+    for k, unit, conc in zip(counts, units, concs):
+        if unit is None:
+            continue
+        s, e, vt = c.span(k.start, k.end)
+        n_vals = len(k.values)
+        for v in k.values:
+            note = None
+            if k.lost:
+                note = (f"exponent lost in {vt!r}: read as mantissa × 10^?; value not inferred")
+            elif n_vals > 1:
+                note = f"one of {n_vals} doses written with a shared exponent"
+            if conc is None:
+                doses.append(Dose(v, unit, s, e, vt, k.lost, note))  # type: ignore[arg-type]
+                continue
+            per_ml, cm = conc
+            ce = k.end + cm.end()
+            cs_, ce_, ct = c.span(k.start, ce)
+            doses.append(Dose(v, "cells", cs_, ce_, ct, k.lost, note or "concentration", per_ml))
+            lo, before = _sentence_before(t, k.start, 120)
+            vols = list(_VOLUME_RE.finditer(before))
+            if v is not None and vols:
+                vm = vols[-1]
+                tot = _num(vm.group("tot"))
+                close = t.find(")", ce, ce + 3)
+                de = close + 1 if close >= 0 else ce
+                ds, de2, dt = c.span(lo + vm.start(), de)
+                derived = v / per_ml * tot
+                doses.append(Dose(derived, "cells", ds, de2, dt, False,
+                                  f"derived: {_fmt(v)} cells per {per_ml:g} mL × {tot:g} mL"))
+    return doses
+
+
+# --------------------------------------------------------------------------------------------
+# Timepoints
+# --------------------------------------------------------------------------------------------
+def find_timepoints(text: str) -> list[Timepoint]:
+    """Timepoints in weeks; ranges as one kind="range" Timepoint (weeks = upper end)."""
+    c = _prepare(text)
+    t = c.text
+    out: list[Timepoint] = []
+    for m in TIMEPOINT_RE.finditer(t):
+        if m.group("baseline"):
+            s, e, vt = c.span(m.start(), m.end())
+            out.append(Timepoint(0.0, s, e, vt, "baseline"))
+            continue
+        if m.group("list") is not None:
+            lst_name, unit_s = "list", m.group("unit")
+        else:
+            lst_name, unit_s = "list2", m.group("unit2")
+        unit = _UNIT_ALIASES[unit_s.lower()]
+        before = _sentence_before(t, m.start(), 50)[1]
+        if NEG_BEFORE_TP.search(before) or NEG_AFTER_TP.match(t[m.end():m.end() + 25]):
+            continue
+        base = m.start(lst_name)
+        items = [(base + im.start(), base + im.end(), im.group(0)) for im in _TP_ITEM_RE.finditer(m.group(lst_name))]
+        vals = [_any_number(x[2]) for x in items]
+        if not items or any(v is None for v in vals):
+            continue
+        if any(v is not None and (v > 1000 or (unit == "year" and v > 120)) for v in vals):
+            continue
+        unit_after = lst_name == "list"
+        i = 0
+        while i < len(items):
+            is_last = i == len(items) - 1
+            a, b, _ = items[i]
+            v = vals[i]
+            assert v is not None
+            if not is_last and _TP_RANGE_SEP.match(t[b:items[i + 1][0]]):
+                hi = vals[i + 1]
+                assert hi is not None
+                b2 = items[i + 1][1]
+                rs = m.start() if not unit_after and i == 0 else a
+                re_ = m.end() if (unit_after and i + 1 == len(items) - 1) else b2
+                s, e, vt = c.span(rs, re_)
+                out.append(Timepoint(weeks_from(hi, unit), s, e, vt, "range", weeks_from(v, unit)))
+                i += 2
+                continue
+            rs = m.start() if (not unit_after and i == 0) else a
+            re_ = m.end() if (unit_after and is_last) else b
+            s, e, vt = c.span(rs, re_)
+            out.append(Timepoint(weeks_from(v, unit), s, e, vt, "point"))
+            i += 1
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# P values, mean/SD, percentages
+# --------------------------------------------------------------------------------------------
+def find_p_values(text: str) -> list[PValue]:
+    """P values as reported: "P < 0.05", "p=.0159", "p-value of 0.03", "P less than 0.01"."""
+    c = _prepare(text)
+    out: list[PValue] = []
+    for m in P_VALUE_RE.finditer(c.text):
+        v = float(m.group("num"))
+        if v > 1:
+            continue
+        if m.group("cmp"):
+            cmp = _CMP[m.group("cmp")]
+        elif m.group("lt"):
+            cmp = "<"
+        elif m.group("gt"):
+            cmp = ">"
+        else:
+            cmp = "="
+        s, e, vt = c.span(m.start(), m.end())
+        out.append(PValue(v, cmp, s, e, vt))  # type: ignore[arg-type]
+    return out
+
+
+def _range_kind(label: str | None, before: str) -> tuple[str, str | None]:
+    for src in (label, before):
+        if not src:
+            continue
+        last = None
+        for last in _RANGE_CUE_RE.finditer(src):
+            pass
+        if last is not None and last.lastgroup:
+            return RANGE_CUES[int(last.lastgroup[1:])][1], last.group(0)
+    return "median (iqr)", None
+
+
+def find_mean_sd(text: str) -> list[MeanSD]:
+    """"4.99 ± 0.88", "53.3 (49.9)", "5.2 (4.1–6.3)" (kind from nearby IQR/range/CI/median words)."""
+    c = _prepare(text)
+    t = c.text
+    out: list[MeanSD] = []
+    for m in MEAN_SD_RE.finditer(t):
+        s, e, vt = c.span(m.start(), m.end())
+        if m.group("m") is not None:
+            out.append(MeanSD(_num(m.group("m")), _num(m.group("s")), "mean±sd", None, None, s, e, vt))
+        elif m.group("m3") is not None:
+            lo, hi = _num(m.group("lo")), _num(m.group("hi"))
+            if lo > hi:
+                continue
+            kind, cue = _range_kind(m.group("lab"), _sentence_before(t, m.start(), 80)[1])
+            out.append(MeanSD(_num(m.group("m3")), None, kind, lo, hi, s, e, vt, cue))  # type: ignore[arg-type]
+        else:
+            if _N_PCT_HEADER_RE.search(_sentence_before(t, m.start(), 80)[1]):
+                continue  # "n (%) 12 (40)": counts, not a mean
+            out.append(MeanSD(_num(m.group("m2")), _num(m.group("s2")), "mean (sd)", None, None, s, e, vt))
+    return out
+
+
+def find_percentages(text: str) -> list[Percentage]:
+    """"12 (40%)" (n (%)), "40%" and "12/30" (n/N, with the percentage computed)."""
+    c = _prepare(text)
+    out: list[Percentage] = []
+    for m in PERCENT_RE.finditer(c.text):
+        s, e, vt = c.span(m.start(), m.end())
+        if m.group("n") is not None:
+            out.append(Percentage(_num(m.group("n")), _num(m.group("p")), None, "n (%)", s, e, vt))
+        elif m.group("a") is not None:
+            a, b = float(m.group("a")), float(m.group("b"))
+            if b == 0 or a > b:
+                continue
+            out.append(Percentage(a, round(100 * a / b, 2), b, "n/N", s, e, vt))
+        else:
+            out.append(Percentage(None, _num(m.group("p2")), None, "%", s, e, vt))
+    return out
