@@ -184,8 +184,8 @@ NEG_AFTER_TP = re.compile(
 # --------------------------------------------------------------------------------------------
 P_VALUE_RE = re.compile(
     r"(?<![\w-])[Pp](?:\s?-?\s?values?)?\s?"
-    rf"(?:(?P<cmp><=|>=|=<|=>|[<>=≤≥])|\s(?:of|was|were|is)\s|(?P<lt>\s?(?:less|lower|smaller)\sthan\s)"
-    rf"|(?P<gt>\s?(?:greater|more|larger|higher)\sthan\s))\s?(?P<num>0?\.\d+|[01](?:\.\d+)?)(?![\d.])",
+    r"(?:(?P<cmp><=|>=|=<|=>|[<>=≤≥])|\s(?:of|was|were|is)\s|(?P<lt>\s?(?:less|lower|smaller)\sthan\s)"
+    r"|(?P<gt>\s?(?:greater|more|larger|higher)\sthan\s))\s?(?P<num>0?\.\d+|[01](?:\.\d+)?)(?![\d.])",
 )
 _CMP = {"<": "<", "=": "=", ">": ">", "≤": "≤", "≥": "≥", "<=": "≤", "=<": "≤", ">=": "≥", "=>": "≥"}
 _MS_PM = rf"(?P<m>{SNUM})\s?±\s?(?P<s>{NUM})"
