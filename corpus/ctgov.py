@@ -15,7 +15,7 @@ from urllib.parse import parse_qsl
 
 import requests
 
-from corpus.http import HttpClient
+from corpus.http import HttpClient, shorten
 from corpus.records import Hit, Ids, Record, normalise_nct
 from corpus.source import Batch, Known, base_url, checked_page_size, since_date
 from trialsynth.errors import InputError, MalformedResponseError
@@ -36,11 +36,6 @@ _SPACE = re.compile(r"\s+")
 
 def _collapse(text: Any) -> str:
     return _SPACE.sub(" ", str(text or "")).strip()
-
-
-def _short(text: str, limit: int = 200) -> str:
-    text = " ".join(text.split())
-    return text[:limit] + ("..." if len(text) > limit else "")
 
 
 def _dict(value: Any) -> dict:
@@ -144,7 +139,7 @@ def _load_json(data: bytes | str) -> Any:
         return json.loads(data)
     except (ValueError, TypeError) as exc:  # JSONDecodeError and UnicodeDecodeError are ValueErrors
         raise MalformedResponseError(f"ClinicalTrials.gov response is not valid JSON (truncated?): "
-                                     f"{_short(str(exc))}") from exc
+                                     f"{shorten(str(exc))}") from exc
 
 
 def _studies(body: Any) -> list[dict]:
@@ -155,7 +150,7 @@ def _studies(body: Any) -> list[dict]:
     elif isinstance(body, list):
         studies = body
     else:
-        shown = _short(json.dumps(body, ensure_ascii=False)) if body is not None else "null"
+        shown = shorten(json.dumps(body, ensure_ascii=False)) if body is not None else "null"
         raise MalformedResponseError(
             "ClinicalTrials.gov response is neither a /studies page ({\"studies\": [...]}), a study object "
             f"(with \"protocolSection\") nor a JSON array of studies; got {shown}")
@@ -163,7 +158,7 @@ def _studies(body: Any) -> list[dict]:
         if not isinstance(study, dict) or "protocolSection" not in study:
             raise MalformedResponseError(
                 f"ClinicalTrials.gov study entry has no \"protocolSection\": "
-                f"{_short(json.dumps(study, ensure_ascii=False))}")
+                f"{shorten(json.dumps(study, ensure_ascii=False))}")
     return studies
 
 

@@ -19,7 +19,7 @@ import lxml.html
 import requests
 from lxml import etree
 
-from corpus.http import HttpClient
+from corpus.http import HttpClient, shorten
 from corpus.records import (AbstractSection, FullText, Hit, Ids, Record, find_nct_ids, normalise_doi,
                             normalise_pmcid, normalise_pmid)
 from corpus.source import Batch, Known, base_url, checked_page_size, since_date
@@ -41,11 +41,6 @@ _MAX_LABEL = 80  # a bold run longer than this at the start of a block is text, 
 
 def _collapse(text: str) -> str:
     return _ASCII_SPACE.sub(" ", text).strip(" ")
-
-
-def _short(text: str, limit: int = 200) -> str:
-    text = " ".join(text.split())
-    return text[:limit] + ("..." if len(text) > limit else "")
 
 
 def _fragment(html: str) -> Any:
@@ -187,7 +182,7 @@ def parse_result(result: dict) -> Record:
     """
     if not isinstance(result, dict) or not result.get("id") or not result.get("source"):
         raise MalformedResponseError(
-            f"Europe PMC result without 'id' and 'source': {_short(json.dumps(result, ensure_ascii=False))}")
+            f"Europe PMC result without 'id' and 'source': {shorten(json.dumps(result, ensure_ascii=False))}")
     title = html_text(result.get("title"))
     sections = parse_abstract_html(result.get("abstractText"))
     abstract = "\n".join(f"{s.label}\n{s.text}" if s.label else s.text for s in sections)
@@ -225,7 +220,7 @@ def _load_json(data: bytes | str, what: str) -> Any:
     try:
         return json.loads(data)
     except (ValueError, TypeError) as exc:  # JSONDecodeError and UnicodeDecodeError are ValueErrors
-        raise MalformedResponseError(f"{what} is not valid JSON (truncated?): {_short(str(exc))}") from exc
+        raise MalformedResponseError(f"{what} is not valid JSON (truncated?): {shorten(str(exc))}") from exc
 
 
 def parse_search_json(data: bytes | str) -> tuple[list[Hit], str | None, int | None]:
@@ -238,9 +233,9 @@ def parse_search_json(data: bytes | str) -> tuple[list[Hit], str | None, int | N
     if not isinstance(body, dict) or not isinstance(body.get("resultList"), dict):
         if isinstance(body, dict) and (body.get("errMsg") or body.get("errCode")):
             raise MalformedResponseError(
-                f"Europe PMC returned an error: {body.get('errCode')} {_short(str(body.get('errMsg') or ''))}".rstrip())
+                f"Europe PMC returned an error: {body.get('errCode')} {shorten(str(body.get('errMsg') or ''))}".rstrip())
         text = data if isinstance(data, str) else data.decode("utf-8", "replace")
-        raise MalformedResponseError(f"Europe PMC search response has no 'resultList': {_short(text)}")
+        raise MalformedResponseError(f"Europe PMC search response has no 'resultList': {shorten(text)}")
     results = _as_list(body["resultList"].get("result"))
     hits = [_hit(r) for r in results]
     cursor = body.get("nextCursorMark") or None
@@ -267,7 +262,7 @@ def check_fulltext_xml(data: bytes) -> None:
     try:
         root = etree.fromstring(data, _xml_parser())
     except (etree.XMLSyntaxError, ValueError) as exc:
-        raise MalformedResponseError(f"Europe PMC full text is malformed: {_short(str(exc))}") from exc
+        raise MalformedResponseError(f"Europe PMC full text is malformed: {shorten(str(exc))}") from exc
     tag = etree.QName(root).localname if isinstance(root.tag, str) else str(root.tag)
     if tag != "article":
         raise MalformedResponseError(f"Europe PMC full text has root <{tag}>, expected <article>")

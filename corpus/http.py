@@ -116,7 +116,7 @@ class HttpClient:
                 elif response.status_code >= 400:
                     error = HarvestError(
                         f"{method} {shown} was refused with HTTP {response.status_code}: "
-                        f"{_snippet(scrub(response.text, secrets))}. Check the query and the base URL.")
+                        f"{shorten(scrub(response.text, secrets))}. Check the query and the base URL.")
                     error.status = response.status_code
                     raise error
                 else:
@@ -144,6 +144,7 @@ def scrub(text: str, secrets: list[str]) -> str:
     return text
 
 
-def _snippet(text: str, limit: int = 200) -> str:
+def shorten(text: str | None, limit: int = 200) -> str:
+    """Return `text` with whitespace collapsed, cut to `limit` characters ("..." marks a cut): for messages."""
     text = " ".join((text or "").split())
     return text[:limit] + ("..." if len(text) > limit else "")

@@ -18,7 +18,7 @@ from typing import Iterator
 import requests
 from lxml import etree
 
-from corpus.http import HttpClient
+from corpus.http import HttpClient, shorten
 from corpus.records import (AbstractSection, Hit, Ids, Record, find_nct_ids, normalise_doi,
                             normalise_nct, normalise_pmcid, normalise_pmid)
 from corpus.source import Batch, Known, base_url, checked_page_size, since_date
@@ -54,12 +54,7 @@ def _parse_xml(data: bytes | str, what: str) -> etree._Element:
     try:
         return etree.fromstring(data, _parser())
     except (etree.XMLSyntaxError, ValueError) as exc:
-        raise MalformedResponseError(f"{what} is malformed: {_short(str(exc))}") from exc
-
-
-def _short(text: str, limit: int = 200) -> str:
-    text = " ".join(text.split())
-    return text[:limit] + ("..." if len(text) > limit else "")
+        raise MalformedResponseError(f"{what} is malformed: {shorten(str(exc))}") from exc
 
 
 def _collapse(text: str) -> str:
@@ -106,7 +101,7 @@ def parse_pubmed_xml(data: bytes | str) -> list[Hit]:
     root = _parse_xml(data, "PubMed efetch XML")
     error = _error_text(root)
     if error is not None:
-        raise MalformedResponseError(f"PubMed efetch returned an error: {_short(error)}")
+        raise MalformedResponseError(f"PubMed efetch returned an error: {shorten(error)}")
     if root.tag != "PubmedArticleSet":
         raise MalformedResponseError(
             f"PubMed efetch XML has root <{root.tag}>, expected <PubmedArticleSet>")
@@ -291,7 +286,7 @@ def parse_esearch_xml(data: bytes | str) -> tuple[int, list[str], str | None, st
     root = _parse_xml(data, "PubMed esearch XML")
     error = _error_text(root)
     if error is not None:
-        raise MalformedResponseError(f"PubMed esearch returned an error: {_short(error)}")
+        raise MalformedResponseError(f"PubMed esearch returned an error: {shorten(error)}")
     if root.tag != "eSearchResult":
         raise MalformedResponseError(f"PubMed esearch XML has root <{root.tag}>, expected <eSearchResult>")
     count_text = (root.findtext("Count") or "").strip()
