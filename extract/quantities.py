@@ -161,7 +161,7 @@ _TP_SEP = r"(?:\s?,\s?(?:and\s|or\s)?\s?|\s(?:and|or)\s|\s?-\s?|\sto\s)"
 _TP_LIST = rf"{_TP_NUM}(?:{_TP_SEP}{_TP_NUM}){{0,6}}"
 TIMEPOINT_RE = re.compile(
     rf"(?<![\w.,/-])(?P<list>{_TP_LIST})\s?-?\s?(?P<unit>{_TP_UNIT})\b"
-    rf"|\b(?P<unit2>hours?|days?|weeks?|months?|years?|wk)\s?(?P<list2>{_TP_LIST})(?![\w.%]|\s?%|,\d)"
+    rf"|\b(?P<unit2>hours?|days?|weeks?|months?|years?|wk)\s?(?P<list2>{_TP_LIST})(?![\w%]|\.\d|\s?%|,\d)"
     r"|\b(?P<baseline>baseline)\b",
     re.I,
 )

@@ -1,0 +1,496 @@
+"""Outcome rows from result sentences: one row per measure × arm × timepoint.
+
+For each sentence with a measure of the vocabulary (extract/data/measures.json):
+
+1. Measures: the vocabulary mentions, with "EULAR" kept only before "response", "DAS28 ...
+   remission" as its own measure, "DAS28 (using ESR)" as one DAS28 mention, and a measure
+   repeated in brackets ("adverse events (AEs)") counted once.
+2. Result sentences only: a sentence needs a direction word, a statistic, a P value or a
+   responder count; aims and methods ("... were evaluated according to DAS28") give no rows.
+3. Timepoints: measures listed before a timepoint group take that group ("ESR, CRP, RF of 1 year
+   and 3 years ... and anti-CCP of 3 years"); a measure with none after it takes the group
+   before it; a group is cut at "but" ("at 6 months but relapsed at 7 and 23 months").
+4. Direction: "no significant change" wording; else a nominal cue before the measure
+   ("a reduction in ESR, DAS28 and pain VAS", "Reduced levels of IL-6"); else the next verbal
+   cue after it in its clause ("... were lower than pretreatment"); else the sign of a change.
+   "improved" follows the measure's better direction (data: measures.json "better").
+5. Numbers in the measure's stretch of the sentence: mean ± SD / mean (SD) / median (IQR) as
+   change, baseline ("baseline ... was 4.53") or follow-up; P as reported; responders from
+   "45%, 20% ... respectively" (per listed arm), "17 patients from group A (85%)", "three of
+   four patients", "no one achieved ..."; effect sizes ("effect size 0.8", "SMD = -0.5").
+Adverse events give rows only with counts; "no serious adverse events" is a safety statement.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+
+from extract.document import Mention, Sentence, Text
+from extract.evidence import Arm, OutcomeRow, Provenance
+from extract.nlp import load_rules
+from extract.quantities import NUM, WORDNUM, MeanSD, PValue, Percentage, Timepoint, parse_number
+
+__all__ = ["Context", "outcome_rows"]
+
+_N = rf"(?:\d+|{WORDNUM})"
+METHODS_CUE = re.compile(
+    r"\b(?:were|was|be)\s+(?:evaluated|assessed|measured|recorded|used|collected|determined|monitored)\b"
+    r"|\bto\s+(?:assess|evaluate|determine|investigate|explore|examine|measure)\b|\baccording\s+to\b"
+    r"|\b(?:primary|secondary)\s+(?:end\s?points?|outcomes?)\b|\baim(?:ed)?\b|\bobjectives?\b", re.I)
+CLAUSE_SPLIT = re.compile(r";|\bbut\b|\bwhereas\b|\bwhile\b|\balthough\b", re.I)
+CHANGE_CUE = re.compile(r"chang|reduc|decreas|improv|increas|differen|\bby\b|\bdelta\b|\bΔ", re.I)
+BASELINE_CUE = re.compile(r"\bbaseline\b|\bbefore\b|\bpre-?treatment\b|\bat\s+entry\b|\binitial\b", re.I)
+BARE_VALUE_RE = re.compile(
+    rf"\b(?:was|were|of|=|:)\s*(?P<v>-?{NUM})(?!\s*(?:%|years?|months?|weeks?|days?|hours?|patients|mm\b|cm\b|kg\b|mg\b|\d|×))")
+FROM_TO_RE = re.compile(r"\bfrom\b", re.I)
+EFFECT_RE = re.compile(
+    rf"(?:effect\s+size|cohen'?s\s+d|hedges'?\s+g|\bsmd\b|standardi[sz]ed\s+mean\s+difference)"
+    rf"[^.;\d-]{{0,20}}(?P<v>-?{NUM})", re.I)
+RESPECTIVELY_LIST_RE = re.compile(
+    r"\b(?:for|in|of)\s+(?:the\s+)?(?:cohorts?|groups?|arms?|clusters?)\s+"
+    r"(?P<list>[\w-]+(?:\s?,\s?[\w-]+)*,?\s+(?:and|or)\s+(?:the\s+)?[\w-]+)", re.I)
+FROM_GROUP_RE = re.compile(
+    rf"(?P<n>{_N})\s+(?:patients?\s+)?(?:from|in)\s+(?:the\s+)?(?:(?:group|cohort|arm|cluster)\s+(?P<id>[A-Z0-9])\b"
+    rf"|(?P<name>[\w-]+)\s+(?:group|arm|cohort|cluster))\s*\(\s*(?P<p>{NUM})\s*%\s*\)", re.I)
+FRACTION_RE = re.compile(rf"(?<![\w.])(?P<x>{_N})\s+(?:out\s+)?of\s+(?P<the>the\s+)?(?P<y>{_N})\b", re.I)
+ZERO_RE = re.compile(
+    r"\b(?:no\s+one|nobody|none\s+of\s+the\s+(?:patients|participants|subjects)|no\s+(?:patients?|participants?|subjects?))"
+    r"\s+(?:had\s+|has\s+|have\s+)?(?:achieved|reached|attained|experienced|met|developed|had|showed|obtained)\b",
+    re.I)
+ARM_IN_SENTENCE_RE = re.compile(
+    r"\bin\s+the\s+(?P<arm>(?:cluster|group|cohort|arm)\s+(?:infused|treated|receiving|given|injected)\s+with\s+"
+    r"[^,.;]+?|[\w-]+(?:\s[\w-]+)?\s+(?:group|cluster|cohort|arm))(?=\s*(?:,|\.|;|$|\bbut\b|\band\b|\bwere\b|\bwas\b|\)))",
+    re.I)
+BUT_NOT_RE = re.compile(r"\bbut\s+not\s+in\s+the\s+(?P<arm>[\w-]+(?:\s[\w-]+)?\s+(?:group|cluster|cohort|arm))", re.I)
+N_EQ_RE = re.compile(r"\(\s?n\s?=\s?(?P<n>\d+)\s?\)", re.I)
+NEGATED_BEFORE = frozenset({"no", "without", "nor"})
+REFERENCE_BEFORE = frozenset({"after", "before", "following", "since", "until"})
+END_OF_STUDY_RE = re.compile(r"\b(?:up\s+)?(?:to|until)\s+the\s+end\b|\bthroughout\s+the\s+(?:study|follow-?up)\b", re.I)
+
+
+@dataclass(frozen=True)
+class Context:
+    """What the outcome reader knows about the study from the rest of the record."""
+
+    record_id: str
+    arms: tuple[Arm, ...]
+    default_arm: str
+    default_n: int | None
+    per_arm_n: int | None
+    timepoints: tuple[Timepoint, ...]  # the study's own timepoints in this text
+    followup_weeks: float | None  # for adverse events counted over the whole study
+    skip_sentences: frozenset[int] = frozenset()
+
+
+@dataclass(frozen=True)
+class _Measure:
+    name: str
+    mention: Mention
+
+
+def _rules() -> tuple[dict[str, dict], dict[str, list[str]], list[str], set[str], list[str]]:
+    m = load_rules("measures")
+    info = {x["name"]: x for x in m["measures"]}
+    d = load_rules("directions")
+    cues = {k: d[k] for k in ("decrease", "increase", "improve", "worsen")}
+    return info, cues, d["no_change"], set(m["remission"]["of"]), m["remission"]["words"]
+
+
+def _cue_of(token: str, cues: dict[str, list[str]]) -> str | None:
+    for kind, prefixes in cues.items():
+        for p in prefixes:
+            if token.startswith(p):
+                return kind
+    return None
+
+
+def _measures(t: Text, sent: Sentence) -> list[_Measure]:
+    info, _, _, remission_of, remission_words = _rules()
+    mentions = [m for m in t.mentions if m.kind == "MEASURE" and sent.start <= m.start and m.end <= sent.end]
+    out: list[_Measure] = []
+    toks = t.tokens_lower
+    last_end = -1
+    for m in mentions:
+        name = m.value
+        if _is_reference(toks, m.token_start):
+            continue  # "2-3 weeks after the transient IFN-γ increase": a reference, not a result
+        spec = info.get(name, {})
+        after = toks[m.token_end:m.token_end + 5]
+        if spec.get("needs_next") and not any(w in spec["needs_next"] for w in after):
+            continue
+        if name in remission_of and any(w in remission_words for w in toks[m.token_end:m.token_end + 4]):
+            name = f"{name} remission"
+        if name in ("ESR", "CRP") and out and out[-1].name.startswith("DAS28"):
+            gap = t.text[last_end:m.start]
+            if len(gap) < 30 and re.fullmatch(r"[\s(;,:-]*(?:using|based\s+on|with|by)?\s*", gap, re.I):
+                continue  # "DAS28 (using ESR)", "DAS28-CRP": a DAS28 variant
+        if any(o.name == name for o in out):
+            if out[-1].name == name:
+                last_end = m.end
+            continue
+        out.append(_Measure(name, m))
+        last_end = m.end
+    return out
+
+
+def _is_reference(toks: tuple[str, ...], start: int) -> bool:
+    """True for a measure inside "after/before/following (the) (adjective) <measure>"."""
+    for w in reversed(toks[max(0, start - 3):start]):
+        if w in REFERENCE_BEFORE:
+            return True
+        if w in ("and", "or", ",", ";", "of", "in"):
+            return False
+    return False
+
+
+def _clause_bounds(sent: Sentence) -> list[tuple[int, int]]:
+    cuts = [sent.start] + [sent.start + m.start() for m in CLAUSE_SPLIT.finditer(sent.text)] + [sent.end]
+    return [(cuts[i], cuts[i + 1]) for i in range(len(cuts) - 1)]
+
+
+def _clause_of(bounds: list[tuple[int, int]], pos: int) -> tuple[int, int]:
+    for a, b in bounds:
+        if a <= pos < b:
+            return a, b
+    return bounds[-1]
+
+
+def _direction(t: Text, me: _Measure, sent: Sentence, bounds: list[tuple[int, int]]) -> str | None:
+    info, cues, no_change, _, _ = _rules()
+    a, b = _clause_of(bounds, me.mention.start)
+    clause = t.text[a:b].lower()
+    for phrase in no_change:
+        if phrase.startswith("but not"):
+            continue
+        if phrase in clause:
+            return "no change"
+    toks = t.tokens_lower
+    first_tok = t.token_index(a)
+    last_tok = t.token_index(max(a, b - 1))
+    better = info.get(me.name.replace(" remission", ""), {}).get("better")
+
+    def resolve(kind: str) -> str | None:
+        if kind in ("decrease", "increase"):
+            return kind
+        if better is None:
+            return None
+        if kind == "improve":
+            return "decrease" if better == "lower" else "increase"
+        return "increase" if better == "lower" else "decrease"
+
+    # a nominal cue before the measure: "a reduction in X", "Reduced levels of X", "increasing trend in X"
+    i = me.mention.token_start - 1
+    while i >= max(first_tok, me.mention.token_start - 25):
+        kind = _cue_of(toks[i], cues)
+        if kind and any(w in ("in", "of", "levels", "level") for w in toks[i + 1:i + 5]):
+            return resolve(kind)
+        i -= 1
+    # a verbal cue after it in the same clause
+    for j in range(me.mention.token_end, min(last_tok + 1, len(toks))):
+        kind = _cue_of(toks[j], cues)
+        if kind:
+            return resolve(kind)
+    return None
+
+
+def _groups(measures: list[_Measure], tps: list[Timepoint], t: Text) -> dict[str, list[Timepoint]]:
+    """Measure name -> its timepoints in the sentence (see the module docstring, step 3)."""
+    events: list[tuple[int, str, object]] = [(m.mention.start, "m", m) for m in measures]
+    events += [(tp.start, "t", tp) for tp in tps]
+    events.sort(key=lambda e: e[0])
+    groups: list[tuple[list[_Measure], list[Timepoint]]] = []
+    cur_m: list[_Measure] = []
+    cur_t: list[Timepoint] = []
+    for _, kind, obj in events:
+        if kind == "m":
+            if cur_t:
+                groups.append((cur_m, cur_t))
+                cur_m, cur_t = [], []
+            cur_m.append(obj)  # type: ignore[arg-type]
+        else:
+            cur_t.append(obj)  # type: ignore[arg-type]
+    groups.append((cur_m, cur_t))
+    out: dict[str, list[Timepoint]] = {}
+    previous: list[Timepoint] = []
+    for ms, ts in groups:
+        kept: list[Timepoint] = []
+        for tp in ts:
+            if kept and re.search(r"\bbut\b|;|\bthen\b|\bwhereas\b", t.text[kept[-1].end:tp.start], re.I):
+                break
+            kept.append(tp)
+        use = kept or previous
+        for m in ms:
+            out[m.name] = use
+        if kept:
+            previous = kept
+    return out
+
+
+def _p_text(p: PValue) -> str:
+    v = p.text.split(p.comparator)[-1] if p.comparator in p.text else f"{p.value}"
+    num = re.search(r"\d*\.?\d+", v)
+    s = num.group(0) if num else f"{p.value}"
+    if s.startswith("."):
+        s = "0" + s
+    return f"{p.comparator}{s}"
+
+
+def _arm_lookup(ctx: Context, name: str | None) -> tuple[str, int | None]:
+    if not name:
+        return ctx.default_arm, ctx.default_n
+    low = name.lower()
+    for arm in ctx.arms:
+        a = arm.name.lower()
+        if a == low or a in low or low in a:
+            return arm.name, arm.n if arm.n is not None else ctx.per_arm_n
+        ident = re.search(r"\b([A-Z0-9])$", name.strip())
+        if ident and re.search(rf"\b{ident.group(1)}$", arm.name):
+            return arm.name, arm.n if arm.n is not None else ctx.per_arm_n
+    return name, ctx.per_arm_n
+
+
+def _window(measures: list[_Measure], i: int, sent: Sentence) -> tuple[int, int]:
+    start = measures[i].mention.start
+    end = measures[i + 1].mention.start if i + 1 < len(measures) else sent.end
+    return start, end
+
+
+def _assign_means(row: dict, ms: list[MeanSD], t: Text, a: int, clause_start: int) -> None:
+    if not ms:
+        return
+    first = ms[0]
+    lead = t.text[clause_start:first.start]
+    stat = first.kind
+    row["statistic"] = stat
+
+    def put(prefix: str, x: MeanSD) -> None:
+        row[f"{prefix}_mean"] = x.mean
+        row[f"{prefix}_sd"] = x.sd
+
+    if len(ms) >= 2 and FROM_TO_RE.search(t.text[a:first.start]) and re.search(r"\bto\b", t.text[first.end:ms[1].start]):
+        put("baseline", first)
+        put("followup", ms[1])
+    elif CHANGE_CUE.search(lead):
+        put("change", first)
+    elif BASELINE_CUE.search(lead):
+        put("baseline", first)
+    else:
+        put("followup", first)
+
+
+def _base_row(me: _Measure, arm: str, n: int | None, tp: Timepoint | None, prov: Provenance,
+              direction: str | None) -> dict:
+    return {"measure": me.name, "measure_text": me.mention.text, "arm": arm, "n": n,
+            "timepoint_weeks": tp.weeks if tp else None, "timepoint": tp.text if tp else None,
+            "provenance": prov, "direction": direction}
+
+
+def outcome_rows(t: Text, ctx: Context) -> tuple[list[OutcomeRow], list[Provenance]]:
+    """All outcome rows of one text, and its qualitative safety statements."""
+    info = _rules()[0]
+    rows: list[OutcomeRow] = []
+    safety: list[Provenance] = []
+    tps_all = list(ctx.timepoints)
+    for sent in t.sentences:
+        if sent.index in ctx.skip_sentences:
+            continue
+        measures = _measures(t, sent)
+        if not measures:
+            continue
+        prov = Provenance(ctx.record_id, t.location, sent.text, sent.start, sent.end)
+        stext = sent.text
+        ms_all = t.in_span(t.mean_sds, sent.start, sent.end)
+        ps_all = t.in_span(t.p_values, sent.start, sent.end)
+        pct_all = [p for p in t.in_span(t.percentages, sent.start, sent.end)]
+        has_numbers = bool(ms_all or ps_all or pct_all or FRACTION_RE.search(stext) or ZERO_RE.search(stext))
+        if METHODS_CUE.search(stext) and not has_numbers:
+            continue
+        bounds = _clause_bounds(sent)
+        tps = [tp for tp in tps_all if sent.start <= tp.start and tp.end <= sent.end]
+        tp_of = _groups(measures, tps, t)
+        arm_m = ARM_IN_SENTENCE_RE.search(stext)
+        arm_name, arm_n = _arm_lookup(ctx, arm_m.group("arm") if arm_m else None)
+        n_eq = N_EQ_RE.search(stext)
+        if n_eq and not arm_m:
+            arm_n = int(n_eq.group("n"))
+        single_p = ps_all[0] if len(ps_all) == 1 and ps_all[0].start > measures[-1].mention.start else None
+        resp_rows = _respectively(t, sent, measures, pct_all, tps, ctx, prov)
+        group_rows = _from_group(t, sent, measures, ctx, prov, info)
+        for i, me in enumerate(measures):
+            kind = info.get(me.name.replace(" remission", ""), {}).get("kind")
+            if me.name.endswith("remission"):
+                kind = "responder"
+            toks = t.tokens_lower
+            before = toks[max(0, me.mention.token_start - 2):me.mention.token_start]
+            negated = any(w in NEGATED_BEFORE for w in before)
+            if kind == "safety" and negated:
+                safety.append(prov)
+                continue
+            if negated and not ZERO_RE.search(stext):
+                continue
+            if me.name in resp_rows or me.name in group_rows:
+                rows.extend(resp_rows.get(me.name, []))
+                rows.extend(group_rows.get(me.name, []))
+                continue
+            a, b = _window(measures, i, sent)
+            clause_start = _clause_of(bounds, me.mention.start)[0]
+            direction = _direction(t, me, sent, bounds)
+            row_base: dict = {}
+            _assign_means(row_base, [x for x in ms_all if a <= x.start < b], t, a, clause_start)
+            if not any(k in row_base for k in ("change_mean", "followup_mean", "baseline_mean")) \
+                    and BASELINE_CUE.search(t.text[clause_start:b]):
+                bm = BARE_VALUE_RE.search(t.text[me.mention.end:b])
+                if bm:
+                    row_base["baseline_mean"] = float(bm.group("v"))
+            p_in = [p for p in ps_all if a <= p.start < b]
+            p = p_in[0] if p_in else single_p
+            if p is not None:
+                row_base["p_value"] = _p_text(p)
+            eff = EFFECT_RE.search(t.text[a:b])
+            if eff:
+                row_base["effect_size"] = float(eff.group("v"))
+            # responders: any measure after "three of four patients"; percentages only for
+            # responder and safety measures ("CRP fell by 30%" is not a responder rate)
+            _responders(row_base, t, sent, a, b, pct_all if kind in ("responder", "safety") else [],
+                        arm_n, ctx)
+            if direction is None and row_base.get("change_mean") is not None and row_base["change_mean"] != 0:
+                direction = "decrease" if row_base["change_mean"] < 0 else "increase"
+            numbers = any(row_base.get(k) is not None for k in OutcomeRow.NUMBERS)
+            if kind == "safety":
+                if row_base.get("n_responders") is None and row_base.get("percent_responders") is None:
+                    safety.append(prov)
+                    continue
+            elif not (direction or numbers or row_base.get("p_value")):
+                continue
+            my_tps: list[Timepoint | None] = list(tp_of.get(me.name) or [])
+            if not my_tps and ctx.followup_weeks is not None and (
+                    kind == "safety" or END_OF_STUDY_RE.search(stext)):
+                my_tps = [Timepoint(ctx.followup_weeks, 0, 0, "end of follow-up")]
+            for tp in my_tps or [None]:
+                base = _base_row(me, arm_name, arm_n, tp, prov, direction)
+                base.update(row_base)
+                rows.append(_row(base))
+            if direction == "increase" or direction == "decrease":
+                bn = BUT_NOT_RE.search(stext)
+                if bn and sent.start + bn.start() > me.mention.start:
+                    other, other_n = _arm_lookup(ctx, bn.group("arm"))
+                    for tp in my_tps or [None]:
+                        rows.append(_row(_base_row(me, other, other_n, tp, prov, "no change")))
+    return _merge_baselines(rows), safety
+
+
+def _row(d: dict) -> OutcomeRow:
+    if d.get("n_responders") is not None:
+        d["n_responders"] = int(d["n_responders"])
+    return OutcomeRow(**d)
+
+
+def _responders(row: dict, t: Text, sent: Sentence, a: int, b: int, pct_all: list[Percentage],
+                arm_n: int | None, ctx: Context) -> None:
+    stext = sent.text
+    zero = ZERO_RE.search(stext)
+    if zero and sent.start + zero.start() < a:
+        row["n_responders"], row["percent_responders"] = 0, 0.0
+        return
+    frac = None
+    for m in FRACTION_RE.finditer(stext):
+        if sent.start + m.start() < a:
+            frac = m
+    if frac:
+        x, y = parse_number(frac.group("x")), parse_number(frac.group("y"))
+        if x is not None and y and x <= y:
+            denom = (arm_n or ctx.default_n or y) if frac.group("the") else y
+            row["n_responders"] = int(x)
+            row["percent_responders"] = round(100 * x / denom, 2)
+            return
+    mine = [p for p in pct_all if a <= p.start < b]
+    if mine:
+        p = mine[0]
+        if p.n is not None:
+            row["n_responders"] = int(p.n)
+        if p.percent is not None:
+            row["percent_responders"] = p.percent
+
+
+def _respectively(t: Text, sent: Sentence, measures: list[_Measure], pcts: list[Percentage],
+                  tps: list[Timepoint], ctx: Context, prov: Provenance) -> dict[str, list[OutcomeRow]]:
+    """"ACR20 responses for cohorts A, B, C and placebo were 45%, 20%, 33% and 29%, respectively,
+    at month 1, and 25%, 15%, 17% and 0%" -> one row per arm and timepoint."""
+    if "respectively" not in sent.text.lower() or not pcts:
+        return {}
+    lm = RESPECTIVELY_LIST_RE.search(sent.text)
+    if not lm:
+        return {}
+    items = [x for x in re.split(r"\s?,\s?(?:and\s+|or\s+)?|\s+(?:and|or)\s+", lm.group("list")) if x]
+    items = [re.sub(r"^the\s+", "", x, flags=re.I) for x in items]
+    k = len(items)
+    pcts = [p for p in pcts if p.start > sent.start + lm.end() and p.percent is not None]
+    if k < 2 or len(pcts) < k:
+        return {}
+    unit = re.search(r"(cohort|group|arm|cluster)", lm.group(0), re.I)
+    unit_word = unit.group(1).lower() if unit else "group"
+    arms = []
+    for it in items:
+        label = it if CONTROL_NAME.search(it) or len(it) > 2 else f"{unit_word} {it}"
+        arms.append(_arm_lookup(ctx, label))
+    first_measure = [m for m in measures if m.mention.start < sent.start + lm.start()] or measures[:1]
+    out: dict[str, list[OutcomeRow]] = {}
+    for g in range(len(pcts) // k):
+        grp = pcts[g * k:(g + 1) * k]
+        nxt = pcts[(g + 1) * k].start if (g + 1) * k < len(pcts) else sent.end
+        tp = next((x for x in tps if grp[-1].end <= x.start < nxt), None)
+        for me in first_measure:
+            for (arm, n), p in zip(arms, grp):
+                d = _base_row(me, arm, n, tp, prov, None)
+                d["percent_responders"] = p.percent
+                if p.n is not None:
+                    d["n_responders"] = p.n
+                out.setdefault(me.name, []).append(_row(d))
+    return out
+
+
+CONTROL_NAME = re.compile(r"placebo|control|sham|saline", re.I)
+
+
+def _from_group(t: Text, sent: Sentence, measures: list[_Measure], ctx: Context, prov: Provenance,
+                info: dict[str, dict]) -> dict[str, list[OutcomeRow]]:
+    """"Seventeen patients from the group A (85%), 15 from the group B (75%) ... experienced AE"."""
+    items = list(FROM_GROUP_RE.finditer(sent.text))
+    if len(items) < 2:
+        return {}
+    out: dict[str, list[OutcomeRow]] = {}
+    for me in measures:
+        if me.mention.start < sent.start + items[0].start() and len(measures) > 1:
+            continue
+        kind = info.get(me.name, {}).get("kind")
+        tp = None
+        if kind == "safety" and ctx.followup_weeks is not None:
+            tp = Timepoint(ctx.followup_weeks, 0, 0, "end of follow-up")
+        for m in items:
+            label = f"group {m.group('id')}" if m.group("id") else f"{m.group('name')} group"
+            arm, n = _arm_lookup(ctx, label)
+            d = _base_row(me, arm, n, tp, prov, None)
+            d["n_responders"] = int(parse_number(m.group("n")) or 0)
+            d["percent_responders"] = float(m.group("p"))
+            out.setdefault(me.name, []).append(_row(d))
+    return out
+
+
+def _merge_baselines(rows: list[OutcomeRow]) -> list[OutcomeRow]:
+    """A baseline-only row ("baseline DAS28 was 4.53") lends its baseline to the measure's other
+    rows that lack one, and is dropped when there are such rows."""
+    out: list[OutcomeRow] = []
+    baselines = [r for r in rows if r.baseline_mean is not None and r.timepoint_weeks is None
+                 and all(getattr(r, k) is None for k in OutcomeRow.NUMBERS if not k.startswith("baseline"))
+                 and r.direction is None]
+    for r in rows:
+        if r in baselines:
+            continue
+        b = next((x for x in baselines if x.measure == r.measure), None)
+        if b is not None and r.baseline_mean is None:
+            r = replace(r, baseline_mean=b.baseline_mean, baseline_sd=b.baseline_sd,
+                        note=f"baseline from: {b.provenance.text[:80]}")
+        out.append(r)
+    used = {r.measure for r in out}
+    out.extend(b for b in baselines if b.measure not in used)
+    return out

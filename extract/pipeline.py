@@ -1,0 +1,143 @@
+"""The extractor: one record in, one `Evidence` out (a pure function of the record).
+
+    from extract.pipeline import Extractor
+    from extract.evidence import ExtractionInput
+    ex = Extractor()
+    evidence = ex.extract(ExtractionInput(id="31908418", title=..., abstract=...))
+    for ev in ex.pipe(inputs, n_process=2): ...
+
+Steps: analyse title and abstract (extract.document: spaCy pipeline + quantity finders), screen
+(extract.screening), sample sizes and arms (extract.samples), intervention (extract.intervention),
+the study's timepoints (extract.schedule), outcome rows (extract.outcomes), and for a JATS full
+text the results sections and tables (extract.fulltext).
+"""
+from __future__ import annotations
+
+from dataclasses import replace
+from multiprocessing import get_context
+from typing import Iterable, Iterator
+
+from extract import fulltext as ft
+from extract import intervention as iv
+from extract.document import Text, analyse
+from extract.evidence import Arm, Evidence, ExtractionInput, Provenance, TimepointValue
+from extract.outcomes import Context, outcome_rows
+from extract.samples import arms_of, choose_enrolled, per_arm_n, sample_sizes
+from extract.schedule import earlier_study_sentences, study_timepoints
+from extract.screening import screen
+
+__all__ = ["EXTRACTOR_VERSION", "Extractor", "extract_record"]
+
+# Bump when a rule or a step changes what is extracted: stored extractions of another version
+# are redone by `trialsynth extract`.
+EXTRACTOR_VERSION = "1.0.0"
+
+
+def _with_id(p: Provenance | None, record_id: str) -> Provenance | None:
+    return replace(p, record_id=record_id) if p is not None else None
+
+
+def _timepoints(texts: list[tuple[Text, frozenset[int]]], record_id: str) -> list[TimepointValue]:
+    out: list[TimepointValue] = []
+    seen: set[float] = set()
+    for t, skip in texts:
+        for tp in study_timepoints(t, skip):
+            if tp.weeks in seen:
+                continue
+            seen.add(tp.weeks)
+            out.append(TimepointValue(tp.weeks, tp.text,
+                                      Provenance(record_id, t.location, tp.text, tp.start, tp.end),
+                                      tp.low_weeks))
+    return out
+
+
+def _followup_weeks(t: Text, skip: frozenset[int]) -> float | None:
+    tps = study_timepoints(t, skip)
+    followed = [tp.weeks for tp in tps if "follow" in t.sentence_at(tp.start).text.lower()]
+    if followed:
+        return max(followed)
+    return max((tp.weeks for tp in tps), default=None)
+
+
+def extract_evidence(record: ExtractionInput, version: str = EXTRACTOR_VERSION) -> Evidence:
+    rid = record.id
+    article = ft.parse_article(record.full_text_xml) if record.full_text_xml else None
+    abstract_text = record.abstract or (article.abstract if article else "")
+    title_text = record.title or (article.title if article else "")
+    title = analyse(title_text, "title")
+    abstract = analyse(abstract_text, "abstract")
+    screening = screen(title, abstract, record.publication_types, record.mesh_terms)
+    skip_abs = earlier_study_sentences(abstract)
+    skip = {"abstract": skip_abs, "title": frozenset()}
+
+    sizes = sample_sizes(abstract, rid, skip_abs)
+    enrolled = choose_enrolled(sizes)
+    n_enrolled = enrolled.n if enrolled else None
+    arms = arms_of(abstract, rid)
+    each = per_arm_n(abstract)
+    n_admin = iv.administrations([abstract, title], skip)
+    doses = iv.doses([title, abstract], rid, skip, n_admin)
+    dose_arms = [d.arm for d in doses if d.arm]
+    if dose_arms and not any(a.name in dose_arms for a in arms):
+        known = {a.name.lower() for a in arms}
+        arms += [Arm(name, each, d.provenance) for name, d in ((d.arm, d) for d in doses if d.arm)
+                 if name.lower() not in known]
+    treatment_arms = [a for a in arms if not a.is_control]
+    if not arms and n_enrolled is not None:
+        arms = [Arm("MSC (single arm)", n_enrolled, enrolled.provenance if enrolled else None)]
+    source, source_prov = iv.cell_source(title, abstract, skip)
+    origin, origin_prov = iv.cell_origin(title, abstract, skip)
+    route, route_prov = iv.route(title, abstract, skip)
+    timepoints = _timepoints([(title, frozenset()), (abstract, skip_abs)], rid)
+
+    if len(arms) == 1:
+        default_arm, default_n = arms[0].name, arms[0].n
+    else:
+        default_arm, default_n = "all patients", n_enrolled
+    ctx = Context(rid, tuple(arms), default_arm, default_n, each,
+                  tuple(study_timepoints(abstract, skip_abs)), _followup_weeks(abstract, skip_abs), skip_abs)
+    outcomes, safety = outcome_rows(abstract, ctx)
+    if article is not None:
+        more, more_safety = ft.fulltext_rows(article, rid, ctx)
+        outcomes += more
+        safety += more_safety
+
+    provenance: dict[str, Provenance] = {}
+    for key, prov in (("n_enrolled", enrolled.provenance if enrolled else None),
+                      ("cell_source", _with_id(source_prov, rid)), ("cell_origin", _with_id(origin_prov, rid)),
+                      ("route", _with_id(route_prov, rid))):
+        if prov is not None:
+            provenance[key] = prov
+    del treatment_arms
+    return Evidence(
+        id=rid, extractor_version=version, screening=screening, n_enrolled=n_enrolled,
+        sample_sizes=tuple(sizes), arms=tuple(arms), cell_source=source, cell_origin=origin, route=route,
+        doses=tuple(doses), n_administrations=n_admin, timepoints=tuple(timepoints),
+        outcomes=tuple(outcomes), safety=tuple(safety), provenance=provenance)
+
+
+def _extract_one(record: ExtractionInput) -> Evidence:
+    return extract_evidence(record)
+
+
+class Extractor:
+    """Extracts evidence from records; `extract` keeps no state between records."""
+
+    version = EXTRACTOR_VERSION
+
+    def extract(self, record: ExtractionInput) -> Evidence:
+        return extract_evidence(record, self.version)
+
+    def pipe(self, records: Iterable[ExtractionInput], n_process: int = 1,
+             batch_size: int = 64) -> Iterator[Evidence]:
+        """Evidence for each record, in input order; n_process > 1 uses worker processes."""
+        if n_process <= 1:
+            for rec in records:
+                yield self.extract(rec)
+            return
+        with get_context("spawn").Pool(n_process) as pool:
+            yield from pool.imap(_extract_one, records, chunksize=max(1, batch_size // n_process))
+
+
+def extract_record(record: ExtractionInput) -> Evidence:
+    return Extractor().extract(record)

@@ -1,0 +1,181 @@
+"""Sample sizes (enrolled, randomised, treated, analysed, screened) and arms with their n.
+
+A sample size is a count followed by a person noun ("64 RA patients", "Fifty-three patients")
+whose role comes from the verb of its clause (enrolled/recruited, randomised/assigned,
+treated/underwent, analysed/completed, screened). Counts that are not sample sizes are skipped:
+ages and durations (no person noun), "17 patients from group A (85%)" (responders), "three
+patients in each cluster" (an arm size), "Out of 11 screened" (screened), "6 patients" inside
+"8 AEs from 6 patients", and literature counts ("one hundred studies": not persons).
+n_enrolled is the first count of the strongest role present (ROLE_PRIORITY).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from extract.document import Text
+from extract.evidence import Arm, Provenance, SampleSize
+from extract.quantities import WORDNUM, parse_number
+
+__all__ = ["ROLE_PRIORITY", "arms_of", "per_arm_n", "sample_sizes", "choose_enrolled"]
+
+_N = rf"(?:\d{{1,3}}(?:,\d{{3}})+|\d+|{WORDNUM})"
+PERSON = r"(?:patients?|participants?|subjects?|individuals|persons|people|volunteers|cases|women|men|adults|children)"
+COUNT_PERSON_RE = re.compile(
+    rf"(?<![\w.,/-])(?P<n>{_N})\s+(?P<mods>(?:[\w-]+\s+){{0,4}}?){PERSON}\b(?P<rest>[^.;]{{0,160}})", re.I)
+BARE_VERB_RE = re.compile(
+    rf"(?<![\w.,/-])(?P<n>{_N})\s+(?:were|was|had been)\s+(?:subsequently\s+|finally\s+)?"
+    r"(?P<verb>enrolled|recruited|included|randomi[sz]ed|treated|analy[sz]ed|eligible)", re.I)
+ROLE_VERBS: list[tuple[str, str]] = [  # (regex on the clause after the count, role)
+    (r"\bscreen", "screened"),
+    (r"\brandom|\bassign|\ballocat|\bdivided\b", "randomised"),
+    (r"\benrol|\brecruit|\bincluded\b|\bentered\b|\bparticipated\b|\bjoined\b", "enrolled"),
+    (r"\btreated\b|\breceiv|\bunderw|\bundergo|\binjected\b|\binfused\b|\btransplanted\b", "treated"),
+    (r"\bcomplet|\banaly[sz]|\bevaluated\b|\bfollowed\b|\bassessed\b", "analysed"),
+]
+ROLE_PRIORITY = ["enrolled", "randomised", "treated", "total", "analysed", "mentioned"]
+_NOT_SAMPLE_BEFORE = re.compile(r"(?:\bfrom|\bamong|\bof\s+the|\b(?:AEs?|events?)\s+(?:in|from))\s*$", re.I)
+_SCREENED_MOD = re.compile(r"\bscreened\b|\bassessed for eligibility\b", re.I)
+_ARM_AFTER = re.compile(r"^\s*(?:in\s+(?:each|every)\s+|per\s+|from\s+the\s+|in\s+the\s+\w+\s+(?:group|arm|cohort))", re.I)
+_PERCENT_AFTER = re.compile(r"^\s*\(\s*\d+(?:\.\d+)?\s*%")
+_TOTAL_BEFORE = re.compile(r"(?:\btotal\s+of|\boverall,?|\binto|\bin|\bof|\binvolving|\bincluding|\bwith)\s*$", re.I)
+_FRACTION_BEFORE = re.compile(rf"\b{_N}\s+(?:out\s+)?of\s*(?:the\s+)?$", re.I)
+PER_ARM_RE = re.compile(
+    rf"(?<![\w.,/-])(?P<n>{_N})\s+(?:{PERSON}\s+)?(?:in|per)\s+(?:each|every)\s+"
+    r"(?P<unit>cluster|group|cohort|arm|dose(?:\s+(?:group|level|cohort))?)", re.I)
+ARM_LIST_ITEM_RE = re.compile(
+    rf"(?<![\w.,/-])(?P<n>{_N})\s+(?:{PERSON}\s+)?in\s+(?:the\s+)?"
+    r"(?P<name>(?:cohort|group|arm|cluster)\s+[A-Z0-9]\b|[\w-]+(?:\s[\w-]+)?\s+(?:group|arm|cohort))", re.I)
+ARM_N_EQ_RE = re.compile(
+    r"(?P<name>(?:[\w-]+\s){0,2}[\w-]+)\s?\(\s?n\s?=\s?(?P<n>\d+)\s?\)(?:\s(?:group|arm|cohort))?", re.I)
+ARM_PAIR_RE = re.compile(
+    r"\binto\s+(?:the\s+)?(?P<a>[\w-]+(?:\s[\w-]+)?)\s+(?:and|or)\s+(?P<b>[\w-]+(?:\s[\w-]+)?)\s+(?:groups|arms)\b",
+    re.I)
+CONTROL_WORDS = re.compile(r"\b(?:placebo|control|sham|saline|conventional|standard|usual care|vehicle)\b", re.I)
+_ASSIGN_CUE = re.compile(r"\brandom|\bassign|\ballocat|\bdivided\b|\bgroups?\b|\barms?\b", re.I)
+_ARTICLE = re.compile(r"^(?:either|the|to|or|and|into|both)\s+", re.I)
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    role: str
+    n: int
+    start: int
+    end: int
+
+
+def _int(s: str) -> int | None:
+    v = parse_number(s)
+    if v is None or v != int(v) or v <= 0 or v > 1_000_000:
+        return None
+    return int(v)
+
+
+def _role(rest: str) -> str | None:
+    # only the clause after the count: stop at the next count + person noun or a new clause
+    clause = re.split(r"\b(?:but|whereas|while|who had|and\s+\d)\b|;", rest, maxsplit=1)[0]
+    best = None
+    best_pos = 10**9
+    for rx, role in ROLE_VERBS:
+        m = re.search(rx, clause, re.I)
+        if m and m.start() < best_pos:
+            best, best_pos = role, m.start()
+    return best
+
+
+def _prov(t: Text, start: int, end: int, record_id: str) -> Provenance:
+    sent = t.sentence_at(start)
+    return Provenance(record_id, t.location, t.text[sent.start:sent.end], sent.start, sent.end)
+
+
+def sample_sizes(t: Text, record_id: str, skip_sentences: frozenset[int] = frozenset()) -> list[SampleSize]:
+    """Every sample-size statement of the text, in order, with its role."""
+    cands: list[_Candidate] = []
+    text = t.text
+    for sent in t.sentences:
+        if sent.index in skip_sentences:
+            continue
+        s_text = text[sent.start:sent.end]
+        for m in COUNT_PERSON_RE.finditer(s_text):
+            n = _int(m.group("n"))
+            if n is None:
+                continue
+            before = s_text[:m.start()]
+            after_noun = m.group("rest")
+            if _ARM_AFTER.match(after_noun) or _PERCENT_AFTER.match(after_noun):
+                continue
+            if _NOT_SAMPLE_BEFORE.search(before):
+                continue
+            if re.search(r"\d\s*$", before):  # "2010 patients"? a number run, not a count
+                continue
+            if _SCREENED_MOD.search(m.group("mods")) or re.search(r"\bout\s+of\s*$", before, re.I):
+                role = "screened"
+            else:
+                role = _role(after_noun) or ("total" if _TOTAL_BEFORE.search(before) else "mentioned")
+            if role in ("treated", "mentioned") and _FRACTION_BEFORE.search(before):
+                role = "mentioned"  # "three of four patients received ..." : a denominator
+            cands.append(_Candidate(role, n, sent.start + m.start(), sent.start + m.end("n")))
+        for m in BARE_VERB_RE.finditer(s_text):
+            n = _int(m.group("n"))
+            if n is None:
+                continue
+            verb = m.group("verb").lower()
+            role = ("randomised" if verb.startswith("random") else "analysed" if verb.startswith("analy")
+                    else "treated" if verb == "treated" else "enrolled")
+            cands.append(_Candidate(role, n, sent.start + m.start(), sent.start + m.end()))
+    cands.sort(key=lambda c: c.start)
+    return [SampleSize(c.role, c.n, _prov(t, c.start, c.end, record_id)) for c in cands]  # type: ignore[arg-type]
+
+
+def choose_enrolled(sizes: list[SampleSize]) -> SampleSize | None:
+    """The first count of the strongest role (see ROLE_PRIORITY)."""
+    for role in ROLE_PRIORITY:
+        for s in sizes:
+            if s.role == role:
+                return s
+    return None
+
+
+def per_arm_n(t: Text) -> int | None:
+    """"three patients in each cluster" -> 3."""
+    for m in PER_ARM_RE.finditer(t.text):
+        n = _int(m.group("n"))
+        if n:
+            return n
+    return None
+
+
+def _clean_name(name: str) -> str:
+    name = name.strip()
+    while True:
+        new = _ARTICLE.sub("", name)
+        if new == name:
+            return name
+        name = new
+
+
+def arms_of(t: Text, record_id: str) -> list[Arm]:
+    """Arms named with an n: "20 in cohort A", "MSCs (n = 19) or placebo (n = 24) group",
+    and "randomly divided into MSCT and control groups" (n unknown)."""
+    arms: dict[str, Arm] = {}
+    text = t.text
+    for sent in t.sentences:
+        s_text = text[sent.start:sent.end]
+        prov = Provenance(record_id, t.location, s_text, sent.start, sent.end)
+        for m in ARM_LIST_ITEM_RE.finditer(s_text):
+            n = _int(m.group("n"))
+            name = _clean_name(m.group("name"))
+            if n and name.lower() not in arms:
+                arms[name.lower()] = Arm(name, n, prov, bool(CONTROL_WORDS.search(name)))
+        if _ASSIGN_CUE.search(s_text):
+            for m in ARM_N_EQ_RE.finditer(s_text):
+                name = _clean_name(m.group("name"))
+                n = _int(m.group("n"))
+                if n and name and not re.search(r"\d", name) and name.lower() not in arms:
+                    arms[name.lower()] = Arm(name, n, prov, bool(CONTROL_WORDS.search(name)))
+            for m in ARM_PAIR_RE.finditer(s_text):
+                for key in ("a", "b"):
+                    name = _clean_name(m.group(key))
+                    if name.lower() not in arms:
+                        arms[name.lower()] = Arm(name, None, prov, bool(CONTROL_WORDS.search(name)))
+    return list(arms.values())

@@ -1,0 +1,103 @@
+"""Screening: is this a clinical study of MSC therapy in people with rheumatoid arthritis?
+
+Four checks, each from cue phrases (extract/data/screening.json) in the title and abstract plus
+publication types and MeSH terms when the record has them:
+
+- design: a primary study, not a review/meta-analysis (publication type, or review wording in
+  the title, or "this/the present review" in the abstract) and not an editorial/comment;
+- species: humans (patients, participants, trial words) rather than an animal model (mice, rats,
+  collagen-induced arthritis); animal cues with no human-study cue exclude;
+- intervention: mesenchymal stem/stromal cells; other cell products (stromal vascular fraction,
+  haematopoietic stem cells, PRP) without MSC cues exclude;
+- population: rheumatoid arthritis; a title that names another disease (osteoarthritis, lupus,
+  "autoimmune diseases") and not RA excludes, as does an abstract about another disease where
+  RA is only mentioned in passing.
+"""
+from __future__ import annotations
+
+from collections import Counter
+
+from extract.document import Text
+from extract.evidence import Screening
+from extract.nlp import load_rules
+
+__all__ = ["screen"]
+
+
+def _count(texts: list[Text], kind: str, value: str) -> int:
+    return sum(1 for t in texts for m in t.mentions if m.kind == kind and m.value == value)
+
+
+def _diseases(t: Text) -> Counter[str]:
+    return Counter(m.extra or "" for m in t.mentions if m.kind == "SCREEN" and m.value == "other_disease")
+
+
+def screen(title: Text, abstract: Text, publication_types: tuple[str, ...] = (),
+           mesh_terms: tuple[str, ...] = ()) -> Screening:
+    rules = load_rules("screening")
+    both = [title, abstract]
+    reasons: list[str] = []
+    failed: list[str] = []
+    pts = {p.strip().lower() for p in publication_types}
+    mesh = {m.strip().lower() for m in mesh_terms}
+
+    # design
+    review_pt = pts & {p.lower() for p in rules["review_publication_types"]}
+    other_pt = pts & {p.lower() for p in rules["not_primary_publication_types"]}
+    review_title = _count([title], "SCREEN", "review")
+    review_abs = [m for m in abstract.mentions if m.kind == "SCREEN" and m.value == "review"
+                  and m.text.lower() not in ("review", "overview")]
+    trial_pt = any("clinical trial" in p or "randomized" in p or "case reports" in p for p in pts)
+    if review_pt and not trial_pt:
+        failed.append(f"design: {sorted(review_pt)[0]} (publication type), not a primary study")
+    elif other_pt and not trial_pt:
+        failed.append(f"design: {sorted(other_pt)[0]} (publication type), not a primary study")
+    elif review_title or (review_abs and not trial_pt):
+        cue = (title.of_kind("SCREEN") and next((m.text for m in title.mentions
+                                                 if m.kind == "SCREEN" and m.value == "review"), None)) \
+            or (review_abs[0].text if review_abs else "review")
+        failed.append(f"design: review ('{cue}'), not a primary study")
+    else:
+        reasons.append("design: primary study")
+
+    # species
+    animal = _count(both, "SCREEN", "animal") + (2 if {"mice", "rats", "animals"} & mesh else 0)
+    human = _count(both, "SCREEN", "human") + (2 if "humans" in mesh else 0)
+    if animal and animal >= human:
+        cue = next((m.text for t in both for m in t.mentions if m.kind == "SCREEN" and m.value == "animal"),
+                   "animal model")
+        failed.append(f"species: animal study ('{cue}'), not humans")
+    elif human:
+        reasons.append("species: humans")
+    else:
+        failed.append("species: no sign of a study in patients")
+
+    # intervention
+    msc = _count(both, "SCREEN", "msc") + _count(both, "SOURCE", "umbilical cord") * 0
+    other_cells = [m for t in both for m in t.mentions if m.kind == "SCREEN" and m.value == "other_cells"]
+    if msc and not (other_cells and len(other_cells) > msc):
+        reasons.append("intervention: mesenchymal stem/stromal cells")
+    elif other_cells:
+        failed.append(f"intervention: {other_cells[0].text}, not mesenchymal stem/stromal cells")
+    else:
+        failed.append("intervention: no mesenchymal stem/stromal cells mentioned")
+
+    # population
+    ra_title = _count([title], "SCREEN", "ra")
+    ra_abs = _count([abstract], "SCREEN", "ra") + (1 if any("rheumatoid" in m for m in mesh) else 0)
+    other_title = _diseases(title)
+    other_abs = _diseases(abstract)
+    if other_title and not ra_title:
+        disease = other_title.most_common(1)[0][0]
+        failed.append(f"population: {disease}, not rheumatoid arthritis")
+    elif not ra_title and sum(other_abs.values()) > ra_abs:
+        disease = other_abs.most_common(1)[0][0]
+        failed.append(f"population: {disease}, not rheumatoid arthritis")
+    elif ra_title or ra_abs:
+        reasons.append("population: rheumatoid arthritis")
+    else:
+        failed.append("population: rheumatoid arthritis not mentioned")
+
+    include = not failed
+    return Screening(include, tuple(reasons + [f"excluded by {f}" for f in failed]),
+                     failed[0] if failed else None)
