@@ -25,6 +25,7 @@ _ADMIN_WORDS = (r"(?:infusions?|injections?|doses?|administrations?|transplantat
                 r"|courses?|applications?)")
 ADMIN_RE = re.compile(
     rf"\b(?P<n>a\s+single|single|one|once|twice|thrice|\d+|{WORDNUM})\s+(?:[\w-]+\s+){{0,2}}?{_ADMIN_WORDS}\b"
+    r"(?!\s+(?:cohorts?|groups?|levels?|escalation|arms?|finding))"
     r"|\b(?P<times>once|twice|thrice)\b", re.I)
 _ADMIN_WORD_N = {"a single": 1, "single": 1, "one": 1, "once": 1, "twice": 2, "thrice": 3}
 _ARM_AFTER_DOSE = re.compile(r"^\s*\(\s*(?P<arm>(?:cohort|group|arm|cluster|dose level)\s+[\w-]+)\s*\)", re.I)

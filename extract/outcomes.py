@@ -59,9 +59,15 @@ ZERO_RE = re.compile(
     re.I)
 ARM_IN_SENTENCE_RE = re.compile(
     r"\bin\s+the\s+(?P<arm>(?:cluster|group|cohort|arm)\s+(?:infused|treated|receiving|given|injected)\s+with\s+"
-    r"[^,.;]+?|[\w-]+(?:\s[\w-]+)?\s+(?:group|cluster|cohort|arm))(?=\s*(?:,|\.|;|$|\bbut\b|\band\b|\bwere\b|\bwas\b|\)))",
+    r"[^,.;]+?|[\w-]+(?:\s[\w-]+)?\s+(?:group|cluster|cohort|arm))(?=\s*(?:,|\.|;|$|\bbut\b|\band\b|\bwere\b|\bwas\b|\bversus\b|\bvs\b|\(|\)))",
     re.I)
 BUT_NOT_RE = re.compile(r"\bbut\s+not\s+in\s+the\s+(?P<arm>[\w-]+(?:\s[\w-]+)?\s+(?:group|cluster|cohort|arm))", re.I)
+N_PERSONS_PCT_RE = re.compile(
+    rf"(?<![\w.])(?P<n>{_N})\s+(?:patients?|participants?|subjects?)\s*\(\s*(?P<p>{NUM})\s*%\s*\)", re.I)
+ARM_REF_RE = re.compile(
+    r"\b(?:in|for|of|among|with)\s+(?:the\s+)?(?P<arm>(?!each\b|every\b|both\b|all\b)[\w-]+(?:\s[\w-]+)?)\s+"
+    r"(?:group|arm|cohort)s?\b"
+    r"|\b(?:versus|vs\.?|compared\s+(?:with|to))\s+(?:the\s+)?(?P<arm2>placebo|controls?|sham)\b", re.I)
 N_EQ_RE = re.compile(r"\(\s?n\s?=\s?(?P<n>\d+)\s?\)", re.I)
 NEGATED_BEFORE = frozenset({"no", "without", "nor"})
 REFERENCE_BEFORE = frozenset({"after", "before", "following", "since", "until"})
@@ -236,9 +242,17 @@ def _p_text(p: PValue) -> str:
 
 
 def _arm_lookup(ctx: Context, name: str | None) -> tuple[str, int | None]:
+    """The study arm a label refers to ("group A" -> "cohort A", "MSC group" -> the only
+    treatment arm, "placebo group" -> the control arm), else the label itself."""
     if not name:
         return ctx.default_arm, ctx.default_n
     low = name.lower()
+    controls = [a for a in ctx.arms if a.is_control]
+    treated = [a for a in ctx.arms if not a.is_control]
+    if CONTROL_NAME.search(low) and len(controls) == 1:
+        return controls[0].name, controls[0].n
+    if re.search(r"\b(?:mscs?|msct|treatment|treated|intervention|cell|cells|stem)\b", low) and len(treated) == 1:
+        return treated[0].name, treated[0].n
     for arm in ctx.arms:
         a = arm.name.lower()
         if a == low or a in low or low in a:
@@ -355,6 +369,19 @@ def outcome_rows(t: Text, ctx: Context) -> tuple[list[OutcomeRow], list[Provenan
                         arm_n, ctx)
             if direction is None and row_base.get("change_mean") is not None and row_base["change_mean"] != 0:
                 direction = "decrease" if row_base["change_mean"] < 0 else "increase"
+            split = _arm_split(t, a, b, [x for x in ms_all if a <= x.start < b],
+                               [x for x in pct_all if a <= x.start < b] if kind in ("responder", "safety") else [],
+                               ctx, clause_start)
+            if split:
+                my_tps_split: list[Timepoint | None] = list(tp_of.get(me.name) or []) or [None]
+                for arm_label, values in split:
+                    name, n_arm = _arm_lookup(ctx, arm_label)
+                    for tp in my_tps_split:
+                        base = _base_row(me, name, n_arm, tp, prov, direction)
+                        base.update({k: v for k, v in row_base.items() if k in ("p_value", "effect_size")})
+                        base.update(values)
+                        rows.append(_row(base))
+                continue
             numbers = any(row_base.get(k) is not None for k in OutcomeRow.NUMBERS)
             if kind == "safety":
                 if row_base.get("n_responders") is None and row_base.get("percent_responders") is None:
@@ -377,6 +404,46 @@ def outcome_rows(t: Text, ctx: Context) -> tuple[list[OutcomeRow], list[Provenan
                     for tp in my_tps or [None]:
                         rows.append(_row(_base_row(me, other, other_n, tp, prov, "no change")))
     return _merge_baselines(rows), safety
+
+
+def _arm_split(t: Text, a: int, b: int, ms: list[MeanSD], pcts: list[Percentage], ctx: Context,
+               clause_start: int) -> list[tuple[str, dict]]:
+    """Values of two or more arms in one stretch ("46.5% in the MSC group versus 18.6% in the
+    placebo group"): each value goes to the arm named right after it (within 40 characters),
+    else to the arm named last before it. Returns [] unless two or more arms get values."""
+    refs = [(m.start(), m.end(), m.group("arm") or m.group("arm2")) for m in ARM_REF_RE.finditer(t.text, a, b)]
+    if len(refs) < 2:
+        return []
+    values: list[tuple[int, int, object]] = [(x.start, x.end, x) for x in ms] + [(x.start, x.end, x) for x in pcts]
+    values.sort(key=lambda v: v[0])
+    by_arm: dict[str, list[object]] = {}
+    for i, (vs, ve, obj) in enumerate(values):
+        next_value = values[i + 1][0] if i + 1 < len(values) else b
+        after = [r for r in refs if ve <= r[0] <= ve + 40 and r[0] < next_value]
+        before = [r for r in refs if r[1] <= vs]
+        ref = after[0] if after else (before[-1] if before else None)
+        if ref is None:
+            continue
+        label = ref[2] if ref[2].lower() in ("placebo", "control", "controls", "sham") or " " in ref[2] \
+            or ref[2].lower() in ("msc", "mscs", "treatment", "intervention") else ref[2]
+        by_arm.setdefault(label if not re.search(r"group|arm|cohort", label, re.I) else label, []).append(obj)
+    if len(by_arm) < 2:
+        return []
+    out: list[tuple[str, dict]] = []
+    for label, objs in by_arm.items():
+        d: dict = {}
+        means = [o for o in objs if isinstance(o, MeanSD)]
+        pc = [o for o in objs if isinstance(o, Percentage)]
+        _assign_means(d, means, t, a, clause_start)
+        if pc:
+            if pc[0].n is not None:
+                d["n_responders"] = int(pc[0].n)
+            if pc[0].percent is not None:
+                d["percent_responders"] = pc[0].percent
+        arm_label = label if re.search(r"\b(?:group|arm|cohort)\b", label, re.I) or label.lower() in (
+            "placebo", "control", "controls", "sham") else f"{label} group"
+        out.append((arm_label, d))
+    return out
 
 
 def _row(d: dict) -> OutcomeRow:
@@ -403,6 +470,11 @@ def _responders(row: dict, t: Text, sent: Sentence, a: int, b: int, pct_all: lis
             row["n_responders"] = int(x)
             row["percent_responders"] = round(100 * x / denom, 2)
             return
+    npm = N_PERSONS_PCT_RE.search(t.text, a, b) if pct_all else None
+    if npm:
+        row["n_responders"] = int(parse_number(npm.group("n")) or 0)
+        row["percent_responders"] = float(npm.group("p"))
+        return
     mine = [p for p in pct_all if a <= p.start < b]
     if mine:
         p = mine[0]

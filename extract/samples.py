@@ -22,7 +22,8 @@ __all__ = ["ROLE_PRIORITY", "arms_of", "per_arm_n", "sample_sizes", "choose_enro
 _N = rf"(?:\d{{1,3}}(?:,\d{{3}})+|\d+|{WORDNUM})"
 PERSON = r"(?:patients?|participants?|subjects?|individuals|persons|people|volunteers|cases|women|men|adults|children)"
 COUNT_PERSON_RE = re.compile(
-    rf"(?<![\w.,/-])(?P<n>{_N})\s+(?P<mods>(?:[\w-]+\s+){{0,4}}?){PERSON}\b(?P<rest>[^.;]{{0,160}})", re.I)
+    rf"(?<![\w.,/-])(?P<n>{_N})\s+(?P<mods>(?:(?!(?:including|with|of|and|from|in|were|was|who|had)\b)"
+    rf"[A-Za-z][\w-]*\s+){{0,4}}?){PERSON}\b(?P<rest>[^.;]{{0,160}})", re.I)
 BARE_VERB_RE = re.compile(
     rf"(?<![\w.,/-])(?P<n>{_N})\s+(?:were|was|had been)\s+(?:subsequently\s+|finally\s+)?"
     r"(?P<verb>enrolled|recruited|included|randomi[sz]ed|treated|analy[sz]ed|eligible)", re.I)
@@ -53,7 +54,9 @@ ARM_PAIR_RE = re.compile(
     re.I)
 CONTROL_WORDS = re.compile(r"\b(?:placebo|control|sham|saline|conventional|standard|usual care|vehicle)\b", re.I)
 _ASSIGN_CUE = re.compile(r"\brandom|\bassign|\ballocat|\bdivided\b|\bgroups?\b|\barms?\b", re.I)
-_ARTICLE = re.compile(r"^(?:either|the|to|or|and|into|both)\s+", re.I)
+_NOT_ARM_BEFORE = re.compile(r"(?:\b(?:weeks?|months?|days?|years?|hours?|at|to|by|of)|[±=<>×])\s*$", re.I)
+_ARTICLE = re.compile(r"^(?:either|the|to|or|and|into|both|receive|received|receiving|intravenous|"
+                      r"intra-articular|given|get|be)\s+", re.I)
 
 
 @dataclass(frozen=True)
@@ -165,6 +168,8 @@ def arms_of(t: Text, record_id: str) -> list[Arm]:
         for m in ARM_LIST_ITEM_RE.finditer(s_text):
             n = _int(m.group("n"))
             name = _clean_name(m.group("name"))
+            if _NOT_ARM_BEFORE.search(s_text[:m.start()]) or re.match(r"(?:each|every|both|all)\b", name, re.I):
+                continue  # "at week 24 in the MSC group", "six in each cohort"
             if n and name.lower() not in arms:
                 arms[name.lower()] = Arm(name, n, prov, bool(CONTROL_WORDS.search(name)))
         if _ASSIGN_CUE.search(s_text):

@@ -24,7 +24,7 @@ EARLIER_STUDY_RE = re.compile(
     r"report|work|studies))"
     r"|\b(?:in\s+(?:a|the|our)\s+(?:previous|earlier|prior)\s+(?:study|trial|report))", re.I)
 DOSING_DAYS_RE = re.compile(
-    r"\b(?:on|at)\s+days?\s+(?:0|1)\b(?:\s?(?:,|and|or|-|to)\s?(?:and\s)?\d+)*", re.I)
+    r"\b(?:on|at)\s+days?\s+(?:0|1)\b(?:\s?(?:,|and|or|-|to)\s?(?:and\s)?(?:days?\s)?\d+)*", re.I)
 RELATIVE_AFTER_RE = re.compile(
     r"^\s*(?:after|before|following|prior\s+to)\s+(?:the\s+|a\s+|an\s+)?(?P<what>[\w-]+)", re.I)
 TREATMENT_WORDS = re.compile(
