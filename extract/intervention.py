@@ -18,15 +18,18 @@ from collections import Counter
 from extract.document import Text
 from extract.evidence import DoseValue, Provenance
 from extract.quantities import WORDNUM, parse_number
+from extract.schedule import DOSING_DAYS_RE
 
 __all__ = ["administrations", "cell_origin", "cell_source", "doses", "route"]
 
 _ADMIN_WORDS = (r"(?:infusions?|injections?|doses?|administrations?|transplantations?|implantations?"
                 r"|courses?|applications?)")
 ADMIN_RE = re.compile(
-    rf"\b(?P<n>a\s+single|single|one|once|twice|thrice|\d+|{WORDNUM})\s+(?:[\w-]+\s+){{0,2}}?{_ADMIN_WORDS}\b"
+    rf"\b(?P<n>a\s+single|single|one|once|twice|thrice|\d+|{WORDNUM})\s+(?:(?!(?:months?|weeks?|days?|years?|hours?|after|before|following|of|the|patients?|"
+    rf"subjects?|participants?|and|or)\b)[\w-]+\s+){{0,2}}?{_ADMIN_WORDS}\b"
     r"(?!\s+(?:cohorts?|groups?|levels?|escalation|arms?|finding))"
     r"|\b(?P<times>once|twice|thrice)\b", re.I)
+ADMIN_CONTEXT = re.compile(r"infus|inject|administ|transplant|implant|dose|dosing|received|given", re.I)
 _ADMIN_WORD_N = {"a single": 1, "single": 1, "one": 1, "once": 1, "twice": 2, "thrice": 3}
 _ARM_AFTER_DOSE = re.compile(r"^\s*\(\s*(?P<arm>(?:cohort|group|arm|cluster|dose level)\s+[\w-]+)\s*\)", re.I)
 
@@ -73,6 +76,8 @@ def administrations(texts: list[Text], skip: dict[str, frozenset[int]]) -> int |
             if sent.index in skipped:
                 continue
             for m in ADMIN_RE.finditer(sent.text):
+                if re.search(r"\bphase\s*$", sent.text[:m.start()], re.I) or sent.text[m.end():m.end() + 1] == "-":
+                    continue  # "phase 1 dose-escalation"
                 word = (m.group("n") or m.group("times") or "").lower()
                 word = re.sub(r"\s+", " ", word)
                 n = _ADMIN_WORD_N.get(word)
@@ -81,6 +86,11 @@ def administrations(texts: list[Text], skip: dict[str, frozenset[int]]) -> int |
                     n = int(v) if v is not None and v == int(v) and 0 < v <= 12 else None
                 if n:
                     return n
+    for t in texts:  # "infused on days 1, 8 and 15": one administration per listed day
+        for m in DOSING_DAYS_RE.finditer(t.text):
+            sent = t.sentence_at(m.start())
+            if sent.index not in skip.get(t.location, frozenset()) and ADMIN_CONTEXT.search(sent.text):
+                return len(re.findall(r"\d+", m.group(0)))
     return None
 
 
