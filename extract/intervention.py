@@ -31,7 +31,7 @@ ADMIN_RE = re.compile(
     r"|\b(?P<times>once|twice|thrice)\b", re.I)
 ADMIN_CONTEXT = re.compile(r"infus|inject|administ|transplant|implant|dose|dosing|received|given", re.I)
 _ADMIN_WORD_N = {"a single": 1, "single": 1, "one": 1, "once": 1, "twice": 2, "thrice": 3}
-_ARM_AFTER_DOSE = re.compile(r"^\s*\(\s*(?P<arm>(?:cohort|group|arm|cluster|dose level)\s+[\w-]+)\s*\)", re.I)
+_ARM_AFTER_DOSE = re.compile(r"^[^\d(;.]{0,20}?\(\s*(?P<arm>(?:cohort|group|arm|cluster|dose level)\s+[\w-]+)\s*\)", re.I)
 
 
 def _weighted(texts: list[tuple[Text, int]], kind: str, skip: dict[str, frozenset[int]]) -> tuple[str | None, Provenance | None]:

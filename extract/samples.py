@@ -55,8 +55,6 @@ ARM_PAIR_RE = re.compile(
 CONTROL_WORDS = re.compile(r"\b(?:placebo|control|sham|saline|conventional|standard|usual care|vehicle)\b", re.I)
 _ASSIGN_CUE = re.compile(r"\brandom|\bassign|\ballocat|\bdivided\b|\bgroups?\b|\barms?\b", re.I)
 _NOT_ARM_BEFORE = re.compile(r"(?:\b(?:weeks?|months?|days?|years?|hours?|at|to|by|of)|[±=<>×])\s*$", re.I)
-_ARTICLE = re.compile(r"^(?:either|the|to|or|and|into|both|receive|received|receiving|intravenous|"
-                      r"intra-articular|given|get|be)\s+", re.I)
 
 
 @dataclass(frozen=True)
@@ -148,13 +146,16 @@ def per_arm_n(t: Text) -> int | None:
     return None
 
 
+_NAME_STOP = frozenset({"to", "into", "either", "the", "or", "and", "both", "receive", "received", "receiving",
+                        "with", "of", "given", "get", "be", "intravenous", "intra-articular", "assigned",
+                        "randomized", "randomised", "allocated", "divided"})
+
+
 def _clean_name(name: str) -> str:
-    name = name.strip()
-    while True:
-        new = _ARTICLE.sub("", name)
-        if new == name:
-            return name
-        name = new
+    """The arm's own words: "randomized to UC-MSCs" -> "UC-MSCs"."""
+    words = name.split()
+    cut = max((i for i, w in enumerate(words) if w.lower() in _NAME_STOP), default=-1)
+    return " ".join(words[cut + 1:]).strip()
 
 
 def arms_of(t: Text, record_id: str) -> list[Arm]:

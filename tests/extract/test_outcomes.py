@@ -1,0 +1,138 @@
+"""Outcome rows, each test written from a spelling seen in real abstracts."""
+import pytest
+
+from tests.extract.helpers import rows, run
+
+
+def test_p_attached_to_a_list_of_measures_with_timepoint_groups():
+    ev = run("The ESR, CRP, RF of 1 year and 3 years after treatment and anti-CCP of 3 years after treatment "
+             "were detected to be lower than that of pretreatment, which showed significant change (P < 0.05).")
+    got = {(o.measure, o.timepoint_weeks, o.direction, o.p_value) for o in ev.outcomes}
+    assert got == {(m, w, "decrease", "<0.05") for m in ("ESR", "CRP", "RF") for w in (52.0, 156.0)} | {
+        ("anti-CCP", 156.0, "decrease", "<0.05")}
+
+
+def test_change_mean_sd_with_unicode_minus_and_p_without_leading_zero():
+    ev = run("Serum erythrocyte sedimentation rate changes at 4 weeks (n = 9) were \u22127.9 \u00b1 10.4 "
+             "(p = .0517) and DAS28 changes were \u22121.60 \u00b1 1.57 (p = .0159).")
+    esr, das = rows(ev, "ESR")[0], rows(ev, "DAS28")[0]
+    assert (esr.change_mean, esr.change_sd, esr.p_value, esr.n, esr.timepoint_weeks) == (-7.9, 10.4, "=0.0517", 9, 4.0)
+    assert (das.change_mean, das.change_sd, das.p_value, das.direction) == (-1.6, 1.57, "=0.0159", "decrease")
+
+
+def test_baseline_in_another_sentence_joins_the_measure():
+    ev = run("Baseline 28\u2010joint disease activity score (DAS28; using erythrocyte sedimentation rate) was 4.53. "
+             "DAS28 changes at 4 weeks were \u22121.60 \u00b1 1.57.")
+    das = rows(ev, "DAS28")
+    assert [(r.baseline_mean, r.change_mean) for r in das] == [(4.53, -1.6)]
+    assert rows(ev, "ESR") == []
+
+
+def test_nominal_direction_cues_over_a_list():
+    ev = run("Furthermore, an increase in IL-10 levels and a reduction in IL-6 levels appeared. "
+             "Reduced levels of IL\u20101\u03b2, IL\u20108, and TNF\u2010\u03b1 at 24 hours were observed "
+             "in the cluster infused with 1 \u00d7 108 MSCs.")
+    d = {o.measure: o.direction for o in ev.outcomes}
+    assert d == {"IL-10": "increase", "IL-6": "decrease", "IL-1beta": "decrease", "IL-8": "decrease",
+                 "TNF-alpha": "decrease"}
+    assert rows(ev, "TNF-alpha")[0].timepoint_weeks == 0.14
+
+
+def test_improved_follows_the_measure_direction():
+    ev = run("HAQ scores improved significantly and ACR20 response rates improved.")
+    assert {o.measure: o.direction for o in ev.outcomes} == {"HAQ": "decrease", "ACR20": "increase"}
+
+
+def test_but_not_in_group_is_no_change():
+    ev = run("A transient increase in serum IFN-\u03b3 levels was observed in the response group, "
+             "but not in the no-response group.")
+    assert {(o.arm, o.direction) for o in rows(ev, "IFN-gamma")} == {
+        ("response group", "increase"), ("no-response group", "no change")}
+
+
+def test_no_significant_change():
+    ev = run("Tender joint count and swollen joint count did not change.")
+    assert {o.measure: o.direction for o in ev.outcomes} == {"TJC": "no change", "SJC": "no change"}
+
+
+def test_respectively_percentages_per_arm_and_timepoint():
+    ev = run("Fifty-three patients were treated (20 in cohort A, 20 in cohort B, 6 in cohort C and 7 in placebo "
+             "group). American College of Rheumatology 20 responses for cohorts A, B, C and placebo were 45%, 20%, "
+             "33% and 29%, respectively, at month 1, and 25%, 15%, 17% and 0%,")
+    got = [(o.arm, o.n, o.timepoint_weeks, o.percent_responders) for o in rows(ev, "ACR20")]
+    assert got[:4] == [("cohort A", 20, 4.33, 45.0), ("cohort B", 20, 4.33, 20.0), ("cohort C", 6, 4.33, 33.0),
+                       ("placebo group", 7, 4.33, 29.0)]
+    assert [g[2:] for g in got[4:]] == [(None, 25.0), (None, 15.0), (None, 17.0), (None, 0.0)]
+
+
+def test_adverse_events_per_group_over_the_follow_up():
+    ev = run("Patients were followed for 24 weeks. Fifty-three patients were treated (20 in cohort A and 7 in "
+             "placebo group). Seventeen patients from the group A (85%) and 4 from the placebo group (57%) "
+             "experienced at least one AE. A total of 141 adverse events (AEs) were reported.")
+    got = [(o.arm, o.n_responders, o.percent_responders, o.timepoint_weeks) for o in rows(ev, "adverse events")]
+    assert got == [("cohort A", 17, 85.0, 24.0), ("placebo group", 4, 57.0, 24.0)]
+
+
+def test_no_serious_adverse_events_is_a_safety_statement_not_a_row():
+    ev = run("Four patients received MSCs. No serious adverse events were reported.")
+    assert rows(ev, "adverse events") == []
+    assert ev.safety and "No serious adverse events" in ev.safety[0].text
+
+
+def test_responders_in_words_and_zero():
+    ev = run("Four patients with active RA underwent MSCT. Three of four patients received a reduction in ESR, "
+             "DAS-28, and pain VAS score at 1 and 6 months after transplantation. Two of the three had a European "
+             "League Against Rheumatism (EULAR) moderate response at 6 months but experienced a relapse at 7 and "
+             "23 months, respectively. Two patients had no EULAR response to MSCT. No one had achieved the "
+             "DAS-28-defined remission in the follow-up period.")
+    esr = [(o.timepoint_weeks, o.n_responders, o.percent_responders, o.direction) for o in rows(ev, "ESR")]
+    assert esr == [(4.33, 3, 75.0, "decrease"), (26.0, 3, 75.0, "decrease")]
+    eular = [(o.timepoint_weeks, o.n_responders, o.percent_responders) for o in rows(ev, "EULAR response")]
+    assert eular == [(26.0, 2, 50.0)]
+    rem = rows(ev, "DAS28 remission")
+    assert [(o.n_responders, o.percent_responders) for o in rem] == [(0, 0.0)]
+    assert len(rows(ev, "VAS pain")) == 2
+
+
+def test_methods_sentences_give_no_rows():
+    ev = run("Outcomes were evaluated according to the 28-joint Disease Activity Score and Health Assessment "
+             "Questionnaire. The DAS28 and HAQ were used to assess efficacy.")
+    assert ev.outcomes == ()
+
+
+def test_eular_needs_response():
+    ev = run("Patients met the 2010 ACR/EULAR classification criteria and CRP decreased.")
+    assert [o.measure for o in ev.outcomes] == ["CRP"]
+
+
+def test_from_to_means_and_arm_comparison():
+    ev = run("A total of 172 patients were randomized to UC-MSCs (n = 86) or placebo (n = 86). At week 24, the ACR20 "
+             "response rate was 46.5% in the MSC group versus 18.6% in the placebo group (P < 0.001). DAS28 "
+             "decreased from 5.6 \u00b1 0.9 to 3.2 \u00b1 1.1 at week 24 in the MSC group (P < 0.001).")
+    acr = {(o.arm, o.n, o.percent_responders) for o in rows(ev, "ACR20")}
+    assert acr == {("UC-MSCs", 86, 46.5), ("placebo", 86, 18.6)}
+    das = rows(ev, "DAS28")[0]
+    assert (das.baseline_mean, das.baseline_sd, das.followup_mean, das.followup_sd) == (5.6, 0.9, 3.2, 1.1)
+    assert das.arm == "UC-MSCs"
+
+
+def test_n_percent_patients():
+    ev = run("Eighteen patients were enrolled. Adverse events were reported in 4 patients (22.2%), all mild. "
+             "EULAR good or moderate response was observed in 9 (50%) patients at week 12.")
+    ae, eular = rows(ev, "adverse events")[0], rows(ev, "EULAR response")[0]
+    assert (ae.n_responders, ae.percent_responders) == (4, 22.2)
+    assert (eular.n_responders, eular.percent_responders, eular.timepoint_weeks) == (9, 50.0, 12.0)
+
+
+def test_effect_size():
+    ev = run("DAS28 improved with an effect size of 0.82 at 12 weeks.")
+    assert rows(ev, "DAS28")[0].effect_size == 0.82
+
+
+def test_every_row_has_provenance_inside_the_abstract():
+    abstract = "Twelve patients received MSCs. HAQ decreased at 6 months (P = 0.02)."
+    ev = run(abstract)
+    for o in ev.outcomes:
+        p = o.provenance
+        assert p.record_id == "t1" and p.location == "abstract"
+        assert abstract[p.start:p.end] == p.text

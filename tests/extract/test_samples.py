@@ -1,0 +1,48 @@
+import pytest
+
+from tests.extract.helpers import run
+
+
+@pytest.mark.parametrize("abstract,n", [
+    ("64 RA patients aged 18\u201364 years were recruited in the study.", 64),
+    ("Fifty-three patients were treated (20 in cohort A and 33 in cohort B).", 53),
+    ("Out of 11 screened RA patients, 9 were enrolled.", 9),
+    ("A total of 105 patients with persistently active RA and poor responses were randomly divided into two groups.", 105),
+    ("MSCs were injected intravenously into 13 patients suffering from refractory RA.", 13),
+    ("Four patients with persistently active RA underwent MSCT. Three of four patients improved.", 4),
+    ("Overall, 43 patients (grades 2, 3 and 4) were assigned to either MSCs (n = 19) or placebo (n = 24).", 43),
+    ("We pooled 9 trials including 450 patients.", 450),
+    ("The mean age was 57.4 years and the disease duration was 9.5 years.", None),
+    ("Nearly one hundred studies in preclinical models of RA have shown promising trends.", None),
+])
+def test_n_enrolled(abstract, n):
+    assert run(abstract).n_enrolled == n
+
+
+def test_screened_and_randomised_roles():
+    ev = run("Of 120 patients screened, 80 were randomised. 72 patients completed the study.")
+    assert ev.sample_size("screened") == 120
+    assert ev.sample_size("randomised") == 80
+    assert ev.n_enrolled == 80
+
+
+def test_responder_counts_are_not_sample_sizes():
+    ev = run("Fifty patients were enrolled. Seventeen patients from the group A (85%) and 15 from the group B "
+             "(75%) experienced at least one AE.")
+    assert ev.n_enrolled == 50
+
+
+def test_arms_with_n():
+    ev = run("Fifty-three patients were treated (20 in cohort A, 20 in cohort B, 6 in cohort C and 7 in placebo group).")
+    assert [(a.name, a.n, a.is_control) for a in ev.arms] == [
+        ("cohort A", 20, False), ("cohort B", 20, False), ("cohort C", 6, False), ("placebo group", 7, True)]
+
+
+def test_arms_n_equals():
+    ev = run("Patients were randomly assigned to MSCs (n = 19) or placebo (n = 24).")
+    assert {(a.name, a.n) for a in ev.arms} == {("MSCs", 19), ("placebo", 24)}
+
+
+def test_single_arm_default():
+    ev = run("Twelve patients received MSCs.")
+    assert [(a.name, a.n) for a in ev.arms] == [("MSC (single arm)", 12)]

@@ -1,0 +1,36 @@
+import pytest
+
+from tests.extract.helpers import run
+
+
+@pytest.mark.parametrize("title,abstract,reason", [
+    ("Intra-articular mesenchymal stromal cells for knee osteoarthritis: a randomized trial",
+     "Patients with knee OA received MSCs.", "population: osteoarthritis"),
+    ("Mesenchymal stem cells in systemic lupus erythematosus", "Forty patients with SLE received MSCs.",
+     "population: lupus"),
+    ("Adipose-derived MSCs modulate collagen-induced arthritis", "Arthritic mice received eASCs; rheumatoid arthritis.",
+     "species: animal study"),
+    ("Mesenchymal stem cells for rheumatoid arthritis: an update on clinical applications",
+     "The present review discusses MSC-based therapy in RA patients.", "design: review"),
+    ("Stem cell treatment for patients with autoimmune disease by infusion of adipose mesenchymal stem cells",
+     "10 patients with multiple sclerosis, atopic dermatitis and rheumatoid arthritis.", "population: autoimmune"),
+    ("Stromal vascular fraction injection in rheumatoid arthritis", "Patients with RA received SVF.",
+     "intervention: stromal vascular fraction"),
+])
+def test_exclusions_name_their_reason(title, abstract, reason):
+    ev = run(abstract, title=title)
+    assert not ev.include
+    assert ev.screening.exclusion_reason.lower().startswith(reason.lower())
+
+
+def test_a_trial_is_included_with_reasons():
+    ev = run("Sixty patients with active RA were randomised to umbilical cord MSC or placebo.",
+             title="Umbilical cord mesenchymal stem cells in rheumatoid arthritis: a randomised trial")
+    assert ev.include
+    assert "population: rheumatoid arthritis" in ev.screening.reasons
+    assert "species: humans" in ev.screening.reasons
+
+
+def test_publication_type_review_excludes():
+    ev = run("MSCs in RA patients.", publication_types=("Review",))
+    assert not ev.include and "publication type" in ev.screening.exclusion_reason
