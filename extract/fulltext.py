@@ -19,6 +19,7 @@ from dataclasses import replace
 from extract.document import analyse
 from extract.evidence import OutcomeRow, Provenance
 from extract.jats import Article, parse_jats
+from extract.nlp import load_rules
 from extract.outcomes import Context, outcome_rows
 from extract.quantities import find_timepoints
 from extract.schedule import earlier_study_sentences, study_timepoints
@@ -29,6 +30,13 @@ __all__ = ["fulltext_rows", "parse_article"]
 _BASELINE = re.compile(r"\bbaseline\b|\bbefore\b|\bpre-?(?:treatment|intervention)?\b|\bstart\b|\bentry\b|"
                        r"\bweek\s?0\b|\bday\s?0\b|\binitial\b", re.I)
 _CHANGE = re.compile(r"\bchange|\bdifference\b|\bdelta\b|Δ|\breduction\b|\bimprovement\b", re.I)
+
+
+def _kind_of(measure: str) -> str | None:
+    for m in load_rules("measures")["measures"]:
+        if m["name"] == measure:
+            return m["kind"]
+    return None
 
 
 def parse_article(xml: str) -> Article | None:
@@ -46,11 +54,17 @@ def _measure_of(label: str) -> tuple[str | None, str]:
     return None, label
 
 
-def _weeks(text: str | None) -> tuple[float | None, bool]:
+_END = re.compile(r"\bend\b|\bfinal\b|\bpost-?(?:treatment|intervention)?\b|\bafter\b|\bfollow-?up\b", re.I)
+_BASELINE_TABLE = re.compile(r"\bbaseline\b|\bcharacteristics\b|\bdemographic", re.I)
+
+
+def _weeks(text: str | None, followup: float | None = None) -> tuple[float | None, bool]:
     if not text:
         return None, False
     if _BASELINE.search(text):
         return 0.0, True
+    if _END.search(text) and not find_timepoints(text):
+        return followup, False
     tps = [tp for tp in find_timepoints(text) if tp.kind != "baseline"]
     return (tps[-1].weeks if tps else None), False
 
@@ -59,6 +73,7 @@ def _table_rows(article: Article, record_id: str, ctx: Context) -> list[OutcomeR
     merged: dict[tuple[str, str, float | None, str], dict] = {}
     order: list[tuple[str, str, float | None, str]] = []
     for table in article.tables:
+        baseline_table = bool(_BASELINE_TABLE.search(table.caption or ""))
         for tv in table_values(table):
             label = tv.measure or tv.section or tv.row_label
             if not label:
@@ -67,9 +82,14 @@ def _table_rows(article: Article, record_id: str, ctx: Context) -> list[OutcomeR
             if measure is None:
                 continue
             context = " ".join(x for x in (tv.timepoint, tv.column_label, tv.row_label) if x)
-            weeks, is_baseline = _weeks(tv.timepoint or tv.column_label)
-            if weeks is None:
-                weeks, is_baseline = _weeks(tv.row_label if tv.row_label != label else None)
+            weeks, is_baseline = _weeks(tv.timepoint or tv.column_label, ctx.followup_weeks)
+            if weeks is None and not is_baseline:
+                weeks, is_baseline = _weeks(tv.row_label if tv.row_label != label else None, ctx.followup_weeks)
+            if baseline_table and weeks is None:
+                is_baseline = True
+            kind = _kind_of(measure)
+            if kind == "safety" and tv.kind in ("mean_sd", "median_iqr"):
+                continue  # adverse events are counts, never means ("n (grade)" looks like mean (SD))
             is_change = bool(_CHANGE.search(context))
             arm = tv.arm or ctx.default_arm
             key = (measure, arm, None if is_baseline else weeks, table.label)
@@ -77,7 +97,7 @@ def _table_rows(article: Article, record_id: str, ctx: Context) -> list[OutcomeR
                 merged[key] = {
                     "measure": measure, "measure_text": measure_text, "arm": arm, "n": tv.n,
                     "timepoint_weeks": None if is_baseline else weeks,
-                    "timepoint": None if is_baseline else (tv.timepoint or tv.column_label),
+                    "timepoint": None if (is_baseline or weeks is None) else (tv.timepoint or tv.column_label),
                     "provenance": Provenance(record_id, f"table:{table.label} r{tv.row} c{tv.col}", tv.text),
                 }
                 order.append(key)
@@ -90,8 +110,6 @@ def _table_rows(article: Article, record_id: str, ctx: Context) -> list[OutcomeR
                 slot = "change" if is_change else "baseline" if is_baseline else "followup"
                 row[f"{slot}_mean"], row[f"{slot}_sd"] = mean, sd
                 row["statistic"] = "mean (sd)" if tv.kind == "mean_sd" else f"median (iqr {tv.q1}-{tv.q3})"
-                if slot != "followup" or row["provenance"].text == "":
-                    pass
                 row["provenance"] = Provenance(record_id, f"table:{table.label} r{tv.row} c{tv.col}", tv.text)
             elif tv.kind == "n_pct":
                 row["n_responders"], row["percent_responders"] = tv.count, tv.pct
@@ -105,13 +123,15 @@ def _table_rows(article: Article, record_id: str, ctx: Context) -> list[OutcomeR
         out.append(OutcomeRow(**row))
     # baseline rows lend their values to the follow-up rows of the same measure and arm
     base = {(r.measure, r.arm): r for r in out if r.timepoint_weeks is None and r.baseline_mean is not None}
+    lent: set[tuple[str, str | None]] = set()
     final = []
     for r in out:
         b = base.get((r.measure, r.arm))
         if b is not None and r is not b and r.baseline_mean is None:
             r = replace(r, baseline_mean=b.baseline_mean, baseline_sd=b.baseline_sd)
+            lent.add((r.measure, r.arm))
         final.append(r)
-    return final
+    return [r for r in final if not (r is base.get((r.measure, r.arm)) and (r.measure, r.arm) in lent)]
 
 
 def fulltext_rows(article: Article, record_id: str, ctx: Context) -> tuple[list[OutcomeRow], list[Provenance]]:
