@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Sequence, TypeVar
 
 from extract import quantities as q
-from extract.nlp import SPAN_KEY, get_nlp
+from extract.nlp import MATCHES_KEY, TOKENS_KEY, get_nlp
 
 __all__ = ["Mention", "Sentence", "Text", "analyse"]
 
@@ -49,6 +49,7 @@ class Text:
     mentions: tuple[Mention, ...]  # longest-first, non-overlapping within a kind; by start
     tokens_lower: tuple[str, ...]
     token_starts: tuple[int, ...]
+    sentence_starts: tuple[int, ...]
     doses: tuple[q.Dose, ...]
     timepoints: tuple[q.Timepoint, ...]
     p_values: tuple[q.PValue, ...]
@@ -56,9 +57,10 @@ class Text:
     percentages: tuple[q.Percentage, ...]
 
     def sentence_at(self, offset: int) -> Sentence:
-        starts = [s.start for s in self.sentences]
-        i = max(0, bisect_right(starts, offset) - 1)
+        i = max(0, bisect_right(self.sentence_starts, offset) - 1)
         return self.sentences[i]
+
+
 
     def of_kind(self, kind: str) -> list[Mention]:
         return [m for m in self.mentions if m.kind == kind]
@@ -87,30 +89,39 @@ def _longest(mentions: list[Mention]) -> list[Mention]:
     return kept
 
 
-def analyse(text: str, location: str) -> Text:
+def analyse(text: str, location: str, numbers: bool = True) -> Text:
+    """numbers=False skips P values, means and percentages (a title needs doses and timepoints)."""
     text = text or ""
     doc = get_nlp()(text)
+    words, starts, sent_starts = doc.user_data.get(TOKENS_KEY, ((), (), ()))
     raw: list[Mention] = []
-    for sp in doc.spans[SPAN_KEY]:
-        parts = sp.label_.split("|")
+    for label, ts, te in doc.user_data.get(MATCHES_KEY, ()):
+        parts = label.split("|")
         kind, value = parts[0], parts[1]
         extra = parts[2] if len(parts) > 2 else None
-        if kind == "SCREEN" and len(parts) > 2:  # SCREEN|other_disease|lupus
-            value, extra = parts[1], parts[2]
-        s, e = sp.start_char, sp.end_char
-        raw.append(Mention(kind, value, s, e, text[s:e], sp.start, sp.end, extra))
-    sentences = tuple(Sentence(i, s.start_char, s.end_char, text[s.start_char:s.end_char])
-                      for i, s in enumerate(doc.sents)) or (Sentence(0, 0, len(text), text),)
+        s = starts[ts]
+        e = starts[te - 1] + len(words[te - 1])
+        raw.append(Mention(kind, value, s, e, text[s:e], ts, te, extra))
+    words, starts, sent_starts = doc.user_data.get(TOKENS_KEY, ((), (), ()))
+    sentences = []
+    for i, s in enumerate(sent_starts):
+        e = sent_starts[i + 1] if i + 1 < len(sent_starts) else len(text)
+        while e > s and text[e - 1].isspace():
+            e -= 1
+        sentences.append(Sentence(i, s, e, text[s:e]))
+    if not sentences:
+        sentences = [Sentence(0, 0, len(text), text)]
     return Text(
         location=location,
         text=text,
-        sentences=sentences,
+        sentences=tuple(sentences),
         mentions=tuple(_longest(raw)),
-        tokens_lower=tuple(t.lower_ for t in doc),
-        token_starts=tuple(t.idx for t in doc),
+        tokens_lower=tuple(w.lower() for w in words),
+        token_starts=tuple(starts),
+        sentence_starts=tuple(x.start for x in sentences),
         doses=tuple(q.find_doses(text)),
         timepoints=tuple(q.find_timepoints(text)),
-        p_values=tuple(q.find_p_values(text)),
-        mean_sds=tuple(q.find_mean_sd(text)),
-        percentages=tuple(q.find_percentages(text)),
+        p_values=tuple(q.find_p_values(text)) if numbers else (),
+        mean_sds=tuple(q.find_mean_sd(text)) if numbers else (),
+        percentages=tuple(q.find_percentages(text)) if numbers else (),
     )

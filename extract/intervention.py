@@ -29,6 +29,7 @@ ADMIN_RE = re.compile(
     rf"subjects?|participants?|and|or)\b)[\w-]+\s+){{0,2}}?{_ADMIN_WORDS}\b"
     r"(?!\s+(?:cohorts?|groups?|levels?|escalation|arms?|finding))"
     r"|\b(?P<times>once|twice|thrice)\b", re.I)
+_HAS_ADMIN = re.compile(rf"{_ADMIN_WORDS}|\b(?:once|twice|thrice)\b", re.I)
 ADMIN_CONTEXT = re.compile(r"infus|inject|administ|transplant|implant|dose|dosing|received|given", re.I)
 _ADMIN_WORD_N = {"a single": 1, "single": 1, "one": 1, "once": 1, "twice": 2, "thrice": 3}
 _ARM_AFTER_DOSE = re.compile(r"^[^\d(;.]{0,20}?\(\s*(?P<arm>(?:cohort|group|arm|cluster|dose level)\s+[\w-]+)\s*\)", re.I)
@@ -73,7 +74,7 @@ def administrations(texts: list[Text], skip: dict[str, frozenset[int]]) -> int |
     for t in texts:
         skipped = skip.get(t.location, frozenset())
         for sent in t.sentences:
-            if sent.index in skipped:
+            if sent.index in skipped or not _HAS_ADMIN.search(sent.text):
                 continue
             for m in ADMIN_RE.finditer(sent.text):
                 if re.search(r"\bphase\s*$", sent.text[:m.start()], re.I) or sent.text[m.end():m.end() + 1] == "-":

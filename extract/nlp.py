@@ -9,10 +9,11 @@ No trained model is used. The pipeline is:
    Hyphen and space variants are normalised one-for-one (same length), so token offsets are
    offsets into the original text. It also marks sentence starts (after ". ! ?" before a
    capital, digit or bracket, and at line breaks), so `doc.sents` works without a parser.
-2. A `span_ruler` (spaCy's SpanRuler, phrase patterns on LOWER) with every phrase of the rule
-   files in extract/data/ (measures, cell sources, origins, routes, screening cues), written to
-   `doc.spans["trialsynth"]` with labels such as "MEASURE|DAS28", "SOURCE|bone marrow",
-   "ROUTE|intravenous", "SCREEN|animal".
+2. `trialsynth_vocabulary` (VocabularyMatcher: spaCy's PhraseMatcher on LOWER) with every
+   phrase of the rule files in extract/data/ (measures, cell sources, origins, routes, screening
+   cues), labelled "MEASURE|DAS28", "SOURCE|bone marrow", "ROUTE|intravenous|3", "SCREEN|animal";
+   `vocabulary_spans(doc)` gives them as spaCy Spans. (A SpanRuler does the same but builds
+   Span objects for every match, which cost a tenth of the extractor's time.)
 
 `get_nlp()` builds the pipeline once per process (pure: the same input gives the same Doc).
 """
@@ -20,18 +21,23 @@ from __future__ import annotations
 
 import json
 import re
+from itertools import accumulate
 from functools import lru_cache
 from importlib import resources
 from typing import Any
 
 import spacy
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc, Span
 from spacy.vocab import Vocab
 
-__all__ = ["ABBREVIATIONS", "RuleTokenizer", "SPAN_KEY", "get_nlp", "load_rules", "normalise"]
+__all__ = ["ABBREVIATIONS", "MATCHES_KEY", "RuleTokenizer", "SPAN_KEY", "TOKENS_KEY", "VocabularyMatcher",
+           "vocabulary_spans", "get_nlp", "load_rules", "normalise"]
 
 SPAN_KEY = "trialsynth"
+MATCHES_KEY = "trialsynth_matches"  # doc.user_data: [(label, start token, end token)]
+TOKENS_KEY = "trialsynth_tokens"  # doc.user_data: (words, char starts, sentence start chars)
 
 # Tokenizer exceptions: kept as one token, period included (so they never end a sentence).
 ABBREVIATIONS = ["e.g.", "i.e.", "vs.", "al.", "approx.", "fig.", "figs.", "no.", "nos.", "i.v.", "i.p.",
@@ -52,6 +58,7 @@ _SAME_LENGTH = str.maketrans({
     "\u2019": "'", "\u2018": "'", "\u00b4": "'", "\u2032": "'",
 })
 _SENT_END = frozenset(".!?")
+_PIECE_RE = re.compile(rf"(\s*)({_TOKEN_RE.pattern})")
 
 
 def normalise(text: str) -> str:
@@ -67,50 +74,51 @@ class RuleTokenizer:
 
     def __call__(self, text: str) -> Doc:
         norm = normalise(text)
+        pairs = _PIECE_RE.findall(norm)  # (whitespace before, token)
+        toks = [p[1] for p in pairs]
+        wss = [p[0] for p in pairs]
+        consumed = sum(map(len, toks)) + sum(map(len, wss))
+        wss.append(norm[consumed:])  # wss[i + 1] is the whitespace after token i
         words: list[str] = []
         spaces: list[bool] = []
-        starts: list[bool] = []
-        pos = 0
-        new_sentence = True
-        last = ""  # the last non-whitespace token
-        for m in _TOKEN_RE.finditer(norm):
-            s = m.start()
-            if s > pos:  # whitespace gap
-                gap = norm[pos:s]
-                if gap == " " and words:
-                    spaces[-1] = True
-                else:
-                    if words and gap[0] == " ":
-                        spaces[-1] = True
-                        gap = gap[1:]
-                    words.append(gap)
-                    spaces.append(False)
-                    starts.append(False)
-                    if "\n" in gap:
-                        new_sentence = True
-            tok = m.group()
-            if not new_sentence and last in _SENT_END:
-                first = tok[0]
-                if first.isupper() or first.isdigit() or first in "([":
-                    new_sentence = True
-            words.append(tok)
+        if wss[0]:
+            words.append(wss[0])  # leading whitespace is a token of its own
             spaces.append(False)
-            starts.append(new_sentence)
-            new_sentence = False
-            last = tok
-            pos = m.end()
-        if pos < len(norm):
-            tail = norm[pos:]
-            if words and tail[0] == " ":
-                spaces[-1] = True
-                tail = tail[1:]
-            if tail:
-                words.append(tail)
+        n = len(toks)
+        irregular = [i for i in range(1, n + 1) if wss[i] not in ("", " ")]
+        prev = 0
+        for i in irregular + [n + 1]:
+            stop = min(i, n)
+            words.extend(toks[prev:stop])
+            spaces.extend([w == " " for w in wss[prev + 1:stop + 1]])
+            if i <= n:  # whitespace after token i-1 that is not a single space
+                gap = wss[i]
+                if gap[0] == " ":
+                    spaces[-1] = True
+                    gap = gap[1:]
+                words.append(gap)
                 spaces.append(False)
-                starts.append(False)
-        if starts:
-            starts[0] = True
-        return Doc(self.vocab, words=words, spaces=spaces, sent_starts=starts)
+            prev = stop
+        char_starts = [0, *accumulate(len(w) + sp for w, sp in zip(words, spaces))][:-1] if words else []
+        # sentence starts: the first token, after a line break, after ". ! ?" before a capital,
+        # a digit or a bracket
+        starts = [False] * len(words)
+        sent_idx = [0] if words else []
+        for k in [k for k, w in enumerate(words) if w in _SENT_END or "\n" in w]:
+            j = k + 1
+            if j < len(words) and words[j].isspace() and "\n" not in words[k]:
+                j += 1
+            if j >= len(words):
+                continue
+            first = words[j][0]
+            if "\n" in words[k] or first.isupper() or first.isdigit() or first in "([":
+                sent_idx.append(j if not words[j].isspace() else j + 1)
+        sent_idx = sorted({i for i in sent_idx if i < len(words)})
+        for i in sent_idx:
+            starts[i] = True
+        doc = Doc(self.vocab, words=words, spaces=spaces, sent_starts=starts)
+        doc.user_data[TOKENS_KEY] = (words, char_starts, [char_starts[i] for i in sent_idx])
+        return doc
 
     def pipe(self, texts, batch_size: int = 1000):  # spaCy's Tokenizer interface
         for text in texts:
@@ -164,13 +172,42 @@ def _patterns() -> list[dict[str, Any]]:
     return pats
 
 
+class VocabularyMatcher:
+    """Pipeline component: spaCy's PhraseMatcher (on LOWER) over every phrase of the rule files.
+
+    Matches are stored as (label, start token, end token) in doc.user_data[MATCHES_KEY] (cheap);
+    `vocabulary_spans(doc)` turns them into labelled Spans when a caller wants spaCy objects.
+    """
+
+    def __init__(self, nlp: Language):
+        self.matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
+        by_label: dict[str, list[str]] = {}
+        for pat in _patterns():
+            by_label.setdefault(pat["label"], []).append(pat["pattern"])
+        for label, phrases in by_label.items():
+            self.matcher.add(label, list(nlp.tokenizer.pipe(sorted(set(phrases)))))
+        self.strings = nlp.vocab.strings
+
+    def __call__(self, doc: Doc) -> Doc:
+        strings = self.strings
+        doc.user_data[MATCHES_KEY] = [(strings[mid], s, e) for mid, s, e in self.matcher(doc)]
+        return doc
+
+
+@Language.factory("trialsynth_vocabulary")
+def _make_vocabulary_matcher(nlp: Language, name: str) -> VocabularyMatcher:
+    return VocabularyMatcher(nlp)
+
+
+def vocabulary_spans(doc: Doc) -> list[Span]:
+    """The vocabulary matches of a processed Doc as labelled spaCy Spans."""
+    return [Span(doc, s, e, label=label) for label, s, e in doc.user_data.get(MATCHES_KEY, [])]
+
+
 @lru_cache(maxsize=None)
 def get_nlp() -> Language:
     """The pipeline (built once per process)."""
     nlp = spacy.blank("en")
     nlp.tokenizer = RuleTokenizer(nlp.vocab)
-    ruler = nlp.add_pipe("span_ruler", config={
-        "spans_key": SPAN_KEY, "phrase_matcher_attr": "LOWER", "validate": False,
-        "overwrite": True})
-    ruler.add_patterns(_patterns())
+    nlp.add_pipe("trialsynth_vocabulary")
     return nlp

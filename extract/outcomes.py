@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from extract.document import Mention, Sentence, Text
 from extract.evidence import Arm, OutcomeRow, Provenance
@@ -94,6 +95,7 @@ class _Measure:
     mention: Mention
 
 
+@lru_cache(maxsize=1)
 def _rules() -> tuple[dict[str, dict], dict[str, list[str]], list[str], set[str], list[str]]:
     m = load_rules("measures")
     info = {x["name"]: x for x in m["measures"]}
@@ -102,12 +104,18 @@ def _rules() -> tuple[dict[str, dict], dict[str, list[str]], list[str], set[str]
     return info, cues, d["no_change"], set(m["remission"]["of"]), m["remission"]["words"]
 
 
-def _cue_of(token: str, cues: dict[str, list[str]]) -> str | None:
-    for kind, prefixes in cues.items():
+@lru_cache(maxsize=65536)
+def _cue_kind(token: str) -> str | None:
+    for kind, prefixes in _rules()[1].items():
         for p in prefixes:
             if token.startswith(p):
                 return kind
     return None
+
+
+def _cue_of(token: str, cues: dict[str, list[str]]) -> str | None:
+    """The direction cue a token is ("decrease", "increase", "improve", "worsen") or None."""
+    return _cue_kind(token)
 
 
 def _measures(t: Text, sent: Sentence) -> list[_Measure]:

@@ -22,6 +22,7 @@ from extract import intervention as iv
 from extract.document import Text, analyse
 from extract.evidence import Arm, Evidence, ExtractionInput, Provenance, TimepointValue
 from extract.outcomes import Context, outcome_rows
+from extract.quantities import Timepoint
 from extract.samples import arms_of, choose_enrolled, per_arm_n, sample_sizes
 from extract.schedule import earlier_study_sentences, study_timepoints
 from extract.screening import screen
@@ -37,11 +38,11 @@ def _with_id(p: Provenance | None, record_id: str) -> Provenance | None:
     return replace(p, record_id=record_id) if p is not None else None
 
 
-def _timepoints(texts: list[tuple[Text, frozenset[int]]], record_id: str) -> list[TimepointValue]:
+def _timepoints(texts: list[tuple[Text, list[Timepoint]]], record_id: str) -> list[TimepointValue]:
     out: list[TimepointValue] = []
     seen: set[float] = set()
-    for t, skip in texts:
-        for tp in study_timepoints(t, skip):
+    for t, tps in texts:
+        for tp in tps:
             if tp.weeks in seen:
                 continue
             seen.add(tp.weeks)
@@ -51,8 +52,7 @@ def _timepoints(texts: list[tuple[Text, frozenset[int]]], record_id: str) -> lis
     return out
 
 
-def _followup_weeks(t: Text, skip: frozenset[int]) -> float | None:
-    tps = study_timepoints(t, skip)
+def _followup_weeks(t: Text, tps: list[Timepoint]) -> float | None:
     followed = [tp.weeks for tp in tps if "follow" in t.sentence_at(tp.start).text.lower()]
     if followed:
         return max(followed)
@@ -64,7 +64,7 @@ def extract_evidence(record: ExtractionInput, version: str = EXTRACTOR_VERSION) 
     article = ft.parse_article(record.full_text_xml) if record.full_text_xml else None
     abstract_text = record.abstract or (article.abstract if article else "")
     title_text = record.title or (article.title if article else "")
-    title = analyse(title_text, "title")
+    title = analyse(title_text, "title", numbers=False)
     abstract = analyse(abstract_text, "abstract")
     screening = screen(title, abstract, record.publication_types, record.mesh_terms)
     skip_abs = earlier_study_sentences(abstract)
@@ -88,14 +88,15 @@ def extract_evidence(record: ExtractionInput, version: str = EXTRACTOR_VERSION) 
     source, source_prov = iv.cell_source(title, abstract, skip)
     origin, origin_prov = iv.cell_origin(title, abstract, skip)
     route, route_prov = iv.route(title, abstract, skip)
-    timepoints = _timepoints([(title, frozenset()), (abstract, skip_abs)], rid)
+    abstract_timepoints = study_timepoints(abstract, skip_abs)
+    timepoints = _timepoints([(title, study_timepoints(title, frozenset())), (abstract, abstract_timepoints)], rid)
 
     if len(arms) == 1:
         default_arm, default_n = arms[0].name, arms[0].n
     else:
         default_arm, default_n = "all patients", n_enrolled
     ctx = Context(rid, tuple(arms), default_arm, default_n, each,
-                  tuple(study_timepoints(abstract, skip_abs)), _followup_weeks(abstract, skip_abs), skip_abs)
+                  tuple(abstract_timepoints), _followup_weeks(abstract, abstract_timepoints), skip_abs)
     outcomes, safety = outcome_rows(abstract, ctx)
     if article is not None:
         more, more_safety = ft.fulltext_rows(article, rid, ctx)

@@ -34,6 +34,10 @@ ROLE_VERBS: list[tuple[str, str]] = [  # (regex on the clause after the count, r
     (r"\btreated\b|\breceiv|\bunderw|\bundergo|\binjected\b|\binfused\b|\btransplanted\b", "treated"),
     (r"\bcomplet|\banaly[sz]|\bevaluated\b|\bfollowed\b|\bassessed\b", "analysed"),
 ]
+# quick pre-checks: a sentence without these words cannot hold the pattern
+_HAS_COUNT = re.compile(rf"\b{PERSON}\b|\b(?:were|was|had been)\s+(?:\w+\s+)?(?:enrolled|recruited|included|random|treated|analy|eligible)", re.I)
+_HAS_ARM = re.compile(r"\bin\s+(?:the\s+)?[\w-]+|\(\s?n\s?=|\binto\b", re.I)
+_HAS_EACH = re.compile(r"\b(?:each|every|per)\b", re.I)
 ROLE_PRIORITY = ["enrolled", "randomised", "treated", "total", "analysed", "mentioned"]
 _NOT_SAMPLE_BEFORE = re.compile(r"(?:\bfrom|\bamong|\bof\s+the|\b(?:AEs?|events?)\s+(?:in|from))\s*$", re.I)
 _SCREENED_MOD = re.compile(r"\bscreened\b|\bassessed for eligibility\b", re.I)
@@ -97,6 +101,8 @@ def sample_sizes(t: Text, record_id: str, skip_sentences: frozenset[int] = froze
         if sent.index in skip_sentences:
             continue
         s_text = text[sent.start:sent.end]
+        if not _HAS_COUNT.search(s_text):
+            continue
         for m in COUNT_PERSON_RE.finditer(s_text):
             n = _int(m.group("n"))
             if n is None:
@@ -139,6 +145,8 @@ def choose_enrolled(sizes: list[SampleSize]) -> SampleSize | None:
 
 def per_arm_n(t: Text) -> int | None:
     """"three patients in each cluster" -> 3."""
+    if not _HAS_EACH.search(t.text):
+        return None
     for m in PER_ARM_RE.finditer(t.text):
         n = _int(m.group("n"))
         if n:
@@ -165,6 +173,8 @@ def arms_of(t: Text, record_id: str) -> list[Arm]:
     text = t.text
     for sent in t.sentences:
         s_text = text[sent.start:sent.end]
+        if not _HAS_ARM.search(s_text):
+            continue
         prov = Provenance(record_id, t.location, s_text, sent.start, sent.end)
         for m in ARM_LIST_ITEM_RE.finditer(s_text):
             n = _int(m.group("n"))

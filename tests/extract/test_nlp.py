@@ -1,7 +1,7 @@
 import pytest
 
 from extract.document import analyse
-from extract.nlp import SPAN_KEY, get_nlp, normalise
+from extract.nlp import get_nlp, normalise, vocabulary_spans
 
 
 def test_doc_text_keeps_offsets_of_the_original():
@@ -35,7 +35,7 @@ def test_sentences(text, expected):
 ])
 def test_vocabulary_spellings(text, label):
     doc = get_nlp()(text)
-    assert label in {s.label_ for s in doc.spans[SPAN_KEY]}
+    assert label in {s.label_ for s in vocabulary_spans(doc)}
 
 
 def test_longest_mention_wins():
