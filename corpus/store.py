@@ -6,6 +6,10 @@ natural keys. Each hit keeps its raw payload beside its parsed fields, so a bett
 re-read it without a new download. Deduplication (`corpus.dedup`) decides which stored study
 record a hit belongs to; the merged study record is recomputed from its hits, so it does not
 depend on the order in which sources were harvested.
+
+The extractor's output is kept per record as JSON text beside the extractor version that made it
+(the store never imports the extractor). A record whose merged fields or full text change loses
+its extraction, so the next `trialsynth extract` reads it again.
 """
 from __future__ import annotations
 
@@ -77,6 +81,15 @@ MIGRATIONS: list[tuple[str, str]] = [
             status TEXT NOT NULL,            -- running | ok | failed (a killed run stays 'running')
             summary TEXT
         );
+    """),
+    ("0002_extractions", """
+        CREATE TABLE extractions (
+            record_id TEXT PRIMARY KEY REFERENCES records(id),
+            extractor_version TEXT NOT NULL,
+            extracted_at TEXT NOT NULL,
+            evidence_json TEXT NOT NULL      -- JSON of the extractor's Evidence (its to_prediction())
+        );
+        CREATE INDEX extractions_version ON extractions(extractor_version);
     """),
 ]
 
@@ -230,10 +243,18 @@ class Store:
         with self.atomic():
             results = [self._add_hit(hit) for hit in hits]
             for text in fulltexts:
+                self._forget_extraction_if_changed(text)
                 self.conn.execute(
                     "INSERT INTO fulltexts VALUES (?, ?, ?, ?) ON CONFLICT(pmcid) DO UPDATE "
                     "SET xml=excluded.xml, source=excluded.source", (text.pmcid, text.source, text.xml, self.run_id))
         return results
+
+    def _forget_extraction_if_changed(self, text: FullText) -> None:
+        """Drop the extractions of the records of `text.pmcid` when their full text changes."""
+        row = self.conn.execute("SELECT xml = ? FROM fulltexts WHERE pmcid=?", (text.xml, text.pmcid)).fetchone()
+        if row is None or not row[0]:
+            self.conn.execute("DELETE FROM extractions WHERE record_id IN "
+                              "(SELECT record_id FROM identifiers WHERE scheme='pmcid' AND value=?)", (text.pmcid,))
 
     def _add_hit(self, hit: Hit) -> AddResult:
         rec = hit.record
@@ -277,6 +298,7 @@ class Store:
                 continue
             self.conn.execute("UPDATE hits SET record_id=? WHERE record_id=?", (target, other))
             self.conn.execute("DELETE FROM identifiers WHERE record_id=?", (other,))
+            self.conn.execute("DELETE FROM extractions WHERE record_id=?", (other,))
             self.conn.execute("DELETE FROM records WHERE id=?", (other,))
         return target
 
@@ -295,10 +317,13 @@ class Store:
 
     def _refresh_record(self, record_id: str) -> None:
         merged = dedup.merge_hits(self.hits_of(record_id))
+        merged_json = json.dumps(merged.to_dict(), sort_keys=True, ensure_ascii=False)
+        # An extraction read the old fields: drop it so the record is extracted again.
+        self.conn.execute("DELETE FROM extractions WHERE record_id=? AND "
+                          "(SELECT merged FROM records WHERE id=?) IS NOT ?", (record_id, record_id, merged_json))
         self.conn.execute(
             "UPDATE records SET merged=?, title_norm=?, year=?, first_author=?, updated_run=? WHERE id=?",
-            (json.dumps(merged.to_dict(), sort_keys=True, ensure_ascii=False), dedup.title_key(merged),
-             merged.year, merged.first_author, self.run_id, record_id))
+            (merged_json, dedup.title_key(merged), merged.year, merged.first_author, self.run_id, record_id))
         self.conn.execute("DELETE FROM identifiers WHERE record_id=?", (record_id,))
         self.conn.executemany("INSERT OR IGNORE INTO identifiers VALUES (?, ?, ?)",
                               [(scheme, value, record_id) for scheme, value in merged.ids.pairs()])
@@ -354,6 +379,60 @@ class Store:
         """Return the stored JATS XML of `pmcid`, or None."""
         row = self.conn.execute("SELECT xml FROM fulltexts WHERE pmcid=?", (pmcid,)).fetchone()
         return row[0] if row and row[0] else None
+
+    # --- extractions -----------------------------------------------------------------------
+
+    def put_extractions(self, items: Iterable[tuple[str, str, str]]) -> int:
+        """Store (record_id, extractor_version, evidence_json) triples in one transaction; returns the count.
+
+        An existing extraction of a record is replaced. Raises StoreError, storing none of the
+        batch, when a record id is not stored or `evidence_json` is not a JSON object.
+        """
+        count = 0
+        with self.atomic():
+            for record_id, version, evidence_json in items:
+                try:
+                    ok = isinstance(json.loads(evidence_json), dict)
+                except (TypeError, ValueError):
+                    ok = False
+                if not ok:
+                    raise StoreError(f"the extraction of record {record_id!r} is not a JSON object "
+                                     f"({str(evidence_json)[:60]!r}); nothing of this batch was stored. "
+                                     "Pass the JSON text of Evidence.to_prediction().")
+                try:
+                    self.conn.execute(
+                        "INSERT INTO extractions VALUES (?, ?, ?, ?) ON CONFLICT(record_id) DO UPDATE "
+                        "SET extractor_version=excluded.extractor_version, extracted_at=excluded.extracted_at, "
+                        "evidence_json=excluded.evidence_json", (record_id, version, _now(), evidence_json))
+                except sqlite3.IntegrityError as exc:
+                    raise StoreError(f"cannot store an extraction of record {record_id!r}: no such record "
+                                     f"in {self.path} ({exc}); nothing of this batch was stored. "
+                                     "Extract only records listed by `trialsynth records`.") from exc
+                count += 1
+        return count
+
+    def extraction(self, record_id: str) -> dict[str, Any] | None:
+        """Return a record's stored extraction (its JSON, with "extractor_version" as stored), or None."""
+        row = self.conn.execute("SELECT extractor_version, evidence_json FROM extractions WHERE record_id=?",
+                                (record_id,)).fetchone()
+        return {**json.loads(row[1]), "extractor_version": row[0]} if row else None
+
+    def extractions(self) -> Iterator[tuple[str, str, dict[str, Any]]]:
+        """Yield (record_id, extractor_version, evidence dict) of every stored extraction, by record id."""
+        rows = self.conn.execute(
+            "SELECT record_id, extractor_version, evidence_json FROM extractions ORDER BY record_id").fetchall()
+        for record_id, version, evidence_json in rows:
+            yield record_id, version, json.loads(evidence_json)
+
+    def extraction_versions(self) -> dict[str, str]:
+        """Return {record_id: extractor_version} of every stored extraction (no JSON is parsed)."""
+        return dict(self.conn.execute("SELECT record_id, extractor_version FROM extractions").fetchall())
+
+    def record_ids_needing_extraction(self, version: str) -> list[str]:
+        """Return the ids of records with no extraction or one made by another extractor version, by id."""
+        return [r[0] for r in self.conn.execute(
+            "SELECT r.id FROM records r LEFT JOIN extractions e ON e.record_id = r.id "
+            "WHERE e.record_id IS NULL OR e.extractor_version != ? ORDER BY r.id", (version,))]
 
     def counts(self) -> dict[str, Any]:
         """Return PRISMA-style counts: hits identified per source, distinct records, duplicates removed."""

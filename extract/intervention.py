@@ -73,20 +73,19 @@ def administrations(texts: list[Text], skip: dict[str, frozenset[int]]) -> int |
     """The number of administrations per patient, when stated."""
     for t in texts:
         skipped = skip.get(t.location, frozenset())
-        for sent in t.sentences:
-            if sent.index in skipped or not _HAS_ADMIN.search(sent.text):
+        for m in ADMIN_RE.finditer(t.text):
+            if t.sentence_at(m.start()).index in skipped:
                 continue
-            for m in ADMIN_RE.finditer(sent.text):
-                if re.search(r"\bphase\s*$", sent.text[:m.start()], re.I) or sent.text[m.end():m.end() + 1] == "-":
-                    continue  # "phase 1 dose-escalation"
-                word = (m.group("n") or m.group("times") or "").lower()
-                word = re.sub(r"\s+", " ", word)
-                n = _ADMIN_WORD_N.get(word)
-                if n is None:
-                    v = parse_number(word)
-                    n = int(v) if v is not None and v == int(v) and 0 < v <= 12 else None
-                if n:
-                    return n
+            if re.search(r"\bphase\s*$", t.text[max(0, m.start() - 10):m.start()], re.I) \
+                    or t.text[m.end():m.end() + 1] == "-":
+                continue  # "phase 1 dose-escalation"
+            word = re.sub(r"\s+", " ", (m.group("n") or m.group("times") or "").lower())
+            n = _ADMIN_WORD_N.get(word)
+            if n is None:
+                v = parse_number(word)
+                n = int(v) if v is not None and v == int(v) and 0 < v <= 12 else None
+            if n:
+                return n
     for t in texts:  # "infused on days 1, 8 and 15": one administration per listed day
         for m in DOSING_DAYS_RE.finditer(t.text):
             sent = t.sentence_at(m.start())

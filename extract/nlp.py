@@ -44,7 +44,7 @@ ABBREVIATIONS = ["e.g.", "i.e.", "vs.", "al.", "approx.", "fig.", "figs.", "no."
                  "i.a.", "s.c.", "n.s.", "ca.", "cf.", "resp.", "dr.", "mr.", "mrs.", "st.", "etc.", "p.o."]
 _ABBR = "|".join(re.escape(a) for a in sorted(ABBREVIATIONS, key=len, reverse=True))
 _TOKEN_RE = re.compile(
-    rf"(?i:(?<![^\W_])(?:{_ABBR})(?![^\W_]))"  # abbreviations, not inside a word
+    rf"(?i:(?<![^\W_])(?=[a-z]{{1,6}}\.)(?:{_ABBR})(?![^\W_]))"  # abbreviations, not inside a word
     r"|\d+(?:[.,]\d+)*"                        # 2.5  1,000  1.0
     r"|(?<![\w.])\.\d+"                        # .0517
     r"|[^\W\d_]+"                              # letter runs (Greek included)

@@ -103,7 +103,29 @@ NUMBER_WORDS: dict[str, int] = {
     "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90,
 }
 SCALE_WORDS: dict[str, int] = {"hundred": 100, "thousand": 1000}
-_W = "|".join(sorted([*NUMBER_WORDS, *SCALE_WORDS], key=len, reverse=True))
+def _trie(words: list[str]) -> str:
+    """One regex alternation for a word list, shared prefixes factored out ("t(?:en|wo|...)"):
+    Python's re tries alternatives one by one, so a trie is several times faster."""
+    tree: dict = {}
+    for w in words:
+        node = tree
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def build(node: dict) -> str:
+        if list(node) == [""]:
+            return ""
+        alts = [re.escape(ch) + build(node[ch]) for ch in sorted(node) if ch]
+        optional = "" in node
+        if len(alts) == 1 and not optional:
+            return alts[0]
+        return "(?:" + "|".join(alts) + ")" + ("?" if optional else "")
+
+    return build(tree)
+
+
+_W = _trie(sorted([*NUMBER_WORDS, *SCALE_WORDS]))
 WORDNUM = rf"\b(?:{_W})(?:(?:[ -]|\s+and\s+)(?:{_W})\b){{0,6}}\b"
 NUM = r"(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)"
 SNUM = rf"(?:-\s?)?{NUM}"  # signed (after clean(), every minus is "-")

@@ -107,7 +107,7 @@ def sample_sizes(t: Text, record_id: str, skip_sentences: frozenset[int] = froze
             n = _int(m.group("n"))
             if n is None:
                 continue
-            before = s_text[:m.start()]
+            before = s_text[max(0, m.start() - 60):m.start()]  # end-anchored checks: a window is enough
             after_noun = m.group("rest")
             if _ARM_AFTER.match(after_noun) or _PERCENT_AFTER.match(after_noun):
                 continue
@@ -179,7 +179,7 @@ def arms_of(t: Text, record_id: str) -> list[Arm]:
         for m in ARM_LIST_ITEM_RE.finditer(s_text):
             n = _int(m.group("n"))
             name = _clean_name(m.group("name"))
-            if _NOT_ARM_BEFORE.search(s_text[:m.start()]) or re.match(r"(?:each|every|both|all)\b", name, re.I):
+            if _NOT_ARM_BEFORE.search(s_text[max(0, m.start() - 30):m.start()]) or re.match(r"(?:each|every|both|all)\b", name, re.I):
                 continue  # "at week 24 in the MSC group", "six in each cohort"
             if n and name.lower() not in arms:
                 arms[name.lower()] = Arm(name, n, prov, bool(CONTROL_WORDS.search(name)))

@@ -37,7 +37,7 @@ TREATMENT_WORDS = re.compile(
 
 
 def earlier_study_sentences(t: Text) -> frozenset[int]:
-    return frozenset(s.index for s in t.sentences if EARLIER_STUDY_RE.search(s.text))
+    return frozenset(t.sentence_at(m.start()).index for m in EARLIER_STUDY_RE.finditer(t.text))
 
 
 def is_relative_timing(text: str, end: int) -> bool:

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Sequence
 
 from trialsynth import __version__
-from trialsynth.errors import TrialsynthError
+from trialsynth.errors import InputError, TrialsynthError
 
 EPILOG_INIT = "example:\n  trialsynth init msc-ra-review"
 EPILOG_HARVEST = ("examples:\n  trialsynth harvest                      # every enabled source, only what is new\n"
@@ -23,6 +23,15 @@ EPILOG_HARVEST = ("examples:\n  trialsynth harvest                      # every 
                   "  trialsynth harvest --from embase_export.ris")
 EPILOG_RECORDS = "examples:\n  trialsynth records\n  trialsynth records --format csv -o records.csv"
 EPILOG_DEMO = "example:\n  trialsynth demo msc-ra-demo"
+EPILOG_EXTRACT = ("examples:\n  trialsynth extract                      # the review's new and changed records\n"
+                  "  trialsynth extract --force --jobs 4\n"
+                  "  trialsynth extract --input abstracts.jsonl --output predictions.jsonl   # no review needed\n\n"
+                  "--input takes JSONL of {\"id\", \"title\", \"abstract\"} objects (optional \"full_text_xml\",\n"
+                  "\"publication_types\", \"mesh_terms\"), the JSONL of `trialsynth records --format jsonl`, or\n"
+                  "PubMed EFetch XML; the output has one prediction (JSON object) per line, in input order.")
+EPILOG_TABLE = ("examples:\n  trialsynth table                        # included studies, CSV on stdout\n"
+                "  trialsynth table -o evidence.xlsx --all\n"
+                "  trialsynth table --input predictions.jsonl --format parquet -o evidence.parquet")
 
 
 def _review_option(parser: argparse.ArgumentParser) -> None:
@@ -66,6 +75,28 @@ def build_parser() -> argparse.ArgumentParser:
     records.add_argument("--format", choices=["table", "csv", "jsonl"], default="table")
     records.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
 
+    extract = commands.add_parser("extract", help="extract the evidence (sample size, cells, dose, outcomes) "
+                                  "from records", epilog=EPILOG_EXTRACT,
+                                  formatter_class=argparse.RawDescriptionHelpFormatter)
+    _review_option(extract)
+    extract.add_argument("--force", action="store_true", help="extract every record again, not only new and "
+                         "changed ones")
+    extract.add_argument("--jobs", type=_positive_int, default=1, metavar="N",
+                         help="extractor processes (default: 1)")
+    extract.add_argument("--input", metavar="FILE", help="extract the records of FILE instead of the review's")
+    extract.add_argument("--output", "-o", metavar="OUT", help="with --input: the prediction JSONL to write "
+                         "(- or absent: stdout)")
+
+    table = commands.add_parser("table", help="the evidence table: one row per study, arm, outcome and timepoint",
+                                epilog=EPILOG_TABLE, formatter_class=argparse.RawDescriptionHelpFormatter)
+    _review_option(table)
+    table.add_argument("--format", choices=["csv", "xlsx", "parquet", "jsonl"],
+                       help="table format (default: from the -o suffix, else csv)")
+    table.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
+    table.add_argument("--all", action="store_true", help="every extracted record, not only included studies")
+    table.add_argument("--input", metavar="FILE", help="build the table from a prediction JSONL "
+                       "(`trialsynth extract --output`) instead of the review")
+
     from trialsynth.pool import add_pool_parser
 
     add_pool_parser(commands)
@@ -75,6 +106,16 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("directory", nargs="?", default="msc-ra-demo", metavar="DIR",
                       help="review folder to create or update (default: msc-ra-demo)")
     return parser
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
 
 
 def _progress_bar(label: str):
@@ -210,6 +251,50 @@ def cmd_demo(args) -> int:
     return 0
 
 
+def cmd_extract(args) -> int:
+    from trialsynth.extraction import extract_file, run_extract
+    from trialsynth.review import find_review
+
+    if args.input:
+        if args.force:
+            raise InputError("--force applies to a review's records; with --input every record of the file "
+                             "is extracted. Drop --force.")
+        output = args.output or "-"
+        summary = extract_file(args.input, output, jobs=args.jobs, progress=_progress_bar("extract"))
+        where = "stdout" if output == "-" else output
+        print(f"extracted {summary.extracted} records from {args.input} ({summary.input_format}) to {where}; "
+              f"{summary.included} included", file=sys.stderr if output == "-" else sys.stdout)
+        return 0
+    if args.output:
+        raise InputError("--output needs --input (a standalone file); in a review the predictions are stored. "
+                         "Use `trialsynth table` to export them.")
+    review = find_review(getattr(args, "review", None))
+    s = run_extract(review, force=args.force, jobs=args.jobs, progress=_progress_bar("extract"))
+    print(f"extracted {s.extracted} records ({s.new} new, {s.re_extracted} re-extracted, {s.up_to_date} up to "
+          f"date); {s.included} included (extractor {s.version})")
+    return 0
+
+
+def cmd_table(args) -> int:
+    from trialsynth.extraction import (evidence_table, read_predictions, store_table, table_format,
+                                       write_table)
+    from trialsynth.review import find_review
+
+    fmt = table_format(args.format, args.output)
+    if args.input:
+        frame = evidence_table(read_predictions(args.input), include_all=args.all)
+    else:
+        frame, records, missing = store_table(find_review(getattr(args, "review", None)), include_all=args.all)
+        if missing:
+            print(f"trialsynth: note: {missing} of {records} records have no extraction; run "
+                  "`trialsynth extract` first.", file=sys.stderr)
+    write_table(frame, fmt, args.output)
+    if args.output and args.output != "-":
+        studies = frame["record_id"].nunique()
+        print(f"wrote {len(frame)} rows ({studies} studies) to {args.output} ({fmt})")
+    return 0
+
+
 def cmd_pool(args) -> int:
     from trialsynth.pool import cmd_pool as run_pool
 
@@ -217,7 +302,7 @@ def cmd_pool(args) -> int:
 
 
 COMMANDS = {"init": cmd_init, "harvest": cmd_harvest, "reparse": cmd_reparse, "records": cmd_records,
-            "pool": cmd_pool, "demo": cmd_demo}
+            "extract": cmd_extract, "table": cmd_table, "pool": cmd_pool, "demo": cmd_demo}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
