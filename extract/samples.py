@@ -51,8 +51,10 @@ PER_ARM_RE = re.compile(
 ARM_LIST_ITEM_RE = re.compile(
     rf"(?<![\w.,/-])(?P<n>{_N})\s+(?:{PERSON}\s+)?in\s+(?:the\s+)?"
     r"(?P<name>(?:cohort|group|arm|cluster)\s+[A-Z0-9]\b|[\w-]+(?:\s[\w-]+)?\s+(?:group|arm|cohort))", re.I)
-ARM_N_EQ_RE = re.compile(
-    r"(?P<name>(?:[\w-]+\s){0,2}[\w-]+)\s?\(\s?n\s?=\s?(?P<n>\d+)\s?\)(?:\s(?:group|arm|cohort))?", re.I)
+# "MSCs (n = 19)": found from the "(n = 19)" and read back to the name (a regex that starts at
+# the name would try every word of the text)
+N_EQ_RE = re.compile(r"\(\s?n\s?=\s?(?P<n>\d+)\s?\)", re.I)
+NAME_BEFORE_RE = re.compile(r"(?P<name>(?:[\w-]+\s){0,2}[\w-]+)\s?$")
 ARM_PAIR_RE = re.compile(
     r"\binto\s+(?:the\s+)?(?P<a>[\w-]+(?:\s[\w-]+)?)\s+(?:and|or)\s+(?P<b>[\w-]+(?:\s[\w-]+)?)\s+(?:groups|arms)\b",
     re.I)
@@ -184,8 +186,11 @@ def arms_of(t: Text, record_id: str) -> list[Arm]:
             if n and name.lower() not in arms:
                 arms[name.lower()] = Arm(name, n, prov, bool(CONTROL_WORDS.search(name)))
         if _ASSIGN_CUE.search(s_text):
-            for m in ARM_N_EQ_RE.finditer(s_text):
-                name = _clean_name(m.group("name"))
+            for m in N_EQ_RE.finditer(s_text):
+                nm = NAME_BEFORE_RE.search(s_text[max(0, m.start() - 60):m.start()])
+                if not nm:
+                    continue
+                name = _clean_name(nm.group("name"))
                 n = _int(m.group("n"))
                 if n and name and not re.search(r"\d", name) and name.lower() not in arms:
                     arms[name.lower()] = Arm(name, n, prov, bool(CONTROL_WORDS.search(name)))
