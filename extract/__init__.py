@@ -1,11 +1,17 @@
-"""extract: from trial records to an evidence table (issue 3, in progress).
+"""extract: from trial records to an evidence table, every value with its provenance.
 
-Built so far, each a pure step tested on its own:
-- `extract.quantities`: doses (cells, cells/kg, cells/joint; lost superscripts, million/kg,
-  concentration x volume), timepoints in weeks, p-values, mean (SD) / median (IQR), percentages,
-  number words, with character offsets into the original text;
-- `extract.jats` and `extract.tables`: JATS full texts with section offsets, and results tables
-  expanded into grids whose statistic cells carry measure, arm, timepoint, n and provenance.
-Not yet: the spaCy pipeline (screening, sample size, arms, cell source, route, outcomes), the
-`trialsynth extract` and `trialsynth table` commands, and scoring on the dev gold set.
+    from extract import Extractor, ExtractionInput
+    evidence = Extractor().extract(ExtractionInput(id="31908418", title=..., abstract=...))
+    evidence.to_prediction()   # the JSON line of `trialsynth extract --output`
+
+Modules: `nlp` (spaCy blank pipeline, rule tokenizer, vocabulary PhraseMatcher over `data/*.json`),
+`document` (one analysed text), `quantities` (doses, timepoints, P values, mean/SD, %),
+`screening`, `samples` (sample sizes, arms), `intervention` (cell source, origin, route, doses,
+administrations), `schedule` (the study's own timepoints), `outcomes` (outcome rows), `jats`,
+`tables` and `fulltext` (open-access full texts), `evidence` (the records returned), `pipeline`.
 """
+from extract.evidence import Evidence, ExtractionInput, OutcomeRow, Provenance
+from extract.pipeline import EXTRACTOR_VERSION, Extractor, extract_record
+
+__all__ = ["EXTRACTOR_VERSION", "Evidence", "ExtractionInput", "Extractor", "OutcomeRow", "Provenance",
+           "extract_record"]
