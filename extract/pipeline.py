@@ -14,6 +14,7 @@ text the results sections and tables (extract.fulltext).
 from __future__ import annotations
 
 from dataclasses import replace
+from functools import partial
 from multiprocessing import get_context
 from typing import Iterable, Iterator
 
@@ -82,7 +83,6 @@ def extract_evidence(record: ExtractionInput, version: str = EXTRACTOR_VERSION) 
         known = {a.name.lower() for a in arms}
         arms += [Arm(name, each, d.provenance) for name, d in ((d.arm, d) for d in doses if d.arm)
                  if name.lower() not in known]
-    treatment_arms = [a for a in arms if not a.is_control]
     if not arms and n_enrolled is not None:
         arms = [Arm("MSC (single arm)", n_enrolled, enrolled.provenance if enrolled else None)]
     source, source_prov = iv.cell_source(title, abstract, skip)
@@ -109,7 +109,6 @@ def extract_evidence(record: ExtractionInput, version: str = EXTRACTOR_VERSION) 
                       ("route", _with_id(route_prov, rid))):
         if prov is not None:
             provenance[key] = prov
-    del treatment_arms
     return Evidence(
         id=rid, extractor_version=version, screening=screening, n_enrolled=n_enrolled,
         sample_sizes=tuple(sizes), arms=tuple(arms), cell_source=source, cell_origin=origin, route=route,
@@ -117,8 +116,8 @@ def extract_evidence(record: ExtractionInput, version: str = EXTRACTOR_VERSION) 
         outcomes=tuple(outcomes), safety=tuple(safety), provenance=provenance)
 
 
-def _extract_one(record: ExtractionInput) -> Evidence:
-    return extract_evidence(record)
+def _extract_one(record: ExtractionInput, version: str = EXTRACTOR_VERSION) -> Evidence:
+    return extract_evidence(record, version)
 
 
 class Extractor:
@@ -137,7 +136,8 @@ class Extractor:
                 yield self.extract(rec)
             return
         with get_context("spawn").Pool(n_process) as pool:
-            yield from pool.imap(_extract_one, records, chunksize=max(1, batch_size // n_process))
+            yield from pool.imap(partial(_extract_one, version=self.version), records,
+                                 chunksize=max(1, batch_size // n_process))
 
 
 def extract_record(record: ExtractionInput) -> Evidence:
