@@ -30,7 +30,11 @@ ADMIN_RE = re.compile(
     rf"subjects?|participants?|and|or)\b)[\w-]+\s+){{0,2}}?{_ADMIN_WORDS}\b"
     r"(?!\s+(?:cohorts?|groups?|levels?|escalation|arms?|finding))"
     r"|\b(?P<times>once|twice|thrice)\b", re.I)
-_ADMIN_WORD_RE = re.compile(rf"{_ADMIN_WORDS}|\b(?:once|twice|thrice)\b", re.I)
+_ADMIN_WORD_RE = re.compile(rf"\b{_ADMIN_WORDS}\b|\b(?P<times>once|twice|thrice)\b", re.I)
+ADMIN_COUNT_BEFORE_RE = re.compile(
+    rf"\b(?P<n>a\s+single|single|one|\d+|{WORDNUM})\s+(?:(?!(?:months?|weeks?|days?|years?|hours?|after|before|"
+    rf"following|of|the|patients?|subjects?|participants?|and|or)\b)[\w-]+\s+){{0,2}}?$", re.I)
+_NOT_ADMIN_AFTER = re.compile(r"\s+(?:cohorts?|groups?|levels?|escalation|arms?|finding)\b", re.I)
 ADMIN_CONTEXT = re.compile(r"infus|inject|administ|transplant|implant|dose|dosing|received|given", re.I)
 _ADMIN_WORD_N = {"a single": 1, "single": 1, "one": 1, "once": 1, "twice": 2, "thrice": 3}
 _ARM_AFTER_DOSE = re.compile(r"^[^\d(;.]{0,20}?\(\s*(?P<arm>(?:cohort|group|arm|cluster|dose level)\s+[\w-]+)\s*\)", re.I)
@@ -74,15 +78,18 @@ def administrations(texts: list[Text], skip: dict[str, frozenset[int]]) -> int |
     """The number of administrations per patient, when stated."""
     for t in texts:
         skipped = skip.get(t.location, frozenset())
-        if not _ADMIN_WORD_RE.search(t.text):
-            continue
-        for m in ADMIN_RE.finditer(t.text):
-            if t.sentence_at(m.start()).index in skipped:
+        for w in _ADMIN_WORD_RE.finditer(t.text):
+            if t.sentence_at(w.start()).index in skipped:
+                continue
+            if w.group("times"):
+                return _ADMIN_WORD_N[w.group("times").lower()]
+            m = ADMIN_COUNT_BEFORE_RE.search(t.text, max(0, w.start() - 45), w.start())
+            if m is None:
                 continue
             if re.search(r"\bphase\s*$", t.text[max(0, m.start() - 10):m.start()], re.I) \
-                    or t.text[m.end():m.end() + 1] == "-":
-                continue  # "phase 1 dose-escalation"
-            word = re.sub(r"\s+", " ", (m.group("n") or m.group("times") or "").lower())
+                    or t.text[w.end():w.end() + 1] == "-" or _NOT_ADMIN_AFTER.match(t.text, w.end()):
+                continue  # "phase 1 dose-escalation", "three dose cohorts"
+            word = re.sub(r"\s+", " ", m.group("n").lower())
             n = _ADMIN_WORD_N.get(word)
             if n is None:
                 v = parse_number(word)

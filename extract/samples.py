@@ -24,6 +24,15 @@ PERSON = r"(?:patients?|participants?|subjects?|individuals|persons|people|volun
 COUNT_PERSON_RE = re.compile(
     rf"(?<![\w.,/-])(?P<n>{_N})\s+(?P<mods>(?:(?!(?:including|with|of|and|from|in|were|was|who|had)\b)"
     rf"[A-Za-z][\w-]*\s+){{0,4}}?){PERSON}\b(?P<rest>[^.;]{{0,160}})", re.I)
+# anchored forms: find the person noun (or the verb), then read the count just before it
+PERSON_RE = re.compile(rf"(?=[pPsSiIvVcCwWmMaA]){PERSON}\b", re.I)
+COUNT_BEFORE_RE = re.compile(
+    rf"(?<![\w.,/-])(?P<n>{_N})\s+(?P<mods>(?:(?!(?:including|with|of|and|from|in|were|was|who|had)\b)"
+    rf"[A-Za-z][\w-]*\s+){{0,4}}?)$", re.I)
+VERB_RE = re.compile(
+    r"(?=[wWhH])\b(?:were|was|had been)\s+(?:subsequently\s+|finally\s+)?"
+    r"(?P<verb>enrolled|recruited|included|randomi[sz]ed|treated|analy[sz]ed|eligible)", re.I)
+COUNT_JUST_BEFORE_RE = re.compile(rf"(?<![\w.,/-])(?P<n>{_N})\s+$", re.I)
 BARE_VERB_RE = re.compile(
     rf"(?<![\w.,/-])(?P<n>{_N})\s+(?:were|was|had been)\s+(?:subsequently\s+|finally\s+)?"
     r"(?P<verb>enrolled|recruited|included|randomi[sz]ed|treated|analy[sz]ed|eligible)", re.I)
@@ -46,9 +55,11 @@ _PERCENT_AFTER = re.compile(r"^\s*\(\s*\d+(?:\.\d+)?\s*%")
 _TOTAL_BEFORE = re.compile(r"(?:\btotal\s+of|\boverall,?|\binto|\bin|\bof|\binvolving|\bincluding|\bwith)\s*$", re.I)
 _FRACTION_BEFORE = re.compile(rf"\b{_N}\s+(?:out\s+)?of\s*(?:the\s+)?$", re.I)
 PER_ARM_RE = re.compile(
+    r"(?=[0-9efhnostz])"  # fast skip: a number or number word starts every match
     rf"(?<![\w.,/-])(?P<n>{_N})\s+(?:{PERSON}\s+)?(?:in|per)\s+(?:each|every)\s+"
     r"(?P<unit>cluster|group|cohort|arm|dose(?:\s+(?:group|level|cohort))?)", re.I)
 ARM_LIST_ITEM_RE = re.compile(
+    r"(?=[0-9efhnostz])"
     rf"(?<![\w.,/-])(?P<n>{_N})\s+(?:{PERSON}\s+)?in\s+(?:the\s+)?"
     r"(?P<name>(?:cohort|group|arm|cluster)\s+[A-Z0-9]\b|[\w-]+(?:\s[\w-]+)?\s+(?:group|arm|cohort))", re.I)
 # "MSCs (n = 19)": found from the "(n = 19)" and read back to the name (a regex that starts at
@@ -56,7 +67,7 @@ ARM_LIST_ITEM_RE = re.compile(
 N_EQ_RE = re.compile(r"\(\s?n\s?=\s?(?P<n>\d+)\s?\)", re.I)
 NAME_BEFORE_RE = re.compile(r"(?P<name>(?:[\w-]+\s){0,2}[\w-]+)\s?$")
 ARM_PAIR_RE = re.compile(
-    r"\binto\s+(?:the\s+)?(?P<a>[\w-]+(?:\s[\w-]+)?)\s+(?:and|or)\s+(?P<b>[\w-]+(?:\s[\w-]+)?)\s+(?:groups|arms)\b",
+    r"(?=[iI])\binto\s+(?:the\s+)?(?P<a>[\w-]+(?:\s[\w-]+)?)\s+(?:and|or)\s+(?P<b>[\w-]+(?:\s[\w-]+)?)\s+(?:groups|arms)\b",
     re.I)
 CONTROL_WORDS = re.compile(r"\b(?:placebo|control|sham|saline|conventional|standard|usual care|vehicle)\b", re.I)
 _ASSIGN_CUE = re.compile(r"\brandom|\bassign|\ballocat|\bdivided\b|\bgroups?\b|\barms?\b", re.I)
@@ -99,39 +110,47 @@ def sample_sizes(t: Text, record_id: str, skip_sentences: frozenset[int] = froze
     """Every sample-size statement of the text, in order, with its role."""
     cands: list[_Candidate] = []
     text = t.text
-    for sent in t.sentences:
+    for p in PERSON_RE.finditer(text):
+        sent = t.sentence_at(p.start())
         if sent.index in skip_sentences:
             continue
-        s_text = text[sent.start:sent.end]
-        if not _HAS_COUNT.search(s_text):
+        lo = max(sent.start, p.start() - 70)
+        m = COUNT_BEFORE_RE.search(text, lo, p.start())
+        if m is None:
             continue
-        for m in COUNT_PERSON_RE.finditer(s_text):
-            n = _int(m.group("n"))
-            if n is None:
-                continue
-            before = s_text[max(0, m.start() - 60):m.start()]  # end-anchored checks: a window is enough
-            after_noun = m.group("rest")
-            if _ARM_AFTER.match(after_noun) or _PERCENT_AFTER.match(after_noun):
-                continue
-            if _NOT_SAMPLE_BEFORE.search(before):
-                continue
-            if re.search(r"\d\s*$", before):  # "2010 patients"? a number run, not a count
-                continue
-            if _SCREENED_MOD.search(m.group("mods")) or re.search(r"\bout\s+of\s*$", before, re.I):
-                role = "screened"
-            else:
-                role = _role(after_noun) or ("total" if _TOTAL_BEFORE.search(before) else "mentioned")
-            if role in ("treated", "mentioned") and _FRACTION_BEFORE.search(before):
-                role = "mentioned"  # "three of four patients received ..." : a denominator
-            cands.append(_Candidate(role, n, sent.start + m.start(), sent.start + m.end("n")))
-        for m in BARE_VERB_RE.finditer(s_text):
-            n = _int(m.group("n"))
-            if n is None:
-                continue
-            verb = m.group("verb").lower()
-            role = ("randomised" if verb.startswith("random") else "analysed" if verb.startswith("analy")
-                    else "treated" if verb == "treated" else "enrolled")
-            cands.append(_Candidate(role, n, sent.start + m.start(), sent.start + m.end()))
+        n = _int(m.group("n"))
+        if n is None:
+            continue
+        before = text[max(sent.start, m.start() - 60):m.start()]  # end-anchored checks: a window is enough
+        rest_end = min(p.end() + 160, sent.end)
+        after_noun = re.split(r"[.;]", text[p.end():rest_end], maxsplit=1)[0]
+        if _ARM_AFTER.match(after_noun) or _PERCENT_AFTER.match(after_noun):
+            continue
+        if _NOT_SAMPLE_BEFORE.search(before):
+            continue
+        if re.search(r"\d\s*$", before):  # "2010 patients"? a number run, not a count
+            continue
+        if _SCREENED_MOD.search(m.group("mods")) or re.search(r"\bout\s+of\s*$", before, re.I):
+            role = "screened"
+        else:
+            role = _role(after_noun) or ("total" if _TOTAL_BEFORE.search(before) else "mentioned")
+        if role in ("treated", "mentioned") and _FRACTION_BEFORE.search(before):
+            role = "mentioned"  # "three of four patients received ..." : a denominator
+        cands.append(_Candidate(role, n, m.start(), m.end("n")))
+    for v in VERB_RE.finditer(text):
+        sent = t.sentence_at(v.start())
+        if sent.index in skip_sentences:
+            continue
+        m = COUNT_JUST_BEFORE_RE.search(text, max(sent.start, v.start() - 40), v.start())
+        if m is None:
+            continue
+        n = _int(m.group("n"))
+        if n is None:
+            continue
+        verb = v.group("verb").lower()
+        role = ("randomised" if verb.startswith("random") else "analysed" if verb.startswith("analy")
+                else "treated" if verb == "treated" else "enrolled")
+        cands.append(_Candidate(role, n, m.start(), v.end()))
     cands.sort(key=lambda c: c.start)
     return [SampleSize(c.role, c.n, _prov(t, c.start, c.end, record_id)) for c in cands]  # type: ignore[arg-type]
 
