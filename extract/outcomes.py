@@ -69,6 +69,7 @@ ARM_REF_RE = re.compile(
     r"\b(?:in|for|of|among|with)\s+(?:the\s+)?(?P<arm>(?!each\b|every\b|both\b|all\b)[\w-]+(?:\s[\w-]+)?)\s+"
     r"(?:group|arm|cohort)s?\b"
     r"|\b(?:versus|vs\.?|compared\s+(?:with|to))\s+(?:the\s+)?(?P<arm2>placebo|controls?|sham)\b", re.I)
+_ARM_WORDS = re.compile(r"group|arm|cohort|versus|\bvs\b|compared", re.I)
 N_EQ_RE = re.compile(r"\(\s?n\s?=\s?(?P<n>\d+)\s?\)", re.I)
 NEGATED_BEFORE = frozenset({"no", "without", "nor"})
 REFERENCE_BEFORE = frozenset({"after", "before", "following", "since", "until"})
@@ -419,6 +420,8 @@ def _arm_split(t: Text, a: int, b: int, ms: list[MeanSD], pcts: list[Percentage]
     """Values of two or more arms in one stretch ("46.5% in the MSC group versus 18.6% in the
     placebo group"): each value goes to the arm named right after it (within 40 characters),
     else to the arm named last before it. Returns [] unless two or more arms get values."""
+    if len(ms) + len(pcts) < 2 or not _ARM_WORDS.search(t.text, a, b):
+        return []
     refs = [(m.start(), m.end(), m.group("arm") or m.group("arm2")) for m in ARM_REF_RE.finditer(t.text, a, b)]
     if len(refs) < 2:
         return []

@@ -45,7 +45,6 @@ ROLE_VERBS: list[tuple[str, str]] = [  # (regex on the clause after the count, r
 ]
 # quick pre-checks: a sentence without these words cannot hold the pattern
 _HAS_COUNT = re.compile(rf"\b{PERSON}\b|\b(?:were|was|had been)\s+(?:\w+\s+)?(?:enrolled|recruited|included|random|treated|analy|eligible)", re.I)
-_HAS_ARM = re.compile(r"\bin\s+(?:the\s+)?[\w-]+|\(\s?n\s?=|\binto\b", re.I)
 _HAS_EACH = re.compile(r"\b(?:each|every|per)\b", re.I)
 ROLE_PRIORITY = ["enrolled", "randomised", "treated", "total", "analysed", "mentioned"]
 _NOT_SAMPLE_BEFORE = re.compile(r"(?:\bfrom|\bamong|\bof\s+the|\b(?:AEs?|events?)\s+(?:in|from))\s*$", re.I)
@@ -192,30 +191,33 @@ def arms_of(t: Text, record_id: str) -> list[Arm]:
     and "randomly divided into MSCT and control groups" (n unknown)."""
     arms: dict[str, Arm] = {}
     text = t.text
-    for sent in t.sentences:
-        s_text = text[sent.start:sent.end]
-        if not _HAS_ARM.search(s_text):
+
+    def prov_of(pos: int) -> Provenance:
+        sent = t.sentence_at(pos)
+        return Provenance(record_id, t.location, sent.text, sent.start, sent.end)
+
+    for m in ARM_LIST_ITEM_RE.finditer(text):
+        n = _int(m.group("n"))
+        name = _clean_name(m.group("name"))
+        if _NOT_ARM_BEFORE.search(text[max(0, m.start() - 30):m.start()]) or re.match(
+                r"(?:each|every|both|all)\b", name, re.I):
+            continue  # "at week 24 in the MSC group", "six in each cohort"
+        if n and name.lower() not in arms:
+            arms[name.lower()] = Arm(name, n, prov_of(m.start()), bool(CONTROL_WORDS.search(name)))
+    for m in N_EQ_RE.finditer(text):
+        sent = t.sentence_at(m.start())
+        if not _ASSIGN_CUE.search(sent.text):
             continue
-        prov = Provenance(record_id, t.location, s_text, sent.start, sent.end)
-        for m in ARM_LIST_ITEM_RE.finditer(s_text):
-            n = _int(m.group("n"))
-            name = _clean_name(m.group("name"))
-            if _NOT_ARM_BEFORE.search(s_text[max(0, m.start() - 30):m.start()]) or re.match(r"(?:each|every|both|all)\b", name, re.I):
-                continue  # "at week 24 in the MSC group", "six in each cohort"
-            if n and name.lower() not in arms:
-                arms[name.lower()] = Arm(name, n, prov, bool(CONTROL_WORDS.search(name)))
-        if _ASSIGN_CUE.search(s_text):
-            for m in N_EQ_RE.finditer(s_text):
-                nm = NAME_BEFORE_RE.search(s_text[max(0, m.start() - 60):m.start()])
-                if not nm:
-                    continue
-                name = _clean_name(nm.group("name"))
-                n = _int(m.group("n"))
-                if n and name and not re.search(r"\d", name) and name.lower() not in arms:
-                    arms[name.lower()] = Arm(name, n, prov, bool(CONTROL_WORDS.search(name)))
-            for m in ARM_PAIR_RE.finditer(s_text):
-                for key in ("a", "b"):
-                    name = _clean_name(m.group(key))
-                    if name.lower() not in arms:
-                        arms[name.lower()] = Arm(name, None, prov, bool(CONTROL_WORDS.search(name)))
+        nm = NAME_BEFORE_RE.search(text, max(sent.start, m.start() - 60), m.start())
+        if not nm:
+            continue
+        name = _clean_name(nm.group("name"))
+        n = _int(m.group("n"))
+        if n and name and not re.search(r"\d", name) and name.lower() not in arms:
+            arms[name.lower()] = Arm(name, n, prov_of(m.start()), bool(CONTROL_WORDS.search(name)))
+    for m in ARM_PAIR_RE.finditer(text):
+        for key in ("a", "b"):
+            name = _clean_name(m.group(key))
+            if name.lower() not in arms:
+                arms[name.lower()] = Arm(name, None, prov_of(m.start()), bool(CONTROL_WORDS.search(name)))
     return list(arms.values())
