@@ -3,7 +3,7 @@
     python corpus/snapshots/build_snapshot.py --gold ../shared/gold/abstracts_dev.json \
         --out corpus/snapshots/msc_ra_dev.jsonl
 
-Each output line holds only the bibliographic fields (id, title, abstract, year, journal, ids) and
+Each output line holds only the bibliographic fields (id, title, authors, abstract, year, journal, ids) and
 a provenance note; the gold annotations are never copied, so the snapshot can be harvested and
 extracted without leaking the answers.
 """
@@ -16,7 +16,13 @@ from pathlib import Path
 from typing import Any
 
 NOTE = ("Built from the hand-annotated abstracts of shared/gold/abstracts_dev.json (title, abstract, "
-        "ids, year, journal as stored there); not a PubMed download.")
+        "ids, year, journal as stored there; the first author's surname from its label); not a PubMed download.")
+
+
+def first_author(label: str | None) -> list[str]:
+    """The first author's surname from a gold label such as "Wang 2019 (UC-MSC, 3-yr)"."""
+    word = (label or "").split(" ")[0].strip()
+    return [word] if word and word[0].isalpha() else []
 
 
 def snapshot_line(gold: dict[str, Any]) -> dict[str, Any]:
@@ -26,6 +32,7 @@ def snapshot_line(gold: dict[str, Any]) -> dict[str, Any]:
     return {
         "id": record_id,
         "title": gold.get("title") or "",
+        "authors": first_author(gold.get("label")),
         "abstract": gold.get("abstract") or "",
         "year": int(year) if year not in (None, "") else None,
         "journal": gold.get("journal") or None,

@@ -100,7 +100,7 @@ def test_committed_snapshot_reads_without_gold_annotations():
         assert hit.record.title and len(hit.record.abstract) > 300 and hit.record.year
         assert "not a PubMed download" in hit.record.note
         obj = json.loads(hit.raw)
-        assert set(obj) == {"id", "title", "abstract", "year", "journal", "ids", "note"}
+        assert set(obj) == {"id", "title", "authors", "abstract", "year", "journal", "ids", "note"}
         assert not any(f"\"{key}\":" in hit.raw for key in GOLD_KEYS)
     wang = next(h.record for h in hits if h.record.source_id == "31908418")
     assert wang.ids == Ids(pmid="31908418", doi="10.2147/dddt.s225613", pmcid="PMC6930836")

@@ -1,0 +1,200 @@
+"""The results of a review update: what the synthesis found and what the report shows.
+
+Frozen dataclasses, built by `trialsynth.synthesis` (pooled analyses, direction-of-effect
+syntheses, cohort overlaps) and `trialsynth.update` (PRISMA counts, studies, history, changes),
+read by `trialsynth.report` (HTML and Markdown) and `trialsynth.exports` (JSON).
+`to_dict()` gives the JSON form (analysis objects such as MetaResult are left out).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields, is_dataclass
+from typing import Any
+
+__all__ = [
+    "CorrectionNote",
+    "DirectionEntry",
+    "DirectionSynthesis",
+    "OverlapGroup",
+    "PooledAnalysis",
+    "PooledStudy",
+    "Prisma",
+    "ReportContext",
+    "StudyRow",
+    "UpdateEntry",
+]
+
+
+def _jsonable(value: Any) -> Any:
+    if is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _jsonable(getattr(value, f.name)) for f in fields(value)
+                if not f.name.startswith("_") and f.metadata.get("json", True)}
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, float) and value != value:  # NaN
+        return None
+    return value
+
+
+class _Json:
+    def to_dict(self) -> dict[str, Any]:
+        return _jsonable(self)
+
+
+@dataclass(frozen=True)
+class Prisma(_Json):
+    """PRISMA 2020 flow counts (databases and registers)."""
+
+    identified: dict[str, int]  # per source: {"pubmed": 6, "europepmc": 27, "ctgov": 8, "jsonl": 11}
+    duplicates_removed: int
+    records_screened: int
+    records_excluded: int
+    exclusion_reasons: dict[str, int]  # reason -> count
+    reports_sought: int  # records with a full text requested
+    reports_not_retrieved: int
+    studies_included: int  # distinct cohorts
+    reports_included: int  # records (several may report one cohort)
+
+
+@dataclass(frozen=True)
+class StudyRow(_Json):
+    record_id: str
+    label: str  # "Wang 2019"
+    title: str
+    year: int | None
+    first_author: str | None
+    journal: str | None
+    pmid: str | None
+    doi: str | None
+    pmcid: str | None
+    nct: str | None
+    included: bool
+    screening_reason: str | None  # the exclusion reason, or None when included
+    decided_by: str  # "extractor" or "reviewer:<name>"
+    n_enrolled: int | None = None
+    cell_source: str | None = None
+    route: str | None = None
+    doses: str = ""
+    design: str | None = None  # "single arm" | "controlled"
+    is_seed: bool = False
+
+
+@dataclass(frozen=True)
+class PooledStudy(_Json):
+    record_id: str
+    label: str
+    yi: float
+    vi: float
+    weight: float  # percent
+    n: int | None
+    timepoint_weeks: float | None
+    source: str  # "abstract" | "table:..." | "reviewer:<name>"
+
+
+@dataclass(frozen=True)
+class PooledAnalysis(_Json):
+    """One outcome × timepoint window × effect measure, pooled with the plan's estimator."""
+
+    key: str  # "DAS28|13-26 weeks|MC"
+    outcome: str
+    window: str
+    measure: str  # escalc measure: MC, SMCR, MD, SMD, PR, RR, ...
+    measure_label: str  # "mean change from baseline"
+    method: str
+    test: str
+    k: int
+    estimate: float
+    ci_low: float
+    ci_high: float
+    pi_low: float | None
+    pi_high: float | None
+    p_value: float
+    tau2: float
+    i2: float
+    q: float
+    q_p: float
+    transform: str | None  # "exp" for ratio measures: estimates are on the log scale
+    studies: tuple[PooledStudy, ...]
+    leave_one_out: tuple[dict[str, Any], ...] = ()  # {"omitted", "estimate", "ci_low", "ci_high", ...}
+    cumulative: tuple[dict[str, Any], ...] = ()  # {"added", "k", "estimate", "ci_low", "ci_high"}
+    small_study_test: dict[str, Any] | None = None  # Egger regtest, or {"skipped": reason}
+    notes: tuple[str, ...] = ()
+    fit: Any = field(default=None, compare=False, repr=False, metadata={"json": False})  # analysis.MetaResult
+
+    @property
+    def excludes_no_effect(self) -> bool:
+        null = 0.0
+        return not (self.ci_low <= null <= self.ci_high)
+
+
+@dataclass(frozen=True)
+class DirectionEntry(_Json):
+    record_id: str
+    label: str
+    direction: str  # "decrease" | "increase" | "no change"
+    benefit: str  # "benefit" | "harm" | "no change" | "unclear"
+    p_value: str | None
+    timepoint_weeks: float | None
+    n: int | None
+    verbatim: str
+    location: str
+    is_seed: bool = False
+
+
+@dataclass(frozen=True)
+class DirectionSynthesis(_Json):
+    """Studies that report a direction (and maybe a P value) but no poolable numbers."""
+
+    outcome: str
+    window: str
+    entries: tuple[DirectionEntry, ...]
+    vote: dict[str, Any] | None  # analysis.vote_count(...).to_dict(), or None when no direction
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class OverlapGroup(_Json):
+    record_ids: tuple[str, ...]
+    labels: tuple[str, ...]
+    rule: str  # e.g. "same registry id NCT01547091" or "same first author, cell source; n 9 vs 9; 2018-2021"
+    kept: str  # the record counted for each outcome and timepoint (the others are not pooled twice)
+
+
+@dataclass(frozen=True)
+class CorrectionNote(_Json):
+    record_id: str
+    target: str  # "include" | "outcome DAS28 / arm ... / 52 weeks" | "n_enrolled"
+    value: str
+    reviewer: str
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class UpdateEntry(_Json):
+    run_id: int
+    started: str
+    finished: str | None
+    summary: dict[str, Any]
+    changes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ReportContext(_Json):
+    """Everything report.html and summary.md show."""
+
+    review_title: str
+    question: str
+    generated_at: str
+    trialsynth_version: str
+    extractor_version: str
+    prisma: Prisma
+    studies: tuple[StudyRow, ...]
+    evidence_rows: tuple[dict[str, Any], ...]  # the evidence table (trialsynth table's columns)
+    pooled: tuple[PooledAnalysis, ...]
+    directions: tuple[DirectionSynthesis, ...]
+    overlaps: tuple[OverlapGroup, ...] = ()
+    corrections: tuple[CorrectionNote, ...] = ()
+    history: tuple[UpdateEntry, ...] = ()
+    changes: tuple[str, ...] = ()  # this update's "what changed" lines
+    plan: dict[str, Any] = field(default_factory=dict)  # the analysis plan as read from review.toml
