@@ -1,0 +1,343 @@
+"""From the included studies' evidence to pooled analyses and direction-of-effect syntheses.
+
+`synthesise(studies, plan)` is pure: the same evidence gives the same results.
+
+Effect sizes per study, outcome and timepoint window (the latest timepoint inside the window):
+- continuous, single arm: mean change (MC: follow-up minus baseline). From a reported change
+  mean and SD, yi = change mean and vi = SD_change² / n (what metafor's MC gives when the SD of the
+  change is known, Morris 2008); from baseline and follow-up means and SDs, `escalc("MC", ...)`
+  with the plan's assumed pre-post correlation (said in the analysis notes). SMCR needs both.
+- continuous, against a control arm: MD (or SMD) of change scores when both arms report them,
+  else of follow-up values.
+- responders and adverse events: the arm's count (n_responders, or the percentage of n rounded
+  to a count, said in the notes) as a proportion (PLO by default) or, against control, RR.
+  Several treatment arms (dose cohorts) are combined into one (Cochrane Handbook 6.5.2.10:
+  counts summed; means and SDs by analysis.combine_arms).
+Rows without usable numbers but with a direction go to the direction-of-effect synthesis (all
+studies with a direction are listed there, pooled or not), with a sign test (analysis.vote_count).
+Several reports of one cohort (trialsynth.overlap) count once per outcome and window.
+Pooling: analysis.rma with the plan's estimator and test; one study is shown with its own
+estimate (fixed-effect, z), never as a pooled result; leave-one-out from 3 studies; cumulative by
+year from 2; Egger's regression test from the plan's small_study_min_k (10) studies.
+"""
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from typing import Any, Mapping, Sequence
+
+import numpy as np
+
+from analysis import cumulative, escalc, leave_one_out, regtest, rma, vote_count
+from analysis.conversions import combine_arms
+from trialsynth.errors import TrialsynthError
+from trialsynth.overlap import CohortInfo, find_overlaps
+from trialsynth.plan import MEASURE_LABELS, AnalysisPlan, OutcomePlan
+from trialsynth.results import (DirectionEntry, DirectionSynthesis, OverlapGroup, PooledAnalysis, PooledStudy)
+
+__all__ = ["StudyInput", "SynthesisResult", "synthesise"]
+
+CONTROL_RE = re.compile(r"placebo|control|sham|saline|conventional|usual care|standard", re.I)
+RATIO = {"RR", "OR"}
+
+
+@dataclass(frozen=True)
+class StudyInput:
+    record_id: str
+    label: str  # "Wang 2019"
+    year: int | None
+    prediction: Mapping[str, Any]  # the extractor's output with the reviewer's corrections applied
+    cohort: CohortInfo
+    is_seed: bool = False
+
+
+@dataclass(frozen=True)
+class SynthesisResult:
+    pooled: tuple[PooledAnalysis, ...]
+    directions: tuple[DirectionSynthesis, ...]
+    overlaps: tuple[OverlapGroup, ...]
+    notes: tuple[str, ...] = ()
+
+
+@dataclass
+class _Effect:
+    record_id: str
+    label: str
+    year: int | None
+    outcome: str
+    window: str
+    measure: str
+    yi: float
+    vi: float
+    n: int | None
+    weeks: float | None
+    source: str
+    notes: list[str] = field(default_factory=list)
+
+
+def _is_control(arm: str | None, control_names: set[str]) -> bool:
+    return bool(arm) and (arm in control_names or bool(CONTROL_RE.search(arm or "")))
+
+
+def _count(row: Mapping[str, Any]) -> tuple[int | None, str | None]:
+    if row.get("n_responders") is not None:
+        return int(row["n_responders"]), None
+    if row.get("percent_responders") is not None and row.get("n"):
+        x = round(float(row["percent_responders"]) * int(row["n"]) / 100)
+        return x, f"count {x} = {row['percent_responders']}% of {row['n']}, rounded"
+    return None, None
+
+
+def _source(row: Mapping[str, Any]) -> str:
+    prov = row.get("provenance") or {}
+    who = prov.get("entered_by") or "extractor"
+    return who if who != "extractor" else (prov.get("location") or "abstract")
+
+
+def _latest(rows: list[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
+    """Per arm, the rows of the latest timepoint."""
+    by_arm: dict[str, list[Mapping[str, Any]]] = {}
+    for r in rows:
+        by_arm.setdefault(r.get("arm") or "", []).append(r)
+    out = []
+    for arm_rows in by_arm.values():
+        latest = max((r.get("timepoint_weeks") or -1) for r in arm_rows)
+        out.extend(r for r in arm_rows if (r.get("timepoint_weeks") or -1) == latest)
+    return out
+
+
+def _continuous_arm(row: Mapping[str, Any], prefer_change: bool = True) -> tuple[float, float, int] | None:
+    n = row.get("n")
+    if not n:
+        return None
+    if prefer_change and row.get("change_mean") is not None and row.get("change_sd") is not None:
+        return float(row["change_mean"]), float(row["change_sd"]), int(n)
+    if row.get("followup_mean") is not None and row.get("followup_sd") is not None:
+        return float(row["followup_mean"]), float(row["followup_sd"]), int(n)
+    return None
+
+
+def _combine_continuous(vals: list[tuple[float, float, int]]) -> tuple[float, float, int]:
+    m, sd, n = vals[0]
+    for m2, sd2, n2 in vals[1:]:
+        nn, mm, ss = combine_arms(n, m, sd, n2, m2, sd2)
+        n, m, sd = int(nn[0]), float(mm[0]), float(ss[0])
+    return m, sd, n
+
+
+def _single_continuous(op: OutcomePlan, rows: list[Mapping[str, Any]], r: float) -> tuple[float, float, int, list[str]] | None:
+    notes: list[str] = []
+    changes = [(float(x["change_mean"]), float(x["change_sd"]), int(x["n"])) for x in rows
+               if x.get("change_mean") is not None and x.get("change_sd") is not None and x.get("n")]
+    if op.single_arm == "MC" and changes:
+        m, sd, n = _combine_continuous(changes)
+        if len(changes) > 1:
+            notes.append(f"{len(changes)} arms combined (Cochrane Handbook 6.5.2.10)")
+        return m, sd * sd / n, n, notes
+    full = [x for x in rows if all(x.get(k) is not None for k in ("baseline_mean", "baseline_sd", "followup_mean",
+                                                                   "followup_sd")) and x.get("n")]
+    if not full:
+        return None
+    x = full[0]
+    es = escalc(op.single_arm, m1i=[x["followup_mean"]], m2i=[x["baseline_mean"]], sd1i=[
+        x["followup_sd"] if op.single_arm == "MC" else x["baseline_sd"]], sd2i=[x["baseline_sd"]],
+        ni=[x["n"]], ri=[r])
+    notes.append(f"pre-post correlation r = {r} assumed (review.toml [analysis] assumed_r)")
+    return float(es.yi[0]), float(es.vi[0]), int(x["n"]), notes
+
+
+def _effects_for(study: StudyInput, op: OutcomePlan, window: str, rows: list[Mapping[str, Any]],
+                 plan: AnalysisPlan) -> _Effect | None:
+    pred = study.prediction
+    control_names = {a.get("name") for a in pred.get("arms") or [] if a.get("control")}
+    rows = _latest(rows)
+    ctrl = [x for x in rows if _is_control(x.get("arm"), control_names)]
+    treat = [x for x in rows if not _is_control(x.get("arm"), control_names)]
+    weeks = max((x.get("timepoint_weeks") or 0) for x in rows) or None
+    base = dict(record_id=study.record_id, label=study.label, year=study.year, outcome=op.name, window=window,
+                weeks=weeks, source=_source((treat or rows)[0]))
+    if op.kind == "continuous":
+        if ctrl and treat:
+            for prefer_change in (True, False):
+                t = [v for v in (_continuous_arm(x, prefer_change) for x in treat) if v]
+                c = [v for v in (_continuous_arm(x, prefer_change) for x in ctrl) if v]
+                if t and c and (not prefer_change or all(x.get("change_mean") is not None for x in treat + ctrl)):
+                    m1, s1, n1 = _combine_continuous(t)
+                    m2, s2, n2 = _combine_continuous(c)
+                    es = escalc(op.controlled, m1i=[m1], sd1i=[s1], n1i=[n1], m2i=[m2], sd2i=[s2], n2i=[n2])
+                    what = "change scores" if prefer_change else "follow-up values"
+                    return _Effect(measure=op.controlled, yi=float(es.yi[0]), vi=float(es.vi[0]), n=n1 + n2,
+                                   notes=[f"{op.controlled} of {what}"], **base)
+        single = _single_continuous(op, treat or rows, plan.assumed_r)
+        if single:
+            yi, vi, n, notes = single
+            if vi > 0:
+                return _Effect(measure=op.single_arm, yi=yi, vi=vi, n=n, notes=notes, **base)
+        return None
+    # responders / adverse events
+    def counts(xs: list[Mapping[str, Any]]) -> tuple[int, int, list[str]] | None:
+        got = [(_count(x), x.get("n")) for x in xs]
+        got = [(c, n) for (c, note), n in got if c is not None and n]
+        if not got:
+            return None
+        notes = [note for (c, note), n in ((_count(x), x.get("n")) for x in xs) if note]
+        return sum(c for c, _ in got), sum(int(n) for _, n in got), notes
+    if ctrl and treat:
+        t, c = counts(treat), counts(ctrl)
+        if t and c:
+            es = escalc(op.controlled, ai=[t[0]], n1i=[t[1]], ci=[c[0]], n2i=[c[1]])
+            notes = t[2] + c[2] + ([f"{len(treat)} treatment arms combined (counts summed)"] if len(treat) > 1 else [])
+            return _Effect(measure=op.controlled, yi=float(es.yi[0]), vi=float(es.vi[0]), n=t[1] + c[1],
+                           notes=notes, **base)
+    t = counts(treat or rows)
+    if t:
+        es = escalc(op.single_arm, xi=[t[0]], ni=[t[1]])
+        if float(es.vi[0]) > 0:
+            notes = t[2] + ([f"{len(treat)} arms combined (counts summed)"] if len(treat) > 1 else [])
+            return _Effect(measure=op.single_arm, yi=float(es.yi[0]), vi=float(es.vi[0]), n=t[1], notes=notes,
+                           **base)
+    return None
+
+
+def _benefit(direction: str | None, better: str | None) -> str:
+    if direction == "no change":
+        return "no change"
+    if direction not in ("decrease", "increase") or better not in ("lower", "higher"):
+        return "unclear"
+    good = (direction == "decrease") == (better == "lower")
+    return "benefit" if good else "harm"
+
+
+def _keep_once(items: list[Any], overlaps: list[OverlapGroup], key=lambda x: x) -> list[Any]:
+    """One item per cohort: within an overlap group, the item of the kept record if present, else
+    the one with the largest n."""
+    group_of = {rid: g for g in overlaps for rid in g.record_ids}
+    chosen: dict[str, Any] = {}
+    for it in items:
+        rid = key(it).record_id
+        g = group_of.get(rid)
+        gid = g.kept if g else rid
+        cur = chosen.get(gid)
+        if cur is None:
+            chosen[gid] = it
+            continue
+        if g and key(it).record_id == g.kept:
+            chosen[gid] = it
+        elif g and key(cur).record_id != g.kept and (getattr(key(it), "n", 0) or 0) > (getattr(key(cur), "n", 0) or 0):
+            chosen[gid] = it
+    kept_ids = {id(v) for v in chosen.values()}
+    return [it for it in items if id(it) in kept_ids]
+
+
+def _fit(effects: list[_Effect], plan: AnalysisPlan, outcome: str, window: str, measure: str) -> PooledAnalysis:
+    effects = sorted(effects, key=lambda e: (e.year or 0, e.label))
+    yi = np.array([e.yi for e in effects])
+    vi = np.array([e.vi for e in effects])
+    labels = [e.label for e in effects]
+    k = len(effects)
+    notes = [f"{e.label}: {n}" for e in effects for n in e.notes]
+    method, test = (plan.method, plan.test) if k >= 2 else ("FE", "z")
+    if k == 1:
+        notes.insert(0, "k = 1: the study's own estimate, not a pooled result")
+    try:
+        res = rma(yi, vi, method=method, test=test, measure=measure, labels=labels)
+    except TrialsynthError as exc:
+        notes.append(f"{method} failed ({exc}); DerSimonian-Laird used instead")
+        method = "DL"
+        res = rma(yi, vi, method="DL", test=test, measure=measure, labels=labels)
+    loo: tuple[dict[str, Any], ...] = ()
+    cum: tuple[dict[str, Any], ...] = ()
+    if k >= 3:
+        try:
+            loo = tuple(leave_one_out(yi, vi, method=method, test=test, labels=labels).to_dict()["rows"])
+        except TrialsynthError as exc:
+            notes.append(f"leave-one-out not computed: {exc}")
+    if k >= 2:
+        try:
+            cum = tuple(cumulative(yi, vi, method=method, test=test, labels=labels).to_dict()["rows"])
+        except TrialsynthError as exc:
+            notes.append(f"cumulative analysis not computed: {exc}")
+    if k >= plan.small_study_min_k:
+        try:
+            small: dict[str, Any] | None = regtest(yi, vi, method=method, test=test).to_dict()
+        except TrialsynthError as exc:
+            small = {"skipped": f"Egger's test failed: {exc}"}
+    else:
+        small = {"skipped": f"Egger's test needs at least {plan.small_study_min_k} studies (k = {k})"}
+    studies = tuple(PooledStudy(e.record_id, e.label, e.yi, e.vi, float(w), e.n, e.weeks, e.source)
+                    for e, w in zip(effects, res.weights))
+    transform = "exp" if measure in RATIO else (measure if measure in ("PLO", "PFT", "PAS", "PLN") else None)
+    pi_low = res.pi_low if plan.prediction_interval and k >= 3 else None
+    pi_high = res.pi_high if plan.prediction_interval and k >= 3 else None
+    return PooledAnalysis(
+        key=f"{outcome}|{window}|{measure}", outcome=outcome, window=window, measure=measure,
+        measure_label=MEASURE_LABELS.get(measure, measure), method=method, test=test, k=k,
+        estimate=res.estimate, ci_low=res.ci_low, ci_high=res.ci_high, pi_low=pi_low, pi_high=pi_high,
+        p_value=float(res.pval_beta[0]), tau2=res.tau2, i2=res.i2, q=res.q, q_p=res.q_p, transform=transform,
+        studies=studies, leave_one_out=loo, cumulative=cum, small_study_test=small, notes=tuple(notes), fit=res)
+
+
+def _window_order(plan: AnalysisPlan) -> dict[str, int]:
+    order = {label: i for i, (_, _, label) in enumerate(plan.windows)}
+    order["timepoint not stated"] = len(order)
+    return order
+
+
+def synthesise(studies: Sequence[StudyInput], plan: AnalysisPlan) -> SynthesisResult:
+    overlaps = find_overlaps([s.cohort for s in studies])
+    effects: dict[tuple[str, str, str], list[_Effect]] = {}
+    entries: dict[tuple[str, str], list[DirectionEntry]] = {}
+    for study in studies:
+        grouped: dict[tuple[str, str], list[Mapping[str, Any]]] = {}
+        for row in study.prediction.get("outcomes") or []:
+            op = plan.outcome(row.get("measure") or "")
+            if op is None:
+                continue
+            window = plan.window_of(row.get("timepoint_weeks"))
+            grouped.setdefault((op.name, window), []).append(row)
+        for (name, window), rows in grouped.items():
+            op = plan.outcome(name)
+            assert op is not None
+            if window != "timepoint not stated":
+                eff = _effects_for(study, op, window, rows, plan)
+                if eff is not None:
+                    effects.setdefault((name, window, eff.measure), []).append(eff)
+            with_direction = [r for r in _latest(rows) if r.get("direction")]
+            control_names = {a.get("name") for a in study.prediction.get("arms") or [] if a.get("control")}
+            treat = [r for r in with_direction if not _is_control(r.get("arm"), control_names)]
+            if treat:
+                r = treat[0]
+                prov = r.get("provenance") or {}
+                entries.setdefault((name, window), []).append(DirectionEntry(
+                    record_id=study.record_id, label=study.label, direction=r["direction"],
+                    benefit=_benefit(r["direction"], op.better), p_value=r.get("p_value"),
+                    timepoint_weeks=r.get("timepoint_weeks"), n=r.get("n"),
+                    verbatim=prov.get("text") or r.get("verbatim") or "", location=prov.get("location") or "",
+                    is_seed=study.is_seed))
+    pooled = []
+    order = _window_order(plan)
+    outcome_order = {o.name: i for i, o in enumerate(plan.outcomes)}
+    for (name, window, measure), effs in sorted(
+            effects.items(), key=lambda kv: (outcome_order.get(kv[0][0], 99), order.get(kv[0][1], 99), kv[0][2])):
+        effs = _keep_once(effs, overlaps)
+        pooled.append(_fit(effs, plan, name, window, measure))
+    directions = []
+    for (name, window), ents in sorted(entries.items(),
+                                       key=lambda kv: (outcome_order.get(kv[0][0], 99), order.get(kv[0][1], 99))):
+        ents = _keep_once(ents, overlaps)
+        signs = [e.benefit for e in ents if e.benefit in ("benefit", "harm", "no change")]
+        vote = None
+        if any(s in ("benefit", "harm") for s in signs):
+            vote = vote_count(signs).to_dict()
+        note = "" if vote else "no study gives a direction of benefit or harm"
+        directions.append(DirectionSynthesis(name, window, tuple(ents), vote, note))
+    return SynthesisResult(tuple(pooled), tuple(directions), tuple(overlaps))
+
+
+def conclusion(p: PooledAnalysis) -> str:
+    """"excludes no effect" or "includes no effect" (the null is 0 on the model scale)."""
+    lo, hi = p.ci_low, p.ci_high
+    if any(math.isnan(x) for x in (lo, hi)):
+        return "undetermined"
+    return "excludes no effect" if (lo > 0 or hi < 0) else "includes no effect"

@@ -1,0 +1,330 @@
+"""`trialsynth update`: harvest (or import) -> extract -> screen -> synthesise -> report, and what changed.
+
+Every stage does only what is new: the harvest fetches new records (high-water marks), the
+extractor runs on records without a current extraction, and screening, synthesis and report are
+recomputed from the store (cheap, and always consistent with the reviewer's latest decisions and
+corrections). The update's results (included studies, pooled estimates, direction syntheses) are
+kept in the store's run log, so the next update can say what changed: new records per source,
+newly included and excluded studies, every pooled estimate that moved (old -> new with CIs) and
+every conclusion that changed (a CI that now excludes or includes no effect).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable, Mapping, Sequence
+
+from corpus.records import Record
+from corpus.store import Store
+from trialsynth import __version__
+from trialsynth.extraction import evidence_table, format_doses, run_extract
+from trialsynth.overlap import CohortInfo
+from trialsynth.plan import AnalysisPlan, load_plan
+from trialsynth.results import CorrectionNote, Prisma, ReportContext, StudyRow, UpdateEntry
+from trialsynth.review import Review
+from trialsynth.synthesis import StudyInput, SynthesisResult, conclusion, synthesise
+
+__all__ = ["SEED_PMID", "UpdateOutcome", "build_context", "run_update", "what_changed"]
+
+SEED_PMID = "31908418"
+COMPARATIVE = {"MC", "SMCR", "MD", "SMD", "RR", "OR", "RD"}  # measures where 0 (model scale) is "no effect"
+
+
+@dataclass(frozen=True)
+class UpdateOutcome:
+    context: ReportContext
+    report_html: Path | None
+    summary_md: Path | None
+    changes: tuple[str, ...]
+    harvest: dict[str, Any]
+    extract: dict[str, Any]
+
+
+def display_surname(author: str | None) -> str | None:
+    """The first author's surname as written: "Wang X" / "Wang, Xiao" / "Xiao Wang" -> "Wang"."""
+    if not author:
+        return None
+    text = author.strip()
+    if "," in text:
+        return text.split(",", 1)[0].strip() or None
+    parts = text.split()
+    if len(parts) > 1 and re.fullmatch(r"[A-Z]{1,4}|([A-Z]\.){1,4}", parts[-1]):
+        return " ".join(parts[:-1])
+    return parts[-1] if parts else None
+
+
+def _label(record: Record, record_id: str, seen: dict[str, int]) -> str:
+    base = f"{display_surname(record.authors[0] if record.authors else None) or record_id} {record.year or 'n.d.'}"
+    seen[base] = seen.get(base, 0) + 1
+    return base if seen[base] == 1 else f"{base}{chr(ord('a') + seen[base] - 1)}"
+
+
+def _effective(predictions: Mapping[str, Mapping[str, Any]], decisions: Mapping[str, Mapping[str, Any]]
+               ) -> dict[str, tuple[bool, str | None, str]]:
+    try:
+        from trialsynth.screening import effective_screening
+        return effective_screening(predictions, decisions)
+    except ImportError:  # pragma: no cover - the module is part of the package
+        return {rid: (bool(p.get("include")), p.get("exclusion_reason"), "extractor") for rid, p in predictions.items()}
+
+
+def _decisions(store: Store) -> dict[str, dict[str, Any]]:
+    getter = getattr(store, "decisions", None)
+    return dict(getter()) if getter else {}
+
+
+def _corrections(review: Review, resolve: Callable[[str], str | None]) -> tuple[list[Any], Callable | None]:
+    try:
+        from trialsynth import corrections as corr
+    except ImportError:  # pragma: no cover
+        return [], None
+    path = corr.find_corrections_file(review.root)
+    if path is None:
+        return [], None
+    return corr.load_corrections(path, resolve=resolve) if _accepts_resolve(corr.load_corrections) else \
+        corr.load_corrections(path), corr.apply_corrections
+
+
+def _accepts_resolve(fn: Callable) -> bool:
+    import inspect
+    return "resolve" in inspect.signature(fn).parameters
+
+
+def _resolver(store: Store) -> Callable[[str], str | None]:
+    def resolve(text: str) -> str | None:
+        text = text.strip()
+        if store.get(text) is not None:
+            return text
+        scheme, _, value = text.partition(":")
+        candidates = [(scheme.lower(), value)] if value else [
+            ("pmid", text), ("doi", text.lower()), ("nct", text.upper()), ("pmcid", text.upper())]
+        for s, v in candidates:
+            ids = store.records_with(s, v)
+            if ids:
+                return ids[0]
+        return None
+    return resolve
+
+
+def _snapshot(context: ReportContext) -> dict[str, Any]:
+    """What the next update compares against (kept in the run log)."""
+    return {
+        "included": sorted(s.record_id for s in context.studies if s.included),
+        "labels": {s.record_id: s.label for s in context.studies},
+        "excluded": sorted(s.record_id for s in context.studies if not s.included),
+        "pooled": {p.key: {"estimate": p.estimate, "ci_low": p.ci_low, "ci_high": p.ci_high, "k": p.k,
+                           "measure": p.measure, "conclusion": conclusion(p)} for p in context.pooled},
+        "directions": {f"{d.outcome}|{d.window}": {"k": len(d.entries),
+                                                    "benefit": (d.vote or {}).get("n_benefit"),
+                                                    "harm": (d.vote or {}).get("n_harm")}
+                       for d in context.directions},
+    }
+
+
+def _fmt(x: float) -> str:
+    return f"{x:.3g}" if abs(x) < 1000 else f"{x:.4g}"
+
+
+def what_changed(previous: Mapping[str, Any] | None, current: Mapping[str, Any],
+                 harvest: Mapping[str, Any]) -> list[str]:
+    """The update's account, one line per change (see the module docstring)."""
+    lines: list[str] = []
+    for src in harvest.get("sources", []):
+        new = src.get("new", 0)
+        merged = src.get("merged", 0) + src.get("updated", 0)
+        name = Path(str(src.get("source"))).name if "/" in str(src.get("source")) else src.get("source")
+        lines.append(f"new records from {name}: {new}" + (f" (and {merged} merged into known records)" if merged
+                                                          else ""))
+    labels = dict((previous or {}).get("labels", {}))
+    labels.update(current.get("labels", {}))
+    if previous is None:
+        lines.append(f"first update: {len(current['included'])} studies included, {len(current['excluded'])} "
+                     f"excluded; {len(current['pooled'])} pooled analyses, {len(current['directions'])} "
+                     "direction-of-effect syntheses")
+        return lines
+    old_inc, new_inc = set(previous.get("included", [])), set(current["included"])
+    for rid in sorted(new_inc - old_inc):
+        lines.append(f"newly included: {labels.get(rid, rid)} ({rid})")
+    for rid in sorted(old_inc - new_inc):
+        lines.append(f"newly excluded: {labels.get(rid, rid)} ({rid})")
+    old_p, new_p = previous.get("pooled", {}), current["pooled"]
+    for key in sorted(set(old_p) | set(new_p)):
+        a, b = old_p.get(key), new_p.get(key)
+        name = key.replace("|", ", ")
+        if a is None and b is not None:
+            lines.append(f"new analysis {name}: {_fmt(b['estimate'])} [{_fmt(b['ci_low'])}, {_fmt(b['ci_high'])}], "
+                         f"k = {b['k']}")
+        elif b is None and a is not None:
+            lines.append(f"analysis {name} no longer has data (was {_fmt(a['estimate'])}, k = {a['k']})")
+        elif a is not None and b is not None and any(
+                abs(a[f] - b[f]) > 1e-9 * max(1.0, abs(a[f])) for f in ("estimate", "ci_low", "ci_high")):
+            lines.append(f"{name} moved: {_fmt(a['estimate'])} [{_fmt(a['ci_low'])}, {_fmt(a['ci_high'])}] (k = "
+                         f"{a['k']}) -> {_fmt(b['estimate'])} [{_fmt(b['ci_low'])}, {_fmt(b['ci_high'])}] "
+                         f"(k = {b['k']})")
+            if b.get("measure") in COMPARATIVE and a.get("conclusion") != b.get("conclusion"):
+                lines.append(f"CONCLUSION CHANGED for {name}: the 95% CI now {b['conclusion']} "
+                             f"(before: {a['conclusion']})")
+    old_d, new_d = previous.get("directions", {}), current["directions"]
+    for key in sorted(set(old_d) | set(new_d)):
+        a, b = old_d.get(key), new_d.get(key)
+        if a != b and b is not None:
+            was = f"{a['k']} studies" if a else "none"
+            lines.append(f"direction of effect {key.replace('|', ', ')}: {b['k']} studies "
+                         f"({b['benefit'] or 0} benefit, {b['harm'] or 0} harm), was {was}")
+    if len(lines) == len(harvest.get("sources", [])):
+        lines.append("no change in included studies or results")
+    return lines
+
+
+def _previous_snapshot(store: Store) -> tuple[dict[str, Any] | None, list[UpdateEntry]]:
+    history = []
+    previous = None
+    for run in store.runs():
+        if not str(run["command"]).startswith("update") or run["status"] != "ok":
+            continue
+        summary = json.loads(run["summary"] or "{}")
+        previous = summary.get("snapshot")
+        history.append(UpdateEntry(run["id"], run["started_at"], run["finished_at"],
+                                   {k: v for k, v in summary.items() if k != "snapshot"},
+                                   tuple(summary.get("changes", []))))
+    return previous, history
+
+
+def _prisma(store: Store, records: dict[str, Record], screening: Mapping[str, tuple[bool, str | None, str]],
+            included_cohorts: int) -> Prisma:
+    counts = store.counts()
+    reasons: dict[str, int] = {}
+    for inc, reason, _ in screening.values():
+        if not inc:
+            key = (reason or "not a clinical study of MSC therapy in RA").split(",")[0]
+            reasons[key] = reasons.get(key, 0) + 1
+    sought = sum(1 for r in records.values() if r.ids.pmcid)
+    got = counts.get("fulltexts", 0)
+    included = sum(1 for inc, _, _ in screening.values() if inc)
+    return Prisma(identified=dict(counts.get("identified", {})), duplicates_removed=counts.get("duplicates_removed", 0),
+                  records_screened=len(screening), records_excluded=len(screening) - included,
+                  exclusion_reasons=reasons, reports_sought=sought, reports_not_retrieved=max(0, sought - got),
+                  studies_included=included_cohorts, reports_included=included)
+
+
+def build_context(review: Review, *, changes: Sequence[str] = (), now: str | None = None
+                  ) -> tuple[ReportContext, SynthesisResult, AnalysisPlan]:
+    """Screen, synthesise and assemble the report context from the review's store (no harvest)."""
+    from extract.pipeline import EXTRACTOR_VERSION
+
+    protocol = review.protocol()
+    plan = load_plan(protocol.raw, str(review.protocol_path))
+    with Store(review.store_path) as store:
+        stored = {s.id: s for s in store.records()}
+        records = {rid: s.record for rid, s in stored.items()}
+        predictions = {rid: {**ev, "id": rid} for rid, _, ev in store.extractions()}
+        decisions = _decisions(store)
+        corrections, apply = _corrections(review, _resolver(store))
+        _, history = _previous_snapshot(store)
+    if apply is not None:
+        predictions = {rid: apply(p, [c for c in corrections if getattr(c, "record_id", None) == rid])
+                       for rid, p in predictions.items()}
+    screening = _effective(predictions, decisions)
+    seen: dict[str, int] = {}
+    studies: list[StudyRow] = []
+    inputs: list[StudyInput] = []
+    for rid in sorted(records, key=lambda r: (records[r].year or 0, records[r].first_author or "", r)):
+        rec = records[rid]
+        pred = predictions.get(rid, {})
+        include, reason, by = screening.get(rid, (False, "not extracted yet", "extractor"))
+        label = _label(rec, rid, seen)
+        is_seed = rec.ids.pmid == SEED_PMID or rid == SEED_PMID
+        arms = pred.get("arms") or []
+        design = None
+        if pred:
+            design = "controlled" if any(a.get("control") for a in arms) else "single arm"
+        studies.append(StudyRow(
+            record_id=rid, label=label, title=rec.title, year=rec.year,
+            first_author=display_surname(rec.authors[0] if rec.authors else None),
+            journal=rec.journal, pmid=rec.ids.pmid, doi=rec.ids.doi, pmcid=rec.ids.pmcid,
+            nct=rec.ids.nct[0] if rec.ids.nct else None, included=include,
+            screening_reason=None if include else reason, decided_by=by, n_enrolled=pred.get("n_enrolled"),
+            cell_source=pred.get("cell_source"), route=pred.get("route"),
+            doses=format_doses(pred.get("doses") or []), design=design, is_seed=is_seed))
+        if include and pred:
+            doses = frozenset((float(d["value"]), str(d["unit"])) for d in pred.get("doses") or []
+                              if d.get("value") is not None)
+            cohort = CohortInfo(rid, label, rec.first_author, rec.year, tuple(rec.ids.nct), pred.get("n_enrolled"),
+                                pred.get("cell_source"), pred.get("route"), doses)
+            inputs.append(StudyInput(rid, label, rec.year, pred, cohort, is_seed))
+    result = synthesise(inputs, plan)
+    included_ids = {s.record_id for s in inputs}
+    merged_away = sum(len(g.record_ids) - 1 for g in result.overlaps)
+    meta = {s.record_id: {"first_author": s.first_author, "year": s.year, "title": s.title} for s in studies}
+    table = evidence_table([p for rid, p in predictions.items() if rid in included_ids], meta)
+    rows = tuple({k: (None if (isinstance(v, float) and v != v) else v) for k, v in row.items()}
+                 for row in table.to_dict("records"))
+    notes = tuple(CorrectionNote(getattr(c, "record_id", ""), str(getattr(c, "target", getattr(c, "measure", ""))),
+                                 str(getattr(c, "values", getattr(c, "value", ""))), str(getattr(c, "reviewer", "")),
+                                 str(getattr(c, "note", "") or "")) for c in corrections)
+    context = ReportContext(
+        review_title=str(protocol.raw.get("review", {}).get("title", "trialsynth review")),
+        question=str(protocol.raw.get("review", {}).get("question", "")),
+        generated_at=now or dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        trialsynth_version=__version__, extractor_version=EXTRACTOR_VERSION,
+        prisma=_prisma_from(records, screening, len(included_ids) - merged_away, review),
+        studies=tuple(studies), evidence_rows=rows, pooled=result.pooled, directions=result.directions,
+        overlaps=result.overlaps, corrections=notes, history=tuple(history), changes=tuple(changes),
+        plan=plan.to_dict())
+    return context, result, plan
+
+
+def _prisma_from(records: dict[str, Record], screening: Mapping[str, tuple[bool, str | None, str]],
+                 cohorts: int, review: Review) -> Prisma:
+    with Store(review.store_path) as store:
+        return _prisma(store, records, screening, cohorts)
+
+
+def run_update(review: Review, *, from_path: str | Path | None = None, sources: Sequence[str] = (),
+               jobs: int = 1, write: bool = True, progress_for: Callable[[str], Any] | None = None
+               ) -> UpdateOutcome:
+    """One living-review update (see the module docstring). Raises TrialsynthError subclasses."""
+    from trialsynth.workflow import run_harvest, run_import
+
+    if from_path is not None:
+        harvest = run_import(review, from_path, progress=progress_for("import") if progress_for else None)
+    else:
+        harvest = run_harvest(review, only=sources, progress_for=progress_for)
+    extracted = run_extract(review, jobs=jobs, progress=progress_for("extract") if progress_for else None)
+    with Store(review.store_path) as store:
+        previous, _ = _previous_snapshot(store)
+        run_id = store.start_run(f"update --from {from_path}" if from_path else "update")
+    try:
+        context, _, _ = build_context(review)
+        snapshot = _snapshot(context)
+        changes = tuple(what_changed(previous, snapshot, harvest.to_dict()))
+        now = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+        this_run = UpdateEntry(run_id, now, now, {"harvest": harvest.to_dict().get("sources", []),
+                                                  "extract": extracted.to_dict()}, changes)
+        context = _with(context, changes=changes, history=context.history + (this_run,))
+        html = md = None
+        if write:
+            from trialsynth.report import write_report
+            html, md = write_report(context, review.root)
+            from trialsynth.exports import write_json
+            write_json(context, review.root / "results.json")
+    except BaseException:
+        with Store(review.store_path) as store:
+            store.run_id = run_id
+            store.finish_run("failed")
+        raise
+    with Store(review.store_path) as store:
+        store.run_id = run_id
+        store.finish_run("ok", {"snapshot": snapshot, "changes": list(changes),
+                                "harvest": harvest.to_dict().get("sources", []),
+                                "extract": extracted.to_dict()})
+    # the history shown in the report includes this update
+    return UpdateOutcome(context, html, md, changes, harvest.to_dict(), extracted.to_dict())
+
+
+def _with(context: ReportContext, **kw: Any) -> ReportContext:
+    from dataclasses import replace
+    return replace(context, **kw)
