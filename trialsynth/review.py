@@ -66,6 +66,28 @@ primary = ["DAS28", "HAQ", "ACR20", "ACR50", "ACR70"]
 secondary = ["EULAR response", "ESR", "CRP", "RF", "anti-CCP", "VAS pain", "SDAI", "CDAI",
              "TJC", "SJC", "TNF-alpha", "IL-6", "IL-10", "IL-17", "Treg", "Th17", "adverse events"]
 
+[analysis]
+# How `trialsynth update` pools the outcomes above (see trialsynth/plan.py).
+method = "REML"               # tau² estimator: FE, DL, REML, ML, PM, HS, SJ, HE, EB
+test = "knha"                 # Knapp-Hartung CIs (Cochrane's recommendation), or "z"
+prediction_interval = true
+assumed_r = 0.5               # pre-post correlation when a study gives baseline and follow-up SDs only
+# Timepoint windows in weeks: a window [low, high, label] holds low < weeks <= high.
+windows = [[0, 12, "≤ 12 weeks"], [12, 26, "13–26 weeks"], [26, 52, "27–52 weeks"], [52, 10000, "> 52 weeks"]]
+subgroups = ["cell_source", "route", "design"]
+small_study_min_k = 10        # Egger's test only from this many studies
+
+[analysis.outcomes]
+# Change from baseline (MC or SMCR) in single-arm studies, MD or SMD against a control arm;
+# responders and adverse events as proportions (PLO, PR, PFT, PAS) or RR/OR/RD against control.
+DAS28 = {kind = "continuous", single_arm = "MC", controlled = "MD"}
+HAQ = {kind = "continuous", single_arm = "MC", controlled = "MD"}
+ACR20 = {kind = "responder", single_arm = "PLO", controlled = "RR"}
+ACR50 = {kind = "responder", single_arm = "PLO", controlled = "RR"}
+ACR70 = {kind = "responder", single_arm = "PLO", controlled = "RR"}
+"EULAR response" = {kind = "responder", single_arm = "PLO", controlled = "RR"}
+"adverse events" = {kind = "safety", single_arm = "PLO", controlled = "RR"}
+
 [harvest]
 # NCBI asks every E-utilities client for a contact address.
 email = ""
