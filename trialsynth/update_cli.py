@@ -1,0 +1,98 @@
+"""The `trialsynth update` and `trialsynth demo` commands (wired into trialsynth/cli.py).
+
+`update` runs trialsynth.update.run_update and prints its "what changed" account; `demo` creates
+(or reuses) a review folder and runs `update --from` on the bundled MSC-for-RA snapshot, offline.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any, Callable
+
+EPILOG_UPDATE = ("examples:\n  trialsynth update                          # harvest every enabled source, then the rest\n"
+                 "  trialsynth update --from new_abstracts.jsonl  # offline: import a file instead of harvesting\n"
+                 "  trialsynth update --source pubmed --jobs 2\n\n"
+                 "Writes report.html, summary.md and results.json in the review folder and prints what changed\n"
+                 "since the last update.")
+EPILOG_DEMO = ("example:\n  trialsynth demo msc-ra-demo\n  trialsynth demo msc-ra-demo --from more_abstracts.jsonl\n\n"
+               "Creates the review folder (or reuses it) and runs `trialsynth update --from` on the bundled\n"
+               "MSC-for-RA snapshot (or on --from), offline; open DIR/report.html in a browser.")
+
+
+def add_update_parsers(commands: Any, review_option: Callable[[argparse.ArgumentParser], None]) -> None:
+    update = commands.add_parser("update", help="harvest, extract, screen, pool and report: one living-review update",
+                                 epilog=EPILOG_UPDATE, formatter_class=argparse.RawDescriptionHelpFormatter)
+    review_option(update)
+    update.add_argument("--from", dest="from_path", metavar="PATH",
+                        help="import this file or folder instead of harvesting (offline)")
+    update.add_argument("--source", action="append", default=[], choices=["pubmed", "europepmc", "ctgov"],
+                        help="harvest only this source (repeatable)")
+    update.add_argument("--jobs", type=int, default=1, metavar="N", help="extractor worker processes (default 1)")
+    demo = commands.add_parser("demo", help="offline demo: a review update of the bundled MSC-for-RA corpus",
+                               epilog=EPILOG_DEMO, formatter_class=argparse.RawDescriptionHelpFormatter)
+    demo.add_argument("directory", nargs="?", default="msc-ra-demo", metavar="DIR",
+                      help="review folder to create or update (default: msc-ra-demo)")
+    demo.add_argument("--from", dest="from_path", metavar="PATH",
+                      help="import this file instead of the bundled snapshot")
+
+
+def _progress(label: str):
+    if not sys.stderr.isatty():
+        return None
+    from tqdm import tqdm
+
+    bar = tqdm(desc=label, unit="rec", leave=False, file=sys.stderr)
+
+    def update(done: int, total: int | None = None) -> None:
+        if total is not None and bar.total != total:
+            bar.total = total
+        bar.n = done
+        bar.refresh()
+    return update
+
+
+def print_outcome(outcome: Any, out=sys.stdout) -> None:
+    ctx = outcome.context
+    extracted = outcome.extract
+    print(f"extracted {extracted.get('extracted', 0)} records ({extracted.get('new', 0)} new); "
+          f"{sum(1 for s in ctx.studies if s.included)} of {len(ctx.studies)} records included "
+          f"({ctx.prisma.studies_included} cohorts)", file=out)
+    print(f"pooled analyses: {len(ctx.pooled)}; direction-of-effect syntheses: {len(ctx.directions)}", file=out)
+    print("what changed:", file=out)
+    for line in outcome.changes:
+        print(f"  - {line}", file=out)
+    if outcome.report_html:
+        print(f"report: {outcome.report_html}", file=out)
+        print(f"summary: {outcome.summary_md}", file=out)
+
+
+def cmd_update(args: Any) -> int:
+    from trialsynth.errors import InputError
+    from trialsynth.review import find_review
+    from trialsynth.update import run_update
+
+    if args.jobs < 1:
+        raise InputError(f"--jobs must be 1 or more; got {args.jobs}.")
+    review = find_review(getattr(args, "review", None))
+    if args.from_path and args.source:
+        raise InputError("--from imports a file instead of harvesting; drop --source (or --from).")
+    outcome = run_update(review, from_path=args.from_path, sources=args.source, jobs=args.jobs,
+                         progress_for=_progress)
+    print_outcome(outcome)
+    return 0
+
+
+def cmd_demo(args: Any) -> int:
+    from trialsynth.review import find_review, init_review
+    from trialsynth.update import run_update
+    from trialsynth.workflow import bundled_snapshot
+
+    target = Path(args.directory)
+    review = find_review(target) if (target / "review.toml").is_file() else init_review(target)
+    source = Path(args.from_path) if args.from_path else bundled_snapshot()
+    print(f"review folder: {review.root}")
+    print(f"update from {source.name} (offline)")
+    outcome = run_update(review, from_path=source, progress_for=_progress)
+    print_outcome(outcome)
+    return 0
