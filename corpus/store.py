@@ -10,6 +10,11 @@ depend on the order in which sources were harvested.
 The extractor's output is kept per record as JSON text beside the extractor version that made it
 (the store never imports the extractor). A record whose merged fields or full text change loses
 its extraction, so the next `trialsynth extract` reads it again.
+
+Reviewer screening decisions (`set_decision`, `clear_decision`) live in their own table, apart
+from the extractor's output, so no extraction ever overwrites them; every decision is also
+appended to `screening_log`, which is never deleted from. When deduplication merges two records,
+a decision on the absorbed record moves to the surviving one.
 """
 from __future__ import annotations
 
@@ -90,6 +95,26 @@ MIGRATIONS: list[tuple[str, str]] = [
             evidence_json TEXT NOT NULL      -- JSON of the extractor's Evidence (its to_prediction())
         );
         CREATE INDEX extractions_version ON extractions(extractor_version);
+    """),
+    ("0003_screening_decisions", """
+        CREATE TABLE screening_decisions (
+            record_id TEXT PRIMARY KEY REFERENCES records(id),
+            include INTEGER NOT NULL,        -- 1 include, 0 exclude
+            reason TEXT NOT NULL,
+            reviewer TEXT NOT NULL,
+            decided_at TEXT NOT NULL
+        );
+        CREATE TABLE screening_log (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            record_id TEXT NOT NULL,         -- no foreign key: the history outlives merged-away records
+            action TEXT NOT NULL,            -- include | exclude | clear | merge
+            include INTEGER,                 -- the decision in force after this entry (NULL after a clear)
+            reason TEXT,
+            reviewer TEXT NOT NULL,
+            decided_at TEXT NOT NULL,
+            note TEXT
+        );
+        CREATE INDEX screening_log_record ON screening_log(record_id);
     """),
 ]
 
@@ -299,8 +324,41 @@ class Store:
             self.conn.execute("UPDATE hits SET record_id=? WHERE record_id=?", (target, other))
             self.conn.execute("DELETE FROM identifiers WHERE record_id=?", (other,))
             self.conn.execute("DELETE FROM extractions WHERE record_id=?", (other,))
+            self._move_decision(other, target)
             self.conn.execute("DELETE FROM records WHERE id=?", (other,))
         return target
+
+    def _move_decision(self, absorbed: str, target: str) -> None:
+        """Carry a reviewer decision of `absorbed` over to `target` (a reviewer's decision is never lost).
+
+        When both records carry one, the later decision stays in force (the surviving record's
+        on a tie); the other is kept in the log, where a 'merge' entry records what happened.
+        """
+        moving = self.conn.execute("SELECT * FROM screening_decisions WHERE record_id=?", (absorbed,)).fetchone()
+        if moving is None:
+            return
+        kept = self.conn.execute("SELECT * FROM screening_decisions WHERE record_id=?", (target,)).fetchone()
+        self.conn.execute("DELETE FROM screening_decisions WHERE record_id=?", (absorbed,))
+        if kept is None or moving["decided_at"] > kept["decided_at"]:
+            self.conn.execute(
+                "INSERT INTO screening_decisions VALUES (?, ?, ?, ?, ?) ON CONFLICT(record_id) DO UPDATE SET "
+                "include=excluded.include, reason=excluded.reason, reviewer=excluded.reviewer, "
+                "decided_at=excluded.decided_at",
+                (target, moving["include"], moving["reason"], moving["reviewer"], moving["decided_at"]))
+            note = f"record {absorbed} was merged into {target}; its decision moved here"
+            if kept is not None:
+                note += (f" and replaced the earlier decision of {kept['reviewer']} "
+                         f"({'include' if kept['include'] else 'exclude'}: {kept['reason']})")
+            winner = moving
+        else:
+            note = (f"record {absorbed} was merged into {target}; its earlier decision of {moving['reviewer']} "
+                    f"({'include' if moving['include'] else 'exclude'}: {moving['reason']}) gave way to this "
+                    "record's later one")
+            winner = kept
+        self.conn.execute(
+            "INSERT INTO screening_log (record_id, action, include, reason, reviewer, decided_at, note) "
+            "VALUES (?, 'merge', ?, ?, ?, ?, ?)",
+            (target, winner["include"], winner["reason"], winner["reviewer"], _now(), note))
 
     def _new_record_id(self, rec: Record) -> str:
         base = dedup.preferred_record_id(rec)
@@ -433,6 +491,71 @@ class Store:
         return [r[0] for r in self.conn.execute(
             "SELECT r.id FROM records r LEFT JOIN extractions e ON e.record_id = r.id "
             "WHERE e.record_id IS NULL OR e.extractor_version != ? ORDER BY r.id", (version,))]
+
+    # --- reviewer screening decisions ----------------------------------------------------------
+
+    def set_decision(self, record_id: str, include: bool, reason: str, reviewer: str) -> None:
+        """Record a reviewer's decision to include or exclude a record, in one transaction.
+
+        Replaces the record's earlier decision (the log keeps every one). Raises StoreError when the
+        record is not stored or the reason or reviewer is empty.
+        """
+        reason, reviewer = (reason or "").strip(), (reviewer or "").strip()
+        if not reason:
+            raise StoreError(f"a screening decision on record {record_id!r} needs a reason; got none. "
+                             "Say why, e.g. 'population: osteoarthritis, not RA'.")
+        if not reviewer:
+            raise StoreError(f"a screening decision on record {record_id!r} needs the reviewer's name; got none.")
+        now = _now()
+        with self.atomic():
+            self._require_record(record_id)
+            self.conn.execute(
+                "INSERT INTO screening_decisions VALUES (?, ?, ?, ?, ?) ON CONFLICT(record_id) DO UPDATE SET "
+                "include=excluded.include, reason=excluded.reason, reviewer=excluded.reviewer, "
+                "decided_at=excluded.decided_at", (record_id, int(bool(include)), reason, reviewer, now))
+            self.conn.execute(
+                "INSERT INTO screening_log (record_id, action, include, reason, reviewer, decided_at) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                (record_id, "include" if include else "exclude", int(bool(include)), reason, reviewer, now))
+
+    def clear_decision(self, record_id: str, reviewer: str) -> bool:
+        """Withdraw a reviewer's decision on a record (the extractor's screening applies again).
+
+        Returns False, logging nothing, when the record has no decision. Raises StoreError when the
+        record is not stored or the reviewer is empty.
+        """
+        reviewer = (reviewer or "").strip()
+        if not reviewer:
+            raise StoreError(f"clearing the decision on record {record_id!r} needs the reviewer's name; got none.")
+        with self.atomic():
+            self._require_record(record_id)
+            gone = self.conn.execute("DELETE FROM screening_decisions WHERE record_id=?", (record_id,)).rowcount
+            if gone:
+                self.conn.execute(
+                    "INSERT INTO screening_log (record_id, action, include, reason, reviewer, decided_at) "
+                    "VALUES (?, 'clear', NULL, NULL, ?, ?)", (record_id, reviewer, _now()))
+        return bool(gone)
+
+    def _require_record(self, record_id: str) -> None:
+        if self.conn.execute("SELECT 1 FROM records WHERE id=?", (record_id,)).fetchone() is None:
+            raise StoreError(f"no record {record_id!r} in {self.path}; decisions are made on stored records. "
+                             "List them with `trialsynth records` (a PMID, DOI or NCT id also works on the CLI).")
+
+    def decisions(self) -> dict[str, dict[str, Any]]:
+        """Return {record_id: {"include", "reason", "reviewer", "decided_at"}} of every reviewer decision in force."""
+        rows = self.conn.execute("SELECT * FROM screening_decisions ORDER BY record_id").fetchall()
+        return {r["record_id"]: {"include": bool(r["include"]), "reason": r["reason"], "reviewer": r["reviewer"],
+                                 "decided_at": r["decided_at"]} for r in rows}
+
+    def decision_log(self, record_id: str | None = None) -> list[dict[str, Any]]:
+        """Return the screening history (every decision, clear and merge), oldest first; one record's if given.
+
+        Each entry: id, record_id, action (include | exclude | clear | merge), include (bool, or None
+        after a clear), reason, reviewer, decided_at, note.
+        """
+        sql = "SELECT * FROM screening_log" + (" WHERE record_id=?" if record_id is not None else "") + " ORDER BY id"
+        rows = self.conn.execute(sql, (record_id,) if record_id is not None else ()).fetchall()
+        return [{**dict(r), "include": None if r["include"] is None else bool(r["include"])} for r in rows]
 
     def counts(self) -> dict[str, Any]:
         """Return PRISMA-style counts: hits identified per source, distinct records, duplicates removed."""

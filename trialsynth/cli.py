@@ -22,13 +22,32 @@ EPILOG_HARVEST = ("examples:\n  trialsynth harvest                      # every 
                   "  trialsynth harvest --from corpus/snapshots/msc_ra_dev.jsonl\n"
                   "  trialsynth harvest --from embase_export.ris")
 EPILOG_RECORDS = "examples:\n  trialsynth records\n  trialsynth records --format csv -o records.csv"
-EPILOG_DEMO = "example:\n  trialsynth demo msc-ra-demo"
 EPILOG_EXTRACT = ("examples:\n  trialsynth extract                      # the review's new and changed records\n"
                   "  trialsynth extract --force --jobs 4\n"
                   "  trialsynth extract --input abstracts.jsonl --output predictions.jsonl   # no review needed\n\n"
                   "--input takes JSONL of {\"id\", \"title\", \"abstract\"} objects (optional \"full_text_xml\",\n"
                   "\"publication_types\", \"mesh_terms\"), the JSONL of `trialsynth records --format jsonl`, or\n"
                   "PubMed EFetch XML; the output has one prediction (JSON object) per line, in input order.")
+EPILOG_SCREEN = ("examples:\n  trialsynth screen --list\n"
+                 "  trialsynth screen --include PMID:31908418 --reason \"phase I/II trial of UC-MSC in RA\"\n"
+                 "  trialsynth screen --exclude NCT01547091 --reason \"duplicate cohort\" --reviewer \"A. Reviewer\"\n"
+                 "  trialsynth screen --clear 31908418\n\n"
+                 "ID is the store's record id (see `trialsynth records`), a PMID (PMID:31908418 or 31908418), a DOI,\n"
+                 "an NCT id or a PMCID. A reviewer decision always wins over the extractor's screening and is\n"
+                 "kept through re-extraction; every decision is logged. The reviewer is --reviewer, else\n"
+                 "$TRIALSYNTH_REVIEWER, else the OS user name.")
+EPILOG_EXPORT = ("examples:\n  trialsynth export                       # every format into the review's exports/\n"
+                 "  trialsynth export --format ris -o included.ris\n"
+                 "  trialsynth export --format csv,bibtex -o out/\n\n"
+                 "Formats: csv and xlsx (the evidence table of the included studies, corrections applied),\n"
+                 "ris and bibtex (the included references, for Zotero, EndNote, Mendeley), json (every record's\n"
+                 "screening and the included studies' evidence). Included = reviewer decisions over the extractor.")
+EPILOG_CORRECTIONS = ("examples:\n  trialsynth corrections --check\n"
+                      "  trialsynth corrections --check --file drafts/corrections.toml\n\n"
+                      "The review folder's corrections.csv (columns record_id, measure, arm, timepoint_weeks, field,\n"
+                      "value, reviewer, source, note; one value per line) or corrections.toml ([[correction]] tables)\n"
+                      "holds values a reviewer read from full texts. trialsynth only reads it; it is applied on\n"
+                      "top of every extraction (export, screen --list).")
 EPILOG_TABLE = ("examples:\n  trialsynth table                        # included studies, CSV on stdout\n"
                 "  trialsynth table -o evidence.xlsx --all\n"
                 "  trialsynth table --input predictions.jsonl --format parquet -o evidence.parquet")
@@ -101,10 +120,38 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_pool_parser(commands)
 
-    demo = commands.add_parser("demo", help="offline demo: a review of the bundled MSC-for-RA corpus",
-                               epilog=EPILOG_DEMO, formatter_class=argparse.RawDescriptionHelpFormatter)
-    demo.add_argument("directory", nargs="?", default="msc-ra-demo", metavar="DIR",
-                      help="review folder to create or update (default: msc-ra-demo)")
+    screen = commands.add_parser("screen", help="record a reviewer's include/exclude decision, or list the screening",
+                                 epilog=EPILOG_SCREEN, formatter_class=argparse.RawDescriptionHelpFormatter)
+    _review_option(screen)
+    action = screen.add_mutually_exclusive_group(required=True)
+    action.add_argument("--include", metavar="ID", help="include the record, whatever the extractor said")
+    action.add_argument("--exclude", metavar="ID", help="exclude the record, whatever the extractor said")
+    action.add_argument("--clear", metavar="ID", help="withdraw the reviewer decision (the extractor decides again)")
+    action.add_argument("--list", action="store_true", help="every record's decision, who made it and why")
+    screen.add_argument("--reason", help="why (required with --include and --exclude)")
+    screen.add_argument("--reviewer", metavar="NAME", help="who decides (default: $TRIALSYNTH_REVIEWER, then the "
+                        "OS user name)")
+
+    export = commands.add_parser("export", help="export the evidence table, the included references (RIS, "
+                                 "BibTeX) and the review as JSON", epilog=EPILOG_EXPORT,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    _review_option(export)
+    export.add_argument("--format", default="all", metavar="FORMAT",
+                        help="csv, xlsx, ris, bibtex, json or all (several joined by commas; default: all)")
+    export.add_argument("-o", "--output", metavar="DIR_OR_FILE",
+                        help="folder to write into (default: the review's exports/), or a file for one format")
+
+    corrections = commands.add_parser("corrections", help="check the reviewer's corrections file",
+                                      epilog=EPILOG_CORRECTIONS, formatter_class=argparse.RawDescriptionHelpFormatter)
+    _review_option(corrections)
+    corrections.add_argument("--check", action="store_true",
+                             help="validate the file against the vocabulary and the store (the default action)")
+    corrections.add_argument("--file", metavar="PATH", help="check this file instead of the review's "
+                             "corrections.csv / corrections.toml")
+
+    from trialsynth.update_cli import add_update_parsers
+
+    add_update_parsers(commands, _review_option)
     return parser
 
 
@@ -236,19 +283,15 @@ def cmd_records(args) -> int:
 
 
 def cmd_demo(args) -> int:
-    from trialsynth.review import find_review, init_review
-    from trialsynth.workflow import bundled_snapshot, run_import
+    from trialsynth.update_cli import cmd_demo as run_demo
 
-    target = Path(args.directory)
-    review = find_review(target) if (target / "review.toml").is_file() else init_review(target)
-    print(f"review folder: {review.root}")
-    snapshot = bundled_snapshot()
-    summary = run_import(review, snapshot, progress=_progress_bar("import"))
-    print(f"harvested the bundled snapshot {snapshot.name} (offline):")
-    print(_render_summary(summary, "text"))
-    print()
-    sys.stdout.write(_render_records(_records_rows(review), "table"))
-    return 0
+    return run_demo(args)
+
+
+def cmd_update(args) -> int:
+    from trialsynth.update_cli import cmd_update as run_update
+
+    return run_update(args)
 
 
 def cmd_extract(args) -> int:
@@ -295,6 +338,78 @@ def cmd_table(args) -> int:
     return 0
 
 
+def cmd_screen(args) -> int:
+    from trialsynth.review import find_review
+    from trialsynth.screening import clear, decide, screening_rows
+
+    review = find_review(getattr(args, "review", None))
+    if args.list:
+        if args.reason or args.reviewer:
+            raise InputError("--reason and --reviewer go with --include, --exclude or --clear, not --list.")
+        sys.stdout.write(_render_screening(screening_rows(review)))
+        return 0
+    if args.clear is not None:
+        if args.reason:
+            raise InputError("--clear takes no --reason (the log records who cleared the decision and when).")
+        done = clear(review, args.clear, args.reviewer)
+        if done.previous is None:
+            print(f"{done.record_id}: no reviewer decision to clear; the extractor's screening applies.")
+        else:
+            print(f"{done.record_id}: cleared the decision of {done.previous['reviewer']} "
+                  f"({'include' if done.previous['include'] else 'exclude'}); the extractor's screening applies again.")
+        return 0
+    include = args.include is not None
+    done = decide(review, args.include if include else args.exclude, include, args.reason, args.reviewer)
+    was = ""
+    if done.previous is not None:
+        was = f" (was {'include' if done.previous['include'] else 'exclude'} by {done.previous['reviewer']})"
+    print(f"{done.record_id}: {'include' if include else 'exclude'} by reviewer:{done.reviewer}{was}: {done.reason}")
+    return 0
+
+
+def _render_screening(rows) -> str:
+    widths = {"id": max([24] + [len(r.record_id) for r in rows]), "decision": 8,
+              "by": max([10] + [len(r.decided_by) for r in rows])}
+    lines = [f"{'id'.ljust(widths['id'])}  {'decision'.ljust(8)}  {'by'.ljust(widths['by'])}  reason"]
+    for r in rows:
+        lines.append(f"{r.record_id.ljust(widths['id'])}  {r.decision.ljust(8)}  {r.decided_by.ljust(widths['by'])}  "
+                     f"{r.reason or ''}".rstrip())
+    included = sum(r.decision == "include" for r in rows)
+    by_reviewer = sum(r.decided_by.startswith("reviewer:") for r in rows)
+    lines.append(f"{len(rows)} records: {included} included, {sum(r.decision == 'exclude' for r in rows)} excluded, "
+                 f"{sum(r.decision == '-' for r in rows)} not extracted; {by_reviewer} decided by a reviewer")
+    return "\n".join(lines) + "\n"
+
+
+def cmd_export(args) -> int:
+    from trialsynth.exports import parse_formats, write_exports
+    from trialsynth.review import find_review
+
+    review = find_review(getattr(args, "review", None))
+    for path in write_exports(review, parse_formats(args.format), args.output):
+        print(f"wrote {path}")
+    return 0
+
+
+def cmd_corrections(args) -> int:
+    from trialsynth.corrections import check_corrections
+    from trialsynth.review import find_review
+
+    review = find_review(getattr(args, "review", None))
+    check = check_corrections(review, args.file)
+    outcome = f"{check.replacing} replacing extracted values, {check.adding} adding outcome rows"
+    print(f"{check.path.name}: {_count(len(check.corrections), 'correction')} ({_count(check.values, 'value')}) for "
+          f"{_count(check.records, 'record')}; {outcome}. OK")
+    if check.not_extracted:
+        print(f"note: {len(check.not_extracted)} record(s) have no extraction yet ({', '.join(check.not_extracted)}); "
+              "their corrections apply after `trialsynth extract`.")
+    return 0
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
 def cmd_pool(args) -> int:
     from trialsynth.pool import cmd_pool as run_pool
 
@@ -302,7 +417,8 @@ def cmd_pool(args) -> int:
 
 
 COMMANDS = {"init": cmd_init, "harvest": cmd_harvest, "reparse": cmd_reparse, "records": cmd_records,
-            "extract": cmd_extract, "table": cmd_table, "pool": cmd_pool, "demo": cmd_demo}
+            "extract": cmd_extract, "table": cmd_table, "pool": cmd_pool, "demo": cmd_demo,
+            "screen": cmd_screen, "export": cmd_export, "corrections": cmd_corrections, "update": cmd_update}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -64,49 +65,17 @@ def _label(record: Record, record_id: str, seen: dict[str, int]) -> str:
 
 def _effective(predictions: Mapping[str, Mapping[str, Any]], decisions: Mapping[str, Mapping[str, Any]]
                ) -> dict[str, tuple[bool, str | None, str]]:
-    try:
-        from trialsynth.screening import effective_screening
-        return effective_screening(predictions, decisions)
-    except ImportError:  # pragma: no cover - the module is part of the package
-        return {rid: (bool(p.get("include")), p.get("exclusion_reason"), "extractor") for rid, p in predictions.items()}
+    from trialsynth.screening import effective_screening
+
+    return effective_screening(predictions, decisions)
 
 
-def _decisions(store: Store) -> dict[str, dict[str, Any]]:
-    getter = getattr(store, "decisions", None)
-    return dict(getter()) if getter else {}
+def _corrections(review: Review, store: Store) -> list[Any]:
+    from trialsynth.corrections import find_corrections_file, load_corrections
+    from trialsynth.screening import store_resolver
 
-
-def _corrections(review: Review, resolve: Callable[[str], str | None]) -> tuple[list[Any], Callable | None]:
-    try:
-        from trialsynth import corrections as corr
-    except ImportError:  # pragma: no cover
-        return [], None
-    path = corr.find_corrections_file(review.root)
-    if path is None:
-        return [], None
-    return corr.load_corrections(path, resolve=resolve) if _accepts_resolve(corr.load_corrections) else \
-        corr.load_corrections(path), corr.apply_corrections
-
-
-def _accepts_resolve(fn: Callable) -> bool:
-    import inspect
-    return "resolve" in inspect.signature(fn).parameters
-
-
-def _resolver(store: Store) -> Callable[[str], str | None]:
-    def resolve(text: str) -> str | None:
-        text = text.strip()
-        if store.get(text) is not None:
-            return text
-        scheme, _, value = text.partition(":")
-        candidates = [(scheme.lower(), value)] if value else [
-            ("pmid", text), ("doi", text.lower()), ("nct", text.upper()), ("pmcid", text.upper())]
-        for s, v in candidates:
-            ids = store.records_with(s, v)
-            if ids:
-                return ids[0]
-        return None
-    return resolve
+    path = find_corrections_file(review.root)
+    return load_corrections(path, resolve=store_resolver(store)) if path is not None else []
 
 
 def _snapshot(context: ReportContext) -> dict[str, Any]:
@@ -128,6 +97,25 @@ def _fmt(x: float) -> str:
     return f"{x:.3g}" if abs(x) < 1000 else f"{x:.4g}"
 
 
+def _shown(entry: Mapping[str, Any]) -> str:
+    """"estimate [low, high]" on the reader's scale: ratios exp-transformed, proportions back-transformed."""
+    measure = entry.get("measure")
+    vals = [entry["estimate"], entry["ci_low"], entry["ci_high"]]
+    scale = ""
+    if measure in ("RR", "OR"):
+        vals = [math.exp(v) for v in vals]
+        scale = f" ({measure})"
+    elif measure in ("PLO", "PFT", "PAS", "PLN", "PR"):
+        from analysis import transform_back
+        vals = [float(v) * 100 for v in transform_back(measure, vals)]
+        return f"{vals[0]:.3g}% [{vals[1]:.3g}%, {vals[2]:.3g}%]"
+    return f"{_fmt(vals[0])} [{_fmt(vals[1])}, {_fmt(vals[2])}]{scale}"
+
+
+def _studies(k: int) -> str:
+    return f"{k} study" if k == 1 else f"{k} studies"
+
+
 def what_changed(previous: Mapping[str, Any] | None, current: Mapping[str, Any],
                  harvest: Mapping[str, Any]) -> list[str]:
     """The update's account, one line per change (see the module docstring)."""
@@ -135,7 +123,11 @@ def what_changed(previous: Mapping[str, Any] | None, current: Mapping[str, Any],
     for src in harvest.get("sources", []):
         new = src.get("new", 0)
         merged = src.get("merged", 0) + src.get("updated", 0)
-        name = Path(str(src.get("source"))).name if "/" in str(src.get("source")) else src.get("source")
+        name = str(src.get("source"))
+        if name == "import" and src.get("query"):
+            name = Path(str(src["query"])).name  # an offline import: the file's name
+        elif "/" in name:
+            name = Path(name).name
         lines.append(f"new records from {name}: {new}" + (f" (and {merged} merged into known records)" if merged
                                                           else ""))
     labels = dict((previous or {}).get("labels", {}))
@@ -155,15 +147,12 @@ def what_changed(previous: Mapping[str, Any] | None, current: Mapping[str, Any],
         a, b = old_p.get(key), new_p.get(key)
         name = key.replace("|", ", ")
         if a is None and b is not None:
-            lines.append(f"new analysis {name}: {_fmt(b['estimate'])} [{_fmt(b['ci_low'])}, {_fmt(b['ci_high'])}], "
-                         f"k = {b['k']}")
+            lines.append(f"new analysis {name}: {_shown(b)}, k = {b['k']}")
         elif b is None and a is not None:
-            lines.append(f"analysis {name} no longer has data (was {_fmt(a['estimate'])}, k = {a['k']})")
+            lines.append(f"analysis {name} no longer has data (was {_shown(a)}, k = {a['k']})")
         elif a is not None and b is not None and any(
                 abs(a[f] - b[f]) > 1e-9 * max(1.0, abs(a[f])) for f in ("estimate", "ci_low", "ci_high")):
-            lines.append(f"{name} moved: {_fmt(a['estimate'])} [{_fmt(a['ci_low'])}, {_fmt(a['ci_high'])}] (k = "
-                         f"{a['k']}) -> {_fmt(b['estimate'])} [{_fmt(b['ci_low'])}, {_fmt(b['ci_high'])}] "
-                         f"(k = {b['k']})")
+            lines.append(f"{name} moved: {_shown(a)} (k = {a['k']}) -> {_shown(b)} (k = {b['k']})")
             if b.get("measure") in COMPARATIVE and a.get("conclusion") != b.get("conclusion"):
                 lines.append(f"CONCLUSION CHANGED for {name}: the 95% CI now {b['conclusion']} "
                              f"(before: {a['conclusion']})")
@@ -171,8 +160,8 @@ def what_changed(previous: Mapping[str, Any] | None, current: Mapping[str, Any],
     for key in sorted(set(old_d) | set(new_d)):
         a, b = old_d.get(key), new_d.get(key)
         if a != b and b is not None:
-            was = f"{a['k']} studies" if a else "none"
-            lines.append(f"direction of effect {key.replace('|', ', ')}: {b['k']} studies "
+            was = _studies(a["k"]) if a else "none"
+            lines.append(f"direction of effect {key.replace('|', ', ')}: {_studies(b['k'])} "
                          f"({b['benefit'] or 0} benefit, {b['harm'] or 0} harm), was {was}")
     if len(lines) == len(harvest.get("sources", [])):
         lines.append("no change in included studies or results")
@@ -221,11 +210,12 @@ def build_context(review: Review, *, changes: Sequence[str] = (), now: str | Non
         stored = {s.id: s for s in store.records()}
         records = {rid: s.record for rid, s in stored.items()}
         predictions = {rid: {**ev, "id": rid} for rid, _, ev in store.extractions()}
-        decisions = _decisions(store)
-        corrections, apply = _corrections(review, _resolver(store))
+        decisions = dict(store.decisions())
+        corrections = _corrections(review, store)
         _, history = _previous_snapshot(store)
-    if apply is not None:
-        predictions = {rid: apply(p, [c for c in corrections if getattr(c, "record_id", None) == rid])
+    if corrections:
+        from trialsynth.corrections import apply_corrections
+        predictions = {rid: apply_corrections(p, [c for c in corrections if c.record_id == rid])
                        for rid, p in predictions.items()}
     screening = _effective(predictions, decisions)
     seen: dict[str, int] = {}
@@ -262,9 +252,8 @@ def build_context(review: Review, *, changes: Sequence[str] = (), now: str | Non
     table = evidence_table([p for rid, p in predictions.items() if rid in included_ids], meta)
     rows = tuple({k: (None if (isinstance(v, float) and v != v) else v) for k, v in row.items()}
                  for row in table.to_dict("records"))
-    notes = tuple(CorrectionNote(getattr(c, "record_id", ""), str(getattr(c, "target", getattr(c, "measure", ""))),
-                                 str(getattr(c, "values", getattr(c, "value", ""))), str(getattr(c, "reviewer", "")),
-                                 str(getattr(c, "note", "") or "")) for c in corrections)
+    notes = tuple(CorrectionNote(c.record_id, c.target, c.value_text, c.reviewer,
+                                 "; ".join(x for x in (c.source, c.note, c.origin) if x)) for c in corrections)
     context = ReportContext(
         review_title=str(protocol.raw.get("review", {}).get("title", "trialsynth review")),
         question=str(protocol.raw.get("review", {}).get("question", "")),

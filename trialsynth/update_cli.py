@@ -52,7 +52,8 @@ def _progress(label: str):
     return update
 
 
-def print_outcome(outcome: Any, out=sys.stdout) -> None:
+def print_outcome(outcome: Any, out: Any = None) -> None:
+    out = out or sys.stdout
     ctx = outcome.context
     extracted = outcome.extract
     print(f"extracted {extracted.get('extracted', 0)} records ({extracted.get('new', 0)} new); "

@@ -104,6 +104,8 @@ def test_import_of_a_missing_file_is_a_clear_error(tmp_path):
 def test_demo_runs_offline_and_twice(tmp_path):
     first = run("demo", str(tmp_path / "demo"))
     assert first.returncode == 0, first.stderr
-    assert f"{ROOT_SNAPSHOT_LINES} new" in first.stdout and "31908418" in first.stdout
+    assert f"new records from msc_ra_dev.jsonl: {ROOT_SNAPSHOT_LINES}" in first.stdout
+    assert (tmp_path / "demo" / "report.html").is_file()
     second = run("demo", str(tmp_path / "demo"))
-    assert second.returncode == 0 and "0 new" in second.stdout
+    assert second.returncode == 0 and "new records from msc_ra_dev.jsonl: 0" in second.stdout
+    assert "no change in included studies or results" in second.stdout

@@ -59,7 +59,8 @@ def seen(monkeypatch):
 def review(tmp_path, capsys):
     """A review holding the bundled snapshot (11 records)."""
     root = tmp_path / "rev"
-    assert main(["demo", str(root)]) == 0
+    assert main(["init", str(root)]) == 0
+    assert main(["harvest", "--review", str(root), "--from", str(bundled_snapshot())]) == 0
     capsys.readouterr()
     return root
 

@@ -109,7 +109,7 @@ def test_what_changed_reports_moves_and_conclusions():
              "pooled": {"DAS28|≤ 12 weeks|MC": {"estimate": -0.8, "ci_low": -1.2, "ci_high": -0.4, "k": 2,
                                                  "measure": "MC", "conclusion": "excludes no effect"}},
              "directions": {}}
-    lines = what_changed(before, after, {"sources": [{"source": "/x/new.jsonl", "new": 1}]})
+    lines = what_changed(before, after, {"sources": [{"source": "import", "query": "/x/new.jsonl", "new": 1}]})
     assert lines[0] == "new records from new.jsonl: 1"
     assert "newly included: Fictitious B 2024 (B)" in lines
     assert any(line.startswith("DAS28, ≤ 12 weeks, MC moved: -0.2 [-0.9, 0.5] (k = 1) -> -0.8") for line in lines)

@@ -17,6 +17,7 @@ import pytest
 import extract.pipeline as pipeline
 from extract.evidence import DoseValue, Evidence, OutcomeRow, Provenance, Screening
 from trialsynth.cli import main
+from trialsynth.workflow import bundled_snapshot
 from trialsynth.extraction import TABLE_COLUMNS, evidence_table, format_doses, format_number
 
 EXPECTED_COLUMNS = [
@@ -61,7 +62,8 @@ def fake_extractor(monkeypatch):
 @pytest.fixture
 def review(tmp_path, capsys, fake_extractor):
     root = tmp_path / "rev"
-    assert main(["demo", str(root)]) == 0
+    assert main(["init", str(root)]) == 0
+    assert main(["harvest", "--review", str(root), "--from", str(bundled_snapshot())]) == 0
     assert main(["--review", str(root), "extract"]) == 0
     assert "3 included" in capsys.readouterr().out
     return root
@@ -152,7 +154,8 @@ def test_table_from_a_standalone_prediction_file(tmp_path, capsys, fake_extracto
 
 def test_table_with_the_current_extractor_lists_every_record_with_all(tmp_path, capsys):
     root = tmp_path / "rev"
-    main(["demo", str(root)])
+    main(["init", str(root)])
+    main(["harvest", "--review", str(root), "--from", str(bundled_snapshot())])
     capsys.readouterr()
     code, out, err = cli(capsys, "--review", str(root), "table", "--all")
     assert code == 0 and "11 of 11 records have no extraction" in err
