@@ -111,3 +111,28 @@ def test_screenshot_is_a_real_png(written, tmp_path):
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(shot, target)
     assert re.search(rb"IDAT", data)
+
+
+def test_the_demo_report_in_chromium(tmp_path):
+    """The README's main job: `trialsynth demo` on the bundled corpus, opened in the browser."""
+    from trialsynth.cli import main
+
+    browser = _chromium()
+    review = tmp_path / "msc-ra-demo"
+    assert main(["demo", str(review)]) == 0
+    page = (review / "report.html").resolve().as_uri()
+    dom = _run([*_base_args(browser, tmp_path, "demo-profile"), "--dump-dom", page], tmp_path)
+    assert dom.returncode == 0, dom.stderr.decode("utf-8", "replace")[-2000:]
+    tree = lxml_html.fromstring(dom.stdout)
+    assert tree.xpath('//*[@id="prisma"]//svg'), "no PRISMA diagram"
+    assert len(tree.xpath('//*[@id="evidence-table"]//tbody/tr')) >= 40, "evidence table too short"
+    assert tree.xpath('//figure[contains(@class, "forest-plot")]//svg'), "no forest plot"
+    seed = tree.xpath('//*[@id="direction-synthesis"]//tr[contains(., "Wang 2019")]')
+    assert len(seed) >= 8, "the seed study is missing from the direction-of-effect synthesis"
+    shot = tmp_path / "demo.png"
+    done = _run([*_base_args(browser, tmp_path, "demo-shot"), f"--screenshot={shot}", "--window-size=1280,3000",
+                 page], tmp_path)
+    assert done.returncode == 0 and shot.read_bytes()[:8] == PNG_SIGNATURE and shot.stat().st_size > 10_000
+    keep = os.environ.get("TRIALSYNTH_DEMO_SCREENSHOT")
+    if keep:
+        shutil.copyfile(shot, keep)
