@@ -29,7 +29,7 @@ from typing import Any, Mapping, Sequence
 
 import numpy as np
 
-from analysis import cumulative, escalc, leave_one_out, regtest, rma, vote_count
+from analysis import cumulative, escalc, leave_one_out, regtest, rma, subgroup_analysis, vote_count
 from analysis.conversions import combine_arms
 from trialsynth.errors import TrialsynthError
 from trialsynth.overlap import CohortInfo, find_overlaps
@@ -74,6 +74,7 @@ class _Effect:
     weeks: float | None
     source: str
     notes: list[str] = field(default_factory=list)
+    traits: dict[str, str] = field(default_factory=dict)  # subgroup values: cell_source, route, design
 
 
 def _is_control(arm: str | None, control_names: set[str]) -> bool:
@@ -147,6 +148,34 @@ def _single_continuous(op: OutcomePlan, rows: list[Mapping[str, Any]], r: float)
     return float(es.yi[0]), float(es.vi[0]), int(x["n"]), notes
 
 
+def _traits(study: StudyInput) -> dict[str, str]:
+    pred = study.prediction
+    design = "controlled" if any(a.get("control") for a in pred.get("arms") or []) else "single arm"
+    return {"cell_source": study.cohort.cell_source or "not stated", "route": study.cohort.route or "not stated",
+            "design": design, "cell_origin": pred.get("cell_origin") or "not stated"}
+
+
+def _subgroups(effects: list["_Effect"], yi: np.ndarray, vi: np.ndarray, plan: AnalysisPlan, method: str,
+               test: str) -> list[str]:
+    """The plan's subgroup analyses where each subgroup has at least 2 studies (Q-between, Cochrane)."""
+    out = []
+    for variable in plan.subgroups:
+        groups = [e.traits.get(variable, "not stated") for e in effects]
+        sizes = {g: groups.count(g) for g in set(groups)}
+        if len(sizes) < 2 or min(sizes.values()) < 2:
+            continue
+        try:
+            res = subgroup_analysis(yi, vi, groups, method=method, test=test)
+        except TrialsynthError as exc:
+            out.append(f"subgroups by {variable}: not computed ({exc})")
+            continue
+        parts = ", ".join(f"{g.group}: {g.result.estimate:.3g} [{g.result.ci_low:.3g}, {g.result.ci_high:.3g}] "
+                          f"(k = {g.k})" for g in res.groups)
+        out.append(f"subgroups by {variable.replace('_', ' ')}: {parts}; test for subgroup differences "
+                   f"Q = {res.q_between:.2f}, df = {res.q_between_df}, p = {res.q_between_p:.3g}")
+    return out
+
+
 def _effects_for(study: StudyInput, op: OutcomePlan, window: str, rows: list[Mapping[str, Any]],
                  plan: AnalysisPlan) -> _Effect | None:
     pred = study.prediction
@@ -156,7 +185,7 @@ def _effects_for(study: StudyInput, op: OutcomePlan, window: str, rows: list[Map
     treat = [x for x in rows if not _is_control(x.get("arm"), control_names)]
     weeks = max((x.get("timepoint_weeks") or 0) for x in rows) or None
     base = dict(record_id=study.record_id, label=study.label, year=study.year, outcome=op.name, window=window,
-                weeks=weeks, source=_source((treat or rows)[0]))
+                weeks=weeks, source=_source((treat or rows)[0]), traits=_traits(study))
     if op.kind == "continuous":
         if ctrl and treat:
             for prefer_change in (True, False):
@@ -258,6 +287,8 @@ def _fit(effects: list[_Effect], plan: AnalysisPlan, outcome: str, window: str, 
             cum = tuple(cumulative(yi, vi, method=method, test=test, labels=labels).to_dict()["rows"])
         except TrialsynthError as exc:
             notes.append(f"cumulative analysis not computed: {exc}")
+    if k >= 4:
+        notes.extend(_subgroups(effects, yi, vi, plan, method, test))
     if k >= plan.small_study_min_k:
         try:
             small: dict[str, Any] | None = regtest(yi, vi, method=method, test=test).to_dict()

@@ -132,3 +132,18 @@ def test_plan_windows():
     assert [PLAN.window_of(w) for w in (4.33, 12, 13, 26, 52, 156, None)] == [
         "≤ 12 weeks", "≤ 12 weeks", "13–26 weeks", "13–26 weeks", "27–52 weeks", "> 52 weeks", "timepoint not stated"]
     assert np.isfinite(PLAN.assumed_r)
+
+
+def test_subgroups_of_the_plan_when_each_has_two_studies():
+    from analysis import subgroup_analysis
+
+    data = [("umbilical cord", -1.6, 1.2, 20), ("umbilical cord", -1.1, 1.0, 30),
+            ("bone marrow", -0.4, 1.1, 25), ("bone marrow", -0.6, 0.9, 40)]
+    studies = [_study(f"S{i}", [_row("DAS28", n=n, weeks=12.0, change_mean=m, change_sd=sd)], n=n, year=2010 + i,
+                      source=src) for i, (src, m, sd, n) in enumerate(data)]
+    [p] = synthesise(studies, PLAN).pooled
+    [line] = [n for n in p.notes if n.startswith("subgroups by cell source")]
+    ref = subgroup_analysis([m for _, m, _, _ in data], [sd * sd / n for _, _, sd, n in data],
+                            [src for src, _, _, _ in data], method="REML", test="knha")
+    assert f"Q = {ref.q_between:.2f}, df = 1, p = {ref.q_between_p:.3g}" in line
+    assert not [n for n in p.notes if n.startswith("subgroups by route")]  # one route only
