@@ -80,13 +80,24 @@ def _longest(mentions: list[Mention]) -> list[Mention]:
     kept: list[Mention] = []
     for group in by_kind.values():
         group.sort(key=lambda m: (-(m.end - m.start), m.start))
-        taken: list[tuple[int, int]] = []
+        covered = bytearray(max(m.token_end for m in group) + 1)  # tokens taken by a kept mention
         for m in group:
-            if all(m.end <= a or m.start >= b for a, b in taken):
-                taken.append((m.start, m.end))
+            if covered.find(1, m.token_start, m.token_end) == -1:
+                covered[m.token_start:m.token_end] = b"\x01" * (m.token_end - m.token_start)
                 kept.append(m)
     kept.sort(key=lambda m: (m.start, -(m.end - m.start)))
     return kept
+
+
+_SEP = "\ue000"  # a private-use character joins the words to lower-case them in one call
+
+
+def _lower_all(words: list[str]) -> tuple[str, ...]:
+    joined = _SEP.join(words)
+    if not words or joined.count(_SEP) != len(words) - 1:  # the text itself holds the separator
+        return tuple(w.lower() for w in words)
+    lowered = joined.lower().split(_SEP)
+    return tuple(lowered) if len(lowered) == len(words) else tuple(w.lower() for w in words)
 
 
 def analyse(text: str, location: str, numbers: bool = True) -> Text:
@@ -116,7 +127,7 @@ def analyse(text: str, location: str, numbers: bool = True) -> Text:
         text=text,
         sentences=tuple(sentences),
         mentions=tuple(_longest(raw)),
-        tokens_lower=tuple(w.lower() for w in words),
+        tokens_lower=_lower_all(words),
         token_starts=tuple(starts),
         sentence_starts=tuple(x.start for x in sentences),
         doses=tuple(q.find_doses(text)),
