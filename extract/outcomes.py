@@ -63,6 +63,9 @@ ARM_IN_SENTENCE_RE = re.compile(
     r"[^,.;]+?|[\w-]+(?:\s[\w-]+)?\s+(?:group|cluster|cohort|arm))(?=\s*(?:,|\.|;|$|\bbut\b|\band\b|\bwere\b|\bwas\b|\bversus\b|\bvs\b|\(|\)))",
     re.I)
 BUT_NOT_RE = re.compile(r"\bbut\s+not\s+in\s+the\s+(?P<arm>[\w-]+(?:\s[\w-]+)?\s+(?:group|cluster|cohort|arm))", re.I)
+FROM_TO_BARE_RE = re.compile(rf"\bfrom\s+(?P<a>-?{NUM})\s+(?:at\s+baseline\s+)?to\s+(?P<b>-?{NUM})(?!\s?(?:%|±|\())")
+BY_CUE = re.compile(r"\b(?:decreas\w*|reduc\w*|improv\w*|fell|dropped|declin\w*|lower\w*)\s+by\b", re.I)
+ORDER_CUE = re.compile(r"\bversus\b|\bvs\.?(?!\w)|\bcompared\s+with\b|\brespectively\b", re.I)
 N_PERSONS_PCT_RE = re.compile(
     rf"(?<![\w.])(?P<n>{_N})\s+(?:patients?|participants?|subjects?)\s*\(\s*(?P<p>{NUM})\s*%\s*\)", re.I)
 ARM_REF_RE = re.compile(
@@ -376,6 +379,14 @@ def outcome_rows(t: Text, ctx: Context) -> tuple[list[OutcomeRow], list[Provenan
             # responder and safety measures ("CRP fell by 30%" is not a responder rate)
             _responders(row_base, t, sent, a, b, pct_all if kind in ("responder", "safety") else [],
                         arm_n, ctx)
+            if not any(k in row_base for k in ("change_mean", "followup_mean", "baseline_mean")):
+                ft = FROM_TO_BARE_RE.search(t.text, me.mention.end, b)
+                if ft:
+                    row_base["baseline_mean"], row_base["followup_mean"] = float(ft.group("a")), float(ft.group("b"))
+            cm = row_base.get("change_mean")
+            if cm is not None and cm > 0 and direction == "decrease" and BY_CUE.search(t.text, a, b):
+                row_base["change_mean"] = -cm  # "improved by 0.45" on a lower-is-better scale: a change of -0.45
+                row_base["note"] = "sign of the change from the wording ('... by')"
             if direction is None and row_base.get("change_mean") is not None and row_base["change_mean"] != 0:
                 direction = "decrease" if row_base["change_mean"] < 0 else "increase"
             split = _arm_split(t, a, b, [x for x in ms_all if a <= x.start < b],
@@ -402,9 +413,14 @@ def outcome_rows(t: Text, ctx: Context) -> tuple[list[OutcomeRow], list[Provenan
             if not my_tps and ctx.followup_weeks is not None and (
                     kind == "safety" or END_OF_STUDY_RE.search(stext)):
                 my_tps = [Timepoint(ctx.followup_weeks, 0, 0, "end of follow-up")]
-            for tp in my_tps or [None]:
+            paired = _pair_with_timepoints(my_tps, [x for x in ms_all if a <= x.start < b],
+                                           [x for x in pct_all if a <= x.start < b] if kind in ("responder", "safety")
+                                           else [], t, a, clause_start)
+            for i, tp in enumerate(my_tps or [None]):
                 base = _base_row(me, arm_name, arm_n, tp, prov, direction)
                 base.update(row_base)
+                if paired:
+                    base.update(paired[i])
                 rows.append(_row(base))
             if direction == "increase" or direction == "decrease":
                 bn = BUT_NOT_RE.search(stext)
@@ -420,11 +436,12 @@ def _arm_split(t: Text, a: int, b: int, ms: list[MeanSD], pcts: list[Percentage]
     """Values of two or more arms in one stretch ("46.5% in the MSC group versus 18.6% in the
     placebo group"): each value goes to the arm named right after it (within 40 characters),
     else to the arm named last before it. Returns [] unless two or more arms get values."""
-    if len(ms) + len(pcts) < 2 or not _ARM_WORDS.search(t.text, a, b):
+    if len(ms) + len(pcts) < 2:
         return []
-    refs = [(m.start(), m.end(), m.group("arm") or m.group("arm2")) for m in ARM_REF_RE.finditer(t.text, a, b)]
+    refs = [(m.start(), m.end(), m.group("arm") or m.group("arm2")) for m in ARM_REF_RE.finditer(t.text, a, b)] \
+        if _ARM_WORDS.search(t.text, a, b) else []
     if len(refs) < 2:
-        return []
+        return _arm_order(t, a, b, ms, pcts, ctx, clause_start)
     values: list[tuple[int, int, object]] = [(x.start, x.end, x) for x in ms] + [(x.start, x.end, x) for x in pcts]
     values.sort(key=lambda v: v[0])
     by_arm: dict[str, list[object]] = {}
@@ -455,6 +472,66 @@ def _arm_split(t: Text, a: int, b: int, ms: list[MeanSD], pcts: list[Percentage]
             "placebo", "control", "controls", "sham") else f"{label} group"
         out.append((arm_label, d))
     return out
+
+
+def _values_dict(means: list[MeanSD], pcts: list[Percentage], t: Text, a: int, clause_start: int) -> dict:
+    d: dict = {}
+    _assign_means(d, means, t, a, clause_start)
+    if pcts:
+        if pcts[0].n is not None:
+            d["n_responders"] = int(pcts[0].n)
+        if pcts[0].percent is not None:
+            d["percent_responders"] = pcts[0].percent
+    return d
+
+
+def _merge_adjacent(pcts: list[Percentage]) -> list[Percentage]:
+    """"37.5% (12/32)" is one value written twice: keep one Percentage with both n and percent."""
+    out: list[Percentage] = []
+    for p in pcts:
+        if out and 0 <= p.start - out[-1].end <= 3:
+            q = out[-1]
+            out[-1] = replace(q, n=q.n if q.n is not None else p.n,
+                              percent=q.percent if q.percent is not None else p.percent,
+                              denominator=q.denominator or p.denominator, end=max(q.end, p.end))
+            continue
+        out.append(p)
+    return out
+
+
+def _arm_order(t: Text, a: int, b: int, ms: list[MeanSD], pcts: list[Percentage], ctx: Context,
+               clause_start: int) -> list[tuple[str, dict]]:
+    """"37.5% versus 16.1%", "24 (75.0%) and 15 (48.4%) patients, respectively": with no arm named
+    in the sentence, values in the order the study's arms were listed (2 to 4 arms, as many values)."""
+    if len(ctx.arms) < 2 or len(ctx.arms) > 4 or not ORDER_CUE.search(t.text, a, b):
+        return []
+    pcts = _merge_adjacent(pcts)
+    sent = t.sentence_at(a)
+    if "respectively" not in t.text[a:sent.end].lower() and not ORDER_CUE.search(t.text, a, b):
+        return []
+    k = len(ctx.arms)
+    for values in (ms, pcts):
+        if len(values) == k and not (ms and pcts and len(ms) != len(pcts) and values is pcts and len(ms) == k):
+            out = []
+            for arm, v in zip(ctx.arms, values):
+                d = _values_dict([v] if isinstance(v, MeanSD) else [], [v] if isinstance(v, Percentage) else [],
+                                 t, a, clause_start)
+                out.append((arm.name, d))
+            return out
+    return []
+
+
+def _pair_with_timepoints(tps: list[Timepoint | None], ms: list[MeanSD], pcts: list[Percentage], t: Text,
+                          a: int, clause_start: int) -> list[dict]:
+    """"59.3% at 3 months and 53.5% at 6 months": as many values as timepoints, paired in order."""
+    if len(tps) < 2:
+        return []
+    pcts = _merge_adjacent(pcts)
+    for values in (pcts, ms):
+        if len(values) == len(tps):
+            return [_values_dict([v] if isinstance(v, MeanSD) else [], [v] if isinstance(v, Percentage) else [],
+                                 t, a, clause_start) for v in values]
+    return []
 
 
 def _row(d: dict) -> OutcomeRow:

@@ -32,7 +32,7 @@ __all__ = ["EXTRACTOR_VERSION", "Extractor", "extract_record"]
 
 # Bump when a rule or a step changes what is extracted: stored extractions of another version
 # are redone by `trialsynth extract`.
-EXTRACTOR_VERSION = "1.0.0"
+EXTRACTOR_VERSION = "1.1.0"
 
 
 def _with_id(p: Provenance | None, record_id: str) -> Provenance | None:
@@ -91,8 +91,11 @@ def extract_evidence(record: ExtractionInput, version: str = EXTRACTOR_VERSION) 
     abstract_timepoints = study_timepoints(abstract, skip_abs)
     timepoints = _timepoints([(title, study_timepoints(title, frozenset())), (abstract, abstract_timepoints)], rid)
 
-    if len(arms) == 1:
+    treated = [a for a in arms if not a.is_control]
+    if len(arms) == 1 and not arms[0].is_control:
         default_arm, default_n = arms[0].name, arms[0].n
+    elif len(treated) == 1:  # "the MSC group showed ..." with a control arm beside it
+        default_arm, default_n = treated[0].name, treated[0].n
     else:
         default_arm, default_n = "all patients", n_enrolled
     ctx = Context(rid, tuple(arms), default_arm, default_n, each,

@@ -64,11 +64,17 @@ ARM_LIST_ITEM_RE = re.compile(
 # "MSCs (n = 19)": found from the "(n = 19)" and read back to the name (a regex that starts at
 # the name would try every word of the text)
 N_EQ_RE = re.compile(r"\(\s?n\s?=\s?(?P<n>\d+)\s?\)", re.I)
-NAME_BEFORE_RE = re.compile(r"(?P<name>(?:[\w-]+\s){0,2}[\w-]+)\s?$")
+NAME_BEFORE_RE = re.compile(r"(?P<name>(?:[\w^×-]+\s){0,3}[\w-]+)\s?$")
 ARM_PAIR_RE = re.compile(
     r"(?=[iI])\binto\s+(?:the\s+)?(?P<a>[\w-]+(?:\s[\w-]+)?)\s+(?:and|or)\s+(?P<b>[\w-]+(?:\s[\w-]+)?)\s+(?:groups|arms)\b",
     re.I)
-CONTROL_WORDS = re.compile(r"\b(?:placebo|control|sham|saline|conventional|standard|usual care|vehicle)\b", re.I)
+CONTROL_WORDS = re.compile(r"\b(?:placebo|control|sham|saline|conventional|standard|usual care|vehicle|alone)\b",
+                           re.I)
+# "(control group, n = 36)": the name inside the brackets
+NAME_IN_BRACKETS_RE = re.compile(r"\(\s?(?P<name>[A-Za-z][\w -]{1,40}?)\s?[,;:]\s?n\s?=\s?(?P<n>\d+)\s?\)", re.I)
+# a name that is only a route, a form or a time is not an arm ("via intravenous injection (n = 136)")
+NOT_ARM_NAME = re.compile(r"^(?:\w+\s)*(?:injection|infusion|administration|cells|weeks?|months?|days?|years?|"
+                          r"hours?|baseline|total|patients|intravenously)$", re.I)
 _ASSIGN_CUE = re.compile(r"\brandom|\bassign|\ballocat|\bdivided\b|\bgroups?\b|\barms?\b", re.I)
 _NOT_ARM_BEFORE = re.compile(r"(?:\b(?:weeks?|months?|days?|years?|hours?|at|to|by|of)|[±=<>×])\s*$", re.I)
 
@@ -211,9 +217,14 @@ def arms_of(t: Text, record_id: str) -> list[Arm]:
         nm = NAME_BEFORE_RE.search(text, max(sent.start, m.start() - 60), m.start())
         if not nm:
             continue
-        name = _clean_name(nm.group("name"))
+        name = _clean_name(" ".join(w for w in nm.group("name").split() if not re.match(r"^[\d.,×x^]+$", w)))
         n = _int(m.group("n"))
-        if n and name and not re.search(r"\d", name) and name.lower() not in arms:
+        if n and name and not re.match(r"^\d", name) and not NOT_ARM_NAME.match(name) and name.lower() not in arms:
+            arms[name.lower()] = Arm(name, n, prov_of(m.start()), bool(CONTROL_WORDS.search(name)))
+    for m in NAME_IN_BRACKETS_RE.finditer(text):
+        name = _clean_name(m.group("name"))
+        n = _int(m.group("n"))
+        if n and name and not NOT_ARM_NAME.match(name) and name.lower() not in arms:
             arms[name.lower()] = Arm(name, n, prov_of(m.start()), bool(CONTROL_WORDS.search(name)))
     for m in ARM_PAIR_RE.finditer(text):
         for key in ("a", "b"):

@@ -136,3 +136,43 @@ def test_every_row_has_provenance_inside_the_abstract():
         p = o.provenance
         assert p.record_id == "t1" and p.location == "abstract"
         assert abstract[p.start:p.end] == p.text
+
+
+def test_two_arms_in_listed_order_with_versus_and_respectively():
+    ev = run("Sixty-three patients with active RA were randomised 1:1 to UC-MSC plus low-dose IL-2 (n=32) or IL-2 "
+             "alone (n=31). At week 24, the proportion of patients achieving ACR50 was 37.5% (12/32) versus 16.1% "
+             "(5/31) (P=0.048). DAS28-CRP change from baseline was -2.1 (1.3) versus -1.2 (1.1). EULAR good or "
+             "moderate response was achieved by 24 (75.0%) and 15 (48.4%) patients, respectively.")
+    assert [(a.name, a.n, a.is_control) for a in ev.arms] == [("UC-MSC plus low-dose IL-2", 32, False),
+                                                              ("IL-2 alone", 31, True)]
+    acr = [(o.arm, o.n_responders, o.percent_responders, o.timepoint_weeks) for o in rows(ev, "ACR50")]
+    assert acr == [("UC-MSC plus low-dose IL-2", 12, 37.5, 24.0), ("IL-2 alone", 5, 16.1, 24.0)]
+    assert [(o.arm, o.change_mean) for o in rows(ev, "DAS28")] == [("UC-MSC plus low-dose IL-2", -2.1),
+                                                                  ("IL-2 alone", -1.2)]
+    assert [o.n_responders for o in rows(ev, "EULAR response")] == [24, 15]
+
+
+def test_values_paired_with_their_timepoints():
+    ev = run("A total of 40 patients were enrolled. The ACR20 response rates were 59.3% at 3 months and 53.5% at "
+             "6 months.")
+    assert [(o.timepoint_weeks, o.percent_responders) for o in rows(ev, "ACR20")] == [(13.0, 59.3), (26.0, 53.5)]
+
+
+def test_bare_from_to_values_and_sign_from_wording():
+    ev = run("Nine patients received MSCs. At 3 months, DAS28 decreased from 6.2 to 3.1. Mean HAQ-DI improved by "
+             "0.45 (SD 0.30).")
+    das, haq = rows(ev, "DAS28")[0], rows(ev, "HAQ")[0]
+    assert (das.baseline_mean, das.followup_mean, das.direction) == (6.2, 3.1, "decrease")
+    assert (haq.change_mean, haq.change_sd, haq.direction) == (-0.45, 0.3, "decrease")
+
+
+def test_between_group_no_difference_and_the_treated_arm_by_default():
+    ev = run("Thirty patients were randomly assigned to 40 × 10^6 autologous BM-MSCs (n = 15) or placebo (n = 15). "
+             "DAS28 did not differ significantly between groups at 12 months (P = 0.42).")
+    [das] = rows(ev, "DAS28")
+    assert (das.direction, das.arm, das.p_value) == ("no change", "autologous BM-MSCs", "=0.42")
+
+
+def test_arm_named_inside_brackets():
+    ev = run("Patients received DMARDs plus medium (control group, n = 36) or DMARDs plus UC-MSCs.")
+    assert [(a.name, a.n, a.is_control) for a in ev.arms] == [("control group", 36, True)]
