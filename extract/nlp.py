@@ -165,7 +165,8 @@ def _patterns() -> list[dict[str, Any]]:
     for name, spec in inter["routes"].items():
         add(f"ROUTE|{spec.get('canonical', name)}|{spec['weight']}", spec["phrases"])
     scr = load_rules("screening")
-    for key in ("msc", "other_cells", "ra", "animal", "human", "review", "in_vitro"):
+    for key in ("msc", "other_cells", "ra", "animal", "human", "review", "in_vitro", "other_products", "protocol",
+                "clinical"):
         add(f"SCREEN|{key}", scr[key])
     for disease, phrases in scr["other_disease"].items():
         add(f"SCREEN|other_disease|{disease}", phrases)

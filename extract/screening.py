@@ -15,6 +15,7 @@ publication types and MeSH terms when the record has them:
 """
 from __future__ import annotations
 
+import re
 from collections import Counter
 
 from extract.document import Text
@@ -22,6 +23,18 @@ from extract.evidence import Screening
 from extract.nlp import load_rules
 
 __all__ = ["screen"]
+
+# a title naming RA *and* another disease as the population: "... in patients with RA and SLE"
+MIXED_TITLE = re.compile(r"\b(?:rheumatoid arthritis|RA)\s+(?:and|or|,)\s+(?:\w+\s){0,3}?(?:systemic lupus|lupus|SLE|"
+                         r"osteoarthritis|OA|multiple sclerosis|systemic sclerosis|crohn|ankylosing|autoimmune)", re.I)
+
+
+def _first(texts: list[Text], value: str) -> str | None:
+    for t in texts:
+        for m in t.mentions:
+            if m.kind == "SCREEN" and m.value == value:
+                return m.text
+    return None
 
 
 def _count(texts: list[Text], kind: str, value: str) -> int:
@@ -57,6 +70,10 @@ def screen(title: Text, abstract: Text, publication_types: tuple[str, ...] = (),
                                                  if m.kind == "SCREEN" and m.value == "review"), None)) \
             or (review_abs[0].text if review_abs else "review")
         failed.append(f"design: review ('{cue}'), not a primary study")
+    elif _first(both, "protocol"):
+        failed.append(f"design: study protocol ('{_first(both, 'protocol')}'), no results yet")
+    elif _first(both, "in_vitro") and not _first(both, "clinical"):
+        failed.append(f"design: laboratory study ('{_first(both, 'in_vitro')}'), no patients treated")
     else:
         reasons.append("design: primary study")
 
@@ -73,9 +90,12 @@ def screen(title: Text, abstract: Text, publication_types: tuple[str, ...] = (),
         failed.append("species: no sign of a study in patients")
 
     # intervention
-    msc = _count(both, "SCREEN", "msc") + _count(both, "SOURCE", "umbilical cord") * 0
+    msc = _count(both, "SCREEN", "msc")
     other_cells = [m for t in both for m in t.mentions if m.kind == "SCREEN" and m.value == "other_cells"]
-    if msc and not (other_cells and len(other_cells) > msc):
+    products = _first([title], "other_products")
+    if products:
+        failed.append(f"intervention: {products} (a cell-free product), not mesenchymal stem/stromal cells")
+    elif msc and not (other_cells and len(other_cells) > msc):
         reasons.append("intervention: mesenchymal stem/stromal cells")
     elif other_cells:
         failed.append(f"intervention: {other_cells[0].text}, not mesenchymal stem/stromal cells")
@@ -90,6 +110,9 @@ def screen(title: Text, abstract: Text, publication_types: tuple[str, ...] = (),
     if other_title and not ra_title:
         disease = other_title.most_common(1)[0][0]
         failed.append(f"population: {disease}, not rheumatoid arthritis")
+    elif other_title and ra_title and MIXED_TITLE.search(title.text):
+        disease = other_title.most_common(1)[0][0]
+        failed.append(f"population: mixed (rheumatoid arthritis and {disease}), RA not reported separately")
     elif not ra_title and sum(other_abs.values()) > ra_abs:
         disease = other_abs.most_common(1)[0][0]
         failed.append(f"population: {disease}, not rheumatoid arthritis")

@@ -16,6 +16,14 @@ from tests.extract.helpers import run
      "10 patients with multiple sclerosis, atopic dermatitis and rheumatoid arthritis.", "population: autoimmune"),
     ("Stromal vascular fraction injection in rheumatoid arthritis", "Patients with RA received SVF.",
      "intervention: stromal vascular fraction"),
+    ("Mesenchymal stem cell-derived extracellular vesicles in rheumatoid arthritis patients: a pilot study",
+     "Twelve patients with RA received intravenous MSC-derived extracellular vesicles.", "intervention: extracellular"),
+    ("Umbilical cord mesenchymal stem cells for rheumatoid arthritis: study protocol for a randomised trial",
+     "This trial will enrol 120 patients with RA who will be randomised to UC-MSCs or placebo.", "design: study protocol"),
+    ("Bone marrow MSCs from patients with rheumatoid arthritis show impaired immunosuppression in vitro",
+     "MSCs were isolated from 15 patients with RA and co-cultured with T cells in vitro.", "design: laboratory study"),
+    ("Allogeneic mesenchymal stromal cells in patients with rheumatoid arthritis and systemic lupus erythematosus",
+     "We followed 30 patients (RA, n = 10; SLE, n = 20) who received MSC infusions.", "population: mixed"),
 ])
 def test_exclusions_name_their_reason(title, abstract, reason):
     ev = run(abstract, title=title)
@@ -34,3 +42,9 @@ def test_a_trial_is_included_with_reasons():
 def test_publication_type_review_excludes():
     ev = run("MSCs in RA patients.", publication_types=("Review",))
     assert not ev.include and "publication type" in ev.screening.exclusion_reason
+
+
+def test_a_case_with_a_concomitant_disease_is_still_ra():
+    ev = run("A 45-year-old woman with RA received two infusions of umbilical cord MSCs.",
+             title="Mesenchymal stem cells for rheumatoid arthritis in a patient with concomitant lupus: a case report")
+    assert ev.include
