@@ -39,7 +39,11 @@ METHODS_CUE = re.compile(
     r"|\bto\s+(?:assess|evaluate|determine|investigate|explore|examine|measure)\b|\baccording\s+to\b"
     r"|\b(?:primary|secondary)\s+(?:end\s?points?|outcomes?)\b|\baim(?:ed)?\b|\bobjectives?\b", re.I)
 CLAUSE_SPLIT = re.compile(r";|\bbut\b|\bwhereas\b|\bwhile\b|\balthough\b", re.I)
-CHANGE_CUE = re.compile(r"chang|reduc|decreas|improv|increas|differen|\bby\b|\bdelta\b|\bΔ", re.I)
+# a change score, not a level: "changes were", "a reduction of", "decreased by", "Δ"
+CHANGE_CUE = re.compile(r"\bchang\w*|\b(?:reduction|decrease|improvement|increase|fall|drop|decline|"
+                        r"reduced|decreased|improved|increased|fell|dropped|declined)\s+(?:of|was|were|by)\b|\bby\b|"
+                        r"\bdelta\b|Δ", re.I)
+PAIR_SEP = re.compile(r"^\s*(?:,|;)?\s*(?:vs\.?|versus|compared\s+with|and|to|→|->)\s*$", re.I)
 BASELINE_CUE = re.compile(r"\bbaseline\b|\bbefore\b|\bpre-?treatment\b|\bat\s+entry\b|\binitial\b", re.I)
 BARE_VALUE_RE = re.compile(
     rf"\b(?:was|were|of|=|:)\s*(?P<v>-?{NUM})(?!\s*(?:%|years?|months?|weeks?|days?|hours?|patients|mm\b|cm\b|kg\b|mg\b|\d|×))")
@@ -293,8 +297,14 @@ def _assign_means(row: dict, ms: list[MeanSD], t: Text, a: int, clause_start: in
         row[f"{prefix}_mean"] = x.mean
         row[f"{prefix}_sd"] = x.sd
 
-    if len(ms) >= 2 and FROM_TO_RE.search(t.text[a:first.start]) and re.search(r"\bto\b", t.text[first.end:ms[1].start]):
+    between = t.text[first.end:ms[1].start] if len(ms) >= 2 else ""
+    if len(ms) >= 2 and FROM_TO_RE.search(t.text[a:first.start]) and re.search(r"\bto\b", between):
         put("baseline", first)
+        put("followup", ms[1])
+    elif len(ms) >= 2 and not CHANGE_CUE.search(lead) and (
+            PAIR_SEP.match(between) or BASELINE_CUE.search(lead)
+            or BASELINE_CUE.search(t.text[max(a, first.start - 30):first.start])):
+        put("baseline", first)  # "reduced (5.4 ± 0.9 vs 3.9 ± 1.1)", "baseline 1.8 ± 0.5; month 6: 1.1 ± 0.6"
         put("followup", ms[1])
     elif CHANGE_CUE.search(lead):
         put("change", first)
@@ -341,6 +351,7 @@ def outcome_rows(t: Text, ctx: Context) -> tuple[list[OutcomeRow], list[Provenan
             arm_n = int(n_eq.group("n"))
         single_p = ps_all[0] if len(ps_all) == 1 and ps_all[0].start > measures[-1].mention.start else None
         resp_rows = _respectively(t, sent, measures, pct_all, tps, ctx, prov)
+        per_measure = {} if resp_rows else _measures_respectively(t, sent, measures, pct_all, info)
         group_rows = _from_group(t, sent, measures, ctx, prov, info)
         for i, me in enumerate(measures):
             kind = info.get(me.name.replace(" remission", ""), {}).get("kind")
@@ -377,8 +388,11 @@ def outcome_rows(t: Text, ctx: Context) -> tuple[list[OutcomeRow], list[Provenan
                 row_base["effect_size"] = float(eff.group("v"))
             # responders: any measure after "three of four patients"; percentages only for
             # responder and safety measures ("CRP fell by 30%" is not a responder rate)
-            _responders(row_base, t, sent, a, b, pct_all if kind in ("responder", "safety") else [],
-                        arm_n, ctx)
+            if me.name in per_measure:
+                row_base.update(per_measure[me.name])
+            else:
+                _responders(row_base, t, sent, a, b, pct_all if kind in ("responder", "safety") else [],
+                            arm_n, ctx)
             if not any(k in row_base for k in ("change_mean", "followup_mean", "baseline_mean")):
                 ft = FROM_TO_BARE_RE.search(t.text, me.mention.end, b)
                 if ft:
@@ -485,11 +499,34 @@ def _values_dict(means: list[MeanSD], pcts: list[Percentage], t: Text, a: int, c
     return d
 
 
-def _merge_adjacent(pcts: list[Percentage]) -> list[Percentage]:
+def _measures_respectively(t: Text, sent: Sentence, measures: list[_Measure], pcts: list[Percentage],
+                           info: dict[str, dict]) -> dict[str, dict]:
+    """"ACR20, ACR50 and ACR70 responses were 60%, 35% and 10%, respectively": one value per measure."""
+    if "respectively" not in sent.text.lower():
+        return {}
+    names = [m for m in measures if (info.get(m.name.replace(" remission", ""), {}).get("kind") in
+                                     ("responder", "safety") or m.name.endswith("remission"))]
+    if len(names) < 2:
+        return {}
+    after = _merge_adjacent([p for p in pcts if p.start > names[-1].mention.end], t.text)
+    if len(after) != len(names):
+        return {}
+    out = {}
+    for m, p in zip(names, after):
+        d: dict = {}
+        if p.n is not None:
+            d["n_responders"] = int(p.n)
+        if p.percent is not None:
+            d["percent_responders"] = p.percent
+        out[m.name] = d
+    return out
+
+
+def _merge_adjacent(pcts: list[Percentage], text: str) -> list[Percentage]:
     """"37.5% (12/32)" is one value written twice: keep one Percentage with both n and percent."""
     out: list[Percentage] = []
     for p in pcts:
-        if out and 0 <= p.start - out[-1].end <= 3:
+        if out and 0 <= p.start - out[-1].end <= 3 and re.fullmatch(r"\s?\(\s?", text[out[-1].end:p.start]):
             q = out[-1]
             out[-1] = replace(q, n=q.n if q.n is not None else p.n,
                               percent=q.percent if q.percent is not None else p.percent,
@@ -505,7 +542,7 @@ def _arm_order(t: Text, a: int, b: int, ms: list[MeanSD], pcts: list[Percentage]
     in the sentence, values in the order the study's arms were listed (2 to 4 arms, as many values)."""
     if len(ctx.arms) < 2 or len(ctx.arms) > 4 or not ORDER_CUE.search(t.text, a, b):
         return []
-    pcts = _merge_adjacent(pcts)
+    pcts = _merge_adjacent(pcts, t.text)
     sent = t.sentence_at(a)
     if "respectively" not in t.text[a:sent.end].lower() and not ORDER_CUE.search(t.text, a, b):
         return []
@@ -526,7 +563,7 @@ def _pair_with_timepoints(tps: list[Timepoint | None], ms: list[MeanSD], pcts: l
     """"59.3% at 3 months and 53.5% at 6 months": as many values as timepoints, paired in order."""
     if len(tps) < 2:
         return []
-    pcts = _merge_adjacent(pcts)
+    pcts = _merge_adjacent(pcts, t.text)
     for values in (pcts, ms):
         if len(values) == len(tps):
             return [_values_dict([v] if isinstance(v, MeanSD) else [], [v] if isinstance(v, Percentage) else [],

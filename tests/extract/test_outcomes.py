@@ -176,3 +176,21 @@ def test_between_group_no_difference_and_the_treated_arm_by_default():
 def test_arm_named_inside_brackets():
     ev = run("Patients received DMARDs plus medium (control group, n = 36) or DMARDs plus UC-MSCs.")
     assert [(a.name, a.n, a.is_control) for a in ev.arms] == [("control group", 36, True)]
+
+
+@pytest.mark.parametrize("sentence,expected", [
+    ("DAS28 scores were significantly reduced at 6 months (5.4 ± 0.9 vs 3.9 ± 1.1, P < 0.01).", (5.4, 0.9, 3.9, 1.1)),
+    ("HAQ: baseline 1.8 ± 0.5; month 6: 1.1 ± 0.6.", (1.8, 0.5, 1.1, 0.6)),
+])
+def test_two_levels_of_one_arm_are_baseline_and_follow_up(sentence, expected):
+    ev = run("Twenty patients received MSCs. " + sentence)
+    [row] = [o for o in ev.outcomes if o.measure in ("DAS28", "HAQ")]
+    assert (row.baseline_mean, row.baseline_sd, row.followup_mean, row.followup_sd) == expected
+    assert row.change_mean is None
+
+
+def test_one_value_per_measure_with_respectively():
+    ev = run("Forty patients received MSCs. At 24 weeks, ACR20, ACR50 and ACR70 responses were achieved by 60%, "
+             "35% and 10% of patients, respectively.")
+    assert {o.measure: o.percent_responders for o in ev.outcomes} == {"ACR20": 60.0, "ACR50": 35.0, "ACR70": 10.0}
+    assert {o.timepoint_weeks for o in ev.outcomes} == {24.0}
