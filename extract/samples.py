@@ -32,6 +32,11 @@ COUNT_BEFORE_RE = re.compile(
 VERB_RE = re.compile(
     r"(?=[wWhH])\b(?:were|was|had been)\s+(?:subsequently\s+|finally\s+)?"
     r"(?P<verb>enrolled|recruited|included|randomi[sz]ed|treated|analy[sz]ed|eligible)", re.I)
+VERB_BEFORE_COUNT = re.compile(
+    r"\b(?:we\s+)?(?:enrolled|recruited|included|randomi[sz]ed|treated|studied|assigned)\s+(?:a\s+total\s+of\s+|all\s+)?$",
+    re.I)
+PERSON_N_EQ_RE = re.compile(rf"(?=[pPsS]){PERSON}\b(?:\s+(?:with|having)\s+[\w -]{{1,40}}?)?\s*"
+                            r"\(\s?n\s?=\s?(?P<n>\d+)\s?\)", re.I)
 COUNT_JUST_BEFORE_RE = re.compile(rf"(?<![\w.,/-])(?P<n>{_N})\s+$", re.I)
 BARE_VERB_RE = re.compile(
     rf"(?<![\w.,/-])(?P<n>{_N})\s+(?:were|was|had been)\s+(?:subsequently\s+|finally\s+)?"
@@ -135,13 +140,25 @@ def sample_sizes(t: Text, record_id: str, skip_sentences: frozenset[int] = froze
             continue
         if re.search(r"\d\s*$", before):  # "2010 patients"? a number run, not a count
             continue
+        verb_before = VERB_BEFORE_COUNT.search(before)
         if _SCREENED_MOD.search(m.group("mods")) or re.search(r"\bout\s+of\s*$", before, re.I):
             role = "screened"
+        elif verb_before:  # "We enrolled 24 patients"
+            role = _role(verb_before.group(0)) or "enrolled"
         else:
             role = _role(after_noun) or ("total" if _TOTAL_BEFORE.search(before) else "mentioned")
         if role in ("treated", "mentioned") and _FRACTION_BEFORE.search(before):
             role = "mentioned"  # "three of four patients received ..." : a denominator
         cands.append(_Candidate(role, n, m.start(), m.end("n")))
+    for m in PERSON_N_EQ_RE.finditer(text):  # "Patients with RA (n = 24) were enrolled"
+        sent = t.sentence_at(m.start())
+        n = _int(m.group("n"))
+        if sent.index in skip_sentences or n is None:
+            continue
+        rest = re.split(r"[.;]", text[m.end():min(m.end() + 160, sent.end)], maxsplit=1)[0]
+        role = _role(rest)
+        if role:
+            cands.append(_Candidate(role, n, m.start("n"), m.end("n")))
     for v in VERB_RE.finditer(text):
         sent = t.sentence_at(v.start())
         if sent.index in skip_sentences:

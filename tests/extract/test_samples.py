@@ -46,3 +46,12 @@ def test_arms_n_equals():
 def test_single_arm_default():
     ev = run("Twelve patients received MSCs.")
     assert [(a.name, a.n) for a in ev.arms] == [("MSC (single arm)", 12)]
+
+
+@pytest.mark.parametrize("abstract,n", [
+    ("We enrolled 24 patients with active RA. Of these, 20 patients completed the study.", 24),
+    ("Patients with RA (n = 24) were enrolled and received MSCs.", 24),
+])
+def test_n_enrolled_with_the_verb_before_or_n_equals(abstract, n):
+    ev = run(abstract)
+    assert ev.n_enrolled == n
