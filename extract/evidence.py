@@ -146,6 +146,7 @@ class Evidence:
     outcomes: tuple[OutcomeRow, ...] = ()
     safety: tuple[Provenance, ...] = ()  # qualitative safety statements ("no serious AEs")
     provenance: dict[str, Provenance] = field(default_factory=dict)  # n_enrolled, cell_source, route
+    warnings: tuple[str, ...] = ()  # what could not be read (e.g. a malformed full text) and was skipped
 
     @property
     def include(self) -> bool:
@@ -192,6 +193,7 @@ class Evidence:
             "outcomes": [o.to_dict() for o in self.outcomes],
             "safety": [p.to_dict() for p in self.safety],
             "provenance": {k: v.to_dict() for k, v in self.provenance.items()},
+            "warnings": list(self.warnings),
             "extractor_version": self.extractor_version,
         }
 

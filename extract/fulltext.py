@@ -39,11 +39,12 @@ def _kind_of(measure: str) -> str | None:
     return None
 
 
-def parse_article(xml: str) -> Article | None:
+def parse_article(xml: str) -> tuple[Article | None, str | None]:
+    """The parsed article, or None and a warning saying why the body was skipped."""
     try:
-        return parse_jats(xml)
-    except Exception:  # noqa: BLE001 - any malformed full text: skip the body, keep the abstract
-        return None
+        return parse_jats(xml), None
+    except Exception as exc:  # noqa: BLE001 - any malformed full text: skip the body, keep the abstract
+        return None, f"full text skipped: it is not readable JATS XML ({type(exc).__name__}: {str(exc)[:160]})"
 
 
 def _measure_of(label: str) -> tuple[str | None, str]:
@@ -134,7 +135,9 @@ def _table_rows(article: Article, record_id: str, ctx: Context) -> list[OutcomeR
     return [r for r in final if not (r is base.get((r.measure, r.arm)) and (r.measure, r.arm) in lent)]
 
 
-def fulltext_rows(article: Article, record_id: str, ctx: Context) -> tuple[list[OutcomeRow], list[Provenance]]:
+def fulltext_rows(article: Article, record_id: str, ctx: Context
+                  ) -> tuple[list[OutcomeRow], list[Provenance], list[str]]:
+    """Rows from the results sections and tables, the safety statements, and warnings."""
     rows: list[OutcomeRow] = []
     safety: list[Provenance] = []
     for sec in article.sections:
@@ -146,8 +149,9 @@ def fulltext_rows(article: Article, record_id: str, ctx: Context) -> tuple[list[
         more, more_safety = outcome_rows(t, sctx)
         rows += more
         safety += more_safety
+    warnings: list[str] = []
     try:
         rows += _table_rows(article, record_id, ctx)
-    except Exception:  # noqa: BLE001 - an unreadable table must not lose the rest of the record
-        pass
-    return rows, safety
+    except Exception as exc:  # noqa: BLE001 - an unreadable table must not lose the rest of the record
+        warnings.append(f"results tables skipped ({type(exc).__name__}: {str(exc)[:160]}); the text was extracted")
+    return rows, safety, warnings

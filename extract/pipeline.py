@@ -62,7 +62,8 @@ def _followup_weeks(t: Text, tps: list[Timepoint]) -> float | None:
 
 def extract_evidence(record: ExtractionInput, version: str = EXTRACTOR_VERSION) -> Evidence:
     rid = record.id
-    article = ft.parse_article(record.full_text_xml) if record.full_text_xml else None
+    article, warning = ft.parse_article(record.full_text_xml) if record.full_text_xml else (None, None)
+    warnings = [warning] if warning else []
     abstract_text = record.abstract or (article.abstract if article else "")
     title_text = record.title or (article.title if article else "")
     title = analyse(title_text, "title", numbers=False)
@@ -102,9 +103,10 @@ def extract_evidence(record: ExtractionInput, version: str = EXTRACTOR_VERSION) 
                   tuple(abstract_timepoints), _followup_weeks(abstract, abstract_timepoints), skip_abs)
     outcomes, safety = outcome_rows(abstract, ctx)
     if article is not None:
-        more, more_safety = ft.fulltext_rows(article, rid, ctx)
+        more, more_safety, more_warnings = ft.fulltext_rows(article, rid, ctx)
         outcomes += more
         safety += more_safety
+        warnings += more_warnings
 
     provenance: dict[str, Provenance] = {}
     for key, prov in (("n_enrolled", enrolled.provenance if enrolled else None),
@@ -116,7 +118,7 @@ def extract_evidence(record: ExtractionInput, version: str = EXTRACTOR_VERSION) 
         id=rid, extractor_version=version, screening=screening, n_enrolled=n_enrolled,
         sample_sizes=tuple(sizes), arms=tuple(arms), cell_source=source, cell_origin=origin, route=route,
         doses=tuple(doses), n_administrations=n_admin, timepoints=tuple(timepoints),
-        outcomes=tuple(outcomes), safety=tuple(safety), provenance=provenance)
+        outcomes=tuple(outcomes), safety=tuple(safety), provenance=provenance, warnings=tuple(warnings))
 
 
 def _extract_one(record: ExtractionInput, version: str = EXTRACTOR_VERSION) -> Evidence:

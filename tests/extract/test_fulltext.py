@@ -57,3 +57,5 @@ def test_a_broken_full_text_keeps_the_abstract(xml):
     assert ev.n_enrolled == 12
     assert [o.measure for o in ev.outcomes] == ["HAQ"]
     assert "root:" not in repr(ev.to_prediction())
+    if xml.strip():
+        assert ev.warnings and ev.warnings[0].startswith("full text skipped") or ev.outcomes
