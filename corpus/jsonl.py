@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from typing import IO, TYPE_CHECKING, Any, Iterable
+from typing import IO, TYPE_CHECKING, Any, Iterable, Iterator, NamedTuple
 
 from corpus.records import Hit, Record
 from trialsynth.errors import InputError
@@ -20,13 +20,23 @@ if TYPE_CHECKING:
 _ID_KEYS = ("pmid", "doi", "pmcid", "nct")
 
 
-def read_jsonl(text: str, origin: str = "<string>") -> list[Hit]:
-    """Return one Hit (source "jsonl", source_id the line's "id") per non-blank line.
+RECORD_LINE_HINT = ("Each line must be one JSON object such as {\"id\": \"x1\", \"title\": \"...\", "
+                    "\"abstract\": \"...\"}; fix or remove the line.")
 
-    A top-level "note" is kept in `Record.note`. Raises InputError naming `origin` and the line
-    number for a line that is not a JSON object, has no "id", or has a field of the wrong type.
+
+class JsonLine(NamedTuple):
+    number: int  # 1-based line number
+    where: str  # "<origin> line N", for messages
+    obj: dict[str, Any]
+    line: str  # the line as written
+
+
+def json_lines(text: str, origin: str, hint: str = RECORD_LINE_HINT) -> Iterator[JsonLine]:
+    """One JsonLine for each non-blank line of a JSON Lines text.
+
+    Raises InputError naming the origin and line for a line that is not JSON or not a JSON object;
+    `hint` (how to fix it) ends the message.
     """
-    hits = []
     for number, line in enumerate(text.lstrip("\ufeff").splitlines(), start=1):
         if not line.strip():
             continue
@@ -34,12 +44,20 @@ def read_jsonl(text: str, origin: str = "<string>") -> list[Hit]:
         try:
             obj = json.loads(line)
         except json.JSONDecodeError as exc:
-            raise InputError(f"{where}: not valid JSON ({exc}). Each line must be one JSON object "
-                             "such as {\"id\": \"x1\", \"title\": \"...\", \"abstract\": \"...\"}; "
-                             "fix or remove the line.") from exc
+            raise InputError(f"{where}: not valid JSON ({exc.msg} at column {exc.colno}). {hint}") from exc
         if not isinstance(obj, dict):
-            raise InputError(f"{where}: expected a JSON object, got {type(obj).__name__}. Each line "
-                             "must be one object with at least an \"id\"; fix or remove the line.")
+            raise InputError(f"{where}: expected a JSON object, got {type(obj).__name__}. {hint}")
+        yield JsonLine(number, where, obj, line)
+
+
+def read_jsonl(text: str, origin: str = "<string>") -> list[Hit]:
+    """Return one Hit (source "jsonl", source_id the line's "id") per non-blank line.
+
+    A top-level "note" is kept in `Record.note`. Raises InputError naming `origin` and the line
+    number for a line that is not a JSON object, has no "id", or has a field of the wrong type.
+    """
+    hits = []
+    for _, where, obj, line in json_lines(text, origin):
         if obj.get("id") in (None, ""):
             raise InputError(f"{where}: the record has no \"id\"; add one (any string unique in "
                              "the file, e.g. the PMID).")

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping, Sequence
 
+from corpus.jsonl import json_lines
 from trialsynth.errors import ExtractionError, InputError, MalformedResponseError, TrialsynthError
 
 if TYPE_CHECKING:
@@ -311,19 +312,7 @@ def _read_pubmed_xml(path: Path, data: bytes) -> list[ExtractionInput]:
 def _read_jsonl(path: Path, text: str) -> tuple[list[ExtractionInput], str]:
     objects: list[tuple[int, dict[str, Any]]] = []
     first_line: dict[str, int] = {}
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        where = f"{path} line {number}"
-        try:
-            obj = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise InputError(f"{where}: not valid JSON ({exc.msg} at column {exc.colno}). Each line must be "
-                             "one JSON object such as {\"id\": \"x1\", \"title\": \"...\", \"abstract\": "
-                             "\"...\"}; fix or remove the line.") from exc
-        if not isinstance(obj, dict):
-            raise InputError(f"{where}: expected a JSON object, got a JSON {type(obj).__name__}. Each line must "
-                             "be one object with at least an \"id\"; fix or remove the line.")
+    for number, where, obj, _ in json_lines(text, str(path)):
         raw_id = obj.get("id")
         if raw_id is None or (isinstance(raw_id, str) and not raw_id.strip()):
             raise InputError(f"{where}: the record has no \"id\"; add one (any string unique in the file, "
@@ -386,6 +375,10 @@ def _plain_input(where: str, obj: Mapping[str, Any]) -> ExtractionInput:
 
 # --- the evidence table ----------------------------------------------------------------------
 
+PREDICTION_HINT = ("The file may be truncated: run `trialsynth extract --input FILE --output OUT.jsonl` again "
+                   "and pass its output.")
+
+
 def read_predictions(path: str | Path) -> list[dict[str, Any]]:
     """Return the predictions of a JSONL file written by `trialsynth extract --output` (file order).
 
@@ -400,16 +393,8 @@ def read_predictions(path: str | Path) -> list[dict[str, Any]]:
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(f"{path}: cannot be read as UTF-8 text ({exc}).") from exc
     out = []
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        where = f"{path} line {number}"
-        try:
-            obj = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise InputError(f"{where}: not valid JSON ({exc.msg} at column {exc.colno}); the file may be "
-                             "truncated. Run `trialsynth extract --input ... --output ...` again.") from exc
-        if not isinstance(obj, dict) or "id" not in obj or "include" not in obj:
+    for _, where, obj, _ in json_lines(text, str(path), PREDICTION_HINT):
+        if "id" not in obj or "include" not in obj:
             raise InputError(f"{where}: not an extractor prediction (an object with \"id\" and \"include\"). "
                              "Pass the output of `trialsynth extract --input FILE --output OUT.jsonl`.")
         out.append(obj)
