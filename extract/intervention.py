@@ -24,12 +24,6 @@ __all__ = ["administrations", "cell_origin", "cell_source", "doses", "route"]
 
 _ADMIN_WORDS = (r"(?:infusions?|injections?|doses?|administrations?|transplantations?|implantations?"
                 r"|courses?|applications?)")
-ADMIN_RE = re.compile(
-    r"(?=[0-9aefhnostz])"  # a fast skip: every match starts with one of these
-    rf"\b(?P<n>a\s+single|single|one|once|twice|thrice|\d+|{WORDNUM})\s+(?:(?!(?:months?|weeks?|days?|years?|hours?|after|before|following|of|the|patients?|"
-    rf"subjects?|participants?|and|or)\b)[\w-]+\s+){{0,2}}?{_ADMIN_WORDS}\b"
-    r"(?!\s+(?:cohorts?|groups?|levels?|escalation|arms?|finding))"
-    r"|\b(?P<times>once|twice|thrice)\b", re.I)
 _ADMIN_WORD_RE = re.compile(rf"\b{_ADMIN_WORDS}\b|\b(?P<times>once|twice|thrice)\b", re.I)
 ADMIN_COUNT_BEFORE_RE = re.compile(
     rf"\b(?P<n>a\s+single|single|one|\d+|{WORDNUM})\s+(?:(?!(?:months?|weeks?|days?|years?|hours?|after|before|"

@@ -466,36 +466,34 @@ def _arm_split(t: Text, a: int, b: int, ms: list[MeanSD], pcts: list[Percentage]
         ref = after[0] if after else (before[-1] if before else None)
         if ref is None:
             continue
-        label = ref[2] if ref[2].lower() in ("placebo", "control", "controls", "sham") or " " in ref[2] \
-            or ref[2].lower() in ("msc", "mscs", "treatment", "intervention") else ref[2]
-        by_arm.setdefault(label if not re.search(r"group|arm|cohort", label, re.I) else label, []).append(obj)
+        by_arm.setdefault(ref[2], []).append(obj)
     if len(by_arm) < 2:
         return []
     out: list[tuple[str, dict]] = []
     for label, objs in by_arm.items():
-        d: dict = {}
-        means = [o for o in objs if isinstance(o, MeanSD)]
-        pc = [o for o in objs if isinstance(o, Percentage)]
-        _assign_means(d, means, t, a, clause_start)
-        if pc:
-            if pc[0].n is not None:
-                d["n_responders"] = int(pc[0].n)
-            if pc[0].percent is not None:
-                d["percent_responders"] = pc[0].percent
+        d = _values_dict([o for o in objs if isinstance(o, MeanSD)], [o for o in objs if isinstance(o, Percentage)],
+                         t, a, clause_start)
         arm_label = label if re.search(r"\b(?:group|arm|cohort)\b", label, re.I) or label.lower() in (
             "placebo", "control", "controls", "sham") else f"{label} group"
         out.append((arm_label, d))
     return out
 
 
+def _responder_values(p: Percentage) -> dict:
+    """n_responders and percent_responders of a "12 (40%)", "40%" or "12/30" value (those it gives)."""
+    d: dict = {}
+    if p.n is not None:
+        d["n_responders"] = int(p.n)
+    if p.percent is not None:
+        d["percent_responders"] = p.percent
+    return d
+
+
 def _values_dict(means: list[MeanSD], pcts: list[Percentage], t: Text, a: int, clause_start: int) -> dict:
     d: dict = {}
     _assign_means(d, means, t, a, clause_start)
     if pcts:
-        if pcts[0].n is not None:
-            d["n_responders"] = int(pcts[0].n)
-        if pcts[0].percent is not None:
-            d["percent_responders"] = pcts[0].percent
+        d.update(_responder_values(pcts[0]))
     return d
 
 
@@ -513,12 +511,7 @@ def _measures_respectively(t: Text, sent: Sentence, measures: list[_Measure], pc
         return {}
     out = {}
     for m, p in zip(names, after):
-        d: dict = {}
-        if p.n is not None:
-            d["n_responders"] = int(p.n)
-        if p.percent is not None:
-            d["percent_responders"] = p.percent
-        out[m.name] = d
+        out[m.name] = _responder_values(p)
     return out
 
 
@@ -602,11 +595,7 @@ def _responders(row: dict, t: Text, sent: Sentence, a: int, b: int, pct_all: lis
         return
     mine = [p for p in pct_all if a <= p.start < b]
     if mine:
-        p = mine[0]
-        if p.n is not None:
-            row["n_responders"] = int(p.n)
-        if p.percent is not None:
-            row["percent_responders"] = p.percent
+        row.update(_responder_values(mine[0]))
 
 
 def _respectively(t: Text, sent: Sentence, measures: list[_Measure], pcts: list[Percentage],
@@ -639,9 +628,7 @@ def _respectively(t: Text, sent: Sentence, measures: list[_Measure], pcts: list[
         for me in first_measure:
             for (arm, n), p in zip(arms, grp):
                 d = _base_row(me, arm, n, tp, prov, None)
-                d["percent_responders"] = p.percent
-                if p.n is not None:
-                    d["n_responders"] = p.n
+                d.update(_responder_values(p))
                 out.setdefault(me.name, []).append(_row(d))
     return out
 

@@ -21,9 +21,6 @@ __all__ = ["ROLE_PRIORITY", "arms_of", "per_arm_n", "sample_sizes", "choose_enro
 
 _N = rf"(?:\d{{1,3}}(?:,\d{{3}})+|\d+|{WORDNUM})"
 PERSON = r"(?:patients?|participants?|subjects?|individuals|persons|people|volunteers|cases|women|men|adults|children)"
-COUNT_PERSON_RE = re.compile(
-    rf"(?<![\w.,/-])(?P<n>{_N})\s+(?P<mods>(?:(?!(?:including|with|of|and|from|in|were|was|who|had)\b)"
-    rf"[A-Za-z][\w-]*\s+){{0,4}}?){PERSON}\b(?P<rest>[^.;]{{0,160}})", re.I)
 # anchored forms: find the person noun (or the verb), then read the count just before it
 PERSON_RE = re.compile(rf"(?=[pPsSiIvVcCwWmMaA]){PERSON}\b", re.I)
 COUNT_BEFORE_RE = re.compile(
@@ -38,9 +35,6 @@ VERB_BEFORE_COUNT = re.compile(
 PERSON_N_EQ_RE = re.compile(rf"(?=[pPsS]){PERSON}\b(?:\s+(?:with|having)\s+[\w -]{{1,40}}?)?\s*"
                             r"\(\s?n\s?=\s?(?P<n>\d+)\s?\)", re.I)
 COUNT_JUST_BEFORE_RE = re.compile(rf"(?<![\w.,/-])(?P<n>{_N})\s+$", re.I)
-BARE_VERB_RE = re.compile(
-    rf"(?<![\w.,/-])(?P<n>{_N})\s+(?:were|was|had been)\s+(?:subsequently\s+|finally\s+)?"
-    r"(?P<verb>enrolled|recruited|included|randomi[sz]ed|treated|analy[sz]ed|eligible)", re.I)
 ROLE_VERBS: list[tuple[str, str]] = [  # (regex on the clause after the count, role)
     (r"\bscreen", "screened"),
     (r"\brandom|\bassign|\ballocat|\bdivided\b", "randomised"),
@@ -49,7 +43,6 @@ ROLE_VERBS: list[tuple[str, str]] = [  # (regex on the clause after the count, r
     (r"\bcomplet|\banaly[sz]|\bevaluated\b|\bfollowed\b|\bassessed\b", "analysed"),
 ]
 # quick pre-checks: a sentence without these words cannot hold the pattern
-_HAS_COUNT = re.compile(rf"\b{PERSON}\b|\b(?:were|was|had been)\s+(?:\w+\s+)?(?:enrolled|recruited|included|random|treated|analy|eligible)", re.I)
 _HAS_EACH = re.compile(r"\b(?:each|every|per)\b", re.I)
 ROLE_PRIORITY = ["enrolled", "randomised", "treated", "total", "analysed", "mentioned"]
 _NOT_SAMPLE_BEFORE = re.compile(r"(?:\bfrom|\bamong|\bof\s+the|\b(?:AEs?|events?)\s+(?:in|from))\s*$", re.I)
