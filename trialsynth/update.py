@@ -182,9 +182,8 @@ def _previous_snapshot(store: Store) -> tuple[dict[str, Any] | None, list[Update
     return previous, history
 
 
-def _prisma(store: Store, records: dict[str, Record], screening: Mapping[str, tuple[bool, str | None, str]],
-            included_cohorts: int) -> Prisma:
-    counts = store.counts()
+def _prisma(counts: Mapping[str, Any], records: dict[str, Record],
+            screening: Mapping[str, tuple[bool, str | None, str]], included_cohorts: int) -> Prisma:
     reasons: dict[str, int] = {}
     for inc, reason, _ in screening.values():
         if not inc:
@@ -211,6 +210,7 @@ def build_context(review: Review, *, changes: Sequence[str] = (), now: str | Non
         records = {rid: s.record for rid, s in stored.items()}
         predictions = {rid: {**ev, "id": rid} for rid, _, ev in store.extractions()}
         decisions = dict(store.decisions())
+        counts = store.counts()
         corrections = _corrections(review, store)
         _, history = _previous_snapshot(store)
     if corrections:
@@ -259,17 +259,11 @@ def build_context(review: Review, *, changes: Sequence[str] = (), now: str | Non
         question=str(protocol.raw.get("review", {}).get("question", "")),
         generated_at=now or dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
         trialsynth_version=__version__, extractor_version=EXTRACTOR_VERSION,
-        prisma=_prisma_from(records, screening, len(included_ids) - merged_away, review),
+        prisma=_prisma(counts, records, screening, len(included_ids) - merged_away),
         studies=tuple(studies), evidence_rows=rows, pooled=result.pooled, directions=result.directions,
         overlaps=result.overlaps, corrections=notes, history=tuple(history), changes=tuple(changes),
         plan=plan.to_dict())
     return context, result, plan
-
-
-def _prisma_from(records: dict[str, Record], screening: Mapping[str, tuple[bool, str | None, str]],
-                 cohorts: int, review: Review) -> Prisma:
-    with Store(review.store_path) as store:
-        return _prisma(store, records, screening, cohorts)
 
 
 def run_update(review: Review, *, from_path: str | Path | None = None, sources: Sequence[str] = (),
