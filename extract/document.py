@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Sequence, TypeVar
 
 from extract import quantities as q
@@ -47,6 +48,7 @@ class Text:
     text: str
     sentences: tuple[Sentence, ...]
     mentions: tuple[Mention, ...]  # longest-first, non-overlapping within a kind; by start
+    anchors: dict[str, tuple[tuple[int, int], ...]]  # kind -> (start, end) of its anchor words, by start
     tokens_lower: tuple[str, ...]
     token_starts: tuple[int, ...]
     sentence_starts: tuple[int, ...]
@@ -61,6 +63,10 @@ class Text:
         return self.sentences[i]
 
 
+
+    def anchored(self, kind: str) -> tuple[tuple[int, int], ...]:
+        """(start, end) of the anchor words of `kind` (extract/data/anchors.json), in text order."""
+        return self.anchors.get(kind, ())
 
     def of_kind(self, kind: str) -> list[Mention]:
         return [m for m in self.mentions if m.kind == kind]
@@ -100,20 +106,28 @@ def _lower_all(words: list[str]) -> tuple[str, ...]:
     return tuple(lowered) if len(lowered) == len(words) else tuple(w.lower() for w in words)
 
 
+@lru_cache(maxsize=None)
+def _label(label: str) -> tuple[str, str, str | None]:
+    """"ROUTE|intravenous|3" -> ("ROUTE", "intravenous", "3")."""
+    parts = label.split("|")
+    return parts[0], parts[1], parts[2] if len(parts) > 2 else None
+
+
 def analyse(text: str, location: str, numbers: bool = True) -> Text:
     """numbers=False skips P values, means and percentages (a title needs doses and timepoints)."""
     text = text or ""
     doc = get_nlp()(text)
     words, starts, sent_starts = doc.user_data.get(TOKENS_KEY, ((), (), ()))
     raw: list[Mention] = []
+    anchors: dict[str, list[tuple[int, int]]] = {}
     for label, ts, te in doc.user_data.get(MATCHES_KEY, ()):
-        parts = label.split("|")
-        kind, value = parts[0], parts[1]
-        extra = parts[2] if len(parts) > 2 else None
+        kind, value, extra = _label(label)
         s = starts[ts]
         e = starts[te - 1] + len(words[te - 1])
-        raw.append(Mention(kind, value, s, e, text[s:e], ts, te, extra))
-    words, starts, sent_starts = doc.user_data.get(TOKENS_KEY, ((), (), ()))
+        if kind == "ANCHOR":
+            anchors.setdefault(value, []).append((s, e))
+        else:
+            raw.append(Mention(kind, value, s, e, text[s:e], ts, te, extra))
     sentences = []
     for i, s in enumerate(sent_starts):
         e = sent_starts[i + 1] if i + 1 < len(sent_starts) else len(text)
@@ -127,6 +141,7 @@ def analyse(text: str, location: str, numbers: bool = True) -> Text:
         text=text,
         sentences=tuple(sentences),
         mentions=tuple(_longest(raw)),
+        anchors={kind: tuple(sorted(spans)) for kind, spans in anchors.items()},
         tokens_lower=_lower_all(words),
         token_starts=tuple(starts),
         sentence_starts=tuple(x.start for x in sentences),

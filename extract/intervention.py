@@ -18,19 +18,17 @@ from collections import Counter
 from extract.document import Text
 from extract.evidence import DoseValue, Provenance
 from extract.quantities import WORDNUM, parse_number
-from extract.schedule import DOSING_DAYS_RE
+from extract.schedule import dosing_days
 
 __all__ = ["administrations", "cell_origin", "cell_source", "doses", "route"]
 
-_ADMIN_WORDS = (r"(?:infusions?|injections?|doses?|administrations?|transplantations?|implantations?"
-                r"|courses?|applications?)")
-_ADMIN_WORD_RE = re.compile(rf"\b{_ADMIN_WORDS}\b|\b(?P<times>once|twice|thrice)\b", re.I)
 ADMIN_COUNT_BEFORE_RE = re.compile(
     rf"\b(?P<n>a\s+single|single|one|\d+|{WORDNUM})\s+(?:(?!(?:months?|weeks?|days?|years?|hours?|after|before|"
     rf"following|of|the|patients?|subjects?|participants?|and|or)\b)[\w-]+\s+){{0,2}}?$", re.I)
 _NOT_ADMIN_AFTER = re.compile(r"\s+(?:cohorts?|groups?|levels?|escalation|arms?|finding)\b", re.I)
 ADMIN_CONTEXT = re.compile(r"infus|inject|administ|transplant|implant|dose|dosing|received|given", re.I)
 _ADMIN_WORD_N = {"a single": 1, "single": 1, "one": 1, "once": 1, "twice": 2, "thrice": 3}
+_TIMES = frozenset({"once", "twice", "thrice"})
 _ARM_AFTER_DOSE = re.compile(r"^[^\d(;.]{0,20}?\(\s*(?P<arm>(?:cohort|group|arm|cluster|dose level)\s+[\w-]+)\s*\)", re.I)
 
 
@@ -72,16 +70,17 @@ def administrations(texts: list[Text], skip: dict[str, frozenset[int]]) -> int |
     """The number of administrations per patient, when stated."""
     for t in texts:
         skipped = skip.get(t.location, frozenset())
-        for w in _ADMIN_WORD_RE.finditer(t.text):
-            if t.sentence_at(w.start()).index in skipped:
+        for w_start, w_end in t.anchored("admin"):  # "infusions", "doses", "twice", ... (anchor words)
+            if t.sentence_at(w_start).index in skipped:
                 continue
-            if w.group("times"):
-                return _ADMIN_WORD_N[w.group("times").lower()]
-            m = ADMIN_COUNT_BEFORE_RE.search(t.text, max(0, w.start() - 45), w.start())
+            said = t.text[w_start:w_end].lower()
+            if said in _TIMES:
+                return _ADMIN_WORD_N[said]
+            m = ADMIN_COUNT_BEFORE_RE.search(t.text, max(0, w_start - 45), w_start)
             if m is None:
                 continue
             if re.search(r"\bphase\s*$", t.text[max(0, m.start() - 10):m.start()], re.I) \
-                    or t.text[w.end():w.end() + 1] == "-" or _NOT_ADMIN_AFTER.match(t.text, w.end()):
+                    or t.text[w_end:w_end + 1] == "-" or _NOT_ADMIN_AFTER.match(t.text, w_end):
                 continue  # "phase 1 dose-escalation", "three dose cohorts"
             word = re.sub(r"\s+", " ", m.group("n").lower())
             n = _ADMIN_WORD_N.get(word)
@@ -91,7 +90,7 @@ def administrations(texts: list[Text], skip: dict[str, frozenset[int]]) -> int |
             if n:
                 return n
     for t in texts:  # "infused on days 1, 8 and 15": one administration per listed day
-        for m in DOSING_DAYS_RE.finditer(t.text):
+        for m in dosing_days(t):
             sent = t.sentence_at(m.start())
             if sent.index not in skip.get(t.location, frozenset()) and ADMIN_CONTEXT.search(sent.text):
                 return len(re.findall(r"\d+", m.group(0)))

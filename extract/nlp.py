@@ -177,6 +177,9 @@ def _patterns() -> list[dict[str, Any]]:
         add(f"SCREEN|{key}", scr[key])
     for disease, phrases in scr["other_disease"].items():
         add(f"SCREEN|other_disease|{disease}", phrases)
+    for kind, words in load_rules("anchors").items():
+        if not kind.startswith("_"):
+            add(f"ANCHOR|{kind}", words)
     return pats
 
 

@@ -14,25 +14,26 @@ import re
 from dataclasses import dataclass
 
 from extract.document import Text
+from extract.nlp import load_rules
 from extract.evidence import Arm, Provenance, SampleSize
 from extract.quantities import WORDNUM, parse_number
 
 __all__ = ["ROLE_PRIORITY", "arms_of", "per_arm_n", "sample_sizes", "choose_enrolled"]
 
 _N = rf"(?:\d{{1,3}}(?:,\d{{3}})+|\d+|{WORDNUM})"
-PERSON = r"(?:patients?|participants?|subjects?|individuals|persons|people|volunteers|cases|women|men|adults|children)"
-# anchored forms: find the person noun (or the verb), then read the count just before it
-PERSON_RE = re.compile(rf"(?=[pPsSiIvVcCwWmMaA]){PERSON}\b", re.I)
+PERSON_WORDS: list[str] = load_rules("anchors")["person"]
+PERSON = "(?:" + "|".join(sorted(PERSON_WORDS, key=len, reverse=True)) + ")"
+# anchored forms: start from the person nouns (or the verbs) the vocabulary matcher found (anchor
+# words, extract/data/anchors.json), then read the count just before them
 COUNT_BEFORE_RE = re.compile(
     rf"(?<![\w.,/-])(?P<n>{_N})\s+(?P<mods>(?:(?!(?:including|with|of|and|from|in|were|was|who|had)\b)"
     rf"[A-Za-z][\w-]*\s+){{0,4}}?)$", re.I)
-VERB_RE = re.compile(
-    r"(?=[wWhH])\b(?:were|was|had been)\s+(?:subsequently\s+|finally\s+)?"
-    r"(?P<verb>enrolled|recruited|included|randomi[sz]ed|treated|analy[sz]ed|eligible)", re.I)
+# "were (subsequently) <verb>": read back from an anchor verb ("enrolled", "randomized", ...)
+AUX_BEFORE_VERB_RE = re.compile(r"\b(?:were|was|had been)\s+(?:subsequently\s+|finally\s+)?$", re.I)
 VERB_BEFORE_COUNT = re.compile(
     r"\b(?:we\s+)?(?:enrolled|recruited|included|randomi[sz]ed|treated|studied|assigned)\s+(?:a\s+total\s+of\s+|all\s+)?$",
     re.I)
-PERSON_N_EQ_RE = re.compile(rf"(?=[pPsS]){PERSON}\b(?:\s+(?:with|having)\s+[\w -]{{1,40}}?)?\s*"
+PERSON_N_EQ_RE = re.compile(rf"{PERSON}\b(?:\s+(?:with|having)\s+[\w -]{{1,40}}?)?\s*"
                             r"\(\s?n\s?=\s?(?P<n>\d+)\s?\)", re.I)
 COUNT_JUST_BEFORE_RE = re.compile(rf"(?<![\w.,/-])(?P<n>{_N})\s+$", re.I)
 ROLE_VERBS: list[tuple[str, str]] = [  # (regex on the clause after the count, role)
@@ -42,8 +43,7 @@ ROLE_VERBS: list[tuple[str, str]] = [  # (regex on the clause after the count, r
     (r"\btreated\b|\breceiv|\bunderw|\bundergo|\binjected\b|\binfused\b|\btransplanted\b", "treated"),
     (r"\bcomplet|\banaly[sz]|\bevaluated\b|\bfollowed\b|\bassessed\b", "analysed"),
 ]
-# quick pre-checks: a sentence without these words cannot hold the pattern
-_HAS_EACH = re.compile(r"\b(?:each|every|per)\b", re.I)
+_N_EQUALS = re.compile(r"\(\s?n\s?=", re.I)  # a quick check: PERSON_N_EQ_RE needs one
 ROLE_PRIORITY = ["enrolled", "randomised", "treated", "total", "analysed", "mentioned"]
 _NOT_SAMPLE_BEFORE = re.compile(r"(?:\bfrom|\bamong|\bof\s+the|\b(?:AEs?|events?)\s+(?:in|from))\s*$", re.I)
 _SCREENED_MOD = re.compile(r"\bscreened\b|\bassessed for eligibility\b", re.I)
@@ -113,20 +113,20 @@ def sample_sizes(t: Text, record_id: str, skip_sentences: frozenset[int] = froze
     """Every sample-size statement of the text, in order, with its role."""
     cands: list[_Candidate] = []
     text = t.text
-    for p in PERSON_RE.finditer(text):
-        sent = t.sentence_at(p.start())
+    for p_start, p_end in t.anchored("person"):
+        sent = t.sentence_at(p_start)
         if sent.index in skip_sentences:
             continue
-        lo = max(sent.start, p.start() - 70)
-        m = COUNT_BEFORE_RE.search(text, lo, p.start())
+        lo = max(sent.start, p_start - 70)
+        m = COUNT_BEFORE_RE.search(text, lo, p_start)
         if m is None:
             continue
         n = _int(m.group("n"))
         if n is None:
             continue
         before = text[max(sent.start, m.start() - 60):m.start()]  # end-anchored checks: a window is enough
-        rest_end = min(p.end() + 160, sent.end)
-        after_noun = re.split(r"[.;]", text[p.end():rest_end], maxsplit=1)[0]
+        rest_end = min(p_end + 160, sent.end)
+        after_noun = re.split(r"[.;]", text[p_end:rest_end], maxsplit=1)[0]
         if _ARM_AFTER.match(after_noun) or _PERCENT_AFTER.match(after_noun):
             continue
         if _NOT_SAMPLE_BEFORE.search(before):
@@ -143,7 +143,13 @@ def sample_sizes(t: Text, record_id: str, skip_sentences: frozenset[int] = froze
         if role in ("treated", "mentioned") and _FRACTION_BEFORE.search(before):
             role = "mentioned"  # "three of four patients received ..." : a denominator
         cands.append(_Candidate(role, n, m.start(), m.end("n")))
-    for m in PERSON_N_EQ_RE.finditer(text):  # "Patients with RA (n = 24) were enrolled"
+    n_eq_from = 0
+    for p_start, _ in t.anchored("person") if _N_EQUALS.search(text) else ():
+        # "Patients with RA (n = 24) were enrolled" (only nouns in p/s: "patients", "subjects", ...)
+        m = PERSON_N_EQ_RE.match(text, p_start) if p_start >= n_eq_from and text[p_start] in "pPsS" else None
+        if m is None:
+            continue
+        n_eq_from = m.end()
         sent = t.sentence_at(m.start())
         n = _int(m.group("n"))
         if sent.index in skip_sentences or n is None:
@@ -152,20 +158,23 @@ def sample_sizes(t: Text, record_id: str, skip_sentences: frozenset[int] = froze
         role = _role(rest)
         if role:
             cands.append(_Candidate(role, n, m.start("n"), m.end("n")))
-    for v in VERB_RE.finditer(text):
-        sent = t.sentence_at(v.start())
+    for v_start, v_end in t.anchored("verb"):
+        aux = AUX_BEFORE_VERB_RE.search(text, max(0, v_start - 40), v_start)
+        if aux is None:
+            continue
+        sent = t.sentence_at(aux.start())
         if sent.index in skip_sentences:
             continue
-        m = COUNT_JUST_BEFORE_RE.search(text, max(sent.start, v.start() - 40), v.start())
+        m = COUNT_JUST_BEFORE_RE.search(text, max(sent.start, aux.start() - 40), aux.start())
         if m is None:
             continue
         n = _int(m.group("n"))
         if n is None:
             continue
-        verb = v.group("verb").lower()
+        verb = text[v_start:v_end].lower()
         role = ("randomised" if verb.startswith("random") else "analysed" if verb.startswith("analy")
                 else "treated" if verb == "treated" else "enrolled")
-        cands.append(_Candidate(role, n, m.start(), v.end()))
+        cands.append(_Candidate(role, n, m.start(), v_end))
     cands.sort(key=lambda c: c.start)
     return [SampleSize(c.role, c.n, _prov(t, c.start, c.end, record_id)) for c in cands]  # type: ignore[arg-type]
 
@@ -181,7 +190,7 @@ def choose_enrolled(sizes: list[SampleSize]) -> SampleSize | None:
 
 def per_arm_n(t: Text) -> int | None:
     """"three patients in each cluster" -> 3."""
-    if not _HAS_EACH.search(t.text):
+    if not t.anchored("each"):  # PER_ARM_RE needs "each" or "every"
         return None
     for m in PER_ARM_RE.finditer(t.text):
         n = _int(m.group("n"))
@@ -236,7 +245,12 @@ def arms_of(t: Text, record_id: str) -> list[Arm]:
         n = _int(m.group("n"))
         if n and name and not NOT_ARM_NAME.match(name) and name.lower() not in arms:
             arms[name.lower()] = Arm(name, n, prov_of(m.start()), bool(CONTROL_WORDS.search(name)))
-    for m in ARM_PAIR_RE.finditer(text):
+    pair_from = 0
+    for into_start, _ in t.anchored("into"):
+        m = ARM_PAIR_RE.match(text, into_start) if into_start >= pair_from else None
+        if m is None:
+            continue
+        pair_from = m.end()
         for key in ("a", "b"):
             name = _clean_name(m.group(key))
             if name.lower() not in arms:

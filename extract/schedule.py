@@ -15,7 +15,7 @@ import re
 from extract.document import Text
 from extract.quantities import Timepoint
 
-__all__ = ["EARLIER_STUDY_RE", "earlier_study_sentences", "is_relative_timing", "study_timepoints"]
+__all__ = ["DOSING_DAYS_RE", "EARLIER_STUDY_RE", "dosing_days", "earlier_study_sentences", "is_relative_timing", "study_timepoints"]
 
 EARLIER_STUDY_RE = re.compile(
     r"\b(?:we|our\s+group|the\s+authors)\s+(?:have\s+)?(?:previously|earlier|recently)\s+(?:reported|shown|"
@@ -36,8 +36,27 @@ TREATMENT_WORDS = re.compile(
     r"transfusion|[a-z]+-mscs?)$", re.I)
 
 
+_ON_AT_BEFORE_RE = re.compile(r"\b(?:on|at)\s+$", re.I)
+
+
 def earlier_study_sentences(t: Text) -> frozenset[int]:
+    if not t.anchored("earlier"):  # every match holds "previous(ly)", "earlier", "recently", "prior" or "former"
+        return frozenset()
     return frozenset(t.sentence_at(m.start()).index for m in EARLIER_STUDY_RE.finditer(t.text))
+
+
+def dosing_days(t: Text) -> list[re.Match[str]]:
+    """The DOSING_DAYS_RE matches of the text ("on days 1, 8 and 15", "at day 0"), read from the
+    anchor words "day"/"days" back to "on"/"at" (the same matches as scanning the whole text)."""
+    out: list[re.Match[str]] = []
+    for d_start, _ in t.anchored("day"):
+        if out and d_start < out[-1].end():
+            continue  # a day word inside the previous match ("on days 0, and day 7")
+        on_at = _ON_AT_BEFORE_RE.search(t.text, max(0, d_start - 40), d_start)
+        m = DOSING_DAYS_RE.match(t.text, on_at.start()) if on_at else None
+        if m:
+            out.append(m)
+    return out
 
 
 def is_relative_timing(text: str, end: int) -> bool:
@@ -47,7 +66,7 @@ def is_relative_timing(text: str, end: int) -> bool:
 
 
 def study_timepoints(t: Text, skip: frozenset[int]) -> list[Timepoint]:
-    dosing: list[tuple[int, int]] = [(m.start(), m.end()) for m in DOSING_DAYS_RE.finditer(t.text)]
+    dosing: list[tuple[int, int]] = [(m.start(), m.end()) for m in dosing_days(t)]
     out: list[Timepoint] = []
     for tp in t.timepoints:
         if tp.kind == "baseline":
