@@ -59,6 +59,7 @@ ARM_LIST_ITEM_RE = re.compile(
     r"(?=[0-9efhnostz])"
     rf"(?<![\w.,/-])(?P<n>{_N})\s+(?:{PERSON}\s+)?in\s+(?:the\s+)?"
     r"(?P<name>(?:cohort|group|arm|cluster)\s+[A-Z0-9]\b|[\w-]+(?:\s[\w-]+)?\s+(?:group|arm|cohort))", re.I)
+COUNT_BEFORE_IN_RE = re.compile(rf"(?<![\w.,/-])(?P<n>{_N})\s+(?:{PERSON}\s+)?$", re.I)
 # "MSCs (n = 19)": found from the "(n = 19)" and read back to the name (a regex that starts at
 # the name would try every word of the text)
 N_EQ_RE = re.compile(r"\(\s?n\s?=\s?(?P<n>\d+)\s?\)", re.I)
@@ -211,6 +212,20 @@ def _clean_name(name: str) -> str:
     return " ".join(words[cut + 1:]).strip()
 
 
+def _arm_list_items(t: Text) -> list[re.Match[str]]:
+    """The ARM_LIST_ITEM_RE matches of the text, found from the anchor word "in" (each match has
+    one, right after its count) instead of scanning the whole text."""
+    out: list[re.Match[str]] = []
+    done = 0  # like finditer: a match never starts inside the previous one
+    for in_start, _ in t.anchored("in"):
+        count = COUNT_BEFORE_IN_RE.search(t.text, max(done, in_start - 80), in_start)
+        m = ARM_LIST_ITEM_RE.match(t.text, count.start()) if count else None
+        if m:
+            out.append(m)
+            done = m.end()
+    return out
+
+
 def arms_of(t: Text, record_id: str) -> list[Arm]:
     """Arms named with an n: "20 in cohort A", "MSCs (n = 19) or placebo (n = 24) group",
     and "randomly divided into MSCT and control groups" (n unknown)."""
@@ -221,7 +236,7 @@ def arms_of(t: Text, record_id: str) -> list[Arm]:
         sent = t.sentence_at(pos)
         return Provenance(record_id, t.location, sent.text, sent.start, sent.end)
 
-    for m in ARM_LIST_ITEM_RE.finditer(text):
+    for m in _arm_list_items(t):
         n = _int(m.group("n"))
         name = _clean_name(m.group("name"))
         if _NOT_ARM_BEFORE.search(text[max(0, m.start() - 30):m.start()]) or re.match(
