@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from extract.document import Text
+from extract.document import Mention, Text
 from extract.evidence import Screening
 from extract.nlp import load_rules
 
@@ -29,26 +29,37 @@ MIXED_TITLE = re.compile(r"\b(?:rheumatoid arthritis|RA)\s+(?:and|or|,)\s+(?:\w+
                          r"osteoarthritis|OA|multiple sclerosis|systemic sclerosis|crohn|ankylosing|autoimmune)", re.I)
 
 
-def _first(texts: list[Text], value: str) -> str | None:
-    for t in texts:
-        for m in t.mentions:
-            if m.kind == "SCREEN" and m.value == value:
-                return m.text
+Cues = dict[str, list[Mention]]  # SCREEN mentions of one text by cue ("review", "animal", ...), in order
+
+
+def _cues(t: Text) -> Cues:
+    out: Cues = {}
+    for m in t.mentions:
+        if m.kind == "SCREEN":
+            out.setdefault(m.value, []).append(m)
+    return out
+
+
+def _first(texts: list[Cues], value: str) -> str | None:
+    for cues in texts:
+        if value in cues:
+            return cues[value][0].text
     return None
 
 
-def _count(texts: list[Text], kind: str, value: str) -> int:
-    return sum(1 for t in texts for m in t.mentions if m.kind == kind and m.value == value)
+def _count(texts: list[Cues], value: str) -> int:
+    return sum(len(cues.get(value, ())) for cues in texts)
 
 
-def _diseases(t: Text) -> Counter[str]:
-    return Counter(m.extra or "" for m in t.mentions if m.kind == "SCREEN" and m.value == "other_disease")
+def _diseases(cues: Cues) -> Counter[str]:
+    return Counter(m.extra or "" for m in cues.get("other_disease", ()))
 
 
 def screen(title: Text, abstract: Text, publication_types: tuple[str, ...] = (),
            mesh_terms: tuple[str, ...] = ()) -> Screening:
     rules = load_rules("screening")
-    both = [title, abstract]
+    title_cues, abstract_cues = _cues(title), _cues(abstract)
+    both = [title_cues, abstract_cues]
     reasons: list[str] = []
     failed: list[str] = []
     pts = {p.strip().lower() for p in publication_types}
@@ -57,18 +68,15 @@ def screen(title: Text, abstract: Text, publication_types: tuple[str, ...] = (),
     # design
     review_pt = pts & {p.lower() for p in rules["review_publication_types"]}
     other_pt = pts & {p.lower() for p in rules["not_primary_publication_types"]}
-    review_title = _count([title], "SCREEN", "review")
-    review_abs = [m for m in abstract.mentions if m.kind == "SCREEN" and m.value == "review"
-                  and m.text.lower() not in ("review", "overview")]
+    review_title = _count([title_cues], "review")
+    review_abs = [m for m in abstract_cues.get("review", ()) if m.text.lower() not in ("review", "overview")]
     trial_pt = any("clinical trial" in p or "randomized" in p or "case reports" in p for p in pts)
     if review_pt and not trial_pt:
         failed.append(f"design: {sorted(review_pt)[0]} (publication type), not a primary study")
     elif other_pt and not trial_pt:
         failed.append(f"design: {sorted(other_pt)[0]} (publication type), not a primary study")
     elif review_title or (review_abs and not trial_pt):
-        cue = (title.of_kind("SCREEN") and next((m.text for m in title.mentions
-                                                 if m.kind == "SCREEN" and m.value == "review"), None)) \
-            or (review_abs[0].text if review_abs else "review")
+        cue = _first([title_cues], "review") or (review_abs[0].text if review_abs else "review")
         failed.append(f"design: review ('{cue}'), not a primary study")
     elif _first(both, "protocol"):
         failed.append(f"design: study protocol ('{_first(both, 'protocol')}'), no results yet")
@@ -78,11 +86,10 @@ def screen(title: Text, abstract: Text, publication_types: tuple[str, ...] = (),
         reasons.append("design: primary study")
 
     # species
-    animal = _count(both, "SCREEN", "animal") + (2 if {"mice", "rats", "animals"} & mesh else 0)
-    human = _count(both, "SCREEN", "human") + (2 if "humans" in mesh else 0)
+    animal = _count(both, "animal") + (2 if {"mice", "rats", "animals"} & mesh else 0)
+    human = _count(both, "human") + (2 if "humans" in mesh else 0)
     if animal and animal >= human:
-        cue = next((m.text for t in both for m in t.mentions if m.kind == "SCREEN" and m.value == "animal"),
-                   "animal model")
+        cue = _first(both, "animal") or "animal model"
         failed.append(f"species: animal study ('{cue}'), not humans")
     elif human:
         reasons.append("species: humans")
@@ -90,9 +97,9 @@ def screen(title: Text, abstract: Text, publication_types: tuple[str, ...] = (),
         failed.append("species: no sign of a study in patients")
 
     # intervention
-    msc = _count(both, "SCREEN", "msc")
-    other_cells = [m for t in both for m in t.mentions if m.kind == "SCREEN" and m.value == "other_cells"]
-    products = _first([title], "other_products")
+    msc = _count(both, "msc")
+    other_cells = [m for cues in both for m in cues.get("other_cells", ())]
+    products = _first([title_cues], "other_products")
     if products:
         failed.append(f"intervention: {products} (a cell-free product), not mesenchymal stem/stromal cells")
     elif msc and not (other_cells and len(other_cells) > msc):
@@ -103,10 +110,10 @@ def screen(title: Text, abstract: Text, publication_types: tuple[str, ...] = (),
         failed.append("intervention: no mesenchymal stem/stromal cells mentioned")
 
     # population
-    ra_title = _count([title], "SCREEN", "ra")
-    ra_abs = _count([abstract], "SCREEN", "ra") + (1 if any("rheumatoid" in m for m in mesh) else 0)
-    other_title = _diseases(title)
-    other_abs = _diseases(abstract)
+    ra_title = _count([title_cues], "ra")
+    ra_abs = _count([abstract_cues], "ra") + (1 if any("rheumatoid" in m for m in mesh) else 0)
+    other_title = _diseases(title_cues)
+    other_abs = _diseases(abstract_cues)
     if other_title and not ra_title:
         disease = other_title.most_common(1)[0][0]
         failed.append(f"population: {disease}, not rheumatoid arthritis")
