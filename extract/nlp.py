@@ -1,17 +1,18 @@
-"""The spaCy pipeline: `spacy.blank("en")` with a rule tokenizer and one vocabulary SpanRuler.
+"""The spaCy pipeline: `spacy.blank("en")` with a rule tokenizer and one vocabulary PhraseMatcher.
 
 No trained model is used. The pipeline is:
 
-1. `RuleTokenizer` (replaces the blank pipeline's tokenizer, which is the slow part of a blank
-   pipeline): numbers ("2.5", "1,000", ".0517"), letter runs and single symbols are tokens, so
-   "DAS28" is "DAS" "28" and "IL‐6" is "IL" "-" "6"; abbreviations ending in a period
-   ("e.g.", "vs.", "et al.", "i.v.") are tokenizer exceptions kept whole (data: ABBREVIATIONS).
+1. `RuleTokenizer` (spaCy's Cython Tokenizer with our splitting rule in place of the blank
+   pipeline's prefix/suffix/infix rules): numbers ("2.5", "1,000", ".0517"), letter runs and
+   single symbols are tokens, so "DAS28" is "DAS" "28" and "IL‐6" is "IL" "-" "6"; abbreviations
+   ending in a period ("e.g.", "vs.", "et al.", "i.v.") are kept whole (data: ABBREVIATIONS).
    Hyphen and space variants are normalised one-for-one (same length), so token offsets are
    offsets into the original text. It also marks sentence starts (after ". ! ?" before a
    capital, digit or bracket, and at line breaks), so `doc.sents` works without a parser.
 2. `trialsynth_vocabulary` (VocabularyMatcher: spaCy's PhraseMatcher on LOWER) with every
    phrase of the rule files in extract/data/ (measures, cell sources, origins, routes, screening
-   cues), labelled "MEASURE|DAS28", "SOURCE|bone marrow", "ROUTE|intravenous|3", "SCREEN|animal";
+   cues, and the anchor words of extract/data/anchors.json), labelled "MEASURE|DAS28",
+   "SOURCE|bone marrow", "ROUTE|intravenous|3", "SCREEN|animal", "ANCHOR|person";
    `vocabulary_spans(doc)` gives them as spaCy Spans. (A SpanRuler does the same but builds
    Span objects for every match, which cost a tenth of the extractor's time.)
 
