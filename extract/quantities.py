@@ -40,7 +40,9 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Literal
+from typing import Iterable, Iterator, Literal
+
+from extract.fastre import NUM_TAIL
 
 __all__ = [
     "Dose",
@@ -93,8 +95,12 @@ _CLEAN_FIRST = ("?ÃÂâ&+xX✕∗*·⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺" + _DASHE
                 "\u200b\u200c\u200d\ufeff\u00ad≦⩽≧⩾")
 _CLEAN_RE = re.compile(f"(?=[{_CLEAN_FIRST}])(?:" + "|".join(f"(?P<{name}>{rx})" for name, rx, _ in CLEAN_RULES) + ")")
 _FIXED = {name: rep for name, _, rep in CLEAN_RULES if rep is not None}
-# quick test: does the text need any cleaning at all (most abstracts have a few × or −)
-_NEEDS_CLEAN = re.compile(r"[^\x00-\x7f]|&[a-z]+;|\+\s?/|\+-|\?|\d ?[xX*]")
+# quick test: does the text need any cleaning at all (most abstracts have a few × or −): a non-ASCII
+# character, "?", an HTML entity, "+/" or "+-", or a digit before "x"/"*". It begins with one character
+# set (a fast start, see the numbers below) and branches on that character with lookbehinds.
+_NEEDS_CLEAN = re.compile(
+    r"[&+?0-9\x80-\U0010ffff](?:(?<![&+0-9])|(?<=&)[a-z]+;|(?<=\+)(?:\s?/|-)|(?<=[0-9]) ?[xX*])"
+)
 
 # --------------------------------------------------------------------------------------------
 # Data: numbers
@@ -130,9 +136,26 @@ def _trie(words: list[str]) -> str:
 
 
 _W = _trie(sorted([*NUMBER_WORDS, *SCALE_WORDS]))
+# _W after its first letter, for patterns that consume that letter with a set (a fast start):
+# the sub-trie of the words beginning with it, chosen by a lookbehind on the letter
+_W_REST = "|".join(
+    f"(?<={ch})" + _trie(sorted(w[1:] for w in [*NUMBER_WORDS, *SCALE_WORDS] if w[0] == ch))
+    for ch in sorted({w[0] for w in [*NUMBER_WORDS, *SCALE_WORDS]})
+)
 WORDNUM = rf"\b(?:{_W})(?:(?:[ -]|\s+and\s+)(?:{_W})\b){{0,6}}\b"
 NUM = r"(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)"
 SNUM = rf"(?:-\s?)?{NUM}"  # signed (after clean(), every minus is "-")
+# Python's re skips quickly to where a match can start only when the pattern begins with a literal or
+# a character set (extract/fastre.py); "\b", a lookbehind or a lookahead first makes it try every
+# position. So the number-led patterns below consume a number's first character with a set, check
+# the old "(?<![...])" guard behind it as "(?<![...].)", and go on with the rest of the number:
+# _NUM_FIRST + _NUM_REST is NUM, _SNUM_FIRST + _SNUM_REST is SNUM. The sets take every character from
+# U+0660 (the first non-ASCII digit) up, since NUM's \d matches other scripts' digits too, and leave
+# the rest to the lookbehinds in _NUM_REST (a set with \d in it is slower to scan).
+_NUM_FIRST = r"[.0-9\u0660-\U0010ffff]"
+_SNUM_FIRST = r"[-.0-9\u0660-\U0010ffff]"
+_NUM_REST = rf"(?:(?<=\.)\d+|(?<=\d){NUM_TAIL})"
+_SNUM_REST = rf"(?:(?<=-)\s?{NUM}|{_NUM_REST})"
 _DIGIT_NUM_RE = re.compile(rf"^[+-]?\s?{NUM}$")
 _DECIMAL_COMMA_RE = re.compile(r"^([+-]?\d+),(\d{1,2}|\d{4,})$")
 
@@ -147,16 +170,33 @@ _EXP = (
     r"|\s(?P<e5>1[0-2]|[1-9])(?![\d]|[.,]\d|\s?(?:%|mL|ml|L\b|mg|kg|years?|patients|months?|weeks?|days?))"
     r"|(?P<lost>)(?![\d^(]|[eE]\s?\+?\d))"              # 1 × 10 cells: exponent lost
 )
-_LIST_PREFIX = rf"(?P<list>(?:{NUM}\s?,\s?){{0,6}}{NUM}\s?,?\s?(?:and|or|to|-)\s?)?"
-DOSE_COUNT_RE = re.compile(
-    r"(?=[0-9.efhnostz])"  # a number or a number word starts every match (a fast skip)
-    rf"(?<![\w.,^])(?:{_LIST_PREFIX}(?P<mant>{NUM})\s?×\s?{_EXP}"
-    rf"|(?P<bare>10)(?:\^\s?\(?(?P<b1>\d{{1,2}})(?:\))?|[eE]\+?(?P<b2>\d{{1,2}})\b)"
-    rf"|(?P<mmant>{NUM}|{WORDNUM})\s?-?\s?(?P<mult>million|billion|mln)\b)",
-    re.I,
+# A count is "[2.5, 5 or ]1 × 10^7" (a list sharing the exponent, then a mantissa), a bare "10^7"
+# or "5 million" / "five million". For a fast start (see the numbers above) DOSE_COUNT_RE finds the
+# counts that begin with a digit or "." ([.0-9]: a count never began with another script's digit)
+# and consumes that character, so group "list" (or, without a list, "mant1") and "mmant" hold their
+# text after it, and "bare" holds the "0" of "10". _DOSE_WORD_RE finds "five million"; it is searched
+# only in a text with "million", "billion" or "mln" (_MULT_HINT), and merged as finditer would give
+# the alternation of both. _LIST_REST is the list ((?:NUM, ){0,6}NUM then "and"/"or"/"to"/"-")
+# after the first character of its first number, tried in the same order.
+_LIST_REST = (
+    rf"(?:{_NUM_REST}\s?,\s?(?:{NUM}\s?,\s?){{0,5}}{NUM}|{_NUM_REST})\s?,?\s?(?:and|or|to|-)\s?"
 )
+DOSE_COUNT_RE = re.compile(
+    rf"[.0-9](?<![\w.,^].)(?i:(?:(?P<list>{_LIST_REST})(?P<mant>{NUM})|(?P<mant1>{_NUM_REST}))\s?×\s?{_EXP}"
+    rf"|(?<=1)(?P<bare>0)(?:\^\s?\(?(?P<b1>\d{{1,2}})(?:\))?|[eE]\+?(?P<b2>\d{{1,2}})\b)"
+    rf"|(?P<mmant>{_NUM_REST})\s?-?\s?(?P<mult>million|billion|mln)\b)"
+)
+_DOSE_WORD_RE = re.compile(rf"(?<![\w.,^])(?P<mmant>{WORDNUM})\s?-?\s?(?P<mult>million|billion|mln)\b", re.I)
+_MULT_HINT = re.compile(r"[Ll](?i:(?<=[bm]il)lion|(?<=ml)n)")
 _MULTIPLIERS = {"million": 1e6, "mln": 1e6, "billion": 1e9}
-_SENTENCE_END = re.compile(r"(?<=[\w)\]%])\.\s+(?=[A-Z(])|;|\n")
+
+
+def _multiplier(word: str) -> float:
+    """"million" -> 1e6; re.IGNORECASE also matches "MİLLION" and "mıllion", which .lower() does not
+    turn into a key, so those are read by their first letter."""
+    return _MULTIPLIERS.get(word.lower()) or (1e9 if word[:1] in "bB" else 1e6)
+# ". " before a capital or "(", ";" or a newline; every branch begins with a literal (a fast start)
+_SENTENCE_END = re.compile(r"\.(?<=[\w)\]%]\.)\s+(?=[A-Z(])|;|\n")
 _NOT_CELLS_RE = re.compile(r"^\s?/\s?(?:L|l|mL|ml|µL|μL|uL|mm3|mm\^3|dL)\b")
 _CONC_RE = re.compile(
     rf"^\s?(?:[\w-]+\s){{0,2}}?(?:cells?|MSCs?)?\s?(?:/|per|in)\s?(?P<vol>{NUM})?\s?(?:mL|ml)\b", re.I
@@ -186,20 +226,36 @@ _TP_UNIT = r"(?:hours?|hrs?|(?-i:h)|days?|(?-i:d)|weeks?|wks?|months?|mos?|years
 _TP_NUM = rf"(?:{NUM}|{WORDNUM})"
 _TP_SEP = r"(?:\s?,\s?(?:and\s|or\s)?\s?|\s(?:and|or)\s|\s?-\s?|\sto\s)"
 _TP_LIST = rf"{_TP_NUM}(?:{_TP_SEP}{_TP_NUM}){{0,6}}"
+# A timepoint is "3, 6 and 12 months" (a list, then its unit), "week 12" (a unit, then a list) or
+# "baseline". For a fast start (see the numbers above) it is found by two patterns that begin with a
+# character set: TIMEPOINT_RE for a list that begins with a digit, _TP_WORD_RE for the forms that
+# begin with a word ("six months", "week 12", "baseline"), which consumes the first letter, so there
+# groups "list" and "unit2" hold their text after it. _timepoint_matches() merges the two as
+# finditer would give the alternation of both.
 TIMEPOINT_RE = re.compile(
-    r"(?=[0-9.efhnostzdwmyb])"  # every alternative starts with one of these (a fast skip)
-    rf"(?:(?<![\w.,/-])(?P<list>{_TP_LIST})\s?-?\s?(?P<unit>{_TP_UNIT})\b"
-    rf"|\b(?P<unit2>hours?|days?|weeks?|months?|years?|wk)\s?(?P<list2>{_TP_LIST})(?![\w%]|\.\d|\s?%|,\d)"
-    r"|\b(?P<baseline>baseline)\b)",
-    re.I,
+    rf"(?P<list>[.0-9](?<![\w.,/-].){_NUM_REST}(?i:(?:{_TP_SEP}{_TP_NUM}){{0,6}}))"
+    rf"(?i:\s?-?\s?(?P<unit>{_TP_UNIT})\b)"
+)
+_TP_WORD_RE = re.compile(
+    r"[BbDdEeFfHhMmNnOoSsTtWwYyZzſ](?<!\w.)(?i:"  # "(?<!\w.)": the "\b" before every form
+    rf"(?<![.,/-].)(?P<list>(?:{_W_REST})(?:(?:[ -]|\s+and\s+)(?:{_W})\b){{0,6}}\b(?:{_TP_SEP}{_TP_NUM}){{0,6}})"
+    rf"\s?-?\s?(?P<unit>{_TP_UNIT})\b"
+    r"|(?P<unit2>(?<=h)ours?|(?<=d)ays?|(?<=w)eeks?|(?<=m)onths?|(?<=y)ears?|(?<=w)k)"
+    rf"\s?(?P<list2>{_TP_LIST})(?![\w%]|\.\d|\s?%|,\d)"
+    r"|(?<=b)(?P<baseline>aseline)\b)"
 )
 _TP_ITEM_RE = re.compile(rf"{_TP_NUM}", re.I)
 _TP_RANGE_SEP = re.compile(r"^\s?(?:-|to)\s?$", re.I)
+# "aged", "older", "disease duration", "history", "every", "per", "past", "previous", "prior" within the
+# last words before a timepoint. Only whether it matches is used. It begins with a set of the cue
+# words' first letters (a fast start: both cases, plus "İ", "ı" and "ſ", which re.IGNORECASE matches to
+# "i" and "s"); "(?<!\w.)" after the letter is the "\b" before it.
 NEG_BEFORE_TP = re.compile(
-    r"(?:\bage[ds]?|\bolder|\byounger|(?:disease|illness|RA|symptoms?)\s(?:duration|history)"
-    r"|\bhistory|\bduration\sof\s(?:disease|RA|illness|symptoms?)|\bevery|\bper|\bpast|\bprevious"
-    r"|\bpreceding|\bprior)(?:\W+\w+){0,3}?\W*$",
-    re.I,
+    r"[AaDdEeHhIiOoPpRrSsYyİıſ](?i:"
+    r"(?<!\w.)(?:(?<=a)ge[ds]?|(?<=o)lder|(?<=y)ounger|(?<=h)istory|(?<=d)uration\sof\s(?:disease|RA|illness|symptoms?)"
+    r"|(?<=e)very|(?<=p)(?:er|ast|revious|receding|rior))"
+    r"|(?:(?<=d)isease|(?<=i)llness|(?<=r)a|(?<=s)ymptoms?)\s(?:duration|history))"
+    r"(?:\W+\w+){0,3}?\W*$"
 )
 NEG_AFTER_TP = re.compile(
     r"^(?:\s?-?\s?old\b|\sof\sage\b|\sof\s(?:disease|RA|illness|symptoms?)\b|\s(?:disease\s)?duration\b"
@@ -211,18 +267,24 @@ NEG_AFTER_TP = re.compile(
 # Data: P values, mean/SD, percentages
 # --------------------------------------------------------------------------------------------
 P_VALUE_RE = re.compile(
-    r"(?<![\w-])[Pp](?:\s?-?\s?values?)?\s?"
+    r"[Pp](?<![\w-].)(?:\s?-?\s?values?)?\s?"  # "P" first, its guard behind it: a fast start
     r"(?:(?P<cmp><=|>=|=<|=>|[<>=≤≥])|\s(?:of|was|were|is)\s|(?P<lt>\s?(?:less|lower|smaller)\sthan\s)"
     r"|(?P<gt>\s?(?:greater|more|larger|higher)\sthan\s))\s?(?P<num>0?\.\d+|[01](?:\.\d+)?)(?![\d.])",
 )
 _CMP = {"<": "<", "=": "=", ">": ">", "≤": "≤", "≥": "≥", "<=": "≤", "=<": "≤", ">=": "≥", "=>": "≥"}
-_MS_PM = rf"(?P<m>{SNUM})\s?±\s?(?P<s>{NUM})"
+# What follows the value m in "m ± s", "m (lo-hi)" (with an optional IQR/range/CI label), "m (s)".
+_MS_PM = rf"\s?±\s?(?P<s>{NUM})"
 _MS_RANGE = (
-    rf"(?P<m3>{SNUM})\s?[(\[]\s?(?:(?P<lab>IQR|interquartile range|range|95\s?%\s?CI|CI)\s?[:=,]?\s?)?"
+    rf"\s?[(\[]\s?(?:(?P<lab>IQR|interquartile range|range|95\s?%\s?CI|CI)\s?[:=,]?\s?)?"
     rf"(?P<lo>{SNUM})\s?(?:-|to|,|;)\s?(?P<hi>{SNUM})\s?[)\]]"
 )
-_MS_PAREN = rf"(?P<m2>{SNUM})\s?\(\s?(?:SD\s?[:=]?\s?)?(?P<s2>{NUM})\s?\)"
-MEAN_SD_RE = re.compile(rf"(?<![\w.,^/-])(?:{_MS_PM}|{_MS_RANGE}|{_MS_PAREN})", re.I)
+_MS_PAREN = rf"\s?\(\s?(?:SD\s?[:=]?\s?)?(?P<s2>{NUM})\s?\)"
+# The value is read once, first, for a fast start. Each form goes on with whitespace, "±", "(" or "[",
+# which cannot continue a number, so only the longest number can match and factoring it out of the
+# three forms matches what "m ± s|m (lo-hi)|m (s)" matched.
+MEAN_SD_RE = re.compile(
+    rf"(?P<m>{_SNUM_FIRST}(?<![\w.,^/-].){_SNUM_REST})(?i:{_MS_PM}|{_MS_RANGE}|{_MS_PAREN})"
+)
 RANGE_CUES: list[tuple[str, str]] = [
     (r"\biqr\b|interquartile|quartile", "median (iqr)"),
     (r"\brange\b|\bmin(?:imum)?\s?-\s?max", "median (range)"),
@@ -231,11 +293,12 @@ RANGE_CUES: list[tuple[str, str]] = [
 ]
 _RANGE_CUE_RE = re.compile("|".join(f"(?P<c{i}>{rx})" for i, (rx, _) in enumerate(RANGE_CUES)), re.I)
 _N_PCT_HEADER_RE = re.compile(r"\bn\s?\(\s?%\s?\)|\(%\)", re.I)
+# "n (p%)", "a/b", "p%": the leading number's first character is consumed by the set (a fast start),
+# so groups n, a, p2 hold the REST of that number; _lead_number() reads the whole of it.
 PERCENT_RE = re.compile(
-    rf"(?<![\w.,^/-])(?:(?P<n>{NUM})\s?\(\s?(?P<p>{NUM})\s?%\s?\)"
-    rf"|(?P<a>\d+)\s?/\s?(?P<b>\d+)(?![\w/]|[.,]\d)"
-    rf"|(?P<p2>{SNUM})\s?(?:%|\spercent\b)(?!\s?(?:CI\b|confidence)))",
-    re.I,
+    rf"{_SNUM_FIRST}(?<![\w.,^/-].)(?i:(?P<n>{_NUM_REST})\s?\(\s?(?P<p>{NUM})\s?%\s?\)"
+    rf"|(?<=\d)(?P<a>\d*)\s?/\s?(?P<b>\d+)(?![\w/]|[.,]\d)"
+    rf"|(?P<p2>{_SNUM_REST})\s?(?:%|\spercent\b)(?!\s?(?:CI\b|confidence)))"
 )
 
 
@@ -410,6 +473,27 @@ def parse_number(text: str) -> float | None:
     return _words_to_number(s)
 
 
+def _lead_number(m: re.Match[str], rest: str) -> str:
+    """The number (or word) a match begins with, when the pattern consumed its first character with
+    a set (a fast start) and group ``rest`` holds the rest of it."""
+    return m.string[m.start():m.end(rest)]
+
+
+def _leftmost_matches(t: str, patterns: Iterable[re.Pattern[str]]) -> Iterator[re.Match[str]]:
+    """The matches ``finditer`` would give for the alternation of ``patterns`` (in this order): next
+    the leftmost match, at a tie the earlier pattern's; then go on from its end. No pattern may
+    match the empty string."""
+    pats = list(patterns)
+    nxt = [p.search(t) for p in pats]
+    while True:
+        m = min((x for x in nxt if x is not None), key=lambda x: x.start(), default=None)
+        if m is None:
+            return
+        yield m
+        end = m.end()
+        nxt = [x if x is None or x.start() >= end else p.search(t, end) for p, x in zip(pats, nxt)]
+
+
 def _any_number(s: str) -> float | None:
     return _num(s) if s[:1].isdigit() or s[:1] in ".-" else _words_to_number(s)
 
@@ -440,12 +524,17 @@ class _Count:
 
 def _counts(t: str) -> list[_Count]:
     out: list[_Count] = []
-    for m in DOSE_COUNT_RE.finditer(t):
+    if _MULT_HINT.search(t):
+        matches: Iterable[re.Match[str]] = _leftmost_matches(t, (DOSE_COUNT_RE, _DOSE_WORD_RE))
+    else:
+        matches = DOSE_COUNT_RE.finditer(t)
+    for m in matches:
         g = m.groupdict()
-        if g["mant"] is not None:
-            mants = [_num(g["mant"])]
-            if g["list"]:
-                prefix = [_num(x) for x in re.findall(NUM, g["list"])]
+        if g.get("mant1") is not None or g.get("mant") is not None:
+            lst = _lead_number(m, "list") if g["list"] is not None else ""
+            mants = [_num(g["mant"] if lst else _lead_number(m, "mant1"))]
+            if lst:
+                prefix = [_num(x) for x in re.findall(NUM, lst)]
                 if all(x < 1000 for x in prefix):
                     mants = prefix + mants
             lost = g["lost"] is not None
@@ -458,17 +547,17 @@ def _counts(t: str) -> list[_Count]:
                 if e < 3:
                     continue
                 values = tuple(x * 10.0**e for x in mants)
-            start = m.start("list") if (g["list"] and len(mants) > 1) else m.start("mant")
-        elif g["bare"] is not None:
+            start = m.start("mant") if (lst and len(mants) == 1) else m.start()
+        elif g.get("bare") is not None:
             e = int(g["b1"] or g["b2"])
             if e < 3:
                 continue
             values, lost, start = (10.0**e,), False, m.start()
         else:
-            base = _any_number(g["mmant"])
+            base = _any_number(g["mmant"] if m.re is _DOSE_WORD_RE else _lead_number(m, "mmant"))
             if base is None:
                 continue
-            values, lost, start = (base * _MULTIPLIERS[g["mult"].lower()],), False, m.start()
+            values, lost, start = (base * _multiplier(g["mult"]),), False, m.start()
         out.append(_Count(values, start, m.end(), lost))
     return out
 
@@ -566,26 +655,31 @@ def find_doses(text: str) -> list[Dose]:
 # --------------------------------------------------------------------------------------------
 # Timepoints
 # --------------------------------------------------------------------------------------------
+def _timepoint_matches(t: str) -> Iterator[re.Match[str]]:
+    return _leftmost_matches(t, (TIMEPOINT_RE, _TP_WORD_RE))
+
+
 def find_timepoints(text: str) -> list[Timepoint]:
     """Timepoints in weeks; ranges as one kind="range" Timepoint (weeks = upper end)."""
     c = _prepare(text)
     t = c.text
     out: list[Timepoint] = []
-    for m in TIMEPOINT_RE.finditer(t):
-        if m.group("baseline"):
+    for m in _timepoint_matches(t):
+        g = m.groupdict()
+        if g.get("baseline"):
             s, e, vt = c.span(m.start(), m.end())
             out.append(Timepoint(0.0, s, e, vt, "baseline"))
             continue
-        if m.group("list") is not None:
-            lst_name, unit_s = "list", m.group("unit")
+        if g["list"] is not None:  # the list begins the match
+            lst_name, unit_s, base = "list", g["unit"], m.start()
         else:
-            lst_name, unit_s = "list2", m.group("unit2")
+            lst_name, unit_s, base = "list2", _lead_number(m, "unit2"), m.start("list2")
         unit = _UNIT_ALIASES[unit_s.lower()]
         before = _sentence_before(t, m.start(), 50)[1]
         if NEG_BEFORE_TP.search(before) or NEG_AFTER_TP.match(t[m.end():m.end() + 25]):
             continue
-        base = m.start(lst_name)
-        items = [(base + im.start(), base + im.end(), im.group(0)) for im in _TP_ITEM_RE.finditer(m.group(lst_name))]
+        items = [(base + im.start(), base + im.end(), im.group(0))
+                 for im in _TP_ITEM_RE.finditer(t[base:m.end(lst_name)])]
         vals = [_any_number(x[2]) for x in items]
         if not items or any(v is None for v in vals):
             continue
@@ -659,18 +753,19 @@ def find_mean_sd(text: str) -> list[MeanSD]:
     out: list[MeanSD] = []
     for m in MEAN_SD_RE.finditer(t):
         s, e, vt = c.span(m.start(), m.end())
-        if m.group("m") is not None:
-            out.append(MeanSD(_num(m.group("m")), _num(m.group("s")), "mean±sd", None, None, s, e, vt))
-        elif m.group("m3") is not None:
+        mean = _num(m.group("m"))
+        if m.group("s") is not None:
+            out.append(MeanSD(mean, _num(m.group("s")), "mean±sd", None, None, s, e, vt))
+        elif m.group("hi") is not None:
             lo, hi = _num(m.group("lo")), _num(m.group("hi"))
             if lo > hi:
                 continue
             kind, cue = _range_kind(m.group("lab"), _sentence_before(t, m.start(), 80)[1])
-            out.append(MeanSD(_num(m.group("m3")), None, kind, lo, hi, s, e, vt, cue))  # type: ignore[arg-type]
+            out.append(MeanSD(mean, None, kind, lo, hi, s, e, vt, cue))  # type: ignore[arg-type]
         else:
             if _N_PCT_HEADER_RE.search(_sentence_before(t, m.start(), 80)[1]):
                 continue  # "n (%) 12 (40)": counts, not a mean
-            out.append(MeanSD(_num(m.group("m2")), _num(m.group("s2")), "mean (sd)", None, None, s, e, vt))
+            out.append(MeanSD(mean, _num(m.group("s2")), "mean (sd)", None, None, s, e, vt))
     return out
 
 
@@ -681,12 +776,12 @@ def find_percentages(text: str) -> list[Percentage]:
     for m in PERCENT_RE.finditer(c.text):
         s, e, vt = c.span(m.start(), m.end())
         if m.group("n") is not None:
-            out.append(Percentage(_num(m.group("n")), _num(m.group("p")), None, "n (%)", s, e, vt))
+            out.append(Percentage(_num(_lead_number(m, "n")), _num(m.group("p")), None, "n (%)", s, e, vt))
         elif m.group("a") is not None:
-            a, b = float(m.group("a")), float(m.group("b"))
+            a, b = float(_lead_number(m, "a")), float(m.group("b"))
             if b == 0 or a > b:
                 continue
             out.append(Percentage(a, round(100 * a / b, 2), b, "n/N", s, e, vt))
         else:
-            out.append(Percentage(None, _num(m.group("p2")), None, "%", s, e, vt))
+            out.append(Percentage(None, _num(_lead_number(m, "p2")), None, "%", s, e, vt))
     return out

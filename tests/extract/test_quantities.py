@@ -333,3 +333,10 @@ def test_huge_and_empty_inputs():
                  "<p>" * 10_000, "40?×?106 " * 5_000]:
         for f in FINDERS:
             _assert_offsets(text, f(text))
+
+
+@pytest.mark.parametrize("text, value", [("5 mıllion cells", 5e6), ("5 MİLLION cells", 5e6),
+                                         ("five mıllion cells", 5e6), ("2 bıllion cells", 2e9)])
+def test_doses_with_letters_that_only_case_folding_matches(text, value):
+    # re.IGNORECASE matches dotless ı and dotted İ to i; their lower() is not "million"
+    assert _doses(text) == [(value, "cells")]
