@@ -23,11 +23,14 @@ Adverse events give rows only with counts; "no serious adverse events" is a safe
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, replace
 from functools import lru_cache
+from typing import Any, Sequence
 
 from extract.document import Mention, Sentence, Text
 from extract.evidence import Arm, OutcomeRow, Provenance
+from extract.fastre import words
 from extract.nlp import load_rules
 from extract.quantities import NUM, WORDNUM, MeanSD, PValue, Percentage, Timepoint, parse_number
 
@@ -38,19 +41,28 @@ METHODS_CUE = re.compile(
     r"\b(?:were|was|be)\s+(?:evaluated|assessed|measured|recorded|used|collected|determined|monitored)\b"
     r"|\bto\s+(?:assess|evaluate|determine|investigate|explore|examine|measure)\b|\baccording\s+to\b"
     r"|\b(?:primary|secondary)\s+(?:end\s?points?|outcomes?)\b|\baim(?:ed)?\b|\bobjectives?\b", re.I)
-CLAUSE_SPLIT = re.compile(r";|\bbut\b|\bwhereas\b|\bwhile\b|\balthough\b", re.I)
+# Patterns searched in every result sentence begin with a character set, which lets re skip to
+# candidates fast (extract/fastre.py): the first letters in both cases, plus "İ", "ı" (an "i") and
+# "ſ" (an "s"), which re.IGNORECASE also matches; "(?<!\w.)" after the first letter is the "\b"
+# before it, and the letters after it are matched under (?i:...).
+# ";" or a word "but", "whereas", "while", "although"
+CLAUSE_SPLIT = re.compile(r"[;ABWabw](?:(?<=;)|(?<!\w.)(?i:(?<=b)ut|(?<=w)(?:hereas|hile)|(?<=a)lthough)\b)")
 # a change score, not a level: "changes were", "a reduction of", "decreased by", "Δ"
 CHANGE_CUE = re.compile(r"\bchang\w*|\b(?:reduction|decrease|improvement|increase|fall|drop|decline|"
                         r"reduced|decreased|improved|increased|fell|dropped|declined)\s+(?:of|was|were|by)\b|\bby\b|"
                         r"\bdelta\b|Δ", re.I)
 PAIR_SEP = re.compile(r"^\s*(?:,|;)?\s*(?:vs\.?|versus|compared\s+with|and|to|→|->)\s*$", re.I)
-BASELINE_CUE = re.compile(r"\bbaseline\b|\bbefore\b|\bpre-?treatment\b|\bat\s+entry\b|\binitial\b", re.I)
+# "baseline", "before", "pre-treatment", "at entry", "initial"
+BASELINE_CUE = re.compile(
+    r"[ABIPabipİı](?<!\w.)(?i:(?<=b)(?:aseline|efore)|(?<=p)re-?treatment|(?<=a)t\s+entry|(?<=i)nitial)\b")
 BARE_VALUE_RE = re.compile(
     rf"\b(?:was|were|of|=|:)\s*(?P<v>-?{NUM})(?!\s*(?:%|years?|months?|weeks?|days?|hours?|patients|mm\b|cm\b|kg\b|mg\b|\d|×))")
 FROM_TO_RE = re.compile(r"\bfrom\b", re.I)
+# "effect size", "cohen's d", "hedges' g", "SMD" (a word), "standardized mean difference", then a number
 EFFECT_RE = re.compile(
-    rf"(?:effect\s+size|cohen'?s\s+d|hedges'?\s+g|\bsmd\b|standardi[sz]ed\s+mean\s+difference)"
-    rf"[^.;\d-]{{0,20}}(?P<v>-?{NUM})", re.I)
+    r"[CEHSceshſ](?i:(?<=e)ffect\s+size|(?<=c)ohen'?s\s+d|(?<=h)edges'?\s+g"
+    r"|(?<=s)(?:(?<!\w.)md\b|tandardi[sz]ed\s+mean\s+difference))"
+    rf"[^.;\d-]{{0,20}}(?P<v>-?{NUM})")
 RESPECTIVELY_LIST_RE = re.compile(
     r"\b(?:for|in|of)\s+(?:the\s+)?(?:cohorts?|groups?|arms?|clusters?)\s+"
     r"(?P<list>[\w-]+(?:\s?,\s?[\w-]+)*,?\s+(?:and|or)\s+(?:the\s+)?[\w-]+)", re.I)
@@ -58,14 +70,17 @@ FROM_GROUP_RE = re.compile(
     rf"(?P<n>{_N})\s+(?:patients?\s+)?(?:from|in)\s+(?:the\s+)?(?:(?:group|cohort|arm|cluster)\s+(?P<id>[A-Z0-9])\b"
     rf"|(?P<name>[\w-]+)\s+(?:group|arm|cohort|cluster))\s*\(\s*(?P<p>{NUM})\s*%\s*\)", re.I)
 FRACTION_RE = re.compile(rf"(?<![\w.])(?P<x>{_N})\s+(?:out\s+)?of\s+(?P<the>the\s+)?(?P<y>{_N})\b", re.I)
+# the "of (the) <number>" every FRACTION_RE match holds, found fast from its leading set: FRACTION_RE
+# (tried at every position) is run only on the few sentences with one
+OF_NUMBER = re.compile(rf"[Oo][Ff]\s+(?:(?i:the)\s+)?(?i:{_N})")
 ZERO_RE = re.compile(
-    r"\b(?:no\s+one|nobody|none\s+of\s+the\s+(?:patients|participants|subjects)|no\s+(?:patients?|participants?|subjects?))"
-    r"\s+(?:had\s+|has\s+|have\s+)?(?:achieved|reached|attained|experienced|met|developed|had|showed|obtained)\b",
-    re.I)
+    words([r"no\s+one", "nobody", r"none\s+of\s+the\s+(?:patients|participants|subjects)",
+           r"no\s+(?:patients?|participants?|subjects?)"], not_after=r"\w")
+    + r"(?i:\s+(?:had\s+|has\s+|have\s+)?(?:achieved|reached|attained|experienced|met|developed|had|showed|obtained))\b")
+# "in the <arm>"
 ARM_IN_SENTENCE_RE = re.compile(
-    r"\bin\s+the\s+(?P<arm>(?:cluster|group|cohort|arm)\s+(?:infused|treated|receiving|given|injected)\s+with\s+"
-    r"[^,.;]+?|[\w-]+(?:\s[\w-]+)?\s+(?:group|cluster|cohort|arm))(?=\s*(?:,|\.|;|$|\bbut\b|\band\b|\bwere\b|\bwas\b|\bversus\b|\bvs\b|\(|\)))",
-    re.I)
+    r"[Iiİı](?<!\w.)(?i:n\s+the\s+(?P<arm>(?:cluster|group|cohort|arm)\s+(?:infused|treated|receiving|given|injected)\s+with\s+"
+    r"[^,.;]+?|[\w-]+(?:\s[\w-]+)?\s+(?:group|cluster|cohort|arm))(?=\s*(?:,|\.|;|$|\bbut\b|\band\b|\bwere\b|\bwas\b|\bversus\b|\bvs\b|\(|\))))")
 BUT_NOT_RE = re.compile(r"\bbut\s+not\s+in\s+the\s+(?P<arm>[\w-]+(?:\s[\w-]+)?\s+(?:group|cluster|cohort|arm))", re.I)
 FROM_TO_BARE_RE = re.compile(rf"\bfrom\s+(?P<a>-?{NUM})\s+(?:at\s+baseline\s+)?to\s+(?P<b>-?{NUM})(?!\s?(?:%|±|\())")
 BY_CUE = re.compile(r"\b(?:decreas\w*|reduc\w*|improv\w*|fell|dropped|declin\w*|lower\w*)\s+by\b", re.I)
@@ -114,6 +129,7 @@ def _rules() -> tuple[dict[str, dict], dict[str, list[str]], list[str], set[str]
 
 @lru_cache(maxsize=65536)
 def _cue_kind(token: str) -> str | None:
+    """The direction cue a token is ("decrease", "increase", "improve", "worsen") or None."""
     for kind, prefixes in _rules()[1].items():
         for p in prefixes:
             if token.startswith(p):
@@ -121,14 +137,38 @@ def _cue_kind(token: str) -> str | None:
     return None
 
 
-def _cue_of(token: str, cues: dict[str, list[str]]) -> str | None:
-    """The direction cue a token is ("decrease", "increase", "improve", "worsen") or None."""
-    return _cue_kind(token)
+@lru_cache(maxsize=1)
+def _no_change_phrases() -> tuple[str, ...]:
+    """The "no change" phrases a clause is tested for: without "but not ..." (an arm's contrast,
+    see BUT_NOT_RE) and without those containing a shorter one ("no changes": "no change")."""
+    phrases = [p for p in _rules()[2] if not p.startswith("but not")]
+    return tuple(p for p in phrases if not any(q != p and q in p for q in phrases))
 
 
-def _measures(t: Text, sent: Sentence) -> list[_Measure]:
+class _ByStart:
+    """A text's mentions of one kind (anything with .start and .end), for taking a sentence's by
+    bisection rather than a scan of all of them for every sentence. Items not in text order (not
+    expected: Text.mentions is by start) are scanned as Text.in_span does."""
+
+    __slots__ = ("items", "starts", "ordered")
+
+    def __init__(self, items: Sequence[Any]) -> None:
+        self.items = items
+        self.starts = [x.start for x in items]
+        self.ordered = self.starts == sorted(self.starts)
+
+    def within(self, start: int, end: int) -> list:
+        """The items with start <= item.start and item.end <= end, in their order."""
+        if not self.ordered:
+            return [x for x in self.items if start <= x.start and x.end <= end]
+        lo = bisect_left(self.starts, start)
+        hi = bisect_right(self.starts, end, lo)
+        return [x for x in self.items[lo:hi] if x.end <= end]
+
+
+def _measures(t: Text, mentions: list[Mention]) -> list[_Measure]:
+    """The measures of a sentence from its MEASURE mentions."""
     info, _, _, remission_of, remission_words = _rules()
-    mentions = [m for m in t.mentions if m.kind == "MEASURE" and sent.start <= m.start and m.end <= sent.end]
     out: list[_Measure] = []
     toks = t.tokens_lower
     last_end = -1
@@ -178,12 +218,10 @@ def _clause_of(bounds: list[tuple[int, int]], pos: int) -> tuple[int, int]:
 
 
 def _direction(t: Text, me: _Measure, sent: Sentence, bounds: list[tuple[int, int]]) -> str | None:
-    info, cues, no_change, _, _ = _rules()
+    info = _rules()[0]
     a, b = _clause_of(bounds, me.mention.start)
     clause = t.text[a:b].lower()
-    for phrase in no_change:
-        if phrase.startswith("but not"):
-            continue
+    for phrase in _no_change_phrases():
         if phrase in clause:
             return "no change"
     toks = t.tokens_lower
@@ -201,18 +239,16 @@ def _direction(t: Text, me: _Measure, sent: Sentence, bounds: list[tuple[int, in
         return "increase" if better == "lower" else "decrease"
 
     # a nominal cue before the measure: "a reduction in X", "Reduced levels of X", "increasing trend in X"
-    i = me.mention.token_start - 1
-    while i >= max(first_tok, me.mention.token_start - 25):
-        kind = _cue_of(toks[i], cues)
-        if kind and any(w in ("in", "of", "levels", "level") for w in toks[i + 1:i + 5]):
+    # (the nearest first; the window's tokens are looked up with map(), cheaper than a call per token)
+    start = me.mention.token_start
+    lo = max(first_tok, start - 25)
+    cues_before = [(i, kind) for i, kind in zip(range(lo, start), map(_cue_kind, toks[lo:start])) if kind]
+    for i, kind in reversed(cues_before):
+        if any(w in ("in", "of", "levels", "level") for w in toks[i + 1:i + 5]):
             return resolve(kind)
-        i -= 1
     # a verbal cue after it in the same clause
-    for j in range(me.mention.token_end, min(last_tok + 1, len(toks))):
-        kind = _cue_of(toks[j], cues)
-        if kind:
-            return resolve(kind)
-    return None
+    kind = next(filter(None, map(_cue_kind, toks[me.mention.token_end:last_tok + 1])), None)
+    return resolve(kind) if kind else None
 
 
 def _groups(measures: list[_Measure], tps: list[Timepoint], t: Text) -> dict[str, list[Timepoint]]:
@@ -326,11 +362,15 @@ def outcome_rows(t: Text, ctx: Context) -> tuple[list[OutcomeRow], list[Provenan
     info = _rules()[0]
     rows: list[OutcomeRow] = []
     safety: list[Provenance] = []
+    measure_mentions = _ByStart([m for m in t.mentions if m.kind == "MEASURE"])
     tps_all = list(ctx.timepoints)
     for sent in t.sentences:
         if sent.index in ctx.skip_sentences:
             continue
-        measures = _measures(t, sent)
+        mentions = measure_mentions.within(sent.start, sent.end)
+        if not mentions:
+            continue
+        measures = _measures(t, mentions)
         if not measures:
             continue
         prov = Provenance(ctx.record_id, t.location, sent.text, sent.start, sent.end)
@@ -338,8 +378,10 @@ def outcome_rows(t: Text, ctx: Context) -> tuple[list[OutcomeRow], list[Provenan
         ms_all = t.in_span(t.mean_sds, sent.start, sent.end)
         ps_all = t.in_span(t.p_values, sent.start, sent.end)
         pct_all = [p for p in t.in_span(t.percentages, sent.start, sent.end)]
-        has_numbers = bool(ms_all or ps_all or pct_all or FRACTION_RE.search(stext) or ZERO_RE.search(stext))
-        if METHODS_CUE.search(stext) and not has_numbers:
+        # found once per sentence: _responders reads them for each measure
+        fractions = list(FRACTION_RE.finditer(stext)) if OF_NUMBER.search(stext) else []
+        zero = ZERO_RE.search(stext)
+        if not (ms_all or ps_all or pct_all or fractions or zero) and METHODS_CUE.search(stext):
             continue
         bounds = _clause_bounds(sent)
         tps = [tp for tp in tps_all if sent.start <= tp.start and tp.end <= sent.end]
@@ -363,7 +405,7 @@ def outcome_rows(t: Text, ctx: Context) -> tuple[list[OutcomeRow], list[Provenan
             if kind == "safety" and negated:
                 safety.append(prov)
                 continue
-            if negated and not ZERO_RE.search(stext):
+            if negated and not zero:
                 continue
             if me.name in resp_rows or me.name in group_rows:
                 rows.extend(resp_rows.get(me.name, []))
@@ -392,7 +434,7 @@ def outcome_rows(t: Text, ctx: Context) -> tuple[list[OutcomeRow], list[Provenan
                 row_base.update(per_measure[me.name])
             else:
                 _responders(row_base, t, sent, a, b, pct_all if kind in ("responder", "safety") else [],
-                            arm_n, ctx)
+                            arm_n, ctx, zero, fractions)
             if not any(k in row_base for k in ("change_mean", "followup_mean", "baseline_mean")):
                 ft = FROM_TO_BARE_RE.search(t.text, me.mention.end, b)
                 if ft:
@@ -571,14 +613,14 @@ def _row(d: dict) -> OutcomeRow:
 
 
 def _responders(row: dict, t: Text, sent: Sentence, a: int, b: int, pct_all: list[Percentage],
-                arm_n: int | None, ctx: Context) -> None:
-    stext = sent.text
-    zero = ZERO_RE.search(stext)
+                arm_n: int | None, ctx: Context, zero: re.Match[str] | None,
+                fractions: list[re.Match[str]]) -> None:
+    """`zero` and `fractions` are the sentence's ZERO_RE and FRACTION_RE matches."""
     if zero and sent.start + zero.start() < a:
         row["n_responders"], row["percent_responders"] = 0, 0.0
         return
     frac = None
-    for m in FRACTION_RE.finditer(stext):
+    for m in fractions:
         if sent.start + m.start() < a:
             frac = m
     if frac:
@@ -639,6 +681,8 @@ CONTROL_NAME = re.compile(r"placebo|control|sham|saline", re.I)
 def _from_group(t: Text, sent: Sentence, measures: list[_Measure], ctx: Context, prov: Provenance,
                 info: dict[str, dict]) -> dict[str, list[OutcomeRow]]:
     """"Seventeen patients from the group A (85%), 15 from the group B (75%) ... experienced AE"."""
+    if sent.text.count("%") < 2:
+        return {}  # every match ends in "(85%)": no scan without two of them
     items = list(FROM_GROUP_RE.finditer(sent.text))
     if len(items) < 2:
         return {}
