@@ -103,17 +103,6 @@ def _by_start(m: Mention) -> tuple[int, int]:
     return m.start, m.start - m.end
 
 
-_SEP = "\ue000"  # a private-use character joins the words to lower-case them in one call
-
-
-def _lower_all(words: list[str]) -> tuple[str, ...]:
-    joined = _SEP.join(words)
-    if not words or joined.count(_SEP) != len(words) - 1:  # the text itself holds the separator
-        return tuple(w.lower() for w in words)
-    lowered = joined.lower().split(_SEP)
-    return tuple(lowered) if len(lowered) == len(words) else tuple(w.lower() for w in words)
-
-
 @lru_cache(maxsize=None)
 def _label(label: str) -> tuple[str, str, str | None]:
     """"ROUTE|intravenous|3" -> ("ROUTE", "intravenous", "3")."""
@@ -125,13 +114,13 @@ def analyse(text: str, location: str, numbers: bool = True) -> Text:
     """numbers=False skips P values, means and percentages (a title needs doses and timepoints)."""
     text = text or ""
     doc = get_nlp()(text)
-    words, starts, sent_starts = doc.user_data.get(TOKENS_KEY, ((), (), ()))
+    words, starts, lengths, sent_starts = doc.user_data.get(TOKENS_KEY, ((), (), (), ()))
     raw: list[Mention] = []
     anchors: dict[str, list[tuple[int, int]]] = {}
     for label, ts, te in doc.user_data.get(MATCHES_KEY, ()):
         kind, value, extra = _label(label)
         s = starts[ts]
-        e = starts[te - 1] + len(words[te - 1])
+        e = starts[te - 1] + lengths[te - 1]
         if kind == "ANCHOR":
             anchors.setdefault(value, []).append((s, e))
         else:
@@ -150,7 +139,7 @@ def analyse(text: str, location: str, numbers: bool = True) -> Text:
         sentences=tuple(sentences),
         mentions=tuple(_longest(raw, len(words))),
         anchors={kind: tuple(sorted(spans)) for kind, spans in anchors.items()},
-        tokens_lower=_lower_all(words),
+        tokens_lower=tuple(words),
         token_starts=tuple(starts),
         sentence_starts=tuple(x.start for x in sentences),
         doses=tuple(q.find_doses(text)),

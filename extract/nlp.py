@@ -41,7 +41,7 @@ __all__ = ["ABBREVIATIONS", "MATCHES_KEY", "RuleTokenizer", "SPAN_KEY", "TOKENS_
 
 SPAN_KEY = "trialsynth"
 MATCHES_KEY = "trialsynth_matches"  # doc.user_data: [(label, start token, end token)]
-TOKENS_KEY = "trialsynth_tokens"  # doc.user_data: (words, char starts, sentence start chars)
+TOKENS_KEY = "trialsynth_tokens"  # doc.user_data: (lower-cased words, char starts, lengths, sentence start chars)
 
 # Tokenizer exceptions: kept as one token, period included (so they never end a sentence).
 ABBREVIATIONS = ["e.g.", "i.e.", "vs.", "al.", "approx.", "fig.", "figs.", "no.", "nos.", "i.v.", "i.p.",
@@ -69,7 +69,8 @@ _NEWLINE_RUN = re.compile(r"\n\s*")
 def _sentence_starts(words: list[str], char_starts: list[int], norm: str) -> list[int]:
     """Indices of the tokens that start a sentence: the first token, the token after a line break,
     and the token after ". ! ?" (and any whitespace run after it) when it starts with a capital, a
-    digit or a bracket. Whitespace runs are tokens of their own, so one is never followed by another."""
+    digit or a bracket. Whitespace runs are tokens of their own, so one is never followed by another.
+    `words` may be lower-cased: the capital is read from `norm`."""
     n = len(words)
     found = {0}
     for mark in (".", "!", "?"):  # list.index scans in C: a loop over every token costs more
@@ -79,7 +80,7 @@ def _sentence_starts(words: list[str], char_starts: list[int], norm: str) -> lis
                 k = words.index(mark, k + 1)
                 j = k + 2 if k + 1 < n and words[k + 1].isspace() else k + 1
                 if j < n:
-                    first = words[j][0]
+                    first = norm[char_starts[j]]
                     if first.isupper() or first.isdigit() or first in "([":
                         found.add(j)
         except ValueError:
@@ -117,15 +118,19 @@ class RuleTokenizer:
         doc = self._split(norm)
         n = len(doc)
         if n == 0:
-            doc.user_data[TOKENS_KEY] = ([], [], [])
+            doc.user_data[TOKENS_KEY] = ([], [], [], [])
             return doc
         char_starts, lengths = doc.to_array(_OFFSET_ATTRS).T.tolist()
-        words = [norm[s:s + k] for s, k in zip(char_starts, lengths)]
+        lower = norm.lower()
+        if len(lower) == len(norm):  # one slice per token ("İ" lower-cases to two characters)
+            words = [lower[s:s + k] for s, k in zip(char_starts, lengths)]
+        else:
+            words = [norm[s:s + k].lower() for s, k in zip(char_starts, lengths)]
         sent_idx = _sentence_starts(words, char_starts, norm)
         marks = numpy.full((n, 1), -1, dtype=numpy.int64)  # -1: not a sentence start
         marks[sent_idx, 0] = 1
         doc.from_array([SENT_START], marks.view(numpy.uint64))
-        doc.user_data[TOKENS_KEY] = (words, char_starts, [char_starts[i] for i in sent_idx])
+        doc.user_data[TOKENS_KEY] = (words, char_starts, lengths, [char_starts[i] for i in sent_idx])
         return doc
 
     def pipe(self, texts, batch_size: int = 1000):  # spaCy's Tokenizer interface
