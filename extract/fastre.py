@@ -7,11 +7,12 @@ A pattern that begins with `\\b`, a lookbehind, a lookahead, or a cased letter u
 is instead tried at every position of the text, which on a trial abstract is 2-4 times slower.
 The fragments here keep a pattern's meaning and give it such a start:
 
-- `words(["patients?", "subjects?"])` -> `[PpSs](?<![^\\W_].)(?i:(?<=p)(?:atients?)|(?<=s)(?:ubjects?))`:
-  the first letter (both cases) is consumed by a character set, a lookbehind checks that it
-  starts a word, and a lookbehind on the consumed letter picks the alternatives that begin with it.
-- `snum_led()` (a signed number) and `num_led()` (an unsigned one): the same numbers as
-  quantities.SNUM / NUM, written to begin with the set `[-.0-9]` / `[.0-9]`.
+- `words(["patients?", "subjects?"])` -> `[PpSsſ](?<!\\w.)(?i:(?<=p)(?:atients?)|(?<=s)(?:ubjects?))`:
+  the first letter (both cases, and the letters IGNORECASE folds to it) is consumed by a character
+  set, a lookbehind checks that it starts a word, and a lookbehind on the consumed letter picks the
+  alternatives that begin with it.
+- NUM_FIRST + NUM_REST (an unsigned number) and SNUM_FIRST + SNUM_REST (a signed one): NUM and
+  quantities.SNUM split after their first character.
 
 A fragment must come first in its pattern (inside groups is fine) and the pattern must not use
 re.IGNORECASE at the top level (`(?i:...)` inside is fine); tests/extract/test_fastre.py checks
@@ -22,42 +23,36 @@ from __future__ import annotations
 import re
 from typing import Iterable
 
-__all__ = ["NUM", "NUM_TAIL", "has_fast_start", "num_led", "snum_led", "words"]
+__all__ = ["NUM", "NUM_FIRST", "NUM_REST", "NUM_TAIL", "SNUM_FIRST", "SNUM_REST", "has_fast_start", "words"]
 
 # quantities.NUM: "1,000", "2.5", "12", ".5"
 NUM = r"(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)"
 # NUM after its first character when that was a digit
 NUM_TAIL = r"(?:\d{0,2}(?:,\d{3})+(?:\.\d+)?|\d*(?:\.\d+)?)"
+# NUM and SNUM ("-", an optional space, NUM) split after their first character: a pattern begins
+# with NUM_FIRST / SNUM_FIRST (a set: a fast start), puts its "(?<![...])" guard behind it as
+# "(?<![...].)", and goes on with NUM_REST / SNUM_REST. The sets take every character from U+0660
+# (the first non-ASCII digit) up, because NUM's \d matches other scripts' digits too; the
+# lookbehinds in NUM_REST turn away what is not a digit or "." (a set with \d in it scans slower).
+NUM_FIRST = r"[.0-9\u0660-\U0010ffff]"
+SNUM_FIRST = r"[-.0-9\u0660-\U0010ffff]"
+NUM_REST = rf"(?:(?<=\.)\d+|(?<=\d){NUM_TAIL})"
+SNUM_REST = rf"(?:(?<=-)\s?{NUM}|{NUM_REST})"
+# letters that re.IGNORECASE also matches to an ASCII letter: "İ"/"ı" to i, "ſ" to s, the Kelvin sign to k
+_FOLDS_TO = {"i": "\u0130\u0131", "s": "\u017f", "k": "\u212a"}
 
 
-def _num_led(first: str, not_after: str | None, signed: bool) -> str:
-    guard = f"(?<!{not_after}.)" if not_after else ""
-    minus = rf"(?<=-)\s?{NUM}|" if signed else ""
-    return rf"{first}{guard}(?:{minus}(?<=\.)\d+|(?<=\d){NUM_TAIL})"
-
-
-def num_led(not_after: str | None = None) -> str:
-    """NUM beginning with the set [.0-9]; `not_after` is a character class the character before
-    the number must not be (the `(?<!...)` guard of the pattern it replaces), e.g. r"[\\w.,/-]"."""
-    return _num_led(r"[.0-9]", not_after, signed=False)
-
-
-def snum_led(not_after: str | None = None) -> str:
-    """quantities.SNUM ("-" then an optional space, then NUM) beginning with the set [-.0-9]."""
-    return _num_led(r"[-.0-9]", not_after, signed=True)
-
-
-def words(alternatives: Iterable[str], not_after: str | None = r"[^\W_]") -> str:
+def words(alternatives: Iterable[str], not_after: str | None = r"\w") -> str:
     """A case-insensitive alternation of regex fragments, each beginning with an ASCII letter,
     that starts with a character set. `not_after` is the class the character before the match
-    must not be (default: a letter or digit, as `\\b` before a word); None for no check."""
+    must not be (default: a word character, as `\\b` before a word); None for no check."""
     by_first: dict[str, list[str]] = {}
     for alt in alternatives:
         first = alt[:1]
         if not (first.isascii() and first.isalpha()):
             raise ValueError(f"fastre.words: {alt!r} must begin with an ASCII letter")
         by_first.setdefault(first.lower(), []).append(alt[1:])
-    letters = "".join(ch + ch.upper() for ch in sorted(by_first))
+    letters = "".join(ch + ch.upper() + _FOLDS_TO.get(ch, "") for ch in sorted(by_first))
     guard = f"(?<!{not_after}.)" if not_after else ""
     branches = "|".join(f"(?<={ch})(?:{'|'.join(rests)})" for ch, rests in sorted(by_first.items()))
     return f"[{letters}]{guard}(?i:{branches})"

@@ -42,7 +42,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Iterable, Iterator, Literal
 
-from extract.fastre import NUM_TAIL
+from extract.fastre import NUM, NUM_REST, SNUM_FIRST, SNUM_REST
 
 __all__ = [
     "Dose",
@@ -143,19 +143,9 @@ _W_REST = "|".join(
     for ch in sorted({w[0] for w in [*NUMBER_WORDS, *SCALE_WORDS]})
 )
 WORDNUM = rf"\b(?:{_W})(?:(?:[ -]|\s+and\s+)(?:{_W})\b){{0,6}}\b"
-NUM = r"(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)"
 SNUM = rf"(?:-\s?)?{NUM}"  # signed (after clean(), every minus is "-")
-# Python's re skips quickly to where a match can start only when the pattern begins with a literal or
-# a character set (extract/fastre.py); "\b", a lookbehind or a lookahead first makes it try every
-# position. So the number-led patterns below consume a number's first character with a set, check
-# the old "(?<![...])" guard behind it as "(?<![...].)", and go on with the rest of the number:
-# _NUM_FIRST + _NUM_REST is NUM, _SNUM_FIRST + _SNUM_REST is SNUM. The sets take every character from
-# U+0660 (the first non-ASCII digit) up, since NUM's \d matches other scripts' digits too, and leave
-# the rest to the lookbehinds in _NUM_REST (a set with \d in it is slower to scan).
-_NUM_FIRST = r"[.0-9\u0660-\U0010ffff]"
-_SNUM_FIRST = r"[-.0-9\u0660-\U0010ffff]"
-_NUM_REST = rf"(?:(?<=\.)\d+|(?<=\d){NUM_TAIL})"
-_SNUM_REST = rf"(?:(?<=-)\s?{NUM}|{_NUM_REST})"
+# The number-led patterns below begin with a number's first character (fastre.NUM_FIRST /
+# SNUM_FIRST: a fast start) and check their "(?<![...])" guard behind it as "(?<![...].)".
 _DIGIT_NUM_RE = re.compile(rf"^[+-]?\s?{NUM}$")
 _DECIMAL_COMMA_RE = re.compile(r"^([+-]?\d+),(\d{1,2}|\d{4,})$")
 
@@ -179,12 +169,12 @@ _EXP = (
 # the alternation of both. _LIST_REST is the list ((?:NUM, ){0,6}NUM then "and"/"or"/"to"/"-")
 # after the first character of its first number, tried in the same order.
 _LIST_REST = (
-    rf"(?:{_NUM_REST}\s?,\s?(?:{NUM}\s?,\s?){{0,5}}{NUM}|{_NUM_REST})\s?,?\s?(?:and|or|to|-)\s?"
+    rf"(?:{NUM_REST}\s?,\s?(?:{NUM}\s?,\s?){{0,5}}{NUM}|{NUM_REST})\s?,?\s?(?:and|or|to|-)\s?"
 )
 DOSE_COUNT_RE = re.compile(
-    rf"[.0-9](?<![\w.,^].)(?i:(?:(?P<list>{_LIST_REST})(?P<mant>{NUM})|(?P<mant1>{_NUM_REST}))\s?×\s?{_EXP}"
+    rf"[.0-9](?<![\w.,^].)(?i:(?:(?P<list>{_LIST_REST})(?P<mant>{NUM})|(?P<mant1>{NUM_REST}))\s?×\s?{_EXP}"
     rf"|(?<=1)(?P<bare>0)(?:\^\s?\(?(?P<b1>\d{{1,2}})(?:\))?|[eE]\+?(?P<b2>\d{{1,2}})\b)"
-    rf"|(?P<mmant>{_NUM_REST})\s?-?\s?(?P<mult>million|billion|mln)\b)"
+    rf"|(?P<mmant>{NUM_REST})\s?-?\s?(?P<mult>million|billion|mln)\b)"
 )
 _DOSE_WORD_RE = re.compile(rf"(?<![\w.,^])(?P<mmant>{WORDNUM})\s?-?\s?(?P<mult>million|billion|mln)\b", re.I)
 _MULT_HINT = re.compile(r"[Ll](?i:(?<=[bm]il)lion|(?<=ml)n)")
@@ -233,7 +223,7 @@ _TP_LIST = rf"{_TP_NUM}(?:{_TP_SEP}{_TP_NUM}){{0,6}}"
 # groups "list" and "unit2" hold their text after it. _timepoint_matches() merges the two as
 # finditer would give the alternation of both.
 TIMEPOINT_RE = re.compile(
-    rf"(?P<list>[.0-9](?<![\w.,/-].){_NUM_REST}(?i:(?:{_TP_SEP}{_TP_NUM}){{0,6}}))"
+    rf"(?P<list>[.0-9](?<![\w.,/-].){NUM_REST}(?i:(?:{_TP_SEP}{_TP_NUM}){{0,6}}))"
     rf"(?i:\s?-?\s?(?P<unit>{_TP_UNIT})\b)"
 )
 _TP_WORD_RE = re.compile(
@@ -283,7 +273,7 @@ _MS_PAREN = rf"\s?\(\s?(?:SD\s?[:=]?\s?)?(?P<s2>{NUM})\s?\)"
 # which cannot continue a number, so only the longest number can match and factoring it out of the
 # three forms matches what "m ± s|m (lo-hi)|m (s)" matched.
 MEAN_SD_RE = re.compile(
-    rf"(?P<m>{_SNUM_FIRST}(?<![\w.,^/-].){_SNUM_REST})(?i:{_MS_PM}|{_MS_RANGE}|{_MS_PAREN})"
+    rf"(?P<m>{SNUM_FIRST}(?<![\w.,^/-].){SNUM_REST})(?i:{_MS_PM}|{_MS_RANGE}|{_MS_PAREN})"
 )
 RANGE_CUES: list[tuple[str, str]] = [
     (r"\biqr\b|interquartile|quartile", "median (iqr)"),
@@ -296,9 +286,9 @@ _N_PCT_HEADER_RE = re.compile(r"\bn\s?\(\s?%\s?\)|\(%\)", re.I)
 # "n (p%)", "a/b", "p%": the leading number's first character is consumed by the set (a fast start),
 # so groups n, a, p2 hold the REST of that number; _lead_number() reads the whole of it.
 PERCENT_RE = re.compile(
-    rf"{_SNUM_FIRST}(?<![\w.,^/-].)(?i:(?P<n>{_NUM_REST})\s?\(\s?(?P<p>{NUM})\s?%\s?\)"
+    rf"{SNUM_FIRST}(?<![\w.,^/-].)(?i:(?P<n>{NUM_REST})\s?\(\s?(?P<p>{NUM})\s?%\s?\)"
     rf"|(?<=\d)(?P<a>\d*)\s?/\s?(?P<b>\d+)(?![\w/]|[.,]\d)"
-    rf"|(?P<p2>{_SNUM_REST})\s?(?:%|\spercent\b)(?!\s?(?:CI\b|confidence)))"
+    rf"|(?P<p2>{SNUM_REST})\s?(?:%|\spercent\b)(?!\s?(?:CI\b|confidence)))"
 )
 
 
