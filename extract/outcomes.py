@@ -52,9 +52,7 @@ CHANGE_CUE = re.compile(r"\bchang\w*|\b(?:reduction|decrease|improvement|increas
                         r"reduced|decreased|improved|increased|fell|dropped|declined)\s+(?:of|was|were|by)\b|\bby\b|"
                         r"\bdelta\b|Δ", re.I)
 PAIR_SEP = re.compile(r"^\s*(?:,|;)?\s*(?:vs\.?|versus|compared\s+with|and|to|→|->)\s*$", re.I)
-# "baseline", "before", "pre-treatment", "at entry", "initial"
-BASELINE_CUE = re.compile(
-    r"[ABIPabipİı](?<!\w.)(?i:(?<=b)(?:aseline|efore)|(?<=p)re-?treatment|(?<=a)t\s+entry|(?<=i)nitial)\b")
+BASELINE_CUE = re.compile(words(["baseline", "before", r"pre-?treatment", r"at\s+entry", "initial"]) + r"\b")
 BARE_VALUE_RE = re.compile(
     rf"\b(?:was|were|of|=|:)\s*(?P<v>-?{NUM})(?!\s*(?:%|years?|months?|weeks?|days?|hours?|patients|mm\b|cm\b|kg\b|mg\b|\d|×))")
 FROM_TO_RE = re.compile(r"\bfrom\b", re.I)
