@@ -144,21 +144,17 @@ def _no_change_phrases() -> tuple[str, ...]:
 
 
 class _ByStart:
-    """A text's mentions of one kind (anything with .start and .end), for taking a sentence's by
-    bisection rather than a scan of all of them for every sentence. Items not in text order (not
-    expected: Text.mentions is by start) are scanned as Text.in_span does."""
+    """A text's mentions of one kind, in text order (as Text.mentions is), for taking a sentence's
+    by bisection rather than a scan of all of them for every sentence."""
 
-    __slots__ = ("items", "starts", "ordered")
+    __slots__ = ("items", "starts")
 
     def __init__(self, items: Sequence[Any]) -> None:
         self.items = items
         self.starts = [x.start for x in items]
-        self.ordered = self.starts == sorted(self.starts)
 
     def within(self, start: int, end: int) -> list:
         """The items with start <= item.start and item.end <= end, in their order."""
-        if not self.ordered:
-            return [x for x in self.items if start <= x.start and x.end <= end]
         lo = bisect_left(self.starts, start)
         hi = bisect_right(self.starts, end, lo)
         return [x for x in self.items[lo:hi] if x.end <= end]
