@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import copy
-import shutil
 from pathlib import Path
 
 import pytest
@@ -16,7 +15,6 @@ from trialsynth.review import find_review
 from trialsynth.screening import effective_screening
 
 SEED = "fictitious-2025-a"  # a FICTITIOUS record (tests/fixtures/review/new_abstracts_fictitious.jsonl)
-FICTITIOUS = Path(__file__).resolve().parents[1] / "fixtures" / "review" / "new_abstracts_fictitious.jsonl"
 HEADER = "record_id,measure,arm,timepoint_weeks,field,value,reviewer,source,note\n"
 
 
@@ -281,22 +279,9 @@ def test_an_ambiguous_selector_is_an_error(prediction):
 
 # --- a review ------------------------------------------------------------------------------------
 
-@pytest.fixture(scope="module")
-def extracted_template(tmp_path_factory):
-    root = tmp_path_factory.mktemp("template") / "rev"
-    assert main(["demo", str(root)]) == 0
-    # corrections are tested on a FICTITIOUS record (tests/fixtures/review), never on a real study's numbers
-    assert main(["harvest", "--review", str(root), "--from", str(FICTITIOUS)]) == 0
-    assert main(["extract", "--review", str(root)]) == 0
-    return root
-
-
 @pytest.fixture
-def review(extracted_template, tmp_path, capsys):
-    root = tmp_path / "rev"
-    shutil.copytree(extracted_template, root)
-    capsys.readouterr()
-    return root
+def review(fictitious_review_template, copy_review):
+    return copy_review(fictitious_review_template)
 
 
 SEED_DAS28 = """\

@@ -4,7 +4,6 @@ from __future__ import annotations
 import json
 import math
 import re
-import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -198,28 +197,12 @@ def test_write_json_refuses_what_is_not_json(tmp_path):
     assert not (tmp_path / "bad.json").exists()
 
 
-FICTITIOUS = Path(__file__).resolve().parents[1] / "fixtures" / "review" / "new_abstracts_fictitious.jsonl"
-
-
 # --- a review ------------------------------------------------------------------------------------
 
-@pytest.fixture(scope="module")
-def extracted_template(tmp_path_factory):
-    root = tmp_path_factory.mktemp("template") / "rev"
-    assert main(["demo", str(root)]) == 0
-    # corrections are tested on a FICTITIOUS record (tests/fixtures/review), never on a real study's numbers
-    assert main(["harvest", "--review", str(root), "--from", str(FICTITIOUS)]) == 0
-    assert main(["extract", "--review", str(root)]) == 0
-    return root
-
-
 @pytest.fixture
-def review(extracted_template, tmp_path, capsys, monkeypatch):
-    root = tmp_path / "rev"
-    shutil.copytree(extracted_template, root)
-    capsys.readouterr()
+def review(fictitious_review_template, copy_review, monkeypatch):
     monkeypatch.setenv("TRIALSYNTH_REVIEWER", "Ann")
-    return root
+    return copy_review(fictitious_review_template)
 
 
 def extractor_included(root: Path) -> set[str]:

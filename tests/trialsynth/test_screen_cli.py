@@ -1,7 +1,6 @@
 """`trialsynth screen`: reviewer decisions over the extractor's screening, by any identifier of a record."""
 from __future__ import annotations
 
-import shutil
 
 import pytest
 
@@ -21,22 +20,10 @@ def cli(capsys, *args: str) -> tuple[int, str, str]:
     return code, out, err
 
 
-@pytest.fixture(scope="module")
-def extracted_template(tmp_path_factory):
-    """A review of the bundled snapshot, extracted once for the module."""
-    root = tmp_path_factory.mktemp("template") / "rev"
-    assert main(["demo", str(root)]) == 0
-    assert main(["extract", "--review", str(root)]) == 0
-    return root
-
-
 @pytest.fixture
-def review(extracted_template, tmp_path, capsys, monkeypatch):
-    root = tmp_path / "rev"
-    shutil.copytree(extracted_template, root)
-    capsys.readouterr()
+def review(demo_review_template, copy_review, monkeypatch):
     monkeypatch.setenv("TRIALSYNTH_REVIEWER", "Ann Reviewer")
-    return root
+    return copy_review(demo_review_template)
 
 
 def listing(capsys, root) -> dict[str, list[str]]:
