@@ -48,6 +48,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping, Sequence
 
 from trialsynth.errors import InputError
+from trialsynth.userfiles import read_text
 
 if TYPE_CHECKING:
     from corpus.store import Store
@@ -177,12 +178,7 @@ def load_corrections(path: str | Path, resolve: Callable[[str], str] | None = No
     source or route, a missing reviewer, conflicting values for one field.
     """
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError as exc:
-        raise InputError(f"{path}: no such file. Create {CSV_FILE} or {TOML_FILE} in the review folder.") from exc
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"{path}: cannot be read as UTF-8 text ({exc}); save it as UTF-8.") from exc
+    text = read_text(path, f"Create {CSV_FILE} or {TOML_FILE} in the review folder.")
     suffix = path.suffix.lower()
     if suffix == ".csv":
         corrections, problems = _read_csv(path, text)

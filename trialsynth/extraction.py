@@ -25,6 +25,7 @@ from typing import IO, TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping
 
 from corpus.jsonl import json_lines
 from trialsynth.errors import ExtractionError, InputError, MalformedResponseError, TrialsynthError
+from trialsynth.userfiles import decode_utf8, read_bytes, read_text
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -261,25 +262,14 @@ def read_inputs(path: str | Path) -> tuple[list[ExtractionInput], str]:
     "id", a field of the wrong type, or unreadable XML.
     """
     path = Path(path)
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError as exc:
-        raise InputError(f"{path}: no such file. Check the path (it is relative to {Path.cwd()}).") from exc
-    except OSError as exc:
-        raise InputError(f"{path}: cannot be read ({exc.strerror or exc}).") from exc
+    data = read_bytes(path, f"Check the path (it is relative to {Path.cwd()}).")
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     if not data.strip():
         raise InputError(f"{path}: the file is empty. Expected one of: {INPUT_FORMATS}.")
     if data.lstrip()[:1] == b"<":
         return _read_pubmed_xml(path, data), "pubmed-xml"
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise InputError(f"{path} line {line}: not UTF-8 text ({exc.reason} at byte {exc.start}). Save the "
-                         "file as UTF-8.") from exc
-    return _read_jsonl(path, text)
+    return _read_jsonl(path, decode_utf8(path, data))
 
 
 def _read_pubmed_xml(path: Path, data: bytes) -> list[ExtractionInput]:
@@ -386,12 +376,7 @@ def read_predictions(path: str | Path) -> list[dict[str, Any]]:
     not a prediction (an object with "id" and "include").
     """
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError as exc:
-        raise InputError(f"{path}: no such file. Check the path (it is relative to {Path.cwd()}).") from exc
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"{path}: cannot be read as UTF-8 text ({exc}).") from exc
+    text = read_text(path, f"Check the path (it is relative to {Path.cwd()}).")
     out = []
     for _, where, obj, _ in json_lines(text, str(path), PREDICTION_HINT):
         if "id" not in obj or "include" not in obj:

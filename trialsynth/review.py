@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from trialsynth.errors import InputError, ReviewNotFoundError
+from trialsynth.userfiles import read_text
 
 PROTOCOL_FILE = "review.toml"
 STORE_FILE = "review.sqlite"
@@ -214,10 +215,9 @@ def find_review(directory: str | Path | None = None) -> Review:
 def load_protocol(path: str | Path) -> Protocol:
     """Read a review.toml into a Protocol. Raises InputError naming the file and the problem."""
     path = Path(path)
+    text = read_text(path, "Create a review with `trialsynth init DIR`, or pass --review DIR.")
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise InputError(f"cannot read {path}: {exc.strerror}.") from exc
+        data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise InputError(f"{path} is not valid TOML: {exc}. Fix the line it names.") from exc
     sources = []
