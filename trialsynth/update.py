@@ -198,9 +198,11 @@ def _prisma(counts: Mapping[str, Any], records: dict[str, Record],
                   studies_included=included_cohorts, reports_included=included)
 
 
-def build_context(review: Review, *, changes: Sequence[str] = (), now: str | None = None
+def build_context(review: Review, *, changes: Sequence[str] = (), now: str | None = None,
+                  history: Sequence[UpdateEntry] | None = None
                   ) -> tuple[ReportContext, SynthesisResult, AnalysisPlan]:
-    """Screen, synthesise and assemble the report context from the review's store (no harvest)."""
+    """Screen, synthesise and assemble the report context from the review's store (no harvest).
+    `history`: the earlier updates when the caller has read the run log already."""
     from extract.pipeline import EXTRACTOR_VERSION
 
     protocol = review.protocol()
@@ -212,7 +214,8 @@ def build_context(review: Review, *, changes: Sequence[str] = (), now: str | Non
         decisions = dict(store.decisions())
         counts = store.counts()
         corrections = _corrections(review, store)
-        _, history = _previous_snapshot(store)
+        if history is None:
+            _, history = _previous_snapshot(store)
     if corrections:
         from trialsynth.corrections import apply_corrections
         predictions = {rid: apply_corrections(p, [c for c in corrections if c.record_id == rid])
@@ -278,10 +281,10 @@ def run_update(review: Review, *, from_path: str | Path | None = None, sources: 
         harvest = run_harvest(review, only=sources, progress_for=progress_for)
     extracted = run_extract(review, jobs=jobs, progress=progress_for("extract") if progress_for else None)
     with Store(review.store_path) as store:
-        previous, _ = _previous_snapshot(store)
+        previous, history = _previous_snapshot(store)
         run_id = store.start_run(f"update --from {from_path}" if from_path else "update")
     try:
-        context, _, _ = build_context(review)
+        context, _, _ = build_context(review, history=history)
         snapshot = _snapshot(context)
         changes = tuple(what_changed(previous, snapshot, harvest.to_dict()))
         now = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
