@@ -52,7 +52,10 @@ enabled = true
 query = "query.cond=rheumatoid arthritis&query.intr=mesenchymal OR stem cell OR stromal cell"
 
 [screening]
-# A record is included when it is a clinical study of MSC therapy in human RA.
+# The eligibility criteria, as the protocol states them: a record is included when it is a
+# clinical study of MSC therapy in human RA. trialsynth screens with the extractor's cue lists
+# (extract/data/screening.json), which these terms do not change; override a decision with
+# `trialsynth screen --exclude ID --reason "..."` (or --include ID).
 population = ["rheumatoid arthritis"]
 intervention = ["mesenchymal stem cell", "mesenchymal stromal cell", "MSC", "umbilical cord",
                 "bone marrow", "adipose-derived", "Wharton's jelly"]
