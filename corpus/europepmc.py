@@ -25,7 +25,7 @@ from corpus.records import (AbstractSection, FullText, Hit, Ids, Record, find_nc
 from corpus.source import Batch, Known, base_url, checked_page_size, since_date
 from trialsynth.errors import HarvestError, MalformedResponseError
 
-PARSER_VERSION = "europepmc-1"
+PARSER_VERSION = "europepmc-2"  # 2: volume, issue and pages
 
 #: Europe PMC serves at most 1000 results per page.
 MAX_PAGE_SIZE = 1000
@@ -200,6 +200,9 @@ def parse_result(result: dict) -> Record:
         journal=_journal(result),
         year=_year(result),
         pub_date=_date(result.get("firstPublicationDate")),
+        volume=_date((result.get("journalInfo") or {}).get("volume")),
+        issue=_date((result.get("journalInfo") or {}).get("issue")),
+        pages=_date(result.get("pageInfo")),
         ids=ids,
         publication_types=_publication_types(result),
         mesh_terms=_strings(mesh),

@@ -24,7 +24,7 @@ from corpus.records import (AbstractSection, Hit, Ids, Record, find_nct_ids, nor
 from corpus.source import Batch, Known, base_url, checked_page_size, since_date
 from trialsynth.errors import HarvestError, MalformedResponseError
 
-PARSER_VERSION = "pubmed-1"
+PARSER_VERSION = "pubmed-2"  # 2: volume, issue and pages
 
 #: ESearch returns at most this many ids per search (it cannot page past retstart 9998).
 MAX_SEARCH_IDS = 9999
@@ -142,6 +142,9 @@ def _parse_article(article: etree._Element) -> Record:
                  or _full_text(art.find("Journal/Title")) or None),
         year=year,
         pub_date=pub_date,
+        volume=_full_text(art.find("Journal/JournalIssue/Volume")) or None,
+        issue=_full_text(art.find("Journal/JournalIssue/Issue")) or None,
+        pages=_pages(art),
         ids=ids,
         publication_types=_texts(art.findall("PublicationTypeList/PublicationType")),
         mesh_terms=_texts(citation.findall("MeshHeadingList/MeshHeading/DescriptorName")),
@@ -151,6 +154,15 @@ def _parse_article(article: etree._Element) -> Record:
         is_open_access=ids.pmcid is not None,
         registry={},
     )
+
+
+def _pages(art: etree._Element) -> str | None:
+    """MEDLINE's page range ("107-14"), else StartPage-EndPage, else None (an ELocationID is not a page)."""
+    medline = _full_text(art.find("Pagination/MedlinePgn"))
+    if medline:
+        return medline
+    start, end = _full_text(art.find("Pagination/StartPage")), _full_text(art.find("Pagination/EndPage"))
+    return (f"{start}-{end}" if start and end else start) or None
 
 
 def _texts(nodes: list[etree._Element]) -> tuple[str, ...]:

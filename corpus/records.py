@@ -45,6 +45,11 @@ class Ids:
         return out
 
 
+def _text_or_none(value: Any) -> str | None:
+    text = str(value).strip() if value is not None else ""
+    return text or None
+
+
 @dataclass(frozen=True)
 class Record:
     """One study record as parsed from one source.
@@ -65,6 +70,9 @@ class Record:
     journal: str | None = None
     year: int | None = None
     pub_date: str | None = None
+    volume: str | None = None  # the journal volume, issue and pages as the source writes them ("107-14")
+    issue: str | None = None
+    pages: str | None = None
     ids: Ids = field(default_factory=Ids)
     publication_types: tuple[str, ...] = ()
     mesh_terms: tuple[str, ...] = ()
@@ -110,6 +118,9 @@ class Record:
             journal=data.get("journal") or None,
             year=int(year) if year not in (None, "") else None,
             pub_date=data.get("pub_date") or None,
+            volume=_text_or_none(data.get("volume")),
+            issue=_text_or_none(data.get("issue")),
+            pages=_text_or_none(data.get("pages")),
             ids=Ids(pmid=normalise_pmid(ids.get("pmid")), doi=normalise_doi(ids.get("doi")),
                     pmcid=normalise_pmcid(ids.get("pmcid")),
                     nct=tuple(sorted({n for n in (normalise_nct(x) for x in nct) if n}))),

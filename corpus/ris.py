@@ -140,6 +140,7 @@ def _to_hit(raw: _RawRecord) -> Hit:
     record = Record(
         source="ris", source_id=source_id, title=title, abstract=abstract, authors=authors,
         journal=_collapse(journal) if journal else None, year=year, pub_date=pub_date, ids=ids,
+        volume=raw.first("VL"), issue=raw.first("IS"), pages=_pages(raw),
         publication_types=_publication_types(raw),
         keywords=tuple(dict.fromkeys(_collapse(k) for k in raw.values("KW"))),
         language=raw.first("LA"), entry_date=None)
@@ -180,6 +181,12 @@ def _initials(given: str) -> str:
 
 def _collapse(text: str) -> str:
     return _SPACE.sub(" ", text).strip()
+
+
+def _pages(raw: _RawRecord) -> str | None:
+    """SP-EP ("107-114"); SP alone when it already holds a range or there is no EP."""
+    start, end = raw.first("SP"), raw.first("EP")
+    return (f"{start}-{end}" if start and end and "-" not in start else start or end) or None
 
 
 def _dates(raw: _RawRecord) -> tuple[int | None, str | None]:

@@ -97,12 +97,31 @@ def _links(record: Record) -> list[str]:
     return links
 
 
+_PAGE_RANGE = re.compile(r"(?P<first>.+?)\s*[-–‐]\s*(?P<last>.*)")
+
+
+def page_range(pages: str | None) -> tuple[str | None, str | None]:
+    """(first page, last page) of a record's pages; MEDLINE's shortened last page is written out
+    ("107-14" -> ("107", "114")); a single page or an article number ("e1234") has no last page."""
+    text = _one_line(pages or "").strip()
+    if not text:
+        return None, None
+    match = _PAGE_RANGE.fullmatch(text)
+    if not match or not match.group("last"):
+        return (match.group("first") if match else text), None
+    first, last = match.group("first"), match.group("last")
+    if first.isdigit() and last.isdigit() and len(last) < len(first):
+        last = first[: len(first) - len(last)] + last
+    return first, last
+
+
 def _is_registry_entry(record: Record) -> bool:
     return bool(record.registry) and not record.journal and not record.ids.pmid and not record.ids.doi
 
 
 def to_ris(records: Iterable[Record]) -> str:
-    """Return the records as RIS: TY, TI, AU (one per author), PY, DA, JO/T2, DO, AN (PMID), UR, AB, N1, ER.
+    """Return the records as RIS: TY, TI, AU (one per author), PY, DA, JO/T2, VL, IS, SP/EP, DO, AN (PMID), UR,
+    AB, N1, ER.
 
     Journal articles are TY JOUR; a ClinicalTrials.gov entry with no publication is TY ELEC.
     The PMID goes in AN with "DB - PubMed" (how PubMed's own exports carry it) and again in a
@@ -121,6 +140,12 @@ def to_ris(records: Iterable[Record]) -> str:
             lines.append(("DA", "/".join(parts + [""] * (3 - len(parts))) + "/"))
         if record.journal:
             lines += [("JO", _one_line(record.journal)), ("T2", _one_line(record.journal))]
+        if record.volume:
+            lines.append(("VL", _one_line(record.volume)))
+        if record.issue:
+            lines.append(("IS", _one_line(record.issue)))
+        first_page, last_page = page_range(record.pages)
+        lines += [(tag, page) for tag, page in (("SP", first_page), ("EP", last_page)) if page]
         if record.ids.doi:
             lines.append(("DO", record.ids.doi))
         if record.ids.pmid:
@@ -276,7 +301,8 @@ def _verbatim(value: str) -> str:
 
 
 def to_bibtex(records: Sequence[Record]) -> str:
-    """Return the records as BibTeX @article entries (title, author, journal, year, doi, pmid, url, note, abstract).
+    """Return the records as BibTeX @article entries (title, author, journal, year, volume, number, pages, doi,
+    pmid, url, note, abstract).
 
     Text fields are escaped with `latex_escape`; the title is double-braced so styles keep its
     capitals; keys are unique (`bibtex_keys`). DOIs and URLs are verbatim fields.
@@ -293,6 +319,13 @@ def to_bibtex(records: Sequence[Record]) -> str:
             fields.append(("journal", latex_escape(record.journal)))
         if record.year:
             fields.append(("year", str(record.year)))
+        if record.volume:
+            fields.append(("volume", latex_escape(record.volume)))
+        if record.issue:
+            fields.append(("number", latex_escape(record.issue)))
+        first_page, last_page = page_range(record.pages)
+        if first_page:
+            fields.append(("pages", latex_escape(first_page) + (f"--{latex_escape(last_page)}" if last_page else "")))
         if record.ids.doi:
             fields.append(("doi", _verbatim(record.ids.doi)))
         if record.ids.pmid:

@@ -29,7 +29,7 @@ def by_id(hits):
 # --- parsing -------------------------------------------------------------------------------
 
 def test_parser_version():
-    assert PARSER_VERSION == "europepmc-1"
+    assert PARSER_VERSION == "europepmc-2"
 
 
 def test_core_page_hits_cursor_and_count():
@@ -241,3 +241,10 @@ def test_search_error_body_is_retried_then_raises():
         api.faults["search"].extend([("body", '{"errCode":500,"errMsg":"Internal error"}')] * 3)
         with pytest.raises(HarvestError, match="Internal error"):
             list(make_source(api).harvest("q", None, Known()))
+
+
+def test_volume_issue_and_pages_are_read():
+    record = by_id(parse_europepmc_json(fixture("search_core_cancer_page1.min.json")))["MED:39709209"].record
+    assert (record.volume, record.issue, record.pages) == ("404", "10471", "2603-2604")
+    lite = by_id(parse_europepmc_json(fixture("search_lite_cancer_page1.json")))["MED:39709209"].record
+    assert (lite.volume, lite.pages) == (None, "2603-2604")  # lite results carry pageInfo only

@@ -35,7 +35,7 @@ def one(name: str):
 # --- parsing -------------------------------------------------------------------------------
 
 def test_parser_version():
-    assert PARSER_VERSION == "pubmed-1"
+    assert PARSER_VERSION == "pubmed-2"
 
 
 def test_rct_structured_abstract_ids_and_thin_space():
@@ -332,3 +332,8 @@ def test_constructor_defaults(monkeypatch):
 def test_parsed_raw_is_an_element():
     hit = parse_pubmed_xml(fixture("efetch_season_date_23657305.xml"))[0]
     assert etree.fromstring(hit.raw.encode()).tag == "PubmedArticle"
+
+
+def test_volume_issue_and_pages_are_read():
+    record = parse_pubmed_xml(fixture("efetch_rct_structured_22663011.xml"))[0].record
+    assert (record.volume, record.issue, record.pages) == ("367", "2", "107-14")  # MEDLINE's own page range

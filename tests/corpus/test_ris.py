@@ -155,3 +155,10 @@ def test_text_without_records_is_an_input_error(text):
 def test_tag_outside_a_record_is_an_input_error():
     with pytest.raises(InputError, match=r"f\.ris line 1: tag 'TI' stands outside a record"):
         parse_ris("TI  - lost its TY\nAU  - Kim, J\n", origin="f.ris")
+
+
+def test_volume_issue_and_pages_are_read():
+    by_tag = {r.volume: r for r in _records("embase_SYNTHETIC.ris") if r.volume}
+    assert by_tag["13"].pages == "4331-4340"  # SP and EP
+    scopus = _records("scopus_SYNTHETIC.ris")[0]
+    assert (scopus.volume, scopus.issue) == ("7", "9")

@@ -16,8 +16,10 @@ from corpus.records import AbstractSection, Ids, Record
 from corpus.ris import parse_ris, ris_author
 from corpus.store import Store
 from trialsynth.cli import main
-from trialsynth.exports import (bibtex_keys, included_records, latex_escape, parse_formats, to_bibtex, to_ris,
-                                write_exports, write_json)
+from corpus.pubmed import parse_pubmed_xml
+from tests.conftest import fixture_path
+from trialsynth.exports import (bibtex_keys, included_records, latex_escape, page_range, parse_formats, to_bibtex,
+                                to_ris, write_exports, write_json)
 from trialsynth.review import find_review
 from trialsynth.screening import effective_screening
 
@@ -67,6 +69,24 @@ def test_ris_round_trips_through_the_projects_own_parser():
     assert back[0].pub_date == "2019-12-20" and back[0].language == "eng"
     assert back[1].abstract == "Objectives: To assess safety. Done."
     assert back[0].publication_types == ("Journal Article",) and back[2].publication_types == ("Web Page",)
+
+
+@pytest.mark.parametrize("pages, expected", [("107-14", ("107", "114")), ("79-89", ("79", "89")),
+                                             ("2603-2604", ("2603", "2604")), ("107 – 114", ("107", "114")),
+                                             ("S12-S19", ("S12", "S19")), ("e1234", ("e1234", None)),
+                                             ("1014859", ("1014859", None)), ("", (None, None)), (None, (None, None))])
+def test_page_range_writes_out_medline_short_last_pages(pages, expected):
+    assert page_range(pages) == expected
+
+
+def test_volume_issue_and_pages_are_exported():
+    nejm = parse_pubmed_xml(fixture_path("pubmed", "efetch_rct_structured_22663011.xml").read_bytes())[0].record
+    ris = to_ris([nejm])
+    assert "VL  - 367\nIS  - 2\nSP  - 107\nEP  - 114\n" in ris
+    back = parse_ris(ris, origin="included.ris")[0].record
+    assert (back.volume, back.issue, back.pages) == ("367", "2", "107-114")
+    bib = to_bibtex([nejm])
+    assert "volume = {367}" in bib and "number = {2}" in bib and "pages = {107--114}" in bib
 
 
 def test_ris_fields_one_per_line():
