@@ -179,11 +179,6 @@ DOSE_COUNT_RE = re.compile(
 _DOSE_WORD_RE = re.compile(rf"(?<![\w.,^])(?P<mmant>{WORDNUM})\s?-?\s?(?P<mult>million|billion|mln)\b", re.I)
 _MULTIPLIERS = {"million": 1e6, "mln": 1e6, "billion": 1e9}
 
-
-def _multiplier(word: str) -> float:
-    """"million" -> 1e6; re.IGNORECASE also matches "MİLLION" and "mıllion", which .lower() does not
-    turn into a key, so those are read by their first letter."""
-    return _MULTIPLIERS.get(word.lower()) or (1e9 if word[:1] in "bB" else 1e6)
 # ". " before a capital or "(", ";" or a newline; every branch begins with a literal (a fast start)
 _SENTENCE_END = re.compile(r"\.(?<=[\w)\]%]\.)\s+(?=[A-Z(])|;|\n")
 _NOT_CELLS_RE = re.compile(r"^\s?/\s?(?:L|l|mL|ml|µL|μL|uL|mm3|mm\^3|dL)\b")
@@ -509,6 +504,12 @@ class _Count:
     start: int
     end: int
     lost: bool
+
+
+def _multiplier(word: str) -> float:
+    """"million" -> 1e6; re.IGNORECASE also matches "MİLLION" and "mıllion", which .lower() does not
+    turn into a key, so those are read by their first letter."""
+    return _MULTIPLIERS.get(word.lower()) or (1e9 if word[:1] in "bB" else 1e6)
 
 
 def _has_multiplier(t: str) -> bool:
