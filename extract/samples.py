@@ -62,12 +62,13 @@ ARM_LIST_ITEM_RE = re.compile(
 COUNT_BEFORE_IN_RE = re.compile(rf"(?<![\w.,/-])(?P<n>{_N})\s+(?:{PERSON}\s+)?$", re.I)
 # "MSCs (n = 19)": found from the "(n = 19)" and read back to the name (a regex that starts at
 # the name would try every word of the text)
-N_EQ_RE = re.compile(r"\(\s?n\s?=\s?(?P<n>\d+)\s?\)", re.I)
+# also "(4 x 10^7 cells per time, n = 136)": details that begin with a number, then the n
+N_EQ_RE = re.compile(r"\((?:\s?\d[^()]{0,60}?[,;]\s?)?n\s?=\s?(?P<n>\d+)\s?\)", re.I)
 NAME_BEFORE_RE = re.compile(r"(?P<name>(?:[\w^×-]+\s){0,3}[\w-]+)\s?$")
 ARM_PAIR_RE = re.compile(
     r"(?=[iI])\binto\s+(?:the\s+)?(?P<a>[\w-]+(?:\s[\w-]+)?)\s+(?:and|or)\s+(?P<b>[\w-]+(?:\s[\w-]+)?)\s+(?:groups|arms)\b",
     re.I)
-CONTROL_WORDS = re.compile(r"\b(?:placebo|control|sham|saline|conventional|standard|usual care|vehicle|alone)\b",
+CONTROL_WORDS = re.compile(r"\b(?:placebo|control|sham|saline|conventional|standard|usual care|vehicle|alone|without)\b",
                            re.I)
 # "(control group, n = 36)": the name inside the brackets
 NAME_IN_BRACKETS_RE = re.compile(r"\(\s?(?P<name>[A-Za-z][\w -]{1,40}?)\s?[,;:]\s?n\s?=\s?(?P<n>\d+)\s?\)", re.I)
@@ -206,10 +207,13 @@ _NAME_STOP = frozenset({"to", "into", "either", "the", "or", "and", "both", "rec
 
 
 def _clean_name(name: str) -> str:
-    """The arm's own words: "randomized to UC-MSCs" -> "UC-MSCs"."""
+    """The arm's own words: "randomized to UC-MSCs" -> "UC-MSCs", "an MSC group" -> "MSC group"."""
     words = name.split()
     cut = max((i for i, w in enumerate(words) if w.lower() in _NAME_STOP), default=-1)
-    return " ".join(words[cut + 1:]).strip()
+    words = words[cut + 1:]
+    if len(words) > 1 and words[0] in ("a", "an"):  # a lower-case article, not "A" of "group A"
+        words = words[1:]
+    return " ".join(words).strip()
 
 
 def _arm_list_items(t: Text) -> list[re.Match[str]]:

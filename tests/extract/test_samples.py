@@ -55,3 +55,18 @@ def test_single_arm_default():
 def test_n_enrolled_with_the_verb_before_or_n_equals(abstract, n):
     ev = run(abstract)
     assert ev.n_enrolled == n
+
+
+def test_arm_n_after_details_in_brackets():
+    # "(4 x 10^7 cells per time, n = 136)": the arm is named before the bracket
+    ev = run("Patients were divided into two groups: a DMARDs plus medium group (n = 36) and a DMARDs plus UC-MSCs "
+             "group (4 x 10^7 cells per time, n = 136).")
+    assert ("DMARDs plus UC-MSCs group", 136) in {(a.name, a.n) for a in ev.arms}
+
+
+def test_an_arm_without_cells_is_a_control():
+    ev = run("Patients were randomly divided into a medium without MSCs group (n = 10) and an MSC group (n = 20). "
+             "DAS28 decreased significantly.")
+    control = {a.name: a.is_control for a in ev.arms}
+    assert control == {"medium without MSCs group": True, "MSC group": False}
+    assert {o.arm for o in ev.outcomes} == {"MSC group"}  # results go to the one treated arm
