@@ -82,6 +82,11 @@ ARM_IN_SENTENCE_RE = re.compile(
 BUT_NOT_RE = re.compile(r"\bbut\s+not\s+in\s+the\s+(?P<arm>[\w-]+(?:\s[\w-]+)?\s+(?:group|cluster|cohort|arm))", re.I)
 FROM_TO_BARE_RE = re.compile(rf"\bfrom\s+(?P<a>-?{NUM})\s+(?:at\s+baseline\s+)?to\s+(?P<b>-?{NUM})(?!\s?(?:%|±|\())")
 BY_CUE = re.compile(r"\b(?:decreas\w*|reduc\w*|improv\w*|fell|dropped|declin\w*|lower\w*)\s+by\b", re.I)
+# "HAQ improved by 0.42", "DAS28 increased by 1.1": an absolute change (not "by 30%", not "by week 12")
+BY_VALUE_RE = re.compile(
+    rf"\b(?:decreas\w*|reduc\w*|improv\w*|fell|dropped|declin\w*|lower\w*|increas\w*|rose|risen|elevat\w*)"
+    rf"\s+by\s+(?:a\s+mean\s+of\s+|an\s+average\s+of\s+)?(?P<v>{NUM})"
+    rf"(?!\s*(?:%|percent|fold|times|-fold|×|\d|weeks?|months?|days?|years?|hours?)\b|\s*%|\d)", re.I)
 ORDER_CUE = re.compile(r"\bversus\b|\bvs\.?(?!\w)|\bcompared\s+with\b|\brespectively\b", re.I)
 N_PERSONS_PCT_RE = re.compile(
     rf"(?<![\w.])(?P<n>{_N})\s+(?:patients?|participants?|subjects?)\s*\(\s*(?P<p>{NUM})\s*%\s*\)", re.I)
@@ -433,6 +438,13 @@ def outcome_rows(t: Text, ctx: Context) -> tuple[list[OutcomeRow], list[Provenan
                 ft = FROM_TO_BARE_RE.search(t.text, me.mention.end, b)
                 if ft:
                     row_base["baseline_mean"], row_base["followup_mean"] = float(ft.group("a")), float(ft.group("b"))
+            if not any(k in row_base for k in ("change_mean", "followup_mean", "baseline_mean")) \
+                    and direction in ("decrease", "increase"):
+                bv = BY_VALUE_RE.search(t.text, me.mention.end, b)
+                if bv:  # "improved by 0.42" on a lower-is-better scale: a change of -0.42
+                    v = float(bv.group("v").replace(",", ""))
+                    row_base["change_mean"] = -v if direction == "decrease" else v
+                    row_base["note"] = "change from the wording ('... by')"
             cm = row_base.get("change_mean")
             if cm is not None and cm > 0 and direction == "decrease" and BY_CUE.search(t.text, a, b):
                 row_base["change_mean"] = -cm  # "improved by 0.45" on a lower-is-better scale: a change of -0.45

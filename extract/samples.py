@@ -53,7 +53,7 @@ _TOTAL_BEFORE = re.compile(r"(?:\btotal\s+of|\boverall,?|\binto|\bin|\bof|\binvo
 _FRACTION_BEFORE = re.compile(rf"\b{_N}\s+(?:out\s+)?of\s*(?:the\s+)?$", re.I)
 PER_ARM_RE = re.compile(
     r"(?=[0-9efhnostz])"  # fast skip: a number or number word starts every match
-    rf"(?<![\w.,/-])(?P<n>{_N})\s+(?:{PERSON}\s+)?(?:in|per)\s+(?:each|every)\s+"
+    rf"(?<![\w.,/-])(?P<n>{_N})\s+(?:{PERSON}\s+)?(?:(?:in|per)\s+(?:each|every)|per)\s+"
     r"(?P<unit>cluster|group|cohort|arm|dose(?:\s+(?:group|level|cohort))?)", re.I)
 ARM_LIST_ITEM_RE = re.compile(
     r"(?=[0-9efhnostz])"
@@ -192,7 +192,7 @@ def choose_enrolled(sizes: list[SampleSize]) -> SampleSize | None:
 
 def per_arm_n(t: Text) -> int | None:
     """"three patients in each cluster" -> 3."""
-    if not t.anchored("each"):  # PER_ARM_RE needs "each" or "every"
+    if not t.anchored("each"):  # PER_ARM_RE needs "each", "every" or "per"
         return None
     for m in PER_ARM_RE.finditer(t.text):
         n = _int(m.group("n"))

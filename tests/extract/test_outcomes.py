@@ -194,3 +194,16 @@ def test_one_value_per_measure_with_respectively():
              "35% and 10% of patients, respectively.")
     assert {o.measure: o.percent_responders for o in ev.outcomes} == {"ACR20": 60.0, "ACR50": 35.0, "ACR70": 10.0}
     assert {o.timepoint_weeks for o in ev.outcomes} == {24.0}
+
+
+@pytest.mark.parametrize("sentence, change", [
+    ("HAQ improved by 0.42 at week 24.", -0.42),           # lower is better: an improvement is a fall
+    ("The DAS28 was reduced by a mean of 1.2 at week 24.", -1.2),
+    ("ESR increased by 5 mm/h at 4 weeks.", 5.0),
+    ("DAS28 decreased by 30% at week 12.", None),          # relative, not a change of the score
+    ("DAS28 decreased by week 12.", None),
+    ("DAS28 decreased by 3 months.", None),
+])
+def test_a_change_written_as_by_a_number(sentence, change):
+    (row,) = run("Twenty patients received MSCs. " + sentence).outcomes
+    assert row.change_mean == change

@@ -340,3 +340,14 @@ def test_huge_and_empty_inputs():
 def test_doses_with_letters_that_only_case_folding_matches(text, value):
     # re.IGNORECASE matches dotless ı and dotted İ to i; their lower() is not "million"
     assert _doses(text) == [(value, "cells")]
+
+
+@pytest.mark.parametrize("text, weeks", [
+    ("At week 24, 18 of 30 patients responded", [24.0]),
+    ("at week 24, 18/30 patients", [24.0]),
+    ("At week 24, 18 (60%) patients", [24.0]),
+    ("at week 12, 9 patients had", [12.0]),
+    ("at weeks 12, 24 and 48", [12.0, 24.0, 48.0]),
+])
+def test_a_count_after_week_n_is_not_a_week(text, weeks):
+    assert [tp.weeks for tp in find_timepoints(text)] == weeks

@@ -70,3 +70,8 @@ def test_an_arm_without_cells_is_a_control():
     control = {a.name: a.is_control for a in ev.arms}
     assert control == {"medium without MSCs group": True, "MSC group": False}
     assert {o.arm for o in ev.outcomes} == {"MSC group"}  # results go to the one treated arm
+
+
+def test_patients_per_cohort_give_each_dose_arm_its_n():
+    ev = run("Twelve patients received placental MSCs at 0.5, 1 or 2 x 10^6 cells/kg (four patients per cohort).")
+    assert [a.n for a in ev.arms] == [4, 4, 4] and ev.n_enrolled == 12
