@@ -67,6 +67,10 @@ RESPECTIVELY_LIST_RE = re.compile(
 FROM_GROUP_RE = re.compile(
     rf"(?P<n>{_N})\s+(?:patients?\s+)?(?:from|in)\s+(?:the\s+)?(?:(?:group|cohort|arm|cluster)\s+(?P<id>[A-Z0-9])\b"
     rf"|(?P<name>[\w-]+)\s+(?:group|arm|cohort|cluster))\s*\(\s*(?P<p>{NUM})\s*%\s*\)", re.I)
+# "18 of 30 patients (60.0%) in the UC-MSC group": responders, n (%), of one arm
+FRACTION_GROUP_RE = re.compile(
+    rf"(?P<n>{_N})\s+(?:out\s+)?of\s+(?:the\s+)?\d+\s+(?:patients?\s+)?\(\s*(?P<p>{NUM})\s*%\s*\)\s+in\s+the\s+"
+    rf"(?P<name>[\w-]+(?:\s[\w-]+)?)\s+(?:group|arm|cohort|cluster)\b", re.I)
 FRACTION_RE = re.compile(rf"(?<![\w.])(?P<x>{_N})\s+(?:out\s+)?of\s+(?P<the>the\s+)?(?P<y>{_N})\b", re.I)
 # the "of (the) <number>" every FRACTION_RE match holds, found fast from its leading set: FRACTION_RE
 # (tried at every position) is run only on the few sentences with one
@@ -393,7 +397,7 @@ def outcome_rows(t: Text, ctx: Context) -> tuple[list[OutcomeRow], list[Provenan
         single_p = ps_all[0] if len(ps_all) == 1 and ps_all[0].start > measures[-1].mention.start else None
         resp_rows = _respectively(t, sent, measures, pct_all, tps, ctx, prov)
         per_measure = {} if resp_rows else _measures_respectively(t, sent, measures, pct_all, info)
-        group_rows = _from_group(t, sent, measures, ctx, prov, info)
+        group_rows = _from_group(t, sent, measures, ctx, prov, info, tps)
         for i, me in enumerate(measures):
             kind = info.get(me.name.replace(" remission", ""), {}).get("kind")
             if me.name.endswith("remission"):
@@ -685,11 +689,13 @@ CONTROL_NAME = re.compile(r"placebo|control|sham|saline", re.I)
 
 
 def _from_group(t: Text, sent: Sentence, measures: list[_Measure], ctx: Context, prov: Provenance,
-                info: dict[str, dict]) -> dict[str, list[OutcomeRow]]:
-    """"Seventeen patients from the group A (85%), 15 from the group B (75%) ... experienced AE"."""
+                info: dict[str, dict], tps: list[Timepoint]) -> dict[str, list[OutcomeRow]]:
+    """"Seventeen patients from the group A (85%), 15 from the group B (75%) ... experienced AE",
+    "18 of 30 patients (60.0%) in the UC-MSC group and 9 of 30 (30.0%) in the MTX alone group achieved ACR20"."""
     if sent.text.count("%") < 2:
-        return {}  # every match ends in "(85%)": no scan without two of them
-    items = list(FROM_GROUP_RE.finditer(sent.text))
+        return {}  # every match has its own "(85%)": no scan without two of them
+    items = sorted([*FROM_GROUP_RE.finditer(sent.text), *FRACTION_GROUP_RE.finditer(sent.text)],
+                   key=lambda m: m.start())
     if len(items) < 2:
         return {}
     out: dict[str, list[OutcomeRow]] = {}
@@ -697,11 +703,12 @@ def _from_group(t: Text, sent: Sentence, measures: list[_Measure], ctx: Context,
         if me.mention.start < sent.start + items[0].start() and len(measures) > 1:
             continue
         kind = info.get(me.name, {}).get("kind")
-        tp = None
+        tp = tps[0] if len(tps) == 1 else None  # "At week 24, 18 of 30 patients ..."
         if kind == "safety" and ctx.followup_weeks is not None:
             tp = Timepoint(ctx.followup_weeks, 0, 0, "end of follow-up")
         for m in items:
-            label = f"group {m.group('id')}" if m.group("id") else f"{m.group('name')} group"
+            group_id = m.groupdict().get("id")
+            label = f"group {group_id}" if group_id else f"{m.group('name')} group"
             arm, n = _arm_lookup(ctx, label)
             d = _base_row(me, arm, n, tp, prov, None)
             d["n_responders"] = int(parse_number(m.group("n")) or 0)

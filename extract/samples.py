@@ -70,6 +70,10 @@ ARM_PAIR_RE = re.compile(
     re.I)
 CONTROL_WORDS = re.compile(r"\b(?:placebo|control|sham|saline|conventional|standard|usual care|vehicle|alone|without)\b",
                            re.I)
+# "18 of 30 patients (60.0%) in the UC-MSC group": an arm of 30 (a digit first: a fast start)
+ARM_FRACTION_RE = re.compile(
+    rf"[0-9](?<![\w.,/-].)\d*\s+(?i:(?:out\s+)?of\s+(?:the\s+)?(?P<n>\d+)\s+(?:{PERSON}\s+)?"
+    r"(?:\([^()]{0,20}\)\s+)?in\s+the\s+(?P<name>[\w-]+(?:\s[\w-]+)?\s+(?:group|arm|cohort))\b)")
 # "(control group, n = 36)": the name inside the brackets
 NAME_IN_BRACKETS_RE = re.compile(r"\(\s?(?P<name>[A-Za-z][\w -]{1,40}?)\s?[,;:]\s?n\s?=\s?(?P<n>\d+)\s?\)", re.I)
 # a name that is only a route, a form or a time is not an arm ("via intravenous injection (n = 136)")
@@ -260,6 +264,11 @@ def arms_of(t: Text, record_id: str) -> list[Arm]:
         if n and name and not re.match(r"^\d", name) and not NOT_ARM_NAME.match(name) and name.lower() not in arms:
             arms[name.lower()] = Arm(name, n, prov_of(m.start()), bool(CONTROL_WORDS.search(name)))
     for m in NAME_IN_BRACKETS_RE.finditer(text):
+        name = _clean_name(m.group("name"))
+        n = _int(m.group("n"))
+        if n and name and not NOT_ARM_NAME.match(name) and name.lower() not in arms:
+            arms[name.lower()] = Arm(name, n, prov_of(m.start()), bool(CONTROL_WORDS.search(name)))
+    for m in ARM_FRACTION_RE.finditer(text):  # "18 of 30 patients (60%) in the UC-MSC group": 30 in that arm
         name = _clean_name(m.group("name"))
         n = _int(m.group("n"))
         if n and name and not NOT_ARM_NAME.match(name) and name.lower() not in arms:

@@ -207,3 +207,10 @@ def test_one_value_per_measure_with_respectively():
 def test_a_change_written_as_by_a_number(sentence, change):
     (row,) = run("Twenty patients received MSCs. " + sentence).outcomes
     assert row.change_mean == change
+
+
+def test_responders_n_of_n_with_percent_in_each_group():
+    ev = run("Sixty patients were randomized 1:1 to MTX plus UC-MSCs or MTX alone. At week 24, 18 of 30 patients "
+             "(60.0%) in the UC-MSC group and 9 of 30 (30.0%) in the MTX alone group achieved ACR20 (P = 0.02).")
+    got = {(o.arm, o.n_responders, o.percent_responders, o.timepoint_weeks) for o in rows(ev, "ACR20")}
+    assert got == {("UC-MSC group", 18, 60.0, 24.0), ("MTX alone group", 9, 30.0, 24.0)}

@@ -75,3 +75,10 @@ def test_an_arm_without_cells_is_a_control():
 def test_patients_per_cohort_give_each_dose_arm_its_n():
     ev = run("Twelve patients received placental MSCs at 0.5, 1 or 2 x 10^6 cells/kg (four patients per cohort).")
     assert [a.n for a in ev.arms] == [4, 4, 4] and ev.n_enrolled == 12
+
+
+def test_arms_from_responders_of_each_group():
+    ev = run("Sixty patients were randomized 1:1 to MTX plus UC-MSCs or MTX alone. At week 24, 18 of 30 patients "
+             "(60.0%) in the UC-MSC group and 9 of 30 (30.0%) in the MTX alone group achieved ACR20 (P = 0.02).")
+    assert [(a.name, a.n, a.is_control) for a in ev.arms] == [("UC-MSC group", 30, False),
+                                                             ("MTX alone group", 30, True)]
