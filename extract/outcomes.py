@@ -479,9 +479,14 @@ def outcome_rows(t: Text, ctx: Context) -> tuple[list[OutcomeRow], list[Provenan
             if not my_tps and ctx.followup_weeks is not None and (
                     kind == "safety" or END_OF_STUDY_RE.search(stext)):
                 my_tps = [Timepoint(ctx.followup_weeks, 0, 0, "end of follow-up")]
-            paired = _pair_with_timepoints(my_tps, [x for x in ms_all if a <= x.start < b],
-                                           [x for x in pct_all if a <= x.start < b] if kind in ("responder", "safety")
-                                           else [], t, a, clause_start)
+            window_ms = [x for x in ms_all if a <= x.start < b]
+            if (len(my_tps) >= 2 and len(window_ms) == len(my_tps) + 1 and "followup_mean" in row_base
+                    and row_base.get("baseline_mean") == window_ms[0].mean):
+                # "from 1.52 ± 0.48 at baseline to 0.91 ± 0.39 at 1 year and 0.85 ± 0.41 at 3 years"
+                paired = [{"followup_mean": v.mean, "followup_sd": v.sd} for v in window_ms[1:]]
+            else:
+                paired = _pair_with_timepoints(my_tps, window_ms, [x for x in pct_all if a <= x.start < b]
+                                               if kind in ("responder", "safety") else [], t, a, clause_start)
             for i, tp in enumerate(my_tps or [None]):
                 base = _base_row(me, arm_name, arm_n, tp, prov, direction)
                 base.update(row_base)
@@ -520,7 +525,13 @@ def _arm_split(t: Text, a: int, b: int, ms: list[MeanSD], pcts: list[Percentage]
             continue
         by_arm.setdefault(ref[2], []).append(obj)
     if len(by_arm) < 2:
-        return []
+        # "lower in the MSC group than in the control group (3.21 ± 0.85 vs. 4.12 ± 0.91)": after
+        # every arm is named, one value per arm joined by "vs." goes to the arms in the order named
+        labels = list(dict.fromkeys(r[2] for r in refs))
+        if not (len(labels) == len(values) and all(v[0] >= refs[-1][1] for v in values)
+                and ORDER_CUE.search(t.text, values[0][1], values[-1][0])):
+            return []
+        by_arm = {label: [obj] for label, (_, _, obj) in zip(labels, values)}
     out: list[tuple[str, dict]] = []
     for label, objs in by_arm.items():
         d = _values_dict([o for o in objs if isinstance(o, MeanSD)], [o for o in objs if isinstance(o, Percentage)],

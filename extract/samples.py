@@ -62,8 +62,9 @@ ARM_LIST_ITEM_RE = re.compile(
 COUNT_BEFORE_IN_RE = re.compile(rf"(?<![\w.,/-])(?P<n>{_N})\s+(?:{PERSON}\s+)?$", re.I)
 # "MSCs (n = 19)": found from the "(n = 19)" and read back to the name (a regex that starts at
 # the name would try every word of the text)
-# also "(4 x 10^7 cells per time, n = 136)": details that begin with a number, then the n
-N_EQ_RE = re.compile(r"\((?:\s?\d[^()]{0,60}?[,;]\s?)?n\s?=\s?(?P<n>\d+)\s?\)", re.I)
+# also "(4 x 10^7 cells per time, n = 136)" (details that begin with a number, then the n) and
+# "(n = 40, UC-MSCs plus leflunomide)" (the n, then details)
+N_EQ_RE = re.compile(r"\((?:\s?\d[^()]{0,60}?[,;]\s?)?n\s?=\s?(?P<n>\d+)\s?(?:[,;][^()]{0,60})?\)", re.I)
 NAME_BEFORE_RE = re.compile(r"(?P<name>(?:[\w^×-]+\s){0,3}[\w-]+)\s?$")
 ARM_PAIR_RE = re.compile(
     r"(?=[iI])\binto\s+(?:the\s+)?(?P<a>[\w-]+(?:\s[\w-]+)?)\s+(?:and|or)\s+(?P<b>[\w-]+(?:\s[\w-]+)?)\s+(?:groups|arms)\b",

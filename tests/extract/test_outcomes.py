@@ -214,3 +214,20 @@ def test_responders_n_of_n_with_percent_in_each_group():
              "(60.0%) in the UC-MSC group and 9 of 30 (30.0%) in the MTX alone group achieved ACR20 (P = 0.02).")
     got = {(o.arm, o.n_responders, o.percent_responders, o.timepoint_weeks) for o in rows(ev, "ACR20")}
     assert got == {("UC-MSC group", 18, 60.0, 24.0), ("MTX alone group", 9, 30.0, 24.0)}
+
+
+def test_one_value_per_arm_after_both_arms_are_named():
+    ev = run("Eighty patients were randomly divided into an observation group (n = 40, UC-MSCs plus leflunomide) and a "
+             "control group (n = 40, leflunomide alone). After 3 months, DAS28 scores in the observation group were "
+             "significantly lower than those in the control group (3.21 ± 0.85 vs. 4.12 ± 0.91, P < 0.01).")
+    assert {(a.name, a.n, a.is_control) for a in ev.arms} == {("observation group", 40, False),
+                                                              ("control group", 40, True)}
+    got = {(o.arm, o.followup_mean, o.followup_sd, o.baseline_mean) for o in rows(ev, "DAS28")}
+    assert got == {("observation group", 3.21, 0.85, None), ("control group", 4.12, 0.91, None)}
+
+
+def test_from_baseline_to_several_timepoints():
+    ev = run("We followed 24 patients treated with UC-MSCs. The mean HAQ decreased from 1.52 ± 0.48 at baseline to "
+             "0.91 ± 0.39 at 1 year and 0.85 ± 0.41 at 3 years.")
+    got = sorted((o.timepoint_weeks, o.baseline_mean, o.followup_mean, o.followup_sd) for o in rows(ev, "HAQ"))
+    assert got == [(52.0, 1.52, 0.91, 0.39), (156.0, 1.52, 0.85, 0.41)]
