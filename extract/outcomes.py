@@ -436,8 +436,9 @@ def outcome_rows(t: Text, ctx: Context) -> tuple[list[OutcomeRow], list[Provenan
             if me.name in per_measure:
                 row_base.update(per_measure[me.name])
             else:
-                _responders(row_base, t, sent, a, b, pct_all if kind in ("responder", "safety") else [],
-                            arm_n, ctx, zero, fractions)
+                responder = kind in ("responder", "safety")
+                _responders(row_base, t, sent, a, b, pct_all if responder else [], arm_n, ctx, zero, fractions,
+                            counts_after=responder)
             if not any(k in row_base for k in ("change_mean", "followup_mean", "baseline_mean")):
                 ft = FROM_TO_BARE_RE.search(t.text, me.mention.end, b)
                 if ft:
@@ -635,8 +636,9 @@ def _row(d: dict) -> OutcomeRow:
 
 def _responders(row: dict, t: Text, sent: Sentence, a: int, b: int, pct_all: list[Percentage],
                 arm_n: int | None, ctx: Context, zero: re.Match[str] | None,
-                fractions: list[re.Match[str]]) -> None:
-    """`zero` and `fractions` are the sentence's ZERO_RE and FRACTION_RE matches."""
+                fractions: list[re.Match[str]], counts_after: bool = False) -> None:
+    """`zero` and `fractions` are the sentence's ZERO_RE and FRACTION_RE matches; `counts_after`
+    (responder and safety measures) also reads a fraction after the measure."""
     if zero and sent.start + zero.start() < a:
         row["n_responders"], row["percent_responders"] = 0, 0.0
         return
@@ -644,6 +646,8 @@ def _responders(row: dict, t: Text, sent: Sentence, a: int, b: int, pct_all: lis
     for m in fractions:
         if sent.start + m.start() < a:
             frac = m
+    if frac is None and counts_after:  # "ACR20 was achieved by 5 of 9 patients"
+        frac = next((m for m in fractions if a <= sent.start + m.start() < b), None)
     if frac:
         x, y = parse_number(frac.group("x")), parse_number(frac.group("y"))
         if x is not None and y and x <= y:

@@ -231,3 +231,17 @@ def test_from_baseline_to_several_timepoints():
              "0.91 ± 0.39 at 1 year and 0.85 ± 0.41 at 3 years.")
     got = sorted((o.timepoint_weeks, o.baseline_mean, o.followup_mean, o.followup_sd) for o in rows(ev, "HAQ"))
     assert got == [(52.0, 1.52, 0.91, 0.39), (156.0, 1.52, 0.85, 0.41)]
+
+
+@pytest.mark.parametrize("sentence, measure, n, percent", [
+    ("ACR20 was achieved by 5 of 9 patients at week 8.", "ACR20", 5, 55.56),
+    ("Adverse events were reported in 3 of 9 patients.", "adverse events", 3, 33.33),
+])
+def test_responders_counted_after_the_measure(sentence, measure, n, percent):
+    (row,) = rows(run("Nine patients received MSCs. " + sentence), measure)
+    assert (row.n_responders, row.percent_responders) == (n, percent)
+
+
+def test_a_count_after_a_continuous_measure_is_not_a_responder_count():
+    (row,) = rows(run("Nine patients received MSCs. DAS28 improved in 5 of 9 patients at week 8."), "DAS28")
+    assert row.n_responders is None
