@@ -79,17 +79,24 @@ class Text:
 
 
 def _longest(mentions: list[Mention], n_tokens: int) -> list[Mention]:
-    """Keep the longest mention where mentions of the same kind overlap (ties: the earlier)."""
+    """Keep the longest mention where mentions of the same kind overlap (ties: the earlier). The
+    same words with two values of a kind are both kept: "phase 1" is a human-study cue and a
+    clinical cue."""
     mentions.sort(key=_longest_first)
     kept: list[Mention] = []
     kind = None
     covered = bytearray()
+    spans: set[tuple[int, int]] = set()
     for m in mentions:
         if m.kind != kind:
             kind = m.kind
             covered = bytearray(n_tokens + 1)  # tokens taken by a kept mention of this kind
+            spans = set()
         if covered.find(1, m.token_start, m.token_end) == -1:
             covered[m.token_start:m.token_end] = b"\x01" * (m.token_end - m.token_start)
+            spans.add((m.token_start, m.token_end))
+            kept.append(m)
+        elif (m.token_start, m.token_end) in spans:  # the matcher gives a label's span once
             kept.append(m)
     kept.sort(key=_by_start)
     return kept

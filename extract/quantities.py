@@ -190,7 +190,7 @@ _KG_RE = re.compile(r"^[^;()]{0,40}?(?:/\s?|\bper\s|\ba\s)(?:kg\b|kilogram)", re
 _CELL_RE = re.compile(r"^[^;()]{0,40}?(?:\b[\w-]*MSCs?\b|\bcells?\b|\bMSC\b)", re.I)
 _JOINT_RE = re.compile(
     r"^[^;]{0,60}?(?:\bper\s(?:joint|knee)|/\s?(?:joint|knee)\b|\b(?:into|in)\s(?:the|each|one|a)\s"
-    r"(?:\w+\s)?(?:knee|joint)|\beach\s(?:knee|joint)\b)", re.I
+    r"(?:\w+\s){0,2}(?:knee|joint)|\beach\s(?:knee|joint)\b)", re.I
 )
 _DOSE_CUE_BEFORE = re.compile(r"\bdos(?:e|es|age|ing)\b[^.;]{0,25}$", re.I)
 _GROUP_GAP_RE = re.compile(r"^\s?,?\s?(?:and|or|to|-)?\s?$", re.I)

@@ -80,7 +80,7 @@ NAME_IN_BRACKETS_RE = re.compile(r"\(\s?(?P<name>[A-Za-z][\w -]{1,40}?)\s?[,;:]\
 # a name that is only a route, a form or a time is not an arm ("via intravenous injection (n = 136)")
 NOT_ARM_NAME = re.compile(r"^(?:\w+\s)*(?:injection|infusion|administration|cells|weeks?|months?|days?|years?|"
                           r"hours?|baseline|total|patients|intravenously)$", re.I)
-_ASSIGN_CUE = re.compile(r"\brandom|\bassign|\ballocat|\bdivided\b|\bgroups?\b|\barms?\b", re.I)
+_ASSIGN_CUE = re.compile(r"\brandom|\bassign|\ballocat|\bdivided\b|\bgroups?\b|\barms?\b|\bcohorts?\b", re.I)
 _NOT_ARM_BEFORE = re.compile(r"(?:\b(?:weeks?|months?|days?|years?|hours?|at|to|by|of)|[±=<>×])\s*$", re.I)
 
 
@@ -206,6 +206,7 @@ def per_arm_n(t: Text) -> int | None:
     return None
 
 
+_ARM_UNITS = frozenset({"cohort", "group", "arm", "cluster"})
 _NAME_STOP = frozenset({"to", "into", "either", "the", "or", "and", "both", "receive", "received", "receiving",
                         "with", "of", "given", "get", "be", "intravenous", "intra-articular", "assigned",
                         "randomized", "randomised", "allocated", "divided"})
@@ -260,7 +261,9 @@ def arms_of(t: Text, record_id: str) -> list[Arm]:
         nm = NAME_BEFORE_RE.search(text, max(sent.start, m.start() - 60), m.start())
         if not nm:
             continue
-        name = _clean_name(" ".join(w for w in nm.group("name").split() if not re.match(r"^[\d.,×x^]+$", w)))
+        words = nm.group("name").split()  # numbers are a dose ("2 × 10^7 (n = 9)"), not "cohort 1"
+        name = _clean_name(" ".join(w for i, w in enumerate(words) if not re.match(r"^[\d.,×x^]+$", w)
+                                    or (i and words[i - 1].lower() in _ARM_UNITS)))
         n = _int(m.group("n"))
         if n and name and not re.match(r"^\d", name) and not NOT_ARM_NAME.match(name) and name.lower() not in arms:
             arms[name.lower()] = Arm(name, n, prov_of(m.start()), bool(CONTROL_WORDS.search(name)))

@@ -65,3 +65,24 @@ def test_doses_per_arm():
 ])
 def test_administrations(abstract, n):
     assert run(abstract).n_administrations == n
+
+
+def test_doses_belong_to_as_many_named_arms():
+    ev = run("Twenty patients were randomized to low-dose (1 × 10^6 cells/kg, n = 10) or high-dose "
+             "(5 × 10^6 cells/kg, n = 10) UC-MSC infusion.")
+    assert [(a.name, a.n) for a in ev.arms] == [("low-dose", 10), ("high-dose", 10)]
+    assert [(d.value, d.arm) for d in ev.doses] == [(1e6, "low-dose"), (5e6, "high-dose")]
+
+
+def test_numbered_cohorts_keep_their_number_and_add_up_to_the_enrolled():
+    ev = run("Cohort 1 (n = 3) received 1 × 10^6 cells/kg and cohort 2 (n = 3) received 2 × 10^6 cells/kg of bone "
+             "marrow MSCs intravenously.")
+    assert [(a.name, a.n) for a in ev.arms] == [("Cohort 1", 3), ("cohort 2", 3)]
+    assert ev.n_enrolled == 6 and ev.provenance["n_enrolled"].text.startswith("Cohort 1 (n = 3)")
+    assert [d.arm for d in ev.doses] == ["Cohort 1", "cohort 2"]
+
+
+def test_into_the_most_affected_knee_is_a_dose_per_joint():
+    ev = run("Fifteen patients received an intra-articular injection of 5 × 10^7 adipose-derived MSCs into the most "
+             "affected knee.")
+    assert [(d.value, d.unit) for d in ev.doses] == [(5e7, "cells/joint")]

@@ -48,3 +48,10 @@ def test_a_case_with_a_concomitant_disease_is_still_ra():
     ev = run("A 45-year-old woman with RA received two infusions of umbilical cord MSCs.",
              title="Mesenchymal stem cells for rheumatoid arthritis in a patient with concomitant lupus: a case report")
     assert ev.include
+
+
+def test_words_that_are_two_cues_count_as_both():
+    # "phase 1" is both a human-study cue and a clinical cue; without "patients" it still says humans
+    ev = run("Cohort 1 (n = 3) received 1 × 10^6 cells/kg and cohort 2 (n = 3) received 2 × 10^6 cells/kg of bone "
+             "marrow MSCs intravenously.", title="Mesenchymal stem cells in rheumatoid arthritis: phase 1")
+    assert ev.screening.include
