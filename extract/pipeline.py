@@ -81,16 +81,17 @@ def extract_evidence(record: ExtractionInput, version: str = EXTRACTOR_VERSION) 
     n_admin = iv.administrations([abstract, title], skip)
     doses = iv.doses([title, abstract], rid, skip, n_admin)
     dose_arms = [d.arm for d in doses if d.arm]
-    named = [a for a in arms if not a.is_control and a.n is not None]
-    if len(dose_arms) >= 2 and len(named) == len(dose_arms) and not any(a.name in dose_arms for a in arms):
-        # "low-dose (1 × 10^6 cells/kg, n = 10) or high-dose (5 × 10^6 cells/kg, n = 10)": as many
-        # named arms as doses; the doses belong to them in the order both are written
-        by_dose = iter(named)
-        doses = [replace(d, arm=next(by_dose).name) if d.arm else d for d in doses]
-    elif dose_arms and not any(a.name in dose_arms for a in arms):
-        known = {a.name.lower() for a in arms}
-        arms += [Arm(name, each, d.provenance) for name, d in ((d.arm, d) for d in doses if d.arm)
-                 if name.lower() not in known]
+    if dose_arms and not any(a.name in dose_arms for a in arms):
+        named = [a for a in arms if not a.is_control and a.n is not None]
+        if len(dose_arms) >= 2 and len(named) == len(dose_arms):
+            # "low-dose (1 × 10^6 cells/kg, n = 10) or high-dose (5 × 10^6 cells/kg, n = 10)": as many
+            # named arms as doses; the doses belong to them in the order both are written
+            by_dose = iter(named)
+            doses = [replace(d, arm=next(by_dose).name) if d.arm else d for d in doses]
+        else:
+            known = {a.name.lower() for a in arms}
+            arms += [Arm(name, each, d.provenance) for name, d in ((d.arm, d) for d in doses if d.arm)
+                     if name.lower() not in known]
     if n_enrolled is None and len(arms) >= 2 and all(a.n for a in arms):
         n_enrolled = sum(a.n for a in arms)  # "cohort 1 (n = 3) ... cohort 2 (n = 3)" and no total stated
         enrolled_prov = arms[0].provenance

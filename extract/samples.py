@@ -246,14 +246,18 @@ def arms_of(t: Text, record_id: str) -> list[Arm]:
         sent = t.sentence_at(pos)
         return Provenance(record_id, t.location, sent.text, sent.start, sent.end)
 
+    def add(name: str, n: int | None, pos: int) -> None:  # the first statement of an arm's name wins
+        if name.lower() not in arms:
+            arms[name.lower()] = Arm(name, n, prov_of(pos), bool(CONTROL_WORDS.search(name)))
+
     for m in _arm_list_items(t):
         n = _int(m.group("n"))
         name = _clean_name(m.group("name"))
         if _NOT_ARM_BEFORE.search(text[max(0, m.start() - 30):m.start()]) or re.match(
                 r"(?:each|every|both|all)\b", name, re.I):
             continue  # "at week 24 in the MSC group", "six in each cohort"
-        if n and name.lower() not in arms:
-            arms[name.lower()] = Arm(name, n, prov_of(m.start()), bool(CONTROL_WORDS.search(name)))
+        if n:
+            add(name, n, m.start())
     for m in N_EQ_RE.finditer(text):
         sent = t.sentence_at(m.start())
         if not _ASSIGN_CUE.search(sent.text):
@@ -265,18 +269,14 @@ def arms_of(t: Text, record_id: str) -> list[Arm]:
         name = _clean_name(" ".join(w for i, w in enumerate(words) if not re.match(r"^[\d.,×x^]+$", w)
                                     or (i and words[i - 1].lower() in _ARM_UNITS)))
         n = _int(m.group("n"))
-        if n and name and not re.match(r"^\d", name) and not NOT_ARM_NAME.match(name) and name.lower() not in arms:
-            arms[name.lower()] = Arm(name, n, prov_of(m.start()), bool(CONTROL_WORDS.search(name)))
-    for m in NAME_IN_BRACKETS_RE.finditer(text):
+        if n and name and not re.match(r"^\d", name) and not NOT_ARM_NAME.match(name):
+            add(name, n, m.start())
+    # "(control group, n = 36)", then "18 of 30 patients (60%) in the UC-MSC group" (30 in that arm)
+    for m in [*NAME_IN_BRACKETS_RE.finditer(text), *ARM_FRACTION_RE.finditer(text)]:
         name = _clean_name(m.group("name"))
         n = _int(m.group("n"))
-        if n and name and not NOT_ARM_NAME.match(name) and name.lower() not in arms:
-            arms[name.lower()] = Arm(name, n, prov_of(m.start()), bool(CONTROL_WORDS.search(name)))
-    for m in ARM_FRACTION_RE.finditer(text):  # "18 of 30 patients (60%) in the UC-MSC group": 30 in that arm
-        name = _clean_name(m.group("name"))
-        n = _int(m.group("n"))
-        if n and name and not NOT_ARM_NAME.match(name) and name.lower() not in arms:
-            arms[name.lower()] = Arm(name, n, prov_of(m.start()), bool(CONTROL_WORDS.search(name)))
+        if n and name and not NOT_ARM_NAME.match(name):
+            add(name, n, m.start())
     pair_from = 0
     for into_start, _ in t.anchored("into"):
         m = ARM_PAIR_RE.match(text, into_start) if into_start >= pair_from else None
@@ -284,7 +284,5 @@ def arms_of(t: Text, record_id: str) -> list[Arm]:
             continue
         pair_from = m.end()
         for key in ("a", "b"):
-            name = _clean_name(m.group(key))
-            if name.lower() not in arms:
-                arms[name.lower()] = Arm(name, None, prov_of(m.start()), bool(CONTROL_WORDS.search(name)))
+            add(_clean_name(m.group(key)), None, m.start())
     return list(arms.values())
