@@ -415,10 +415,13 @@ def outcome_rows(t: Text, ctx: Context) -> tuple[list[OutcomeRow], list[Provenan
                 rows.extend(group_rows.get(me.name, []))
                 continue
             a, b = _window(measures, i, sent)
+            window_ms = [x for x in ms_all if a <= x.start < b]  # this measure's values
+            responder = kind in ("responder", "safety")  # percentages are rates only for these
+            window_pcts = [x for x in pct_all if a <= x.start < b] if responder else []
             clause_start = _clause_of(bounds, me.mention.start)[0]
             direction = _direction(t, me, sent, bounds)
             row_base: dict = {}
-            _assign_means(row_base, [x for x in ms_all if a <= x.start < b], t, a, clause_start)
+            _assign_means(row_base, window_ms, t, a, clause_start)
             if not any(k in row_base for k in ("change_mean", "followup_mean", "baseline_mean")) \
                     and BASELINE_CUE.search(t.text[clause_start:b]):
                 bm = BARE_VALUE_RE.search(t.text[me.mention.end:b])
@@ -436,7 +439,6 @@ def outcome_rows(t: Text, ctx: Context) -> tuple[list[OutcomeRow], list[Provenan
             if me.name in per_measure:
                 row_base.update(per_measure[me.name])
             else:
-                responder = kind in ("responder", "safety")
                 _responders(row_base, t, sent, a, b, pct_all if responder else [], arm_n, ctx, zero, fractions,
                             counts_after=responder)
             if not any(k in row_base for k in ("change_mean", "followup_mean", "baseline_mean")):
@@ -456,9 +458,7 @@ def outcome_rows(t: Text, ctx: Context) -> tuple[list[OutcomeRow], list[Provenan
                 row_base["note"] = "sign of the change from the wording ('... by')"
             if direction is None and row_base.get("change_mean") is not None and row_base["change_mean"] != 0:
                 direction = "decrease" if row_base["change_mean"] < 0 else "increase"
-            split = _arm_split(t, a, b, [x for x in ms_all if a <= x.start < b],
-                               [x for x in pct_all if a <= x.start < b] if kind in ("responder", "safety") else [],
-                               ctx, clause_start)
+            split = _arm_split(t, a, b, window_ms, window_pcts, ctx, clause_start)
             if split:
                 my_tps_split: list[Timepoint | None] = list(tp_of.get(me.name) or []) or [None]
                 for arm_label, values in split:
@@ -480,14 +480,12 @@ def outcome_rows(t: Text, ctx: Context) -> tuple[list[OutcomeRow], list[Provenan
             if not my_tps and ctx.followup_weeks is not None and (
                     kind == "safety" or END_OF_STUDY_RE.search(stext)):
                 my_tps = [Timepoint(ctx.followup_weeks, 0, 0, "end of follow-up")]
-            window_ms = [x for x in ms_all if a <= x.start < b]
             if (len(my_tps) >= 2 and len(window_ms) == len(my_tps) + 1 and "followup_mean" in row_base
                     and row_base.get("baseline_mean") == window_ms[0].mean):
                 # "from 1.52 ± 0.48 at baseline to 0.91 ± 0.39 at 1 year and 0.85 ± 0.41 at 3 years"
                 paired = [{"followup_mean": v.mean, "followup_sd": v.sd} for v in window_ms[1:]]
             else:
-                paired = _pair_with_timepoints(my_tps, window_ms, [x for x in pct_all if a <= x.start < b]
-                                               if kind in ("responder", "safety") else [], t, a, clause_start)
+                paired = _pair_with_timepoints(my_tps, window_ms, window_pcts, t, a, clause_start)
             for i, tp in enumerate(my_tps or [None]):
                 base = _base_row(me, arm_name, arm_n, tp, prov, direction)
                 base.update(row_base)
