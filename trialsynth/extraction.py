@@ -25,7 +25,7 @@ from typing import IO, TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping
 
 from corpus.jsonl import json_lines
 from trialsynth.errors import ExtractionError, InputError, MalformedResponseError, TrialsynthError
-from trialsynth.userfiles import decode_utf8, read_bytes, read_text
+from trialsynth.userfiles import decode_utf8, read_bytes, read_text, without_bom
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -262,9 +262,7 @@ def read_inputs(path: str | Path) -> tuple[list[ExtractionInput], str]:
     "id", a field of the wrong type, or unreadable XML.
     """
     path = Path(path)
-    data = read_bytes(path, f"Check the path (it is relative to {Path.cwd()}).")
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
+    data = without_bom(read_bytes(path, f"Check the path (it is relative to {Path.cwd()})."))
     if not data.strip():
         raise InputError(f"{path}: the file is empty. Expected one of: {INPUT_FORMATS}.")
     if data.lstrip()[:1] == b"<":

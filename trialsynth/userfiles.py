@@ -6,7 +6,7 @@ from pathlib import Path
 
 from trialsynth.errors import InputError
 
-__all__ = ["decode_utf8", "read_bytes", "read_text"]
+__all__ = ["decode_utf8", "read_bytes", "read_text", "without_bom"]
 
 _BOM = b"\xef\xbb\xbf"
 
@@ -21,11 +21,15 @@ def read_bytes(path: Path, missing: str) -> bytes:
         raise InputError(f"{path}: cannot be read ({exc.strerror or exc}).") from exc
 
 
+def without_bom(data: bytes) -> bytes:
+    """`data` without a leading UTF-8 byte-order mark."""
+    return data[len(_BOM):] if data.startswith(_BOM) else data
+
+
 def decode_utf8(path: Path, data: bytes) -> str:
     """`data` as UTF-8 text without a leading byte-order mark; a byte that is not UTF-8 is an
     InputError naming its line."""
-    if data.startswith(_BOM):
-        data = data[len(_BOM):]
+    data = without_bom(data)
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
