@@ -21,7 +21,7 @@ from lxml import etree
 
 from corpus.http import HttpClient, shorten
 from corpus.records import (AbstractSection, FullText, Hit, Ids, Record, find_nct_ids, normalise_doi,
-                            normalise_pmcid, normalise_pmid)
+                            normalise_pmcid, normalise_pmid, text_or_none)
 from corpus.source import Batch, Known, base_url, checked_page_size, since_date
 from trialsynth.errors import HarvestError, MalformedResponseError
 
@@ -170,11 +170,6 @@ def _publication_types(result: dict) -> tuple[str, ...]:
     return _strings(flat)
 
 
-def _date(value: Any) -> str | None:
-    text = str(value).strip() if value else ""
-    return text or None
-
-
 def parse_result(result: dict) -> Record:
     """Build a Record from one Europe PMC search result object (core or lite).
 
@@ -199,16 +194,16 @@ def parse_result(result: dict) -> Record:
         authors=_authors(result),
         journal=_journal(result),
         year=_year(result),
-        pub_date=_date(result.get("firstPublicationDate")),
-        volume=_date((result.get("journalInfo") or {}).get("volume")),
-        issue=_date((result.get("journalInfo") or {}).get("issue")),
-        pages=_date(result.get("pageInfo")),
+        pub_date=text_or_none(result.get("firstPublicationDate")),
+        volume=text_or_none((result.get("journalInfo") or {}).get("volume")),
+        issue=text_or_none((result.get("journalInfo") or {}).get("issue")),
+        pages=text_or_none(result.get("pageInfo")),
         ids=ids,
         publication_types=_publication_types(result),
         mesh_terms=_strings(mesh),
         keywords=_strings((result.get("keywordList") or {}).get("keyword")),
-        language=_date(result.get("language")),
-        entry_date=_date(result.get("firstIndexDate")),
+        language=text_or_none(result.get("language")),
+        entry_date=text_or_none(result.get("firstIndexDate")),
         is_open_access=result.get("isOpenAccess") == "Y",
         registry={},
     )

@@ -45,7 +45,8 @@ class Ids:
         return out
 
 
-def _text_or_none(value: Any) -> str | None:
+def text_or_none(value: Any) -> str | None:
+    """A JSON field as stripped text; None when absent or blank."""
     text = str(value).strip() if value is not None else ""
     return text or None
 
@@ -118,9 +119,9 @@ class Record:
             journal=data.get("journal") or None,
             year=int(year) if year not in (None, "") else None,
             pub_date=data.get("pub_date") or None,
-            volume=_text_or_none(data.get("volume")),
-            issue=_text_or_none(data.get("issue")),
-            pages=_text_or_none(data.get("pages")),
+            volume=text_or_none(data.get("volume")),
+            issue=text_or_none(data.get("issue")),
+            pages=text_or_none(data.get("pages")),
             ids=Ids(pmid=normalise_pmid(ids.get("pmid")), doi=normalise_doi(ids.get("doi")),
                     pmcid=normalise_pmcid(ids.get("pmcid")),
                     nct=tuple(sorted({n for n in (normalise_nct(x) for x in nct) if n}))),
