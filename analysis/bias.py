@@ -15,7 +15,7 @@ import pandas as pd
 
 from analysis.pooling import MetaResult, rma
 from analysis.sensitivity import _check_yi_vi, _clean
-from trialsynth.errors import AnalysisError, InputError
+from analysis.errors import FitError, InputError
 
 __all__ = ["RegTest", "TrimFill", "regtest", "trimfill", "MIN_K_REGTEST", "MIN_K_TRIMFILL"]
 
@@ -78,7 +78,7 @@ def regtest(yi: Any, vi: Any, *, method: str = "REML", test: str = "z", predicto
 
     predictor: "sei" (default, Egger's test as a meta-regression on the standard error), "vi"
     (variance), or with `ni` (sample sizes) "ni", "ninv", "sqrtni", "sqrtninv".
-    Returns a RegTest. Raises InputError for an unknown predictor or bad data, AnalysisError when
+    Returns a RegTest. Raises InputError for an unknown predictor or bad data, FitError when
     k < 3 or the predictor is constant across studies.
     """
     if predictor not in _PREDICTORS:
@@ -97,7 +97,7 @@ def regtest(yi: Any, vi: Any, *, method: str = "REML", test: str = "z", predicto
                              "Give the total sample size of each study.")
         x = {"ni": n, "ninv": 1 / n, "sqrtni": np.sqrt(n), "sqrtninv": 1 / np.sqrt(n)}[predictor]
     if np.ptp(x) <= 1e-12 * max(1.0, float(np.max(np.abs(x)))):
-        raise AnalysisError(f"the regression test needs the predictor {predictor!r} to vary across "
+        raise FitError(f"the regression test needs the predictor {predictor!r} to vary across "
                             f"studies; all {y.size} studies have {x[0]:.6g}. The test cannot be run "
                             "(metafor: model matrix not of full rank).")
     fit = rma(y, v, method=method, test=test, level=level, mods=x)
@@ -162,7 +162,7 @@ def trimfill(yi: Any, vi: Any, *, method: str = "REML", estimator: str = "L0", s
     """Trim-and-fill analysis with metafor's defaults (estimator L0, side chosen from the data).
 
     side None: "right" if the slope of rma(yi, vi, mods=sqrt(vi)) is negative, else "left" (metafor).
-    Returns a TrimFill. Raises InputError for an unknown estimator/side, AnalysisError when k < 3,
+    Returns a TrimFill. Raises InputError for an unknown estimator/side, FitError when k < 3,
     the side cannot be chosen, or the iterations do not settle within maxiter.
     """
     if estimator not in ("L0", "R0", "Q0"):
@@ -173,7 +173,7 @@ def trimfill(yi: Any, vi: Any, *, method: str = "REML", estimator: str = "L0", s
     original = rma(y0, v0, method=method, labels=labs)
     if side is None:
         if np.ptp(np.sqrt(v0)) <= 0:
-            raise AnalysisError("trim-and-fill chooses the side from a regression on the standard errors, "
+            raise FitError("trim-and-fill chooses the side from a regression on the standard errors, "
                                 f"but all {y0.size} studies have the same variance. Pass side='left' or 'right'.")
         slope = float(rma(y0, v0, method=method, mods=np.sqrt(v0)).beta[1])
         side = "right" if slope < 0 else "left"   # metafor trimfill: asymmetry side from Egger-type slope
@@ -189,7 +189,7 @@ def trimfill(yi: Any, vi: Any, *, method: str = "REML", estimator: str = "L0", s
         k0_prev = k0
         it += 1
         if it > maxiter:
-            raise AnalysisError(f"trim-and-fill did not settle within maxiter={maxiter} iterations "
+            raise FitError(f"trim-and-fill did not settle within maxiter={maxiter} iterations "
                                 f"(last k0={k0}). Try estimator='R0' or a larger maxiter.")
         beta = _beta(y[:k - k0], v[:k - k0], method)   # trim the k0 most extreme, re-estimate the centre
         yc = y - beta
@@ -207,7 +207,7 @@ def trimfill(yi: Any, vi: Any, *, method: str = "REML", estimator: str = "L0", s
             else:
                 disc = 2 * k ** 2 - 4 * sr + 0.25
                 if disc < 0:   # metafor stops here too (sqrt of a negative number)
-                    raise AnalysisError(f"trim-and-fill estimator Q0 is undefined for these data (rank sum "
+                    raise FitError(f"trim-and-fill estimator Q0 is undefined for these data (rank sum "
                                         f"{sr:g} of {k} studies exceeds k^2/2). Use estimator='L0'.")
                 k0f = k - 0.5 - np.sqrt(disc)                    # Duval & Tweedie 2000, Q0
             var_sr = (k * (k + 1) * (2 * k + 1) + 10 * k0f ** 3 + 27 * k0f ** 2 + 17 * k0f
@@ -218,7 +218,7 @@ def trimfill(yi: Any, vi: Any, *, method: str = "REML", estimator: str = "L0", s
                 else:
                     se = 2 * np.sqrt(var_sr) / np.sqrt((k - 0.5) ** 2 - k0f * (2 * k - k0f - 1))
         if not np.isfinite(k0f):
-            raise AnalysisError(f"trim-and-fill estimator {estimator} is undefined for these data (all "
+            raise FitError(f"trim-and-fill estimator {estimator} is undefined for these data (all "
                                 f"{k} studies lie above the centre). Use estimator='L0'.")
         k0 = int(max(0, np.round(k0f)))    # R round(): half to even, as numpy
         se_k0 = float(se) if np.isnan(se) else float(max(0.0, se))   # R: max(0, NaN) is NaN

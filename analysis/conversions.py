@@ -12,7 +12,7 @@ from typing import Any, Callable
 import numpy as np
 from scipy import stats
 
-from trialsynth.errors import InputError
+from analysis.errors import InputError
 
 __all__ = ["sd_from_se", "sd_from_ci", "conv_wald", "sd_from_p_value", "mean_sd_from_fivenum",
            "sd_change", "impute_r", "combine_arms"]

@@ -18,7 +18,7 @@ from typing import Any, Callable
 import numpy as np
 from scipy.special import gammaln
 
-from trialsynth.errors import InputError
+from analysis.errors import InputError
 
 MEASURES: dict[str, tuple[str, ...]] = {
     "GEN": ("yi", "vi"),            # or ("yi", "sei")

@@ -20,7 +20,7 @@ from typing import Callable
 import numpy as np
 from scipy import linalg
 
-from trialsynth.errors import AnalysisError, InputError
+from analysis.errors import FitError, InputError
 
 ESTIMATORS: tuple[str, ...] = ("FE", "DL", "REML", "ML", "PM", "HS", "SJ", "HE", "EB")
 
@@ -222,13 +222,13 @@ def _pm(yi: np.ndarray, vi: np.ndarray, X: np.ndarray) -> Tau2Fit:
     else:
         f_up = objective(upper)
         if f_up > 0.0:
-            raise AnalysisError(
+            raise FitError(
                 f"The PM estimator found no root of Q(tau²) = k - p below tau² = {upper:g}; "
                 "use method='DL' instead.")
         # metafor solves with uniroot(tol = eps^0.25, maxiter = 100): Brent's method
         tau2, iterations, ok = brent_root(objective, TAU2_MIN, upper, f_low, f_up)
         if not ok:
-            raise AnalysisError(
+            raise FitError(
                 f"The PM estimator did not converge in {MAXITER} iterations; use method='DL' instead.")
         tau2 = max(TAU2_MIN, tau2)
     wi = 1.0 / (vi + tau2)
@@ -279,7 +279,7 @@ def _fisher_scoring(method: str, yi: np.ndarray, vi: np.ndarray, X: np.ndarray) 
         tau2 = tau2 + adj
         change = abs(old - tau2)
         if iteration > MAXITER:
-            raise AnalysisError(
+            raise FitError(
                 f"The {method} estimator (Fisher scoring) did not converge in {MAXITER} iterations; "
                 "use method='DL' or method='PM', which always give an estimate.")
     warnings: tuple[str, ...] = ()
@@ -352,6 +352,6 @@ def estimate_tau2(method: str, yi, vi, X=None) -> Tau2Fit:
         raise InputError(f"yi, vi and X must have k rows; got {yi.shape}, {vi.shape} and {X.shape}.")
     k, p = _dims(X)
     if name != "FE" and k <= p:
-        raise AnalysisError(f"The {name} estimator needs more studies than coefficients; got k = {k}, "
+        raise FitError(f"The {name} estimator needs more studies than coefficients; got k = {k}, "
                             f"p = {p}. Add studies or drop moderators.")
     return _ESTIMATORS[name](yi, vi, X)

@@ -19,7 +19,7 @@ from matplotlib.patches import Patch, Polygon
 from matplotlib.transforms import blended_transform_factory
 from scipy import stats
 
-from trialsynth.errors import InputError
+from analysis.errors import InputError
 
 Transform = Union[None, str, Callable[[np.ndarray], np.ndarray]]
 FORMATS = {".png": "png", ".svg": "svg"}

@@ -15,7 +15,7 @@ from scipy import stats
 
 from analysis.estimators import (ESTIMATORS, Tau2Fit, brent_root, check_method, estimate_tau2, inv_xwx,
                                  p_matrix, qe_stat)
-from trialsynth.errors import AnalysisError, InputError
+from analysis.errors import FitError, InputError
 
 __all__ = ["ESTIMATORS", "MetaResult", "rma"]
 
@@ -195,7 +195,7 @@ def rma(yi, vi, *, method: str = "REML", test: str = "z", level: float = 95.0, m
     if vi.shape[0] != k:
         raise InputError(f"yi and vi must have the same length; got {k} and {vi.shape[0]}.")
     if k == 0:
-        raise AnalysisError("No studies to pool (k = 0); provide at least one study.")
+        raise FitError("No studies to pool (k = 0); provide at least one study.")
     nonpos = np.flatnonzero(vi <= 0)
     if nonpos.size:
         i = int(nonpos[0])
@@ -210,15 +210,15 @@ def rma(yi, vi, *, method: str = "REML", test: str = "z", level: float = 95.0, m
     X = _design(mods, k)
     p = X.shape[1]
     if name != "FE" and k < 2:
-        raise AnalysisError(f"A random-effects model ({name}) needs at least 2 studies; got k = {k}. "
+        raise FitError(f"A random-effects model ({name}) needs at least 2 studies; got k = {k}. "
                             "Add studies or use method='FE'.")
     if name != "FE" and k <= p:
-        raise AnalysisError(f"A random-effects meta-regression with {p} coefficients needs at least "
+        raise FitError(f"A random-effects meta-regression with {p} coefficients needs at least "
                             f"{p + 1} studies; got k = {k}. Add studies or drop moderators.")
     if k < p:
-        raise AnalysisError(f"The model has {p} coefficients but only k = {k} studies; drop moderators.")
+        raise FitError(f"The model has {p} coefficients but only k = {k} studies; drop moderators.")
     if test == "knha" and k <= p:
-        raise AnalysisError(f"The Knapp-Hartung test needs k > p (t with k - p df); got k = {k}, p = {p}. "
+        raise FitError(f"The Knapp-Hartung test needs k > p (t with k - p df); got k = {k}, p = {p}. "
                             "Use test='z'.")
 
     warnings: list[str] = []
@@ -331,7 +331,7 @@ def _qprofile_ci(yi: np.ndarray, vi: np.ndarray, X: np.ndarray, tau2: float,
         r, _, ok = brent_root(lambda t: qe_stat(t, y, vi, X) - target, lo, hi, f_lo - target,
                               f_hi - target, tol=_QP_TOL, maxiter=_QP_MAXITER)
         if not ok:  # pragma: no cover - Brent's method converges on a bracketing interval
-            raise AnalysisError("The Q-profile confidence interval of tau² did not converge.")
+            raise FitError("The Q-profile confidence interval of tau² did not converge.")
         return max(0.0, r)
 
     if q_lo < crit_l:

@@ -14,7 +14,7 @@ import pandas as pd
 from scipy import stats
 
 from analysis.pooling import MetaResult, rma
-from trialsynth.errors import AnalysisError, InputError
+from analysis.errors import FitError, InputError
 
 __all__ = ["LeaveOneOut", "Cumulative", "Influence", "leave_one_out", "cumulative", "influence"]
 
@@ -27,7 +27,7 @@ _FE_METHODS = ("FE", "EE", "CE")
 
 def _check_yi_vi(yi: Any, vi: Any, labels: Any = None, *, min_k: int = 1,
                  what: str = "this analysis") -> tuple[np.ndarray, np.ndarray, tuple[str, ...]]:
-    """Return yi, vi as float arrays and the study labels; raise InputError / AnalysisError."""
+    """Return yi, vi as float arrays and the study labels; raise InputError / FitError."""
     try:
         y = np.asarray(yi, dtype=float).ravel()
         v = np.asarray(vi, dtype=float).ravel()
@@ -53,7 +53,7 @@ def _check_yi_vi(yi: Any, vi: Any, labels: Any = None, *, min_k: int = 1,
             raise InputError(f"labels must give one label per study; got {len(labs)} labels for "
                              f"{y.size} studies. Pass one label per effect size.")
     if y.size < min_k:
-        raise AnalysisError(f"{what} needs at least {min_k} studies; got k={y.size}. "
+        raise FitError(f"{what} needs at least {min_k} studies; got k={y.size}. "
                             "Add studies or skip this analysis.")
     return y, v, labs
 
@@ -185,7 +185,7 @@ def leave_one_out(yi: Any, vi: Any, *, method: str = "REML", test: str = "z", le
 
     Returns a LeaveOneOut with estimate, se, statistic, p, CI, Q, Qp, tau², I², H² per omitted
     study. Omitting one of two studies leaves one: that row is the study itself (tau² = 0, z test),
-    as in metafor. Raises InputError for bad data and AnalysisError when k < 2.
+    as in metafor. Raises InputError for bad data and FitError when k < 2.
     """
     _check_options(method, test)
     y, v, labs = _check_yi_vi(yi, vi, labels, min_k=2, what="leave-one-out analysis")
@@ -194,7 +194,7 @@ def leave_one_out(yi: Any, vi: Any, *, method: str = "REML", test: str = "z", le
         keep = np.arange(y.size) != i
         try:
             rows.append(_summary(y[keep], v[keep], method, test, level))
-        except AnalysisError as exc:  # metafor leave1out: a failed refit gives a row of NA
+        except FitError as exc:  # metafor leave1out: a failed refit gives a row of NA
             rows.append(dict(_NAN_ROW))
             notes.append(f"without study {labs[i]!r} the model could not be fitted ({exc}); row left empty")
     return LeaveOneOut(method=method, test=test, level=level, labels=labs, warnings=tuple(notes), **_stack(rows))
@@ -229,7 +229,7 @@ def cumulative(yi: Any, vi: Any, order: Any = None, *, method: str = "REML", tes
         sub = np.array(idx[:j])
         try:
             rows.append(_summary(y[sub], v[sub], method, test, level))
-        except AnalysisError as exc:  # metafor cumul: a failed fit gives a row of NA
+        except FitError as exc:  # metafor cumul: a failed fit gives a row of NA
             rows.append(dict(_NAN_ROW))
             notes.append(f"the first {j} studies could not be fitted ({exc}); row left empty")
     return Cumulative(method=method, test=test, level=level, labels=tuple(labs[i] for i in idx),
@@ -281,7 +281,7 @@ def influence(yi: Any, vi: Any, *, method: str = "REML", test: str = "z", level:
               labels: Sequence[str] | None = None) -> Influence:
     """Case-deletion diagnostics of an intercept-only model (metafor influence.rma.uni).
 
-    Returns an Influence; raises InputError for bad data and AnalysisError when k < 2 or the full
+    Returns an Influence; raises InputError for bad data and FitError when k < 2 or the full
     model cannot be fitted.
     """
     _check_options(method, test)
@@ -301,7 +301,7 @@ def influence(yi: Any, vi: Any, *, method: str = "REML", test: str = "z", level:
         keep = np.arange(k) != i
         try:
             r = _summary(y[keep], v[keep], method, test, level)
-        except AnalysisError as exc:  # metafor influence: a failed refit leaves NA
+        except FitError as exc:  # metafor influence: a failed refit leaves NA
             notes.append(f"without study {labs[i]!r} the model could not be fitted ({exc}); row left empty")
             continue
         b_del, vb_del, s2w, t2 = r["estimate"], r["se"] ** 2, r["s2w"], r["tau2"]

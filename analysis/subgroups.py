@@ -17,7 +17,7 @@ from scipy import stats
 
 from analysis.pooling import MetaResult, rma
 from analysis.sensitivity import _check_yi_vi, _clean
-from trialsynth.errors import AnalysisError, InputError
+from analysis.errors import FitError, InputError
 
 __all__ = ["Subgroup", "SubgroupResult", "MetaRegression", "subgroup_analysis", "meta_regression"]
 
@@ -91,7 +91,7 @@ def subgroup_analysis(yi: Any, vi: Any, groups: Sequence[Any], *, method: str = 
     """Meta-analyse each subgroup separately and test for subgroup differences.
 
     Returns a SubgroupResult. Raises InputError when groups has the wrong length or a missing
-    value, AnalysisError with fewer than 2 subgroups.
+    value, FitError with fewer than 2 subgroups.
     """
     y, v, labs = _check_yi_vi(yi, vi, labels, min_k=2, what="a subgroup analysis")
     g = list(groups.tolist() if isinstance(groups, np.ndarray) else groups)
@@ -104,7 +104,7 @@ def subgroup_analysis(yi: Any, vi: Any, groups: Sequence[Any], *, method: str = 
                              "Fill in its subgroup or drop the study.")
     levels = _levels(g)
     if len(levels) < 2:
-        raise AnalysisError(f"a subgroup analysis needs at least 2 subgroups; got {len(levels)} "
+        raise FitError(f"a subgroup analysis needs at least 2 subgroups; got {len(levels)} "
                             f"({', '.join(map(str, levels))}). Choose a grouping that splits the studies.")
     g_arr = np.array([levels.index(val) for val in g])
     notes: list[str] = []
@@ -121,7 +121,7 @@ def subgroup_analysis(yi: Any, vi: Any, groups: Sequence[Any], *, method: str = 
     est = np.array([s.result.estimate for s in subs])
     var = np.array([s.result.se for s in subs]) ** 2
     if np.any(var <= 0):
-        raise AnalysisError("a subgroup estimate has a standard error of 0 (Knapp-Hartung with identical "
+        raise FitError("a subgroup estimate has a standard error of 0 (Knapp-Hartung with identical "
                             "estimates); the test for subgroup differences cannot weight it. Use test='z'.")
     # Cochrane Handbook 10.11.3.1 / RevMan: fixed-effect meta-analysis of the subgroup estimates
     w = 1.0 / var
@@ -135,7 +135,7 @@ def subgroup_analysis(yi: Any, vi: Any, groups: Sequence[Any], *, method: str = 
     mixed = None
     try:
         mixed = rma(y, v, method=method, test=test, level=level, mods=dummies, labels=labs)
-    except AnalysisError as exc:
+    except FitError as exc:
         notes.append(f"the mixed-effects model with a common tau² could not be fitted: {exc}")
     return SubgroupResult(
         method=method, test=test, groups=tuple(subs), q_between=q_b, q_between_df=df_b,
@@ -215,7 +215,7 @@ def meta_regression(yi: Any, vi: Any, x: Any, *, method: str = "REML", test: str
     """Fit rma(yi, vi, mods=x) and report slope(s), tau² and R² as metafor.
 
     x: moderator values (k,) or (k, m); names: moderator names (default x1..xm).
-    Returns a MetaRegression; raises what `rma` raises (InputError, AnalysisError).
+    Returns a MetaRegression; raises what `rma` raises (InputError, FitError).
     """
     y, v, labs = _check_yi_vi(yi, vi, labels, min_k=2, what="a meta-regression")
     if x is None:
@@ -241,7 +241,7 @@ def meta_regression(yi: Any, vi: Any, x: Any, *, method: str = "REML", test: str
             tau2_null = float(null.tau2)
             # metafor rma.uni R² (Raudenbush 2009): proportional reduction of tau², truncated at 0, percent
             r2 = 0.0 if tau2_null == 0 else max(0.0, 100.0 * (tau2_null - res.tau2) / tau2_null)
-        except AnalysisError as exc:
+        except FitError as exc:
             r2 = None
             notes.append(f"R² not computed: the model without moderators could not be fitted ({exc})")
     return MetaRegression(

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.effects import MEASURES, EffectSizes, escalc
-from trialsynth.errors import InputError
+from analysis.errors import InputError
 
 PathOrBuffer = Union[str, os.PathLike, IO[str], IO[bytes]]
 

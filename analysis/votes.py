@@ -17,7 +17,7 @@ import pandas as pd
 from scipy import stats
 
 from analysis.sensitivity import _clean
-from trialsynth.errors import AnalysisError, InputError
+from analysis.errors import FitError, InputError
 
 __all__ = ["VoteCount", "CombinedP", "vote_count", "combine_p", "parse_p", "parse_direction"]
 
@@ -154,7 +154,7 @@ def vote_count(directions: Sequence[Any], *, level: float = 95.0) -> VoteCount:
     """Count benefit vs harm, test with the sign test, and give the proportion of benefit with its CI.
 
     directions: one per study ('benefit'/'harm'/'no change' or +1/-1/0; see parse_direction).
-    Returns a VoteCount; raises InputError for an unknown direction and AnalysisError when no study
+    Returns a VoteCount; raises InputError for an unknown direction and FitError when no study
     has a direction of benefit or harm.
     """
     signs = [parse_direction(d) for d in directions]
@@ -162,7 +162,7 @@ def vote_count(directions: Sequence[Any], *, level: float = 95.0) -> VoteCount:
     n0 = len(signs) - nb - nh
     n = nb + nh
     if n == 0:
-        raise AnalysisError(f"vote counting needs at least 1 study with a direction of benefit or harm; got "
+        raise FitError(f"vote counting needs at least 1 study with a direction of benefit or harm; got "
                             f"{len(signs)} studies, {n0} with no change. Nothing can be tested.")
     # sign test: exact binomial, two-sided; for p0 = 1/2 this is 2 P(X <= min(x, n - x)), capped at 1
     p = min(1.0, 2.0 * float(stats.binom.cdf(min(nb, nh), n, 0.5)))
@@ -222,7 +222,7 @@ def combine_p(p_values: Sequence[Any], directions: Sequence[Any], *, method: str
     p_values: numbers or text (see parse_p). bounds: "conservative" (p<0.05 counts as 0.05),
     "exclude" (drop studies reporting only a bound) or "error".
     Returns a CombinedP; raises InputError for unusable P values ("NS"), a direction of no change,
-    bad weights or options, AnalysisError when no study is left.
+    bad weights or options, FitError when no study is left.
     """
     method = str(method).lower()
     if method not in ("stouffer", "fisher"):
@@ -266,7 +266,7 @@ def combine_p(p_values: Sequence[Any], directions: Sequence[Any], *, method: str
         ps.append(val), bnd.append(is_bound), sg.append(sign), keep.append(i)
     excluded = len(p_list) - len(keep)
     if not keep:
-        raise AnalysisError(f"no study left to combine (k=0 after excluding {excluded} bounded P values). "
+        raise FitError(f"no study left to combine (k=0 after excluding {excluded} bounded P values). "
                             "Use bounds='conservative'.")
     p = np.array(ps)
     s = np.array(sg, dtype=int)

@@ -18,7 +18,7 @@ import requests
 from corpus.http import HttpClient, shorten
 from corpus.records import Hit, Ids, Record, normalise_nct
 from corpus.source import Batch, Known, base_url, checked_page_size, since_date
-from trialsynth.errors import InputError, MalformedResponseError
+from corpus.errors import InputError, MalformedResponseError
 
 PARSER_VERSION = "ctgov-1"
 

@@ -23,7 +23,7 @@ from corpus.http import HttpClient, shorten
 from corpus.records import (AbstractSection, FullText, Hit, Ids, Record, find_nct_ids, normalise_doi,
                             normalise_pmcid, normalise_pmid, text_or_none)
 from corpus.source import Batch, Known, base_url, checked_page_size, since_date
-from trialsynth.errors import HarvestError, MalformedResponseError
+from corpus.errors import HarvestError, MalformedResponseError
 
 PARSER_VERSION = "europepmc-2"  # 2: volume, issue and pages
 

@@ -18,7 +18,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import requests
 
-from trialsynth.errors import HarvestError, MalformedResponseError
+from corpus.errors import HarvestError, MalformedResponseError
 
 log = logging.getLogger("trialsynth.http")
 

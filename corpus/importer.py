@@ -18,7 +18,7 @@ from typing import Any, NoReturn
 from corpus.jsonl import read_jsonl
 from corpus.records import Hit
 from corpus.ris import parse_ris
-from trialsynth.errors import InputError, MalformedResponseError
+from corpus.errors import InputError, MalformedResponseError
 
 SUPPORTED_FORMATS = ("PubMed XML (PubmedArticleSet)", "Europe PMC JSON (resultList)",
                      "ClinicalTrials.gov v2 JSON (studies)", "RIS (.ris)", "trialsynth JSONL (.jsonl)",

@@ -12,7 +12,7 @@ import json
 from typing import IO, TYPE_CHECKING, Any, Iterable, Iterator, NamedTuple
 
 from corpus.records import Hit, Record
-from trialsynth.errors import InputError
+from corpus.errors import InputError
 
 if TYPE_CHECKING:
     from corpus.store import StoredRecord

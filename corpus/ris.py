@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from corpus.records import (Hit, Ids, Record, author_surname, find_nct_ids, normalise_doi,
                             normalise_pmcid, normalise_pmid, normalise_title)
-from trialsynth.errors import InputError
+from corpus.errors import InputError
 
 #: A tag line: two-letter tag, one or two spaces, a hyphen, then an optional space and the value.
 _TAG_LINE = re.compile(r"^([A-Z][A-Z0-9]) {1,2}-(?: (.*)|\s*)$")

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Callable, Iterator, Protocol
 
 from corpus.records import FullText, Hit
-from trialsynth.errors import InputError
+from corpus.errors import InputError
 
 
 @dataclass(frozen=True)

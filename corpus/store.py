@@ -28,7 +28,7 @@ from typing import Any, Iterable, Iterator
 
 from corpus import dedup
 from corpus.records import FullText, Hit, Record
-from trialsynth.errors import StoreError
+from corpus.errors import StoreError
 
 #: Named migrations, applied in order, each once. Append; never edit one that has shipped.
 MIGRATIONS: list[tuple[str, str]] = [

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from lxml import etree
 
 from extract.tables import Table, normalise_space, parse_table_wrap
-from trialsynth.errors import ExtractionError
+from extract.errors import ExtractionError
 
 __all__ = ["Article", "Section", "parse_jats"]
 

@@ -1,6 +1,6 @@
 """The `trialsynth` command line. Thin commands: parse options, call one library function, render.
 
-Library errors (TrialsynthError) become a one-line message on stderr and exit code 2.
+Library errors (trialsynth.errors.USER_ERRORS: the app's and every stage's) become a one-line message on stderr and exit code 2.
 """
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Sequence
 
 from trialsynth import __version__
-from trialsynth.errors import InputError, TrialsynthError
+from trialsynth.errors import USER_ERRORS, InputError
 
 EPILOG_INIT = "example:\n  trialsynth init msc-ra-review"
 EPILOG_HARVEST = ("examples:\n  trialsynth harvest                      # every enabled source, only what is new\n"
@@ -432,7 +432,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     try:
         return COMMANDS[args.command](args)
-    except TrialsynthError as exc:
+    except USER_ERRORS as exc:
         print(f"trialsynth: error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

@@ -1,13 +1,21 @@
-"""The one exception hierarchy of trialsynth.
+"""The errors of the trialsynth application, and the stages' errors it turns into messages.
 
-Every stage raises these (never a bare library error), so the CLI can turn any of them into a
-one-line message with exit code 2. Messages say the rule, the value received and the fix.
+Each stage owns its exceptions (`corpus.errors.CorpusError`, `extract.errors.ExtractionError`,
+`analysis.errors.AnalysisError`); this module adds the application's own (`TrialsynthError` and
+its subclasses) and `USER_ERRORS`, the tuple the CLI edge catches to print a one-line message
+with exit code 2. Messages say the rule, the value received and the fix.
 """
 from __future__ import annotations
 
+from analysis.errors import AnalysisError
+from corpus.errors import CorpusError
+from extract.errors import ExtractionError
+
+__all__ = ["InputError", "ReviewNotFoundError", "TrialsynthError", "USER_ERRORS"]
+
 
 class TrialsynthError(Exception):
-    """Base of every error trialsynth raises on purpose."""
+    """Base of every error the application (CLI, review workflow, report) raises on purpose."""
 
 
 class InputError(TrialsynthError):
@@ -18,26 +26,5 @@ class ReviewNotFoundError(InputError):
     """No review folder (with review.toml) was found where one was expected."""
 
 
-class HarvestError(TrialsynthError):
-    """A source could not be searched or fetched, after retries.
-
-    `status` is the HTTP status of a refused request (4xx other than 429), else None.
-    """
-
-    status: int | None = None
-
-
-class MalformedResponseError(HarvestError):
-    """A response body was truncated, not the expected format, or an API error body."""
-
-
-class StoreError(TrialsynthError):
-    """The SQLite store could not be opened, migrated or written."""
-
-
-class ExtractionError(TrialsynthError):
-    """The extractor could not read a record or an input file."""
-
-
-class AnalysisError(TrialsynthError):
-    """A meta-analysis could not be computed from the data given."""
+# Everything raised on purpose by the application or a stage: a one-line error, exit code 2.
+USER_ERRORS: tuple[type[Exception], ...] = (TrialsynthError, CorpusError, ExtractionError, AnalysisError)

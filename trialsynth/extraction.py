@@ -24,7 +24,9 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping, Sequence
 
 from corpus.jsonl import json_lines
-from trialsynth.errors import ExtractionError, InputError, MalformedResponseError, TrialsynthError
+from corpus.errors import MalformedResponseError
+from extract.errors import ExtractionError
+from trialsynth.errors import USER_ERRORS, InputError
 from trialsynth.userfiles import decode_utf8, read_bytes, read_text, without_bom
 
 if TYPE_CHECKING:
@@ -105,7 +107,7 @@ def _predictions(extractor, inputs: Iterable[ExtractionInput], jobs: int) -> Ite
             prediction = evidence.to_prediction()
             last = f"record {evidence.id!r}"
             yield str(evidence.id), prediction
-    except TrialsynthError:
+    except USER_ERRORS:
         raise
     except Exception as exc:
         raise ExtractionError(f"the extractor failed after {last} ({type(exc).__name__}: {exc}). Every "

@@ -14,7 +14,8 @@ import math
 import sys
 from pathlib import Path
 
-from trialsynth.errors import AnalysisError, InputError
+from analysis.errors import FitError
+from trialsynth.errors import InputError
 
 EPILOG_POOL = ("examples:\n  trialsynth pool trials.csv --measure SMD\n"
                "  trialsynth pool trials.csv --measure RR --method REML,DL,PM --test knha --plot forest.png\n"
@@ -73,7 +74,7 @@ def run_pool(data, measure: str, methods: list[str], *, test: str = "z", ri: flo
     Each dict holds "result" (the MetaResult), "effects" (the EffectSizes) and, when a pre-post
     correlation was assumed for some rows, "ri_sensitivity" (a list of refits at r = 0.2, 0.5, 0.8).
     Raises InputError for bad data (see analysis.table) or fewer than 2 studies for a random-effects
-    model, AnalysisError when a fit fails.
+    model, FitError when a fit fails.
     """
     from analysis.pooling import rma
     from analysis.table import SENSITIVITY_RI, check_measure, effect_sizes_from_frame, load_csv, needs_assumed_ri
@@ -213,7 +214,7 @@ def _refit_at(frame, measure: str, r: float, method: str, test: str, source: str
     effects = effect_sizes_from_frame(frame, measure, ri=r, source=source)
     try:
         res = rma(effects.yi, effects.vi, method=method, test=test, labels=effects.labels, measure=measure)
-    except AnalysisError as exc:
+    except FitError as exc:
         return {"ri": r, "estimate": None, "ci_low": None, "ci_high": None, "tau2": None, "i2": None,
                 "error": str(exc)}
     return {"ri": r, "estimate": res.estimate, "se": res.se, "ci_low": res.ci_low, "ci_high": res.ci_high,

@@ -31,7 +31,7 @@ import numpy as np
 
 from analysis import cumulative, escalc, leave_one_out, regtest, rma, subgroup_analysis, vote_count
 from analysis.conversions import combine_arms
-from trialsynth.errors import TrialsynthError
+from analysis.errors import AnalysisError
 from trialsynth.overlap import CohortInfo, find_overlaps
 from trialsynth.plan import MEASURE_LABELS, AnalysisPlan, OutcomePlan
 from trialsynth.results import (DirectionEntry, DirectionSynthesis, OverlapGroup, PooledAnalysis, PooledStudy)
@@ -166,7 +166,7 @@ def _subgroups(effects: list["_Effect"], yi: np.ndarray, vi: np.ndarray, plan: A
             continue
         try:
             res = subgroup_analysis(yi, vi, groups, method=method, test=test)
-        except TrialsynthError as exc:
+        except AnalysisError as exc:
             out.append(f"subgroups by {variable}: not computed ({exc})")
             continue
         parts = ", ".join(f"{g.group}: {g.result.estimate:.3g} [{g.result.ci_low:.3g}, {g.result.ci_high:.3g}] "
@@ -271,7 +271,7 @@ def _fit(effects: list[_Effect], plan: AnalysisPlan, outcome: str, window: str, 
         notes.insert(0, "k = 1: the study's own estimate, not a pooled result")
     try:
         res = rma(yi, vi, method=method, test=test, measure=measure, labels=labels)
-    except TrialsynthError as exc:
+    except AnalysisError as exc:
         notes.append(f"{method} failed ({exc}); DerSimonian-Laird used instead")
         method = "DL"
         res = rma(yi, vi, method="DL", test=test, measure=measure, labels=labels)
@@ -280,19 +280,19 @@ def _fit(effects: list[_Effect], plan: AnalysisPlan, outcome: str, window: str, 
     if k >= 3:
         try:
             loo = tuple(leave_one_out(yi, vi, method=method, test=test, labels=labels).to_dict()["rows"])
-        except TrialsynthError as exc:
+        except AnalysisError as exc:
             notes.append(f"leave-one-out not computed: {exc}")
     if k >= 2:
         try:
             cum = tuple(cumulative(yi, vi, method=method, test=test, labels=labels).to_dict()["rows"])
-        except TrialsynthError as exc:
+        except AnalysisError as exc:
             notes.append(f"cumulative analysis not computed: {exc}")
     if k >= 4:
         notes.extend(_subgroups(effects, yi, vi, plan, method, test))
     if k >= plan.small_study_min_k:
         try:
             small: dict[str, Any] | None = regtest(yi, vi, method=method, test=test).to_dict()
-        except TrialsynthError as exc:
+        except AnalysisError as exc:
             small = {"skipped": f"Egger's test failed: {exc}"}
     else:
         small = {"skipped": f"Egger's test needs at least {plan.small_study_min_k} studies (k = {k})"}

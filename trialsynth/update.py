@@ -272,7 +272,7 @@ def build_context(review: Review, *, changes: Sequence[str] = (), now: str | Non
 def run_update(review: Review, *, from_path: str | Path | None = None, sources: Sequence[str] = (),
                jobs: int = 1, write: bool = True, progress_for: Callable[[str], Any] | None = None
                ) -> UpdateOutcome:
-    """One living-review update (see the module docstring). Raises TrialsynthError subclasses."""
+    """One living-review update (see the module docstring). Raises one of trialsynth.errors.USER_ERRORS."""
     from trialsynth.workflow import run_harvest, run_import
 
     if from_path is not None:

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from analysis.bias import MIN_K_REGTEST, MIN_K_TRIMFILL, regtest, trimfill
-from trialsynth.errors import AnalysisError, InputError
+from analysis.errors import AnalysisError, InputError
 
 REF = json.loads((Path(__file__).parents[1] / "reference" / "bias_sensitivity_reference.json").read_text("utf-8"))
 RTOL = 1e-6

@@ -13,7 +13,7 @@ from scipy import stats
 
 from analysis.conversions import (combine_arms, conv_wald, impute_r, mean_sd_from_fivenum, sd_change,
                                   sd_from_ci, sd_from_p_value, sd_from_se)
-from trialsynth.errors import InputError
+from analysis.errors import InputError
 
 REF = json.loads((Path(__file__).parents[1] / "reference" / "escalc_reference.json").read_text("utf-8"))
 RTOL, ATOL = 1e-10, 1e-12

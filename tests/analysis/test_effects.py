@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from numpy.testing import assert_allclose
 
 from analysis.effects import MEASURES, EffectSizes, escalc, transform_back
-from trialsynth.errors import InputError
+from analysis.errors import InputError
 
 REF = json.loads((Path(__file__).parents[1] / "reference" / "escalc_reference.json").read_text("utf-8"))
 RTOL, ATOL = 1e-10, 1e-12  # named tolerances: metafor agreement (observed ~1e-14)

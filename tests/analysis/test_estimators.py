@@ -13,7 +13,7 @@ import pytest
 
 from analysis import estimators
 from analysis.estimators import ESTIMATORS, Tau2Fit, brent_root, estimate_tau2, qe_stat
-from trialsynth.errors import AnalysisError, InputError
+from analysis.errors import AnalysisError, InputError
 
 REFERENCE = Path(__file__).parent.parent / "reference" / "rma_reference.json"
 RTOL_METAFOR = 1e-6                     # agreement with metafor's default output (relative)

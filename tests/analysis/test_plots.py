@@ -9,7 +9,7 @@ from matplotlib.figure import Figure
 
 from analysis.plots import cumulative_plot, forest_plot, funnel_plot
 from analysis.pooling import rma
-from trialsynth.errors import InputError
+from analysis.errors import InputError
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 

@@ -20,7 +20,7 @@ from hypothesis import HealthCheck, given, reject, settings
 from hypothesis import strategies as st
 
 from analysis.pooling import ESTIMATORS, MetaResult, rma
-from trialsynth.errors import AnalysisError, InputError
+from analysis.errors import AnalysisError, InputError
 
 REFERENCE = Path(__file__).parent.parent / "reference" / "rma_reference.json"
 RTOL_METAFOR = 1e-6                     # agreement with metafor's default output (relative)

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from analysis.sensitivity import cumulative, influence, leave_one_out
-from trialsynth.errors import AnalysisError, InputError
+from analysis.errors import AnalysisError, FitError, InputError
 
 REF = json.loads((Path(__file__).parents[1] / "reference" / "bias_sensitivity_reference.json").read_text("utf-8"))
 RTOL = 1e-6          # agreement with metafor's default output
@@ -130,7 +130,7 @@ def test_failed_refit_leaves_an_empty_row(monkeypatch):
 
     def flaky(yi, vi, **kw):
         if len(yi) == 12 and np.isclose(yi[0], Y[1]):       # the fit without study 1
-            raise AnalysisError("REML did not converge")
+            raise FitError("REML did not converge")
         return real(yi, vi, **kw)
 
     monkeypatch.setattr(sens, "rma", flaky)

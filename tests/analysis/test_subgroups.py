@@ -10,7 +10,7 @@ from scipy import stats
 
 from analysis.pooling import rma
 from analysis.subgroups import meta_regression, subgroup_analysis
-from trialsynth.errors import AnalysisError, InputError
+from analysis.errors import AnalysisError, InputError
 
 REF = json.loads((Path(__file__).parents[1] / "reference" / "bias_sensitivity_reference.json").read_text("utf-8"))
 RTOL = 1e-6

@@ -8,7 +8,7 @@ import pytest
 
 from analysis.effects import escalc
 from analysis.table import load_csv, needs_assumed_ri, read_effect_table, required_columns
-from trialsynth.errors import InputError
+from analysis.errors import InputError
 
 BCG = """study,ai,bi,ci,di
 Aronson 1948,4,119,11,128

@@ -10,7 +10,7 @@ from hypothesis import given, strategies as st
 from scipy import stats
 
 from analysis.votes import WEAKER, combine_p, parse_direction, parse_p, vote_count
-from trialsynth.errors import AnalysisError, InputError
+from analysis.errors import AnalysisError, InputError
 
 
 @pytest.mark.parametrize("text,expected", [

@@ -10,7 +10,7 @@ from corpus.ctgov import PARSER_VERSION, CtGovSource, parse_ctgov_json, parse_qu
 from corpus.http import HttpClient
 from corpus.source import Known
 from tests.loopback import LoopbackServer
-from trialsynth.errors import HarvestError, InputError, MalformedResponseError
+from corpus.errors import HarvestError, InputError, MalformedResponseError
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "ctgov"
 ALL_FILES = ["studies_search_cond_page1.json", "studies_search_cond_page2.json", "studies_search_intr.json",

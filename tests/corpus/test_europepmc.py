@@ -13,7 +13,7 @@ from corpus.http import HttpClient
 from corpus.records import AbstractSection
 from corpus.source import Known
 from tests.loopback import LoopbackServer
-from trialsynth.errors import HarvestError, MalformedResponseError
+from corpus.errors import HarvestError, MalformedResponseError
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "europepmc"
 

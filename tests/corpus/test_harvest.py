@@ -15,7 +15,7 @@ import pytest
 from corpus.store import Store
 from tests.conftest import DISTINCT_STUDIES, build_fake_data
 from tests.fakeapi import FakeApis
-from trialsynth.errors import HarvestError
+from corpus.errors import HarvestError
 from trialsynth.review import init_review
 from trialsynth.workflow import run_harvest
 

@@ -8,7 +8,7 @@ import pytest
 from corpus.http import HttpClient, backoff_seconds, redact, retry_after_seconds
 from tests.conftest import build_fake_data
 from tests.fakeapi import FakeApis
-from trialsynth.errors import HarvestError, MalformedResponseError
+from corpus.errors import HarvestError, MalformedResponseError
 
 
 @pytest.fixture

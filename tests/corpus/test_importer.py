@@ -12,7 +12,7 @@ import pytest
 
 from corpus.importer import import_path
 from tests.conftest import fixture_path
-from trialsynth.errors import InputError
+from corpus.errors import InputError
 
 RIS_FILES = ["cochrane_central_SYNTHETIC.ris", "embase_SYNTHETIC.ris", "scopus_SYNTHETIC.ris",
              "wos_SYNTHETIC.ris"]

@@ -10,7 +10,7 @@ import pytest
 from corpus.jsonl import read_jsonl, write_jsonl
 from corpus.records import AbstractSection, Ids, Record
 from corpus.store import StoredRecord
-from trialsynth.errors import InputError
+from corpus.errors import InputError
 
 SNAPSHOT = Path(__file__).resolve().parents[2] / "corpus" / "snapshots" / "msc_ra_dev.jsonl"
 GOLD_KEYS = ("gold", "is_msc_ra_clinical_trial", "label", "timepoints_weeks_convention", "record_type",

@@ -13,7 +13,7 @@ from corpus.pubmed import (PARSER_VERSION, PubMedSource, parse_esearch_xml, pars
 from corpus.records import AbstractSection
 from corpus.source import Known
 from tests.fakeapi import FakeApis, FakeData
-from trialsynth.errors import HarvestError, InputError, MalformedResponseError
+from corpus.errors import HarvestError, InputError, MalformedResponseError
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "pubmed"
 EFETCH_FILES = ["efetch_rct_structured_28731372.xml", "efetch_rct_structured_22663011.xml",

@@ -5,7 +5,7 @@ import pytest
 
 from corpus.ris import parse_ris, ris_author
 from tests.conftest import fixture_path
-from trialsynth.errors import InputError
+from corpus.errors import InputError
 
 
 def _read(name: str) -> str:

@@ -8,7 +8,7 @@ import pytest
 
 from corpus.records import Hit, Ids, Record
 from corpus.store import MIGRATIONS, Store
-from trialsynth.errors import StoreError
+from corpus.errors import StoreError
 
 
 def hit(source: str, source_id: str, **fields) -> Hit:

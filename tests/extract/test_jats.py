@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from extract.jats import Article, parse_jats
-from trialsynth.errors import ExtractionError
+from extract.errors import ExtractionError
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "fulltext"
 PMCIDS = ["PMC5409664", "PMC4482193", "PMC5541727", "PMC4359699", "PMC4170701"]

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from trialsynth.errors import TrialsynthError
+from trialsynth.errors import USER_ERRORS
 from trialsynth.pool import EPILOG_POOL, SCALAR_KEYS, add_pool_parser, cmd_pool
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -48,7 +48,7 @@ def run(argv: list[str], capsys) -> tuple[int, str, str]:
     args = parser.parse_args(argv)
     try:
         code = cmd_pool(args)
-    except TrialsynthError as exc:
+    except USER_ERRORS as exc:
         print(f"trialsynth: error: {exc}", file=sys.stderr)
         code = 2
     out = capsys.readouterr()
@@ -184,11 +184,11 @@ def test_single_study_fixed_effect_is_allowed(tmp_path, capsys):
 def test_runs_in_a_fresh_interpreter(bcg, tmp_path):
     script = ("import argparse, sys\n"
               "from trialsynth.pool import add_pool_parser, cmd_pool\n"
-              "from trialsynth.errors import TrialsynthError\n"
+              "from trialsynth.errors import USER_ERRORS\n"
               "p = argparse.ArgumentParser(prog='trialsynth')\n"
               "add_pool_parser(p.add_subparsers(dest='command'))\n"
               "try:\n    sys.exit(cmd_pool(p.parse_args(sys.argv[1:])))\n"
-              "except TrialsynthError as e:\n    print(f'trialsynth: error: {e}', file=sys.stderr); sys.exit(2)\n")
+              "except USER_ERRORS as e:\n    print(f'trialsynth: error: {e}', file=sys.stderr); sys.exit(2)\n")
     env = {**os.environ, "PYTHONPATH": str(ROOT), "MPLBACKEND": "Agg"}
     ok = subprocess.run([sys.executable, "-c", script, "pool", str(bcg), "--measure", "RR", "--format", "json",
                          "--plot", str(tmp_path / "f.svg")], capture_output=True, text=True, cwd=ROOT, env=env,
