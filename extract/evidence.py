@@ -9,11 +9,12 @@ Locations: "title", "abstract", "section:<section title>" (full-text body) and
 """
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 __all__ = [
     "Arm",
+    "Comparison",
     "DoseValue",
     "Evidence",
     "ExtractionInput",
@@ -25,6 +26,10 @@ __all__ = [
 ]
 
 Direction = Literal["decrease", "increase", "no change"]
+# The reported between-group difference, intervention relative to comparator (Evidence Inference).
+ComparisonLabel = Literal["significantly increased", "significantly decreased", "no significant difference"]
+COMPARISON_LABELS: tuple[str, ...] = ("significantly increased", "significantly decreased",
+                                      "no significant difference")
 
 
 @dataclass(frozen=True)
@@ -49,7 +54,8 @@ class Provenance:
     entered_by: str = "extractor"  # "extractor" or "reviewer:<name>" (corrections, issue 5)
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return {"record_id": self.record_id, "location": self.location, "text": self.text,
+                "start": self.start, "end": self.end, "entered_by": self.entered_by}
 
 
 @dataclass(frozen=True)
@@ -78,8 +84,11 @@ class Arm:
 
 @dataclass(frozen=True)
 class DoseValue:
-    value: float | None  # cells per administration; None when the exponent was lost
-    unit: Literal["cells", "cells/kg", "cells/joint"]
+    # cells per administration (unit "cells", "cells/kg", "cells/joint"), or a drug's dose with its
+    # unit as written, normalised ("mg", "mg/kg", "g", "IU", "mg/m2", "ug/kg", "mL", ...); value is
+    # None when a cell dose's exponent was lost
+    value: float | None
+    unit: str
     provenance: Provenance
     arm: str | None = None
     n_administrations: int | None = None
@@ -97,33 +106,114 @@ class TimepointValue:
 
 @dataclass(frozen=True)
 class OutcomeRow:
-    measure: str  # canonical vocabulary name, e.g. "DAS28", "HAQ", "ACR20", "IL-6"
+    """One measure × arm × timepoint of a record, with the numbers reported for it.
+
+    `measure` is the cleaned name of whatever the text or table names (open vocabulary:
+    "WOMAC pain", "Pruritus VAS", "time to first rescue analgesia"); `measure_text` is the name
+    as written; `measure_canonical` is the project vocabulary's name (extract/data/measures.json:
+    "DAS28", "HAQ", "ACR20", ...) where the name maps onto it, else None. The analysis plan uses
+    `measure_canonical`.
+    """
+
+    measure: str
     measure_text: str  # as written
     arm: str | None
     n: int | None
     timepoint_weeks: float | None
     timepoint: str | None
     provenance: Provenance
+    measure_canonical: str | None = None
+    kind: Literal["value", "change", "responders"] | None = None  # what the numbers are
     baseline_mean: float | None = None
     baseline_sd: float | None = None
     followup_mean: float | None = None
     followup_sd: float | None = None
     change_mean: float | None = None
     change_sd: float | None = None
+    mean: float | None = None  # a mean whose role (baseline, follow-up, change) is not stated
+    sd: float | None = None
+    # 95% (or stated-level) confidence intervals of the means above: "mean (95% CI)" cells
+    baseline_ci_low: float | None = None
+    baseline_ci_high: float | None = None
+    followup_ci_low: float | None = None
+    followup_ci_high: float | None = None
+    change_ci_low: float | None = None
+    change_ci_high: float | None = None
+    # medians are never means: "median (IQR)" / "median (range)"
+    median: float | None = None
+    iqr_low: float | None = None
+    iqr_high: float | None = None
+    range_low: float | None = None
+    range_high: float | None = None
+    percent_change: float | None = None  # "decreased by 30%": -30.0
     percent_responders: float | None = None
     n_responders: int | None = None
     p_value: str | None = None  # as reported, normalised: "<0.05", "=0.0159"
+    # a between-group estimate stated with this row ("MD -1.2 (95% CI -1.9 to -0.5)")
     effect_size: float | None = None
+    effect_kind: str | None = None  # MD, SMD, OR, RR, HR, RD, ES, percent difference, ...
+    effect_ci_low: float | None = None
+    effect_ci_high: float | None = None
     direction: Direction | None = None
-    statistic: str | None = None  # "mean (sd)", "median (iqr)", ... for the numbers above
+    statistic: str | None = None  # "mean (SD)", "mean ± SD", "mean (95% CI)", "median (IQR)", "n (%)", ...
     note: str | None = None
+    flags: tuple[str, ...] = ()  # implausible values kept but marked: "responders 25 > n 20"
 
     NUMBERS = ("baseline_mean", "baseline_sd", "followup_mean", "followup_sd", "change_mean",
-               "change_sd", "percent_responders", "n_responders", "effect_size")
+               "change_sd", "mean", "sd", "baseline_ci_low", "baseline_ci_high", "followup_ci_low",
+               "followup_ci_high", "change_ci_low", "change_ci_high", "median", "iqr_low", "iqr_high",
+               "range_low", "range_high", "percent_change", "percent_responders", "n_responders",
+               "effect_size", "effect_ci_low", "effect_ci_high")
+    FIELDS = ("measure", "measure_text", "measure_canonical", "arm", "n", "timepoint_weeks", "timepoint",
+              "kind") + NUMBERS + ("p_value", "effect_kind", "direction", "statistic", "note")
 
     def to_dict(self) -> dict[str, Any]:
-        out = asdict(self)
+        out = {name: getattr(self, name) for name in self.FIELDS}
+        out["flags"] = list(self.flags)
+        out["provenance"] = self.provenance.to_dict()
         out["verbatim"] = self.provenance.text
+        return out
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """One reported between-group comparison: how the intervention arm differed from the
+    comparator arm on an outcome ("DAS28 fell more with MSC than with placebo, P < 0.05").
+
+    `label` is the direction of the outcome itself, intervention relative to comparator, with
+    statistical significance (Evidence Inference's three labels); `label_basis` holds the words it
+    rests on ("significantly lower", "P = 0.01", "did not differ"). `intervention_arm` and
+    `comparator_arm` are the names in `Evidence.arms` they were linked to, where they match.
+    """
+
+    outcome: str  # cleaned
+    outcome_text: str  # as written
+    intervention: str | None  # as the paper names it
+    comparator: str | None
+    label: ComparisonLabel | None
+    label_basis: str
+    provenance: Provenance
+    outcome_canonical: str | None = None
+    intervention_arm: str | None = None
+    comparator_arm: str | None = None
+    timepoint_weeks: float | None = None
+    effect_kind: str | None = None  # MD, SMD, OR, RR, HR, RD, percent difference, ...
+    effect: float | None = None
+    ci_low: float | None = None
+    ci_high: float | None = None
+    p_value: str | None = None  # as written, normalised as in OutcomeRow
+    intervention_value: str | None = None  # the arms' own numbers where the sentence or row gives them
+    comparator_value: str | None = None
+    confidence: float | None = None  # a trained classifier's probability of `label`, where one decided it
+    source: str = "rule"  # "rule", "model", "table"
+
+    FIELDS = ("outcome", "outcome_text", "outcome_canonical", "intervention", "comparator", "intervention_arm",
+              "comparator_arm", "timepoint_weeks", "label", "label_basis", "effect_kind", "effect", "ci_low",
+              "ci_high", "p_value", "intervention_value", "comparator_value", "confidence", "source")
+
+    def to_dict(self) -> dict[str, Any]:
+        out = {name: getattr(self, name) for name in self.FIELDS}
+        out["provenance"] = self.provenance.to_dict()
         return out
 
 
@@ -144,6 +234,7 @@ class Evidence:
     n_administrations: int | None = None
     timepoints: tuple[TimepointValue, ...] = ()
     outcomes: tuple[OutcomeRow, ...] = ()
+    comparisons: tuple[Comparison, ...] = ()
     safety: tuple[Provenance, ...] = ()  # qualitative safety statements ("no serious AEs")
     provenance: dict[str, Provenance] = field(default_factory=dict)  # n_enrolled, cell_source, route
     warnings: tuple[str, ...] = ()  # what could not be read (e.g. a malformed full text) and was skipped
@@ -191,6 +282,7 @@ class Evidence:
             "timepoints": [{"weeks": t.weeks, "low_weeks": t.low_weeks, "text": t.text,
                             "provenance": t.provenance.to_dict()} for t in self.timepoints],
             "outcomes": [o.to_dict() for o in self.outcomes],
+            "comparisons": [c.to_dict() for c in self.comparisons],
             "safety": [p.to_dict() for p in self.safety],
             "provenance": {k: v.to_dict() for k, v in self.provenance.items()},
             "warnings": list(self.warnings),

@@ -96,7 +96,8 @@ def _table_rows(article: Article, record_id: str, ctx: Context) -> list[OutcomeR
             key = (measure, arm, None if is_baseline else weeks, table.label)
             if key not in merged:
                 merged[key] = {
-                    "measure": measure, "measure_text": measure_text, "arm": arm, "n": tv.n,
+                    "measure": measure, "measure_text": measure_text, "measure_canonical": measure,
+                    "arm": arm, "n": tv.n,
                     "timepoint_weeks": None if is_baseline else weeks,
                     "timepoint": None if (is_baseline or weeks is None) else (tv.timepoint or tv.column_label),
                     "provenance": Provenance(record_id, f"table:{table.label} r{tv.row} c{tv.col}", tv.text),

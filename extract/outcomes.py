@@ -629,6 +629,7 @@ def _pair_with_timepoints(tps: list[Timepoint | None], ms: list[MeanSD], pcts: l
 def _row(d: dict) -> OutcomeRow:
     if d.get("n_responders") is not None:
         d["n_responders"] = int(d["n_responders"])
+    d.setdefault("measure_canonical", d["measure"])  # the rules read only vocabulary measures
     return OutcomeRow(**d)
 
 

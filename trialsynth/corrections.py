@@ -611,7 +611,9 @@ def _apply_study(out: dict[str, Any], c: Correction) -> None:
 
 
 def _selects(c: Correction, row: Mapping[str, Any]) -> bool:
-    if str(row.get("measure") or "").lower() != (c.measure or "").lower():
+    wanted = (c.measure or "").lower()
+    names = {str(row.get(k) or "").lower() for k in ("measure_canonical", "measure")}
+    if wanted not in names:  # the vocabulary name or the open-vocabulary name of the row
         return False
     if c.arm is not None and " ".join(str(row.get("arm") or "").split()).lower() != " ".join(c.arm.split()).lower():
         return False
@@ -636,7 +638,8 @@ def _apply_outcome(out: dict[str, Any], c: Correction) -> None:
     if not matches:
         weeks = c.timepoint_weeks
         row: dict[str, Any] = {k: None for k in _ROW_KEYS}
-        row.update(measure=c.measure, measure_text=c.measure, arm=c.arm, timepoint_weeks=weeks,
+        row.update(measure=c.measure, measure_text=c.measure, measure_canonical=c.measure, arm=c.arm,
+                   timepoint_weeks=weeks,
                    timepoint=f"{weeks:g} weeks" if weeks is not None else None, note=c.note,
                    added_by=c.entered_by)
         fields = {f for f, _ in c.values}

@@ -322,7 +322,7 @@ def synthesise(studies: Sequence[StudyInput], plan: AnalysisPlan) -> SynthesisRe
     for study in studies:
         grouped: dict[tuple[str, str], list[Mapping[str, Any]]] = {}
         for row in study.prediction.get("outcomes") or []:
-            op = plan.outcome(row.get("measure") or "")
+            op = plan.outcome(row.get("measure_canonical", row.get("measure")) or "")
             if op is None:
                 continue
             window = plan.window_of(row.get("timepoint_weeks"))
