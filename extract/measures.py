@@ -15,7 +15,7 @@ __all__ = ["canonical_measure", "clean_measure_name"]
 
 _TRAILING_STATISTIC = re.compile(
     r"\s*[,;:]?\s*(?:\(?\s*(?:mean|median|n|no\.|number)\s*(?:\(\s*(?:sd|se|sem|iqr|range|%|95%\s*ci)\s*\)"
-    r"|±\s*(?:sd|se|sem)|\[\s*(?:sd|iqr|range)\s*\])\s*\)?|\(\s*(?:sd|se|sem|iqr|%)\s*\)|n\s*\(\s*%\s*\))\s*$",
+    r"|±\s*(?:sd|se|sem)|\[\s*(?:sd|iqr|range)\s*\])\s*\)?|\(\s*(?:sd|se|sem|iqr|%)\s*\)|n\s*(?:/\s*n\s*)?\(\s*%\s*\))\s*$",
     re.I)
 _MARKERS = re.compile(r"[*\u2020\u2021\u00a7\u00b6#\u2016]+$")
 
