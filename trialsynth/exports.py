@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from corpus.records import Record
     from corpus.store import Store
     from trialsynth.review import Review
+    from trialsynth.view import ReviewView
 
 #: Export formats and the file each writes in the output folder.
 EXPORT_FILES: dict[str, str] = {"csv": "evidence.csv", "xlsx": "evidence.xlsx", "ris": "included.ris",
@@ -398,66 +399,34 @@ class ReviewExport:
                 "screening": list(self.screening), "studies": list(self.studies)}
 
 
-@dataclass(frozen=True)
-class _ReviewData:
-    title: str
-    records: dict[str, Record]
-    predictions: dict[str, dict[str, Any]]
-    effective: dict[str, tuple[bool, str | None, str]]
-    included: list[str]
-    corrections_file: Path | None
-
-
-def _review_data(review: Review) -> _ReviewData:
-    from corpus.store import Store
-    from trialsynth.corrections import corrected_predictions, find_corrections_file
-    from trialsynth.screening import effective_screening
-
-    with Store(review.store_path) as store:
-        records = {s.id: s.record for s in store.records()}
-        predictions = corrected_predictions(review, store)
-        effective = effective_screening(predictions, store.decisions())
-    included = [rid for rid in records if effective.get(rid, (False,))[0]]
-    try:
-        title = review.protocol().title
-    except InputError:
-        title = ""
-    return _ReviewData(title, records, predictions, effective, included, find_corrections_file(review.root))
-
-
-def review_export(review: Review, data: _ReviewData | None = None) -> ReviewExport:
+def review_export(review: Review, view: ReviewView | None = None) -> ReviewExport:
     """Return the review's JSON export: effective screening of every record, included studies' evidence."""
-    data = data or _review_data(review)
+    from trialsynth.view import load_view
+
+    view = view or load_view(review)
     screening = tuple({"record_id": rid, "include": inc, "reason": reason, "decided_by": by}
-                      for rid, (inc, reason, by) in sorted(data.effective.items()) if rid in data.records)
+                      for rid, (inc, reason, by) in sorted(view.screening.items()) if rid in view.records)
     studies = []
-    for rid in data.included:
-        r = data.records[rid]
+    for rid in view.included:
+        r = view.records[rid]
         studies.append({"record_id": rid, "title": r.title, "authors": list(r.authors), "journal": r.journal,
                         "year": r.year, "pmid": r.ids.pmid, "doi": r.ids.doi, "pmcid": r.ids.pmcid,
-                        "nct": list(r.ids.nct), "decided_by": data.effective[rid][2],
-                        "screening_reason": data.effective[rid][1],
-                        "evidence": data.predictions.get(rid)})
-    return ReviewExport(title=data.title, screening=screening, studies=tuple(studies),
-                        corrections_file=data.corrections_file.name if data.corrections_file else None)
+                        "nct": list(r.ids.nct), "decided_by": view.screening[rid][2],
+                        "screening_reason": view.screening[rid][1],
+                        "evidence": view.predictions.get(rid)})
+    return ReviewExport(title=view.title, screening=screening, studies=tuple(studies),
+                        corrections_file=view.corrections_file.name if view.corrections_file else None)
 
 
-def review_table(review: Review, data: _ReviewData | None = None):
+def review_table(review: Review, view: ReviewView | None = None):
     """Return the evidence table (pandas DataFrame) of the included studies, corrections applied.
 
-    Included means the effective screening, so a study a reviewer included appears even when the
-    extractor excluded it (and its `include` column says True).
+    The review's corrected view (`trialsynth.view.ReviewView.table`), the same table `trialsynth
+    table` prints: a study a reviewer included appears even when the extractor excluded it.
     """
-    from trialsynth.extraction import evidence_table
+    from trialsynth.view import load_view
 
-    data = data or _review_data(review)
-    meta = {rid: {"first_author": r.authors[0] if r.authors else None, "year": r.year, "title": r.title or None}
-            for rid, r in data.records.items()}
-    rows = []
-    for rid in data.included:
-        prediction = data.predictions.get(rid) or {"id": rid, "outcomes": []}
-        rows.append({**prediction, "include": True})
-    return evidence_table(rows, meta, include_all=True)
+    return (view or load_view(review)).table()
 
 
 def parse_formats(text: str) -> list[str]:
@@ -517,15 +486,16 @@ def write_exports(review: Review, formats: Sequence[str], out_dir: str | Path | 
     atomically. Raises InputError for a bad format or path, or a corrections file with problems.
     """
     from trialsynth.extraction import atomic_output, write_table
+    from trialsynth.view import load_view
 
     unknown = [f for f in formats if f not in EXPORT_FILES]
     if unknown:
         raise InputError(f"unknown export format {unknown[0]!r}; use {', '.join(EXPORT_FILES)}.")
     targets = export_targets(review, list(formats), out_dir)
     written: list[Path] = []
-    data = _review_data(review)
-    table = review_table(review, data) if {"csv", "xlsx"} & set(targets) else None
-    records = [data.records[rid] for rid in data.included]
+    view = load_view(review)
+    table = view.table() if {"csv", "xlsx"} & set(targets) else None
+    records = [view.records[rid] for rid in view.included]
     for fmt, path in targets.items():
         if fmt in ("csv", "xlsx"):
             write_table(table, fmt, str(path))
@@ -536,7 +506,7 @@ def write_exports(review: Review, formats: Sequence[str], out_dir: str | Path | 
             with atomic_output(path, "w") as fh:
                 fh.write(to_bibtex(records))
         elif fmt == "json":
-            write_json(review_export(review, data), path)
+            write_json(review_export(review, view), path)
             if results is not None:
                 written.append(path)
                 path = write_json(results, path.with_name("results.json"))

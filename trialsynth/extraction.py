@@ -490,19 +490,17 @@ def evidence_table(predictions: Iterable[Mapping[str, Any]], records: Mapping[st
 
 
 def store_table(review: Review, *, include_all: bool = False) -> tuple[pd.DataFrame, int, int]:
-    """Return the evidence table of a review's stored extractions, the number of records, and how many have none."""
-    from corpus.store import Store
+    """Return the evidence table of a review, the number of records, and how many have no extraction.
 
-    with Store(review.store_path) as store:
-        meta = {}
-        for stored in store.records():
-            r = stored.record
-            meta[stored.id] = {"first_author": r.authors[0] if r.authors else None, "year": r.year,
-                               "title": r.title or None}
-        predictions = [{**evidence, "id": record_id, "extractor_version": version}
-                       for record_id, version, evidence in store.extractions()]
-    missing = len(set(meta) - {p["id"] for p in predictions})
-    return evidence_table(predictions, meta, include_all=include_all), len(meta), missing
+    The table is the review's corrected view (`trialsynth.view`): the studies the effective
+    screening includes (a reviewer's decision wins), with the corrections file applied, exactly as
+    `trialsynth export` writes it. `include_all` adds every other screened record.
+    """
+    from trialsynth.view import load_view
+
+    view = load_view(review)
+    missing = len(set(view.records) - set(view.extracted))
+    return view.table(include_all=include_all), len(view.records), missing
 
 
 def table_format(fmt: str | None, output: str | None) -> str:

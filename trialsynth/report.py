@@ -27,17 +27,13 @@ from markupsafe import Markup
 
 from trialsynth.errors import InputError
 from trialsynth.results import PooledAnalysis, Prisma, ReportContext
+from trialsynth.wording import count, p_number, p_value, plural
 
 __all__ = ["render_html", "render_markdown", "write_report", "prisma_svg", "REPORT_NAME", "SUMMARY_NAME"]
 
 REPORT_NAME = "report.html"
 SUMMARY_NAME = "summary.md"
 
-# sources that are trial registers in PRISMA 2020's sense; every other source is a database or an import
-REGISTERS = ("ctgov", "clinicaltrials", "clinicaltrials.gov", "ictrp", "euctr", "isrctn", "chictr", "anzctr")
-SOURCE_NAMES = {"pubmed": "PubMed", "europepmc": "Europe PMC", "ctgov": "ClinicalTrials.gov",
-                "jsonl": "JSONL import", "ris": "RIS import", "pubmed_xml": "PubMed XML import",
-                "europepmc_json": "Europe PMC JSON import", "ctgov_json": "ClinicalTrials.gov JSON import"}
 VOTE_CAVEAT = ("Vote counting by direction of effect is weaker evidence than a pooled effect size: it ignores "
                "the size and precision of each study's effect (Cochrane Handbook v6, chapter 12).")
 
@@ -108,8 +104,7 @@ def _environment() -> Environment:
         keep_trailing_newline=True,
     )
     env.filters.update(num=_num, pct=_pct, pval=_pval, interval=_interval, md=_md, slug=_slug)
-    env.globals.update(missing=_missing, pubmed_url=_pubmed_url, doi_url=_doi_url,
-                       source_name=_source_name)
+    env.globals.update(missing=_missing, pubmed_url=_pubmed_url, doi_url=_doi_url)
     return env
 
 
@@ -237,10 +232,6 @@ def _doi_url(doi: Any) -> str | None:
     # a DOI may hold any printable character: percent-encode those that would end or break the URL
     safe = re.sub(r'[\s"<>#%?\\^`{|}]', lambda m: "%{:02X}".format(ord(m.group(0))), text)
     return f"https://doi.org/{safe}"
-
-
-def _source_name(key: str) -> str:
-    return SOURCE_NAMES.get(str(key).lower(), str(key))
 
 
 # ------------------------------------------------------------------------------------------ transforms
@@ -452,21 +443,22 @@ def _direction_view(index: int, synthesis: Any, labels: dict[str, str]) -> dict[
 
 
 def _prisma_rows(p: Prisma) -> list[tuple[str, Any]]:
+    """The PRISMA 2020 boxes as (step, n) rows, top to bottom."""
     rows: list[tuple[str, Any]] = []
-    for source, count in _sources(p, registers=False):
-        rows.append((f"Records identified from databases: {_source_name(source)}", count))
-    for source, count in _sources(p, registers=True):
-        rows.append((f"Records identified from registers: {_source_name(source)}", count))
-    rows += [("Duplicate records removed", p.duplicates_removed), ("Records screened", p.records_screened),
-             ("Records excluded", p.records_excluded)]
-    rows += [(f"Excluded: {reason}", count) for reason, count in p.exclusion_reasons.items()]
+    rows += [(f"Records identified from databases: {name}", n) for name, n in p.databases.items()]
+    rows += [(f"Records identified from registers: {name}", n) for name, n in p.registers.items()]
+    rows.append(("Duplicate records removed", p.duplicates_removed))
+    if p.records_not_screened:
+        rows.append(("Records not screened yet (no extraction)", p.records_not_screened))
+    rows += [("Records screened", p.records_screened), ("Records excluded", p.records_excluded),
+             ("Records excluded by the extractor (automation tool)", p.excluded_by_automation),
+             ("Records excluded by a reviewer", p.excluded_by_reviewer)]
+    rows += [(f"Records excluded: {reason}", count) for reason, count in p.exclusion_reasons.items()]
     rows += [("Reports sought for retrieval", p.reports_sought), ("Reports not retrieved", p.reports_not_retrieved),
-             ("Studies included in review", p.studies_included), ("Reports of included studies", p.reports_included)]
+             ("Reports assessed for eligibility", p.reports_assessed), ("Reports excluded", p.reports_excluded)]
+    rows += [(f"Reports excluded: {reason}", count) for reason, count in p.report_exclusion_reasons.items()]
+    rows += [("Studies included in review", p.studies_included), ("Reports of included studies", p.reports_included)]
     return rows
-
-
-def _sources(p: Prisma, *, registers: bool) -> list[tuple[str, int]]:
-    return [(s, n) for s, n in p.identified.items() if (str(s).lower() in REGISTERS) == registers]
 
 
 def _pooled_line(pa: PooledAnalysis) -> str:
@@ -500,33 +492,46 @@ _PAD = 10
 _GAP = 34
 _MIN_ROW_H = 76     # room for the rotated phase name in a one-row band
 _CHARS_MAIN = 46    # characters per line at 13px in a 340px box (conservative)
+_CHARS_FOOT = 118   # characters per footnote line at 11.5px across the diagram
+_FOOT_H = 15
 
 
 def prisma_svg(p: Prisma) -> Markup:
-    """The PRISMA 2020 flow diagram (databases and registers) of `p` as inline SVG.
+    """The PRISMA 2020 flow diagram (new review, databases and registers) of `p` as inline SVG.
 
     Built by hand: every piece of text goes through XML escaping, and every number comes from `p`.
     """
-    databases, registers = _sources(p, registers=False), _sources(p, registers=True)
-    n_db, n_reg = sum(n for _, n in databases), sum(n for _, n in registers)
-    identified = [f"Records identified from: Databases (n = {n_db})"]
-    identified += [f"  • {_source_name(s)} (n = {n})" for s, n in databases] or ["  • none"]
+    n_db, n_reg = sum(p.databases.values()), sum(p.registers.values())
+    identified = [f"Records identified from*: Databases (n = {n_db})"]
+    identified += [f"  • {name} (n = {n})" for name, n in p.databases.items()] or ["  • none"]
     identified += [f"Registers (n = {n_reg})"]
-    identified += [f"  • {_source_name(s)} (n = {n})" for s, n in registers] or ["  • none"]
-    removed = ["Records removed before screening:", f"Duplicate records removed (n = {p.duplicates_removed})"]
-    excluded = [f"Records excluded (n = {p.records_excluded})"]
+    identified += [f"  • {name} (n = {n})" for name, n in p.registers.items()] or ["  • none"]
+    removed = ["Records removed before screening:", f"  Duplicate records removed (n = {p.duplicates_removed})"]
+    if p.records_not_screened:
+        removed.append(f"  Records not screened yet (no extraction) (n = {p.records_not_screened})")
+    excluded = [f"Records excluded** (n = {p.records_excluded})",
+                f"  by the extractor (automation tool) (n = {p.excluded_by_automation})",
+                f"  by a reviewer (n = {p.excluded_by_reviewer})"]
     excluded += [f"  • {reason} (n = {n})" for reason, n in p.exclusion_reasons.items()]
+    report_excluded = [f"Reports excluded (n = {p.reports_excluded}):"]
+    report_excluded += [f"  • {reason} (n = {n})" for reason, n in p.report_exclusion_reasons.items()] or ["  • none"]
     rows = [
         ("Identification", identified, removed),
         ("Screening", [f"Records screened (n = {p.records_screened})"], excluded),
         ("Screening", [f"Reports sought for retrieval (n = {p.reports_sought})"],
-         [f"Reports not retrieved (n = {p.reports_not_retrieved})"]),
+         [f"Reports not retrieved† (n = {p.reports_not_retrieved})"]),
+        ("Screening", [f"Reports assessed for eligibility (n = {p.reports_assessed})"], report_excluded),
         ("Included", [f"Studies included in review (n = {p.studies_included})",
                       f"Reports of included studies (n = {p.reports_included})"], None),
     ]
     parts: list[str] = []
     bands: list[tuple[str, float, float]] = []
-    y = 12.0
+    head_h = 30.0
+    parts.append(f'<rect class="prisma-head" x="{_MAIN_X}" y="8" width="{_SIDE_X + _SIDE_W - _MAIN_X}" '
+                 f'height="{head_h:.0f}" rx="3"/><text class="prisma-head-text" x="{(_MAIN_X + _SIDE_X + _SIDE_W) / 2:.1f}"'
+                 f' y="{8 + head_h / 2:.1f}" text-anchor="middle" dominant-baseline="central">'
+                 'Identification of studies via databases and registers</text>')
+    y = 8 + head_h + 14
     previous_bottom = None
     for phase, main, side in rows:
         main_lines = _wrap(main, _CHARS_MAIN)
@@ -544,7 +549,6 @@ def prisma_svg(p: Prisma) -> Markup:
             bands.append((phase, y, y + height))
         previous_bottom = y + height
         y += height + _GAP
-    total_h = y - _GAP + 12
     for phase, top, bottom in bands:
         middle = (top + bottom) / 2
         parts.append(f'<rect class="prisma-band" x="4" y="{top:.1f}" width="{_BAND_W}" '
@@ -552,20 +556,41 @@ def prisma_svg(p: Prisma) -> Markup:
         parts.append(f'<text class="prisma-band-text" x="{4 + _BAND_W / 2:.1f}" y="{middle:.1f}" '
                      f'transform="rotate(-90 {4 + _BAND_W / 2:.1f} {middle:.1f})" text-anchor="middle" '
                      f'dominant-baseline="central">{xml_escape(phase)}</text>')
+    y = y - _GAP + 18
+    for line in _wrap(_prisma_footnotes(p), _CHARS_FOOT):
+        parts.append(f'<text class="prisma-foot" x="{_MAIN_X}" y="{y:.1f}" dominant-baseline="central">'
+                     f'{xml_escape(line.strip())}</text>')
+        y += _FOOT_H
+    total_h = y + 6
     header = (f'<svg id="prisma-diagram" class="prisma-svg" xmlns="http://www.w3.org/2000/svg" '
               f'viewBox="0 0 {_W} {total_h:.0f}" width="{_W}" height="{total_h:.0f}" role="img" '
               f'aria-labelledby="prisma-title">'
-              f'<title id="prisma-title">PRISMA 2020 flow diagram: {p.studies_included} studies '
-              f'({p.reports_included} reports) included</title>'
+              f'<title id="prisma-title">PRISMA 2020 flow diagram: {p.studies_included} '
+              f'{plural(p.studies_included, "study", "studies")} ({p.reports_included} '
+              f'{plural(p.reports_included, "report")}) included</title>'
               '<defs><marker id="prisma-arrowhead" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" '
               'markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#333"/></marker>'
               '</defs><style>.prisma-main,.prisma-side{fill:#fff;stroke:#333;stroke-width:1.2}'
               '.prisma-side{fill:#f6f6f6}.prisma-band{fill:#b9d3ee;stroke:#5a7fa8}'
+              '.prisma-head{fill:#f2c94c;stroke:#8a6d00}'
+              '.prisma-head-text{font:600 14px system-ui,sans-serif;fill:#3d3000}'
               '.prisma-band-text{font:600 13px system-ui,sans-serif;fill:#12325a}'
               '.prisma-text{font:13px system-ui,sans-serif;fill:#111}'
+              '.prisma-foot{font:11.5px system-ui,sans-serif;fill:#444}'
               '.prisma-arrow{stroke:#333;stroke-width:1.4;fill:none}</style>')
     # every piece of text above was escaped in _box/xml_escape; the markup is ours
     return Markup(header + "".join(parts) + "</svg>")
+
+
+def _prisma_footnotes(p: Prisma) -> list[str]:
+    notes = ["* Records identified from each database and register searched; a database's RIS export counts under "
+             "the database it names, and a trial registry's records under registers."]
+    marks = ["** ", "† "]
+    for mark, note in zip(marks, p.notes):
+        notes.append(mark + note)
+    notes.append("From: Page MJ, McKenzie JE, Bossuyt PM, et al. The PRISMA 2020 statement: an updated guideline "
+                 "for reporting systematic reviews. BMJ 2021;372:n71.")
+    return notes
 
 
 def _wrap(lines: Iterable[str], width: int) -> list[str]:

@@ -111,11 +111,16 @@ def test_prisma_diagram_is_valid_svg_with_every_count(ctx):
     assert root.tag == "{http://www.w3.org/2000/svg}svg"
     text = " ".join(t.text or "" for t in root.iter("{http://www.w3.org/2000/svg}text"))
     p = ctx.prisma
-    for phrase in (f"Records screened (n = {p.records_screened})", f"Records excluded (n = {p.records_excluded})",
+    assert p.problems() == []
+    for phrase in (f"Records screened (n = {p.records_screened})", f"Records excluded** (n = {p.records_excluded})",
                    f"Duplicate records removed (n = {p.duplicates_removed})", "PubMed (n = 6)",
                    "Europe PMC (n = 27)", "JSONL import (n = 11)", "ClinicalTrials.gov (n = 8)",
                    "Registers (n = 8)", "Databases (n = 44)", f"Reports sought for retrieval (n = {p.reports_sought})",
-                   f"Reports not retrieved (n = {p.reports_not_retrieved})",
+                   f"Reports not retrieved† (n = {p.reports_not_retrieved})",
+                   f"Reports assessed for eligibility (n = {p.reports_assessed})",
+                   f"Reports excluded (n = {p.reports_excluded}):", "same cohort as Fictitious C 2022 (n = 1)",
+                   "by the extractor (automation tool) (n = 25)", "by a reviewer (n = 3)",
+                   "Identification of studies via databases and registers", "Retrieved: full text or abstract.",
                    f"Studies included in review (n = {p.studies_included})",
                    f"Reports of included studies (n = {p.reports_included})", "not RA <adult> (n = 7)",
                    "Identification", "Screening", "Included"):
@@ -127,7 +132,8 @@ def test_prisma_table_repeats_the_counts(html):
     table = html[html.index('id="prisma-table"'):]
     table = table[:table.index("</table>")]
     assert "Records screened</td><td class=\"num\">38<" in table
-    assert "Excluded: animal study</td><td class=\"num\">9<" in table
+    assert "Records excluded: animal study</td><td class=\"num\">9<" in table
+    assert "Reports assessed for eligibility</td><td class=\"num\">9<" in table
 
 
 def test_forest_plots_are_inline_svg(ctx, html):
@@ -249,9 +255,9 @@ def test_nothing_to_pool_yet(ctx, tmp_path):
 def test_a_new_review_with_no_records(ctx):
     from trialsynth.results import Prisma
 
-    prisma = Prisma(identified={}, duplicates_removed=0, records_screened=0, records_excluded=0,
-                    exclusion_reasons={}, reports_sought=0, reports_not_retrieved=0, studies_included=0,
-                    reports_included=0)
+    prisma = Prisma(databases={}, registers={}, duplicates_removed=0, records_screened=0, records_excluded=0,
+                    exclusion_reasons={}, reports_sought=0, reports_not_retrieved=0, reports_assessed=0,
+                    reports_excluded=0, report_exclusion_reasons={}, studies_included=0, reports_included=0)
     blank = dataclasses.replace(ctx, prisma=prisma, studies=(), pooled=(), directions=(), evidence_rows=(),
                                 overlaps=(), corrections=(), history=(), changes=())
     html = render_html(blank)
