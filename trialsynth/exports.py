@@ -23,6 +23,8 @@ from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence
 from trialsynth.errors import InputError
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from corpus.records import Record
     from corpus.store import Store
     from trialsynth.review import Review
@@ -52,10 +54,46 @@ def included_records(store: Store, effective: Mapping[str, tuple[bool, Any, Any]
     return out
 
 
+# --- cells: formula injection and control characters ------------------------------------------
+
+#: A spreadsheet reads a cell starting with one of these as a formula (OWASP "CSV injection").
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
+#: Control characters no text needs and XML 1.0 (XLSX) forbids; tab and line breaks are kept.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+_PLAIN_NUMBER = re.compile(r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?")
+
+
+def strip_control(text: str) -> str:
+    """`text` without control characters (tab, CR and LF kept), lone surrogates and XML non-characters."""
+    return _CONTROL.sub("", text)
+
+
+def safe_cell(value: Any) -> Any:
+    """A text cell safe in CSV and XLSX: control characters dropped, CR and CRLF written as LF (so a
+    line break is quoted, never a row end), and a cell a spreadsheet would run as a formula (starting
+    with =, +, -, @, tab or a line break) prefixed with ' (OWASP). A text that is a plain number
+    ("-1.5") is left as it is; values that are not text are returned unchanged."""
+    if not isinstance(value, str):
+        return value
+    if value.startswith(FORMULA_START) and not _PLAIN_NUMBER.fullmatch(value):
+        value = "'" + value
+    return strip_control(value).replace("\r\n", "\n").replace("\r", "\n")
+
+
+def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy of `frame` whose text columns went through `safe_cell` (numeric columns stay numeric)."""
+    out = frame.copy()
+    for column in out.columns:
+        if not (out[column].dtype == object or str(out[column].dtype).startswith(("string", "str"))):
+            continue
+        out[column] = out[column].map(safe_cell, na_action="ignore").astype(out[column].dtype)
+    return out
+
+
 # --- RIS ---------------------------------------------------------------------------------------
 
 def _one_line(text: str | None) -> str:
-    return " ".join((text or "").split())
+    return " ".join(strip_control(text or "").split())
 
 
 def _abstract(record: Record) -> str:
@@ -493,22 +531,40 @@ def write_exports(review: Review, formats: Sequence[str], out_dir: str | Path | 
         raise InputError(f"unknown export format {unknown[0]!r}; use {', '.join(EXPORT_FILES)}.")
     targets = export_targets(review, list(formats), out_dir)
     written: list[Path] = []
+    failed: list[str] = []
     view = load_view(review)
     table = view.table() if {"csv", "xlsx"} & set(targets) else None
     records = [view.records[rid] for rid in view.included]
     for fmt, path in targets.items():
-        if fmt in ("csv", "xlsx"):
-            write_table(table, fmt, str(path))
-        elif fmt == "ris":
-            with atomic_output(path, "w") as fh:
-                fh.write(to_ris(records))
-        elif fmt == "bibtex":
-            with atomic_output(path, "w") as fh:
-                fh.write(to_bibtex(records))
-        elif fmt == "json":
-            write_json(review_export(review, view), path)
-            if results is not None:
-                written.append(path)
-                path = write_json(results, path.with_name("results.json"))
+        try:
+            if fmt in ("csv", "xlsx"):
+                write_table(table, fmt, str(path))
+            elif fmt == "ris":
+                with atomic_output(path, "w") as fh:
+                    fh.write(to_ris(records))
+            elif fmt == "bibtex":
+                with atomic_output(path, "w") as fh:
+                    fh.write(to_bibtex(records))
+            elif fmt == "json":
+                write_json(review_export(review, view), path)
+                if results is not None:
+                    written.append(path)
+                    path = write_json(results, path.with_name("results.json"))
+        except Exception as exc:  # one format's failure must not cost the others: said once, at the end
+            failed.append(f"{fmt} ({path.name}) failed: {exc}" if isinstance(exc, InputError)
+                          else f"{fmt} ({path.name}) failed: {type(exc).__name__}: {exc}")
+            continue
         written.append(path)
+    if failed:
+        done = ", ".join(p.name for p in written) or "nothing"
+        raise ExportError(f"export: wrote {done}; " + "; ".join(failed) + ". Fix the cause and export that format "
+                          "again (--format).", written=tuple(written))
     return written
+
+
+class ExportError(InputError):
+    """Some export formats failed; `written` holds the files the others wrote."""
+
+    def __init__(self, message: str, written: tuple[Path, ...] = ()):
+        super().__init__(message)
+        self.written = written

@@ -524,6 +524,10 @@ def write_table(frame: pd.DataFrame, fmt: str, output: str | None, stdout: IO[st
     """
     if fmt not in ("csv", "xlsx", "parquet", "jsonl"):
         raise InputError(f"unknown table format {fmt!r}; use csv, xlsx, parquet or jsonl.")
+    if fmt in ("csv", "xlsx"):
+        from trialsynth.exports import safe_frame
+
+        frame = safe_frame(frame)  # harvested text never becomes a live formula or a broken row
     to_stdout = not output or output == "-"
     if to_stdout and fmt in ("xlsx", "parquet"):
         raise InputError(f"the {fmt} format is binary and cannot go to the terminal; add -o table.{fmt}.")
