@@ -54,8 +54,8 @@ TABLE_COLUMNS: tuple[str, ...] = (
     "record_id", "first_author", "year", "title", "include", "n_enrolled", "cell_source", "cell_origin", "route",
     "doses", "measure", "measure_text", "arm", "n", "timepoint", "timepoint_weeks", "baseline_mean", "baseline_sd",
     "followup_mean", "followup_sd", "change_mean", "change_sd", "percent_responders", "n_responders", "p_value",
-    "effect_size", "direction", "statistic", "source_location", "verbatim", "char_start", "char_end", "entered_by",
-    "extractor_version")
+    "effect_size", "direction", "statistic", "flags", "source_location", "verbatim", "char_start", "char_end",
+    "entered_by", "extractor_version")
 _INT_COLUMNS = ("year", "n_enrolled", "n", "n_responders", "char_start", "char_end")
 _FLOAT_COLUMNS = ("timepoint_weeks", "baseline_mean", "baseline_sd", "followup_mean", "followup_sd", "change_mean",
                   "change_sd", "percent_responders", "effect_size")
@@ -457,7 +457,8 @@ def table_rows(prediction: Mapping[str, Any], record: Mapping[str, Any] | None =
     for outcome in prediction.get("outcomes") or [{}]:
         provenance = outcome.get("provenance") or {}
         row = {**study, **{c: outcome.get(c) for c in TABLE_COLUMNS if c in outcome and c not in study}}
-        row.update(source_location=provenance.get("location"), verbatim=outcome.get("verbatim", provenance.get("text")),
+        row.update(flags="; ".join(str(f) for f in outcome.get("flags") or ()) or None,
+                   source_location=provenance.get("location"), verbatim=outcome.get("verbatim", provenance.get("text")),
                    char_start=provenance.get("start"), char_end=provenance.get("end"),
                    entered_by=provenance.get("entered_by"))
         rows.append(row)

@@ -249,3 +249,4 @@ class ReportContext(_Json):
     history: tuple[UpdateEntry, ...] = ()
     changes: tuple[str, ...] = ()  # this update's "what changed" lines
     plan: dict[str, Any] = field(default_factory=dict)  # the analysis plan as read from review.toml
+    forest: tuple[Any, ...] = ()  # trialsynth.forest.ForestData per pooled analysis: the RevMan columns

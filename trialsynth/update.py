@@ -176,6 +176,7 @@ def build_context(review: Review, *, changes: Sequence[str] = (), now: str | Non
 
     protocol = review.protocol()
     plan = load_plan(protocol.raw, str(review.protocol_path))
+    from trialsynth.forest import forest_data
     from trialsynth.prisma import flow, store_counts
     from trialsynth.view import load_view
 
@@ -228,7 +229,7 @@ def build_context(review: Review, *, changes: Sequence[str] = (), now: str | Non
         prisma=flow(view, counts, merged_away),
         studies=tuple(studies), evidence_rows=rows, pooled=result.pooled, directions=result.directions,
         overlaps=result.overlaps, corrections=notes, history=tuple(history), changes=tuple(changes),
-        plan=plan.to_dict())
+        plan=plan.to_dict(), forest=forest_data(result.pooled, predictions, plan))
     return context, result, plan
 
 
