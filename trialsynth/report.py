@@ -371,7 +371,6 @@ def _forest_columns(data: Any, pa: PooledAnalysis) -> dict[str, Any] | None:
     """The per-arm columns (RevMan) of a pooled analysis's studies, by record id, with their headers."""
     if data is None:
         return None
-    unit = f" ({data.unit})" if getattr(data, "unit", None) else ""
     controlled = any(s.control is not None for s in data.studies)
     if data.kind == "binary":
         heads = [f"{data.experimental_label} events/total", f"{data.control_label} events/total"] if controlled \
@@ -379,8 +378,9 @@ def _forest_columns(data: Any, pa: PooledAnalysis) -> dict[str, Any] | None:
     else:
         what = next((a.what for s in data.studies for a in (s.experimental, s.control) if a is not None), "")
         name = "Mean change" if what.startswith("change") else "Mean"
-        heads = [f"{data.experimental_label}: {name.lower()} (SD), n{unit}",
-                 f"{data.control_label}: {name.lower()} (SD), n{unit}"] if controlled else [f"{name} (SD), n{unit}"]
+        unit = f" in {data.unit}" if getattr(data, "unit", None) else ""
+        heads = [f"{data.experimental_label}: {name.lower()}{unit} (SD), n",
+                 f"{data.control_label}: {name.lower()}{unit} (SD), n"] if controlled else [f"{name}{unit} (SD), n"]
 
     def cell(arm: Any) -> str:
         if arm is None:
@@ -409,14 +409,17 @@ def _pooled_view(index: int, pa: PooledAnalysis, forest: Any = None) -> dict[str
     null = back(0.0)
     comparative = pa.measure in COMPARATIVE
     if comparative and not _missing(pa.ci_low) and not _missing(pa.ci_high):
-        verdict = (f"the {_num(level, 0)}% CI excludes no effect ({_num(null)})" if pa.excludes_no_effect else
-                   f"the {_num(level, 0)}% CI includes no effect ({_num(null)})")
+        verdict = (f"the {_num(level, 0)}% CI excludes no effect ({_clean_number(null)})" if pa.excludes_no_effect
+                   else f"the {_num(level, 0)}% CI includes no effect ({_clean_number(null)})")
     else:
         verdict = ""
     columns = _forest_columns(forest, pa)
     notes = [n for n in pa.notes if not (pa.k == 1 and n.startswith("k = 1"))]
+    label = pa.measure_label
+    if columns and columns.get("unit") and "raw units" in label:
+        label = label.replace("raw units", columns["unit"])
     return {
-        "pa": pa, "anchor": anchor, "transform_note": transform_note, "single": pa.k == 1,
+        "pa": pa, "anchor": anchor, "transform_note": transform_note, "single": pa.k == 1, "measure_label": label,
         "forest_svg": forest_svg, "forest_note": forest_note,
         "cumulative_svg": cumulative, "cumulative_note": cumulative_note,
         "estimate": back(pa.estimate), "ci_low": back(pa.ci_low), "ci_high": back(pa.ci_high),
@@ -464,44 +467,60 @@ def _small_study_view(test: dict[str, Any] | None, back: Callable[[Any], Any]) -
 
 # --- the evidence table: the value inside its sentence, where it was read ----------------------------------
 
-#: row fields whose numbers are looked for in the verbatim sentence
+#: row fields whose numbers are looked for in the verbatim sentence (n is not: "20" is also in "ACR 20")
 _VALUE_FIELDS = ("baseline_mean", "baseline_sd", "followup_mean", "followup_sd", "change_mean", "change_sd",
-                 "percent_responders", "n_responders", "effect_size", "n")
+                 "n_responders", "effect_size", "effect_ci_low", "effect_ci_high")
 _NUMBER = re.compile(r"(?<![\w.])[-−–]?\d+(?:\.\d+)?(?![\w.]*\d)")
 
 
-def _row_numbers(row: dict[str, Any]) -> list[float]:
+def _row_numbers(row: dict[str, Any]) -> list[tuple[float, str]]:
+    """(value, kind) of the numbers a row reports: kind "%" for a percentage, "p" for a P value, "" otherwise."""
     out = []
     for key in _VALUE_FIELDS:
         value = row.get(key)
         if not _missing(value):
             try:
-                out.append(abs(float(value)))
+                out.append((abs(float(value)), ""))
             except (TypeError, ValueError):
                 pass
+    if not _missing(row.get("percent_responders")):
+        out.append((abs(float(row["percent_responders"])), "%"))
     match = re.search(r"\d*\.?\d+", str(row.get("p_value") or ""))
     if match:
-        out.append(float(match.group(0)))
+        out.append((float(match.group(0)), "p"))
     return out
 
 
-def highlight(sentence: str, values: Iterable[float]) -> Markup:
-    """`sentence` escaped, with every number in it that equals one of `values` (as written, sign aside)
-    wrapped in <mark>: the extracted value shown inside the sentence it was read from."""
-    targets = [float(v) for v in values]
+def highlight(sentence: str, values: Iterable[float | tuple[float, str]]) -> Markup:
+    """`sentence` escaped, with the numbers in it that a row reports wrapped in <mark>.
+
+    Each value is marked once, at its first spelling in the sentence (sign aside, "−1.20" is 1.2):
+    a percentage only where "%" follows it, a P value only after "p"/"P" and a comparison.
+    """
+    wanted = [(float(v), "") if not isinstance(v, tuple) else (float(v[0]), v[1]) for v in values]
+    spans: list[tuple[int, int]] = []
+    for target, kind in wanted:
+        for match in _NUMBER.finditer(sentence):
+            try:
+                number = abs(float(match.group(0).replace("−", "-").replace("–", "-")))
+            except ValueError:
+                continue
+            if abs(number - target) > 1e-9 + 1e-9 * abs(target):
+                continue
+            if kind == "%" and not re.match(r"\s?%", sentence[match.end():]):
+                continue
+            if kind == "p" and not re.search(r"\b[pP]\s*(?:value\s*)?[<>=≤≥]\s*$", sentence[:match.start()]):
+                continue
+            if any(a < match.end() and match.start() < b for a, b in spans):
+                continue
+            spans.append((match.start(), match.end()))
+            break
     pieces: list[str] = []
     last = 0
-    for match in _NUMBER.finditer(sentence):
-        text = match.group(0)
-        try:
-            number = abs(float(text.replace("−", "-").replace("–", "-")))
-        except ValueError:
-            continue
-        if not any(abs(number - t) <= 1e-9 + 1e-9 * abs(t) for t in targets):
-            continue
-        pieces.append(str(escape(sentence[last:match.start()])))
-        pieces.append(f'<mark class="value">{escape(text)}</mark>')
-        last = match.end()
+    for start, end in sorted(spans):
+        pieces.append(str(escape(sentence[last:start])))
+        pieces.append(f'<mark class="value">{escape(sentence[start:end])}</mark>')
+        last = end
     pieces.append(str(escape(sentence[last:])))
     return Markup("".join(pieces))  # every piece of harvested text above was escaped
 
@@ -610,6 +629,16 @@ BASIS = {"between-group": "between groups", "between_group": "between groups", "
          "within-arm": "within arm", "within_arm": "within arm", "within arm": "within arm"}
 
 
+def _weeks(weeks: Any) -> str:
+    """A timepoint for a table cell: "52 wk", "4 wk" (4.33), "1 d" under a week; "" when unknown."""
+    if _missing(weeks):
+        return ""
+    value = float(weeks)
+    if value < 1:
+        return f"{max(1, round(value * 7))} d"
+    return f"{round(value)} wk"
+
+
 def _window_labels(plan: dict[str, Any]) -> list[str]:
     labels = [str(w[2]) for w in plan.get("windows", ()) if isinstance(w, (list, tuple)) and len(w) >= 3]
     return labels + ["timepoint not stated"]
@@ -633,14 +662,16 @@ def _direction_tables(directions: Iterable[Any], window_order: list[str]) -> lis
                 row = studies.setdefault(e.record_id, {"label": e.label, "seed": e.is_seed, "cells": {}})
                 basis = BASIS.get(str(getattr(e, "basis", "") or "").lower(), _text(getattr(e, "basis", None)))
                 row["cells"][w] = {"arrow": ARROWS.get(e.direction, "?"), "direction": e.direction,
-                                   "benefit": e.benefit, "p": p_number(e.p_value, missing="p not reported"),
-                                   "weeks": _clean_number(e.timepoint_weeks), "basis": basis}
+                                   "benefit": e.benefit, "p": p_value(e.p_value), "weeks": _weeks(e.timepoint_weeks),
+                                   "basis": basis}
                 sentences.setdefault((e.record_id, e.verbatim), {"label": e.label, "verbatim": e.verbatim,
                                                                  "location": e.location})
         votes = []
         for w in names:
             v = windows[w].vote
-            if v:
+            if len(windows[w].entries) == 1:
+                votes.append("one study: no test")
+            elif v:
                 votes.append(f"{v.get('n_benefit', 0)}/{len(windows[w].entries)} benefit, "
                              f"{p_value(v.get('p_value'))}")
             else:
@@ -770,16 +801,17 @@ def _direction_line(d: Any) -> str:
 
 # ------------------------------------------------------------------------------------------ PRISMA 2020
 
-_W = 780            # diagram width (px, viewBox units)
+_W = 960            # diagram width (px, viewBox units)
 _BAND_W = 26        # the phase band on the left
-_MAIN_X, _MAIN_W = 44, 340
-_SIDE_X, _SIDE_W = 432, 340
+_MAIN_X, _MAIN_W = 44, 360
+_SIDE_X, _SIDE_W = 452, 500
 _LINE_H = 17
 _PAD = 10
 _GAP = 34
 _MIN_ROW_H = 76     # room for the rotated phase name in a one-row band
-_CHARS_MAIN = 46    # characters per line at 13px in a 340px box (conservative)
-_CHARS_FOOT = 118   # characters per footnote line at 11.5px across the diagram
+_CHARS_MAIN = 48    # characters per line at 13px in a 360px box (conservative)
+_CHARS_SIDE = 68    # in the 500px boxes on the right
+_CHARS_FOOT = 150   # characters per footnote line at 11.5px across the diagram
 _FOOT_H = 15
 
 
@@ -822,8 +854,10 @@ def prisma_svg(p: Prisma) -> Markup:
     previous_bottom = None
     for phase, main, side in rows:
         main_lines = _wrap(main, _CHARS_MAIN)
-        side_lines = _wrap(side, _CHARS_MAIN) if side else []
+        side_lines = _wrap(side, _CHARS_SIDE) if side else []
         height = max(max(len(main_lines), len(side_lines)) * _LINE_H + 2 * _PAD, _MIN_ROW_H)
+        if [r[0] for r in rows].count(phase) == 1:
+            height = max(height, len(phase) * 8.2 + 24)  # a band of one row holds its rotated name
         parts.append(_box(_MAIN_X, y, _MAIN_W, height, main_lines, "prisma-main"))
         if side:
             parts.append(_box(_SIDE_X, y, _SIDE_W, height, side_lines, "prisma-side"))

@@ -205,13 +205,18 @@ def test_the_location_links_to_the_record(html):
 
 
 @pytest.mark.parametrize("sentence, values, marked", [
-    ("DAS28 changes were −1.20 ± 1.00 (p = 0.01).", [1.2, 1.0, 0.01], ["−1.20", "1.00", "0.01"]),
-    ("Twelve of 30 patients (40%) responded at week 12.", [40.0, 30.0], ["30", "40"]),
+    ("DAS28 changes were −1.20 ± 1.00 (p = 0.01).", [1.2, 1.0, (0.01, "p")], ["−1.20", "1.00", "0.01"]),
+    ("Twelve of 30 patients (40%) responded at week 12.", [(40.0, "%"), 30.0], ["30", "40"]),
     ("ESR fell in 2 × 10^7 cells", [3.0], []),
+    # a percentage is the number before %, not the 20 of "ACR 20"; each value is marked once
+    ("American College of Rheumatology 20 responses were 45%, 20%, 33%", [(20.0, "%")], ["20"]),
+    ("were 20 and 20", [20.0], ["20"]),
 ])
 def test_highlight(sentence, values, marked):
     out = str(highlight(sentence, values))
     assert re.findall(r'<mark class="value">([^<]*)</mark>', out) == marked
+    if "ACR" in sentence or "Rheumatology" in sentence:
+        assert "Rheumatology 20 responses" in out
 
 
 def test_flagged_values_show_the_rule(ctx):
