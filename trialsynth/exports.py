@@ -17,6 +17,7 @@ import math
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence
 
@@ -158,120 +159,133 @@ def _is_registry_entry(record: Record) -> bool:
     return bool(record.registry) and not record.journal and not record.ids.pmid and not record.ids.doi
 
 
+def _ris_writer():
+    import rispy
+
+    class Writer(rispy.RisWriter):
+        """rispy's RIS writer without its "1." line before each record (EndNote and Zotero do not write one)."""
+
+        def set_header(self, count: int) -> None:
+            return None
+
+    return Writer()
+
+
+def ris_entry(record: Record) -> dict[str, Any]:
+    """The rispy entry (rispy's field names) of a record: see `to_ris` for the tags."""
+    entry: dict[str, Any] = {"type_of_reference": "ELEC" if _is_registry_entry(record) else "JOUR"}
+    if record.title:
+        entry["title"] = _one_line(record.title)
+    authors = [_ris_author(a) for a in record.authors if _one_line(a)]
+    if authors:
+        entry["authors"] = authors
+    if record.year:
+        entry["year"] = str(record.year)
+    if record.pub_date and re.fullmatch(r"\d{4}(-\d{2}){0,2}", record.pub_date):
+        parts = record.pub_date.split("-")
+        entry["date"] = "/".join(parts + [""] * (3 - len(parts))) + "/"
+    if record.journal:
+        entry["journal_name"] = entry["secondary_title"] = _one_line(record.journal)
+    if record.volume:
+        entry["volume"] = _one_line(record.volume)
+    if record.issue:
+        entry["number"] = _one_line(record.issue)
+    first_page, last_page = page_range(record.pages)
+    if first_page:
+        entry["start_page"] = first_page
+    if last_page:
+        entry["end_page"] = last_page
+    if record.ids.doi:
+        entry["doi"] = _one_line(record.ids.doi)
+    if record.ids.pmid:
+        entry["accession_number"], entry["name_of_database"] = record.ids.pmid, "PubMed"
+    links = _links(record)[:1]
+    if links:
+        entry["urls"] = links
+    if _abstract(record):
+        entry["abstract"] = _abstract(record)
+    if record.language:
+        entry["language"] = _one_line(record.language)
+    notes = [f"PMID: {record.ids.pmid}"] if record.ids.pmid else []
+    if record.ids.pmcid:
+        notes.append(f"PMCID: {record.ids.pmcid}")
+    notes += [f"Trial registration: {n}" for n in record.ids.nct]
+    if notes:
+        entry["notes"] = notes
+    return entry
+
+
 def to_ris(records: Iterable[Record]) -> str:
-    """Return the records as RIS: TY, TI, AU (one per author), PY, DA, JO/T2, VL, IS, SP/EP, DO, AN (PMID), UR,
-    AB, N1, ER.
+    """Return the records as RIS, written by rispy: TY, TI, AU (one per author), PY, DA, JO/T2, VL, IS, SP/EP,
+    DO, AN (PMID), DB, UR, AB, LA, N1, ER.
 
     Journal articles are TY JOUR; a ClinicalTrials.gov entry with no publication is TY ELEC.
     The PMID goes in AN with "DB - PubMed" (how PubMed's own exports carry it) and again in a
     note ("PMID: ..."), PMCID and NCT ids in notes. Values are single lines (newlines collapsed).
     """
-    blocks = []
-    for record in records:
-        lines: list[tuple[str, str]] = [("TY", "ELEC" if _is_registry_entry(record) else "JOUR")]
-        if record.title:
-            lines.append(("TI", _one_line(record.title)))
-        lines += [("AU", _ris_author(a)) for a in record.authors if _one_line(a)]
-        if record.year:
-            lines.append(("PY", str(record.year)))
-        if record.pub_date and re.fullmatch(r"\d{4}(-\d{2}){0,2}", record.pub_date):
-            parts = record.pub_date.split("-")
-            lines.append(("DA", "/".join(parts + [""] * (3 - len(parts))) + "/"))
-        if record.journal:
-            lines += [("JO", _one_line(record.journal)), ("T2", _one_line(record.journal))]
-        if record.volume:
-            lines.append(("VL", _one_line(record.volume)))
-        if record.issue:
-            lines.append(("IS", _one_line(record.issue)))
-        first_page, last_page = page_range(record.pages)
-        lines += [(tag, page) for tag, page in (("SP", first_page), ("EP", last_page)) if page]
-        if record.ids.doi:
-            lines.append(("DO", record.ids.doi))
-        if record.ids.pmid:
-            lines += [("AN", record.ids.pmid), ("DB", "PubMed")]
-        lines += [("UR", link) for link in _links(record)[:1]]
-        if _abstract(record):
-            lines.append(("AB", _abstract(record)))
-        if record.language:
-            lines.append(("LA", _one_line(record.language)))
-        notes = []
-        if record.ids.pmid:
-            notes.append(f"PMID: {record.ids.pmid}")
-        if record.ids.pmcid:
-            notes.append(f"PMCID: {record.ids.pmcid}")
-        notes += [f"Trial registration: {n}" for n in record.ids.nct]
-        lines += [("N1", note) for note in notes]
-        lines.append(("ER", ""))
-        blocks.append("\n".join(f"{tag}  - {value}".rstrip() + (" " if tag == "ER" else "") for tag, value in lines))
-    return "\n\n".join(blocks) + ("\n" if blocks else "")
+    entries = [ris_entry(r) for r in records]
+    return _ris_writer().formats(entries) if entries else ""
 
 
 # --- BibTeX ------------------------------------------------------------------------------------
 
-#: LaTeX for characters BibTeX and LaTeX treat specially. Braces become \textbrace... so the
-#: field's own braces stay balanced (BibTeX counts "\{" as a brace too).
-_LATEX_SPECIAL = {"\\": r"\textbackslash{}", "{": r"\textbraceleft{}", "}": r"\textbraceright{}",
-                  "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_", "~": r"\textasciitilde{}",
-                  "^": r"\textasciicircum{}", "<": r"\textless{}", ">": r"\textgreater{}"}
-_ACCENTS = {"\u0301": "'", "\u0300": "`", "\u0302": "^", "\u0308": '"', "\u0303": "~", "\u0304": "=",
-            "\u0307": ".", "\u0327": "c", "\u030c": "v", "\u0306": "u", "\u030a": "r", "\u030b": "H",
-            "\u0328": "k"}
-_LETTERS = {"ß": r"{\ss}", "ø": r"{\o}", "Ø": r"{\O}", "æ": r"{\ae}", "Æ": r"{\AE}", "œ": r"{\oe}",
-            "Œ": r"{\OE}", "å": r"{\aa}", "Å": r"{\AA}", "ł": r"{\l}", "Ł": r"{\L}", "ı": r"{\i}",
-            "đ": r"{\dj}", "Đ": r"{\DJ}"}
-_SYMBOLS = {"±": r"{$\pm$}", "×": r"{$\times$}", "≤": r"{$\leq$}", "≥": r"{$\geq$}", "µ": r"{$\mu$}",
-            "°": r"{\textdegree}", "–": "--", "—": "---", "‐": "-", "‑": "-", "‒": "-", "−": "-",
-            "‘": "`", "’": "'", "“": "``", "”": "''", "\u00a0": "~", "…": r"\ldots{}", "·": r"{$\cdot$}",
-            "→": r"{$\rightarrow$}", "≈": r"{$\approx$}", "™": r"\texttrademark{}", "®": r"\textregistered{}",
-            "©": r"\textcopyright{}", "\u2009": " ", "\u202f": " "}
-_GREEK = ["alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta", "iota", "kappa", "lambda", "mu",
-          "nu", "xi", "omicron", "pi", "rho", "varsigma", "sigma", "tau", "upsilon", "phi", "chi", "psi", "omega"]
+#: LaTeX for the ASCII characters BibTeX and LaTeX treat specially, in forms a LaTeX-to-Unicode reader
+#: (pylatexenc, as bibtexparser and reference managers decode) turns back into the character.
+_LATEX_SPECIAL = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "&": r"\&", "%": r"\%", "$": r"\$",
+                  "#": r"\#", "_": r"\_", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}", "<": r"{$<$}",
+                  ">": r"{$>$}"}
+#: Braces that do not nest (BibTeX counts "\{" as a brace too) become text commands, so the field's
+#: own braces stay balanced.
+_UNBALANCED_BRACES = {"{": r"\textbraceleft{}", "}": r"\textbraceright{}"}
+#: The project's own superscripts ("10^7", "CD4^+", from <sup> in the source) as LaTeX superscripts.
+_SUPERSCRIPT = re.compile(r"\^([0-9+\-]+)")
+#: Where this project writes a character otherwise than pylatexenc: dashes the BibTeX way, × as math.
+_LATEX_OVERRIDES = {"×": r"{$\times$}", "–": "--", "—": "---", "‐": "-", "‑": "-", "‒": "-", "−": "-",
+                    "\u2009": " ", "\u202f": " "}
+_ASCII_RUNS = re.compile(r"[\x00-\x7f]+|[^\x00-\x7f]+")
+_ENSUREMATH = re.compile(r"\{\\ensuremath\{((?:[^{}]|\{[^{}]*\})*)\}\}")
 
 
-def _greek(char: str) -> str | None:
-    code = ord(char)
-    if 0x3B1 <= code <= 0x3C9:  # α..ω
-        name = _GREEK[code - 0x3B1]
-        return None if name == "omicron" else f"{{$\\{name}$}}"
-    if 0x391 <= code <= 0x3A9 and code != 0x3A2:  # Α..Ω
-        name = _GREEK[code - 0x391]
-        if name in ("gamma", "delta", "theta", "lambda", "xi", "pi", "sigma", "upsilon", "phi", "psi", "omega"):
-            return f"{{$\\{name.capitalize()}$}}"
-        return None
-    return None
+@lru_cache(maxsize=1)
+def _latex_encoder():
+    from pylatexenc.latexencode import RULE_DICT, UnicodeToLatexConversionRule, UnicodeToLatexEncoder
+
+    rules = [UnicodeToLatexConversionRule(rule_type=RULE_DICT, rule={ord(k): v for k, v in _LATEX_OVERRIDES.items()}),
+             "defaults"]
+    return UnicodeToLatexEncoder(conversion_rules=rules, non_ascii_only=True,
+                                 replacement_latex_protection="braces-almost-all", unknown_char_policy="keep",
+                                 unknown_char_warning=False)
 
 
 def latex_escape(text: str) -> str:
     """Return `text` safe inside a BibTeX field: specials escaped, accents and symbols as LaTeX.
 
-    &, %, $, #, _ get a backslash; braces, backslash, ~ and ^ become text commands (so braces
-    stay balanced); accented Latin letters become {\\'e} etc.; Greek letters and ±, ×, ≤, ≥ become
-    math; other characters outside ASCII are kept as UTF-8 (read by biber, BibTeX 8-bit and Zotero).
+    &, %, $, #, _ and nesting braces get a backslash; braces that do not nest, backslash, ~ and a
+    lone ^ become text commands (so the field's braces stay balanced); < and > are math; the
+    project's superscripts ("10^7") are LaTeX superscripts. Every other character outside ASCII goes through pylatexenc (accented letters
+    as {\\"o}, {\\'A}; symbols as text commands; math symbols as {$\\pm$}); a character LaTeX has no
+    name for is kept as UTF-8 (read by biber, BibTeX 8-bit and Zotero).
     """
+    text = _one_line(text)
+    specials = _LATEX_SPECIAL if _braces_nest(text) else {**_LATEX_SPECIAL, **_UNBALANCED_BRACES}
     out = []
-    for char in _one_line(text):
-        if char in _LATEX_SPECIAL:
-            out.append(_LATEX_SPECIAL[char])
-        elif ord(char) < 128:
-            out.append(char)
-        elif char in _LETTERS:
-            out.append(_LETTERS[char])
-        elif char in _SYMBOLS:
-            out.append(_SYMBOLS[char])
-        elif _greek(char):
-            out.append(_greek(char))  # type: ignore[arg-type]
+    for run in _ASCII_RUNS.findall(text):
+        if run.isascii():
+            pieces = _SUPERSCRIPT.split(run)  # text, exponent, text, ...
+            out.append("".join("{$^{" + piece + "}$}" if i % 2 else "".join(specials.get(c, c) for c in piece)
+                               for i, piece in enumerate(pieces)))
         else:
-            decomposed = unicodedata.normalize("NFD", char)
-            base, marks = decomposed[0], decomposed[1:]
-            if base.isascii() and base.isalpha() and marks and all(m in _ACCENTS for m in marks):
-                piece = "i" if base == "i" else base  # {\'i} is fine in modern LaTeX
-                for mark in marks:
-                    accent = _ACCENTS[mark]
-                    piece = f"\\{accent}{piece}" if not accent.isalpha() else f"\\{accent}{{{piece}}}"
-                out.append("{" + piece + "}")
-            else:
-                out.append(char)
+            out.append(_ENSUREMATH.sub(r"{$\1$}", _latex_encoder().unicode_to_latex(run)))
     return "".join(out)
+
+
+def _braces_nest(text: str) -> bool:
+    depth = 0
+    for char in text:
+        depth += {"{": 1, "}": -1}.get(char, 0)
+        if depth < 0:
+            return False
+    return depth == 0
 
 
 def _bib_author(name: str) -> str:
@@ -343,9 +357,13 @@ def to_bibtex(records: Sequence[Record]) -> str:
     """Return the records as BibTeX @article entries (title, author, journal, year, volume, number, pages, doi,
     pmid, url, note, abstract).
 
-    Text fields are escaped with `latex_escape`; the title is double-braced so styles keep its
-    capitals; keys are unique (`bibtex_keys`). DOIs and URLs are verbatim fields.
+    Written with bibtexparser 2 (which encloses every value in braces); text fields are escaped with
+    `latex_escape`; the title is double-braced so styles keep its capitals; keys are unique
+    (`bibtex_keys`). DOIs and URLs are verbatim fields.
     """
+    from bibtexparser import BibtexFormat, Library, write_string
+    from bibtexparser.model import Entry, Field
+
     records = list(records)
     entries = []
     for key, record in zip(bibtex_keys(records), records):
@@ -381,9 +399,13 @@ def to_bibtex(records: Sequence[Record]) -> str:
         if _abstract(record):
             fields.append(("abstract", latex_escape(_abstract(record))))
         kind = "misc" if _is_registry_entry(record) else "article"
-        body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields)
-        entries.append(f"@{kind}{{{key},\n{body}\n}}")
-    return "\n\n".join(entries) + ("\n" if entries else "")
+        entries.append(Entry(kind, key, [Field(name, value) for name, value in fields]))
+    if not entries:
+        return ""
+    library = Library(entries)
+    layout = BibtexFormat()
+    layout.indent, layout.block_separator = "  ", "\n"
+    return write_string(library, bibtex_format=layout)  # bibtexparser encloses each value in braces
 
 
 # --- JSON --------------------------------------------------------------------------------------

@@ -165,7 +165,7 @@ def test_bibtex_escapes_specials_and_non_ascii_in_titles():
     title = fields["title"]
     assert key == "muller2020mscs"
     for expected in (r"MSCs \& TNF", r"50\% of", r"\textbraceleft{}CD4\textbraceright{}\_Tregs", r"Sj{\"o}gren's",
-                     r"na{\"i}ve", r"IFN-{$\gamma$} {$\pm$} IL-6", r"study \#2 \textasciitilde{} \$5 \textbackslash{}",
+                     r"na{\"\i}ve", r"IFN-{$\gamma$} {$\pm$} IL-6", r"study \#2 \textasciitilde{} \$5 \textbackslash{}",
                      r"\textasciicircum{}x \textbraceright{}\textbraceleft{}"):
         assert expected in title
     assert not re.search(r"(?<!\\)[&%#_]", title)  # every special is escaped
@@ -424,3 +424,59 @@ def test_safe_cell(value, expected):
     from trialsynth.exports import safe_cell
 
     assert safe_cell(value) == expected
+
+
+# --- a Zotero-style round trip: export, read back with the field's own readers ------------------
+
+ROUND_TRIP = [
+    WANG, ALVARO, REGISTRY,
+    record(title="Müller–Sjögren naïve IFN-γ ± IL-6: 50% & {CD4}_T cells at 2 × 10^7/kg ≥ 3 doses",
+           authors=("Müller H", "Łukasz, Piotr", "Ødegård T"), journal="Ann. Rheum. Dis. & Res.", year=2020,
+           volume="79", issue="3", pages="107-14", ids=Ids(pmid="99999999", doi="10.9999/x_{y}%z")),
+]
+
+
+def test_bibtex_round_trips_through_bibtexparser_and_pylatexenc():
+    import bibtexparser
+    from bibtexparser import middlewares as m
+
+    # LaTeX decoded to Unicode (math too), as a reference manager's BibTeX import does
+    library = bibtexparser.parse_string(to_bibtex(ROUND_TRIP), append_middleware=[
+        m.LatexDecodingMiddleware(keep_math_mode=False), m.SeparateCoAuthors(), m.SplitNameParts()])
+    # doi and url are verbatim fields (biblatex): read as written, not LaTeX-decoded
+    verbatim = bibtexparser.parse_string(to_bibtex(ROUND_TRIP))
+    assert not library.failed_blocks and not verbatim.failed_blocks
+    assert [e.key for e in library.entries] == bibtex_keys(ROUND_TRIP)
+    for original, entry, raw in zip(ROUND_TRIP, library.entries, verbatim.entries):
+        fields = {**entry.fields_dict, "doi": raw.fields_dict.get("doi")}
+        assert fields["title"].value.strip("{}") == " ".join(original.title.split())
+        assert int(fields["year"].value) == original.year
+        if original.journal:
+            assert fields["journal"].value == original.journal
+        if original.ids.doi:
+            assert fields["doi"].value == original.ids.doi.replace("{", "%7B").replace("}", "%7D")
+        if original.authors:
+            names = fields["author"].value
+            assert [n.last[0] if n.last else " ".join(n.first) for n in names][:2] == \
+                   [a.split(",")[0].split()[0] if "," in a or " " in a else a for a in original.authors][:2]
+    nasty = library.entries[3].fields_dict
+    assert nasty["pages"].value == "107–114" and nasty["number"].value == "3" and nasty["volume"].value == "79"
+    assert [n.last[0] for n in nasty["author"].value] == ["Müller", "Łukasz", "Ødegård"]
+
+
+def test_ris_round_trips_through_rispy():
+    import rispy
+
+    entries = rispy.loads(to_ris(ROUND_TRIP))
+    assert len(entries) == len(ROUND_TRIP)
+    for original, entry in zip(ROUND_TRIP, entries):
+        assert entry["title"] == " ".join(original.title.split())
+        assert entry["year"] == str(original.year)
+        assert entry.get("doi") == original.ids.doi
+        assert len(entry.get("authors", [])) == len(original.authors)
+        if original.ids.pmid:
+            assert entry["accession_number"] == original.ids.pmid and entry["name_of_database"] == "PubMed"
+    assert entries[0]["type_of_reference"] == "JOUR" and entries[2]["type_of_reference"] == "ELEC"
+    assert (entries[3]["volume"], entries[3]["number"], entries[3]["start_page"], entries[3]["end_page"]) == (
+        "79", "3", "107", "114")
+    assert entries[3]["authors"] == ["Müller, H.", "Łukasz, Piotr", "Ødegård, T."]
