@@ -17,15 +17,19 @@ import math
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence
 
 from trialsynth.errors import InputError
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from corpus.records import Record
     from corpus.store import Store
     from trialsynth.review import Review
+    from trialsynth.view import ReviewView
 
 #: Export formats and the file each writes in the output folder.
 EXPORT_FILES: dict[str, str] = {"csv": "evidence.csv", "xlsx": "evidence.xlsx", "ris": "included.ris",
@@ -51,10 +55,46 @@ def included_records(store: Store, effective: Mapping[str, tuple[bool, Any, Any]
     return out
 
 
+# --- cells: formula injection and control characters ------------------------------------------
+
+#: A spreadsheet reads a cell starting with one of these as a formula (OWASP "CSV injection").
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
+#: Control characters no text needs and XML 1.0 (XLSX) forbids; tab and line breaks are kept.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+_PLAIN_NUMBER = re.compile(r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?")
+
+
+def strip_control(text: str) -> str:
+    """`text` without control characters (tab, CR and LF kept), lone surrogates and XML non-characters."""
+    return _CONTROL.sub("", text)
+
+
+def safe_cell(value: Any) -> Any:
+    """A text cell safe in CSV and XLSX: control characters dropped, CR and CRLF written as LF (so a
+    line break is quoted, never a row end), and a cell a spreadsheet would run as a formula (starting
+    with =, +, -, @, tab or a line break) prefixed with ' (OWASP). A text that is a plain number
+    ("-1.5") is left as it is; values that are not text are returned unchanged."""
+    if not isinstance(value, str):
+        return value
+    if value.startswith(FORMULA_START) and not _PLAIN_NUMBER.fullmatch(value):
+        value = "'" + value
+    return strip_control(value).replace("\r\n", "\n").replace("\r", "\n")
+
+
+def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy of `frame` whose text columns went through `safe_cell` (numeric columns stay numeric)."""
+    out = frame.copy()
+    for column in out.columns:
+        if not (out[column].dtype == object or str(out[column].dtype).startswith(("string", "str"))):
+            continue
+        out[column] = out[column].map(safe_cell, na_action="ignore").astype(out[column].dtype)
+    return out
+
+
 # --- RIS ---------------------------------------------------------------------------------------
 
 def _one_line(text: str | None) -> str:
-    return " ".join((text or "").split())
+    return " ".join(strip_control(text or "").split())
 
 
 def _abstract(record: Record) -> str:
@@ -119,120 +159,133 @@ def _is_registry_entry(record: Record) -> bool:
     return bool(record.registry) and not record.journal and not record.ids.pmid and not record.ids.doi
 
 
+def _ris_writer():
+    import rispy
+
+    class Writer(rispy.RisWriter):
+        """rispy's RIS writer without its "1." line before each record (EndNote and Zotero do not write one)."""
+
+        def set_header(self, count: int) -> None:
+            return None
+
+    return Writer()
+
+
+def ris_entry(record: Record) -> dict[str, Any]:
+    """The rispy entry (rispy's field names) of a record: see `to_ris` for the tags."""
+    entry: dict[str, Any] = {"type_of_reference": "ELEC" if _is_registry_entry(record) else "JOUR"}
+    if record.title:
+        entry["title"] = _one_line(record.title)
+    authors = [_ris_author(a) for a in record.authors if _one_line(a)]
+    if authors:
+        entry["authors"] = authors
+    if record.year:
+        entry["year"] = str(record.year)
+    if record.pub_date and re.fullmatch(r"\d{4}(-\d{2}){0,2}", record.pub_date):
+        parts = record.pub_date.split("-")
+        entry["date"] = "/".join(parts + [""] * (3 - len(parts))) + "/"
+    if record.journal:
+        entry["journal_name"] = entry["secondary_title"] = _one_line(record.journal)
+    if record.volume:
+        entry["volume"] = _one_line(record.volume)
+    if record.issue:
+        entry["number"] = _one_line(record.issue)
+    first_page, last_page = page_range(record.pages)
+    if first_page:
+        entry["start_page"] = first_page
+    if last_page:
+        entry["end_page"] = last_page
+    if record.ids.doi:
+        entry["doi"] = _one_line(record.ids.doi)
+    if record.ids.pmid:
+        entry["accession_number"], entry["name_of_database"] = record.ids.pmid, "PubMed"
+    links = _links(record)[:1]
+    if links:
+        entry["urls"] = links
+    if _abstract(record):
+        entry["abstract"] = _abstract(record)
+    if record.language:
+        entry["language"] = _one_line(record.language)
+    notes = [f"PMID: {record.ids.pmid}"] if record.ids.pmid else []
+    if record.ids.pmcid:
+        notes.append(f"PMCID: {record.ids.pmcid}")
+    notes += [f"Trial registration: {n}" for n in record.ids.nct]
+    if notes:
+        entry["notes"] = notes
+    return entry
+
+
 def to_ris(records: Iterable[Record]) -> str:
-    """Return the records as RIS: TY, TI, AU (one per author), PY, DA, JO/T2, VL, IS, SP/EP, DO, AN (PMID), UR,
-    AB, N1, ER.
+    """Return the records as RIS, written by rispy: TY, TI, AU (one per author), PY, DA, JO/T2, VL, IS, SP/EP,
+    DO, AN (PMID), DB, UR, AB, LA, N1, ER.
 
     Journal articles are TY JOUR; a ClinicalTrials.gov entry with no publication is TY ELEC.
     The PMID goes in AN with "DB - PubMed" (how PubMed's own exports carry it) and again in a
     note ("PMID: ..."), PMCID and NCT ids in notes. Values are single lines (newlines collapsed).
     """
-    blocks = []
-    for record in records:
-        lines: list[tuple[str, str]] = [("TY", "ELEC" if _is_registry_entry(record) else "JOUR")]
-        if record.title:
-            lines.append(("TI", _one_line(record.title)))
-        lines += [("AU", _ris_author(a)) for a in record.authors if _one_line(a)]
-        if record.year:
-            lines.append(("PY", str(record.year)))
-        if record.pub_date and re.fullmatch(r"\d{4}(-\d{2}){0,2}", record.pub_date):
-            parts = record.pub_date.split("-")
-            lines.append(("DA", "/".join(parts + [""] * (3 - len(parts))) + "/"))
-        if record.journal:
-            lines += [("JO", _one_line(record.journal)), ("T2", _one_line(record.journal))]
-        if record.volume:
-            lines.append(("VL", _one_line(record.volume)))
-        if record.issue:
-            lines.append(("IS", _one_line(record.issue)))
-        first_page, last_page = page_range(record.pages)
-        lines += [(tag, page) for tag, page in (("SP", first_page), ("EP", last_page)) if page]
-        if record.ids.doi:
-            lines.append(("DO", record.ids.doi))
-        if record.ids.pmid:
-            lines += [("AN", record.ids.pmid), ("DB", "PubMed")]
-        lines += [("UR", link) for link in _links(record)[:1]]
-        if _abstract(record):
-            lines.append(("AB", _abstract(record)))
-        if record.language:
-            lines.append(("LA", _one_line(record.language)))
-        notes = []
-        if record.ids.pmid:
-            notes.append(f"PMID: {record.ids.pmid}")
-        if record.ids.pmcid:
-            notes.append(f"PMCID: {record.ids.pmcid}")
-        notes += [f"Trial registration: {n}" for n in record.ids.nct]
-        lines += [("N1", note) for note in notes]
-        lines.append(("ER", ""))
-        blocks.append("\n".join(f"{tag}  - {value}".rstrip() + (" " if tag == "ER" else "") for tag, value in lines))
-    return "\n\n".join(blocks) + ("\n" if blocks else "")
+    entries = [ris_entry(r) for r in records]
+    return _ris_writer().formats(entries) if entries else ""
 
 
 # --- BibTeX ------------------------------------------------------------------------------------
 
-#: LaTeX for characters BibTeX and LaTeX treat specially. Braces become \textbrace... so the
-#: field's own braces stay balanced (BibTeX counts "\{" as a brace too).
-_LATEX_SPECIAL = {"\\": r"\textbackslash{}", "{": r"\textbraceleft{}", "}": r"\textbraceright{}",
-                  "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_", "~": r"\textasciitilde{}",
-                  "^": r"\textasciicircum{}", "<": r"\textless{}", ">": r"\textgreater{}"}
-_ACCENTS = {"\u0301": "'", "\u0300": "`", "\u0302": "^", "\u0308": '"', "\u0303": "~", "\u0304": "=",
-            "\u0307": ".", "\u0327": "c", "\u030c": "v", "\u0306": "u", "\u030a": "r", "\u030b": "H",
-            "\u0328": "k"}
-_LETTERS = {"ß": r"{\ss}", "ø": r"{\o}", "Ø": r"{\O}", "æ": r"{\ae}", "Æ": r"{\AE}", "œ": r"{\oe}",
-            "Œ": r"{\OE}", "å": r"{\aa}", "Å": r"{\AA}", "ł": r"{\l}", "Ł": r"{\L}", "ı": r"{\i}",
-            "đ": r"{\dj}", "Đ": r"{\DJ}"}
-_SYMBOLS = {"±": r"{$\pm$}", "×": r"{$\times$}", "≤": r"{$\leq$}", "≥": r"{$\geq$}", "µ": r"{$\mu$}",
-            "°": r"{\textdegree}", "–": "--", "—": "---", "‐": "-", "‑": "-", "‒": "-", "−": "-",
-            "‘": "`", "’": "'", "“": "``", "”": "''", "\u00a0": "~", "…": r"\ldots{}", "·": r"{$\cdot$}",
-            "→": r"{$\rightarrow$}", "≈": r"{$\approx$}", "™": r"\texttrademark{}", "®": r"\textregistered{}",
-            "©": r"\textcopyright{}", "\u2009": " ", "\u202f": " "}
-_GREEK = ["alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta", "iota", "kappa", "lambda", "mu",
-          "nu", "xi", "omicron", "pi", "rho", "varsigma", "sigma", "tau", "upsilon", "phi", "chi", "psi", "omega"]
+#: LaTeX for the ASCII characters BibTeX and LaTeX treat specially, in forms a LaTeX-to-Unicode reader
+#: (pylatexenc, as bibtexparser and reference managers decode) turns back into the character.
+_LATEX_SPECIAL = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "&": r"\&", "%": r"\%", "$": r"\$",
+                  "#": r"\#", "_": r"\_", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}", "<": r"{$<$}",
+                  ">": r"{$>$}"}
+#: Braces that do not nest (BibTeX counts "\{" as a brace too) become text commands, so the field's
+#: own braces stay balanced.
+_UNBALANCED_BRACES = {"{": r"\textbraceleft{}", "}": r"\textbraceright{}"}
+#: The project's own superscripts ("10^7", "CD4^+", from <sup> in the source) as LaTeX superscripts.
+_SUPERSCRIPT = re.compile(r"\^([0-9+\-]+)")
+#: Where this project writes a character otherwise than pylatexenc: dashes the BibTeX way, × as math.
+_LATEX_OVERRIDES = {"×": r"{$\times$}", "–": "--", "—": "---", "‐": "-", "‑": "-", "‒": "-", "−": "-",
+                    "\u2009": " ", "\u202f": " "}
+_ASCII_RUNS = re.compile(r"[\x00-\x7f]+|[^\x00-\x7f]+")
+_ENSUREMATH = re.compile(r"\{\\ensuremath\{((?:[^{}]|\{[^{}]*\})*)\}\}")
 
 
-def _greek(char: str) -> str | None:
-    code = ord(char)
-    if 0x3B1 <= code <= 0x3C9:  # α..ω
-        name = _GREEK[code - 0x3B1]
-        return None if name == "omicron" else f"{{$\\{name}$}}"
-    if 0x391 <= code <= 0x3A9 and code != 0x3A2:  # Α..Ω
-        name = _GREEK[code - 0x391]
-        if name in ("gamma", "delta", "theta", "lambda", "xi", "pi", "sigma", "upsilon", "phi", "psi", "omega"):
-            return f"{{$\\{name.capitalize()}$}}"
-        return None
-    return None
+@lru_cache(maxsize=1)
+def _latex_encoder():
+    from pylatexenc.latexencode import RULE_DICT, UnicodeToLatexConversionRule, UnicodeToLatexEncoder
+
+    rules = [UnicodeToLatexConversionRule(rule_type=RULE_DICT, rule={ord(k): v for k, v in _LATEX_OVERRIDES.items()}),
+             "defaults"]
+    return UnicodeToLatexEncoder(conversion_rules=rules, non_ascii_only=True,
+                                 replacement_latex_protection="braces-almost-all", unknown_char_policy="keep",
+                                 unknown_char_warning=False)
 
 
 def latex_escape(text: str) -> str:
     """Return `text` safe inside a BibTeX field: specials escaped, accents and symbols as LaTeX.
 
-    &, %, $, #, _ get a backslash; braces, backslash, ~ and ^ become text commands (so braces
-    stay balanced); accented Latin letters become {\\'e} etc.; Greek letters and ±, ×, ≤, ≥ become
-    math; other characters outside ASCII are kept as UTF-8 (read by biber, BibTeX 8-bit and Zotero).
+    &, %, $, #, _ and nesting braces get a backslash; braces that do not nest, backslash, ~ and a
+    lone ^ become text commands (so the field's braces stay balanced); < and > are math; the
+    project's superscripts ("10^7") are LaTeX superscripts. Every other character outside ASCII goes through pylatexenc (accented letters
+    as {\\"o}, {\\'A}; symbols as text commands; math symbols as {$\\pm$}); a character LaTeX has no
+    name for is kept as UTF-8 (read by biber, BibTeX 8-bit and Zotero).
     """
+    text = _one_line(text)
+    specials = _LATEX_SPECIAL if _braces_nest(text) else {**_LATEX_SPECIAL, **_UNBALANCED_BRACES}
     out = []
-    for char in _one_line(text):
-        if char in _LATEX_SPECIAL:
-            out.append(_LATEX_SPECIAL[char])
-        elif ord(char) < 128:
-            out.append(char)
-        elif char in _LETTERS:
-            out.append(_LETTERS[char])
-        elif char in _SYMBOLS:
-            out.append(_SYMBOLS[char])
-        elif _greek(char):
-            out.append(_greek(char))  # type: ignore[arg-type]
+    for run in _ASCII_RUNS.findall(text):
+        if run.isascii():
+            pieces = _SUPERSCRIPT.split(run)  # text, exponent, text, ...
+            out.append("".join("{$^{" + piece + "}$}" if i % 2 else "".join(specials.get(c, c) for c in piece)
+                               for i, piece in enumerate(pieces)))
         else:
-            decomposed = unicodedata.normalize("NFD", char)
-            base, marks = decomposed[0], decomposed[1:]
-            if base.isascii() and base.isalpha() and marks and all(m in _ACCENTS for m in marks):
-                piece = "i" if base == "i" else base  # {\'i} is fine in modern LaTeX
-                for mark in marks:
-                    accent = _ACCENTS[mark]
-                    piece = f"\\{accent}{piece}" if not accent.isalpha() else f"\\{accent}{{{piece}}}"
-                out.append("{" + piece + "}")
-            else:
-                out.append(char)
+            out.append(_ENSUREMATH.sub(r"{$\1$}", _latex_encoder().unicode_to_latex(run)))
     return "".join(out)
+
+
+def _braces_nest(text: str) -> bool:
+    depth = 0
+    for char in text:
+        depth += {"{": 1, "}": -1}.get(char, 0)
+        if depth < 0:
+            return False
+    return depth == 0
 
 
 def _bib_author(name: str) -> str:
@@ -304,9 +357,13 @@ def to_bibtex(records: Sequence[Record]) -> str:
     """Return the records as BibTeX @article entries (title, author, journal, year, volume, number, pages, doi,
     pmid, url, note, abstract).
 
-    Text fields are escaped with `latex_escape`; the title is double-braced so styles keep its
-    capitals; keys are unique (`bibtex_keys`). DOIs and URLs are verbatim fields.
+    Written with bibtexparser 2 (which encloses every value in braces); text fields are escaped with
+    `latex_escape`; the title is double-braced so styles keep its capitals; keys are unique
+    (`bibtex_keys`). DOIs and URLs are verbatim fields.
     """
+    from bibtexparser import BibtexFormat, Library, write_string
+    from bibtexparser.model import Entry, Field
+
     records = list(records)
     entries = []
     for key, record in zip(bibtex_keys(records), records):
@@ -342,9 +399,13 @@ def to_bibtex(records: Sequence[Record]) -> str:
         if _abstract(record):
             fields.append(("abstract", latex_escape(_abstract(record))))
         kind = "misc" if _is_registry_entry(record) else "article"
-        body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields)
-        entries.append(f"@{kind}{{{key},\n{body}\n}}")
-    return "\n\n".join(entries) + ("\n" if entries else "")
+        entries.append(Entry(kind, key, [Field(name, value) for name, value in fields]))
+    if not entries:
+        return ""
+    library = Library(entries)
+    layout = BibtexFormat()
+    layout.indent, layout.block_separator = "  ", "\n"
+    return write_string(library, bibtex_format=layout)  # bibtexparser encloses each value in braces
 
 
 # --- JSON --------------------------------------------------------------------------------------
@@ -398,66 +459,34 @@ class ReviewExport:
                 "screening": list(self.screening), "studies": list(self.studies)}
 
 
-@dataclass(frozen=True)
-class _ReviewData:
-    title: str
-    records: dict[str, Record]
-    predictions: dict[str, dict[str, Any]]
-    effective: dict[str, tuple[bool, str | None, str]]
-    included: list[str]
-    corrections_file: Path | None
-
-
-def _review_data(review: Review) -> _ReviewData:
-    from corpus.store import Store
-    from trialsynth.corrections import corrected_predictions, find_corrections_file
-    from trialsynth.screening import effective_screening
-
-    with Store(review.store_path) as store:
-        records = {s.id: s.record for s in store.records()}
-        predictions = corrected_predictions(review, store)
-        effective = effective_screening(predictions, store.decisions())
-    included = [rid for rid in records if effective.get(rid, (False,))[0]]
-    try:
-        title = review.protocol().title
-    except InputError:
-        title = ""
-    return _ReviewData(title, records, predictions, effective, included, find_corrections_file(review.root))
-
-
-def review_export(review: Review, data: _ReviewData | None = None) -> ReviewExport:
+def review_export(review: Review, view: ReviewView | None = None) -> ReviewExport:
     """Return the review's JSON export: effective screening of every record, included studies' evidence."""
-    data = data or _review_data(review)
+    from trialsynth.view import load_view
+
+    view = view or load_view(review)
     screening = tuple({"record_id": rid, "include": inc, "reason": reason, "decided_by": by}
-                      for rid, (inc, reason, by) in sorted(data.effective.items()) if rid in data.records)
+                      for rid, (inc, reason, by) in sorted(view.screening.items()) if rid in view.records)
     studies = []
-    for rid in data.included:
-        r = data.records[rid]
+    for rid in view.included:
+        r = view.records[rid]
         studies.append({"record_id": rid, "title": r.title, "authors": list(r.authors), "journal": r.journal,
                         "year": r.year, "pmid": r.ids.pmid, "doi": r.ids.doi, "pmcid": r.ids.pmcid,
-                        "nct": list(r.ids.nct), "decided_by": data.effective[rid][2],
-                        "screening_reason": data.effective[rid][1],
-                        "evidence": data.predictions.get(rid)})
-    return ReviewExport(title=data.title, screening=screening, studies=tuple(studies),
-                        corrections_file=data.corrections_file.name if data.corrections_file else None)
+                        "nct": list(r.ids.nct), "decided_by": view.screening[rid][2],
+                        "screening_reason": view.screening[rid][1],
+                        "evidence": view.predictions.get(rid)})
+    return ReviewExport(title=view.title, screening=screening, studies=tuple(studies),
+                        corrections_file=view.corrections_file.name if view.corrections_file else None)
 
 
-def review_table(review: Review, data: _ReviewData | None = None):
+def review_table(review: Review, view: ReviewView | None = None):
     """Return the evidence table (pandas DataFrame) of the included studies, corrections applied.
 
-    Included means the effective screening, so a study a reviewer included appears even when the
-    extractor excluded it (and its `include` column says True).
+    The review's corrected view (`trialsynth.view.ReviewView.table`), the same table `trialsynth
+    table` prints: a study a reviewer included appears even when the extractor excluded it.
     """
-    from trialsynth.extraction import evidence_table
+    from trialsynth.view import load_view
 
-    data = data or _review_data(review)
-    meta = {rid: {"first_author": r.authors[0] if r.authors else None, "year": r.year, "title": r.title or None}
-            for rid, r in data.records.items()}
-    rows = []
-    for rid in data.included:
-        prediction = data.predictions.get(rid) or {"id": rid, "outcomes": []}
-        rows.append({**prediction, "include": True})
-    return evidence_table(rows, meta, include_all=True)
+    return (view or load_view(review)).table()
 
 
 def parse_formats(text: str) -> list[str]:
@@ -517,28 +546,47 @@ def write_exports(review: Review, formats: Sequence[str], out_dir: str | Path | 
     atomically. Raises InputError for a bad format or path, or a corrections file with problems.
     """
     from trialsynth.extraction import atomic_output, write_table
+    from trialsynth.view import load_view
 
     unknown = [f for f in formats if f not in EXPORT_FILES]
     if unknown:
         raise InputError(f"unknown export format {unknown[0]!r}; use {', '.join(EXPORT_FILES)}.")
     targets = export_targets(review, list(formats), out_dir)
     written: list[Path] = []
-    data = _review_data(review)
-    table = review_table(review, data) if {"csv", "xlsx"} & set(targets) else None
-    records = [data.records[rid] for rid in data.included]
+    failed: list[str] = []
+    view = load_view(review)
+    table = view.table() if {"csv", "xlsx"} & set(targets) else None
+    records = [view.records[rid] for rid in view.included]
     for fmt, path in targets.items():
-        if fmt in ("csv", "xlsx"):
-            write_table(table, fmt, str(path))
-        elif fmt == "ris":
-            with atomic_output(path, "w") as fh:
-                fh.write(to_ris(records))
-        elif fmt == "bibtex":
-            with atomic_output(path, "w") as fh:
-                fh.write(to_bibtex(records))
-        elif fmt == "json":
-            write_json(review_export(review, data), path)
-            if results is not None:
-                written.append(path)
-                path = write_json(results, path.with_name("results.json"))
+        try:
+            if fmt in ("csv", "xlsx"):
+                write_table(table, fmt, str(path))
+            elif fmt == "ris":
+                with atomic_output(path, "w") as fh:
+                    fh.write(to_ris(records))
+            elif fmt == "bibtex":
+                with atomic_output(path, "w") as fh:
+                    fh.write(to_bibtex(records))
+            elif fmt == "json":
+                write_json(review_export(review, view), path)
+                if results is not None:
+                    written.append(path)
+                    path = write_json(results, path.with_name("results.json"))
+        except Exception as exc:  # one format's failure must not cost the others: said once, at the end
+            failed.append(f"{fmt} ({path.name}) failed: {exc}" if isinstance(exc, InputError)
+                          else f"{fmt} ({path.name}) failed: {type(exc).__name__}: {exc}")
+            continue
         written.append(path)
+    if failed:
+        done = ", ".join(p.name for p in written) or "nothing"
+        raise ExportError(f"export: wrote {done}; " + "; ".join(failed) + ". Fix the cause and export that format "
+                          "again (--format).", written=tuple(written))
     return written
+
+
+class ExportError(InputError):
+    """Some export formats failed; `written` holds the files the others wrote."""
+
+    def __init__(self, message: str, written: tuple[Path, ...] = ()):
+        super().__init__(message)
+        self.written = written

@@ -54,8 +54,8 @@ TABLE_COLUMNS: tuple[str, ...] = (
     "record_id", "first_author", "year", "title", "include", "n_enrolled", "cell_source", "cell_origin", "route",
     "doses", "measure", "measure_text", "arm", "n", "timepoint", "timepoint_weeks", "baseline_mean", "baseline_sd",
     "followup_mean", "followup_sd", "change_mean", "change_sd", "percent_responders", "n_responders", "p_value",
-    "effect_size", "direction", "statistic", "source_location", "verbatim", "char_start", "char_end", "entered_by",
-    "extractor_version")
+    "effect_size", "direction", "statistic", "flags", "source_location", "verbatim", "char_start", "char_end",
+    "entered_by", "extractor_version")
 _INT_COLUMNS = ("year", "n_enrolled", "n", "n_responders", "char_start", "char_end")
 _FLOAT_COLUMNS = ("timepoint_weeks", "baseline_mean", "baseline_sd", "followup_mean", "followup_sd", "change_mean",
                   "change_sd", "percent_responders", "effect_size")
@@ -457,7 +457,8 @@ def table_rows(prediction: Mapping[str, Any], record: Mapping[str, Any] | None =
     for outcome in prediction.get("outcomes") or [{}]:
         provenance = outcome.get("provenance") or {}
         row = {**study, **{c: outcome.get(c) for c in TABLE_COLUMNS if c in outcome and c not in study}}
-        row.update(source_location=provenance.get("location"), verbatim=outcome.get("verbatim", provenance.get("text")),
+        row.update(flags="; ".join(str(f) for f in outcome.get("flags") or ()) or None,
+                   source_location=provenance.get("location"), verbatim=outcome.get("verbatim", provenance.get("text")),
                    char_start=provenance.get("start"), char_end=provenance.get("end"),
                    entered_by=provenance.get("entered_by"))
         rows.append(row)
@@ -490,19 +491,17 @@ def evidence_table(predictions: Iterable[Mapping[str, Any]], records: Mapping[st
 
 
 def store_table(review: Review, *, include_all: bool = False) -> tuple[pd.DataFrame, int, int]:
-    """Return the evidence table of a review's stored extractions, the number of records, and how many have none."""
-    from corpus.store import Store
+    """Return the evidence table of a review, the number of records, and how many have no extraction.
 
-    with Store(review.store_path) as store:
-        meta = {}
-        for stored in store.records():
-            r = stored.record
-            meta[stored.id] = {"first_author": r.authors[0] if r.authors else None, "year": r.year,
-                               "title": r.title or None}
-        predictions = [{**evidence, "id": record_id, "extractor_version": version}
-                       for record_id, version, evidence in store.extractions()]
-    missing = len(set(meta) - {p["id"] for p in predictions})
-    return evidence_table(predictions, meta, include_all=include_all), len(meta), missing
+    The table is the review's corrected view (`trialsynth.view`): the studies the effective
+    screening includes (a reviewer's decision wins), with the corrections file applied, exactly as
+    `trialsynth export` writes it. `include_all` adds every other screened record.
+    """
+    from trialsynth.view import load_view
+
+    view = load_view(review)
+    missing = len(set(view.records) - set(view.extracted))
+    return view.table(include_all=include_all), len(view.records), missing
 
 
 def table_format(fmt: str | None, output: str | None) -> str:
@@ -526,6 +525,10 @@ def write_table(frame: pd.DataFrame, fmt: str, output: str | None, stdout: IO[st
     """
     if fmt not in ("csv", "xlsx", "parquet", "jsonl"):
         raise InputError(f"unknown table format {fmt!r}; use csv, xlsx, parquet or jsonl.")
+    if fmt in ("csv", "xlsx"):
+        from trialsynth.exports import safe_frame
+
+        frame = safe_frame(frame)  # harvested text never becomes a live formula or a broken row
     to_stdout = not output or output == "-"
     if to_stdout and fmt in ("xlsx", "parquet"):
         raise InputError(f"the {fmt} format is binary and cannot go to the terminal; add -o table.{fmt}.")

@@ -9,6 +9,7 @@ through autoescaping.
 """
 from __future__ import annotations
 
+import dataclasses
 import math
 import numbers
 import os
@@ -23,21 +24,17 @@ from typing import Any, Callable, Iterable
 from xml.sax.saxutils import escape as xml_escape
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from trialsynth.errors import InputError
 from trialsynth.results import PooledAnalysis, Prisma, ReportContext
+from trialsynth.wording import count, p_number, p_value, plural
 
 __all__ = ["render_html", "render_markdown", "write_report", "prisma_svg", "REPORT_NAME", "SUMMARY_NAME"]
 
 REPORT_NAME = "report.html"
 SUMMARY_NAME = "summary.md"
 
-# sources that are trial registers in PRISMA 2020's sense; every other source is a database or an import
-REGISTERS = ("ctgov", "clinicaltrials", "clinicaltrials.gov", "ictrp", "euctr", "isrctn", "chictr", "anzctr")
-SOURCE_NAMES = {"pubmed": "PubMed", "europepmc": "Europe PMC", "ctgov": "ClinicalTrials.gov",
-                "jsonl": "JSONL import", "ris": "RIS import", "pubmed_xml": "PubMed XML import",
-                "europepmc_json": "Europe PMC JSON import", "ctgov_json": "ClinicalTrials.gov JSON import"}
 VOTE_CAVEAT = ("Vote counting by direction of effect is weaker evidence than a pooled effect size: it ignores "
                "the size and precision of each study's effect (Cochrane Handbook v6, chapter 12).")
 
@@ -46,17 +43,24 @@ VOTE_CAVEAT = ("Vote counting by direction of effect is weaker evidence than a p
 
 def render_html(ctx: ReportContext) -> str:
     """Return report.html for `ctx`: one static page with inline CSS and inline SVG plots."""
-    pooled = [_pooled_view(i, pa) for i, pa in enumerate(ctx.pooled, start=1)]
     labels = {s.record_id: s.label for s in ctx.studies}
+    studies = {s.record_id: s for s in ctx.studies}
+    forest = {getattr(f, "key", None): f for f in ctx.forest}
+    pooled = [_pooled_view(i, pa, forest.get(pa.key)) for i, pa in enumerate(ctx.pooled, start=1)]
+    order = {s.record_id: i for i, s in enumerate(ctx.studies)}
+    rows = sorted(ctx.evidence_rows, key=lambda r: order.get(str(r.get("record_id")), len(order)))
     return _environment().get_template("report.html.j2").render(
         ctx=ctx,
         prisma_svg=prisma_svg(ctx.prisma),
         prisma_rows=_prisma_rows(ctx.prisma),
         included=[s for s in ctx.studies if s.included],
         excluded=[s for s in ctx.studies if not s.included],
-        evidence=[_evidence_view(row, labels) for row in ctx.evidence_rows],
+        evidence=[_evidence_view(row, labels, studies) for row in rows],
+        flagged=[_flagged_view(f, labels) for f in getattr(ctx, "flagged", ()) or ()],
         pooled=pooled,
-        directions=[_direction_view(i, d, labels) for i, d in enumerate(ctx.directions, start=1)],
+        direction_tables=_direction_tables(ctx.directions, _window_labels(ctx.plan)),
+        history=_history_rows(ctx.history),
+        plan=_plan_view(ctx.plan),
         labels=labels,
         vote_caveat=VOTE_CAVEAT,
     )
@@ -70,6 +74,7 @@ def render_markdown(ctx: ReportContext) -> str:
         included=[s for s in ctx.studies if s.included],
         pooled_lines=[_pooled_line(pa) for pa in ctx.pooled],
         direction_lines=[_direction_line(d) for d in ctx.directions],
+        count=count,
     )
 
 
@@ -107,9 +112,8 @@ def _environment() -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters.update(num=_num, pct=_pct, pval=_pval, interval=_interval, md=_md, slug=_slug)
-    env.globals.update(missing=_missing, pubmed_url=_pubmed_url, doi_url=_doi_url,
-                       source_name=_source_name)
+    env.filters.update(num=_num, pct=_pct, pval=p_number, p=p_value, interval=_interval, md=_md, slug=_slug)
+    env.globals.update(missing=_missing, pubmed_url=_pubmed_url, doi_url=_doi_url)
     return env
 
 
@@ -194,17 +198,6 @@ def _pct(value: Any, digits: int = 1) -> str:
     return "–" if _missing(value) else f"{float(value):.{digits}f}%"
 
 
-def _pval(value: Any) -> str:
-    """p as usually reported: < 0.001, else three decimals; text (a reported bound) as it is."""
-    if _missing(value):
-        return "–"
-    try:
-        p = float(value)
-    except (TypeError, ValueError):
-        return str(value)
-    return "< 0.001" if p < 0.001 else f"{p:.3f}"
-
-
 def _interval(low: Any, high: Any, digits: int = 2) -> str:
     if _missing(low) or _missing(high):
         return "–"
@@ -237,10 +230,6 @@ def _doi_url(doi: Any) -> str | None:
     # a DOI may hold any printable character: percent-encode those that would end or break the URL
     safe = re.sub(r'[\s"<>#%?\\^`{|}]', lambda m: "%{:02X}".format(ord(m.group(0))), text)
     return f"https://doi.org/{safe}"
-
-
-def _source_name(key: str) -> str:
-    return SOURCE_NAMES.get(str(key).lower(), str(key))
 
 
 # ------------------------------------------------------------------------------------------ transforms
@@ -305,13 +294,23 @@ def _close(fig: Any) -> None:
 
 
 def _forest_svg(pa: PooledAnalysis, salt: str) -> tuple[Markup | None, str | None]:
-    """Forest plot of pa.fit as SVG, or (None, why not)."""
+    """Forest plot of pa.fit as SVG, or (None, why not). One study is not a meta-analysis: no plot.
+
+    The plot's prediction interval is the analysis's own (`pa.pi_low`/`pi_high`, what the
+    statistics and results.json say), never one the fit computed and the synthesis left out.
+    """
+    if pa.k < 2:
+        return None, None
     if pa.fit is None:
         return None, "no fitted model was kept for this analysis, so no forest plot is drawn"
     from analysis.plots import forest_plot
 
+    fit = pa.fit
+    if dataclasses.is_dataclass(fit) and (getattr(fit, "pi_low", None), getattr(fit, "pi_high", None)) != (
+            pa.pi_low, pa.pi_high):
+        fit = dataclasses.replace(fit, pi_low=pa.pi_low, pi_high=pa.pi_high)
     try:
-        fig = forest_plot(pa.fit, None, transform=pa.transform)
+        fig = forest_plot(fit, None, transform=pa.transform)
     except Exception as exc:  # a plot must never stop the report; say why it is missing
         return None, f"the forest plot could not be drawn ({type(exc).__name__}: {exc})"
     return _figure_svg(fig, salt), None
@@ -344,29 +343,92 @@ def _float(value: Any) -> float:
 
 # ------------------------------------------------------------------------------------------ view models
 
-def _pooled_view(index: int, pa: PooledAnalysis) -> dict[str, Any]:
+#: measures whose estimate has a null of "no effect" (0 on the model scale: a difference, a log ratio, a change)
+COMPARATIVE = frozenset({"MC", "SMCR", "SMCC", "MD", "SMD", "ROM", "RR", "OR", "RD"})
+#: where a tau² search with no upper root stops (analysis.pooling._qprofile_ci: max(100, 10 tau²))
+TAU2_SEARCH_MIN = 100.0
+
+
+def _tau2_ci(fit: Any) -> tuple[Any, Any, bool] | None:
+    """(low, high, high_is_beyond_the_search_range) of the fit's tau² CI, or None when not estimated.
+
+    The upper bound is "beyond the search range" when the fit says so (an attribute
+    `tau2_ci_high_beyond`, or an infinite bound), or when it equals the Q-profile search's upper
+    end, max(100, 10 tau²): then no root was found and the number is the cap, not a bound.
+    """
+    if fit is None or getattr(fit, "tau2_ci_low", None) is None:
+        return None
+    low, high = fit.tau2_ci_low, fit.tau2_ci_high
+    beyond = bool(getattr(fit, "tau2_ci_high_beyond", False))
+    if high is not None and not beyond:
+        high_f = float(high)
+        cap = max(TAU2_SEARCH_MIN, 10.0 * float(getattr(fit, "tau2", 0.0) or 0.0))
+        beyond = math.isinf(high_f) or abs(high_f - cap) <= 1e-9 * cap
+    return low, high, beyond
+
+
+def _forest_columns(data: Any, pa: PooledAnalysis) -> dict[str, Any] | None:
+    """The per-arm columns (RevMan) of a pooled analysis's studies, by record id, with their headers."""
+    if data is None:
+        return None
+    controlled = any(s.control is not None for s in data.studies)
+    if data.kind == "binary":
+        heads = [f"{data.experimental_label} events/total", f"{data.control_label} events/total"] if controlled \
+            else ["Events/total"]
+    else:
+        what = next((a.what for s in data.studies for a in (s.experimental, s.control) if a is not None), "")
+        name = "Mean change" if what.startswith("change") else "Mean"
+        unit = f" in {data.unit}" if getattr(data, "unit", None) else ""
+        heads = [f"{data.experimental_label}: {name.lower()}{unit} (SD), n",
+                 f"{data.control_label}: {name.lower()}{unit} (SD), n"] if controlled else [f"{name}{unit} (SD), n"]
+
+    def cell(arm: Any) -> str:
+        if arm is None:
+            return ""
+        if data.kind == "binary":
+            return f"{arm.events}/{arm.total}" if arm.total else ""
+        return f"{_clean_number(round(arm.mean, 3))} ({_clean_number(round(arm.sd, 3))}), {arm.n}"
+
+    cells = {s.record_id: [cell(s.experimental)] + ([cell(s.control)] if controlled else []) for s in data.studies}
+    arms = {s.record_id: "; ".join(", ".join(a.arms) for a in (s.experimental, s.control) if a is not None and
+                                   len(a.arms) > 1) for s in data.studies}
+    return {"heads": heads, "cells": cells, "combined": arms, "unit": getattr(data, "unit", None),
+            "favours_left": data.favours_left, "favours_right": data.favours_right}
+
+
+def _pooled_view(index: int, pa: PooledAnalysis, forest: Any = None) -> dict[str, Any]:
     anchor = f"{index}-{_slug(pa.key)}"
     back, transform_note = _back_transform(pa.transform)
-    forest, forest_note = _forest_svg(pa, f"forest{index}")
+    forest_svg, forest_note = _forest_svg(pa, f"forest{index}")
     cumulative, cumulative_note = _cumulative_svg(pa, f"cumul{index}")
     fit = pa.fit
     q_df = getattr(fit, "q_df", None) if fit is not None else None
     if q_df is None:
         q_df = max(pa.k - 1, 0)
-    tau2_ci = None
-    if fit is not None and getattr(fit, "tau2_ci_low", None) is not None:
-        tau2_ci = (fit.tau2_ci_low, fit.tau2_ci_high)
     level = getattr(fit, "level", 95.0) if fit is not None else 95.0
+    null = back(0.0)
+    comparative = pa.measure in COMPARATIVE
+    if comparative and not _missing(pa.ci_low) and not _missing(pa.ci_high):
+        verdict = (f"the {_num(level, 0)}% CI excludes no effect ({_clean_number(null)})" if pa.excludes_no_effect
+                   else f"the {_num(level, 0)}% CI includes no effect ({_clean_number(null)})")
+    else:
+        verdict = ""
+    columns = _forest_columns(forest, pa)
+    notes = [n for n in pa.notes if not (pa.k == 1 and n.startswith("k = 1"))]
+    label = pa.measure_label
+    if columns and columns.get("unit") and "raw units" in label:
+        label = label.replace("raw units", columns["unit"])
     return {
-        "pa": pa, "anchor": anchor, "transform_note": transform_note,
-        "forest_svg": forest, "forest_note": forest_note,
+        "pa": pa, "anchor": anchor, "transform_note": transform_note, "single": pa.k == 1, "measure_label": label,
+        "forest_svg": forest_svg, "forest_note": forest_note,
         "cumulative_svg": cumulative, "cumulative_note": cumulative_note,
         "estimate": back(pa.estimate), "ci_low": back(pa.ci_low), "ci_high": back(pa.ci_high),
-        "pi_low": back(pa.pi_low), "pi_high": back(pa.pi_high), "null": back(0.0),
-        "model_scale": pa.transform is not None,
-        "q_df": q_df, "tau2_ci": tau2_ci, "level": level,
+        "pi_low": back(pa.pi_low), "pi_high": back(pa.pi_high), "null": null, "comparative": comparative,
+        "verdict": verdict, "model_scale": pa.transform is not None, "q_df": q_df, "tau2_ci": _tau2_ci(fit),
+        "level": level, "notes": notes, "columns": columns,
         "test_name": "Knapp-Hartung (t)" if pa.test == "knha" else ("z (Wald)" if pa.test == "z" else pa.test),
-        "studies": [{"s": s, "yi": back(s.yi)} for s in pa.studies],
+        "studies": [{"s": s, "yi": back(s.yi), "cells": (columns or {}).get("cells", {}).get(s.record_id, []),
+                     "combined": (columns or {}).get("combined", {}).get(s.record_id, "")} for s in pa.studies],
         "leave_one_out": [_sensitivity_row(row, back, "omitted") for row in pa.leave_one_out],
         "cumulative": [_sensitivity_row(row, back, "added") for row in pa.cumulative],
         "small_study": _small_study_view(pa.small_study_test, back),
@@ -388,7 +450,7 @@ def _small_study_view(test: dict[str, Any] | None, back: Callable[[Any], Any]) -
     stat_name = "t" if test.get("test") == "knha" or not _missing(test.get("dfs")) else "z"
     dfs = test.get("dfs")
     stat = f"{stat_name}({_num(dfs, 0)})" if stat_name == "t" and not _missing(dfs) else stat_name
-    parts = [f"{stat} = {_num(test.get('stat'))}", f"p = {_pval(test.get('p_value'))}"]
+    parts = [f"{stat} = {_num(test.get('stat'))}", p_value(test.get("p_value"))]
     limit = None
     if not _missing(test.get("limit_estimate")):
         limit = (f"limit estimate {_num(back(test.get('limit_estimate')))} "
@@ -403,7 +465,100 @@ def _small_study_view(test: dict[str, Any] | None, back: Callable[[Any], Any]) -
             "warnings": [str(w) for w in test.get("warnings", ()) or ()]}
 
 
-def _evidence_view(row: dict[str, Any], labels: dict[str, str]) -> dict[str, Any]:
+# --- the evidence table: the value inside its sentence, where it was read ----------------------------------
+
+#: row fields whose numbers are looked for in the verbatim sentence (n is not: "20" is also in "ACR 20")
+_VALUE_FIELDS = ("baseline_mean", "baseline_sd", "followup_mean", "followup_sd", "change_mean", "change_sd",
+                 "n_responders", "effect_size", "effect_ci_low", "effect_ci_high")
+_NUMBER = re.compile(r"(?<![\w.])[-−–]?\d+(?:\.\d+)?(?![\w.]*\d)")
+
+
+def _row_numbers(row: dict[str, Any]) -> list[tuple[float, str]]:
+    """(value, kind) of the numbers a row reports: kind "%" for a percentage, "p" for a P value, "" otherwise."""
+    out = []
+    for key in _VALUE_FIELDS:
+        value = row.get(key)
+        if not _missing(value):
+            try:
+                out.append((abs(float(value)), ""))
+            except (TypeError, ValueError):
+                pass
+    if not _missing(row.get("percent_responders")):
+        out.append((abs(float(row["percent_responders"])), "%"))
+    match = re.search(r"\d*\.?\d+", str(row.get("p_value") or ""))
+    if match:
+        out.append((float(match.group(0)), "p"))
+    return out
+
+
+def highlight(sentence: str, values: Iterable[float | tuple[float, str]]) -> Markup:
+    """`sentence` escaped, with the numbers in it that a row reports wrapped in <mark>.
+
+    Each value is marked once, at its first spelling in the sentence (sign aside, "−1.20" is 1.2):
+    a percentage only where "%" follows it, a P value only after "p"/"P" and a comparison.
+    """
+    wanted = [(float(v), "") if not isinstance(v, tuple) else (float(v[0]), v[1]) for v in values]
+    spans: list[tuple[int, int]] = []
+    for target, kind in wanted:
+        for match in _NUMBER.finditer(sentence):
+            try:
+                number = abs(float(match.group(0).replace("−", "-").replace("–", "-")))
+            except ValueError:
+                continue
+            if abs(number - target) > 1e-9 + 1e-9 * abs(target):
+                continue
+            if kind == "%" and not re.match(r"\s?%", sentence[match.end():]):
+                continue
+            if kind == "p" and not re.search(r"\b[pP]\s*(?:value\s*)?[<>=≤≥]\s*$", sentence[:match.start()]):
+                continue
+            if any(a < match.end() and match.start() < b for a, b in spans):
+                continue
+            spans.append((match.start(), match.end()))
+            break
+    pieces: list[str] = []
+    last = 0
+    for start, end in sorted(spans):
+        pieces.append(str(escape(sentence[last:start])))
+        pieces.append(f'<mark class="value">{escape(sentence[start:end])}</mark>')
+        last = end
+    pieces.append(str(escape(sentence[last:])))
+    return Markup("".join(pieces))  # every piece of harvested text above was escaped
+
+
+def _record_links(study: Any) -> dict[str, str | None]:
+    pmid = _pubmed_url(getattr(study, "pmid", None))
+    doi = _doi_url(getattr(study, "doi", None))
+    pmcid = getattr(study, "pmcid", None)
+    pmc = f"https://pmc.ncbi.nlm.nih.gov/articles/{pmcid}/" if pmcid and re.fullmatch(r"PMC\d+", str(pmcid)) else None
+    nct = getattr(study, "nct", None)
+    registry = f"https://clinicaltrials.gov/study/{nct}" if nct and re.fullmatch(r"NCT\d{8}", str(nct)) else None
+    return {"pubmed": pmid, "doi": doi, "pmc": pmc, "registry": registry}
+
+
+_TABLE_CELL = re.compile(r"^table:(?P<label>.*?)\s+r(?P<row>\d+)\s+c(?P<col>\d+)$")
+
+
+def _location(location: str, study: Any) -> tuple[str, str | None]:
+    """(what the reader sees, a link to the record there) for a provenance location."""
+    links = _record_links(study)
+    record = links["pubmed"] or links["doi"] or links["pmc"] or links["registry"]
+    full_text = links["pmc"] or links["doi"] or record
+    if location in ("abstract", "title"):
+        return location, record
+    if location.startswith("section:"):
+        return f"full text, section {location[len('section:'):].replace('/', ' › ')}", full_text
+    cell = _TABLE_CELL.match(location)
+    if cell:
+        return (f"full text, {cell.group('label')}, row {cell.group('row')}, column {cell.group('col')}", full_text)
+    if location.startswith("table:"):
+        return f"full text, {location[len('table:'):]}", full_text
+    if location.startswith("registry"):
+        return "registry entry", links["registry"] or record
+    return location, record
+
+
+def _evidence_view(row: dict[str, Any], labels: dict[str, str], studies: dict[str, Any] | None = None
+                   ) -> dict[str, Any]:
     record_id = row.get("record_id")
     label = labels.get(str(record_id)) if not _missing(record_id) else None
     if label is None:
@@ -425,19 +580,33 @@ def _evidence_view(row: dict[str, Any], labels: dict[str, str]) -> dict[str, Any
     timepoint = row.get("timepoint")
     if _missing(timepoint) and not _missing(row.get("timepoint_weeks")):
         timepoint = f"{_clean_number(row.get('timepoint_weeks'))} weeks"
-    entered_by = row.get("entered_by")
-    entered_by = "" if _missing(entered_by) else str(entered_by)
+    entered_by = _text(row.get("entered_by"))
+    by_reviewer = entered_by.startswith("reviewer")
+    study = (studies or {}).get(str(record_id))
+    location = _text(row.get("source_location"))
+    verbatim = _text(row.get("verbatim"))
+    has_value = not _missing(row.get("measure"))
+    if location:
+        where, link = _location(location, study)
+    elif by_reviewer:
+        where, link = ("reviewer's source: " + verbatim) if verbatim else "entered by reviewer", None
+    elif has_value:
+        where, link = "the record's abstract or full text", _location("abstract", study)[1]
+    else:
+        where, link = "no outcome extracted from this record", None
+    flags = [f for f in re.split(r"\s*;\s*", _text(row.get("flags"))) if f]
     return {
         "record_id": "" if _missing(record_id) else str(record_id), "label": label,
         "measure": _text(row.get("measure")), "measure_text": _text(row.get("measure_text")),
         "arm": _text(row.get("arm")), "n": _clean_number(row.get("n")), "timepoint": _text(timepoint),
         "baseline": mean_sd("baseline_mean", "baseline_sd"), "followup": mean_sd("followup_mean", "followup_sd"),
         "change": mean_sd("change_mean", "change_sd"), "responders": responders,
-        "p_value": _text(row.get("p_value")), "effect_size": _clean_number(row.get("effect_size")),
-        "direction": _text(row.get("direction")),
-        "location": _text(row.get("source_location")), "verbatim": _text(row.get("verbatim")),
-        "entered_by": entered_by, "by_reviewer": entered_by.startswith("reviewer"),
-        "reviewer": entered_by.partition(":")[2] if entered_by.startswith("reviewer") else "",
+        "p_value": p_number(row.get("p_value"), missing=""), "effect_size": _clean_number(row.get("effect_size")),
+        "direction": _text(row.get("direction")), "location": where, "link": link,
+        "verbatim": verbatim if (location or not by_reviewer) else "",
+        "highlighted": highlight(verbatim, _row_numbers(row)) if verbatim and (location or not by_reviewer) else "",
+        "entered_by": entered_by, "by_reviewer": by_reviewer, "flags": flags,
+        "reviewer": entered_by.partition(":")[2] if by_reviewer else "",
     }
 
 
@@ -445,93 +614,250 @@ def _text(value: Any) -> str:
     return "" if _missing(value) else str(value)
 
 
-def _direction_view(index: int, synthesis: Any, labels: dict[str, str]) -> dict[str, Any]:
-    vote = dict(synthesis.vote) if synthesis.vote else None
-    return {"d": synthesis, "anchor": f"{index}-{_slug(synthesis.outcome + ' ' + synthesis.window)}",
-            "vote": vote, "caveat": (vote or {}).get("caveat") or VOTE_CAVEAT}
+def _flagged_view(item: Any, labels: dict[str, str]) -> dict[str, str]:
+    """One value left out as implausible (the workflow's flagged-values list): record, outcome, value, rule."""
+    get = item.get if isinstance(item, dict) else (lambda k, d=None: getattr(item, k, d))
+    record_id = str(get("record_id", "") or "")
+    return {"record_id": record_id, "label": labels.get(record_id, record_id), "outcome": _text(get("outcome")),
+            "value": _text(get("value")), "rule": _text(get("rule"))}
 
 
-def _prisma_rows(p: Prisma) -> list[tuple[str, Any]]:
-    rows: list[tuple[str, Any]] = []
-    for source, count in _sources(p, registers=False):
-        rows.append((f"Records identified from databases: {_source_name(source)}", count))
-    for source, count in _sources(p, registers=True):
-        rows.append((f"Records identified from registers: {_source_name(source)}", count))
-    rows += [("Duplicate records removed", p.duplicates_removed), ("Records screened", p.records_screened),
-             ("Records excluded", p.records_excluded)]
-    rows += [(f"Excluded: {reason}", count) for reason, count in p.exclusion_reasons.items()]
-    rows += [("Reports sought for retrieval", p.reports_sought), ("Reports not retrieved", p.reports_not_retrieved),
-             ("Studies included in review", p.studies_included), ("Reports of included studies", p.reports_included)]
+# --- direction of effect: one compact table per outcome ----------------------------------------------------
+
+ARROWS = {"decrease": "↓", "increase": "↑", "no change": "→"}
+BASIS = {"between-group": "between groups", "between_group": "between groups", "between groups": "between groups",
+         "within-arm": "within arm", "within_arm": "within arm", "within arm": "within arm"}
+
+
+def _weeks(weeks: Any) -> str:
+    """A timepoint for a table cell: "52 wk", "4 wk" (4.33), "1 d" under a week; "" when unknown."""
+    if _missing(weeks):
+        return ""
+    value = float(weeks)
+    if value < 1:
+        return f"{max(1, round(value * 7))} d"
+    return f"{round(value)} wk"
+
+
+def _window_labels(plan: dict[str, Any]) -> list[str]:
+    labels = [str(w[2]) for w in plan.get("windows", ()) if isinstance(w, (list, tuple)) and len(w) >= 3]
+    return labels + ["timepoint not stated"]
+
+
+def _direction_tables(directions: Iterable[Any], window_order: list[str]) -> list[dict[str, Any]]:
+    """Per outcome: studies × windows (direction, benefit, P, basis), the sign test per window, the sentences."""
+    by_outcome: dict[str, dict[str, Any]] = {}
+    for d in directions:
+        by_outcome.setdefault(d.outcome, {})[d.window] = d
+    rank = {w: i for i, w in enumerate(window_order)}
+    tables = []
+    for index, (outcome, windows) in enumerate(by_outcome.items(), start=1):
+        weeks = {w: min((e.timepoint_weeks for e in windows[w].entries if e.timepoint_weeks is not None),
+                        default=float("inf")) for w in windows}
+        names = sorted(windows, key=lambda w: (rank.get(w, len(rank)), weeks[w], w))
+        studies: dict[str, dict[str, Any]] = {}
+        sentences: dict[tuple[str, str], dict[str, Any]] = {}
+        for w in names:
+            for e in windows[w].entries:
+                row = studies.setdefault(e.record_id, {"label": e.label, "seed": e.is_seed, "cells": {}})
+                basis = BASIS.get(str(getattr(e, "basis", "") or "").lower(), _text(getattr(e, "basis", None)))
+                row["cells"][w] = {"arrow": ARROWS.get(e.direction, "?"), "direction": e.direction,
+                                   "benefit": e.benefit, "p": p_value(e.p_value), "weeks": _weeks(e.timepoint_weeks),
+                                   "basis": basis}
+                sentences.setdefault((e.record_id, e.verbatim), {"label": e.label, "verbatim": e.verbatim,
+                                                                 "location": e.location})
+        votes = []
+        for w in names:
+            v = windows[w].vote
+            if len(windows[w].entries) == 1:
+                votes.append("one study: no test")
+            elif v:
+                votes.append(f"{v.get('n_benefit', 0)}/{len(windows[w].entries)} benefit, "
+                             f"{p_value(v.get('p_value'))}")
+            else:
+                votes.append("no direction to count")
+        tables.append({"outcome": outcome, "anchor": f"{index}-{_slug(outcome)}", "windows": names,
+                       "rows": [{**r, "cells": [r["cells"].get(w) for w in names]} for r in studies.values()],
+                       "votes": votes, "sentences": list(sentences.values()),
+                       "has_basis": any(c and c["basis"] for r in studies.values() for c in r["cells"].values())})
+    return tables
+
+
+# --- update history and analysis plan as tables -----------------------------------------------------------
+
+def _file_name(text: Any) -> str:
+    """A source or path as the report names it: a file's name, never its folder."""
+    value = str(text)
+    return Path(value).name if ("/" in value or "\\" in value) else value
+
+
+def _when(stamp: Any) -> str:
+    text = _text(stamp)
+    match = re.match(r"(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2})", text)
+    return f"{match.group(1)} {match.group(2)}" + (" UTC" if re.search(r"(\+00:00|Z|UTC)$", text) else "") \
+        if match else text
+
+
+def _history_rows(history: Iterable[Any]) -> list[dict[str, Any]]:
+    """One row per completed update, numbered 1, 2, 3 ... in order (not the store's internal run ids)."""
+    rows = []
+    for number, h in enumerate(history, start=1):
+        summary = dict(h.summary or {})
+        sources = []
+        for src in summary.pop("harvest", None) or []:
+            if not isinstance(src, dict):
+                continue
+            name = src.get("query") if src.get("source") == "import" and src.get("query") else src.get("source")
+            merged = (src.get("merged") or 0) + (src.get("updated") or 0)
+            sources.append(f"{_file_name(name)}: {src.get('new', 0)} new" + (f", {merged} merged" if merged else ""))
+        extract = summary.pop("extract", None)
+        extracted = ""
+        if isinstance(extract, dict):
+            extracted = (f"{count(extract.get('extracted', 0), 'record')} extracted ({extract.get('new', 0)} new, "
+                         f"{extract.get('re_extracted', 0)} re-extracted); {extract.get('included', 0)} included")
+        other = [f"{str(k).replace('_', ' ')}: {_file_name(v)}" for k, v in summary.items()
+                 if isinstance(v, (str, int, float)) and not isinstance(v, bool)]
+        rows.append({"number": number, "started": _when(h.started), "finished": _when(h.finished),
+                     "sources": sources + other, "extracted": extracted, "changes": list(h.changes)})
     return rows
 
 
-def _sources(p: Prisma, *, registers: bool) -> list[tuple[str, int]]:
-    return [(s, n) for s, n in p.identified.items() if (str(s).lower() in REGISTERS) == registers]
+_PLAN_NAMES = {"method": "τ² estimator", "test": "Test of the pooled effect", "prediction_interval":
+               "Prediction interval", "assumed_r": "Assumed pre-post correlation (r)", "subgroups": "Subgroups",
+               "small_study_min_k": "Egger's test from k =", "min_k": "Fewest studies pooled"}
+_TESTS = {"knha": "Knapp-Hartung (t)", "z": "z (Wald)"}
+
+
+def _plan_value(key: str, value: Any) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if key == "test":
+        return _TESTS.get(str(value), str(value))
+    if isinstance(value, (list, tuple)):
+        return ", ".join(str(v).replace("_", " ") for v in value)
+    return _file_name(value) if isinstance(value, str) else str(value)
+
+
+def _plan_view(plan: dict[str, Any]) -> dict[str, Any]:
+    """The analysis plan as settings, timepoint windows and one row per outcome (never a Python repr)."""
+    settings = [(_PLAN_NAMES.get(k, str(k).replace("_", " ")), _plan_value(k, v)) for k, v in plan.items()
+                if k not in ("windows", "outcomes") and not isinstance(v, dict)]
+    windows = []
+    for w in plan.get("windows", ()):
+        if isinstance(w, (list, tuple)) and len(w) >= 3:
+            low, high = w[0], w[1]
+            span = f"over {_clean_number(low)} weeks" if float(high) >= 5000 else \
+                f"{_clean_number(low)} < weeks ≤ {_clean_number(high)}"
+            windows.append((str(w[2]), span))
+    outcomes = [(name, _text(o.get("kind")), _text(o.get("single_arm")), _text(o.get("controlled")))
+                for name, o in (plan.get("outcomes") or {}).items() if isinstance(o, dict)]
+    return {"settings": settings, "windows": windows, "outcomes": outcomes}
+
+
+def _prisma_rows(p: Prisma) -> list[tuple[str, Any]]:
+    """The PRISMA 2020 boxes as (step, n) rows, top to bottom."""
+    rows: list[tuple[str, Any]] = []
+    rows += [(f"Records identified from databases: {name}", n) for name, n in p.databases.items()]
+    rows += [(f"Records identified from registers: {name}", n) for name, n in p.registers.items()]
+    rows.append(("Duplicate records removed", p.duplicates_removed))
+    if p.records_not_screened:
+        rows.append(("Records not screened yet (no extraction)", p.records_not_screened))
+    rows += [("Records screened", p.records_screened), ("Records excluded", p.records_excluded),
+             ("Records excluded by the extractor (automation tool)", p.excluded_by_automation),
+             ("Records excluded by a reviewer", p.excluded_by_reviewer)]
+    rows += [(f"Records excluded: {reason}", count) for reason, count in p.exclusion_reasons.items()]
+    rows += [("Reports sought for retrieval", p.reports_sought), ("Reports not retrieved", p.reports_not_retrieved),
+             ("Reports assessed for eligibility", p.reports_assessed), ("Reports excluded", p.reports_excluded)]
+    rows += [(f"Reports excluded: {reason}", count) for reason, count in p.report_exclusion_reasons.items()]
+    rows += [("Studies included in review", p.studies_included), ("Reports of included studies", p.reports_included)]
+    return rows
 
 
 def _pooled_line(pa: PooledAnalysis) -> str:
-    back, note = _back_transform(pa.transform)
+    """One summary.md line: a pooled estimate, or a single study's own estimate marked "not pooled (k = 1)"."""
+    back, _ = _back_transform(pa.transform)
     scale = " (exp-transformed)" if pa.transform and str(pa.transform).lower() == "exp" else (
         f" ({pa.transform}-back-transformed)" if pa.transform else "")
-    pi = _interval(back(pa.pi_low), back(pa.pi_high))
-    return (f"{_md(pa.outcome)}, {_md(pa.window)}, {_md(pa.measure_label)} ({_md(pa.measure)}): k = {pa.k}, "
-            f"estimate{scale} {_num(back(pa.estimate))} {_interval(back(pa.ci_low), back(pa.ci_high))}, "
-            f"PI {pi}, I² = {_pct(pa.i2)}, p = {_pval(pa.p_value)} ({_md(pa.method)}, {_md(pa.test)})")
+    head = f"{_md(pa.outcome)}, {_md(pa.window)}, {_md(pa.measure_label)} ({_md(pa.measure)})"
+    estimate = f"{_num(back(pa.estimate))} {_interval(back(pa.ci_low), back(pa.ci_high))}"
+    p_text = f", {p_value(pa.p_value)}" if pa.measure in COMPARATIVE else ""
+    if pa.k == 1:
+        study = pa.studies[0].label if pa.studies else "one study"
+        return f"{head}: not pooled (k = 1); {_md(study)}'s own estimate {estimate}{scale}{p_text}"
+    pi = (f"95% PI {_interval(back(pa.pi_low), back(pa.pi_high))}" if not _missing(pa.pi_low)
+          else "PI not estimated")
+    return (f"{head}: k = {pa.k}, estimate{scale} {estimate}, {pi}, I² = {_pct(pa.i2)}{p_text} "
+            f"({_md(pa.method)}, {_md(pa.test)})")
 
 
 def _direction_line(d: Any) -> str:
-    head = f"{_md(d.outcome)}, {_md(d.window)}: {len(d.entries)} studies"
+    head = f"{_md(d.outcome)}, {_md(d.window)}: {count(len(d.entries), 'study')}"
     if not d.vote:
         return head + ", no direction of benefit or harm to count"
     v = d.vote
     return (head + f"; {v.get('n_benefit', 0)} benefit / {v.get('n_harm', 0)} harm"
-            f" / {v.get('n_no_change', 0)} no change; sign-test p = {_pval(v.get('p_value'))}"
-            " (vote counting: weaker evidence than a pooled effect)")
+            f" / {v.get('n_no_change', 0)} no change; sign test {p_value(v.get('p_value'))}")
 
 
 # ------------------------------------------------------------------------------------------ PRISMA 2020
 
-_W = 780            # diagram width (px, viewBox units)
+_W = 960            # diagram width (px, viewBox units)
 _BAND_W = 26        # the phase band on the left
-_MAIN_X, _MAIN_W = 44, 340
-_SIDE_X, _SIDE_W = 432, 340
+_MAIN_X, _MAIN_W = 44, 360
+_SIDE_X, _SIDE_W = 452, 500
 _LINE_H = 17
 _PAD = 10
 _GAP = 34
 _MIN_ROW_H = 76     # room for the rotated phase name in a one-row band
-_CHARS_MAIN = 46    # characters per line at 13px in a 340px box (conservative)
+_CHARS_MAIN = 48    # characters per line at 13px in a 360px box (conservative)
+_CHARS_SIDE = 68    # in the 500px boxes on the right
+_CHARS_FOOT = 150   # characters per footnote line at 11.5px across the diagram
+_FOOT_H = 15
 
 
 def prisma_svg(p: Prisma) -> Markup:
-    """The PRISMA 2020 flow diagram (databases and registers) of `p` as inline SVG.
+    """The PRISMA 2020 flow diagram (new review, databases and registers) of `p` as inline SVG.
 
     Built by hand: every piece of text goes through XML escaping, and every number comes from `p`.
     """
-    databases, registers = _sources(p, registers=False), _sources(p, registers=True)
-    n_db, n_reg = sum(n for _, n in databases), sum(n for _, n in registers)
-    identified = [f"Records identified from: Databases (n = {n_db})"]
-    identified += [f"  • {_source_name(s)} (n = {n})" for s, n in databases] or ["  • none"]
+    n_db, n_reg = sum(p.databases.values()), sum(p.registers.values())
+    identified = [f"Records identified from*: Databases (n = {n_db})"]
+    identified += [f"  • {name} (n = {n})" for name, n in p.databases.items()] or ["  • none"]
     identified += [f"Registers (n = {n_reg})"]
-    identified += [f"  • {_source_name(s)} (n = {n})" for s, n in registers] or ["  • none"]
-    removed = ["Records removed before screening:", f"Duplicate records removed (n = {p.duplicates_removed})"]
-    excluded = [f"Records excluded (n = {p.records_excluded})"]
+    identified += [f"  • {name} (n = {n})" for name, n in p.registers.items()] or ["  • none"]
+    removed = ["Records removed before screening:", f"  Duplicate records removed (n = {p.duplicates_removed})"]
+    if p.records_not_screened:
+        removed.append(f"  Records not screened yet (no extraction) (n = {p.records_not_screened})")
+    excluded = [f"Records excluded** (n = {p.records_excluded})",
+                f"  by the extractor (automation tool) (n = {p.excluded_by_automation})",
+                f"  by a reviewer (n = {p.excluded_by_reviewer})"]
     excluded += [f"  • {reason} (n = {n})" for reason, n in p.exclusion_reasons.items()]
+    report_excluded = [f"Reports excluded (n = {p.reports_excluded}):"]
+    report_excluded += [f"  • {reason} (n = {n})" for reason, n in p.report_exclusion_reasons.items()] or ["  • none"]
     rows = [
         ("Identification", identified, removed),
         ("Screening", [f"Records screened (n = {p.records_screened})"], excluded),
         ("Screening", [f"Reports sought for retrieval (n = {p.reports_sought})"],
-         [f"Reports not retrieved (n = {p.reports_not_retrieved})"]),
+         [f"Reports not retrieved† (n = {p.reports_not_retrieved})"]),
+        ("Screening", [f"Reports assessed for eligibility (n = {p.reports_assessed})"], report_excluded),
         ("Included", [f"Studies included in review (n = {p.studies_included})",
                       f"Reports of included studies (n = {p.reports_included})"], None),
     ]
     parts: list[str] = []
     bands: list[tuple[str, float, float]] = []
-    y = 12.0
+    head_h = 30.0
+    parts.append(f'<rect class="prisma-head" x="{_MAIN_X}" y="8" width="{_SIDE_X + _SIDE_W - _MAIN_X}" '
+                 f'height="{head_h:.0f}" rx="3"/><text class="prisma-head-text" x="{(_MAIN_X + _SIDE_X + _SIDE_W) / 2:.1f}"'
+                 f' y="{8 + head_h / 2:.1f}" text-anchor="middle" dominant-baseline="central">'
+                 'Identification of studies via databases and registers</text>')
+    y = 8 + head_h + 14
     previous_bottom = None
     for phase, main, side in rows:
         main_lines = _wrap(main, _CHARS_MAIN)
-        side_lines = _wrap(side, _CHARS_MAIN) if side else []
+        side_lines = _wrap(side, _CHARS_SIDE) if side else []
         height = max(max(len(main_lines), len(side_lines)) * _LINE_H + 2 * _PAD, _MIN_ROW_H)
+        if [r[0] for r in rows].count(phase) == 1:
+            height = max(height, len(phase) * 8.2 + 24)  # a band of one row holds its rotated name
         parts.append(_box(_MAIN_X, y, _MAIN_W, height, main_lines, "prisma-main"))
         if side:
             parts.append(_box(_SIDE_X, y, _SIDE_W, height, side_lines, "prisma-side"))
@@ -544,7 +870,6 @@ def prisma_svg(p: Prisma) -> Markup:
             bands.append((phase, y, y + height))
         previous_bottom = y + height
         y += height + _GAP
-    total_h = y - _GAP + 12
     for phase, top, bottom in bands:
         middle = (top + bottom) / 2
         parts.append(f'<rect class="prisma-band" x="4" y="{top:.1f}" width="{_BAND_W}" '
@@ -552,20 +877,41 @@ def prisma_svg(p: Prisma) -> Markup:
         parts.append(f'<text class="prisma-band-text" x="{4 + _BAND_W / 2:.1f}" y="{middle:.1f}" '
                      f'transform="rotate(-90 {4 + _BAND_W / 2:.1f} {middle:.1f})" text-anchor="middle" '
                      f'dominant-baseline="central">{xml_escape(phase)}</text>')
+    y = y - _GAP + 18
+    for line in _wrap(_prisma_footnotes(p), _CHARS_FOOT):
+        parts.append(f'<text class="prisma-foot" x="{_MAIN_X}" y="{y:.1f}" dominant-baseline="central">'
+                     f'{xml_escape(line.strip())}</text>')
+        y += _FOOT_H
+    total_h = y + 6
     header = (f'<svg id="prisma-diagram" class="prisma-svg" xmlns="http://www.w3.org/2000/svg" '
               f'viewBox="0 0 {_W} {total_h:.0f}" width="{_W}" height="{total_h:.0f}" role="img" '
               f'aria-labelledby="prisma-title">'
-              f'<title id="prisma-title">PRISMA 2020 flow diagram: {p.studies_included} studies '
-              f'({p.reports_included} reports) included</title>'
+              f'<title id="prisma-title">PRISMA 2020 flow diagram: {p.studies_included} '
+              f'{plural(p.studies_included, "study", "studies")} ({p.reports_included} '
+              f'{plural(p.reports_included, "report")}) included</title>'
               '<defs><marker id="prisma-arrowhead" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" '
               'markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#333"/></marker>'
               '</defs><style>.prisma-main,.prisma-side{fill:#fff;stroke:#333;stroke-width:1.2}'
               '.prisma-side{fill:#f6f6f6}.prisma-band{fill:#b9d3ee;stroke:#5a7fa8}'
+              '.prisma-head{fill:#f2c94c;stroke:#8a6d00}'
+              '.prisma-head-text{font:600 14px system-ui,sans-serif;fill:#3d3000}'
               '.prisma-band-text{font:600 13px system-ui,sans-serif;fill:#12325a}'
               '.prisma-text{font:13px system-ui,sans-serif;fill:#111}'
+              '.prisma-foot{font:11.5px system-ui,sans-serif;fill:#444}'
               '.prisma-arrow{stroke:#333;stroke-width:1.4;fill:none}</style>')
     # every piece of text above was escaped in _box/xml_escape; the markup is ours
     return Markup(header + "".join(parts) + "</svg>")
+
+
+def _prisma_footnotes(p: Prisma) -> list[str]:
+    notes = ["* Records identified from each database and register searched; a database's RIS export counts under "
+             "the database it names, and a trial registry's records under registers."]
+    marks = ["** ", "† "]
+    for mark, note in zip(marks, p.notes):
+        notes.append(mark + note)
+    notes.append("From: Page MJ, McKenzie JE, Bossuyt PM, et al. The PRISMA 2020 statement: an updated guideline "
+                 "for reporting systematic reviews. BMJ 2021;372:n71.")
+    return notes
 
 
 def _wrap(lines: Iterable[str], width: int) -> list[str]:

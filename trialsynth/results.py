@@ -25,6 +25,8 @@ __all__ = [
 
 
 def _jsonable(value: Any) -> Any:
+    if isinstance(value, _Json) and type(value).to_dict is not _Json.to_dict:
+        return value.to_dict()  # a result with its own JSON form (Prisma adds its totals)
     if is_dataclass(value) and not isinstance(value, type):
         return {f.name: _jsonable(getattr(value, f.name)) for f in fields(value)
                 if not f.name.startswith("_") and f.metadata.get("json", True)}
@@ -44,17 +46,66 @@ class _Json:
 
 @dataclass(frozen=True)
 class Prisma(_Json):
-    """PRISMA 2020 flow counts (databases and registers)."""
+    """PRISMA 2020 flow counts (new review, databases and registers); built by `trialsynth.prisma.flow`.
 
-    identified: dict[str, int]  # per source: {"pubmed": 6, "europepmc": 27, "ctgov": 8, "jsonl": 11}
+    Each box follows from the one above (`problems()` checks it): identified - duplicates removed
+    - not screened = screened; screened - excluded = reports sought; sought - not retrieved =
+    assessed; assessed - reports excluded = reports of included studies; studies included <= reports.
+    """
+
+    databases: dict[str, int]  # records identified per database: {"PubMed": 6, "Embase": 2, ...}
+    registers: dict[str, int]  # per trial register: {"ClinicalTrials.gov": 8}
     duplicates_removed: int
     records_screened: int
     records_excluded: int
-    exclusion_reasons: dict[str, int]  # reason -> count
-    reports_sought: int  # records with a full text requested
+    exclusion_reasons: dict[str, int]  # reason -> count, of the records excluded at screening
+    reports_sought: int  # records that passed title/abstract screening
     reports_not_retrieved: int
+    reports_assessed: int
+    reports_excluded: int
+    report_exclusion_reasons: dict[str, int]  # reason -> count, of the reports excluded
     studies_included: int  # distinct cohorts
     reports_included: int  # records (several may report one cohort)
+    records_not_screened: int = 0  # stored records that no one has screened yet (not extracted)
+    excluded_by_automation: int = 0  # of records_excluded: by the extractor
+    excluded_by_reviewer: int = 0  # of records_excluded: by a reviewer
+    notes: tuple[str, ...] = ()  # the footnotes: how screening and retrieval are counted
+
+    @property
+    def identified(self) -> dict[str, int]:
+        """Records identified per source, databases then registers."""
+        return {**self.databases, **self.registers}
+
+    @property
+    def identified_total(self) -> int:
+        return sum(self.databases.values()) + sum(self.registers.values())
+
+    def problems(self) -> list[str]:
+        """Return every place where a box does not follow from the one above (empty when the counts chain)."""
+        checks = [
+            ("identified - duplicates removed - not screened = screened",
+             self.identified_total - self.duplicates_removed - self.records_not_screened, self.records_screened),
+            ("screened - excluded = reports sought", self.records_screened - self.records_excluded,
+             self.reports_sought),
+            ("sought - not retrieved = assessed", self.reports_sought - self.reports_not_retrieved,
+             self.reports_assessed),
+            ("assessed - reports excluded = reports of included studies", self.reports_assessed - self.reports_excluded,
+             self.reports_included),
+            ("records excluded = by automation + by a reviewer", self.excluded_by_automation + self.excluded_by_reviewer,
+             self.records_excluded),
+            ("records excluded = the sum of their reasons", sum(self.exclusion_reasons.values()), self.records_excluded),
+            ("reports excluded = the sum of their reasons", sum(self.report_exclusion_reasons.values()),
+             self.reports_excluded),
+        ]
+        out = [f"{rule}: {got} != {want}" for rule, got, want in checks if got != want]
+        if not 0 <= self.studies_included <= self.reports_included:
+            out.append(f"studies included ({self.studies_included}) must be between 0 and the reports of included "
+                       f"studies ({self.reports_included})")
+        return out
+
+    def to_dict(self) -> dict[str, Any]:
+        fields_only = {f.name: _jsonable(getattr(self, f.name)) for f in fields(self)}
+        return {**fields_only, "identified": self.identified, "identified_total": self.identified_total}
 
 
 @dataclass(frozen=True)
@@ -198,3 +249,4 @@ class ReportContext(_Json):
     history: tuple[UpdateEntry, ...] = ()
     changes: tuple[str, ...] = ()  # this update's "what changed" lines
     plan: dict[str, Any] = field(default_factory=dict)  # the analysis plan as read from review.toml
+    forest: tuple[Any, ...] = ()  # trialsynth.forest.ForestData per pooled analysis: the RevMan columns

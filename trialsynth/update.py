@@ -21,10 +21,10 @@ from typing import Any, Callable, Mapping, Sequence
 from corpus.records import Record
 from corpus.store import Store
 from trialsynth import __version__
-from trialsynth.extraction import evidence_table, format_doses, run_extract
+from trialsynth.extraction import format_doses, run_extract
 from trialsynth.overlap import CohortInfo
 from trialsynth.plan import AnalysisPlan, load_plan
-from trialsynth.results import CorrectionNote, Prisma, ReportContext, StudyRow, UpdateEntry
+from trialsynth.results import CorrectionNote, ReportContext, StudyRow, UpdateEntry
 from trialsynth.review import Review
 from trialsynth.synthesis import StudyInput, SynthesisResult, conclusion, synthesise
 
@@ -61,21 +61,6 @@ def _label(record: Record, record_id: str, seen: dict[str, int]) -> str:
     base = f"{display_surname(record.authors[0] if record.authors else None) or record_id} {record.year or 'n.d.'}"
     seen[base] = seen.get(base, 0) + 1
     return base if seen[base] == 1 else f"{base}{chr(ord('a') + seen[base] - 1)}"
-
-
-def _effective(predictions: Mapping[str, Mapping[str, Any]], decisions: Mapping[str, Mapping[str, Any]]
-               ) -> dict[str, tuple[bool, str | None, str]]:
-    from trialsynth.screening import effective_screening
-
-    return effective_screening(predictions, decisions)
-
-
-def _corrections(review: Review, store: Store) -> list[Any]:
-    from trialsynth.corrections import find_corrections_file, load_corrections
-    from trialsynth.screening import store_resolver
-
-    path = find_corrections_file(review.root)
-    return load_corrections(path, resolve=store_resolver(store)) if path is not None else []
 
 
 def _snapshot(context: ReportContext) -> dict[str, Any]:
@@ -182,22 +167,6 @@ def _previous_snapshot(store: Store) -> tuple[dict[str, Any] | None, list[Update
     return previous, history
 
 
-def _prisma(counts: Mapping[str, Any], records: dict[str, Record],
-            screening: Mapping[str, tuple[bool, str | None, str]], included_cohorts: int) -> Prisma:
-    reasons: dict[str, int] = {}
-    for inc, reason, _ in screening.values():
-        if not inc:
-            key = (reason or "not a clinical study of MSC therapy in RA").split(",")[0]
-            reasons[key] = reasons.get(key, 0) + 1
-    sought = sum(1 for r in records.values() if r.ids.pmcid)
-    got = counts.get("fulltexts", 0)
-    included = sum(1 for inc, _, _ in screening.values() if inc)
-    return Prisma(identified=dict(counts.get("identified", {})), duplicates_removed=counts.get("duplicates_removed", 0),
-                  records_screened=len(screening), records_excluded=len(screening) - included,
-                  exclusion_reasons=reasons, reports_sought=sought, reports_not_retrieved=max(0, sought - got),
-                  studies_included=included_cohorts, reports_included=included)
-
-
 def build_context(review: Review, *, changes: Sequence[str] = (), now: str | None = None,
                   history: Sequence[UpdateEntry] | None = None
                   ) -> tuple[ReportContext, SynthesisResult, AnalysisPlan]:
@@ -207,20 +176,16 @@ def build_context(review: Review, *, changes: Sequence[str] = (), now: str | Non
 
     protocol = review.protocol()
     plan = load_plan(protocol.raw, str(review.protocol_path))
+    from trialsynth.forest import forest_data
+    from trialsynth.prisma import flow, store_counts
+    from trialsynth.view import load_view
+
     with Store(review.store_path) as store:
-        stored = {s.id: s for s in store.records()}
-        records = {rid: s.record for rid, s in stored.items()}
-        predictions = {rid: {**ev, "id": rid} for rid, _, ev in store.extractions()}
-        decisions = dict(store.decisions())
-        counts = store.counts()
-        corrections = _corrections(review, store)
+        view = load_view(review, store)
+        counts = store_counts(store)
         if history is None:
             _, history = _previous_snapshot(store)
-    if corrections:
-        from trialsynth.corrections import apply_corrections
-        predictions = {rid: apply_corrections(p, [c for c in corrections if c.record_id == rid])
-                       for rid, p in predictions.items()}
-    screening = _effective(predictions, decisions)
+    records, predictions, screening, corrections = view.records, view.predictions, view.screening, view.corrections
     seen: dict[str, int] = {}
     studies: list[StudyRow] = []
     inputs: list[StudyInput] = []
@@ -249,23 +214,22 @@ def build_context(review: Review, *, changes: Sequence[str] = (), now: str | Non
                                 pred.get("cell_source"), pred.get("route"), doses)
             inputs.append(StudyInput(rid, label, rec.year, pred, cohort, is_seed))
     result = synthesise(inputs, plan)
-    included_ids = {s.record_id for s in inputs}
     merged_away = sum(len(g.record_ids) - 1 for g in result.overlaps)
-    meta = {s.record_id: {"first_author": s.first_author, "year": s.year, "title": s.title} for s in studies}
-    table = evidence_table([p for rid, p in predictions.items() if rid in included_ids], meta)
+    table = view.table()
     rows = tuple({k: (None if (isinstance(v, float) and v != v) else v) for k, v in row.items()}
                  for row in table.to_dict("records"))
     notes = tuple(CorrectionNote(c.record_id, c.target, c.value_text, c.reviewer,
-                                 "; ".join(x for x in (c.source, c.note, c.origin) if x)) for c in corrections)
+                                 "; ".join(x for x in (c.source, c.note, _relative(c.origin, review.root)) if x))
+                  for c in corrections)
     context = ReportContext(
         review_title=str(protocol.raw.get("review", {}).get("title", "trialsynth review")),
         question=str(protocol.raw.get("review", {}).get("question", "")),
         generated_at=now or dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
         trialsynth_version=__version__, extractor_version=EXTRACTOR_VERSION,
-        prisma=_prisma(counts, records, screening, len(included_ids) - merged_away),
+        prisma=flow(view, counts, merged_away),
         studies=tuple(studies), evidence_rows=rows, pooled=result.pooled, directions=result.directions,
         overlaps=result.overlaps, corrections=notes, history=tuple(history), changes=tuple(changes),
-        plan=plan.to_dict())
+        plan=plan.to_dict(), forest=forest_data(result.pooled, predictions, plan))
     return context, result, plan
 
 
@@ -309,6 +273,16 @@ def run_update(review: Review, *, from_path: str | Path | None = None, sources: 
                                 "extract": extracted.to_dict()})
     # the history shown in the report includes this update
     return UpdateOutcome(context, html, md, changes, harvest.to_dict(), extracted.to_dict())
+
+
+def _relative(text: str | None, root: Path) -> str | None:
+    """`text` with the review folder's absolute path left out ("/home/a/rev/corrections.csv line 2" ->
+    "corrections.csv line 2"): the report never shows where a review lives on someone's disk."""
+    if not text:
+        return text
+    for prefix in (str(Path(root).resolve()), str(root)):
+        text = text.replace(prefix.rstrip("/\\") + "/", "").replace(prefix.rstrip("/\\") + "\\", "")
+    return text
 
 
 def _with(context: ReportContext, **kw: Any) -> ReportContext:

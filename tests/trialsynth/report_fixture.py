@@ -120,10 +120,15 @@ def sample_context() -> ReportContext:
     vote = vote_count([e.benefit for e in entries]).to_dict()
     directions = (DirectionSynthesis(outcome="DAS28", window="≥ 52 weeks", entries=entries, vote=vote,
                                      note="Fictitious entries except the seed study."),)
-    prisma = Prisma(identified={"pubmed": 6, "europepmc": 27, "ctgov": 8, "jsonl": 11}, duplicates_removed=14,
-                    records_screened=38, records_excluded=28,
-                    exclusion_reasons={"animal study": 9, "review article & commentary": 12, "not RA <adult>": 7},
-                    reports_sought=10, reports_not_retrieved=1, studies_included=8, reports_included=9)
+    # 52 identified - 14 duplicates = 38 screened; 28 excluded -> 10 sought; 1 not retrieved -> 9 assessed;
+    # 1 report excluded -> 8 reports of included studies; 2 of them report one cohort -> 7 studies
+    prisma = Prisma(databases={"Europe PMC": 27, "JSONL import": 11, "PubMed": 6},
+                    registers={"ClinicalTrials.gov": 8}, duplicates_removed=14, records_screened=38,
+                    records_excluded=28, excluded_by_automation=25, excluded_by_reviewer=3,
+                    exclusion_reasons={"review article & commentary": 12, "animal study": 9, "not RA <adult>": 7},
+                    reports_sought=10, reports_not_retrieved=1, reports_assessed=9, reports_excluded=1,
+                    report_exclusion_reasons={"same cohort as Fictitious C 2022": 1}, studies_included=7,
+                    reports_included=8, notes=("Screened by the extractor.", "Retrieved: full text or abstract."))
     return ReportContext(
         review_title="MSC therapy for rheumatoid arthritis (fictitious test review)",
         question="Do mesenchymal stem/stromal cells reduce disease activity (DAS28) in adults with RA?",

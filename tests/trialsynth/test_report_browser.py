@@ -126,9 +126,14 @@ def test_the_demo_report_in_chromium(tmp_path):
     tree = lxml_html.fromstring(dom.stdout)
     assert tree.xpath('//*[@id="prisma"]//svg'), "no PRISMA diagram"
     assert len(tree.xpath('//*[@id="evidence-table"]//tbody/tr')) >= 40, "evidence table too short"
-    assert tree.xpath('//figure[contains(@class, "forest-plot")]//svg'), "no forest plot"
+    # every analysis of the bundled corpus has one study: shown as the study's own estimate, never as pooled
+    singles = tree.xpath('//article[contains(@class, "single-study")]')
+    assert singles and all("not pooled (k = 1)" in a.text_content() for a in singles)
+    assert not tree.xpath('//article[contains(@class, "single-study")]//figure[contains(@class, "forest-plot")]')
     seed = tree.xpath('//*[@id="direction-synthesis"]//tr[contains(., "Wang 2019")]')
-    assert len(seed) >= 8, "the seed study is missing from the direction-of-effect synthesis"
+    assert len(seed) >= 6, "the seed study is missing from the direction-of-effect synthesis"
+    seed_cells = [td for tr in seed for td in tr.xpath("./td[position() > 1]") if "benefit" in td.text_content()]
+    assert len(seed_cells) >= 8, "the seed's directions (outcomes × windows) are missing"
     shot = tmp_path / "demo.png"
     done = _run([*_base_args(browser, tmp_path, "demo-shot"), f"--screenshot={shot}", "--window-size=1280,3000",
                  page], tmp_path)

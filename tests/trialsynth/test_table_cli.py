@@ -24,8 +24,8 @@ EXPECTED_COLUMNS = [
     "record_id", "first_author", "year", "title", "include", "n_enrolled", "cell_source", "cell_origin", "route",
     "doses", "measure", "measure_text", "arm", "n", "timepoint", "timepoint_weeks", "baseline_mean", "baseline_sd",
     "followup_mean", "followup_sd", "change_mean", "change_sd", "percent_responders", "n_responders", "p_value",
-    "effect_size", "direction", "statistic", "source_location", "verbatim", "char_start", "char_end", "entered_by",
-    "extractor_version"]
+    "effect_size", "direction", "statistic", "flags", "source_location", "verbatim", "char_start", "char_end",
+    "entered_by", "extractor_version"]
 WITH_OUTCOMES = {"31908418": 3, "27269294": 2}  # record id -> outcome rows
 WITHOUT_OUTCOMES = "park2018_sctm_cure_iv"  # included, no outcome row
 

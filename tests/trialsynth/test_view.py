@@ -1,0 +1,103 @@
+"""One corrected view: `table`, `export`, the report and pooling read the same studies and values.
+
+Run on the demo review plus the FICTITIOUS test record (tests/fixtures/review/README.md), with the
+real extractor; the reviewer's decisions and the corrected values below are fictitious.
+"""
+from __future__ import annotations
+
+import io
+import json
+
+import pandas as pd
+import pytest
+
+from trialsynth.cli import main
+from trialsynth.review import find_review
+from trialsynth.update import build_context
+from trialsynth.view import load_view
+
+FICT = "fictitious-2025-a"
+ANIMAL = "27957329"  # the extractor excludes it (animal study); the reviewer includes it here
+SEED = "31908418"  # the extractor includes it; the reviewer excludes it here
+
+CORRECTIONS = ("record_id,measure,arm,timepoint_weeks,field,value,reviewer,source,note\n"
+               f"{FICT},DAS28,Fictitious arm,52,followup_mean,3.2,Ann,Table 2,\n"
+               f"{FICT},DAS28,Fictitious arm,52,followup_sd,1.1,Ann,Table 2,\n")
+
+
+def cli(capsys, *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.fixture
+def screened(fictitious_review_template, copy_review, capsys, monkeypatch):
+    """The review after one reviewer exclusion, one reviewer inclusion and a corrections file."""
+    monkeypatch.setenv("TRIALSYNTH_REVIEWER", "Ann")
+    root = copy_review(fictitious_review_template)
+    assert cli(capsys, "screen", "--review", str(root), "--exclude", f"PMID:{SEED}", "--reason", "same cohort")[0] == 0
+    assert cli(capsys, "screen", "--review", str(root), "--include", ANIMAL, "--reason", "RA patients")[0] == 0
+    (root / "corrections.csv").write_text(CORRECTIONS, encoding="utf-8")
+    return root
+
+
+def _table(capsys, root, *extra: str) -> pd.DataFrame:
+    code, out, err = cli(capsys, "--review", str(root), "table", *extra)
+    assert code == 0, err
+    return pd.read_csv(io.StringIO(out), dtype={"record_id": str})
+
+
+def test_table_follows_the_reviewers_decisions(screened, capsys):
+    table = _table(capsys, screened)
+    assert SEED not in set(table["record_id"])  # excluded by the reviewer
+    assert ANIMAL in set(table["record_id"])  # included by the reviewer, although the extractor excluded it
+    assert table["include"].all()
+    everything = _table(capsys, screened, "--all")
+    flags = everything.drop_duplicates("record_id").set_index("record_id")["include"]
+    assert not flags[SEED] and flags[ANIMAL]
+
+
+def test_table_shows_the_corrected_values(screened, capsys):
+    table = _table(capsys, screened)
+    das28 = table[(table["record_id"] == FICT) & (table["arm"] == "Fictitious arm")]
+    assert das28[["followup_mean", "followup_sd"]].values.tolist() == [[3.2, 1.1]]
+    assert das28["entered_by"].tolist() == ["reviewer:Ann"]
+
+
+def test_table_and_export_agree(screened, capsys):
+    table = _table(capsys, screened)
+    assert cli(capsys, "export", "--review", str(screened), "--format", "csv")[0] == 0
+    exported = pd.read_csv(screened / "exports" / "evidence.csv", dtype={"record_id": str})
+    pd.testing.assert_frame_equal(table, exported)
+    xlsx = screened / "t.xlsx"
+    assert cli(capsys, "--review", str(screened), "table", "-o", str(xlsx))[0] == 0
+    assert cli(capsys, "export", "--review", str(screened), "--format", "xlsx")[0] == 0
+    pd.testing.assert_frame_equal(pd.read_excel(xlsx, dtype={"record_id": str}),
+                                  pd.read_excel(screened / "exports" / "evidence.xlsx", dtype={"record_id": str}))
+
+
+def test_the_report_reads_the_same_view(screened, capsys):
+    review = find_review(str(screened))
+    view = load_view(review)
+    context, _, _ = build_context(review, now="2025-01-01 00:00 UTC")
+    included = {s.record_id for s in context.studies if s.included}
+    assert included == set(view.included) and SEED not in included and ANIMAL in included
+    rows = pd.DataFrame(list(context.evidence_rows))
+    assert set(rows["record_id"]) == set(view.included)
+    fict = rows[(rows["record_id"] == FICT) & (rows["arm"] == "Fictitious arm")]
+    assert fict[["followup_mean", "followup_sd"]].values.tolist() == [[3.2, 1.1]]
+    exported = json.loads(json.dumps(view.table().astype(object).where(view.table().notna(), None)
+                                     .to_dict("records")))
+    assert [r["record_id"] for r in context.evidence_rows] == [r["record_id"] for r in exported]
+    pooled_ids = {s.record_id for p in context.pooled for s in p.studies}
+    assert SEED not in pooled_ids and pooled_ids <= included
+
+
+def test_the_view_keeps_the_extractors_own_decision(screened):
+    view = load_view(find_review(str(screened)))
+    assert view.extracted[SEED]["include"] and not view.screening[SEED][0]
+    assert view.screening[SEED][2] == "reviewer:Ann" and view.screening[ANIMAL] == (True, "RA patients",
+                                                                                     "reviewer:Ann")
+    assert view.corrections_file is not None and view.corrections_file.name == "corrections.csv"
+    assert len(view.corrections) == 1 and len(view.corrections[0].values) == 2

@@ -1,0 +1,103 @@
+"""One corrected view of a review: what `trialsynth table`, `export`, the report and pooling all read.
+
+A review's store holds the extractor's predictions and the reviewer's screening decisions apart;
+the review folder may hold a corrections file. `load_view` reads them once and combines them the
+one way every reader uses:
+
+- `predictions`: the stored extractions with the corrections file applied
+  (`trialsynth.corrections.apply_corrections`), so a corrected value is the value everywhere;
+- `screening`: the effective screening (`trialsynth.screening.effective_screening`): a reviewer's
+  decision wins over the extractor's;
+- `included`: the records that screening includes, in store order;
+- `table()`: the evidence table of the included studies (or of every screened record) from the
+  corrected predictions, with `include` saying the effective decision.
+
+The extractor's own, uncorrected predictions stay in `extracted` (PRISMA tells what automation
+excluded from what a reviewer excluded).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Mapping
+
+from trialsynth.errors import InputError
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from corpus.records import Record
+    from corpus.store import Store
+    from trialsynth.corrections import Correction
+    from trialsynth.review import Review
+    from trialsynth.screening import Screening
+
+__all__ = ["ReviewView", "load_view"]
+
+
+@dataclass(frozen=True)
+class ReviewView:
+    """A review's records, corrected predictions and effective screening, read together (see the module docstring)."""
+
+    title: str
+    records: Mapping[str, Record]  # by record id, in store order
+    extracted: Mapping[str, Mapping[str, Any]]  # the extractor's predictions as stored (with "id", "extractor_version")
+    predictions: Mapping[str, Mapping[str, Any]]  # the same with the corrections file applied
+    decisions: Mapping[str, Mapping[str, Any]]  # the reviewer's decisions (Store.decisions())
+    screening: Mapping[str, Screening]  # effective: {record_id: (include, reason, decided_by)}
+    included: tuple[str, ...]  # records the effective screening includes, in store order
+    corrections: tuple[Correction, ...] = ()
+    corrections_file: Path | None = None
+
+    def decision(self, record_id: str) -> Screening:
+        """Return the effective (include, reason, decided_by) of a record; a record nobody screened yet
+        is (False, "not extracted yet", "extractor")."""
+        return self.screening.get(record_id, (False, "not extracted yet", "extractor"))
+
+    def table(self, *, include_all: bool = False) -> pd.DataFrame:
+        """Return the evidence table (trialsynth.extraction.TABLE_COLUMNS) of the included studies.
+
+        With `include_all`, every record that has an extraction or a reviewer decision, in store
+        order, its `include` column the effective decision. A study without outcome rows (say, one
+        a reviewer included though the extractor read nothing) still gets one row.
+        """
+        from trialsynth.extraction import evidence_table
+
+        meta = {rid: {"first_author": r.authors[0] if r.authors else None, "year": r.year, "title": r.title or None}
+                for rid, r in self.records.items()}
+        ids = [rid for rid in self.records if rid in self.screening] if include_all else list(self.included)
+        rows = []
+        for rid in ids:
+            prediction = self.predictions.get(rid) or {"outcomes": []}
+            rows.append({**prediction, "id": rid, "include": self.screening[rid][0]})
+        return evidence_table(rows, meta, include_all=True)
+
+
+def load_view(review: Review, store: Store | None = None) -> ReviewView:
+    """Return the review's corrected view, read from `store` (opened and closed here when None).
+
+    Raises InputError (CorrectionsError) when the corrections file has problems.
+    """
+    if store is None:
+        from corpus.store import Store
+
+        with Store(review.store_path) as opened:
+            return load_view(review, opened)
+    from trialsynth.corrections import apply_corrections, find_corrections_file, load_corrections, stored_predictions
+    from trialsynth.screening import effective_screening, store_resolver
+
+    records = {s.id: s.record for s in store.records()}
+    extracted = stored_predictions(store)
+    decisions = dict(store.decisions())
+    corrections_file = find_corrections_file(review.root)
+    corrections = load_corrections(corrections_file, store_resolver(store)) if corrections_file else []
+    predictions = {rid: apply_corrections(p, corrections) for rid, p in extracted.items()}
+    screening = effective_screening(predictions, decisions)
+    included = tuple(rid for rid in records if screening.get(rid, (False,))[0])
+    try:
+        title = review.protocol().title
+    except InputError:
+        title = ""
+    return ReviewView(title=title, records=records, extracted=extracted, predictions=predictions,
+                      decisions=decisions, screening=screening, included=included,
+                      corrections=tuple(corrections), corrections_file=corrections_file)
