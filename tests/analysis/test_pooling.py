@@ -108,11 +108,31 @@ def test_matches_metafor(fit):
         else:
             assert res.method == "FE" and res.pi_low is None and res.pi_high is None
         if "tau2_ci_precise" in fit:
-            close([res.tau2_ci_low, res.tau2_ci_high], fit["tau2_ci_precise"][1:])
-            np.testing.assert_allclose([res.tau2_ci_low, res.tau2_ci_high], fit["tau2_ci"][1:],
-                                       rtol=0, atol=METAFOR_ROOT_TOL)
+            # a bound beyond metafor's tau2.max = max(100, 10 tau²) is marked ">" by confint(), which
+            # reports tau2.max itself; both searches are then widened (metafor: a larger tau2.max)
+            widened = ">" in fit["tau2_ci_signs"]
+            assert res.tau2_ci_widened is widened
+            close([res.tau2_ci_low, res.tau2_ci_high], fit["tau2_ci_wide"][1:])
+            if not widened:
+                close([res.tau2_ci_low, res.tau2_ci_high], fit["tau2_ci_precise"][1:])
+                np.testing.assert_allclose([res.tau2_ci_low, res.tau2_ci_high], fit["tau2_ci"][1:],
+                                           rtol=0, atol=METAFOR_ROOT_TOL)
         else:
             assert res.tau2_ci_low is None and res.tau2_ci_high is None
+
+
+def test_two_studies_tau2_upper_bound_is_found_not_capped():
+    """metafor's confint() prints ">100.0000" for k = 2 (its search stops at tau2.max = 100); the
+    widened search finds the bound (metafor with control = list(tau2.max = 1000): 246.43)."""
+    fit = next(f for f in FITS if f["dataset"] == "bcg_k2" and f["method"] == "REML" and f["test"] == "z")
+    assert fit["tau2_ci"][2] == 100 and fit["tau2_ci_signs"] == ["", ">"]
+    res = _fit(fit)
+    assert res.tau2_ci_widened and res.tau2_ci_high > 100
+    close(res.tau2_ci_high, fit["tau2_ci_wide"][2])
+    d = res.to_dict()
+    assert d["tau2_ci_widened"] is True and d["tau2_ci_high"] == pytest.approx(fit["tau2_ci_wide"][2])
+    # the prediction interval metafor's predict() gives for k = 2 is in the result and its dict
+    close([d["pi_low"], d["pi_high"]], [fit["pi_lb"], fit["pi_ub"]])
 
 
 def test_bcg_reml_known_values():
