@@ -299,3 +299,31 @@ def test_invariants(data, method, test):
     if method != "FE":
         assert res.tau2_ci_low is not None and 0.0 <= res.tau2_ci_low <= res.tau2_ci_high
         assert res.pi_low <= res.ci_low and res.ci_high <= res.pi_high
+
+
+def test_rma_takes_the_effect_sizes_escalc_returns():
+    from analysis.effects import escalc
+
+    es = escalc("RR", ai=[4, 6, 3, 62], bi=[119, 300, 228, 13536], ci=[11, 29, 11, 248],
+                di=[128, 274, 209, 12619], labels=["Aronson 1948", "Ferguson 1949", "Rosenthal 1960", "Hart 1977"])
+    res = rma(es, method="DL")
+    same = rma(es.yi, es.vi, method="DL", measure="RR", labels=es.labels)
+    assert res.labels == es.labels and res.measure == "RR"
+    assert res.estimate == same.estimate and res.tau2 == same.tau2
+    assert set(res.inputs) == {"ai", "bi", "ci", "di"}           # the per-arm data travels with the fit
+    assert rma(es, labels=list("abcd"), measure="GEN").labels == ("a", "b", "c", "d")
+    with pytest.raises(InputError, match="do not pass vi"):
+        rma(es, es.vi)
+    with pytest.raises(InputError, match="sampling variances"):
+        rma([0.1, 0.2])
+
+
+def test_named_moderators_label_the_coefficients():
+    data = REF["datasets"]["bcg"]
+    frame = pd.DataFrame(data["mods"])
+    res = rma(data["yi"], data["vi"], mods=frame[["ablat", "year"]])
+    assert res.names == ("intrcpt", "ablat", "year")
+    assert rma(data["yi"], data["vi"], mods={"latitude": data["mods"]["ablat"]}).names == ("intrcpt", "latitude")
+    assert rma(data["yi"], data["vi"], mods=frame["ablat"]).names == ("intrcpt", "ablat")
+    assert rma(data["yi"], data["vi"], mods=data["mods"]["ablat"]).names == ("intrcpt", "mods")
+    assert "intrcpt" in str(res) and "ablat" in str(res)
