@@ -263,7 +263,8 @@ def rma(yi, vi=None, *, method: str = "REML", test: str = "z", level: float = 95
     level: CI level in percent; mods: None, or moderators (k,) / (k, m) -- an array, a pandas
     Series / DataFrame or a mapping of name -> values (the names label the coefficients); an
     intercept is added; measure: the effect measure's name (default "GEN"); tau2_ci: compute the
-    Q-profile CI of tau² (metafor confint); repeated refits (leave-one-out, cumulative) turn it off.
+    Q-profile CI of (residual) tau² (metafor confint); repeated refits (leave-one-out, cumulative)
+    turn it off. The prediction interval (metafor predict) is given for models without moderators.
 
     Raises InputError for unusable data or options, FitError when the model cannot be fitted.
     """
@@ -386,8 +387,9 @@ def rma(yi, vi=None, *, method: str = "REML", test: str = "z", level: float = 95
         # metafor predict.rma: beta ± crit * sqrt(se² + tau²), crit from z or t(k - p) as the test
         half = crit * math.sqrt(float(vb[0, 0]) + tau2)
         pi_low, pi_high = float(beta[0]) - half, float(beta[0]) + half
-        if tau2_ci:
-            tau2_ci_low, tau2_ci_high, widened = _qprofile_ci(yi, vi, Xd, tau2, alpha)
+    if name != "FE" and tau2_ci:
+        # metafor confint.rma.uni: the Q-profile CI of (residual) tau², with or without moderators
+        tau2_ci_low, tau2_ci_high, widened = _qprofile_ci(yi, vi, Xd, tau2, alpha)
 
     r2 = _pseudo_r2(name, yi, vi, X, tau2) if p > 1 else None
     stats_ = _fit_statistics(name, yi, vi, X, wls, tau2)

@@ -1,9 +1,12 @@
 """Read a CSV of study data into effect sizes, refusing bad input with messages that name the row and column.
 
 The CSV holds the columns metafor's escalc() takes for the chosen measure (ai, bi, ci, di, n1i, n2i, m1i,
-sd1i, m2i, sd2i, xi, ni, mi, sdi, ri, yi, vi, sei) and an optional `study` label column. This module
-checks what only the table knows (file format, missing columns, empty or non-numeric cells, the row
-and study a bad value is in); the formulas themselves are escalc's (analysis.effects).
+sd1i, m2i, sd2i, xi, ni, mi, sdi, ri, yi, vi, sei) and an optional `study` label column; a file with
+other names (R's dat.bcg has tpos, tneg, cpos, cneg, author, year) is read with a column map and
+label columns, as metafor's escalc(ai = tpos, ..., slab = paste(author, year)). This module checks
+what only the table knows (file format, missing columns, empty or non-numeric cells, the row and
+study a bad value is in); the formulas themselves are escalc's (analysis.effects). It reads the file
+with the csv module (no pandas), so `trialsynth pool` starts quickly.
 """
 from __future__ import annotations
 

@@ -100,25 +100,26 @@ def test_matches_metafor(fit):
     if res.p > 1:
         close(res.qm, fit["QM"])
         close(res.qm_p, fit["QMp"])
-        assert res.pi_low is None and res.tau2_ci_low is None
+        assert res.pi_low is None
     else:
         assert res.qm is None and res.qm_p is None
         if "pi_lb" in fit:
             close([res.pi_low, res.pi_high], [fit["pi_lb"], fit["pi_ub"]])
         else:
             assert res.method == "FE" and res.pi_low is None and res.pi_high is None
-        if "tau2_ci_precise" in fit:
-            # a bound beyond metafor's tau2.max = max(100, 10 tau²) is marked ">" by confint(), which
-            # reports tau2.max itself; both searches are then widened (metafor: a larger tau2.max)
-            widened = ">" in fit["tau2_ci_signs"]
-            assert res.tau2_ci_widened is widened
-            close([res.tau2_ci_low, res.tau2_ci_high], fit["tau2_ci_wide"][1:])
-            if not widened:
-                close([res.tau2_ci_low, res.tau2_ci_high], fit["tau2_ci_precise"][1:])
-                np.testing.assert_allclose([res.tau2_ci_low, res.tau2_ci_high], fit["tau2_ci"][1:],
-                                           rtol=0, atol=METAFOR_ROOT_TOL)
-        else:
-            assert res.tau2_ci_low is None and res.tau2_ci_high is None
+    # the Q-profile CI of (residual) tau², with or without moderators
+    if "tau2_ci_precise" in fit:
+        # a bound beyond metafor's tau2.max = max(100, 10 tau²) is marked ">" by confint(), which
+        # reports tau2.max itself; both searches are then widened (metafor: a larger tau2.max)
+        widened = ">" in fit["tau2_ci_signs"]
+        assert res.tau2_ci_widened is widened
+        close([res.tau2_ci_low, res.tau2_ci_high], fit["tau2_ci_wide"][1:])
+        if not widened:
+            close([res.tau2_ci_low, res.tau2_ci_high], fit["tau2_ci_precise"][1:])
+            np.testing.assert_allclose([res.tau2_ci_low, res.tau2_ci_high], fit["tau2_ci"][1:],
+                                       rtol=0, atol=METAFOR_ROOT_TOL)
+    else:
+        assert res.tau2_ci_low is None and res.tau2_ci_high is None
 
 
 def test_two_studies_tau2_upper_bound_is_found_not_capped():
@@ -176,7 +177,7 @@ def test_meta_regression_to_dict_has_coefficients():
     d = res.to_dict()
     json.dumps(d, allow_nan=False)
     assert len(d["beta"]) == 2 and len(d["se_beta"]) == 2 and d["qm"] == pytest.approx(res.qm)
-    assert res.pi_low is None and res.tau2_ci_low is None
+    assert res.pi_low is None and res.tau2_ci_low is not None and d["tau2_ci_high"] == res.tau2_ci_high
 
 
 def test_fixed_effect_single_study_and_labels():

@@ -99,14 +99,14 @@ fit_one <- function(dname, method, test, mods = NULL, level = 95) {
     pr <- predict(res)
     out$pi_lb <- if (is.null(pr$pi.lb)) NULL else num(pr$pi.lb)
     out$pi_ub <- if (is.null(pr$pi.ub)) NULL else num(pr$pi.ub)
-    if (method != "EE") {
-      ci <- confint(res)
-      out$tau2_ci <- num(ci$random["tau^2", ])                    # estimate, ci.lb, ci.ub
-      cip <- confint(res, control = list(tol = 1e-12))
-      out$tau2_ci_precise <- num(cip$random["tau^2", ])
-      out$tau2_ci_signs <- c(cip$lb.sign, cip$ub.sign)            # ">" = beyond tau2.max = max(100, 10 tau^2)
-      out$tau2_ci_wide <- num(widened_ci(res))
-    }
+  }
+  if (method != "EE") {   # confint() gives the Q-profile CI of (residual) tau^2 for meta-regressions too
+    ci <- confint(res)
+    out$tau2_ci <- num(ci$random["tau^2", ])                    # estimate, ci.lb, ci.ub
+    cip <- confint(res, control = list(tol = 1e-12))
+    out$tau2_ci_precise <- num(cip$random["tau^2", ])
+    out$tau2_ci_signs <- c(cip$lb.sign, cip$ub.sign)            # ">" = beyond tau2.max = max(100, 10 tau^2)
+    out$tau2_ci_wide <- num(widened_ci(res))
   }
   out
 }
