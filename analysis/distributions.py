@@ -117,7 +117,21 @@ def _gamma_prefactor(a: float, x: float) -> float:
 
 
 def _gamma_series(a: float, x: float) -> float:
-    """P(a, x) by its series (Numerical Recipes 6.2.5); converges fast for x < a + 1."""
+    """P(a, x) by its series (Numerical Recipes 6.2.5); converges fast for x < a + 1.
+
+    For large a the series needs about 10 sqrt(a) terms (thousands when df is in the tens of
+    thousands): they are then summed with numpy, as a cumulative product of x / (a + n).
+    """
+    if a > 50.0:
+        import numpy as np
+
+        n = int(12.0 * math.sqrt(a) + 60)
+        while True:
+            terms = np.cumprod(x / (a + np.arange(1.0, n + 1.0)))
+            if terms[-1] < _EPS * 1e-3 or n > _MAXITER:
+                break
+            n *= 2
+        return (1.0 + float(np.sum(terms))) / a * _gamma_prefactor(a, x)
     ap, term = a, 1.0 / a
     total = term
     for _ in range(_MAXITER):
