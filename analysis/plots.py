@@ -519,14 +519,14 @@ def _draw(rows, notes, layout: "_ArmLayout", header: str, display, log_axis: boo
 
 
 def funnel_plot(result, path: str | os.PathLike | None = None, *, contours: bool = False,
-                title: str | None = None) -> Figure:
+                title: str | None = None, dpi: float | None = None) -> Figure:
     """Return (and write to `path`) a funnel plot: each study's yi against its standard error.
 
     The y axis (standard error) is inverted so precise studies sit at the top. Dashed pseudo-confidence
     lines run from the pooled estimate at level `result.level`. With `contours=True` the plot is
     contour-enhanced (Peters et al. 2008, J Clin Epidemiol 61:991): regions around 0 shaded by the
-    two-sided p value a study there would have (p > .10, .05-.10, .01-.05, < .01). Raises InputError
-    for a path that is not .png or .svg.
+    two-sided p value a study there would have (p > .10, .05-.10, .01-.05, < .01). dpi: PNG
+    resolution (default 110). Raises InputError for a path that is not .png, .svg or .pdf.
     """
     fmt = _check_path(path)
     yi, vi = np.asarray(result.yi, float), np.asarray(result.vi, float)
@@ -570,18 +570,19 @@ def funnel_plot(result, path: str | os.PathLike | None = None, *, contours: bool
     if title:
         ax.set_title(title, fontsize=FONT_SIZE + 2)
     fig.tight_layout()
-    _save(fig, path, fmt)
+    _save(fig, path, fmt, dpi=dpi)
     return fig
 
 
 def cumulative_plot(estimates: Sequence[float], ci_low: Sequence[float], ci_high: Sequence[float],
                     labels: Sequence[str], path: str | os.PathLike | None = None, *,
-                    transform: Transform = None, title: str | None = None, digits: int = 2) -> Figure:
+                    transform: Transform = None, title: str | None = None, digits: int = 2,
+                    dpi: float | None = None) -> Figure:
     """Return (and write to `path`) a cumulative forest plot: one row per step, estimate with its CI.
 
     Row i shows the pooled estimate after adding study i (labels are shown as given, e.g. "+ Smith
     2010"). `transform` as in forest_plot. Raises InputError when the sequences differ in length or
-    are empty, or for a path that is not .png or .svg.
+    are empty, or for a path that is not .png, .svg or .pdf.
     """
     fmt = _check_path(path)
     est, lo, hi = (np.asarray(a, float) for a in (estimates, ci_low, ci_high))
@@ -606,7 +607,7 @@ def cumulative_plot(estimates: Sequence[float], ci_low: Sequence[float], ci_high
     if ref is not None:
         axp.plot([ref, ref], [top - len(est) + 0.4, top + 0.6], color="0.45", lw=0.8, ls="--", zorder=1)
     axp.set_xlabel("Estimate" + (" (log scale)" if log_axis else ""), fontsize=FONT_SIZE)
-    _save(fig, path, fmt)
+    _save(fig, path, fmt, dpi=dpi)
     return fig
 
 
