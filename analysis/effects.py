@@ -12,11 +12,11 @@ instead of being recoded to NA. The continuity correction ``add`` never applies 
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any, Callable, Mapping
 
 import numpy as np
-from scipy.special import gammaln
 
 from analysis.errors import InputError
 
@@ -58,7 +58,12 @@ _ADD_MEASURES = ("RR", "OR", "RD", "PR", "PLN", "PLO")  # metafor: add=0 by defa
 
 @dataclass(frozen=True)
 class EffectSizes:
-    """Observed outcomes ``yi`` and their sampling variances ``vi`` (one entry per study)."""
+    """Observed outcomes ``yi`` and their sampling variances ``vi`` (one entry per study).
+
+    ``inputs`` holds the escalc columns the effect sizes were computed from (e.g. ai, bi, ci, di or
+    m1i, sd1i, n1i, m2i, sd2i, n2i), as given, before any continuity correction: the per-arm data a
+    forest plot shows. ``rma(es)`` carries them into its result.
+    """
 
     measure: str
     yi: np.ndarray
@@ -66,6 +71,7 @@ class EffectSizes:
     labels: tuple[str, ...]
     ni: np.ndarray | None = None
     warnings: tuple[str, ...] = field(default=())
+    inputs: Mapping[str, np.ndarray] | None = None
 
     @property
     def k(self) -> int:
@@ -90,6 +96,7 @@ class EffectSizes:
             "vi": [float(v) for v in self.vi],
             "ni": None if self.ni is None else [float(v) for v in self.ni],
             "warnings": list(self.warnings),
+            "inputs": None if self.inputs is None else {c: [float(v) for v in a] for c, a in self.inputs.items()},
         }
 
 
@@ -97,10 +104,18 @@ class EffectSizes:
 # helpers
 
 
+_lgamma = np.frompyfunc(math.lgamma, 1, 1)
+
+
+def _gammaln(x: np.ndarray) -> np.ndarray:
+    """log Gamma(x) elementwise (math.lgamma; scipy.special is not imported for this one function)."""
+    return np.asarray(_lgamma(np.asarray(x, dtype=float)), dtype=float)
+
+
 def _cmi(m: np.ndarray) -> np.ndarray:
     """Exact small-sample correction c(m) = Gamma(m/2) / (sqrt(m/2) Gamma((m-1)/2)); Hedges 1981, eq 6e
     (metafor .cmicalc)."""
-    return np.exp(gammaln(m / 2.0) - np.log(np.sqrt(m / 2.0)) - gammaln((m - 1.0) / 2.0))
+    return np.exp(_gammaln(m / 2.0) - np.log(np.sqrt(m / 2.0)) - _gammaln((m - 1.0) / 2.0))
 
 
 def _wmean(x: np.ndarray, w: np.ndarray) -> float:
@@ -283,20 +298,44 @@ def _required(measure: str, given: dict[str, np.ndarray]) -> tuple[str, ...]:
 # public API
 
 
+def _from_data(data: Any, raw: dict[str, Any], labels: Any) -> tuple[dict[str, Any], Any]:
+    """metafor's escalc(data = ...): string arguments name columns of `data` (a pandas DataFrame or a
+    mapping of column name -> sequence); so may `labels` (metafor's slab)."""
+    if not hasattr(data, "__getitem__"):
+        raise InputError(f"data must be a pandas DataFrame or a dict of columns; got {type(data).__name__}. "
+                         "Pass data=frame with ai='tpos', ... naming its columns.")
+    available = [str(c) for c in (data.columns if hasattr(data, "columns") else data.keys())]
+
+    def column(argument: str, name: str):
+        if name not in available:
+            raise InputError(f"escalc: {argument}={name!r} is not a column of data; its columns are "
+                             f"{', '.join(available) or 'none'}. Name one of them.")
+        values = data[name]
+        return values.to_numpy() if hasattr(values, "to_numpy") else values
+
+    out = {k: column(k, v) if isinstance(v, str) else v for k, v in raw.items()}
+    if isinstance(labels, str):
+        labels = [str(x) for x in column("labels", labels)]
+    return out, labels
+
+
 def escalc(measure: str, *, ai=None, bi=None, ci=None, di=None, n1i=None, n2i=None, m1i=None,
            sd1i=None, m2i=None, sd2i=None, xi=None, ni=None, mi=None, sdi=None, ri=None, yi=None,
-           vi=None, sei=None, labels=None, add: float = 0.5, to: str = "only0",
+           vi=None, sei=None, labels=None, data=None, add: float = 0.5, to: str = "only0",
            vtype: str = "LS") -> EffectSizes:
     """Compute effect sizes ``yi`` and sampling variances ``vi`` as metafor's ``escalc`` does.
 
     Array-likes (lists, numpy arrays, pandas Series) of one value per study; a scalar is broadcast
-    to every study (e.g. an assumed correlation ``ri=0.5``). ``add``/``to`` is the continuity
-    correction for RR, OR, RD, PR, PLN and PLO ("only0": add to the cells of tables with a zero
-    cell; "all", "if0all", "none"). ``vtype`` selects the variance estimator where metafor offers
-    several ("LS" is metafor's default).
+    to every study (e.g. an assumed correlation ``ri=0.5``). With ``data`` (a pandas DataFrame or a
+    dict of sequences), string arguments name its columns, as metafor's ``escalc("RR", ai = tpos,
+    ..., data = dat.bcg)``: ``escalc("RR", data=df, ai="tpos", bi="tneg", ci="cpos", di="cneg",
+    labels="author")``. ``add``/``to`` is the continuity correction for RR, OR, RD, PR, PLN and PLO
+    ("only0": add to the cells of tables with a zero cell; "all", "if0all", "none"). ``vtype``
+    selects the variance estimator where metafor offers several ("LS" is metafor's default).
 
-    Returns an :class:`EffectSizes`. Raises :class:`InputError` for an unknown measure, a missing
-    column, or invalid values (the message names the row, the study, the column and the value).
+    Returns an :class:`EffectSizes` (with the input columns in ``inputs``). Raises
+    :class:`InputError` for an unknown measure, a missing column, or invalid values (the message
+    names the row, the study, the column and the value).
     """
     if not isinstance(measure, str) or measure.upper() not in MEASURES:
         raise InputError(f"measure must be one of {', '.join(MEASURES)}; got {measure!r}. "
@@ -313,6 +352,13 @@ def escalc(measure: str, *, ai=None, bi=None, ci=None, di=None, n1i=None, n2i=No
 
     raw = dict(ai=ai, bi=bi, ci=ci, di=di, n1i=n1i, n2i=n2i, m1i=m1i, sd1i=sd1i, m2i=m2i, sd2i=sd2i,
                xi=xi, ni=ni, mi=mi, sdi=sdi, ri=ri, yi=yi, vi=vi, sei=sei)
+    if data is not None:
+        raw, labels = _from_data(data, raw, labels)
+    else:
+        named = [k for k, v in raw.items() if isinstance(v, str)]
+        if named:
+            raise InputError(f"escalc: {named[0]}={raw[named[0]]!r} names a column, but no data was given; "
+                             "pass data=frame (a pandas DataFrame or a dict of columns) or the values themselves.")
     given = {k: _as_array(k, v) for k, v in raw.items() if v is not None}
     cols = _required(measure, given)
     if measure == "GEN" and "ni" in given:
@@ -342,6 +388,11 @@ def escalc(measure: str, *, ai=None, bi=None, ci=None, di=None, n1i=None, n2i=No
     for c, a in data.items():
         chk.fail(c, ~np.isfinite(a), a, "must be a finite number",
                  "Fill in the value or drop the row (missing values are not allowed).")
+    inputs = {}
+    for c, a in data.items():
+        kept = np.array(a, dtype=float)
+        kept.setflags(write=False)
+        inputs[c] = kept
 
     warnings: list[str] = []
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
@@ -415,7 +466,7 @@ def escalc(measure: str, *, ai=None, bi=None, ci=None, di=None, n1i=None, n2i=No
         warnings.append(f"{int(np.sum(out_v == 0))} study(ies) have a sampling variance of 0")
     return EffectSizes(measure=measure, yi=np.asarray(out_y, dtype=float), vi=np.asarray(out_v, dtype=float),
                        labels=labs, ni=None if n_tot is None else np.asarray(n_tot, dtype=float),
-                       warnings=tuple(warnings))
+                       warnings=tuple(warnings), inputs=inputs)
 
 
 def _add_correction(cells: list[np.ndarray], zero: np.ndarray, add: float, to: str) -> tuple[list[np.ndarray], np.ndarray]:

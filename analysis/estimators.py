@@ -11,14 +11,20 @@ truncation of negative estimates at 0 -- so that estimates agree with metafor's 
 Notation: W = diag(w), P = W - W X (X'WX)^-1 X'W (the residual-maker weighted projection),
 RSS = y' P y with y the centred effect sizes (centring leaves y'Py unchanged since X has an
 intercept, and is what metafor does), V = diag(vi).
+
+Nothing here forms a k x k matrix: with the thin QR decomposition W^(1/2) X = Q R (Q is k x p) and
+the hat matrix H = Q Q', P = W^(1/2) (I - H) W^(1/2), so y'Py is a weighted residual sum of squares,
+tr(P) = sum w (1 - h) with h = diag(H), and every trace the estimators and their standard errors use
+has the form tr((I - H) D1 (I - H) D2) for diagonal D1, D2 (see :func:`_trace_pair`). Each costs
+O(k p²); for the intercept-only model (p = 1) Q = sqrt(w / sum w) and no decomposition is needed.
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Callable
 
 import numpy as np
-from scipy import linalg
 
 from analysis.errors import FitError, InputError
 
@@ -43,26 +49,113 @@ class Tau2Fit:
 
 
 # --------------------------------------------------------------------------------------------
-# linear-algebra helpers
+# weighted least squares without k x k matrices
 # --------------------------------------------------------------------------------------------
+
+class WeightedFit:
+    """Weighted least squares of y on X with weights w, kept as the pieces the estimators use.
+
+    Attributes: w (k,), q (k, p) orthonormal basis of W^(1/2) X, or None for the intercept-only
+    model; r (p, p) upper triangular with W^(1/2) X = q r; h (k,) the leverages diag(H);
+    beta (p,); resid (k,) = y - X beta; rss = sum w resid² = y'Py; py = P y = w resid.
+    """
+
+    __slots__ = ("w", "q", "r", "h", "beta", "resid", "rss", "py", "sw")
+
+    def __init__(self, X: np.ndarray | None, w: np.ndarray, y: np.ndarray):
+        self.w = w
+        if X is None:   # intercept only: the weighted mean (closed forms)
+            sw = float(w.sum())
+            self.sw = sw
+            self.q = None
+            self.r = np.array([[math.sqrt(sw)]])
+            self.h = w / sw
+            b = _vdot(w, y) / sw
+            self.beta = np.array([b])
+            self.resid = y - b
+        else:
+            root = np.sqrt(w)
+            q, r = np.linalg.qr(root[:, None] * X)
+            self.sw = float(w.sum())
+            self.q, self.r = q, r
+            self.h = np.einsum("ij,ij->i", q, q)
+            self.beta = _solve_upper(r, q.T @ (root * y))
+            self.resid = y - X @ self.beta
+        self.py = w * self.resid
+        self.rss = _vdot(self.py, self.resid)
+
+    def trace_p(self) -> float:
+        """tr(P) = sum w (1 - h)."""
+        return _vdot(self.w, 1.0 - self.h)
+
+    def trace_pair(self, d1: np.ndarray, d2: np.ndarray) -> float:
+        """tr((I - H) D1 (I - H) D2) for diagonal D1 = diag(d1), D2 = diag(d2) (see _trace_pair)."""
+        return _trace_pair(self.q, self.h, d1, d2)
+
+    def cov_unscaled(self) -> np.ndarray:
+        """(X'WX)^-1 = R^-1 R^-T (p x p)."""
+        if self.q is None:
+            return np.array([[1.0 / self.sw]])
+        r_inv = _solve_upper(self.r, np.eye(self.r.shape[0]))
+        return r_inv @ r_inv.T
+
+    def logdet_xwx(self) -> float:
+        """log det(X'WX) = 2 sum log |diag R|."""
+        return 2.0 * float(np.sum(np.log(np.abs(np.diag(self.r)))))
+
+
+def _vdot(a: np.ndarray, b: np.ndarray) -> float:
+    """sum(a * b) of two vectors. Not `a @ b`: BLAS ddot may start threads for long vectors, and on a
+    busy machine their start-up costs milliseconds (at k = 20,000 a ddot took 7-30 ms, this 10 µs)."""
+    return float(np.einsum("i,i->", a, b))
+
+
+def _solve_upper(r: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Solve R x = b for upper-triangular R (p x p, small) by back substitution."""
+    p = r.shape[0]
+    x = np.array(b, dtype=float, copy=True)
+    for i in range(p - 1, -1, -1):
+        x[i] = (x[i] - r[i, i + 1:] @ x[i + 1:]) / r[i, i]
+    return x
+
+
+def _trace_pair(q: np.ndarray | None, h: np.ndarray, d1: np.ndarray, d2: np.ndarray) -> float:
+    """tr((I - H) D1 (I - H) D2) = sum d1 d2 - 2 sum h d1 d2 + tr((Q'D1Q)(Q'D2Q)), H = QQ' (O(k p²)).
+
+    For the intercept-only model Q = sqrt(h) (h = w / sum w), so Q'DQ = sum h d.
+    """
+    d12 = d1 * d2
+    if q is None:
+        return float(d12.sum() - 2.0 * _vdot(h, d12) + _vdot(h, d1) * _vdot(h, d2))
+    a = q.T @ (d1[:, None] * q)
+    b = a if d2 is d1 else q.T @ (d2[:, None] * q)
+    return float(d12.sum() - 2.0 * _vdot(h, d12) + np.sum(a * b))
+
+
+def design_or_none(X: np.ndarray) -> np.ndarray | None:
+    """None for the intercept-only design (a column of ones), which has closed forms; else X."""
+    if X.shape[1] == 1 and np.all(X[:, 0] == 1.0):
+        return None
+    return X
+
 
 def inv_xwx(X: np.ndarray, w: np.ndarray) -> np.ndarray:
     """(X' W X)^-1 computed from the QR decomposition of W^(1/2) X (numerically stable)."""
-    q, r = np.linalg.qr(np.sqrt(w)[:, None] * X)  # (X'WX)^-1 = R^-1 R^-T for W^(1/2)X = QR
-    r_inv = linalg.solve_triangular(r, np.eye(r.shape[0]))
-    return r_inv @ r_inv.T
+    return WeightedFit(design_or_none(X), w, np.zeros(X.shape[0])).cov_unscaled()
 
 
-def p_matrix(X: np.ndarray, w: np.ndarray) -> np.ndarray:
-    """P = W - W X (X'WX)^-1 X' W for weights w (Viechtbauer 2005, notation of eq. 5)."""
-    wx = w[:, None] * X
-    return np.diag(w) - wx @ inv_xwx(X, w) @ wx.T
+def qe_stat(tau2: float, y: np.ndarray, vi: np.ndarray, X: np.ndarray | None) -> float:
+    """Generalised Q statistic y' P y with weights 1/(vi + tau2) (Viechtbauer 2007, eq. 6), O(k p²).
 
-
-def qe_stat(tau2: float, y: np.ndarray, vi: np.ndarray, X: np.ndarray) -> float:
-    """Generalised Q statistic y' P y with weights 1/(vi + tau2) (Viechtbauer 2007, eq. 6)."""
-    P = p_matrix(X, 1.0 / (vi + tau2))
-    return float(y @ P @ y)
+    X may be None for the intercept-only model."""
+    if X is not None:
+        X = design_or_none(X)
+    w = 1.0 / (vi + tau2)
+    if X is None:
+        mu = _vdot(w, y) / float(w.sum())
+        e = y - mu
+        return _vdot(w, e * e)
+    return WeightedFit(X, w, y).rss
 
 
 def brent_root(f: Callable[[float], float], lower: float, upper: float, f_lower: float,
@@ -147,47 +240,48 @@ def _fe(yi: np.ndarray, vi: np.ndarray, X: np.ndarray) -> Tau2Fit:
 
 def _dl(yi: np.ndarray, vi: np.ndarray, X: np.ndarray) -> Tau2Fit:
     k, p = _dims(X)
-    y = _centre(yi)
-    P = p_matrix(X, 1.0 / vi)
-    rss, tr_p = float(y @ P @ y), float(np.trace(P))
+    wi = 1.0 / vi
+    fit = WeightedFit(design_or_none(X), wi, _centre(yi))
+    rss, tr_p = fit.rss, fit.trace_p()
     # DerSimonian & Laird 1986; Raudenbush 2009 eq. 16.43 (meta-regression): (Q - (k - p)) / tr(P)
     tau2 = max(TAU2_MIN, (rss - (k - p)) / tr_p)
-    # metafor rma.uni: SE of the method-of-moments estimator (Q is a quadratic form in normals)
-    se = np.sqrt(1.0 / tr_p ** 2 * (2 * (k - p) + 4 * tau2 * tr_p + 2 * tau2 ** 2 * np.sum(P * P)))
-    return Tau2Fit("DL", tau2, float(se))
+    # metafor rma.uni: SE of the method-of-moments estimator (Q is a quadratic form in normals);
+    # sum(P * P) = tr(P²) = tr((I - H) W (I - H) W)
+    tr_pp = fit.trace_pair(wi, wi)
+    se = math.sqrt(1.0 / tr_p ** 2 * (2 * (k - p) + 4 * tau2 * tr_p + 2 * tau2 ** 2 * tr_pp))
+    return Tau2Fit("DL", tau2, se)
 
 
 def _hs(yi: np.ndarray, vi: np.ndarray, X: np.ndarray) -> Tau2Fit:
     k, p = _dims(X)
-    y = _centre(yi)
     wi = 1.0 / vi
-    P = p_matrix(X, wi)
-    rss = float(y @ P @ y)
+    fit = WeightedFit(design_or_none(X), wi, _centre(yi))
+    sw = float(wi.sum())
     # Hunter & Schmidt 2004 (Viechtbauer et al. 2015, eq. 8): (Q - k) / sum(wi)
-    tau2 = max(TAU2_MIN, (rss - k) / wi.sum())
+    tau2 = max(TAU2_MIN, (fit.rss - k) / sw)
     # metafor rma.uni: SE of the HS estimator
-    se = np.sqrt(1.0 / wi.sum() ** 2 * (2 * (k - p) + 4 * tau2 * np.trace(P)
-                                         + 2 * tau2 ** 2 * np.sum(P * P)))
-    return Tau2Fit("HS", tau2, float(se))
+    se = math.sqrt(1.0 / sw ** 2 * (2 * (k - p) + 4 * tau2 * fit.trace_p()
+                                    + 2 * tau2 ** 2 * fit.trace_pair(wi, wi)))
+    return Tau2Fit("HS", tau2, se)
 
 
-def _he_raw(y: np.ndarray, vi: np.ndarray, X: np.ndarray) -> tuple[float, np.ndarray, np.ndarray]:
-    """Untruncated Hedges estimator, the hat-residual matrix P and PV (starting value of ML/REML/EB)."""
+def _he_raw(y: np.ndarray, vi: np.ndarray, X: np.ndarray) -> tuple[float, float, float]:
+    """Untruncated Hedges estimator with tr(PV) and tr(PVPV), P = I - H the unweighted residual maker
+    (the starting value of ML/REML/EB)."""
     k, p = _dims(X)
-    P = np.eye(k) - X @ inv_xwx(X, np.ones(k)) @ X.T
-    PV = P * vi[None, :]
+    fit = WeightedFit(design_or_none(X), np.ones(k), y)
+    tr_pv = _vdot(vi, 1.0 - fit.h)
     # Hedges 1983; Raudenbush 2009 eq. 16.40: (y'(I - H)y - tr((I - H)V)) / (k - p)
-    return (float(y @ P @ y) - float(np.trace(PV))) / (k - p), P, PV
+    return (fit.rss - tr_pv) / (k - p), tr_pv, fit.trace_pair(vi, vi)
 
 
 def _he(yi: np.ndarray, vi: np.ndarray, X: np.ndarray) -> Tau2Fit:
     k, p = _dims(X)
-    raw, _, PV = _he_raw(_centre(yi), vi, X)
+    raw, tr_pv, tr_pvpv = _he_raw(_centre(yi), vi, X)
     tau2 = max(TAU2_MIN, raw)
-    # metafor rma.uni: SE of the HE estimator
-    se = np.sqrt(1.0 / (k - p) ** 2 * (2 * np.sum(PV * PV.T) + 4 * tau2 * np.trace(PV)
-                                        + 2 * tau2 ** 2 * (k - p)))
-    return Tau2Fit("HE", tau2, float(se))
+    # metafor rma.uni: SE of the HE estimator; sum(PV * t(PV)) = tr(PVPV)
+    se = math.sqrt(1.0 / (k - p) ** 2 * (2 * tr_pvpv + 4 * tau2 * tr_pv + 2 * tau2 ** 2 * (k - p)))
+    return Tau2Fit("HE", tau2, se)
 
 
 def _sj(yi: np.ndarray, vi: np.ndarray, X: np.ndarray) -> Tau2Fit:
@@ -195,25 +289,28 @@ def _sj(yi: np.ndarray, vi: np.ndarray, X: np.ndarray) -> Tau2Fit:
     y = _centre(yi)
     # Sidik & Jonkman 2005: initial estimate = variance of yi with divisor k
     tau2_0 = float(np.mean(y ** 2))
-    P = p_matrix(X, 1.0 / (vi + tau2_0))
+    wi = 1.0 / (vi + tau2_0)
+    fit = WeightedFit(design_or_none(X), wi, y)
     # Sidik & Jonkman 2005, eq. 4 (one step, as metafor): tau2_0 * y'P y / (k - p)
-    tau2 = max(TAU2_MIN, tau2_0 * float(y @ P @ y) / (k - p))
-    PV = P * vi[None, :]
-    # metafor rma.uni: SE of the SJ estimator
-    se = np.sqrt(tau2_0 ** 2 / (k - p) ** 2 * (2 * np.sum(PV * PV.T) + 4 * tau2 * np.sum(PV * P)
-                                                + 2 * tau2 ** 2 * np.sum(P * P)))
-    return Tau2Fit("SJ", tau2, float(se))
+    tau2 = max(TAU2_MIN, tau2_0 * fit.rss / (k - p))
+    # metafor rma.uni: SE of the SJ estimator, with PV = P V. With P = W^½(I - H)W^½ and M = WV:
+    # sum(PV * t(PV)) = tr((I-H)M(I-H)M), sum(PV * P) = tr(VP²) = tr((I-H)W(I-H)M), sum(P * P) = tr((I-H)W(I-H)W)
+    m = wi * vi
+    se = math.sqrt(tau2_0 ** 2 / (k - p) ** 2 * (2 * fit.trace_pair(m, m) + 4 * tau2 * fit.trace_pair(wi, m)
+                                                  + 2 * tau2 ** 2 * fit.trace_pair(wi, wi)))
+    return Tau2Fit("SJ", tau2, se)
 
 
 def _pm(yi: np.ndarray, vi: np.ndarray, X: np.ndarray) -> Tau2Fit:
     k, p = _dims(X)
     y = _centre(yi)
+    Xd = design_or_none(X)
     target = float(k - p)
     upper = tau2_upper_bound(yi)
 
     # Paule & Mandel 1982; DerSimonian & Kacker 2007 eq. 9: solve Q(tau²) = k - p
     def objective(t: float) -> float:
-        return qe_stat(t, y, vi, X) - target
+        return qe_stat(t, y, vi, Xd) - target
 
     f_low = objective(TAU2_MIN)
     iterations: int | None = None
@@ -233,27 +330,26 @@ def _pm(yi: np.ndarray, vi: np.ndarray, X: np.ndarray) -> Tau2Fit:
         tau2 = max(TAU2_MIN, tau2)
     wi = 1.0 / (vi + tau2)
     # metafor rma.uni: SE for the PM/EB estimators, sqrt(2 k² / (k - p) / sum(wi)²)
-    se = np.sqrt(2.0 * k ** 2 / (k - p) / wi.sum() ** 2)
-    return Tau2Fit("PM", tau2, float(se), iterations)
+    se = math.sqrt(2.0 * k ** 2 / (k - p) / float(wi.sum()) ** 2)
+    return Tau2Fit("PM", tau2, se, iterations)
 
 
-def _log_lik(y: np.ndarray, vi: np.ndarray, X: np.ndarray, tau2: float, reml: bool) -> float:
-    """(Restricted) log likelihood of the centred data (Viechtbauer 2005, eqs. 4 and 5)."""
-    k, p = _dims(X)
+def _log_lik(y: np.ndarray, vi: np.ndarray, X: np.ndarray | None, tau2: float, reml: bool) -> float:
+    """(Restricted) log likelihood of the centred data (Viechtbauer 2005, eqs. 4 and 5), without the
+    constant 1/2 log det(X'X) metafor adds to the REML likelihood. X None: intercept only."""
+    k = y.shape[0]
+    p = 1 if X is None else X.shape[1]
     wi = 1.0 / (vi + tau2)
-    wx = wi[:, None] * X
-    xwx = X.T @ wx
-    beta = np.linalg.solve(xwx, wx.T @ y)
-    rss = float(np.sum(wi * (y - X @ beta) ** 2))
+    fit = WeightedFit(X, wi, y)
+    log_v = float(np.sum(np.log(vi + tau2)))
     if not reml:
-        return -0.5 * k * np.log(2 * np.pi) - 0.5 * float(np.sum(np.log(vi + tau2))) - 0.5 * rss
-    logdet = float(np.linalg.slogdet(xwx)[1])
-    return (-0.5 * (k - p) * np.log(2 * np.pi) - 0.5 * float(np.sum(np.log(vi + tau2)))
-            - 0.5 * logdet - 0.5 * rss)
+        return -0.5 * k * math.log(2 * math.pi) - 0.5 * log_v - 0.5 * fit.rss
+    return -0.5 * (k - p) * math.log(2 * math.pi) - 0.5 * log_v - 0.5 * fit.logdet_xwx() - 0.5 * fit.rss
 
 
 def _fisher_scoring(method: str, yi: np.ndarray, vi: np.ndarray, X: np.ndarray) -> Tau2Fit:
     k, p = _dims(X)
+    Xd = design_or_none(X)
     y = _centre(yi)
     tau2 = max(0.0, _he_raw(y, vi, X)[0], TAU2_MIN)  # metafor's tau2.init: the truncated HE estimate
     change, iteration = THRESHOLD + 1.0, 0
@@ -261,18 +357,18 @@ def _fisher_scoring(method: str, yi: np.ndarray, vi: np.ndarray, X: np.ndarray) 
         iteration += 1
         old = tau2
         wi = 1.0 / (vi + tau2)
-        P = p_matrix(X, wi)
-        Py = P @ y
+        fit = WeightedFit(Xd, wi, y)
+        py = fit.py
         if method == "ML":
             # Viechtbauer 2005, eq. 7 (ML Fisher scoring step)
-            adj = (float(Py @ Py) - wi.sum()) / float(np.sum(wi ** 2))
+            adj = (_vdot(py, py) - float(wi.sum())) / _vdot(wi, wi)
         elif method == "REML":
-            # Viechtbauer 2005, eq. 9 (REML Fisher scoring step)
-            adj = (float(Py @ Py) - float(np.trace(P))) / float(np.sum(P * P.T))
+            # Viechtbauer 2005, eq. 9 (REML Fisher scoring step); sum(P * t(P)) = tr(P²)
+            adj = (_vdot(py, py) - fit.trace_p()) / fit.trace_pair(wi, wi)
         else:
             # Morris 1983 / Berkey et al. 1995 (empirical Bayes): step towards y'Py k/(k-p) = k
-            adj = (float(y @ Py) * k / (k - p) - k) / wi.sum()
-        if np.isnan(adj):
+            adj = (fit.rss * k / (k - p) - k) / float(wi.sum())
+        if math.isnan(adj):
             adj = 0.0
         while tau2 + adj < TAU2_MIN:  # metafor: step halving keeps tau² >= tau2.min
             adj /= 2.0
@@ -286,20 +382,20 @@ def _fisher_scoring(method: str, yi: np.ndarray, vi: np.ndarray, X: np.ndarray) 
     if method in ("ML", "REML"):
         # metafor rma.uni (ll0check): fall back to tau² = 0 when it has a higher likelihood
         reml = method == "REML"
-        if _log_lik(y, vi, X, 0.0, reml) - _log_lik(y, vi, X, tau2, reml) > ROOT_TOL and tau2 > THRESHOLD:
+        if _log_lik(y, vi, Xd, 0.0, reml) - _log_lik(y, vi, Xd, tau2, reml) > ROOT_TOL and tau2 > THRESHOLD:
             warnings = (f"{method} Fisher scoring may have stopped at a local maximum; tau² set to 0 "
                         "(the likelihood is higher there).",)
             tau2 = 0.0
     tau2 = max(TAU2_MIN, tau2)
     wi = 1.0 / (vi + tau2)
     if method == "ML":
-        se = np.sqrt(2.0 / np.sum(wi ** 2))  # inverse Fisher information (Viechtbauer 2005, eq. 8)
+        se = math.sqrt(2.0 / _vdot(wi, wi))  # inverse Fisher information (Viechtbauer 2005, eq. 8)
     elif method == "REML":
-        P = p_matrix(X, wi)
-        se = np.sqrt(2.0 / np.sum(P * P))  # inverse Fisher information (Viechtbauer 2005, eq. 10)
+        fit = WeightedFit(Xd, wi, y)
+        se = math.sqrt(2.0 / fit.trace_pair(wi, wi))  # inverse Fisher information (Viechtbauer 2005, eq. 10)
     else:
-        se = np.sqrt(2.0 * k ** 2 / (k - p) / wi.sum() ** 2)  # metafor rma.uni: SE for EB/PM
-    return Tau2Fit(method, tau2, float(se), iteration, warnings)
+        se = math.sqrt(2.0 * k ** 2 / (k - p) / float(wi.sum()) ** 2)  # metafor rma.uni: SE for EB/PM
+    return Tau2Fit(method, tau2, se, iteration, warnings)
 
 
 def _ml(yi: np.ndarray, vi: np.ndarray, X: np.ndarray) -> Tau2Fit:

@@ -4,7 +4,8 @@
 per subgroup (each with its own tau²) and a test for subgroup differences from a fixed-effect
 meta-analysis of the subgroup estimates (Q_between ~ chi²(G-1)). metafor's alternative, a
 mixed-effects meta-regression on the group factor with a common tau², is reported alongside.
-`meta_regression` wraps `rma(mods=...)` and adds metafor's pseudo-R².
+`meta_regression` wraps `rma(mods=...)` and adds metafor's pseudo-R². Both cost O(k p²): rma never
+forms a k x k matrix (see analysis.pooling).
 """
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from analysis.pooling import MetaResult, rma
+from analysis.pooling import MetaResult, fe_adjusted_r2, rma
 from analysis.sensitivity import _check_yi_vi, _clean
 from analysis.errors import FitError, InputError
 
@@ -194,21 +195,6 @@ class MetaRegression:
         return out
 
 
-def _fe_adj_r2(y: np.ndarray, v: np.ndarray, X: np.ndarray) -> float:
-    """Adjusted R² of the weighted (1/vi) least-squares fit, as metafor's FE R² (summary.lm)."""
-    if np.var(y) == 0:
-        return 0.0
-    w = 1.0 / v
-    sw = np.sqrt(w)
-    coef, *_ = np.linalg.lstsq(X * sw[:, None], y * sw, rcond=None)
-    fitted = X @ coef
-    rss = float(np.sum(w * (y - fitted) ** 2))
-    mss = float(np.sum(w * (fitted - np.sum(w * fitted) / np.sum(w)) ** 2))
-    n, rank = y.size, np.linalg.matrix_rank(X)
-    r2 = mss / (mss + rss)
-    return max(0.0, 100.0 * (1 - (1 - r2) * (n - 1) / (n - rank)))
-
-
 def meta_regression(yi: Any, vi: Any, x: Any, *, method: str = "REML", test: str = "knha",
                     level: float = 95.0, names: Sequence[str] | None = None,
                     labels: Sequence[str] | None = None) -> MetaRegression:
@@ -234,7 +220,7 @@ def meta_regression(yi: Any, vi: Any, x: Any, *, method: str = "REML", test: str
     tau2_null = None
     X = np.column_stack([np.ones(y.size), np.asarray(x, dtype=float).reshape(y.size, -1)])
     if res.method == "FE":
-        r2 = _fe_adj_r2(y, v, X)
+        r2 = fe_adjusted_r2(y, v, X)
     else:
         try:
             null = rma(y, v, method=method, test=test, level=level)

@@ -188,3 +188,44 @@ def test_proportions_finite_and_back_transform_in_unit_interval(measure, n, frac
     assert np.isfinite(es.yi).all() and (es.vi > 0).all()
     p = transform_back(measure, es.yi, ni=es.ni)
     assert 0 <= p[0] <= 1 + 1e-12
+
+
+# ---------------------------------------------------------------------------------------------------
+# escalc(data=...) and the input columns (metafor's escalc(measure, ai = tpos, ..., data = dat.bcg))
+
+BCG_FRAME = pd.DataFrame({"author": ["Aronson", "Ferguson & Simes", "Rosenthal et al"], "year": [1948, 1949, 1960],
+                          "tpos": [4, 6, 3], "tneg": [119, 300, 228], "cpos": [11, 29, 11], "cneg": [128, 274, 209]})
+
+
+def test_data_argument_reads_columns_by_name_like_metafor():
+    es = escalc("RR", data=BCG_FRAME, ai="tpos", bi="tneg", ci="cpos", di="cneg", labels="author")
+    direct = escalc("RR", ai=[4, 6, 3], bi=[119, 300, 228], ci=[11, 29, 11], di=[128, 274, 209])
+    np.testing.assert_array_equal(es.yi, direct.yi)
+    np.testing.assert_array_equal(es.vi, direct.vi)
+    assert es.labels == ("Aronson", "Ferguson & Simes", "Rosenthal et al")
+    as_dict = escalc("RR", data={c: list(BCG_FRAME[c]) for c in BCG_FRAME}, ai="tpos", bi="tneg", ci="cpos",
+                     di="cneg")
+    np.testing.assert_array_equal(as_dict.yi, direct.yi)
+    # a value that is not a string is used as given (a broadcast scalar, an array)
+    pre = escalc("SMCR", data={"post": [1, 1.5], "pre": [2, 2.5], "sd": [1, 1.2], "n": [20, 30]},
+                 m1i="post", m2i="pre", sd1i="sd", ni="n", ri=0.5)
+    assert pre.k == 2
+
+
+def test_data_argument_names_the_unknown_column_and_lists_the_others():
+    with pytest.raises(InputError) as err:
+        escalc("RR", data=BCG_FRAME, ai="tpos", bi="tneg", ci="cpos", di="c_neg")
+    message = str(err.value)
+    assert "di='c_neg'" in message and "author, year, tpos, tneg, cpos, cneg" in message
+    with pytest.raises(InputError, match="no data was given"):
+        escalc("RR", ai="tpos", bi="tneg", ci="cpos", di="cneg")
+
+
+def test_inputs_keep_the_arm_data_before_any_correction():
+    es = escalc("RR", ai=[0, 6], bi=[20, 300], ci=[11, 29], di=[12, 274])
+    assert set(es.inputs) == {"ai", "bi", "ci", "di"}
+    np.testing.assert_array_equal(es.inputs["ai"], [0, 6])          # not 0.5: the raw count
+    assert es.warnings                                              # the correction is still applied to yi
+    assert json.loads(json.dumps(es.to_dict()))["inputs"]["bi"] == [20.0, 300.0]
+    with pytest.raises(ValueError):
+        es.inputs["ai"][0] = 1.0                                   # read-only, like the frozen result

@@ -6,7 +6,9 @@ import xml.etree.ElementTree as ET
 import numpy as np
 import pytest
 from matplotlib.figure import Figure
+from matplotlib.patches import Polygon
 
+from analysis.effects import escalc
 from analysis.plots import cumulative_plot, forest_plot, funnel_plot
 from analysis.pooling import rma
 from analysis.errors import InputError
@@ -79,15 +81,97 @@ def test_forest_plot_ratio_measure_on_log_axis(tmp_path, ext):
     assert pooled in texts
 
 
+def texts_of(fig) -> list[str]:
+    return [t.get_text() for ax in fig.axes for t in ax.texts]
+
+
 def test_forest_plot_heterogeneity_and_prediction_interval_text():
     result = simulated(10)
-    texts = [t.get_text() for ax in forest_plot(result).axes for t in ax.texts]
+    texts = texts_of(forest_plot(result))
     het = [t for t in texts if t.startswith("Heterogeneity")]
-    assert het and "τ²" in het[0] and "I²" in het[0] and f"Q({result.q_df})" in het[0]
+    assert 0.01 < result.q_p < 0.1    # the seed's data: RevMan writes such a P with 3 decimals
+    assert het == [f"Heterogeneity: Tau² = {result.tau2:.2f}; Chi² = {result.q:.2f}, df = {result.q_df} "
+                   f"(P = {result.q_p:.3f}); I² = {result.i2:.0f}%"]
+    overall = [t for t in texts if t.startswith("Test for overall effect")]
+    assert overall and f"Z = {abs(result.stat[0]):.2f}" in overall[0]
     assert any("prediction interval" in t for t in texts)
-    fe_texts = [t.get_text() for ax in forest_plot(simulated(10, method="FE")).axes for t in ax.texts]
+    assert not any("prediction interval" in t for t in texts_of(forest_plot(result, prediction_interval=False)))
+    fe_texts = texts_of(forest_plot(simulated(10, method="FE")))
     assert not any("prediction interval" in t for t in fe_texts)
-    assert "FE model" in fe_texts
+    assert "IV, Fixed, 95% CI" in fe_texts and "Total (95% CI)" in fe_texts
+    assert not any(t.startswith("Heterogeneity: Tau²") for t in fe_texts)
+
+
+def test_forest_plot_knapp_hartung_reports_t_and_df():
+    result = simulated(6, method="REML")
+    knha = rma(result.yi, result.vi, test="knha")
+    overall = [t for t in texts_of(forest_plot(knha)) if t.startswith("Test for overall effect")]
+    assert len(overall) == 1 and overall[0].startswith(f"Test for overall effect: t = {abs(knha.stat[0]):.2f}, "
+                                                       "df = 5 (P ")
+    assert overall[0].endswith("; Knapp-Hartung)")
+
+
+def test_single_study_is_not_drawn_as_pooled(tmp_path, ext):
+    """k = 1: the study's own estimate, no diamond, no model row, no Q(0) = 0 or I², and the words
+    "Not pooled (k = 1)" in bold where the pooled row would be."""
+    es = escalc("RR", ai=[4], bi=[119], ci=[11], di=[128], labels=["Aronson 1948"])
+    result = rma(es, method="FE")
+    fig = forest_plot(result, tmp_path / f"one.{ext}", transform="exp")
+    assert_valid(tmp_path / f"one.{ext}")
+    texts = texts_of(fig)
+    assert not [p for ax in fig.axes for p in ax.patches if isinstance(p, Polygon)]   # no diamond
+    assert not any(t.startswith(("Heterogeneity", "Test for overall effect", "Total (95% CI)")) for t in texts)
+    assert not any("I²" in t or "Chi²" in t or "FE model" in t or "Fixed" in t for t in texts)
+    shown = [t for ax in fig.axes for t in ax.texts if t.get_text().startswith("Not pooled (k = 1)")]
+    assert len(shown) == 1 and shown[0].get_fontweight() == "bold" and shown[0].get_fontsize() >= 9
+    assert "0.41 [0.13, 1.26]" in texts          # the study's own estimate and CI
+    assert "Weight" not in texts
+
+
+def test_per_arm_columns_for_binary_data_come_with_the_effect_sizes():
+    es = escalc("RR", ai=[4, 6, 3], bi=[119, 300, 228], ci=[11, 29, 11], di=[128, 274, 209],
+                labels=["Aronson 1948", "Ferguson & Simes 1949", "Rosenthal et al 1960"])
+    fig = forest_plot(rma(es), transform="exp", groups=("BCG", "Control"))
+    texts = texts_of(fig)
+    assert {"BCG", "Control", "Events", "Total", "Weight", "Total events"} <= set(texts)
+    for value in ("4", "123", "11", "139", "306", "231", "13", "51", "660", "662"):
+        assert value in texts, value                      # events, totals, their sums
+    assert "Favours intervention" in " ".join(texts) and "Favours control" in " ".join(texts)
+
+
+def test_per_arm_columns_for_continuous_data_units_and_favours():
+    arms = {"m1i": [-2.1, -1.5, None], "sd1i": [1.1, 0.9, 1.3], "n1i": [32, 20, 45],
+            "m2i": [-0.8, -1.1, -0.5], "sd2i": [1.0, 1.0, 1.2], "n2i": [32, 18, 44]}
+    result = rma([-1.3, -0.4, -2.0], [0.07, 0.1, 0.07], measure="MD", labels=["A", "B", "C"])
+    fig = forest_plot(result, arms=arms, units="DAS28 points", favours=("Favours MSC", "Favours placebo"))
+    texts = texts_of(fig)
+    assert {"Mean", "SD", "Total", "-2.10", "1.10", "32", "97", "94"} <= set(texts)
+    assert "" in texts                                     # the unknown mean is blank, not "nan"
+    assert "Favours MSC  " in texts and "  Favours placebo" in texts
+    plot_ax = [ax for ax in fig.axes if ax.get_xlabel()][0]
+    assert plot_ax.get_xlabel() == "Mean difference (DAS28 points)"
+    assert not any("Favours" in t for t in texts_of(forest_plot(result, favours=False)))
+    with pytest.raises(InputError, match="arms column 'n1i' has 2 values"):
+        forest_plot(result, arms={**arms, "n1i": [1, 2]})
+
+
+def test_one_group_measures_have_no_favours_labels():
+    result = rma([-1.0, -0.5, 0.2], [0.1, 0.2, 0.15], measure="PLO")
+    assert not any("Favours" in t for t in texts_of(forest_plot(result, transform="PLO")))
+
+
+def test_dpi_width_and_pdf_output(tmp_path):
+    result = simulated(6)
+    png = tmp_path / "forest.png"
+    fig = forest_plot(result, png, dpi=300, width=7.5)
+    assert fig.get_size_inches()[0] == pytest.approx(7.5)
+    width_px = int.from_bytes(png.read_bytes()[16:20], "big")      # PNG IHDR width
+    assert width_px == pytest.approx(7.5 * 300, abs=2)
+    pdf = tmp_path / "forest.pdf"
+    forest_plot(result, pdf, width=6)
+    assert pdf.read_bytes().startswith(b"%PDF")
+    with pytest.raises(InputError, match="dpi"):
+        forest_plot(result, tmp_path / "bad.png", dpi=5)
 
 
 def test_forest_plot_with_subgroups(tmp_path, ext):
@@ -139,9 +223,9 @@ def test_cumulative_plot_rejects_mismatched_lengths():
         cumulative_plot([0.1, 0.2], [0.0], [0.3, 0.4], ["a", "b"])
 
 
-@pytest.mark.parametrize("name", ["forest.pdf", "forest", "forest.png.txt"])
+@pytest.mark.parametrize("name", ["forest.jpg", "forest", "forest.png.txt"])
 def test_unsupported_extension_is_refused(tmp_path, name):
-    with pytest.raises(InputError, match=r"\.png or \.svg"):
+    with pytest.raises(InputError, match=r"\.png, \.svg or \.pdf"):
         forest_plot(simulated(3), tmp_path / name)
     assert not (tmp_path / name).exists()
 

@@ -100,19 +100,40 @@ def test_matches_metafor(fit):
     if res.p > 1:
         close(res.qm, fit["QM"])
         close(res.qm_p, fit["QMp"])
-        assert res.pi_low is None and res.tau2_ci_low is None
+        assert res.pi_low is None
     else:
         assert res.qm is None and res.qm_p is None
         if "pi_lb" in fit:
             close([res.pi_low, res.pi_high], [fit["pi_lb"], fit["pi_ub"]])
         else:
             assert res.method == "FE" and res.pi_low is None and res.pi_high is None
-        if "tau2_ci_precise" in fit:
+    # the Q-profile CI of (residual) tau², with or without moderators
+    if "tau2_ci_precise" in fit:
+        # a bound beyond metafor's tau2.max = max(100, 10 tau²) is marked ">" by confint(), which
+        # reports tau2.max itself; both searches are then widened (metafor: a larger tau2.max)
+        widened = ">" in fit["tau2_ci_signs"]
+        assert res.tau2_ci_widened is widened
+        close([res.tau2_ci_low, res.tau2_ci_high], fit["tau2_ci_wide"][1:])
+        if not widened:
             close([res.tau2_ci_low, res.tau2_ci_high], fit["tau2_ci_precise"][1:])
             np.testing.assert_allclose([res.tau2_ci_low, res.tau2_ci_high], fit["tau2_ci"][1:],
                                        rtol=0, atol=METAFOR_ROOT_TOL)
-        else:
-            assert res.tau2_ci_low is None and res.tau2_ci_high is None
+    else:
+        assert res.tau2_ci_low is None and res.tau2_ci_high is None
+
+
+def test_two_studies_tau2_upper_bound_is_found_not_capped():
+    """metafor's confint() prints ">100.0000" for k = 2 (its search stops at tau2.max = 100); the
+    widened search finds the bound (metafor with control = list(tau2.max = 1000): 246.43)."""
+    fit = next(f for f in FITS if f["dataset"] == "bcg_k2" and f["method"] == "REML" and f["test"] == "z")
+    assert fit["tau2_ci"][2] == 100 and fit["tau2_ci_signs"] == ["", ">"]
+    res = _fit(fit)
+    assert res.tau2_ci_widened and res.tau2_ci_high > 100
+    close(res.tau2_ci_high, fit["tau2_ci_wide"][2])
+    d = res.to_dict()
+    assert d["tau2_ci_widened"] is True and d["tau2_ci_high"] == pytest.approx(fit["tau2_ci_wide"][2])
+    # the prediction interval metafor's predict() gives for k = 2 is in the result and its dict
+    close([d["pi_low"], d["pi_high"]], [fit["pi_lb"], fit["pi_ub"]])
 
 
 def test_bcg_reml_known_values():
@@ -156,7 +177,7 @@ def test_meta_regression_to_dict_has_coefficients():
     d = res.to_dict()
     json.dumps(d, allow_nan=False)
     assert len(d["beta"]) == 2 and len(d["se_beta"]) == 2 and d["qm"] == pytest.approx(res.qm)
-    assert res.pi_low is None and res.tau2_ci_low is None
+    assert res.pi_low is None and res.tau2_ci_low is not None and d["tau2_ci_high"] == res.tau2_ci_high
 
 
 def test_fixed_effect_single_study_and_labels():
@@ -279,3 +300,31 @@ def test_invariants(data, method, test):
     if method != "FE":
         assert res.tau2_ci_low is not None and 0.0 <= res.tau2_ci_low <= res.tau2_ci_high
         assert res.pi_low <= res.ci_low and res.ci_high <= res.pi_high
+
+
+def test_rma_takes_the_effect_sizes_escalc_returns():
+    from analysis.effects import escalc
+
+    es = escalc("RR", ai=[4, 6, 3, 62], bi=[119, 300, 228, 13536], ci=[11, 29, 11, 248],
+                di=[128, 274, 209, 12619], labels=["Aronson 1948", "Ferguson 1949", "Rosenthal 1960", "Hart 1977"])
+    res = rma(es, method="DL")
+    same = rma(es.yi, es.vi, method="DL", measure="RR", labels=es.labels)
+    assert res.labels == es.labels and res.measure == "RR"
+    assert res.estimate == same.estimate and res.tau2 == same.tau2
+    assert set(res.inputs) == {"ai", "bi", "ci", "di"}           # the per-arm data travels with the fit
+    assert rma(es, labels=list("abcd"), measure="GEN").labels == ("a", "b", "c", "d")
+    with pytest.raises(InputError, match="do not pass vi"):
+        rma(es, es.vi)
+    with pytest.raises(InputError, match="sampling variances"):
+        rma([0.1, 0.2])
+
+
+def test_named_moderators_label_the_coefficients():
+    data = REF["datasets"]["bcg"]
+    frame = pd.DataFrame(data["mods"])
+    res = rma(data["yi"], data["vi"], mods=frame[["ablat", "year"]])
+    assert res.names == ("intrcpt", "ablat", "year")
+    assert rma(data["yi"], data["vi"], mods={"latitude": data["mods"]["ablat"]}).names == ("intrcpt", "latitude")
+    assert rma(data["yi"], data["vi"], mods=frame["ablat"]).names == ("intrcpt", "ablat")
+    assert rma(data["yi"], data["vi"], mods=data["mods"]["ablat"]).names == ("intrcpt", "mods")
+    assert "intrcpt" in str(res) and "ablat" in str(res)

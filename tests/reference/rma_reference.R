@@ -40,8 +40,23 @@ datasets$pritz1997 <- list(measure = "PLO", yi = num(pritz$yi), vi = num(pritz$v
 molloy <- escalc(measure = "ZCOR", ri = ri, ni = ni, data = dat.molloy2014)
 datasets$molloy2014 <- list(measure = "GEN", yi = num(molloy$yi), vi = num(molloy$vi))
 
+# two studies (the first two BCG trials): the upper tau^2 bound lies far beyond metafor's tau2.max = 100
+datasets$bcg_k2 <- list(measure = "RR", yi = num(bcg$yi[1:2]), vi = num(bcg$vi[1:2]))
+
 hine <- escalc(measure = "RD", ai = ai, n1i = n1i, ci = ci, n2i = n2i, data = dat.hine1989)
 datasets$hine1989 <- list(measure = "RD", yi = num(hine$yi), vi = num(hine$vi))
+
+# confint() stops at tau2.max = max(100, 10 tau^2) and marks a bound beyond it with ">"; metafor's own way
+# to find such a bound is a larger tau2.max: raise it tenfold until no bound is marked
+widened_ci <- function(res) {
+  tau2.max <- max(100, 10 * res$tau2)
+  ci <- confint(res, control = list(tol = 1e-12))
+  while (ci$ub.sign == ">" || ci$lb.sign == ">") {
+    tau2.max <- 10 * tau2.max
+    ci <- confint(res, control = list(tol = 1e-12, tau2.max = tau2.max))
+  }
+  ci$random["tau^2", ]
+}
 
 fit_one <- function(dname, method, test, mods = NULL, level = 95) {
   d <- datasets[[dname]]
@@ -84,12 +99,14 @@ fit_one <- function(dname, method, test, mods = NULL, level = 95) {
     pr <- predict(res)
     out$pi_lb <- if (is.null(pr$pi.lb)) NULL else num(pr$pi.lb)
     out$pi_ub <- if (is.null(pr$pi.ub)) NULL else num(pr$pi.ub)
-    if (method != "EE") {
-      ci <- confint(res)
-      out$tau2_ci <- num(ci$random["tau^2", ])                    # estimate, ci.lb, ci.ub
-      cip <- confint(res, control = list(tol = 1e-12))
-      out$tau2_ci_precise <- num(cip$random["tau^2", ])
-    }
+  }
+  if (method != "EE") {   # confint() gives the Q-profile CI of (residual) tau^2 for meta-regressions too
+    ci <- confint(res)
+    out$tau2_ci <- num(ci$random["tau^2", ])                    # estimate, ci.lb, ci.ub
+    cip <- confint(res, control = list(tol = 1e-12))
+    out$tau2_ci_precise <- num(cip$random["tau^2", ])
+    out$tau2_ci_signs <- c(cip$lb.sign, cip$ub.sign)            # ">" = beyond tau2.max = max(100, 10 tau^2)
+    out$tau2_ci_wide <- num(widened_ci(res))
   }
   out
 }
@@ -121,7 +138,9 @@ out <- list(
   metafor_version = as.character(packageVersion("metafor")),
   metadat_version = as.character(packageVersion("metadat")),
   note = paste("Outputs of metafor::rma.uni with default settings; tau2_ci = confint() defaults,",
-               "tau2_ci_precise = confint(control = list(tol = 1e-12)). Method EE is reported as FE."),
+               "tau2_ci_precise = confint(control = list(tol = 1e-12)), tau2_ci_signs its lb.sign and",
+               "ub.sign ('>' = beyond tau2.max), tau2_ci_wide = confint with tau2.max raised tenfold until",
+               "no bound is beyond it. Method EE is reported as FE."),
   datasets = datasets,
   fits = fits
 )

@@ -162,7 +162,12 @@ def test_assumed_correlation_adds_sensitivity(tmp_path, capsys):
     ("study;yi;vi\nA;0.1;0.02\n", ["--measure", "GEN"], ["not comma-separated"]),
     (PREPOST, ["--measure", "SMCR"], ["ri", "--ri"]),
     (PREPOST, ["--measure", "SMCR", "--ri", "1.2"], ["between -1 and 1"]),
-    (BCG, ["--measure", "RR", "--plot", "forest.pdf"], [".png or .svg"]),
+    (BCG, ["--measure", "RR", "--plot", "forest.jpg"], [".png, .svg or .pdf"]),
+    (BCG, ["--measure", "RR", "--plot", "forest.png", "--dpi", "5"], ["--dpi", "300"]),
+    (BCG, ["--measure", "RR", "--plot", "forest.png", "--width", "1"], ["--width", "inches"]),
+    (BCG, ["--measure", "RR", "--columns", "ai=tpos"], ["no column 'tpos'", "study, ai, bi, ci, di"]),
+    (BCG, ["--measure", "RR", "--columns", "xx=ai"], ["'xx' is not an escalc column", "ai, bi"]),
+    (BCG, ["--measure", "RR", "--label", "author,year"], ["--label", "no column 'author'", "study, ai"]),
 ])
 def test_bad_input_is_refused_with_exit_code_2(tmp_path, capsys, content, argv, expected):
     path = tmp_path / "data.csv"
@@ -172,6 +177,96 @@ def test_bad_input_is_refused_with_exit_code_2(tmp_path, capsys, content, argv, 
     assert err.startswith("trialsynth: error: ") and err.count("\n") == 1
     for part in expected:
         assert part in err, err
+
+
+# dat.bcg as R's metadat package has it (trial, author, year, tpos, tneg, cpos, cneg, ablat, alloc)
+DAT_BCG = "trial,author,year,tpos,tneg,cpos,cneg,ablat,alloc\n" + "\n".join(
+    f"{i + 1},{line.rsplit(' ', 1)[0]},{line.rsplit(' ', 1)[1].split(',')[0]},{','.join(line.split(',')[1:])},0,random"
+    for i, line in enumerate(BCG.splitlines()[1:]))
+
+
+def test_r_column_names_map_onto_escalc_names(tmp_path, capsys):
+    """metafor: escalc(measure = "RR", ai = tpos, bi = tneg, ci = cpos, di = cneg, data = dat.bcg)."""
+    path = tmp_path / "dat.bcg.csv"
+    path.write_text(DAT_BCG, encoding="utf-8")
+    code, out, err = run(["pool", str(path), "--measure", "RR", "--columns", "ai=tpos,bi=tneg,ci=cpos,di=cneg",
+                          "--label", "author,year", "--format", "json"], capsys)
+    assert code == 0, err
+    reml = json.loads(out)[0]
+    assert math.isclose(reml["estimate"], BCG_REML["estimate"], abs_tol=5e-5)
+    assert reml["studies"][0]["study"] == "Aronson 1948" and reml["studies"][12]["study"] == "Comstock et al 1976"
+    code, out, err = run(["pool", str(path), "--measure", "RR", "--columns", "AI = TPOS, bi=tneg,ci=cpos,di=cneg"],
+                         capsys)
+    assert code == 0, err                      # names are matched case-insensitively, spaces ignored
+    with pytest.raises(SystemExit):
+        run(["pool", str(path), "--measure", "RR", "--columns", "ai:tpos"], capsys)
+    assert "NAME=COLUMN" in capsys.readouterr().err
+
+
+def test_text_output_is_metafors_print_layout(bcg, capsys):
+    from analysis.pooling import rma
+    from analysis.table import read_effect_table
+
+    code, out, _ = run(["pool", str(bcg), "--measure", "RR"], capsys)
+    assert code == 0
+    expected = str(rma(read_effect_table(bcg, "RR")))
+    assert out.startswith(expected)
+    assert "Random-Effects Model (k = 13; tau^2 estimator: REML)" in out and "Model Results:" in out
+    assert "tau^2 95% CI (Q-profile): [0.1197, 1.1115]" in out   # metafor confint(): 0.1197, 1.1115
+
+
+def test_two_studies_tau2_ci_bound_is_not_a_search_cap(tmp_path, capsys):
+    path = tmp_path / "two.csv"
+    path.write_text("\n".join(BCG.splitlines()[:3]) + "\n", encoding="utf-8")
+    code, out, _ = run(["pool", str(path), "--measure", "RR", "--format", "json"], capsys)
+    assert code == 0
+    reml = json.loads(out)[0]
+    # metafor's confint() prints ">100.0000"; with control = list(tau2.max = 1000) it finds 246.43
+    assert reml["tau2_ci_high"] == pytest.approx(246.42501870219152, rel=1e-6)
+    assert reml["pi_low"] is not None and reml["pi_high"] is not None
+    code, out, _ = run(["pool", str(path), "--measure", "RR"], capsys)
+    assert "100.0000" not in out and "246.4250" in out and "search was widened" in out
+
+
+def test_plot_options_pdf_dpi_width_and_arm_columns(bcg, tmp_path, capsys):
+    pdf = tmp_path / "forest.pdf"
+    code, out, err = run(["pool", str(bcg), "--measure", "RR", "--plot", str(pdf), "--width", "8",
+                          "--units", "cases", "--favours", "Favours BCG", "Favours no BCG", "--groups", "BCG",
+                          "Control"], capsys)
+    assert code == 0, err
+    assert pdf.read_bytes().startswith(b"%PDF")
+    png = tmp_path / "forest.png"
+    code, _, err = run(["pool", str(bcg), "--measure", "RR", "--plot", str(png), "--dpi", "300", "--width", "8"],
+                       capsys)
+    assert code == 0, err
+    assert int.from_bytes(png.read_bytes()[16:20], "big") == pytest.approx(8 * 300, abs=2)
+    svg = tmp_path / "forest.svg"
+    code, _, _ = run(["pool", str(bcg), "--measure", "RR", "--plot", str(svg), "--groups", "BCG", "Control",
+                      "--favours", "Favours BCG", "Favours no BCG"], capsys)
+    text = svg.read_text("utf-8")
+    for shown in ("BCG", "Events", "Total events", "Favours no BCG", "Aronson 1948"):
+        assert shown in text, shown
+
+
+def test_single_study_plot_says_not_pooled(tmp_path, capsys):
+    path = tmp_path / "one.csv"
+    path.write_text("study,ai,bi,ci,di\nAronson 1948,4,119,11,128\n", encoding="utf-8")
+    svg = tmp_path / "one.svg"
+    code, out, err = run(["pool", str(path), "--measure", "RR", "--method", "FE", "--plot", str(svg)], capsys)
+    assert code == 0, err
+    assert "not pooled" in out
+    text = svg.read_text("utf-8")
+    assert "Not pooled (k = 1)" in text and "Heterogeneity" not in text and "Total (95% CI)" not in text
+
+
+def test_pool_imports_neither_pandas_nor_scipy(bcg):
+    code = ("import sys\nfrom trialsynth.cli import main\nmain(['pool', sys.argv[1], '--measure', 'RR'])\n"
+            "print(sorted({m.split('.')[0] for m in sys.modules} & {'pandas', 'scipy', 'matplotlib'}))")
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    done = subprocess.run([sys.executable, "-c", code, str(bcg)], capture_output=True, text=True, cwd=ROOT, env=env,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().splitlines()[-1] == "[]"
 
 
 def test_single_study_fixed_effect_is_allowed(tmp_path, capsys):
