@@ -345,26 +345,19 @@ def _float(value: Any) -> float:
 
 #: measures whose estimate has a null of "no effect" (0 on the model scale: a difference, a log ratio, a change)
 COMPARATIVE = frozenset({"MC", "SMCR", "SMCC", "MD", "SMD", "ROM", "RR", "OR", "RD"})
-#: where a tau² search with no upper root stops (analysis.pooling._qprofile_ci: max(100, 10 tau²))
-TAU2_SEARCH_MIN = 100.0
 
 
-def _tau2_ci(fit: Any) -> tuple[Any, Any, bool] | None:
-    """(low, high, high_is_beyond_the_search_range) of the fit's tau² CI, or None when not estimated.
+def _tau2_ci(fit: Any) -> tuple[Any, Any, bool, bool] | None:
+    """(low, high, high_is_unbounded, search_widened) of the fit's tau² CI, or None when not estimated.
 
-    The upper bound is "beyond the search range" when the fit says so (an attribute
-    `tau2_ci_high_beyond`, or an infinite bound), or when it equals the Q-profile search's upper
-    end, max(100, 10 tau²): then no root was found and the number is the cap, not a bound.
+    analysis.rma widens the Q-profile search past metafor's default limit (max(100, 10 tau²)) until
+    it finds the bound, and says so in `tau2_ci_widened`; only an infinite bound has no number.
     """
     if fit is None or getattr(fit, "tau2_ci_low", None) is None:
         return None
     low, high = fit.tau2_ci_low, fit.tau2_ci_high
-    beyond = bool(getattr(fit, "tau2_ci_high_beyond", False))
-    if high is not None and not beyond:
-        high_f = float(high)
-        cap = max(TAU2_SEARCH_MIN, 10.0 * float(getattr(fit, "tau2", 0.0) or 0.0))
-        beyond = math.isinf(high_f) or abs(high_f - cap) <= 1e-9 * cap
-    return low, high, beyond
+    unbounded = high is not None and math.isinf(float(high))
+    return low, high, unbounded, bool(getattr(fit, "tau2_ci_widened", False))
 
 
 def _forest_columns(data: Any, pa: PooledAnalysis) -> dict[str, Any] | None:
