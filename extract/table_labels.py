@@ -345,7 +345,7 @@ def _name_of(text: str, time: TimeRef | None) -> str:
     name = _LEAD_CHANGE.sub("", name)
     name = clean_measure_name(normalise_space(name))
     name = re.sub(r"\(\s*\)|\[\s*\]", " ", name)
-    name = normalise_space(name).strip(_TRIM)
+    name = normalise_space(name).strip(_TRIM + "+±")
     if re.fullmatch(r"[(\[][^()\[\]]*[)\]]", name):
         return ""  # "Weeks 1–12 (double-blind portion)": a qualifier of the timepoint
     if _TIME_FILLER.sub("", name) == "" or _STAT_WORDS.match(name or " "):
@@ -439,7 +439,7 @@ _ARM_LIKE = re.compile(
     r"therapy|treatment|treated|infusion|injection|supplementation|supplemented|regimen|diet|drug|app|program(?:me)?|"
     r"training|exercise|surgery|vaccine|vaccinated|dose|low-?dose|high-?dose|combination|alone|only|plus|"
     r"monotherapy|standard|conventional|routine|care)\b|\b\d+(?:\.\d+)?\s*(?:mg|µg|μg|mcg|g|iu|ml|mg/kg|µg/kg|mg/day|"
-    r"mg/d)\b|\+|\bgroup\s+[a-z0-9ivx]+\b|^\s*(?:[a-z]|[ivx]+|\d)\s*$", re.I)
+    r"mg/d)\b|\s\+\s|\bgroup\s+[a-z0-9ivx]+\b|^\s*(?:[a-z]|[ivx]+|\d)\s*$", re.I)
 _MEASURE_LIKE = re.compile(
     r"\(\s*(?:[^()]*\b(?:kg|cm|mm|m|mg|µg|g|l|ml|dl|mmol|µmol|umol|nmol|pmol|iu|u|bpm|beats|mmhg|min|s|sec|h|hours?|"
     r"days?|years?|points?|score|reps|n|cells|copies|log|units?)\b[^()]*|%)\s*\)|\b(?:scores?|scales?|index|indices|"

@@ -72,6 +72,7 @@ _CAPTION_LEAD = re.compile(
     r"contrasts?|differences?|comparisons?|results?|values?|effects?|levels?|outcomes?|data|summary|analysis|"
     r"capturing|the|of|in|on|for|\s)+\b", re.I)
 _CAPTION_CUT = re.compile(r"\s+(?:at|by|between|among|during|after|before|over|across|for|from|according\s+to|within|"
+                          r"through(?:out)?|until|up\s+to|"
                           r"in\s+(?:the|each|both|all|patients|participants|subjects|groups?)|versus|vs\.?)\s+|[.;:(]",
                           re.I)
 _MAX_CELLS = 20000
@@ -121,6 +122,8 @@ class RowLayout:
     percent_change: bool = False
     n: int | None = None
     effect: str | None = None
+    # the measure with its section's name, for a row label that repeats under several sections
+    joined: tuple[str, str] | None = None
 
     @property
     def text(self) -> str:
@@ -271,7 +274,14 @@ def table_layout(table: Table, known_arms: tuple[str, ...] = ()) -> TableLayout:
     row_names = {r.measure for r in rows if r.role in ("value", "n") and r.measure}
     col_arm = sum(1 for n in col_names if looks_like_arm(n, known_arms) and not _bare_id(n))
     row_arm = sum(1 for n in row_names if looks_like_arm(n, known_arms))
-    if stub_dims and stub_dims[0] == "arm" or (row_names and row_arm > col_arm and row_arm >= max(1, len(row_names) / 2)):
+    # columns that all name measures ("Contact time (m/s)") over rows that name none: the rows are the arms
+    col_measures = bool(col_names) and col_arm == 0 and all(looks_like_measure(n) for n in col_names)
+    sec_names = {s.name for r in rows if r.role in ("value", "n") for s in r.sections[-1:] if s.name and s.time is None}
+    sec_arm = sum(1 for n in sec_names if looks_like_arm(n, known_arms))
+    if sec_arm >= 2 and sec_arm > row_arm and not col_arm:
+        arms_in = "sections"  # "Group A" section rows over the rows of that arm
+    elif stub_dims and stub_dims[0] == "arm" or (row_names and row_arm > col_arm and row_arm >= max(1, len(row_names) / 2)) \
+            or (col_measures and row_names and not any(looks_like_measure(n) for n in row_names)):
         arms_in = "rows"
     elif col_names:
         arms_in = "columns"
@@ -279,16 +289,20 @@ def table_layout(table: Table, known_arms: tuple[str, ...] = ()) -> TableLayout:
         arms_in = "none"
 
     columns = _name_columns(columns, arms_in, rows)
-    if corner_measure is None and not any(col.measure for col in columns) and not any(
-            r.measure or any(sec.name for sec in r.sections) for r in rows if r.role != "header") or \
-            corner_measure is None and arms_in == "rows" and not any(col.measure for col in columns):
-        corner_measure = _caption_measure(table.caption)
-    arm_word = corner.text if stub_dims and stub_dims[0] == "arm" else None
+    if corner_measure is None and not any(col.measure for col in columns if col.role == "value"):
+        corner_measure = _caption_measure(table.caption)  # for rows that nothing else names
+    # bare arm labels ("1", "A") take the corner's word: "Group 1", "Water A"
+    arm_word = corner.text if corner.text and corner.dimension not in ("time", "measure") and len(corner.text) <= 30 \
+        and not corner.stats and not corner.is_p else None
     rows = _name_rows(rows, arms_in, corner_measure, arm_word)
 
     texts = [table.caption, *table.footnotes]
     declared = frozenset().union(*(declared_statistics(t) for t in texts)) if texts else frozenset()
     caption_time = _caption_time(table.caption)
+    # "Change in BCVA through the study" over a baseline column and follow-up columns: values, not changes
+    has_baseline = any(c.time is not None and c.time.baseline for c in columns) or any(
+        r.time is not None and r.time.baseline and not r.change for r in rows if r.role == "value")
+    table_change = bool(_CHANGE_CAPTION.search(table.caption)) and not has_baseline
     baseline_table = bool(_BASELINE_CAPTION.search(table.caption)) and not _CHANGE_CAPTION.search(table.caption) \
         and not any(tp.kind != "baseline" for tp in find_timepoints(number_text(table.caption))) \
         and not any(p.search(table.caption) for _, p in _NAMED_POINTS)
@@ -301,7 +315,7 @@ def table_layout(table: Table, known_arms: tuple[str, ...] = ()) -> TableLayout:
     return TableLayout(
         table=table, n_header_rows=n_header, n_stub_cols=stub, columns=tuple(columns), rows=tuple(rows),
         arms_in=arms_in, corner=corner, declared=declared, caption_time=caption_time,
-        named_times=_named_times(texts), table_change=bool(_CHANGE_CAPTION.search(table.caption)),
+        named_times=_named_times(texts), table_change=table_change,
         baseline_table=baseline_table, corner_measure=corner_measure, all_counts=all_counts, values=values,
     )
 
@@ -397,8 +411,12 @@ def _name_columns(columns: list[ColumnLayout], arms_in: str, rows: list[RowLayou
             measure = " / ".join(names) or None
         elif names:
             if len(names) >= 2 and not has_row_measures:
-                # a measure group over the arms ("Child–Pugh A" over "Single infusion" | "Double infusion")
-                measure, arm = names[0], " / ".join(names[1:])
+                # a measure group over the arms ("Child–Pugh A" over "Single infusion" | "Double infusion"),
+                # or arms over measures ("Group A" over "Halitosis" | "Foreign body"): the arm-like level is the arm
+                if looks_like_arm(names[0]) and not looks_like_arm(names[-1]):
+                    arm, measure = " / ".join(names[:-1]), names[-1]
+                else:
+                    measure, arm = names[0], " / ".join(names[1:])
             else:
                 arm = " / ".join(names)
         arm_text = " / ".join(lab.text for lab in col.labels if lab.name in names) if arm else None
@@ -512,9 +530,8 @@ def _value_row(r: int, labels: list[Label], sections: tuple[Label, ...], data: l
     layout = RowLayout(r, role, tuple(labels), sections, measure, measure_text, None, None, time, stats, change,
                        percent_change, n, effect)
     named = [sec for sec in sections if sec.name and sec.time is None]
-    if measure and named and measure.lower() in repeated:
-        layout = _replace(layout, measure=f"{named[-1].name} / {measure}",
-                          measure_text=f"{named[-1].text} / {measure_text}")
+    if measure and named and measure.lower() in repeated and not measure.startswith(named[-1].name):
+        layout = _replace(layout, joined=(f"{named[-1].name} / {measure}", f"{named[-1].text} / {measure_text}"))
     return layout
 
 
@@ -533,17 +550,24 @@ def _name_rows(rows: list[RowLayout], arms_in: str, corner_measure: str | None,
         sec_stats = tuple(s.stats for s in reversed(row.sections) if s.stats)
         arm = arm_text = None
         measure, measure_text = row.measure, row.measure_text
+        if arms_in == "sections" and sec_measures and looks_like_arm(sec_measures[-1].name):
+            arm, arm_text = sec_measures[-1].name, sec_measures[-1].text
+            sec_measures = sec_measures[:-1]
+            if row.labels and re.fullmatch(r"\(.*\)", row.labels[0].text):
+                arm = f"{arm} {row.labels[0].text}"  # "Group A" over "(Conventional ILM peeling)"
         if arms_in == "rows" and row.measure and row.role in ("value", "n"):
             arm, arm_text = row.measure, row.measure_text
             if arm_word and _bare_id(arm):  # "1", "2" under a "Group" corner: "Group 1", "Group 2"
                 arm = f"{arm_word} {arm}"
             measure = measure_text = None
+        elif row.joined:
+            measure, measure_text = row.joined
         if measure is None or row.role == "stat" and not row.measure:
             if sec_measures:
                 measure, measure_text = _join_sections(sec_measures)
             elif measure is None and corner_measure:
                 measure, measure_text = corner_measure, corner_measure
-        elif sec_measures and _joins(sec_measures[-1], measure):
+        elif sec_measures and _joins(sec_measures[-1], measure) and not measure.startswith(_clean(sec_measures[-1])):
             measure = f"{_clean(sec_measures[-1])} / {measure}"
             measure_text = f"{sec_measures[-1].text} / {measure_text}"
         time = row.time or sec_time

@@ -267,7 +267,7 @@ def _read_cell(layout: TableLayout, rl: RowLayout, col: ColumnLayout, r: int, va
         arm, arm_text = rl.arm, rl.arm_text
     else:
         measure, measure_text = rl.measure or col.measure, rl.measure_text or col.measure_text
-        arm, arm_text = col.arm, col.arm_text
+        arm, arm_text = (rl.arm, rl.arm_text) if rl.arm else (col.arm, col.arm_text)
         if col.role == "total" and not arm:
             arm = arm_text = col.text or None
     if not measure:

@@ -28,6 +28,10 @@ _INDENT_CHARS = " \u00a0\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u
 _N_IN_HEADER = re.compile(r"\b[nN]\s*=\s*\d+")
 # Numeric superscripts (10<sup>6</sup>, m<sup>2</sup>) are part of the text; others are markers.
 _NUMERIC_SUP = re.compile(r"[-\u2212\u2013]?\d+(?:\.\d+)?")
+# a numeric superscript is a power after "10", "e" or a unit ("× 10<sup>6</sup>", "kg/m<sup>2</sup>", "s<sup>−1</sup>");
+# after anything else ("Group A<sup>1</sup>", "12.5<sup>2</sup>") it is a footnote marker
+_POWER_BEFORE = re.compile(r"(?:10|\^|(?<![A-Za-z])(?:m|cm|mm|µm|μm|nm|km|dm|l|L|dl|ml|s|h|min|kg|g|mol|ft|in|m/s|U))\s*$")
+_PART_OF_TEXT = re.compile(r"\d*[+\-\u2212]|[+\-\u2212]\d*")  # ions and cell markers: Ca<sup>2+</sup>, CD4<sup>+</sup>
 _MAX_SPAN = 1000
 
 
@@ -144,11 +148,17 @@ def _cell_text(el: etree._Element) -> _CellText:
                 if name == "break":
                     parts.append(" ")
                     plain.append(" ")
+                elif name == "xref" and child.get("ref-type") in ("table-fn", "fn"):
+                    mark = "".join(child.itertext())  # a footnote link: "Group A<xref>1</xref>"
+                    parts.append(mark)
+                    if mark.strip():
+                        markers.append(normalise_space(mark))
                 elif name == "sup":
                     sup = "".join(child.itertext())
                     parts.append(sup)
-                    if _NUMERIC_SUP.fullmatch(sup.strip()) or not sup.strip():
-                        plain.append(sup)
+                    if not sup.strip() or _PART_OF_TEXT.fullmatch(sup.strip()) or (
+                            _NUMERIC_SUP.fullmatch(sup.strip()) and _POWER_BEFORE.search("".join(plain))):
+                        plain.append(sup)  # 10<sup>6</sup>, kg/m<sup>2</sup>, Ca<sup>2+</sup>, CD4<sup>+</sup>
                     else:
                         markers.append(normalise_space(sup))
                         plain.append(" " if sup[:1].isspace() else "")

@@ -390,3 +390,69 @@ def test_every_reading_cites_its_cell_and_never_mixes_cells():
     for r in got:
         assert r.cells == ((r.row, r.col, r.text),)
         assert r.text == layout(rows).table.cell(r.row, r.col).text
+
+
+def test_arms_as_section_rows_over_a_parenthetical_row_and_the_measure_in_the_caption():
+    rows = [["Surgical technique", "Baseline (logMAR)", "1 month (logMAR)", "3 months (logMAR)"],
+            [("Group A", {"colspan": 4})],
+            [EM + "(Conventional peeling)", "0.925 ± 0.5", "0.656 ± 0.06", "0.707 ± 0.3"],
+            [("Group B", {"colspan": 4})],
+            [EM + "(Inverted flap)", "0.953 ± 0.2", "0.794 ± 0.3", "0.616 ± 0.2"]]
+    lay = layout(rows, caption="Change in BCVA through the study")
+    assert lay.arms_in == "sections" and not lay.table_change  # a baseline column: the others are values too
+    got = read(rows, caption="Change in BCVA through the study")
+    cell = at(got, 4, 3)
+    assert (cell.measure, cell.arm, cell.weeks, cell.kind, cell.numbers) == (
+        "BCVA", "Group B (Inverted flap)", 13.0, "value", {"followup_mean": 0.616, "followup_sd": 0.2})
+
+
+def test_measures_with_units_as_columns_over_arm_rows_and_separate_mean_and_sd_columns():
+    rows = [["", ("Contact time (m/s)", {"colspan": 2}), ("Peak pressure (kPa)", {"colspan": 2})],
+            ["", "Mean", "SD", "Mean", "SD"],
+            ["Canvas", "684.5", "101.5", "315.9", "140.7"],
+            ["DH shoe", "699.3", "96.9", "155.4", "89.9"]]
+    lay = layout(rows, head=2)
+    assert lay.arms_in == "rows" and [c.role for c in lay.columns[1:]] == ["value", "sd", "value", "sd"]
+    got = read(rows, head=2)
+    cell = at(got, 3, 3)
+    assert (cell.measure, cell.arm, cell.statistic, cell.numbers) == ("Peak pressure (kPa)", "DH shoe", "mean (SD)",
+                                                                      {"mean": 155.4, "sd": 89.9})
+    assert [c[1] for c in cell.cells] == [3, 4]  # the mean's cell and the SD's cell, both cited
+    assert none_at(got, 3, 4)
+
+
+def test_arms_over_measures_in_the_header_and_footnote_links_in_labels():
+    rows = [["", "<bold>Group A</bold><xref ref-type='table-fn' rid='f1'>1</xref> (n=28)", "",
+             "Group B<sup>2</sup> (n=28)", ""],
+            ["", "Halitosis", "Foreign body", "Halitosis", "Foreign body"],
+            ["Before, mean (SD)", "5.35 (4.2)", "5.88 (1.45)", "3.54 (3.7)", "7.16 (1.99)"],
+            ["Month 1, mean (SD)", "2.57 (2.9)", "2.44 (2.13)", "1.04 (1.89)", "3.5 (2.19)"]]
+    rows[0] = ["", ("<bold>Group A</bold><xref ref-type='table-fn' rid='f1'>1</xref> (n=28)", {"colspan": 2}),
+               ("Group B<sup>2</sup> (n=28)", {"colspan": 2})]
+    got = read(rows, head=2, caption="Mean of halitosis and foreign body sensation before and after the interventions")
+    cell = at(got, 3, 4)
+    assert (cell.arm, cell.measure, cell.n, cell.weeks, cell.numbers) == (
+        "Group B", "Foreign body", 28, 4.33, {"followup_mean": 3.5, "followup_sd": 2.19})
+    assert (at(got, 2, 1).arm, at(got, 2, 1).weeks) == ("Group A", 0.0)
+
+
+def test_bare_arm_labels_repeated_under_measure_sections_take_the_corner_word():
+    rows = [["Water", "n", "Before", "After", "p"],
+            ["Magnesium", "", "", "", ""],
+            ["A", "18", "0.25 (0.08)", "0.26 (0.07)", ""],
+            ["B", "18", "0.28 (0.06)", "0.34 (0.09)", "0.009"],
+            ["Calcium", "", "", "", ""],
+            ["A", "18", "0.40 (0.22)", "0.35 (0.40)", ""],
+            ["B", "19", "0.33 (0.12)", "0.35 (0.40)", ""]]
+    got = read(rows, followup=4.0, footnotes=("Values are mean (SD).",))
+    cell = at(got, 6, 3)
+    assert (cell.arm, cell.measure, cell.n, cell.weeks, cell.numbers) == (
+        "Water B", "Calcium", 19, 4.0, {"followup_mean": 0.35, "followup_sd": 0.40})
+    assert (at(got, 2, 2).arm, at(got, 2, 2).measure, at(got, 2, 2).weeks) == ("Water A", "Magnesium", 0.0)
+
+
+def test_numeric_superscripts_are_powers_after_units_and_markers_elsewhere():
+    from tests.extract.tables_helpers import table
+    t = table([["", "BMI (kg/m<sup>2</sup>)", "Age<sup>1</sup>", "Dose × 10<sup>6</sup>", "Ca<sup>2+</sup>"], ["x", "1", "2", "3", "4"]])
+    assert [t.cell(0, c).label for c in range(1, 5)] == ["BMI (kg/m2)", "Age", "Dose × 106", "Ca2+"]
+    assert t.cell(0, 2).markers == ("1",)
