@@ -92,7 +92,8 @@ NAMED_POINTS = _NAMED_POINTS = tuple(
 )
 # whole-label abbreviations: "D1", "POD 3", "W12", "M6", "Y1"
 _SHORT_POINT = re.compile(
-    r"^(?:(?P<d>POD|PO\s?D|D|Day)|(?P<w>W|Wk|Week)|(?P<m>M|Mo|Month)|(?P<y>Y|Yr|Year))\s?-?\s?(?P<v>\d{1,3})$", re.I)
+    r"^(?:(?P<d>POD|PO\s?D|D|Day)|(?P<w>W|Wk|Week)|(?P<m>M|Mo|Month)|(?P<y>Y|Yr|Year))\s?-?\s?(?P<v>\d{1,3})$"
+    r"|^(?P<v2>\d{1,3})\s?(?:(?P<d2>d)|(?P<w2>w|wk)|(?P<m2>m|mo)|(?P<y2>y|yr)|(?P<h2>h))$", re.I)
 _POD = re.compile(r"\b(?:POD|post-?\s?operative\s+day)\s?(?P<v>\d{1,3})\b", re.I)
 # words that may sit around a timepoint in a label without making it a name
 _TIME_FILLER = re.compile(
@@ -127,8 +128,11 @@ class TimeRef:
 def _numeric_time(text: str) -> TimeRef | None:
     short = _SHORT_POINT.match(text.strip())
     if short:
-        unit = "day" if short.group("d") else "week" if short.group("w") else "month" if short.group("m") else "year"
-        return TimeRef(text, weeks_from(float(short.group("v")), unit), span=(0, len(text)))
+        g = short.groupdict()
+        unit = next(u for k, u in (("d", "day"), ("w", "week"), ("m", "month"), ("y", "year"), ("d2", "day"),
+                                   ("w2", "week"), ("m2", "month"), ("y2", "year"), ("h2", "hour")) if g.get(k)) \
+            if any(g.get(k) for k in ("d", "w", "m", "y", "d2", "w2", "m2", "y2", "h2")) else "year"
+        return TimeRef(text, weeks_from(float(g["v"] or g["v2"]), unit), span=(0, len(text)))
     pod = _POD.search(text)
     if pod:
         return TimeRef(text, weeks_from(float(pod.group("v")), "day"), span=pod.span())
@@ -402,6 +406,9 @@ def read_label(text: str) -> Label:
     change = _CHANGE_CUE.search(bare) is not None and bool(_CHANGE.search(bare)) \
         and not (effect and not _WITHIN.search(bare) and "change" not in lower)
     name = "" if dimension in ("time", "measure") or of_measure else _name_of(core, time)
+    if time is not None and time.span is not None and not time.baseline and name and time.span[0] == 0 \
+            and _TIME_QUALIFIER.match(core[time.span[1]:]):
+        name = ""  # "15 weeks post-randomisation (in the postnatal period)": all of it says when
     if time is not None and time.point is None and not time.baseline and name and not _time_stands_alone(core, time):
         # a number inside a name ("6-month mortality" keeps it; "HbA1c at week 24" does not)
         time = None
@@ -414,6 +421,10 @@ def read_label(text: str) -> Label:
         is_total=short and bool(_TOTAL.match(core.strip(_TRIM + " ") or bare)),
         dimension=dimension, n=n, of_measure=of_measure,
     )
+
+
+_TIME_QUALIFIER = re.compile(r"\s*[-–]?\s*(?:post|after|following|follow-?\s?up|from|since|of\s+(?:follow|treatment|"
+                             r"therapy|the\s+study)|into|later)", re.I)
 
 
 def _time_stands_alone(text: str, time: TimeRef) -> bool:

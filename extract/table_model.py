@@ -75,6 +75,7 @@ _CAPTION_CUT = re.compile(r"\s+(?:at|by|between|among|during|after|before|over|a
                           r"through(?:out)?|until|up\s+to|"
                           r"in\s+(?:the|each|both|all|patients|participants|subjects|groups?)|versus|vs\.?)\s+|[.;:(]",
                           re.I)
+_PERCENT_CHANGE_CAPTION = re.compile(r"\bpercent(?:age)?\s+changes?\b|%\s*changes?\b|\brelative\s+changes?\b", re.I)
 _MAX_CELLS = 20000
 _Values = tuple[tuple[CellValue | None, ...], ...]
 
@@ -145,6 +146,7 @@ class TableLayout:
     caption_time: TimeRef | None = None  # one timepoint for the whole table
     named_times: tuple[tuple[str, float], ...] = ()  # ("end", 12.0), ("midpoint", 6.0), ("d1", 0.14)
     table_change: bool = False  # the caption says the values are changes from baseline
+    table_percent_change: bool = False  # ... percent changes ("Annual percentage change from baseline in ...")
     baseline_table: bool = False  # a baseline-characteristics table
     corner_measure: str | None = None
     all_counts: bool = False  # every "a (b)" cell of the table is an integer with a percentage
@@ -316,6 +318,7 @@ def table_layout(table: Table, known_arms: tuple[str, ...] = ()) -> TableLayout:
         table=table, n_header_rows=n_header, n_stub_cols=stub, columns=tuple(columns), rows=tuple(rows),
         arms_in=arms_in, corner=corner, declared=declared, caption_time=caption_time,
         named_times=_named_times(texts), table_change=table_change,
+        table_percent_change=table_change and bool(_PERCENT_CHANGE_CAPTION.search(table.caption)),
         baseline_table=baseline_table, corner_measure=corner_measure, all_counts=all_counts, values=values,
     )
 

@@ -280,7 +280,7 @@ def _read_cell(layout: TableLayout, rl: RowLayout, col: ColumnLayout, r: int, va
     weeks, baseline, tp_text = _resolve(t, layout, followup, named)
     change = (rl.change or col.change or layout.table_change and not baseline) and not (baseline and not
                                                                                         (rl.change or col.change))
-    percent_change = rl.percent_change or col.percent_change
+    percent_change = rl.percent_change or col.percent_change or layout.table_percent_change and not baseline
     hints = [*rl.stats, *col.stats]
     own = len(hints)
     if layout.corner.stats:
@@ -389,6 +389,9 @@ def _read_cell(layout: TableLayout, rl: RowLayout, col: ColumnLayout, r: int, va
     numbers = {k: v for k, v in numbers.items() if v is not None}
     if not numbers:
         return None
+    if percent_change and "percent_change" in numbers and form in ("pm", "paren") and value.b is not None \
+            and statistic.startswith("mean"):
+        note = f"SD of the percent change {value.b:g}"
     if kind == "responders" and "n_responders" in numbers and n and numbers["n_responders"] > n:
         flags.append(f"responders {numbers['n_responders']} > n {n}")
     if percent_change and kind != "responders":
