@@ -36,7 +36,7 @@ _IQR = (r"(?:iqr|inter-?\s?quartile\s+ranges?|q1\s*[-–,;]\s*q3|(?:25th|first)\
         r"(?:\s+(?:percentiles?|centiles?|quartiles?))?|quartiles?)")
 _RANGE = r"(?:range|min(?:imum)?\s*[-–,;/]\s*max(?:imum)?)"
 _NPCT = (r"(?:n|no\.?|number|count|frequency|patients|participants|cases)\s*(?:/\s*(?:n|total))?\s*"
-         r"[(\[,]\s*%\s*[)\]]?|(?:n|no\.?)\s*\(\s*percent(?:age)?\s*\)|%\s*\(\s*n\s*\)|n\s*,\s*%")
+         r"[(\[,]\s*%\s*[)\]]?|(?:n|no\.?)\s*\(\s*percent(?:age)?\s*\)|n\s*,\s*%")
 _OPEN = r"[(\[,;]?\s*"
 _CLOSE = r"\s*[)\]]?"
 
@@ -49,6 +49,7 @@ _STAT_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("median_iqr", rf"\bmedians?\s*(?:change\s*)?{_OPEN}\(?\s*{_IQR}"),
         ("median_range", rf"\bmedians?\s*(?:change\s*)?{_OPEN}\(?\s*{_RANGE}\b"),
         ("median_ci", rf"\bmedians?\s*(?:change\s*)?{_OPEN}\(?\s*{_CI}"),
+        ("pct_n", r"%\s*[(\[]\s*n\s*[)\]]|\bpercent(?:age)?\s*[(\[]\s*n\s*[)\]]"),
         ("n_pct", rf"(?<![\w/]){_NPCT}"),
         ("n_pct", r"\bnumbers?\s+(?:and|\(|\[)\s*(?:percentages?|%)"),
         ("n_pct", r"\bcounts?\s+\(\s*%\s*\)|\bn\s*/\s*n\s*\(\s*%\s*\)"),
@@ -85,7 +86,7 @@ NAMED_POINTS = _NAMED_POINTS = tuple(
         ("end", r"\bend\s?-?\s?points?\b|\bend\s+of\s+(?:the\s+)?(?:study|treatment|trial|intervention|therapy|"
                 r"follow-?\s?up|supplementation|program(?:me)?|training|period)\b|\bfinal(?:\s+(?:visit|assessment|"
                 r"evaluation|measurement))?\b|\blast\s+(?:visit|observation|assessment)\b|\bpost-?\s?(?:treatment|"
-                r"intervention|test|trial|exercise|training|program(?:me)?|therapy|supplementation)\b|\bpost\b|"
+                r"intervention|test|trial|exercise|training|program(?:me)?|therapy|supplementation)\b|\bpost\b(?![-–])|"
                 r"\bafter\s+(?:the\s+)?(?:treatment|intervention|therapy|training|supplementation|program(?:me)?)\b|"
                 r"^\s*after\b(?!\s+\d)|^\s*post-?\s?\w+\s*$|\bfollow-?\s?up\b|\bcompletion\b|^\s*end\s*$|\bend\b(?=\s*\()"),
     )
@@ -301,7 +302,7 @@ def _stats_of(text: str) -> frozenset[str]:
         found -= {"sd", "se", "ci", "mean"}
     if found & {"median_iqr", "median_range", "median_ci"}:
         found -= {"iqr", "range", "median", "ci"}
-    if "n_pct" in found:
+    if "n_pct" in found or "pct_n" in found:
         found -= {"pct", "n"}
     if "mean" in found and "sd" in found:
         found = (found - {"mean", "sd"}) | {"mean_sd"}
@@ -329,7 +330,7 @@ def _strip(text: str, span: tuple[int, int]) -> str:
 _STAT_STRIP = re.compile(
     rf"[,;:]?\s*[(\[]?\s*(?:{_MEAN}|medians?)\s*(?:scores?\s*)?(?:change\s*)?(?:±|\+/-)?\s*[(\[]?\s*(?:{_SD}|{_SE}|{_CI}|{_IQR}|"
     rf"{_RANGE})\s*[)\]]?\s*[)\]]?|[,;:]?\s*[(\[]\s*(?:{_SD}|{_SE}|{_CI}|{_IQR}|{_RANGE}|%)\s*[)\]]|"
-    rf"[,;:]\s*(?:{_NPCT})\s*[)\]]?|[,;:]?\s*\bn\s*/\s*n\s*\(\s*%\s*\)|[,;:]?\s*\(?\bn\s*\(\s*%\s*\)\)?|"
+    rf"[,;:]\s*(?:{_NPCT})\s*[)\]]?|\s*%\s*[(\[]\s*n\s*[)\]]|[,;:]?\s*\bn\s*/\s*n\s*\(\s*%\s*\)|[,;:]?\s*\(?\bn\s*\(\s*%\s*\)\)?|"
     rf"[,;:]\s*(?:{_MEAN}|medians?|n|no\.?|%)\s*$|±\s*{_SD}|^\s*(?:{_MEAN}|medians?)\s*$",
     re.I)
 _LEAD_CHANGE = re.compile(r"^\s*(?:(?:mean|adjusted|ls|median)\s+)?(?:changes?|Δ)\s+(?:from\s+baseline\s+)?(?:in|of)\s+",
@@ -352,7 +353,7 @@ def _name_of(text: str, time: TimeRef | None) -> str:
     name = normalise_space(name).strip(_TRIM + "+±")
     if re.fullmatch(r"[(\[][^()\[\]]*[)\]]", name):
         return ""  # "Weeks 1–12 (double-blind portion)": a qualifier of the timepoint
-    if _TIME_FILLER.sub("", name) == "" or _STAT_WORDS.match(name or " "):
+    if time is not None and _TIME_FILLER.sub("", name) == "" or _STAT_WORDS.match(name or " "):
         return ""
     return name
 

@@ -449,10 +449,11 @@ def _rows(table: Table, n_header: int, stub: int, values: "_Values") -> list[Row
     body = table.grid[n_header:]
     uses_indent = any(row[0].indent > 0 for row in body if any(c.text for c in row[stub:]))
     last_value_row: RowLayout | None = None
+    last_section_row = -1
     after_section = False
     # a label that repeats under different sections names a part of each section's measure
     label_sections: dict[str, set[str]] = {}
-    pending: list[tuple[int, list[Cell], list[Label], list[Cell], tuple[Label, ...]]] = []
+    pending: list[tuple[int, list[Cell], list[Label], list[Cell], tuple[Label, ...], int]] = []
 
     for i, row in enumerate(body):
         r = n_header + i
@@ -474,6 +475,7 @@ def _rows(table: Table, n_header: int, stub: int, values: "_Values") -> list[Row
                     stack.pop()
                 section = read_label(" ".join(c.label or c.text for c in stub_cells))
                 stack.append((level, section))
+                last_section_row = r
                 rows.append(RowLayout(r, "section", (section,), tuple(s for _, s in stack[:-1])))
                 after_section = True
             else:
@@ -485,7 +487,7 @@ def _rows(table: Table, n_header: int, stub: int, values: "_Values") -> list[Row
             while stack and stack[-1][0] >= level:
                 stack.pop()
         sections = tuple(s for _, s in stack)
-        pending.append((r, stub_cells, labels, data, sections))
+        pending.append((r, stub_cells, labels, data, sections, last_section_row))
         rows.append(RowLayout(r, "value"))  # filled in below
         named = [sec for sec in sections if sec.name and sec.time is None]
         for lab in labels:
@@ -493,8 +495,11 @@ def _rows(table: Table, n_header: int, stub: int, values: "_Values") -> list[Row
                 label_sections.setdefault(lab.name.lower(), set()).add(named[-1].text)
 
     repeated = {name for name, secs in label_sections.items() if len(secs) > 1}
-    for r, stub_cells, labels, data, sections in pending:
-        layout = _value_row(r, labels, sections, [values[c.row][c.col] for c in data], repeated, last_value_row)
+    for r, stub_cells, labels, data, sections, section_row in pending:
+        # a statistic row ("mean ± sd") takes the measure of the row above it, unless a section
+        # row came in between ("Post-delivery Hb" over "mean ± sd")
+        last = last_value_row if last_value_row is not None and last_value_row.row > section_row else None
+        layout = _value_row(r, labels, sections, [values[c.row][c.col] for c in data], repeated, last)
         rows[r] = layout
         if layout.role == "value":
             last_value_row = layout

@@ -85,6 +85,8 @@ def _consistent(v: CellValue, n: int | None) -> bool:
 def _paren_statistic(v: CellValue, hints: list[frozenset[str]], n: int | None, all_counts: bool) -> str:
     """"a (b)": a mean (SD), a mean (SE) or an n (%), from the nearest label that says which."""
     for h in hints:
+        if "pct_n" in h and v.b is not None and float(v.b).is_integer() and v.a is not None and 0 <= v.a <= 100:
+            return "% (n)"
         pct = "n_pct" in h or "pct" in h
         mean = bool(h & {"mean_sd", "sd", "mean"})
         if pct and mean:
@@ -327,6 +329,9 @@ def _read_cell(layout: TableLayout, rl: RowLayout, col: ColumnLayout, r: int, va
         if statistic == "n (%)":
             kind = "responders"
             numbers = {"n_responders": int(value.a or 0), "percent_responders": value.b}
+        elif statistic == "% (n)":
+            kind = "responders"
+            numbers = {"n_responders": int(value.b or 0), "percent_responders": value.a}
         elif statistic == "mean (SE)":
             numbers = _mean(slot, value.a, None, percent_change)
             note = f"SE {value.b:g}"

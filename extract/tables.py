@@ -30,7 +30,8 @@ _N_IN_HEADER = re.compile(r"\b[nN]\s*=\s*\d+")
 _NUMERIC_SUP = re.compile(r"[-\u2212\u2013]?\d+(?:\.\d+)?")
 # a numeric superscript is a power after "10", "e" or a unit ("× 10<sup>6</sup>", "kg/m<sup>2</sup>", "s<sup>−1</sup>");
 # after anything else ("Group A<sup>1</sup>", "12.5<sup>2</sup>") it is a footnote marker
-_POWER_BEFORE = re.compile(r"(?:10|\^|(?<![A-Za-z])(?:m|cm|mm|µm|μm|nm|km|dm|l|L|dl|ml|s|h|min|kg|g|mol|ft|in|m/s|U))\s*$")
+_POWER_BEFORE = re.compile(r"(?:10|\^|χ|Χ|(?<![A-Za-z])(?:m|cm|mm|µm|μm|nm|km|dm|l|L|dl|ml|s|h|min|kg|g|mol|ft|in|m/s|U|R|r|I|x))"
+                           r"\s*$")
 _PART_OF_TEXT = re.compile(r"\d*[+\-\u2212]|[+\-\u2212]\d*")  # ions and cell markers: Ca<sup>2+</sup>, CD4<sup>+</sup>
 _MAX_SPAN = 1000
 
@@ -251,7 +252,13 @@ def parse_table_wrap(wrap: etree._Element) -> Table:
 
 
 def _has_value(row: list[Cell]) -> bool:
-    return any(c.text and not c.is_span_copy and parse_cell(c.text, c.markers)[0] is not None for c in row[1:])
+    """A value in the row's data cells ("n = 29" heads a column, it is not a value)."""
+    for c in row[1:]:
+        if c.text and not c.is_span_copy:
+            value = parse_cell(c.text, c.markers)[0]
+            if value is not None and value.form != "n_eq":
+                return True
+    return False
 
 
 def _promote_header_rows(grid: list[list[Cell]], n_header: int) -> int:

@@ -456,3 +456,24 @@ def test_numeric_superscripts_are_powers_after_units_and_markers_elsewhere():
     t = table([["", "BMI (kg/m<sup>2</sup>)", "Age<sup>1</sup>", "Dose × 10<sup>6</sup>", "Ca<sup>2+</sup>"], ["x", "1", "2", "3", "4"]])
     assert [t.cell(0, c).label for c in range(1, 5)] == ["BMI (kg/m2)", "Age", "Dose × 106", "Ca2+"]
     assert t.cell(0, 2).markers == ("1",)
+
+
+def test_percent_then_count_cells_an_n_row_in_the_header_and_statistic_rows_under_sections():
+    rows = [["", "misoprostol", "placebo", ""],
+            ["", "n = 29", "n = 32", "RR [95% CI] or p-value"],
+            ["Total blood loss (ml)", "", "", ""],
+            [EM + "mean ± sd", "175 ± 168", "187 ± 207", "p = .809"],
+            ["Blood loss ≥ 500 ml %(n)", "7.4 (2)", "12.5 (4)", ".59 [.12, 2.99]"],
+            ["Post-delivery Hb", "", "", ""],
+            [EM + "mean ± sd", "9.0 ± 1.4", "8.7 ± 1.2", "p = .291"]]
+    lay = layout(rows, head=1)
+    assert lay.n_header_rows == 2 and lay.columns[3].role == "difference"
+    got = read(rows, head=1, caption="Outcomes after receiving study treatment")
+    loss = at(got, 4, 2)
+    assert (loss.measure, loss.n, loss.statistic, loss.numbers) == (
+        "Blood loss ≥ 500 ml", 32, "% (n)", {"n_responders": 4, "percent_responders": 12.5})
+    rr = at(got, 4, 3)
+    assert (rr.role, rr.effect_kind, rr.numbers) == ("difference", "RR", {"effect_size": 0.59, "effect_ci_low": 0.12,
+                                                                          "effect_ci_high": 2.99})
+    assert at(got, 3, 1).measure == "Total blood loss (ml)"
+    assert (at(got, 6, 1).measure, at(got, 6, 1).weeks) == ("Post-delivery Hb", None)  # a name, not "post"
