@@ -213,8 +213,12 @@ def _caption_time(caption: str) -> TimeRef | None:
     """One timepoint that holds for the whole table, or None (several, or none cued)."""
     text = number_text(caption)
     cued = []
-    for tp in find_timepoints(text):
-        if tp.kind == "baseline":
+    points = [tp for tp in find_timepoints(text) if tp.kind != "baseline"]
+    for i, tp in enumerate(points):
+        # a list ("after 1, 2, 3 and 6 months") shares its cue: several timepoints, none for the table
+        if i and re.fullmatch(r"\s*(?:,|and|or|&|,\s*and)\s*", text[points[i - 1].end:tp.start]) and (
+                cued and cued[-1] is points[i - 1]):
+            cued.append(tp)
             continue
         before, after = text[: tp.start], text[tp.end:]
         if _CAPTION_CUE.search(before) or _CAPTION_AFTER.match(after) or re.match(r"(?i)(?:week|month|day|year)s?\b",

@@ -78,7 +78,8 @@ def test_statistics_in_labels(text, stats):
     ("Relative risk (CI)", "RR"), ("Hazard ratio", "HR"), ("Effect size", "SMD"), ("Treatment effect", "MD"),
     ("N", "n"), ("Number of patients", "n"), ("All patients", "total"), ("Total", "total"), ("F", "test"),
     ("χ2", "test"), ("Pain", None), ("PBO", None), ("Leg—1 repetition maximum (kg)", None),
-    ("Change from baseline", None), ("Baseline-midpoint contrast", None),
+    ("Change from baseline", None), ("Baseline-midpoint contrast", None), ("HR (beats/min)", None),
+    ("RR (breaths/min)", None), ("HR (95% CI)", "HR"), ("RR [95% CI] or p-value", "RR"),
 ])
 def test_roles(text, role):
     label = read_label(text)
