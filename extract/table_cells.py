@@ -19,7 +19,8 @@ with the footnote markers it stripped. Forms (rules as data in `_FORMS`, tried i
     n_eq        "n = 20", "N=104"
     number      "0.38", "−2.15", "1,122"                              a
 
-Before matching: Unicode spaces become " ", a minus written as U+2212, EN DASH, FIGURE DASH or
+Before matching: Unicode spaces become " ", decimal commas in a cell without a decimal point become
+points ("4,30 ± 0,45"), a minus written as U+2212, EN DASH, FIGURE DASH or
 HYPHEN before a digit becomes "-", "·" as a decimal point becomes ".", thousands separators
 ("1,122", "5,000") and currency signs ("€6751") are dropped, and footnote markers glued to the
 numbers are stripped: superscripts (given as `markers`), runs of "*", "†", "‡", "§", "¶", "#",
@@ -41,6 +42,8 @@ _WS = re.compile(r"\s+")
 _SIGN_MINUS = re.compile(r"(^|[\s(\[,;/=<>≤≥:€$£])[\u2212\u2013\u2012\u2010\u2011\ufe63\uff0d](?=\.?\d)")
 _DECIMAL_DOT = re.compile(r"(?<=\d)\u00b7(?=\d)")
 _THOUSANDS = re.compile(r"(?<![\d.,])(\d{1,3}(?:,\d{3})+)(?![\d.]|,\d)")
+# a decimal comma: one or two digits after it, or a leading "0," ("0,005"); never "1,122" (thousands)
+_DECIMAL_COMMA = re.compile(r"(?<![\d,])(0|\d+(?=,\d{1,2}(?![\d,]))),(\d+)(?![\d,])")
 _CURRENCY = re.compile(r"[€$£¥](?=\s?[-.\d])")
 _MARKER_CHARS = "*\u2217\u204e\u2020\u2021\u00a7\u00b6#\u2016\u2051|"
 _MARKER_RUN = re.compile(rf"[{re.escape(_MARKER_CHARS)}]+")
@@ -52,7 +55,7 @@ _OPEN, _CLOSE = r"[(\[]", r"[)\]]"
 _SEP = r"(?:\s*(?:to|,|;|–|—|‒|-|‑)\s*|\s+-\s*)"
 
 _FORMS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("pm", re.compile(rf"^(?P<a>{_NUM})\s*(?:±|\+/-|\+-|\+/−)\s*(?P<b>{_NUM})$")),
+    ("pm", re.compile(rf"^(?P<a>{_NUM})\s*(?:±|\+/-|\+-|\+/−)\s*(?P<b>{_NUM})(?:\s*%|\s*/\s*[A-Za-z]+)?$")),
     ("pm_interval", re.compile(rf"^(?P<a>{_NUM})\s*(?:±|\+/-|\+-|\+/−)\s*(?P<b>{_NUM})\s*{_OPEN}\s*(?P<lo>{_NUM})"
                                rf"(?P<sep>{_SEP})(?P<hi>{_NUM})\s*{_CLOSE}$")),
     ("count_of", re.compile(rf"^(?P<x>{_INT})\s*/\s*(?P<tot>{_INT})\s*{_OPEN}\s*(?P<b>{_NUM})\s*%?\s*{_CLOSE}$")),
@@ -163,6 +166,8 @@ def parse_cell(text: str, sup_markers: Iterable[str] = ()) -> tuple[CellValue | 
     if not text or not any(ch.isdigit() for ch in text) and not text.strip().lower().startswith(("ns", "n.s", "not sig")):
         return None, ()
     clean, markers = strip_markers(number_text(text), sup_markers)
+    if "," in clean and "." not in clean:
+        clean = _DECIMAL_COMMA.sub(r"\1.\2", clean)  # "4,30 ± 0,45", "0,005": European decimal commas
     clean = _CURRENCY.sub("", _THOUSANDS.sub(lambda m: m.group(1).replace(",", ""), clean))
     for form, pattern in _forms_for(clean):
         m = pattern.match(clean)

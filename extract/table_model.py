@@ -75,6 +75,10 @@ _CAPTION_CUT = re.compile(r"\s+(?:at|by|between|among|during|after|before|over|a
                           r"through(?:out)?|until|up\s+to|"
                           r"in\s+(?:the|each|both|all|patients|participants|subjects|groups?)|versus|vs\.?)\s+|[.;:(]",
                           re.I)
+_DIFFERENCE_CAPTION = re.compile(
+    r"^\s*(?:(?:adjusted|estimated|mean|median)\s+)*(?:differences?|treatment\s+effects?|effects?\s+estimates?|"
+    r"odds\s+ratios?|risk\s+ratios?|relative\s+risks?|hazard\s+ratios?)\b[^.]*\b(?:between|vs\.?|versus|compared)\b",
+    re.I)
 _PERCENT_CHANGE_CAPTION = re.compile(r"\bpercent(?:age)?\s+changes?\b|%\s*changes?\b|\brelative\s+changes?\b", re.I)
 _MAX_CELLS = 20000
 _Values = tuple[tuple[CellValue | None, ...], ...]
@@ -294,6 +298,10 @@ def table_layout(table: Table, known_arms: tuple[str, ...] = ()) -> TableLayout:
     else:
         arms_in = "none"
 
+    if arms_in == "none" and _DIFFERENCE_CAPTION.search(table.caption):
+        # "Mean difference (95 % CI) between the OsteoACTIVE group and the control group at 6 months":
+        # the cells are between-arm differences, not an arm's values
+        columns = [_replace(c, role="difference", effect="MD") if c.role == "value" else c for c in columns]
     columns = _name_columns(columns, arms_in, rows)
     if corner_measure is None and not any(col.measure for col in columns if col.role == "value"):
         corner_measure = _caption_measure(table.caption)  # for rows that nothing else names

@@ -235,10 +235,13 @@ def read_table(layout: TableLayout, default_arm: str | None = None, followup_wee
             continue
         grid_row = table.grid[rl.row]
         row_n = rl.n
+        n_of_column: dict[int, int] = {}  # "N | Baseline | N | 6 months": each value column's own n column
         for c in n_columns:
             v = values[rl.row][c.col]
             if v is not None and v.form == "number" and v.a is not None and v.a.is_integer():
-                row_n = int(v.a)
+                n_of_column[c.col] = int(v.a)
+        if len(n_of_column) == 1:
+            row_n = next(iter(n_of_column.values()))
         p_cell = next((grid_row[c.col] for c in p_columns if grid_row[c.col].text), None)
         for col in cols:
             if col.role not in ("value", "total", "difference"):
@@ -251,8 +254,11 @@ def read_table(layout: TableLayout, default_arm: str | None = None, followup_wee
             value = values[rl.row][col.col]
             if value is None or not value.is_value or value.form == "p":
                 continue
-            reading = _read_cell(layout, rl, col, cell.row, value, default_arm, followup_weeks, named_times,
-                                 row_n if row_n is not None else col.n if col.n is not None else col_n.get(col.col),
+            own_n = next((n_of_column[c] for c in range(col.col - 1, -1, -1) if c in n_of_column), None) \
+                if len(n_of_column) > 1 else None
+            n = own_n if own_n is not None else row_n if row_n is not None else col.n if col.n is not None \
+                else col_n.get(col.col)
+            reading = _read_cell(layout, rl, col, cell.row, value, default_arm, followup_weeks, named_times, n,
                                  p_cell)
             if reading is not None:
                 out.append(reading)

@@ -71,3 +71,14 @@ def test_markers_are_returned():
     assert (value.a, value.b, markers) == (3.16, 0.14, ("#*",))
     value, markers = parse_cell("68.5c", ("c",))
     assert (value.a, markers) == (68.5, ("c",))
+
+
+@pytest.mark.parametrize(("text", "numbers"), [
+    ("4,30 ± 0,45", (4.30, 0.45)), ("1,1 (0,9–1,3)", (1.1, 0.9, 1.3)), ("0,005", (0.005,)),
+    ("10,067 (6,169–15,362)", (10067.0, 6169.0, 15362.0)), ("12,5 (3,4)", (12.5, 3.4)),
+    ("74.5 ± 15.01 %", (74.5, 15.01)), ("59.04 ± 7.61/year", (59.04, 7.61)),
+])
+def test_decimal_commas_and_units_after_a_value(text, numbers):
+    value, _ = parse_cell(text)
+    got = tuple(x for x in (value.a, value.b, value.lo, value.hi) if x is not None)
+    assert got == numbers

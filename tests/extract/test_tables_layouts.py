@@ -477,3 +477,23 @@ def test_percent_then_count_cells_an_n_row_in_the_header_and_statistic_rows_unde
                                                                           "effect_ci_high": 2.99})
     assert at(got, 3, 1).measure == "Total blood loss (ml)"
     assert (at(got, 6, 1).measure, at(got, 6, 1).weeks) == ("Post-delivery Hb", None)  # a name, not "post"
+
+
+def test_a_table_of_between_group_differences_named_by_its_caption():
+    rows = [["", "6 months", "1 year", "p-value"],
+            ["Quadriceps strength", "", "", ""],
+            [EM + "Right peak torque 60° (Nm)", "\u22122.9 (\u221214.9, 9.0)", "6.9 (\u22125.5, 19.4)", "0.692"]]
+    caption = "Mean difference (95 % CI) between the exercise group and the control group at 6 months and 1-year follow-up"
+    got = read(rows, caption=caption)
+    year = at(got, 2, 2)
+    assert (year.role, year.weeks, year.numbers, year.p_value) == (
+        "difference", 52.0, {"effect_size": 6.9, "effect_ci_low": -5.5, "effect_ci_high": 19.4}, "=0.692")
+
+
+def test_each_value_column_takes_the_n_column_on_its_left():
+    rows = [["", ("Exercise group", {"colspan": 4}), ("Control group", {"colspan": 4})],
+            ["", "N", "Baseline", "N", "6 months", "N", "Baseline", "N", "6 months"],
+            ["Hip BMD (g/cm2)", "42", "0.807 ± 0.079", "35", "0.822 ± 0.081", "38", "0.793 ± 0.099", "34", "0.806 ± 0.102"]]
+    got = read(rows, head=2, footnotes=("Values are mean ± SD",))
+    assert [(r.arm, r.weeks, r.n) for r in got] == [
+        ("Exercise group", 0.0, 42), ("Exercise group", 26.0, 35), ("Control group", 0.0, 38), ("Control group", 26.0, 34)]
