@@ -17,6 +17,7 @@ with the footnote markers it stripped. Forms (rules as data in `_FORMS`, tried i
     p           "<0.001", "p = 0.048", "P < .05", ".64"              a P value (op, a)
     ns          "NS", "n.s.", "ns (low number of events)"
     n_eq        "n = 20", "N=104"
+    paren_only  "(1.09)"  (an SD or n in a column of its own)             a
     number      "0.38", "−2.15", "1,122"                              a
 
 Before matching: Unicode spaces become " ", decimal commas in a cell without a decimal point become
@@ -70,6 +71,7 @@ _FORMS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("p", re.compile(rf"^(?:[pP]\s*(?:-?\s*values?)?\s*)?(?P<op>[<>≤≥=]|<=|>=)\s*(?P<a>{_NUM})$")),
     ("ns", re.compile(r"^(?:NS|N\.S\.|n\.s\.?|ns|not significant)(?:\s*[(\[].*)?$")),
     ("n_eq", re.compile(rf"^(?:[nN]|no\.)\s*=\s*(?P<a>{_INT})$")),
+    ("paren_only", re.compile(rf"^{_OPEN}\s*(?P<a>{_NUM})\s*{_CLOSE}$")),
     ("number", re.compile(rf"^(?P<a>{_NUM})$")),
 )
 
@@ -88,7 +90,8 @@ def _forms_for(clean: str) -> list[tuple[str, re.Pattern[str]]]:
     if "/" in clean:
         out += _BY_FORM["count_of"] + _BY_FORM["fraction"]
     if bracket:
-        out += _BY_FORM["count_pct"] + _BY_FORM["pct_count"] + _BY_FORM["interval"] + _BY_FORM["paren"]
+        out += _BY_FORM["count_pct"] + _BY_FORM["pct_count"] + _BY_FORM["interval"] + _BY_FORM["paren"] \
+            + _BY_FORM["paren_only"]
     out += _BY_FORM["bounds"]
     if "%" in clean:
         out += _BY_FORM["count_of"] + _BY_FORM["pct"]

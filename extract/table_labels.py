@@ -21,8 +21,8 @@ from extract.measures import clean_measure_name
 from extract.quantities import find_timepoints, weeks_from
 from extract.table_cells import normalise_space, number_text
 
-__all__ = ["NAMED_POINTS", "WITHIN_ARM", "Label", "TimeRef", "declared_statistics", "looks_like_arm", "looks_like_measure", "read_label",
-           "time_in_text", "vocabulary_measure"]
+__all__ = ["NAMED_POINTS", "WITHIN_ARM", "Label", "TimeRef", "declared_statistics", "looks_like_arm",
+           "looks_like_measure", "read_label", "time_in_text", "vocabulary_measure"]
 
 
 # --------------------------------------------------------------------------------------------
@@ -207,10 +207,11 @@ _ANY_EFFECT = re.compile(r"smd|standardi|effect|cohen|hedges|\bes\b|\ba?ors?\b|o
                          r"rate|\bard?\b|\brd\b|coefficient|β|beta|\bmd\b|difference|between|net|\bvs\b|versus|"
                          r"comparison|—|−|–|-", re.I)
 # a difference within one arm over time, not between arms
-WITHIN_ARM = _WITHIN = re.compile(r"\bdifferences?\s+(?:from|since|to|vs\.?|versus)\s+baseline\b|\bwithin[-\s]+(?:groups?|arms?|patients?)|"
-                     r"\bbaseline\s*(?:[-–—]|to)\s*\w+\s+(?:contrast|difference)", re.I)
+WITHIN_ARM = _WITHIN = re.compile(
+    r"\bdifferences?\s+(?:from|since|to|vs\.?|versus)\s+baseline\b|\bwithin[-\s]+(?:groups?|arms?|patients?)|"
+    r"\bbaseline\s*(?:[-–—]|to)\s*\w+\s+(?:contrast|difference)", re.I)
 _ARM_WORD = r"(?:control|placebo|usual\s+care|sham|standard\s+care|intervention|treatment|experimental|pbo|tau)"
-_DASH_CONTRAST = re.compile(rf"^\s*[\w+ ]+?\s*[—–−-]\s*[\w+ ]+?\s*$")
+_DASH_CONTRAST = re.compile(r"^\s*[\w+ ]+?\s*[—–−-]\s*[\w+ ]+?\s*$")
 _DASH_HAS_ARM = re.compile(rf"\b{_ARM_WORD}\b", re.I)
 _CHANGE_CUE = re.compile(r"chang|Δ|delta|baseline|contrast", re.I)
 _CHANGE = re.compile(
@@ -331,7 +332,7 @@ _STAT_STRIP = re.compile(
     rf"[,;:]?\s*[(\[]?\s*(?:{_MEAN}|medians?)\s*(?:scores?\s*)?(?:change\s*)?(?:±|\+/-)?\s*[(\[]?\s*(?:{_SD}|{_SE}|{_CI}|{_IQR}|"
     rf"{_RANGE})\s*[)\]]?\s*[)\]]?|[,;:]?\s*[(\[]\s*(?:{_SD}|{_SE}|{_CI}|{_IQR}|{_RANGE}|%)\s*[)\]]|"
     rf"[,;:]\s*(?:{_NPCT})\s*[)\]]?|\s*%\s*[(\[]\s*n\s*[)\]]|[,;:]?\s*\bn\s*/\s*n\s*\(\s*%\s*\)|[,;:]?\s*\(?\bn\s*\(\s*%\s*\)\)?|"
-    rf"[,;:]\s*(?:{_MEAN}|medians?|n|no\.?|%)\s*$|±\s*{_SD}|^\s*(?:{_MEAN}|medians?)\s*$",
+    rf"[,;:]\s*(?:{_MEAN}|medians?|n|no\.?|%)\s*$|±\s*{_SD}|^\s*(?:{_MEAN}|medians?)\s*$|\s*\(\s*n\s*\)\s*$",
     re.I)
 _LEAD_CHANGE = re.compile(r"^\s*(?:(?:mean|adjusted|ls|median)\s+)?(?:changes?|Δ)\s+(?:from\s+baseline\s+)?(?:in|of)\s+",
                           re.I)

@@ -33,9 +33,10 @@ from functools import lru_cache
 
 from extract.measures import clean_measure_name
 from extract.quantities import find_timepoints
-from extract.table_cells import CellValue, normalise_space, number_text, parse_cell
-from extract.table_labels import (NAMED_POINTS as _NAMED_POINTS, WITHIN_ARM, Label, TimeRef, declared_statistics, looks_like_arm,
-                                  looks_like_measure, read_label, time_in_text, vocabulary_measure)
+from extract.table_cells import CellValue, number_text, parse_cell
+from extract.table_labels import NAMED_POINTS as _NAMED_POINTS
+from extract.table_labels import (WITHIN_ARM, Label, TimeRef, declared_statistics, looks_like_arm, looks_like_measure,
+                                  read_label, time_in_text, vocabulary_measure)
 from extract.tables import Cell, Table
 
 __all__ = ["ColumnLayout", "RowLayout", "TableLayout", "table_layout"]
@@ -46,7 +47,8 @@ _MEASURE_WITH_PARTS = re.compile(
     r"\b(?:scores?|scales?|sub-?scales?|domains?|dimensions?|questionnaires?|index|inventory|components?|items?|"
     r"subtests?|factors?)\b", re.I)
 _MEASURE_STATS = frozenset({"mean_sd", "mean_se", "mean_ci", "median_iqr", "median_range", "n_pct"})
-_GENERIC_PART = re.compile(r"^\s*(?:total|overall|sub-?total|sum|global|composite|total\s+score|mean|score|all)\s*$", re.I)
+_GENERIC_PART = re.compile(r"^\s*(?:total|overall|sub-?total|sum|global|composite|total\s+score|mean|score|all)\s*$",
+                           re.I)
 _BASELINE_CAPTION = re.compile(
     r"\bbaseline\b|\bcharacteristics\b|\bdemographic|\bat\s+(?:the\s+)?(?:beginning|start|entry|inclusion|"
     r"enrol(?:l)?ment|randomi[sz]ation|admission|screening)\b", re.I)
@@ -58,6 +60,8 @@ _CAPTION_CUE = re.compile(r"(?:\b(?:at|after|to|until|through|over|by|during|wit
                           r"(?:end\s+of\s+)?(?:a\s+)?(?:first\s+|last\s+)?$", re.I)
 _CAPTION_AFTER = re.compile(r"^\s*(?:-|\s)?\s*(?:of\s+)?(?:follow-?\s?up|post|after|treatment|intervention|supplementation)",
                             re.I)
+_UNIT_FIRST = re.compile(r"(?:week|month|day|year)s?\b", re.I)  # "Week 12 results"
+_HYPHENATED = re.compile(r"\d\s*-\s*(?:week|month|day|year)s?$", re.I)  # "after a 12-week intake"
 _DEFINITION = re.compile(r"(?P<name>\b[A-Za-z][A-Za-z -]{1,30}?)\s*\(\s*(?P<when>[^()]{1,40}?)\s*\)")
 _WITHIN = WITHIN_ARM
 # demographic rows are baseline values whatever the table's timepoint
@@ -224,10 +228,9 @@ def _caption_time(caption: str) -> TimeRef | None:
                 cued and cued[-1] is points[i - 1]):
             cued.append(tp)
             continue
-        before, after = text[: tp.start], text[tp.end:]
-        if _CAPTION_CUE.search(before) or _CAPTION_AFTER.match(after) or re.match(r"(?i)(?:week|month|day|year)s?\b",
-                                                                                  text[tp.start:tp.end]) or re.search(r"\d\s*-\s*(?:week|month|day|year)s?$",
-                                                                                  text[tp.start:tp.end]):
+        before, piece, after = text[: tp.start], text[tp.start:tp.end], text[tp.end:]
+        if _CAPTION_CUE.search(before) or _CAPTION_AFTER.match(after) or _UNIT_FIRST.match(piece) \
+                or _HYPHENATED.search(piece):
             cued.append(tp)
     weeks = {tp.weeks for tp in cued}
     if len(weeks) == 1:
@@ -279,30 +282,13 @@ def table_layout(table: Table, known_arms: tuple[str, ...] = ()) -> TableLayout:
                    for c in columns]
     rows = _rows(table, n_header, stub, values)
 
-    # where the arms are
-    col_names = {col.names[-1] for col in columns if col.role == "value" and col.names}
-    row_names = {r.measure for r in rows if r.role in ("value", "n") and r.measure}
-    col_arm = sum(1 for n in col_names if looks_like_arm(n, known_arms) and not _bare_id(n))
-    row_arm = sum(1 for n in row_names if looks_like_arm(n, known_arms))
-    # columns that all name measures ("Contact time (m/s)") over rows that name none: the rows are the arms
-    col_measures = bool(col_names) and col_arm == 0 and all(looks_like_measure(n) for n in col_names)
-    sec_names = {s.name for r in rows if r.role in ("value", "n") for s in r.sections[-1:] if s.name and s.time is None}
-    sec_arm = sum(1 for n in sec_names if looks_like_arm(n, known_arms))
-    if sec_arm >= 2 and sec_arm > row_arm and not col_arm:
-        arms_in = "sections"  # "Group A" section rows over the rows of that arm
-    elif stub_dims and stub_dims[0] == "arm" or (row_names and row_arm > col_arm and row_arm >= max(1, len(row_names) / 2)) \
-            or (col_measures and row_names and not any(looks_like_measure(n) for n in row_names)):
-        arms_in = "rows"
-    elif col_names:
-        arms_in = "columns"
-    else:
-        arms_in = "none"
-
+    arms_in = _arms_in(columns, rows, stub_dims, known_arms)
     if arms_in == "none" and _DIFFERENCE_CAPTION.search(table.caption):
         # "Mean difference (95 % CI) between the OsteoACTIVE group and the control group at 6 months":
         # the cells are between-arm differences, not an arm's values
         columns = [_replace(c, role="difference", effect="MD") if c.role == "value" else c for c in columns]
     columns = _name_columns(columns, arms_in, rows)
+    columns = _companions_from_cells(columns, values, n_header)
     if corner_measure is None and not any(col.measure for col in columns if col.role == "value"):
         corner_measure = _caption_measure(table.caption)  # for rows that nothing else names
     # bare arm labels ("1", "A") take the corner's word: "Group 1", "Water A"
@@ -343,6 +329,33 @@ def _caption_measure(caption: str) -> str | None:
     if not name or len(name) > 80 or read_label(name).dimension or len(name) < 2:
         return None
     return name
+
+
+def _arms_in(columns: list[ColumnLayout], rows: list[RowLayout], stub_dims: list[str | None],
+             known_arms: tuple[str, ...]) -> str:
+    """Where a table's arms are: "columns", "rows", "sections" or "none".
+
+    The rows hold the arms when the corner names them ("Group"), when more row labels than
+    column labels read as arms, or when every column names a measure ("Contact time (m/s)") over
+    rows that name none; section rows hold them when several sections read as arms ("Group A")
+    and no column does; else the columns hold them when they have names.
+    """
+    col_names = {col.names[-1] for col in columns if col.role == "value" and col.names}
+    row_names = {r.measure for r in rows if r.role in ("value", "n") and r.measure}
+    col_arm = sum(1 for n in col_names if looks_like_arm(n, known_arms) and not _bare_id(n))
+    row_arm = sum(1 for n in row_names if looks_like_arm(n, known_arms))
+    col_measures = bool(col_names) and col_arm == 0 and all(looks_like_measure(n) for n in col_names)
+    sec_names = {s.name for r in rows if r.role in ("value", "n") for s in r.sections[-1:] if s.name and s.time is None}
+    sec_arm = sum(1 for n in sec_names if looks_like_arm(n, known_arms))
+    if sec_arm >= 2 and sec_arm > row_arm and not col_arm:
+        return "sections"
+    if stub_dims and stub_dims[0] == "arm":
+        return "rows"
+    if row_names and row_arm > col_arm and row_arm >= max(1, len(row_names) / 2):
+        return "rows"
+    if col_measures and row_names and not any(looks_like_measure(n) for n in row_names):
+        return "rows"
+    return "columns" if col_names else "none"
 
 
 def _count_shaped(v: CellValue) -> bool:
@@ -447,6 +460,31 @@ def _name_columns(columns: list[ColumnLayout], arms_in: str, rows: list[RowLayou
                     out[i] = _replace(col, companion_of=left.col, arm=left.arm, arm_text=left.arm_text,
                                       effect=left.effect, measure=left.measure, measure_text=left.measure_text)
                     break
+    return out
+
+
+def _companions_from_cells(columns: list[ColumnLayout], values: "_Values", n_header: int) -> list[ColumnLayout]:
+    """Columns under one header cell with no header of their own ("ESD 1 group" over three
+    columns) whose cells are bracketed numbers ("(1.22)", "(306)") are the SD and the n of the
+    first column: "2.52 | (1.22) | (103)" for a "mean (SD) (n)" row."""
+    out = list(columns)
+    groups: dict[tuple[Label, ...], list[int]] = {}
+    for i, col in enumerate(columns):
+        if col.role == "value" and col.labels:
+            groups.setdefault(col.labels, []).append(i)
+    for members in groups.values():
+        if len(members) < 2 or members != list(range(members[0], members[0] + len(members))):
+            continue
+        first = members[0]
+        kinds = ["sd", "n"]
+        for i in members[1:]:
+            cells = [values[r][i] for r in range(n_header, len(values)) if values[r][i] is not None]
+            if not cells or sum(1 for v in cells if v.form == "paren_only") < 0.8 * len(cells) or not kinds:
+                break
+            kind = kinds.pop(0)
+            if kind == "n" and not all(v.a is not None and v.a.is_integer() for v in cells if v.form == "paren_only"):
+                break
+            out[i] = _replace(out[i], role=kind, companion_of=out[first].col)
     return out
 
 
@@ -620,7 +658,3 @@ def _join_sections(sections: list[Label]) -> tuple[str, str]:
     if len(sections) >= 2 and _joins(sections[-2], last.name):
         return f"{_clean(sections[-2])} / {_clean(last)}", f"{sections[-2].text} / {last.text}"
     return _clean(last), last.text
-
-
-def normalise_label(text: str) -> str:
-    return normalise_space(text)

@@ -238,7 +238,7 @@ def read_table(layout: TableLayout, default_arm: str | None = None, followup_wee
         n_of_column: dict[int, int] = {}  # "N | Baseline | N | 6 months": each value column's own n column
         for c in n_columns:
             v = values[rl.row][c.col]
-            if v is not None and v.form == "number" and v.a is not None and v.a.is_integer():
+            if v is not None and v.form in ("number", "paren_only") and v.a is not None and v.a.is_integer():
                 n_of_column[c.col] = int(v.a)
         if len(n_of_column) == 1:
             row_n = next(iter(n_of_column.values()))
@@ -254,8 +254,10 @@ def read_table(layout: TableLayout, default_arm: str | None = None, followup_wee
             value = values[rl.row][col.col]
             if value is None or not value.is_value or value.form == "p":
                 continue
-            own_n = next((n_of_column[c] for c in range(col.col - 1, -1, -1) if c in n_of_column), None) \
-                if len(n_of_column) > 1 else None
+            own_n = next((n_of_column[c.col] for c in n_columns if c.companion_of == col.col and c.col in n_of_column),
+                         None)
+            if own_n is None and len(n_of_column) > 1:
+                own_n = next((n_of_column[c] for c in range(col.col - 1, -1, -1) if c in n_of_column), None)
             n = own_n if own_n is not None else row_n if row_n is not None else col.n if col.n is not None \
                 else col_n.get(col.col)
             reading = _read_cell(layout, rl, col, cell.row, value, default_arm, followup_weeks, named_times, n,
@@ -375,11 +377,11 @@ def _read_cell(layout: TableLayout, rl: RowLayout, col: ColumnLayout, r: int, va
             numbers = _mean(slot, value.a, None, percent_change)
             if companion is not None:
                 kind_c, cv, ccell = companion
-                if kind_c == "sd" and cv.form in ("number", "paren_only"):
+                if kind_c == "sd":
                     numbers = _mean(slot, value.a, cv.a, percent_change)
                     statistic = "mean (SD)"
                     cells.append(ccell)
-                elif kind_c == "ci" and cv.form == "bounds" and slot and not percent_change:
+                elif kind_c == "ci" and slot and not percent_change:
                     numbers[f"{slot}_ci_low"], numbers[f"{slot}_ci_high"] = cv.lo, cv.hi
                     statistic = "mean (95% CI)"
                     cells.append(ccell)
@@ -423,18 +425,20 @@ def _mean(slot: str | None, mean: float | None, sd: float | None, percent_change
     return {f"{slot}_mean": mean, f"{slot}_sd": sd}
 
 
+_COMPANION_FORMS = {"sd": ("number", "paren_only"), "se": ("number", "paren_only"), "ci": ("bounds",),
+                    "range": ("bounds",)}
+
+
 def _companion(layout: TableLayout, col: ColumnLayout, r: int):
-    """(kind, value, cited cell) of the companion column right of `col` in row r, if any."""
+    """(kind, value, cited cell) of the companion column right of `col` in row r, if any: the SD
+    ("(1.09)"), CI ("–1.96 to 3.20") or range ("9-50") of the value in `col`."""
     for other in layout.columns[col.col + 1: col.col + 3]:
         if other.companion_of == col.col:
             cell = layout.table.grid[r][other.col]
             v = layout.values[r][other.col] if cell.text else None
-            if v is None:
+            if v is None or v.form not in _COMPANION_FORMS.get(other.role, ()):
                 return None
-            if other.role == "sd" and v.form == "paren" or v.form == "number" or v.form == "bounds" or \
-                    v.form == "interval":
-                return other.role, v, (r, other.col, cell.text)
-            return None
+            return other.role, v, (r, other.col, cell.text)
     return None
 
 

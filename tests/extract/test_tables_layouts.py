@@ -497,3 +497,18 @@ def test_each_value_column_takes_the_n_column_on_its_left():
     got = read(rows, head=2, footnotes=("Values are mean ± SD",))
     assert [(r.arm, r.weeks, r.n) for r in got] == [
         ("Exercise group", 0.0, 42), ("Exercise group", 26.0, 35), ("Control group", 0.0, 38), ("Control group", 26.0, 34)]
+
+
+def test_mean_sd_and_n_in_three_columns_under_each_arm():
+    rows = [["Variables", ("ESD group", {"colspan": 3}), ("Control group", {"colspan": 3}), "p-value"],
+            ["mRS; mean (SD) (n)", "", "", "", "", "", "", ""],
+            [EM + "Baseline", "2.52", "(1.29)", "(103)", "2.66", "(1.23)", "(99)", "0.711"],
+            [EM + "3 months", "#2.25", "(1.34)", "(82)", "2.62", "(1.40)", "(71)", "0.316"]]
+    lay = layout(rows)
+    assert [c.role for c in lay.columns[1:7]] == ["value", "sd", "n", "value", "sd", "n"]
+    got = read(rows)
+    cell = at(got, 3, 1)
+    assert (cell.measure, cell.arm, cell.weeks, cell.n, cell.statistic, cell.numbers, cell.markers) == (
+        "mRS", "ESD group", 13.0, 82, "mean (SD)", {"followup_mean": 2.25, "followup_sd": 1.34}, ("#",))
+    assert [c[1] for c in cell.cells] == [1, 2]
+    assert (at(got, 2, 4).n, at(got, 2, 4).numbers) == (99, {"baseline_mean": 2.66, "baseline_sd": 1.23})
