@@ -2,11 +2,12 @@
 
 - Sections whose path contains "result" are read like the abstract (extract.outcomes), with
   provenance "section:<path>" and offsets into that section's text.
-- Table cells (extract.tables.table_values) become rows: the row or section label is mapped to
-  the measure vocabulary; the column's arm and timepoint (or the row's, when timepoints are
-  rows) give arm and timepoint; mean (SD) / median (IQR) cells fill baseline or follow-up (or
-  change, when the column or row says so), n (%) cells fill responders, P cells the P value.
-  Provenance: "table:<label> r<row> c<col>" with the verbatim cell text.
+- Every value cell of every table becomes one row (extract.table_model reads the table's layout,
+  extract.table_rows reads each cell through it): measure (open vocabulary, with its canonical
+  name where it has one), arm, timepoint, kind and numbers from that cell alone; a between-arm
+  difference cell becomes a row with effect_size/effect_kind, its CI and the row's P value.
+  Provenance: "table:<label> r<row> c<col>" (more columns when a row cites more cells: "c3 c4")
+  with the verbatim cell text (cells joined by " | ").
 
 A malformed or hostile XML (entities, DTD) never stops the extraction: the body is skipped and
 the abstract is still extracted (extract.jats parses with entity resolution and network off).
@@ -19,24 +20,15 @@ from dataclasses import replace
 from extract.document import analyse
 from extract.evidence import OutcomeRow, Provenance
 from extract.jats import Article, parse_jats
-from extract.nlp import load_rules
+from extract.measures import clean_measure_name
 from extract.outcomes import Context, outcome_rows
-from extract.quantities import find_timepoints
 from extract.schedule import earlier_study_sentences, study_timepoints
-from extract.tables import table_values
+from extract.table_cells import normalise_space
+from extract.table_labels import vocabulary_measure
+from extract.table_model import table_layout
+from extract.table_rows import TableReading, read_table
 
 __all__ = ["fulltext_rows", "parse_article"]
-
-_BASELINE = re.compile(r"\bbaseline\b|\bbefore\b|\bpre-?(?:treatment|intervention)?\b|\bstart\b|\bentry\b|"
-                       r"\bweek\s?0\b|\bday\s?0\b|\binitial\b", re.I)
-_CHANGE = re.compile(r"\bchange|\bdifference\b|\bdelta\b|Δ|\breduction\b|\bimprovement\b", re.I)
-
-
-def _kind_of(measure: str) -> str | None:
-    for m in load_rules("measures")["measures"]:
-        if m["name"] == measure:
-            return m["kind"]
-    return None
 
 
 def parse_article(xml: str) -> tuple[Article | None, str | None]:
@@ -47,93 +39,115 @@ def parse_article(xml: str) -> tuple[Article | None, str | None]:
         return None, f"full text skipped: it is not readable JATS XML ({type(exc).__name__}: {str(exc)[:160]})"
 
 
-def _measure_of(label: str) -> tuple[str | None, str]:
-    t = analyse(label, "table")
-    for m in t.mentions:
-        if m.kind == "MEASURE":
-            return m.value, m.text
-    return None, label
-
-
-_END = re.compile(r"\bend\b|\bfinal\b|\bpost-?(?:treatment|intervention)?\b|\bafter\b|\bfollow-?up\b", re.I)
-_BASELINE_TABLE = re.compile(r"\bbaseline\b|\bcharacteristics\b|\bdemographic", re.I)
-
-
-def _weeks(text: str | None, followup: float | None = None) -> tuple[float | None, bool]:
-    if not text:
-        return None, False
-    if _BASELINE.search(text):
-        return 0.0, True
-    if _END.search(text) and not find_timepoints(text):
-        return followup, False
-    tps = [tp for tp in find_timepoints(text) if tp.kind != "baseline"]
-    return (tps[-1].weeks if tps else None), False
-
-
 def _table_rows(article: Article, record_id: str, ctx: Context) -> list[OutcomeRow]:
-    merged: dict[tuple[str, str, float | None, str], dict] = {}
-    order: list[tuple[str, str, float | None, str]] = []
-    for table in article.tables:
-        baseline_table = bool(_BASELINE_TABLE.search(table.caption or ""))
-        for tv in table_values(table):
-            label = tv.measure or tv.section or tv.row_label
-            if not label:
+    """One outcome row per value cell of every results table (extract.table_rows), each citing
+    its table, row and column and the verbatim cell(s); arms whose names nest ("GFD" in
+    "GFD+P") are named in full from the article (see `_fuller_arm_names`)."""
+    known = tuple(a.name for a in ctx.arms)
+    layouts = [table_layout(table, known) for table in article.tables]
+    # named timepoints one caption defines ("midpoint (6 weeks)") hold in the article's other tables
+    named: dict[str, float] = {}
+    for layout in layouts:
+        for key, weeks in layout.named_times:
+            named.setdefault(key, weeks)
+    per_table = [(layout, read_table(layout, ctx.default_arm, ctx.followup_weeks, tuple(named.items())))
+                 for layout in layouts]
+    renames = _fuller_arm_names(per_table)
+    out: list[OutcomeRow] = []
+    for layout, readings in per_table:
+        names = renames.get(layout.table.label, {})
+        for reading in readings:
+            out.append(_outcome_row(reading, record_id, names))
+    return out
+
+
+def _outcome_row(reading: TableReading, record_id: str, renames: dict[str, str]) -> OutcomeRow:
+    where = " ".join(f"c{c}" if r == reading.row else f"r{r} c{c}" for r, c, _ in reading.cells)
+    location = f"table:{reading.table} r{reading.row} {where}"
+    text = " | ".join(t for _, _, t in reading.cells)
+    arm = reading.arm
+    if arm in renames:
+        arm = renames[arm]
+    elif arm and reading.role == "difference":
+        for short, full in renames.items():
+            arm = re.sub(rf"(?<![\w+]){re.escape(short)}(?![\w+])", full, arm)
+    measure = clean_measure_name(reading.measure) or reading.measure
+    numbers = dict(reading.numbers)
+    return OutcomeRow(
+        measure=measure, measure_text=reading.measure_text, arm=arm, n=reading.n,
+        timepoint_weeks=reading.weeks, timepoint=reading.timepoint,
+        provenance=Provenance(record_id, location, text),
+        measure_canonical=vocabulary_measure(measure) or vocabulary_measure(reading.measure_text),
+        kind=reading.kind, statistic=reading.statistic, p_value=reading.p_value,
+        effect_kind=reading.effect_kind, note=reading.note, flags=reading.flags, **numbers,
+    )
+
+
+_N_PART = re.compile(r"\s*[(\[]?\s*\b[nN]\s*=\s*\d+\s*[)\]]?")
+
+
+def _fuller_arm_names(per_table) -> dict[str, dict[str, str]]:
+    """Per table, arm names to write in full: an arm whose name sits inside another arm's name
+    of the same table ("GFD" in "GFD+P", "Group I" in "Group II"), or is a bare label ("Group 1"),
+    takes the fuller name the article gives it: another table's header that starts with it
+    ("GFD only group (n=14)"), or the caption's or a footnote's gloss ("group I (Dexamethasone-
+    diclofecac K)", "Group 1= Medical therapy")."""
+    headers = []
+    for layout, _ in per_table:
+        for col in layout.columns:
+            if col.role == "value" and col.arm_text:
+                headers.append((layout.table.label, normalise_space(col.arm_text.split(" / ")[-1])))
+    out: dict[str, dict[str, str]] = {}
+    for layout, readings in per_table:
+        arms = sorted({r.arm for r in readings if r.role == "arm" and r.arm})
+        glosses = [layout.table.caption, *layout.table.footnotes]
+        names: dict[str, str] = {}
+        for arm in arms:
+            low = arm.lower()
+            siblings = [b for b in arms if b != arm and low in b.lower()]
+            bare = bool(re.fullmatch(r"(?i)(?:group|arm|cohort)\s+[A-Z0-9IVX]{1,3}|[A-Z0-9]{1,2}", arm))
+            if not siblings and not bare:
                 continue
-            measure, measure_text = _measure_of(label)
-            if measure is None:
-                continue
-            context = " ".join(x for x in (tv.timepoint, tv.column_label, tv.row_label) if x)
-            weeks, is_baseline = _weeks(tv.timepoint or tv.column_label, ctx.followup_weeks)
-            if weeks is None and not is_baseline:
-                weeks, is_baseline = _weeks(tv.row_label if tv.row_label != label else None, ctx.followup_weeks)
-            if baseline_table and weeks is None:
-                is_baseline = True
-            kind = _kind_of(measure)
-            if kind == "safety" and tv.kind in ("mean_sd", "median_iqr"):
-                continue  # adverse events are counts, never means ("n (grade)" looks like mean (SD))
-            is_change = bool(_CHANGE.search(context))
-            arm = tv.arm or ctx.default_arm
-            key = (measure, arm, None if is_baseline else weeks, table.label)
-            if key not in merged:
-                merged[key] = {
-                    "measure": measure, "measure_text": measure_text, "measure_canonical": measure,
-                    "arm": arm, "n": tv.n,
-                    "timepoint_weeks": None if is_baseline else weeks,
-                    "timepoint": None if (is_baseline or weeks is None) else (tv.timepoint or tv.column_label),
-                    "provenance": Provenance(record_id, f"table:{table.label} r{tv.row} c{tv.col}", tv.text),
-                }
-                order.append(key)
-            row = merged[key]
-            if tv.n and not row.get("n"):
-                row["n"] = tv.n
-            if tv.kind in ("mean_sd", "median_iqr"):
-                mean = tv.mean if tv.kind == "mean_sd" else tv.median
-                sd = tv.sd if tv.kind == "mean_sd" else None
-                slot = "change" if is_change else "baseline" if is_baseline else "followup"
-                row[f"{slot}_mean"], row[f"{slot}_sd"] = mean, sd
-                row["statistic"] = "mean (sd)" if tv.kind == "mean_sd" else f"median (iqr {tv.q1}-{tv.q3})"
-                row["provenance"] = Provenance(record_id, f"table:{table.label} r{tv.row} c{tv.col}", tv.text)
-            elif tv.kind == "n_pct":
-                row["n_responders"], row["percent_responders"] = tv.count, tv.pct
-            elif tv.kind == "p" and tv.p_text:
-                row["p_value"] = tv.p_text if tv.p_text[0] in "<>=≤≥" else f"={tv.p_text}"
-    out = []
-    for key in order:
-        row = merged[key]
-        if not any(row.get(k) is not None for k in OutcomeRow.NUMBERS):
+            if siblings:  # another table's header first: a gloss of "GFD" names "GFD+P"'s part too
+                full = _other_header(arm, siblings, headers, layout.table.label) or _gloss(arm, glosses, "(")
+            else:
+                full = _gloss(arm, glosses, "(=:")
+            if full and full.lower() != low:
+                names[arm] = full
+        if names:
+            out[layout.table.label] = names
+    return out
+
+
+def _gloss(arm: str, texts: list[str], forms: str) -> str | None:
+    name = re.escape(arm)
+    # a footnote starts with its marker glued to the word it explains: "aAF: Agoraphobia Free app"
+    texts = [t[1:] if len(t) > 2 and t[0].islower() and t[1].isupper() else t for t in texts]
+    for text in texts:
+        m = re.search(rf"(?i)(?<![\w+]){name}\s*(\((?!\s*n\s*=)[^()]{{3,60}}\))", text)
+        if m:
+            return f"{arm} {m.group(1)}"
+        if forms == "(":
             continue
-        out.append(OutcomeRow(**row))
-    # baseline rows lend their values to the follow-up rows of the same measure and arm
-    base = {(r.measure, r.arm): r for r in out if r.timepoint_weeks is None and r.baseline_mean is not None}
-    lent: set[tuple[str, str | None]] = set()
-    final = []
-    for r in out:
-        b = base.get((r.measure, r.arm))
-        if b is not None and r is not b and r.baseline_mean is None:
-            r = replace(r, baseline_mean=b.baseline_mean, baseline_sd=b.baseline_sd)
-            lent.add((r.measure, r.arm))
-        final.append(r)
-    return [r for r in final if not (r is base.get((r.measure, r.arm)) and (r.measure, r.arm) in lent)]
+        m = re.search(rf"(?i)(?<![\w+]){name}\s*[=:]\s*([^.;,()]{{3,60}})", text)
+        if m:
+            return f"{arm} ({m.group(1).strip()})"
+    return None
+
+
+def _other_header(arm: str, siblings: list[str], headers: list[tuple[str, str]], label: str) -> str | None:
+    low = arm.lower()
+    for where, header in headers:
+        h = header.lower()
+        if where == label or not h.startswith(low) or h == low:
+            continue
+        nxt = h[len(low):len(low) + 1]
+        if nxt.isalnum() or nxt in "+-/":
+            continue
+        if any(h.startswith(s.lower()) for s in siblings):
+            continue
+        return _N_PART.sub("", header).strip() or None
+    return None
 
 
 def fulltext_rows(article: Article, record_id: str, ctx: Context

@@ -20,25 +20,26 @@ def _table_rows(ev):
 
 def test_rowspan_measure_over_baseline_and_end_rows():
     ev = _extract("PMC5409664")
-    das = {o.arm: o for o in _table_rows(ev) if o.measure == "DAS28"}
-    assert set(das) == {"Group I", "Group II", "Group III"}
-    g1 = das["Group I"]
-    assert (g1.baseline_mean, g1.baseline_sd, g1.followup_mean, g1.followup_sd, g1.n) == (4.99, 0.88, 3.91, 0.8, 20)
-    assert g1.timepoint_weeks == 12.0  # "End of study" = the study's 12-week follow-up
-    assert g1.provenance.location.startswith("table:Table 2 r")
-    assert g1.provenance.text  # the verbatim cell
+    das = [o for o in _table_rows(ev) if o.measure_canonical == "DAS28" and o.arm == "Group I"]
+    base = [o for o in das if o.timepoint_weeks == 0.0]
+    end = [o for o in das if o.timepoint_weeks == 12.0]  # "End of study" = the study's 12-week follow-up
+    assert [(o.baseline_mean, o.baseline_sd, o.n) for o in base] == [(4.99, 0.88, 20)]
+    assert [(o.followup_mean, o.followup_sd, o.n, o.kind) for o in end] == [(3.91, 0.8, 20, "value")]
+    assert end[0].provenance.location == "table:Table 2 r13 c2" and end[0].provenance.text == "3.91 ± 0.80 ***"
+    assert end[0].baseline_mean is None  # one row per cell: never another cell's numbers
 
 
 def test_counts_rows_are_responders_not_means():
     ev = _extract("PMC4359699")
-    cdai = [o for o in _table_rows(ev) if o.measure == "CDAI" and o.timepoint_weeks == 24.0]
-    assert cdai and all(o.followup_mean is None and o.n_responders is not None for o in cdai)
+    cdai = [o for o in _table_rows(ev) if o.measure.startswith("CDAI LDA") and o.timepoint_weeks == 24.0]
+    assert len(cdai) == 2
+    assert all(o.followup_mean is None and o.n_responders is not None and o.kind == "responders" for o in cdai)
 
 
 def test_baseline_characteristics_table_is_baseline():
     ev = _extract("PMC4359699")
-    das = [o for o in _table_rows(ev) if o.measure == "DAS28" and o.arm == "Placebo-etanercept"]
-    assert das and das[0].baseline_mean == 4.9 and das[0].followup_mean is None
+    das = [o for o in _table_rows(ev) if o.measure_canonical == "DAS28" and o.arm == "Placebo-etanercept"]
+    assert [(o.baseline_mean, o.followup_mean, o.timepoint_weeks) for o in das] == [(4.9, None, 0.0)]
 
 
 def test_adverse_event_grades_are_not_means():

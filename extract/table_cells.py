@@ -1,0 +1,189 @@
+"""The form of one table cell: which numbers it holds and how they are written.
+
+`parse_cell(text, markers)` recognises the spellings of a results-table cell and returns a
+`CellValue` (its form and numbers) or None for a cell that holds no value ("N/A", "-", a word),
+with the footnote markers it stripped. Forms (rules as data in `_FORMS`, tried in order):
+
+    pm          "4.99 ± 0.88", "38.5 ±5.4", "2.80 +/- 0.15"          a ± b
+    pm_interval "59.1 ± 4.4 (49.8–66.6)"                              a ± b (lo sep hi)
+    count_of    "108/206 (52.4)", "3/7 (42.9%)", "52.4% (108/206)"    x/N (pct)
+    count_pct   "12 (40%)", "12 [40%]"                                x (pct%)
+    pct_count   "40% (12)"                                            pct% (x)
+    interval    "64.87 (49.76, 79.99)", "0.2 (-0.5 to 0.9)", "2 (1-3)"  a (lo sep hi)
+    paren       "−0.09 (0.39)", "0 (0)", "12 (40.0)"                  a (b)
+    bounds      "–1.96 to 3.20", "(−2.00–0.90)", "9-50"              lo sep hi
+    fraction    "5/13"                                                x/N
+    pct         "81.2%"                                               a%
+    p           "<0.001", "p = 0.048", "P < .05", ".64"              a P value (op, a)
+    ns          "NS", "n.s.", "ns (low number of events)"
+    n_eq        "n = 20", "N=104"
+    paren_only  "(1.09)"  (an SD or n in a column of its own)             a
+    number      "0.38", "−2.15", "1,122"                              a
+
+Before matching: Unicode spaces become " ", decimal commas in a cell without a decimal point become
+points ("4,30 ± 0,45"), a minus written as U+2212, EN DASH, FIGURE DASH or
+HYPHEN before a digit becomes "-", "·" as a decimal point becomes ".", thousands separators
+("1,122", "5,000") and currency signs ("€6751") are dropped, and footnote markers glued to the
+numbers are stripped: superscripts (given as `markers`), runs of "*", "†", "‡", "§", "¶", "#",
+"‖", "|", and one letter a-h glued after the last digit or bracket ("0.08a").
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Iterable
+
+__all__ = ["CellValue", "normalise_space", "number_text", "parse_cell", "strip_markers"]
+
+_SPACES = dict.fromkeys(map(ord, "\u00a0\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000"), " ")
+_ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"), None)
+_WS = re.compile(r"\s+")
+# A minus sign written as U+2212, EN DASH, FIGURE DASH, HYPHEN or a full-width minus, when it
+# starts a number (at the start or after a space, bracket, comma, "=", "<" ...).
+_SIGN_MINUS = re.compile(r"(^|[\s(\[,;/=<>≤≥:€$£])[\u2212\u2013\u2012\u2010\u2011\ufe63\uff0d](?=\.?\d)")
+_DECIMAL_DOT = re.compile(r"(?<=\d)\u00b7(?=\d)")
+_THOUSANDS = re.compile(r"(?<![\d.,])(\d{1,3}(?:,\d{3})+)(?![\d.]|,\d)")
+# a decimal comma: one or two digits after it, or a leading "0," ("0,005"); never "1,122" (thousands)
+_DECIMAL_COMMA = re.compile(r"(?<![\d,])(0|\d+(?=,\d{1,2}(?![\d,]))),(\d+)(?![\d,])")
+_CURRENCY = re.compile(r"[€$£¥](?=\s?[-.\d])")
+_MARKER_CHARS = "*\u2217\u204e\u2020\u2021\u00a7\u00b6#\u2016\u2051|"
+_MARKER_RUN = re.compile(rf"[{re.escape(_MARKER_CHARS)}]+")
+_GLUED_LETTER = re.compile(r"(?<=[\d)\]%])[a-h]$")
+
+_NUM = r"[-+]?(?:\d+(?:\.\d+)?|\.\d+)"
+_INT = r"\d+"
+_OPEN, _CLOSE = r"[(\[]", r"[)\]]"
+_SEP = r"(?:\s*(?:to|,|;|–|—|‒|-|‑)\s*|\s+-\s*)"
+
+_FORMS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("pm", re.compile(rf"^(?P<a>{_NUM})\s*(?:±|\+/-|\+-|\+/−)\s*(?P<b>{_NUM})(?:\s*%|\s*/\s*[A-Za-z]+)?$")),
+    ("pm_interval", re.compile(rf"^(?P<a>{_NUM})\s*(?:±|\+/-|\+-|\+/−)\s*(?P<b>{_NUM})\s*{_OPEN}\s*(?P<lo>{_NUM})"
+                               rf"(?P<sep>{_SEP})(?P<hi>{_NUM})\s*{_CLOSE}$")),
+    ("count_of", re.compile(rf"^(?P<x>{_INT})\s*/\s*(?P<tot>{_INT})\s*{_OPEN}\s*(?P<b>{_NUM})\s*%?\s*{_CLOSE}$")),
+    ("count_of", re.compile(rf"^(?P<b>{_NUM})\s*%\s*{_OPEN}\s*(?P<x>{_INT})\s*/\s*(?P<tot>{_INT})\s*{_CLOSE}$")),
+    ("count_pct", re.compile(rf"^(?P<x>{_INT})\s*{_OPEN}\s*(?P<b>{_NUM})\s*%\s*{_CLOSE}$")),
+    ("pct_count", re.compile(rf"^(?P<b>{_NUM})\s*%\s*{_OPEN}\s*(?P<x>{_INT})\s*{_CLOSE}$")),
+    ("interval", re.compile(rf"^(?P<a>{_NUM})\s*%?\s*{_OPEN}\s*(?P<lo>{_NUM})(?P<sep>{_SEP})(?P<hi>{_NUM})\s*{_CLOSE}$")),
+    ("paren", re.compile(rf"^(?P<a>{_NUM})\s*{_OPEN}\s*(?P<b>{_NUM})\s*{_CLOSE}$")),
+    ("bounds", re.compile(rf"^{_OPEN}?\s*(?P<lo>{_NUM})(?P<sep>{_SEP})(?P<hi>{_NUM})\s*{_CLOSE}?$")),
+    ("fraction", re.compile(rf"^(?P<x>{_INT})\s*/\s*(?P<tot>{_INT})$")),
+    ("pct", re.compile(rf"^(?P<a>{_NUM})\s*%$")),
+    ("p", re.compile(rf"^(?:[pP]\s*(?:-?\s*values?)?\s*)?(?P<op>[<>≤≥=]|<=|>=)\s*(?P<a>{_NUM})$")),
+    ("ns", re.compile(r"^(?:NS|N\.S\.|n\.s\.?|ns|not significant)(?:\s*[(\[].*)?$")),
+    ("n_eq", re.compile(rf"^(?:[nN]|no\.)\s*=\s*(?P<a>{_INT})$")),
+    ("paren_only", re.compile(rf"^{_OPEN}\s*(?P<a>{_NUM})\s*{_CLOSE}$")),
+    ("number", re.compile(rf"^(?P<a>{_NUM})$")),
+)
+
+
+_BY_FORM = {}
+for _form, _pattern in _FORMS:
+    _BY_FORM.setdefault(_form, []).append((_form, _pattern))
+
+
+def _forms_for(clean: str) -> list[tuple[str, re.Pattern[str]]]:
+    """The forms a cell can take given the characters it holds (a fast dispatch)."""
+    out: list[tuple[str, re.Pattern[str]]] = []
+    if "±" in clean or "+/" in clean or "+-" in clean:
+        return _BY_FORM["pm"] + _BY_FORM["pm_interval"]
+    bracket = "(" in clean or "[" in clean
+    if "/" in clean:
+        out += _BY_FORM["count_of"] + _BY_FORM["fraction"]
+    if bracket:
+        out += _BY_FORM["count_pct"] + _BY_FORM["pct_count"] + _BY_FORM["interval"] + _BY_FORM["paren"] \
+            + _BY_FORM["paren_only"]
+    out += _BY_FORM["bounds"]
+    if "%" in clean:
+        out += _BY_FORM["count_of"] + _BY_FORM["pct"]
+    out += _BY_FORM["p"] + _BY_FORM["ns"] + _BY_FORM["n_eq"] + _BY_FORM["number"]
+    return out
+
+
+@dataclass(frozen=True)
+class CellValue:
+    """The numbers of one cell and the form they are written in (see the module docstring).
+
+    `a` is the first number (mean, median, estimate, P value, lone number), `b` the number in
+    brackets or after "±" (or the percentage of a count), `lo`/`hi` an interval's bounds with
+    `sep` the separator as written, `count`/`total` a count and its denominator, `op` the
+    comparison of a P value ("<", "=").
+    """
+
+    form: str
+    a: float | None = None
+    b: float | None = None
+    lo: float | None = None
+    hi: float | None = None
+    count: int | None = None
+    total: int | None = None
+    op: str | None = None
+    sep: str | None = None
+    markers: tuple[str, ...] = ()  # the footnote and significance markers stripped from the cell
+
+    @property
+    def is_value(self) -> bool:
+        """True for a number or statistic (not a P value spelled "NS", not a "n = 20" cell)."""
+        return self.form not in ("ns", "n_eq")
+
+
+_PLAIN = re.compile(r"[ -~]*")
+
+
+def normalise_space(text: str) -> str:
+    """Map every Unicode space to " ", drop zero-width characters and collapse runs of spaces."""
+    if _PLAIN.fullmatch(text) and "  " not in text:
+        return text.strip()  # printable ASCII with single spaces: nothing to map
+    return _WS.sub(" ", text.translate(_SPACES).translate(_ZERO_WIDTH)).strip()
+
+
+def number_text(text: str) -> str:
+    """Spaces normalised, dash-like minus signs written "-", "·" decimal points written "."."""
+    out = _SIGN_MINUS.sub(lambda m: m.group(1) + "-", normalise_space(text))
+    return _DECIMAL_DOT.sub(".", out)
+
+
+def strip_markers(text: str, sup_markers: Iterable[str] = ()) -> tuple[str, tuple[str, ...]]:
+    """The text without footnote and significance markers, and the markers found (in order)."""
+    found: list[str] = []
+    out = text
+    for sup in sup_markers:
+        idx = out.rfind(sup) if sup else -1
+        if idx >= 0:
+            out = out[:idx] + " " + out[idx + len(sup):]
+            found.append(sup)
+    found.extend(_MARKER_RUN.findall(out))
+    out = normalise_space(_MARKER_RUN.sub(" ", out))
+    m = _GLUED_LETTER.search(out)
+    if m:
+        found.append(m.group(0))
+        out = out[: m.start()]
+    return out, tuple(found)
+
+
+def _num(value: str | None) -> float | None:
+    return float(value) if value is not None else None
+
+
+def parse_cell(text: str, sup_markers: Iterable[str] = ()) -> tuple[CellValue | None, tuple[str, ...]]:
+    """Recognise the numbers of a cell. Returns (CellValue or None, markers stripped from it)."""
+    if not text or not any(ch.isdigit() for ch in text) and not text.strip().lower().startswith(("ns", "n.s", "not sig")):
+        return None, ()
+    clean, markers = strip_markers(number_text(text), sup_markers)
+    if "," in clean and "." not in clean:
+        clean = _DECIMAL_COMMA.sub(r"\1.\2", clean)  # "4,30 ± 0,45", "0,005": European decimal commas
+    clean = _CURRENCY.sub("", _THOUSANDS.sub(lambda m: m.group(1).replace(",", ""), clean))
+    for form, pattern in _forms_for(clean):
+        m = pattern.match(clean)
+        if not m:
+            continue
+        g = m.groupdict()
+        value = CellValue(
+            form=form, a=_num(g.get("a")), b=_num(g.get("b")), lo=_num(g.get("lo")), hi=_num(g.get("hi")),
+            count=int(g["x"]) if g.get("x") else None, total=int(g["tot"]) if g.get("tot") else None,
+            op=g.get("op"), sep=(g.get("sep") or "").strip() or None, markers=markers,
+        )
+        if form in ("count_of", "fraction") and value.count is not None and value.total is not None \
+                and (value.total == 0 or value.count > value.total):
+            return None, markers  # "17/13" (female/male) is two counts, not a count of a total
+        return value, markers
+    return None, markers

@@ -1,0 +1,660 @@
+"""The layout of a results table: header tree, stub columns, section rows and a role for every label.
+
+`table_layout(table, known_arms)` reads a `Table` grid (extract.tables) into a `TableLayout`:
+
+- the header tree: for every data column the chain of header cells above it, top to bottom
+  (several header rows, colspan/rowspan, empty header rows skipped, header rows that sit in
+  `<tbody>` already counted by `parse_table_wrap`);
+- the stub: the leading row-label columns (column 0, and the next ones while they hold labels
+  and no value: a measure column then a timepoint column, or an empty indent column under a
+  colspan=2 corner);
+- section rows: a row whose only filled cells are labels (or one cell spanning the row), nested
+  by indentation ("QoR-15 dimensions" > "Emotional state" > "POD 1" rows);
+- a role for every column and every row: "value" (an arm's numbers), "p" (P values),
+  "difference" (between-arm differences), "ci"/"sd"/"range" (a companion column holding the CI,
+  SD or range of the column on its left), "n", "total" (a pooled column), "stub", "empty"; rows
+  are "header", "section", "value", "stat" (a label that is only a statistic: "SD", "Median",
+  "Mean ± SD"), "p", "difference", "n", "text", "empty";
+- where the arms are: in the columns (the usual layout), in the rows ("Group I", "Group II" as
+  row labels, measures then in the column header) or nowhere (a single-arm table);
+- what the caption and footnotes say: the statistics they declare ("Data are means ± SD"), a
+  timepoint that holds for the whole table ("... at 12 months of follow-up", "from baseline to
+  12 weeks"), named timepoints they define ("at end point (12 weeks) and midpoint (6 weeks)"),
+  whether the table reports changes ("Change from baseline in ...") or baseline values.
+
+Another reader of tables (between-group comparisons) can use the roles directly:
+`layout.columns[c].role == "p"`, `layout.rows[r].role == "difference"`, `layout.columns[c].arm`.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from extract.measures import clean_measure_name
+from extract.quantities import find_timepoints
+from extract.table_cells import CellValue, number_text, parse_cell
+from extract.table_labels import NAMED_POINTS as _NAMED_POINTS
+from extract.table_labels import (WITHIN_ARM, Label, TimeRef, declared_statistics, looks_like_arm, looks_like_measure,
+                                  read_label, time_in_text, vocabulary_measure)
+from extract.tables import Cell, Table
+
+__all__ = ["ColumnLayout", "RowLayout", "TableLayout", "table_layout"]
+
+_COMPANION_STATS = {"ci": "ci", "sd": "sd", "se": "se", "range": "range", "iqr": "range"}
+# a section name that names a measure with parts: rows under it are its sub-scales ("PAS scores")
+_MEASURE_WITH_PARTS = re.compile(
+    r"\b(?:scores?|scales?|sub-?scales?|domains?|dimensions?|questionnaires?|index|inventory|components?|items?|"
+    r"subtests?|factors?)\b", re.I)
+_MEASURE_STATS = frozenset({"mean_sd", "mean_se", "mean_ci", "median_iqr", "median_range", "n_pct"})
+_GENERIC_PART = re.compile(r"^\s*(?:total|overall|sub-?total|sum|global|composite|total\s+score|mean|score|all)\s*$",
+                           re.I)
+_BASELINE_CAPTION = re.compile(
+    r"\bbaseline\b|\bcharacteristics\b|\bdemographic|\bat\s+(?:the\s+)?(?:beginning|start|entry|inclusion|"
+    r"enrol(?:l)?ment|randomi[sz]ation|admission|screening)\b", re.I)
+_CHANGE_CAPTION = re.compile(
+    r"^\s*(?:(?:mean|adjusted|median|percent(?:age)?)\s+)?changes?\b|\bchanges?\s+from\s+baseline\b|"
+    r"\bchanges?\s+(?:in|of)\b[^.]*\bfrom\s+baseline\b|\bchanges?\s+(?:in|of)\b[^.]*\bbaseline\s+to\b", re.I)
+# a caption timepoint for the whole table: "at 12 months of follow-up", "to 12 weeks", "after 6 months"
+_CAPTION_CUE = re.compile(r"(?:\b(?:at|after|to|until|through|over|by|during|within)|\bthe\s+first|\bin)\s+(?:the\s+)?"
+                          r"(?:end\s+of\s+)?(?:a\s+)?(?:first\s+|last\s+)?$", re.I)
+_CAPTION_AFTER = re.compile(r"^\s*(?:-|\s)?\s*(?:of\s+)?(?:follow-?\s?up|post|after|treatment|intervention|supplementation)",
+                            re.I)
+_UNIT_FIRST = re.compile(r"(?:week|month|day|year)s?\b", re.I)  # "Week 12 results"
+_HYPHENATED = re.compile(r"\d\s*-\s*(?:week|month|day|year)s?$", re.I)  # "after a 12-week intake"
+_DEFINITION = re.compile(r"(?P<name>\b[A-Za-z][A-Za-z -]{1,30}?)\s*\(\s*(?P<when>[^()]{1,40}?)\s*\)")
+_WITHIN = WITHIN_ARM
+# demographic rows are baseline values whatever the table's timepoint
+_DEMOGRAPHIC = re.compile(
+    r"^\s*(?:mean\s+)?(?:age|sex|gender|male|female|males|females|men|women|race|ethnicity|ethnic\s+\w+|height|"
+    r"education(?:al)?|marital|smok\w*|employ\w*|income|(?:duration|length)\s+of\s+(?:disease|illness|diabetes|"
+    r"symptoms|\w+osis|\w+itis)|disease\s+duration|years?\s+since\s+diagnosis|time\s+since\s+diagnosis)\b", re.I)
+_BASELINE_TIME = TimeRef("baseline", 0.0, baseline=True)
+# a measure named only by the caption: "Differences in Panic and Agoraphobia Scale total score between ..."
+_CAPTION_LEAD = re.compile(
+    r"^\s*(?:(?:mean|median|adjusted|estimated|observed)\s+)?(?:(?:within|between)[-\s]+groups?\s+)?(?:changes?|"
+    r"contrasts?|differences?|comparisons?|results?|values?|effects?|levels?|outcomes?|data|summary|analysis|"
+    r"capturing|the|of|in|on|for|\s)+\b", re.I)
+_CAPTION_CUT = re.compile(r"\s+(?:at|by|between|among|during|after|before|over|across|for|from|according\s+to|within|"
+                          r"through(?:out)?|until|up\s+to|"
+                          r"in\s+(?:the|each|both|all|patients|participants|subjects|groups?)|versus|vs\.?)\s+|[.;:(]",
+                          re.I)
+_DIFFERENCE_CAPTION = re.compile(
+    r"^\s*(?:(?:adjusted|estimated|mean|median)\s+)*(?:differences?|treatment\s+effects?|effects?\s+estimates?|"
+    r"odds\s+ratios?|risk\s+ratios?|relative\s+risks?|hazard\s+ratios?)\b[^.]*\b(?:between|vs\.?|versus|compared)\b",
+    re.I)
+_PERCENT_CHANGE_CAPTION = re.compile(r"\bpercent(?:age)?\s+changes?\b|%\s*changes?\b|\brelative\s+changes?\b", re.I)
+_MAX_CELLS = 20000
+_Values = tuple[tuple[CellValue | None, ...], ...]
+
+
+@dataclass(frozen=True)
+class ColumnLayout:
+    """One grid column: its header chain and what the column holds."""
+
+    col: int
+    role: str
+    labels: tuple[Label, ...] = ()
+    names: tuple[str, ...] = ()  # the names in the chain that are not a role word, top to bottom
+    arm: str | None = None
+    arm_text: str | None = None  # the header text(s) the arm comes from, as written
+    measure: str | None = None  # a column group naming the measure (arms as rows, measure groups)
+    measure_text: str | None = None
+    time: TimeRef | None = None
+    stats: tuple[frozenset[str], ...] = ()  # declared statistics, nearest label first
+    change: bool = False
+    percent_change: bool = False
+    n: int | None = None
+    effect: str | None = None
+    companion_of: int | None = None  # "ci"/"sd"/"range" columns: the column they qualify
+
+    @property
+    def text(self) -> str:
+        return " / ".join(label.text for label in self.labels)
+
+
+@dataclass(frozen=True)
+class RowLayout:
+    """One grid row: its stub labels, the sections it sits in, and what the row holds."""
+
+    row: int
+    role: str
+    labels: tuple[Label, ...] = ()
+    sections: tuple[Label, ...] = ()
+    measure: str | None = None
+    measure_text: str | None = None
+    arm: str | None = None
+    arm_text: str | None = None
+    time: TimeRef | None = None
+    stats: tuple[frozenset[str], ...] = ()
+    change: bool = False
+    percent_change: bool = False
+    n: int | None = None
+    effect: str | None = None
+    # the measure with its section's name, for a row label that repeats under several sections
+    joined: tuple[str, str] | None = None
+
+    @property
+    def text(self) -> str:
+        return " / ".join(label.text for label in self.labels)
+
+
+@dataclass(frozen=True)
+class TableLayout:
+    """A table read as a table (see the module docstring)."""
+
+    table: Table
+    n_header_rows: int
+    n_stub_cols: int
+    columns: tuple[ColumnLayout, ...]
+    rows: tuple[RowLayout, ...]
+    arms_in: str  # "columns", "rows" or "none"
+    corner: Label = field(default_factory=lambda: Label("", ""))
+    declared: frozenset[str] = frozenset()  # statistics the caption and footnotes declare
+    caption_time: TimeRef | None = None  # one timepoint for the whole table
+    named_times: tuple[tuple[str, float], ...] = ()  # ("end", 12.0), ("midpoint", 6.0), ("d1", 0.14)
+    table_change: bool = False  # the caption says the values are changes from baseline
+    table_percent_change: bool = False  # ... percent changes ("Annual percentage change from baseline in ...")
+    baseline_table: bool = False  # a baseline-characteristics table
+    corner_measure: str | None = None
+    all_counts: bool = False  # every "a (b)" cell of the table is an integer with a percentage
+    values: tuple[tuple[CellValue | None, ...], ...] = ()  # the numbers of every grid cell (extract.table_cells)
+
+    def column(self, col: int) -> ColumnLayout:
+        return self.columns[col]
+
+    def row(self, row: int) -> RowLayout:
+        return self.rows[row]
+
+
+# --------------------------------------------------------------------------------------------
+# Cells and labels.
+
+
+def _label_of(cell: Cell) -> Label:
+    return read_label(cell.label or cell.text)
+
+
+@lru_cache(maxsize=65536)
+def _value(text: str, markers: tuple[str, ...]) -> CellValue | None:
+    return parse_cell(text, markers)[0]
+
+
+def cell_value(cell: Cell) -> CellValue | None:
+    """The numbers of a grid cell (None for an empty, text-only or N/A cell)."""
+    return _value(cell.text, cell.markers) if cell.text else None
+
+
+def _distinct(cells: list[Cell]) -> list[Cell]:
+    """Cells with text, each source cell once (a spanned cell fills several slots)."""
+    seen: set[tuple[int, int]] = set()
+    out = []
+    for c in cells:
+        key = (c.source_row, c.source_col)
+        if not c.text or key in seen:
+            continue
+        seen.add(key)
+        out.append(c)
+    return out
+
+
+def _stub_width(table: Table, n_header: int, values: "_Values") -> int:
+    """Leading columns that hold row labels: column 0, and each next column whose own body cells
+    (not the spans of the cell on their left) are labels, never a value; an empty column under
+    a corner that spans it (an indent column) counts too."""
+    body = table.grid[n_header:]
+    width = 1
+    for col in range(1, table.n_cols - 1):
+        own = [row[col] for row in body if row[col].text
+               and (row[col].source_row, row[col].source_col) != (row[col - 1].source_row, row[col - 1].source_col)]
+        if any(values[c.row][c.col] is not None for c in own):
+            break
+        width = col + 1
+    return width
+
+
+# --------------------------------------------------------------------------------------------
+# Caption and footnotes.
+
+
+def _caption_time(caption: str) -> TimeRef | None:
+    """One timepoint that holds for the whole table, or None (several, or none cued)."""
+    text = number_text(caption)
+    cued = []
+    points = [tp for tp in find_timepoints(text) if tp.kind != "baseline"]
+    for i, tp in enumerate(points):
+        # a list ("after 1, 2, 3 and 6 months") shares its cue: several timepoints, none for the table
+        if i and re.fullmatch(r"\s*(?:,|and|or|&|,\s*and)\s*", text[points[i - 1].end:tp.start]) and (
+                cued and cued[-1] is points[i - 1]):
+            cued.append(tp)
+            continue
+        before, piece, after = text[: tp.start], text[tp.start:tp.end], text[tp.end:]
+        if _CAPTION_CUE.search(before) or _CAPTION_AFTER.match(after) or _UNIT_FIRST.match(piece) \
+                or _HYPHENATED.search(piece):
+            cued.append(tp)
+    weeks = {tp.weeks for tp in cued}
+    if len(weeks) == 1:
+        tp = cued[0]
+        return TimeRef(text[tp.start:tp.end], tp.weeks)
+    return None
+
+
+def _named_times(texts: list[str]) -> tuple[tuple[str, float], ...]:
+    """Named timepoints a caption or footnote defines: "end point (12 weeks)", "D1" for
+    "Days 1 and 2 (D1, D2)"."""
+    out: dict[str, float] = {}
+    for text in texts:
+        for m in _DEFINITION.finditer(text):
+            name, when = m.group("name"), m.group("when")
+            t = time_in_text(when)
+            if t is not None and t.weeks is not None:
+                named = time_in_text(name.split(" and ")[-1])
+                if named is not None and named.point:
+                    out.setdefault(named.point, t.weeks)
+    return tuple(out.items())
+
+
+# --------------------------------------------------------------------------------------------
+# The layout.
+
+
+def table_layout(table: Table, known_arms: tuple[str, ...] = ()) -> TableLayout:
+    """The layout of a table (an empty layout for an image-only or empty table)."""
+    if not table.grid or table.n_rows * table.n_cols > _MAX_CELLS:
+        return TableLayout(table, table.n_header_rows, 0, (), (), "none")
+    n_header = table.n_header_rows
+    values: _Values = tuple(tuple(_value(c.text, c.markers) if c.text else None for c in row) for row in table.grid)
+    stub = _stub_width(table, n_header, values)
+    corner_cells = _distinct([table.grid[r][c] for r in range(n_header) for c in range(stub)])
+    corner_labels = [_label_of(c) for c in corner_cells]
+    corner = read_label(" ".join(c.label or c.text for c in corner_cells)) if corner_cells else Label("", "")
+    corner_measure = next((lab.of_measure for lab in corner_labels if lab.of_measure), None)
+    if corner_measure is None and corner.name and not corner.dimension and looks_like_measure(corner.name):
+        corner_measure = corner.name
+    stub_dims = []
+    for c in range(stub):
+        dims = [_label_of(table.grid[r][c]).dimension for r in range(n_header) if table.grid[r][c].text]
+        stub_dims.append(next((d for d in dims if d), None))
+
+    columns = [_column(table, c, n_header, stub) for c in range(table.n_cols)]
+    if _WITHIN.search(table.caption):  # "Within-group contrasts ...": every difference is an arm's change
+        columns = [_replace(c, role="value", change=True, effect=None) if c.role == "difference" else c
+                   for c in columns]
+    rows = _rows(table, n_header, stub, values)
+
+    arms_in = _arms_in(columns, rows, stub_dims, known_arms)
+    if arms_in == "none" and _DIFFERENCE_CAPTION.search(table.caption):
+        # "Mean difference (95 % CI) between the OsteoACTIVE group and the control group at 6 months":
+        # the cells are between-arm differences, not an arm's values
+        columns = [_replace(c, role="difference", effect="MD") if c.role == "value" else c for c in columns]
+    columns = _name_columns(columns, arms_in, rows)
+    columns = _companions_from_cells(columns, values, n_header)
+    if corner_measure is None and not any(col.measure for col in columns if col.role == "value"):
+        corner_measure = _caption_measure(table.caption)  # for rows that nothing else names
+    # bare arm labels ("1", "A") take the corner's word: "Group 1", "Water A"
+    arm_word = corner.text if corner.text and corner.dimension not in ("time", "measure") and len(corner.text) <= 30 \
+        and not corner.stats and not corner.is_p else None
+    rows = _name_rows(rows, arms_in, corner_measure, arm_word)
+
+    texts = [table.caption, *table.footnotes]
+    declared = frozenset().union(*(declared_statistics(t) for t in texts)) if texts else frozenset()
+    caption_time = _caption_time(table.caption)
+    # "Change in BCVA through the study" over a baseline column and follow-up columns: values, not changes
+    has_baseline = any(c.time is not None and c.time.baseline for c in columns) or any(
+        r.time is not None and r.time.baseline and not r.change for r in rows if r.role == "value")
+    table_change = bool(_CHANGE_CAPTION.search(table.caption)) and not has_baseline
+    baseline_table = bool(_BASELINE_CAPTION.search(table.caption)) and not _CHANGE_CAPTION.search(table.caption) \
+        and not any(tp.kind != "baseline" for tp in find_timepoints(number_text(table.caption))) \
+        and not any(p.search(table.caption) for _, p in _NAMED_POINTS)
+    if baseline_table:  # "5 years or less", "8 years" under "Education": categories, not timepoints
+        rows = [_replace(r, time=None) if r.time is not None and r.time.weeks and r.time is not _BASELINE_TIME
+                else r for r in rows]
+    parens = [v for row in table.body_rows for c in row[stub:] if c.text and not c.is_span_copy
+              for v in (values[c.row][c.col],) if v is not None and v.form == "paren"]
+    all_counts = bool(parens) and all(_count_shaped(v) and float(v.b or 0).is_integer() for v in parens)
+    return TableLayout(
+        table=table, n_header_rows=n_header, n_stub_cols=stub, columns=tuple(columns), rows=tuple(rows),
+        arms_in=arms_in, corner=corner, declared=declared, caption_time=caption_time,
+        named_times=_named_times(texts), table_change=table_change,
+        table_percent_change=table_change and bool(_PERCENT_CHANGE_CAPTION.search(table.caption)),
+        baseline_table=baseline_table, corner_measure=corner_measure, all_counts=all_counts, values=values,
+    )
+
+
+def _caption_measure(caption: str) -> str | None:
+    """The measure a caption names when the table names none ("DAS28 at baseline and week 24")."""
+    text = _CAPTION_LEAD.sub("", caption or "")
+    m = _CAPTION_CUT.search(text)
+    name = clean_measure_name(text[: m.start()] if m else text).strip(" ,;:.")
+    if not name or len(name) > 80 or read_label(name).dimension or len(name) < 2:
+        return None
+    return name
+
+
+def _arms_in(columns: list[ColumnLayout], rows: list[RowLayout], stub_dims: list[str | None],
+             known_arms: tuple[str, ...]) -> str:
+    """Where a table's arms are: "columns", "rows", "sections" or "none".
+
+    The rows hold the arms when the corner names them ("Group"), when more row labels than
+    column labels read as arms, or when every column names a measure ("Contact time (m/s)") over
+    rows that name none; section rows hold them when several sections read as arms ("Group A")
+    and no column does; else the columns hold them when they have names.
+    """
+    col_names = {col.names[-1] for col in columns if col.role == "value" and col.names}
+    row_names = {r.measure for r in rows if r.role in ("value", "n") and r.measure}
+    col_arm = sum(1 for n in col_names if looks_like_arm(n, known_arms) and not _bare_id(n))
+    row_arm = sum(1 for n in row_names if looks_like_arm(n, known_arms))
+    col_measures = bool(col_names) and col_arm == 0 and all(looks_like_measure(n) for n in col_names)
+    sec_names = {s.name for r in rows if r.role in ("value", "n") for s in r.sections[-1:] if s.name and s.time is None}
+    sec_arm = sum(1 for n in sec_names if looks_like_arm(n, known_arms))
+    if sec_arm >= 2 and sec_arm > row_arm and not col_arm:
+        return "sections"
+    if stub_dims and stub_dims[0] == "arm":
+        return "rows"
+    if row_names and row_arm > col_arm and row_arm >= max(1, len(row_names) / 2):
+        return "rows"
+    if col_measures and row_names and not any(looks_like_measure(n) for n in row_names):
+        return "rows"
+    return "columns" if col_names else "none"
+
+
+def _count_shaped(v: CellValue) -> bool:
+    return v.a is not None and v.b is not None and v.a >= 0 and float(v.a).is_integer() and 0 <= v.b <= 100
+
+
+def _bare_id(name: str) -> bool:
+    return bool(re.fullmatch(r"\s*(?:[A-Za-z]|[IVX]+|\d{1,2})\s*", name))
+
+
+def _column(table: Table, col: int, n_header: int, stub: int) -> ColumnLayout:
+    if col < stub:
+        return ColumnLayout(col, "stub")
+    chain_cells = _distinct([table.grid[r][col] for r in range(n_header)])
+    labels = tuple(_label_of(c) for c in chain_cells)
+    body = [row[col] for row in table.body_rows]
+    if not labels and not any(c.text for c in body):
+        return ColumnLayout(col, "empty")
+    role = "value"
+    effect = None
+    for label in reversed(labels):
+        if label.is_p:
+            role = "p"
+            break
+        if label.effect:
+            role, effect = "difference", label.effect
+            break
+        if label.is_n:
+            role = "n"
+            break
+        if label.is_test:
+            role = "test"
+            break
+        if label.is_total:
+            role = "total"
+            break
+    within = role == "difference" and any(lab.change and not lab.effect or _WITHIN.search(lab.text) for lab in labels)
+    if within:
+        role, effect = "value", None  # "Baseline-midpoint contrast / Difference": the arm's own change
+    bottom = labels[-1] if labels else None
+    if bottom is not None and role in ("value", "difference") and bottom.stats and _is_companion(bottom):
+        kind = next((_COMPANION_STATS[s] for s in ("ci", "sd", "se", "range", "iqr") if s in bottom.stats), None)
+        if kind is not None:
+            role = kind
+    time = next((lab.time for lab in reversed(labels) if lab.time is not None), None)
+    if time is None and any(lab.dimension == "time" for lab in labels):
+        time = time_in_text(" ".join(lab.text for lab in labels))
+    names = tuple(lab.name for i, lab in enumerate(labels) if lab.name and not lab.is_p and not lab.effect
+                  and not lab.is_n and not lab.is_total and (not lab.dimension or i == len(labels) - 1))
+    return ColumnLayout(
+        col=col, role=role, labels=labels, names=names, time=time,
+        stats=tuple(lab.stats for lab in reversed(labels) if lab.stats),
+        change=within or any(lab.change for lab in labels), percent_change=any(lab.percent_change for lab in labels),
+        n=next((lab.n for lab in reversed(labels) if lab.n is not None), None), effect=effect,
+    )
+
+
+def _is_companion(label: Label) -> bool:
+    """A header that names only a dispersion ("SD", "95% CI", "Range of PAS scores")."""
+    if not label.stats <= {"ci", "sd", "se", "range", "iqr"}:
+        return False  # "Mean ± SD (range)": a value column
+    if label.is_stat_only:
+        return True
+    return bool(label.name) and bool(re.match(r"^\s*(?:\d{2}\s*%\s*)?(?:range|sd|ci|iqr|confidence\s+interval)\b",
+                                              label.name, re.I))
+
+
+def _name_columns(columns: list[ColumnLayout], arms_in: str, rows: list[RowLayout]) -> list[ColumnLayout]:
+    """Give every column its arm (arms in columns) or its measure (arms in rows, measure groups),
+    and every companion column the column it qualifies."""
+    out = []
+    has_row_measures = any(r.measure for r in rows if r.role in ("value", "n", "stat")) or \
+        any(s.name for r in rows for s in r.sections)
+    for col in columns:
+        if col.role == "stub" or col.role == "empty":
+            out.append(col)
+            continue
+        names = list(col.names)
+        arm = measure = None
+        if arms_in == "rows":
+            measure = " / ".join(names) or None
+        elif names:
+            if len(names) >= 2 and not has_row_measures:
+                # a measure group over the arms ("Child–Pugh A" over "Single infusion" | "Double infusion"),
+                # or arms over measures ("Group A" over "Halitosis" | "Foreign body"): the arm-like level is the arm
+                if looks_like_arm(names[0]) and not looks_like_arm(names[-1]):
+                    arm, measure = " / ".join(names[:-1]), names[-1]
+                else:
+                    measure, arm = names[0], " / ".join(names[1:])
+            else:
+                arm = " / ".join(names)
+        arm_text = " / ".join(lab.text for lab in col.labels if lab.name in names) if arm else None
+        out.append(_replace(col, arm=arm, arm_text=arm_text, measure=measure, measure_text=measure))
+    # companions: the nearest column to the left with the same header above the companion's label
+    for i, col in enumerate(out):
+        if col.role in _COMPANION_STATS.values():
+            parent = col.labels[:-1]
+            for j in range(i - 1, -1, -1):
+                left = out[j]
+                if left.role in ("value", "difference", "total") and (left.labels[: len(parent)] == parent or not parent
+                                                                      or left.arm == col.arm):
+                    out[i] = _replace(col, companion_of=left.col, arm=left.arm, arm_text=left.arm_text,
+                                      effect=left.effect, measure=left.measure, measure_text=left.measure_text)
+                    break
+    return out
+
+
+def _companions_from_cells(columns: list[ColumnLayout], values: "_Values", n_header: int) -> list[ColumnLayout]:
+    """Columns under one header cell with no header of their own ("ESD 1 group" over three
+    columns) whose cells are bracketed numbers ("(1.22)", "(306)") are the SD and the n of the
+    first column: "2.52 | (1.22) | (103)" for a "mean (SD) (n)" row."""
+    out = list(columns)
+    groups: dict[tuple[Label, ...], list[int]] = {}
+    for i, col in enumerate(columns):
+        if col.role == "value" and col.labels:
+            groups.setdefault(col.labels, []).append(i)
+    for members in groups.values():
+        if len(members) < 2 or members != list(range(members[0], members[0] + len(members))):
+            continue
+        first = members[0]
+        kinds = ["sd", "n"]
+        for i in members[1:]:
+            cells = [values[r][i] for r in range(n_header, len(values)) if values[r][i] is not None]
+            if not cells or sum(1 for v in cells if v.form == "paren_only") < 0.8 * len(cells) or not kinds:
+                break
+            kind = kinds.pop(0)
+            if kind == "n" and not all(v.a is not None and v.a.is_integer() for v in cells if v.form == "paren_only"):
+                break
+            out[i] = _replace(out[i], role=kind, companion_of=out[first].col)
+    return out
+
+
+def _replace(obj, **changes):
+    from dataclasses import replace
+    return replace(obj, **changes)
+
+
+def _rows(table: Table, n_header: int, stub: int, values: "_Values") -> list[RowLayout]:
+    rows: list[RowLayout] = [RowLayout(r, "header") for r in range(n_header)]
+    stack: list[tuple[float, Label]] = []
+    body = table.grid[n_header:]
+    uses_indent = any(row[0].indent > 0 for row in body if any(c.text for c in row[stub:]))
+    last_value_row: RowLayout | None = None
+    last_section_row = -1
+    after_section = False
+    # a label that repeats under different sections names a part of each section's measure
+    label_sections: dict[str, set[str]] = {}
+    pending: list[tuple[int, list[Cell], list[Label], list[Cell], tuple[Label, ...], int]] = []
+
+    for i, row in enumerate(body):
+        r = n_header + i
+        stub_cells = _distinct(list(row[:stub]))
+        stub_sources = {(c.source_row, c.source_col) for c in stub_cells}
+        data = [c for c in row[stub:] if c.text and (c.source_row, c.source_col) not in stub_sources]
+        data = _distinct(data) if data else []
+        labels = [_label_of(c) for c in stub_cells]
+        if not labels and not data:
+            rows.append(RowLayout(r, "empty"))
+            continue
+        found = [v for v in (values[c.row][c.col] for c in data) if v is not None]
+        if not found:
+            if labels and not data:
+                level = float(stub_cells[0].indent) if uses_indent else 0.0
+                if after_section and not uses_indent and stack:
+                    level = stack[-1][0] + 0.5
+                while stack and stack[-1][0] >= level:
+                    stack.pop()
+                section = read_label(" ".join(c.label or c.text for c in stub_cells))
+                stack.append((level, section))
+                last_section_row = r
+                rows.append(RowLayout(r, "section", (section,), tuple(s for _, s in stack[:-1])))
+                after_section = True
+            else:
+                rows.append(RowLayout(r, "text", tuple(labels), tuple(s for _, s in stack)))
+            continue
+        after_section = False
+        if uses_indent and stub_cells and not stub_cells[0].is_span_copy:
+            level = stub_cells[0].indent
+            while stack and stack[-1][0] >= level:
+                stack.pop()
+        sections = tuple(s for _, s in stack)
+        pending.append((r, stub_cells, labels, data, sections, last_section_row))
+        rows.append(RowLayout(r, "value"))  # filled in below
+        named = [sec for sec in sections if sec.name and sec.time is None]
+        for lab in labels:
+            if lab.name and named:
+                label_sections.setdefault(lab.name.lower(), set()).add(named[-1].text)
+
+    repeated = {name for name, secs in label_sections.items() if len(secs) > 1}
+    for r, stub_cells, labels, data, sections, section_row in pending:
+        # a statistic row ("mean ± sd") takes the measure of the row above it, unless a section
+        # row came in between ("Post-delivery Hb" over "mean ± sd")
+        last = last_value_row if last_value_row is not None and last_value_row.row > section_row else None
+        layout = _value_row(r, labels, sections, [values[c.row][c.col] for c in data], repeated, last)
+        rows[r] = layout
+        if layout.role == "value":
+            last_value_row = layout
+    return rows
+
+
+def _value_row(r: int, labels: list[Label], sections: tuple[Label, ...], data: list[CellValue | None],
+               repeated: set[str], last: RowLayout | None) -> RowLayout:
+    role = "value"
+    effect = None
+    for lab in labels:
+        if lab.is_p:
+            role = "p"
+        elif lab.effect:
+            role, effect = "difference", lab.effect
+        elif lab.is_n and all(v is not None and v.form == "number" and float(v.a or 0).is_integer() for v in data):
+            role = "n"
+    if role == "value" and labels and all(lab.is_stat_only for lab in labels):
+        role = "stat"
+    time = next((lab.time for lab in labels if lab.time is not None), None)
+    names = [lab.name for lab in labels if lab.name and not lab.is_p and not lab.effect]
+    measure = measure_text = None
+    if names and role in ("value", "n"):
+        measure = " / ".join(names)
+        measure_text = " / ".join(lab.text for lab in labels if lab.name in names)
+    stats = tuple(lab.stats for lab in labels if lab.stats)
+    change = any(lab.change for lab in labels)
+    percent_change = any(lab.percent_change for lab in labels)
+    n = next((lab.n for lab in labels if lab.n is not None), None)
+    inherit = role in ("stat", "p", "difference") and last is not None
+    if inherit and last is not None:
+        # "SD" under "Mean age", "Difference vs PBO" under "Change at week 24": the row above names it
+        measure, measure_text = measure or last.measure, measure_text or last.measure_text
+        time = time or last.time
+        change = change or last.change
+    layout = RowLayout(r, role, tuple(labels), sections, measure, measure_text, None, None, time, stats, change,
+                       percent_change, n, effect)
+    named = [sec for sec in sections if sec.name and sec.time is None]
+    if measure and named and measure.lower() in repeated and not measure.startswith(named[-1].name):
+        layout = _replace(layout, joined=(f"{named[-1].name} / {measure}", f"{named[-1].text} / {measure_text}"))
+    return layout
+
+
+def _name_rows(rows: list[RowLayout], arms_in: str, corner_measure: str | None,
+               arm_word: str | None = None) -> list[RowLayout]:
+    """Give every value row its measure (section, row label, corner) and arm (arms as rows)."""
+    out = []
+    for row in rows:
+        if row.role not in ("value", "stat", "p", "difference", "n"):
+            out.append(row)
+            continue
+        sec_measures = [s for s in row.sections if s.name and not s.is_stat_only]
+        sec_time = next((s.time for s in reversed(row.sections) if s.time is not None and not s.name), None)
+        if sec_time is None:
+            sec_time = next((s.time for s in reversed(row.sections) if s.time is not None), None)
+        sec_stats = tuple(s.stats for s in reversed(row.sections) if s.stats)
+        arm = arm_text = None
+        measure, measure_text = row.measure, row.measure_text
+        if arms_in == "sections" and sec_measures and looks_like_arm(sec_measures[-1].name):
+            arm, arm_text = sec_measures[-1].name, sec_measures[-1].text
+            sec_measures = sec_measures[:-1]
+            if row.labels and re.fullmatch(r"\(.*\)", row.labels[0].text):
+                arm = f"{arm} {row.labels[0].text}"  # "Group A" over "(Conventional ILM peeling)"
+        if arms_in == "rows" and row.measure and row.role in ("value", "n"):
+            arm, arm_text = row.measure, row.measure_text
+            if arm_word and _bare_id(arm):  # "1", "2" under a "Group" corner: "Group 1", "Group 2"
+                arm = f"{arm_word} {arm}"
+            measure = measure_text = None
+        elif row.joined:
+            measure, measure_text = row.joined
+        if measure is None or row.role == "stat" and not row.measure:
+            if sec_measures:
+                measure, measure_text = _join_sections(sec_measures)
+            elif measure is None and corner_measure:
+                measure, measure_text = corner_measure, corner_measure
+        elif sec_measures and _joins(sec_measures[-1], measure) and not measure.startswith(_clean(sec_measures[-1])):
+            measure = f"{_clean(sec_measures[-1])} / {measure}"
+            measure_text = f"{sec_measures[-1].text} / {measure_text}"
+        time = row.time or sec_time
+        if time is None and measure and _DEMOGRAPHIC.match(measure):
+            time = _BASELINE_TIME
+        out.append(_replace(row, measure=measure, measure_text=measure_text, arm=arm, arm_text=arm_text,
+                            time=time, stats=row.stats + sec_stats,
+                            change=row.change or any(s.change for s in row.sections),
+                            percent_change=row.percent_change or any(s.percent_change for s in row.sections),
+                            n=row.n if row.n is not None else next((s.n for s in reversed(row.sections)
+                                                                    if s.n is not None), None)))
+    return out
+
+
+def _clean(label: Label) -> str:
+    return clean_measure_name(label.name).strip(" ,;:") or label.name
+
+
+def _joins(section: Label, part: str) -> bool:
+    """A section label names the measure its rows are parts of ("PAS scores, mean (SD)" > "Total")."""
+    if _GENERIC_PART.match(part):
+        return True
+    if section.stats & _MEASURE_STATS or _MEASURE_WITH_PARTS.search(section.name):
+        return True
+    return vocabulary_measure(section.name) is not None and vocabulary_measure(part) is None
+
+
+def _join_sections(sections: list[Label]) -> tuple[str, str]:
+    last = sections[-1]
+    if len(sections) >= 2 and _joins(sections[-2], last.name):
+        return f"{_clean(sections[-2])} / {_clean(last)}", f"{sections[-2].text} / {last.text}"
+    return _clean(last), last.text

@@ -1,0 +1,481 @@
+"""Every data cell of a table read through its layout into one labelled reading.
+
+`read_table(layout, default_arm, followup_weeks)` returns one `TableReading` per value cell of
+the table (extract.table_model.TableLayout): an arm's value at a timepoint ("arm" readings) or
+a between-arm difference ("difference" readings, with the CI of its own cell or of the CI column
+beside it and the P value of the P column in the same row). Each reading names the measure, the
+arm, the timepoint, what the numbers are (kind value | change | responders) and the statistic,
+and cites every cell it was read from (`cells`: row, column, verbatim text).
+
+The statistic comes from the cell's own form first ("12 (40%)" is n (%), "4.9 ± 0.8" a mean ±
+SD, "108/206 (52.4)" a count of a total), then from the labels in order of trust: the row's
+stub label and its sections ("BI ≥ 95; n/N (%)", "Baseline (SD)"), the column's header chain
+("Agoraphobia Free mean (SD)", "Mean change (95 % CI)"), the corner, then the caption and
+footnotes ("Data are means ± SD"). "a (lo to hi)" is a CI under a CI label and a median with
+its IQR or range under those labels, never a mean with an IQR. A P column, a difference column,
+an n column and a pooled column are never an arm's value.
+
+Timepoints come from the row label, the column header, the section row, then the caption (one
+cued timepoint: "at 12 months of follow-up", "from baseline to 12 weeks", or the named points it
+defines: "end point (12 weeks)"); a named end point with no definition takes the study's
+follow-up; nothing is taken from elsewhere in the article.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from extract.table_cells import CellValue, number_text, strip_markers
+from extract.table_labels import TimeRef
+from extract.table_model import ColumnLayout, RowLayout, TableLayout
+
+__all__ = ["TableReading", "read_table"]
+
+_DISPERSION_SEPS = ("to", ",", ";")
+
+
+@dataclass(frozen=True)
+class TableReading:
+    """One value cell of a table, labelled (see the module docstring).
+
+    `numbers` maps OutcomeRow field names to values ("followup_mean", "change_ci_low",
+    "n_responders", "median", "effect_size", ...); `cells` cites every cell the numbers come
+    from, the value cell first; `row`/`col` are the value cell's grid position.
+    """
+
+    table: str
+    row: int
+    col: int
+    text: str
+    role: str  # "arm" | "difference"
+    measure: str
+    measure_text: str
+    arm: str | None
+    arm_text: str | None
+    weeks: float | None
+    timepoint: str | None
+    kind: str | None
+    statistic: str
+    numbers: dict[str, float | int] = field(default_factory=dict)
+    n: int | None = None
+    p_value: str | None = None
+    effect_kind: str | None = None
+    cells: tuple[tuple[int, int, str], ...] = ()
+    markers: tuple[str, ...] = ()
+    note: str | None = None
+    flags: tuple[str, ...] = ()
+
+
+# --------------------------------------------------------------------------------------------
+# Statistic of a cell.
+
+
+def _count_shaped(v: CellValue) -> bool:
+    a, b = v.a, v.b
+    return a is not None and b is not None and a >= 0 and float(a).is_integer() and 0 <= b <= 100
+
+
+def _consistent(v: CellValue, n: int | None) -> bool:
+    """x (p) agrees with x of n patients (to rounding)."""
+    if not n or v.a is None or v.b is None:
+        return False
+    return abs(v.a / n * 100 - v.b) <= 1.0
+
+
+def _paren_statistic(v: CellValue, hints: list[frozenset[str]], n: int | None, all_counts: bool) -> str:
+    """"a (b)": a mean (SD), a mean (SE) or an n (%), from the nearest label that says which."""
+    for h in hints:
+        if "pct_n" in h and v.b is not None and float(v.b).is_integer() and v.a is not None and 0 <= v.a <= 100:
+            return "% (n)"
+        pct = "n_pct" in h or "pct" in h
+        mean = bool(h & {"mean_sd", "sd", "mean"})
+        if pct and mean:
+            if _count_shaped(v) and (_consistent(v, n) or not n and all_counts):
+                return "n (%)"
+            if _count_shaped(v) and not n and "n_pct" in h and float(v.b or 0) * 10 % 1 == 0 and v.a is not None \
+                    and v.a <= 1000 and not mean:
+                return "n (%)"
+            continue  # "mean (SD) or n (%)": the label does not decide this cell
+        if "n_pct" in h:
+            return "n (%)" if _count_shaped(v) else "mean (SD)"
+        if h & {"mean_se", "se"}:
+            return "mean (SE)"
+        if mean:
+            return "mean (SD)"
+        if "pct" in h and _count_shaped(v):
+            return "n (%)"
+        if h & {"median_iqr", "iqr", "median_range", "range", "mean_ci", "ci"}:
+            continue  # a two-number cell cannot be an interval: look further
+    if all_counts and _count_shaped(v):
+        return "n (%)"
+    if _count_shaped(v) and _consistent(v, n):
+        return "n (%)"
+    return "mean (SD)"
+
+
+def _interval_statistic(v: CellValue, hints: list[frozenset[str]]) -> str:
+    """"a (lo, hi)": a mean (95% CI), a median (IQR) or a median (range)."""
+    for h in hints:
+        if "mean_ci" in h or "ci" in h and not h & {"median_iqr", "median_range", "median_ci"}:
+            return "mean (95% CI)"
+        if "median_ci" in h:
+            return "median (95% CI)"
+        if h & {"median_iqr", "iqr"}:
+            return "median (IQR)"
+        if h & {"median_range", "range"}:
+            return "median (range)"
+        if "median" in h:
+            return "median (IQR)"
+    # no label says: a CI is symmetric around a mean, a quartile range seldom is
+    if v.a is not None and v.lo is not None and v.hi is not None:
+        below, above = v.a - v.lo, v.hi - v.a
+        if v.sep in _DISPERSION_SEPS or (below > 0 and above > 0 and abs(below - above) <= 0.05 * max(below, above) + 0.011):
+            return "mean (95% CI)"
+    return "median (IQR)"
+
+
+def _number_statistic(hints: list[frozenset[str]], own: int) -> str | None:
+    """What a lone number is, when a label says (else None: the number is not read). Only the
+    first `own` hints (the row's and column's labels) can make it an SD: a caption's "(SD)"
+    says where the SD would be, and a lone number has none."""
+    for i, h in enumerate(hints):
+        if h & {"mean", "mean_sd", "mean_se", "mean_ci"}:
+            return "mean"
+        if h & {"median", "median_iqr", "median_range"}:
+            return "median"
+        if "sd" in h and i < own:
+            return "sd"
+        if h & {"n_pct", "n"}:
+            return "n"
+        if "pct" in h:
+            return "%"
+    return None
+
+
+# --------------------------------------------------------------------------------------------
+# Timepoints.
+
+
+def _resolve(t: TimeRef | None, layout: TableLayout, followup: float | None,
+             article_named: tuple[tuple[str, float], ...] = ()) -> tuple[float | None, bool, str | None]:
+    """(weeks, is baseline, timepoint text as written)."""
+    if t is None:
+        if layout.caption_time is not None:
+            return layout.caption_time.weeks, False, layout.caption_time.text
+        if layout.baseline_table:
+            return 0.0, True, "baseline"
+        return None, False, None
+    if t.baseline:
+        return 0.0, True, t.text
+    if t.weeks is not None:
+        return t.weeks, False, t.text
+    named = dict(article_named)
+    named.update(layout.named_times)
+    if t.point in named:
+        return named[t.point], False, t.text
+    if t.point == "end":
+        if layout.caption_time is not None:
+            return layout.caption_time.weeks, False, t.text
+        return followup, False, t.text
+    return None, False, t.text
+
+
+# --------------------------------------------------------------------------------------------
+# Reading.
+
+
+def _p_text(text: str) -> str | None:
+    """The P value as written, normalised: "<0.001", "=0.64", "NS"."""
+    clean = strip_markers(number_text(text))[0]
+    if re.match(r"(?i)^(?:ns|n\.s\.?|not significant)\b", clean):
+        return "NS"
+    m = re.match(r"^(?:[pP]\s*(?:-?\s*values?)?\s*)?(?P<op>[<>≤≥=]|<=|>=)?\s*(?P<v>\d*\.?\d+)", clean)
+    if not m:
+        return None
+    value = m.group("v")
+    if value.startswith("."):
+        value = "0" + value
+    return f"{m.group('op') or '='}{value}"
+
+
+def _slot(change: bool, baseline: bool, weeks: float | None, has_time: bool) -> str | None:
+    if change:
+        return "change"
+    if baseline:
+        return "baseline"
+    if weeks is not None or has_time:
+        return "followup"
+    return None
+
+
+def read_table(layout: TableLayout, default_arm: str | None = None, followup_weeks: float | None = None,
+               named_times: tuple[tuple[str, float], ...] = ()) -> list[TableReading]:
+    """One reading per value cell of the table (see the module docstring). `default_arm` names
+    the arm of a table without arms, `followup_weeks` the study's end point (for "End of study"
+    where the caption does not say), `named_times` the named timepoints other captions of the
+    article define ("midpoint (6 weeks)")."""
+    table = layout.table
+    if not layout.columns:
+        return []
+    cols = layout.columns
+    values = layout.values
+    arm_columns = [c for c in cols if c.role == "value" and c.arm]
+    p_columns = [c for c in cols if c.role == "p"]
+    n_columns = [c for c in cols if c.role == "n"]
+    col_n: dict[int, int] = {}
+    out: list[TableReading] = []
+    for rl in layout.rows:
+        if rl.role == "n":
+            for c in cols:
+                v = values[rl.row][c.col] if c.role in ("value", "total") else None
+                if v is not None and v.form == "number" and v.a is not None and v.a.is_integer():
+                    col_n[c.col] = int(v.a)
+            continue
+        if rl.role not in ("value", "stat", "difference"):
+            continue
+        grid_row = table.grid[rl.row]
+        row_n = rl.n
+        n_of_column: dict[int, int] = {}  # "N | Baseline | N | 6 months": each value column's own n column
+        for c in n_columns:
+            v = values[rl.row][c.col]
+            if v is not None and v.form in ("number", "paren_only") and v.a is not None and v.a.is_integer():
+                n_of_column[c.col] = int(v.a)
+        if len(n_of_column) == 1:
+            row_n = next(iter(n_of_column.values()))
+        p_cell = next((grid_row[c.col] for c in p_columns if grid_row[c.col].text), None)
+        for col in cols:
+            if col.role not in ("value", "total", "difference"):
+                continue
+            if col.role == "total" and arm_columns and layout.arms_in == "columns":
+                continue  # the pooled column of a table that has its arms
+            cell = grid_row[col.col]
+            if not cell.text or cell.is_span_copy:
+                continue
+            value = values[rl.row][col.col]
+            if value is None or not value.is_value or value.form == "p":
+                continue
+            own_n = next((n_of_column[c.col] for c in n_columns if c.companion_of == col.col and c.col in n_of_column),
+                         None)
+            if own_n is None and len(n_of_column) > 1:
+                own_n = next((n_of_column[c] for c in range(col.col - 1, -1, -1) if c in n_of_column), None)
+            n = own_n if own_n is not None else row_n if row_n is not None else col.n if col.n is not None \
+                else col_n.get(col.col)
+            reading = _read_cell(layout, rl, col, cell.row, value, default_arm, followup_weeks, named_times, n,
+                                 p_cell)
+            if reading is not None:
+                out.append(reading)
+    return out
+
+
+def _read_cell(layout: TableLayout, rl: RowLayout, col: ColumnLayout, r: int, value: CellValue,
+               default_arm: str | None, followup: float | None, named: tuple[tuple[str, float], ...],
+               n: int | None, p_cell) -> TableReading | None:
+    table = layout.table
+    cell = table.grid[r][col.col]
+    if layout.arms_in == "rows":
+        measure, measure_text = col.measure or rl.measure, col.measure_text or rl.measure_text
+        arm, arm_text = rl.arm, rl.arm_text
+    else:
+        measure, measure_text = rl.measure or col.measure, rl.measure_text or col.measure_text
+        arm, arm_text = (rl.arm, rl.arm_text) if rl.arm else (col.arm, col.arm_text)
+        if col.role == "total" and not arm:
+            arm = arm_text = col.text or None
+    if not measure:
+        measure = measure_text = layout.corner_measure
+    if not measure:
+        return None
+    if arm is None:
+        arm = default_arm
+    t = rl.time or col.time
+    weeks, baseline, tp_text = _resolve(t, layout, followup, named)
+    change = (rl.change or col.change or layout.table_change and not baseline) and not (baseline and not
+                                                                                        (rl.change or col.change))
+    percent_change = rl.percent_change or col.percent_change or layout.table_percent_change and not baseline
+    hints = [*rl.stats, *col.stats]
+    own = len(hints)
+    if layout.corner.stats:
+        hints.append(layout.corner.stats)
+    if layout.declared:
+        hints.append(layout.declared)
+    cells = [(r, col.col, cell.text)]
+    difference = col.role == "difference" or rl.role == "difference"
+    numbers: dict[str, float | int] = {}
+    flags: list[str] = []
+    note = None
+    if difference:
+        return _difference(layout, rl, col, cell, value, measure, measure_text, arm, arm_text, weeks, tp_text, hints,
+                           p_cell)
+    form = value.form
+    kind = "change" if change else "value"
+    slot = _slot(change, baseline, weeks, t is not None)
+    companion = _companion(layout, col, r)
+    if form in ("count_of", "count_pct", "pct_count"):
+        statistic, kind = ("n/N (%)" if form == "count_of" else "n (%)"), "responders"
+        numbers = {"n_responders": value.count, "percent_responders": value.b}
+        if value.total is not None:
+            n = value.total
+    elif form == "fraction":
+        statistic, kind = "n/N", "responders"
+        numbers = {"n_responders": value.count}
+        n = value.total
+    elif form == "pm":
+        statistic = "mean ± SE" if any(h & {"mean_se", "se"} and not h & {"mean_sd", "sd"} for h in hints[:1]) \
+            else "mean ± SD"
+        numbers = _mean(slot, value.a, None if statistic == "mean ± SE" else value.b, percent_change)
+        if statistic == "mean ± SE":
+            note = f"SE {value.b:g}"
+    elif form == "pm_interval":
+        ci = any(h & {"ci", "mean_ci"} for h in hints)
+        statistic = "mean ± SD (95% CI)" if ci else "mean ± SD (range)"
+        numbers = _mean(slot, value.a, value.b, percent_change)
+        if ci and slot and not percent_change:
+            numbers[f"{slot}_ci_low"], numbers[f"{slot}_ci_high"] = value.lo, value.hi
+        elif not ci:
+            numbers.update(range_low=value.lo, range_high=value.hi)
+    elif form == "paren":
+        statistic = _paren_statistic(value, hints, n, layout.all_counts)
+        if statistic == "n (%)":
+            kind = "responders"
+            numbers = {"n_responders": int(value.a or 0), "percent_responders": value.b}
+        elif statistic == "% (n)":
+            kind = "responders"
+            numbers = {"n_responders": int(value.b or 0), "percent_responders": value.a}
+        elif statistic == "mean (SE)":
+            numbers = _mean(slot, value.a, None, percent_change)
+            note = f"SE {value.b:g}"
+        else:
+            numbers = _mean(slot, value.a, value.b, percent_change)
+    elif form == "interval":
+        statistic = _interval_statistic(value, hints)
+        if statistic == "mean (95% CI)":
+            numbers = _mean(slot, value.a, None, percent_change)
+            if slot and not percent_change:
+                numbers[f"{slot}_ci_low"], numbers[f"{slot}_ci_high"] = value.lo, value.hi
+            else:
+                note = f"95% CI {value.lo:g} to {value.hi:g}"
+        elif statistic.startswith("median"):
+            numbers = {"median": value.a}
+            if statistic == "median (range)":
+                numbers.update(range_low=value.lo, range_high=value.hi)
+            elif statistic == "median (IQR)":
+                numbers.update(iqr_low=value.lo, iqr_high=value.hi)
+            else:
+                note = f"95% CI {value.lo:g} to {value.hi:g}"
+        if value.lo is not None and value.hi is not None and value.a is not None and not (value.lo <= value.a <= value.hi):
+            flags.append(f"{value.a:g} lies outside its interval {value.lo:g} to {value.hi:g}")
+    elif form == "pct":
+        statistic, kind = "%", "responders"
+        numbers = {"percent_responders": value.a}
+    elif form == "number":
+        what = _number_statistic(hints, own)
+        if companion is not None and companion[0] in ("sd", "ci"):
+            what = "mean"
+        if what is None:
+            return None
+        statistic = what
+        if what == "mean":
+            numbers = _mean(slot, value.a, None, percent_change)
+            if companion is not None:
+                kind_c, cv, ccell = companion
+                if kind_c == "sd":
+                    numbers = _mean(slot, value.a, cv.a, percent_change)
+                    statistic = "mean (SD)"
+                    cells.append(ccell)
+                elif kind_c == "ci" and slot and not percent_change:
+                    numbers[f"{slot}_ci_low"], numbers[f"{slot}_ci_high"] = cv.lo, cv.hi
+                    statistic = "mean (95% CI)"
+                    cells.append(ccell)
+        elif what == "median":
+            numbers = {"median": value.a}
+        elif what == "sd":
+            numbers = {f"{slot}_sd" if slot and not percent_change else "sd": value.b if value.b is not None else value.a}
+        elif what == "n":
+            if value.a is None or not value.a.is_integer():
+                return None
+            kind = "responders"
+            numbers = {"n_responders": int(value.a)}
+        else:
+            kind = "responders"
+            numbers = {"percent_responders": value.a}
+    else:
+        return None
+    numbers = {k: v for k, v in numbers.items() if v is not None}
+    if not numbers:
+        return None
+    if percent_change and "percent_change" in numbers and form in ("pm", "paren") and value.b is not None \
+            and statistic.startswith("mean"):
+        note = f"SD of the percent change {value.b:g}"
+    if kind == "responders" and "n_responders" in numbers and n and numbers["n_responders"] > n:
+        flags.append(f"responders {numbers['n_responders']} > n {n}")
+    if percent_change and kind != "responders":
+        kind = "change"
+    return TableReading(
+        table=table.label, row=r, col=col.col, text=cell.text, role="arm", measure=measure,
+        measure_text=measure_text or measure, arm=arm, arm_text=arm_text, weeks=weeks,
+        timepoint=tp_text if weeks is not None or baseline else None, kind=kind, statistic=statistic,
+        numbers=numbers, n=n, cells=tuple(cells), markers=value.markers, note=note, flags=tuple(flags),
+    )
+
+
+def _mean(slot: str | None, mean: float | None, sd: float | None, percent_change: bool) -> dict[str, float | int]:
+    if percent_change:
+        return {"percent_change": mean} if mean is not None else {}
+    if slot is None:
+        return {"mean": mean, "sd": sd}
+    return {f"{slot}_mean": mean, f"{slot}_sd": sd}
+
+
+_COMPANION_FORMS = {"sd": ("number", "paren_only"), "se": ("number", "paren_only"), "ci": ("bounds",),
+                    "range": ("bounds",)}
+
+
+def _companion(layout: TableLayout, col: ColumnLayout, r: int):
+    """(kind, value, cited cell) of the companion column right of `col` in row r, if any: the SD
+    ("(1.09)"), CI ("–1.96 to 3.20") or range ("9-50") of the value in `col`."""
+    for other in layout.columns[col.col + 1: col.col + 3]:
+        if other.companion_of == col.col:
+            cell = layout.table.grid[r][other.col]
+            v = layout.values[r][other.col] if cell.text else None
+            if v is None or v.form not in _COMPANION_FORMS.get(other.role, ()):
+                return None
+            return other.role, v, (r, other.col, cell.text)
+    return None
+
+
+def _difference(layout: TableLayout, rl: RowLayout, col: ColumnLayout, cell, value: CellValue, measure: str,
+                measure_text: str | None, arm: str | None, arm_text: str | None, weeks: float | None,
+                tp_text: str | None, hints: list[frozenset[str]], p_cell) -> TableReading | None:
+    """A between-arm difference: the estimate, its CI (own cell or the CI column beside it) and
+    the P value of the row's P column."""
+    r = cell.row
+    cells = [(r, col.col, cell.text)]
+    numbers: dict[str, float | int] = {}
+    if value.form in ("number", "paren", "pm"):
+        numbers["effect_size"] = value.a
+    elif value.form == "interval":
+        numbers.update(effect_size=value.a, effect_ci_low=value.lo, effect_ci_high=value.hi)
+    else:
+        return None
+    companion = _companion(layout, col, r)
+    if companion is not None and companion[0] == "ci" and "effect_ci_low" not in numbers:
+        cv = companion[1]
+        if cv.form == "bounds":
+            numbers.update(effect_ci_low=cv.lo, effect_ci_high=cv.hi)
+            cells.append(companion[2])
+    p_value = None
+    if p_cell is not None and p_cell.text:
+        p_value = _p_text(p_cell.text)
+        if p_value is not None:
+            cells.append((r, p_cell.col, p_cell.text))
+    if col.role == "difference":
+        who = " / ".join(lab.text for lab in col.labels if lab.effect or lab.name) or col.text
+    else:
+        who = f"{arm} ({rl.text})" if arm else rl.text
+    effect = col.effect or rl.effect or "MD"
+    statistic = "difference (95% CI)" if "effect_ci_low" in numbers else "difference"
+    return TableReading(
+        table=layout.table.label, row=r, col=col.col, text=cell.text, role="difference", measure=measure,
+        measure_text=measure_text or measure, arm=who, arm_text=arm_text, weeks=weeks, timepoint=tp_text,
+        kind=None, statistic=statistic, numbers={k: v for k, v in numbers.items() if v is not None},
+        p_value=p_value, effect_kind=effect, cells=tuple(cells), markers=value.markers,
+    )

@@ -1,0 +1,181 @@
+"""The table reader on real open-access trial articles (tests/fixtures/fulltext, see its SOURCES.md).
+
+These check where each layout's arms, timepoints, measures and statistics are read from, with a
+few numbers read by hand from the XML; they are not a copy of any gold file's records.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+import pytest
+
+from extract.evidence import ExtractionInput
+from extract.jats import parse_jats
+from extract.pipeline import Extractor
+from extract.table_model import TableLayout, table_layout
+from extract.table_rows import TableReading, read_table
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "fulltext"
+
+
+@lru_cache(maxsize=None)
+def _article(pmcid: str):
+    return parse_jats((FIXTURES / f"{pmcid}.nxml").read_bytes())
+
+
+def _layout(pmcid: str, label: str) -> TableLayout:
+    table = _article(pmcid).table(label)
+    assert table is not None
+    return table_layout(table)
+
+
+def _read(pmcid: str, label: str, followup: float | None = None) -> list[TableReading]:
+    return read_table(_layout(pmcid, label), "all patients", followup)
+
+
+@lru_cache(maxsize=None)
+def _evidence(pmcid: str):
+    xml = (FIXTURES / f"{pmcid}.nxml").read_text(encoding="utf-8")
+    return Extractor().extract(ExtractionInput(id=pmcid, full_text_xml=xml))
+
+
+def _table_rows(pmcid: str, label: str):
+    return [o for o in _evidence(pmcid).outcomes if o.provenance.location.startswith(f"table:{label} ")]
+
+
+def _text_at(readings, row, col):
+    (r,) = [x for x in readings if (x.row, x.col) == (row, col)]
+    return r
+
+
+def test_timepoints_above_the_arms_in_header_rows_that_sit_in_tbody():
+    lay = _layout("PMC5873829", "Table 2")
+    assert lay.n_header_rows == 2 and lay.arms_in == "columns"
+    assert [(c.arm, c.time and c.time.weeks) for c in lay.columns[1:5]] == [
+        ("GFD", 0.0), ("GFD+P", 0.0), ("GFD", 8.0), ("GFD+P", 8.0)]
+    assert lay.columns[5].role == "p"
+    got = _read("PMC5873829", "Table 2")
+    assert {r.statistic for r in got} == {"mean ± SD", "n/N", "n"}  # the caption's mean ± SD; n/N and (n) counts
+
+
+def test_nesting_arm_names_are_named_in_full_from_another_table():
+    rows = _table_rows("PMC5873829", "Table 2")
+    assert {o.arm for o in rows} == {"GFD only group", "GFD+P"}
+
+
+def test_a_median_iqr_row_under_a_caption_that_says_mean_sd():
+    got = _read("PMC5873829", "Table 3")
+    medians = [r for r in got if r.statistic == "median (IQR)"]
+    assert len(medians) == 4 and all("mean" not in k for r in medians for k in r.numbers)
+    assert {r.weeks for r in got} == {26.0, 52.0}
+
+
+def test_arms_as_rows_and_measures_as_column_groups_with_day_columns():
+    lay = _layout("PMC1291385", "Table 2")
+    assert lay.arms_in == "rows" and lay.columns[1].role == "n"
+    got = _read("PMC1291385", "Table 2")
+    assert {r.measure for r in got} == {"Pain intensity", "Facial Swelling", "Mouth Opening"}
+    assert {r.weeks for r in got} == {0.14, 0.29} and {r.n for r in got} == {50}
+    arms = {o.arm for o in _table_rows("PMC1291385", "Table 2")}
+    assert arms == {"Group I (Dexamethasone-diclofecac K)", "Group II (Diclofenac only)"}  # named by the caption
+
+
+def test_nested_measure_sections_over_postoperative_day_rows():
+    got = _read("PMC5725027", "Table 2")
+    arms = [r for r in got if r.role == "arm"]
+    assert len(arms) == 60 and {r.arm for r in arms} == {"Group S", "Group D"}
+    assert {r.measure.split(" / ")[-1] for r in arms} == {
+        "Emotional state", "Physical comfort", "Psychological support", "Physical independence", "Pain"}
+    assert sorted({r.weeks for r in arms}) == [0.0, 0.14, 0.29, 0.43, 0.71, 1.0]
+    assert {r.statistic for r in arms} == {"mean ± SD"}  # the footnote's "median ± SD" has an SD
+    assert len([r for r in got if r.role == "difference"]) == 30
+
+
+def test_baseline_change_and_difference_rows_in_a_table_without_thead():
+    got = _read("PMC3606470", "Table 1")
+    arms = [r for r in got if r.role == "arm"]
+    assert {r.statistic for r in arms if r.weeks == 0.0} == {"mean (SD)"}
+    assert {(r.weeks, r.kind, r.statistic) for r in arms if r.weeks in (24.0, 102.0) and r.measure != "Percentage of patients with HbA1c <7.0%"} == {
+        (24.0, "change", "mean (95% CI)"), (102.0, "change", "mean (95% CI)")}
+    diffs = [r for r in got if r.role == "difference"]
+    assert diffs and not [r for r in diffs if "Placebo" in (r.arm or "")]  # the placebo cell is empty
+
+
+def test_change_columns_timepoint_only_in_the_caption():
+    got = _read("PMC5093191", "Table 3")
+    arms = [r for r in got if r.role == "arm"]
+    assert len(arms) == 32 and {(r.weeks, r.kind, r.statistic) for r in arms} == {(12.0, "change", "mean (95% CI)")}
+    assert {r.arm for r in arms} == {"Intervention", "Control"}
+    assert len({r.measure for r in arms}) == 16
+
+
+def test_a_pooled_column_and_a_caption_timepoint_in_a_characteristics_and_results_table():
+    got = _read("PMC3936115", "Table 1")
+    responders = [r for r in got if r.kind == "responders"]
+    assert len(responders) == 18 and {r.weeks for r in responders} == {52.0}
+    assert {r.arm for r in got} == {"Treatment group", "Placebo group"}  # "All patients" is pooled
+    assert {r.n for r in responders} == {30, 22}  # from the "Number of patients" row
+
+
+def test_timepoint_sections_and_n_over_n_cells():
+    got = _read("PMC4301654", "Table 3")
+    assert {r.weeks for r in got} == {0.0, 13.0, 26.0}
+    nn = [r for r in got if r.statistic == "n/N (%)"]
+    assert len(nn) == 12 and all(r.n and r.n >= r.numbers["n_responders"] for r in nn)
+    changes = [r for r in got if r.kind == "change"]
+    assert len(changes) == 4 and {r.weeks for r in changes} == {13.0, 26.0}
+
+
+def test_the_indent_column_the_corner_measure_and_same_keys_in_two_tables():
+    t2 = _read("PMC5722980", "Table 2")
+    assert {r.measure for r in t2 if r.measure.startswith("PAS")} == {
+        "PAS scores / Total", "PAS scores / Panic Attacks", "PAS scores / Agoraphobic Avoidance",
+        "PAS scores / Anticipatory Anxiety", "PAS scores / Disability", "PAS scores / Worries about Health"}
+    assert all(r.col in (2, 4) for r in t2)  # the range columns are no arms
+    itt, completers = _table_rows("PMC5722980", "Table 3"), _table_rows("PMC5722980", "Table 5")
+    keys = lambda rows: {(o.measure, o.arm, o.timepoint_weeks) for o in rows if o.kind == "value"}
+    assert keys(itt) == keys(completers) and len(keys(itt)) == 4  # both tables come out
+    assert {o.measure for o in itt} == {"PAS score"} and {o.timepoint_weeks for o in itt} == {12.0, 6.0}
+    effect = [o for o in itt if o.effect_size is not None]
+    assert len(effect) == 2 and all(o.effect_ci_low is not None and o.p_value for o in effect)
+
+
+def test_within_group_contrasts_take_named_timepoints_from_another_caption():
+    rows = _table_rows("PMC5722980", "Table 4")
+    assert {(o.timepoint_weeks, o.kind) for o in rows} == {(6.0, "change"), (12.0, "change")}
+    assert {o.arm for o in rows} == {"AF (Agoraphobia Free app)", "SF (Stress Free app)"}
+
+
+@pytest.mark.parametrize(("pmcid", "label"), [("PMC5409664", "Table 2"), ("PMC4482193", "Table 4"),
+                                              ("PMC5541727", "Table 4"), ("PMC4170701", "Table 2")])
+def test_every_arm_reading_cites_one_cell_with_its_verbatim_text(pmcid, label):
+    table = _article(pmcid).table(label)
+    for r in _read(pmcid, label):
+        if r.role == "arm" and len(r.cells) == 1:
+            assert r.cells[0] == (r.row, r.col, table.cell(r.row, r.col).text)
+
+
+def test_arms_as_rows_under_measure_sections_with_timepoint_columns():
+    got = _read("PMC4482193", "Table 4")
+    v = _text_at(got, 4, 4)
+    assert (v.text, v.measure, v.arm, v.weeks, v.numbers) == (
+        "3.16 ± 0.14#*", "Albumin", "Double infusion", 8.67, {"followup_mean": 3.16, "followup_sd": 0.14})
+    assert {r.measure for r in got} == {"Albumin", "s-Bilirubin", "INR", "Serum creatinine"}
+
+
+def test_timepoint_rows_under_site_sections_with_en_dash_minus_in_a_percent_change_table():
+    got = _read("PMC5541727", "Table 4")
+    v = _text_at(got, 2, 2)  # caption: "Annual percentage change from baseline in tibial cartilage volume"
+    assert (v.text, v.measure, v.arm, v.weeks, v.kind, v.numbers, v.note) == (
+        "–4.0 (3.9)", "Medial tibia", "HA alone", 26.0, "change", {"percent_change": -4.0},
+        "SD of the percent change 3.9")
+
+
+def test_two_level_header_arm_over_baseline_post_and_p():
+    got = _read("PMC4170701", "Table 2", followup=12.0)
+    v = _text_at(got, 2, 1)
+    assert (v.measure, v.arm, v.n, v.weeks, v.statistic) == ("Schober's test", "COMB group", 9, 0.0, "mean ± SD")
+    post = _text_at(got, 2, 5)  # "Postexercise": the caption's "after 3-month exercise"
+    assert (post.arm, post.weeks, post.n) == ("ROM group", 13.0, 10)
+    assert not [r for r in got if r.col in (3, 6, 7)]  # the P columns

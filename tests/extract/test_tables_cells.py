@@ -1,0 +1,84 @@
+"""extract.table_cells: the spellings of a results-table cell."""
+from __future__ import annotations
+
+import pytest
+
+from extract.table_cells import parse_cell
+
+
+@pytest.mark.parametrize(("text", "form", "numbers"), [
+    ("4.99 ± 0.88", "pm", (4.99, 0.88)),
+    ("2.80\u2009±\u20090.15", "pm", (2.80, 0.15)),
+    ("38.5 ±5.4", "pm", (38.5, 5.4)),
+    ("0.13 ± 0.11 ***###", "pm", (0.13, 0.11)),
+    ("0.62 ± 0.6*", "pm", (0.62, 0.6)),
+    ("+12.3 ± 3.9", "pm", (12.3, 3.9)),
+    ("59.1 ± 4.4 (49.8–66.6)", "pm_interval", (59.1, 4.4, 49.8, 66.6)),
+    ("\u22120.09 (0.39)", "paren", (-0.09, 0.39)),
+    ("\u20134.0 (3.9)", "paren", (-4.0, 3.9)),
+    ("0 (0)", "paren", (0.0, 0.0)),
+    ("3,514 (498)", "paren", (3514.0, 498.0)),
+    ("€6751 (€19420)", "paren", (6751.0, 19420.0)),
+    ("64.87 (49.76, 79.99)", "interval", (64.87, 49.76, 79.99)),
+    ("−0.02 (−0.24, 0.20)", "interval", (-0.02, -0.24, 0.20)),
+    ("-0.31 (-0.45 to -0.16)", "interval", (-0.31, -0.45, -0.16)),
+    ("2 (1-3)", "interval", (2.0, 1.0, 3.0)),
+    ("−0.55 (−2.00–0.90)", "interval", (-0.55, -2.00, 0.90)),
+    ("400 (0–5,000)", "interval", (400.0, 0.0, 5000.0)),
+    ("0.08 (0.02; 0.10)", "interval", (0.08, 0.02, 0.10)),
+    ("–1.96 to 3.20", "bounds", (-1.96, 3.20)),
+    ("(−2.00–0.90)", "bounds", (-2.00, 0.90)),
+    ("1.67-4", "bounds", (1.67, 4.0)),
+    ("108/206 (52.4)", "count_of", (108, 206, 52.4)),
+    ("3/7 (42.9%)", "count_of", (3, 7, 42.9)),
+    ("12 (40%)", "count_pct", (12, 40.0)),
+    ("12 [40.0%]", "count_pct", (12, 40.0)),
+    ("40% (12)", "pct_count", (12, 40.0)),
+    ("5/13", "fraction", (5, 13)),
+    ("81.2%", "pct", (81.2,)),
+    ("<0.001", "p", ("<", 0.001)),
+    ("p = 0.048", "p", ("=", 0.048)),
+    ("P < .05", "p", ("<", 0.05)),
+    ("NS", "ns", ()),
+    ("ns (low number of events)", "ns", ()),
+    ("n = 20", "n_eq", (20.0,)),
+    (".64", "number", (0.64,)),
+    ("1,122", "number", (1122.0,)),
+    ("0.08a", "number", (0.08,)),
+])
+def test_cell_spellings(text, form, numbers):
+    value, _ = parse_cell(text)
+    assert value is not None and value.form == form
+    got = {
+        "pm": (value.a, value.b), "pm_interval": (value.a, value.b, value.lo, value.hi), "paren": (value.a, value.b),
+        "interval": (value.a, value.lo, value.hi), "bounds": (value.lo, value.hi),
+        "count_of": (value.count, value.total, value.b), "count_pct": (value.count, value.b),
+        "pct_count": (value.count, value.b), "fraction": (value.count, value.total), "pct": (value.a,),
+        "p": (value.op, value.a), "ns": (), "n_eq": (value.a,), "number": (value.a,),
+    }[form]
+    assert got == numbers
+
+
+@pytest.mark.parametrize("text", ["", "N/A", "-", "—", "X", "Yes", "17/13", "30/22", "nd", "Indefinable"])
+def test_cells_without_a_value(text):
+    assert parse_cell(text)[0] is None
+
+
+def test_markers_are_returned():
+    value, markers = parse_cell("3.91 ± 0.80 ***", ())
+    assert markers == ("***",) and value is not None and value.markers == ("***",)
+    value, markers = parse_cell("3.16 ± 0.14#*", ())
+    assert (value.a, value.b, markers) == (3.16, 0.14, ("#*",))
+    value, markers = parse_cell("68.5c", ("c",))
+    assert (value.a, markers) == (68.5, ("c",))
+
+
+@pytest.mark.parametrize(("text", "numbers"), [
+    ("4,30 ± 0,45", (4.30, 0.45)), ("1,1 (0,9–1,3)", (1.1, 0.9, 1.3)), ("0,005", (0.005,)),
+    ("10,067 (6,169–15,362)", (10067.0, 6169.0, 15362.0)), ("12,5 (3,4)", (12.5, 3.4)),
+    ("74.5 ± 15.01 %", (74.5, 15.01)), ("59.04 ± 7.61/year", (59.04, 7.61)),
+])
+def test_decimal_commas_and_units_after_a_value(text, numbers):
+    value, _ = parse_cell(text)
+    got = tuple(x for x in (value.a, value.b, value.lo, value.hi) if x is not None)
+    assert got == numbers

@@ -1,0 +1,124 @@
+"""extract.table_labels: what a header, stub, section or corner label says."""
+from __future__ import annotations
+
+import pytest
+
+from extract.table_labels import declared_statistics, looks_like_arm, read_label
+
+
+@pytest.mark.parametrize(("text", "name", "n"), [
+    ("Group S (n=47)", "Group S", 47),
+    ("Placebo + metformin (n = 137)", "Placebo + metformin", 137),
+    ("Intervention (n = 53)", "Intervention", 53),
+    ("Agoraphobia Free mean (SD)", "Agoraphobia Free", None),
+    ("Total (%)(n = 356)", "Total", 356),
+])
+def test_arm_headers(text, name, n):
+    label = read_label(text)
+    assert (label.name, label.n) == (name, n)
+
+
+@pytest.mark.parametrize(("text", "weeks", "baseline", "point", "name"), [
+    ("Baseline", 0.0, True, None, ""),
+    ("Preoperative", 0.0, True, None, ""),
+    ("Pre treatment", 0.0, True, None, ""),
+    ("8 weeks", 8.0, False, None, ""),
+    ("Week 24", 24.0, False, None, ""),
+    ("After 12 wk", 12.0, False, None, ""),
+    ("At week 24", 24.0, False, None, ""),
+    ("3 months", 13.0, False, None, ""),
+    ("12 months", 52.0, False, None, ""),
+    ("D1", 0.14, False, None, ""),
+    ("POD 3", 0.43, False, None, ""),
+    ("Weeks 1–12 (double-blind portion)", 12.0, False, None, ""),
+    ("Change at week 24 (95% CI)", 24.0, False, None, ""),
+    ("End point (primary outcome)", None, False, "end", ""),
+    ("End of study", None, False, "end", ""),
+    ("Midpoint", None, False, "midpoint", ""),
+    ("Postexercise mean (SD)", None, False, "end", ""),
+    ("HbA1c at week 24, mean (SD)", 24.0, False, None, "HbA1c"),
+    ("HDRS (at 32 weeks)", 32.0, False, None, "HDRS"),
+    ("mRS change score 0–3 months; mean (SD)", 13.0, False, None, "mRS change score"),
+])
+def test_timepoints(text, weeks, baseline, point, name):
+    label = read_label(text)
+    assert label.time is not None
+    assert (label.time.weeks, label.time.baseline, label.time.point, label.name) == (weeks, baseline, point, name)
+
+
+@pytest.mark.parametrize("text", ["6-min walk distance (m)", "30-s sit-to-stand (reps)", "24-h urine protein",
+                                  "QALYs, last 12 weeks, mean (SD)", "5 years or less", "Age > 65 years",
+                                  "Leg—1 repetition maximum (kg)", "Duration of disease 1-3 years"])
+def test_numbers_inside_names_are_not_timepoints(text):
+    assert read_label(text).time is None
+
+
+@pytest.mark.parametrize(("text", "stats"), [
+    ("BI ≥ 95; n/N (%)", {"n_pct"}),
+    ("Clinical symptoms, n (%)", {"n_pct"}),
+    ("Age (years), mean (SD)", {"mean_sd"}),
+    ("Mean change (95 % CI)", {"mean_ci"}),
+    ("Baseline (SD)", {"sd"}),
+    ("Median (IQR)", {"median_iqr"}),
+    ("median (range)", {"median_range"}),
+    ("Mean ± SD", {"mean_sd"}),
+    ("M (SD)", {"mean_sd"}),
+    ("SD", {"sd"}),
+    ("95% CI", {"ci"}),
+    ("6-min walk distance (m)", set()),
+])
+def test_statistics_in_labels(text, stats):
+    assert set(read_label(text).stats) == stats
+
+
+@pytest.mark.parametrize(("text", "role"), [
+    ("P value", "p"), ("p a", "p"), ("p adj b", "p"), ("p-value*", "p"), ("P vs PBO + MET", "p"),
+    ("Difference", "MD"), ("Difference vs PBO (95% CI)", "MD"), ("Intervention—control", "MD"),
+    ("Mean intervention effect (95 % CI)", "MD"), ("ESM-I vs Control", "MD"), ("OR (95% CI)", "OR"),
+    ("Relative risk (CI)", "RR"), ("Hazard ratio", "HR"), ("Effect size", "SMD"), ("Treatment effect", "MD"),
+    ("N", "n"), ("Number of patients", "n"), ("All patients", "total"), ("Total", "total"), ("F", "test"),
+    ("χ2", "test"), ("Pain", None), ("PBO", None), ("Leg—1 repetition maximum (kg)", None),
+    ("Change from baseline", None), ("Baseline-midpoint contrast", None), ("HR (beats/min)", None),
+    ("RR (breaths/min)", None), ("HR (95% CI)", "HR"), ("RR [95% CI] or p-value", "RR"),
+])
+def test_roles(text, role):
+    label = read_label(text)
+    got = ("p" if label.is_p else label.effect or ("n" if label.is_n else "total" if label.is_total else
+                                                   "test" if label.is_test else None))
+    assert got == role
+
+
+def test_dimension_words_and_a_measure_named_in_the_corner():
+    assert read_label("Time").dimension == "time"
+    assert read_label("Group").dimension == "arm"
+    assert read_label("Parameter").dimension == "measure"
+    label = read_label("Time point of PAS score")
+    assert (label.dimension, label.of_measure) == ("time", "PAS score")
+
+
+def test_changes():
+    assert read_label("Change from baseline in HAQ-DI, mean (SD)").change
+    assert read_label("Change from baseline in HAQ-DI, mean (SD)").name == "HAQ-DI"
+    assert read_label("% change from baseline").percent_change
+    assert not read_label("mRS; mean (SD)").change
+
+
+@pytest.mark.parametrize(("text", "stats"), [
+    ("Data are means ± SD", {"mean_sd"}),
+    ("Values are expressed as mean (SD).", {"mean_sd"}),
+    ("Notes: Data are median ± standard deviation.", {"mean_sd"}),
+    ("Data are means (SD) or means (95% CI).", {"mean_sd", "mean_ci"}),
+    ("Values are median (25th–75th centiles) or n (%).", {"median_iqr", "n_pct"}),
+    ("Data presented as count (%)", {"n_pct"}),
+    ("* Data are expressed as No. (%).", {"n_pct"}),
+])
+def test_declared_statistics(text, stats):
+    assert set(declared_statistics(text)) == stats
+
+
+@pytest.mark.parametrize(("name", "arm"), [
+    ("Group I", True), ("Placebo", True), ("Dapagliflozin 5 mg + metformin", True), ("Usual care", True),
+    ("Control arm", True), ("Weight (kg)", False), ("Pain intensity", False), ("Duration of treatment (days)", False),
+])
+def test_arm_names(name, arm):
+    assert looks_like_arm(name) is arm

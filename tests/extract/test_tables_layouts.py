@@ -1,0 +1,514 @@
+"""The table reader on one small synthetic JATS table per layout feature and trap.
+
+Each table is built in the test (tests/extract/tables_helpers.py): the header tree, the stub
+columns, section rows, the role of every label, and every data cell read into one reading.
+"""
+from __future__ import annotations
+
+from tests.extract.tables_helpers import at, layout, none_at, read
+
+EM = "\u2003"
+
+
+# --------------------------------------------------------------------------------------------
+# Header tree
+
+
+def test_arms_over_timepoints_in_a_two_row_header():
+    rows = [[("Measure", {"rowspan": 2}), ("Drug (n = 20)", {"colspan": 2}), ("Placebo (n = 18)", {"colspan": 2})],
+            ["Baseline", "Week 12", "Baseline", "Week 12"],
+            ["DAS28", "5.1 ± 1.0", "3.9 ± 1.1", "5.0 ± 0.9", "4.8 ± 1.2"]]
+    got = read(rows, head=2)
+    base, end = at(got, 2, 1), at(got, 2, 2)
+    assert (base.arm, base.n, base.weeks, base.numbers) == ("Drug", 20, 0.0, {"baseline_mean": 5.1, "baseline_sd": 1.0})
+    assert (end.arm, end.weeks, end.kind, end.numbers) == ("Drug", 12.0, "value",
+                                                           {"followup_mean": 3.9, "followup_sd": 1.1})
+    assert (at(got, 2, 4).arm, at(got, 2, 4).n, at(got, 2, 4).weeks) == ("Placebo", 18, 12.0)
+
+
+def test_timepoints_above_the_arms_and_a_rowspan_p_column():
+    rows = [[("Parameter", {"rowspan": 2}), ("Baseline", {"colspan": 2}), ("8 weeks", {"colspan": 2}),
+             ("P value", {"rowspan": 2})],
+            ["Diet", "Diet+P", "Diet", "Diet+P"],
+            ["Hemoglobin (g/dL)", "7.4 ± 2.0", "7.6 ± 2.7", "9.2 ± 1.7", "10.1 ± 2.0", "0.35"]]
+    got = read(rows, head=2, caption="Primary outcomes. All values are mean ± standard deviation.")
+    assert (at(got, 2, 3).arm, at(got, 2, 3).weeks, at(got, 2, 3).measure) == ("Diet", 8.0, "Hemoglobin (g/dL)")
+    assert (at(got, 2, 4).arm, at(got, 2, 4).weeks) == ("Diet+P", 8.0)
+    assert none_at(got, 2, 5)  # the P value compares the groups: no arm's value
+    assert layout(rows, head=2).columns[5].role == "p"
+
+
+def test_an_empty_header_row_and_a_break_inside_a_header_cell():
+    rows = [["", "", ""],
+            ["", "Group S<break/>(n=47)", "Group D<break/>(n=46)"],
+            ["Pain score", "2.1 ± 0.5", "1.8 ± 0.4"]]
+    lay = layout(rows, head=2)
+    assert lay.table.cell(1, 1).text == "Group S (n=47)"
+    assert (lay.columns[1].arm, lay.columns[1].n) == ("Group S", 47)
+    got = read(rows, head=2)
+    assert (at(got, 2, 2).arm, at(got, 2, 2).n, at(got, 2, 2).numbers["mean"]) == ("Group D", 46, 1.8)
+
+
+def test_header_rows_that_sit_in_tbody_of_a_table_without_thead():
+    rows = [["<bold>Variable</bold>", "<bold>Placebo (n = 137)</bold>", "<bold>Drug 5 mg (n = 137)</bold>"],
+            ["Weight (kg)", "87.7 (19.2)", "84.9 (17.8)"]]
+    lay = layout(rows, head=1, thead=False, footnotes=("Data are means (SD).",))
+    assert lay.n_header_rows == 1
+    got = read(rows, head=1, thead=False, footnotes=("Data are means (SD).",))
+    assert (at(got, 1, 2).arm, at(got, 1, 2).statistic, at(got, 1, 2).numbers) == (
+        "Drug 5 mg", "mean (SD)", {"mean": 84.9, "sd": 17.8})
+
+
+# --------------------------------------------------------------------------------------------
+# Stub columns and section rows
+
+
+def test_an_empty_indent_column_under_a_colspan_two_corner_and_a_section_naming_the_measure():
+    rows = [[("Characteristics", {"colspan": 2}), "App A (n=73)", "Range", "App B (n=69)", "Range"],
+            [("Age (years), mean (SD)", {"colspan": 2}), "39.2 (10.5)", "N/A<sup>b</sup>", "40.2 (12.2)", "N/A"],
+            [("PAS scores, mean (SD)", {"colspan": 6})],
+            ["<break/>", "Total", "30.77 (8.72)", "9-50", "29.80 (8.72)", "6-47"],
+            ["<break/>", "Panic Attacks", "1.58 (1.05)", "0-4", "1.52 (0.88)", "0-3.33"]]
+    lay = layout(rows, caption="Baseline demographic and clinical characteristics of each arm.")
+    assert lay.n_stub_cols == 2
+    assert [c.role for c in lay.columns[2:]] == ["value", "range", "value", "range"]
+    got = read(rows, caption="Baseline demographic and clinical characteristics of each arm.")
+    total = at(got, 3, 2)
+    assert (total.measure, total.arm, total.weeks, total.numbers) == (
+        "PAS scores / Total", "App A", 0.0, {"baseline_mean": 30.77, "baseline_sd": 8.72})
+    assert at(got, 4, 4).measure == "PAS scores / Panic Attacks"
+    assert none_at(got, 3, 3) and none_at(got, 3, 5)  # the ranges are not a third and fourth arm
+    assert at(got, 1, 2).measure == "Age (years)"
+
+
+def test_measures_as_section_rows_with_indented_timepoint_rows():
+    rows = [["", "Group S(n=47)", "Group D(n=46)", "Difference (95% CI)", "P Value"],
+            ["QoR-15 dimensions", "", "", "", ""],
+            [EM + "Emotional state", "", "", "", ""],
+            [EM * 2 + "Preoperative", "37.4 ± 1.5", "37.2 ± 1.9", "0.2 (-0.5 to 0.9)", "0.596"],
+            [EM * 2 + "POD 1", "25.8 ± 3.4", "28.8 ± 5.3", "-3.0 (-4.9 to -1.2)", "0.001<sup>**</sup>"],
+            [EM + "Pain", "", "", "", ""],
+            [EM * 2 + "POD 3", "18.5 ± 1.7", "19.2 ±1.5", "-0.69 (-1.34 to -0.03)", "0.041<sup>*</sup>"]]
+    got = read(rows, footnotes=("Notes: Data are median ± standard deviation.",))
+    pre = at(got, 3, 1)
+    assert (pre.measure, pre.arm, pre.weeks, pre.numbers) == (
+        "QoR-15 dimensions / Emotional state", "Group S", 0.0, {"baseline_mean": 37.4, "baseline_sd": 1.5})
+    assert (at(got, 4, 2).weeks, at(got, 4, 2).numbers) == (0.14, {"followup_mean": 28.8, "followup_sd": 5.3})
+    pain = at(got, 6, 2)
+    assert (pain.measure, pain.weeks, pain.statistic, pain.numbers) == (
+        "QoR-15 dimensions / Pain", 0.43, "mean ± SD", {"followup_mean": 19.2, "followup_sd": 1.5})
+    diff = at(got, 4, 3)  # between-arm, not a third arm's mean (95% CI)
+    assert (diff.role, diff.numbers, diff.p_value) == (
+        "difference", {"effect_size": -3.0, "effect_ci_low": -4.9, "effect_ci_high": -1.2}, "=0.001")
+    assert not [r for r in got if r.role == "arm" and r.col in (3, 4)]
+
+
+def test_timepoints_as_section_rows_and_the_statistic_after_a_semicolon():
+    rows = [["Time", "Early discharge", "Control arm", "p-value"],
+            ["Baseline", "", "", ""],
+            [EM + "BI ≥ 95; n/N (%)", "108/206 (52.4)", "51/98 (52.0)", "0.950"],
+            ["3 months", "", "", ""],
+            [EM + "BI ≥ 95; n/N (%)", "113/164 (68.9)", "42/67 (62.7)", "0.362"],
+            [EM + "mRS; mean (SD)", "2.37 (1.41)", "2.62 (1.40)", "0.204"],
+            [EM + "mRS change score 0–3 months; mean (SD)", "\u22120.31 (1.08)", "0 (1.07)", "0.049"]]
+    got = read(rows)
+    first = at(got, 2, 1)
+    assert (first.measure, first.weeks, first.kind, first.n, first.numbers) == (
+        "BI ≥ 95", 0.0, "responders", 206, {"n_responders": 108, "percent_responders": 52.4})
+    assert (at(got, 4, 2).weeks, at(got, 4, 2).n) == (13.0, 67)
+    mrs = at(got, 5, 1)
+    assert (mrs.measure, mrs.weeks, mrs.kind, mrs.numbers) == ("mRS", 13.0, "value",
+                                                               {"followup_mean": 2.37, "followup_sd": 1.41})
+    change = at(got, 6, 2)  # "0 (1.07)": a change of 0 with SD 1.07, not a count
+    assert (change.kind, change.numbers) == ("change", {"change_mean": 0.0, "change_sd": 1.07})
+    assert at(got, 6, 1).numbers == {"change_mean": -0.31, "change_sd": 1.08}
+
+
+# --------------------------------------------------------------------------------------------
+# Arms as rows, measures as column groups, the measure in the corner
+
+
+def test_arms_as_rows_with_measures_as_column_groups_over_day_columns():
+    rows = [["Group", "N", ("Pain intensity", {"colspan": 2}), ("Mouth Opening", {"colspan": 2})],
+            ["", "", "D1", "D2", "D1", "D2"],
+            ["Group I", "50", "0.62 ± 0.6*", "0.5 ± 0.51*", "36.0 ± 11.2", "38.1 ± 10.05"],
+            ["Group II", "50", "1.64 ± 0.9*", "1.3 ± 0.62*", "39.2 ± 11.3", "36.0 ± 10.02"]]
+    caption = "Pain intensity and mouth opening at Days 1 and 2 (D1, D2). Values are expressed as mean ± SD"
+    lay = layout(rows, head=2, caption=caption)
+    assert lay.arms_in == "rows" and lay.columns[1].role == "n"
+    got = read(rows, head=2, caption=caption)
+    cell = at(got, 2, 3)
+    assert (cell.measure, cell.arm, cell.weeks, cell.n, cell.numbers, cell.markers) == (
+        "Pain intensity", "Group I", 0.29, 50, {"followup_mean": 0.5, "followup_sd": 0.51}, ("*",))
+    assert (at(got, 3, 4).measure, at(got, 3, 4).arm, at(got, 3, 4).weeks) == ("Mouth Opening", "Group II", 0.14)
+    assert none_at(got, 2, 1)  # the N column is the arm's n, not a value
+
+
+def test_the_measure_in_the_corner_cell_rows_as_named_timepoints_and_a_separate_ci_cell():
+    rows = [[("Time point of PAS<sup>a</sup> score", {"rowspan": 2}), ("App A mean (SD)", {"rowspan": 2}),
+             ("App B mean (SD)", {"rowspan": 2}), ("Effect estimate", {"colspan": 3})],
+            ["Difference", "95% CI", "P value"],
+            ["End point (primary outcome)", "24.33 (16.81)", "23.95 (16.51)", "0.38", "\u20131.96 to 3.20", ".64"],
+            ["Midpoint", "27.66 (13.37)", "27.03 (13.27)", "\u20132.15", "\u20136.21 to 1.91", ".30"]]
+    caption = "Intention-to-treat analysis at end point (12 weeks) and midpoint (6 weeks), n=142."
+    got = read(rows, head=2, caption=caption)
+    end = at(got, 2, 1)
+    assert (end.measure, end.arm, end.weeks, end.numbers) == ("PAS score", "App A", 12.0,
+                                                              {"followup_mean": 24.33, "followup_sd": 16.81})
+    assert (at(got, 3, 2).weeks, at(got, 3, 2).arm) == (6.0, "App B")
+    diff = at(got, 3, 3)
+    assert (diff.role, diff.numbers, diff.p_value) == (
+        "difference", {"effect_size": -2.15, "effect_ci_low": -6.21, "effect_ci_high": 1.91}, "=0.30")
+    assert [c[1] for c in diff.cells] == [3, 4, 5]  # the estimate, its CI and its P value, each cited
+    assert none_at(got, 2, 4) and none_at(got, 2, 5)
+
+
+def test_the_statistic_as_the_row_label_with_the_measure_in_the_corner():
+    rows = [["DAS28", "MSC (n = 10)", "Placebo (n = 10)"],
+            ["Mean ± SD", "4.1 ± 0.9", "5.0 ± 1.1"],
+            ["Median (IQR)", "4.0 (3.5–4.6)", "5.1 (4.2–5.8)"]]
+    got = read(rows, caption="Disease activity at week 24")
+    mean = at(got, 1, 1)
+    assert (mean.measure, mean.arm, mean.weeks, mean.numbers) == ("DAS28", "MSC", 24.0,
+                                                                  {"followup_mean": 4.1, "followup_sd": 0.9})
+    med = at(got, 2, 2)
+    assert (med.statistic, med.numbers) == ("median (IQR)", {"median": 5.1, "iqr_low": 4.2, "iqr_high": 5.8})
+
+
+def test_measures_as_columns_with_arms_as_rows_named_by_the_corner():
+    rows = [["Group", "Functional", "Emotional", "Total score"],
+            ["1", "13.4 (9.2)", "9.4 (6.2)", "31.0 (24.3)"],
+            ["2", "17.2 (9.1)", "12.0 (11.2)", "43.0 (25.4)"],
+            ["P-value", "0.366", "0.532", "0.295"]]
+    caption = "Total and subtest scores (mean and standard deviation) of DHI at the beginning of the programme"
+    got = read(rows, caption=caption)
+    cell = at(got, 2, 3)
+    assert (cell.arm, cell.measure, cell.numbers) == ("Group 2", "Total score", {"baseline_mean": 43.0,
+                                                                                  "baseline_sd": 25.4})
+    assert not [r for r in got if r.row == 3]
+
+
+# --------------------------------------------------------------------------------------------
+# Changes, differences and P values
+
+
+def test_change_columns_under_a_statistic_header_with_comma_cis_and_a_difference_column():
+    rows = [[("Variable", {"rowspan": 2}), ("Mean change (95 % CI)", {"colspan": 2}),
+             ("Mean intervention effect (95 % CI)", {"colspan": 3})],
+            ["Intervention (n\u2009=\u200953)", "Control (n\u2009=\u200966)", "Intervention\u2014control",
+             "p <sup>a</sup>", "p adj <sup>b</sup>"],
+            [("Fitness and physical function", {"colspan": 6})],
+            [EM + "6-min walk distance (m)", "64.87 (49.76, 79.99)", "14.89 (0.47, 29.31)", "49.98 (28.54, 71.42)",
+             "&lt;0.0001", "0.001"],
+            [EM + "Leg\u20141 repetition maximum (kg)", "28.54 (21.54, 35.54)", "6.72 (\u22120.06, 13.49)",
+             "21.82 (12.15, 31.49)", "&lt;0.0001", "0.001"]]
+    caption = "Changes in fitness and physical function from baseline to 12 weeks: comparison between conditions"
+    got = read(rows, head=2, caption=caption)
+    walk = at(got, 3, 1)
+    assert (walk.measure, walk.arm, walk.n, walk.weeks, walk.kind, walk.statistic, walk.numbers) == (
+        "6-min walk distance (m)", "Intervention", 53, 12.0, "change", "mean (95% CI)",
+        {"change_mean": 64.87, "change_ci_low": 49.76, "change_ci_high": 79.99})
+    assert at(got, 4, 2).numbers == {"change_mean": 6.72, "change_ci_low": -0.06, "change_ci_high": 13.49}
+    effect = at(got, 3, 3)
+    assert (effect.role, effect.arm, effect.p_value) == ("difference", "Mean intervention effect (95 % CI) / "
+                                                         "Intervention\u2014control", "<0.0001")
+    assert at(got, 4, 1).measure == "Leg\u20141 repetition maximum (kg)"  # an em dash in a name is no contrast
+
+
+def test_baseline_change_and_difference_rows_under_a_measure_section():
+    rows = [["", "Placebo (n = 137)", "Drug 5 mg (n = 137)"],
+            ["<bold>HbA1c (%):<sup>a</sup></bold>", "", ""],
+            ["Baseline (SD)", "8.12 (0.96)", "8.17 (0.96)"],
+            ["Change at week 24 (95% CI)", "-0.31 (-0.45 to -0.16)", "-0.67 (-0.81 to -0.53)"],
+            ["Difference vs PBO (95% CI)", "", "-0.36 (-0.56, -0.16)"],
+            ["P vs PBO", "", "&lt;0.0001"]]
+    got = read(rows, caption="Change from baseline in efficacy parameters",
+               footnotes=("Data are means (SD) or means (95% CI).",))
+    base = at(got, 2, 1)
+    assert (base.measure, base.measure_text, base.weeks, base.kind, base.statistic, base.numbers) == (
+        "HbA1c", "HbA1c (%):", 0.0, "value", "mean (SD)", {"baseline_mean": 8.12, "baseline_sd": 0.96})
+    change = at(got, 3, 2)
+    assert (change.weeks, change.kind, change.statistic, change.numbers) == (
+        24.0, "change", "mean (95% CI)", {"change_mean": -0.67, "change_ci_low": -0.81, "change_ci_high": -0.53})
+    diff = at(got, 4, 2)
+    assert (diff.role, diff.weeks, diff.numbers) == ("difference", 24.0, {"effect_size": -0.36, "effect_ci_low": -0.56,
+                                                                          "effect_ci_high": -0.16})
+    assert not [r for r in got if r.row == 5]  # a P row is not an arm's value
+
+
+def test_percent_change_rows_fill_percent_change_not_an_absolute_change():
+    rows = [["", "Drug (n = 30)", "Placebo (n = 30)"],
+            ["LDL cholesterol (mg/dL)", "", ""],
+            [EM + "Week 12", "98.2 ± 20.1", "130.5 ± 25.3"],
+            [EM + "% change from baseline", "\u221224.5 ± 10.2", "\u22121.3 ± 8.7"]]
+    got = read(rows, caption="Lipids at week 12")
+    pct = at(got, 3, 1)
+    assert (pct.kind, pct.numbers) == ("change", {"percent_change": -24.5})
+    assert at(got, 2, 1).numbers == {"followup_mean": 98.2, "followup_sd": 20.1}
+
+
+def test_within_group_contrasts_are_each_arms_change():
+    rows = [[("Treatment arms", {"rowspan": 2}), ("Baseline-midpoint contrast", {"colspan": 3}),
+             ("Baseline-end point contrast", {"colspan": 3})],
+            ["Difference", "95% CI", "P value", "Difference", "95% CI", "P value"],
+            ["App A", "\u20132.64", "\u20134.48 to \u20130.79", ".005", "\u20135.97", "\u20138.49 to \u20133.44", "&lt;.001"]]
+    caption = "Within-group contrasts in the total score at end point (12 weeks) and midpoint (6 weeks)"
+    got = read(rows, head=2, caption=caption)
+    mid, end = at(got, 2, 1), at(got, 2, 4)
+    assert (mid.role, mid.arm, mid.weeks, mid.kind) == ("arm", "App A", 6.0, "change")
+    assert end.numbers == {"change_mean": -5.97, "change_ci_low": -8.49, "change_ci_high": -3.44}
+    assert [c[1] for c in end.cells] == [4, 5]
+
+
+def test_test_statistic_columns_are_not_values():
+    rows = [["", "Drug (n = 20)", "Placebo (n = 20)", "F", "P"],
+            ["Pain VAS", "32.1 ± 8.0", "41.0 ± 9.5", "5.69", "&lt;0.05"]]
+    got = read(rows, caption="Pain at week 4")
+    assert layout(rows).columns[3].role == "test"
+    assert {(r.col, r.role) for r in got} == {(1, "arm"), (2, "arm")}
+
+
+# --------------------------------------------------------------------------------------------
+# The statistic: the cell, then the stub or header, then the footnote
+
+
+def test_n_pct_rows_give_responders_only_on_their_own_row_in_a_mean_table():
+    rows = [["", "MSC (n = 20)", "Control (n = 20)"],
+            ["Age, years", "54.2 (10.1)", "55.0 (9.8)"],
+            ["Women, n (%)", "16 (80.0)", "15 (75.0)"],
+            ["ACR20 response", "12 (60)", "5 (25)"],
+            ["DAS28", "4.1 (1.0)", "5.2 (0.9)"]]
+    got = read(rows, caption="Outcomes at week 24", footnotes=("Data are mean (SD) or n (%).",))
+    women = at(got, 2, 1)
+    assert (women.kind, women.numbers) == ("responders", {"n_responders": 16, "percent_responders": 80.0})
+    acr = at(got, 3, 2)  # "5 (25)" agrees with 5 of 20 patients: a count
+    assert (acr.kind, acr.numbers) == ("responders", {"n_responders": 5, "percent_responders": 25.0})
+    das = at(got, 4, 1)
+    assert (das.kind, das.numbers) == ("value", {"followup_mean": 4.1, "followup_sd": 1.0})
+    assert at(got, 1, 1).weeks == 0.0  # age is a baseline value whatever the table's timepoint
+
+
+def test_the_cells_own_form_outranks_the_labels():
+    rows = [["", "Baseline mean (SD)", "Week 8 mean (SD)"],
+            ["Schober's test (cm)", "3.3 ± 2.0", "4.1 ± 1.8"],
+            ["Responders", "3 (30%)", "7 (70%)"]]
+    got = read(rows)
+    assert at(got, 1, 2).statistic == "mean ± SD"
+    assert at(got, 2, 2).numbers == {"n_responders": 7, "percent_responders": 70.0}
+
+
+def test_mean_95_ci_is_a_ci_and_median_iqr_or_range_are_medians():
+    rows = [["", "Drug (n = 50)", "Placebo (n = 50)"],
+            ["Weight change, mean (95% CI)", "-2.1 (-3.0 to -1.2)", "-0.4 (-1.3 to 0.5)"],
+            ["Length of stay, median (IQR)", "4 (3-6)", "5 (4-8)"],
+            ["Time to rescue, median (range)", "6.5 (2-24)", "3.0 (1-12)"]]
+    got = read(rows, caption="Outcomes at 12 weeks")
+    ci = at(got, 1, 1)
+    assert (ci.statistic, ci.kind, ci.numbers) == ("mean (95% CI)", "change",
+                                                   {"change_mean": -2.1, "change_ci_low": -3.0, "change_ci_high": -1.2})
+    assert at(got, 2, 2).numbers == {"median": 5.0, "iqr_low": 4.0, "iqr_high": 8.0}
+    assert at(got, 3, 1).numbers == {"median": 6.5, "range_low": 2.0, "range_high": 24.0}
+    assert all("mean" not in k for r in got if r.row >= 2 for k in r.numbers)
+
+
+def test_the_footnote_says_what_an_a_b_cell_is():
+    rows = [["", "Fish oil (n = 20)", "No supplement (n = 20)"],
+            ["Tender joint count", "6 (2)", "5 (2)"]]
+    mean = read(rows, caption="Results at 12 weeks", footnotes=("Values are expressed as mean (SD).",))
+    assert at(mean, 1, 1).numbers == {"followup_mean": 6.0, "followup_sd": 2.0}
+    counts = read(rows, caption="Results at 12 weeks", footnotes=("Data presented as count (%).",))
+    assert at(counts, 1, 1).numbers == {"n_responders": 6, "percent_responders": 2.0}
+
+
+# --------------------------------------------------------------------------------------------
+# Timepoints: header, section, caption, never an unrelated duration
+
+
+def test_the_timepoint_from_the_caption_a_pooled_column_an_n_row_and_zero_cells():
+    rows = [["", "All patients", "Treatment group", "Placebo group", "p value"],
+            ["Number of patients", "52", "30", "22", ""],
+            ["Gender (female/male)", "30/22", "17/13", "13/9", ""],
+            ["Hospitalizations, n (%)", "4 (7.7)", "1 (3.3)", "3 (13.6)", ("ns", {"rowspan": 2})],
+            ["Surgery, n (%)", "1 (1.9)", "0 (0)", "1 (4.5)"]]
+    caption = ("Characteristics of the groups (10 years of diverticulosis and longer) and results of the "
+               "investigation at 12 months of follow-up")
+    got = read(rows, caption=caption)
+    hosp = at(got, 3, 2)
+    assert (hosp.arm, hosp.n, hosp.weeks, hosp.numbers) == ("Treatment group", 30, 52.0,
+                                                            {"n_responders": 1, "percent_responders": 3.3})
+    assert at(got, 4, 2).numbers == {"n_responders": 0, "percent_responders": 0.0}
+    assert not [r for r in got if r.col in (1, 4)]  # pooled column and P column
+    assert not [r for r in got if r.row == 2]  # "17/13" is two counts, not 17 of 13
+
+
+def test_no_timepoint_is_taken_from_a_number_in_a_measure_name():
+    rows = [["", "Exercise (n = 53)", "Usual care (n = 66)"],
+            ["6-min walk distance (m)", "412 ± 80", "398 ± 85"],
+            ["24-h urine protein (g)", "0.4 ± 0.2", "0.5 ± 0.3"]]
+    got = read(rows)
+    assert all(r.weeks is None for r in got)
+    assert at(got, 2, 1).measure == "24-h urine protein (g)"
+
+
+def test_an_end_of_study_row_takes_the_studys_follow_up_only_when_the_caption_says_nothing():
+    rows = [["", "Timing", "Group I"], ["DAS 28", "Baseline", "4.99 ± 0.88"], ["", "End of study", "3.91 ± 0.80"]]
+    rows[2][0] = ("DAS 28", {})
+    got = read(rows, followup=12.0)
+    assert (at(got, 2, 2).weeks, at(got, 2, 2).timepoint) == (12.0, "End of study")
+    assert at(read(rows, followup=12.0, caption="Results after 6 months"), 2, 2).weeks == 26.0
+
+
+def test_category_rows_of_a_baseline_table_are_not_timepoints():
+    rows = [["Variables", "Experimental group N = 57", "Control group N = 41"],
+            ["Years of education (%)", "", ""],
+            [EM + "8 years", "60", "44"],
+            [EM + "12 years or more", "27", "21"]]
+    got = read(rows, caption="Characteristics of patients initially recruited in the study")
+    assert {r.weeks for r in got} == {0.0}
+    assert at(got, 2, 1).numbers == {"percent_responders": 60.0}
+
+
+# --------------------------------------------------------------------------------------------
+# Spellings inside cells
+
+
+def test_markers_minus_signs_thin_spaces_and_n_over_n_cells():
+    rows = [["", "A (n = 40)", "B (n = 40)"],
+            ["CRP (mg/L)", "7.3\u2009±\u20092.9\u2009<sup>***</sup>", "\u22121.2 ± 0.4<sup>a</sup>"],
+            ["Remission", "12/40 (30.0%)", "#3/38 (7.9)"]]
+    got = read(rows, caption="Week 12 results")
+    crp = at(got, 1, 1)
+    assert (crp.numbers, crp.markers) == ({"followup_mean": 7.3, "followup_sd": 2.9}, ("***",))
+    assert at(got, 1, 2).numbers == {"followup_mean": -1.2, "followup_sd": 0.4}
+    rem = at(got, 2, 2)
+    assert (rem.n, rem.numbers) == (38, {"n_responders": 3, "percent_responders": 7.9})
+
+
+def test_every_reading_cites_its_cell_and_never_mixes_cells():
+    rows = [["", "A (n = 10)", "B (n = 10)"], ["HAQ", "1.2 ± 0.5", "1.4 ± 0.6"], ["ESR", "21 (9)", "30 (12)"]]
+    got = read(rows, caption="Week 12")
+    for r in got:
+        assert r.cells == ((r.row, r.col, r.text),)
+        assert r.text == layout(rows).table.cell(r.row, r.col).text
+
+
+def test_arms_as_section_rows_over_a_parenthetical_row_and_the_measure_in_the_caption():
+    rows = [["Surgical technique", "Baseline (logMAR)", "1 month (logMAR)", "3 months (logMAR)"],
+            [("Group A", {"colspan": 4})],
+            [EM + "(Conventional peeling)", "0.925 ± 0.5", "0.656 ± 0.06", "0.707 ± 0.3"],
+            [("Group B", {"colspan": 4})],
+            [EM + "(Inverted flap)", "0.953 ± 0.2", "0.794 ± 0.3", "0.616 ± 0.2"]]
+    lay = layout(rows, caption="Change in BCVA through the study")
+    assert lay.arms_in == "sections" and not lay.table_change  # a baseline column: the others are values too
+    got = read(rows, caption="Change in BCVA through the study")
+    cell = at(got, 4, 3)
+    assert (cell.measure, cell.arm, cell.weeks, cell.kind, cell.numbers) == (
+        "BCVA", "Group B (Inverted flap)", 13.0, "value", {"followup_mean": 0.616, "followup_sd": 0.2})
+
+
+def test_measures_with_units_as_columns_over_arm_rows_and_separate_mean_and_sd_columns():
+    rows = [["", ("Contact time (m/s)", {"colspan": 2}), ("Peak pressure (kPa)", {"colspan": 2})],
+            ["", "Mean", "SD", "Mean", "SD"],
+            ["Canvas", "684.5", "101.5", "315.9", "140.7"],
+            ["DH shoe", "699.3", "96.9", "155.4", "89.9"]]
+    lay = layout(rows, head=2)
+    assert lay.arms_in == "rows" and [c.role for c in lay.columns[1:]] == ["value", "sd", "value", "sd"]
+    got = read(rows, head=2)
+    cell = at(got, 3, 3)
+    assert (cell.measure, cell.arm, cell.statistic, cell.numbers) == ("Peak pressure (kPa)", "DH shoe", "mean (SD)",
+                                                                      {"mean": 155.4, "sd": 89.9})
+    assert [c[1] for c in cell.cells] == [3, 4]  # the mean's cell and the SD's cell, both cited
+    assert none_at(got, 3, 4)
+
+
+def test_arms_over_measures_in_the_header_and_footnote_links_in_labels():
+    rows = [["", "<bold>Group A</bold><xref ref-type='table-fn' rid='f1'>1</xref> (n=28)", "",
+             "Group B<sup>2</sup> (n=28)", ""],
+            ["", "Halitosis", "Foreign body", "Halitosis", "Foreign body"],
+            ["Before, mean (SD)", "5.35 (4.2)", "5.88 (1.45)", "3.54 (3.7)", "7.16 (1.99)"],
+            ["Month 1, mean (SD)", "2.57 (2.9)", "2.44 (2.13)", "1.04 (1.89)", "3.5 (2.19)"]]
+    rows[0] = ["", ("<bold>Group A</bold><xref ref-type='table-fn' rid='f1'>1</xref> (n=28)", {"colspan": 2}),
+               ("Group B<sup>2</sup> (n=28)", {"colspan": 2})]
+    got = read(rows, head=2, caption="Mean of halitosis and foreign body sensation before and after the interventions")
+    cell = at(got, 3, 4)
+    assert (cell.arm, cell.measure, cell.n, cell.weeks, cell.numbers) == (
+        "Group B", "Foreign body", 28, 4.33, {"followup_mean": 3.5, "followup_sd": 2.19})
+    assert (at(got, 2, 1).arm, at(got, 2, 1).weeks) == ("Group A", 0.0)
+
+
+def test_bare_arm_labels_repeated_under_measure_sections_take_the_corner_word():
+    rows = [["Water", "n", "Before", "After", "p"],
+            ["Magnesium", "", "", "", ""],
+            ["A", "18", "0.25 (0.08)", "0.26 (0.07)", ""],
+            ["B", "18", "0.28 (0.06)", "0.34 (0.09)", "0.009"],
+            ["Calcium", "", "", "", ""],
+            ["A", "18", "0.40 (0.22)", "0.35 (0.40)", ""],
+            ["B", "19", "0.33 (0.12)", "0.35 (0.40)", ""]]
+    got = read(rows, followup=4.0, footnotes=("Values are mean (SD).",))
+    cell = at(got, 6, 3)
+    assert (cell.arm, cell.measure, cell.n, cell.weeks, cell.numbers) == (
+        "Water B", "Calcium", 19, 4.0, {"followup_mean": 0.35, "followup_sd": 0.40})
+    assert (at(got, 2, 2).arm, at(got, 2, 2).measure, at(got, 2, 2).weeks) == ("Water A", "Magnesium", 0.0)
+
+
+def test_numeric_superscripts_are_powers_after_units_and_markers_elsewhere():
+    from tests.extract.tables_helpers import table
+    t = table([["", "BMI (kg/m<sup>2</sup>)", "Age<sup>1</sup>", "Dose × 10<sup>6</sup>", "Ca<sup>2+</sup>"], ["x", "1", "2", "3", "4"]])
+    assert [t.cell(0, c).label for c in range(1, 5)] == ["BMI (kg/m2)", "Age", "Dose × 106", "Ca2+"]
+    assert t.cell(0, 2).markers == ("1",)
+
+
+def test_percent_then_count_cells_an_n_row_in_the_header_and_statistic_rows_under_sections():
+    rows = [["", "misoprostol", "placebo", ""],
+            ["", "n = 29", "n = 32", "RR [95% CI] or p-value"],
+            ["Total blood loss (ml)", "", "", ""],
+            [EM + "mean ± sd", "175 ± 168", "187 ± 207", "p = .809"],
+            ["Blood loss ≥ 500 ml %(n)", "7.4 (2)", "12.5 (4)", ".59 [.12, 2.99]"],
+            ["Post-delivery Hb", "", "", ""],
+            [EM + "mean ± sd", "9.0 ± 1.4", "8.7 ± 1.2", "p = .291"]]
+    lay = layout(rows, head=1)
+    assert lay.n_header_rows == 2 and lay.columns[3].role == "difference"
+    got = read(rows, head=1, caption="Outcomes after receiving study treatment")
+    loss = at(got, 4, 2)
+    assert (loss.measure, loss.n, loss.statistic, loss.numbers) == (
+        "Blood loss ≥ 500 ml", 32, "% (n)", {"n_responders": 4, "percent_responders": 12.5})
+    rr = at(got, 4, 3)
+    assert (rr.role, rr.effect_kind, rr.numbers) == ("difference", "RR", {"effect_size": 0.59, "effect_ci_low": 0.12,
+                                                                          "effect_ci_high": 2.99})
+    assert at(got, 3, 1).measure == "Total blood loss (ml)"
+    assert (at(got, 6, 1).measure, at(got, 6, 1).weeks) == ("Post-delivery Hb", None)  # a name, not "post"
+
+
+def test_a_table_of_between_group_differences_named_by_its_caption():
+    rows = [["", "6 months", "1 year", "p-value"],
+            ["Quadriceps strength", "", "", ""],
+            [EM + "Right peak torque 60° (Nm)", "\u22122.9 (\u221214.9, 9.0)", "6.9 (\u22125.5, 19.4)", "0.692"]]
+    caption = "Mean difference (95 % CI) between the exercise group and the control group at 6 months and 1-year follow-up"
+    got = read(rows, caption=caption)
+    year = at(got, 2, 2)
+    assert (year.role, year.weeks, year.numbers, year.p_value) == (
+        "difference", 52.0, {"effect_size": 6.9, "effect_ci_low": -5.5, "effect_ci_high": 19.4}, "=0.692")
+
+
+def test_each_value_column_takes_the_n_column_on_its_left():
+    rows = [["", ("Exercise group", {"colspan": 4}), ("Control group", {"colspan": 4})],
+            ["", "N", "Baseline", "N", "6 months", "N", "Baseline", "N", "6 months"],
+            ["Hip BMD (g/cm2)", "42", "0.807 ± 0.079", "35", "0.822 ± 0.081", "38", "0.793 ± 0.099", "34", "0.806 ± 0.102"]]
+    got = read(rows, head=2, footnotes=("Values are mean ± SD",))
+    assert [(r.arm, r.weeks, r.n) for r in got] == [
+        ("Exercise group", 0.0, 42), ("Exercise group", 26.0, 35), ("Control group", 0.0, 38), ("Control group", 26.0, 34)]
+
+
+def test_mean_sd_and_n_in_three_columns_under_each_arm():
+    rows = [["Variables", ("ESD group", {"colspan": 3}), ("Control group", {"colspan": 3}), "p-value"],
+            ["mRS; mean (SD) (n)", "", "", "", "", "", "", ""],
+            [EM + "Baseline", "2.52", "(1.29)", "(103)", "2.66", "(1.23)", "(99)", "0.711"],
+            [EM + "3 months", "#2.25", "(1.34)", "(82)", "2.62", "(1.40)", "(71)", "0.316"]]
+    lay = layout(rows)
+    assert [c.role for c in lay.columns[1:7]] == ["value", "sd", "n", "value", "sd", "n"]
+    got = read(rows)
+    cell = at(got, 3, 1)
+    assert (cell.measure, cell.arm, cell.weeks, cell.n, cell.statistic, cell.numbers, cell.markers) == (
+        "mRS", "ESD group", 13.0, 82, "mean (SD)", {"followup_mean": 2.25, "followup_sd": 1.34}, ("#",))
+    assert [c[1] for c in cell.cells] == [1, 2]
+    assert (at(got, 2, 4).n, at(got, 2, 4).numbers) == (99, {"baseline_mean": 2.66, "baseline_sd": 1.23})
