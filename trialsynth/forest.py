@@ -1,42 +1,46 @@
 """The RevMan columns of a forest plot: per-arm numbers, favours labels and units for each analysis.
 
-`forest_data(pooled, predictions, plan)` prepares, for every pooled analysis, what RevMan shows
-beside each study and under the axis:
+`forest_data(pooled, plan)` prepares, for every pooled analysis, what RevMan shows beside each
+study and under the axis:
 
-- per study, the experimental and control groups' numbers behind its effect size: events/total
-  for responders and adverse events, mean/SD/n for continuous outcomes, read from the same
-  corrected evidence rows the synthesis used (the latest timepoint of the window per arm; several
-  treatment arms combined as the synthesis combines them: counts summed, means and SDs by
-  analysis.combine_arms, Cochrane Handbook 6.5.2.10);
+- per study, the experimental and control groups' numbers behind its effect size, read from what
+  the synthesis computed it from (`PooledStudy.inputs`, by escalc's names, with `scores` and the
+  arms combined): events/total for responders and adverse events, mean/SD/n for continuous
+  outcomes (of change scores or follow-up values), baseline and follow-up for a pre-post change;
 - the favours labels, from the outcome's better direction (extract/data/measures.json `better`,
   through the analysis plan): for a difference (MD, SMD, MC) with lower better, values below the
   null favour the intervention; for a ratio of responders (higher better), values above it do;
 - the outcome's unit where the scale has one (trialsynth/data/outcome_units.json).
 
-These are data for the report and for `analysis.plots.forest_plot`'s RevMan columns; nothing here
-draws or fits.
+`plot_arms(data, studies)` turns one analysis's numbers into `analysis.plots.forest_plot`'s `arms`
+mapping. These are data for the report and the plot; nothing here draws or fits.
 """
 from __future__ import annotations
 
 import json
-import re
+import math
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
-from typing import Any, Iterable, Mapping
+from typing import Any, Iterable, Mapping, Sequence
 
-from trialsynth.results import _Json
+from trialsynth.results import PooledAnalysis, PooledStudy, _Json
 
-__all__ = ["ArmNumbers", "ForestData", "ForestStudy", "favours_labels", "forest_data", "outcome_unit"]
+__all__ = ["ArmNumbers", "ForestData", "ForestStudy", "favours_labels", "forest_data", "outcome_unit", "plot_arms"]
 
-_CONTROL = re.compile(r"placebo|control|sham|saline|conventional|usual care|standard", re.I)  # as synthesis reads arms
 DIFFERENCES = {"MD", "SMD", "MC", "SMCR", "SMCC", "RD"}
 RATIOS = {"RR", "OR"}
+PRE_POST = {"MC", "SMCR", "SMCC"}
+WHAT = {"change": "change from baseline", "follow-up": "follow-up", "pre-post": "baseline and follow-up"}
 
 
 @dataclass(frozen=True)
 class ArmNumbers(_Json):
-    """One group's numbers: events/total (binary) or mean/sd/n (continuous); `arms` combined into it."""
+    """One group's numbers: events/total (binary) or mean/sd/n (continuous); `arms` combined into it.
+
+    For a pre-post change (`what` "baseline and follow-up") mean and sd are the follow-up's (sd None
+    when the measure standardises by the baseline SD and the follow-up SD was not used).
+    """
 
     events: int | None = None
     total: int | None = None
@@ -44,7 +48,9 @@ class ArmNumbers(_Json):
     sd: float | None = None
     n: int | None = None
     arms: tuple[str, ...] = ()
-    what: str = ""  # "change from baseline" | "follow-up" | "events"
+    what: str = ""  # "change from baseline" | "follow-up" | "baseline and follow-up" | "events"
+    baseline_mean: float | None = None
+    baseline_sd: float | None = None
 
 
 @dataclass(frozen=True)
@@ -64,9 +70,10 @@ class ForestData(_Json):
     studies: tuple[ForestStudy, ...]
     favours_left: str | None  # under the axis, left of the null line
     favours_right: str | None
-    unit: str | None  # "points", "mm/h", ... or None when the scale has none or it varies
+    unit: str | None  # "DAS28 points", "mm/h", ... or None when the scale has none or it varies
     experimental_label: str = "MSC"
     control_label: str = "Control"
+    measure: str = ""
 
 
 @lru_cache(maxsize=1)
@@ -90,7 +97,7 @@ def favours_labels(measure: str, better: str | None, *, experimental: str = "MSC
     """
     if better not in ("lower", "higher"):
         return None, None
-    if measure in ("MC", "SMCR", "SMCC"):
+    if measure in PRE_POST:
         good, bad = "Improvement", "Worsening"
     elif measure in DIFFERENCES | RATIOS:
         good, bad = f"Favours {experimental}", f"Favours {control}"
@@ -99,87 +106,91 @@ def favours_labels(measure: str, better: str | None, *, experimental: str = "MSC
     return (good, bad) if better == "lower" else (bad, good)
 
 
-def _is_control(arm: str | None, control_names: set[str]) -> bool:
-    return bool(arm) and (arm in control_names or bool(_CONTROL.search(arm or "")))
-
-
-def _latest(rows: list[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
-    by_arm: dict[str, list[Mapping[str, Any]]] = {}
-    for r in rows:
-        by_arm.setdefault(r.get("arm") or "", []).append(r)
-    out = []
-    for arm_rows in by_arm.values():
-        latest = max((r.get("timepoint_weeks") or -1) for r in arm_rows)
-        out.extend(r for r in arm_rows if (r.get("timepoint_weeks") or -1) == latest)
-    return out
-
-
-def _events(rows: Iterable[Mapping[str, Any]]) -> ArmNumbers | None:
-    events = total = 0
-    arms = []
-    for r in rows:
-        n = r.get("n")
-        if r.get("n_responders") is not None:
-            x = int(r["n_responders"])
-        elif r.get("percent_responders") is not None and n:
-            x = round(float(r["percent_responders"]) * int(n) / 100)
-        else:
-            continue
-        if not n:
-            continue
-        events, total = events + x, total + int(n)
-        arms.append(str(r.get("arm") or ""))
-    return ArmNumbers(events=events, total=total, arms=tuple(arms), what="events") if arms else None
-
-
-def _continuous(rows: list[Mapping[str, Any]], change: bool) -> ArmNumbers | None:
-    from analysis.conversions import combine_arms
-
-    keys = ("change_mean", "change_sd") if change else ("followup_mean", "followup_sd")
-    vals = [(float(r[keys[0]]), float(r[keys[1]]), int(r["n"]), str(r.get("arm") or "")) for r in rows
-            if r.get(keys[0]) is not None and r.get(keys[1]) is not None and r.get("n")]
-    if not vals:
+def _number(inputs: Mapping[str, Any], key: str) -> float | None:
+    value = inputs.get(key)
+    if value is None:
         return None
-    m, sd, n, _ = vals[0]
-    for m2, sd2, n2, _ in vals[1:]:
-        nn, mm, ss = combine_arms(n, m, sd, n2, m2, sd2)
-        n, m, sd = int(nn[0]), float(mm[0]), float(ss[0])
-    return ArmNumbers(mean=m, sd=sd, n=n, arms=tuple(v[3] for v in vals),
-                      what="change from baseline" if change else "follow-up")
+    try:
+        value = float(value)
+    except (TypeError, ValueError):
+        return None
+    return value if math.isfinite(value) else None
 
 
-def _study(pa: Any, study: Any, prediction: Mapping[str, Any], plan: Any) -> ForestStudy:
-    op = plan.outcome(pa.outcome)
-    rows = [r for r in prediction.get("outcomes") or []
-            if (op is not None and plan.outcome(r.get("measure_canonical", r.get("measure")) or "") is op)
-            and plan.window_of(r.get("timepoint_weeks")) == pa.window]
-    rows = _latest(rows)
-    control_names = {a.get("name") for a in prediction.get("arms") or [] if a.get("control")}
-    ctrl = [r for r in rows if _is_control(r.get("arm"), control_names)]
-    treat = [r for r in rows if not _is_control(r.get("arm"), control_names)]
-    controlled = pa.measure in DIFFERENCES - {"MC", "SMCR", "SMCC"} or pa.measure in RATIOS
-    if op is not None and op.kind == "continuous":
-        if controlled:
-            change = all(r.get("change_mean") is not None for r in treat + ctrl)
-            t, c = _continuous(treat, change), _continuous(ctrl, change)
-            if t is None or c is None:
-                t, c = _continuous(treat, False), _continuous(ctrl, False)
-            return ForestStudy(study.record_id, study.label, t, c)
-        single = treat or rows
-        return ForestStudy(study.record_id, study.label, _continuous(single, True) or _continuous(single, False), None)
-    if controlled:
-        return ForestStudy(study.record_id, study.label, _events(treat), _events(ctrl))
-    return ForestStudy(study.record_id, study.label, _events(treat or rows), None)
+def _whole(inputs: Mapping[str, Any], key: str) -> int | None:
+    value = _number(inputs, key)
+    return None if value is None else int(round(value))
 
 
-def forest_data(pooled: Iterable[Any], predictions: Mapping[str, Mapping[str, Any]], plan: Any) -> tuple[ForestData, ...]:
+def arm_numbers(study: PooledStudy, measure: str) -> tuple[ArmNumbers | None, ArmNumbers | None]:
+    """(experimental, control) numbers of one study of a `measure` analysis, from what the synthesis
+    computed its yi from (`study.inputs`); (None, None) when they are not known."""
+    x = study.inputs or {}
+    exp_names, ctrl_names = (tuple(a) for a in (tuple(study.arms) + ((), ()))[:2])
+    if "ai" in x:   # two groups' events (RR, OR, RD)
+        return (ArmNumbers(events=_whole(x, "ai"), total=_whole(x, "n1i"), arms=exp_names, what="events"),
+                ArmNumbers(events=_whole(x, "ci"), total=_whole(x, "n2i"), arms=ctrl_names, what="events"))
+    if "xi" in x:   # one group's events (PR, PLO, ...)
+        return ArmNumbers(events=_whole(x, "xi"), total=_whole(x, "ni"), arms=exp_names, what="events"), None
+    what = WHAT.get(study.scores, study.scores)
+    if "n1i" in x:  # two groups' means (MD, SMD)
+        return (ArmNumbers(mean=_number(x, "m1i"), sd=_number(x, "sd1i"), n=_whole(x, "n1i"), arms=exp_names,
+                           what=what),
+                ArmNumbers(mean=_number(x, "m2i"), sd=_number(x, "sd2i"), n=_whole(x, "n2i"), arms=ctrl_names,
+                           what=what))
+    if "mi" in x:   # a reported mean change and its SD
+        return ArmNumbers(mean=_number(x, "mi"), sd=_number(x, "sdi"), n=_whole(x, "ni"), arms=exp_names,
+                          what=what), None
+    if "m1i" in x:  # pre-post, as metafor orders it: m1i and sd1i the follow-up, m2i and sd2i the baseline
+        if measure == "SMCR":   # raw-score standardisation: sd1i is the baseline SD, no follow-up SD is used
+            follow_sd, baseline_sd = None, _number(x, "sd1i")
+        else:
+            follow_sd, baseline_sd = _number(x, "sd1i"), _number(x, "sd2i")
+        return ArmNumbers(mean=_number(x, "m1i"), sd=follow_sd, n=_whole(x, "ni"), arms=exp_names, what=what,
+                          baseline_mean=_number(x, "m2i"), baseline_sd=baseline_sd), None
+    return None, None
+
+
+def plot_arms(data: ForestData, studies: Sequence[ForestStudy | None]) -> dict[str, list[float | None]] | None:
+    """forest_plot's `arms` mapping (escalc names -> one value per study, None when not known) for
+    `studies` in the fit's order, or None when no study has numbers.
+
+    analysis.plots heads the pre-post columns "Time 1" (m1i, sd1i) and "Time 2" (m2i, sd2i), so the
+    baseline goes to Time 1 and the follow-up to Time 2 (escalc's own order is the reverse); a
+    reported mean change has no column there, only its n.
+    """
+    controlled = any(s is not None and s.control is not None for s in studies)
+    pre_post = data.kind != "binary" and not (controlled and data.measure not in PRE_POST)
+    if data.kind == "binary":
+        keys = ({"ai": ("experimental", "events"), "n1i": ("experimental", "total"),
+                 "ci": ("control", "events"), "n2i": ("control", "total")} if controlled
+                else {"xi": ("experimental", "events"), "ni": ("experimental", "total")})
+    elif not pre_post:
+        keys = {"m1i": ("experimental", "mean"), "sd1i": ("experimental", "sd"), "n1i": ("experimental", "n"),
+                "m2i": ("control", "mean"), "sd2i": ("control", "sd"), "n2i": ("control", "n")}
+    else:
+        keys = {"m1i": ("experimental", "baseline_mean"), "sd1i": ("experimental", "baseline_sd"),
+                "m2i": ("experimental", "mean"), "sd2i": ("experimental", "sd"), "ni": ("experimental", "n")}
+
+    def value(study: ForestStudy | None, group: str, field: str) -> float | None:
+        arm = None if study is None else getattr(study, group)
+        if arm is None or (pre_post and field in ("mean", "sd") and arm.what != WHAT["pre-post"]):
+            return None   # a mean change is not a follow-up mean: only its n has a pre-post column
+        return getattr(arm, field)
+
+    out = {name: [value(s, group, field) for s in studies] for name, (group, field) in keys.items()}
+    return out if any(v is not None for values in out.values() for v in values) else None
+
+
+def forest_data(pooled: Iterable[PooledAnalysis], plan: Any) -> tuple[ForestData, ...]:
     """The RevMan columns of every pooled analysis (see the module docstring), in the order given."""
     out = []
     for pa in pooled:
         op = plan.outcome(pa.outcome)
         kind = "continuous" if op is not None and op.kind == "continuous" else "binary"
-        studies = tuple(_study(pa, s, predictions.get(s.record_id) or {}, plan) for s in pa.studies)
+        studies = tuple(ForestStudy(s.record_id, s.label, *arm_numbers(s, pa.measure)) for s in pa.studies)
         left, right = favours_labels(pa.measure, getattr(op, "better", None))
         out.append(ForestData(key=pa.key, kind=kind, studies=studies, favours_left=left, favours_right=right,
-                              unit=outcome_unit(pa.outcome) if kind == "continuous" else None))
+                              unit=outcome_unit(pa.outcome) if kind == "continuous" else None,
+                              measure=pa.measure))
     return tuple(out)

@@ -9,7 +9,6 @@ through autoescaping.
 """
 from __future__ import annotations
 
-import dataclasses
 import math
 import numbers
 import os
@@ -27,6 +26,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 from markupsafe import Markup, escape
 
 from trialsynth.errors import InputError
+from trialsynth.forest import PRE_POST, plot_arms
 from trialsynth.results import PooledAnalysis, Prisma, ReportContext
 from trialsynth.wording import count, p_number, p_value, plural
 
@@ -263,14 +263,18 @@ def _safe(fn: Callable[[float], float]) -> Callable[[Any], Any]:
 
 # ------------------------------------------------------------------------------------------ plots (SVG)
 
-def _figure_svg(fig: Any, salt: str) -> Markup:
-    """Render a matplotlib Figure to inline SVG (no prolog, no metadata, ids unique to `salt`), then free it."""
+def _figure_svg(fig: Any, salt: str, *, tight: bool = True) -> Markup:
+    """Render a matplotlib Figure to inline SVG (no prolog, no metadata, ids unique to `salt`), then free it.
+
+    tight=False for a figure that lays itself out in inches (the forest plot): a tight bounding box
+    moves its axes but not its texts, so the study rows would no longer line up with their squares.
+    """
     import matplotlib
 
     try:
         buffer = StringIO()
         with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": salt}):
-            fig.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None})
+            fig.savefig(buffer, format="svg", bbox_inches="tight" if tight else None, metadata={"Date": None})
         svg = buffer.getvalue()
     finally:
         _close(fig)
@@ -293,11 +297,13 @@ def _close(fig: Any) -> None:
     fig.clear()
 
 
-def _forest_svg(pa: PooledAnalysis, salt: str) -> tuple[Markup | None, str | None]:
-    """Forest plot of pa.fit as SVG, or (None, why not). One study is not a meta-analysis: no plot.
+def _forest_svg(pa: PooledAnalysis, salt: str, forest: Any = None) -> tuple[Markup | None, str | None]:
+    """RevMan-style forest plot of pa.fit as SVG, or (None, why not). One study is not a meta-analysis:
+    no plot (the page says "not pooled (k = 1)" and gives the study's own estimate).
 
-    The plot's prediction interval is the analysis's own (`pa.pi_low`/`pi_high`, what the
-    statistics and results.json say), never one the fit computed and the synthesis left out.
+    `forest` (trialsynth.forest.ForestData) gives the per-arm columns, group names, favours labels
+    and units. The plot draws a prediction interval only when the analysis has one (`pa.pi_low`,
+    what the statistics and results.json say), never one the fit computed and the synthesis left out.
     """
     if pa.k < 2:
         return None, None
@@ -305,15 +311,32 @@ def _forest_svg(pa: PooledAnalysis, salt: str) -> tuple[Markup | None, str | Non
         return None, "no fitted model was kept for this analysis, so no forest plot is drawn"
     from analysis.plots import forest_plot
 
-    fit = pa.fit
-    if dataclasses.is_dataclass(fit) and (getattr(fit, "pi_low", None), getattr(fit, "pi_high", None)) != (
-            pa.pi_low, pa.pi_high):
-        fit = dataclasses.replace(fit, pi_low=pa.pi_low, pi_high=pa.pi_high)
+    options: dict[str, Any] = {"favours": False}   # no side is labelled without the outcome's better direction
+    if forest is not None:
+        arms = plot_arms(forest, _in_fit_order(pa, forest))
+        if arms is not None:
+            options["arms"] = arms
+        options["groups"] = (forest.experimental_label, forest.control_label)
+        options["favours"] = ((forest.favours_left, forest.favours_right)
+                              if forest.favours_left and forest.favours_right else False)
+        options["units"] = forest.unit
     try:
-        fig = forest_plot(fit, None, transform=pa.transform)
+        fig = forest_plot(pa.fit, None, transform=pa.transform, prediction_interval=pa.pi_low is not None,
+                          **options)
     except Exception as exc:  # a plot must never stop the report; say why it is missing
         return None, f"the forest plot could not be drawn ({type(exc).__name__}: {exc})"
-    return _figure_svg(fig, salt), None
+    return _figure_svg(fig, salt, tight=False), None
+
+
+def _in_fit_order(pa: PooledAnalysis, forest: Any) -> list[Any]:
+    """forest's studies in the order of pa.fit's rows: by record id when the fit's labels are the
+    pooled studies' (the synthesis fits them in that order), else by label; None where not found."""
+    by_id = {s.record_id: s for s in forest.studies}
+    labels = [str(label) for label in getattr(pa.fit, "labels", None) or ()]
+    if not labels or labels == [s.label for s in pa.studies]:
+        return [by_id.get(s.record_id) for s in pa.studies]
+    by_label = {s.label: s for s in forest.studies}
+    return [by_label.get(label) for label in labels]
 
 
 def _cumulative_svg(pa: PooledAnalysis, salt: str) -> tuple[Markup | None, str | None]:
@@ -361,38 +384,79 @@ def _tau2_ci(fit: Any) -> tuple[Any, Any, bool, bool] | None:
 
 
 def _forest_columns(data: Any, pa: PooledAnalysis) -> dict[str, Any] | None:
-    """The per-arm columns (RevMan) of a pooled analysis's studies, by record id, with their headers."""
+    """The per-arm columns (RevMan) of a pooled analysis's studies, by record id, with their headers.
+
+    Binary: events/total per group. Continuous against control: mean (SD), n per group, of change
+    scores or follow-up values (said in the heading, or per study when they differ). One group: the
+    mean change (SD), or the baseline and follow-up means (SD) (its n is the table's own n column).
+    """
     if data is None:
         return None
-    controlled = any(s.control is not None for s in data.studies)
+    unit = f" in {data.unit}" if getattr(data, "unit", None) else ""
+    studies = list(data.studies)
+    controlled = any(s.control is not None for s in studies)
+    columns: list[tuple[str, Callable[[Any], str]]] = []   # (heading, cell of a ForestStudy)
     if data.kind == "binary":
-        heads = [f"{data.experimental_label} events/total", f"{data.control_label} events/total"] if controlled \
-            else ["Events/total"]
+        def events(group: str) -> Callable[[Any], str]:
+            return lambda s: (f"{getattr(s, group).events}/{getattr(s, group).total}"
+                              if getattr(s, group) is not None and getattr(s, group).total else "")
+        columns = ([(f"{data.experimental_label} events/total", events("experimental")),
+                    (f"{data.control_label} events/total", events("control"))] if controlled
+                   else [("Events/total", events("experimental"))])
+    elif controlled:
+        whats = {a.what for s in studies for a in (s.experimental, s.control) if a is not None}
+        name = {"change from baseline": "mean change", "follow-up": "mean at follow-up"}.get(
+            next(iter(whats)) if len(whats) == 1 else "", "mean")
+
+        def group_cell(group: str) -> Callable[[Any], str]:
+            def cell(s: Any) -> str:
+                arm = getattr(s, group)
+                if arm is None or arm.mean is None:
+                    return ""
+                return f"{_mean_sd(arm.mean, arm.sd)}, {_clean_number(arm.n)}"
+            return cell
+        columns = [(f"{data.experimental_label}: {name}{unit} (SD), n", group_cell("experimental")),
+                   (f"{data.control_label}: {name}{unit} (SD), n", group_cell("control"))]
+        if len(whats) > 1:   # change scores in some studies, follow-up values in others: say which per study
+            columns.append(("Means of", lambda s: next((a.what for a in (s.experimental, s.control) if a), "")))
     else:
-        what = next((a.what for s in data.studies for a in (s.experimental, s.control) if a is not None), "")
-        name = "Mean change" if what.startswith("change") else "Mean"
-        unit = f" in {data.unit}" if getattr(data, "unit", None) else ""
-        heads = [f"{data.experimental_label}: {name.lower()}{unit} (SD), n",
-                 f"{data.control_label}: {name.lower()}{unit} (SD), n"] if controlled else [f"{name}{unit} (SD), n"]
+        arms = [s.experimental for s in studies if s.experimental is not None]
+        pre_post = any(a.what == "baseline and follow-up" for a in arms)
+        if any(a.what == "change from baseline" for a in arms):
+            columns.append((f"Mean change{unit} (SD)", lambda s: _mean_sd(s.experimental.mean, s.experimental.sd)
+                            if s.experimental is not None and s.experimental.what == "change from baseline" else ""))
+        if any(a.what == "follow-up" for a in arms):
+            columns.append((f"Mean{unit} (SD)", lambda s: _mean_sd(s.experimental.mean, s.experimental.sd)
+                            if s.experimental is not None and s.experimental.what == "follow-up" else ""))
+        if pre_post:
+            def prepost(attr: str, sd: str) -> Callable[[Any], str]:
+                return lambda s: (_mean_sd(getattr(s.experimental, attr), getattr(s.experimental, sd))
+                                  if s.experimental is not None and s.experimental.what == "baseline and follow-up"
+                                  else "")
+            columns += [(f"Baseline mean{unit} (SD)", prepost("baseline_mean", "baseline_sd")),
+                        (f"Follow-up mean{unit} (SD)", prepost("mean", "sd"))]
+    if not columns:
+        return None
+    cells = {s.record_id: [cell(s) for _, cell in columns] for s in studies}
+    combined = {s.record_id: "; ".join(", ".join(a.arms) for a in (s.experimental, s.control)
+                                       if a is not None and len(a.arms) > 1) for s in studies}
+    return {"heads": [head for head, _ in columns], "cells": cells, "combined": combined,
+            "unit": getattr(data, "unit", None), "favours_left": data.favours_left,
+            "favours_right": data.favours_right}
 
-    def cell(arm: Any) -> str:
-        if arm is None:
-            return ""
-        if data.kind == "binary":
-            return f"{arm.events}/{arm.total}" if arm.total else ""
-        return f"{_clean_number(round(arm.mean, 3))} ({_clean_number(round(arm.sd, 3))}), {arm.n}"
 
-    cells = {s.record_id: [cell(s.experimental)] + ([cell(s.control)] if controlled else []) for s in data.studies}
-    arms = {s.record_id: "; ".join(", ".join(a.arms) for a in (s.experimental, s.control) if a is not None and
-                                   len(a.arms) > 1) for s in data.studies}
-    return {"heads": heads, "cells": cells, "combined": arms, "unit": getattr(data, "unit", None),
-            "favours_left": data.favours_left, "favours_right": data.favours_right}
+def _mean_sd(mean: Any, sd: Any) -> str:
+    """"-1.2 (1)": a mean and its SD as the evidence table writes numbers; the mean alone without an SD."""
+    if _missing(mean):
+        return ""
+    text = _clean_number(round(float(mean), 3))
+    return text if _missing(sd) else f"{text} ({_clean_number(round(float(sd), 3))})"
 
 
 def _pooled_view(index: int, pa: PooledAnalysis, forest: Any = None) -> dict[str, Any]:
     anchor = f"{index}-{_slug(pa.key)}"
     back, transform_note = _back_transform(pa.transform)
-    forest_svg, forest_note = _forest_svg(pa, f"forest{index}")
+    forest_svg, forest_note = _forest_svg(pa, f"forest{index}", forest)
     cumulative, cumulative_note = _cumulative_svg(pa, f"cumul{index}")
     fit = pa.fit
     q_df = getattr(fit, "q_df", None) if fit is not None else None
@@ -407,6 +471,10 @@ def _pooled_view(index: int, pa: PooledAnalysis, forest: Any = None) -> dict[str
     else:
         verdict = ""
     columns = _forest_columns(forest, pa)
+    # analysis.plots has no column for a reported mean change (its pre-post columns are baseline and
+    # follow-up): the plot then shows only n, so the table with the mean changes is open
+    changes_in_table_only = forest is not None and pa.measure in PRE_POST and any(
+        s.experimental is not None and s.experimental.what == "change from baseline" for s in forest.studies)
     notes = [n for n in pa.notes if not (pa.k == 1 and n.startswith("k = 1"))]
     label = pa.measure_label
     if columns and columns.get("unit") and "raw units" in label:
@@ -418,7 +486,7 @@ def _pooled_view(index: int, pa: PooledAnalysis, forest: Any = None) -> dict[str
         "estimate": back(pa.estimate), "ci_low": back(pa.ci_low), "ci_high": back(pa.ci_high),
         "pi_low": back(pa.pi_low), "pi_high": back(pa.pi_high), "null": null, "comparative": comparative,
         "verdict": verdict, "model_scale": pa.transform is not None, "q_df": q_df, "tau2_ci": _tau2_ci(fit),
-        "level": level, "notes": notes, "columns": columns,
+        "level": level, "notes": notes, "columns": columns, "table_open": not forest_svg or changes_in_table_only,
         "test_name": "Knapp-Hartung (t)" if pa.test == "knha" else ("z (Wald)" if pa.test == "z" else pa.test),
         "studies": [{"s": s, "yi": back(s.yi), "cells": (columns or {}).get("cells", {}).get(s.record_id, []),
                      "combined": (columns or {}).get("combined", {}).get(s.record_id, "")} for s in pa.studies],

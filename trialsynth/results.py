@@ -141,6 +141,12 @@ class PooledStudy(_Json):
     n: int | None
     timepoint_weeks: float | None
     source: str  # "abstract" | "table:..." | "reviewer:<name>"
+    # what yi, vi were computed from, by escalc's names as in metafor's escalc(measure, ai = ..., n1i = ...):
+    # ai/n1i/ci/n2i, xi/ni, m1i/sd1i/n1i/m2i/sd2i/n2i, m1i (follow-up)/m2i (baseline)/sd1i/sd2i/ni/ri, or mi/sdi/ni
+    # for a reported mean change (metafor's "MN" of the change scores); empty when not known
+    inputs: dict[str, float] = field(default_factory=dict)
+    scores: str = ""  # what the means are: "change" | "follow-up" | "pre-post"; "" for counts
+    arms: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())  # the extracted arms in (experimental, control)
 
 
 @dataclass(frozen=True)

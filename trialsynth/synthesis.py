@@ -75,6 +75,9 @@ class _Effect:
     source: str
     notes: list[str] = field(default_factory=list)
     traits: dict[str, str] = field(default_factory=dict)  # subgroup values: cell_source, route, design
+    inputs: dict[str, float] = field(default_factory=dict)  # escalc's inputs of yi, vi (PooledStudy.inputs)
+    scores: str = ""  # "change" | "follow-up" | "pre-post" | "" (counts)
+    arms: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())  # (experimental, control) arm names
 
 
 def _is_control(arm: str | None, control_names: set[str]) -> bool:
@@ -127,25 +130,33 @@ def _combine_continuous(vals: list[tuple[float, float, int]]) -> tuple[float, fl
     return m, sd, n
 
 
-def _single_continuous(op: OutcomePlan, rows: list[Mapping[str, Any]], r: float) -> tuple[float, float, int, list[str]] | None:
+def _single_continuous(op: OutcomePlan, rows: list[Mapping[str, Any]], r: float
+                       ) -> tuple[float, float, int, list[str], dict[str, float], str, tuple[str, ...]] | None:
+    """(yi, vi, n, notes, escalc inputs, scores, arm names) of one group's change, or None."""
     notes: list[str] = []
-    changes = [(float(x["change_mean"]), float(x["change_sd"]), int(x["n"])) for x in rows
-               if x.get("change_mean") is not None and x.get("change_sd") is not None and x.get("n")]
+    with_change = [x for x in rows
+                   if x.get("change_mean") is not None and x.get("change_sd") is not None and x.get("n")]
+    changes = [(float(x["change_mean"]), float(x["change_sd"]), int(x["n"])) for x in with_change]
     if op.single_arm == "MC" and changes:
         m, sd, n = _combine_continuous(changes)
         if len(changes) > 1:
             notes.append(f"{len(changes)} arms combined (Cochrane Handbook 6.5.2.10)")
-        return m, sd * sd / n, n, notes
+        return m, sd * sd / n, n, notes, {"mi": m, "sdi": sd, "ni": n}, "change", _names(with_change)
     full = [x for x in rows if all(x.get(k) is not None for k in ("baseline_mean", "baseline_sd", "followup_mean",
                                                                    "followup_sd")) and x.get("n")]
     if not full:
         return None
     x = full[0]
-    es = escalc(op.single_arm, m1i=[x["followup_mean"]], m2i=[x["baseline_mean"]], sd1i=[
-        x["followup_sd"] if op.single_arm == "MC" else x["baseline_sd"]], sd2i=[x["baseline_sd"]],
-        ni=[x["n"]], ri=[r])
+    args = dict(m1i=float(x["followup_mean"]), m2i=float(x["baseline_mean"]), sd1i=float(
+        x["followup_sd"] if op.single_arm == "MC" else x["baseline_sd"]), sd2i=float(x["baseline_sd"]),
+        ni=int(x["n"]), ri=float(r))
+    es = escalc(op.single_arm, **{k: [v] for k, v in args.items()})
     notes.append(f"pre-post correlation r = {r} assumed (review.toml [analysis] assumed_r)")
-    return float(es.yi[0]), float(es.vi[0]), int(x["n"]), notes
+    return float(es.yi[0]), float(es.vi[0]), int(x["n"]), notes, args, "pre-post", _names([x])
+
+
+def _names(rows: list[Mapping[str, Any]]) -> tuple[str, ...]:
+    return tuple(str(x.get("arm") or "") for x in rows)
 
 
 def _traits(study: StudyInput) -> dict[str, str]:
@@ -197,35 +208,41 @@ def _effects_for(study: StudyInput, op: OutcomePlan, window: str, rows: list[Map
                     es = escalc(op.controlled, m1i=[m1], sd1i=[s1], n1i=[n1], m2i=[m2], sd2i=[s2], n2i=[n2])
                     what = "change scores" if prefer_change else "follow-up values"
                     return _Effect(measure=op.controlled, yi=float(es.yi[0]), vi=float(es.vi[0]), n=n1 + n2,
-                                   notes=[f"{op.controlled} of {what}"], **base)
+                                   notes=[f"{op.controlled} of {what}"], inputs=dict(
+                                       m1i=m1, sd1i=s1, n1i=n1, m2i=m2, sd2i=s2, n2i=n2),
+                                   scores="change" if prefer_change else "follow-up",
+                                   arms=tuple(_names([x for x in xs if _continuous_arm(x, prefer_change)])
+                                              for xs in (treat, ctrl)), **base)
         single = _single_continuous(op, treat or rows, plan.assumed_r)
         if single:
-            yi, vi, n, notes = single
+            yi, vi, n, notes, inputs, scores, names = single
             if vi > 0:
-                return _Effect(measure=op.single_arm, yi=yi, vi=vi, n=n, notes=notes, **base)
+                return _Effect(measure=op.single_arm, yi=yi, vi=vi, n=n, notes=notes, inputs=inputs, scores=scores,
+                               arms=(names, ()), **base)
         return None
     # responders / adverse events
-    def counts(xs: list[Mapping[str, Any]]) -> tuple[int, int, list[str]] | None:
+    def counts(xs: list[Mapping[str, Any]]) -> tuple[int, int, list[str], tuple[str, ...]] | None:
         got = [(_count(x), x.get("n")) for x in xs]
         got = [(c, n) for (c, note), n in got if c is not None and n]
         if not got:
             return None
         notes = [note for (c, note), n in ((_count(x), x.get("n")) for x in xs) if note]
-        return sum(c for c, _ in got), sum(int(n) for _, n in got), notes
+        names = _names([x for x in xs if _count(x)[0] is not None and x.get("n")])
+        return sum(c for c, _ in got), sum(int(n) for _, n in got), notes, names
     if ctrl and treat:
         t, c = counts(treat), counts(ctrl)
         if t and c:
             es = escalc(op.controlled, ai=[t[0]], n1i=[t[1]], ci=[c[0]], n2i=[c[1]])
             notes = t[2] + c[2] + ([f"{len(treat)} treatment arms combined (counts summed)"] if len(treat) > 1 else [])
             return _Effect(measure=op.controlled, yi=float(es.yi[0]), vi=float(es.vi[0]), n=t[1] + c[1],
-                           notes=notes, **base)
+                           notes=notes, inputs=dict(ai=t[0], n1i=t[1], ci=c[0], n2i=c[1]), arms=(t[3], c[3]), **base)
     t = counts(treat or rows)
     if t:
         es = escalc(op.single_arm, xi=[t[0]], ni=[t[1]])
         if float(es.vi[0]) > 0:
             notes = t[2] + ([f"{len(treat)} arms combined (counts summed)"] if len(treat) > 1 else [])
             return _Effect(measure=op.single_arm, yi=float(es.yi[0]), vi=float(es.vi[0]), n=t[1], notes=notes,
-                           **base)
+                           inputs=dict(xi=t[0], ni=t[1]), arms=(t[3], ()), **base)
     return None
 
 
@@ -296,7 +313,8 @@ def _fit(effects: list[_Effect], plan: AnalysisPlan, outcome: str, window: str, 
             small = {"skipped": f"Egger's test failed: {exc}"}
     else:
         small = {"skipped": f"Egger's test needs at least {plan.small_study_min_k} studies (k = {k})"}
-    studies = tuple(PooledStudy(e.record_id, e.label, e.yi, e.vi, float(w), e.n, e.weeks, e.source)
+    studies = tuple(PooledStudy(e.record_id, e.label, e.yi, e.vi, float(w), e.n, e.weeks, e.source, inputs=e.inputs,
+                                scores=e.scores, arms=e.arms)
                     for e, w in zip(effects, res.weights))
     transform = "exp" if measure in RATIO else (measure if measure in ("PLO", "PFT", "PAS", "PLN") else None)
     pi_low = res.pi_low if plan.prediction_interval and k >= 3 else None

@@ -229,7 +229,7 @@ def build_context(review: Review, *, changes: Sequence[str] = (), now: str | Non
         prisma=flow(view, counts, merged_away),
         studies=tuple(studies), evidence_rows=rows, pooled=result.pooled, directions=result.directions,
         overlaps=result.overlaps, corrections=notes, history=tuple(history), changes=tuple(changes),
-        plan=plan.to_dict(), forest=forest_data(result.pooled, predictions, plan))
+        plan=plan.to_dict(), forest=forest_data(result.pooled, plan))
     return context, result, plan
 
 
