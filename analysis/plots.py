@@ -45,6 +45,8 @@ _TWO_GROUP_MEANS = ("MD", "SMD", "ROM")
 _SINGLE_PROPORTION = ("PR", "PLN", "PLO", "PAS", "PFT")
 _PRE_POST = ("MC", "SMCR", "SMCC")
 _TWO_GROUP = _TWO_BY_TWO + _TWO_GROUP_MEANS + ("GEN",)      # measures that compare two groups
+# one-group measures: the overall-effect test would test a logit (or mean) of 0, which RevMan has no test for
+_ONE_GROUP = _SINGLE_PROPORTION + ("MN",)
 DEFAULT_GROUPS = ("Intervention", "Control")
 DEFAULT_FAVOURS = ("Favours intervention", "Favours control")
 DEFAULT_DPI = 110
@@ -63,7 +65,9 @@ def forest_plot(result, path: str | os.PathLike | None = None, *, transform: Tra
     for one-group measures); the weight; the estimate with its CI as text; the plot (a square sized
     by weight with the CI, the pooled diamond, the prediction interval as a bar). Under the axis,
     "favours" labels either side of the line of no effect; in the bottom-left, the heterogeneity
-    statistics (tau², chi², df, p, I²) and the test for the overall effect (Z, or t with its df, and p).
+    statistics (tau², chi², df, p, I²) and the test for the overall effect (Z, or t with its df, and p)
+    -- not for one-group proportions and means (PR, PLN, PLO, PAS, PFT, MN), where it would test a
+    proportion of 0.5 or a mean of 0, a test RevMan does not have.
     A single study (k = 1) is never drawn as pooled: no diamond, no model row, no heterogeneity,
     and "Not pooled (k = 1)" in bold where the pooled row would be.
 
@@ -125,7 +129,8 @@ def forest_plot(result, path: str | os.PathLike | None = None, *, transform: Tra
             rows.extend(block)
             if _pooled(fit):
                 rows.append({"kind": "note", "label": _heterogeneity_text(fit, digits), "small": True})
-                rows.append({"kind": "note", "label": _overall_text(fit), "small": True})
+                if measure not in _ONE_GROUP:
+                    rows.append({"kind": "note", "label": _overall_text(fit), "small": True})
             rows.append({"kind": "blank"})
     if subgroups is None:
         rows.append({"kind": "blank"})
@@ -137,7 +142,7 @@ def forest_plot(result, path: str | os.PathLike | None = None, *, transform: Tra
                      "hi": result.pi_high})
     notes = []
     if _pooled(result):
-        notes = [_heterogeneity_text(result, digits), _overall_text(result)]
+        notes = [_heterogeneity_text(result, digits)] + ([] if measure in _ONE_GROUP else [_overall_text(result)])
     header = _header_text(result, measure, level)
     return _draw(rows, notes, layout, header, display, log_axis, ref, measure, transform, units, favours, title,
                  digits, dpi, width, font_size, path, fmt)
@@ -747,8 +752,26 @@ def _set_xaxis(ax, values: list[float], log_axis: bool, ref: float | None, *, sy
         ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
         ax.xaxis.set_minor_formatter(FuncFormatter(lambda v, _: ""))
         return math.exp(lo - pad), math.exp(hi + pad)
-    ax.set_xlim(lo - pad, hi + pad)
-    return lo - pad, hi + pad
+    from matplotlib.ticker import FuncFormatter, MaxNLocator
+
+    lo, hi = lo - pad, hi + pad
+    # RevMan's round steps (1, 2 or 5 times a power of ten: -2, -1, 0, 1, 2), symmetric around a null of 0
+    centred = symmetric and ref is not None and fwd(ref) == 0
+    locator = MaxNLocator(nbins=6, steps=[1, 2, 5, 10], symmetric=centred)
+    if centred:   # end the axis at a labelled tick, as RevMan does, when that widens it by a quarter at most
+        outer = max(abs(t) for t in locator.tick_values(lo, hi))
+        if outer <= 1.25 * hi:
+            lo, hi = -outer, outer
+    ax.set_xlim(lo, hi)
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: _tick_label(v)))
+    return lo, hi
+
+
+def _tick_label(value: float) -> str:
+    """A tick as RevMan writes it: "-2", "0.5", "0" (no trailing zeros, no "-0"), with a true minus sign."""
+    text = f"{round(value, 10):.10g}"    # 0.30000000000000004 -> "0.3", 1e-17 -> "0"
+    return "0" if float(text) == 0 else text.replace("-", "\u2212")
 
 
 def _heterogeneity_text(fit, digits: int) -> str:

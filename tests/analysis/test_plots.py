@@ -1,6 +1,7 @@
 """Forest, funnel and cumulative plots render to valid PNG and SVG files (many studies, long and unicode labels)."""
 from __future__ import annotations
 
+import math
 import xml.etree.ElementTree as ET
 
 import numpy as np
@@ -153,6 +154,64 @@ def test_per_arm_columns_for_continuous_data_units_and_favours():
     assert not any("Favours" in t for t in texts_of(forest_plot(result, favours=False)))
     with pytest.raises(InputError, match="arms column 'n1i' has 2 values"):
         forest_plot(result, arms={**arms, "n1i": [1, 2]})
+
+
+def _plot_axes(fig):
+    return next(ax for ax in fig.axes if ax.get_xlabel())
+
+
+def _ticks(fig) -> list[float]:
+    ax = _plot_axes(fig)
+    low, high = ax.get_xlim()
+    return [t for t in ax.get_xticks() if low - 1e-9 <= t <= high + 1e-9]
+
+
+@pytest.mark.parametrize("scale", [0.03, 0.3, 1.0, 2.0, 7.0, 45.0])
+def test_linear_axis_ticks_are_round_steps_symmetric_around_the_null(scale):
+    """RevMan's axis: -2, -1, 0, 1, 2 (steps of 1, 2 or 5 times a power of ten), not -2.0, -1.5, ..."""
+    result = rma(scale * np.array([-1.3, -0.4, -2.0, 0.3]), scale ** 2 * np.array([0.07, 0.1, 0.07, 0.2]),
+                 measure="MD")
+    fig = forest_plot(result, favours=("Favours MSC", "Favours placebo"))
+    fig.canvas.draw()
+    ticks = _ticks(fig)
+    steps = np.diff(ticks)
+    assert len(ticks) >= 3 and np.allclose(steps, steps[0])
+    mantissa = steps[0] / 10 ** math.floor(math.log10(steps[0]) + 1e-9)
+    assert min(abs(mantissa - m) for m in (1, 2, 5)) < 1e-6, ticks
+    assert np.allclose(sorted(ticks), sorted(-t for t in ticks)) and any(abs(t) < 1e-12 for t in ticks)
+    ax = _plot_axes(fig)
+    labels = [t.get_text() for t in ax.get_xticklabels() if t.get_text()]
+    assert "0" in labels and not any(label.endswith(".0") or label == "−0" for label in labels), labels
+    low, high = ax.get_xlim()
+    assert low == pytest.approx(-high)
+
+
+def test_tick_labels_as_revman_writes_them():
+    from analysis.plots import _tick_label
+
+    assert [_tick_label(v) for v in (-2.0, -0.5, 0.0, -0.0, 0.30000000000000004, 1e-17, 100.0, 2.5e5)] == [
+        "−2", "−0.5", "0", "0", "0.3", "0", "100", "250000"]
+
+
+@pytest.mark.parametrize("measure, transform", [("PLO", "PLO"), ("PR", None), ("PLN", "PLN"), ("PAS", "PAS"),
+                                                ("PFT", None), ("MN", None)])
+def test_one_group_measures_have_no_test_for_overall_effect(measure, transform):
+    """A one-group proportion or mean has no "Test for overall effect" (RevMan has none; here it would
+    test a logit or a mean of 0); heterogeneity is still reported."""
+    result = rma([-1.0, -0.5, 0.2], [0.1, 0.2, 0.15], measure=measure)
+    texts = texts_of(forest_plot(result, transform=transform))
+    assert not any(t.startswith("Test for overall effect") for t in texts)
+    assert any(t.startswith("Heterogeneity") for t in texts)
+    groups = {"Adults": rma([-1.0, -0.5], [0.1, 0.2], measure=measure),
+              "Children": rma([0.2, 0.1], [0.15, 0.1], measure=measure)}
+    overall = rma([-1.0, -0.5, 0.2, 0.1], [0.1, 0.2, 0.15, 0.1], measure=measure)
+    assert not any(t.startswith("Test for overall effect") for t in texts_of(forest_plot(overall, subgroups=groups)))
+
+
+@pytest.mark.parametrize("measure", ["MC", "MD", "RR", "SMCR"])
+def test_comparisons_and_changes_keep_the_test_for_overall_effect(measure):
+    result = rma([-1.0, -0.5, 0.2], [0.1, 0.2, 0.15], measure=measure)
+    assert any(t.startswith("Test for overall effect: Z = ") for t in texts_of(forest_plot(result)))
 
 
 def test_one_group_measures_have_no_favours_labels():
