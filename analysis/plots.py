@@ -76,9 +76,12 @@ def forest_plot(result, path: str | os.PathLike | None = None, *, transform: Tra
     subgroups: maps a group name to the MetaResult of that group's studies, drawn as blocks with their
     own subtotal above the overall total of `result`.
     arms: the per-arm data, a mapping of escalc column names to one value per study in the result's
-    order (ai, bi, ci, di or ai, n1i, ci, n2i; m1i, sd1i, n1i, m2i, sd2i, n2i; xi, ni; mi, sdi, ni;
-    m1i, m2i, sd1i, sd2i, ni); None or NaN for a value not known (shown blank). Default: the
-    `inputs` the result carries (rma(es) with escalc's EffectSizes).
+    order (ai, bi, ci, di or ai, n1i, ci, n2i; m1i, sd1i, n1i, m2i, sd2i, n2i; xi, ni; mi, sdi, ni);
+    None or NaN for a value not known (shown blank). For a pre-post change (MC, SMCR, SMCC) the names
+    are escalc's: m1i, sd1i the follow-up ("Follow-up" columns), m2i, sd2i the baseline ("Baseline"),
+    ni the total; SMCR shows sd1i as the baseline SD, its standardiser; a study that reported its
+    mean change gives mi, sdi, ni instead ("Mean change", "SD", "Total"). Default: the `inputs` the
+    result carries (rma(es) with escalc's EffectSizes).
     groups: the two arm headings (default "Intervention", "Control").
     favours: the (left, right) labels under the axis, or False for none; default "Favours intervention"
     / "Favours control" for two-group measures and none for one-group measures.
@@ -213,9 +216,15 @@ class _ArmLayout:
         elif measure == "MN":
             spec = [("", [("Mean", "mi", "value"), ("SD", "sdi", "value"), ("Total", "ni", "count")])]
         elif measure in _PRE_POST:
-            spec = [("Time 1", [("Mean", "m1i", "value"), ("SD", "sd1i", "value")]),
-                    ("Time 2", [("Mean", "m2i", "value"), ("SD", "sd2i", "value")]),
-                    ("", [("Total", "ni", "count")])]
+            # escalc's order (metafor, measures MC/SMCR/SMCC; the morris2008 example has m1i = m_post,
+            # m2i = m_pre): m1i and sd1i the follow-up, m2i and sd2i the baseline -- except that SMCR's
+            # sd1i is the baseline SD it standardises by and it uses no follow-up SD. A study that
+            # reported its mean change gives mi, sdi, ni (escalc's "MN" of the change scores).
+            follow_sd = [] if measure == "SMCR" else [("SD", "sd1i", "value")]
+            baseline_sd = ("SD", "sd1i" if measure == "SMCR" else "sd2i", "value")
+            spec = [("Follow-up", [("Mean", "m1i", "value")] + follow_sd),
+                    ("Baseline", [("Mean", "m2i", "value"), baseline_sd]),
+                    ("", [("Mean change", "mi", "value"), ("SD", "sdi", "value"), ("Total", "ni", "count")])]
         else:
             spec = [("", [("Total", "ni", "count")])]
         # keep only the columns that have data

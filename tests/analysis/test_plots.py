@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 from matplotlib.figure import Figure
 from matplotlib.patches import Polygon
+from matplotlib.text import Text
 
 from analysis.effects import escalc
 from analysis.plots import cumulative_plot, forest_plot, funnel_plot
@@ -154,6 +155,74 @@ def test_per_arm_columns_for_continuous_data_units_and_favours():
     assert not any("Favours" in t for t in texts_of(forest_plot(result, favours=False)))
     with pytest.raises(InputError, match="arms column 'n1i' has 2 values"):
         forest_plot(result, arms={**arms, "n1i": [1, 2]})
+
+
+def _drawn(fig, text: str) -> Text:
+    """The drawn text `text` (the leftmost where it is drawn twice, as a column heading and in the
+    estimate's heading)."""
+    found = [t for ax in fig.axes for t in ax.texts if t.get_text() == text]
+    assert found, text
+    fig.canvas.draw()
+    return min(found, key=lambda t: t.get_window_extent(fig.canvas.get_renderer()).x0)
+
+
+def _centre_x(fig, artist: Text) -> float:
+    box = artist.get_window_extent(fig.canvas.get_renderer())
+    return (box.x0 + box.x1) / 2
+
+
+def _under(fig, value: str, headings: tuple[str, ...]) -> str:
+    """Which of the `headings` a cell's text sits nearest to, left to right."""
+    fig.canvas.draw()
+    x = _centre_x(fig, _drawn(fig, value))
+    return min(headings, key=lambda h: abs(_centre_x(fig, _drawn(fig, h)) - x))
+
+
+# metafor's morris2008 example (Morris 2008, Organ Res Methods 11:364), treatment group
+MORRIS_T = dict(m_pre=[30.6, 23.5, 0.5, 53.4, 35.6], m_post=[38.5, 26.8, 0.7, 75.9, 36.0],
+                sd_pre=[15.0, 3.1, 0.1, 14.5, 4.7], sd_post=[11.6, 4.1, 0.1, 4.4, 4.6], ni=[20, 50, 9, 10, 14],
+                ri=[.47, .64, .77, .89, .44])
+
+
+def test_pre_post_columns_follow_escalc_order_follow_up_first():
+    """escalc's MC: m1i is the later time (morris2008: m1i = m_post, m2i = m_pre), so the columns under
+    "Follow-up" show m1i and sd1i, those under "Baseline" m2i and sd2i."""
+    d = MORRIS_T
+    es = escalc("MC", m1i=d["m_post"], m2i=d["m_pre"], sd1i=d["sd_post"], sd2i=d["sd_pre"], ni=d["ni"], ri=d["ri"])
+    fig = forest_plot(rma(es), favours=("Improvement", "Worsening"))
+    texts = texts_of(fig)
+    assert {"Follow-up", "Baseline", "Mean", "SD", "Total"} <= set(texts)
+    assert not {"Time 1", "Time 2"} & set(texts)
+    assert _under(fig, "38.50", ("Follow-up", "Baseline")) == "Follow-up"     # m_post of the first study
+    assert _under(fig, "11.60", ("Follow-up", "Baseline")) == "Follow-up"     # sd_post
+    assert _under(fig, "30.60", ("Follow-up", "Baseline")) == "Baseline"      # m_pre
+    assert _under(fig, "15.00", ("Follow-up", "Baseline")) == "Baseline"      # sd_pre
+
+
+def test_smcr_shows_its_standardiser_sd1i_as_the_baseline_sd():
+    """escalc's SMCR (morris2008: sd1i = sd_pre) divides by the baseline SD and uses no follow-up SD."""
+    d = MORRIS_T
+    es = escalc("SMCR", m1i=d["m_post"], m2i=d["m_pre"], sd1i=d["sd_pre"], ni=d["ni"], ri=d["ri"])
+    fig = forest_plot(rma(es))
+    assert _under(fig, "38.50", ("Follow-up", "Baseline")) == "Follow-up"
+    assert _under(fig, "15.00", ("Follow-up", "Baseline")) == "Baseline"
+    assert texts_of(fig).count("SD") == 1
+
+
+def test_reported_mean_changes_have_their_own_columns():
+    """A study that reported its change scores gives mi, sdi, ni (escalc's "MN" of the changes): the plot
+    shows "Mean change", "SD", "Total", next to pre-post studies' follow-up and baseline when mixed."""
+    result = rma([-4.0, -3.0, -2.5], [81 / 20, 81 / 25, 0.3], measure="MC", labels=["A", "B", "C"])
+    arms = {"mi": [-4.0, -3.1, None], "sdi": [9.0, 9.5, None], "ni": [20, 25, 18],
+            "m1i": [None, None, 1.0], "sd1i": [None, None, 0.6], "m2i": [None, None, 1.8], "sd2i": [None, None, 0.7]}
+    texts = texts_of(forest_plot(result, arms={k: arms[k] for k in ("mi", "sdi", "ni")}))
+    assert {"Mean change", "SD", "Total", "-4.00", "-3.10", "9.00", "9.50", "20", "63"} <= set(texts)
+    assert not {"Follow-up", "Baseline", "Mean"} & set(texts)
+    fig = forest_plot(result, arms=arms)
+    assert {"Follow-up", "Baseline", "Mean", "Mean change", "63"} <= set(texts_of(fig))
+    fig.canvas.draw()
+    order = sorted(["Follow-up", "Baseline", "Mean change", "Total"], key=lambda h: _centre_x(fig, _drawn(fig, h)))
+    assert order == ["Follow-up", "Baseline", "Mean change", "Total"]
 
 
 def _plot_axes(fig):
