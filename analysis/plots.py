@@ -20,7 +20,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Polygon
-from matplotlib.transforms import blended_transform_factory
+from matplotlib.transforms import blended_transform_factory, offset_copy
 
 from analysis.distributions import norm_isf
 from analysis.errors import InputError
@@ -31,6 +31,7 @@ EXP_MEASURES = ("RR", "OR", "ROM", "PLN", "IRR", "HR")   # measures on the log s
 MAX_LABEL = 60          # characters of a study label shown before an ellipsis
 ROW_INCHES = 0.24       # height of one row of a forest plot
 FONT_SIZE = 9
+FAVOURS_GAP = 6.0       # points between each favours label and the line of no effect (at FONT_SIZE)
 
 _MEASURE_NAMES = {"RR": "Risk ratio", "OR": "Odds ratio", "ROM": "Ratio of means", "RD": "Risk difference",
                   "MD": "Mean difference", "SMD": "Standardised mean difference", "PR": "Proportion",
@@ -293,6 +294,17 @@ def _text_width(renderer, text: str, size: float, weight: str = "normal") -> flo
     return 1.04 * width / 72.0
 
 
+def _wrap(renderer, text: str, size: float, room: float) -> str:
+    """`text`, or when it is wider than `room` inches, broken at the space that leaves the shorter
+    longest line (one break: a favours label is two or three words)."""
+    if _text_width(renderer, text, size) <= room or " " not in text:
+        return text
+    words = text.split(" ")
+    splits = [(" ".join(words[:i]), " ".join(words[i:])) for i in range(1, len(words))]
+    first, second = min(splits, key=lambda pair: max(_text_width(renderer, part, size) for part in pair))
+    return f"{first}\n{second}"
+
+
 def _draw(rows, notes, layout: "_ArmLayout", header: str, display, log_axis: bool, ref, measure: str,
           transform, units, favours, title, digits: int, dpi, width, font_size: float, path, fmt) -> Figure:
     fig = Figure(dpi=72)
@@ -361,9 +373,14 @@ def _draw(rows, notes, layout: "_ArmLayout", header: str, display, log_axis: boo
             break
         size = max(5.0, 0.97 * size * (width - plot_min - 0.3) / table_w)
     plot_w = max(plot_min, (width - table_w - 0.35) if width is not None else 3.2 * size / FONT_SIZE)
+    gap = FAVOURS_GAP * size / FONT_SIZE / 72.0           # inches between a favours label and the null line
     if favours and ref is not None and width is None:   # each label fits in half of the panel
-        fav_w = max(_text_width(renderer, str(f) + "  ", size - 1) for f in favours)
+        fav_w = max(_text_width(renderer, str(f), size - 1) for f in favours) + gap
         plot_w = max(plot_w, 2 * fav_w + 0.1)
+    # a label wider than its half of the panel (a given width) is broken onto two lines
+    favours_lines = [] if not favours or ref is None else [
+        _wrap(renderer, str(f), size - 1, plot_w / 2 - gap - 0.04) for f in favours]
+    fav_rows = max([label.count("\n") + 1 for label in favours_lines] + [1])
     notes_w = max([_text_width(renderer, n, size - 1) for n in notes] + [0.0])
     small = size - 1
 
@@ -378,7 +395,7 @@ def _draw(rows, notes, layout: "_ArmLayout", header: str, display, log_axis: boo
     last_plot_row = max(i for i, r in enumerate(rows) if r["kind"] in ("study", "summary", "pi", "unpooled")) \
         if plot_rows else n_rows - 1
     body_bottom = first_row + (last_plot_row + 1) * row_h   # bottom edge of the plot panel
-    axis_block = (0.62 + (0.2 if favours else 0.0)) * size / FONT_SIZE
+    axis_block = (0.62 + (0.2 * fav_rows if favours else 0.0)) * size / FONT_SIZE
     notes_top = first_row + n_rows * row_h + 0.05
     height = max(body_bottom + axis_block, notes_top + len(notes) * row_h * 1.1 + 0.12, 1.6)
     fig_w = 0.1 + table_w + plot_w + 0.25
@@ -519,13 +536,17 @@ def _draw(rows, notes, layout: "_ArmLayout", header: str, display, log_axis: boo
     if ref is not None and study_ys:
         axp.axvline(ref, color="0.45", lw=0.8, ls="-", zorder=1)
     axp.set_xlabel(_axis_label(measure, transform, log_axis, units), fontsize=size - 1,
-                   labelpad=(20 if favours and ref is not None else 4) * size / FONT_SIZE)
-    if favours and ref is not None:
-        left_text, right_text = (str(f) for f in favours)
+                   labelpad=(20 + 10 * (fav_rows - 1) if favours_lines else 4) * size / FONT_SIZE)
+    if favours_lines:
+        # placed by an offset from the null line, not by padding with spaces, which SVG viewers collapse
+        left_text, right_text = favours_lines
         trans = blended_transform_factory(axp.transData, axp.transAxes)
         fav_y = -(0.27 * size / FONT_SIZE) / max(body_bottom - first_row, 0.1)
-        axp.text(ref, fav_y, left_text + "  ", transform=trans, ha="right", va="top", fontsize=size - 1)
-        axp.text(ref, fav_y, "  " + right_text, transform=trans, ha="left", va="top", fontsize=size - 1)
+        points = gap * 72.0
+        axp.text(ref, fav_y, left_text, transform=offset_copy(trans, fig=fig, x=-points, units="points"),
+                 ha="right", va="top", multialignment="right", fontsize=size - 1)
+        axp.text(ref, fav_y, right_text, transform=offset_copy(trans, fig=fig, x=points, units="points"),
+                 ha="left", va="top", multialignment="left", fontsize=size - 1)
     if title:
         put(fig_w / 2, height - 0.12 - 0.15 * size / FONT_SIZE, title, ha="center", fontsize=size + 2)
     _save(fig, path, fmt, dpi=dpi, tight=False)

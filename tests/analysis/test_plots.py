@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 import math
+import re
 import xml.etree.ElementTree as ET
 
+import matplotlib
 import numpy as np
 import pytest
 from matplotlib.figure import Figure
@@ -149,7 +151,7 @@ def test_per_arm_columns_for_continuous_data_units_and_favours():
     texts = texts_of(fig)
     assert {"Mean", "SD", "Total", "-2.10", "1.10", "32", "97", "94"} <= set(texts)
     assert "" in texts                                     # the unknown mean is blank, not "nan"
-    assert "Favours MSC  " in texts and "  Favours placebo" in texts
+    assert "Favours MSC" in texts and "Favours placebo" in texts
     plot_ax = [ax for ax in fig.axes if ax.get_xlabel()][0]
     assert plot_ax.get_xlabel() == "Mean difference (DAS28 points)"
     assert not any("Favours" in t for t in texts_of(forest_plot(result, favours=False)))
@@ -164,6 +166,10 @@ def _drawn(fig, text: str) -> Text:
     assert found, text
     fig.canvas.draw()
     return min(found, key=lambda t: t.get_window_extent(fig.canvas.get_renderer()).x0)
+
+
+def _plot_axes(fig):
+    return next(ax for ax in fig.axes if ax.get_xlabel())
 
 
 def _centre_x(fig, artist: Text) -> float:
@@ -225,8 +231,37 @@ def test_reported_mean_changes_have_their_own_columns():
     assert order == ["Follow-up", "Baseline", "Mean change", "Total"]
 
 
-def _plot_axes(fig):
-    return next(ax for ax in fig.axes if ax.get_xlabel())
+def test_favours_labels_are_placed_by_offsets_not_padded_with_spaces(tmp_path):
+    """SVG viewers collapse leading and trailing spaces: the labels carry none and sit a gap either side
+    of the line of no effect (an offset in points, so PNG, SVG with text as text, and PDF agree)."""
+    result = rma([-1.3, -0.4, -2.0], [0.07, 0.1, 0.07], measure="MD", labels=["A", "B", "C"])
+    with matplotlib.rc_context({"svg.fonttype": "none"}):
+        fig = forest_plot(result, tmp_path / "forest.svg", favours=("Favours MSC", "Favours placebo"))
+    favours = [t for t in texts_of(fig) if "Favours" in t]
+    assert favours == ["Favours MSC", "Favours placebo"]
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    null_x = _plot_axes(fig).transData.transform((0.0, 0.0))[0]
+    left = _drawn(fig, "Favours MSC").get_window_extent(renderer)
+    right = _drawn(fig, "Favours placebo").get_window_extent(renderer)
+    gap = 4 * fig.dpi / 72                                  # at least 4 points either side
+    assert left.x1 <= null_x - gap and right.x0 >= null_x + gap
+    assert abs((null_x - left.x1) - (right.x0 - null_x)) < 1
+    svg = (tmp_path / "forest.svg").read_text(encoding="utf-8")
+    drawn = dict(re.findall(r'text-anchor: (end|start)" x="([-\d.]+)"[^>]*>Favours', svg))
+    assert ">Favours MSC</text>" in svg and ">Favours placebo</text>" in svg
+    assert float(drawn["start"]) - float(drawn["end"]) == pytest.approx(12, abs=0.5)   # 6 pt either side
+
+
+def test_a_long_favours_label_in_a_narrow_plot_is_broken_onto_two_lines():
+    result = rma([-1.3, -0.4, -2.0], [0.07, 0.1, 0.07], measure="MD", labels=["A", "B", "C"])
+    fig = forest_plot(result, width=5.0, favours=("Favours mesenchymal stromal cells", "Favours placebo"))
+    assert "Favours mesenchymal\nstromal cells" in texts_of(fig) or "Favours\nmesenchymal stromal cells" in texts_of(fig)
+    fig.canvas.draw()
+    box = _drawn(fig, next(t for t in texts_of(fig) if "mesenchymal" in t)).get_window_extent(
+        fig.canvas.get_renderer())
+    plot_box = _plot_axes(fig).get_window_extent(fig.canvas.get_renderer())
+    assert box.x0 >= plot_box.x0 - 2
 
 
 def _ticks(fig) -> list[float]:

@@ -302,9 +302,18 @@ def test_a_proportion_has_no_favours_labels(page):
     assert not any(t.startswith("Favours") or t in ("Improvement", "Worsening") for t in texts)
 
 
-def test_favours_labels_are_drawn_under_the_axis_with_their_spaces_kept(page):
+def test_favours_labels_are_placed_by_offsets_not_spaces(page):
+    """Spaces at the ends of an SVG text are dropped by viewers: the labels are placed a gap either
+    side of the line of no effect, so the page needs no white-space CSS for them."""
     assert '<p class="favours">' not in page   # the interim line under the figure is gone
-    assert "svg.plot text { white-space:pre; }" in page   # "Favours control  " keeps its gap in a browser
+    assert "white-space:pre;" not in page
+    svg = _figure(page, "DAS28|13–26 weeks|MD")
+    favours = [t for t in _texts(svg) if t.strip().startswith("Favours")]
+    assert favours == ["Favours MSC", "Favours control"]           # no padding
+    anchors = dict(re.findall(r'text-anchor: (end|start)" x="[^"]*"[^>]*>(Favours [^<]*)<', svg))
+    assert anchors == {"end": "Favours MSC", "start": "Favours control"}
+    gap = _x(svg, "Favours control") - _x(svg, "Favours MSC")
+    assert gap == pytest.approx(12, abs=0.5)    # 6 points either side of the null line
 
 
 def test_the_prediction_interval_is_drawn_only_where_the_analysis_has_one(synthesis, forest):
