@@ -20,7 +20,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Polygon
-from matplotlib.transforms import blended_transform_factory
+from matplotlib.transforms import blended_transform_factory, offset_copy
 
 from analysis.distributions import norm_isf
 from analysis.errors import InputError
@@ -31,6 +31,7 @@ EXP_MEASURES = ("RR", "OR", "ROM", "PLN", "IRR", "HR")   # measures on the log s
 MAX_LABEL = 60          # characters of a study label shown before an ellipsis
 ROW_INCHES = 0.24       # height of one row of a forest plot
 FONT_SIZE = 9
+FAVOURS_GAP = 6.0       # points between each favours label and the line of no effect (at FONT_SIZE)
 
 _MEASURE_NAMES = {"RR": "Risk ratio", "OR": "Odds ratio", "ROM": "Ratio of means", "RD": "Risk difference",
                   "MD": "Mean difference", "SMD": "Standardised mean difference", "PR": "Proportion",
@@ -45,6 +46,8 @@ _TWO_GROUP_MEANS = ("MD", "SMD", "ROM")
 _SINGLE_PROPORTION = ("PR", "PLN", "PLO", "PAS", "PFT")
 _PRE_POST = ("MC", "SMCR", "SMCC")
 _TWO_GROUP = _TWO_BY_TWO + _TWO_GROUP_MEANS + ("GEN",)      # measures that compare two groups
+# one-group measures: the overall-effect test would test a logit (or mean) of 0, which RevMan has no test for
+_ONE_GROUP = _SINGLE_PROPORTION + ("MN",)
 DEFAULT_GROUPS = ("Intervention", "Control")
 DEFAULT_FAVOURS = ("Favours intervention", "Favours control")
 DEFAULT_DPI = 110
@@ -63,7 +66,9 @@ def forest_plot(result, path: str | os.PathLike | None = None, *, transform: Tra
     for one-group measures); the weight; the estimate with its CI as text; the plot (a square sized
     by weight with the CI, the pooled diamond, the prediction interval as a bar). Under the axis,
     "favours" labels either side of the line of no effect; in the bottom-left, the heterogeneity
-    statistics (tau², chi², df, p, I²) and the test for the overall effect (Z, or t with its df, and p).
+    statistics (tau², chi², df, p, I²) and the test for the overall effect (Z, or t with its df, and p)
+    -- not for one-group proportions and means (PR, PLN, PLO, PAS, PFT, MN), where it would test a
+    proportion of 0.5 or a mean of 0, a test RevMan does not have.
     A single study (k = 1) is never drawn as pooled: no diamond, no model row, no heterogeneity,
     and "Not pooled (k = 1)" in bold where the pooled row would be.
 
@@ -72,9 +77,12 @@ def forest_plot(result, path: str | os.PathLike | None = None, *, transform: Tra
     subgroups: maps a group name to the MetaResult of that group's studies, drawn as blocks with their
     own subtotal above the overall total of `result`.
     arms: the per-arm data, a mapping of escalc column names to one value per study in the result's
-    order (ai, bi, ci, di or ai, n1i, ci, n2i; m1i, sd1i, n1i, m2i, sd2i, n2i; xi, ni; mi, sdi, ni;
-    m1i, m2i, sd1i, sd2i, ni); None or NaN for a value not known (shown blank). Default: the
-    `inputs` the result carries (rma(es) with escalc's EffectSizes).
+    order (ai, bi, ci, di or ai, n1i, ci, n2i; m1i, sd1i, n1i, m2i, sd2i, n2i; xi, ni; mi, sdi, ni);
+    None or NaN for a value not known (shown blank). For a pre-post change (MC, SMCR, SMCC) the names
+    are escalc's: m1i, sd1i the follow-up ("Follow-up" columns), m2i, sd2i the baseline ("Baseline"),
+    ni the total; SMCR shows sd1i as the baseline SD, its standardiser; a study that reported its
+    mean change gives mi, sdi, ni instead ("Mean change", "SD", "Total"). Default: the `inputs` the
+    result carries (rma(es) with escalc's EffectSizes).
     groups: the two arm headings (default "Intervention", "Control").
     favours: the (left, right) labels under the axis, or False for none; default "Favours intervention"
     / "Favours control" for two-group measures and none for one-group measures.
@@ -125,7 +133,8 @@ def forest_plot(result, path: str | os.PathLike | None = None, *, transform: Tra
             rows.extend(block)
             if _pooled(fit):
                 rows.append({"kind": "note", "label": _heterogeneity_text(fit, digits), "small": True})
-                rows.append({"kind": "note", "label": _overall_text(fit), "small": True})
+                if measure not in _ONE_GROUP:
+                    rows.append({"kind": "note", "label": _overall_text(fit), "small": True})
             rows.append({"kind": "blank"})
     if subgroups is None:
         rows.append({"kind": "blank"})
@@ -137,7 +146,7 @@ def forest_plot(result, path: str | os.PathLike | None = None, *, transform: Tra
                      "hi": result.pi_high})
     notes = []
     if _pooled(result):
-        notes = [_heterogeneity_text(result, digits), _overall_text(result)]
+        notes = [_heterogeneity_text(result, digits)] + ([] if measure in _ONE_GROUP else [_overall_text(result)])
     header = _header_text(result, measure, level)
     return _draw(rows, notes, layout, header, display, log_axis, ref, measure, transform, units, favours, title,
                  digits, dpi, width, font_size, path, fmt)
@@ -208,9 +217,15 @@ class _ArmLayout:
         elif measure == "MN":
             spec = [("", [("Mean", "mi", "value"), ("SD", "sdi", "value"), ("Total", "ni", "count")])]
         elif measure in _PRE_POST:
-            spec = [("Time 1", [("Mean", "m1i", "value"), ("SD", "sd1i", "value")]),
-                    ("Time 2", [("Mean", "m2i", "value"), ("SD", "sd2i", "value")]),
-                    ("", [("Total", "ni", "count")])]
+            # escalc's order (metafor, measures MC/SMCR/SMCC; the morris2008 example has m1i = m_post,
+            # m2i = m_pre): m1i and sd1i the follow-up, m2i and sd2i the baseline -- except that SMCR's
+            # sd1i is the baseline SD it standardises by and it uses no follow-up SD. A study that
+            # reported its mean change gives mi, sdi, ni (escalc's "MN" of the change scores).
+            follow_sd = [] if measure == "SMCR" else [("SD", "sd1i", "value")]
+            baseline_sd = ("SD", "sd1i" if measure == "SMCR" else "sd2i", "value")
+            spec = [("Follow-up", [("Mean", "m1i", "value")] + follow_sd),
+                    ("Baseline", [("Mean", "m2i", "value"), baseline_sd]),
+                    ("", [("Mean change", "mi", "value"), ("SD", "sdi", "value"), ("Total", "ni", "count")])]
         else:
             spec = [("", [("Total", "ni", "count")])]
         # keep only the columns that have data
@@ -277,6 +292,17 @@ def _text_width(renderer, text: str, size: float, weight: str = "normal") -> flo
     width, _, _ = TextToPath().get_text_width_height_descent(text, FontProperties(size=size, weight=weight),
                                                              ismath=False)
     return 1.04 * width / 72.0
+
+
+def _wrap(renderer, text: str, size: float, room: float) -> str:
+    """`text`, or when it is wider than `room` inches, broken at the space that leaves the shorter
+    longest line (one break: a favours label is two or three words)."""
+    if _text_width(renderer, text, size) <= room or " " not in text:
+        return text
+    words = text.split(" ")
+    splits = [(" ".join(words[:i]), " ".join(words[i:])) for i in range(1, len(words))]
+    first, second = min(splits, key=lambda pair: max(_text_width(renderer, part, size) for part in pair))
+    return f"{first}\n{second}"
 
 
 def _draw(rows, notes, layout: "_ArmLayout", header: str, display, log_axis: bool, ref, measure: str,
@@ -347,9 +373,14 @@ def _draw(rows, notes, layout: "_ArmLayout", header: str, display, log_axis: boo
             break
         size = max(5.0, 0.97 * size * (width - plot_min - 0.3) / table_w)
     plot_w = max(plot_min, (width - table_w - 0.35) if width is not None else 3.2 * size / FONT_SIZE)
+    gap = FAVOURS_GAP * size / FONT_SIZE / 72.0           # inches between a favours label and the null line
     if favours and ref is not None and width is None:   # each label fits in half of the panel
-        fav_w = max(_text_width(renderer, str(f) + "  ", size - 1) for f in favours)
+        fav_w = max(_text_width(renderer, str(f), size - 1) for f in favours) + gap
         plot_w = max(plot_w, 2 * fav_w + 0.1)
+    # a label wider than its half of the panel (a given width) is broken onto two lines
+    favours_lines = [] if not favours or ref is None else [
+        _wrap(renderer, str(f), size - 1, plot_w / 2 - gap - 0.04) for f in favours]
+    fav_rows = max([label.count("\n") + 1 for label in favours_lines] + [1])
     notes_w = max([_text_width(renderer, n, size - 1) for n in notes] + [0.0])
     small = size - 1
 
@@ -364,7 +395,7 @@ def _draw(rows, notes, layout: "_ArmLayout", header: str, display, log_axis: boo
     last_plot_row = max(i for i, r in enumerate(rows) if r["kind"] in ("study", "summary", "pi", "unpooled")) \
         if plot_rows else n_rows - 1
     body_bottom = first_row + (last_plot_row + 1) * row_h   # bottom edge of the plot panel
-    axis_block = (0.62 + (0.2 if favours else 0.0)) * size / FONT_SIZE
+    axis_block = (0.62 + (0.2 * fav_rows if favours else 0.0)) * size / FONT_SIZE
     notes_top = first_row + n_rows * row_h + 0.05
     height = max(body_bottom + axis_block, notes_top + len(notes) * row_h * 1.1 + 0.12, 1.6)
     fig_w = 0.1 + table_w + plot_w + 0.25
@@ -505,13 +536,17 @@ def _draw(rows, notes, layout: "_ArmLayout", header: str, display, log_axis: boo
     if ref is not None and study_ys:
         axp.axvline(ref, color="0.45", lw=0.8, ls="-", zorder=1)
     axp.set_xlabel(_axis_label(measure, transform, log_axis, units), fontsize=size - 1,
-                   labelpad=(20 if favours and ref is not None else 4) * size / FONT_SIZE)
-    if favours and ref is not None:
-        left_text, right_text = (str(f) for f in favours)
+                   labelpad=(20 + 10 * (fav_rows - 1) if favours_lines else 4) * size / FONT_SIZE)
+    if favours_lines:
+        # placed by an offset from the null line, not by padding with spaces, which SVG viewers collapse
+        left_text, right_text = favours_lines
         trans = blended_transform_factory(axp.transData, axp.transAxes)
         fav_y = -(0.27 * size / FONT_SIZE) / max(body_bottom - first_row, 0.1)
-        axp.text(ref, fav_y, left_text + "  ", transform=trans, ha="right", va="top", fontsize=size - 1)
-        axp.text(ref, fav_y, "  " + right_text, transform=trans, ha="left", va="top", fontsize=size - 1)
+        points = gap * 72.0
+        axp.text(ref, fav_y, left_text, transform=offset_copy(trans, fig=fig, x=-points, units="points"),
+                 ha="right", va="top", multialignment="right", fontsize=size - 1)
+        axp.text(ref, fav_y, right_text, transform=offset_copy(trans, fig=fig, x=points, units="points"),
+                 ha="left", va="top", multialignment="left", fontsize=size - 1)
     if title:
         put(fig_w / 2, height - 0.12 - 0.15 * size / FONT_SIZE, title, ha="center", fontsize=size + 2)
     _save(fig, path, fmt, dpi=dpi, tight=False)
@@ -747,8 +782,26 @@ def _set_xaxis(ax, values: list[float], log_axis: bool, ref: float | None, *, sy
         ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
         ax.xaxis.set_minor_formatter(FuncFormatter(lambda v, _: ""))
         return math.exp(lo - pad), math.exp(hi + pad)
-    ax.set_xlim(lo - pad, hi + pad)
-    return lo - pad, hi + pad
+    from matplotlib.ticker import FuncFormatter, MaxNLocator
+
+    lo, hi = lo - pad, hi + pad
+    # RevMan's round steps (1, 2 or 5 times a power of ten: -2, -1, 0, 1, 2), symmetric around a null of 0
+    centred = symmetric and ref is not None and fwd(ref) == 0
+    locator = MaxNLocator(nbins=6, steps=[1, 2, 5, 10], symmetric=centred)
+    if centred:   # end the axis at a labelled tick, as RevMan does, when that widens it by a quarter at most
+        outer = max(abs(t) for t in locator.tick_values(lo, hi))
+        if outer <= 1.25 * hi:
+            lo, hi = -outer, outer
+    ax.set_xlim(lo, hi)
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: _tick_label(v)))
+    return lo, hi
+
+
+def _tick_label(value: float) -> str:
+    """A tick as RevMan writes it: "-2", "0.5", "0" (no trailing zeros, no "-0"), with a true minus sign."""
+    text = f"{round(value, 10):.10g}"    # 0.30000000000000004 -> "0.3", 1e-17 -> "0"
+    return "0" if float(text) == 0 else text.replace("-", "\u2212")
 
 
 def _heterogeneity_text(fit, digits: int) -> str:

@@ -155,12 +155,15 @@ def plot_arms(data: ForestData, studies: Sequence[ForestStudy | None]) -> dict[s
     """forest_plot's `arms` mapping (escalc names -> one value per study, None when not known) for
     `studies` in the fit's order, or None when no study has numbers.
 
-    analysis.plots heads the pre-post columns "Time 1" (m1i, sd1i) and "Time 2" (m2i, sd2i), so the
-    baseline goes to Time 1 and the follow-up to Time 2 (escalc's own order is the reverse); a
-    reported mean change has no column there, only its n.
+    The names are escalc's, so analysis.plots heads each column by what it holds: for a pre-post
+    change m1i, sd1i the follow-up and m2i, sd2i the baseline (metafor's order for MC and SMCC; for
+    SMCR sd1i is the baseline SD it standardises by, and no follow-up SD is used); a reported mean
+    change and its SD are mi, sdi (escalc's "MN" of the change scores); ni the group's n. Names no
+    study has a value for are left out.
     """
     controlled = any(s is not None and s.control is not None for s in studies)
     pre_post = data.kind != "binary" and not (controlled and data.measure not in PRE_POST)
+    change = WHAT["change"]
     if data.kind == "binary":
         keys = ({"ai": ("experimental", "events"), "n1i": ("experimental", "total"),
                  "ci": ("control", "events"), "n2i": ("control", "total")} if controlled
@@ -168,18 +171,28 @@ def plot_arms(data: ForestData, studies: Sequence[ForestStudy | None]) -> dict[s
     elif not pre_post:
         keys = {"m1i": ("experimental", "mean"), "sd1i": ("experimental", "sd"), "n1i": ("experimental", "n"),
                 "m2i": ("control", "mean"), "sd2i": ("control", "sd"), "n2i": ("control", "n")}
+    elif data.measure == "SMCR":
+        keys = {"m1i": ("experimental", "mean"), "m2i": ("experimental", "baseline_mean"),
+                "sd1i": ("experimental", "baseline_sd"), "mi": ("experimental", "mean"),
+                "sdi": ("experimental", "sd"), "ni": ("experimental", "n")}
     else:
-        keys = {"m1i": ("experimental", "baseline_mean"), "sd1i": ("experimental", "baseline_sd"),
-                "m2i": ("experimental", "mean"), "sd2i": ("experimental", "sd"), "ni": ("experimental", "n")}
+        keys = {"m1i": ("experimental", "mean"), "sd1i": ("experimental", "sd"),
+                "m2i": ("experimental", "baseline_mean"), "sd2i": ("experimental", "baseline_sd"),
+                "mi": ("experimental", "mean"), "sdi": ("experimental", "sd"), "ni": ("experimental", "n")}
 
-    def value(study: ForestStudy | None, group: str, field: str) -> float | None:
+    def value(study: ForestStudy | None, name: str, group: str, field: str) -> float | None:
         arm = None if study is None else getattr(study, group)
-        if arm is None or (pre_post and field in ("mean", "sd") and arm.what != WHAT["pre-post"]):
-            return None   # a mean change is not a follow-up mean: only its n has a pre-post column
+        if arm is None:
+            return None
+        if pre_post and name in ("m1i", "sd1i", "m2i", "sd2i") and arm.what == change:
+            return None   # a mean change is not a follow-up mean: it goes to mi, sdi
+        if pre_post and name in ("mi", "sdi") and arm.what != change:
+            return None
         return getattr(arm, field)
 
-    out = {name: [value(s, group, field) for s in studies] for name, (group, field) in keys.items()}
-    return out if any(v is not None for values in out.values() for v in values) else None
+    out = {name: [value(s, name, group, field) for s in studies] for name, (group, field) in keys.items()}
+    out = {name: values for name, values in out.items() if any(v is not None for v in values)}
+    return out or None
 
 
 def forest_data(pooled: Iterable[PooledAnalysis], plan: Any) -> tuple[ForestData, ...]:

@@ -1,12 +1,16 @@
 """Forest, funnel and cumulative plots render to valid PNG and SVG files (many studies, long and unicode labels)."""
 from __future__ import annotations
 
+import math
+import re
 import xml.etree.ElementTree as ET
 
+import matplotlib
 import numpy as np
 import pytest
 from matplotlib.figure import Figure
 from matplotlib.patches import Polygon
+from matplotlib.text import Text
 
 from analysis.effects import escalc
 from analysis.plots import cumulative_plot, forest_plot, funnel_plot
@@ -147,12 +151,171 @@ def test_per_arm_columns_for_continuous_data_units_and_favours():
     texts = texts_of(fig)
     assert {"Mean", "SD", "Total", "-2.10", "1.10", "32", "97", "94"} <= set(texts)
     assert "" in texts                                     # the unknown mean is blank, not "nan"
-    assert "Favours MSC  " in texts and "  Favours placebo" in texts
+    assert "Favours MSC" in texts and "Favours placebo" in texts
     plot_ax = [ax for ax in fig.axes if ax.get_xlabel()][0]
     assert plot_ax.get_xlabel() == "Mean difference (DAS28 points)"
     assert not any("Favours" in t for t in texts_of(forest_plot(result, favours=False)))
     with pytest.raises(InputError, match="arms column 'n1i' has 2 values"):
         forest_plot(result, arms={**arms, "n1i": [1, 2]})
+
+
+def _drawn(fig, text: str) -> Text:
+    """The drawn text `text` (the leftmost where it is drawn twice, as a column heading and in the
+    estimate's heading)."""
+    found = [t for ax in fig.axes for t in ax.texts if t.get_text() == text]
+    assert found, text
+    fig.canvas.draw()
+    return min(found, key=lambda t: t.get_window_extent(fig.canvas.get_renderer()).x0)
+
+
+def _plot_axes(fig):
+    return next(ax for ax in fig.axes if ax.get_xlabel())
+
+
+def _centre_x(fig, artist: Text) -> float:
+    box = artist.get_window_extent(fig.canvas.get_renderer())
+    return (box.x0 + box.x1) / 2
+
+
+def _under(fig, value: str, headings: tuple[str, ...]) -> str:
+    """Which of the `headings` a cell's text sits nearest to, left to right."""
+    fig.canvas.draw()
+    x = _centre_x(fig, _drawn(fig, value))
+    return min(headings, key=lambda h: abs(_centre_x(fig, _drawn(fig, h)) - x))
+
+
+# metafor's morris2008 example (Morris 2008, Organ Res Methods 11:364), treatment group
+MORRIS_T = dict(m_pre=[30.6, 23.5, 0.5, 53.4, 35.6], m_post=[38.5, 26.8, 0.7, 75.9, 36.0],
+                sd_pre=[15.0, 3.1, 0.1, 14.5, 4.7], sd_post=[11.6, 4.1, 0.1, 4.4, 4.6], ni=[20, 50, 9, 10, 14],
+                ri=[.47, .64, .77, .89, .44])
+
+
+def test_pre_post_columns_follow_escalc_order_follow_up_first():
+    """escalc's MC: m1i is the later time (morris2008: m1i = m_post, m2i = m_pre), so the columns under
+    "Follow-up" show m1i and sd1i, those under "Baseline" m2i and sd2i."""
+    d = MORRIS_T
+    es = escalc("MC", m1i=d["m_post"], m2i=d["m_pre"], sd1i=d["sd_post"], sd2i=d["sd_pre"], ni=d["ni"], ri=d["ri"])
+    fig = forest_plot(rma(es), favours=("Improvement", "Worsening"))
+    texts = texts_of(fig)
+    assert {"Follow-up", "Baseline", "Mean", "SD", "Total"} <= set(texts)
+    assert not {"Time 1", "Time 2"} & set(texts)
+    assert _under(fig, "38.50", ("Follow-up", "Baseline")) == "Follow-up"     # m_post of the first study
+    assert _under(fig, "11.60", ("Follow-up", "Baseline")) == "Follow-up"     # sd_post
+    assert _under(fig, "30.60", ("Follow-up", "Baseline")) == "Baseline"      # m_pre
+    assert _under(fig, "15.00", ("Follow-up", "Baseline")) == "Baseline"      # sd_pre
+
+
+def test_smcr_shows_its_standardiser_sd1i_as_the_baseline_sd():
+    """escalc's SMCR (morris2008: sd1i = sd_pre) divides by the baseline SD and uses no follow-up SD."""
+    d = MORRIS_T
+    es = escalc("SMCR", m1i=d["m_post"], m2i=d["m_pre"], sd1i=d["sd_pre"], ni=d["ni"], ri=d["ri"])
+    fig = forest_plot(rma(es))
+    assert _under(fig, "38.50", ("Follow-up", "Baseline")) == "Follow-up"
+    assert _under(fig, "15.00", ("Follow-up", "Baseline")) == "Baseline"
+    assert texts_of(fig).count("SD") == 1
+
+
+def test_reported_mean_changes_have_their_own_columns():
+    """A study that reported its change scores gives mi, sdi, ni (escalc's "MN" of the changes): the plot
+    shows "Mean change", "SD", "Total", next to pre-post studies' follow-up and baseline when mixed."""
+    result = rma([-4.0, -3.0, -2.5], [81 / 20, 81 / 25, 0.3], measure="MC", labels=["A", "B", "C"])
+    arms = {"mi": [-4.0, -3.1, None], "sdi": [9.0, 9.5, None], "ni": [20, 25, 18],
+            "m1i": [None, None, 1.0], "sd1i": [None, None, 0.6], "m2i": [None, None, 1.8], "sd2i": [None, None, 0.7]}
+    texts = texts_of(forest_plot(result, arms={k: arms[k] for k in ("mi", "sdi", "ni")}))
+    assert {"Mean change", "SD", "Total", "-4.00", "-3.10", "9.00", "9.50", "20", "63"} <= set(texts)
+    assert not {"Follow-up", "Baseline", "Mean"} & set(texts)
+    fig = forest_plot(result, arms=arms)
+    assert {"Follow-up", "Baseline", "Mean", "Mean change", "63"} <= set(texts_of(fig))
+    fig.canvas.draw()
+    order = sorted(["Follow-up", "Baseline", "Mean change", "Total"], key=lambda h: _centre_x(fig, _drawn(fig, h)))
+    assert order == ["Follow-up", "Baseline", "Mean change", "Total"]
+
+
+def test_favours_labels_are_placed_by_offsets_not_padded_with_spaces(tmp_path):
+    """SVG viewers collapse leading and trailing spaces: the labels carry none and sit a gap either side
+    of the line of no effect (an offset in points, so PNG, SVG with text as text, and PDF agree)."""
+    result = rma([-1.3, -0.4, -2.0], [0.07, 0.1, 0.07], measure="MD", labels=["A", "B", "C"])
+    with matplotlib.rc_context({"svg.fonttype": "none"}):
+        fig = forest_plot(result, tmp_path / "forest.svg", favours=("Favours MSC", "Favours placebo"))
+    favours = [t for t in texts_of(fig) if "Favours" in t]
+    assert favours == ["Favours MSC", "Favours placebo"]
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    null_x = _plot_axes(fig).transData.transform((0.0, 0.0))[0]
+    left = _drawn(fig, "Favours MSC").get_window_extent(renderer)
+    right = _drawn(fig, "Favours placebo").get_window_extent(renderer)
+    gap = 4 * fig.dpi / 72                                  # at least 4 points either side
+    assert left.x1 <= null_x - gap and right.x0 >= null_x + gap
+    assert abs((null_x - left.x1) - (right.x0 - null_x)) < 1
+    svg = (tmp_path / "forest.svg").read_text(encoding="utf-8")
+    drawn = dict(re.findall(r'text-anchor: (end|start)" x="([-\d.]+)"[^>]*>Favours', svg))
+    assert ">Favours MSC</text>" in svg and ">Favours placebo</text>" in svg
+    assert float(drawn["start"]) - float(drawn["end"]) == pytest.approx(12, abs=0.5)   # 6 pt either side
+
+
+def test_a_long_favours_label_in_a_narrow_plot_is_broken_onto_two_lines():
+    result = rma([-1.3, -0.4, -2.0], [0.07, 0.1, 0.07], measure="MD", labels=["A", "B", "C"])
+    fig = forest_plot(result, width=5.0, favours=("Favours mesenchymal stromal cells", "Favours placebo"))
+    assert "Favours mesenchymal\nstromal cells" in texts_of(fig) or "Favours\nmesenchymal stromal cells" in texts_of(fig)
+    fig.canvas.draw()
+    box = _drawn(fig, next(t for t in texts_of(fig) if "mesenchymal" in t)).get_window_extent(
+        fig.canvas.get_renderer())
+    plot_box = _plot_axes(fig).get_window_extent(fig.canvas.get_renderer())
+    assert box.x0 >= plot_box.x0 - 2
+
+
+def _ticks(fig) -> list[float]:
+    ax = _plot_axes(fig)
+    low, high = ax.get_xlim()
+    return [t for t in ax.get_xticks() if low - 1e-9 <= t <= high + 1e-9]
+
+
+@pytest.mark.parametrize("scale", [0.03, 0.3, 1.0, 2.0, 7.0, 45.0])
+def test_linear_axis_ticks_are_round_steps_symmetric_around_the_null(scale):
+    """RevMan's axis: -2, -1, 0, 1, 2 (steps of 1, 2 or 5 times a power of ten), not -2.0, -1.5, ..."""
+    result = rma(scale * np.array([-1.3, -0.4, -2.0, 0.3]), scale ** 2 * np.array([0.07, 0.1, 0.07, 0.2]),
+                 measure="MD")
+    fig = forest_plot(result, favours=("Favours MSC", "Favours placebo"))
+    fig.canvas.draw()
+    ticks = _ticks(fig)
+    steps = np.diff(ticks)
+    assert len(ticks) >= 3 and np.allclose(steps, steps[0])
+    mantissa = steps[0] / 10 ** math.floor(math.log10(steps[0]) + 1e-9)
+    assert min(abs(mantissa - m) for m in (1, 2, 5)) < 1e-6, ticks
+    assert np.allclose(sorted(ticks), sorted(-t for t in ticks)) and any(abs(t) < 1e-12 for t in ticks)
+    ax = _plot_axes(fig)
+    labels = [t.get_text() for t in ax.get_xticklabels() if t.get_text()]
+    assert "0" in labels and not any(label.endswith(".0") or label == "−0" for label in labels), labels
+    low, high = ax.get_xlim()
+    assert low == pytest.approx(-high)
+
+
+def test_tick_labels_as_revman_writes_them():
+    from analysis.plots import _tick_label
+
+    assert [_tick_label(v) for v in (-2.0, -0.5, 0.0, -0.0, 0.30000000000000004, 1e-17, 100.0, 2.5e5)] == [
+        "−2", "−0.5", "0", "0", "0.3", "0", "100", "250000"]
+
+
+@pytest.mark.parametrize("measure, transform", [("PLO", "PLO"), ("PR", None), ("PLN", "PLN"), ("PAS", "PAS"),
+                                                ("PFT", None), ("MN", None)])
+def test_one_group_measures_have_no_test_for_overall_effect(measure, transform):
+    """A one-group proportion or mean has no "Test for overall effect" (RevMan has none; here it would
+    test a logit or a mean of 0); heterogeneity is still reported."""
+    result = rma([-1.0, -0.5, 0.2], [0.1, 0.2, 0.15], measure=measure)
+    texts = texts_of(forest_plot(result, transform=transform))
+    assert not any(t.startswith("Test for overall effect") for t in texts)
+    assert any(t.startswith("Heterogeneity") for t in texts)
+    groups = {"Adults": rma([-1.0, -0.5], [0.1, 0.2], measure=measure),
+              "Children": rma([0.2, 0.1], [0.15, 0.1], measure=measure)}
+    overall = rma([-1.0, -0.5, 0.2, 0.1], [0.1, 0.2, 0.15, 0.1], measure=measure)
+    assert not any(t.startswith("Test for overall effect") for t in texts_of(forest_plot(overall, subgroups=groups)))
+
+
+@pytest.mark.parametrize("measure", ["MC", "MD", "RR", "SMCR"])
+def test_comparisons_and_changes_keep_the_test_for_overall_effect(measure):
+    result = rma([-1.0, -0.5, 0.2], [0.1, 0.2, 0.15], measure=measure)
+    assert any(t.startswith("Test for overall effect: Z = ") for t in texts_of(forest_plot(result)))
 
 
 def test_one_group_measures_have_no_favours_labels():

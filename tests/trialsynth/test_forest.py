@@ -169,14 +169,62 @@ def test_favours_labels_are_left_for_effects_below_the_null():
     assert favours_labels("MD", None) == (None, None)
 
 
-def test_plot_arms_put_the_baseline_under_time_1(forest):
+def test_plot_arms_give_escalc_names_follow_up_in_m1i(forest, pooled):
+    """escalc's order (metafor's MC: m1i the later time, as in its morris2008 example): m1i, sd1i the
+    follow-up, m2i, sd2i the baseline -- escalc computes each study's yi back from them."""
     data = forest["HAQ|13–26 weeks|MC"]
     arms = plot_arms(data, data.studies)
-    assert arms["m1i"] == [1.6, 1.4, 1.8] and arms["m2i"] == [1.1, 1.2, 1.0] and arms["ni"] == [20, 25, 18]
+    assert arms == {"m1i": [1.1, 1.2, 1.0], "sd1i": [0.7, 0.6, 0.6], "m2i": [1.6, 1.4, 1.8],
+                    "sd2i": [0.6, 0.5, 0.7], "ni": [20, 25, 18]}
+    es = escalc("MC", **arms, ri=[PLAN.assumed_r] * 3)
+    assert list(es.yi) == pytest.approx([s.yi for s in pooled["HAQ", "MC"].studies], rel=1e-12)
+
+
+def test_plot_arms_give_a_reported_mean_change_as_mi_sdi_ni(forest, pooled):
     esr = forest["ESR|≤ 12 weeks|MC"]
-    # a mean change has no pre-post column in analysis.plots: only its n is drawn
-    assert plot_arms(esr, esr.studies) == {"m1i": [None] * 3, "sd1i": [None] * 3, "m2i": [None] * 3,
-                                            "sd2i": [None] * 3, "ni": [20, 25, 18]}
+    arms = plot_arms(esr, esr.studies)
+    assert arms == {"mi": [-4.0, -3.0, -2.0], "sdi": [9.0, 9.0, 9.0], "ni": [20, 25, 18]}
+    es = escalc("MN", **arms)     # metafor reads a reported change as the "MN" of the change scores
+    assert list(es.yi) == pytest.approx([s.yi for s in pooled["ESR", "MC"].studies], rel=1e-12)
+
+
+def _haq_studies(kinds):
+    """Single-arm HAQ studies; "pre-post" gives baseline and follow-up, "change" a mean change."""
+    single = [{"name": "MSC (single arm)"}]
+    out = []
+    for i, kind in enumerate(kinds, start=10):
+        values = (dict(baseline_mean=1.6, baseline_sd=0.6, followup_mean=1.0 + i / 100, followup_sd=0.7)
+                  if kind == "pre-post" else dict(change_mean=-0.4 - i / 100, change_sd=0.5))
+        out.append(_study(i, [_row("HAQ", "MSC (single arm)", 20 + i, **values)], single))
+    return out
+
+
+def test_plot_arms_of_an_smcr_analysis_give_the_baseline_sd_as_sd1i():
+    """escalc's SMCR standardises by sd1i, the baseline SD (morris2008: sd1i = sd_pre), and uses no
+    follow-up SD."""
+    plan = load_plan({"analysis": {"outcomes": {"HAQ": {"kind": "continuous", "single_arm": "SMCR"}}}})
+    [pa] = [p for p in synthesise(_haq_studies(["pre-post"] * 3), plan).pooled if p.outcome == "HAQ"]
+    assert pa.measure == "SMCR"
+    [data] = forest_data((pa,), plan)
+    arms = plot_arms(data, data.studies)
+    assert arms == {"m1i": [1.1, 1.11, 1.12], "m2i": [1.6] * 3, "sd1i": [0.6] * 3, "ni": [30, 31, 32]}
+    es = escalc("SMCR", **arms, ri=[plan.assumed_r] * 3)
+    assert list(es.yi) == pytest.approx([s.yi for s in pa.studies], rel=1e-12)
+
+
+def test_a_mean_change_analysis_mixing_changes_and_pre_post_shows_both(tmp_path):
+    [pa] = [p for p in synthesise(_haq_studies(["pre-post", "change", "pre-post"]), PLAN).pooled
+            if p.outcome == "HAQ"]
+    [data] = forest_data((pa,), PLAN)
+    arms = plot_arms(data, data.studies)
+    assert arms == {"m1i": [1.1, None, 1.12], "sd1i": [0.7, None, 0.7], "m2i": [1.6, None, 1.6],
+                    "sd2i": [0.6, None, 0.6], "mi": [None, -0.51, None], "sdi": [None, 0.5, None],
+                    "ni": [30, 31, 32]}
+    page = render_html(dataclasses.replace(sample_context(), pooled=(pa,), forest=(data,)))
+    svg = _figure(page, pa.key)
+    texts = [t.strip() for t in _texts(svg)]
+    assert {"Follow-up", "Baseline", "Mean change", "SD", "Total", "1.10", "-0.51", "0.50", "93"} <= set(texts)
+    assert _x(svg, "Follow-up") < _x(svg, "Baseline") < _x(svg, "-0.51")
 
 
 def test_arms_follow_the_fits_order_by_label(pooled, forest):
@@ -221,10 +269,31 @@ def test_mean_difference_plot_has_mean_sd_and_n_and_units(page):
     assert {"3.10", "1.00", "4.00", "1.10"} <= set(texts)
 
 
-def test_pre_post_plot_has_baseline_and_follow_up(page):
-    texts = [t.strip() for t in _texts(_figure(page, "HAQ|13–26 weeks|MC"))]
-    assert {"Time 1", "Time 2", "Improvement", "Worsening", "Mean change (HAQ points)"} <= set(texts)
-    assert {"1.60", "0.60", "1.10", "0.70"} <= set(texts)
+def _x(svg: str, text: str) -> float:
+    """The x of the first <text> drawing `text` (its anchor: the middle of a heading, the right edge of
+    a number)."""
+    for attrs, shown in re.findall(r"<text\b([^>]*)>([^<]*)</text>", svg):
+        if html_lib.unescape(shown).strip() == text:
+            return float(re.search(r'\bx="([-\d.]+)"', attrs).group(1))
+    raise AssertionError(f"{text!r} is not drawn")
+
+
+def test_pre_post_plot_has_follow_up_and_baseline_under_the_right_headings(page):
+    svg = _figure(page, "HAQ|13–26 weeks|MC")
+    texts = [t.strip() for t in _texts(svg)]
+    assert {"Follow-up", "Baseline", "Improvement", "Worsening", "Mean change (HAQ points)"} <= set(texts)
+    assert not {"Time 1", "Time 2"} & set(texts)
+    # the first study: follow-up 1.1 (SD 0.7), baseline 1.6 (SD 0.6)
+    for value, heading in (("1.10", "Follow-up"), ("0.70", "Follow-up"), ("1.60", "Baseline"), ("0.60", "Baseline")):
+        nearest = min(("Follow-up", "Baseline"), key=lambda h: abs(_x(svg, h) - _x(svg, value)))
+        assert nearest == heading, (value, heading)
+
+
+def test_reported_mean_changes_have_their_own_columns_in_the_plot(page):
+    texts = [t.strip() for t in _texts(_figure(page, "ESR|≤ 12 weeks|MC"))]
+    assert {"Mean change", "SD", "Total", "-4", "-3", "-2", "9", "20", "25", "18", "63",
+            "Mean change (mm/h)"} <= set(texts)
+    assert not {"Follow-up", "Baseline"} & set(texts)
 
 
 def test_a_proportion_has_no_favours_labels(page):
@@ -233,9 +302,18 @@ def test_a_proportion_has_no_favours_labels(page):
     assert not any(t.startswith("Favours") or t in ("Improvement", "Worsening") for t in texts)
 
 
-def test_favours_labels_are_drawn_under_the_axis_with_their_spaces_kept(page):
+def test_favours_labels_are_placed_by_offsets_not_spaces(page):
+    """Spaces at the ends of an SVG text are dropped by viewers: the labels are placed a gap either
+    side of the line of no effect, so the page needs no white-space CSS for them."""
     assert '<p class="favours">' not in page   # the interim line under the figure is gone
-    assert "svg.plot text { white-space:pre; }" in page   # "Favours control  " keeps its gap in a browser
+    assert "white-space:pre;" not in page
+    svg = _figure(page, "DAS28|13–26 weeks|MD")
+    favours = [t for t in _texts(svg) if t.strip().startswith("Favours")]
+    assert favours == ["Favours MSC", "Favours control"]           # no padding
+    anchors = dict(re.findall(r'text-anchor: (end|start)" x="[^"]*"[^>]*>(Favours [^<]*)<', svg))
+    assert anchors == {"end": "Favours MSC", "start": "Favours control"}
+    gap = _x(svg, "Favours control") - _x(svg, "Favours MSC")
+    assert gap == pytest.approx(12, abs=0.5)    # 6 points either side of the null line
 
 
 def test_the_prediction_interval_is_drawn_only_where_the_analysis_has_one(synthesis, forest):
@@ -294,16 +372,14 @@ def test_the_demo_with_the_fictitious_records_draws_a_revman_forest_plot(demo_pa
     drawn = [p for p in results["pooled"] if p["k"] >= 2]
     assert [p["key"] for p in drawn] == ["DAS28|≤ 12 weeks|MC"]
     texts = [t.strip() for t in _texts(_figure(page, "DAS28|≤ 12 weeks|MC"))]
-    assert {"Park 2018", "Fictitious 2025", "Total", "9", "30", "39", "Improvement", "Worsening",
-            "Mean change (DAS28 points)"} <= set(texts)
+    assert {"Park 2018", "Fictitious 2025", "Mean change", "SD", "Total", "-1.60", "-1.20", "1.57", "1.00", "9",
+            "30", "39", "Improvement", "Worsening", "Mean change (DAS28 points)"} <= set(texts)
     assert any(t.startswith("Heterogeneity: Tau² = ") for t in texts)
     assert any(t.startswith("Test for overall effect: t = ") for t in texts)
     assert "95% prediction interval" not in texts   # k = 2: none in the statistics nor in results.json
     assert drawn[0]["pi_low"] is None
     article = _article(page, "DAS28|≤ 12 weeks|MC")
     assert "Prediction interval</dt><dd>not estimated" in article
-    # the mean changes have no column in the plot: the table with them is open
-    assert '<details class="pooled-studies" open>' in article
     assert "Mean change in DAS28 points (SD)" in article and "-1.6 (1.57)" in article and "-1.2 (1)" in article
     assert [s["inputs"] for s in drawn[0]["studies"]] == [{"mi": -1.6, "sdi": 1.57, "ni": 9},
                                                            {"mi": -1.2, "sdi": 1.0, "ni": 30}]
