@@ -26,7 +26,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 from markupsafe import Markup, escape
 
 from trialsynth.errors import InputError
-from trialsynth.forest import PRE_POST, plot_arms
+from trialsynth.forest import plot_arms
 from trialsynth.results import PooledAnalysis, Prisma, ReportContext
 from trialsynth.wording import count, p_number, p_value, plural
 
@@ -471,10 +471,6 @@ def _pooled_view(index: int, pa: PooledAnalysis, forest: Any = None) -> dict[str
     else:
         verdict = ""
     columns = _forest_columns(forest, pa)
-    # analysis.plots has no column for a reported mean change (its pre-post columns are baseline and
-    # follow-up): the plot then shows only n, so the table with the mean changes is open
-    changes_in_table_only = forest is not None and pa.measure in PRE_POST and any(
-        s.experimental is not None and s.experimental.what == "change from baseline" for s in forest.studies)
     notes = [n for n in pa.notes if not (pa.k == 1 and n.startswith("k = 1"))]
     label = pa.measure_label
     if columns and columns.get("unit") and "raw units" in label:
@@ -486,7 +482,7 @@ def _pooled_view(index: int, pa: PooledAnalysis, forest: Any = None) -> dict[str
         "estimate": back(pa.estimate), "ci_low": back(pa.ci_low), "ci_high": back(pa.ci_high),
         "pi_low": back(pa.pi_low), "pi_high": back(pa.pi_high), "null": null, "comparative": comparative,
         "verdict": verdict, "model_scale": pa.transform is not None, "q_df": q_df, "tau2_ci": _tau2_ci(fit),
-        "level": level, "notes": notes, "columns": columns, "table_open": not forest_svg or changes_in_table_only,
+        "level": level, "notes": notes, "columns": columns, "table_open": not forest_svg,
         "test_name": "Knapp-Hartung (t)" if pa.test == "knha" else ("z (Wald)" if pa.test == "z" else pa.test),
         "studies": [{"s": s, "yi": back(s.yi), "cells": (columns or {}).get("cells", {}).get(s.record_id, []),
                      "combined": (columns or {}).get("combined", {}).get(s.record_id, "")} for s in pa.studies],
