@@ -28,14 +28,25 @@ PERSON = "(?:" + "|".join(sorted(PERSON_WORDS, key=len, reverse=True)) + ")"
 COUNT_BEFORE_RE = re.compile(
     rf"(?<![\w.,/-])(?P<n>{_N})\s+(?P<mods>(?:(?!(?:including|with|of|and|from|in|were|was|who|had)\b)"
     rf"[A-Za-z][\w-]*\s+){{0,4}}?)$", re.I)
-# "were (subsequently) <verb>": read back from an anchor verb ("enrolled", "randomized", ...)
-AUX_BEFORE_VERB_RE = re.compile(r"\b(?:were|was|had been)\s+(?:subsequently\s+|finally\s+)?$", re.I)
 VERB_BEFORE_COUNT = re.compile(
     r"\b(?:we\s+)?(?:enrolled|recruited|included|randomi[sz]ed|treated|studied|assigned)\s+(?:a\s+total\s+of\s+|all\s+)?$",
     re.I)
 PERSON_N_EQ_RE = re.compile(rf"{PERSON}\b(?:\s+(?:with|having)\s+[\w -]{{1,40}}?)?\s*"
-                            r"\(\s?n\s?=\s?(?P<n>\d+)\s?\)", re.I)
-COUNT_JUST_BEFORE_RE = re.compile(rf"(?<![\w.,/-])(?P<n>{_N})\s+$", re.I)
+                            r"\(\s?n\s?=\s?(?P<n>\d+)\s?(?P<close>\)|[;,])", re.I)
+# "Thirty (52%) entered randomisation", "9 were enrolled", "80 (67%) were randomised": a count before a verb
+COUNT_BEFORE_VERB_RE = re.compile(
+    rf"(?<![\w.,/-])(?P<n>{_N})\s*(?:\(\s*\d+(?:\.\d+)?\s*%\s*\)\s*)?(?P<aux>(?:were|was|had\s+been)\s+"
+    r"(?:subsequently\s+|finally\s+|then\s+|eventually\s+)?)?$", re.I)
+# a count that is one arm's: "27 patients were randomly assigned to the standard care, 26 to the G-CSF
+# group", "Twenty patients ... to the placebo group and another 20 patients ...", "15 subjects
+# receiving filler and another 15 patients receiving neurotoxin"
+ANOTHER_AFTER_RE = re.compile(
+    rf"\b(?:and|,|while|whereas)\s+(?:another|the\s+other|the\s+remaining|a\s+further)\s+(?:{_N})\b", re.I)
+ANOTHER_BEFORE_RE = re.compile(r"\b(?:another|the\s+other|the\s+remaining|a\s+further|other)\s+$", re.I)
+ALLOCATED_EACH_RE = re.compile(
+    rf"^(?:\s+[\w-]+){{0,3}}?\s+(?:were\s+|was\s+)?(?:randomly\s+|randomi[sz]ed\s+and\s+)?(?:assigned|allocated|"
+    rf"randomi[sz]ed)\s+to\s+[^;.]{{1,80}}?(?:,\s*(?:and\s+)?|\s+and\s+)(?:another\s+|a\s+further\s+)?{_N}\s+"
+    rf"(?:[\w-]+\s+){{0,2}}?(?:to|in|into)\b", re.I)
 ROLE_VERBS: list[tuple[str, str]] = [  # (regex on the clause after the count, role)
     (r"\bscreen", "screened"),
     (r"\brandom|\bassign|\ballocat|\bdivided\b", "randomised"),
@@ -65,7 +76,7 @@ COUNT_BEFORE_IN_RE = re.compile(rf"(?<![\w.,/-])(?P<n>{_N})\s+(?:{PERSON}\s+)?$"
 # also "(4 x 10^7 cells per time, n = 136)" (details that begin with a number, then the n) and
 # "(n = 40, UC-MSCs plus leflunomide)" (the n, then details)
 N_EQ_RE = re.compile(r"\((?:\s?\d[^()]{0,60}?[,;]\s?)?n\s?=\s?(?P<n>\d+)\s?(?:[,;][^()]{0,60})?\)", re.I)
-NAME_BEFORE_RE = re.compile(r"(?P<name>(?:[\w^×-]+\s){0,3}[\w-]+)\s?$")
+NAME_BEFORE_RE = re.compile(r"(?P<name>(?:[\w^×/+-]+\s){0,3}[\w/+-]+)\s?$")
 ARM_PAIR_RE = re.compile(
     r"(?=[iI])\binto\s+(?:the\s+)?(?P<a>[\w-]+(?:\s[\w-]+)?)\s+(?:and|or)\s+(?P<b>[\w-]+(?:\s[\w-]+)?)\s+(?:groups|arms)\b",
     re.I)
@@ -79,7 +90,13 @@ ARM_FRACTION_RE = re.compile(
 NAME_IN_BRACKETS_RE = re.compile(r"\(\s?(?P<name>[A-Za-z][\w -]{1,40}?)\s?[,;:]\s?n\s?=\s?(?P<n>\d+)\s?\)", re.I)
 # a name that is only a route, a form or a time is not an arm ("via intravenous injection (n = 136)")
 NOT_ARM_NAME = re.compile(r"^(?:\w+\s)*(?:injection|infusion|administration|cells|weeks?|months?|days?|years?|"
-                          r"hours?|baseline|total|patients|intravenously)$", re.I)
+                          rf"hours?|baseline|total|patients|intravenously|{PERSON})$", re.I)
+_POPULATION_BEFORE = re.compile(rf"\b{PERSON}\s+(?:with|having|who\s+had)\s+$", re.I)
+_POPULATION_IN = re.compile(rf"\b{PERSON}\s+(?:with|having|who)\b", re.I)
+# counts of events, not arm sizes: "ascites (two patients in the G-CSF group ...)"
+_EVENT_WORDS = re.compile(r"\b(?:adverse|events?|died|deaths?|serious|infections?|toxicit\w*|experienced|occurred|"
+                          r"withdrew|discontinued|dropped\s+out|lost\s+to|complications?|admitted|hospitali[sz]\w*)\b",
+                          re.I)
 _ASSIGN_CUE = re.compile(r"\brandom|\bassign|\ballocat|\bdivided\b|\bgroups?\b|\barms?\b|\bcohorts?\b", re.I)
 _NOT_ARM_BEFORE = re.compile(r"(?:\b(?:weeks?|months?|days?|years?|hours?|at|to|by|of)|[±=<>×])\s*$", re.I)
 
@@ -99,9 +116,15 @@ def _int(s: str) -> int | None:
     return int(v)
 
 
+_INCLUDED_IN_ANALYSIS = re.compile(r"\bincluded\s+in\s+(?:the\s+)?(?:[\w-]+\s+){0,3}?analys[ie]s", re.I)
+
+
 def _role(rest: str) -> str | None:
     # only the clause after the count: stop at the next count + person noun or a new clause
     clause = re.split(r"\b(?:but|whereas|while|who had|and\s+\d)\b|;", rest, maxsplit=1)[0]
+    if _INCLUDED_IN_ANALYSIS.match(clause.strip()) or _INCLUDED_IN_ANALYSIS.match(
+            re.sub(r"^\s*(?:\(\s*[\d.]+\s*%\s*\)\s*)?(?:were|was)\s+", "", clause)):
+        return "analysed"  # "2,021 (72.4%) were included in the primary outcome analysis"
     best = None
     best_pos = 10**9
     for rx, role in ROLE_VERBS:
@@ -162,28 +185,56 @@ def sample_sizes(t: Text, record_id: str, skip_sentences: frozenset[int] = froze
         if sent.index in skip_sentences or n is None:
             continue
         rest = re.split(r"[.;]", text[m.end():min(m.end() + 160, sent.end)], maxsplit=1)[0]
-        role = _role(rest)
+        role = _role(rest) or ("mentioned" if m.group("close") != ")" else None)  # "Patients (N = 100; women = 86"
         if role:
             cands.append(_Candidate(role, n, m.start("n"), m.end("n")))
     for v_start, v_end in t.anchored("verb"):
-        aux = AUX_BEFORE_VERB_RE.search(text, max(0, v_start - 40), v_start)
-        if aux is None:
-            continue
-        sent = t.sentence_at(aux.start())
+        sent = t.sentence_at(v_start)
         if sent.index in skip_sentences:
             continue
-        m = COUNT_JUST_BEFORE_RE.search(text, max(sent.start, aux.start() - 40), aux.start())
-        if m is None:
-            continue
+        m = COUNT_BEFORE_VERB_RE.search(text, max(sent.start, v_start - 50), v_start)
+        verb = text[v_start:v_end].lower()
+        if m is None or (m.group("aux") is None and verb != "entered"):
+            continue  # "9 were enrolled", "Thirty (52%) entered randomisation"
         n = _int(m.group("n"))
         if n is None:
             continue
-        verb = text[v_start:v_end].lower()
+        if verb == "included" and _INCLUDED_IN_ANALYSIS.match(text, v_start):
+            verb = "analysed"
+        if verb == "entered":
+            verb = "randomised" if re.match(r"\s+(?:the\s+)?randomi", text[v_end:v_end + 20], re.I) else "enrolled"
         role = ("randomised" if verb.startswith("random") else "analysed" if verb.startswith("analy")
                 else "treated" if verb == "treated" else "enrolled")
         cands.append(_Candidate(role, n, m.start(), v_end))
+    cands = [c if c.role in ("screened", "analysed") or not _one_arms(t, c) else _Candidate("arm", c.n, c.start, c.end)
+             for c in _distinct(cands)
+             if not (c.role == "mentioned" and _EVENT_WORDS.search(t.sentence_at(c.start).text))]
     cands.sort(key=lambda c: c.start)
     return [SampleSize(c.role, c.n, _prov(t, c.start, c.end, record_id)) for c in cands]  # type: ignore[arg-type]
+
+
+def _distinct(cands: list[_Candidate]) -> list[_Candidate]:
+    """One candidate per count: the person-noun reading and the verb reading of "9 patients were
+    enrolled" are the same statement (the first found is kept)."""
+    seen: set[int] = set()
+    out = []
+    for c in cands:
+        if c.start not in seen:
+            seen.add(c.start)
+            out.append(c)
+    return out
+
+
+def _one_arms(t: Text, c: _Candidate) -> bool:
+    """Whether the count is one arm's size (see ANOTHER_AFTER_RE)."""
+    sent = t.sentence_at(c.start)
+    text = t.text
+    if ANOTHER_BEFORE_RE.search(text, max(sent.start, c.start - 25), c.start):
+        return True
+    after = text[c.end:sent.end]
+    if ANOTHER_AFTER_RE.search(after[:160]):
+        return True
+    return bool(ALLOCATED_EACH_RE.match(after[:200]))
 
 
 def choose_enrolled(sizes: list[SampleSize]) -> SampleSize | None:
@@ -236,6 +287,90 @@ def _arm_list_items(t: Text) -> list[re.Match[str]]:
     return out
 
 
+# "randomized 1:1 to fish oil supplementation or olive oil placebo", "randomly assigned to NMES + Ex or
+# Ex group", "randomized 3:1 to receive brodalumab (...) or placebo": the list after the verb
+ALLOC_LIST_RE = re.compile(
+    r"(?:assigned|allocated|randomi[sz]ed)\s+(?:\(\s?\d+\s?:\s?\d+(?:\s?:\s?\d+)*\s?\)\s+|\d+\s?:\s?\d+(?:\s?:\s?\d+)*\s+|"
+    r"in\s+a\s+\d+\s?:\s?\d+(?:\s?:\s?\d+)*\s+ratio\s+|(?:equally|evenly)\s+)?(?:in)?to\s+(?:receive\s*:?\s*|either\s+|"
+    r"one\s+of\s+(?:two|three|four|five)\s+(?:groups|arms)\s*:?\s*|the\s+following\s+(?:groups|arms)\s*:?\s*)?", re.I)
+_ALLOC_LIST_END = re.compile(
+    r"\s+(?:for|during|over|at|on|within|every|twice|once|thrice|daily|weekly|monthly|from|until|after|before|"
+    r"using|by|according|stratified|with\s+stratification|in\s+(?:a|an|the)\b|in\s+addition\b|who|which|plus\s+"
+    r"(?:standard|usual)|as)\b|[;:]|,\s*(?:and\s+)?(?:were|was|blinded|stratified|using|with)\b|\.(?:\s|$)", re.I)
+_ALLOC_SPLIT = re.compile(r"\s*,\s*(?:or\s+|and\s+)?|\s+(?:or|versus|vs\.?)\s+|\s+and\s+(?=(?:the\s+|a\s+|an\s+)?"
+                          r"(?:placebo|control|sham|usual|standard|no\b))", re.I)
+_BRACKETS = re.compile(r"\s*[(\[][^()\[\]]*[)\]]")
+# "27 patients were randomly assigned to the standard care, 26 to the G-CSF group, and 28 to ..."
+ALLOC_EACH_FIRST_RE = re.compile(
+    rf"(?<![\w.,/-])(?P<n>{_N})\s+(?:{PERSON}\s+)?(?:were\s+|was\s+)?(?:randomly\s+)?(?:assigned|allocated|"
+    r"randomi[sz]ed)\s+to\s+(?:receive\s+)?(?:the\s+)?(?P<name>[^,;.()]{1,50}?)"
+    r"(?=\s*(?:,|;|\.(?:\s|$)|\(|$)|\s+(?:and|for|during|over|at|on|with|from|who|were|plus\s+(?:standard|usual))\b)",
+    re.I)
+ALLOC_EACH_NEXT_RE = re.compile(
+    rf"(?:\s*\([^()]*\))?(?:\s*,\s*(?:and\s+)?|\s+and\s+)(?:another\s+|a\s+further\s+)?(?P<n>{_N})\s+(?:{PERSON}\s+)?"
+    r"(?:(?:were\s+|was\s+)?(?:randomly\s+)?(?:assigned|allocated|randomi[sz]ed)\s+)?(?:in)?to\s+(?:receive\s+)?"
+    r"(?:the\s+)?(?P<name>[^,;.()]{1,50}?)"
+    r"(?=\s*(?:,|;|\.(?:\s|$)|\(|$)|\s+(?:and|for|during|over|at|on|with|from|who|were|plus\s+(?:standard|usual))\b)",
+    re.I)
+_ARM_WORD_LIMIT = 6
+_COUNT_START_RE = re.compile(rf"(?<![\w.,/-]){_N}\s", re.I)
+
+
+def _alloc_items(list_text: str) -> list[str] | None:
+    """The arm names of an allocation list ("brodalumab (...) or placebo" -> brodalumab, placebo), or
+    None when an item is too long to be a name (the list is then not read at all)."""
+    flat = _BRACKETS.sub("", _BRACKETS.sub("", list_text))  # two levels of brackets
+    end = _ALLOC_LIST_END.search(flat)
+    flat = flat[:end.start()] if end else flat
+    items = [re.sub(r"^(?:a|an|the|either|both)\s+", "", x.strip(" ,"), flags=re.I) for x in _ALLOC_SPLIT.split(flat)]
+    items = [x for x in items if x]
+    if len(items) < 2 or any(len(x.split()) > _ARM_WORD_LIMIT or not re.match(r"[A-Za-z]", x) for x in items):
+        return None
+    if re.search(r"\b(?:groups|arms)$", items[-1], re.I):  # "to X or Y groups"
+        items = [re.sub(r"\s+(?:groups|arms)$", "", x, flags=re.I) for x in items]
+    return items
+
+
+def allocation_arms(t: Text) -> list[tuple[str, int | None, int]]:
+    """Arms named where patients are allocated: (name, n or None, offset), in text order.
+    "randomized 1:1 to A or B" gives the names; "27 were assigned to A, 26 to B and 28 to C" and
+    "Twenty ... to the placebo group and another 20 ... to receive sulodexide" give names with n."""
+    out: list[tuple[str, int | None, int]] = []
+    text = t.text
+    done = 0
+    for v_start, _ in t.anchored("allocation"):
+        if v_start < done:
+            continue
+        sent = t.sentence_at(v_start)
+        first = None
+        for cand in _COUNT_START_RE.finditer(text, max(sent.start, v_start - 60), v_start):
+            m = ALLOC_EACH_FIRST_RE.match(text, cand.start(), sent.end)
+            if m and m.end() > v_start:
+                first = m
+                break
+        if first is not None:
+            found = [(first.group("name"), _int(first.group("n")), first.start())]
+            pos = first.end()
+            while True:
+                nxt = ALLOC_EACH_NEXT_RE.match(text, pos, sent.end)
+                if nxt is None:
+                    break
+                found.append((nxt.group("name"), _int(nxt.group("n")), nxt.start("n")))
+                pos = nxt.end()
+            if len(found) >= 2:
+                out += [(_clean_name(name), n, at) for name, n, at in found]
+                done = pos
+                continue
+        m = ALLOC_LIST_RE.match(text, v_start, sent.end)
+        if m is None:
+            continue
+        items = _alloc_items(text[m.end():sent.end])
+        if items:
+            out += [(_clean_name(x), None, m.start()) for x in items]
+            done = sent.end
+    return out
+
+
 def arms_of(t: Text, record_id: str) -> list[Arm]:
     """Arms named with an n: "20 in cohort A", "MSCs (n = 19) or placebo (n = 24) group",
     and "randomly divided into MSCT and control groups" (n unknown)."""
@@ -247,8 +382,12 @@ def arms_of(t: Text, record_id: str) -> list[Arm]:
         return Provenance(record_id, t.location, sent.text, sent.start, sent.end)
 
     def add(name: str, n: int | None, pos: int) -> None:  # the first statement of an arm's name wins
-        if name.lower() not in arms:
-            arms[name.lower()] = Arm(name, n, prov_of(pos), bool(CONTROL_WORDS.search(name)))
+        key = name.lower()
+        if key not in arms:
+            arms[key] = Arm(name, n, prov_of(pos), bool(CONTROL_WORDS.search(name)))
+        elif arms[key].n is None and n is not None:  # a later statement gives its n
+            arms[key] = Arm(arms[key].name, n, prov_of(pos), arms[key].is_control)
+
 
     for m in _arm_list_items(t):
         n = _int(m.group("n"))
@@ -256,6 +395,8 @@ def arms_of(t: Text, record_id: str) -> list[Arm]:
         if _NOT_ARM_BEFORE.search(text[max(0, m.start() - 30):m.start()]) or re.match(
                 r"(?:each|every|both|all)\b", name, re.I):
             continue  # "at week 24 in the MSC group", "six in each cohort"
+        if _EVENT_WORDS.search(t.sentence_at(m.start()).text):
+            continue  # "(two patients in the G-CSF group ...)": an event count
         if n:
             add(name, n, m.start())
     for m in N_EQ_RE.finditer(text):
@@ -263,8 +404,9 @@ def arms_of(t: Text, record_id: str) -> list[Arm]:
         if not _ASSIGN_CUE.search(sent.text):
             continue
         nm = NAME_BEFORE_RE.search(text, max(sent.start, m.start() - 60), m.start())
-        if not nm:
-            continue
+        if not nm or _POPULATION_BEFORE.search(text, max(sent.start, nm.start() - 30), nm.start()) or \
+                _POPULATION_IN.search(nm.group("name")):
+            continue  # "Patients with active RA (N = 982)": the population, not an arm
         words = nm.group("name").split()  # numbers are a dose ("2 × 10^7 (n = 9)"), not "cohort 1"
         name = _clean_name(" ".join(w for i, w in enumerate(words) if not re.match(r"^[\d.,×x^]+$", w)
                                     or (i and words[i - 1].lower() in _ARM_UNITS)))
@@ -285,4 +427,15 @@ def arms_of(t: Text, record_id: str) -> list[Arm]:
         pair_from = m.end()
         for key in ("a", "b"):
             add(_clean_name(m.group(key)), None, m.start())
+    # the allocation sentence, last: an arm already named ("low-dose (..., n = 10)") is not named again
+    # from the list ("low-dose (...) or high-dose (...) UC-MSC infusion")
+    # (names without an n only when nothing else named the arms: "MTX plus UC-MSCs or MTX alone" are
+    # the "UC-MSC group" and "MTX alone group" of the results)
+    named_before = bool(arms)
+    for name, n, pos in allocation_arms(t):
+        low = name.lower()
+        if not name or NOT_ARM_NAME.match(name) or (n is None and named_before):
+            continue
+        if not any(k != low and (low.startswith(k) or k.startswith(low)) for k in arms):
+            add(name, n, pos)
     return list(arms.values())

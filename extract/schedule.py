@@ -1,21 +1,45 @@
-"""Which sentences describe other studies, and which timepoints are the study's own.
+"""Which sentences describe other studies or background, and which timepoints are the study's own.
 
 `earlier_study_sentences(text)`: sentences about earlier work ("We previously reported ...",
 "in our previous study"); their numbers belong to another study.
 
-`study_timepoints(text, skip)`: the follow-up timepoints of `extract.quantities.find_timepoints`
-minus: baseline; timepoints in earlier-study sentences; dosing schedules ("on days 1, 8 and 15",
-"at day 0"); and relative timings that are not measured from the treatment ("2-3 weeks after the
-transient IFN-γ increase"). Ages and disease durations are already dropped by find_timepoints.
+`background_sentences(text)`: the sentences of a structured abstract's Background / Introduction
+section ("Background\\n...", "Introduction: ...") that are not the study's aim ("We aimed to ...",
+"The efficacy of X over a 6-week course was investigated"): what they say is prior knowledge
+("short-term studies (2 weeks)", "pain associated with intravenous cannulation").
+
+`study_timepoints(text, skip)`: the assessment timepoints of `extract.quantities.find_timepoints`
+minus what is not a time at which the study measured something:
+- baseline and week 0 ("weeks 0, 2 and 4" begins a schedule; week 0 is baseline);
+- timepoints in skipped sentences (earlier studies, background);
+- dosing days and schedules: "on days 1, 8 and 15", "400 mg at weeks 0, 2 and 4",
+  "injections at weeks 0 and 4", "twice daily for 2 days", "15 μg/kg for 5 days" (a course of a
+  few days given with a dose or a dosing frequency), "an 8 h infusion", "infused over 2 hours";
+- windows and relative timings not measured from the treatment: "2-3 weeks after the transient
+  IFN-γ increase", "within 8 weeks of selection", "within 8 h of symptom onset", "90 days before
+  randomization" (anything before or prior to something);
+- thresholds and eligibility: "at least 3 months", "more than 6 months", "≥ 12 weeks", "≤26
+  gestational weeks", "32 weeks of gestation";
+- ages: "aged 18-75 years" (find_timepoints), "(40–75 years, 69% males)": a range of years from 16
+  up, or any number of years from 18 up, unless it is a follow-up ("a 20-year follow-up");
+- risk-score horizons: "10-year risk", "10-year cardiovascular risk";
+- CI and range bounds and durations that are results: "(95% CI 8 to 16 weeks)", "(range, 6–48
+  months)", "median time to remission 12 weeks";
+- the study period: "recruited over 2 years";
+- measure names: "24-h urine protein", "2-h plasma glucose".
+"day 85 (week 13)" is one timepoint: of a timepoint and its restatement in brackets, the one
+written in weeks is kept (else the first).
 """
 from __future__ import annotations
 
 import re
 
 from extract.document import Text
+from extract.fastre import words
 from extract.quantities import Timepoint
 
-__all__ = ["DOSING_DAYS_RE", "EARLIER_STUDY_RE", "dosing_days", "earlier_study_sentences", "is_relative_timing", "study_timepoints"]
+__all__ = ["DOSING_DAYS_RE", "EARLIER_STUDY_RE", "background_sentences", "distinct_weeks", "dosing_days",
+           "earlier_study_sentences", "is_relative_timing", "study_timepoints"]
 
 EARLIER_STUDY_RE = re.compile(
     r"\b(?:we|our\s+group|the\s+authors)\s+(?:have\s+)?(?:previously|earlier|recently)\s+(?:reported|shown|"
@@ -26,7 +50,7 @@ EARLIER_STUDY_RE = re.compile(
 DOSING_DAYS_RE = re.compile(
     r"\b(?:on|at)\s+days?\s+(?:0|1)\b(?:\s?(?:,|and|or|-|to)\s?(?:and\s)?(?:days?\s)?\d+)*", re.I)
 RELATIVE_AFTER_RE = re.compile(
-    r"^\s*(?:after|before|following|prior\s+to)\s+(?:the\s+|a\s+|an\s+)?(?P<what>[\w-]+)", re.I)
+    r"^\s*(?:after|following)\s+(?:the\s+|a\s+|an\s+)?(?P<what>[\w-]+)", re.I)
 TREATMENT_WORDS = re.compile(
     r"^(?:first|last|second|third|final|single|initial|msc|mscs|msct|cell|cells|stem|infusion|infusions|"
     r"injection|injections|treatment|treatments|therapy|therapies|transplant|transplantation|implant|"
@@ -34,15 +58,125 @@ TREATMENT_WORDS = re.compile(
     r"start|initiation|dosing|dose|doses|procedure|surgery|end|uc|bm|hucb|ucb|ad|allogeneic|autologous|"
     r"mesenchymal|umbilical|bone|adipose|study|trial|entry|admission|discharge|onset|operation|"
     r"transfusion|[a-z]+-mscs?)$", re.I)
-
-
+# "before randomization", "prior to surgery": a time before the study's start is never a follow-up
+BEFORE_RE = re.compile(r"^\s*(?:before|prior\s+to|preceding|pre-)", re.I)
+# "within 8 weeks of selection", "within 8 h of symptom onset": a window, unless measured from treatment
+WITHIN_BEFORE_RE = re.compile(r"\bwithin\s+(?:the\s+)?(?:first\s+)?$", re.I)
+WITHIN_OF_AFTER_RE = re.compile(r"^\s*(?:of|from|since)\s+(?:the\s+|a\s+|an\s+)?(?P<what>[\w-]+)", re.I)
+# The patterns read on the words before a timepoint begin with a character set (fastre.words: the
+# first letters of their words) and end with "$": Python's re then skips the positions whose
+# character cannot start them, 5-10 times faster than a "\b(?:...)" alternation.
+# a threshold or an eligibility window: "at least 3 months", "more than 6 months", "≥ 12 weeks"
+THRESHOLD_BEFORE_RE = re.compile(words([
+    r"at\s+least", r"at\s+most", *(rf"{w}\s+than" for w in ("more", "less", "longer", "shorter", "greater", "fewer")),
+    r"minimum\s+of", r"maximum\s+of", r"min\.?", r"no\s+more\s+than", "exceeding", "under", "below",
+    r"gestational\s+age\s+(?:of\s+)?", r"gestation\s+(?:of\s+)?", r"postmenstrual\s+age\s+(?:of\s+)?"]) + r"\s*$")
+COMPARATOR_BEFORE_RE = re.compile(r"[<>≤≥=][<>=]?\s*$")
+GESTATION_AFTER_RE = re.compile(r"^\s?(?:'s?\s+|’s?\s+)?(?:of\s+)?(?:gestation|gestational|pregnancy|postmenstrual|"
+                                r"post-?menstrual|corrected\s+age)\b", re.I)
+# a dose, a dosing word or "dosed" right before "at/on <weeks|days> ...": a dosing schedule
+_DOSE_UNIT = r"\d\s?(?:mg|g|µg|μg|ug|mcg|IU|U|units|mL|ml|cells|MSCs|mg/kg|µg/kg|μg/kg|mg/m2)\b"
+_DOSING_WORDS = words([r"dos(?:e|es|ed|ing)", "given", "administered", "injected", "infused", "vaccinated",
+                       r"vaccinations?", r"injections?", r"infusions?", r"boosters?", r"applications?",
+                       r"instillations?"])
+_SCHEDULE_REST = (r"(?:(?!assess|evaluat|measur|follow|examin|record|obtain|collect|test|visit|observ)[^.;]){0,30}?"
+                  r"\b(?:at|on)\s+(?:(?:weeks?|days?|months?|wks?)\s+)?(?:[\d.]+\s?(?:,|and|or|&)\s?(?:and\s)?)*$")
+# two patterns, each with a fast start: after a dose, after a dosing word
+SCHEDULE_BEFORE_RES = (re.compile(_DOSE_UNIT + _SCHEDULE_REST), re.compile(rf"{_DOSING_WORDS}\b" + _SCHEDULE_REST))
+# "twice daily for 2 days", "15 μg/kg for 5 days", "daily for three days": a course of the drug
+_COURSE_REST = r"[^.;]{0,25}?\bfor\s+$"
+COURSE_BEFORE_RES = (
+    re.compile(rf"{_DOSE_UNIT}{_COURSE_REST}"), re.compile(rf"/\s?d(?:ay)?\b{_COURSE_REST}"),
+    re.compile(words(["daily", "twice", "thrice", "once", r"times\s+(?:a|per)\s+day", r"b\.?i\.?d", r"t\.?i\.?d",
+                      r"q\.?i\.?d", r"per\s+day", r"a\s+day", r"every\s+\d+\s?h(?:ours?)?", "hourly", "nightly"])
+               + rf"\b{_COURSE_REST}"))
+# "an 8 h infusion", "infused over 2 hours": how long one administration takes
+INFUSION_AFTER_RE = re.compile(r"^\s?-?\s?(?:long\s+)?(?:infusions?|bolus|drips?|injections?|perfusions?)\b", re.I)
+INFUSION_BEFORE_RE = re.compile(words(["infused", "given", "administered", "delivered", "injected", "infusion"])
+                                + r"\s+over\s+(?:a\s+(?:period\s+of\s+)?)?$")
+RISK_AFTER_RE = re.compile(r"^\s?-?\s?(?:(?:[\w-]+\s+){0,2}(?:risk|probability)\b)", re.I)
+# "(95% CI 8 to 16 weeks)", "(range, 6-48 months)", "median time to remission 12 weeks"
+BOUND_BEFORE_RE = re.compile(
+    words(["CI", r"confidence\s+intervals?", "IQR", r"interquartile\s+range", "range", "SD", "SE"])
+    + r"\b[\s:,=]*(?:[-\d.]+\s*(?:weeks?|days?|months?|years?|h|hours?)?\s*(?:,|-|to|–)\s*)?$"
+    r"|" + words(["time", "duration"]) + r"\s+to\s+(?:[\w-]+\s+){0,4}?(?:was|were|of|is)?\s*$"
+    r"|" + words(["median", "mean", "average"]) + r"\s+(?:time|duration|survival)\s+(?:[\w-]+\s+){0,4}?"
+    r"(?:was|were|of|is)?\s*$")
+STUDY_PERIOD_BEFORE_RE = re.compile(
+    words([r"recruit\w*", r"enrol+\w*", r"accru\w*", "screened", "included", "conducted", "performed",
+           r"carried\s+out"])
+    + r"\s+(?:[\w-]+\s+){0,4}?(?:over|during|within|in|for)\s+(?:a\s+|an\s+|the\s+)?(?:period\s+of\s+)?$")
+_STUDY_PERIOD_VERBS = ("ecruit", "nrol", "ccru", "creened", "ncluded", "onducted", "erformed", "arried")
+MEASURE_NAME_AFTER_RE = re.compile(
+    r"^\s?-?\s?(?:urine|urinary|ambulatory|holter|recall|dietary\s+recall|(?:post-?load\s+|plasma\s+|blood\s+)?"
+    r"glucose|insulin|postprandial|post-prandial|ogtt|walk|walking|diary|food\s+record|abpm|bp\b)", re.I)
+FOLLOW_UP_NEAR_RE = re.compile(r"follow|after|survival|later|since|over\s+(?:the|a)|long-term", re.I)
 _ON_AT_BEFORE_RE = re.compile(r"\b(?:on|at)\s+$", re.I)
+_LIST_TAIL = re.compile(r"(?:[\d.]+\s?(?:,|and|or|&)\s?(?:and\s)?)+$")
+_WEEK_UNIT = re.compile(r"\b(?:weeks?|wks?)\b", re.I)
+# structured abstracts: the section a sentence is in
+_HEADER_RE = re.compile(r"^\s*(?P<h>[A-Z][A-Za-z /&-]{2,45}?)\s*(?::\s*|\.\s+|\.?\s*$)")
+_BACKGROUND_HEADERS = frozenset({"background", "introduction", "context", "rationale", "summary background"})
+_OTHER_HEADERS = frozenset("""objective objectives aim aims purpose purposes goal goals hypothesis methods method
+design setting settings participants patients subjects interventions intervention measurements measures
+outcome outcomes results findings conclusion conclusions interpretation discussion limitations significance
+registration funding implications""".split())
+AIM_RE = re.compile(words([
+    r"aims?\b", r"aimed\b", r"objectives?\b", r"purpose\b", r"goal\b", r"hypothes\w*", r"rationale\s+of\s+this\b",
+    r"we\s+(?:investigated|evaluated|assessed|examined|compared|tested|studied|conducted|did|performed|report|"
+    r"determined|sought|explored|hypothesi[sz]ed|present|designed|undertook|carried\s+out)\b",
+    *(rf"{aux}\s+(?:investigated|evaluated|assessed|examined|compared|tested|studied|explored)\b"
+      for aux in ("is", "was", "were")),
+    r"this\s+(?:study|trial|pilot|randomi[sz]ed|paper|report|work|analysis)\b", r"the\s+(?:present|current)\s+(?:study|trial)\b",
+    r"to\s+(?:evaluate|assess|investigate|determine|examine|compare|test|explore)\b"]))
 
 
 def earlier_study_sentences(t: Text) -> frozenset[int]:
     if not t.anchored("earlier"):  # every match holds "previous(ly)", "earlier", "recently", "prior" or "former"
         return frozenset()
     return frozenset(t.sentence_at(m.start()).index for m in EARLIER_STUDY_RE.finditer(t.text))
+
+
+_HEADER_FIRST_WORDS = _BACKGROUND_HEADERS | _OTHER_HEADERS | {"summary", "materials", "research", "main", "primary",
+                                                              "trial", "subjects", "study"}
+
+
+def _header(sentence: str) -> str | None:
+    head = sentence[:16].split(None, 1)
+    if not head or head[0].strip(":.,/").lower() not in _HEADER_FIRST_WORDS and \
+            re.split(r"[/&:.-]", head[0], maxsplit=1)[0].lower() not in _HEADER_FIRST_WORDS:
+        return None  # most sentences: a set lookup decides
+    m = _HEADER_RE.match(sentence)
+    if m is None:
+        return None
+    words = re.split(r"[ /&-]+", m.group("h").lower().strip())
+    words = [w for w in words if w and w != "and"]
+    if not words or len(words) > 4:
+        return None
+    if words[0] in _BACKGROUND_HEADERS and not any(w in _OTHER_HEADERS for w in words[1:]):
+        return "background"
+    if m.group("h").lower().strip() in _BACKGROUND_HEADERS:
+        return "background"
+    if all(w in _OTHER_HEADERS or w in _BACKGROUND_HEADERS or w in ("main", "primary", "secondary", "and",
+                                                                     "materials", "research", "trial", "study")
+           for w in words):
+        return "other"
+    return None
+
+
+def background_sentences(t: Text) -> frozenset[int]:
+    """The sentences of a Background/Introduction section that are not the study's aim."""
+    if not any(_header(s.text[:60]) == "background" for s in t.sentences[:3]):
+        return frozenset()  # no Background/Introduction heading at the start: nothing to skip
+    out: set[int] = set()
+    section = None
+    for sent in t.sentences:
+        head = _header(sent.text)
+        if head is not None:
+            section = head
+        if section == "background" and not AIM_RE.search(sent.text):
+            out.add(sent.index)
+    return frozenset(out)
 
 
 def dosing_days(t: Text) -> list[re.Match[str]]:
@@ -60,14 +194,72 @@ def dosing_days(t: Text) -> list[re.Match[str]]:
 
 
 def is_relative_timing(text: str, end: int) -> bool:
-    """True when the timepoint ending at `end` is "... after <something other than treatment>"."""
-    m = RELATIVE_AFTER_RE.match(text[end:end + 60])
+    """True when the timepoint ending at `end` is "... after <something other than treatment>"
+    or "... before <anything>"."""
+    after = text[end:end + 60]
+    if BEFORE_RE.match(after):
+        return True
+    m = RELATIVE_AFTER_RE.match(after)
     return bool(m) and not TREATMENT_WORDS.match(m.group("what"))
+
+
+def _not_a_study_time(t: Text, tp: Timepoint, course_weeks: set[float]) -> bool:
+    """The checks of the module docstring that read the words around one timepoint."""
+    text = t.text
+    sent = t.sentence_at(tp.start)
+    before = text[max(sent.start, tp.start - 80):tp.start]
+    near = before[-30:]  # the thresholds are a few words: their pattern reads only these
+    after = text[tp.end:min(sent.end, tp.end + 60)]
+    if tp.weeks == 0 and tp.kind == "point":
+        return True
+    if is_relative_timing(text, tp.end):
+        return True
+    if "within" in before and WITHIN_BEFORE_RE.search(before):
+        m = WITHIN_OF_AFTER_RE.match(after)
+        if m and not TREATMENT_WORDS.match(m.group("what")):
+            return True
+    if GESTATION_AFTER_RE.match(after) or RISK_AFTER_RE.match(after) or COMPARATOR_BEFORE_RE.search(near) \
+            or THRESHOLD_BEFORE_RE.search(near) or BOUND_BEFORE_RE.search(before, max(0, len(before) - 60)) \
+            or ((" at " in before or " on " in before) and any(rx.search(before) for rx in SCHEDULE_BEFORE_RES)) \
+            or (any(v in before for v in _STUDY_PERIOD_VERBS) and STUDY_PERIOD_BEFORE_RE.search(before)):
+        return True
+    if tp.weeks < 2 and " for" in before[-8:] and any(rx.search(before, max(0, len(before) - 50))
+                                                       for rx in COURSE_BEFORE_RES):
+        course_weeks.add(tp.weeks)
+        return True
+    if tp.weeks < 1 and (INFUSION_AFTER_RE.match(after) or INFUSION_BEFORE_RE.search(before)):
+        return True
+    if tp.weeks <= 1 and MEASURE_NAME_AFTER_RE.match(after):
+        return True
+    low_years = (tp.low_weeks if tp.kind == "range" and tp.low_weeks is not None else tp.weeks) / 52
+    if (low_years >= 16 if tp.kind == "range" else low_years >= 18) and "year" in tp.text.lower() \
+            and not FOLLOW_UP_NEAR_RE.search(text[max(sent.start, tp.start - 30):min(sent.end, tp.end + 30)]):
+        return True  # an age: "(40–75 years, 69% males)", "patients between 18 and 65 years"
+    return False
+
+
+def _restated(t: Text, tps: list[Timepoint]) -> set[int]:
+    """Indices of timepoints restated in brackets right after another ("day 85 (week 13)"): of the
+    pair, the one not in weeks (or, when both or neither are, the bracketed one) is dropped."""
+    drop: set[int] = set()
+    for i in range(len(tps) - 1):
+        a, b = tps[i], tps[i + 1]
+        gap = t.text[a.end:b.start]
+        if not re.fullmatch(r"\s?[(\[]\s?(?:i\.e\.,?\s?|or\s|about\s|approximately\s|~)?", gap):
+            continue
+        if not t.text[b.end:b.end + 2].lstrip().startswith((")", "]")):
+            continue
+        if abs(a.weeks - b.weeks) > max(1.0, 0.1 * max(a.weeks, b.weeks)):
+            continue
+        a_wk, b_wk = bool(_WEEK_UNIT.search(a.text)), bool(_WEEK_UNIT.search(b.text))
+        drop.add(i if (b_wk and not a_wk) else i + 1)
+    return drop
 
 
 def study_timepoints(t: Text, skip: frozenset[int]) -> list[Timepoint]:
     dosing: list[tuple[int, int]] = [(m.start(), m.end()) for m in dosing_days(t)]
-    out: list[Timepoint] = []
+    kept: list[Timepoint] = []
+    course_weeks: set[float] = set()
     for tp in t.timepoints:
         if tp.kind == "baseline":
             continue
@@ -75,7 +267,22 @@ def study_timepoints(t: Text, skip: frozenset[int]) -> list[Timepoint]:
             continue
         if any(a <= tp.start and tp.end <= b + 8 for a, b in dosing):
             continue
-        if is_relative_timing(t.text, tp.end):
+        if _not_a_study_time(t, tp, course_weeks):
             continue
-        out.append(tp)
-    return out
+        kept.append(tp)
+    if course_weeks:  # "G-CSF 15 μg/kg for 5 days ... G-CSF for 5 days": the same course again
+        kept = [tp for tp in kept if not (tp.weeks in course_weeks
+                                          and re.search(r"\bfor\s+$", t.text[max(0, tp.start - 5):tp.start]))]
+    drop = _restated(t, kept)
+    return [tp for i, tp in enumerate(kept) if i not in drop]
+
+
+def distinct_weeks(weeks: list[float]) -> list[int]:
+    """Indices of `weeks` to keep when the same time is written two ways ("3 months" = 13.0 and
+    "day 90" = 12.86): a value within 2% (or 0.15 weeks) of an earlier kept one is dropped."""
+    kept: list[int] = []
+    for i, w in enumerate(weeks):
+        if any(abs(w - weeks[j]) <= max(0.15, 0.02 * max(w, weeks[j])) for j in kept):
+            continue
+        kept.append(i)
+    return kept
