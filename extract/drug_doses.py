@@ -35,7 +35,7 @@ from dataclasses import dataclass
 from typing import Sequence
 
 from extract.fastre import NUM, NUM_REST, words
-from extract.quantities import WORDNUM, _Cleaned, _prepare, parse_number
+from extract.quantities import NUMBER_WORDS, WORDNUM, _Cleaned, _prepare, parse_number
 
 __all__ = ["DrugDose", "find_drug_doses", "normalise_unit", "BACKGROUND_BEFORE", "CONTROL_NAMES"]
 
@@ -76,13 +76,19 @@ _BASE_RE = "|".join(f"(?P<u{i}>{rx})" for i, (rx, _) in enumerate(_BASE_UNITS))
 _PER_FIRST = (r"(?:kg(?:\s+(?:of\s+)?body\s*weight|\s?bw)?|m\^?2|m²|day|d|dose|week|wk|"
               r"infusion|injection|application|administration)")
 _PER_ITEM = rf"(?:{_PER_FIRST[3:-1]}|h|hr|hour|min)"
-_PER = (rf"(?P<per>(?:\s?/\s?|\s+per\s+|\s+a\s+)(?i:{_PER_FIRST})(?![\w/])"
-        rf"(?:(?:\s?/\s?|\s+per\s+)(?i:{_PER_ITEM})(?![\w/])){{0,2}})?")
+_PER = (rf"(?P<per>(?:\s?/\s?|\s+per\s+|\s+a\s+)(?i:{_PER_FIRST})(?!\w)"
+        rf"(?:(?:\s?/\s?|\s+per\s+)(?i:{_PER_ITEM})(?!\w)){{0,2}})?")
+# "ng/mL", "mg/dL", "pg/mg Cr", "mL/min", "mg/g creatinine": a concentration or a rate of a measured
+# quantity, never a dose ("120 mg/rosuvastatin 20 mg" is two doses)
+_MEASURE_DENOMINATOR = r"(?i:d?l|[mµμu]l|mm3?|cm3?|[mµμu]?mol|mg|g|min|h|hr|s|sec|cr|creatinine|24\s?h)(?![a-z])"
 _PER_NORMAL = {"kg": "kg", "bw": "kg", "m^2": "m2", "m²": "m2", "m2": "m2", "day": "day", "d": "day",
                "dose": "dose", "week": "week", "wk": "week", "h": "h", "hr": "h", "hour": "h", "min": "min",
                "infusion": "dose", "injection": "dose", "application": "dose", "administration": "dose"}
 # the list before the unit: "50, 140, or 210", "5 and 10", "450 to 600", "1,500/75", "7.5-25"
 _SEP = r"(?:\s?,\s?(?:or\s+|and\s+)?|\s+(?:or|and|to)\s+|\s?-\s?|\s?/\s?)"
+# after a comma a list item has no thousands separator: "5,10,20,40,80,160 mg" is six doses
+_SIMPLE_NUM = r"(?:\d+(?:\.\d+)?|\.\d+)"
+_LIST_ITEM = rf"(?:\s?,\s?(?:or\s+|and\s+)?{_SIMPLE_NUM}|(?:\s+(?:or|and|to)\s+|\s?-\s?|\s?/\s?){NUM})"
 # For a fast start the pattern begins with a digit's character set (see extract.fastre) and checks
 # its guard behind it: not inside a word or a number, not an exponent ("10^7"), not a ratio ("3:1").
 DRUG_DOSE_RE = re.compile(
@@ -90,8 +96,8 @@ DRUG_DOSE_RE = re.compile(
     # a quick look ahead (the rest of the number, then a list separator or a unit's first letter):
     # most numbers of an abstract fail here, before the list and unit alternations are tried
     r"(?=[\d.,]*(?:\s?(?:-|,|/|or\b|and\b|to\b)|\s?-?\s?[mgµμuIUcGdptsiaMn]))"
-    rf"(?P<first>{NUM_REST})(?P<more>(?:{_SEP}{NUM}){{0,6}})"
-    rf"\s?-?\s?(?P<unit>{_BASE_RE})(?![\w^]|/(?!\s?(?i:{_PER_FIRST})(?![\w/])))" + _PER
+    rf"(?P<first>{NUM_REST})(?P<more>(?:{_LIST_ITEM}){{0,9}})"
+    rf"\s?-?\s?(?P<unit>{_BASE_RE})(?![\w^])(?!\s?/\s?{_MEASURE_DENOMINATOR})" + _PER + r"(?(per)(?!\s?/\s?[A-Za-z]))"
 )
 # dosage forms counted in words: "two tablets", "one capsule twice daily"
 _WORD_FORM_RE = re.compile(
@@ -119,7 +125,7 @@ DOSING_CUE = re.compile(words([
     r"control\b", r"group\b", r"arm\b", r"cohort\b", r"dissolved\b", r"diluted\b"]))
 # thresholds and measurements just before the number
 _COMPARATOR_BEFORE = re.compile(words([
-    "than", r"at\s+least", r"at\s+most", r"up\s+to", r"maximum(?:\s+of)?", r"minimum(?:\s+of)?", "exceeding",
+    "than", "per", r"at\s+least", r"at\s+most", r"up\s+to", r"maximum(?:\s+of)?", r"minimum(?:\s+of)?", "exceeding",
     "below", "above", "under", "over", "cumulative"]) + r"\s*$")
 _SYMBOL_BEFORE = re.compile(r"[<>≤≥=][<>=]?\s*$")
 _MEASURED_BEFORE = re.compile(words([
@@ -139,7 +145,8 @@ BACKGROUND_BEFORE = re.compile(words([
     "already", "despite", r"inadequate(?:ly)?", r"incomplete(?:ly)?", r"insufficient(?:ly)?", "prior",
     r"previous(?:ly)?", "existing", "baseline", r"pre-?existing", r"standard\s+(?:dose|therapy|treatment)",
     r"were\s+taking", r"had\s+been\s+(?:taking|receiving|on)", r"on\s+(?:a\s+)?(?:stable|fixed|constant)",
-    r"maintained\s+on", "failure", "failed", r"intoleran\w*", "refractory", "resistant"]) + r"\b")
+    r"maintained\s+on", "failure", "failed", r"intoleran\w*", "refractory", "resistant", "taking",
+    r"added\s+to", r"add-on\s+to", r"on\s+top\s+of", r"already\s+on"]) + r"\b")
 # names that are not an intervention's: a placebo, a vehicle, the solvent
 CONTROL_NAMES = re.compile(
     r"^(?:(?:matching|identical|normal|physiological|isotonic|sterile|boiling|distilled|the|a|an|0\.9\s?%|"
@@ -163,6 +170,8 @@ applied got inhaled consumed ingested drank drink eat ate fed stable background 
 ongoing continued continuing already despite existing baseline prior previous active we whether if
 it its their his her our they them you i when where while how what why whose
 """.split())
+_HYPHEN_STOP = frozenset({"once", "twice", "thrice", "daily", "weekly", "monthly", "low", "high", "single", "dose",
+                          "fixed", "standard", "open", "double", "placebo"})
 # drug-name words that end like verbs
 _NAME_ED_ING = frozenset({"pegylated", "conjugated", "liposomal", "recombinant", "purified", "activated",
                           "fermented", "hydrolyzed", "hydrolysed", "enriched", "fortified", "dried", "sustained",
@@ -171,7 +180,7 @@ _NAME_ED_ING = frozenset({"pegylated", "conjugated", "liposomal", "recombinant",
 _ROUTE_WORDS = frozenset("""intravenous intravenously oral orally subcutaneous subcutaneously intramuscular
 intramuscularly topical topically intranasal inhaled sublingual transdermal iv sc im po i.v. s.c. i.m.
 intra-articular intraarticular intravitreal intrathecal epidural single a an the of""".split())
-_WORD_RE = re.compile(r"[A-Za-z][\w'+-]*(?:/[A-Za-z][\w+-]*)?")
+_WORD_RE = re.compile(r"[^\W\d_][\w'+-]*(?:/(?!(?:day|d|kg|week|wk|dose)\b)[^\W\d_][\w+-]*)?")
 _TIME_WORD_BEFORE = re.compile(words([r"weeks?", r"days?", r"months?", r"years?", r"hours?", r"visits?", r"grades?",
                                       r"stages?", r"phases?", r"types?", r"versions?", r"levels?", r"classes?",
                                       r"steps?", r"scores?", r"points?", "n", "p"]) + r"\s*[=:]?\s*$")
@@ -210,18 +219,28 @@ def _base_unit(m: re.Match[str]) -> str:
     return m.group("unit")  # pragma: no cover - one group always matched
 
 
-_NAME_WORD_RE = re.compile(r"[A-Za-z][\w'+-]*(?:/[A-Za-z][\w+-]*)?$")
+_NAME_WORD_RE = re.compile(r"[^\W\d_][\w'+-]*(?:/[^\W\d_][\w+-]*)?$")
 # what separates a name from its dose: "X at a dose of 5 mg", "X, 5 mg", "X (5 mg", "X: 5 mg", "X = 5 mg"
 _DOSE_OF_TAIL = re.compile(words([r"at\s+(?:a\s+)?(?:daily\s+|total\s+|single\s+)?(?:dose|dosage)s?\s+of",
-                                  r"doses?\s+of", r"dosages?\s+of", "at", r"in\s+a\s+dose\s+of"]) + r"\s*$")
+                                  r"doses?\s+of", r"dosages?\s+of", "at", r"in\s+a\s+dose\s+of",
+                                  *(rf"{aux}\s+(?:given|administered|dosed|infused|injected|applied|used)"
+                                    r"(?:\s+(?:orally|intravenously|subcutaneously|intramuscularly|iv|im|sc))?"
+                                    for aux in ("was", "were", "is", "are"))]) + r"\s*$")
+_UNIT_SLASH_RE = re.compile(r"(?:mg|g|µg|μg|ug|mcg|mL|ml|IU|U)/(?=[A-Za-z]{3})")
 _ALIAS_RE = re.compile(r"\(\s?(?P<alias>[A-Za-z][\w +/-]{1,30}?)\s?\)$")
 
 
 def _not_name_word(word: str) -> bool:
-    """Function words, verbs and dosing words end a drug's name: "We investigated whether atorvastatin"."""
+    """Function words, verbs and dosing words end a drug's name: "We investigated whether atorvastatin",
+    "once-daily tiotropium", "one 500 mg capsule". A capital letter or a letter with digits ("A" of
+    "vitamin A", "B12", "D3") is part of a name."""
+    if re.fullmatch(r"[A-Z]\d{0,2}", word):
+        return False
     low = word.lower()
-    if low in _NAME_STOP:
+    if low in _NAME_STOP or low in NUMBER_WORDS:
         return True
+    if "-" in low and any(part in _HYPHEN_STOP for part in low.split("-")):
+        return True  # "once-daily", "low-dose", "twice-weekly"
     return len(low) > 4 and (low.endswith("ed") or low.endswith("ing")) and low not in _NAME_ED_ING
 
 
@@ -248,6 +267,10 @@ def _name_before(t: str, pos: int, lo: int) -> tuple[str | None, int]:
     while len(kept) < 2:
         start = w2.rfind(" ", 0, end) + 1
         token = w2[start:end]
+        unit_then_name = _UNIT_SLASH_RE.match(token)
+        if unit_then_name:  # "120 mg/rosuvastatin 20 mg": the drug after the slash
+            kept.append((start + unit_then_name.end(), end))
+            break
         if not token or not _NAME_WORD_RE.match(token) or _not_name_word(token):
             break
         kept.append((start, end))
@@ -265,8 +288,8 @@ def _name_after(t: str, pos: int, hi: int) -> str | None:
     """The drug named just after the unit: "10 grams cocoa powder", "1 g intravenous tranexamic acid",
     "100 mL of saline"."""
     w = t[pos:hi]
-    m = re.match(r"\s*(?:of\s+)?(?:(?:the|a|an|intravenous|oral|subcutaneous|intramuscular|topical|iv|sc|im|po)\s+)*", w,
-                 re.I)
+    m = re.match(r"\s*(?:(?:tablets?|capsules?|sachets?|pills?|doses?)\s+)?(?:of\s+)?"
+                 r"(?:(?:the|a|an|intravenous|oral|subcutaneous|intramuscular|topical|iv|sc|im|po)\s+)*", w, re.I)
     rest = w[m.end():] if m else w
     words = []
     for wm in _WORD_RE.finditer(rest):
@@ -275,7 +298,7 @@ def _name_after(t: str, pos: int, hi: int) -> str | None:
         if not words and wm.start() != 0:
             break
         low = wm.group(0).lower()
-        if low in _NAME_STOP or low in ("bolus", "solution", "infusion", "injection", "suspension"):
+        if _not_name_word(wm.group(0)) or low in ("bolus", "solution", "infusion", "injection", "suspension"):
             break
         words.append(wm)
         if len(words) >= 3:
@@ -294,9 +317,12 @@ def _clause_bounds(t: str, start: int, end: int) -> tuple[int, int]:
     return lo, (min(his) if his else len(t))
 
 
-_NUM_RE = re.compile(NUM)
-_SEP_RE = re.compile(_SEP)
+# the items of DRUG_DOSE_RE's group "more", with their separators: (comma sep, number, other sep, number)
+_LIST_ITEM_RE = re.compile(rf"(\s?,\s?(?:or\s+|and\s+)?)({_SIMPLE_NUM})|(\s+(?:or|and|to)\s+|\s?-\s?|\s?/\s?)({NUM})")
 _DOSE_WORD = re.compile(words([r"doses?\b", r"dosages?\b"]))
+_DIAGNOSTIC_AFTER = re.compile(
+    r"[\s-]*(?:\w+\s+){0,3}?(?:tolerance\s+tests?|OGTT|challenge|provocation|test\s+meal|breath\s+test|"
+    r"loading\s+test|stimulation\s+test|suppression\s+test)\b", re.I)
 _LIST_GAP_RE = re.compile(r"^\s?,?\s?(?:(?:or|and|to|vs\.?|versus)\s)?\s?$", re.I)
 _VEHICLE_BEFORE = re.compile(words(["dissolved", "diluted", "mixed", "suspended", "reconstituted", "solved"])
                              + r"\s+(?:in|with)\s+$")
@@ -316,6 +342,7 @@ def find_drug_doses(text: str, units_at: Sequence[tuple[int, int]] | None = None
     list_id = 0
     last: DrugDose | None = None
     last_end = -1
+    rejected_end = -1
     for m in (_matches(t) if units_at is None else _matches_at(c, units_at)):
         if m.start() < last_end:
             continue
@@ -329,28 +356,39 @@ def find_drug_doses(text: str, units_at: Sequence[tuple[int, int]] | None = None
         if m.re is DRUG_DOSE_RE:
             base, per = _base_unit(m), m.group("per")
             more = m.group("more")
-            nums = [t[m.start():m.end("first")]] + (_NUM_RE.findall(more) if more else [])
-            seps = _SEP_RE.findall(more) if more else []
+            items = _LIST_ITEM_RE.findall(more) if more else []
+            nums = [t[m.start():m.end("first")]] + [a or b for _, a, _, b in items]
+            seps = [sa or sb for sa, _, sb, _ in items]
         else:
             base, per = _FORM_NORMAL[m.group("unit").lower()], None
             nums, seps = [m.group("n")], []
         unit = normalise_unit(base, per)
-        if _MEASURED_BEFORE.search(before) and not _DOSE_WORD.search(before, max(0, len(before) - 25)):
+        if (_MEASURED_BEFORE.search(before) and not _DOSE_WORD.search(before, max(0, len(before) - 25))) or (
+                rejected_end >= 0 and _LIST_GAP_RE.match(t[rejected_end:m.start()])):
+            rejected_end = m.end()  # "a mean of 3.72 mg and 0.64 mg": the whole list is measured
             continue
         strong_unit = any(x in unit for x in ("/kg", "/m2", "/day", "/dose", "/week"))
-        if not strong_unit and not DOSING_CUE.search(t, max(c_lo, m.start() - 90), min(c_hi, m.end() + 50)):
+        if not strong_unit and not DOSING_CUE.search(t, c_lo, c_hi):
             continue
+        if _DIAGNOSTIC_AFTER.match(t, m.end(), min(c_hi, m.end() + 50)):
+            continue  # "a 75-g oral glucose tolerance test": a test's load, not a treatment
         if len(nums) > 1 and _TIME_WORD_BEFORE.search(before):
             nums, seps = nums[-1:], []  # "at week 2 and 10 mg": only the last number is a dose
         vals = [parse_number(x) for x in nums]
         if any(v is None for v in vals):
             continue
         values = [float(v) for v in vals if v is not None]
+        if base in _COUNTED_FORMS and max(values) > 12:
+            continue  # "received 180 capsules for the trial": a supply, not one administration
         s, e, vt = c.span(m.start(), m.end())
         in_list = last is not None and _LIST_GAP_RE.match(t[last_end:m.start()]) is not None
         name, name_start = _name_before(t, m.start(), max(c_lo, m.start() - 60))
         if name is None and in_list and last is not None:
             name = last.drug  # "CZP 200 mg or 400 mg"
+        if name is not None and last is not None and name == last.drug and last_end >= 0 and \
+                t[last_end:name_start].strip() == "":
+            # "288 mg vitamin E, 375 mg vitamin C": the name before is the previous dose's; this one's follows it
+            name = _name_after(t, m.end(), min(c_hi, m.end() + 60)) or name
         if name is None:
             name = _name_after(t, m.end(), min(c_hi, m.end() + 60))
         cue_end = min(name_start, m.start())
@@ -376,6 +414,7 @@ def find_drug_doses(text: str, units_at: Sequence[tuple[int, int]] | None = None
     return out
 
 
+_COUNTED_FORMS = frozenset({"tablets", "capsules", "sachets", "patches", "suppositories"})
 _FORM_NORMAL = {"drop": "drops", "drops": "drops", "puff": "puffs", "puffs": "puffs", "tablet": "tablets",
                 "tablets": "tablets", "capsule": "capsules", "capsules": "capsules", "sachet": "sachets",
                 "sachets": "sachets", "spray": "sprays", "sprays": "sprays", "inhalation": "inhalations",

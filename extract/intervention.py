@@ -142,6 +142,15 @@ class _Study:
 
     heads: frozenset[str]  # lower-cased first words of the intervention's drug names
     others: frozenset[str]  # heads of the other drugs (comparators, background)
+    background: frozenset[str] = frozenset()  # drugs the title says the patients were on
+
+
+# "Memantine in patients with Alzheimer's disease receiving donepezil", "X added to stable Y",
+# "... with an inadequate response to methotrexate": the drug after these words is background therapy
+_BACKGROUND_IN_TITLE = re.compile(
+    words([r"receiving", r"taking", r"on", r"treated\s+with", r"added\s+to", r"add-on\s+to", r"on\s+top\s+of",
+           r"inadequate(?:ly)?\s+respon\w*\s+to", r"despite"])
+    + r"\s+(?:(?:stable|background|concomitant|ongoing|maintenance|standard)\s+)?(?P<drug>[A-Za-z][\w-]+)")
 
 
 def _head(name: str | None) -> str | None:
@@ -184,8 +193,8 @@ def _alias_words(head: str, text: str) -> set[str]:
     pos = low.find("(" + head)
     while pos >= 0:  # head is the abbreviation: the words before its bracket
         if low[pos + 1 + len(head):pos + 2 + len(head)] in (")", ";", ",", " "):
-            words = [w for w in _LONG_FORM_WORD.findall(low, max(0, pos - 60), pos)[-5:]
-                     if len(w) >= 4 and w not in _GENERIC_HEADS]
+            words = [part for w in _LONG_FORM_WORD.findall(low, max(0, pos - 60), pos)[-5:]
+                     for part in {w, *w.split("-")} if len(part) >= 4 and part not in _GENERIC_HEADS]
             if words and head[0] in "".join(w[0] for w in words):
                 out.update(words[-3:])
         pos = low.find("(" + head, pos + 1)
@@ -208,22 +217,29 @@ def _study(title: Text, abstract: Text, drugs: list[DrugDose], cells: bool) -> _
         return _Study(frozenset(), frozenset())
     title_low = title.text.lower()
     both = title.text + "\n" + abstract.text
-    in_title = {h for h in heads if _in_title(h, title_low, both)}
+    # a drug after "receiving", "added to" ... in the title is background when another drug of the
+    # record is named before it ("Memantine in patients ... receiving donepezil"; but "patients
+    # treated with certolizumab pegol plus methotrexate" names the intervention)
+    background = frozenset(
+        h for m in _BACKGROUND_IN_TITLE.finditer(title.text) for h in heads
+        if _in_title(h, m.group("drug").lower(), both)
+        and any(g != h and _in_title(g, title_low[:m.start()], both) for g in heads))
+    in_title = {h for h in heads if _in_title(h, title_low, both)} - background
     if in_title or cells:
-        return _Study(frozenset(in_title), frozenset(heads - in_title))
+        return _Study(frozenset(in_title), frozenset(heads - in_title), background)
     low = abstract.text.lower()
     counts = {h: len(_word_positions(low, h)) for h in heads}
     top = max(counts.values())
     chosen = {h for h, n in counts.items() if n == top}
-    return _Study(frozenset(chosen), frozenset(heads - chosen))
+    return _Study(frozenset(chosen), frozenset(heads - chosen), background)
 
 
 def _drug_role(d: DrugDose, study: _Study) -> str:
     if d.drug and CONTROL_NAMES.match(d.drug):
         return "comparator"
-    if d.background:
-        return "background"
     head = _head(d.drug)
+    if d.background or (head is not None and head in study.background):
+        return "background"
     if head is None or not study.heads or head in study.heads:
         return "intervention"
     return "comparator"
@@ -390,7 +406,7 @@ def _drug_doses(texts: list[Text], record_id: str, skip: dict[str, frozenset[int
     named: list[DoseValue] = []
     for d in out:
         head = _head(d.drug) or ""
-        if d.role == "intervention" and d.value is not None and per_drug[head] >= 2:
+        if head and d.role == "intervention" and d.value is not None and per_drug[head] >= 2:
             label = f"{d.drug + ' ' if d.drug else ''}{d.value:g} {d.unit}"
             d = DoseValue(d.value, d.unit, d.provenance, label, d.n_administrations, d.uncertain, d.note,
                           drug=d.drug, role=d.role)

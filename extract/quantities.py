@@ -204,10 +204,14 @@ _UNIT_ALIASES = {
     "d": "day", "day": "day", "days": "day",
     "wk": "week", "wks": "week", "week": "week", "weeks": "week",
     "mo": "month", "mos": "month", "month": "month", "months": "month",
-    "yr": "year", "yrs": "year", "year": "year", "years": "year",
+    "yr": "year", "yrs": "year", "year": "year", "years": "year", "y": "year",
 }
-_TP_UNIT = r"(?:hours?|hrs?|(?-i:h)|days?|(?-i:d)|weeks?|wks?|months?|mos?|years?|yrs?)"
-_TP_NUM = rf"(?:{NUM}|{WORDNUM})"
+_TP_UNIT = r"(?:hours?|hrs?|(?-i:h)|days?|(?-i:d)|weeks?|wks?|months?|mos?|years?|yrs?|(?-i:y)(?!\.\w))"
+# a number in words inside a timepoint list: "and" joins words only after hundred/thousand ("one
+# hundred and two"), so "one and six months" is two timepoints, not "seven"
+_TP_WORD_JOIN = r"(?:[ -]|(?<=hundred)\s+and\s+|(?<=thousand)\s+and\s+)"
+_TP_WORDNUM = rf"\b(?:{_W})(?:{_TP_WORD_JOIN}(?:{_W})\b){{0,6}}\b"
+_TP_NUM = rf"(?:{NUM}|{_TP_WORDNUM})"
 _TP_SEP = r"(?:\s?,\s?(?:and\s|or\s)?\s?|\s(?:and|or)\s|\s?-\s?|\sto\s)"
 _TP_LIST = rf"{_TP_NUM}(?:{_TP_SEP}{_TP_NUM}){{0,6}}"
 # A timepoint is "3, 6 and 12 months" (a list, then its unit), "week 12" (a unit, then a list) or
@@ -222,7 +226,7 @@ TIMEPOINT_RE = re.compile(
 )
 _TP_WORD_RE = re.compile(
     r"[BbDdEeFfHhMmNnOoSsTtWwYyZzſ](?<!\w.)(?i:"  # "(?<!\w.)": the "\b" before every form
-    rf"(?<![.,/-].)(?P<list>(?:{_W_REST})(?:(?:[ -]|\s+and\s+)(?:{_W})\b){{0,6}}\b(?:{_TP_SEP}{_TP_NUM}){{0,6}})"
+    rf"(?<![.,/-].)(?P<list>(?:{_W_REST})(?:{_TP_WORD_JOIN}(?:{_W})\b){{0,6}}\b(?:{_TP_SEP}{_TP_NUM}){{0,6}})"
     rf"\s?-?\s?(?P<unit>{_TP_UNIT})\b"
     r"|(?P<unit2>(?<=h)ours?|(?<=d)ays?|(?<=w)eeks?|(?<=m)onths?|(?<=y)ears?|(?<=w)k)"
     # the list ends before a count: "at week 24, 18 of 30 patients" and "week 24, 18 (60%)" are week 24

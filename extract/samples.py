@@ -27,9 +27,10 @@ PERSON = "(?:" + "|".join(sorted(PERSON_WORDS, key=len, reverse=True)) + ")"
 # words, extract/data/anchors.json), then read the count just before them
 COUNT_BEFORE_RE = re.compile(
     rf"(?<![\w.,/-])(?P<n>{_N})\s+(?P<mods>(?:(?!(?:including|with|of|and|from|in|were|was|who|had)\b)"
-    rf"[A-Za-z][\w-]*\s+){{0,4}}?)$", re.I)
+    rf"[A-Za-z][\w-]*,?\s+){{0,4}}?)$", re.I)
 VERB_BEFORE_COUNT = re.compile(
-    r"\b(?:we\s+)?(?:enrolled|recruited|included|randomi[sz]ed|treated|studied|assigned)\s+(?:a\s+total\s+of\s+|all\s+)?$",
+    r"\b(?:we\s+)?(?:enrolled|recruited|included|randomi[sz]ed|treated|studied|assigned|accrued)\s+"
+    r"(?:a\s+total\s+of\s+|all\s+)?$",
     re.I)
 PERSON_N_EQ_RE = re.compile(rf"{PERSON}\b(?:\s+(?:with|having)\s+[\w -]{{1,40}}?)?\s*"
                             r"\(\s?n\s?=\s?(?P<n>\d+)\s?(?P<close>\)|[;,])", re.I)
@@ -37,11 +38,38 @@ PERSON_N_EQ_RE = re.compile(rf"{PERSON}\b(?:\s+(?:with|having)\s+[\w -]{{1,40}}?
 COUNT_BEFORE_VERB_RE = re.compile(
     rf"(?<![\w.,/-])(?P<n>{_N})\s*(?:\(\s*\d+(?:\.\d+)?\s*%\s*\)\s*)?(?P<aux>(?:were|was|had\s+been)\s+"
     r"(?:subsequently\s+|finally\s+|then\s+|eventually\s+)?)?$", re.I)
+# a count, then a noun phrase of one to five words (or a clause "met the criteria and"), then the verb
+NOUN_PHRASE_BEFORE_VERB_RE = re.compile(
+    rf"(?<![\w.,/-])(?P<n>{_N})\s+(?P<np>(?:[A-Za-z][\w'-]*,?\s+){{1,5}}?(?:and\s+)?)(?:\(\s*[\d.]+\s*%\s*\)\s*)?"
+    r"(?P<aux>(?:were|was|had\s+been)\s+(?:subsequently\s+|finally\s+|then\s+|eventually\s+|randomly\s+)?)?$", re.I)
+# what a counted noun phrase is not: times, doses, units, events, groups ("12 weeks were", "3 groups were")
+_NOT_A_COUNTED_NOUN = re.compile(
+    r"\b(?:weeks?|days?|months?|years?|hours?|minutes?|times?|mg|g|ml|kg|doses?|cycles?|sessions?|visits?|"
+    r"events?|episodes?|cases\s+of|groups?|arms?|cohorts?|centres?|centers?|sites?|hospitals?|clinics?|"
+    r"practices|schools|villages|studies|trials|articles|papers|samples|specimens|eyes|teeth|knees|joints|"
+    r"lesions|ulcers|wounds|procedures|operations|cycles|embryos|oocytes|questionnaires|items|were|was|of|"
+    r"in|at|on|from|to|with|by|for|per|than|or)\b", re.I)
+_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+
+
+def _year_like(text: str, start: int, n: int) -> bool:
+    """"between January 2014 and December 2014 were randomized": 2014 is a year, not a count."""
+    if not 1900 <= n <= 2100:
+        return False
+    before = text[max(0, start - 12):start].lower().split()
+    return bool(before) and (before[-1][:3] in _MONTHS or before[-1] in ("in", "since", "from", "between", "and",
+                                                                          "to", "until", "of", "during"))
+
+
 # a count that is one arm's: "27 patients were randomly assigned to the standard care, 26 to the G-CSF
 # group", "Twenty patients ... to the placebo group and another 20 patients ...", "15 subjects
 # receiving filler and another 15 patients receiving neurotoxin"
 ANOTHER_AFTER_RE = re.compile(
     rf"\b(?:and|,|while|whereas)\s+(?:another|the\s+other|the\s+remaining|a\s+further)\s+(?:{_N})\b", re.I)
+# "14 were treated with PC and 12 were treated with PC + D": two counts with the same verb
+EACH_VERB_AFTER_RE = re.compile(
+    rf"^[^;.]{{0,80}}?(?:,\s*(?:and\s+|while\s+|whereas\s+)?|\s+and\s+|\s+while\s+|\s+whereas\s+)(?:{_N})\s+"
+    rf"(?:{PERSON}\s+)?(?:were|was)\s+(?:randomly\s+)?(?:treated|assigned|allocated|randomi[sz]ed|given|included)\b", re.I)
 ANOTHER_BEFORE_RE = re.compile(r"\b(?:another|the\s+other|the\s+remaining|a\s+further|other)\s+$", re.I)
 ALLOCATED_EACH_RE = re.compile(
     rf"^(?:\s+[\w-]+){{0,3}}?\s+(?:were\s+|was\s+)?(?:randomly\s+|randomi[sz]ed\s+and\s+)?(?:assigned|allocated|"
@@ -50,13 +78,14 @@ ALLOCATED_EACH_RE = re.compile(
 ROLE_VERBS: list[tuple[str, str]] = [  # (regex on the clause after the count, role)
     (r"\bscreen", "screened"),
     (r"\brandom|\bassign|\ballocat|\bdivided\b", "randomised"),
-    (r"\benrol|\brecruit|\bincluded\b|\bentered\b|\bparticipated\b|\bjoined\b", "enrolled"),
+    (r"\benrol|\brecruit|\bincluded\b|\bentered\b|\bparticipated\b|\bjoined\b|\baccrued\b|\btook\s+part\b",
+     "enrolled"),
     (r"\btreated\b|\breceiv|\bunderw|\bundergo|\binjected\b|\binfused\b|\btransplanted\b", "treated"),
     (r"\bcomplet|\banaly[sz]|\bevaluated\b|\bfollowed\b|\bassessed\b", "analysed"),
 ]
 _N_EQUALS = re.compile(r"\(\s?n\s?=", re.I)  # a quick check: PERSON_N_EQ_RE needs one
 ROLE_PRIORITY = ["enrolled", "randomised", "treated", "total", "analysed", "mentioned"]
-_NOT_SAMPLE_BEFORE = re.compile(r"(?:\bfrom|\bamong|\bof\s+the|\b(?:AEs?|events?)\s+(?:in|from))\s*$", re.I)
+_NOT_SAMPLE_BEFORE = re.compile(r"(?:\bamong|\bof\s+the|\b(?:AEs?|events?|reactions?|cases?)\s+(?:in|from))\s*$", re.I)
 _SCREENED_MOD = re.compile(r"\bscreened\b|\bassessed for eligibility\b", re.I)
 _ARM_AFTER = re.compile(r"^\s*(?:in\s+(?:each|every)\s+|per\s+|from\s+the\s+|in\s+the\s+\w+\s+(?:group|arm|cohort))", re.I)
 _PERCENT_AFTER = re.compile(r"^\s*\(\s*\d+(?:\.\d+)?\s*%")
@@ -90,14 +119,19 @@ ARM_FRACTION_RE = re.compile(
 NAME_IN_BRACKETS_RE = re.compile(r"\(\s?(?P<name>[A-Za-z][\w -]{1,40}?)\s?[,;:]\s?n\s?=\s?(?P<n>\d+)\s?\)", re.I)
 # a name that is only a route, a form or a time is not an arm ("via intravenous injection (n = 136)")
 NOT_ARM_NAME = re.compile(r"^(?:\w+\s)*(?:injection|infusion|administration|cells|weeks?|months?|days?|years?|"
-                          rf"hours?|baseline|total|patients|intravenously|{PERSON})$", re.I)
+                          rf"hours?|baseline|total|patients|intravenously|{PERSON})$"
+                          rf"|^(?:two|three|four|five|six|both|each|all|\d)\b"
+                          r"|^(?:mg|g|µg|μg|mcg|ml|iu|units?|mmol|kg)\b", re.I)
 _POPULATION_BEFORE = re.compile(rf"\b{PERSON}\s+(?:with|having|who\s+had)\s+$", re.I)
 _POPULATION_IN = re.compile(rf"\b{PERSON}\s+(?:with|having|who)\b", re.I)
 # counts of events, not arm sizes: "ascites (two patients in the G-CSF group ...)"
 _EVENT_WORDS = re.compile(r"\b(?:adverse|events?|died|deaths?|serious|infections?|toxicit\w*|experienced|occurred|"
                           r"withdrew|discontinued|dropped\s+out|lost\s+to|complications?|admitted|hospitali[sz]\w*)\b",
                           re.I)
-_ASSIGN_CUE = re.compile(r"\brandom|\bassign|\ballocat|\bdivided\b|\bgroups?\b|\barms?\b|\bcohorts?\b", re.I)
+# an "(n = X)" names an arm in a sentence that allocates or treats patients, not in one that counts
+# a subgroup ("Harvest location for the SaphLITE group was thigh (n = 40)")
+_ASSIGN_CUE = re.compile(r"\brandom|\bassign|\ballocat|\bdivided\b|\breceiv|\btreated\b|\benrol|\bincluded\b|"
+                         r"\bunderw|\bgroups?\s*:|\barms?\s*:|\bcohorts?\b|\bgiven\b|\binjected\b|\binfused\b", re.I)
 _NOT_ARM_BEFORE = re.compile(r"(?:\b(?:weeks?|months?|days?|years?|hours?|at|to|by|of)|[±=<>×])\s*$", re.I)
 
 
@@ -125,6 +159,12 @@ def _role(rest: str) -> str | None:
     if _INCLUDED_IN_ANALYSIS.match(clause.strip()) or _INCLUDED_IN_ANALYSIS.match(
             re.sub(r"^\s*(?:\(\s*[\d.]+\s*%\s*\)\s*)?(?:were|was)\s+", "", clause)):
         return "analysed"  # "2,021 (72.4%) were included in the primary outcome analysis"
+    rel = _RELATIVE_CLAUSE.match(clause)
+    if rel:  # "58 patients who underwent resection ... were randomized": the main verb decides
+        main = _MAIN_VERB.search(clause, rel.end())
+        if main is None:
+            return None  # "25 adults who provided consent and had no disease during screening": a description
+        clause = clause[main.start():]
     best = None
     best_pos = 10**9
     for rx, role in ROLE_VERBS:
@@ -132,6 +172,12 @@ def _role(rest: str) -> str | None:
         if m and m.start() < best_pos:
             best, best_pos = role, m.start()
     return best
+
+
+_RELATIVE_CLAUSE = re.compile(r"\s*(?:\([^()]*\)\s*)?(?:who|that|which)\s+(?!were\b|was\b|had\s+been\b)", re.I)
+_MAIN_VERB = re.compile(r"\b(?:were|was|had\s+been)\s+(?:subsequently\s+|then\s+|randomly\s+|finally\s+)?"
+                        r"(?:randomi[sz]ed|assigned|allocated|enrolled|recruited|included|treated|divided|studied)\b",
+                        re.I)
 
 
 def _prov(t: Text, start: int, end: int, record_id: str) -> Provenance:
@@ -176,7 +222,7 @@ def sample_sizes(t: Text, record_id: str, skip_sentences: frozenset[int] = froze
     n_eq_from = 0
     for p_start, _ in t.anchored("person") if _N_EQUALS.search(text) else ():
         # "Patients with RA (n = 24) were enrolled" (only nouns in p/s: "patients", "subjects", ...)
-        m = PERSON_N_EQ_RE.match(text, p_start) if p_start >= n_eq_from and text[p_start] in "pPsS" else None
+        m = PERSON_N_EQ_RE.match(text, p_start) if p_start >= n_eq_from else None
         if m is None:
             continue
         n_eq_from = m.end()
@@ -192,12 +238,16 @@ def sample_sizes(t: Text, record_id: str, skip_sentences: frozenset[int] = froze
         sent = t.sentence_at(v_start)
         if sent.index in skip_sentences:
             continue
-        m = COUNT_BEFORE_VERB_RE.search(text, max(sent.start, v_start - 50), v_start)
         verb = text[v_start:v_end].lower()
-        if m is None or (m.group("aux") is None and verb != "entered"):
-            continue  # "9 were enrolled", "Thirty (52%) entered randomisation"
+        m = COUNT_BEFORE_VERB_RE.search(text, max(sent.start, v_start - 50), v_start)
+        if m is None or (m.group("aux") is None and verb not in ("entered", "participated")):
+            # "A total of 46 trained musicians participated", "36 met the criteria and were randomised"
+            m = NOUN_PHRASE_BEFORE_VERB_RE.search(text, max(sent.start, v_start - 90), v_start)
+            if m is None or _NOT_A_COUNTED_NOUN.search(m.group("np")) or (
+                    m.group("aux") is None and verb not in ("entered", "participated")):
+                continue  # "9 were enrolled", "Thirty (52%) entered randomisation"
         n = _int(m.group("n"))
-        if n is None:
+        if n is None or _year_like(text, m.start("n"), n):
             continue
         if verb == "included" and _INCLUDED_IN_ANALYSIS.match(text, v_start):
             verb = "analysed"
@@ -205,7 +255,7 @@ def sample_sizes(t: Text, record_id: str, skip_sentences: frozenset[int] = froze
             verb = "randomised" if re.match(r"\s+(?:the\s+)?randomi", text[v_end:v_end + 20], re.I) else "enrolled"
         role = ("randomised" if verb.startswith("random") else "analysed" if verb.startswith("analy")
                 else "treated" if verb == "treated" else "enrolled")
-        cands.append(_Candidate(role, n, m.start(), v_end))
+        cands.append(_Candidate(role, n, m.start("n"), v_end))
     cands = [c if c.role in ("screened", "analysed") or not _one_arms(t, c) else _Candidate("arm", c.n, c.start, c.end)
              for c in _distinct(cands)
              if not (c.role == "mentioned" and _EVENT_WORDS.search(t.sentence_at(c.start).text))]
@@ -225,14 +275,34 @@ def _distinct(cands: list[_Candidate]) -> list[_Candidate]:
     return out
 
 
+# "the other group included 18 participants", "One group, consisted of 16 participants"
+GROUP_HAD_BEFORE_RE = re.compile(r"\b(?:group|arm|cohort)\b[\s,]+(?:[\w-]+\s+){0,2}?(?:included|consisted\s+of|"
+                                 r"comprised|contained|had|with|of)\s+$", re.I)
+# "12 participants randomized to a treatment arm", "Twenty patients were randomly assigned to the placebo group"
+TO_AN_ARM_AFTER_RE = re.compile(
+    r"^[^;.]{0,40}?\b(?:randomi[sz]ed|assigned|allocated)\s+to\s+(?:the\s+|a\s+|an\s+)?(?:[\w+/-]+\s+){0,4}?"
+    r"(?:arm|group|cohort)\b", re.I)
+
+
+_OPEN_BRACKET_BEFORE = re.compile(r"[(\[](?![^()\[\]]*\b[nN]\s?=)[^()\[\]]{0,15}$")
+
+
 def _one_arms(t: Text, c: _Candidate) -> bool:
     """Whether the count is one arm's size (see ANOTHER_AFTER_RE)."""
     sent = t.sentence_at(c.start)
     text = t.text
-    if ANOTHER_BEFORE_RE.search(text, max(sent.start, c.start - 25), c.start):
+    if ANOTHER_BEFORE_RE.search(text, max(sent.start, c.start - 25), c.start) or \
+            GROUP_HAD_BEFORE_RE.search(text, max(sent.start, c.start - 50), c.start):
         return True
+    if _OPEN_BRACKET_BEFORE.search(text, max(sent.start, c.start - 16), c.start) and _ASSIGN_CUE.search(sent.text):
+        return True  # "... impregnated with IGF-1 (62 patients) or four injections (Dex; 58 patients)"
     after = text[c.end:sent.end]
+    if TO_AN_ARM_AFTER_RE.match(after):
+        return True
     if ANOTHER_AFTER_RE.search(after[:160]):
+        return True
+    if re.match(r"\s+(?:\w+\s+){0,2}?(?:were|was)\s+(?:randomly\s+)?(?:treated|assigned|allocated|randomi[sz]ed|given|"
+                r"included)\b", after) and EACH_VERB_AFTER_RE.match(after[:200]):
         return True
     return bool(ALLOCATED_EACH_RE.match(after[:200]))
 
@@ -260,7 +330,7 @@ def per_arm_n(t: Text) -> int | None:
 _ARM_UNITS = frozenset({"cohort", "group", "arm", "cluster"})
 _NAME_STOP = frozenset({"to", "into", "either", "the", "or", "and", "both", "receive", "received", "receiving",
                         "with", "of", "given", "get", "be", "intravenous", "intra-articular", "assigned",
-                        "randomized", "randomised", "allocated", "divided"})
+                        "randomized", "randomised", "allocated", "divided", "was", "were", "is", "are", "had", "has"})
 
 
 def _clean_name(name: str) -> str:
@@ -313,6 +383,11 @@ ALLOC_EACH_NEXT_RE = re.compile(
     r"(?=\s*(?:,|;|\.(?:\s|$)|\(|$)|\s+(?:and|for|during|over|at|on|with|from|who|were|plus\s+(?:standard|usual))\b)",
     re.I)
 _ARM_WORD_LIMIT = 6
+_RELATIVE_BEFORE = re.compile(r"\b(?:who|that|which)\s+(?:were|was|had\s+been)\s+(?:randomly\s+)?$", re.I)
+_COLON_EACH = re.compile(
+    rf"\s*:\s*(?P<n>{_N})\s+(?:{PERSON}\s+)?(?:in)?to\s+(?:receive\s+)?(?:the\s+)?(?P<name>[^,;.()]{{1,50}}?)"
+    r"(?=\s*(?:,|;|\.(?:\s|$)|\(|$)|\s+(?:and|for|during|over|at|on|with|from|who|were)\b)", re.I)
+_VERB_IN_ITEM = re.compile(r"\b(?:completed|received|showed|had|were|was|is|are|did|reported)\b", re.I)
 _COUNT_START_RE = re.compile(rf"(?<![\w.,/-]){_N}\s", re.I)
 
 
@@ -324,7 +399,8 @@ def _alloc_items(list_text: str) -> list[str] | None:
     flat = flat[:end.start()] if end else flat
     items = [re.sub(r"^(?:a|an|the|either|both)\s+", "", x.strip(" ,"), flags=re.I) for x in _ALLOC_SPLIT.split(flat)]
     items = [x for x in items if x]
-    if len(items) < 2 or any(len(x.split()) > _ARM_WORD_LIMIT or not re.match(r"[A-Za-z]", x) for x in items):
+    if len(items) < 2 or any(len(x.split()) > _ARM_WORD_LIMIT or not re.match(r"[A-Za-z]", x)
+                             or _VERB_IN_ITEM.search(x) for x in items):
         return None
     if re.search(r"\b(?:groups|arms)$", items[-1], re.I):  # "to X or Y groups"
         items = [re.sub(r"\s+(?:groups|arms)$", "", x, flags=re.I) for x in items]
@@ -362,7 +438,20 @@ def allocation_arms(t: Text) -> list[tuple[str, int | None, int]]:
                 done = pos
                 continue
         m = ALLOC_LIST_RE.match(text, v_start, sent.end)
-        if m is None:
+        if m is None or _RELATIVE_BEFORE.search(text, max(sent.start, v_start - 30), v_start):
+            continue  # "women who were allocated to receive the intervention completed ...": not the allocation
+        colon = _COLON_EACH.match(text, m.end(), sent.end)
+        if colon:  # "randomised: 18 to the intervention and 18 to usual care"
+            found = [(colon.group("name"), _int(colon.group("n")), colon.start("n"))]
+            pos = colon.end()
+            while True:
+                nxt = ALLOC_EACH_NEXT_RE.match(text, pos, sent.end)
+                if nxt is None:
+                    break
+                found.append((nxt.group("name"), _int(nxt.group("n")), nxt.start("n")))
+                pos = nxt.end()
+            out += [(_clean_name(name), n, at) for name, n, at in found]
+            done = pos
             continue
         items = _alloc_items(text[m.end():sent.end])
         if items:
@@ -395,7 +484,7 @@ def arms_of(t: Text, record_id: str) -> list[Arm]:
         if _NOT_ARM_BEFORE.search(text[max(0, m.start() - 30):m.start()]) or re.match(
                 r"(?:each|every|both|all)\b", name, re.I):
             continue  # "at week 24 in the MSC group", "six in each cohort"
-        if _EVENT_WORDS.search(t.sentence_at(m.start()).text):
+        if _EVENT_WORDS.search(t.sentence_at(m.start()).text) or NOT_ARM_NAME.match(name):
             continue  # "(two patients in the G-CSF group ...)": an event count
         if n:
             add(name, n, m.start())

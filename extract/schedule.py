@@ -72,8 +72,8 @@ THRESHOLD_BEFORE_RE = re.compile(words([
     r"minimum\s+of", r"maximum\s+of", r"min\.?", r"no\s+more\s+than", "exceeding", "under", "below",
     r"gestational\s+age\s+(?:of\s+)?", r"gestation\s+(?:of\s+)?", r"postmenstrual\s+age\s+(?:of\s+)?"]) + r"\s*$")
 COMPARATOR_BEFORE_RE = re.compile(r"[<>≤≥=][<>=]?\s*$")
-GESTATION_AFTER_RE = re.compile(r"^\s?(?:'s?\s+|’s?\s+)?(?:of\s+)?(?:gestation|gestational|pregnancy|postmenstrual|"
-                                r"post-?menstrual|corrected\s+age)\b", re.I)
+GESTATION_AFTER_RE = re.compile(r"^\s?(?:'s?\s+|’s?\s+)?(?:of\s+)?(?:gestation|gestational|pregnancy|pregnant|"
+                                r"postmenstrual|post-?menstrual|corrected\s+age|postconceptional)\b", re.I)
 # a dose, a dosing word or "dosed" right before "at/on <weeks|days> ...": a dosing schedule
 _DOSE_UNIT = r"\d\s?(?:mg|g|µg|μg|ug|mcg|IU|U|units|mL|ml|cells|MSCs|mg/kg|µg/kg|μg/kg|mg/m2)\b"
 _DOSING_WORDS = words([r"dos(?:e|es|ed|ing)", "given", "administered", "injected", "infused", "vaccinated",
@@ -87,6 +87,8 @@ SCHEDULE_BEFORE_RES = (re.compile(_DOSE_UNIT + _SCHEDULE_REST), re.compile(rf"{_
 _COURSE_REST = r"[^.;]{0,25}?\bfor\s+$"
 COURSE_BEFORE_RES = (
     re.compile(rf"{_DOSE_UNIT}{_COURSE_REST}"), re.compile(rf"/\s?d(?:ay)?\b{_COURSE_REST}"),
+    re.compile(words(["administered", "given", "taken", "applied", "used", "prescribed", "continued"])
+               + r"\s+(?:orally\s+|intravenously\s+|subcutaneously\s+|topically\s+|daily\s+)?for\s+$"),
     re.compile(words(["daily", "twice", "thrice", "once", r"times\s+(?:a|per)\s+day", r"b\.?i\.?d", r"t\.?i\.?d",
                       r"q\.?i\.?d", r"per\s+day", r"a\s+day", r"every\s+\d+\s?h(?:ours?)?", "hourly", "nightly"])
                + rf"\b{_COURSE_REST}"))
@@ -106,6 +108,31 @@ STUDY_PERIOD_BEFORE_RE = re.compile(
     words([r"recruit\w*", r"enrol+\w*", r"accru\w*", "screened", "included", "conducted", "performed",
            r"carried\s+out"])
     + r"\s+(?:[\w-]+\s+){0,4}?(?:over|during|within|in|for)\s+(?:a\s+|an\s+|the\s+)?(?:period\s+of\s+)?$")
+# a measured value, not a time of measurement: "12.2 ± 4.4 days", "(range 14 y 9 mo to 19 y 6 mo)",
+# "3.5 vs. 12.7 months", "median progression free survival (PFS) was 10.4 months"
+PLUS_MINUS_BEFORE_RE = re.compile(r"(?:±|\+/-|\+-)\s*$")
+PLUS_MINUS_AFTER_RE = re.compile(r"^\s*(?:±|\+/-|\+-)")
+IN_BOUND_BRACKET_RE = re.compile(r"[(\[]\s*(?:range|iqr|interquartile\s+range|95\s?%\s?(?:ci|confidence\s+interval)|"
+                                 r"ci|sd|se)\b[^()\[\]]{0,40}$", re.I)
+VERSUS_AFTER_RE = re.compile(r"^\s*(?:vs\.?|versus)\s*[-\d.]", re.I)
+VERSUS_BEFORE_RE = re.compile(r"[\d.]\s*(?:weeks?|days?|months?|years?|h|hours?|mo|wk|y|d)?\s*(?:vs\.?|versus)\s*$", re.I)
+MEASURED_DURATION_BEFORE_RE = re.compile(
+    words(["median", "mean", "average", "averaged"])
+    + r"\s+(?:(?!follow|observation)[\w()-]+\s+){0,5}?(?:was|were|of|is|:)\s*(?:about\s+|approximately\s+)?"
+    r"(?:[\d.]+\s*(?:[a-z]+\s*)?(?:,|and|or|vs\.?|versus)\s*)*$"
+    r"|" + words([r"length\s+of\s+(?:hospital\s+)?stay", r"hospital\s+stay", "stayed", r"hospitali[sz]ed\s+for",
+                  "LOS"]) + r"\b[^.;]{0,20}?$")
+FOLLOW_UP_AFTER_RE = re.compile(r"\s*(?:-\s*|of\s+|\(\w+\)\s+of\s+)?(?:follow|observation|treatment)", re.I)
+CLOCK_TIME_RE = re.compile(r"^[012]\d[0-5]\d\s?h", re.I)  # "0800 h", "1230 h"
+PERIOD_AFTER_RE = re.compile(r"^\s?-?\s?(?:\(?\s?baseline\s?\)?|washout|wash-out|run-in|lead-in|screening\s+period|"
+                             r"baseline\s+period|stabili[sz]ation\s+period|placebo\s+run|cycles?\b|intervals?\b|"
+                             r"dosing\s+interval|schedule)", re.I)
+PERIOD_BEFORE_RE = re.compile(words([r"washout", r"wash-out", r"run-in", r"lead-in"])
+                              + r"\s+(?:period\s+)?(?:of\s+)?$")
+# "Patients who met the criteria after 4 weeks of X were randomly assigned": before randomisation
+PRE_RANDOMISATION_AFTER_RE = re.compile(
+    r"^[^.;]{0,80}?\b(?:were|was)\s+(?:then\s+|subsequently\s+|eventually\s+)?(?:randomi[sz]ed|randomly\s+"
+    r"(?:assigned|allocated|divided)|allocated|assigned)\b", re.I)
 _STUDY_PERIOD_VERBS = ("ecruit", "nrol", "ccru", "creened", "ncluded", "onducted", "erformed", "arried")
 MEASURE_NAME_AFTER_RE = re.compile(
     r"^\s?-?\s?(?:urine|urinary|ambulatory|holter|recall|dietary\s+recall|(?:post-?load\s+|plasma\s+|blood\s+)?"
@@ -114,6 +141,8 @@ FOLLOW_UP_NEAR_RE = re.compile(r"follow|after|survival|later|since|over\s+(?:the
 _ON_AT_BEFORE_RE = re.compile(r"\b(?:on|at)\s+$", re.I)
 _LIST_TAIL = re.compile(r"(?:[\d.]+\s?(?:,|and|or|&)\s?(?:and\s)?)+$")
 _WEEK_UNIT = re.compile(r"\b(?:weeks?|wks?)\b", re.I)
+_YEAR_UNIT = re.compile(r"(?:years?|yrs?|y)\b", re.I)
+_NUMBER_IN = re.compile(r"\d+(?:[.·]\d+)?")
 # structured abstracts: the section a sentence is in
 _HEADER_RE = re.compile(r"^\s*(?P<h>[A-Z][A-Za-z /&-]{2,45}?)\s*(?::\s*|\.\s+|\.?\s*$)")
 _BACKGROUND_HEADERS = frozenset({"background", "introduction", "context", "rationale", "summary background"})
@@ -231,11 +260,34 @@ def _not_a_study_time(t: Text, tp: Timepoint, course_weeks: set[float]) -> bool:
         return True
     if tp.weeks <= 1 and MEASURE_NAME_AFTER_RE.match(after):
         return True
+    if PLUS_MINUS_BEFORE_RE.search(near) or PLUS_MINUS_AFTER_RE.match(after) or IN_BOUND_BRACKET_RE.search(before) \
+            or VERSUS_AFTER_RE.match(after) or VERSUS_BEFORE_RE.search(near) \
+            or (MEASURED_DURATION_BEFORE_RE.search(before, max(0, len(before) - 60))
+                and not FOLLOW_UP_AFTER_RE.match(after)):
+        return True  # a measured value: "12.2 ± 4.4 days", "(range 6-48 months)", "3.5 vs. 12.7 months"
+    if _decimal_days_or_hours(tp):
+        return True  # "13.8 days", "5.4 h": a measured duration (times of assessment are whole days)
+    if CLOCK_TIME_RE.match(tp.text):
+        return True
+    if PERIOD_AFTER_RE.match(after) or PERIOD_BEFORE_RE.search(before, max(0, len(before) - 30)):
+        return True  # "28 days (baseline)", "a 2-week washout", "run-in period of 4 weeks"
+    if PRE_RANDOMISATION_AFTER_RE.match(after):
+        return True
     low_years = (tp.low_weeks if tp.kind == "range" and tp.low_weeks is not None else tp.weeks) / 52
-    if (low_years >= 16 if tp.kind == "range" else low_years >= 18) and "year" in tp.text.lower() \
+    is_age = (low_years >= 16 or tp.weeks / 52 >= 40) if tp.kind == "range" else low_years >= 18
+    if is_age and _YEAR_UNIT.search(tp.text) \
             and not FOLLOW_UP_NEAR_RE.search(text[max(sent.start, tp.start - 30):min(sent.end, tp.end + 30)]):
         return True  # an age: "(40–75 years, 69% males)", "patients between 18 and 65 years"
     return False
+
+
+def _decimal_days_or_hours(tp: Timepoint) -> bool:
+    """Whether the timepoint is a number with decimals in days or hours ("13.8", "17.5 days")."""
+    nums = _NUMBER_IN.findall(tp.text)
+    if not nums or not re.search(r"[.·]", nums[-1]):
+        return False
+    value = float(nums[-1].replace("·", "."))
+    return abs(round(value / 7, 2) - tp.weeks) < 0.011 or abs(round(value / 168, 2) - tp.weeks) < 0.011
 
 
 def _restated(t: Text, tps: list[Timepoint]) -> set[int]:
@@ -256,8 +308,17 @@ def _restated(t: Text, tps: list[Timepoint]) -> set[int]:
     return drop
 
 
+# "Antibody responses were evaluated on days 1, 8, 30": days of assessment, not of dosing
+ASSESSED_BEFORE_RE = re.compile(
+    words([r"evaluat\w*", r"assess\w*", r"measur\w*", r"collect\w*", r"obtain\w*", r"record\w*", r"test\w*",
+           r"examin\w*", r"sampl\w*", r"visit\w*", r"follow\w*", r"determin\w*", r"analy[sz]\w*", r"taken",
+           r"drawn", r"perform\w*", r"done", r"made", r"quantif\w*", r"monitor\w*", r"scor\w*"])
+    + r"\s+(?:[\w-]+\s+){0,2}?$")
+
+
 def study_timepoints(t: Text, skip: frozenset[int]) -> list[Timepoint]:
-    dosing: list[tuple[int, int]] = [(m.start(), m.end()) for m in dosing_days(t)]
+    dosing: list[tuple[int, int]] = [(m.start(), m.end()) for m in dosing_days(t)
+                                     if not ASSESSED_BEFORE_RE.search(t.text, max(0, m.start() - 40), m.start())]
     kept: list[Timepoint] = []
     course_weeks: set[float] = set()
     for tp in t.timepoints:
@@ -279,10 +340,10 @@ def study_timepoints(t: Text, skip: frozenset[int]) -> list[Timepoint]:
 
 def distinct_weeks(weeks: list[float]) -> list[int]:
     """Indices of `weeks` to keep when the same time is written two ways ("3 months" = 13.0 and
-    "day 90" = 12.86): a value within 2% (or 0.15 weeks) of an earlier kept one is dropped."""
+    "day 90" = 12.86): a value within 2% (or 0.02 weeks) of an earlier kept one is dropped."""
     kept: list[int] = []
     for i, w in enumerate(weeks):
-        if any(abs(w - weeks[j]) <= max(0.15, 0.02 * max(w, weeks[j])) for j in kept):
+        if any(abs(w - weeks[j]) <= max(0.02, 0.02 * max(w, weeks[j])) for j in kept):
             continue
         kept.append(i)
     return kept
