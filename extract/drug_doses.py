@@ -37,7 +37,7 @@ from typing import Sequence
 from extract.fastre import NUM, NUM_REST, words
 from extract.quantities import NUMBER_WORDS, WORDNUM, _Cleaned, _prepare, parse_number
 
-__all__ = ["DrugDose", "find_drug_doses", "normalise_unit", "BACKGROUND_BEFORE", "CONTROL_NAMES"]
+__all__ = ["BACKGROUND_BEFORE", "BACKGROUND_NEAR", "CONTROL_NAMES", "DrugDose", "find_drug_doses", "normalise_unit"]
 
 # ---------------------------------------------------------------------------------------------
 # Data: units
@@ -139,14 +139,21 @@ _MEASURED_BEFORE = re.compile(words([
 _MEASURED_AFTER = re.compile(
     r"^\s?(?:±|\+/-|\(\s?(?:SD|SE|SEM|s\.d\.)\b|\(\s?95|\[\s?95|,?\s?(?:95\s?%\s?)?(?:CI|confidence)\b|"
     r"\(\s?(?:range|IQR)|[,;]\s?95\s?%|\s?(?:vs\.?|versus)\s+[-\d.]+\s?(?:mg|g|µg|μg|mL)\b)", re.I)
-# a background drug: "patients on stable methotrexate (7.5-25 mg/week)", "despite MTX 15 mg"
-BACKGROUND_BEFORE = re.compile(words([
-    "stable", "background", "concomitant", "concurrent", "ongoing", "continued", "continuing", "continue",
-    "already", "despite", r"inadequate(?:ly)?", r"incomplete(?:ly)?", r"insufficient(?:ly)?", "prior",
-    r"previous(?:ly)?", "existing", "baseline", r"pre-?existing", r"standard\s+(?:dose|therapy|treatment)",
+# a background drug: "patients on stable methotrexate (7.5-25 mg/week)", "despite MTX 15 mg". The
+# adjectives stand right before the drug ("stable methotrexate", "stable doses of MTX"); the other cues
+# may have two words between ("inadequate response to methotrexate"; not "prior hysterectomy to X")
+_BACKGROUND_ADJECTIVES = ["stable", "background", "concomitant", "concurrent", "ongoing", "existing", "baseline",
+                          "prior", r"previous(?:ly)?", r"pre-?existing", "continued", "continuing",
+                          r"standard\s+(?:dose|therapy|treatment)"]
+_BACKGROUND_VERBAL = [
+    "already", "despite", r"inadequate(?:ly)?", r"incomplete(?:ly)?", r"insufficient(?:ly)?", "continue",
     r"were\s+taking", r"had\s+been\s+(?:taking|receiving|on)", r"on\s+(?:a\s+)?(?:stable|fixed|constant)",
     r"maintained\s+on", "failure", "failed", r"intoleran\w*", "refractory", "resistant", "taking",
-    r"added\s+to", r"add-on\s+to", r"on\s+top\s+of", r"already\s+on"]) + r"\b")
+    r"added\s+to", r"add-on\s+to", r"on\s+top\s+of"]
+BACKGROUND_BEFORE = re.compile(words(_BACKGROUND_ADJECTIVES + _BACKGROUND_VERBAL) + r"\b")
+BACKGROUND_NEAR = re.compile(
+    words(_BACKGROUND_ADJECTIVES) + r"(?:\s+(?:doses?|dosage|therapy|treatment|use)\s+(?:of|with))?\s+$"
+    r"|" + words(_BACKGROUND_VERBAL) + r"\b\s+(?:[\w-]+\s+){0,2}?$")
 # names that are not an intervention's: a placebo, a vehicle, the solvent
 CONTROL_NAMES = re.compile(
     r"^(?:(?:matching|identical|normal|physiological|isotonic|sterile|boiling|distilled|the|a|an|0\.9\s?%|"
@@ -226,6 +233,7 @@ _DOSE_OF_TAIL = re.compile(words([r"at\s+(?:a\s+)?(?:daily\s+|total\s+|single\s+
                                   *(rf"{aux}\s+(?:given|administered|dosed|infused|injected|applied|used)"
                                     r"(?:\s+(?:orally|intravenously|subcutaneously|intramuscularly|iv|im|sc))?"
                                     for aux in ("was", "were", "is", "are"))]) + r"\s*$")
+_FORM_TAIL = re.compile(r"\s(?:bolus|tablets?|capsules?|infusion|injection|solution|sachets?)$", re.I)
 _UNIT_SLASH_RE = re.compile(r"(?:mg|g|µg|μg|ug|mcg|mL|ml|IU|U)/(?=[A-Za-z]{3})")
 _ALIAS_RE = re.compile(r"\(\s?(?P<alias>[A-Za-z][\w +/-]{1,30}?)\s?\)$")
 
@@ -261,11 +269,17 @@ def _name_before(t: str, pos: int, lo: int) -> tuple[str | None, int]:
     alias = _ALIAS_RE.search(w2, max(0, len(w2) - 34))  # "G-CSF (lenograstim)": an alias after the name
     if alias:
         w2 = w2[:alias.start()].rstrip()
+    # "oxytocin bolus 5 IU", "X tablets 10 mg": the form word is not the name; the word before it is
+    form = _FORM_TAIL.search(w2, max(0, len(w2) - 14))
+    if form:
+        w2 = w2[:form.start()].rstrip()
     # the name is its last two words at most, and stops at a function word or a verb
     kept: list[tuple[int, int]] = []
     end = len(w2)
     while len(kept) < 2:
         start = w2.rfind(" ", 0, end) + 1
+        while start < end and w2[start] in "([":
+            start += 1  # "(oxytocin bolus 5 IU": the name inside the bracket
         token = w2[start:end]
         unit_then_name = _UNIT_SLASH_RE.match(token)
         if unit_then_name:  # "120 mg/rosuvastatin 20 mg": the drug after the slash
@@ -320,6 +334,8 @@ def _clause_bounds(t: str, start: int, end: int) -> tuple[int, int]:
 # the items of DRUG_DOSE_RE's group "more", with their separators: (comma sep, number, other sep, number)
 _LIST_ITEM_RE = re.compile(rf"(\s?,\s?(?:or\s+|and\s+)?)({_SIMPLE_NUM})|(\s+(?:or|and|to)\s+|\s?-\s?|\s?/\s?)({NUM})")
 _DOSE_WORD = re.compile(words([r"doses?\b", r"dosages?\b"]))
+_VOLUME_UNITS = frozenset({"mL", "ml", "cc", "milliliter", "milliliters", "millilitre", "millilitres"})
+_IN_VOLUME_BEFORE = re.compile(r"\b(?:in|into|with)\s+(?:a\s+|an\s+)?$")  # "in 100 cc of saline": the vehicle
 _DIAGNOSTIC_AFTER = re.compile(
     r"[\s-]*(?:\w+\s+){0,3}?(?:tolerance\s+tests?|OGTT|challenge|provocation|test\s+meal|breath\s+test|"
     r"loading\s+test|stimulation\s+test|suppression\s+test)\b", re.I)
@@ -350,7 +366,8 @@ def find_drug_doses(text: str, units_at: Sequence[tuple[int, int]] | None = None
         before = t[max(c_lo, m.start() - 60):m.start()]
         after = t[m.end():min(c_hi, m.end() + 40)]
         if (_SYMBOL_BEFORE.search(before) or _COMPARATOR_BEFORE.search(before) or _MEASURED_AFTER.match(after)
-                or _COMPARATIVE_AFTER.match(after)
+                or _COMPARATIVE_AFTER.match(after) or after.lstrip().startswith("=")
+                or (m.group("unit") in _VOLUME_UNITS and _IN_VOLUME_BEFORE.search(before))
                 or _VEHICLE_BEFORE.search(before)):
             continue
         if m.re is DRUG_DOSE_RE:
@@ -383,6 +400,9 @@ def find_drug_doses(text: str, units_at: Sequence[tuple[int, int]] | None = None
         s, e, vt = c.span(m.start(), m.end())
         in_list = last is not None and _LIST_GAP_RE.match(t[last_end:m.start()]) is not None
         name, name_start = _name_before(t, m.start(), max(c_lo, m.start() - 60))
+        if name is not None and "," in t[name_start:m.start()] and not in_list:
+            # "no Vitamin D, 800 IU ergocalciferol daily": a list's previous item, when a name follows the dose
+            name = _name_after(t, m.end(), min(c_hi, m.end() + 60)) or name
         if name is None and in_list and last is not None:
             name = last.drug  # "CZP 200 mg or 400 mg"
         if name is not None and last is not None and name == last.drug and last_end >= 0 and \
@@ -392,7 +412,7 @@ def find_drug_doses(text: str, units_at: Sequence[tuple[int, int]] | None = None
         if name is None:
             name = _name_after(t, m.end(), min(c_hi, m.end() + 60))
         cue_end = min(name_start, m.start())
-        background = bool(BACKGROUND_BEFORE.search(t, max(c_lo, cue_end - 40), cue_end)) or (
+        background = bool(BACKGROUND_NEAR.search(t, max(c_lo, cue_end - 40), cue_end)) or (
             in_list and last is not None and last.background)
         if not in_list:
             list_id += 1

@@ -32,11 +32,11 @@ from collections import Counter
 from dataclasses import dataclass
 
 from extract.document import Mention, Text
-from extract.drug_doses import BACKGROUND_BEFORE, CONTROL_NAMES, DrugDose, find_drug_doses
+from extract.drug_doses import BACKGROUND_NEAR, CONTROL_NAMES, DrugDose, find_drug_doses
 from extract.evidence import DoseValue, Provenance
 from extract.fastre import words
 from extract.quantities import WORDNUM, parse_number
-from extract.schedule import dosing_days
+from extract.schedule import AIM_RE, dosing_days
 
 __all__ = ["administrations", "cell_origin", "cell_source", "cells_are_intervention", "doses", "route"]
 
@@ -156,9 +156,9 @@ _BACKGROUND_IN_TITLE = re.compile(
 def _head(name: str | None) -> str | None:
     if not name:
         return None
-    for w in re.split(r"\s+", name):
+    for w in re.split(r"[\s/]+", name):
         low = w.lower().strip("()[],;:")
-        if low and low not in _GENERIC_HEADS and not low.isdigit():
+        if low and low not in _GENERIC_HEADS and not low.isdigit() and not CONTROL_NAMES.match(low):
             return low
     return None
 
@@ -212,36 +212,71 @@ def _in_title(head: str, title_low: str, text: str) -> bool:
 
 
 def _study(title: Text, abstract: Text, drugs: list[DrugDose], cells: bool) -> _Study:
-    heads = {h for h in (_head(d.drug) for d in drugs if d.drug and not CONTROL_NAMES.match(d.drug)) if h}
-    if not heads:
-        return _Study(frozenset(), frozenset())
+    """Which drugs are the intervention: those the title names; else those an aim sentence names
+    ("The aim ... was to evaluate X"); else the most mentioned. Drugs the patients were on are
+    background: after "receiving", "added to" ... in the title when another drug is named before
+    them, and Y in "the addition of X to Y"."""
     title_low = title.text.lower()
     both = title.text + "\n" + abstract.text
-    # a drug after "receiving", "added to" ... in the title is background when another drug of the
-    # record is named before it ("Memantine in patients ... receiving donepezil"; but "patients
-    # treated with certolizumab pegol plus methotrexate" names the intervention)
+    heads: set[str] = set()
+    for d in drugs:
+        if d.drug and not CONTROL_NAMES.match(d.drug):
+            words = _name_words(d.drug)
+            key = next((w for w in words if _in_title(w, title_low, both)), words[0] if words else None)
+            if key:
+                heads.add(key)
+    if not heads:
+        return _Study(frozenset(), frozenset())
     background = frozenset(
         h for m in _BACKGROUND_IN_TITLE.finditer(title.text) for h in heads
         if _in_title(h, m.group("drug").lower(), both)
         and any(g != h and _in_title(g, title_low[:m.start()], both) for g in heads))
-    in_title = {h for h in heads if _in_title(h, title_low, both)} - background
+    background |= frozenset(
+        h for m in _ADDITION_OF_TO.finditer(both) for h in heads
+        if _in_title(h, m.group("drug").lower(), both) and any(
+            g != h and _in_title(g, m.group("what").lower(), both) for g in heads))
+    candidates = heads - background
+    # "Carbetocin in comparison with oxytocin", "X versus mefloquine": the drug after is the comparator
+    compared = frozenset(
+        h for m in _VERSUS_IN_TITLE.finditer(title_low) for h in candidates
+        if _in_title(h, title_low[m.end():], both) and not _in_title(h, title_low[:m.start()], both)
+        and any(_in_title(g, title_low[:m.start()], both) for g in candidates if g != h))
+    in_title = {h for h in candidates - compared if _in_title(h, title_low, both)}
     if in_title or cells:
         return _Study(frozenset(in_title), frozenset(heads - in_title), background)
+    aims = " ".join(sent.text for sent in abstract.sentences if AIM_RE.search(sent.text)).lower()
+    in_aims = {h for h in candidates if _in_title(h, aims, both)} if aims else set()
+    if in_aims:
+        return _Study(frozenset(in_aims), frozenset(heads - in_aims), background)
     low = abstract.text.lower()
-    counts = {h: len(_word_positions(low, h)) for h in heads}
-    top = max(counts.values())
+    counts = {h: len(_word_positions(low, h)) for h in candidates}
+    top = max(counts.values(), default=0)
     chosen = {h for h, n in counts.items() if n == top}
     return _Study(frozenset(chosen), frozenset(heads - chosen), background)
+
+
+_VERSUS_IN_TITLE = re.compile(r"\b(?:versus|vs\.?|compared\s+(?:with|to)|in\s+comparison\s+(?:with|to)|against)\s")
+# "the addition of artesunate/placebo (4 mg/kg/day) to amodiaquine": amodiaquine is the background
+_ADDITION_OF_TO = re.compile(
+    words([r"addition\s+of", "adding", r"add-on\s+of"])
+    + r"\s+(?P<what>(?:[^\s()]+\s+|\([^()]*\)\s+){1,6}?)to\s+(?:(?:stable|background|standard|the)\s+)?"
+    r"(?P<drug>[A-Za-z][\w-]+)")
+
+
+def _name_words(name: str | None) -> list[str]:
+    return [w for w in (x.lower().strip("()[],;:") for x in re.split(r"[\s/]+", name or ""))
+            if w and w not in _GENERIC_HEADS and not w.isdigit()]
 
 
 def _drug_role(d: DrugDose, study: _Study) -> str:
     if d.drug and CONTROL_NAMES.match(d.drug):
         return "comparator"
     head = _head(d.drug)
+    words = _name_words(d.drug)
     if d.background or (head is not None and head in study.background):
         return "background"
-    if head is None or not study.heads or head in study.heads:
-        return "intervention"
+    if head is None or not study.heads or any(w in study.heads for w in words):
+        return "intervention"  # "operation amiodarone": any word of the name
     return "comparator"
 
 
@@ -258,7 +293,7 @@ def _route_weight(study_spans: list[tuple[int, int]], other_heads: frozenset[str
         if m.text.lower() == "oral" and _NOT_ORAL_AFTER.match(after):
             return 0
         sent = t.sentence_at(m.start)
-        if BACKGROUND_BEFORE.search(text, max(sent.start, m.start - 30), m.start):
+        if BACKGROUND_NEAR.search(text, max(sent.start, m.start - 40), m.start):
             return 0
         next_words = [w.lower() for w in re.findall(r"[A-Za-z][\w-]*", after)[:3]]
         if any(w in other_heads for w in next_words) and not any(w in study_heads for w in next_words):
@@ -401,6 +436,20 @@ def _drug_doses(texts: list[Text], record_id: str, skip: dict[str, frozenset[int
         n_admin = _own_administrations(t, d, list_ends[(t.location, d.list_id)])
         prov = Provenance(record_id, t.location, t.text[d.start:d.end], d.start, d.end)
         out.append(DoseValue(d.value, d.unit, prov, None, n_admin, False, d.note, drug=d.drug, role=role))
+    # "conjugated estrogens 0.625 mg with medroxyprogesterone acetate 2.5 mg": given with the
+    # intervention's dose in the same clause, a dose is part of the intervention
+    linked: list[DoseValue] = []
+    for d in out:
+        prev = linked[-1] if linked else None
+        if (d.role == "comparator" and prev is not None and prev.role == "intervention" and d.drug
+                and not CONTROL_NAMES.match(d.drug) and prev.provenance.location == d.provenance.location
+                and prev.provenance.end is not None and d.provenance.start is not None
+                and _WITH_GAP.match(texts[-1 if d.provenance.location == "abstract" else 0].text,
+                                    prev.provenance.end, d.provenance.start)):
+            d = DoseValue(d.value, d.unit, d.provenance, d.arm, d.n_administrations, d.uncertain, d.note,
+                          drug=d.drug, role="intervention")
+        linked.append(d)
+    out = linked
     # several doses of one intervention drug: one arm per dose ("tofacitinib 5 mg", "tofacitinib 10 mg")
     per_drug: Counter[str] = Counter(_head(d.drug) or "" for d in out if d.role == "intervention" and d.value)
     named: list[DoseValue] = []
@@ -412,6 +461,10 @@ def _drug_doses(texts: list[Text], record_id: str, skip: dict[str, frozenset[int
                           drug=d.drug, role=d.role)
         named.append(d)
     return named
+
+
+_WITH_GAP = re.compile(r"\s*\)?\s*(?:\w+\s+){0,2}?(?:with|plus|\+|combined\s+with|together\s+with|in\s+combination\s+"
+                       r"with)\s+(?:[^\s;.]+\s+){0,4}?\(?\s*$", re.I)
 
 
 def _with_drug(d: DrugDose, drug: str | None, background: bool) -> DrugDose:

@@ -32,7 +32,8 @@ VERB_BEFORE_COUNT = re.compile(
     r"\b(?:we\s+)?(?:enrolled|recruited|included|randomi[sz]ed|treated|studied|assigned|accrued)\s+"
     r"(?:a\s+total\s+of\s+|all\s+)?$",
     re.I)
-PERSON_N_EQ_RE = re.compile(rf"{PERSON}\b(?:\s+(?:with|having)\s+[\w -]{{1,40}}?)?\s*"
+PERSON_N_EQ_RE = re.compile(rf"{PERSON}\b(?:\s+(?:diagnosed\s+|living\s+|suffering\s+)?(?:with|having|from)\s+"
+                            rf"[\w -]{{1,40}}?)?\s*"
                             r"\(\s?n\s?=\s?(?P<n>\d+)\s?(?P<close>\)|[;,])", re.I)
 # "Thirty (52%) entered randomisation", "9 were enrolled", "80 (67%) were randomised": a count before a verb
 COUNT_BEFORE_VERB_RE = re.compile(
@@ -85,7 +86,7 @@ ROLE_VERBS: list[tuple[str, str]] = [  # (regex on the clause after the count, r
 ]
 _N_EQUALS = re.compile(r"\(\s?n\s?=", re.I)  # a quick check: PERSON_N_EQ_RE needs one
 ROLE_PRIORITY = ["enrolled", "randomised", "treated", "total", "analysed", "mentioned"]
-_NOT_SAMPLE_BEFORE = re.compile(r"(?:\bamong|\bof\s+the|\b(?:AEs?|events?|reactions?|cases?)\s+(?:in|from))\s*$", re.I)
+_NOT_SAMPLE_BEFORE = re.compile(r"(?:\bof\s+the|\b(?:AEs?|events?|reactions?|cases?)\s+(?:in|from))\s*$", re.I)
 _SCREENED_MOD = re.compile(r"\bscreened\b|\bassessed for eligibility\b", re.I)
 _ARM_AFTER = re.compile(r"^\s*(?:in\s+(?:each|every)\s+|per\s+|from\s+the\s+|in\s+the\s+\w+\s+(?:group|arm|cohort))", re.I)
 _PERCENT_AFTER = re.compile(r"^\s*\(\s*\d+(?:\.\d+)?\s*%")
@@ -123,7 +124,9 @@ NOT_ARM_NAME = re.compile(r"^(?:\w+\s)*(?:injection|infusion|administration|cell
                           rf"|^(?:two|three|four|five|six|both|each|all|\d)\b"
                           r"|^(?:mg|g|µg|μg|mcg|ml|iu|units?|mmol|kg)\b", re.I)
 _POPULATION_BEFORE = re.compile(rf"\b{PERSON}\s+(?:with|having|who\s+had)\s+$", re.I)
-_POPULATION_IN = re.compile(rf"\b{PERSON}\s+(?:with|having|who)\b", re.I)
+_POPULATION_NAME = re.compile(r"(?:diagnosed|with|having|suffering|aged|living|who)\b", re.I)
+_POPULATION_IN = re.compile(rf"(?:\b{PERSON}|-patients)\s+(?:diagnosed\s+|suffering\s+|living\s+)?"
+                            r"(?:with|having|who|from)\b", re.I)
 # counts of events, not arm sizes: "ascites (two patients in the G-CSF group ...)"
 _EVENT_WORDS = re.compile(r"\b(?:adverse|events?|died|deaths?|serious|infections?|toxicit\w*|experienced|occurred|"
                           r"withdrew|discontinued|dropped\s+out|lost\s+to|complications?|admitted|hospitali[sz]\w*)\b",
@@ -494,7 +497,7 @@ def arms_of(t: Text, record_id: str) -> list[Arm]:
             continue
         nm = NAME_BEFORE_RE.search(text, max(sent.start, m.start() - 60), m.start())
         if not nm or _POPULATION_BEFORE.search(text, max(sent.start, nm.start() - 30), nm.start()) or \
-                _POPULATION_IN.search(nm.group("name")):
+                _POPULATION_IN.search(nm.group("name")) or _POPULATION_NAME.match(nm.group("name")):
             continue  # "Patients with active RA (N = 982)": the population, not an arm
         words = nm.group("name").split()  # numbers are a dose ("2 × 10^7 (n = 9)"), not "cohort 1"
         name = _clean_name(" ".join(w for i, w in enumerate(words) if not re.match(r"^[\d.,×x^]+$", w)

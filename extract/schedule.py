@@ -84,7 +84,7 @@ _SCHEDULE_REST = (r"(?:(?!assess|evaluat|measur|follow|examin|record|obtain|coll
 # two patterns, each with a fast start: after a dose, after a dosing word
 SCHEDULE_BEFORE_RES = (re.compile(_DOSE_UNIT + _SCHEDULE_REST), re.compile(rf"{_DOSING_WORDS}\b" + _SCHEDULE_REST))
 # "twice daily for 2 days", "15 μg/kg for 5 days", "daily for three days": a course of the drug
-_COURSE_REST = r"[^.;]{0,25}?\bfor\s+$"
+_COURSE_REST = r"[^.;]{0,25}?(?:\bfor|×|\bx)\s*$"
 COURSE_BEFORE_RES = (
     re.compile(rf"{_DOSE_UNIT}{_COURSE_REST}"), re.compile(rf"/\s?d(?:ay)?\b{_COURSE_REST}"),
     re.compile(words(["administered", "given", "taken", "applied", "used", "prescribed", "continued"])
@@ -95,7 +95,9 @@ COURSE_BEFORE_RES = (
 # "an 8 h infusion", "infused over 2 hours": how long one administration takes
 INFUSION_AFTER_RE = re.compile(r"^\s?-?\s?(?:long\s+)?(?:infusions?|bolus|drips?|injections?|perfusions?)\b", re.I)
 INFUSION_BEFORE_RE = re.compile(words(["infused", "given", "administered", "delivered", "injected", "infusion"])
-                                + r"\s+over\s+(?:a\s+(?:period\s+of\s+)?)?$")
+                                + r"\s+over\s+(?:a\s+(?:period\s+of\s+)?)?$"
+                                r"|\bover\s+(?:a\s+(?:period\s+of\s+)?)?$"
+                                rf"|{_DOSE_UNIT}\s+(?:in|over|within)\s+$")
 RISK_AFTER_RE = re.compile(r"^\s?-?\s?(?:(?:[\w-]+\s+){0,2}(?:risk|probability)\b)", re.I)
 # "(95% CI 8 to 16 weeks)", "(range, 6-48 months)", "median time to remission 12 weeks"
 BOUND_BEFORE_RE = re.compile(
@@ -141,6 +143,10 @@ FOLLOW_UP_NEAR_RE = re.compile(r"follow|after|survival|later|since|over\s+(?:the
 _ON_AT_BEFORE_RE = re.compile(r"\b(?:on|at)\s+$", re.I)
 _LIST_TAIL = re.compile(r"(?:[\d.]+\s?(?:,|and|or|&)\s?(?:and\s)?)+$")
 _WEEK_UNIT = re.compile(r"\b(?:weeks?|wks?)\b", re.I)
+# the rest of a list after a non-final item, up to its unit: "28[ or 35 wk]", "1[, 2 and 3]"
+_LIST_TAIL_AFTER = re.compile(r"(?:\s?(?:,|and|or|-|to|&)\s?(?:and\s)?[\d.]+)*(?:\s?-?\s?(?:weeks?|wks?|days?|"
+                              r"months?|mos?|years?|yrs?|y|h|hours?)\b)?", re.I)
+_OF_AGE_AFTER = re.compile(r"\s?(?:of\s+(?:age|life)|old|years?\s+of\s+age)\b", re.I)
 _YEAR_UNIT = re.compile(r"(?:years?|yrs?|y)\b", re.I)
 _NUMBER_IN = re.compile(r"\d+(?:[.·]\d+)?")
 # structured abstracts: the section a sentence is in
@@ -170,7 +176,20 @@ _HEADER_FIRST_WORDS = _BACKGROUND_HEADERS | _OTHER_HEADERS | {"summary", "materi
                                                               "trial", "subjects", "study"}
 
 
+_COLON_LABEL_RE = re.compile(r"\s*(?P<h>[A-Z][A-Za-z /&,-]{1,60}?)\s*::?\s")
+
+
 def _header(sentence: str) -> str | None:
+    """"background" or "other" when the sentence is (or begins with) a section heading of a
+    structured abstract ("Background", "Introduction: ...", "Methodology/Principal Findings: ..."),
+    else None. Any label followed by a colon is a heading; a heading on its own line or with a
+    period ("Objectives. To ...") must be a known heading word."""
+    label = _COLON_LABEL_RE.match(sentence)
+    if label and len(label.group("h").split()) <= 5:
+        first = re.split(r"[ /&,-]+", label.group("h").strip().lower())[0]
+        rest = re.split(r"[ /&,-]+", label.group("h").strip().lower())[1:]
+        return "background" if first in _BACKGROUND_HEADERS and not any(w in _OTHER_HEADERS for w in rest) \
+            else "other"
     head = sentence[:16].split(None, 1)
     if not head or head[0].strip(":.,/").lower() not in _HEADER_FIRST_WORDS and \
             re.split(r"[/&:.-]", head[0], maxsplit=1)[0].lower() not in _HEADER_FIRST_WORDS:
@@ -247,13 +266,17 @@ def _not_a_study_time(t: Text, tp: Timepoint, course_weeks: set[float]) -> bool:
         m = WITHIN_OF_AFTER_RE.match(after)
         if m and not TREATMENT_WORDS.match(m.group("what")):
             return True
+    list_tail = _LIST_TAIL_AFTER.match(text, tp.end, min(sent.end, tp.end + 40)) if tp.text[-1:].isdigit() else None
+    if list_tail and (GESTATION_AFTER_RE.match(text[list_tail.end():list_tail.end() + 30])
+                      or _OF_AGE_AFTER.match(text, list_tail.end(), min(sent.end, list_tail.end() + 20))):
+        return True  # "at 28 or 35 wk gestation", "in years 1, 2 and 3 of life": the whole list
     if GESTATION_AFTER_RE.match(after) or RISK_AFTER_RE.match(after) or COMPARATOR_BEFORE_RE.search(near) \
             or THRESHOLD_BEFORE_RE.search(near) or BOUND_BEFORE_RE.search(before, max(0, len(before) - 60)) \
             or ((" at " in before or " on " in before) and any(rx.search(before) for rx in SCHEDULE_BEFORE_RES)) \
             or (any(v in before for v in _STUDY_PERIOD_VERBS) and STUDY_PERIOD_BEFORE_RE.search(before)):
         return True
-    if tp.weeks < 2 and " for" in before[-8:] and any(rx.search(before, max(0, len(before) - 50))
-                                                       for rx in COURSE_BEFORE_RES):
+    if tp.weeks < 2 and (" for" in before[-8:] or "×" in before[-4:] or " x" in before[-4:]) and any(
+            rx.search(before, max(0, len(before) - 50)) for rx in COURSE_BEFORE_RES):
         course_weeks.add(tp.weeks)
         return True
     if tp.weeks < 1 and (INFUSION_AFTER_RE.match(after) or INFUSION_BEFORE_RE.search(before)):
