@@ -122,12 +122,13 @@ DOSING_CUE = re.compile(words([
     "intramuscular", r"intra-?articular", "topical", r"applied\b", r"application\b", "supplement", "consum",
     r"took\b", r"taking\b", "ingest", "regimen", r"prescribed\b", r"single\b", r"loading\b", r"maintenance\b",
     r"followed\s+by\b", "spray", r"drops?\b", "inhal", r"mg\s+of\b", r"vs\.?\s", r"versus\b", r"placebo\b",
-    r"control\b", r"group\b", r"arm\b", r"cohort\b", r"dissolved\b", r"diluted\b"]))
+    r"control\b", r"group\b", r"arm\b", r"cohort\b", r"dissolved\b", r"diluted\b", r"bedtime\b", "start",
+    "initiat", "titrat", r"injected\b", "instill", "inhaled"]))
 # thresholds and measurements just before the number
 _COMPARATOR_BEFORE = re.compile(words([
     "than", "per", r"at\s+least", r"at\s+most", r"up\s+to", r"maximum(?:\s+of)?", r"minimum(?:\s+of)?", "exceeding",
     "below", "above", "under", "over", "cumulative"]) + r"\s*$")
-_SYMBOL_BEFORE = re.compile(r"[<>≤≥=][<>=]?\s*$")
+_SYMBOL_BEFORE = re.compile(r"(?:[<>≤≥=±][<>=]?|\+/-)\s*$")  # a threshold, or an SD after "±"
 _MEASURED_BEFORE = re.compile(words([
     r"levels?", r"concentrations?", "weight", r"birth\s?weight", r"gain(?:ed)?", "loss", "lost", "excretion",
     "output", "content", r"differences?", r"changes?", r"increased?", r"decreased?", r"reductions?", "reduced",

@@ -110,8 +110,8 @@ NAME_BEFORE_RE = re.compile(r"(?P<name>(?:[\w^×/+-]+\s){0,3}[\w/+-]+)\s?$")
 ARM_PAIR_RE = re.compile(
     r"(?=[iI])\binto\s+(?:the\s+)?(?P<a>[\w-]+(?:\s[\w-]+)?)\s+(?:and|or)\s+(?P<b>[\w-]+(?:\s[\w-]+)?)\s+(?:groups|arms)\b",
     re.I)
-CONTROL_WORDS = re.compile(r"\b(?:placebo|control|sham|saline|conventional|standard|usual care|vehicle|alone|without)\b",
-                           re.I)
+CONTROL_WORDS = re.compile(r"\b(?:placebo|control|sham|saline|conventional|standard|usual care|vehicle|alone|without|"
+                           r"no|untreated|wait-?list|waiting list|observation only)\b", re.I)
 # "18 of 30 patients (60.0%) in the UC-MSC group": an arm of 30 (a digit first: a fast start)
 ARM_FRACTION_RE = re.compile(
     rf"[0-9](?<![\w.,/-].)\d*\s+(?i:(?:out\s+)?of\s+(?:the\s+)?(?P<n>\d+)\s+(?:{PERSON}\s+)?"

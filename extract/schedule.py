@@ -57,7 +57,8 @@ TREATMENT_WORDS = re.compile(
     r"implantation|implantations|administration|intervention|randomi[sz]ation|baseline|enrol+ment|inclusion|"
     r"start|initiation|dosing|dose|doses|procedure|surgery|end|uc|bm|hucb|ucb|ad|allogeneic|autologous|"
     r"mesenchymal|umbilical|bone|adipose|study|trial|entry|admission|discharge|onset|operation|"
-    r"transfusion|[a-z]+-mscs?)$", re.I)
+    r"transfusion|vaccinations?|vaccines?|immuni[sz]ations?|boosters?|exposure|delivery|birth|childbirth|"
+    r"[a-z]+-mscs?)$", re.I)
 # "before randomization", "prior to surgery": a time before the study's start is never a follow-up
 BEFORE_RE = re.compile(r"^\s*(?:before|prior\s+to|preceding|pre-)", re.I)
 # "within 8 weeks of selection", "within 8 h of symptom onset": a window, unless measured from treatment
@@ -298,10 +299,16 @@ def _not_a_study_time(t: Text, tp: Timepoint, course_weeks: set[float]) -> bool:
         return True
     low_years = (tp.low_weeks if tp.kind == "range" and tp.low_weeks is not None else tp.weeks) / 52
     is_age = (low_years >= 16 or tp.weeks / 52 >= 40) if tp.kind == "range" else low_years >= 18
-    if is_age and _YEAR_UNIT.search(tp.text) \
+    if is_age and (_YEAR_UNIT.search(tp.text) or _in_years(tp)) \
             and not FOLLOW_UP_NEAR_RE.search(text[max(sent.start, tp.start - 30):min(sent.end, tp.end + 30)]):
         return True  # an age: "(40–75 years, 69% males)", "patients between 18 and 65 years"
     return False
+
+
+def _in_years(tp: Timepoint) -> bool:
+    """Whether a list item written without its unit ("18" of "18 and 65 years") is in years."""
+    nums = _NUMBER_IN.findall(tp.text)
+    return bool(nums) and abs(float(nums[-1].replace("·", ".")) * 52 - tp.weeks) < 0.5
 
 
 def _decimal_days_or_hours(tp: Timepoint) -> bool:
