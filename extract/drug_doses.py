@@ -209,10 +209,25 @@ class DrugDose:
     list_id: int | None = None  # doses written as one list ("50, 140, or 210 mg") share an id
 
 
+_PER_ITEM_RE = re.compile(r"[A-Za-z²^0-9]+")
+
+
+def _number(s: str) -> float | None:
+    """A list item's number: digits read directly ("1,500", "0.5"), words through parse_number."""
+    if s[:1].isdigit() or s[:1] == ".":
+        try:
+            return float(s.replace(",", ""))
+        except ValueError:
+            return parse_number(s)
+    return parse_number(s)
+
+
 def normalise_unit(base: str, per: str | None) -> str:
     """The unit as written, normalised: ("mg", "/kg/day") -> "mg/kg/day", ("μg", " per kg") -> "µg/kg"."""
     unit = base
-    for item in re.findall(r"[A-Za-z²^0-9]+", per or ""):
+    if not per:
+        return unit
+    for item in _PER_ITEM_RE.findall(per):
         low = item.lower()
         if low in ("per", "a", "of", "body", "weight"):
             continue
@@ -365,11 +380,12 @@ def find_drug_doses(text: str, units_at: Sequence[tuple[int, int]] | None = None
             continue
         c_lo, c_hi = _clause_bounds(t, m.start(), m.end())
         before = t[max(c_lo, m.start() - 60):m.start()]
+        tail = before[-36:]  # the end-anchored checks read only the last words (their longest cue fits)
         after = t[m.end():min(c_hi, m.end() + 40)]
-        if (_SYMBOL_BEFORE.search(before) or _COMPARATOR_BEFORE.search(before) or _MEASURED_AFTER.match(after)
-                or _COMPARATIVE_AFTER.match(after) or after.lstrip().startswith("=")
-                or (m.group("unit") in _VOLUME_UNITS and _IN_VOLUME_BEFORE.search(before))
-                or _VEHICLE_BEFORE.search(before)):
+        if (_SYMBOL_BEFORE.search(tail, max(0, len(tail) - 6)) or _COMPARATOR_BEFORE.search(tail, max(0, len(tail) - 18))
+                or _MEASURED_AFTER.match(after) or _COMPARATIVE_AFTER.match(after) or after.lstrip().startswith("=")
+                or (m.group("unit") in _VOLUME_UNITS and _IN_VOLUME_BEFORE.search(tail, max(0, len(tail) - 10)))
+                or _VEHICLE_BEFORE.search(tail, max(0, len(tail) - 22))):
             continue
         if m.re is DRUG_DOSE_RE:
             base, per = _base_unit(m), m.group("per")
@@ -381,7 +397,7 @@ def find_drug_doses(text: str, units_at: Sequence[tuple[int, int]] | None = None
             base, per = _FORM_NORMAL[m.group("unit").lower()], None
             nums, seps = [m.group("n")], []
         unit = normalise_unit(base, per)
-        if (_MEASURED_BEFORE.search(before) and not _DOSE_WORD.search(before, max(0, len(before) - 25))) or (
+        if (_MEASURED_BEFORE.search(tail) and not _DOSE_WORD.search(before, max(0, len(before) - 25))) or (
                 rejected_end >= 0 and _LIST_GAP_RE.match(t[rejected_end:m.start()])):
             rejected_end = m.end()  # "a mean of 3.72 mg and 0.64 mg": the whole list is measured
             continue
@@ -390,9 +406,9 @@ def find_drug_doses(text: str, units_at: Sequence[tuple[int, int]] | None = None
             continue
         if _DIAGNOSTIC_AFTER.match(t, m.end(), min(c_hi, m.end() + 50)):
             continue  # "a 75-g oral glucose tolerance test": a test's load, not a treatment
-        if len(nums) > 1 and _TIME_WORD_BEFORE.search(before):
+        if len(nums) > 1 and _TIME_WORD_BEFORE.search(tail, max(0, len(tail) - 14)):
             nums, seps = nums[-1:], []  # "at week 2 and 10 mg": only the last number is a dose
-        vals = [parse_number(x) for x in nums]
+        vals = [_number(x) for x in nums]
         if any(v is None for v in vals):
             continue
         values = [float(v) for v in vals if v is not None]
@@ -460,12 +476,18 @@ def _matches_at(c: _Cleaned, units_at: Sequence[tuple[int, int]]) -> list[re.Mat
     orig_starts = [seg[0] for seg in c.segments]
     for s, e in units_at:
         cs, ce = _clean_offset(c, orig_starts, s), _clean_offset(c, orig_starts, e)
-        if t[cs:cs + 1].isalpha() and t[cs:ce].lower().startswith(_FORM_WORDS):
+        lead = t[max(0, cs - 3):cs].rstrip(" -")
+        is_form = t[cs:ce].lower().startswith(_FORM_WORDS)
+        if not is_form and not lead[-1:].isdigit():
+            continue  # a unit word with no number just before it ("HBP U", "mg of") is no dose: a cheap test first
+        if is_form:
             m = _WORD_FORM_BEFORE_RE.search(t, max(0, cs - 40), cs)
             whole = _WORD_FORM_RE.match(t, m.start()) if m else None
             if whole and not whole.group("n")[:1].isdigit():
                 found.setdefault(whole.start(), whole)
-        for m in DRUG_DOSE_RE.finditer(t, max(0, cs - 80), min(len(t), ce + 40)):
+        if not lead[-1:].isdigit():
+            continue
+        for m in DRUG_DOSE_RE.finditer(t, max(0, cs - 60), min(len(t), ce + 40)):
             if m.start("unit") == cs:
                 found.setdefault(m.start(), m)
     return [found[k] for k in sorted(found)]

@@ -30,13 +30,14 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 
 from extract.document import Mention, Text
 from extract.drug_doses import BACKGROUND_NEAR, CONTROL_NAMES, DrugDose, find_drug_doses
 from extract.evidence import DoseValue, Provenance
 from extract.fastre import words
 from extract.quantities import WORDNUM, parse_number
-from extract.schedule import AIM_RE, dosing_days
+from extract.schedule import dosing_days, is_aim
 
 __all__ = ["administrations", "cell_origin", "cell_source", "cells_are_intervention", "doses", "route"]
 
@@ -63,8 +64,8 @@ _CELL_AFTER = re.compile(  # used with .match(text, pos): no "^"
     r"(?:derived|mesenchymal|stem|stromal|progenitor|mononuclear|cells?\b|[A-Za-z]{0,3}MSCs?\b|[a-z]?ASCs?\b|"
     r"SVF\b|aspirate|concentrate)", re.I)
 _CELL_BEFORE = re.compile(
-    r"(?:cells?|MSCs?|stem|stromal|SVF|progenitors?)\s+(?:[\w-]+\s+){0,3}?(?:from|of|in)\s+"
-    r"(?:the\s+|human\s+|autologous\s+|allogeneic\s+|donor\s+|healthy\s+)*$", re.I)
+    words([r"cells?", r"MSCs?", "stem", "stromal", "SVF", r"progenitors?"])
+    + r"\s+(?:[\w-]+\s+){0,3}?(?:from|of|in)\s+(?:the\s+|human\s+|autologous\s+|allogeneic\s+|donor\s+|healthy\s+)*$")
 _CELL_WORD_IN_MENTION = re.compile(r"msc|cell|asc|dpsc|derived|wj|stem", re.I)
 # a route cue before a procedure, not a treatment: "intravenous cannulation", "an intravenous line"
 _PROCEDURE_AFTER = re.compile(
@@ -185,11 +186,14 @@ _ABBR_AFTER = re.compile(r"[^()]{0,40}?\(\s?(?P<abbr>[a-z][\w-]{1,12})\s?[);,]")
 _LONG_FORM_WORD = re.compile(r"[a-z][\w-]*")
 
 
-def _alias_words(head: str, text: str) -> set[str]:
+def _alias_words(head: str, text: str) -> frozenset[str]:
+    return _alias_words_cached(head, text)
+
+
+def _alias_words_uncached(head: str, low: str) -> set[str]:
     """The other names of `head` where the text defines an abbreviation: "certolizumab pegol (CZP)"
     gives czp -> {certolizumab, pegol} and certolizumab -> {czp}."""
     out: set[str] = set()
-    low = text.lower()
     pos = low.find("(" + head)
     while pos >= 0:  # head is the abbreviation: the words before its bracket
         if low[pos + 1 + len(head):pos + 2 + len(head)] in (")", ";", ",", " "):
@@ -206,9 +210,16 @@ def _alias_words(head: str, text: str) -> set[str]:
 
 
 def _in_title(head: str, title_low: str, text: str) -> bool:
+    """Whether `title_low` (any lower-cased text) names `head` or an abbreviation of it defined in
+    `text` (lower-cased: the record's title and abstract)."""
     if _mentions_word(title_low, head):
         return True
     return any(_mentions_word(title_low, a) for a in _alias_words(head, text))
+
+
+@lru_cache(maxsize=256)
+def _alias_words_cached(head: str, text: str) -> frozenset[str]:
+    return frozenset(_alias_words_uncached(head, text))
 
 
 def _study(title: Text, abstract: Text, drugs: list[DrugDose], cells: bool) -> _Study:
@@ -217,7 +228,7 @@ def _study(title: Text, abstract: Text, drugs: list[DrugDose], cells: bool) -> _
     background: after "receiving", "added to" ... in the title when another drug is named before
     them, and Y in "the addition of X to Y"."""
     title_low = title.text.lower()
-    both = title.text + "\n" + abstract.text
+    both = (title.text + "\n" + abstract.text).lower()  # lower-cased once: every look-up below reads it
     heads: set[str] = set()
     for d in drugs:
         if d.drug and not CONTROL_NAMES.match(d.drug):
@@ -244,11 +255,11 @@ def _study(title: Text, abstract: Text, drugs: list[DrugDose], cells: bool) -> _
     in_title = {h for h in candidates - compared if _in_title(h, title_low, both)}
     if in_title or cells:
         return _Study(frozenset(in_title), frozenset(heads - in_title), background)
-    aims = " ".join(sent.text for sent in abstract.sentences if AIM_RE.search(sent.text)).lower()
+    aims = " ".join(sent.text for sent in abstract.sentences if is_aim(abstract, sent)).lower()
     in_aims = {h for h in candidates if _in_title(h, aims, both)} if aims else set()
     if in_aims:
         return _Study(frozenset(in_aims), frozenset(heads - in_aims), background)
-    low = abstract.text.lower()
+    low = both[len(title.text) + 1:]
     counts = {h: len(_word_positions(low, h)) for h in candidates}
     top = max(counts.values(), default=0)
     chosen = {h for h, n in counts.items() if n == top}
@@ -282,20 +293,24 @@ def _drug_role(d: DrugDose, study: _Study) -> str:
 
 def _route_weight(study_spans: list[tuple[int, int]], other_heads: frozenset[str],
                   study_heads: frozenset[str], background: frozenset[int]):
+    drugs = study_heads | other_heads
+
     def weight(t: Text, m: Mention) -> int:
         text = t.text
         after = text[m.end:m.end + 40]
-        if t.location == "abstract" and t.sentence_at(m.start).index in background and not any(
-                _mentions_word(t.sentence_at(m.start).text.lower(), h) for h in study_heads):
+        sent = t.sentence_at(m.start)
+        if background and t.location == "abstract" and sent.index in background and not any(
+                _mentions_word(sent.text.lower(), h) for h in study_heads):
             return 0  # background knowledge, unless it describes the intervention ("X is an oral ...")
         if _PROCEDURE_AFTER.match(after):
             return 0
         if m.text.lower() == "oral" and _NOT_ORAL_AFTER.match(after):
             return 0
-        sent = t.sentence_at(m.start)
         if BACKGROUND_NEAR.search(text, max(sent.start, m.start - 40), m.start):
             return 0
-        next_words = [w.lower() for w in re.findall(r"[A-Za-z][\w-]*", after)[:3]]
+        if not drugs:
+            return 1
+        next_words = [w.strip("(),;:.").lower() for w in after.split(None, 3)[:3]]
         if any(w in other_heads for w in next_words) and not any(w in study_heads for w in next_words):
             return 0
         if any(w in study_heads for w in next_words) or any(
@@ -394,12 +409,20 @@ def _cell_doses(texts: list[Text], record_id: str, skip: dict[str, frozenset[int
 def _own_administrations(t: Text, d: DrugDose, list_end: int) -> int | None:
     """A drug dose's number of administrations from its clause: "... for 6 doses per group",
     "three doses of ..."."""
-    m = _ADMIN_AFTER_DOSE.match(t.text, list_end, min(len(t.text), list_end + 90))
-    if m:
-        return _count(m.group("n"))
+    window = t.text[list_end:list_end + 90]
+    if any(w in window for w in _ADMIN_NOUNS):  # the nouns both patterns need: a cheap test first
+        m = _ADMIN_AFTER_DOSE.match(t.text, list_end, min(len(t.text), list_end + 90))
+        if m:
+            return _count(m.group("n"))
     sent = t.sentence_at(d.start)
-    b = _ADMIN_BEFORE_DOSE.search(t.text, max(sent.start, d.start - 70), d.start)
+    lo = max(sent.start, d.start - 70)
+    if not any(w in t.text[lo:d.start] for w in _ADMIN_NOUNS):
+        return None
+    b = _ADMIN_BEFORE_DOSE.search(t.text, lo, d.start)
     return _count(b.group("n")) if b else None
+
+
+_ADMIN_NOUNS = ("dose", "infusion", "injection", "administration", "application", "cycle", "course")
 
 
 def _drug_doses(texts: list[Text], record_id: str, skip: dict[str, frozenset[int]],

@@ -23,6 +23,7 @@ from extract import fulltext as ft
 from extract import intervention as iv
 from extract.document import Text, analyse
 from extract.evidence import Arm, DoseValue, Evidence, ExtractionInput, Provenance, TimepointValue
+from extract.fastre import words
 from extract.outcomes import Context, outcome_rows
 from extract.quantities import Timepoint
 from extract.samples import arms_of, choose_enrolled, per_arm_n, sample_sizes
@@ -58,8 +59,8 @@ def _followup_weeks(t: Text, tps: list[Timepoint]) -> float | None:
     return max((tp.weeks for tp in tps), default=None)
 
 
-_CONTROLLED = re.compile(r"\brandomi[sz]|\bplacebo|\bcontrol|\bversus\b|\bvs\.?\s|\bcompared\s+with|\bsham\b|"
-                         r"\bcrossover|\bcross-over|\bsplit-", re.I)
+_CONTROLLED = re.compile(words(["randomi[sz]", "placebo", "control", r"versus\b", r"vs\.?\s", r"compared\s+with",
+                                r"sham\b", "crossover", "cross-over", "split-"]))
 
 
 def _default_arm_name(title: Text, abstract: Text, cells: bool, doses: list[DoseValue]) -> str:

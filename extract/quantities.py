@@ -452,7 +452,9 @@ def _words_to_number(s: str) -> float | None:
 
 def parse_number(text: str) -> float | None:
     """A number written in digits ("1,000", ".0159", "−1.60", "1,5") or words ("Fifty-three")."""
-    s = clean(text).strip()
+    # _prepare's cache holds the texts being analysed: a short number must not evict them (each
+    # eviction makes the next finder clean the whole abstract again)
+    s = _prepare.__wrapped__(text).text.strip()
     if not s:
         return None
     if _DIGIT_NUM_RE.match(s):

@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from extract.document import Text
 from extract.nlp import load_rules
 from extract.evidence import Arm, Provenance, SampleSize
-from extract.quantities import WORDNUM, parse_number
+from extract.fastre import words
+from extract.quantities import NUMBER_WORDS, WORDNUM, parse_number
 
 __all__ = ["ROLE_PRIORITY", "arms_of", "per_arm_n", "sample_sizes", "choose_enrolled"]
 
@@ -39,6 +40,18 @@ PERSON_N_EQ_RE = re.compile(rf"{PERSON}\b(?:\s+(?:diagnosed\s+|living\s+|sufferi
 COUNT_BEFORE_VERB_RE = re.compile(
     rf"(?<![\w.,/-])(?P<n>{_N})\s*(?:\(\s*\d+(?:\.\d+)?\s*%\s*\)\s*)?(?P<aux>(?:were|was|had\s+been)\s+"
     r"(?:subsequently\s+|finally\s+|then\s+|eventually\s+)?)?$", re.I)
+# a count is digits or a number word: two fast-start searches decide whether a window holds one
+_DIGIT_RE = re.compile(r"[0-9]")
+_NUMBER_WORD_RE = re.compile(words(sorted(NUMBER_WORDS)) + r"\b")
+
+
+def _count_between(text: str, lo: int, hi: int) -> bool:
+    """Whether digits or a number word occur between offsets lo and hi (a quick test before the
+    count regexes, which cannot start fast)."""
+    return bool(_DIGIT_RE.search(text, lo, hi) or _NUMBER_WORD_RE.search(text, lo, hi))
+
+
+_AUX_TAIL = re.compile(r"(?:were|was|been)\s+(?:subsequently\s+|finally\s+|then\s+|eventually\s+|randomly\s+)?$")
 # a count, then a noun phrase of one to five words (or a clause "met the criteria and"), then the verb
 NOUN_PHRASE_BEFORE_VERB_RE = re.compile(
     rf"(?<![\w.,/-])(?P<n>{_N})\s+(?P<np>(?:[A-Za-z][\w'-]*,?\s+){{1,5}}?(?:and\s+)?)(?:\(\s*[\d.]+\s*%\s*\)\s*)?"
@@ -197,6 +210,8 @@ def sample_sizes(t: Text, record_id: str, skip_sentences: frozenset[int] = froze
         if sent.index in skip_sentences:
             continue
         lo = max(sent.start, p_start - 70)
+        if not _count_between(text, lo, p_start):
+            continue  # no number before the noun
         m = COUNT_BEFORE_RE.search(text, lo, p_start)
         if m is None:
             continue
@@ -225,7 +240,9 @@ def sample_sizes(t: Text, record_id: str, skip_sentences: frozenset[int] = froze
     n_eq_from = 0
     for p_start, _ in t.anchored("person") if _N_EQUALS.search(text) else ():
         # "Patients with RA (n = 24) were enrolled" (only nouns in p/s: "patients", "subjects", ...)
-        m = PERSON_N_EQ_RE.match(text, p_start) if p_start >= n_eq_from else None
+        # PERSON_N_EQ_RE needs "n =" within a few words: test for the "=" first (cheap)
+        m = PERSON_N_EQ_RE.match(text, p_start) if p_start >= n_eq_from and "=" in text[p_start:p_start + 70] \
+            else None
         if m is None:
             continue
         n_eq_from = m.end()
@@ -242,6 +259,11 @@ def sample_sizes(t: Text, record_id: str, skip_sentences: frozenset[int] = froze
         if sent.index in skip_sentences:
             continue
         verb = text[v_start:v_end].lower()
+        if verb not in ("entered", "participated") and not _AUX_TAIL.search(text, max(sent.start, v_start - 30),
+                                                                             v_start):
+            continue  # "randomized controlled trial": no "were" before the verb, no count to read (a quick test)
+        if not _count_between(text, max(sent.start, v_start - 90), v_start):
+            continue
         m = COUNT_BEFORE_VERB_RE.search(text, max(sent.start, v_start - 50), v_start)
         if m is None or (m.group("aux") is None and verb not in ("entered", "participated")):
             # "A total of 46 trained musicians participated", "36 met the criteria and were randomised"
@@ -302,8 +324,8 @@ def _one_arms(t: Text, c: _Candidate) -> bool:
     after = text[c.end:sent.end]
     if TO_AN_ARM_AFTER_RE.match(after):
         return True
-    if ANOTHER_AFTER_RE.search(after[:160]):
-        return True
+    if any(w in after[:160] for w in ("other", "further", "remaining")) and ANOTHER_AFTER_RE.search(after[:160]):
+        return True  # "and another 20 patients" (the words ANOTHER_AFTER_RE needs, tested first: cheap)
     if re.match(r"\s+(?:\w+\s+){0,2}?(?:were|was)\s+(?:randomly\s+)?(?:treated|assigned|allocated|randomi[sz]ed|given|"
                 r"included)\b", after) and EACH_VERB_AFTER_RE.match(after[:200]):
         return True
@@ -422,7 +444,9 @@ def allocation_arms(t: Text) -> list[tuple[str, int | None, int]]:
             continue
         sent = t.sentence_at(v_start)
         first = None
-        for cand in _COUNT_START_RE.finditer(text, max(sent.start, v_start - 60), v_start):
+        starts = _COUNT_START_RE.finditer(text, max(sent.start, v_start - 60), v_start) \
+            if _count_between(text, max(sent.start, v_start - 60), v_start) else ()
+        for cand in starts:
             m = ALLOC_EACH_FIRST_RE.match(text, cand.start(), sent.end)
             if m and m.end() > v_start:
                 first = m

@@ -38,8 +38,8 @@ from extract.document import Text
 from extract.fastre import words
 from extract.quantities import Timepoint
 
-__all__ = ["DOSING_DAYS_RE", "EARLIER_STUDY_RE", "background_sentences", "distinct_weeks", "dosing_days",
-           "earlier_study_sentences", "is_relative_timing", "study_timepoints"]
+__all__ = ["AIM_RE", "DOSING_DAYS_RE", "EARLIER_STUDY_RE", "background_sentences", "distinct_weeks", "dosing_days",
+           "earlier_study_sentences", "is_aim", "is_relative_timing", "study_timepoints"]
 
 EARLIER_STUDY_RE = re.compile(
     r"\b(?:we|our\s+group|the\s+authors)\s+(?:have\s+)?(?:previously|earlier|recently)\s+(?:reported|shown|"
@@ -177,6 +177,8 @@ _HEADER_FIRST_WORDS = _BACKGROUND_HEADERS | _OTHER_HEADERS | {"summary", "materi
                                                               "trial", "subjects", "study"}
 
 
+_LABEL_SPLIT = re.compile(r"[ /&,.:-]+")
+_HEAD_JOINERS = frozenset("/&:.-")
 _COLON_LABEL_RE = re.compile(r"\s*(?P<h>[A-Z][A-Za-z /&,-]{1,60}?)\s*::?\s")
 
 
@@ -185,15 +187,18 @@ def _header(sentence: str) -> str | None:
     structured abstract ("Background", "Introduction: ...", "Methodology/Principal Findings: ..."),
     else None. Any label followed by a colon is a heading; a heading on its own line or with a
     period ("Objectives. To ...") must be a known heading word."""
-    label = _COLON_LABEL_RE.match(sentence)
+    colon = sentence.find(":", 0, 64)
+    label = _COLON_LABEL_RE.match(sentence) if colon > 0 else None
     if label and len(label.group("h").split()) <= 5:
-        first = re.split(r"[ /&,-]+", label.group("h").strip().lower())[0]
-        rest = re.split(r"[ /&,-]+", label.group("h").strip().lower())[1:]
-        return "background" if first in _BACKGROUND_HEADERS and not any(w in _OTHER_HEADERS for w in rest) \
+        words_ = _LABEL_SPLIT.split(label.group("h").strip().lower())
+        return "background" if words_[0] in _BACKGROUND_HEADERS and not any(w in _OTHER_HEADERS for w in words_[1:]) \
             else "other"
     head = sentence[:16].split(None, 1)
-    if not head or head[0].strip(":.,/").lower() not in _HEADER_FIRST_WORDS and \
-            re.split(r"[/&:.-]", head[0], maxsplit=1)[0].lower() not in _HEADER_FIRST_WORDS:
+    if not head:
+        return None
+    first = head[0].strip(":.,/").lower()
+    if first not in _HEADER_FIRST_WORDS and (not _HEAD_JOINERS.intersection(first)
+                                             or _LABEL_SPLIT.split(first, maxsplit=1)[0] not in _HEADER_FIRST_WORDS):
         return None  # most sentences: a set lookup decides
     m = _HEADER_RE.match(sentence)
     if m is None:
@@ -213,17 +218,39 @@ def _header(sentence: str) -> str | None:
     return None
 
 
+_AIM_TOKENS = frozenset("aim aims aimed objective objectives purpose goal hypothesis hypotheses hypothesized "
+                        "hypothesised hypothesize hypothesise rationale".split())
+_AIM_VERB_TOKENS = frozenset("investigated evaluated assessed examined compared tested studied explored conducted did "
+                             "performed report determined sought hypothesized hypothesised present designed undertook "
+                             "carried evaluate assess investigate determine examine compare test explore study trial "
+                             "pilot randomized randomised paper work analysis".split())
+_AIM_BEFORE_VERB = frozenset({"we", "was", "were", "is", "to", "this", "present", "current"})
+
+
+def is_aim(t: Text, sent) -> bool:
+    """Whether the sentence states the study's aim (AIM_RE), tested on its tokens first."""
+    i, j = t.token_index(sent.start), t.token_index(max(sent.start, sent.end - 1)) + 1
+    words_ = t.tokens_lower[i:j]
+    if not _AIM_TOKENS.isdisjoint(words_) or _AIM_VERB_TOKENS.isdisjoint(words_):
+        return not _AIM_TOKENS.isdisjoint(words_) and bool(AIM_RE.search(sent.text))
+    return bool(AIM_RE.search(sent.text)) if not _AIM_BEFORE_VERB.isdisjoint(words_) else False
+
+
 def background_sentences(t: Text) -> frozenset[int]:
     """The sentences of a Background/Introduction section that are not the study's aim."""
     if not any(_header(s.text[:60]) == "background" for s in t.sentences[:3]):
         return frozenset()  # no Background/Introduction heading at the start: nothing to skip
     out: set[int] = set()
     section = None
+    words_ = t.tokens_lower
     for sent in t.sentences:
-        head = _header(sent.text)
+        i = t.token_index(sent.start)
+        # a heading begins with a heading word or has a colon in its first words (token lookups first: cheap)
+        head = _header(sent.text) if (words_[i:i + 1] and words_[i] in _HEADER_FIRST_WORDS) or ":" in words_[i:i + 12] \
+            else None
         if head is not None:
             section = head
-        if section == "background" and not AIM_RE.search(sent.text):
+        if section == "background" and not is_aim(t, sent):
             out.add(sent.index)
     return frozenset(out)
 
@@ -263,40 +290,95 @@ def _not_a_study_time(t: Text, tp: Timepoint, course_weeks: set[float]) -> bool:
         return True
     if is_relative_timing(text, tp.end):
         return True
-    if "within" in before and WITHIN_BEFORE_RE.search(before):
+    cues = _cues_before(t, tp, max(sent.start, tp.start - 80))
+    if not cues:
+        return _not_a_study_time_after(t, tp, sent, after)  # no cue word before it: only the words after count
+    if "within" in cues and WITHIN_BEFORE_RE.search(before):
         m = WITHIN_OF_AFTER_RE.match(after)
         if m and not TREATMENT_WORDS.match(m.group("what")):
             return True
-    list_tail = _LIST_TAIL_AFTER.match(text, tp.end, min(sent.end, tp.end + 40)) if tp.text[-1:].isdigit() else None
-    if list_tail and (GESTATION_AFTER_RE.match(text[list_tail.end():list_tail.end() + 30])
-                      or _OF_AGE_AFTER.match(text, list_tail.end(), min(sent.end, list_tail.end() + 20))):
-        return True  # "at 28 or 35 wk gestation", "in years 1, 2 and 3 of life": the whole list
-    if GESTATION_AFTER_RE.match(after) or RISK_AFTER_RE.match(after) or COMPARATOR_BEFORE_RE.search(near) \
-            or THRESHOLD_BEFORE_RE.search(near) or BOUND_BEFORE_RE.search(before, max(0, len(before) - 60)) \
-            or ((" at " in before or " on " in before) and any(rx.search(before) for rx in SCHEDULE_BEFORE_RES)) \
-            or (any(v in before for v in _STUDY_PERIOD_VERBS) and STUDY_PERIOD_BEFORE_RE.search(before)):
-        return True
-    if tp.weeks < 2 and (" for" in before[-8:] or "×" in before[-4:] or " x" in before[-4:]) and any(
-            rx.search(before, max(0, len(before) - 50)) for rx in COURSE_BEFORE_RES):
-        course_weeks.add(tp.weeks)
-        return True
-    if tp.weeks < 1 and (INFUSION_AFTER_RE.match(after) or INFUSION_BEFORE_RE.search(before)):
-        return True
-    if tp.weeks <= 1 and MEASURE_NAME_AFTER_RE.match(after):
-        return True
-    if PLUS_MINUS_BEFORE_RE.search(near) or PLUS_MINUS_AFTER_RE.match(after) or IN_BOUND_BRACKET_RE.search(before) \
-            or VERSUS_AFTER_RE.match(after) or VERSUS_BEFORE_RE.search(near) \
-            or (MEASURED_DURATION_BEFORE_RE.search(before, max(0, len(before) - 60))
-                and not FOLLOW_UP_AFTER_RE.match(after)):
-        return True  # a measured value: "12.2 ± 4.4 days", "(range 6-48 months)", "3.5 vs. 12.7 months"
-    if _decimal_days_or_hours(tp):
+    if "symbol" in cues and (COMPARATOR_BEFORE_RE.search(near) or PLUS_MINUS_BEFORE_RE.search(near)):
+        return True  # "≥ 12 weeks", "12.2 ± 4.4 days"
+    if "threshold" in cues and THRESHOLD_BEFORE_RE.search(near):
+        return True  # "at least 3 months", "more than 6 months", "32 weeks of gestation"
+    if "bound" in cues and (BOUND_BEFORE_RE.search(before, max(0, len(before) - 60)) or IN_BOUND_BRACKET_RE.search(before)
+                            or (MEASURED_DURATION_BEFORE_RE.search(before, max(0, len(before) - 60))
+                                and not FOLLOW_UP_AFTER_RE.match(after))):
+        return True  # "(95% CI 8 to 16 weeks)", "(range 6-48 months)", "median PFS was 5 months"
+    if "dosing" in cues:
+        if (" at " in before or " on " in before) and any(rx.search(before) for rx in SCHEDULE_BEFORE_RES):
+            return True  # "400 mg at weeks 0, 2 and 4"
+        if tp.weeks < 2 and (" for" in before[-8:] or "×" in before[-4:] or " x" in before[-4:]) and any(
+                rx.search(before, max(0, len(before) - 50)) for rx in COURSE_BEFORE_RES):
+            course_weeks.add(tp.weeks)
+            return True  # "twice daily for 2 days"
+        if tp.weeks < 1 and INFUSION_BEFORE_RE.search(before):
+            return True  # "infused over 2 hours", "10 IU in 2 h"
+    if "period" in cues and STUDY_PERIOD_BEFORE_RE.search(before):
+        return True  # "recruited over 2 years"
+    if "versus" in cues and VERSUS_BEFORE_RE.search(near):
+        return True  # "3.5 vs. 12.7 months"
+    if "washout" in cues and PERIOD_BEFORE_RE.search(before, max(0, len(before) - 30)):
+        return True  # "a washout of 2 weeks", "run-in period of 4 weeks"
+    return _not_a_study_time_after(t, tp, sent, after)
+
+
+_AFTER_TRIGGERS: dict[str, str] = {}
+for _family, _words in [
+    ("gestation", "gestation gestational pregnancy pregnant postmenstrual post menstrual corrected postconceptional "
+                  "of"),
+    ("risk", "risk probability"),
+    ("infusion", "infusion infusions bolus drip drips injection injections perfusion perfusions long"),
+    ("measure", "urine urinary ambulatory holter recall dietary glucose insulin postprandial post prandial load "
+                "plasma blood ogtt walk walking diary food abpm bp"),
+    ("value", "± + vs versus"),
+    ("period", "baseline washout wash run lead screening stabilisation stabilization placebo cycle cycles interval "
+               "intervals dosing schedule"),
+    ("random", "randomised randomized randomly allocated assigned"),
+]:
+    for _w in _words.split():
+        _AFTER_TRIGGERS.setdefault(_w, _family)
+
+
+_LIST_JOINERS = frozenset({",", "and", "or", "-", "to", "&", " "})
+_RANDOM_WORDS = frozenset(w for w, f in _AFTER_TRIGGERS.items() if f == "random")
+
+
+def _not_a_study_time_after(t: Text, tp: Timepoint, sent, after: str) -> bool:
+    """The checks that read the timepoint itself and the words after it (each only when a word it
+    needs is among the next tokens: set lookups first, regexes only then)."""
+    text = t.text
+    i = t.token_index(tp.end - 1) + 1
+    following = t.tokens_lower[i:i + 16]
+    fams = set(map(_AFTER_TRIGGERS.get, following[:6]))
+    fams.discard(None)
+    if "random" not in fams and not _RANDOM_WORDS.isdisjoint(following[6:]):
+        fams.add("random")
+    if fams:
+        if "gestation" in fams and GESTATION_AFTER_RE.match(after):
+            return True  # "32 weeks of gestation"
+        if "risk" in fams and RISK_AFTER_RE.match(after):
+            return True  # "10-year risk"
+        if "infusion" in fams and tp.weeks < 1 and INFUSION_AFTER_RE.match(after):
+            return True  # "an 8 h infusion"
+        if "measure" in fams and tp.weeks <= 1 and MEASURE_NAME_AFTER_RE.match(after):
+            return True  # "24-h urine protein"
+        if "value" in fams and (PLUS_MINUS_AFTER_RE.match(after) or VERSUS_AFTER_RE.match(after)):
+            return True  # a measured value: "4.4 ± 1.2 days", "3.5 vs. 12.7 months"
+        if "period" in fams and PERIOD_AFTER_RE.match(after):
+            return True  # "28 days (baseline)", "a 2-week washout", "a 3-week cycle"
+        if "random" in fams and PRE_RANDOMISATION_AFTER_RE.match(after):
+            return True  # "after 4 weeks of diet, patients were randomized"
+    if ("." in tp.text or "·" in tp.text) and _decimal_days_or_hours(tp):
         return True  # "13.8 days", "5.4 h": a measured duration (times of assessment are whole days)
-    if CLOCK_TIME_RE.match(tp.text):
-        return True
-    if PERIOD_AFTER_RE.match(after) or PERIOD_BEFORE_RE.search(before, max(0, len(before) - 30)):
-        return True  # "28 days (baseline)", "a 2-week washout", "run-in period of 4 weeks"
-    if PRE_RANDOMISATION_AFTER_RE.match(after):
-        return True
+    if tp.text[:1] in "012" and CLOCK_TIME_RE.match(tp.text):
+        return True  # "0800 h"
+    if tp.text[-1:].isdigit() and following[:1] and following[0] in _LIST_JOINERS:
+        # a list item: what follows the list's unit counts for it too
+        list_tail = _LIST_TAIL_AFTER.match(text, tp.end, min(sent.end, tp.end + 40))
+        if list_tail and (GESTATION_AFTER_RE.match(text[list_tail.end():list_tail.end() + 30])
+                          or _OF_AGE_AFTER.match(text, list_tail.end(), min(sent.end, list_tail.end() + 20))):
+            return True  # "at 28 or 35 wk gestation", "in years 1, 2 and 3 of life": the whole list
     low_years = (tp.low_weeks if tp.kind == "range" and tp.low_weeks is not None else tp.weeks) / 52
     is_age = (low_years >= 16 or tp.weeks / 52 >= 40) if tp.kind == "range" else low_years >= 18
     if is_age and (_YEAR_UNIT.search(tp.text) or _in_years(tp)) \
@@ -336,6 +418,40 @@ def _restated(t: Text, tps: list[Timepoint]) -> set[int]:
         a_wk, b_wk = bool(_WEEK_UNIT.search(a.text)), bool(_WEEK_UNIT.search(b.text))
         drop.add(i if (b_wk and not a_wk) else i + 1)
     return drop
+
+
+# Every check of the words before a timepoint needs one of these: a cue word, a symbol or a dose. One
+# scan for them lets most timepoints ("at week 12", "for 6 months") skip the dozen checks.
+_CUE_FAMILIES: dict[str, str] = {}
+for _family, _words in [
+    ("threshold", "least most than minimum maximum min under below exceeding exceed gestation gestational "
+                  "postmenstrual pregnancy"),
+    ("bound", "ci confidence iqr interquartile range sd se time duration median mean average averaged los length "
+              "hospital hospitalisation hospitalization hospitalized hospitalised stay stayed"),
+    ("period", "recruited recruitment recruiting enrolled enrollment enrolment accrued screened included conducted "
+               "performed carried"),
+    ("dosing", "dose doses dosed dosing given administered injected infused infusion infusions vaccinated "
+               "vaccination vaccinations injection injections booster boosters application applications "
+               "instillation instillations daily twice thrice once times bid tid qid per day every hourly nightly "
+               "over delivered taken applied used prescribed continued × / mg g µg μg ug mcg iu u units ml cells "
+               "mscs d x"),
+    ("within", "within"),
+    ("washout", "washout wash run lead"),
+    ("versus", "vs versus"),
+    ("symbol", "< > ≤ ≥ = ± +"),
+]:
+    for _w in _words.split():
+        _CUE_FAMILIES.setdefault(_w, _family)
+
+
+def _cues_before(t: Text, tp: Timepoint, lo: int) -> set[str]:
+    """The families of cue words among the tokens from offset `lo` to the timepoint (set lookups on
+    the tokens the pipeline already has: far cheaper than a regex over the window)."""
+    i = t.token_index(tp.start)
+    j = max(0, t.token_index(lo))
+    fams = set(map(_CUE_FAMILIES.get, t.tokens_lower[j:i]))  # map: the lookups run in C
+    fams.discard(None)
+    return fams  # type: ignore[return-value]
 
 
 # "Antibody responses were evaluated on days 1, 8, 30": days of assessment, not of dosing
