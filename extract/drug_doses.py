@@ -351,6 +351,8 @@ def _clause_bounds(t: str, start: int, end: int) -> tuple[int, int]:
 _LIST_ITEM_RE = re.compile(rf"(\s?,\s?(?:or\s+|and\s+)?)({_SIMPLE_NUM})|(\s+(?:or|and|to)\s+|\s?-\s?|\s?/\s?)({NUM})")
 _DOSE_WORD = re.compile(words([r"doses?\b", r"dosages?\b"]))
 _VOLUME_UNITS = frozenset({"mL", "ml", "cc", "milliliter", "milliliters", "millilitre", "millilitres"})
+# "40 mL UC-MSC suspension (2 × 10^7 cells/20 mL)": a volume in a clause with a cell count is the cell product's
+_CELLS_IN_CLAUSE = re.compile(r"×\s?10|" + words([r"cells?\b", r"MSCs?\b"]))
 _IN_VOLUME_BEFORE = re.compile(r"\b(?:in|into|with)\s+(?:a\s+|an\s+)?$")  # "in 100 cc of saline": the vehicle
 _DIAGNOSTIC_AFTER = re.compile(
     r"[\s-]*(?:\w+\s+){0,3}?(?:tolerance\s+tests?|OGTT|challenge|provocation|test\s+meal|breath\s+test|"
@@ -384,7 +386,8 @@ def find_drug_doses(text: str, units_at: Sequence[tuple[int, int]] | None = None
         after = t[m.end():min(c_hi, m.end() + 40)]
         if (_SYMBOL_BEFORE.search(tail, max(0, len(tail) - 6)) or _COMPARATOR_BEFORE.search(tail, max(0, len(tail) - 18))
                 or _MEASURED_AFTER.match(after) or _COMPARATIVE_AFTER.match(after) or after.lstrip().startswith("=")
-                or (m.group("unit") in _VOLUME_UNITS and _IN_VOLUME_BEFORE.search(tail, max(0, len(tail) - 10)))
+                or (m.group("unit") in _VOLUME_UNITS and (_IN_VOLUME_BEFORE.search(tail, max(0, len(tail) - 10))
+                                                          or _CELLS_IN_CLAUSE.search(t, c_lo, c_hi)))
                 or _VEHICLE_BEFORE.search(tail, max(0, len(tail) - 22))):
             continue
         if m.re is DRUG_DOSE_RE:

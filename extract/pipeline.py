@@ -7,9 +7,12 @@
     for ev in ex.pipe(inputs, n_process=2): ...
 
 Steps: analyse title and abstract (extract.document: spaCy pipeline + quantity finders), screen
-(extract.screening), sample sizes and arms (extract.samples), intervention (extract.intervention),
-the study's timepoints (extract.schedule), outcome rows (extract.outcomes), and for a JATS full
-text the results sections and tables (extract.fulltext).
+(extract.screening), sample sizes and arms (extract.samples), intervention: cell or drug doses
+with their role, cell source, route (extract.intervention, extract.drug_doses), the study's
+timepoints (extract.schedule), outcome rows (extract.outcomes), and for a JATS full text the
+results sections and tables (extract.fulltext). A record whose arms are not named gets one arm
+with the enrolled n: "MSC (single arm)" for a cell therapy, else "all patients" (randomised or
+controlled) or the intervention's name (a single-arm study of a drug).
 """
 from __future__ import annotations
 

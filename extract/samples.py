@@ -6,7 +6,17 @@ treated/underwent, analysed/completed, screened). Counts that are not sample siz
 ages and durations (no person noun), "17 patients from group A (85%)" (responders), "three
 patients in each cluster" (an arm size), "Out of 11 screened" (screened), "6 patients" inside
 "8 AEs from 6 patients", and literature counts ("one hundred studies": not persons).
-n_enrolled is the first count of the strongest role present (ROLE_PRIORITY).
+n_enrolled is the first count of the strongest role present (ROLE_PRIORITY); arm sizes are never
+summed into it (the total as the abstract states it, or None). A count is one arm's ("arm") when the
+sentence allocates per arm: "27 ... were assigned to A, 26 to B", "Twenty ... and another 20 ...",
+"(62 patients)" after an arm, "12 participants randomized to the active arm", "the other group
+included 18 participants". Other phrasings read: "Thirty (52%) entered randomisation", "Patients
+(N = 100; ...)", "A total of 46 trained musicians participated", "36 met the criteria and were
+randomised", "2,322 patients"; years ("December 2014 were randomized") are not counts.
+
+Arms come from "(n = X)" and "N in cohort A" in allocation sentences, "into X and Y groups", and the
+allocation sentence itself (allocation_arms): "randomized 1:1 to A or B" (names only, when nothing
+else named the arms) and "27 ... to A, 26 to B" (names with n).
 """
 from __future__ import annotations
 
