@@ -123,7 +123,7 @@ DOSING_CUE = re.compile(words([
     r"took\b", r"taking\b", "ingest", "regimen", r"prescribed\b", r"single\b", r"loading\b", r"maintenance\b",
     r"followed\s+by\b", "spray", r"drops?\b", "inhal", r"mg\s+of\b", r"vs\.?\s", r"versus\b", r"placebo\b",
     r"control\b", r"group\b", r"arm\b", r"cohort\b", r"dissolved\b", r"diluted\b", r"bedtime\b", "start",
-    "initiat", "titrat", r"injected\b", "instill", "inhaled"]))
+    "initiat", "titrat", r"injected\b", "instill", "inhaled", "immuni", "vaccin"]))
 # thresholds and measurements just before the number
 _COMPARATOR_BEFORE = re.compile(words([
     "than", "per", r"at\s+least", r"at\s+most", r"up\s+to", r"maximum(?:\s+of)?", r"minimum(?:\s+of)?", "exceeding",

@@ -78,6 +78,12 @@ _NOT_ORAL_AFTER = re.compile(
     r"presentation|communication|nutrition|intake|motor|lichen|squamous|submucous|premalignant|leukoplakia|"
     r"hypoglycemic|hypoglycaemic|antidiabetic|antihyperglycemic|anticoagula\w*|steroids?|corticosteroids?)\b",
     re.I)
+# "oral" names the route when a form, an administration word or a drug-like word follows
+_ORAL_ROUTE_AFTER = re.compile(
+    r"[\s-]*(?:\w+\s+){0,2}?(?:administration|administered|dos(?:e|es|ing)|tablets?|capsules?|solution|suspension|"
+    r"supplement\w*|medication\w*|drugs?|therap\w*|treatment|intake|route|formulation|preparation|regimen|agent|"
+    r"inhibitor|antagonist|agonist|antibiotics?|vaccine|bolus|load|[a-z]+(?:mab|nib|tinib|pril|sartan|statin|"
+    r"olol|azole|mycin|cillin|oxacin|parin|afil|prazole|gliptin|gliflozin|dronate|profen|triptan)\b)", re.I)
 _CELL_TITLE_RE = re.compile(words([r"stem[\s-]cells?", r"stromal\s+cells?", r"MSCs?",
                                    r"progenitor\s+cells?", r"mononuclear\s+cells?", r"cell\s+therapy", "cell-based",
                                    r"cellular\s+therapy", "SVF"]) + r"\b")
@@ -304,8 +310,9 @@ def _route_weight(study_spans: list[tuple[int, int]], other_heads: frozenset[str
             return 0  # background knowledge, unless it describes the intervention ("X is an oral ...")
         if _PROCEDURE_AFTER.match(after):
             return 0
-        if m.text.lower() == "oral" and _NOT_ORAL_AFTER.match(after):
-            return 0
+        if m.text.lower() == "oral" and (_NOT_ORAL_AFTER.match(after) or not (
+                _ORAL_ROUTE_AFTER.match(after) or any(h in after.lower() for h in study_heads))):
+            return 0  # "oral" is a route before a drug or a dosage form ("oral tofacitinib", "oral tablets")
         if BACKGROUND_NEAR.search(text, max(sent.start, m.start - 40), m.start):
             return 0
         if not drugs:
@@ -452,7 +459,9 @@ def _drug_doses(texts: list[Text], record_id: str, skip: dict[str, frozenset[int
     seen: set[tuple[float | None, str, str, str | None]] = set()
     for t, d in found:
         role = _drug_role(d, study)
-        key = (d.value if d.value is not None else d.low, d.unit, role, None if d.value is not None else d.text)
+        # "400 mg/d" and "400 mg" of the same drug are one dose: the key is the unit's amount part
+        key = (d.value if d.value is not None else d.low, d.unit.split("/day")[0], role,
+               None if d.value is not None else d.text)
         if key in seen:
             continue
         seen.add(key)

@@ -236,16 +236,19 @@ _TP_WORD_RE = re.compile(
 )
 _TP_ITEM_RE = re.compile(rf"{_TP_NUM}", re.I)
 _TP_RANGE_SEP = re.compile(r"^\s?(?:-|to)\s?$", re.I)
-# "aged", "older", "disease duration", "history", "every", "per", "past", "previous", "prior" within the
-# last words before a timepoint. Only whether it matches is used. It begins with a set of the cue
+# "aged", "older", "disease duration", "history", "per", "past", "previous", "prior" within the
+# last words before a timepoint, "every" just before it. Only whether it matches is used. It begins with a set of the cue
 # words' first letters (a fast start: both cases, plus "İ", "ı" and "ſ", which re.IGNORECASE matches to
 # "i" and "s"); "(?<!\w.)" after the letter is the "\b" before it.
+# "every" only right before the number: "every 6 months", "every other week" (but "every day for 3 months" is
+# 3 months)
 NEG_BEFORE_TP = re.compile(
     r"[AaDdEeHhIiOoPpRrSsYyİıſ](?i:"
-    r"(?<!\w.)(?:(?<=a)ge[ds]?|(?<=o)lder|(?<=y)ounger|(?<=h)istory|(?<=d)uration\sof\s(?:disease|RA|illness|symptoms?)"
-    r"|(?<=e)very|(?<=p)(?:er|ast|revious|receding|rior))"
+    r"(?:(?<!\w.)(?:(?<=a)ge[ds]?|(?<=o)lder|(?<=y)ounger|(?<=h)istory|(?<=d)uration\sof\s(?:disease|RA|illness|symptoms?)"
+    r"|(?<=p)(?:er|ast|revious|receding|rior))"
     r"|(?:(?<=d)isease|(?<=i)llness|(?<=r)a|(?<=s)ymptoms?)\s(?:duration|history))"
     r"(?:\W+\w+){0,3}?\W*$"
+    r"|(?<!\w.)(?<=e)very(?:\s+other)?\s*$)"
 )
 NEG_AFTER_TP = re.compile(
     r"^(?:\s?-?\s?old\b|\sof\sage\b|\sof\s(?:disease|RA|illness|symptoms?)\b|\s(?:disease\s)?duration\b"

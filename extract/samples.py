@@ -312,7 +312,7 @@ def _distinct(cands: list[_Candidate]) -> list[_Candidate]:
 
 # "the other group included 18 participants", "One group, consisted of 16 participants"
 GROUP_HAD_BEFORE_RE = re.compile(r"\b(?:group|arm|cohort)\b[\s,]+(?:[\w-]+\s+){0,2}?(?:included|consisted\s+of|"
-                                 r"comprised|contained|had|with|of)\s+$", re.I)
+                                 r"comprised|contained)\s+$", re.I)
 # "12 participants randomized to a treatment arm", "Twenty patients were randomly assigned to the placebo group"
 TO_AN_ARM_AFTER_RE = re.compile(
     r"^[^;.]{0,40}?\b(?:randomi[sz]ed|assigned|allocated)\s+to\s+(?:the\s+|a\s+|an\s+)?(?:[\w+/-]+\s+){0,4}?"

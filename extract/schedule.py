@@ -99,6 +99,11 @@ INFUSION_BEFORE_RE = re.compile(words(["infused", "given", "administered", "deli
                                 + r"\s+over\s+(?:a\s+(?:period\s+of\s+)?)?$"
                                 r"|\bover\s+(?:a\s+(?:period\s+of\s+)?)?$"
                                 rf"|{_DOSE_UNIT}\s+(?:in|over|within)\s+$")
+SESSION_AFTER_RE = re.compile(r"^\s?-?\s?(?:[\w-]+\s+){0,2}?(?:trainings?|sessions?|courses?|class(?:es)?|"
+                              r"workshops?|formulations?|controlled-release|extended-release|sustained-release|"
+                              r"modified-release|controlled\s+release)\b", re.I)
+AGE_RANGE_AFTER_RE = re.compile(r"^\s*(?:and|to|-|–)\s*[\d.]+\s*(?:days?|weeks?|months?|years?|y)\s+(?:of\s+age|old)\b",
+                                re.I)
 RISK_AFTER_RE = re.compile(r"^\s?-?\s?(?:(?:[\w-]+\s+){0,2}(?:risk|probability)\b)", re.I)
 # "(95% CI 8 to 16 weeks)", "(range, 6-48 months)", "median time to remission 12 weeks"
 BOUND_BEFORE_RE = re.compile(
@@ -110,7 +115,8 @@ BOUND_BEFORE_RE = re.compile(
 STUDY_PERIOD_BEFORE_RE = re.compile(
     words([r"recruit\w*", r"enrol+\w*", r"accru\w*", "screened", "included", "conducted", "performed",
            r"carried\s+out"])
-    + r"\s+(?:[\w-]+\s+){0,4}?(?:over|during|within|in|for)\s+(?:a\s+|an\s+|the\s+)?(?:period\s+of\s+)?$")
+    + r"\s+(?:[\w-]+\s+){0,4}?(?:over|during|within|in|for)\s+(?:a\s+|an\s+|the\s+)?(?:first\s+|last\s+)?"
+    r"(?:period\s+of\s+)?$")
 # a measured value, not a time of measurement: "12.2 ± 4.4 days", "(range 14 y 9 mo to 19 y 6 mo)",
 # "3.5 vs. 12.7 months", "median progression free survival (PFS) was 10.4 months"
 PLUS_MINUS_BEFORE_RE = re.compile(r"(?:±|\+/-|\+-)\s*$")
@@ -335,6 +341,9 @@ for _family, _words in [
     ("period", "baseline washout wash run lead screening stabilisation stabilization placebo cycle cycles interval "
                "intervals dosing schedule"),
     ("random", "randomised randomized randomly allocated assigned"),
+    ("session", "training trainings session sessions course courses class classes workshop workshops "
+                "formulation formulations controlled release extended sustained modified"),
+    ("age", "and to"),
 ]:
     for _w in _words.split():
         _AFTER_TRIGGERS.setdefault(_w, _family)
@@ -361,6 +370,10 @@ def _not_a_study_time_after(t: Text, tp: Timepoint, sent, after: str) -> bool:
             return True  # "10-year risk"
         if "infusion" in fams and tp.weeks < 1 and INFUSION_AFTER_RE.match(after):
             return True  # "an 8 h infusion"
+        if "session" in fams and tp.weeks < 1 and SESSION_AFTER_RE.match(after):
+            return True  # "twelve 1-hour trainings", "a one-day course", "a 24-hour controlled-release tablet"
+        if "age" in fams and AGE_RANGE_AFTER_RE.match(after):
+            return True  # "between 6 months and 15 years of age"
         if "measure" in fams and tp.weeks <= 1 and MEASURE_NAME_AFTER_RE.match(after):
             return True  # "24-h urine protein"
         if "value" in fams and (PLUS_MINUS_AFTER_RE.match(after) or VERSUS_AFTER_RE.match(after)):

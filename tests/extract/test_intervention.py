@@ -209,3 +209,24 @@ def test_no_cell_source_without_cells(title, abstract):
 ])
 def test_cell_source_where_cells_are_named(abstract, source):
     assert run(abstract, title="Cell therapy for rheumatoid arthritis").cell_source == source
+
+
+def test_the_same_dose_written_per_day_and_per_administration_is_one_dose():
+    ev = run("Participants received ATP (400 mg/d in two doses) or placebo. ATP 400 mg was well tolerated.",
+             title="ATP supplementation and muscle fatigue")
+    assert _study_doses(ev) == [(400.0, "mg/day")]
+
+
+def test_a_vaccine_dose_is_a_dose():
+    ev = run("Three intramuscular immunizations of the vaccine at either 20 or 100 μg were compared.",
+             title="A vaccine by three routes")
+    assert _study_doses(ev) == [(20.0, "µg"), (100.0, "µg")]
+
+
+@pytest.mark.parametrize("abstract", [
+    "An oral vocabulary training programme was taught to 100 pupils.",
+    "Oral hygiene improved in both groups.",
+    "Patients gave an oral presentation of their symptoms.",
+])
+def test_oral_that_is_not_a_route(abstract):
+    assert run(abstract, title="A school programme").route is None

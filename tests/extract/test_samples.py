@@ -100,6 +100,7 @@ DRUG_TITLE = "A randomised trial of a drug"
     ("Among 512 women randomly assigned to the two regimens, 480 were analysed.", 512),
     ("Seventy-two patients who underwent knee replacement between March 2015 and May 2016 were randomized.", 72),
     ("In 2016, 96 children were enrolled.", 96),
+    ("A group of 70 subjects with borderline hypertension was recruited.", 70),
 ])
 def test_n_enrolled_of_any_trial(abstract, n):
     assert run(abstract, title=DRUG_TITLE).n_enrolled == n

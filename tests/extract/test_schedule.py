@@ -58,6 +58,11 @@ T = "A randomised trial of a drug"
     "Urine was collected over 24 h and 24-h urine protein was measured.",
     "Meals were served at 0800 h and 1230 h.",
     "Chemotherapy was repeated on a 3-week cycle.",
+    "Subjects completed twelve 1-hour training sessions.",
+    "Students attended a one-day course.",
+    "A 24-hour controlled-release formulation was tested.",
+    "Children between 6 months and 15 years of age were enrolled.",
+    "Patients were enrolled during the first six years of the programme.",
 ])
 def test_not_assessment_timepoints(abstract):
     assert run(abstract, title=T).timepoints_weeks == []
@@ -74,6 +79,7 @@ def test_not_assessment_timepoints(abstract):
     ("Patients were followed for 20 years after treatment.", [1040.0]),
     ("Median follow-up was 24 months (range, 6–48 months); the median time to relapse was 14 weeks.", [104.0]),
     ("Azithromycin was given for 3 days and patients were followed for 12 weeks.", [12.0]),
+    ("The intervention group took the herbal drug every day for 3 months.", [13.0]),
 ])
 def test_assessment_timepoints(abstract, weeks):
     assert run(abstract, title=T).timepoints_weeks == weeks
