@@ -243,7 +243,8 @@ def is_aim(t: Text, sent) -> bool:
 
 
 def background_sentences(t: Text) -> frozenset[int]:
-    """The sentences of a Background/Introduction section that are not the study's aim."""
+    """The sentences of the Background/Introduction section that opens a structured abstract, but
+    not the study's aim."""
     if not any(_header(s.text[:60]) == "background" for s in t.sentences[:3]):
         return frozenset()  # no Background/Introduction heading at the start: nothing to skip
     out: set[int] = set()
@@ -255,6 +256,8 @@ def background_sentences(t: Text) -> frozenset[int]:
         head = _header(sent.text) if (words_[i:i + 1] and words_[i] in _HEADER_FIRST_WORDS) or ":" in words_[i:i + 12] \
             else None
         if head is not None:
+            if head != "background" and section == "background":
+                break  # the background section is over (it opens an abstract: nothing after it is background)
             section = head
         if section == "background" and not is_aim(t, sent):
             out.add(sent.index)
