@@ -84,9 +84,19 @@ class Arm:
 
 @dataclass(frozen=True)
 class DoseValue:
-    # cells per administration (unit "cells", "cells/kg", "cells/joint"), or a drug's dose with its
-    # unit as written, normalised ("mg", "mg/kg", "g", "IU", "mg/m2", "ug/kg", "mL", ...); value is
-    # None when a cell dose's exponent was lost
+    """One dose per administration, as the record states it.
+
+    Cells: `unit` "cells", "cells/kg" or "cells/joint" (a concentration × volume is the derived
+    dose); `value` is None when the exponent was lost ("1 × 10 MSCs/kg"), with uncertain=True.
+    Drugs and other products: `unit` as written, normalised ("mg", "g", "µg", "IU", "mL", "drops",
+    "mg/kg", "µg/kg", "mg/m2", "mg/day", "mg/kg/day", ...); `value` is None for a range ("450 to
+    600 mg", the note says so). `drug` names what is dosed where the text says it ("tofacitinib",
+    "cocoa powder"). `role` is "intervention" (the study's), "comparator" (another drug, a placebo
+    or a vehicle) or "background" (therapy the patients were already on: "stable methotrexate");
+    only the intervention's doses are the study's doses (`Evidence.to_prediction()["doses"]`).
+    `arm` names the arm a dose defines ("cohort A", "brodalumab 50 mg") where there are several.
+    """
+
     value: float | None
     unit: str
     provenance: Provenance
@@ -94,6 +104,8 @@ class DoseValue:
     n_administrations: int | None = None
     uncertain: bool = False
     note: str | None = None
+    drug: str | None = None
+    role: Literal["intervention", "comparator", "background"] = "intervention"
 
 
 @dataclass(frozen=True)
@@ -270,13 +282,18 @@ class Evidence:
             "route": self.route,
             "n_administrations": self.n_administrations,
             "doses": [
-                {"value": d.value, "unit": d.unit, "arm": d.arm, "n_administrations": d.n_administrations,
-                 "provenance": d.provenance.to_dict()}
-                for d in self.doses if d.value is not None
+                {"value": d.value, "unit": d.unit, "drug": d.drug, "arm": d.arm,
+                 "n_administrations": d.n_administrations, "provenance": d.provenance.to_dict()}
+                for d in self.doses if d.value is not None and d.role == "intervention"
             ],
             "doses_uncertain": [
-                {"value": d.value, "unit": d.unit, "note": d.note, "provenance": d.provenance.to_dict()}
-                for d in self.doses if d.value is None
+                {"value": d.value, "unit": d.unit, "drug": d.drug, "note": d.note, "provenance": d.provenance.to_dict()}
+                for d in self.doses if d.value is None and d.role == "intervention"
+            ],
+            "other_doses": [  # comparators' and background therapy's doses: not the study's
+                {"value": d.value, "unit": d.unit, "drug": d.drug, "role": d.role, "note": d.note,
+                 "provenance": d.provenance.to_dict()}
+                for d in self.doses if d.role != "intervention"
             ],
             "timepoints_weeks": self.timepoints_weeks,
             "timepoints": [{"weeks": t.weeks, "low_weeks": t.low_weeks, "text": t.text,

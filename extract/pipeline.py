@@ -7,12 +7,16 @@
     for ev in ex.pipe(inputs, n_process=2): ...
 
 Steps: analyse title and abstract (extract.document: spaCy pipeline + quantity finders), screen
-(extract.screening), sample sizes and arms (extract.samples), intervention (extract.intervention),
-the study's timepoints (extract.schedule), outcome rows (extract.outcomes), and for a JATS full
-text the results sections and tables (extract.fulltext).
+(extract.screening), sample sizes and arms (extract.samples), intervention: cell or drug doses
+with their role, cell source, route (extract.intervention, extract.drug_doses), the study's
+timepoints (extract.schedule), outcome rows (extract.outcomes), and for a JATS full text the
+results sections and tables (extract.fulltext). A record whose arms are not named gets one arm
+with the enrolled n: "MSC (single arm)" for a cell therapy, else "all patients" (randomised or
+controlled) or the intervention's name (a single-arm study of a drug).
 """
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from functools import partial
 from multiprocessing import get_context
@@ -21,11 +25,12 @@ from typing import Iterable, Iterator
 from extract import fulltext as ft
 from extract import intervention as iv
 from extract.document import Text, analyse
-from extract.evidence import Arm, Evidence, ExtractionInput, Provenance, TimepointValue
+from extract.evidence import Arm, DoseValue, Evidence, ExtractionInput, Provenance, TimepointValue
+from extract.fastre import words
 from extract.outcomes import Context, outcome_rows
 from extract.quantities import Timepoint
 from extract.samples import arms_of, choose_enrolled, per_arm_n, sample_sizes
-from extract.schedule import earlier_study_sentences, study_timepoints
+from extract.schedule import background_sentences, distinct_weeks, earlier_study_sentences, study_timepoints
 from extract.screening import screen
 
 __all__ = ["EXTRACTOR_VERSION", "Extractor", "extract_record"]
@@ -40,16 +45,13 @@ def _with_id(p: Provenance | None, record_id: str) -> Provenance | None:
 
 
 def _timepoints(texts: list[tuple[Text, list[Timepoint]]], record_id: str) -> list[TimepointValue]:
+    """The record's timepoints, each time once: "3 months" (13.0) and "day 90" (12.86) are one."""
+    found = [(t, tp) for t, tps in texts for tp in tps]
     out: list[TimepointValue] = []
-    seen: set[float] = set()
-    for t, tps in texts:
-        for tp in tps:
-            if tp.weeks in seen:
-                continue
-            seen.add(tp.weeks)
-            out.append(TimepointValue(tp.weeks, tp.text,
-                                      Provenance(record_id, t.location, tp.text, tp.start, tp.end),
-                                      tp.low_weeks))
+    for i in distinct_weeks([tp.weeks for _, tp in found]):
+        t, tp = found[i]
+        out.append(TimepointValue(tp.weeks, tp.text, Provenance(record_id, t.location, tp.text, tp.start, tp.end),
+                                  tp.low_weeks))
     return out
 
 
@@ -58,6 +60,46 @@ def _followup_weeks(t: Text, tps: list[Timepoint]) -> float | None:
     if followed:
         return max(followed)
     return max((tp.weeks for tp in tps), default=None)
+
+
+_CONTROLLED = re.compile(words(["randomi[sz]", "placebo", "control", r"versus\b", r"vs\.?\s", r"compared\s+with",
+                                r"sham\b", "crossover", "cross-over", "split-"]))
+
+
+def _default_arm_name(title: Text, abstract: Text, cells: bool, doses: list[DoseValue]) -> str:
+    """The one arm of a record whose arms are not named: "MSC (single arm)" for a cell therapy,
+    the intervention's own name for any other uncontrolled study, and "all patients" where
+    the patients were randomised or compared (the n is everyone's, not one arm's)."""
+    if cells:
+        return "MSC (single arm)"
+    if _CONTROLLED.search(abstract.text) or _CONTROLLED.search(title.text):
+        return "all patients"
+    return next((d.drug for d in doses if d.drug and d.role == "intervention"), None) or "all patients"
+
+
+def _arms_with_doses(arms: list[Arm], doses: list[DoseValue], each: int | None) -> tuple[list[Arm], list[DoseValue]]:
+    """The arms, with the arms the intervention's doses define ("cohort A", "brodalumab 50 mg"),
+    and the doses labelled with their arm."""
+    dosed = [d for d in doses if d.arm and d.role == "intervention"]
+    if not dosed or any(a.name in {d.arm for d in dosed} for a in arms):
+        return arms, doses
+    named = [a for a in arms if not a.is_control and a.n is not None]
+    if len(dosed) >= 2 and len(named) == len(dosed):
+        # "low-dose (1 × 10^6 cells/kg, n = 10) or high-dose (5 × 10^6 cells/kg, n = 10)": as many
+        # named arms as doses; the doses belong to them in the order both are written
+        by_dose = iter(named)
+        return arms, [replace(d, arm=next(by_dose).name) if d in dosed else d for d in doses]
+    # an arm already named with the drug and the dose ("tofacitinib 5 mg BID") is that dose's arm
+    same = {id(d): a.name for d in dosed for a in arms if d.drug and d.value is not None
+            and d.drug.lower() in a.name.lower() and re.search(rf"(?<![\d.]){d.value:g}(?![\d.])", a.name)}
+    if same:
+        doses = [replace(d, arm=same[id(d)]) if id(d) in same else d for d in doses]
+        dosed = [d for d in doses if d.arm and d.role == "intervention"]
+    known = {a.name.lower() for a in arms}
+    drugs = {d.drug.lower() for d in dosed if d.drug}
+    # the dose arms of a drug replace an arm named for the drug alone ("brodalumab" -> "brodalumab 50 mg", ...)
+    kept = [a for a in arms if a.name.lower() not in drugs or a.n is not None]
+    return kept + [Arm(d.arm, each, d.provenance) for d in dosed if d.arm and d.arm.lower() not in known], doses
 
 
 def extract_evidence(record: ExtractionInput, version: str = EXTRACTOR_VERSION) -> Evidence:
@@ -79,28 +121,16 @@ def extract_evidence(record: ExtractionInput, version: str = EXTRACTOR_VERSION) 
     arms = arms_of(abstract, rid)
     each = per_arm_n(abstract)
     n_admin = iv.administrations([abstract, title], skip)
-    doses = iv.doses([title, abstract], rid, skip, n_admin)
-    dose_arms = [d.arm for d in doses if d.arm]
-    if dose_arms and not any(a.name in dose_arms for a in arms):
-        named = [a for a in arms if not a.is_control and a.n is not None]
-        if len(dose_arms) >= 2 and len(named) == len(dose_arms):
-            # "low-dose (1 × 10^6 cells/kg, n = 10) or high-dose (5 × 10^6 cells/kg, n = 10)": as many
-            # named arms as doses; the doses belong to them in the order both are written
-            by_dose = iter(named)
-            doses = [replace(d, arm=next(by_dose).name) if d.arm else d for d in doses]
-        else:
-            known = {a.name.lower() for a in arms}
-            arms += [Arm(name, each, d.provenance) for name, d in ((d.arm, d) for d in doses if d.arm)
-                     if name.lower() not in known]
-    if n_enrolled is None and len(arms) >= 2 and all(a.n for a in arms):
-        n_enrolled = sum(a.n for a in arms)  # "cohort 1 (n = 3) ... cohort 2 (n = 3)" and no total stated
-        enrolled_prov = arms[0].provenance
+    cells = iv.cells_are_intervention(title, abstract)
+    doses = iv.doses([title, abstract], rid, skip, n_admin, cells)
+    arms, doses = _arms_with_doses(arms, doses, each)
     if not arms and n_enrolled is not None:
-        arms = [Arm("MSC (single arm)", n_enrolled, enrolled_prov)]
+        arms = [Arm(_default_arm_name(title, abstract, cells, doses), n_enrolled, enrolled_prov)]
+    background = background_sentences(abstract)
     source, source_prov = iv.cell_source(title, abstract, skip)
     origin, origin_prov = iv.cell_origin(title, abstract, skip)
-    route, route_prov = iv.route(title, abstract, skip)
-    abstract_timepoints = study_timepoints(abstract, skip_abs)
+    route, route_prov = iv.route(title, abstract, skip, doses, background)
+    abstract_timepoints = study_timepoints(abstract, skip_abs | background)
     timepoints = _timepoints([(title, study_timepoints(title, frozenset())), (abstract, abstract_timepoints)], rid)
 
     treated = [a for a in arms if not a.is_control]

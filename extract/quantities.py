@@ -204,10 +204,14 @@ _UNIT_ALIASES = {
     "d": "day", "day": "day", "days": "day",
     "wk": "week", "wks": "week", "week": "week", "weeks": "week",
     "mo": "month", "mos": "month", "month": "month", "months": "month",
-    "yr": "year", "yrs": "year", "year": "year", "years": "year",
+    "yr": "year", "yrs": "year", "year": "year", "years": "year", "y": "year",
 }
-_TP_UNIT = r"(?:hours?|hrs?|(?-i:h)|days?|(?-i:d)|weeks?|wks?|months?|mos?|years?|yrs?)"
-_TP_NUM = rf"(?:{NUM}|{WORDNUM})"
+_TP_UNIT = r"(?:hours?|hrs?|(?-i:h)|days?|(?-i:d)|weeks?|wks?|months?|mos?|years?|yrs?|(?-i:y)(?!\.\w))"
+# a number in words inside a timepoint list: "and" joins words only after hundred/thousand ("one
+# hundred and two"), so "one and six months" is two timepoints, not "seven"
+_TP_WORD_JOIN = r"(?:[ -]|(?<=hundred)\s+and\s+|(?<=thousand)\s+and\s+)"
+_TP_WORDNUM = rf"\b(?:{_W})(?:{_TP_WORD_JOIN}(?:{_W})\b){{0,6}}\b"
+_TP_NUM = rf"(?:{NUM}|{_TP_WORDNUM})"
 _TP_SEP = r"(?:\s?,\s?(?:and\s|or\s)?\s?|\s(?:and|or)\s|\s?-\s?|\sto\s)"
 _TP_LIST = rf"{_TP_NUM}(?:{_TP_SEP}{_TP_NUM}){{0,6}}"
 # A timepoint is "3, 6 and 12 months" (a list, then its unit), "week 12" (a unit, then a list) or
@@ -222,7 +226,7 @@ TIMEPOINT_RE = re.compile(
 )
 _TP_WORD_RE = re.compile(
     r"[BbDdEeFfHhMmNnOoSsTtWwYyZzſ](?<!\w.)(?i:"  # "(?<!\w.)": the "\b" before every form
-    rf"(?<![.,/-].)(?P<list>(?:{_W_REST})(?:(?:[ -]|\s+and\s+)(?:{_W})\b){{0,6}}\b(?:{_TP_SEP}{_TP_NUM}){{0,6}})"
+    rf"(?<![.,/-].)(?P<list>(?:{_W_REST})(?:{_TP_WORD_JOIN}(?:{_W})\b){{0,6}}\b(?:{_TP_SEP}{_TP_NUM}){{0,6}})"
     rf"\s?-?\s?(?P<unit>{_TP_UNIT})\b"
     r"|(?P<unit2>(?<=h)ours?|(?<=d)ays?|(?<=w)eeks?|(?<=m)onths?|(?<=y)ears?|(?<=w)k)"
     # the list ends before a count: "at week 24, 18 of 30 patients" and "week 24, 18 (60%)" are week 24
@@ -232,16 +236,19 @@ _TP_WORD_RE = re.compile(
 )
 _TP_ITEM_RE = re.compile(rf"{_TP_NUM}", re.I)
 _TP_RANGE_SEP = re.compile(r"^\s?(?:-|to)\s?$", re.I)
-# "aged", "older", "disease duration", "history", "every", "per", "past", "previous", "prior" within the
-# last words before a timepoint. Only whether it matches is used. It begins with a set of the cue
+# "aged", "older", "disease duration", "history", "per", "past", "previous", "prior" within the
+# last words before a timepoint, "every" just before it. Only whether it matches is used. It begins with a set of the cue
 # words' first letters (a fast start: both cases, plus "İ", "ı" and "ſ", which re.IGNORECASE matches to
 # "i" and "s"); "(?<!\w.)" after the letter is the "\b" before it.
+# "every" only right before the number: "every 6 months", "every other week" (but "every day for 3 months" is
+# 3 months)
 NEG_BEFORE_TP = re.compile(
     r"[AaDdEeHhIiOoPpRrSsYyİıſ](?i:"
-    r"(?<!\w.)(?:(?<=a)ge[ds]?|(?<=o)lder|(?<=y)ounger|(?<=h)istory|(?<=d)uration\sof\s(?:disease|RA|illness|symptoms?)"
-    r"|(?<=e)very|(?<=p)(?:er|ast|revious|receding|rior))"
+    r"(?:(?<!\w.)(?:(?<=a)ge[ds]?|(?<=o)lder|(?<=y)ounger|(?<=h)istory|(?<=d)uration\sof\s(?:disease|RA|illness|symptoms?)"
+    r"|(?<=p)(?:er|ast|revious|receding|rior))"
     r"|(?:(?<=d)isease|(?<=i)llness|(?<=r)a|(?<=s)ymptoms?)\s(?:duration|history))"
     r"(?:\W+\w+){0,3}?\W*$"
+    r"|(?<!\w.)(?<=e)very(?:\s+other)?\s*$)"
 )
 NEG_AFTER_TP = re.compile(
     r"^(?:\s?-?\s?old\b|\sof\sage\b|\sof\s(?:disease|RA|illness|symptoms?)\b|\s(?:disease\s)?duration\b"
@@ -448,7 +455,9 @@ def _words_to_number(s: str) -> float | None:
 
 def parse_number(text: str) -> float | None:
     """A number written in digits ("1,000", ".0159", "−1.60", "1,5") or words ("Fifty-three")."""
-    s = clean(text).strip()
+    # _prepare's cache holds the texts being analysed: a short number must not evict them (each
+    # eviction makes the next finder clean the whole abstract again)
+    s = _prepare.__wrapped__(text).text.strip()
     if not s:
         return None
     if _DIGIT_NUM_RE.match(s):

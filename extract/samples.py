@@ -6,7 +6,17 @@ treated/underwent, analysed/completed, screened). Counts that are not sample siz
 ages and durations (no person noun), "17 patients from group A (85%)" (responders), "three
 patients in each cluster" (an arm size), "Out of 11 screened" (screened), "6 patients" inside
 "8 AEs from 6 patients", and literature counts ("one hundred studies": not persons).
-n_enrolled is the first count of the strongest role present (ROLE_PRIORITY).
+n_enrolled is the first count of the strongest role present (ROLE_PRIORITY); arm sizes are never
+summed into it (the total as the abstract states it, or None). A count is one arm's ("arm") when the
+sentence allocates per arm: "27 ... were assigned to A, 26 to B", "Twenty ... and another 20 ...",
+"(62 patients)" after an arm, "12 participants randomized to the active arm", "the other group
+included 18 participants". Other phrasings read: "Thirty (52%) entered randomisation", "Patients
+(N = 100; ...)", "A total of 46 trained musicians participated", "36 met the criteria and were
+randomised", "2,322 patients"; years ("December 2014 were randomized") are not counts.
+
+Arms come from "(n = X)" and "N in cohort A" in allocation sentences, "into X and Y groups", and the
+allocation sentence itself (allocation_arms): "randomized 1:1 to A or B" (names only, when nothing
+else named the arms) and "27 ... to A, 26 to B" (names with n).
 """
 from __future__ import annotations
 
@@ -16,7 +26,8 @@ from dataclasses import dataclass
 from extract.document import Text
 from extract.nlp import load_rules
 from extract.evidence import Arm, Provenance, SampleSize
-from extract.quantities import WORDNUM, parse_number
+from extract.fastre import words
+from extract.quantities import NUMBER_WORDS, WORDNUM, parse_number
 
 __all__ = ["ROLE_PRIORITY", "arms_of", "per_arm_n", "sample_sizes", "choose_enrolled"]
 
@@ -27,25 +38,78 @@ PERSON = "(?:" + "|".join(sorted(PERSON_WORDS, key=len, reverse=True)) + ")"
 # words, extract/data/anchors.json), then read the count just before them
 COUNT_BEFORE_RE = re.compile(
     rf"(?<![\w.,/-])(?P<n>{_N})\s+(?P<mods>(?:(?!(?:including|with|of|and|from|in|were|was|who|had)\b)"
-    rf"[A-Za-z][\w-]*\s+){{0,4}}?)$", re.I)
-# "were (subsequently) <verb>": read back from an anchor verb ("enrolled", "randomized", ...)
-AUX_BEFORE_VERB_RE = re.compile(r"\b(?:were|was|had been)\s+(?:subsequently\s+|finally\s+)?$", re.I)
+    rf"[A-Za-z][\w-]*,?\s+){{0,4}}?)$", re.I)
 VERB_BEFORE_COUNT = re.compile(
-    r"\b(?:we\s+)?(?:enrolled|recruited|included|randomi[sz]ed|treated|studied|assigned)\s+(?:a\s+total\s+of\s+|all\s+)?$",
+    r"\b(?:we\s+)?(?:enrolled|recruited|included|randomi[sz]ed|treated|studied|assigned|accrued)\s+"
+    r"(?:a\s+total\s+of\s+|all\s+)?$",
     re.I)
-PERSON_N_EQ_RE = re.compile(rf"{PERSON}\b(?:\s+(?:with|having)\s+[\w -]{{1,40}}?)?\s*"
-                            r"\(\s?n\s?=\s?(?P<n>\d+)\s?\)", re.I)
-COUNT_JUST_BEFORE_RE = re.compile(rf"(?<![\w.,/-])(?P<n>{_N})\s+$", re.I)
+PERSON_N_EQ_RE = re.compile(rf"{PERSON}\b(?:\s+(?:diagnosed\s+|living\s+|suffering\s+)?(?:with|having|from)\s+"
+                            rf"[\w -]{{1,40}}?)?\s*"
+                            r"\(\s?n\s?=\s?(?P<n>\d+)\s?(?P<close>\)|[;,])", re.I)
+# "Thirty (52%) entered randomisation", "9 were enrolled", "80 (67%) were randomised": a count before a verb
+COUNT_BEFORE_VERB_RE = re.compile(
+    rf"(?<![\w.,/-])(?P<n>{_N})\s*(?:\(\s*\d+(?:\.\d+)?\s*%\s*\)\s*)?(?P<aux>(?:were|was|had\s+been)\s+"
+    r"(?:subsequently\s+|finally\s+|then\s+|eventually\s+)?)?$", re.I)
+# a count is digits or a number word: two fast-start searches decide whether a window holds one
+_DIGIT_RE = re.compile(r"[0-9]")
+_NUMBER_WORD_RE = re.compile(words(sorted(NUMBER_WORDS)) + r"\b")
+
+
+def _count_between(text: str, lo: int, hi: int) -> bool:
+    """Whether digits or a number word occur between offsets lo and hi (a quick test before the
+    count regexes, which cannot start fast)."""
+    return bool(_DIGIT_RE.search(text, lo, hi) or _NUMBER_WORD_RE.search(text, lo, hi))
+
+
+_AUX_TAIL = re.compile(r"(?:were|was|been)\s+(?:subsequently\s+|finally\s+|then\s+|eventually\s+|randomly\s+)?$")
+# a count, then a noun phrase of one to five words (or a clause "met the criteria and"), then the verb
+NOUN_PHRASE_BEFORE_VERB_RE = re.compile(
+    rf"(?<![\w.,/-])(?P<n>{_N})\s+(?P<np>(?:[A-Za-z][\w'-]*,?\s+){{1,5}}?(?:and\s+)?)(?:\(\s*[\d.]+\s*%\s*\)\s*)?"
+    r"(?P<aux>(?:were|was|had\s+been)\s+(?:subsequently\s+|finally\s+|then\s+|eventually\s+|randomly\s+)?)?$", re.I)
+# what a counted noun phrase is not: times, doses, units, events, groups ("12 weeks were", "3 groups were")
+_NOT_A_COUNTED_NOUN = re.compile(
+    r"\b(?:weeks?|days?|months?|years?|hours?|minutes?|times?|mg|g|ml|kg|doses?|cycles?|sessions?|visits?|"
+    r"events?|episodes?|cases\s+of|groups?|arms?|cohorts?|centres?|centers?|sites?|hospitals?|clinics?|"
+    r"practices|schools|villages|studies|trials|articles|papers|samples|specimens|eyes|teeth|knees|joints|"
+    r"lesions|ulcers|wounds|procedures|operations|cycles|embryos|oocytes|questionnaires|items|were|was|of|"
+    r"in|at|on|from|to|with|by|for|per|than|or)\b", re.I)
+_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+
+
+def _year_like(text: str, start: int, n: int) -> bool:
+    """"between January 2014 and December 2014 were randomized": 2014 is a year, not a count."""
+    if not 1900 <= n <= 2100:
+        return False
+    before = text[max(0, start - 12):start].lower().split()
+    return bool(before) and (before[-1][:3] in _MONTHS or before[-1] in ("in", "since", "from", "between", "and",
+                                                                          "to", "until", "of", "during"))
+
+
+# a count that is one arm's: "27 patients were randomly assigned to the standard care, 26 to the G-CSF
+# group", "Twenty patients ... to the placebo group and another 20 patients ...", "15 subjects
+# receiving filler and another 15 patients receiving neurotoxin"
+ANOTHER_AFTER_RE = re.compile(
+    rf"\b(?:and|,|while|whereas)\s+(?:another|the\s+other|the\s+remaining|a\s+further)\s+(?:{_N})\b", re.I)
+# "14 were treated with PC and 12 were treated with PC + D": two counts with the same verb
+EACH_VERB_AFTER_RE = re.compile(
+    rf"^[^;.]{{0,80}}?(?:,\s*(?:and\s+|while\s+|whereas\s+)?|\s+and\s+|\s+while\s+|\s+whereas\s+)(?:{_N})\s+"
+    rf"(?:{PERSON}\s+)?(?:were|was)\s+(?:randomly\s+)?(?:treated|assigned|allocated|randomi[sz]ed|given|included)\b", re.I)
+ANOTHER_BEFORE_RE = re.compile(r"\b(?:another|the\s+other|the\s+remaining|a\s+further|other)\s+$", re.I)
+ALLOCATED_EACH_RE = re.compile(
+    rf"^(?:\s+[\w-]+){{0,3}}?\s+(?:were\s+|was\s+)?(?:randomly\s+|randomi[sz]ed\s+and\s+)?(?:assigned|allocated|"
+    rf"randomi[sz]ed)\s+to\s+[^;.]{{1,80}}?(?:,\s*(?:and\s+)?|\s+and\s+)(?:another\s+|a\s+further\s+)?{_N}\s+"
+    rf"(?:[\w-]+\s+){{0,2}}?(?:to|in|into)\b", re.I)
 ROLE_VERBS: list[tuple[str, str]] = [  # (regex on the clause after the count, role)
     (r"\bscreen", "screened"),
     (r"\brandom|\bassign|\ballocat|\bdivided\b", "randomised"),
-    (r"\benrol|\brecruit|\bincluded\b|\bentered\b|\bparticipated\b|\bjoined\b", "enrolled"),
+    (r"\benrol|\brecruit|\bincluded\b|\bentered\b|\bparticipated\b|\bjoined\b|\baccrued\b|\btook\s+part\b",
+     "enrolled"),
     (r"\btreated\b|\breceiv|\bunderw|\bundergo|\binjected\b|\binfused\b|\btransplanted\b", "treated"),
     (r"\bcomplet|\banaly[sz]|\bevaluated\b|\bfollowed\b|\bassessed\b", "analysed"),
 ]
 _N_EQUALS = re.compile(r"\(\s?n\s?=", re.I)  # a quick check: PERSON_N_EQ_RE needs one
 ROLE_PRIORITY = ["enrolled", "randomised", "treated", "total", "analysed", "mentioned"]
-_NOT_SAMPLE_BEFORE = re.compile(r"(?:\bfrom|\bamong|\bof\s+the|\b(?:AEs?|events?)\s+(?:in|from))\s*$", re.I)
+_NOT_SAMPLE_BEFORE = re.compile(r"(?:\bof\s+the|\b(?:AEs?|events?|reactions?|cases?)\s+(?:in|from))\s*$", re.I)
 _SCREENED_MOD = re.compile(r"\bscreened\b|\bassessed for eligibility\b", re.I)
 _ARM_AFTER = re.compile(r"^\s*(?:in\s+(?:each|every)\s+|per\s+|from\s+the\s+|in\s+the\s+\w+\s+(?:group|arm|cohort))", re.I)
 _PERCENT_AFTER = re.compile(r"^\s*\(\s*\d+(?:\.\d+)?\s*%")
@@ -65,12 +129,12 @@ COUNT_BEFORE_IN_RE = re.compile(rf"(?<![\w.,/-])(?P<n>{_N})\s+(?:{PERSON}\s+)?$"
 # also "(4 x 10^7 cells per time, n = 136)" (details that begin with a number, then the n) and
 # "(n = 40, UC-MSCs plus leflunomide)" (the n, then details)
 N_EQ_RE = re.compile(r"\((?:\s?\d[^()]{0,60}?[,;]\s?)?n\s?=\s?(?P<n>\d+)\s?(?:[,;][^()]{0,60})?\)", re.I)
-NAME_BEFORE_RE = re.compile(r"(?P<name>(?:[\w^×-]+\s){0,3}[\w-]+)\s?$")
+NAME_BEFORE_RE = re.compile(r"(?P<name>(?:[\w^×/+-]+\s){0,3}[\w/+-]+)\s?$")
 ARM_PAIR_RE = re.compile(
     r"(?=[iI])\binto\s+(?:the\s+)?(?P<a>[\w-]+(?:\s[\w-]+)?)\s+(?:and|or)\s+(?P<b>[\w-]+(?:\s[\w-]+)?)\s+(?:groups|arms)\b",
     re.I)
-CONTROL_WORDS = re.compile(r"\b(?:placebo|control|sham|saline|conventional|standard|usual care|vehicle|alone|without)\b",
-                           re.I)
+CONTROL_WORDS = re.compile(r"\b(?:placebo|control|sham|saline|conventional|standard|usual care|vehicle|alone|without|"
+                           r"no|untreated|wait-?list|waiting list|observation only)\b", re.I)
 # "18 of 30 patients (60.0%) in the UC-MSC group": an arm of 30 (a digit first: a fast start)
 ARM_FRACTION_RE = re.compile(
     rf"[0-9](?<![\w.,/-].)\d*\s+(?i:(?:out\s+)?of\s+(?:the\s+)?(?P<n>\d+)\s+(?:{PERSON}\s+)?"
@@ -79,8 +143,21 @@ ARM_FRACTION_RE = re.compile(
 NAME_IN_BRACKETS_RE = re.compile(r"\(\s?(?P<name>[A-Za-z][\w -]{1,40}?)\s?[,;:]\s?n\s?=\s?(?P<n>\d+)\s?\)", re.I)
 # a name that is only a route, a form or a time is not an arm ("via intravenous injection (n = 136)")
 NOT_ARM_NAME = re.compile(r"^(?:\w+\s)*(?:injection|infusion|administration|cells|weeks?|months?|days?|years?|"
-                          r"hours?|baseline|total|patients|intravenously)$", re.I)
-_ASSIGN_CUE = re.compile(r"\brandom|\bassign|\ballocat|\bdivided\b|\bgroups?\b|\barms?\b|\bcohorts?\b", re.I)
+                          rf"hours?|baseline|total|patients|intravenously|{PERSON})$"
+                          rf"|^(?:two|three|four|five|six|both|each|all|\d)\b"
+                          r"|^(?:mg|g|µg|μg|mcg|ml|iu|units?|mmol|kg)\b", re.I)
+_POPULATION_BEFORE = re.compile(rf"\b{PERSON}\s+(?:with|having|who\s+had)\s+$", re.I)
+_POPULATION_NAME = re.compile(r"(?:diagnosed|with|having|suffering|aged|living|who)\b", re.I)
+_POPULATION_IN = re.compile(rf"(?:\b{PERSON}|-patients)\s+(?:diagnosed\s+|suffering\s+|living\s+)?"
+                            r"(?:with|having|who|from)\b", re.I)
+# counts of events, not arm sizes: "ascites (two patients in the G-CSF group ...)"
+_EVENT_WORDS = re.compile(r"\b(?:adverse|events?|died|deaths?|serious|infections?|toxicit\w*|experienced|occurred|"
+                          r"withdrew|discontinued|dropped\s+out|lost\s+to|complications?|admitted|hospitali[sz]\w*)\b",
+                          re.I)
+# an "(n = X)" names an arm in a sentence that allocates or treats patients, not in one that counts
+# a subgroup ("Harvest location for the SaphLITE group was thigh (n = 40)")
+_ASSIGN_CUE = re.compile(r"\brandom|\bassign|\ballocat|\bdivided\b|\breceiv|\btreated\b|\benrol|\bincluded\b|"
+                         r"\bunderw|\bgroups?\s*:|\barms?\s*:|\bcohorts?\b|\bgiven\b|\binjected\b|\binfused\b", re.I)
 _NOT_ARM_BEFORE = re.compile(r"(?:\b(?:weeks?|months?|days?|years?|hours?|at|to|by|of)|[±=<>×])\s*$", re.I)
 
 
@@ -99,9 +176,21 @@ def _int(s: str) -> int | None:
     return int(v)
 
 
+_INCLUDED_IN_ANALYSIS = re.compile(r"\bincluded\s+in\s+(?:the\s+)?(?:[\w-]+\s+){0,3}?analys[ie]s", re.I)
+
+
 def _role(rest: str) -> str | None:
     # only the clause after the count: stop at the next count + person noun or a new clause
     clause = re.split(r"\b(?:but|whereas|while|who had|and\s+\d)\b|;", rest, maxsplit=1)[0]
+    if _INCLUDED_IN_ANALYSIS.match(clause.strip()) or _INCLUDED_IN_ANALYSIS.match(
+            re.sub(r"^\s*(?:\(\s*[\d.]+\s*%\s*\)\s*)?(?:were|was)\s+", "", clause)):
+        return "analysed"  # "2,021 (72.4%) were included in the primary outcome analysis"
+    rel = _RELATIVE_CLAUSE.match(clause)
+    if rel:  # "58 patients who underwent resection ... were randomized": the main verb decides
+        main = _MAIN_VERB.search(clause, rel.end())
+        if main is None:
+            return None  # "25 adults who provided consent and had no disease during screening": a description
+        clause = clause[main.start():]
     best = None
     best_pos = 10**9
     for rx, role in ROLE_VERBS:
@@ -109,6 +198,12 @@ def _role(rest: str) -> str | None:
         if m and m.start() < best_pos:
             best, best_pos = role, m.start()
     return best
+
+
+_RELATIVE_CLAUSE = re.compile(r"\s*(?:\([^()]*\)\s*)?(?:who|that|which)\s+(?!were\b|was\b|had\s+been\b)", re.I)
+_MAIN_VERB = re.compile(r"\b(?:were|was|had\s+been)\s+(?:subsequently\s+|then\s+|randomly\s+|finally\s+)?"
+                        r"(?:randomi[sz]ed|assigned|allocated|enrolled|recruited|included|treated|divided|studied)\b",
+                        re.I)
 
 
 def _prov(t: Text, start: int, end: int, record_id: str) -> Provenance:
@@ -125,6 +220,8 @@ def sample_sizes(t: Text, record_id: str, skip_sentences: frozenset[int] = froze
         if sent.index in skip_sentences:
             continue
         lo = max(sent.start, p_start - 70)
+        if not _count_between(text, lo, p_start):
+            continue  # no number before the noun
         m = COUNT_BEFORE_RE.search(text, lo, p_start)
         if m is None:
             continue
@@ -153,7 +250,9 @@ def sample_sizes(t: Text, record_id: str, skip_sentences: frozenset[int] = froze
     n_eq_from = 0
     for p_start, _ in t.anchored("person") if _N_EQUALS.search(text) else ():
         # "Patients with RA (n = 24) were enrolled" (only nouns in p/s: "patients", "subjects", ...)
-        m = PERSON_N_EQ_RE.match(text, p_start) if p_start >= n_eq_from and text[p_start] in "pPsS" else None
+        # PERSON_N_EQ_RE needs "n =" within a few words: test for the "=" first (cheap)
+        m = PERSON_N_EQ_RE.match(text, p_start) if p_start >= n_eq_from and "=" in text[p_start:p_start + 70] \
+            else None
         if m is None:
             continue
         n_eq_from = m.end()
@@ -162,28 +261,85 @@ def sample_sizes(t: Text, record_id: str, skip_sentences: frozenset[int] = froze
         if sent.index in skip_sentences or n is None:
             continue
         rest = re.split(r"[.;]", text[m.end():min(m.end() + 160, sent.end)], maxsplit=1)[0]
-        role = _role(rest)
+        role = _role(rest) or ("mentioned" if m.group("close") != ")" else None)  # "Patients (N = 100; women = 86"
         if role:
             cands.append(_Candidate(role, n, m.start("n"), m.end("n")))
     for v_start, v_end in t.anchored("verb"):
-        aux = AUX_BEFORE_VERB_RE.search(text, max(0, v_start - 40), v_start)
-        if aux is None:
-            continue
-        sent = t.sentence_at(aux.start())
+        sent = t.sentence_at(v_start)
         if sent.index in skip_sentences:
             continue
-        m = COUNT_JUST_BEFORE_RE.search(text, max(sent.start, aux.start() - 40), aux.start())
-        if m is None:
-            continue
-        n = _int(m.group("n"))
-        if n is None:
-            continue
         verb = text[v_start:v_end].lower()
+        if verb not in ("entered", "participated") and not _AUX_TAIL.search(text, max(sent.start, v_start - 30),
+                                                                             v_start):
+            continue  # "randomized controlled trial": no "were" before the verb, no count to read (a quick test)
+        if not _count_between(text, max(sent.start, v_start - 90), v_start):
+            continue
+        m = COUNT_BEFORE_VERB_RE.search(text, max(sent.start, v_start - 50), v_start)
+        if m is None or (m.group("aux") is None and verb not in ("entered", "participated")):
+            # "A total of 46 trained musicians participated", "36 met the criteria and were randomised"
+            m = NOUN_PHRASE_BEFORE_VERB_RE.search(text, max(sent.start, v_start - 90), v_start)
+            if m is None or _NOT_A_COUNTED_NOUN.search(m.group("np")) or (
+                    m.group("aux") is None and verb not in ("entered", "participated")):
+                continue  # "9 were enrolled", "Thirty (52%) entered randomisation"
+        n = _int(m.group("n"))
+        if n is None or _year_like(text, m.start("n"), n):
+            continue
+        if verb == "included" and _INCLUDED_IN_ANALYSIS.match(text, v_start):
+            verb = "analysed"
+        if verb == "entered":
+            verb = "randomised" if re.match(r"\s+(?:the\s+)?randomi", text[v_end:v_end + 20], re.I) else "enrolled"
         role = ("randomised" if verb.startswith("random") else "analysed" if verb.startswith("analy")
                 else "treated" if verb == "treated" else "enrolled")
-        cands.append(_Candidate(role, n, m.start(), v_end))
+        cands.append(_Candidate(role, n, m.start("n"), v_end))
+    cands = [c if c.role in ("screened", "analysed") or not _one_arms(t, c) else _Candidate("arm", c.n, c.start, c.end)
+             for c in _distinct(cands)
+             if not (c.role == "mentioned" and _EVENT_WORDS.search(t.sentence_at(c.start).text))]
     cands.sort(key=lambda c: c.start)
     return [SampleSize(c.role, c.n, _prov(t, c.start, c.end, record_id)) for c in cands]  # type: ignore[arg-type]
+
+
+def _distinct(cands: list[_Candidate]) -> list[_Candidate]:
+    """One candidate per count: the person-noun reading and the verb reading of "9 patients were
+    enrolled" are the same statement (the first found is kept)."""
+    seen: set[int] = set()
+    out = []
+    for c in cands:
+        if c.start not in seen:
+            seen.add(c.start)
+            out.append(c)
+    return out
+
+
+# "the other group included 18 participants", "One group, consisted of 16 participants"
+GROUP_HAD_BEFORE_RE = re.compile(r"\b(?:group|arm|cohort)\b[\s,]+(?:[\w-]+\s+){0,2}?(?:included|consisted\s+of|"
+                                 r"comprised|contained)\s+$", re.I)
+# "12 participants randomized to a treatment arm", "Twenty patients were randomly assigned to the placebo group"
+TO_AN_ARM_AFTER_RE = re.compile(
+    r"^[^;.]{0,40}?\b(?:randomi[sz]ed|assigned|allocated)\s+to\s+(?:the\s+|a\s+|an\s+)?(?:[\w+/-]+\s+){0,4}?"
+    r"(?:arm|group|cohort)\b", re.I)
+
+
+_OPEN_BRACKET_BEFORE = re.compile(r"[(\[](?![^()\[\]]*\b[nN]\s?=)[^()\[\]]{0,15}$")
+
+
+def _one_arms(t: Text, c: _Candidate) -> bool:
+    """Whether the count is one arm's size (see ANOTHER_AFTER_RE)."""
+    sent = t.sentence_at(c.start)
+    text = t.text
+    if ANOTHER_BEFORE_RE.search(text, max(sent.start, c.start - 25), c.start) or \
+            GROUP_HAD_BEFORE_RE.search(text, max(sent.start, c.start - 50), c.start):
+        return True
+    if _OPEN_BRACKET_BEFORE.search(text, max(sent.start, c.start - 16), c.start) and _ASSIGN_CUE.search(sent.text):
+        return True  # "... impregnated with IGF-1 (62 patients) or four injections (Dex; 58 patients)"
+    after = text[c.end:sent.end]
+    if TO_AN_ARM_AFTER_RE.match(after):
+        return True
+    if any(w in after[:160] for w in ("other", "further", "remaining")) and ANOTHER_AFTER_RE.search(after[:160]):
+        return True  # "and another 20 patients" (the words ANOTHER_AFTER_RE needs, tested first: cheap)
+    if re.match(r"\s+(?:\w+\s+){0,2}?(?:were|was)\s+(?:randomly\s+)?(?:treated|assigned|allocated|randomi[sz]ed|given|"
+                r"included)\b", after) and EACH_VERB_AFTER_RE.match(after[:200]):
+        return True
+    return bool(ALLOCATED_EACH_RE.match(after[:200]))
 
 
 def choose_enrolled(sizes: list[SampleSize]) -> SampleSize | None:
@@ -209,7 +365,7 @@ def per_arm_n(t: Text) -> int | None:
 _ARM_UNITS = frozenset({"cohort", "group", "arm", "cluster"})
 _NAME_STOP = frozenset({"to", "into", "either", "the", "or", "and", "both", "receive", "received", "receiving",
                         "with", "of", "given", "get", "be", "intravenous", "intra-articular", "assigned",
-                        "randomized", "randomised", "allocated", "divided"})
+                        "randomized", "randomised", "allocated", "divided", "was", "were", "is", "are", "had", "has"})
 
 
 def _clean_name(name: str) -> str:
@@ -236,6 +392,111 @@ def _arm_list_items(t: Text) -> list[re.Match[str]]:
     return out
 
 
+# "randomized 1:1 to fish oil supplementation or olive oil placebo", "randomly assigned to NMES + Ex or
+# Ex group", "randomized 3:1 to receive brodalumab (...) or placebo": the list after the verb
+ALLOC_LIST_RE = re.compile(
+    r"(?:assigned|allocated|randomi[sz]ed)\s+(?:\(\s?\d+\s?:\s?\d+(?:\s?:\s?\d+)*\s?\)\s+|\d+\s?:\s?\d+(?:\s?:\s?\d+)*\s+|"
+    r"in\s+a\s+\d+\s?:\s?\d+(?:\s?:\s?\d+)*\s+ratio\s+|(?:equally|evenly)\s+)?(?:in)?to\s+(?:receive\s*:?\s*|either\s+|"
+    r"one\s+of\s+(?:two|three|four|five)\s+(?:groups|arms)\s*:?\s*|the\s+following\s+(?:groups|arms)\s*:?\s*)?", re.I)
+_ALLOC_LIST_END = re.compile(
+    r"\s+(?:for|during|over|at|on|within|every|twice|once|thrice|daily|weekly|monthly|from|until|after|before|"
+    r"using|by|according|stratified|with\s+stratification|in\s+(?:a|an|the)\b|in\s+addition\b|who|which|plus\s+"
+    r"(?:standard|usual)|as)\b|[;:]|,\s*(?:and\s+)?(?:were|was|blinded|stratified|using|with)\b|\.(?:\s|$)", re.I)
+_ALLOC_SPLIT = re.compile(r"\s*,\s*(?:or\s+|and\s+)?|\s+(?:or|versus|vs\.?)\s+|\s+and\s+(?=(?:the\s+|a\s+|an\s+)?"
+                          r"(?:placebo|control|sham|usual|standard|no\b))", re.I)
+_BRACKETS = re.compile(r"\s*[(\[][^()\[\]]*[)\]]")
+# "27 patients were randomly assigned to the standard care, 26 to the G-CSF group, and 28 to ..."
+ALLOC_EACH_FIRST_RE = re.compile(
+    rf"(?<![\w.,/-])(?P<n>{_N})\s+(?:{PERSON}\s+)?(?:were\s+|was\s+)?(?:randomly\s+)?(?:assigned|allocated|"
+    r"randomi[sz]ed)\s+to\s+(?:receive\s+)?(?:the\s+)?(?P<name>[^,;.()]{1,50}?)"
+    r"(?=\s*(?:,|;|\.(?:\s|$)|\(|$)|\s+(?:and|for|during|over|at|on|with|from|who|were|plus\s+(?:standard|usual))\b)",
+    re.I)
+ALLOC_EACH_NEXT_RE = re.compile(
+    rf"(?:\s*\([^()]*\))?(?:\s*,\s*(?:and\s+)?|\s+and\s+)(?:another\s+|a\s+further\s+)?(?P<n>{_N})\s+(?:{PERSON}\s+)?"
+    r"(?:(?:were\s+|was\s+)?(?:randomly\s+)?(?:assigned|allocated|randomi[sz]ed)\s+)?(?:in)?to\s+(?:receive\s+)?"
+    r"(?:the\s+)?(?P<name>[^,;.()]{1,50}?)"
+    r"(?=\s*(?:,|;|\.(?:\s|$)|\(|$)|\s+(?:and|for|during|over|at|on|with|from|who|were|plus\s+(?:standard|usual))\b)",
+    re.I)
+_ARM_WORD_LIMIT = 6
+_RELATIVE_BEFORE = re.compile(r"\b(?:who|that|which)\s+(?:were|was|had\s+been)\s+(?:randomly\s+)?$", re.I)
+_COLON_EACH = re.compile(
+    rf"\s*:\s*(?P<n>{_N})\s+(?:{PERSON}\s+)?(?:in)?to\s+(?:receive\s+)?(?:the\s+)?(?P<name>[^,;.()]{{1,50}}?)"
+    r"(?=\s*(?:,|;|\.(?:\s|$)|\(|$)|\s+(?:and|for|during|over|at|on|with|from|who|were)\b)", re.I)
+_VERB_IN_ITEM = re.compile(r"\b(?:completed|received|showed|had|were|was|is|are|did|reported)\b", re.I)
+_COUNT_START_RE = re.compile(rf"(?<![\w.,/-]){_N}\s", re.I)
+
+
+def _alloc_items(list_text: str) -> list[str] | None:
+    """The arm names of an allocation list ("brodalumab (...) or placebo" -> brodalumab, placebo), or
+    None when an item is too long to be a name (the list is then not read at all)."""
+    flat = _BRACKETS.sub("", _BRACKETS.sub("", list_text))  # two levels of brackets
+    end = _ALLOC_LIST_END.search(flat)
+    flat = flat[:end.start()] if end else flat
+    items = [re.sub(r"^(?:a|an|the|either|both)\s+", "", x.strip(" ,"), flags=re.I) for x in _ALLOC_SPLIT.split(flat)]
+    items = [x for x in items if x]
+    if len(items) < 2 or any(len(x.split()) > _ARM_WORD_LIMIT or not re.match(r"[A-Za-z]", x)
+                             or _VERB_IN_ITEM.search(x) for x in items):
+        return None
+    if re.search(r"\b(?:groups|arms)$", items[-1], re.I):  # "to X or Y groups"
+        items = [re.sub(r"\s+(?:groups|arms)$", "", x, flags=re.I) for x in items]
+    return items
+
+
+def allocation_arms(t: Text) -> list[tuple[str, int | None, int]]:
+    """Arms named where patients are allocated: (name, n or None, offset), in text order.
+    "randomized 1:1 to A or B" gives the names; "27 were assigned to A, 26 to B and 28 to C" and
+    "Twenty ... to the placebo group and another 20 ... to receive sulodexide" give names with n."""
+    out: list[tuple[str, int | None, int]] = []
+    text = t.text
+    done = 0
+    for v_start, _ in t.anchored("allocation"):
+        if v_start < done:
+            continue
+        sent = t.sentence_at(v_start)
+        first = None
+        starts = _COUNT_START_RE.finditer(text, max(sent.start, v_start - 60), v_start) \
+            if _count_between(text, max(sent.start, v_start - 60), v_start) else ()
+        for cand in starts:
+            m = ALLOC_EACH_FIRST_RE.match(text, cand.start(), sent.end)
+            if m and m.end() > v_start:
+                first = m
+                break
+        if first is not None:
+            found = [(first.group("name"), _int(first.group("n")), first.start())]
+            pos = first.end()
+            while True:
+                nxt = ALLOC_EACH_NEXT_RE.match(text, pos, sent.end)
+                if nxt is None:
+                    break
+                found.append((nxt.group("name"), _int(nxt.group("n")), nxt.start("n")))
+                pos = nxt.end()
+            if len(found) >= 2:
+                out += [(_clean_name(name), n, at) for name, n, at in found]
+                done = pos
+                continue
+        m = ALLOC_LIST_RE.match(text, v_start, sent.end)
+        if m is None or _RELATIVE_BEFORE.search(text, max(sent.start, v_start - 30), v_start):
+            continue  # "women who were allocated to receive the intervention completed ...": not the allocation
+        colon = _COLON_EACH.match(text, m.end(), sent.end)
+        if colon:  # "randomised: 18 to the intervention and 18 to usual care"
+            found = [(colon.group("name"), _int(colon.group("n")), colon.start("n"))]
+            pos = colon.end()
+            while True:
+                nxt = ALLOC_EACH_NEXT_RE.match(text, pos, sent.end)
+                if nxt is None:
+                    break
+                found.append((nxt.group("name"), _int(nxt.group("n")), nxt.start("n")))
+                pos = nxt.end()
+            out += [(_clean_name(name), n, at) for name, n, at in found]
+            done = pos
+            continue
+        items = _alloc_items(text[m.end():sent.end])
+        if items:
+            out += [(_clean_name(x), None, m.start()) for x in items]
+            done = sent.end
+    return out
+
+
 def arms_of(t: Text, record_id: str) -> list[Arm]:
     """Arms named with an n: "20 in cohort A", "MSCs (n = 19) or placebo (n = 24) group",
     and "randomly divided into MSCT and control groups" (n unknown)."""
@@ -247,8 +508,12 @@ def arms_of(t: Text, record_id: str) -> list[Arm]:
         return Provenance(record_id, t.location, sent.text, sent.start, sent.end)
 
     def add(name: str, n: int | None, pos: int) -> None:  # the first statement of an arm's name wins
-        if name.lower() not in arms:
-            arms[name.lower()] = Arm(name, n, prov_of(pos), bool(CONTROL_WORDS.search(name)))
+        key = name.lower()
+        if key not in arms:
+            arms[key] = Arm(name, n, prov_of(pos), bool(CONTROL_WORDS.search(name)))
+        elif arms[key].n is None and n is not None:  # a later statement gives its n
+            arms[key] = Arm(arms[key].name, n, prov_of(pos), arms[key].is_control)
+
 
     for m in _arm_list_items(t):
         n = _int(m.group("n"))
@@ -256,6 +521,8 @@ def arms_of(t: Text, record_id: str) -> list[Arm]:
         if _NOT_ARM_BEFORE.search(text[max(0, m.start() - 30):m.start()]) or re.match(
                 r"(?:each|every|both|all)\b", name, re.I):
             continue  # "at week 24 in the MSC group", "six in each cohort"
+        if _EVENT_WORDS.search(t.sentence_at(m.start()).text) or NOT_ARM_NAME.match(name):
+            continue  # "(two patients in the G-CSF group ...)": an event count
         if n:
             add(name, n, m.start())
     for m in N_EQ_RE.finditer(text):
@@ -263,8 +530,9 @@ def arms_of(t: Text, record_id: str) -> list[Arm]:
         if not _ASSIGN_CUE.search(sent.text):
             continue
         nm = NAME_BEFORE_RE.search(text, max(sent.start, m.start() - 60), m.start())
-        if not nm:
-            continue
+        if not nm or _POPULATION_BEFORE.search(text, max(sent.start, nm.start() - 30), nm.start()) or \
+                _POPULATION_IN.search(nm.group("name")) or _POPULATION_NAME.match(nm.group("name")):
+            continue  # "Patients with active RA (N = 982)": the population, not an arm
         words = nm.group("name").split()  # numbers are a dose ("2 × 10^7 (n = 9)"), not "cohort 1"
         name = _clean_name(" ".join(w for i, w in enumerate(words) if not re.match(r"^[\d.,×x^]+$", w)
                                     or (i and words[i - 1].lower() in _ARM_UNITS)))
@@ -285,4 +553,15 @@ def arms_of(t: Text, record_id: str) -> list[Arm]:
         pair_from = m.end()
         for key in ("a", "b"):
             add(_clean_name(m.group(key)), None, m.start())
+    # the allocation sentence, last: an arm already named ("low-dose (..., n = 10)") is not named again
+    # from the list ("low-dose (...) or high-dose (...) UC-MSC infusion")
+    # (names without an n only when nothing else named the arms: "MTX plus UC-MSCs or MTX alone" are
+    # the "UC-MSC group" and "MTX alone group" of the results)
+    named_before = bool(arms)
+    for name, n, pos in allocation_arms(t):
+        low = name.lower()
+        if not name or NOT_ARM_NAME.match(name) or (n is None and named_before):
+            continue
+        if not any(k != low and (low.startswith(k) or k.startswith(low)) for k in arms):
+            add(name, n, pos)
     return list(arms.values())

@@ -1,21 +1,45 @@
-"""Which sentences describe other studies, and which timepoints are the study's own.
+"""Which sentences describe other studies or background, and which timepoints are the study's own.
 
 `earlier_study_sentences(text)`: sentences about earlier work ("We previously reported ...",
 "in our previous study"); their numbers belong to another study.
 
-`study_timepoints(text, skip)`: the follow-up timepoints of `extract.quantities.find_timepoints`
-minus: baseline; timepoints in earlier-study sentences; dosing schedules ("on days 1, 8 and 15",
-"at day 0"); and relative timings that are not measured from the treatment ("2-3 weeks after the
-transient IFN-γ increase"). Ages and disease durations are already dropped by find_timepoints.
+`background_sentences(text)`: the sentences of a structured abstract's Background / Introduction
+section ("Background\\n...", "Introduction: ...") that are not the study's aim ("We aimed to ...",
+"The efficacy of X over a 6-week course was investigated"): what they say is prior knowledge
+("short-term studies (2 weeks)", "pain associated with intravenous cannulation").
+
+`study_timepoints(text, skip)`: the assessment timepoints of `extract.quantities.find_timepoints`
+minus what is not a time at which the study measured something:
+- baseline and week 0 ("weeks 0, 2 and 4" begins a schedule; week 0 is baseline);
+- timepoints in skipped sentences (earlier studies, background);
+- dosing days and schedules: "on days 1, 8 and 15", "400 mg at weeks 0, 2 and 4",
+  "injections at weeks 0 and 4", "twice daily for 2 days", "15 μg/kg for 5 days" (a course of a
+  few days given with a dose or a dosing frequency), "an 8 h infusion", "infused over 2 hours";
+- windows and relative timings not measured from the treatment: "2-3 weeks after the transient
+  IFN-γ increase", "within 8 weeks of selection", "within 8 h of symptom onset", "90 days before
+  randomization" (anything before or prior to something);
+- thresholds and eligibility: "at least 3 months", "more than 6 months", "≥ 12 weeks", "≤26
+  gestational weeks", "32 weeks of gestation";
+- ages: "aged 18-75 years" (find_timepoints), "(40–75 years, 69% males)": a range of years from 16
+  up, or any number of years from 18 up, unless it is a follow-up ("a 20-year follow-up");
+- risk-score horizons: "10-year risk", "10-year cardiovascular risk";
+- CI and range bounds and durations that are results: "(95% CI 8 to 16 weeks)", "(range, 6–48
+  months)", "median time to remission 12 weeks";
+- the study period: "recruited over 2 years";
+- measure names: "24-h urine protein", "2-h plasma glucose".
+"day 85 (week 13)" is one timepoint: of a timepoint and its restatement in brackets, the one
+written in weeks is kept (else the first).
 """
 from __future__ import annotations
 
 import re
 
 from extract.document import Text
+from extract.fastre import words
 from extract.quantities import Timepoint
 
-__all__ = ["DOSING_DAYS_RE", "EARLIER_STUDY_RE", "dosing_days", "earlier_study_sentences", "is_relative_timing", "study_timepoints"]
+__all__ = ["AIM_RE", "DOSING_DAYS_RE", "EARLIER_STUDY_RE", "background_sentences", "distinct_weeks", "dosing_days",
+           "earlier_study_sentences", "is_aim", "is_relative_timing", "study_timepoints"]
 
 EARLIER_STUDY_RE = re.compile(
     r"\b(?:we|our\s+group|the\s+authors)\s+(?:have\s+)?(?:previously|earlier|recently)\s+(?:reported|shown|"
@@ -26,23 +50,218 @@ EARLIER_STUDY_RE = re.compile(
 DOSING_DAYS_RE = re.compile(
     r"\b(?:on|at)\s+days?\s+(?:0|1)\b(?:\s?(?:,|and|or|-|to)\s?(?:and\s)?(?:days?\s)?\d+)*", re.I)
 RELATIVE_AFTER_RE = re.compile(
-    r"^\s*(?:after|before|following|prior\s+to)\s+(?:the\s+|a\s+|an\s+)?(?P<what>[\w-]+)", re.I)
+    r"^\s*(?:after|following)\s+(?:the\s+|a\s+|an\s+)?(?P<what>[\w-]+)", re.I)
 TREATMENT_WORDS = re.compile(
     r"^(?:first|last|second|third|final|single|initial|msc|mscs|msct|cell|cells|stem|infusion|infusions|"
     r"injection|injections|treatment|treatments|therapy|therapies|transplant|transplantation|implant|"
     r"implantation|implantations|administration|intervention|randomi[sz]ation|baseline|enrol+ment|inclusion|"
     r"start|initiation|dosing|dose|doses|procedure|surgery|end|uc|bm|hucb|ucb|ad|allogeneic|autologous|"
     r"mesenchymal|umbilical|bone|adipose|study|trial|entry|admission|discharge|onset|operation|"
-    r"transfusion|[a-z]+-mscs?)$", re.I)
-
-
+    r"transfusion|vaccinations?|vaccines?|immuni[sz]ations?|boosters?|exposure|delivery|birth|childbirth|"
+    r"[a-z]+-mscs?)$", re.I)
+# "before randomization", "prior to surgery": a time before the study's start is never a follow-up
+BEFORE_RE = re.compile(r"^\s*(?:before|prior\s+to|preceding|pre-)", re.I)
+# "within 8 weeks of selection", "within 8 h of symptom onset": a window, unless measured from treatment
+WITHIN_BEFORE_RE = re.compile(r"\bwithin\s+(?:the\s+)?(?:first\s+)?$", re.I)
+WITHIN_OF_AFTER_RE = re.compile(r"^\s*(?:of|from|since)\s+(?:the\s+|a\s+|an\s+)?(?P<what>[\w-]+)", re.I)
+# The patterns read on the words before a timepoint begin with a character set (fastre.words: the
+# first letters of their words) and end with "$": Python's re then skips the positions whose
+# character cannot start them, 5-10 times faster than a "\b(?:...)" alternation.
+# a threshold or an eligibility window: "at least 3 months", "more than 6 months", "≥ 12 weeks"
+THRESHOLD_BEFORE_RE = re.compile(words([
+    r"at\s+least", r"at\s+most", *(rf"{w}\s+than" for w in ("more", "less", "longer", "shorter", "greater", "fewer")),
+    r"minimum\s+of", r"maximum\s+of", r"min\.?", r"no\s+more\s+than", "exceeding", "under", "below",
+    r"gestational\s+age\s+(?:of\s+)?", r"gestation\s+(?:of\s+)?", r"postmenstrual\s+age\s+(?:of\s+)?"]) + r"\s*$")
+COMPARATOR_BEFORE_RE = re.compile(r"[<>≤≥=][<>=]?\s*$")
+GESTATION_AFTER_RE = re.compile(r"^\s?(?:'s?\s+|’s?\s+)?(?:of\s+)?(?:gestation|gestational|pregnancy|pregnant|"
+                                r"postmenstrual|post-?menstrual|corrected\s+age|postconceptional)\b", re.I)
+# a dose, a dosing word or "dosed" right before "at/on <weeks|days> ...": a dosing schedule
+_DOSE_UNIT = r"\d\s?(?:mg|g|µg|μg|ug|mcg|IU|U|units|mL|ml|cells|MSCs|mg/kg|µg/kg|μg/kg|mg/m2)\b"
+_DOSING_WORDS = words([r"dos(?:e|es|ed|ing)", "given", "administered", "injected", "infused", "vaccinated",
+                       r"vaccinations?", r"injections?", r"infusions?", r"boosters?", r"applications?",
+                       r"instillations?"])
+_SCHEDULE_REST = (r"(?:(?!assess|evaluat|measur|follow|examin|record|obtain|collect|test|visit|observ)[^.;]){0,30}?"
+                  r"\b(?:at|on)\s+(?:(?:weeks?|days?|months?|wks?)\s+)?(?:[\d.]+\s?(?:,|and|or|&)\s?(?:and\s)?)*$")
+# two patterns, each with a fast start: after a dose, after a dosing word
+SCHEDULE_BEFORE_RES = (re.compile(_DOSE_UNIT + _SCHEDULE_REST), re.compile(rf"{_DOSING_WORDS}\b" + _SCHEDULE_REST))
+# "twice daily for 2 days", "15 μg/kg for 5 days", "daily for three days": a course of the drug
+_COURSE_REST = r"[^.;]{0,25}?(?:\bfor|×|\bx)\s*$"
+COURSE_BEFORE_RES = (
+    re.compile(rf"{_DOSE_UNIT}{_COURSE_REST}"), re.compile(rf"/\s?d(?:ay)?\b{_COURSE_REST}"),
+    re.compile(words(["administered", "given", "taken", "applied", "used", "prescribed", "continued"])
+               + r"\s+(?:orally\s+|intravenously\s+|subcutaneously\s+|topically\s+|daily\s+)?for\s+$"),
+    re.compile(words(["daily", "twice", "thrice", "once", r"times\s+(?:a|per)\s+day", r"b\.?i\.?d", r"t\.?i\.?d",
+                      r"q\.?i\.?d", r"per\s+day", r"a\s+day", r"every\s+\d+\s?h(?:ours?)?", "hourly", "nightly"])
+               + rf"\b{_COURSE_REST}"))
+# "an 8 h infusion", "infused over 2 hours": how long one administration takes
+INFUSION_AFTER_RE = re.compile(r"^\s?-?\s?(?:long\s+)?(?:infusions?|bolus|drips?|injections?|perfusions?)\b", re.I)
+INFUSION_BEFORE_RE = re.compile(words(["infused", "given", "administered", "delivered", "injected", "infusion"])
+                                + r"\s+over\s+(?:a\s+(?:period\s+of\s+)?)?$"
+                                r"|\bover\s+(?:a\s+(?:period\s+of\s+)?)?$"
+                                rf"|{_DOSE_UNIT}\s+(?:in|over|within)\s+$")
+SESSION_AFTER_RE = re.compile(r"^\s?-?\s?(?:[\w-]+\s+){0,2}?(?:trainings?|sessions?|courses?|class(?:es)?|"
+                              r"workshops?|formulations?|controlled-release|extended-release|sustained-release|"
+                              r"modified-release|controlled\s+release)\b", re.I)
+AGE_RANGE_AFTER_RE = re.compile(r"^\s*(?:and|to|-|–)\s*[\d.]+\s*(?:days?|weeks?|months?|years?|y)\s+(?:of\s+age|old)\b",
+                                re.I)
+RISK_AFTER_RE = re.compile(r"^\s?-?\s?(?:(?:[\w-]+\s+){0,2}(?:risk|probability)\b)", re.I)
+# "(95% CI 8 to 16 weeks)", "(range, 6-48 months)", "median time to remission 12 weeks"
+BOUND_BEFORE_RE = re.compile(
+    words(["CI", r"confidence\s+intervals?", "IQR", r"interquartile\s+range", "range", "SD", "SE"])
+    + r"\b[\s:,=]*(?:[-\d.]+\s*(?:weeks?|days?|months?|years?|h|hours?)?\s*(?:,|-|to|–)\s*)?$"
+    r"|" + words(["time", "duration"]) + r"\s+to\s+(?:[\w-]+\s+){0,4}?(?:was|were|of|is)?\s*$"
+    r"|" + words(["median", "mean", "average"]) + r"\s+(?:time|duration|survival)\s+(?:[\w-]+\s+){0,4}?"
+    r"(?:was|were|of|is)?\s*$")
+STUDY_PERIOD_BEFORE_RE = re.compile(
+    words([r"recruit\w*", r"enrol+\w*", r"accru\w*", "screened", "included", "conducted", "performed",
+           r"carried\s+out"])
+    + r"\s+(?:[\w-]+\s+){0,4}?(?:over|during|within|in|for)\s+(?:a\s+|an\s+|the\s+)?(?:first\s+|last\s+)?"
+    r"(?:period\s+of\s+)?$")
+# a measured value, not a time of measurement: "12.2 ± 4.4 days", "(range 14 y 9 mo to 19 y 6 mo)",
+# "3.5 vs. 12.7 months", "median progression free survival (PFS) was 10.4 months"
+PLUS_MINUS_BEFORE_RE = re.compile(r"(?:±|\+/-|\+-)\s*$")
+PLUS_MINUS_AFTER_RE = re.compile(r"^\s*(?:±|\+/-|\+-)")
+IN_BOUND_BRACKET_RE = re.compile(r"[(\[]\s*(?:range|iqr|interquartile\s+range|95\s?%\s?(?:ci|confidence\s+interval)|"
+                                 r"ci|sd|se)\b[^()\[\]]{0,40}$", re.I)
+VERSUS_AFTER_RE = re.compile(r"^\s*(?:vs\.?|versus)\s*[-\d.]", re.I)
+VERSUS_BEFORE_RE = re.compile(r"[\d.]\s*(?:weeks?|days?|months?|years?|h|hours?|mo|wk|y|d)?\s*(?:vs\.?|versus)\s*$", re.I)
+MEASURED_DURATION_BEFORE_RE = re.compile(
+    words(["median", "mean", "average", "averaged"])
+    + r"\s+(?:(?!follow|observation)[\w()-]+\s+){0,5}?(?:was|were|of|is|:)\s*(?:about\s+|approximately\s+)?"
+    r"(?:[\d.]+\s*(?:[a-z]+\s*)?(?:,|and|or|vs\.?|versus)\s*)*$"
+    r"|" + words([r"length\s+of\s+(?:hospital\s+)?stay", r"hospital\s+stay", "stayed", r"hospitali[sz]ed\s+for",
+                  "LOS"]) + r"\b[^.;]{0,20}?$")
+FOLLOW_UP_AFTER_RE = re.compile(r"\s*(?:-\s*|of\s+|\(\w+\)\s+of\s+)?(?:follow|observation|treatment)", re.I)
+CLOCK_TIME_RE = re.compile(r"^[012]\d[0-5]\d\s?h", re.I)  # "0800 h", "1230 h"
+PERIOD_AFTER_RE = re.compile(r"^\s?-?\s?(?:\(?\s?baseline\s?\)?|washout|wash-out|run-in|lead-in|screening\s+period|"
+                             r"baseline\s+period|stabili[sz]ation\s+period|placebo\s+run|cycles?\b|intervals?\b|"
+                             r"dosing\s+interval|schedule)", re.I)
+PERIOD_BEFORE_RE = re.compile(words([r"washout", r"wash-out", r"run-in", r"lead-in"])
+                              + r"\s+(?:period\s+)?(?:of\s+)?$")
+# "Patients who met the criteria after 4 weeks of X were randomly assigned": before randomisation
+PRE_RANDOMISATION_AFTER_RE = re.compile(
+    r"^[^.;]{0,80}?\b(?:were|was)\s+(?:then\s+|subsequently\s+|eventually\s+)?(?:randomi[sz]ed|randomly\s+"
+    r"(?:assigned|allocated|divided)|allocated|assigned)\b", re.I)
+_STUDY_PERIOD_VERBS = ("ecruit", "nrol", "ccru", "creened", "ncluded", "onducted", "erformed", "arried")
+MEASURE_NAME_AFTER_RE = re.compile(
+    r"^\s?-?\s?(?:urine|urinary|ambulatory|holter|recall|dietary\s+recall|(?:post-?load\s+|plasma\s+|blood\s+)?"
+    r"glucose|insulin|postprandial|post-prandial|ogtt|walk|walking|diary|food\s+record|abpm|bp\b)", re.I)
+FOLLOW_UP_NEAR_RE = re.compile(r"follow|after|survival|later|since|over\s+(?:the|a)|long-term", re.I)
 _ON_AT_BEFORE_RE = re.compile(r"\b(?:on|at)\s+$", re.I)
+_LIST_TAIL = re.compile(r"(?:[\d.]+\s?(?:,|and|or|&)\s?(?:and\s)?)+$")
+_WEEK_UNIT = re.compile(r"\b(?:weeks?|wks?)\b", re.I)
+# the rest of a list after a non-final item, up to its unit: "28[ or 35 wk]", "1[, 2 and 3]"
+_LIST_TAIL_AFTER = re.compile(r"(?:\s?(?:,|and|or|-|to|&)\s?(?:and\s)?[\d.]+)*(?:\s?-?\s?(?:weeks?|wks?|days?|"
+                              r"months?|mos?|years?|yrs?|y|h|hours?)\b)?", re.I)
+_OF_AGE_AFTER = re.compile(r"\s?(?:of\s+(?:age|life)|old|years?\s+of\s+age)\b", re.I)
+_YEAR_UNIT = re.compile(r"(?:years?|yrs?|y)\b", re.I)
+_NUMBER_IN = re.compile(r"\d+(?:[.·]\d+)?")
+# structured abstracts: the section a sentence is in
+_HEADER_RE = re.compile(r"^\s*(?P<h>[A-Z][A-Za-z /&-]{2,45}?)\s*(?::\s*|\.\s+|\.?\s*$)")
+_BACKGROUND_HEADERS = frozenset({"background", "introduction", "context", "rationale", "summary background"})
+_OTHER_HEADERS = frozenset("""objective objectives aim aims purpose purposes goal goals hypothesis methods method
+design setting settings participants patients subjects interventions intervention measurements measures
+outcome outcomes results findings conclusion conclusions interpretation discussion limitations significance
+registration funding implications""".split())
+AIM_RE = re.compile(words([
+    r"aims?\b", r"aimed\b", r"objectives?\b", r"purpose\b", r"goal\b", r"hypothes\w*", r"rationale\s+of\s+this\b",
+    r"we\s+(?:investigated|evaluated|assessed|examined|compared|tested|studied|conducted|did|performed|report|"
+    r"determined|sought|explored|hypothesi[sz]ed|present|designed|undertook|carried\s+out)\b",
+    *(rf"{aux}\s+(?:investigated|evaluated|assessed|examined|compared|tested|studied|explored)\b"
+      for aux in ("is", "was", "were")),
+    r"this\s+(?:study|trial|pilot|randomi[sz]ed|paper|report|work|analysis)\b", r"the\s+(?:present|current)\s+(?:study|trial)\b",
+    r"to\s+(?:evaluate|assess|investigate|determine|examine|compare|test|explore)\b"]))
 
 
 def earlier_study_sentences(t: Text) -> frozenset[int]:
     if not t.anchored("earlier"):  # every match holds "previous(ly)", "earlier", "recently", "prior" or "former"
         return frozenset()
     return frozenset(t.sentence_at(m.start()).index for m in EARLIER_STUDY_RE.finditer(t.text))
+
+
+_HEADER_FIRST_WORDS = _BACKGROUND_HEADERS | _OTHER_HEADERS | {"summary", "materials", "research", "main", "primary",
+                                                              "trial", "subjects", "study"}
+
+
+_LABEL_SPLIT = re.compile(r"[ /&,.:-]+")
+_HEAD_JOINERS = frozenset("/&:.-")
+_COLON_LABEL_RE = re.compile(r"\s*(?P<h>[A-Z][A-Za-z /&,-]{1,60}?)\s*::?\s")
+
+
+def _header(sentence: str) -> str | None:
+    """"background" or "other" when the sentence is (or begins with) a section heading of a
+    structured abstract ("Background", "Introduction: ...", "Methodology/Principal Findings: ..."),
+    else None. Any label followed by a colon is a heading; a heading on its own line or with a
+    period ("Objectives. To ...") must be a known heading word."""
+    colon = sentence.find(":", 0, 64)
+    label = _COLON_LABEL_RE.match(sentence) if colon > 0 else None
+    if label and len(label.group("h").split()) <= 5:
+        words_ = _LABEL_SPLIT.split(label.group("h").strip().lower())
+        return "background" if words_[0] in _BACKGROUND_HEADERS and not any(w in _OTHER_HEADERS for w in words_[1:]) \
+            else "other"
+    head = sentence[:16].split(None, 1)
+    if not head:
+        return None
+    first = head[0].strip(":.,/").lower()
+    if first not in _HEADER_FIRST_WORDS and (not _HEAD_JOINERS.intersection(first)
+                                             or _LABEL_SPLIT.split(first, maxsplit=1)[0] not in _HEADER_FIRST_WORDS):
+        return None  # most sentences: a set lookup decides
+    m = _HEADER_RE.match(sentence)
+    if m is None:
+        return None
+    words = re.split(r"[ /&-]+", m.group("h").lower().strip())
+    words = [w for w in words if w and w != "and"]
+    if not words or len(words) > 4:
+        return None
+    if words[0] in _BACKGROUND_HEADERS and not any(w in _OTHER_HEADERS for w in words[1:]):
+        return "background"
+    if m.group("h").lower().strip() in _BACKGROUND_HEADERS:
+        return "background"
+    if all(w in _OTHER_HEADERS or w in _BACKGROUND_HEADERS or w in ("main", "primary", "secondary", "and",
+                                                                     "materials", "research", "trial", "study")
+           for w in words):
+        return "other"
+    return None
+
+
+_AIM_TOKENS = frozenset("aim aims aimed objective objectives purpose goal hypothesis hypotheses hypothesized "
+                        "hypothesised hypothesize hypothesise rationale".split())
+_AIM_VERB_TOKENS = frozenset("investigated evaluated assessed examined compared tested studied explored conducted did "
+                             "performed report determined sought hypothesized hypothesised present designed undertook "
+                             "carried evaluate assess investigate determine examine compare test explore study trial "
+                             "pilot randomized randomised paper work analysis".split())
+_AIM_BEFORE_VERB = frozenset({"we", "was", "were", "is", "to", "this", "present", "current"})
+
+
+def is_aim(t: Text, sent) -> bool:
+    """Whether the sentence states the study's aim (AIM_RE), tested on its tokens first."""
+    i, j = t.token_index(sent.start), t.token_index(max(sent.start, sent.end - 1)) + 1
+    words_ = t.tokens_lower[i:j]
+    if not _AIM_TOKENS.isdisjoint(words_) or _AIM_VERB_TOKENS.isdisjoint(words_):
+        return not _AIM_TOKENS.isdisjoint(words_) and bool(AIM_RE.search(sent.text))
+    return bool(AIM_RE.search(sent.text)) if not _AIM_BEFORE_VERB.isdisjoint(words_) else False
+
+
+def background_sentences(t: Text) -> frozenset[int]:
+    """The sentences of the Background/Introduction section that opens a structured abstract, but
+    not the study's aim."""
+    if not any(_header(s.text[:60]) == "background" for s in t.sentences[:3]):
+        return frozenset()  # no Background/Introduction heading at the start: nothing to skip
+    out: set[int] = set()
+    section = None
+    words_ = t.tokens_lower
+    for sent in t.sentences:
+        i = t.token_index(sent.start)
+        # a heading begins with a heading word or has a colon in its first words (token lookups first: cheap)
+        head = _header(sent.text) if (words_[i:i + 1] and words_[i] in _HEADER_FIRST_WORDS) or ":" in words_[i:i + 12] \
+            else None
+        if head is not None:
+            if head != "background" and section == "background":
+                break  # the background section is over (it opens an abstract: nothing after it is background)
+            section = head
+        if section == "background" and not is_aim(t, sent):
+            out.add(sent.index)
+    return frozenset(out)
 
 
 def dosing_days(t: Text) -> list[re.Match[str]]:
@@ -60,14 +279,210 @@ def dosing_days(t: Text) -> list[re.Match[str]]:
 
 
 def is_relative_timing(text: str, end: int) -> bool:
-    """True when the timepoint ending at `end` is "... after <something other than treatment>"."""
-    m = RELATIVE_AFTER_RE.match(text[end:end + 60])
+    """True when the timepoint ending at `end` is "... after <something other than treatment>"
+    or "... before <anything>"."""
+    after = text[end:end + 60]
+    if BEFORE_RE.match(after):
+        return True
+    m = RELATIVE_AFTER_RE.match(after)
     return bool(m) and not TREATMENT_WORDS.match(m.group("what"))
 
 
+def _not_a_study_time(t: Text, tp: Timepoint, course_weeks: set[float]) -> bool:
+    """The checks of the module docstring that read the words around one timepoint."""
+    text = t.text
+    sent = t.sentence_at(tp.start)
+    before = text[max(sent.start, tp.start - 80):tp.start]
+    near = before[-30:]  # the thresholds are a few words: their pattern reads only these
+    after = text[tp.end:min(sent.end, tp.end + 60)]
+    if tp.weeks == 0 and tp.kind == "point":
+        return True
+    if is_relative_timing(text, tp.end):
+        return True
+    cues = _cues_before(t, tp, max(sent.start, tp.start - 80))
+    if not cues:
+        return _not_a_study_time_after(t, tp, sent, after)  # no cue word before it: only the words after count
+    if "within" in cues and WITHIN_BEFORE_RE.search(before):
+        m = WITHIN_OF_AFTER_RE.match(after)
+        if m and not TREATMENT_WORDS.match(m.group("what")):
+            return True
+    if "symbol" in cues and (COMPARATOR_BEFORE_RE.search(near) or PLUS_MINUS_BEFORE_RE.search(near)):
+        return True  # "≥ 12 weeks", "12.2 ± 4.4 days"
+    if "threshold" in cues and THRESHOLD_BEFORE_RE.search(near):
+        return True  # "at least 3 months", "more than 6 months", "32 weeks of gestation"
+    if "bound" in cues and (BOUND_BEFORE_RE.search(before, max(0, len(before) - 60)) or IN_BOUND_BRACKET_RE.search(before)
+                            or (MEASURED_DURATION_BEFORE_RE.search(before, max(0, len(before) - 60))
+                                and not FOLLOW_UP_AFTER_RE.match(after))):
+        return True  # "(95% CI 8 to 16 weeks)", "(range 6-48 months)", "median PFS was 5 months"
+    if "dosing" in cues:
+        if (" at " in before or " on " in before) and any(rx.search(before) for rx in SCHEDULE_BEFORE_RES):
+            return True  # "400 mg at weeks 0, 2 and 4"
+        if tp.weeks < 2 and (" for" in before[-8:] or "×" in before[-4:] or " x" in before[-4:]) and any(
+                rx.search(before, max(0, len(before) - 50)) for rx in COURSE_BEFORE_RES):
+            course_weeks.add(tp.weeks)
+            return True  # "twice daily for 2 days"
+        if tp.weeks < 1 and INFUSION_BEFORE_RE.search(before):
+            return True  # "infused over 2 hours", "10 IU in 2 h"
+    if "period" in cues and STUDY_PERIOD_BEFORE_RE.search(before):
+        return True  # "recruited over 2 years"
+    if "versus" in cues and VERSUS_BEFORE_RE.search(near):
+        return True  # "3.5 vs. 12.7 months"
+    if "washout" in cues and PERIOD_BEFORE_RE.search(before, max(0, len(before) - 30)):
+        return True  # "a washout of 2 weeks", "run-in period of 4 weeks"
+    return _not_a_study_time_after(t, tp, sent, after)
+
+
+_AFTER_TRIGGERS: dict[str, str] = {}
+for _family, _words in [
+    ("gestation", "gestation gestational pregnancy pregnant postmenstrual post menstrual corrected postconceptional "
+                  "of"),
+    ("risk", "risk probability"),
+    ("infusion", "infusion infusions bolus drip drips injection injections perfusion perfusions long"),
+    ("measure", "urine urinary ambulatory holter recall dietary glucose insulin postprandial post prandial load "
+                "plasma blood ogtt walk walking diary food abpm bp"),
+    ("value", "± + vs versus"),
+    ("period", "baseline washout wash run lead screening stabilisation stabilization placebo cycle cycles interval "
+               "intervals dosing schedule"),
+    ("random", "randomised randomized randomly allocated assigned"),
+    ("session", "training trainings session sessions course courses class classes workshop workshops "
+                "formulation formulations controlled release extended sustained modified"),
+    ("age", "and to"),
+]:
+    for _w in _words.split():
+        _AFTER_TRIGGERS.setdefault(_w, _family)
+
+
+_LIST_JOINERS = frozenset({",", "and", "or", "-", "to", "&", " "})
+_RANDOM_WORDS = frozenset(w for w, f in _AFTER_TRIGGERS.items() if f == "random")
+
+
+def _not_a_study_time_after(t: Text, tp: Timepoint, sent, after: str) -> bool:
+    """The checks that read the timepoint itself and the words after it (each only when a word it
+    needs is among the next tokens: set lookups first, regexes only then)."""
+    text = t.text
+    i = t.token_index(tp.end - 1) + 1
+    following = t.tokens_lower[i:i + 16]
+    fams = set(map(_AFTER_TRIGGERS.get, following[:6]))
+    fams.discard(None)
+    if "random" not in fams and not _RANDOM_WORDS.isdisjoint(following[6:]):
+        fams.add("random")
+    if fams:
+        if "gestation" in fams and GESTATION_AFTER_RE.match(after):
+            return True  # "32 weeks of gestation"
+        if "risk" in fams and RISK_AFTER_RE.match(after):
+            return True  # "10-year risk"
+        if "infusion" in fams and tp.weeks < 1 and INFUSION_AFTER_RE.match(after):
+            return True  # "an 8 h infusion"
+        if "session" in fams and tp.weeks < 1 and SESSION_AFTER_RE.match(after):
+            return True  # "twelve 1-hour trainings", "a one-day course", "a 24-hour controlled-release tablet"
+        if "age" in fams and AGE_RANGE_AFTER_RE.match(after):
+            return True  # "between 6 months and 15 years of age"
+        if "measure" in fams and tp.weeks <= 1 and MEASURE_NAME_AFTER_RE.match(after):
+            return True  # "24-h urine protein"
+        if "value" in fams and (PLUS_MINUS_AFTER_RE.match(after) or VERSUS_AFTER_RE.match(after)):
+            return True  # a measured value: "4.4 ± 1.2 days", "3.5 vs. 12.7 months"
+        if "period" in fams and PERIOD_AFTER_RE.match(after):
+            return True  # "28 days (baseline)", "a 2-week washout", "a 3-week cycle"
+        if "random" in fams and PRE_RANDOMISATION_AFTER_RE.match(after):
+            return True  # "after 4 weeks of diet, patients were randomized"
+    if ("." in tp.text or "·" in tp.text) and _decimal_days_or_hours(tp):
+        return True  # "13.8 days", "5.4 h": a measured duration (times of assessment are whole days)
+    if tp.text[:1] in "012" and CLOCK_TIME_RE.match(tp.text):
+        return True  # "0800 h"
+    if tp.text[-1:].isdigit() and following[:1] and following[0] in _LIST_JOINERS:
+        # a list item: what follows the list's unit counts for it too
+        list_tail = _LIST_TAIL_AFTER.match(text, tp.end, min(sent.end, tp.end + 40))
+        if list_tail and (GESTATION_AFTER_RE.match(text[list_tail.end():list_tail.end() + 30])
+                          or _OF_AGE_AFTER.match(text, list_tail.end(), min(sent.end, list_tail.end() + 20))):
+            return True  # "at 28 or 35 wk gestation", "in years 1, 2 and 3 of life": the whole list
+    low_years = (tp.low_weeks if tp.kind == "range" and tp.low_weeks is not None else tp.weeks) / 52
+    is_age = (low_years >= 16 or tp.weeks / 52 >= 40) if tp.kind == "range" else low_years >= 18
+    if is_age and (_YEAR_UNIT.search(tp.text) or _in_years(tp)) \
+            and not FOLLOW_UP_NEAR_RE.search(text[max(sent.start, tp.start - 30):min(sent.end, tp.end + 30)]):
+        return True  # an age: "(40–75 years, 69% males)", "patients between 18 and 65 years"
+    return False
+
+
+def _in_years(tp: Timepoint) -> bool:
+    """Whether a list item written without its unit ("18" of "18 and 65 years") is in years."""
+    nums = _NUMBER_IN.findall(tp.text)
+    return bool(nums) and abs(float(nums[-1].replace("·", ".")) * 52 - tp.weeks) < 0.5
+
+
+def _decimal_days_or_hours(tp: Timepoint) -> bool:
+    """Whether the timepoint is a number with decimals in days or hours ("13.8", "17.5 days")."""
+    nums = _NUMBER_IN.findall(tp.text)
+    if not nums or not re.search(r"[.·]", nums[-1]):
+        return False
+    value = float(nums[-1].replace("·", "."))
+    return abs(round(value / 7, 2) - tp.weeks) < 0.011 or abs(round(value / 168, 2) - tp.weeks) < 0.011
+
+
+def _restated(t: Text, tps: list[Timepoint]) -> set[int]:
+    """Indices of timepoints restated in brackets right after another ("day 85 (week 13)"): of the
+    pair, the one not in weeks (or, when both or neither are, the bracketed one) is dropped."""
+    drop: set[int] = set()
+    for i in range(len(tps) - 1):
+        a, b = tps[i], tps[i + 1]
+        gap = t.text[a.end:b.start]
+        if not re.fullmatch(r"\s?[(\[]\s?(?:i\.e\.,?\s?|or\s|about\s|approximately\s|~)?", gap):
+            continue
+        if not t.text[b.end:b.end + 2].lstrip().startswith((")", "]")):
+            continue
+        if abs(a.weeks - b.weeks) > max(1.0, 0.1 * max(a.weeks, b.weeks)):
+            continue
+        a_wk, b_wk = bool(_WEEK_UNIT.search(a.text)), bool(_WEEK_UNIT.search(b.text))
+        drop.add(i if (b_wk and not a_wk) else i + 1)
+    return drop
+
+
+# Every check of the words before a timepoint needs one of these: a cue word, a symbol or a dose. One
+# scan for them lets most timepoints ("at week 12", "for 6 months") skip the dozen checks.
+_CUE_FAMILIES: dict[str, str] = {}
+for _family, _words in [
+    ("threshold", "least most than minimum maximum min under below exceeding exceed gestation gestational "
+                  "postmenstrual pregnancy"),
+    ("bound", "ci confidence iqr interquartile range sd se time duration median mean average averaged los length "
+              "hospital hospitalisation hospitalization hospitalized hospitalised stay stayed"),
+    ("period", "recruited recruitment recruiting enrolled enrollment enrolment accrued screened included conducted "
+               "performed carried"),
+    ("dosing", "dose doses dosed dosing given administered injected infused infusion infusions vaccinated "
+               "vaccination vaccinations injection injections booster boosters application applications "
+               "instillation instillations daily twice thrice once times bid tid qid per day every hourly nightly "
+               "over delivered taken applied used prescribed continued × / mg g µg μg ug mcg iu u units ml cells "
+               "mscs d x"),
+    ("within", "within"),
+    ("washout", "washout wash run lead"),
+    ("versus", "vs versus"),
+    ("symbol", "< > ≤ ≥ = ± +"),
+]:
+    for _w in _words.split():
+        _CUE_FAMILIES.setdefault(_w, _family)
+
+
+def _cues_before(t: Text, tp: Timepoint, lo: int) -> set[str]:
+    """The families of cue words among the tokens from offset `lo` to the timepoint (set lookups on
+    the tokens the pipeline already has: far cheaper than a regex over the window)."""
+    i = t.token_index(tp.start)
+    j = max(0, t.token_index(lo))
+    fams = set(map(_CUE_FAMILIES.get, t.tokens_lower[j:i]))  # map: the lookups run in C
+    fams.discard(None)
+    return fams  # type: ignore[return-value]
+
+
+# "Antibody responses were evaluated on days 1, 8, 30": days of assessment, not of dosing
+ASSESSED_BEFORE_RE = re.compile(
+    words([r"evaluat\w*", r"assess\w*", r"measur\w*", r"collect\w*", r"obtain\w*", r"record\w*", r"test\w*",
+           r"examin\w*", r"sampl\w*", r"visit\w*", r"follow\w*", r"determin\w*", r"analy[sz]\w*", r"taken",
+           r"drawn", r"perform\w*", r"done", r"made", r"quantif\w*", r"monitor\w*", r"scor\w*"])
+    + r"\s+(?:[\w-]+\s+){0,2}?$")
+
+
 def study_timepoints(t: Text, skip: frozenset[int]) -> list[Timepoint]:
-    dosing: list[tuple[int, int]] = [(m.start(), m.end()) for m in dosing_days(t)]
-    out: list[Timepoint] = []
+    dosing: list[tuple[int, int]] = [(m.start(), m.end()) for m in dosing_days(t)
+                                     if not ASSESSED_BEFORE_RE.search(t.text, max(0, m.start() - 40), m.start())]
+    kept: list[Timepoint] = []
+    course_weeks: set[float] = set()
     for tp in t.timepoints:
         if tp.kind == "baseline":
             continue
@@ -75,7 +490,22 @@ def study_timepoints(t: Text, skip: frozenset[int]) -> list[Timepoint]:
             continue
         if any(a <= tp.start and tp.end <= b + 8 for a, b in dosing):
             continue
-        if is_relative_timing(t.text, tp.end):
+        if _not_a_study_time(t, tp, course_weeks):
             continue
-        out.append(tp)
-    return out
+        kept.append(tp)
+    if course_weeks:  # "G-CSF 15 μg/kg for 5 days ... G-CSF for 5 days": the same course again
+        kept = [tp for tp in kept if not (tp.weeks in course_weeks
+                                          and re.search(r"\bfor\s+$", t.text[max(0, tp.start - 5):tp.start]))]
+    drop = _restated(t, kept)
+    return [tp for i, tp in enumerate(kept) if i not in drop]
+
+
+def distinct_weeks(weeks: list[float]) -> list[int]:
+    """Indices of `weeks` to keep when the same time is written two ways ("3 months" = 13.0 and
+    "day 90" = 12.86): a value within 2% (or 0.02 weeks) of an earlier kept one is dropped."""
+    kept: list[int] = []
+    for i, w in enumerate(weeks):
+        if any(abs(w - weeks[j]) <= max(0.02, 0.02 * max(w, weeks[j])) for j in kept):
+            continue
+        kept.append(i)
+    return kept

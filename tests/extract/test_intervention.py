@@ -74,11 +74,13 @@ def test_doses_belong_to_as_many_named_arms():
     assert [(d.value, d.arm) for d in ev.doses] == [(1e6, "low-dose"), (5e6, "high-dose")]
 
 
-def test_numbered_cohorts_keep_their_number_and_add_up_to_the_enrolled():
+def test_numbered_cohorts_keep_their_number_and_are_not_summed_into_the_enrolled():
+    # the gold convention (shared/gold/NUMBERS_SOURCES.md): n_enrolled is the total as the abstract
+    # states it, null when only per-arm sizes are given
     ev = run("Cohort 1 (n = 3) received 1 × 10^6 cells/kg and cohort 2 (n = 3) received 2 × 10^6 cells/kg of bone "
              "marrow MSCs intravenously.")
     assert [(a.name, a.n) for a in ev.arms] == [("Cohort 1", 3), ("cohort 2", 3)]
-    assert ev.n_enrolled == 6 and ev.provenance["n_enrolled"].text.startswith("Cohort 1 (n = 3)")
+    assert ev.n_enrolled is None
     assert [d.arm for d in ev.doses] == ["Cohort 1", "cohort 2"]
 
 
@@ -86,3 +88,145 @@ def test_into_the_most_affected_knee_is_a_dose_per_joint():
     ev = run("Fifteen patients received an intra-articular injection of 5 × 10^7 adipose-derived MSCs into the most "
              "affected knee.")
     assert [(d.value, d.unit) for d in ev.doses] == [(5e7, "cells/joint")]
+
+
+# ------------------------------------------------------------------ any trial: drug doses and their role
+def _study_doses(ev):
+    return [(d.value, d.unit) for d in ev.doses if d.role == "intervention" and d.value is not None]
+
+
+@pytest.mark.parametrize("title, abstract, expected", [
+    ("Baricitinib in patients with active lupus",
+     "Patients were randomised to baricitinib 2 mg or 4 mg once daily, or placebo, for 24 weeks.",
+     [(2.0, "mg"), (4.0, "mg")]),
+    ("Efficacy of ustekinumab in psoriatic arthritis",
+     "Patients received ustekinumab 45 mg or 90 mg subcutaneously at weeks 0 and 4, then every 12 weeks.",
+     [(45.0, "mg"), (90.0, "mg")]),
+    ("Zoledronic acid in osteopenia",
+     "Women were assigned to a single infusion of zoledronic acid 5 mg or saline (100 mL).",
+     [(5.0, "mg")]),
+    ("Oral semaglutide for type 2 diabetes",
+     "Participants took semaglutide 3 mg, 7 mg or 14 mg orally once daily.",
+     [(3.0, "mg"), (7.0, "mg"), (14.0, "mg")]),
+])
+def test_doses_of_any_intervention_are_doses(title, abstract, expected):
+    assert _study_doses(run(abstract, title=title)) == expected
+
+
+def test_several_doses_of_one_drug_are_one_arm_each():
+    ev = run("Patients were randomised to anakinra 1 mg/kg or 2 mg/kg daily, or placebo.", title="Anakinra in gout")
+    assert [d.arm for d in ev.doses if d.role == "intervention"] == ["anakinra 1 mg/kg", "anakinra 2 mg/kg"]
+    assert {"anakinra 1 mg/kg", "anakinra 2 mg/kg"} <= {a.name for a in ev.arms}
+
+
+def test_a_background_drug_keeps_its_dose_but_is_not_the_intervention():
+    ev = run("Patients on stable methotrexate (15 mg/week) were randomised to abatacept 125 mg weekly or placebo.",
+             title="Abatacept in rheumatoid arthritis with an inadequate response to methotrexate")
+    assert _study_doses(ev) == [(125.0, "mg")]
+    assert [(d.drug, d.role) for d in ev.doses if d.role != "intervention"] == [("methotrexate", "background")]
+    pred = ev.to_prediction()
+    assert [d["value"] for d in pred["doses"]] == [125.0]
+    assert [d["role"] for d in pred["other_doses"]] == ["background"]
+
+
+def test_the_drug_the_title_does_not_name_is_the_comparator():
+    ev = run("Patients were randomised to celecoxib 200 mg daily or naproxen 500 mg twice daily.",
+             title="Celecoxib for knee osteoarthritis pain")
+    assert _study_doses(ev) == [(200.0, "mg")]
+    assert [(d.drug, d.role) for d in ev.doses if d.role != "intervention"] == [("naproxen", "comparator")]
+
+
+def test_the_drug_after_versus_in_the_title_is_the_comparator():
+    ev = run("Women received misoprostol 400 µg orally or oxytocin 10 IU intramuscularly.",
+             title="Misoprostol versus oxytocin for postpartum haemorrhage")
+    assert _study_doses(ev) == [(400.0, "µg")]
+
+
+def test_the_drug_of_the_aim_sentence_when_the_title_names_none():
+    ev = run("The aim of this study was to evaluate a seaweed extract (Algamin). Patients received calcium carbonate "
+             "(500 mg/d) or Algamin (1000 mg/d) for 8 weeks. Algamin was well tolerated.",
+             title="A mineral supplement for hand osteoarthritis")
+    assert _study_doses(ev) == [(1000.0, "mg/day")]
+
+
+def test_a_drug_given_with_the_intervention_is_part_of_it():
+    ev = run("Women were randomised to estradiol 1 mg with norethisterone acetate 0.5 mg daily or placebo.",
+             title="Estradiol and bone density")
+    assert _study_doses(ev) == [(1.0, "mg"), (0.5, "mg")]
+
+
+def test_a_drug_dose_has_its_own_number_of_administrations():
+    ev = run("Patients were randomised to rituximab 1000 mg intravenously for 2 doses two weeks apart or placebo.",
+             title="Rituximab in Sjogren syndrome")
+    assert [(d.value, d.n_administrations) for d in ev.doses] == [(1000.0, 2)]
+
+
+def test_the_cell_products_volume_is_not_a_dose():
+    ev = run("Patients received 20 mL of a suspension with 1 × 10^8 MSCs after 50 mL of normal saline.")
+    assert [(d.value, d.unit) for d in ev.doses if d.value is not None] == [(1e8, "cells")]
+
+
+# ------------------------------------------------------------------ any trial: routes
+@pytest.mark.parametrize("title, abstract, route", [
+    ("Apremilast in Behcet disease", "Patients took apremilast 30 mg orally twice daily or placebo.", "oral"),
+    ("Topical ketoprofen for ankle sprain", "Patients applied the gel topically three times a day.", "topical"),
+    ("Secukinumab in axial spondyloarthritis", "Secukinumab 150 mg was injected subcutaneously every 4 weeks.",
+     "subcutaneous"),
+    ("Iron sucrose for anaemia in pregnancy", "Women received iron sucrose 200 mg as an intravenous infusion.",
+     "intravenous"),
+])
+def test_the_route_of_any_intervention(title, abstract, route):
+    assert run(abstract, title=title).route == route
+
+
+def test_the_route_of_a_background_drug_is_not_the_interventions():
+    ev = run("Patients on stable oral methotrexate were randomised to sarilumab 200 mg subcutaneously or placebo.",
+             title="Sarilumab in rheumatoid arthritis")
+    assert ev.route == "subcutaneous"
+
+
+def test_a_route_named_in_background_knowledge_or_for_a_procedure_is_not_the_route():
+    ev = run("Background\nIntravenous cannulation is painful in children.\nMethods\nChildren were randomised to a "
+             "vapocoolant spray or no spray before venepuncture.", title="Vapocoolant spray for venepuncture pain")
+    assert ev.route is None
+
+
+# ------------------------------------------------------------------ cell source only where cells are the intervention
+@pytest.mark.parametrize("title, abstract", [
+    ("Vedolizumab in ulcerative colitis", "Patients with moderate UC were randomised to vedolizumab or placebo. "
+                                          "UC activity fell at week 14."),
+    ("Intermittent preventive treatment in pregnancy", "Active placental malaria was reduced (RR 0.68)."),
+    ("Azathioprine toxicity", "Bone marrow suppression occurred in 3 patients."),
+])
+def test_no_cell_source_without_cells(title, abstract):
+    assert run(abstract, title=title).cell_source is None
+
+
+@pytest.mark.parametrize("abstract, source", [
+    ("MSCs isolated from bone marrow were infused.", "bone marrow"),
+    ("Cells derived from adipose tissue were injected into the knee.", "adipose"),
+    ("Patients received umbilical cord (UC)-derived MSCs.", "umbilical cord"),
+])
+def test_cell_source_where_cells_are_named(abstract, source):
+    assert run(abstract, title="Cell therapy for rheumatoid arthritis").cell_source == source
+
+
+def test_the_same_dose_written_per_day_and_per_administration_is_one_dose():
+    ev = run("Participants received ATP (400 mg/d in two doses) or placebo. ATP 400 mg was well tolerated.",
+             title="ATP supplementation and muscle fatigue")
+    assert _study_doses(ev) == [(400.0, "mg/day")]
+
+
+def test_a_vaccine_dose_is_a_dose():
+    ev = run("Three intramuscular immunizations of the vaccine at either 20 or 100 μg were compared.",
+             title="A vaccine by three routes")
+    assert _study_doses(ev) == [(20.0, "µg"), (100.0, "µg")]
+
+
+@pytest.mark.parametrize("abstract", [
+    "An oral vocabulary training programme was taught to 100 pupils.",
+    "Oral hygiene improved in both groups.",
+    "Patients gave an oral presentation of their symptoms.",
+])
+def test_oral_that_is_not_a_route(abstract):
+    assert run(abstract, title="A school programme").route is None

@@ -82,3 +82,82 @@ def test_arms_from_responders_of_each_group():
              "(60.0%) in the UC-MSC group and 9 of 30 (30.0%) in the MTX alone group achieved ACR20 (P = 0.02).")
     assert [(a.name, a.n, a.is_control) for a in ev.arms] == [("UC-MSC group", 30, False),
                                                              ("MTX alone group", 30, True)]
+
+
+# ------------------------------------------------------------------ any trial: the number enrolled
+DRUG_TITLE = "A randomised trial of a drug"
+
+
+@pytest.mark.parametrize("abstract, n", [
+    ("Sixty-four subjects were randomized to etanercept or placebo.", 64),
+    ("A total of 1,204 patients (n = 602 and n = 602) were randomised.", 1204),
+    ("We randomly assigned 3,075 participants to the two strategies.", 3075),
+    ("Eighty-one (64%) entered randomisation and 70 completed the trial.", 81),
+    ("Participants. Adults (N = 212; 120 women; age range, 40-70 years) with hip pain.", 212),
+    ("A total of 46 trained runners participated in this crossover study.", 46),
+    ("120 healthy, older volunteers were given the vaccine.", 120),
+    ("Of 400 patients screened, 250 met the criteria and were randomised.", 250),
+    ("Among 512 women randomly assigned to the two regimens, 480 were analysed.", 512),
+    ("Seventy-two patients who underwent knee replacement between March 2015 and May 2016 were randomized.", 72),
+    ("In 2016, 96 children were enrolled.", 96),
+    ("A group of 70 subjects with borderline hypertension was recruited.", 70),
+])
+def test_n_enrolled_of_any_trial(abstract, n):
+    assert run(abstract, title=DRUG_TITLE).n_enrolled == n
+
+
+@pytest.mark.parametrize("abstract", [
+    "Thirty patients were assigned to the treatment group and another 30 patients to the control group.",
+    "45 patients were randomly assigned to the exercise arm, 44 to the diet arm and 46 to usual care.",
+    "Patients were randomised: 25 to vitamin D and 25 to placebo.",
+    "12 participants randomized to the active arm took the capsules; 13 participants randomized to the placebo "
+    "arm took identical capsules.",
+    "Patients received either acupuncture (38 patients) or sham needling (36 patients).",
+    "Of those randomised to the gel (n = 80) or the cream (n = 78), two withdrew.",
+])
+def test_arm_sizes_are_not_the_enrolled_total(abstract):
+    assert run(abstract, title=DRUG_TITLE).n_enrolled is None
+
+
+@pytest.mark.parametrize("abstract", [
+    "At week 24, the response was higher with the drug.",
+    "Participants aged 40 to 65 years were eligible.",
+    "Patients received 200 mg daily.",
+    "Serious adverse events occurred in 14 patients in the drug group.",
+    "Recruitment ran between January 2014 and December 2014 were randomised.",
+])
+def test_weeks_ages_doses_events_and_years_are_not_sample_sizes(abstract):
+    assert run(abstract, title=DRUG_TITLE).n_enrolled is None
+
+
+def test_arms_of_an_allocation_sentence():
+    ev = run("Adults were randomly assigned (1:1:1) to yoga, stretching or a self-care book.", title=DRUG_TITLE)
+    assert [a.name for a in ev.arms] == ["yoga", "stretching", "self-care book"]
+
+
+def test_arms_with_their_n_from_an_allocation_sentence():
+    ev = run("Between 2012 and 2014, 40 patients were randomly assigned to the ibuprofen group, 41 to the "
+             "paracetamol group and 39 to the placebo group.", title=DRUG_TITLE)
+    assert [(a.name, a.n, a.is_control) for a in ev.arms] == [
+        ("ibuprofen group", 40, False), ("paracetamol group", 41, False), ("placebo group", 39, True)]
+    assert ev.n_enrolled is None
+
+
+def test_the_default_arm_of_a_controlled_trial_without_cells_is_all_patients():
+    ev = run("Ninety patients with gout were enrolled in this placebo-controlled trial of colchicine. Pain "
+             "decreased (P < 0.05).", title="Colchicine in acute gout")
+    assert [(a.name, a.n) for a in ev.arms] == [("all patients", 90)]
+    ev = run("Ninety patients with gout were randomised to colchicine 0.5 mg or placebo.", title="Colchicine in gout")
+    assert [(a.name, a.n, a.is_control) for a in ev.arms] == [("colchicine 0.5 mg", None, False),
+                                                             ("placebo", None, True)]
+
+
+def test_the_default_arm_of_a_single_arm_drug_study_is_the_drug():
+    ev = run("Thirty patients received hydroxychloroquine 400 mg daily for 12 weeks.", title="Hydroxychloroquine in "
+             "hand osteoarthritis: an open-label study")
+    assert [(a.name, a.n) for a in ev.arms] == [("hydroxychloroquine", 30)]
+
+
+def test_the_default_arm_of_a_cell_study_stays_msc():
+    ev = run("Twelve patients received MSCs.")
+    assert [(a.name, a.n) for a in ev.arms] == [("MSC (single arm)", 12)]

@@ -21,3 +21,77 @@ def test_study_timepoints(abstract, weeks):
 def test_title_timepoint():
     ev = run("Patients received MSCs.", title="The 5-year Follow-up of a Phase I Trial of MSCs in RA")
     assert ev.timepoints_weeks == [260.0]
+
+
+# ------------------------------------------------------------------ any trial: what is not an assessment time
+T = "A randomised trial of a drug"
+
+
+@pytest.mark.parametrize("abstract", [
+    "Adults aged 18-75 years were eligible.",
+    "Adults (45–80 years, 52% women) were enrolled.",
+    "Patients between 18 and 65 years were included.",
+    "Golimumab 50 mg was given on days 1 and 15.",
+    "Abatacept was infused on days 1, 15 and 29.",
+    "Infliximab 5 mg/kg was infused at weeks 0, 2 and 6.",
+    "Injections were given at weeks 0, 4 and 8.",
+    "Rituximab was given every 4 weeks for two doses.",
+    "Azithromycin 500 mg daily for 3 days was given.",
+    "The drug was administered orally for 5 days.",
+    "A 10-year risk of cardiovascular disease above 20% was required.",
+    "The 10-year cardiovascular risk score was computed.",
+    "The mean difference was 3 points (95% CI 2 to 6 weeks).",
+    "Median progression-free survival was 5.1 months and 7.3 months in the two arms.",
+    "Length of hospital stay was 12.5 days.",
+    "Recovery took 3.5 ± 1.2 days.",
+    "Patients were recruited over 2 years.",
+    "Symptoms had to be present for at least 3 months.",
+    "Patients with disease duration of more than 6 months were eligible.",
+    "Eligible infants were born before 32 weeks of gestation.",
+    "Women between 10 and 20 weeks pregnant were enrolled.",
+    "Stroke patients were randomised within 6 hours of symptom onset.",
+    "The infusion ran over 2 hours.",
+    "An 8-h infusion of the drug followed the bolus.",
+    "Participants were stable for 90 days before randomization.",
+    "After a 2-week washout period, patients crossed over.",
+    "There was a 4-week run-in before randomisation.",
+    "Urine was collected over 24 h and 24-h urine protein was measured.",
+    "Meals were served at 0800 h and 1230 h.",
+    "Chemotherapy was repeated on a 3-week cycle.",
+    "Subjects completed twelve 1-hour training sessions.",
+    "Students attended a one-day course.",
+    "A 24-hour controlled-release formulation was tested.",
+    "Children between 6 months and 15 years of age were enrolled.",
+    "Patients were enrolled during the first six years of the programme.",
+])
+def test_not_assessment_timepoints(abstract):
+    assert run(abstract, title=T).timepoints_weeks == []
+
+
+@pytest.mark.parametrize("abstract, weeks", [
+    ("ACR20 on day 57 (week 8) was higher with the drug.", [8.0]),
+    ("Pain was lower at week 12 (day 84).", [12.0]),
+    ("The primary outcome was assessed at 3 months and the secondary at day 90.", [13.0]),
+    ("Antibodies were measured on days 1, 8 and 30 after vaccination.", [0.14, 1.14, 4.29]),
+    ("Blood was sampled 6 and 24 h after the dose.", [0.04, 0.14]),
+    ("Outcomes were assessed after one and six months.", [4.33, 26.0]),
+    ("During a median of 4.2 y of follow-up, 120 deaths occurred.", [218.4]),
+    ("Patients were followed for 20 years after treatment.", [1040.0]),
+    ("Median follow-up was 24 months (range, 6–48 months); the median time to relapse was 14 weeks.", [104.0]),
+    ("Azithromycin was given for 3 days and patients were followed for 12 weeks.", [12.0]),
+    ("The intervention group took the herbal drug every day for 3 months.", [13.0]),
+])
+def test_assessment_timepoints(abstract, weeks):
+    assert run(abstract, title=T).timepoints_weeks == weeks
+
+
+def test_background_section_times_are_prior_knowledge_not_the_study():
+    ev = run("Background\nShort trials (4 weeks) showed benefit. We aimed to test the drug over 24 weeks.\n"
+             "Methods\nPatients were randomised and assessed at week 12.", title=T)
+    assert ev.timepoints_weeks == [12.0, 24.0]
+
+
+def test_a_colon_label_ends_the_background_section():
+    ev = run("Background: Short trials (4 weeks) showed benefit.\nFindings/Methodology: Patients were treated "
+             "in a 6-month programme.", title=T)
+    assert ev.timepoints_weeks == [26.0]
