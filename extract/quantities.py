@@ -77,7 +77,9 @@ CLEAN_RULES: list[tuple[str, str, str | None]] = [
     ("html_entity", r"&(?:lt|gt|le|ge|plusmn|times|minus|nbsp|ndash|mdash|amp);", None),
     ("plus_minus", r"\+\s?/\s?[-\u2212]|\+-(?=\s?\d)", "±"),
     ("lone_q_times", r"(?:(?<=\d)|(?<=\d ))\?(?= ?10(?:[\d^(]| \d))", "×"),
-    ("letter_times", r"(?:(?<=\d)|(?<=\d ))[xX✕∗*·](?= ?10(?:[\d^(eE]| \d|\b))", "×"),
+    ("letter_times", r"(?:(?<=\d)|(?<=\d ))[xX✕∗*](?= ?10(?:[\d^(eE]| \d|\b))", "×"),
+    # a middle dot is a decimal point ("0·77–1·10", "p=0·105") unless an exponent follows "10"
+    ("dot_times", r"(?:(?<=\d)|(?<=\d ))·(?= ?10(?:[\^(eE]| \d))", "×"),
     ("superscript", r"[⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺]+", None),
     ("dash_num", rf"[{_DASHES}](?=\s?\.?\d)", "-"),
     ("hyphen", "[\u2010\u2011\u2212]", "-"),

@@ -1,0 +1,459 @@
+"""Measure names in a result sentence, in or out of the vocabulary (an open vocabulary).
+
+A blank spaCy pipeline has no parser, so noun phrases are found from the tokens: a chunk is a
+run of content words (hyphen, slash and plus glue tokens written without spaces: "IL-6",
+"HAQ-DI", "AT+EX"; a number glued to a word is part of it: "SF-36", "DAS28"), "of" after a
+quantity word ("levels of IL-6", "incidence of EA", "quality of life"), "and" between two
+title-case words ("Timed Up and Go") and an abbreviation in brackets after it ("weight-bearing
+pain (WBP)"). Function words, verbs, direction cues, numbers and punctuation end a chunk.
+
+A chunk outside the vocabulary is a measure only in a position a measure takes in a result:
+- subject of a result verb: "Pain reduced in both groups", "CPM only improved", "HDL did not differ";
+- object of a direction verb: "Cocoa consumption lowered blood cholesterol, triglyceride, ...";
+- after a change or effect noun: "reductions in fatigue", "greater improvements in PPTs";
+- an item with its values in brackets: "for pain (-5.2 vs. -3.3, p = 0.003), physical function (...)";
+- a quantity of people: "45% of those on atorvastatin having no decrease in CRP";
+- coordinated with one of these ("ESR, CRP and serum IL-12 were reduced").
+A chunk whose head is a group, a population, a time or a statistic ("the placebo group",
+"patients", "week", "P value", "between-group differences") is not a measure. Chunks holding a
+vocabulary mention are always measures (the outcome reader decides what their numbers are).
+
+Names: a coordinated list after an instrument's sub-scale is named from the instrument
+("WOMAC pain, activity and stiffness scores" -> "WOMAC pain", "WOMAC activity", "WOMAC
+stiffness"; "aspects of WOMAC: pain (...), function (...)"); items of "The most common serious
+adverse events were ascites (...), sepsis (...)" are named "serious adverse events: ascites".
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Sequence
+
+from extract.cues import cue_kind
+from extract.document import Mention, Sentence, Text
+from extract.measures import canonical_measure, clean_measure_name
+from extract.nlp import load_rules
+from extract.quantities import NUMBER_WORDS
+
+__all__ = ["MeasureSpan", "find_measures", "instrument_subscales"]
+
+DETERMINERS = frozenset("the a an this these that those its their his her our each every any some both all".split())
+FUNCTION_WORDS = frozenset(
+    "in at after before during from to by with without between among amongst versus vs vs. than for on over within "
+    "following since until via per across through throughout compared against into under as like about around "
+    "toward towards upon and or but while whereas although though nor either neither which that who whom whose where "
+    "when because if so thus therefore hence whether not no nor also only both all there it they we this these "
+    "was were is are be been being has have had did do does can could may might would should will shall "
+    "showed shown show shows demonstrated revealed reported observed found noted seen remained became reached "
+    "achieved met attained experienced developed produced resulted led leads lead caused received underwent "
+    "differed differ differs changed appeared occurred tended ranged included involved used measured assessed "
+    "evaluated obtained yielded gave provided suggested indicated confirmed showed proved".split())
+RESULT_VERBS = frozenset(
+    "was were is are did does remained differed differ changed tended appeared showed shown reached became "
+    "ranged rose fell".split())
+AUX = frozenset("was were is are been be being".split())
+# words that take "of" inside a measure name: "levels of IL-6", "incidence of EA", "quality of life"
+OF_HEADS = frozenset(
+    "level levels concentration concentrations incidence rate rates risk proportion proportions number numbers "
+    "percentage percentages prevalence frequency occurrence severity duration quality intensity degree amount "
+    "length score scores index time titer titers titre titres value values count counts expression activity "
+    "ratio odds area volume mass density speed velocity range sum total loss gain use consumption intake "
+    "production secretion release uptake excretion function".split())
+# change and effect nouns: "reductions in fatigue", "change in DAS28", "effect on pain"
+CHANGE_NOUNS = frozenset(
+    "change changes reduction reductions decrease decreases increase increases improvement improvements "
+    "difference differences rise fall decline declines elevation elevations worsening deterioration effect effects "
+    "lowering gain gains loss losses benefit benefits response responses".split())
+# a chunk headed by one of these is not a measure
+NOT_MEASURE_HEADS = frozenset(
+    "group groups arm arms cohort cohorts cluster clusters patient patients subject subjects participant "
+    "participants people persons individuals women men children infants adults volunteers cases controls "
+    "study studies trial trials analysis analyses result results data finding findings evidence "
+    "week weeks month months day days year years hour hours minute minutes visit visits baseline end "
+    "time timepoint timepoints point points period periods follow-up followup "
+    "p value values ci interval intervals significance level difference differences effect effects change "
+    "changes improvement improvements reduction reductions increase increases decrease decreases "
+    "outcome outcomes endpoint endpoints end-point end-points measure measures parameter parameters variable "
+    "variables criteria criterion dose doses dosage treatment treatments therapy therapies intervention "
+    "interventions placebo control regimen regimens drug drugs medication medications mg kg ml side sides "
+    "trend trends pattern patterns profile profiles benefit benefits response responses comparison comparisons "
+    "number numbers rate rates proportion percentage scores score level levels total mean median average "
+    "one two three four five six seven eight nine ten respect addition contrast total".split())
+NOT_MEASURE_FIRST = frozenset(
+    "we our it its they there these those this that however moreover furthermore additionally overall also "
+    "conclusion conclusions background methods results objective objectives aim aims purpose".split())
+ADVERB_LIKE = frozenset(
+    "significantly statistically markedly substantially slightly also only further still not more less most "
+    "least very greatly considerably similarly respectively overall notably clearly numerically nominally "
+    "rapidly gradually both all".split())
+_INTRO = re.compile(r"^(?:at|after|by|in|on|during|within|following|over|compared|among|for|from|with|at)\b", re.I)
+_QUANT_OF_PEOPLE = re.compile(
+    r"\b(?:of|in)\s+(?:the\s+)?(?:patients?|subjects?|participants?|those|women|men|children|individuals|people)"
+    r"(?:\s+(?:on|in|receiving|treated\s+with|given|taking|allocated\s+to|randomi[sz]ed\s+to)\s+[\w+/-]+(?:\s+[\w+/-]+)?)?"
+    r"\s+(?:who\s+)?(?:having|had|has|have|with|achieving|achieved|reaching|reached|experiencing|experienced|"
+    r"reporting|reported|developing|developed|showing|showed|attaining|attained|meeting|met)\s+$", re.I)
+_CATEGORY = re.compile(r"\bmost\s+(?:common|frequent|frequently\s+reported|frequently\s+observed|prevalent)\s+$", re.I)
+
+
+@dataclass(frozen=True)
+class MeasureSpan:
+    name: str  # the row's measure: the vocabulary name where the whole name is one, else the cleaned name
+    text: str  # as written
+    canonical: str | None
+    start: int
+    end: int
+    token_start: int
+    token_end: int
+    role: str  # vocab, subject, object, cue, item, people, list
+    mention: Mention | None = None  # the vocabulary mention inside it
+    change: bool = False  # written as a change ("DAS28 changes", "mean change in X")
+
+
+@dataclass
+class _Chunk:
+    ts: int  # token indices [ts, te)
+    te: int
+    start: int
+    end: int
+    role: str = ""
+    mention: Mention | None = None
+    prefix: str = ""  # instrument or category the name is completed with
+    change: bool = False
+
+
+@lru_cache(maxsize=1)
+def instrument_subscales() -> dict[str, frozenset[str]]:
+    """Instrument name -> its sub-scale words (measures.json "subscales")."""
+    return {m["name"]: frozenset(m["subscales"]) for m in load_rules("measures")["measures"] if m.get("subscales")}
+
+
+def _tok_end(t: Text, i: int) -> int:
+    return t.token_starts[i] + len(t.tokens_lower[i])
+
+
+def _is_content(word: str) -> bool:
+    if not word or word in FUNCTION_WORDS or word in DETERMINERS or word in NUMBER_WORDS:
+        return False
+    if word[0].isalpha():
+        if cue_kind(word) is not None and len(word) > 3:
+            return False
+        if len(word) > 5 and word.endswith("ly") and word not in ("family", "anomaly", "assembly", "supply"):
+            return False
+        return True
+    return False
+
+
+def find_measures(t: Text, sent: Sentence, mentions: Sequence[Mention], arm_names: Sequence[str] = ()) -> list[MeasureSpan]:
+    """The measures of a result sentence, in text order (see the module docstring)."""
+    toks = t.tokens_lower
+    starts = t.token_starts
+    i0 = t.token_index(sent.start)
+    if i0 < len(starts) and starts[i0] < sent.start:
+        i0 += 1
+    i1 = i0
+    while i1 < len(starts) and starts[i1] < sent.end:
+        i1 += 1
+    text = t.text
+    glued_before = [False] * (i1 - i0 + 1)
+    for k in range(i0 + 1, i1):
+        glued_before[k - i0] = starts[k] == _tok_end(t, k - 1)
+
+    def glued(k: int) -> bool:  # token k written without a space after token k-1
+        return i0 < k < i1 and glued_before[k - i0]
+
+    chunks: list[_Chunk] = []
+    k = i0
+    depth = 0
+    paren_at: dict[int, int] = {}  # "(" token -> its ")" token
+    stack: list[int] = []
+    for j in range(i0, i1):
+        w = toks[j]
+        if w in ("(", "["):
+            stack.append(j)
+        elif w in (")", "]") and stack:
+            paren_at[stack.pop()] = j
+    inside = bytearray(i1 - i0 + 1)
+    for a, b in paren_at.items():
+        for j in range(a, b + 1):
+            inside[j - i0] = 1
+    while k < i1:
+        w = toks[k]
+        # "28-joint disease activity score", "6-minute walk distance": a number hyphened to a word
+        lead_number = (w[:1].isdigit() and k + 2 < i1 and toks[k + 1] == "-" and glued(k + 1) and glued(k + 2)
+                       and toks[k + 2][:1].isalpha())
+        if not (_is_content(w) or lead_number) or (inside[k - i0] and not _abbreviation_paren(t, k, paren_at)):
+            k += 1
+            continue
+        ts = k
+        k += 1
+        while k < i1:
+            w2 = toks[k]
+            if w2 in ("-", "/", "+", "'", "’", "·") and glued(k) and k + 1 < i1 and glued(k + 1) and (
+                    toks[k + 1][:1].isalnum()):
+                k += 2  # "IL-6", "HAQ-DI", "Treg/Th17", "AT+EX", "Crohn's"
+                continue
+            if w2 in ("+",) and glued(k):  # "CD4+", "AT+EX"
+                k += 1
+                continue
+            if w2[:1].isdigit() and glued(k) and (toks[k - 1][:1].isalpha() or toks[k - 1] in ("-", "/")):
+                k += 1  # "DAS28", "SF-36", "IL-6"
+                continue
+            if w2[:1].isalpha() and glued(k) and toks[k - 1][:1].isdigit():
+                k += 1  # "6MWD", "IL-1beta"
+                continue
+            if _is_content(w2) and not inside[k - i0]:
+                k += 1
+                continue
+            if w2 == "of" and toks[k - 1] in OF_HEADS and k + 1 < i1 and (
+                    _is_content(toks[k + 1]) or (toks[k + 1] == "the" and k + 2 < i1 and _is_content(toks[k + 2]))):
+                k += 2 if toks[k + 1] != "the" else 3
+                continue
+            if w2 == "and" and k + 1 < i1 and _title(text, starts[k - 1]) and _title(text, starts[k + 1]) \
+                    and k - 1 > i0:
+                k += 2  # "Timed Up and Go", "Western Ontario and McMaster"
+                continue
+            break
+        te = k
+        # an abbreviation in brackets right after: "weight-bearing pain (WBP)"
+        if te < i1 and toks[te] in ("(", "[") and te in paren_at and _abbreviation_paren(t, te, paren_at):
+            te = paren_at[te] + 1
+            k = te
+        chunks.append(_Chunk(ts, te, starts[ts], _tok_end(t, te - 1)))
+    if not chunks:
+        return []
+    for m in mentions:
+        for c in chunks:
+            if c.start <= m.start and m.end <= c.end and c.mention is None:
+                c.mention = m
+    _trim(t, chunks)
+    chunks = [c for c in chunks if c.te > c.ts]
+    # "EULAR good or moderate response": a coordination that still names the one vocabulary measure
+    merged: list[_Chunk] = []
+    for c in chunks:
+        p = merged[-1] if merged else None
+        if p is not None and p.mention is not None and c.mention is None \
+                and re.fullmatch(r"\s(?:or|and)\s|\s?/\s?", text[p.end:c.start]) \
+                and canonical_measure(text[p.start:c.end]) == canonical_measure(p.mention.text):
+            p.te, p.end = c.te, c.end
+            continue
+        merged.append(c)
+    chunks = merged
+    _roles(t, sent, chunks, i0, i1, paren_at)
+    _name_lists(t, chunks)
+    arm_low = [a.lower() for a in arm_names if a]
+    out: list[MeasureSpan] = []
+    for c in chunks:
+        if not c.role:
+            continue
+        raw = text[c.start:c.end]
+        if c.mention is None and not _measure_like(raw, c, arm_low, toks):
+            continue
+        name_text = f"{c.prefix}{raw}" if c.prefix and not raw.lower().startswith(c.prefix.lower()) else raw
+        cleaned = clean_name(name_text)
+        if not cleaned:
+            continue
+        canon = canonical_measure(cleaned)
+        out.append(MeasureSpan(canon or cleaned, raw, canon, c.start, c.end, c.ts, c.te, c.role, c.mention, c.change))
+    return out
+
+
+def _title(text: str, pos: int) -> bool:
+    """A title-case word ("Ontario", "Up"), not an acronym ("HAQ")."""
+    w = re.match(r"[A-Za-z]+", text[pos:pos + 30])
+    return bool(w) and w.group(0)[0].isupper() and (len(w.group(0)) == 1 or not w.group(0)[1:].isupper())
+
+
+def _abbreviation_paren(t: Text, k: int, paren_at: dict[int, int]) -> bool:
+    """Whether the bracket opening at token k holds only a short name ("(WBP)", "(hs-CRP)", "(AEs)")."""
+    end = paren_at.get(k)
+    if end is None or end - k > 8 or end == k + 1:
+        return False
+    inner = t.text[t.token_starts[k] + 1:t.token_starts[end]]
+    return bool(re.fullmatch(r"\s?[A-Za-zα-ωΑ-Ω][\w+/\-α-ωΑ-Ω]*(?:[ ,;][A-Za-zα-ωΑ-Ω][\w+/\-α-ωΑ-Ω]*){0,3}\s?", inner)) \
+        and any(ch.isupper() for ch in inner)
+
+
+def _trim(t: Text, chunks: list[_Chunk]) -> None:
+    """Leading determiners and adverbs go; "changes in"/"levels of" before the name go (and mark a change)."""
+    toks = t.tokens_lower
+    for c in chunks:
+        while c.ts < c.te and (toks[c.ts] in DETERMINERS or toks[c.ts] in ADVERB_LIKE):
+            c.ts += 1
+        # "mean change(s) (from baseline) in/of X", "changes in X": the measure is X
+        j = c.ts
+        while j < c.te and toks[j] in ("mean", "median", "average", "overall", "absolute", "relative", "percent",
+                                       "percentage"):
+            j += 1
+        if j < c.te and toks[j] in CHANGE_NOUNS and toks[j] not in ("effect", "effects", "response", "responses"):
+            c.change = True
+        if c.ts < c.te:
+            c.start = t.token_starts[c.ts]
+        last = toks[c.te - 1] if c.te > c.ts else ""
+        if last in ("change", "changes", "reduction", "reductions", "improvement", "improvements"):
+            c.change = True
+
+
+def _roles(t: Text, sent: Sentence, chunks: list[_Chunk], i0: int, i1: int, paren_at: dict[int, int]) -> None:
+    toks = t.tokens_lower
+    text = t.text
+    for idx, c in enumerate(chunks):
+        before = text[sent.start:c.start]
+        after_i = c.te
+        # subject: clause-initial, then (adverbs,) a result verb or a direction cue
+        j = after_i
+        skip_pp = _skip_group_phrase(toks, j, i1)
+        j = skip_pp
+        while j < i1 and toks[j] in ADVERB_LIKE:
+            j += 1
+        nxt = toks[j] if j < i1 else ""
+        prev_i = c.ts - 1
+        while prev_i >= i0 and (toks[prev_i] in DETERMINERS or toks[prev_i] in ADVERB_LIKE
+                                or toks[prev_i] in ("mean", "median", "average", "total", "serum", "plasma")):
+            prev_i -= 1
+        prev = toks[prev_i] if prev_i >= i0 else ""
+        clause_initial = prev in ("", ",", ";", ":") or (prev in ("and", "but", "while", "whereas") and prev_i > i0
+                                                        and toks[prev_i - 1] in (",", ";"))
+        if prev == "," and prev_i > i0:
+            lead = text[sent.start:t.token_starts[prev_i]]
+            if not _INTRO.match(lead.strip()) and len(lead.split()) > 6:
+                clause_initial = False
+        is_cue = cue_kind(nxt) is not None if nxt else False
+        if clause_initial and (nxt in RESULT_VERBS or is_cue or (nxt == "did" and j + 1 < i1)):
+            # "SPAZ reduced LBW": the subject of a transitive cue is the agent, not a measure
+            if is_cue and nxt not in AUX and j + 1 < i1 and _is_content(toks[j + 1]) \
+                    and toks[j + 1] not in ("in", "by", "from", "to", "at", "after", "significantly"):
+                pass
+            elif is_cue and nxt not in AUX and j + 1 < i1 and toks[j + 1] in DETERMINERS:
+                pass
+            else:
+                c.role = "subject"
+                continue
+        # object of a direction verb: "lowered blood cholesterol", "SPAZ reduced LBW"
+        if prev and cue_kind(prev) is not None and len(prev) > 3 and prev.endswith(("ed", "ered")) \
+                and not (prev_i - 1 >= i0 and toks[prev_i - 1] in AUX):
+            c.role = "object"
+            continue
+        # after a change noun: "reductions in fatigue", "difference in X", "effect on pain"
+        if prev in ("in", "of", "on", "for") and prev_i - 1 >= i0:
+            p2 = prev_i - 1
+            while p2 >= i0 and toks[p2] in ("significant", "greater", "larger", "smaller", "mean", "marked",
+                                            "statistically", "significantly", "clinically", "meaningful"):
+                p2 -= 1
+            if p2 >= i0 and (toks[p2] in CHANGE_NOUNS or cue_kind(toks[p2]) is not None):
+                c.role = "cue"
+                continue
+        # an item with its values in brackets: "for pain (-5.2 vs. -3.3, p = 0.003)"
+        if after_i < i1 and toks[after_i] in ("(", "[") and after_i in paren_at:
+            inner = text[t.token_starts[after_i]:t.token_starts[paren_at[after_i]]]
+            if re.search(r"\d", inner) and (prev in ("", ",", ";", ":", "and", "or", "for", "in", "of", "as", "were",
+                                                    "was", "including", "both", "on", "with", "between")):
+                c.role = "item"
+                continue
+        # a quantity of people: "45% of those on atorvastatin having no decrease in CRP"
+        if _QUANT_OF_PEOPLE.search(before[-90:]):
+            c.role = "people"
+            continue
+        if c.mention is not None:
+            c.role = "vocab"
+    # coordination: a chunk listed with a measure is one ("ESR, CRP and serum IL-12 were reduced")
+    for _ in range(2):
+        for a, b in zip(chunks, chunks[1:]):
+            gap = text[a.end:b.start]
+            if not re.fullmatch(r"\s?(?:,|;)?\s?(?:,?\s?(?:and|or|as\s+well\s+as)\s)?\s?", gap):
+                continue
+            if a.role and not b.role:
+                b.role = "list"
+            elif b.role and not a.role:
+                a.role = "list"
+
+
+def _skip_group_phrase(toks: tuple[str, ...], j: int, i1: int) -> int:
+    """After a subject: skip "in the X group", "among patients", "of the treatment group"."""
+    if j < i1 and toks[j] in ("in", "among", "of", "for") :
+        k = j + 1
+        while k < i1 and k - j <= 6:
+            if toks[k] in ("group", "groups", "arm", "arms", "patients", "subjects", "participants", "cohort"):
+                return k + 1
+            if toks[k] in (",", ";", "(", "."):
+                break
+            k += 1
+    return j
+
+
+def _name_lists(t: Text, chunks: list[_Chunk]) -> None:
+    """Instrument sub-scale lists and "the most common X were A, B" category lists."""
+    toks = t.tokens_lower
+    text = t.text
+    subs = instrument_subscales()
+    for i, c in enumerate(chunks):
+        if c.mention is None or c.mention.value not in subs:
+            continue
+        instrument = c.mention.value
+        words = subs[instrument]
+        rest = text[c.mention.end:c.end].strip(" :").lower()
+        colon = text[c.end:c.end + 2].lstrip().startswith(":")
+        if not (rest in words or colon):
+            continue
+        inst_text = text[c.mention.start:c.mention.end]
+        for d in chunks[i + 1:]:
+            gap = text[chunks[chunks.index(d) - 1].end:d.start]
+            if not re.fullmatch(r"\s?(?::|,|;)?\s?(?:,?\s?(?:and|or)\s)?\s?(?:\([^()]{0,40}\)\s?,?\s?(?:and\s)?)?", gap):
+                break
+            word = text[d.start:d.end].lower()
+            if word not in words or d.mention is not None:
+                break
+            d.prefix = f"{inst_text} "
+            d.role = d.role or "list"
+    for i, c in enumerate(chunks):
+        lead = text[max(0, c.start - 40):c.start]
+        if not _CATEGORY.search(lead):
+            continue
+        after = text[c.end:c.end + 20]
+        verb = re.match(r"\s+(?:was|were|included|comprised|being)\s+", after)
+        if not verb:
+            continue
+        category = clean_name(text[c.start:c.end])
+        for d in chunks[i + 1:]:
+            if d.start < c.end + verb.end():
+                continue
+            if d.mention is not None and d.mention.value != (c.mention.value if c.mention else None):
+                break
+            d.prefix = f"{category}: "
+            d.role = d.role or "item"
+        c.role = ""  # "the most common serious adverse events" names the category, not a result
+
+
+_LEAD_DROP = re.compile(
+    r"^(?:(?:the|a|an|mean|median|average|overall|significant|greater|larger|total)\s+)*"
+    r"(?:(?:serum|plasma|blood)\s+)?(?:(?:levels?|concentrations?|values?|changes?|reductions?|decreases?|increases?|"
+    r"improvements?|differences?)\s+(?:from\s+baseline\s+)?(?:in|of)\s+(?:the\s+)?)", re.I)
+
+
+def clean_name(text: str) -> str:
+    """A chunk's text as a measure name: clean_measure_name, without "levels of"/"changes in" before it."""
+    name = clean_measure_name(text)
+    stripped = _LEAD_DROP.sub("", name)
+    return stripped if stripped else name
+
+
+def _measure_like(raw: str, c: _Chunk, arm_low: list[str], toks: tuple[str, ...]) -> bool:
+    words = [w for w in toks[c.ts:c.te] if w[:1].isalnum()]
+    if not words or len(words) > 9:
+        return False
+    head = words[-1]
+    if head in NOT_MEASURE_HEADS and not (len(words) > 1 and head in ("score", "scores", "level", "levels", "rate",
+                                                                        "rates", "count", "counts", "index", "time",
+                                                                        "number", "total", "response", "responses")):
+        return False
+    if words[0] in NOT_MEASURE_FIRST:
+        return False
+    if all(w in NOT_MEASURE_HEADS or w in DETERMINERS for w in words):
+        return False
+    low = raw.lower()
+    for a in arm_low:
+        if low == a or (len(low) > 3 and low in a) or (len(a) > 3 and a in low and len(low) - len(a) < 8):
+            return False
+    if re.fullmatch(r"[A-Z]?[a-z]+", raw) and raw.lower() in ("placebo", "control", "controls", "sham", "vehicle"):
+        return False
+    return True

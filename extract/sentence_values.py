@@ -1,0 +1,423 @@
+"""The values of one result sentence and the arms they belong to.
+
+`sentence_values` gathers a sentence's numbers once: means/SDs, percentages and counts (a
+percentage and the fraction beside it are one value: "70% (7/10)", "13.1% [181/1,378]", "12
+(40%)"; counts of people in words: "three [11%] patients"), P values, between-group estimates
+(extract.estimates) and bare numbers ("-5.2 vs. -3.3", "were 6.4, 6.4 and 2.1, respectively").
+Numbers that are not values are left out: CI bounds (inside an estimate), numbers inside a
+measure's name ("ACR 20", "DAS 28"), timepoints, doses, thresholds ("at least 20 mm", "≥6/66"),
+ages, "n = 30" and definitions ("20% improvement" of the ACR criteria).
+
+`arm_slots` splits a measure's values into one group per arm ("slots") and names each slot's
+arm, trying in turn:
+1. a label before the value inside brackets: "(intervention 13.1% [...], control 12.7% [...])",
+   "(AT+EX: p<0.001, partial η2 = 0.55; ST+EX: p = 0.026, ...)";
+2. the arm named right after the value: "70% (7/10) of placebo subjects", "(TG)", "in the
+   placebo group", "−33.3 mm with XLHA";
+3. the arm named right before the bracket holding it: "in the G-CSF group (12 [43%] patients)
+   than in the G-CSF (three [11%] patients)";
+4. the order the sentence names its arms in: "in the HA/CMC group versus the no barrier group
+   (63% vs. 39%)", "after tranexamic acid than after placebo by days 2 (379 [33%] vs 417 [36%])";
+5. the order of the study's arms (2 to 4, the same number of values) with "versus" or "respectively".
+Where no slot gets an arm, the caller reads the values as one arm's.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from typing import Any, Sequence
+
+from extract.document import Sentence, Text
+from extract.estimates import Count, Effect, Number, find_counts, find_effects, find_numbers
+from extract.quantities import MeanSD, PValue, Percentage, Timepoint
+
+__all__ = ["ArmRef", "Item", "Slot", "SentenceValues", "arm_refs", "arm_slots", "sentence_values"]
+
+
+@dataclass(frozen=True)
+class Item:
+    kind: str  # "ms" (mean/SD, median/IQR, a bare value), "pct", "count", "eff", "p"
+    start: int
+    end: int
+    obj: Any
+
+
+@dataclass(frozen=True)
+class ArmRef:
+    label: str
+    start: int
+    end: int
+
+
+@dataclass
+class Slot:
+    items: list[Item]
+    start: int
+    end: int
+    arm: str | None = None
+    how: str = ""
+    timepoint: Timepoint | None = None
+
+    def values(self) -> list[Item]:
+        return [x for x in self.items if x.kind in ("ms", "pct", "count")]
+
+
+_THRESHOLD_BEFORE = re.compile(
+    r"(?:\bat\s+least|≥|>=|>|<|≤|=<|\bmore\s+than|\bless\s+than|\bgreater\s+than|\bover|\babove|\bbelow|\bup\s+to|"
+    r"\bminimum\s+of|\bmaximum\s+of|\bscale\s+of|\bof\s+at\s+least)\s?$", re.I)
+_NOT_VALUE_AFTER = re.compile(
+    r"^\s?(?:-\s?)?(?:years?|yrs?|months?|weeks?|wks?|days?|hours?|h|min(?:utes?)?|times|fold|doses?|"
+    r"patients?|subjects?|participants?|women|men|people|individuals|children|cases|centres|centers|sites|"
+    r"hospitals|countries|studies|trials|mg|g|mcg|µg|μg|ml|mL|IU|drops|tablets|capsules|sessions|injections?|"
+    r"infusions?|cycles?|visits?|points?\s+(?:or|and)\s+more)\b", re.I)
+_AGE_BEFORE = re.compile(r"\b(?:aged?|ages)\s+(?:of\s+)?$|\bn\s?=\s?$|\bN\s?=\s?$", re.I)
+_DEFINITION_AFTER = re.compile(r"^\s?(?:%\s?)?improvement\b", re.I)
+_SIGNED_SPACE = re.compile(r"^[-+]\s")
+
+
+@dataclass
+class SentenceValues:
+    items: list[Item]
+
+    def within(self, a: int, b: int, kinds: Sequence[str] | None = None) -> list[Item]:
+        return [x for x in self.items if a <= x.start < b and (kinds is None or x.kind in kinds)]
+
+
+def _overlaps(a: int, b: int, spans: Sequence[tuple[int, int]]) -> bool:
+    return any(a < y and x < b for x, y in spans)
+
+
+def _merge_pcts(pcts: list[Percentage], text: str) -> list[Percentage]:
+    """"37.5% (12/32)", "13.1% [181/1,378]", "12/30 (40%)" are one value written twice."""
+    out: list[Percentage] = []
+    for p in pcts:
+        if out and 0 <= p.start - out[-1].end <= 3 and re.fullmatch(r"\s?[(\[]\s?", text[out[-1].end:p.start]) \
+                and (out[-1].n is None) != (p.n is None or p.percent is None and out[-1].percent is None):
+            q = out[-1]
+            close = re.match(r"\s?[)\]]", text[p.end:p.end + 3])
+            out[-1] = replace(q, n=q.n if q.n is not None else p.n,
+                              percent=q.percent if q.percent is not None else p.percent,
+                              denominator=q.denominator or p.denominator,
+                              end=p.end + (close.end() if close else 0),
+                              text=text[q.start:p.end + (close.end() if close else 0)])
+            continue
+        out.append(p)
+    return out
+
+
+_FRACTION_TAIL = re.compile(r"\s?[(\[]\s?(?P<a>\d{1,3}(?:,\d{3})+|\d+)\s?/\s?(?P<b>\d{1,3}(?:,\d{3})+|\d+)\s?[)\]]")
+
+
+def sentence_values(t: Text, sent: Sentence, excluded: Sequence[tuple[int, int]] = ()) -> SentenceValues:
+    """The values of a sentence, in text order, without the numbers that are not values."""
+    s0, s1 = sent.start, sent.end
+    text = t.text
+    stext = sent.text
+    blocked: list[tuple[int, int]] = list(excluded)
+    blocked += [(x.start, x.end) for x in t.timepoints if s0 <= x.start < s1 and x.kind != "baseline"]
+    blocked += [(x.start, x.end) for x in t.doses if s0 <= x.start < s1]
+    items: list[Item] = []
+    effects: list[Effect] = []
+    if any(ch.isdigit() for ch in stext):
+        effects = [replace(e, start=e.start + s0, end=e.end + s0) for e in find_effects(stext)]
+    for e in effects:
+        items.append(Item("eff", e.start, e.end, e))
+    taken = [(e.start, e.end) for e in effects]
+    for p in t.p_values:
+        if s0 <= p.start < s1:
+            items.append(Item("p", p.start, p.end, p))
+            taken.append((p.start, p.end))
+
+    def usable(a: int, b: int) -> bool:
+        if _overlaps(a, b, taken) or _overlaps(a, b, blocked):
+            return False
+        before = text[max(s0, a - 14):a]
+        if _THRESHOLD_BEFORE.search(before) or _AGE_BEFORE.search(before):
+            return False
+        return True
+
+    pcts = [p for p in t.percentages if s0 <= p.start < s1]
+    # "13.1% [181/1,378]": a fraction with a thousands separator after a percentage
+    fixed: list[Percentage] = []
+    for p in pcts:
+        if p.kind == "%" and p.percent is not None:
+            m = _FRACTION_TAIL.match(text, p.end)
+            if m:
+                a_, b_ = float(m.group("a").replace(",", "")), float(m.group("b").replace(",", ""))
+                if b_ and a_ <= b_:
+                    p = replace(p, n=a_, denominator=b_, kind="n (%)", end=m.end(), text=text[p.start:m.end()])
+        fixed.append(p)
+    fixed = [p for p in fixed if not any(q is not p and q.start <= p.start and p.end <= q.end and q.end - q.start >
+                                         p.end - p.start for q in fixed)]
+    pcts = _merge_pcts(fixed, text)
+    for p in pcts:
+        if not usable(p.start, p.end):
+            continue
+        if p.kind == "%" and _DEFINITION_AFTER.match(text, p.end) and re.search(
+                r"(?:rheumatology|ACR|OMERACT|EULAR|criteria)\W*\w*\W*$", text[max(s0, p.start - 45):p.start], re.I):
+            continue  # "American College of Rheumatology 20% improvement": a definition
+        if p.percent is not None and (p.percent > 100 and p.kind != "%" or p.percent < 0 and p.kind != "%"):
+            pass  # kept: the caller flags it
+        items.append(Item("pct", p.start, p.end, p))
+        taken.append((p.start, p.end))
+    if any(ch.isdigit() for ch in stext) or "%" not in stext:
+        for c in find_counts(stext):
+            a, b = c.start + s0, c.end + s0
+            if c.noun is None and c.percent is None:
+                continue
+            if _overlaps(a, b, taken):
+                # "12 [43%] patients": the percentage is already a value; a count in words adds nothing
+                continue
+            if not usable(a, b):
+                continue
+            if c.percent is None and c.noun is None:
+                continue
+            items.append(Item("count", a, b, replace(c, start=a, end=b)))
+            taken.append((a, b))
+    for m in t.mean_sds:
+        if s0 <= m.start < s1 and usable(m.start, m.end):
+            items.append(Item("ms", m.start, m.end, m))
+            taken.append((m.start, m.end))
+    for n in find_numbers(stext):
+        a, b = n.start + s0, n.end + s0
+        if not usable(a, b) or n.unit == "%":
+            continue
+        if (n.unit and _NOT_VALUE_AFTER.match(" " + n.unit)) or (not n.unit and _NOT_VALUE_AFTER.match(text, b)):
+            continue  # "3.8 years", "5 days", "40 drops", "30 patients": not a measure's value
+        if _SIGNED_SPACE.match(n.text) and not re.search(r"[(\[,;:=]\s?$|\bvs\.?\s?$|\bto\s$", text[max(s0, a - 6):a]):
+            continue  # "1 - 2" is a range
+        items.append(Item("num", a, b, replace(n, start=a, end=b)))
+    items.sort(key=lambda x: x.start)
+    return SentenceValues(items)
+
+
+def number_as_value(n: Number) -> MeanSD:
+    """A bare number as a value without SD (statistic "value")."""
+    return MeanSD(n.value, None, "value", None, None, n.start, n.end, n.text)  # type: ignore[arg-type]
+
+
+# ----------------------------------------------------------------------------------------------
+# Arms named in a sentence
+# ----------------------------------------------------------------------------------------------
+_STOP = r"(?:and|or|vs|versus|than|compared|but|p|with|at|by|from|to|were|was|had|showed|who|which|respectively)"
+_NAME_WORD = rf"(?!{_STOP}\b)[\w+/·&'-]+"
+ARM_WORDS = r"(?:groups?|arms?|cohorts?|clusters?)"
+PEOPLE = r"(?:patients?|subjects?|participants?|women|men|children|recipients|users)"
+# "in the placebo group", "of brodalumab subjects", "with XLHA", "in TG", "for the G-CSF arm"
+ARM_PHRASE_RE = re.compile(
+    rf"\b(?P<prep>in|of|for|among|with|after|on|receiving|than(?:\s+(?:in|with|after|on))?|versus|vs\.?|"
+    rf"compared\s+(?:with|to)|and|but\s+not(?:\s+in)?|between)\s+(?:the\s+|those\s+(?:on|in|receiving)\s+)?"
+    rf"(?P<name>{_NAME_WORD}(?:\s{_NAME_WORD}){{0,5}}?)(?P<tail>\s{ARM_WORDS}\b|\s{PEOPLE}\b|-treated\b)?"
+    rf"(?=\s?(?:[,;)(\]\[]|$|\.\s|\.$|\band\b|\bor\b|\bvs\b|\bversus\b|\bcompared\b|\bthan\b|\bwhereas\b|\bbut\b|"
+    rf"\bwas\b|\bwere\b|\bby\b|\bat\b|\bfrom\b|\bwho\b|\bhad\b|\bshowed\b|\bin\b|\bto\b|\bachieved\b|\bwith\b))", re.I)
+_NOT_ARM = re.compile(
+    r"^(?:both|all|each|every|either|the|a|an|this|these|those|total|whom|which|patients?|subjects?|participants?|"
+    r"groups?|arms?|treatment|terms?|contrast|addition|particular|general|comparison|respect|order|"
+    r"baseline|week|weeks|month|months|day|days|year|years|time|line|vitro|vivo|favou?r|part|response|"
+    r"terms|relation|accordance|spite|line|case|cases|the\s+\w+\s+analysis|analysis|average|total)$", re.I)
+
+
+def _clean_label(name: str) -> str:
+    name = re.sub(r"^(?:the|a|an)\s+", "", name.strip(), flags=re.I)
+    return name.strip(" ,;")
+
+
+def arm_refs(t: Text, sent: Sentence, measure_spans: Sequence[tuple[int, int]], arm_names: Sequence[str],
+             abbrevs: dict[str, str]) -> list[ArmRef]:
+    """The arms a sentence names, in order: "X group" phrases, the study's arm names and the
+    abbreviations the text defined for them ("TG", "CG")."""
+    text = t.text
+    out: list[ArmRef] = []
+    low_names = [(a, a.lower()) for a in arm_names if a and len(a) > 2]
+    for m in ARM_PHRASE_RE.finditer(text, sent.start, sent.end):
+        name = m.group("name")
+        tail = m.group("tail")
+        s, e = m.start("name"), m.end("tail") if tail else m.end("name")
+        if _overlaps(s, e, measure_spans):
+            continue
+        label = _clean_label(text[s:e])
+        low = label.lower()
+        if _NOT_ARM.match(name) or re.fullmatch(r"[\d.,\s%-]+", name):
+            continue
+        known = any(low == n or n in low or low in n for _, n in low_names)
+        abbr = name in abbrevs and re.search(r"group|arm|cohort", abbrevs[name], re.I)
+        if not (tail or known or abbr):
+            continue
+        if tail and re.match(r"\s?(?:patients?|subjects?|participants?|women|men|children)", tail, re.I) \
+                and m.group("prep").lower() not in ("of", "in", "among", "for"):
+            continue
+        out.append(ArmRef(abbrevs[name] if abbr and not tail else label, s, e))
+    # the study's arm names and their abbreviations where no phrase named them
+    for name, low in low_names:
+        for mm in re.finditer(re.escape(low), text[sent.start:sent.end].lower()):
+            s, e = sent.start + mm.start(), sent.start + mm.end()
+            if (s > 0 and text[s - 1].isalnum()) or (e < len(text) and text[e].isalnum()):
+                continue
+            if any(r.start <= s < r.end or s <= r.start < e for r in out) or _overlaps(s, e, measure_spans):
+                continue
+            out.append(ArmRef(name, s, e))
+    for short, long in abbrevs.items():
+        if not re.search(r"\b(?:group|arm|cohort)\b", long, re.I):
+            continue
+        for mm in re.finditer(rf"(?<![\w+-]){re.escape(short)}(?![\w+-])", text[sent.start:sent.end]):
+            s, e = sent.start + mm.start(), sent.start + mm.end()
+            if text[s - 1:s] == "(" and text[e:e + 1] == ")" and re.search(r"\w\s?$", text[max(0, s - 30):s - 1]) \
+                    and long.lower() in text[max(0, s - 60):s].lower():
+                continue  # the definition itself
+            if any(r.start <= s < r.end for r in out):
+                continue
+            out.append(ArmRef(long, s, e))
+    out.sort(key=lambda r: r.start)
+    return out
+
+
+# ----------------------------------------------------------------------------------------------
+# Slots: one arm's values each
+# ----------------------------------------------------------------------------------------------
+_LABEL_BEFORE = re.compile(r"(?:^|[(\[;,]\s?)(?P<label>[A-Za-z][\w+/&·' -]{0,40}?)\s?(?::\s?|\s)$")
+_AFTER_REF = re.compile(r"^\s?(?:[a-zA-Zμµ]{1,6}(?:/[a-zA-Zμµ]{1,6}){0,2}\s)?(?:\(\s?(?P<abbr>[^()]{1,25}?)\s?\))?")
+_BRACKET_OPEN_BEFORE = re.compile(r"[(\[]\s?$")
+_PAIR_GAP = re.compile(r"^\s?(?:[a-zA-Zμµ%]{1,6}(?:/[a-zA-Zμµ]{1,6}){0,2}\s?)?(?:patients?\s?)?"
+                       r"(?:,|;)?\s?(?:vs\.?|versus|and|or|,|;|compared\s+(?:with|to))\s?$", re.I)
+VALUE_KINDS = ("ms", "pct", "count")
+
+
+def _bracket_of(text: str, pos: int, lo: int) -> tuple[int, int] | None:
+    """The innermost bracket pair (open, close) around pos within [lo, ...)."""
+    depth = 0
+    i = pos - 1
+    while i >= lo:
+        ch = text[i]
+        if ch in ")]":
+            depth += 1
+        elif ch in "([":
+            if depth == 0:
+                break
+            depth -= 1
+        i -= 1
+    if i < lo:
+        return None
+    depth = 0
+    j = pos
+    while j < len(text):
+        ch = text[j]
+        if ch in "([":
+            depth += 1
+        elif ch in ")]":
+            if depth == 0:
+                return i, j
+            depth -= 1
+        elif ch == "." and j + 1 < len(text) and text[j + 1] == " " and depth == 0 and j - pos > 200:
+            return None
+        j += 1
+    return None
+
+
+def arm_slots(t: Text, items: list[Item], a: int, b: int, refs: list[ArmRef], sent: Sentence,
+              n_study_arms: int, order_cue: bool, abbrevs: dict[str, str]) -> list[Slot]:
+    """The values of a measure's stretch [a, b) split into one slot per arm (see the module
+    docstring). Returns [] unless two or more slots are named, or bracketed labels name them."""
+    text = t.text
+    values = [x for x in items if x.kind in VALUE_KINDS]
+    slots: list[Slot] = []
+    used: set[int] = set()
+    # 1. labelled segments in brackets: "(AT+EX: p<0.001, ...; ST+EX: ...)", "(intervention 13.1% [...], control ...)"
+    for x in items:
+        if id(x) in used:
+            continue
+        br = _bracket_of(text, x.start, a)
+        if br is None:
+            continue
+        seg_start = max(text.rfind(";", br[0], x.start), text.rfind(",", br[0], x.start), br[0]) + 1
+        lead = text[seg_start:x.start]
+        lm = re.fullmatch(r"\s?(?P<label>[A-Za-z][\w+/&·' -]{0,30}?)\s?(?::\s?|\s)", lead)
+        if not lm or re.search(r"\d", lm.group("label")):
+            continue
+        label = lm.group("label").strip()
+        if re.fullmatch(r"(?i:p|n|or|hr|rr|md|es|ci|p-value|partial|mean|median|range|iqr|sd|se|vs\.?|and|"
+                        r"both|all|total|difference|change|ratio|range|significance\s+not\s+tested)", label) \
+                or len(label.split()) > 4:
+            continue
+        seg_end = min([p for p in (text.find(";", x.start, br[1]), br[1]) if p >= 0])
+        nxt_label = None
+        group = [y for y in items if x.start <= y.start < seg_end and id(y) not in used]
+        # "(intervention 13.1% [...], control 12.7% [...], P = 0.712)": the next label ends this one
+        for y in group[1:]:
+            lead2 = text[max(text.rfind(",", x.end, y.start), x.end) + 1:y.start] if "," in text[x.end:y.start] else ""
+            if lead2 and re.fullmatch(r"\s?[A-Za-z][\w+/&·' -]{0,30}?\s?(?::\s?|\s)", lead2) \
+                    and not re.fullmatch(r"\s?(?i:p|or|hr|rr|md|es|ci|partial)\s?(?::\s?|\s)", lead2):
+                nxt_label = y.start
+                break
+        if nxt_label is not None:
+            group = [y for y in group if y.start < nxt_label]
+        if not any(y.kind in VALUE_KINDS + ("p", "eff") for y in group):
+            continue
+        slots.append(Slot(group, x.start, group[-1].end, label, "label"))
+        used.update(id(y) for y in group)
+    labelled = [s for s in slots]
+    if len(labelled) == 1 and not values:
+        labelled = []
+        slots = []
+        used = set()
+    # 2-3. one slot per remaining value (a p value in brackets right after it is the slot's)
+    rest = [x for x in values if id(x) not in used]
+    for i, x in enumerate(rest):
+        nxt = rest[i + 1].start if i + 1 < len(rest) else b
+        group = [x]
+        pm = re.match(r"\s?(?:[a-zA-Zμµ]{1,6}(?:/[a-zA-Zμµ]{1,6}){0,2}\s?)?[(\[]", text[x.end:x.end + 20])
+        if pm:
+            group += [y for y in items if y.kind == "p" and x.end <= y.start < min(nxt, x.end + 30) and id(y) not in used]
+        slot = Slot(group, x.start, group[-1].end)
+        after = text[slot.end:nxt]
+        ref_after = next((r for r in refs if slot.end <= r.start < min(nxt, slot.end + 45)
+                          and not re.search(r"[;]|\bvs\b|\bversus\b|\bthan\b|\band\b", text[slot.end:r.start])), None)
+        am = _AFTER_REF.match(after)
+        abbr = am.group("abbr") if am else None
+        if abbr and abbr.strip() in abbrevs and re.search(r"group|arm|cohort", abbrevs[abbr.strip()], re.I):
+            slot.arm, slot.how = abbrevs[abbr.strip()], "after"
+        elif ref_after is not None:
+            slot.arm, slot.how = ref_after.label, "after"
+        else:
+            br = _bracket_of(text, x.start, a)
+            if br is not None:
+                inner_values = [y for y in values if br[0] < y.start < br[1]]
+                ref_before = next((r for r in reversed(refs) if r.end <= br[0] and
+                                   re.fullmatch(r"\s?(?:groups?\s?)?", text[r.end:br[0]])), None)
+                if ref_before is not None and len(inner_values) == 1:
+                    slot.arm, slot.how = ref_before.label, "before"
+        slots.append(slot)
+        used.add(id(x))
+    slots.sort(key=lambda s: s.start)
+    plain = [s for s in slots if s.how == ""]
+    if plain and len(plain) >= 2:
+        # 4. the order the sentence names its arms in, before the values
+        names: list[str] = []
+        for r in refs:
+            if r.end <= plain[0].start and r.label.lower() not in [n.lower() for n in names]:
+                names.append(r.label)
+        groups = _pair_groups(text, plain)
+        if names and all(len(g) == len(names) for g in groups) and len(names) >= 2:
+            for g in groups:
+                for s, name in zip(g, names):
+                    s.arm, s.how = name, "order"
+        elif n_study_arms >= 2 and order_cue and all(len(g) == n_study_arms for g in groups) and len(groups) == 1:
+            for i, s in enumerate(groups[0]):
+                s.how = f"study arm {i}"
+    named = [s for s in slots if s.how]
+    if len({s.arm for s in named if s.arm} | {s.how for s in named if s.how.startswith("study arm")}) < 2 \
+            and not labelled:
+        return []
+    return slots
+
+
+def _pair_groups(text: str, slots: list[Slot]) -> list[list[Slot]]:
+    """Slots joined by "vs", "versus", "and" or commas form a group ("379 [33%] patients vs 417
+    [36%] patients"); a group ends where other words come between."""
+    groups: list[list[Slot]] = [[slots[0]]]
+    for prev, s in zip(slots, slots[1:]):
+        gap = text[prev.end:s.start]
+        if _PAIR_GAP.match(gap):
+            groups[-1].append(s)
+        else:
+            groups.append([s])
+    return groups
