@@ -93,7 +93,9 @@ _QUANT_OF_PEOPLE = re.compile(
     r"(?:\s+(?:on|in|receiving|treated\s+with|given|taking|allocated\s+to|randomi[sz]ed\s+to)\s+[\w+/-]+(?:\s+[\w+/-]+)?)?"
     r"\s+(?:who\s+)?(?:having|had|has|have|with|achieving|achieved|reaching|reached|experiencing|experienced|"
     r"reporting|reported|developing|developed|showing|showed|attaining|attained|meeting|met)\s+$", re.I)
-_CATEGORY = re.compile(r"\bmost\s+(?:common|frequent|frequently\s+reported|frequently\s+observed|prevalent)\s+$", re.I)
+_CATEGORY = re.compile(r"(?:common|frequent|frequently\s+(?:reported|observed|occurring)|prevalent|important)\s+", re.I)
+_NUMBER_WORD = re.compile(r"[(\[]\s?(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|[a-z]+teen|"
+                          r"twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred)\b", re.I)
 
 
 @dataclass(frozen=True)
@@ -346,7 +348,7 @@ def _roles(t: Text, sent: Sentence, chunks: list[_Chunk], i0: int, i1: int, pare
         # an item with its values in brackets: "for pain (-5.2 vs. -3.3, p = 0.003)"
         if after_i < i1 and toks[after_i] in ("(", "[") and after_i in paren_at:
             inner = text[t.token_starts[after_i]:t.token_starts[paren_at[after_i]]]
-            if re.search(r"\d", inner) and (prev in ("", ",", ";", ":", "and", "or", "for", "in", "of", "as", "were",
+            if (re.search(r"\d", inner) or _NUMBER_WORD.match(inner)) and (prev in ("", ",", ";", ":", "and", "or", "for", "in", "of", "as", "were",
                                                     "was", "including", "both", "on", "with", "between")):
                 c.role = "item"
                 continue
@@ -406,14 +408,15 @@ def _name_lists(t: Text, chunks: list[_Chunk]) -> None:
             d.prefix = f"{inst_text} "
             d.role = d.role or "list"
     for i, c in enumerate(chunks):
-        lead = text[max(0, c.start - 40):c.start]
-        if not _CATEGORY.search(lead):
+        lead = text[max(0, c.start - 12):c.start]
+        cm = _CATEGORY.match(text, c.start, c.end)
+        if not cm or not re.search(r"\bmost\s+$", lead, re.I):
             continue
         after = text[c.end:c.end + 20]
-        verb = re.match(r"\s+(?:was|were|included|comprised|being)\s+", after)
+        verb = re.match(r"\s+(?:was|were|included|comprised|being|of)\s+", after)
         if not verb:
             continue
-        category = clean_name(text[c.start:c.end])
+        category = clean_name(text[cm.end():c.end])
         for d in chunks[i + 1:]:
             if d.start < c.end + verb.end():
                 continue
@@ -421,7 +424,7 @@ def _name_lists(t: Text, chunks: list[_Chunk]) -> None:
                 break
             d.prefix = f"{category}: "
             d.role = d.role or "item"
-        c.role = ""  # "the most common serious adverse events" names the category, not a result
+        c.role = "category"  # "the most common serious adverse events" names the items' category
 
 
 _LEAD_DROP = re.compile(

@@ -275,9 +275,8 @@ def _vocab_measures(t: Text, mentions: list[Mention]) -> list[_Measure]:
             gap = t.text[last_end:m.start]
             if len(gap) < 30 and re.fullmatch(r"[\s(;,:-]*(?:using|based\s+on|with|by)?\s*", gap, re.I):
                 continue  # "DAS28 (using ESR)", "DAS28-CRP": a DAS28 variant
-        if any(o.name == name for o in out):
-            if out[-1].name == name:
-                last_end = m.end
+        if out and out[-1].name == name and re.fullmatch(r"\s?[(\[]\s?", t.text[last_end:m.start]):
+            last_end = m.end  # "adverse events (AEs)": the name repeated in brackets
             continue
         better = spec.get("better")
         out.append(_Measure(name, m, name, "vocab", False, better))
@@ -308,7 +307,8 @@ def _sentence_measures(t: Text, sent: Sentence, mentions: list[Mention], ctx: Co
         inner = [v for v in vocab if s.start <= v.mention.start and v.mention.end <= s.end]
         if s.mention is not None and not inner:
             continue  # the vocabulary rules dropped it (a reference, "EULAR" without "response")
-        if PREDICTOR_AFTER.match(text, s.end) or CORRELATION_BEFORE.search(text[max(sent.start, s.start - 40):s.start]):
+        if s.role == "category" or PREDICTOR_AFTER.match(text, s.end) or CORRELATION_BEFORE.search(
+                text[max(sent.start, s.start - 40):s.start]):
             used_vocab.update(id(v) for v in inner)
             continue
         better = None
@@ -489,6 +489,9 @@ def _p_text(p: PValue) -> str:
 
 
 CONTROL_NAME = re.compile(r"placebo|control|sham|saline|vehicle|standard\s+care|usual\s+care", re.I)
+_GENERIC_TREATED = re.compile(
+    r"(?:the\s+)?(?:mscs?|msct|treatment|treated|intervention|cells?|stem\s+cells?|active|experimental|study|"
+    r"msc-treated|cell-treated)(?:\s+(?:group|arm|cohort|patients))?", re.I)
 
 
 def _arm_lookup(ctx: Context, name: str | None) -> tuple[str, int | None]:
@@ -501,9 +504,8 @@ def _arm_lookup(ctx: Context, name: str | None) -> tuple[str, int | None]:
     treated = [a for a in ctx.arms if not a.is_control]
     if CONTROL_NAME.search(low) and len(controls) == 1:
         return controls[0].name, controls[0].n
-    if re.search(r"\b(?:mscs?|msct|treatment|treated|intervention|cell|cells|stem|active)\b", low) and len(treated) == 1 \
-            and not CONTROL_NAME.search(low):
-        return treated[0].name, treated[0].n
+    if len(treated) == 1 and _GENERIC_TREATED.fullmatch(low):
+        return treated[0].name, treated[0].n  # "the MSC group", "treatment group": the only treated arm
     for arm in ctx.arms:
         a = arm.name.lower()
         if a == low or a in low or low in a:
@@ -623,9 +625,10 @@ def _values_of(items: list[Item], t: Text, a: int, clause_start: int, me: _Measu
     pcts = [x for x in items if x.kind in ("pct", "count")]
     if pcts:
         x = pcts[0]
-        if responder:
+        if responder or x.kind == "count" or (x.kind == "pct" and x.obj.n is not None):
             d.update(_responder_values(x.obj))
-            if "percent_responders" not in d and d.get("n_responders") is not None and n_arm:
+            if "percent_responders" not in d and d.get("n_responders") is not None and n_arm \
+                    and d["n_responders"] <= n_arm:
                 d["percent_responders"] = round(100 * d["n_responders"] / n_arm, 2)
         else:
             pc = _percent_change(t, x)
@@ -724,8 +727,9 @@ def outcome_rows(t: Text, ctx: Context) -> tuple[list[OutcomeRow], list[Provenan
             continue
         if rec is None:
             rec = _record_info(t, ctx)
-        measures = _sentence_measures(t, sent, mentions, ctx, rec, has_values or bool(fractions))
         vals = sentence_values(t, sent, [(m.start, m.end) for m in mentions])
+        has_values = has_values or any(x.kind in ("count", "eff") for x in vals.items)
+        measures = _sentence_measures(t, sent, mentions, ctx, rec, has_values or bool(fractions))
         prov = Provenance(ctx.record_id, t.location, sent.text, sent.start, sent.end)
         if not measures:
             if previous is not None and "respectively" in stext.lower():
@@ -1137,7 +1141,8 @@ def _responders(row: dict, t: Text, sent: Sentence, a: int, b: int, pct_all: lis
     mine = [p for p in pct_all if a <= p.start < b]
     if mine:
         row.update(_responder_values(mine[0].obj))
-        if "percent_responders" not in row and row.get("n_responders") is not None and arm_n:
+        if "percent_responders" not in row and row.get("n_responders") is not None and arm_n \
+                and row["n_responders"] <= arm_n:
             row["percent_responders"] = round(100 * row["n_responders"] / arm_n, 2)
 
 

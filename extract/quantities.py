@@ -284,7 +284,7 @@ _N_PCT_HEADER_RE = re.compile(r"\bn\s?\(\s?%\s?\)|\(%\)", re.I)
 # "n (p%)", "a/b", "p%": the leading number's first character is consumed by the set (a fast start),
 # so groups n, a, p2 hold the REST of that number; _lead_number() reads the whole of it.
 PERCENT_RE = re.compile(
-    rf"{SNUM_FIRST}(?<![\w.,^/-].)(?i:(?P<n>{NUM_REST})\s?\(\s?(?P<p>{NUM})\s?%\s?\)"
+    rf"{SNUM_FIRST}(?<![\w.,^/-].)(?i:(?P<n>{NUM_REST})\s?(?:\(\s?(?P<p>{NUM})\s?%\s?\)|\[\s?(?P<pb>{NUM})\s?%\s?\])"
     rf"|(?<=\d)(?P<a>\d*)\s?/\s?(?P<b>\d+)(?![\w/]|[.,]\d)"
     rf"|(?P<p2>{SNUM_REST})\s?(?:%|\spercent\b)(?!\s?(?:CI\b|confidence)))"
 )
@@ -331,7 +331,8 @@ class PValue:
 class MeanSD:
     mean: float
     sd: float | None
-    kind: Literal["mean±sd", "mean (sd)", "median (iqr)", "median (range)", "mean (ci)"]
+    # "value": a number written without SD (extract.sentence_values reads "-5.2 vs. -3.3" as two)
+    kind: Literal["mean±sd", "mean (sd)", "median (iqr)", "median (range)", "mean (ci)", "value"]
     low: float | None
     high: float | None
     start: int
@@ -772,13 +773,14 @@ def find_mean_sd(text: str) -> list[MeanSD]:
 
 
 def find_percentages(text: str) -> list[Percentage]:
-    """"12 (40%)" (n (%)), "40%" and "12/30" (n/N, with the percentage computed)."""
+    """"12 (40%)" and "12 [40%]" (n (%)), "40%" and "12/30" (n/N, with the percentage computed)."""
     c = _prepare(text)
     out: list[Percentage] = []
     for m in PERCENT_RE.finditer(c.text):
         s, e, vt = c.span(m.start(), m.end())
         if m.group("n") is not None:
-            out.append(Percentage(_num(_lead_number(m, "n")), _num(m.group("p")), None, "n (%)", s, e, vt))
+            p = m.group("p") if m.group("p") is not None else m.group("pb")
+            out.append(Percentage(_num(_lead_number(m, "n")), _num(p), None, "n (%)", s, e, vt))
         elif m.group("a") is not None:
             a, b = float(_lead_number(m, "a")), float(m.group("b"))
             if b == 0 or a > b:

@@ -28,7 +28,7 @@ from dataclasses import dataclass, replace
 from typing import Any, Sequence
 
 from extract.document import Sentence, Text
-from extract.estimates import Count, Effect, Number, find_counts, find_effects, find_numbers
+from extract.estimates import Count, Effect, Number, find_counts, find_effects, find_numbers, is_number_word
 from extract.quantities import MeanSD, PValue, Percentage, Timepoint
 
 __all__ = ["ArmRef", "Item", "Slot", "SentenceValues", "arm_refs", "arm_slots", "sentence_values"]
@@ -165,9 +165,13 @@ def sentence_values(t: Text, sent: Sentence, excluded: Sequence[tuple[int, int]]
             a, b = c.start + s0, c.end + s0
             if c.noun is None and c.percent is None:
                 continue
-            if _overlaps(a, b, taken):
-                # "12 [43%] patients": the percentage is already a value; a count in words adds nothing
-                continue
+            inner = [x for x in items if x.kind == "pct" and a <= x.start and x.end <= b]
+            if inner and all(x.obj.kind == "%" for x in inner):
+                # "three [11%] patients": the count in words and its percentage are one value
+                items = [x for x in items if x not in inner]
+                taken = [sp for sp in taken if not any(sp == (x.start, x.end) for x in inner)]
+            elif _overlaps(a, b, taken):
+                continue  # "12 [43%] patients": the percentage already holds the count
             if not usable(a, b):
                 continue
             if c.percent is None and c.noun is None:
@@ -199,17 +203,26 @@ def number_as_value(n: Number) -> MeanSD:
 # ----------------------------------------------------------------------------------------------
 # Arms named in a sentence
 # ----------------------------------------------------------------------------------------------
-_STOP = r"(?:and|or|vs|versus|than|compared|but|p|with|at|by|from|to|were|was|had|showed|who|which|respectively)"
+_STOP = r"(?:and|or|vs|versus|than|compared|but|p|with|at|by|from|to|were|was|had|showed|who|which|respectively|of|in|on|for|among|the|a|an|both|all|each)"
 _NAME_WORD = rf"(?!{_STOP}\b)[\w+/·&'-]+"
 ARM_WORDS = r"(?:groups?|arms?|cohorts?|clusters?)"
 PEOPLE = r"(?:patients?|subjects?|participants?|women|men|children|recipients|users)"
 # "in the placebo group", "of brodalumab subjects", "with XLHA", "in TG", "for the G-CSF arm"
 ARM_PHRASE_RE = re.compile(
-    rf"\b(?P<prep>in|of|for|among|with|after|on|receiving|than(?:\s+(?:in|with|after|on))?|versus|vs\.?|"
-    rf"compared\s+(?:with|to)|and|but\s+not(?:\s+in)?|between)\s+(?:the\s+|those\s+(?:on|in|receiving)\s+)?"
-    rf"(?P<name>{_NAME_WORD}(?:\s{_NAME_WORD}){{0,5}}?)(?P<tail>\s{ARM_WORDS}\b|\s{PEOPLE}\b|-treated\b)?"
-    rf"(?=\s?(?:[,;)(\]\[]|$|\.\s|\.$|\band\b|\bor\b|\bvs\b|\bversus\b|\bcompared\b|\bthan\b|\bwhereas\b|\bbut\b|"
-    rf"\bwas\b|\bwere\b|\bby\b|\bat\b|\bfrom\b|\bwho\b|\bhad\b|\bshowed\b|\bin\b|\bto\b|\bachieved\b|\bwith\b))", re.I)
+    rf"(?:\b(?P<prep>in|of|for|among|with|after|on|receiving|than(?:\s+(?:in|with|after|on))?|versus|vs\.?|"
+    rf"compared\s+(?:with|to)|and|but\s+not(?:\s+in)?|between)\s+|(?P<start>^(?:[A-Z][\w ,]{{0,30}},\s)?)|(?P<aftervalue>(?<=[\d%)\]])\s))"
+    rf"(?:the\s+|those\s+(?:on|in|receiving)\s+)?"
+    rf"(?P<name>{_NAME_WORD}(?:\s{_NAME_WORD}){{0,5}}?"
+    rf"(?:\s(?:and|plus|with|\+)\s{_NAME_WORD}(?:\s{_NAME_WORD}){{0,3}}?(?=\s(?:group|arm|cohort)\b))?)"
+    rf"(?:(?P<tail>\s{ARM_WORDS}\b|-treated\b)|(?P<people>\s{PEOPLE}\b)"
+    rf"|(?=\s?(?:[,;)(\]\[]|$|\.\s|\.$|\band\b|\bor\b|\bvs\b|\bversus\b|\bcompared\b|\bthan\b|\bwhereas\b|\bbut\b|"
+    rf"\bwas\b|\bwere\b|\bby\b|\bat\b|\bfrom\b|\bwho\b|\bhad\b|\bshowed\b|\bin\b|\bto\b|\bachieved\b|\bwith\b)))",
+    re.I | re.M)
+_PAIR_NAME = rf"{_NAME_WORD}(?:\s{_NAME_WORD}){{0,3}}?"
+ARM_PAIR_RE = re.compile(
+    rf"\b(?:after|with|on|receiving|in)\s+(?:the\s+)?(?P<a>{_PAIR_NAME})\s+(?:than|versus|vs\.?|compared\s+(?:with|to))\s+"
+    rf"(?:(?:after|with|on|receiving|in)\s+)?(?:the\s+)?(?P<b>{_PAIR_NAME})"
+    rf"(?=\s?(?:[,;)(]|$|\.\s|\.$|\bby\b|\bat\b|\bin\b|\bfor\b|\bduring\b|\bover\b|\bwas\b|\bwere\b|\bgroups?\b))", re.I)
 _NOT_ARM = re.compile(
     r"^(?:both|all|each|every|either|the|a|an|this|these|those|total|whom|which|patients?|subjects?|participants?|"
     r"groups?|arms?|treatment|terms?|contrast|addition|particular|general|comparison|respect|order|"
@@ -229,24 +242,37 @@ def arm_refs(t: Text, sent: Sentence, measure_spans: Sequence[tuple[int, int]], 
     text = t.text
     out: list[ArmRef] = []
     low_names = [(a, a.lower()) for a in arm_names if a and len(a) > 2]
-    for m in ARM_PHRASE_RE.finditer(text, sent.start, sent.end):
+    stext = text[sent.start:sent.end]
+    for m in ARM_PHRASE_RE.finditer(stext):
         name = m.group("name")
-        tail = m.group("tail")
-        s, e = m.start("name"), m.end("tail") if tail else m.end("name")
+        tail, people = m.group("tail"), m.group("people")
+        prep = (m.group("prep") or "").lower()
+        s, e = sent.start + m.start("name"), sent.start + (m.end("tail") if tail else m.end("name"))
         if _overlaps(s, e, measure_spans):
             continue
         label = _clean_label(text[s:e])
         low = label.lower()
-        if _NOT_ARM.match(name) or re.fullmatch(r"[\d.,\s%-]+", name):
+        if _NOT_ARM.match(name) or re.fullmatch(r"[\d.,\s%-]+", name) or is_number_word(name.split()[0]):
             continue
         known = any(low == n or n in low or low in n for _, n in low_names)
         abbr = name in abbrevs and re.search(r"group|arm|cohort", abbrevs[name], re.I)
-        if not (tail or known or abbr):
+        if people and not (prep in ("of", "in", "among", "for") or m.group("aftervalue") is not None):
+            people = None  # "of placebo subjects"; after a value: "7% (2/30) brodalumab subjects"
+        if m.group("start") is not None and not tail:
+            continue  # a sentence's first words name an arm only as "The X group ..."
+        if not (tail or people or known or abbr):
             continue
-        if tail and re.match(r"\s?(?:patients?|subjects?|participants?|women|men|children)", tail, re.I) \
-                and m.group("prep").lower() not in ("of", "in", "among", "for"):
+        if not prep and not tail and not people:
             continue
         out.append(ArmRef(abbrevs[name] if abbr and not tail else label, s, e))
+    # two arms compared without "group": "after tranexamic acid than after placebo", "X versus Y"
+    for m in ARM_PAIR_RE.finditer(text, sent.start, sent.end):
+        for g in ("a", "b"):
+            s, e = m.start(g), m.end(g)
+            name = m.group(g)
+            if _NOT_ARM.match(name) or _overlaps(s, e, measure_spans) or any(r.start <= s < r.end for r in out):
+                continue
+            out.append(ArmRef(_clean_label(name), s, e))
     # the study's arm names and their abbreviations where no phrase named them
     for name, low in low_names:
         for mm in re.finditer(re.escape(low), text[sent.start:sent.end].lower()):
@@ -280,6 +306,12 @@ _BRACKET_OPEN_BEFORE = re.compile(r"[(\[]\s?$")
 _PAIR_GAP = re.compile(r"^\s?(?:[a-zA-Zμµ%]{1,6}(?:/[a-zA-Zμµ]{1,6}){0,2}\s?)?(?:patients?\s?)?"
                        r"(?:,|;)?\s?(?:vs\.?|versus|and|or|,|;|compared\s+(?:with|to))\s?$", re.I)
 VALUE_KINDS = ("ms", "pct", "count")
+_FROM_BEFORE = re.compile(r"\bfrom\s+(?:a\s+mean\s+of\s+)?$", re.I)
+_TO_BETWEEN = re.compile(r"\s?(?:[a-zA-Zμµ%]{1,6}(?:/[a-zA-Zμµ]{1,6}){0,2}\s)?(?:at\s+baseline\s+)?to\s", re.I)
+_START_AFTER = re.compile(r"\s?(?:[a-zA-Zμµ%]{1,6}(?:/[a-zA-Zμµ]{1,6}){0,2}\s)?(?:at|before)\s+(?:the\s+)?"
+                          r"(?:start|baseline|entry|beginning)\b", re.I)
+_END_AFTER = re.compile(r"\s?(?:[a-zA-Zμµ%]{1,6}(?:/[a-zA-Zμµ]{1,6}){0,2}\s)?(?:at|after)\s+(?:the\s+)?"
+                        r"(?:(?:study|trial|treatment)\s+)?(?:end|completion|follow-?up)\b", re.I)
 
 
 def _bracket_of(text: str, pos: int, lo: int) -> tuple[int, int] | None:
@@ -359,11 +391,21 @@ def arm_slots(t: Text, items: list[Item], a: int, b: int, refs: list[ArmRef], se
         labelled = []
         slots = []
         used = set()
-    # 2-3. one slot per remaining value (a p value in brackets right after it is the slot's)
+    # 2-3. one slot per remaining value (a p value in brackets right after it is the slot's); "from A
+    # to B" and "A at the start, B at the end" are one arm's two values
     rest = [x for x in values if id(x) not in used]
+    pairs: dict[int, Item] = {}
+    for x, y in zip(rest, rest[1:]):
+        if x.kind == y.kind == "ms" and id(x) not in pairs.values() and (
+                (_FROM_BEFORE.search(text[max(a, x.start - 12):x.start]) and _TO_BETWEEN.fullmatch(text[x.end:y.start]))
+                or (_START_AFTER.match(text, x.end) and _END_AFTER.match(text, y.end))):
+            pairs[id(x)] = y
+    second = {id(y) for y in pairs.values()}
+    rest = [x for x in rest if id(x) not in second]
     for i, x in enumerate(rest):
         nxt = rest[i + 1].start if i + 1 < len(rest) else b
-        group = [x]
+        group = [x] + ([pairs[id(x)]] if id(x) in pairs else [])
+        x = group[-1]
         pm = re.match(r"\s?(?:[a-zA-Zμµ]{1,6}(?:/[a-zA-Zμµ]{1,6}){0,2}\s?)?[(\[]", text[x.end:x.end + 20])
         if pm:
             group += [y for y in items if y.kind == "p" and x.end <= y.start < min(nxt, x.end + 30) and id(y) not in used]
@@ -404,6 +446,8 @@ def arm_slots(t: Text, items: list[Item], a: int, b: int, refs: list[ArmRef], se
             for i, s in enumerate(groups[0]):
                 s.how = f"study arm {i}"
     named = [s for s in slots if s.how]
+    if len(slots) == 1 and named and named[0].how in ("after", "before"):
+        return slots  # "sepsis (four patients in the G-CSF plus stem-cell infusion group)"
     if len({s.arm for s in named if s.arm} | {s.how for s in named if s.how.startswith("study arm")}) < 2 \
             and not labelled:
         return []
