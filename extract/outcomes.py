@@ -72,10 +72,10 @@ PAIR_SEP = re.compile(r"^\s*(?:,|;)?\s*(?:vs\.?|versus|compared\s+with|and|to|�
 BASELINE_CUE = re.compile(words(["baseline", "before", r"pre-?treatment", r"at\s+entry", "initial"]) + r"\b")
 # "4.8 ng/mL at the start", "5.1 at the study end"
 BASELINE_AFTER = re.compile(
-    r"^\s?(?:[a-zA-Zμµ%]{1,6}(?:/[a-zA-Zμµ]{1,6}){0,2}\s)?(?:at|before)\s+(?:the\s+)?(?:start|baseline|entry|onset|"
+    r"\s?(?:[a-zA-Zμµ%]{1,6}(?:/[a-zA-Zμµ]{1,6}){0,2}\s)?(?:at|before)\s+(?:the\s+)?(?:start|baseline|entry|onset|"
     r"beginning|inclusion|randomi[sz]ation)\b", re.I)
 FOLLOWUP_AFTER = re.compile(
-    r"^\s?(?:[a-zA-Zμµ%]{1,6}(?:/[a-zA-Zμµ]{1,6}){0,2}\s)?(?:at|after)\s+(?:the\s+)?(?:(?:study|trial|treatment)\s+)?"
+    r"\s?(?:[a-zA-Zμµ%]{1,6}(?:/[a-zA-Zμµ]{1,6}){0,2}\s)?(?:at|after)\s+(?:the\s+)?(?:(?:study|trial|treatment)\s+)?"
     r"(?:end|completion|follow-?up|last\s+visit)\b", re.I)
 BARE_VALUE_RE = re.compile(
     rf"\b(?:was|were|of|=|:)\s*(?P<v>-?{NUM})(?!\s*(?:%|years?|months?|weeks?|days?|hours?|patients|mm\b|cm\b|kg\b|mg\b|\d|×))")
@@ -119,7 +119,7 @@ PERCENT_CHANGE_BEFORE = re.compile(
     r"\b(?:decreas\w*|reduc\w*|lower\w*|fell|dropped|declin\w*|increas\w*|rose|elevat\w*|improv\w*|chang\w*)"
     r"(?:\s+[\w-]+){0,3}?\s+by\s+(?:a\s+mean\s+of\s+|about\s+|approximately\s+|nearly\s+|almost\s+)?$", re.I)
 PERCENT_CHANGE_AFTER = re.compile(
-    r"^\s?(?:mean\s+|median\s+|relative\s+)?(?P<w>decrease|reduction|lowering|fall|drop|decline|increase|rise|"
+    r"\s?(?:mean\s+|median\s+|relative\s+)?(?P<w>decrease|reduction|lowering|fall|drop|decline|increase|rise|"
     r"improvement|change|lower|higher|greater|less)\b", re.I)
 ORDER_CUE = re.compile(r"\bversus\b|\bvs\.?(?!\w)|\bcompared\s+with\b|\brespectively\b", re.I)
 N_PERSONS_PCT_RE = re.compile(
@@ -131,7 +131,7 @@ END_OF_STUDY_RE = re.compile(r"\b(?:up\s+)?(?:to|until)\s+the\s+end\b|\bthrougho
                              r"|\bat\s+the\s+(?:study\s+)?end\b|\bat\s+the\s+end\s+of\s+(?:the\s+)?(?:study|trial|"
                              r"treatment|intervention|follow-?up)\b", re.I)
 # predictors and correlates are not results: "Baseline CRP did not predict CVD", "correlated with DAS28"
-PREDICTOR_AFTER = re.compile(r"^\s?(?:\([^()]{0,30}\)\s?)?(?:did\s+not\s+|does\s+not\s+|was\s+not\s+|were\s+not\s+|"
+PREDICTOR_AFTER = re.compile(r"\s?(?:\([^()]{0,30}\)\s?)?(?:did\s+not\s+|does\s+not\s+|was\s+not\s+|were\s+not\s+|"
                              r"was\s+|were\s+|is\s+|significantly\s+)?(?:predict\w*|associated\s+with|"
                              r"correlated\s+with|a\s+(?:strong\s+|significant\s+)?predictor)\b", re.I)
 CORRELATION_BEFORE = re.compile(r"\bcorrelat\w*\s+(?:\w+\s+){0,2}?(?:with|between)\b|\bpredict(?:ed|s|or)?\b", re.I)
@@ -300,6 +300,7 @@ def _sentence_measures(t: Text, sent: Sentence, mentions: list[Mention], ctx: Co
     and the measures outside the vocabulary the sentence reports (see the module docstring)."""
     vocab = _vocab_measures(t, mentions)
     spans = find_measures(t, sent, mentions, [a.name for a in ctx.arms])
+    bounds = _clause_bounds(sent)
     out: list[_Measure] = []
     used_vocab: set[int] = set()
     text = t.text
@@ -307,8 +308,9 @@ def _sentence_measures(t: Text, sent: Sentence, mentions: list[Mention], ctx: Co
         inner = [v for v in vocab if s.start <= v.mention.start and v.mention.end <= s.end]
         if s.mention is not None and not inner:
             continue  # the vocabulary rules dropped it (a reference, "EULAR" without "response")
+        clause_start = _clause_of(bounds, s.start)[0]
         if s.role == "category" or PREDICTOR_AFTER.match(text, s.end) or CORRELATION_BEFORE.search(
-                text[max(sent.start, s.start - 40):s.start]):
+                text[clause_start:s.start]):
             used_vocab.update(id(v) for v in inner)
             continue
         better = None
@@ -322,6 +324,8 @@ def _sentence_measures(t: Text, sent: Sentence, mentions: list[Mention], ctx: Co
             elif canonical is not None and canonical != v.name and v.name.endswith("remission"):
                 name, canonical = v.name, v.name
             better = v.better if canonical == v.canonical else _subscale_better(v, name)
+        if canonical is None:
+            name, canonical = _expand(name, rec.abbreviations)
         low = name.lower()
         if canonical is None and low in rec.subscale_of and s.mention is None:
             instrument = rec.subscale_of[low]
@@ -333,7 +337,8 @@ def _sentence_measures(t: Text, sent: Sentence, mentions: list[Mention], ctx: Co
         role = s.role if not inner else ("vocab" if s.role in ("", "vocab") else s.role)
         out.append(_Measure(name, mention, canonical, role, s.change, better))
     for v in vocab:
-        if id(v) not in used_vocab:
+        if id(v) not in used_vocab and not PREDICTOR_AFTER.match(text, v.mention.end) \
+                and not CORRELATION_BEFORE.search(text[_clause_of(bounds, v.mention.start)[0]:v.mention.start]):
             out.append(v)
     out.sort(key=lambda m: m.mention.start)
     # a measure named twice (a repeat in brackets, a list) is one
@@ -345,6 +350,23 @@ def _sentence_measures(t: Text, sent: Sentence, mentions: list[Mention], ctx: Co
             continue  # an open name in a sentence without values needs a direction word near it
         kept.append(m)
     return kept
+
+
+def _expand(name: str, abbrevs: dict[str, str]) -> tuple[str, str | None]:
+    """An open name in the record's abbreviations, spelled out: "PPTs" -> "pressure pain thresholds
+    (PPTs)", "serious AEs" -> "serious adverse events" (then perhaps a vocabulary name)."""
+    if not abbrevs:
+        return name, None
+    if name in abbrevs:
+        long = abbrevs[name]
+        canon = canonical_measure(long)
+        return (canon, canon) if canon else (f"{long} ({name})", None)
+    words_ = name.split()
+    if len(words_) > 1 and any(w in abbrevs for w in words_):
+        spelled = " ".join(abbrevs.get(w, w) for w in words_)
+        canon = canonical_measure(spelled)
+        return (canon, canon) if canon else (spelled, None)
+    return name, None
 
 
 def _subscale_better(v: _Measure, name: str) -> str | None:
@@ -805,8 +827,9 @@ def _promote_numbers(items: list[Item], text: str, a: int, b: int) -> list[Item]
                                               r"\s(?:vs\.?|versus|and|to|or)\s|;\s?)", text[x.end:nums[i + 1].start]):
             keep.add(id(x))
             keep.add(id(nums[i + 1]))
-        if re.search(r"(?:\b(?:of|was|were|from|to|by|is|are)|[=:])\s?$", before):
-            keep.add(id(x))
+        if re.search(r"(?:\b(?:of|was|were|from|to|by|is|are)|[=:])\s?$", before) or BASELINE_AFTER.match(text, x.end) \
+                or FOLLOWUP_AFTER.match(text, x.end):
+            keep.add(id(x))  # "a CRP level of 4.8 ng/mL at the start, and 5.1 ng/mL at the study end"
     out = []
     for x in items:
         if x.kind != "num":

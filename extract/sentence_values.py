@@ -66,12 +66,12 @@ _THRESHOLD_BEFORE = re.compile(
     r"(?:\bat\s+least|≥|>=|>|<|≤|=<|\bmore\s+than|\bless\s+than|\bgreater\s+than|\bover|\babove|\bbelow|\bup\s+to|"
     r"\bminimum\s+of|\bmaximum\s+of|\bscale\s+of|\bof\s+at\s+least)\s?$", re.I)
 _NOT_VALUE_AFTER = re.compile(
-    r"^\s?(?:-\s?)?(?:years?|yrs?|months?|weeks?|wks?|days?|hours?|h|min(?:utes?)?|times|fold|doses?|"
+    r"\s?(?:-\s?)?(?:years?|yrs?|months?|weeks?|wks?|days?|hours?|h|min(?:utes?)?|times|fold|doses?|"
     r"patients?|subjects?|participants?|women|men|people|individuals|children|cases|centres|centers|sites|"
     r"hospitals|countries|studies|trials|mg|g|mcg|µg|μg|ml|mL|IU|drops|tablets|capsules|sessions|injections?|"
     r"infusions?|cycles?|visits?|points?\s+(?:or|and)\s+more)\b", re.I)
 _AGE_BEFORE = re.compile(r"\b(?:aged?|ages)\s+(?:of\s+)?$|\bn\s?=\s?$|\bN\s?=\s?$", re.I)
-_DEFINITION_AFTER = re.compile(r"^\s?(?:%\s?)?improvement\b", re.I)
+_DEFINITION_AFTER = re.compile(r"\s?(?:%\s?)?improvement\b", re.I)
 _SIGNED_SPACE = re.compile(r"^[-+]\s")
 
 
