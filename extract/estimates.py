@@ -36,10 +36,10 @@ _SNUM = rf"(?:[-+]\s?)?{NUM}"
 # ("odds ratio (OR)", "risk ratio [RR]") is part of the name
 EFFECT_KINDS: list[tuple[str, str, str]] = [
     # (name, case-insensitive; abbreviation, case-sensitive; kind)
-    (r"(?:adjusted\s+)?odds\s+ratios?", r"\ba?ORs?(?![\w-])", "OR"),
-    (r"(?:adjusted\s+)?hazard\s+ratios?", r"\ba?HRs?(?![\w-]|\s?%)|\bHR(?=per\b)", "HR"),
+    (r"(?:adjusted\s+)?odds\s+ratios?|\ba?or(?=\s?[:=]\s?[-+]?\d)", r"\ba?ORs?(?![\w-])", "OR"),
+    (r"(?:adjusted\s+)?hazard\s+ratios?|\ba?hr(?=\s?[:=]\s?[-+]?\d)", r"\ba?HRs?(?![\w-]|\s?%)|\bHR(?=per\b)", "HR"),
     (r"incidence\s+rate\s+ratios?|\brate\s+ratios?", r"\bIRRs?(?![\w-])", "IRR"),
-    (r"(?:adjusted\s+)?(?:relative\s+risk|risk\s+ratio)s?", r"\ba?RRs?(?![\w-])", "RR"),
+    (r"(?:adjusted\s+)?(?:relative\s+risk|risk\s+ratio)s?|\ba?rr(?=\s?[:=]\s?[-+]?\d)", r"\ba?RRs?(?![\w-])", "RR"),
     (r"standardi[sz]ed\s+mean\s+differences?", r"\bSMDs?(?![\w-])", "SMD"),
     (r"(?:weighted\s+|adjusted\s+)?mean\s+differences?|\bdifferences?\s+in\s+means", r"\bW?MDs?(?![\w-])", "MD"),
     (r"absolute\s+risk\s+(?:reduction|difference)s?", r"\bARR(?![\w-])", "ARR"),
@@ -47,12 +47,13 @@ EFFECT_KINDS: list[tuple[str, str, str]] = [
     (r"\bcohen'?s\s+d\b|\bhedges'?\s?g\b", r"(?!)", "SMD"),
     (r"(?:partial\s+)?(?:η|eta)\s?(?:\^?2|²|[- ]squared)(?:\s?p)?", r"(?!)", "eta2"),
     (r"effect\s+sizes?", r"\bES(?![\w-])", "ES"),
+    (r"(?:regression\s+)?coefficients?|β|\bbeta\b", r"\bB(?=\s?=)|\bb(?=\s?=)", "beta"),
 ]
 _NAME = "|".join(f"(?P<k{i}>(?i:{rx})|{ab})" for i, (rx, ab, _) in enumerate(EFFECT_KINDS))
 _ABBR = r"(?:\s?[(\[]\s?[A-Za-z]{1,5}s?\s?[)\]])?"
 _NOT_UNIT = r"(?!(?i:vs|versus|and|or|to|in|for|p|ci|with|of|at|was|were|is|are|compared|than|per|on|by|from|after|before|during|respectively|the|a|an|as|but|while|whereas|which|that|among|between)\b)"
 _UNIT = rf"(?:\s?(?P<unit>%|percent\b|{_NOT_UNIT}[a-zA-Zμµ]{{1,6}}(?:/[a-zA-Zμµ]{{1,6}}){{0,2}}\b))?"
-_CI_LABEL = (r"(?:(?:95|90|99)\s?%\s?(?:CI|CrI|confidence\s+intervals?|credible\s+intervals?)"
+_CI_LABEL = (r"(?:(?:(?:95|90|99)\s?%\s?(?:CI|CrI|confidence\s+intervals?|credible\s+intervals?)|CI\s?(?:95|90|99)\s?%)"
              r"(?:\s?[(\[]\s?CI\s?[)\]])?\s?[:=,]?\s?)")
 _CI_UNIT = r"(?:\s?(?!CI\b|CrI\b|to\b|and\b|vs\b|p\b)[a-zA-Zμµ]{1,6}(?:/[a-zA-Zμµ]{1,6})?\b)?"
 _CI_BODY = rf"(?P<lo>{_SNUM})\s?%?{_CI_UNIT}\s?(?:-|to|,|;)\s?(?P<hi>{_SNUM})\s?%?{_CI_UNIT}"
@@ -117,10 +118,16 @@ class Number:
     text: str
 
 
+_SPACE = re.compile(r"[\s,+]")
+
+
 def _f(s: str | None) -> float | None:
     if s is None:
         return None
-    return float(s.replace(" ", "").replace(",", "").replace("+", ""))
+    try:
+        return float(_SPACE.sub("", s))
+    except ValueError:
+        return None
 
 
 def _kind(m: re.Match[str]) -> str:
@@ -176,7 +183,8 @@ def find_effects(text: str) -> list[Effect]:
 
     for m in NET_RE.finditer(t):
         v = _f(m.group("v"))
-        assert v is not None
+        if v is None:
+            continue
         if m.group("w").lower() in _DOWN_WORDS and v > 0:
             v = -v
         lo, hi, end = _ci(m, v, True)
@@ -190,7 +198,8 @@ def find_effects(text: str) -> list[Effect]:
             continue  # "HR for death in the treated group ..." is prose: the number is someone else's
         kind = _kind(m)
         v = _f(m.group("v"))
-        assert v is not None
+        if v is None:
+            continue
         lo, hi, end = _ci(m, v, True)
         add(m.start(), end if end >= 0 else _value_end(m), kind, v, lo, hi, m.group("unit"), True)
         vs = _VS_VALUE.match(t, end if end >= 0 else _value_end(m))
@@ -200,7 +209,8 @@ def find_effects(text: str) -> list[Effect]:
         if not free(m.start(), m.end()) or m.group("label") is None:
             continue
         v = _f(m.group("v"))
-        assert v is not None
+        if v is None:
+            continue
         lo, hi, end = _ci(m, v, False)
         if lo is None:
             continue
@@ -234,7 +244,8 @@ def _name_lists(t: str, c, out: list, taken: list, free) -> None:
             items.append(nxt)
         for m in items:
             v = _f(m.group("v"))
-            assert v is not None
+            if v is None:
+                continue
             lo, hi = _f(m.group("lo")), _f(m.group("hi"))
             if lo is None or hi is None or not min(lo, hi) <= v <= max(lo, hi):
                 lo = hi = None

@@ -48,7 +48,16 @@ FUNCTION_WORDS = frozenset(
     "showed shown show shows demonstrated revealed reported observed found noted seen remained became reached "
     "achieved met attained experienced developed produced resulted led leads lead caused received underwent "
     "differed differ differs changed appeared occurred tended ranged included involved used measured assessed "
-    "evaluated obtained yielded gave provided suggested indicated confirmed showed proved".split())
+    "evaluated obtained yielded gave provided suggested indicated confirmed showed proved of".split())
+# verbs of result sentences in their forms (a blank pipeline has no part-of-speech tags)
+_VERB_STEMS = ("observ find found show demonstrat reveal report detect not see seen achiev reach attain experienc "
+               "develop produc result lead led caus receiv underw undergo compar differ chang appear occur tend rang "
+               "includ involv us measur assess evaluat obtain yield giv gave provid suggest indicat confirm prov "
+               "remain becom became predict correlat associat exhibit present display record requir need allow "
+               "help enabl exceed compris consist contain affect influenc improv worsen maintain persist sustain "
+               "return recover respond relat link depend continu start stop began begin")
+_VERB_FORMS = frozenset(f"{v}{e}" for v in _VERB_STEMS.split() for e in ("", "e", "es", "ed", "s", "ing", "ied", "ies",
+                                                                          "ated", "ates"))
 RESULT_VERBS = frozenset(
     "was were is are did does remained differed differ changed tended appeared showed shown reached became "
     "ranged rose fell".split())
@@ -59,12 +68,13 @@ OF_HEADS = frozenset(
     "percentage percentages prevalence frequency occurrence severity duration quality intensity degree amount "
     "length score scores index time titer titers titre titres value values count counts expression activity "
     "ratio odds area volume mass density speed velocity range sum total loss gain use consumption intake "
-    "production secretion release uptake excretion function".split())
+    "production secretion release uptake excretion function durations lengths times volumes intensities "
+    "frequencies severities".split())
 # change and effect nouns: "reductions in fatigue", "change in DAS28", "effect on pain"
 CHANGE_NOUNS = frozenset(
     "change changes reduction reductions decrease decreases increase increases improvement improvements "
     "difference differences rise fall decline declines elevation elevations worsening deterioration effect effects "
-    "lowering gain gains loss losses benefit benefits response responses".split())
+    "lowering gain gains loss losses benefit benefits response responses ratio ratios risk risks".split())
 # a chunk headed by one of these is not a measure
 NOT_MEASURE_HEADS = frozenset(
     "group groups arm arms cohort cohorts cluster clusters patient patients subject subjects participant "
@@ -79,12 +89,25 @@ NOT_MEASURE_HEADS = frozenset(
     "interventions placebo control regimen regimens drug drugs medication medications mg kg ml side sides "
     "trend trends pattern patterns profile profiles benefit benefits response responses comparison comparisons "
     "number numbers rate rates proportion percentage scores score level levels total mean median average "
-    "one two three four five six seven eight nine ten respect addition contrast total".split())
+    "one two three four five six seven eight nine ten respect addition contrast total percent parents mothers "
+    "fathers nurses students teachers caregivers physicians doctors clinicians sample samples population populations "
+    "set sets method methods".split())
+_EVALUATIVE = re.compile(r"(?:(?:significantly|statistically|clinically|not|also|as|equally|slightly|much|far)\s)*"
+                         r"(?:better|worse|superior|inferior|non-?inferior|equivalent|more\s+effective|less\s+effective|"
+                         r"effective|safe|safer|well\s+tolerated|preferred|cost-?effective)\b")
+# statistical tests are not measures: "Independent t-test", "Mann-Whitney's U test"
+_TEST_NAME = re.compile(r"\b(?:t-?tests?|u\s?tests?|chi-?squared?|χ2|anova|ancova|manova|regression|kruskal|wilcoxon|"
+                        r"mann-?whitney|fisher'?s?|log-?rank|analys[ie]s|cox|kaplan|mixed\s+model|post\s?hoc)\b", re.I)
 NOT_MEASURE_FIRST = frozenset(
     "we our it its they there these those this that however moreover furthermore additionally overall also "
     "conclusion conclusions background methods results objective objectives aim aims purpose".split())
+# adjectives that are never (part of) a measure's name on their own
+NOT_MEASURE_WORDS = frozenset(
+    "significant significantly similar comparable maximum minimum greater lower higher larger smaller shorter longer "
+    "fewer better worse superior inferior different statistically clinically meaningful marked respective "
+    "overall respectively versus vs vs. et al".split())
 ADVERB_LIKE = frozenset(
-    "significantly statistically markedly substantially slightly also only further still not more less most "
+    "significantly statistically markedly substantially slightly also only further still not most "
     "least very greatly considerably similarly respectively overall notably clearly numerically nominally "
     "rapidly gradually both all".split())
 _INTRO = re.compile(r"^(?:at|after|by|in|on|during|within|following|over|compared|among|for|from|with|at)\b", re.I)
@@ -93,6 +116,9 @@ _QUANT_OF_PEOPLE = re.compile(
     r"(?:\s+(?:on|in|receiving|treated\s+with|given|taking|allocated\s+to|randomi[sz]ed\s+to)\s+[\w+/-]+(?:\s+[\w+/-]+)?)?"
     r"\s+(?:who\s+)?(?:having|had|has|have|with|achieving|achieved|reaching|reached|experiencing|experienced|"
     r"reporting|reported|developing|developed|showing|showed|attaining|attained|meeting|met)\s+$", re.I)
+_PEOPLE_HAD = re.compile(
+    r"\b(?:patients?|participants?|subjects?|those|women|men|children|individuals|people|infants|mothers)\b"
+    r"(?:\s+[\w+/-]+){0,4}?\s+(?:had|experienced|developed|reported|suffered|showed)\s+(?:an?\s+|the\s+|any\s+)?$", re.I)
 _CATEGORY = re.compile(r"(?:common|frequent|frequently\s+(?:reported|observed|occurring)|prevalent|important)\s+", re.I)
 _NUMBER_WORD = re.compile(r"[(\[]\s?(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|[a-z]+teen|"
                           r"twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred)\b", re.I)
@@ -122,6 +148,7 @@ class _Chunk:
     mention: Mention | None = None
     prefix: str = ""  # instrument or category the name is completed with
     change: bool = False
+    ok: bool = True  # may be a measure (not a group, a population, a comparator)
 
 
 @lru_cache(maxsize=1)
@@ -134,8 +161,13 @@ def _tok_end(t: Text, i: int) -> int:
     return t.token_starts[i] + len(t.tokens_lower[i])
 
 
+COMPARATIVES = frozenset("shorter longer higher lower greater smaller larger fewer more less better worse faster "
+                        "slower earlier later".split())
+
+
 def _is_content(word: str) -> bool:
-    if not word or word in FUNCTION_WORDS or word in DETERMINERS or word in NUMBER_WORDS:
+    if not word or word in FUNCTION_WORDS or word in DETERMINERS or word in NUMBER_WORDS or word in _VERB_FORMS \
+            or word in NOT_MEASURE_WORDS:
         return False
     if word[0].isalpha():
         if cue_kind(word) is not None and len(word) > 3:
@@ -182,8 +214,8 @@ def find_measures(t: Text, sent: Sentence, mentions: Sequence[Mention], arm_name
     while k < i1:
         w = toks[k]
         # "28-joint disease activity score", "6-minute walk distance": a number hyphened to a word
-        lead_number = (w[:1].isdigit() and k + 2 < i1 and toks[k + 1] == "-" and glued(k + 1) and glued(k + 2)
-                       and toks[k + 2][:1].isalpha())
+        lead_number = ((w[:1].isdigit() or w in NUMBER_WORDS) and k + 2 < i1 and toks[k + 1] == "-" and glued(k + 1)
+                       and glued(k + 2) and toks[k + 2][:1].isalpha())
         if not (_is_content(w) or lead_number) or (inside[k - i0] and not _abbreviation_paren(t, k, paren_at)):
             k += 1
             continue
@@ -210,6 +242,13 @@ def find_measures(t: Text, sent: Sentence, mentions: Sequence[Mention], arm_name
             if w2 == "of" and toks[k - 1] in OF_HEADS and k + 1 < i1 and (
                     _is_content(toks[k + 1]) or (toks[k + 1] == "the" and k + 2 < i1 and _is_content(toks[k + 2]))):
                 k += 2 if toks[k + 1] != "the" else 3
+                continue
+            if w2 == "to" and toks[k - 1] == "time" and k + 1 < i1 and (_is_content(toks[k + 1]) or toks[k + 1] in (
+                    "first", "the")):
+                k += 1  # "time to treatment failure", "time to first rescue analgesia"
+                continue
+            if w2 in DETERMINERS and text[starts[k]:starts[k] + len(w2)].isupper() and len(w2) > 1:
+                k += 1  # "HER2": an acronym, not "her"
                 continue
             if w2 == "and" and k + 1 < i1 and _title(text, starts[k - 1]) and _title(text, starts[k + 1]) \
                     and k - 1 > i0:
@@ -241,23 +280,35 @@ def find_measures(t: Text, sent: Sentence, mentions: Sequence[Mention], arm_name
             continue
         merged.append(c)
     chunks = merged
+    arm_low = [a.lower() for a in arm_names if a]
+    _comparators(t, chunks, i0)
+    for c in chunks:
+        if c.ok:
+            c.ok = _measure_like(text[c.start:c.end], c, arm_low, toks)
     _roles(t, sent, chunks, i0, i1, paren_at)
     _name_lists(t, chunks)
-    arm_low = [a.lower() for a in arm_names if a]
     out: list[MeasureSpan] = []
+    # "86 (9.9%) intervention participants and 111 (12.9%) control participants died": the verb names the event
+    for k in range(i0, i1):
+        if toks[k] in _EVENT_VERBS and k > i0 and not any(c.ts <= k < c.te for c in chunks):
+            name = _EVENT_VERBS[toks[k]]
+            s_, e_ = starts[k], _tok_end(t, k)
+            out.append(MeasureSpan(name, text[s_:e_], canonical_measure(name), s_, e_, k, k + 1, "event"))
     for c in chunks:
-        if not c.role:
+        if not c.role or not c.ok:
             continue
         raw = text[c.start:c.end]
-        if c.mention is None and not _measure_like(raw, c, arm_low, toks):
-            continue
         name_text = f"{c.prefix}{raw}" if c.prefix and not raw.lower().startswith(c.prefix.lower()) else raw
         cleaned = clean_name(name_text)
         if not cleaned:
             continue
         canon = canonical_measure(cleaned)
         out.append(MeasureSpan(canon or cleaned, raw, canon, c.start, c.end, c.ts, c.te, c.role, c.mention, c.change))
+    out.sort(key=lambda m: m.start)
     return out
+
+
+_EVENT_VERBS = {"died": "deaths", "deceased": "deaths", "relapsed": "relapse", "recurred": "recurrence"}
 
 
 def _title(text: str, pos: int) -> bool:
@@ -296,10 +347,34 @@ def _trim(t: Text, chunks: list[_Chunk]) -> None:
             c.change = True
 
 
+def _comparators(t: Text, chunks: list[_Chunk], i0: int) -> None:
+    """Chunks that name what is compared are not measures: "between UV exposed and non-exposed
+    volunteers", "compared with the low-molecular-weight heparin", "than placebo"."""
+    toks = t.tokens_lower
+    text = t.text
+    for i, c in enumerate(chunks):
+        j = c.ts - 1
+        while j >= i0 and (toks[j] in DETERMINERS or toks[j] in ADVERB_LIKE):
+            j -= 1
+        prev = toks[j] if j >= i0 else ""
+        prev2 = toks[j - 1] if j - 1 >= i0 else ""
+        if prev in ("between", "versus", "vs", "vs.", "than") or (prev in ("with", "to") and prev2 == "compared") \
+                or (prev in ("with", "to") and prev2 in ("treated", "randomized", "randomised", "allocated", "assigned",
+                                                         "given")) or prev in ("receiving", "taking"):
+            if c.mention is None:
+                c.ok = False
+            if prev == "between" and i + 1 < len(chunks) and re.fullmatch(r"\s(?:and|or)\s(?:the\s)?",
+                                                                           text[c.end:chunks[i + 1].start]):
+                if chunks[i + 1].mention is None:
+                    chunks[i + 1].ok = False
+
+
 def _roles(t: Text, sent: Sentence, chunks: list[_Chunk], i0: int, i1: int, paren_at: dict[int, int]) -> None:
     toks = t.tokens_lower
     text = t.text
     for idx, c in enumerate(chunks):
+        if not c.ok:
+            continue
         before = text[sent.start:c.start]
         after_i = c.te
         # subject: clause-initial, then (adverbs,) a result verb or a direction cue
@@ -314,13 +389,16 @@ def _roles(t: Text, sent: Sentence, chunks: list[_Chunk], i0: int, i1: int, pare
                                 or toks[prev_i] in ("mean", "median", "average", "total", "serum", "plasma")):
             prev_i -= 1
         prev = toks[prev_i] if prev_i >= i0 else ""
-        clause_initial = prev in ("", ",", ";", ":") or (prev in ("and", "but", "while", "whereas") and prev_i > i0
-                                                        and toks[prev_i - 1] in (",", ";"))
+        clause_initial = prev in ("", ",", ";", ":") or (prev in ("but", "while", "whereas") and prev_i > i0
+                                                        and toks[prev_i - 1] in (",", ";")) or prev == "and"
         if prev == "," and prev_i > i0:
             lead = text[sent.start:t.token_starts[prev_i]]
             if not _INTRO.match(lead.strip()) and len(lead.split()) > 6:
                 clause_initial = False
         is_cue = cue_kind(nxt) is not None if nxt else False
+        if nxt in AUX and c.mention is None and _EVALUATIVE.match(" ".join(toks[j + 1:j + 5])):
+            c.ok = False  # "EDOF was significantly better than AOMF ...": an intervention compared
+            continue
         if clause_initial and (nxt in RESULT_VERBS or is_cue or (nxt == "did" and j + 1 < i1)):
             # "SPAZ reduced LBW": the subject of a transitive cue is the agent, not a measure
             if is_cue and nxt not in AUX and j + 1 < i1 and _is_content(toks[j + 1]) \
@@ -332,28 +410,45 @@ def _roles(t: Text, sent: Sentence, chunks: list[_Chunk], i0: int, i1: int, pare
                 c.role = "subject"
                 continue
         # object of a direction verb: "lowered blood cholesterol", "SPAZ reduced LBW"
-        if prev and cue_kind(prev) is not None and len(prev) > 3 and prev.endswith(("ed", "ered")) \
+        if prev and cue_kind(prev) is not None and len(prev) > 3 and prev.endswith(("ed", "ing")) \
                 and not (prev_i - 1 >= i0 and toks[prev_i - 1] in AUX):
             c.role = "object"
             continue
+        # after a comparative: "a shorter median time to treatment failure (2.3 versus 4.2 months)"
+        if prev in COMPARATIVES and (c.mention is not None or (after_i < i1 and toks[after_i] in ("(", "["))
+                                     or re.search(r"\d", text[c.end:c.end + 60])):
+            c.role = "cue"
+            continue
         # after a change noun: "reductions in fatigue", "difference in X", "effect on pain"
+        if prev in ("regarding", "concerning") or (prev == "to" and prev_i - 2 >= i0 and toks[prev_i - 1] in (
+                "regard", "respect")) or (prev == "of" and prev_i - 2 >= i0 and toks[prev_i - 1] == "terms"):
+            c.role = "cue"  # "no difference regarding the NYHA functional class", "in terms of pain"
+            continue
         if prev in ("in", "of", "on", "for") and prev_i - 1 >= i0:
             p2 = prev_i - 1
             while p2 >= i0 and toks[p2] in ("significant", "greater", "larger", "smaller", "mean", "marked",
                                             "statistically", "significantly", "clinically", "meaningful"):
                 p2 -= 1
+            # "differences between the groups in the total number of ...": skip "between (the) (two) groups"
+            if p2 >= i0 and toks[p2] in ("groups", "arms", "treatments") and p2 - 1 >= i0:
+                q = p2 - 1
+                while q >= i0 and toks[q] in ("the", "two", "three", "treatment", "study", "both"):
+                    q -= 1
+                if q >= i0 and toks[q] == "between":
+                    p2 = q - 1
             if p2 >= i0 and (toks[p2] in CHANGE_NOUNS or cue_kind(toks[p2]) is not None):
                 c.role = "cue"
                 continue
         # an item with its values in brackets: "for pain (-5.2 vs. -3.3, p = 0.003)"
         if after_i < i1 and toks[after_i] in ("(", "[") and after_i in paren_at:
             inner = text[t.token_starts[after_i]:t.token_starts[paren_at[after_i]]]
-            if (re.search(r"\d", inner) or _NUMBER_WORD.match(inner)) and (prev in ("", ",", ";", ":", "and", "or", "for", "in", "of", "as", "were",
-                                                    "was", "including", "both", "on", "with", "between")):
+            if (re.search(r"\d", inner) or _NUMBER_WORD.match(inner)) and (prev in (
+                    "", ",", ";", ":", "and", "or", "for", "in", "of", "as", "were", "was", "including", "both", "on",
+                    "to", "regarding", "about")):
                 c.role = "item"
                 continue
-        # a quantity of people: "45% of those on atorvastatin having no decrease in CRP"
-        if _QUANT_OF_PEOPLE.search(before[-90:]):
+        # a quantity of people: "45% of those on atorvastatin having no decrease in CRP", "More patients had rash"
+        if _QUANT_OF_PEOPLE.search(before[-90:]) or _PEOPLE_HAD.search(before[-80:]):
             c.role = "people"
             continue
         if c.mention is not None:
@@ -364,6 +459,8 @@ def _roles(t: Text, sent: Sentence, chunks: list[_Chunk], i0: int, i1: int, pare
             gap = text[a.end:b.start]
             if not re.fullmatch(r"\s?(?:,|;)?\s?(?:,?\s?(?:and|or|as\s+well\s+as)\s)?\s?", gap):
                 continue
+            if not (a.ok and b.ok):
+                continue
             if a.role and not b.role:
                 b.role = "list"
             elif b.role and not a.role:
@@ -371,13 +468,28 @@ def _roles(t: Text, sent: Sentence, chunks: list[_Chunk], i0: int, i1: int, pare
 
 
 def _skip_group_phrase(toks: tuple[str, ...], j: int, i1: int) -> int:
-    """After a subject: skip "in the X group", "among patients", "of the treatment group"."""
-    if j < i1 and toks[j] in ("in", "among", "of", "for") :
+    """After a subject: skip "in the X group", "among patients", "at 6 months", "assessed by the PPA"."""
+    if j < i1 and toks[j] in ("assessed", "measured", "evaluated", "determined", "estimated", "calculated", "rated",
+                              "reported") and j + 1 < i1 and toks[j + 1] in ("by", "with", "using", "on", "in"):
+        k = j + 2
+        while k < i1 and k - j <= 6 and toks[k] not in RESULT_VERBS and toks[k] not in (",", ";", "("):
+            k += 1
+        return k
+    if j < i1 and toks[j] == "," and j + 1 < i1 and toks[j + 1] in ("adjusted", "corrected", "controlled",
+                                                                      "measured", "assessed", "expressed"):
+        k = text_comma = j + 1  # "The AUC, adjusted for pre-meal values, was decreased"
+        while k < i1 and k - j <= 10 and toks[k] != ",":
+            k += 1
+        if k < i1 and toks[k] == ",":
+            return _skip_group_phrase(toks, k + 1, i1)
+        return j
+    if j < i1 and toks[j] in ("in", "among", "of", "for", "at", "after", "during", "from", "on", "within", "before",
+                              "per"):
         k = j + 1
-        while k < i1 and k - j <= 6:
-            if toks[k] in ("group", "groups", "arm", "arms", "patients", "subjects", "participants", "cohort"):
-                return k + 1
-            if toks[k] in (",", ";", "(", "."):
+        while k < i1 and k - j <= 9:
+            if toks[k] in RESULT_VERBS or (cue_kind(toks[k]) and len(toks[k]) > 3):
+                return k
+            if toks[k] in (",", ";", "(", ".", "and", "or", "but", "that", "which"):
                 break
             k += 1
     return j
@@ -442,14 +554,23 @@ def clean_name(text: str) -> str:
 
 def _measure_like(raw: str, c: _Chunk, arm_low: list[str], toks: tuple[str, ...]) -> bool:
     words = [w for w in toks[c.ts:c.te] if w[:1].isalnum()]
-    if not words or len(words) > 9:
+    if not words:
         return False
+    if any(w in ("group", "groups", "arm", "arms", "cohort", "cohorts") for w in words):
+        return False  # "the RF group", "Groups I": an arm's name
+    if c.mention is not None:
+        return True
+    if len(words) > 9 or re.fullmatch(r"(?:[ivx]+|[a-z])", words[-1]) and len(words) == 1:
+        return False  # "III", "B": an arm's label
     head = words[-1]
+    if len(words) > 2 and words[0] in OF_HEADS and "of" in words:
+        head = words[0]  # "the prevalence of ... Plasmodium-positive patients": a prevalence
+        return head not in ("time", "value", "values", "total", "level", "levels") or True
     if head in NOT_MEASURE_HEADS and not (len(words) > 1 and head in ("score", "scores", "level", "levels", "rate",
                                                                         "rates", "count", "counts", "index", "time",
                                                                         "number", "total", "response", "responses")):
         return False
-    if words[0] in NOT_MEASURE_FIRST:
+    if words[0] in NOT_MEASURE_FIRST or _TEST_NAME.search(raw):
         return False
     if all(w in NOT_MEASURE_HEADS or w in DETERMINERS for w in words):
         return False

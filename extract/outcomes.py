@@ -154,6 +154,10 @@ PEOPLE_WITH_RE = re.compile(
     r"reaching|reached|experiencing|experienced|reporting|reported|developing|developed|showing|showed|"
     r"attaining|attained|meeting|met)\s+(?P<cond>[^,.;()]{3,70}?)(?=\s?(?:[,.;()]|$|\bcompared\b|\bversus\b|\bvs\b|"
     r"\bwhile\b|\bwhereas\b|\band\s+\d))", re.I)
+LEVEL_WORDS = re.compile(
+    r"\b(?:levels?|concentrations?|hba1c|a1c|glycated|fraction|saturation|ha?ematocrit|content|density|fat|mass|bmi|"
+    r"index|indices|score|scores|scale|pressure|weight|volume|ratio|values?|counts?|percentage\s+change|change|"
+    r"changes|function|thickness|diameter|velocity|capacity|fev1|fvc|spo2|oxygen|compliance|intake|activity)\b|%", re.I)
 LOWER_IS_BETTER = re.compile(
     r"\b(?:pain|stiffness|fatigue|disability|severity|symptoms?|mortality|deaths?|infections?|complications?|nausea|"
     r"vomiting|anxiety|depression|inflammation|bleeding|global\s+assessment|PGA|PtGA|tenderness|swelling|"
@@ -265,6 +269,8 @@ def _vocab_measures(t: Text, mentions: list[Mention]) -> list[_Measure]:
         name = m.value
         if _is_reference(toks, m.token_start):
             continue  # "2-3 weeks after the transient IFN-γ increase": a reference, not a result
+        if m.token_end < len(toks) and toks[m.token_end] in ("group", "groups", "arm", "arms", "cohort"):
+            continue  # "the RF group": an arm's name
         spec = info.get(name, {})
         after = toks[m.token_end:m.token_end + 5]
         if spec.get("needs_next") and not any(w in spec["needs_next"] for w in after):
@@ -698,11 +704,9 @@ def _effect_kind(e: Effect, sent_text: str, previous_kind: str | None) -> Effect
     the value has no unit; a difference (MD) when it has a unit; else "estimate"."""
     if e.kind != "estimate":
         return e
-    if e.unit:
-        return replace(e, kind="MD")
-    if previous_kind in ("OR", "RR", "HR", "IRR"):
+    if previous_kind in ("OR", "RR", "HR", "IRR") and not e.unit:
         return replace(e, kind=previous_kind)
-    if re.search(r"\bdifference", sent_text, re.I):
+    if e.unit or re.search(r"\bmean\s+difference|\bdifference\s+(?:in|of|between)\s+(?:the\s+)?means?\b", sent_text, re.I):
         return replace(e, kind="MD")
     return e
 
@@ -801,7 +805,7 @@ def _windows(measures: list[_Measure], sent: Sentence, vals: SentenceValues, tex
         if prev_end > c0 and i > 0:
             continue
         before = [x for x in vals.within(c0, m.mention.start) if x.kind in ("pct", "count", "ms")]
-        if before and (i == 0 or measures[i - 1].mention.start < c0) and c0 > sent.start:
+        if before and (i == 0 or measures[i - 1].mention.start < c0) and (c0 > sent.start or m.role == "event"):
             starts[i] = c0
         elif before and i == 0 and re.search(r"\b(?:achiev\w*|met|reached|attained|had|experienced|developed|reported)"
                                              r"\s+(?:an?\s+|the\s+)?$", text[max(sent.start, m.mention.start - 30):
@@ -827,7 +831,7 @@ def _promote_numbers(items: list[Item], text: str, a: int, b: int) -> list[Item]
                                               r"\s(?:vs\.?|versus|and|to|or)\s|;\s?)", text[x.end:nums[i + 1].start]):
             keep.add(id(x))
             keep.add(id(nums[i + 1]))
-        if re.search(r"(?:\b(?:of|was|were|from|to|by|is|are)|[=:])\s?$", before) or BASELINE_AFTER.match(text, x.end) \
+        if re.search(r"(?:\b(?:of|was|were|from|to|by|is|are)|[=:(\[])\s?$", before) or BASELINE_AFTER.match(text, x.end) \
                 or FOLLOWUP_AFTER.match(text, x.end):
             keep.add(id(x))  # "a CRP level of 4.8 ng/mL at the start, and 5.1 ng/mL at the study end"
     out = []
@@ -850,7 +854,10 @@ def _sentence_rows(t: Text, sent: Sentence, measures: list[_Measure], vals: Sent
     pct_all = [x.obj for x in vals.items if x.kind == "pct"]
     ps_all = [x.obj for x in vals.items if x.kind == "p"]
     bounds = _clause_bounds(sent)
-    tps = [tp for tp in ctx.timepoints if sent.start <= tp.start and tp.end <= sent.end]
+    value_spans = [(x.start, x.end) for x in vals.items if x.kind in ("ms", "pct", "eff", "count")]
+    # "53.00 ± 26.75 days": a duration that is a value is not a timepoint
+    tps = [tp for tp in ctx.timepoints if sent.start <= tp.start and tp.end <= sent.end
+           and not any(tp.start < b and a < tp.end for a, b in value_spans)]
     tps = _continued_timepoints(t, sent, _dedupe_restated(t, tps))
     tp_of = _groups(measures, tps, t)
     arm_m = ARM_IN_SENTENCE_RE.search(stext)
@@ -862,6 +869,9 @@ def _sentence_rows(t: Text, sent: Sentence, measures: list[_Measure], vals: Sent
     single_p = ps_all[0] if len(ps_all) == 1 and ps_all[0].start > measures[-1].mention.start else None
     spans = [(m.mention.start, m.mention.end) for m in measures]
     refs = arm_refs(t, sent, spans, [a.name for a in ctx.arms], rec.abbreviations)
+    if not arm_m and not subj_m and len({r.label.lower() for r in refs}) == 1 and not re.search(
+            r"\b(?:both|all|each|either)\b", text[max(sent.start, refs[0].start - 30):refs[0].start], re.I):
+        arm_name, arm_n = _arm_lookup(ctx, refs[0].label)  # "Whereas in fistulotomy group, ..." names the one arm
     info = _rules()[0]
     resp_rows = _respectively(t, sent, measures, pct_all, tps, ctx, prov)
     per_measure = {} if resp_rows else _measures_respectively(t, sent, measures, pct_all)
@@ -890,7 +900,10 @@ def _sentence_rows(t: Text, sent: Sentence, measures: list[_Measure], vals: Sent
         items = [x for x in vals.within(a, b) if x.start not in consumed_people]
         items = _promote_numbers(items, text, a, b)
         window_ms = [x.obj for x in items if x.kind == "ms"]
-        responder = kind in ("responder", "safety", "event")
+        # a percentage of a measure outside the vocabulary is a proportion (of patients, of events), unless
+        # the measure is a level ("HbA1c", "ejection fraction", "body fat")
+        responder = kind in ("responder", "safety", "event") or (me.canonical is None and not LEVEL_WORDS.search(
+            me.name))
         window_pcts = [x for x in items if x.kind in ("pct", "count")]
         clause_start = _clause_of(bounds, me.mention.start)[0]
         direction = _direction(t, me, sent, bounds)

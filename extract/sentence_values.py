@@ -70,9 +70,20 @@ _NOT_VALUE_AFTER = re.compile(
     r"patients?|subjects?|participants?|women|men|people|individuals|children|cases|centres|centers|sites|"
     r"hospitals|countries|studies|trials|mg|g|mcg|µg|μg|ml|mL|IU|drops|tablets|capsules|sessions|injections?|"
     r"infusions?|cycles?|visits?|points?\s+(?:or|and)\s+more)\b", re.I)
-_AGE_BEFORE = re.compile(r"\b(?:aged?|ages)\s+(?:of\s+)?$|\bn\s?=\s?$|\bN\s?=\s?$", re.I)
+_AGE_BEFORE = re.compile(r"\b(?:aged?|ages)\s+(?:of\s+)?$|\bn\s?=\s?$|\bN\s?=\s?$|"
+                         r"(?:\b(?:t|df|F|z|U|H|r|rho|SE|SEM|χ2|chi2|X2|W|Q|I2|tau2|kappa|κ)|χ\^?2)\s?(?:\(\s?[\d,.\s]+\))?\s?[=:]\s?$", re.I)
 _DEFINITION_AFTER = re.compile(r"\s?(?:%\s?)?improvement\b", re.I)
 _SIGNED_SPACE = re.compile(r"^[-+]\s")
+_VALUE_INTERVAL = re.compile(
+    r"(?:\b(?:95|90|99)\s?%\s?(?:CI|confidence\s+intervals?)|\bCI\s?95\s?%|[(\[]\s?(?:range|IQR|interquartile\s+range))"
+    r"[\s,:=]*[(\[]?\s?[-+−]?\s?\d[\d.,]*\s?%?\s?(?:[a-zA-Zμµ/]{1,8}\s?)?(?:-|–|to|,)\s?[-+−]?\s?\d[\d.,]*\s?%?", re.I)
+_OR_MORE = re.compile(r"\s?(?:[a-zA-Zμµ%]{1,6}\s)?(?:[\w-]+\s){0,3}?(?:or\s+(?:more|greater|higher|less|fewer|above|below|"
+                      r"lower|longer|over)|and\s+(?:above|over|more))\b", re.I)
+_P_LIST_NEXT = re.compile(r"(?:\s?,\s?(?:and\s+|or\s+)?|\s(?:and|or)\s)(?P<v>0?\.\d+|[01]\.\d+|1)(?![\d.%]|\.\d|\s?[a-zA-Z%±(])")
+# "(Bauer et al 2001; Eriksson et al 2001)", "in March 2013": not values
+_CITATION = re.compile(r"\([^()]*\bet\s+al\b[^()]*\)|\b(?:Tables?|Figs?\.?|Figures?)\s?[A-Z]?\d+[a-z]?(?:\s?(?:and|,|-|–)\s?[A-Z]?\d+[a-z]?)*|\b(?:January|February|March|April|May|June|July|August|"
+                       r"September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.?"
+                       r"(?:\s\d{1,2},?)?\s(?:19|20)\d\d\b")
 
 
 @dataclass
@@ -105,7 +116,8 @@ def _merge_pcts(pcts: list[Percentage], text: str) -> list[Percentage]:
     return out
 
 
-_FRACTION_TAIL = re.compile(r"\s?[(\[]\s?(?P<a>\d{1,3}(?:,\d{3})+|\d+)\s?/\s?(?P<b>\d{1,3}(?:,\d{3})+|\d+)\s?[)\]]")
+_FRACTION_TAIL = re.compile(r"\s?[(\[]\s?(?P<a>\d{1,3}(?:,\d{3})+|\d+)\s?(?:/|\s(?:of|out\s+of)\s)\s?"
+                            r"(?P<b>\d{1,3}(?:,\d{3})+|\d+)\s?[)\]]")
 
 
 def sentence_values(t: Text, sent: Sentence, excluded: Sequence[tuple[int, int]] = ()) -> SentenceValues:
@@ -127,6 +139,23 @@ def sentence_values(t: Text, sent: Sentence, excluded: Sequence[tuple[int, int]]
         if s0 <= p.start < s1:
             items.append(Item("p", p.start, p.end, p))
             taken.append((p.start, p.end))
+            # "P = 0.342, 0.839, 0.218, and 0.780, respectively": the list goes on with P values
+            pos = p.end
+            while True:
+                m = _P_LIST_NEXT.match(text, pos)
+                if not m or m.start("v") >= s1:
+                    break
+                v = float(m.group("v"))
+                q = PValue(v, p.comparator, m.start("v"), m.end("v"), m.group("v"))
+                items.append(Item("p", q.start, q.end, q))
+                taken.append((q.start, q.end))
+                pos = m.end("v")
+    for m in _CITATION.finditer(text, s0, s1):
+        blocked.append(m.span())
+    # "4.9% (95% CI 2.3% to 7.3%)", "(range, 0.2 to 3.4 points)": a value's interval is not a value
+    for m in _VALUE_INTERVAL.finditer(text, s0, s1):
+        if not _overlaps(m.start(), m.end(), taken):
+            blocked.append(m.span())
 
     def usable(a: int, b: int) -> bool:
         if _overlaps(a, b, taken) or _overlaps(a, b, blocked):
@@ -134,6 +163,8 @@ def sentence_values(t: Text, sent: Sentence, excluded: Sequence[tuple[int, int]]
         before = text[max(s0, a - 14):a]
         if _THRESHOLD_BEFORE.search(before) or _AGE_BEFORE.search(before):
             return False
+        if _OR_MORE.match(text, b):
+            return False  # "(50% diameter stenosis or more)": a threshold
         return True
 
     pcts = [p for p in t.percentages if s0 <= p.start < s1]
@@ -204,7 +235,7 @@ def number_as_value(n: Number) -> MeanSD:
 # Arms named in a sentence
 # ----------------------------------------------------------------------------------------------
 _STOP = r"(?:and|or|vs|versus|than|compared|but|p|with|at|by|from|to|were|was|had|showed|who|which|respectively|of|in|on|for|among|the|a|an|both|all|each)"
-_NAME_WORD = rf"(?!{_STOP}\b)[\w+/·&'-]+"
+_NAME_WORD = rf"(?!{_STOP}\b)[\w+/·&'\"\u201c\u201d\u2018\u2019-]+"
 ARM_WORDS = r"(?:groups?|arms?|cohorts?|clusters?)"
 PEOPLE = r"(?:patients?|subjects?|participants?|women|men|children|recipients|users)"
 # "in the placebo group", "of brodalumab subjects", "with XLHA", "in TG", "for the G-CSF arm"
@@ -218,6 +249,7 @@ ARM_PHRASE_RE = re.compile(
     rf"|(?=\s?(?:[,;)(\]\[]|$|\.\s|\.$|\band\b|\bor\b|\bvs\b|\bversus\b|\bcompared\b|\bthan\b|\bwhereas\b|\bbut\b|"
     rf"\bwas\b|\bwere\b|\bby\b|\bat\b|\bfrom\b|\bwho\b|\bhad\b|\bshowed\b|\bin\b|\bto\b|\bachieved\b|\bwith\b)))",
     re.I | re.M)
+_GROUP_ID_RE = re.compile(r"\b(?i:groups?|arms?|cohorts?)\s(?P<id>[A-Z]|[IVX]{1,4}|\d{1,2})\b(?!\s?(?:%|\.\d|and\b))")
 _PAIR_NAME = rf"{_NAME_WORD}(?:\s{_NAME_WORD}){{0,3}}?"
 ARM_PAIR_RE = re.compile(
     rf"\b(?:after|with|on|receiving|in)\s+(?:the\s+)?(?P<a>{_PAIR_NAME})\s+(?:than|versus|vs\.?|compared\s+(?:with|to))\s+"
@@ -265,6 +297,12 @@ def arm_refs(t: Text, sent: Sentence, measure_spans: Sequence[tuple[int, int]], 
         if not prep and not tail and not people:
             continue
         out.append(ArmRef(abbrevs[name] if abbr and not tail else label, s, e))
+    # "Group I patients", "group B", "arm 2"
+    for m in _GROUP_ID_RE.finditer(stext):
+        s, e = sent.start + m.start(), sent.start + m.end()
+        if any(r.start <= s < r.end or s <= r.start < e for r in out):
+            continue
+        out.append(ArmRef(f"group {m.group('id')}", s, e))
     # two arms compared without "group": "after tranexamic acid than after placebo", "X versus Y"
     for m in ARM_PAIR_RE.finditer(text, sent.start, sent.end):
         for g in ("a", "b"):
@@ -306,8 +344,9 @@ _BRACKET_OPEN_BEFORE = re.compile(r"[(\[]\s?$")
 _PAIR_GAP = re.compile(r"^\s?(?:[a-zA-Zμµ%]{1,6}(?:/[a-zA-Zμµ]{1,6}){0,2}\s?)?(?:patients?\s?)?"
                        r"(?:,|;)?\s?(?:vs\.?|versus|and|or|,|;|compared\s+(?:with|to))\s?$", re.I)
 VALUE_KINDS = ("ms", "pct", "count")
+_VS_SEP = re.compile(r"\s(?:vs\.?|versus)\s", re.I)
 _FROM_BEFORE = re.compile(r"\bfrom\s+(?:a\s+mean\s+of\s+)?$", re.I)
-_TO_BETWEEN = re.compile(r"\s?(?:[a-zA-Zμµ%]{1,6}(?:/[a-zA-Zμµ]{1,6}){0,2}\s)?(?:at\s+baseline\s+)?to\s", re.I)
+_TO_BETWEEN = re.compile(r"\s?(?:[a-zA-Zμµ%]{1,6}(?:/[a-zA-Zμµ]{1,6}){0,2}\s(?:Hg\s)?)?(?:at\s+baseline\s+)?to\s", re.I)
 _START_AFTER = re.compile(r"\s?(?:[a-zA-Zμµ%]{1,6}(?:/[a-zA-Zμµ]{1,6}){0,2}\s)?(?:at|before)\s+(?:the\s+)?"
                           r"(?:start|baseline|entry|beginning)\b", re.I)
 _END_AFTER = re.compile(r"\s?(?:[a-zA-Zμµ%]{1,6}(?:/[a-zA-Zμµ]{1,6}){0,2}\s)?(?:at|after)\s+(?:the\s+)?"
@@ -360,9 +399,10 @@ def arm_slots(t: Text, items: list[Item], a: int, b: int, refs: list[ArmRef], se
         br = _bracket_of(text, x.start, a)
         if br is None:
             continue
-        seg_start = max(text.rfind(";", br[0], x.start), text.rfind(",", br[0], x.start), br[0]) + 1
+        vs_end = max((m.end() - 1 for m in _VS_SEP.finditer(text, br[0], x.start)), default=-1)
+        seg_start = max(text.rfind(";", br[0], x.start), text.rfind(",", br[0], x.start), br[0], vs_end) + 1
         lead = text[seg_start:x.start]
-        lm = re.fullmatch(r"\s?(?P<label>[A-Za-z][\w+/&·' -]{0,30}?)\s?(?::\s?|\s)", lead)
+        lm = re.fullmatch(r"\s?(?:vs\.?\s|versus\s)?(?P<label>[A-Za-z][\w+/&·' -]{0,30}?)\s?(?::\s?|=\s?|\s)", lead)
         if not lm or re.search(r"\d", lm.group("label")):
             continue
         label = lm.group("label").strip()
