@@ -26,7 +26,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from extract.fastre import NUM
+from extract.fastre import NUM, SNUM_FIRST, SNUM_REST
 from extract.quantities import NUMBER_WORDS, WORDNUM, _prepare, parse_number
 
 __all__ = ["Count", "Effect", "Number", "EFFECT_KINDS", "find_counts", "find_effects", "find_numbers"]
@@ -34,22 +34,49 @@ __all__ = ["Count", "Effect", "Number", "EFFECT_KINDS", "find_counts", "find_eff
 _SNUM = rf"(?:[-+]\s?)?{NUM}"
 # (regex, kind): the names of between-group estimates; an abbreviation in brackets after a name
 # ("odds ratio (OR)", "risk ratio [RR]") is part of the name
-EFFECT_KINDS: list[tuple[str, str, str]] = [
-    # (name, case-insensitive; abbreviation, case-sensitive; kind)
-    (r"(?:adjusted\s+)?odds\s+ratios?|\ba?or(?=\s?[:=]\s?[-+]?\d)", r"\ba?ORs?(?![\w-])", "OR"),
-    (r"(?:adjusted\s+)?hazard\s+ratios?|\ba?hr(?=\s?[:=]\s?[-+]?\d)", r"\ba?HRs?(?![\w-]|\s?%)|\bHR(?=per\b)", "HR"),
-    (r"incidence\s+rate\s+ratios?|\brate\s+ratios?", r"\bIRRs?(?![\w-])", "IRR"),
-    (r"(?:adjusted\s+)?(?:relative\s+risk|risk\s+ratio)s?|\ba?rr(?=\s?[:=]\s?[-+]?\d)", r"\ba?RRs?(?![\w-])", "RR"),
-    (r"standardi[sz]ed\s+mean\s+differences?", r"\bSMDs?(?![\w-])", "SMD"),
-    (r"(?:weighted\s+|adjusted\s+)?mean\s+differences?|\bdifferences?\s+in\s+means", r"\bW?MDs?(?![\w-])", "MD"),
-    (r"absolute\s+risk\s+(?:reduction|difference)s?", r"\bARR(?![\w-])", "ARR"),
-    (r"\brisk\s+differences?", r"\bRD(?![\w-])", "RD"),
-    (r"\bcohen'?s\s+d\b|\bhedges'?\s?g\b", r"(?!)", "SMD"),
-    (r"(?:partial\s+)?(?:η|eta)\s?(?:\^?2|²|[- ]squared)(?:\s?p)?", r"(?!)", "eta2"),
-    (r"effect\s+sizes?", r"\bES(?![\w-])", "ES"),
-    (r"(?:regression\s+)?coefficients?|β|\bbeta\b", r"\bB(?=\s?=)|\bb(?=\s?=)", "beta"),
+# The names of between-group estimates: (kind, case-insensitive names, case-sensitive abbreviations),
+# each a regex fragment beginning with a letter (an abbreviation in brackets after a name, "odds ratio
+# (OR)", is read by _ABBR). _NAME joins them behind one character set (a fast start, see fastre).
+_NUM_AFTER = r"(?=\s?[:=]\s?[-+]?\d)"
+EFFECT_KINDS: list[tuple[str, list[str], list[str]]] = [
+    ("OR", [r"adjusted\s+odds\s+ratios?", r"odds\s+ratios?", rf"aor{_NUM_AFTER}", rf"or{_NUM_AFTER}"],
+     [r"aORs?(?![\w-])", r"ORs?(?![\w-])"]),
+    ("HR", [r"adjusted\s+hazard\s+ratios?", r"hazard\s+ratios?", rf"ahr{_NUM_AFTER}", rf"hr{_NUM_AFTER}"],
+     [r"aHRs?(?![\w-]|\s?%)", r"HRs?(?![\w-]|\s?%)", r"HR(?=per\b)"]),
+    ("IRR", [r"incidence\s+rate\s+ratios?", r"rate\s+ratios?"], [r"IRRs?(?![\w-])"]),
+    ("RR", [r"adjusted\s+(?:relative\s+risk|risk\s+ratio)s?", r"relative\s+risks?", r"risk\s+ratios?",
+            rf"rr{_NUM_AFTER}"], [r"aRRs?(?![\w-])", r"RRs?(?![\w-])"]),
+    ("SMD", [r"standardi[sz]ed\s+mean\s+differences?", r"cohen'?s\s+d\b", r"hedges'?\s?g\b"], [r"SMDs?(?![\w-])"]),
+    ("MD", [r"weighted\s+mean\s+differences?", r"adjusted\s+mean\s+differences?", r"mean\s+differences?",
+            r"differences?\s+in\s+means"], [r"WMDs?(?![\w-])", r"MDs?(?![\w-])"]),
+    ("ARR", [r"absolute\s+risk\s+(?:reduction|difference)s?"], [r"ARR(?![\w-])"]),
+    ("RD", [r"risk\s+differences?"], [r"RD(?![\w-])"]),
+    ("eta2", [r"partial\s+(?:η|eta)\s?(?:\^?2|²|[- ]squared)(?:\s?p)?", r"η\s?(?:\^?2|²|[- ]squared)(?:\s?p)?",
+              r"eta\s?(?:\^?2|²|[- ]squared)(?:\s?p)?"], []),
+    ("ES", [r"effect\s+sizes?"], [r"ES(?![\w-])"]),
+    ("beta", [r"regression\s+coefficients?", r"coefficients?", r"β", r"beta\b"], [r"B(?=\s?=)", r"b(?=\s?=)"]),
 ]
-_NAME = "|".join(f"(?P<k{i}>(?i:{rx})|{ab})" for i, (rx, ab, _) in enumerate(EFFECT_KINDS))
+
+
+def _fast_names() -> tuple[str, list[str]]:
+    """One alternation of every name behind a character set of their first letters, and the kind of
+    each named group (g0, g1, ...)."""
+    by_first: dict[str, list[str]] = {}
+    kinds: list[str] = []
+    for kind, names, abbrs in EFFECT_KINDS:
+        for frag, cased in [(n, False) for n in names] + [(x, True) for x in abbrs]:
+            g = f"g{len(kinds)}"
+            kinds.append(kind)
+            first, rest = frag[0], frag[1:]
+            firsts = first if cased or not first.isalpha() else first.lower() + first.upper()
+            body = rest if cased else f"(?i:{rest})"
+            by_first.setdefault(firsts, []).append(f"(?P<{g}>{body})")
+    letters = "".join(sorted({ch for f in by_first for ch in f}))
+    branches = "|".join(f"(?<=[{f}])(?:{'|'.join(alts)})" for f, alts in by_first.items())
+    return f"[{letters}](?<![\\w-].)(?:{branches})", kinds
+
+
+_NAME, _NAME_KINDS = _fast_names()
 _ABBR = r"(?:\s?[(\[]\s?[A-Za-z]{1,5}s?\s?[)\]])?"
 _NOT_UNIT = r"(?!(?i:vs|versus|and|or|to|in|for|p|ci|with|of|at|was|were|is|are|compared|than|per|on|by|from|after|before|during|respectively|the|a|an|as|but|while|whereas|which|that|among|between)\b)"
 _UNIT = rf"(?:\s?(?P<unit>%|percent\b|{_NOT_UNIT}[a-zA-Zμµ]{{1,6}}(?:/[a-zA-Zμµ]{{1,6}}){{0,2}}\b))?"
@@ -63,7 +90,7 @@ _CI = (rf"(?:(?P<sep>\s?[,;]?\s?)(?P<open>[(\[])?\s?(?P<label>{_CI_LABEL})?(?P<o
        rf"(?![\d]|\.\d)\s?(?P<close>[)\]])?)")
 NAMED_RE = re.compile(
     rf"(?:{_NAME}){_ABBR}(?P<gap>[^\d;.()\[\]+-]{{0,14}}?)(?<![A-Za-z])(?P<v>{_SNUM})(?![\d.])(?i:{_UNIT})(?i:{_CI})?")
-UNNAMED_RE = re.compile(rf"(?<![\w.,/^-])(?P<v>{_SNUM})(?![\d.])(?i:{_UNIT})(?i:{_CI})")
+UNNAMED_RE = re.compile(rf"(?P<v>{SNUM_FIRST}(?<![\w.,/^-].){SNUM_REST})(?![\d.])(?i:{_UNIT})(?i:{_CI})")
 # "HR 0.61 vs 0.50": a second estimate of the same kind
 _VS_VALUE = re.compile(rf"\s?(?:vs\.?|versus|and)\s?(?P<v>{_SNUM})(?![\d.%])", re.I)
 # "The mean difference ... (95% CI) was 1.9 (0.7 to 3.2), 6.5 (2.5 to 10.5), ...": a name heading a list
@@ -82,7 +109,7 @@ _N = rf"(?:\d{{1,3}}(?:,\d{{3}})+|\d+|{WORDNUM})"
 COUNT_RE = re.compile(
     rf"(?<![\w.,/^±-])(?P<n>{_N})(?:\s?[(\[]\s?(?P<p>{NUM})\s?%\s?[)\]])?"
     rf"(?:\s(?P<noun>(?:[a-z-]+\s)?{PERSON_NOUNS})\b(?:\s?\(\s?(?P<p2>{NUM})\s?%\s?\))?)?", re.I)
-NUMBER_RE = re.compile(rf"(?<![\w.,/^-])(?P<v>[-+]?\s?{NUM})(?![\d])"
+NUMBER_RE = re.compile(rf"(?P<v>{SNUM_FIRST}(?<![\w.,/^-].){SNUM_REST})(?![\d])"
                        rf"(?:\s?(?P<unit>%|{_NOT_UNIT}(?i:(?!patients?\b|subjects?\b)[a-zA-Zμµ]{{1,8}}(?:/[a-zA-Zμµ]{{1,6}}){{0,2}})\b))?")
 
 
@@ -131,8 +158,8 @@ def _f(s: str | None) -> float | None:
 
 
 def _kind(m: re.Match[str]) -> str:
-    for i, (_, _, kind) in enumerate(EFFECT_KINDS):
-        if m.group(f"k{i}") is not None:
+    for i, kind in enumerate(_NAME_KINDS):
+        if m.group(f"g{i}") is not None:
             return kind
     return "estimate"
 
@@ -181,7 +208,7 @@ def find_effects(text: str) -> list[Effect]:
         out.append((a, b, Effect(kind, value, lo, hi, s, e, vt, unit, named)))
         taken.append((a, b))
 
-    for m in NET_RE.finditer(t):
+    for m in (NET_RE.finditer(t) if "net " in t.lower() else ()):
         v = _f(m.group("v"))
         if v is None:
             continue

@@ -26,6 +26,7 @@ adverse events were ascites (...), sepsis (...)" are named "serious adverse even
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Sequence
@@ -116,6 +117,7 @@ _QUANT_OF_PEOPLE = re.compile(
     r"(?:\s+(?:on|in|receiving|treated\s+with|given|taking|allocated\s+to|randomi[sz]ed\s+to)\s+[\w+/-]+(?:\s+[\w+/-]+)?)?"
     r"\s+(?:who\s+)?(?:having|had|has|have|with|achieving|achieved|reaching|reached|experiencing|experienced|"
     r"reporting|reported|developing|developed|showing|showed|attaining|attained|meeting|met)\s+$", re.I)
+_COORDINATION = re.compile(r"\s?(?:,|;)?\s?(?:,?\s?(?:and|or|as\s+well\s+as)\s)?\s?")
 _PEOPLE_HAD = re.compile(
     r"\b(?:patients?|participants?|subjects?|those|women|men|children|individuals|people|infants|mothers)\b"
     r"(?:\s+[\w+/-]+){0,4}?\s+(?:had|experienced|developed|reported|suffered|showed)\s+(?:an?\s+|the\s+|any\s+)?$", re.I)
@@ -165,6 +167,7 @@ COMPARATIVES = frozenset("shorter longer higher lower greater smaller larger few
                         "slower earlier later".split())
 
 
+@lru_cache(maxsize=65536)
 def _is_content(word: str) -> bool:
     if not word or word in FUNCTION_WORDS or word in DETERMINERS or word in NUMBER_WORDS or word in _VERB_FORMS \
             or word in NOT_MEASURE_WORDS:
@@ -185,13 +188,11 @@ def find_measures(t: Text, sent: Sentence, mentions: Sequence[Mention], arm_name
     i0 = t.token_index(sent.start)
     if i0 < len(starts) and starts[i0] < sent.start:
         i0 += 1
-    i1 = i0
-    while i1 < len(starts) and starts[i1] < sent.end:
-        i1 += 1
+    i1 = bisect_left(starts, sent.end, i0)
     text = t.text
     glued_before = [False] * (i1 - i0 + 1)
     for k in range(i0 + 1, i1):
-        glued_before[k - i0] = starts[k] == _tok_end(t, k - 1)
+        glued_before[k - i0] = starts[k] == starts[k - 1] + len(toks[k - 1])
 
     def glued(k: int) -> bool:  # token k written without a space after token k-1
         return i0 < k < i1 and glued_before[k - i0]
@@ -372,6 +373,7 @@ def _comparators(t: Text, chunks: list[_Chunk], i0: int) -> None:
 def _roles(t: Text, sent: Sentence, chunks: list[_Chunk], i0: int, i1: int, paren_at: dict[int, int]) -> None:
     toks = t.tokens_lower
     text = t.text
+    people = "those" in sent.text or any(sent.start <= a < sent.end for a, _ in t.anchored("person"))
     for idx, c in enumerate(chunks):
         if not c.ok:
             continue
@@ -448,7 +450,7 @@ def _roles(t: Text, sent: Sentence, chunks: list[_Chunk], i0: int, i1: int, pare
                 c.role = "item"
                 continue
         # a quantity of people: "45% of those on atorvastatin having no decrease in CRP", "More patients had rash"
-        if _QUANT_OF_PEOPLE.search(before[-90:]) or _PEOPLE_HAD.search(before[-80:]):
+        if people and (_QUANT_OF_PEOPLE.search(before[-90:]) or _PEOPLE_HAD.search(before[-80:])):
             c.role = "people"
             continue
         if c.mention is not None:
@@ -456,8 +458,7 @@ def _roles(t: Text, sent: Sentence, chunks: list[_Chunk], i0: int, i1: int, pare
     # coordination: a chunk listed with a measure is one ("ESR, CRP and serum IL-12 were reduced")
     for _ in range(2):
         for a, b in zip(chunks, chunks[1:]):
-            gap = text[a.end:b.start]
-            if not re.fullmatch(r"\s?(?:,|;)?\s?(?:,?\s?(?:and|or|as\s+well\s+as)\s)?\s?", gap):
+            if not _COORDINATION.fullmatch(text, a.end, b.start):
                 continue
             if not (a.ok and b.ok):
                 continue
@@ -560,7 +561,7 @@ def _measure_like(raw: str, c: _Chunk, arm_low: list[str], toks: tuple[str, ...]
         return False  # "the RF group", "Groups I": an arm's name
     if c.mention is not None:
         return True
-    if len(words) > 9 or re.fullmatch(r"(?:[ivx]+|[a-z])", words[-1]) and len(words) == 1:
+    if len(words) > 9 or (len(words) == 1 and (len(words[0]) == 1 or not words[0].strip("ivx"))):
         return False  # "III", "B": an arm's label
     head = words[-1]
     if len(words) > 2 and words[0] in OF_HEADS and "of" in words:

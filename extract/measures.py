@@ -27,7 +27,8 @@ _TRAILING_STATISTIC = re.compile(
 _MARKERS = re.compile(r"[*\u2020\u2021\u00a7\u00b6#\u2016]+$")
 # a unit or a scale range after the name: ", mg/L", "(mg/dl)", "(0-10)", "(VAS 100 mm)", "(%)"
 _UNIT_TAIL = re.compile(
-    r"\s*(?:,\s*(?:[µμ]?[a-zA-Zµμ]{1,5}(?:/[a-zA-Zµμ0-9.]{1,6}){1,2}|%|mm|cm|kg|points?)|\([^()]*?(?:\d|%|/)[^()]*\))\s*$")
+    r"\s*(?:,\s*(?:[µμ]?[a-zA-Zµμ]{1,5}(?:/[a-zA-Zµμ0-9.]{1,6}){1,2}|%|mm|cm|kg|points?)"
+    r"|\(\s*(?:[A-Za-z]{1,4}\s)?(?:[\d.,\s–-]+\s?)?(?:[µμ]?[a-zA-Zµμ]{0,5}(?:/[a-zA-Zµμ0-9.]{1,6}){0,2}|%)\s*\))\s*$")
 # a bracket with a scale or a unit inside the name: "visual analog scale (VAS 100 mm) pain score"
 _UNIT_PAREN = re.compile(r"\s?\((?:[A-Za-z]{1,5}\s)?[\d.,\s–-]+\s?(?:[µμ]?[a-zA-Zµμ]{1,5}(?:/[a-zA-Zµμ0-9.]{1,6}){0,2}|%)?\s?\)")
 UNITS = frozenset("mm cm kg g mg ng pg µg μg iu u mmhg points point % mg/l mg/dl mm/h mm/hr".split())
@@ -69,25 +70,60 @@ def measure_info(name: str | None) -> dict:
     return info.get(name) or info.get(name.replace(" remission", ""), {})
 
 
-def _matches(text: str) -> tuple[list[tuple[str, int, int]], list[str]]:
-    """The vocabulary matches (value, first token, end token) of a name and its lower-cased tokens."""
-    from extract.nlp import MATCHES_KEY, TOKENS_KEY, get_nlp
+_TOKEN = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+|[^\s\w]")
+_HYPHENS = frozenset("-‐‑‒–—−")
 
-    doc = get_nlp()(text)
-    words = list(doc.user_data.get(TOKENS_KEY, ((),))[0])
-    found = []
-    for label, s, e in doc.user_data.get(MATCHES_KEY, ()):
-        kind, _, rest = label.partition("|")
-        if kind == "MEASURE":
-            found.append((rest, s, e))
-    # longest first, then drop the ones inside a kept one
-    found.sort(key=lambda x: (x[1] - x[2], x[1]))
-    kept: list[tuple[str, int, int]] = []
-    for f in found:
-        if not any(k[1] <= f[1] and f[2] <= k[2] for k in kept):
-            kept.append(f)
-    kept.sort(key=lambda x: x[1])
-    return kept, words
+
+def _tokens(text: str) -> list[str]:
+    """Lower-cased tokens as the pipeline's tokenizer splits them (letter runs, numbers, single
+    symbols), without hyphens: "IL-6", "IL 6" and "IL6" are all ("il", "6")."""
+    return [w for w in _TOKEN.findall(text.lower()) if w not in _HYPHENS]
+
+
+@lru_cache(maxsize=1)
+def _phrase_index() -> tuple[dict[tuple[str, ...], str], int]:
+    """Every vocabulary phrase as its tokens -> the measure's name; and the longest phrase's length."""
+    index: dict[tuple[str, ...], str] = {}
+    for name, m in _vocabulary()[0].items():
+        for phrase in m["phrases"]:
+            index.setdefault(tuple(_tokens(phrase)), name)
+    return index, max(len(k) for k in index)
+
+
+def _matches(text: str) -> tuple[list[tuple[str, int, int]], list[str]]:
+    """The vocabulary matches (value, first token, end token) of a name, longest first and not
+    overlapping, in text order, and the name's tokens."""
+    words = _tokens(text)
+    index, longest = _phrase_index()
+    found: list[tuple[str, int, int]] = []
+    i = 0
+    while i < len(words):
+        for n in range(min(longest, len(words) - i), 0, -1):
+            value = index.get(tuple(words[i:i + n]))
+            if value is not None:
+                found.append((value, i, i + n))
+                i += n
+                break
+        else:
+            i += 1
+    return found, words
+
+
+_WORD = re.compile(r"[^\W\d_]+|\d+")
+
+
+@lru_cache(maxsize=1)
+def _first_words() -> frozenset[str]:
+    """The first word of every vocabulary phrase (and of its hyphen variants): a name with none of
+    them holds no vocabulary phrase."""
+    out = set()
+    for m in _vocabulary()[0].values():
+        for phrase in m["phrases"]:
+            for variant in (phrase, phrase.replace("-", " "), phrase.replace("-", "")):
+                w = _WORD.findall(variant.lower())
+                if w:
+                    out.add(w[0])
+    return frozenset(out)
 
 
 @lru_cache(maxsize=8192)
@@ -101,6 +137,8 @@ def canonical_measure(name: str) -> str | None:
     if not text:
         return None
     info, remission_of, remission_words = _vocabulary()
+    if _first_words().isdisjoint(_WORD.findall(text.lower())):
+        return None
     found, words = _matches(text)
     if not found:
         return None

@@ -39,7 +39,7 @@ from functools import lru_cache
 from typing import Any, Sequence
 
 from extract.abbreviations import abbreviations
-from extract.cues import cue_kind, no_change_phrases
+from extract.cues import cue_kind, cue_re, no_change_phrases
 from extract.document import Mention, Sentence, Text
 from extract.estimates import Effect
 from extract.evidence import Arm, OutcomeRow, Provenance
@@ -200,9 +200,14 @@ class _Measure:
 
 @dataclass(frozen=True)
 class _Record:
-    abbreviations: dict[str, str]
+    text: str
     subscale_of: dict[str, str]  # a sub-scale word -> the instrument the record names ("pain" -> "WOMAC")
     default_tp: Timepoint | None  # the study's only timepoint
+
+    @property
+    def abbreviations(self) -> dict[str, str]:
+        """The abbreviations the text defines (found on first use; abbreviations() caches them)."""
+        return abbreviations(self.text)
 
 
 @lru_cache(maxsize=1)
@@ -237,7 +242,6 @@ _OTHER_PAIN_SCALE = re.compile(r"\b(?:VAS|visual\s+analog\w*|NRS|numeric\w*\s+ra
 
 
 def _record_info(t: Text, ctx: Context) -> _Record:
-    abbrevs = abbreviations(t.text)
     subs = instrument_subscales()
     named = {m.value for m in t.mentions if m.kind == "MEASURE" and m.value in subs}
     subscale_of: dict[str, str] = {}
@@ -253,7 +257,7 @@ def _record_info(t: Text, ctx: Context) -> _Record:
     default = None
     if len(points) == 1:
         default = next(tp for tp in ctx.timepoints if tp.weeks == points[0])
-    return _Record(abbrevs, subscale_of, default)
+    return _Record(t.text, subscale_of, default)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -741,8 +745,8 @@ def outcome_rows(t: Text, ctx: Context) -> tuple[list[OutcomeRow], list[Provenan
         ps_all = t.in_span(t.p_values, sent.start, sent.end)
         pct_all = t.in_span(t.percentages, sent.start, sent.end)
         has_values = bool(ms_all or ps_all or pct_all) or (
-            _DIGIT.search(stext) is not None and (RESULT_VALUE_WORDS.search(stext) is not None
-                                                  or "respectively" in stext or " vs" in stext))
+            _DIGIT.search(stext) is not None and ("respectively" in stext or " vs" in stext
+                                                  or RESULT_VALUE_WORDS.search(stext) is not None))
         if not mentions and not has_values and not _sentence_has_cue(t, sent):
             previous = None
             continue
@@ -777,10 +781,10 @@ def outcome_rows(t: Text, ctx: Context) -> tuple[list[OutcomeRow], list[Provenan
 
 
 def _sentence_has_cue(t: Text, sent: Sentence) -> bool:
-    toks = t.tokens_lower
-    i = t.token_index(sent.start)
-    j = t.token_index(max(sent.start, sent.end - 1))
-    return any(len(w) > 3 and cue_kind(w) for w in toks[i:j + 1])
+    return cue_re().search(t.text, sent.start, sent.end) is not None
+
+
+_BRACKET_OR_SEMICOLON = re.compile(r"[;()\[\]]")
 
 
 def _windows(measures: list[_Measure], sent: Sentence, vals: SentenceValues, text: str) -> list[tuple[int, int]]:
@@ -788,15 +792,16 @@ def _windows(measures: list[_Measure], sent: Sentence, vals: SentenceValues, tex
     clause opened by values ("37% (11/30) of brodalumab subjects ... achieved ACR20;") starts at
     the clause."""
     cuts = [sent.start]
-    depth = 0
-    for i in range(sent.start, sent.end):
-        ch = text[i]
-        if ch in "([":
-            depth += 1
-        elif ch in ")]":
-            depth = max(0, depth - 1)
-        elif ch == ";" and depth == 0:
-            cuts.append(i + 1)
+    if ";" in sent.text:
+        depth = 0
+        for m in _BRACKET_OR_SEMICOLON.finditer(text, sent.start, sent.end):
+            ch = m.group()
+            if ch in "([":
+                depth += 1
+            elif ch in ")]":
+                depth = max(0, depth - 1)
+            elif depth == 0:
+                cuts.append(m.end())
     cuts.append(sent.end)
     starts = [m.mention.start for m in measures]
     for i, m in enumerate(measures):

@@ -25,11 +25,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from typing import Any, Sequence
 
 from extract.document import Sentence, Text
+from extract.fastre import NUM_REST, SNUM_FIRST, SNUM_REST, words
 from extract.estimates import Count, Effect, Number, find_counts, find_effects, find_numbers, is_number_word
-from extract.quantities import MeanSD, PValue, Percentage, Timepoint
+from extract.quantities import NUMBER_WORDS, MeanSD, PValue, Percentage, Timepoint
 
 __all__ = ["ArmRef", "Item", "Slot", "SentenceValues", "arm_refs", "arm_slots", "sentence_values"]
 
@@ -79,6 +81,7 @@ _VALUE_INTERVAL = re.compile(
     r"[\s,:=]*[(\[]?\s?[-+−]?\s?\d[\d.,]*\s?%?\s?(?:[a-zA-Zμµ/]{1,8}\s?)?(?:-|–|to|,)\s?[-+−]?\s?\d[\d.,]*\s?%?", re.I)
 _OR_MORE = re.compile(r"\s?(?:[a-zA-Zμµ%]{1,6}\s)?(?:[\w-]+\s){0,3}?(?:or\s+(?:more|greater|higher|less|fewer|above|below|"
                       r"lower|longer|over)|and\s+(?:above|over|more))\b", re.I)
+_YEAR = re.compile(r"(?:19|20)\d\d")
 _P_LIST_NEXT = re.compile(r"(?:\s?,\s?(?:and\s+|or\s+)?|\s(?:and|or)\s)(?P<v>0?\.\d+|[01]\.\d+|1)(?![\d.%]|\.\d|\s?[a-zA-Z%±(])")
 # "(Bauer et al 2001; Eriksson et al 2001)", "in March 2013": not values
 _CITATION = re.compile(r"\([^()]*\bet\s+al\b[^()]*\)|\b(?:Tables?|Figs?\.?|Figures?)\s?[A-Z]?\d+[a-z]?(?:\s?(?:and|,|-|–)\s?[A-Z]?\d+[a-z]?)*|\b(?:January|February|March|April|May|June|July|August|"
@@ -130,7 +133,8 @@ def sentence_values(t: Text, sent: Sentence, excluded: Sequence[tuple[int, int]]
     blocked += [(x.start, x.end) for x in t.doses if s0 <= x.start < s1]
     items: list[Item] = []
     effects: list[Effect] = []
-    if any(ch.isdigit() for ch in stext):
+    has_digit = _DIGIT.search(stext) is not None
+    if has_digit and _EFFECT_CUE.search(stext):
         effects = [replace(e, start=e.start + s0, end=e.end + s0) for e in find_effects(stext)]
     for e in effects:
         items.append(Item("eff", e.start, e.end, e))
@@ -150,12 +154,13 @@ def sentence_values(t: Text, sent: Sentence, excluded: Sequence[tuple[int, int]]
                 items.append(Item("p", q.start, q.end, q))
                 taken.append((q.start, q.end))
                 pos = m.end("v")
-    for m in _CITATION.finditer(text, s0, s1):
-        blocked.append(m.span())
+    if "et al" in stext or "Tab" in stext or "Fig" in stext or _YEAR.search(stext):
+        blocked += [m.span() for m in _CITATION.finditer(text, s0, s1)]
     # "4.9% (95% CI 2.3% to 7.3%)", "(range, 0.2 to 3.4 points)": a value's interval is not a value
-    for m in _VALUE_INTERVAL.finditer(text, s0, s1):
-        if not _overlaps(m.start(), m.end(), taken):
-            blocked.append(m.span())
+    if "CI" in stext or "onfidence" in stext or "ange" in stext or "IQR" in stext or "nterquartile" in stext:
+        for m in _VALUE_INTERVAL.finditer(text, s0, s1):
+            if not _overlaps(m.start(), m.end(), taken):
+                blocked.append(m.span())
 
     def usable(a: int, b: int) -> bool:
         if _overlaps(a, b, taken) or _overlaps(a, b, blocked):
@@ -191,7 +196,9 @@ def sentence_values(t: Text, sent: Sentence, excluded: Sequence[tuple[int, int]]
             pass  # kept: the caller flags it
         items.append(Item("pct", p.start, p.end, p))
         taken.append((p.start, p.end))
-    if any(ch.isdigit() for ch in stext) or "%" not in stext:
+    i0, i1 = t.token_index(s0), t.token_index(max(s0, s1 - 1)) + 1
+    if any(s0 <= a < s1 for a, _ in t.anchored("person")) or ("%" in stext and any(
+            w in NUMBER_WORDS for w in t.tokens_lower[i0:i1])):  # a count names its people, or has a "%"
         for c in find_counts(stext):
             a, b = c.start + s0, c.end + s0
             if c.noun is None and c.percent is None:
@@ -213,7 +220,7 @@ def sentence_values(t: Text, sent: Sentence, excluded: Sequence[tuple[int, int]]
         if s0 <= m.start < s1 and usable(m.start, m.end):
             items.append(Item("ms", m.start, m.end, m))
             taken.append((m.start, m.end))
-    for n in find_numbers(stext):
+    for n in (find_numbers(stext) if has_digit else ()):
         a, b = n.start + s0, n.end + s0
         if not usable(a, b) or n.unit == "%":
             continue
@@ -239,22 +246,35 @@ _NAME_WORD = rf"(?!{_STOP}\b)[\w+/·&'\"\u201c\u201d\u2018\u2019-]+"
 ARM_WORDS = r"(?:groups?|arms?|cohorts?|clusters?)"
 PEOPLE = r"(?:patients?|subjects?|participants?|women|men|children|recipients|users)"
 # "in the placebo group", "of brodalumab subjects", "with XLHA", "in TG", "for the G-CSF arm"
-ARM_PHRASE_RE = re.compile(
-    rf"(?:\b(?P<prep>in|of|for|among|with|after|on|receiving|than(?:\s+(?:in|with|after|on))?|versus|vs\.?|"
-    rf"compared\s+(?:with|to)|and|but\s+not(?:\s+in)?|between)\s+|(?P<start>^(?:[A-Z][\w ,]{{0,30}},\s)?)|(?P<aftervalue>(?<=[\d%)\]])\s))"
+_ARM_BODY = (
     rf"(?:the\s+|those\s+(?:on|in|receiving)\s+)?"
     rf"(?P<name>{_NAME_WORD}(?:\s{_NAME_WORD}){{0,5}}?"
     rf"(?:\s(?:and|plus|with|\+)\s{_NAME_WORD}(?:\s{_NAME_WORD}){{0,3}}?(?=\s(?:group|arm|cohort)\b))?)"
-    rf"(?:(?P<tail>\s{ARM_WORDS}\b|-treated\b)|(?P<people>\s{PEOPLE}\b)"
-    rf"|(?=\s?(?:[,;)(\]\[]|$|\.\s|\.$|\band\b|\bor\b|\bvs\b|\bversus\b|\bcompared\b|\bthan\b|\bwhereas\b|\bbut\b|"
-    rf"\bwas\b|\bwere\b|\bby\b|\bat\b|\bfrom\b|\bwho\b|\bhad\b|\bshowed\b|\bin\b|\bto\b|\bachieved\b|\bwith\b)))",
-    re.I | re.M)
-_GROUP_ID_RE = re.compile(r"\b(?i:groups?|arms?|cohorts?)\s(?P<id>[A-Z]|[IVX]{1,4}|\d{1,2})\b(?!\s?(?:%|\.\d|and\b))")
+    rf"(?:(?P<tail>\s{ARM_WORDS}\b|-treated\b)|(?P<people>\s{PEOPLE}\b))")
+_ARM_WORD_GATE = re.compile(r"roup|rm|ohort|luster|treated|atient|ubject|articipant|omen|men\b|hildren|ecipients|sers")
+# An arm is named after a preposition ("in the placebo group", "of brodalumab subjects"), at the start
+# of a sentence ("The X group had ...") or right after a value ("7% (2/30) brodalumab subjects"):
+# three scans, each with a fast start (extract/fastre.py) but the sentence-start one, tried once.
+ARM_PREP_RE = re.compile(
+    "(?P<prep>" + words(["in", "of", "for", "among", "with", "after", "on", "receiving",
+                         r"than(?:\s+(?:in|with|after|on))?", "versus", r"vs\.?", r"compared\s+(?:with|to)", "and",
+                         r"but\s+not(?:\s+in)?", "between"]) + r")\s+(?i:" + _ARM_BODY + ")")
+# "than in the G-CSF (three [11%] patients) and standard care (three [12%] patients) groups": an arm
+# named right before the bracket of its values
+ARM_BRACKET_RE = re.compile(
+    "(?P<prep>" + words(["in", "of", "for", "with", "after", "on", "receiving", r"than(?:\s+(?:in|with|after|on))?",
+                         "versus", r"vs\.?", r"compared\s+(?:with|to)", "and", r"but\s+not(?:\s+in)?"])
+    + rf")\s+(?i:(?:the\s+)?(?P<name>{_NAME_WORD}(?:\s{_NAME_WORD}){{0,5}}?))(?P<tail>)(?P<people>)(?=\s?\()")
+_VALUE_BRACKET = re.compile(r"\s?\(\s?(?:[-+−]?\d|(?i:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
+                            r"[a-z]+teen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred)\b)")
+ARM_START_RE = re.compile(r"(?:[A-Z][\w ,]{0,30},\s)?" + _ARM_BODY, re.I)
+ARM_AFTER_VALUE_RE = re.compile(r"[\d%)\]](?P<aftervalue>\s)(?i:" + _ARM_BODY + ")")
+_GROUP_ID_RE = re.compile(words(["groups?", "arms?", "cohorts?"]) + r"\s(?P<id>[A-Z]|[IVX]{1,4}|\d{1,2})\b(?!\s?(?:%|\.\d|and\b))")
 _PAIR_NAME = rf"{_NAME_WORD}(?:\s{_NAME_WORD}){{0,3}}?"
 ARM_PAIR_RE = re.compile(
-    rf"\b(?:after|with|on|receiving|in)\s+(?:the\s+)?(?P<a>{_PAIR_NAME})\s+(?:than|versus|vs\.?|compared\s+(?:with|to))\s+"
+    words(["after", "with", "on", "receiving", "in"]) + rf"(?i:\s+(?:the\s+)?(?P<a>{_PAIR_NAME})\s+(?:than|versus|vs\.?|compared\s+(?:with|to))\s+"
     rf"(?:(?:after|with|on|receiving|in)\s+)?(?:the\s+)?(?P<b>{_PAIR_NAME})"
-    rf"(?=\s?(?:[,;)(]|$|\.\s|\.$|\bby\b|\bat\b|\bin\b|\bfor\b|\bduring\b|\bover\b|\bwas\b|\bwere\b|\bgroups?\b))", re.I)
+    rf"(?=\s?(?:[,;)(]|$|\.\s|\.$|\bby\b|\bat\b|\bin\b|\bfor\b|\bduring\b|\bover\b|\bwas\b|\bwere\b|\bgroups?\b)))")
 _NOT_ARM = re.compile(
     r"^(?:both|all|each|every|either|the|a|an|this|these|those|total|whom|which|patients?|subjects?|participants?|"
     r"groups?|arms?|treatment|terms?|contrast|addition|particular|general|comparison|respect|order|"
@@ -267,6 +287,23 @@ def _clean_label(name: str) -> str:
     return name.strip(" ,;")
 
 
+@lru_cache(maxsize=64)
+def _arm_names_re(names: tuple[str, ...]) -> re.Pattern[str]:
+    """One pattern for the study's arm names, as whole words, case-insensitive."""
+    alts = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
+    return re.compile(rf"(?<!\w)(?i:{alts})(?!\w)")
+
+
+@lru_cache(maxsize=64)
+def _arm_abbreviations(items: tuple[tuple[str, str], ...]) -> re.Pattern[str] | None:
+    """One pattern for the short forms of the arms a text defined ("TG" for "treatment group")."""
+    shorts = [s for s, long in items if re.search(r"\b(?:group|arm|cohort)\b", long, re.I)]
+    if not shorts:
+        return None
+    return re.compile("(?<![\\w+-])(?:" + "|".join(re.escape(x) for x in sorted(shorts, key=len, reverse=True))
+                      + ")(?![\\w+-])")
+
+
 def arm_refs(t: Text, sent: Sentence, measure_spans: Sequence[tuple[int, int]], arm_names: Sequence[str],
              abbrevs: dict[str, str]) -> list[ArmRef]:
     """The arms a sentence names, in order: "X group" phrases, the study's arm names and the
@@ -275,10 +312,23 @@ def arm_refs(t: Text, sent: Sentence, measure_spans: Sequence[tuple[int, int]], 
     out: list[ArmRef] = []
     low_names = [(a, a.lower()) for a in arm_names if a and len(a) > 2]
     stext = text[sent.start:sent.end]
-    for m in ARM_PHRASE_RE.finditer(stext):
+    found: list[tuple[str, re.Match[str]]] = []
+    if _ARM_WORD_GATE.search(stext):  # these phrases end in an arm or a people word
+        found = [("prep", m) for m in ARM_PREP_RE.finditer(stext)]
+        found += [("value", m) for m in ARM_AFTER_VALUE_RE.finditer(stext)]
+        first = ARM_START_RE.match(stext)
+        if first:
+            found.append(("start", first))
+    if "(" in stext:
+        found += [("bracket", m) for m in ARM_BRACKET_RE.finditer(stext)]
+    found.sort(key=lambda x: (x[1].start("name"), -x[1].end()))
+    last_end = -1
+    for how, m in found:
+        if m.start("name") < last_end:
+            continue
         name = m.group("name")
         tail, people = m.group("tail"), m.group("people")
-        prep = (m.group("prep") or "").lower()
+        prep = (m.group("prep") or "").lower() if how in ("prep", "bracket") else ""
         s, e = sent.start + m.start("name"), sent.start + (m.end("tail") if tail else m.end("name"))
         if _overlaps(s, e, measure_spans):
             continue
@@ -288,15 +338,18 @@ def arm_refs(t: Text, sent: Sentence, measure_spans: Sequence[tuple[int, int]], 
             continue
         known = any(low == n or n in low or low in n for _, n in low_names)
         abbr = name in abbrevs and re.search(r"group|arm|cohort", abbrevs[name], re.I)
-        if people and not (prep in ("of", "in", "among", "for") or m.group("aftervalue") is not None):
+        if people and not (prep in ("of", "in", "among", "for") or how == "value"):
             people = None  # "of placebo subjects"; after a value: "7% (2/30) brodalumab subjects"
-        if m.group("start") is not None and not tail:
+        if how == "start" and not tail:
             continue  # a sentence's first words name an arm only as "The X group ..."
-        if not (tail or people or known or abbr):
+        if how == "bracket" and not _VALUE_BRACKET.match(stext, m.end()):
+            continue  # "in score (final minus baseline)": the bracket holds no values
+        if not (tail or people or known or abbr or how == "bracket"):
             continue
         if not prep and not tail and not people:
             continue
         out.append(ArmRef(abbrevs[name] if abbr and not tail else label, s, e))
+        last_end = e - sent.start
     # "Group I patients", "group B", "arm 2"
     for m in _GROUP_ID_RE.finditer(stext):
         s, e = sent.start + m.start(), sent.start + m.end()
@@ -311,26 +364,24 @@ def arm_refs(t: Text, sent: Sentence, measure_spans: Sequence[tuple[int, int]], 
             if _NOT_ARM.match(name) or _overlaps(s, e, measure_spans) or any(r.start <= s < r.end for r in out):
                 continue
             out.append(ArmRef(_clean_label(name), s, e))
-    # the study's arm names and their abbreviations where no phrase named them
-    for name, low in low_names:
-        for mm in re.finditer(re.escape(low), text[sent.start:sent.end].lower()):
-            s, e = sent.start + mm.start(), sent.start + mm.end()
-            if (s > 0 and text[s - 1].isalnum()) or (e < len(text) and text[e].isalnum()):
-                continue
-            if any(r.start <= s < r.end or s <= r.start < e for r in out) or _overlaps(s, e, measure_spans):
-                continue
-            out.append(ArmRef(name, s, e))
-    for short, long in abbrevs.items():
-        if not re.search(r"\b(?:group|arm|cohort)\b", long, re.I):
+    # the study's arm names where no phrase named them
+    names_re = _arm_names_re(tuple(name for name, _ in low_names)) if low_names else None
+    for mm in (names_re.finditer(stext) if names_re is not None else ()):
+        s, e = sent.start + mm.start(), sent.start + mm.end()
+        if any(r.start <= s < r.end or s <= r.start < e for r in out) or _overlaps(s, e, measure_spans):
             continue
-        for mm in re.finditer(rf"(?<![\w+-]){re.escape(short)}(?![\w+-])", text[sent.start:sent.end]):
-            s, e = sent.start + mm.start(), sent.start + mm.end()
-            if text[s - 1:s] == "(" and text[e:e + 1] == ")" and re.search(r"\w\s?$", text[max(0, s - 30):s - 1]) \
-                    and long.lower() in text[max(0, s - 60):s].lower():
-                continue  # the definition itself
-            if any(r.start <= s < r.end for r in out):
-                continue
-            out.append(ArmRef(long, s, e))
+        low = mm.group(0).lower()
+        out.append(ArmRef(next(name for name, n in low_names if n == low), s, e))
+    arm_abbr = _arm_abbreviations(tuple(abbrevs.items())) if abbrevs else None
+    for mm in (arm_abbr.finditer(stext) if arm_abbr is not None else ()):
+        long = abbrevs[mm.group(0)]
+        s, e = sent.start + mm.start(), sent.start + mm.end()
+        if text[s - 1:s] == "(" and text[e:e + 1] == ")" and re.search(r"\w\s?$", text[max(0, s - 30):s - 1]) \
+                and long.lower() in text[max(0, s - 60):s].lower():
+            continue  # the definition itself
+        if any(r.start <= s < r.end for r in out):
+            continue
+        out.append(ArmRef(long, s, e))
     out.sort(key=lambda r: r.start)
     return out
 
@@ -344,6 +395,11 @@ _BRACKET_OPEN_BEFORE = re.compile(r"[(\[]\s?$")
 _PAIR_GAP = re.compile(r"^\s?(?:[a-zA-Zμµ%]{1,6}(?:/[a-zA-Zμµ]{1,6}){0,2}\s?)?(?:patients?\s?)?"
                        r"(?:,|;)?\s?(?:vs\.?|versus|and|or|,|;|compared\s+(?:with|to))\s?$", re.I)
 VALUE_KINDS = ("ms", "pct", "count")
+_DIGIT = re.compile(r"\d")
+# the words every estimate find_effects reads is written with (a quick test before the scan)
+# (each alternative begins with a literal: the pattern gets a fast start)
+_EFFECT_CUE = re.compile(r"ratio|onfidence|CI|OR|HR|RR|MD|ES|RD|η|eta|Eta|ffect|ifferen|net |oefficient|β|ohen|edges|"
+                         r"hr:|hr =|hr=|or:|or =|or=|B =|b =|B=|b=")
 _VS_SEP = re.compile(r"\s(?:vs\.?|versus)\s", re.I)
 _FROM_BEFORE = re.compile(r"\bfrom\s+(?:a\s+mean\s+of\s+)?$", re.I)
 _TO_BETWEEN = re.compile(r"\s?(?:[a-zA-Zμµ%]{1,6}(?:/[a-zA-Zμµ]{1,6}){0,2}\s(?:Hg\s)?)?(?:at\s+baseline\s+)?to\s", re.I)
