@@ -241,7 +241,9 @@ def number_as_value(n: Number) -> MeanSD:
 # ----------------------------------------------------------------------------------------------
 # Arms named in a sentence
 # ----------------------------------------------------------------------------------------------
-_STOP = r"(?:and|or|vs|versus|than|compared|but|p|with|at|by|from|to|were|was|had|showed|who|which|respectively|of|in|on|for|among|the|a|an|both|all|each)"
+_STOP = (r"(?:and|or|vs|versus|than|compared|but|p|with|at|by|from|to|were|was|is|are|had|has|have|showed|who|which|"
+         r"respectively|of|in|on|for|among|the|a|an|both|all|each|did|does|do|not|no|differ\w*|\w+ly|between|"
+         r"reached|achieved|experienced|reported|received|underwent|developed)")
 _NAME_WORD = rf"(?!{_STOP}\b)[\w+/·&'\"\u201c\u201d\u2018\u2019-]+"
 ARM_WORDS = r"(?:groups?|arms?|cohorts?|clusters?)"
 PEOPLE = r"(?:patients?|subjects?|participants?|women|men|children|recipients|users)"
