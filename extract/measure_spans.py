@@ -117,6 +117,9 @@ _QUANT_OF_PEOPLE = re.compile(
     r"(?:\s+(?:on|in|receiving|treated\s+with|given|taking|allocated\s+to|randomi[sz]ed\s+to)\s+[\w+/-]+(?:\s+[\w+/-]+)?)?"
     r"\s+(?:who\s+)?(?:having|had|has|have|with|achieving|achieved|reaching|reached|experiencing|experienced|"
     r"reporting|reported|developing|developed|showing|showed|attaining|attained|meeting|met)\s+$", re.I)
+_PEOPLE_VERBS = frozenset(
+    "having had has have with achieving achieved reaching reached experiencing experienced reporting reported "
+    "developing developed showing showed attaining attained meeting met suffered".split())
 _COORDINATION = re.compile(r"\s?(?:,|;)?\s?(?:,?\s?(?:and|or|as\s+well\s+as)\s)?\s?")
 _PEOPLE_HAD = re.compile(
     r"\b(?:patients?|participants?|subjects?|those|women|men|children|individuals|people|infants|mothers)\b"
@@ -163,6 +166,7 @@ def _tok_end(t: Text, i: int) -> int:
     return t.token_starts[i] + len(t.tokens_lower[i])
 
 
+_JOINERS = frozenset("- / + ' ’ ·".split())
 COMPARATIVES = frozenset("shorter longer higher lower greater smaller larger fewer more less better worse faster "
                         "slower earlier later".split())
 
@@ -190,78 +194,79 @@ def find_measures(t: Text, sent: Sentence, mentions: Sequence[Mention], arm_name
         i0 += 1
     i1 = bisect_left(starts, sent.end, i0)
     text = t.text
-    glued_before = [False] * (i1 - i0 + 1)
-    for k in range(i0 + 1, i1):
-        glued_before[k - i0] = starts[k] == starts[k - 1] + len(toks[k - 1])
-
-    def glued(k: int) -> bool:  # token k written without a space after token k-1
-        return i0 < k < i1 and glued_before[k - i0]
-
+    ws = toks[i0:i1]  # the sentence's tokens, indexed from 0 below
+    ss = starts[i0:i1]
+    n = len(ws)
+    es = [s_ + len(w) for s_, w in zip(ss, ws)]
+    gl = [False] + [ss[k] == es[k - 1] for k in range(1, n)]  # written without a space after the one before
+    cont = [_is_content(w) for w in ws]
+    paren_at: dict[int, int] = {}  # "(" token -> its ")" token (absolute indices, as the helpers use)
+    inside = bytearray(n + 1)
+    if "(" in sent.text or "[" in sent.text:
+        stack: list[int] = []
+        for j, w in enumerate(ws):
+            if w == "(" or w == "[":
+                stack.append(j)
+            elif (w == ")" or w == "]") and stack:
+                o = stack.pop()
+                paren_at[i0 + o] = i0 + j
+                inside[o:j + 1] = b"\x01" * (j + 1 - o)
     chunks: list[_Chunk] = []
-    k = i0
-    depth = 0
-    paren_at: dict[int, int] = {}  # "(" token -> its ")" token
-    stack: list[int] = []
-    for j in range(i0, i1):
-        w = toks[j]
-        if w in ("(", "["):
-            stack.append(j)
-        elif w in (")", "]") and stack:
-            paren_at[stack.pop()] = j
-    inside = bytearray(i1 - i0 + 1)
-    for a, b in paren_at.items():
-        for j in range(a, b + 1):
-            inside[j - i0] = 1
-    while k < i1:
-        w = toks[k]
-        # "28-joint disease activity score", "6-minute walk distance": a number hyphened to a word
-        lead_number = ((w[:1].isdigit() or w in NUMBER_WORDS) and k + 2 < i1 and toks[k + 1] == "-" and glued(k + 1)
-                       and glued(k + 2) and toks[k + 2][:1].isalpha())
-        if not (_is_content(w) or lead_number) or (inside[k - i0] and not _abbreviation_paren(t, k, paren_at)):
+    k = 0
+    while k < n:
+        w = ws[k]
+        if not cont[k]:
+            # "28-joint disease activity score", "6-minute walk distance": a number hyphened to a word
+            if not ((w[:1].isdigit() or w in NUMBER_WORDS) and k + 2 < n and ws[k + 1] == "-" and gl[k + 1]
+                    and gl[k + 2] and ws[k + 2][:1].isalpha()):
+                k += 1
+                continue
+        if inside[k] and not _abbreviation_paren(t, i0 + k, paren_at):
             k += 1
             continue
         ts = k
         k += 1
-        while k < i1:
-            w2 = toks[k]
-            if w2 in ("-", "/", "+", "'", "’", "·") and glued(k) and k + 1 < i1 and glued(k + 1) and (
-                    toks[k + 1][:1].isalnum()):
-                k += 2  # "IL-6", "HAQ-DI", "Treg/Th17", "AT+EX", "Crohn's"
-                continue
-            if w2 in ("+",) and glued(k):  # "CD4+", "AT+EX"
+        while k < n:
+            w2 = ws[k]
+            g = gl[k]
+            if cont[k] and not inside[k]:
                 k += 1
                 continue
-            if w2[:1].isdigit() and glued(k) and (toks[k - 1][:1].isalpha() or toks[k - 1] in ("-", "/")):
-                k += 1  # "DAS28", "SF-36", "IL-6"
+            if g:
+                c0 = w2[:1]
+                if w2 in _JOINERS and k + 1 < n and gl[k + 1] and ws[k + 1][:1].isalnum():
+                    k += 2  # "IL-6", "HAQ-DI", "Treg/Th17", "AT+EX", "Crohn's"
+                    continue
+                if w2 == "+":  # "CD4+", "AT+EX"
+                    k += 1
+                    continue
+                if c0.isdigit() and (ws[k - 1][:1].isalpha() or ws[k - 1] in ("-", "/")):
+                    k += 1  # "DAS28", "SF-36", "IL-6"
+                    continue
+                if c0.isalpha() and ws[k - 1][:1].isdigit():
+                    k += 1  # "6MWD", "IL-1beta"
+                    continue
+            if w2 == "of" and ws[k - 1] in OF_HEADS and k + 1 < n and (
+                    cont[k + 1] or (ws[k + 1] == "the" and k + 2 < n and cont[k + 2])):
+                k += 2 if ws[k + 1] != "the" else 3
                 continue
-            if w2[:1].isalpha() and glued(k) and toks[k - 1][:1].isdigit():
-                k += 1  # "6MWD", "IL-1beta"
-                continue
-            if _is_content(w2) and not inside[k - i0]:
-                k += 1
-                continue
-            if w2 == "of" and toks[k - 1] in OF_HEADS and k + 1 < i1 and (
-                    _is_content(toks[k + 1]) or (toks[k + 1] == "the" and k + 2 < i1 and _is_content(toks[k + 2]))):
-                k += 2 if toks[k + 1] != "the" else 3
-                continue
-            if w2 == "to" and toks[k - 1] == "time" and k + 1 < i1 and (_is_content(toks[k + 1]) or toks[k + 1] in (
-                    "first", "the")):
+            if w2 == "to" and ws[k - 1] == "time" and k + 1 < n and (cont[k + 1] or ws[k + 1] in ("first", "the")):
                 k += 1  # "time to treatment failure", "time to first rescue analgesia"
                 continue
-            if w2 in DETERMINERS and text[starts[k]:starts[k] + len(w2)].isupper() and len(w2) > 1:
+            if w2 in DETERMINERS and len(w2) > 1 and text[ss[k]:es[k]].isupper():
                 k += 1  # "HER2": an acronym, not "her"
                 continue
-            if w2 == "and" and k + 1 < i1 and _title(text, starts[k - 1]) and _title(text, starts[k + 1]) \
-                    and k - 1 > i0:
+            if w2 == "and" and k + 1 < n and k - 1 > 0 and _title(text, ss[k - 1]) and _title(text, ss[k + 1]):
                 k += 2  # "Timed Up and Go", "Western Ontario and McMaster"
                 continue
             break
         te = k
         # an abbreviation in brackets right after: "weight-bearing pain (WBP)"
-        if te < i1 and toks[te] in ("(", "[") and te in paren_at and _abbreviation_paren(t, te, paren_at):
-            te = paren_at[te] + 1
+        if te < n and (ws[te] == "(" or ws[te] == "[") and i0 + te in paren_at \
+                and _abbreviation_paren(t, i0 + te, paren_at):
+            te = paren_at[i0 + te] + 1 - i0
             k = te
-        chunks.append(_Chunk(ts, te, starts[ts], _tok_end(t, te - 1)))
+        chunks.append(_Chunk(i0 + ts, i0 + te, ss[ts], es[te - 1]))
     if not chunks:
         return []
     for m in mentions:
@@ -450,7 +455,8 @@ def _roles(t: Text, sent: Sentence, chunks: list[_Chunk], i0: int, i1: int, pare
                 c.role = "item"
                 continue
         # a quantity of people: "45% of those on atorvastatin having no decrease in CRP", "More patients had rash"
-        if people and (_QUANT_OF_PEOPLE.search(before[-90:]) or _PEOPLE_HAD.search(before[-80:])):
+        if people and prev in _PEOPLE_VERBS and (_QUANT_OF_PEOPLE.search(before[-90:])
+                                                 or _PEOPLE_HAD.search(before[-80:])):
             c.role = "people"
             continue
         if c.mention is not None:
@@ -553,32 +559,33 @@ def clean_name(text: str) -> str:
     return stripped if stripped else name
 
 
+_ARM_WORDS = frozenset("group groups arm arms cohort cohorts".split())
+_KEPT_HEADS = frozenset("score scores level levels rate rates count counts index time number total response "
+                        "responses".split())
+_COMPARATOR_NAMES = frozenset("placebo control controls sham vehicle".split())
+
+
 def _measure_like(raw: str, c: _Chunk, arm_low: list[str], toks: tuple[str, ...]) -> bool:
     words = [w for w in toks[c.ts:c.te] if w[:1].isalnum()]
-    if not words:
-        return False
-    if any(w in ("group", "groups", "arm", "arms", "cohort", "cohorts") for w in words):
+    if not words or not _ARM_WORDS.isdisjoint(words):
         return False  # "the RF group", "Groups I": an arm's name
     if c.mention is not None:
         return True
-    if len(words) > 9 or (len(words) == 1 and (len(words[0]) == 1 or not words[0].strip("ivx"))):
-        return False  # "III", "B": an arm's label
+    nw = len(words)
+    if nw > 9 or (nw == 1 and (len(words[0]) == 1 or not words[0].strip("ivx") or words[0] in _COMPARATOR_NAMES)):
+        return False  # "III", "B": an arm's label; "placebo"
+    if nw > 2 and words[0] in OF_HEADS and "of" in words:
+        return True  # "the prevalence of ... Plasmodium-positive patients": a prevalence
     head = words[-1]
-    if len(words) > 2 and words[0] in OF_HEADS and "of" in words:
-        head = words[0]  # "the prevalence of ... Plasmodium-positive patients": a prevalence
-        return head not in ("time", "value", "values", "total", "level", "levels") or True
-    if head in NOT_MEASURE_HEADS and not (len(words) > 1 and head in ("score", "scores", "level", "levels", "rate",
-                                                                        "rates", "count", "counts", "index", "time",
-                                                                        "number", "total", "response", "responses")):
+    if head in NOT_MEASURE_HEADS and not (nw > 1 and head in _KEPT_HEADS):
         return False
-    if words[0] in NOT_MEASURE_FIRST or _TEST_NAME.search(raw):
+    if words[0] in NOT_MEASURE_FIRST or (nw > 1 or len(raw) > 5) and _TEST_NAME.search(raw):
         return False
     if all(w in NOT_MEASURE_HEADS or w in DETERMINERS for w in words):
         return False
-    low = raw.lower()
-    for a in arm_low:
-        if low == a or (len(low) > 3 and low in a) or (len(a) > 3 and a in low and len(low) - len(a) < 8):
-            return False
-    if re.fullmatch(r"[A-Z]?[a-z]+", raw) and raw.lower() in ("placebo", "control", "controls", "sham", "vehicle"):
-        return False
+    if arm_low:
+        low = raw.lower()
+        for a in arm_low:
+            if low == a or (len(low) > 3 and low in a) or (len(a) > 3 and a in low and len(low) - len(a) < 8):
+                return False
     return True
