@@ -239,8 +239,8 @@ def find_effects(text: str) -> list[Effect]:
         if v is None:
             continue
         lo, hi, end = _ci(m, v, False)
-        if lo is None:
-            continue
+        if lo is None or m.group("unit") in ("%", "percent"):
+            continue  # "3.1 % (95 % CI 1.7–5.1 %)": an arm's percentage with its CI, not an estimate
         add(m.start(), end, "estimate", v, lo, hi, m.group("unit"), False)
     _name_lists(t, c, out, taken, free)
     out.sort(key=lambda x: x[0])

@@ -87,13 +87,14 @@ NOT_MEASURE_HEADS = frozenset(
     "changes improvement improvements reduction reductions increase increases decrease decreases "
     "outcome outcomes endpoint endpoints end-point end-points measure measures parameter parameters variable "
     "variables criteria criterion dose doses dosage treatment treatments therapy therapies intervention "
-    "interventions placebo control regimen regimens drug drugs medication medications mg kg ml side sides "
+    "interventions placebo control regimen regimens drug drugs mg kg ml side sides "
     "trend trends pattern patterns profile profiles benefit benefits response responses comparison comparisons "
     "number numbers rate rates proportion percentage scores score level levels total mean median average "
     "one two three four five six seven eight nine ten respect addition contrast total percent parents mothers "
     "fathers nurses students teachers caregivers physicians doctors clinicians sample samples population populations "
-    "set sets method methods".split())
-_EVALUATIVE = re.compile(r"(?:(?:significantly|statistically|clinically|not|also|as|equally|slightly|much|far)\s)*"
+    "set sets method methods females males girls boys adolescents elderly".split())
+_EVALUATIVE = re.compile(r"(?:(?:significantly|statistically|clinically|not|also|as|equally|slightly|much|far|most|"
+                         r"highly|very|more|less|the)\s)*"
                          r"(?:better|worse|superior|inferior|non-?inferior|equivalent|more\s+effective|less\s+effective|"
                          r"effective|safe|safer|well\s+tolerated|preferred|cost-?effective)\b")
 # statistical tests are not measures: "Independent t-test", "Mann-Whitney's U test"
@@ -106,7 +107,9 @@ NOT_MEASURE_FIRST = frozenset(
 NOT_MEASURE_WORDS = frozenset(
     "significant significantly similar comparable maximum minimum greater lower higher larger smaller shorter longer "
     "fewer better worse superior inferior different statistically clinically meaningful marked respective "
-    "overall respectively versus vs vs. et al".split())
+    "overall respectively versus vs vs. et al frequent common likely unlikely prevalent effective efficacious "
+    "evident apparent pronounced rapid safe tolerated beneficial favourable favorable successful useful able "
+    "possible important relevant associated".split())
 ADVERB_LIKE = frozenset(
     "significantly statistically markedly substantially slightly also only further still not most "
     "least very greatly considerably similarly respectively overall notably clearly numerically nominally "
@@ -117,6 +120,11 @@ _QUANT_OF_PEOPLE = re.compile(
     r"(?:\s+(?:on|in|receiving|treated\s+with|given|taking|allocated\s+to|randomi[sz]ed\s+to)\s+[\w+/-]+(?:\s+[\w+/-]+)?)?"
     r"\s+(?:who\s+)?(?:having|had|has|have|with|achieving|achieved|reaching|reached|experiencing|experienced|"
     r"reporting|reported|developing|developed|showing|showed|attaining|attained|meeting|met)\s+$", re.I)
+_PEOPLE_QUANTITY = re.compile(r"\b(?:proportions?|percentages?|numbers?|rates?|incidence|share)\s+of\s+(?:the\s+)?"
+                              r"(?:patients|subjects|participants|women|men|children|infants|individuals|people)$", re.I)
+_PARTICIPLE_GAP = re.compile(r"\s(?:who\s+(?:had|were|needed|required|achieved|experienced|reported|developed|"
+                             r"received)\s+|needing\s+|requiring\s+|with\s+|having\s+|achieving\s+|experiencing\s+|"
+                             r"reporting\s+|developing\s+|showing\s+)(?:an?\s+|the\s+|any\s+)?", re.I)
 _PEOPLE_VERBS = frozenset(
     "having had has have with achieving achieved reaching reached experiencing experienced reporting reported "
     "developing developed showing showed attaining attained meeting met suffered".split())
@@ -124,7 +132,8 @@ _COORDINATION = re.compile(r"\s?(?:,|;)?\s?(?:,?\s?(?:and|or|as\s+well\s+as)\s)?
 _PEOPLE_HAD = re.compile(
     r"\b(?:patients?|participants?|subjects?|those|women|men|children|individuals|people|infants|mothers)\b"
     r"(?:\s+[\w+/-]+){0,4}?\s+(?:had|experienced|developed|reported|suffered|showed)\s+(?:an?\s+|the\s+|any\s+)?$", re.I)
-_CATEGORY = re.compile(r"(?:common|frequent|frequently\s+(?:reported|observed|occurring)|prevalent|important)\s+", re.I)
+_CATEGORY = re.compile(r"\bmost\s+(?:common(?:ly\s+(?:reported|observed))?|frequent(?:ly\s+(?:reported|observed|occurring))?|"
+                       r"prevalent|important)\s+$", re.I)
 _NUMBER_WORD = re.compile(r"[(\[]\s?(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|[a-z]+teen|"
                           r"twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred)\b", re.I)
 
@@ -168,13 +177,13 @@ def _tok_end(t: Text, i: int) -> int:
 
 _JOINERS = frozenset("- / + ' ’ ·".split())
 COMPARATIVES = frozenset("shorter longer higher lower greater smaller larger fewer more less better worse faster "
-                        "slower earlier later".split())
+                        "slower earlier later poorer richer stronger weaker".split())
 
 
 @lru_cache(maxsize=65536)
 def _is_content(word: str) -> bool:
     if not word or word in FUNCTION_WORDS or word in DETERMINERS or word in NUMBER_WORDS or word in _VERB_FORMS \
-            or word in NOT_MEASURE_WORDS:
+            or word in NOT_MEASURE_WORDS or word in COMPARATIVES:
         return False
     if word[0].isalpha():
         if cue_kind(word) is not None and len(word) > 3:
@@ -275,10 +284,17 @@ def find_measures(t: Text, sent: Sentence, mentions: Sequence[Mention], arm_name
                 c.mention = m
     _trim(t, chunks)
     chunks = [c for c in chunks if c.te > c.ts]
-    # "EULAR good or moderate response": a coordination that still names the one vocabulary measure
+    # "EULAR good or moderate response": a coordination that still names the one vocabulary measure;
+    # "the proportion of subjects needing additional uterotonic treatment": one name across the participle
     merged: list[_Chunk] = []
     for c in chunks:
         p = merged[-1] if merged else None
+        if p is not None and _PEOPLE_QUANTITY.search(text, p.start, p.end) and _PARTICIPLE_GAP.fullmatch(
+                text, p.end, c.start):
+            p.te, p.end = c.te, c.end
+            if c.mention is not None and p.mention is None:
+                p.mention = c.mention
+            continue
         if p is not None and p.mention is not None and c.mention is None \
                 and re.fullmatch(r"\s(?:or|and)\s|\s?/\s?", text[p.end:c.start]) \
                 and canonical_measure(text[p.start:c.end]) == canonical_measure(p.mention.text):
@@ -527,15 +543,14 @@ def _name_lists(t: Text, chunks: list[_Chunk]) -> None:
             d.prefix = f"{inst_text} "
             d.role = d.role or "list"
     for i, c in enumerate(chunks):
-        lead = text[max(0, c.start - 12):c.start]
-        cm = _CATEGORY.match(text, c.start, c.end)
-        if not cm or not re.search(r"\bmost\s+$", lead, re.I):
+        cm = _CATEGORY.search(text, max(0, c.start - 40), c.start)
+        if not cm:
             continue
         after = text[c.end:c.end + 20]
         verb = re.match(r"\s+(?:was|were|included|comprised|being|of)\s+", after)
         if not verb:
             continue
-        category = clean_name(text[cm.end():c.end])
+        category = clean_name(text[c.start:c.end])
         for d in chunks[i + 1:]:
             if d.start < c.end + verb.end():
                 continue
@@ -561,7 +576,7 @@ def clean_name(text: str) -> str:
 
 _ARM_WORDS = frozenset("group groups arm arms cohort cohorts".split())
 _KEPT_HEADS = frozenset("score scores level levels rate rates count counts index time number total response "
-                        "responses".split())
+                        "responses value values".split())
 _COMPARATOR_NAMES = frozenset("placebo control controls sham vehicle".split())
 
 

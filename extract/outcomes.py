@@ -154,6 +154,31 @@ PEOPLE_WITH_RE = re.compile(
     r"reaching|reached|experiencing|experienced|reporting|reported|developing|developed|showing|showed|"
     r"attaining|attained|meeting|met)\s+(?P<cond>[^,.;()]{3,70}?)(?=\s?(?:[,.;()]|$|\bcompared\b|\bversus\b|\bvs\b|"
     r"\bwhile\b|\bwhereas\b|\band\s+\d))", re.I)
+# an abstract's section headings, on their own line or before the first sentence ("Results:", "RESULTS.")
+HEADING_RE = re.compile(
+    r"(?P<h>(?i:background|introduction|objectives?|aims?(?:\s?/\s?hypothesis)?|purpose|rationale|context|"
+    r"(?:materials\s+and\s+)?methods?(?:\s+and\s+results)?|design|setting|settings|participants|patients|"
+    r"subjects(?:\s?/\s?methods)?|interventions?|(?:main\s+)?outcome\s+measures?|measurements|study\s+design|"
+    r"results|findings|conclusions?(?:\s?/\s?interpretation)?|interpretation|discussion|significance|"
+    r"trial\s+registration|registration|funding|summary|electronic\s+supplementary\s+material|"
+    r"background\s+and\s+aims?|aims\s+and\s+objectives))\s*(?:[.:]\s?|$)")
+_SECTION_KIND = {"results": "results", "findings": "results", "conclusion": "results", "conclusions": "results",
+                 "interpretation": "results", "discussion": "results", "significance": "results",
+                 "trial registration": "none", "registration": "none", "funding": "none",
+                 "electronic supplementary material": "none", "summary": "results"}
+
+
+def _section_kind(heading: str) -> str:
+    """"results" (outcomes are read), "methods" (only vocabulary measures: background, aims,
+    methods) or "none" (registration, funding)."""
+    h = " ".join(heading.lower().split())
+    if "result" in h:
+        return "results"
+    if h.startswith("conclusion"):
+        return "results"
+    return _SECTION_KIND.get(h, "methods")
+
+
 LEVEL_WORDS = re.compile(
     r"\b(?:levels?|concentrations?|hba1c|a1c|glycated|fraction|saturation|ha?ematocrit|content|density|fat|mass|bmi|"
     r"index|indices|score|scores|scale|pressure|weight|volume|ratio|values?|counts?|percentage\s+change|change|"
@@ -203,6 +228,7 @@ class _Record:
     text: str
     subscale_of: dict[str, str]  # a sub-scale word -> the instrument the record names ("pain" -> "WOMAC")
     default_tp: Timepoint | None  # the study's only timepoint
+    followup: Timepoint | None  # the follow-up or safety window the text states ("followed for 24 weeks")
 
     @property
     def abbreviations(self) -> dict[str, str]:
@@ -237,6 +263,9 @@ class _ByStart:
 # ----------------------------------------------------------------------------------------------
 # The record: abbreviations, the one instrument whose sub-scales bare words name, the study's timepoint
 # ----------------------------------------------------------------------------------------------
+_FOLLOWUP_CUE = re.compile(r"\bfollow-?up|\bfollowed\s+(?:up\s+)?(?:for|over|during|until)|\bobserv\w*\s+(?:for|over|period)|"
+                           r"\bmonitor\w*\s+(?:for|over)|\bsafety\b|\badverse\b|\bthroughout\b|"
+                           r"\bduring\s+the\s+(?:study|trial|treatment)|\bdays?\s+following\b", re.I)
 _OTHER_PAIN_SCALE = re.compile(r"\b(?:VAS|visual\s+analog\w*|NRS|numeric\w*\s+rating|McGill|pain\s+scale|"
                                r"KOOS|Lequesne|pain\s+score)\b", re.I)
 
@@ -253,11 +282,20 @@ def _record_info(t: Text, ctx: Context) -> _Record:
             if w == "pain" and others:
                 continue
             subscale_of[w] = instrument
-    points = sorted({tp.weeks for tp in ctx.timepoints if tp.kind != "baseline" and tp.weeks > 0})
+    # (a time under a week is a dosing or procedure time more often than the study's assessment)
+    points = sorted({tp.weeks for tp in ctx.timepoints if tp.kind != "baseline" and tp.weeks >= 1})
     default = None
     if len(points) == 1:
         default = next(tp for tp in ctx.timepoints if tp.weeks == points[0])
-    return _Record(t.text, subscale_of, default)
+    followup = None
+    if ctx.followup_weeks is not None:
+        # the follow-up only where a sentence says so ("followed for 24 weeks", "safety ... for 30 days
+        # following surgery"), not the longest time the text happens to name
+        for tp in ctx.timepoints:
+            if tp.weeks == ctx.followup_weeks and _FOLLOWUP_CUE.search(t.sentence_at(tp.start).text):
+                followup = Timepoint(tp.weeks, 0, 0, "end of follow-up")
+                break
+    return _Record(t.text, subscale_of, default, followup)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -305,10 +343,13 @@ def _is_reference(toks: tuple[str, ...], start: int) -> bool:
 
 
 def _sentence_measures(t: Text, sent: Sentence, mentions: list[Mention], ctx: Context, rec: _Record,
-                       values: bool) -> list[_Measure]:
+                       values: bool, open_names: bool = True) -> list[_Measure]:
     """Vocabulary measures, renamed from the phrase that holds them ("WOMAC pain", "serum IL-12"),
-    and the measures outside the vocabulary the sentence reports (see the module docstring)."""
+    and the measures outside the vocabulary the sentence reports (see the module docstring). In a
+    background or methods section (`open_names` False) only vocabulary measures are read."""
     vocab = _vocab_measures(t, mentions)
+    if not open_names:
+        return vocab
     spans = find_measures(t, sent, mentions, [a.name for a in ctx.arms])
     bounds = _clause_bounds(sent)
     out: list[_Measure] = []
@@ -437,7 +478,7 @@ def _direction(t: Text, me: _Measure, sent: Sentence, bounds: list[tuple[int, in
         if any(w in ("in", "of", "levels", "level") for w in toks[i + 1:i + 5]):
             return resolve(kind)
         if start - i <= 10 and any(w in ("for", "on", "in") for w in toks[i + 1:start]) and not any(
-                w in (";", "was", "were", "is", "are", "than") for w in toks[i + 1:start]):
+                w in (";", "than", "but", "whereas") for w in toks[i + 1:start]):
             return resolve(kind)
     # the verb before an object: "Cocoa consumption lowered blood cholesterol, ..., and TNF-α"
     if me.role in ("object", "list", "vocab") and cues_before:
@@ -452,6 +493,16 @@ def _direction(t: Text, me: _Measure, sent: Sentence, bounds: list[tuple[int, in
 
 def _groups(measures: list[_Measure], tps: list[Timepoint], t: Text) -> dict[str, list[Timepoint]]:
     """Measure name -> its timepoints in the sentence (see the module docstring, step 4)."""
+    # "at week 2 for PtGA, Pain and HAQ-DI": a timepoint followed by "for" or "in" binds the measures after it
+    forward: dict[str, list[Timepoint]] = {}
+    fwd_tps = [tp for tp in tps if _TP_FOR.match(t.text, tp.end)]
+    if fwd_tps:
+        for m in measures:
+            before = [tp for tp in tps if tp.end <= m.mention.start]
+            if before and before[-1] in fwd_tps:
+                forward[m.name] = [before[-1]]
+        measures = [m for m in measures if m.name not in forward]
+        tps = [tp for tp in tps if tp not in fwd_tps]
     events: list[tuple[int, str, object]] = [(m.mention.start, "m", m) for m in measures]
     events += [(tp.start, "t", tp) for tp in tps]
     events.sort(key=lambda e: e[0])
@@ -480,9 +531,11 @@ def _groups(measures: list[_Measure], tps: list[Timepoint], t: Text) -> dict[str
             out[m.name] = use
         if kept:
             previous = kept
+    out.update(forward)
     return out
 
 
+_TP_FOR = re.compile(r"\s?,?\s?(?:for|in)\s", re.I)
 _UNIT_FIRST = re.compile(r"^(?P<unit>hours?|days?|weeks?|months?|years?)\s", re.I)
 _NEXT_ITEM = re.compile(r"\s?,?\s?(?:and\s+|or\s+)?(?P<n>\d+)\s?(?=[(\[])")
 
@@ -735,12 +788,21 @@ def outcome_rows(t: Text, ctx: Context) -> tuple[list[OutcomeRow], list[Provenan
     measure_mentions = _ByStart([m for m in t.mentions if m.kind == "MEASURE"])
     rec: _Record | None = None
     previous: _Previous | None = None
+    section = "results"  # an unstructured abstract is read whole
     for sent in t.sentences:
         if sent.index in ctx.skip_sentences:
             previous = None
             continue
-        mentions = measure_mentions.within(sent.start, sent.end)
         stext = sent.text
+        hm = HEADING_RE.match(stext) if stext[:1].isalpha() and stext[:1].isupper() else None
+        if hm:
+            section = _section_kind(hm.group("h"))
+            if hm.end() >= len(stext) - 1:
+                previous = None
+                continue
+        if section == "none":
+            continue
+        mentions = measure_mentions.within(sent.start, sent.end)
         ms_all = t.in_span(t.mean_sds, sent.start, sent.end)
         ps_all = t.in_span(t.p_values, sent.start, sent.end)
         pct_all = t.in_span(t.percentages, sent.start, sent.end)
@@ -759,7 +821,8 @@ def outcome_rows(t: Text, ctx: Context) -> tuple[list[OutcomeRow], list[Provenan
             rec = _record_info(t, ctx)
         vals = sentence_values(t, sent, [(m.start, m.end) for m in mentions])
         has_values = has_values or any(x.kind in ("count", "eff") for x in vals.items)
-        measures = _sentence_measures(t, sent, mentions, ctx, rec, has_values or bool(fractions))
+        measures = _sentence_measures(t, sent, mentions, ctx, rec, has_values or bool(fractions),
+                                      open_names=section == "results")
         prov = Provenance(ctx.record_id, t.location, sent.text, sent.start, sent.end)
         if not measures:
             if previous is not None and "respectively" in stext.lower():
@@ -840,11 +903,18 @@ def _promote_numbers(items: list[Item], text: str, a: int, b: int) -> list[Item]
                 or FOLLOWUP_AFTER.match(text, x.end):
             keep.add(id(x))  # "a CRP level of 4.8 ng/mL at the start, and 5.1 ng/mL at the study end"
     out = []
-    for x in items:
+    for i, x in enumerate(items):
         if x.kind != "num":
             out.append(x)
         elif id(x) in keep:
-            out.append(Item("ms", x.start, x.end, number_as_value(x.obj)))
+            nxt = items[i + 1] if i + 1 < len(items) else None
+            if nxt is not None and nxt.kind == "pct" and nxt.obj.kind == "%" and not x.obj.unit and re.fullmatch(
+                    r"\s(?:vs\.?|versus|and|to|or)\s|\s?,\s?", text[x.end:nxt.start]):
+                # "3.1 vs. 9.3 %", "from 59 to 49%": the percent sign is written once for both
+                out.append(Item("pct", x.start, x.end, Percentage(None, x.obj.value, None, "%", x.start, x.end,
+                                                                  x.obj.text)))
+            else:
+                out.append(Item("ms", x.start, x.end, number_as_value(x.obj)))
     return out
 
 
@@ -880,7 +950,7 @@ def _sentence_rows(t: Text, sent: Sentence, measures: list[_Measure], vals: Sent
     info = _rules()[0]
     resp_rows = _respectively(t, sent, measures, pct_all, tps, ctx, prov)
     per_measure = {} if resp_rows else _measures_respectively(t, sent, measures, pct_all)
-    group_rows = _from_group(t, sent, measures, ctx, prov, tps)
+    group_rows = _from_group(t, sent, measures, ctx, prov, tps, rec)
     people = _people_rows(t, sent, measures, ctx, prov, tp_of, rec)
     consumed_people = {p[1] for p in people}
     rows.extend(r for r, _ in people)
@@ -920,10 +990,10 @@ def _sentence_rows(t: Text, sent: Sentence, measures: list[_Measure], vals: Sent
                 effects.append(Item("eff", x.start, x.end, e))
         items = [x if x.kind != "eff" else next(e for e in effects if e.start == x.start) for x in items]
         my_tps: list[Timepoint | None] = list(tp_of.get(me.name) or [])
-        if not my_tps and ctx.followup_weeks is not None and (
-                kind == "safety" or END_OF_STUDY_RE.search(stext)):
-            my_tps = [Timepoint(ctx.followup_weeks, 0, 0, "end of follow-up")]
-        if not my_tps and rec.default_tp is not None and kind not in ("safety",) and not _baseline_sentence(stext):
+        if not my_tps and rec.followup is not None and (kind == "safety" or END_OF_STUDY_RE.search(stext)):
+            my_tps = [rec.followup]
+        if not my_tps and rec.default_tp is not None and kind not in ("safety", "event") \
+                and not _baseline_sentence(stext):
             my_tps = [rec.default_tp]
         slots = arm_slots(t, items, a, b, refs, sent, len(ctx.arms), bool(ORDER_CUE.search(text, a, b)),
                           rec.abbreviations)
@@ -938,8 +1008,8 @@ def _sentence_rows(t: Text, sent: Sentence, measures: list[_Measure], vals: Sent
         _assign_means(row_base, window_ms, t, a, clause_start, me.change)
         if not any(k in row_base for k in ("change_mean", "followup_mean", "baseline_mean")) \
                 and BASELINE_CUE.search(t.text[clause_start:b]):
-            bm = BARE_VALUE_RE.search(t.text[me.mention.end:b])
-            if bm and not effects:
+            bm = BARE_VALUE_RE.search(t.text, me.mention.end, b)
+            if bm and not effects and not any(x.kind == "p" and x.start <= bm.start("v") < x.end for x in items):
                 row_base["baseline_mean"] = float(bm.group("v"))
         p_in = [x.obj for x in items if x.kind == "p"]
         p = p_in[0] if p_in else single_p
@@ -1223,7 +1293,7 @@ def _respectively(t: Text, sent: Sentence, measures: list[_Measure], pcts: list[
 
 
 def _from_group(t: Text, sent: Sentence, measures: list[_Measure], ctx: Context, prov: Provenance,
-                tps: list[Timepoint]) -> dict[str, list[OutcomeRow]]:
+                tps: list[Timepoint], rec: _Record) -> dict[str, list[OutcomeRow]]:
     """"Seventeen patients from the group A (85%), 15 from the group B (75%) ... experienced AE",
     "18 of 30 patients (60.0%) in the UC-MSC group and 9 of 30 (30.0%) in the MTX alone group achieved ACR20"."""
     if sent.text.count("%") < 2:
@@ -1238,8 +1308,8 @@ def _from_group(t: Text, sent: Sentence, measures: list[_Measure], ctx: Context,
             continue
         kind = me.kind
         tp = tps[0] if len(tps) == 1 else None  # "At week 24, 18 of 30 patients ..."
-        if kind == "safety" and ctx.followup_weeks is not None:
-            tp = Timepoint(ctx.followup_weeks, 0, 0, "end of follow-up")
+        if kind == "safety" and rec.followup is not None:
+            tp = rec.followup
         for m in items:
             group_id = m.groupdict().get("id")
             label = f"group {group_id}" if group_id else f"{m.group('name')} group"

@@ -257,7 +257,7 @@ NEG_AFTER_TP = re.compile(
 P_VALUE_RE = re.compile(
     r"[Pp](?<![\w-].)(?:\s?-?\s?values?)?\s?"  # "P" first, its guard behind it: a fast start
     r"(?:(?P<cmp><=|>=|=<|=>|[<>=≤≥])|\s(?:of|was|were|is)\s|(?P<lt>\s?(?:less|lower|smaller)\sthan\s)"
-    r"|(?P<gt>\s?(?:greater|more|larger|higher)\sthan\s))\s?(?P<num>0?\.\d+|[01](?:\.\d+)?)(?![\d.])",
+    r"|(?P<gt>\s?(?:greater|more|larger|higher)\sthan\s))\s?(?P<num>0?\.\d+|[01](?:\.\d+)?)(?!\d|\.\d)",
 )
 _CMP = {"<": "<", "=": "=", ">": ">", "≤": "≤", "≥": "≥", "<=": "≤", "=<": "≤", ">=": "≥", "=>": "≥"}
 # What follows the value m in "m ± s", "m (lo-hi)" (with an optional IQR/range/CI label), "m (s)".

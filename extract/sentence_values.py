@@ -82,6 +82,7 @@ _VALUE_INTERVAL = re.compile(
 _OR_MORE = re.compile(r"\s?(?:[a-zA-Zμµ%]{1,6}\s)?(?:[\w-]+\s){0,3}?(?:or\s+(?:more|greater|higher|less|fewer|above|below|"
                       r"lower|longer|over)|and\s+(?:above|over|more))\b", re.I)
 _YEAR = re.compile(r"(?:19|20)\d\d")
+_BRACKET_RANGE = re.compile(r"\s?[(\[]\s?[-+−]?\d[\d.,]*\s?%?\s?(?:-|–|to)\s?[-+−]?\d[\d.,]*\s?%?\s?[)\]]")
 _P_LIST_NEXT = re.compile(r"(?:\s?,\s?(?:and\s+|or\s+)?|\s(?:and|or)\s)(?P<v>0?\.\d+|[01]\.\d+|1)(?![\d.%]|\.\d|\s?[a-zA-Z%±(])")
 # "(Bauer et al 2001; Eriksson et al 2001)", "in March 2013": not values
 _CITATION = re.compile(r"\([^()]*\bet\s+al\b[^()]*\)|\b(?:Tables?|Figs?\.?|Figures?)\s?[A-Z]?\d+[a-z]?(?:\s?(?:and|,|-|–)\s?[A-Z]?\d+[a-z]?)*|\b(?:January|February|March|April|May|June|July|August|"
@@ -186,6 +187,19 @@ def sentence_values(t: Text, sent: Sentence, excluded: Sequence[tuple[int, int]]
     fixed = [p for p in fixed if not any(q is not p and q.start <= p.start and p.end <= q.end and q.end - q.start >
                                          p.end - p.start for q in fixed)]
     pcts = _merge_pcts(fixed, text)
+    # "28.6 ± 5.8% vs. 40.5 ± 7.4%": the percent sign belongs to a mean and SD, not a percentage of its own
+    ms_spans = [(m.start, m.end) for m in t.mean_sds if s0 <= m.start < s1 and m.sd is not None]
+    pcts = [p for p in pcts if not any(a < p.start < b for a, b in ms_spans)]
+    for p in pcts:
+        if p.kind == "%":
+            ci = _BRACKET_RANGE.match(text, p.end)
+            if ci:
+                blocked.append(ci.span())
+    for m in t.mean_sds:
+        if s0 <= m.start < s1 and m.kind in ("mean±sd", "mean (sd)"):
+            ci = _BRACKET_RANGE.match(text, m.end)
+            if ci:
+                blocked.append(ci.span())
     for p in pcts:
         if not usable(p.start, p.end):
             continue
@@ -243,9 +257,10 @@ def number_as_value(n: Number) -> MeanSD:
 # ----------------------------------------------------------------------------------------------
 _STOP = (r"(?:and|or|vs|versus|than|compared|but|p|with|at|by|from|to|were|was|is|are|had|has|have|showed|who|which|"
          r"respectively|of|in|on|for|among|the|a|an|both|all|each|did|does|do|not|no|differ\w*|\w+ly|between|"
-         r"reached|achieved|experienced|reported|received|underwent|developed)")
-_NAME_WORD = rf"(?!{_STOP}\b)[\w+/·&'\"\u201c\u201d\u2018\u2019-]+"
-ARM_WORDS = r"(?:groups?|arms?|cohorts?|clusters?)"
+         r"reached|achieved|experienced|reported|received|underwent|developed|those|undergoing|receiving|treated|"
+         r"given|taking)")
+_NAME_WORD = rf"(?!{_STOP}(?![\w-]))[\w+/·&'\"\u201c\u201d\u2018\u2019-]+"
+ARM_WORDS = r"(?:groups?|subgroups?|arms?|cohorts?|clusters?)"
 PEOPLE = r"(?:patients?|subjects?|participants?|women|men|children|recipients|users)"
 # "in the placebo group", "of brodalumab subjects", "with XLHA", "in TG", "for the G-CSF arm"
 _ARM_BODY = (
@@ -269,6 +284,13 @@ ARM_BRACKET_RE = re.compile(
     + rf")\s+(?i:(?:the\s+)?(?P<name>{_NAME_WORD}(?:\s{_NAME_WORD}){{0,5}}?))(?P<tail>)(?P<people>)(?=\s?\()")
 _VALUE_BRACKET = re.compile(r"\s?\(\s?(?:[-+−]?\d|(?i:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
                             r"[a-z]+teen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred)\b)")
+PEOPLE_ARM_RE = re.compile(
+    words(["patients?", "subjects?", "participants?", "those", "women", "men", "children", "individuals", "infants",
+           "mothers"]) + r"(?i:\s+(?:who\s+(?:received|underwent|were\s+given|took|were\s+treated\s+with)\s+|undergoing\s+|"
+    r"receiving\s+|treated\s+with\s+|given\s+|taking\s+|assigned\s+to\s+|allocated\s+to\s+|randomi[sz]ed\s+to\s+|"
+    rf"on\s+)(?:the\s+)?(?P<name>{_NAME_WORD}(?:\s{_NAME_WORD}){{0,3}}?)(?P<tail>)(?P<people>)(?P<prep>)"
+    r"(?=\s?(?:[,;)(]|$|\.\s|\.$|\b(?:had|has|showed|was|were|than|and|or|vs|versus|compared|experienced|reported|"
+    r"achieved|group|who|did)\b)))")
 ARM_START_RE = re.compile(r"(?:[A-Z][\w ,]{0,30},\s)?" + _ARM_BODY, re.I)
 ARM_AFTER_VALUE_RE = re.compile(r"[\d%)\]](?P<aftervalue>\s)(?i:" + _ARM_BODY + ")")
 _GROUP_ID_RE = re.compile(words(["groups?", "arms?", "cohorts?"]) + r"\s(?P<id>[A-Z]|[IVX]{1,4}|\d{1,2})\b(?!\s?(?:%|\.\d|and\b))")
@@ -323,6 +345,8 @@ def arm_refs(t: Text, sent: Sentence, measure_spans: Sequence[tuple[int, int]], 
             found.append(("start", first))
     if "(" in stext:
         found += [("bracket", m) for m in ARM_BRACKET_RE.finditer(stext)]
+    if _ARM_WORD_GATE.search(stext) or "those" in stext:
+        found += [("people", m) for m in PEOPLE_ARM_RE.finditer(stext)]
     found.sort(key=lambda x: (x[1].start("name"), -x[1].end()))
     last_end = -1
     for how, m in found:
@@ -346,9 +370,9 @@ def arm_refs(t: Text, sent: Sentence, measure_spans: Sequence[tuple[int, int]], 
             continue  # a sentence's first words name an arm only as "The X group ..."
         if how == "bracket" and not _VALUE_BRACKET.match(stext, m.end()):
             continue  # "in score (final minus baseline)": the bracket holds no values
-        if not (tail or people or known or abbr or how == "bracket"):
+        if not (tail or people or known or abbr or how in ("bracket", "people")):
             continue
-        if not prep and not tail and not people:
+        if not prep and not tail and not people and how != "people":
             continue
         out.append(ArmRef(abbrevs[name] if abbr and not tail else label, s, e))
         last_end = e - sent.start
@@ -397,6 +421,13 @@ _BRACKET_OPEN_BEFORE = re.compile(r"[(\[]\s?$")
 _PAIR_GAP = re.compile(r"^\s?(?:[a-zA-Zμµ%]{1,6}(?:/[a-zA-Zμµ]{1,6}){0,2}\s?)?(?:patients?\s?)?"
                        r"(?:,|;)?\s?(?:vs\.?|versus|and|or|,|;|compared\s+(?:with|to))\s?$", re.I)
 VALUE_KINDS = ("ms", "pct", "count")
+# "3.1 % (...) after carbetocin and 7.2 % after oxytocin", "−33.3 mm with XLHA": the arm right after a value
+_AFTER_ARM_RE = re.compile(
+    r"\s?(?:[a-zA-Zμµ%]{1,6}(?:/[a-zA-Zμµ]{1,6}){0,2}\s)?(?:\([^()]{0,40}\)\s?)?(?i:after|with|on|in|for|among|receiving)"
+    r"\s+(?:the\s+)?(?P<name>[A-Za-z][\w+/·-]*(?:\s[A-Za-z][\w+/·-]*){0,2}?)"
+    r"(?=\s?(?:[,;)(]|$|\.\s|\.$|\b(?:and|or|vs|versus|compared|than|whereas|while|but|respectively)\b))")
+_TIME_NAME = re.compile(r"(?i:weeks?|months?|days?|years?|hours?|baseline|follow-?up|treatment|the\s+end|total|all|both|each|"
+                        r"patients?|subjects?|participants?|terms?|addition|contrast|particular|general|average)\b")
 _DIGIT = re.compile(r"\d")
 # the words every estimate find_effects reads is written with (a quick test before the scan)
 # (each alternative begins with a literal: the pattern gets a fast start)
@@ -461,9 +492,9 @@ def arm_slots(t: Text, items: list[Item], a: int, b: int, refs: list[ArmRef], se
         seg_start = max(text.rfind(";", br[0], x.start), text.rfind(",", br[0], x.start), br[0], vs_end) + 1
         lead = text[seg_start:x.start]
         lm = re.fullmatch(r"\s?(?:vs\.?\s|versus\s)?(?P<label>[A-Za-z][\w+/&·' -]{0,30}?)\s?(?::\s?|=\s?|\s)", lead)
-        if not lm or re.search(r"\d", lm.group("label")):
+        if not lm or lm.group("label")[:1].isdigit() or re.fullmatch(r"[\d\s.,%+-]+", lm.group("label")):
             continue
-        label = lm.group("label").strip()
+        label = lm.group("label").strip(" +-")
         if re.fullmatch(r"(?i:p|n|or|hr|rr|md|es|ci|p-value|partial|mean|median|range|iqr|sd|se|vs\.?|and|"
                         r"both|all|total|difference|change|ratio|range|significance\s+not\s+tested)", label) \
                 or len(label.split()) > 4:
@@ -513,10 +544,13 @@ def arm_slots(t: Text, items: list[Item], a: int, b: int, refs: list[ArmRef], se
                           and not re.search(r"[;]|\bvs\b|\bversus\b|\bthan\b|\band\b", text[slot.end:r.start])), None)
         am = _AFTER_REF.match(after)
         abbr = am.group("abbr") if am else None
+        bare = _AFTER_ARM_RE.match(text, slot.end, nxt) if ref_after is None else None
         if abbr and abbr.strip() in abbrevs and re.search(r"group|arm|cohort", abbrevs[abbr.strip()], re.I):
             slot.arm, slot.how = abbrevs[abbr.strip()], "after"
         elif ref_after is not None:
             slot.arm, slot.how = ref_after.label, "after"
+        elif bare is not None and not _NOT_ARM.match(bare.group("name")) and not _TIME_NAME.match(bare.group("name")):
+            slot.arm, slot.how = bare.group("name"), "after"
         else:
             br = _bracket_of(text, x.start, a)
             if br is not None:
