@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from extract.fastre import NUM, SNUM_FIRST, SNUM_REST
 from extract.quantities import NUMBER_WORDS, WORDNUM, _prepare, parse_number
 
-__all__ = ["Count", "Effect", "Number", "EFFECT_KINDS", "find_counts", "find_effects", "find_numbers"]
+__all__ = ["Count", "Effect", "Number", "EFFECT_KINDS", "NAME_PATTERN", "find_counts", "find_effects", "find_numbers"]
 
 _SNUM = rf"(?:[-+]\s?)?{NUM}"
 # (regex, kind): the names of between-group estimates; an abbreviation in brackets after a name
@@ -77,6 +77,7 @@ def _fast_names() -> tuple[str, list[str]]:
 
 
 _NAME, _NAME_KINDS = _fast_names()
+NAME_PATTERN = _NAME  # for readers that must tell an estimate's name from a measure's
 _ABBR = r"(?:\s?[(\[]\s?[A-Za-z]{1,5}s?\s?[)\]])?"
 _NOT_UNIT = r"(?!(?i:vs|versus|and|or|to|in|for|p|ci|with|of|at|was|were|is|are|compared|than|per|on|by|from|after|before|during|respectively|the|a|an|as|but|while|whereas|which|that|among|between)\b)"
 _UNIT = rf"(?:\s?(?P<unit>%|percent\b|{_NOT_UNIT}[a-zA-Zμµ]{{1,6}}(?:/[a-zA-Zμµ]{{1,6}}){{0,2}}\b))?"
@@ -88,6 +89,10 @@ _CI_BODY = rf"(?P<lo>{_SNUM})\s?%?{_CI_UNIT}\s?(?:-|to|,|;)\s?(?P<hi>{_SNUM})\s?
 # or (after a named estimate) bare after a comma ("aOR 0.73, 0.53-0.99"); _ci_ok() says which held
 _CI = (rf"(?:(?P<sep>\s?[,;]?\s?)(?P<open>[(\[])?\s?(?P<label>{_CI_LABEL})?(?P<open2>[(\[])?\s?{_CI_BODY}"
        rf"(?![\d]|\.\d)\s?(?P<close>[)\]])?)")
+# what may stand between a name and its value: "OR = 2.1", "HR: 0.68", "RR, 0.74", "effect size of 0.82",
+# "HRper SD log 0.89", "the hazard ratio for death was 0.8"
+_GAP_OK = re.compile(r"\s?(?:[:=,]|was|were|is|of|per\s+SD(?:\s+log)?|(?:for|of)\s+[\w/-]+(?:\s[\w/-]+)?\s+(?:was|were|is|of))?"
+                     r"\s?[:=]?\s?", re.I)
 NAMED_RE = re.compile(
     rf"(?:{_NAME}){_ABBR}(?P<gap>[^\d;.()\[\]+-]{{0,14}}?)(?<![A-Za-z])(?P<v>{_SNUM})(?![\d.])(?i:{_UNIT})(?i:{_CI})?")
 UNNAMED_RE = re.compile(rf"(?P<v>{SNUM_FIRST}(?<![\w.,/^-].){SNUM_REST})(?![\d.])(?i:{_UNIT})(?i:{_CI})")
@@ -219,10 +224,8 @@ def find_effects(text: str) -> list[Effect]:
     for m in NAMED_RE.finditer(t):
         if not free(m.start(), m.end()):
             continue
-        gap = m.group("gap") or ""
-        if re.search(r"\b(?:than|between|compared|vs|versus|with|in|of|for|and|or)\b", gap, re.I) \
-                and not re.search(r"(?:\b(?:was|were|of|is)|[=:])\s*$", gap, re.I):
-            continue  # "HR for death in the treated group ..." is prose: the number is someone else's
+        if not _GAP_OK.fullmatch(m.group("gap") or ""):
+            continue  # "the HR group had 12 patients" is prose: the number is someone else's
         kind = _kind(m)
         v = _f(m.group("v"))
         if v is None:

@@ -33,6 +33,7 @@ from typing import Sequence
 
 from extract.cues import cue_kind
 from extract.document import Mention, Sentence, Text
+from extract.estimates import NAME_PATTERN
 from extract.measures import canonical_measure, clean_measure_name
 from extract.nlp import load_rules
 from extract.quantities import NUMBER_WORDS
@@ -49,7 +50,8 @@ FUNCTION_WORDS = frozenset(
     "showed shown show shows demonstrated revealed reported observed found noted seen remained became reached "
     "achieved met attained experienced developed produced resulted led leads lead caused received underwent "
     "differed differ differs changed appeared occurred tended ranged included involved used measured assessed "
-    "evaluated obtained yielded gave provided suggested indicated confirmed showed proved of".split())
+    "evaluated obtained yielded gave provided suggested indicated confirmed showed proved of died deceased "
+    "relapsed recurred".split())
 # verbs of result sentences in their forms (a blank pipeline has no part-of-speech tags)
 _VERB_STEMS = ("observ find found show demonstrat reveal report detect not see seen achiev reach attain experienc "
                "develop produc result lead led caus receiv underw undergo compar differ chang appear occur tend rang "
@@ -61,7 +63,7 @@ _VERB_FORMS = frozenset(f"{v}{e}" for v in _VERB_STEMS.split() for e in ("", "e"
                                                                           "ated", "ates"))
 RESULT_VERBS = frozenset(
     "was were is are did does remained differed differ changed tended appeared showed shown reached became "
-    "ranged rose fell".split())
+    "ranged rose fell occurred occur occurs developed resolved persisted recurred".split())
 AUX = frozenset("was were is are been be being".split())
 # words that take "of" inside a measure name: "levels of IL-6", "incidence of EA", "quality of life"
 OF_HEADS = frozenset(
@@ -128,6 +130,8 @@ _PARTICIPLE_GAP = re.compile(r"\s(?:who\s+(?:had|were|needed|required|achieved|e
 _PEOPLE_VERBS = frozenset(
     "having had has have with achieving achieved reaching reached experiencing experienced reporting reported "
     "developing developed showing showed attaining attained meeting met suffered".split())
+_OF_VALUE = re.compile(r"\s(?:of|was|were|=|:)\s?[-+−]?\d")
+_ESTIMATE_NAME = re.compile(rf"(?:{NAME_PATTERN})(?:\s?\(\w+\))?")
 _COORDINATION = re.compile(r"\s?(?:,|;)?\s?(?:,?\s?(?:and|or|as\s+well\s+as)\s)?\s?")
 _PEOPLE_HAD = re.compile(
     r"\b(?:patients?|participants?|subjects?|those|women|men|children|individuals|people|infants|mothers)\b"
@@ -163,6 +167,7 @@ class _Chunk:
     prefix: str = ""  # instrument or category the name is completed with
     change: bool = False
     ok: bool = True  # may be a measure (not a group, a population, a comparator)
+    name: str = ""  # the name to use instead of the chunk's text (a sub-scale word)
 
 
 @lru_cache(maxsize=1)
@@ -320,7 +325,8 @@ def find_measures(t: Text, sent: Sentence, mentions: Sequence[Mention], arm_name
         if not c.role or not c.ok:
             continue
         raw = text[c.start:c.end]
-        name_text = f"{c.prefix}{raw}" if c.prefix and not raw.lower().startswith(c.prefix.lower()) else raw
+        own = c.name or raw
+        name_text = f"{c.prefix}{own}" if c.prefix and not own.lower().startswith(c.prefix.lower()) else own
         cleaned = clean_name(name_text)
         if not cleaned:
             continue
@@ -432,6 +438,10 @@ def _roles(t: Text, sent: Sentence, chunks: list[_Chunk], i0: int, i1: int, pare
             else:
                 c.role = "subject"
                 continue
+        # a measure with its value: "a ferritin level of 48 ng/mL", "mean HbA1c was 7.2%"
+        if _OF_VALUE.match(text, c.end):
+            c.role = "subject"
+            continue
         # object of a direction verb: "lowered blood cholesterol", "SPAZ reduced LBW"
         if prev and cue_kind(prev) is not None and len(prev) > 3 and prev.endswith(("ed", "ing")) \
                 and not (prev_i - 1 >= i0 and toks[prev_i - 1] in AUX):
@@ -512,6 +522,9 @@ def _skip_group_phrase(toks: tuple[str, ...], j: int, i1: int) -> int:
         while k < i1 and k - j <= 9:
             if toks[k] in RESULT_VERBS or (cue_kind(toks[k]) and len(toks[k]) > 3):
                 return k
+            if toks[k] in ("and", "or") and toks[k - 1] in ("group", "groups", "arm", "arms", "patients", "cohort"):
+                k += 1  # "in the tocilizumab group and the placebo group were ..."
+                continue
             if toks[k] in (",", ";", "(", ".", "and", "or", "but", "that", "which"):
                 break
             k += 1
@@ -537,10 +550,11 @@ def _name_lists(t: Text, chunks: list[_Chunk]) -> None:
             gap = text[chunks[chunks.index(d) - 1].end:d.start]
             if not re.fullmatch(r"\s?(?::|,|;)?\s?(?:,?\s?(?:and|or)\s)?\s?(?:\([^()]{0,40}\)\s?,?\s?(?:and\s)?)?", gap):
                 break
-            word = text[d.start:d.end].lower()
+            word = re.sub(r"\s+(?:sub-?)?(?:scores?|scales?|subscales?|domains?)$", "", text[d.start:d.end].lower())
             if word not in words or d.mention is not None:
                 break
             d.prefix = f"{inst_text} "
+            d.name = word  # "stiffness", "function scores" -> "WOMAC stiffness", "WOMAC function"
             d.role = d.role or "list"
     for i, c in enumerate(chunks):
         cm = _CATEGORY.search(text, max(0, c.start - 40), c.start)
@@ -596,6 +610,8 @@ def _measure_like(raw: str, c: _Chunk, arm_low: list[str], toks: tuple[str, ...]
         return False
     if words[0] in NOT_MEASURE_FIRST or (nw > 1 or len(raw) > 5) and _TEST_NAME.search(raw):
         return False
+    if _ESTIMATE_NAME.fullmatch(raw):
+        return False  # "effect size", "odds ratio": the name of an estimate, not of a measure
     if all(w in NOT_MEASURE_HEADS or w in DETERMINERS for w in words):
         return False
     if arm_low:

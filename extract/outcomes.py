@@ -146,6 +146,8 @@ EVENT_WORDS = re.compile(
 RESULT_VALUE_WORDS = re.compile(r"\b(?:odds|hazard|risk)\s+ratio|\b(?:aOR|OR|HR|RR|MD|SMD|ES)\b|effect\s+size|η|eta",
                                 re.I)
 _DIGIT = re.compile(r"\d")
+# "a level of 48 ng/mL", "was 3.2", "= 4.1": a value after its word (each branch begins with a literal: a fast start)
+_VALUE_AFTER_WORD = re.compile(r"of\s[-+−]?\d|was\s[-+−]?\d|were\s[-+−]?\d|=\s?[-+−]?\d|:\s?[-+−]?\d")
 # "... of those on atorvastatin having no decrease in CRP": a proportion of people with a condition
 PEOPLE_WITH_RE = re.compile(
     rf"(?P<pct>{NUM})\s?%\s+of\s+(?:the\s+)?(?:patients?|subjects?|participants?|those|women|men|children|individuals|"
@@ -229,6 +231,7 @@ class _Record:
     subscale_of: dict[str, str]  # a sub-scale word -> the instrument the record names ("pain" -> "WOMAC")
     default_tp: Timepoint | None  # the study's only timepoint
     followup: Timepoint | None  # the follow-up or safety window the text states ("followed for 24 weeks")
+    arm_names: tuple[str, ...] = ()  # the study's arms and what patients were randomised to
 
     @property
     def abbreviations(self) -> dict[str, str]:
@@ -295,7 +298,33 @@ def _record_info(t: Text, ctx: Context) -> _Record:
             if tp.weeks == ctx.followup_weeks and _FOLLOWUP_CUE.search(t.sentence_at(tp.start).text):
                 followup = Timepoint(tp.weeks, 0, 0, "end of follow-up")
                 break
-    return _Record(t.text, subscale_of, default, followup)
+    names = [a.name for a in ctx.arms]
+    names += [x for x in _allocated(t.text) if x.lower() not in {n.lower() for n in names}]
+    return _Record(t.text, subscale_of, default, followup, tuple(names))
+
+
+_ALLOCATION = re.compile(
+    r"\b(?:randomi[sz]ed|randomly\s+(?:assigned|allocated|divided)|assigned|allocated)\s+(?:\(?\d:\d(?::\d)*\)?\s+)?"
+    r"(?:to\s+(?:receive\s+|either\s+)?|into\s+|between\s+)(?P<list>[^.;:]{3,200})", re.I)
+_ALLOC_SPLIT = re.compile(r"\s?,\s?(?:or\s+|and\s+)?|\s+(?:or|and|versus|vs\.?)\s+", re.I)
+
+
+def _allocated(text: str) -> list[str]:
+    """What patients were randomised to ("randomised to tocilizumab or placebo"): candidate arm names."""
+    out: list[str] = []
+    if "ssign" not in text and "andom" not in text and "llocat" not in text:
+        return out
+    for m in _ALLOCATION.finditer(re.sub(r"\([^()]*\)|\[[^\[\]]*\]", " ", text)):
+        lst = m.group("list")
+        for item in _ALLOC_SPLIT.split(lst):
+            item = re.sub(r"^(?:the|a|an|either|receive|treatment\s+with)\s+|\s+(?:groups?|arms?)$", "", item.strip(),
+                          flags=re.I).strip(" ,")
+            item = re.split(r"\s+(?:for|at|during|in|with|every|daily|twice|once|plus|\d)", item)[0].strip()
+            if 2 < len(item) <= 40 and len(item.split()) <= 4 and not re.search(r"\d", item) and item not in out \
+                    and item.split()[0].lower() not in ("another", "other", "each", "both", "one", "two", "three",
+                                                        "receive", "be", "treatment", "groups", "either"):
+                out.append(item)
+    return out
 
 
 # ----------------------------------------------------------------------------------------------
@@ -350,7 +379,7 @@ def _sentence_measures(t: Text, sent: Sentence, mentions: list[Mention], ctx: Co
     vocab = _vocab_measures(t, mentions)
     if not open_names:
         return vocab
-    spans = find_measures(t, sent, mentions, [a.name for a in ctx.arms])
+    spans = find_measures(t, sent, mentions, rec.arm_names)
     bounds = _clause_bounds(sent)
     out: list[_Measure] = []
     used_vocab: set[int] = set()
@@ -380,8 +409,11 @@ def _sentence_measures(t: Text, sent: Sentence, mentions: list[Mention], ctx: Co
         low = name.lower()
         if canonical is None and low in rec.subscale_of and s.mention is None:
             instrument = rec.subscale_of[low]
-            name = f"{instrument} {name}"
+            name = f"{instrument} {low}"
             better = measure_info(instrument).get("better")
+        first = name.split()[0] if name else ""
+        if better is None and first in instrument_subscales():
+            better = measure_info(first).get("better")  # "WOMAC function": as the WOMAC
         if better is None and canonical is None and LOWER_IS_BETTER.search(name):
             better = "lower"
         mention = Mention("MEASURE", name, s.start, s.end, text[s.start:s.end], s.token_start, s.token_end)
@@ -708,7 +740,10 @@ def _values_of(items: list[Item], t: Text, a: int, clause_start: int, me: _Measu
     ms = [x.obj for x in items if x.kind == "ms"]
     _assign_means(d, ms, t, a, clause_start, me.change)
     pcts = [x for x in items if x.kind in ("pct", "count")]
-    if pcts:
+    pc = _percent_change(t, pcts[0]) if pcts and me.kind not in ("responder", "safety") else None
+    if pc is not None:
+        d["percent_change"] = pc  # "ferritin rose by 12%", "a 30% decrease in CRP"
+    elif pcts:
         x = pcts[0]
         if responder or x.kind == "count" or (x.kind == "pct" and x.obj.n is not None):
             d.update(_responder_values(x.obj))
@@ -748,6 +783,21 @@ def _percent_change(t: Text, x: Item) -> float | None:
     if word.startswith("chang"):
         return p.percent
     return v
+
+
+_PCT_CUE_BEFORE = re.compile(
+    rf"(?P<p>{NUM})\s?%\s+(?:mean\s+|median\s+|relative\s+|greater\s+|larger\s+|significant\s+)?"
+    r"(?P<w>decrease|reduction|lowering|fall|drop|decline|increase|rise|improvement)\s+(?:in|of)\s+"
+    r"(?:the\s+)?(?:mean\s+|serum\s+|plasma\s+)?$", re.I)
+
+
+def _percent_change_before(t: Text, me: _Measure, clause_start: int) -> float | None:
+    """"A 30% decrease in CRP": the change written before the measure it changes."""
+    m = _PCT_CUE_BEFORE.search(t.text, max(clause_start, me.mention.start - 60), me.mention.start)
+    if not m:
+        return None
+    v = float(m.group("p"))
+    return -v if m.group("w").lower() in ("decrease", "reduction", "lowering", "fall", "drop", "decline") else v
 
 
 def _put_effect(d: dict, e: Effect) -> None:
@@ -808,7 +858,8 @@ def outcome_rows(t: Text, ctx: Context) -> tuple[list[OutcomeRow], list[Provenan
         pct_all = t.in_span(t.percentages, sent.start, sent.end)
         has_values = bool(ms_all or ps_all or pct_all) or (
             _DIGIT.search(stext) is not None and ("respectively" in stext or " vs" in stext
-                                                  or RESULT_VALUE_WORDS.search(stext) is not None))
+                                                  or RESULT_VALUE_WORDS.search(stext) is not None
+                                                  or _VALUE_AFTER_WORD.search(stext) is not None))
         if not mentions and not has_values and not _sentence_has_cue(t, sent):
             previous = None
             continue
@@ -820,7 +871,7 @@ def outcome_rows(t: Text, ctx: Context) -> tuple[list[OutcomeRow], list[Provenan
         if rec is None:
             rec = _record_info(t, ctx)
         vals = sentence_values(t, sent, [(m.start, m.end) for m in mentions])
-        has_values = has_values or any(x.kind in ("count", "eff") for x in vals.items)
+        has_values = has_values or any(x.kind in ("count", "eff", "num") for x in vals.items)
         measures = _sentence_measures(t, sent, mentions, ctx, rec, has_values or bool(fractions),
                                       open_names=section == "results")
         prov = Provenance(ctx.record_id, t.location, sent.text, sent.start, sent.end)
@@ -872,9 +923,11 @@ def _windows(measures: list[_Measure], sent: Sentence, vals: SentenceValues, tex
         prev_end = measures[i - 1].mention.end if i > 0 else sent.start
         if prev_end > c0 and i > 0:
             continue
-        before = [x for x in vals.within(c0, m.mention.start) if x.kind in ("pct", "count", "ms")]
-        if before and (i == 0 or measures[i - 1].mention.start < c0) and (c0 > sent.start or m.role == "event"):
-            starts[i] = c0
+        before = [x for x in vals.within(c0, m.mention.start) if x.kind in ("pct", "count", "ms", "eff")]
+        if before and (i == 0 or measures[i - 1].mention.start < c0) and (
+                c0 > sent.start or m.role == "event" or any(x.kind == "eff" for x in before)
+                or (m.role in ("cue", "people") and any(x.kind == "pct" for x in before))):
+            starts[i] = c0  # "a net reduction of 12% in LDL cholesterol", "12 (6.0%) patients died"
         elif before and i == 0 and re.search(r"\b(?:achiev\w*|met|reached|attained|had|experienced|developed|reported)"
                                              r"\s+(?:an?\s+|the\s+)?$", text[max(sent.start, m.mention.start - 30):
                                                                               m.mention.start], re.I):
@@ -943,7 +996,7 @@ def _sentence_rows(t: Text, sent: Sentence, measures: list[_Measure], vals: Sent
         arm_n = int(n_eq.group("n"))
     single_p = ps_all[0] if len(ps_all) == 1 and ps_all[0].start > measures[-1].mention.start else None
     spans = [(m.mention.start, m.mention.end) for m in measures]
-    refs = arm_refs(t, sent, spans, [a.name for a in ctx.arms], rec.abbreviations)
+    refs = arm_refs(t, sent, spans, rec.arm_names, rec.abbreviations)
     if not arm_m and not subj_m and len({r.label.lower() for r in refs}) == 1 and not re.search(
             r"\b(?:both|all|each|either)\b", text[max(sent.start, refs[0].start - 30):refs[0].start], re.I):
         arm_name, arm_n = _arm_lookup(ctx, refs[0].label)  # "Whereas in fistulotomy group, ..." names the one arm
@@ -1017,15 +1070,16 @@ def _sentence_rows(t: Text, sent: Sentence, measures: list[_Measure], vals: Sent
             row_base["p_value"] = _p_text(p)
         if effects:
             _put_effect(row_base, effects[0].obj)
+        pc = _percent_change(t, window_pcts[0]) if window_pcts and kind not in ("responder", "safety") else None
+        if pc is None and kind not in ("responder", "safety"):
+            pc = _percent_change_before(t, me, clause_start)  # "a 30% decrease in CRP"
         if me.name in per_measure:
             row_base.update(per_measure[me.name])
+        elif pc is not None:
+            row_base["percent_change"] = pc
         else:
             _responders(row_base, t, sent, a, b, window_pcts if responder else [], arm_n, ctx, zero, fractions,
                         counts_after=responder)
-            if not responder and window_pcts:
-                pc = _percent_change(t, window_pcts[0])
-                if pc is not None:
-                    row_base["percent_change"] = pc
         if not any(k in row_base for k in ("change_mean", "followup_mean", "baseline_mean")):
             ft = FROM_TO_BARE_RE.search(t.text, me.mention.end, b)
             if ft:
@@ -1056,6 +1110,10 @@ def _sentence_rows(t: Text, sent: Sentence, measures: list[_Measure], vals: Sent
             paired = [{"followup_mean": v.mean, "followup_sd": v.sd} for v in window_ms[1:]]
         else:
             paired = _pair_with_timepoints(my_tps, items, t, a, clause_start, me, responder)
+            if not paired:
+                paired = _brackets_after_timepoints(my_tps, items, t, a, clause_start, me, responder)
+                if paired:
+                    effects = effects[:1]  # each timepoint's bracket holds its own estimate
         comp = _effect_arm(t, sent, refs, ctx, a, b) if effects else None
         for k, tp in enumerate(my_tps or [None]):
             base = _base_row(me, comp or arm_name, arm_n if not comp else None, tp, prov, direction)
@@ -1209,6 +1267,27 @@ def _pair_with_timepoints(tps: list[Timepoint | None], items: list[Item], t: Tex
     return []
 
 
+def _brackets_after_timepoints(tps: list[Timepoint | None], items: list[Item], t: Text, a: int, clause_start: int,
+                               me: _Measure, responder: bool) -> list[dict]:
+    """"at week 4 (p = 0.229, ES = 0.33) and at week 52 (p = 0.01, ES = 0.6)": each timepoint's bracket."""
+    real = [tp for tp in tps if tp is not None and tp.end > 0]
+    if len(real) < 2 or len(real) != len(tps):
+        return []
+    out = []
+    for i, tp in enumerate(real):
+        nxt = real[i + 1].start if i + 1 < len(real) else len(t.text)
+        m = re.match(r"\s?[(\[]", t.text[tp.end:tp.end + 3])
+        if not m:
+            return []
+        close = t.text.find(")" if t.text[tp.end + m.end() - 1] == "(" else "]", tp.end)
+        mine = [x for x in items if tp.end <= x.start < min(nxt, close if close > 0 else nxt)]
+        if not mine:
+            return []
+        out.append(_values_of(mine, t, a, clause_start, me, responder, None))
+    # the values the window gave the row as a whole go to the first timepoint only
+    return out
+
+
 def _measures_respectively(t: Text, sent: Sentence, measures: list[_Measure], pcts: list[Percentage]
                            ) -> dict[str, dict]:
     """"ACR20, ACR50 and ACR70 responses were 60%, 35% and 10%, respectively": one value per measure."""
@@ -1332,6 +1411,9 @@ def _people_rows(t: Text, sent: Sentence, measures: list[_Measure], ctx: Context
         cond = m.group("cond").strip()
         if re.match(r"(?:a|an|the)?\s?(?:total|mean|median|average)\b", cond, re.I):
             continue
+        if any(cond.lower() == a.lower() or cond.lower().startswith(a.lower() + " ") for a in rec.arm_names) \
+                or CONTROL_NAME.fullmatch(cond):
+            continue  # "53.3% of patients with tocilizumab": an arm, not a condition
         name = re.sub(r"^(?:a|an|the)\s+", "", cond, flags=re.I)
         canon = canonical_measure(name)
         if canon is not None and any(me.canonical == canon for me in measures) and not re.search(
