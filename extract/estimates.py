@@ -23,6 +23,7 @@ find_numbers(text) -> list[Number]
 """
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 
@@ -292,7 +293,7 @@ def find_counts(text: str) -> list[Count]:
         if m.group("p") is None and m.group("noun") is None:
             continue
         n = parse_number(m.group("n"))
-        if n is None or n != int(n):
+        if n is None or not math.isfinite(n) or n > 1e9 or n != int(n):
             continue
         p = m.group("p") or m.group("p2")
         noun = m.group("noun")

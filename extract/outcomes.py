@@ -32,6 +32,7 @@ Adverse events give rows only with counts; "no serious adverse events" is a safe
 """
 from __future__ import annotations
 
+import math
 import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, replace
@@ -692,7 +693,8 @@ def _base_row(me: _Measure, arm: str, n: int | None, tp: Timepoint | None, prov:
 
 def _row(d: dict) -> OutcomeRow:
     if d.get("n_responders") is not None:
-        d["n_responders"] = int(d["n_responders"])
+        r = d["n_responders"]
+        d["n_responders"] = int(r) if math.isfinite(r) and abs(r) < 1e9 else None
     d.setdefault("measure_canonical", canonical_measure(d["measure"]))
     d["flags"] = tuple(_flags(d))
     if "kind" not in d:
@@ -726,7 +728,7 @@ def _responder_values(p: Percentage | Any) -> dict:
     d: dict = {}
     n = getattr(p, "n", None)
     pct = getattr(p, "percent", None)
-    if n is not None:
+    if n is not None and math.isfinite(n) and n < 1e9:
         d["n_responders"] = int(n)
     if pct is not None:
         d["percent_responders"] = pct
