@@ -38,3 +38,19 @@ def test_dev_set_meets_the_targets():
     assert summary["outcome_directions"]["accuracy"] >= 0.90
     assert summary["outcome_numbers"]["accuracy"] >= 0.85
     assert summary["screening"]["accuracy"] == 1.0
+
+
+def test_numbers_dev_set_outcomes():
+    """The 20 number-rich randomised-trial abstracts (not MSC trials), scored with --all-records:
+    the outcome fields are this suite's concern (doses, arms and timepoints are scored elsewhere)."""
+    gold = json.loads((FIXTURES / "abstracts_numbers_dev.json").read_text(encoding="utf-8"))
+    ex = Extractor()
+    preds = {}
+    for rec in gold:
+        ev = ex.extract(ExtractionInput(id=rec["id"], title=rec["title"] or "", abstract=rec["abstract"] or ""))
+        preds[rec["id"]] = json.loads(json.dumps(ev.to_prediction()))
+    summary, _ = _scorer().score(gold, preds, all_records=True)
+    assert summary["outcome_numbers"]["accuracy"] >= 0.85
+    assert summary["outcome_measures"]["f1"] >= 0.85
+    assert summary["outcome_directions"]["accuracy"] >= 0.85
+    assert summary["outcome_measure_timepoints"]["f1"] >= 0.75
