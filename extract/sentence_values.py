@@ -277,6 +277,9 @@ ARM_PREP_RE = re.compile(
     "(?P<prep>" + words(["in", "of", "for", "among", "with", "after", "on", "receiving",
                          r"than(?:\s+(?:in|with|after|on))?", "versus", r"vs\.?", r"compared\s+(?:with|to)", "and",
                          r"but\s+not(?:\s+in)?", "between"]) + r")\s+(?i:" + _ARM_BODY + ")")
+_ARM_TAIL_RE = re.compile(words(["groups?", "subgroups?", "arms?", "cohorts?", "clusters?", "patients?", "subjects?",
+                                 "participants?", "women", "men", "children", "recipients", "users", "treated"])
+                          + r"\b")
 # "than in the G-CSF (three [11%] patients) and standard care (three [12%] patients) groups": an arm
 # named right before the bracket of its values
 ARM_BRACKET_RE = re.compile(
@@ -339,7 +342,16 @@ def arm_refs(t: Text, sent: Sentence, measure_spans: Sequence[tuple[int, int]], 
     stext = text[sent.start:sent.end]
     found: list[tuple[str, re.Match[str]]] = []
     if _ARM_WORD_GATE.search(stext):  # these phrases end in an arm or a people word
-        found = [("prep", m) for m in ARM_PREP_RE.finditer(stext)]
+        # from each arm or people word back to its preposition (a scan of the few stretches before
+        # them, not of every "in" and "of" of the sentence)
+        spans_seen: set[tuple[int, int]] = set()
+        for tm in _ARM_TAIL_RE.finditer(stext):
+            m = ARM_PREP_RE.search(stext, max(0, tm.start() - 90), tm.end())
+            while m is not None and m.end() < tm.end():
+                m = ARM_PREP_RE.search(stext, m.start() + 1, tm.end())
+            if m is not None and m.span() not in spans_seen:
+                spans_seen.add(m.span())
+                found.append(("prep", m))
         found += [("value", m) for m in ARM_AFTER_VALUE_RE.finditer(stext)]
         first = ARM_START_RE.match(stext)
         if first:
@@ -443,35 +455,31 @@ _END_AFTER = re.compile(r"\s?(?:[a-zA-Zμµ%]{1,6}(?:/[a-zA-Zμµ]{1,6}){0,2}\s)
                         r"(?:(?:study|trial|treatment)\s+)?(?:end|completion|follow-?up)\b", re.I)
 
 
-def _bracket_of(text: str, pos: int, lo: int) -> tuple[int, int] | None:
-    """The innermost bracket pair (open, close) around pos within [lo, ...)."""
-    depth = 0
-    i = pos - 1
-    while i >= lo:
-        ch = text[i]
-        if ch in ")]":
-            depth += 1
-        elif ch in "([":
-            if depth == 0:
-                break
-            depth -= 1
-        i -= 1
-    if i < lo:
-        return None
-    depth = 0
-    j = pos
-    while j < len(text):
-        ch = text[j]
-        if ch in "([":
-            depth += 1
-        elif ch in ")]":
-            if depth == 0:
-                return i, j
-            depth -= 1
-        elif ch == "." and j + 1 < len(text) and text[j + 1] == " " and depth == 0 and j - pos > 200:
-            return None
-        j += 1
-    return None
+_BRACKET = re.compile(r"[()\[\]]")
+
+
+@lru_cache(maxsize=64)
+def _bracket_pairs(text: str, start: int, end: int) -> tuple[tuple[int, int], ...]:
+    """The balanced bracket pairs (open, close) of text[start:end], by their opening position."""
+    pairs: list[tuple[int, int]] = []
+    stack: list[int] = []
+    for m in _BRACKET.finditer(text, start, end):
+        if m.group() in "([":
+            stack.append(m.start())
+        elif stack:
+            pairs.append((stack.pop(), m.start()))
+    return tuple(sorted(pairs))
+
+
+def _bracket_of(text: str, pos: int, lo: int, sent: Sentence) -> tuple[int, int] | None:
+    """The innermost bracket pair (open, close) around pos, opening at or after lo."""
+    best = None
+    for o, c in _bracket_pairs(text, sent.start, sent.end):
+        if o >= pos:
+            break
+        if lo <= o and pos <= c:
+            best = (o, c)
+    return best
 
 
 def arm_slots(t: Text, items: list[Item], a: int, b: int, refs: list[ArmRef], sent: Sentence,
@@ -480,13 +488,15 @@ def arm_slots(t: Text, items: list[Item], a: int, b: int, refs: list[ArmRef], se
     docstring). Returns [] unless two or more slots are named, or bracketed labels name them."""
     text = t.text
     values = [x for x in items if x.kind in VALUE_KINDS]
+    if not values and text.count(":", a, b) + text.count(";", a, b) < 2:
+        return []  # no values, and no "(AT+EX: p<0.001, ...; ST+EX: ...)" labels either
     slots: list[Slot] = []
     used: set[int] = set()
     # 1. labelled segments in brackets: "(AT+EX: p<0.001, ...; ST+EX: ...)", "(intervention 13.1% [...], control ...)"
     for x in items:
         if id(x) in used:
             continue
-        br = _bracket_of(text, x.start, a)
+        br = _bracket_of(text, x.start, a, sent)
         if br is None:
             continue
         vs_end = max((m.end() - 1 for m in _VS_SEP.finditer(text, br[0], x.start)), default=-1)
@@ -553,7 +563,7 @@ def arm_slots(t: Text, items: list[Item], a: int, b: int, refs: list[ArmRef], se
         elif bare is not None and not _NOT_ARM.match(bare.group("name")) and not _TIME_NAME.match(bare.group("name")):
             slot.arm, slot.how = bare.group("name"), "after"
         else:
-            br = _bracket_of(text, x.start, a)
+            br = _bracket_of(text, x.start, a, sent)
             if br is not None:
                 inner_values = [y for y in values if br[0] < y.start < br[1]]
                 ref_before = next((r for r in reversed(refs) if r.end <= br[0] and
