@@ -51,7 +51,8 @@ FUNCTION_WORDS = frozenset(
     "achieved met attained experienced developed produced resulted led leads lead caused received underwent "
     "differed differ differs changed appeared occurred tended ranged included involved used measured assessed "
     "evaluated obtained yielded gave provided suggested indicated confirmed showed proved of died deceased "
-    "relapsed recurred".split())
+    "relapsed recurred occurring occurred randomized randomised allocated assigned enrolled included recruited "
+    "screened completed withdrew discontinued".split())
 # verbs of result sentences in their forms (a blank pipeline has no part-of-speech tags)
 _VERB_STEMS = ("observ find found show demonstrat reveal report detect not see seen achiev reach attain experienc "
                "develop produc result lead led caus receiv underw undergo compar differ chang appear occur tend rang "
@@ -235,7 +236,7 @@ def find_measures(t: Text, sent: Sentence, mentions: Sequence[Mention], arm_name
                     and gl[k + 2] and ws[k + 2][:1].isalpha()):
                 k += 1
                 continue
-        if inside[k] and not _abbreviation_paren(t, i0 + k, paren_at):
+        if inside[k] and not _abbreviation_paren(t, i0 + k, paren_at) and not _label_measure(ws, k, n):
             k += 1
             continue
         ts = k
@@ -243,7 +244,7 @@ def find_measures(t: Text, sent: Sentence, mentions: Sequence[Mention], arm_name
         while k < n:
             w2 = ws[k]
             g = gl[k]
-            if cont[k] and not inside[k]:
+            if cont[k] and (not inside[k] or inside[ts]):
                 k += 1
                 continue
             if g:
@@ -263,6 +264,10 @@ def find_measures(t: Text, sent: Sentence, mentions: Sequence[Mention], arm_name
             if w2 == "of" and ws[k - 1] in OF_HEADS and k + 1 < n and (
                     cont[k + 1] or (ws[k + 1] == "the" and k + 2 < n and cont[k + 2])):
                 k += 2 if ws[k + 1] != "the" else 3
+                continue
+            if w2 == "." and g and len(ws[k - 1]) == 1 and text[ss[k - 1]].isupper() and k + 1 < n \
+                    and ws[k + 1].isalpha() and text[ss[k + 1]].islower() and cont[k + 1]:
+                k += 2  # "P. gingivalis", "S. aureus"
                 continue
             if w2 == "to" and ws[k - 1] == "time" and k + 1 < n and (cont[k + 1] or ws[k + 1] in ("first", "the")):
                 k += 1  # "time to treatment failure", "time to first rescue analgesia"
@@ -322,6 +327,10 @@ def find_measures(t: Text, sent: Sentence, mentions: Sequence[Mention], arm_name
             s_, e_ = starts[k], _tok_end(t, k)
             out.append(MeasureSpan(name, text[s_:e_], canonical_measure(name), s_, e_, k, k + 1, "event"))
     for c in chunks:
+        if c.mention is not None and not c.ok:
+            # "in the RF tonsil ablation group": a vocabulary word inside an arm's name
+            out.append(MeasureSpan("", text[c.start:c.end], None, c.start, c.end, c.ts, c.te, "arm", c.mention))
+            continue
         if not c.role or not c.ok:
             continue
         raw = text[c.start:c.end]
@@ -337,6 +346,19 @@ def find_measures(t: Text, sent: Sentence, mentions: Sequence[Mention], arm_name
 
 
 _EVENT_VERBS = {"died": "deaths", "deceased": "deaths", "relapsed": "relapse", "recurred": "recurrence"}
+
+
+_LABEL_HEADS = frozenset("rate rates score scores level levels count counts incidence time index proportion ratio "
+                         "pressure weight concentration concentrations duration volume percentage".split())
+
+
+def _label_measure(ws: tuple[str, ...], k: int, n: int) -> bool:
+    """Whether the words from k inside brackets are a measure's label before its values: "(biochemical
+    pregnancy rate: 17.3% versus 23.9%; clinical pregnancy rate: ...)"."""
+    j = k
+    while j < n and j - k < 6 and ws[j][:1].isalpha():
+        j += 1
+    return j < n and ws[j] == ":" and j > k and ws[j - 1] in _LABEL_HEADS
 
 
 def _title(text: str, pos: int) -> bool:
@@ -472,6 +494,10 @@ def _roles(t: Text, sent: Sentence, chunks: list[_Chunk], i0: int, i1: int, pare
             if p2 >= i0 and (toks[p2] in CHANGE_NOUNS or cue_kind(toks[p2]) is not None):
                 c.role = "cue"
                 continue
+        # a label with its values: "(biochemical pregnancy rate: 17.3% versus 23.9%; ...)"
+        if after_i < i1 and toks[after_i] == ":" and toks[c.te - 1] in _LABEL_HEADS:
+            c.role = "item"
+            continue
         # an item with its values in brackets: "for pain (-5.2 vs. -3.3, p = 0.003)"
         if after_i < i1 and toks[after_i] in ("(", "[") and after_i in paren_at:
             inner = text[t.token_starts[after_i]:t.token_starts[paren_at[after_i]]]

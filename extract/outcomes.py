@@ -390,7 +390,7 @@ def _sentence_measures(t: Text, sent: Sentence, mentions: list[Mention], ctx: Co
         if s.mention is not None and not inner:
             continue  # the vocabulary rules dropped it (a reference, "EULAR" without "response")
         clause_start = _clause_of(bounds, s.start)[0]
-        if s.role == "category" or PREDICTOR_AFTER.match(text, s.end) or CORRELATION_BEFORE.search(
+        if s.role in ("category", "arm") or PREDICTOR_AFTER.match(text, s.end) or CORRELATION_BEFORE.search(
                 text[clause_start:s.start]):
             used_vocab.update(id(v) for v in inner)
             continue

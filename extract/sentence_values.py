@@ -82,6 +82,7 @@ _VALUE_INTERVAL = re.compile(
 _OR_MORE = re.compile(r"\s?(?:[a-zA-Zμµ%]{1,6}\s)?(?:[\w-]+\s){0,3}?(?:or\s+(?:more|greater|higher|less|fewer|above|below|"
                       r"lower|longer|over)|and\s+(?:above|over|more))\b", re.I)
 _YEAR = re.compile(r"(?:19|20)\d\d")
+_RATIO = re.compile(r"(?<![\d.])\d{1,2}\s?:\s?\d{1,2}(?:\s?:\s?\d{1,2})*(?![\d.])")
 _BRACKET_RANGE = re.compile(r"\s?[(\[]\s?[-+−]?\d[\d.,]*\s?%?\s?(?:-|–|to)\s?[-+−]?\d[\d.,]*\s?%?\s?[)\]]")
 _P_LIST_NEXT = re.compile(r"(?:\s?,\s?(?:and\s+|or\s+)?|\s(?:and|or)\s)(?P<v>0?\.\d+|[01]\.\d+|1)(?!\d|\.\d|\s?(?:%|±|\(|"
                           r"mg|g\b|kg|ml|mm|cm|patients|weeks?|months?|years?|days?|h\b|hours?))")
@@ -156,6 +157,8 @@ def sentence_values(t: Text, sent: Sentence, excluded: Sequence[tuple[int, int]]
                 items.append(Item("p", q.start, q.end, q))
                 taken.append((q.start, q.end))
                 pos = m.end("v")
+    if ":" in stext:
+        blocked += [m.span() for m in _RATIO.finditer(text, s0, s1)]  # "randomized (1:1)", "2:2:1"
     if "et al" in stext or "Tab" in stext or "Fig" in stext or _YEAR.search(stext):
         blocked += [m.span() for m in _CITATION.finditer(text, s0, s1)]
     # "4.9% (95% CI 2.3% to 7.3%)", "(range, 0.2 to 3.4 points)": a value's interval is not a value
@@ -506,6 +509,8 @@ def arm_slots(t: Text, items: list[Item], a: int, b: int, refs: list[ArmRef], se
         if not lm or lm.group("label")[:1].isdigit() or re.fullmatch(r"[\d\s.,%+-]+", lm.group("label")):
             continue
         label = lm.group("label").strip(" +-")
+        if seg_start + lm.start("label") <= a:
+            continue  # the measure's own name labels its values ("biochemical pregnancy rate: 17.3% ...")
         if re.fullmatch(r"(?i:p|n|or|hr|rr|md|es|ci|p-value|partial|mean|median|range|iqr|sd|se|vs\.?|and|"
                         r"both|all|total|difference|change|ratio|range|significance\s+not\s+tested)", label) \
                 or len(label.split()) > 4:
