@@ -536,7 +536,7 @@ def _skip_group_phrase(toks: tuple[str, ...], j: int, i1: int) -> int:
         return k
     if j < i1 and toks[j] == "," and j + 1 < i1 and toks[j + 1] in ("adjusted", "corrected", "controlled",
                                                                       "measured", "assessed", "expressed"):
-        k = text_comma = j + 1  # "The AUC, adjusted for pre-meal values, was decreased"
+        k = j + 1  # "The AUC, adjusted for pre-meal values, was decreased"
         while k < i1 and k - j <= 10 and toks[k] != ",":
             k += 1
         if k < i1 and toks[k] == ",":
@@ -545,12 +545,22 @@ def _skip_group_phrase(toks: tuple[str, ...], j: int, i1: int) -> int:
     if j < i1 and toks[j] in ("in", "among", "of", "for", "at", "after", "during", "from", "on", "within", "before",
                               "per"):
         k = j + 1
-        while k < i1 and k - j <= 9:
+        words = 0
+        while k < i1 and words <= 9:
+            words += 1
             if toks[k] in RESULT_VERBS or (cue_kind(toks[k]) and len(toks[k]) > 3):
                 return k
-            if toks[k] in ("and", "or") and toks[k - 1] in ("group", "groups", "arm", "arms", "patients", "cohort"):
-                k += 1  # "in the tocilizumab group and the placebo group were ..."
+            if toks[k] in ("and", "or") and (toks[k - 1] in ("group", "groups", "arm", "arms", "patients", "cohort")
+                                              or len(toks[k - 1]) == 1):
+                k += 1  # "in the tocilizumab group and the placebo group were ...", "in groups C and D were"
                 continue
+            if toks[k] == "(":
+                close = k + 1
+                while close < i1 and toks[close] != ")" and close - k < 15:
+                    close += 1
+                if close < i1 and toks[close] == ")":
+                    k = close + 1  # "in groups C and D (IM and ID routes) were"
+                    continue
             if toks[k] in (",", ";", "(", ".", "and", "or", "but", "that", "which"):
                 break
             k += 1

@@ -37,7 +37,7 @@ import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, replace
 from functools import lru_cache
-from typing import Any, Sequence
+from typing import Any, NamedTuple, Sequence
 
 from extract.abbreviations import abbreviations
 from extract.cues import cue_kind, cue_re, no_change_phrases
@@ -245,6 +245,11 @@ def _rules() -> tuple[dict[str, dict], set[str], list[str]]:
     m = load_rules("measures")
     info = {x["name"]: x for x in m["measures"]}
     return info, set(m["remission"]["of"]), m["remission"]["words"]
+
+
+class _Span(NamedTuple):
+    start: int
+    end: int
 
 
 class _ByStart:
@@ -838,6 +843,7 @@ def outcome_rows(t: Text, ctx: Context) -> tuple[list[OutcomeRow], list[Provenan
     rows: list[OutcomeRow] = []
     safety: list[Provenance] = []
     measure_mentions = _ByStart([m for m in t.mentions if m.kind == "MEASURE"])
+    person = _ByStart([_Span(a, b) for a, b in t.anchored("person")])
     rec: _Record | None = None
     previous: _Previous | None = None
     section = "results"  # an unstructured abstract is read whole
@@ -862,7 +868,8 @@ def outcome_rows(t: Text, ctx: Context) -> tuple[list[OutcomeRow], list[Provenan
             _DIGIT.search(stext) is not None and ("respectively" in stext or " vs" in stext
                                                   or RESULT_VALUE_WORDS.search(stext) is not None
                                                   or _VALUE_AFTER_WORD.search(stext) is not None))
-        if not mentions and not has_values and not _sentence_has_cue(t, sent):
+        if not mentions and not has_values and not _sentence_has_cue(t, sent) and not (
+                _DIGIT.search(stext) and person.within(sent.start, sent.end)):  # "in 2 patients"
             previous = None
             continue
         fractions = list(FRACTION_RE.finditer(stext)) if OF_NUMBER.search(stext) else []
@@ -985,6 +992,7 @@ def _sentence_rows(t: Text, sent: Sentence, measures: list[_Measure], vals: Sent
     ps_all = [x.obj for x in vals.items if x.kind == "p"]
     bounds = _clause_bounds(sent)
     value_spans = [(x.start, x.end) for x in vals.items if x.kind in ("ms", "pct", "eff", "count")]
+    value_spans += [(m.start, m.end) for m in t.mean_sds if sent.start <= m.start < sent.end]
     # "53.00 ± 26.75 days": a duration that is a value is not a timepoint
     tps = [tp for tp in ctx.timepoints if sent.start <= tp.start and tp.end <= sent.end
            and not any(tp.start < b and a < tp.end for a, b in value_spans)]
@@ -1195,7 +1203,7 @@ def _slot_rows(t: Text, me: _Measure, slots: list[Slot], items: list[Item], ctx:
             name, n = arm.name, arm.n if arm.n is not None else ctx.per_arm_n
         else:
             name, n = _arm_lookup(ctx, s.arm)
-        values = _values_of(s.items, t, a, clause_start, me, responder, n)
+        values = _values_of(s.items, t, a, clause_start, me, responder, _n_elsewhere(ctx, name, n, prov))
         if not values:
             continue
         if "p_value" not in values and loose_p and not loose_eff:
@@ -1216,6 +1224,16 @@ def _slot_rows(t: Text, me: _Measure, slots: list[Slot], items: list[Item], ctx:
                     base["p_value"] = _p_text(loose_p[0])
                 rows.append(_row(base))
     return rows
+
+
+def _n_elsewhere(ctx: Context, arm_name: str, n: int | None, prov: Provenance) -> int | None:
+    """The arm's n for a derived percentage, unless the arm's n was read from this very sentence (its
+    count of responders is then no sample size: "one patient in the anticoagulant-alone group")."""
+    for arm in ctx.arms:
+        if arm.name == arm_name and arm.provenance is not None and arm.provenance.start is not None \
+                and prov.start is not None and prov.start <= arm.provenance.start < (prov.end or 0):
+            return None
+    return n
 
 
 def _comparison_label(t: Text, slots: list[Slot], refs: list[ArmRef], ctx: Context) -> str | None:

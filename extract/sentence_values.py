@@ -31,7 +31,7 @@ from typing import Any, Sequence
 from extract.document import Sentence, Text
 from extract.fastre import NUM_REST, SNUM_FIRST, SNUM_REST, words
 from extract.estimates import Count, Effect, Number, find_counts, find_effects, find_numbers, is_number_word
-from extract.quantities import NUMBER_WORDS, MeanSD, PValue, Percentage, Timepoint
+from extract.quantities import NUMBER_WORDS, MeanSD, PValue, Percentage, Timepoint, parse_number
 
 __all__ = ["ArmRef", "Item", "Slot", "SentenceValues", "arm_refs", "arm_slots", "sentence_values"]
 
@@ -71,7 +71,7 @@ _NOT_VALUE_AFTER = re.compile(
     r"\s?(?:-\s?)?(?:years?|yrs?|months?|weeks?|wks?|days?|hours?|h|min(?:utes?)?|times|fold|doses?|"
     r"patients?|subjects?|participants?|women|men|people|individuals|children|cases|centres|centers|sites|"
     r"hospitals|countries|studies|trials|mg|g|mcg|µg|μg|ml|mL|IU|drops|tablets|capsules|sessions|injections?|"
-    r"infusions?|cycles?|visits?|points?\s+(?:or|and)\s+more)\b", re.I)
+    r"infusions?|cycles?|visits?|points?\s+(?:or|and)\s+more|events?|episodes?)\b", re.I)
 _AGE_BEFORE = re.compile(r"\b(?:aged?|ages)\s+(?:of\s+)?$|\bn\s?=\s?$|\bN\s?=\s?$|"
                          r"(?:\b(?:t|df|F|z|U|H|r|rho|SE|SEM|χ2|chi2|X2|W|Q|I2|tau2|kappa|κ)|χ\^?2)\s?(?:\(\s?[\d,.\s]+\))?\s?[=:]\s?$", re.I)
 _DEFINITION_AFTER = re.compile(r"\s?(?:%\s?)?improvement\b", re.I)
@@ -82,6 +82,9 @@ _VALUE_INTERVAL = re.compile(
 _OR_MORE = re.compile(r"\s?(?:[a-zA-Zμµ%]{1,6}\s)?(?:[\w-]+\s){0,3}?(?:or\s+(?:more|greater|higher|less|fewer|above|below|"
                       r"lower|longer|over)|and\s+(?:above|over|more))\b", re.I)
 _YEAR = re.compile(r"(?:19|20)\d\d")
+_RESTATED = re.compile(r"\s?[a-zA-Zμµ%]{1,6}(?:/[a-zA-Zμµ]{1,6})?\s?\(\s?")
+_OF_BEFORE = re.compile(r"(?<![\w.,])(?P<x>\d+|(?i:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve))"
+                        r"\s+(?:out\s+)?of\s+(?:the\s+)?$")
 _RATIO = re.compile(r"(?<![\d.])\d{1,2}\s?:\s?\d{1,2}(?:\s?:\s?\d{1,2})*(?![\d.])")
 _BRACKET_RANGE = re.compile(r"\s?[(\[]\s?[-+−]?\d[\d.,]*\s?%?\s?(?:-|–|to)\s?[-+−]?\d[\d.,]*\s?%?\s?[)\]]")
 _P_LIST_NEXT = re.compile(r"(?:\s?,\s?(?:and\s+|or\s+)?|\s(?:and|or)\s)(?P<v>0?\.\d+|[01]\.\d+|1)(?!\d|\.\d|\s?(?:%|±|\(|"
@@ -132,7 +135,9 @@ def sentence_values(t: Text, sent: Sentence, excluded: Sequence[tuple[int, int]]
     text = t.text
     stext = sent.text
     blocked: list[tuple[int, int]] = list(excluded)
-    blocked += [(x.start, x.end) for x in t.timepoints if s0 <= x.start < s1 and x.kind != "baseline"]
+    ms_in = [(m.start, m.end) for m in t.mean_sds if s0 <= m.start < s1]
+    blocked += [(x.start, x.end) for x in t.timepoints if s0 <= x.start < s1 and x.kind != "baseline"
+                and not _overlaps(x.start, x.end, ms_in)]  # "0.06 ± 0.172 h": the SD's unit
     blocked += [(x.start, x.end) for x in t.doses if s0 <= x.start < s1]
     items: list[Item] = []
     effects: list[Effect] = []
@@ -191,6 +196,15 @@ def sentence_values(t: Text, sent: Sentence, excluded: Sequence[tuple[int, int]]
     fixed = [p for p in fixed if not any(q is not p and q.start <= p.start and p.end <= q.end and q.end - q.start >
                                          p.end - p.start for q in fixed)]
     pcts = _merge_pcts(fixed, text)
+    # "11 of 110 (10.1%)", "18 out of 113 (15.9%)": the count of responders comes before "of"
+    for i, p in enumerate(pcts):
+        if p.kind == "n (%)" and p.n is not None:
+            om = _OF_BEFORE.search(text, max(s0, p.start - 20), p.start)
+            if om:
+                x = parse_number(om.group("x"))
+                if x is not None and x <= p.n:
+                    pcts[i] = replace(p, n=x, denominator=p.n, start=om.start("x"),
+                                      text=text[om.start("x"):p.end])
     # "28.6 ± 5.8% vs. 40.5 ± 7.4%": the percent sign belongs to a mean and SD, not a percentage of its own
     ms_spans = [(m.start, m.end) for m in t.mean_sds if s0 <= m.start < s1 and m.sd is not None]
     pcts = [p for p in pcts if not any(a < p.start < b for a, b in ms_spans)]
@@ -234,10 +248,15 @@ def sentence_values(t: Text, sent: Sentence, excluded: Sequence[tuple[int, int]]
                 continue
             items.append(Item("count", a, b, replace(c, start=a, end=b)))
             taken.append((a, b))
+    prev_ms_end = -1
     for m in t.mean_sds:
         if s0 <= m.start < s1 and usable(m.start, m.end):
+            if prev_ms_end >= 0 and _RESTATED.fullmatch(text, prev_ms_end, m.start):
+                blocked.append((m.start, m.end))
+                continue  # "0.06 ± 0.172 h (3.6 ± 10.32 min)": the same value in other units
             items.append(Item("ms", m.start, m.end, m))
             taken.append((m.start, m.end))
+            prev_ms_end = m.end
     for n in (find_numbers(stext) if has_digit else ()):
         a, b = n.start + s0, n.end + s0
         if not usable(a, b) or n.unit == "%":
@@ -300,7 +319,12 @@ PEOPLE_ARM_RE = re.compile(
     r"achieved|group|who|did)\b)))")
 ARM_START_RE = re.compile(r"(?:[A-Z][\w ,]{0,30},\s)?" + _ARM_BODY, re.I)
 ARM_AFTER_VALUE_RE = re.compile(r"[\d%)\]](?P<aftervalue>\s)(?i:" + _ARM_BODY + ")")
-_GROUP_ID_RE = re.compile(words(["groups?", "arms?", "cohorts?"]) + r"\s(?P<id>[A-Z]|[IVX]{1,4}|\d{1,2})\b(?!\s?(?:%|\.\d|and\b))")
+_PLURAL_ARMS_RE = re.compile(
+    words(["in", "for", "of", "among", "between"]) + rf"(?i:\s+(?:the\s+|both\s+)?(?P<list>{_NAME_WORD}(?:\s{_NAME_WORD}){{0,3}}?"
+    rf"(?:\s?,\s?{_NAME_WORD}(?:\s{_NAME_WORD}){{0,3}}?)*,?\s(?:and|or)\s{_NAME_WORD}(?:\s{_NAME_WORD}){{0,3}}?)"
+    r"\s(?P<tail>groups|arms|cohorts)\b)")
+_GROUP_ID_RE = re.compile(words(["groups?", "arms?", "cohorts?"]) + r"\s(?P<id>[A-Z]|[IVX]{1,4}|\d{1,2})\b(?!\s?(?:%|\.\d))")
+_MORE_IDS = re.compile(r"(?:\s?,\s?(?:[A-Z]|[IVX]{1,4}|\d{1,2})\b)*\s?,?\s(?:and|or)\s(?:[A-Z]|[IVX]{1,4}|\d{1,2})\b(?!\s?(?:%|\.\d))")
 _PAIR_NAME = rf"{_NAME_WORD}(?:\s{_NAME_WORD}){{0,3}}?"
 ARM_PAIR_RE = re.compile(
     words(["after", "with", "on", "receiving", "in"]) + rf"(?i:\s+(?:the\s+)?(?P<a>{_PAIR_NAME})\s+(?:than|versus|vs\.?|compared\s+(?:with|to))\s+"
@@ -392,12 +416,30 @@ def arm_refs(t: Text, sent: Sentence, measure_spans: Sequence[tuple[int, int]], 
             continue
         out.append(ArmRef(abbrevs[name] if abbr and not tail else label, s, e))
         last_end = e - sent.start
+    # "in the etomidate and propofol groups", "for the education, food product and combined arms"
+    if "groups" in stext or "arms" in stext or "cohorts" in stext:
+        for m in _PLURAL_ARMS_RE.finditer(stext):
+            items = [x.strip() for x in re.split(r"\s?,\s?(?:and\s+|or\s+)?|\s+(?:and|or)\s+", m.group("list")) if x.strip()]
+            if len(items) < 2 or any(_NOT_ARM.match(x) for x in items):
+                continue
+            pos = m.start("list")
+            tail = m.group("tail").rstrip("s")
+            for x in items:
+                i = stext.find(x, pos)
+                out = [r for r in out if not (r.start <= sent.start + i < r.end)]
+                out.append(ArmRef(f"{x} {tail}", sent.start + i, sent.start + i + len(x)))
+                pos = i + len(x)
     # "Group I patients", "group B", "arm 2"
     for m in _GROUP_ID_RE.finditer(stext):
         s, e = sent.start + m.start(), sent.start + m.end()
         if any(r.start <= s < r.end or s <= r.start < e for r in out):
             continue
         out.append(ArmRef(f"group {m.group('id')}", s, e))
+        more = _MORE_IDS.match(stext, m.end())  # "groups C and D", "groups 1, 2 and 3"
+        if more:
+            for im in re.finditer(r"[A-Z]|[IVX]{1,4}|\d{1,2}", more.group(0)):
+                out.append(ArmRef(f"group {im.group(0)}", sent.start + m.end() + im.start(),
+                                  sent.start + m.end() + im.end()))
     # two arms compared without "group": "after tranexamic acid than after placebo", "X versus Y"
     for m in ARM_PAIR_RE.finditer(text, sent.start, sent.end):
         for g in ("a", "b"):
@@ -449,6 +491,8 @@ _DIGIT = re.compile(r"\d")
 # (each alternative begins with a literal: the pattern gets a fast start)
 _EFFECT_CUE = re.compile(r"ratio|onfidence|CI|OR|HR|RR|MD|ES|RD|η|eta|Eta|ffect|ifferen|net |oefficient|β|ohen|edges|"
                          r"hr:|hr =|hr=|or:|or =|or=|B =|b =|B=|b=")
+_REF_BEFORE_GAP = re.compile(r"\s?(?:groups?\s?)?(?:was|were|is|had|showed|of|:|=)\s?(?:an?\s+)?(?:mean\s+(?:of\s+)?)?|\s?:\s?",
+                             re.I)
 _VS_SEP = re.compile(r"\s(?:vs\.?|versus)\s", re.I)
 _FROM_BEFORE = re.compile(r"\bfrom\s+(?:a\s+mean\s+of\s+)?$", re.I)
 _TO_BETWEEN = re.compile(r"\s?(?:[a-zA-Zμµ%]{1,6}(?:/[a-zA-Zμµ]{1,6}){0,2}\s(?:Hg\s)?)?(?:at\s+baseline\s+)?to\s", re.I)
@@ -539,6 +583,9 @@ def arm_slots(t: Text, items: list[Item], a: int, b: int, refs: list[ArmRef], se
     # 2-3. one slot per remaining value (a p value in brackets right after it is the slot's); "from A
     # to B" and "A at the start, B at the end" are one arm's two values
     rest = [x for x in values if id(x) not in used]
+    resp = _respectively_slots(text, rest, items, refs, sent) if "respectively" in sent.text and rest else None
+    if resp:
+        return slots + resp
     pairs: dict[int, Item] = {}
     for x, y in zip(rest, rest[1:]):
         if x.kind == y.kind == "ms" and id(x) not in pairs.values() and (
@@ -575,6 +622,13 @@ def arm_slots(t: Text, items: list[Item], a: int, b: int, refs: list[ArmRef], se
                                    re.fullmatch(r"\s?(?:groups?\s?)?", text[r.end:br[0]])), None)
                 if ref_before is not None and len(inner_values) == 1:
                     slot.arm, slot.how = ref_before.label, "before"
+            if not slot.how:
+                # "in Group S was 0.06 ± 0.172 h ... and that in Group B was 19.35 ± 8.64 h"
+                prev_end = slots[-1].end if slots else a
+                named = next((r for r in reversed(refs) if prev_end <= r.start and r.end <= slot.start
+                              and _REF_BEFORE_GAP.fullmatch(text, r.end, slot.start)), None)
+                if named is not None:
+                    slot.arm, slot.how = named.label, "named before"
         slots.append(slot)
         used.add(id(x))
     slots.sort(key=lambda s: s.start)
@@ -586,6 +640,11 @@ def arm_slots(t: Text, items: list[Item], a: int, b: int, refs: list[ArmRef], se
             if r.end <= plain[0].start and r.label.lower() not in [n.lower() for n in names]:
                 names.append(r.label)
         groups = _pair_groups(text, plain)
+        if "respectively" in sent.text and not all(len(g) == len(names) for g in groups):
+            names = []  # "17 (27.4%) and 31 (50.0%) patients in the etomidate and propofol groups, respectively"
+            for r in refs:
+                if r.label.lower() not in [n.lower() for n in names]:
+                    names.append(r.label)
         if names and all(len(g) == len(names) for g in groups) and len(names) >= 2:
             for g in groups:
                 for s, name in zip(g, names):
@@ -600,6 +659,26 @@ def arm_slots(t: Text, items: list[Item], a: int, b: int, refs: list[ArmRef], se
             and not labelled:
         return []
     return slots
+
+
+def _respectively_slots(text: str, values: list[Item], items: list[Item], refs: list[ArmRef],
+                        sent: Sentence) -> list[Slot] | None:
+    """"17 (27.4%) and 31 (50.0%) patients in the etomidate and propofol groups, respectively": as many
+    values as arms named (all before or all after the values), in the order both are written."""
+    names: list[ArmRef] = []
+    for r in refs:
+        if r.label.lower() not in [n.label.lower() for n in names]:
+            names.append(r)
+    if len(names) < 2 or len(values) != len(names):
+        return None
+    if not (all(r.start >= values[-1].end for r in names) or all(r.end <= values[0].start for r in names)):
+        return None
+    out = []
+    for x, r in zip(values, names):
+        group = [x] + [y for y in items if y.kind == "p" and x.end <= y.start < x.end + 25
+                       and re.match(r"\s?[(\[]", text[x.end:x.end + 3])]
+        out.append(Slot(group, x.start, group[-1].end, r.label, "respectively"))
+    return out
 
 
 def _pair_groups(text: str, slots: list[Slot]) -> list[list[Slot]]:
