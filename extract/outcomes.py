@@ -861,6 +861,8 @@ def outcome_rows(t: Text, ctx: Context) -> tuple[list[OutcomeRow], list[Provenan
         if section == "none":
             continue
         mentions = measure_mentions.within(sent.start, sent.end)
+        if section != "results" and not mentions:
+            continue  # background and methods give only vocabulary measures
         ms_all = t.in_span(t.mean_sds, sent.start, sent.end)
         ps_all = t.in_span(t.p_values, sent.start, sent.end)
         pct_all = t.in_span(t.percentages, sent.start, sent.end)
