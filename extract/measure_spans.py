@@ -124,10 +124,12 @@ _QUANT_OF_PEOPLE = re.compile(
     r"\s+(?:who\s+)?(?:having|had|has|have|with|achieving|achieved|reaching|reached|experiencing|experienced|"
     r"reporting|reported|developing|developed|showing|showed|attaining|attained|meeting|met)\s+$", re.I)
 _PEOPLE_QUANTITY = re.compile(r"\b(?:proportions?|percentages?|numbers?|rates?|incidence|share)\s+of\s+(?:the\s+)?"
-                              r"(?:patients|subjects|participants|women|men|children|infants|individuals|people)$", re.I)
+                              r"(?:patients|subjects|participants|women|men|children|infants|newborns|neonates|"
+                              r"individuals|people|pregnancies|births|deliveries|mothers|cases|eyes|teeth|knees)$", re.I)
 _PARTICIPLE_GAP = re.compile(r"\s(?:who\s+(?:had|were|needed|required|achieved|experienced|reported|developed|"
-                             r"received)\s+|needing\s+|requiring\s+|with\s+|having\s+|achieving\s+|experiencing\s+|"
-                             r"reporting\s+|developing\s+|showing\s+)(?:an?\s+|the\s+|any\s+)?", re.I)
+                             r"received|exceeded|met|reached)\s+|needing\s+|requiring\s+|with\s+|having\s+|achieving\s+|"
+                             r"experiencing\s+|reporting\s+|developing\s+|showing\s+|exceeding\s+|meeting\s+|"
+                             r"reaching\s+|attaining\s+|free\s+of\s+|without\s+)(?:an?\s+|the\s+|any\s+)?", re.I)
 _PEOPLE_VERBS = frozenset(
     "having had has have with achieving achieved reaching reached experiencing experienced reporting reported "
     "developing developed showing showed attaining attained meeting met suffered".split())

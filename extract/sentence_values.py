@@ -83,6 +83,9 @@ _OR_MORE = re.compile(r"\s?(?:[a-zA-Zμµ%]{1,6}\s)?(?:[\w-]+\s){0,3}?(?:or\s+(?
                       r"lower|longer|over)|and\s+(?:above|over|more))\b", re.I)
 _YEAR = re.compile(r"(?:19|20)\d\d")
 _RESTATED = re.compile(r"\s?[a-zA-Zμµ%]{1,6}(?:/[a-zA-Zμµ]{1,6})?\s?\(\s?")
+_FRACTION_PAIR = re.compile(
+    r"(?<![\w.,])(?P<x1>\d+)\s+(?:out\s+)?of\s+(?P<y1>\d+)(?:\s+(?:patients?|subjects?|participants?))?"
+    r"\s?,?\s(?:vs\.?|versus|and|or)\s(?P<x2>\d+)\s+(?:out\s+)?of\s+(?P<y2>\d+)(?![\d.])")
 _OF_BEFORE = re.compile(r"(?<![\w.,])(?P<x>\d+|(?i:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve))"
                         r"\s+(?:out\s+)?of\s+(?:the\s+)?$")
 _RATIO = re.compile(r"(?<![\d.])\d{1,2}\s?:\s?\d{1,2}(?:\s?:\s?\d{1,2})*(?![\d.])")
@@ -228,6 +231,17 @@ def sentence_values(t: Text, sent: Sentence, excluded: Sequence[tuple[int, int]]
             pass  # kept: the caller flags it
         items.append(Item("pct", p.start, p.end, p))
         taken.append((p.start, p.end))
+    if " of " in stext and (" vs" in stext or "versus" in stext or " and " in stext or " or " in stext):
+        # "1 of 29 vs. 11 of 33", "(8 of 40 and 3 of 41)": fractions compared are the arms' responders
+        for m in _FRACTION_PAIR.finditer(text, s0, s1):
+            for xg, yg in (("x1", "y1"), ("x2", "y2")):
+                a_, b_ = m.start(xg), m.end(yg)
+                x, y = float(m.group(xg)), float(m.group(yg))
+                if not y or x > y or not usable(a_, b_):
+                    continue
+                p = Percentage(x, round(100 * x / y, 2), y, "n/N", a_, b_, text[a_:b_])
+                items.append(Item("pct", a_, b_, p))
+                taken.append((a_, b_))
     i0, i1 = t.token_index(s0), t.token_index(max(s0, s1 - 1)) + 1
     if any(s0 <= a < s1 for a, _ in t.anchored("person")) or ("%" in stext and any(
             w in NUMBER_WORDS for w in t.tokens_lower[i0:i1])):  # a count names its people, or has a "%"
@@ -493,6 +507,8 @@ _EFFECT_CUE = re.compile(r"ratio|onfidence|CI|OR|HR|RR|MD|ES|RD|η|eta|Eta|ffect
                          r"hr:|hr =|hr=|or:|or =|or=|B =|b =|B=|b=")
 _REF_BEFORE_GAP = re.compile(r"\s?(?:groups?\s?)?(?:was|were|is|had|showed|of|:|=)\s?(?:an?\s+)?(?:mean\s+(?:of\s+)?)?|\s?:\s?",
                              re.I)
+# between a value and the arm named after it: not a comparator ("... (38%) compared with the control group (60%)")
+_NOT_AFTER_GAP = re.compile(r"[;]|\bvs\b|\bversus\b|\bthan\b|\band\b|\bcompared\b|\bcontrast\b|\bwhereas\b|\bwhile\b")
 _VS_SEP = re.compile(r"\s(?:vs\.?|versus)\s", re.I)
 _FROM_BEFORE = re.compile(r"\bfrom\s+(?:a\s+mean\s+of\s+)?$", re.I)
 _TO_BETWEEN = re.compile(r"\s?(?:[a-zA-Zμµ%]{1,6}(?:/[a-zA-Zμµ]{1,6}){0,2}\s(?:Hg\s)?)?(?:at\s+baseline\s+)?to\s", re.I)
@@ -573,6 +589,9 @@ def arm_slots(t: Text, items: list[Item], a: int, b: int, refs: list[ArmRef], se
             group = [y for y in group if y.start < nxt_label]
         if not any(y.kind in VALUE_KINDS + ("p", "eff") for y in group):
             continue
+        vals_in = [y for y in group if y.kind in VALUE_KINDS]
+        if len(vals_in) >= 2 and any(_PAIR_GAP.match(text[u.end:v.start]) for u, v in zip(vals_in, vals_in[1:])):
+            continue  # "(as treated: 1 of 29 vs. 11 of 33, ...)": the label names a comparison, not an arm
         slots.append(Slot(group, x.start, group[-1].end, label, "label"))
         used.update(id(y) for y in group)
     labelled = [s for s in slots]
@@ -604,7 +623,8 @@ def arm_slots(t: Text, items: list[Item], a: int, b: int, refs: list[ArmRef], se
         slot = Slot(group, x.start, group[-1].end)
         after = text[slot.end:nxt]
         ref_after = next((r for r in refs if slot.end <= r.start < min(nxt, slot.end + 45)
-                          and not re.search(r"[;]|\bvs\b|\bversus\b|\bthan\b|\band\b", text[slot.end:r.start])), None)
+                          and not _NOT_AFTER_GAP.search(text, slot.end, r.start)
+                          and not _VALUE_BRACKET.match(text, r.end)), None)
         am = _AFTER_REF.match(after)
         abbr = am.group("abbr") if am else None
         bare = _AFTER_ARM_RE.match(text, slot.end, nxt) if ref_after is None else None
