@@ -311,7 +311,7 @@ def _record_info(t: Text, ctx: Context) -> _Record:
 
 _ALLOCATION = re.compile(
     r"\b(?:randomi[sz]ed|randomly\s+(?:assigned|allocated|divided)|assigned|allocated)\s+(?:\(?\d:\d(?::\d)*\)?\s+)?"
-    r"(?:to\s+(?:receive\s+|either\s+)?|into\s+|between\s+)(?P<list>[^.;:]{3,200})", re.I)
+    r"(?:[\w,-]+\s+){0,4}?(?:to\s+(?:receive\s+|either\s+)?|into\s+|between\s+)(?P<list>[^.;:]{3,200})", re.I)
 _ALLOC_SPLIT = re.compile(r"\s?,\s?(?:or\s+|and\s+)?|\s+(?:or|and|versus|vs\.?)\s+", re.I)
 
 

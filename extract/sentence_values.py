@@ -64,6 +64,8 @@ class Slot:
         return [x for x in self.items if x.kind in ("ms", "pct", "count")]
 
 
+# "at least 20 mm or 40% decrease": the second threshold of a definition
+_THRESHOLD_OR = re.compile(r"(?:\bat\s+least|≥|>|\bmore\s+than|\bover)\s?[\d.,]+\s?[a-zA-Z%]{0,5}\s+or\s+$", re.I)
 _THRESHOLD_BEFORE = re.compile(
     r"(?:\bat\s+least|≥|>=|>|<|≤|=<|\bmore\s+than|\bless\s+than|\bgreater\s+than|\bover|\babove|\bbelow|\bup\s+to|"
     r"\bminimum\s+of|\bmaximum\s+of|\bscale\s+of|\bof\s+at\s+least)\s?$", re.I)
@@ -179,7 +181,8 @@ def sentence_values(t: Text, sent: Sentence, excluded: Sequence[tuple[int, int]]
         if _overlaps(a, b, taken) or _overlaps(a, b, blocked):
             return False
         before = text[max(s0, a - 14):a]
-        if _THRESHOLD_BEFORE.search(before) or _AGE_BEFORE.search(before):
+        if _THRESHOLD_BEFORE.search(before) or _AGE_BEFORE.search(before) or (
+                " or " in before and _THRESHOLD_OR.search(text, max(s0, a - 30), a)):
             return False
         if _OR_MORE.match(text, b):
             return False  # "(50% diameter stenosis or more)": a threshold
@@ -461,7 +464,7 @@ def arm_refs(t: Text, sent: Sentence, measure_spans: Sequence[tuple[int, int]], 
             name = m.group(g)
             if _NOT_ARM.match(name) or _overlaps(s, e, measure_spans) or any(r.start <= s < r.end for r in out):
                 continue
-            out.append(ArmRef(_clean_label(name), s, e))
+            out.append(ArmRef(abbrevs.get(name) or _clean_label(name), s, e))  # "in TG than in CG"
     # the study's arm names where no phrase named them
     names_re = _arm_names_re(tuple(name for name, _ in low_names)) if low_names else None
     for mm in (names_re.finditer(stext) if names_re is not None else ()):
