@@ -28,7 +28,8 @@ _MARKERS = re.compile(r"[*\u2020\u2021\u00a7\u00b6#\u2016]+$")
 # a unit or a scale range after the name: ", mg/L", "(mg/dl)", "(0-10)", "(VAS 100 mm)", "(%)"
 _UNIT_TAIL = re.compile(
     r"\s*(?:,\s*(?:[µμ]?[a-zA-Zµμ]{1,5}(?:/[a-zA-Zµμ0-9.]{1,6}){1,2}|%|mm|cm|kg|points?)"
-    r"|\(\s*(?:[A-Za-z]{1,4}\s)?(?:[\d.,\s–-]+\s?)?(?:[µμ]?[a-zA-Zµμ]{0,5}(?:/[a-zA-Zµμ0-9.]{1,6}){0,2}|%)\s*\))\s*$")
+    r"|\((?=[^()]*(?:\d|%|/|\b(?:mm|cm|kg|mg|ng|pg|µg|μg|iu|points?|score)\b))\s*(?:[A-Za-z]{1,4}\s)?(?:[\d.,\s–-]+\s?)?"
+    r"(?:[µμ]?[a-zA-Zµμ]{0,5}(?:/[a-zA-Zµμ0-9.]{1,6}){0,2}|%)\s*\))\s*$")
 # a bracket with a scale or a unit inside the name: "visual analog scale (VAS 100 mm) pain score"
 _UNIT_PAREN = re.compile(r"\s?\((?:[A-Za-z]{1,5}\s)?[\d.,\s–-]+\s?(?:[µμ]?[a-zA-Zµμ]{1,5}(?:/[a-zA-Zµμ0-9.]{1,6}){0,2}|%)?\s?\)")
 UNITS = frozenset("mm cm kg g mg ng pg µg μg iu u mmhg points point % mg/l mg/dl mm/h mm/hr".split())

@@ -72,3 +72,8 @@ def test_measure_info_of_a_remission_and_of_an_open_name():
     assert measure_info("DAS28 remission")["better"] == "lower"
     assert measure_info("6-minute walk distance") == {}
     assert measure_info(None) == {}
+
+
+def test_a_paraphrase_with_the_vocabulary_abbreviation_in_brackets():
+    assert canonical_measure("Health index (HAQ)") == "HAQ"  # the seed abstract's wording
+    assert canonical_measure("joint function index (DAS28)") == "DAS28"
