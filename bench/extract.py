@@ -1,43 +1,45 @@
-"""Extraction benchmark: trialsynth's extractor on one core, beside quantulum3 and our bare quantity finders.
+"""Extraction benchmark: the whole `trialsynth extract --input` process, beside quantulum3 and spaCy's tokenizer.
 
-    python bench/extract.py [--n 10000] [--quick] [--seed 20240501] [--quantulum-n 500] [--trace-n 2000]
+    python bench/extract.py [--n 10000] [--quick] [--seed 20240501] [--quantulum-n 300] [--jobs 1]
 
-Texts: --n abstracts made from the 11 development abstracts of tests/fixtures/extract/abstracts_dev.json
-(a copy of shared/gold/abstracts_dev.json): every run of digits is replaced by random digits of the
-same length, and a few neighbouring sentences are swapped (seeded RNG), so no two texts are equal but
-all read like trial abstracts. One run measures, in this process:
-- trialsynth's `Extractor.pipe(n_process=1)` over all texts: seconds, abstracts/s, the process's peak
-  resident memory (resource.getrusage ru_maxrss) after the loop, and the tracemalloc peak of the
-  extraction loop on the first --trace-n texts (tracemalloc slows Python down, so that pass is not timed);
-- quantulum3's `parser.parse(text)` on a --quantulum-n subsample (it is far slower, so it is not run on
-  every text; the table says so);
-- extract.quantities' finders alone (find_doses, find_timepoints, find_p_values, find_mean_sd,
-  find_percentages) over all texts: the floor under the extractor's rules.
---quick: 500 texts, quantulum3 on 50, tracemalloc on 200.
+Texts: --n abstracts varied from the 31 development abstracts of tests/fixtures/extract/ (the 11 MSC-for-RA
+abstracts of abstracts_dev.json and the 20 randomised-trial abstracts of abstracts_numbers_dev.json): every
+run of digits is replaced by random digits of the same length and a few neighbouring sentences are swapped
+(seeded RNG), so no two texts are equal but all read like trial abstracts. They are written to a JSONL file
+of {"id", "title", "abstract"} objects, and one run measures, on the same texts:
+
+- the WHOLE extraction process: `python -m trialsynth.cli extract --input FILE --output OUT` as a child
+  process (interpreter start-up, imports, reading, extraction, writing the predictions): wall seconds, CPU
+  seconds (user + system, from os.wait4), abstracts per second of each, and the child's peak resident
+  memory (ru_maxrss);
+- quantulum3's `parser.parse(text)` on a --quantulum-n subsample (it is far slower; its rate is per text).
+  Where quantulum3's pickled classifier cannot be loaded by the installed scikit-learn, it is run with its
+  dictionary disambiguation (classifier.USE_CLF = False) and the table says so;
+- spaCy's bare tokenizer: `spacy.blank("en")` over `nlp.pipe(texts)` (the same texts, in this process).
+
+Targets (issue 10): the whole process >= 1,000 abstracts/s on one core and < 1 GB; >= 50x quantulum3's
+rate; >= 20% of the bare tokenizer's rate. Machines differ and are shared, so the ratios are the figures to
+compare; CPU seconds are less disturbed by other load than wall seconds.
+--quick: 500 texts, quantulum3 on 30.
 """
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import re
-import resource
+import subprocess
 import sys
+import tempfile
 import time
-import tracemalloc
 import warnings
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import Sequence
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from extract.evidence import ExtractionInput  # noqa: E402
-from extract.pipeline import EXTRACTOR_VERSION, Extractor  # noqa: E402
-from extract.quantities import (find_doses, find_mean_sd, find_p_values, find_percentages,  # noqa: E402
-                                find_timepoints)
-
-FIXTURE = ROOT / "tests" / "fixtures" / "extract" / "abstracts_dev.json"
+FIXTURES = [ROOT / "tests" / "fixtures" / "extract" / "abstracts_dev.json",
+            ROOT / "tests" / "fixtures" / "extract" / "abstracts_numbers_dev.json"]
 _DIGITS = re.compile(r"\d+")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z(])")
 
@@ -60,139 +62,148 @@ def vary(text: str, rng: random.Random, swaps: int = 2) -> str:
     return "\n".join(lines)
 
 
-def build_corpus(n: int, seed: int) -> list[ExtractionInput]:
-    """Return n ExtractionInputs varied from the development abstracts (seeded, so repeatable)."""
-    records = json.loads(FIXTURE.read_text("utf-8"))
+def build_corpus(n: int, seed: int) -> list[dict[str, str]]:
+    """Return n {"id", "title", "abstract"} records varied from the development abstracts (seeded)."""
+    records = [r for path in FIXTURES for r in json.loads(path.read_text("utf-8"))]
     rng = random.Random(seed)
     out = []
     for i in range(n):
         base = records[i % len(records)]
-        out.append(ExtractionInput(id=f"bench-{i}", title=vary(base["title"], rng, swaps=0),
-                                   abstract=vary(base["abstract"], rng)))
+        out.append({"id": f"bench-{i}", "title": vary(base.get("title") or "", rng, swaps=0),
+                    "abstract": vary(base.get("abstract") or "", rng)})
     return out
 
 
-def peak_rss_mb() -> float:
-    """Return the process's peak resident set size in MB (ru_maxrss is KB on Linux, bytes on macOS)."""
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
-
-
-def timed(work: Callable[[], int]) -> tuple[float, int]:
-    """Return (wall seconds, what `work` returned)."""
+def run_cli(input_path: Path, output_path: Path, jobs: int) -> tuple[float, float, float, int]:
+    """Run the whole `trialsynth extract --input` command; return (wall s, CPU s, peak RSS MB, exit code)."""
+    cmd = [sys.executable, "-m", "trialsynth.cli", "extract", "--input", str(input_path), "--output",
+           str(output_path), "--jobs", str(jobs)]
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
     start = time.perf_counter()
-    found = work()
-    return time.perf_counter() - start, found
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode:
+        err = proc.stderr.read().decode("utf-8", "replace") if proc.stderr else ""
+        print(f"trialsynth extract failed ({proc.returncode}): {err[-2000:]}", file=sys.stderr)
+    rss = usage.ru_maxrss / (1024 * 1024) if sys.platform == "darwin" else usage.ru_maxrss / 1024
+    return wall, usage.ru_utime + usage.ru_stime, rss, proc.returncode
 
 
-def run_extractor(extractor: Extractor, inputs: Sequence[ExtractionInput]) -> int:
-    """Extract every input on one core; return the number of outcome rows found."""
-    rows = 0
-    for evidence in extractor.pipe(inputs, n_process=1):
-        rows += len(evidence.outcomes)
-    return rows
+def run_tokenizer(texts: Sequence[str]) -> tuple[float, float, int]:
+    """spaCy's bare tokenizer over nlp.pipe; return (wall s, CPU s, tokens)."""
+    import spacy
+    nlp = spacy.blank("en")
+    list(nlp.pipe(texts[:10]))  # warm the tokenizer's caches' code paths
+    start, cpu = time.perf_counter(), time.process_time()
+    tokens = sum(len(doc) for doc in nlp.pipe(texts))
+    return time.perf_counter() - start, time.process_time() - cpu, tokens
 
 
-def run_finders(texts: Sequence[str]) -> int:
-    """Run the five quantity finders over every text; return the number of spans found."""
-    found = 0
-    for text in texts:
-        found += (len(find_doses(text)) + len(find_timepoints(text)) + len(find_p_values(text))
-                  + len(find_mean_sd(text)) + len(find_percentages(text)))
-    return found
-
-
-def run_quantulum(texts: Sequence[str]) -> tuple[float, int, list[str]]:
-    """Parse each text with quantulum3; return (seconds, quantities found, problems). Raises ImportError."""
-    problems: list[str] = []
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        from quantulum3 import parser
-        parser.parse("2 x 10^7 cells at 12 weeks")  # loads its unit tables before timing
-    problems += [f"warning on import: {w.category.__name__}: {str(w.message).splitlines()[0]}" for w in caught]
-    failures = 0
-    found = 0
-    start = time.perf_counter()
+def run_quantulum(texts: Sequence[str]) -> tuple[float, float, int, list[str]]:
+    """quantulum3's parser on each text; return (wall s, CPU s, quantities, notes). Raises ImportError."""
+    notes: list[str] = []
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        from quantulum3 import classifier, parser
+        if classifier.USE_CLF:
+            try:
+                classifier.classifier("en_US")  # loads the pickled unit classifier
+            except Exception as exc:  # noqa: BLE001 - quantulum3's pickle vs the installed scikit-learn
+                classifier.USE_CLF = False
+                notes.append(f"its classifier could not be loaded ({type(exc).__name__}: {str(exc)[:60]}); run "
+                             "with classifier.USE_CLF = False (dictionary disambiguation)")
+        parser.parse("The patients lost 2 lb and walked 3 ft; 5 mg was given at 12 weeks.")
+    found = failures = 0
+    start, cpu = time.perf_counter(), time.process_time()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         for text in texts:
             try:
                 found += len(parser.parse(text))
             except Exception as exc:  # noqa: BLE001 - a peer's failure is reported, not fatal
-                if failures == 0:
-                    problems.append(f"first failure: {type(exc).__name__}: {exc}")
+                if not failures:
+                    notes.append(f"first failure: {type(exc).__name__}: {str(exc)[:80]}")
                 failures += 1
-    seconds = time.perf_counter() - start
+    wall, cpu_s = time.perf_counter() - start, time.process_time() - cpu
     if failures:
-        problems.append(f"{failures} of {len(texts)} texts raised an error")
-    return seconds, found, problems
+        notes.append(f"{failures} of {len(texts)} texts raised an error")
+    return wall, cpu_s, found, notes
 
 
-def row(label: str, n: int, seconds: float, found: int | str, note: str = "") -> str:
-    rate = f"{n / seconds:10.1f}" if seconds > 0 else "         -"
-    return f"{label:<34} {n:>7} {seconds:>9.2f} {rate} {str(found):>8}  {note}"
+def _rate(n: int, seconds: float) -> float:
+    return n / seconds if seconds > 0 else float("inf")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--n", type=int, default=10_000, help="abstracts to build and extract (default 10000)")
-    parser.add_argument("--quick", action="store_true", help="500 abstracts, quantulum3 on 50, tracemalloc on 200")
-    parser.add_argument("--seed", type=int, default=20240501)
-    parser.add_argument("--quantulum-n", type=int, default=500, help="quantulum3's subsample (default 500)")
-    parser.add_argument("--trace-n", type=int, default=2000, help="texts in the tracemalloc pass (default 2000)")
-    args = parser.parse_args(argv)
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--n", type=int, default=10_000, help="abstracts to build and extract (default 10000)")
+    ap.add_argument("--quick", action="store_true", help="500 abstracts, quantulum3 on 30")
+    ap.add_argument("--seed", type=int, default=20240501)
+    ap.add_argument("--quantulum-n", type=int, default=300, help="quantulum3's subsample (default 300)")
+    ap.add_argument("--jobs", type=int, default=1, help="worker processes for trialsynth extract (default 1)")
+    args = ap.parse_args(argv)
     if args.quick:
-        args.n, args.quantulum_n, args.trace_n = 500, 50, 200
+        args.n, args.quantulum_n = 500, 30
     if args.n < 1:
-        parser.error("--n must be at least 1")
+        ap.error("--n must be at least 1")
 
     import spacy
-    inputs = build_corpus(args.n, args.seed)
-    texts = [f"{i.title}\n{i.abstract}" for i in inputs]
-    rss_start = peak_rss_mb()
+    records = build_corpus(args.n, args.seed)
+    texts = [f"{r['title']}\n{r['abstract']}" for r in records]
     chars = sum(len(t) for t in texts)
-    print(f"{args.n} abstracts varied from {FIXTURE.relative_to(ROOT)} (seed {args.seed}; {chars / args.n:.0f} "
-          f"characters on average); Python {sys.version.split()[0]}, spaCy {spacy.__version__}, "
-          f"extractor {EXTRACTOR_VERSION}")
+    print(f"{args.n} abstracts varied from {', '.join(p.name for p in FIXTURES)} (seed {args.seed}; "
+          f"{chars / args.n:.0f} characters on average); Python {sys.version.split()[0]}, spaCy {spacy.__version__}, "
+          f"{os.cpu_count()} CPUs, load average {', '.join(f'{x:.1f}' for x in os.getloadavg())}")
 
-    load_seconds, extractor = timed(lambda: Extractor())  # type: ignore[arg-type, return-value]
-    warm_seconds, _ = timed(lambda: run_extractor(extractor, inputs[:1]))
-    rss_loaded = peak_rss_mb()
-    ex_seconds, ex_rows = timed(lambda: run_extractor(extractor, inputs))
-    rss_after = peak_rss_mb()
+    with tempfile.TemporaryDirectory(prefix="trialsynth-bench-") as tmp:
+        input_path, output_path = Path(tmp) / "abstracts.jsonl", Path(tmp) / "predictions.jsonl"
+        with input_path.open("w", encoding="utf-8") as fh:
+            for r in records:
+                fh.write(json.dumps(r) + "\n")
+        ex_wall, ex_cpu, ex_rss, code = run_cli(input_path, output_path, args.jobs)
+        rows = 0
+        if output_path.exists():
+            with output_path.open(encoding="utf-8") as fh:
+                rows = sum(len(json.loads(line).get("outcomes") or []) for line in fh if line.strip())
+    if code:
+        return code
 
-    trace_inputs = inputs[: min(args.trace_n, len(inputs))]
-    tracemalloc.start()
-    run_extractor(extractor, trace_inputs)
-    _, traced_peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
-
-    finder_seconds, finder_found = timed(lambda: run_finders(texts))
-
+    tok_wall, tok_cpu, tokens = run_tokenizer(texts)
     sample = texts[: min(args.quantulum_n, len(texts))]
     try:
-        q_seconds, q_found, q_problems = run_quantulum(sample)
-        q_line = row("quantulum3 parser.parse", len(sample), q_seconds, q_found,
-                     f"subsample of {len(sample)} of {args.n} (too slow for all)")
+        q_wall, q_cpu, q_found, q_notes = run_quantulum(sample)
+        q_ok = True
     except ImportError as exc:
-        q_line, q_problems = f"{'quantulum3 parser.parse':<34} not run: {exc} (pip install quantulum3)", []
+        q_ok, q_notes = False, [f"not run: {exc} (pip install quantulum3)"]
+        q_wall = q_cpu = q_found = 0
 
-    print(f"\n{'tool':<34} {'texts':>7} {'seconds':>9} {'texts/s':>10} {'found':>8}  notes")
-    print(row("trialsynth Extractor (1 core)", args.n, ex_seconds, ex_rows,
-              "found = outcome rows; whole pipeline"))
-    print(row("extract.quantities finders only", args.n, finder_seconds, finder_found,
-              "found = dose/time/p/mean-sd/% spans"))
-    print(q_line)
-    for problem in q_problems:
-        print(f"  quantulum3: {problem}")
+    print(f"\n{'tool':<46} {'texts':>6} {'wall s':>8} {'CPU s':>8} {'texts/s wall':>13} {'texts/s CPU':>12}  found")
+    print(f"{'trialsynth extract --input (whole process)':<46} {args.n:>6} {ex_wall:>8.2f} {ex_cpu:>8.2f} "
+          f"{_rate(args.n, ex_wall):>13.1f} {_rate(args.n, ex_cpu):>12.1f}  {rows} outcome rows")
+    tok_label = 'spaCy blank("en") tokenizer, nlp.pipe'
+    print(f"{tok_label:<46} {args.n:>6} {tok_wall:>8.2f} {tok_cpu:>8.2f} "
+          f"{_rate(args.n, tok_wall):>13.1f} {_rate(args.n, tok_cpu):>12.1f}  {tokens} tokens")
+    if q_ok:
+        print(f"{'quantulum3 parser.parse (subsample)':<46} {len(sample):>6} {q_wall:>8.2f} {q_cpu:>8.2f} "
+              f"{_rate(len(sample), q_wall):>13.1f} {_rate(len(sample), q_cpu):>12.1f}  {q_found} quantities")
+    for note in q_notes:
+        print(f"  quantulum3: {note}")
 
-    print(f"\ntrialsynth Extractor: Extractor() {load_seconds:.2f} s, first record (loads the pipeline) "
-          f"{warm_seconds * 1000:.0f} ms, "
-          f"{ex_seconds / args.n * 1000:.2f} ms per abstract, {chars / ex_seconds / 1000:.0f} k characters/s")
-    print(f"peak resident memory (ru_maxrss): {rss_start:.0f} MB with the texts built, {rss_loaded:.0f} MB "
-          f"with the extractor loaded, {rss_after:.0f} MB after extracting {args.n} abstracts")
-    print(f"tracemalloc peak of the extraction loop: {traced_peak / 1024 / 1024:.1f} MB over "
-          f"{len(trace_inputs)} abstracts (untimed pass)")
+    ex_rate, tok_rate = _rate(args.n, ex_cpu), _rate(args.n, tok_cpu)
+    print(f"\nwhole process: {ex_cpu / args.n * 1000:.2f} ms CPU per abstract ({ex_wall / args.n * 1000:.2f} ms wall), "
+          f"peak resident memory {ex_rss:.0f} MB")
+    checks = [(f"whole process >= 1,000 abstracts/s of CPU time: {ex_rate:.0f}/s", ex_rate >= 1000),
+              (f"peak memory < 1 GB: {ex_rss:.0f} MB", ex_rss < 1024),
+              (f"whole process >= 20% of the bare tokenizer's rate: {100 * ex_rate / tok_rate:.0f}% "
+               f"({ex_rate:.0f} vs {tok_rate:.0f} texts/s of CPU)", ex_rate >= 0.2 * tok_rate)]
+    if q_ok and q_cpu > 0:
+        q_rate = _rate(len(sample), q_cpu)
+        checks.append((f"whole process >= 50x quantulum3: {ex_rate / q_rate:.1f}x ({ex_rate:.0f} vs {q_rate:.1f} "
+                       f"texts/s of CPU)", ex_rate >= 50 * q_rate))
+    for label, ok in checks:
+        print(f"  [{'met' if ok else 'NOT met'}] {label}")
     return 0
 
 

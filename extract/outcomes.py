@@ -1,38 +1,56 @@
 """Outcome rows from result sentences: one row per measure × arm × timepoint.
 
-For each sentence with a measure of the vocabulary (extract/data/measures.json):
+For each result sentence (a sentence with a value, a P value or a direction word):
 
-1. Measures: the vocabulary mentions, with "EULAR" kept only before "response", "DAS28 ...
-   remission" as its own measure, "DAS28 (using ESR)" as one DAS28 mention, and a measure
-   repeated in brackets ("adverse events (AEs)") counted once.
-2. Result sentences only: a sentence needs a direction word, a statistic, a P value or a
-   responder count; aims and methods ("... were evaluated according to DAS28") give no rows.
-3. Timepoints: measures listed before a timepoint group take that group ("ESR, CRP, RF of 1 year
-   and 3 years ... and anti-CCP of 3 years"); a measure with none after it takes the group
-   before it; a group is cut at "but" ("at 6 months but relapsed at 7 and 23 months").
-4. Direction: "no significant change" wording; else a nominal cue before the measure
-   ("a reduction in ESR, DAS28 and pain VAS", "Reduced levels of IL-6"); else the next verbal
-   cue after it in its clause ("... were lower than pretreatment"); else the sign of a change.
-   "improved" follows the measure's better direction (data: measures.json "better").
-5. Numbers in the measure's stretch of the sentence: mean ± SD / mean (SD) / median (IQR) as
-   change, baseline ("baseline ... was 4.53") or follow-up; P as reported; responders from
-   "45%, 20% ... respectively" (per listed arm), "17 patients from group A (85%)", "three of
-   four patients", "no one achieved ..."; effect sizes ("effect size 0.8", "SMD = -0.5").
+1. Measures: every measure the sentence names, in or out of the vocabulary (extract.measure_spans:
+   subjects of result verbs, objects of direction verbs, "reductions in X", "X (values)", lists of
+   them), with the vocabulary rules kept: "EULAR" only before "response", "DAS28 ... remission"
+   as its own measure, "DAS28 (using ESR)" one DAS28, a measure repeated in brackets counted once,
+   a sub-scale named alone ("stiffness") completed from the one instrument the record names
+   ("WOMAC stiffness"). Predictors ("Baseline CRP did not predict CVD") and correlates are not results.
+2. Result sentences only: aims and methods ("... were evaluated according to DAS28") give no rows.
+3. Each value belongs to the measure before it in its clause, or to the measure after it when the
+   clause opens with the values ("37% (11/30) of brodalumab subjects ... achieved ACR20;").
+4. Timepoints: measures listed before a timepoint group take that group; a measure with none after
+   it takes the group before it; a group is cut at "but"; "by days 2 (...), 7 (...), and 90 (...)"
+   gives each bracket its day; a measure with no timepoint takes the study's only timepoint.
+5. Direction: "no significant change" wording; else a nominal cue before the measure ("a
+   reduction in ESR", "improvements ... for the WOMAC pain"); the verb before an object ("lowered
+   blood cholesterol"); else the next verbal cue after it in its clause; else the sign of a change
+   or of follow-up minus baseline. "improved" follows the measure's better direction.
+6. Values of several arms go to their arms (extract.sentence_values.arm_slots). Means/SDs are
+   change, baseline or follow-up from the wording ("changes", "from A to B", "A at the start, B at
+   study end"); medians go to median/IQR/range, "mean (95% CI)" to the CI fields; percentages and
+   counts of people are responders for responder, safety and event measures ("12 [43%] patients",
+   "40% (12/30)", "three of four patients", "no one achieved"), "decreased by 30%" and "a 30%
+   decrease" percent changes of the others. Between-group estimates (OR, RR, HR, MD, SMD, effect
+   sizes, "net reduction of X") go to the row of the comparison ("A vs B") with their CI; a value
+   list without a measure after a sentence that listed as many measures takes them in order ("The
+   mean difference ... was 1.9 (0.7 to 3.2), 6.5 (...) ... respectively").
+7. Implausible values are flagged on the row ("responders 25 > n 20", "percentage 120 > 100").
 Adverse events give rows only with counts; "no serious adverse events" is a safety statement.
 """
 from __future__ import annotations
 
+import math
 import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, replace
 from functools import lru_cache
-from typing import Any, Sequence
+from typing import Any, NamedTuple, Sequence
 
+from extract.abbreviations import abbreviations
+from extract.cues import cue_kind, cue_re, no_change_phrases
 from extract.document import Mention, Sentence, Text
+from extract.estimates import Effect
 from extract.evidence import Arm, OutcomeRow, Provenance
 from extract.fastre import words
+from extract.measure_spans import MeasureSpan, find_measures, instrument_subscales
+from extract.measures import canonical_measure, measure_info
 from extract.nlp import load_rules
-from extract.quantities import NUM, WORDNUM, MeanSD, PValue, Percentage, Timepoint, parse_number
+from extract.quantities import NUM, WORDNUM, MeanSD, PValue, Percentage, Timepoint, parse_number, weeks_from
+from extract.sentence_values import (ArmRef, Item, Slot, SentenceValues, arm_refs, arm_slots, number_as_value,
+                                     sentence_values)
 
 __all__ = ["Context", "outcome_rows"]
 
@@ -53,14 +71,16 @@ CHANGE_CUE = re.compile(r"\bchang\w*|\b(?:reduction|decrease|improvement|increas
                         r"\bdelta\b|Δ", re.I)
 PAIR_SEP = re.compile(r"^\s*(?:,|;)?\s*(?:vs\.?|versus|compared\s+with|and|to|→|->)\s*$", re.I)
 BASELINE_CUE = re.compile(words(["baseline", "before", r"pre-?treatment", r"at\s+entry", "initial"]) + r"\b")
+# "4.8 ng/mL at the start", "5.1 at the study end"
+BASELINE_AFTER = re.compile(
+    r"\s?(?:[a-zA-Zμµ%]{1,6}(?:/[a-zA-Zμµ]{1,6}){0,2}\s)?(?:at|before)\s+(?:the\s+)?(?:start|baseline|entry|onset|"
+    r"beginning|inclusion|randomi[sz]ation)\b", re.I)
+FOLLOWUP_AFTER = re.compile(
+    r"\s?(?:[a-zA-Zμµ%]{1,6}(?:/[a-zA-Zμµ]{1,6}){0,2}\s)?(?:at|after)\s+(?:the\s+)?(?:(?:study|trial|treatment)\s+)?"
+    r"(?:end|completion|follow-?up|last\s+visit)\b", re.I)
 BARE_VALUE_RE = re.compile(
     rf"\b(?:was|were|of|=|:)\s*(?P<v>-?{NUM})(?!\s*(?:%|years?|months?|weeks?|days?|hours?|patients|mm\b|cm\b|kg\b|mg\b|\d|×))")
 FROM_TO_RE = re.compile(r"\bfrom\b", re.I)
-# "effect size", "cohen's d", "hedges' g", "SMD" (a word), "standardized mean difference", then a number
-EFFECT_RE = re.compile(
-    r"[CEHSceshſ](?i:(?<=e)ffect\s+size|(?<=c)ohen'?s\s+d|(?<=h)edges'?\s+g"
-    r"|(?<=s)(?:(?<!\w.)md\b|tandardi[sz]ed\s+mean\s+difference))"
-    rf"[^.;\d-]{{0,20}}(?P<v>-?{NUM})")
 RESPECTIVELY_LIST_RE = re.compile(
     r"\b(?:for|in|of)\s+(?:the\s+)?(?:cohorts?|groups?|arms?|clusters?)\s+"
     r"(?P<list>[\w-]+(?:\s?,\s?[\w-]+)*,?\s+(?:and|or)\s+(?:the\s+)?[\w-]+)", re.I)
@@ -83,6 +103,10 @@ ZERO_RE = re.compile(
 ARM_IN_SENTENCE_RE = re.compile(
     r"[Iiİı](?<!\w.)(?i:n\s+the\s+(?P<arm>(?:cluster|group|cohort|arm)\s+(?:infused|treated|receiving|given|injected)\s+with\s+"
     r"[^,.;]+?|[\w-]+(?:\s[\w-]+)?\s+(?:group|cluster|cohort|arm))(?=\s*(?:,|\.|;|$|\bbut\b|\band\b|\bwere\b|\bwas\b|\bversus\b|\bvs\b|\(|\))))")
+# "The placebo group showed ...", "Patients in the MSC group had ...": the sentence's subject arm
+SUBJECT_ARM_RE = re.compile(
+    r"^(?:[A-Z][\w ,]{0,30},\s)?(?:the\s+)?(?P<arm>(?:[\w+/-]+\s){1,4}(?:group|arm|cohort))\s+(?:showed|had|was|were|"
+    r"demonstrated|exhibited|reported|experienced|achieved|presented)\b", re.I)
 BUT_NOT_RE = re.compile(r"\bbut\s+not\s+in\s+the\s+(?P<arm>[\w-]+(?:\s[\w-]+)?\s+(?:group|cluster|cohort|arm))", re.I)
 FROM_TO_BARE_RE = re.compile(rf"\bfrom\s+(?P<a>-?{NUM})\s+(?:at\s+baseline\s+)?to\s+(?P<b>-?{NUM})(?!\s?(?:%|±|\())")
 BY_CUE = re.compile(r"\b(?:decreas\w*|reduc\w*|improv\w*|fell|dropped|declin\w*|lower\w*)\s+by\b", re.I)
@@ -91,18 +115,81 @@ BY_VALUE_RE = re.compile(
     rf"\b(?:decreas\w*|reduc\w*|improv\w*|fell|dropped|declin\w*|lower\w*|increas\w*|rose|risen|elevat\w*)"
     rf"\s+by\s+(?:a\s+mean\s+of\s+|an\s+average\s+of\s+)?(?P<v>{NUM})"
     rf"(?!\s*(?:%|percent|fold|times|-fold|×|\d|weeks?|months?|days?|years?|hours?)\b|\s*%|\d)", re.I)
+# "decreased by 30%", "a 30% decrease in", "reduced CRP by 30%", "30% lower": a percent change
+PERCENT_CHANGE_BEFORE = re.compile(
+    r"\b(?:decreas\w*|reduc\w*|lower\w*|fell|dropped|declin\w*|increas\w*|rose|elevat\w*|improv\w*|chang\w*)"
+    r"(?:\s+[\w-]+){0,3}?\s+by\s+(?:a\s+mean\s+of\s+|about\s+|approximately\s+|nearly\s+|almost\s+)?$", re.I)
+PERCENT_CHANGE_AFTER = re.compile(
+    r"\s?(?:mean\s+|median\s+|relative\s+)?(?P<w>decrease|reduction|lowering|fall|drop|decline|increase|rise|"
+    r"improvement|change|lower|higher|greater|less)\b", re.I)
 ORDER_CUE = re.compile(r"\bversus\b|\bvs\.?(?!\w)|\bcompared\s+with\b|\brespectively\b", re.I)
 N_PERSONS_PCT_RE = re.compile(
     rf"(?<![\w.])(?P<n>{_N})\s+(?:patients?|participants?|subjects?)\s*\(\s*(?P<p>{NUM})\s*%\s*\)", re.I)
-ARM_REF_RE = re.compile(
-    r"\b(?:in|for|of|among|with)\s+(?:the\s+)?(?P<arm>(?!each\b|every\b|both\b|all\b)[\w-]+(?:\s[\w-]+)?)\s+"
-    r"(?:group|arm|cohort)s?\b"
-    r"|\b(?:versus|vs\.?|compared\s+(?:with|to))\s+(?:the\s+)?(?P<arm2>placebo|controls?|sham)\b", re.I)
-_ARM_WORDS = re.compile(r"group|arm|cohort|versus|\bvs\b|compared", re.I)
 N_EQ_RE = re.compile(r"\(\s?n\s?=\s?(?P<n>\d+)\s?\)", re.I)
 NEGATED_BEFORE = frozenset({"no", "without", "nor"})
 REFERENCE_BEFORE = frozenset({"after", "before", "following", "since", "until"})
-END_OF_STUDY_RE = re.compile(r"\b(?:up\s+)?(?:to|until)\s+the\s+end\b|\bthroughout\s+the\s+(?:study|follow-?up)\b", re.I)
+END_OF_STUDY_RE = re.compile(r"\b(?:up\s+)?(?:to|until)\s+the\s+end\b|\bthroughout\s+the\s+(?:study|follow-?up)\b"
+                             r"|\bat\s+the\s+(?:study\s+)?end\b|\bat\s+the\s+end\s+of\s+(?:the\s+)?(?:study|trial|"
+                             r"treatment|intervention|follow-?up)\b", re.I)
+# predictors and correlates are not results: "Baseline CRP did not predict CVD", "correlated with DAS28"
+PREDICTOR_AFTER = re.compile(r"\s?(?:\([^()]{0,30}\)\s?)?(?:did\s+not\s+|does\s+not\s+|was\s+not\s+|were\s+not\s+|"
+                             r"was\s+|were\s+|is\s+|significantly\s+)?(?:predict\w*|associated\s+with|"
+                             r"correlated\s+with|a\s+(?:strong\s+|significant\s+)?predictor)\b", re.I)
+CORRELATION_BEFORE = re.compile(r"\bcorrelat\w*\s+(?:\w+\s+){0,2}?(?:with|between)\b|\bpredict(?:ed|s|or)?\b", re.I)
+# an event or a count of people: percentages of these are proportions of patients
+EVENT_WORDS = re.compile(
+    r"\b(?:events?|infections?|deaths?|died|mortality|fatality|complications?|incidence|prevalence|rates?|proportion|"
+    r"recurrences?|relapses?|remission|responders?|response|failures?|success|abscess\w*|fistulas?|peritonitis|"
+    r"sepsis|pneumonia|bleeding|haemorrhages?|hemorrhages?|fractures?|nausea|vomiting|headaches?|diarrh\w+|rash\w*|"
+    r"reactions?|toxicit\w+|discontinu\w+|withdraw\w+|dropouts?|hospitali[sz]\w+|admissions?|readmissions?|"
+    r"occurrence|malaria|parasit\w+|cases?|conversions?|resolution|cure|healing|survival|pregnanc\w+|"
+    r"births?|birthweight|delivery|patients?\s+with|irritation|achiev\w+|improvement\s+of\s+at\s+least)\b", re.I)
+RESULT_VALUE_WORDS = re.compile(r"\b(?:odds|hazard|risk)\s+ratio|\b(?:aOR|OR|HR|RR|MD|SMD|ES)\b|effect\s+size|η|eta",
+                                re.I)
+_DIGIT = re.compile(r"\d")
+# "a level of 48 ng/mL", "was 3.2", "= 4.1": a value after its word (each branch begins with a literal: a fast start)
+_VALUE_AFTER_WORD = re.compile(r"of\s[-+−]?\d|was\s[-+−]?\d|were\s[-+−]?\d|=\s?[-+−]?\d|:\s?[-+−]?\d")
+# "... of those on atorvastatin having no decrease in CRP": a proportion of people with a condition
+PEOPLE_WITH_RE = re.compile(
+    rf"(?P<pct>{NUM})\s?%\s+of\s+(?:the\s+)?(?:patients?|subjects?|participants?|those|women|men|children|individuals|"
+    r"people)(?:\s+(?:on|in|receiving|treated\s+with|given|taking|allocated\s+to|randomi[sz]ed\s+to)\s+"
+    r"(?P<arm>(?:the\s+)?[\w+/-]+(?:\s[\w+/-]+){0,3}?))?\s+(?:who\s+)?(?P<verb>having|had|has|have|with|achieving|achieved|"
+    r"reaching|reached|experiencing|experienced|reporting|reported|developing|developed|showing|showed|"
+    r"attaining|attained|meeting|met)\s+(?P<cond>[^,.;()]{3,70}?)(?=\s?(?:[,.;()]|$|\bcompared\b|\bversus\b|\bvs\b|"
+    r"\bwhile\b|\bwhereas\b|\band\s+\d))", re.I)
+# an abstract's section headings, on their own line or before the first sentence ("Results:", "RESULTS.")
+HEADING_RE = re.compile(
+    r"(?P<h>(?i:background|introduction|objectives?|aims?(?:\s?/\s?hypothesis)?|purpose|rationale|context|"
+    r"(?:materials\s+and\s+)?methods?(?:\s+and\s+results)?|design|setting|settings|participants|patients|"
+    r"subjects(?:\s?/\s?methods)?|interventions?|(?:main\s+)?outcome\s+measures?|measurements|study\s+design|"
+    r"results|findings|conclusions?(?:\s?/\s?interpretation)?|interpretation|discussion|significance|"
+    r"trial\s+registration|registration|funding|summary|electronic\s+supplementary\s+material|"
+    r"background\s+and\s+aims?|aims\s+and\s+objectives))\s*(?:[.:]\s?|$)")
+_SECTION_KIND = {"results": "results", "findings": "results", "conclusion": "results", "conclusions": "results",
+                 "interpretation": "results", "discussion": "results", "significance": "results",
+                 "trial registration": "none", "registration": "none", "funding": "none",
+                 "electronic supplementary material": "none", "summary": "results"}
+
+
+def _section_kind(heading: str) -> str:
+    """"results" (outcomes are read), "methods" (only vocabulary measures: background, aims,
+    methods) or "none" (registration, funding)."""
+    h = " ".join(heading.lower().split())
+    if "result" in h:
+        return "results"
+    if h.startswith("conclusion"):
+        return "results"
+    return _SECTION_KIND.get(h, "methods")
+
+
+LEVEL_WORDS = re.compile(
+    r"\b(?:levels?|concentrations?|hba1c|a1c|glycated|fraction|saturation|ha?ematocrit|content|density|fat|mass|bmi|"
+    r"index|indices|score|scores|scale|pressure|weight|volume|ratio|values?|counts?|percentage\s+change|change|"
+    r"changes|function|thickness|diameter|velocity|capacity|fev1|fvc|spo2|oxygen|compliance|intake|activity)\b|%", re.I)
+LOWER_IS_BETTER = re.compile(
+    r"\b(?:pain|stiffness|fatigue|disability|severity|symptoms?|mortality|deaths?|infections?|complications?|nausea|"
+    r"vomiting|anxiety|depression|inflammation|bleeding|global\s+assessment|PGA|PtGA|tenderness|swelling|"
+    r"disease\s+activity|adverse|toxicity|itch\w*|pruritus)\b", re.I)
 
 
 @dataclass(frozen=True)
@@ -123,33 +210,46 @@ class Context:
 class _Measure:
     name: str
     mention: Mention
+    canonical: str | None = None
+    role: str = "vocab"
+    change: bool = False  # written as a change: "DAS28 changes", "mean change in X"
+    better: str | None = None  # "lower" / "higher" / None
+
+    @property
+    def kind(self) -> str | None:
+        if self.name.endswith("remission") and self.canonical:
+            return "responder"
+        kind = measure_info(self.canonical).get("kind")
+        if kind is None and (self.role == "people" or EVENT_WORDS.search(self.mention.text)
+                             or EVENT_WORDS.search(self.name)):
+            return "event"
+        return kind
+
+
+@dataclass(frozen=True)
+class _Record:
+    text: str
+    subscale_of: dict[str, str]  # a sub-scale word -> the instrument the record names ("pain" -> "WOMAC")
+    default_tp: Timepoint | None  # the study's only timepoint
+    followup: Timepoint | None  # the follow-up or safety window the text states ("followed for 24 weeks")
+    arm_names: tuple[str, ...] = ()  # the study's arms and what patients were randomised to
+
+    @property
+    def abbreviations(self) -> dict[str, str]:
+        """The abbreviations the text defines (found on first use; abbreviations() caches them)."""
+        return abbreviations(self.text)
 
 
 @lru_cache(maxsize=1)
-def _rules() -> tuple[dict[str, dict], dict[str, list[str]], list[str], set[str], list[str]]:
+def _rules() -> tuple[dict[str, dict], set[str], list[str]]:
     m = load_rules("measures")
     info = {x["name"]: x for x in m["measures"]}
-    d = load_rules("directions")
-    cues = {k: d[k] for k in ("decrease", "increase", "improve", "worsen")}
-    return info, cues, d["no_change"], set(m["remission"]["of"]), m["remission"]["words"]
+    return info, set(m["remission"]["of"]), m["remission"]["words"]
 
 
-@lru_cache(maxsize=65536)
-def _cue_kind(token: str) -> str | None:
-    """The direction cue a token is ("decrease", "increase", "improve", "worsen") or None."""
-    for kind, prefixes in _rules()[1].items():
-        for p in prefixes:
-            if token.startswith(p):
-                return kind
-    return None
-
-
-@lru_cache(maxsize=1)
-def _no_change_phrases() -> tuple[str, ...]:
-    """The "no change" phrases a clause is tested for: without "but not ..." (an arm's contrast,
-    see BUT_NOT_RE) and without those containing a shorter one ("no changes": "no change")."""
-    phrases = [p for p in _rules()[2] if not p.startswith("but not")]
-    return tuple(p for p in phrases if not any(q != p and q in p for q in phrases))
+class _Span(NamedTuple):
+    start: int
+    end: int
 
 
 class _ByStart:
@@ -169,9 +269,76 @@ class _ByStart:
         return [x for x in self.items[lo:hi] if x.end <= end]
 
 
-def _measures(t: Text, mentions: list[Mention]) -> list[_Measure]:
-    """The measures of a sentence from its MEASURE mentions."""
-    info, _, _, remission_of, remission_words = _rules()
+# ----------------------------------------------------------------------------------------------
+# The record: abbreviations, the one instrument whose sub-scales bare words name, the study's timepoint
+# ----------------------------------------------------------------------------------------------
+_FOLLOWUP_CUE = re.compile(r"\bfollow-?up|\bfollowed\s+(?:up\s+)?(?:for|over|during|until)|\bobserv\w*\s+(?:for|over|period)|"
+                           r"\bmonitor\w*\s+(?:for|over)|\bsafety\b|\badverse\b|\bthroughout\b|"
+                           r"\bduring\s+the\s+(?:study|trial|treatment)|\bdays?\s+following\b", re.I)
+_OTHER_PAIN_SCALE = re.compile(r"\b(?:VAS|visual\s+analog\w*|NRS|numeric\w*\s+rating|McGill|pain\s+scale|"
+                               r"KOOS|Lequesne|pain\s+score)\b", re.I)
+
+
+def _record_info(t: Text, ctx: Context) -> _Record:
+    subs = instrument_subscales()
+    named = {m.value for m in t.mentions if m.kind == "MEASURE" and m.value in subs}
+    subscale_of: dict[str, str] = {}
+    if len(named) == 1:
+        instrument = next(iter(named))
+        words_ = subs[instrument]
+        others = _OTHER_PAIN_SCALE.search(t.text)
+        for w in words_:
+            if w == "pain" and others:
+                continue
+            subscale_of[w] = instrument
+    # (a time under a week is a dosing or procedure time more often than the study's assessment)
+    points = sorted({tp.weeks for tp in ctx.timepoints if tp.kind != "baseline" and tp.weeks >= 1})
+    default = None
+    if len(points) == 1:
+        default = next(tp for tp in ctx.timepoints if tp.weeks == points[0])
+    followup = None
+    if ctx.followup_weeks is not None:
+        # the follow-up only where a sentence says so ("followed for 24 weeks", "safety ... for 30 days
+        # following surgery"), not the longest time the text happens to name
+        for tp in ctx.timepoints:
+            if tp.weeks == ctx.followup_weeks and _FOLLOWUP_CUE.search(t.sentence_at(tp.start).text):
+                followup = Timepoint(tp.weeks, 0, 0, "end of follow-up")
+                break
+    names = [a.name for a in ctx.arms]
+    names += [x for x in _allocated(t.text) if x.lower() not in {n.lower() for n in names}]
+    return _Record(t.text, subscale_of, default, followup, tuple(names))
+
+
+_ALLOCATION = re.compile(
+    r"\b(?:randomi[sz]ed|randomly\s+(?:assigned|allocated|divided)|assigned|allocated)\s+(?:\(?\d:\d(?::\d)*\)?\s+)?"
+    r"(?:[\w,-]+\s+){0,4}?(?:to\s+(?:receive\s+|either\s+)?|into\s+|between\s+)(?P<list>[^.;:]{3,200})", re.I)
+_ALLOC_SPLIT = re.compile(r"\s?,\s?(?:or\s+|and\s+)?|\s+(?:or|and|versus|vs\.?)\s+", re.I)
+
+
+def _allocated(text: str) -> list[str]:
+    """What patients were randomised to ("randomised to tocilizumab or placebo"): candidate arm names."""
+    out: list[str] = []
+    if "ssign" not in text and "andom" not in text and "llocat" not in text:
+        return out
+    for m in _ALLOCATION.finditer(re.sub(r"\([^()]*\)|\[[^\[\]]*\]", " ", text)):
+        lst = m.group("list")
+        for item in _ALLOC_SPLIT.split(lst):
+            item = re.sub(r"^(?:the|a|an|either|receive|treatment\s+with)\s+|\s+(?:groups?|arms?)$", "", item.strip(),
+                          flags=re.I).strip(" ,")
+            item = re.split(r"\s+(?:for|at|during|in|with|every|daily|twice|once|plus|\d)", item)[0].strip()
+            if 2 < len(item) <= 40 and len(item.split()) <= 4 and not re.search(r"\d", item) and item not in out \
+                    and item.split()[0].lower() not in ("another", "other", "each", "both", "one", "two", "three",
+                                                        "receive", "be", "treatment", "groups", "either"):
+                out.append(item)
+    return out
+
+
+# ----------------------------------------------------------------------------------------------
+# Measures
+# ----------------------------------------------------------------------------------------------
+def _vocab_measures(t: Text, mentions: list[Mention]) -> list[_Measure]:
+    """The vocabulary measures of a sentence from its MEASURE mentions."""
+    info, remission_of, remission_words = _rules()
     out: list[_Measure] = []
     toks = t.tokens_lower
     last_end = -1
@@ -179,6 +346,8 @@ def _measures(t: Text, mentions: list[Mention]) -> list[_Measure]:
         name = m.value
         if _is_reference(toks, m.token_start):
             continue  # "2-3 weeks after the transient IFN-γ increase": a reference, not a result
+        if m.token_end < len(toks) and toks[m.token_end] in ("group", "groups", "arm", "arms", "cohort"):
+            continue  # "the RF group": an arm's name
         spec = info.get(name, {})
         after = toks[m.token_end:m.token_end + 5]
         if spec.get("needs_next") and not any(w in spec["needs_next"] for w in after):
@@ -189,11 +358,11 @@ def _measures(t: Text, mentions: list[Mention]) -> list[_Measure]:
             gap = t.text[last_end:m.start]
             if len(gap) < 30 and re.fullmatch(r"[\s(;,:-]*(?:using|based\s+on|with|by)?\s*", gap, re.I):
                 continue  # "DAS28 (using ESR)", "DAS28-CRP": a DAS28 variant
-        if any(o.name == name for o in out):
-            if out[-1].name == name:
-                last_end = m.end
+        if out and out[-1].name == name and re.fullmatch(r"\s?[(\[]\s?", t.text[last_end:m.start]):
+            last_end = m.end  # "adverse events (AEs)": the name repeated in brackets
             continue
-        out.append(_Measure(name, m))
+        better = spec.get("better")
+        out.append(_Measure(name, m, name, "vocab", False, better))
         last_end = m.end
     return out
 
@@ -208,6 +377,104 @@ def _is_reference(toks: tuple[str, ...], start: int) -> bool:
     return False
 
 
+def _sentence_measures(t: Text, sent: Sentence, mentions: list[Mention], ctx: Context, rec: _Record,
+                       values: bool, open_names: bool = True) -> list[_Measure]:
+    """Vocabulary measures, renamed from the phrase that holds them ("WOMAC pain", "serum IL-12"),
+    and the measures outside the vocabulary the sentence reports (see the module docstring). In a
+    background or methods section (`open_names` False) only vocabulary measures are read."""
+    vocab = _vocab_measures(t, mentions)
+    if not open_names:
+        return vocab
+    spans = find_measures(t, sent, mentions, rec.arm_names)
+    bounds = _clause_bounds(sent)
+    out: list[_Measure] = []
+    used_vocab: set[int] = set()
+    text = t.text
+    for s in spans:
+        inner = [v for v in vocab if s.start <= v.mention.start and v.mention.end <= s.end]
+        if s.mention is not None and not inner:
+            continue  # the vocabulary rules dropped it (a reference, "EULAR" without "response")
+        clause_start = _clause_of(bounds, s.start)[0]
+        if s.role in ("category", "arm") or PREDICTOR_AFTER.match(text, s.end) or CORRELATION_BEFORE.search(
+                text[clause_start:s.start]):
+            used_vocab.update(id(v) for v in inner)
+            continue
+        better = None
+        name = s.name
+        canonical = s.canonical
+        if inner:
+            v = inner[0]
+            used_vocab.update(id(x) for x in inner)
+            if canonical is None and v.name.endswith("remission"):
+                name, canonical = v.name, v.name
+            elif canonical is not None and canonical != v.name and v.name.endswith("remission"):
+                name, canonical = v.name, v.name
+            better = v.better if canonical == v.canonical else _subscale_better(v, name)
+        if canonical is None:
+            name, canonical = _expand(name, rec.abbreviations)
+        low = name.lower()
+        if canonical is None and low in rec.subscale_of and s.mention is None:
+            instrument = rec.subscale_of[low]
+            name = f"{instrument} {low}"
+            better = measure_info(instrument).get("better")
+        first = name.split()[0] if name else ""
+        if better is None and first in instrument_subscales():
+            better = measure_info(first).get("better")  # "WOMAC function": as the WOMAC
+        if better is None and canonical is None and LOWER_IS_BETTER.search(name):
+            better = "lower"
+        mention = Mention("MEASURE", name, s.start, s.end, text[s.start:s.end], s.token_start, s.token_end)
+        role = s.role if not inner else ("vocab" if s.role in ("", "vocab") else s.role)
+        out.append(_Measure(name, mention, canonical, role, s.change, better))
+    for v in vocab:
+        if id(v) not in used_vocab and not PREDICTOR_AFTER.match(text, v.mention.end) \
+                and not CORRELATION_BEFORE.search(text[_clause_of(bounds, v.mention.start)[0]:v.mention.start]):
+            out.append(v)
+    out.sort(key=lambda m: m.mention.start)
+    # a measure named twice (a repeat in brackets, a list) is one
+    kept: list[_Measure] = []
+    for m in out:
+        if any(k.name == m.name for k in kept):
+            continue
+        if not values and m.role not in ("vocab",) and m.canonical is None and not _has_cue_near(t, sent, m):
+            continue  # an open name in a sentence without values needs a direction word near it
+        kept.append(m)
+    return kept
+
+
+def _expand(name: str, abbrevs: dict[str, str]) -> tuple[str, str | None]:
+    """An open name in the record's abbreviations, spelled out: "PPTs" -> "pressure pain thresholds
+    (PPTs)", "serious AEs" -> "serious adverse events" (then perhaps a vocabulary name)."""
+    if not abbrevs:
+        return name, None
+    if name in abbrevs:
+        long = abbrevs[name]
+        canon = canonical_measure(long)
+        return (canon, canon) if canon else (f"{long} ({name})", None)
+    words_ = name.split()
+    if len(words_) > 1 and any(w in abbrevs for w in words_):
+        spelled = " ".join(abbrevs.get(w, w) for w in words_)
+        canon = canonical_measure(spelled)
+        return (canon, canon) if canon else (spelled, None)
+    return name, None
+
+
+def _subscale_better(v: _Measure, name: str) -> str | None:
+    return v.better if name.lower().startswith(v.name.lower()) else None
+
+
+def _has_cue_near(t: Text, sent: Sentence, m: _Measure) -> bool:
+    toks = t.tokens_lower
+    lo = max(t.token_index(sent.start), m.mention.token_start - 8)
+    hi = min(len(toks), m.mention.token_end + 8)
+    if any(cue_kind(w) for w in toks[lo:hi] if len(w) > 3):
+        return True
+    clause = t.text[max(sent.start, m.mention.start - 60):min(sent.end, m.mention.end + 60)].lower()
+    return any(p in clause for p in no_change_phrases())
+
+
+# ----------------------------------------------------------------------------------------------
+# Directions and timepoints
+# ----------------------------------------------------------------------------------------------
 def _clause_bounds(sent: Sentence) -> list[tuple[int, int]]:
     cuts = [sent.start] + [sent.start + m.start() for m in CLAUSE_SPLIT.finditer(sent.text)] + [sent.end]
     return [(cuts[i], cuts[i + 1]) for i in range(len(cuts) - 1)]
@@ -221,16 +488,15 @@ def _clause_of(bounds: list[tuple[int, int]], pos: int) -> tuple[int, int]:
 
 
 def _direction(t: Text, me: _Measure, sent: Sentence, bounds: list[tuple[int, int]]) -> str | None:
-    info = _rules()[0]
     a, b = _clause_of(bounds, me.mention.start)
     clause = t.text[a:b].lower()
-    for phrase in _no_change_phrases():
+    for phrase in no_change_phrases():
         if phrase in clause:
             return "no change"
     toks = t.tokens_lower
     first_tok = t.token_index(a)
     last_tok = t.token_index(max(a, b - 1))
-    better = info.get(me.name.replace(" remission", ""), {}).get("better")
+    better = me.better
 
     def resolve(kind: str) -> str | None:
         if kind in ("decrease", "increase"):
@@ -241,21 +507,40 @@ def _direction(t: Text, me: _Measure, sent: Sentence, bounds: list[tuple[int, in
             return "decrease" if better == "lower" else "increase"
         return "increase" if better == "lower" else "decrease"
 
-    # a nominal cue before the measure: "a reduction in X", "Reduced levels of X", "increasing trend in X"
-    # (the nearest first; the window's tokens are looked up with map(), cheaper than a call per token)
     start = me.mention.token_start
     lo = max(first_tok, start - 25)
-    cues_before = [(i, kind) for i, kind in zip(range(lo, start), map(_cue_kind, toks[lo:start])) if kind]
+    cues_before = [(i, kind) for i, kind in zip(range(lo, start), map(cue_kind, toks[lo:start])) if kind]
+    # a nominal cue before the measure: "a reduction in X", "Reduced levels of X", "increasing trend in X",
+    # "improvements over time on treatment for the X"
     for i, kind in reversed(cues_before):
         if any(w in ("in", "of", "levels", "level") for w in toks[i + 1:i + 5]):
             return resolve(kind)
-    # a verbal cue after it in the same clause
-    kind = next(filter(None, map(_cue_kind, toks[me.mention.token_end:last_tok + 1])), None)
+        if start - i <= 10 and any(w in ("for", "on", "in") for w in toks[i + 1:start]) and not any(
+                w in (";", "than", "but", "whereas") for w in toks[i + 1:start]):
+            return resolve(kind)
+    # the verb before an object: "Cocoa consumption lowered blood cholesterol, ..., and TNF-α"
+    if me.role in ("object", "list", "vocab") and cues_before:
+        i, kind = cues_before[-1]
+        between = toks[i + 1:start]
+        if toks[i].endswith("ed") and not any(w in ("was", "were", "is", "are", "than", ";", "in", "at", "by", "(")
+                                              for w in between) and (i == 0 or toks[i - 1] not in ("was", "were")):
+            return resolve(kind)
+    kind = next(filter(None, map(cue_kind, toks[me.mention.token_end:last_tok + 1])), None)
     return resolve(kind) if kind else None
 
 
 def _groups(measures: list[_Measure], tps: list[Timepoint], t: Text) -> dict[str, list[Timepoint]]:
-    """Measure name -> its timepoints in the sentence (see the module docstring, step 3)."""
+    """Measure name -> its timepoints in the sentence (see the module docstring, step 4)."""
+    # "at week 2 for PtGA, Pain and HAQ-DI": a timepoint followed by "for" or "in" binds the measures after it
+    forward: dict[str, list[Timepoint]] = {}
+    fwd_tps = [tp for tp in tps if _TP_FOR.match(t.text, tp.end)]
+    if fwd_tps:
+        for m in measures:
+            before = [tp for tp in tps if tp.end <= m.mention.start]
+            if before and before[-1] in fwd_tps:
+                forward[m.name] = [before[-1]]
+        measures = [m for m in measures if m.name not in forward]
+        tps = [tp for tp in tps if tp not in fwd_tps]
     events: list[tuple[int, str, object]] = [(m.mention.start, "m", m) for m in measures]
     events += [(tp.start, "t", tp) for tp in tps]
     events.sort(key=lambda e: e[0])
@@ -284,16 +569,52 @@ def _groups(measures: list[_Measure], tps: list[Timepoint], t: Text) -> dict[str
             out[m.name] = use
         if kept:
             previous = kept
+    out.update(forward)
+    return out
+
+
+_TP_FOR = re.compile(r"\s?,?\s?(?:for|in)\s", re.I)
+_UNIT_FIRST = re.compile(r"^(?P<unit>hours?|days?|weeks?|months?|years?)\s", re.I)
+_NEXT_ITEM = re.compile(r"\s?,?\s?(?:and\s+|or\s+)?(?P<n>\d+)\s?(?=[(\[])")
+
+
+def _continued_timepoints(t: Text, sent: Sentence, tps: list[Timepoint]) -> list[Timepoint]:
+    """"by days 2 (379 [33%] patients vs 417 [36%] patients), 7 (...), and 90 (...)": a unit-first
+    timepoint list whose items are each followed by brackets continues after each bracket."""
+    out = list(tps)
+    text = t.text
+    for tp in tps:
+        um = _UNIT_FIRST.match(tp.text)
+        if not um:
+            continue
+        pos = tp.end
+        while pos < sent.end and text[pos:pos + 2].lstrip()[:1] in ("(", "["):
+            br = text.find(")" if text[pos:pos + 2].lstrip()[:1] == "(" else "]", pos)
+            if br < 0:
+                break
+            m = _NEXT_ITEM.match(text, br + 1)
+            if not m or m.start("n") >= sent.end:
+                break
+            n = float(m.group("n"))
+            out.append(Timepoint(weeks_from(n, um.group("unit")), m.start("n"), m.end("n"), m.group("n"), "point"))
+            pos = m.end("n")
+    out.sort(key=lambda x: x.start)
     return out
 
 
 def _p_text(p: PValue) -> str:
     v = p.text.split(p.comparator)[-1] if p.comparator in p.text else f"{p.value}"
-    num = re.search(r"\d*\.?\d+", v)
-    s = num.group(0) if num else f"{p.value}"
+    num = re.search(r"\d*[.·]?\d+", v)
+    s = num.group(0).replace("·", ".") if num else f"{p.value}"
     if s.startswith("."):
         s = "0" + s
     return f"{p.comparator}{s}"
+
+
+CONTROL_NAME = re.compile(r"placebo|control|sham|saline|vehicle|standard\s+care|usual\s+care", re.I)
+_GENERIC_TREATED = re.compile(
+    r"(?:the\s+)?(?:mscs?|msct|treatment|treated|intervention|cells?|stem\s+cells?|active|experimental|study|"
+    r"msc-treated|cell-treated)(?:\s+(?:group|arm|cohort|patients))?", re.I)
 
 
 def _arm_lookup(ctx: Context, name: str | None) -> tuple[str, int | None]:
@@ -306,8 +627,8 @@ def _arm_lookup(ctx: Context, name: str | None) -> tuple[str, int | None]:
     treated = [a for a in ctx.arms if not a.is_control]
     if CONTROL_NAME.search(low) and len(controls) == 1:
         return controls[0].name, controls[0].n
-    if re.search(r"\b(?:mscs?|msct|treatment|treated|intervention|cell|cells|stem)\b", low) and len(treated) == 1:
-        return treated[0].name, treated[0].n
+    if len(treated) == 1 and _GENERIC_TREATED.fullmatch(low):
+        return treated[0].name, treated[0].n  # "the MSC group", "treatment group": the only treated arm
     for arm in ctx.arms:
         a = arm.name.lower()
         if a == low or a in low or low in a:
@@ -318,36 +639,51 @@ def _arm_lookup(ctx: Context, name: str | None) -> tuple[str, int | None]:
     return name, ctx.per_arm_n
 
 
-def _window(measures: list[_Measure], i: int, sent: Sentence) -> tuple[int, int]:
-    start = measures[i].mention.start
-    end = measures[i + 1].mention.start if i + 1 < len(measures) else sent.end
-    return start, end
-
-
-def _assign_means(row: dict, ms: list[MeanSD], t: Text, a: int, clause_start: int) -> None:
+# ----------------------------------------------------------------------------------------------
+# Values
+# ----------------------------------------------------------------------------------------------
+def _assign_means(row: dict, ms: list[MeanSD], t: Text, a: int, clause_start: int, change: bool = False) -> None:
+    """Means/SDs (or bare values) of one arm: change, baseline and follow-up from the wording;
+    medians to median and IQR/range; "mean (95% CI)" with its CI."""
+    medians = [x for x in ms if x.kind.startswith("median")]
+    ms = [x for x in ms if not x.kind.startswith("median")]
+    if medians:
+        x = medians[0]
+        row["median"] = x.mean
+        if x.kind == "median (range)":
+            row["range_low"], row["range_high"] = x.low, x.high
+        else:
+            row["iqr_low"], row["iqr_high"] = x.low, x.high
+        row["statistic"] = x.kind
     if not ms:
         return
     first = ms[0]
     lead = t.text[clause_start:first.start]
-    stat = first.kind
-    row["statistic"] = stat
+    row["statistic"] = first.kind if first.kind != "value" else row.get("statistic")
 
     def put(prefix: str, x: MeanSD) -> None:
         row[f"{prefix}_mean"] = x.mean
-        row[f"{prefix}_sd"] = x.sd
+        if x.kind == "mean (ci)":
+            row[f"{prefix}_ci_low"], row[f"{prefix}_ci_high"] = x.low, x.high
+        elif x.sd is not None:
+            row[f"{prefix}_sd"] = x.sd
 
     between = t.text[first.end:ms[1].start] if len(ms) >= 2 else ""
     if len(ms) >= 2 and FROM_TO_RE.search(t.text[a:first.start]) and re.search(r"\bto\b", between):
         put("baseline", first)
         put("followup", ms[1])
-    elif len(ms) >= 2 and not CHANGE_CUE.search(lead) and (
+    elif len(ms) >= 2 and BASELINE_AFTER.match(t.text, first.end) and (
+            FOLLOWUP_AFTER.match(t.text, ms[1].end) or re.search(r"\bat\b|\bafter\b", t.text[ms[1].end:ms[1].end + 20])):
+        put("baseline", first)  # "4.8 ng/mL at the start, and 5.1 ng/mL at the study end"
+        put("followup", ms[1])
+    elif len(ms) >= 2 and not CHANGE_CUE.search(lead) and not change and (
             PAIR_SEP.match(between) or BASELINE_CUE.search(lead)
             or BASELINE_CUE.search(t.text[max(a, first.start - 30):first.start])):
         put("baseline", first)  # "reduced (5.4 ± 0.9 vs 3.9 ± 1.1)", "baseline 1.8 ± 0.5; month 6: 1.1 ± 0.6"
         put("followup", ms[1])
-    elif CHANGE_CUE.search(lead):
+    elif change or CHANGE_CUE.search(lead):
         put("change", first)
-    elif BASELINE_CUE.search(lead):
+    elif BASELINE_CUE.search(lead) or BASELINE_AFTER.match(t.text, first.end):
         put("baseline", first)
     else:
         put("followup", first)
@@ -355,285 +691,640 @@ def _assign_means(row: dict, ms: list[MeanSD], t: Text, a: int, clause_start: in
 
 def _base_row(me: _Measure, arm: str, n: int | None, tp: Timepoint | None, prov: Provenance,
               direction: str | None) -> dict:
-    return {"measure": me.name, "measure_text": me.mention.text, "arm": arm, "n": n,
-            "timepoint_weeks": tp.weeks if tp else None, "timepoint": tp.text if tp else None,
+    return {"measure": me.name, "measure_text": me.mention.text, "measure_canonical": me.canonical,
+            "arm": arm, "n": n, "timepoint_weeks": tp.weeks if tp else None, "timepoint": tp.text if tp else None,
             "provenance": prov, "direction": direction}
-
-
-def outcome_rows(t: Text, ctx: Context) -> tuple[list[OutcomeRow], list[Provenance]]:
-    """All outcome rows of one text, and its qualitative safety statements."""
-    info = _rules()[0]
-    rows: list[OutcomeRow] = []
-    safety: list[Provenance] = []
-    measure_mentions = _ByStart([m for m in t.mentions if m.kind == "MEASURE"])
-    tps_all = list(ctx.timepoints)
-    for sent in t.sentences:
-        if sent.index in ctx.skip_sentences:
-            continue
-        mentions = measure_mentions.within(sent.start, sent.end)
-        if not mentions:
-            continue
-        measures = _measures(t, mentions)
-        if not measures:
-            continue
-        prov = Provenance(ctx.record_id, t.location, sent.text, sent.start, sent.end)
-        stext = sent.text
-        ms_all = t.in_span(t.mean_sds, sent.start, sent.end)
-        ps_all = t.in_span(t.p_values, sent.start, sent.end)
-        pct_all = [p for p in t.in_span(t.percentages, sent.start, sent.end)]
-        # found once per sentence: _responders reads them for each measure
-        fractions = list(FRACTION_RE.finditer(stext)) if OF_NUMBER.search(stext) else []
-        zero = ZERO_RE.search(stext)
-        if not (ms_all or ps_all or pct_all or fractions or zero) and METHODS_CUE.search(stext):
-            continue
-        bounds = _clause_bounds(sent)
-        tps = [tp for tp in tps_all if sent.start <= tp.start and tp.end <= sent.end]
-        tp_of = _groups(measures, tps, t)
-        arm_m = ARM_IN_SENTENCE_RE.search(stext)
-        arm_name, arm_n = _arm_lookup(ctx, arm_m.group("arm") if arm_m else None)
-        n_eq = N_EQ_RE.search(stext)
-        if n_eq and not arm_m:
-            arm_n = int(n_eq.group("n"))
-        single_p = ps_all[0] if len(ps_all) == 1 and ps_all[0].start > measures[-1].mention.start else None
-        resp_rows = _respectively(t, sent, measures, pct_all, tps, ctx, prov)
-        per_measure = {} if resp_rows else _measures_respectively(t, sent, measures, pct_all, info)
-        group_rows = _from_group(t, sent, measures, ctx, prov, info, tps)
-        for i, me in enumerate(measures):
-            kind = info.get(me.name.replace(" remission", ""), {}).get("kind")
-            if me.name.endswith("remission"):
-                kind = "responder"
-            toks = t.tokens_lower
-            before = toks[max(0, me.mention.token_start - 2):me.mention.token_start]
-            negated = any(w in NEGATED_BEFORE for w in before)
-            if kind == "safety" and negated:
-                safety.append(prov)
-                continue
-            if negated and not zero:
-                continue
-            if me.name in resp_rows or me.name in group_rows:
-                rows.extend(resp_rows.get(me.name, []))
-                rows.extend(group_rows.get(me.name, []))
-                continue
-            a, b = _window(measures, i, sent)
-            window_ms = [x for x in ms_all if a <= x.start < b]  # this measure's values
-            responder = kind in ("responder", "safety")  # percentages are rates only for these
-            window_pcts = [x for x in pct_all if a <= x.start < b] if responder else []
-            clause_start = _clause_of(bounds, me.mention.start)[0]
-            direction = _direction(t, me, sent, bounds)
-            row_base: dict = {}
-            _assign_means(row_base, window_ms, t, a, clause_start)
-            if not any(k in row_base for k in ("change_mean", "followup_mean", "baseline_mean")) \
-                    and BASELINE_CUE.search(t.text[clause_start:b]):
-                bm = BARE_VALUE_RE.search(t.text[me.mention.end:b])
-                if bm:
-                    row_base["baseline_mean"] = float(bm.group("v"))
-            p_in = [p for p in ps_all if a <= p.start < b]
-            p = p_in[0] if p_in else single_p
-            if p is not None:
-                row_base["p_value"] = _p_text(p)
-            eff = EFFECT_RE.search(t.text[a:b])
-            if eff:
-                row_base["effect_size"] = float(eff.group("v"))
-            # responders: any measure after "three of four patients"; percentages only for
-            # responder and safety measures ("CRP fell by 30%" is not a responder rate)
-            if me.name in per_measure:
-                row_base.update(per_measure[me.name])
-            else:
-                _responders(row_base, t, sent, a, b, pct_all if responder else [], arm_n, ctx, zero, fractions,
-                            counts_after=responder)
-            if not any(k in row_base for k in ("change_mean", "followup_mean", "baseline_mean")):
-                ft = FROM_TO_BARE_RE.search(t.text, me.mention.end, b)
-                if ft:
-                    row_base["baseline_mean"], row_base["followup_mean"] = float(ft.group("a")), float(ft.group("b"))
-            if not any(k in row_base for k in ("change_mean", "followup_mean", "baseline_mean")) \
-                    and direction in ("decrease", "increase"):
-                bv = BY_VALUE_RE.search(t.text, me.mention.end, b)
-                if bv:  # "improved by 0.42" on a lower-is-better scale: a change of -0.42
-                    v = float(bv.group("v").replace(",", ""))
-                    row_base["change_mean"] = -v if direction == "decrease" else v
-                    row_base["note"] = "change from the wording ('... by')"
-            cm = row_base.get("change_mean")
-            if cm is not None and cm > 0 and direction == "decrease" and BY_CUE.search(t.text, a, b):
-                row_base["change_mean"] = -cm  # "improved by 0.45" on a lower-is-better scale: a change of -0.45
-                row_base["note"] = "sign of the change from the wording ('... by')"
-            if direction is None and row_base.get("change_mean") is not None and row_base["change_mean"] != 0:
-                direction = "decrease" if row_base["change_mean"] < 0 else "increase"
-            split = _arm_split(t, a, b, window_ms, window_pcts, ctx, clause_start)
-            if split:
-                my_tps_split: list[Timepoint | None] = list(tp_of.get(me.name) or []) or [None]
-                for arm_label, values in split:
-                    name, n_arm = _arm_lookup(ctx, arm_label)
-                    for tp in my_tps_split:
-                        base = _base_row(me, name, n_arm, tp, prov, direction)
-                        base.update({k: v for k, v in row_base.items() if k in ("p_value", "effect_size")})
-                        base.update(values)
-                        rows.append(_row(base))
-                continue
-            numbers = any(row_base.get(k) is not None for k in OutcomeRow.NUMBERS)
-            if kind == "safety":
-                if row_base.get("n_responders") is None and row_base.get("percent_responders") is None:
-                    safety.append(prov)
-                    continue
-            elif not (direction or numbers or row_base.get("p_value")):
-                continue
-            my_tps: list[Timepoint | None] = list(tp_of.get(me.name) or [])
-            if not my_tps and ctx.followup_weeks is not None and (
-                    kind == "safety" or END_OF_STUDY_RE.search(stext)):
-                my_tps = [Timepoint(ctx.followup_weeks, 0, 0, "end of follow-up")]
-            if (len(my_tps) >= 2 and len(window_ms) == len(my_tps) + 1 and "followup_mean" in row_base
-                    and row_base.get("baseline_mean") == window_ms[0].mean):
-                # "from 1.52 ± 0.48 at baseline to 0.91 ± 0.39 at 1 year and 0.85 ± 0.41 at 3 years"
-                paired = [{"followup_mean": v.mean, "followup_sd": v.sd} for v in window_ms[1:]]
-            else:
-                paired = _pair_with_timepoints(my_tps, window_ms, window_pcts, t, a, clause_start)
-            for i, tp in enumerate(my_tps or [None]):
-                base = _base_row(me, arm_name, arm_n, tp, prov, direction)
-                base.update(row_base)
-                if paired:
-                    base.update(paired[i])
-                rows.append(_row(base))
-            if direction == "increase" or direction == "decrease":
-                bn = BUT_NOT_RE.search(stext)
-                if bn and sent.start + bn.start() > me.mention.start:
-                    other, other_n = _arm_lookup(ctx, bn.group("arm"))
-                    for tp in my_tps or [None]:
-                        rows.append(_row(_base_row(me, other, other_n, tp, prov, "no change")))
-    return _merge_baselines(rows), safety
-
-
-def _arm_split(t: Text, a: int, b: int, ms: list[MeanSD], pcts: list[Percentage], ctx: Context,
-               clause_start: int) -> list[tuple[str, dict]]:
-    """Values of two or more arms in one stretch ("46.5% in the MSC group versus 18.6% in the
-    placebo group"): each value goes to the arm named right after it (within 40 characters),
-    else to the arm named last before it. Returns [] unless two or more arms get values."""
-    if len(ms) + len(pcts) < 2:
-        return []
-    refs = [(m.start(), m.end(), m.group("arm") or m.group("arm2")) for m in ARM_REF_RE.finditer(t.text, a, b)] \
-        if _ARM_WORDS.search(t.text, a, b) else []
-    if len(refs) < 2:
-        return _arm_order(t, a, b, ms, pcts, ctx, clause_start)
-    values: list[tuple[int, int, object]] = [(x.start, x.end, x) for x in ms] + [(x.start, x.end, x) for x in pcts]
-    values.sort(key=lambda v: v[0])
-    by_arm: dict[str, list[object]] = {}
-    for i, (vs, ve, obj) in enumerate(values):
-        next_value = values[i + 1][0] if i + 1 < len(values) else b
-        after = [r for r in refs if ve <= r[0] <= ve + 40 and r[0] < next_value]
-        before = [r for r in refs if r[1] <= vs]
-        ref = after[0] if after else (before[-1] if before else None)
-        if ref is None:
-            continue
-        by_arm.setdefault(ref[2], []).append(obj)
-    if len(by_arm) < 2:
-        # "lower in the MSC group than in the control group (3.21 ± 0.85 vs. 4.12 ± 0.91)": after
-        # every arm is named, one value per arm joined by "vs." goes to the arms in the order named
-        labels = list(dict.fromkeys(r[2] for r in refs))
-        if not (len(labels) == len(values) and all(v[0] >= refs[-1][1] for v in values)
-                and ORDER_CUE.search(t.text, values[0][1], values[-1][0])):
-            return []
-        by_arm = {label: [obj] for label, (_, _, obj) in zip(labels, values)}
-    out: list[tuple[str, dict]] = []
-    for label, objs in by_arm.items():
-        d = _values_dict([o for o in objs if isinstance(o, MeanSD)], [o for o in objs if isinstance(o, Percentage)],
-                         t, a, clause_start)
-        arm_label = label if re.search(r"\b(?:group|arm|cohort)\b", label, re.I) or label.lower() in (
-            "placebo", "control", "controls", "sham") else f"{label} group"
-        out.append((arm_label, d))
-    return out
-
-
-def _responder_values(p: Percentage) -> dict:
-    """n_responders and percent_responders of a "12 (40%)", "40%" or "12/30" value (those it gives)."""
-    d: dict = {}
-    if p.n is not None:
-        d["n_responders"] = int(p.n)
-    if p.percent is not None:
-        d["percent_responders"] = p.percent
-    return d
-
-
-def _values_dict(means: list[MeanSD], pcts: list[Percentage], t: Text, a: int, clause_start: int) -> dict:
-    d: dict = {}
-    _assign_means(d, means, t, a, clause_start)
-    if pcts:
-        d.update(_responder_values(pcts[0]))
-    return d
-
-
-def _measures_respectively(t: Text, sent: Sentence, measures: list[_Measure], pcts: list[Percentage],
-                           info: dict[str, dict]) -> dict[str, dict]:
-    """"ACR20, ACR50 and ACR70 responses were 60%, 35% and 10%, respectively": one value per measure."""
-    if "respectively" not in sent.text.lower():
-        return {}
-    names = [m for m in measures if (info.get(m.name.replace(" remission", ""), {}).get("kind") in
-                                     ("responder", "safety") or m.name.endswith("remission"))]
-    if len(names) < 2:
-        return {}
-    after = _merge_adjacent([p for p in pcts if p.start > names[-1].mention.end], t.text)
-    if len(after) != len(names):
-        return {}
-    out = {}
-    for m, p in zip(names, after):
-        out[m.name] = _responder_values(p)
-    return out
-
-
-def _merge_adjacent(pcts: list[Percentage], text: str) -> list[Percentage]:
-    """"37.5% (12/32)" is one value written twice: keep one Percentage with both n and percent."""
-    out: list[Percentage] = []
-    for p in pcts:
-        if out and 0 <= p.start - out[-1].end <= 3 and re.fullmatch(r"\s?\(\s?", text[out[-1].end:p.start]):
-            q = out[-1]
-            out[-1] = replace(q, n=q.n if q.n is not None else p.n,
-                              percent=q.percent if q.percent is not None else p.percent,
-                              denominator=q.denominator or p.denominator, end=max(q.end, p.end))
-            continue
-        out.append(p)
-    return out
-
-
-def _arm_order(t: Text, a: int, b: int, ms: list[MeanSD], pcts: list[Percentage], ctx: Context,
-               clause_start: int) -> list[tuple[str, dict]]:
-    """"37.5% versus 16.1%", "24 (75.0%) and 15 (48.4%) patients, respectively": with no arm named
-    in the sentence, values in the order the study's arms were listed (2 to 4 arms, as many values)."""
-    if len(ctx.arms) < 2 or len(ctx.arms) > 4 or not ORDER_CUE.search(t.text, a, b):
-        return []
-    pcts = _merge_adjacent(pcts, t.text)
-    sent = t.sentence_at(a)
-    if "respectively" not in t.text[a:sent.end].lower() and not ORDER_CUE.search(t.text, a, b):
-        return []
-    k = len(ctx.arms)
-    for values in (ms, pcts):
-        if len(values) == k and not (ms and pcts and len(ms) != len(pcts) and values is pcts and len(ms) == k):
-            out = []
-            for arm, v in zip(ctx.arms, values):
-                d = _values_dict([v] if isinstance(v, MeanSD) else [], [v] if isinstance(v, Percentage) else [],
-                                 t, a, clause_start)
-                out.append((arm.name, d))
-            return out
-    return []
-
-
-def _pair_with_timepoints(tps: list[Timepoint | None], ms: list[MeanSD], pcts: list[Percentage], t: Text,
-                          a: int, clause_start: int) -> list[dict]:
-    """"59.3% at 3 months and 53.5% at 6 months": as many values as timepoints, paired in order."""
-    if len(tps) < 2:
-        return []
-    pcts = _merge_adjacent(pcts, t.text)
-    for values in (pcts, ms):
-        if len(values) == len(tps):
-            return [_values_dict([v] if isinstance(v, MeanSD) else [], [v] if isinstance(v, Percentage) else [],
-                                 t, a, clause_start) for v in values]
-    return []
 
 
 def _row(d: dict) -> OutcomeRow:
     if d.get("n_responders") is not None:
-        d["n_responders"] = int(d["n_responders"])
-    d.setdefault("measure_canonical", d["measure"])  # the rules read only vocabulary measures
+        r = d["n_responders"]
+        d["n_responders"] = int(r) if math.isfinite(r) and abs(r) < 1e9 else None
+    d.setdefault("measure_canonical", canonical_measure(d["measure"]))
+    d["flags"] = tuple(_flags(d))
+    if "kind" not in d:
+        if d.get("percent_responders") is not None or d.get("n_responders") is not None:
+            d["kind"] = "responders"
+        elif d.get("change_mean") is not None or d.get("percent_change") is not None:
+            d["kind"] = "change"
+        elif any(d.get(k) is not None for k in ("baseline_mean", "followup_mean", "mean", "median")):
+            d["kind"] = "value"
     return OutcomeRow(**d)
 
 
-def _responders(row: dict, t: Text, sent: Sentence, a: int, b: int, pct_all: list[Percentage],
+def _flags(d: dict) -> list[str]:
+    """Implausible values, kept and marked: responders above the arm's n, percentages above 100."""
+    out = [f for f in d.get("flags", ())]
+    n, r, p = d.get("n"), d.get("n_responders"), d.get("percent_responders")
+    if n is not None and r is not None and r > n:
+        out.append(f"responders {r} > n {n}")
+    if p is not None and (p > 100 or p < 0):
+        out.append(f"percentage {p:g} outside 0-100")
+    if n is not None and r is not None and p is not None and n > 0 and abs(100 * r / n - p) > 5 and r <= n:
+        out.append(f"responders {r} of n {n} is {100 * r / n:.1f}%, not {p:g}%")
+    lo, hi, e = d.get("effect_ci_low"), d.get("effect_ci_high"), d.get("effect_size")
+    if e is not None and lo is not None and hi is not None and not lo <= e <= hi:
+        out.append(f"effect {e:g} outside its CI {lo:g} to {hi:g}")
+    return out
+
+
+def _responder_values(p: Percentage | Any) -> dict:
+    """n_responders and percent_responders of a "12 (40%)", "40%", "12/30" or a count value."""
+    d: dict = {}
+    n = getattr(p, "n", None)
+    pct = getattr(p, "percent", None)
+    if n is not None and math.isfinite(n) and n < 1e9:
+        d["n_responders"] = int(n)
+    if pct is not None:
+        d["percent_responders"] = pct
+    return d
+
+
+def _values_of(items: list[Item], t: Text, a: int, clause_start: int, me: _Measure, responder: bool,
+               n_arm: int | None) -> dict:
+    """The row fields of one arm's values."""
+    d: dict = {}
+    ms = [x.obj for x in items if x.kind == "ms"]
+    _assign_means(d, ms, t, a, clause_start, me.change)
+    pcts = [x for x in items if x.kind in ("pct", "count")]
+    pc = _percent_change(t, pcts[0]) if pcts and me.kind not in ("responder", "safety") else None
+    if pc is not None:
+        d["percent_change"] = pc  # "ferritin rose by 12%", "a 30% decrease in CRP"
+    elif pcts:
+        x = pcts[0]
+        if responder or x.kind == "count" or (x.kind == "pct" and x.obj.n is not None):
+            d.update(_responder_values(x.obj))
+            if "percent_responders" not in d and d.get("n_responders") is not None and n_arm \
+                    and d["n_responders"] <= n_arm:
+                d["percent_responders"] = round(100 * d["n_responders"] / n_arm, 2)
+        else:
+            pc = _percent_change(t, x)
+            if pc is not None:
+                d["percent_change"] = pc
+    ps = [x.obj for x in items if x.kind == "p"]
+    if ps:
+        d["p_value"] = _p_text(ps[0])
+    effs = [x.obj for x in items if x.kind == "eff"]
+    if effs:
+        _put_effect(d, effs[0])
+    return d
+
+
+def _percent_change(t: Text, x: Item) -> float | None:
+    """"decreased by 30%", "a 30% decrease", "30% lower": -30 (a rise is positive)."""
+    p = x.obj
+    if not isinstance(p, Percentage) or p.percent is None or p.kind != "%":
+        return None
+    before = t.text[max(0, x.start - 60):x.start]
+    after = PERCENT_CHANGE_AFTER.match(t.text, x.end)
+    word = None
+    if PERCENT_CHANGE_BEFORE.search(before):
+        word = PERCENT_CHANGE_BEFORE.search(before).group(0).split()[0].lower()  # type: ignore[union-attr]
+    elif after:
+        word = after.group("w").lower()
+    if word is None:
+        return None
+    v = abs(p.percent) if not p.text.lstrip().startswith(("-", "−", "+")) else p.percent
+    if cue_kind(word) == "decrease" or word in ("fall", "drop", "decline", "less", "lowering", "reduction"):
+        return -abs(v)
+    if word.startswith("chang"):
+        return p.percent
+    return v
+
+
+_PCT_CUE_BEFORE = re.compile(
+    rf"(?P<p>{NUM})\s?%\s+(?:mean\s+|median\s+|relative\s+|greater\s+|larger\s+|significant\s+)?"
+    r"(?P<w>decrease|reduction|lowering|fall|drop|decline|increase|rise|improvement)\s+(?:in|of)\s+"
+    r"(?:the\s+)?(?:mean\s+|serum\s+|plasma\s+)?$", re.I)
+
+
+def _percent_change_before(t: Text, me: _Measure, clause_start: int) -> float | None:
+    """"A 30% decrease in CRP": the change written before the measure it changes."""
+    m = _PCT_CUE_BEFORE.search(t.text, max(clause_start, me.mention.start - 60), me.mention.start)
+    if not m:
+        return None
+    v = float(m.group("p"))
+    return -v if m.group("w").lower() in ("decrease", "reduction", "lowering", "fall", "drop", "decline") else v
+
+
+def _put_effect(d: dict, e: Effect) -> None:
+    d["effect_size"] = e.value
+    d["effect_kind"] = e.kind
+    d["effect_ci_low"], d["effect_ci_high"] = e.ci_low, e.ci_high
+
+
+def _effect_kind(e: Effect, sent_text: str, previous_kind: str | None) -> Effect:
+    """An estimate written without its name: a ratio's kind when the sentence named one before and
+    the value has no unit; a difference (MD) when it has a unit; else "estimate"."""
+    if e.kind != "estimate":
+        return e
+    if previous_kind in ("OR", "RR", "HR", "IRR") and not e.unit:
+        return replace(e, kind=previous_kind)
+    if e.unit or re.search(r"\bmean\s+difference|\bdifference\s+(?:in|of|between)\s+(?:the\s+)?means?\b", sent_text, re.I):
+        return replace(e, kind="MD")
+    return e
+
+
+# ----------------------------------------------------------------------------------------------
+# Rows of one sentence
+# ----------------------------------------------------------------------------------------------
+@dataclass
+class _Previous:
+    """The sentence before: its measures that got rows, the arms of its comparison and its timepoints."""
+
+    measures: list[_Measure]
+    comparison: str | None
+    n: int | None
+    tps: dict[str, list[Timepoint | None]]
+
+
+def outcome_rows(t: Text, ctx: Context) -> tuple[list[OutcomeRow], list[Provenance]]:
+    """All outcome rows of one text, and its qualitative safety statements."""
+    rows: list[OutcomeRow] = []
+    safety: list[Provenance] = []
+    measure_mentions = _ByStart([m for m in t.mentions if m.kind == "MEASURE"])
+    person = _ByStart([_Span(a, b) for a, b in t.anchored("person")])
+    rec: _Record | None = None
+    previous: _Previous | None = None
+    section = "results"  # an unstructured abstract is read whole
+    for sent in t.sentences:
+        if sent.index in ctx.skip_sentences:
+            previous = None
+            continue
+        stext = sent.text
+        hm = HEADING_RE.match(stext) if stext[:1].isalpha() and stext[:1].isupper() else None
+        if hm:
+            section = _section_kind(hm.group("h"))
+            if hm.end() >= len(stext) - 1:
+                previous = None
+                continue
+        if section == "none":
+            continue
+        mentions = measure_mentions.within(sent.start, sent.end)
+        if section != "results" and not mentions:
+            continue  # background and methods give only vocabulary measures
+        ms_all = t.in_span(t.mean_sds, sent.start, sent.end)
+        ps_all = t.in_span(t.p_values, sent.start, sent.end)
+        pct_all = t.in_span(t.percentages, sent.start, sent.end)
+        has_values = bool(ms_all or ps_all or pct_all) or (
+            _DIGIT.search(stext) is not None and ("respectively" in stext or " vs" in stext
+                                                  or RESULT_VALUE_WORDS.search(stext) is not None
+                                                  or _VALUE_AFTER_WORD.search(stext) is not None))
+        if not mentions and not has_values and not _sentence_has_cue(t, sent) and not (
+                _DIGIT.search(stext) and person.within(sent.start, sent.end)):  # "in 2 patients"
+            previous = None
+            continue
+        fractions = list(FRACTION_RE.finditer(stext)) if OF_NUMBER.search(stext) else []
+        zero = ZERO_RE.search(stext)
+        if not (has_values or fractions or zero) and METHODS_CUE.search(stext):
+            previous = None
+            continue
+        if rec is None:
+            rec = _record_info(t, ctx)
+        vals = sentence_values(t, sent, [(m.start, m.end) for m in mentions])
+        has_values = has_values or any(x.kind in ("count", "eff", "num") for x in vals.items)
+        measures = _sentence_measures(t, sent, mentions, ctx, rec, has_values or bool(fractions),
+                                      open_names=section == "results")
+        prov = Provenance(ctx.record_id, t.location, sent.text, sent.start, sent.end)
+        if not measures:
+            if previous is not None and "respectively" in stext.lower():
+                rows.extend(_previous_respectively(t, sent, vals, previous, prov))
+            previous = None
+            continue
+        new_rows, new_safety, comparison = _sentence_rows(t, sent, measures, vals, ctx, rec, prov, fractions, zero)
+        rows.extend(new_rows)
+        safety.extend(new_safety)
+        got = [m for m in measures if any(r.measure == m.name for r in new_rows)]
+        tps_of: dict[str, list[Timepoint | None]] = {}
+        for r in new_rows:
+            tps_of.setdefault(r.measure, [])
+            tp = Timepoint(r.timepoint_weeks, 0, 0, r.timepoint or "") if r.timepoint_weeks is not None else None
+            if tp not in tps_of[r.measure]:
+                tps_of[r.measure].append(tp)
+        previous = _Previous(got, comparison, None, tps_of) if got else None
+    return _merge_baselines(rows), safety
+
+
+def _sentence_has_cue(t: Text, sent: Sentence) -> bool:
+    return cue_re().search(t.text, sent.start, sent.end) is not None
+
+
+_BRACKET_OR_SEMICOLON = re.compile(r"[;()\[\]]")
+
+
+def _windows(measures: list[_Measure], sent: Sentence, vals: SentenceValues, text: str) -> list[tuple[int, int]]:
+    """Each measure's stretch of the sentence: from it to the next measure; a measure that ends a
+    clause opened by values ("37% (11/30) of brodalumab subjects ... achieved ACR20;") starts at
+    the clause."""
+    cuts = [sent.start]
+    if ";" in sent.text:
+        depth = 0
+        for m in _BRACKET_OR_SEMICOLON.finditer(text, sent.start, sent.end):
+            ch = m.group()
+            if ch in "([":
+                depth += 1
+            elif ch in ")]":
+                depth = max(0, depth - 1)
+            elif depth == 0:
+                cuts.append(m.end())
+    cuts.append(sent.end)
+    starts = [m.mention.start for m in measures]
+    for i, m in enumerate(measures):
+        c0 = max(c for c in cuts if c <= m.mention.start)
+        prev_end = measures[i - 1].mention.end if i > 0 else sent.start
+        if prev_end > c0 and i > 0:
+            continue
+        before = [x for x in vals.within(c0, m.mention.start) if x.kind in ("pct", "count", "ms", "eff")]
+        if before and (i == 0 or measures[i - 1].mention.start < c0) and (
+                c0 > sent.start or m.role == "event" or any(x.kind == "eff" for x in before)
+                or (m.role in ("cue", "people") and any(x.kind == "pct" for x in before))):
+            starts[i] = c0  # "a net reduction of 12% in LDL cholesterol", "12 (6.0%) patients died"
+        elif before and i == 0 and re.search(r"\b(?:achiev\w*|met|reached|attained|had|experienced|developed|reported)"
+                                             r"\s+(?:an?\s+|the\s+)?$", text[max(sent.start, m.mention.start - 30):
+                                                                              m.mention.start], re.I):
+            starts[i] = sent.start
+    out = []
+    for i, m in enumerate(measures):
+        end = starts[i + 1] if i + 1 < len(measures) else sent.end
+        out.append((starts[i], max(end, m.mention.end)))
+    return out
+
+
+def _promote_numbers(items: list[Item], text: str, a: int, b: int) -> list[Item]:
+    """Bare numbers that are a measure's values: two or more joined by "vs", "and" or commas ("-5.2
+    vs. -3.3", "6.4, 6.4 and 2.1, respectively"), or one after "of", "was", "=", "from", "to"."""
+    nums = [x for x in items if x.kind == "num"]
+    if not nums:
+        return items
+    keep: set[int] = set()
+    for i, x in enumerate(nums):
+        before = text[max(a, x.start - 12):x.start]
+        if i + 1 < len(nums) and re.fullmatch(r"\s?(?:[a-zA-Zμµ%]{1,6}(?:/[a-zA-Zμµ]{1,6}){0,2}\s?)?(?:,\s?(?:and\s)?|"
+                                              r"\s(?:vs\.?|versus|and|to|or)\s|;\s?)", text[x.end:nums[i + 1].start]):
+            keep.add(id(x))
+            keep.add(id(nums[i + 1]))
+        if re.search(r"(?:\b(?:of|was|were|from|to|by|is|are)|[=:(\[])\s?$", before) or BASELINE_AFTER.match(text, x.end) \
+                or FOLLOWUP_AFTER.match(text, x.end):
+            keep.add(id(x))  # "a CRP level of 4.8 ng/mL at the start, and 5.1 ng/mL at the study end"
+    out = []
+    for i, x in enumerate(items):
+        if x.kind != "num":
+            out.append(x)
+        elif id(x) in keep:
+            nxt = items[i + 1] if i + 1 < len(items) else None
+            if nxt is not None and nxt.kind == "pct" and nxt.obj.kind == "%" and not x.obj.unit and re.fullmatch(
+                    r"\s(?:vs\.?|versus|and|to|or)\s|\s?,\s?", text[x.end:nxt.start]):
+                # "3.1 vs. 9.3 %", "from 59 to 49%": the percent sign is written once for both
+                out.append(Item("pct", x.start, x.end, Percentage(None, x.obj.value, None, "%", x.start, x.end,
+                                                                  x.obj.text)))
+            else:
+                out.append(Item("ms", x.start, x.end, number_as_value(x.obj)))
+    return out
+
+
+def _sentence_rows(t: Text, sent: Sentence, measures: list[_Measure], vals: SentenceValues, ctx: Context,
+                   rec: _Record, prov: Provenance, fractions: list[re.Match[str]], zero: re.Match[str] | None
+                   ) -> tuple[list[OutcomeRow], list[Provenance], str | None]:
+    rows: list[OutcomeRow] = []
+    safety: list[Provenance] = []
+    text = t.text
+    stext = sent.text
+    ms_all = [x.obj for x in vals.items if x.kind == "ms"]
+    pct_all = [x.obj for x in vals.items if x.kind == "pct"]
+    ps_all = [x.obj for x in vals.items if x.kind == "p"]
+    bounds = _clause_bounds(sent)
+    value_spans = [(x.start, x.end) for x in vals.items if x.kind in ("ms", "pct", "eff", "count")]
+    value_spans += [(m.start, m.end) for m in t.mean_sds if sent.start <= m.start < sent.end]
+    # "53.00 ± 26.75 days": a duration that is a value is not a timepoint
+    tps = [tp for tp in ctx.timepoints if sent.start <= tp.start and tp.end <= sent.end
+           and not any(tp.start < b and a < tp.end for a, b in value_spans)]
+    tps = _continued_timepoints(t, sent, _dedupe_restated(t, tps))
+    tp_of = _groups(measures, tps, t)
+    arm_m = ARM_IN_SENTENCE_RE.search(stext)
+    subj_m = SUBJECT_ARM_RE.match(stext) if not arm_m else None
+    arm_name, arm_n = _arm_lookup(ctx, arm_m.group("arm") if arm_m else (subj_m.group("arm") if subj_m else None))
+    n_eq = N_EQ_RE.search(stext)
+    if n_eq and not arm_m:
+        arm_n = int(n_eq.group("n"))
+    single_p = ps_all[0] if len(ps_all) == 1 and ps_all[0].start > measures[-1].mention.start else None
+    spans = [(m.mention.start, m.mention.end) for m in measures]
+    refs = arm_refs(t, sent, spans, rec.arm_names, rec.abbreviations)
+    if not arm_m and not subj_m and len({r.label.lower() for r in refs}) == 1 and not re.search(
+            r"\b(?:both|all|each|either)\b", text[max(sent.start, refs[0].start - 30):refs[0].start], re.I):
+        arm_name, arm_n = _arm_lookup(ctx, refs[0].label)  # "Whereas in fistulotomy group, ..." names the one arm
+    info = _rules()[0]
+    resp_rows = _respectively(t, sent, measures, pct_all, tps, ctx, prov)
+    per_measure = {} if resp_rows else _measures_respectively(t, sent, measures, pct_all)
+    group_rows = _from_group(t, sent, measures, ctx, prov, tps, rec)
+    people = _people_rows(t, sent, measures, ctx, prov, tp_of, rec)
+    consumed_people = {p[1] for p in people}
+    rows.extend(r for r, _ in people)
+    windows = _windows(measures, sent, vals, text)
+    comparison: str | None = None
+    toks = t.tokens_lower
+    previous_kind: str | None = None
+    for i, me in enumerate(measures):
+        kind = me.kind
+        before = toks[max(0, me.mention.token_start - 2):me.mention.token_start]
+        negated = any(w in NEGATED_BEFORE for w in before)
+        if kind == "safety" and negated:
+            safety.append(prov)
+            continue
+        if negated and not zero:
+            continue
+        if me.name in resp_rows or me.name in group_rows:
+            rows.extend(resp_rows.get(me.name, []))
+            rows.extend(group_rows.get(me.name, []))
+            continue
+        a, b = windows[i]
+        items = [x for x in vals.within(a, b) if x.start not in consumed_people]
+        items = _promote_numbers(items, text, a, b)
+        window_ms = [x.obj for x in items if x.kind == "ms"]
+        # a percentage of a measure outside the vocabulary is a proportion (of patients, of events), unless
+        # the measure is a level ("HbA1c", "ejection fraction", "body fat")
+        responder = kind in ("responder", "safety", "event") or (me.canonical is None and not LEVEL_WORDS.search(
+            me.name))
+        window_pcts = [x for x in items if x.kind in ("pct", "count")]
+        clause_start = _clause_of(bounds, me.mention.start)[0]
+        direction = _direction(t, me, sent, bounds)
+        effects = []
+        for x in items:
+            if x.kind == "eff":
+                e = _effect_kind(x.obj, stext, previous_kind)
+                previous_kind = e.kind
+                effects.append(Item("eff", x.start, x.end, e))
+        items = [x if x.kind != "eff" else next(e for e in effects if e.start == x.start) for x in items]
+        my_tps: list[Timepoint | None] = list(tp_of.get(me.name) or [])
+        if not my_tps and rec.followup is not None and (kind == "safety" or END_OF_STUDY_RE.search(stext)):
+            my_tps = [rec.followup]
+        if not my_tps and rec.default_tp is not None and kind not in ("safety", "event") \
+                and not _baseline_sentence(stext):
+            my_tps = [rec.default_tp]
+        slots = arm_slots(t, items, a, b, refs, sent, len(ctx.arms), bool(ORDER_CUE.search(text, a, b)),
+                          rec.abbreviations)
+        if slots:
+            rows.extend(_slot_rows(t, me, slots, items, ctx, prov, direction, my_tps, tps, a, clause_start,
+                                   responder))
+            comp = _comparison_label(t, slots, refs, ctx)
+            if comp:
+                comparison = comp
+            continue
+        row_base: dict = {}
+        _assign_means(row_base, window_ms, t, a, clause_start, me.change)
+        if not any(k in row_base for k in ("change_mean", "followup_mean", "baseline_mean")) \
+                and BASELINE_CUE.search(t.text[clause_start:b]):
+            bm = BARE_VALUE_RE.search(t.text, me.mention.end, b)
+            if bm and not effects and not any(x.kind == "p" and x.start <= bm.start("v") < x.end for x in items):
+                row_base["baseline_mean"] = float(bm.group("v"))
+        p_in = [x.obj for x in items if x.kind == "p"]
+        p = p_in[0] if p_in else single_p
+        if p is not None:
+            row_base["p_value"] = _p_text(p)
+        if effects:
+            _put_effect(row_base, effects[0].obj)
+        pc = _percent_change(t, window_pcts[0]) if window_pcts and kind not in ("responder", "safety") else None
+        if pc is None and kind not in ("responder", "safety"):
+            pc = _percent_change_before(t, me, clause_start)  # "a 30% decrease in CRP"
+        if me.name in per_measure:
+            row_base.update(per_measure[me.name])
+        elif pc is not None:
+            row_base["percent_change"] = pc
+        else:
+            _responders(row_base, t, sent, a, b, window_pcts if responder else [], arm_n, ctx, zero, fractions,
+                        counts_after=responder)
+        if not any(k in row_base for k in ("change_mean", "followup_mean", "baseline_mean")):
+            ft = FROM_TO_BARE_RE.search(t.text, me.mention.end, b)
+            if ft:
+                row_base["baseline_mean"], row_base["followup_mean"] = float(ft.group("a")), float(ft.group("b"))
+        if not any(k in row_base for k in ("change_mean", "followup_mean", "baseline_mean")) \
+                and direction in ("decrease", "increase"):
+            bv = BY_VALUE_RE.search(t.text, me.mention.end, b)
+            if bv:  # "improved by 0.42" on a lower-is-better scale: a change of -0.42
+                v = float(bv.group("v").replace(",", ""))
+                row_base["change_mean"] = -v if direction == "decrease" else v
+                row_base["note"] = "change from the wording ('... by')"
+        cm = row_base.get("change_mean")
+        if cm is not None and cm > 0 and direction == "decrease" and BY_CUE.search(t.text, a, b):
+            row_base["change_mean"] = -cm  # "improved by 0.45" on a lower-is-better scale: a change of -0.45
+            row_base["note"] = "sign of the change from the wording ('... by')"
+        direction = direction or _direction_from_values(row_base)
+        numbers = any(row_base.get(k) is not None for k in OutcomeRow.NUMBERS)
+        if kind == "safety":
+            if row_base.get("n_responders") is None and row_base.get("percent_responders") is None \
+                    and row_base.get("effect_size") is None:
+                safety.append(prov)
+                continue
+        elif not (direction or numbers or row_base.get("p_value")):
+            continue
+        if (len(my_tps) >= 2 and len(window_ms) == len(my_tps) + 1 and "followup_mean" in row_base
+                and row_base.get("baseline_mean") == window_ms[0].mean):
+            # "from 1.52 ± 0.48 at baseline to 0.91 ± 0.39 at 1 year and 0.85 ± 0.41 at 3 years"
+            paired = [{"followup_mean": v.mean, "followup_sd": v.sd} for v in window_ms[1:]]
+        else:
+            paired = _pair_with_timepoints(my_tps, items, t, a, clause_start, me, responder)
+            if not paired:
+                paired = _brackets_after_timepoints(my_tps, items, t, a, clause_start, me, responder)
+                if paired:
+                    effects = effects[:1]  # each timepoint's bracket holds its own estimate
+        comp = _effect_arm(t, sent, refs, ctx, a, b) if effects else None
+        for k, tp in enumerate(my_tps or [None]):
+            base = _base_row(me, comp or arm_name, arm_n if not comp else None, tp, prov, direction)
+            base.update(row_base)
+            if paired:
+                base.update(paired[k])
+            rows.append(_row(base))
+        for e in effects[1:]:  # "RR 0.74 (...); ARR 4.5% (...)", "HR 0.61 vs 0.50": one row each
+            for tp in my_tps or [None]:
+                base = _base_row(me, comp or arm_name, None, tp, prov, None)
+                _put_effect(base, e.obj)
+                rows.append(_row(base))
+        if comp:
+            comparison = comp
+        if direction == "increase" or direction == "decrease":
+            bn = BUT_NOT_RE.search(stext)
+            if bn and sent.start + bn.start() > me.mention.start:
+                other, other_n = _arm_lookup(ctx, bn.group("arm"))
+                for tp in my_tps or [None]:
+                    rows.append(_row(_base_row(me, other, other_n, tp, prov, "no change")))
+    return rows, safety, comparison
+
+
+def _baseline_sentence(stext: str) -> bool:
+    """"... at baseline" without a follow-up: the study's timepoint is not this sentence's."""
+    low = stext.lower()
+    return "baseline" in low and not re.search(r"\bfrom\s+baseline\b|\bchange", low)
+
+
+def _dedupe_restated(t: Text, tps: list[Timepoint]) -> list[Timepoint]:
+    """"On day 85 (week 13)": the same time written twice is one timepoint (the first)."""
+    out: list[Timepoint] = []
+    for tp in tps:
+        if out and re.fullmatch(r"\s?[(\[]\s?", t.text[out[-1].end:tp.start]) and \
+                abs(out[-1].weeks - tp.weeks) <= max(1.0, 0.1 * tp.weeks):
+            out[-1] = tp
+            continue
+        out.append(tp)
+    return out
+
+
+def _direction_from_values(d: dict) -> str | None:
+    for key in ("change_mean", "percent_change"):
+        v = d.get(key)
+        if v is not None and v != 0:
+            return "decrease" if v < 0 else "increase"
+    b, f = d.get("baseline_mean"), d.get("followup_mean")
+    if b is not None and f is not None and b != f and d.get("statistic") in (None, "value", "mean±sd", "mean (sd)"):
+        return "decrease" if f < b else "increase"
+    return None
+
+
+def _slot_rows(t: Text, me: _Measure, slots: list[Slot], items: list[Item], ctx: Context, prov: Provenance,
+               direction: str | None, my_tps: list[Timepoint | None], tps: list[Timepoint], a: int,
+               clause_start: int, responder: bool) -> list[OutcomeRow]:
+    """One row per slot (its arm, its timepoint), and the comparison's estimates on their own row."""
+    rows: list[OutcomeRow] = []
+    in_slots = {id(x) for s in slots for x in s.items}
+    loose = [x for x in items if id(x) not in in_slots]
+    loose_p = [x.obj for x in loose if x.kind == "p"]
+    loose_eff = [x.obj for x in loose if x.kind == "eff"]
+    # a timepoint written right before a slot's bracket group is that slot's ("by days 2 (...), 7 (...)")
+    for s in slots:
+        before_tp = [tp for tp in tps if tp.end <= s.start and s.start - tp.end <= 12]
+        if before_tp:
+            s.timepoint = before_tp[-1]
+    carry: Timepoint | None = None
+    for s in slots:
+        if s.timepoint is not None:
+            carry = s.timepoint
+        elif carry is not None and any(tp.start < s.start for tp in tps if tp is carry):
+            s.timepoint = carry
+    use_slot_tps = any(s.timepoint is not None for s in slots) and len({s.timepoint for s in slots}) > 1
+    for k, s in enumerate(slots):
+        if s.how.startswith("study arm"):
+            arm = ctx.arms[int(s.how.split()[-1])]
+            name, n = arm.name, arm.n if arm.n is not None else ctx.per_arm_n
+        else:
+            name, n = _arm_lookup(ctx, s.arm)
+        values = _values_of(s.items, t, a, clause_start, me, responder, _n_elsewhere(ctx, name, n, prov))
+        if not values:
+            continue
+        if "p_value" not in values and loose_p and not loose_eff:
+            values["p_value"] = _p_text(loose_p[0])
+        d_dir = direction or _direction_from_values(values)
+        tp_list: list[Timepoint | None] = [s.timepoint] if use_slot_tps and s.timepoint else (my_tps or [None])
+        for tp in tp_list:
+            base = _base_row(me, name, n, tp, prov, d_dir)
+            base.update(values)
+            rows.append(_row(base))
+    if loose_eff:
+        label = _comparison_label(t, slots, [], ctx)
+        for e in loose_eff:
+            for tp in my_tps or [None]:
+                base = _base_row(me, label or ctx.default_arm, None, tp, prov, None)
+                _put_effect(base, e)
+                if loose_p:
+                    base["p_value"] = _p_text(loose_p[0])
+                rows.append(_row(base))
+    return rows
+
+
+def _n_elsewhere(ctx: Context, arm_name: str, n: int | None, prov: Provenance) -> int | None:
+    """The arm's n for a derived percentage, unless the arm's n was read from this very sentence (its
+    count of responders is then no sample size: "one patient in the anticoagulant-alone group")."""
+    for arm in ctx.arms:
+        if arm.name == arm_name and arm.provenance is not None and arm.provenance.start is not None \
+                and prov.start is not None and prov.start <= arm.provenance.start < (prov.end or 0):
+            return None
+    return n
+
+
+def _comparison_label(t: Text, slots: list[Slot], refs: list[ArmRef], ctx: Context) -> str | None:
+    names: list[str] = []
+    for s in slots:
+        if s.how.startswith("study arm"):
+            nm = ctx.arms[int(s.how.split()[-1])].name
+        else:
+            nm = _arm_lookup(ctx, s.arm)[0] if s.arm else None
+        if nm and nm not in names:
+            names.append(nm)
+    if len(names) >= 2:
+        return " vs ".join(names[:2]) if len(names) == 2 else " vs ".join(names)
+    return None
+
+
+_VERSUS_ARM = re.compile(
+    r"\b(?:compared\s+(?:with|to)|versus|vs\.?|than(?:\s+(?:in|with|after|on))?)\s+(?:the\s+)?(?P<arm>[\w+/-]+(?:\s[\w+/-]+){0,3}?)"
+    r"(?=\s?(?:group|arm)?\s?(?:[,;.()]|$|\bgroup\b|\bat\b|\bin\b|\bafter\b))", re.I)
+
+
+def _effect_arm(t: Text, sent: Sentence, refs: list[ArmRef], ctx: Context, a: int, b: int) -> str | None:
+    """The comparison an estimate belongs to: "A vs B" from the arms the sentence names (or "the
+    treated arm vs <comparator>" after "compared with placebo")."""
+    names = []
+    for r in refs:
+        nm = _arm_lookup(ctx, r.label)[0]
+        if nm not in names:
+            names.append(nm)
+    if len(names) >= 2:
+        return f"{names[0]} vs {names[1]}"
+    vm = _VERSUS_ARM.search(t.text, sent.start, sent.end)
+    if vm and CONTROL_NAME.search(vm.group("arm")):
+        other = names[0] if names else ctx.default_arm
+        comp = _arm_lookup(ctx, vm.group("arm"))[0]
+        if other != comp:
+            return f"{other} vs {comp}"
+    return None
+
+
+def _pair_with_timepoints(tps: list[Timepoint | None], items: list[Item], t: Text, a: int, clause_start: int,
+                          me: _Measure, responder: bool) -> list[dict]:
+    """"59.3% at 3 months and 53.5% at 6 months": as many values as timepoints, paired in order."""
+    if len(tps) < 2:
+        return []
+    pcts = [x for x in items if x.kind in ("pct", "count")] if responder else []
+    ms = [x for x in items if x.kind == "ms"]
+    for values in (pcts, ms):
+        if len(values) == len(tps):
+            return [_values_of([v], t, a, clause_start, me, responder, None) for v in values]
+    return []
+
+
+def _brackets_after_timepoints(tps: list[Timepoint | None], items: list[Item], t: Text, a: int, clause_start: int,
+                               me: _Measure, responder: bool) -> list[dict]:
+    """"at week 4 (p = 0.229, ES = 0.33) and at week 52 (p = 0.01, ES = 0.6)": each timepoint's bracket."""
+    real = [tp for tp in tps if tp is not None and tp.end > 0]
+    if len(real) < 2 or len(real) != len(tps):
+        return []
+    out = []
+    for i, tp in enumerate(real):
+        nxt = real[i + 1].start if i + 1 < len(real) else len(t.text)
+        m = re.match(r"\s?[(\[]", t.text[tp.end:tp.end + 3])
+        if not m:
+            return []
+        close = t.text.find(")" if t.text[tp.end + m.end() - 1] == "(" else "]", tp.end)
+        mine = [x for x in items if tp.end <= x.start < min(nxt, close if close > 0 else nxt)]
+        if not mine:
+            return []
+        out.append(_values_of(mine, t, a, clause_start, me, responder, None))
+    # the values the window gave the row as a whole go to the first timepoint only
+    return out
+
+
+def _measures_respectively(t: Text, sent: Sentence, measures: list[_Measure], pcts: list[Percentage]
+                           ) -> dict[str, dict]:
+    """"ACR20, ACR50 and ACR70 responses were 60%, 35% and 10%, respectively": one value per measure."""
+    if "respectively" not in sent.text.lower():
+        return {}
+    names = [m for m in measures if m.kind in ("responder", "safety", "event")]
+    if len(names) < 2:
+        return {}
+    after = [p for p in pcts if p.start > names[-1].mention.end]
+    if len(after) != len(names):
+        return {}
+    return {m.name: _responder_values(p) for m, p in zip(names, after)}
+
+
+def _responders(row: dict, t: Text, sent: Sentence, a: int, b: int, pct_all: list[Item],
                 arm_n: int | None, ctx: Context, zero: re.Match[str] | None,
                 fractions: list[re.Match[str]], counts_after: bool = False) -> None:
     """`zero` and `fractions` are the sentence's ZERO_RE and FRACTION_RE matches; `counts_after`
@@ -661,7 +1352,10 @@ def _responders(row: dict, t: Text, sent: Sentence, a: int, b: int, pct_all: lis
         return
     mine = [p for p in pct_all if a <= p.start < b]
     if mine:
-        row.update(_responder_values(mine[0]))
+        row.update(_responder_values(mine[0].obj))
+        if "percent_responders" not in row and row.get("n_responders") is not None and arm_n \
+                and row["n_responders"] <= arm_n:
+            row["percent_responders"] = round(100 * row["n_responders"] / arm_n, 2)
 
 
 def _respectively(t: Text, sent: Sentence, measures: list[_Measure], pcts: list[Percentage],
@@ -699,11 +1393,8 @@ def _respectively(t: Text, sent: Sentence, measures: list[_Measure], pcts: list[
     return out
 
 
-CONTROL_NAME = re.compile(r"placebo|control|sham|saline", re.I)
-
-
 def _from_group(t: Text, sent: Sentence, measures: list[_Measure], ctx: Context, prov: Provenance,
-                info: dict[str, dict], tps: list[Timepoint]) -> dict[str, list[OutcomeRow]]:
+                tps: list[Timepoint], rec: _Record) -> dict[str, list[OutcomeRow]]:
     """"Seventeen patients from the group A (85%), 15 from the group B (75%) ... experienced AE",
     "18 of 30 patients (60.0%) in the UC-MSC group and 9 of 30 (30.0%) in the MTX alone group achieved ACR20"."""
     if sent.text.count("%") < 2:
@@ -716,10 +1407,10 @@ def _from_group(t: Text, sent: Sentence, measures: list[_Measure], ctx: Context,
     for me in measures:
         if me.mention.start < sent.start + items[0].start() and len(measures) > 1:
             continue
-        kind = info.get(me.name, {}).get("kind")
+        kind = me.kind
         tp = tps[0] if len(tps) == 1 else None  # "At week 24, 18 of 30 patients ..."
-        if kind == "safety" and ctx.followup_weeks is not None:
-            tp = Timepoint(ctx.followup_weeks, 0, 0, "end of follow-up")
+        if kind == "safety" and rec.followup is not None:
+            tp = rec.followup
         for m in items:
             group_id = m.groupdict().get("id")
             label = f"group {group_id}" if group_id else f"{m.group('name')} group"
@@ -728,6 +1419,59 @@ def _from_group(t: Text, sent: Sentence, measures: list[_Measure], ctx: Context,
             d["n_responders"] = int(parse_number(m.group("n")) or 0)
             d["percent_responders"] = float(m.group("p"))
             out.setdefault(me.name, []).append(_row(d))
+    return out
+
+
+def _people_rows(t: Text, sent: Sentence, measures: list[_Measure], ctx: Context, prov: Provenance,
+                 tp_of: dict[str, list[Timepoint]], rec: _Record) -> list[tuple[OutcomeRow, int]]:
+    """"45% of those on atorvastatin having no decrease in CRP": the proportion of people with a
+    condition is a responder row of that condition. Returns (row, start of the percentage) pairs."""
+    if "%" not in sent.text or " of " not in sent.text:
+        return []
+    out: list[tuple[OutcomeRow, int]] = []
+    for m in PEOPLE_WITH_RE.finditer(t.text, sent.start, sent.end):
+        cond = m.group("cond").strip()
+        if re.match(r"(?:a|an|the)?\s?(?:total|mean|median|average)\b", cond, re.I):
+            continue
+        if any(cond.lower() == a.lower() or cond.lower().startswith(a.lower() + " ") for a in rec.arm_names) \
+                or CONTROL_NAME.fullmatch(cond):
+            continue  # "53.3% of patients with tocilizumab": an arm, not a condition
+        name = re.sub(r"^(?:a|an|the)\s+", "", cond, flags=re.I)
+        canon = canonical_measure(name)
+        if canon is not None and any(me.canonical == canon for me in measures) and not re.search(
+                r"\bno\b|\bnot\b|\bwithout\b", name, re.I):
+            continue  # "60% of patients achieved ACR20": ACR20's own row
+        arm_label = m.group("arm")
+        arm, n = _arm_lookup(ctx, arm_label.replace("the ", "") if arm_label else None)
+        mention = Mention("MEASURE", name, m.start("cond"), m.end("cond"), cond, t.token_index(m.start("cond")),
+                          t.token_index(m.end("cond")))
+        me = _Measure(name, mention, canon, "people")
+        tp_list = [tp for ms in measures for tp in tp_of.get(ms.name, []) if ms.mention.start < m.start()] or \
+            ([rec.default_tp] if rec.default_tp else [None])
+        d = _base_row(me, arm, n, tp_list[-1], prov, None)
+        d["percent_responders"] = float(m.group("pct").replace(",", ""))
+        if n:
+            d["n_responders"] = None
+        out.append((_row(d), m.start("pct")))
+    return out
+
+
+def _previous_respectively(t: Text, sent: Sentence, vals: SentenceValues, previous: _Previous,
+                           prov: Provenance) -> list[OutcomeRow]:
+    """"The mean difference between treatment arms (95% CI) was 1.9 (0.7 to 3.2), 6.5 (2.5 to 10.5),
+    0.6 (0.2 to 0.9), and 0.9 (0.3 to 1.4), respectively": estimates of the previous sentence's
+    measures, in the order it listed them."""
+    effects = [x.obj for x in vals.items if x.kind == "eff"]
+    k = len(previous.measures)
+    if k < 2 or len(effects) != k:
+        return []
+    out: list[OutcomeRow] = []
+    for me, e in zip(previous.measures, effects):
+        e = _effect_kind(e, sent.text, None)
+        for tp in previous.tps.get(me.name) or [None]:
+            d = _base_row(me, previous.comparison or "between arms", None, tp, prov, None)
+            _put_effect(d, e)
+            out.append(_row(d))
     return out
 
 
@@ -742,10 +1486,12 @@ def _merge_baselines(rows: list[OutcomeRow]) -> list[OutcomeRow]:
         if r in baselines:
             continue
         b = next((x for x in baselines if x.measure == r.measure), None)
-        if b is not None and r.baseline_mean is None:
+        if b is not None and r.baseline_mean is None and r.effect_size is None and (
+                r.arm == b.arm or b.arm is None or len({x.arm for x in rows if x.measure == r.measure}) == 1
+                or r.change_mean is not None or r.followup_mean is not None):
             r = replace(r, baseline_mean=b.baseline_mean, baseline_sd=b.baseline_sd,
                         note=f"baseline from: {b.provenance.text[:80]}")
         out.append(r)
-    used = {r.measure for r in out}
+    used = {r.measure for r in out if r.baseline_mean is not None}
     out.extend(b for b in baselines if b.measure not in used)
     return out

@@ -77,7 +77,9 @@ CLEAN_RULES: list[tuple[str, str, str | None]] = [
     ("html_entity", r"&(?:lt|gt|le|ge|plusmn|times|minus|nbsp|ndash|mdash|amp);", None),
     ("plus_minus", r"\+\s?/\s?[-\u2212]|\+-(?=\s?\d)", "±"),
     ("lone_q_times", r"(?:(?<=\d)|(?<=\d ))\?(?= ?10(?:[\d^(]| \d))", "×"),
-    ("letter_times", r"(?:(?<=\d)|(?<=\d ))[xX✕∗*·](?= ?10(?:[\d^(eE]| \d|\b))", "×"),
+    ("letter_times", r"(?:(?<=\d)|(?<=\d ))[xX✕∗*](?= ?10(?:[\d^(eE]| \d|\b))", "×"),
+    # a middle dot is a decimal point ("0·77–1·10", "p=0·105") unless an exponent follows "10"
+    ("dot_times", r"(?:(?<=\d)|(?<=\d ))·(?= ?10(?:[\^(eE]| \d))", "×"),
     ("superscript", r"[⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺]+", None),
     ("dash_num", rf"[{_DASHES}](?=\s?\.?\d)", "-"),
     ("hyphen", "[\u2010\u2011\u2212]", "-"),
@@ -262,7 +264,7 @@ NEG_AFTER_TP = re.compile(
 P_VALUE_RE = re.compile(
     r"[Pp](?<![\w-].)(?:\s?-?\s?values?)?\s?"  # "P" first, its guard behind it: a fast start
     r"(?:(?P<cmp><=|>=|=<|=>|[<>=≤≥])|\s(?:of|was|were|is)\s|(?P<lt>\s?(?:less|lower|smaller)\sthan\s)"
-    r"|(?P<gt>\s?(?:greater|more|larger|higher)\sthan\s))\s?(?P<num>0?\.\d+|[01](?:\.\d+)?)(?![\d.])",
+    r"|(?P<gt>\s?(?:greater|more|larger|higher)\sthan\s))\s?(?P<num>0?\.\d+|[01](?:\.\d+)?)(?!\d|\.\d)",
 )
 _CMP = {"<": "<", "=": "=", ">": ">", "≤": "≤", "≥": "≥", "<=": "≤", "=<": "≤", ">=": "≥", "=>": "≥"}
 # What follows the value m in "m ± s", "m (lo-hi)" (with an optional IQR/range/CI label), "m (s)".
@@ -289,7 +291,7 @@ _N_PCT_HEADER_RE = re.compile(r"\bn\s?\(\s?%\s?\)|\(%\)", re.I)
 # "n (p%)", "a/b", "p%": the leading number's first character is consumed by the set (a fast start),
 # so groups n, a, p2 hold the REST of that number; _lead_number() reads the whole of it.
 PERCENT_RE = re.compile(
-    rf"{SNUM_FIRST}(?<![\w.,^/-].)(?i:(?P<n>{NUM_REST})\s?\(\s?(?P<p>{NUM})\s?%\s?\)"
+    rf"{SNUM_FIRST}(?<![\w.,^/-].)(?i:(?P<n>{NUM_REST})\s?(?:\(\s?(?P<p>{NUM})\s?%\s?\)|\[\s?(?P<pb>{NUM})\s?%\s?\])"
     rf"|(?<=\d)(?P<a>\d*)\s?/\s?(?P<b>\d+)(?![\w/]|[.,]\d)"
     rf"|(?P<p2>{SNUM_REST})\s?(?:%|\spercent\b)(?!\s?(?:CI\b|confidence)))"
 )
@@ -336,7 +338,8 @@ class PValue:
 class MeanSD:
     mean: float
     sd: float | None
-    kind: Literal["mean±sd", "mean (sd)", "median (iqr)", "median (range)", "mean (ci)"]
+    # "value": a number written without SD (extract.sentence_values reads "-5.2 vs. -3.3" as two)
+    kind: Literal["mean±sd", "mean (sd)", "median (iqr)", "median (range)", "mean (ci)", "value"]
     low: float | None
     high: float | None
     start: int
@@ -779,13 +782,14 @@ def find_mean_sd(text: str) -> list[MeanSD]:
 
 
 def find_percentages(text: str) -> list[Percentage]:
-    """"12 (40%)" (n (%)), "40%" and "12/30" (n/N, with the percentage computed)."""
+    """"12 (40%)" and "12 [40%]" (n (%)), "40%" and "12/30" (n/N, with the percentage computed)."""
     c = _prepare(text)
     out: list[Percentage] = []
     for m in PERCENT_RE.finditer(c.text):
         s, e, vt = c.span(m.start(), m.end())
         if m.group("n") is not None:
-            out.append(Percentage(_num(_lead_number(m, "n")), _num(m.group("p")), None, "n (%)", s, e, vt))
+            p = m.group("p") if m.group("p") is not None else m.group("pb")
+            out.append(Percentage(_num(_lead_number(m, "n")), _num(p), None, "n (%)", s, e, vt))
         elif m.group("a") is not None:
             a, b = float(_lead_number(m, "a")), float(m.group("b"))
             if b == 0 or a > b:

@@ -40,10 +40,11 @@ def test_dev_set_meets_the_targets():
     assert summary["screening"]["accuracy"] == 1.0
 
 
-def test_numbers_dev_set_study_facts():
+def test_numbers_dev_set_meets_the_targets():
     """The 20 number-rich RCT abstracts that are not MSC trials (abstracts_numbers_dev.json, scored
-    with --all-records): the study facts. The hidden set is other abstracts of the same kind, so the
-    spelling tests in test_drug_doses.py, test_samples.py and test_schedule.py are what generalise."""
+    with --all-records): study facts and outcome fields. The hidden set is other abstracts of the same
+    kind, so the spelling tests (test_drug_doses.py, test_samples.py, test_schedule.py, test_outcomes.py,
+    test_sentence_values.py, test_estimates.py) are what generalise; this guards against regressions."""
     gold = json.loads((FIXTURES / "abstracts_numbers_dev.json").read_text(encoding="utf-8"))
     ex = Extractor()
     preds = {}
@@ -56,6 +57,11 @@ def test_numbers_dev_set_study_facts():
     assert summary["route"]["accuracy"] >= 0.95
     assert summary["doses"]["f1"] >= 0.85
     assert summary["timepoints"]["f1"] >= 0.90
+    assert summary["outcome_numbers"]["accuracy"] >= 0.85
+    assert summary["outcome_measures"]["f1"] >= 0.85
+    assert summary["outcome_directions"]["accuracy"] >= 0.85
+    assert summary["outcome_measure_timepoints"]["f1"] >= 0.75
+    assert summary["macro"] >= 0.85
 
 
 def test_msc_dev_set_study_facts_stay_exact():

@@ -53,5 +53,5 @@ def test_the_hot_patterns_start_fast() -> None:
     from extract import outcomes, quantities
     for pattern in (quantities.TIMEPOINT_RE, quantities.DOSE_COUNT_RE, quantities.MEAN_SD_RE, quantities.PERCENT_RE,
                     quantities.P_VALUE_RE, quantities.NEG_BEFORE_TP, outcomes.CLAUSE_SPLIT, outcomes.BASELINE_CUE,
-                    outcomes.EFFECT_RE, outcomes.ZERO_RE, outcomes.ARM_IN_SENTENCE_RE, outcomes.OF_NUMBER):
+                    outcomes.ZERO_RE, outcomes.ARM_IN_SENTENCE_RE, outcomes.OF_NUMBER):
         assert fastre.has_fast_start(pattern), pattern.pattern[:60]

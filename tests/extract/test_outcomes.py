@@ -245,3 +245,204 @@ def test_responders_counted_after_the_measure(sentence, measure, n, percent):
 def test_a_count_after_a_continuous_measure_is_not_a_responder_count():
     (row,) = rows(run("Nine patients received MSCs. DAS28 improved in 5 of 9 patients at week 8."), "DAS28")
     assert row.n_responders is None
+
+
+# ---------------------------------------------------------------- an open vocabulary
+def _row_of(ev, measure):
+    got = [o for o in ev.outcomes if o.measure == measure]
+    assert got, [o.measure for o in ev.outcomes]
+    return got[0]
+
+
+@pytest.mark.parametrize("sentence, measure, direction", [
+    ("Fatigue decreased significantly in the treated arm (P = 0.01).", "Fatigue", "decrease"),
+    ("Serum ferritin levels were lower after treatment (P < 0.05).", "Serum ferritin levels", "decrease"),
+    ("The time to first rescue analgesia increased (P = 0.004).", "time to first rescue analgesia", "increase"),
+    ("Grip strength did not change (P = 0.62).", "Grip strength", "no change"),
+])
+def test_a_measure_outside_the_vocabulary_as_the_subject(sentence, measure, direction):
+    row = _row_of(run("Forty patients were randomised to drug or placebo. " + sentence, title="A trial"), measure)
+    assert (row.direction, row.measure_canonical) == (direction, None)
+
+
+@pytest.mark.parametrize("sentence, measures", [
+    ("Exercise lowered systolic blood pressure, heart rate and fasting glucose (P < 0.01).",
+     ["systolic blood pressure", "heart rate", "fasting glucose"]),
+    ("There was a reduction in nocturnal awakenings and daytime sleepiness (p = 0.03).",
+     ["nocturnal awakenings", "daytime sleepiness"]),
+    ("No significant differences were found regarding the length of hospital stay (p = 0.41).",
+     ["length of hospital stay"]),
+])
+def test_measures_as_objects_after_cues_and_in_lists(sentence, measures):
+    ev = run("Forty patients were randomised to drug or placebo. " + sentence, title="A trial")
+    assert [o.measure for o in ev.outcomes] == measures
+
+
+def test_measures_listed_with_their_values_in_brackets():
+    ev = run("Forty patients were randomised to melatonin or placebo. The melatonin group had a greater mean change "
+             "than the placebo group for sleep quality (-4.1 vs. -2.3, p = 0.01) and sleep latency (-12.0 vs. -5.5, "
+             "p = 0.02).", title="A trial")
+    got = [(o.measure, o.arm, o.change_mean) for o in ev.outcomes]
+    assert got == [("sleep quality", "melatonin group", -4.1), ("sleep quality", "placebo group", -2.3),
+                   ("sleep latency", "melatonin group", -12.0), ("sleep latency", "placebo group", -5.5)]
+
+
+@pytest.mark.parametrize("sentence", [
+    "WOMAC pain, stiffness and function scores improved at 8 weeks (P < 0.05).",
+    "Significant improvements were seen in aspects of WOMAC: pain (P = 0.01), stiffness (P = 0.02) and function "
+    "(P = 0.03).",
+])
+def test_sub_scales_keep_their_instrument(sentence):
+    ev = run("Sixty patients with knee osteoarthritis were randomised. " + sentence, title="A trial")
+    names = {o.measure for o in ev.outcomes}
+    assert {"WOMAC pain", "WOMAC stiffness", "WOMAC function"} <= names
+    assert all(o.measure_canonical is None for o in ev.outcomes if o.measure.startswith("WOMAC "))
+
+
+def test_a_sub_scale_named_alone_takes_the_one_instrument_the_record_names():
+    base = "Pain and function were measured with the WOMAC index. "
+    ev = run(base + "Pain fell more with the gel than with vehicle (-6.1 vs. -3.0, p = 0.02).", title="A trial")
+    assert {o.measure for o in ev.outcomes} == {"WOMAC pain"}
+    ev = run("Pain was rated on a visual analogue scale and function with the WOMAC. Pain fell more with the gel "
+             "than with vehicle (-6.1 vs. -3.0, p = 0.02).", title="A trial")
+    assert "WOMAC pain" not in {o.measure for o in ev.outcomes}
+
+
+def test_another_scale_is_not_vas_pain():
+    ev = run("Forty patients were randomised. Pruritus VAS decreased from 7.1 to 3.2 (P < 0.001).", title="A trial")
+    row = _row_of(ev, "Pruritus VAS")
+    assert (row.measure_canonical, row.baseline_mean, row.followup_mean) == (None, 7.1, 3.2)
+
+
+@pytest.mark.parametrize("sentence, measure", [
+    ("The ACR20 response rate was 58% at week 24.", "ACR20"),
+    ("The American College of Rheumatology 20% improvement (ACR20) response rate was 58% at week 24.", "ACR20"),
+    ("Patients on an IL-1 blocker had a DAS28 of 4.2 at baseline.", "DAS28"),
+])
+def test_numbers_inside_a_name_or_its_definition_are_not_values(sentence, measure):
+    row = _row_of(run("Forty patients were randomised. " + sentence, title="A trial"), measure)
+    values = [v for v in (row.percent_responders, row.baseline_mean, row.followup_mean) if v is not None]
+    assert values in ([58.0], [4.2])
+
+
+# ---------------------------------------------------------------- several values in one sentence
+@pytest.mark.parametrize("sentence", [
+    "Remission was achieved by 53.3% of patients with tocilizumab and 93.3% of patients with placebo.",
+    "Remission rates were 53.3% in the tocilizumab group versus 93.3% in the placebo group.",
+    "Remission rates in the tocilizumab group and the placebo group were 53.3% and 93.3%, respectively.",
+])
+def test_values_go_to_the_arms_named_with_them(sentence):
+    ev = run("Sixty patients were randomised to tocilizumab or placebo. " + sentence, title="A trial")
+    got = sorted((o.arm.split()[0].lower(), o.percent_responders) for o in ev.outcomes if o.percent_responders)
+    assert got == [("placebo", 93.3), ("tocilizumab", 53.3)]
+
+
+def test_p_and_effect_sizes_at_each_timepoint():
+    ev = run("Forty patients were randomised to exercise or usual care. Fatigue improved at week 4 (p = 0.229, "
+             "ES = 0.33) and at week 52 (p = 0.01, ES = 0.6).", title="A trial")
+    got = sorted((o.timepoint_weeks, o.p_value, o.effect_size) for o in ev.outcomes if o.measure == "Fatigue")
+    assert got == [(4.0, "=0.229", 0.33), (52.0, "=0.01", 0.6)]
+
+
+@pytest.mark.parametrize("sentence, n, percent", [
+    ("Infections occurred in 12 (40%) patients.", 12, 40.0),
+    ("Infections occurred in 40% (12/30) of patients.", 12, 40.0),
+    ("Infections occurred in 12 [40%] patients.", 12, 40.0),
+    ("Infections occurred in twelve [40%] patients.", 12, 40.0),
+])
+def test_counts_with_percentages(sentence, n, percent):
+    ev = run("Thirty patients received the drug. " + sentence, title="A trial")
+    row = _row_of(ev, "Infections")
+    assert (row.n_responders, row.percent_responders) == (n, percent)
+
+
+def test_a_count_in_words_gives_the_percentage_of_the_arm():
+    ev = run("Ten patients received MSCs. Four patients met ACR20 at week 12.")
+    row = _row_of(ev, "ACR20")
+    assert (row.n_responders, row.percent_responders, row.timepoint_weeks) == (4, 40.0, 12.0)
+
+
+@pytest.mark.parametrize("sentence, field, value", [
+    ("CRP decreased by 30% at week 12.", "percent_change", -30.0),
+    ("A 30% decrease in CRP was seen at week 12.", "percent_change", -30.0),
+    ("Ferritin rose by 12% at week 12.", "percent_change", 12.0),
+    ("DAS28 changed by -1.2 ± 0.4 at week 12.", "change_mean", -1.2),
+    ("The change in HAQ at week 12 was -0.4 ± 0.2.", "change_mean", -0.4),
+])
+def test_changes_as_written(sentence, field, value):
+    ev = run("Twenty patients received the drug. " + sentence, title="A trial")
+    assert [getattr(o, field) for o in ev.outcomes] == [value]
+
+
+def test_a_level_at_the_start_and_at_study_end():
+    ev = run("Eighty patients were randomised. The placebo group showed a ferritin level of 48 ng/mL at the start, "
+             "and 61 ng/mL at the study end.", title="A trial")
+    row = ev.outcomes[0]
+    assert (row.arm, row.baseline_mean, row.followup_mean, row.direction) == ("placebo group", 48.0, 61.0, "increase")
+
+
+@pytest.mark.parametrize("sentence, kind, effect, ci", [
+    ("Drug reduced the risk of relapse (hazard ratio 0.62, 95% CI 0.45 to 0.85; P = 0.003).", "HR", 0.62, (0.45, 0.85)),
+    ("Relapse was less frequent with drug than with placebo (OR 0.50, 95% CI 0.30-0.83).", "OR", 0.5, (0.3, 0.83)),
+    ("Pain scores fell more with drug than placebo (mean difference -1.4, 95% CI -2.0 to -0.8).", "MD", -1.4,
+     (-2.0, -0.8)),
+    ("Compared with placebo, drug gave a net reduction of 12% in LDL cholesterol (95% CI 8% to 16%).", "net change",
+     -12.0, None),
+])
+def test_between_group_estimates_are_kept_with_their_ci(sentence, kind, effect, ci):
+    ev = run("Two hundred patients were randomised to drug or placebo. " + sentence, title="A trial")
+    rows = [o for o in ev.outcomes if o.effect_size is not None]
+    assert [(o.effect_kind, o.effect_size) for o in rows] == [(kind, effect)]
+    if ci:
+        assert (rows[0].effect_ci_low, rows[0].effect_ci_high) == ci
+    assert all(o.baseline_mean is None and o.followup_mean is None for o in ev.outcomes)  # CI bounds are not values
+
+
+def test_a_hazard_ratio_is_not_a_baseline_value():
+    ev = run("We randomised 500 patients. Baseline ferritin predicted death (HR 1.21, 95% CI 1.02-1.44).", title="A trial")
+    assert all(o.baseline_mean is None for o in ev.outcomes)
+    assert "ferritin" not in {o.measure.lower() for o in ev.outcomes}  # a predictor, not a result
+
+
+def test_estimates_listed_after_the_measures_of_the_sentence_before():
+    ev = run("Forty patients were randomised to gel or vehicle. The gel group had a greater mean change than the vehicle "
+             "group for itch (-3.1 vs. -1.2, p = 0.01) and redness (-2.0 vs. -0.9, p = 0.03). The mean differences "
+             "between arms were 1.9 (0.7 to 3.1) and 1.1 (0.2 to 2.0), respectively.", title="A trial")
+    got = [(o.measure, o.effect_size, o.effect_ci_low) for o in ev.outcomes if o.effect_size is not None]
+    assert got == [("itch", 1.9, 0.7), ("redness", 1.1, 0.2)]
+
+
+# ---------------------------------------------------------------- implausible values are marked
+def test_responders_above_the_arm_size_and_percentages_above_100_are_flagged():
+    ev = run("Ten patients received the drug (n = 10). Nausea occurred in 12 of 10 patients. Rash was reported in "
+             "130% of patients.", title="A trial")
+    flags = [f for o in ev.outcomes for f in o.flags]
+    assert any("percentage 130" in f for f in flags)
+
+
+# ---------------------------------------------------------------- what is not a result
+def test_background_and_methods_sections_give_no_open_rows():
+    ev = run("Background\nObesity increased in popularity (P < 0.05) in other studies.\nMethods\nSixty patients "
+             "were randomised to drug (n = 30) or placebo (n = 30).\nResults\nBody weight fell by 4.1 kg more with "
+             "drug (P = 0.01).", title="A trial")
+    assert [o.measure for o in ev.outcomes] == ["Body weight"]
+
+
+def test_the_most_common_events_are_named_by_their_category():
+    ev = run("Sixty patients received the drug. The most common adverse events were headache (five patients) and "
+             "nausea (three patients).", title="A trial")
+    got = [(o.measure, o.n_responders) for o in ev.outcomes]
+    assert got == [("adverse events: headache", 5), ("adverse events: nausea", 3)]
+
+
+def test_people_who_died_are_counted_as_deaths():
+    ev = run("We randomised 400 patients. 12 (6.0%) drug patients and 20 (10.0%) placebo patients died.", title="A trial")
+    got = sorted((o.arm, o.n_responders, o.percent_responders) for o in ev.outcomes if o.measure == "deaths")
+    assert got == [("drug", 12, 6.0), ("placebo", 20, 10.0)]
+
+
+def test_p_value_lists_citations_and_tables_are_not_values():
+    ev = run("Forty patients were randomised. Heart rate did not differ at 1, 3 or 6 months (P = 0.34, 0.83 and "
+             "0.21, respectively; Table 2) (Smith et al 2001).", title="A trial")
+    for o in ev.outcomes:
+        assert all(getattr(o, k) is None for k in ("baseline_mean", "followup_mean", "change_mean", "mean"))

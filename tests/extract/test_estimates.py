@@ -1,0 +1,130 @@
+"""Spelling-family tests for extract.estimates: between-group estimates, counts of people, numbers."""
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from extract import fastre
+from extract.estimates import NAMED_RE, NUMBER_RE, UNNAMED_RE, find_counts, find_effects, find_numbers
+
+
+def _effects(text):
+    out = find_effects(text)
+    for e in out:
+        assert text[e.start:e.end] == e.text
+    return [(e.kind, e.value, e.ci_low, e.ci_high) for e in out]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("odds ratio 0.88, 95% CI 0.76-1.03", ("OR", 0.88, 0.76, 1.03)),
+    ("adjusted odds ratio [aOR] 0·88, 95% CI 0·76–1·03, p=0·11", ("OR", 0.88, 0.76, 1.03)),
+    ("aOR 0·73, 0·53–0·99", ("OR", 0.73, 0.53, 0.99)),
+    ("OR = 2.1; 95% CI, 1.2-3.4.", ("OR", 2.1, 1.2, 3.4)),
+    ("odds ratio (OR) 0.5 (95% CI 0.3 to 0.8)", ("OR", 0.5, 0.3, 0.8)),
+    ("hazard ratio 0.92 (95% confidence interval 0.77 to 1.10)", ("HR", 0.92, 0.77, 1.1)),
+    ("HR: 0.68; 95% CI: 0.38 to 1.22", ("HR", 0.68, 0.38, 1.22)),
+    ("hr: 0.68; 95% ci: 0.38 to 1.22", ("HR", 0.68, 0.38, 1.22)),
+    ("HRper SD 1.21 [95% CI 1.02, 1.44]", ("HR", 1.21, 1.02, 1.44)),
+    ("risk ratio [RR]: 0.74, 95% CI: 0.60–0.91", ("RR", 0.74, 0.6, 0.91)),
+    ("relative risk 0.41 (0.19–0.85)", ("RR", 0.41, 0.19, 0.85)),
+    ("RR, 0.74; 95% CI, 0.60 to 0.91.", ("RR", 0.74, 0.6, 0.91)),
+    ("incidence rate ratio 1.3 (1.1-1.6)", ("IRR", 1.3, 1.1, 1.6)),
+    ("mean difference −0.5, 95% CI −11.2 to 10.2", ("MD", -0.5, -11.2, 10.2)),
+    ("MD -1.2 (95% CI -1.9 to -0.5)", ("MD", -1.2, -1.9, -0.5)),
+    ("standardised mean difference 0.45 (0.2 to 0.7)", ("SMD", 0.45, 0.2, 0.7)),
+    ("SMD -0.5 (95% CI -0.8 to -0.2)", ("SMD", -0.5, -0.8, -0.2)),
+    ("Cohen's d = 0.8", ("SMD", 0.8, None, None)),
+    ("partial η2 = 0.55", ("eta2", 0.55, None, None)),
+    ("eta squared 0.12", ("eta2", 0.12, None, None)),
+    ("ES = 0.33", ("ES", 0.33, None, None)),
+    ("effect size of 0.82", ("ES", 0.82, None, None)),
+    ("odds ratio 1.36 (CI95% 1.17-1.59)", ("OR", 1.36, 1.17, 1.59)),
+    ("absolute risk reduction (ARR): 4.5%, 95% CI: 1.4–7.6", ("ARR", 4.5, 1.4, 7.6)),
+])
+def test_named_estimates_with_their_ci(text, expected):
+    assert _effects(text) == [expected]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("a net CRP lowering of 32% (95% CI −40%, −22%) compared with placebo", ("net change", -32.0, -40.0, -22.0)),
+    ("a net reduction of 1.2 points", ("net change", -1.2, None, None)),
+    ("a net increase in HDL of 4%", ("net change", 4.0, None, None)),
+])
+def test_net_changes_are_signed(text, expected):
+    assert _effects(text) == [expected]
+
+
+def test_unnamed_estimates_need_a_labelled_ci():
+    assert _effects("(0.62, 95% CI: 0.43–0.89, P = 0.010)") == [("estimate", 0.62, 0.43, 0.89)]
+    assert _effects("(−7.0 mm, 95% confidence interval (CI) [−20.7 to +6.7])") == [("estimate", -7.0, -20.7, 6.7)]
+    assert _effects("(41.9 g, 95% CI: 0.2–83.6)")[0][:2] == ("estimate", 41.9)
+    assert _effects("was 5.2 (4.1-6.3) in the MSC group") == []  # a mean with its range, not an estimate
+
+
+def test_a_percentage_with_its_ci_is_an_arm_value_not_an_estimate():
+    assert _effects("was 3.1 % (95 % CI 1.7–5.1 %) after carbetocin") == []
+
+
+def test_a_name_heading_a_list_of_values_with_intervals():
+    text = ("The mean difference between treatment arms (95% confidence interval [CI]) was 1.9 (0.7 to 3.2), "
+            "6.5 (2.5 to 10.5), 0.6 (0.2 to 0.9), and 0.9 (0.3 to 1.4), respectively.")
+    assert _effects(text) == [("MD", 1.9, 0.7, 3.2), ("MD", 6.5, 2.5, 10.5), ("MD", 0.6, 0.2, 0.9),
+                              ("MD", 0.9, 0.3, 1.4)]
+
+
+def test_a_ci_that_does_not_hold_the_estimate_is_dropped():
+    assert _effects("OR 2.5 (0.3-0.9)") == [("OR", 2.5, None, None)]
+
+
+def test_a_second_ratio_after_vs():
+    assert _effects("(HR 0.61 vs 0.50)") == [("HR", 0.61, None, None), ("HR", 0.5, None, None)]
+
+
+@pytest.mark.parametrize("text", [
+    "patients or controls were 5 times more likely",       # "or" is not an odds ratio
+    "the HR group had 12 patients",                         # not followed by a value
+    "blood pressure fell by 12 mmHg",
+    "effect on pain in the 12 patients",
+])
+def test_prose_is_not_an_estimate(text):
+    assert _effects(text) == []
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("12 [43%] patients", [(12, 43.0, "patients")]),
+    ("three [11%] patients", [(3, 11.0, "patients")]),
+    ("in two subjects", [(2, None, "subjects")]),
+    ("Four patients met ACR20", [(4, None, "patients")]),
+    ("in 4 patients (22.2%)", [(4, 22.2, "patients")]),
+    ("Seventeen participants", [(17, None, "participants")]),
+])
+def test_counts_of_people_in_digits_and_words(text, expected):
+    got = find_counts(text)
+    for c in got:
+        assert text[c.start:c.end] == c.text
+    assert [(c.n, c.percent, c.noun) for c in got] == expected
+
+
+def test_numbers_with_units():
+    got = [(n.value, n.unit) for n in find_numbers("CRP was 4.8 ng/mL and -5.2 vs. -3.3, 101 feet, IL-6 and DAS28")]
+    assert got == [(4.8, "ng/mL"), (-5.2, None), (-3.3, None), (101.0, "feet")]
+
+
+def test_the_scans_start_fast():
+    for pattern in (NAMED_RE, UNNAMED_RE, NUMBER_RE):
+        assert fastre.has_fast_start(pattern), pattern.pattern[:60]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(list("0123456789.,-−±()[]%; :=ORHCIabcdeηβ ") + [
+    "OR ", "95% CI ", "hazard ratio ", "mean difference ", " vs ", "patients", "three ", "net reduction of "]),
+    max_size=40).map("".join))
+def test_no_input_breaks_the_finders(text):
+    for e in find_effects(text):
+        assert text[e.start:e.end] == e.text
+        assert e.ci_low is None or e.ci_low <= e.value <= e.ci_high
+    for c in find_counts(text):
+        assert text[c.start:c.end] == c.text
+    for n in find_numbers(text):
+        assert text[n.start:n.end] == n.text
