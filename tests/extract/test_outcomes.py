@@ -283,8 +283,9 @@ def test_measures_listed_with_their_values_in_brackets():
              "than the placebo group for sleep quality (-4.1 vs. -2.3, p = 0.01) and sleep latency (-12.0 vs. -5.5, "
              "p = 0.02).", title="A trial")
     got = [(o.measure, o.arm, o.change_mean) for o in ev.outcomes]
-    assert got == [("sleep quality", "melatonin group", -4.1), ("sleep quality", "placebo group", -2.3),
-                   ("sleep latency", "melatonin group", -12.0), ("sleep latency", "placebo group", -5.5)]
+    # the arms are the study's, named by its allocation sentence ("randomised to melatonin or placebo")
+    assert got == [("sleep quality", "melatonin", -4.1), ("sleep quality", "placebo", -2.3),
+                   ("sleep latency", "melatonin", -12.0), ("sleep latency", "placebo", -5.5)]
 
 
 @pytest.mark.parametrize("sentence", [
