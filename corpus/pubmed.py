@@ -19,12 +19,13 @@ import requests
 from lxml import etree
 
 from corpus.http import HttpClient, shorten
+from corpus.markup import collapse, element_text
 from corpus.records import (AbstractSection, Hit, Ids, Record, find_nct_ids, normalise_doi,
                             normalise_nct, normalise_pmcid, normalise_pmid)
 from corpus.source import Batch, Known, base_url, checked_page_size, since_date
 from corpus.errors import HarvestError, MalformedResponseError
 
-PARSER_VERSION = "pubmed-2"  # 2: volume, issue and pages
+PARSER_VERSION = "pubmed-3"  # 2: volume, issue and pages; 3: <sup>/<sub> kept as ^ and _
 
 #: ESearch returns at most this many ids per search (it cannot page past retstart 9998).
 MAX_SEARCH_IDS = 9999
@@ -35,7 +36,6 @@ _MONTHS = {name: i for i, name in enumerate(
     ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), start=1)}
 # A season maps to its first month; Winter maps to January so the date stays in the stated year.
 _SEASONS = {"spring": 3, "summer": 6, "fall": 9, "autumn": 9, "winter": 1}
-_ASCII_SPACE = re.compile(r"[ \t\n\r\f\v]+")  # NBSP and U+2009 are content, not layout: kept
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 _MEDLINE_DATE = re.compile(r"(\d{4})(?:[\s/-]+([A-Za-z]+))?")
 
@@ -58,28 +58,16 @@ def _parse_xml(data: bytes | str, what: str) -> etree._Element:
 
 
 def _collapse(text: str) -> str:
-    return _ASCII_SPACE.sub(" ", text).strip(" ")
+    return collapse(text)
 
 
 def _full_text(el: etree._Element | None) -> str:
-    """Return the text of `el` and of its child markup (<i>, <sub>...), whitespace collapsed.
+    """Return the text of `el` and of its child markup, whitespace collapsed (`corpus.markup`'s rule:
+    `10<sup>7</sup>` -> `10^7`, `CD4<sup>+</sup>` -> `CD4+`, `x<sub>i</sub>` -> `x_i`, <i>/<b> dropped).
 
     Comments, processing instructions and unexpanded entity references are left out.
     """
-    if el is None:
-        return ""
-    parts: list[str] = []
-
-    def walk(node: etree._Element) -> None:
-        if isinstance(node.tag, str):  # an element (comments, PIs and entities have non-str tags)
-            parts.append(node.text or "")
-            for child in node:
-                walk(child)
-        if node is not el:
-            parts.append(node.tail or "")
-
-    walk(el)
-    return _collapse("".join(parts))
+    return element_text(el)
 
 
 def _error_text(root: etree._Element) -> str | None:

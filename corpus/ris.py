@@ -4,8 +4,25 @@ A RIS file is a sequence of records; each record is a run of lines `TG  - value`
 tag, two spaces, a hyphen, a space) that starts with `TY` and ends with `ER`. A line without a tag
 continues the previous field. Exporters differ in which tags they use for the same field (title in
 TI or T1, abstract in AB or N2, the journal in JO, JF, JA, J2 or T2, the PMID in AN, C2, C5 or a
-note), so `parse_ris` reads every common spelling. Hand-written: RIS is small, and the rules for
-identifiers differ per exporter.
+note), so `parse_ris` reads every common spelling.
+
+Each record names the database it was exported from, and its hit's source says so
+("ris:Embase"), so each database counts as its own source (PRISMA 2020) and two databases' copies
+of a paper are two hits of one record. `ris_database` reads the `DB` tag (the first one: an
+Embase record lists "DB - Embase" then "DB - Medline") or, when it is absent, the exporters' other
+signs: a `WOS:` accession (Web of Science), a `CN-` id or a cochranelibrary.com/central link
+(CENTRAL), an Embase `L` accession in U2 or an embase.com link, a scopus.com link; a record with
+none of them is "ris". A trial-register entry (CENTRAL's copy of a ClinicalTrials.gov record: a
+registry URL as its journal, or "Trial registry record" as its type) is `record_type="registry"`,
+with the CONDITION, INTERVENTION and OUTCOME parts of its abstract as registry fields.
+
+Titles and abstracts follow `corpus.markup.plain_text` (`10<sup>7</sup>` -> `10^7`).
+
+Hand-written, not rispy: rispy 0.10 drops the last record of a truncated file silently (no ER),
+merges a record into the previous one when an ER is missing, cannot tell where in the file a
+problem is (no line numbers), needs exactly two spaces before the hyphen, turns a wrapped
+author or note line into another author or note, and keeps no raw text of a record. `dumps_ris`
+writes RIS with rispy's writer (see its docstring).
 """
 from __future__ import annotations
 
@@ -14,9 +31,31 @@ import re
 import urllib.parse
 from dataclasses import dataclass, field
 
-from corpus.records import (Hit, Ids, Record, author_surname, find_nct_ids, normalise_doi,
-                            normalise_pmcid, normalise_pmid, normalise_title)
 from corpus.errors import InputError
+from corpus.markup import plain_text
+from corpus.records import (PUBLICATION, REGISTRY, Hit, Ids, Record, author_surname, find_nct_ids, normalise_doi,
+                            normalise_pmcid, normalise_pmid, normalise_title)
+
+PARSER_VERSION = "ris-2"  # 2: a source per database, register entries, markup kept as text
+
+#: Database names as the DB/DP tags spell them (lower case, a part of the value) -> the name counted.
+DATABASES: tuple[tuple[str, str], ...] = (
+    ("embase", "Embase"), ("medline", "MEDLINE"), ("pubmed", "PubMed"), ("scopus", "Scopus"),
+    ("web of science", "Web of Science"), ("web of knowledge", "Web of Science"), ("wos", "Web of Science"),
+    ("cochrane central", "CENTRAL"), ("central register", "CENTRAL"), ("cochrane library", "CENTRAL"),
+    ("cochrane", "CENTRAL"), ("psycinfo", "PsycINFO"), ("cinahl", "CINAHL"), ("lilacs", "LILACS"),
+    ("global health", "Global Health"), ("biosis", "BIOSIS"), ("cab abstracts", "CAB Abstracts"),
+)
+#: Providers (DP) that host many databases: they do not name one.
+_PROVIDERS = ("ovid", "ebsco", "proquest", "elsevier", "clarivate", "wiley", "stn", "dialog")
+_REGISTRY_URL = re.compile(r"(?:clinicaltrials\.gov|trialsearch\.who\.int|who\.int/trialsearch|isrctn|anzctr|"
+                           r"chictr|clinicaltrialsregister\.eu|trialregister\.nl|drks|ctri\.nic\.in|jrct|umin\.ac\.jp|"
+                           r"ensaiosclinicos|irct\.ir|pactr)", re.IGNORECASE)
+_REGISTRY_TYPE = re.compile(r"\b(?:trial regist(?:ry|er) record|clinical trial regist(?:ry|ration)|registry record)\b",
+                            re.IGNORECASE)
+_REGISTRY_PART = re.compile(r"(?:^|(?<=[\s.;]))([A-Z][A-Z /&-]{2,40}?)\s*:\s")
+_INTERVENTION_TYPES = ("Drug", "Device", "Biological", "Procedure", "Radiation", "Behavioral", "Genetic",
+                       "Dietary Supplement", "Combination Product", "Diagnostic Test", "Other")
 
 #: A tag line: two-letter tag, one or two spaces, a hyphen, then an optional space and the value.
 _TAG_LINE = re.compile(r"^([A-Z][A-Z0-9]) {1,2}-(?: (.*)|\s*)$")
@@ -116,12 +155,13 @@ def _split_records(text: str, origin: str) -> list[_RawRecord]:
 
 
 def _to_hit(raw: _RawRecord) -> Hit:
-    title = _collapse(raw.first("TI", "T1") or raw.first("ST") or "")
-    abstract = _collapse(" ".join(raw.values("AB")) or " ".join(raw.values("N2")))
+    title = plain_text(raw.first("TI", "T1") or raw.first("ST") or "")
+    abstract = plain_text(" ".join(raw.values("AB")) or " ".join(raw.values("N2")))
     authors = tuple(a for a in (ris_author(v) for v in raw.values("AU", "A1")) if a)
     year, pub_date = _dates(raw)
-    journal = next((j for j in (raw.first(t) for t in ("JA", "J2", "JO", "JF", "T2"))
-                    if j and not j.lower().startswith(("http://", "https://"))), None)  # CENTRAL registry entries
+    journal_values = [j for j in (raw.first(t) for t in ("JA", "J2", "JO", "JF", "T2")) if j]
+    journal = next((j for j in journal_values if not j.lower().startswith(("http://", "https://"))),
+                   None)  # CENTRAL registry entries carry a registry URL as their journal
     pmid = _pmid(raw)
     doi = _doi(raw)
     all_text = "\n".join(v for _, v in raw.fields)
@@ -137,14 +177,100 @@ def _to_hit(raw: _RawRecord) -> Hit:
     else:
         key = f"{normalise_title(title)}|{year or ''}|{author_surname(authors[0]) if authors else ''}"
         source_id = "ris:" + hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
+    database = ris_database(raw)
+    publication_types = _publication_types(raw)
+    is_registry = _is_registry_entry(raw, journal_values, publication_types)
     record = Record(
-        source="ris", source_id=source_id, title=title, abstract=abstract, authors=authors,
-        journal=_collapse(journal) if journal else None, year=year, pub_date=pub_date, ids=ids,
+        source=f"ris:{database}" if database else "ris", source_id=source_id, title=title, abstract=abstract,
+        authors=authors, journal=plain_text(journal) if journal else None, year=year, pub_date=pub_date, ids=ids,
         volume=raw.first("VL"), issue=raw.first("IS"), pages=_pages(raw),
-        publication_types=_publication_types(raw),
+        publication_types=publication_types,
         keywords=tuple(dict.fromkeys(_collapse(k) for k in raw.values("KW"))),
-        language=raw.first("LA"), entry_date=None)
+        language=raw.first("LA"), entry_date=None,
+        registry=registry_fields(abstract, journal_values, ids.nct, database) if is_registry else {},
+        record_type=REGISTRY if is_registry else PUBLICATION)
     return Hit(record=record, raw="\n".join(raw.lines), raw_format="ris")
+
+
+def ris_database(raw: "_RawRecord") -> str | None:
+    """The database a RIS record was exported from ("Embase", "Web of Science", ...), or None.
+
+    The first DB value (or a DP value naming a database, not a provider such as Ovid) names it;
+    without one, the exporters' other signs do (see the module docstring).
+    """
+    for value in raw.values("DB") + raw.values("DP"):
+        name = _database_name(value)
+        if name:
+            return name
+    if any(v.upper().startswith("WOS:") for v in raw.values("AN", "UT")):
+        return "Web of Science"
+    links = " ".join(raw.values("UR", "L1", "L2", "L3", "LK")).lower()
+    if any(v.upper().startswith("CN-") for v in raw.values("ID", "AN")) or "cochranelibrary.com/central" in links:
+        return "CENTRAL"
+    if any(re.fullmatch(r"L\d{6,}", v) for v in raw.values("U2")) or "embase.com" in links:
+        return "Embase"
+    if "scopus.com" in links:
+        return "Scopus"
+    return None
+
+
+def _database_name(value: str) -> str | None:
+    text = _collapse(value)
+    lowered = text.lower()
+    for key, name in DATABASES:
+        if key in lowered:
+            return name
+    if not text or any(p in lowered for p in _PROVIDERS):
+        return None
+    return text
+
+
+def _is_registry_entry(raw: "_RawRecord", journal_values: list[str], publication_types: tuple[str, ...]) -> bool:
+    if any(_REGISTRY_TYPE.search(t) for t in publication_types):
+        return True
+    return any(j.lower().startswith(("http://", "https://")) and _REGISTRY_URL.search(j) for j in journal_values)
+
+
+def registry_fields(abstract: str, journal_values: list[str], ncts: tuple[str, ...],
+                    database: str | None) -> dict[str, object]:
+    """The register fields of a RIS registry record: the labelled parts of its abstract.
+
+    CENTRAL writes a register entry's abstract as labelled parts ("CONDITION: ... INTERVENTION:
+    ... PRIMARY OUTCOME: ..."); they become the same keys a ClinicalTrials.gov record has
+    (conditions, interventions with type and name, primary/secondary outcomes), plus the
+    register's URL and the database the entry came from.
+    """
+    parts: dict[str, list[str]] = {}
+    matches = list(_REGISTRY_PART.finditer(abstract))
+    for match, following in zip(matches, matches[1:] + [None]):
+        end = following.start() if following else len(abstract)
+        text = abstract[match.end():end].strip(" ;.")
+        if text:
+            parts.setdefault(match.group(1).strip().upper(), []).append(text)
+
+    def listed(*labels: str) -> list[str]:
+        out = []
+        for label in labels:
+            for text in parts.get(label, ()):
+                out += [p.strip() for p in text.split(";") if p.strip()]
+        return out
+
+    interventions = []
+    for text in listed("INTERVENTION", "INTERVENTIONS"):
+        kind, _, name = text.partition(":")
+        known = next((t for t in _INTERVENTION_TYPES if t.lower() == kind.strip().lower()), None)
+        interventions.append({"type": known, "name": name.strip()} if known and name.strip() else
+                             {"type": None, "name": text})
+    url = next((j for j in journal_values if _REGISTRY_URL.search(j)), None)
+    return {
+        "conditions": listed("CONDITION", "CONDITIONS", "HEALTH CONDITION"),
+        "interventions": interventions,
+        "primary_outcomes": [{"measure": m} for m in listed("PRIMARY OUTCOME", "PRIMARY OUTCOMES")],
+        "secondary_outcomes": [{"measure": m} for m in listed("SECONDARY OUTCOME", "SECONDARY OUTCOMES")],
+        "register_url": url,
+        "register_ids": list(ncts),
+        "from_database": database,
+    }
 
 
 def ris_author(name: str) -> str | None:

@@ -31,7 +31,7 @@ def one(name: str):
 # --- parsing -------------------------------------------------------------------------------
 
 def test_parser_version():
-    assert PARSER_VERSION == "ctgov-1"
+    assert PARSER_VERSION == "ctgov-2"
 
 
 def test_search_pages_and_tokens():

@@ -19,7 +19,7 @@ def _records(name: str):
 def test_embase_export():
     hits = parse_ris(_read("embase_SYNTHETIC.ris"))
     article, conference = (h.record for h in hits)
-    assert article.source == "ris"
+    assert article.source == "ris:Embase"  # DB  - Embase (then DB  - Medline)
     assert article.title == ("Efficacy and safety of umbilical cord mesenchymal stem cell therapy for rheumatoid "
                              "arthritis patients: A prospective phase I/II study")  # continuation line joined
     assert article.abstract.startswith(
