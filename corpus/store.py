@@ -491,7 +491,8 @@ class Store:
         if "full" in lowered:
             return StoreError(f"the disk holding {self.path} is full ({text}); nothing of this step was stored. "
                               "Free some space, then run the command again.")
-        if "readonly" in lowered or "read-only" in lowered or (self.readonly and "write" in lowered):
+        cannot_write = "unable to open" in lowered and self.path.exists() and not self._writable()
+        if "readonly" in lowered or "read-only" in lowered or (self.readonly and "write" in lowered) or cannot_write:
             return StoreError(f"the store {self.path} is read-only ({text}), so this command cannot change it. "
                               "Make the file and its folder writable (chmod u+w), or copy the review folder to "
                               "a place you can write; commands that only read (records, table, export) work as "
@@ -863,7 +864,9 @@ class Store:
     def hits_of(self, record_id: str) -> list[Record]:
         """Return the parsed hits of a stored record, in merge-priority order."""
         rows = self.conn.execute(_HIT_SELECT + " WHERE h.record_id=?", (record_id,)).fetchall()
-        return dedup.sort_by_priority([Record.from_dict(_unpack(r[2], r[3], r[4], r[5])) for r in rows])
+        # a hit is who its key says (an older parser may have named its source otherwise)
+        return dedup.sort_by_priority([Record.from_dict({**_unpack(r[2], r[3], r[4], r[5]), "source": r[0],
+                                                         "source_id": r[1]}) for r in rows])
 
     def _refresh_record(self, record_id: str, only: Record | None = None, *, keep_extraction: bool = False) -> bool:
         """Recompute a record's merged fields from its hits (`only`: its one hit, already in hand).
