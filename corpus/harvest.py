@@ -10,12 +10,17 @@ uninterrupted run would have made.
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Sequence
 
+from corpus.errors import InputError
 from corpus.records import Hit
 from corpus.source import Known, Source
 from corpus.store import Store
+
+if TYPE_CHECKING:  # pragma: no cover
+    from corpus.importer import ImportLimits
 
 #: progress(done, total) is called after every stored batch; total may be None.
 Progress = Callable[[int, "int | None"], None]
@@ -95,17 +100,72 @@ def harvest_source(store: Store, source: Source, query: str, *, progress: Progre
                          requests=requests, mark=started, **totals)
 
 
-def import_hits(store: Store, hits: Sequence[Hit], *, label: str, batch_size: int = 500,
+def import_hits(store: Store, hits: Iterable[Hit], *, label: str, batch_size: int = 500,
                 progress: Progress | None = None) -> SourceSummary:
-    """Store hits read from files (offline import), `batch_size` per transaction."""
+    """Store hits read from files (offline import), `batch_size` per transaction (a short write lock).
+
+    `hits` may be a list (progress then knows the total) or any iterable, read as it goes.
+    """
     totals = {"new": 0, "merged": 0, "updated": 0, "unchanged": 0}
-    for start in range(0, len(hits), batch_size):
-        chunk = hits[start:start + batch_size]
+    total = len(hits) if isinstance(hits, Sequence) else None
+    done = 0
+    chunk: list[Hit] = []
+
+    def flush() -> None:
+        nonlocal done
         for key, value in _tally(store.add_hits(chunk)).items():
             totals[key] += value
+        done += len(chunk)
+        chunk.clear()
         if progress:
-            progress(start + len(chunk), len(hits))
+            progress(done, total)
+
+    iterator = iter(hits)
+    while True:
+        try:
+            hit = next(iterator)
+        except StopIteration:
+            break
+        except InputError:  # a bad record further on: what was read before it is stored first
+            if chunk:
+                flush()
+            raise
+        chunk.append(hit)
+        if len(chunk) >= batch_size:
+            flush()
+    if chunk:
+        flush()
     return SourceSummary(source="import", query=label, since=None, **totals)
+
+
+def import_files(store: Store, path: str, *, label: str | None = None, limits: "ImportLimits | None" = None,
+                 batch_size: int = 500, progress: Progress | None = None) -> tuple[SourceSummary, dict[str, int]]:
+    """Import a file or a folder of files into `store` as they are read; returns the summary and a count per file.
+
+    Memory stays that of one batch whatever the files' size. Raises InputError as
+    `corpus.importer.iter_path` does; the records read before the error are stored (a second
+    import of the fixed file recognises them), and the message says how many they were.
+    """
+    from corpus.importer import DEFAULT_LIMITS, _files, iter_path
+
+    per_file = {str(p): 0 for p in _files(Path(path))}
+    read = 0
+
+    def hits() -> Iterable[Hit]:
+        nonlocal read
+        for file, hit in iter_path(path, limits or DEFAULT_LIMITS):
+            per_file[str(file)] += 1
+            read += 1
+            yield hit
+
+    try:
+        summary = import_hits(store, hits(), label=label or str(path), batch_size=batch_size, progress=progress)
+    except InputError as exc:
+        if read:
+            raise InputError(f"{exc} (The {read} records read before it are stored; import the file again once "
+                             "it is fixed: stored records are recognised.)") from exc
+        raise
+    return summary, per_file
 
 
 def harvest(store: Store, plan: Iterable[tuple[Source, str]], *, progress_for: Callable[[str], Progress | None]

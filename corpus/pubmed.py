@@ -101,6 +101,47 @@ def parse_pubmed_xml(data: bytes | str) -> list[Hit]:
     return hits
 
 
+def iter_pubmed_xml(source, max_record_bytes: int | None = None) -> Iterator[Hit]:
+    """Yield the Hits of a PubmedArticleSet read from a binary file object, one article at a time.
+
+    Memory stays that of one article, whatever the file's size (each article is dropped once read).
+    Raises MalformedResponseError as `parse_pubmed_xml` does, when met (the articles before it
+    were yielded), and for an article longer than `max_record_bytes`.
+    """
+    events = etree.iterparse(source, events=("start", "end"), resolve_entities=False, no_network=True,
+                             load_dtd=False, huge_tree=False)
+    depth = 0
+    try:
+        for event, element in events:
+            if event == "start":
+                depth += 1
+                if depth == 1 and element.tag != "PubmedArticleSet":
+                    if element.tag in ("eFetchResult", "ERROR"):
+                        continue
+                    raise MalformedResponseError(
+                        f"PubMed efetch XML has root <{element.tag}>, expected <PubmedArticleSet>")
+                continue
+            depth -= 1
+            if element.tag == "ERROR" and depth <= 1:
+                raise MalformedResponseError(f"PubMed efetch returned an error: {shorten(_full_text(element))}")
+            if depth != 1:
+                continue
+            if element.tag == "PubmedArticle":
+                raw = etree.tostring(element, encoding="unicode")
+                if max_record_bytes is not None and len(raw) > max_record_bytes:
+                    raise MalformedResponseError(
+                        f"a <PubmedArticle> is longer than the limit of {max_record_bytes} characters for one "
+                        "record (max_record_mb)")
+                yield Hit(record=_parse_article(element), raw=raw, raw_format="pubmed-xml")
+            element.clear()
+            parent = element.getparent()
+            if parent is not None:
+                while element.getprevious() is not None:
+                    del parent[0]
+    except etree.XMLSyntaxError as exc:
+        raise MalformedResponseError(f"PubMed efetch XML is malformed: {shorten(str(exc))}") from exc
+
+
 def _parse_article(article: etree._Element) -> Record:
     citation = article.find("MedlineCitation")
     if citation is None:

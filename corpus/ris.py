@@ -30,6 +30,7 @@ import hashlib
 import re
 import urllib.parse
 from dataclasses import dataclass, field
+from typing import Iterable, Iterator
 
 from corpus.errors import InputError
 from corpus.markup import plain_text
@@ -105,26 +106,41 @@ class _RawRecord:
 
 
 def parse_ris(text: str, origin: str = "<string>") -> list[Hit]:
-    """Return one Hit (source "ris") per TY..ER record of a RIS export.
+    """Return one Hit (source "ris:<database>", or "ris") per TY..ER record of a RIS export.
 
     Accepts a UTF-8 BOM, CRLF line ends, one space instead of two before the hyphen and a missing
     space after it. Raises InputError (naming `origin` and the line) when the text holds no record,
     a record has no ER before the next TY or the end of the file, or a tag line stands outside a
     record.
     """
-    return [_to_hit(raw) for raw in _split_records(text, origin)]
+    return list(iter_ris(text.lstrip("\ufeff").splitlines(), origin))
 
 
-def _split_records(text: str, origin: str) -> list[_RawRecord]:
-    lines = text.lstrip("\ufeff").splitlines()
-    records: list[_RawRecord] = []
+def iter_ris(lines: Iterable[str], origin: str = "<string>", max_record_chars: int | None = None) -> Iterator[Hit]:
+    """Yield the Hits of a RIS export read line by line (a file of any size), as `parse_ris` does.
+
+    `lines` are the file's lines without their line ends. A record longer than `max_record_chars`
+    raises InputError naming its first line. Errors are raised when met, after the records
+    before them were yielded.
+    """
+    for raw in _split_records(lines, origin, max_record_chars):
+        yield _to_hit(raw)
+
+
+def _split_records(lines: Iterable[str], origin: str, max_record_chars: int | None = None) -> Iterator[_RawRecord]:
     current: _RawRecord | None = None
+    size = 0
+    number = 0
+    found = 0
     for number, line in enumerate(lines, start=1):
+        if number == 1:
+            line = line.lstrip("\ufeff")
         match = _TAG_LINE.match(line)
         tag, value = (match.group(1), match.group(2) or "") if match else (None, line)
         if current is None:
             if tag == "TY":
                 current = _RawRecord(start=number, lines=[line], fields=[("TY", value)])
+                size = len(line)
             elif tag is not None:
                 raise InputError(
                     f"{origin} line {number}: tag {tag!r} stands outside a record (a RIS record "
@@ -134,9 +150,16 @@ def _split_records(text: str, origin: str) -> list[_RawRecord]:
             raise InputError(
                 f"{origin} line {number}: a new record starts (TY) but the record that started on "
                 f"line {current.start} has no 'ER  - ' line. {_FIX}.")
+        size += len(line) + 1
+        if max_record_chars is not None and size > max_record_chars:
+            raise InputError(
+                f"{origin} line {number}: the record that started on line {current.start} is longer than "
+                f"the limit of {max_record_chars} characters for one record (max_record_mb); it is not a "
+                f"reference. {_FIX}.")
         current.lines.append(line)
         if tag == "ER":
-            records.append(current)
+            found += 1
+            yield current
             current = None
         elif tag is not None:
             current.fields.append((tag, value))
@@ -145,13 +168,12 @@ def _split_records(text: str, origin: str) -> list[_RawRecord]:
             current.fields[-1] = (last_tag, f"{last_value}\n{line.strip()}")
     if current is not None:
         raise InputError(
-            f"{origin} line {len(lines)}: the file ends inside the record that started on line "
+            f"{origin} line {number}: the file ends inside the record that started on line "
             f"{current.start} (no 'ER  - ' line); the file may be truncated. {_FIX}.")
-    if not records:
+    if not found:
         raise InputError(
-            f"{origin} line {max(len(lines), 1)}: no RIS record found (expected lines "
-            f"'TY  - JOUR' ... 'ER  - '; got {len(lines)} line(s)). {_FIX}.")
-    return records
+            f"{origin} line {max(number, 1)}: no RIS record found (expected lines "
+            f"'TY  - JOUR' ... 'ER  - '; got {number} line(s)). {_FIX}.")
 
 
 def _to_hit(raw: _RawRecord) -> Hit:
