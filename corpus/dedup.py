@@ -17,13 +17,14 @@ Two records never merge when they carry different identifiers of the same kind (
 DOIs, two PMCIDs): a trial paper and its follow-up share an NCT id but are two publications;
 counting their patients once is the analysis stage's job.
 
-Blocking (what the store looks up before rule 3): `title_tokens` are the distinct words of a
-normalised title, without a few function words; the store indexes every record's tokens and
-offers as candidates the records of the year window that share one of the hit's
-`BLOCKING_TOKENS` rarest tokens, that have the same normalised title, or (when there are at most
-`AUTHOR_BLOCK_LIMIT` of them) the same first author. Two titles at ratio >= 93 differ in a few
-characters, so they share all but a few words; the rare words are the ones that tell them from
-the rest of the review.
+Blocking (what the store looks up before rule 3): `title_keys` are exact-match keys of a title,
+so a lookup costs the same however large the review grows: its skeleton (the normalised title
+without function words, British spellings and plural "s" folded: "randomised controlled trials of
+the cells" and "randomized controlled trial of cells" have one skeleton), its first 40 characters
+and its last 40. Two titles at ratio >= 93 differ in a few characters: unless the differences fall
+both in the first and in the last 40 characters of the skeleton, they share a key. The store
+offers the records of the year window that share a key, and all of a first author's records in
+the window when there are at most `AUTHOR_BLOCK_LIMIT` of them.
 
 The merge rule (`merge`): a merge only ever adds. It depends only on the set of hits, never on
 their arrival order, and each hit stays stored as its source sent it.
@@ -46,6 +47,7 @@ their arrival order, and each hit stays stored as its source sent it.
 """
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from typing import Iterable, Mapping, Sequence
@@ -60,12 +62,12 @@ TITLE_RATIO_NO_AUTHOR = 97.0
 EXCLUSIVE_SCHEMES = ("pmid", "doi", "pmcid")
 #: Titles shorter than this (normalised) are never fuzzy-matched.
 MIN_TITLE_LENGTH = 20
-#: How many of a title's rarest words are looked up in the blocking index.
-BLOCKING_TOKENS = 4
+#: The length of the prefix and suffix keys of a title skeleton.
+KEY_LENGTH = 40
 #: A first author's records in the year window are all candidates when there are at most this many.
-AUTHOR_BLOCK_LIMIT = 200
+AUTHOR_BLOCK_LIMIT = 50
 
-#: Words too common to tell titles apart; never indexed.
+#: Words too common to tell titles apart; left out of the skeleton.
 STOPWORDS = frozenset({"a", "an", "and", "are", "as", "at", "by", "for", "from", "in", "into", "is", "of", "on",
                        "or", "the", "to", "vs", "versus", "with", "without", "its", "their", "after", "among"})
 
@@ -86,9 +88,33 @@ def title_key(record: Record) -> str:
     return normalise_title(record.title)
 
 
-def title_tokens(title_norm: str) -> list[str]:
-    """The distinct indexable words of a normalised title, in title order (no function words, no single letters)."""
-    return list(dict.fromkeys(t for t in title_norm.split() if len(t) > 1 and t not in STOPWORDS))
+_SPELLING = ((re.compile(r"(?<=\w)is(e|es|ed|ing|ation|ations)$"), r"iz\1"), (re.compile(r"(?<=\w)yse(s|d)?$"), r"yze\1"),
+             (re.compile(r"our(s)?$"), r"or\1"), (re.compile(r"(?<=\w)tre(s)?$"), r"ter\1"),
+             (re.compile(r"(?<=\w)(?:ae|oe)(?=\w)"), "e"))
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _folded(word: str) -> str:
+    for pattern, replacement in _SPELLING:
+        word = pattern.sub(replacement, word)
+    if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
+        word = word[:-1]
+    return word
+
+
+def title_skeleton(title_norm: str) -> str:
+    """A normalised title folded further for blocking: function words dropped, British spellings and a
+    plural "s" folded ("randomised trials of the cells" -> "randomized trial cell")."""
+    return " ".join(_folded(word) for word in title_norm.split() if word not in STOPWORDS)
+
+
+@functools.lru_cache(maxsize=4096)
+def title_keys(title_norm: str) -> tuple[str, ...]:
+    """The blocking keys of a normalised title: its skeleton, and the skeleton's first and last KEY_LENGTH characters."""
+    skeleton = title_skeleton(title_norm)
+    if not skeleton:
+        return ()
+    return tuple(sorted({skeleton, skeleton[:KEY_LENGTH].rstrip(), skeleton[-KEY_LENGTH:].lstrip()}))
 
 
 def fuzzy_year_window(record: Record) -> tuple[int, int] | None:

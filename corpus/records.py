@@ -79,7 +79,7 @@ _TRUNCATED = re.compile(r"(?:\.\.\.|…|\(?\[?\s*abstract truncated[^\])]*[\])]?
 
 def is_truncated(text: str | None) -> bool:
     """True when an abstract ends as a cut one does ("...", "…", MEDLINE's "(ABSTRACT TRUNCATED AT 250 WORDS)")."""
-    return bool(text) and _TRUNCATED.search(text) is not None
+    return bool(text) and _TRUNCATED.search(text[-80:]) is not None
 
 
 def text_or_none(value: Any) -> str | None:
@@ -253,7 +253,9 @@ def normalise_nct(value: Any) -> str | None:
 
 def find_nct_ids(text: str | None) -> tuple[str, ...]:
     """Return every distinct NCT id mentioned in free text, sorted."""
-    return tuple(sorted({f"NCT{m}" for m in _NCT.findall(text or "")}))
+    if not text or not ("NCT" in text or "nct" in text or "Nct" in text):  # the common case, without a regex scan
+        return ()
+    return tuple(sorted({f"NCT{m}" for m in _NCT.findall(text)}))
 
 
 # --- text normalisation for fuzzy matching -------------------------------------------------

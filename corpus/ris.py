@@ -188,7 +188,7 @@ def _to_hit(raw: _RawRecord) -> Hit:
     doi = _doi(raw)
     all_text = "\n".join(v for _, v in raw.fields)
     pmcid = None
-    match = _PMCID.search(all_text)
+    match = _PMCID.search(all_text) if ("PMC" in all_text or "pmc" in all_text.lower()) else None
     if match:
         pmcid = normalise_pmcid(match.group(1))
     ids = Ids(pmid=pmid, doi=doi, pmcid=pmcid, nct=find_nct_ids(all_text))

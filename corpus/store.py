@@ -5,8 +5,8 @@
 natural keys. Each hit keeps its raw payload beside its parsed fields, so a better parser can
 re-read it without a new download. Deduplication (`corpus.dedup`, pure functions) decides which
 stored study record a hit belongs to, from the candidates the store looks up (records sharing an
-identifier; records of the year window sharing a rare title word, the normalised title or the
-first author); the merged study record is recomputed from its hits by dedup's merge rule, so it
+identifier; records of the year window sharing a title key, or the first author's when they are
+few); the merged study record is recomputed from its hits by dedup's merge rule, so it
 does not depend on the order in which sources were harvested, and identifiers are only ever added.
 
 Each text is stored once. A hit's `parsed` column holds its fields without the abstract and the
@@ -156,22 +156,13 @@ MIGRATIONS: list[tuple[str, str]] = [
         ALTER TABLE records ADD COLUMN registry_source TEXT;      -- the hit whose registry fields it carries
         ALTER TABLE records ADD COLUMN registry_source_id TEXT;
         ALTER TABLE records ADD COLUMN record_type TEXT NOT NULL DEFAULT 'publication';
-        CREATE INDEX IF NOT EXISTS records_title ON records(title_norm);
-        CREATE TABLE IF NOT EXISTS title_tokens (  -- the blocking index of fuzzy title matching
-            token TEXT NOT NULL,
+        CREATE TABLE IF NOT EXISTS title_keys (  -- the blocking index of fuzzy title matching (dedup.title_keys)
+            key TEXT NOT NULL,
+            year INTEGER NOT NULL,
             record_id TEXT NOT NULL,
-            PRIMARY KEY (token, record_id)
+            PRIMARY KEY (key, year, record_id)
         ) WITHOUT ROWID;
-        CREATE TABLE IF NOT EXISTS title_token_counts (
-            token TEXT PRIMARY KEY,
-            n INTEGER NOT NULL               -- how many records have the token in their title
-        ) WITHOUT ROWID;
-        CREATE TRIGGER IF NOT EXISTS title_token_added AFTER INSERT ON title_tokens BEGIN
-            INSERT INTO title_token_counts VALUES (new.token, 1) ON CONFLICT(token) DO UPDATE SET n = n + 1;
-        END;
-        CREATE TRIGGER IF NOT EXISTS title_token_removed AFTER DELETE ON title_tokens BEGIN
-            UPDATE title_token_counts SET n = n - 1 WHERE token = old.token;
-        END;
+        CREATE INDEX IF NOT EXISTS records_author_block ON records(first_author, year, title_norm, id);
     """),
 ]
 
@@ -252,6 +243,10 @@ class Identification:
                 "registry_records": self.registry_records}
 
 
+#: The page size of a new store. A hit row (raw RIS or XML with its parsed fields) is 1-3 KB: on
+#: SQLite's default 4 KB pages one such row leaves a page half empty; 16 KB pages waste about 10%.
+PAGE_SIZE = 16384
+
 #: The Record fields stored apart from a hit's `parsed` and a record's `merged` (each text once).
 _TEXT_FIELDS = frozenset({"abstract", "abstract_sections", "registry"})
 
@@ -268,6 +263,17 @@ _RECORD_SELECT = (
     "LEFT JOIN texts ta ON ta.hash = ah.abstract_hash "
     "LEFT JOIN hits rh ON rh.source = r.registry_source AND rh.source_id = r.registry_source_id "
     "LEFT JOIN texts tr ON tr.hash = rh.registry_hash")
+
+
+def _head(data: dict[str, Any], *, keep_key: bool) -> dict[str, Any]:
+    """A record's stored fields: without abstract and registry, and without empty values (Record.from_dict
+    reads a missing key as empty). A hit's head leaves out its source and source id too (its key has them)."""
+    head = {k: v for k, v in data.items() if k not in _TEXT_FIELDS and v not in (None, "", [], {}, False)}
+    head["ids"] = {k: v for k, v in data["ids"].items() if v}
+    if not keep_key:
+        head.pop("source", None)
+        head.pop("source_id", None)
+    return head
 
 
 def _composed(sections: list[dict[str, str]]) -> str:
@@ -310,7 +316,7 @@ def _migrate_0004(store: "Store") -> None:
                             cols["registry_hash"], cols["record_type"], source, source_id))
     for record_id, merged in store.conn.execute("SELECT id, merged FROM records").fetchall():
         before = json.loads(merged) if merged else {}
-        store.conn.execute("UPDATE records SET title_norm='' WHERE id=?", (record_id,))  # index the title afresh
+        store.conn.execute("UPDATE records SET title_norm='', year=NULL WHERE id=?", (record_id,))  # index afresh
         store._refresh_record(record_id, keep_extraction=True)
         after = store.get(record_id)
         if after is None or (before.get("title"), before.get("abstract")) != (after.record.title, after.record.abstract):
@@ -441,13 +447,31 @@ class Store:
         self.conn = _Connection(raw, self)
         try:
             if not self.readonly:
-                self.conn.execute("PRAGMA journal_mode=WAL")
+                if self.conn.execute("PRAGMA page_count").fetchone()[0] == 0:  # a new store: pages that fit its rows
+                    self.conn.execute(f"PRAGMA page_size = {PAGE_SIZE}")
+                self._use_wal(raw)
                 self.conn.execute("PRAGMA synchronous=NORMAL")
             self.conn.execute("PRAGMA foreign_keys=ON")
             self._migrate()
         except BaseException:
             raw.close()
             raise
+
+    def _use_wal(self, raw: sqlite3.Connection) -> None:
+        """Switch a store to WAL. SQLite answers "locked" at once (no busy wait) while another process
+        is switching it: try again until `busy_timeout`."""
+        deadline = time.monotonic() + self.busy_timeout
+        pause = 0.005
+        while True:
+            try:
+                if raw.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+                    raw.execute("PRAGMA journal_mode=WAL")
+                return
+            except sqlite3.DatabaseError as exc:
+                if not ("locked" in str(exc) or "busy" in str(exc)) or time.monotonic() > deadline:
+                    raise self._error(exc) from exc
+                time.sleep(pause)
+                pause = min(pause * 2, 0.1)
 
     def _require_existing(self) -> None:
         restore = ("Restore review.sqlite from a backup (or a copy of the review folder); "
@@ -687,7 +711,10 @@ class Store:
             (rec.source, rec.source_id, target, cols["parsed"], fingerprint, hit.raw_format, hit.raw, rec.entry_date,
              self.run_id, self.run_id, cols["abstract_at"], cols["abstract_len"], cols["abstract_hash"],
              cols["registry_hash"], cols["record_type"]))
-        self._refresh_record(target, only=rec if status == "new" else None)
+        if status == "new":
+            self._refresh_record(target, only=rec, only_data=data, only_fingerprint=fingerprint)
+        else:
+            self._refresh_record(target)
         return AddResult(status, target)
 
     # --- each text once ----------------------------------------------------------------------
@@ -704,7 +731,7 @@ class Store:
 
     def _pack_hit(self, data: dict[str, Any], raw: str) -> dict[str, Any]:
         """The hits columns of a parsed record: its fields without abstract and registry, and where those are."""
-        head = {k: v for k, v in data.items() if k not in _TEXT_FIELDS}
+        head = _head(data, keep_key=False)
         cols: dict[str, Any] = {"parsed": json.dumps(head, sort_keys=True, ensure_ascii=False), "abstract_at": None,
                                 "abstract_len": None, "abstract_hash": None, "registry_hash": None,
                                 "record_type": data["record_type"]}
@@ -763,44 +790,41 @@ class Store:
         return out
 
     def _title_candidates(self, rec: Record) -> list[dedup.Candidate]:
-        """Records of the year window sharing a rare title word, the normalised title, or the first author."""
+        """Records of the year window sharing a title key (dedup.title_keys), or the first author's when few."""
         window = dedup.fuzzy_year_window(rec)
         if window is None:
             return []
-        key = dedup.title_key(rec)
         rows: dict[str, tuple] = {}
-        columns = "r.id, r.title_norm, r.year, r.first_author"
-        tokens = dedup.title_tokens(key)
-        if tokens:
-            marks = ",".join("?" * len(tokens))
-            counts = {t: n for t, n in self.conn.execute(
-                f"SELECT token, n FROM title_token_counts WHERE token IN ({marks}) AND n > 0", tokens)}
-            rare = sorted(counts, key=lambda t: (counts[t], t))[:dedup.BLOCKING_TOKENS]
-            if rare:
-                marks = ",".join("?" * len(rare))
-                for row in self.conn.execute(
-                        f"SELECT DISTINCT {columns} FROM title_tokens t JOIN records r ON r.id = t.record_id "
-                        f"WHERE t.token IN ({marks}) AND r.year BETWEEN ? AND ?", [*rare, *window]):
+        keys = dedup.title_keys(dedup.title_key(rec))
+        if keys:
+            marks = ",".join("?" * len(keys))
+            ids = [r[0] for r in self.conn.execute(
+                f"SELECT DISTINCT record_id FROM title_keys WHERE key IN ({marks}) AND year BETWEEN ? AND ?",
+                [*keys, *window])]
+            for start in range(0, len(ids), 500):
+                chunk = ids[start:start + 500]
+                for row in self.conn.execute("SELECT id, title_norm, year, first_author FROM records WHERE id IN "
+                                             f"({','.join('?' * len(chunk))})", chunk):
                     rows[row[0]] = tuple(row)
-        for row in self.conn.execute(f"SELECT {columns} FROM records r WHERE r.title_norm=? AND r.year BETWEEN ? AND ?",
-                                     (key, *window)):
-            rows[row[0]] = tuple(row)
-        if rec.first_author:
+        if rec.first_author:  # a first author with few records in the window: compare them all (a covering index)
             block = self.conn.execute(
-                f"SELECT {columns} FROM records r WHERE r.first_author=? AND r.year BETWEEN ? AND ? LIMIT ?",
+                "SELECT id, title_norm, year, first_author FROM records INDEXED BY records_author_block "
+                "WHERE first_author=? AND year BETWEEN ? AND ? LIMIT ?",
                 (rec.first_author, *window, dedup.AUTHOR_BLOCK_LIMIT + 1)).fetchall()
             if len(block) <= dedup.AUTHOR_BLOCK_LIMIT:
                 rows.update((row[0], tuple(row)) for row in block)
         return [dedup.Candidate(*row) for row in rows.values()]
 
-    def _index_title(self, record_id: str, old: str | None, new: str | None) -> None:
-        before, after = set(dedup.title_tokens(old or "")), set(dedup.title_tokens(new or ""))
+    def _index_title(self, record_id: str, old: tuple[str | None, int | None], new: tuple[str | None, int | None]) -> None:
+        """Move a record's title keys from its old (title_norm, year) to its new one (None: no keys)."""
+        before = {(k, old[1]) for k in dedup.title_keys(old[0] or "")} if old[1] is not None else set()
+        after = {(k, new[1]) for k in dedup.title_keys(new[0] or "")} if new[1] is not None else set()
         if before - after:
-            self.conn.executemany("DELETE FROM title_tokens WHERE token=? AND record_id=?",
-                                  [(t, record_id) for t in sorted(before - after)])
+            self.conn.executemany("DELETE FROM title_keys WHERE key=? AND year=? AND record_id=?",
+                                  [(k, y, record_id) for k, y in sorted(before - after)])
         if after - before:
-            self.conn.executemany("INSERT OR IGNORE INTO title_tokens VALUES (?, ?)",
-                                  [(t, record_id) for t in sorted(after - before)])
+            self.conn.executemany("INSERT OR IGNORE INTO title_keys VALUES (?, ?, ?)",
+                                  [(k, y, record_id) for k, y in sorted(after - before)])
 
     def _absorb_matches(self, target: str, rec: Record, others: Iterable[str] = ()) -> str:
         """Merge the records in `others` into `target` (a hit bridged them); returns target.
@@ -811,11 +835,11 @@ class Store:
         for other in others:
             if other == target:
                 continue
-            title = self.conn.execute("SELECT title_norm FROM records WHERE id=?", (other,)).fetchone()
+            title = self.conn.execute("SELECT title_norm, year FROM records WHERE id=?", (other,)).fetchone()
             self.conn.execute("UPDATE hits SET record_id=? WHERE record_id=?", (target, other))
             self.conn.execute("UPDATE OR IGNORE identifiers SET record_id=? WHERE record_id=?", (target, other))
             self.conn.execute("DELETE FROM identifiers WHERE record_id=?", (other,))
-            self._index_title(other, title[0] if title else None, None)
+            self._index_title(other, (title[0], title[1]) if title else (None, None), (None, None))
             self.conn.execute("DELETE FROM extractions WHERE record_id=?", (other,))
             self._move_decision(other, target)
             self.conn.execute("DELETE FROM records WHERE id=?", (other,))
@@ -868,8 +892,10 @@ class Store:
         return dedup.sort_by_priority([Record.from_dict({**_unpack(r[2], r[3], r[4], r[5]), "source": r[0],
                                                          "source_id": r[1]}) for r in rows])
 
-    def _refresh_record(self, record_id: str, only: Record | None = None, *, keep_extraction: bool = False) -> bool:
-        """Recompute a record's merged fields from its hits (`only`: its one hit, already in hand).
+    def _refresh_record(self, record_id: str, only: Record | None = None, *, keep_extraction: bool = False,
+                        only_data: dict[str, Any] | None = None, only_fingerprint: str | None = None) -> bool:
+        """Recompute a record's merged fields from its hits (`only`: its one hit, already in hand, with
+        its to_dict() and fingerprint when known).
 
         Every identifier of every hit is indexed (never dropped); the title index follows the
         merged title. An extraction of the old fields is dropped (unless `keep_extraction`).
@@ -878,16 +904,16 @@ class Store:
         hits = [only] if only is not None else self.hits_of(record_id)
         merged = dedup.merge(hits)
         data = merged.record.to_dict()
-        head = {k: v for k, v in data.items() if k not in _TEXT_FIELDS}
-        head["content_hash"] = fingerprint_of(data)
+        head = _head(data, keep_key=True)
+        head["content_hash"] = only_fingerprint if only_fingerprint and data == only_data else fingerprint_of(data)
         merged_json = json.dumps(head, sort_keys=True, ensure_ascii=False)
         title_norm = dedup.title_key(merged.record)
         a, g = merged.abstract_from, merged.registry_from
         refs = (a.source if a else None, a.source_id if a else None, g.source if g else None, g.source_id if g else None)
-        old = self.conn.execute("SELECT merged, title_norm, abstract_source, abstract_source_id, registry_source, "
+        old = self.conn.execute("SELECT merged, title_norm, year, abstract_source, abstract_source_id, registry_source, "
                                 "registry_source_id FROM records WHERE id=?", (record_id,)).fetchone()
         changed = old is None or old["merged"] != merged_json
-        if changed or tuple(old)[2:] != refs:
+        if changed or tuple(old)[3:] != refs:
             if changed and not keep_extraction:  # an extraction read the old fields: read the record again
                 self.conn.execute("DELETE FROM extractions WHERE record_id=?", (record_id,))
             self.conn.execute(
@@ -895,8 +921,9 @@ class Store:
                 "abstract_source_id=?, registry_source=?, registry_source_id=?, updated_run=? WHERE id=?",
                 (merged_json, title_norm, merged.record.year, merged.record.first_author, merged.record.record_type,
                  *refs, self.run_id, record_id))
-        if old is None or old["title_norm"] != title_norm:
-            self._index_title(record_id, old["title_norm"] if old else None, title_norm)
+        if old is None or (old["title_norm"], old["year"]) != (title_norm, merged.record.year):
+            self._index_title(record_id, (old["title_norm"], old["year"]) if old else (None, None),
+                              (title_norm, merged.record.year))
         pairs = dict.fromkeys(pair for hit in hits for pair in hit.ids.pairs())
         self.conn.executemany("INSERT OR IGNORE INTO identifiers VALUES (?, ?, ?)",
                               [(scheme, value, record_id) for scheme, value in pairs])

@@ -4,7 +4,7 @@ from __future__ import annotations
 import itertools
 
 from corpus import dedup
-from corpus.dedup import Candidate, match_by_ids, match_by_title, merge, title_tokens
+from corpus.dedup import Candidate, match_by_ids, match_by_title, merge, title_keys, title_skeleton
 from corpus.records import REGISTRY, AbstractSection, Ids, Record, normalise_title
 
 
@@ -54,8 +54,19 @@ def test_match_by_title_rules():
                           [conflicting]) == []
 
 
-def test_title_tokens_leave_out_function_words():
-    assert title_tokens("a trial of msc in the ra") == ["trial", "msc", "ra"]
+def test_title_skeleton_folds_spellings_plurals_and_function_words():
+    assert title_skeleton("randomised trials of the cells in paediatric tumours") == \
+        title_skeleton("randomized trial of cells in pediatric tumors") == "randomized trial cell pediatric tumor"
+
+
+def test_title_keys_are_the_skeleton_its_start_and_its_end():
+    long = "mesenchymal stem cell therapy for rheumatoid arthritis a prospective phase i ii study in china"
+    skeleton = title_skeleton(long)
+    assert title_keys(long) == tuple(sorted({skeleton, skeleton[:40].rstrip(), skeleton[-40:].lstrip()}))
+    assert title_keys("short title") == ("short title",) and title_keys("the of") == ()
+    # one change near the start leaves the end key; one near the end leaves the start key
+    assert set(title_keys("x" + long[1:])) & set(title_keys(long))
+    assert set(title_keys(long[:-2] + "xx")) & set(title_keys(long))
 
 
 def _hits() -> list[Record]:
