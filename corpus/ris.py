@@ -423,3 +423,103 @@ def _publication_types(raw: _RawRecord) -> tuple[str, ...]:
             if part and part.lower() not in found:
                 found[part.lower()] = part
     return tuple(found.values())
+
+
+# --- writing ---------------------------------------------------------------------------------
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u2028\u2029]")
+
+
+def _one_line(value: object) -> str:
+    """A value as one RIS line: line breaks and control characters become spaces (a harvested
+    abstract holding "\\nER  - " must not end the record and start another)."""
+    return _collapse(_CONTROL.sub(" ", str(value).replace("\r", " ").replace("\n", " ")))
+
+
+def _ris_name(author: str) -> str:
+    parts = author.rsplit(" ", 1)
+    if len(parts) == 2 and _INITIALS.fullmatch(parts[1]) and parts[1].isupper():
+        return f"{parts[0]}, {'.'.join(parts[1])}."
+    return author
+
+
+def _page_range(pages: str | None) -> tuple[str | None, str | None]:
+    """(first, last) page; MEDLINE's short last page written out ("107-14" -> ("107", "114"))."""
+    text = _one_line(pages or "")
+    first, sep, last = (p.strip() for p in re.split(r"([-–‐])", text, maxsplit=1)) if re.search(r"[-–‐]", text) \
+        else (text, "", "")
+    if not first:
+        return None, None
+    if first.isdigit() and last.isdigit() and len(last) < len(first):
+        last = first[: len(first) - len(last)] + last
+    return first, (last or None)
+
+
+def ris_entry(record: Record) -> dict[str, object]:
+    """One record as a rispy entry (its keys are rispy's field names), every value on one line.
+
+    Identifiers are written where `parse_ris` (and EndNote, Zotero) read them: the DOI in DO, the
+    PMID, PMCID and NCT ids as notes ("PMID: 123", "PMCID: PMC4", "Trial registration: NCT..."),
+    links in UR. A register entry is TY ELEC with "Trial registry record" as its type of work.
+    """
+    registry = record.record_type == REGISTRY
+    by_type = {name.lower(): tag for tag, name in reversed(RIS_TYPES.items())}  # the first tag of a type wins
+    reference_type = next((by_type[t.lower()] for t in record.publication_types if t.lower() in by_type), "JOUR")
+    entry: dict[str, object] = {"type_of_reference": "ELEC" if registry else reference_type}
+    if record.title:
+        entry["title"] = _one_line(record.title)
+    authors = [_ris_name(_one_line(a)) for a in record.authors if _one_line(a)]
+    if authors:
+        entry["authors"] = authors
+    if record.year:
+        entry["year"] = str(record.year)
+    if record.pub_date and re.fullmatch(r"\d{4}(-\d{2}){0,2}", record.pub_date):
+        parts = record.pub_date.split("-")
+        entry["date"] = "/".join(parts + [""] * (3 - len(parts))) + "/"
+    if record.journal:
+        entry["journal_name"] = _one_line(record.journal)
+    for key, value in (("volume", record.volume), ("number", record.issue)):
+        if value:
+            entry[key] = _one_line(value)
+    first, last = _page_range(record.pages)
+    if first:
+        entry["start_page"] = first
+    if last:
+        entry["end_page"] = last
+    if record.ids.doi:
+        entry["doi"] = record.ids.doi
+    types = [t for t in record.publication_types if t != RIS_TYPES.get(entry["type_of_reference"])]
+    if registry and not any(_REGISTRY_TYPE.search(t) for t in types):
+        types.append("Trial registry record")
+    if types:
+        entry["type_of_work"] = "; ".join(_one_line(t) for t in types)
+    if record.abstract:
+        entry["abstract"] = _one_line(record.abstract)
+    if record.keywords:
+        entry["keywords"] = [_one_line(k) for k in record.keywords]
+    if record.language:
+        entry["language"] = _one_line(record.language)
+    notes = [f"PMID: {record.ids.pmid}"] if record.ids.pmid else []
+    notes += [f"PMCID: {record.ids.pmcid}"] if record.ids.pmcid else []
+    notes += [f"Trial registration: {n}" for n in record.ids.nct]
+    if notes:
+        entry["notes"] = notes
+    urls = [f"https://doi.org/{record.ids.doi}"] if record.ids.doi else []
+    urls += [f"https://pubmed.ncbi.nlm.nih.gov/{record.ids.pmid}/"] if record.ids.pmid else []
+    urls += [f"https://clinicaltrials.gov/study/{n}" for n in record.ids.nct]
+    if urls:
+        entry["urls"] = urls
+    return entry
+
+
+def dumps_ris(records: Iterable[Record]) -> str:
+    """The records as a RIS file (rispy's writer: TY first, ER last, one tag line per value, no
+    numbered header lines); `parse_ris` reads it back to the same fields."""
+    import rispy
+
+    class _Writer(rispy.RisWriter):
+        def set_header(self, count: int) -> str:
+            return ""  # rispy numbers each record ("1."); RIS readers do not expect that line
+
+    entries = [ris_entry(r) for r in records]
+    return _Writer().formats(entries) if entries else ""
