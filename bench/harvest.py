@@ -241,8 +241,10 @@ with Store(store_path) as store:
         summary = import_hits(store, hits, label=path)
     records = store.counts()["records"]
 end = resource.getrusage(resource.RUSAGE_SELF)
+# VmHWM, not ru_maxrss: a child's ru_maxrss starts from its parent's size at fork (Linux keeps it across exec)
+peak_kb = next(int(line.split()[1]) for line in open("/proc/self/status") if line.startswith("VmHWM"))
 print(json.dumps({"cpu": end.ru_utime + end.ru_stime - start.ru_utime - start.ru_stime,
-                  "wall": time.perf_counter() - start_wall, "rss_mb": end.ru_maxrss / 1024, "records": records,
+                  "wall": time.perf_counter() - start_wall, "rss_mb": peak_kb / 1024, "records": records,
                   "new": summary.new, "merged": summary.merged, "longest_batch": longest[0]}))
 """
 

@@ -24,7 +24,9 @@ the cells" and "randomized controlled trial of cells" have one skeleton), its fi
 and its last 40. Two titles at ratio >= 93 differ in a few characters: unless the differences fall
 both in the first and in the last 40 characters of the skeleton, they share a key. The store
 offers the records of the year window that share a key, and all of a first author's records in
-the window when there are at most `AUTHOR_BLOCK_LIMIT` of them.
+the window when there are at most `AUTHOR_BLOCK_LIMIT` of them. A key more than
+`KEY_BLOCK_LIMIT` records of the window share (a series of abstracts titled alike) is left out, so
+no lookup grows with the review.
 
 The merge rule (`merge`): a merge only ever adds. It depends only on the set of hits, never on
 their arrival order, and each hit stays stored as its source sent it.
@@ -64,6 +66,8 @@ EXCLUSIVE_SCHEMES = ("pmid", "doi", "pmcid")
 MIN_TITLE_LENGTH = 20
 #: The length of the prefix and suffix keys of a title skeleton.
 KEY_LENGTH = 40
+#: A title key shared by more records than this in the year window is not used (it tells no titles apart).
+KEY_BLOCK_LIMIT = 100
 #: A first author's records in the year window are all candidates when there are at most this many.
 AUTHOR_BLOCK_LIMIT = 50
 

@@ -49,7 +49,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Sequence
 
 from corpus import dedup
-from corpus.records import (REGISTER_SOURCES, REGISTRY, FullText, Hit, Record, fingerprint_of, source_family,
+from corpus.records import (REGISTER_SOURCES, REGISTRY, FullText, Hit, Record, source_family,
                             source_label)
 from corpus.errors import StoreBusyError, StoreError
 
@@ -263,6 +263,43 @@ _RECORD_SELECT = (
     "LEFT JOIN texts ta ON ta.hash = ah.abstract_hash "
     "LEFT JOIN hits rh ON rh.source = r.registry_source AND rh.source_id = r.registry_source_id "
     "LEFT JOIN texts tr ON tr.hash = rh.registry_hash")
+
+
+@dataclass(frozen=True)
+class _StoredForm:
+    """A hit as the store writes it, and its fingerprint (a hash of exactly what is written)."""
+
+    head_json: str
+    abstract_at: int | None
+    abstract_len: int | None
+    abstract_body: str | None
+    registry_body: str | None
+    record_type: str
+    fingerprint: str
+
+
+def _stored_form(data: dict[str, Any], raw: str) -> _StoredForm:
+    """Serialise a parsed record (its to_dict()) for the hits table: one JSON encoding of each part.
+
+    The abstract is a span of `raw` when the payload holds it verbatim (RIS, most JSONL) and it has
+    no sections, else a texts body; the registry fields are a texts body. The fingerprint hashes the
+    head, the abstract with its sections and the registry fields, so it changes with any field.
+    """
+    head_json = json.dumps(_head(data, keep_key=False), sort_keys=True, ensure_ascii=False)
+    abstract, sections = data["abstract"], data["abstract_sections"]
+    at = abstract_len = body = None
+    sections_json = json.dumps(sections, ensure_ascii=False) if sections else ""
+    if abstract or sections:
+        found = raw.find(abstract) if abstract and not sections and len(raw) <= 4 * len(abstract) + 4096 else -1
+        if found >= 0:
+            at, abstract_len = found, len(abstract)
+        elif sections and _composed(sections) == abstract:
+            body = '{"sections": ' + sections_json + "}"
+        else:
+            body = json.dumps({"abstract": abstract, "sections": sections}, sort_keys=True, ensure_ascii=False)
+    registry = json.dumps(data["registry"], sort_keys=True, ensure_ascii=False) if data["registry"] else None
+    digest = hashlib.sha256("\x1e".join((head_json, abstract, sections_json, registry or "")).encode("utf-8"))
+    return _StoredForm(head_json, at, abstract_len, body, registry, data["record_type"], digest.hexdigest()[:16])
 
 
 def _head(data: dict[str, Any], *, keep_key: bool) -> dict[str, Any]:
@@ -673,12 +710,13 @@ class Store:
     def _add_hit(self, hit: Hit) -> AddResult:
         rec = hit.record
         data = rec.to_dict()
-        fingerprint = fingerprint_of(data)
+        form = _stored_form(data, hit.raw)
+        fingerprint = form.fingerprint
         row = self.conn.execute("SELECT record_id, fingerprint FROM hits WHERE source=? AND source_id=?",
                                 (rec.source, rec.source_id)).fetchone()
         if row is not None and row["fingerprint"] == fingerprint:
             return AddResult("unchanged", row["record_id"])
-        cols = self._pack_hit(data, hit.raw)
+        cols = self._write_texts(form)
         if row is not None:
             old_texts = self.conn.execute("SELECT abstract_hash, registry_hash FROM hits WHERE source=? AND source_id=?",
                                           (rec.source, rec.source_id)).fetchone()
@@ -729,24 +767,16 @@ class Store:
             self.conn.execute("DELETE FROM texts WHERE hash=? AND NOT EXISTS (SELECT 1 FROM hits WHERE abstract_hash=?) "
                               "AND NOT EXISTS (SELECT 1 FROM hits WHERE registry_hash=?)", (key, key, key))
 
+    def _write_texts(self, form: "_StoredForm") -> dict[str, Any]:
+        """Store a hit's texts (each once) and return its hits columns."""
+        return {"parsed": form.head_json, "abstract_at": form.abstract_at, "abstract_len": form.abstract_len,
+                "abstract_hash": self._put_text(form.abstract_body) if form.abstract_body is not None else None,
+                "registry_hash": self._put_text(form.registry_body) if form.registry_body is not None else None,
+                "record_type": form.record_type}
+
     def _pack_hit(self, data: dict[str, Any], raw: str) -> dict[str, Any]:
         """The hits columns of a parsed record: its fields without abstract and registry, and where those are."""
-        head = _head(data, keep_key=False)
-        cols: dict[str, Any] = {"parsed": json.dumps(head, sort_keys=True, ensure_ascii=False), "abstract_at": None,
-                                "abstract_len": None, "abstract_hash": None, "registry_hash": None,
-                                "record_type": data["record_type"]}
-        abstract, sections = data["abstract"], data["abstract_sections"]
-        if abstract or sections:
-            at = raw.find(abstract) if abstract and not sections and len(raw) <= 4 * len(abstract) + 4096 else -1
-            if at >= 0:  # the payload holds it verbatim (RIS, JSONL): no copy
-                cols["abstract_at"], cols["abstract_len"] = at, len(abstract)
-            else:
-                body = {"sections": sections} if sections and _composed(sections) == abstract else \
-                    {"abstract": abstract, "sections": sections}
-                cols["abstract_hash"] = self._put_text(json.dumps(body, sort_keys=True, ensure_ascii=False))
-        if data["registry"]:
-            cols["registry_hash"] = self._put_text(json.dumps(data["registry"], sort_keys=True, ensure_ascii=False))
-        return cols
+        return self._write_texts(_stored_form(data, raw))
 
     # --- matching ----------------------------------------------------------------------------
 
@@ -795,17 +825,19 @@ class Store:
         if window is None:
             return []
         rows: dict[str, tuple] = {}
-        keys = dedup.title_keys(dedup.title_key(rec))
-        if keys:
-            marks = ",".join("?" * len(keys))
+        found: set[str] = set()
+        for key in dedup.title_keys(dedup.title_key(rec)):
             ids = [r[0] for r in self.conn.execute(
-                f"SELECT DISTINCT record_id FROM title_keys WHERE key IN ({marks}) AND year BETWEEN ? AND ?",
-                [*keys, *window])]
-            for start in range(0, len(ids), 500):
-                chunk = ids[start:start + 500]
-                for row in self.conn.execute("SELECT id, title_norm, year, first_author FROM records WHERE id IN "
-                                             f"({','.join('?' * len(chunk))})", chunk):
-                    rows[row[0]] = tuple(row)
+                "SELECT record_id FROM title_keys WHERE key=? AND year BETWEEN ? AND ? LIMIT ?",
+                (key, *window, dedup.KEY_BLOCK_LIMIT + 1))]
+            if len(ids) <= dedup.KEY_BLOCK_LIMIT:  # a key this common tells no titles apart (a series of abstracts)
+                found.update(ids)
+        ids = sorted(found)
+        for start in range(0, len(ids), 500):
+            chunk = ids[start:start + 500]
+            for row in self.conn.execute("SELECT id, title_norm, year, first_author FROM records WHERE id IN "
+                                         f"({','.join('?' * len(chunk))})", chunk):
+                rows[row[0]] = tuple(row)
         if rec.first_author:  # a first author with few records in the window: compare them all (a covering index)
             block = self.conn.execute(
                 "SELECT id, title_norm, year, first_author FROM records INDEXED BY records_author_block "
@@ -905,7 +937,8 @@ class Store:
         merged = dedup.merge(hits)
         data = merged.record.to_dict()
         head = _head(data, keep_key=True)
-        head["content_hash"] = only_fingerprint if only_fingerprint and data == only_data else fingerprint_of(data)
+        head["content_hash"] = (only_fingerprint if only_fingerprint and data == only_data
+                                else _stored_form(data, "").fingerprint)
         merged_json = json.dumps(head, sort_keys=True, ensure_ascii=False)
         title_norm = dedup.title_key(merged.record)
         a, g = merged.abstract_from, merged.registry_from
