@@ -18,11 +18,13 @@ with the CONDITION, INTERVENTION and OUTCOME parts of its abstract as registry f
 
 Titles and abstracts follow `corpus.markup.plain_text` (`10<sup>7</sup>` -> `10^7`).
 
-Hand-written, not rispy: rispy 0.10 drops the last record of a truncated file silently (no ER),
-merges a record into the previous one when an ER is missing, cannot tell where in the file a
-problem is (no line numbers), needs exactly two spaces before the hyphen, turns a wrapped
-author or note line into another author or note, and keeps no raw text of a record. `dumps_ris`
-writes RIS with rispy's writer (see its docstring).
+Hand-written, not rispy (0.10), whose reader, tried on these rules, loses records silently: a
+file cut inside its last record (no ER) gives the records before it and drops the last without a
+word; a record missing its ER absorbs the next one (the second title is lost); a line with one
+space before the hyphen ("TY - JOUR", which some exporters write) is not a tag; a wrapped author
+or note line becomes another author or note ("Wang," and "Lei"); a repeated single tag keeps only
+its first value unless told otherwise (CENTRAL's second AN); and it gives no line numbers and no
+raw text of a record. `dumps_ris` writes RIS with rispy's writer (see its docstring).
 """
 from __future__ import annotations
 

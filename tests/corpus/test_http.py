@@ -167,3 +167,13 @@ def test_the_email_and_key_never_appear_in_errors_or_verbose_logs(api, caplog, m
     assert "HTTP 400" in str(info.value) and "retry 2/3" in caplog.text and "127.0.0.1" in caplog.text
     for secret in ("reviewer@example.org", "reviewer%40example.org", "k3ysecret"):
         assert secret not in text
+
+
+def test_a_truncated_gzip_body_is_retried_then_a_one_line_error(api):
+    import gzip
+
+    body = gzip.compress(b"<eSearchResult><Count>1</Count></eSearchResult>" * 100)
+    api.faults["esearch"].extend([("status", 200, {"Content-Encoding": "gzip"}, body[: len(body) // 2])] * 2)
+    client = fast_client(max_retries=1)
+    with pytest.raises(HarvestError, match=r"failed after 2 attempts: (connection failed|malformed response)"):
+        client.get(api.url("pubmed") + "esearch.fcgi", {"db": "pubmed"}, validate=esearch_ok)

@@ -207,3 +207,28 @@ def test_dumps_ris_keeps_each_value_on_one_line():
     hostile = Record("jsonl", "x", title="A title\nER  - \nTY  - JOUR\nTI  - injected", abstract="one\r\ntwo\x1b[31m")
     (again,) = [h.record for h in parse_ris(dumps_ris([hostile]))]
     assert again.title == "A title ER - TY - JOUR TI - injected" and again.abstract == "one two [31m"
+
+
+@pytest.mark.parametrize("lines, database", [
+    ("DB  - Embase\nDB  - Medline\n", "Embase"),  # the first DB names the export
+    ("DB  - Ovid MEDLINE(R) ALL\nDP  - Ovid Technologies\n", "MEDLINE"),
+    ("DP  - EBSCOhost\nDB  - CINAHL Complete\n", "CINAHL"),
+    ("DB  - LILACS\n", "LILACS"),
+    ("DP  - Ovid Technologies\n", None),  # a provider names no database
+    ("AN  - WOS:000504436700001\n", "Web of Science"),
+    ("ID  - CN-01980123\n", "CENTRAL"),
+    ("UR  - https://www.cochranelibrary.com/central/doi/10.1002/central/CN-01980123/full\n", "CENTRAL"),
+    ("U2  - L2004112233\n", "Embase"),
+    ("UR  - https://www.scopus.com/inward/record.uri?eid=2-s2.0-85049012345\n", "Scopus"),
+    ("", None),
+])
+def test_the_database_of_a_record_is_its_source(lines, database):
+    (hit,) = parse_ris(f"TY  - JOUR\nTI  - A trial of cells\n{lines}ER  - \n")
+    assert hit.record.source == (f"ris:{database}" if database else "ris")
+
+
+def test_markup_in_a_ris_abstract_keeps_its_meaning():
+    (hit,) = parse_ris("TY  - JOUR\nTI  - CD4<sup>+</sup> T cells\nAB  - 2 &times; 10<sup>7</sup> cells; p<0.05\n"
+                       "ER  - \n")
+    assert (hit.record.title, hit.record.abstract) == ("CD4+ T cells", "2 × 10^7 cells; p<0.05")
+    assert "10<sup>7</sup>" in hit.raw
