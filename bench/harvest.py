@@ -280,33 +280,47 @@ def bench_imports(sizes: list[int], reference: Path | None) -> None:
                 source.unlink()
 
 
-def count_requests(api: FakeApis, store: Store, source, query: str, endpoints: tuple[str, ...]) -> dict[str, int]:
+def count_requests(api: FakeApis, store: Store, source, query: str, endpoints: tuple[str, ...]) -> dict[str, float]:
     before = {e: api.count(e) for e in endpoints}
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     summary = harvest_source(store, source, query)
-    seconds = time.perf_counter() - start
-    return {**{e: api.count(e) - before[e] for e in endpoints}, "stored": summary.stored, "seconds": seconds}
+    cpu, seconds = time.process_time() - cpu, time.perf_counter() - start
+    return {**{e: api.count(e) - before[e] for e in endpoints}, "stored": summary.stored, "seconds": seconds,
+            "cpu": cpu}
 
 
-def bench_requests(n: int) -> None:
+def bench_requests(n: int, repeat: int) -> None:
+    """Harvest n records per source `repeat` times (a new store and server each time); the best run counts.
+
+    records/CPU-s is the process's CPU time (client and the in-process replay server, whose bodies
+    are encoded once beforehand): on a loaded machine it is steadier than the wall clock.
+    """
     data = FakeData(pubmed=clone_pubmed(n), europepmc=clone_europepmc(n), ctgov=clone_ctgov(n))
-    with FakeApis(data) as api, tempfile.TemporaryDirectory() as tmp, Store(Path(tmp) / "b.sqlite") as store:
-        sources = [
-            (PubMedSource(HttpClient(min_interval=0), base=api.url("pubmed")), "bench", ("esearch", "efetch")),
-            (EuropePmcSource(HttpClient(min_interval=0), base=api.url("europepmc")), "bench",
-             ("epmc_search", "fulltext")),
-            (CtGovSource(HttpClient(min_interval=0), base=api.url("ctgov")), "query.cond=bench", ("ctgov",)),
-        ]
-        print(f"requests for a harvest of {n} records per source (local replay server, spacing off):")
-        for source, query, endpoints in sources:
-            first = count_requests(api, store, source, query, endpoints)
-            second = count_requests(api, store, source, query, endpoints)
-            total_first = sum(first[e] for e in endpoints)
-            print(f"  {source.name:9s} first: {total_first} requests "
-                  f"({', '.join(f'{e} {first[e]}' for e in endpoints)}) for {first['stored']} records stored "
-                  f"= {1000 * total_first / max(first['stored'], 1):.1f} per 1,000 records, "
-                  f"{first['stored'] / first['seconds']:.0f} records/s end to end; "
-                  f"second: {sum(second[e] for e in endpoints)} request(s), {second['stored']} stored")
+    specs = [(lambda url: PubMedSource(HttpClient(min_interval=0), base=url), "pubmed", "bench", ("esearch", "efetch")),
+             (lambda url: EuropePmcSource(HttpClient(min_interval=0), base=url), "europepmc", "bench",
+              ("epmc_search", "fulltext")),
+             (lambda url: CtGovSource(HttpClient(min_interval=0), base=url), "ctgov", "query.cond=bench", ("ctgov",))]
+    print(f"a harvest of {n} records per source (local replay server, spacing off), best of {repeat}:")
+    rates: dict[str, float] = {}
+    for make, name, query, endpoints in specs:
+        best = None
+        for _ in range(repeat):
+            with FakeApis(data, frozen=True) as api, tempfile.TemporaryDirectory() as tmp, \
+                    Store(Path(tmp) / "b.sqlite") as store:
+                source = make(api.url(name))
+                first = count_requests(api, store, source, query, endpoints)
+                second = count_requests(api, store, source, query, endpoints)
+            if best is None or first["cpu"] < best[0]["cpu"]:
+                best = (first, second)
+        first, second = best
+        total_first = sum(first[e] for e in endpoints)
+        rates[name] = first["stored"] / first["cpu"]
+        print(f"  {name:9s} first: {total_first} requests ({', '.join(f'{e} {first[e]}' for e in endpoints)}) "
+              f"for {first['stored']} records = {1000 * total_first / max(first['stored'], 1):.1f} per 1,000; "
+              f"{rates[name]:.0f} records/CPU-s, {first['stored'] / first['seconds']:.0f} records/s wall; "
+              f"second: {sum(second[e] for e in endpoints)} request(s), {second['stored']} stored")
+    print(f"  ClinicalTrials.gov takes {rates['pubmed'] / rates['ctgov']:.2f}x PubMed's CPU per record "
+          "(target: within 1.5x)")
 
 
 def bench_parse(n: int, repeat: int) -> None:
@@ -345,7 +359,7 @@ def main() -> None:
     parser.add_argument("--skip-harvest", action="store_true", help="run only the import benchmark")
     args = parser.parse_args()
     if not args.skip_harvest:
-        bench_requests(args.records)
+        bench_requests(args.records, args.repeat)
         bench_parse(args.records, args.repeat)
     sizes = [int(x) for x in args.imports.split(",") if x.strip()]
     if sizes:

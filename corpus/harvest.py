@@ -146,9 +146,9 @@ def import_files(store: Store, path: str, *, label: str | None = None, limits: "
     `corpus.importer.iter_path` does; the records read before the error are stored (a second
     import of the fixed file recognises them), and the message says how many they were.
     """
-    from corpus.importer import DEFAULT_LIMITS, _files, iter_path
+    from corpus.importer import DEFAULT_LIMITS, files_to_import, iter_path
 
-    per_file = {str(p): 0 for p in _files(Path(path))}
+    per_file = {str(p): 0 for p in files_to_import(Path(path))}
     read = 0
 
     def hits() -> Iterable[Hit]:

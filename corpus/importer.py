@@ -82,7 +82,7 @@ def import_path(path: str | Path, limits: ImportLimits = DEFAULT_LIMITS) -> tupl
     For large files, `iter_path` (or `corpus.harvest.import_files`) does not hold every hit at once.
     """
     hits: list[Hit] = []
-    counts = {str(p): 0 for p in _files(Path(path))}
+    counts = {str(p): 0 for p in files_to_import(Path(path))}
     for file, hit in iter_path(path, limits):
         hits.append(hit)
         counts[str(file)] += 1
@@ -96,7 +96,7 @@ def iter_path(path: str | Path, limits: ImportLimits = DEFAULT_LIMITS) -> Iterat
     the import holds more than `limits.max_records` records.
     """
     count = 0
-    for file in _files(Path(path)):
+    for file in files_to_import(Path(path)):
         for hit in iter_file(file, limits):
             count += 1
             if count > limits.max_records:
@@ -106,7 +106,8 @@ def iter_path(path: str | Path, limits: ImportLimits = DEFAULT_LIMITS) -> Iterat
             yield file, hit
 
 
-def _files(path: Path) -> list[Path]:
+def files_to_import(path: Path) -> list[Path]:
+    """The file `path`, or the importable files of the folder `path` in name order. Raises InputError."""
     if not path.exists():
         raise InputError(f"{path}: no such file or directory. Check the path (it is relative to "
                          f"the current folder {Path.cwd()}).")

@@ -67,7 +67,7 @@ def _repaired(obj: Any) -> Any:
 def dumps_raw(obj: Any) -> str:
     """The raw payload text of a JSON record (sorted keys, UTF-8 kept). Raises JsonTextError when too deep."""
     try:
-        return json.dumps(obj, ensure_ascii=False, sort_keys=True)
+        return json.dumps(obj, ensure_ascii=False, sort_keys=True, check_circular=False)  # parsed JSON has no cycles
     except RecursionError:
         raise JsonTextError("the JSON record is nested more deeply than can be stored") from None
 

@@ -297,7 +297,8 @@ def _stored_form(data: dict[str, Any], raw: str) -> _StoredForm:
             body = '{"sections": ' + sections_json + "}"
         else:
             body = json.dumps({"abstract": abstract, "sections": sections}, sort_keys=True, ensure_ascii=False)
-    registry = json.dumps(data["registry"], sort_keys=True, ensure_ascii=False) if data["registry"] else None
+    registry = (json.dumps(data["registry"], sort_keys=True, ensure_ascii=False, check_circular=False)
+                if data["registry"] else None)
     digest = hashlib.sha256("\x1e".join((head_json, abstract, sections_json, registry or "")).encode("utf-8"))
     return _StoredForm(head_json, at, abstract_len, body, registry, data["record_type"], digest.hexdigest()[:16])
 
