@@ -17,7 +17,7 @@ import requests
 from corpus.http import HttpClient, shorten
 from corpus.jsontext import JsonTextError, dumps_raw, load_json, shown_json
 from corpus.markup import plain_text
-from corpus.records import REGISTRY, Hit, Ids, Record, normalise_nct
+from corpus.records import REGISTRY, Hit, Ids, ParsedHits, Record, normalise_nct
 from corpus.source import Batch, Known, base_url, checked_page_size, since_date
 from corpus.errors import InputError, MalformedResponseError
 
@@ -152,7 +152,7 @@ def _load_json(data: bytes | str) -> Any:
                                      f"{shorten(str(exc))}") from exc
 
 
-def _studies(body: Any) -> list[dict]:
+def _studies(body: Any, skipped: list[str] | None = None) -> list[dict]:
     if isinstance(body, dict) and isinstance(body.get("studies"), list):
         studies = body["studies"]
     elif isinstance(body, dict) and "protocolSection" in body:
@@ -164,12 +164,16 @@ def _studies(body: Any) -> list[dict]:
         raise MalformedResponseError(
             "ClinicalTrials.gov response is neither a /studies page ({\"studies\": [...]}), a study object "
             f"(with \"protocolSection\") nor a JSON array of studies; got {shown}")
+    out = []
     for study in studies:
         if not isinstance(study, dict) or "protocolSection" not in study:
-            raise MalformedResponseError(
-                f"ClinicalTrials.gov study entry has no \"protocolSection\": "
-                f"{shown_json(study)}")
-    return studies
+            problem = f"ClinicalTrials.gov study entry has no \"protocolSection\": {shown_json(study)}"
+            if skipped is None:
+                raise MalformedResponseError(problem)
+            skipped.append(problem)
+            continue
+        out.append(study)
+    return out
 
 
 def parse_ctgov_json(data: bytes | str) -> list[Hit]:
@@ -180,10 +184,21 @@ def parse_ctgov_json(data: bytes | str) -> list[Hit]:
     return [_hit(s) for s in _studies(_load_json(data))]
 
 
-def parse_studies_page(data: bytes | str) -> tuple[list[Hit], str | None, int | None]:
-    """Parse a `/studies` page into (hits, nextPageToken, totalCount); see `parse_ctgov_json`."""
+def parse_studies_page(data: bytes | str, *, skip_bad: bool = False) -> tuple[ParsedHits, str | None, int | None]:
+    """Parse a `/studies` page into (hits, nextPageToken, totalCount); see `parse_ctgov_json`.
+
+    With `skip_bad`, a study that cannot be read (no protocolSection, no nctId, nested too deeply)
+    is left out and named in the hits' `skipped` instead of failing the page.
+    """
     body = _load_json(data)
-    hits = [_hit(s) for s in _studies(body)]
+    hits = ParsedHits()
+    for study in _studies(body, hits.skipped if skip_bad else None):
+        try:
+            hits.append(_hit(study))
+        except MalformedResponseError as exc:
+            if not skip_bad:
+                raise
+            hits.skipped.append(str(exc))
     if not isinstance(body, dict):
         return hits, None, None
     token = body.get("nextPageToken") or None
@@ -263,14 +278,14 @@ class CtGovSource:
             hits, token, count = self.client.get(f"{self.base}studies", params=page, validate=_validate_page)
             if first:
                 total, first = count, False
-            if not hits:
+            if not hits and not hits.skipped:
                 return
-            yield Batch(hits=tuple(hits), total=total)
+            yield Batch(hits=tuple(hits), total=total, skipped=tuple(hits.skipped))
             if not token or token in seen_tokens:
                 return
             seen_tokens.add(token)
 
 
 
-def _validate_page(response: requests.Response) -> tuple[list[Hit], str | None, int | None]:
-    return parse_studies_page(response.content)
+def _validate_page(response: requests.Response) -> tuple[ParsedHits, str | None, int | None]:
+    return parse_studies_page(response.content, skip_bad=True)

@@ -21,7 +21,7 @@ from lxml import etree
 from corpus.http import HttpClient, shorten
 from corpus.jsontext import JsonTextError, dumps_raw, load_json, shown_json
 from corpus.markup import SCRIPT_TAGS, element_text, script_text
-from corpus.records import (AbstractSection, FullText, Hit, Ids, Record, find_nct_ids, normalise_doi,
+from corpus.records import (AbstractSection, FullText, Hit, Ids, ParsedHits, Record, find_nct_ids, normalise_doi,
                             normalise_pmcid, normalise_pmid, text_or_none)
 from corpus.source import Batch, Known, base_url, checked_page_size, since_date
 from corpus.errors import HarvestError, MalformedResponseError
@@ -228,11 +228,12 @@ def _load_json(data: bytes | str, what: str) -> Any:
         raise MalformedResponseError(f"{what} is not valid JSON (truncated?): {shorten(str(exc))}") from exc
 
 
-def parse_search_json(data: bytes | str) -> tuple[list[Hit], str | None, int | None]:
+def parse_search_json(data: bytes | str, *, skip_bad: bool = False) -> tuple[ParsedHits, str | None, int | None]:
     """Parse a Europe PMC `/search?format=json` body into (hits, nextCursorMark, hitCount).
 
     Raises MalformedResponseError for invalid JSON and for a body without `resultList` (an API
-    error body such as `{"errCode": 500, "errMsg": "..."}`, whose message is quoted).
+    error body such as `{"errCode": 500, "errMsg": "..."}`, whose message is quoted), and for a
+    result that cannot be read unless `skip_bad` (then it is named in the hits' `skipped`).
     """
     body = _load_json(data, "Europe PMC search response")
     if not isinstance(body, dict) or not isinstance(body.get("resultList"), dict):
@@ -242,7 +243,14 @@ def parse_search_json(data: bytes | str) -> tuple[list[Hit], str | None, int | N
         text = data if isinstance(data, str) else data.decode("utf-8", "replace")
         raise MalformedResponseError(f"Europe PMC search response has no 'resultList': {shorten(text)}")
     results = _as_list(body["resultList"].get("result"))
-    hits = [_hit(r) for r in results]
+    hits = ParsedHits()
+    for result in results:
+        try:
+            hits.append(_hit(result))
+        except MalformedResponseError as exc:
+            if not skip_bad:
+                raise
+            hits.skipped.append(str(exc))
     cursor = body.get("nextCursorMark") or None
     count = body.get("hitCount")
     try:
@@ -311,10 +319,10 @@ class EuropePmcSource:
             params = {"query": full_query, "format": "json", "resultType": "core",
                       "pageSize": str(self.page_size), "cursorMark": cursor}
             hits, next_cursor, total = self.client.get(f"{self.base}search", params=params, validate=_validate_search)
-            if not hits:
+            if not hits and not hits.skipped:
                 return
             fulltexts = self._fulltexts(hits, known) if self.fetch_fulltext else []
-            yield Batch(hits=tuple(hits), fulltexts=tuple(fulltexts), total=total)
+            yield Batch(hits=tuple(hits), fulltexts=tuple(fulltexts), total=total, skipped=tuple(hits.skipped))
             received += len(hits)
             # A full last page still carries a cursor; the count says no further request is needed.
             if not next_cursor or next_cursor == cursor or (total is not None and received >= total):
@@ -345,8 +353,8 @@ class EuropePmcSource:
 
 
 
-def _validate_search(response: requests.Response) -> tuple[list[Hit], str | None, int | None]:
-    return parse_search_json(response.content)
+def _validate_search(response: requests.Response) -> tuple[ParsedHits, str | None, int | None]:
+    return parse_search_json(response.content, skip_bad=True)
 
 
 def _validate_fulltext(response: requests.Response) -> str:

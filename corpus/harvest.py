@@ -10,8 +10,9 @@ uninterrupted run would have made.
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
+import logging
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Sequence
 
 from corpus.errors import InputError
@@ -21,6 +22,8 @@ from corpus.store import Store
 
 if TYPE_CHECKING:  # pragma: no cover
     from corpus.importer import ImportLimits
+
+log = logging.getLogger("trialsynth.harvest")
 
 #: progress(done, total) is called after every stored batch; total may be None.
 Progress = Callable[[int, "int | None"], None]
@@ -40,6 +43,7 @@ class SourceSummary:
     fulltexts: int = 0
     requests: int | None = None
     mark: str | None = None
+    skipped: tuple[str, ...] = ()  # records the source sent that could not be read, one line each
 
     @property
     def stored(self) -> int:
@@ -50,7 +54,8 @@ class SourceSummary:
         """Return the summary as a JSON-ready dict."""
         return {"source": self.source, "query": self.query, "since": self.since, "new": self.new,
                 "merged": self.merged, "updated": self.updated, "unchanged": self.unchanged,
-                "fulltexts": self.fulltexts, "requests": self.requests, "mark": self.mark}
+                "fulltexts": self.fulltexts, "requests": self.requests, "mark": self.mark,
+                "skipped": list(self.skipped)}
 
 
 @dataclass(frozen=True)
@@ -84,6 +89,7 @@ def harvest_source(store: Store, source: Source, query: str, *, progress: Progre
     known = Known(source_ids=store.known_source_ids(source.name), has_fulltext=store.has_fulltext)
     totals = {"new": 0, "merged": 0, "updated": 0, "unchanged": 0}
     fulltexts = done = 0
+    skipped: list[str] = []
     client = getattr(source, "client", None)
     requests_before = getattr(client, "requests_made", None)
     for batch in source.harvest(query, since, known):
@@ -92,12 +98,15 @@ def harvest_source(store: Store, source: Source, query: str, *, progress: Progre
             totals[key] += value
         fulltexts += len(batch.fulltexts)
         done += len(batch.hits)
+        for reason in batch.skipped:
+            log.warning("%s: a record was skipped: %s", source.name, reason)
+        skipped += batch.skipped
         if progress:
             progress(done, batch.total)
     store.set_mark(source.name, query, started)
     requests = None if requests_before is None else client.requests_made - requests_before
     return SourceSummary(source=source.name, query=query, since=since, fulltexts=fulltexts,
-                         requests=requests, mark=started, **totals)
+                         requests=requests, mark=started, skipped=tuple(skipped), **totals)
 
 
 def import_hits(store: Store, hits: Iterable[Hit], *, label: str, batch_size: int = 500,

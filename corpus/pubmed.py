@@ -20,7 +20,7 @@ from lxml import etree
 
 from corpus.http import HttpClient, shorten
 from corpus.markup import collapse, element_text
-from corpus.records import (AbstractSection, Hit, Ids, Record, find_nct_ids, normalise_doi,
+from corpus.records import (AbstractSection, Hit, Ids, ParsedHits, Record, find_nct_ids, normalise_doi,
                             normalise_nct, normalise_pmcid, normalise_pmid)
 from corpus.source import Batch, Known, base_url, checked_page_size, since_date
 from corpus.errors import HarvestError, MalformedResponseError
@@ -80,11 +80,13 @@ def _error_text(root: etree._Element) -> str | None:
 
 # --- parsing -------------------------------------------------------------------------------
 
-def parse_pubmed_xml(data: bytes | str) -> list[Hit]:
+def parse_pubmed_xml(data: bytes | str, *, skip_bad: bool = False) -> ParsedHits:
     """Return one Hit per <PubmedArticle> of an EFetch PubmedArticleSet (an empty set gives []).
 
     Raises MalformedResponseError for a malformed or truncated document, an <eFetchResult><ERROR>
-    body, or any root other than PubmedArticleSet. <PubmedBookArticle> entries are skipped.
+    body, or any root other than PubmedArticleSet, and for an article without a PMID unless
+    `skip_bad` (then it is left out and named in the result's `skipped`). <PubmedBookArticle>
+    entries are skipped.
     """
     root = _parse_xml(data, "PubMed efetch XML")
     error = _error_text(root)
@@ -93,9 +95,15 @@ def parse_pubmed_xml(data: bytes | str) -> list[Hit]:
     if root.tag != "PubmedArticleSet":
         raise MalformedResponseError(
             f"PubMed efetch XML has root <{root.tag}>, expected <PubmedArticleSet>")
-    hits = []
-    for article in root.iterchildren("PubmedArticle"):
-        record = _parse_article(article)
+    hits = ParsedHits()
+    for number, article in enumerate(root.iterchildren("PubmedArticle"), start=1):
+        try:
+            record = _parse_article(article)
+        except MalformedResponseError as exc:
+            if not skip_bad:
+                raise
+            hits.skipped.append(f"article {number} of the batch: {exc}")
+            continue
         hits.append(Hit(record=record, raw=etree.tostring(article, encoding="unicode"),
                         raw_format="pubmed-xml"))
     return hits
@@ -452,13 +460,13 @@ class PubMedSource:
                           "retstart": str(retstart), "retmax": str(self.batch_size), "retmode": "xml"}
                 params.update(self._common())
                 hits = self.client.get(f"{self.base}efetch.fcgi", params=params, validate=_validate_efetch)
-                yield Batch(hits=tuple(hits), total=total)
+                yield Batch(hits=tuple(hits), total=total, skipped=tuple(hits.skipped))
             return
         for i in range(0, total, self.batch_size):
             data = {"db": "pubmed", "id": ",".join(new[i:i + self.batch_size]), "retmode": "xml"}
             data.update(self._common())
             hits = self.client.post(f"{self.base}efetch.fcgi", data=data, validate=_validate_efetch)
-            yield Batch(hits=tuple(hits), total=total)
+            yield Batch(hits=tuple(hits), total=total, skipped=tuple(hits.skipped))
 
 
 
@@ -466,5 +474,5 @@ def _validate_esearch(response: requests.Response) -> tuple[int, list[str], str 
     return parse_esearch_xml(response.content)
 
 
-def _validate_efetch(response: requests.Response) -> list[Hit]:
-    return parse_pubmed_xml(response.content)
+def _validate_efetch(response: requests.Response) -> ParsedHits:
+    return parse_pubmed_xml(response.content, skip_bad=True)

@@ -206,6 +206,18 @@ class FullText:
     source: str = "europepmc"
 
 
+class ParsedHits(list):
+    """The hits of one response (a list), and `skipped`: one line per record that could not be read.
+
+    A harvest stores the rest and reports the skipped ones, so one bad record in a page does not
+    stop that page at every later run.
+    """
+
+    def __init__(self, hits=(), skipped=()):
+        super().__init__(hits)
+        self.skipped: list[str] = list(skipped)
+
+
 @dataclass(frozen=True)
 class Hit:
     """A parsed record together with the raw payload it was parsed from."""

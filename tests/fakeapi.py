@@ -188,7 +188,7 @@ class FakeApis(LoopbackServer):
         studies = self.data.ctgov
         match = re.search(r"AREA\[LastUpdatePostDate\]RANGE\[([^,\]]+),", params.get("filter.advanced", ""))
         if match:
-            studies = [s for s in studies if s["protocolSection"]["statusModule"].get(
+            studies = [s for s in studies if s.get("protocolSection", {}).get("statusModule", {}).get(
                 "lastUpdatePostDateStruct", {}).get("date", "") >= match.group(1)]
         size = self.ctgov_page_size or int(params.get("pageSize", 10))
         start = int(params.get("pageToken", "0") or 0)
