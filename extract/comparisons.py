@@ -20,7 +20,8 @@ Each comparison gets:
   intervention and the control arm as the comparator (a lone arm of each kind is assumed);
 - its label and confidence from the trained label model (extract.model), the words it rests on,
   and the numbers stated: the P value, an effect (MD, SMD, OR, RR, HR, RD, IRR) with its CI,
-  and the timepoint.
+  and the timepoint. A significant difference whose arms the passage does not tell apart (no arm
+  named in a sentence; no arm column found for a row) gets no label: which way it goes is unknown.
 """
 from __future__ import annotations
 
@@ -29,7 +30,9 @@ from typing import TYPE_CHECKING, Sequence
 
 from extract.cues import ArmTerms, intervals, normalise, p_values, significance_cues
 from extract.evidence import Arm, Comparison, Provenance
+from extract.fastre import words as fast_words
 from extract.labelling import label_features
+from extract.model import LABELS
 from extract.passages import Passage, article_passages
 from extract.terms import content_stems
 
@@ -37,17 +40,17 @@ if TYPE_CHECKING:
     from extract.jats import Article
     from extract.model import ComparisonModel
 
-__all__ = ["LABELS", "find_comparisons", "is_comparison", "outcome_phrase", "stated_effect"]
+__all__ = ["comparisons_in", "find_comparisons", "is_comparison", "outcome_phrase", "stated_effect"]
 
-LABELS = ("no significant difference", "significantly decreased", "significantly increased")
 
-_BETWEEN = re.compile(r"\b(?:than|compared (?:with|to)|in comparison (?:with|to)|versus|vs\.?|relative to|"
-                      r"between(?: the)?(?: two| three| treatment| study)? (?:groups|arms)|between[- ]group|"
-                      r"differ(?:ed|ence|ences)?\b|over placebo|against)", re.I)
+_BETWEEN = re.compile(fast_words(["than", "compared (?:with|to)", "in comparison (?:with|to)", "versus", r"vs\.?",
+                                  "relative to", r"between(?: the)?(?: two| three| treatment| study)? (?:groups|arms)",
+                                  "between[- ]group", r"differ(?:ed|ence|ences)?\b", "over placebo", "against"]))
 _WITHIN_ONLY = re.compile(r"\b(?:from baseline|compared (?:with|to) baseline|versus baseline|vs\.? baseline|"
                           r"within(?:[- ]group| each group| both groups| the group)|before and after|pre- to post|"
                           r"than (?:at )?baseline|than before)\b", re.I)
 _P_COLUMN = re.compile(r"(?:^|[\s(/])p(?:[\s-]*values?)?\b|significance|\bdifference\b|\b(?:MD|OR|RR|HR)\b", re.I)
+_BASELINE_TABLE = re.compile(r"\bbaseline\b|\bcharacteristics\b|\bdemographic", re.I)
 
 
 def _has_result(text: str) -> bool:
@@ -58,7 +61,10 @@ def _has_result(text: str) -> bool:
 def is_comparison(p: Passage) -> bool:
     """Whether the passage states a between-group result (see the module docstring)."""
     if p.kind == "row":
-        return any(_P_COLUMN.search(c) for c in p.columns[1:]) and len(p.cells) >= 3
+        if len(p.cells) < 3 or _BASELINE_TABLE.search(p.context):
+            return False  # a baseline table compares the groups before treatment
+        return any(_P_COLUMN.search(label) and col < len(p.cells) and p.cells[col]
+                   for col, label in enumerate(p.columns) if col)
     text = normalise(p.text)
     if not _has_result(text) or not _BETWEEN.search(text):
         return False
@@ -78,12 +84,17 @@ _OUTCOME_PATTERNS = tuple(re.compile(p, re.I) for p in (
     r"(?P<o>[^,;()\[\]]{3,90}?)\s+(?:in|than|compared|versus|vs|among|by|at|after|from|relative|when|\()",
     # "The incidence of PONV was significantly lower in ..."
     r"^(?:(?:however|moreover|furthermore|in addition|additionally|similarly|overall|also|results?|conclusions?)"
-    r"\s*[:,]?\s*)?(?:the\s+)?(?P<o>[A-Za-z][^,;()\[\]]{2,90}?)\s+(?:was|were|did not|had|showed|differed|decreased|"
+    r"\s*[:,]?\s*)?(?:(?:at|after|by|during|over|in)\s[^,;()]{1,30},\s*)?(?:the\s+)?(?P<o>[A-Za-z][^,;()\[\]]{2,90}?)\s+(?:was|were|did not|had|showed|differed|decreased|"
     r"increased|improved|fell|rose|declined|remained|tended|reached|became)\b",
 ))
-_NOT_OUTCOME = re.compile(r"^(?:there|this|these|those|it|they|we|patients?|subjects?|participants?|both|all|"
-                          r"the (?:two|three) groups|groups?|no|this difference|the difference|differences?)$", re.I)
-_LEADING = re.compile(r"^(?:the|a|an|mean|median|overall|total|average)\s+", re.I)
+# A phrase that is not an outcome: it starts with a pronoun, a determiner of a clause, an adverb or a
+# number, or names the groups themselves.
+_NOT_OUTCOME = re.compile(r"^(?:there|this|these|those|it|its|they|we|our|patients?|subjects?|participants?|both|all|"
+                          r"each|either|neither|groups?|arms?|no|differences?|one|two|three|none|most|many|"
+                          r"[a-z]+ly|\d+)\b|\b(?:groups?|arms?|cohorts?)$|\b(?:versus|vs|compared|differences?|"
+                          r"effects?|significan\w*)\b", re.I)
+_LEADING = re.compile(r"^(?:the|a|an|mean|median|overall|total|average|on the other hand|in contrast|by contrast|"
+                      r"moreover|furthermore|however|in addition|additionally|finally|similarly|also)\s*,?\s+", re.I)
 
 
 def outcome_phrase(text: str, arm_terms: ArmTerms | None = None) -> str | None:
@@ -96,7 +107,7 @@ def outcome_phrase(text: str, arm_terms: ArmTerms | None = None) -> str | None:
                 if stripped == phrase:
                     break
                 phrase = stripped
-            if not phrase or _NOT_OUTCOME.match(phrase) or len(phrase.split()) > 12:
+            if not phrase or _NOT_OUTCOME.search(phrase) or len(phrase.split()) > 10:
                 continue
             if arm_terms is not None:
                 stems = set(content_stems(phrase))
@@ -116,7 +127,7 @@ _EFFECT_KINDS = {"md": "MD", "mean difference": "MD", "wmd": "MD", "difference":
 _EFFECT = re.compile(
     r"\b(?P<kind>standardi[sz]ed mean difference|mean difference|risk difference|odds ratio|risk ratio|relative risk|"
     r"hazard ratio|incidence rate ratio|rate ratio|difference|SMD|WMD|MD|aOR|OR|aRR|RR|aHR|HR|RD|IRR)\b"
-    r"[^0-9\-]{0,25}?(?P<est>-?\d+(?:\.\d+)?)\s*%?\s*[,;(\[]?\s*(?:95\s*%\s*(?:CI|confidence interval)|CI)"
+    r"[^0-9\-]{0,40}?(?P<est>-?\d+(?:\.\d+)?)\s*%?\s*[,;(\[]?\s*(?:95\s*%\s*(?:CI|confidence interval)|CI)"
     r"\s*[:,=]?\s*(?P<lo>-?\d+(?:\.\d+)?)\s*%?\s*(?:to|-|,|;)\s*(?P<hi>-?\d+(?:\.\d+)?)", re.I)
 
 
@@ -131,10 +142,45 @@ def stated_effect(text: str) -> tuple[str, float, float, float] | None:
     return _EFFECT_KINDS[m.group("kind").lower()], est, lo, hi
 
 
+_AT_TIME = re.compile(r"\b(?:at|after|by|through|until|over|during|within|to)\s+(?:the\s+)?(?:end\s+of\s+)?"
+                      r"(?:the\s+)?$|^(?:weeks?|months?|days?|years?)\b", re.I)
+
+
+_EFFECT_COLUMN = re.compile(r"\b(?:difference|diff|ratio|OR|RR|HR|IRR|MD|SMD|RD|effect|estimate)\b", re.I)
+_CELL_EFFECT = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s*[(\[]\s*(-?\d+(?:\.\d+)?)\s*(?:,|;|to|-)\s*(-?\d+(?:\.\d+)?)\s*[)\]]")
+
+
+def _row_numbers(p: Passage) -> tuple[tuple[str, float, float, float] | None, str | None]:
+    """The effect with its CI from a difference / ratio column ("1.02 (-1.60, 1.65)") and the P
+    value from a P column ("=0.95"), each the first one the row has."""
+    effect, p_value = None, None
+    for col, label in enumerate(p.columns):
+        if not col or col >= len(p.cells) or not p.cells[col]:
+            continue
+        cell = normalise(p.cells[col])
+        if p_value is None and _P_COLUMN.search(label) and not _EFFECT_COLUMN.search(label):
+            found = p_values(cell if cell.lstrip()[:1] in "pP" else f"P {cell if cell.lstrip()[:1] in '<>=≤≥' else '= ' + cell}")
+            if found:
+                v = found[0]
+                p_value = "ns" if v.op == "ns" else f"{v.op}{v.value:g}" if v.value is not None else None
+        if effect is None and _EFFECT_COLUMN.search(label):
+            m = _CELL_EFFECT.match(cell)
+            if m:
+                est, lo, hi = (float(x) for x in m.groups())
+                if lo <= hi:
+                    kind = stated_effect(f"{label} {cell.replace('(', '(95% CI ', 1)}")
+                    effect = (kind[0] if kind else "difference", est, lo, hi)
+    return effect, p_value
+
+
 def _timepoint_weeks(text: str) -> float | None:
+    """The last timepoint the passage compares the groups at ("at 12 weeks", "week 24", "after 6
+    months"); a duration of something else ("diabetes for 10 years") is not one."""
     from extract.quantities import find_timepoints
 
-    points = [tp.weeks for tp in find_timepoints(text) if tp.kind != "baseline" and tp.weeks > 0]
+    points = [tp.weeks for tp in find_timepoints(text)
+              if tp.kind != "baseline" and tp.weeks > 0
+              and (_AT_TIME.search(text[max(0, tp.start - 25):tp.start]) or _AT_TIME.match(tp.text))]
     return points[-1] if points else None
 
 
@@ -174,7 +220,8 @@ _READ_SECTIONS = frozenset({"abstract", "results", "table"})
 
 
 def _passage_comparison(p: Passage, record_id: str, arms: Sequence[Arm], model: ComparisonModel,
-                        abbreviations: dict[str, tuple[str, ...]]) -> Comparison | None:
+                        abbreviations: dict[str, tuple[str, ...]], terms_cache: dict[tuple[str, str], ArmTerms]
+                        ) -> Comparison | None:
     if p.kind == "row":
         outcome_text = p.cells[0] if p.cells and p.cells[0] else None
         intervention, comparator = _row_columns_arms(p, arms)
@@ -183,30 +230,38 @@ def _passage_comparison(p: Passage, record_id: str, arms: Sequence[Arm], model: 
         outcome_text = None
     i_text = intervention.name if intervention else ""
     c_text = comparator.name if comparator else ""
-    terms = ArmTerms.from_text(i_text, c_text or "control", "", abbreviations)
+    terms = terms_cache.get((i_text, c_text))
+    if terms is None:
+        terms = terms_cache[(i_text, c_text)] = ArmTerms.from_text(i_text, c_text or "control", "", abbreviations)
     if p.kind != "row":
         outcome_text = outcome_phrase(p.text, terms)
     if not outcome_text:
         return None
     lf = label_features(p.text, terms._replace(outcome=frozenset(content_stems(outcome_text)) - terms.intervention
                                                - terms.comparator), p.cells, p.columns)
-    probs = model.label_probabilities(lf.features)
+    probs = model.label_probabilities(lf.features, p.kind == "row")
     best = max(range(3), key=lambda k: probs[k])
+    oriented = ("row:arms_found" in lf.features) if p.kind == "row" else (
+        "arm:intv" in lf.features or "arm:comp" in lf.features)
+    label = LABELS[best] if best == 0 or oriented else None  # a difference needs to know which arm is which
     from extract.measures import canonical_measure, clean_measure_name
 
     outcome = clean_measure_name(outcome_text)
-    effect = stated_effect(p.text) if p.kind == "sentence" else None
+    if p.kind == "row":
+        effect, p_value = _row_numbers(p)
+    else:
+        effect, p_value = stated_effect(p.text), lf.p_value
     prov = Provenance(record_id, p.location, p.text, p.start, p.end)
     return Comparison(
         outcome=outcome, outcome_text=outcome_text, intervention=intervention.name if intervention else None,
-        comparator=comparator.name if comparator else None, label=LABELS[best],  # type: ignore[arg-type]
+        comparator=comparator.name if comparator else None, label=label,  # type: ignore[arg-type]
         label_basis=lf.basis, provenance=prov, outcome_canonical=canonical_measure(outcome),
         intervention_arm=intervention.name if intervention else None,
         comparator_arm=comparator.name if comparator else None,
         timepoint_weeks=_timepoint_weeks(p.text if p.kind == "sentence" else " ".join(p.columns)),
         effect_kind=effect[0] if effect else None, effect=effect[1] if effect else None,
-        ci_low=effect[2] if effect else None, ci_high=effect[3] if effect else None, p_value=lf.p_value,
-        confidence=round(probs[best], 4), source="table" if p.kind == "row" else "model")
+        ci_low=effect[2] if effect else None, ci_high=effect[3] if effect else None, p_value=p_value,
+        confidence=round(probs[best], 4) if label else None, source="table" if p.kind == "row" else "model")
 
 
 def comparisons_in(passages: Sequence[Passage], record_id: str, arms: Sequence[Arm],
@@ -217,13 +272,14 @@ def comparisons_in(passages: Sequence[Passage], record_id: str, arms: Sequence[A
 
     model = model or load_model()
     out: list[Comparison] = []
+    terms_cache: dict[tuple[str, str], ArmTerms] = {}
     for p in passages:
         if p.section not in _READ_SECTIONS or (p.section == "abstract" and p.abstract_part in ("methods",
                                                                                              "introduction")):
             continue
         if not is_comparison(p):
             continue
-        c = _passage_comparison(p, record_id, arms, model, abbreviations or {})
+        c = _passage_comparison(p, record_id, arms, model, abbreviations or {}, terms_cache)
         if c is not None:
             out.append(c)
     return out
@@ -234,6 +290,6 @@ def find_comparisons(record_id: str, title: str, abstract: str, article: Article
     """The between-group comparisons of a record (see the module docstring), in reading order."""
     from extract.terms import abbreviations
 
-    passages = article_passages(title, abstract, article)
+    passages = article_passages(title, abstract, article, _READ_SECTIONS)
     full = abstract + ("\n" + article.body_text if article is not None else "")
     return tuple(comparisons_in(passages, record_id, arms, abbreviations(full)))

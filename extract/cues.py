@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from typing import Iterable, NamedTuple
 
+from extract.fastre import words as fast_words
 from extract.terms import STOP_WORDS, stem
 
 __all__ = ["VALENCE", "ArmTerms", "PValue", "direction_cues", "intervals", "mark_arms", "normalise", "p_values",
@@ -29,9 +30,13 @@ _SPACES.update({ord("\u2212"): "-", ord("\u2013"): "-", ord("\u2014"): "-", ord(
                 ord("\u2011"): "-", ord("\u00b7"): ".", ord("\u2264"): "≤", ord("\u2265"): "≥"})
 
 
+_TO_NORMALISE = re.compile("[" + "".join(map(chr, _SPACES)) + "]")
+
+
 def normalise(text: str) -> str:
-    """Unicode spaces to " ", dashes and minus signs to "-", the middle dot of "0·05" to "."."""
-    return text.translate(_SPACES)
+    """Unicode spaces to " ", dashes and minus signs to "-", the middle dot of "0·05" to "."
+    (same length: offsets hold)."""
+    return text.translate(_SPACES) if _TO_NORMALISE.search(text) else text
 
 
 class PValue(NamedTuple):
@@ -44,9 +49,10 @@ class PValue(NamedTuple):
 
 _NUMBER = r"(\d*\.\d+|\d+(?:\.\d+)?(?:\s*[x×]\s*10\s*[-−]?\s*\d+)?|\d+(?:\.\d+)?\s*[eE]\s*-\s*\d+)"
 _P = re.compile(
-    r"(?<![A-Za-z])[pP](?:\s*-?\s*values?)?(?:\s*(?:for\s+\w+|\(\s*\w+\s*\)))?\s*"
-    r"(?:was|were|is|of|:)?\s*"
-    r"(<\s*or\s*=|<=|>=|=<|≤|≥|<|>|=|less than|greater than|below|under)\s*" + _NUMBER)
+    r"[pP](?<![A-Za-z][pP])(?:\s*-?\s*values?)?(?:\s*(?:for\s+\w+|\(\s*\w+\s*\)))?\s*"
+    r"(?:(?:was|were|is|of|:)\s*)?"
+    r"(<\s*or\s*=|<=|>=|=<|≤|≥|<|>|=|less than|greater than|below|under|(?<=of )|(?<=was )|(?<=is )|(?<=: ))\s*"
+    + _NUMBER)
 _P_NS = re.compile(r"(?<![A-Za-z])(?:[pP]\s*[=:]?\s*)?(?:NS|N\.S\.|n\.s\.|ns)(?![A-Za-z])")
 _P_BARE = re.compile(r"[(\[,;]\s*[pP]\s+" + _NUMBER)  # "(p 0.03)" with the sign lost
 
@@ -81,7 +87,8 @@ def p_values(text: str) -> list[PValue]:
     text = normalise(text)
     out: list[PValue] = []
     for m in _P.finditer(text):
-        op = re.sub(r"\s+", "", m.group(1)) if m.group(1)[0] in "<>=" else m.group(1)
+        op = m.group(1) or "="  # "P value of 0.2"
+        op = re.sub(r"\s+", "", op) if op[0] in "<>=" else op
         value = _as_float(m.group(2))
         if value is not None and value > 1:
             continue
@@ -90,7 +97,8 @@ def p_values(text: str) -> list[PValue]:
         value = _as_float(m.group(1))
         if value is not None and value <= 1 and not any(p.start <= m.start() + 1 < p.end for p in out):
             out.append(PValue("=", value, m.start() + 1, m.end(), _verdict("=", value)))
-    for m in _P_NS.finditer(text):
+    lower = text.lower()
+    for m in (_P_NS.finditer(text) if "ns" in lower or "n.s" in lower else ()):
         if m.group().lower() == "ns" and not m.group().isupper():
             continue  # "ns" as a word part is rare, but "ns" lower-case alone is too ambiguous
         out.append(PValue("ns", None, m.start(), m.end(), False))
@@ -122,7 +130,10 @@ def intervals(text: str) -> list[Interval]:
     """The confidence intervals of `text`, each marked as a ratio when a ratio measure is named
     within the 60 characters before it."""
     text = normalise(text)
-    out = []
+    out: list[Interval] = []
+    lower = text.lower()
+    if "95" not in text and "ci" not in lower and "confidence" not in lower:
+        return out
     for m in _CI.finditer(text):
         try:
             low, high = float(m.group(1).replace(" ", "")), float(m.group(2).replace(" ", ""))
@@ -137,25 +148,33 @@ def intervals(text: str) -> list[Interval]:
 
 # Significance words, by what they say. Checked in this order; a span found by an earlier cue is
 # not found again by a later one ("not significantly" is never also "significantly").
-_SIG_CUES: tuple[tuple[str, re.Pattern[str]], ...] = tuple((name, re.compile(p, re.I)) for name, p in (
-    ("nonsig", r"\b(?:no|not|non|nor|without|neither|lack of|absence of|failed to (?:reach|show|achieve|demonstrate))"
-               r"\b[\s\w-]{0,30}?\bsignifican"),
-    ("nonsig", r"\bnon-?significan|\binsignifican"),
-    ("nonsig", r"\b(?:did|does|do|was|were|is|are)\s*(?:n[o']t|not)\s+(?:\w+\s+){0,2}"
-               r"(?:differ|change|affect|alter|improve|increase|decrease|reduce|influence|vary|show)"),
-    ("nonsig", r"\bno\s+(?:\w+\s+){0,3}(?:differences?|effects?|changes?|associations?|improvements?|benefits?|impact)"),
-    ("nonsig", r"\b(?:similar|comparable|equivalent|identical|equally|no better|not better|same)\b"),
-    ("trend", r"\b(?:trend|tendency|tended|marginal(?:ly)?|borderline|approach(?:ed|ing)?\s+(?:statistical\s+)?significance)\b"),
-    ("sig", r"\bsignifican(?:t|tly|ce)\b"),
-    ("diff", r"\b(?:differ(?:ed|ence|ences|ent)?)\b"),
-))
+_SIG_CUES: tuple[tuple[str, tuple[str, ...], re.Pattern[str]], ...] = tuple(
+    (name, keys, re.compile(p, re.I)) for name, keys, p in (
+        ("nonsig", ("signific",), r"\b(?:no|not|non|nor|without|neither|lack of|absence of|failed to (?:reach|show|"
+                                   r"achieve|demonstrate))\b[\s\w-]{0,30}?\bsignifican"),
+        ("nonsig", ("signific",), r"\bnon-?significan|\binsignifican"),
+        ("nonsig", ("not", "n't"), r"\b(?:did|does|do|was|were|is|are)\s*(?:n[o']t|not)\s+(?:\w+\s+){0,2}"
+                                   r"(?:differ|change|affect|alter|improve|increase|decrease|reduce|influence|vary|show)"),
+        ("nonsig", ("no ",), r"\bno\s+(?:\w+\s+){0,3}(?:differences?|effects?|changes?|associations?|improvements?|"
+                             r"benefits?|impact)"),
+        ("nonsig", ("similar", "compar", "equival", "identical", "equally", "better", "same"),
+         r"\b(?:similar|comparable|equivalent|identical|equally|no better|not better|same)\b"),
+        ("trend", ("trend", "tend", "marginal", "borderline", "approach"),
+         r"\b(?:trend|tendency|tended|marginal(?:ly)?|borderline|approach(?:ed|ing)?\s+(?:statistical\s+)?"
+         r"significance)\b"),
+        ("sig", ("signific",), r"\bsignifican(?:t|tly|ce)\b"),
+        ("diff", ("differ",), r"\b(?:differ(?:ed|ence|ences|ent)?)\b"),
+    ))
 
 
 def significance_cues(text: str) -> list[tuple[str, int, int]]:
     """(cue, start, end) of the significance words of `text`: "sig", "nonsig", "trend", "diff"."""
     out: list[tuple[str, int, int]] = []
     taken: list[tuple[int, int]] = []
-    for name, pattern in _SIG_CUES:
+    lower = text.lower()
+    for name, keys, pattern in _SIG_CUES:
+        if not any(k in lower for k in keys):
+            continue  # a substring test is much faster than the pattern's scan
         for m in pattern.finditer(text):
             if any(s < m.end() and m.start() < e for s, e in taken):
                 continue
@@ -178,7 +197,6 @@ _BETTER = ("improved", "improvement", "improvements", "improve", "improves", "be
            "benefit", "effective", "favour", "favor", "favoured", "favored")
 _WORSE = ("worse", "worsened", "worsening", "inferior", "deteriorated", "deterioration", "harmful")
 VALENCE = {w: 1 for w in _BETTER} | {w: -1 for w in _WORSE}
-_WORD = re.compile(r"[A-Za-z]+")
 
 
 _INTENSIFIERS = frozenset({"greater", "more", "larger", "bigger", "higher", "stronger", "faster"})
@@ -187,14 +205,27 @@ _DIRECTION_NOUNS = frozenset({"reduction", "reductions", "decrease", "decline", 
                               "improvement", "gain", "loss", "drop", "fall", "elevation"})
 
 
+def _lexicon_pattern(lexicon: dict[str, int]) -> re.Pattern[str]:
+    alternatives = sorted(set(lexicon) | _DIRECTION_NOUNS, key=len, reverse=True)
+    return re.compile(fast_words(alternatives, r"[A-Za-z]") + r"(?![A-Za-z])")
+
+
+_LEXICON_PATTERNS: dict[int, re.Pattern[str]] = {}
+_NOT_GRADING = re.compile(r"[,;()]|\b(?:and|or|but|than)\b", re.I)
+
+
 def direction_cues(text: str, lexicon: dict[str, int] = _DIRECTION) -> list[tuple[int, int, int]]:
     """(sign, start, end) of each direction word of `text`: +1 for "higher", -1 for "reduced"
     (with `lexicon=VALENCE`, of each valence word: +1 for "improved", -1 for "worse").
 
-    "a greater reduction" is one cue, -1 (the noun's sign); "a smaller increase" is -1 too (the
-    noun's sign turned by the diminisher)."""
+    "a greater reduction" and "more reduced" are one cue, -1 (the graded word's sign, within
+    three words); "a smaller increase" is -1 too (turned by the diminisher); "the decrease in
+    pain was greater" is one cue, -1 (a direction noun within eight words before)."""
+    pattern = _LEXICON_PATTERNS.get(id(lexicon))
+    if pattern is None:
+        pattern = _LEXICON_PATTERNS[id(lexicon)] = _lexicon_pattern(lexicon)
+    found = [(m.group().lower(), m.start(), m.end()) for m in pattern.finditer(text)]
     out: list[tuple[int, int, int]] = []
-    found = [(m.group().lower(), m.start(), m.end()) for m in _WORD.finditer(text)]
     skip: set[int] = set()
     for i, (w, start, end) in enumerate(found):
         if i in skip:
@@ -203,25 +234,21 @@ def direction_cues(text: str, lexicon: dict[str, int] = _DIRECTION) -> list[tupl
         if sign is None:
             continue
         if w in _INTENSIFIERS or w in _DIMINISHERS:
-            # "a greater reduction", "more reduced": the sign of the word it grades
-            for j in range(i + 1, min(i + 4, len(found))):
-                graded = found[j][0]
-                if graded in lexicon and graded not in _INTENSIFIERS and graded not in _DIMINISHERS:
-                    sign = lexicon[graded] if w in _INTENSIFIERS else -lexicon[graded]
-                    end = found[j][2]
-                    skip.add(j)
-                    break
-            else:
-                # "the decrease in pain was greater": a direction noun shortly before
-                for j in range(i - 1, max(-1, i - 9), -1):
-                    if j in skip:
-                        break
-                    noun = found[j][0]
-                    if noun in _DIRECTION_NOUNS:
-                        sign = lexicon.get(noun, 1) if w in _INTENSIFIERS else -lexicon.get(noun, 1)
-                        if out and out[-1][1] == found[j][1]:
-                            out.pop()  # the noun counted once, graded
-                        break
+            j = i + 1
+            graded = found[j] if j < len(found) else None
+            between = text[end:graded[1]] if graded is not None else ""
+            if (graded is not None and graded[0] in lexicon and graded[0] not in _INTENSIFIERS
+                    and graded[0] not in _DIMINISHERS and len(between.split()) <= 2
+                    and not _NOT_GRADING.search(between)):
+                sign = lexicon[graded[0]] if w in _INTENSIFIERS else -lexicon[graded[0]]
+                end = graded[2]
+                skip.add(j)
+            elif i > 0 and (i - 1) not in skip and found[i - 1][0] in _DIRECTION_NOUNS and \
+                    len(text[found[i - 1][2]:start].split()) <= 7:
+                noun = found[i - 1]
+                sign = lexicon.get(noun[0], 1) if w in _INTENSIFIERS else -lexicon.get(noun[0], 1)
+                if out and out[-1][1] == noun[1]:
+                    out.pop()  # the noun counted once, graded
         out.append((sign, start, end))
     return out
 
@@ -238,8 +265,8 @@ _CONTROL_LIKE = re.compile(r"\b(?:placebo|control|sham|usual|standard|routine|co
 _CONTROL_WORDS = frozenset({"control", "controls", "placebo", "sham"})
 _INTERVENTION_WORDS = frozenset({"intervention", "experimental", "active", "verum"})
 # "group A", "Group D0.3", "GS group": a short code that names an arm.
-_GROUP_CODE = re.compile(r"\bgroups?\s+([A-Za-z]{1,2}\d*(?:\.\d+)?|[IVX]{1,4}|\d)\b|"
-                         r"\b([A-Z]{1,3}\d*)\s+groups?\b", re.I)
+_GROUP_CODE = re.compile(r"\b(?i:groups?)\s+([A-Za-z]{1,2}\d*(?:\.\d+)?|[IVX]{1,4}|\d)\b|"
+                         r"\b([A-Z]{1,3}\d*)\s+(?i:groups?)\b")
 
 
 def _codes(text: str) -> frozenset[str]:

@@ -169,17 +169,23 @@ def table_passages(table: Table, start_index: int) -> list[Passage]:
     return out
 
 
-def article_passages(title: str, abstract: str, article: Article | None) -> list[Passage]:
-    """Every passage of a record: title, abstract sentences, body sentences, table rows."""
+def article_passages(title: str, abstract: str, article: Article | None,
+                     kinds: frozenset[str] | None = None) -> list[Passage]:
+    """Every passage of a record: title, abstract sentences, body sentences, table rows; with
+    `kinds`, only the passages whose `section` is one of them ("abstract", "results", "table", ...)."""
     out: list[Passage] = []
-    if title.strip():
+    if title.strip() and (kinds is None or "title" in kinds):
         out.append(Passage(0, "sentence", "title", title.strip(), 0, len(title.strip()), "title"))
-    out += _sentences(abstract, "abstract", "abstract", len(out), True)
+    if kinds is None or "abstract" in kinds:
+        out += _sentences(abstract, "abstract", "abstract", len(out), True)
     if article is None:
         return out
     for sec in article.sections:
-        out += _sentences(sec.text, f"section:{sec.path}", section_kind(sec.path), len(out), False)
-    for table in article.tables:
-        if table.grid:
-            out += table_passages(table, len(out))
+        kind = section_kind(sec.path)
+        if kinds is None or kind in kinds:
+            out += _sentences(sec.text, f"section:{sec.path}", kind, len(out), False)
+    if kinds is None or "table" in kinds:
+        for table in article.tables:
+            if table.grid:
+                out += table_passages(table, len(out))
     return out

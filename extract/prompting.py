@@ -25,14 +25,16 @@ from typing import Any, Iterable, Iterator, Sequence
 from extract.cues import ArmTerms
 from extract.errors import ExtractionError
 from extract.evidence import ExtractionInput
+from extract.jats import parse_jats
 from extract.labelling import label_features
+from extract.model import LABELS, ComparisonModel, load_model
 from extract.passages import Passage, article_passages
 from extract.ranking import ArticleIndex, make_query, ranking_features
 from extract.terms import abbreviations
 
-__all__ = ["Answer", "Prompt", "RecordText", "answer_prompts", "parse_prompts", "read_record"]
+__all__ = ["Answer", "Prompt", "RecordText", "answer", "answer_prompts", "answer_records", "parse_prompts",
+           "read_record", "vote"]
 
-LABELS = ("no significant difference", "significantly decreased", "significantly increased")
 PROMPT_FIELDS = ("outcome", "intervention", "comparator")
 MAX_FIELD_CHARS = 2000
 PROMPT_HINT = ('Each line must be a JSON object {"prompt_id", "record_id", "outcome", "intervention", '
@@ -128,10 +130,14 @@ class RecordText:
 
 def read_record(record: ExtractionInput) -> RecordText:
     """The record's passages: title, abstract (the record's, else the full text's), body, tables.
-    A full text that is not readable JATS is skipped with a warning."""
-    from extract.fulltext import parse_article
-
-    article, warning = parse_article(record.full_text_xml) if record.full_text_xml else (None, None)
+    A full text that is not readable JATS is skipped with a warning (as extract.fulltext.parse_article
+    does; extract.jats is called directly so that answering prompts never loads spaCy)."""
+    article, warning = None, None
+    if record.full_text_xml:
+        try:
+            article = parse_jats(record.full_text_xml)
+        except Exception as exc:  # noqa: BLE001 - any malformed full text: skip the body, keep the abstract
+            warning = f"full text skipped: it is not readable JATS XML ({type(exc).__name__}: {str(exc)[:160]})"
     abstract = record.abstract or (article.abstract if article else "")
     title = record.title or (article.title if article else "")
     passages = tuple(article_passages(title, abstract, article))
@@ -140,10 +146,23 @@ def read_record(record: ExtractionInput) -> RecordText:
                       (warning,) if warning else ())
 
 
-def answer(text: RecordText, prompt: Prompt, model=None) -> Answer:
-    """The answer to one prompt over one record (see the module docstring)."""
-    from extract.model import load_model
+def vote(scored: Sequence[tuple[float, Sequence[float]]], temperature: float) -> tuple[int, float]:
+    """The label index (into LABELS) the ranked passages vote for, and its share of the votes.
 
+    `scored` holds (ranker score, label probabilities) of each voting passage, best first; each
+    votes with weight exp(temperature * (its score - the best score))."""
+    votes = [0.0, 0.0, 0.0]
+    top = scored[0][0]
+    for score, probs in scored:
+        weight = math.exp(temperature * (score - top))
+        for k in range(3):
+            votes[k] += weight * probs[k]
+    best = max(range(3), key=lambda k: votes[k])
+    return best, votes[best] / sum(votes)
+
+
+def answer(text: RecordText, prompt: Prompt, model: ComparisonModel | None = None) -> Answer:
+    """The answer to one prompt over one record (see the module docstring)."""
     model = model or load_model()
     if not text.passages:
         return Answer(prompt.prompt_id, None, None, None)
@@ -151,21 +170,19 @@ def answer(text: RecordText, prompt: Prompt, model=None) -> Answer:
     scores = model.rank_scores(ranking_features(text.index, query))
     order = sorted(range(len(scores)), key=lambda i: -scores[i])[:max(1, model.top_k)]
     terms = ArmTerms.from_text(prompt.intervention, prompt.comparator, prompt.outcome, text.abbreviations)
-    votes = [0.0, 0.0, 0.0]
-    top = scores[order[0]]
+    scored = []
     for i in order:
         p = text.passages[i]
-        probs = model.label_probabilities(label_features(p.text, terms, p.cells, p.columns).features)
-        weight = math.exp(model.temperature * (scores[i] - top))
-        for k in range(3):
-            votes[k] += weight * probs[k]
-    best = max(range(3), key=lambda k: votes[k])
+        features = label_features(p.text, terms, p.cells, p.columns).features
+        scored.append((float(scores[i]), model.label_probabilities(features, p.kind == "row")))
+    best, share = vote(scored, model.temperature)
     evidence = text.passages[order[0]]
     return Answer(prompt.prompt_id, LABELS[best], evidence.text, evidence.location, evidence.start, evidence.end,
-                  round(votes[best] / sum(votes), 4), text.index.comparison[order[0]])
+                  round(share, 4), text.index.comparison[order[0]])
 
 
-def answer_prompts(record: ExtractionInput, prompts: Iterable[Prompt], model=None) -> list[Answer]:
+def answer_prompts(record: ExtractionInput, prompts: Iterable[Prompt], model: ComparisonModel | None = None
+                   ) -> list[Answer]:
     """The answers to the prompts about one record, in the prompts' order."""
     prompts = list(prompts)
     if not prompts:
@@ -178,7 +195,8 @@ def _answer_one(job: tuple[ExtractionInput, list[Prompt]]) -> tuple[ExtractionIn
     return job[0], answer_prompts(job[0], job[1])
 
 
-def answer_records(records: Sequence[ExtractionInput], prompts: Sequence[Prompt], model=None, n_process: int = 1
+def answer_records(records: Sequence[ExtractionInput], prompts: Sequence[Prompt],
+                   model: ComparisonModel | None = None, n_process: int = 1
                    ) -> Iterator[tuple[ExtractionInput, list[Answer]]]:
     """(record, its answers) for each record that has prompts, in record order; n_process > 1
     answers in worker processes (each loads the shipped model)."""

@@ -20,6 +20,7 @@ import numpy as np
 
 from extract.comparisons import is_comparison
 from extract.cues import direction_cues, normalise, p_values, significance_cues
+from extract.fastre import words as fast_words
 from extract.passages import Passage
 from extract.terms import STOP_WORDS, stem, words
 
@@ -42,11 +43,13 @@ FEATURES: tuple[str, ...] = (
 )
 _INDEX = {name: i for i, name in enumerate(FEATURES)}
 
-_COMPARE = re.compile(r"\b(?:compared|versus|vs\.?|than|between|relative to|in comparison|difference|differ)", re.I)
-_CI = re.compile(r"\b95\s*%|\bCI\b|confidence interval", re.I)
-_TABLE_REF = re.compile(r"\b(?:Table|Fig(?:ure)?\.?)\s*\d", re.I)
-_METHOD_WORDS = re.compile(r"\b(?:were randomi[sz]ed|was assessed|were assessed|was measured|were measured|was defined|"
-                           r"primary (?:end ?point|outcome) was|we (?:hypothesi[sz]ed|aimed)|sample size|power)\b", re.I)
+_COMPARE = re.compile(fast_words(["compared", r"versus", r"vs\.?", "than", "between", "relative to", "in comparison",
+                                  "difference", "differ"]))
+_CI = re.compile(r"95\s*%|C(?<![A-Za-z]C)I\b|[cC]onfidence interval")
+_TABLE_REF = re.compile(fast_words(["table", r"fig(?:ure)?\.?"]) + r"\s*\d")
+_METHOD_WORDS = re.compile(fast_words([r"were randomi[sz]ed", "was assessed", "were assessed", "was measured",
+                                       "were measured", "was defined", r"primary (?:end ?point|outcome) was",
+                                       r"we (?:hypothesi[sz]ed|aimed)", "sample size", "power"]) + r"\b")
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
 
 
@@ -60,88 +63,136 @@ class Query(NamedTuple):
 
 
 class ArticleIndex:
-    """The passages of one article as stem lists, with document frequencies over the passages."""
+    """The passages of one article as a term matrix (stems, and a table row's caption and section
+    heading), with document frequencies over the passages and each passage's own features."""
 
     def __init__(self, passages: Sequence[Passage]):
         self.passages = list(passages)
-        self.stems: list[list[str]] = []
-        self.sets: list[frozenset[str]] = []
-        self.bigrams: list[frozenset[tuple[str, str]]] = []
-        self.retrieval_sets: list[frozenset[str]] = []
-        df: dict[str, int] = {}
-        for p in self.passages:
+        n = len(self.passages)
+        self.n = max(1, n)
+        vocab: dict[str, int] = {}
+        bigram_vocab: dict[tuple[str, str], int] = {}
+        rows, cols, vals = [], [], []
+        brows, bcols = [], []
+        lengths = np.zeros(n)
+        for i, p in enumerate(self.passages):
             st = [stem(w) for w in words(p.text) if w not in STOP_WORDS and not w.isdigit()]
-            self.stems.append(st)
-            s = frozenset(st)
-            self.sets.append(s)
-            self.bigrams.append(frozenset(zip(st, st[1:])))
-            extra = frozenset(stem(w) for w in words(p.context) if w not in STOP_WORDS) if p.context else frozenset()
-            rs = s | extra
-            self.retrieval_sets.append(rs)
-            for t in rs:
-                df[t] = df.get(t, 0) + 1
-        n = max(1, len(self.passages))
-        self.n = n
-        self.idf = {t: math.log(1 + (n - d + 0.5) / (d + 0.5)) for t, d in df.items()}
-        self.default_idf = math.log(1 + (n + 0.5) / 0.5)
-        self.avg_len = sum(len(s) for s in self.stems) / n if self.stems else 1.0
-        self.cues = [self._cues(p) for p in self.passages]
+            lengths[i] = len(st)
+            tf: dict[str, int] = {}
+            for t in st:
+                tf[t] = tf.get(t, 0) + 1
+            if p.context:
+                for t in (stem(w) for w in words(p.context) if w not in STOP_WORDS):
+                    tf.setdefault(t, 1)  # a table row's caption or section heading counts once
+            for t, f in tf.items():
+                rows.append(i)
+                cols.append(vocab.setdefault(t, len(vocab)))
+                vals.append(f)
+            for pair in set(zip(st, st[1:])):
+                brows.append(i)
+                bcols.append(bigram_vocab.setdefault(pair, len(bigram_vocab)))
+        from scipy.sparse import csc_matrix
+
+        self.vocab, self.bigram_vocab = vocab, bigram_vocab
+        self.tf = csc_matrix((np.asarray(vals, float), (rows, cols)), shape=(n, len(vocab)))
+        self.bigrams = csc_matrix((np.ones(len(brows)), (brows, bcols)), shape=(n, len(bigram_vocab)))
+        df = np.diff(self.tf.indptr)  # passages holding each term
+        self.idf = np.log(1 + (self.n - df + 0.5) / (df + 0.5))
+        self.default_idf = math.log(1 + (self.n + 0.5) / 0.5)
+        self.lengths = lengths
+        self.avg_len = float(lengths.mean()) if n else 1.0
         self.comparison = [is_comparison(p) for p in self.passages]
+        self.static = self._static()
 
-    @staticmethod
-    def _cues(p: Passage) -> dict[str, float]:
-        text = normalise(p.text)
-        ps = p_values(text)
-        sig = significance_cues(text)
-        return {
-            "cue:p": float(bool(ps)),
-            "cue:p_sig": float(any(x.significant for x in ps)),
-            "cue:p_nonsig": float(any(x.significant is False for x in ps)),
-            "cue:sig": float(any(c[0] == "sig" for c in sig)),
-            "cue:nonsig": float(any(c[0] == "nonsig" for c in sig)),
-            "cue:ci": float(bool(_CI.search(text))),
-            "cue:compare": float(bool(_COMPARE.search(text))),
-            "cue:direction": float(bool(direction_cues(text))),
-            "cue:numbers": min(len(_NUMBER.findall(text)), 20) / 20,
-            "cue:percent": float("%" in text),
-            "cue:table_ref": float(bool(_TABLE_REF.search(text))),
-            "cue:respectively": float("respectively" in text),
-            "cue:method_words": float(bool(_METHOD_WORDS.search(text))),
-        }
+    def idf_of(self, term: str) -> float:
+        col = self.vocab.get(term)
+        return float(self.idf[col]) if col is not None else self.default_idf
+
+    def _static(self) -> np.ndarray:
+        """The features of each passage that do not depend on the prompt."""
+        n = len(self.passages)
+        X = np.zeros((n, len(FEATURES)))
+        for i, p in enumerate(self.passages):
+            X[i, _INDEX[f"section:{p.section}"]] = 1.0
+            if p.abstract_part in _ABSTRACT_PARTS:
+                X[i, _INDEX[f"abstract:{p.abstract_part}"]] = 1.0
+            X[i, _INDEX["position"]] = i / self.n
+            length = self.lengths[i]
+            X[i, _INDEX["len:log"]] = math.log1p(length)
+            X[i, _INDEX["len:short"]] = length < 6
+            X[i, _INDEX["len:long"]] = length > 60
+            for k, v in _cues(p).items():
+                X[i, _INDEX[k]] = v
+            X[i, _INDEX["comparison"]] = self.comparison[i]
+        return X
+
+    def presence(self, terms: Sequence[str]) -> np.ndarray:
+        """(passages x terms) term frequencies; 0 columns for terms the article never uses."""
+        out = np.zeros((len(self.passages), len(terms)))
+        for k, t in enumerate(terms):
+            col = self.vocab.get(t)
+            if col is not None:
+                a, b = self.tf.indptr[col], self.tf.indptr[col + 1]
+                out[self.tf.indices[a:b], k] = self.tf.data[a:b]
+        return out
+
+    def bigram_presence(self, pairs: Sequence[tuple[str, str]]) -> np.ndarray:
+        out = np.zeros((len(self.passages), len(pairs)))
+        for k, pr in enumerate(pairs):
+            col = self.bigram_vocab.get(pr)
+            if col is not None:
+                a, b = self.bigrams.indptr[col], self.bigrams.indptr[col + 1]
+                out[self.bigrams.indices[a:b], k] = 1.0
+        return out
 
 
-def _coverage(terms: tuple[str, ...], idf: dict[str, float], default: float, sets: list[frozenset[str]],
-              bigrams: list[frozenset[tuple[str, str]]]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    n = len(sets)
+def _cues(p: Passage) -> dict[str, float]:
+    text = normalise(p.text)
+    ps = p_values(text)
+    sig = significance_cues(text)
+    return {
+        "cue:p": float(bool(ps)),
+        "cue:p_sig": float(any(x.significant for x in ps)),
+        "cue:p_nonsig": float(any(x.significant is False for x in ps)),
+        "cue:sig": float(any(c[0] == "sig" for c in sig)),
+        "cue:nonsig": float(any(c[0] == "nonsig" for c in sig)),
+        "cue:ci": float(bool(_CI.search(text))),
+        "cue:compare": float(bool(_COMPARE.search(text))),
+        "cue:direction": float(bool(direction_cues(text))),
+        "cue:numbers": min(len(_NUMBER.findall(text)), 20) / 20,
+        "cue:percent": float("%" in text),
+        "cue:table_ref": float(bool(_TABLE_REF.search(text))),
+        "cue:respectively": float("respectively" in text),
+        "cue:method_words": float(bool(_METHOD_WORDS.search(text))),
+    }
+
+
+def _coverage(index: ArticleIndex, terms: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    n = len(index.passages)
     distinct = list(dict.fromkeys(terms))
-    wcov, cov, big, anyv = np.zeros(n), np.zeros(n), np.zeros(n), np.zeros(n)
     if not distinct:
-        return wcov, cov, big, anyv
-    weights = [idf.get(t, default) for t in distinct]
-    total = sum(weights)
+        zero = np.zeros(n)
+        return zero, zero, zero, zero
+    present = index.presence(distinct) > 0
+    weights = np.array([index.idf_of(t) for t in distinct])
+    wcov = present @ weights / weights.sum()
+    cov = present.sum(1) / len(distinct)
+    anyv = present.any(1).astype(float)
     pairs = list(dict.fromkeys(zip(terms, terms[1:])))
-    for i, s in enumerate(sets):
-        hit = [w for t, w in zip(distinct, weights) if t in s]
-        if hit:
-            wcov[i] = sum(hit) / total
-            cov[i] = len(hit) / len(distinct)
-            anyv[i] = 1.0
-            if pairs:
-                big[i] = sum(pr in bigrams[i] for pr in pairs) / len(pairs)
+    big = index.bigram_presence(pairs).sum(1) / len(pairs) if pairs else np.zeros(n)
     return wcov, cov, big, anyv
 
 
 def ranking_features(index: ArticleIndex, query: Query) -> np.ndarray:
     """A (passages x FEATURES) matrix for one prompt over one article."""
     n = len(index.passages)
-    X = np.zeros((n, len(FEATURES)))
+    X = index.static.copy()
     if not n:
         return X
-    sets = index.retrieval_sets
     covs = {}
     for part, terms in (("outcome", query.outcome), ("intervention", query.intervention),
                         ("comparator", query.comparator)):
-        wcov, cov, big, anyv = _coverage(terms, index.idf, index.default_idf, sets, index.bigrams)
+        wcov, cov, big, anyv = _coverage(index, terms)
         top = wcov.max()
         X[:, _INDEX[f"{part}:wcov"]] = wcov
         X[:, _INDEX[f"{part}:cov"]] = cov
@@ -154,26 +205,17 @@ def ranking_features(index: ArticleIndex, query: Query) -> np.ndarray:
     X[:, _INDEX["arms:either"]] = (covs["intervention"] > 0) | (covs["comparator"] > 0)
     X[:, _INDEX["arms_outcome:both"]] = X[:, _INDEX["arms:either"]] * (covs["outcome"] > 0)
     # BM25 of the whole prompt, the outcome counted twice
-    bm = np.zeros(n)
     k1, b = 1.2, 0.75
-    query_terms = list(query.outcome) * 2 + list(query.intervention) + list(query.comparator)
     qcount: dict[str, int] = {}
-    for t in query_terms:
+    for t in list(query.outcome) * 2 + list(query.intervention) + list(query.comparator):
         qcount[t] = qcount.get(t, 0) + 1
-    for i, st in enumerate(index.stems):
-        if not st and not sets[i]:
-            continue
-        tf: dict[str, int] = {}
-        for t in st:
-            if t in qcount:
-                tf[t] = tf.get(t, 0) + 1
-        for t in sets[i]:
-            if t in qcount and t not in tf:
-                tf[t] = 1  # a table row's caption or section heading
-        if not tf:
-            continue
-        norm = k1 * (1 - b + b * len(st) / index.avg_len)
-        bm[i] = sum(index.idf.get(t, index.default_idf) * f * (k1 + 1) / (f + norm) * qcount[t] for t, f in tf.items())
+    terms = list(qcount)
+    bm = np.zeros(n)
+    if terms:
+        tf = index.presence(terms)
+        norm = k1 * (1 - b + b * index.lengths / (index.avg_len or 1.0))
+        weights = np.array([index.idf_of(t) * qcount[t] for t in terms])
+        bm = (tf * (k1 + 1) / (tf + norm[:, None])) @ weights
     top = bm.max()
     X[:, _INDEX["bm25:rel"]] = bm / top if top > 0 else 0.0
     X[:, _INDEX["bm25:log"]] = np.log1p(bm)
@@ -185,28 +227,16 @@ def ranking_features(index: ArticleIndex, query: Query) -> np.ndarray:
     X[:, _INDEX["rank:top1"]] = rank <= 1
     X[:, _INDEX["rank:top3"]] = rank <= 3
     X[:, _INDEX["rank:top10"]] = rank <= 10
-    for i, p in enumerate(index.passages):
-        X[i, _INDEX[f"section:{p.section}"]] = 1.0
-        if p.abstract_part in _ABSTRACT_PARTS:
-            X[i, _INDEX[f"abstract:{p.abstract_part}"]] = 1.0
-        X[i, _INDEX["position"]] = i / n
-        length = len(index.stems[i])
-        X[i, _INDEX["len:log"]] = math.log1p(length)
-        X[i, _INDEX["len:short"]] = length < 6
-        X[i, _INDEX["len:long"]] = length > 60
-        for k, v in index.cues[i].items():
-            X[i, _INDEX[k]] = v
     result_cue = X[:, _INDEX["cue:p"]] + X[:, _INDEX["cue:sig"]] + X[:, _INDEX["cue:nonsig"]]
-    X[:, _INDEX["outcome_x_cue"]] = X[:, _INDEX["outcome:rel"]] * np.minimum(result_cue, 1)
-    X[:, _INDEX["outcome_x_result_section"]] = X[:, _INDEX["outcome:rel"]] * (
-        X[:, _INDEX["section:results"]] + X[:, _INDEX["abstract:results"]] + X[:, _INDEX["section:table"]])
     rel = X[:, _INDEX["outcome:rel"]]
+    X[:, _INDEX["outcome_x_cue"]] = rel * np.minimum(result_cue, 1)
+    X[:, _INDEX["outcome_x_result_section"]] = rel * (
+        X[:, _INDEX["section:results"]] + X[:, _INDEX["abstract:results"]] + X[:, _INDEX["section:table"]])
     neighbour = np.zeros(n)
     if n > 1:
         neighbour[1:] = np.maximum(neighbour[1:], rel[:-1])
         neighbour[:-1] = np.maximum(neighbour[:-1], rel[1:])
     X[:, _INDEX["neighbour:outcome_rel"]] = neighbour
-    X[:, _INDEX["comparison"]] = index.comparison
     X[:, _INDEX["outcome_x_comparison"]] = X[:, _INDEX["comparison"]] * rel
     return X
 

@@ -26,8 +26,8 @@ group groups arm arms patient patients subject subjects participant participants
 receiving received receive treated treatment treatments given plus alone using use used compared
 """.split())
 
-_SUFFIXES = ("ations", "ation", "ities", "ity", "ments", "ment", "ness", "ings", "ing", "ies", "ied", "ied",
-             "ions", "ion", "ers", "er", "ed", "es", "s", "ly", "al")
+_SUFFIXES = ("ations", "ation", "ities", "ity", "ments", "ment", "ness", "ings", "ing", "ies", "ied",
+             "ions", "ion", "ers", "er", "ed", "s", "ly", "al")
 
 
 @lru_cache(maxsize=65536)

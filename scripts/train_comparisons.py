@@ -50,7 +50,8 @@ from extract.cues import ArmTerms  # noqa: E402
 from extract.evidence import ExtractionInput  # noqa: E402
 from extract.labelling import label_features  # noqa: E402
 from extract.model import MODEL_FORMAT, ComparisonModel  # noqa: E402
-from extract.prompting import LABELS, Prompt, answer, read_record  # noqa: E402
+from extract.model import LABELS  # noqa: E402
+from extract.prompting import read_record, vote  # noqa: E402
 from extract.ranking import FEATURES, make_query, ranking_features  # noqa: E402
 
 C_RANKER = 0.1
@@ -61,6 +62,7 @@ TOP_K = 5
 TEMPERATURE = 1.0
 AGGREGATION_GRID = [(k, t) for k in (1, 3, 5, 7, 10) for t in (0.5, 1.0, 1.5)]
 POSITIVE_OVERLAP = 0.5
+ROW_OVERLAP = 0.8  # an evidence string is this table row when their tokens overlap this much
 WEIGHT_DIGITS = 5
 
 SOURCE = ("Evidence Inference 2.0 training split (shared/gold/evidence_inference_train: prompts, annotator labels "
@@ -93,7 +95,8 @@ def overlap(pred: str, gold_spans: list[str]) -> float:
 
 
 def load(data: Path, limit: int | None) -> tuple[list[dict], dict]:
-    prompts = [json.loads(line) for line in open(data / "prompts.jsonl", encoding="utf-8") if line.strip()]
+    with open(data / "prompts.jsonl", encoding="utf-8") as fh:
+        prompts = [json.loads(line) for line in fh if line.strip()]
     articles: dict[str, object] = {}
     for p in prompts:
         x = data / "xml" / f"{p['pmcid']}.nxml"
@@ -105,10 +108,6 @@ def load(data: Path, limit: int | None) -> tuple[list[dict], dict]:
     if limit is not None:
         prompts = [p for p in prompts if p["pmcid"] in articles]
     return prompts, articles
-
-
-def prompt_of(p: dict) -> Prompt:
-    return Prompt(p["prompt_id"], p["pmcid"], p["outcome"], p["intervention"], p["comparator"])
 
 
 def ranker_rows(prompts: list[dict], articles: dict) -> list[dict]:
@@ -125,6 +124,9 @@ def ranker_rows(prompts: list[dict], articles: dict) -> list[dict]:
 
 
 def label_examples(prompts: list[dict], articles: dict) -> tuple[list[dict], list[str], list[str]]:
+    """Label features of every evidence string of the prompts whose annotators agree. A string
+    that is a table row of a full text is read as that row (its cells and column labels), the way
+    the extractor sees it, so that the row features (arm columns, P column) are learnt."""
     X, y, groups = [], [], []
     for p in prompts:
         if len(set(p.get("labels") or [p["label"]])) != 1:
@@ -132,8 +134,16 @@ def label_examples(prompts: list[dict], articles: dict) -> tuple[list[dict], lis
         text = articles.get(p["pmcid"])
         terms = ArmTerms.from_text(p["intervention"], p["comparator"], p["outcome"],
                                    text.abbreviations if text is not None else None)
+        rows = [s for s in text.passages if s.kind == "row"] if text is not None else []
         for e in p["evidence"]:
-            X.append(label_features(e, terms).features)
+            row = None
+            if rows and "\n" in e:
+                best = max(rows, key=lambda s: overlap(s.text, [e]))
+                row = best if overlap(best.text, [e]) >= ROW_OVERLAP else None
+            if row is not None:
+                X.append(label_features(row.text, terms, row.cells, row.columns).features)
+            else:
+                X.append(label_features(e, terms).features)
             y.append(p["label"])
             groups.append(p["pmcid"])
     return X, y, groups
@@ -146,20 +156,30 @@ def fit_ranker(rows: list[dict]) -> dict:
     y = np.concatenate([r["y"] for r in rows])
     mean, scale = X.mean(0), X.std(0)
     scale[scale < 1e-9] = 1.0
-    m = LogisticRegression(C=C_RANKER, max_iter=5000).fit((X - mean) / scale, y)
-    return {"features": list(FEATURES), "mean": _round(mean), "scale": _round(scale), "coef": _round(m.coef_[0]),
-            "intercept": float(m.intercept_[0]), "n_prompts": len(rows), "n_passages": int(len(y)),
-            "n_positive": int(y.sum())}
+    if len(set(y.tolist())) < 2:
+        coef, intercept = np.zeros(len(FEATURES)), _prior_logit(y)
+    else:
+        m = LogisticRegression(C=C_RANKER, max_iter=5000).fit((X - mean) / scale, y)
+        coef, intercept = m.coef_[0], float(m.intercept_[0])
+    return {"features": list(FEATURES), "mean": _round(mean), "scale": _round(scale), "coef": _round(coef),
+            "intercept": intercept, "n_prompts": len(rows), "n_passages": int(len(y)), "n_positive": int(y.sum())}
 
 
 def _round(values) -> list[float]:
     return [float(f"{v:.{WEIGHT_DIGITS}g}") for v in values]
 
 
+def _prior_logit(y: np.ndarray) -> float:
+    """The log-odds of the positive class, smoothed (a sample too small to hold both classes)."""
+    return float(np.log((y.sum() + 1) / (len(y) - y.sum() + 1)))
+
+
 def _sparse_fit(X: list[dict], y: np.ndarray, C: float) -> dict:
     from sklearn.feature_extraction import DictVectorizer
     from sklearn.linear_model import LogisticRegression
 
+    if len(set(y.tolist())) < 2:
+        return {"vocabulary": [], "coef": [], "intercept": _prior_logit(y), "n_examples": len(X)}
     counts: Counter = Counter(k for f in X for k in f)
     kept = [{k: v for k, v in f.items() if counts[k] >= MIN_COUNT} for f in X]
     dv = DictVectorizer(sort=True)
@@ -216,17 +236,14 @@ def cross_validate(prompts: list[dict], articles: dict, folds: int) -> dict[int,
             out[p["prompt_id"]] = [
                 (int(i), float(scores[i]), model.label_probabilities(
                     label_features(text.passages[i].text, terms, text.passages[i].cells,
-                                   text.passages[i].columns).features))
+                                   text.passages[i].columns).features, text.passages[i].kind == "row"))
                 for i in order]
     return out
 
 
 def aggregate(oof: list[tuple], top_k: int, temperature: float) -> str:
-    votes = np.zeros(3)
-    top = oof[0][1]
-    for _, score, probs in oof[:top_k]:
-        votes += np.exp(temperature * (score - top)) * np.asarray(probs)
-    return LABELS[int(votes.argmax())]
+    """The label the top_k out-of-fold passages vote for (extract.prompting.vote)."""
+    return LABELS[vote([(score, probs) for _, score, probs in oof[:top_k]], temperature)[0]]
 
 
 def macro_f1(gold: list[str], pred: list[str]) -> float:
@@ -246,6 +263,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--cv", type=int, default=0, metavar="N", help="N-fold cross-validation grouped by article")
     ap.add_argument("--scorer", type=Path, help="score_comparisons.py, to print its report of the CV predictions")
     ap.add_argument("--limit", type=int, help="use only the first N full-text articles (a quick check)")
+    ap.add_argument("--cv-predictions", type=Path, metavar="PATH",
+                    help="with --cv: write the out-of-fold answers (the scorer's prediction format) to PATH")
     args = ap.parse_args(argv)
     if "dev" in args.data.name:
         print("train_comparisons: the dev split is for measuring only; pass the training split.", file=sys.stderr)
@@ -271,6 +290,17 @@ def main(argv: list[str] | None = None) -> int:
             text = articles[p["pmcid"]]
             preds[p["prompt_id"]] = {"label": aggregate(o, top_k, temperature),
                                      "evidence": text.passages[o[0][0]].text, "location": text.passages[o[0][0]].location}
+        if args.cv_predictions:
+            with open(args.cv_predictions, "w", encoding="utf-8") as fh:
+                for pid, pred in preds.items():
+                    fh.write(json.dumps({"prompt_id": pid, **pred}, ensure_ascii=False) + "\n")
+        kinds: Counter = Counter()
+        for p in with_text:
+            pred = preds[p["prompt_id"]]
+            right = pred["label"] == p["label"]
+            hit = overlap(pred["evidence"], p["evidence"]) >= POSITIVE_OVERLAP
+            kinds[("right label" if right else "wrong label") + (", evidence found" if hit else ", other evidence")] += 1
+        print("cv by error kind: " + "; ".join(f"{k} {v}" for k, v in sorted(kinds.items())))
         if args.scorer:
             spec = importlib.util.spec_from_file_location("score_comparisons", args.scorer)
             sc = importlib.util.module_from_spec(spec)
