@@ -157,8 +157,8 @@ _SIG_CUES: tuple[tuple[str, tuple[str, ...], re.Pattern[str]], ...] = tuple(
                                    r"(?:differ|change|affect|alter|improve|increase|decrease|reduce|influence|vary|show)"),
         ("nonsig", ("no ",), r"\bno\s+(?:\w+\s+){0,3}(?:differences?|effects?|changes?|associations?|improvements?|"
                              r"benefits?|impact)"),
-        ("nonsig", ("similar", "compar", "equival", "identical", "equally", "better", "same"),
-         r"\b(?:similar|comparable|equivalent|identical|equally|no better|not better|same)\b"),
+        ("nonsig", ("similar", "compar", "equival", "identical", "equally", "better", "same", "inferior"),
+         r"\b(?:similar|comparable|equivalent|identical|equally|no better|not better|same|non-?inferior(?:ity)?)\b"),
         ("trend", ("trend", "tend", "marginal", "borderline", "approach"),
          r"\b(?:trend|tendency|tended|marginal(?:ly)?|borderline|approach(?:ed|ing)?\s+(?:statistical\s+)?"
          r"significance)\b"),
@@ -214,17 +214,19 @@ _LEXICON_PATTERNS: dict[int, re.Pattern[str]] = {}
 _NOT_GRADING = re.compile(r"[,;()]|\b(?:and|or|but|than)\b", re.I)
 
 
-def direction_cues(text: str, lexicon: dict[str, int] = _DIRECTION) -> list[tuple[int, int, int]]:
+def direction_cues(text: str, lexicon: dict[str, int] = _DIRECTION, ignore: frozenset[int] = frozenset()
+                   ) -> list[tuple[int, int, int]]:
     """(sign, start, end) of each direction word of `text`: +1 for "higher", -1 for "reduced"
     (with `lexicon=VALENCE`, of each valence word: +1 for "improved", -1 for "worse").
 
     "a greater reduction" and "more reduced" are one cue, -1 (the graded word's sign, within
     three words); "a smaller increase" is -1 too (turned by the diminisher); "the decrease in
-    pain was greater" is one cue, -1 (a direction noun within eight words before)."""
+    pain was greater" is one cue, -1 (a direction noun within eight words before). Words starting
+    at an offset in `ignore` (the outcome's own words: "weight loss", "pain reduction") are no cues."""
     pattern = _LEXICON_PATTERNS.get(id(lexicon))
     if pattern is None:
         pattern = _LEXICON_PATTERNS[id(lexicon)] = _lexicon_pattern(lexicon)
-    found = [(m.group().lower(), m.start(), m.end()) for m in pattern.finditer(text)]
+    found = [(m.group().lower(), m.start(), m.end()) for m in pattern.finditer(text) if m.start() not in ignore]
     out: list[tuple[int, int, int]] = []
     skip: set[int] = set()
     for i, (w, start, end) in enumerate(found):

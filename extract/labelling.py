@@ -19,14 +19,13 @@ from typing import NamedTuple, Sequence
 
 from extract.cues import (VALENCE, ArmTerms, direction_cues, intervals, mark_arms, normalise, p_values,
                           significance_cues)
+from extract.terms import stem
 
 __all__ = ["LabelFeatures", "label_features", "rule_label"]
 
 # Tokens after which an arm is the reference of a comparison, not its subject.
 _REFERENCE_WORDS = frozenset({"than", "versus", "vs", "compared", "relative", "over", "against", "not", "comparison"})
 _NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
-_VS_NUMBERS = re.compile(r"(-?\d+(?:\.\d+)?)\s*%?[^0-9;]{0,40}?\b(?:vs\.?|versus|compared (?:with|to)|and|to)\s*"
-                         r"(-?\d+(?:\.\d+)?)")
 _RESPECTIVELY = re.compile(r"\brespectively\b", re.I)
 
 
@@ -36,6 +35,7 @@ class LabelFeatures(NamedTuple):
     p_value: str | None  # the first P value as written, normalised ("<0.05", "=0.31")
 
 
+_WORD = re.compile(r"[^\W\d_]+")
 _IN_ARM = re.compile(r"\b(?:in|among|for|with)(?: the| both| all)?$")
 
 
@@ -123,6 +123,27 @@ def _arm_numbers(norm: str, tokens: list[tuple[str, int]], skip: list[tuple[int,
     return None
 
 
+def _outcome_p(ps: list, outcome_words: frozenset[int]):
+    """The P value that belongs to the outcome: the one after the stretch of text (from the P
+    value before it) naming most outcome words; None without outcome words or P values."""
+    if not ps or not outcome_words:
+        return None
+    best, best_count, prev = None, 0, -1
+    for p in ps:
+        count = sum(1 for w in outcome_words if prev < w < p.start)
+        if count > best_count:
+            best, best_count = p, count
+        prev = p.end
+    return best if best is not None else ps[-1]
+
+
+# Words that compare an arm with itself (within-arm change), not the arms with each other.
+_WITHIN = re.compile(r"\b(?:from baseline|(?:compared (?:with|to)|versus|vs\.?|than(?: at)?) baseline|"
+                     r"within(?:[- ]group| each group| both groups| the group)|before and after|pre-? to post|"
+                     r"in both (?:the )?groups|in each group|in all (?:three )?groups|both (?:groups|conditions|arms)|"
+                     r"all treatments|over time)\b", re.I)
+
+
 def _first_number(text: str) -> float | None:
     m = _NUMBER.search(normalise(text))
     return float(m.group()) if m else None
@@ -193,7 +214,8 @@ def label_features(text: str, terms: ArmTerms, cells: Sequence[str] = (), column
         f[f"sig:{name}"] = f.get(f"sig:{name}", 0.0) + 1.0
         if name in ("sig", "nonsig"):
             basis.append(norm[s:e])
-    dirs = direction_cues(norm)
+    outcome_words = frozenset(m.start() for m in _WORD.finditer(norm) if stem(m.group().lower()) in terms.outcome)
+    dirs = direction_cues(norm, ignore=outcome_words)
     oriented = _subject_signs(tokens, dirs)
     for (sign, s, e), o in zip(dirs, oriented):
         f["dir:up" if sign > 0 else "dir:down"] = f.get("dir:up" if sign > 0 else "dir:down", 0.0) + 1.0
@@ -201,7 +223,7 @@ def label_features(text: str, terms: ArmTerms, cells: Sequence[str] = (), column
             key = "dir:intv_up" if o > 0 else "dir:intv_down"
             f[key] = f.get(key, 0.0) + 1.0
             basis.append(norm[s:e])
-    vals = direction_cues(norm, VALENCE)
+    vals = direction_cues(norm, VALENCE, outcome_words)
     for (sign, s, e), o in zip(vals, _subject_signs(tokens, vals)):
         if o:
             key = "val:intv_better" if o > 0 else "val:intv_worse"
@@ -213,19 +235,12 @@ def label_features(text: str, terms: ArmTerms, cells: Sequence[str] = (), column
         f[key] = 1.0
         if _DOWN_NOUNS.search(norm):
             f[key + "_x_down_noun"] = 1.0
-    outcome_at = next((off for tok, off in tokens if tok == "OUTC"), None)
-    if outcome_at is not None and ps:
-        after = [p for p in ps if p.start >= outcome_at]
-        near = after[0] if after else ps[-1]
+    near = _outcome_p(ps, outcome_words)
+    if near is not None:
         f["p_outcome:" + ("sig" if near.significant else "nonsig" if near.significant is False else "unclear")] = 1.0
-    arm_order = [t for t in words if t in ("INTV", "COMP")]
-    m = _VS_NUMBERS.search(norm)
-    if m and arm_order and not pair:
-        a, b = float(m.group(1)), float(m.group(2))
-        if a != b:
-            first_is_intv = arm_order[0] == "INTV"
-            higher = (a > b) == first_is_intv
-            f["vs:intv_higher" if higher else "vs:intv_lower"] = 1.0
+    for m in _WITHIN.finditer(norm):
+        f["within:" + m.group().lower().split()[0]] = 1.0
+        f["within:any"] = 1.0
     if _RESPECTIVELY.search(norm):
         f["respectively"] = 1.0
     if "INTV" in words:
@@ -250,8 +265,8 @@ def rule_label(f: dict[str, float]) -> str | None:
     nonsig = f.get("p:nonsig", 0) + f.get("sig:nonsig", 0) + f.get("ci:holds_null", 0) + f.get("row:p_nonsig", 0)
     if nonsig > sig or (not sig and not nonsig):
         return "no significant difference" if nonsig else None
-    up = f.get("dir:intv_up", 0) + f.get("vs:intv_higher", 0) + f.get("row:intv_higher", 0)
-    down = f.get("dir:intv_down", 0) + f.get("vs:intv_lower", 0) + f.get("row:intv_lower", 0)
+    up = f.get("dir:intv_up", 0) + f.get("num:intv_higher", 0) + f.get("row:intv_higher", 0)
+    down = f.get("dir:intv_down", 0) + f.get("num:intv_lower", 0) + f.get("row:intv_lower", 0)
     if up > down:
         return "significantly increased"
     if down > up:
