@@ -28,7 +28,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Sequence
 
-from extract.cues import ArmTerms, intervals, normalise, p_values, significance_cues
+from extract.comparison_cues import ArmTerms, intervals, normalise, p_values, significance_cues
 from extract.evidence import Arm, Comparison, Provenance
 from extract.fastre import words as fast_words
 from extract.labelling import label_features

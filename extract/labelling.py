@@ -3,7 +3,7 @@ decrease, or not significantly change the outcome, relative to the comparator?
 
 `label_features(text, terms, row)` turns one sentence or table row into the features the trained
 label model reads: word 1-3-grams of the text with the arms and the outcome replaced by
-placeholders (extract.cues.mark_arms), and rule features: the P values' verdicts, confidence
+placeholders (extract.comparison_cues.mark_arms), and rule features: the P values' verdicts, confidence
 intervals that hold or exclude the null value, significance words, and direction words oriented by
 the arm that is their subject ("INTV ... lower than COMP" is a decrease, "COMP ... lower than
 INTV" an increase). For a table row, the arm columns (told by their header) and the P / effect
@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from typing import NamedTuple, Sequence
 
-from extract.cues import (VALENCE, ArmTerms, direction_cues, intervals, mark_arms, normalise, p_values,
+from extract.comparison_cues import (VALENCE, ArmTerms, direction_cues, intervals, mark_arms, normalise, p_values,
                           significance_cues)
 from extract.terms import stem
 

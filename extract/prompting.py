@@ -22,7 +22,7 @@ import math
 from dataclasses import dataclass
 from typing import Any, Iterable, Iterator, Sequence
 
-from extract.cues import ArmTerms
+from extract.comparison_cues import ArmTerms
 from extract.errors import ExtractionError
 from extract.evidence import ExtractionInput
 from extract.jats import parse_jats

@@ -19,7 +19,7 @@ from typing import NamedTuple, Sequence
 import numpy as np
 
 from extract.comparisons import is_comparison
-from extract.cues import direction_cues, normalise, p_values, significance_cues
+from extract.comparison_cues import direction_cues, normalise, p_values, significance_cues
 from extract.fastre import words as fast_words
 from extract.passages import Passage
 from extract.terms import STOP_WORDS, stem, words

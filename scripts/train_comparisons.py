@@ -46,7 +46,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from extract.cues import ArmTerms  # noqa: E402
+from extract.comparison_cues import ArmTerms  # noqa: E402
 from extract.evidence import ExtractionInput  # noqa: E402
 from extract.labelling import label_features  # noqa: E402
 from extract.model import MODEL_FORMAT, ComparisonModel  # noqa: E402

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from extract.cues import ArmTerms, direction_cues, intervals, mark_arms, p_values, significance_cues
+from extract.comparison_cues import ArmTerms, direction_cues, intervals, mark_arms, p_values, significance_cues
 from extract.labelling import label_features, rule_label
 from extract.passages import Passage, section_kind, split_sentences, table_passages
 from extract.tables import Cell, Table
