@@ -14,6 +14,8 @@ __all__ = [
     "CorrectionNote",
     "DirectionEntry",
     "DirectionSynthesis",
+    "FailedRecord",
+    "FlaggedValue",
     "OverlapGroup",
     "PooledAnalysis",
     "PooledStudy",
@@ -171,6 +173,34 @@ class CorrectionNote(_Json):
 
 
 @dataclass(frozen=True)
+class FlaggedValue(_Json):
+    """An extracted value that breaks a rule of plausibility: kept in the evidence, left out of its pool."""
+
+    record_id: str
+    label: str  # "Wang 2019"
+    outcome: str  # "adverse events"
+    window: str  # the timepoint window of the analysis it was left out of
+    arm: str | None
+    field: str  # "n_responders", "percent_responders", "change_sd", ... or "flags" (marked by the extractor)
+    value: Any
+    rule: str  # "responders (25) must not exceed the group size (n = 20)"
+    location: str = ""  # where the value was read (abstract, table cell, reviewer)
+    verbatim: str = ""  # the sentence or cell it was read from
+
+
+@dataclass(frozen=True)
+class FailedRecord(_Json):
+    """A record the extractor could not read: skipped (no evidence), retried when it or the extractor changes."""
+
+    record_id: str
+    label: str
+    title: str
+    reason: str  # "too large: ... characters (the extractor reads at most ...)" or "ValueError: ..."
+    extractor_version: str
+    failed_at: str
+
+
+@dataclass(frozen=True)
 class UpdateEntry(_Json):
     run_id: int
     started: str
@@ -198,3 +228,5 @@ class ReportContext(_Json):
     history: tuple[UpdateEntry, ...] = ()
     changes: tuple[str, ...] = ()  # this update's "what changed" lines
     plan: dict[str, Any] = field(default_factory=dict)  # the analysis plan as read from review.toml
+    flagged_values: tuple[FlaggedValue, ...] = ()  # implausible values left out of their pools
+    failed_records: tuple[FailedRecord, ...] = ()  # records the extractor could not read (no evidence)

@@ -16,6 +16,10 @@ Effect sizes per study, outcome and timepoint window (the latest timepoint insid
 Rows without usable numbers but with a direction go to the direction-of-effect synthesis (all
 studies with a direction are listed there, pooled or not), with a sign test (analysis.vote_count).
 Several reports of one cohort (trialsynth.overlap) count once per outcome and window.
+An implausible value (responders above the group size, a percentage outside 0-100, a negative SD
+or count, a value the extractor marked in its `flags`, numbers escalc refuses) never stops the
+synthesis: it is returned as a `FlaggedValue` (record, outcome, value, rule broken) and that study
+is left out of that outcome and window's pool; everything else goes on.
 Pooling: analysis.rma with the plan's estimator and test; one study is shown with its own
 estimate (fixed-effect, z), never as a pooled result; leave-one-out from 3 studies; cumulative by
 year from 2; Egger's regression test from the plan's small_study_min_k (10) studies.
@@ -34,7 +38,8 @@ from analysis.conversions import combine_arms
 from analysis.errors import AnalysisError
 from trialsynth.overlap import CohortInfo, find_overlaps
 from trialsynth.plan import MEASURE_LABELS, AnalysisPlan, OutcomePlan
-from trialsynth.results import (DirectionEntry, DirectionSynthesis, OverlapGroup, PooledAnalysis, PooledStudy)
+from trialsynth.results import (DirectionEntry, DirectionSynthesis, FlaggedValue, OverlapGroup, PooledAnalysis,
+                                PooledStudy)
 
 __all__ = ["StudyInput", "SynthesisResult", "synthesise"]
 
@@ -58,6 +63,7 @@ class SynthesisResult:
     directions: tuple[DirectionSynthesis, ...]
     overlaps: tuple[OverlapGroup, ...]
     notes: tuple[str, ...] = ()
+    flagged: tuple[FlaggedValue, ...] = ()
 
 
 @dataclass
@@ -75,6 +81,52 @@ class _Effect:
     source: str
     notes: list[str] = field(default_factory=list)
     traits: dict[str, str] = field(default_factory=dict)  # subgroup values: cell_source, route, design
+
+
+_SD_FIELDS = ("baseline_sd", "followup_sd", "change_sd")
+_COUNT_FIELDS = ("n", "n_responders")
+
+
+def implausible(row: Mapping[str, Any]) -> list[tuple[str, Any, str]]:
+    """Return (field, value, rule broken) for every implausible value of one outcome row; [] when none.
+
+    Rules: the extractor's own `flags`; a group size of at least 1 and counts of at least 0; responders
+    at most the group size; a percentage between 0 and 100; standard deviations of at least 0;
+    every number finite.
+    """
+    out: list[tuple[str, Any, str]] = []
+    for flag in row.get("flags") or ():
+        out.append(("flags", flag, f"marked by the extractor: {flag}"))
+    for name, value in row.items():
+        if isinstance(value, float) and not math.isfinite(value):
+            out.append((name, value, f"{name} must be a finite number"))
+    n, x, pct = row.get("n"), row.get("n_responders"), row.get("percent_responders")
+    if _is_number(n) and n < 1:
+        out.append(("n", n, f"the group size must be at least 1 (n = {n:g})"))
+    if _is_number(x) and x < 0:
+        out.append(("n_responders", x, f"a count must not be negative ({x:g})"))
+    if _is_number(x) and _is_number(n) and x > n:
+        out.append(("n_responders", x, f"responders ({x:g}) must not exceed the group size (n = {n:g})"))
+    if _is_number(pct) and not 0 <= pct <= 100:
+        out.append(("percent_responders", pct, f"a percentage must lie between 0 and 100 ({pct:g}%)"))
+    for name in _SD_FIELDS:
+        sd = row.get(name)
+        if _is_number(sd) and sd < 0:
+            out.append((name, sd, f"a standard deviation must not be negative ({name} = {sd:g})"))
+    return out
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def _flag(study: StudyInput, outcome: str, window: str, row: Mapping[str, Any], name: str, value: Any,
+          rule: str) -> FlaggedValue:
+    prov = row.get("provenance") or {}
+    return FlaggedValue(record_id=study.record_id, label=study.label, outcome=outcome, window=window,
+                        arm=row.get("arm"), field=name, value=value, rule=rule,
+                        location=str(prov.get("location") or ""),
+                        verbatim=str(prov.get("text") or row.get("verbatim") or ""))
 
 
 def _is_control(arm: str | None, control_names: set[str]) -> bool:
@@ -319,6 +371,7 @@ def synthesise(studies: Sequence[StudyInput], plan: AnalysisPlan) -> SynthesisRe
     overlaps = find_overlaps([s.cohort for s in studies])
     effects: dict[tuple[str, str, str], list[_Effect]] = {}
     entries: dict[tuple[str, str], list[DirectionEntry]] = {}
+    flagged: list[FlaggedValue] = []
     for study in studies:
         grouped: dict[tuple[str, str], list[Mapping[str, Any]]] = {}
         for row in study.prediction.get("outcomes") or []:
@@ -331,9 +384,17 @@ def synthesise(studies: Sequence[StudyInput], plan: AnalysisPlan) -> SynthesisRe
             op = plan.outcome(name)
             assert op is not None
             if window != "timepoint not stated":
-                eff = _effects_for(study, op, window, rows, plan)
-                if eff is not None:
-                    effects.setdefault((name, window, eff.measure), []).append(eff)
+                found = [_flag(study, name, window, row, *problem) for row in _latest(rows)
+                         for problem in implausible(row)]
+                if not found:
+                    try:
+                        eff = _effects_for(study, op, window, rows, plan)
+                    except AnalysisError as exc:  # numbers escalc refuses: this study is left out of this pool
+                        eff = None
+                        found = [_flag(study, name, window, _latest(rows)[0], "effect size", None, str(exc))]
+                    if eff is not None:
+                        effects.setdefault((name, window, eff.measure), []).append(eff)
+                flagged.extend(found)
             with_direction = [r for r in _latest(rows) if r.get("direction")]
             control_names = {a.get("name") for a in study.prediction.get("arms") or [] if a.get("control")}
             treat = [r for r in with_direction if not _is_control(r.get("arm"), control_names)]
@@ -347,12 +408,16 @@ def synthesise(studies: Sequence[StudyInput], plan: AnalysisPlan) -> SynthesisRe
                     verbatim=prov.get("text") or r.get("verbatim") or "", location=prov.get("location") or "",
                     is_seed=study.is_seed))
     pooled = []
+    notes: list[str] = []
     order = _window_order(plan)
     outcome_order = {o.name: i for i, o in enumerate(plan.outcomes)}
     for (name, window, measure), effs in sorted(
             effects.items(), key=lambda kv: (outcome_order.get(kv[0][0], 99), order.get(kv[0][1], 99), kv[0][2])):
         effs = _keep_once(effs, overlaps)
-        pooled.append(_fit(effs, plan, name, window, measure))
+        try:
+            pooled.append(_fit(effs, plan, name, window, measure))
+        except AnalysisError as exc:  # neither the plan's estimator nor DerSimonian-Laird could fit
+            notes.append(f"{name}, {window}, {measure}: not pooled ({exc})")
     directions = []
     for (name, window), ents in sorted(entries.items(),
                                        key=lambda kv: (outcome_order.get(kv[0][0], 99), order.get(kv[0][1], 99))):
@@ -363,7 +428,7 @@ def synthesise(studies: Sequence[StudyInput], plan: AnalysisPlan) -> SynthesisRe
             vote = vote_count(signs).to_dict()
         note = "" if vote else "no study gives a direction of benefit or harm"
         directions.append(DirectionSynthesis(name, window, tuple(ents), vote, note))
-    return SynthesisResult(tuple(pooled), tuple(directions), tuple(overlaps))
+    return SynthesisResult(tuple(pooled), tuple(directions), tuple(overlaps), tuple(notes), tuple(flagged))
 
 
 def conclusion(p: PooledAnalysis) -> str:

@@ -265,7 +265,7 @@ def build_context(review: Review, *, changes: Sequence[str] = (), now: str | Non
         prisma=_prisma(counts, records, screening, len(included_ids) - merged_away),
         studies=tuple(studies), evidence_rows=rows, pooled=result.pooled, directions=result.directions,
         overlaps=result.overlaps, corrections=notes, history=tuple(history), changes=tuple(changes),
-        plan=plan.to_dict())
+        plan=plan.to_dict(), flagged_values=result.flagged)
     return context, result, plan
 
 

@@ -1,0 +1,70 @@
+"""An update never aborts on one study's data, nor on one record the extractor cannot read.
+
+Every record here is FICTITIOUS (tests/fixtures/review/README.md).
+"""
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from trialsynth.cli import main
+from trialsynth.overlap import CohortInfo
+from trialsynth.plan import load_plan
+from trialsynth.synthesis import StudyInput, synthesise
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "review"
+IMPLAUSIBLE = FIXTURES / "implausible_fictitious.jsonl"
+
+
+def _study(rid, outcomes, arms):
+    pred = {"id": rid, "include": True, "n_enrolled": 50, "arms": arms, "outcomes": outcomes, "doses": []}
+    cohort = CohortInfo(rid, f"Fictitious {rid}", rid, 2020, (), 50, "adipose tissue", "intravenous", frozenset())
+    return StudyInput(rid, f"Fictitious {rid}", 2020, pred, cohort)
+
+
+def _ae(arm, n, x, **extra):
+    return {"measure": "adverse events", "arm": arm, "n": n, "n_responders": x, "timepoint_weeks": 24.0,
+            "provenance": {"location": "abstract", "text": "fictitious sentence"}, **extra}
+
+
+ARMS = [{"name": "cohort A", "n": 20}, {"name": "cohort B", "n": 20}, {"name": "placebo group", "n": 10,
+                                                                       "control": True}]
+
+
+def test_responders_above_the_group_size_are_flagged_and_left_out_of_that_pool():
+    bad = _study("S1", [_ae("cohort A", 20, 17), _ae("cohort B", 20, 25), _ae("placebo group", 10, 4)], ARMS)
+    good = _study("S2", [_ae("cohort A", 20, 5), _ae("placebo group", 10, 4)], ARMS[::2])
+    result = synthesise([bad, good], load_plan({}))
+    [flag] = result.flagged
+    assert (flag.record_id, flag.outcome, flag.arm, flag.field, flag.value) == ("S1", "adverse events", "cohort B",
+                                                                                 "n_responders", 25)
+    assert "exceed the group size" in flag.rule and flag.verbatim == "fictitious sentence"
+    [pooled] = result.pooled
+    assert [s.record_id for s in pooled.studies] == ["S2"]
+
+
+@pytest.mark.parametrize("row, field", [
+    (_ae("cohort A", 20, 5, percent_responders=137.0), "percent_responders"),
+    (_ae("cohort A", 20, 5, flags=["responders 25 > n 20"]), "flags"),
+    ({"measure": "DAS28", "arm": "cohort A", "n": 20, "change_mean": -1.0, "change_sd": -0.5,
+      "timepoint_weeks": 24.0}, "change_sd"),
+])
+def test_each_rule_flags_its_value(row, field):
+    result = synthesise([_study("S1", [row], ARMS[:1])], load_plan({}))
+    assert [f.field for f in result.flagged] == [field] and not result.pooled
+
+
+def test_an_update_with_an_impossible_count_still_writes_the_report(tmp_path, capsys):
+    root = tmp_path / "rev"
+    assert main(["demo", str(root)]) == 0
+    assert main(["update", "--review", str(root), "--from", str(IMPLAUSIBLE)]) == 0, capsys.readouterr().err
+    results = json.loads((root / "results.json").read_text(encoding="utf-8"))
+    [flag] = [f for f in results["flagged_values"] if f["record_id"] == "fictitious-2025-b"]
+    assert flag["field"] == "n_responders" and flag["value"] == 25 and flag["outcome"] == "adverse events"
+    assert not [s for p in results["pooled"] for s in p["studies"] if s["record_id"] == "fictitious-2025-b"
+                and p["outcome"] == "adverse events"]
+    assert "fictitious-2025-b" in results["prisma"] or any(s["record_id"] == "fictitious-2025-b"
+                                                            for s in results["studies"])
