@@ -26,6 +26,7 @@ import json
 import os
 import random
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -112,6 +113,7 @@ def run_size(n: int, added: int, seed: int, folder: Path) -> list[tuple[str, flo
     write_jsonl(big, synthetic_records(n, seed))
     write_jsonl(extra, synthetic_records(added, seed, start=n))
     review = folder / f"review_{n}"
+    shutil.rmtree(review, ignore_errors=True)
     rows = []
     steps = [("reference: extract --input (extractor alone)", ["extract", "--input", str(big), "--output",
                                                                str(folder / f"pred_{n}.jsonl")]),

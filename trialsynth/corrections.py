@@ -171,7 +171,7 @@ def load_corrections(path: str | Path, resolve: Callable[[str], str] | None = No
     """Read and check a corrections file (.csv or .toml); returns its corrections in file order.
 
     `resolve` maps a record id as written ("PMID:31908418", a DOI, a store id) to the stored
-    record id (`trialsynth.screening.store_resolver(store)`); it raises InputError, or returns
+    record id (`trialsynth.recordref.store_resolver(store)`); it raises InputError, or returns
     None, for an unknown one, which is a problem of the file. Without it, ids are kept as written.
     Raises CorrectionsError (an InputError) listing every problem: unknown field or column,
     non-numeric value, negative SD, percentage outside 0-100, unknown direction, measure, cell
@@ -669,7 +669,7 @@ def apply_all(predictions: Iterable[Mapping[str, Any]], corrections: Sequence[Co
 
 def review_corrections(review: Review, store: Store) -> list[Correction]:
     """Return the corrections of the review's corrections file (record ids resolved in `store`), or []."""
-    from trialsynth.screening import store_resolver
+    from trialsynth.recordref import store_resolver
 
     path = find_corrections_file(review.root)
     return load_corrections(path, store_resolver(store)) if path else []
@@ -710,22 +710,27 @@ class CorrectionsCheck:
         return sum(len(c.values) for c in self.corrections)
 
 
-def check_corrections(review: Review, path: str | Path | None = None) -> CorrectionsCheck:
+def check_corrections(review: Review, path: str | Path | None = None, *,
+                      store: Store | None = None) -> CorrectionsCheck:
     """Read and check the review's corrections file (or `path`) against its store; returns the summary.
 
-    Raises InputError when there is no corrections file, or (CorrectionsError) listing its problems,
-    including a selector that matches rows of several arms or timepoints of the stored extraction.
+    `store`: the command's open store (else the review's is opened, read-only). Raises InputError
+    when there is no corrections file, or (CorrectionsError) listing its problems, including a
+    selector that matches rows of several arms or timepoints of the stored extraction.
     """
-    from corpus.store import Store
-    from trialsynth.screening import store_resolver
+    from trialsynth.recordref import store_resolver
 
     file = Path(path) if path else find_corrections_file(review.root)
     if file is None:
         raise InputError(f"{review.root} has no corrections file; create {CSV_FILE} (columns "
                          f"{','.join(CSV_COLUMNS)}) or {TOML_FILE} ([[correction]] tables) there.")
-    with Store(review.store_path) as store:
-        corrections = load_corrections(file, store_resolver(store))
-        predictions = stored_predictions(store)
+    if store is None:
+        from trialsynth.reviewstore import open_store
+
+        with open_store(review, write=False) as own:
+            return check_corrections(review, path, store=own)
+    corrections = load_corrections(file, store_resolver(store))
+    predictions = stored_predictions(store)
     replacing = adding = 0
     missing: list[str] = []
     problems: list[str] = []

@@ -408,15 +408,17 @@ class _ReviewData:
     corrections_file: Path | None
 
 
-def _review_data(review: Review) -> _ReviewData:
-    from corpus.store import Store
+def _review_data(review: Review, store: Any = None) -> _ReviewData:
     from trialsynth.corrections import corrected_predictions, find_corrections_file
+    from trialsynth.reviewstore import open_store
     from trialsynth.screening import effective_screening
 
-    with Store(review.store_path) as store:
-        records = {s.id: s.record for s in store.records()}
-        predictions = corrected_predictions(review, store)
-        effective = effective_screening(predictions, store.decisions())
+    if store is None:  # the command's open store, else the review's, read-only
+        with open_store(review, write=False) as own:
+            return _review_data(review, own)
+    records = {s.id: s.record for s in store.records()}
+    predictions = corrected_predictions(review, store)
+    effective = effective_screening(predictions, store.decisions())
     included = [rid for rid in records if effective.get(rid, (False,))[0]]
     try:
         title = review.protocol().title
@@ -508,7 +510,7 @@ def export_targets(review: Review, formats: Sequence[str], output: str | Path | 
 
 
 def write_exports(review: Review, formats: Sequence[str], out_dir: str | Path | None = None, *,
-                  results: Any = None) -> list[Path]:
+                  results: Any = None, store: Any = None) -> list[Path]:
     """Write the review's exports in `formats` (csv, xlsx, ris, bibtex, json); returns the paths written.
 
     `out_dir` is a folder (default: the review's exports/) or, for one format, a file path.
@@ -523,7 +525,7 @@ def write_exports(review: Review, formats: Sequence[str], out_dir: str | Path | 
         raise InputError(f"unknown export format {unknown[0]!r}; use {', '.join(EXPORT_FILES)}.")
     targets = export_targets(review, list(formats), out_dir)
     written: list[Path] = []
-    data = _review_data(review)
+    data = _review_data(review, store)
     table = review_table(review, data) if {"csv", "xlsx"} & set(targets) else None
     records = [data.records[rid] for rid in data.included]
     for fmt, path in targets.items():

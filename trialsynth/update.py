@@ -24,7 +24,7 @@ from trialsynth import __version__
 from trialsynth.extraction import evidence_table, format_doses, run_extract
 from trialsynth.overlap import CohortInfo
 from trialsynth.plan import AnalysisPlan, load_plan
-from trialsynth.results import CorrectionNote, Prisma, ReportContext, StudyRow, UpdateEntry
+from trialsynth.results import CorrectionNote, FailedRecord, Prisma, ReportContext, StudyRow, UpdateEntry
 from trialsynth.review import Review
 from trialsynth.synthesis import StudyInput, SynthesisResult, conclusion, synthesise
 
@@ -72,7 +72,7 @@ def _effective(predictions: Mapping[str, Mapping[str, Any]], decisions: Mapping[
 
 def _corrections(review: Review, store: Store) -> list[Any]:
     from trialsynth.corrections import find_corrections_file, load_corrections
-    from trialsynth.screening import store_resolver
+    from trialsynth.recordref import store_resolver
 
     path = find_corrections_file(review.root)
     return load_corrections(path, resolve=store_resolver(store)) if path is not None else []
@@ -169,6 +169,7 @@ def what_changed(previous: Mapping[str, Any] | None, current: Mapping[str, Any],
 
 
 def _previous_snapshot(store: Store) -> tuple[dict[str, Any] | None, list[UpdateEntry]]:
+    """The snapshot of the last completed update (None before the first) and every completed update."""
     history = []
     previous = None
     for run in store.runs():
@@ -180,6 +181,32 @@ def _previous_snapshot(store: Store) -> tuple[dict[str, Any] | None, list[Update
                                    {k: v for k, v in summary.items() if k != "snapshot"},
                                    tuple(summary.get("changes", []))))
     return previous, history
+
+
+def _source_label(command: str | None, source: str | None) -> str:
+    """How the account names where a record came from: an imported file's name, else the source."""
+    command = command or ""
+    if command.startswith("harvest --from ") or command.startswith("update --from "):
+        return Path(command.split(" --from ", 1)[1]).name
+    return source or "unknown source"
+
+
+def added_since_last_update(store: Store, harvest: Mapping[str, Any]) -> dict[str, Any]:
+    """Return the "sources" of the account: records added, merged and updated since the last *completed*
+    update, per source or imported file, whatever ran in between (an update killed after its import,
+    a `harvest`). The sources of this update's own harvest come first, even when they added nothing."""
+    last = store.last_run("update")
+    since = int(last["id"]) if last else 0
+    tally: dict[str, dict[str, int]] = {}
+    for src in harvest.get("sources", []):
+        name = str(src.get("source"))
+        label = Path(str(src["query"])).name if name == "import" and src.get("query") else name
+        tally.setdefault(label, {"new": 0, "merged": 0, "updated": 0})
+    for _, _, source, command in store.records_created_after(since):
+        tally.setdefault(_source_label(command, source), {"new": 0, "merged": 0, "updated": 0})["new"] += 1
+    for source, _, first_run, command, kind in store.hits_changed_after(since):
+        tally.setdefault(_source_label(command, source), {"new": 0, "merged": 0, "updated": 0})[kind] += 1
+    return {"sources": [{"source": label, **counts} for label, counts in tally.items()]}
 
 
 def _prisma(counts: Mapping[str, Any], records: dict[str, Record],
@@ -199,36 +226,46 @@ def _prisma(counts: Mapping[str, Any], records: dict[str, Record],
 
 
 def build_context(review: Review, *, changes: Sequence[str] = (), now: str | None = None,
-                  history: Sequence[UpdateEntry] | None = None
+                  history: Sequence[UpdateEntry] | None = None, store: Store | None = None
                   ) -> tuple[ReportContext, SynthesisResult, AnalysisPlan]:
     """Screen, synthesise and assemble the report context from the review's store (no harvest).
-    `history`: the earlier updates when the caller has read the run log already."""
+    `history`: the earlier updates when the caller has read the run log already; `store`: the
+    command's open store (else the review's is opened, read-only)."""
+    if store is None:
+        from trialsynth.reviewstore import open_store
+
+        with open_store(review, write=False) as own:
+            return build_context(review, changes=changes, now=now, history=history, store=own)
     from extract.pipeline import EXTRACTOR_VERSION
 
     protocol = review.protocol()
     plan = load_plan(protocol.raw, str(review.protocol_path))
-    with Store(review.store_path) as store:
-        stored = {s.id: s for s in store.records()}
-        records = {rid: s.record for rid, s in stored.items()}
-        predictions = {rid: {**ev, "id": rid} for rid, _, ev in store.extractions()}
-        decisions = dict(store.decisions())
-        counts = store.counts()
-        corrections = _corrections(review, store)
-        if history is None:
-            _, history = _previous_snapshot(store)
+    stored = {s.id: s for s in store.records()}
+    records = {rid: s.record for rid, s in stored.items()}
+    predictions = {rid: {**ev, "id": rid} for rid, _, ev in store.extractions()}
+    decisions = dict(store.decisions())
+    counts = store.counts()
+    corrections = _corrections(review, store)
+    failures = store.extraction_failures()
+    if history is None:
+        _, history = _previous_snapshot(store)
     if corrections:
         from trialsynth.corrections import apply_corrections
         predictions = {rid: apply_corrections(p, [c for c in corrections if c.record_id == rid])
                        for rid, p in predictions.items()}
     screening = _effective(predictions, decisions)
+    failed_reason = {f["record_id"]: f["reason"] for f in failures}
     seen: dict[str, int] = {}
     studies: list[StudyRow] = []
     inputs: list[StudyInput] = []
+    labels: dict[str, str] = {}
     for rid in sorted(records, key=lambda r: (records[r].year or 0, records[r].first_author or "", r)):
         rec = records[rid]
         pred = predictions.get(rid, {})
-        include, reason, by = screening.get(rid, (False, "not extracted yet", "extractor"))
-        label = _label(rec, rid, seen)
+        not_yet = (f"not extracted: the extractor could not read it ({failed_reason[rid]})" if rid in failed_reason
+                   else "not extracted yet")
+        include, reason, by = screening.get(rid, (False, not_yet, "extractor"))
+        label = labels[rid] = _label(rec, rid, seen)
         is_seed = rec.ids.pmid == SEED_PMID or rid == SEED_PMID
         arms = pred.get("arms") or []
         design = None
@@ -257,6 +294,9 @@ def build_context(review: Review, *, changes: Sequence[str] = (), now: str | Non
                  for row in table.to_dict("records"))
     notes = tuple(CorrectionNote(c.record_id, c.target, c.value_text, c.reviewer,
                                  "; ".join(x for x in (c.source, c.note, c.origin) if x)) for c in corrections)
+    failed = tuple(FailedRecord(f["record_id"], labels.get(f["record_id"], f["record_id"]),
+                                records[f["record_id"]].title, f["reason"], f["extractor_version"], f["failed_at"])
+                   for f in failures if f["record_id"] in records)
     context = ReportContext(
         review_title=str(protocol.raw.get("review", {}).get("title", "trialsynth review")),
         question=str(protocol.raw.get("review", {}).get("question", "")),
@@ -265,28 +305,45 @@ def build_context(review: Review, *, changes: Sequence[str] = (), now: str | Non
         prisma=_prisma(counts, records, screening, len(included_ids) - merged_away),
         studies=tuple(studies), evidence_rows=rows, pooled=result.pooled, directions=result.directions,
         overlaps=result.overlaps, corrections=notes, history=tuple(history), changes=tuple(changes),
-        plan=plan.to_dict(), flagged_values=result.flagged)
+        plan=plan.to_dict(), flagged_values=result.flagged, failed_records=failed)
     return context, result, plan
 
 
 def run_update(review: Review, *, from_path: str | Path | None = None, sources: Sequence[str] = (),
-               jobs: int = 1, write: bool = True, progress_for: Callable[[str], Any] | None = None
-               ) -> UpdateOutcome:
-    """One living-review update (see the module docstring). Raises one of trialsynth.errors.USER_ERRORS."""
+               jobs: int = 1, write: bool = True, progress_for: Callable[[str], Any] | None = None,
+               store: Store | None = None) -> UpdateOutcome:
+    """One living-review update (see the module docstring). Raises one of trialsynth.errors.USER_ERRORS.
+
+    The store is opened once (`store`: the command's open store) and passed to every stage. What
+    changed is said against the last *completed* update, so the records of an update that was killed
+    are reported in full by the next one. The store is checked before anything is written: a missing
+    or empty store whose history says it held records is an error (trialsynth.reviewstore), so the
+    last good report and results.json are never overwritten from an empty store.
+    """
+    if store is None:
+        from trialsynth.reviewstore import open_store
+
+        with open_store(review) as own:
+            return run_update(review, from_path=from_path, sources=sources, jobs=jobs, write=write,
+                              progress_for=progress_for, store=own)
+    from trialsynth.reviewstore import record_history
     from trialsynth.workflow import run_harvest, run_import
 
     if from_path is not None:
-        harvest = run_import(review, from_path, progress=progress_for("import") if progress_for else None)
+        harvest = run_import(review, from_path, progress=progress_for("import") if progress_for else None,
+                             store=store)
     else:
-        harvest = run_harvest(review, only=sources, progress_for=progress_for)
-    extracted = run_extract(review, jobs=jobs, progress=progress_for("extract") if progress_for else None)
-    with Store(review.store_path) as store:
-        previous, history = _previous_snapshot(store)
-        run_id = store.start_run(f"update --from {from_path}" if from_path else "update")
+        harvest = run_harvest(review, only=sources, progress_for=progress_for, store=store)
+    extracted = run_extract(review, jobs=jobs, progress=progress_for("extract") if progress_for else None,
+                            store=store)
+    previous, history = _previous_snapshot(store)
+    account = added_since_last_update(store, harvest.to_dict())
+    command = f"update --from {from_path}" if from_path else "update"
+    run_id = store.start_run(command)
     try:
-        context, _, _ = build_context(review, history=history)
+        context, _, _ = build_context(review, history=history, store=store)
         snapshot = _snapshot(context)
-        changes = tuple(what_changed(previous, snapshot, harvest.to_dict()))
+        changes = tuple(what_changed(previous, snapshot, account))
         now = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
         this_run = UpdateEntry(run_id, now, now, {"harvest": harvest.to_dict().get("sources", []),
                                                   "extract": extracted.to_dict()}, changes)
@@ -298,15 +355,14 @@ def run_update(review: Review, *, from_path: str | Path | None = None, sources: 
             from trialsynth.exports import write_json
             write_json(context, review.root / "results.json")
     except BaseException:
-        with Store(review.store_path) as store:
-            store.run_id = run_id
-            store.finish_run("failed")
-        raise
-    with Store(review.store_path) as store:
         store.run_id = run_id
-        store.finish_run("ok", {"snapshot": snapshot, "changes": list(changes),
-                                "harvest": harvest.to_dict().get("sources", []),
-                                "extract": extracted.to_dict()})
+        store.finish_run("failed")
+        raise
+    store.run_id = run_id
+    store.finish_run("ok", {"snapshot": snapshot, "changes": list(changes),
+                            "harvest": harvest.to_dict().get("sources", []), "since_last_update": account["sources"],
+                            "extract": extracted.to_dict()})
+    record_history(review, store, command, included=len(snapshot["included"]), pooled=len(snapshot["pooled"]))
     # the history shown in the report includes this update
     return UpdateOutcome(context, html, md, changes, harvest.to_dict(), extracted.to_dict())
 
