@@ -27,7 +27,7 @@ from corpus.jsonl import json_lines
 from corpus.errors import MalformedResponseError
 from extract.errors import ExtractionError
 from trialsynth.errors import InputError
-from trialsynth.userfiles import decode_utf8, read_bytes, read_text, without_bom
+from trialsynth.userfiles import check_json_escapes, decode_utf8, read_bytes, read_json_text, without_bom
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -365,7 +365,13 @@ def read_inputs(path: str | Path) -> tuple[list[ExtractionInput], str]:
         raise InputError(f"{path}: the file is empty. Expected one of: {INPUT_FORMATS}.")
     if data.lstrip()[:1] == b"<":
         return _read_pubmed_xml(path, data), "pubmed-xml"
-    return _read_jsonl(path, decode_utf8(path, data))
+    text = decode_utf8(path, data)
+    check_json_escapes(path, text)
+    try:
+        return _read_jsonl(path, text)
+    except RecursionError:
+        raise InputError(f"{path}: a line is nested too deeply to read (JSON nested thousands of levels); it is "
+                         f"not a record. Expected one of: {INPUT_FORMATS}.") from None
 
 
 def _read_pubmed_xml(path: Path, data: bytes) -> list[ExtractionInput]:
@@ -472,9 +478,14 @@ def read_predictions(path: str | Path) -> list[dict[str, Any]]:
     not a prediction (an object with "id" and "include").
     """
     path = Path(path)
-    text = read_text(path, f"Check the path (it is relative to {Path.cwd()}).")
+    text = read_json_text(path, f"Check the path (it is relative to {Path.cwd()}).")
     out = []
-    for _, where, obj, _ in json_lines(text, str(path), PREDICTION_HINT):
+    try:
+        objects = [(where, obj) for _, where, obj, _ in json_lines(text, str(path), PREDICTION_HINT)]
+    except RecursionError:
+        raise InputError(f"{path}: a line is nested too deeply to read (JSON nested thousands of levels); it is "
+                         "not a prediction. " + PREDICTION_HINT) from None
+    for where, obj in objects:
         if "id" not in obj or "include" not in obj:
             raise InputError(f"{where}: not an extractor prediction (an object with \"id\" and \"include\"). "
                              "Pass the output of `trialsynth extract --input FILE --output OUT.jsonl`.")

@@ -97,6 +97,9 @@ def run_import(review: Review, path: str | Path, *, progress: Progress | None = 
         store.start_run(f"harvest --from {path}")
         try:
             summary: SourceSummary = import_hits(store, hits, label=str(path), progress=progress)
+        except UnicodeEncodeError as exc:
+            store.finish_run("failed")
+            raise _half_character(Path(path), exc) from exc
         except BaseException:
             store.finish_run("failed")
             raise
@@ -104,6 +107,25 @@ def run_import(review: Review, path: str | Path, *, progress: Progress | None = 
         store.finish_run("ok", {**result.to_dict(), "files": per_file})
         record_history(review, store, f"harvest --from {path}")
     return result
+
+
+def _half_character(path: Path, exc: UnicodeEncodeError) -> InputError:
+    """The InputError for an imported text holding a lone surrogate: the file and line when it is a JSON escape."""
+    from trialsynth.userfiles import check_json_escapes
+
+    files = sorted(p for p in path.iterdir() if p.is_file()) if path.is_dir() else [path]
+    for file in files:
+        if file.suffix.lower() in (".json", ".jsonl", ".ndjson"):
+            try:
+                check_json_escapes(file, file.read_text(encoding="utf-8", errors="replace"))
+            except InputError as found:
+                return InputError(f"{found} Nothing of the batch holding it was stored; fix the file and import it "
+                                  "again.")
+            except OSError:
+                continue
+    return InputError(f"{path}: a text holds half of a character (a lone UTF-16 surrogate, {exc.object[exc.start]!r}) "
+                      "that cannot be stored; nothing of the batch holding it was stored. Fix the file and import it "
+                      "again.")
 
 
 @contextlib.contextmanager
