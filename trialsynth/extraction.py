@@ -17,6 +17,7 @@ import contextlib
 import json
 import math
 import os
+import re
 import sys
 import tempfile
 from dataclasses import dataclass
@@ -185,14 +186,46 @@ class Extracting:
         yield from self._pool.imap(_worker_extract, inputs, chunksize=max(1, len(inputs) // (4 * self.jobs)))
 
 
+#: Publication types that mark a trial-registry record (ClinicalTrials.gov's own, and CENTRAL's copies).
+REGISTRY_TYPES = frozenset({"clinical trial registration", "trial registry record", "registry record",
+                            "clinical trial protocol registration"})
+#: CENTRAL's registry abstracts label their fields: "CONDITION: rheumatoid arthritis. INTERVENTION: ..."
+_LABELLED = re.compile(r"\b(CONDITIONS?|INTERVENTIONS?)\s*:\s*(.+?)(?=\s*\b[A-Z][A-Z ]{3,}:|$)", re.S)
+
+
+def is_registry_record(record: Record) -> bool:
+    """True for a trial-registry record: a registry's structured fields, or a registry publication type."""
+    return bool(record.registry) or any(p.strip().lower() in REGISTRY_TYPES for p in record.publication_types)
+
+
+def registry_fields(record: Record, abstract: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Return a registry record's (conditions, interventions): the registry's structured fields, else the
+    labelled CONDITION: / INTERVENTION: parts of its summary, else (for conditions) its keywords."""
+    registry = record.registry or {}
+    conditions = [str(c) for c in registry.get("conditions") or () if c]
+    interventions = [str(i.get("name") if isinstance(i, Mapping) else i) for i in registry.get("interventions") or ()
+                     if i]
+    for label, text in _LABELLED.findall(abstract or ""):
+        (conditions if label.startswith("CONDITION") else interventions).append(" ".join(text.split()).rstrip("."))
+    if not conditions:
+        conditions = [k for k in record.keywords if k]
+    return tuple(dict.fromkeys(conditions)), tuple(dict.fromkeys(interventions))
+
+
 def record_input(record_id: str, record: Record, full_text_xml: str | None = None) -> ExtractionInput:
-    """Return the extractor's input for a stored record (its abstract joined from sections if needed)."""
+    """Return the extractor's input for a stored record (its abstract joined from sections if needed);
+    a trial-registry record carries record_type "registry" and its conditions and interventions."""
     from extract.evidence import ExtractionInput
 
     abstract = record.abstract or "\n".join(f"{s.label}\n{s.text}" if s.label else s.text
                                             for s in record.abstract_sections)
+    extra: dict[str, Any] = {}
+    if is_registry_record(record):
+        conditions, interventions = registry_fields(record, abstract)
+        extra = {"record_type": "registry", "conditions": conditions, "interventions": interventions}
     return ExtractionInput(id=record_id, title=record.title, abstract=abstract, full_text_xml=full_text_xml or None,
-                           publication_types=tuple(record.publication_types), mesh_terms=tuple(record.mesh_terms))
+                           publication_types=tuple(record.publication_types), mesh_terms=tuple(record.mesh_terms),
+                           **extra)
 
 
 def run_extract(review: Review, *, force: bool = False, jobs: int = 1, progress: Progress | None = None,

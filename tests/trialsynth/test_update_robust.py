@@ -68,3 +68,28 @@ def test_an_update_with_an_impossible_count_still_writes_the_report(tmp_path, ca
                 and p["outcome"] == "adverse events"]
     assert "fictitious-2025-b" in results["prisma"] or any(s["record_id"] == "fictitious-2025-b"
                                                             for s in results["studies"])
+
+
+# --- trial-registry records ---------------------------------------------------------------------------
+
+def test_a_ctgov_entry_and_a_central_registry_record_are_screened_as_register_records():
+    from corpus.ctgov import parse_study
+    from corpus.importer import import_path
+    from trialsynth.extraction import record_input
+    from extract.pipeline import Extractor
+
+    study = {"protocolSection": {  # SYNTHETIC registry entry
+        "identificationModule": {"nctId": "NCT09999991", "briefTitle": "UC-MSC in Rheumatoid Arthritis"},
+        "statusModule": {"overallStatus": "RECRUITING", "startDateStruct": {"date": "2023-01"}},
+        "conditionsModule": {"conditions": ["Rheumatoid Arthritis"]},
+        "armsInterventionsModule": {"interventions": [{"type": "BIOLOGICAL",
+                                                       "name": "Umbilical cord mesenchymal stem cells"}]},
+        "descriptionModule": {"briefSummary": "The safety of umbilical cord MSCs."}}}
+    ctgov = parse_study(study)
+    [_, central] = [h.record for h in import_path(FIXTURES.parent / "ris" / "cochrane_central_SYNTHETIC.ris")[0]]
+    for record in (ctgov, central):
+        inp = record_input("r", record)
+        assert inp.record_type == "registry" and "rheumatoid arthritis" in " ".join(inp.conditions).lower()
+        assert any("mesenchymal" in i for i in inp.interventions)
+        evidence = Extractor().extract(inp)
+        assert evidence.screening.include, evidence.screening.reasons
