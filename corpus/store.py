@@ -358,6 +358,26 @@ class Store:
             "WHERE h.last_run > ? AND (r.created_run IS NULL OR r.created_run <= ?) ORDER BY h.rowid",
             (run_id, run_id, run_id))]
 
+    def state_digest(self) -> str:
+        """Return a digest of what a review's results are computed from: the records (id, last change),
+        the hits per source, the full texts, the extractions and failures, the reviewer decisions. Any
+        change made through the store changes it; runs and cached results do not."""
+        digest = hashlib.sha256()
+        queries = (
+            "SELECT id, updated_run, length(merged) FROM records ORDER BY id",
+            "SELECT source, COUNT(*), MAX(last_run) FROM hits GROUP BY source ORDER BY source",
+            "SELECT COUNT(*), SUM(length(xml)), MAX(fetched_run) FROM fulltexts",
+            "SELECT record_id, extractor_version, extracted_at, input_fingerprint, length(evidence_json) "
+            "FROM extractions ORDER BY record_id",
+            "SELECT record_id, extractor_version, input_fingerprint, reason FROM extraction_failures ORDER BY record_id",
+            "SELECT record_id, include, reason, reviewer, decided_at FROM screening_decisions ORDER BY record_id",
+        )
+        for sql in queries:
+            digest.update(sql.encode())
+            for row in self.conn.execute(sql):
+                digest.update(repr(tuple(row)).encode("utf-8", "surrogatepass"))
+        return digest.hexdigest()[:32]
+
     # --- cached results (keyed by the fingerprint of their inputs) ---------------------------
 
     def cached(self, keys: Iterable[str]) -> dict[str, Any]:
@@ -628,46 +648,36 @@ class Store:
         self.conn.execute("DELETE FROM extraction_failures WHERE record_id=?", (record_id,))
 
     @staticmethod
-    def input_fingerprint(record: Record, fulltext_xml: str | None) -> str:
-        """Return the fingerprint of what the extractor reads of a record: its merged fields and full text."""
-        digest = hashlib.sha256(record.fingerprint().encode("ascii"))
+    def input_fingerprint(merged_json: str, fulltext_xml: str | None) -> str:
+        """Return the fingerprint of what the extractor reads of a record: its merged fields (as stored) and
+        full text."""
+        digest = hashlib.sha256(merged_json.encode("utf-8", "surrogatepass"))
         digest.update(b"\0")
         digest.update((fulltext_xml or "").encode("utf-8", "surrogatepass"))
         return digest.hexdigest()[:32]
 
+    def _input_row(self, record_id: str) -> sqlite3.Row | None:
+        """(id, merged, xml) of a record: its merged fields as stored and the full text of its PMCID."""
+        return self.conn.execute(
+            "SELECT r.id, r.merged, (SELECT f.xml FROM identifiers i JOIN fulltexts f ON f.pmcid = i.value "
+            "WHERE i.record_id = r.id AND i.scheme = 'pmcid' AND f.xml != '' ORDER BY i.value LIMIT 1) AS xml "
+            "FROM records r WHERE r.id = ?", (record_id,)).fetchone()
+
     def extraction_inputs(self, record_ids: Iterable[str]) -> Iterator[tuple[StoredRecord, str | None, str]]:
         """Yield (stored record, its full text XML or None, input fingerprint) of each id still stored.
 
-        Each record and its full text are read in one read transaction, so the fingerprint is that of
-        one consistent state of the record; `save_extractions` checks it again before storing.
+        Each record and its full text are read by one statement (one consistent state of the record);
+        `save_extractions` checks the fingerprint again before storing.
         """
         for record_id in record_ids:
-            with self._read_snapshot():
-                stored = self.get(record_id)
-                if stored is None:  # merged into another record since the list was made
-                    continue
-                pmcid = stored.record.ids.pmcid
-                xml = self.fulltext(pmcid) if pmcid else None
-            yield stored, xml, self.input_fingerprint(stored.record, xml)
-
-    @contextlib.contextmanager
-    def _read_snapshot(self) -> Iterator[None]:
-        """One read transaction (WAL: a consistent snapshot), unless a transaction is open already."""
-        if self._depth:
-            yield
-            return
-        self.conn.execute("BEGIN")
-        try:
-            yield
-        finally:
-            self.conn.execute("COMMIT")
+            row = self._input_row(record_id)
+            if row is None:  # merged into another record since the list was made
+                continue
+            yield self._stored(row), row["xml"], self.input_fingerprint(row["merged"], row["xml"])
 
     def _current_fingerprint(self, record_id: str) -> str | None:
-        stored = self.get(record_id)
-        if stored is None:
-            return None
-        pmcid = stored.record.ids.pmcid
-        return self.input_fingerprint(stored.record, self.fulltext(pmcid) if pmcid else None)
+        row = self._input_row(record_id)
+        return None if row is None else self.input_fingerprint(row["merged"], row["xml"])
 
     def save_extractions(self, outcomes: Iterable[ExtractionOutcome]) -> SaveResult:
         """Store extractions and failures in one transaction, each only if its record is unchanged since it

@@ -665,6 +665,16 @@ def apply_all(predictions: Iterable[Mapping[str, Any]], corrections: Sequence[Co
     return [apply_corrections(p, corrections) for p in predictions]
 
 
+def apply_by_record(predictions: Mapping[str, Mapping[str, Any]], corrections: Sequence[Correction]
+                    ) -> dict[str, Any]:
+    """Return {record_id: prediction} with each record's corrections applied; predictions without a
+    correction are the same (unchanged) objects, so the cost is that of the corrected records only."""
+    mine: dict[str, list[Correction]] = {}
+    for c in corrections:
+        mine.setdefault(c.record_id, []).append(c)
+    return {rid: apply_corrections(p, mine[rid]) if rid in mine else p for rid, p in predictions.items()}
+
+
 # --- a review's corrections ------------------------------------------------------------------
 
 def review_corrections(review: Review, store: Store) -> list[Correction]:
@@ -687,8 +697,7 @@ def corrected_predictions(review: Review, store: Store) -> dict[str, dict[str, A
     Corrections sit on top of whatever the extractor last produced, so they survive every
     re-extraction. Raises InputError (CorrectionsError) when the corrections file has problems.
     """
-    corrections = review_corrections(review, store)
-    return {rid: apply_corrections(p, corrections) for rid, p in stored_predictions(store).items()}
+    return apply_by_record(stored_predictions(store), review_corrections(review, store))
 
 
 @dataclass(frozen=True)

@@ -81,6 +81,7 @@ assumed_r = 0.5               # pre-post correlation when a study gives baseline
 windows = [[0, 12, "≤ 12 weeks"], [12, 26, "13–26 weeks"], [26, 52, "27–52 weeks"], [52, 10000, "> 52 weeks"]]
 subgroups = ["cell_source", "route", "design"]
 small_study_min_k = 10        # Egger's test only from this many studies
+sensitivity_max_k = 200       # leave-one-out and cumulative analyses up to this many studies
 
 [analysis.outcomes]
 # Change from baseline (MC or SMCR) in single-arm studies, MD or SMD against a control arm;
@@ -116,7 +117,8 @@ SCHEMA: dict[str, dict[str, str]] = {
                   "exclude_cells": "strings", "exclude_models": "strings", "exclude_publication_types": "strings"},
     "outcomes": {"primary": "strings", "secondary": "strings"},
     "analysis": {"method": "str", "test": "str", "prediction_interval": "bool", "assumed_r": "number",
-                 "windows": "list", "subgroups": "strings", "small_study_min_k": "int", "outcomes": "table"},
+                 "windows": "list", "subgroups": "strings", "small_study_min_k": "int", "sensitivity_max_k": "int",
+                 "outcomes": "table"},
     "harvest": {"email": "str", "retries": "int", "backoff_seconds": "number", "timeout_seconds": "number",
                 "pubmed_batch_size": "int"},
 }

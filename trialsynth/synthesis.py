@@ -22,7 +22,8 @@ synthesis: it is returned as a `FlaggedValue` (record, outcome, value, rule brok
 is left out of that outcome and window's pool; everything else goes on.
 Pooling: analysis.rma with the plan's estimator and test; one study is shown with its own
 estimate (fixed-effect, z), never as a pooled result; leave-one-out from 3 studies; cumulative by
-year from 2; Egger's regression test from the plan's small_study_min_k (10) studies.
+year from 2 (both up to the plan's sensitivity_max_k, 200, studies: each costs k fits); Egger's
+regression test from the plan's small_study_min_k (10) studies.
 """
 from __future__ import annotations
 
@@ -329,12 +330,15 @@ def _fit(effects: list[_Effect], plan: AnalysisPlan, outcome: str, window: str, 
         res = rma(yi, vi, method="DL", test=test, measure=measure, labels=labels)
     loo: tuple[dict[str, Any], ...] = ()
     cum: tuple[dict[str, Any], ...] = ()
-    if k >= 3:
+    if k > plan.sensitivity_max_k:
+        notes.append(f"leave-one-out and cumulative analyses not computed: k = {k} is above sensitivity_max_k = "
+                     f"{plan.sensitivity_max_k} (review.toml [analysis]); each study moves the estimate little")
+    elif k >= 3:
         try:
             loo = tuple(leave_one_out(yi, vi, method=method, test=test, labels=labels).to_dict()["rows"])
         except AnalysisError as exc:
             notes.append(f"leave-one-out not computed: {exc}")
-    if k >= 2:
+    if 2 <= k <= plan.sensitivity_max_k:
         try:
             cum = tuple(cumulative(yi, vi, method=method, test=test, labels=labels).to_dict()["rows"])
         except AnalysisError as exc:

@@ -14,7 +14,7 @@ import datetime as dt
 import json
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Mapping, Sequence
 
@@ -36,12 +36,17 @@ COMPARATIVE = {"MC", "SMCR", "MD", "SMD", "RR", "OR", "RD"}  # measures where 0 
 
 @dataclass(frozen=True)
 class UpdateOutcome:
-    context: ReportContext
+    """What an update did. `context` is None when nothing the results depend on had changed since the
+    last completed update: the report and results.json were left as they are (`reused`)."""
+
+    context: ReportContext | None
     report_html: Path | None
     summary_md: Path | None
     changes: tuple[str, ...]
     harvest: dict[str, Any]
     extract: dict[str, Any]
+    totals: dict[str, int] = field(default_factory=dict)  # records, included, cohorts, pooled, directions
+    reused: bool = False
 
 
 def display_surname(author: str | None) -> str | None:
@@ -78,9 +83,48 @@ def _corrections(review: Review, store: Store) -> list[Any]:
     return load_corrections(path, resolve=store_resolver(store)) if path is not None else []
 
 
+def _totals(context: ReportContext) -> dict[str, int]:
+    return {"records": len(context.studies), "included": sum(1 for s in context.studies if s.included),
+            "cohorts": context.prisma.studies_included, "pooled": len(context.pooled),
+            "directions": len(context.directions)}
+
+
+def _code_stamp() -> str:
+    """A stamp of the code that turns the store into results (trialsynth, analysis, the report templates):
+    an upgrade, or a changed rule, makes the next update recompute everything."""
+    import hashlib
+
+    import analysis
+
+    digest = hashlib.sha256(__version__.encode())
+    for package in (Path(__file__).parent, Path(analysis.__file__).parent):
+        for path in sorted(package.rglob("*")):
+            if path.suffix in (".py", ".j2", ".html", ".css", ".js", ".json", ".md") and "__pycache__" not in path.parts:
+                st = path.stat()
+                digest.update(f"{path.name}:{st.st_size}:{st.st_mtime_ns}".encode())
+    return digest.hexdigest()[:16]
+
+
+def review_state(review: Review, store: Store) -> str:
+    """A digest of everything an update's results are computed from: the store's records, extractions,
+    failures and decisions (Store.state_digest), review.toml, the corrections file, the code and the
+    extractor version. Equal digests mean equal results."""
+    import hashlib
+
+    from extract.pipeline import EXTRACTOR_VERSION
+    from trialsynth.corrections import find_corrections_file
+
+    digest = hashlib.sha256(f"{store.state_digest()}|{EXTRACTOR_VERSION}|{_code_stamp()}".encode())
+    corrections = find_corrections_file(review.root)
+    for path in (review.protocol_path, corrections):
+        if path is not None:
+            digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()[:32]
+
+
 def _snapshot(context: ReportContext) -> dict[str, Any]:
     """What the next update compares against (kept in the run log)."""
-    return {
+    return {"totals": _totals(context),
         "included": sorted(s.record_id for s in context.studies if s.included),
         "labels": {s.record_id: s.label for s in context.studies},
         "excluded": sorted(s.record_id for s in context.studies if not s.included),
@@ -250,9 +294,8 @@ def build_context(review: Review, *, changes: Sequence[str] = (), now: str | Non
     if history is None:
         _, history = _previous_snapshot(store)
     if corrections:
-        from trialsynth.corrections import apply_corrections
-        predictions = {rid: apply_corrections(p, [c for c in corrections if c.record_id == rid])
-                       for rid, p in predictions.items()}
+        from trialsynth.corrections import apply_by_record
+        predictions = apply_by_record(predictions, corrections)
     screening = _effective(predictions, decisions)
     failed_reason = {f["record_id"]: f["reason"] for f in failures}
     seen: dict[str, int] = {}
@@ -339,6 +382,20 @@ def run_update(review: Review, *, from_path: str | Path | None = None, sources: 
     previous, history = _previous_snapshot(store)
     account = added_since_last_update(store, harvest.to_dict())
     command = f"update --from {from_path}" if from_path else "update"
+    state = review_state(review, store)
+    last = store.last_run("update")
+    last_state = json.loads(last["summary"] or "{}").get("state") if last else None
+    if (write and previous is not None and last_state == state and "totals" in previous
+            and all((review.root / name).is_file() for name in ("report.html", "summary.md", "results.json"))):
+        # nothing the results depend on changed: the report and results.json already say it all
+        changes = tuple(what_changed(previous, previous, account))
+        store.start_run(command)
+        store.finish_run("ok", {"snapshot": previous, "state": state, "changes": list(changes), "reused": True,
+                                "harvest": harvest.to_dict().get("sources", []), "since_last_update": account["sources"],
+                                "extract": extracted.to_dict()})
+        record_history(review, store, command, included=previous["totals"]["included"], pooled=len(previous["pooled"]))
+        return UpdateOutcome(None, review.root / "report.html", review.root / "summary.md", changes,
+                             harvest.to_dict(), extracted.to_dict(), dict(previous["totals"]), reused=True)
     run_id = store.start_run(command)
     try:
         context, _, _ = build_context(review, history=history, store=store)
@@ -359,12 +416,12 @@ def run_update(review: Review, *, from_path: str | Path | None = None, sources: 
         store.finish_run("failed")
         raise
     store.run_id = run_id
-    store.finish_run("ok", {"snapshot": snapshot, "changes": list(changes),
+    store.finish_run("ok", {"snapshot": snapshot, "state": state, "changes": list(changes),
                             "harvest": harvest.to_dict().get("sources", []), "since_last_update": account["sources"],
                             "extract": extracted.to_dict()})
     record_history(review, store, command, included=len(snapshot["included"]), pooled=len(snapshot["pooled"]))
     # the history shown in the report includes this update
-    return UpdateOutcome(context, html, md, changes, harvest.to_dict(), extracted.to_dict())
+    return UpdateOutcome(context, html, md, changes, harvest.to_dict(), extracted.to_dict(), _totals(context))
 
 
 def _with(context: ReportContext, **kw: Any) -> ReportContext:

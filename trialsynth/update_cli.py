@@ -53,18 +53,32 @@ def _progress(label: str):
 
 
 def print_outcome(outcome: Any, out: Any = None) -> None:
+    from trialsynth.cli import print_extract_problems
+    from trialsynth.extraction import ExtractSummary
+
     out = out or sys.stdout
-    ctx = outcome.context
+    totals = outcome.totals
     extracted = outcome.extract
     print(f"extracted {extracted.get('extracted', 0)} records ({extracted.get('new', 0)} new); "
-          f"{sum(1 for s in ctx.studies if s.included)} of {len(ctx.studies)} records included "
-          f"({ctx.prisma.studies_included} cohorts)", file=out)
-    print(f"pooled analyses: {len(ctx.pooled)}; direction-of-effect syntheses: {len(ctx.directions)}", file=out)
+          f"{totals.get('included', 0)} of {totals.get('records', 0)} records included "
+          f"({totals.get('cohorts', 0)} cohorts)", file=out)
+    summary = ExtractSummary(**{k: v for k, v in extracted.items() if k != "failures"},
+                             failures=tuple(tuple(f) for f in extracted.get("failures", ())))
+    print_extract_problems(summary, out)
+    if outcome.context is not None and outcome.context.flagged_values:
+        flagged = outcome.context.flagged_values
+        print(f"{len(flagged)} implausible value(s) left out of their pools (see the report):", file=out)
+        for f in flagged[:5]:
+            print(f"  {f.label} ({f.record_id}), {f.outcome}{f', ' + f.arm if f.arm else ''}: {f.field} = "
+                  f"{f.value}: {f.rule}", file=out)
+    print(f"pooled analyses: {totals.get('pooled', 0)}; direction-of-effect syntheses: "
+          f"{totals.get('directions', 0)}", file=out)
     print("what changed:", file=out)
     for line in outcome.changes:
         print(f"  - {line}", file=out)
     if outcome.report_html:
-        print(f"report: {outcome.report_html}", file=out)
+        kept = " (unchanged: nothing it shows has changed)" if outcome.reused else ""
+        print(f"report: {outcome.report_html}{kept}", file=out)
         print(f"summary: {outcome.summary_md}", file=out)
 
 

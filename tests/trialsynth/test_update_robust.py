@@ -93,3 +93,26 @@ def test_a_ctgov_entry_and_a_central_registry_record_are_screened_as_register_re
         assert any("mesenchymal" in i for i in inp.interventions)
         evidence = Extractor().extract(inp)
         assert evidence.screening.include, evidence.screening.reasons
+
+
+# --- incremental: an update with nothing new redoes nothing --------------------------------------------
+
+def test_an_update_with_nothing_new_leaves_the_report_as_it_is(tmp_path, capsys):
+    root = tmp_path / "rev"
+    assert main(["demo", str(root)]) == 0
+    report = root / "report.html"
+    stamp = report.stat().st_mtime_ns
+    capsys.readouterr()
+    assert main(["update", "--review", str(root), "--from", str(FIXTURES.parent.parent.parent / "corpus" /
+                                                                 "snapshots" / "msc_ra_dev.jsonl")]) == 0
+    out = capsys.readouterr().out
+    assert "no change in included studies or results" in out and "(unchanged: nothing it shows has changed)" in out
+    assert "7 of 11 records included" in out
+    assert report.stat().st_mtime_ns == stamp
+    # whatever the results depend on (here the protocol) makes the next update rebuild them
+    protocol = root / "review.toml"
+    protocol.write_text(protocol.read_text("utf-8").replace('test = "knha"', 'test = "z"'), encoding="utf-8")
+    assert main(["update", "--review", str(root), "--from", str(IMPLAUSIBLE)]) == 0
+    assert report.stat().st_mtime_ns != stamp
+    results = json.loads((root / "results.json").read_text("utf-8"))
+    assert results["plan"]["test"] == "z"
