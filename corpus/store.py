@@ -188,6 +188,13 @@ def _now() -> str:
     return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
 
 
+def _plain(value: Any) -> Any:
+    """JSON for numpy scalars and arrays (their Python values); anything else as text."""
+    if hasattr(value, "tolist"):
+        return value.tolist()
+    return str(value)
+
+
 def _alive(pid: int) -> bool:
     """True when a process `pid` exists on this machine."""
     try:
@@ -380,6 +387,11 @@ class Store:
 
     # --- cached results (keyed by the fingerprint of their inputs) ---------------------------
 
+    def cached_prefix(self, prefix: str) -> dict[str, Any]:
+        """Return {key: value} of every cached result whose key starts with `prefix`."""
+        rows = self.conn.execute("SELECT key, value FROM results_cache WHERE key LIKE ?", (prefix + "%",))
+        return {key: json.loads(value) for key, value in rows}
+
     def cached(self, keys: Iterable[str]) -> dict[str, Any]:
         """Return {key: value} of the cached results among `keys` (JSON values)."""
         keys = list(keys)
@@ -401,7 +413,8 @@ class Store:
             self.conn.executemany(
                 "INSERT INTO results_cache VALUES (?, ?, ?) ON CONFLICT(key) DO UPDATE SET value=excluded.value, "
                 "used_run=excluded.used_run",
-                [(key, json.dumps(value, sort_keys=True, ensure_ascii=False), self.run_id) for key, value in items])
+                [(key, json.dumps(value, sort_keys=True, ensure_ascii=False, default=_plain), self.run_id)
+                 for key, value in items])
             if prune_prefix is not None:
                 self.conn.execute("DELETE FROM results_cache WHERE key LIKE ? AND used_run IS NOT ?",
                                   (prune_prefix + "%", self.run_id))

@@ -30,7 +30,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field
-from typing import Any, Mapping, Sequence
+from typing import Any, Mapping, MutableMapping, Sequence
 
 import numpy as np
 
@@ -65,6 +65,7 @@ class SynthesisResult:
     overlaps: tuple[OverlapGroup, ...]
     notes: tuple[str, ...] = ()
     flagged: tuple[FlaggedValue, ...] = ()
+    used: tuple[str, ...] = ()  # the cache keys of the pooled analyses
 
 
 @dataclass
@@ -312,6 +313,40 @@ def _keep_once(items: list[Any], overlaps: list[OverlapGroup], key=lambda x: x) 
     return [it for it in items if id(it) in kept_ids]
 
 
+def fit_fingerprint(effects: list[_Effect], plan: AnalysisPlan, outcome: str, window: str, measure: str) -> str:
+    """The fingerprint of everything a pooled analysis is computed from (its studies' effect sizes and
+    notes, the plan's estimator, test and limits): equal fingerprints, equal analyses."""
+    import hashlib
+
+    digest = hashlib.sha256(repr((outcome, window, measure, plan.method, plan.test, plan.prediction_interval,
+                                  tuple(plan.subgroups), plan.small_study_min_k, plan.sensitivity_max_k)).encode())
+    for e in sorted(effects, key=lambda e: (e.year or 0, e.label)):
+        digest.update(repr((e.record_id, e.label, e.year, e.yi, e.vi, e.n, e.weeks, e.source, tuple(e.notes),
+                            sorted(e.traits.items()))).encode("utf-8", "surrogatepass"))
+    return digest.hexdigest()[:32]
+
+
+def _cache_form(pa: PooledAnalysis) -> dict[str, Any]:
+    """The JSON form of a pooled analysis for the cache: every field but the fit, NaN kept as NaN."""
+    from dataclasses import fields
+
+    out = {f.name: getattr(pa, f.name) for f in fields(pa) if f.name not in ("fit", "studies")}
+    out["studies"] = [{f.name: getattr(st, f.name) for f in fields(st)} for st in pa.studies]
+    return out
+
+
+def _from_cache(cached: Mapping[str, Any], effects: list[_Effect], measure: str) -> PooledAnalysis:
+    """A pooled analysis from its cached form: the sensitivity analyses as stored, the main fit redone
+    (one rma call; the report draws its forest plot from it)."""
+    effects = sorted(effects, key=lambda e: (e.year or 0, e.label))
+    res = rma(np.array([e.yi for e in effects]), np.array([e.vi for e in effects]), method=cached["method"],
+              test=cached["test"], measure=measure, labels=[e.label for e in effects])
+    fields = {k: v for k, v in cached.items() if k not in ("studies", "fingerprint")}
+    return PooledAnalysis(**{**fields, "leave_one_out": tuple(cached["leave_one_out"]),
+                             "cumulative": tuple(cached["cumulative"]), "notes": tuple(cached["notes"]),
+                             "studies": tuple(PooledStudy(**st) for st in cached["studies"]), "fit": res})
+
+
 def _fit(effects: list[_Effect], plan: AnalysisPlan, outcome: str, window: str, measure: str) -> PooledAnalysis:
     effects = sorted(effects, key=lambda e: (e.year or 0, e.label))
     yi = np.array([e.yi for e in effects])
@@ -371,7 +406,14 @@ def _window_order(plan: AnalysisPlan) -> dict[str, int]:
     return order
 
 
-def synthesise(studies: Sequence[StudyInput], plan: AnalysisPlan) -> SynthesisResult:
+def synthesise(studies: Sequence[StudyInput], plan: AnalysisPlan,
+               cache: MutableMapping[str, Any] | None = None) -> SynthesisResult:
+    """Pool and synthesise the included studies' evidence (see the module docstring).
+
+    `cache` maps "pooled:<fingerprint>" to the JSON form of a pooled analysis already computed from
+    the same inputs (fit_fingerprint): such an analysis is taken from it (its main fit redone), the
+    others are computed and added to it. `SynthesisResult.used` lists the cache keys of this result.
+    """
     overlaps = find_overlaps([s.cohort for s in studies])
     effects: dict[tuple[str, str, str], list[_Effect]] = {}
     entries: dict[tuple[str, str], list[DirectionEntry]] = {}
@@ -413,13 +455,21 @@ def synthesise(studies: Sequence[StudyInput], plan: AnalysisPlan) -> SynthesisRe
                     is_seed=study.is_seed))
     pooled = []
     notes: list[str] = []
+    used: list[str] = []
     order = _window_order(plan)
     outcome_order = {o.name: i for i, o in enumerate(plan.outcomes)}
     for (name, window, measure), effs in sorted(
             effects.items(), key=lambda kv: (outcome_order.get(kv[0][0], 99), order.get(kv[0][1], 99), kv[0][2])):
         effs = _keep_once(effs, overlaps)
+        key = f"pooled:{fit_fingerprint(effs, plan, name, window, measure)}"
         try:
-            pooled.append(_fit(effs, plan, name, window, measure))
+            if cache is not None and key in cache:
+                pooled.append(_from_cache(cache[key], effs, measure))
+            else:
+                pooled.append(_fit(effs, plan, name, window, measure))
+                if cache is not None:
+                    cache[key] = _cache_form(pooled[-1])
+            used.append(key)
         except AnalysisError as exc:  # neither the plan's estimator nor DerSimonian-Laird could fit
             notes.append(f"{name}, {window}, {measure}: not pooled ({exc})")
     directions = []
@@ -432,7 +482,7 @@ def synthesise(studies: Sequence[StudyInput], plan: AnalysisPlan) -> SynthesisRe
             vote = vote_count(signs).to_dict()
         note = "" if vote else "no study gives a direction of benefit or harm"
         directions.append(DirectionSynthesis(name, window, tuple(ents), vote, note))
-    return SynthesisResult(tuple(pooled), tuple(directions), tuple(overlaps), tuple(notes), tuple(flagged))
+    return SynthesisResult(tuple(pooled), tuple(directions), tuple(overlaps), tuple(notes), tuple(flagged), tuple(used))
 
 
 def conclusion(p: PooledAnalysis) -> str:

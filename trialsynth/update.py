@@ -270,11 +270,12 @@ def _prisma(counts: Mapping[str, Any], records: dict[str, Record],
 
 
 def build_context(review: Review, *, changes: Sequence[str] = (), now: str | None = None,
-                  history: Sequence[UpdateEntry] | None = None, store: Store | None = None
-                  ) -> tuple[ReportContext, SynthesisResult, AnalysisPlan]:
+                  history: Sequence[UpdateEntry] | None = None, store: Store | None = None,
+                  cache_results: bool = False) -> tuple[ReportContext, SynthesisResult, AnalysisPlan]:
     """Screen, synthesise and assemble the report context from the review's store (no harvest).
     `history`: the earlier updates when the caller has read the run log already; `store`: the
-    command's open store (else the review's is opened, read-only)."""
+    command's open store (else the review's is opened, read-only); `cache_results`: reuse the pooled
+    analyses whose inputs are unchanged (the store's results cache) and keep this update's there."""
     if store is None:
         from trialsynth.reviewstore import open_store
 
@@ -328,7 +329,10 @@ def build_context(review: Review, *, changes: Sequence[str] = (), now: str | Non
             cohort = CohortInfo(rid, label, rec.first_author, rec.year, tuple(rec.ids.nct), pred.get("n_enrolled"),
                                 pred.get("cell_source"), pred.get("route"), doses)
             inputs.append(StudyInput(rid, label, rec.year, pred, cohort, is_seed))
-    result = synthesise(inputs, plan)
+    cache = store.cached_prefix("pooled:") if cache_results else None
+    result = synthesise(inputs, plan, cache)
+    if cache is not None:
+        store.put_cached([(key, cache[key]) for key in result.used], prune_prefix="pooled:")
     included_ids = {s.record_id for s in inputs}
     merged_away = sum(len(g.record_ids) - 1 for g in result.overlaps)
     meta = {s.record_id: {"first_author": s.first_author, "year": s.year, "title": s.title} for s in studies}
@@ -398,7 +402,7 @@ def run_update(review: Review, *, from_path: str | Path | None = None, sources: 
                              harvest.to_dict(), extracted.to_dict(), dict(previous["totals"]), reused=True)
     run_id = store.start_run(command)
     try:
-        context, _, _ = build_context(review, history=history, store=store)
+        context, _, _ = build_context(review, history=history, store=store, cache_results=True)
         snapshot = _snapshot(context)
         changes = tuple(what_changed(previous, snapshot, account))
         now = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")

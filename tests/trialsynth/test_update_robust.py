@@ -116,3 +116,26 @@ def test_an_update_with_nothing_new_leaves_the_report_as_it_is(tmp_path, capsys)
     assert report.stat().st_mtime_ns != stamp
     results = json.loads((root / "results.json").read_text("utf-8"))
     assert results["plan"]["test"] == "z"
+
+
+def test_an_unchanged_analysis_comes_from_the_cache_without_its_sensitivity_analyses(monkeypatch):
+    import trialsynth.synthesis as synthesis
+
+    def das28(rid, year, m):
+        return _study(rid, [{"measure": "DAS28", "arm": "cohort A", "n": 20, "change_mean": m, "change_sd": 1.1,
+                             "timepoint_weeks": 12.0, "provenance": {"location": "abstract", "text": "s"}}], ARMS[:1])
+
+    studies = [das28(f"S{i}", 2010 + i, -1.0 - i / 10) for i in range(5)]
+    plan = load_plan({})
+    cache: dict = {}
+    first = synthesise(studies, plan, cache)
+    stored = json.loads(json.dumps(cache))  # as the store keeps it
+    monkeypatch.setattr(synthesis, "leave_one_out", lambda *a, **k: pytest.fail("recomputed"))
+    monkeypatch.setattr(synthesis, "cumulative", lambda *a, **k: pytest.fail("recomputed"))
+    again = synthesise(studies, plan, stored)
+    assert [p.to_dict() for p in again.pooled] == [p.to_dict() for p in first.pooled]
+    assert again.pooled[0].fit is not None and again.used == first.used
+    # one study more: a new fingerprint, so the analysis is computed again
+    monkeypatch.undo()
+    more = synthesise(studies + [das28("S9", 2024, -2.0)], plan, stored)
+    assert more.used != first.used and more.pooled[0].k == 6
