@@ -345,10 +345,12 @@ def _float(value: Any) -> float:
 # ------------------------------------------------------------------------------------------ view models
 
 def _pooled_view(index: int, pa: PooledAnalysis) -> dict[str, Any]:
+    from trialsynth.figcache import cached_figure  # an update reuses the figures of unchanged analyses
+
     anchor = f"{index}-{_slug(pa.key)}"
     back, transform_note = _back_transform(pa.transform)
-    forest, forest_note = _forest_svg(pa, f"forest{index}")
-    cumulative, cumulative_note = _cumulative_svg(pa, f"cumul{index}")
+    forest, forest_note = cached_figure("forest", pa, f"forest{index}", _forest_svg)
+    cumulative, cumulative_note = cached_figure("cumulative", pa, f"cumul{index}", _cumulative_svg)
     fit = pa.fit
     q_df = getattr(fit, "q_df", None) if fit is not None else None
     if q_df is None:

@@ -123,6 +123,8 @@ class PooledAnalysis(_Json):
     small_study_test: dict[str, Any] | None = None  # Egger regtest, or {"skipped": reason}
     notes: tuple[str, ...] = ()
     fit: Any = field(default=None, compare=False, repr=False, metadata={"json": False})  # analysis.MetaResult
+    # the fingerprint of the analysis's inputs (trialsynth.synthesis.fit_fingerprint): what caches key on
+    fingerprint: str = field(default="", compare=False, repr=False, metadata={"json": False})
 
     @property
     def excludes_no_effect(self) -> bool:

@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Mapping, MutableMapping, Sequence
 
 import numpy as np
@@ -341,7 +341,7 @@ def _from_cache(cached: Mapping[str, Any], effects: list[_Effect], measure: str)
     effects = sorted(effects, key=lambda e: (e.year or 0, e.label))
     res = rma(np.array([e.yi for e in effects]), np.array([e.vi for e in effects]), method=cached["method"],
               test=cached["test"], measure=measure, labels=[e.label for e in effects])
-    fields = {k: v for k, v in cached.items() if k not in ("studies", "fingerprint")}
+    fields = {k: v for k, v in cached.items() if k != "studies"}
     return PooledAnalysis(**{**fields, "leave_one_out": tuple(cached["leave_one_out"]),
                              "cumulative": tuple(cached["cumulative"]), "notes": tuple(cached["notes"]),
                              "studies": tuple(PooledStudy(**st) for st in cached["studies"]), "fit": res})
@@ -466,7 +466,7 @@ def synthesise(studies: Sequence[StudyInput], plan: AnalysisPlan,
             if cache is not None and key in cache:
                 pooled.append(_from_cache(cache[key], effs, measure))
             else:
-                pooled.append(_fit(effs, plan, name, window, measure))
+                pooled.append(replace(_fit(effs, plan, name, window, measure), fingerprint=key.split(":", 1)[1]))
                 if cache is not None:
                     cache[key] = _cache_form(pooled[-1])
             used.append(key)

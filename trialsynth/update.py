@@ -411,8 +411,11 @@ def run_update(review: Review, *, from_path: str | Path | None = None, sources: 
         context = _with(context, changes=changes, history=context.history + (this_run,))
         html = md = None
         if write:
+            from trialsynth.figcache import figures_from
             from trialsynth.report import write_report
-            html, md = write_report(context, review.root)
+
+            with figures_from(store):
+                html, md = write_report(context, review.root)
             from trialsynth.exports import write_json
             write_json(context, review.root / "results.json")
     except BaseException:

@@ -139,3 +139,39 @@ def test_an_unchanged_analysis_comes_from_the_cache_without_its_sensitivity_anal
     monkeypatch.undo()
     more = synthesise(studies + [das28("S9", 2024, -2.0)], plan, stored)
     assert more.used != first.used and more.pooled[0].k == 6
+
+
+def test_the_figures_of_unchanged_analyses_are_not_drawn_again(tmp_path, capsys, monkeypatch):
+    import sqlite3
+
+    import analysis.plots as plots
+
+    root = tmp_path / "rev"
+    assert main(["demo", str(root)]) == 0
+    first = (root / "report.html").read_text("utf-8")
+    assert first.count('class="forest-plot"') > 0
+    drawn = {"n": 0}
+    real = plots.forest_plot
+
+    def counted(*args, **kwargs):
+        drawn["n"] += 1
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(plots, "forest_plot", counted)
+    excluded = tmp_path / "excluded.jsonl"  # a FICTITIOUS animal study: the store changes, no analysis does
+    excluded.write_text(json.dumps({"id": "fictitious-mice", "title": "FICTITIOUS: MSCs in collagen-induced arthritis "
+                                    "in mice", "abstract": "Mice with collagen-induced arthritis received MSCs.",
+                                    "year": 2024, "authors": ["Mouse"]}) + "\n", encoding="utf-8")
+    assert main(["update", "--review", str(root), "--from", str(excluded)]) == 0
+    assert drawn["n"] == 0
+    second = (root / "report.html").read_text("utf-8")
+    assert second.count("<svg") == first.count("<svg")
+    # an SVG edited into the store with active content is not trusted: the figure is drawn again
+    conn = sqlite3.connect(root / "review.sqlite")
+    conn.execute("UPDATE results_cache SET value = replace(value, '<svg ', '<svg onload=\\\"alert(1)\\\" ') "
+                 "WHERE key LIKE 'figure:forest:%'")
+    conn.commit()
+    conn.close()
+    (root / "review.toml").write_text((root / "review.toml").read_text("utf-8") + "\n", encoding="utf-8")
+    assert main(["update", "--review", str(root), "--from", str(excluded)]) == 0
+    assert drawn["n"] > 0 and "alert(1)" not in (root / "report.html").read_text("utf-8")
