@@ -604,6 +604,25 @@ def table_rows(prediction: Mapping[str, Any], record: Mapping[str, Any] | None =
     return rows
 
 
+_KINDS = {c: "int" for c in _INT_COLUMNS} | {c: "float" for c in _FLOAT_COLUMNS}
+
+
+def evidence_rows(predictions: Iterable[Mapping[str, Any]], records: Mapping[str, Mapping[str, Any]] | None = None,
+                  *, include_all: bool = False) -> list[dict[str, Any]]:
+    """Return the evidence table's rows as dicts of TABLE_COLUMNS (ints, floats, strings, None where
+    missing, a boolean `include`): what `evidence_table` holds, without pandas. Raises InputError for a
+    prediction field of the wrong type."""
+    rows = []
+    for prediction in predictions:
+        if not include_all and not prediction.get("include"):
+            continue
+        for row in table_rows(prediction, (records or {}).get(str(prediction.get("id")))):
+            rows.append({c: (bool(row.get(c)) if c == "include" else _checked(row["record_id"], c, row.get(c),
+                                                                                _KINDS.get(c, "str")))
+                         for c in TABLE_COLUMNS})
+    return rows
+
+
 def evidence_table(predictions: Iterable[Mapping[str, Any]], records: Mapping[str, Mapping[str, Any]] | None = None,
                    *, include_all: bool = False) -> pd.DataFrame:
     """Return the evidence table: one row per study x arm x outcome x timepoint, columns TABLE_COLUMNS.
@@ -615,16 +634,7 @@ def evidence_table(predictions: Iterable[Mapping[str, Any]], records: Mapping[st
     """
     import pandas as pd
 
-    kinds = {c: "int" for c in _INT_COLUMNS} | {c: "float" for c in _FLOAT_COLUMNS}
-    rows = []
-    for prediction in predictions:
-        if not include_all and not prediction.get("include"):
-            continue
-        for row in table_rows(prediction, (records or {}).get(str(prediction.get("id")))):
-            rows.append({c: (row.get(c) if c == "include" else _checked(row["record_id"], c, row.get(c),
-                                                                          kinds.get(c, "str")))
-                         for c in TABLE_COLUMNS})
-    frame = pd.DataFrame(rows, columns=list(TABLE_COLUMNS))
+    frame = pd.DataFrame(evidence_rows(predictions, records, include_all=include_all), columns=list(TABLE_COLUMNS))
     dtypes = {c: "Int64" for c in _INT_COLUMNS} | {c: "Float64" for c in _FLOAT_COLUMNS} | {"include": "boolean"}
     return frame.astype({c: dtypes.get(c, "string") for c in TABLE_COLUMNS})
 

@@ -7,6 +7,7 @@ read by `trialsynth.report` (HTML and Markdown) and `trialsynth.exports` (JSON).
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field, fields, is_dataclass
 from typing import Any
 
@@ -26,16 +27,30 @@ __all__ = [
 ]
 
 
+_SCALARS = (str, int, bool, type(None))
+_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def _json_fields(cls: type) -> tuple[str, ...]:
+    names = _FIELDS.get(cls)
+    if names is None:
+        names = _FIELDS[cls] = tuple(f.name for f in fields(cls)
+                                     if not f.name.startswith("_") and f.metadata.get("json", True))
+    return names
+
+
 def _jsonable(value: Any) -> Any:
-    if is_dataclass(value) and not isinstance(value, type):
-        return {f.name: _jsonable(getattr(value, f.name)) for f in fields(value)
-                if not f.name.startswith("_") and f.metadata.get("json", True)}
+    """The JSON form of a result: dataclasses as objects of their JSON fields, tuples as lists, NaN as null."""
+    if isinstance(value, _SCALARS):
+        return value
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
     if isinstance(value, dict):
-        return {str(k): _jsonable(v) for k, v in value.items()}
+        return {str(k): (v if isinstance(v, _SCALARS) else _jsonable(v)) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
-        return [_jsonable(v) for v in value]
-    if isinstance(value, float) and value != value:  # NaN
-        return None
+        return [v if isinstance(v, _SCALARS) else _jsonable(v) for v in value]
+    if is_dataclass(value) and not isinstance(value, type):
+        return {name: _jsonable(getattr(value, name)) for name in _json_fields(type(value))}
     return value
 
 
