@@ -740,11 +740,20 @@ class Store:
         return {**json.loads(row[1]), "extractor_version": row[0]} if row else None
 
     def extractions(self) -> Iterator[tuple[str, str, dict[str, Any]]]:
-        """Yield (record_id, extractor_version, evidence dict) of every stored extraction, by record id."""
-        rows = self.conn.execute(
-            "SELECT record_id, extractor_version, evidence_json FROM extractions ORDER BY record_id").fetchall()
-        for record_id, version, evidence_json in rows:
-            yield record_id, version, json.loads(evidence_json)
+        """Yield (record_id, extractor_version, evidence dict) of every stored extraction, by record id.
+
+        Read in pages by record id (each page one statement), so a large review is never held twice,
+        as JSON text and as dicts."""
+        after = ""
+        while True:
+            rows = self.conn.execute(
+                "SELECT record_id, extractor_version, evidence_json FROM extractions WHERE record_id > ? "
+                "ORDER BY record_id LIMIT 1000", (after,)).fetchall()
+            if not rows:
+                return
+            for record_id, version, evidence_json in rows:
+                yield record_id, version, json.loads(evidence_json)
+            after = rows[-1][0]
 
     def record_ids(self) -> list[str]:
         """Return the ids of every stored record, by id (no record is parsed)."""

@@ -75,6 +75,20 @@ def _effective(predictions: Mapping[str, Mapping[str, Any]], decisions: Mapping[
     return effective_screening(predictions, decisions)
 
 
+#: What an excluded record's prediction keeps in build_context: its screening and its study row.
+_SLIM_KEYS = ("include", "exclusion_reason", "screening_reasons", "n_enrolled", "cell_source", "route", "doses",
+              "arms", "extractor_version")
+
+
+def _slim(evidence: Mapping[str, Any], record_id: str) -> dict[str, Any]:
+    out = {k: evidence.get(k) for k in _SLIM_KEYS if k in evidence}
+    include_provenance = (evidence.get("provenance") or {}).get("include")
+    if include_provenance:
+        out["provenance"] = {"include": include_provenance}
+    out["id"] = record_id
+    return out
+
+
 def _corrections(review: Review, store: Store) -> list[Any]:
     from trialsynth.corrections import find_corrections_file, load_corrections
     from trialsynth.recordref import store_resolver
@@ -285,12 +299,15 @@ def build_context(review: Review, *, changes: Sequence[str] = (), now: str | Non
 
     protocol = review.protocol()
     plan = load_plan(protocol.raw, str(review.protocol_path))
-    stored = {s.id: s for s in store.records()}
-    records = {rid: s.record for rid, s in stored.items()}
-    predictions = {rid: {**ev, "id": rid} for rid, _, ev in store.extractions()}
+    records = {s.id: s.record for s in store.records()}
     decisions = dict(store.decisions())
     counts = store.counts()
     corrections = _corrections(review, store)
+    keep_whole = set(decisions) | {c.record_id for c in corrections}
+    # an excluded record keeps only what its study row and screening show (a large review would
+    # otherwise hold every excluded record's outcome rows)
+    predictions = {rid: ({**ev, "id": rid} if ev.get("include") or rid in keep_whole else _slim(ev, rid))
+                   for rid, _, ev in store.extractions()}
     failures = store.extraction_failures()
     if history is None:
         _, history = _previous_snapshot(store)
@@ -429,10 +446,13 @@ def run_update(review: Review, *, from_path: str | Path | None = None, sources: 
 
 
 def write_results(context: ReportContext, path: Path) -> Path:
-    """Write results.json (ReportContext.to_dict()) atomically: one top-level key per line, each value as
-    compact JSON (the C encoder: a review of 20,000 records writes in seconds, not minutes). NaN and
-    infinities are null."""
+    """Write results.json (ReportContext.to_dict()) atomically, field by field and the evidence rows one
+    by one, so a large review is never held twice in memory: one top-level key per line, values as
+    compact JSON (the C encoder). NaN and infinities are null."""
+    from dataclasses import fields as dataclass_fields
+
     from trialsynth.extraction import atomic_output
+    from trialsynth.results import _json_fields, _jsonable
 
     def plain(value: Any) -> Any:  # numpy scalars and anything else JSON does not know
         if hasattr(value, "item"):
@@ -441,12 +461,24 @@ def write_results(context: ReportContext, path: Path) -> Path:
             return None
         return value if isinstance(value, (int, float, str, bool)) or value is None else str(value)
 
-    data = context.to_dict()
+    def dump(value: Any) -> str:
+        return json.dumps(_jsonable(value), ensure_ascii=False, default=plain, allow_nan=False)
+
+    names = _json_fields(type(context))
+    assert set(names) <= {f.name for f in dataclass_fields(context)}
     with atomic_output(path, "w") as fh:
         fh.write("{\n")
-        for n, (key, value) in enumerate(data.items()):
-            text = json.dumps(value, ensure_ascii=False, default=plain, allow_nan=False)
-            fh.write(f"  {json.dumps(key)}: {text}{',' if n < len(data) - 1 else ''}\n")
+        for n, name in enumerate(names):
+            value = getattr(context, name)
+            fh.write(f"  {json.dumps(name)}: ")
+            if name == "evidence_rows":
+                fh.write("[" + ",".join(dump(row) for row in value[:1]))
+                for start in range(1, len(value), 500):
+                    fh.write("".join("," + dump(row) for row in value[start:start + 500]))
+                fh.write("]")
+            else:
+                fh.write(dump(value))
+            fh.write(",\n" if n < len(names) - 1 else "\n")
         fh.write("}\n")
     return path
 
