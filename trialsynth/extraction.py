@@ -613,13 +613,23 @@ def evidence_rows(predictions: Iterable[Mapping[str, Any]], records: Mapping[str
     missing, a boolean `include`): what `evidence_table` holds, without pandas. Raises InputError for a
     prediction field of the wrong type."""
     rows = []
+    columns = [(c, _KINDS.get(c, "str")) for c in TABLE_COLUMNS if c != "include"]
     for prediction in predictions:
         if not include_all and not prediction.get("include"):
             continue
         for row in table_rows(prediction, (records or {}).get(str(prediction.get("id")))):
-            rows.append({c: (bool(row.get(c)) if c == "include" else _checked(row["record_id"], c, row.get(c),
-                                                                                _KINDS.get(c, "str")))
-                         for c in TABLE_COLUMNS})
+            out = {}
+            for c, kind in columns:
+                value = row.get(c)
+                # the common cases inline (a large review has a million cells); the rest checked by _checked
+                if value is None or (kind == "str" and type(value) is str) or (kind == "float" and type(value) is float):
+                    out[c] = value
+                elif kind == "int" and type(value) is int:
+                    out[c] = value
+                else:
+                    out[c] = _checked(row["record_id"], c, value, kind)
+            out["include"] = bool(row.get("include"))
+            rows.append({c: out[c] for c in TABLE_COLUMNS})
     return rows
 
 

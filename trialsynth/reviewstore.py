@@ -201,6 +201,7 @@ def wait_if_busy(review: Review, store: Store, notify: Callable[[str], None]) ->
     conn = store.conn
     if conn.in_transaction:
         return
+    waits = conn.execute("PRAGMA busy_timeout").fetchone()[0]
     try:
         conn.execute("PRAGMA busy_timeout = 0")
         conn.execute("BEGIN IMMEDIATE")
@@ -209,5 +210,4 @@ def wait_if_busy(review: Review, store: Store, notify: Callable[[str], None]) ->
         who = holder(review) or "another process"
         notify(f"the review is busy: {who} holds it; waiting for it to finish...")
     finally:
-        timeout = _lock_timeout()
-        conn.execute(f"PRAGMA busy_timeout = {int((30 if timeout is None else timeout) * 1000)}")
+        conn.execute(f"PRAGMA busy_timeout = {int(waits)}")

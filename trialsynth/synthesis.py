@@ -34,8 +34,6 @@ from typing import Any, Mapping, MutableMapping, Sequence
 
 import numpy as np
 
-from analysis import cumulative, escalc, leave_one_out, regtest, rma, subgroup_analysis, vote_count
-from analysis.conversions import combine_arms
 from analysis.errors import AnalysisError
 from trialsynth.overlap import CohortInfo, find_overlaps
 from trialsynth.plan import MEASURE_LABELS, AnalysisPlan, OutcomePlan
@@ -43,6 +41,48 @@ from trialsynth.results import (DirectionEntry, DirectionSynthesis, FlaggedValue
                                 PooledStudy)
 
 __all__ = ["StudyInput", "SynthesisResult", "synthesise"]
+
+# The analysis functions, imported on first use (scipy and pandas load only when something is pooled,
+# so an update with nothing new never loads them).
+def escalc(*args: Any, **kwargs: Any) -> Any:
+    from analysis import escalc as f
+    return f(*args, **kwargs)
+
+
+def rma(*args: Any, **kwargs: Any) -> Any:
+    from analysis import rma as f
+    return f(*args, **kwargs)
+
+
+def leave_one_out(*args: Any, **kwargs: Any) -> Any:
+    from analysis import leave_one_out as f
+    return f(*args, **kwargs)
+
+
+def cumulative(*args: Any, **kwargs: Any) -> Any:
+    from analysis import cumulative as f
+    return f(*args, **kwargs)
+
+
+def regtest(*args: Any, **kwargs: Any) -> Any:
+    from analysis import regtest as f
+    return f(*args, **kwargs)
+
+
+def subgroup_analysis(*args: Any, **kwargs: Any) -> Any:
+    from analysis import subgroup_analysis as f
+    return f(*args, **kwargs)
+
+
+def vote_count(*args: Any, **kwargs: Any) -> Any:
+    from analysis import vote_count as f
+    return f(*args, **kwargs)
+
+
+def combine_arms(*args: Any, **kwargs: Any) -> Any:
+    from analysis.conversions import combine_arms as f
+    return f(*args, **kwargs)
+
 
 CONTROL_RE = re.compile(r"placebo|control|sham|saline|conventional|usual care|standard", re.I)
 RATIO = {"RR", "OR"}

@@ -14,7 +14,7 @@ import datetime as dt
 import json
 import math
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable, Mapping, Sequence
 
@@ -75,13 +75,15 @@ def _effective(predictions: Mapping[str, Mapping[str, Any]], decisions: Mapping[
     return effective_screening(predictions, decisions)
 
 
-#: What an excluded record's prediction keeps in build_context: its screening and its study row.
+#: What a prediction keeps in build_context: an excluded record's screening and study row, and an included
+#: one's outcome rows and what synthesis reads (the arms, cell origin, administrations).
 _SLIM_KEYS = ("include", "exclusion_reason", "screening_reasons", "n_enrolled", "cell_source", "route", "doses",
               "arms", "extractor_version")
+_INCLUDED_KEYS = _SLIM_KEYS + ("outcomes", "cell_origin", "n_administrations")
 
 
-def _slim(evidence: Mapping[str, Any], record_id: str) -> dict[str, Any]:
-    out = {k: evidence.get(k) for k in _SLIM_KEYS if k in evidence}
+def _slim(evidence: Mapping[str, Any], record_id: str, included: bool = False) -> dict[str, Any]:
+    out = {k: evidence.get(k) for k in (_INCLUDED_KEYS if included else _SLIM_KEYS) if k in evidence}
     include_provenance = (evidence.get("provenance") or {}).get("include")
     if include_provenance:
         out["provenance"] = {"include": include_provenance}
@@ -299,14 +301,17 @@ def build_context(review: Review, *, changes: Sequence[str] = (), now: str | Non
 
     protocol = review.protocol()
     plan = load_plan(protocol.raw, str(review.protocol_path))
-    records = {s.id: s.record for s in store.records()}
+    # the report needs a record's citation, not its abstract or registry fields: keep only those
+    records = {s.id: replace(s.record, abstract="", abstract_sections=(), registry={}, mesh_terms=(), keywords=(),
+                             authors=s.record.authors[:1]) for s in store.records()}
     decisions = dict(store.decisions())
     counts = store.counts()
     corrections = _corrections(review, store)
     keep_whole = set(decisions) | {c.record_id for c in corrections}
-    # an excluded record keeps only what its study row and screening show (a large review would
-    # otherwise hold every excluded record's outcome rows)
-    predictions = {rid: ({**ev, "id": rid} if ev.get("include") or rid in keep_whole else _slim(ev, rid))
+    # a prediction keeps only what the report is built from: an excluded record its screening and study
+    # row, an included one its outcome rows too (a large review would otherwise hold every record's
+    # timepoints, sample sizes, comparisons and outcome rows twice over)
+    predictions = {rid: ({**ev, "id": rid} if rid in keep_whole else _slim(ev, rid, bool(ev.get("include"))))
                    for rid, _, ev in store.extractions()}
     failures = store.extraction_failures()
     if history is None:
@@ -464,6 +469,12 @@ def write_results(context: ReportContext, path: Path) -> Path:
     def dump(value: Any) -> str:
         return json.dumps(_jsonable(value), ensure_ascii=False, default=plain, allow_nan=False)
 
+    def dump_row(row: Mapping[str, Any]) -> str:  # an evidence row holds scalars only: no conversion but NaN's
+        try:
+            return json.dumps(row, ensure_ascii=False, allow_nan=False)
+        except (TypeError, ValueError):
+            return dump(row)
+
     names = _json_fields(type(context))
     assert set(names) <= {f.name for f in dataclass_fields(context)}
     with atomic_output(path, "w") as fh:
@@ -472,9 +483,9 @@ def write_results(context: ReportContext, path: Path) -> Path:
             value = getattr(context, name)
             fh.write(f"  {json.dumps(name)}: ")
             if name == "evidence_rows":
-                fh.write("[" + ",".join(dump(row) for row in value[:1]))
+                fh.write("[" + ",".join(dump_row(row) for row in value[:1]))
                 for start in range(1, len(value), 500):
-                    fh.write("".join("," + dump(row) for row in value[start:start + 500]))
+                    fh.write("".join("," + dump_row(row) for row in value[start:start + 500]))
                 fh.write("]")
             else:
                 fh.write(dump(value))

@@ -175,3 +175,20 @@ def test_the_figures_of_unchanged_analyses_are_not_drawn_again(tmp_path, capsys,
     (root / "review.toml").write_text((root / "review.toml").read_text("utf-8") + "\n", encoding="utf-8")
     assert main(["update", "--review", str(root), "--from", str(excluded)]) == 0
     assert drawn["n"] > 0 and "alert(1)" not in (root / "report.html").read_text("utf-8")
+
+
+def test_one_update_opens_the_store_once(tmp_path, capsys, monkeypatch):
+    import corpus.store as store_module
+
+    root = tmp_path / "rev"
+    assert main(["init", str(root)]) == 0
+    opened = []
+    real = store_module.Store.__init__
+
+    def counting(self, *args, **kwargs):
+        opened.append(args)
+        real(self, *args, **kwargs)
+
+    monkeypatch.setattr(store_module.Store, "__init__", counting)
+    assert main(["update", "--review", str(root), "--from", str(IMPLAUSIBLE)]) == 0
+    assert len(opened) == 1
