@@ -327,23 +327,10 @@ def cmd_extract(args) -> int:
     earlier = f", {s.failed_before} failed earlier" if s.failed_before else ""
     print(f"extracted {s.extracted} records ({s.new} new, {s.re_extracted} re-extracted, {s.up_to_date} up to "
           f"date{earlier}); {s.included} included (extractor {s.version})")
+    from trialsynth.update_cli import print_extract_problems
+
     print_extract_problems(s)
     return 0
-
-
-def print_extract_problems(s, out=None) -> None:
-    """Say which records the extractor could not read (and why), and which changed while it read them."""
-    out = out or sys.stdout
-    if s.failures:
-        print(f"{_count(len(s.failures), 'record')} could not be extracted (skipped; retried when the record or "
-              "the extractor changes):", file=out)
-        for record_id, reason in s.failures[:10]:
-            print(f"  {record_id}: {reason}", file=out)
-        if len(s.failures) > 10:
-            print(f"  ... and {len(s.failures) - 10} more (see results.json, failed_records)", file=out)
-    if s.changed_meanwhile:
-        print(f"{_count(s.changed_meanwhile, 'record')} changed while being extracted; `trialsynth extract` "
-              "reads them again next time.", file=out)
 
 
 def cmd_table(args) -> int:

@@ -52,8 +52,26 @@ def _progress(label: str):
     return update
 
 
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
+def print_extract_problems(s, out=None) -> None:
+    """Say which records the extractor could not read (and why), and which changed while it read them."""
+    out = out or sys.stdout
+    if s.failures:
+        print(f"{_count(len(s.failures), 'record')} could not be extracted (skipped; retried when the record or "
+              "the extractor changes):", file=out)
+        for record_id, reason in s.failures[:10]:
+            print(f"  {record_id}: {reason}", file=out)
+        if len(s.failures) > 10:
+            print(f"  ... and {len(s.failures) - 10} more (see results.json, failed_records)", file=out)
+    if s.changed_meanwhile:
+        print(f"{_count(s.changed_meanwhile, 'record')} changed while being extracted; `trialsynth extract` "
+              "reads them again next time.", file=out)
+
+
 def print_outcome(outcome: Any, out: Any = None) -> None:
-    from trialsynth.cli import print_extract_problems
     from trialsynth.extraction import ExtractSummary
 
     out = out or sys.stdout
