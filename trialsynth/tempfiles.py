@@ -21,7 +21,11 @@ from pathlib import Path
 __all__ = ["clean_review_folder", "part_prefix", "stale_siblings"]
 
 _PART = re.compile(r"^\.(?P<name>.+)\.(?P<pid>\d+)\.[A-Za-z0-9_]+\.part$")
-_TMP = re.compile(r"^\.(?P<name>.+)\.[A-Za-z0-9_]{6,}\.(?:part|tmp)$")
+_TMP = re.compile(r"^\.(?P<name>.+)\.[a-z0-9_]{8}\.(?:part|tmp)$")  # tempfile.mkstemp's 8 random characters
+#: The files trialsynth writes into a review folder (and its exports/): only their temporary files
+#: without a process id (the report's, or an older trialsynth's) are removed.
+REVIEW_OUTPUTS = frozenset({"report.html", "summary.md", "results.json", "evidence.csv", "evidence.xlsx",
+                            "included.ris", "included.bib", "review.json"})
 
 
 def part_prefix(path: Path) -> str:
@@ -80,8 +84,10 @@ def clean_review_folder(root: Path | None) -> int:
             if m:
                 if not _alive(int(m["pid"])):
                     candidates.append(Path(entry.path))
-            elif _TMP.match(entry.name) and entry.is_file(follow_symlinks=False):
-                candidates.append(Path(entry.path))
+            else:
+                m = _TMP.match(entry.name)
+                if m and m["name"] in REVIEW_OUTPUTS and entry.is_file(follow_symlinks=False):
+                    candidates.append(Path(entry.path))
     if not candidates or not os.access(root, os.W_OK):
         return 0
     from trialsynth.review import Review

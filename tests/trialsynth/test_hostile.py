@@ -193,10 +193,11 @@ def test_temporary_files_of_a_killed_run_are_removed_by_the_next(review, tmp_pat
     (review / "exports").mkdir(exist_ok=True)
     for p in left:
         p.write_text("half a file")
-    keep = review / "notes.tmp"
-    keep.write_text("the reviewer's own file")
+    keep = [review / "notes.tmp", review / ".draft.abcdefgh.tmp"]
+    for p in keep:
+        p.write_text("the reviewer's own file")
     assert cli("records", "--review", str(review)).returncode == 0
-    assert not [p for p in left if p.exists()] and keep.exists()
+    assert not [p for p in left if p.exists()] and all(p.exists() for p in keep)
     # outside a review, the next write of the same output removes its leftovers
     src = write_jsonl(tmp_path / "in.jsonl", [{"id": "a", "title": "t"}])
     stale = tmp_path / ".out.jsonl.999999999.abcdefgh.part"
