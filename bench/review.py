@@ -17,7 +17,8 @@ process, it runs:
 and, as the reference in the same run, `extract --input big.jsonl --output -` (the extractor alone
 on the same records, no store, no synthesis, no report). For every process it prints CPU seconds
 (user + system, from os.wait4), wall seconds and the peak resident memory of the process
-(ru_maxrss), as one table. The records are FICTITIOUS (synthetic benchmark data, never a review).
+(ru_maxrss; the script itself stays small, since a child's count starts from its parent's size
+at the fork), as one table. The records are FICTITIOUS (synthetic benchmark data, never a review).
 """
 from __future__ import annotations
 
@@ -32,6 +33,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Iterable, Iterator
 
 ROOT = Path(__file__).resolve().parent.parent
 SNAPSHOT = ROOT / "corpus" / "snapshots" / "msc_ra_dev.jsonl"
@@ -66,11 +68,10 @@ def _digits(rng: random.Random):
     return replace
 
 
-def synthetic_records(n: int, seed: int, start: int = 0) -> list[dict]:
-    """Return n synthetic record dicts (the tool's JSONL import format), ids start..start+n-1."""
+def synthetic_records(n: int, seed: int, start: int = 0) -> Iterator[dict]:
+    """Yield n synthetic record dicts (the tool's JSONL import format), ids start..start+n-1."""
     bases = [json.loads(line) for line in SNAPSHOT.read_text("utf-8").splitlines() if line.strip()]
     rng = random.Random(seed * 1_000_003 + start)
-    out = []
     for i in range(start, start + n):
         base, other = bases[i % len(bases)], bases[rng.randrange(len(bases))]
         ours = SENTENCE.split(base.get("abstract") or "")
@@ -79,15 +80,16 @@ def synthetic_records(n: int, seed: int, start: int = 0) -> list[dict]:
         abstract = DIGITS.sub(_digits(rng), " ".join(mixed))
         phrase = " ".join(rng.sample(WORDS, 3))
         title = f"{DIGITS.sub(_digits(rng), base['title'])}: a {phrase} study ({rng.randrange(10**6):06d})"
-        out.append({"id": f"syn{i:07d}", "ids": {"pmid": str(50_000_000 + i)}, "title": title,
-                    "authors": [f"{rng.choice(SURNAMES)} {rng.choice('ABCDEFGHJKLMNPRSTWXYZ')}"
-                                f"{rng.choice('ABCDEFGHJKLMNPRSTWXYZ')}"],
-                    "year": rng.randrange(2000, 2026), "journal": base.get("journal") or "Synthetic Journal",
-                    "abstract": abstract, "note": "FICTITIOUS synthetic benchmark record"})
-    return out
+        yield {"id": f"syn{i:07d}", "ids": {"pmid": str(50_000_000 + i)}, "title": title,
+               "authors": [f"{rng.choice(SURNAMES)} {rng.choice('ABCDEFGHJKLMNPRSTWXYZ')}"
+                           f"{rng.choice('ABCDEFGHJKLMNPRSTWXYZ')}"],
+               "year": rng.randrange(2000, 2026), "journal": base.get("journal") or "Synthetic Journal",
+               "abstract": abstract, "note": "FICTITIOUS synthetic benchmark record"}
 
 
-def write_jsonl(path: Path, records: list[dict]) -> None:
+def write_jsonl(path: Path, records: Iterable[dict]) -> None:
+    """Write the records one line at a time (this process stays small: a child's peak RSS, as the
+    kernel counts it, starts from its parent's size at the fork)."""
     with path.open("w", encoding="utf-8") as fh:
         for record in records:
             fh.write(json.dumps(record, ensure_ascii=False) + "\n")
