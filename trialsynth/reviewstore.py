@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import re
 import sqlite3
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
@@ -73,18 +74,37 @@ def record_history(review: Review, store: Store, command: str, **facts: Any) -> 
         pass
 
 
+_NO_STUDIES = re.compile(r'"studies"\s*:\s*\[\s*\]')
+
+
+def _results_show_studies(path: Path) -> bool:
+    """True when a results.json lists studies (its "studies" key comes early: the first 64 KB tell)."""
+    try:
+        with path.open("r", encoding="utf-8", errors="replace") as fh:
+            head = fh.read(65536)
+    except OSError:
+        return False
+    return '"studies"' in head and not _NO_STUDIES.search(head)
+
+
 def _history_says(review: Review) -> str | None:
-    """Return what in the review folder says the review held records ("the update log ... 11 records"), or None."""
-    said = []
-    history = [h for h in review_history(review) if isinstance(h.get("records"), int) and h["records"] > 0]
-    if history:
-        last = history[-1]
-        said.append(f"{HISTORY_FILE} records {last['records']} records after `trialsynth {last.get('command')}` "
-                    f"({last.get('finished_at')})")
-    for name in ("results.json", "report.html"):
-        if (review.root / name).is_file():
-            said.append(f"{name} exists")
-    return "; ".join(said) or None
+    """Return what in the review folder says the review held records, or None.
+
+    The history file (one line per completed update or import) decides when there is one; a review
+    without it (made by an older trialsynth) is judged by its results.json listing studies, or by a
+    report.html without a results.json."""
+    lines = review_history(review)
+    if lines:
+        held = [h for h in lines if isinstance(h.get("records"), int) and h["records"] > 0]
+        if not held:
+            return None
+        last = held[-1]
+        return (f"{HISTORY_FILE} records {last['records']} records after `trialsynth {last.get('command')}` "
+                f"({last.get('finished_at')})")
+    results, report = review.root / "results.json", review.root / "report.html"
+    if results.is_file():
+        return "results.json lists studies" if _results_show_studies(results) else None
+    return "report.html exists" if report.is_file() else None
 
 
 def _missing_message(review: Review, problem: str, said: str) -> str:

@@ -116,6 +116,18 @@ def test_a_store_emptied_of_its_records_does_not_overwrite_the_results(review):
     assert (review / "results.json").read_bytes() == results
 
 
+def test_a_review_whose_updates_found_nothing_is_not_mistaken_for_a_lost_one(tmp_path):
+    root = tmp_path / "rev"
+    assert cli("init", str(root)).returncode == 0
+    (root / "review.history.jsonl").write_text('{"command": "harvest", "records": 0}\n', encoding="utf-8")
+    (root / "results.json").write_text('{\n  "review_title": "t",\n  "studies": [],\n  "pooled": []\n}\n')
+    result = cli("records", "--review", str(root))
+    assert result.returncode == 0 and "0 records" in result.stdout, result.stderr
+    (root / "review.history.jsonl").unlink()  # an older review: its results.json decides
+    result = cli("records", "--review", str(root))
+    assert result.returncode == 0 and "0 records" in result.stdout, result.stderr
+
+
 def test_a_new_review_without_history_still_starts_from_an_empty_store(tmp_path):
     assert cli("init", str(tmp_path / "rev")).returncode == 0
     (tmp_path / "rev" / "review.sqlite").unlink()
