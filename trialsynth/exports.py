@@ -537,7 +537,7 @@ def export_targets(review: Review, formats: Sequence[str], output: str | Path | 
 
 
 def write_exports(review: Review, formats: Sequence[str], out_dir: str | Path | None = None, *,
-                  results: Any = None) -> list[Path]:
+                  results: Any = None, store: Any = None) -> list[Path]:
     """Write the review's exports in `formats` (csv, xlsx, ris, bibtex, json); returns the paths written.
 
     `out_dir` is a folder (default: the review's exports/) or, for one format, a file path.
@@ -554,7 +554,7 @@ def write_exports(review: Review, formats: Sequence[str], out_dir: str | Path | 
     targets = export_targets(review, list(formats), out_dir)
     written: list[Path] = []
     failed: list[str] = []
-    view = load_view(review)
+    view = load_view(review, store)
     table = view.table() if {"csv", "xlsx"} & set(targets) else None
     records = [view.records[rid] for rid in view.included]
     for fmt, path in targets.items():

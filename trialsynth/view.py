@@ -78,10 +78,10 @@ def load_view(review: Review, store: Store | None = None) -> ReviewView:
 
     Raises InputError (CorrectionsError) when the corrections file has problems.
     """
-    if store is None:
-        from corpus.store import Store
+    if store is None:  # the command's open store, else the review's, read-only
+        from trialsynth.reviewstore import open_store
 
-        with Store(review.store_path) as opened:
+        with open_store(review, write=False) as opened:
             return load_view(review, opened)
     from trialsynth.corrections import apply_corrections, find_corrections_file, load_corrections, stored_predictions
     from trialsynth.screening import effective_screening, store_resolver
