@@ -334,8 +334,8 @@ def cmd_extract(args) -> int:
 
 
 def cmd_table(args) -> int:
-    from trialsynth.extraction import (evidence_table, read_predictions, store_table, table_format,
-                                       write_table)
+    from trialsynth.extraction import evidence_table, read_predictions, table_format, write_table
+    from trialsynth.view import store_table
     from trialsynth.review import find_review
 
     fmt = table_format(args.format, args.output)

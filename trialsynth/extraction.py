@@ -650,22 +650,6 @@ def evidence_table(predictions: Iterable[Mapping[str, Any]], records: Mapping[st
     return frame.astype({c: dtypes.get(c, "string") for c in TABLE_COLUMNS})
 
 
-def store_table(review: Review, *, include_all: bool = False, store: Store | None = None
-                ) -> tuple[pd.DataFrame, int, int]:
-    """Return the evidence table of a review, the number of records, and how many have no extraction.
-
-    The table is the review's corrected view (`trialsynth.view`): the studies the effective
-    screening includes (a reviewer's decision wins), with the corrections file applied, exactly as
-    `trialsynth export` writes it. `include_all` adds every other screened record. `store`: the
-    command's open store (else the review's is opened, read-only).
-    """
-    from trialsynth.view import load_view
-
-    view = load_view(review, store)
-    missing = len(set(view.records) - set(view.extracted))
-    return view.table(include_all=include_all), len(view.records), missing
-
-
 def table_format(fmt: str | None, output: str | None) -> str:
     """Return the table format: `fmt` if given, else from `output`'s suffix, else csv. Raises InputError."""
     if fmt:
@@ -688,7 +672,7 @@ def write_table(frame: pd.DataFrame, fmt: str, output: str | None, stdout: IO[st
     if fmt not in ("csv", "xlsx", "parquet", "jsonl"):
         raise InputError(f"unknown table format {fmt!r}; use csv, xlsx, parquet or jsonl.")
     if fmt in ("csv", "xlsx"):
-        from trialsynth.exports import safe_frame
+        from trialsynth.cells import safe_frame
 
         frame = safe_frame(frame)  # harvested text never becomes a live formula or a broken row
     to_stdout = not output or output == "-"

@@ -249,17 +249,22 @@ def test_a_huge_record_is_recorded_as_failed_and_the_review_goes_on(review, tmp_
 
 # --- user files -------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("command", ["extract", "harvest"])
-def test_a_lone_surrogate_in_an_input_is_one_line_naming_the_line(tmp_path, command):
+def test_a_lone_surrogate_in_an_extract_input_is_one_line_naming_the_line(tmp_path):
     src = tmp_path / "in.jsonl"
     src.write_text('{"id": "a", "title": "MSC for RA", "abstract": "x"}\n'
                    '{"id": "b", "title": "MSC for RA \\ud83d", "abstract": "Twenty patients."}\n', encoding="utf-8")
-    if command == "extract":
-        result = cli("extract", "--input", str(src), "-o", str(tmp_path / "out.jsonl"))
-    else:
-        assert cli("init", str(tmp_path / "rev")).returncode == 0
-        result = cli("harvest", "--review", str(tmp_path / "rev"), "--from", str(src))
+    result = cli("extract", "--input", str(src), "-o", str(tmp_path / "out.jsonl"))
     one_line_error(result, "in.jsonl line 2", "\\ud83d", "half of a character")
+
+
+def test_a_lone_surrogate_in_an_import_becomes_the_replacement_character(tmp_path):
+    # corpus.jsontext: an import keeps every record; half a character cannot be stored, U+FFFD marks it
+    src = tmp_path / "in.jsonl"
+    src.write_text('{"id": "b", "title": "MSC for RA \\ud83d", "abstract": "Twenty patients."}\n', encoding="utf-8")
+    assert cli("init", str(tmp_path / "rev")).returncode == 0
+    assert cli("harvest", "--review", str(tmp_path / "rev"), "--from", str(src)).returncode == 0
+    out = cli("records", "--review", str(tmp_path / "rev"), "--format", "jsonl").stdout
+    assert json.loads(out)["title"] == "MSC for RA \ufffd"
 
 
 @pytest.mark.parametrize("command", ["extract", "harvest", "table"])
