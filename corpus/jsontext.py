@@ -28,7 +28,7 @@ def load_json(data: bytes | str) -> Any:
     try:
         obj = json.loads(data)
     except RecursionError:
-        raise JsonTextError("the JSON is nested more deeply than can be read (thousands of levels); "
+        raise JsonTextError("the JSON is nested too deeply to read (thousands of levels); "
                             "it is not a record") from None
     except (ValueError, TypeError) as exc:  # JSONDecodeError and UnicodeDecodeError are ValueErrors
         raise JsonTextError(str(exc)) from exc

@@ -164,6 +164,22 @@ MIGRATIONS: list[tuple[str, str]] = [
         ) WITHOUT ROWID;
         CREATE INDEX IF NOT EXISTS records_author_block ON records(first_author, year, title_norm, id);
     """),
+    ("0010_review_bookkeeping", """
+        ALTER TABLE extractions ADD COLUMN input_fingerprint TEXT;  -- of the record as the extractor read it
+        CREATE TABLE IF NOT EXISTS extraction_failures (
+            record_id TEXT PRIMARY KEY,      -- no foreign key: a merged-away record's failure is ignored
+            extractor_version TEXT NOT NULL,
+            input_fingerprint TEXT NOT NULL, -- retried only when the record or the extractor changes
+            reason TEXT NOT NULL,
+            failed_at TEXT NOT NULL
+        );
+        ALTER TABLE runs ADD COLUMN pid INTEGER;  -- the process of a running command (who holds the review)
+        CREATE TABLE IF NOT EXISTS results_cache (
+            key TEXT PRIMARY KEY,            -- "<kind>:<fingerprint of the inputs>"
+            value TEXT NOT NULL,             -- JSON
+            used_run INTEGER                 -- the last run that used it (older entries may be pruned)
+        );
+    """),
 ]
 
 
@@ -180,6 +196,30 @@ class StoredRecord:
         """Return the tool's JSONL record format: id, sources, then the merged fields."""
         return {"id": self.id, "sources": list(self.sources),
                 "hits": [f"{s}:{i}" for s, i in self.hit_ids], **self.record.to_dict()}
+
+
+@dataclass(frozen=True)
+class ExtractionOutcome:
+    """What the extractor made of one record: its evidence JSON, or the reason it failed.
+
+    `input_fingerprint` is `Store.input_fingerprint` of the record as it was read for extraction.
+    """
+
+    record_id: str
+    extractor_version: str
+    input_fingerprint: str
+    evidence_json: str | None = None
+    failure: str | None = None
+
+
+@dataclass(frozen=True)
+class SaveResult:
+    """What `save_extractions` did: how many were stored (evidence or failure), and the stale record ids
+    (changed since they were read: nothing was stored for them)."""
+
+    stored: int
+    failed: int
+    stale: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -367,6 +407,24 @@ MIGRATION_STEPS: dict[str, Callable[["Store"], None]] = {"0004_each_text_once_an
 
 def _now() -> str:
     return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+
+
+def _plain(value: Any) -> Any:
+    """JSON for numpy scalars and arrays (their Python values); anything else as text."""
+    if hasattr(value, "tolist"):
+        return value.tolist()
+    return str(value)
+
+
+def pid_alive(pid: int) -> bool:
+    """True when a process `pid` exists on this machine."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OSError):
+        return True
+    return True
 
 
 _TRANSLATED = (sqlite3.OperationalError, sqlite3.InternalError)
@@ -651,8 +709,8 @@ class Store:
     def start_run(self, command: str) -> int:
         """Record the start of a command run; returns its id (kept in `run_id`)."""
         with self.atomic():
-            cur = self.conn.execute("INSERT INTO runs (command, started_at, status) VALUES (?, ?, 'running')",
-                                    (command, _now()))
+            cur = self.conn.execute("INSERT INTO runs (command, started_at, status, pid) VALUES (?, ?, 'running', ?)",
+                                    (command, _now(), os.getpid()))
         self.run_id = int(cur.lastrowid)
         return self.run_id
 
@@ -667,6 +725,105 @@ class Store:
     def runs(self) -> list[dict[str, Any]]:
         """Return every recorded run, oldest first."""
         return [dict(row) for row in self.conn.execute("SELECT * FROM runs ORDER BY id")]
+
+    def running(self) -> list[dict[str, Any]]:
+        """Return the runs recorded as running whose process is alive (on this machine), newest first.
+
+        A run killed with kill -9 stays 'running' in the log; its process is gone, so it is not listed.
+        """
+        out = []
+        for row in self.conn.execute("SELECT * FROM runs WHERE status='running' ORDER BY id DESC"):
+            pid = row["pid"] if "pid" in row.keys() else None
+            if pid and pid != os.getpid() and pid_alive(pid):
+                out.append(dict(row))
+        return out
+
+    def last_run(self, prefix: str, status: str = "ok") -> dict[str, Any] | None:
+        """Return the newest run whose command starts with `prefix` and that ended with `status`, or None."""
+        row = self.conn.execute("SELECT * FROM runs WHERE status=? AND (command=? OR command LIKE ?) "
+                                "ORDER BY id DESC LIMIT 1", (status, prefix, prefix + " %")).fetchone()
+        return dict(row) if row else None
+
+    def records_created_after(self, run_id: int) -> list[tuple[str, int, str, str | None]]:
+        """Return (record_id, created_run, first source, that run's command) of the records created after
+        `run_id`, by id: what was added since that run, whatever ran (or was killed) in between."""
+        return [tuple(r) for r in self.conn.execute(
+            "SELECT r.id, r.created_run, COALESCE((SELECT h.source FROM hits h WHERE h.record_id = r.id AND "
+            "h.first_run = r.created_run ORDER BY h.rowid LIMIT 1), (SELECT h.source FROM hits h WHERE "
+            "h.record_id = r.id ORDER BY h.rowid LIMIT 1)), u.command "
+            "FROM records r LEFT JOIN runs u ON u.id = r.created_run WHERE r.created_run > ? ORDER BY r.id",
+            (run_id,))]
+
+    def hits_changed_after(self, run_id: int) -> list[tuple[str, str, int, str | None, str]]:
+        """Return (source, record_id, run, that run's command, "merged" | "updated") of the hits stored or
+        changed after `run_id` in records created earlier: a new hit merged into a known record, or a
+        known hit whose content changed."""
+        return [tuple(r) for r in self.conn.execute(
+            "SELECT h.source, h.record_id, h.last_run, u.command, "
+            "CASE WHEN h.first_run > ? THEN 'merged' ELSE 'updated' END "
+            "FROM hits h JOIN records r ON r.id = h.record_id LEFT JOIN runs u ON u.id = h.last_run "
+            "WHERE h.last_run > ? AND (r.created_run IS NULL OR r.created_run <= ?) ORDER BY h.rowid",
+            (run_id, run_id, run_id))]
+
+    def state_digest(self) -> str:
+        """Return a digest of what a review's results are computed from: the records (id, last change),
+        the hits per source, the full texts, the extractions and failures, the reviewer decisions. Any
+        change made through the store changes it; runs and cached results do not."""
+        digest = hashlib.sha256()
+        queries = (
+            "SELECT id, updated_run, length(merged) FROM records ORDER BY id",
+            "SELECT source, COUNT(*), MAX(last_run) FROM hits GROUP BY source ORDER BY source",
+            "SELECT COUNT(*), SUM(length(xml)), MAX(fetched_run) FROM fulltexts",
+            "SELECT record_id, extractor_version, extracted_at, input_fingerprint, length(evidence_json) "
+            "FROM extractions ORDER BY record_id",
+            "SELECT record_id, extractor_version, input_fingerprint, reason FROM extraction_failures ORDER BY record_id",
+            "SELECT record_id, include, reason, reviewer, decided_at FROM screening_decisions ORDER BY record_id",
+        )
+        for sql in queries:
+            digest.update(sql.encode())
+            for row in self.conn.execute(sql):
+                digest.update(repr(tuple(row)).encode("utf-8", "surrogatepass"))
+        return digest.hexdigest()[:32]
+
+    # --- cached results (keyed by the fingerprint of their inputs) ---------------------------
+
+    def cached_prefix(self, prefix: str) -> dict[str, Any]:
+        """Return {key: value} of every cached result whose key starts with `prefix`."""
+        rows = self.conn.execute("SELECT key, value FROM results_cache WHERE key LIKE ?", (prefix + "%",))
+        return {key: json.loads(value) for key, value in rows}
+
+    def cached(self, keys: Iterable[str]) -> dict[str, Any]:
+        """Return {key: value} of the cached results among `keys` (JSON values)."""
+        keys = list(keys)
+        out: dict[str, Any] = {}
+        for start in range(0, len(keys), 500):
+            chunk = keys[start:start + 500]
+            marks = ",".join("?" * len(chunk))
+            for key, value in self.conn.execute(f"SELECT key, value FROM results_cache WHERE key IN ({marks})", chunk):
+                out[key] = json.loads(value)
+        return out
+
+    def put_cached(self, items: Iterable[tuple[str, Any]], *, prune_prefix: str | None = None) -> None:
+        """Store (key, JSON-ready value) results in one transaction, marked as used by this run.
+
+        With `prune_prefix`, entries of that prefix this run neither stored nor read again are dropped
+        (`touch_cached` marks the ones read), so the cache holds what the latest run used.
+        """
+        with self.atomic():
+            self.conn.executemany(
+                "INSERT INTO results_cache VALUES (?, ?, ?) ON CONFLICT(key) DO UPDATE SET value=excluded.value, "
+                "used_run=excluded.used_run",
+                [(key, json.dumps(value, sort_keys=True, ensure_ascii=False, default=_plain), self.run_id)
+                 for key, value in items])
+            if prune_prefix is not None:
+                self.conn.execute("DELETE FROM results_cache WHERE key LIKE ? AND used_run IS NOT ?",
+                                  (prune_prefix + "%", self.run_id))
+
+    def touch_cached(self, keys: Iterable[str]) -> None:
+        """Mark cached results as used by this run (see `put_cached`'s pruning)."""
+        with self.atomic():
+            self.conn.executemany("UPDATE results_cache SET used_run=? WHERE key=?",
+                                  [(self.run_id, key) for key in keys])
 
     def get_mark(self, source: str, query: str) -> str | None:
         """Return the high-water mark (ISO date) of a source and query, or None before the first harvest."""
@@ -1034,8 +1191,13 @@ class Store:
             yield from chunk
             last = chunk[-1].id
 
-    def _stored_rows(self, where: str, params: Sequence) -> list[StoredRecord]:
-        rows = self.conn.execute(_RECORD_SELECT + where, params).fetchall()
+    def _stored_rows(self, where: str, params: Sequence, *, fulltext: bool = False) -> list[Any]:
+        """The StoredRecords `where` selects; with `fulltext`, (StoredRecord, merged JSON as stored, full text
+        XML or None) triples, the record and its full text read by one statement."""
+        select = _RECORD_SELECT
+        if fulltext:
+            select = select.replace(" FROM records r ", f", {self._FULLTEXT_XML} FROM records r ", 1)
+        rows = self.conn.execute(select + where, params).fetchall()
         if not rows:
             return []
         ids = [r[0] for r in rows]
@@ -1046,9 +1208,12 @@ class Store:
                     f"SELECT record_id, source, source_id FROM hits WHERE record_id IN ({','.join('?' * len(chunk))}) "
                     "ORDER BY source, source_id", chunk):
                 hits[record_id].append((source, source_id))
-        return [StoredRecord(id=r[0], record=Record.from_dict(_unpack(r[1], r[2], r[3], r[4])),
-                             sources=tuple(sorted({s for s, _ in hits[r[0]]})), hit_ids=tuple(hits[r[0]]))
-                for r in rows]
+        stored = [StoredRecord(id=r[0], record=Record.from_dict(_unpack(r[1], r[2], r[3], r[4])),
+                               sources=tuple(sorted({s for s, _ in hits[r[0]]})), hit_ids=tuple(hits[r[0]]))
+                  for r in rows]
+        if not fulltext:
+            return stored
+        return [(record, r[1], r[5]) for record, r in zip(stored, rows)]
 
     def raw_payloads(self, source: str | None = None, batch_size: int = 500) -> Iterator[tuple[str, str, str, str]]:
         """Yield (source, source_id, raw_format, raw) of stored hits, for re-parsing without download.
@@ -1086,31 +1251,109 @@ class Store:
     def put_extractions(self, items: Iterable[tuple[str, str, str]]) -> int:
         """Store (record_id, extractor_version, evidence_json) triples in one transaction; returns the count.
 
-        An existing extraction of a record is replaced. Raises StoreError, storing none of the
-        batch, when a record id is not stored or `evidence_json` is not a JSON object.
+        An existing extraction of a record is replaced, unchecked (`save_extractions` checks that each
+        record is unchanged since it was read). Raises StoreError, storing none of the batch, when a
+        record id is not stored or `evidence_json` is not a JSON object.
         """
         count = 0
         with self.atomic():
             for record_id, version, evidence_json in items:
-                try:
-                    ok = isinstance(json.loads(evidence_json), dict)
-                except (TypeError, ValueError):
-                    ok = False
-                if not ok:
-                    raise StoreError(f"the extraction of record {record_id!r} is not a JSON object "
-                                     f"({str(evidence_json)[:60]!r}); nothing of this batch was stored. "
-                                     "Pass the JSON text of Evidence.to_prediction().")
-                try:
-                    self.conn.execute(
-                        "INSERT INTO extractions VALUES (?, ?, ?, ?) ON CONFLICT(record_id) DO UPDATE "
-                        "SET extractor_version=excluded.extractor_version, extracted_at=excluded.extracted_at, "
-                        "evidence_json=excluded.evidence_json", (record_id, version, _now(), evidence_json))
-                except sqlite3.IntegrityError as exc:
-                    raise StoreError(f"cannot store an extraction of record {record_id!r}: no such record "
-                                     f"in {self.path} ({exc}); nothing of this batch was stored. "
-                                     "Extract only records listed by `trialsynth records`.") from exc
+                self._put_extraction(record_id, version, evidence_json, None)
                 count += 1
         return count
+
+    def _put_extraction(self, record_id: str, version: str, evidence_json: str, fingerprint: str | None) -> None:
+        try:
+            ok = isinstance(json.loads(evidence_json), dict)
+        except (TypeError, ValueError):
+            ok = False
+        if not ok:
+            raise StoreError(f"the extraction of record {record_id!r} is not a JSON object "
+                             f"({str(evidence_json)[:60]!r}); nothing of this batch was stored. "
+                             "Pass the JSON text of Evidence.to_prediction().")
+        try:
+            self.conn.execute(
+                "INSERT INTO extractions (record_id, extractor_version, extracted_at, evidence_json, "
+                "input_fingerprint) VALUES (?, ?, ?, ?, ?) ON CONFLICT(record_id) DO UPDATE "
+                "SET extractor_version=excluded.extractor_version, extracted_at=excluded.extracted_at, "
+                "evidence_json=excluded.evidence_json, input_fingerprint=excluded.input_fingerprint",
+                (record_id, version, _now(), evidence_json, fingerprint))
+        except sqlite3.IntegrityError as exc:
+            raise StoreError(f"cannot store an extraction of record {record_id!r}: no such record "
+                             f"in {self.path} ({exc}); nothing of this batch was stored. "
+                             "Extract only records listed by `trialsynth records`.") from exc
+        self.conn.execute("DELETE FROM extraction_failures WHERE record_id=?", (record_id,))
+
+    @staticmethod
+    def input_fingerprint(merged_json: str, fulltext_xml: str | None) -> str:
+        """Return the fingerprint of what the extractor reads of a record: its merged fields (as stored) and
+        full text."""
+        digest = hashlib.sha256(merged_json.encode("utf-8", "surrogatepass"))
+        digest.update(b"\0")
+        digest.update((fulltext_xml or "").encode("utf-8", "surrogatepass"))
+        return digest.hexdigest()[:32]
+
+    _FULLTEXT_XML = ("(SELECT f.xml FROM identifiers i JOIN fulltexts f ON f.pmcid = i.value WHERE i.record_id = r.id "
+                     "AND i.scheme = 'pmcid' AND f.xml != '' ORDER BY i.value LIMIT 1)")
+
+    def extraction_inputs(self, record_ids: Iterable[str]) -> Iterator[tuple[StoredRecord, str | None, str]]:
+        """Yield (stored record, its full text XML or None, input fingerprint) of each id still stored.
+
+        Each record and its full text are read by one statement (one consistent state of the record);
+        `save_extractions` checks the fingerprint again before storing.
+        """
+        for record_id in record_ids:
+            rows = self._stored_rows(" WHERE r.id=?", (record_id,), fulltext=True)
+            if not rows:  # merged into another record since the list was made
+                continue
+            stored, merged_json, xml = rows[0]
+            yield stored, xml, self.input_fingerprint(merged_json, xml)
+
+    def _current_fingerprint(self, record_id: str) -> str | None:
+        row = self.conn.execute(f"SELECT r.merged, {self._FULLTEXT_XML} FROM records r WHERE r.id = ?",
+                                (record_id,)).fetchone()
+        return None if row is None else self.input_fingerprint(row[0], row[1])
+
+    def save_extractions(self, outcomes: Iterable[ExtractionOutcome]) -> SaveResult:
+        """Store extractions and failures in one transaction, each only if its record is unchanged since it
+        was read (its input fingerprint is checked again inside the write transaction).
+
+        A record that changed (or was merged away) meanwhile gets nothing: its id is returned in `stale`,
+        to be read and extracted again. A failure is kept with its reason and not retried until the
+        record or the extractor version changes (`record_ids_needing_extraction`); a later success
+        replaces it. Raises StoreError, storing none of the batch, for evidence that is not a JSON object.
+        """
+        stored = failed = 0
+        stale: list[str] = []
+        with self.atomic():
+            for o in outcomes:
+                if self._current_fingerprint(o.record_id) != o.input_fingerprint:
+                    stale.append(o.record_id)
+                    continue
+                if o.evidence_json is not None:
+                    self._put_extraction(o.record_id, o.extractor_version, o.evidence_json, o.input_fingerprint)
+                    stored += 1
+                else:  # an extraction of another version, if any, is kept beside the failure
+                    self.conn.execute(
+                        "INSERT INTO extraction_failures VALUES (?, ?, ?, ?, ?) ON CONFLICT(record_id) DO UPDATE SET "
+                        "extractor_version=excluded.extractor_version, input_fingerprint=excluded.input_fingerprint, "
+                        "reason=excluded.reason, failed_at=excluded.failed_at",
+                        (o.record_id, o.extractor_version, o.input_fingerprint, o.failure or "unknown error", _now()))
+                    failed += 1
+        return SaveResult(stored, failed, tuple(stale))
+
+    def extraction_failures(self) -> list[dict[str, Any]]:
+        """Return the stored records the extractor last failed on, by record id: each {"record_id",
+        "extractor_version", "reason", "failed_at", "current", "kept_version"}. `current`: the record is
+        unchanged since it failed (so it is not retried with that extractor version); `kept_version`:
+        the version of an older extraction kept beside the failure, or None."""
+        rows = self.conn.execute(
+            "SELECT f.*, e.extractor_version AS kept FROM extraction_failures f JOIN records r ON r.id = f.record_id "
+            "LEFT JOIN extractions e ON e.record_id = f.record_id "
+            "WHERE e.record_id IS NULL OR e.extractor_version != f.extractor_version ORDER BY f.record_id").fetchall()
+        return [{"record_id": r["record_id"], "extractor_version": r["extractor_version"], "reason": r["reason"],
+                 "failed_at": r["failed_at"], "kept_version": r["kept"],
+                 "current": self._current_fingerprint(r["record_id"]) == r["input_fingerprint"]} for r in rows]
 
     def extraction(self, record_id: str) -> dict[str, Any] | None:
         """Return a record's stored extraction (its JSON, with "extractor_version" as stored), or None."""
@@ -1119,21 +1362,47 @@ class Store:
         return {**json.loads(row[1]), "extractor_version": row[0]} if row else None
 
     def extractions(self) -> Iterator[tuple[str, str, dict[str, Any]]]:
-        """Yield (record_id, extractor_version, evidence dict) of every stored extraction, by record id."""
-        rows = self.conn.execute(
-            "SELECT record_id, extractor_version, evidence_json FROM extractions ORDER BY record_id").fetchall()
-        for record_id, version, evidence_json in rows:
-            yield record_id, version, json.loads(evidence_json)
+        """Yield (record_id, extractor_version, evidence dict) of every stored extraction, by record id.
+
+        Read in pages by record id (each page one statement), so a large review is never held twice,
+        as JSON text and as dicts."""
+        after = ""
+        while True:
+            rows = self.conn.execute(
+                "SELECT record_id, extractor_version, evidence_json FROM extractions WHERE record_id > ? "
+                "ORDER BY record_id LIMIT 1000", (after,)).fetchall()
+            if not rows:
+                return
+            for record_id, version, evidence_json in rows:
+                yield record_id, version, json.loads(evidence_json)
+            after = rows[-1][0]
+
+    def record_ids(self) -> list[str]:
+        """Return the ids of every stored record, by id (no record is parsed)."""
+        return [r[0] for r in self.conn.execute("SELECT id FROM records ORDER BY id")]
+
+    def count_included(self, version: str) -> int:
+        """Return how many extractions of `version` include their record."""
+        return self.conn.execute("SELECT COUNT(*) FROM extractions WHERE extractor_version=? AND "
+                                 "json_extract(evidence_json, '$.include')", (version,)).fetchone()[0]
 
     def extraction_versions(self) -> dict[str, str]:
         """Return {record_id: extractor_version} of every stored extraction (no JSON is parsed)."""
         return dict(self.conn.execute("SELECT record_id, extractor_version FROM extractions").fetchall())
 
     def record_ids_needing_extraction(self, version: str) -> list[str]:
-        """Return the ids of records with no extraction or one made by another extractor version, by id."""
-        return [r[0] for r in self.conn.execute(
+        """Return the ids of records with no extraction or one made by another extractor version, by id.
+
+        A record the extractor failed on with `version` is left out while it is unchanged since then.
+        """
+        ids = [r[0] for r in self.conn.execute(
             "SELECT r.id FROM records r LEFT JOIN extractions e ON e.record_id = r.id "
             "WHERE e.record_id IS NULL OR e.extractor_version != ? ORDER BY r.id", (version,))]
+        failed = dict(self.conn.execute("SELECT record_id, input_fingerprint FROM extraction_failures "
+                                        "WHERE extractor_version=?", (version,)).fetchall())
+        if not failed:
+            return ids
+        return [rid for rid in ids if rid not in failed or self._current_fingerprint(rid) != failed[rid]]
 
     # --- reviewer screening decisions ----------------------------------------------------------
 

@@ -42,6 +42,11 @@ class ExtractionInput:
     full_text_xml: str | None = None
     publication_types: tuple[str, ...] = ()
     mesh_terms: tuple[str, ...] = ()
+    # "registry" for a trial-registry record (a ClinicalTrials.gov entry, CENTRAL's copy of one): it is
+    # screened on its registered conditions and interventions, not on signs of patients in its text
+    record_type: str = "publication"
+    conditions: tuple[str, ...] = ()  # a registry record's conditions ("Rheumatoid Arthritis")
+    interventions: tuple[str, ...] = ()  # and interventions ("Umbilical cord mesenchymal stem cells")
 
 
 @dataclass(frozen=True)

@@ -32,7 +32,7 @@ from extract.outcomes import Context, outcome_rows
 from extract.quantities import Timepoint
 from extract.samples import arms_of, choose_enrolled, per_arm_n, sample_sizes
 from extract.schedule import background_sentences, distinct_weeks, earlier_study_sentences, study_timepoints
-from extract.screening import screen
+from extract.screening import registry_texts, screen
 
 __all__ = ["EXTRACTOR_VERSION", "Extractor", "extract_record"]
 
@@ -111,7 +111,7 @@ def extract_evidence(record: ExtractionInput, version: str = EXTRACTOR_VERSION) 
     title_text = record.title or (article.title if article else "")
     title = analyse(title_text, "title", numbers=False)
     abstract = analyse(abstract_text, "abstract")
-    screening = screen(title, abstract, record.publication_types, record.mesh_terms)
+    screening = screen(title, abstract, record.publication_types, record.mesh_terms, registry=registry_texts(record))
     skip_abs = earlier_study_sentences(abstract)
     skip = {"abstract": skip_abs, "title": frozenset()}
 

@@ -12,17 +12,22 @@ publication types and MeSH terms when the record has them:
 - population: rheumatoid arthritis; a title that names another disease (osteoarthritis, lupus,
   "autoimmune diseases") and not RA excludes, as does an abstract about another disease where
   RA is only mentioned in passing.
+
+A trial-registry record (`ExtractionInput.record_type == "registry"`: a ClinicalTrials.gov entry,
+or CENTRAL's copy of one) registers a study in people: it is a primary study and in humans by what
+it is, and its population and intervention are read from its registered conditions and
+interventions (`registry_texts`), falling back to its title and summary when it lists none.
 """
 from __future__ import annotations
 
 import re
 from collections import Counter
 
-from extract.document import Mention, Text
-from extract.evidence import Screening
+from extract.document import Mention, Text, analyse
+from extract.evidence import ExtractionInput, Screening
 from extract.nlp import load_rules
 
-__all__ = ["screen"]
+__all__ = ["registry_texts", "screen"]
 
 # a title naming RA *and* another disease as the population: "... in patients with RA and SLE"
 MIXED_TITLE = re.compile(r"\b(?:rheumatoid arthritis|RA)\s+(?:and|or|,)\s+(?:\w+\s){0,3}?(?:systemic lupus|lupus|SLE|"
@@ -55,10 +60,68 @@ def _diseases(cues: Cues) -> Counter[str]:
     return Counter(m.extra or "" for m in cues.get("other_disease", ()))
 
 
+# a MeSH-style heading as CENTRAL and registries write conditions: "*Arthritis, Rheumatoid [therapy]"
+_HEADING = re.compile(r"^\*?\s*(?P<head>[^,\[\]]+?),\s*(?P<qualifier>[^,\[\]]+?)\s*(?:\[[^\]]*\])?\s*$")
+
+
+def _condition_text(term: str) -> str:
+    """A registered condition as written in prose: "Arthritis, Rheumatoid" -> "Rheumatoid Arthritis"."""
+    m = _HEADING.match(term)
+    if m:
+        return f"{m['qualifier']} {m['head']}"
+    return re.sub(r"\s*\[[^\]]*\]\s*$", "", term.lstrip("* "))
+
+
+def registry_texts(record: ExtractionInput) -> tuple[Text, Text] | None:
+    """The analysed registered conditions and interventions of a registry record; None for a publication."""
+    if record.record_type != "registry":
+        return None
+    return (analyse("; ".join(_condition_text(c) for c in record.conditions), "registry:conditions", numbers=False),
+            analyse("; ".join(record.interventions), "registry:interventions", numbers=False))
+
+
+def _screen_registry(title_cues: Cues, abstract_cues: Cues, conditions: Text, interventions: Text) -> Screening:
+    """Screen a trial-registry record on its registered conditions and interventions (see the module docstring)."""
+    reasons = ["design: trial registry record", "species: humans (a registered clinical study)"]
+    failed: list[str] = []
+    condition_cues, intervention_cues = _cues(conditions), _cues(interventions)
+    # intervention: the registered interventions when there are some, else the title and summary
+    where = [intervention_cues] if interventions.text.strip() else [title_cues, abstract_cues]
+    msc = _count(where, "msc")
+    other_cells = [m for cues in where for m in cues.get("other_cells", ())]
+    products = _first(where, "other_products")
+    if products and not msc:
+        failed.append(f"intervention: {products} (a cell-free product), not mesenchymal stem/stromal cells")
+    elif msc and not (other_cells and len(other_cells) > msc):
+        reasons.append("intervention: mesenchymal stem/stromal cells")
+    elif other_cells:
+        failed.append(f"intervention: {other_cells[0].text}, not mesenchymal stem/stromal cells")
+    else:
+        failed.append("intervention: no mesenchymal stem/stromal cells registered")
+    # population: the registered conditions when they name a disease the rules know, else the title and summary
+    where = [condition_cues]
+    if not (_count(where, "ra") or condition_cues.get("other_disease")):
+        where = [condition_cues, title_cues, abstract_cues]
+    ra = _count(where, "ra")
+    others = sum((_diseases(c) for c in where), Counter())
+    if ra:
+        reasons.append("population: rheumatoid arthritis")
+    elif others:
+        failed.append(f"population: {others.most_common(1)[0][0]} (registered condition), not rheumatoid arthritis")
+    else:
+        shown = conditions.text.strip()[:80] or "none registered"
+        failed.append(f"population: rheumatoid arthritis not among the registered conditions ({shown})")
+    return Screening(not failed, tuple(reasons + [f"excluded by {f}" for f in failed]),
+                     failed[0] if failed else None)
+
+
 def screen(title: Text, abstract: Text, publication_types: tuple[str, ...] = (),
-           mesh_terms: tuple[str, ...] = ()) -> Screening:
+           mesh_terms: tuple[str, ...] = (), registry: tuple[Text, Text] | None = None) -> Screening:
+    """Screen one record; `registry`: the (conditions, interventions) texts of a trial-registry record."""
     rules = load_rules("screening")
     title_cues, abstract_cues = _cues(title), _cues(abstract)
+    if registry is not None:
+        return _screen_registry(title_cues, abstract_cues, *registry)
     both = [title_cues, abstract_cues]
     reasons: list[str] = []
     failed: list[str] = []

@@ -126,8 +126,6 @@ def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
     return out
 
 
-@pytest.mark.xfail(strict=True, reason="corpus.dedup<->corpus.store and trialsynth.corrections<->"
-                   "trialsynth.screening are being untangled (issue 15); remove this mark when they are")
 def test_no_import_circle():
     # a package's __init__ that re-exports its modules lazily is not part of a circle with them
     graph = {m: {d for d in deps if not (MODULES[d].name == "__init__.py" and m.startswith(d + "."))}

@@ -9,6 +9,7 @@ import csv
 import io
 import json
 import logging
+import sqlite3
 import sys
 from pathlib import Path
 from typing import Sequence
@@ -170,9 +171,13 @@ def _positive_int(text: str) -> int:
 
 def _progress_bar(label: str):
     """Return a progress callback drawing a tqdm bar on stderr (silent when stderr is not a terminal)."""
+    if not sys.stderr.isatty():
+        return None
     from tqdm import tqdm
 
-    bar = tqdm(desc=label, unit="rec", file=sys.stderr, disable=None, leave=False)
+    from trialsynth.console import raw
+
+    bar = tqdm(desc=label, unit="rec", file=raw(sys.stderr), disable=None, leave=False)
 
     def update(done: int, total: int | None) -> None:
         if total is not None and bar.total != total:
@@ -199,18 +204,15 @@ def _render_summary(summary, fmt: str) -> str:
     return "\n".join(lines)
 
 
-def _records_rows(review) -> list[dict]:
-    from corpus.store import Store
-
-    with Store(review.store_path) as store:
-        rows = []
-        for stored in store.records():
-            r = stored.record
-            rows.append({"id": stored.id, "sources": ";".join(stored.sources), "pmid": r.ids.pmid or "",
-                         "doi": r.ids.doi or "", "pmcid": r.ids.pmcid or "", "nct": ";".join(r.ids.nct),
-                         "year": r.year or "", "title": r.title, "publication_types": ";".join(r.publication_types),
-                         "_stored": stored})
-        return rows
+def _records_rows(store) -> list[dict]:
+    rows = []
+    for stored in store.records():
+        r = stored.record
+        rows.append({"id": stored.id, "sources": ";".join(stored.sources), "pmid": r.ids.pmid or "",
+                     "doi": r.ids.doi or "", "pmcid": r.ids.pmcid or "", "nct": ";".join(r.ids.nct),
+                     "year": r.year or "", "title": r.title, "publication_types": ";".join(r.publication_types),
+                     "_stored": stored})
+    return rows
 
 
 def _render_records(rows: list[dict], fmt: str) -> str:
@@ -253,24 +255,26 @@ def cmd_init(args) -> int:
 
 def cmd_harvest(args) -> int:
     from trialsynth.review import find_review
+    from trialsynth.reviewstore import open_store
     from trialsynth.workflow import run_harvest, run_import
 
     review = find_review(getattr(args, "review", None))
-    if args.from_path:
-        summary = run_import(review, args.from_path, progress=_progress_bar("import"))
-    else:
-        summary = run_harvest(review, only=args.source, progress_for=_progress_bar)
+    with open_store(review) as store:
+        if args.from_path:
+            summary = run_import(review, args.from_path, progress=_progress_bar("import"), store=store)
+        else:
+            summary = run_harvest(review, only=args.source, progress_for=_progress_bar, store=store)
     print(_render_summary(summary, args.format))
     return 0
 
 
 def cmd_reparse(args) -> int:
     from corpus.reparse import reparse_store
-    from corpus.store import Store
     from trialsynth.review import find_review
+    from trialsynth.reviewstore import open_store
 
     review = find_review(getattr(args, "review", None))
-    with Store(review.store_path) as store:
+    with open_store(review) as store:
         counts = reparse_store(store)
     print(f"re-parsed stored payloads without downloading: {counts['updated']} updated, "
           f"{counts['unchanged']} unchanged, {counts['skipped']} without a parser")
@@ -280,8 +284,12 @@ def cmd_reparse(args) -> int:
 def cmd_records(args) -> int:
     from trialsynth.review import find_review
 
+    from trialsynth.reviewstore import open_store
+
     review = find_review(getattr(args, "review", None))
-    _emit(_render_records(_records_rows(review), args.format), args.output)
+    with open_store(review, write=False) as store:
+        rows = _records_rows(store)
+    _emit(_render_records(rows, args.format), args.output)
     return 0
 
 
@@ -324,23 +332,34 @@ def cmd_extract(args) -> int:
     if args.output:
         raise InputError("--output needs --input (a standalone file); in a review the predictions are stored. "
                          "Use `trialsynth table` to export them.")
+    from trialsynth.reviewstore import open_store
+
     review = find_review(getattr(args, "review", None))
-    s = run_extract(review, force=args.force, jobs=args.jobs, progress=_progress_bar("extract"))
+    with open_store(review) as store:
+        s = run_extract(review, force=args.force, jobs=args.jobs, progress=_progress_bar("extract"), store=store)
+    earlier = f", {s.failed_before} failed earlier" if s.failed_before else ""
     print(f"extracted {s.extracted} records ({s.new} new, {s.re_extracted} re-extracted, {s.up_to_date} up to "
-          f"date); {s.included} included (extractor {s.version})")
+          f"date{earlier}); {s.included} included (extractor {s.version})")
+    from trialsynth.update_cli import print_extract_problems
+
+    print_extract_problems(s)
     return 0
 
 
 def cmd_table(args) -> int:
-    from trialsynth.extraction import (evidence_table, read_predictions, store_table, table_format,
-                                       write_table)
+    from trialsynth.extraction import evidence_table, read_predictions, table_format, write_table
+    from trialsynth.view import store_table
     from trialsynth.review import find_review
 
     fmt = table_format(args.format, args.output)
     if args.input:
         frame = evidence_table(read_predictions(args.input), include_all=args.all)
     else:
-        frame, records, missing = store_table(find_review(getattr(args, "review", None)), include_all=args.all)
+        from trialsynth.reviewstore import open_store
+
+        review = find_review(getattr(args, "review", None))
+        with open_store(review, write=False) as store:
+            frame, records, missing = store_table(review, include_all=args.all, store=store)
         if missing:
             print(f"trialsynth: note: {missing} of {records} records have no extraction; run "
                   "`trialsynth extract` first.", file=sys.stderr)
@@ -353,18 +372,28 @@ def cmd_table(args) -> int:
 
 def cmd_screen(args) -> int:
     from trialsynth.review import find_review
-    from trialsynth.screening import clear, decide, screening_rows
+    from trialsynth.reviewstore import open_store, wait_if_busy
+    from trialsynth.screening import screening_rows
 
     review = find_review(getattr(args, "review", None))
     if args.list:
         if args.reason or args.reviewer:
             raise InputError("--reason and --reviewer go with --include, --exclude or --clear, not --list.")
-        sys.stdout.write(_render_screening(screening_rows(review)))
+        with open_store(review, write=False) as store:
+            sys.stdout.write(_render_screening(screening_rows(review, store=store)))
         return 0
+    if args.clear is not None and args.reason:
+        raise InputError("--clear takes no --reason (the log records who cleared the decision and when).")
+    with open_store(review) as store:
+        wait_if_busy(review, store, lambda text: print(f"trialsynth: {text}", file=sys.stderr, flush=True))
+        return _screen_decision(args, review, store)
+
+
+def _screen_decision(args, review, store) -> int:
+    from trialsynth.screening import clear, decide
+
     if args.clear is not None:
-        if args.reason:
-            raise InputError("--clear takes no --reason (the log records who cleared the decision and when).")
-        done = clear(review, args.clear, args.reviewer)
+        done = clear(review, args.clear, args.reviewer, store=store)
         if done.previous is None:
             print(f"{done.record_id}: no reviewer decision to clear; the extractor's screening applies.")
         else:
@@ -372,7 +401,8 @@ def cmd_screen(args) -> int:
                   f"({'include' if done.previous['include'] else 'exclude'}); the extractor's screening applies again.")
         return 0
     include = args.include is not None
-    done = decide(review, args.include if include else args.exclude, include, args.reason, args.reviewer)
+    done = decide(review, args.include if include else args.exclude, include, args.reason, args.reviewer,
+                  store=store)
     was = ""
     if done.previous is not None:
         was = f" (was {'include' if done.previous['include'] else 'exclude'} by {done.previous['reviewer']})"
@@ -398,8 +428,12 @@ def cmd_export(args) -> int:
     from trialsynth.exports import parse_formats, write_exports
     from trialsynth.review import find_review
 
+    from trialsynth.reviewstore import open_store
+
     review = find_review(getattr(args, "review", None))
-    for path in write_exports(review, parse_formats(args.format), args.output):
+    with open_store(review, write=False) as store:
+        written = write_exports(review, parse_formats(args.format), args.output, store=store)
+    for path in written:
         print(f"wrote {path}")
     return 0
 
@@ -408,8 +442,11 @@ def cmd_corrections(args) -> int:
     from trialsynth.corrections import check_corrections
     from trialsynth.review import find_review
 
+    from trialsynth.reviewstore import open_store
+
     review = find_review(getattr(args, "review", None))
-    check = check_corrections(review, args.file)
+    with open_store(review, write=False) as store:
+        check = check_corrections(review, args.file, store=store)
     outcome = f"{check.replacing} replacing extracted values, {check.adding} adding outcome rows"
     print(f"{check.path.name}: {_count(len(check.corrections), 'correction')} ({_count(check.values, 'value')}) for "
           f"{_count(check.records, 'record')}; {outcome}. OK")
@@ -435,7 +472,24 @@ COMMANDS = {"init": cmd_init, "harvest": cmd_harvest, "reparse": cmd_reparse, "r
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the CLI; returns the exit code (0 ok, 2 error, 130 interrupted)."""
+    """Run the CLI; returns the exit code (0 ok, 2 error, 130 interrupted).
+
+    Everything printed goes through trialsynth.console.printable (control characters of harvested
+    text are shown as escapes, never sent to the terminal). Errors are one line on stderr: the
+    app's and every stage's (USER_ERRORS), a store another command holds (which one), a full disk,
+    a read-only folder, an input nested too deeply.
+    """
+    from trialsynth import console
+
+    stdout, stderr = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = console.install(stdout), console.install(stderr)
+    try:
+        return _main(argv)
+    finally:
+        sys.stdout, sys.stderr = stdout, stderr
+
+
+def _main(argv: Sequence[str] | None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
@@ -444,14 +498,96 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return 2
     try:
+        from trialsynth.tempfiles import clean_review_folder
+
+        clean_review_folder(_review_root(args))
         return COMMANDS[args.command](args)
     except USER_ERRORS as exc:
-        print(f"trialsynth: error: {exc}", file=sys.stderr)
-        return 2
+        return _error(_user_message(exc, args))
+    except sqlite3.Error as exc:
+        return _error(_store_message(exc, args))
+    except OSError as exc:
+        return _error(_os_message(exc))
+    except RecursionError:
+        return _error("an input is nested too deeply to read (JSON or XML nested thousands of levels); the file is "
+                      "not a record export. Check it, or export the records again.")
     except KeyboardInterrupt:
         print("trialsynth: interrupted; every completed batch is stored, run the command again to resume.",
               file=sys.stderr)
         return 130
+
+
+def _error(message: str) -> int:
+    print(f"trialsynth: error: {message}", file=sys.stderr)
+    return 2
+
+
+def _review_root(args) -> Path | None:
+    """The review folder the command works on, when it can be told without failing (for messages)."""
+    from trialsynth.review import PROTOCOL_FILE
+
+    given = getattr(args, "review", None) or (getattr(args, "directory", None) if args.command == "demo" else None)
+    start = Path(given) if given else Path.cwd()
+    try:
+        start = start.resolve()
+    except OSError:
+        return None
+    for folder in (start,) if given else (start, *start.parents):
+        if (folder / PROTOCOL_FILE).is_file():
+            return folder
+    return None
+
+
+def _is_busy(text: str) -> bool:
+    return "database is locked" in text or "database is busy" in text or "locked" in text.lower()
+
+
+def _user_message(exc: Exception, args) -> str:
+    from corpus.errors import StoreError
+
+    text = str(exc)
+    if isinstance(exc, StoreError) and _is_busy(text):
+        root = _review_root(args)
+        if root is not None:
+            from trialsynth.review import Review
+            from trialsynth.reviewstore import busy_message
+
+            return busy_message(Review(root))
+    return text
+
+
+def _store_message(exc: sqlite3.Error, args) -> str:
+    text = str(exc)
+    root = _review_root(args)
+    where = f"the store {root / 'review.sqlite'}" if root else "the review's store"
+    if _is_busy(text):
+        if root is not None:
+            from trialsynth.review import Review
+            from trialsynth.reviewstore import busy_message
+
+            return busy_message(Review(root))
+        return f"{where} is busy (another command holds it); run the command again when it has finished."
+    if "disk is full" in text or "disk I/O" in text:
+        return (f"{where} could not be written: the disk is full ({text}). Nothing of the interrupted batch was "
+                "stored; free some space and run the command again.")
+    if "readonly" in text or "read-only" in text:
+        return (f"{where} is read-only ({text}); run the command in a copy of the review you can write to, or "
+                "use a read-only command (records, table, export -o elsewhere).")
+    return f"{where} failed: {text}. If it persists, restore review.sqlite from a backup."
+
+
+def _os_message(exc: OSError) -> str:
+    import errno
+
+    name = exc.filename or "a file"
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
+        return (f"cannot write {name}: {exc.strerror or exc} (the disk is full or the file is over a size limit). "
+                "Files are written whole or not at all, so the previous ones are intact; free some space and run "
+                "the command again.")
+    if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+        return (f"cannot write {name}: {exc.strerror or exc}. Make the folder writable, choose another output "
+                "(-o), or use a read-only command.")
+    return f"{name}: {exc.strerror or exc}."
 
 
 if __name__ == "__main__":  # pragma: no cover

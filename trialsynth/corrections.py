@@ -171,7 +171,7 @@ def load_corrections(path: str | Path, resolve: Callable[[str], str] | None = No
     """Read and check a corrections file (.csv or .toml); returns its corrections in file order.
 
     `resolve` maps a record id as written ("PMID:31908418", a DOI, a store id) to the stored
-    record id (`trialsynth.screening.store_resolver(store)`); it raises InputError, or returns
+    record id (`trialsynth.recordref.store_resolver(store)`); it raises InputError, or returns
     None, for an unknown one, which is a problem of the file. Without it, ids are kept as written.
     Raises CorrectionsError (an InputError) listing every problem: unknown field or column,
     non-numeric value, negative SD, percentage outside 0-100, unknown direction, measure, cell
@@ -665,11 +665,21 @@ def apply_all(predictions: Iterable[Mapping[str, Any]], corrections: Sequence[Co
     return [apply_corrections(p, corrections) for p in predictions]
 
 
+def apply_by_record(predictions: Mapping[str, Mapping[str, Any]], corrections: Sequence[Correction]
+                    ) -> dict[str, Any]:
+    """Return {record_id: prediction} with each record's corrections applied; predictions without a
+    correction are the same (unchanged) objects, so the cost is that of the corrected records only."""
+    mine: dict[str, list[Correction]] = {}
+    for c in corrections:
+        mine.setdefault(c.record_id, []).append(c)
+    return {rid: apply_corrections(p, mine[rid]) if rid in mine else p for rid, p in predictions.items()}
+
+
 # --- a review's corrections ------------------------------------------------------------------
 
 def review_corrections(review: Review, store: Store) -> list[Correction]:
     """Return the corrections of the review's corrections file (record ids resolved in `store`), or []."""
-    from trialsynth.screening import store_resolver
+    from trialsynth.recordref import store_resolver
 
     path = find_corrections_file(review.root)
     return load_corrections(path, store_resolver(store)) if path else []
@@ -687,8 +697,7 @@ def corrected_predictions(review: Review, store: Store) -> dict[str, dict[str, A
     Corrections sit on top of whatever the extractor last produced, so they survive every
     re-extraction. Raises InputError (CorrectionsError) when the corrections file has problems.
     """
-    corrections = review_corrections(review, store)
-    return {rid: apply_corrections(p, corrections) for rid, p in stored_predictions(store).items()}
+    return apply_by_record(stored_predictions(store), review_corrections(review, store))
 
 
 @dataclass(frozen=True)
@@ -710,22 +719,27 @@ class CorrectionsCheck:
         return sum(len(c.values) for c in self.corrections)
 
 
-def check_corrections(review: Review, path: str | Path | None = None) -> CorrectionsCheck:
+def check_corrections(review: Review, path: str | Path | None = None, *,
+                      store: Store | None = None) -> CorrectionsCheck:
     """Read and check the review's corrections file (or `path`) against its store; returns the summary.
 
-    Raises InputError when there is no corrections file, or (CorrectionsError) listing its problems,
-    including a selector that matches rows of several arms or timepoints of the stored extraction.
+    `store`: the command's open store (else the review's is opened, read-only). Raises InputError
+    when there is no corrections file, or (CorrectionsError) listing its problems, including a
+    selector that matches rows of several arms or timepoints of the stored extraction.
     """
-    from corpus.store import Store
-    from trialsynth.screening import store_resolver
+    from trialsynth.recordref import store_resolver
 
     file = Path(path) if path else find_corrections_file(review.root)
     if file is None:
         raise InputError(f"{review.root} has no corrections file; create {CSV_FILE} (columns "
                          f"{','.join(CSV_COLUMNS)}) or {TOML_FILE} ([[correction]] tables) there.")
-    with Store(review.store_path) as store:
-        corrections = load_corrections(file, store_resolver(store))
-        predictions = stored_predictions(store)
+    if store is None:
+        from trialsynth.reviewstore import open_store
+
+        with open_store(review, write=False) as own:
+            return check_corrections(review, path, store=own)
+    corrections = load_corrections(file, store_resolver(store))
+    predictions = stored_predictions(store)
     replacing = adding = 0
     missing: list[str] = []
     problems: list[str] = []

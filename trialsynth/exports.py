@@ -21,11 +21,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence
 
+from trialsynth.cells import FORMULA_START, safe_cell, safe_frame, strip_control  # noqa: F401 (re-exported)
 from trialsynth.errors import InputError
 
 if TYPE_CHECKING:
-    import pandas as pd
-
     from corpus.records import Record
     from corpus.store import Store
     from trialsynth.review import Review
@@ -52,42 +51,6 @@ def included_records(store: Store, effective: Mapping[str, tuple[bool, Any, Any]
         decision = effective.get(stored.id)
         if decision is not None and decision[0]:
             out.append(stored.record)
-    return out
-
-
-# --- cells: formula injection and control characters ------------------------------------------
-
-#: A spreadsheet reads a cell starting with one of these as a formula (OWASP "CSV injection").
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
-#: Control characters no text needs and XML 1.0 (XLSX) forbids; tab and line breaks are kept.
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
-_PLAIN_NUMBER = re.compile(r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?")
-
-
-def strip_control(text: str) -> str:
-    """`text` without control characters (tab, CR and LF kept), lone surrogates and XML non-characters."""
-    return _CONTROL.sub("", text)
-
-
-def safe_cell(value: Any) -> Any:
-    """A text cell safe in CSV and XLSX: control characters dropped, CR and CRLF written as LF (so a
-    line break is quoted, never a row end), and a cell a spreadsheet would run as a formula (starting
-    with =, +, -, @, tab or a line break) prefixed with ' (OWASP). A text that is a plain number
-    ("-1.5") is left as it is; values that are not text are returned unchanged."""
-    if not isinstance(value, str):
-        return value
-    if value.startswith(FORMULA_START) and not _PLAIN_NUMBER.fullmatch(value):
-        value = "'" + value
-    return strip_control(value).replace("\r\n", "\n").replace("\r", "\n")
-
-
-def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
-    """A copy of `frame` whose text columns went through `safe_cell` (numeric columns stay numeric)."""
-    out = frame.copy()
-    for column in out.columns:
-        if not (out[column].dtype == object or str(out[column].dtype).startswith(("string", "str"))):
-            continue
-        out[column] = out[column].map(safe_cell, na_action="ignore").astype(out[column].dtype)
     return out
 
 
@@ -537,7 +500,7 @@ def export_targets(review: Review, formats: Sequence[str], output: str | Path | 
 
 
 def write_exports(review: Review, formats: Sequence[str], out_dir: str | Path | None = None, *,
-                  results: Any = None) -> list[Path]:
+                  results: Any = None, store: Any = None) -> list[Path]:
     """Write the review's exports in `formats` (csv, xlsx, ris, bibtex, json); returns the paths written.
 
     `out_dir` is a folder (default: the review's exports/) or, for one format, a file path.
@@ -554,7 +517,7 @@ def write_exports(review: Review, formats: Sequence[str], out_dir: str | Path | 
     targets = export_targets(review, list(formats), out_dir)
     written: list[Path] = []
     failed: list[str] = []
-    view = load_view(review)
+    view = load_view(review, store)
     table = view.table() if {"csv", "xlsx"} & set(targets) else None
     records = [view.records[rid] for rid in view.included]
     for fmt, path in targets.items():

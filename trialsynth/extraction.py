@@ -17,6 +17,7 @@ import contextlib
 import json
 import math
 import os
+import re
 import sys
 import tempfile
 from dataclasses import dataclass
@@ -26,8 +27,8 @@ from typing import IO, TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping
 from corpus.jsonl import json_lines
 from corpus.errors import MalformedResponseError
 from extract.errors import ExtractionError
-from trialsynth.errors import USER_ERRORS, InputError
-from trialsynth.userfiles import decode_utf8, read_bytes, read_text, without_bom
+from trialsynth.errors import InputError
+from trialsynth.userfiles import check_json_escapes, decode_utf8, read_bytes, read_json_text, without_bom
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -64,9 +65,20 @@ TABLE_FORMATS = {".csv": "csv", ".xlsx": "xlsx", ".parquet": "parquet", ".jsonl"
 
 # --- running the extractor -------------------------------------------------------------------
 
+#: The most text the extractor is given: a title and abstract longer than this (a paste of a whole
+#: book, a broken export) or a larger full text is recorded as failed ("too large"), never read.
+MAX_TEXT_CHARS = 200_000
+MAX_FULLTEXT_CHARS = 10_000_000
+#: Reads of a record that changed while it was being extracted, before it is left for the next run.
+STALE_ROUNDS = 3
+
+
 @dataclass(frozen=True)
 class ExtractSummary:
-    """What `run_extract` did: records extracted (new + re_extracted), up to date, included, version."""
+    """What `run_extract` did: records extracted (new + re_extracted), up to date, included, version;
+    `failed` records the extractor could not read (kept with their reason, not retried until they or
+    the extractor change), `changed_meanwhile` records that kept changing while being read (left for
+    the next run), and `failures` the (record id, reason) of this run's failures."""
 
     extracted: int
     new: int
@@ -74,10 +86,16 @@ class ExtractSummary:
     up_to_date: int
     included: int
     version: str
+    failed: int = 0
+    changed_meanwhile: int = 0
+    failures: tuple[tuple[str, str], ...] = ()
+    failed_before: int = 0  # failed in an earlier run, unchanged since: not retried
 
     def to_dict(self) -> dict[str, Any]:
         return {"extracted": self.extracted, "new": self.new, "re_extracted": self.re_extracted,
-                "up_to_date": self.up_to_date, "included": self.included, "version": self.version}
+                "up_to_date": self.up_to_date, "included": self.included, "version": self.version,
+                "failed": self.failed, "changed_meanwhile": self.changed_meanwhile,
+                "failures": [list(f) for f in self.failures], "failed_before": self.failed_before}
 
 
 @dataclass(frozen=True)
@@ -97,85 +115,187 @@ def _extractor():
     return extractor, str(getattr(extractor, "version", None) or EXTRACTOR_VERSION)
 
 
-def _predictions(extractor, inputs: Iterable[ExtractionInput], jobs: int) -> Iterator[tuple[str, dict[str, Any]]]:
-    """Yield (input id, prediction) in input order; extractor failures become ExtractionError."""
-    if jobs < 1:
-        raise InputError(f"--jobs must be at least 1; got {jobs}. Use 1 for one process.")
-    last = "the first record"
+def too_large(inp: ExtractionInput) -> str | None:
+    """Return why a record is too large for the extractor (naming the size and the limit), or None."""
+    size = len(inp.title or "") + len(inp.abstract or "")
+    if size > MAX_TEXT_CHARS:
+        return (f"too large: the title and abstract have {size:,} characters (the extractor reads at most "
+                f"{MAX_TEXT_CHARS:,}); check the record's source, or enter its values in the corrections file")
+    if inp.full_text_xml and len(inp.full_text_xml) > MAX_FULLTEXT_CHARS:
+        return (f"too large: the full text has {len(inp.full_text_xml):,} characters (the extractor reads at "
+                f"most {MAX_FULLTEXT_CHARS:,})")
+    return None
+
+
+def extract_safely(extractor: Any, inp: ExtractionInput) -> tuple[dict[str, Any] | None, str | None]:
+    """Return (prediction, None), or (None, the reason) when the record is too large or the extractor
+    raises (any exception: one record never stops the others)."""
+    reason = too_large(inp)
+    if reason is not None:
+        return None, reason
     try:
-        for evidence in extractor.pipe(inputs, n_process=jobs):
-            prediction = evidence.to_prediction()
-            last = f"record {evidence.id!r}"
-            yield str(evidence.id), prediction
-    except USER_ERRORS:
-        raise
-    except Exception as exc:
-        raise ExtractionError(f"the extractor failed after {last} ({type(exc).__name__}: {exc}). Every "
-                              "completed batch is kept; report the record with this message.") from exc
+        # one record at a time through the extractor's own pipe (in this process), so that a record
+        # that fails fails alone
+        [evidence] = list(extractor.pipe([inp], n_process=1))
+        return evidence.to_prediction(), None
+    except Exception as exc:  # noqa: BLE001 - whatever one record does to the extractor, the rest go on
+        return None, f"{type(exc).__name__}: {str(exc)[:300]}"
+
+
+_WORKER: Any = None
+
+
+def _worker_extract(inp: ExtractionInput) -> tuple[str, dict[str, Any] | None, str | None]:
+    global _WORKER
+    if _WORKER is None:
+        _WORKER, _ = _extractor()
+    return (inp.id, *extract_safely(_WORKER, inp))
+
+
+class Extracting:
+    """Runs the extractor on batches of inputs, in this process or in `jobs` worker processes.
+
+    Use as a context manager (the worker pool lives as long as the block); `run(inputs)` yields
+    (input id, prediction or None, failure reason or None) in input order.
+    """
+
+    def __init__(self, jobs: int = 1):
+        if jobs < 1:
+            raise InputError(f"--jobs must be at least 1; got {jobs}. Use 1 for one process.")
+        self.jobs = jobs
+        self.extractor, self.version = _extractor()
+        self._pool = None
+
+    def __enter__(self) -> "Extracting":
+        if self.jobs > 1:
+            from multiprocessing import get_context
+
+            self._pool = get_context("spawn").Pool(self.jobs)
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        if self._pool is not None:
+            self._pool.terminate() if exc[0] is not None else self._pool.close()
+            self._pool.join()
+
+    def run(self, inputs: Sequence[ExtractionInput]) -> Iterator[tuple[str, dict[str, Any] | None, str | None]]:
+        if self._pool is None:
+            for inp in inputs:
+                yield (inp.id, *extract_safely(self.extractor, inp))
+            return
+        yield from self._pool.imap(_worker_extract, inputs, chunksize=max(1, len(inputs) // (4 * self.jobs)))
+
+
+#: Publication types that mark a trial-registry record (ClinicalTrials.gov's own, and CENTRAL's copies).
+REGISTRY_TYPES = frozenset({"clinical trial registration", "trial registry record", "registry record",
+                            "clinical trial protocol registration"})
+#: CENTRAL's registry abstracts label their fields: "CONDITION: rheumatoid arthritis. INTERVENTION: ..."
+_LABELLED = re.compile(r"\b(CONDITIONS?|INTERVENTIONS?)\s*:\s*(.+?)(?=\s*\b[A-Z][A-Z ]{3,}:|$)", re.S)
+
+
+def is_registry_record(record: Record) -> bool:
+    """True for a trial-registry record: a registry's structured fields, or a registry publication type."""
+    return bool(record.registry) or any(p.strip().lower() in REGISTRY_TYPES for p in record.publication_types)
+
+
+def registry_fields(record: Record, abstract: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Return a registry record's (conditions, interventions): the registry's structured fields, else the
+    labelled CONDITION: / INTERVENTION: parts of its summary, else (for conditions) its keywords."""
+    registry = record.registry or {}
+    conditions = [str(c) for c in registry.get("conditions") or () if c]
+    interventions = [str(i.get("name") if isinstance(i, Mapping) else i) for i in registry.get("interventions") or ()
+                     if i]
+    for label, text in _LABELLED.findall(abstract or ""):
+        (conditions if label.startswith("CONDITION") else interventions).append(" ".join(text.split()).rstrip("."))
+    if not conditions:
+        conditions = [k for k in record.keywords if k]
+    return tuple(dict.fromkeys(conditions)), tuple(dict.fromkeys(interventions))
 
 
 def record_input(record_id: str, record: Record, full_text_xml: str | None = None) -> ExtractionInput:
-    """Return the extractor's input for a stored record (its abstract joined from sections if needed)."""
+    """Return the extractor's input for a stored record (its abstract joined from sections if needed);
+    a trial-registry record carries record_type "registry" and its conditions and interventions."""
     from extract.evidence import ExtractionInput
 
     abstract = record.abstract or "\n".join(f"{s.label}\n{s.text}" if s.label else s.text
                                             for s in record.abstract_sections)
+    extra: dict[str, Any] = {}
+    if is_registry_record(record):
+        conditions, interventions = registry_fields(record, abstract)
+        extra = {"record_type": "registry", "conditions": conditions, "interventions": interventions}
     return ExtractionInput(id=record_id, title=record.title, abstract=abstract, full_text_xml=full_text_xml or None,
-                           publication_types=tuple(record.publication_types), mesh_terms=tuple(record.mesh_terms))
+                           publication_types=tuple(record.publication_types), mesh_terms=tuple(record.mesh_terms),
+                           **extra)
 
 
-def _store_inputs(store: Store, record_ids: Sequence[str]) -> Iterator[ExtractionInput]:
-    for record_id in record_ids:
-        stored = store.get(record_id)
-        if stored is None:  # cannot happen within one run; skip rather than extract nothing
-            continue
-        pmcid = stored.record.ids.pmcid
-        yield record_input(stored.id, stored.record, store.fulltext(pmcid) if pmcid else None)
-
-
-def run_extract(review: Review, *, force: bool = False, jobs: int = 1,
-                progress: Progress | None = None) -> ExtractSummary:
+def run_extract(review: Review, *, force: bool = False, jobs: int = 1, progress: Progress | None = None,
+                store: Store | None = None) -> ExtractSummary:
     """Extract every record of the review's store that needs it (all with `force`); returns the counts.
 
     A record needs extraction when it has none, or one made by another extractor version (a record
-    whose fields or full text changed has lost its extraction in the store). Predictions are stored
-    in batches of STORE_BATCH, each one transaction. Raises ExtractionError when the extractor fails.
+    whose fields or full text changed has lost its extraction in the store); a record the extractor
+    failed on is retried only when it or the extractor version changed. Each batch of STORE_BATCH
+    records is read, extracted and stored in one transaction, and an extraction is stored only if
+    its record is unchanged since it was read (else the record is read and extracted again, up to
+    STALE_ROUNDS times, then left for the next run). One record the extractor cannot read (too
+    large, or any exception) is recorded as failed with its reason; the others go on.
+    `store`: the command's open store (else the review's is opened).
     """
-    from corpus.store import Store
+    if store is None:
+        from trialsynth.reviewstore import open_store
 
-    extractor, version = _extractor()
-    with Store(review.store_path) as store:
+        with open_store(review) as own:
+            return run_extract(review, force=force, jobs=jobs, progress=progress, store=own)
+    from corpus.store import ExtractionOutcome
+
+    with Extracting(jobs) as extracting:
+        version = extracting.version
         versions = store.extraction_versions()
-        all_ids = [s.id for s in store.records()]
+        all_ids = store.record_ids()
         todo = all_ids if force else store.record_ids_needing_extraction(version)
-        new = sum(1 for rid in todo if rid not in versions)
+        due = set(todo)
+        failed_before = 0 if force else sum(1 for f in store.extraction_failures() if f["current"] and
+                                            f["extractor_version"] == version and f["record_id"] not in due)
         store.start_run("extract --force" if force else "extract")
-        done = 0
+        done = failed = 0
+        new_ids: set[str] = set()
+        failures: list[tuple[str, str]] = []
+        pending = list(todo)
         try:
-            batch: list[tuple[str, str, str]] = []
             if progress:
                 progress(0, len(todo))
-            inputs: Iterable[ExtractionInput] = _store_inputs(store, todo)
-            if jobs > 1:
-                # Worker pools read their input from a helper thread, and the store's connection
-                # belongs to this one: read the records here first (a pool queues them all anyway).
-                inputs = list(inputs)
-            for record_id, prediction in _predictions(extractor, inputs, jobs):
-                batch.append((record_id, version, json.dumps(prediction, ensure_ascii=False, sort_keys=True)))
-                if len(batch) >= STORE_BATCH:
-                    done += store.put_extractions(batch)
-                    batch = []
+            for _ in range(STALE_ROUNDS):
+                stale: list[str] = []
+                size = STORE_BATCH * jobs
+                for start in range(0, len(pending), size):
+                    read = list(store.extraction_inputs(pending[start:start + size]))
+                    inputs = [record_input(s.id, s.record, xml) for s, xml, _ in read]
+                    outcomes = []
+                    for (stored, _, fingerprint), (_, prediction, reason) in zip(read, extracting.run(inputs)):
+                        evidence = None if prediction is None else json.dumps(prediction, ensure_ascii=False,
+                                                                              sort_keys=True)
+                        outcomes.append(ExtractionOutcome(stored.id, version, fingerprint, evidence, reason))
+                    result = store.save_extractions(outcomes)
+                    done += result.stored
+                    failed += result.failed
+                    stale += result.stale
+                    gone = set(result.stale)
+                    new_ids.update(o.record_id for o in outcomes if o.evidence_json is not None
+                                   and o.record_id not in gone and o.record_id not in versions)
+                    failures += [(o.record_id, o.failure or "") for o in outcomes
+                                 if o.evidence_json is None and o.record_id not in gone]
                     if progress:
-                        progress(done, len(todo))
-            done += store.put_extractions(batch)
-            if progress:
-                progress(done, len(todo))
+                        progress(done + failed, len(todo))
+                pending = stale
+                if not pending:
+                    break
         except BaseException:
-            store.finish_run("failed", {"extracted": done})
+            store.finish_run("failed", {"extracted": done, "failed": failed})
             raise
-        included = sum(1 for _, v, evidence in store.extractions() if v == version and evidence.get("include"))
-        summary = ExtractSummary(extracted=done, new=new, re_extracted=done - new,
-                                 up_to_date=len(all_ids) - len(todo), included=included, version=version)
+        summary = ExtractSummary(extracted=done, new=len(new_ids), re_extracted=done - len(new_ids),
+                                 up_to_date=len(all_ids) - len(todo) - failed_before,
+                                 included=store.count_included(version), version=version, failed=failed,
+                                 changed_meanwhile=len(pending), failures=tuple(failures), failed_before=failed_before)
         store.finish_run("ok", summary.to_dict())
     return summary
 
@@ -186,31 +306,36 @@ def extract_file(input_path: str | Path, output: str | Path, *, jobs: int = 1,
 
     `output` "-" writes to standard output. A file is written to a temporary file in the same
     folder and renamed only when complete, so a failure leaves no partial file. Raises InputError
-    for an unreadable input (naming the file and line) and ExtractionError when the extractor fails.
+    for an unreadable input (naming the file and line) and ExtractionError naming the record the
+    extractor failed on (too large, or an exception).
     """
     inputs, fmt = read_inputs(input_path)
-    extractor, _ = _extractor()
     counts = {"extracted": 0, "included": 0}
 
-    def lines() -> Iterator[str]:
+    def lines(extracting: Extracting) -> Iterator[str]:
         if progress:
             progress(0, len(inputs))
-        for _, prediction in _predictions(extractor, inputs, jobs):
-            counts["extracted"] += 1
-            counts["included"] += bool(prediction.get("include"))
-            if progress:
-                progress(counts["extracted"], len(inputs))
-            yield json.dumps(prediction, ensure_ascii=False) + "\n"
+        for start in range(0, len(inputs), STORE_BATCH * extracting.jobs):
+            for record_id, prediction, reason in extracting.run(inputs[start:start + STORE_BATCH * extracting.jobs]):
+                if prediction is None:
+                    raise ExtractionError(f"the extractor failed on record {record_id!r} ({reason}); no output was "
+                                          "written. Remove or fix that record of the file and run again.")
+                counts["extracted"] += 1
+                counts["included"] += bool(prediction.get("include"))
+                if progress:
+                    progress(counts["extracted"], len(inputs))
+                yield json.dumps(prediction, ensure_ascii=False) + "\n"
 
-    if str(output) == "-":
-        for line in lines():
-            sys.stdout.write(line)
-        sys.stdout.flush()
-    else:
-        if Path(output).resolve() == Path(input_path).resolve():
-            raise InputError(f"{output}: the output file is the input file; choose another --output name.")
-        with atomic_output(output, "w") as fh:
-            fh.writelines(lines())
+    if str(output) != "-" and Path(output).resolve() == Path(input_path).resolve():
+        raise InputError(f"{output}: the output file is the input file; choose another --output name.")
+    with Extracting(jobs) as extracting:
+        if str(output) == "-":
+            for line in lines(extracting):
+                sys.stdout.write(line)
+            sys.stdout.flush()
+        else:
+            with atomic_output(output, "w") as fh:
+                fh.writelines(lines(extracting))
     return ExtractFileSummary(extracted=counts["extracted"], included=counts["included"], input_format=fmt,
                               output=str(output))
 
@@ -264,15 +389,19 @@ def answer_file(input_path: str | Path, prompts_path: str | Path, output: str | 
 def atomic_output(path: str | Path, mode: str = "w") -> Iterator[IO]:
     """Open a temporary file beside `path`; rename it to `path` when the block ends without error.
 
-    On an error (or an interrupt) the temporary file is removed and `path` is left as it was.
+    On an error (or an interrupt) the temporary file is removed and `path` is left as it was; one
+    left by a killed process (`.{name}.{pid}.{random}.part`) is removed by the next write of `path`.
     Raises InputError when the folder does not exist or is not writable.
     """
     path = Path(path)
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
         raise InputError(f"{path}: the folder {folder} does not exist; create it or choose another output path.")
+    from trialsynth.tempfiles import part_prefix, remove, stale_siblings
+
+    remove(stale_siblings(path))  # left by a killed run
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=folder)
+        fd, tmp = tempfile.mkstemp(prefix=part_prefix(path), suffix=".part", dir=folder)
     except OSError as exc:
         raise InputError(f"{path}: cannot write in {folder} ({exc.strerror or exc}); choose another "
                          "output path.") from exc
@@ -314,7 +443,13 @@ def read_inputs(path: str | Path) -> tuple[list[ExtractionInput], str]:
         raise InputError(f"{path}: the file is empty. Expected one of: {INPUT_FORMATS}.")
     if data.lstrip()[:1] == b"<":
         return _read_pubmed_xml(path, data), "pubmed-xml"
-    return _read_jsonl(path, decode_utf8(path, data))
+    text = decode_utf8(path, data)
+    check_json_escapes(path, text)
+    try:
+        return _read_jsonl(path, text)
+    except RecursionError:
+        raise InputError(f"{path}: a line is nested too deeply to read (JSON nested thousands of levels); it is "
+                         f"not a record. Expected one of: {INPUT_FORMATS}.") from None
 
 
 def _read_pubmed_xml(path: Path, data: bytes) -> list[ExtractionInput]:
@@ -421,9 +556,14 @@ def read_predictions(path: str | Path) -> list[dict[str, Any]]:
     not a prediction (an object with "id" and "include").
     """
     path = Path(path)
-    text = read_text(path, f"Check the path (it is relative to {Path.cwd()}).")
+    text = read_json_text(path, f"Check the path (it is relative to {Path.cwd()}).")
     out = []
-    for _, where, obj, _ in json_lines(text, str(path), PREDICTION_HINT):
+    try:
+        objects = [(where, obj) for _, where, obj, _ in json_lines(text, str(path), PREDICTION_HINT)]
+    except RecursionError:
+        raise InputError(f"{path}: a line is nested too deeply to read (JSON nested thousands of levels); it is "
+                         "not a prediction. " + PREDICTION_HINT) from None
+    for where, obj in objects:
         if "id" not in obj or "include" not in obj:
             raise InputError(f"{where}: not an extractor prediction (an object with \"id\" and \"include\"). "
                              "Pass the output of `trialsynth extract --input FILE --output OUT.jsonl`.")
@@ -510,6 +650,35 @@ def table_rows(prediction: Mapping[str, Any], record: Mapping[str, Any] | None =
     return rows
 
 
+_KINDS = {c: "int" for c in _INT_COLUMNS} | {c: "float" for c in _FLOAT_COLUMNS}
+
+
+def evidence_rows(predictions: Iterable[Mapping[str, Any]], records: Mapping[str, Mapping[str, Any]] | None = None,
+                  *, include_all: bool = False) -> list[dict[str, Any]]:
+    """Return the evidence table's rows as dicts of TABLE_COLUMNS (ints, floats, strings, None where
+    missing, a boolean `include`): what `evidence_table` holds, without pandas. Raises InputError for a
+    prediction field of the wrong type."""
+    rows = []
+    columns = [(c, _KINDS.get(c, "str")) for c in TABLE_COLUMNS if c != "include"]
+    for prediction in predictions:
+        if not include_all and not prediction.get("include"):
+            continue
+        for row in table_rows(prediction, (records or {}).get(str(prediction.get("id")))):
+            out = {}
+            for c, kind in columns:
+                value = row.get(c)
+                # the common cases inline (a large review has a million cells); the rest checked by _checked
+                if value is None or (kind == "str" and type(value) is str) or (kind == "float" and type(value) is float):
+                    out[c] = value
+                elif kind == "int" and type(value) is int:
+                    out[c] = value
+                else:
+                    out[c] = _checked(row["record_id"], c, value, kind)
+            out["include"] = bool(row.get("include"))
+            rows.append({c: out[c] for c in TABLE_COLUMNS})
+    return rows
+
+
 def evidence_table(predictions: Iterable[Mapping[str, Any]], records: Mapping[str, Mapping[str, Any]] | None = None,
                    *, include_all: bool = False) -> pd.DataFrame:
     """Return the evidence table: one row per study x arm x outcome x timepoint, columns TABLE_COLUMNS.
@@ -521,32 +690,9 @@ def evidence_table(predictions: Iterable[Mapping[str, Any]], records: Mapping[st
     """
     import pandas as pd
 
-    kinds = {c: "int" for c in _INT_COLUMNS} | {c: "float" for c in _FLOAT_COLUMNS}
-    rows = []
-    for prediction in predictions:
-        if not include_all and not prediction.get("include"):
-            continue
-        for row in table_rows(prediction, (records or {}).get(str(prediction.get("id")))):
-            rows.append({c: (row.get(c) if c == "include" else _checked(row["record_id"], c, row.get(c),
-                                                                          kinds.get(c, "str")))
-                         for c in TABLE_COLUMNS})
-    frame = pd.DataFrame(rows, columns=list(TABLE_COLUMNS))
+    frame = pd.DataFrame(evidence_rows(predictions, records, include_all=include_all), columns=list(TABLE_COLUMNS))
     dtypes = {c: "Int64" for c in _INT_COLUMNS} | {c: "Float64" for c in _FLOAT_COLUMNS} | {"include": "boolean"}
     return frame.astype({c: dtypes.get(c, "string") for c in TABLE_COLUMNS})
-
-
-def store_table(review: Review, *, include_all: bool = False) -> tuple[pd.DataFrame, int, int]:
-    """Return the evidence table of a review, the number of records, and how many have no extraction.
-
-    The table is the review's corrected view (`trialsynth.view`): the studies the effective
-    screening includes (a reviewer's decision wins), with the corrections file applied, exactly as
-    `trialsynth export` writes it. `include_all` adds every other screened record.
-    """
-    from trialsynth.view import load_view
-
-    view = load_view(review)
-    missing = len(set(view.records) - set(view.extracted))
-    return view.table(include_all=include_all), len(view.records), missing
 
 
 def table_format(fmt: str | None, output: str | None) -> str:
@@ -571,7 +717,7 @@ def write_table(frame: pd.DataFrame, fmt: str, output: str | None, stdout: IO[st
     if fmt not in ("csv", "xlsx", "parquet", "jsonl"):
         raise InputError(f"unknown table format {fmt!r}; use csv, xlsx, parquet or jsonl.")
     if fmt in ("csv", "xlsx"):
-        from trialsynth.exports import safe_frame
+        from trialsynth.cells import safe_frame
 
         frame = safe_frame(frame)  # harvested text never becomes a live formula or a broken row
     to_stdout = not output or output == "-"

@@ -8,6 +8,7 @@
     windows = [[0, 12, "≤ 12 weeks"], [12, 26, "13–26 weeks"], [26, 52, "27–52 weeks"], [52, 10000, "> 52 weeks"]]
     subgroups = ["cell_source", "route", "design"]
     small_study_min_k = 10     # Egger's test only with at least this many studies
+    sensitivity_max_k = 200    # leave-one-out and cumulative analyses up to this many studies
 
     [analysis.outcomes]
     DAS28 = {kind = "continuous", single_arm = "MC", controlled = "MD"}
@@ -75,6 +76,7 @@ class AnalysisPlan:
     subgroups: tuple[str, ...] = ("cell_source", "route", "design")
     small_study_min_k: int = 10
     extra: Mapping[str, Any] = field(default_factory=dict)
+    sensitivity_max_k: int = 200  # leave-one-out and cumulative analyses (k fits each) up to this k
 
     def outcome(self, name: str) -> OutcomePlan | None:
         for o in self.outcomes:
@@ -94,6 +96,7 @@ class AnalysisPlan:
         return {"method": self.method, "test": self.test, "prediction_interval": self.prediction_interval,
                 "assumed_r": self.assumed_r, "windows": [list(w) for w in self.windows],
                 "subgroups": list(self.subgroups), "small_study_min_k": self.small_study_min_k,
+                "sensitivity_max_k": self.sensitivity_max_k,
                 "outcomes": {o.name: {"kind": o.kind, "single_arm": o.single_arm, "controlled": o.controlled}
                              for o in self.outcomes}}
 
@@ -159,4 +162,8 @@ def load_plan(raw: Mapping[str, Any], where: str = "review.toml") -> AnalysisPla
     pi = bool(section.pop("prediction_interval", True))
     subgroups = tuple(str(s) for s in section.pop("subgroups", ("cell_source", "route", "design")))
     min_k = int(section.pop("small_study_min_k", 10))
-    return AnalysisPlan(outcomes, windows, method, test, pi, r, subgroups, min_k, section)
+    max_k = int(section.pop("sensitivity_max_k", 200))
+    if max_k < 3:
+        raise InputError(f"{where} [analysis]: sensitivity_max_k = {max_k}; leave-one-out needs at least 3 studies, "
+                         "so give 3 or more.")
+    return AnalysisPlan(outcomes, windows, method, test, pi, r, subgroups, min_k, section, max_k)

@@ -56,7 +56,9 @@ def render_html(ctx: ReportContext) -> str:
         included=[s for s in ctx.studies if s.included],
         excluded=[s for s in ctx.studies if not s.included],
         evidence=[_evidence_view(row, labels, studies) for row in rows],
-        flagged=[_flagged_view(f, labels) for f in getattr(ctx, "flagged", ()) or ()],
+        flagged=[_flagged_view(f, labels) for f in ctx.flagged_values],
+        failed=[{"record_id": f.record_id, "label": f.label, "title": f.title, "reason": f.reason,
+                 "extractor_version": f.extractor_version, "failed_at": f.failed_at} for f in ctx.failed_records],
         pooled=pooled,
         direction_tables=_direction_tables(ctx.directions, _window_labels(ctx.plan)),
         history=_history_rows(ctx.history),
@@ -454,10 +456,13 @@ def _mean_sd(mean: Any, sd: Any) -> str:
 
 
 def _pooled_view(index: int, pa: PooledAnalysis, forest: Any = None) -> dict[str, Any]:
+    from trialsynth.figcache import cached_figure  # an update reuses the figures of unchanged analyses
+
     anchor = f"{index}-{_slug(pa.key)}"
     back, transform_note = _back_transform(pa.transform)
-    forest_svg, forest_note = _forest_svg(pa, f"forest{index}", forest)
-    cumulative, cumulative_note = _cumulative_svg(pa, f"cumul{index}")
+    forest_svg, forest_note = cached_figure("forest", pa, f"forest{index}",
+                                            lambda p, salt: _forest_svg(p, salt, forest))
+    cumulative, cumulative_note = cached_figure("cumulative", pa, f"cumul{index}", _cumulative_svg)
     fit = pa.fit
     q_df = getattr(fit, "q_df", None) if fit is not None else None
     if q_df is None:
@@ -675,8 +680,11 @@ def _flagged_view(item: Any, labels: dict[str, str]) -> dict[str, str]:
     """One value left out as implausible (the workflow's flagged-values list): record, outcome, value, rule."""
     get = item.get if isinstance(item, dict) else (lambda k, d=None: getattr(item, k, d))
     record_id = str(get("record_id", "") or "")
-    return {"record_id": record_id, "label": labels.get(record_id, record_id), "outcome": _text(get("outcome")),
-            "value": _text(get("value")), "rule": _text(get("rule"))}
+    window, arm, field = _text(get("window")), _text(get("arm")), _text(get("field"))
+    outcome = _text(get("outcome")) + (f", {window}" if window else "") + (f" ({arm})" if arm else "")
+    return {"record_id": record_id, "label": labels.get(record_id, record_id), "outcome": outcome,
+            "value": (f"{field} = " if field and field != "flags" else "") + _text(get("value")),
+            "rule": _text(get("rule")), "location": _text(get("location")), "verbatim": _text(get("verbatim"))}
 
 
 # --- direction of effect: one compact table per outcome ----------------------------------------------------

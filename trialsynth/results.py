@@ -7,6 +7,7 @@ read by `trialsynth.report` (HTML and Markdown) and `trialsynth.exports` (JSON).
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field, fields, is_dataclass
 from typing import Any
 
@@ -14,6 +15,8 @@ __all__ = [
     "CorrectionNote",
     "DirectionEntry",
     "DirectionSynthesis",
+    "FailedRecord",
+    "FlaggedValue",
     "OverlapGroup",
     "PooledAnalysis",
     "PooledStudy",
@@ -24,18 +27,32 @@ __all__ = [
 ]
 
 
+_SCALARS = (str, int, bool, type(None))
+_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def _json_fields(cls: type) -> tuple[str, ...]:
+    names = _FIELDS.get(cls)
+    if names is None:
+        names = _FIELDS[cls] = tuple(f.name for f in fields(cls)
+                                     if not f.name.startswith("_") and f.metadata.get("json", True))
+    return names
+
+
 def _jsonable(value: Any) -> Any:
+    """The JSON form of a result: dataclasses as objects of their JSON fields, tuples as lists, NaN as null."""
+    if isinstance(value, _SCALARS):
+        return value
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
     if isinstance(value, _Json) and type(value).to_dict is not _Json.to_dict:
         return value.to_dict()  # a result with its own JSON form (Prisma adds its totals)
-    if is_dataclass(value) and not isinstance(value, type):
-        return {f.name: _jsonable(getattr(value, f.name)) for f in fields(value)
-                if not f.name.startswith("_") and f.metadata.get("json", True)}
     if isinstance(value, dict):
-        return {str(k): _jsonable(v) for k, v in value.items()}
+        return {str(k): (v if isinstance(v, _SCALARS) else _jsonable(v)) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
-        return [_jsonable(v) for v in value]
-    if isinstance(value, float) and value != value:  # NaN
-        return None
+        return [v if isinstance(v, _SCALARS) else _jsonable(v) for v in value]
+    if is_dataclass(value) and not isinstance(value, type):
+        return {name: _jsonable(getattr(value, name)) for name in _json_fields(type(value))}
     return value
 
 
@@ -178,6 +195,8 @@ class PooledAnalysis(_Json):
     small_study_test: dict[str, Any] | None = None  # Egger regtest, or {"skipped": reason}
     notes: tuple[str, ...] = ()
     fit: Any = field(default=None, compare=False, repr=False, metadata={"json": False})  # analysis.MetaResult
+    # the fingerprint of the analysis's inputs (trialsynth.synthesis.fit_fingerprint): what caches key on
+    fingerprint: str = field(default="", compare=False, repr=False, metadata={"json": False})
 
     @property
     def excludes_no_effect(self) -> bool:
@@ -228,6 +247,34 @@ class CorrectionNote(_Json):
 
 
 @dataclass(frozen=True)
+class FlaggedValue(_Json):
+    """An extracted value that breaks a rule of plausibility: kept in the evidence, left out of its pool."""
+
+    record_id: str
+    label: str  # "Wang 2019"
+    outcome: str  # "adverse events"
+    window: str  # the timepoint window of the analysis it was left out of
+    arm: str | None
+    field: str  # "n_responders", "percent_responders", "change_sd", ... or "flags" (marked by the extractor)
+    value: Any
+    rule: str  # "responders (25) must not exceed the group size (n = 20)"
+    location: str = ""  # where the value was read (abstract, table cell, reviewer)
+    verbatim: str = ""  # the sentence or cell it was read from
+
+
+@dataclass(frozen=True)
+class FailedRecord(_Json):
+    """A record the extractor could not read: skipped (no evidence), retried when it or the extractor changes."""
+
+    record_id: str
+    label: str
+    title: str
+    reason: str  # "too large: ... characters (the extractor reads at most ...)" or "ValueError: ..."
+    extractor_version: str
+    failed_at: str
+
+
+@dataclass(frozen=True)
 class UpdateEntry(_Json):
     run_id: int
     started: str
@@ -256,3 +303,5 @@ class ReportContext(_Json):
     changes: tuple[str, ...] = ()  # this update's "what changed" lines
     plan: dict[str, Any] = field(default_factory=dict)  # the analysis plan as read from review.toml
     forest: tuple[Any, ...] = ()  # trialsynth.forest.ForestData per pooled analysis: the RevMan columns
+    flagged_values: tuple[FlaggedValue, ...] = ()  # implausible values left out of their pools
+    failed_records: tuple[FailedRecord, ...] = ()  # records the extractor could not read (no evidence)

@@ -6,6 +6,7 @@ protocol into a frozen `Protocol`.
 """
 from __future__ import annotations
 
+import datetime as dt
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -80,6 +81,7 @@ assumed_r = 0.5               # pre-post correlation when a study gives baseline
 windows = [[0, 12, "≤ 12 weeks"], [12, 26, "13–26 weeks"], [26, 52, "27–52 weeks"], [52, 10000, "> 52 weeks"]]
 subgroups = ["cell_source", "route", "design"]
 small_study_min_k = 10        # Egger's test only from this many studies
+sensitivity_max_k = 200       # leave-one-out and cumulative analyses up to this many studies
 
 [analysis.outcomes]
 # Change from baseline (MC or SMCR) in single-arm studies, MD or SMD against a control arm;
@@ -100,6 +102,106 @@ backoff_seconds = 1.0
 timeout_seconds = 60
 pubmed_batch_size = 200
 '''
+
+
+# --- the protocol's schema --------------------------------------------------------------------
+
+#: Every table and key review.toml may hold, with the kind of value each takes: "str", "bool",
+#: "int", "number", "date" (YYYY-MM-DD or ""), "strings" (a list of strings), "list" (checked by the
+#: analysis plan), "table" (a table checked by its reader). `sources` holds one table per source.
+SCHEMA: dict[str, dict[str, str]] = {
+    "review": {"title": "str", "question": "str", "seed": "str"},
+    "dates": {"from": "date", "to": "date"},
+    "sources": {"enabled": "bool", "query": "str"},  # per [sources.<name>]
+    "screening": {"population": "strings", "intervention": "strings", "exclude_conditions": "strings",
+                  "exclude_cells": "strings", "exclude_models": "strings", "exclude_publication_types": "strings"},
+    "outcomes": {"primary": "strings", "secondary": "strings"},
+    "analysis": {"method": "str", "test": "str", "prediction_interval": "bool", "assumed_r": "number",
+                 "windows": "list", "subgroups": "strings", "small_study_min_k": "int", "sensitivity_max_k": "int",
+                 "outcomes": "table"},
+    "harvest": {"email": "str", "retries": "int", "backoff_seconds": "number", "timeout_seconds": "number",
+                "pubmed_batch_size": "int"},
+}
+_KINDS = {"str": "a string in quotes", "bool": "true or false (without quotes)", "int": "a whole number",
+          "number": "a number", "date": "a date \"YYYY-MM-DD\" (or \"\")", "strings": "a list of strings [\"...\"]",
+          "list": "a list [...]", "table": "a table"}
+
+
+def _did_you_mean(word: str, options: Any) -> str:
+    import difflib
+
+    close = difflib.get_close_matches(str(word), list(options), n=1, cutoff=0.6)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def _kind_ok(kind: str, value: Any) -> bool:
+    if kind == "bool":
+        return isinstance(value, bool)
+    if kind == "int":
+        return isinstance(value, int) and not isinstance(value, bool)
+    if kind == "number":
+        return isinstance(value, (int, float)) and not isinstance(value, bool)
+    if kind == "str":
+        return isinstance(value, str)
+    if kind == "date":
+        if not isinstance(value, (str, dt.date)) or isinstance(value, dt.datetime):
+            return False
+        if isinstance(value, dt.date) or value == "":
+            return True
+        try:
+            dt.date.fromisoformat(value)
+        except ValueError:
+            return False
+        return True
+    if kind == "strings":
+        return isinstance(value, list) and all(isinstance(v, str) for v in value)
+    if kind == "list":
+        return isinstance(value, list)
+    return isinstance(value, dict)
+
+
+def _shown(value: Any) -> str:
+    import json
+
+    try:
+        return json.dumps(value, ensure_ascii=False, default=str)[:60]
+    except (TypeError, ValueError):
+        return repr(value)[:60]
+
+
+def check_protocol(data: Mapping[str, Any], path: Path) -> list[str]:
+    """Return the problems of a parsed review.toml against SCHEMA (unknown tables and keys, with a
+    "did you mean" suggestion; values of the wrong kind), one message each; [] when it is valid."""
+    problems = []
+
+    def check_table(where: str, table: Any, keys: Mapping[str, str]) -> None:
+        if not isinstance(table, dict):
+            problems.append(f"{path}: {where} must be a table ([{where}]), got {_shown(table)}.")
+            return
+        for key, value in table.items():
+            if key not in keys:
+                problems.append(f"{path}: unknown key {key!r} in [{where}]{_did_you_mean(key, keys)}; [{where}] "
+                                f"may hold {', '.join(keys)}.")
+            elif not _kind_ok(keys[key], value):
+                problems.append(f"{path}: [{where}] {key} must be {_KINDS[keys[key]]}, got {_shown(value)}.")
+
+    for name, table in data.items():
+        if name not in SCHEMA:
+            problems.append(f"{path}: unknown table [{name}]{_did_you_mean(name, SCHEMA)}; review.toml holds "
+                            f"{', '.join(f'[{t}]' for t in SCHEMA)}.")
+        elif name == "sources":
+            if not isinstance(table, dict):
+                problems.append(f"{path}: sources must hold one table per source ([sources.pubmed], ...).")
+                continue
+            for source, spec in table.items():
+                if source not in KNOWN_SOURCES:
+                    problems.append(f"{path}: unknown source [sources.{source}]{_did_you_mean(source, KNOWN_SOURCES)};"
+                                    f" the known sources are {', '.join(KNOWN_SOURCES)}.")
+                else:
+                    check_table(f"sources.{source}", spec, SCHEMA["sources"])
+        else:
+            check_table(name, table, SCHEMA[name])
+    return problems
 
 
 @dataclass(frozen=True)
@@ -189,8 +291,14 @@ def init_review(directory: str | Path, *, force: bool = False) -> Review:
     if protocol.exists() and not force:
         raise InputError(f"{root} already holds a review ({PROTOCOL_FILE} exists). Use it as it is, "
                          "pass --force to rewrite the protocol (the store is kept), or choose a new folder.")
-    root.mkdir(parents=True, exist_ok=True)
-    protocol.write_text(DEFAULT_PROTOCOL, encoding="utf-8")
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+        protocol.write_text(DEFAULT_PROTOCOL, encoding="utf-8")
+    except OSError as exc:
+        blocker = next((p for p in (root, *root.parents) if p.exists() and not p.is_dir()), None)
+        why = f"{blocker} is a file, not a folder" if blocker else (exc.strerror or str(exc))
+        raise InputError(f"cannot create the review folder {directory} ({why}). Choose a folder you can write "
+                         "to, e.g. `trialsynth init msc-ra-review`.") from exc
     with Store(root / STORE_FILE):
         pass
     return Review(root)
@@ -223,19 +331,21 @@ def load_protocol(path: str | Path) -> Protocol:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise InputError(f"{path} is not valid TOML: {exc}. Fix the line it names.") from exc
-    sources = []
-    for name, table in (data.get("sources") or {}).items():
-        if name not in KNOWN_SOURCES:
-            raise InputError(f"{path}: unknown source [sources.{name}]; the known sources are "
-                             f"{', '.join(KNOWN_SOURCES)}.")
-        if not isinstance(table, dict) or not str(table.get("query") or "").strip():
-            raise InputError(f"{path}: [sources.{name}] needs a non-empty query = \"...\".")
-        sources.append(SourcePlan(name, bool(table.get("enabled", True)), str(table["query"]).strip()))
-    dates = data.get("dates") or {}
     settings = data.get("harvest") or {}
-    if any(k.lower() in ("api_key", "apikey") for k in settings):
+    if isinstance(settings, dict) and any(k.lower() in ("api_key", "apikey") for k in settings):
         raise InputError(f"{path}: [harvest] holds an API key. Remove it and set NCBI_API_KEY in the "
                          "environment instead: keys are never read from or written to the review folder.")
+    problems = check_protocol(data, path)
+    if len(problems) == 1:
+        raise InputError(problems[0])
+    if problems:
+        raise InputError(f"{path} has {len(problems)} problems:\n" + "\n".join(f"  {p}" for p in problems))
+    sources = []
+    for name, table in (data.get("sources") or {}).items():
+        if not str(table.get("query") or "").strip():
+            raise InputError(f"{path}: [sources.{name}] needs a non-empty query = \"...\".")
+        sources.append(SourcePlan(name, table.get("enabled", True), str(table["query"]).strip()))
+    dates = data.get("dates") or {}
     try:
         harvest = HarvestSettings(
             email=str(settings.get("email", "")), retries=int(settings.get("retries", 5)),

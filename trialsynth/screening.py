@@ -5,8 +5,8 @@ a reviewer may decide otherwise with `trialsynth screen`, and the store keeps th
 from the extractions, so a re-extraction never overwrites them. A reviewer decision always wins.
 
 - `effective_screening` (pure) combines predictions and decisions into (include, reason, decided_by).
-- `resolve_record_id` turns what a user types (a store id, "PMID:31908418", "31908418", a DOI, an
-  NCT id, a PMCID) into a stored record id.
+- `resolve_record_id` (trialsynth.recordref) turns what a user types (a store id, "PMID:31908418",
+  "31908418", a DOI, an NCT id, a PMCID) into a stored record id.
 - `decide`, `clear` and `screening_rows` are the library side of `trialsynth screen`.
 """
 from __future__ import annotations
@@ -14,9 +14,10 @@ from __future__ import annotations
 import getpass
 import os
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Callable, Mapping
+from typing import TYPE_CHECKING, Any, Mapping
 
 from trialsynth.errors import InputError
+from trialsynth.recordref import resolve_record_id, store_resolver  # noqa: F401 (re-exported)
 
 if TYPE_CHECKING:
     from corpus.store import Store
@@ -68,52 +69,6 @@ def default_reviewer(given: str | None = None) -> str:
                      f"pass --reviewer NAME or set {REVIEWER_ENV}.")
 
 
-def resolve_record_id(store: Store, ref: str) -> str:
-    """Return the stored record id that `ref` names.
-
-    `ref` may be the store's id, "PMID:31908418" / "PMID 31908418" / "31908418", a DOI (with or
-    without "doi:" or a doi.org URL), an NCT id or a PMCID. Raises InputError when no stored record,
-    or more than one, carries it.
-    """
-    from corpus.records import normalise_doi, normalise_nct, normalise_pmcid, normalise_pmid
-
-    text = (ref or "").strip()
-    if not text:
-        raise InputError("empty record id; give the store's id (see `trialsynth records`), a PMID, DOI or NCT id.")
-    if store.get(text) is not None:
-        return text
-    lowered = text.lower()
-    candidates: list[tuple[str, str | None]] = []
-    for prefix, scheme in (("pmid", "pmid"), ("pmcid", "pmcid"), ("doi", "doi"), ("nct", "nct")):
-        if lowered.startswith(prefix) and len(text) > len(prefix) and not text[len(prefix)].isalnum():
-            body = text[len(prefix):].lstrip(":= ").strip()
-            candidates.append((scheme, {"pmid": normalise_pmid, "pmcid": normalise_pmcid, "doi": normalise_doi,
-                                        "nct": normalise_nct}[scheme](body)))
-            break
-    if not candidates:
-        candidates = [("pmid", normalise_pmid(text)), ("doi", normalise_doi(text)), ("nct", normalise_nct(text)),
-                      ("pmcid", normalise_pmcid(text) if lowered.startswith("pmc") else None)]
-    tried = []
-    for scheme, value in candidates:
-        if not value:
-            continue
-        tried.append(f"{scheme.upper()} {value}")
-        found = store.records_with(scheme, value)
-        if len(found) == 1:
-            return found[0]
-        if len(found) > 1:
-            raise InputError(f"{text!r} names {len(found)} stored records ({', '.join(found)}); use one of "
-                             "these store ids instead.")
-    what = f" (looked for {', '.join(tried)})" if tried else ""
-    raise InputError(f"no stored record is {text!r}{what}. Give the store's id as listed by "
-                     "`trialsynth records`, or a PMID (PMID:31908418), DOI or NCT id of a stored record.")
-
-
-def store_resolver(store: Store) -> Callable[[str], str]:
-    """Return a resolver callback (`resolve_record_id` bound to `store`) for `load_corrections`."""
-    return lambda ref: resolve_record_id(store, ref)
-
-
 @dataclass(frozen=True)
 class Decision:
     """What `decide` or `clear` did: the record, the new state and the previous reviewer decision (or None)."""
@@ -125,35 +80,43 @@ class Decision:
     previous: Mapping[str, Any] | None
 
 
-def decide(review: Review, ref: str, include: bool, reason: str | None, reviewer: str | None = None) -> Decision:
+def decide(review: Review, ref: str, include: bool, reason: str | None, reviewer: str | None = None, *,
+           store: Store | None = None) -> Decision:
     """Record a reviewer's include/exclude decision on the record `ref` names; returns it.
 
-    Raises InputError for a missing reason or an unknown record, StoreError when it cannot be stored.
+    `store`: the command's open store (else the review's is opened). Raises InputError for a
+    missing reason or an unknown record, StoreError when it cannot be stored.
     """
-    from corpus.store import Store
+    if store is None:
+        from trialsynth.reviewstore import open_store
 
+        with open_store(review) as own:
+            return decide(review, ref, include, reason, reviewer, store=own)
     if reason is None or not reason.strip():
         verb = "--include" if include else "--exclude"
         raise InputError(f"{verb} needs --reason \"...\" (why the record is {'in' if include else 'out'}, e.g. "
                          f"\"{'RCT of UC-MSC in RA' if include else 'population: osteoarthritis, not RA'}\"); "
                          "the reason is shown in the report and kept in the screening log.")
     name = default_reviewer(reviewer)
-    with Store(review.store_path) as store:
-        record_id = resolve_record_id(store, ref)
-        previous = store.decisions().get(record_id)
-        store.set_decision(record_id, include, reason.strip(), name)
+    record_id = resolve_record_id(store, ref)
+    previous = store.decisions().get(record_id)
+    store.set_decision(record_id, include, reason.strip(), name)
     return Decision(record_id, include, reason.strip(), name, previous)
 
 
-def clear(review: Review, ref: str, reviewer: str | None = None) -> Decision:
-    """Withdraw the reviewer decision on the record `ref` names; `previous` is None when it had none."""
-    from corpus.store import Store
+def clear(review: Review, ref: str, reviewer: str | None = None, *, store: Store | None = None) -> Decision:
+    """Withdraw the reviewer decision on the record `ref` names; `previous` is None when it had none.
 
+    `store`: the command's open store (else the review's is opened)."""
+    if store is None:
+        from trialsynth.reviewstore import open_store
+
+        with open_store(review) as own:
+            return clear(review, ref, reviewer, store=own)
     name = default_reviewer(reviewer)
-    with Store(review.store_path) as store:
-        record_id = resolve_record_id(store, ref)
-        previous = store.decisions().get(record_id)
-        store.clear_decision(record_id, name)
+    record_id = resolve_record_id(store, ref)
+    previous = store.decisions().get(record_id)
+    store.clear_decision(record_id, name)
     return Decision(record_id, None, None, name, previous)
 
 
@@ -167,18 +130,22 @@ class ScreeningRow:
     reason: str | None
 
 
-def screening_rows(review: Review) -> list[ScreeningRow]:
+def screening_rows(review: Review, *, store: Store | None = None) -> list[ScreeningRow]:
     """Return the effective screening of every stored record, by record id.
 
     Reviewer decisions win; otherwise the stored extraction (with the review's corrections file
     applied, when there is one) decides; records with neither show "-" / "not extracted".
+    `store`: the command's open store (else the review's is opened, read-only).
     """
-    from corpus.store import Store
+    if store is None:
+        from trialsynth.reviewstore import open_store
+
+        with open_store(review, write=False) as own:
+            return screening_rows(review, store=own)
     from trialsynth.corrections import corrected_predictions
 
-    with Store(review.store_path) as store:
-        ids = [s.id for s in store.records()]
-        effective = effective_screening(corrected_predictions(review, store), store.decisions())
+    ids = store.record_ids()
+    effective = effective_screening(corrected_predictions(review, store), store.decisions())
     rows = []
     for record_id in ids:
         if record_id in effective:

@@ -16,27 +16,73 @@ Effect sizes per study, outcome and timepoint window (the latest timepoint insid
 Rows without usable numbers but with a direction go to the direction-of-effect synthesis (all
 studies with a direction are listed there, pooled or not), with a sign test (analysis.vote_count).
 Several reports of one cohort (trialsynth.overlap) count once per outcome and window.
+An implausible value (responders above the group size, a percentage outside 0-100, a negative SD
+or count, a value the extractor marked in its `flags`, numbers escalc refuses) never stops the
+synthesis: it is returned as a `FlaggedValue` (record, outcome, value, rule broken) and that study
+is left out of that outcome and window's pool; everything else goes on.
 Pooling: analysis.rma with the plan's estimator and test; one study is shown with its own
 estimate (fixed-effect, z), never as a pooled result; leave-one-out from 3 studies; cumulative by
-year from 2; Egger's regression test from the plan's small_study_min_k (10) studies.
+year from 2 (both up to the plan's sensitivity_max_k, 200, studies: each costs k fits); Egger's
+regression test from the plan's small_study_min_k (10) studies.
 """
 from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass, field
-from typing import Any, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any, Mapping, MutableMapping, Sequence
 
 import numpy as np
 
-from analysis import cumulative, escalc, leave_one_out, regtest, rma, subgroup_analysis, vote_count
-from analysis.conversions import combine_arms
 from analysis.errors import AnalysisError
 from trialsynth.overlap import CohortInfo, find_overlaps
 from trialsynth.plan import MEASURE_LABELS, AnalysisPlan, OutcomePlan
-from trialsynth.results import (DirectionEntry, DirectionSynthesis, OverlapGroup, PooledAnalysis, PooledStudy)
+from trialsynth.results import (DirectionEntry, DirectionSynthesis, FlaggedValue, OverlapGroup, PooledAnalysis,
+                                PooledStudy)
 
 __all__ = ["StudyInput", "SynthesisResult", "synthesise"]
+
+# The analysis functions, imported on first use (scipy and pandas load only when something is pooled,
+# so an update with nothing new never loads them).
+def escalc(*args: Any, **kwargs: Any) -> Any:
+    from analysis import escalc as f
+    return f(*args, **kwargs)
+
+
+def rma(*args: Any, **kwargs: Any) -> Any:
+    from analysis import rma as f
+    return f(*args, **kwargs)
+
+
+def leave_one_out(*args: Any, **kwargs: Any) -> Any:
+    from analysis import leave_one_out as f
+    return f(*args, **kwargs)
+
+
+def cumulative(*args: Any, **kwargs: Any) -> Any:
+    from analysis import cumulative as f
+    return f(*args, **kwargs)
+
+
+def regtest(*args: Any, **kwargs: Any) -> Any:
+    from analysis import regtest as f
+    return f(*args, **kwargs)
+
+
+def subgroup_analysis(*args: Any, **kwargs: Any) -> Any:
+    from analysis import subgroup_analysis as f
+    return f(*args, **kwargs)
+
+
+def vote_count(*args: Any, **kwargs: Any) -> Any:
+    from analysis import vote_count as f
+    return f(*args, **kwargs)
+
+
+def combine_arms(*args: Any, **kwargs: Any) -> Any:
+    from analysis.conversions import combine_arms as f
+    return f(*args, **kwargs)
+
 
 CONTROL_RE = re.compile(r"placebo|control|sham|saline|conventional|usual care|standard", re.I)
 RATIO = {"RR", "OR"}
@@ -58,6 +104,8 @@ class SynthesisResult:
     directions: tuple[DirectionSynthesis, ...]
     overlaps: tuple[OverlapGroup, ...]
     notes: tuple[str, ...] = ()
+    flagged: tuple[FlaggedValue, ...] = ()
+    used: tuple[str, ...] = ()  # the cache keys of the pooled analyses
 
 
 @dataclass
@@ -78,6 +126,52 @@ class _Effect:
     inputs: dict[str, float] = field(default_factory=dict)  # escalc's inputs of yi, vi (PooledStudy.inputs)
     scores: str = ""  # "change" | "follow-up" | "pre-post" | "" (counts)
     arms: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())  # (experimental, control) arm names
+
+
+_SD_FIELDS = ("baseline_sd", "followup_sd", "change_sd")
+_COUNT_FIELDS = ("n", "n_responders")
+
+
+def implausible(row: Mapping[str, Any]) -> list[tuple[str, Any, str]]:
+    """Return (field, value, rule broken) for every implausible value of one outcome row; [] when none.
+
+    Rules: the extractor's own `flags`; a group size of at least 1 and counts of at least 0; responders
+    at most the group size; a percentage between 0 and 100; standard deviations of at least 0;
+    every number finite.
+    """
+    out: list[tuple[str, Any, str]] = []
+    for flag in row.get("flags") or ():
+        out.append(("flags", flag, f"marked by the extractor: {flag}"))
+    for name, value in row.items():
+        if isinstance(value, float) and not math.isfinite(value):
+            out.append((name, value, f"{name} must be a finite number"))
+    n, x, pct = row.get("n"), row.get("n_responders"), row.get("percent_responders")
+    if _is_number(n) and n < 1:
+        out.append(("n", n, f"the group size must be at least 1 (n = {n:g})"))
+    if _is_number(x) and x < 0:
+        out.append(("n_responders", x, f"a count must not be negative ({x:g})"))
+    if _is_number(x) and _is_number(n) and x > n:
+        out.append(("n_responders", x, f"responders ({x:g}) must not exceed the group size (n = {n:g})"))
+    if _is_number(pct) and not 0 <= pct <= 100:
+        out.append(("percent_responders", pct, f"a percentage must lie between 0 and 100 ({pct:g}%)"))
+    for name in _SD_FIELDS:
+        sd = row.get(name)
+        if _is_number(sd) and sd < 0:
+            out.append((name, sd, f"a standard deviation must not be negative ({name} = {sd:g})"))
+    return out
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def _flag(study: StudyInput, outcome: str, window: str, row: Mapping[str, Any], name: str, value: Any,
+          rule: str) -> FlaggedValue:
+    prov = row.get("provenance") or {}
+    return FlaggedValue(record_id=study.record_id, label=study.label, outcome=outcome, window=window,
+                        arm=row.get("arm"), field=name, value=value, rule=rule,
+                        location=str(prov.get("location") or ""),
+                        verbatim=str(prov.get("text") or row.get("verbatim") or ""))
 
 
 def _is_control(arm: str | None, control_names: set[str]) -> bool:
@@ -276,6 +370,40 @@ def _keep_once(items: list[Any], overlaps: list[OverlapGroup], key=lambda x: x) 
     return [it for it in items if id(it) in kept_ids]
 
 
+def fit_fingerprint(effects: list[_Effect], plan: AnalysisPlan, outcome: str, window: str, measure: str) -> str:
+    """The fingerprint of everything a pooled analysis is computed from (its studies' effect sizes and
+    notes, the plan's estimator, test and limits): equal fingerprints, equal analyses."""
+    import hashlib
+
+    digest = hashlib.sha256(repr((outcome, window, measure, plan.method, plan.test, plan.prediction_interval,
+                                  tuple(plan.subgroups), plan.small_study_min_k, plan.sensitivity_max_k)).encode())
+    for e in sorted(effects, key=lambda e: (e.year or 0, e.label)):
+        digest.update(repr((e.record_id, e.label, e.year, e.yi, e.vi, e.n, e.weeks, e.source, tuple(e.notes),
+                            sorted(e.traits.items()))).encode("utf-8", "surrogatepass"))
+    return digest.hexdigest()[:32]
+
+
+def _cache_form(pa: PooledAnalysis) -> dict[str, Any]:
+    """The JSON form of a pooled analysis for the cache: every field but the fit, NaN kept as NaN."""
+    from dataclasses import fields
+
+    out = {f.name: getattr(pa, f.name) for f in fields(pa) if f.name not in ("fit", "studies")}
+    out["studies"] = [{f.name: getattr(st, f.name) for f in fields(st)} for st in pa.studies]
+    return out
+
+
+def _from_cache(cached: Mapping[str, Any], effects: list[_Effect], measure: str) -> PooledAnalysis:
+    """A pooled analysis from its cached form: the sensitivity analyses as stored, the main fit redone
+    (one rma call; the report draws its forest plot from it)."""
+    effects = sorted(effects, key=lambda e: (e.year or 0, e.label))
+    res = rma(np.array([e.yi for e in effects]), np.array([e.vi for e in effects]), method=cached["method"],
+              test=cached["test"], measure=measure, labels=[e.label for e in effects])
+    fields = {k: v for k, v in cached.items() if k != "studies"}
+    return PooledAnalysis(**{**fields, "leave_one_out": tuple(cached["leave_one_out"]),
+                             "cumulative": tuple(cached["cumulative"]), "notes": tuple(cached["notes"]),
+                             "studies": tuple(PooledStudy(**st) for st in cached["studies"]), "fit": res})
+
+
 def _fit(effects: list[_Effect], plan: AnalysisPlan, outcome: str, window: str, measure: str) -> PooledAnalysis:
     effects = sorted(effects, key=lambda e: (e.year or 0, e.label))
     yi = np.array([e.yi for e in effects])
@@ -294,12 +422,15 @@ def _fit(effects: list[_Effect], plan: AnalysisPlan, outcome: str, window: str, 
         res = rma(yi, vi, method="DL", test=test, measure=measure, labels=labels)
     loo: tuple[dict[str, Any], ...] = ()
     cum: tuple[dict[str, Any], ...] = ()
-    if k >= 3:
+    if k > plan.sensitivity_max_k:
+        notes.append(f"leave-one-out and cumulative analyses not computed: k = {k} is above sensitivity_max_k = "
+                     f"{plan.sensitivity_max_k} (review.toml [analysis]); each study moves the estimate little")
+    elif k >= 3:
         try:
             loo = tuple(leave_one_out(yi, vi, method=method, test=test, labels=labels).to_dict()["rows"])
         except AnalysisError as exc:
             notes.append(f"leave-one-out not computed: {exc}")
-    if k >= 2:
+    if 2 <= k <= plan.sensitivity_max_k:
         try:
             cum = tuple(cumulative(yi, vi, method=method, test=test, labels=labels).to_dict()["rows"])
         except AnalysisError as exc:
@@ -333,10 +464,18 @@ def _window_order(plan: AnalysisPlan) -> dict[str, int]:
     return order
 
 
-def synthesise(studies: Sequence[StudyInput], plan: AnalysisPlan) -> SynthesisResult:
+def synthesise(studies: Sequence[StudyInput], plan: AnalysisPlan,
+               cache: MutableMapping[str, Any] | None = None) -> SynthesisResult:
+    """Pool and synthesise the included studies' evidence (see the module docstring).
+
+    `cache` maps "pooled:<fingerprint>" to the JSON form of a pooled analysis already computed from
+    the same inputs (fit_fingerprint): such an analysis is taken from it (its main fit redone), the
+    others are computed and added to it. `SynthesisResult.used` lists the cache keys of this result.
+    """
     overlaps = find_overlaps([s.cohort for s in studies])
     effects: dict[tuple[str, str, str], list[_Effect]] = {}
     entries: dict[tuple[str, str], list[DirectionEntry]] = {}
+    flagged: list[FlaggedValue] = []
     for study in studies:
         grouped: dict[tuple[str, str], list[Mapping[str, Any]]] = {}
         for row in study.prediction.get("outcomes") or []:
@@ -349,9 +488,17 @@ def synthesise(studies: Sequence[StudyInput], plan: AnalysisPlan) -> SynthesisRe
             op = plan.outcome(name)
             assert op is not None
             if window != "timepoint not stated":
-                eff = _effects_for(study, op, window, rows, plan)
-                if eff is not None:
-                    effects.setdefault((name, window, eff.measure), []).append(eff)
+                found = [_flag(study, name, window, row, *problem) for row in _latest(rows)
+                         for problem in implausible(row)]
+                if not found:
+                    try:
+                        eff = _effects_for(study, op, window, rows, plan)
+                    except AnalysisError as exc:  # numbers escalc refuses: this study is left out of this pool
+                        eff = None
+                        found = [_flag(study, name, window, _latest(rows)[0], "effect size", None, str(exc))]
+                    if eff is not None:
+                        effects.setdefault((name, window, eff.measure), []).append(eff)
+                flagged.extend(found)
             with_direction = [r for r in _latest(rows) if r.get("direction")]
             control_names = {a.get("name") for a in study.prediction.get("arms") or [] if a.get("control")}
             treat = [r for r in with_direction if not _is_control(r.get("arm"), control_names)]
@@ -365,12 +512,24 @@ def synthesise(studies: Sequence[StudyInput], plan: AnalysisPlan) -> SynthesisRe
                     verbatim=prov.get("text") or r.get("verbatim") or "", location=prov.get("location") or "",
                     is_seed=study.is_seed))
     pooled = []
+    notes: list[str] = []
+    used: list[str] = []
     order = _window_order(plan)
     outcome_order = {o.name: i for i, o in enumerate(plan.outcomes)}
     for (name, window, measure), effs in sorted(
             effects.items(), key=lambda kv: (outcome_order.get(kv[0][0], 99), order.get(kv[0][1], 99), kv[0][2])):
         effs = _keep_once(effs, overlaps)
-        pooled.append(_fit(effs, plan, name, window, measure))
+        key = f"pooled:{fit_fingerprint(effs, plan, name, window, measure)}"
+        try:
+            if cache is not None and key in cache:
+                pooled.append(_from_cache(cache[key], effs, measure))
+            else:
+                pooled.append(replace(_fit(effs, plan, name, window, measure), fingerprint=key.split(":", 1)[1]))
+                if cache is not None:
+                    cache[key] = _cache_form(pooled[-1])
+            used.append(key)
+        except AnalysisError as exc:  # neither the plan's estimator nor DerSimonian-Laird could fit
+            notes.append(f"{name}, {window}, {measure}: not pooled ({exc})")
     directions = []
     for (name, window), ents in sorted(entries.items(),
                                        key=lambda kv: (outcome_order.get(kv[0][0], 99), order.get(kv[0][1], 99))):
@@ -381,7 +540,7 @@ def synthesise(studies: Sequence[StudyInput], plan: AnalysisPlan) -> SynthesisRe
             vote = vote_count(signs).to_dict()
         note = "" if vote else "no study gives a direction of benefit or harm"
         directions.append(DirectionSynthesis(name, window, tuple(ents), vote, note))
-    return SynthesisResult(tuple(pooled), tuple(directions), tuple(overlaps))
+    return SynthesisResult(tuple(pooled), tuple(directions), tuple(overlaps), tuple(notes), tuple(flagged), tuple(used))
 
 
 def conclusion(p: PooledAnalysis) -> str:

@@ -52,19 +52,51 @@ def _progress(label: str):
     return update
 
 
-def print_outcome(outcome: Any, out: Any = None) -> None:
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
+def print_extract_problems(s, out=None) -> None:
+    """Say which records the extractor could not read (and why), and which changed while it read them."""
     out = out or sys.stdout
-    ctx = outcome.context
+    if s.failures:
+        print(f"{_count(len(s.failures), 'record')} could not be extracted (skipped; retried when the record or "
+              "the extractor changes):", file=out)
+        for record_id, reason in s.failures[:10]:
+            print(f"  {record_id}: {reason}", file=out)
+        if len(s.failures) > 10:
+            print(f"  ... and {len(s.failures) - 10} more (see results.json, failed_records)", file=out)
+    if s.changed_meanwhile:
+        print(f"{_count(s.changed_meanwhile, 'record')} changed while being extracted; `trialsynth extract` "
+              "reads them again next time.", file=out)
+
+
+def print_outcome(outcome: Any, out: Any = None) -> None:
+    from trialsynth.extraction import ExtractSummary
+
+    out = out or sys.stdout
+    totals = outcome.totals
     extracted = outcome.extract
     print(f"extracted {extracted.get('extracted', 0)} records ({extracted.get('new', 0)} new); "
-          f"{sum(1 for s in ctx.studies if s.included)} of {len(ctx.studies)} records included "
-          f"({ctx.prisma.studies_included} cohorts)", file=out)
-    print(f"pooled analyses: {len(ctx.pooled)}; direction-of-effect syntheses: {len(ctx.directions)}", file=out)
+          f"{totals.get('included', 0)} of {totals.get('records', 0)} records included "
+          f"({totals.get('cohorts', 0)} cohorts)", file=out)
+    summary = ExtractSummary(**{k: v for k, v in extracted.items() if k != "failures"},
+                             failures=tuple(tuple(f) for f in extracted.get("failures", ())))
+    print_extract_problems(summary, out)
+    if outcome.context is not None and outcome.context.flagged_values:
+        flagged = outcome.context.flagged_values
+        print(f"{len(flagged)} implausible value(s) left out of their pools (see the report):", file=out)
+        for f in flagged[:5]:
+            print(f"  {f.label} ({f.record_id}), {f.outcome}{f', ' + f.arm if f.arm else ''}: {f.field} = "
+                  f"{f.value}: {f.rule}", file=out)
+    print(f"pooled analyses: {totals.get('pooled', 0)}; direction-of-effect syntheses: "
+          f"{totals.get('directions', 0)}", file=out)
     print("what changed:", file=out)
     for line in outcome.changes:
         print(f"  - {line}", file=out)
     if outcome.report_html:
-        print(f"report: {outcome.report_html}", file=out)
+        kept = " (unchanged: nothing it shows has changed)" if outcome.reused else ""
+        print(f"report: {outcome.report_html}{kept}", file=out)
         print(f"summary: {outcome.summary_md}", file=out)
 
 

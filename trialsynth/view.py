@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from trialsynth.review import Review
     from trialsynth.screening import Screening
 
-__all__ = ["ReviewView", "load_view"]
+__all__ = ["ReviewView", "load_view", "store_table"]
 
 
 @dataclass(frozen=True)
@@ -78,10 +78,10 @@ def load_view(review: Review, store: Store | None = None) -> ReviewView:
 
     Raises InputError (CorrectionsError) when the corrections file has problems.
     """
-    if store is None:
-        from corpus.store import Store
+    if store is None:  # the command's open store, else the review's, read-only
+        from trialsynth.reviewstore import open_store
 
-        with Store(review.store_path) as opened:
+        with open_store(review, write=False) as opened:
             return load_view(review, opened)
     from trialsynth.corrections import apply_corrections, find_corrections_file, load_corrections, stored_predictions
     from trialsynth.screening import effective_screening, store_resolver
@@ -101,3 +101,17 @@ def load_view(review: Review, store: Store | None = None) -> ReviewView:
     return ReviewView(title=title, records=records, extracted=extracted, predictions=predictions,
                       decisions=decisions, screening=screening, included=included,
                       corrections=tuple(corrections), corrections_file=corrections_file)
+
+
+def store_table(review: Review, *, include_all: bool = False, store: Store | None = None
+                ) -> tuple[pd.DataFrame, int, int]:
+    """Return the evidence table of a review, the number of records, and how many have no extraction.
+
+    The table is the review's corrected view (`trialsynth.view`): the studies the effective
+    screening includes (a reviewer's decision wins), with the corrections file applied, exactly as
+    `trialsynth export` writes it. `include_all` adds every other screened record. `store`: the
+    command's open store (else the review's is opened, read-only).
+    """
+    view = load_view(review, store)
+    missing = len(set(view.records) - set(view.extracted))
+    return view.table(include_all=include_all), len(view.records), missing

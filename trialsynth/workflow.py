@@ -4,15 +4,18 @@ Library functions only (no printing): the CLI renders what they return.
 """
 from __future__ import annotations
 
+import contextlib
 import os
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import Callable, Iterator, Sequence
 
 from corpus.harvest import HarvestSummary, Progress, SourceSummary, harvest, import_hits
 from corpus.http import HttpClient
 from corpus.store import Store
 from trialsynth.errors import InputError
 from trialsynth.review import Protocol, Review
+from trialsynth.reviewstore import open_store, record_history
+
 
 def bundled_snapshot() -> Path:
     """Return the path of the bundled MSC-for-RA snapshot (built from the dev abstracts)."""
@@ -51,8 +54,11 @@ def build_source(name: str, protocol: Protocol):
 
 
 def run_harvest(review: Review, *, only: Sequence[str] = (),
-                progress_for: Callable[[str], Progress | None] | None = None) -> HarvestSummary:
-    """Harvest the protocol's enabled sources (or `only` these) into the review's store."""
+                progress_for: Callable[[str], Progress | None] | None = None,
+                store: Store | None = None) -> HarvestSummary:
+    """Harvest the protocol's enabled sources (or `only` these) into the review's store.
+
+    `store`: the command's open store (else the review's is opened)."""
     protocol = review.protocol()
     plans = [p for p in protocol.sources if (p.name in only if only else p.enabled)]
     unknown = set(only) - {p.name for p in protocol.sources}
@@ -62,7 +68,7 @@ def run_harvest(review: Review, *, only: Sequence[str] = (),
     if not plans:
         raise InputError(f"no source is enabled in {review.protocol_path}; set enabled = true for one.")
     plan = [(build_source(p.name, protocol), protocol.query_for(p.name)) for p in plans]
-    with Store(review.store_path) as store:
+    with _opened(review, store) as store:
         store.start_run("harvest")
         try:
             summary = harvest(store, plan, progress_for=progress_for)
@@ -70,21 +76,63 @@ def run_harvest(review: Review, *, only: Sequence[str] = (),
             store.finish_run("failed")
             raise
         store.finish_run("ok", summary.to_dict())
+        record_history(review, store, "harvest")
     return summary
 
 
-def run_import(review: Review, path: str | Path, *, progress: Progress | None = None) -> HarvestSummary:
-    """Import records from files (PubMed XML, Europe PMC JSON, CT.gov JSON, RIS, JSONL) into the store."""
+def run_import(review: Review, path: str | Path, *, progress: Progress | None = None,
+               store: Store | None = None) -> HarvestSummary:
+    """Import records from files (PubMed XML, Europe PMC JSON, CT.gov JSON, RIS, JSONL) into the store.
+
+    `store`: the command's open store (else the review's is opened). Raises InputError naming the
+    file for an unreadable one (including JSON nested too deeply to read)."""
     from corpus.importer import import_path
 
-    hits, per_file = import_path(path)
-    with Store(review.store_path) as store:
+    try:
+        hits, per_file = import_path(path)
+    except RecursionError:
+        raise InputError(f"{path}: nested too deeply to read (JSON or XML nested thousands of levels); it is not "
+                         "a record export. Check the file, or export the records again.") from None
+    with _opened(review, store) as store:
         store.start_run(f"harvest --from {path}")
         try:
             summary: SourceSummary = import_hits(store, hits, label=str(path), progress=progress)
+        except UnicodeEncodeError as exc:
+            store.finish_run("failed")
+            raise _half_character(Path(path), exc) from exc
         except BaseException:
             store.finish_run("failed")
             raise
         result = HarvestSummary(sources=(summary,), counts=store.counts())
         store.finish_run("ok", {**result.to_dict(), "files": per_file})
+        record_history(review, store, f"harvest --from {path}")
     return result
+
+
+def _half_character(path: Path, exc: UnicodeEncodeError) -> InputError:
+    """The InputError for an imported text holding a lone surrogate: the file and line when it is a JSON escape."""
+    from trialsynth.userfiles import check_json_escapes
+
+    files = sorted(p for p in path.iterdir() if p.is_file()) if path.is_dir() else [path]
+    for file in files:
+        if file.suffix.lower() in (".json", ".jsonl", ".ndjson"):
+            try:
+                check_json_escapes(file, file.read_text(encoding="utf-8", errors="replace"))
+            except InputError as found:
+                return InputError(f"{found} Nothing of the batch holding it was stored; fix the file and import it "
+                                  "again.")
+            except OSError:
+                continue
+    return InputError(f"{path}: a text holds half of a character (a lone UTF-16 surrogate, {exc.object[exc.start]!r}) "
+                      "that cannot be stored; nothing of the batch holding it was stored. Fix the file and import it "
+                      "again.")
+
+
+@contextlib.contextmanager
+def _opened(review: Review, store: Store | None) -> Iterator[Store]:
+    """The command's open store, or the review's opened for this call."""
+    if store is not None:
+        yield store
+        return
+    with open_store(review) as own:
+        yield own

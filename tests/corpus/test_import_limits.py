@@ -134,7 +134,7 @@ def test_bytes_that_are_not_utf8_name_the_line(tmp_path):
                                         ("deep.jsonl", '{"id": "a", "x": ' + "[" * 100_000 + "]" * 100_000 + "}\n")])
 def test_deeply_nested_json_is_a_one_line_error(tmp_path, name, text):
     (tmp_path / name).write_text(text)
-    with pytest.raises(InputError, match="nested more deeply than can be read"):
+    with pytest.raises(InputError, match="nested too deeply to read"):
         import_path(tmp_path / name)
 
 
@@ -175,5 +175,5 @@ def test_a_deeply_nested_response_is_a_one_line_harvest_error():
     with FakeApis(FakeData()) as api:
         api.faults["epmc_search"].append(("body", "[" * 100_000 + "]" * 100_000))
         source = EuropePmcSource(HttpClient(min_interval=0, max_retries=0), base=api.url("europepmc"))
-        with pytest.raises(HarvestError, match="malformed response .*nested more deeply than can be read"):
+        with pytest.raises(HarvestError, match="malformed response .*nested too deeply to read"):
             list(source.harvest("msc", None, Known()))

@@ -41,18 +41,34 @@ def read_lines(path: Path) -> list[dict]:
 
 @pytest.fixture
 def seen(monkeypatch):
-    """Record what the extractor is given: the inputs, in order, and each call's n_process."""
-    calls: dict[str, list] = {"inputs": [], "n_process": []}
-    original = pipeline.Extractor.pipe
+    """Record what the extractor is given: the inputs, in order, and each batch's number of processes."""
+    import trialsynth.extraction as extraction
 
-    def spy(self, records, n_process=1, batch_size=64):
+    calls: dict[str, list] = {"inputs": [], "n_process": []}
+    original = extraction.Extracting.run
+
+    def spy(self, records):
         records = list(records)
         calls["inputs"].extend(records)
-        calls["n_process"].append(n_process)
-        return original(self, records, n_process=n_process, batch_size=batch_size)
+        calls["n_process"].append(self.jobs)
+        return original(self, records)
 
-    monkeypatch.setattr(pipeline.Extractor, "pipe", spy)
+    monkeypatch.setattr(extraction.Extracting, "run", spy)
     return calls
+
+
+def failing_on(monkeypatch, n_failing: int, exc: Exception):
+    """Make the extractor raise `exc` on its n-th record (counting from 0), in this process."""
+    calls = {"n": 0}
+    original = pipeline.Extractor.extract
+
+    def extract(self, record):
+        calls["n"] += 1
+        if calls["n"] - 1 == n_failing:
+            raise exc
+        return original(self, record)
+
+    monkeypatch.setattr(pipeline.Extractor, "extract", extract)
 
 
 @pytest.fixture
@@ -180,18 +196,12 @@ def test_bad_input_is_one_line_with_file_and_line_and_no_output(tmp_path, capsys
 
 
 def test_a_failing_extractor_leaves_the_old_output_untouched(tmp_path, capsys, monkeypatch):
-    def failing(self, records, n_process=1, batch_size=64):
-        for n, record in enumerate(records):
-            if n == 2:
-                raise RuntimeError("boom")
-            yield self.extract(record)
-
-    monkeypatch.setattr(pipeline.Extractor, "pipe", failing)
+    failing_on(monkeypatch, 2, RuntimeError("boom"))
     src = write_jsonl(tmp_path / "in.jsonl", [{"id": f"r{i}", "title": "t"} for i in range(5)])
     out = tmp_path / "out.jsonl"
     out.write_text("previous results\n")
     code, _, err = cli(capsys, "extract", "--input", str(src), "--output", str(out))
-    assert code == 2 and "extractor failed after record 'r1'" in err and "boom" in err
+    assert code == 2 and "extractor failed on record 'r2'" in err and "boom" in err  # the record that failed
     assert out.read_text() == "previous results\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in.jsonl", "out.jsonl"]
 
@@ -292,26 +302,23 @@ def test_review_full_text_reaches_the_extractor(review, capsys, seen):
     assert "extracted 1 records (1 new, 0 re-extracted, 10 up to date)" in out
 
 
-def test_review_extractor_failure_keeps_completed_batches(review, capsys, monkeypatch):
+def test_review_extractor_failure_is_recorded_and_the_rest_goes_on(review, capsys, monkeypatch):
     import trialsynth.extraction as extraction
 
     monkeypatch.setattr(extraction, "STORE_BATCH", 4)
-
-    def failing(self, records, n_process=1, batch_size=64):
-        for n, record in enumerate(records):
-            if n == 6:
-                raise ValueError("cannot parse")
-            yield self.extract(record)
-
-    monkeypatch.setattr(pipeline.Extractor, "pipe", failing)
-    code, _, err = cli(capsys, "--review", str(review), "extract")
-    assert code == 2 and "extractor failed" in err and "cannot parse" in err
+    failing_on(monkeypatch, 6, ValueError("cannot parse"))
+    code, out, err = cli(capsys, "--review", str(review), "extract")
+    assert code == 0, err
+    assert "extracted 10 records (10 new, 0 re-extracted, 0 up to date)" in out
+    assert "1 record could not be extracted" in out and "ValueError: cannot parse" in out
     with Store(review / "review.sqlite") as store:
-        assert len(store.extraction_versions()) == 4  # the first batch, not the half-done second one
-        assert store.runs()[-1]["status"] == "failed"
+        assert len(store.extraction_versions()) == 10
+        [failure] = store.extraction_failures()
+        assert failure["reason"] == "ValueError: cannot parse" and failure["current"]
+        assert store.runs()[-1]["status"] == "ok"
     monkeypatch.undo()
-    code, out, _ = cli(capsys, "--review", str(review), "extract")
-    assert "extracted 7 records (7 new, 0 re-extracted, 4 up to date)" in out
+    code, out, _ = cli(capsys, "--review", str(review), "extract")  # unchanged: not retried
+    assert "extracted 0 records (0 new, 0 re-extracted, 10 up to date, 1 failed earlier)" in out
 
 
 def test_review_options_without_a_review(tmp_path, capsys, monkeypatch):
