@@ -543,10 +543,10 @@ def _is_busy(text: str) -> bool:
 
 
 def _user_message(exc: Exception, args) -> str:
-    from corpus.errors import StoreError
+    from corpus.errors import StoreBusyError, StoreError
 
     text = str(exc)
-    if isinstance(exc, StoreError) and _is_busy(text):
+    if isinstance(exc, StoreBusyError) or (isinstance(exc, StoreError) and _is_busy(text)):
         root = _review_root(args)
         if root is not None:
             from trialsynth.review import Review

@@ -170,10 +170,8 @@ def open_store(review: Review, *, write: bool = True) -> Store:
             raise InputError(f"{path}: the review's {what} is read-only and this command writes to the store. "
                              "Run it in a copy of the review you can write to, or make the folder writable; "
                              "read-only commands (records, table, export -o elsewhere, screen --list) work as it is.")
-        store = Store(path)
-    timeout = _lock_timeout()
-    if timeout is not None:
-        store.conn.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
+        timeout = _lock_timeout()
+        store = Store(path) if timeout is None else Store(path, busy_timeout=timeout)
     try:
         said = _history_says(review)
         if said and store.counts().get("records", 0) == 0:

@@ -135,13 +135,12 @@ _COUNT_FIELDS = ("n", "n_responders")
 def implausible(row: Mapping[str, Any]) -> list[tuple[str, Any, str]]:
     """Return (field, value, rule broken) for every implausible value of one outcome row; [] when none.
 
-    Rules: the extractor's own `flags`; a group size of at least 1 and counts of at least 0; responders
+    Rules: a group size of at least 1 and counts of at least 0; responders
     at most the group size; a percentage between 0 and 100; standard deviations of at least 0;
-    every number finite.
+    every number finite; else the extractor's own `flags` (a row it marked: "responders 6 of n 14 is
+    42.9%, not 35.71%").
     """
     out: list[tuple[str, Any, str]] = []
-    for flag in row.get("flags") or ():
-        out.append(("flags", flag, f"marked by the extractor: {flag}"))
     for name, value in row.items():
         if isinstance(value, float) and not math.isfinite(value):
             out.append((name, value, f"{name} must be a finite number"))
@@ -158,6 +157,8 @@ def implausible(row: Mapping[str, Any]) -> list[tuple[str, Any, str]]:
         sd = row.get(name)
         if _is_number(sd) and sd < 0:
             out.append((name, sd, f"a standard deviation must not be negative ({name} = {sd:g})"))
+    if not out:  # a rule above names the field and value; the extractor's mark says the same thing once
+        out = [("flags", flag, f"marked by the extractor: {flag}") for flag in row.get("flags") or ()]
     return out
 
 
