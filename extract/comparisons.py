@@ -28,9 +28,10 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Sequence
 
-from extract.comparison_cues import ArmTerms, intervals, normalise, p_values, significance_cues
+from extract.between import P_COLUMN as _P_COLUMN
+from extract.between import is_comparison
+from extract.comparison_cues import ArmTerms, normalise, p_values
 from extract.evidence import Arm, Comparison, Provenance
-from extract.fastre import words as fast_words
 from extract.labelling import label_features
 from extract.model import LABELS
 from extract.passages import Passage, article_passages
@@ -41,35 +42,6 @@ if TYPE_CHECKING:
     from extract.model import ComparisonModel
 
 __all__ = ["comparisons_in", "find_comparisons", "is_comparison", "outcome_phrase", "stated_effect"]
-
-
-_BETWEEN = re.compile(fast_words(["than", "compared (?:with|to)", "in comparison (?:with|to)", "versus", r"vs\.?",
-                                  "relative to", r"between(?: the)?(?: two| three| treatment| study)? (?:groups|arms)",
-                                  "between[- ]group", r"differ(?:ed|ence|ences)?\b", "over placebo", "against"]))
-_WITHIN_ONLY = re.compile(r"\b(?:from baseline|compared (?:with|to) baseline|versus baseline|vs\.? baseline|"
-                          r"within(?:[- ]group| each group| both groups| the group)|before and after|pre- to post|"
-                          r"than (?:at )?baseline|than before)\b", re.I)
-_P_COLUMN = re.compile(r"(?:^|[\s(/])p(?:[\s-]*values?)?\b|significance|\bdifference\b|\b(?:MD|OR|RR|HR)\b", re.I)
-_BASELINE_TABLE = re.compile(r"\bbaseline\b|\bcharacteristics\b|\bdemographic", re.I)
-
-
-def _has_result(text: str) -> bool:
-    return bool(p_values(text) or intervals(text) or
-                any(c[0] in ("sig", "nonsig") for c in significance_cues(text)))
-
-
-def is_comparison(p: Passage) -> bool:
-    """Whether the passage states a between-group result (see the module docstring)."""
-    if p.kind == "row":
-        if len(p.cells) < 3 or _BASELINE_TABLE.search(p.context):
-            return False  # a baseline table compares the groups before treatment
-        return any(_P_COLUMN.search(label) and col < len(p.cells) and p.cells[col]
-                   for col, label in enumerate(p.columns) if col)
-    text = normalise(p.text)
-    if not _has_result(text) or not _BETWEEN.search(text):
-        return False
-    between = [m for m in _BETWEEN.finditer(text) if not _WITHIN_ONLY.search(text, max(0, m.start() - 5), m.end() + 15)]
-    return bool(between)
 
 
 # --- the outcome a sentence is about -----------------------------------------------------------

@@ -18,7 +18,7 @@ from typing import NamedTuple, Sequence
 
 import numpy as np
 
-from extract.comparisons import is_comparison
+from extract.between import is_comparison
 from extract.comparison_cues import direction_cues, normalise, p_values, significance_cues
 from extract.fastre import words as fast_words
 from extract.passages import Passage

@@ -1,0 +1,46 @@
+"""Whether a passage states a between-group result: the test the comparison finder
+(extract.comparisons) and the prompt ranker (extract.ranking) share.
+
+A sentence is one when it states a result (a P value, a confidence interval or a significance
+word: "significantly", "did not differ", "similar") and compares groups ("than", "compared with",
+"versus", "between the groups", "difference"), not only an arm with its own baseline ("decreased
+from baseline", "within the group"). A table row is one when its table has a P-value or difference
+column with a value in that row, and the table is not a baseline-characteristics table.
+"""
+from __future__ import annotations
+
+import re
+
+from extract.comparison_cues import intervals, normalise, p_values, significance_cues
+from extract.fastre import words as fast_words
+from extract.passages import Passage
+
+__all__ = ["P_COLUMN", "is_comparison"]
+
+_BETWEEN = re.compile(fast_words(["than", "compared (?:with|to)", "in comparison (?:with|to)", "versus", r"vs\.?",
+                                  "relative to", r"between(?: the)?(?: two| three| treatment| study)? (?:groups|arms)",
+                                  "between[- ]group", r"differ(?:ed|ence|ences)?\b", "over placebo", "against"]))
+_WITHIN_ONLY = re.compile(r"\b(?:from baseline|compared (?:with|to) baseline|versus baseline|vs\.? baseline|"
+                          r"within(?:[- ]group| each group| both groups| the group)|before and after|pre- to post|"
+                          r"than (?:at )?baseline|than before)\b", re.I)
+P_COLUMN = re.compile(r"(?:^|[\s(/])p(?:[\s-]*values?)?\b|significance|\bdifference\b|\b(?:MD|OR|RR|HR)\b", re.I)
+_BASELINE_TABLE = re.compile(r"\bbaseline\b|\bcharacteristics\b|\bdemographic", re.I)
+
+
+def _has_result(text: str) -> bool:
+    return bool(p_values(text) or intervals(text) or
+                any(c[0] in ("sig", "nonsig") for c in significance_cues(text)))
+
+
+def is_comparison(p: Passage) -> bool:
+    """Whether the passage states a between-group result (see the module docstring)."""
+    if p.kind == "row":
+        if len(p.cells) < 3 or _BASELINE_TABLE.search(p.context):
+            return False  # a baseline table compares the groups before treatment
+        return any(P_COLUMN.search(label) and col < len(p.cells) and p.cells[col]
+                   for col, label in enumerate(p.columns) if col)
+    text = normalise(p.text)
+    if not _has_result(text) or not _BETWEEN.search(text):
+        return False
+    between = [m for m in _BETWEEN.finditer(text) if not _WITHIN_ONLY.search(text, max(0, m.start() - 5), m.end() + 15)]
+    return bool(between)
