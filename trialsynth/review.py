@@ -99,8 +99,17 @@ ACR70 = {kind = "responder", single_arm = "PLO", controlled = "RR"}
 email = ""
 retries = 5
 backoff_seconds = 1.0
-timeout_seconds = 60
+timeout_seconds = 60          # the longest wait for one network read
+deadline_seconds = 300        # the most one request (headers and body) may take
+max_response_mb = 200         # the largest response body read (after decompression)
 pubmed_batch_size = 200
+
+[import]
+# What one `harvest --from` / `update --from` reads at most (a file over a limit is an error naming it).
+max_file_mb = 2048            # one file, as stored and (for .gz) unpacked
+max_document_mb = 200         # one JSON document read whole
+max_record_mb = 16            # one record (a RIS record, a JSONL line, a PubMed article)
+max_records = 2000000         # the records of one import
 '''
 
 
@@ -120,7 +129,8 @@ SCHEMA: dict[str, dict[str, str]] = {
                  "windows": "list", "subgroups": "strings", "small_study_min_k": "int", "sensitivity_max_k": "int",
                  "outcomes": "table"},
     "harvest": {"email": "str", "retries": "int", "backoff_seconds": "number", "timeout_seconds": "number",
-                "pubmed_batch_size": "int"},
+                "deadline_seconds": "number", "max_response_mb": "number", "pubmed_batch_size": "int"},
+    "import": {"max_file_mb": "number", "max_document_mb": "number", "max_record_mb": "number", "max_records": "int"},
 }
 _KINDS = {"str": "a string in quotes", "bool": "true or false (without quotes)", "int": "a whole number",
           "number": "a number", "date": "a date \"YYYY-MM-DD\" (or \"\")", "strings": "a list of strings [\"...\"]",
@@ -221,6 +231,8 @@ class HarvestSettings:
     retries: int = 5
     backoff_seconds: float = 1.0
     timeout_seconds: float = 60.0
+    deadline_seconds: float | None = None  # None: timeout_seconds
+    max_response_mb: float = 200.0
     pubmed_batch_size: int = 200
 
 
@@ -236,6 +248,7 @@ class Protocol:
     outcomes: Mapping[str, Any] = field(default_factory=dict)
     harvest: HarvestSettings = field(default_factory=HarvestSettings)
     raw: Mapping[str, Any] = field(default_factory=dict)
+    import_limits: Mapping[str, float] = field(default_factory=dict)  # review.toml [import]: ImportLimits.from_mb
 
     def query_for(self, source: str) -> str:
         """Return the source's query with the protocol's date range added in the source's syntax."""
@@ -351,15 +364,23 @@ def load_protocol(path: str | Path) -> Protocol:
             email=str(settings.get("email", "")), retries=int(settings.get("retries", 5)),
             backoff_seconds=float(settings.get("backoff_seconds", 1.0)),
             timeout_seconds=float(settings.get("timeout_seconds", 60)),
+            deadline_seconds=(float(settings["deadline_seconds"]) if settings.get("deadline_seconds") is not None
+                              else None),
+            max_response_mb=float(settings.get("max_response_mb", 200)),
             pubmed_batch_size=int(settings.get("pubmed_batch_size", 200)))
     except (TypeError, ValueError) as exc:
         raise InputError(f"{path}: a [harvest] setting is not a number ({exc}).") from exc
     if harvest.retries < 0 or harvest.backoff_seconds < 0 or harvest.timeout_seconds <= 0 \
-            or not 1 <= harvest.pubmed_batch_size <= 200:
-        raise InputError(f"{path}: [harvest] needs retries >= 0, backoff_seconds >= 0, timeout_seconds > 0 "
-                         "and 1 <= pubmed_batch_size <= 200.")
+            or not 1 <= harvest.pubmed_batch_size <= 200 or harvest.max_response_mb <= 0 \
+            or (harvest.deadline_seconds is not None and harvest.deadline_seconds <= 0):
+        raise InputError(f"{path}: [harvest] needs retries >= 0, backoff_seconds >= 0, timeout_seconds > 0, "
+                         "deadline_seconds > 0, max_response_mb > 0 and 1 <= pubmed_batch_size <= 200.")
+    limits = dict(data.get("import") or {})
+    bad = [k for k, v in limits.items() if not (isinstance(v, (int, float)) and not isinstance(v, bool) and v > 0)]
+    if bad:
+        raise InputError(f"{path}: [import] {bad[0]} must be a number above 0, got {limits[bad[0]]!r}.")
     return Protocol(
         title=str((data.get("review") or {}).get("title", "")),
         date_from=str(dates.get("from") or "") or None, date_to=str(dates.get("to") or "") or None,
         sources=tuple(sources), screening=data.get("screening") or {}, outcomes=data.get("outcomes") or {},
-        harvest=harvest, raw=data)
+        harvest=harvest, raw=data, import_limits=limits)

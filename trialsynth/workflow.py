@@ -9,7 +9,7 @@ import os
 from pathlib import Path
 from typing import Callable, Iterator, Sequence
 
-from corpus.harvest import HarvestSummary, Progress, SourceSummary, harvest, import_hits
+from corpus.harvest import HarvestSummary, Progress, harvest
 from corpus.http import HttpClient
 from corpus.store import Store
 from trialsynth.errors import InputError
@@ -33,7 +33,9 @@ def build_source(name: str, protocol: Protocol):
 
     def client(min_interval: float) -> HttpClient:
         return HttpClient(min_interval=min_interval, max_retries=settings.retries,
-                          backoff_base=settings.backoff_seconds, timeout=settings.timeout_seconds)
+                          backoff_base=settings.backoff_seconds, timeout=settings.timeout_seconds,
+                          deadline=settings.deadline_seconds,
+                          max_response_bytes=int(settings.max_response_mb * 1024 * 1024))
 
     if name == "pubmed":
         from corpus.pubmed import PubMedSource
@@ -86,17 +88,18 @@ def run_import(review: Review, path: str | Path, *, progress: Progress | None = 
 
     `store`: the command's open store (else the review's is opened). Raises InputError naming the
     file for an unreadable one (including JSON nested too deeply to read)."""
-    from corpus.importer import import_path
+    from corpus.harvest import import_files
+    from corpus.importer import ImportLimits
 
-    try:
-        hits, per_file = import_path(path)
-    except RecursionError:
-        raise InputError(f"{path}: nested too deeply to read (JSON or XML nested thousands of levels); it is not "
-                         "a record export. Check the file, or export the records again.") from None
+    limits = ImportLimits.from_mb(**review.protocol().import_limits)  # review.toml [import]
     with _opened(review, store) as store:
         store.start_run(f"harvest --from {path}")
         try:
-            summary: SourceSummary = import_hits(store, hits, label=str(path), progress=progress)
+            summary, per_file = import_files(store, str(path), label=str(path), limits=limits, progress=progress)
+        except RecursionError:
+            store.finish_run("failed")
+            raise InputError(f"{path}: nested too deeply to read (JSON or XML nested thousands of levels); it is "
+                             "not a record export. Check the file, or export the records again.") from None
         except UnicodeEncodeError as exc:
             store.finish_run("failed")
             raise _half_character(Path(path), exc) from exc
