@@ -6,7 +6,8 @@ Effect sizes per study, outcome and timepoint window (the latest timepoint insid
 - continuous, single arm: mean change (MC: follow-up minus baseline). From a reported change
   mean and SD, yi = change mean and vi = SD_change² / n (what metafor's MC gives when the SD of the
   change is known, Morris 2008); from baseline and follow-up means and SDs, `escalc("MC", ...)`
-  with the plan's assumed pre-post correlation (said in the analysis notes). SMCR needs both.
+  with the plan's assumed pre-post correlation (said in the analysis notes). SMCR needs both. A
+  table's baseline and follow-up cells of one arm are separate rows: trialsynth.prepost pairs them.
 - continuous, against a control arm: MD (or SMD) of change scores when both arms report them,
   else of follow-up values.
 - responders and adverse events: the arm's count (n_responders, or the percentage of n rounded
@@ -37,6 +38,7 @@ import numpy as np
 from analysis.errors import AnalysisError
 from trialsynth.overlap import CohortInfo, find_overlaps
 from trialsynth.plan import MEASURE_LABELS, AnalysisPlan, OutcomePlan
+from trialsynth.prepost import pair_baselines
 from trialsynth.results import (DirectionEntry, DirectionSynthesis, FlaggedValue, OverlapGroup, PooledAnalysis,
                                 PooledStudy)
 
@@ -479,7 +481,7 @@ def synthesise(studies: Sequence[StudyInput], plan: AnalysisPlan,
     flagged: list[FlaggedValue] = []
     for study in studies:
         grouped: dict[tuple[str, str], list[Mapping[str, Any]]] = {}
-        for row in study.prediction.get("outcomes") or []:
+        for row in pair_baselines(study.prediction.get("outcomes") or []):  # a table's baseline and follow-up cells
             op = plan.outcome(row.get("measure_canonical", row.get("measure")) or "")
             if op is None:
                 continue
