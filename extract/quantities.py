@@ -30,8 +30,10 @@ Conventions (documented choices)
   only, the final item's span runs to the unit.
 * Concentration x volume "40 mL ... (2 × 10^7 cells/20 mL)" gives TWO Doses: the concentration
   (value 2e7, ``per_volume_ml`` 20.0, a concentration not a dose) and the derived dose (value 4e7,
-  ``per_volume_ml`` None, note "derived: ..."). Doses per administration are those with
-  ``per_volume_ml is None``.
+  ``per_volume_ml`` None, note "derived: ..."). Without a volume before it, a concentration in more
+  than 1 mL ("2 × 10^7 cells in 20 mL", "2 × 10^7 cells/20 mL") is also the dose of one
+  administration (value 2e7, note "... cells in 20 mL"); "per mL" stays a concentration only.
+  Doses per administration are those with ``per_volume_ml is None``.
 * A lost exponent ("1 × 10 MSCs/kg") gives value None, uncertain True and a note; never 10 cells/kg.
 """
 from __future__ import annotations
@@ -661,6 +663,11 @@ def find_doses(text: str) -> list[Dose]:
                 derived = v / per_ml * tot
                 doses.append(Dose(derived, "cells", ds, de2, dt, False,
                                   f"derived: {_fmt(v)} cells per {per_ml:g} mL × {tot:g} mL"))
+            elif v is not None and per_ml > 1:
+                # "2 × 10^7 cells in 20 mL", "(2 × 10^7 cells/20 mL)" with no other volume stated: the
+                # cells of one administration, suspended in that volume (a "per mL" figure stays a
+                # concentration only)
+                doses.append(Dose(v, "cells", cs_, ce_, ct, False, f"{_fmt(v)} cells in {per_ml:g} mL"))
     return doses
 
 

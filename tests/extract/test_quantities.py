@@ -134,6 +134,20 @@ def test_dose_concentration_times_volume():
     assert derived[0].text.startswith("40 mL")
 
 
+@pytest.mark.parametrize("text", ["received MSCs (2 × 10^7 cells/20 mL) intravenously",
+                                  "received MSCs (2 × 10^7 cells in 20 mL) intravenously",
+                                  "received 2 × 10^7 cells in 20 mL of saline"])
+def test_a_concentration_in_a_stated_volume_without_another_volume_is_the_dose(text):
+    ds = find_doses(text)
+    _assert_offsets(text, ds)
+    assert [(d.value, d.unit) for d in ds if d.per_volume_ml is None] == [(2e7, "cells")]
+    assert [d.note for d in ds if d.per_volume_ml is None] == ["2e7 cells in 20 mL"]
+
+
+def test_a_concentration_per_ml_is_no_dose():
+    assert [d for d in find_doses("a suspension of 1 × 10^6 cells/mL") if d.per_volume_ml is None] == []
+
+
 def test_dose_concentration_lost_superscript():
     assert _doses("40 mL suspension (2 × 107 cells/20 mL)") == [(4e7, "cells")]
 
