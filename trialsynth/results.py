@@ -313,3 +313,5 @@ class ReportContext(_Json):
     forest: tuple[Any, ...] = ()  # trialsynth.forest.ForestData per pooled analysis: the RevMan columns
     flagged_values: tuple[FlaggedValue, ...] = ()  # implausible values left out of their pools
     failed_records: tuple[FailedRecord, ...] = ()  # records the extractor could not read (no evidence)
+    # the included studies' between-group comparisons: rows of trialsynth.comparisons.COMPARISON_COLUMNS
+    comparisons: tuple[dict[str, Any], ...] = ()
