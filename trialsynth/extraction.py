@@ -28,7 +28,7 @@ from corpus.jsonl import json_lines
 from corpus.errors import MalformedResponseError
 from extract.errors import ExtractionError
 from trialsynth.errors import InputError
-from trialsynth.userfiles import check_json_escapes, decode_utf8, read_bytes, read_json_text, without_bom
+from trialsynth.userfiles import check_json_escapes, decode_utf8, read_bytes, read_json_text, read_text, without_bom
 
 if TYPE_CHECKING:
     import pandas as pd
