@@ -890,18 +890,18 @@ def _pooled_line(pa: PooledAnalysis) -> str:
 def _direction_line(d: Any) -> str:
     head = f"{_md(d.outcome)}, {_md(d.window)}: {count(len(d.entries), 'study')}"
     if not d.vote:
-        return head + _bases(d) + ", no direction of benefit or harm to count"
+        return head + ", no direction of benefit or harm to count" + _bases(d)
     v = d.vote
-    return (head + _bases(d) + f"; {v.get('n_benefit', 0)} benefit / {v.get('n_harm', 0)} harm"
-            f" / {v.get('n_no_change', 0)} no change; sign test {p_value(v.get('p_value'))}")
+    return (head + f"; {v.get('n_benefit', 0)} benefit / {v.get('n_harm', 0)} harm"
+            f" / {v.get('n_no_change', 0)} no change; sign test {p_value(v.get('p_value'))}" + _bases(d))
 
 
 def _bases(d: Any) -> str:
-    """" (1 between groups, 2 within arm)": how many directions compare groups and how many an arm's change."""
+    """"; basis: 1 between groups, 2 within arm": how many directions compare groups, how many an arm's change."""
     between = sum(1 for e in d.entries if getattr(e, "basis", "") == "between-group")
     within = len(d.entries) - between
     parts = [f"{between} between groups"] * bool(between) + [f"{within} within arm"] * bool(within)
-    return f" ({', '.join(parts)})" if parts else ""
+    return f"; basis: {', '.join(parts)}" if parts else ""
 
 
 # ------------------------------------------------------------------------------------------ PRISMA 2020

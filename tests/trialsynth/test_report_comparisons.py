@@ -94,4 +94,4 @@ def test_each_direction_says_its_basis_in_the_table_and_the_summary(ctx):
     assert grid.count('<span class="cell-note">within arm; no between-group comparison reported</span>') == 1
     assert "MSC group vs placebo group: significantly decreased" in grid  # the comparison read, in the sentences
     md = render_markdown(c)
-    assert "1 between groups, 2 within arm" in md
+    assert "sign test p = 0.25; basis: 1 between groups, 2 within arm" in md
