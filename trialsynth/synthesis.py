@@ -147,13 +147,12 @@ _COUNT_FIELDS = ("n", "n_responders")
 def implausible(row: Mapping[str, Any]) -> list[tuple[str, Any, str]]:
     """Return (field, value, rule broken) for every implausible value of one outcome row; [] when none.
 
-    Rules: the extractor's own `flags`; a group size of at least 1 and counts of at least 0; responders
-    at most the group size; a percentage between 0 and 100; standard deviations of at least 0;
-    every number finite.
+    Rules: a group size of at least 1 and counts of at least 0; responders at most the group size; a
+    percentage between 0 and 100; standard deviations of at least 0; every number finite; and the
+    extractor's own `flags`, listed only when none of these rules catches the row (else one problem
+    would be listed twice, as the extractor's words and as the rule's).
     """
     out: list[tuple[str, Any, str]] = []
-    for flag in row.get("flags") or ():
-        out.append(("flags", flag, f"marked by the extractor: {flag}"))
     for name, value in row.items():
         if isinstance(value, float) and not math.isfinite(value):
             out.append((name, value, f"{name} must be a finite number"))
@@ -170,6 +169,8 @@ def implausible(row: Mapping[str, Any]) -> list[tuple[str, Any, str]]:
         sd = row.get(name)
         if _is_number(sd) and sd < 0:
             out.append((name, sd, f"a standard deviation must not be negative ({name} = {sd:g})"))
+    if not out:
+        out = [("flags", flag, f"marked by the extractor: {flag}") for flag in row.get("flags") or ()]
     return out
 
 
