@@ -29,10 +29,7 @@ __all__ = ["ReviewTables", "open_review"]
 
 RESULT_COLUMNS = ("key", "outcome", "window", "measure", "measure_label", "method", "test", "k", "estimate",
                   "ci_low", "ci_high", "pi_low", "pi_high", "p_value", "tau2", "i2", "q", "q_p", "transform")
-COMPARISON_COLUMNS = ("record_id", "first_author", "year", "outcome", "outcome_text", "outcome_canonical",
-                      "intervention", "comparator", "intervention_arm", "comparator_arm", "timepoint_weeks", "label",
-                      "label_basis", "effect_kind", "effect", "ci_low", "ci_high", "p_value", "intervention_value",
-                      "comparator_value", "confidence", "source", "source_location", "verbatim")
+
 
 
 class ReviewTables:
@@ -71,24 +68,11 @@ class ReviewTables:
 
     @property
     def comparisons(self) -> pd.DataFrame:
-        """The between-group comparisons of the included studies (Evidence.comparisons), one row each."""
-        import pandas as pd
+        """The between-group comparisons of the included studies (Evidence.comparisons), one row each, from the
+        same corrected view as `evidence` (columns of `trialsynth table --comparisons`)."""
+        from trialsynth.comparisons import comparison_frame
 
-        from trialsynth.reviewstore import open_store
-
-        included = {s.record_id: s for s in self.context.studies if s.included}
-        rows = []
-        with open_store(self.review, write=False) as store:
-            for record_id, _, evidence in store.extractions():
-                if record_id not in included:
-                    continue
-                study = included[record_id]
-                for c in evidence.get("comparisons") or ():
-                    prov = c.get("provenance") or {}
-                    rows.append({"record_id": record_id, "first_author": study.first_author, "year": study.year,
-                                 **{k: c.get(k) for k in COMPARISON_COLUMNS[3:-2]},
-                                 "source_location": prov.get("location"), "verbatim": prov.get("text")})
-        return pd.DataFrame(rows, columns=list(COMPARISON_COLUMNS))
+        return comparison_frame(self.context.comparisons)
 
     @property
     def results(self) -> pd.DataFrame:

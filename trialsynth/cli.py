@@ -52,7 +52,8 @@ EPILOG_CORRECTIONS = ("examples:\n  trialsynth corrections --check\n"
                       "top of every extraction (export, screen --list).")
 EPILOG_TABLE = ("examples:\n  trialsynth table                        # included studies, CSV on stdout\n"
                 "  trialsynth table -o evidence.xlsx --all\n"
-                "  trialsynth table --input predictions.jsonl --format parquet -o evidence.parquet")
+                "  trialsynth table --input predictions.jsonl --format parquet -o evidence.parquet\n"
+                "  trialsynth table --comparisons -o comparisons.xlsx  # the between-group comparisons")
 
 
 def _review_option(parser: argparse.ArgumentParser) -> None:
@@ -119,6 +120,8 @@ def build_parser() -> argparse.ArgumentParser:
     table.add_argument("--all", action="store_true", help="every extracted record, not only included studies")
     table.add_argument("--input", metavar="FILE", help="build the table from a prediction JSONL "
                        "(`trialsynth extract --output`) instead of the review")
+    table.add_argument("--comparisons", action="store_true", help="the between-group comparisons instead: one row "
+                       "per comparison (outcome, intervention, comparator, label, effect and CI, P, provenance)")
 
     from trialsynth.pool import add_pool_parser
 
@@ -348,25 +351,36 @@ def cmd_extract(args) -> int:
 
 def cmd_table(args) -> int:
     from trialsynth.extraction import evidence_table, read_predictions, table_format, write_table
-    from trialsynth.view import store_table
     from trialsynth.review import find_review
 
     fmt = table_format(args.format, args.output)
     if args.input:
-        frame = evidence_table(read_predictions(args.input), include_all=args.all)
+        predictions = read_predictions(args.input)
+        if args.comparisons:
+            from trialsynth.comparisons import comparison_frame, comparison_rows
+
+            frame = comparison_frame(comparison_rows(p for p in predictions if args.all or p.get("include")))
+        else:
+            frame = evidence_table(predictions, include_all=args.all)
     else:
         from trialsynth.reviewstore import open_store
+        from trialsynth.view import load_view
 
         review = find_review(getattr(args, "review", None))
         with open_store(review, write=False) as store:
-            frame, records, missing = store_table(review, include_all=args.all, store=store)
+            view = load_view(review, store)
+        frame = view.comparisons(include_all=args.all) if args.comparisons else view.table(include_all=args.all)
+        missing = len(set(view.records) - set(view.extracted))
         if missing:
-            print(f"trialsynth: note: {missing} of {records} records have no extraction; run "
+            print(f"trialsynth: note: {missing} of {len(view.records)} records have no extraction; run "
                   "`trialsynth extract` first.", file=sys.stderr)
-    write_table(frame, fmt, args.output)
+    write_table(frame, fmt, args.output, sheet_name="comparisons" if args.comparisons else "evidence")
     if args.output and args.output != "-":
         studies = frame["record_id"].nunique()
-        print(f"wrote {len(frame)} rows ({studies} studies) to {args.output} ({fmt})")
+        from trialsynth.wording import count
+
+        what = count(len(frame), "comparison") if args.comparisons else f"{len(frame)} rows"
+        print(f"wrote {what} ({count(studies, 'study')}) to {args.output} ({fmt})")
     return 0
 
 

@@ -708,8 +708,10 @@ def table_format(fmt: str | None, output: str | None) -> str:
     return TABLE_FORMATS[suffix]
 
 
-def write_table(frame: pd.DataFrame, fmt: str, output: str | None, stdout: IO[str] | None = None) -> None:
-    """Write the table as csv, xlsx, parquet or jsonl to `output` (atomically), or csv/jsonl to stdout.
+def write_table(frame: pd.DataFrame, fmt: str, output: str | None, stdout: IO[str] | None = None,
+                sheet_name: str = "evidence") -> None:
+    """Write the table as csv, xlsx (one sheet, `sheet_name`), parquet or jsonl to `output` (atomically), or
+    csv/jsonl to stdout.
 
     Raises InputError for an unknown format, a binary format without an output file, or a
     missing writer library (naming the package to install).
@@ -733,7 +735,7 @@ def write_table(frame: pd.DataFrame, fmt: str, output: str | None, stdout: IO[st
             if fmt in ("csv", "jsonl"):
                 fh.write(_text_table(frame, fmt))
             elif fmt == "xlsx":
-                frame.to_excel(fh, index=False, sheet_name="evidence", engine="openpyxl")
+                frame.to_excel(fh, index=False, sheet_name=sheet_name, engine="openpyxl")
             else:
                 frame.to_parquet(fh, index=False, engine="pyarrow")
     except ImportError as exc:

@@ -19,7 +19,7 @@ import textwrap
 from functools import lru_cache
 from io import StringIO
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, Mapping
 from xml.sax.saxutils import escape as xml_escape
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
@@ -56,6 +56,8 @@ def render_html(ctx: ReportContext) -> str:
         included=[s for s in ctx.studies if s.included],
         excluded=[s for s in ctx.studies if not s.included],
         evidence=[_evidence_view(row, labels, studies) for row in rows],
+        comparisons=[_comparison_view(row, labels, studies) for row in sorted(
+            ctx.comparisons, key=lambda r: order.get(str(r.get("record_id")), len(order)))],
         flagged=[_flagged_view(f, labels) for f in ctx.flagged_values],
         failed=[{"record_id": f.record_id, "label": f.label, "title": f.title, "reason": f.reason,
                  "extractor_version": f.extractor_version, "failed_at": f.failed_at} for f in ctx.failed_records],
@@ -676,6 +678,30 @@ def _text(value: Any) -> str:
     return "" if _missing(value) else str(value)
 
 
+def _comparison_view(row: Mapping[str, Any], labels: dict[str, str], studies: dict[str, Any]) -> dict[str, Any]:
+    """One between-group comparison (a row of trialsynth.comparisons.COMPARISON_COLUMNS) as the report shows
+    it: study, outcome, arms compared, timepoint, label, the effect and CI, P, and where it was read."""
+    record_id = _text(row.get("record_id"))
+    outcome, written = _text(row.get("outcome")), _text(row.get("outcome_text"))
+    canonical = _text(row.get("outcome_canonical"))
+    arms = [_text(row.get("intervention_arm")) or _text(row.get("intervention")),
+            _text(row.get("comparator_arm")) or _text(row.get("comparator"))]
+    effect = ""
+    if not _missing(row.get("effect")):
+        effect = f"{_text(row.get('effect_kind'))} {_clean_number(row.get('effect'))}".strip()
+        if not _missing(row.get("ci_low")) and not _missing(row.get("ci_high")):
+            effect += f" (95% CI {_clean_number(row.get('ci_low'))} to {_clean_number(row.get('ci_high'))})"
+    location = _text(row.get("source_location"))
+    where, link = _location(location, studies.get(record_id)) if location else ("location not recorded", None)
+    return {"record_id": record_id, "label": labels.get(record_id) or _text(row.get("study")) or record_id,
+            "outcome": outcome or written, "outcome_text": written if written and written != outcome else "",
+            "canonical": canonical if canonical and canonical != outcome else "",
+            "arms": " vs ".join(a or "arm not named" for a in arms), "timepoint": _weeks(row.get("timepoint_weeks")),
+            "comparison": _text(row.get("label")) or "no label", "basis": _text(row.get("label_basis")),
+            "effect": effect, "p_value": p_number(row.get("p_value"), missing=""), "location": where, "link": link,
+            "source": _text(row.get("source")), "verbatim": _text(row.get("verbatim"))}
+
+
 def _flagged_view(item: Any, labels: dict[str, str]) -> dict[str, str]:
     """One value left out as implausible (the workflow's flagged-values list): record, outcome, value, rule."""
     get = item.get if isinstance(item, dict) else (lambda k, d=None: getattr(item, k, d))
@@ -691,7 +717,8 @@ def _flagged_view(item: Any, labels: dict[str, str]) -> dict[str, str]:
 
 ARROWS = {"decrease": "↓", "increase": "↑", "no change": "→"}
 BASIS = {"between-group": "between groups", "between_group": "between groups", "between groups": "between groups",
-         "within-arm": "within arm", "within_arm": "within arm", "within arm": "within arm"}
+         "within-arm": "within arm", "within_arm": "within arm", "within arm": "within arm",
+         "within-arm (no between-group comparison reported)": "within arm; no between-group comparison reported"}
 
 
 def _weeks(weeks: Any) -> str:
@@ -729,8 +756,13 @@ def _direction_tables(directions: Iterable[Any], window_order: list[str]) -> lis
                 row["cells"][w] = {"arrow": ARROWS.get(e.direction, "?"), "direction": e.direction,
                                    "benefit": e.benefit, "p": p_value(e.p_value), "weeks": _weeks(e.timepoint_weeks),
                                    "basis": basis}
+                compared = ""
+                if getattr(e, "comparator", None):
+                    compared = (f"{_text(getattr(e, 'intervention', None)) or 'intervention'} vs {e.comparator}"
+                                + (f": {e.comparison_label}" if getattr(e, "comparison_label", None) else ""))
                 sentences.setdefault((e.record_id, e.verbatim), {"label": e.label, "verbatim": e.verbatim,
-                                                                 "location": e.location})
+                                                                 "location": e.location, "basis": basis,
+                                                                 "compared": compared})
         votes = []
         for w in names:
             v = windows[w].vote
@@ -858,10 +890,18 @@ def _pooled_line(pa: PooledAnalysis) -> str:
 def _direction_line(d: Any) -> str:
     head = f"{_md(d.outcome)}, {_md(d.window)}: {count(len(d.entries), 'study')}"
     if not d.vote:
-        return head + ", no direction of benefit or harm to count"
+        return head + ", no direction of benefit or harm to count" + _bases(d)
     v = d.vote
     return (head + f"; {v.get('n_benefit', 0)} benefit / {v.get('n_harm', 0)} harm"
-            f" / {v.get('n_no_change', 0)} no change; sign test {p_value(v.get('p_value'))}")
+            f" / {v.get('n_no_change', 0)} no change; sign test {p_value(v.get('p_value'))}" + _bases(d))
+
+
+def _bases(d: Any) -> str:
+    """"; basis: 1 between groups, 2 within arm": how many directions compare groups, how many an arm's change."""
+    between = sum(1 for e in d.entries if getattr(e, "basis", "") == "between-group")
+    within = len(d.entries) - between
+    parts = [f"{between} between groups"] * bool(between) + [f"{within} within arm"] * bool(within)
+    return f"; basis: {', '.join(parts)}" if parts else ""
 
 
 # ------------------------------------------------------------------------------------------ PRISMA 2020

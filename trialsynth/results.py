@@ -162,7 +162,8 @@ class PooledStudy(_Json):
     # ai/n1i/ci/n2i, xi/ni, m1i/sd1i/n1i/m2i/sd2i/n2i, m1i (follow-up)/m2i (baseline)/sd1i/sd2i/ni/ri, or mi/sdi/ni
     # for a reported mean change (metafor's "MN" of the change scores); empty when not known
     inputs: dict[str, float] = field(default_factory=dict)
-    scores: str = ""  # what the means are: "change" | "follow-up" | "pre-post"; "" for counts
+    scores: str = ""  # what the means are: "change" | "follow-up" | "pre-post"; "" for counts; "reported": yi, vi
+    # from the study's reported between-group effect and 95% CI (inputs: effect, ci_low, ci_high)
     arms: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())  # the extracted arms in (experimental, control)
 
 
@@ -213,9 +214,16 @@ class DirectionEntry(_Json):
     p_value: str | None
     timepoint_weeks: float | None
     n: int | None
-    verbatim: str
+    verbatim: str  # the sentence (or table row) the direction was read from
     location: str
     is_seed: bool = False
+    # what the direction compares (Cochrane Handbook 12.2.2): "between-group" (a controlled trial's comparison
+    # with its control, the intervention relative to control), "within-arm" (a single-arm study's change) or
+    # "within-arm (no between-group comparison reported)" (a controlled trial that reports none of that outcome)
+    basis: str = "within-arm"
+    intervention: str | None = None  # the treated arm (the arm of a within-arm change)
+    comparator: str | None = None  # the control arm of a between-group comparison
+    comparison_label: str | None = None  # its label: "significantly decreased", "no significant difference", ...
 
 
 @dataclass(frozen=True)
@@ -305,3 +313,5 @@ class ReportContext(_Json):
     forest: tuple[Any, ...] = ()  # trialsynth.forest.ForestData per pooled analysis: the RevMan columns
     flagged_values: tuple[FlaggedValue, ...] = ()  # implausible values left out of their pools
     failed_records: tuple[FailedRecord, ...] = ()  # records the extractor could not read (no evidence)
+    # the included studies' between-group comparisons: rows of trialsynth.comparisons.COMPARISON_COLUMNS
+    comparisons: tuple[dict[str, Any], ...] = ()

@@ -14,8 +14,18 @@ Effect sizes per study, outcome and timepoint window (the latest timepoint insid
   to a count, said in the notes) as a proportion (PLO by default) or, against control, RR.
   Several treatment arms (dose cohorts) are combined into one (Cochrane Handbook 6.5.2.10:
   counts summed; means and SDs by analysis.combine_arms).
-Rows without usable numbers but with a direction go to the direction-of-effect synthesis (all
-studies with a direction are listed there, pooled or not), with a sign test (analysis.vote_count).
+- a controlled trial without arm-level numbers for an outcome but with a reported between-group
+  effect and its 95% CI (Evidence.comparisons): the plan's MD from a reported MD, RR or OR from that
+  ratio on the log scale (trialsynth.comparisons.reported_effect; Cochrane Handbook 6.5.2.3, 6.3.2.1),
+  said in the analysis notes; a study with arm-level numbers is never added a second time.
+Direction-of-effect synthesis (Cochrane Handbook 12.2.2: vote counting on the direction of effect),
+every study with a direction, pooled or not, with a sign test (analysis.vote_count): a controlled
+trial's direction is its between-group comparison with the control (the comparison's label, the
+intervention relative to control; the outcome's `better` side gives benefit or harm), basis
+"between-group"; the within-arm change counts only for a single-arm study ("within-arm"), or for a
+controlled trial that reports no comparison of that outcome ("within-arm (no between-group
+comparison reported)"). Comparisons map to the plan's outcomes by their canonical name, else their
+cleaned name.
 Several reports of one cohort (trialsynth.overlap) count once per outcome and window.
 An implausible value (responders above the group size, a percentage outside 0-100, a negative SD
 or count, a value the extractor marked in its `flags`, numbers escalc refuses) never stops the
@@ -88,6 +98,8 @@ def combine_arms(*args: Any, **kwargs: Any) -> Any:
 
 CONTROL_RE = re.compile(r"placebo|control|sham|saline|conventional|usual care|standard", re.I)
 RATIO = {"RR", "OR"}
+#: The basis of a controlled trial's direction when it reports no between-group comparison of the outcome.
+WITHIN_NO_COMPARISON = "within-arm (no between-group comparison reported)"
 
 
 @dataclass(frozen=True)
@@ -126,7 +138,7 @@ class _Effect:
     notes: list[str] = field(default_factory=list)
     traits: dict[str, str] = field(default_factory=dict)  # subgroup values: cell_source, route, design
     inputs: dict[str, float] = field(default_factory=dict)  # escalc's inputs of yi, vi (PooledStudy.inputs)
-    scores: str = ""  # "change" | "follow-up" | "pre-post" | "" (counts)
+    scores: str = ""  # "change" | "follow-up" | "pre-post" | "reported" (a reported effect and CI) | "" (counts)
     arms: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())  # (experimental, control) arm names
 
 
@@ -137,10 +149,10 @@ _COUNT_FIELDS = ("n", "n_responders")
 def implausible(row: Mapping[str, Any]) -> list[tuple[str, Any, str]]:
     """Return (field, value, rule broken) for every implausible value of one outcome row; [] when none.
 
-    Rules: a group size of at least 1 and counts of at least 0; responders
-    at most the group size; a percentage between 0 and 100; standard deviations of at least 0;
-    every number finite; else the extractor's own `flags` (a row it marked: "responders 6 of n 14 is
-    42.9%, not 35.71%").
+    Rules: a group size of at least 1 and counts of at least 0; responders at most the group size; a
+    percentage between 0 and 100; standard deviations of at least 0; every number finite; and the
+    extractor's own `flags`, listed only when none of these rules catches the row (else one problem
+    would be listed twice, as the extractor's words and as the rule's).
     """
     out: list[tuple[str, Any, str]] = []
     for name, value in row.items():
@@ -159,7 +171,7 @@ def implausible(row: Mapping[str, Any]) -> list[tuple[str, Any, str]]:
         sd = row.get(name)
         if _is_number(sd) and sd < 0:
             out.append((name, sd, f"a standard deviation must not be negative ({name} = {sd:g})"))
-    if not out:  # a rule above names the field and value; the extractor's mark says the same thing once
+    if not out:
         out = [("flags", flag, f"marked by the extractor: {flag}") for flag in row.get("flags") or ()]
     return out
 
@@ -343,6 +355,109 @@ def _effects_for(study: StudyInput, op: OutcomePlan, window: str, rows: list[Map
     return None
 
 
+def _between_group(study: StudyInput, plan: AnalysisPlan, grouped: Mapping[tuple[str, str], Any],
+                   control_names: set[str]) -> dict[tuple[str, str], list[tuple[Mapping[str, Any], int]]]:
+    """A controlled trial's comparisons with its control arm, by (plan outcome, window), each with its
+    sign (trialsynth.comparisons.against_control), latest timepoint first; {} for a single-arm study.
+
+    A comparison without a timepoint takes the window of the study's rows of that outcome when they are all
+    in one window (it speaks of the only assessment reported), else "timepoint not stated"."""
+    if not control_names:
+        return {}
+    from trialsynth.comparisons import against_control, plan_outcome
+
+    out: dict[tuple[str, str], list[tuple[Mapping[str, Any], int]]] = {}
+    for c in study.prediction.get("comparisons") or ():
+        op = plan_outcome(plan, c)
+        sign = against_control(c, control_names) if op is not None else None
+        if op is None or sign is None:
+            continue
+        weeks = c.get("timepoint_weeks")
+        window = plan.window_of(weeks)
+        if weeks is None:
+            windows = {w for (n, w) in grouped if n == op.name and w != "timepoint not stated"}
+            window = windows.pop() if len(windows) == 1 else window
+        out.setdefault((op.name, window), []).append((c, sign))
+    for found in out.values():
+        found.sort(key=lambda cs: -(cs[0].get("timepoint_weeks") or -1))
+    return out
+
+
+def _arm_total(study: StudyInput, c: Mapping[str, Any]) -> int | None:
+    """The two compared arms' n summed where both are known, else the study's n enrolled."""
+    sizes = {a.get("name"): a.get("n") for a in study.prediction.get("arms") or []}
+    pair = [sizes.get(c.get("intervention_arm")), sizes.get(c.get("comparator_arm"))]
+    if all(isinstance(n, int) and not isinstance(n, bool) for n in pair):
+        return int(pair[0]) + int(pair[1])
+    n = study.prediction.get("n_enrolled")
+    return n if isinstance(n, int) and not isinstance(n, bool) else None
+
+
+def _direction_entry(study: StudyInput, op: OutcomePlan, rows: list[Mapping[str, Any]],
+                     between: list[tuple[Mapping[str, Any], int]], control_names: set[str]) -> DirectionEntry | None:
+    """One study's direction of effect on an outcome in a window, on the basis Cochrane's vote counting asks
+    for (Cochrane Handbook 12.2.2: vote counting on the direction of effect, the intervention relative to
+    its comparator): a controlled trial's between-group comparison with its control; the within-arm change
+    only for a single-arm study, or for a controlled trial that reports no between-group comparison of that
+    outcome (its basis says so). None when neither gives a direction."""
+    from trialsynth.comparisons import direction_of
+
+    for c, sign in between:
+        direction = direction_of(c, sign)
+        if direction is None:
+            continue
+        prov = c.get("provenance") or {}
+        return DirectionEntry(
+            record_id=study.record_id, label=study.label, direction=direction, benefit=_benefit(direction, op.better),
+            p_value=c.get("p_value"), timepoint_weeks=c.get("timepoint_weeks"), n=_arm_total(study, c),
+            verbatim=str(prov.get("text") or ""), location=str(prov.get("location") or ""), is_seed=study.is_seed,
+            basis="between-group", intervention=c.get("intervention_arm") or c.get("intervention"),
+            comparator=c.get("comparator_arm") or c.get("comparator"), comparison_label=c.get("label"))
+    treat = [r for r in _latest(rows) if r.get("direction") and not _is_control(r.get("arm"), control_names)]
+    if not treat:
+        return None
+    r = treat[0]
+    prov = r.get("provenance") or {}
+    return DirectionEntry(
+        record_id=study.record_id, label=study.label, direction=r["direction"],
+        benefit=_benefit(r["direction"], op.better), p_value=r.get("p_value"),
+        timepoint_weeks=r.get("timepoint_weeks"), n=r.get("n"),
+        verbatim=prov.get("text") or r.get("verbatim") or "", location=prov.get("location") or "",
+        is_seed=study.is_seed, basis=WITHIN_NO_COMPARISON if control_names else "within-arm",
+        intervention=r.get("arm"))
+
+
+def _reported_effect_for(study: StudyInput, op: OutcomePlan, window: str,
+                         between: list[tuple[Mapping[str, Any], int]]) -> _Effect | None:
+    """The effect of a controlled trial without arm-level numbers from its reported between-group effect and
+    95% CI (trialsynth.comparisons.reported_effect: an MD for an MD analysis, a ratio on the log scale for
+    that ratio's analysis), the latest timepoint first; None when no comparison gives one the plan can use."""
+    from trialsynth.comparisons import reported_effect
+
+    for c, sign in between:
+        kind, est, low, high = c.get("effect_kind"), c.get("effect"), c.get("ci_low"), c.get("ci_high")
+        got = reported_effect(kind, est, low, high, op.controlled)
+        if got is None:
+            continue
+        yi, vi = got
+        if sign < 0:  # the control named as the intervention: the effect turned round
+            yi = -yi
+        prov = c.get("provenance") or {}
+        treated = c.get("intervention_arm") or c.get("intervention")
+        control = c.get("comparator_arm") or c.get("comparator")
+        if sign < 0:
+            treated, control = control, treated
+        scale = " on the log scale (Cochrane Handbook 6.3.2.1)" if op.controlled in RATIO else ""
+        note = (f"entered from its reported effect, {kind} {est:g} (95% CI {low:g} to {high:g}){scale}: no arm-level "
+                "numbers; SE = (upper - lower) / 3.92 (Cochrane Handbook 6.5.2.3)")
+        return _Effect(record_id=study.record_id, label=study.label, year=study.year, outcome=op.name, window=window,
+                       measure=op.controlled, yi=float(yi), vi=float(vi), n=_arm_total(study, c),
+                       weeks=c.get("timepoint_weeks"), source=str(prov.get("location") or "abstract"),
+                       notes=[note], traits=_traits(study), inputs={"effect": est, "ci_low": low, "ci_high": high},
+                       scores="reported", arms=((str(treated or ""),), (str(control or ""),)))
+    return None
+
+
 def _benefit(direction: str | None, better: str | None) -> str:
     if direction == "no change":
         return "no change"
@@ -374,15 +489,17 @@ def _keep_once(items: list[Any], overlaps: list[OverlapGroup], key=lambda x: x) 
 
 
 def fit_fingerprint(effects: list[_Effect], plan: AnalysisPlan, outcome: str, window: str, measure: str) -> str:
-    """The fingerprint of everything a pooled analysis is computed from (its studies' effect sizes and
-    notes, the plan's estimator, test and limits): equal fingerprints, equal analyses."""
+    """The fingerprint of everything a pooled analysis is computed from and shows (its studies' effect sizes,
+    their inputs (arm numbers or a reported effect and CI), arms and notes, the plan's estimator, test and
+    limits): equal fingerprints, equal analyses."""
     import hashlib
 
     digest = hashlib.sha256(repr((outcome, window, measure, plan.method, plan.test, plan.prediction_interval,
                                   tuple(plan.subgroups), plan.small_study_min_k, plan.sensitivity_max_k)).encode())
     for e in sorted(effects, key=lambda e: (e.year or 0, e.label)):
         digest.update(repr((e.record_id, e.label, e.year, e.yi, e.vi, e.n, e.weeks, e.source, tuple(e.notes),
-                            sorted(e.traits.items()))).encode("utf-8", "surrogatepass"))
+                            sorted(e.traits.items()), sorted(e.inputs.items()), e.scores, e.arms)
+                           ).encode("utf-8", "surrogatepass"))
     return digest.hexdigest()[:32]
 
 
@@ -487,33 +604,29 @@ def synthesise(studies: Sequence[StudyInput], plan: AnalysisPlan,
                 continue
             window = plan.window_of(row.get("timepoint_weeks"))
             grouped.setdefault((op.name, window), []).append(row)
-        for (name, window), rows in grouped.items():
+        control_names = {a.get("name") for a in study.prediction.get("arms") or [] if a.get("control")}
+        between = _between_group(study, plan, grouped, control_names)
+        for name, window in list(dict.fromkeys([*grouped, *between])):
             op = plan.outcome(name)
             assert op is not None
+            rows = grouped.get((name, window), [])
             if window != "timepoint not stated":
                 found = [_flag(study, name, window, row, *problem) for row in _latest(rows)
                          for problem in implausible(row)]
                 if not found:
                     try:
-                        eff = _effects_for(study, op, window, rows, plan)
+                        eff = _effects_for(study, op, window, rows, plan) if rows else None
                     except AnalysisError as exc:  # numbers escalc refuses: this study is left out of this pool
                         eff = None
                         found = [_flag(study, name, window, _latest(rows)[0], "effect size", None, str(exc))]
+                    if eff is None and not found:  # no arm-level numbers: a reported effect may stand in
+                        eff = _reported_effect_for(study, op, window, between.get((name, window), []))
                     if eff is not None:
                         effects.setdefault((name, window, eff.measure), []).append(eff)
                 flagged.extend(found)
-            with_direction = [r for r in _latest(rows) if r.get("direction")]
-            control_names = {a.get("name") for a in study.prediction.get("arms") or [] if a.get("control")}
-            treat = [r for r in with_direction if not _is_control(r.get("arm"), control_names)]
-            if treat:
-                r = treat[0]
-                prov = r.get("provenance") or {}
-                entries.setdefault((name, window), []).append(DirectionEntry(
-                    record_id=study.record_id, label=study.label, direction=r["direction"],
-                    benefit=_benefit(r["direction"], op.better), p_value=r.get("p_value"),
-                    timepoint_weeks=r.get("timepoint_weeks"), n=r.get("n"),
-                    verbatim=prov.get("text") or r.get("verbatim") or "", location=prov.get("location") or "",
-                    is_seed=study.is_seed))
+            entry = _direction_entry(study, op, rows, between.get((name, window), []), control_names)
+            if entry is not None:
+                entries.setdefault((name, window), []).append(entry)
     pooled = []
     notes: list[str] = []
     used: list[str] = []

@@ -13,7 +13,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Mapping, Sequence
@@ -27,6 +26,7 @@ from trialsynth.plan import AnalysisPlan, load_plan
 from trialsynth.results import CorrectionNote, FailedRecord, ReportContext, StudyRow, UpdateEntry
 from trialsynth.review import Review
 from trialsynth.synthesis import StudyInput, SynthesisResult, conclusion, synthesise
+from trialsynth.view import display_surname  # noqa: F401 (also imported from here)
 
 __all__ = ["SEED_PMID", "UpdateOutcome", "build_context", "run_update", "what_changed"]
 
@@ -47,25 +47,6 @@ class UpdateOutcome:
     extract: dict[str, Any]
     totals: dict[str, int] = field(default_factory=dict)  # records, included, cohorts, pooled, directions
     reused: bool = False
-
-
-def display_surname(author: str | None) -> str | None:
-    """The first author's surname as written: "Wang X" / "Wang, Xiao" / "Xiao Wang" -> "Wang"."""
-    if not author:
-        return None
-    text = author.strip()
-    if "," in text:
-        return text.split(",", 1)[0].strip() or None
-    parts = text.split()
-    if len(parts) > 1 and re.fullmatch(r"[A-Z]{1,4}|([A-Z]\.){1,4}", parts[-1]):
-        return " ".join(parts[:-1])
-    return parts[-1] if parts else None
-
-
-def _label(record: Record, record_id: str, seen: dict[str, int]) -> str:
-    base = f"{display_surname(record.authors[0] if record.authors else None) or record_id} {record.year or 'n.d.'}"
-    seen[base] = seen.get(base, 0) + 1
-    return base if seen[base] == 1 else f"{base}{chr(ord('a') + seen[base] - 1)}"
 
 
 def _totals(context: ReportContext) -> dict[str, int]:
@@ -265,17 +246,16 @@ def build_context(review: Review, *, changes: Sequence[str] = (), now: str | Non
     records, predictions, screening, corrections = view.records, view.predictions, view.screening, view.corrections
     failures = store.extraction_failures()
     failed_reason = {f["record_id"]: f["reason"] for f in failures}
-    seen: dict[str, int] = {}
     studies: list[StudyRow] = []
     inputs: list[StudyInput] = []
-    labels: dict[str, str] = {}
+    labels = view.labels()
     for rid in sorted(records, key=lambda r: (records[r].year or 0, records[r].first_author or "", r)):
         rec = records[rid]
         pred = predictions.get(rid, {})
         not_yet = (f"not extracted: the extractor could not read it ({failed_reason[rid]})" if rid in failed_reason
                    else "not extracted yet")
         include, reason, by = screening.get(rid, (False, not_yet, "extractor"))
-        label = labels[rid] = _label(rec, rid, seen)
+        label = labels[rid]
         is_seed = rec.ids.pmid == SEED_PMID or rid == SEED_PMID
         arms = pred.get("arms") or []
         design = None
@@ -318,7 +298,7 @@ def build_context(review: Review, *, changes: Sequence[str] = (), now: str | Non
         studies=tuple(studies), evidence_rows=rows, pooled=result.pooled, directions=result.directions,
         overlaps=result.overlaps, corrections=notes, history=tuple(history), changes=tuple(changes),
         plan=plan.to_dict(), forest=forest_data(result.pooled, plan), flagged_values=result.flagged,
-        failed_records=failed)
+        failed_records=failed, comparisons=tuple(view.comparison_rows()))
     return context, result, plan
 
 
@@ -397,8 +377,8 @@ def run_update(review: Review, *, from_path: str | Path | None = None, sources: 
 
 
 def write_results(context: ReportContext, path: Path) -> Path:
-    """Write results.json (ReportContext.to_dict()) atomically, field by field and the evidence rows one
-    by one, so a large review is never held twice in memory: one top-level key per line, values as
+    """Write results.json (ReportContext.to_dict()) atomically, field by field and the evidence and
+    comparison rows one by one, so a large review is never held twice in memory: one top-level key per line, values as
     compact JSON (the C encoder). NaN and infinities are null."""
     from dataclasses import fields as dataclass_fields
 
@@ -428,7 +408,7 @@ def write_results(context: ReportContext, path: Path) -> Path:
         for n, name in enumerate(names):
             value = getattr(context, name)
             fh.write(f"  {json.dumps(name)}: ")
-            if name == "evidence_rows":
+            if name in ("evidence_rows", "comparisons"):
                 fh.write("[" + ",".join(dump_row(row) for row in value[:1]))
                 for start in range(1, len(value), 500):
                     fh.write("".join("," + dump_row(row) for row in value[start:start + 500]))

@@ -10,13 +10,16 @@ one way every reader uses:
   decision wins over the extractor's;
 - `included`: the records that screening includes, in store order;
 - `table()`: the evidence table of the included studies (or of every screened record) from the
-  corrected predictions, with `include` saying the effective decision.
+  corrected predictions, with `include` saying the effective decision;
+- `comparisons()`: the same studies' between-group comparisons (trialsynth.comparisons), one row each;
+- `labels()`: each record's study label ("Wang 2019", "Wang 2019b"), as the report names it.
 
 The extractor's own, uncorrected predictions stay in `extracted` (PRISMA tells what automation
 excluded from what a reviewer excluded).
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Mapping
@@ -32,7 +35,33 @@ if TYPE_CHECKING:
     from trialsynth.review import Review
     from trialsynth.screening import Screening
 
-__all__ = ["ReviewView", "load_view", "store_table"]
+__all__ = ["ReviewView", "display_surname", "load_view", "store_table", "study_labels"]
+
+
+def display_surname(author: str | None) -> str | None:
+    """The first author's surname as written: "Wang X" / "Wang, Xiao" / "Xiao Wang" -> "Wang"."""
+    if not author:
+        return None
+    text = author.strip()
+    if "," in text:
+        return text.split(",", 1)[0].strip() or None
+    parts = text.split()
+    if len(parts) > 1 and re.fullmatch(r"[A-Z]{1,4}|([A-Z]\.){1,4}", parts[-1]):
+        return " ".join(parts[:-1])
+    return parts[-1] if parts else None
+
+
+def study_labels(records: Mapping[str, Record]) -> dict[str, str]:
+    """Each record's study label, "<first author's surname> <year>" ("n.d." without a year; the record id
+    without an author), in order of year, first author and id; a label taken already gets b, c, ..."""
+    seen: dict[str, int] = {}
+    out = {}
+    for rid in sorted(records, key=lambda r: (records[r].year or 0, records[r].first_author or "", r)):
+        rec = records[rid]
+        base = f"{display_surname(rec.authors[0] if rec.authors else None) or rid} {rec.year or 'n.d.'}"
+        seen[base] = seen.get(base, 0) + 1
+        out[rid] = base if seen[base] == 1 else f"{base}{chr(ord('a') + seen[base] - 1)}"
+    return out
 
 
 @dataclass(frozen=True)
@@ -71,6 +100,26 @@ class ReviewView:
             prediction = self.predictions.get(rid) or {"outcomes": []}
             rows.append({**prediction, "id": rid, "include": self.screening[rid][0]})
         return evidence_table(rows, meta, include_all=True)
+
+    def labels(self) -> dict[str, str]:
+        """Each record's study label ("Wang 2019"): `study_labels` of the review's records."""
+        return study_labels(self.records)
+
+    def comparison_rows(self, *, include_all: bool = False) -> list[dict[str, Any]]:
+        """The between-group comparisons of the included studies (with `include_all`, of every screened
+        record), one dict of trialsynth.comparisons.COMPARISON_COLUMNS each, in store order."""
+        from trialsynth.comparisons import comparison_rows
+
+        meta = {rid: {"first_author": r.authors[0] if r.authors else None, "year": r.year}
+                for rid, r in self.records.items()}
+        ids = [rid for rid in self.records if rid in self.screening] if include_all else list(self.included)
+        return comparison_rows(({**(self.predictions.get(rid) or {}), "id": rid} for rid in ids), meta, self.labels())
+
+    def comparisons(self, *, include_all: bool = False) -> pd.DataFrame:
+        """`comparison_rows` as a DataFrame (trialsynth.comparisons.comparison_frame)."""
+        from trialsynth.comparisons import comparison_frame
+
+        return comparison_frame(self.comparison_rows(include_all=include_all))
 
 
 def load_view(review: Review, store: Store | None = None) -> ReviewView:

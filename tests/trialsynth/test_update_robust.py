@@ -57,6 +57,12 @@ def test_each_rule_flags_its_value(row, field):
     assert [f.field for f in result.flagged] == [field] and not result.pooled
 
 
+def test_a_value_the_extractor_marked_and_a_rule_catches_is_flagged_once():
+    row = _ae("cohort B", 20, 25, flags=["responders 25 > n 20"])
+    result = synthesise([_study("S1", [row], ARMS[:1])], load_plan({}))
+    assert [(f.field, f.value) for f in result.flagged] == [("n_responders", 25)]
+
+
 def test_an_update_with_an_impossible_count_still_writes_the_report(tmp_path, capsys):
     root = tmp_path / "rev"
     assert main(["demo", str(root)]) == 0
