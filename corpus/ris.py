@@ -32,7 +32,7 @@ import hashlib
 import re
 import urllib.parse
 from dataclasses import dataclass, field
-from typing import Iterable, Iterator
+from typing import Callable, Iterable, Iterator
 
 from corpus.errors import InputError
 from corpus.markup import plain_text
@@ -445,7 +445,7 @@ def _ris_name(author: str) -> str:
     return author
 
 
-def _page_range(pages: str | None) -> tuple[str | None, str | None]:
+def page_range(pages: str | None) -> tuple[str | None, str | None]:
     """(first, last) page; MEDLINE's short last page written out ("107-14" -> ("107", "114"))."""
     text = _one_line(pages or "")
     first, sep, last = (p.strip() for p in re.split(r"([-–‐])", text, maxsplit=1)) if re.search(r"[-–‐]", text) \
@@ -483,7 +483,7 @@ def ris_entry(record: Record) -> dict[str, object]:
     for key, value in (("volume", record.volume), ("number", record.issue)):
         if value:
             entry[key] = _one_line(value)
-    first, last = _page_range(record.pages)
+    first, last = page_range(record.pages)
     if first:
         entry["start_page"] = first
     if last:
@@ -514,14 +514,15 @@ def ris_entry(record: Record) -> dict[str, object]:
     return entry
 
 
-def dumps_ris(records: Iterable[Record]) -> str:
+def dumps_ris(records: Iterable[Record], entry: Callable[[Record], dict[str, object]] | None = None) -> str:
     """The records as a RIS file (rispy's writer: TY first, ER last, one tag line per value, no
-    numbered header lines); `parse_ris` reads it back to the same fields."""
+    numbered header lines); `parse_ris` reads it back to the same fields. `entry` (default
+    `ris_entry`) turns a record into its rispy entry: an exporter may add tags to `ris_entry`'s."""
     import rispy
 
     class _Writer(rispy.RisWriter):
         def set_header(self, count: int) -> str:
             return ""  # rispy numbers each record ("1."); RIS readers do not expect that line
 
-    entries = [ris_entry(r) for r in records]
+    entries = [(entry or ris_entry)(r) for r in records]
     return _Writer().formats(entries) if entries else ""

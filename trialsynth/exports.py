@@ -21,6 +21,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence
 
+from corpus.ris import page_range
 from trialsynth.cells import FORMULA_START, safe_cell, safe_frame, strip_control  # noqa: F401 (re-exported)
 from trialsynth.errors import InputError
 
@@ -100,81 +101,29 @@ def _links(record: Record) -> list[str]:
     return links
 
 
-_PAGE_RANGE = re.compile(r"(?P<first>.+?)\s*[-–‐]\s*(?P<last>.*)")
-
-
-def page_range(pages: str | None) -> tuple[str | None, str | None]:
-    """(first page, last page) of a record's pages; MEDLINE's shortened last page is written out
-    ("107-14" -> ("107", "114")); a single page or an article number ("e1234") has no last page."""
-    text = _one_line(pages or "").strip()
-    if not text:
-        return None, None
-    match = _PAGE_RANGE.fullmatch(text)
-    if not match or not match.group("last"):
-        return (match.group("first") if match else text), None
-    first, last = match.group("first"), match.group("last")
-    if first.isdigit() and last.isdigit() and len(last) < len(first):
-        last = first[: len(first) - len(last)] + last
-    return first, last
-
-
 def _is_registry_entry(record: Record) -> bool:
     return bool(record.registry) and not record.journal and not record.ids.pmid and not record.ids.doi
 
 
-def _ris_writer():
-    import rispy
-
-    class Writer(rispy.RisWriter):
-        """rispy's RIS writer without its "1." line before each record (EndNote and Zotero do not write one)."""
-
-        def set_header(self, count: int) -> None:
-            return None
-
-    return Writer()
-
-
 def ris_entry(record: Record) -> dict[str, Any]:
-    """The rispy entry (rispy's field names) of a record: see `to_ris` for the tags."""
-    entry: dict[str, Any] = {"type_of_reference": "ELEC" if _is_registry_entry(record) else "JOUR"}
-    if record.title:
-        entry["title"] = _one_line(record.title)
-    authors = [_ris_author(a) for a in record.authors if _one_line(a)]
+    """The rispy entry of a record: corpus.ris.ris_entry (the fields `parse_ris`, EndNote and Zotero read
+    back) plus what reference managers and RevMan look for: authors as "Li, X. Y.", the journal again as T2, the PMID in AN
+    with "DB - PubMed" (how PubMed's own exports carry it), a structured abstract's sections as one
+    abstract, and TY ELEC only for a register entry without a publication."""
+    from corpus.ris import ris_entry as corpus_entry
+
+    entry: dict[str, Any] = dict(corpus_entry(record))
+    entry["type_of_reference"] = "ELEC" if _is_registry_entry(record) else (
+        entry["type_of_reference"] if entry["type_of_reference"] != "ELEC" else "JOUR")
+    authors = [_ris_author(a) for a in record.authors if _one_line(a)]  # "Li, X. Y." as EndNote writes it
     if authors:
         entry["authors"] = authors
-    if record.year:
-        entry["year"] = str(record.year)
-    if record.pub_date and re.fullmatch(r"\d{4}(-\d{2}){0,2}", record.pub_date):
-        parts = record.pub_date.split("-")
-        entry["date"] = "/".join(parts + [""] * (3 - len(parts))) + "/"
     if record.journal:
-        entry["journal_name"] = entry["secondary_title"] = _one_line(record.journal)
-    if record.volume:
-        entry["volume"] = _one_line(record.volume)
-    if record.issue:
-        entry["number"] = _one_line(record.issue)
-    first_page, last_page = page_range(record.pages)
-    if first_page:
-        entry["start_page"] = first_page
-    if last_page:
-        entry["end_page"] = last_page
-    if record.ids.doi:
-        entry["doi"] = _one_line(record.ids.doi)
+        entry["secondary_title"] = entry["journal_name"]
     if record.ids.pmid:
         entry["accession_number"], entry["name_of_database"] = record.ids.pmid, "PubMed"
-    links = _links(record)[:1]
-    if links:
-        entry["urls"] = links
-    if _abstract(record):
+    if "abstract" not in entry and _abstract(record):
         entry["abstract"] = _abstract(record)
-    if record.language:
-        entry["language"] = _one_line(record.language)
-    notes = [f"PMID: {record.ids.pmid}"] if record.ids.pmid else []
-    if record.ids.pmcid:
-        notes.append(f"PMCID: {record.ids.pmcid}")
-    notes += [f"Trial registration: {n}" for n in record.ids.nct]
-    if notes:
-        entry["notes"] = notes
     return entry
 
 
@@ -186,8 +135,9 @@ def to_ris(records: Iterable[Record]) -> str:
     The PMID goes in AN with "DB - PubMed" (how PubMed's own exports carry it) and again in a
     note ("PMID: ..."), PMCID and NCT ids in notes. Values are single lines (newlines collapsed).
     """
-    entries = [ris_entry(r) for r in records]
-    return _ris_writer().formats(entries) if entries else ""
+    from corpus.ris import dumps_ris
+
+    return dumps_ris(records, ris_entry)
 
 
 # --- BibTeX ------------------------------------------------------------------------------------
