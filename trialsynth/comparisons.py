@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from trialsynth.plan import AnalysisPlan, OutcomePlan
 
 __all__ = ["COMPARISON_COLUMNS", "LABEL_DIRECTION", "against_control", "comparison_frame", "comparison_rows",
-           "plan_outcome", "reported_effect"]
+           "effect_from_p", "plan_outcome", "reported_effect"]
 
 COMPARISON_COLUMNS: tuple[str, ...] = (
     "record_id", "study", "first_author", "year", "outcome", "outcome_text", "outcome_canonical", "intervention",
@@ -149,3 +149,40 @@ def reported_effect(kind: str | None, effect: Any, ci_low: Any, ci_high: Any, me
         est, low, high = math.log(est), math.log(low), math.log(high)  # Cochrane Handbook 6.3.2.1: log scale
     se = (high - low) / (2 * Z_95)  # Cochrane Handbook 6.5.2.3
     return est, se * se
+
+
+_EXACT_P = re.compile(r"^=\s*(0?\.\d+|1(?:\.0+)?|\d(?:\.\d+)?[eE]-\d+)$")
+
+
+def effect_from_p(kind: str | None, effect: Any, p_value: Any, n_total: Any, measure: str
+                  ) -> tuple[float, float] | None:
+    """Return (yi, vi) of a reported between-group effect with an exact two-sided P value, else None.
+
+    Cochrane Handbook 6.3.1 and 6.5.2.3 ("obtaining standard errors from t statistics or P values"): a
+    mean difference's t = the t quantile of 1 - P/2 on n1 + n2 - 2 degrees of freedom (the two compared
+    groups' sizes, `n_total`), SE = |MD| / t; a risk or odds ratio's z = the normal quantile of 1 - P/2,
+    SE = |log ratio| / z (Handbook 6.3.2). vi = SE². Only an exact P ("=0.03", as OutcomeRow writes it)
+    gives an SE: a bound ("<0.05") does not; nor does an effect of 0 (no SE follows) or another measure.
+    """
+    if not kind or str(kind).upper() != measure or measure not in ("MD", "RR", "OR"):
+        return None
+    est = _number(effect)
+    m = _EXACT_P.match(str(p_value or "").strip())
+    if est is None or m is None:
+        return None
+    p = float(m.group(1))
+    if not 0 < p < 1:
+        return None
+    from scipy import stats
+
+    if measure == "MD":
+        n = _number(n_total)
+        if n is None or n < 4 or est == 0:
+            return None
+        se = abs(est) / float(stats.t.ppf(1 - p / 2, n - 2))
+        return est, se * se
+    if est <= 0 or est == 1:
+        return None
+    yi = math.log(est)  # Cochrane Handbook 6.3.2: ratios on the log scale
+    se = abs(yi) / float(stats.norm.ppf(1 - p / 2))
+    return yi, se * se

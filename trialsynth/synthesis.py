@@ -432,11 +432,14 @@ def _reported_effect_for(study: StudyInput, op: OutcomePlan, window: str,
     """The effect of a controlled trial without arm-level numbers from its reported between-group effect and
     95% CI (trialsynth.comparisons.reported_effect: an MD for an MD analysis, a ratio on the log scale for
     that ratio's analysis), the latest timepoint first; None when no comparison gives one the plan can use."""
-    from trialsynth.comparisons import reported_effect
+    from trialsynth.comparisons import effect_from_p, reported_effect
 
     for c, sign in between:
         kind, est, low, high = c.get("effect_kind"), c.get("effect"), c.get("ci_low"), c.get("ci_high")
         got = reported_effect(kind, est, low, high, op.controlled)
+        from_p = got is None and low is None and high is None
+        if from_p:  # no CI given: an exact P value and the groups' sizes (Cochrane Handbook 6.3.1, 6.5.2.3)
+            got = effect_from_p(kind, est, c.get("p_value"), _arm_total(study, c), op.controlled)
         if got is None:
             continue
         yi, vi = got
@@ -448,12 +451,19 @@ def _reported_effect_for(study: StudyInput, op: OutcomePlan, window: str,
         if sign < 0:
             treated, control = control, treated
         scale = " on the log scale (Cochrane Handbook 6.3.2.1)" if op.controlled in RATIO else ""
-        note = (f"entered from its reported effect, {kind} {est:g} (95% CI {low:g} to {high:g}){scale}: no arm-level "
-                "numbers; SE = (upper - lower) / 3.92 (Cochrane Handbook 6.5.2.3)")
+        if from_p:
+            stat = "t on n - 2 df" if op.controlled == "MD" else "z"
+            note = (f"entered from its reported effect, {kind} {est:g} (P {c.get('p_value')}, n = "
+                    f"{_arm_total(study, c)}){scale}: no arm-level numbers; SE = |effect| / {stat} of the P value "
+                    "(Cochrane Handbook 6.3.1, 6.5.2.3)")
+        else:
+            note = (f"entered from its reported effect, {kind} {est:g} (95% CI {low:g} to {high:g}){scale}: no "
+                    "arm-level numbers; SE = (upper - lower) / 3.92 (Cochrane Handbook 6.5.2.3)")
         return _Effect(record_id=study.record_id, label=study.label, year=study.year, outcome=op.name, window=window,
                        measure=op.controlled, yi=float(yi), vi=float(vi), n=_arm_total(study, c),
                        weeks=c.get("timepoint_weeks"), source=str(prov.get("location") or "abstract"),
-                       notes=[note], traits=_traits(study), inputs={"effect": est, "ci_low": low, "ci_high": high},
+                       notes=[note], traits=_traits(study),
+                       inputs={"effect": est, "ci_low": low, "ci_high": high, "p_value": c.get("p_value")},
                        scores="reported", arms=((str(treated or ""),), (str(control or ""),)))
     return None
 

@@ -210,6 +210,31 @@ def test_reported_effect_the_plan_cannot_use_is_none(args):
     assert reported_effect(*args) is None
 
 
+def test_effect_from_an_exact_p_value():
+    from scipy import stats
+
+    from trialsynth.comparisons import effect_from_p
+
+    yi, vi = effect_from_p("MD", -1.2, "=0.01", 60, "MD")
+    assert yi == -1.2 and math.isclose(math.sqrt(vi), 1.2 / stats.t.ppf(0.995, 58))
+    yi, vi = effect_from_p("OR", 2.0, "=0.02", 100, "OR")  # a ratio: z, on the log scale
+    assert math.isclose(yi, math.log(2.0)) and math.isclose(math.sqrt(vi), math.log(2.0) / stats.norm.ppf(0.99))
+
+
+@pytest.mark.parametrize("args", [
+    ("MD", -1.2, "<0.05", 60, "MD"),   # a bound is no exact P
+    ("MD", -1.2, "=0.01", None, "MD"),  # no group sizes
+    ("MD", 0.0, "=0.5", 60, "MD"),     # no SE from an effect of 0
+    ("MD", -1.2, "=1.5", 60, "MD"),    # not a probability
+    ("RR", 1.0, "=0.5", 60, "RR"),     # a ratio of 1
+    ("SMD", -0.5, "=0.01", 60, "MD"),  # another measure
+])
+def test_effect_from_p_the_plan_cannot_use_is_none(args):
+    from trialsynth.comparisons import effect_from_p
+
+    assert effect_from_p(*args) is None
+
+
 def test_comparison_rows_are_json_ready():
     rows = comparison_rows([{"id": "r1", "comparisons": [{"outcome": "HAQ", "effect": -0.3}]}])
     assert json.loads(json.dumps(rows))[0]["effect"] == -0.3

@@ -130,7 +130,8 @@ def test_a_reported_mean_difference_with_its_ci_enters_the_mean_difference_pool(
     [st] = p.studies
     assert p.measure == "MD" and math.isclose(st.yi, -1.2)
     assert math.isclose(st.vi, ((-0.5 - -1.9) / (2 * 1.959964)) ** 2, rel_tol=1e-6)
-    assert st.scores == "reported" and st.inputs == {"effect": -1.2, "ci_low": -1.9, "ci_high": -0.5}
+    assert st.scores == "reported" and st.inputs == {"effect": -1.2, "ci_low": -1.9, "ci_high": -0.5,
+                                                     "p_value": "=0.01"}
     assert any("entered from its reported effect" in n and "Cochrane Handbook 6.5.2.3" in n for n in p.notes)
     assert st.n == 60 and st.source == "section:Results"
 
@@ -156,10 +157,22 @@ def test_a_reported_ratio_enters_a_ratio_pool_on_the_log_scale_only_when_the_pla
 
 def test_a_reported_effect_the_plan_cannot_use_is_not_pooled():
     for extra in ({"effect_kind": "SMD", "effect": -0.5, "ci_low": -0.9, "ci_high": -0.1},   # plan's DAS28 is MD
-                  {"effect_kind": "MD", "effect": -1.2},                                     # no CI
+                  {"effect_kind": "MD", "effect": -1.2, "p": "<0.05"},                       # no CI, P a bound
                   {"effect_kind": "MD", "effect": -1.2, "ci_low": -0.5, "ci_high": -1.9}):   # bounds swapped
         s = _study("RCT", [], [_cmp("DAS28", "significantly decreased", canonical="DAS28", **extra)])
         assert synthesise([s], PLAN).pooled == (), extra
+
+
+def test_a_reported_mean_difference_with_an_exact_p_value_enters_by_the_t_distribution():
+    from scipy import stats
+
+    s = _study("RCT", [], [_cmp("DAS28", "significantly decreased", canonical="DAS28", effect_kind="MD",
+                                effect=-1.2, p="=0.01")])
+    [p] = synthesise([s], PLAN).pooled
+    [st] = p.studies
+    se = 1.2 / stats.t.ppf(1 - 0.01 / 2, 60 - 2)  # Cochrane Handbook 6.5.2.3: t on n1 + n2 - 2 df
+    assert math.isclose(st.yi, -1.2) and math.isclose(st.vi, se * se, rel_tol=1e-9)
+    assert any("P =0.01, n = 60" in n and "6.3.1" in n for n in p.notes)
 
 
 def test_a_single_arm_study_offers_no_reported_effect():
