@@ -136,6 +136,8 @@ PREDICTOR_AFTER = re.compile(r"\s?(?:\([^()]{0,30}\)\s?)?(?:did\s+not\s+|does\s+
                              r"was\s+|were\s+|is\s+|significantly\s+)?(?:predict\w*|associated\s+with|"
                              r"correlated\s+with|a\s+(?:strong\s+|significant\s+)?predictor)\b", re.I)
 CORRELATION_BEFORE = re.compile(r"\bcorrelat\w*\s+(?:\w+\s+){0,2}?(?:with|between)\b|\bpredict(?:ed|s|or)?\b", re.I)
+# every CORRELATION_BEFORE match holds one of these (a fast start: a set of their first letters)
+_CORRELATION_WORDS = re.compile(r"[CcPp](?i:(?<=c)orrelat|(?<=p)redict)")
 # an event or a count of people: percentages of these are proportions of patients
 EVENT_WORDS = re.compile(
     r"\b(?:events?|infections?|deaths?|died|mortality|fatality|complications?|incidence|prevalence|rates?|proportion|"
@@ -217,13 +219,18 @@ class _Measure:
 
     @property
     def kind(self) -> str | None:
-        if self.name.endswith("remission") and self.canonical:
-            return "responder"
-        kind = measure_info(self.canonical).get("kind")
-        if kind is None and (self.role == "people" or EVENT_WORDS.search(self.mention.text)
-                             or EVENT_WORDS.search(self.name)):
-            return "event"
-        return kind
+        return _measure_kind(self.name, self.canonical, self.role, self.mention.text)
+
+
+@lru_cache(maxsize=4096)
+def _measure_kind(name: str, canonical: str | None, role: str, text: str) -> str | None:
+    """_Measure.kind (read several times for each measure of a sentence: computed once)."""
+    if name.endswith("remission") and canonical:
+        return "responder"
+    kind = measure_info(canonical).get("kind")
+    if kind is None and (role == "people" or EVENT_WORDS.search(text) or EVENT_WORDS.search(name)):
+        return "event"
+    return kind
 
 
 @dataclass(frozen=True)
@@ -390,13 +397,15 @@ def _sentence_measures(t: Text, sent: Sentence, mentions: list[Mention], ctx: Co
     out: list[_Measure] = []
     used_vocab: set[int] = set()
     text = t.text
+    # CORRELATION_BEFORE is searched before each measure: only where the sentence has its words
+    correlation = _CORRELATION_WORDS.search(text, sent.start, sent.end) is not None
     for s in spans:
         inner = [v for v in vocab if s.start <= v.mention.start and v.mention.end <= s.end]
         if s.mention is not None and not inner:
             continue  # the vocabulary rules dropped it (a reference, "EULAR" without "response")
         clause_start = _clause_of(bounds, s.start)[0]
-        if s.role in ("category", "arm") or PREDICTOR_AFTER.match(text, s.end) or CORRELATION_BEFORE.search(
-                text[clause_start:s.start]):
+        if s.role in ("category", "arm") or PREDICTOR_AFTER.match(text, s.end) or (
+                correlation and CORRELATION_BEFORE.search(text[clause_start:s.start])):
             used_vocab.update(id(v) for v in inner)
             continue
         better = None
@@ -426,8 +435,8 @@ def _sentence_measures(t: Text, sent: Sentence, mentions: list[Mention], ctx: Co
         role = s.role if not inner else ("vocab" if s.role in ("", "vocab") else s.role)
         out.append(_Measure(name, mention, canonical, role, s.change, better))
     for v in vocab:
-        if id(v) not in used_vocab and not PREDICTOR_AFTER.match(text, v.mention.end) \
-                and not CORRELATION_BEFORE.search(text[_clause_of(bounds, v.mention.start)[0]:v.mention.start]):
+        if id(v) not in used_vocab and not PREDICTOR_AFTER.match(text, v.mention.end) and not (
+                correlation and CORRELATION_BEFORE.search(text[_clause_of(bounds, v.mention.start)[0]:v.mention.start])):
             out.append(v)
     out.sort(key=lambda m: m.mention.start)
     # a measure named twice (a repeat in brackets, a list) is one
@@ -475,19 +484,21 @@ def _has_cue_near(t: Text, sent: Sentence, m: _Measure) -> bool:
 # ----------------------------------------------------------------------------------------------
 # Directions and timepoints
 # ----------------------------------------------------------------------------------------------
-def _clause_bounds(sent: Sentence) -> list[tuple[int, int]]:
+@lru_cache(maxsize=256)
+def _clause_bounds(sent: Sentence) -> tuple[tuple[int, int], ...]:
+    """The sentence's clauses (start, end); cached: the measures and the rows of a sentence both read them."""
     cuts = [sent.start] + [sent.start + m.start() for m in CLAUSE_SPLIT.finditer(sent.text)] + [sent.end]
-    return [(cuts[i], cuts[i + 1]) for i in range(len(cuts) - 1)]
+    return tuple((cuts[i], cuts[i + 1]) for i in range(len(cuts) - 1))
 
 
-def _clause_of(bounds: list[tuple[int, int]], pos: int) -> tuple[int, int]:
+def _clause_of(bounds: Sequence[tuple[int, int]], pos: int) -> tuple[int, int]:
     for a, b in bounds:
         if a <= pos < b:
             return a, b
     return bounds[-1]
 
 
-def _direction(t: Text, me: _Measure, sent: Sentence, bounds: list[tuple[int, int]]) -> str | None:
+def _direction(t: Text, me: _Measure, sent: Sentence, bounds: Sequence[tuple[int, int]]) -> str | None:
     a, b = _clause_of(bounds, me.mention.start)
     clause = t.text[a:b].lower()
     for phrase in no_change_phrases():
@@ -881,16 +892,25 @@ def outcome_rows(t: Text, ctx: Context) -> tuple[list[OutcomeRow], list[Provenan
             continue
         if rec is None:
             rec = _record_info(t, ctx)
-        vals = sentence_values(t, sent, [(m.start, m.end) for m in mentions])
-        has_values = has_values or any(x.kind in ("count", "eff", "num") for x in vals.items)
+        # the values are read first only where they decide which open names are measures; a
+        # sentence with values but no measure needs them only after a previous "respectively"
+        excluded = [(m.start, m.end) for m in mentions]
+        vals = None
+        if not (has_values or fractions):
+            vals = sentence_values(t, sent, excluded)
+            has_values = any(x.kind in ("count", "eff", "num") for x in vals.items)
         measures = _sentence_measures(t, sent, mentions, ctx, rec, has_values or bool(fractions),
                                       open_names=section == "results")
         prov = Provenance(ctx.record_id, t.location, sent.text, sent.start, sent.end)
         if not measures:
             if previous is not None and "respectively" in stext.lower():
+                if vals is None:
+                    vals = sentence_values(t, sent, excluded)
                 rows.extend(_previous_respectively(t, sent, vals, previous, prov))
             previous = None
             continue
+        if vals is None:
+            vals = sentence_values(t, sent, excluded)
         new_rows, new_safety, comparison = _sentence_rows(t, sent, measures, vals, ctx, rec, prov, fractions, zero)
         rows.extend(new_rows)
         safety.extend(new_safety)

@@ -366,6 +366,37 @@ def _arm_names_re(names: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile(rf"(?<!\w)(?i:{alts})(?!\w)")
 
 
+def _is_ascii_word(ch: str) -> bool:
+    return ch.isalnum() or ch == "_"
+
+
+def _arm_name_spans(names: tuple[str, ...], stext: str) -> list[tuple[int, int]]:
+    """The (start, end) of `_arm_names_re(names).finditer(stext)`. For ASCII names and text,
+    found with str.find: case-insensitive matching is then lower-casing, and \\w is [A-Za-z0-9_]
+    (compiling the case-insensitive pattern costs more than the whole search, and the names
+    differ from record to record)."""
+    if not (stext.isascii() and all(n.isascii() for n in names)):
+        return [mm.span() for mm in _arm_names_re(names).finditer(stext)]
+    low = stext.lower()
+    found: list[tuple[int, int, int]] = []  # (start, the name's place in the alternation, length)
+    for order, name in enumerate(sorted(names, key=len, reverse=True)):
+        name = name.lower()
+        i = low.find(name)
+        while i >= 0:
+            found.append((i, order, len(name)))
+            i = low.find(name, i + 1)
+    found.sort()
+    out: list[tuple[int, int]] = []
+    pos = 0
+    for i, _, n in found:
+        e = i + n
+        if i < pos or (i > 0 and _is_ascii_word(stext[i - 1])) or (e < len(stext) and _is_ascii_word(stext[e])):
+            continue
+        out.append((i, e))
+        pos = e
+    return out
+
+
 @lru_cache(maxsize=64)
 def _arm_abbreviations(items: tuple[tuple[str, str], ...]) -> re.Pattern[str] | None:
     """One pattern for the short forms of the arms a text defined ("TG" for "treatment group")."""
@@ -466,12 +497,11 @@ def arm_refs(t: Text, sent: Sentence, measure_spans: Sequence[tuple[int, int]], 
                 continue
             out.append(ArmRef(abbrevs.get(name) or _clean_label(name), s, e))  # "in TG than in CG"
     # the study's arm names where no phrase named them
-    names_re = _arm_names_re(tuple(name for name, _ in low_names)) if low_names else None
-    for mm in (names_re.finditer(stext) if names_re is not None else ()):
-        s, e = sent.start + mm.start(), sent.start + mm.end()
+    for ms, me in (_arm_name_spans(tuple(name for name, _ in low_names), stext) if low_names else ()):
+        s, e = sent.start + ms, sent.start + me
         if any(r.start <= s < r.end or s <= r.start < e for r in out) or _overlaps(s, e, measure_spans):
             continue
-        low = mm.group(0).lower()
+        low = stext[ms:me].lower()
         out.append(ArmRef(next(name for name, n in low_names if n == low), s, e))
     arm_abbr = _arm_abbreviations(tuple(abbrevs.items())) if abbrevs else None
     for mm in (arm_abbr.finditer(stext) if arm_abbr is not None else ()):
