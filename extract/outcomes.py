@@ -148,6 +148,11 @@ EVENT_WORDS = re.compile(
     r"births?|birthweight|delivery|patients?\s+with|irritation|achiev\w+|improvement\s+of\s+at\s+least)\b", re.I)
 RESULT_VALUE_WORDS = re.compile(r"\b(?:odds|hazard|risk)\s+ratio|\b(?:aOR|OR|HR|RR|MD|SMD|ES)\b|effect\s+size|η|eta",
                                 re.I)
+# RESULT_VALUE_WORDS with a fast start (whether it matches is what is used): the first letters of its
+# words (both cases, "ſ" for s, "Η" for η) consumed by a set; "(?<!\w.)" is the "\b" before the words that have one
+_RESULT_VALUE_WORDS_FAST = re.compile(
+    r"[AaEeHhMmOoRrSsſΗη](?:(?<!\w.)(?i:(?<=o)(?:dds\s+ratio|r\b)|(?<=h)(?:azard\s+ratio|r\b)|(?<=r)(?:isk\s+ratio|r\b)"
+    r"|(?<=a)or\b|(?<=m)d\b|(?<=s)md\b|(?<=e)s\b)|(?i:(?<=e)(?:ffect\s+size|ta)|(?<=η)))")
 _DIGIT = re.compile(r"\d")
 # "a level of 48 ng/mL", "was 3.2", "= 4.1": a value after its word (each branch begins with a literal: a fast start)
 _VALUE_AFTER_WORD = re.compile(r"of\s[-+−]?\d|was\s[-+−]?\d|were\s[-+−]?\d|=\s?[-+−]?\d|:\s?[-+−]?\d")
@@ -879,7 +884,7 @@ def outcome_rows(t: Text, ctx: Context) -> tuple[list[OutcomeRow], list[Provenan
         pct_all = t.in_span(t.percentages, sent.start, sent.end)
         has_values = bool(ms_all or ps_all or pct_all) or (
             _DIGIT.search(stext) is not None and ("respectively" in stext or " vs" in stext
-                                                  or RESULT_VALUE_WORDS.search(stext) is not None
+                                                  or _RESULT_VALUE_WORDS_FAST.search(stext) is not None
                                                   or _VALUE_AFTER_WORD.search(stext) is not None))
         if not mentions and not has_values and not _sentence_has_cue(t, sent) and not (
                 _DIGIT.search(stext) and person.within(sent.start, sent.end)):  # "in 2 patients"

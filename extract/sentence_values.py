@@ -76,6 +76,26 @@ _NOT_VALUE_AFTER = re.compile(
     r"infusions?|cycles?|visits?|points?\s+(?:or|and)\s+more|events?|episodes?)\b", re.I)
 _AGE_BEFORE = re.compile(r"\b(?:aged?|ages)\s+(?:of\s+)?$|\bn\s?=\s?$|\bN\s?=\s?$|"
                          r"(?:\b(?:t|df|F|z|U|H|r|rho|SE|SEM|χ2|chi2|X2|W|Q|I2|tau2|kappa|κ)|χ\^?2)\s?(?:\(\s?[\d,.\s]+\))?\s?[=:]\s?$", re.I)
+# _THRESHOLD_BEFORE and _AGE_BEFORE end at the end of the text ("\s?$"), and only whether they match
+# is used: the same tests as patterns matched at the start of the REVERSED text (written backwards:
+# "\bover" is "revo(?!\w)"; "$" may stand before a final newline, so "\n?" opens them), which try
+# one position instead of every one (tests/extract/test_speed_paths.py checks both agree).
+_THRESHOLD_BEFORE_REVERSED = re.compile(
+    r"\n?\s?(?:tsael\s+ta(?!\w)|≥|=>|>|<|≤|<=|naht\s+erom(?!\w)|naht\s+ssel(?!\w)|naht\s+retaerg(?!\w)|revo(?!\w)|"
+    r"evoba(?!\w)|woleb(?!\w)|ot\s+pu(?!\w)|fo\s+muminim(?!\w)|fo\s+mumixam(?!\w)|fo\s+elacs(?!\w)|"
+    r"tsael\s+ta\s+fo(?!\w))", re.I)
+_AGE_BEFORE_REVERSED = re.compile(
+    r"\n?(?:(?:\s+fo)?\s+(?:d?ega|sega)(?!\w)|\s?=\s?n(?!\w)|"
+    r"\s?[=:]\s?(?:\)[\d,.\s]+\s?\()?\s?(?:(?:t|fd|f|z|u|h|r|ohr|es|mes|2χ|2ihc|2x|w|q|2i|2uat|appak|κ)(?!\w)|2\^?χ))",
+    re.I)
+
+
+def _threshold_or_age_before(before: str) -> bool:
+    """Whether _THRESHOLD_BEFORE or _AGE_BEFORE matches `before` (a value's last few characters)."""
+    backwards = before[::-1]
+    return _THRESHOLD_BEFORE_REVERSED.match(backwards) is not None or _AGE_BEFORE_REVERSED.match(backwards) is not None
+
+
 _DEFINITION_AFTER = re.compile(r"\s?(?:%\s?)?improvement\b", re.I)
 _SIGNED_SPACE = re.compile(r"^[-+]\s")
 _VALUE_INTERVAL = re.compile(
@@ -181,7 +201,7 @@ def sentence_values(t: Text, sent: Sentence, excluded: Sequence[tuple[int, int]]
         if _overlaps(a, b, taken) or _overlaps(a, b, blocked):
             return False
         before = text[max(s0, a - 14):a]
-        if _THRESHOLD_BEFORE.search(before) or _AGE_BEFORE.search(before) or (
+        if _threshold_or_age_before(before) or (
                 " or " in before and _THRESHOLD_OR.search(text, max(s0, a - 30), a)):
             return False
         if _OR_MORE.match(text, b):

@@ -1,0 +1,88 @@
+"""Faster paths of the extractor give what the plain patterns give (the speed pass keeps every output)."""
+from __future__ import annotations
+
+import re
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from extract import measure_spans, outcomes, pipeline, sentence_values
+from extract.fastre import has_fast_start
+
+
+def _texts(pieces: list[str], size: int = 12) -> st.SearchStrategy[str]:
+    return st.lists(st.sampled_from(pieces), max_size=size).map("".join)
+
+
+THRESHOLD_PIECES = [
+    "at least", "at  least", "of at least", "≥", ">=", ">", "<", "≤", "=<", "more than", "less than", "greater than",
+    "over", "above", "below", "up to", "minimum of", "maximum of", "scale of", "aged", "age", "ages", "age of", "n",
+    "N", "=", ":", " ", "\n", "\t", "\u00a0", "t", "df", "F", "z", "U", "H", "r", "rho", "SE", "SEM", "χ2", "chi2", "X2",
+    "W", "Q", "I2", "tau2", "kappa", "κ", "Κ", "ϰ", "χ^2", "(", ")", "1", "2,3", ".", "x", "_", "mover", "AT LEAST",
+    "ſe", "İ2", "ı2", "OVER", "é"]
+
+
+@settings(max_examples=3000, deadline=None)
+@given(_texts(THRESHOLD_PIECES))
+def test_reversed_threshold_and_age_patterns_agree_with_the_plain_ones(before: str) -> None:
+    plain = bool(sentence_values._THRESHOLD_BEFORE.search(before) or sentence_values._AGE_BEFORE.search(before))
+    assert sentence_values._threshold_or_age_before(before) == plain
+
+
+RESULT_PIECES = ["odds ratio", "Odds  Ratio", "hazard\nratio", "risk ratio", "aOR", "OR", "or", "HR", "RR", "MD", "SMD",
+                 "ES", "eſ", "ſmd", "effect size", "EFFECT SIZE", "η", "Η", "eta", "beta", "meta", " ", "-", "x", "1", "_",
+                 "(", "s", "e", "a", "é"]
+
+
+@settings(max_examples=3000, deadline=None)
+@given(_texts(RESULT_PIECES))
+def test_result_value_words_fast_form_agrees(text: str) -> None:
+    assert (outcomes._RESULT_VALUE_WORDS_FAST.search(text) is None) == (outcomes.RESULT_VALUE_WORDS.search(text) is None)
+    assert has_fast_start(outcomes._RESULT_VALUE_WORDS_FAST)
+
+
+CORRELATION_PIECES = ["correlated with", "Correlation between", "predicted", "PREDICTS", "predıct", "predİct", " ", "x",
+                      "c", "p", "orrelat", "redict", "CORRELAT"]
+
+
+@settings(max_examples=2000, deadline=None)
+@given(_texts(CORRELATION_PIECES))
+def test_every_correlation_match_holds_the_gate_words(text: str) -> None:
+    if outcomes.CORRELATION_BEFORE.search(text):
+        assert outcomes._CORRELATION_WORDS.search(text)
+
+
+COORD_PIECES = [",", ";", " ", "  ", "\n", "\u00a0", "and", "or", "as well as", "as  well as", "an", "a", "x", "(", "1",
+                "AND", "ands", "well"]
+
+
+@settings(max_examples=3000, deadline=None)
+@given(_texts(COORD_PIECES, 6), st.integers(0, 3), st.integers(0, 3))
+def test_coordination_prefilter_agrees(gap: str, before: int, after: int) -> None:
+    text = "x" * before + gap + "y" * after
+    expected = measure_spans._COORDINATION.fullmatch(text, before, before + len(gap)) is not None
+    assert measure_spans._coordinated(text, before, before + len(gap)) == expected
+
+
+def test_every_category_match_holds_most() -> None:
+    for text in ("the most common ", "The MOſT frequently reported ", "most prevalent "):
+        assert measure_spans._CATEGORY.search(text) and measure_spans._MOST.search(text)
+
+
+NAME_PIECES = ["placebo", "Placebo", "PLACEBO", "MSC group", "msc  group", "control", "_", "x", "1", " ", ".", "-", "(",
+               "é", "İ", "ſ"]
+NAMES = st.lists(st.sampled_from(["placebo", "MSC group", "control", "MSC", "group", "é group", "ſham", "İx"]),
+                 min_size=1, max_size=4).map(tuple)
+
+
+@settings(max_examples=3000, deadline=None)
+@given(NAMES, _texts(NAME_PIECES))
+def test_arm_name_spans_agree_with_the_names_pattern(names: tuple[str, ...], text: str) -> None:
+    expected = [m.span() for m in sentence_values._arm_names_re(names).finditer(text)]
+    assert sentence_values._arm_name_spans(names, text) == expected
+
+
+@given(st.sampled_from([5.0, 50.0, 2.5, -3.0, 1e6, 0.25, 10.0]),
+       st.sampled_from(["tofacitinib 5 mg BID", "50 mg", "2.5 mg", "235 mg", "-3 dose", "1e+06 cells", "x10", "0.25"]))
+def test_a_dose_value_in_an_arm_name(value: float, name: str) -> None:
+    assert pipeline._names_value(name, value) == bool(re.search(rf"(?<![\d.]){value:g}(?![\d.])", name))
