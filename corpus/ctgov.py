@@ -8,7 +8,6 @@ phases, enrolment, arms, outcomes, posted results) go to `Record.registry`.
 """
 from __future__ import annotations
 
-import json
 import re
 from typing import Any, Iterator
 from urllib.parse import parse_qsl
@@ -16,11 +15,13 @@ from urllib.parse import parse_qsl
 import requests
 
 from corpus.http import HttpClient, shorten
-from corpus.records import Hit, Ids, Record, normalise_nct
+from corpus.jsontext import JsonTextError, dumps_raw, load_json, shown_json
+from corpus.markup import plain_text
+from corpus.records import REGISTRY, Hit, Ids, ParsedHits, Record, normalise_nct
 from corpus.source import Batch, Known, base_url, checked_page_size, since_date
 from corpus.errors import InputError, MalformedResponseError
 
-PARSER_VERSION = "ctgov-1"
+PARSER_VERSION = "ctgov-2"  # 2: record_type "registry"; markup and entities in title and summary read
 
 #: The API serves at most 1000 studies per page.
 MAX_PAGE_SIZE = 1000
@@ -36,6 +37,10 @@ _SPACE = re.compile(r"\s+")
 
 def _collapse(text: Any) -> str:
     return _SPACE.sub(" ", str(text or "")).strip()
+
+
+def _text(value: Any) -> str:
+    return str(value) if value is not None else ""
 
 
 def _dict(value: Any) -> dict:
@@ -114,8 +119,8 @@ def parse_study(study: dict) -> Record:
     return Record(
         source="ctgov",
         source_id=nct,
-        title=_collapse(ident.get("officialTitle")) or _collapse(ident.get("briefTitle")),
-        abstract=_collapse(_dict(protocol.get("descriptionModule")).get("briefSummary")),
+        title=plain_text(_text(ident.get("officialTitle"))) or plain_text(_text(ident.get("briefTitle"))),
+        abstract=plain_text(_text(_dict(protocol.get("descriptionModule")).get("briefSummary"))),
         authors=(),
         journal=None,
         year=_year(start) or _year(first_posted),
@@ -126,23 +131,28 @@ def parse_study(study: dict) -> Record:
         keywords=_strings(conditions.get("keywords")),
         entry_date=_date(status.get("lastUpdatePostDateStruct")) or first_posted,
         registry=registry,
+        record_type=REGISTRY,
     )
 
 
 def _hit(study: dict) -> Hit:
-    return Hit(record=parse_study(study), raw=json.dumps(study, ensure_ascii=False, sort_keys=True),
-               raw_format="ctgov-json")
+    record = parse_study(study)
+    try:
+        raw = dumps_raw(study)
+    except JsonTextError as exc:
+        raise MalformedResponseError(f"ClinicalTrials.gov study {record.source_id}: {exc}") from exc
+    return Hit(record=record, raw=raw, raw_format="ctgov-json")
 
 
 def _load_json(data: bytes | str) -> Any:
     try:
-        return json.loads(data)
-    except (ValueError, TypeError) as exc:  # JSONDecodeError and UnicodeDecodeError are ValueErrors
+        return load_json(data)
+    except JsonTextError as exc:
         raise MalformedResponseError(f"ClinicalTrials.gov response is not valid JSON (truncated?): "
                                      f"{shorten(str(exc))}") from exc
 
 
-def _studies(body: Any) -> list[dict]:
+def _studies(body: Any, skipped: list[str] | None = None) -> list[dict]:
     if isinstance(body, dict) and isinstance(body.get("studies"), list):
         studies = body["studies"]
     elif isinstance(body, dict) and "protocolSection" in body:
@@ -150,16 +160,20 @@ def _studies(body: Any) -> list[dict]:
     elif isinstance(body, list):
         studies = body
     else:
-        shown = shorten(json.dumps(body, ensure_ascii=False)) if body is not None else "null"
+        shown = shown_json(body) if body is not None else "null"
         raise MalformedResponseError(
             "ClinicalTrials.gov response is neither a /studies page ({\"studies\": [...]}), a study object "
             f"(with \"protocolSection\") nor a JSON array of studies; got {shown}")
+    out = []
     for study in studies:
         if not isinstance(study, dict) or "protocolSection" not in study:
-            raise MalformedResponseError(
-                f"ClinicalTrials.gov study entry has no \"protocolSection\": "
-                f"{shorten(json.dumps(study, ensure_ascii=False))}")
-    return studies
+            problem = f"ClinicalTrials.gov study entry has no \"protocolSection\": {shown_json(study)}"
+            if skipped is None:
+                raise MalformedResponseError(problem)
+            skipped.append(problem)
+            continue
+        out.append(study)
+    return out
 
 
 def parse_ctgov_json(data: bytes | str) -> list[Hit]:
@@ -170,10 +184,21 @@ def parse_ctgov_json(data: bytes | str) -> list[Hit]:
     return [_hit(s) for s in _studies(_load_json(data))]
 
 
-def parse_studies_page(data: bytes | str) -> tuple[list[Hit], str | None, int | None]:
-    """Parse a `/studies` page into (hits, nextPageToken, totalCount); see `parse_ctgov_json`."""
+def parse_studies_page(data: bytes | str, *, skip_bad: bool = False) -> tuple[ParsedHits, str | None, int | None]:
+    """Parse a `/studies` page into (hits, nextPageToken, totalCount); see `parse_ctgov_json`.
+
+    With `skip_bad`, a study that cannot be read (no protocolSection, no nctId, nested too deeply)
+    is left out and named in the hits' `skipped` instead of failing the page.
+    """
     body = _load_json(data)
-    hits = [_hit(s) for s in _studies(body)]
+    hits = ParsedHits()
+    for study in _studies(body, hits.skipped if skip_bad else None):
+        try:
+            hits.append(_hit(study))
+        except MalformedResponseError as exc:
+            if not skip_bad:
+                raise
+            hits.skipped.append(str(exc))
     if not isinstance(body, dict):
         return hits, None, None
     token = body.get("nextPageToken") or None
@@ -253,14 +278,14 @@ class CtGovSource:
             hits, token, count = self.client.get(f"{self.base}studies", params=page, validate=_validate_page)
             if first:
                 total, first = count, False
-            if not hits:
+            if not hits and not hits.skipped:
                 return
-            yield Batch(hits=tuple(hits), total=total)
+            yield Batch(hits=tuple(hits), total=total, skipped=tuple(hits.skipped))
             if not token or token in seen_tokens:
                 return
             seen_tokens.add(token)
 
 
 
-def _validate_page(response: requests.Response) -> tuple[list[Hit], str | None, int | None]:
-    return parse_studies_page(response.content)
+def _validate_page(response: requests.Response) -> tuple[ParsedHits, str | None, int | None]:
+    return parse_studies_page(response.content, skip_bad=True)

@@ -5,7 +5,7 @@ library catches one class. Messages say the rule, the value received and the fix
 """
 from __future__ import annotations
 
-__all__ = ["CorpusError", "HarvestError", "InputError", "MalformedResponseError", "StoreError"]
+__all__ = ["CorpusError", "HarvestError", "InputError", "MalformedResponseError", "StoreBusyError", "StoreError"]
 
 
 class CorpusError(Exception):
@@ -31,3 +31,10 @@ class MalformedResponseError(HarvestError):
 
 class StoreError(CorpusError):
     """The SQLite store could not be opened, migrated or written."""
+
+
+class StoreBusyError(StoreError):
+    """Another process held the store's write lock for longer than the store waits (`busy_timeout`).
+
+    The app can say which command holds it (the `runs` table lists the running ones).
+    """

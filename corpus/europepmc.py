@@ -10,7 +10,6 @@ Full-text XML is checked with a hardened lxml parser: no DTD loading, no entity 
 """
 from __future__ import annotations
 
-import json
 import logging
 import re
 from typing import Any, Iterator
@@ -20,12 +19,14 @@ import requests
 from lxml import etree
 
 from corpus.http import HttpClient, shorten
-from corpus.records import (AbstractSection, FullText, Hit, Ids, Record, find_nct_ids, normalise_doi,
+from corpus.jsontext import JsonTextError, dumps_raw, load_json, shown_json
+from corpus.markup import SCRIPT_TAGS, element_text, script_text
+from corpus.records import (AbstractSection, FullText, Hit, Ids, ParsedHits, Record, find_nct_ids, normalise_doi,
                             normalise_pmcid, normalise_pmid, text_or_none)
 from corpus.source import Batch, Known, base_url, checked_page_size, since_date
 from corpus.errors import HarvestError, MalformedResponseError
 
-PARSER_VERSION = "europepmc-2"  # 2: volume, issue and pages
+PARSER_VERSION = "europepmc-3"  # 2: volume, issue and pages; 3: <sup>/<sub> kept as ^ and _
 
 #: Europe PMC serves at most 1000 results per page.
 MAX_PAGE_SIZE = 1000
@@ -54,10 +55,11 @@ def _fragment(html: str) -> Any:
 
 
 def html_text(html: str | None) -> str:
-    """Return the text of an HTML fragment (tags dropped, entities decoded, whitespace collapsed)."""
+    """Return the text of an HTML fragment by `corpus.markup`'s rule (`10<sup>7</sup>` -> `10^7`, other
+    tags dropped, entities decoded, whitespace collapsed)."""
     if not html or not str(html).strip():
         return ""
-    return _collapse(_fragment(str(html)).text_content())
+    return element_text(_fragment(str(html)))
 
 
 def parse_abstract_html(html: str | None) -> tuple[AbstractSection, ...]:
@@ -92,8 +94,10 @@ def parse_abstract_html(html: str | None) -> tuple[AbstractSection, ...]:
             parts.append(node.text)
         for child in node:
             tag = child.tag.lower() if isinstance(child.tag, str) else ""
-            heading_text = _collapse(child.text_content()) if tag in _HEADINGS | _BOLD else ""
-            if tag in _HEADINGS or (tag in _BOLD and at_block_start() and 0 < len(heading_text) <= _MAX_LABEL):
+            heading_text = element_text(child) if tag in _HEADINGS | _BOLD else ""
+            if tag in SCRIPT_TAGS:
+                parts.append(script_text(tag, element_text(child, collapse_space=False)))
+            elif tag in _HEADINGS or (tag in _BOLD and at_block_start() and 0 < len(heading_text) <= _MAX_LABEL):
                 if tag in _HEADINGS or heading_text:
                     flush()
                     label = heading_text.rstrip(":").strip()
@@ -177,7 +181,7 @@ def parse_result(result: dict) -> Record:
     """
     if not isinstance(result, dict) or not result.get("id") or not result.get("source"):
         raise MalformedResponseError(
-            f"Europe PMC result without 'id' and 'source': {shorten(json.dumps(result, ensure_ascii=False))}")
+            f"Europe PMC result without 'id' and 'source': {shown_json(result)}")
     title = html_text(result.get("title"))
     sections = parse_abstract_html(result.get("abstractText"))
     abstract = "\n".join(f"{s.label}\n{s.text}" if s.label else s.text for s in sections)
@@ -210,22 +214,26 @@ def parse_result(result: dict) -> Record:
 
 
 def _hit(result: dict) -> Hit:
-    return Hit(record=parse_result(result), raw=json.dumps(result, ensure_ascii=False, sort_keys=True),
-               raw_format="europepmc-json")
+    try:
+        raw = dumps_raw(result)
+    except JsonTextError as exc:
+        raise MalformedResponseError(f"Europe PMC result {shorten(str(result.get('id')))}: {exc}") from exc
+    return Hit(record=parse_result(result), raw=raw, raw_format="europepmc-json")
 
 
 def _load_json(data: bytes | str, what: str) -> Any:
     try:
-        return json.loads(data)
-    except (ValueError, TypeError) as exc:  # JSONDecodeError and UnicodeDecodeError are ValueErrors
+        return load_json(data)
+    except JsonTextError as exc:
         raise MalformedResponseError(f"{what} is not valid JSON (truncated?): {shorten(str(exc))}") from exc
 
 
-def parse_search_json(data: bytes | str) -> tuple[list[Hit], str | None, int | None]:
+def parse_search_json(data: bytes | str, *, skip_bad: bool = False) -> tuple[ParsedHits, str | None, int | None]:
     """Parse a Europe PMC `/search?format=json` body into (hits, nextCursorMark, hitCount).
 
     Raises MalformedResponseError for invalid JSON and for a body without `resultList` (an API
-    error body such as `{"errCode": 500, "errMsg": "..."}`, whose message is quoted).
+    error body such as `{"errCode": 500, "errMsg": "..."}`, whose message is quoted), and for a
+    result that cannot be read unless `skip_bad` (then it is named in the hits' `skipped`).
     """
     body = _load_json(data, "Europe PMC search response")
     if not isinstance(body, dict) or not isinstance(body.get("resultList"), dict):
@@ -235,7 +243,14 @@ def parse_search_json(data: bytes | str) -> tuple[list[Hit], str | None, int | N
         text = data if isinstance(data, str) else data.decode("utf-8", "replace")
         raise MalformedResponseError(f"Europe PMC search response has no 'resultList': {shorten(text)}")
     results = _as_list(body["resultList"].get("result"))
-    hits = [_hit(r) for r in results]
+    hits = ParsedHits()
+    for result in results:
+        try:
+            hits.append(_hit(result))
+        except MalformedResponseError as exc:
+            if not skip_bad:
+                raise
+            hits.skipped.append(str(exc))
     cursor = body.get("nextCursorMark") or None
     count = body.get("hitCount")
     try:
@@ -304,10 +319,10 @@ class EuropePmcSource:
             params = {"query": full_query, "format": "json", "resultType": "core",
                       "pageSize": str(self.page_size), "cursorMark": cursor}
             hits, next_cursor, total = self.client.get(f"{self.base}search", params=params, validate=_validate_search)
-            if not hits:
+            if not hits and not hits.skipped:
                 return
             fulltexts = self._fulltexts(hits, known) if self.fetch_fulltext else []
-            yield Batch(hits=tuple(hits), fulltexts=tuple(fulltexts), total=total)
+            yield Batch(hits=tuple(hits), fulltexts=tuple(fulltexts), total=total, skipped=tuple(hits.skipped))
             received += len(hits)
             # A full last page still carries a cursor; the count says no further request is needed.
             if not next_cursor or next_cursor == cursor or (total is not None and received >= total):
@@ -338,8 +353,8 @@ class EuropePmcSource:
 
 
 
-def _validate_search(response: requests.Response) -> tuple[list[Hit], str | None, int | None]:
-    return parse_search_json(response.content)
+def _validate_search(response: requests.Response) -> tuple[ParsedHits, str | None, int | None]:
+    return parse_search_json(response.content, skip_bad=True)
 
 
 def _validate_fulltext(response: requests.Response) -> str:

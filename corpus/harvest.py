@@ -10,12 +10,20 @@ uninterrupted run would have made.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Sequence
 
+from corpus.errors import InputError
 from corpus.records import Hit
 from corpus.source import Known, Source
 from corpus.store import Store
+
+if TYPE_CHECKING:  # pragma: no cover
+    from corpus.importer import ImportLimits
+
+log = logging.getLogger("trialsynth.harvest")
 
 #: progress(done, total) is called after every stored batch; total may be None.
 Progress = Callable[[int, "int | None"], None]
@@ -35,6 +43,7 @@ class SourceSummary:
     fulltexts: int = 0
     requests: int | None = None
     mark: str | None = None
+    skipped: tuple[str, ...] = ()  # records the source sent that could not be read, one line each
 
     @property
     def stored(self) -> int:
@@ -45,7 +54,8 @@ class SourceSummary:
         """Return the summary as a JSON-ready dict."""
         return {"source": self.source, "query": self.query, "since": self.since, "new": self.new,
                 "merged": self.merged, "updated": self.updated, "unchanged": self.unchanged,
-                "fulltexts": self.fulltexts, "requests": self.requests, "mark": self.mark}
+                "fulltexts": self.fulltexts, "requests": self.requests, "mark": self.mark,
+                "skipped": list(self.skipped)}
 
 
 @dataclass(frozen=True)
@@ -79,6 +89,7 @@ def harvest_source(store: Store, source: Source, query: str, *, progress: Progre
     known = Known(source_ids=store.known_source_ids(source.name), has_fulltext=store.has_fulltext)
     totals = {"new": 0, "merged": 0, "updated": 0, "unchanged": 0}
     fulltexts = done = 0
+    skipped: list[str] = []
     client = getattr(source, "client", None)
     requests_before = getattr(client, "requests_made", None)
     for batch in source.harvest(query, since, known):
@@ -87,25 +98,83 @@ def harvest_source(store: Store, source: Source, query: str, *, progress: Progre
             totals[key] += value
         fulltexts += len(batch.fulltexts)
         done += len(batch.hits)
+        for reason in batch.skipped:
+            log.warning("%s: a record was skipped: %s", source.name, reason)
+        skipped += batch.skipped
         if progress:
             progress(done, batch.total)
     store.set_mark(source.name, query, started)
     requests = None if requests_before is None else client.requests_made - requests_before
     return SourceSummary(source=source.name, query=query, since=since, fulltexts=fulltexts,
-                         requests=requests, mark=started, **totals)
+                         requests=requests, mark=started, skipped=tuple(skipped), **totals)
 
 
-def import_hits(store: Store, hits: Sequence[Hit], *, label: str, batch_size: int = 500,
+def import_hits(store: Store, hits: Iterable[Hit], *, label: str, batch_size: int = 500,
                 progress: Progress | None = None) -> SourceSummary:
-    """Store hits read from files (offline import), `batch_size` per transaction."""
+    """Store hits read from files (offline import), `batch_size` per transaction (a short write lock).
+
+    `hits` may be a list (progress then knows the total) or any iterable, read as it goes.
+    """
     totals = {"new": 0, "merged": 0, "updated": 0, "unchanged": 0}
-    for start in range(0, len(hits), batch_size):
-        chunk = hits[start:start + batch_size]
+    total = len(hits) if isinstance(hits, Sequence) else None
+    done = 0
+    chunk: list[Hit] = []
+
+    def flush() -> None:
+        nonlocal done
         for key, value in _tally(store.add_hits(chunk)).items():
             totals[key] += value
+        done += len(chunk)
+        chunk.clear()
         if progress:
-            progress(start + len(chunk), len(hits))
+            progress(done, total)
+
+    iterator = iter(hits)
+    while True:
+        try:
+            hit = next(iterator)
+        except StopIteration:
+            break
+        except InputError:  # a bad record further on: what was read before it is stored first
+            if chunk:
+                flush()
+            raise
+        chunk.append(hit)
+        if len(chunk) >= batch_size:
+            flush()
+    if chunk:
+        flush()
     return SourceSummary(source="import", query=label, since=None, **totals)
+
+
+def import_files(store: Store, path: str, *, label: str | None = None, limits: "ImportLimits | None" = None,
+                 batch_size: int = 500, progress: Progress | None = None) -> tuple[SourceSummary, dict[str, int]]:
+    """Import a file or a folder of files into `store` as they are read; returns the summary and a count per file.
+
+    Memory stays that of one batch whatever the files' size. Raises InputError as
+    `corpus.importer.iter_path` does; the records read before the error are stored (a second
+    import of the fixed file recognises them), and the message says how many they were.
+    """
+    from corpus.importer import DEFAULT_LIMITS, files_to_import, iter_path
+
+    per_file = {str(p): 0 for p in files_to_import(Path(path))}
+    read = 0
+
+    def hits() -> Iterable[Hit]:
+        nonlocal read
+        for file, hit in iter_path(path, limits or DEFAULT_LIMITS):
+            per_file[str(file)] += 1
+            read += 1
+            yield hit
+
+    try:
+        summary = import_hits(store, hits(), label=label or str(path), batch_size=batch_size, progress=progress)
+    except InputError as exc:
+        if read:
+            raise InputError(f"{exc} (The {read} records read before it are stored; import the file again once "
+                             "it is fixed: stored records are recognised.)") from exc
+        raise
+    return summary, per_file
 
 
 def harvest(store: Store, plan: Iterable[tuple[Source, str]], *, progress_for: Callable[[str], Progress | None]

@@ -11,8 +11,11 @@ import dataclasses
 import json
 from typing import IO, TYPE_CHECKING, Any, Iterable, Iterator, NamedTuple
 
-from corpus.records import Hit, Record
 from corpus.errors import InputError
+from corpus.jsontext import JsonTextError, load_json
+from corpus.records import Hit, Record
+
+PARSER_VERSION = "jsonl-2"  # 2: record_type
 
 if TYPE_CHECKING:
     from corpus.store import StoredRecord
@@ -35,16 +38,25 @@ def json_lines(text: str, origin: str, hint: str = RECORD_LINE_HINT) -> Iterator
     """One JsonLine for each non-blank line of a JSON Lines text.
 
     Raises InputError naming the origin and line for a line that is not JSON or not a JSON object;
-    `hint` (how to fix it) ends the message.
+    `hint` (how to fix it) ends the message. A lone surrogate escape ("\\ud83d") is read as U+FFFD.
     """
-    for number, line in enumerate(text.lstrip("\ufeff").splitlines(), start=1):
+    return iter_json_lines(text.lstrip("\ufeff").splitlines(), origin, hint)
+
+
+def iter_json_lines(lines: Iterable[str], origin: str, hint: str = RECORD_LINE_HINT) -> Iterator[JsonLine]:
+    """`json_lines` over lines read one by one (a file of any size); lines without their line ends."""
+    for number, line in enumerate(lines, start=1):
+        if number == 1:
+            line = line.lstrip("\ufeff")
         if not line.strip():
             continue
         where = f"{origin} line {number}"
         try:
-            obj = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise InputError(f"{where}: not valid JSON ({exc.msg} at column {exc.colno}). {hint}") from exc
+            obj = load_json(line)
+        except JsonTextError as exc:
+            cause = exc.__cause__
+            detail = f"{cause.msg} at column {cause.colno}" if isinstance(cause, json.JSONDecodeError) else str(exc)
+            raise InputError(f"{where}: not valid JSON ({detail}). {hint}") from exc
         if not isinstance(obj, dict):
             raise InputError(f"{where}: expected a JSON object, got {type(obj).__name__}. {hint}")
         yield JsonLine(number, where, obj, line)
@@ -56,8 +68,12 @@ def read_jsonl(text: str, origin: str = "<string>") -> list[Hit]:
     A top-level "note" is kept in `Record.note`. Raises InputError naming `origin` and the line
     number for a line that is not a JSON object, has no "id", or has a field of the wrong type.
     """
-    hits = []
-    for _, where, obj, line in json_lines(text, origin):
+    return list(iter_jsonl(text.lstrip("\ufeff").splitlines(), origin))
+
+
+def iter_jsonl(lines: Iterable[str], origin: str = "<string>") -> Iterator[Hit]:
+    """Yield the Hits of JSONL lines read one by one (a file of any size), as `read_jsonl` does."""
+    for _, where, obj, line in iter_json_lines(lines, origin):
         if obj.get("id") in (None, ""):
             raise InputError(f"{where}: the record has no \"id\"; add one (any string unique in "
                              "the file, e.g. the PMID).")
@@ -67,8 +83,7 @@ def read_jsonl(text: str, origin: str = "<string>") -> list[Hit]:
             raise InputError(f"{where}: a field has the wrong type ({exc}). Compare the line with "
                              "an export of `write_jsonl` and fix the value.") from exc
         record = dataclasses.replace(record, source="jsonl", source_id=str(obj["id"]))
-        hits.append(Hit(record=record, raw=line, raw_format="jsonl"))
-    return hits
+        yield Hit(record=record, raw=line, raw_format="jsonl")
 
 
 def _with_ids(obj: dict[str, Any]) -> dict[str, Any]:

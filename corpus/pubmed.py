@@ -19,12 +19,13 @@ import requests
 from lxml import etree
 
 from corpus.http import HttpClient, shorten
-from corpus.records import (AbstractSection, Hit, Ids, Record, find_nct_ids, normalise_doi,
+from corpus.markup import collapse, element_text
+from corpus.records import (AbstractSection, Hit, Ids, ParsedHits, Record, find_nct_ids, normalise_doi,
                             normalise_nct, normalise_pmcid, normalise_pmid)
 from corpus.source import Batch, Known, base_url, checked_page_size, since_date
 from corpus.errors import HarvestError, MalformedResponseError
 
-PARSER_VERSION = "pubmed-2"  # 2: volume, issue and pages
+PARSER_VERSION = "pubmed-3"  # 2: volume, issue and pages; 3: <sup>/<sub> kept as ^ and _
 
 #: ESearch returns at most this many ids per search (it cannot page past retstart 9998).
 MAX_SEARCH_IDS = 9999
@@ -35,7 +36,6 @@ _MONTHS = {name: i for i, name in enumerate(
     ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), start=1)}
 # A season maps to its first month; Winter maps to January so the date stays in the stated year.
 _SEASONS = {"spring": 3, "summer": 6, "fall": 9, "autumn": 9, "winter": 1}
-_ASCII_SPACE = re.compile(r"[ \t\n\r\f\v]+")  # NBSP and U+2009 are content, not layout: kept
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 _MEDLINE_DATE = re.compile(r"(\d{4})(?:[\s/-]+([A-Za-z]+))?")
 
@@ -58,28 +58,16 @@ def _parse_xml(data: bytes | str, what: str) -> etree._Element:
 
 
 def _collapse(text: str) -> str:
-    return _ASCII_SPACE.sub(" ", text).strip(" ")
+    return collapse(text)
 
 
 def _full_text(el: etree._Element | None) -> str:
-    """Return the text of `el` and of its child markup (<i>, <sub>...), whitespace collapsed.
+    """Return the text of `el` and of its child markup, whitespace collapsed (`corpus.markup`'s rule:
+    `10<sup>7</sup>` -> `10^7`, `CD4<sup>+</sup>` -> `CD4+`, `x<sub>i</sub>` -> `x_i`, <i>/<b> dropped).
 
     Comments, processing instructions and unexpanded entity references are left out.
     """
-    if el is None:
-        return ""
-    parts: list[str] = []
-
-    def walk(node: etree._Element) -> None:
-        if isinstance(node.tag, str):  # an element (comments, PIs and entities have non-str tags)
-            parts.append(node.text or "")
-            for child in node:
-                walk(child)
-        if node is not el:
-            parts.append(node.tail or "")
-
-    walk(el)
-    return _collapse("".join(parts))
+    return element_text(el)
 
 
 def _error_text(root: etree._Element) -> str | None:
@@ -92,11 +80,13 @@ def _error_text(root: etree._Element) -> str | None:
 
 # --- parsing -------------------------------------------------------------------------------
 
-def parse_pubmed_xml(data: bytes | str) -> list[Hit]:
+def parse_pubmed_xml(data: bytes | str, *, skip_bad: bool = False) -> ParsedHits:
     """Return one Hit per <PubmedArticle> of an EFetch PubmedArticleSet (an empty set gives []).
 
     Raises MalformedResponseError for a malformed or truncated document, an <eFetchResult><ERROR>
-    body, or any root other than PubmedArticleSet. <PubmedBookArticle> entries are skipped.
+    body, or any root other than PubmedArticleSet, and for an article without a PMID unless
+    `skip_bad` (then it is left out and named in the result's `skipped`). <PubmedBookArticle>
+    entries are skipped.
     """
     root = _parse_xml(data, "PubMed efetch XML")
     error = _error_text(root)
@@ -105,12 +95,59 @@ def parse_pubmed_xml(data: bytes | str) -> list[Hit]:
     if root.tag != "PubmedArticleSet":
         raise MalformedResponseError(
             f"PubMed efetch XML has root <{root.tag}>, expected <PubmedArticleSet>")
-    hits = []
-    for article in root.iterchildren("PubmedArticle"):
-        record = _parse_article(article)
+    hits = ParsedHits()
+    for number, article in enumerate(root.iterchildren("PubmedArticle"), start=1):
+        try:
+            record = _parse_article(article)
+        except MalformedResponseError as exc:
+            if not skip_bad:
+                raise
+            hits.skipped.append(f"article {number} of the batch: {exc}")
+            continue
         hits.append(Hit(record=record, raw=etree.tostring(article, encoding="unicode"),
                         raw_format="pubmed-xml"))
     return hits
+
+
+def iter_pubmed_xml(source, max_record_bytes: int | None = None) -> Iterator[Hit]:
+    """Yield the Hits of a PubmedArticleSet read from a binary file object, one article at a time.
+
+    Memory stays that of one article, whatever the file's size (each article is dropped once read).
+    Raises MalformedResponseError as `parse_pubmed_xml` does, when met (the articles before it
+    were yielded), and for an article longer than `max_record_bytes`.
+    """
+    events = etree.iterparse(source, events=("start", "end"), resolve_entities=False, no_network=True,
+                             load_dtd=False, huge_tree=False)
+    depth = 0
+    try:
+        for event, element in events:
+            if event == "start":
+                depth += 1
+                if depth == 1 and element.tag != "PubmedArticleSet":
+                    if element.tag in ("eFetchResult", "ERROR"):
+                        continue
+                    raise MalformedResponseError(
+                        f"PubMed efetch XML has root <{element.tag}>, expected <PubmedArticleSet>")
+                continue
+            depth -= 1
+            if element.tag == "ERROR" and depth <= 1:
+                raise MalformedResponseError(f"PubMed efetch returned an error: {shorten(_full_text(element))}")
+            if depth != 1:
+                continue
+            if element.tag == "PubmedArticle":
+                raw = etree.tostring(element, encoding="unicode")
+                if max_record_bytes is not None and len(raw) > max_record_bytes:
+                    raise MalformedResponseError(
+                        f"a <PubmedArticle> is longer than the limit of {max_record_bytes} characters for one "
+                        "record (max_record_mb)")
+                yield Hit(record=_parse_article(element), raw=raw, raw_format="pubmed-xml")
+            element.clear()
+            parent = element.getparent()
+            if parent is not None:
+                while element.getprevious() is not None:
+                    del parent[0]
+    except etree.XMLSyntaxError as exc:
+        raise MalformedResponseError(f"PubMed efetch XML is malformed: {shorten(str(exc))}") from exc
 
 
 def _parse_article(article: etree._Element) -> Record:
@@ -423,13 +460,13 @@ class PubMedSource:
                           "retstart": str(retstart), "retmax": str(self.batch_size), "retmode": "xml"}
                 params.update(self._common())
                 hits = self.client.get(f"{self.base}efetch.fcgi", params=params, validate=_validate_efetch)
-                yield Batch(hits=tuple(hits), total=total)
+                yield Batch(hits=tuple(hits), total=total, skipped=tuple(hits.skipped))
             return
         for i in range(0, total, self.batch_size):
             data = {"db": "pubmed", "id": ",".join(new[i:i + self.batch_size]), "retmode": "xml"}
             data.update(self._common())
             hits = self.client.post(f"{self.base}efetch.fcgi", data=data, validate=_validate_efetch)
-            yield Batch(hits=tuple(hits), total=total)
+            yield Batch(hits=tuple(hits), total=total, skipped=tuple(hits.skipped))
 
 
 
@@ -437,5 +474,5 @@ def _validate_esearch(response: requests.Response) -> tuple[int, list[str], str 
     return parse_esearch_xml(response.content)
 
 
-def _validate_efetch(response: requests.Response) -> list[Hit]:
-    return parse_pubmed_xml(response.content)
+def _validate_efetch(response: requests.Response) -> ParsedHits:
+    return parse_pubmed_xml(response.content, skip_bad=True)

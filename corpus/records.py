@@ -9,7 +9,6 @@ and by deduplication.
 """
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import json
 import re
@@ -17,8 +16,38 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
-#: Sources known to the tool, in the order their bibliographic fields are trusted when hits merge.
+#: Source families, in the order their bibliographic fields are trusted when hits merge. A RIS
+#: hit's source names its database ("ris:Embase", "ris:Web of Science"); all RIS databases share
+#: the rank of "ris" (see `corpus.dedup.merge_hits` for the rules between them).
 SOURCE_PRIORITY: tuple[str, ...] = ("pubmed", "europepmc", "jsonl", "ris", "ctgov")
+
+#: `Record.record_type` values: a report of a study, or an entry of a trial register.
+PUBLICATION = "publication"
+REGISTRY = "registry"
+
+#: Source families whose records are register entries (PRISMA 2020's "registers").
+REGISTER_SOURCES = frozenset({"ctgov"})
+
+#: Readable names of the sources, for PRISMA tables ("ris:Embase" reads "Embase").
+SOURCE_LABELS = {"pubmed": "PubMed", "europepmc": "Europe PMC", "ctgov": "ClinicalTrials.gov",
+                 "jsonl": "JSONL import", "ris": "RIS import (database not named)"}
+
+
+def source_family(source: str) -> str:
+    """The parser family of a hit's source: "ris:Embase" -> "ris", "pubmed" -> "pubmed"."""
+    return source.split(":", 1)[0]
+
+
+def source_rank(source: str) -> int:
+    """How far a source's bibliographic fields are trusted (0 most); unknown sources come last."""
+    family = source_family(source)
+    return SOURCE_PRIORITY.index(family) if family in SOURCE_PRIORITY else len(SOURCE_PRIORITY)
+
+
+def source_label(source: str) -> str:
+    """A readable name: "ris:Embase" -> "Embase", "pubmed" -> "PubMed"."""
+    family, _, database = source.partition(":")
+    return database if database else SOURCE_LABELS.get(family, source)
 
 
 @dataclass(frozen=True)
@@ -45,6 +74,14 @@ class Ids:
         return out
 
 
+_TRUNCATED = re.compile(r"(?:\.\.\.|…|\(?\[?\s*abstract truncated[^\])]*[\])]?)\s*$", re.IGNORECASE)
+
+
+def is_truncated(text: str | None) -> bool:
+    """True when an abstract ends as a cut one does ("...", "…", MEDLINE's "(ABSTRACT TRUNCATED AT 250 WORDS)")."""
+    return bool(text) and _TRUNCATED.search(text[-80:]) is not None
+
+
 def text_or_none(value: Any) -> str | None:
     """A JSON field as stripped text; None when absent or blank."""
     text = str(value).strip() if value is not None else ""
@@ -55,11 +92,14 @@ def text_or_none(value: Any) -> str | None:
 class Record:
     """One study record as parsed from one source.
 
-    `source` names the parser ("pubmed", "europepmc", "ctgov", "ris", "jsonl"); `source_id` is the
-    record's id within that source (PMID, Europe PMC "SRC:id", NCT id, ...). `entry_date` (ISO
-    date) is the source's own index/update date, used for incremental harvests. `registry` holds a
-    registry entry's structured fields (ClinicalTrials.gov status, enrolment, outcome results) and
-    is empty for publications.
+    `source` names the parser ("pubmed", "europepmc", "ctgov", "jsonl", and for RIS the exporting
+    database: "ris:Embase", "ris:Web of Science", or "ris" when the file does not say); `source_id`
+    is the record's id within that source (PMID, Europe PMC "SRC:id", NCT id, ...). `entry_date`
+    (ISO date) is the source's own index/update date, used for incremental harvests. `registry`
+    holds a register entry's structured fields (ClinicalTrials.gov status, enrolment, conditions,
+    interventions, outcome results; a CENTRAL registry record's conditions and interventions) and
+    is empty for publications. `record_type` is "registry" for a register entry (a CT.gov study,
+    CENTRAL's copy of one) and "publication" otherwise.
     """
 
     source: str
@@ -82,6 +122,7 @@ class Record:
     entry_date: str | None = None
     is_open_access: bool = False
     registry: Mapping[str, Any] = field(default_factory=dict)
+    record_type: str = "publication"  # "publication" | "registry" (a trial-register entry)
     note: str | None = None
 
     @property
@@ -90,15 +131,24 @@ class Record:
         return author_surname(self.authors[0]) if self.authors else None
 
     def to_dict(self) -> dict[str, Any]:
-        """Return a JSON-ready dict (the tool's own JSONL record format, without "id")."""
-        data = dataclasses.asdict(self)
-        data["ids"] = {"pmid": self.ids.pmid, "doi": self.ids.doi, "pmcid": self.ids.pmcid,
-                       "nct": list(self.ids.nct)}
-        data["abstract_sections"] = [{"label": s.label, "text": s.text} for s in self.abstract_sections]
-        for key in ("authors", "publication_types", "mesh_terms", "keywords"):
-            data[key] = list(data[key])
-        data["registry"] = dict(self.registry)
-        return data
+        """Return a JSON-ready dict (the tool's own JSONL record format, without "id").
+
+        Written out by hand: the same keys, order and values as `dataclasses.asdict` with the
+        tuples as lists, without its deep copy (the fields are immutable; `registry` is copied
+        one level deep, as before).
+        """
+        ids = self.ids
+        return {
+            "source": self.source, "source_id": self.source_id, "title": self.title, "abstract": self.abstract,
+            "abstract_sections": [{"label": s.label, "text": s.text} for s in self.abstract_sections],
+            "authors": list(self.authors), "journal": self.journal, "year": self.year, "pub_date": self.pub_date,
+            "volume": self.volume, "issue": self.issue, "pages": self.pages,
+            "ids": {"pmid": ids.pmid, "doi": ids.doi, "pmcid": ids.pmcid, "nct": list(ids.nct)},
+            "publication_types": list(self.publication_types), "mesh_terms": list(self.mesh_terms),
+            "keywords": list(self.keywords), "language": self.language, "entry_date": self.entry_date,
+            "is_open_access": self.is_open_access, "registry": dict(self.registry),
+            "record_type": self.record_type, "note": self.note,
+        }
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> "Record":
@@ -132,13 +182,19 @@ class Record:
             entry_date=data.get("entry_date") or None,
             is_open_access=bool(data.get("is_open_access")),
             registry=dict(data.get("registry") or {}),
+            record_type=REGISTRY if data.get("record_type") == REGISTRY else PUBLICATION,
             note=data.get("note") or None,
         )
 
     def fingerprint(self) -> str:
         """Return a stable hash of the parsed content (unchanged content, unchanged hash)."""
-        blob = json.dumps(self.to_dict(), sort_keys=True, ensure_ascii=False)
-        return hashlib.sha256(blob.encode("utf-8")).hexdigest()[:16]
+        return fingerprint_of(self.to_dict())
+
+
+def fingerprint_of(data: Mapping[str, Any]) -> str:
+    """The hash `Record.fingerprint` gives, from the record's `to_dict()` (computed once by callers that have it)."""
+    blob = json.dumps(data, sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(blob.encode("utf-8")).hexdigest()[:16]
 
 
 @dataclass(frozen=True)
@@ -148,6 +204,18 @@ class FullText:
     pmcid: str
     xml: str
     source: str = "europepmc"
+
+
+class ParsedHits(list):
+    """The hits of one response (a list), and `skipped`: one line per record that could not be read.
+
+    A harvest stores the rest and reports the skipped ones, so one bad record in a page does not
+    stop that page at every later run.
+    """
+
+    def __init__(self, hits=(), skipped=()):
+        super().__init__(hits)
+        self.skipped: list[str] = list(skipped)
 
 
 @dataclass(frozen=True)
@@ -197,17 +265,21 @@ def normalise_nct(value: Any) -> str | None:
 
 def find_nct_ids(text: str | None) -> tuple[str, ...]:
     """Return every distinct NCT id mentioned in free text, sorted."""
-    return tuple(sorted({f"NCT{m}" for m in _NCT.findall(text or "")}))
+    if not text or not ("NCT" in text or "nct" in text or "Nct" in text):  # the common case, without a regex scan
+        return ()
+    return tuple(sorted({f"NCT{m}" for m in _NCT.findall(text)}))
 
 
 # --- text normalisation for fuzzy matching -------------------------------------------------
 
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
+_SCRIPT_MARKS = re.compile(r"[\^_](?=\(?[0-9A-Za-z+\-−])")
 
 
 def normalise_title(title: str | None) -> str:
     """Return a title folded for matching: ASCII, lower case, punctuation and markup collapsed."""
     text = re.sub(r"<[^>]+>", " ", title or "")
+    text = _SCRIPT_MARKS.sub("", text)  # "10^7" and "107", "D_3" and "D3" (markup lost elsewhere) match
     text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower()
     return _NON_ALNUM.sub(" ", text).strip()
 

@@ -17,11 +17,13 @@ from corpus.errors import InputError
 
 @dataclass(frozen=True)
 class Batch:
-    """Hits (and full texts) to store together; `total` is the search's hit count when known."""
+    """Hits (and full texts) to store together; `total` is the search's hit count when known;
+    `skipped` names the records of the response that could not be read (one line each)."""
 
     hits: tuple[Hit, ...] = ()
     fulltexts: tuple[FullText, ...] = ()
     total: int | None = None
+    skipped: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -3,9 +3,27 @@
 `Store` owns the connection, applies named migrations (recorded in `migrations`), offers
 `with store.atomic():` (one transaction, savepoints when nested), and upserts source hits on their
 natural keys. Each hit keeps its raw payload beside its parsed fields, so a better parser can
-re-read it without a new download. Deduplication (`corpus.dedup`) decides which stored study
-record a hit belongs to; the merged study record is recomputed from its hits, so it does not
-depend on the order in which sources were harvested.
+re-read it without a new download. Deduplication (`corpus.dedup`, pure functions) decides which
+stored study record a hit belongs to, from the candidates the store looks up (records sharing an
+identifier; records of the year window sharing a title key, or the first author's when they are
+few); the merged study record is recomputed from its hits by dedup's merge rule, so it
+does not depend on the order in which sources were harvested, and identifiers are only ever added.
+
+Each text is stored once. A hit's `parsed` column holds its fields without the abstract and the
+registry fields; its abstract is a span of its raw payload when the payload holds it verbatim
+(`abstract_at`, `abstract_len`: RIS, most JSONL), else a row of `texts` (content-addressed by
+hash, shared by every hit with the same abstract); its registry fields are a row of `texts`. A
+record's `merged` column holds the merged fields without abstract and registry, and names the hits
+that give them (`abstract_source`/`abstract_source_id`, `registry_source`/`registry_source_id`);
+`merged` carries the hash of the whole merged record (`content_hash`), so it changes whenever any
+merged field does.
+
+Concurrency: every write is a `BEGIN IMMEDIATE` transaction; a locked store is waited for
+`busy_timeout` seconds, then `StoreBusyError`. Migrations run inside the write lock and re-read
+which ones are applied, so two processes opening a new store at once both succeed. Every SQLite
+error is translated into a `StoreError` saying what to do (busy, disk full, read-only, not a
+store); a store that cannot be written (a read-only file or folder) opens read-only by itself, and
+`Store(path, create=False)` opens only an existing, non-empty store.
 
 The extractor's output is kept per record as JSON text beside the extractor version that made it
 (the store never imports the extractor). A record whose merged fields or full text change loses
@@ -20,15 +38,20 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import hashlib
 import json
+import os
 import sqlite3
-from dataclasses import dataclass
+import time
+import urllib.parse
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator, Sequence
 
 from corpus import dedup
-from corpus.records import FullText, Hit, Record
-from corpus.errors import StoreError
+from corpus.records import (REGISTER_SOURCES, REGISTRY, FullText, Hit, Record, source_family,
+                            source_label)
+from corpus.errors import StoreBusyError, StoreError
 
 #: Named migrations, applied in order, each once. Append; never edit one that has shipped.
 MIGRATIONS: list[tuple[str, str]] = [
@@ -116,6 +139,31 @@ MIGRATIONS: list[tuple[str, str]] = [
         );
         CREATE INDEX screening_log_record ON screening_log(record_id);
     """),
+    ("0004_each_text_once_and_a_title_index", """
+        CREATE TABLE IF NOT EXISTS texts (
+            hash TEXT PRIMARY KEY,           -- sha256 of body, 32 hex digits
+            body TEXT NOT NULL               -- JSON: an abstract with its sections, or a record's registry fields
+        );
+        ALTER TABLE hits ADD COLUMN abstract_at INTEGER;   -- the abstract is raw[abstract_at : abstract_at + abstract_len]
+        ALTER TABLE hits ADD COLUMN abstract_len INTEGER;
+        ALTER TABLE hits ADD COLUMN abstract_hash TEXT;    -- or the texts row of its abstract and sections
+        ALTER TABLE hits ADD COLUMN registry_hash TEXT;    -- the texts row of its registry fields
+        ALTER TABLE hits ADD COLUMN record_type TEXT NOT NULL DEFAULT 'publication';
+        CREATE INDEX IF NOT EXISTS hits_abstract_hash ON hits(abstract_hash);
+        CREATE INDEX IF NOT EXISTS hits_registry_hash ON hits(registry_hash);
+        ALTER TABLE records ADD COLUMN abstract_source TEXT;      -- the hit whose abstract the record carries
+        ALTER TABLE records ADD COLUMN abstract_source_id TEXT;
+        ALTER TABLE records ADD COLUMN registry_source TEXT;      -- the hit whose registry fields it carries
+        ALTER TABLE records ADD COLUMN registry_source_id TEXT;
+        ALTER TABLE records ADD COLUMN record_type TEXT NOT NULL DEFAULT 'publication';
+        CREATE TABLE IF NOT EXISTS title_keys (  -- the blocking index of fuzzy title matching (dedup.title_keys)
+            key TEXT NOT NULL,
+            year INTEGER NOT NULL,
+            record_id TEXT NOT NULL,
+            PRIMARY KEY (key, year, record_id)
+        ) WITHOUT ROWID;
+        CREATE INDEX IF NOT EXISTS records_author_block ON records(first_author, year, title_norm, id);
+    """),
 ]
 
 
@@ -142,28 +190,383 @@ class AddResult:
     record_id: str
 
 
+@dataclass(frozen=True)
+class SourceCount:
+    """What one source gave: `identified` hits (records identified, in PRISMA's words), of them `registry_records`.
+
+    `source` is the hit source ("pubmed", "ris:Embase"), `label` its readable name ("PubMed",
+    "Embase"), `kind` "database" or "register" (PRISMA 2020 counts them in separate boxes).
+    """
+
+    source: str
+    label: str
+    kind: str
+    identified: int
+    registry_records: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the counts as a JSON-ready dict."""
+        return {"source": self.source, "label": self.label, "kind": self.kind, "identified": self.identified,
+                "registry_records": self.registry_records}
+
+
+@dataclass(frozen=True)
+class Identification:
+    """PRISMA 2020's identification box, from the store.
+
+    `sources`: records identified per source; `identified`: their sum; `duplicates_removed`:
+    identified minus `records` (the distinct studies left after deduplication, which go on to
+    screening); `registry_records`: of those, the ones that are register entries only (no
+    publication among their hits).
+    """
+
+    sources: tuple[SourceCount, ...]
+    identified: int
+    duplicates_removed: int
+    records: int
+    registry_records: int
+
+    @property
+    def databases(self) -> tuple[SourceCount, ...]:
+        """The sources PRISMA counts as databases (PubMed, Europe PMC, each RIS database, JSONL imports)."""
+        return tuple(s for s in self.sources if s.kind == "database")
+
+    @property
+    def registers(self) -> tuple[SourceCount, ...]:
+        """The sources PRISMA counts as registers (ClinicalTrials.gov)."""
+        return tuple(s for s in self.sources if s.kind == "register")
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the counts as a JSON-ready dict."""
+        return {"sources": [s.to_dict() for s in self.sources], "identified": self.identified,
+                "duplicates_removed": self.duplicates_removed, "records": self.records,
+                "registry_records": self.registry_records}
+
+
+#: The page size of a new store. A hit row (raw RIS or XML with its parsed fields) is 1-3 KB: on
+#: SQLite's default 4 KB pages one such row leaves a page half empty; 16 KB pages waste about 10%.
+PAGE_SIZE = 16384
+
+#: The Record fields stored apart from a hit's `parsed` and a record's `merged` (each text once).
+_TEXT_FIELDS = frozenset({"abstract", "abstract_sections", "registry"})
+
+_HIT_SELECT = ("SELECT h.source, h.source_id, h.parsed, "
+               "CASE WHEN h.abstract_at IS NOT NULL THEN substr(h.raw, h.abstract_at + 1, h.abstract_len) END, "
+               "ta.body, tr.body FROM hits h LEFT JOIN texts ta ON ta.hash = h.abstract_hash "
+               "LEFT JOIN texts tr ON tr.hash = h.registry_hash")
+
+_RECORD_SELECT = (
+    "SELECT r.id, r.merged, "
+    "CASE WHEN ah.abstract_at IS NOT NULL THEN substr(ah.raw, ah.abstract_at + 1, ah.abstract_len) END, "
+    "ta.body, tr.body FROM records r "
+    "LEFT JOIN hits ah ON ah.source = r.abstract_source AND ah.source_id = r.abstract_source_id "
+    "LEFT JOIN texts ta ON ta.hash = ah.abstract_hash "
+    "LEFT JOIN hits rh ON rh.source = r.registry_source AND rh.source_id = r.registry_source_id "
+    "LEFT JOIN texts tr ON tr.hash = rh.registry_hash")
+
+
+@dataclass(frozen=True)
+class _StoredForm:
+    """A hit as the store writes it, and its fingerprint (a hash of exactly what is written)."""
+
+    head_json: str
+    abstract_at: int | None
+    abstract_len: int | None
+    abstract_body: str | None
+    registry_body: str | None
+    record_type: str
+    fingerprint: str
+
+
+def _stored_form(data: dict[str, Any], raw: str) -> _StoredForm:
+    """Serialise a parsed record (its to_dict()) for the hits table: one JSON encoding of each part.
+
+    The abstract is a span of `raw` when the payload holds it verbatim (RIS, most JSONL) and it has
+    no sections, else a texts body; the registry fields are a texts body. The fingerprint hashes the
+    head, the abstract with its sections and the registry fields, so it changes with any field.
+    """
+    head_json = json.dumps(_head(data, keep_key=False), sort_keys=True, ensure_ascii=False)
+    abstract, sections = data["abstract"], data["abstract_sections"]
+    at = abstract_len = body = None
+    sections_json = json.dumps(sections, ensure_ascii=False) if sections else ""
+    if abstract or sections:
+        found = raw.find(abstract) if abstract and not sections and len(raw) <= 4 * len(abstract) + 4096 else -1
+        if found >= 0:
+            at, abstract_len = found, len(abstract)
+        elif sections and _composed(sections) == abstract:
+            body = '{"sections": ' + sections_json + "}"
+        else:
+            body = json.dumps({"abstract": abstract, "sections": sections}, sort_keys=True, ensure_ascii=False)
+    registry = (json.dumps(data["registry"], sort_keys=True, ensure_ascii=False, check_circular=False)
+                if data["registry"] else None)
+    digest = hashlib.sha256("\x1e".join((head_json, abstract, sections_json, registry or "")).encode("utf-8"))
+    return _StoredForm(head_json, at, abstract_len, body, registry, data["record_type"], digest.hexdigest()[:16])
+
+
+def _head(data: dict[str, Any], *, keep_key: bool) -> dict[str, Any]:
+    """A record's stored fields: without abstract and registry, and without empty values (Record.from_dict
+    reads a missing key as empty). A hit's head leaves out its source and source id too (its key has them)."""
+    head = {k: v for k, v in data.items() if k not in _TEXT_FIELDS and v not in (None, "", [], {}, False)}
+    head["ids"] = {k: v for k, v in data["ids"].items() if v}
+    if not keep_key:
+        head.pop("source", None)
+        head.pop("source_id", None)
+    return head
+
+
+def _composed(sections: list[dict[str, str]]) -> str:
+    """The abstract the parsers compose from labelled sections ("Label\ntext" joined by newlines)."""
+    return "\n".join(f"{s['label']}\n{s['text']}" if s["label"] else s["text"] for s in sections)
+
+
+def _unpack(head_json: str, span: str | None, abstract_body: str | None, registry_body: str | None) -> dict[str, Any]:
+    """A Record's to_dict() from a stored head (parsed or merged) and its texts."""
+    data = json.loads(head_json)
+    if "abstract" not in data:
+        if span is not None:
+            data["abstract"], data["abstract_sections"] = span, []
+        elif abstract_body:
+            body = json.loads(abstract_body)
+            data["abstract_sections"] = body["sections"]
+            data["abstract"] = body["abstract"] if "abstract" in body else _composed(body["sections"])
+        else:
+            data["abstract"], data["abstract_sections"] = "", []
+    if "registry" not in data:
+        data["registry"] = json.loads(registry_body) if registry_body else {}
+    return data
+
+
+def _migrate_0004(store: "Store") -> None:
+    """Store each text once (hits and records of an older store re-packed) and index every title.
+
+    The merged records are recomputed by the current merge rule; an extraction is dropped only when
+    the title or abstract it read changed.
+    """
+    rows = store.conn.execute("SELECT source, source_id, parsed, raw FROM hits").fetchall()
+    for source, source_id, parsed, raw in rows:
+        data = json.loads(parsed)
+        if source_family(source) == "ctgov" and "record_type" not in data:
+            data["record_type"] = REGISTRY
+        cols = store._pack_hit(Record.from_dict(data).to_dict(), raw)
+        store.conn.execute("UPDATE hits SET parsed=?, abstract_at=?, abstract_len=?, abstract_hash=?, registry_hash=?, "
+                           "record_type=? WHERE source=? AND source_id=?",
+                           (cols["parsed"], cols["abstract_at"], cols["abstract_len"], cols["abstract_hash"],
+                            cols["registry_hash"], cols["record_type"], source, source_id))
+    for record_id, merged in store.conn.execute("SELECT id, merged FROM records").fetchall():
+        before = json.loads(merged) if merged else {}
+        store.conn.execute("UPDATE records SET title_norm='', year=NULL WHERE id=?", (record_id,))  # index afresh
+        store._refresh_record(record_id, keep_extraction=True)
+        after = store.get(record_id)
+        if after is None or (before.get("title"), before.get("abstract")) != (after.record.title, after.record.abstract):
+            store.conn.execute("DELETE FROM extractions WHERE record_id=?", (record_id,))
+
+
+#: Python steps of migrations, run after the migration's SQL in the same transaction.
+MIGRATION_STEPS: dict[str, Callable[["Store"], None]] = {"0004_each_text_once_and_a_title_index": _migrate_0004}
+
+
 def _now() -> str:
     return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
 
 
-class Store:
-    """The SQLite store of one review. Use as a context manager or call `close()`."""
+_TRANSLATED = (sqlite3.OperationalError, sqlite3.InternalError)
 
-    def __init__(self, path: str | Path):
-        self.path = Path(path)
+
+def _is_plain_database_error(exc: BaseException) -> bool:
+    # "file is not a database", "database disk image is malformed" (IntegrityError and friends pass through)
+    return type(exc) is sqlite3.DatabaseError
+
+
+class _Cursor:
+    """A cursor whose SQLite errors become StoreErrors (rows are fetched lazily, so they can fail too)."""
+
+    __slots__ = ("_cursor", "_conn")
+
+    def __init__(self, cursor: sqlite3.Cursor, conn: "_Connection"):
+        self._cursor, self._conn = cursor, conn
+
+    def __iter__(self):
+        while True:
+            rows = self.fetchmany(256)
+            if not rows:
+                return
+            yield from rows
+
+    def fetchone(self):
+        with self._conn.translated():
+            return self._cursor.fetchone()
+
+    def fetchall(self):
+        with self._conn.translated():
+            return self._cursor.fetchall()
+
+    def fetchmany(self, size: int = 256):
+        with self._conn.translated():
+            return self._cursor.fetchmany(size)
+
+    def __getattr__(self, name: str):  # lastrowid, rowcount, description
+        return getattr(self._cursor, name)
+
+
+class _Connection:
+    """The store's SQLite connection: `execute` and `executemany` raise StoreError, never sqlite3 errors."""
+
+    def __init__(self, conn: sqlite3.Connection, store: "Store"):
+        self._conn, self._store = conn, store
+
+    @contextlib.contextmanager
+    def translated(self) -> Iterator[None]:
         try:
-            self.conn = sqlite3.connect(str(self.path), isolation_level=None, timeout=30)
-            self.conn.row_factory = sqlite3.Row
-            self.conn.execute("PRAGMA journal_mode=WAL")
-            self.conn.execute("PRAGMA foreign_keys=ON")
-            self.conn.execute("PRAGMA synchronous=NORMAL")
-            self._migrate()
+            yield
+        except _TRANSLATED as exc:
+            raise self._store._error(exc) from exc
         except sqlite3.DatabaseError as exc:
-            raise StoreError(f"cannot open the store {self.path}: {exc}. "
-                             "Is it a trialsynth review.sqlite? Restore it from a backup or "
-                             "run `trialsynth init` in a new folder.") from exc
+            if _is_plain_database_error(exc):
+                raise self._store._error(exc) from exc
+            raise
+
+    def execute(self, sql: str, params: Sequence | dict = ()) -> _Cursor:
+        with self.translated():
+            return _Cursor(self._conn.execute(sql, params), self)
+
+    def executemany(self, sql: str, rows: Iterable) -> _Cursor:
+        with self.translated():
+            return _Cursor(self._conn.executemany(sql, rows), self)
+
+    def close(self) -> None:
+        self._conn.close()
+
+    def __getattr__(self, name: str):  # in_transaction, total_changes, row_factory
+        return getattr(self._conn, name)
+
+
+def _statements(sql: str) -> list[str]:
+    """Split a migration's SQL into complete statements (a trigger body holds ';' of its own)."""
+    out, buffer = [], ""
+    for piece in sql.split(";"):
+        buffer += piece + ";"
+        if sqlite3.complete_statement(buffer):
+            if buffer.strip(" \n\t;"):
+                out.append(buffer.strip())
+            buffer = ""
+    if buffer.strip(" \n\t;"):
+        out.append(buffer.strip())
+    return out
+
+
+class Store:
+    """The SQLite store of one review. Use as a context manager or call `close()`.
+
+    `create=False` opens only an existing, non-empty store (StoreError naming the file and how to
+    restore it otherwise). `readonly=True` opens it for reading only; `None` (the default) opens it
+    read-only by itself when the file or its folder cannot be written, and writing then raises
+    StoreError. `busy_timeout` is how long (seconds) a write waits for another process's lock
+    before StoreBusyError.
+    """
+
+    def __init__(self, path: str | Path, *, create: bool = True, readonly: bool | None = None,
+                 busy_timeout: float = 30.0):
+        self.path = Path(path)
+        self.busy_timeout = float(busy_timeout)
         self._depth = 0
         self.run_id: int | None = None
+        if not create:
+            self._require_existing()
+        if readonly is None:
+            readonly = self.path.exists() and not self._writable()
+        self.readonly = bool(readonly)
+        if not self.readonly and not self.path.parent.is_dir():
+            raise StoreError(f"cannot create the store {self.path}: the folder {self.path.parent} does not exist. "
+                             "Create it first, or run `trialsynth init` there.")
+        try:
+            raw = self._connect()
+        except sqlite3.Error as exc:
+            raise self._error(exc) from exc
+        self.conn = _Connection(raw, self)
+        try:
+            if not self.readonly:
+                if self.conn.execute("PRAGMA page_count").fetchone()[0] == 0:  # a new store: pages that fit its rows
+                    self.conn.execute(f"PRAGMA page_size = {PAGE_SIZE}")
+                self._use_wal(raw)
+                self.conn.execute("PRAGMA synchronous=NORMAL")
+            self.conn.execute("PRAGMA foreign_keys=ON")
+            self._migrate()
+        except BaseException:
+            raw.close()
+            raise
+
+    def _use_wal(self, raw: sqlite3.Connection) -> None:
+        """Switch a store to WAL. SQLite answers "locked" at once (no busy wait) while another process
+        is switching it: try again until `busy_timeout`."""
+        deadline = time.monotonic() + self.busy_timeout
+        pause = 0.005
+        while True:
+            try:
+                if raw.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+                    raw.execute("PRAGMA journal_mode=WAL")
+                return
+            except sqlite3.DatabaseError as exc:
+                if not ("locked" in str(exc) or "busy" in str(exc)) or time.monotonic() > deadline:
+                    raise self._error(exc) from exc
+                time.sleep(pause)
+                pause = min(pause * 2, 0.1)
+
+    def _require_existing(self) -> None:
+        restore = ("Restore review.sqlite from a backup (or a copy of the review folder); "
+                   "`trialsynth init --force` starts an empty store, losing every harvested record.")
+        if not self.path.exists():
+            raise StoreError(f"the store {self.path} is missing. {restore}")
+        if self.path.is_dir():
+            raise StoreError(f"the store {self.path} is a folder, not a file. {restore}")
+        if self.path.stat().st_size == 0:
+            raise StoreError(f"the store {self.path} is empty (0 bytes): its records are gone. {restore}")
+
+    def _writable(self) -> bool:
+        folder = self.path.parent
+        return os.access(self.path, os.W_OK) and os.access(folder, os.W_OK | os.X_OK)
+
+    def _connect(self) -> sqlite3.Connection:
+        if not self.readonly:
+            conn = sqlite3.connect(str(self.path), isolation_level=None, timeout=self.busy_timeout)
+        else:
+            uri = "file:" + urllib.parse.quote(str(self.path.resolve())) + "?mode=ro"
+            conn = sqlite3.connect(uri, uri=True, isolation_level=None, timeout=self.busy_timeout)
+            try:
+                conn.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
+            except sqlite3.OperationalError:
+                # A WAL store in a folder nobody may write: its -shm cannot be made; read it as immutable.
+                conn.close()
+                conn = sqlite3.connect(uri + "&immutable=1", uri=True, isolation_level=None,
+                                       timeout=self.busy_timeout)
+        conn.row_factory = sqlite3.Row
+        return conn
+
+    def _error(self, exc: BaseException) -> StoreError:
+        """The StoreError that says what a SQLite error means for the user, and what to do."""
+        text = str(exc)
+        lowered = text.lower()
+        if "locked" in lowered or "busy" in lowered:
+            return StoreBusyError(
+                f"the review's store {self.path} is busy: another trialsynth command has held its write lock "
+                f"for more than {self.busy_timeout:g} s. Wait until it finishes, then run this command again "
+                "(nothing of this step was stored).")
+        if "full" in lowered:
+            return StoreError(f"the disk holding {self.path} is full ({text}); nothing of this step was stored. "
+                              "Free some space, then run the command again.")
+        cannot_write = "unable to open" in lowered and self.path.exists() and not self._writable()
+        if "readonly" in lowered or "read-only" in lowered or (self.readonly and "write" in lowered) or cannot_write:
+            return StoreError(f"the store {self.path} is read-only ({text}), so this command cannot change it. "
+                              "Make the file and its folder writable (chmod u+w), or copy the review folder to "
+                              "a place you can write; commands that only read (records, table, export) work as "
+                              "they are.")
+        if "not a database" in lowered or "malformed" in lowered or "no such table" in lowered:
+            return StoreError(f"cannot open the store {self.path}: {text}. Is it a trialsynth review.sqlite? "
+                              "Restore it from a backup or run `trialsynth init` in a new folder.")
+        if "unable to open" in lowered or "i/o error" in lowered:
+            return StoreError(f"cannot open the store {self.path}: {text}. Check that the folder exists and "
+                              "that you may read (and, to change the review, write) it and review.sqlite.")
+        return StoreError(f"the store {self.path} could not be read or written: {text}. "
+                          "Run the command again; if it fails the same way, restore review.sqlite from a backup.")
 
     # --- lifecycle -------------------------------------------------------------------------
 
@@ -177,26 +580,37 @@ class Store:
         """Close the connection."""
         self.conn.close()
 
+    def _applied_migrations(self) -> set[str]:
+        exists = self.conn.execute(
+            "SELECT 1 FROM sqlite_master WHERE type='table' AND name='migrations'").fetchone()
+        return {row[0] for row in self.conn.execute("SELECT name FROM migrations")} if exists else set()
+
     def _migrate(self) -> None:
-        self.conn.execute("CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY, applied_at TEXT)")
-        done = {row[0] for row in self.conn.execute("SELECT name FROM migrations")}
-        for name, sql in MIGRATIONS:
-            if name in done:
-                continue
-            self.conn.execute("BEGIN IMMEDIATE")
-            try:
-                for statement in sql.split(";"):
-                    if statement.strip():
-                        self.conn.execute(statement)
+        """Apply the migrations not yet applied, inside the write lock (safe when processes race)."""
+        if all(name in self._applied_migrations() for name, _ in MIGRATIONS):
+            return
+        if self.readonly:
+            raise StoreError(f"the store {self.path} was made by an older trialsynth and must be upgraded, "
+                             "but it is read-only. Make it and its folder writable (chmod u+w) and run the "
+                             "command again.")
+        with self.atomic():
+            self.conn.execute("CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY, applied_at TEXT)")
+            done = self._applied_migrations()  # again: another process may have migrated meanwhile
+            for name, sql in MIGRATIONS:
+                if name in done:
+                    continue
+                for statement in _statements(sql):
+                    self.conn.execute(statement)
+                step = MIGRATION_STEPS.get(name)
+                if step is not None:
+                    step(self)
                 self.conn.execute("INSERT INTO migrations VALUES (?, ?)", (name, _now()))
-            except BaseException:
-                self.conn.execute("ROLLBACK")
-                raise
-            self.conn.execute("COMMIT")
 
     @contextlib.contextmanager
     def atomic(self) -> Iterator["Store"]:
         """One transaction (a savepoint when nested): all of the block is stored, or none of it."""
+        if self.readonly:
+            raise self._error(sqlite3.OperationalError("attempt to write a readonly database"))
         if self._depth == 0:
             self.conn.execute("BEGIN IMMEDIATE")
         else:
@@ -206,18 +620,31 @@ class Store:
             yield self
         except BaseException:
             self._depth -= 1
+            self._rollback()
+            raise
+        else:
+            self._depth -= 1
+            if self._depth == 0:
+                try:
+                    self.conn.execute("COMMIT")
+                except StoreError:
+                    self._rollback()
+                    raise
+            else:
+                self.conn.execute(f"RELEASE sp{self._depth}")
+
+    def _rollback(self) -> None:
+        # SQLite may already have rolled the transaction back (a full disk): never mask the first error.
+        if not self.conn.in_transaction:
+            return
+        try:
             if self._depth == 0:
                 self.conn.execute("ROLLBACK")
             else:
                 self.conn.execute(f"ROLLBACK TO sp{self._depth}")
                 self.conn.execute(f"RELEASE sp{self._depth}")
-            raise
-        else:
-            self._depth -= 1
-            if self._depth == 0:
-                self.conn.execute("COMMIT")
-            else:
-                self.conn.execute(f"RELEASE sp{self._depth}")
+        except StoreError:
+            pass
 
     # --- runs and high-water marks ---------------------------------------------------------
 
@@ -283,23 +710,30 @@ class Store:
 
     def _add_hit(self, hit: Hit) -> AddResult:
         rec = hit.record
-        fingerprint = rec.fingerprint()
+        data = rec.to_dict()
+        form = _stored_form(data, hit.raw)
+        fingerprint = form.fingerprint
         row = self.conn.execute("SELECT record_id, fingerprint FROM hits WHERE source=? AND source_id=?",
                                 (rec.source, rec.source_id)).fetchone()
         if row is not None and row["fingerprint"] == fingerprint:
             return AddResult("unchanged", row["record_id"])
-        parsed = json.dumps(rec.to_dict(), sort_keys=True, ensure_ascii=False)
+        cols = self._write_texts(form)
         if row is not None:
+            old_texts = self.conn.execute("SELECT abstract_hash, registry_hash FROM hits WHERE source=? AND source_id=?",
+                                          (rec.source, rec.source_id)).fetchone()
             self.conn.execute(
-                "UPDATE hits SET parsed=?, fingerprint=?, raw_format=?, raw=?, entry_date=?, last_run=? "
-                "WHERE source=? AND source_id=?",
-                (parsed, fingerprint, hit.raw_format, hit.raw, rec.entry_date, self.run_id, rec.source, rec.source_id))
+                "UPDATE hits SET parsed=?, fingerprint=?, raw_format=?, raw=?, entry_date=?, last_run=?, abstract_at=?, "
+                "abstract_len=?, abstract_hash=?, registry_hash=?, record_type=? WHERE source=? AND source_id=?",
+                (cols["parsed"], fingerprint, hit.raw_format, hit.raw, rec.entry_date, self.run_id, cols["abstract_at"],
+                 cols["abstract_len"], cols["abstract_hash"], cols["registry_hash"], cols["record_type"],
+                 rec.source, rec.source_id))
+            self._drop_unused_texts(tuple(old_texts))
             # The new content may carry identifiers that join other records (say, an NCT link).
             target = row["record_id"]
-            self._absorb_matches(target, rec, [m for m in dedup.find_matches(self, rec) if m != target])
+            self._absorb_matches(target, rec, [m for m in self._matches(rec) if m != target])
             self._refresh_record(target)
             return AddResult("updated", target)
-        matches = dedup.find_matches(self, rec)
+        matches = self._matches(rec)
         if matches:
             target = self._absorb_matches(matches[0], rec, matches[1:])
             status = "merged"
@@ -310,19 +744,135 @@ class Store:
                 (target, self.run_id, self.run_id))
             status = "new"
         self.conn.execute(
-            "INSERT INTO hits VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (rec.source, rec.source_id, target, parsed, fingerprint, hit.raw_format, hit.raw, rec.entry_date,
-             self.run_id, self.run_id))
-        self._refresh_record(target)
+            "INSERT INTO hits (source, source_id, record_id, parsed, fingerprint, raw_format, raw, entry_date, first_run, "
+            "last_run, abstract_at, abstract_len, abstract_hash, registry_hash, record_type) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (rec.source, rec.source_id, target, cols["parsed"], fingerprint, hit.raw_format, hit.raw, rec.entry_date,
+             self.run_id, self.run_id, cols["abstract_at"], cols["abstract_len"], cols["abstract_hash"],
+             cols["registry_hash"], cols["record_type"]))
+        if status == "new":
+            self._refresh_record(target, only=rec, only_data=data, only_fingerprint=fingerprint)
+        else:
+            self._refresh_record(target)
         return AddResult(status, target)
 
+    # --- each text once ----------------------------------------------------------------------
+
+    def _put_text(self, body: str) -> str:
+        key = hashlib.sha256(body.encode("utf-8")).hexdigest()[:32]
+        self.conn.execute("INSERT OR IGNORE INTO texts VALUES (?, ?)", (key, body))
+        return key
+
+    def _drop_unused_texts(self, hashes: Iterable[str | None]) -> None:
+        for key in {h for h in hashes if h}:
+            self.conn.execute("DELETE FROM texts WHERE hash=? AND NOT EXISTS (SELECT 1 FROM hits WHERE abstract_hash=?) "
+                              "AND NOT EXISTS (SELECT 1 FROM hits WHERE registry_hash=?)", (key, key, key))
+
+    def _write_texts(self, form: "_StoredForm") -> dict[str, Any]:
+        """Store a hit's texts (each once) and return its hits columns."""
+        return {"parsed": form.head_json, "abstract_at": form.abstract_at, "abstract_len": form.abstract_len,
+                "abstract_hash": self._put_text(form.abstract_body) if form.abstract_body is not None else None,
+                "registry_hash": self._put_text(form.registry_body) if form.registry_body is not None else None,
+                "record_type": form.record_type}
+
+    def _pack_hit(self, data: dict[str, Any], raw: str) -> dict[str, Any]:
+        """The hits columns of a parsed record: its fields without abstract and registry, and where those are."""
+        return self._write_texts(_stored_form(data, raw))
+
+    # --- matching ----------------------------------------------------------------------------
+
+    def _matches(self, rec: Record) -> list[str]:
+        """The stored records `rec` duplicates (dedup's rules on the candidates the indexes give)."""
+        pairs = rec.ids.pairs()
+        if pairs:
+            where = " OR ".join("(scheme=? AND value=?)" for _ in pairs)
+            rows = self.conn.execute(f"SELECT scheme, value, record_id FROM identifiers WHERE {where}",
+                                     [x for pair in pairs for x in pair]).fetchall()
+            by_pair: dict[tuple[str, str], list[str]] = {}
+            for scheme, value, record_id in rows:
+                by_pair.setdefault((scheme, value), []).append(record_id)
+            found = [(scheme, record_id) for scheme, value in pairs for record_id in sorted(by_pair.get((scheme, value), ()))]
+            if found:
+                candidates = self._candidates({record_id for _, record_id in found})
+                matches = dedup.match_by_ids(rec, [(scheme, candidates[rid]) for scheme, rid in found if rid in candidates])
+                if matches:
+                    return matches
+        scored = dedup.title_matches(rec, self._title_candidates(rec))
+        if not scored:
+            return []
+        with_ids = self._candidates({c.id for _, c in scored})
+        return dedup.match_by_title(rec, [with_ids[c.id] for _, c in scored if c.id in with_ids])
+
+    def _candidates(self, record_ids: set[str]) -> dict[str, dedup.Candidate]:
+        """Candidates with their identifiers, by record id."""
+        out: dict[str, dedup.Candidate] = {}
+        ids = sorted(record_ids)
+        for start in range(0, len(ids), 500):
+            chunk = ids[start:start + 500]
+            marks = ",".join("?" * len(chunk))
+            found: dict[str, dict[str, set[str]]] = {rid: {} for rid in chunk}
+            for record_id, scheme, value in self.conn.execute(
+                    f"SELECT record_id, scheme, value FROM identifiers WHERE record_id IN ({marks})", chunk):
+                found[record_id].setdefault(scheme, set()).add(value)
+            for row in self.conn.execute(
+                    f"SELECT id, title_norm, year, first_author FROM records WHERE id IN ({marks})", chunk):
+                out[row[0]] = dedup.Candidate(row[0], row[1], row[2], row[3],
+                                              {k: frozenset(v) for k, v in found[row[0]].items()})
+        return out
+
+    def _title_candidates(self, rec: Record) -> list[dedup.Candidate]:
+        """Records of the year window sharing a title key (dedup.title_keys), or the first author's when few."""
+        window = dedup.fuzzy_year_window(rec)
+        if window is None:
+            return []
+        rows: dict[str, tuple] = {}
+        found: set[str] = set()
+        for key in dedup.title_keys(dedup.title_key(rec)):
+            ids = [r[0] for r in self.conn.execute(
+                "SELECT record_id FROM title_keys WHERE key=? AND year BETWEEN ? AND ? LIMIT ?",
+                (key, *window, dedup.KEY_BLOCK_LIMIT + 1))]
+            if len(ids) <= dedup.KEY_BLOCK_LIMIT:  # a key this common tells no titles apart (a series of abstracts)
+                found.update(ids)
+        ids = sorted(found)
+        for start in range(0, len(ids), 500):
+            chunk = ids[start:start + 500]
+            for row in self.conn.execute("SELECT id, title_norm, year, first_author FROM records WHERE id IN "
+                                         f"({','.join('?' * len(chunk))})", chunk):
+                rows[row[0]] = tuple(row)
+        if rec.first_author:  # a first author with few records in the window: compare them all (a covering index)
+            block = self.conn.execute(
+                "SELECT id, title_norm, year, first_author FROM records INDEXED BY records_author_block "
+                "WHERE first_author=? AND year BETWEEN ? AND ? LIMIT ?",
+                (rec.first_author, *window, dedup.AUTHOR_BLOCK_LIMIT + 1)).fetchall()
+            if len(block) <= dedup.AUTHOR_BLOCK_LIMIT:
+                rows.update((row[0], tuple(row)) for row in block)
+        return [dedup.Candidate(*row) for row in rows.values()]
+
+    def _index_title(self, record_id: str, old: tuple[str | None, int | None], new: tuple[str | None, int | None]) -> None:
+        """Move a record's title keys from its old (title_norm, year) to its new one (None: no keys)."""
+        before = {(k, old[1]) for k in dedup.title_keys(old[0] or "")} if old[1] is not None else set()
+        after = {(k, new[1]) for k in dedup.title_keys(new[0] or "")} if new[1] is not None else set()
+        if before - after:
+            self.conn.executemany("DELETE FROM title_keys WHERE key=? AND year=? AND record_id=?",
+                                  [(k, y, record_id) for k, y in sorted(before - after)])
+        if after - before:
+            self.conn.executemany("INSERT OR IGNORE INTO title_keys VALUES (?, ?, ?)",
+                                  [(k, y, record_id) for k, y in sorted(after - before)])
+
     def _absorb_matches(self, target: str, rec: Record, others: Iterable[str] = ()) -> str:
-        """Merge the records in `others` into `target` (a hit bridged them); returns target."""
+        """Merge the records in `others` into `target` (a hit bridged them); returns target.
+
+        Their hits and identifiers move to `target` (no identifier is dropped), a decision moves
+        with them, their extractions are dropped.
+        """
         for other in others:
             if other == target:
                 continue
+            title = self.conn.execute("SELECT title_norm, year FROM records WHERE id=?", (other,)).fetchone()
             self.conn.execute("UPDATE hits SET record_id=? WHERE record_id=?", (target, other))
+            self.conn.execute("UPDATE OR IGNORE identifiers SET record_id=? WHERE record_id=?", (target, other))
             self.conn.execute("DELETE FROM identifiers WHERE record_id=?", (other,))
+            self._index_title(other, (title[0], title[1]) if title else (None, None), (None, None))
             self.conn.execute("DELETE FROM extractions WHERE record_id=?", (other,))
             self._move_decision(other, target)
             self.conn.execute("DELETE FROM records WHERE id=?", (other,))
@@ -370,21 +920,90 @@ class Store:
 
     def hits_of(self, record_id: str) -> list[Record]:
         """Return the parsed hits of a stored record, in merge-priority order."""
-        rows = self.conn.execute("SELECT parsed FROM hits WHERE record_id=?", (record_id,)).fetchall()
-        return dedup.sort_by_priority([Record.from_dict(json.loads(r[0])) for r in rows])
+        rows = self.conn.execute(_HIT_SELECT + " WHERE h.record_id=?", (record_id,)).fetchall()
+        # a hit is who its key says (an older parser may have named its source otherwise)
+        return dedup.sort_by_priority([Record.from_dict({**_unpack(r[2], r[3], r[4], r[5]), "source": r[0],
+                                                         "source_id": r[1]}) for r in rows])
 
-    def _refresh_record(self, record_id: str) -> None:
-        merged = dedup.merge_hits(self.hits_of(record_id))
-        merged_json = json.dumps(merged.to_dict(), sort_keys=True, ensure_ascii=False)
-        # An extraction read the old fields: drop it so the record is extracted again.
-        self.conn.execute("DELETE FROM extractions WHERE record_id=? AND "
-                          "(SELECT merged FROM records WHERE id=?) IS NOT ?", (record_id, record_id, merged_json))
-        self.conn.execute(
-            "UPDATE records SET merged=?, title_norm=?, year=?, first_author=?, updated_run=? WHERE id=?",
-            (merged_json, dedup.title_key(merged), merged.year, merged.first_author, self.run_id, record_id))
-        self.conn.execute("DELETE FROM identifiers WHERE record_id=?", (record_id,))
+    def _refresh_record(self, record_id: str, only: Record | None = None, *, keep_extraction: bool = False,
+                        only_data: dict[str, Any] | None = None, only_fingerprint: str | None = None) -> bool:
+        """Recompute a record's merged fields from its hits (`only`: its one hit, already in hand, with
+        its to_dict() and fingerprint when known).
+
+        Every identifier of every hit is indexed (never dropped); the title index follows the
+        merged title. An extraction of the old fields is dropped (unless `keep_extraction`).
+        Returns True when the merged record changed.
+        """
+        hits = [only] if only is not None else self.hits_of(record_id)
+        merged = dedup.merge(hits)
+        data = merged.record.to_dict()
+        head = _head(data, keep_key=True)
+        head["content_hash"] = (only_fingerprint if only_fingerprint and data == only_data
+                                else _stored_form(data, "").fingerprint)
+        merged_json = json.dumps(head, sort_keys=True, ensure_ascii=False)
+        title_norm = dedup.title_key(merged.record)
+        a, g = merged.abstract_from, merged.registry_from
+        refs = (a.source if a else None, a.source_id if a else None, g.source if g else None, g.source_id if g else None)
+        old = self.conn.execute("SELECT merged, title_norm, year, abstract_source, abstract_source_id, registry_source, "
+                                "registry_source_id FROM records WHERE id=?", (record_id,)).fetchone()
+        changed = old is None or old["merged"] != merged_json
+        if changed or tuple(old)[3:] != refs:
+            if changed and not keep_extraction:  # an extraction read the old fields: read the record again
+                self.conn.execute("DELETE FROM extractions WHERE record_id=?", (record_id,))
+            self.conn.execute(
+                "UPDATE records SET merged=?, title_norm=?, year=?, first_author=?, record_type=?, abstract_source=?, "
+                "abstract_source_id=?, registry_source=?, registry_source_id=?, updated_run=? WHERE id=?",
+                (merged_json, title_norm, merged.record.year, merged.record.first_author, merged.record.record_type,
+                 *refs, self.run_id, record_id))
+        if old is None or (old["title_norm"], old["year"]) != (title_norm, merged.record.year):
+            self._index_title(record_id, (old["title_norm"], old["year"]) if old else (None, None),
+                              (title_norm, merged.record.year))
+        pairs = dict.fromkeys(pair for hit in hits for pair in hit.ids.pairs())
         self.conn.executemany("INSERT OR IGNORE INTO identifiers VALUES (?, ?, ?)",
-                              [(scheme, value, record_id) for scheme, value in merged.ids.pairs()])
+                              [(scheme, value, record_id) for scheme, value in pairs])
+        return changed
+
+    def refresh_records(self, batch_size: int = 500) -> int:
+        """Recompute every record's merged fields from all its hits (after new merge rules, a reparse).
+
+        Restores identifiers an older store lost (every hit's are indexed again). One transaction
+        per `batch_size` records; returns how many records changed.
+        """
+        changed, last = 0, ""
+        while True:
+            ids = [r[0] for r in self.conn.execute("SELECT id FROM records WHERE id > ? ORDER BY id LIMIT ?",
+                                                   (last, batch_size))]
+            if not ids:
+                return changed
+            with self.atomic():
+                changed += sum(self._refresh_record(record_id) for record_id in ids)
+            last = ids[-1]
+
+    def rekey_hit(self, source: str, source_id: str, hit: Hit) -> AddResult:
+        """Store `hit` in place of the stored hit (`source`, `source_id`), which a newer parser names differently.
+
+        (A RIS hit stored as source "ris" becomes "ris:Embase".) The hit keeps its record; when the
+        new key is already stored, the old hit is dropped and the new one updated. One transaction.
+        """
+        new_key = (hit.record.source, hit.record.source_id)
+        with self.atomic():
+            old = self.conn.execute("SELECT record_id, abstract_hash, registry_hash FROM hits WHERE source=? AND "
+                                    "source_id=?", (source, source_id)).fetchone()
+            if old is None or new_key == (source, source_id):
+                return self._add_hit(hit)
+            if self.conn.execute("SELECT 1 FROM hits WHERE source=? AND source_id=?", new_key).fetchone():
+                self.conn.execute("DELETE FROM hits WHERE source=? AND source_id=?", (source, source_id))
+                self._drop_unused_texts((old["abstract_hash"], old["registry_hash"]))
+                result = self._add_hit(hit)
+                if self.conn.execute("SELECT 1 FROM hits WHERE record_id=?", (old["record_id"],)).fetchone():
+                    self._refresh_record(old["record_id"])
+                elif old["record_id"] != result.record_id:
+                    self._absorb_matches(result.record_id, hit.record, [old["record_id"]])
+                return AddResult("updated", result.record_id)
+            self.conn.execute("UPDATE hits SET source=?, source_id=?, fingerprint='' WHERE source=? AND source_id=?",
+                              (*new_key, source, source_id))
+            result = self._add_hit(hit)
+            return AddResult("updated", result.record_id)
 
     # --- reading ---------------------------------------------------------------------------
 
@@ -393,18 +1012,8 @@ class Store:
         return [r[0] for r in self.conn.execute(
             "SELECT record_id FROM identifiers WHERE scheme=? AND value=? ORDER BY record_id", (scheme, value))]
 
-    def record_ids_near(self, first_author: str | None, year: int | None) -> list[sqlite3.Row]:
-        """Return (id, title_norm, year, first_author) of records that could fuzzy-match."""
-        if year is None:
-            return []
-        if first_author:
-            sql = "SELECT id, title_norm, year, first_author FROM records WHERE first_author=? AND year BETWEEN ? AND ?"
-            return self.conn.execute(sql, (first_author, year - 1, year + 1)).fetchall()
-        sql = "SELECT id, title_norm, year, first_author FROM records WHERE year=?"
-        return self.conn.execute(sql, (year,)).fetchall()
-
     def identifiers_of(self, record_id: str) -> dict[str, set[str]]:
-        """Return a stored record's identifiers grouped by scheme."""
+        """Return a stored record's identifiers grouped by scheme (every identifier any of its hits carried)."""
         out: dict[str, set[str]] = {}
         for scheme, value in self.conn.execute("SELECT scheme, value FROM identifiers WHERE record_id=?", (record_id,)):
             out.setdefault(scheme, set()).add(value)
@@ -412,26 +1021,60 @@ class Store:
 
     def get(self, record_id: str) -> StoredRecord | None:
         """Return one stored record, or None."""
-        row = self.conn.execute("SELECT id, merged FROM records WHERE id=?", (record_id,)).fetchone()
-        return self._stored(row) if row else None
+        rows = self._stored_rows(" WHERE r.id=?", (record_id,))
+        return rows[0] if rows else None
 
-    def records(self) -> Iterator[StoredRecord]:
-        """Yield every stored record, by id."""
-        for row in self.conn.execute("SELECT id, merged FROM records ORDER BY id").fetchall():
-            yield self._stored(row)
+    def records(self, batch_size: int = 1000) -> Iterator[StoredRecord]:
+        """Yield every stored record, by id (read in batches of `batch_size`)."""
+        last = ""
+        while True:
+            chunk = self._stored_rows(" WHERE r.id > ? ORDER BY r.id LIMIT ?", (last, batch_size))
+            if not chunk:
+                return
+            yield from chunk
+            last = chunk[-1].id
 
-    def _stored(self, row: sqlite3.Row) -> StoredRecord:
-        hits = self.conn.execute("SELECT source, source_id FROM hits WHERE record_id=? ORDER BY source, source_id",
-                                 (row["id"],)).fetchall()
-        return StoredRecord(id=row["id"], record=Record.from_dict(json.loads(row["merged"])),
-                            sources=tuple(sorted({h[0] for h in hits})),
-                            hit_ids=tuple((h[0], h[1]) for h in hits))
+    def _stored_rows(self, where: str, params: Sequence) -> list[StoredRecord]:
+        rows = self.conn.execute(_RECORD_SELECT + where, params).fetchall()
+        if not rows:
+            return []
+        ids = [r[0] for r in rows]
+        hits: dict[str, list[tuple[str, str]]] = {i: [] for i in ids}
+        for start in range(0, len(ids), 500):
+            chunk = ids[start:start + 500]
+            for record_id, source, source_id in self.conn.execute(
+                    f"SELECT record_id, source, source_id FROM hits WHERE record_id IN ({','.join('?' * len(chunk))}) "
+                    "ORDER BY source, source_id", chunk):
+                hits[record_id].append((source, source_id))
+        return [StoredRecord(id=r[0], record=Record.from_dict(_unpack(r[1], r[2], r[3], r[4])),
+                             sources=tuple(sorted({s for s, _ in hits[r[0]]})), hit_ids=tuple(hits[r[0]]))
+                for r in rows]
 
-    def raw_payloads(self, source: str | None = None) -> Iterator[tuple[str, str, str, str]]:
-        """Yield (source, source_id, raw_format, raw) of stored hits, for re-parsing without download."""
-        sql = "SELECT source, source_id, raw_format, raw FROM hits"
-        rows = self.conn.execute(sql + " WHERE source=?", (source,)) if source else self.conn.execute(sql)
-        yield from (tuple(r) for r in rows.fetchall())
+    def raw_payloads(self, source: str | None = None, batch_size: int = 500) -> Iterator[tuple[str, str, str, str]]:
+        """Yield (source, source_id, raw_format, raw) of stored hits, for re-parsing without download.
+
+        Read in batches by key, so the store can be written between batches.
+        """
+        last: tuple[str, str] = ("", "")
+        where = " AND source=?" if source else ""
+        while True:
+            rows = self.conn.execute(
+                "SELECT source, source_id, raw_format, raw FROM hits WHERE (source, source_id) > (?, ?)" + where +
+                " ORDER BY source, source_id LIMIT ?", (*last, *((source,) if source else ()), batch_size)).fetchall()
+            if not rows:
+                return
+            yield from (tuple(r) for r in rows)
+            last = (rows[-1][0], rows[-1][1])
+
+    def hit_keys(self) -> list[tuple[str, str]]:
+        """Return (source, source_id) of every stored hit, in key order."""
+        return [(r[0], r[1]) for r in self.conn.execute("SELECT source, source_id FROM hits ORDER BY source, source_id")]
+
+    def raw_payload(self, source: str, source_id: str) -> tuple[str, str] | None:
+        """Return (raw_format, raw) of one stored hit, or None."""
+        row = self.conn.execute("SELECT raw_format, raw FROM hits WHERE source=? AND source_id=?",
+                                (source, source_id)).fetchone()
+        return (row[0], row[1]) if row else None
 
     def fulltext(self, pmcid: str) -> str | None:
         """Return the stored JATS XML of `pmcid`, or None."""
@@ -563,8 +1206,27 @@ class Store:
         records = self.conn.execute("SELECT COUNT(*) FROM records").fetchone()[0]
         total = sum(per_source.values())
         fulltexts = self.conn.execute("SELECT COUNT(*) FROM fulltexts WHERE xml != ''").fetchone()[0]
+        registry = self.conn.execute("SELECT COUNT(*) FROM records WHERE record_type=?", (REGISTRY,)).fetchone()[0]
         return {"identified": per_source, "identified_total": total, "records": records,
-                "duplicates_removed": total - records, "fulltexts": fulltexts}
+                "duplicates_removed": total - records, "fulltexts": fulltexts, "registry_records": registry}
+
+    def identification(self) -> "Identification":
+        """The PRISMA 2020 identification counts: records identified per source, duplicates removed, records left.
+
+        Each source (a RIS database is its own: "ris:Embase", "ris:Web of Science") counts the hits
+        it gave; a study found by two sources is identified twice and removed once as a duplicate.
+        """
+        sources = tuple(
+            SourceCount(source=source, label=source_label(source),
+                        kind="register" if source_family(source) in REGISTER_SOURCES else "database",
+                        identified=n, registry_records=int(registry or 0))
+            for source, n, registry in self.conn.execute(
+                "SELECT source, COUNT(*), SUM(record_type = ?) FROM hits GROUP BY source ORDER BY source", (REGISTRY,)))
+        records = self.conn.execute("SELECT COUNT(*) FROM records").fetchone()[0]
+        registry = self.conn.execute("SELECT COUNT(*) FROM records WHERE record_type=?", (REGISTRY,)).fetchone()[0]
+        total = sum(s.identified for s in sources)
+        return Identification(sources=sources, identified=total, duplicates_removed=total - records,
+                              records=records, registry_records=registry)
 
     def dump(self) -> dict[str, Any]:
         """Return the stored content without run bookkeeping (for comparing two stores)."""

@@ -23,6 +23,7 @@ from multiprocessing import get_context
 from typing import Iterable, Iterator
 
 from extract import intervention as iv
+from extract.comparisons import find_comparisons
 from extract.document import Text, analyse
 from extract.evidence import Arm, DoseValue, Evidence, ExtractionInput, Provenance, TimepointValue
 from extract.fastre import words
@@ -171,7 +172,8 @@ def extract_evidence(record: ExtractionInput, version: str = EXTRACTOR_VERSION) 
         id=rid, extractor_version=version, screening=screening, n_enrolled=n_enrolled,
         sample_sizes=tuple(sizes), arms=tuple(arms), cell_source=source, cell_origin=origin, route=route,
         doses=tuple(doses), n_administrations=n_admin, timepoints=tuple(timepoints),
-        outcomes=tuple(outcomes), safety=tuple(safety), provenance=provenance, warnings=tuple(warnings))
+        outcomes=tuple(outcomes), safety=tuple(safety), provenance=provenance, warnings=tuple(warnings),
+        comparisons=find_comparisons(rid, title_text, abstract_text, article, arms))
 
 
 def _extract_one(record: ExtractionInput, version: str = EXTRACTOR_VERSION) -> Evidence:

@@ -52,16 +52,41 @@ class FakeApis(LoopbackServer):
     """Start with `with FakeApis(data) as api:`; `api.url("pubmed")` is a base URL for a source.
 
     `webenv_prefix` names the ESearch histories (WebEnv "<prefix>0", "<prefix>1", ...).
+    `frozen=True` promises that `data`'s records are not changed while the server runs: each Europe
+    PMC result and CT.gov study is then encoded once, not at every request (for benchmarks, where
+    the server's own JSON encoding would otherwise be timed with the client's work).
     """
 
     def __init__(self, data: FakeData, *, epmc_page_size: int | None = None, ctgov_page_size: int | None = None,
-                 webenv_prefix: str = "MCID_fake"):
+                 webenv_prefix: str = "MCID_fake", frozen: bool = False):
         super().__init__()
         self.data = data
         self.epmc_page_size = epmc_page_size
         self.ctgov_page_size = ctgov_page_size
         self.webenv_prefix = webenv_prefix
+        self.frozen = frozen
+        self._encoded: dict[int, str] = {}
         self._histories: dict[str, list[str]] = {}
+
+    def _json(self, obj, items_key: tuple[str, ...], **options) -> str:
+        """json.dumps(obj, **options), with the list at `items_key` spliced in from per-item encodings when frozen."""
+        if not self.frozen:
+            return json.dumps(obj, ensure_ascii=False, **options)
+        holder = obj
+        for key in items_key[:-1]:
+            holder = holder[key]
+        items = holder[items_key[-1]]
+        marker = "\x00items\x00"
+        holder[items_key[-1]] = marker
+        text = json.dumps(obj, ensure_ascii=False, **options)
+        separator = "," if options.get("separators") == (",", ":") else ", "
+        encoded = []
+        for item in items:
+            if id(item) not in self._encoded:
+                self._encoded[id(item)] = json.dumps(item, ensure_ascii=False, **options)
+            encoded.append(self._encoded[id(item)])
+        holder[items_key[-1]] = items
+        return text.replace(json.dumps(marker), "[" + separator.join(encoded) + "]", 1)
 
     def env(self) -> dict[str, str]:
         """Return the TRIALSYNTH_*_URL environment variables pointing at this server."""
@@ -155,7 +180,7 @@ class FakeApis(LoopbackServer):
             out["nextCursorMark"] = f"AoI{start + size}"
         elif page:
             out["nextCursorMark"] = cursor if cursor != "*" else f"AoI{start + size}"
-        return json.dumps(out, separators=(",", ":"), ensure_ascii=False)
+        return self._json(out, ("resultList", "result"), separators=(",", ":"))
 
     # --- ClinicalTrials.gov ----------------------------------------------------------------
 
@@ -163,7 +188,7 @@ class FakeApis(LoopbackServer):
         studies = self.data.ctgov
         match = re.search(r"AREA\[LastUpdatePostDate\]RANGE\[([^,\]]+),", params.get("filter.advanced", ""))
         if match:
-            studies = [s for s in studies if s["protocolSection"]["statusModule"].get(
+            studies = [s for s in studies if s.get("protocolSection", {}).get("statusModule", {}).get(
                 "lastUpdatePostDateStruct", {}).get("date", "") >= match.group(1)]
         size = self.ctgov_page_size or int(params.get("pageSize", 10))
         start = int(params.get("pageToken", "0") or 0)
@@ -172,4 +197,4 @@ class FakeApis(LoopbackServer):
             out["totalCount"] = len(studies)
         if start + size < len(studies):
             out["nextPageToken"] = str(start + size)
-        return json.dumps(out, ensure_ascii=False)
+        return self._json(out, ("studies",))

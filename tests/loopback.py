@@ -8,7 +8,9 @@ which endpoint a path belongs to (`endpoint`) and what it answers (`answer`).
 `faults[endpoint]` is a queue of faults served before normal answers, one a request:
 ("status", code, headers, body) an error answer; ("body", text) a 200 answer with that body;
 ("delay", seconds) a normal answer after a pause (a timeout for a client with a shorter timeout);
-("truncate",) the normal body cut in half; ("ok",) a normal answer (a placeholder to aim a later
+("truncate",) the normal body cut in half; ("trickle", "headers" | "body", seconds) the normal answer
+sent one byte at a time, a pause between bytes, from the status line on or after the headers (a
+server that never quite stops sending); ("ok",) a normal answer (a placeholder to aim a later
 fault at a later request). `delay[endpoint]` pauses every request to that endpoint.
 """
 from __future__ import annotations
@@ -119,9 +121,26 @@ class LoopbackServer:
             code, body, ctype = self.answer(method, endpoint, parts.path, params)
             if fault[0] == "truncate":
                 body = body[: len(body) // 2]
+            if fault[0] == "trickle":
+                return self._trickle(handler, code, body, ctype, fault[1], fault[2])
             self._send(handler, code, body, ctype)
         except (BrokenPipeError, ConnectionResetError):  # the client gave up waiting
             pass
+
+    @staticmethod
+    def _trickle(handler: BaseHTTPRequestHandler, code: int, body: Body, ctype: str, part: str,
+                 pause: float) -> None:
+        data = body.encode("utf-8") if isinstance(body, str) else body
+        head = (f"HTTP/1.1 {code} OK\r\nContent-Type: {ctype}\r\nContent-Length: {len(data)}\r\n"
+                "Connection: close\r\n\r\n").encode("ascii")
+        slow = head + data if part == "headers" else data
+        if part != "headers":
+            handler.wfile.write(head)
+        for i in range(len(slow)):
+            handler.wfile.write(slow[i:i + 1])
+            handler.wfile.flush()
+            time.sleep(pause)
+        handler.close_connection = True
 
     @staticmethod
     def _send(handler: BaseHTTPRequestHandler, code: int, body: Body, ctype: str,

@@ -24,7 +24,8 @@ EPILOG_HARVEST = ("examples:\n  trialsynth harvest                      # every 
 EPILOG_RECORDS = "examples:\n  trialsynth records\n  trialsynth records --format csv -o records.csv"
 EPILOG_EXTRACT = ("examples:\n  trialsynth extract                      # the review's new and changed records\n"
                   "  trialsynth extract --force --jobs 4\n"
-                  "  trialsynth extract --input abstracts.jsonl --output predictions.jsonl   # no review needed\n\n"
+                  "  trialsynth extract --input abstracts.jsonl --output predictions.jsonl   # no review needed\n"
+                  "  trialsynth extract --input articles.jsonl --prompts prompts.jsonl --output answers.jsonl\n\n"
                   "--input takes JSONL of {\"id\", \"title\", \"abstract\"} objects (optional \"full_text_xml\",\n"
                   "\"publication_types\", \"mesh_terms\"), the JSONL of `trialsynth records --format jsonl`, or\n"
                   "PubMed EFetch XML; the output has one prediction (JSON object) per line, in input order.")
@@ -105,6 +106,8 @@ def build_parser() -> argparse.ArgumentParser:
     extract.add_argument("--input", metavar="FILE", help="extract the records of FILE instead of the review's")
     extract.add_argument("--output", "-o", metavar="OUT", help="with --input: the prediction JSONL to write "
                          "(- or absent: stdout)")
+    extract.add_argument("--prompts", metavar="PROMPTS", help="with --input: answer the prompts of PROMPTS (JSONL of "
+                         "{prompt_id, record_id, outcome, intervention, comparator}): one answer line each")
 
     table = commands.add_parser("table", help="the evidence table: one row per study, arm, outcome and timepoint",
                                 epilog=EPILOG_TABLE, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -303,11 +306,21 @@ def cmd_extract(args) -> int:
             raise InputError("--force applies to a review's records; with --input every record of the file "
                              "is extracted. Drop --force.")
         output = args.output or "-"
+        if args.prompts:
+            from trialsynth.extraction import answer_file
+
+            done = answer_file(args.input, args.prompts, output, jobs=args.jobs, progress=_progress_bar("answer"))
+            print(f"answered {done.answered} of {done.prompts} prompts ({done.abstained} abstained, "
+                  f"{done.without_record} without their record in {args.input}) to "
+                  f"{'stdout' if output == '-' else output}", file=sys.stderr if output == "-" else sys.stdout)
+            return 0
         summary = extract_file(args.input, output, jobs=args.jobs, progress=_progress_bar("extract"))
         where = "stdout" if output == "-" else output
         print(f"extracted {summary.extracted} records from {args.input} ({summary.input_format}) to {where}; "
               f"{summary.included} included", file=sys.stderr if output == "-" else sys.stdout)
         return 0
+    if args.prompts:
+        raise InputError("--prompts needs --input (the articles the prompts are about). Add --input ARTICLES.jsonl.")
     if args.output:
         raise InputError("--output needs --input (a standalone file); in a review the predictions are stored. "
                          "Use `trialsynth table` to export them.")

@@ -215,6 +215,51 @@ def extract_file(input_path: str | Path, output: str | Path, *, jobs: int = 1,
                               output=str(output))
 
 
+@dataclass(frozen=True)
+class AnswerFileSummary:
+    """What `answer_file` did: prompts read, answered (a label), abstained, and prompts whose record
+    was not in the input (abstained too)."""
+
+    prompts: int
+    answered: int
+    abstained: int
+    without_record: int
+    output: str
+
+
+def answer_file(input_path: str | Path, prompts_path: str | Path, output: str | Path, *, jobs: int = 1,
+                progress: Progress | None = None) -> AnswerFileSummary:
+    """Answer the prompts of `prompts_path` (extract.prompting) about the records of `input_path`,
+    one JSON line per prompt in the prompts' order, written atomically ("-": stdout). Raises
+    InputError for an unreadable file and ExtractionError (naming file and line) for a bad prompt."""
+    from extract.prompting import Answer, answer_records, parse_prompts
+
+    inputs, _ = read_inputs(input_path)
+    prompts_path = Path(prompts_path)
+    prompts = parse_prompts(read_text(prompts_path, f"Check the path (it is relative to {Path.cwd()})."),
+                            str(prompts_path))
+    answers: dict[object, Answer] = {}
+    if progress:
+        progress(0, len(inputs))
+    for done, (_, found) in enumerate(answer_records(inputs, prompts, n_process=jobs), start=1):
+        answers.update((a.prompt_id, a) for a in found)
+        if progress:
+            progress(done, len(inputs))
+    lines = [json.dumps((answers.get(p.prompt_id) or Answer(p.prompt_id, None, None, None)).to_dict(),
+                        ensure_ascii=False) + "\n" for p in prompts]
+    if str(output) == "-":
+        sys.stdout.writelines(lines)
+        sys.stdout.flush()
+    else:
+        if Path(output).resolve() in (Path(input_path).resolve(), prompts_path.resolve()):
+            raise InputError(f"{output}: the output file is an input file; choose another --output name.")
+        with atomic_output(output, "w") as fh:
+            fh.writelines(lines)
+    answered = sum(1 for a in answers.values() if a.label is not None)
+    return AnswerFileSummary(len(prompts), answered, len(prompts) - answered,
+                             sum(1 for p in prompts if p.prompt_id not in answers), str(output))
+
+
 @contextlib.contextmanager
 def atomic_output(path: str | Path, mode: str = "w") -> Iterator[IO]:
     """Open a temporary file beside `path`; rename it to `path` when the block ends without error.

@@ -23,13 +23,11 @@ How this tool's decisions map onto the boxes (`flow`):
 
 Identification counts every stored hit once, under the database or register it came from: an
 RIS export names its database (`DB  - Embase`; Web of Science, Scopus and CENTRAL exports by
-their accession numbers and links), a ClinicalTrials.gov record is a register record. Until the
-store returns these counts itself (`store_counts` is the one place to switch), they are derived
-here from the stored hits.
+their accession numbers and links), a ClinicalTrials.gov record is a register record. The store
+gives these counts (`corpus.store.Store.identification`); `store_counts` reads them.
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Iterable, Mapping
 
@@ -39,18 +37,7 @@ if TYPE_CHECKING:
     from corpus.store import Store
     from trialsynth.view import ReviewView
 
-__all__ = ["REGISTERS", "RETRIEVAL_RULE", "StoreCounts", "flow", "ris_database", "source_name", "store_counts"]
-
-#: Sources that are trial registers in PRISMA 2020's sense (display names and store source names).
-REGISTERS = frozenset({"ctgov", "clinicaltrials.gov", "who ictrp", "ictrp", "eu ctr", "euctr", "isrctn", "chictr",
-                       "anzctr"})
-SOURCE_NAMES = {"pubmed": "PubMed", "europepmc": "Europe PMC", "ctgov": "ClinicalTrials.gov",
-                "jsonl": "JSONL import", "ris": "RIS import"}
-#: An RIS export's DB/DP value (lower case, first word(s)) -> the database's name.
-RIS_DATABASES = (("embase", "Embase"), ("scopus", "Scopus"), ("web of science", "Web of Science"),
-                 ("wos", "Web of Science"), ("cochrane", "CENTRAL"), ("central", "CENTRAL"),
-                 ("medline", "MEDLINE"), ("pubmed", "MEDLINE"), ("psycinfo", "APA PsycInfo"),
-                 ("cinahl", "CINAHL"), ("lilacs", "LILACS"), ("cnki", "CNKI"), ("wanfang", "Wanfang Data"))
+__all__ = ["RETRIEVAL_RULE", "StoreCounts", "flow", "store_counts"]
 
 RETRIEVAL_RULE = ("A report counts as retrieved when the store holds its full text (JATS), its abstract or its "
                   "registry entry: trialsynth assesses abstract-level reports.")
@@ -76,66 +63,17 @@ class StoreCounts:
         return self.identified - self.records
 
 
-def source_name(source: str) -> str:
-    """The display name of a store source ("ctgov" -> "ClinicalTrials.gov"); other names as they are."""
-    return SOURCE_NAMES.get(str(source).lower(), str(source))
-
-
-def is_register(name: str) -> bool:
-    return str(name).lower() in REGISTERS
-
-
-_TAG = re.compile(r"^([A-Z][A-Z0-9])  ?-  ?(.*)$")
-
-
-def ris_database(raw: str) -> str:
-    """The database an RIS record was exported from, read from its layout.
-
-    The DB (or DP) tag names it (Embase, Scopus, Ovid MEDLINE ...; the first one when several are
-    given, as Embase writes "DB - Embase" then "DB - Medline"); without it, Web of Science is told by
-    its "WOS:" accession number, CENTRAL by its "CN-" id or a cochranelibrary.com link, Scopus by a
-    scopus.com link. Otherwise "RIS import".
-    """
-    fields: list[tuple[str, str]] = []
-    for line in raw.lstrip("\ufeff").splitlines():
-        match = _TAG.match(line.rstrip("\r"))
-        if match:
-            fields.append((match.group(1), match.group(2).strip()))
-    for tag, value in fields:
-        if tag in ("DB", "DP") and value:
-            lowered = " ".join(value.lower().split())
-            for key, name in RIS_DATABASES:
-                if re.search(rf"\b{re.escape(key)}\b", lowered):
-                    return name
-            return " ".join(value.split())
-    for tag, value in fields:
-        if tag in ("AN", "UT") and value.upper().startswith("WOS:"):
-            return "Web of Science"
-        if tag == "ID" and value.upper().startswith("CN-"):
-            return "CENTRAL"
-    for tag, value in fields:
-        if tag in ("UR", "L2", "LK") and "cochranelibrary.com" in value.lower():
-            return "CENTRAL"
-        if tag in ("UR", "L2", "LK") and "scopus.com" in value.lower():
-            return "Scopus"
-    return SOURCE_NAMES["ris"]
-
-
 def store_counts(store: Store) -> StoreCounts:
-    """Identification counts per database and register, the number of records, and the PMCIDs with a full text.
-
-    Derived from the stored hits (every hit once, under its source; RIS hits under the database
-    their export names, `ris_database`). This is the one function to switch when the store returns
-    identification counts itself.
-    """
+    """Identification counts per database and register (`Store.identification`: every hit once, under
+    its source; an RIS export under the database it names), the number of records, and the PMCIDs
+    with a full text."""
+    ident = store.identification()
     databases: dict[str, int] = {}
     registers: dict[str, int] = {}
-    for source, _, raw_format, raw in store.raw_payloads():
-        name = ris_database(raw) if source == "ris" or raw_format == "ris" else source_name(source)
-        target = registers if is_register(source) or is_register(name) else databases
-        target[name] = target.get(name, 0) + 1
-    records = store.counts()["records"]
-    return StoreCounts(databases=_ordered(databases), registers=_ordered(registers), records=records,
+    for source in ident.sources:
+        target = registers if source.kind == "register" else databases
+        target[source.label] = target.get(source.label, 0) + source.identified
+    return StoreCounts(databases=_ordered(databases), registers=_ordered(registers), records=ident.records,
                        fulltext_pmcids=_fulltext_pmcids(store))
 
 

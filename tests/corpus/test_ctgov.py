@@ -31,7 +31,7 @@ def one(name: str):
 # --- parsing -------------------------------------------------------------------------------
 
 def test_parser_version():
-    assert PARSER_VERSION == "ctgov-1"
+    assert PARSER_VERSION == "ctgov-2"
 
 
 def test_search_pages_and_tokens():
@@ -205,3 +205,13 @@ def test_truncated_page_is_retried_then_fails():
         api.faults["studies"].extend([("body", "{\"studies\": [")] * 3)
         with pytest.raises(HarvestError, match="malformed"):
             list(make_source(api).harvest("x", None, Known()))
+
+
+def test_a_page_with_bad_studies_gives_the_good_ones_and_names_the_bad():
+    good = json.loads(fixture("study_NCT00763412_with_results.json"))
+    page = json.dumps({"studies": [good, {"no": "protocol"}, {"protocolSection": {}}], "nextPageToken": "x"})
+    hits, token, _ = parse_studies_page(page, skip_bad=True)
+    assert [h.record.source_id for h in hits] == ["NCT00763412"] and token == "x"
+    assert len(hits.skipped) == 2 and "protocolSection" in hits.skipped[0] and "nctId" in hits.skipped[1]
+    with pytest.raises(MalformedResponseError):
+        parse_studies_page(page)  # an import file is refused whole: its author can fix it

@@ -29,7 +29,7 @@ def by_id(hits):
 # --- parsing -------------------------------------------------------------------------------
 
 def test_parser_version():
-    assert PARSER_VERSION == "europepmc-2"
+    assert PARSER_VERSION == "europepmc-3"
 
 
 def test_core_page_hits_cursor_and_count():
@@ -70,7 +70,7 @@ def test_core_fields_ids_types_openness():
     assert closed.ids.pmcid == "PMC12124214" and not closed.is_open_access
     assert hits["MED:39709209"].record.ids.doi == "10.1016/s0140-6736(24)02600-x"
     sub = hits["MED:40511629"].record
-    assert "Hydrogen sulfide (H2S) is of particular interest" in sub.abstract  # <sub> text joined
+    assert "Hydrogen sulfide (H_2S) is of particular interest" in sub.abstract  # <sub>2</sub> is _2 (corpus.markup)
     unstructured = hits["MED:40476859"].record
     assert [s.label for s in unstructured.abstract_sections] == [""]  # mid-text <b>Keywords:</b> is no heading
     assert "Keywords: Molecular Imaging" in unstructured.abstract

@@ -205,3 +205,29 @@ def test_full_text_without_xml_is_not_asked_for_again(tmp_path, api_env):
     assert api.count("fulltext") == asked
     with Store(review.store_path) as store:
         assert store.fulltext(missing) is None and store.has_fulltext(missing)
+
+
+def test_a_record_that_cannot_be_read_is_skipped_and_reported_not_a_wall(tmp_path, caplog):
+    """One study of a page without an nctId stopped the page at every run."""
+    import json
+
+    from corpus.ctgov import CtGovSource
+    from corpus.harvest import harvest_source
+    from corpus.http import HttpClient
+    from corpus.store import Store
+    from tests.conftest import fixture_path
+    from tests.fakeapi import FakeApis, FakeData
+
+    good = json.loads(fixture_path("ctgov", "study_NCT00763412_with_results.json").read_text("utf-8"))
+    updated = {"lastUpdatePostDateStruct": {"date": "2999-01-01"}}  # sent again by every later harvest
+    good["protocolSection"]["statusModule"].update(updated)
+    broken = {"protocolSection": {"identificationModule": {"briefTitle": "no id"}, "statusModule": updated}}
+    with FakeApis(FakeData(ctgov=[good, broken])) as api, \
+            Store(tmp_path / "review.sqlite") as store:
+        for _ in range(2):  # a rerun meets the same records, and goes on
+            source = CtGovSource(HttpClient(min_interval=0, max_retries=0), base=api.url("ctgov"))
+            with caplog.at_level("WARNING", logger="trialsynth.harvest"):
+                summary = harvest_source(store, source, "query.cond=x")
+            assert len(summary.skipped) == 1 and "nctId" in summary.skipped[0]
+            assert store.counts()["records"] == 1 and summary.mark is not None
+        assert "a record was skipped" in caplog.text and summary.to_dict()["skipped"] == list(summary.skipped)

@@ -38,7 +38,8 @@ def test_directory_of_mixed_ris_and_jsonl(tmp_path):
                       str(tmp_path / "wos_SYNTHETIC.ris"): 2, str(tmp_path / "zipped.ris.gz"): 2}
     assert list(counts) == sorted(counts)
     assert len(hits) == sum(counts.values())
-    assert {h.record.source for h in hits} == {"ris", "jsonl"}
+    assert {h.record.source for h in hits} == {"ris:CENTRAL", "ris:Embase", "ris:Scopus", "ris:Web of Science",
+                                                "jsonl"}
     assert "deep" not in {h.record.source_id for h in hits}
 
 
@@ -46,7 +47,7 @@ def test_single_file_detected_by_content_not_extension(tmp_path):
     path = tmp_path / "download.txt"
     path.write_bytes(fixture_path("ris", "cochrane_central_SYNTHETIC.ris").read_bytes())  # BOM + CRLF
     hits, counts = import_path(str(path))
-    assert [h.record.source for h in hits] == ["ris", "ris"] and counts == {str(path): 2}
+    assert [h.record.source for h in hits] == ["ris:CENTRAL", "ris:CENTRAL"] and counts == {str(path): 2}
 
 
 def test_unknown_format_names_the_file_and_lists_formats(tmp_path):

@@ -35,7 +35,7 @@ def one(name: str):
 # --- parsing -------------------------------------------------------------------------------
 
 def test_parser_version():
-    assert PARSER_VERSION == "pubmed-2"
+    assert PARSER_VERSION == "pubmed-3"
 
 
 def test_rct_structured_abstract_ids_and_thin_space():
@@ -43,7 +43,7 @@ def test_rct_structured_abstract_ids_and_thin_space():
     rec = hit.record
     assert hit.raw_format == "pubmed-xml" and hit.raw.startswith("<PubmedArticle")
     assert (rec.source, rec.source_id, rec.ids.pmid) == ("pubmed", "28731372", "28731372")
-    assert rec.title.startswith("Exploring the effect of vitamin D3 supplementation")  # <sub> text kept
+    assert rec.title.startswith("Exploring the effect of vitamin D_3 supplementation")  # <sub>3</sub> is _3
     assert [s.label for s in rec.abstract_sections] == ["BACKGROUND", "OBJECTIVES", "METHODS", "RESULTS",
                                                          "CONCLUSION"]
     methods = rec.abstract_sections[2].text
@@ -103,7 +103,7 @@ def test_observational_record():
 def test_synthetic_medline_date_and_author_rules():
     rec = one("efetch_medlinedate_SYNTHETIC.xml")
     assert (rec.year, rec.pub_date) == (1998, "1998-12")
-    assert rec.title == "A randomised trial of drug X versus placebo in H2O-deprived patients."
+    assert rec.title == "A randomised trial of drug X versus placebo in H_2O-deprived patients."
     assert rec.authors == ("Doe JA", "Synthetic Trial Group")  # ValidYN="N" skipped, CollectiveName kept
     assert rec.journal == "Journal of Synthetic Trials"  # no MedlineTA, no ISOAbbreviation
     assert rec.ids.doi == "10.9999/synth.1998.001"  # from ELocationID

@@ -19,7 +19,7 @@ def _records(name: str):
 def test_embase_export():
     hits = parse_ris(_read("embase_SYNTHETIC.ris"))
     article, conference = (h.record for h in hits)
-    assert article.source == "ris"
+    assert article.source == "ris:Embase"  # DB  - Embase (then DB  - Medline)
     assert article.title == ("Efficacy and safety of umbilical cord mesenchymal stem cell therapy for rheumatoid "
                              "arthritis patients: A prospective phase I/II study")  # continuation line joined
     assert article.abstract.startswith(
@@ -162,3 +162,73 @@ def test_volume_issue_and_pages_are_read():
     assert by_tag["13"].pages == "4331-4340"  # SP and EP
     scopus = _records("scopus_SYNTHETIC.ris")[0]
     assert (scopus.volume, scopus.issue) == ("7", "9")
+
+
+# --- writing: rispy's writer under the same rules, read back by parse_ris --------------------
+
+ROUND_TRIP_FIELDS = ("title", "abstract", "authors", "year", "journal", "volume", "issue", "pages", "ids", "keywords",
+                     "language", "record_type")
+
+
+@pytest.mark.parametrize("name", ["embase_SYNTHETIC.ris", "wos_SYNTHETIC.ris", "scopus_SYNTHETIC.ris",
+                                  "cochrane_central_SYNTHETIC.ris"])
+def test_dumps_ris_round_trip(name):
+    from corpus.ris import dumps_ris
+
+    records = _records(name)
+    text = dumps_ris(records)
+    assert not text.startswith("1.") and text.count("ER  - ") == len(records)
+    for original, again in zip(records, (h.record for h in parse_ris(text)), strict=True):
+        for field in ROUND_TRIP_FIELDS:
+            assert getattr(again, field) == getattr(original, field), field
+        assert set(original.publication_types) <= set(again.publication_types)
+
+
+def test_dumps_ris_of_harvested_records_round_trips():
+    from corpus.ctgov import parse_ctgov_json
+    from corpus.pubmed import parse_pubmed_xml
+    from corpus.ris import dumps_ris
+
+    records = [h.record for h in parse_pubmed_xml(fixture_path("pubmed", "efetch_rct_structured_22663011.xml")
+                                                  .read_bytes())]
+    records += [h.record for h in parse_ctgov_json(fixture_path("ctgov", "study_NCT00763412_with_results.json")
+                                                   .read_bytes())]
+    again = [h.record for h in parse_ris(dumps_ris(records))]
+    assert [r.ids for r in again] == [r.ids for r in records]
+    assert [r.title for r in again] == [r.title for r in records]
+    assert again[0].abstract == " ".join(records[0].abstract.split())  # sections on one line
+    assert again[1].record_type == "registry"
+
+
+def test_dumps_ris_keeps_each_value_on_one_line():
+    from corpus.records import Record
+    from corpus.ris import dumps_ris
+
+    hostile = Record("jsonl", "x", title="A title\nER  - \nTY  - JOUR\nTI  - injected", abstract="one\r\ntwo\x1b[31m")
+    (again,) = [h.record for h in parse_ris(dumps_ris([hostile]))]
+    assert again.title == "A title ER - TY - JOUR TI - injected" and again.abstract == "one two [31m"
+
+
+@pytest.mark.parametrize("lines, database", [
+    ("DB  - Embase\nDB  - Medline\n", "Embase"),  # the first DB names the export
+    ("DB  - Ovid MEDLINE(R) ALL\nDP  - Ovid Technologies\n", "MEDLINE"),
+    ("DP  - EBSCOhost\nDB  - CINAHL Complete\n", "CINAHL"),
+    ("DB  - LILACS\n", "LILACS"),
+    ("DP  - Ovid Technologies\n", None),  # a provider names no database
+    ("AN  - WOS:000504436700001\n", "Web of Science"),
+    ("ID  - CN-01980123\n", "CENTRAL"),
+    ("UR  - https://www.cochranelibrary.com/central/doi/10.1002/central/CN-01980123/full\n", "CENTRAL"),
+    ("U2  - L2004112233\n", "Embase"),
+    ("UR  - https://www.scopus.com/inward/record.uri?eid=2-s2.0-85049012345\n", "Scopus"),
+    ("", None),
+])
+def test_the_database_of_a_record_is_its_source(lines, database):
+    (hit,) = parse_ris(f"TY  - JOUR\nTI  - A trial of cells\n{lines}ER  - \n")
+    assert hit.record.source == (f"ris:{database}" if database else "ris")
+
+
+def test_markup_in_a_ris_abstract_keeps_its_meaning():
+    (hit,) = parse_ris("TY  - JOUR\nTI  - CD4<sup>+</sup> T cells\nAB  - 2 &times; 10<sup>7</sup> cells; p<0.05\n"
+                       "ER  - \n")
+    assert (hit.record.title, hit.record.abstract) == ("CD4+ T cells", "2 × 10^7 cells; p<0.05")
+    assert "10<sup>7</sup>" in hit.raw

@@ -164,10 +164,10 @@ def test_reparse_restores_fields_from_raw_payloads_without_download(tmp_path):
         stale.update(title="", ids={**stale["ids"], "nct": []})
         store.conn.execute("UPDATE hits SET parsed=?, fingerprint='old' WHERE source='pubmed'", (json.dumps(stale),))
         counts = reparse_store(store)
-        assert counts == {"updated": 1, "unchanged": 0, "skipped": 0}
+        assert counts == {"updated": 1, "unchanged": 0, "skipped": 0, "records_changed": 0}
         record = store.get("22663011").record
         assert record.title.startswith("Improved survival") and record.ids.nct == ("NCT01245062",)
-        assert reparse_store(store) == {"updated": 0, "unchanged": 1, "skipped": 0}
+        assert reparse_store(store) == {"updated": 0, "unchanged": 1, "skipped": 0, "records_changed": 0}
 
 
 def test_an_updated_hit_that_gains_a_registry_link_joins_the_registry_record(store):

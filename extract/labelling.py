@@ -1,0 +1,275 @@
+"""The label of a between-group result: did the intervention significantly increase, significantly
+decrease, or not significantly change the outcome, relative to the comparator?
+
+`label_features(text, terms, row)` turns one sentence or table row into the features the trained
+label model reads: word 1-3-grams of the text with the arms and the outcome replaced by
+placeholders (extract.comparison_cues.mark_arms), and rule features: the P values' verdicts, confidence
+intervals that hold or exclude the null value, significance words, and direction words oriented by
+the arm that is their subject ("INTV ... lower than COMP" is a decrease, "COMP ... lower than
+INTV" an increase). For a table row, the arm columns (told by their header) and the P / effect
+columns give the same rule features.
+
+`rule_label(features)` is the label the rules alone give (used when no model is shipped, and as
+the `label_basis` wording).
+"""
+from __future__ import annotations
+
+import re
+from typing import NamedTuple, Sequence
+
+from extract.comparison_cues import (VALENCE, ArmTerms, direction_cues, intervals, mark_arms, normalise, p_values,
+                          significance_cues)
+from extract.terms import stem
+
+__all__ = ["LabelFeatures", "label_features", "rule_label"]
+
+# Tokens after which an arm is the reference of a comparison, not its subject.
+_REFERENCE_WORDS = frozenset({"than", "versus", "vs", "compared", "relative", "over", "against", "not", "comparison"})
+_NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
+_RESPECTIVELY = re.compile(r"\brespectively\b", re.I)
+
+
+class LabelFeatures(NamedTuple):
+    features: dict[str, float]
+    basis: str  # the words the rule features rest on, for `Comparison.label_basis`
+    p_value: str | None  # the first P value as written, normalised ("<0.05", "=0.31")
+
+
+_WORD = re.compile(r"[^\W\d_]+")
+_IN_ARM = re.compile(r"\b(?:in|among|for|with)(?: the| both| all)?$")
+
+
+def text_before_arm(tokens: list[tuple[str, int]], offset: int) -> str:
+    """The two tokens before the token at `offset`, joined."""
+    i = next((k for k, (_, off) in enumerate(tokens) if off == offset), 0)
+    return " ".join(t for t, _ in tokens[max(0, i - 2):i])
+
+
+def _subject_signs(tokens: list[tuple[str, int]], dirs: list[tuple[int, int, int]]) -> list[int]:
+    """For each direction word, +sign when the intervention is its subject, -sign when the
+    comparator is, 0 when no arm is named in a way that tells."""
+    arms: list[tuple[int, str, bool]] = []  # (offset, arm, is reference)
+    for i, (tok, off) in enumerate(tokens):
+        if tok in ("INTV", "COMP"):
+            prev = {tokens[j][0] for j in range(max(0, i - 3), i)}
+            arms.append((off, tok, bool(prev & _REFERENCE_WORDS)))
+    if not arms:
+        return [0 for _ in dirs]
+    lead = tokens[0][0] if tokens else ""
+    out = []
+    for sign, start, _ in dirs:
+        subject = None
+        before = [a for a in arms if a[0] < start and not a[2]]
+        after = [a for a in arms if a[0] > start]
+        refs_before = [a for a in arms if a[0] < start and a[2]]
+        near_after = [a for a in after if a[0] - start < 40 and not a[2]]
+        if near_after and _IN_ARM.search(text_before_arm(tokens, near_after[0][0])):
+            subject = near_after[0][1]  # "a 20% decrease in the COMP group"
+        elif before:
+            subject = before[-1][1]
+        elif after and not after[0][2]:
+            subject = after[0][1]  # "lower in INTV than in COMP"
+        elif after and after[0][2]:
+            subject = "COMP" if after[0][1] == "INTV" else "INTV"  # "lower than COMP" with INTV implied
+        elif refs_before and lead in ("compared", "relative", "versus", "vs", "in"):
+            subject = "COMP" if refs_before[0][1] == "INTV" else "INTV"  # "Compared with COMP, ... lower"
+        out.append(0 if subject is None else sign if subject == "INTV" else -sign)
+    return out
+
+
+_VALUE = re.compile(r"-?\d+(?:\.\d+)?")
+_NOT_VALUE_BEFORE = re.compile(r"(?:±|\+/-|\bsd|\bse|\bsem|\bn\s*=|\bat|\bafter|\bbefore|\bwithin|\bweeks?|\bdays?|"
+                               r"\bmonths?|\byears?|\bvisit|\bhours?|\btime|\bdose|\bto|\bof|-|\bt|\bf|\bdf|\bχ2|"
+                               r"\bchi|\bz|\br|\bβ|\bor|\brr|\bhr)\s*[=:]?\s*[(\[]?\s*$", re.I)
+_DOWN_NOUNS = re.compile(r"\b(?:reduction|reductions|decrease|decreases|decline|loss|fall|drop|lowering)\b", re.I)
+
+
+def _arm_numbers(norm: str, tokens: list[tuple[str, int]], skip: list[tuple[int, int]]) -> tuple[float, float] | None:
+    """The values a sentence gives the intervention and the comparator, where it pairs a number
+    with each arm: "12% in INTV and 30% in COMP" (number before arm), "in INTV was 12% and in
+    COMP 30%" (arm before number). Numbers after "±", "n =", "at", inside P values and CIs
+    (`skip`) are not values."""
+    seq: list[tuple[str, int, float | None]] = []
+    for tok, off in tokens:
+        if tok in ("INTV", "COMP"):
+            seq.append((tok, off, None))
+        elif tok == "NUM":
+            if any(a <= off < b for a, b in skip):
+                continue
+            m = _VALUE.match(norm, off)
+            if not m or _NOT_VALUE_BEFORE.search(norm, max(0, off - 12), off):
+                continue
+            seq.append(("NUM", off, float(m.group())))
+    arms = [i for i, x in enumerate(seq) if x[0] != "NUM"]
+    nums = [i for i, x in enumerate(seq) if x[0] == "NUM"]
+    if not arms or not nums:
+        return None
+    values: dict[str, float] = {}
+    if nums[0] < arms[0]:  # "12% in INTV and 30% in COMP"
+        prev = -1
+        for i in arms:
+            before = [j for j in nums if prev < j < i]
+            if before and seq[i][0] not in values:
+                values[seq[i][0]] = seq[before[-1]][2]
+            prev = i
+    else:  # "in INTV was 12% and in COMP 30%"
+        for k, i in enumerate(arms):
+            nxt = arms[k + 1] if k + 1 < len(arms) else len(seq)
+            after = [j for j in nums if i < j < nxt]
+            if after and seq[i][0] not in values:
+                values[seq[i][0]] = seq[after[0]][2]
+    if "INTV" in values and "COMP" in values and values["INTV"] != values["COMP"]:
+        return values["INTV"], values["COMP"]
+    return None
+
+
+def _outcome_p(ps: list, outcome_words: frozenset[int]):
+    """The P value that belongs to the outcome: the one after the stretch of text (from the P
+    value before it) naming most outcome words; None without outcome words or P values."""
+    if not ps or not outcome_words:
+        return None
+    best, best_count, prev = None, 0, -1
+    for p in ps:
+        count = sum(1 for w in outcome_words if prev < w < p.start)
+        if count > best_count:
+            best, best_count = p, count
+        prev = p.end
+    return best if best is not None else ps[-1]
+
+
+# Words that compare an arm with itself (within-arm change), not the arms with each other.
+_WITHIN = re.compile(r"\b(?:from baseline|(?:compared (?:with|to)|versus|vs\.?|than(?: at)?) baseline|"
+                     r"within(?:[- ]group| each group| both groups| the group)|before and after|pre-? to post|"
+                     r"in both (?:the )?groups|in each group|in all (?:three )?groups|both (?:groups|conditions|arms)|"
+                     r"all treatments|over time)\b", re.I)
+
+
+def _first_number(text: str) -> float | None:
+    m = _NUMBER.search(normalise(text))
+    return float(m.group()) if m else None
+
+
+def _row_features(cells: Sequence[str], columns: Sequence[str], terms: ArmTerms, f: dict[str, float]) -> list[str]:
+    basis = []
+    arm_cols: dict[str, int] = {}
+    for col, label in enumerate(columns):
+        tokens = {t for t, _ in mark_arms(label, terms)}
+        if "INTV" in tokens and "COMP" not in tokens:
+            arm_cols.setdefault("INTV", col)
+        elif "COMP" in tokens and "INTV" not in tokens:
+            arm_cols.setdefault("COMP", col)
+    if "INTV" in arm_cols and "COMP" in arm_cols:
+        f["row:arms_found"] = 1.0
+        a, b = _first_number(cells[arm_cols["INTV"]]), _first_number(cells[arm_cols["COMP"]])
+        if a is not None and b is not None and a != b:
+            f["row:intv_higher" if a > b else "row:intv_lower"] = 1.0
+            basis.append(f"{cells[arm_cols['INTV']]} vs {cells[arm_cols['COMP']]}")
+    for col, label in enumerate(columns):
+        if col >= len(cells) or not cells[col]:
+            continue
+        if re.search(r"(?:^|[\s(/])p(?:[\s-]*values?)?\b|significance", label, re.I):
+            cell = cells[col]
+            ps = p_values(cell if re.match(r"\s*[pP]", cell) else f"P {cell if cell[0] in '<>=≤≥' else '= ' + cell}")
+            for p in ps:
+                f["row:p_sig" if p.significant else "row:p_nonsig" if p.significant is False else "row:p_unclear"] = 1.0
+                basis.append(f"P {cell}")
+                break
+    return basis
+
+
+def label_features(text: str, terms: ArmTerms, cells: Sequence[str] = (), columns: Sequence[str] = ()
+                   ) -> LabelFeatures:
+    """The label model's features of one sentence or table row (see the module docstring)."""
+    f: dict[str, float] = {}
+    basis: list[str] = []
+    tokens = mark_arms(text, terms)
+    words = [t for t, _ in tokens]
+    for n in (1, 2, 3):
+        for i in range(len(words) - n + 1):
+            key = "w:" + " ".join(words[i:i + n])
+            f[key] = 1.0
+    norm = normalise(text)
+    ps = p_values(norm)
+    first_p = None
+    for p in ps:
+        kind = "sig" if p.significant else "nonsig" if p.significant is False else "unclear"
+        f[f"p:{kind}"] = f.get(f"p:{kind}", 0.0) + 1.0
+        if first_p is None:
+            first_p = "ns" if p.op == "ns" else f"{p.op}{p.value:g}" if p.value is not None else None
+            basis.append(norm[p.start:p.end])
+    if ps:
+        f["p:any"] = 1.0
+        kinds = {p.significant for p in ps}
+        if kinds == {True}:
+            f["p:all_sig"] = 1.0
+        elif kinds == {False}:
+            f["p:all_nonsig"] = 1.0
+        elif True in kinds and False in kinds:
+            f["p:mixed"] = 1.0
+    for ci in intervals(norm):
+        f["ci:excludes_null" if ci.excludes_null else "ci:holds_null"] = 1.0
+        basis.append(norm[ci.start:ci.end])
+    sig = significance_cues(norm)
+    for name, s, e in sig:
+        f[f"sig:{name}"] = f.get(f"sig:{name}", 0.0) + 1.0
+        if name in ("sig", "nonsig"):
+            basis.append(norm[s:e])
+    outcome_words = frozenset(m.start() for m in _WORD.finditer(norm) if stem(m.group().lower()) in terms.outcome)
+    dirs = direction_cues(norm, ignore=outcome_words)
+    oriented = _subject_signs(tokens, dirs)
+    for (sign, s, e), o in zip(dirs, oriented):
+        f["dir:up" if sign > 0 else "dir:down"] = f.get("dir:up" if sign > 0 else "dir:down", 0.0) + 1.0
+        if o:
+            key = "dir:intv_up" if o > 0 else "dir:intv_down"
+            f[key] = f.get(key, 0.0) + 1.0
+            basis.append(norm[s:e])
+    vals = direction_cues(norm, VALENCE, outcome_words)
+    for (sign, s, e), o in zip(vals, _subject_signs(tokens, vals)):
+        if o:
+            key = "val:intv_better" if o > 0 else "val:intv_worse"
+            f[key] = f.get(key, 0.0) + 1.0
+    skip = [(p.start, p.end) for p in ps] + [(ci.start, ci.end) for ci in intervals(norm)]
+    pair = _arm_numbers(norm, tokens, skip)
+    if pair:
+        key = "num:intv_higher" if pair[0] > pair[1] else "num:intv_lower"
+        f[key] = 1.0
+        if _DOWN_NOUNS.search(norm):
+            f[key + "_x_down_noun"] = 1.0
+    near = _outcome_p(ps, outcome_words)
+    if near is not None:
+        f["p_outcome:" + ("sig" if near.significant else "nonsig" if near.significant is False else "unclear")] = 1.0
+    for m in _WITHIN.finditer(norm):
+        f["within:" + m.group().lower().split()[0]] = 1.0
+        f["within:any"] = 1.0
+    if _RESPECTIVELY.search(norm):
+        f["respectively"] = 1.0
+    if "INTV" in words:
+        f["arm:intv"] = 1.0
+    if "COMP" in words:
+        f["arm:comp"] = 1.0
+    if "OUTC" in words:
+        f["arm:outc"] = 1.0
+    if cells:
+        basis += _row_features(cells, columns, terms, f)
+    f["bias"] = 1.0
+    seen: list[str] = []
+    for b in basis:
+        if b not in seen:
+            seen.append(b)
+    return LabelFeatures(f, "; ".join(seen[:4]), first_p)
+
+
+def rule_label(f: dict[str, float]) -> str | None:
+    """The label the rule features give on their own, or None when they do not tell."""
+    sig = f.get("p:sig", 0) + f.get("sig:sig", 0) + f.get("ci:excludes_null", 0) + f.get("row:p_sig", 0)
+    nonsig = f.get("p:nonsig", 0) + f.get("sig:nonsig", 0) + f.get("ci:holds_null", 0) + f.get("row:p_nonsig", 0)
+    if nonsig > sig or (not sig and not nonsig):
+        return "no significant difference" if nonsig else None
+    up = f.get("dir:intv_up", 0) + f.get("num:intv_higher", 0) + f.get("row:intv_higher", 0)
+    down = f.get("dir:intv_down", 0) + f.get("num:intv_lower", 0) + f.get("row:intv_lower", 0)
+    if up > down:
+        return "significantly increased"
+    if down > up:
+        return "significantly decreased"
+    return None
+

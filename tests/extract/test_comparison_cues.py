@@ -1,0 +1,201 @@
+"""The rules under the comparison finder and the prompt answerer: passages, P values, CIs,
+significance and direction words, arm placeholders, and the oriented label features."""
+from __future__ import annotations
+
+import pytest
+
+from extract.comparison_cues import ArmTerms, direction_cues, intervals, mark_arms, p_values, significance_cues
+from extract.labelling import label_features, rule_label
+from extract.passages import Passage, section_kind, split_sentences, table_passages
+from extract.tables import Cell, Table
+from extract.terms import abbreviations, content_stems, stem
+
+
+# --- passages ----------------------------------------------------------------------------------
+
+def sentences(text: str) -> list[str]:
+    return [text[s:e] for s, e in split_sentences(text)]
+
+
+def test_sentences_end_at_stops_not_at_abbreviations_or_decimals():
+    text = ("Pain fell in group A vs. group B (P = 0.01). Smith et al. found 2.5 mg. The rate was 10% in "
+            "Fig. 2. A. Smith agreed! 12 patients died.\n\nResults: HbA1c improved.")
+    assert sentences(text) == ["Pain fell in group A vs. group B (P = 0.01).", "Smith et al. found 2.5 mg.",
+                               "The rate was 10% in Fig. 2.", "A. Smith agreed!", "12 patients died.",
+                               "Results: HbA1c improved."]
+
+
+def test_a_lower_case_word_after_a_stop_does_not_start_a_sentence():
+    assert sentences("Doses were given i.v. twice. e.g. daily.") == ["Doses were given i.v. twice. e.g. daily."]
+
+
+def test_sentence_offsets_are_verbatim_slices():
+    text = "  First one.  Second (P < 0.05).\nThird"
+    for s, e in split_sentences(text):
+        assert text[s:e] == text[s:e].strip() and text[s:e]
+
+
+@pytest.mark.parametrize("path, kind", [
+    ("Results", "results"), ("Results > Efficacy", "results"), ("Methods > Outcome measures", "methods"),
+    ("Discussion", "discussion"), ("Introduction", "introduction"), ("Conclusions", "conclusion"),
+    ("Patients and methods", "methods"), ("Acknowledgements", "other"), ("3. Results and Discussion", "results"),
+])
+def test_section_kind(path, kind):
+    assert section_kind(path) == kind
+
+
+def _table(rows: list[list[str]], n_header: int = 1, caption: str = "Outcomes at week 12") -> Table:
+    grid = tuple(tuple(Cell(t, r, c, r < n_header, r, c) for c, t in enumerate(row)) for r, row in enumerate(rows))
+    return Table("Table 2", caption, (), grid, n_header)
+
+
+def test_table_rows_are_passages_with_their_cells_columns_and_heading():
+    t = _table([["Outcome", "MSC (n = 20)", "Placebo (n = 20)", "P value"],
+                ["Efficacy", "", "", ""],
+                ["DAS28", "3.1 ± 0.9", "4.2 ± 1.1", "0.01"],
+                ["HAQ", "1.0 ± 0.5", "1.1 ± 0.6", "0.40"]])
+    rows = table_passages(t, 0)
+    assert [r.location for r in rows] == ["table:Table 2 r2", "table:Table 2 r3"]
+    assert rows[0].text == "DAS28\n3.1 ± 0.9\n4.2 ± 1.1\n0.01"
+    assert rows[0].columns[1] == "MSC (n = 20)" and rows[0].cells[3] == "0.01"
+    assert "Efficacy" in rows[0].context and "Outcomes at week 12" in rows[0].context
+
+
+# --- terms ------------------------------------------------------------------------------------
+
+def test_stems_meet_across_plural_and_suffixes():
+    assert stem("gametocytes") == stem("gametocyte")
+    assert content_stems("the patients receiving placebo") == [stem("placebo")]
+
+
+def test_abbreviations_read_long_form_definitions():
+    found = abbreviations("Patients had continuous lateral rotation (CLR) or sulphadoxine-pyrimethamine (SP).")
+    assert found["clr"] == tuple(stem(w) for w in ("continuous", "lateral", "rotation"))
+    assert found["sp"] == tuple(stem(w) for w in ("sulphadoxine", "pyrimethamine"))
+
+
+# --- P values, intervals, cue words -------------------------------------------------------------
+
+@pytest.mark.parametrize("text, op, value, significant", [
+    ("(P < 0.05)", "<", 0.05, True), ("p=.03", "=", 0.03, True), ("P = 0·04", "=", 0.04, True),
+    ("P value of 0.2", "of", None, None), ("P\u2009=\u20090.31", "=", 0.31, False), ("p > 0.05", ">", 0.05, False),
+    ("P ≤ 0.001", "≤", 0.001, True), ("(NS)", "ns", None, False), ("P = 0.05", "=", 0.05, None),
+    ("(p 0.03)", "=", 0.03, True), ("p<0.1", "<", 0.1, None),
+])
+def test_p_value_spellings(text, op, value, significant):
+    ps = p_values(text)
+    assert ps, text
+    if op == "of":  # "P value of 0.2": read as "P = 0.2"
+        assert (ps[0].op, ps[0].value, ps[0].significant) == ("=", 0.2, False)
+        return
+    assert (ps[0].op, ps[0].significant) == (op, significant)
+    if value is not None:
+        assert ps[0].value == pytest.approx(value)
+
+
+def test_a_p_inside_a_word_is_not_a_p_value():
+    assert p_values("HbA1c dropped in group P2 = 0.5 mg") == [] or all(p.start > 0 for p in p_values("group P = 0.5"))
+    assert p_values("sleep = 0.5 h") == []
+
+
+@pytest.mark.parametrize("text, excludes_null, ratio", [
+    ("HR 0.76 (95% CI 0.59 to 0.98)", True, True), ("OR 0.85, 95% CI 0.65-1.12", False, True),
+    ("mean difference -1.2 (95% CI -1.9 to -0.5)", True, False), ("MD 0.4 (95% CI -0.2 to 1.0)", False, False),
+])
+def test_interval_spellings(text, excludes_null, ratio):
+    (ci,) = intervals(text)
+    assert (ci.excludes_null, ci.ratio) == (excludes_null, ratio)
+
+
+@pytest.mark.parametrize("text, cues", [
+    ("was significantly lower", ["sig"]), ("was not significantly different", ["nonsig", "diff"]),
+    ("did not differ between groups", ["nonsig"]), ("there were no differences in pain", ["nonsig"]),
+    ("rates were similar", ["nonsig"]), ("a non-significant trend", ["nonsig", "trend"]),
+    ("failed to reach statistical significance", ["nonsig"]),
+])
+def test_significance_cues(text, cues):
+    assert [c[0] for c in significance_cues(text)] == cues
+
+
+@pytest.mark.parametrize("text, signs", [
+    ("pain was lower", [-1]), ("a greater reduction in pain", [-1]), ("HbA1c was more reduced", [-1]),
+    ("a smaller increase", [-1]), ("the decrease in pain was greater in", [-1]), ("higher and longer", [1, 1]),
+])
+def test_direction_cues(text, signs):
+    assert [c[0] for c in direction_cues(text)] == signs
+
+
+# --- placeholders and oriented features ---------------------------------------------------------
+
+TERMS = ArmTerms.from_text("mesenchymal stem cells (MSC)", "placebo", "DAS28 score",
+                           {"msc": tuple(stem(w) for w in ("mesenchymal", "stem", "cells"))})
+
+
+def marked(text: str, terms: ArmTerms = TERMS) -> str:
+    return " ".join(t for t, _ in mark_arms(text, terms))
+
+
+def test_arms_and_outcome_become_placeholders():
+    assert marked("DAS28 scores were lower with MSC than with placebo (P = 0.01)") == \
+        "OUTC were lower with INTV than with COMP p = NUM"
+
+
+def test_group_codes_name_arms():
+    terms = ArmTerms.from_text("Group A: bupivacaine", "group B - saline", "pain")
+    assert marked("Pain was lower in group A than in group B", terms) == "OUTC was lower in INTV than in COMP"
+
+
+def test_control_words_name_a_control_like_comparator():
+    terms = ArmTerms.from_text("nurse-led education", "usual care", "adherence")
+    assert "COMP" in marked("Adherence was higher than in the control group", terms)
+
+
+@pytest.mark.parametrize("text, key", [
+    ("DAS28 was significantly lower in the MSC group than in the placebo group (P = 0.01)", "dir:intv_down"),
+    ("DAS28 was significantly lower in the placebo group than in the MSC group (P = 0.01)", "dir:intv_up"),
+    ("Compared with placebo, MSC significantly reduced DAS28 (P < 0.05)", "dir:intv_down"),
+    ("MSC significantly increased DAS28 compared with placebo", "dir:intv_up"),
+    ("MSC but not placebo significantly reduced DAS28", "dir:intv_down"),
+    ("The decrease in DAS28 was greater in the MSC group than in the placebo group", "dir:intv_down"),
+])
+def test_direction_is_oriented_by_its_subject_arm(text, key):
+    f = label_features(text, TERMS).features
+    assert f.get(key), (text, {k: v for k, v in f.items() if not k.startswith("w:")})
+    other = "dir:intv_up" if key == "dir:intv_down" else "dir:intv_down"
+    assert not f.get(other)
+
+
+@pytest.mark.parametrize("text, key", [
+    ("Remission: 12% in the MSC group and 30% in the placebo group (P = 0.01)", "num:intv_lower"),
+    ("Remission in the placebo group was 12% and in the MSC group 30% (P = 0.01)", "num:intv_higher"),
+])
+def test_numbers_paired_with_arms(text, key):
+    assert label_features(text, TERMS).features.get(key)
+
+
+def test_table_row_features_read_arm_columns_and_the_p_column():
+    row = ("DAS28", "3.1 ± 0.9", "4.2 ± 1.1", "0.01")
+    columns = ("Outcome", "MSC (n = 20)", "Placebo (n = 20)", "P value")
+    f = label_features("\n".join(row), TERMS, row, columns).features
+    assert f.get("row:arms_found") and f.get("row:intv_lower") and f.get("row:p_sig")
+    assert rule_label(f) == "significantly decreased"
+
+
+@pytest.mark.parametrize("text, label", [
+    ("DAS28 was significantly lower with MSC than with placebo (P = 0.01).", "significantly decreased"),
+    ("DAS28 did not differ between MSC and placebo (P = 0.42).", "no significant difference"),
+    ("MSC significantly increased DAS28 compared with placebo (P < 0.001).", "significantly increased"),
+])
+def test_rule_label(text, label):
+    assert rule_label(label_features(text, TERMS).features) == label
+
+
+def test_label_basis_names_the_words():
+    lf = label_features("DAS28 was significantly lower with MSC than with placebo (P = 0.01).", TERMS)
+    assert "P = 0.01" in lf.basis and "significantly" in lf.basis and lf.p_value == "=0.01"
+
+
+def test_passage_is_a_frozen_record():
+    p = Passage(0, "sentence", "abstract", "x", 0, 1, "abstract")
+    with pytest.raises(AttributeError):
+        p.text = "y"  # type: ignore[misc]
