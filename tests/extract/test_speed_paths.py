@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 import re
+import sys
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from extract import measure_spans, outcomes, pipeline, sentence_values
+from extract import measure_spans, outcomes, passages, pipeline, sentence_values
 from extract.fastre import has_fast_start
 
 
@@ -86,3 +87,20 @@ def test_arm_name_spans_agree_with_the_names_pattern(names: tuple[str, ...], tex
        st.sampled_from(["tofacitinib 5 mg BID", "50 mg", "2.5 mg", "235 mg", "-3 dose", "1e+06 cells", "x10", "0.25"]))
 def test_a_dose_value_in_an_arm_name(value: float, name: str) -> None:
     assert pipeline._names_value(name, value) == bool(re.search(rf"(?<![\d.]){value:g}(?![\d.])", name))
+
+
+def test_word_before_agrees_with_its_pattern_over_all_of_unicode() -> None:
+    # `\w` is str.isalnum() or "_" for every code point: the walk back tests exactly that
+    word = re.compile(r"\w")
+    assert all(bool(word.match(ch)) == (ch.isalnum() or ch == "_") for ch in map(chr, range(sys.maxunicode + 1)))
+
+
+WORD_PIECES = ["vs", "e.g", ".", "al", " ", "x", "_", "1", "é", "İ", "ſ", "\u00a0", ")", "-", "Fig", "²", "٣"]
+
+
+@settings(max_examples=3000, deadline=None)
+@given(_texts(WORD_PIECES), st.integers(0, 40))
+def test_word_before_agrees_with_the_plain_pattern(chunk: str, end: int) -> None:
+    end = min(end, len(chunk))
+    m = passages._WORD_BEFORE.search(chunk, 0, end)
+    assert passages._word_before(chunk, end) == (m.group(1) if m else "")
