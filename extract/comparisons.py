@@ -66,7 +66,9 @@ def is_comparison(p: Passage) -> bool:
         return any(_P_COLUMN.search(label) and col < len(p.cells) and p.cells[col]
                    for col, label in enumerate(p.columns) if col)
     text = normalise(p.text)
-    if not _has_result(text) or not _BETWEEN.search(text):
+    # both tests are pure, so their order changes nothing but the cost: the comparing words (one
+    # pattern with a fast start) are in a tenth of the sentences, the result words cost five times more
+    if not _BETWEEN.search(text) or not _has_result(text):
         return False
     between = [m for m in _BETWEEN.finditer(text) if not _WITHIN_ONLY.search(text, max(0, m.start() - 5), m.end() + 15)]
     return bool(between)

@@ -7,7 +7,7 @@ import sys
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from extract import measure_spans, outcomes, passages, pipeline, sentence_values
+from extract import comparisons, measure_spans, outcomes, passages, pipeline, sentence_values
 from extract.fastre import has_fast_start
 
 
@@ -104,3 +104,22 @@ def test_word_before_agrees_with_the_plain_pattern(chunk: str, end: int) -> None
     end = min(end, len(chunk))
     m = passages._WORD_BEFORE.search(chunk, 0, end)
     assert passages._word_before(chunk, end) == (m.group(1) if m else "")
+
+
+COMPARISON_PIECES = ["P < 0.05", "p=.03", "NS", "95% CI 0.6 to 1.1", "significantly", "not significant", "similar",
+                     " than ", " compared with ", " versus ", " vs. ", "between the groups", " differed ",
+                     "from baseline", "within each group", "pain", " ", "x", "1", "ſignificantly", "VERSUS"]
+
+
+@settings(max_examples=2000, deadline=None)
+@given(_texts(COMPARISON_PIECES))
+def test_is_comparison_in_its_cheap_order_agrees_with_the_plain_one(text: str) -> None:
+    from extract.comparison_cues import normalise
+    from extract.passages import Passage
+
+    norm = normalise(text)
+    plain = comparisons._has_result(norm) and comparisons._BETWEEN.search(norm) is not None and any(
+        not comparisons._WITHIN_ONLY.search(norm, max(0, m.start() - 5), m.end() + 15)
+        for m in comparisons._BETWEEN.finditer(norm))
+    passage = Passage(0, "sentence", "abstract", text, 0, len(text), "abstract")
+    assert comparisons.is_comparison(passage) == plain
