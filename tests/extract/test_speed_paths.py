@@ -123,3 +123,23 @@ def test_is_comparison_in_its_cheap_order_agrees_with_the_plain_one(text: str) -
         for m in comparisons._BETWEEN.finditer(norm))
     passage = Passage(0, "sentence", "abstract", text, 0, len(text), "abstract")
     assert comparisons.is_comparison(passage) == plain
+
+
+def test_the_registered_tokenizer_gives_what_the_replaced_english_one_gave() -> None:
+    # the plain form: the English pipeline built whole, then its tokenizer replaced
+    import spacy
+
+    from extract.nlp import MATCHES_KEY, TOKENS_KEY, RuleTokenizer, VocabularyMatcher, get_nlp
+
+    plain = spacy.blank("en")
+    plain.tokenizer = RuleTokenizer(plain.vocab)
+    plain_matcher = VocabularyMatcher(plain)
+    texts = ["The DAS28 fell (P < 0.05) in the MSC group vs. placebo.\nIL‐6 and TNF-α didn't change.",
+             "Bone-marrow derived MSCs (1 × 10^6 cells/kg) were given i.v. to 20 patients with RA; e.g. HAQ-DI.",
+             "ÉTUDE: İL-6, ſerum CRP and the ACR20 response at week 24 (n = 12) in mice."]
+    for text in texts:
+        fast, slow = get_nlp()(text), plain_matcher(plain.tokenizer(text))
+        assert [(t.text, t.idx, t.is_sent_start, t.lower_, t.like_num, t.is_punct) for t in fast] == \
+            [(t.text, t.idx, t.is_sent_start, t.lower_, t.like_num, t.is_punct) for t in slow]
+        assert fast.user_data[TOKENS_KEY] == slow.user_data[TOKENS_KEY]
+        assert fast.user_data[MATCHES_KEY] == slow.user_data[MATCHES_KEY]
