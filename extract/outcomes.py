@@ -55,10 +55,16 @@ from extract.sentence_values import (ArmRef, Item, Slot, SentenceValues, arm_ref
 __all__ = ["Context", "outcome_rows"]
 
 _N = rf"(?:\d+|{WORDNUM})"
-METHODS_CUE = re.compile(
-    r"\b(?:were|was|be)\s+(?:evaluated|assessed|measured|recorded|used|collected|determined|monitored)\b"
-    r"|\bto\s+(?:assess|evaluate|determine|investigate|explore|examine|measure)\b|\baccording\s+to\b"
-    r"|\b(?:primary|secondary)\s+(?:end\s?points?|outcomes?)\b|\baim(?:ed)?\b|\bobjectives?\b", re.I)
+# "were assessed", "to evaluate", "primary endpoint", "aim": a methods sentence. Written with a fast
+# start (fastre.words: one alternative per first word, each with its own trailing \b); the plain
+# spelling, `\b(?:were|was|be)\s+(?:evaluated|...)\b|\bto\s+...` with re.I, is in
+# tests/extract/test_speed_paths.py, which checks that both find a cue in the same texts.
+_ASSESSED = r"\s+(?:evaluated|assessed|measured|recorded|used|collected|determined|monitored)\b"
+_END_POINT = r"\s+(?:end\s?points?|outcomes?)\b"
+METHODS_CUE = re.compile(words([
+    "were" + _ASSESSED, "was" + _ASSESSED, "be" + _ASSESSED,
+    r"to\s+(?:assess|evaluate|determine|investigate|explore|examine|measure)\b", r"according\s+to\b",
+    "primary" + _END_POINT, "secondary" + _END_POINT, r"aim(?:ed)?\b", r"objectives?\b"]))
 # Patterns searched in every result sentence begin with a character set, which lets re skip to
 # candidates fast (extract/fastre.py): the first letters in both cases, plus "İ", "ı" (an "i") and
 # "ſ" (an "s"), which re.IGNORECASE also matches; "(?<!\w.)" after the first letter is the "\b"

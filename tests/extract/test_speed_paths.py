@@ -143,3 +143,31 @@ def test_the_registered_tokenizer_gives_what_the_replaced_english_one_gave() -> 
             [(t.text, t.idx, t.is_sent_start, t.lower_, t.like_num, t.is_punct) for t in slow]
         assert fast.user_data[TOKENS_KEY] == slow.user_data[TOKENS_KEY]
         assert fast.user_data[MATCHES_KEY] == slow.user_data[MATCHES_KEY]
+
+
+BETWEEN_PIECES = ["than", "THAN", "tHan", "compared with", "In Comparison To", "versus", "verſus", "VS.", "vſ", "relative to",
+                  "between the two groups", "betweEn-group", "dıffered", "dİffer", "over placebo", "agaınst", " ", "-",
+                  "x", "\u0307", "K", "é", "th", "an", "vs", "differ"]
+
+
+@settings(max_examples=3000, deadline=None)
+@given(_texts(BETWEEN_PIECES))
+def test_every_between_match_passes_its_substring_gate(text: str) -> None:
+    if comparisons._BETWEEN.search(text):
+        assert comparisons._may_compare(text)
+
+
+METHODS_PIECES = ["were", "was", "be", "to", "assessed", "evaluated", "measured", "assess", "according", "primary",
+                  "secondary", "end point", "endpoints", "outcomes", "aim", "aimed", "objective", "objectives", "WERE",
+                  "Aim", "ſecondary", "İ", " ", "  ", "\n", "x", "-", "_", "1", "é"]
+_METHODS_CUE_PLAIN = re.compile(
+    r"\b(?:were|was|be)\s+(?:evaluated|assessed|measured|recorded|used|collected|determined|monitored)\b"
+    r"|\bto\s+(?:assess|evaluate|determine|investigate|explore|examine|measure)\b|\baccording\s+to\b"
+    r"|\b(?:primary|secondary)\s+(?:end\s?points?|outcomes?)\b|\baim(?:ed)?\b|\bobjectives?\b", re.I)
+
+
+@settings(max_examples=3000, deadline=None)
+@given(_texts(METHODS_PIECES))
+def test_methods_cue_fast_form_agrees_with_the_plain_one(text: str) -> None:
+    assert (outcomes.METHODS_CUE.search(text) is None) == (_METHODS_CUE_PLAIN.search(text) is None)
+    assert has_fast_start(outcomes.METHODS_CUE)
