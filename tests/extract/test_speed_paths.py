@@ -15,6 +15,13 @@ def _texts(pieces: list[str], size: int = 12) -> st.SearchStrategy[str]:
     return st.lists(st.sampled_from(pieces), max_size=size).map("".join)
 
 
+def _spaced(pieces: list[str], size: int = 12) -> st.SearchStrategy[str]:
+    """Pieces joined mostly by a space (phrases of several words match more often)."""
+    gaps = st.sampled_from([" ", " ", " ", "", "  ", "\n"])
+    return st.lists(st.tuples(st.sampled_from(pieces), gaps), max_size=size).map(
+        lambda parts: "".join(p + g for p, g in parts))
+
+
 THRESHOLD_PIECES = [
     "at least", "at  least", "of at least", "≥", ">=", ">", "<", "≤", "=<", "more than", "less than", "greater than",
     "over", "above", "below", "up to", "minimum of", "maximum of", "scale of", "aged", "age", "ages", "age of", "n",
@@ -151,7 +158,7 @@ BETWEEN_PIECES = ["than", "THAN", "tHan", "compared with", "In Comparison To", "
 
 
 @settings(max_examples=3000, deadline=None)
-@given(_texts(BETWEEN_PIECES))
+@given(_spaced(BETWEEN_PIECES))
 def test_every_between_match_passes_its_substring_gate(text: str) -> None:
     if comparisons._BETWEEN.search(text):
         assert comparisons._may_compare(text)
@@ -167,7 +174,44 @@ _METHODS_CUE_PLAIN = re.compile(
 
 
 @settings(max_examples=3000, deadline=None)
-@given(_texts(METHODS_PIECES))
+@given(_spaced(METHODS_PIECES))
 def test_methods_cue_fast_form_agrees_with_the_plain_one(text: str) -> None:
     assert (outcomes.METHODS_CUE.search(text) is None) == (_METHODS_CUE_PLAIN.search(text) is None)
     assert has_fast_start(outcomes.METHODS_CUE)
+
+
+ALLOCATION_PIECES = ["randomised", "randomized", "RANDOMIZED", "randomly assigned", "randomly  allocated", "assigned",
+                     "allocated", "Allocated", "aſſigned", "(1:1)", "(2:1:1) ", "to", "to receive", "to either", "into",
+                     "between", "placebo", "MSC", " or ", " and ", ", ", ".", ";", " ", "x", "1", "_", "İ", "-"]
+_ALLOCATION_PLAIN = re.compile(
+    r"\b(?:randomi[sz]ed|randomly\s+(?:assigned|allocated|divided)|assigned|allocated)\s+(?:\(?\d:\d(?::\d)*\)?\s+)?"
+    r"(?:[\w,-]+\s+){0,4}?(?:to\s+(?:receive\s+|either\s+)?|into\s+|between\s+)(?P<list>[^.;:]{3,200})", re.I)
+
+
+@settings(max_examples=3000, deadline=None)
+@given(_spaced(ALLOCATION_PIECES, 16))
+def test_allocation_fast_form_gives_the_plain_matches(text: str) -> None:
+    assert [(m.span(), m.group("list")) for m in outcomes._ALLOCATION.finditer(text)] == \
+        [(m.span(), m.group("list")) for m in _ALLOCATION_PLAIN.finditer(text)]
+    assert has_fast_start(outcomes._ALLOCATION)
+
+
+EARLIER_PIECES = ["we", "We", "WE", "our group", "the authors", "have", "previously", "earlier", "recently", "reported",
+                  "shown", "published", "found", "previous", "our", "prior", "former", "study", "trial", "report",
+                  "work", "studies", "in", "ın", "İn", "a", "the", " ", "  ", "\n", "x", "-", "_", "1", "é"]
+_EARLIER_STUDY_PLAIN = re.compile(
+    r"\b(?:we|our\s+group|the\s+authors)\s+(?:have\s+)?(?:previously|earlier|recently)\s+(?:reported|shown|"
+    r"demonstrated|described|published|found)"
+    r"|\b(?:previous(?:ly)?\s+(?:reported|published)|our\s+(?:previous|earlier|prior|former)\s+(?:study|trial|"
+    r"report|work|studies))"
+    r"|\b(?:in\s+(?:a|the|our)\s+(?:previous|earlier|prior)\s+(?:study|trial|report))", re.I)
+
+
+@settings(max_examples=3000, deadline=None)
+@given(_spaced(EARLIER_PIECES, 16))
+def test_earlier_study_fast_form_gives_the_plain_matches(text: str) -> None:
+    from extract import schedule
+
+    assert [m.span() for m in schedule.EARLIER_STUDY_RE.finditer(text)] == \
+        [m.span() for m in _EARLIER_STUDY_PLAIN.finditer(text)]
+    assert has_fast_start(schedule.EARLIER_STUDY_RE)
