@@ -71,10 +71,20 @@ METHODS_CUE = re.compile(words([
 # before it, and the letters after it are matched under (?i:...).
 # ";" or a word "but", "whereas", "while", "although"
 CLAUSE_SPLIT = re.compile(r"[;ABWabw](?:(?<=;)|(?<!\w.)(?i:(?<=b)ut|(?<=w)(?:hereas|hile)|(?<=a)lthough)\b)")
-# a change score, not a level: "changes were", "a reduction of", "decreased by", "Δ"
-CHANGE_CUE = re.compile(r"\bchang\w*|\b(?:reduction|decrease|improvement|increase|fall|drop|decline|"
-                        r"reduced|decreased|improved|increased|fell|dropped|declined)\s+(?:of|was|were|by)\b|\bby\b|"
-                        r"\bdelta\b|Δ", re.I)
+# a change score, not a level: "changes were", "a reduction of", "decreased by", "Δ". The words are
+# one pattern with a fast start (fastre.words); "Δ" (and "δ", which re.IGNORECASE matches to it) is a
+# substring test. The plain spelling, `\bchang\w*|\b(?:reduction|...)\s+(?:of|was|were|by)\b|\bby\b|
+# \bdelta\b|Δ` with re.I, is in tests/extract/test_speed_paths.py, which checks has_change_cue with it.
+_CHANGE_WORDS = re.compile(words(["chang", r"by\b", r"delta\b"] + [
+    w + r"\s+(?:of|was|were|by)\b" for w in ("reduction", "decrease", "improvement", "increase", "fall", "drop", "decline",
+                                           "reduced", "decreased", "improved", "increased", "fell", "dropped", "declined")]))
+
+
+def has_change_cue(text: str) -> bool:
+    """Whether `text` words its values as a change ("changes were", "a reduction of", "by", "Δ")."""
+    return "Δ" in text or "δ" in text or _CHANGE_WORDS.search(text) is not None
+
+
 PAIR_SEP = re.compile(r"^\s*(?:,|;)?\s*(?:vs\.?|versus|compared\s+with|and|to|→|->)\s*$", re.I)
 BASELINE_CUE = re.compile(words(["baseline", "before", r"pre-?treatment", r"at\s+entry", "initial"]) + r"\b")
 # "4.8 ng/mL at the start", "5.1 at the study end"
@@ -113,7 +123,8 @@ ARM_IN_SENTENCE_RE = re.compile(
 SUBJECT_ARM_RE = re.compile(
     r"^(?:[A-Z][\w ,]{0,30},\s)?(?:the\s+)?(?P<arm>(?:[\w+/-]+\s){1,4}(?:group|arm|cohort))\s+(?:showed|had|was|were|"
     r"demonstrated|exhibited|reported|experienced|achieved|presented)\b", re.I)
-BUT_NOT_RE = re.compile(r"\bbut\s+not\s+in\s+the\s+(?P<arm>[\w-]+(?:\s[\w-]+)?\s+(?:group|cluster|cohort|arm))", re.I)
+# "but not in the placebo group" (fast start: fastre.words; plain spelling in tests/extract/test_speed_paths.py)
+BUT_NOT_RE = re.compile(words([r"but\s+not\s+in\s+the\s+(?P<arm>[\w-]+(?:\s[\w-]+)?\s+(?:group|cluster|cohort|arm))"]))
 FROM_TO_BARE_RE = re.compile(rf"\bfrom\s+(?P<a>-?{NUM})\s+(?:at\s+baseline\s+)?to\s+(?P<b>-?{NUM})(?!\s?(?:%|±|\())")
 BY_CUE = re.compile(r"\b(?:decreas\w*|reduc\w*|improv\w*|fell|dropped|declin\w*|lower\w*)\s+by\b", re.I)
 # "HAQ improved by 0.42", "DAS28 increased by 1.1": an absolute change (not "by 30%", not "by week 12")
@@ -128,7 +139,9 @@ PERCENT_CHANGE_BEFORE = re.compile(
 PERCENT_CHANGE_AFTER = re.compile(
     r"\s?(?:mean\s+|median\s+|relative\s+)?(?P<w>decrease|reduction|lowering|fall|drop|decline|increase|rise|"
     r"improvement|change|lower|higher|greater|less)\b", re.I)
-ORDER_CUE = re.compile(r"\bversus\b|\bvs\.?(?!\w)|\bcompared\s+with\b|\brespectively\b", re.I)
+# "versus", "vs", "compared with", "respectively" (fast start: fastre.words; plain spelling in
+# tests/extract/test_speed_paths.py)
+ORDER_CUE = re.compile(words([r"versus\b", r"vs\.?(?!\w)", r"compared\s+with\b", r"respectively\b"]))
 N_PERSONS_PCT_RE = re.compile(
     rf"(?<![\w.])(?P<n>{_N})\s+(?:patients?|participants?|subjects?)\s*\(\s*(?P<p>{NUM})\s*%\s*\)", re.I)
 N_EQ_RE = re.compile(r"\(\s?n\s?=\s?(?P<n>\d+)\s?\)", re.I)
@@ -195,10 +208,19 @@ def _section_kind(heading: str) -> str:
     return _SECTION_KIND.get(h, "methods")
 
 
-LEVEL_WORDS = re.compile(
-    r"\b(?:levels?|concentrations?|hba1c|a1c|glycated|fraction|saturation|ha?ematocrit|content|density|fat|mass|bmi|"
-    r"index|indices|score|scores|scale|pressure|weight|volume|ratio|values?|counts?|percentage\s+change|change|"
-    r"changes|function|thickness|diameter|velocity|capacity|fev1|fvc|spo2|oxygen|compliance|intake|activity)\b|%", re.I)
+# The words of a level ("HbA1c", "serum level", "body fat", "%"): one pattern with a fast start
+# (fastre.words) and a substring test for "%" (the plain spelling, `\b(?:levels?|...)\b|%` with re.I,
+# is in tests/extract/test_speed_paths.py, which checks names_a_level with it).
+_LEVEL_WORDS = re.compile(words([w + r"\b" for w in (
+    "levels?", "concentrations?", "hba1c", "a1c", "glycated", "fraction", "saturation", "ha?ematocrit", "content",
+    "density", "fat", "mass", "bmi", "index", "indices", "score", "scores", "scale", "pressure", "weight", "volume",
+    "ratio", "values?", "counts?", r"percentage\s+change", "change", "changes", "function", "thickness", "diameter",
+    "velocity", "capacity", "fev1", "fvc", "spo2", "oxygen", "compliance", "intake", "activity")]))
+
+
+def names_a_level(name: str) -> bool:
+    """Whether a measure's name is a level's ("HbA1c", "ejection fraction", "body fat %")."""
+    return "%" in name or _LEVEL_WORDS.search(name) is not None
 LOWER_IS_BETTER = re.compile(
     r"\b(?:pain|stiffness|fatigue|disability|severity|symptoms?|mortality|deaths?|infections?|complications?|nausea|"
     r"vomiting|anxiety|depression|inflammation|bleeding|global\s+assessment|PGA|PtGA|tenderness|swelling|"
@@ -702,12 +724,12 @@ def _assign_means(row: dict, ms: list[MeanSD], t: Text, a: int, clause_start: in
             FOLLOWUP_AFTER.match(t.text, ms[1].end) or re.search(r"\bat\b|\bafter\b", t.text[ms[1].end:ms[1].end + 20])):
         put("baseline", first)  # "4.8 ng/mL at the start, and 5.1 ng/mL at the study end"
         put("followup", ms[1])
-    elif len(ms) >= 2 and not CHANGE_CUE.search(lead) and not change and (
+    elif len(ms) >= 2 and not has_change_cue(lead) and not change and (
             PAIR_SEP.match(between) or BASELINE_CUE.search(lead)
             or BASELINE_CUE.search(t.text[max(a, first.start - 30):first.start])):
         put("baseline", first)  # "reduced (5.4 ± 0.9 vs 3.9 ± 1.1)", "baseline 1.8 ± 0.5; month 6: 1.1 ± 0.6"
         put("followup", ms[1])
-    elif change or CHANGE_CUE.search(lead):
+    elif change or has_change_cue(lead):
         put("change", first)
     elif BASELINE_CUE.search(lead) or BASELINE_AFTER.match(t.text, first.end):
         put("baseline", first)
@@ -1077,7 +1099,7 @@ def _sentence_rows(t: Text, sent: Sentence, measures: list[_Measure], vals: Sent
         window_ms = [x.obj for x in items if x.kind == "ms"]
         # a percentage of a measure outside the vocabulary is a proportion (of patients, of events), unless
         # the measure is a level ("HbA1c", "ejection fraction", "body fat")
-        responder = kind in ("responder", "safety", "event") or (me.canonical is None and not LEVEL_WORDS.search(
+        responder = kind in ("responder", "safety", "event") or (me.canonical is None and not names_a_level(
             me.name))
         window_pcts = [x for x in items if x.kind in ("pct", "count")]
         clause_start = _clause_of(bounds, me.mention.start)[0]

@@ -215,3 +215,52 @@ def test_earlier_study_fast_form_gives_the_plain_matches(text: str) -> None:
     assert [m.span() for m in schedule.EARLIER_STUDY_RE.finditer(text)] == \
         [m.span() for m in _EARLIER_STUDY_PLAIN.finditer(text)]
     assert has_fast_start(schedule.EARLIER_STUDY_RE)
+
+
+CHANGE_PIECES = ["change", "Changes", "CHANGED", "chang", "reduction of", "decreased by", "Improvement  was", "fell by",
+                 "declined were", "by", "BY", "delta", "Delta", "Δ", "δ", "ẟ", "baseline", "x", "1", "_", "ſ", "İ", "-",
+                 "a", "of", "nearby"]
+_CHANGE_CUE_PLAIN = re.compile(r"\bchang\w*|\b(?:reduction|decrease|improvement|increase|fall|drop|decline|"
+                               r"reduced|decreased|improved|increased|fell|dropped|declined)\s+(?:of|was|were|by)\b|\bby\b|"
+                               r"\bdelta\b|Δ", re.I)
+
+
+@settings(max_examples=3000, deadline=None)
+@given(_spaced(CHANGE_PIECES))
+def test_has_change_cue_agrees_with_the_plain_pattern(text: str) -> None:
+    assert outcomes.has_change_cue(text) == (_CHANGE_CUE_PLAIN.search(text) is not None)
+
+
+def test_only_two_characters_fold_to_delta() -> None:
+    # has_change_cue tests "Δ" and "δ" by substring: the only characters re.IGNORECASE matches to "Δ"
+    assert [c for c in map(chr, range(sys.maxunicode + 1)) if re.fullmatch("Δ", c, re.I)] == ["Δ", "δ"]
+
+
+LEVEL_PIECES = ["level", "Levels", "HbA1c", "hba1c", "haematocrit", "hematocrit", "body fat", "fat", "%", "percentage",
+                "change", "percentage  change", "scores", "FEV1", "SpO2", "weight", "index", "x", "1", "_", "ſ", "İ", "-",
+                "levelling", "fatigue", "activity"]
+_LEVEL_WORDS_PLAIN = re.compile(
+    r"\b(?:levels?|concentrations?|hba1c|a1c|glycated|fraction|saturation|ha?ematocrit|content|density|fat|mass|bmi|"
+    r"index|indices|score|scores|scale|pressure|weight|volume|ratio|values?|counts?|percentage\s+change|change|"
+    r"changes|function|thickness|diameter|velocity|capacity|fev1|fvc|spo2|oxygen|compliance|intake|activity)\b|%", re.I)
+
+
+@settings(max_examples=3000, deadline=None)
+@given(_spaced(LEVEL_PIECES, 6))
+def test_names_a_level_agrees_with_the_plain_pattern(name: str) -> None:
+    assert outcomes.names_a_level(name) == (_LEVEL_WORDS_PLAIN.search(name) is not None)
+
+
+ORDER_PIECES = ["versus", "VERSUS", "vs", "vs.", "Vs.", "vſ", "compared with", "compared  with", "respectively",
+                "RESPECTIVELY", "versusx", "but not in the", "placebo group", "MSC cohort", "arm", "But", "x", "1", "_",
+                "-", "é", "İ", "in", "the"]
+_ORDER_CUE_PLAIN = re.compile(r"\bversus\b|\bvs\.?(?!\w)|\bcompared\s+with\b|\brespectively\b", re.I)
+_BUT_NOT_PLAIN = re.compile(r"\bbut\s+not\s+in\s+the\s+(?P<arm>[\w-]+(?:\s[\w-]+)?\s+(?:group|cluster|cohort|arm))", re.I)
+
+
+@settings(max_examples=3000, deadline=None)
+@given(_spaced(ORDER_PIECES), st.integers(0, 60), st.integers(0, 60))
+def test_order_cue_and_but_not_fast_forms_agree_within_any_window(text: str, a: int, b: int) -> None:
+    assert (outcomes.ORDER_CUE.search(text, a, b) is None) == (_ORDER_CUE_PLAIN.search(text, a, b) is None)
+    assert [(m.span(), m.group("arm")) for m in outcomes.BUT_NOT_RE.finditer(text)] == \
+        [(m.span(), m.group("arm")) for m in _BUT_NOT_PLAIN.finditer(text)]
