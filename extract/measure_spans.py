@@ -527,13 +527,12 @@ def _roles(t: Text, sent: Sentence, chunks: list[_Chunk], i0: int, i1: int, pare
             continue
         if c.mention is not None:
             c.role = "vocab"
-    # coordination: a chunk listed with a measure is one ("ESR, CRP and serum IL-12 were reduced")
+    # coordination: a chunk listed with a measure is one ("ESR, CRP and serum IL-12 were reduced").
+    # Which neighbours are coordinated (and both may be measures) does not change between the two
+    # passes, so it is found once, and the cheap `ok` test first (both tests are pure).
+    listed = [(a, b) for a, b in zip(chunks, chunks[1:]) if a.ok and b.ok and _coordinated(text, a.end, b.start)]
     for _ in range(2):
-        for a, b in zip(chunks, chunks[1:]):
-            if not _coordinated(text, a.end, b.start):
-                continue
-            if not (a.ok and b.ok):
-                continue
+        for a, b in listed:
             if a.role and not b.role:
                 b.role = "list"
             elif b.role and not a.role:
