@@ -264,3 +264,35 @@ def test_order_cue_and_but_not_fast_forms_agree_within_any_window(text: str, a: 
     assert (outcomes.ORDER_CUE.search(text, a, b) is None) == (_ORDER_CUE_PLAIN.search(text, a, b) is None)
     assert [(m.span(), m.group("arm")) for m in outcomes.BUT_NOT_RE.finditer(text)] == \
         [(m.span(), m.group("arm")) for m in _BUT_NOT_PLAIN.finditer(text)]
+
+
+ARM_LIST_PIECES = ["12", "1,200", "twenty", "twenty one", "one hundred and five", "patients", "subjects", "women",
+                   "infants", "in", "In", "IN", "the", "MSC", "placebo", "group", "groups", "arm", "cohort", "cohort A",
+                   "cluster 2", "group b", ",", ";", "(", ")", ".", "-", "x", "of", "and", "were", "İn", "ın",
+                   "12 in the MSC group", "8 patients in cohort A", "twenty in the placebo arm", "5 infants in arm 2",
+                   "3 in the"]
+
+
+def _arm_list_items_plain(t) -> list:
+    # _arm_list_items without its gate: the count searched for before every "in"
+    from extract import samples
+
+    out, done = [], 0
+    for in_start, _ in t.anchored("in"):
+        count = samples.COUNT_BEFORE_IN_RE.search(t.text, max(done, in_start - 80), in_start)
+        m = samples.ARM_LIST_ITEM_RE.match(t.text, count.start()) if count else None
+        if m:
+            out.append(m)
+            done = m.end()
+    return out
+
+
+@settings(max_examples=400, deadline=None)
+@given(_spaced(ARM_LIST_PIECES, 14))
+def test_arm_list_items_gate_keeps_every_match(text: str) -> None:
+    from extract import samples
+    from extract.document import analyse
+
+    t = analyse(text, "abstract")
+    assert [(m.span(), m.group("name")) for m in samples._arm_list_items(t)] == \
+        [(m.span(), m.group("name")) for m in _arm_list_items_plain(t)]
