@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Sequence
 
 from extract.comparison_cues import ArmTerms, intervals, normalise, p_values, significance_cues
 from extract.evidence import Arm, Comparison, Provenance
-from extract.fastre import words as fast_words
+from extract.fastre import fold_lower, words as fast_words
 from extract.labelling import label_features
 from extract.model import LABELS
 from extract.passages import Passage, article_passages
@@ -47,17 +47,11 @@ _BETWEEN = re.compile(fast_words(["than", "compared (?:with|to)", "in comparison
                                   "relative to", r"between(?: the)?(?: two| three| treatment| study)? (?:groups|arms)",
                                   "between[- ]group", r"differ(?:ed|ence|ences)?\b", "over placebo", "against"]))
 # Every _BETWEEN alternative holds one of the words _may_compare looks for: a text without any of
-# them (lower-cased, with the letters re.IGNORECASE also folds to ASCII ones turned into them) has no
-# comparing words, and the substring tests cost a third of the pattern's scan.
-# tests/extract/test_speed_paths.py checks that no _BETWEEN match escapes them.
-_IGNORECASE_FOLDS = str.maketrans({"\u017f": "s", "\u0131": "i", "\u0307": None})  # "ſ", "ı"; "İ" lowers to "i\u0307"
-
-
+# them (fastre.fold_lower) has no comparing words, and the substring tests cost a third of the
+# pattern's scan. tests/extract/test_speed_paths.py checks that no _BETWEEN match escapes them.
 def _may_compare(text: str) -> bool:
     """False where `_BETWEEN` cannot match `text` (True does not say it does)."""
-    low = text.lower()
-    if not low.isascii():
-        low = low.translate(_IGNORECASE_FOLDS)  # the Kelvin sign lowers to "k" on its own
+    low = fold_lower(text)
     # one `in` per word, not any() over a tuple: a generator costs as much as the tests
     return ("than" in low or "compar" in low or "versus" in low or "vs" in low or "between" in low
             or "differ" in low or "relative to" in low or "over placebo" in low or "against" in low)

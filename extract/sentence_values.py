@@ -29,7 +29,7 @@ from functools import lru_cache
 from typing import Any, Sequence
 
 from extract.document import Sentence, Text
-from extract.fastre import NUM_REST, SNUM_FIRST, SNUM_REST, words
+from extract.fastre import NUM_REST, SNUM_FIRST, SNUM_REST, fold_lower, words
 from extract.estimates import Count, Effect, Number, find_counts, find_effects, find_numbers, is_number_word
 from extract.quantities import NUMBER_WORDS, MeanSD, PValue, Percentage, Timepoint, parse_number
 
@@ -367,6 +367,16 @@ ARM_PAIR_RE = re.compile(
     words(["after", "with", "on", "receiving", "in"]) + rf"(?i:\s+(?:the\s+)?(?P<a>{_PAIR_NAME})\s+(?:than|versus|vs\.?|compared\s+(?:with|to))\s+"
     rf"(?:(?:after|with|on|receiving|in)\s+)?(?:the\s+)?(?P<b>{_PAIR_NAME})"
     rf"(?=\s?(?:[,;)(]|$|\.\s|\.$|\bby\b|\bat\b|\bin\b|\bfor\b|\bduring\b|\bover\b|\bwas\b|\bwere\b|\bgroups?\b)))")
+
+
+def _may_pair_arms(stext: str) -> bool:
+    """False where ARM_PAIR_RE cannot match the sentence: every match holds "than", "versus", "vs" or
+    "compared" (tests/extract/test_speed_paths.py checks it), and the substring tests cost a
+    fraction of the pattern's scan, whose first letters start most words."""
+    low = fold_lower(stext)
+    return "than" in low or "vs" in low or "versus" in low or "compared" in low
+
+
 _NOT_ARM = re.compile(
     r"^(?:both|all|each|every|either|the|a|an|this|these|those|total|whom|which|patients?|subjects?|participants?|"
     r"groups?|arms?|treatment|terms?|contrast|addition|particular|general|comparison|respect|order|"
@@ -509,7 +519,7 @@ def arm_refs(t: Text, sent: Sentence, measure_spans: Sequence[tuple[int, int]], 
                 out.append(ArmRef(f"group {im.group(0)}", sent.start + m.end() + im.start(),
                                   sent.start + m.end() + im.end()))
     # two arms compared without "group": "after tranexamic acid than after placebo", "X versus Y"
-    for m in ARM_PAIR_RE.finditer(text, sent.start, sent.end):
+    for m in (ARM_PAIR_RE.finditer(text, sent.start, sent.end) if _may_pair_arms(stext) else ()):
         for g in ("a", "b"):
             s, e = m.start(g), m.end(g)
             name = m.group(g)

@@ -296,3 +296,26 @@ def test_arm_list_items_gate_keeps_every_match(text: str) -> None:
     t = analyse(text, "abstract")
     assert [(m.span(), m.group("name")) for m in samples._arm_list_items(t)] == \
         [(m.span(), m.group("name")) for m in _arm_list_items_plain(t)]
+
+
+def test_fold_lower_turns_every_ignorecase_fold_of_an_ascii_letter_into_it() -> None:
+    from extract.fastre import fold_lower
+
+    letters = [chr(c) for c in range(ord("a"), ord("z") + 1)]
+    for ch in map(chr, range(sys.maxunicode + 1)):
+        for letter in letters:
+            if re.fullmatch(letter, ch, re.I):
+                assert fold_lower(ch) == letter, (hex(ord(ch)), letter)
+
+
+PAIR_PIECES = ["after", "with", "on", "receiving", "in", "the", "tranexamic acid", "placebo", "MSC", "than", "THAN",
+               "versus", "vs.", "VS", "vſ", "compared with", "compared to", "comparEd", "thın", ",", ".", "by", "at",
+               "was", "groups", "(", "x", "1", "-", "after tranexamic acid than after placebo,",
+               "in MSC versus placebo.", "with drug A vſ drug B was", "on X compared to Y (", "In THE A THAN B groups"]
+
+
+@settings(max_examples=3000, deadline=None)
+@given(_spaced(PAIR_PIECES, 14))
+def test_every_arm_pair_match_passes_its_substring_gate(text: str) -> None:
+    if sentence_values.ARM_PAIR_RE.search(text):
+        assert sentence_values._may_pair_arms(text)
