@@ -23,7 +23,8 @@ from __future__ import annotations
 import re
 from typing import Iterable
 
-__all__ = ["NUM", "NUM_FIRST", "NUM_REST", "NUM_TAIL", "SNUM_FIRST", "SNUM_REST", "has_fast_start", "words"]
+__all__ = ["NUM", "NUM_FIRST", "NUM_REST", "NUM_TAIL", "SNUM_FIRST", "SNUM_REST", "fold_lower", "has_fast_start",
+           "words"]
 
 # quantities.NUM: "1,000", "2.5", "12", ".5"
 NUM = r"(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)"
@@ -56,6 +57,19 @@ def words(alternatives: Iterable[str], not_after: str | None = r"\w") -> str:
     guard = f"(?<!{not_after}.)" if not_after else ""
     branches = "|".join(f"(?<={ch})(?:{'|'.join(rests)})" for ch, rests in sorted(by_first.items()))
     return f"[{letters}]{guard}(?i:{branches})"
+
+
+# str.lower() keeps "ſ" and "ı" and lowers "İ" to "i" + U+0307; re.IGNORECASE matches all three to
+# an ASCII letter (the Kelvin sign lowers to "k" on its own)
+_IGNORECASE_FOLDS = str.maketrans({"\u017f": "s", "\u0131": "i", "\u0307": None})
+
+
+def fold_lower(text: str) -> str:
+    """`text` lower-cased, with the letters re.IGNORECASE matches to ASCII letters turned into them:
+    a word a case-insensitive match holds (ASCII letters and spaces) is a substring of it, so a
+    substring test can stand before a pattern's scan (False there: the pattern cannot match)."""
+    low = text.lower()
+    return low if low.isascii() else low.translate(_IGNORECASE_FOLDS)
 
 
 def has_fast_start(pattern: re.Pattern[str]) -> bool:

@@ -206,7 +206,8 @@ def label_features(text: str, terms: ArmTerms, cells: Sequence[str] = (), column
             f["p:all_nonsig"] = 1.0
         elif True in kinds and False in kinds:
             f["p:mixed"] = 1.0
-    for ci in intervals(norm):
+    cis = intervals(norm)  # a pure function of the text: read once
+    for ci in cis:
         f["ci:excludes_null" if ci.excludes_null else "ci:holds_null"] = 1.0
         basis.append(norm[ci.start:ci.end])
     sig = significance_cues(norm)
@@ -228,7 +229,7 @@ def label_features(text: str, terms: ArmTerms, cells: Sequence[str] = (), column
         if o:
             key = "val:intv_better" if o > 0 else "val:intv_worse"
             f[key] = f.get(key, 0.0) + 1.0
-    skip = [(p.start, p.end) for p in ps] + [(ci.start, ci.end) for ci in intervals(norm)]
+    skip = [(p.start, p.end) for p in ps] + [(ci.start, ci.end) for ci in cis]
     pair = _arm_numbers(norm, tokens, skip)
     if pair:
         key = "num:intv_higher" if pair[0] > pair[1] else "num:intv_lower"

@@ -136,11 +136,23 @@ _PEOPLE_VERBS = frozenset(
 _OF_VALUE = re.compile(r"\s(?:of|was|were|=|:)\s?[-+−]?\d")
 _ESTIMATE_NAME = re.compile(rf"(?:{NAME_PATTERN})(?:\s?\(\w+\))?")
 _COORDINATION = re.compile(r"\s?(?:,|;)?\s?(?:,?\s?(?:and|or|as\s+well\s+as)\s)?\s?")
+# the characters a _COORDINATION match is made of, besides white space
+_COORDINATION_CHARS = frozenset(",;andorswel ")
+
+
+def _coordinated(text: str, start: int, end: int) -> bool:
+    """Whether _COORDINATION.fullmatch(text, start, end): most gaps between two chunks hold a
+    character no coordination has, which a set difference finds before the pattern is tried."""
+    other = set(text[start:end]) - _COORDINATION_CHARS
+    if other and not all(ch.isspace() for ch in other):  # \s is str.isspace
+        return False
+    return _COORDINATION.fullmatch(text, start, end) is not None
 _PEOPLE_HAD = re.compile(
     r"\b(?:patients?|participants?|subjects?|those|women|men|children|individuals|people|infants|mothers)\b"
     r"(?:\s+[\w+/-]+){0,4}?\s+(?:had|experienced|developed|reported|suffered|showed)\s+(?:an?\s+|the\s+|any\s+)?$", re.I)
 _CATEGORY = re.compile(r"\bmost\s+(?:common(?:ly\s+(?:reported|observed))?|frequent(?:ly\s+(?:reported|observed|occurring))?|"
                        r"prevalent|important)\s+$", re.I)
+_MOST = re.compile(r"[Mm](?i:(?<=m)ost)")
 _NUMBER_WORD = re.compile(r"[(\[]\s?(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|[a-z]+teen|"
                           r"twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred)\b", re.I)
 
@@ -515,13 +527,12 @@ def _roles(t: Text, sent: Sentence, chunks: list[_Chunk], i0: int, i1: int, pare
             continue
         if c.mention is not None:
             c.role = "vocab"
-    # coordination: a chunk listed with a measure is one ("ESR, CRP and serum IL-12 were reduced")
+    # coordination: a chunk listed with a measure is one ("ESR, CRP and serum IL-12 were reduced").
+    # Which neighbours are coordinated (and both may be measures) does not change between the two
+    # passes, so it is found once, and the cheap `ok` test first (both tests are pure).
+    listed = [(a, b) for a, b in zip(chunks, chunks[1:]) if a.ok and b.ok and _coordinated(text, a.end, b.start)]
     for _ in range(2):
-        for a, b in zip(chunks, chunks[1:]):
-            if not _COORDINATION.fullmatch(text, a.end, b.start):
-                continue
-            if not (a.ok and b.ok):
-                continue
+        for a, b in listed:
             if a.role and not b.role:
                 b.role = "list"
             elif b.role and not a.role:
@@ -594,6 +605,9 @@ def _name_lists(t: Text, chunks: list[_Chunk]) -> None:
             d.prefix = f"{inst_text} "
             d.name = word  # "stiffness", "function scores" -> "WOMAC stiffness", "WOMAC function"
             d.role = d.role or "list"
+    # every _CATEGORY match holds "most": look for the categories only where the chunks' stretch has one
+    if chunks and _MOST.search(text, max(0, chunks[0].start - 40), chunks[-1].start) is None:
+        return
     for i, c in enumerate(chunks):
         cm = _CATEGORY.search(text, max(0, c.start - 40), c.start)
         if not cm:
@@ -619,6 +633,7 @@ _LEAD_DROP = re.compile(
     r"improvements?|differences?)\s+(?:from\s+baseline\s+)?(?:in|of)\s+(?:the\s+)?)", re.I)
 
 
+@lru_cache(maxsize=16384)
 def clean_name(text: str) -> str:
     """A chunk's text as a measure name: clean_measure_name, without "levels of"/"changes in" before it."""
     name = clean_measure_name(text)
@@ -630,6 +645,16 @@ _ARM_WORDS = frozenset("group groups arm arms cohort cohorts".split())
 _KEPT_HEADS = frozenset("score scores level levels rate rates count counts index time number total response "
                         "responses value values".split())
 _COMPARATOR_NAMES = frozenset("placebo control controls sham vehicle".split())
+
+
+@lru_cache(maxsize=16384)
+def _test_name(raw: str) -> bool:
+    return _TEST_NAME.search(raw) is not None
+
+
+@lru_cache(maxsize=16384)
+def _estimate_name(raw: str) -> bool:
+    return _ESTIMATE_NAME.fullmatch(raw) is not None
 
 
 def _measure_like(raw: str, c: _Chunk, arm_low: list[str], toks: tuple[str, ...]) -> bool:
@@ -646,9 +671,9 @@ def _measure_like(raw: str, c: _Chunk, arm_low: list[str], toks: tuple[str, ...]
     head = words[-1]
     if head in NOT_MEASURE_HEADS and not (nw > 1 and head in _KEPT_HEADS):
         return False
-    if words[0] in NOT_MEASURE_FIRST or (nw > 1 or len(raw) > 5) and _TEST_NAME.search(raw):
+    if words[0] in NOT_MEASURE_FIRST or (nw > 1 or len(raw) > 5) and _test_name(raw):
         return False
-    if _ESTIMATE_NAME.fullmatch(raw):
+    if _estimate_name(raw):
         return False  # "effect size", "odds ratio": the name of an estimate, not of a measure
     if all(w in NOT_MEASURE_HEADS or w in DETERMINERS for w in words):
         return False

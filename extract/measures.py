@@ -45,8 +45,10 @@ QUALIFIERS = frozenset(
 _PUNCT = frozenset("( ) [ ] , ; : - / % . ' + = ≥ ≤ > < ±".split())
 
 
+@lru_cache(maxsize=16384)
 def clean_measure_name(text: str) -> str:
-    """The measure's name without footnote markers, a trailing statistic or stray punctuation."""
+    """The measure's name without footnote markers, a trailing statistic or stray punctuation
+    (cached: the same names recur in every sentence and record)."""
     name = " ".join((text or "").split())
     for _ in range(2):
         name = _MARKERS.sub("", name).strip()

@@ -221,10 +221,18 @@ def vocabulary_spans(doc: Doc) -> list[Span]:
     return [Span(doc, s, e, label=label) for label, s, e in doc.user_data.get(MATCHES_KEY, [])]
 
 
+@spacy.registry.tokenizers("trialsynth_rule_tokenizer.v1")
+def _rule_tokenizer_factory():
+    """RuleTokenizer as a registered tokenizer, so that `spacy.blank` builds it in place of the English
+    one (whose rules and exceptions took a tenth of a second to build at every start, then were
+    replaced). Lexemes are computed from their strings by the vocabulary, so a vocabulary without the
+    English exceptions' words gives every token the same attributes."""
+    return lambda nlp: RuleTokenizer(nlp.vocab)
+
+
 @lru_cache(maxsize=None)
 def get_nlp() -> Language:
     """The pipeline (built once per process)."""
-    nlp = spacy.blank("en")
-    nlp.tokenizer = RuleTokenizer(nlp.vocab)
+    nlp = spacy.blank("en", config={"nlp": {"tokenizer": {"@tokenizers": "trialsynth_rule_tokenizer.v1"}}})
     nlp.add_pipe("trialsynth_vocabulary")
     return nlp

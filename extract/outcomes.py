@@ -55,20 +55,36 @@ from extract.sentence_values import (ArmRef, Item, Slot, SentenceValues, arm_ref
 __all__ = ["Context", "outcome_rows"]
 
 _N = rf"(?:\d+|{WORDNUM})"
-METHODS_CUE = re.compile(
-    r"\b(?:were|was|be)\s+(?:evaluated|assessed|measured|recorded|used|collected|determined|monitored)\b"
-    r"|\bto\s+(?:assess|evaluate|determine|investigate|explore|examine|measure)\b|\baccording\s+to\b"
-    r"|\b(?:primary|secondary)\s+(?:end\s?points?|outcomes?)\b|\baim(?:ed)?\b|\bobjectives?\b", re.I)
+# "were assessed", "to evaluate", "primary endpoint", "aim": a methods sentence. Written with a fast
+# start (fastre.words: one alternative per first word, each with its own trailing \b); the plain
+# spelling, `\b(?:were|was|be)\s+(?:evaluated|...)\b|\bto\s+...` with re.I, is in
+# tests/extract/test_speed_paths.py, which checks that both find a cue in the same texts.
+_ASSESSED = r"\s+(?:evaluated|assessed|measured|recorded|used|collected|determined|monitored)\b"
+_END_POINT = r"\s+(?:end\s?points?|outcomes?)\b"
+METHODS_CUE = re.compile(words([
+    "were" + _ASSESSED, "was" + _ASSESSED, "be" + _ASSESSED,
+    r"to\s+(?:assess|evaluate|determine|investigate|explore|examine|measure)\b", r"according\s+to\b",
+    "primary" + _END_POINT, "secondary" + _END_POINT, r"aim(?:ed)?\b", r"objectives?\b"]))
 # Patterns searched in every result sentence begin with a character set, which lets re skip to
 # candidates fast (extract/fastre.py): the first letters in both cases, plus "İ", "ı" (an "i") and
 # "ſ" (an "s"), which re.IGNORECASE also matches; "(?<!\w.)" after the first letter is the "\b"
 # before it, and the letters after it are matched under (?i:...).
 # ";" or a word "but", "whereas", "while", "although"
 CLAUSE_SPLIT = re.compile(r"[;ABWabw](?:(?<=;)|(?<!\w.)(?i:(?<=b)ut|(?<=w)(?:hereas|hile)|(?<=a)lthough)\b)")
-# a change score, not a level: "changes were", "a reduction of", "decreased by", "Δ"
-CHANGE_CUE = re.compile(r"\bchang\w*|\b(?:reduction|decrease|improvement|increase|fall|drop|decline|"
-                        r"reduced|decreased|improved|increased|fell|dropped|declined)\s+(?:of|was|were|by)\b|\bby\b|"
-                        r"\bdelta\b|Δ", re.I)
+# a change score, not a level: "changes were", "a reduction of", "decreased by", "Δ". The words are
+# one pattern with a fast start (fastre.words); "Δ" (and "δ", which re.IGNORECASE matches to it) is a
+# substring test. The plain spelling, `\bchang\w*|\b(?:reduction|...)\s+(?:of|was|were|by)\b|\bby\b|
+# \bdelta\b|Δ` with re.I, is in tests/extract/test_speed_paths.py, which checks has_change_cue with it.
+_CHANGE_WORDS = re.compile(words(["chang", r"by\b", r"delta\b"] + [
+    w + r"\s+(?:of|was|were|by)\b" for w in ("reduction", "decrease", "improvement", "increase", "fall", "drop", "decline",
+                                           "reduced", "decreased", "improved", "increased", "fell", "dropped", "declined")]))
+
+
+def has_change_cue(text: str) -> bool:
+    """Whether `text` words its values as a change ("changes were", "a reduction of", "by", "Δ")."""
+    return "Δ" in text or "δ" in text or _CHANGE_WORDS.search(text) is not None
+
+
 PAIR_SEP = re.compile(r"^\s*(?:,|;)?\s*(?:vs\.?|versus|compared\s+with|and|to|→|->)\s*$", re.I)
 BASELINE_CUE = re.compile(words(["baseline", "before", r"pre-?treatment", r"at\s+entry", "initial"]) + r"\b")
 # "4.8 ng/mL at the start", "5.1 at the study end"
@@ -107,7 +123,8 @@ ARM_IN_SENTENCE_RE = re.compile(
 SUBJECT_ARM_RE = re.compile(
     r"^(?:[A-Z][\w ,]{0,30},\s)?(?:the\s+)?(?P<arm>(?:[\w+/-]+\s){1,4}(?:group|arm|cohort))\s+(?:showed|had|was|were|"
     r"demonstrated|exhibited|reported|experienced|achieved|presented)\b", re.I)
-BUT_NOT_RE = re.compile(r"\bbut\s+not\s+in\s+the\s+(?P<arm>[\w-]+(?:\s[\w-]+)?\s+(?:group|cluster|cohort|arm))", re.I)
+# "but not in the placebo group" (fast start: fastre.words; plain spelling in tests/extract/test_speed_paths.py)
+BUT_NOT_RE = re.compile(words([r"but\s+not\s+in\s+the\s+(?P<arm>[\w-]+(?:\s[\w-]+)?\s+(?:group|cluster|cohort|arm))"]))
 FROM_TO_BARE_RE = re.compile(rf"\bfrom\s+(?P<a>-?{NUM})\s+(?:at\s+baseline\s+)?to\s+(?P<b>-?{NUM})(?!\s?(?:%|±|\())")
 BY_CUE = re.compile(r"\b(?:decreas\w*|reduc\w*|improv\w*|fell|dropped|declin\w*|lower\w*)\s+by\b", re.I)
 # "HAQ improved by 0.42", "DAS28 increased by 1.1": an absolute change (not "by 30%", not "by week 12")
@@ -122,7 +139,9 @@ PERCENT_CHANGE_BEFORE = re.compile(
 PERCENT_CHANGE_AFTER = re.compile(
     r"\s?(?:mean\s+|median\s+|relative\s+)?(?P<w>decrease|reduction|lowering|fall|drop|decline|increase|rise|"
     r"improvement|change|lower|higher|greater|less)\b", re.I)
-ORDER_CUE = re.compile(r"\bversus\b|\bvs\.?(?!\w)|\bcompared\s+with\b|\brespectively\b", re.I)
+# "versus", "vs", "compared with", "respectively" (fast start: fastre.words; plain spelling in
+# tests/extract/test_speed_paths.py)
+ORDER_CUE = re.compile(words([r"versus\b", r"vs\.?(?!\w)", r"compared\s+with\b", r"respectively\b"]))
 N_PERSONS_PCT_RE = re.compile(
     rf"(?<![\w.])(?P<n>{_N})\s+(?:patients?|participants?|subjects?)\s*\(\s*(?P<p>{NUM})\s*%\s*\)", re.I)
 N_EQ_RE = re.compile(r"\(\s?n\s?=\s?(?P<n>\d+)\s?\)", re.I)
@@ -136,6 +155,8 @@ PREDICTOR_AFTER = re.compile(r"\s?(?:\([^()]{0,30}\)\s?)?(?:did\s+not\s+|does\s+
                              r"was\s+|were\s+|is\s+|significantly\s+)?(?:predict\w*|associated\s+with|"
                              r"correlated\s+with|a\s+(?:strong\s+|significant\s+)?predictor)\b", re.I)
 CORRELATION_BEFORE = re.compile(r"\bcorrelat\w*\s+(?:\w+\s+){0,2}?(?:with|between)\b|\bpredict(?:ed|s|or)?\b", re.I)
+# every CORRELATION_BEFORE match holds one of these (a fast start: a set of their first letters)
+_CORRELATION_WORDS = re.compile(r"[CcPp](?i:(?<=c)orrelat|(?<=p)redict)")
 # an event or a count of people: percentages of these are proportions of patients
 EVENT_WORDS = re.compile(
     r"\b(?:events?|infections?|deaths?|died|mortality|fatality|complications?|incidence|prevalence|rates?|proportion|"
@@ -146,6 +167,11 @@ EVENT_WORDS = re.compile(
     r"births?|birthweight|delivery|patients?\s+with|irritation|achiev\w+|improvement\s+of\s+at\s+least)\b", re.I)
 RESULT_VALUE_WORDS = re.compile(r"\b(?:odds|hazard|risk)\s+ratio|\b(?:aOR|OR|HR|RR|MD|SMD|ES)\b|effect\s+size|η|eta",
                                 re.I)
+# RESULT_VALUE_WORDS with a fast start (whether it matches is what is used): the first letters of its
+# words (both cases, "ſ" for s, "Η" for η) consumed by a set; "(?<!\w.)" is the "\b" before the words that have one
+_RESULT_VALUE_WORDS_FAST = re.compile(
+    r"[AaEeHhMmOoRrSsſΗη](?:(?<!\w.)(?i:(?<=o)(?:dds\s+ratio|r\b)|(?<=h)(?:azard\s+ratio|r\b)|(?<=r)(?:isk\s+ratio|r\b)"
+    r"|(?<=a)or\b|(?<=m)d\b|(?<=s)md\b|(?<=e)s\b)|(?i:(?<=e)(?:ffect\s+size|ta)|(?<=η)))")
 _DIGIT = re.compile(r"\d")
 # "a level of 48 ng/mL", "was 3.2", "= 4.1": a value after its word (each branch begins with a literal: a fast start)
 _VALUE_AFTER_WORD = re.compile(r"of\s[-+−]?\d|was\s[-+−]?\d|were\s[-+−]?\d|=\s?[-+−]?\d|:\s?[-+−]?\d")
@@ -182,10 +208,19 @@ def _section_kind(heading: str) -> str:
     return _SECTION_KIND.get(h, "methods")
 
 
-LEVEL_WORDS = re.compile(
-    r"\b(?:levels?|concentrations?|hba1c|a1c|glycated|fraction|saturation|ha?ematocrit|content|density|fat|mass|bmi|"
-    r"index|indices|score|scores|scale|pressure|weight|volume|ratio|values?|counts?|percentage\s+change|change|"
-    r"changes|function|thickness|diameter|velocity|capacity|fev1|fvc|spo2|oxygen|compliance|intake|activity)\b|%", re.I)
+# The words of a level ("HbA1c", "serum level", "body fat", "%"): one pattern with a fast start
+# (fastre.words) and a substring test for "%" (the plain spelling, `\b(?:levels?|...)\b|%` with re.I,
+# is in tests/extract/test_speed_paths.py, which checks names_a_level with it).
+_LEVEL_WORDS = re.compile(words([w + r"\b" for w in (
+    "levels?", "concentrations?", "hba1c", "a1c", "glycated", "fraction", "saturation", "ha?ematocrit", "content",
+    "density", "fat", "mass", "bmi", "index", "indices", "score", "scores", "scale", "pressure", "weight", "volume",
+    "ratio", "values?", "counts?", r"percentage\s+change", "change", "changes", "function", "thickness", "diameter",
+    "velocity", "capacity", "fev1", "fvc", "spo2", "oxygen", "compliance", "intake", "activity")]))
+
+
+def names_a_level(name: str) -> bool:
+    """Whether a measure's name is a level's ("HbA1c", "ejection fraction", "body fat %")."""
+    return "%" in name or _LEVEL_WORDS.search(name) is not None
 LOWER_IS_BETTER = re.compile(
     r"\b(?:pain|stiffness|fatigue|disability|severity|symptoms?|mortality|deaths?|infections?|complications?|nausea|"
     r"vomiting|anxiety|depression|inflammation|bleeding|global\s+assessment|PGA|PtGA|tenderness|swelling|"
@@ -217,13 +252,18 @@ class _Measure:
 
     @property
     def kind(self) -> str | None:
-        if self.name.endswith("remission") and self.canonical:
-            return "responder"
-        kind = measure_info(self.canonical).get("kind")
-        if kind is None and (self.role == "people" or EVENT_WORDS.search(self.mention.text)
-                             or EVENT_WORDS.search(self.name)):
-            return "event"
-        return kind
+        return _measure_kind(self.name, self.canonical, self.role, self.mention.text)
+
+
+@lru_cache(maxsize=4096)
+def _measure_kind(name: str, canonical: str | None, role: str, text: str) -> str | None:
+    """_Measure.kind (read several times for each measure of a sentence: computed once)."""
+    if name.endswith("remission") and canonical:
+        return "responder"
+    kind = measure_info(canonical).get("kind")
+    if kind is None and (role == "people" or EVENT_WORDS.search(text) or EVENT_WORDS.search(name)):
+        return "event"
+    return kind
 
 
 @dataclass(frozen=True)
@@ -309,9 +349,13 @@ def _record_info(t: Text, ctx: Context) -> _Record:
     return _Record(t.text, subscale_of, default, followup, tuple(names))
 
 
+# "randomised (1:1) to tocilizumab or placebo": written with a fast start (fastre.words); the plain
+# spelling, `\b(?:randomi[sz]ed|randomly\s+(?:...)|assigned|allocated)\s+...` with re.I, is in
+# tests/extract/test_speed_paths.py, which checks that both give the same matches.
 _ALLOCATION = re.compile(
-    r"\b(?:randomi[sz]ed|randomly\s+(?:assigned|allocated|divided)|assigned|allocated)\s+(?:\(?\d:\d(?::\d)*\)?\s+)?"
-    r"(?:[\w,-]+\s+){0,4}?(?:to\s+(?:receive\s+|either\s+)?|into\s+|between\s+)(?P<list>[^.;:]{3,200})", re.I)
+    words(["randomi[sz]ed", r"randomly\s+(?:assigned|allocated|divided)", "assigned", "allocated"])
+    + r"(?i:\s+(?:\(?\d:\d(?::\d)*\)?\s+)?"
+    r"(?:[\w,-]+\s+){0,4}?(?:to\s+(?:receive\s+|either\s+)?|into\s+|between\s+)(?P<list>[^.;:]{3,200}))")
 _ALLOC_SPLIT = re.compile(r"\s?,\s?(?:or\s+|and\s+)?|\s+(?:or|and|versus|vs\.?)\s+", re.I)
 
 
@@ -390,13 +434,15 @@ def _sentence_measures(t: Text, sent: Sentence, mentions: list[Mention], ctx: Co
     out: list[_Measure] = []
     used_vocab: set[int] = set()
     text = t.text
+    # CORRELATION_BEFORE is searched before each measure: only where the sentence has its words
+    correlation = _CORRELATION_WORDS.search(text, sent.start, sent.end) is not None
     for s in spans:
         inner = [v for v in vocab if s.start <= v.mention.start and v.mention.end <= s.end]
         if s.mention is not None and not inner:
             continue  # the vocabulary rules dropped it (a reference, "EULAR" without "response")
         clause_start = _clause_of(bounds, s.start)[0]
-        if s.role in ("category", "arm") or PREDICTOR_AFTER.match(text, s.end) or CORRELATION_BEFORE.search(
-                text[clause_start:s.start]):
+        if s.role in ("category", "arm") or PREDICTOR_AFTER.match(text, s.end) or (
+                correlation and CORRELATION_BEFORE.search(text[clause_start:s.start])):
             used_vocab.update(id(v) for v in inner)
             continue
         better = None
@@ -426,8 +472,8 @@ def _sentence_measures(t: Text, sent: Sentence, mentions: list[Mention], ctx: Co
         role = s.role if not inner else ("vocab" if s.role in ("", "vocab") else s.role)
         out.append(_Measure(name, mention, canonical, role, s.change, better))
     for v in vocab:
-        if id(v) not in used_vocab and not PREDICTOR_AFTER.match(text, v.mention.end) \
-                and not CORRELATION_BEFORE.search(text[_clause_of(bounds, v.mention.start)[0]:v.mention.start]):
+        if id(v) not in used_vocab and not PREDICTOR_AFTER.match(text, v.mention.end) and not (
+                correlation and CORRELATION_BEFORE.search(text[_clause_of(bounds, v.mention.start)[0]:v.mention.start])):
             out.append(v)
     out.sort(key=lambda m: m.mention.start)
     # a measure named twice (a repeat in brackets, a list) is one
@@ -475,19 +521,21 @@ def _has_cue_near(t: Text, sent: Sentence, m: _Measure) -> bool:
 # ----------------------------------------------------------------------------------------------
 # Directions and timepoints
 # ----------------------------------------------------------------------------------------------
-def _clause_bounds(sent: Sentence) -> list[tuple[int, int]]:
+@lru_cache(maxsize=256)
+def _clause_bounds(sent: Sentence) -> tuple[tuple[int, int], ...]:
+    """The sentence's clauses (start, end); cached: the measures and the rows of a sentence both read them."""
     cuts = [sent.start] + [sent.start + m.start() for m in CLAUSE_SPLIT.finditer(sent.text)] + [sent.end]
-    return [(cuts[i], cuts[i + 1]) for i in range(len(cuts) - 1)]
+    return tuple((cuts[i], cuts[i + 1]) for i in range(len(cuts) - 1))
 
 
-def _clause_of(bounds: list[tuple[int, int]], pos: int) -> tuple[int, int]:
+def _clause_of(bounds: Sequence[tuple[int, int]], pos: int) -> tuple[int, int]:
     for a, b in bounds:
         if a <= pos < b:
             return a, b
     return bounds[-1]
 
 
-def _direction(t: Text, me: _Measure, sent: Sentence, bounds: list[tuple[int, int]]) -> str | None:
+def _direction(t: Text, me: _Measure, sent: Sentence, bounds: Sequence[tuple[int, int]]) -> str | None:
     a, b = _clause_of(bounds, me.mention.start)
     clause = t.text[a:b].lower()
     for phrase in no_change_phrases():
@@ -676,12 +724,12 @@ def _assign_means(row: dict, ms: list[MeanSD], t: Text, a: int, clause_start: in
             FOLLOWUP_AFTER.match(t.text, ms[1].end) or re.search(r"\bat\b|\bafter\b", t.text[ms[1].end:ms[1].end + 20])):
         put("baseline", first)  # "4.8 ng/mL at the start, and 5.1 ng/mL at the study end"
         put("followup", ms[1])
-    elif len(ms) >= 2 and not CHANGE_CUE.search(lead) and not change and (
+    elif len(ms) >= 2 and not has_change_cue(lead) and not change and (
             PAIR_SEP.match(between) or BASELINE_CUE.search(lead)
             or BASELINE_CUE.search(t.text[max(a, first.start - 30):first.start])):
         put("baseline", first)  # "reduced (5.4 ± 0.9 vs 3.9 ± 1.1)", "baseline 1.8 ± 0.5; month 6: 1.1 ± 0.6"
         put("followup", ms[1])
-    elif change or CHANGE_CUE.search(lead):
+    elif change or has_change_cue(lead):
         put("change", first)
     elif BASELINE_CUE.search(lead) or BASELINE_AFTER.match(t.text, first.end):
         put("baseline", first)
@@ -868,7 +916,7 @@ def outcome_rows(t: Text, ctx: Context) -> tuple[list[OutcomeRow], list[Provenan
         pct_all = t.in_span(t.percentages, sent.start, sent.end)
         has_values = bool(ms_all or ps_all or pct_all) or (
             _DIGIT.search(stext) is not None and ("respectively" in stext or " vs" in stext
-                                                  or RESULT_VALUE_WORDS.search(stext) is not None
+                                                  or _RESULT_VALUE_WORDS_FAST.search(stext) is not None
                                                   or _VALUE_AFTER_WORD.search(stext) is not None))
         if not mentions and not has_values and not _sentence_has_cue(t, sent) and not (
                 _DIGIT.search(stext) and person.within(sent.start, sent.end)):  # "in 2 patients"
@@ -881,16 +929,25 @@ def outcome_rows(t: Text, ctx: Context) -> tuple[list[OutcomeRow], list[Provenan
             continue
         if rec is None:
             rec = _record_info(t, ctx)
-        vals = sentence_values(t, sent, [(m.start, m.end) for m in mentions])
-        has_values = has_values or any(x.kind in ("count", "eff", "num") for x in vals.items)
+        # the values are read first only where they decide which open names are measures; a
+        # sentence with values but no measure needs them only after a previous "respectively"
+        excluded = [(m.start, m.end) for m in mentions]
+        vals = None
+        if not (has_values or fractions):
+            vals = sentence_values(t, sent, excluded)
+            has_values = any(x.kind in ("count", "eff", "num") for x in vals.items)
         measures = _sentence_measures(t, sent, mentions, ctx, rec, has_values or bool(fractions),
                                       open_names=section == "results")
         prov = Provenance(ctx.record_id, t.location, sent.text, sent.start, sent.end)
         if not measures:
             if previous is not None and "respectively" in stext.lower():
+                if vals is None:
+                    vals = sentence_values(t, sent, excluded)
                 rows.extend(_previous_respectively(t, sent, vals, previous, prov))
             previous = None
             continue
+        if vals is None:
+            vals = sentence_values(t, sent, excluded)
         new_rows, new_safety, comparison = _sentence_rows(t, sent, measures, vals, ctx, rec, prov, fractions, zero)
         rows.extend(new_rows)
         safety.extend(new_safety)
@@ -1042,7 +1099,7 @@ def _sentence_rows(t: Text, sent: Sentence, measures: list[_Measure], vals: Sent
         window_ms = [x.obj for x in items if x.kind == "ms"]
         # a percentage of a measure outside the vocabulary is a proportion (of patients, of events), unless
         # the measure is a level ("HbA1c", "ejection fraction", "body fat")
-        responder = kind in ("responder", "safety", "event") or (me.canonical is None and not LEVEL_WORDS.search(
+        responder = kind in ("responder", "safety", "event") or (me.canonical is None and not names_a_level(
             me.name))
         window_pcts = [x for x in items if x.kind in ("pct", "count")]
         clause_start = _clause_of(bounds, me.mention.start)[0]

@@ -22,7 +22,6 @@ from functools import partial
 from multiprocessing import get_context
 from typing import Iterable, Iterator
 
-from extract import fulltext as ft
 from extract import intervention as iv
 from extract.comparisons import find_comparisons
 from extract.document import Text, analyse
@@ -78,6 +77,16 @@ def _default_arm_name(title: Text, abstract: Text, cells: bool, doses: list[Dose
     return next((d.drug for d in doses if d.drug and d.role == "intervention"), None) or "all patients"
 
 
+def _names_value(name: str, value: float) -> bool:
+    """Whether `name` holds `value` as a number of its own ("tofacitinib 5 mg BID" holds 5). A value
+    written with digits only is first looked for as a substring (the pattern compiled for it is
+    that literal), so most names need no pattern."""
+    s = f"{value:g}"
+    if s.lstrip("-").isdigit() and s not in name:
+        return False
+    return re.search(rf"(?<![\d.]){s}(?![\d.])", name) is not None
+
+
 def _arms_with_doses(arms: list[Arm], doses: list[DoseValue], each: int | None) -> tuple[list[Arm], list[DoseValue]]:
     """The arms, with the arms the intervention's doses define ("cohort A", "brodalumab 50 mg"),
     and the doses labelled with their arm."""
@@ -92,7 +101,7 @@ def _arms_with_doses(arms: list[Arm], doses: list[DoseValue], each: int | None) 
         return arms, [replace(d, arm=next(by_dose).name) if d in dosed else d for d in doses]
     # an arm already named with the drug and the dose ("tofacitinib 5 mg BID") is that dose's arm
     same = {id(d): a.name for d in dosed for a in arms if d.drug and d.value is not None
-            and d.drug.lower() in a.name.lower() and re.search(rf"(?<![\d.]){d.value:g}(?![\d.])", a.name)}
+            and d.drug.lower() in a.name.lower() and _names_value(a.name, d.value)}
     if same:
         doses = [replace(d, arm=same[id(d)]) if id(d) in same else d for d in doses]
         dosed = [d for d in doses if d.arm and d.role == "intervention"]
@@ -105,7 +114,10 @@ def _arms_with_doses(arms: list[Arm], doses: list[DoseValue], each: int | None) 
 
 def extract_evidence(record: ExtractionInput, version: str = EXTRACTOR_VERSION) -> Evidence:
     rid = record.id
-    article, warning = ft.parse_article(record.full_text_xml) if record.full_text_xml else (None, None)
+    ft = None
+    if record.full_text_xml:
+        from extract import fulltext as ft  # the JATS and table readers load with the first full text
+    article, warning = ft.parse_article(record.full_text_xml) if ft is not None else (None, None)
     warnings = [warning] if warning else []
     abstract_text = record.abstract or (article.abstract if article else "")
     title_text = record.title or (article.title if article else "")
@@ -144,7 +156,7 @@ def extract_evidence(record: ExtractionInput, version: str = EXTRACTOR_VERSION) 
     ctx = Context(rid, tuple(arms), default_arm, default_n, each,
                   tuple(abstract_timepoints), _followup_weeks(abstract, abstract_timepoints), skip_abs)
     outcomes, safety = outcome_rows(abstract, ctx)
-    if article is not None:
+    if article is not None and ft is not None:
         more, more_safety, more_warnings = ft.fulltext_rows(article, rid, ctx)
         outcomes += more
         safety += more_safety

@@ -536,12 +536,20 @@ def _has_multiplier(t: str) -> bool:
     return "llion" in low or "mln" in low
 
 
+def _may_count(t: str) -> bool:
+    """Whether DOSE_COUNT_RE can match without a multiplier word: its other forms hold "×" or a
+    "10^" / "10e" / "10E" (most abstracts have none, and its scan tries every digit)."""
+    return "×" in t or "10^" in t or "10e" in t or "10E" in t
+
+
 def _counts(t: str) -> list[_Count]:
     out: list[_Count] = []
     if _has_multiplier(t):
         matches: Iterable[re.Match[str]] = _leftmost_matches(t, (DOSE_COUNT_RE, _DOSE_WORD_RE))
-    else:
+    elif _may_count(t):
         matches = DOSE_COUNT_RE.finditer(t)
+    else:
+        return out
     for m in matches:
         g = m.groupdict()
         if g.get("mant1") is not None or g.get("mant") is not None:

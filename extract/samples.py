@@ -119,10 +119,11 @@ PER_ARM_RE = re.compile(
     r"(?=[0-9efhnostz])"  # fast skip: a number or number word starts every match
     rf"(?<![\w.,/-])(?P<n>{_N})\s+(?:{PERSON}\s+)?(?:(?:in|per)\s+(?:each|every)|per)\s+"
     r"(?P<unit>cluster|group|cohort|arm|dose(?:\s+(?:group|level|cohort))?)", re.I)
-ARM_LIST_ITEM_RE = re.compile(
-    r"(?=[0-9efhnostz])"
-    rf"(?<![\w.,/-])(?P<n>{_N})\s+(?:{PERSON}\s+)?in\s+(?:the\s+)?"
-    r"(?P<name>(?:cohort|group|arm|cluster)\s+[A-Z0-9]\b|[\w-]+(?:\s[\w-]+)?\s+(?:group|arm|cohort))", re.I)
+# "12 in the MSC group", "8 patients in cohort A": a count, then "in" and an arm's name
+_IN_ARM_NAME = (r"in\s+(?:the\s+)?"
+                r"(?P<name>(?:cohort|group|arm|cluster)\s+[A-Z0-9]\b|[\w-]+(?:\s[\w-]+)?\s+(?:group|arm|cohort))")
+ARM_LIST_ITEM_RE = re.compile(r"(?=[0-9efhnostz])" rf"(?<![\w.,/-])(?P<n>{_N})\s+(?:{PERSON}\s+)?" + _IN_ARM_NAME, re.I)
+IN_ARM_NAME_RE = re.compile(_IN_ARM_NAME, re.I)
 COUNT_BEFORE_IN_RE = re.compile(rf"(?<![\w.,/-])(?P<n>{_N})\s+(?:{PERSON}\s+)?$", re.I)
 # "MSCs (n = 19)": found from the "(n = 19)" and read back to the name (a regex that starts at
 # the name would try every word of the text)
@@ -384,6 +385,11 @@ def _arm_list_items(t: Text) -> list[re.Match[str]]:
     out: list[re.Match[str]] = []
     done = 0  # like finditer: a match never starts inside the previous one
     for in_start, _ in t.anchored("in"):
+        # a match's "in" is this one (no number or person word ends in "in"), so an "in" not followed
+        # by an arm's name has none: that is tested first, at one position, before the count is
+        # searched for in the 80 characters before it
+        if not IN_ARM_NAME_RE.match(t.text, in_start):
+            continue
         count = COUNT_BEFORE_IN_RE.search(t.text, max(done, in_start - 80), in_start)
         m = ARM_LIST_ITEM_RE.match(t.text, count.start()) if count else None
         if m:

@@ -41,12 +41,16 @@ from extract.quantities import Timepoint
 __all__ = ["AIM_RE", "DOSING_DAYS_RE", "EARLIER_STUDY_RE", "background_sentences", "distinct_weeks", "dosing_days",
            "earlier_study_sentences", "is_aim", "is_relative_timing", "study_timepoints"]
 
-EARLIER_STUDY_RE = re.compile(
-    r"\b(?:we|our\s+group|the\s+authors)\s+(?:have\s+)?(?:previously|earlier|recently)\s+(?:reported|shown|"
-    r"demonstrated|described|published|found)"
-    r"|\b(?:previous(?:ly)?\s+(?:reported|published)|our\s+(?:previous|earlier|prior|former)\s+(?:study|trial|"
-    r"report|work|studies))"
-    r"|\b(?:in\s+(?:a|the|our)\s+(?:previous|earlier|prior)\s+(?:study|trial|report))", re.I)
+# "we previously reported", "our previous study", "in a prior trial". Written with a fast start
+# (fastre.words; alternatives with the same first letter keep their order, so each match is the
+# plain pattern's); the plain spelling, `\b(?:we|our\s+group|the\s+authors)\s+...` with re.I, is in
+# tests/extract/test_speed_paths.py, which checks that both give the same matches.
+_REPORTED_EARLIER = r"\s+(?:have\s+)?(?:previously|earlier|recently)\s+(?:reported|shown|demonstrated|described|published|found)"
+EARLIER_STUDY_RE = re.compile(words([
+    "we" + _REPORTED_EARLIER, r"our\s+group" + _REPORTED_EARLIER, r"the\s+authors" + _REPORTED_EARLIER,
+    r"previous(?:ly)?\s+(?:reported|published)",
+    r"our\s+(?:previous|earlier|prior|former)\s+(?:study|trial|report|work|studies)",
+    r"in\s+(?:a|the|our)\s+(?:previous|earlier|prior)\s+(?:study|trial|report)"]))
 DOSING_DAYS_RE = re.compile(
     r"\b(?:on|at)\s+days?\s+(?:0|1)\b(?:\s?(?:,|and|or|-|to)\s?(?:and\s)?(?:days?\s)?\d+)*", re.I)
 RELATIVE_AFTER_RE = re.compile(

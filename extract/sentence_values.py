@@ -29,7 +29,7 @@ from functools import lru_cache
 from typing import Any, Sequence
 
 from extract.document import Sentence, Text
-from extract.fastre import NUM_REST, SNUM_FIRST, SNUM_REST, words
+from extract.fastre import NUM_REST, SNUM_FIRST, SNUM_REST, fold_lower, words
 from extract.estimates import Count, Effect, Number, find_counts, find_effects, find_numbers, is_number_word
 from extract.quantities import NUMBER_WORDS, MeanSD, PValue, Percentage, Timepoint, parse_number
 
@@ -76,6 +76,26 @@ _NOT_VALUE_AFTER = re.compile(
     r"infusions?|cycles?|visits?|points?\s+(?:or|and)\s+more|events?|episodes?)\b", re.I)
 _AGE_BEFORE = re.compile(r"\b(?:aged?|ages)\s+(?:of\s+)?$|\bn\s?=\s?$|\bN\s?=\s?$|"
                          r"(?:\b(?:t|df|F|z|U|H|r|rho|SE|SEM|χ2|chi2|X2|W|Q|I2|tau2|kappa|κ)|χ\^?2)\s?(?:\(\s?[\d,.\s]+\))?\s?[=:]\s?$", re.I)
+# _THRESHOLD_BEFORE and _AGE_BEFORE end at the end of the text ("\s?$"), and only whether they match
+# is used: the same tests as patterns matched at the start of the REVERSED text (written backwards:
+# "\bover" is "revo(?!\w)"; "$" may stand before a final newline, so "\n?" opens them), which try
+# one position instead of every one (tests/extract/test_speed_paths.py checks both agree).
+_THRESHOLD_BEFORE_REVERSED = re.compile(
+    r"\n?\s?(?:tsael\s+ta(?!\w)|≥|=>|>|<|≤|<=|naht\s+erom(?!\w)|naht\s+ssel(?!\w)|naht\s+retaerg(?!\w)|revo(?!\w)|"
+    r"evoba(?!\w)|woleb(?!\w)|ot\s+pu(?!\w)|fo\s+muminim(?!\w)|fo\s+mumixam(?!\w)|fo\s+elacs(?!\w)|"
+    r"tsael\s+ta\s+fo(?!\w))", re.I)
+_AGE_BEFORE_REVERSED = re.compile(
+    r"\n?(?:(?:\s+fo)?\s+(?:d?ega|sega)(?!\w)|\s?=\s?n(?!\w)|"
+    r"\s?[=:]\s?(?:\)[\d,.\s]+\s?\()?\s?(?:(?:t|fd|f|z|u|h|r|ohr|es|mes|2χ|2ihc|2x|w|q|2i|2uat|appak|κ)(?!\w)|2\^?χ))",
+    re.I)
+
+
+def _threshold_or_age_before(before: str) -> bool:
+    """Whether _THRESHOLD_BEFORE or _AGE_BEFORE matches `before` (a value's last few characters)."""
+    backwards = before[::-1]
+    return _THRESHOLD_BEFORE_REVERSED.match(backwards) is not None or _AGE_BEFORE_REVERSED.match(backwards) is not None
+
+
 _DEFINITION_AFTER = re.compile(r"\s?(?:%\s?)?improvement\b", re.I)
 _SIGNED_SPACE = re.compile(r"^[-+]\s")
 _VALUE_INTERVAL = re.compile(
@@ -181,7 +201,7 @@ def sentence_values(t: Text, sent: Sentence, excluded: Sequence[tuple[int, int]]
         if _overlaps(a, b, taken) or _overlaps(a, b, blocked):
             return False
         before = text[max(s0, a - 14):a]
-        if _THRESHOLD_BEFORE.search(before) or _AGE_BEFORE.search(before) or (
+        if _threshold_or_age_before(before) or (
                 " or " in before and _THRESHOLD_OR.search(text, max(s0, a - 30), a)):
             return False
         if _OR_MORE.match(text, b):
@@ -347,6 +367,16 @@ ARM_PAIR_RE = re.compile(
     words(["after", "with", "on", "receiving", "in"]) + rf"(?i:\s+(?:the\s+)?(?P<a>{_PAIR_NAME})\s+(?:than|versus|vs\.?|compared\s+(?:with|to))\s+"
     rf"(?:(?:after|with|on|receiving|in)\s+)?(?:the\s+)?(?P<b>{_PAIR_NAME})"
     rf"(?=\s?(?:[,;)(]|$|\.\s|\.$|\bby\b|\bat\b|\bin\b|\bfor\b|\bduring\b|\bover\b|\bwas\b|\bwere\b|\bgroups?\b)))")
+
+
+def _may_pair_arms(stext: str) -> bool:
+    """False where ARM_PAIR_RE cannot match the sentence: every match holds "than", "versus", "vs" or
+    "compared" (tests/extract/test_speed_paths.py checks it), and the substring tests cost a
+    fraction of the pattern's scan, whose first letters start most words."""
+    low = fold_lower(stext)
+    return "than" in low or "vs" in low or "versus" in low or "compared" in low
+
+
 _NOT_ARM = re.compile(
     r"^(?:both|all|each|every|either|the|a|an|this|these|those|total|whom|which|patients?|subjects?|participants?|"
     r"groups?|arms?|treatment|terms?|contrast|addition|particular|general|comparison|respect|order|"
@@ -364,6 +394,37 @@ def _arm_names_re(names: tuple[str, ...]) -> re.Pattern[str]:
     """One pattern for the study's arm names, as whole words, case-insensitive."""
     alts = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
     return re.compile(rf"(?<!\w)(?i:{alts})(?!\w)")
+
+
+def _is_ascii_word(ch: str) -> bool:
+    return ch.isalnum() or ch == "_"
+
+
+def _arm_name_spans(names: tuple[str, ...], stext: str) -> list[tuple[int, int]]:
+    """The (start, end) of `_arm_names_re(names).finditer(stext)`. For ASCII names and text,
+    found with str.find: case-insensitive matching is then lower-casing, and \\w is [A-Za-z0-9_]
+    (compiling the case-insensitive pattern costs more than the whole search, and the names
+    differ from record to record)."""
+    if not (stext.isascii() and all(n.isascii() for n in names)):
+        return [mm.span() for mm in _arm_names_re(names).finditer(stext)]
+    low = stext.lower()
+    found: list[tuple[int, int, int]] = []  # (start, the name's place in the alternation, length)
+    for order, name in enumerate(sorted(names, key=len, reverse=True)):
+        name = name.lower()
+        i = low.find(name)
+        while i >= 0:
+            found.append((i, order, len(name)))
+            i = low.find(name, i + 1)
+    found.sort()
+    out: list[tuple[int, int]] = []
+    pos = 0
+    for i, _, n in found:
+        e = i + n
+        if i < pos or (i > 0 and _is_ascii_word(stext[i - 1])) or (e < len(stext) and _is_ascii_word(stext[e])):
+            continue
+        out.append((i, e))
+        pos = e
+    return out
 
 
 @lru_cache(maxsize=64)
@@ -458,7 +519,7 @@ def arm_refs(t: Text, sent: Sentence, measure_spans: Sequence[tuple[int, int]], 
                 out.append(ArmRef(f"group {im.group(0)}", sent.start + m.end() + im.start(),
                                   sent.start + m.end() + im.end()))
     # two arms compared without "group": "after tranexamic acid than after placebo", "X versus Y"
-    for m in ARM_PAIR_RE.finditer(text, sent.start, sent.end):
+    for m in (ARM_PAIR_RE.finditer(text, sent.start, sent.end) if _may_pair_arms(stext) else ()):
         for g in ("a", "b"):
             s, e = m.start(g), m.end(g)
             name = m.group(g)
@@ -466,12 +527,11 @@ def arm_refs(t: Text, sent: Sentence, measure_spans: Sequence[tuple[int, int]], 
                 continue
             out.append(ArmRef(abbrevs.get(name) or _clean_label(name), s, e))  # "in TG than in CG"
     # the study's arm names where no phrase named them
-    names_re = _arm_names_re(tuple(name for name, _ in low_names)) if low_names else None
-    for mm in (names_re.finditer(stext) if names_re is not None else ()):
-        s, e = sent.start + mm.start(), sent.start + mm.end()
+    for ms, me in (_arm_name_spans(tuple(name for name, _ in low_names), stext) if low_names else ()):
+        s, e = sent.start + ms, sent.start + me
         if any(r.start <= s < r.end or s <= r.start < e for r in out) or _overlaps(s, e, measure_spans):
             continue
-        low = mm.group(0).lower()
+        low = stext[ms:me].lower()
         out.append(ArmRef(next(name for name, n in low_names if n == low), s, e))
     arm_abbr = _arm_abbreviations(tuple(abbrevs.items())) if abbrevs else None
     for mm in (arm_abbr.finditer(stext) if arm_abbr is not None else ()):
