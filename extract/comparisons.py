@@ -32,6 +32,7 @@ from extract.between import P_COLUMN as _P_COLUMN
 from extract.between import is_comparison
 from extract.comparison_cues import ArmTerms, normalise, p_values
 from extract.evidence import Arm, Comparison, Provenance
+from extract.fastre import fold_lower
 from extract.labelling import label_features
 from extract.model import LABELS
 from extract.passages import Passage, article_passages
@@ -111,7 +112,7 @@ def stated_effect(text: str) -> tuple[str, float, float, float] | None:
     est, lo, hi = float(m.group("est")), float(m.group("lo")), float(m.group("hi"))
     if not lo <= hi:
         return None
-    return _EFFECT_KINDS[m.group("kind").lower()], est, lo, hi
+    return _EFFECT_KINDS[fold_lower(m.group("kind"))], est, lo, hi
 
 
 _AT_TIME = re.compile(r"\b(?:at|after|by|through|until|over|during|within|to)\s+(?:the\s+)?(?:end\s+of\s+)?"

@@ -34,7 +34,7 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from typing import Sequence
 
-from extract.fastre import NUM, NUM_REST, words
+from extract.fastre import NUM, NUM_REST, fold_lower, words
 from extract.quantities import NUMBER_WORDS, WORDNUM, _Cleaned, _prepare, parse_number
 
 __all__ = ["BACKGROUND_BEFORE", "BACKGROUND_NEAR", "CONTROL_NAMES", "DrugDose", "find_drug_doses", "normalise_unit"]
@@ -397,7 +397,7 @@ def find_drug_doses(text: str, units_at: Sequence[tuple[int, int]] | None = None
             nums = [t[m.start():m.end("first")]] + [a or b for _, a, _, b in items]
             seps = [sa or sb for sa, _, sb, _ in items]
         else:
-            base, per = _FORM_NORMAL[m.group("unit").lower()], None
+            base, per = _FORM_NORMAL[fold_lower(m.group("unit"))], None
             nums, seps = [m.group("n")], []
         unit = normalise_unit(base, per)
         if (_MEASURED_BEFORE.search(tail) and not _DOSE_WORD.search(before, max(0, len(before) - 25))) or (

@@ -44,7 +44,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Iterable, Iterator, Literal
 
-from extract.fastre import NUM, NUM_REST, SNUM_FIRST, SNUM_REST
+from extract.fastre import NUM, NUM_REST, SNUM_FIRST, SNUM_REST, fold_lower
 
 __all__ = [
     "Dose",
@@ -500,7 +500,7 @@ def _any_number(s: str) -> float | None:
 
 def weeks_from(value: float, unit: str) -> float:
     """``value`` of ``unit`` (hour/day/week/month/year or an alias such as "months", "wk") in weeks."""
-    return round(value * UNIT_WEEKS[_UNIT_ALIASES.get(unit.lower(), unit.lower())], 2)
+    return round(value * UNIT_WEEKS[_UNIT_ALIASES.get(fold_lower(unit), fold_lower(unit))], 2)
 
 
 # --------------------------------------------------------------------------------------------
@@ -525,7 +525,7 @@ class _Count:
 def _multiplier(word: str) -> float:
     """"million" -> 1e6; re.IGNORECASE also matches "MİLLION" and "mıllion", which .lower() does not
     turn into a key, so those are read by their first letter."""
-    return _MULTIPLIERS.get(word.lower()) or (1e9 if word[:1] in "bB" else 1e6)
+    return _MULTIPLIERS.get(fold_lower(word)) or (1e9 if word[:1] in "bB" else 1e6)
 
 
 def _has_multiplier(t: str) -> bool:
@@ -701,7 +701,7 @@ def find_timepoints(text: str) -> list[Timepoint]:
             lst_name, unit_s, base = "list", g["unit"], m.start()
         else:
             lst_name, unit_s, base = "list2", _lead_number(m, "unit2"), m.start("list2")
-        unit = _UNIT_ALIASES[unit_s.lower()]
+        unit = _UNIT_ALIASES[fold_lower(unit_s)]
         before = _sentence_before(t, m.start(), 50)[1]
         if NEG_BEFORE_TP.search(before) or NEG_AFTER_TP.match(t[m.end():m.end() + 25]):
             continue

@@ -531,8 +531,12 @@ def arm_refs(t: Text, sent: Sentence, measure_spans: Sequence[tuple[int, int]], 
         s, e = sent.start + ms, sent.start + me
         if any(r.start <= s < r.end or s <= r.start < e for r in out) or _overlaps(s, e, measure_spans):
             continue
-        low = stext[ms:me].lower()
-        out.append(ArmRef(next(name for name, n in low_names if n == low), s, e))
+        # the span matched case-insensitively: compare as re.IGNORECASE does ("ſ", "İ", the Kelvin sign,
+        # the micro sign and the Greek mu)
+        low = fold_lower(stext[ms:me]).casefold()
+        name = next((name for name, n in low_names if fold_lower(n).casefold() == low), None)
+        if name is not None:
+            out.append(ArmRef(name, s, e))
     arm_abbr = _arm_abbreviations(tuple(abbrevs.items())) if abbrevs else None
     for mm in (arm_abbr.finditer(stext) if arm_abbr is not None else ()):
         long = abbrevs[mm.group(0)]
