@@ -19,6 +19,7 @@ import textwrap
 from functools import lru_cache
 from io import StringIO
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any, Callable, Iterable
 from xml.sax.saxutils import escape as xml_escape
 
@@ -150,6 +151,13 @@ def _missing(value: Any) -> bool:
     """True for None, NaN, pandas NA and empty strings."""
     if value is None:
         return True
+    kind = type(value)  # the common cases first: the evidence table of a large review asks millions of times
+    if kind is str:
+        return not value.strip()
+    if kind is int or kind is bool:
+        return False
+    if kind is float:
+        return value != value
     if type(value).__name__ in ("NAType", "NaTType"):
         return True
     if isinstance(value, float) and math.isnan(value):
@@ -620,7 +628,7 @@ def _location(location: str, study: Any) -> tuple[str, str | None]:
 
 
 def _evidence_view(row: dict[str, Any], labels: dict[str, str], studies: dict[str, Any] | None = None
-                   ) -> dict[str, Any]:
+                   ) -> SimpleNamespace:
     record_id = row.get("record_id")
     label = labels.get(str(record_id)) if not _missing(record_id) else None
     if label is None:
@@ -657,7 +665,9 @@ def _evidence_view(row: dict[str, Any], labels: dict[str, str], studies: dict[st
     else:
         where, link = "no outcome extracted from this record", None
     flags = [f for f in re.split(r"\s*;\s*", _text(row.get("flags"))) if f]
-    return {
+    # attributes, not a dict: the template reads each row's fields by attribute, and Jinja tries an
+    # attribute before a key, which for a dict costs a failed lookup per cell (a million cells in a large review)
+    return SimpleNamespace(**{
         "record_id": "" if _missing(record_id) else str(record_id), "label": label,
         "measure": _text(row.get("measure")), "measure_text": _text(row.get("measure_text")),
         "arm": _text(row.get("arm")), "n": _clean_number(row.get("n")), "timepoint": _text(timepoint),
@@ -669,7 +679,7 @@ def _evidence_view(row: dict[str, Any], labels: dict[str, str], studies: dict[st
         "highlighted": highlight(verbatim, _row_numbers(row)) if verbatim and (location or not by_reviewer) else "",
         "entered_by": entered_by, "by_reviewer": by_reviewer, "flags": flags,
         "reviewer": entered_by.partition(":")[2] if by_reviewer else "",
-    }
+    })
 
 
 def _text(value: Any) -> str:
