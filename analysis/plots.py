@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 import os
 import re
+from functools import lru_cache
 from pathlib import Path
 from typing import Callable, Mapping, Sequence, Union
 
@@ -284,11 +285,17 @@ def _header_text(result, measure: str, level: float) -> str:
 def _text_width(renderer, text: str, size: float, weight: str = "normal") -> float:
     """Width in inches of `text` at `size` points: the font's own (unhinted) metrics, as SVG and PDF draw
     it, plus 4% for the wider hinted glyphs of PNG output at 100-150 dpi."""
+    if not text:
+        return 0.0
+    return _font_width(text, float(size), weight)
+
+
+@lru_cache(maxsize=65536)
+def _font_width(text: str, size: float, weight: str) -> float:
+    """_text_width's measure, kept: the same study labels and cell numbers recur in every plot of a review."""
     from matplotlib.font_manager import FontProperties
     from matplotlib.textpath import TextToPath
 
-    if not text:
-        return 0.0
     width, _, _ = TextToPath().get_text_width_height_descent(text, FontProperties(size=size, weight=weight),
                                                              ismath=False)
     return 1.04 * width / 72.0
