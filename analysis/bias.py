@@ -8,14 +8,16 @@ Both need at least 3 studies; with fewer than 10 the tests have little power (Co
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Sequence
+from typing import TYPE_CHECKING, Any, Sequence
 
 import numpy as np
-import pandas as pd
 
 from analysis.pooling import MetaResult, rma
 from analysis.sensitivity import _check_yi_vi, _clean
 from analysis.errors import FitError, InputError
+
+if TYPE_CHECKING:  # pandas and scipy.stats are imported where used (each takes ~0.5-1 s)
+    import pandas as pd
 
 __all__ = ["RegTest", "TrimFill", "regtest", "trimfill", "MIN_K_REGTEST", "MIN_K_TRIMFILL"]
 
@@ -67,6 +69,8 @@ class RegTest:
 
     def to_frame(self) -> pd.DataFrame:
         """One row with the test's numbers."""
+        import pandas as pd
+
         d = self.to_dict()
         d.pop("warnings")
         return pd.DataFrame([d])
@@ -139,6 +143,8 @@ class TrimFill:
 
     def to_frame(self) -> pd.DataFrame:
         """One row per study, observed then filled."""
+        import pandas as pd
+
         return pd.DataFrame({"study": list(self.labels), "yi": self.yi, "vi": self.vi, "filled": self.filled})
 
     def to_dict(self) -> dict:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 import os
 import re
+from functools import lru_cache
 from pathlib import Path
 from typing import Callable, Mapping, Sequence, Union
 
@@ -284,11 +285,17 @@ def _header_text(result, measure: str, level: float) -> str:
 def _text_width(renderer, text: str, size: float, weight: str = "normal") -> float:
     """Width in inches of `text` at `size` points: the font's own (unhinted) metrics, as SVG and PDF draw
     it, plus 4% for the wider hinted glyphs of PNG output at 100-150 dpi."""
+    if not text:
+        return 0.0
+    return _font_width(text, float(size), weight)
+
+
+@lru_cache(maxsize=65536)
+def _font_width(text: str, size: float, weight: str) -> float:
+    """_text_width's measure, kept: the same study labels and cell numbers recur in every plot of a review."""
     from matplotlib.font_manager import FontProperties
     from matplotlib.textpath import TextToPath
 
-    if not text:
-        return 0.0
     width, _, _ = TextToPath().get_text_width_height_descent(text, FontProperties(size=size, weight=weight),
                                                              ismath=False)
     return 1.04 * width / 72.0
@@ -468,6 +475,7 @@ def _draw(rows, notes, layout: "_ArmLayout", header: str, display, log_axis: boo
     core_values: list[float] = []
     cis: list[tuple[float, float, float]] = []
     study_ys: list[float] = []
+    squares: list[tuple[float, float, float]] = []   # (x, y, area): drawn as one collection, as are the CIs
     for i, row in enumerate(rows):
         kind = row["kind"]
         y_in = y_of(i)
@@ -485,8 +493,7 @@ def _draw(rows, notes, layout: "_ArmLayout", header: str, display, log_axis: boo
             lo, est, hi = row["xs"]
             share = math.sqrt(max(row["weight"] or 0.0, 0.0) / wmax) if row.get("weight") is not None else 0.4
             side = (2.5 + 6.0 * share) * size / FONT_SIZE      # the square's area grows with the weight
-            axp.scatter([est], [i + 0.5], s=side ** 2, marker="s", color="0.15", zorder=3, linewidths=0)
-            axp.plot([lo, hi], [i + 0.5, i + 0.5], color="0.15", lw=0.9, zorder=2)
+            squares.append((est, i + 0.5, side ** 2))
             x_values += [lo, hi, est]
             core_values.append(est)
             cis.append((lo, hi, i + 0.5))
@@ -525,6 +532,10 @@ def _draw(rows, notes, layout: "_ArmLayout", header: str, display, log_axis: boo
             put(label_x + 0.1, y_in, row["label"], fontsize=small, color="0.2")
     for n, note in enumerate(notes):
         put(label_x, height - (notes_top + (n + 0.5) * row_h * 1.1), note, fontsize=small)
+    if squares:   # one artist each for the squares and the CI lines, not two per study (a pool of 500 studies)
+        xs, ys, areas = zip(*squares)
+        axp.scatter(xs, ys, s=areas, marker="s", color="0.15", zorder=3, linewidths=0)
+        axp.plot(*_segments(cis), color="0.15", lw=0.9, zorder=2)
 
     limits = _set_xaxis(axp, x_values, log_axis, ref, symmetric=ref is not None, core=core_values)
     if limits is not None:   # a CI cut at the edge of the axis ends in an arrow (RevMan)
@@ -629,14 +640,18 @@ def cumulative_plot(estimates: Sequence[float], ci_low: Sequence[float], ci_high
     fig, (axl, axp, axr), top = _three_columns(len(est), labels, title or "Cumulative meta-analysis")
     _column_headers(axl, axr, top + 1, "Added study", "Estimate [CI]", "")
     x_values: list[float] = []
+    points: list[tuple[float, float, float]] = []   # (lo, hi, y), the lines and dots drawn as one artist each
+    dots: list[float] = []
     for i, (e, a, b, label) in enumerate(zip(est, lo, hi, labels)):
         y = top - i
         a, e, b = display(np.array([a, e, b]))
-        axp.plot([a, b], [y, y], color="0.15", lw=0.9, zorder=2)
-        axp.scatter([e], [y], s=26, marker="o", color="0.1", zorder=3, linewidths=0)
+        points.append((a, b, y))
+        dots.append(e)
         _left_text(axl, y, label)
         _right_text(axr, y, _interval(e, a, b, digits), "")
         x_values += [a, b]
+    axp.plot(*_segments(points), color="0.15", lw=0.9, zorder=2)
+    axp.scatter(dots, [y for _, _, y in points], s=26, marker="o", color="0.1", zorder=3, linewidths=0)
     axp.set_ylim(top - len(est) + 0.4, top + 1.7)
     _set_xaxis(axp, x_values, log_axis, ref)
     if ref is not None:
@@ -689,6 +704,16 @@ def _resolve_transform(transform: Transform, measure: str):
     if callable(transform):
         return (lambda v: np.asarray(transform(np.asarray(v, float)), float)), False, None
     raise InputError(f"transform must be None, 'exp', a measure name or a function; got {transform!r}")
+
+
+def _segments(spans: Sequence[tuple[float, float, float]]) -> tuple[list[float], list[float]]:
+    """x and y of one line that draws every horizontal (lo, hi, y) span, the spans apart (NaN between)."""
+    xs: list[float] = []
+    ys: list[float] = []
+    for lo, hi, y in spans:
+        xs += [lo, hi, np.nan]
+        ys += [y, y, np.nan]
+    return xs, ys
 
 
 def _three_columns(n_rows: int, labels: Sequence[str], title: str | None):

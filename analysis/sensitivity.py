@@ -7,14 +7,15 @@ moderators. Fits that cannot be computed leave a row of NaN (metafor: NA) and a 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Sequence
+from typing import TYPE_CHECKING, Any, Sequence
 
 import numpy as np
-import pandas as pd
-from scipy import stats
 
 from analysis.pooling import MetaResult, rma
 from analysis.errors import FitError, InputError
+
+if TYPE_CHECKING:  # pandas and scipy.stats are imported where used (each takes ~0.5-1 s)
+    import pandas as pd
 
 __all__ = ["LeaveOneOut", "Cumulative", "Influence", "leave_one_out", "cumulative", "influence"]
 
@@ -60,6 +61,8 @@ def _check_yi_vi(yi: Any, vi: Any, labels: Any = None, *, min_k: int = 1,
 
 def _single_study(y: float, v: float, level: float) -> dict[str, float]:
     """Summary of a 'meta-analysis' of one study, as metafor's rma.uni for k = 1 (tau2 = 0, z test)."""
+    from scipy import stats
+
     se = float(np.sqrt(v))
     z = y / se
     crit = stats.norm.isf((1 - level / 100) / 2)
@@ -129,17 +132,24 @@ class _RowTable:
 
     _first_col = "study"
 
-    def to_frame(self) -> pd.DataFrame:
-        """One row per refitted model."""
+    def _columns(self) -> dict[str, Any]:
+        """The table's columns, in order (to_frame's and each to_dict row's)."""
         cols: dict[str, Any] = {self._first_col: list(self.labels)}
         cols.update({key: getattr(self, key) for key in _ROW_KEYS})
         cols["dfs"] = self.dfs
-        return pd.DataFrame(cols)
+        return cols
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per refitted model."""
+        import pandas as pd
+
+        return pd.DataFrame(self._columns())
 
     def to_dict(self) -> dict:
         """JSON-ready dict: method, test, level, rows (one dict per refitted model), warnings."""
-        return {"method": self.method, "test": self.test, "level": self.level,
-                "rows": [{k: _clean(v) for k, v in row.items()} for row in self.to_frame().to_dict("records")],
+        cols = {key: list(values) for key, values in self._columns().items()}
+        rows = [{key: _clean(values[i]) for key, values in cols.items()} for i in range(len(self.labels))]
+        return {"method": self.method, "test": self.test, "level": self.level, "rows": rows,
                 "warnings": list(self.warnings)}
 
 
@@ -160,11 +170,10 @@ class Cumulative(_RowTable):
     order: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=int))
     _first_col = "added"
 
-    def to_frame(self) -> pd.DataFrame:
-        df = super().to_frame()
-        df.insert(1, "k", np.arange(1, len(self.labels) + 1))
-        df.insert(2, "index", self.order)
-        return df
+    def _columns(self) -> dict[str, Any]:
+        cols = super()._columns()
+        first = next(iter(cols))
+        return {first: cols.pop(first), "k": np.arange(1, len(self.labels) + 1), "index": self.order, **cols}
 
 
 def _stack(rows: list[dict[str, float]]) -> dict[str, np.ndarray]:
@@ -265,6 +274,8 @@ class Influence:
 
     def to_frame(self) -> pd.DataFrame:
         """One row per study."""
+        import pandas as pd
+
         return pd.DataFrame({"study": list(self.labels), "rstudent": self.rstudent, "dffits": self.dffits,
                              "cook_d": self.cook_d, "cov_r": self.cov_r, "tau2_del": self.tau2_del,
                              "qe_del": self.qe_del, "hat": self.hat, "weight": self.weight,
@@ -284,6 +295,8 @@ def influence(yi: Any, vi: Any, *, method: str = "REML", test: str = "z", level:
     Returns an Influence; raises InputError for bad data and FitError when k < 2 or the full
     model cannot be fitted.
     """
+    from scipy import stats
+
     _check_options(method, test)
     y, v, labs = _check_yi_vi(yi, vi, labels, min_k=2, what="influence analysis")
     k, p = y.size, 1

@@ -10,15 +10,16 @@ forms a k x k matrix (see analysis.pooling).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Sequence
+from typing import TYPE_CHECKING, Any, Sequence
 
 import numpy as np
-import pandas as pd
-from scipy import stats
 
 from analysis.pooling import MetaResult, fe_adjusted_r2, rma
 from analysis.sensitivity import _check_yi_vi, _clean
 from analysis.errors import FitError, InputError
+
+if TYPE_CHECKING:  # pandas and scipy.stats are imported where used (each takes ~0.5-1 s)
+    import pandas as pd
 
 __all__ = ["Subgroup", "SubgroupResult", "MetaRegression", "subgroup_analysis", "meta_regression"]
 
@@ -66,6 +67,8 @@ class SubgroupResult:
 
     def to_frame(self) -> pd.DataFrame:
         """One row per subgroup."""
+        import pandas as pd
+
         return pd.DataFrame([g.to_dict() for g in self.groups])
 
     def to_dict(self) -> dict:
@@ -94,6 +97,8 @@ def subgroup_analysis(yi: Any, vi: Any, groups: Sequence[Any], *, method: str = 
     Returns a SubgroupResult. Raises InputError when groups has the wrong length or a missing
     value, FitError with fewer than 2 subgroups.
     """
+    from scipy import stats
+
     y, v, labs = _check_yi_vi(yi, vi, labels, min_k=2, what="a subgroup analysis")
     g = list(groups.tolist() if isinstance(groups, np.ndarray) else groups)
     if len(g) != y.size:
@@ -182,6 +187,8 @@ class MetaRegression:
 
     def to_frame(self) -> pd.DataFrame:
         """One row per coefficient."""
+        import pandas as pd
+
         return pd.DataFrame({"term": list(self.names), "estimate": self.beta, "se": self.se,
                              "ci_low": self.ci_low, "ci_high": self.ci_high, "p_value": self.p_values})
 

@@ -10,14 +10,15 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
-from typing import Any, Sequence
+from typing import TYPE_CHECKING, Any, Sequence
 
 import numpy as np
-import pandas as pd
-from scipy import stats
 
 from analysis.sensitivity import _clean
 from analysis.errors import FitError, InputError
+
+if TYPE_CHECKING:  # pandas and scipy.stats are imported where used (each takes ~0.5-1 s)
+    import pandas as pd
 
 __all__ = ["VoteCount", "CombinedP", "vote_count", "combine_p", "parse_p", "parse_direction"]
 
@@ -137,11 +138,15 @@ class VoteCount:
 
     def to_frame(self) -> pd.DataFrame:
         """One row."""
+        import pandas as pd
+
         return pd.DataFrame([self.to_dict()])
 
 
 def _wilson(x: int, n: int, level: float) -> tuple[float, float]:
     """Wilson score interval for a binomial proportion (Wilson 1927, JASA 22:209)."""
+    from scipy import stats
+
     z = float(stats.norm.isf((1 - level / 100) / 2))
     phat = x / n
     denom = 1 + z * z / n
@@ -157,6 +162,8 @@ def vote_count(directions: Sequence[Any], *, level: float = 95.0) -> VoteCount:
     Returns a VoteCount; raises InputError for an unknown direction and FitError when no study
     has a direction of benefit or harm.
     """
+    from scipy import stats
+
     signs = [parse_direction(d) for d in directions]
     nb, nh = signs.count(1), signs.count(-1)
     n0 = len(signs) - nb - nh
@@ -198,6 +205,8 @@ class CombinedP:
 
     def to_frame(self) -> pd.DataFrame:
         """One row per study used."""
+        import pandas as pd
+
         return pd.DataFrame({"p": self.p_used, "is_bound": self.is_bound, "direction": self.signs,
                              "p_one_sided": self.p_one_sided,
                              "weight": self.weights if self.weights is not None else np.ones(self.k)})
@@ -224,6 +233,8 @@ def combine_p(p_values: Sequence[Any], directions: Sequence[Any], *, method: str
     Returns a CombinedP; raises InputError for unusable P values ("NS"), a direction of no change,
     bad weights or options, FitError when no study is left.
     """
+    from scipy import stats
+
     method = str(method).lower()
     if method not in ("stouffer", "fisher"):
         raise InputError(f"method must be 'stouffer' or 'fisher'; got {method!r}.")

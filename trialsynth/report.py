@@ -19,7 +19,8 @@ import textwrap
 from functools import lru_cache
 from io import StringIO
 from pathlib import Path
-from typing import Any, Callable, Iterable, Mapping
+from types import SimpleNamespace
+from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 from xml.sax.saxutils import escape as xml_escape
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
@@ -43,19 +44,25 @@ VOTE_CAVEAT = ("Vote counting by direction of effect is weaker evidence than a p
 
 def render_html(ctx: ReportContext) -> str:
     """Return report.html for `ctx`: one static page with inline CSS and inline SVG plots."""
+    return "".join(_html_pieces(ctx))
+
+
+def _html_pieces(ctx: ReportContext) -> Iterator[str]:
+    """report.html for `ctx` as the template yields it, piece by piece (write_report streams them to the
+    file: a large review's page is never held whole in memory, nor its million pieces in a list)."""
     labels = {s.record_id: s.label for s in ctx.studies}
     studies = {s.record_id: s for s in ctx.studies}
     forest = {getattr(f, "key", None): f for f in ctx.forest}
     pooled = [_pooled_view(i, pa, forest.get(pa.key)) for i, pa in enumerate(ctx.pooled, start=1)]
     order = {s.record_id: i for i, s in enumerate(ctx.studies)}
     rows = sorted(ctx.evidence_rows, key=lambda r: order.get(str(r.get("record_id")), len(order)))
-    return _environment().get_template("report.html.j2").render(
+    return _environment().get_template("report.html.j2").generate(
         ctx=ctx,
         prisma_svg=prisma_svg(ctx.prisma),
         prisma_rows=_prisma_rows(ctx.prisma),
         included=[s for s in ctx.studies if s.included],
         excluded=[s for s in ctx.studies if not s.included],
-        evidence=[_evidence_view(row, labels, studies) for row in rows],
+        evidence=_LazyViews(rows, lambda row: _evidence_view(row, labels, studies)),
         comparisons=[_comparison_view(row, labels, studies) for row in sorted(
             ctx.comparisons, key=lambda r: order.get(str(r.get("record_id")), len(order)))],
         flagged=[_flagged_view(f, labels) for f in ctx.flagged_values],
@@ -90,16 +97,35 @@ def write_report(ctx: ReportContext, folder: Path) -> tuple[Path, Path]:
     Raises InputError when the folder cannot be created or written.
     """
     folder = Path(folder)
-    html, markdown = render_html(ctx), render_markdown(ctx)
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise InputError(f"cannot create the report folder {os.fspath(folder)!r} ({exc.strerror or exc}); "
                          "check the path and its permissions") from exc
     paths = folder / REPORT_NAME, folder / SUMMARY_NAME
-    for path, text in zip(paths, (html, markdown)):
-        _write_atomic(path, text)
+    written: list[tuple[str, Path]] = []
+    try:
+        written.append((_write_temporary(paths[0], _html_pieces(ctx)), paths[0]))
+        written.append((_write_temporary(paths[1], [render_markdown(ctx)]), paths[1]))
+        for tmp, path in written:
+            _replace(tmp, path)
+    finally:
+        for tmp, _ in written:
+            _unlink(tmp)
     return paths
+
+
+class _LazyViews:
+    """A sequence's items as `view(item)` makes them, one at a time as the template reaches them."""
+
+    def __init__(self, items: Sequence[Any], view: Callable[[Any], Any]):
+        self._items, self._view = items, view
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __iter__(self) -> Iterator[Any]:
+        return map(self._view, self._items)
 
 
 # ------------------------------------------------------------------------------------------ environment
@@ -121,22 +147,53 @@ def _environment() -> Environment:
     return env
 
 
-def _write_atomic(path: Path, text: str) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+WRITE_BATCH = 20_000  # template pieces joined per write
+
+
+def _write_temporary(path: Path, pieces: Iterable[str]) -> str:
+    """Write `pieces` to a new temporary file beside `path` (in batches); return its name. The caller
+    renames it over `path` (_replace) or removes it. Raises InputError when it cannot be written."""
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as exc:
+        raise _write_error(path, exc) from exc
     try:
         os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600 files; a report is as readable as any other file
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
+            batch: list[str] = []
+            for piece in pieces:
+                batch.append(piece)
+                if len(batch) >= WRITE_BATCH:
+                    handle.write("".join(batch))
+                    batch.clear()
+            handle.write("".join(batch))
             handle.flush()
             os.fsync(handle.fileno())
+    except BaseException as exc:
+        _unlink(tmp)
+        if isinstance(exc, OSError):
+            raise _write_error(path, exc) from exc
+        raise
+    return tmp
+
+
+def _replace(tmp: str, path: Path) -> None:
+    try:
         os.replace(tmp, path)
     except OSError as exc:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise InputError(f"cannot write {os.fspath(path)!r} ({exc.strerror or exc}); "
-                         "check that the folder is writable and the disk is not full") from exc
+        raise _write_error(path, exc) from exc
+
+
+def _unlink(tmp: str) -> None:
+    try:
+        os.unlink(tmp)
+    except OSError:
+        pass
+
+
+def _write_error(path: Path, exc: OSError) -> InputError:
+    return InputError(f"cannot write {os.fspath(path)!r} ({exc.strerror or exc}); "
+                      "check that the folder is writable and the disk is not full")
 
 
 @lru_cache(maxsize=1)
@@ -152,6 +209,13 @@ def _missing(value: Any) -> bool:
     """True for None, NaN, pandas NA and empty strings."""
     if value is None:
         return True
+    kind = type(value)  # the common cases first: the evidence table of a large review asks millions of times
+    if kind is str:
+        return not value.strip()
+    if kind is int or kind is bool:
+        return False
+    if kind is float:
+        return value != value
     if type(value).__name__ in ("NAType", "NaTType"):
         return True
     if isinstance(value, float) and math.isnan(value):
@@ -622,7 +686,7 @@ def _location(location: str, study: Any) -> tuple[str, str | None]:
 
 
 def _evidence_view(row: dict[str, Any], labels: dict[str, str], studies: dict[str, Any] | None = None
-                   ) -> dict[str, Any]:
+                   ) -> SimpleNamespace:
     record_id = row.get("record_id")
     label = labels.get(str(record_id)) if not _missing(record_id) else None
     if label is None:
@@ -659,7 +723,9 @@ def _evidence_view(row: dict[str, Any], labels: dict[str, str], studies: dict[st
     else:
         where, link = "no outcome extracted from this record", None
     flags = [f for f in re.split(r"\s*;\s*", _text(row.get("flags"))) if f]
-    return {
+    # attributes, not a dict: the template reads each row's fields by attribute, and Jinja tries an
+    # attribute before a key, which for a dict costs a failed lookup per cell (a million cells in a large review)
+    return SimpleNamespace(**{
         "record_id": "" if _missing(record_id) else str(record_id), "label": label,
         "measure": _text(row.get("measure")), "measure_text": _text(row.get("measure_text")),
         "arm": _text(row.get("arm")), "n": _clean_number(row.get("n")), "timepoint": _text(timepoint),
@@ -671,7 +737,7 @@ def _evidence_view(row: dict[str, Any], labels: dict[str, str], studies: dict[st
         "highlighted": highlight(verbatim, _row_numbers(row)) if verbatim and (location or not by_reviewer) else "",
         "entered_by": entered_by, "by_reviewer": by_reviewer, "flags": flags,
         "reviewer": entered_by.partition(":")[2] if by_reviewer else "",
-    }
+    })
 
 
 def _text(value: Any) -> str:

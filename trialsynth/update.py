@@ -280,9 +280,7 @@ def build_context(review: Review, *, changes: Sequence[str] = (), now: str | Non
     if cache is not None:
         store.put_cached([(key, cache[key]) for key in result.used], prune_prefix="pooled:")
     merged_away = sum(len(g.record_ids) - 1 for g in result.overlaps)
-    table = view.table()
-    rows = tuple({k: (None if (isinstance(v, float) and v != v) else v) for k, v in row.items()}
-                 for row in table.to_dict("records"))
+    rows = tuple(view.table_rows())  # the evidence table's rows, without a pandas round trip
     notes = tuple(CorrectionNote(c.record_id, c.target, c.value_text, c.reviewer,
                                  "; ".join(x for x in (c.source, c.note, _relative(c.origin, review.root)) if x))
                   for c in corrections)

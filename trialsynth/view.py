@@ -71,7 +71,9 @@ class ReviewView:
     title: str
     records: Mapping[str, Record]  # by record id, in store order
     extracted: Mapping[str, Mapping[str, Any]]  # the extractor's predictions as stored (with "id", "extractor_version")
-    predictions: Mapping[str, Mapping[str, Any]]  # the same with the corrections file applied
+    # the same with the corrections file applied; a record without corrections shares its dict with `extracted`
+    # (readers never change either)
+    predictions: Mapping[str, Mapping[str, Any]]
     decisions: Mapping[str, Mapping[str, Any]]  # the reviewer's decisions (Store.decisions())
     screening: Mapping[str, Screening]  # effective: {record_id: (include, reason, decided_by)}
     included: tuple[str, ...]  # records the effective screening includes, in store order
@@ -92,14 +94,31 @@ class ReviewView:
         """
         from trialsynth.extraction import evidence_table
 
-        meta = {rid: {"first_author": r.authors[0] if r.authors else None, "year": r.year, "title": r.title or None}
+        return evidence_table(self._table_input(include_all), self._table_meta(), include_all=True)
+
+    def table_rows(self, *, include_all: bool = False) -> list[dict[str, Any]]:
+        """Return the rows of `table()` as plain dicts (no pandas): the same values, None where the table
+        has a missing value (NaN included)."""
+        from trialsynth.extraction import evidence_rows
+
+        rows = evidence_rows(self._table_input(include_all), self._table_meta(), include_all=True)
+        for row in rows:
+            for key, value in row.items():
+                if type(value) is float and value != value:
+                    row[key] = None
+        return rows
+
+    def _table_meta(self) -> dict[str, dict[str, Any]]:
+        return {rid: {"first_author": r.authors[0] if r.authors else None, "year": r.year, "title": r.title or None}
                 for rid, r in self.records.items()}
+
+    def _table_input(self, include_all: bool) -> list[dict[str, Any]]:
         ids = [rid for rid in self.records if rid in self.screening] if include_all else list(self.included)
         rows = []
         for rid in ids:
             prediction = self.predictions.get(rid) or {"outcomes": []}
             rows.append({**prediction, "id": rid, "include": self.screening[rid][0]})
-        return evidence_table(rows, meta, include_all=True)
+        return rows
 
     def labels(self) -> dict[str, str]:
         """Each record's study label ("Wang 2019"): `study_labels` of the review's records."""
@@ -132,7 +151,7 @@ def load_view(review: Review, store: Store | None = None) -> ReviewView:
 
         with open_store(review, write=False) as opened:
             return load_view(review, opened)
-    from trialsynth.corrections import apply_corrections, find_corrections_file, load_corrections, stored_predictions
+    from trialsynth.corrections import apply_by_record, find_corrections_file, load_corrections, stored_predictions
     from trialsynth.screening import effective_screening, store_resolver
 
     records = {s.id: s.record for s in store.records()}
@@ -140,7 +159,7 @@ def load_view(review: Review, store: Store | None = None) -> ReviewView:
     decisions = dict(store.decisions())
     corrections_file = find_corrections_file(review.root)
     corrections = load_corrections(corrections_file, store_resolver(store)) if corrections_file else []
-    predictions = {rid: apply_corrections(p, corrections) for rid, p in extracted.items()}
+    predictions = apply_by_record(extracted, corrections)  # an uncorrected prediction is not copied
     screening = effective_screening(predictions, decisions)
     included = tuple(rid for rid in records if screening.get(rid, (False,))[0])
     try:

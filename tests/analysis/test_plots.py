@@ -398,3 +398,45 @@ def test_uppercase_extension_and_unwritable_folder(tmp_path):
     assert (tmp_path / "FOREST.PNG").read_bytes().startswith(PNG_SIGNATURE)
     with pytest.raises(InputError, match="cannot write"):
         funnel_plot(simulated(3), tmp_path / "missing-folder" / "funnel.png")
+
+
+def _study_marks(fig: Figure):
+    """(squares as (x, y, area), CI segments as (lo, hi, y)) of a plot's panel."""
+    from matplotlib.collections import PathCollection
+
+    squares, segments = [], []
+    for ax in fig.axes:
+        for c in ax.collections:
+            if isinstance(c, PathCollection):
+                sizes = np.broadcast_to(c.get_sizes(), (len(c.get_offsets()),))
+                squares += [(float(x), float(y), float(s)) for (x, y), s in zip(c.get_offsets(), sizes)]
+        for line in ax.get_lines():
+            xs, ys = np.asarray(line.get_xdata(), float), np.asarray(line.get_ydata(), float)
+            for start in range(0, len(xs) - 1):
+                if np.isfinite(xs[start:start + 2]).all() and ys[start] == ys[start + 1] and (
+                        start == 0 or not np.isfinite(xs[start - 1])):
+                    segments.append((float(xs[start]), float(xs[start + 1]), float(ys[start])))
+    return squares, segments
+
+
+def test_each_study_has_one_square_on_its_ci_and_bigger_squares_for_bigger_weights():
+    fit = simulated(40)
+    squares, segments = _study_marks(forest_plot(fit, None))
+    assert len(squares) == 40
+    assert sorted(x for x, _, _ in squares) == pytest.approx(sorted(fit.yi))
+    weights = np.asarray(fit.weights, float)
+    order = np.argsort(weights)
+    areas = {round(y, 6): s for _, y, s in squares}
+    by_row = [areas[round(y, 6)] for _, y, _ in sorted(squares, key=lambda t: t[1])]
+    assert [by_row[i] for i in order] == sorted(by_row)   # the area grows with the weight
+    for x, y, _ in squares:   # each square sits on a CI line of its own row
+        assert [s for s in segments if s[2] == y and s[0] <= x <= s[1]], (x, y)
+
+
+def test_each_cumulative_step_has_one_dot_on_its_ci():
+    est = [0.1, 0.2, 0.15, 0.3]
+    squares, segments = _study_marks(cumulative_plot(est, [e - 0.2 for e in est], [e + 0.2 for e in est],
+                                                     [f"+ {i}" for i in range(4)], None))
+    assert [x for x, _, _ in squares] == pytest.approx(est)
+    for x, y, _ in squares:
+        assert [s for s in segments if s[2] == y and s[0] <= x <= s[1] and s[1] - s[0] == pytest.approx(0.4)]

@@ -140,3 +140,31 @@ def test_failed_refit_leaves_an_empty_row(monkeypatch):
     assert res.to_dict()["rows"][0]["estimate"] is None
     inf = influence(Y, V)
     assert np.isnan(inf.rstudent[0]) and not inf.influential[0] and len(inf.warnings) == 1
+
+
+@pytest.mark.parametrize("fit", [leave_one_out, cumulative])
+def test_to_dict_rows_are_the_frames_records_without_pandas(fit):
+    yi = np.array([0.1, 0.5, 0.3, -0.2, 0.8])
+    vi = np.array([0.05, 0.1, 0.02, 0.08, 0.2])
+    res = fit(yi, vi, method="REML", test="knha", labels=list("ABCDE"))
+    rows = res.to_dict()["rows"]
+    frame = res.to_frame()
+    assert [list(r) for r in rows] == [list(frame.columns)] * len(frame)
+    expected = [{k: (None if isinstance(v, float) and not np.isfinite(v) else v) for k, v in r.items()}
+                for r in frame.to_dict("records")]
+    assert rows == expected
+    assert all(type(a) is type(b) for r, e in zip(rows, expected) for a, b in zip(r.values(), e.values()))
+
+
+def test_pooling_and_its_sensitivity_analyses_do_not_import_pandas():
+    import subprocess
+    import sys
+
+    code = ("import sys, numpy as np\n"
+            "from analysis import rma, leave_one_out, cumulative, regtest, vote_count\n"
+            "y, v = np.array([0.1, 0.5, 0.3, -0.2, 0.8]), np.array([0.05, 0.1, 0.02, 0.08, 0.2])\n"
+            "rma(y, v, method='REML').to_dict(); leave_one_out(y, v).to_dict(); cumulative(y, v).to_dict()\n"
+            "regtest(y, v).to_dict()\n"
+            "print('pandas' in sys.modules)\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "False"

@@ -141,3 +141,23 @@ def test_merging_two_records_drops_the_absorbed_extraction(store):
     assert set(store.extraction_versions()) <= set(after)
     assert store.record_ids_needing_extraction("v1") == [rid for rid in after if rid not in store.extraction_versions()]
     assert "1" in store.record_ids_needing_extraction("v1")
+
+
+@pytest.mark.parametrize("text, ok", [('{"include": true}', True), ('{"effect": NaN, "hi": Infinity}', True),
+                                      ('[1, 2]', False), ('"text"', False), ('{truncated', False), ("", False)])
+def test_an_extraction_must_be_a_json_object_as_python_reads_it(store, text, ok):
+    a, _, _ = ids(store)
+    if ok:
+        assert store.put_extractions([(a, "v1", text)]) == 1
+        assert store.extraction(a)["extractor_version"] == "v1"
+    else:
+        with pytest.raises(StoreError, match="not a JSON object"):
+            store.put_extractions([(a, "v1", text)])
+
+
+def test_extraction_inputs_come_in_the_order_asked_without_the_ids_no_longer_stored(store):
+    a, b, c = ids(store)
+    got = [(stored.id, fingerprint) for stored, _, fingerprint in store.extraction_inputs([c, "ghost", a, b, a])]
+    assert [rid for rid, _ in got] == [c, a, b, a]
+    one_by_one = [next(iter(store.extraction_inputs([rid])))[2] for rid in (c, a, b, a)]
+    assert [fingerprint for _, fingerprint in got] == one_by_one

@@ -249,13 +249,25 @@ def test_risk_ratio_plot_has_events_and_totals_per_group(page, pooled):
     assert str(sum([12, 18, 7, 11])) in texts and str(sum([20, 30, 15, 22])) in texts   # Total events, Total
 
 
+def _square_centres(svg: str) -> list[float]:
+    """The y of the centre of each marker of the plot's PathCollections: a <use> of a marker (its y), or
+    a marker drawn as its own <path> (the middle of its corners), as matplotlib's SVG writer chooses."""
+    centres = []
+    for group in re.findall(r'<g id="[^"]*PathCollection_\d+">(.*?)</g>', svg, flags=re.S):
+        for use_y in re.findall(r'<use [^>]*\by="([\d.]+)"', group):
+            centres.append(float(use_y))
+        for d in re.findall(r'<path d="([^"]+)"', group):
+            ys = [float(y) for y in re.findall(r"[ML] [\d.]+ ([\d.]+)", d)]
+            centres.append((min(ys) + max(ys)) / 2)
+    return centres
+
+
 def test_study_rows_line_up_with_their_squares_in_the_inline_svg(page):
     """The forest plot lays itself out in inches: cropping it to a tight box would move the plot panel
     but not the texts, so each study's square would sit a third of a row above its name."""
     svg = _figure(page, "ACR20|13–26 weeks|RR")
     names = [float(y) for y in re.findall(r'<text\b[^>]*\by="([\d.]+)"[^>]*>Fictitious [A-D] 201\d</text>', svg)]
-    squares = [float(y) for y in re.findall(r'<g id="[^"]*PathCollection_\d+">.*?<use [^>]*\by="([\d.]+)"', svg,
-                                            flags=re.S)]
+    squares = _square_centres(svg)
     assert len(names) == 4 and len(squares) == 4
     row = names[1] - names[0]
     # a text's y is its baseline, a little below the middle of its row

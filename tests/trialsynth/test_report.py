@@ -238,6 +238,27 @@ def test_render_failure_writes_nothing(ctx, tmp_path, monkeypatch):
     assert list(tmp_path.iterdir()) == []
 
 
+def test_a_failure_halfway_through_the_page_leaves_the_old_report(ctx, tmp_path, monkeypatch):
+    """report.html is streamed to its temporary file: a failure after some of it was written leaves the
+    old files as they were and no temporary file behind."""
+    (tmp_path / "report.html").write_text("old report", encoding="utf-8")
+    (tmp_path / "summary.md").write_text("old summary", encoding="utf-8")
+    real = report._evidence_view
+
+    def failing(row, *args):
+        if row is ctx.evidence_rows[-1]:
+            raise RuntimeError("a row failed")
+        return real(row, *args)
+
+    monkeypatch.setattr(report, "_evidence_view", failing)
+    monkeypatch.setattr(report, "WRITE_BATCH", 1)  # every piece written as it comes
+    with pytest.raises(RuntimeError, match="a row failed"):
+        write_report(ctx, tmp_path)
+    assert (tmp_path / "report.html").read_text(encoding="utf-8") == "old report"
+    assert (tmp_path / "summary.md").read_text(encoding="utf-8") == "old summary"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["report.html", "summary.md"]
+
+
 def test_nothing_to_pool_yet(ctx, tmp_path):
     empty = dataclasses.replace(ctx, pooled=(), directions=(), evidence_rows=(), overlaps=(), corrections=(),
                                 history=(), changes=(), plan={})

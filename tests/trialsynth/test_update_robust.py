@@ -200,3 +200,37 @@ def test_one_update_opens_the_store_once(tmp_path, capsys, monkeypatch):
     monkeypatch.setattr(store_module.Store, "__init__", counting)
     assert main(["update", "--review", str(root), "--from", str(IMPLAUSIBLE)]) == 0
     assert len(opened) == 1
+
+
+def test_an_update_that_reuses_its_caches_equals_a_fresh_review_of_the_same_records(tmp_path, capsys):
+    """Results, evidence and figures of a review updated three times (the pooled and figure caches used)
+    are those of one fresh update from all the records at once; only the history and timestamps differ."""
+    import re
+
+    snapshot = FIXTURES.parent.parent.parent / "corpus" / "snapshots" / "msc_ra_dev.jsonl"
+    extra = FIXTURES / "new_abstracts_fictitious.jsonl"
+    mice = tmp_path / "excluded.jsonl"  # a FICTITIOUS animal study: excluded, no analysis changes
+    mice.write_text(json.dumps({"id": "fictitious-mice", "title": "FICTITIOUS: MSCs in collagen-induced arthritis "
+                                "in mice", "abstract": "Mice with collagen-induced arthritis received MSCs.",
+                                "year": 2024, "authors": ["Mouse"]}) + "\n", encoding="utf-8")
+    living = tmp_path / "living"
+    assert main(["init", str(living)]) == 0
+    for source in (snapshot, extra, mice):
+        assert main(["update", "--review", str(living), "--from", str(source)]) == 0
+    everything = tmp_path / "everything.jsonl"
+    everything.write_text("".join(p.read_text("utf-8") for p in (snapshot, extra, mice)), encoding="utf-8")
+    fresh = tmp_path / "fresh"
+    assert main(["init", str(fresh)]) == 0
+    assert main(["update", "--review", str(fresh), "--from", str(everything)]) == 0
+    capsys.readouterr()
+
+    def results(root):
+        data = json.loads((root / "results.json").read_text("utf-8"))
+        return {k: v for k, v in data.items() if k not in ("generated_at", "history", "changes")}
+
+    def figures(root):
+        return re.findall(r"<figure\b.*?</figure>", (root / "report.html").read_text("utf-8"), flags=re.S)
+
+    a, b = results(living), results(fresh)
+    assert a["pooled"] and a == b
+    assert figures(living) == figures(fresh) and any("<svg" in f for f in figures(fresh))

@@ -101,3 +101,22 @@ def test_the_view_keeps_the_extractors_own_decision(screened):
                                                                                      "reviewer:Ann")
     assert view.corrections_file is not None and view.corrections_file.name == "corrections.csv"
     assert len(view.corrections) == 1 and len(view.corrections[0].values) == 2
+
+
+@pytest.mark.parametrize("include_all", [False, True])
+def test_the_table_rows_are_the_tables_records_without_pandas(screened, include_all):
+    view = load_view(find_review(str(screened)))
+    frame = view.table(include_all=include_all)
+    expected = [{k: (None if v is pd.NA or (isinstance(v, float) and v != v) else v) for k, v in row.items()}
+                for row in frame.to_dict("records")]
+    rows = view.table_rows(include_all=include_all)
+    assert rows == expected
+    assert [[type(v) for v in row.values()] for row in rows] == [[type(v) for v in row.values()] for row in expected]
+
+
+def test_only_the_corrected_predictions_are_copied(screened):
+    view = load_view(find_review(str(screened)))
+    assert view.predictions[SEED] is view.extracted[SEED]  # no correction: shared, not copied
+    corrected, own = view.predictions[FICT], view.extracted[FICT]
+    assert corrected is not own
+    assert "reviewer:Ann" in json.dumps(corrected) and "reviewer:Ann" not in json.dumps(own)
