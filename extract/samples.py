@@ -448,6 +448,19 @@ def _alloc_items(list_text: str) -> list[str] | None:
     return items
 
 
+def _with_next_items(text: str, first: tuple[str, int | None, int], pos: int, end: int
+                     ) -> tuple[list[tuple[str, int | None, int]], int]:
+    """`first` (name, n, offset) and the allocation items that follow it ("..., 20 to B and 18 to C"),
+    read with ALLOC_EACH_NEXT_RE from `pos` up to `end`; and where the last one ends."""
+    found = [first]
+    while True:
+        nxt = ALLOC_EACH_NEXT_RE.match(text, pos, end)
+        if nxt is None:
+            return found, pos
+        found.append((nxt.group("name"), _int(nxt.group("n")), nxt.start("n")))
+        pos = nxt.end()
+
+
 def allocation_arms(t: Text) -> list[tuple[str, int | None, int]]:
     """Arms named where patients are allocated: (name, n or None, offset), in text order.
     "randomized 1:1 to A or B" gives the names; "27 were assigned to A, 26 to B and 28 to C" and
@@ -468,14 +481,8 @@ def allocation_arms(t: Text) -> list[tuple[str, int | None, int]]:
                 first = m
                 break
         if first is not None:
-            found = [(first.group("name"), _int(first.group("n")), first.start())]
-            pos = first.end()
-            while True:
-                nxt = ALLOC_EACH_NEXT_RE.match(text, pos, sent.end)
-                if nxt is None:
-                    break
-                found.append((nxt.group("name"), _int(nxt.group("n")), nxt.start("n")))
-                pos = nxt.end()
+            found, pos = _with_next_items(text, (first.group("name"), _int(first.group("n")), first.start()),
+                                          first.end(), sent.end)
             if len(found) >= 2:
                 out += [(_clean_name(name), n, at) for name, n, at in found]
                 done = pos
@@ -485,14 +492,8 @@ def allocation_arms(t: Text) -> list[tuple[str, int | None, int]]:
             continue  # "women who were allocated to receive the intervention completed ...": not the allocation
         colon = _COLON_EACH.match(text, m.end(), sent.end)
         if colon:  # "randomised: 18 to the intervention and 18 to usual care"
-            found = [(colon.group("name"), _int(colon.group("n")), colon.start("n"))]
-            pos = colon.end()
-            while True:
-                nxt = ALLOC_EACH_NEXT_RE.match(text, pos, sent.end)
-                if nxt is None:
-                    break
-                found.append((nxt.group("name"), _int(nxt.group("n")), nxt.start("n")))
-                pos = nxt.end()
+            found, pos = _with_next_items(text, (colon.group("name"), _int(colon.group("n")), colon.start("n")),
+                                          colon.end(), sent.end)
             out += [(_clean_name(name), n, at) for name, n, at in found]
             done = pos
             continue
