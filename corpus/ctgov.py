@@ -17,7 +17,7 @@ import requests
 from corpus.http import HttpClient, shorten
 from corpus.jsontext import JsonTextError, dumps_raw, load_json, shown_json
 from corpus.markup import plain_text
-from corpus.records import REGISTRY, Hit, Ids, ParsedHits, Record, normalise_nct
+from corpus.records import REGISTRY, Hit, Ids, ParsedHits, Record, count_or_none, normalise_nct
 from corpus.source import Batch, Known, base_url, checked_page_size, since_date
 from corpus.errors import InputError, MalformedResponseError
 
@@ -193,21 +193,11 @@ def parse_studies_page(data: bytes | str, *, skip_bad: bool = False) -> tuple[Pa
     body = _load_json(data)
     hits = ParsedHits()
     for study in _studies(body, hits.skipped if skip_bad else None):
-        try:
-            hits.append(_hit(study))
-        except MalformedResponseError as exc:
-            if not skip_bad:
-                raise
-            hits.skipped.append(str(exc))
+        hits.add(lambda: _hit(study), skip_bad)
     if not isinstance(body, dict):
         return hits, None, None
     token = body.get("nextPageToken") or None
-    total = body.get("totalCount")
-    try:
-        total = int(total) if total is not None else None
-    except (TypeError, ValueError):
-        total = None
-    return hits, (str(token) if token is not None else None), total
+    return hits, (str(token) if token is not None else None), count_or_none(body.get("totalCount"))
 
 
 def parse_query(query: str) -> dict[str, str]:

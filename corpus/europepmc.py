@@ -21,8 +21,8 @@ from lxml import etree
 from corpus.http import HttpClient, shorten
 from corpus.jsontext import JsonTextError, dumps_raw, load_json, shown_json
 from corpus.markup import SCRIPT_TAGS, element_text, script_text
-from corpus.records import (AbstractSection, FullText, Hit, Ids, ParsedHits, Record, find_nct_ids, normalise_doi,
-                            normalise_pmcid, normalise_pmid, text_or_none)
+from corpus.records import (AbstractSection, FullText, Hit, Ids, ParsedHits, Record, count_or_none, find_nct_ids,
+                            normalise_doi, normalise_pmcid, normalise_pmid, text_or_none)
 from corpus.source import Batch, Known, base_url, checked_page_size, since_date
 from corpus.errors import HarvestError, MalformedResponseError
 
@@ -245,19 +245,9 @@ def parse_search_json(data: bytes | str, *, skip_bad: bool = False) -> tuple[Par
     results = _as_list(body["resultList"].get("result"))
     hits = ParsedHits()
     for result in results:
-        try:
-            hits.append(_hit(result))
-        except MalformedResponseError as exc:
-            if not skip_bad:
-                raise
-            hits.skipped.append(str(exc))
+        hits.add(lambda: _hit(result), skip_bad)
     cursor = body.get("nextCursorMark") or None
-    count = body.get("hitCount")
-    try:
-        total = int(count) if count is not None else None
-    except (TypeError, ValueError):
-        total = None
-    return hits, (str(cursor) if cursor is not None else None), total
+    return hits, (str(cursor) if cursor is not None else None), count_or_none(body.get("hitCount"))
 
 
 def parse_europepmc_json(data: bytes | str) -> list[Hit]:

@@ -97,15 +97,8 @@ def parse_pubmed_xml(data: bytes | str, *, skip_bad: bool = False) -> ParsedHits
             f"PubMed efetch XML has root <{root.tag}>, expected <PubmedArticleSet>")
     hits = ParsedHits()
     for number, article in enumerate(root.iterchildren("PubmedArticle"), start=1):
-        try:
-            record = _parse_article(article)
-        except MalformedResponseError as exc:
-            if not skip_bad:
-                raise
-            hits.skipped.append(f"article {number} of the batch: {exc}")
-            continue
-        hits.append(Hit(record=record, raw=etree.tostring(article, encoding="unicode"),
-                        raw_format="pubmed-xml"))
+        hits.add(lambda: Hit(record=_parse_article(article), raw=etree.tostring(article, encoding="unicode"),
+                             raw_format="pubmed-xml"), skip_bad, f"article {number} of the batch: ")
     return hits
 
 

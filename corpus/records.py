@@ -14,7 +14,7 @@ import json
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping
 
 #: Source families, in the order their bibliographic fields are trusted when hits merge. A RIS
 #: hit's source names its database ("ris:Embase", "ris:Web of Science"); all RIS databases share
@@ -216,6 +216,26 @@ class ParsedHits(list):
     def __init__(self, hits=(), skipped=()):
         super().__init__(hits)
         self.skipped: list[str] = list(skipped)
+
+    def add(self, parse: Callable[[], "Hit"], skip_bad: bool, where: str = "") -> None:
+        """Append the hit `parse()` returns. A record it cannot read (MalformedResponseError) is an
+        error, or with `skip_bad` a line in `skipped` ("{where}{the error}") and the rest goes on."""
+        from corpus.errors import MalformedResponseError
+
+        try:
+            self.append(parse())
+        except MalformedResponseError as exc:
+            if not skip_bad:
+                raise
+            self.skipped.append(f"{where}{exc}")
+
+
+def count_or_none(value: Any) -> int | None:
+    """A response's total count as an int; None when it is missing or not a number."""
+    try:
+        return int(value) if value is not None else None
+    except (TypeError, ValueError):
+        return None
 
 
 @dataclass(frozen=True)
