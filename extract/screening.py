@@ -80,6 +80,19 @@ def registry_texts(record: ExtractionInput) -> tuple[Text, Text] | None:
             analyse("; ".join(record.interventions), "registry:interventions", numbers=False))
 
 
+def _intervention(msc: int, other_cells: list, product: str | None, absent: str) -> tuple[bool, str]:
+    """(is it MSCs, the screening reason) of a record's intervention: a cell-free `product` (named in a
+    title, or registered without MSCs) is not; MSC mentions outnumbered by other cells are not; no
+    MSCs at all is "no mesenchymal stem/stromal cells {absent}"."""
+    if product:
+        return False, f"intervention: {product} (a cell-free product), not mesenchymal stem/stromal cells"
+    if msc and not (other_cells and len(other_cells) > msc):
+        return True, "intervention: mesenchymal stem/stromal cells"
+    if other_cells:
+        return False, f"intervention: {other_cells[0].text}, not mesenchymal stem/stromal cells"
+    return False, f"intervention: no mesenchymal stem/stromal cells {absent}"
+
+
 def _screen_registry(title_cues: Cues, abstract_cues: Cues, conditions: Text, interventions: Text) -> Screening:
     """Screen a trial-registry record on its registered conditions and interventions (see the module docstring)."""
     reasons = ["design: trial registry record", "species: humans (a registered clinical study)"]
@@ -90,14 +103,8 @@ def _screen_registry(title_cues: Cues, abstract_cues: Cues, conditions: Text, in
     msc = _count(where, "msc")
     other_cells = [m for cues in where for m in cues.get("other_cells", ())]
     products = _first(where, "other_products")
-    if products and not msc:
-        failed.append(f"intervention: {products} (a cell-free product), not mesenchymal stem/stromal cells")
-    elif msc and not (other_cells and len(other_cells) > msc):
-        reasons.append("intervention: mesenchymal stem/stromal cells")
-    elif other_cells:
-        failed.append(f"intervention: {other_cells[0].text}, not mesenchymal stem/stromal cells")
-    else:
-        failed.append("intervention: no mesenchymal stem/stromal cells registered")
+    ok, why = _intervention(msc, other_cells, None if msc else products, "registered")  # MSCs beside a product: MSCs
+    (reasons if ok else failed).append(why)
     # population: the registered conditions when they name a disease the rules know, else the title and summary
     where = [condition_cues]
     if not (_count(where, "ra") or condition_cues.get("other_disease")):
@@ -162,15 +169,8 @@ def screen(title: Text, abstract: Text, publication_types: tuple[str, ...] = (),
     # intervention
     msc = _count(both, "msc")
     other_cells = [m for cues in both for m in cues.get("other_cells", ())]
-    products = _first([title_cues], "other_products")
-    if products:
-        failed.append(f"intervention: {products} (a cell-free product), not mesenchymal stem/stromal cells")
-    elif msc and not (other_cells and len(other_cells) > msc):
-        reasons.append("intervention: mesenchymal stem/stromal cells")
-    elif other_cells:
-        failed.append(f"intervention: {other_cells[0].text}, not mesenchymal stem/stromal cells")
-    else:
-        failed.append("intervention: no mesenchymal stem/stromal cells mentioned")
+    ok, why = _intervention(msc, other_cells, _first([title_cues], "other_products"), "mentioned")
+    (reasons if ok else failed).append(why)
 
     # population
     ra_title = _count([title_cues], "ra")
