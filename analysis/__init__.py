@@ -45,6 +45,10 @@ _LAZY = {
     "combine_p": "analysis.votes",
     "parse_p": "analysis.votes",
     "vote_count": "analysis.votes",
+    "fisher_exact_p": "analysis.twogroup",
+    "newcombe_rd_ci": "analysis.twogroup",
+    "welch": "analysis.twogroup",
+    "wilson": "analysis.twogroup",
     "forest_plot": "analysis.plots",
     "funnel_plot": "analysis.plots",
     "cumulative_plot": "analysis.plots",
@@ -56,7 +60,7 @@ __all__ = [
     "combine_arms", "leave_one_out", "cumulative", "influence", "LeaveOneOut", "Cumulative", "Influence",
     "regtest", "trimfill", "RegTest", "TrimFill", "subgroup_analysis", "meta_regression", "SubgroupResult",
     "MetaRegression", "vote_count", "combine_p", "parse_p", "VoteCount", "CombinedP",
-    "forest_plot", "funnel_plot", "cumulative_plot",
+    "forest_plot", "funnel_plot", "cumulative_plot", "fisher_exact_p", "newcombe_rd_ci", "welch", "wilson",
 ]
 
 

@@ -16,6 +16,7 @@ import numpy as np
 
 from analysis.sensitivity import _clean
 from analysis.errors import FitError, InputError
+from analysis.twogroup import wilson
 
 if TYPE_CHECKING:  # pandas and scipy.stats are imported where used (each takes ~0.5-1 s)
     import pandas as pd
@@ -143,18 +144,6 @@ class VoteCount:
         return pd.DataFrame([self.to_dict()])
 
 
-def _wilson(x: int, n: int, level: float) -> tuple[float, float]:
-    """Wilson score interval for a binomial proportion (Wilson 1927, JASA 22:209)."""
-    from scipy import stats
-
-    z = float(stats.norm.isf((1 - level / 100) / 2))
-    phat = x / n
-    denom = 1 + z * z / n
-    centre = (phat + z * z / (2 * n)) / denom
-    half = z * math.sqrt(phat * (1 - phat) / n + z * z / (4 * n * n)) / denom
-    return max(0.0, centre - half), min(1.0, centre + half)
-
-
 def vote_count(directions: Sequence[Any], *, level: float = 95.0) -> VoteCount:
     """Count benefit vs harm, test with the sign test, and give the proportion of benefit with its CI.
 
@@ -173,7 +162,7 @@ def vote_count(directions: Sequence[Any], *, level: float = 95.0) -> VoteCount:
                             f"{len(signs)} studies, {n0} with no change. Nothing can be tested.")
     # sign test: exact binomial, two-sided; for p0 = 1/2 this is 2 P(X <= min(x, n - x)), capped at 1
     p = min(1.0, 2.0 * float(stats.binom.cdf(min(nb, nh), n, 0.5)))
-    lo, hi = _wilson(nb, n, level)
+    lo, hi = wilson(nb, n, level)
     return VoteCount(n_benefit=nb, n_harm=nh, n_no_change=n0, n=n, proportion=nb / n, ci_low=lo,
                      ci_high=hi, p_value=p, level=level)
 

@@ -17,6 +17,8 @@ import math
 import re
 from typing import TYPE_CHECKING, Any, Iterable, Mapping
 
+from trialsynth.arms import finite, is_control
+
 if TYPE_CHECKING:
     from trialsynth.plan import AnalysisPlan, OutcomePlan
 
@@ -36,8 +38,6 @@ LABEL_DIRECTION = {"significantly increased": "increase", "significantly decreas
                    "no significant difference": "no change"}
 _FLIP = {"increase": "decrease", "decrease": "increase", "no change": "no change"}
 
-# The same words that mark a control arm in the synthesis (trialsynth.synthesis.CONTROL_RE).
-CONTROL_RE = re.compile(r"placebo|control|sham|saline|conventional|usual care|standard", re.I)
 
 #: The normal quantile of a 95% CI (Cochrane Handbook 6.5.2.3: SE = (upper - lower) / 3.92).
 Z_95 = 1.959964
@@ -49,12 +49,16 @@ def comparison_rows(predictions: Iterable[Mapping[str, Any]], records: Mapping[s
 
     `records` maps a record id to its first_author and year, `labels` to the study's label ("Wang 2019");
     a prediction file alone has neither (those cells are None). Numbers that are not numbers become None.
+    After a study's reported comparisons come those computed from its arms' values where it reports none
+    (trialsynth.armcompare, source "arms").
     """
+    from trialsynth.armcompare import arm_comparisons
+
     rows = []
     for prediction in predictions:
         rid = str(prediction.get("id"))
         record = (records or {}).get(rid) or {}
-        for c in prediction.get("comparisons") or ():
+        for c in [*(prediction.get("comparisons") or ()), *arm_comparisons(prediction)]:
             if not isinstance(c, Mapping):
                 continue
             prov = c.get("provenance") if isinstance(c.get("provenance"), Mapping) else {}
@@ -64,9 +68,9 @@ def comparison_rows(predictions: Iterable[Mapping[str, Any]], records: Mapping[s
             row.update(source_location=prov.get("location"), verbatim=prov.get("text"), char_start=prov.get("start"),
                        char_end=prov.get("end"), extractor_version=prediction.get("extractor_version"))
             for name in _FLOAT_COLUMNS:
-                row[name] = _number(row[name])
+                row[name] = finite(row[name])
             for name in _INT_COLUMNS:
-                value = _number(row[name])
+                value = finite(row[name])
                 row[name] = int(value) if value is not None and value.is_integer() else None
             for name in COMPARISON_COLUMNS:
                 if name not in _FLOAT_COLUMNS and name not in _INT_COLUMNS and row[name] is not None:
@@ -84,12 +88,6 @@ def comparison_frame(rows: Iterable[Mapping[str, Any]]):
     return frame.astype({c: dtypes.get(c, "string") for c in COMPARISON_COLUMNS})
 
 
-def _number(value: Any) -> float | None:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-        return None
-    return float(value)
-
-
 def plan_outcome(plan: AnalysisPlan, comparison: Mapping[str, Any]) -> OutcomePlan | None:
     """The plan's outcome of a comparison: by its canonical name (extract/data/measures.json), else by its
     cleaned name; None when the plan has neither."""
@@ -101,27 +99,31 @@ def plan_outcome(plan: AnalysisPlan, comparison: Mapping[str, Any]) -> OutcomePl
     return None
 
 
-def _is_control(name: Any, control_names: set[str]) -> bool:
-    return bool(name) and (name in control_names or bool(CONTROL_RE.search(str(name))))
-
-
 def against_control(comparison: Mapping[str, Any], control_names: set[str]) -> int | None:
     """+1 when the comparison is a treated arm against a control arm (its label is then the treatment's
     direction relative to control), -1 when it names the control as the intervention (its label turned
     round), None when it is no comparison with a control (two doses, two subgroups, arms not named)."""
     treated = comparison.get("intervention_arm") or comparison.get("intervention")
     other = comparison.get("comparator_arm") or comparison.get("comparator")
-    if _is_control(other, control_names) and not _is_control(treated, control_names):
+    if is_control(other, control_names) and not is_control(treated, control_names):
         return 1
-    if _is_control(treated, control_names) and other and not _is_control(other, control_names):
+    if is_control(treated, control_names) and other and not is_control(other, control_names):
         return -1
     return None
 
 
 def direction_of(comparison: Mapping[str, Any], sign: int) -> str | None:
-    """The direction of effect of a comparison's label, the treatment relative to control (`sign` from
-    `against_control`); None without a label."""
-    direction = LABEL_DIRECTION.get(str(comparison.get("label") or ""))
+    """The direction of effect of a comparison, the treatment relative to control (`sign` from
+    `against_control`): a reported comparison's label; for one computed from the arms' values
+    (trialsynth.armcompare) the sign of its estimate, significant or not (Cochrane Handbook 12.2.2 counts
+    the direction of the effect estimate). None without either."""
+    from trialsynth.armcompare import SOURCE
+
+    if comparison.get("source") == SOURCE:
+        effect = finite(comparison.get("effect"))
+        direction = None if effect is None else "increase" if effect > 0 else "decrease" if effect < 0 else "no change"
+    else:
+        direction = LABEL_DIRECTION.get(str(comparison.get("label") or ""))
     if direction is None:
         return None
     return direction if sign > 0 else _FLIP[direction]
@@ -140,7 +142,7 @@ def reported_effect(kind: str | None, effect: Any, ci_low: Any, ci_high: Any, me
     """
     if not kind or str(kind).upper() != measure or measure not in ("MD", "RR", "OR"):
         return None
-    est, low, high = _number(effect), _number(ci_low), _number(ci_high)
+    est, low, high = finite(effect), finite(ci_low), finite(ci_high)
     if est is None or low is None or high is None or not low <= est <= high or not low < high:
         return None
     if measure in ("RR", "OR"):
@@ -166,7 +168,7 @@ def effect_from_p(kind: str | None, effect: Any, p_value: Any, n_total: Any, mea
     """
     if not kind or str(kind).upper() != measure or measure not in ("MD", "RR", "OR"):
         return None
-    est = _number(effect)
+    est = finite(effect)
     m = _EXACT_P.match(str(p_value or "").strip())
     if est is None or m is None:
         return None
@@ -176,7 +178,7 @@ def effect_from_p(kind: str | None, effect: Any, p_value: Any, n_total: Any, mea
     from scipy import stats
 
     if measure == "MD":
-        n = _number(n_total)
+        n = finite(n_total)
         if n is None or n < 4 or est == 0:
             return None
         se = abs(est) / float(stats.t.ppf(1 - p / 2, n - 2))

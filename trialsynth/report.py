@@ -753,10 +753,12 @@ def _comparison_view(row: Mapping[str, Any], labels: dict[str, str], studies: di
     arms = [_text(row.get("intervention_arm")) or _text(row.get("intervention")),
             _text(row.get("comparator_arm")) or _text(row.get("comparator"))]
     effect = ""
+    # a reported number as written; one trialsynth computed from the arms' values to 3 significant digits
+    shown = (lambda v: f"{float(v):.3g}") if _text(row.get("source")) == "arms" else _clean_number
     if not _missing(row.get("effect")):
-        effect = f"{_text(row.get('effect_kind'))} {_clean_number(row.get('effect'))}".strip()
+        effect = f"{_text(row.get('effect_kind'))} {shown(row.get('effect'))}".strip()
         if not _missing(row.get("ci_low")) and not _missing(row.get("ci_high")):
-            effect += f" (95% CI {_clean_number(row.get('ci_low'))} to {_clean_number(row.get('ci_high'))})"
+            effect += f" (95% CI {shown(row.get('ci_low'))} to {shown(row.get('ci_high'))})"
     location = _text(row.get("source_location"))
     where, link = _location(location, studies.get(record_id)) if location else ("location not recorded", None)
     return {"record_id": record_id, "label": labels.get(record_id) or _text(row.get("study")) or record_id,
@@ -784,7 +786,9 @@ def _flagged_view(item: Any, labels: dict[str, str]) -> dict[str, str]:
 ARROWS = {"decrease": "↓", "increase": "↑", "no change": "→"}
 BASIS = {"between-group": "between groups", "between_group": "between groups", "between groups": "between groups",
          "within-arm": "within arm", "within_arm": "within arm", "within arm": "within arm",
-         "within-arm (no between-group comparison reported)": "within arm; no between-group comparison reported"}
+         "between-group (computed from the arms' values)": "between groups, computed from the arms' values",
+         "within-arm (no between-group comparison reported)":
+             "within arm; no between-group comparison reported, so not counted"}
 
 
 def _weeks(weeks: Any) -> str:
@@ -964,9 +968,16 @@ def _direction_line(d: Any) -> str:
 
 def _bases(d: Any) -> str:
     """"; basis: 1 between groups, 2 within arm": how many directions compare groups, how many an arm's change."""
-    between = sum(1 for e in d.entries if getattr(e, "basis", "") == "between-group")
-    within = len(d.entries) - between
-    parts = [f"{between} between groups"] * bool(between) + [f"{within} within arm"] * bool(within)
+    bases = [str(getattr(e, "basis", "") or "") for e in d.entries]
+    between = sum(1 for b in bases if b == "between-group")
+    computed = sum(1 for b in bases if b.startswith("between-group (computed"))
+    uncounted = sum(1 for e in d.entries if getattr(e, "benefit", "") == "not counted")
+    within = len(d.entries) - between - computed - uncounted
+    parts = ([f"{between} between groups"] * bool(between)
+             + [f"{computed} between groups computed from the arms' values"] * bool(computed)
+             + [f"{within} within arm"] * bool(within)
+             + [f"{uncounted} controlled {'trial' if uncounted == 1 else 'trials'} with no between-group result, "
+                "not counted"] * bool(uncounted))
     return f"; basis: {', '.join(parts)}" if parts else ""
 
 

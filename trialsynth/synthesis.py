@@ -22,9 +22,12 @@ Direction-of-effect synthesis (Cochrane Handbook 12.2.2: vote counting on the di
 every study with a direction, pooled or not, with a sign test (analysis.vote_count): a controlled
 trial's direction is its between-group comparison with the control (the comparison's label, the
 intervention relative to control; the outcome's `better` side gives benefit or harm), basis
-"between-group"; the within-arm change counts only for a single-arm study ("within-arm"), or for a
-controlled trial that reports no comparison of that outcome ("within-arm (no between-group
-comparison reported)"). Comparisons map to the plan's outcomes by their canonical name, else their
+"between-group"; where the trial reports no comparison of that outcome, the direction of the
+difference between its arms' values (trialsynth.armcompare: the treatment arms combined, then
+each; "between-group (computed from the arms' values)"). The within-arm change counts only for a
+single-arm study ("within-arm"); a controlled trial with neither is listed with its within-arm
+change, basis "within-arm (no between-group comparison reported)", benefit "not counted", and left
+out of the sign test. Comparisons map to the plan's outcomes by their canonical name, else their
 cleaned name.
 Several reports of one cohort (trialsynth.overlap) count once per outcome and window.
 An implausible value (responders above the group size, a percentage outside 0-100, a negative SD
@@ -39,13 +42,13 @@ regression test from the plan's small_study_min_k (10) studies.
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass, field, replace
 from typing import Any, Mapping, MutableMapping, Sequence
 
 import numpy as np
 
 from analysis.errors import AnalysisError
+from trialsynth.arms import is_control
 from trialsynth.overlap import CohortInfo, find_overlaps
 from trialsynth.plan import MEASURE_LABELS, AnalysisPlan, OutcomePlan
 from trialsynth.prepost import pair_baselines
@@ -96,10 +99,15 @@ def combine_arms(*args: Any, **kwargs: Any) -> Any:
     return f(*args, **kwargs)
 
 
-CONTROL_RE = re.compile(r"placebo|control|sham|saline|conventional|usual care|standard", re.I)
 RATIO = {"RR", "OR"}
-#: The basis of a controlled trial's direction when it reports no between-group comparison of the outcome.
+#: The basis of a controlled trial's direction when it reports no between-group comparison of the outcome
+#: and its arms' values give none: its within-arm change is shown but NOT_COUNTED in the vote (Cochrane
+#: Handbook 12.2.2 counts the intervention relative to its comparator; an arm's own change is not that).
 WITHIN_NO_COMPARISON = "within-arm (no between-group comparison reported)"
+NOT_COUNTED = "not counted"
+#: The basis of a direction computed from a controlled trial's arm values (trialsynth.armcompare).
+BETWEEN_COMPUTED = "between-group (computed from the arms' values)"
+ARMS = "arms"  # trialsynth.armcompare.SOURCE
 
 
 @dataclass(frozen=True)
@@ -187,10 +195,6 @@ def _flag(study: StudyInput, outcome: str, window: str, row: Mapping[str, Any], 
                         arm=row.get("arm"), field=name, value=value, rule=rule,
                         location=str(prov.get("location") or ""),
                         verbatim=str(prov.get("text") or row.get("verbatim") or ""))
-
-
-def _is_control(arm: str | None, control_names: set[str]) -> bool:
-    return bool(arm) and (arm in control_names or bool(CONTROL_RE.search(arm or "")))
 
 
 def _count(row: Mapping[str, Any]) -> tuple[int | None, str | None]:
@@ -301,8 +305,8 @@ def _effects_for(study: StudyInput, op: OutcomePlan, window: str, rows: list[Map
     pred = study.prediction
     control_names = {a.get("name") for a in pred.get("arms") or [] if a.get("control")}
     rows = _latest(rows)
-    ctrl = [x for x in rows if _is_control(x.get("arm"), control_names)]
-    treat = [x for x in rows if not _is_control(x.get("arm"), control_names)]
+    ctrl = [x for x in rows if is_control(x.get("arm"), control_names)]
+    treat = [x for x in rows if not is_control(x.get("arm"), control_names)]
     weeks = max((x.get("timepoint_weeks") or 0) for x in rows) or None
     base = dict(record_id=study.record_id, label=study.label, year=study.year, outcome=op.name, window=window,
                 weeks=weeks, source=_source((treat or rows)[0]), traits=_traits(study))
@@ -359,15 +363,18 @@ def _between_group(study: StudyInput, plan: AnalysisPlan, grouped: Mapping[tuple
                    control_names: set[str]) -> dict[tuple[str, str], list[tuple[Mapping[str, Any], int]]]:
     """A controlled trial's comparisons with its control arm, by (plan outcome, window), each with its
     sign (trialsynth.comparisons.against_control), latest timepoint first; {} for a single-arm study.
+    The reported comparisons come first, then those computed from the arms' values where the trial reports
+    none of that outcome and timepoint (trialsynth.armcompare: the treatment arms combined before each arm).
 
     A comparison without a timepoint takes the window of the study's rows of that outcome when they are all
     in one window (it speaks of the only assessment reported), else "timepoint not stated"."""
     if not control_names:
         return {}
+    from trialsynth.armcompare import arm_comparisons
     from trialsynth.comparisons import against_control, plan_outcome
 
     out: dict[tuple[str, str], list[tuple[Mapping[str, Any], int]]] = {}
-    for c in study.prediction.get("comparisons") or ():
+    for c in [*(study.prediction.get("comparisons") or ()), *arm_comparisons(study.prediction)]:
         op = plan_outcome(plan, c)
         sign = against_control(c, control_names) if op is not None else None
         if op is None or sign is None:
@@ -407,24 +414,28 @@ def _direction_entry(study: StudyInput, op: OutcomePlan, rows: list[Mapping[str,
         if direction is None:
             continue
         prov = c.get("provenance") or {}
+        computed = c.get("source") == ARMS
         return DirectionEntry(
             record_id=study.record_id, label=study.label, direction=direction, benefit=_benefit(direction, op.better),
-            p_value=c.get("p_value"), timepoint_weeks=c.get("timepoint_weeks"), n=_arm_total(study, c),
-            verbatim=str(prov.get("text") or ""), location=str(prov.get("location") or ""), is_seed=study.is_seed,
-            basis="between-group", intervention=c.get("intervention_arm") or c.get("intervention"),
+            p_value=c.get("p_value"), timepoint_weeks=c.get("timepoint_weeks"),
+            n=c.get("n_total") if computed else _arm_total(study, c), verbatim=str(prov.get("text") or ""),
+            location=str(prov.get("location") or ""), is_seed=study.is_seed,
+            basis=BETWEEN_COMPUTED if computed else "between-group",
+            intervention=c.get("intervention_arm") or c.get("intervention"),
             comparator=c.get("comparator_arm") or c.get("comparator"), comparison_label=c.get("label"))
-    treat = [r for r in _latest(rows) if r.get("direction") and not _is_control(r.get("arm"), control_names)]
+    treat = [r for r in _latest(rows) if r.get("direction") and not is_control(r.get("arm"), control_names)]
     if not treat:
         return None
     r = treat[0]
     prov = r.get("provenance") or {}
     return DirectionEntry(
         record_id=study.record_id, label=study.label, direction=r["direction"],
-        benefit=_benefit(r["direction"], op.better), p_value=r.get("p_value"),
+        benefit=NOT_COUNTED if control_names else _benefit(r["direction"], op.better), p_value=r.get("p_value"),
         timepoint_weeks=r.get("timepoint_weeks"), n=r.get("n"),
         verbatim=prov.get("text") or r.get("verbatim") or "", location=prov.get("location") or "",
         is_seed=study.is_seed, basis=WITHIN_NO_COMPARISON if control_names else "within-arm",
         intervention=r.get("arm"))
+
 
 
 def _reported_effect_for(study: StudyInput, op: OutcomePlan, window: str,
@@ -435,6 +446,8 @@ def _reported_effect_for(study: StudyInput, op: OutcomePlan, window: str,
     from trialsynth.comparisons import effect_from_p, reported_effect
 
     for c, sign in between:
+        if c.get("source") == ARMS:  # computed from the arm values this study's own effect is built from
+            continue
         kind, est, low, high = c.get("effect_kind"), c.get("effect"), c.get("ci_low"), c.get("ci_high")
         got = reported_effect(kind, est, low, high, op.controlled)
         from_p = got is None and low is None and high is None

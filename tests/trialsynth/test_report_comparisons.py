@@ -82,7 +82,9 @@ def _entry(rid, basis, **kw):
 def test_each_direction_says_its_basis_in_the_table_and_the_summary(ctx):
     entries = (_entry("R1", "between-group", intervention="MSC group", comparator="placebo group",
                       comparison_label="significantly decreased"),
-               _entry("R2", "within-arm (no between-group comparison reported)"),
+               _entry("R3", "between-group (computed from the arms' values)", intervention="cohort A + cohort B",
+                      comparator="placebo", comparison_label="no significant difference"),
+               _entry("R2", "within-arm (no between-group comparison reported)", benefit="not counted"),
                _entry("O1", "within-arm"))
     directions = (DirectionSynthesis("DAS28", "13–26 weeks", entries, {"n_benefit": 3, "n_harm": 0,
                                                                        "n_no_change": 0, "p_value": 0.25}),)
@@ -90,8 +92,12 @@ def test_each_direction_says_its_basis_in_the_table_and_the_summary(ctx):
     html = render_html(c)
     grid = html[html.index('id="direction-synthesis"'):html.index('id="overlaps"')]
     assert grid.count('<span class="cell-note">between groups</span>') == 1
+    assert grid.count('<span class="cell-note">between groups, computed from the arms&#39; values</span>') == 1
     assert grid.count('<span class="cell-note">within arm</span>') == 1
-    assert grid.count('<span class="cell-note">within arm; no between-group comparison reported</span>') == 1
+    assert grid.count('<span class="cell-note">within arm; no between-group comparison reported, so not counted'
+                      '</span>') == 1
+    assert '<span class="dir not-counted"' in grid
     assert "MSC group vs placebo group: significantly decreased" in grid  # the comparison read, in the sentences
     md = render_markdown(c)
-    assert "sign test p = 0.25; basis: 1 between groups, 2 within arm" in md
+    assert ("sign test p = 0.25; basis: 1 between groups, 1 between groups computed from the arms' values, "
+            "1 within arm, 1 controlled trial with no between-group result, not counted") in md

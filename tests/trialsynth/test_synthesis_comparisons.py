@@ -85,14 +85,33 @@ def test_a_comparison_between_two_treated_arms_is_no_control_comparison():
                [_cmp("CRP", "significantly decreased", canonical="CRP", intervention="cohort A",
                      comparator="cohort B")], arms=arms)
     [e] = _entries(synthesise([s], PLAN), "CRP").values()
-    assert e.basis == "within-arm (no between-group comparison reported)"
+    assert (e.basis, e.benefit) == ("within-arm (no between-group comparison reported)", "not counted")
 
 
-def test_a_controlled_trial_without_a_comparison_says_its_direction_is_within_arm():
+def test_a_controlled_trial_without_a_between_group_result_is_shown_but_not_counted():
     s = _study("RCT", [_row("CRP", direction="decrease", p_value="<0.05")])
-    [e] = _entries(synthesise([s], PLAN), "CRP").values()
-    assert (e.basis, e.direction, e.p_value) == ("within-arm (no between-group comparison reported)", "decrease",
-                                                 "<0.05")
+    single = [{"name": "MSC (single arm)", "n": 20}]
+    o = _study("Open", [_row("CRP", arm="MSC (single arm)", direction="decrease")], arms=single)
+    [d] = [d for d in synthesise([s, o], PLAN).directions if d.outcome == "CRP"]
+    e = {x.record_id: x for x in d.entries}["RCT"]
+    assert (e.basis, e.direction, e.benefit, e.p_value) == ("within-arm (no between-group comparison reported)",
+                                                           "decrease", "not counted", "<0.05")
+    assert (d.vote["n"], d.vote["n_benefit"]) == (1, 1)  # the single-arm study alone is counted
+
+
+def test_a_controlled_trial_without_a_reported_comparison_takes_the_direction_of_its_arms_values():
+    arms = [{"name": "cohort A", "n": 20}, {"name": "cohort B", "n": 20}, {"name": "placebo", "n": 7, "control": True}]
+    rows = [_row("ACR20", arm="cohort A", n=20, weeks=4.33, percent_responders=45.0),
+            _row("ACR20", arm="cohort B", n=20, weeks=4.33, percent_responders=20.0),
+            _row("ACR20", arm="placebo", n=7, weeks=4.33, percent_responders=29.0)]
+    s = _study("RCT", rows, arms=arms)
+    [e] = _entries(synthesise([s], PLAN), "ACR20").values()
+    # the arms combined, 13/40 against 2/7: higher, not significant; ACR20 higher is better
+    assert (e.basis, e.direction, e.benefit) == ("between-group (computed from the arms' values)", "increase",
+                                                 "benefit")
+    assert (e.intervention, e.comparator, e.comparison_label, e.n) == ("cohort A + cohort B", "placebo",
+                                                                      "no significant difference", 47)
+    assert e.p_value is None and e.verbatim.startswith("cohort A: fictitious")
 
 
 def test_a_single_arm_study_uses_its_within_arm_change():
