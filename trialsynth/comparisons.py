@@ -134,13 +134,15 @@ def reported_effect(kind: str | None, effect: Any, ci_low: Any, ci_high: Any, me
     """Return (yi, vi) of a reported between-group effect with its 95% CI on the plan's `measure`, else None.
 
     A mean difference enters an MD analysis as yi = MD, SE = (upper - lower) / (2 x 1.959964) (Cochrane
-    Handbook 6.5.2.3, "obtaining standard errors from confidence intervals"); a risk or odds ratio enters an
+    Handbook 6.5.2.3, "obtaining standard errors from confidence intervals"), and a standardised mean
+    difference an SMD analysis the same way (Handbook 6.5.2.3 applies to any estimate on a linear scale;
+    10.3.1: SMDs, Hedges' g or Cohen's d as reported, pool together); a risk or odds ratio enters an
     RR or OR analysis on the log scale, yi = log(ratio), SE = (log(upper) - log(lower)) / (2 x 1.959964)
     (Cochrane Handbook 6.3.2.1; metafor's conv.wald with transf = log). vi = SE². The effect's kind must be
     the plan's measure (an SMD is not an MD, an OR not an RR), the bounds in order around the effect, and
     ratios positive; otherwise None.
     """
-    if not kind or str(kind).upper() != measure or measure not in ("MD", "RR", "OR"):
+    if not kind or str(kind).upper() != measure or measure not in ("MD", "SMD", "RR", "OR"):
         return None
     est, low, high = finite(effect), finite(ci_low), finite(ci_high)
     if est is None or low is None or high is None or not low <= est <= high or not low < high:

@@ -15,7 +15,7 @@ Effect sizes per study, outcome and timepoint window (the latest timepoint insid
   Several treatment arms (dose cohorts) are combined into one (Cochrane Handbook 6.5.2.10:
   counts summed; means and SDs by analysis.combine_arms).
 - a controlled trial without arm-level numbers for an outcome but with a reported between-group
-  effect and its 95% CI (Evidence.comparisons): the plan's MD from a reported MD, RR or OR from that
+  effect and its 95% CI (Evidence.comparisons): the plan's MD (SMD) from a reported MD (SMD), RR or OR from that
   ratio on the log scale (trialsynth.comparisons.reported_effect; Cochrane Handbook 6.5.2.3, 6.3.2.1),
   said in the analysis notes; a study with arm-level numbers is never added a second time.
 Direction-of-effect synthesis (Cochrane Handbook 12.2.2: vote counting on the direction of effect),

@@ -186,6 +186,12 @@ def test_reported_effect_from_a_mean_difference_and_its_95_ci():
     assert yi == -1.2 and math.isclose(math.sqrt(vi), 1.4 / 3.92, rel_tol=1e-4)
 
 
+def test_reported_effect_of_a_standardised_mean_difference_enters_an_smd_analysis_on_its_own_scale():
+    yi, vi = reported_effect("SMD", -0.5, -0.9, -0.1, "SMD")
+    assert yi == -0.5 and math.isclose(vi, (0.8 / (2 * 1.959964)) ** 2, rel_tol=1e-9)
+    assert reported_effect("SMD", -0.5, -0.9, -0.1, "MD") is None and reported_effect("MD", -1, -2, 0, "SMD") is None
+
+
 def test_reported_effect_of_a_ratio_is_on_the_log_scale():
     # Cochrane Handbook 6.3.2.1; the same as metafor's conv.wald(out, ci.lb, ci.ub, transf = log)
     from analysis.conversions import conv_wald
