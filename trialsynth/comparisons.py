@@ -8,8 +8,9 @@
 - `against_control(comparison, control_names)`: +1 when it compares a treated arm with the control,
   -1 when it names them the other way round, None when it is no comparison with the control;
 - `LABEL_DIRECTION`: the direction of effect each label gives (intervention relative to control);
-- `reported_effect(kind, effect, ci_low, ci_high, measure)`: (yi, vi) of a reported effect with its
-  95% CI on the plan's measure, or None.
+- `reported_effect(kind, effect, ci_low, ci_high, measure, level)`: (yi, vi) of a reported effect with
+  its CI (95% unless `level` says otherwise) on the plan's measure, or None;
+- `ci_level(text)`: the CI level a sentence states (95 when none, None when several).
 """
 from __future__ import annotations
 
@@ -23,7 +24,7 @@ if TYPE_CHECKING:
     from trialsynth.plan import AnalysisPlan, OutcomePlan
 
 __all__ = ["COMPARISON_COLUMNS", "LABEL_DIRECTION", "against_control", "comparison_frame", "comparison_rows",
-           "effect_from_p", "plan_outcome", "reported_effect"]
+           "ci_level", "effect_from_p", "plan_outcome", "reported_effect"]
 
 COMPARISON_COLUMNS: tuple[str, ...] = (
     "record_id", "study", "first_author", "year", "outcome", "outcome_text", "outcome_canonical", "intervention",
@@ -129,7 +130,22 @@ def direction_of(comparison: Mapping[str, Any], sign: int) -> str | None:
     return direction if sign > 0 else _FLIP[direction]
 
 
-def reported_effect(kind: str | None, effect: Any, ci_low: Any, ci_high: Any, measure: str
+_CI_LEVEL = re.compile(r"(?<![\d.])(\d{2}(?:\.\d+)?)\s?%\s?(?:CI\b|CrI\b|confidence|credible)|\bCI\s?(\d{2}(?:\.\d+)?)\s?%",
+                       re.I)
+
+
+def ci_level(text: Any) -> float | None:
+    """The confidence level a sentence (or table row) states for its intervals: 95.0 when it states none
+    (the convention), the one level it states ("90% CI", "99% confidence interval", "CI 90%"), or None
+    when it states several (which interval is which cannot be told)."""
+    levels = {float(a or b) for a, b in _CI_LEVEL.findall(str(text or ""))}
+    levels = {x for x in levels if 50 <= x < 100}
+    if not levels:
+        return 95.0
+    return levels.pop() if len(levels) == 1 else None
+
+
+def reported_effect(kind: str | None, effect: Any, ci_low: Any, ci_high: Any, measure: str, level: float = 95.0
                     ) -> tuple[float, float] | None:
     """Return (yi, vi) of a reported between-group effect with its 95% CI on the plan's `measure`, else None.
 
@@ -140,7 +156,8 @@ def reported_effect(kind: str | None, effect: Any, ci_low: Any, ci_high: Any, me
     RR or OR analysis on the log scale, yi = log(ratio), SE = (log(upper) - log(lower)) / (2 x 1.959964)
     (Cochrane Handbook 6.3.2.1; metafor's conv.wald with transf = log). vi = SE². The effect's kind must be
     the plan's measure (an SMD is not an MD, an OR not an RR), the bounds in order around the effect, and
-    ratios positive; otherwise None.
+    ratios positive; otherwise None. A CI at another `level` divides by twice its normal quantile instead
+    (Handbook 6.5.2.3: 3.29 for a 90% CI, 5.15 for a 99% CI).
     """
     if not kind or str(kind).upper() != measure or measure not in ("MD", "SMD", "RR", "OR"):
         return None
@@ -151,8 +168,16 @@ def reported_effect(kind: str | None, effect: Any, ci_low: Any, ci_high: Any, me
         if low <= 0:
             return None
         est, low, high = math.log(est), math.log(low), math.log(high)  # Cochrane Handbook 6.3.2.1: log scale
-    se = (high - low) / (2 * Z_95)  # Cochrane Handbook 6.5.2.3
+    se = (high - low) / (2 * _z(level))  # Cochrane Handbook 6.5.2.3
     return est, se * se
+
+
+def _z(level: float) -> float:
+    if level == 95.0:
+        return Z_95
+    from statistics import NormalDist
+
+    return NormalDist().inv_cdf(1 - (1 - level / 100) / 2)
 
 
 _EXACT_P = re.compile(r"^=\s*(0?\.\d+|1(?:\.0+)?|\d(?:\.\d+)?[eE]-\d+)$")

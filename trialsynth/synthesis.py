@@ -443,13 +443,16 @@ def _reported_effect_for(study: StudyInput, op: OutcomePlan, window: str,
     """The effect of a controlled trial without arm-level numbers from its reported between-group effect and
     95% CI (trialsynth.comparisons.reported_effect: an MD for an MD analysis, a ratio on the log scale for
     that ratio's analysis), the latest timepoint first; None when no comparison gives one the plan can use."""
-    from trialsynth.comparisons import effect_from_p, reported_effect
+    from trialsynth.comparisons import ci_level, effect_from_p, reported_effect
 
     for c, sign in between:
         if c.get("source") == ARMS:  # computed from the arm values this study's own effect is built from
             continue
         kind, est, low, high = c.get("effect_kind"), c.get("effect"), c.get("ci_low"), c.get("ci_high")
-        got = reported_effect(kind, est, low, high, op.controlled)
+        level = ci_level((c.get("provenance") or {}).get("text"))
+        if level is None and low is not None:  # several CI levels in the sentence: which is this one's?
+            continue
+        got = reported_effect(kind, est, low, high, op.controlled, level or 95.0)
         from_p = got is None and low is None and high is None
         if from_p:  # no CI given: an exact P value and the groups' sizes (Cochrane Handbook 6.3.1, 6.5.2.3)
             got = effect_from_p(kind, est, c.get("p_value"), _arm_total(study, c), op.controlled)
@@ -470,8 +473,9 @@ def _reported_effect_for(study: StudyInput, op: OutcomePlan, window: str,
                     f"{_arm_total(study, c)}){scale}: no arm-level numbers; SE = |effect| / {stat} of the P value "
                     "(Cochrane Handbook 6.3.1, 6.5.2.3)")
         else:
-            note = (f"entered from its reported effect, {kind} {est:g} (95% CI {low:g} to {high:g}){scale}: no "
-                    "arm-level numbers; SE = (upper - lower) / 3.92 (Cochrane Handbook 6.5.2.3)")
+            divisor = {95.0: "3.92", 90.0: "3.29", 99.0: "5.15"}.get(level or 95.0, f"2 × z of {level:g}%")
+            note = (f"entered from its reported effect, {kind} {est:g} ({level:g}% CI {low:g} to {high:g}){scale}: "
+                    f"no arm-level numbers; SE = (upper - lower) / {divisor} (Cochrane Handbook 6.5.2.3)")
         return _Effect(record_id=study.record_id, label=study.label, year=study.year, outcome=op.name, window=window,
                        measure=op.controlled, yi=float(yi), vi=float(vi), n=_arm_total(study, c),
                        weeks=c.get("timepoint_weeks"), source=str(prov.get("location") or "abstract"),

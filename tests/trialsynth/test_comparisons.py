@@ -17,7 +17,7 @@ import pytest
 import extract.pipeline as pipeline
 from extract.evidence import Arm, Comparison, Evidence, OutcomeRow, Provenance, Screening
 from trialsynth.cli import main
-from trialsynth.comparisons import (COMPARISON_COLUMNS, against_control, comparison_rows, direction_of,
+from trialsynth.comparisons import (COMPARISON_COLUMNS, against_control, ci_level, comparison_rows, direction_of,
                                     reported_effect)
 from trialsynth.workflow import bundled_snapshot
 
@@ -190,6 +190,20 @@ def test_reported_effect_of_a_standardised_mean_difference_enters_an_smd_analysi
     yi, vi = reported_effect("SMD", -0.5, -0.9, -0.1, "SMD")
     assert yi == -0.5 and math.isclose(vi, (0.8 / (2 * 1.959964)) ** 2, rel_tol=1e-9)
     assert reported_effect("SMD", -0.5, -0.9, -0.1, "MD") is None and reported_effect("MD", -1, -2, 0, "SMD") is None
+
+
+@pytest.mark.parametrize("text, level", [
+    ("MD -1.2 (95% CI -1.9 to -0.5)", 95.0), ("MD -1.2 (90% CI -1.8 to -0.6)", 90.0),
+    ("mean difference -1.2, 99 % confidence interval -2.1 to -0.3", 99.0), ("MD -1.2 (CI 90%: -1.8, -0.6)", 90.0),
+    ("MD -1.2 (-1.9 to -0.5)", 95.0), ("OR 2.1 (95% CI 1.1-4.0) and MD -1.2 (90% CI -1.8 to -0.6)", None),
+])
+def test_ci_level_is_the_one_level_a_sentence_states(text, level):
+    assert ci_level(text) == level
+
+
+def test_reported_effect_with_a_90_percent_ci_divides_by_its_own_quantile():
+    yi, vi = reported_effect("MD", -1.2, -1.8, -0.6, "MD", level=90.0)
+    assert yi == -1.2 and math.isclose(vi, (1.2 / (2 * 1.6448536269514722)) ** 2, rel_tol=1e-9)
 
 
 def test_reported_effect_of_a_ratio_is_on_the_log_scale():

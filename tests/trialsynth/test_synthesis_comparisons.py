@@ -155,6 +155,19 @@ def test_a_reported_mean_difference_with_its_ci_enters_the_mean_difference_pool(
     assert st.n == 60 and st.source == "section:Results"
 
 
+def test_a_reported_mean_difference_with_a_90_percent_ci_enters_with_the_se_of_that_level():
+    text = "The mean difference in DAS28 was -1.2 (90% CI -1.8 to -0.6) in favour of MSC."
+    s = _study("RCT", [], [_cmp("DAS28", "significantly decreased", canonical="DAS28", effect_kind="MD", effect=-1.2,
+                                ci_low=-1.8, ci_high=-0.6, text=text)])
+    [p] = synthesise([s], PLAN).pooled
+    assert math.isclose(p.studies[0].vi, (1.2 / (2 * 1.6448536269514722)) ** 2, rel_tol=1e-9)
+    assert any("90% CI -1.8 to -0.6" in n and "/ 3.29" in n for n in p.notes)
+    both = "MD -1.2 (90% CI -1.8 to -0.6); OR 2.0 (95% CI 1.1 to 3.6)"
+    s2 = _study("RCT", [], [_cmp("DAS28", "significantly decreased", canonical="DAS28", effect_kind="MD", effect=-1.2,
+                                 ci_low=-1.8, ci_high=-0.6, text=both)])
+    assert synthesise([s2], PLAN).pooled == ()  # which interval is at which level cannot be told
+
+
 def test_a_study_with_arm_level_numbers_is_never_counted_again_from_its_reported_effect():
     s = _study("RCT", [_row("DAS28", followup_mean=3.2, followup_sd=1.1),
                        _row("DAS28", arm="placebo group", followup_mean=4.0, followup_sd=1.0)],
