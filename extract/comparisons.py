@@ -14,10 +14,16 @@ tables are read: the discussion restates results of other trials too.
 
 Each comparison gets:
 - its outcome: the row label of a table row, else the noun phrase the sentence's comparison is
-  about ("the incidence of PONV was significantly lower in ...", "no difference in pain between ..."),
-  cleaned and mapped to the measure vocabulary (extract.measures);
+  about ("the incidence of PONV was significantly lower in ...", "no difference in pain between ...",
+  "Function improved in the A group ..."), cleaned and mapped to the measure vocabulary
+  (extract.measures); a word that names no outcome by itself ("results", "score", "multiple PROs")
+  is none. A sentence that lists outcomes with a P value each ("... for pain (-5.2 vs. -3.3,
+  p = 0.003), physical function (..., p = 0.001) and stiffness (..., p = 0.2)") gives one
+  comparison per outcome, each with its own P value (`outcome_items`);
 - its arms: the record's arms (`Evidence.arms`) that the passage names, the treatment arm as the
-  intervention and the control arm as the comparator (a lone arm of each kind is assumed);
+  intervention and the control arm as the comparator (a lone arm of each kind is assumed); when the
+  record has no arms to link, the two groups the sentence names ("the X group ... compared to the Y
+  group", "between patients who received X and those who received Y": `groups_named`), as written;
 - its label and confidence from the trained label model (extract.model), the words it rests on,
   and the numbers stated: the P value, an effect (MD, SMD, OR, RR, HR, RD, IRR) with its CI,
   and the timepoint. A significant difference whose arms the passage does not tell apart (no arm
@@ -42,30 +48,40 @@ if TYPE_CHECKING:
     from extract.jats import Article
     from extract.model import ComparisonModel
 
-__all__ = ["comparisons_in", "find_comparisons", "is_comparison", "outcome_phrase", "stated_effect"]
+__all__ = ["comparisons_in", "find_comparisons", "groups_named", "is_comparison", "outcome_items", "outcome_phrase",
+           "stated_effect"]
 
 
 # --- the outcome a sentence is about -----------------------------------------------------------
 
 _OUTCOME_PATTERNS = tuple(re.compile(p, re.I) for p in (
     # "no significant difference(s) in pain between", "a significant reduction in HbA1c"
-    r"\b(?:differences?|changes?|reductions?|increases?|improvements?|decreases?|effects?|declines?)\s+(?:in|of|on|for)"
+    r"\b(?:differences?|changes?|reductions?|increases?|improvements?|decreases?|effects?|declines?|gains?)\s+(?:in|of|on|for)"
     r"\s+(?:the\s+)?(?P<o>[^,;()\[\]]{3,90}?)\s+(?:between|among|across|in\s+(?:the|both|all|patients|subjects)|with|was|"
-    r"were|at|after|during|from|compared|versus|vs|for|by|\(|$)",
+    r"were|at|after|during|from|compared|versus|vs|than|for|by|\(|$)",
     # "X significantly reduced pain scores compared with"
     r"\b(?:reduced|increased|improved|lowered|decreased|raised|shortened|prolonged|lengthened)\s+(?:the\s+)?"
     r"(?P<o>[^,;()\[\]]{3,90}?)\s+(?:in|than|compared|versus|vs|among|by|at|after|from|relative|when|\()",
     # "The incidence of PONV was significantly lower in ..."
     r"^(?:(?:however|moreover|furthermore|in addition|additionally|similarly|overall|also|results?|conclusions?)"
-    r"\s*[:,]?\s*)?(?:(?:at|after|by|during|over|in)\s[^,;()]{1,30},\s*)?(?:the\s+)?(?P<o>[A-Za-z][^,;()\[\]]{2,90}?)\s+(?:was|were|did not|had|showed|differed|decreased|"
-    r"increased|improved|fell|rose|declined|remained|tended|reached|became)\b",
+    r"\s*[:,]?\s*)?(?:(?:the\s+)?(?:results?|data|analys[ie]s|findings)\s+(?:showed|indicated|revealed|"
+    r"demonstrated|suggested)\s+that\s+)?(?:(?:at|after|by|during|over|in)\s[^,;()]{1,30},\s*)?(?:the\s+)?(?P<o>[A-Za-z][^,;()\[\]]{2,90}?)\s+(?:(?:only|also|not|significantly|markedly|further)\s+)?"
+    r"(?:was|were|did not|had|showed|differed|decreased|increased|improved|fell|rose|declined|remained|tended|reached|"
+    r"became|reduced|lowered|worsened|changed|dropped)\b",
 ))
 # A phrase that is not an outcome: it starts with a pronoun, a determiner of a clause, an adverb or a
 # number, or names the groups themselves.
 _NOT_OUTCOME = re.compile(r"^(?:there|this|these|those|it|its|they|we|our|patients?|subjects?|participants?|both|all|"
                           r"each|either|neither|groups?|arms?|no|differences?|one|two|three|none|most|many|"
+                          r"in|on|at|of|for|with|by|from|to|than|into|after|before|during|"
                           r"[a-z]+ly|\d+)\b|\b(?:groups?|arms?|cohorts?)$|\b(?:versus|vs|compared|differences?|"
-                          r"effects?|significan\w*)\b", re.I)
+                          r"effects?|significan\w*)\b|"
+                          # a word that names no outcome by itself: "results", "score", "data", "multiple PROs"
+                          r"^(?:(?:the|all|multiple|several|various|other|most|main|these)\s+)?(?:results?|findings?|"
+                          r"outcomes?|scores?|data|analys[ie]s|measures?|parameters?|variables?|endpoints?|PROs|"
+                          r"values?|levels?)$", re.I)
+# "PPTs than ST+EX": the outcome stops where the comparison of the groups begins
+_THAN_TAIL = re.compile(r"\s+(?:than|compared|versus|vs\.?)\b.*$", re.I)
 _LEADING = re.compile(r"^(?:the|a|an|mean|median|overall|total|average|on the other hand|in contrast|by contrast|"
                       r"moreover|furthermore|however|in addition|additionally|finally|similarly|also)\s*,?\s+", re.I)
 
@@ -74,7 +90,7 @@ def outcome_phrase(text: str, arm_terms: ArmTerms | None = None) -> str | None:
     """The noun phrase a comparison sentence is about, or None when no pattern finds one."""
     for pattern in _OUTCOME_PATTERNS:
         for m in pattern.finditer(text):
-            phrase = m.group("o").strip(" .:")
+            phrase = _THAN_TAIL.sub("", m.group("o")).strip(" .:")
             while True:
                 stripped = _LEADING.sub("", phrase)
                 if stripped == phrase:
@@ -88,6 +104,45 @@ def outcome_phrase(text: str, arm_terms: ArmTerms | None = None) -> str | None:
                     continue  # the phrase names an arm, not an outcome
             return phrase
     return None
+
+
+# "... compared to the control group for pain (-5.2 vs. -3.3, p = 0.003), physical function (-13.4 vs.
+# -6.9, p = 0.001) and stiffness (-1.8 vs. -0.9, p = 0.002)": outcomes listed, each with its own P value
+_ITEM = re.compile(r"(?P<name>[A-Za-z][A-Za-z0-9'’\-/+ ]{0,60}?)\s*\((?P<inner>[^()]*?\b[pP]\s*(?:[=<>≤≥]|value)[^()]*)\)")
+_ITEM_GAP = re.compile(r"^\s*(?:,|;)?\s*(?:and\s+)?$", re.I)
+_ITEM_LEAD = re.compile(r"^(?:.*\b(?:for|in|on|of|including|regarding|with respect to)\s+)?(?:the\s+)?", re.I)
+
+
+def outcome_items(text: str, arm_terms: ArmTerms | None = None) -> list[tuple[str, int, int]]:
+    """The outcomes a sentence lists with a P value each, as (name, start, end) of each item (the name and
+    its brackets), when there are two or more in a row; [] otherwise."""
+    found = list(_ITEM.finditer(text))
+    runs: list[list[re.Match[str]]] = []
+    for m in found:
+        if runs and _ITEM_GAP.match(text[runs[-1][-1].end():m.start()]) is not None:
+            runs[-1].append(m)
+        elif runs and runs[-1] and m.group("name").strip().lower().startswith("and "):
+            runs[-1].append(m)
+        else:
+            runs.append([m])
+    best = max(runs, key=len, default=[])
+    if len(best) < 2:
+        return []
+    out = []
+    for i, m in enumerate(best):
+        name = m.group("name")
+        if i == 0:
+            name = _ITEM_LEAD.sub("", name, count=1)
+        name = re.sub(r"^(?:and|or)\s+", "", name.strip(), flags=re.I).strip(" ,;:")
+        if not name or _NOT_OUTCOME.search(name) or len(name.split()) > 6:
+            return []
+        if arm_terms is not None:
+            stems = set(content_stems(name))
+            if stems and stems <= (arm_terms.intervention | arm_terms.comparator):
+                return []
+        start = m.start("name") + m.group("name").find(name)
+        out.append((name, start, m.end()))
+    return out
 
 
 # --- numbers ---------------------------------------------------------------------------------
@@ -182,6 +237,39 @@ def _pick_arms(text: str, arms: Sequence[Arm]) -> tuple[Arm | None, Arm | None]:
     return intervention, comparator
 
 
+# a group's name: one to four words, none of them a function word, before "group" or "arm"
+_NAME_WORD = r"(?!(?:in|the|of|by|for|with|and|or|to|at|than|vs|versus|compared|was|were|had|from|on|a|an)\b)[\w\-+/’']+"
+_GROUP = rf"(?:\bthe\s+|\bin\s+|\bthan\s+|\bwith\s+|\bto\s+|\bvs\.?\s+|\bversus\s+|^)(?P<{{0}}>(?:{_NAME_WORD}\s+){{{{0,3}}}}{_NAME_WORD})\s+(?:group|arm)s?\b"
+# the second group, after "than" / "compared with" / "versus": its article is optional
+_GROUP_AFTER = rf"(?:\bthe\s+)?(?P<{{0}}>(?:{_NAME_WORD}\s+){{{{0,3}}}}{_NAME_WORD})\s+(?:group|arm)s?\b"
+_GROUPS_NAMED = tuple(re.compile(p, re.I) for p in (
+    # "in the tranexamic acid group vs 123 deaths in the placebo group", "the X group ... compared to the Y group"
+    _GROUP.format("a") + r"[^.;]{0,160}?\b(?:than|compared\s+(?:with|to)|versus|vs\.?|relative\s+to)\s+[^.;]{0,60}?"
+    + _GROUP_AFTER.format("b"),
+    # "between patients who received tranexamic acid and those who received placebo"
+    r"\bbetween\s+(?:the\s+)?(?:patients|participants|subjects|those|women|men|children)\s+(?:who\s+(?:received|were\s+given|"
+    r"were\s+treated\s+with|took)|receiving|given|treated\s+with|taking)\s+(?P<a>[A-Za-z][\w\-+/’' ]{1,50}?)\s+and\s+"
+    r"(?:those|patients|participants|subjects)\s+(?:who\s+(?:received|were\s+given|were\s+treated\s+with|took)|receiving|"
+    r"given|treated\s+with|taking)\s+(?P<b>[A-Za-z][\w\-+/’' ]{1,50}?)(?=[\s,.;)]|$)",
+))
+_NOT_GROUP = re.compile(r"^(?:both|two|all|each|either|the|study|same|other|this|that|these|those|"
+                        r"response|no-response|non-response)$", re.I)
+
+
+def groups_named(text: str) -> tuple[str, str] | None:
+    """The two groups a sentence compares by name when the record gives no arms to link ("the topical
+    diclofenac group ... compared to the vehicle control group": ("topical diclofenac", "vehicle control")),
+    the first named first; None when it names no such pair."""
+    for pattern in _GROUPS_NAMED:
+        m = pattern.search(text)
+        if m is None:
+            continue
+        a, b = (re.sub(r"^(?:the|a|an)\s+", "", m.group(k).strip(), flags=re.I) for k in ("a", "b"))
+        if a and b and a.lower() != b.lower() and not _NOT_GROUP.match(a) and not _NOT_GROUP.match(b):
+            return a, b
+    return None
+
+
 def _row_columns_arms(p: Passage, arms: Sequence[Arm]) -> tuple[Arm | None, Arm | None]:
     header = " ".join(p.columns[1:])
     return _pick_arms(header, arms)
@@ -192,24 +280,34 @@ def _row_columns_arms(p: Passage, arms: Sequence[Arm]) -> tuple[Arm | None, Arm 
 _READ_SECTIONS = frozenset({"abstract", "results", "table"})
 
 
-def _passage_comparison(p: Passage, record_id: str, arms: Sequence[Arm], model: ComparisonModel,
-                        abbreviations: dict[str, tuple[str, ...]], terms_cache: dict[tuple[str, str], ArmTerms]
-                        ) -> Comparison | None:
+def _passage_comparisons(p: Passage, record_id: str, arms: Sequence[Arm], model: ComparisonModel,
+                         abbreviations: dict[str, tuple[str, ...]], terms_cache: dict[tuple[str, str], ArmTerms]
+                         ) -> list[Comparison]:
+    """The comparison a passage states, or one per outcome it lists with its own P value."""
+    named: tuple[str, str] | None = None
     if p.kind == "row":
         outcome_text = p.cells[0] if p.cells and p.cells[0] else None
         intervention, comparator = _row_columns_arms(p, arms)
     else:
         intervention, comparator = _pick_arms(p.text, arms)
         outcome_text = None
-    i_text = intervention.name if intervention else ""
-    c_text = comparator.name if comparator else ""
+        if not any(a.is_control for a in arms) and len(arms) <= 1:
+            named = groups_named(p.text)  # no arms to link: the groups as the sentence names them
+    if named is not None:
+        i_text, c_text = named
+        intervention = comparator = None
+    else:
+        i_text = intervention.name if intervention else ""
+        c_text = comparator.name if comparator else ""
     terms = terms_cache.get((i_text, c_text))
     if terms is None:
         terms = terms_cache[(i_text, c_text)] = ArmTerms.from_text(i_text, c_text or "control", "", abbreviations)
+    items: list[tuple[str, int, int]] = []
     if p.kind != "row":
-        outcome_text = outcome_phrase(p.text, terms)
+        items = outcome_items(p.text, terms)
+        outcome_text = items[0][0] if items else outcome_phrase(p.text, terms)
     if not outcome_text:
-        return None
+        return []
     lf = label_features(p.text, terms._replace(outcome=frozenset(content_stems(outcome_text)) - terms.intervention
                                                - terms.comparator), p.cells, p.columns)
     probs = model.label_probabilities(lf.features, p.kind == "row")
@@ -225,9 +323,10 @@ def _passage_comparison(p: Passage, record_id: str, arms: Sequence[Arm], model: 
     else:
         effect, p_value = stated_effect(p.text), lf.p_value
     prov = Provenance(record_id, p.location, p.text, p.start, p.end)
-    return Comparison(
-        outcome=outcome, outcome_text=outcome_text, intervention=intervention.name if intervention else None,
-        comparator=comparator.name if comparator else None, label=label,  # type: ignore[arg-type]
+    base = Comparison(
+        outcome=outcome, outcome_text=outcome_text,
+        intervention=intervention.name if intervention else (i_text or None),
+        comparator=comparator.name if comparator else (c_text or None), label=label,  # type: ignore[arg-type]
         label_basis=lf.basis, provenance=prov, outcome_canonical=canonical_measure(outcome),
         intervention_arm=intervention.name if intervention else None,
         comparator_arm=comparator.name if comparator else None,
@@ -235,6 +334,47 @@ def _passage_comparison(p: Passage, record_id: str, arms: Sequence[Arm], model: 
         effect_kind=effect[0] if effect else None, effect=effect[1] if effect else None,
         ci_low=effect[2] if effect else None, ci_high=effect[3] if effect else None, p_value=p_value,
         confidence=round(probs[best], 4) if label else None, source="table" if p.kind == "row" else "model")
+    if not items:
+        return [base]
+    return [_item_comparison(base, p.text, name, start, end, named is not None) for name, start, end in items]
+
+
+_ITEM_PAIR = re.compile(r"\(\s*([-+]?\d+(?:\.\d+)?)\s*(?:vs\.?|versus)\s*([-+]?\d+(?:\.\d+)?)\s*[,;]")
+
+
+def _item_comparison(base: Comparison, text: str, name: str, start: int, end: int, named_order: bool = False
+                     ) -> Comparison:
+    """One outcome of a listed sentence ("for pain (..., p = 0.003), stiffness (..., p = 0.2)"): its own P
+    value decides significance; a significant one takes the sentence's direction when the model gave one,
+    else no label (which way it went is unknown); a non-significant one is no significant difference. When
+    the groups were read from the sentence in its order (`named_order`), an item's "(-5.2 vs. -3.3, p = ...)"
+    gives the direction itself: the first group's value against the second's."""
+    from dataclasses import replace
+
+    from extract.measures import canonical_measure, clean_measure_name
+
+    item = normalise(text[start:end])
+    ps = p_values(item)
+    p_value = None
+    label = base.label
+    if ps:
+        v = ps[0]
+        p_value = "ns" if v.op == "ns" else f"{v.op}{v.value:g}" if v.value is not None else None
+        if v.significant is False:
+            label = "no significant difference"
+        elif v.significant and label == "no significant difference":
+            label = None
+    if named_order and ps and ps[0].significant:
+        pair = _ITEM_PAIR.search(item)
+        if pair is not None and float(pair.group(1)) != float(pair.group(2)):  # the first group's value first
+            label = "significantly decreased" if float(pair.group(1)) < float(pair.group(2)) else "significantly increased"
+    effect = stated_effect(item)
+    outcome = clean_measure_name(name)
+    return replace(base, outcome=outcome, outcome_text=name, outcome_canonical=canonical_measure(outcome), label=label,
+                   label_basis=f"{base.label_basis}; {normalise(item)}".strip("; "), p_value=p_value,
+                   effect_kind=effect[0] if effect else None, effect=effect[1] if effect else None,
+                   ci_low=effect[2] if effect else None, ci_high=effect[3] if effect else None,
+                   confidence=base.confidence if label == base.label else None)
 
 
 def comparisons_in(passages: Sequence[Passage], record_id: str, arms: Sequence[Arm],
@@ -252,9 +392,7 @@ def comparisons_in(passages: Sequence[Passage], record_id: str, arms: Sequence[A
             continue
         if not is_comparison(p):
             continue
-        c = _passage_comparison(p, record_id, arms, model, abbreviations or {}, terms_cache)
-        if c is not None:
-            out.append(c)
+        out.extend(_passage_comparisons(p, record_id, arms, model, abbreviations or {}, terms_cache))
     return out
 
 

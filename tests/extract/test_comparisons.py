@@ -6,7 +6,8 @@ from importlib import resources
 
 import pytest
 
-from extract.comparisons import find_comparisons, is_comparison, outcome_phrase, stated_effect
+from extract.comparisons import (find_comparisons, groups_named, is_comparison, outcome_items, outcome_phrase,
+                                 stated_effect)
 from extract.errors import ExtractionError
 from extract.evidence import Arm, ExtractionInput
 from extract.model import MODEL_FORMAT, ComparisonModel, load_model
@@ -59,9 +60,60 @@ def test_table_rows_with_a_p_column_are_comparisons_but_not_baseline_tables():
     ("However, the mean HAQ score did not differ between groups.", "HAQ score"),
     ("These differences between the two groups were significant.", None),
     ("Both groups improved significantly than before (P < 0.01).", None),
+    # the subject of the verb, not the preposition after it
+    ("Stiffness improved in the MSC group (p = 0.02) but not in the placebo group; the difference was not "
+     "significant (p = 0.21).", "Stiffness"),
+    ("Fatigue reduced in both groups following treatment but no between-group differences were observed (p = 0.18).",
+     "Fatigue"),
+    ("CRP only improved in the MSC group but no between-group difference was observed (p = 0.054).", "CRP"),
+    # the outcome stops where the groups' comparison begins
+    ("MSC produced greater improvements in grip strength than placebo (p<0.05).", "grip strength"),
+    ("The MSC group showed greater gains in walking distance than the control group (p < 0.05).", "walking distance"),
+    # a "that" clause after "the results showed"; a word that names no outcome is none
+    ("The results showed that ESR decreased significantly more in the MSC group than in the control group (P < 0.05).",
+     "ESR"),
+    ("The results were significantly better in the MSC group than in the control group (P < 0.05).", None),
+    ("Treatment resulted in improvements in multiple PROs versus placebo at month 3.", None),
 ])
 def test_outcome_phrase(text, phrase):
     assert outcome_phrase(text) == phrase
+
+
+def test_outcomes_listed_with_a_p_value_each_are_items_of_their_own():
+    text = ("The MSC group had a greater mean change compared to the placebo group for pain (−5.2 vs. −3.3, p = 0.003), "
+            "physical function (-13.4 vs. -6.9, p = 0.001), PGA (-1.3 vs. -0.7, p = 0.0001) and stiffness (-1.8 vs. "
+            "-0.9, p = 0.2).")
+    items = outcome_items(text)
+    assert [name for name, _, _ in items] == ["pain", "physical function", "PGA", "stiffness"]
+    assert all(text[start:end].startswith(name) and text[end - 1] == ")" for name, start, end in items)
+    assert outcome_items("Improvements in pain (p = 0.01), function (p = 0.02) and stiffness (p = 0.04) were greater "
+                         "with MSC.")[2][0] == "stiffness"
+    assert outcome_items("DAS28 fell (p = 0.01) in the MSC group.") == []  # one item is no list
+
+
+@pytest.mark.parametrize("text, groups", [
+    ("The topical ibuprofen group had a greater change in pain compared to the vehicle control group (p = 0.01).",
+     ("topical ibuprofen", "vehicle control")),
+    ("There were fewer deaths in the aspirin group (10 [9%] deaths in the aspirin group vs 23 [11%] deaths in the "
+     "placebo group; p = 0.04).", ("aspirin", "placebo")),
+    ("Pain did not differ significantly between patients who received aspirin and those who received placebo.",
+     ("aspirin", "placebo")),
+    ("Lipid peroxidation was lower in treatment group than control group (P < 0.0001).", ("treatment", "control")),
+    ("Pain fell in both groups but no between-group difference was observed (p = 0.18).", None),
+    ("IL-6 fell more in the response group than in the no-response group (p = 0.01).", None),  # subgroups, not arms
+])
+def test_groups_named_in_a_sentence(text, groups):
+    assert groups_named(text) == groups
+
+
+def test_a_record_without_arms_takes_the_groups_the_sentence_names_and_each_listed_outcome_its_own_p():
+    abstract = ("Methods: Patients were randomised to topical ibuprofen or vehicle.\nResults: The topical ibuprofen "
+                "group had a significantly greater mean change compared to the vehicle control group for pain (-5.2 vs. "
+                "-3.3, p = 0.003) and stiffness (-1.8 vs. -1.7, p = 0.41).")
+    found = find_comparisons("R1", "A fictitious trial", abstract, None, [Arm("all patients", None)])
+    assert [(c.outcome, c.intervention, c.comparator, c.intervention_arm, c.p_value, c.label) for c in found] == [
+        ("pain", "topical ibuprofen", "vehicle control", None, "=0.003", "significantly decreased"),
+        ("stiffness", "topical ibuprofen", "vehicle control", None, "=0.41", "no significant difference")]
 
 
 @pytest.mark.parametrize("text, effect", [
