@@ -336,7 +336,8 @@ def _arms_in(columns: list[ColumnLayout], rows: list[RowLayout], stub_dims: list
     """Where a table's arms are: "columns", "rows", "sections" or "none".
 
     The rows hold the arms when the corner names them ("Group"), when more row labels than
-    column labels read as arms, or when every column names a measure ("Contact time (m/s)") over
+    column labels read as arms (unless every value column reads as one: "Kind of surgery / Caesarean"
+    rows under "Drug group" and "Starch group" columns are categories of a variable), or when every column names a measure ("Contact time (m/s)") over
     rows that name none; section rows hold them when several sections read as arms ("Group A")
     and no column does; else the columns hold them when they have names.
     """
@@ -351,6 +352,8 @@ def _arms_in(columns: list[ColumnLayout], rows: list[RowLayout], stub_dims: list
         return "sections"
     if stub_dims and stub_dims[0] == "arm":
         return "rows"
+    if len(col_names) >= 2 and col_arm == len(col_names):
+        return "columns"  # every value column names an arm: the rows' arm-like words are categories of a variable
     if row_names and row_arm > col_arm and row_arm >= max(1, len(row_names) / 2):
         return "rows"
     if col_measures and row_names and not any(looks_like_measure(n) for n in row_names):

@@ -188,6 +188,19 @@ def test_measures_as_columns_with_arms_as_rows_named_by_the_corner():
     assert not [r for r in got if r.row == 3]
 
 
+def test_arm_columns_win_over_row_categories_with_arm_like_words():
+    # every value column names a group; "Kind of surgery" rows (Caesarean, Appendectomy, ...) are categories
+    rows = [[("Variables", {"colspan": 2}), "Drug Group Mean ± SD", "Starch Group Mean ± SD"],
+            [("Age", {"colspan": 2}), "60.5 ± 2.4", "61.9 ± 1.7"],
+            [("Kind of surgery", {"rowspan": 3}), "Caesarean", "10 (50%)", "10 (50%)"],
+            ["Cholecystectomy", "5 (25%)", "5 (25%)"],
+            ["Appendectomy", "2 (10%)", "2 (10%)"]]
+    assert layout(rows).arms_in == "columns"
+    got = read(rows)
+    assert (at(got, 1, 2).measure, at(got, 1, 2).arm) == ("Age", "Drug Group")
+    assert (at(got, 3, 3).measure, at(got, 3, 3).arm) == ("Kind of surgery / Cholecystectomy", "Starch Group")
+
+
 # --------------------------------------------------------------------------------------------
 # Changes, differences and P values
 
