@@ -186,11 +186,11 @@ def significance_cues(text: str) -> list[tuple[str, int, int]]:
 
 _UP = ("higher", "greater", "more", "increase", "increased", "increases", "increasing", "elevated", "larger", "longer",
        "raised", "rise", "rose", "risen", "gain", "gained", "augmented", "enhanced", "exceeded", "faster", "prolonged",
-       "boosted", "highest", "most", "maximal", "stronger", "elevation")
+       "boosted", "highest", "most", "maximal", "stronger", "elevation", "increment", "enhancement", "delayed")
 _DOWN = ("lower", "less", "fewer", "decrease", "decreased", "decreases", "decreasing", "reduced", "reduction",
          "reductions", "reduces", "reduce", "smaller", "shorter", "declined", "decline", "fell", "fall", "dropped",
          "drop", "lowered", "diminished", "attenuated", "slower", "lowest", "least",
-         "suppressed", "inhibited", "weaker", "prevented", "loss")
+         "suppressed", "inhibited", "weaker", "prevented", "loss", "earlier", "sooner", "decrement")
 _DIRECTION = {w: 1 for w in _UP} | {w: -1 for w in _DOWN}
 # Words that say better or worse, not higher or lower: their direction depends on the outcome.
 _BETTER = ("improved", "improvement", "improvements", "improve", "improves", "better", "superior", "beneficial",

@@ -6,7 +6,9 @@ label model reads: word 1-3-grams of the text with the arms and the outcome repl
 placeholders (extract.comparison_cues.mark_arms), and rule features: the P values' verdicts, confidence
 intervals that hold or exclude the null value, significance words, and direction words oriented by
 the arm that is their subject ("INTV ... lower than COMP" is a decrease, "COMP ... lower than
-INTV" an increase). For a table row, the arm columns (told by their header) and the P / effect
+INTV" an increase), the direction word nearest the outcome's own words as a feature of its own ("a
+reduction in aggression and an enhancement in PA": PA's is the enhancement), and the values the
+sentence pairs with each arm ("decreased by 3.3 in INTV": -3.3). For a table row, the arm columns (told by their header) and the P / effect
 columns give the same rule features.
 
 `rule_label(features)` is the label the rules alone give (used when no model is shipped, and as
@@ -81,6 +83,10 @@ _VALUE = re.compile(r"-?\d+(?:\.\d+)?")
 _NOT_VALUE_BEFORE = re.compile(r"(?:±|\+/-|\bsd|\bse|\bsem|\bn\s*=|\bat|\bafter|\bbefore|\bwithin|\bweeks?|\bdays?|"
                                r"\bmonths?|\byears?|\bvisit|\bhours?|\btime|\bdose|\bto|\bof|-|\bt|\bf|\bdf|\bχ2|"
                                r"\bchi|\bz|\br|\bβ|\bor|\brr|\bhr)\s*[=:]?\s*[(\[]?\s*$", re.I)
+_FELL_BY = re.compile(r"\b(?:decrease[sd]?|decline[sd]?|reduc(?:ed|tions?|es)|fell|dropped|lowered|lost|"
+                      r"(?:a\s+)?(?:decrease|reduction|decline|drop|fall|loss))\s+(?:by|of)\s+(?:about\s+|approximately\s+)?$",
+                      re.I)
+_VS = re.compile(r"\b(?:vs|versus|v)\b|\bcompared (?:with|to)\b", re.I)
 _DOWN_NOUNS = re.compile(r"\b(?:reduction|reductions|decrease|decreases|decline|loss|fall|drop|lowering)\b", re.I)
 
 
@@ -99,7 +105,10 @@ def _arm_numbers(norm: str, tokens: list[tuple[str, int]], skip: list[tuple[int,
             m = _VALUE.match(norm, off)
             if not m or _NOT_VALUE_BEFORE.search(norm, max(0, off - 12), off):
                 continue
-            seq.append(("NUM", off, float(m.group())))
+            value = float(m.group())
+            if value > 0 and _FELL_BY.search(norm, max(0, off - 30), off):
+                value = -value  # "decreased by 3.34 cm in INTV and increased by 2.65 cm in COMP"
+            seq.append(("NUM", off, value))
     arms = [i for i, x in enumerate(seq) if x[0] != "NUM"]
     nums = [i for i, x in enumerate(seq) if x[0] == "NUM"]
     if not arms or not nums:
@@ -112,6 +121,11 @@ def _arm_numbers(norm: str, tokens: list[tuple[str, int]], skip: list[tuple[int,
             if before and seq[i][0] not in values:
                 values[seq[i][0]] = seq[before[-1]][2]
             prev = i
+    elif nums[0] > arms[-1] and len({seq[i][0] for i in arms}) == 2 and len(nums) >= 2 and \
+            _VS.search(norm, seq[nums[0]][1], seq[nums[1]][1]):
+        # "INTV was earlier than COMP (4.22 ± 1.01 vs 4.97 ± 1.67 d)": the values in the arms' order
+        order = list(dict.fromkeys(seq[i][0] for i in arms))
+        values = {order[0]: seq[nums[0]][2], order[1]: seq[nums[1]][2]}
     else:  # "in INTV was 12% and in COMP 30%"
         for k, i in enumerate(arms):
             nxt = arms[k + 1] if k + 1 < len(arms) else len(seq)
@@ -121,6 +135,24 @@ def _arm_numbers(norm: str, tokens: list[tuple[str, int]], skip: list[tuple[int,
     if "INTV" in values and "COMP" in values and values["INTV"] != values["COMP"]:
         return values["INTV"], values["COMP"]
     return None
+
+
+_NEAR = 60  # characters: a direction word this close to the outcome's words speaks of it
+
+
+def _near_outcome(cues: list[tuple[int, int, int]], oriented: list[int], outcome_words: frozenset[int], prefix: str,
+                  f: dict[str, float]) -> None:
+    """The direction word nearest the outcome's words (within _NEAR characters), as its own feature: in
+    "a reduction in aggression and an enhancement in PA", PA's direction is the enhancement."""
+    if not cues or not outcome_words:
+        return
+    best = min(range(len(cues)), key=lambda k: min(abs(cues[k][1] - w) for w in outcome_words))
+    if min(abs(cues[best][1] - w) for w in outcome_words) > _NEAR:
+        return
+    sign, o = cues[best][0], oriented[best]
+    f[f"{prefix}_near:{'up' if sign > 0 else 'down'}"] = 1.0
+    if o:
+        f[f"{prefix}_near:intv_{'up' if o > 0 else 'down'}"] = 1.0
 
 
 def _outcome_p(ps: list, outcome_words: frozenset[int]):
@@ -224,6 +256,7 @@ def label_features(text: str, terms: ArmTerms, cells: Sequence[str] = (), column
             key = "dir:intv_up" if o > 0 else "dir:intv_down"
             f[key] = f.get(key, 0.0) + 1.0
             basis.append(norm[s:e])
+    _near_outcome(dirs, oriented, outcome_words, "dir", f)
     vals = direction_cues(norm, VALENCE, outcome_words)
     for (sign, s, e), o in zip(vals, _subject_signs(tokens, vals)):
         if o:

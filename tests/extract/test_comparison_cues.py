@@ -168,9 +168,29 @@ def test_direction_is_oriented_by_its_subject_arm(text, key):
 @pytest.mark.parametrize("text, key", [
     ("Remission: 12% in the MSC group and 30% in the placebo group (P = 0.01)", "num:intv_lower"),
     ("Remission in the placebo group was 12% and in the MSC group 30% (P = 0.01)", "num:intv_higher"),
+    # values after the arms, in their order, joined by "vs"
+    ("Remission came earlier in the MSC group than in the placebo group (4.2 ± 1.0 vs 4.9 ± 1.6 d, P = 0.04)",
+     "num:intv_lower"),
+    # "decreased by" a value is a negative change, "increased by" a positive one
+    ("DAS28 decreased by 3.3 in the MSC group and increased by 2.6 in the placebo group, P = 0.0003",
+     "num:intv_lower"),
 ])
 def test_numbers_paired_with_arms(text, key):
     assert label_features(text, TERMS).features.get(key)
+
+
+def test_the_direction_word_nearest_the_outcome_speaks_of_it():
+    terms = ArmTerms.from_text("MSC", "placebo", "mood")
+    text = "The MSC group showed a reduction in aggression (P < 0.001) and an enhancement in mood (P < 0.001) " \
+           "compared with the placebo group."
+    f = label_features(text, terms).features
+    assert f.get("dir_near:intv_up") and not f.get("dir_near:intv_down")
+    assert f.get("dir:intv_down")  # the reduction is still a cue of the sentence
+
+
+@pytest.mark.parametrize("word, sign", [("earlier", -1), ("sooner", -1), ("delayed", 1), ("enhancement", 1)])
+def test_time_and_gain_words_are_direction_cues(word, sign):
+    assert [c[0] for c in direction_cues(f"Recovery was {word} with MSC")] == [sign]
 
 
 def test_table_row_features_read_arm_columns_and_the_p_column():
