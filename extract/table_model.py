@@ -432,6 +432,13 @@ def _name_columns(columns: list[ColumnLayout], arms_in: str, rows: list[RowLayou
     out = []
     has_row_measures = any(r.measure for r in rows if r.role in ("value", "n", "stat")) or \
         any(s.name for r in rows for s in r.sections)
+    # top headers that name a measure over arm columns (one of them arm-like: "Placebo")
+    under: dict[str, list[str]] = {}
+    for col in columns:
+        if col.role == "value" and len(col.names) >= 2:
+            under.setdefault(col.names[0], []).append(col.names[-1])
+    measure_over_arms = {top for top, subs in under.items() if len(subs) >= 2 and looks_like_measure(top)
+                         and not looks_like_arm(top) and any(looks_like_arm(x) for x in subs)}
     for col in columns:
         if col.role == "stub" or col.role == "empty":
             out.append(col)
@@ -448,6 +455,12 @@ def _name_columns(columns: list[ColumnLayout], arms_in: str, rows: list[RowLayou
                     arm, measure = " / ".join(names[:-1]), names[-1]
                 else:
                     measure, arm = names[0], " / ".join(names[1:])
+            elif col.role == "difference" and names and names[0] in measure_over_arms:
+                measure = names[0]  # the difference between the arms under that measure
+            elif len(names) >= 2 and names[0] in measure_over_arms:
+                # a measure over the arms ("Plasma LDL cholesterol (mmol/l)" over "Simvastatin" | "Placebo") with
+                # subgroups as the rows ("Male", "<65"): the rows qualify the header's measure
+                measure, arm = names[0], " / ".join(names[1:])
             else:
                 arm = " / ".join(names)
         arm_text = " / ".join(lab.text for lab in col.labels if lab.name in names) if arm else None

@@ -277,6 +277,9 @@ def _read_cell(layout: TableLayout, rl: RowLayout, col: ColumnLayout, r: int, va
         arm, arm_text = rl.arm, rl.arm_text
     else:
         measure, measure_text = rl.measure or col.measure, rl.measure_text or col.measure_text
+        if rl.measure and col.measure and (col.arm or col.role == "difference"):
+            # a header measure over the arms (and their difference), subgroups as rows
+            measure, measure_text = f"{col.measure} / {rl.measure}", f"{col.measure_text} / {rl.measure_text}"
         arm, arm_text = (rl.arm, rl.arm_text) if rl.arm else (col.arm, col.arm_text)
         if col.role == "total" and not arm:
             arm = arm_text = col.text or None
@@ -468,7 +471,8 @@ def _difference(layout: TableLayout, rl: RowLayout, col: ColumnLayout, cell, val
         if p_value is not None:
             cells.append((r, p_cell.col, p_cell.text))
     if col.role == "difference":
-        who = " / ".join(lab.text for lab in col.labels if lab.effect or lab.name) or col.text
+        who = " / ".join(lab.text for lab in col.labels if (lab.effect or lab.name) and lab.name != col.measure) \
+            or col.text
     else:
         who = f"{arm} ({rl.text})" if arm else rl.text
     effect = col.effect or rl.effect or "MD"

@@ -201,6 +201,20 @@ def test_arm_columns_win_over_row_categories_with_arm_like_words():
     assert (at(got, 3, 3).measure, at(got, 3, 3).arm) == ("Kind of surgery / Cholecystectomy", "Starch Group")
 
 
+def test_a_measure_over_the_arms_with_subgroups_as_rows():
+    # "LDL cholesterol (mmol/l)" over "Drug" | "Placebo" | "Difference"; the rows are subgroups
+    rows = [["Subgroup", ("LDL cholesterol (mmol/l)", {"colspan": 3}), ("Total cholesterol (mmol/l)", {"colspan": 3})],
+            ["", "Drug", "Placebo", "Difference", "Drug", "Placebo", "Difference"],
+            ["Male", "2.2", "3.2", "-1.0", "4.1", "5.3", "-1.2"],
+            ["Female", "2.5", "3.4", "-0.9", "4.6", "5.8", "-1.2"]]
+    got = read(rows, head=2, caption="Average cholesterol concentrations during follow-up")
+    assert (at(got, 2, 1).measure, at(got, 2, 1).arm) == ("LDL cholesterol (mmol/l) / Male", "Drug")
+    assert (at(got, 3, 5).measure, at(got, 3, 5).arm) == ("Total cholesterol (mmol/l) / Female", "Placebo")
+    diff = at(got, 2, 3)
+    assert (diff.role, diff.measure, diff.arm, diff.numbers) == ("difference", "LDL cholesterol (mmol/l) / Male",
+                                                                 "Difference", {"effect_size": -1.0})
+
+
 # --------------------------------------------------------------------------------------------
 # Changes, differences and P values
 
