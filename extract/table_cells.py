@@ -6,7 +6,8 @@ with the footnote markers it stripped. Forms (rules as data in `_FORMS`, tried i
 
     pm          "4.99 ± 0.88", "38.5 ±5.4", "2.80 +/- 0.15"          a ± b
     pm_interval "59.1 ± 4.4 (49.8–66.6)"                              a ± b (lo sep hi)
-    count_of    "108/206 (52.4)", "3/7 (42.9%)", "52.4% (108/206)"    x/N (pct)
+    count_of    "108/206 (52.4)", "3/7 (42.9%)", "52.4% (108/206)",   x/N (pct)
+                "56.56 (138/244)" (without "%" only when it is x/N's percentage)
     count_pct   "12 (40%)", "12 [40%]"                                x (pct%)
     pct_count   "40% (12)"                                            pct% (x)
     interval    "64.87 (49.76, 79.99)", "0.2 (-0.5 to 0.9)", "2 (1-3)"  a (lo sep hi)
@@ -60,7 +61,7 @@ _FORMS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("pm_interval", re.compile(rf"^(?P<a>{_NUM})\s*(?:±|\+/-|\+-|\+/−)\s*(?P<b>{_NUM})\s*{_OPEN}\s*(?P<lo>{_NUM})"
                                rf"(?P<sep>{_SEP})(?P<hi>{_NUM})\s*{_CLOSE}$")),
     ("count_of", re.compile(rf"^(?P<x>{_INT})\s*/\s*(?P<tot>{_INT})\s*{_OPEN}\s*(?P<b>{_NUM})\s*%?\s*{_CLOSE}$")),
-    ("count_of", re.compile(rf"^(?P<b>{_NUM})\s*%\s*{_OPEN}\s*(?P<x>{_INT})\s*/\s*(?P<tot>{_INT})\s*{_CLOSE}$")),
+    ("count_of", re.compile(rf"^(?P<b>{_NUM})\s*(?P<pc>%)?\s*{_OPEN}\s*(?P<x>{_INT})\s*/\s*(?P<tot>{_INT})\s*{_CLOSE}$")),
     ("count_pct", re.compile(rf"^(?P<x>{_INT})\s*{_OPEN}\s*(?P<b>{_NUM})\s*%\s*{_CLOSE}$")),
     ("pct_count", re.compile(rf"^(?P<b>{_NUM})\s*%\s*{_OPEN}\s*(?P<x>{_INT})\s*{_CLOSE}$")),
     ("interval", re.compile(rf"^(?P<a>{_NUM})\s*%?\s*{_OPEN}\s*(?P<lo>{_NUM})(?P<sep>{_SEP})(?P<hi>{_NUM})\s*{_CLOSE}$")),
@@ -185,5 +186,9 @@ def parse_cell(text: str, sup_markers: Iterable[str] = ()) -> tuple[CellValue | 
         if form in ("count_of", "fraction") and value.count is not None and value.total is not None \
                 and (value.total == 0 or value.count > value.total):
             return None, markers  # "17/13" (female/male) is two counts, not a count of a total
+        if form == "count_of" and "pc" in g and not g["pc"] and value.b is not None and value.count is not None \
+                and abs(value.b - 100 * value.count / value.total) > 0.6:
+            continue  # "56.56 (138/244)" is a percentage of x/N only when it is x/N's percentage
+        return value, markers
         return value, markers
     return None, markers

@@ -49,7 +49,7 @@ _STAT_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("median_iqr", rf"\bmedians?\s*(?:change\s*)?{_OPEN}\(?\s*{_IQR}"),
         ("median_range", rf"\bmedians?\s*(?:change\s*)?{_OPEN}\(?\s*{_RANGE}\b"),
         ("median_ci", rf"\bmedians?\s*(?:change\s*)?{_OPEN}\(?\s*{_CI}"),
-        ("pct_n", r"%\s*[(\[]\s*n\s*[)\]]|\bpercent(?:age)?\s*[(\[]\s*n\s*[)\]]"),
+        ("pct_n", r"%\s*[(\[]\s*n(?:\s*/\s*n)?\s*[)\]]|\bpercent(?:age)?\s*[(\[]\s*n(?:\s*/\s*n)?\s*[)\]]"),
         ("n_pct", rf"(?<![\w/]){_NPCT}"),
         ("n_pct", r"\bnumbers?\s+(?:and|\(|\[)\s*(?:percentages?|%)"),
         ("n_pct", r"\bcounts?\s+\(\s*%\s*\)|\bn\s*/\s*n\s*\(\s*%\s*\)"),
@@ -331,7 +331,7 @@ def _strip(text: str, span: tuple[int, int]) -> str:
 _STAT_STRIP = re.compile(
     rf"[,;:]?\s*[(\[]?\s*(?:{_MEAN}|medians?)\s*(?:scores?\s*)?(?:change\s*)?(?:±|\+/-)?\s*[(\[]?\s*(?:{_SD}|{_SE}|{_CI}|{_IQR}|"
     rf"{_RANGE})\s*[)\]]?\s*[)\]]?|[,;:]?\s*[(\[]\s*(?:{_SD}|{_SE}|{_CI}|{_IQR}|{_RANGE}|%)\s*[)\]]|"
-    rf"[,;:]\s*(?:{_NPCT})\s*[)\]]?|\s*%\s*[(\[]\s*n\s*[)\]]|[,;:]?\s*\bn\s*/\s*n\s*\(\s*%\s*\)|[,;:]?\s*\(?\bn\s*\(\s*%\s*\)\)?|"
+    rf"[,;:]\s*(?:{_NPCT})\s*[)\]]?|\s*%\s*[(\[]\s*n(?:\s*/\s*n)?\s*[)\]]|[,;:]?\s*\bn\s*/\s*n\s*\(\s*%\s*\)|[,;:]?\s*\(?\bn\s*\(\s*%\s*\)\)?|"
     rf"[,;:]\s*(?:{_MEAN}|medians?|n|no\.?|%)\s*$|±\s*{_SD}|^\s*(?:{_MEAN}|medians?)\s*$|\s*\(\s*n\s*\)\s*$",
     re.I)
 _LEAD_CHANGE = re.compile(r"^\s*(?:(?:mean|adjusted|ls|median)\s+)?(?:changes?|Δ)\s+(?:from\s+baseline\s+)?(?:in|of)\s+",

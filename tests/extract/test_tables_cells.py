@@ -31,6 +31,7 @@ from extract.table_cells import parse_cell
     ("1.67-4", "bounds", (1.67, 4.0)),
     ("108/206 (52.4)", "count_of", (108, 206, 52.4)),
     ("3/7 (42.9%)", "count_of", (3, 7, 42.9)),
+    ("56.56 (138/244)", "count_of", (138, 244, 56.56)),  # a percentage of x/N without its "%"
     ("12 (40%)", "count_pct", (12, 40.0)),
     ("12 [40.0%]", "count_pct", (12, 40.0)),
     ("40% (12)", "pct_count", (12, 40.0)),
@@ -59,7 +60,8 @@ def test_cell_spellings(text, form, numbers):
     assert got == numbers
 
 
-@pytest.mark.parametrize("text", ["", "N/A", "-", "—", "X", "Yes", "17/13", "30/22", "nd", "Indefinable"])
+@pytest.mark.parametrize("text", ["", "N/A", "-", "—", "X", "Yes", "17/13", "30/22", "nd", "Indefinable",
+                                  "2.5 (1/2)"])  # a number that is not x/N's percentage before "(x/N)"
 def test_cells_without_a_value(text):
     assert parse_cell(text)[0] is None
 

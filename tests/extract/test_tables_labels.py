@@ -12,6 +12,8 @@ from extract.table_labels import declared_statistics, looks_like_arm, read_label
     ("Intervention (n = 53)", "Intervention", 53),
     ("Agoraphobia Free mean (SD)", "Agoraphobia Free", None),
     ("Total (%)(n = 356)", "Total", 356),
+    ("Intervention % (n/N)", "Intervention", None),
+    ("Control N = 244, % (n)", "Control", 244),
 ])
 def test_arm_headers(text, name, n):
     label = read_label(text)
@@ -55,6 +57,7 @@ def test_numbers_inside_names_are_not_timepoints(text):
 
 @pytest.mark.parametrize(("text", "stats"), [
     ("BI ≥ 95; n/N (%)", {"n_pct"}),
+    ("Intervention % (n/N)", {"pct_n"}),
     ("Clinical symptoms, n (%)", {"n_pct"}),
     ("Age (years), mean (SD)", {"mean_sd"}),
     ("Mean change (95 % CI)", {"mean_ci"}),
