@@ -30,7 +30,7 @@ __all__ = ["NAMED_POINTS", "WITHIN_ARM", "Label", "TimeRef", "declared_statistic
 
 _MEAN = r"(?:(?:ls|adjusted|geometric|arithmetic|estimated)\s+)?(?:means?|average|(?-i:M)(?=\s*(?:\(|±)))"
 _SD = r"(?:sd|s\.d\.?|standard\s+deviations?)"
-_SE = r"(?:sem?|s\.e\.m?\.?|standard\s+errors?(?:\s+of\s+(?:the\s+)?mean)?)"
+_SE = r"(?:sem?|s\.e\.?(?:m\.?)?|standard\s+errors?(?:\s+of\s+(?:the\s+)?mean)?)"
 _CI = r"(?:\d{2}\s*%\s*)?(?:ci|c\.i\.|confidence\s+intervals?|credible\s+intervals?)"
 _IQR = (r"(?:iqr|inter-?\s?quartile\s+ranges?|q1\s*[-–,;]\s*q3|(?:25th|first)\s*(?:[-–,;]|to|and)\s*(?:75th|third)"
         r"(?:\s+(?:percentiles?|centiles?|quartiles?))?|quartiles?)")
@@ -65,6 +65,7 @@ _STAT_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     )
 )
 # A label that is only a statistic: "SD", "Mean ± SD", "n (%)", "Median (IQR)", "95% CI", "Mean".
+_CHANGE_ONLY = re.compile(r"^(?:%|percent(?:age)?|mean|median|absolute|relative)?\s*changes?$", re.I)
 _STAT_WORDS = re.compile(
     rf"^(?:{_MEAN}|medians?|{_SD}|{_SE}|{_CI}|{_IQR}|{_RANGE}|n|no\.?|%|number|values?|data|estimate|"
     rf"percent(?:age)?|proportion|frequency|count|and|or|of|±|\+/-|[(),;:/\[\]\s-])+$", re.I)
@@ -354,8 +355,9 @@ def _name_of(text: str, time: TimeRef | None) -> str:
     name = normalise_space(name).strip(_TRIM + "+±")
     if re.fullmatch(r"[(\[][^()\[\]]*[)\]]", name):
         return ""  # "Weeks 1–12 (double-blind portion)": a qualifier of the timepoint
-    if time is not None and _TIME_FILLER.sub("", name) == "" or _STAT_WORDS.match(name or " "):
-        return ""
+    if time is not None and _TIME_FILLER.sub("", name) == "" or _STAT_WORDS.match(name or " ") \
+            or _CHANGE_ONLY.match(name):
+        return ""  # a statistic or "% change" alone names nothing: the label only says what the numbers are
     return name
 
 

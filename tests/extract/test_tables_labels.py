@@ -13,6 +13,8 @@ from extract.table_labels import declared_statistics, looks_like_arm, read_label
     ("Agoraphobia Free mean (SD)", "Agoraphobia Free", None),
     ("Total (%)(n = 356)", "Total", 356),
     ("Intervention % (n/N)", "Intervention", None),
+    ("Control mean (s.e)", "Control", None),
+    ("% change", "", None),  # says what the numbers are, names no arm
     ("Control N = 244, % (n)", "Control", 244),
 ])
 def test_arm_headers(text, name, n):
