@@ -1346,6 +1346,11 @@ def _pair_with_timepoints(tps: list[Timepoint | None], items: list[Item], t: Tex
     return []
 
 
+# what a timepoint whose bracket states nothing readable holds: none of the sentence's estimates
+_NOTHING_STATED = {"effect_size": None, "effect_kind": None, "effect_ci_low": None, "effect_ci_high": None,
+                   "p_value": None}
+
+
 def _brackets_after_timepoints(tps: list[Timepoint | None], items: list[Item], t: Text, a: int, clause_start: int,
                                me: _Measure, responder: bool) -> list[dict]:
     """"at week 4 (p = 0.229, ES = 0.33) and at week 52 (p = 0.01, ES = 0.6)": each timepoint's bracket."""
@@ -1360,9 +1365,10 @@ def _brackets_after_timepoints(tps: list[Timepoint | None], items: list[Item], t
             return []
         close = t.text.find(")" if t.text[tp.end + m.end() - 1] == "(" else "]", tp.end)
         mine = [x for x in items if tp.end <= x.start < min(nxt, close if close > 0 else nxt)]
-        if not mine:
-            return []
-        out.append(_values_of(mine, t, a, clause_start, me, responder, None))
+        # a bracket whose estimate is garbled ("Day 21 (OR95%CI 0-0.9)") gives its timepoint nothing
+        out.append(_values_of(mine, t, a, clause_start, me, responder, None) if mine else dict(_NOTHING_STATED))
+    if sum(1 for values in out if values) < 2:
+        return []
     # the values the window gave the row as a whole go to the first timepoint only
     return out
 

@@ -345,6 +345,13 @@ def test_p_and_effect_sizes_at_each_timepoint():
     assert got == [(4.0, "=0.229", 0.33), (52.0, "=0.01", 0.6)]
 
 
+def test_each_timepoints_bracket_keeps_its_estimate_even_when_one_bracket_is_garbled():
+    ev = run("Eighty children were randomised to drug or placebo. Drug decreased carriage on Day 4 (OR = 0.1 95% CI "
+             "0.02–0.6), Day 7 (OR = 0.2 95%CI 0.04–0.9) and Day 21 (OR95%CI 0–0.9).", title="A trial")
+    got = sorted((o.timepoint_weeks, o.effect_size, o.effect_ci_low) for o in ev.outcomes if o.measure == "carriage")
+    assert got == [(0.57, 0.1, 0.02), (1.0, 0.2, 0.04), (3.0, None, None)]  # never each estimate at each day
+
+
 @pytest.mark.parametrize("sentence, n, percent", [
     ("Infections occurred in 12 (40%) patients.", 12, 40.0),
     ("Infections occurred in 40% (12/30) of patients.", 12, 40.0),
