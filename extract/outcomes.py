@@ -65,6 +65,10 @@ METHODS_CUE = re.compile(words([
     "were" + _ASSESSED, "was" + _ASSESSED, "be" + _ASSESSED,
     r"to\s+(?:assess|evaluate|determine|investigate|explore|examine|measure)\b", r"according\s+to\b",
     "primary" + _END_POINT, "secondary" + _END_POINT, r"aim(?:ed)?\b", r"objectives?\b"]))
+# "Further research is needed to increase insight into ...": what is still to be studied, no result
+FUTURE_WORK = re.compile(r"\b(?:further|more|future|larger|additional|longer[- ]term)\s+(?:[\w-]+\s+){0,2}?"
+                         r"(?:research|studies|trials?|investigations?|work|evaluations?)\b[^.]*?\b(?:is|are)?\s*"
+                         r"(?:needed|required|warranted|necessary)\b", re.I)
 # Patterns searched in every result sentence begin with a character set, which lets re skip to
 # candidates fast (extract/fastre.py): the first letters in both cases, plus "İ", "ı" (an "i") and
 # "ſ" (an "s"), which re.IGNORECASE also matches; "(?<!\w.)" after the first letter is the "\b"
@@ -924,7 +928,7 @@ def outcome_rows(t: Text, ctx: Context) -> tuple[list[OutcomeRow], list[Provenan
             continue
         fractions = list(FRACTION_RE.finditer(stext)) if OF_NUMBER.search(stext) else []
         zero = ZERO_RE.search(stext)
-        if not (has_values or fractions or zero) and METHODS_CUE.search(stext):
+        if not (has_values or fractions or zero) and (METHODS_CUE.search(stext) or FUTURE_WORK.search(stext)):
             previous = None
             continue
         if rec is None:

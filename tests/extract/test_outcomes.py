@@ -345,6 +345,15 @@ def test_p_and_effect_sizes_at_each_timepoint():
     assert got == [(4.0, "=0.229", 0.33), (52.0, "=0.01", 0.6)]
 
 
+@pytest.mark.parametrize("sentence", [
+    "Further research is needed to increase insight into whether specific groups benefit.",
+    "Larger randomised trials are warranted to reduce the uncertainty about pain.",
+])
+def test_a_sentence_about_future_research_is_no_result(sentence):
+    ev = run("Forty patients were randomised to exercise or usual care. " + sentence, title="A trial")
+    assert ev.outcomes == ()
+
+
 def test_each_timepoints_bracket_keeps_its_estimate_even_when_one_bracket_is_garbled():
     ev = run("Eighty children were randomised to drug or placebo. Drug decreased carriage on Day 4 (OR = 0.1 95% CI "
              "0.02–0.6), Day 7 (OR = 0.2 95%CI 0.04–0.9) and Day 21 (OR95%CI 0–0.9).", title="A trial")
