@@ -287,6 +287,8 @@ RANGE_CUES: list[tuple[str, str]] = [
     (r"\brange\b|\bmin(?:imum)?\s?-\s?max", "median (range)"),
     (r"\bci\b|confidence", "mean (ci)"),
     (r"\bmedian", "median (iqr)"),
+    # "The mean drainage time was 6 (1-42) days": a mean, its bracket a range or a CI it does not name
+    (r"\bmean\b|\baverage\b", "mean (range)"),
 ]
 _RANGE_CUE_RE = re.compile("|".join(f"(?P<c{i}>{rx})" for i, (rx, _) in enumerate(RANGE_CUES)), re.I)
 _N_PCT_HEADER_RE = re.compile(r"\bn\s?\(\s?%\s?\)|\(%\)", re.I)
@@ -341,7 +343,7 @@ class MeanSD:
     mean: float
     sd: float | None
     # "value": a number written without SD (extract.sentence_values reads "-5.2 vs. -3.3" as two)
-    kind: Literal["mean±sd", "mean (sd)", "median (iqr)", "median (range)", "mean (ci)", "value"]
+    kind: Literal["mean±sd", "mean (sd)", "median (iqr)", "median (range)", "mean (ci)", "mean (range)", "value"]
     low: float | None
     high: float | None
     start: int
@@ -788,6 +790,8 @@ def find_mean_sd(text: str) -> list[MeanSD]:
             if lo > hi:
                 continue
             kind, cue = _range_kind(m.group("lab"), _sentence_before(t, m.start(), 80)[1])
+            if cue is None:  # no word near it: the sentence's own word for its values ("The mean ... was")
+                kind, cue = _range_kind(None, _sentence_before(t, m.start(), 400)[1])
             out.append(MeanSD(mean, None, kind, lo, hi, s, e, vt, cue))  # type: ignore[arg-type]
         else:
             if _N_PCT_HEADER_RE.search(_sentence_before(t, m.start(), 80)[1]):
