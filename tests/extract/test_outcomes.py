@@ -345,6 +345,14 @@ def test_p_and_effect_sizes_at_each_timepoint():
     assert got == [(4.0, "=0.229", 0.33), (52.0, "=0.01", 0.6)]
 
 
+@pytest.mark.parametrize("stat", ["F (1, 74) = 1.44", "F(2,57)=3.1", "t(38) = 2.10", "χ2 (2) = 7.8"])
+def test_a_tests_degrees_of_freedom_are_not_values(stat):
+    ev = run("Eighty patients were randomised to A or B. There was no significant difference in pain scores between "
+             f"the groups adjusted for baseline pain score ({stat}, P = 0.23).", title="A trial")
+    [row] = [o for o in ev.outcomes if o.measure_canonical == "VAS pain"]
+    assert (row.baseline_mean, row.followup_mean, row.mean, row.p_value) == (None, None, None, "=0.23")
+
+
 @pytest.mark.parametrize("sentence", [
     "Further research is needed to increase insight into whether specific groups benefit.",
     "Larger randomised trials are warranted to reduce the uncertainty about pain.",
