@@ -113,6 +113,12 @@ _FRACTION_PAIR = re.compile(
     r"\s?,?\s(?:vs\.?|versus|and|or)\s(?P<x2>\d+)\s+(?:out\s+)?of\s+(?P<y2>\d+)(?![\d.])")
 _OF_BEFORE = re.compile(r"(?<![\w.,])(?P<x>\d+|(?i:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve))"
                         r"\s+(?:out\s+)?of\s+(?:the\s+)?$")
+# "12 of 49 patients (24.5%)": the count and its denominator before a bracketed percentage
+_OF_PEOPLE_BEFORE = re.compile(
+    r"(?<![\w.,])(?P<x>\d+|(?i:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve))\s+(?:out\s+)?of\s+"
+    r"(?:the\s+)?(?P<n>\d+)\s+(?:[A-Za-z-]+\s+){0,2}?(?i:patients|subjects|participants|children|women|men|people|"
+    r"individuals|cases|infants|adults|volunteers)\s?[(\[]\s?$")
+_PCT_OF_BEFORE = re.compile(r"%\)?\s+(?:of|for|in|among)\s+(?:the\s+|all\s+)?$", re.I)
 _RATIO = re.compile(r"(?<![\d.])\d{1,2}\s?:\s?\d{1,2}(?:\s?:\s?\d{1,2})*(?![\d.])")
 _BRACKET_RANGE = re.compile(r"\s?[(\[]\s?[-+−]?\d[\d.,]*\s?%?\s?(?:-|–|to)\s?[-+−]?\d[\d.,]*\s?%?\s?[)\]]")
 _P_LIST_NEXT = re.compile(r"(?:\s?,\s?(?:and\s+|or\s+)?|\s(?:and|or)\s)(?P<v>0?\.\d+|[01]\.\d+|1)(?!\d|\.\d|\s?(?:%|±|\(|"
@@ -234,6 +240,13 @@ def sentence_values(t: Text, sent: Sentence, excluded: Sequence[tuple[int, int]]
                 if x is not None and x <= p.n:
                     pcts[i] = replace(p, n=x, denominator=p.n, start=om.start("x"),
                                       text=text[om.start("x"):p.end])
+        elif p.kind == "%" and p.percent is not None:
+            om = _OF_PEOPLE_BEFORE.search(text, max(s0, p.start - 70), p.start)
+            if om:
+                x, n_ = parse_number(om.group("x")), float(om.group("n"))
+                if x is not None and 0 < n_ and x <= n_ and abs(100 * x / n_ - p.percent) <= 1.0:
+                    pcts[i] = replace(p, n=x, denominator=n_, kind="n (%)", start=om.start("x"),
+                                      text=text[om.start("x"):p.end])
     # "28.6 ± 5.8% vs. 40.5 ± 7.4%": the percent sign belongs to a mean and SD, not a percentage of its own
     ms_spans = [(m.start, m.end) for m in t.mean_sds if s0 <= m.start < s1 and m.sd is not None]
     pcts = [p for p in pcts if not any(a < p.start < b for a, b in ms_spans)]
@@ -286,6 +299,8 @@ def sentence_values(t: Text, sent: Sentence, excluded: Sequence[tuple[int, int]]
                 continue
             if c.percent is None and c.noun is None:
                 continue
+            if c.percent is None and _PCT_OF_BEFORE.search(text, max(s0, a - 30), a):
+                continue  # "12% of the 49 patients", "24.5% for the 49 patients": the percentage's denominator
             items.append(Item("count", a, b, replace(c, start=a, end=b)))
             taken.append((a, b))
     prev_ms_end = -1

@@ -345,6 +345,21 @@ def test_p_and_effect_sizes_at_each_timepoint():
     assert got == [(4.0, "=0.229", 0.33), (52.0, "=0.01", 0.6)]
 
 
+@pytest.mark.parametrize("sentence, want", [
+    ("Adverse events were reported by 12 of 49 patients (24.5%) receiving the drug and 9 of 46 (19.6%) receiving "
+     "placebo.", [("drug", 12, 24.5), ("placebo", 9, 19.6)]),
+    ("Adverse events occurred in 12% of the 49 patients in the drug group and 10% of the 46 patients in the placebo "
+     "group.", [("drug", None, 12.0), ("placebo", None, 10.0)]),
+    ("The incidence of adverse events was 24.5% for the 49 patients allocated to the drug and 19.6% for the 46 "
+     "patients allocated to placebo.", [("drug", None, 24.5), ("placebo", None, 19.6)]),
+])
+def test_a_group_size_beside_a_percentage_is_its_denominator_not_responders(sentence, want):
+    ev = run("Ninety-five patients were randomised to the drug or placebo. " + sentence, title="A trial")
+    got = [(o.arm.split()[0], o.n_responders, o.percent_responders) for o in ev.outcomes
+           if o.measure_canonical == "adverse events"]
+    assert got == want
+
+
 @pytest.mark.parametrize("stat", ["F (1, 74) = 1.44", "F(2,57)=3.1", "t(38) = 2.10", "χ2 (2) = 7.8"])
 def test_a_tests_degrees_of_freedom_are_not_values(stat):
     ev = run("Eighty patients were randomised to A or B. There was no significant difference in pain scores between "
