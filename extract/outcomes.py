@@ -1011,6 +1011,12 @@ def _windows(measures: list[_Measure], sent: Sentence, vals: SentenceValues, tex
     return out
 
 
+_NEXT_ARM_VALUE = re.compile(
+    r"\s?(?:[a-zA-Zμµ%]{1,6}(?:/[a-zA-Zμµ]{1,6}){0,2}\s)?(?:in|with|for|among|on|after)\s[^,;.()\d]{1,60}?"
+    r"(?:,\s?|\s)(?:and|versus|vs\.?|compared\s+(?:with|to)|while|whereas|but)\s(?:(?:by|of|was|were|it\s+was)\s)?",
+    re.I)
+
+
 def _promote_numbers(items: list[Item], text: str, a: int, b: int) -> list[Item]:
     """Bare numbers that are a measure's values: two or more joined by "vs", "and" or commas ("-5.2
     vs. -3.3", "6.4, 6.4 and 2.1, respectively"), or one after "of", "was", "=", "from", "to"."""
@@ -1027,6 +1033,12 @@ def _promote_numbers(items: list[Item], text: str, a: int, b: int) -> list[Item]
         if re.search(r"(?:\b(?:of|was|were|from|to|by|is|are)|[=:(\[])\s?$", before) or BASELINE_AFTER.match(text, x.end) \
                 or FOLLOWUP_AFTER.match(text, x.end):
             keep.add(id(x))  # "a CRP level of 4.8 ng/mL at the start, and 5.1 ng/mL at the study end"
+    for i in range(1, len(nums)):
+        # "3.9 in the tocilizumab group and 5.5 in the placebo group", "-1.9 with the drug versus -0.5 with
+        # placebo": the next value of the first, after the first one's arm
+        if id(nums[i]) not in keep and id(nums[i - 1]) in keep and _NEXT_ARM_VALUE.fullmatch(
+                text, nums[i - 1].end, nums[i].start):
+            keep.add(id(nums[i]))
     out = []
     for i, x in enumerate(items):
         if x.kind != "num":
@@ -1271,6 +1283,11 @@ def _slot_rows(t: Text, me: _Measure, slots: list[Slot], items: list[Item], ctx:
             continue
         if "p_value" not in values and loose_p and not loose_eff:
             values["p_value"] = _p_text(loose_p[0])
+        cm = values.get("change_mean")
+        if cm is not None and cm > 0 and direction == "decrease" and BY_CUE.search(t.text, a, s.start):
+            # "HAQ improved by 0.45 in A compared with 0.12 in B" on a lower-is-better scale: changes of -0.45, -0.12
+            values["change_mean"] = -cm
+            values["note"] = "sign of the change from the wording ('... by')"
         d_dir = direction or _direction_from_values(values)
         tp_list: list[Timepoint | None] = [s.timepoint] if use_slot_tps and s.timepoint else (my_tps or [None])
         for tp in tp_list:

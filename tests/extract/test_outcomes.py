@@ -345,6 +345,23 @@ def test_p_and_effect_sizes_at_each_timepoint():
     assert got == [(4.0, "=0.229", 0.33), (52.0, "=0.01", 0.6)]
 
 
+@pytest.mark.parametrize("sentence, key, want", [
+    ("DAS28 was 3.9 in the tocilizumab group and 5.5 in the placebo group.", "followup_mean", (3.9, 5.5)),
+    ("DAS28 was 3.9 in the tocilizumab group versus 5.5 in the placebo group (P < 0.01).", "followup_mean", (3.9, 5.5)),
+    ("DAS28 was 3.9 with tocilizumab and 5.5 with placebo.", "followup_mean", (3.9, 5.5)),
+    ("DAS28 was 3.9 in the tocilizumab group, while it was 5.5 in the placebo group.", "followup_mean", (3.9, 5.5)),
+    ("The mean change in DAS28 at week 24 was −1.9 with tocilizumab versus −0.5 with placebo (P < 0.001).",
+     "change_mean", (-1.9, -0.5)),
+    # HAQ: lower is better; "improved by" a value is a fall of that value, in each arm
+    ("HAQ improved by 0.45 in the tocilizumab group compared with 0.12 in the placebo group.", "change_mean",
+     (-0.45, -0.12)),
+])
+def test_a_bare_value_for_each_arm(sentence, key, want):
+    ev = run("Sixty patients were randomised to tocilizumab or placebo. " + sentence, title="A trial")
+    got = {o.arm: getattr(o, key) for o in ev.outcomes if getattr(o, key) is not None}
+    assert (got.get("tocilizumab"), got.get("placebo")) == want
+
+
 @pytest.mark.parametrize("sentence, want", [
     ("Adverse events were reported by 12 of 49 patients (24.5%) receiving the drug and 9 of 46 (19.6%) receiving "
      "placebo.", [("drug", 12, 24.5), ("placebo", 9, 19.6)]),
