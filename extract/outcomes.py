@@ -129,7 +129,10 @@ SUBJECT_ARM_RE = re.compile(
     r"demonstrated|exhibited|reported|experienced|achieved|presented)\b", re.I)
 # "but not in the placebo group" (fast start: fastre.words; plain spelling in tests/extract/test_speed_paths.py)
 BUT_NOT_RE = re.compile(words([r"but\s+not\s+in\s+the\s+(?P<arm>[\w-]+(?:\s[\w-]+)?\s+(?:group|cluster|cohort|arm))"]))
-FROM_TO_BARE_RE = re.compile(rf"\bfrom\s+(?P<a>-?{NUM})\s+(?:at\s+baseline\s+)?to\s+(?P<b>-?{NUM})(?!\s?(?:%|±|\())")
+# "from 25.1 to 8.2", "from 25.1 mg/L at baseline to 8.2 mg/L": a unit may follow each value
+_FT_UNIT = r"(?:\s?(?!to\b|at\b)[a-zA-Zμµ]{1,6}(?:/[a-zA-Zμµ0-9]{1,6}){0,2})?"
+FROM_TO_BARE_RE = re.compile(rf"\bfrom\s+(?P<a>-?{NUM}){_FT_UNIT}\s+(?:at\s+baseline\s+)?to\s+(?P<b>-?{NUM})"
+                             rf"(?!\s?(?:%|±|\())")
 BY_CUE = re.compile(r"\b(?:decreas\w*|reduc\w*|improv\w*|fell|dropped|declin\w*|lower\w*)\s+by\b", re.I)
 # "HAQ improved by 0.42", "DAS28 increased by 1.1": an absolute change (not "by 30%", not "by week 12")
 BY_VALUE_RE = re.compile(

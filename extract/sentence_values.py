@@ -72,7 +72,7 @@ _THRESHOLD_BEFORE = re.compile(
 _NOT_VALUE_AFTER = re.compile(
     r"\s?(?:-\s?)?(?:years?|yrs?|months?|weeks?|wks?|days?|hours?|h|min(?:utes?)?|times|fold|doses?|"
     r"patients?|subjects?|participants?|women|men|people|individuals|children|cases|centres|centers|sites|"
-    r"hospitals|countries|studies|trials|mg|g|mcg|µg|μg|ml|mL|IU|drops|tablets|capsules|sessions|injections?|"
+    r"hospitals|countries|studies|trials|(?:mg|g|mcg|µg|μg|ml|mL|IU)(?!\s?/)|drops|tablets|capsules|sessions|injections?|"
     r"infusions?|cycles?|visits?|points?\s+(?:or|and)\s+more|events?|episodes?)\b", re.I)
 _AGE_BEFORE = re.compile(r"\b(?:aged?|ages)\s+(?:of\s+)?$|\bn\s?=\s?$|\bN\s?=\s?$|"
                          r"(?:\b(?:t|df|F|z|U|H|r|rho|SE|SEM|χ2|chi2|X2|W|Q|I2|tau2|kappa|κ)|χ\^?2)\s?(?:\(\s?[\d,.\s]+\))?\s?[=:]\s?$|"

@@ -352,6 +352,8 @@ def test_p_and_effect_sizes_at_each_timepoint():
     ("DAS28 was 3.9 in the tocilizumab group, while it was 5.5 in the placebo group.", "followup_mean", (3.9, 5.5)),
     ("The mean change in DAS28 at week 24 was −1.9 with tocilizumab versus −0.5 with placebo (P < 0.001).",
      "change_mean", (-1.9, -0.5)),
+    # a concentration unit after a value is no dose ("mg/L"), before "to" or after it
+    ("CRP was 8.2 mg/L in the tocilizumab group and 20.5 mg/L in the placebo group.", "followup_mean", (8.2, 20.5)),
     # HAQ: lower is better; "improved by" a value is a fall of that value, in each arm
     ("HAQ improved by 0.45 in the tocilizumab group compared with 0.12 in the placebo group.", "change_mean",
      (-0.45, -0.12)),
@@ -360,6 +362,14 @@ def test_a_bare_value_for_each_arm(sentence, key, want):
     ev = run("Sixty patients were randomised to tocilizumab or placebo. " + sentence, title="A trial")
     got = {o.arm: getattr(o, key) for o in ev.outcomes if getattr(o, key) is not None}
     assert (got.get("tocilizumab"), got.get("placebo")) == want
+
+
+@pytest.mark.parametrize("sentence", ["CRP fell from 25.1 mg/L to 8.2 mg/L in the tocilizumab group (P < 0.001).",
+                                      "CRP fell from 25.1 to 8.2 mg/L in the tocilizumab group (P < 0.001)."])
+def test_from_a_to_b_with_units(sentence):
+    ev = run("Sixty patients were randomised to tocilizumab or placebo. " + sentence, title="A trial")
+    [row] = [o for o in ev.outcomes if o.measure_canonical == "CRP"]
+    assert (row.baseline_mean, row.followup_mean) == (25.1, 8.2)
 
 
 @pytest.mark.parametrize("sentence, want", [
