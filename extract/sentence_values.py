@@ -141,10 +141,20 @@ def _overlaps(a: int, b: int, spans: Sequence[tuple[int, int]]) -> bool:
     return any(a < y and x < b for x, y in spans)
 
 
+def _same_after_comma(q: Percentage, p: Percentage, gap: str) -> bool:
+    return (re.fullmatch(r"\s?,\s?", gap) is not None and q.kind == "n/N" and p.kind == "%" and q.n is not None
+            and q.denominator and p.percent is not None and abs(100 * q.n / q.denominator - p.percent) <= 1.0)
+
+
 def _merge_pcts(pcts: list[Percentage], text: str) -> list[Percentage]:
     """"37.5% (12/32)", "13.1% [181/1,378]", "12/30 (40%)" are one value written twice."""
     out: list[Percentage] = []
     for p in pcts:
+        if out and 0 <= p.start - out[-1].end <= 3 and _same_after_comma(out[-1], p, text[out[-1].end:p.start]):
+            # "(12/30, 40%)": a count of a total and its percentage, one value
+            q = out[-1]
+            out[-1] = replace(q, percent=p.percent, end=p.end, text=text[q.start:p.end])
+            continue
         if out and 0 <= p.start - out[-1].end <= 3 and re.fullmatch(r"\s?[(\[]\s?", text[out[-1].end:p.start]) \
                 and (out[-1].n is None) != (p.n is None or p.percent is None and out[-1].percent is None):
             q = out[-1]
@@ -590,6 +600,7 @@ _DIGIT = re.compile(r"\d")
 # (each alternative begins with a literal: the pattern gets a fast start)
 _EFFECT_CUE = re.compile(r"ratio|onfidence|CI|OR|HR|RR|MD|ES|RD|η|eta|Eta|ffect|ifferen|net |oefficient|β|ohen|edges|"
                          r"hr:|hr =|hr=|or:|or =|or=|B =|b =|B=|b=")
+_TIGHT_BEFORE = re.compile(r"\s?(?:groups?\s?)?[:(\[]?\s?")
 _REF_BEFORE_GAP = re.compile(r"\s?(?:groups?\s?)?(?:was|were|is|had|showed|of|:|=)\s?(?:an?\s+)?(?:mean\s+(?:of\s+)?)?|\s?:\s?",
                              re.I)
 # between a value and the arm named after it: not a comparator ("... (38%) compared with the control group (60%)")
@@ -698,6 +709,19 @@ def arm_slots(t: Text, items: list[Item], a: int, b: int, refs: list[ArmRef], se
             pairs[id(x)] = y
     second = {id(y) for y in pairs.values()}
     rest = [x for x in rest if id(x) not in second]
+    # "tocilizumab 12/30 (40%), placebo 9/30 (30%)", "with A (12/30, 40%) than with B (9/30, 30%)": each value
+    # right after its own arm's name
+    tight = [next((r for r in reversed(refs) if r.end <= x.start and _TIGHT_BEFORE.fullmatch(text, r.end, x.start)),
+                  None) for x in rest]
+    if len(rest) >= 2 and all(tight) and len({r.label.lower() for r in tight if r}) == len(rest):
+        for i, (x, r) in enumerate(zip(rest, tight)):
+            nxt = rest[i + 1].start if i + 1 < len(rest) else b
+            group = [x] + ([pairs[id(x)]] if id(x) in pairs else [])
+            group += [y for y in items if y.kind == "p" and group[-1].end <= y.start < min(nxt, group[-1].end + 30)
+                      and id(y) not in used]
+            slots.append(Slot(group, x.start, group[-1].end, r.label, "named before"))
+            used.add(id(x))
+        rest = []
     for i, x in enumerate(rest):
         nxt = rest[i + 1].start if i + 1 < len(rest) else b
         group = [x] + ([pairs[id(x)]] if id(x) in pairs else [])

@@ -379,6 +379,10 @@ def test_from_a_to_b_with_units(sentence):
      "group.", [("drug", None, 12.0), ("placebo", None, 10.0)]),
     ("The incidence of adverse events was 24.5% for the 49 patients allocated to the drug and 19.6% for the 46 "
      "patients allocated to placebo.", [("drug", None, 24.5), ("placebo", None, 19.6)]),
+    # each value right after its arm's name, as a list or in brackets
+    ("Adverse events: drug 12/49 (24.5%), placebo 9/46 (19.6%).", [("drug", 12, 24.49), ("placebo", 9, 19.57)]),
+    ("Adverse events were more frequent with the drug (12/49, 24.5%) than with placebo (9/46, 19.6%).",
+     [("drug", 12, 24.5), ("placebo", 9, 19.6)]),
 ])
 def test_a_group_size_beside_a_percentage_is_its_denominator_not_responders(sentence, want):
     ev = run("Ninety-five patients were randomised to the drug or placebo. " + sentence, title="A trial")
