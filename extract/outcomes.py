@@ -1089,7 +1089,8 @@ def _sentence_rows(t: Text, sent: Sentence, measures: list[_Measure], vals: Sent
             r"\b(?:both|all|each|either)\b", text[max(sent.start, refs[0].start - 30):refs[0].start], re.I):
         arm_name, arm_n = _arm_lookup(ctx, refs[0].label)  # "Whereas in fistulotomy group, ..." names the one arm
     info = _rules()[0]
-    resp_rows = _respectively(t, sent, measures, pct_all, tps, ctx, prov)
+    resp_rows = _respectively(t, sent, measures, pct_all, tps, ctx, prov) or \
+        _measures_by_arm(t, sent, measures, pct_all, refs, tps, ctx, prov)
     per_measure = {} if resp_rows else _measures_respectively(t, sent, measures, pct_all)
     group_rows = _from_group(t, sent, measures, ctx, prov, tps, rec)
     people = _people_rows(t, sent, measures, ctx, prov, tp_of, rec)
@@ -1477,6 +1478,45 @@ def _respectively(t: Text, sent: Sentence, measures: list[_Measure], pcts: list[
                 d = _base_row(me, arm, n, tp, prov, None)
                 d.update(_responder_values(p))
                 out.setdefault(me.name, []).append(_row(d))
+    return out
+
+
+def _measures_by_arm(t: Text, sent: Sentence, measures: list[_Measure], pcts: list[Percentage], refs: list[ArmRef],
+                     tps: list[Timepoint], ctx: Context, prov: Provenance) -> dict[str, list[OutcomeRow]]:
+    """"ACR20, ACR50 and ACR70 responses at week 24 were 60%, 40% and 20% with tocilizumab versus 30%, 10%
+    and 3% with placebo": as many values as measures for each arm, each group with its arm's name after
+    it (or before it), in the order the measures are listed -> one row per measure and arm."""
+    names = [m for m in measures if m.kind in ("responder", "safety", "event")]
+    k = len(names)
+    if k < 2 or not refs:
+        return {}
+    after = [p for p in pcts if p.start > names[-1].mention.end and p.percent is not None]
+    if len(after) < 2 * k or len(after) % k:
+        return {}
+    text = t.text
+    groups = [after[g * k:(g + 1) * k] for g in range(len(after) // k)]
+    arms: list[str] = []
+    for g, grp in enumerate(groups):
+        nxt = groups[g + 1][0].start if g + 1 < len(groups) else sent.end
+        prev = groups[g - 1][-1].end if g else names[-1].mention.end
+        ref = next((r for r in refs if grp[-1].end <= r.start < min(nxt, grp[-1].end + 30)
+                    and re.fullmatch(r"\s?(?:%\s?)?(?:with|in|for|among|on|receiving)?\s?(?:the\s)?", text[grp[-1].end:r.start])),
+                   None) or next((r for r in reversed(refs) if prev <= r.start and r.end <= grp[0].start
+                                  and grp[0].start - r.end <= 30), None)
+        if ref is None:
+            return {}
+        arms.append(ref.label)
+    if len({a.lower() for a in arms}) != len(arms):
+        return {}
+    in_sentence = {tp.weeks for tp in tps if sent.start <= tp.start < sent.end}
+    tp = next((x for x in tps if sent.start <= x.start < sent.end), None) if len(in_sentence) == 1 else None
+    out: dict[str, list[OutcomeRow]] = {}
+    for label, grp in zip(arms, groups):
+        arm, n = _arm_lookup(ctx, label)
+        for me, p in zip(names, grp):
+            d = _base_row(me, arm, n, tp, prov, None)
+            d.update(_responder_values(p))
+            out.setdefault(me.name, []).append(_row(d))
     return out
 
 

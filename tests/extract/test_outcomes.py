@@ -364,6 +364,20 @@ def test_a_bare_value_for_each_arm(sentence, key, want):
     assert (got.get("tocilizumab"), got.get("placebo")) == want
 
 
+@pytest.mark.parametrize("sentence, weeks", [
+    ("ACR20, ACR50 and ACR70 responses at week 24 were 60%, 40% and 20% with tocilizumab versus 30%, 10% and 3% "
+     "with placebo.", 24.0),
+    ("ACR20, ACR50 and ACR70 response rates were 60%, 40% and 20% in the tocilizumab group and 30%, 10% and 3% in "
+     "the placebo group (P < 0.01).", None),
+])
+def test_several_measures_values_for_each_arm(sentence, weeks):
+    ev = run("Sixty patients were randomised to tocilizumab or placebo. " + sentence, title="A trial")
+    got = sorted((o.measure_canonical, o.arm, o.percent_responders, o.timepoint_weeks) for o in ev.outcomes)
+    assert got == [("ACR20", "placebo", 30.0, weeks), ("ACR20", "tocilizumab", 60.0, weeks),
+                   ("ACR50", "placebo", 10.0, weeks), ("ACR50", "tocilizumab", 40.0, weeks),
+                   ("ACR70", "placebo", 3.0, weeks), ("ACR70", "tocilizumab", 20.0, weeks)]
+
+
 @pytest.mark.parametrize("sentence", ["CRP fell from 25.1 mg/L to 8.2 mg/L in the tocilizumab group (P < 0.001).",
                                       "CRP fell from 25.1 to 8.2 mg/L in the tocilizumab group (P < 0.001)."])
 def test_from_a_to_b_with_units(sentence):
