@@ -697,6 +697,10 @@ def _arm_lookup(ctx: Context, name: str | None) -> tuple[str, int | None]:
 # ----------------------------------------------------------------------------------------------
 # Values
 # ----------------------------------------------------------------------------------------------
+_CHANGE_FROM_BASELINE = re.compile(r"\b(?:improvements?|reductions?|decreases?|increases?|changes?|falls?|declines?|"
+                                   r"rises?|drops?)\s+(?:\w+\s+){0,3}?from\s+baseline\b", re.I)
+
+
 def _assign_means(row: dict, ms: list[MeanSD], t: Text, a: int, clause_start: int, change: bool = False) -> None:
     """Means/SDs (or bare values) of one arm: change, baseline and follow-up from the wording;
     medians to median and IQR/range; "mean (95% CI)" with its CI."""
@@ -724,6 +728,7 @@ def _assign_means(row: dict, ms: list[MeanSD], t: Text, a: int, clause_start: in
             row[f"{prefix}_sd"] = x.sd
 
     between = t.text[first.end:ms[1].start] if len(ms) >= 2 else ""
+    change = change or _CHANGE_FROM_BASELINE.search(lead) is not None  # "the improvement from baseline was"
     if len(ms) >= 2 and FROM_TO_RE.search(t.text[a:first.start]) and re.search(r"\bto\b", between):
         put("baseline", first)
         put("followup", ms[1])
@@ -1020,6 +1025,12 @@ _NEXT_ARM_VALUE = re.compile(
     re.I)
 
 
+# "5.8 at baseline and 3.9 at week 24": the value at the next timepoint
+_NEXT_TIME_VALUE = re.compile(
+    r"\s?(?:[a-zA-Zμµ%]{1,6}(?:/[a-zA-Zμµ]{1,6}){0,2}\s)?(?:at|before)\s(?:baseline|the\s+start|entry|inclusion)"
+    r"(?:,\s?|\s)(?:and|to|versus|vs\.?)\s(?:(?:was|were)\s)?", re.I)
+
+
 def _promote_numbers(items: list[Item], text: str, a: int, b: int) -> list[Item]:
     """Bare numbers that are a measure's values: two or more joined by "vs", "and" or commas ("-5.2
     vs. -3.3", "6.4, 6.4 and 2.1, respectively"), or one after "of", "was", "=", "from", "to"."""
@@ -1039,8 +1050,9 @@ def _promote_numbers(items: list[Item], text: str, a: int, b: int) -> list[Item]
     for i in range(1, len(nums)):
         # "3.9 in the tocilizumab group and 5.5 in the placebo group", "-1.9 with the drug versus -0.5 with
         # placebo": the next value of the first, after the first one's arm
-        if id(nums[i]) not in keep and id(nums[i - 1]) in keep and _NEXT_ARM_VALUE.fullmatch(
-                text, nums[i - 1].end, nums[i].start):
+        if id(nums[i]) not in keep and id(nums[i - 1]) in keep and (
+                _NEXT_ARM_VALUE.fullmatch(text, nums[i - 1].end, nums[i].start)
+                or _NEXT_TIME_VALUE.fullmatch(text, nums[i - 1].end, nums[i].start)):
             keep.add(id(nums[i]))
     out = []
     for i, x in enumerate(items):

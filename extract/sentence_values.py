@@ -668,7 +668,10 @@ def arm_slots(t: Text, items: list[Item], a: int, b: int, refs: list[ArmRef], se
         if seg_start + lm.start("label") <= a:
             continue  # the measure's own name labels its values ("biochemical pregnancy rate: 17.3% ...")
         if re.fullmatch(r"(?i:p|n|or|hr|rr|md|es|ci|p-value|partial|mean|median|range|iqr|sd|se|vs\.?|and|"
-                        r"both|all|total|difference|change|ratio|range|significance\s+not\s+tested)", label) \
+                        r"both|all|total|difference|change|ratio|range|significance\s+not\s+tested|"
+                        # "(from 65 ± 15 to 32 ± 18)", "(at week 12: ...)": a word of the wording, not an arm
+                        r"from|to|at|after|before|by|during|over|in|on|of|with|was|were|baseline|"
+                        r"(?:at\s+)?(?:weeks?|months?|days?|years?)(?:\s+\d+)?)", label) \
                 or len(label.split()) > 4:
             continue
         seg_end = min([p for p in (text.find(";", x.start, br[1]), br[1]) if p >= 0])
@@ -730,6 +733,20 @@ def arm_slots(t: Text, items: list[Item], a: int, b: int, refs: list[ArmRef], se
         if pm:
             group += [y for y in items if y.kind == "p" and x.end <= y.start < min(nxt, x.end + 30) and id(y) not in used]
         slot = Slot(group, x.start, group[-1].end)
+        br = _bracket_of(text, x.start, a, sent)
+        if br is not None:
+            # "in the A group (from 65 ± 15 to 32 ± 18 mm, P < 0.001) but not in the B group (...)": a bracket
+            # right after an arm's name holds that arm's values, whatever arm is named after it
+            inner_values = [y for y in values if br[0] < y.start < br[1]]
+            mine = {id(g) for g in group}
+            ref_before = next((r for r in reversed(refs) if r.end <= br[0] and
+                               re.fullmatch(r"\s?(?:groups?\s?)?", text[r.end:br[0]])), None)
+            if ref_before is not None and inner_values and all(id(v) in mine for v in inner_values) \
+                    and len(inner_values) > 1:
+                slot.arm, slot.how = ref_before.label, "before"
+                slots.append(slot)
+                used.add(id(x))
+                continue
         after = text[slot.end:nxt]
         ref_after = next((r for r in refs if slot.end <= r.start < min(nxt, slot.end + 45)
                           and not _NOT_AFTER_GAP.search(text, slot.end, r.start)
@@ -749,8 +766,9 @@ def arm_slots(t: Text, items: list[Item], a: int, b: int, refs: list[ArmRef], se
                 inner_values = [y for y in values if br[0] < y.start < br[1]]
                 ref_before = next((r for r in reversed(refs) if r.end <= br[0] and
                                    re.fullmatch(r"\s?(?:groups?\s?)?", text[r.end:br[0]])), None)
-                if ref_before is not None and len(inner_values) == 1:
-                    slot.arm, slot.how = ref_before.label, "before"
+                mine = {id(g) for g in group}
+                if ref_before is not None and (len(inner_values) == 1 or all(id(v) in mine for v in inner_values)):
+                    slot.arm, slot.how = ref_before.label, "before"  # one value, or its "from A to B" pair
             if not slot.how:
                 # "in Group S was 0.06 ± 0.172 h ... and that in Group B was 19.35 ± 8.64 h"
                 prev_end = slots[-1].end if slots else a

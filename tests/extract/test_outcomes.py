@@ -352,6 +352,12 @@ def test_p_and_effect_sizes_at_each_timepoint():
     ("DAS28 was 3.9 in the tocilizumab group, while it was 5.5 in the placebo group.", "followup_mean", (3.9, 5.5)),
     ("The mean change in DAS28 at week 24 was −1.9 with tocilizumab versus −0.5 with placebo (P < 0.001).",
      "change_mean", (-1.9, -0.5)),
+    # "improvement from baseline" values are changes, not baseline values
+    ("The mean DAS28 improvement from baseline was greater with tocilizumab than with placebo (−2.1 vs −0.6; "
+     "P < 0.001).", "change_mean", (-2.1, -0.6)),
+    # a bracket right after an arm's name holds that arm's from-to pair, whatever arm is named after it
+    ("Pain VAS decreased in the tocilizumab group (from 65 ± 15 to 32 ± 18 mm, P < 0.001) but not in the placebo "
+     "group (from 63 ± 14 to 58 ± 16 mm).", "followup_mean", (32.0, 58.0)),
     # a concentration unit after a value is no dose ("mg/L"), before "to" or after it
     ("CRP was 8.2 mg/L in the tocilizumab group and 20.5 mg/L in the placebo group.", "followup_mean", (8.2, 20.5)),
     # HAQ: lower is better; "improved by" a value is a fall of that value, in each arm
@@ -376,6 +382,13 @@ def test_several_measures_values_for_each_arm(sentence, weeks):
     assert got == [("ACR20", "placebo", 30.0, weeks), ("ACR20", "tocilizumab", 60.0, weeks),
                    ("ACR50", "placebo", 10.0, weeks), ("ACR50", "tocilizumab", 40.0, weeks),
                    ("ACR70", "placebo", 3.0, weeks), ("ACR70", "tocilizumab", 20.0, weeks)]
+
+
+def test_a_value_at_baseline_and_one_at_a_later_timepoint():
+    ev = run("Sixty patients were randomised to tocilizumab or placebo. Mean HAQ was 1.6 at baseline and 0.9 at week "
+             "12.", title="A trial")
+    [row] = [o for o in ev.outcomes if o.measure_canonical == "HAQ"]
+    assert (row.baseline_mean, row.followup_mean, row.timepoint_weeks) == (1.6, 0.9, 12.0)
 
 
 @pytest.mark.parametrize("sentence", ["CRP fell from 25.1 mg/L to 8.2 mg/L in the tocilizumab group (P < 0.001).",
