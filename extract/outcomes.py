@@ -1288,6 +1288,7 @@ def _slot_rows(t: Text, me: _Measure, slots: list[Slot], items: list[Item], ctx:
         elif carry is not None and any(tp.start < s.start for tp in tps if tp is carry):
             s.timepoint = carry
     use_slot_tps = any(s.timepoint is not None for s in slots) and len({s.timepoint for s in slots}) > 1
+    pc_sign = 0.0  # "decreased by 35.2% in A versus 12.1% in B": B's bare percentage is a change of the same sign
     for k, s in enumerate(slots):
         if s.how.startswith("study arm"):
             arm = ctx.arms[int(s.how.split()[-1])]
@@ -1295,6 +1296,11 @@ def _slot_rows(t: Text, me: _Measure, slots: list[Slot], items: list[Item], ctx:
         else:
             name, n = _arm_lookup(ctx, s.arm)
         values = _values_of(s.items, t, a, clause_start, me, responder, _n_elsewhere(ctx, name, n, prov))
+        bare = [x.obj for x in s.items if x.kind == "pct" and x.obj.kind == "%" and x.obj.percent is not None]
+        if values.get("percent_change"):
+            pc_sign = pc_sign or (1.0 if values["percent_change"] > 0 else -1.0)
+        elif pc_sign and set(values) <= {"percent_responders"} and len(bare) == 1:
+            values = {"percent_change": pc_sign * abs(bare[0].percent)}
         if not values:
             continue
         if "p_value" not in values and loose_p and not loose_eff:

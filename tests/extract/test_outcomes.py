@@ -358,6 +358,12 @@ def test_p_and_effect_sizes_at_each_timepoint():
     # a bracket right after an arm's name holds that arm's from-to pair, whatever arm is named after it
     ("Pain VAS decreased in the tocilizumab group (from 65 ± 15 to 32 ± 18 mm, P < 0.001) but not in the placebo "
      "group (from 63 ± 14 to 58 ± 16 mm).", "followup_mean", (32.0, 58.0)),
+    # "decreased by" one arm's percentage: the other arm's bare percentage is a change too
+    ("CRP decreased by 40% with tocilizumab and by 10% with placebo.", "percent_change", (-40.0, -10.0)),
+    ("WOMAC pain decreased by 35.2% in the tocilizumab group versus 12.1% in the placebo group (P = 0.01).",
+     "percent_change", (-35.2, -12.1)),
+    ("CRP fell by 30% in the tocilizumab group but rose by 5% in the placebo group.", "percent_change",
+     (-30.0, 5.0)),
     # a concentration unit after a value is no dose ("mg/L"), before "to" or after it
     ("CRP was 8.2 mg/L in the tocilizumab group and 20.5 mg/L in the placebo group.", "followup_mean", (8.2, 20.5)),
     # HAQ: lower is better; "improved by" a value is a fall of that value, in each arm
