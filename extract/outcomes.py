@@ -1041,7 +1041,7 @@ def _promote_numbers(items: list[Item], text: str, a: int, b: int) -> list[Item]
     for i, x in enumerate(nums):
         before = text[max(a, x.start - 12):x.start]
         if i + 1 < len(nums) and re.fullmatch(r"\s?(?:[a-zA-Zμµ%]{1,6}(?:/[a-zA-Zμµ]{1,6}){0,2}\s?)?(?:,\s?(?:and\s)?|"
-                                              r"\s(?:vs\.?|versus|and|to|or)\s|;\s?)", text[x.end:nums[i + 1].start]):
+                                              r"\s(?:vs\.?|versus|and|to|or|compared\s+(?:with|to))\s|;\s?)", text[x.end:nums[i + 1].start]):
             keep.add(id(x))
             keep.add(id(nums[i + 1]))
         if re.search(r"(?:\b(?:of|was|were|from|to|by|is|are)|[=:(\[])\s?$", before) or BASELINE_AFTER.match(text, x.end) \

@@ -600,6 +600,7 @@ _DIGIT = re.compile(r"\d")
 # (each alternative begins with a literal: the pattern gets a fast start)
 _EFFECT_CUE = re.compile(r"ratio|onfidence|CI|OR|HR|RR|MD|ES|RD|η|eta|Eta|ffect|ifferen|net |oefficient|β|ohen|edges|"
                          r"hr:|hr =|hr=|or:|or =|or=|B =|b =|B=|b=")
+_SUBJECT_GAP = re.compile(r"\s*(?:(?:the|in|with)\s+)?", re.I)
 _TIGHT_BEFORE = re.compile(r"\s?(?:groups?\s?)?[:(\[]?\s?")
 _REF_BEFORE_GAP = re.compile(r"\s?(?:groups?\s?)?(?:was|were|is|had|showed|of|:|=)\s?(?:an?\s+)?(?:mean\s+(?:of\s+)?)?|\s?:\s?",
                              re.I)
@@ -799,6 +800,12 @@ def arm_slots(t: Text, items: list[Item], a: int, b: int, refs: list[ArmRef], se
         elif n_study_arms >= 2 and order_cue and all(len(g) == n_study_arms for g in groups) and len(groups) == 1:
             for i, s in enumerate(groups[0]):
                 s.how = f"study arm {i}"
+    unnamed = [s for s in slots if not s.how]
+    if len(unnamed) == 1 and unnamed[0] is slots[0] and len(slots) >= 2 and refs and refs[0].end <= slots[0].start \
+            and _SUBJECT_GAP.fullmatch(text, sent.start, refs[0].start) \
+            and refs[0].label.lower() not in {s.arm.lower() for s in slots if s.arm}:
+        # "Tocilizumab reduced ESR by 45% compared with 5% for placebo": the subject arm's value comes first
+        slots[0].arm, slots[0].how = refs[0].label, "subject"
     named = [s for s in slots if s.how]
     if len(slots) == 1 and named and named[0].how in ("after", "before"):
         return slots  # "sepsis (four patients in the G-CSF plus stem-cell infusion group)"

@@ -364,6 +364,11 @@ def test_p_and_effect_sizes_at_each_timepoint():
      "percent_change", (-35.2, -12.1)),
     ("CRP fell by 30% in the tocilizumab group but rose by 5% in the placebo group.", "percent_change",
      (-30.0, 5.0)),
+    # the sentence's subject arm owns the first value, the arm named after the second its own
+    ("Tocilizumab reduced ESR by 45% compared with 5% for placebo.", "percent_change", (-45.0, -5.0)),
+    ("The tocilizumab group had a DAS28 of 3.9 compared with 5.5 in the placebo group.", "followup_mean", (3.9, 5.5)),
+    ("The tocilizumab group had a mean DAS28 of 3.9 ± 1.0 compared with 5.5 ± 1.1 in the placebo group.",
+     "followup_mean", (3.9, 5.5)),
     # a concentration unit after a value is no dose ("mg/L"), before "to" or after it
     ("CRP was 8.2 mg/L in the tocilizumab group and 20.5 mg/L in the placebo group.", "followup_mean", (8.2, 20.5)),
     # HAQ: lower is better; "improved by" a value is a fall of that value, in each arm
