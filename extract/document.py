@@ -13,7 +13,7 @@ from functools import lru_cache
 from typing import NamedTuple, Sequence, TypeVar
 
 from extract import quantities as q
-from extract.nlp import MATCHES_KEY, TOKENS_KEY, get_nlp
+from extract.nlp import MATCHES_KEY, TOKENS_KEY, process
 
 __all__ = ["Mention", "Sentence", "Text", "analyse"]
 
@@ -120,7 +120,7 @@ def _label(label: str) -> tuple[str, str, str | None]:
 def analyse(text: str, location: str, numbers: bool = True) -> Text:
     """numbers=False skips P values, means and percentages (a title needs doses and timepoints)."""
     text = text or ""
-    doc = get_nlp()(text)
+    doc = process(text)
     words, starts, lengths, sent_starts = doc.user_data.get(TOKENS_KEY, ((), (), (), ()))
     raw: list[Mention] = []
     anchors: dict[str, list[tuple[int, int]]] = {}

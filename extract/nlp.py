@@ -37,7 +37,7 @@ from spacy.tokens import Doc, Span
 from spacy.vocab import Vocab
 
 __all__ = ["ABBREVIATIONS", "MATCHES_KEY", "RuleTokenizer", "SPAN_KEY", "TOKENS_KEY", "VocabularyMatcher",
-           "vocabulary_spans", "get_nlp", "load_rules", "normalise"]
+           "vocabulary_spans", "get_nlp", "load_rules", "normalise", "process"]
 
 SPAN_KEY = "trialsynth"
 MATCHES_KEY = "trialsynth_matches"  # doc.user_data: [(label, start token, end token)]
@@ -114,12 +114,21 @@ class RuleTokenizer:
                                 infix_finditer=_TOKEN_RE.finditer)
 
     def __call__(self, text: str) -> Doc:
+        doc, sent_idx = self.tokens(text)
+        if len(doc):
+            marks = numpy.full((len(doc), 1), -1, dtype=numpy.int64)  # -1: not a sentence start
+            marks[sent_idx, 0] = 1
+            doc.from_array([SENT_START], marks.view(numpy.uint64))
+        return doc
+
+    def tokens(self, text: str) -> tuple[Doc, list[int]]:
+        """The Doc with doc.user_data[TOKENS_KEY] set, and the indices of the tokens that start a
+        sentence, not yet marked on the Doc (`__call__` marks them; `process` needs only the indices)."""
         norm = normalise(text)
         doc = self._split(norm)
-        n = len(doc)
-        if n == 0:
+        if len(doc) == 0:
             doc.user_data[TOKENS_KEY] = ([], [], [], [])
-            return doc
+            return doc, []
         char_starts, lengths = doc.to_array(_OFFSET_ATTRS).T.tolist()
         lower = norm.lower()
         if len(lower) == len(norm):  # one slice per token ("İ" lower-cases to two characters)
@@ -127,11 +136,8 @@ class RuleTokenizer:
         else:
             words = [norm[s:s + k].lower() for s, k in zip(char_starts, lengths)]
         sent_idx = _sentence_starts(words, char_starts, norm)
-        marks = numpy.full((n, 1), -1, dtype=numpy.int64)  # -1: not a sentence start
-        marks[sent_idx, 0] = 1
-        doc.from_array([SENT_START], marks.view(numpy.uint64))
         doc.user_data[TOKENS_KEY] = (words, char_starts, lengths, [char_starts[i] for i in sent_idx])
-        return doc
+        return doc, sent_idx
 
     def pipe(self, texts, batch_size: int = 1000):  # spaCy's Tokenizer interface
         for text in texts:
@@ -236,3 +242,19 @@ def get_nlp() -> Language:
     nlp = spacy.blank("en", config={"nlp": {"tokenizer": {"@tokenizers": "trialsynth_rule_tokenizer.v1"}}})
     nlp.add_pipe("trialsynth_vocabulary")
     return nlp
+
+
+def process(text: str) -> Doc:
+    """What `get_nlp()(text)` gives in doc.user_data (TOKENS_KEY, MATCHES_KEY), without the Doc's
+    sentence marks (doc.sents) and the pipeline's per-call checks: the tokenizer and the vocabulary
+    matcher called directly (extract.document reads only the user_data)."""
+    nlp, tokenizer, matcher = _parts()
+    if len(text) > nlp.max_length:
+        return nlp(text)  # spaCy's own error for a text over its length limit
+    return matcher(tokenizer.tokens(text)[0])
+
+
+@lru_cache(maxsize=None)
+def _parts() -> tuple[Language, RuleTokenizer, VocabularyMatcher]:
+    nlp = get_nlp()
+    return nlp, nlp.tokenizer, nlp.get_pipe("trialsynth_vocabulary")
