@@ -47,7 +47,7 @@ from extract.evidence import Arm, OutcomeRow, Provenance
 from extract.fastre import words
 from extract.measure_spans import MeasureSpan, find_measures, instrument_subscales
 from extract.measures import canonical_measure, measure_info
-from extract.nlp import load_rules
+from extract.lexer import load_rules
 from extract.quantities import NUM, WORDNUM, MeanSD, PValue, Percentage, Timepoint, parse_number, weeks_from
 from extract.sentence_values import (ArmRef, Item, Slot, SentenceValues, arm_refs, arm_slots, number_as_value,
                                      sentence_values)
