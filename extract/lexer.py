@@ -27,6 +27,8 @@ import re
 from bisect import bisect_left
 from functools import lru_cache
 from importlib import resources
+from itertools import compress
+from operator import sub
 from typing import Any, NamedTuple
 
 __all__ = ["ABBREVIATIONS", "MAX_LENGTH", "TOKEN_RE", "Lexed", "VocabularyIndex", "lex", "load_rules", "normalise",
@@ -46,9 +48,11 @@ _TOKEN_BRANCHES = (
 TOKEN_RE = re.compile(_TOKEN_BRANCHES)
 # TOKEN_RE's tokens and the white-space tokens in one scan: TOKEN_RE matches every non-space
 # character and never crosses a space, so over the whole text it gives what it gives over each run
-# of non-space characters (its look-arounds see a space or an end of text alike); a white-space run
-# after a token loses its first " " (group "sp" is what is left), one at the start of the text does not.
-_ALL_TOKENS = re.compile(_TOKEN_BRANCHES + r"|(?<=\S) (?P<sp>\s*)|\s+")
+# of non-space characters (its look-arounds see a space or an end of text alike). A white-space run
+# after a token is a token less its first character where that is " " (the second branch starts
+# after it; a lone " " is no token), a run at the start of the text is a token whole.
+_ALL_TOKENS = re.compile(_TOKEN_BRANCHES + r"|(?<=\S)(?! )\s+|(?<=\S )\s+|^\s+")
+_SPAN = re.Match.span
 # One-for-one replacements (the text keeps its length, so offsets stay valid).
 _SAME_LENGTH = str.maketrans({
     "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2015": "-",
@@ -74,18 +78,11 @@ def _normalised(m: re.Match[str]) -> str:
 
 def tokenize(norm: str) -> tuple[list[int], list[int]]:
     """(start, length) of each token of a normalised text (see the module docstring), as two lists."""
-    starts: list[int] = []
-    lengths: list[int] = []
-    for m in _ALL_TOKENS.finditer(norm):
-        if m.lastgroup == "sp":
-            s, e = m.span("sp")
-            if s == e:
-                continue
-        else:
-            s, e = m.span()
-        starts.append(s)
-        lengths.append(e - s)
-    return starts, lengths
+    spans = list(map(_SPAN, _ALL_TOKENS.finditer(norm)))  # map and zip: no Python step per token
+    if not spans:
+        return [], []
+    starts, ends = map(list, zip(*spans))
+    return starts, list(map(sub, ends, starts))
 
 
 def sentence_starts(words: list[str], char_starts: list[int], norm: str) -> list[int]:
@@ -203,11 +200,11 @@ class VocabularyIndex:
 
     def matches(self, words: list[str]) -> list[tuple[str, int, int]]:
         """(label, start, end) of every phrase in `words`: by start, then by end, then by label."""
-        trie = self.trie
         out: list[tuple[str, int, int]] = []
         n = len(words)
-        for i, w in enumerate(words):
-            node = trie.get(w)
+        first = list(map(self.trie.get, words))  # the node each token starts, found in C
+        for i in compress(range(n), first):  # the few tokens that start a phrase
+            node = first[i]
             j = i + 1
             while node is not None:
                 ends = node.get(_END)
