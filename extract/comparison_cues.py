@@ -36,7 +36,12 @@ _TO_NORMALISE = re.compile("[" + "".join(map(chr, _SPACES)) + "]")
 def normalise(text: str) -> str:
     """Unicode spaces to " ", dashes and minus signs to "-", the middle dot of "0·05" to "."
     (same length: offsets hold)."""
-    return text.translate(_SPACES) if _TO_NORMALISE.search(text) else text
+    # a substitution at each of the few matches: str.translate looks up every character
+    return _TO_NORMALISE.sub(_normalised, text)
+
+
+def _normalised(m: re.Match[str]) -> str:
+    return _SPACES[ord(m.group())]
 
 
 class PValue(NamedTuple):

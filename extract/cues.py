@@ -7,7 +7,7 @@ import re
 from functools import lru_cache
 
 from extract.fastre import words
-from extract.nlp import load_rules
+from extract.lexer import load_rules
 
 __all__ = ["cue_kind", "cue_re", "no_change_phrases"]
 

@@ -1,8 +1,9 @@
 """One analysed text (a title, an abstract or a full-text section): sentences, vocabulary
 mentions and quantities, all with character offsets into the original text.
 
-`analyse(text, location)` runs the spaCy pipeline (extract.nlp) and the quantity finders
-(extract.quantities) once; the field extractors (screening, samples, intervention, outcomes)
+`analyse(text, location)` runs the rule tokenizer and the vocabulary matcher (extract.lexer: what
+the spaCy pipeline of extract.nlp gives, without spaCy) and the quantity finders (extract.quantities)
+once; the field extractors (screening, samples, intervention, outcomes)
 only read the resulting `Text`.
 """
 from __future__ import annotations
@@ -13,7 +14,7 @@ from functools import lru_cache
 from typing import NamedTuple, Sequence, TypeVar
 
 from extract import quantities as q
-from extract.nlp import MATCHES_KEY, TOKENS_KEY, get_nlp
+from extract.lexer import MAX_LENGTH, lex
 
 __all__ = ["Mention", "Sentence", "Text", "analyse"]
 
@@ -120,11 +121,14 @@ def _label(label: str) -> tuple[str, str, str | None]:
 def analyse(text: str, location: str, numbers: bool = True) -> Text:
     """numbers=False skips P values, means and percentages (a title needs doses and timepoints)."""
     text = text or ""
-    doc = get_nlp()(text)
-    words, starts, lengths, sent_starts = doc.user_data.get(TOKENS_KEY, ((), (), (), ()))
+    if len(text) > MAX_LENGTH:
+        from extract.nlp import get_nlp
+
+        get_nlp()(text)  # spaCy's own error for a text over its length limit, as before
+    words, starts, lengths, sent_starts, matches = lex(text)
     raw: list[Mention] = []
     anchors: dict[str, list[tuple[int, int]]] = {}
-    for label, ts, te in doc.user_data.get(MATCHES_KEY, ()):
+    for label, ts, te in matches:
         kind, value, extra = _label(label)
         s = starts[ts]
         e = starts[te - 1] + lengths[te - 1]

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-from extract.tables import Table, normalise_space, parse_table_wrap
+from extract.tables import Table, local_name, normalise_space, parse_table_wrap
 from extract.errors import ExtractionError
 
 __all__ = ["Article", "Section", "parse_jats"]
@@ -97,9 +97,9 @@ def parse_jats(xml: str | bytes) -> Article:
             f"JATS XML is not well-formed (line {exc.lineno}): {exc.msg}. "
             "Fetch the full text again or fix the file."
         ) from exc
-    if _local(root.tag) != "article":
+    if local_name(root.tag) != "article":
         raise ExtractionError(
-            f"JATS root element must be <article>; got <{_local(root.tag) or root.tag}>. "
+            f"JATS root element must be <article>; got <{local_name(root.tag) or root.tag}>. "
             "Pass a JATS full-text document."
         )
 
@@ -112,7 +112,7 @@ def parse_jats(xml: str | bytes) -> Article:
     ids = {}
     if meta is not None:
         for el in meta:
-            if _local(el.tag) == "article-id":
+            if local_name(el.tag) == "article-id":
                 ids[el.get("pub-id-type", "")] = normalise_space(_text(el))
     pmcid = ids.get("pmc") or ids.get("pmcid")
     if pmcid and not pmcid.upper().startswith("PMC"):
@@ -125,7 +125,7 @@ def parse_jats(xml: str | bytes) -> Article:
         _collect_sections(body, (), chunks, sections, _Offset())
     body_text = "".join(chunks)
 
-    tables = tuple(parse_table_wrap(el) for el in root.iter() if _local(el.tag) == "table-wrap")
+    tables = tuple(parse_table_wrap(el) for el in root.iter() if local_name(el.tag) == "table-wrap")
     return Article(
         title=title,
         abstract=abstract,
@@ -152,13 +152,13 @@ def _collect_sections(
 ) -> None:
     """Append the node's own paragraphs as one Section, then recurse into its <sec> children."""
     own = ""
-    title_el = next((c for c in node if _local(c.tag) == "title"), None)
+    title_el = next((c for c in node if local_name(c.tag) == "title"), None)
     title = normalise_space(_text(title_el)) if title_el is not None else ""
     path_titles = titles + ((title,) if title else ())
     paragraphs = [
         normalise_space(_text(c))
         for c in node
-        if _local(c.tag) in ("p", "list", "disp-quote", "statement", "boxed-text")
+        if local_name(c.tag) in ("p", "list", "disp-quote", "statement", "boxed-text")
     ]
     own = _PARAGRAPH_SEP.join(p for p in paragraphs if p)
     if own:
@@ -170,37 +170,35 @@ def _collect_sections(
         offset.pos += len(own)
         sections.append(Section(title, " > ".join(path_titles), own, start, offset.pos))
     for child in node:
-        if _local(child.tag) == "sec":
+        if local_name(child.tag) == "sec":
             _collect_sections(child, path_titles, chunks, sections, offset)
 
 
 def _abstract(meta: etree._Element) -> str:
     """Abstract text; structured abstracts become "Background: ... \\n\\nMethods: ..."."""
-    abstracts = [a for a in meta if _local(a.tag) == "abstract"]
+    abstracts = [a for a in meta if local_name(a.tag) == "abstract"]
     # Prefer the main abstract over graphical/teaser ones.
     main = next((a for a in abstracts if not a.get("abstract-type")), abstracts[0] if abstracts else None)
     if main is None:
         return ""
-    secs = [c for c in main if _local(c.tag) == "sec"]
+    secs = [c for c in main if local_name(c.tag) == "sec"]
     if not secs:
         return _PARAGRAPH_SEP.join(
-            normalise_space(_text(p)) for p in main if _local(p.tag) == "p" and _text(p).strip()
+            normalise_space(_text(p)) for p in main if local_name(p.tag) == "p" and _text(p).strip()
         )
     parts = []
     for sec in secs:
-        title_el = next((c for c in sec if _local(c.tag) == "title"), None)
+        title_el = next((c for c in sec if local_name(c.tag) == "title"), None)
         title = normalise_space(_text(title_el)) if title_el is not None else ""
-        text = " ".join(normalise_space(_text(p)) for p in sec if _local(p.tag) == "p")
+        text = " ".join(normalise_space(_text(p)) for p in sec if local_name(p.tag) == "p")
         parts.append(f"{title}: {text}" if title else text)
     return _PARAGRAPH_SEP.join(p for p in parts if p.strip())
 
 
-def _local(tag: object) -> str:
-    return etree.QName(tag).localname if isinstance(tag, str) else ""
 
 
 def _first(root: etree._Element, name: str) -> etree._Element | None:
-    return next((el for el in root.iter() if _local(el.tag) == name), None)
+    return next((el for el in root.iter() if local_name(el.tag) == name), None)
 
 
 def _text(el: etree._Element | None) -> str:
@@ -214,7 +212,7 @@ def _text(el: etree._Element | None) -> str:
             parts.append(node.text)
         for child in node:
             # Comments, processing instructions and unexpanded entity references have no str tag.
-            if isinstance(child.tag, str) and _local(child.tag) not in _SKIP_IN_TEXT:
+            if isinstance(child.tag, str) and local_name(child.tag) not in _SKIP_IN_TEXT:
                 walk(child)
             if child.tail:
                 parts.append(child.tail)

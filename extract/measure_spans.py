@@ -35,7 +35,7 @@ from extract.cues import cue_kind
 from extract.document import Mention, Sentence, Text
 from extract.estimates import NAME_PATTERN
 from extract.measures import canonical_measure, clean_measure_name
-from extract.nlp import load_rules
+from extract.lexer import load_rules
 from extract.quantities import NUMBER_WORDS
 
 __all__ = ["MeasureSpan", "find_measures", "instrument_subscales"]

@@ -58,7 +58,7 @@ def clean_measure_name(text: str) -> str:
 
 @lru_cache(maxsize=1)
 def _vocabulary() -> tuple[dict[str, dict], frozenset[str], frozenset[str]]:
-    from extract.nlp import load_rules
+    from extract.lexer import load_rules
 
     m = load_rules("measures")
     info = {x["name"]: x for x in m["measures"]}

@@ -23,6 +23,8 @@ import math
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from itertools import repeat
+from operator import mul
 from typing import Any, Mapping, Sequence
 
 import numpy as np
@@ -45,8 +47,8 @@ class SparseLogistic:
     intercept: float
 
     def logit(self, features: Mapping[str, float]) -> float:
-        w = self.weights
-        return self.intercept + sum(w.get(k, 0.0) * v for k, v in features.items())
+        # the same products summed in the same order as a generator over the items, stepped in C
+        return self.intercept + sum(map(mul, map(self.weights.get, features.keys(), repeat(0.0)), features.values()))
 
     def probability(self, features: Mapping[str, float]) -> float:
         z = self.logit(features)

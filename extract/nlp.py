@@ -17,14 +17,13 @@ No trained model is used. The pipeline is:
    Span objects for every match, which cost a tenth of the extractor's time.)
 
 `get_nlp()` builds the pipeline once per process (pure: the same input gives the same Doc).
+The extractor itself does not run it: extract.lexer computes the same tokens and matches in plain
+Python (so a run does not import spaCy); the rule (TOKEN_RE, ABBREVIATIONS, `normalise`, the
+sentence starts, the phrases) is defined there once and used by both.
 """
 from __future__ import annotations
 
-import json
-import re
-from bisect import bisect_left
 from functools import lru_cache
-from importlib import resources
 from typing import Any
 
 import numpy
@@ -36,6 +35,8 @@ from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc, Span
 from spacy.vocab import Vocab
 
+from extract.lexer import ABBREVIATIONS, TOKEN_RE, load_rules, lower_words, normalise, patterns, sentence_starts
+
 __all__ = ["ABBREVIATIONS", "MATCHES_KEY", "RuleTokenizer", "SPAN_KEY", "TOKENS_KEY", "VocabularyMatcher",
            "vocabulary_spans", "get_nlp", "load_rules", "normalise"]
 
@@ -43,75 +44,20 @@ SPAN_KEY = "trialsynth"
 MATCHES_KEY = "trialsynth_matches"  # doc.user_data: [(label, start token, end token)]
 TOKENS_KEY = "trialsynth_tokens"  # doc.user_data: (lower-cased words, char starts, lengths, sentence start chars)
 
-# Tokenizer exceptions: kept as one token, period included (so they never end a sentence).
-ABBREVIATIONS = ["e.g.", "i.e.", "vs.", "al.", "approx.", "fig.", "figs.", "no.", "nos.", "i.v.", "i.p.",
-                 "i.a.", "s.c.", "n.s.", "ca.", "cf.", "resp.", "dr.", "mr.", "mrs.", "st.", "etc.", "p.o."]
-_ABBR = "|".join(re.escape(a) for a in sorted(ABBREVIATIONS, key=len, reverse=True))
-_TOKEN_RE = re.compile(
-    rf"(?i:(?<![^\W_])(?=[a-z]{{1,6}}\.)(?:{_ABBR})(?![^\W_]))"  # abbreviations, not inside a word
-    r"|\d+(?:[.,]\d+)*"                        # 2.5  1,000  1.0
-    r"|(?<![\w.])\.\d+"                        # .0517
-    r"|[^\W\d_]+"                              # letter runs (Greek included)
-    r"|\S"                                     # any other single character
-)
-# One-for-one replacements (the text keeps its length, so offsets stay valid).
-_SAME_LENGTH = str.maketrans({
-    "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2015": "-",
-    "\u2212": "-", "\ufe63": "-", "\uff0d": "-", "\u00a0": " ", "\u2009": " ", "\u202f": " ",
-    "\u2002": " ", "\u2003": " ", "\u2007": " ", "\u2008": " ", "\u200a": " ", "\u2005": " ",
-    "\u2019": "'", "\u2018": "'", "\u00b4": "'", "\u2032": "'",
-})
-_TO_NORMALISE = re.compile("[" + re.escape("".join(map(chr, _SAME_LENGTH))) + "]")
 _OFFSET_ATTRS = [IDX, LENGTH]
-_NEWLINE_RUN = re.compile(r"\n\s*")
-
-
-def _sentence_starts(words: list[str], char_starts: list[int], norm: str) -> list[int]:
-    """Indices of the tokens that start a sentence: the first token, the token after a line break,
-    and the token after ". ! ?" (and any whitespace run after it) when it starts with a capital, a
-    digit or a bracket. Whitespace runs are tokens of their own, so one is never followed by another.
-    `words` may be lower-cased: the capital is read from `norm`."""
-    n = len(words)
-    found = {0}
-    for mark in (".", "!", "?"):  # list.index scans in C: a loop over every token costs more
-        k = -1
-        try:
-            while True:
-                k = words.index(mark, k + 1)
-                j = k + 2 if k + 1 < n and words[k + 1].isspace() else k + 1
-                if j < n:
-                    first = norm[char_starts[j]]
-                    if first.isupper() or first.isdigit() or first in "([":
-                        found.add(j)
-        except ValueError:
-            pass
-    for m in _NEWLINE_RUN.finditer(norm):  # the token after a whitespace run with a line break
-        if m.end() < len(norm):
-            found.add(bisect_left(char_starts, m.end()))
-    return sorted(found)
-
-
-def normalise(text: str) -> str:
-    """Same-length normalisation of hyphens, spaces and quotes (offsets are preserved)."""
-    # a substitution at each of the few matches: str.translate looks up every character (7x slower)
-    return _TO_NORMALISE.sub(_normalised, text)
-
-
-def _normalised(m: re.Match[str]) -> str:
-    return _SAME_LENGTH[ord(m.group())]
 
 
 class RuleTokenizer:
     """Tokenizes `normalise(text)` with spaCy's own (Cython) Tokenizer, configured so that every
-    whitespace-free chunk is split into the tokens of _TOKEN_RE: no prefix, suffix or exception
-    rules, and _TOKEN_RE's matches as "infixes" (spaCy keeps the text before the first match and
-    every match as tokens, so a chunk comes out as exactly its _TOKEN_RE tokens). spaCy caches
+    whitespace-free chunk is split into the tokens of TOKEN_RE: no prefix, suffix or exception
+    rules, and TOKEN_RE's matches as "infixes" (spaCy keeps the text before the first match and
+    every match as tokens, so a chunk comes out as exactly its TOKEN_RE tokens). spaCy caches
     each chunk's split, so a word seen before costs a hash lookup. Then it marks sentence starts."""
 
     def __init__(self, vocab: Vocab):
         self.vocab = vocab
         self._split = Tokenizer(vocab, rules={}, prefix_search=None, suffix_search=None,
-                                infix_finditer=_TOKEN_RE.finditer)
+                                infix_finditer=TOKEN_RE.finditer)
 
     def __call__(self, text: str) -> Doc:
         norm = normalise(text)
@@ -121,12 +67,8 @@ class RuleTokenizer:
             doc.user_data[TOKENS_KEY] = ([], [], [], [])
             return doc
         char_starts, lengths = doc.to_array(_OFFSET_ATTRS).T.tolist()
-        lower = norm.lower()
-        if len(lower) == len(norm):  # one slice per token ("İ" lower-cases to two characters)
-            words = [lower[s:s + k] for s, k in zip(char_starts, lengths)]
-        else:
-            words = [norm[s:s + k].lower() for s, k in zip(char_starts, lengths)]
-        sent_idx = _sentence_starts(words, char_starts, norm)
+        words = lower_words(norm, char_starts, lengths)
+        sent_idx = sentence_starts(words, char_starts, norm)
         marks = numpy.full((n, 1), -1, dtype=numpy.int64)  # -1: not a sentence start
         marks[sent_idx, 0] = 1
         doc.from_array([SENT_START], marks.view(numpy.uint64))
@@ -144,51 +86,6 @@ class RuleTokenizer:
         return self
 
 
-@lru_cache(maxsize=None)
-def load_rules(name: str) -> dict[str, Any]:
-    """One rule file of extract/data/ (measures, intervention, screening, directions)."""
-    text = resources.files("extract").joinpath("data", f"{name}.json").read_text(encoding="utf-8")
-    return json.loads(text)
-
-
-def _variants(phrase: str) -> set[str]:
-    """A phrase and its hyphen variants ("il-6" -> "il-6", "il 6", "il6")."""
-    out = {phrase.lower()}
-    if "-" in phrase:
-        out.add(phrase.lower().replace("-", " "))
-        out.add(phrase.lower().replace("-", ""))
-    return out
-
-
-def _patterns() -> list[dict[str, Any]]:
-    pats: list[dict[str, Any]] = []
-
-    def add(label: str, phrases: list[str]) -> None:
-        for p in phrases:
-            for v in _variants(p):
-                pats.append({"label": label, "pattern": v})
-
-    for m in load_rules("measures")["measures"]:
-        add(f"MEASURE|{m['name']}", m["phrases"])
-    inter = load_rules("intervention")
-    for name, phrases in inter["cell_sources"].items():
-        add(f"SOURCE|{name}", phrases)
-    for name, phrases in inter["cell_origin"].items():
-        add(f"ORIGIN|{name}", phrases)
-    for name, spec in inter["routes"].items():
-        add(f"ROUTE|{spec.get('canonical', name)}|{spec['weight']}", spec["phrases"])
-    scr = load_rules("screening")
-    for key in ("msc", "other_cells", "ra", "animal", "human", "review", "in_vitro", "other_products", "protocol",
-                "clinical"):
-        add(f"SCREEN|{key}", scr[key])
-    for disease, phrases in scr["other_disease"].items():
-        add(f"SCREEN|other_disease|{disease}", phrases)
-    for kind, words in load_rules("anchors").items():
-        if not kind.startswith("_"):
-            add(f"ANCHOR|{kind}", words)
-    return pats
-
-
 class VocabularyMatcher:
     """Pipeline component: spaCy's PhraseMatcher (on LOWER) over every phrase of the rule files.
 
@@ -199,7 +96,7 @@ class VocabularyMatcher:
     def __init__(self, nlp: Language):
         self.matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
         by_label: dict[str, list[str]] = {}
-        for pat in _patterns():
+        for pat in patterns():
             by_label.setdefault(pat["label"], []).append(pat["pattern"])
         for label, phrases in by_label.items():
             self.matcher.add(label, list(nlp.tokenizer.pipe(sorted(set(phrases)))))
@@ -236,3 +133,4 @@ def get_nlp() -> Language:
     nlp = spacy.blank("en", config={"nlp": {"tokenizer": {"@tokenizers": "trialsynth_rule_tokenizer.v1"}}})
     nlp.add_pipe("trialsynth_vocabulary")
     return nlp
+

@@ -47,7 +47,7 @@ from extract.evidence import Arm, OutcomeRow, Provenance
 from extract.fastre import words
 from extract.measure_spans import MeasureSpan, find_measures, instrument_subscales
 from extract.measures import canonical_measure, measure_info
-from extract.nlp import load_rules
+from extract.lexer import load_rules
 from extract.quantities import NUM, WORDNUM, MeanSD, PValue, Percentage, Timepoint, parse_number, weeks_from
 from extract.sentence_values import (ArmRef, Item, Slot, SentenceValues, arm_refs, arm_slots, number_as_value,
                                      sentence_values)
@@ -314,6 +314,22 @@ class _ByStart:
         lo = bisect_left(self.starts, start)
         hi = bisect_right(self.starts, end, lo)
         return [x for x in self.items[lo:hi] if x.end <= end]
+
+
+def _by_start(items: Sequence[Any]) -> bool:
+    return all(x.start <= y.start for x, y in zip(items, items[1:]))
+
+
+class _Scan:
+    """_ByStart's `within` for items not in text order: a scan of all of them."""
+
+    __slots__ = ("items",)
+
+    def __init__(self, items: Sequence[Any]) -> None:
+        self.items = items
+
+    def within(self, start: int, end: int) -> list:
+        return [x for x in self.items if start <= x.start and x.end <= end]
 
 
 # ----------------------------------------------------------------------------------------------
@@ -904,6 +920,8 @@ def outcome_rows(t: Text, ctx: Context) -> tuple[list[OutcomeRow], list[Provenan
     safety: list[Provenance] = []
     measure_mentions = _ByStart([m for m in t.mentions if m.kind == "MEASURE"])
     person = _ByStart([_Span(a, b) for a, b in t.anchored("person")])
+    # the text's means, P values and percentages, for whether a sentence holds one
+    values_by_start = [_ByStart(xs) if _by_start(xs) else _Scan(xs) for xs in (t.mean_sds, t.p_values, t.percentages)]
     rec: _Record | None = None
     previous: _Previous | None = None
     section = "results"  # an unstructured abstract is read whole
@@ -923,10 +941,7 @@ def outcome_rows(t: Text, ctx: Context) -> tuple[list[OutcomeRow], list[Provenan
         mentions = measure_mentions.within(sent.start, sent.end)
         if section != "results" and not mentions:
             continue  # background and methods give only vocabulary measures
-        ms_all = t.in_span(t.mean_sds, sent.start, sent.end)
-        ps_all = t.in_span(t.p_values, sent.start, sent.end)
-        pct_all = t.in_span(t.percentages, sent.start, sent.end)
-        has_values = bool(ms_all or ps_all or pct_all) or (
+        has_values = any(v.within(sent.start, sent.end) for v in values_by_start) or (
             _DIGIT.search(stext) is not None and ("respectively" in stext or " vs" in stext
                                                   or _RESULT_VALUE_WORDS_FAST.search(stext) is not None
                                                   or _VALUE_AFTER_WORD.search(stext) is not None))

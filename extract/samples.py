@@ -24,7 +24,7 @@ import re
 from dataclasses import dataclass
 
 from extract.document import Text
-from extract.nlp import load_rules
+from extract.lexer import load_rules
 from extract.evidence import Arm, Provenance, SampleSize
 from extract.fastre import words
 from extract.quantities import NUMBER_WORDS, WORDNUM, parse_number

@@ -25,7 +25,7 @@ from collections import Counter
 
 from extract.document import Mention, Text, analyse
 from extract.evidence import ExtractionInput, Screening
-from extract.nlp import load_rules
+from extract.lexer import load_rules
 
 __all__ = ["registry_texts", "screen"]
 

@@ -474,7 +474,8 @@ def arm_refs(t: Text, sent: Sentence, measure_spans: Sequence[tuple[int, int]], 
     low_names = [(a, a.lower()) for a in arm_names if a and len(a) > 2]
     stext = text[sent.start:sent.end]
     found: list[tuple[str, re.Match[str]]] = []
-    if _ARM_WORD_GATE.search(stext):  # these phrases end in an arm or a people word
+    arm_words = _ARM_WORD_GATE.search(stext) is not None
+    if arm_words:  # these phrases end in an arm or a people word
         # from each arm or people word back to its preposition (a scan of the few stretches before
         # them, not of every "in" and "of" of the sentence)
         spans_seen: set[tuple[int, int]] = set()
@@ -491,7 +492,7 @@ def arm_refs(t: Text, sent: Sentence, measure_spans: Sequence[tuple[int, int]], 
             found.append(("start", first))
     if "(" in stext:
         found += [("bracket", m) for m in ARM_BRACKET_RE.finditer(stext)]
-    if _ARM_WORD_GATE.search(stext) or "those" in stext:
+    if arm_words or "those" in stext:
         found += [("people", m) for m in PEOPLE_ARM_RE.finditer(stext)]
     found.sort(key=lambda x: (x[1].start("name"), -x[1].end()))
     last_end = -1

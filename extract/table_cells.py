@@ -36,9 +36,9 @@ from typing import Iterable
 
 __all__ = ["CellValue", "normalise_space", "number_text", "parse_cell", "strip_markers"]
 
-_SPACES = dict.fromkeys(map(ord, "\u00a0\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000"), " ")
 _ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"), None)
 _WS = re.compile(r"\s+")
+_ZERO_WIDTH_RE = re.compile("[" + "".join(map(chr, _ZERO_WIDTH)) + "]")
 # A minus sign written as U+2212, EN DASH, FIGURE DASH, HYPHEN or a full-width minus, when it
 # starts a number (at the start or after a space, bracket, comma, "=", "<" ...).
 _SIGN_MINUS = re.compile(r"(^|[\s(\[,;/=<>≤≥:€$£])[\u2212\u2013\u2012\u2010\u2011\ufe63\uff0d](?=\.?\d)")
@@ -134,7 +134,10 @@ def normalise_space(text: str) -> str:
     """Map every Unicode space to " ", drop zero-width characters and collapse runs of spaces."""
     if _PLAIN.fullmatch(text) and "  " not in text:
         return text.strip()  # printable ASCII with single spaces: nothing to map
-    return _WS.sub(" ", text.translate(_SPACES).translate(_ZERO_WIDTH)).strip()
+    # the Unicode spaces (U+00A0, U+2002-U+200A, U+202F, U+205F, U+3000) are white space, so \s+ maps
+    # them with the runs; the zero-width characters, which are not, are dropped first (a substitution:
+    # str.translate looked up every character of a paragraph)
+    return _WS.sub(" ", _ZERO_WIDTH_RE.sub("", text)).strip()
 
 
 def number_text(text: str) -> str:

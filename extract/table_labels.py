@@ -498,7 +498,7 @@ def looks_like_measure(name: str) -> bool:
 
 @lru_cache(maxsize=1)
 def _vocabulary_words() -> frozenset[str]:
-    from extract.nlp import load_rules
+    from extract.lexer import load_rules
     words = set()
     for m in load_rules("measures")["measures"]:
         for phrase in m["phrases"]:

@@ -17,12 +17,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from lxml import etree
 
 from extract.table_cells import normalise_space, parse_cell
 
-__all__ = ["Cell", "Table", "normalise_space", "parse_cell", "parse_table_wrap"]
+__all__ = ["Cell", "Table", "local_name", "normalise_space", "parse_cell", "parse_table_wrap"]
 
 _INDENT_CHARS = " \u00a0\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\t"
 _N_IN_HEADER = re.compile(r"\b[nN]\s*=\s*\d+")
@@ -117,8 +118,17 @@ class Table:
 # Text of a cell.
 
 
-def _local(tag: object) -> str:
-    return etree.QName(tag).localname if isinstance(tag, str) else ""
+def local_name(tag: object) -> str:
+    """An element's tag without its namespace ("" for a comment or processing instruction)."""
+    return _localname(tag) if isinstance(tag, str) else ""
+
+
+@lru_cache(maxsize=4096)
+def _localname(tag: str) -> str:
+    # an article has a few dozen distinct tags and thousands of elements: QName once per tag
+    return etree.QName(tag).localname
+
+
 
 
 @dataclass(frozen=True)
@@ -145,7 +155,7 @@ def _cell_text(el: etree._Element) -> _CellText:
                 bold_chars[0] += len(node.text.strip())
         for child in node:
             if isinstance(child.tag, str):
-                name = _local(child.tag)
+                name = local_name(child.tag)
                 if name == "break":
                     parts.append(" ")
                     plain.append(" ")
@@ -198,15 +208,15 @@ def parse_table_wrap(wrap: etree._Element) -> Table:
     label = normalise_space(" ".join(_texts(wrap, "label")))
     caption = normalise_space(" ".join(_texts(wrap, "caption")))
     footnotes = _footnotes(wrap)
-    table_el = next((e for e in wrap.iter() if _local(e.tag) == "table"), None)
+    table_el = next((e for e in wrap.iter() if local_name(e.tag) == "table"), None)
     if table_el is None:
         return Table(label, caption, footnotes, (), 0, wrap.get("id", ""))
 
     rows: list[tuple[etree._Element, bool]] = []  # (tr, in thead)
     for tr in table_el.iter():
-        if _local(tr.tag) == "tr":
+        if local_name(tr.tag) == "tr":
             parent = tr.getparent()
-            in_head = parent is not None and _local(parent.tag) == "thead"
+            in_head = parent is not None and local_name(parent.tag) == "thead"
             rows.append((tr, in_head))
     n_header = 0
     if any(h for _, h in rows):
@@ -215,8 +225,8 @@ def parse_table_wrap(wrap: etree._Element) -> Table:
     else:
         # No <thead>: leading rows made only of <th> are the header.
         for tr, _ in rows:
-            entries = [c for c in tr if _local(c.tag) in ("td", "th")]
-            if entries and all(_local(c.tag) == "th" for c in entries):
+            entries = [c for c in tr if local_name(c.tag) in ("td", "th")]
+            if entries and all(local_name(c.tag) == "th" for c in entries):
                 n_header += 1
             else:
                 break
@@ -225,7 +235,7 @@ def parse_table_wrap(wrap: etree._Element) -> Table:
     n_cols = 0
     for r, (tr, _) in enumerate(rows):
         col = 0
-        entries = [c for c in tr if _local(c.tag) in ("td", "th")]
+        entries = [c for c in tr if local_name(c.tag) in ("td", "th")]
         for source_col, entry in enumerate(entries):
             while (r, col) in occupied:
                 col += 1
@@ -294,23 +304,23 @@ _BLOCKS = frozenset({"title", "p", "sec"})
 
 def _block_text(el: etree._Element) -> str:
     """Text of an element whose block children (a caption's <title> and <p>s) are kept apart."""
-    blocks = [c for c in el if _local(c.tag) in _BLOCKS]
+    blocks = [c for c in el if local_name(c.tag) in _BLOCKS]
     if not blocks:
         return _cell_text(el).text
     return normalise_space(" ".join(_block_text(c) for c in blocks))
 
 
 def _texts(wrap: etree._Element, name: str) -> list[str]:
-    return [_block_text(e) for e in wrap if _local(e.tag) == name]
+    return [_block_text(e) for e in wrap if local_name(e.tag) == name]
 
 
 def _footnotes(wrap: etree._Element) -> tuple[str, ...]:
     notes: list[str] = []
     for foot in wrap:
-        if _local(foot.tag) != "table-wrap-foot":
+        if local_name(foot.tag) != "table-wrap-foot":
             continue
-        fns = [e for e in foot.iter() if _local(e.tag) == "fn"]
-        items = fns or [e for e in foot if _local(e.tag) == "p"] or [foot]
+        fns = [e for e in foot.iter() if local_name(e.tag) == "fn"]
+        items = fns or [e for e in foot if local_name(e.tag) == "p"] or [foot]
         for item in items:
             text = _block_text(item)
             if text:

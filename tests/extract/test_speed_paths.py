@@ -319,3 +319,50 @@ PAIR_PIECES = ["after", "with", "on", "receiving", "in", "the", "tranexamic acid
 def test_every_arm_pair_match_passes_its_substring_gate(text: str) -> None:
     if sentence_values.ARM_PAIR_RE.search(text):
         assert sentence_values._may_pair_arms(text)
+
+
+def _plain_normalise_space(text: str) -> str:
+    spaces = dict.fromkeys(map(ord, "\u00a0\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000"),
+                           " ")
+    zero_width = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"), None)
+    return re.sub(r"\s+", " ", text.translate(spaces).translate(zero_width)).strip()
+
+
+def test_normalise_space_agrees_with_the_plain_mapping_over_all_of_unicode() -> None:
+    from extract.table_cells import normalise_space
+
+    for ch in map(chr, range(sys.maxunicode + 1)):
+        for text in (ch, f"a{ch}b", f" {ch} ", f"a {ch}{ch} b"):
+            assert normalise_space(text) == _plain_normalise_space(text), hex(ord(ch))
+
+
+SPACE_PIECES = [" ", "  ", "\t", "\n", "\u00a0", "\u2009", "\u3000", "\u205f", "\u200b", "\u2060", "\ufeff", "\x1c",
+                "\x85", "a", "b c", "±", "-", "\u2212"]
+
+
+@settings(max_examples=3000, deadline=None)
+@given(_texts(SPACE_PIECES, 16))
+def test_normalise_space_agrees_with_the_plain_mapping(text: str) -> None:
+    from extract.table_cells import normalise_space
+
+    assert normalise_space(text) == _plain_normalise_space(text)
+
+
+@settings(max_examples=2000, deadline=None)
+@given(_texts(SPACE_PIECES + ["\u2013", "\u2014", "\u2010", "\u2011", "\u00b7", "\u2264", "\u2265", "0", "."], 16))
+def test_comparison_cues_normalise_agrees_with_translate(text: str) -> None:
+    from extract.comparison_cues import _SPACES, normalise
+
+    assert normalise(text) == text.translate(_SPACES)
+
+
+def test_local_name_is_the_qname_local_name() -> None:
+    from lxml import etree
+
+    from extract.tables import local_name
+
+    root = etree.fromstring(b'<article xmlns:m="http://www.w3.org/1998/Math/MathML"><p>x<m:math/><!-- c --></p>'
+                            b'<?pi x?></article>')
+    for el in root.iter():
+        expected = etree.QName(el.tag).localname if isinstance(el.tag, str) else ""
+        assert local_name(el.tag) == local_name(el.tag) == expected
