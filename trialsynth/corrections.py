@@ -501,7 +501,7 @@ def _check_measure(where: str, measure: str, problems: list[str]) -> str | None:
 @lru_cache(maxsize=1)
 def _vocabulary() -> dict[str, Any]:
     """Return the extractor's vocabularies: measure names (and remission measures), cell sources, origins, routes."""
-    from extract.nlp import load_rules
+    from extract.lexer import load_rules
 
     measures = load_rules("measures")
     names = [m["name"] for m in measures["measures"]]

@@ -102,7 +102,7 @@ class AnalysisPlan:
 
 
 def _better(name: str) -> str | None:
-    from extract.nlp import load_rules  # the extractor's vocabulary says which direction is better
+    from extract.lexer import load_rules  # the extractor's vocabulary says which direction is better
 
     base = name.replace(" remission", "")
     for m in load_rules("measures")["measures"]:
