@@ -713,6 +713,11 @@ def _arm_lookup(ctx: Context, name: str | None) -> tuple[str, int | None]:
 # ----------------------------------------------------------------------------------------------
 # Values
 # ----------------------------------------------------------------------------------------------
+# a bracket that defines a measure by a threshold: "(DAS28 < 2.6)", "(≥ 50% reduction)", "(VAS ≤ 20 mm)"
+_DEFINITION = re.compile(r"\(\s?(?:[A-Za-z][\w-]*(?:\s[A-Za-z][\w-]*)?\s?)?(?:[<>≤≥]|<=|>=)\s?\d[\d.,]*\s?"
+                         r"(?:%|[a-zA-Z]{1,5})?(?:\s[a-z]+){0,2}\s?\)")
+_MEDIAN_WORD = re.compile(r"\bmedians?\b", re.I)
+_MEAN_WORD = re.compile(r"\bmeans?\b|\baverage\b", re.I)
 _CHANGE_FROM_BASELINE = re.compile(r"\b(?:improvements?|reductions?|decreases?|increases?|changes?|falls?|declines?|"
                                    r"rises?|drops?)\s+(?:\w+\s+){0,3}?from\s+baseline\b", re.I)
 
@@ -720,6 +725,13 @@ _CHANGE_FROM_BASELINE = re.compile(r"\b(?:improvements?|reductions?|decreases?|i
 def _assign_means(row: dict, ms: list[MeanSD], t: Text, a: int, clause_start: int, change: bool = False) -> None:
     """Means/SDs (or bare values) of one arm: change, baseline and follow-up from the wording;
     medians to median and IQR/range; "mean (95% CI)" with its CI."""
+    if ms and all(x.kind == "value" for x in ms) and _MEDIAN_WORD.search(t.text, clause_start, ms[0].start) \
+            and not _MEAN_WORD.search(t.text, clause_start, ms[0].start):
+        # "Median CRP decreased from 12.5 mg/L (IQR ...) to 3.2 mg/L": medians are never means; the
+        # row's one median is the last value stated
+        row["median"] = ms[-1].mean
+        row["statistic"] = "median"
+        return
     medians = [x for x in ms if x.kind.startswith("median")]
     ms = [x for x in ms if not x.kind.startswith("median")]
     if medians:
@@ -939,6 +951,10 @@ def outcome_rows(t: Text, ctx: Context) -> tuple[list[OutcomeRow], list[Provenan
         if section == "none":
             continue
         mentions = measure_mentions.within(sent.start, sent.end)
+        definitions = [(sent.start + m.start(), sent.start + m.end()) for m in _DEFINITION.finditer(stext)] \
+            if "(" in stext else []
+        if definitions:  # "remission (DAS28 < 2.6)": the bracket defines the measure; no measure, no value
+            mentions = [m for m in mentions if not any(a <= m.start < b for a, b in definitions)]
         if section != "results" and not mentions:
             continue  # background and methods give only vocabulary measures
         has_values = any(v.within(sent.start, sent.end) for v in values_by_start) or (
@@ -958,7 +974,7 @@ def outcome_rows(t: Text, ctx: Context) -> tuple[list[OutcomeRow], list[Provenan
             rec = _record_info(t, ctx)
         # the values are read first only where they decide which open names are measures; a
         # sentence with values but no measure needs them only after a previous "respectively"
-        excluded = [(m.start, m.end) for m in mentions]
+        excluded = [(m.start, m.end) for m in mentions] + definitions
         vals = None
         if not (has_values or fractions):
             vals = sentence_values(t, sent, excluded)

@@ -395,6 +395,20 @@ def test_several_measures_values_for_each_arm(sentence, weeks):
                    ("ACR70", "placebo", 3.0, weeks), ("ACR70", "tocilizumab", 20.0, weeks)]
 
 
+def test_a_defining_bracket_is_no_measure_and_no_value():
+    ev = run("Sixty patients were randomised to tocilizumab or placebo. DAS28 remission (DAS28 < 2.6) was achieved in "
+             "27.5% of patients with tocilizumab versus 0.8% with placebo.", title="A trial")
+    got = sorted((o.measure_canonical, o.arm, o.percent_responders) for o in ev.outcomes)
+    assert got == [("DAS28 remission", "placebo", 0.8), ("DAS28 remission", "tocilizumab", 27.5)]
+
+
+def test_medians_from_a_to_b_are_never_means():
+    ev = run("Sixty patients were randomised to tocilizumab or placebo. Median CRP decreased from 12.5 mg/L (IQR "
+             "6.1-25.0) to 3.2 mg/L (IQR 1.5-7.0) with tocilizumab.", title="A trial")
+    [row] = [o for o in ev.outcomes if o.measure_canonical == "CRP"]
+    assert (row.median, row.baseline_mean, row.followup_mean) == (3.2, None, None)
+
+
 def test_a_value_at_baseline_and_one_at_a_later_timepoint():
     ev = run("Sixty patients were randomised to tocilizumab or placebo. Mean HAQ was 1.6 at baseline and 0.9 at week "
              "12.", title="A trial")
