@@ -134,7 +134,8 @@ def _numeric_time(text: str) -> TimeRef | None:
         unit = next(u for k, u in (("d", "day"), ("w", "week"), ("m", "month"), ("y", "year"), ("d2", "day"),
                                    ("w2", "week"), ("m2", "month"), ("y2", "year"), ("h2", "hour")) if g.get(k)) \
             if any(g.get(k) for k in ("d", "w", "m", "y", "d2", "w2", "m2", "y2", "h2")) else "year"
-        return TimeRef(text, weeks_from(float(g["v"] or g["v2"]), unit), span=(0, len(text)))
+        weeks = weeks_from(float(g["v"] or g["v2"]), unit)
+        return TimeRef(text, weeks, span=(0, len(text)), baseline=weeks == 0)
     pod = _POD.search(text)
     if pod:
         return TimeRef(text, weeks_from(float(pod.group("v")), "day"), span=pod.span())
@@ -151,7 +152,8 @@ def _numeric_time(text: str) -> TimeRef | None:
                     r"below|over|under)|and\s+(?:over|above|older|more|less|under)|\+)", text[tp.end:], re.I) \
                 or re.search(r"[<>≤≥]\s*$|\b(?:than|over|under|above|below|up\s+to)\s*$", text[:tp.start], re.I):
             continue  # a category ("5 years or less", "> 65 years"), not a timepoint
-        best = TimeRef(text, tp.weeks, span=(tp.start, tp.end), is_range=tp.kind == "range")
+        best = TimeRef(text, tp.weeks, span=(tp.start, tp.end), is_range=tp.kind == "range",
+                       baseline=tp.weeks == 0 and tp.kind != "range")  # "Week 0", "Day 0": the baseline
     return best
 
 

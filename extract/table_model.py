@@ -148,7 +148,7 @@ class TableLayout:
     n_stub_cols: int
     columns: tuple[ColumnLayout, ...]
     rows: tuple[RowLayout, ...]
-    arms_in: str  # "columns", "rows" or "none"
+    arms_in: str  # "columns", "rows", "sections", "stub" (a stub column of arms) or "none"
     corner: Label = field(default_factory=lambda: Label("", ""))
     declared: frozenset[str] = frozenset()  # statistics the caption and footnotes declare
     caption_time: TimeRef | None = None  # one timepoint for the whole table
@@ -283,6 +283,12 @@ def table_layout(table: Table, known_arms: tuple[str, ...] = ()) -> TableLayout:
     rows = _rows(table, n_header, stub, values)
 
     arms_in = _arms_in(columns, rows, stub_dims, known_arms)
+    arm_stub = next((k for k in range(1, stub) if stub_dims[k] == "arm"), None)
+    if arm_stub is not None and arms_in in ("none", "columns", "rows") and not any(
+            looks_like_arm(c.names[-1], known_arms) for c in columns if c.role == "value" and c.names):
+        # "Variable | Group | 4 w | 8 w | 12 w": the arms in a stub column of their own, the measure in the other
+        rows = _stub_arms(table, rows, arm_stub, stub)
+        arms_in = "stub"
     if arms_in == "none" and _DIFFERENCE_CAPTION.search(table.caption):
         # "Mean difference (95 % CI) between the OsteoACTIVE group and the control group at 6 months":
         # the cells are between-arm differences, not an arm's values
@@ -300,7 +306,7 @@ def table_layout(table: Table, known_arms: tuple[str, ...] = ()) -> TableLayout:
     declared = frozenset().union(*(declared_statistics(t) for t in texts)) if texts else frozenset()
     caption_time = _caption_time(table.caption)
     # "Change in BCVA through the study" over a baseline column and follow-up columns: values, not changes
-    has_baseline = any(c.time is not None and c.time.baseline for c in columns) or any(
+    has_baseline = any(c.time is not None and (c.time.baseline or c.time.weeks == 0) for c in columns) or any(
         r.time is not None and r.time.baseline and not r.change for r in rows if r.role == "value")
     table_change = bool(_CHANGE_CAPTION.search(table.caption)) and not has_baseline
     baseline_table = bool(_BASELINE_CAPTION.search(table.caption)) and not _CHANGE_CAPTION.search(table.caption) \
@@ -329,6 +335,47 @@ def _caption_measure(caption: str) -> str | None:
     if not name or len(name) > 80 or read_label(name).dimension or len(name) < 2:
         return None
     return name
+
+
+def _stub_arms(table: Table, rows: list[RowLayout], arm_col: int, stub: int) -> list[RowLayout]:
+    """Rows whose arm is the label in stub column `arm_col` and whose measure is the label of the other stub
+    columns; a measure written once in a block of rows (the block's middle row, no rowspan: "| CXDT group |",
+    "VAS | Placebo group |", "| P values |") holds for the whole block (rows between empty or section rows)."""
+    def measure_of(r: int) -> Label | None:
+        for c in range(stub):
+            if c != arm_col and table.grid[r][c].text:
+                lab = _label_of(table.grid[r][c])
+                if lab.name:
+                    return lab
+        return None
+
+    out = list(rows)
+    block: list[int] = []
+    for i in [*range(len(rows)), len(rows)]:
+        row = rows[i] if i < len(rows) else None
+        if row is not None and row.role in ("value", "n", "p", "difference", "stat"):
+            block.append(i)
+            continue
+        named = {j: measure_of(rows[j].row) for j in block}
+        distinct = {lab.name for lab in named.values() if lab is not None}
+        carry = next((lab for lab in named.values() if lab is not None), None) if len(distinct) == 1 else None
+        current = None
+        for j in block:
+            r = rows[j]
+            current = named[j] or (carry if carry is not None else current)
+            cell = table.grid[r.row][arm_col]
+            arm_label = _label_of(cell) if cell.text else None
+            arm = arm_label.name if arm_label is not None and r.role in ("value", "n") and not arm_label.is_p else None
+            if arm and current is not None and looks_like_arm(current.name) and not looks_like_arm(arm):
+                # a block where the first column holds the arm and the "Group" column its categories
+                arm_label, current = current, arm_label
+                arm = arm_label.name
+            measure = clean_measure_name(current.name) if current is not None else r.measure
+            out[j] = _replace(r, arm=arm or None, arm_text=(arm_label.text if arm else None), measure=measure,
+                              measure_text=current.text if current is not None else r.measure_text,
+                              labels=tuple(lab for lab in (current, arm_label) if lab is not None) or r.labels)
+        block = []
+    return out
 
 
 def _arms_in(columns: list[ColumnLayout], rows: list[RowLayout], stub_dims: list[str | None],
@@ -622,7 +669,7 @@ def _name_rows(rows: list[RowLayout], arms_in: str, corner_measure: str | None,
         if sec_time is None:
             sec_time = next((s.time for s in reversed(row.sections) if s.time is not None), None)
         sec_stats = tuple(s.stats for s in reversed(row.sections) if s.stats)
-        arm = arm_text = None
+        arm, arm_text = (row.arm, row.arm_text) if arms_in == "stub" else (None, None)
         measure, measure_text = row.measure, row.measure_text
         if arms_in == "sections" and sec_measures and looks_like_arm(sec_measures[-1].name):
             arm, arm_text = sec_measures[-1].name, sec_measures[-1].text

@@ -215,6 +215,26 @@ def test_a_measure_over_the_arms_with_subgroups_as_rows():
                                                                  "Difference", {"effect_size": -1.0})
 
 
+def test_arms_in_a_stub_column_of_their_own_under_a_group_header():
+    # "Variable | Group | Week 0 | Week 4 | Week 12": the measure written once in its block's middle row
+    rows = [["Variable", "Group", "Week 0", "Week 4", "Week 12"],
+            ["", "Drug group (n = 30)", "5.0 ± 2.0", "4.0 ± 2.3", "2.4 ± 2.4"],
+            ["VAS pain (cm)", "Placebo group (n = 30)", "4.9 ± 2.1", "4.1 ± 2.4", "3.2 ± 2.5"],
+            ["", "P value", "0.89", "0.68", "0.06"],
+            ["", "", "", "", ""],
+            ["SBP (mmHg)", "Drug group (n = 30)", "126 ± 11", "127 ± 12", "125 ± 10"],
+            ["", "Placebo group (n = 30)", "124 ± 10", "125 ± 9", "126 ± 11"]]
+    assert layout(rows).arms_in == "stub"
+    got = read(rows)
+    first, last = at(got, 1, 2), at(got, 2, 4)
+    assert (first.measure, first.arm, first.weeks, first.numbers) == ("VAS pain (cm)", "Drug group", 0.0,
+                                                                      {"baseline_mean": 5.0, "baseline_sd": 2.0})
+    assert (last.measure, last.arm, last.weeks, last.numbers) == ("VAS pain (cm)", "Placebo group", 12.0,
+                                                                  {"followup_mean": 3.2, "followup_sd": 2.5})
+    assert (at(got, 6, 3).measure, at(got, 6, 3).arm) == ("SBP (mmHg)", "Placebo group")
+    assert none_at(got, 3, 2)  # the P value row is no arm's value
+
+
 # --------------------------------------------------------------------------------------------
 # Changes, differences and P values
 
