@@ -807,13 +807,14 @@ class Store:
         """Store (key, JSON-ready value) results in one transaction, marked as used by this run.
 
         With `prune_prefix`, entries of that prefix this run neither stored nor read again are dropped
-        (`touch_cached` marks the ones read), so the cache holds what the latest run used.
+        (`touch_cached` marks the ones read), so the cache holds what the latest run used. A value's
+        mappings keep their order (a result read back is written out as one computed afresh).
         """
         with self.atomic():
             self.conn.executemany(
                 "INSERT INTO results_cache VALUES (?, ?, ?) ON CONFLICT(key) DO UPDATE SET value=excluded.value, "
                 "used_run=excluded.used_run",
-                [(key, json.dumps(value, sort_keys=True, ensure_ascii=False, default=_plain), self.run_id)
+                [(key, json.dumps(value, ensure_ascii=False, default=_plain), self.run_id)
                  for key, value in items])
             if prune_prefix is not None:
                 self.conn.execute("DELETE FROM results_cache WHERE key LIKE ? AND used_run IS NOT ?",

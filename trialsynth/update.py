@@ -33,6 +33,8 @@ from trialsynth.view import display_surname  # noqa: F401 (also imported from he
 __all__ = ["SEED_PMID", "UpdateOutcome", "build_context", "run_update", "what_changed"]
 
 SEED_PMID = "31908418"
+# the results cache's pooled analyses keep their mappings' order (results.json as a fresh update writes it)
+POOLED_FORMAT = "format:pooled-ordered"
 COMPARATIVE = {"MC", "SMCR", "MD", "SMD", "RR", "OR", "RD"}  # measures where 0 (model scale) is "no effect"
 
 
@@ -308,10 +310,12 @@ def build_context(review: Review, *, changes: Sequence[str] = (), now: str | Non
             cohort = CohortInfo(rid, label, rec.first_author, rec.year, tuple(rec.ids.nct), pred.get("n_enrolled"),
                                 pred.get("cell_source"), pred.get("route"), doses)
             inputs.append(StudyInput(rid, label, rec.year, pred, cohort, is_seed))
-    cache = store.cached_prefix("pooled:") if cache_results else None
+    cache = None
+    if cache_results:  # analyses cached before POOLED_FORMAT had their mappings' keys sorted: not reused
+        cache = store.cached_prefix("pooled:") if store.cached([POOLED_FORMAT]) else {}
     result = synthesise(inputs, plan, cache)
     if cache is not None:
-        store.put_cached([(key, cache[key]) for key in result.used], prune_prefix="pooled:")
+        store.put_cached([(key, cache[key]) for key in result.used] + [(POOLED_FORMAT, True)], prune_prefix="pooled:")
     merged_away = sum(len(g.record_ids) - 1 for g in result.overlaps)
     rows = tuple(view.table_rows())  # the evidence table's rows, without a pandas round trip
     _keep_long_lived()

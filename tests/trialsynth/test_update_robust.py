@@ -234,3 +234,18 @@ def test_an_update_that_reuses_its_caches_equals_a_fresh_review_of_the_same_reco
     a, b = results(living), results(fresh)
     assert a["pooled"] and a == b
     assert figures(living) == figures(fresh) and any("<svg" in f for f in figures(fresh))
+
+    # byte for byte: the report and results.json of the living review are the fresh review's, but for
+    # the update's own account (what changed, the history) and its timestamps
+    def page(root):
+        text = (root / "report.html").read_text("utf-8")
+        text = re.sub(r'<section class="changes".*?</section>|<table class="history-table">.*?</table>', "", text,
+                      flags=re.S)
+        return re.sub(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC", "TIME", text)
+
+    def lines(root):
+        return [line for line in (root / "results.json").read_text("utf-8").splitlines()
+                if not line.startswith(('  "generated_at": ', '  "history": ', '  "changes": '))]
+
+    assert page(living) == page(fresh) and 'class="evidence-row' in page(fresh)
+    assert lines(living) == lines(fresh)
