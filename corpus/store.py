@@ -792,6 +792,10 @@ class Store:
         rows = self.conn.execute("SELECT key, value FROM results_cache WHERE key LIKE ?", (prefix + "%",))
         return {key: json.loads(value) for key, value in rows}
 
+    def cached_keys(self, prefix: str) -> set[str]:
+        """Return the keys of the cached results whose key starts with `prefix` (no value is read)."""
+        return {key for key, in self.conn.execute("SELECT key FROM results_cache WHERE key LIKE ?", (prefix + "%",))}
+
     def cached(self, keys: Iterable[str]) -> dict[str, Any]:
         """Return {key: value} of the cached results among `keys` (JSON values)."""
         keys = list(keys)

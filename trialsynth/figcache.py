@@ -1,13 +1,22 @@
-"""Figures that take seconds to draw, kept between updates: a plot is reused while its analysis is unchanged.
+"""Pieces of the report that take long to make, kept between updates: reused while what they show is unchanged.
 
-The report draws a forest and a cumulative plot per pooled analysis (matplotlib, about a second
-each, far more with hundreds of studies). `cached_figure(kind, pa, salt, draw)` returns the SVG
+Figures: the report draws a forest and a cumulative plot per pooled analysis (matplotlib, about a
+second each, far more with hundreds of studies). `cached_figure(kind, pa, salt, draw)` returns the SVG
 `draw(pa, salt)` made for the same analysis before (keyed by `PooledAnalysis.fingerprint`, the plot's
-kind and salt, and a stamp of the drawing code), else draws it. The cache is active inside
-`figures_from(store)` (trialsynth.update wraps the report in it) and lives in the store's results
-cache; outside it every figure is drawn. An SVG read back from the store is used only if it holds
-nothing but drawing (no script, event handler, foreign object or outside link), so a store edited
-by hand cannot put active content into a report.
+kind and salt, and a stamp of the drawing code), else draws it.
+
+HTML: the evidence table of a large review is tens of thousands of rows, seconds to render.
+`cached_fragment(kind, material, render)` returns the HTML `render()` made before from the same
+`material` (the text of everything the piece shows: a record's rows, its label and links), keyed by
+a digest of it and a stamp of the rendering code (report.py, wording.py, the templates, Jinja2's and
+MarkupSafe's versions), else renders it. A changed row, correction, decision or label changes the
+material, so that record's piece is rendered anew; the others are reused as they are.
+
+The cache is active inside `figures_from(store)` (trialsynth.update wraps the report in it) and lives
+in the store's results cache; outside it everything is made afresh. What is read back from the store
+is used only if it holds nothing active, so a store edited by hand cannot put active content into a
+report: an SVG nothing but drawing (no script, event handler, foreign object or outside link), an
+HTML piece nothing but the table's own tags and attributes, links to https:// addresses only.
 """
 from __future__ import annotations
 
@@ -20,15 +29,50 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterator
 
 if TYPE_CHECKING:
+    from markupsafe import Markup
+
     from corpus.store import Store
     from trialsynth.results import PooledAnalysis
 
-__all__ = ["cached_figure", "figures_from"]
+__all__ = ["cached_figure", "cached_fragment", "figures_from"]
 
 PREFIX = "figure:"
+FRAGMENT_PREFIX = "html:"
 _ACTIVE: ContextVar[dict[str, Any] | None] = ContextVar("trialsynth_figures", default=None)
 _UNSAFE = re.compile(r"<\s*/?\s*(script|foreignobject|iframe|object|embed|image|a)\b|\son[a-z]+\s*=|javascript:|"
                      r"(?:xlink:)?href\s*=\s*[\"'](?!#)|url\(\s*[\"']?(?!#)", re.I)
+
+
+#: one tag of an HTML piece as the report's templates write it: the table's tags, attributes class, data-record,
+#: title and rel with escaped values, href to https:// only
+_SAFE_TAG = re.compile(r'</?(?:tr|td|span|mark|br|strong|q|a)(?: (?:class|data-record|title|rel)="[^"<>]*"'
+                       r'| href="https://[^"<>\s]*")*>')
+_TAG = re.compile(r"<[^>]*>?")
+
+
+def _safe_html(html: Any) -> bool:
+    """True for an HTML piece whose every tag is one the report writes itself (_SAFE_TAG)."""
+    return isinstance(html, str) and all(_SAFE_TAG.fullmatch(tag) for tag in set(_TAG.findall(html)))
+
+
+@lru_cache(maxsize=1)
+def _fragment_stamp() -> str:
+    """A stamp of the code that renders the HTML pieces (report.py, wording.py, the templates, Jinja2, MarkupSafe)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    here = Path(__file__).parent
+    digest = hashlib.sha256()
+    for path in [here / "report.py", here / "wording.py", *sorted((here / "templates").glob("*.j2"))]:
+        try:
+            digest.update(path.name.encode() + b"\0" + path.read_bytes())
+        except OSError:
+            digest.update(str(path).encode())
+    for package in ("jinja2", "markupsafe"):
+        try:
+            digest.update(version(package).encode())
+        except PackageNotFoundError:
+            pass
+    return digest.hexdigest()[:12]
 
 
 @lru_cache(maxsize=1)
@@ -70,13 +114,49 @@ def cached_figure(kind: str, pa: PooledAnalysis, salt: str, draw: Callable[[Any,
     return svg, note
 
 
+def cached_fragment(kind: str, material: str, render: Callable[[], str]) -> Markup:
+    """Return render() -> HTML of what `material` describes, from the active cache when it holds it."""
+    from markupsafe import Markup
+
+    active = _ACTIVE.get()
+    if active is None:
+        return Markup(render())
+    digest = hashlib.blake2b(material.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+    key = f"{FRAGMENT_PREFIX}{kind}:{digest}:{_fragment_stamp()}"
+    if key in active["kept"]:
+        html = active["store"].cached([key]).get(key)
+        if _safe_html(html):
+            active["reused"].add(key)
+            return Markup(html)
+    html = str(render())
+    active["made"].append((key, html))
+    active["kept"].discard(key)  # the same piece again later in this report: from `made`, then from the store
+    if len(active["made"]) >= FRAGMENT_BATCH:
+        _keep_made(active)
+    return Markup(html)
+
+
+FRAGMENT_BATCH = 500  # new pieces written to the store at once (a large review's are never all held)
+
+
+def _keep_made(active: dict[str, Any], prune: bool = False) -> None:
+    store = active["store"]
+    store.put_cached(active["made"], prune_prefix=FRAGMENT_PREFIX if prune else None)
+    active["kept"].update(key for key, _ in active["made"])
+    active["made"].clear()
+
+
 @contextlib.contextmanager
 def figures_from(store: Store) -> Iterator[None]:
-    """Let the block's report reuse the figures the store keeps; keep the ones it drew or used (only)."""
-    token = _ACTIVE.set({"entries": store.cached_prefix(PREFIX), "used": {}})
+    """Let the block's report reuse the figures and HTML pieces the store keeps; keep the ones it made or
+    used (only). New HTML pieces are written to the store as they are made, a batch at a time."""
+    token = _ACTIVE.set({"entries": store.cached_prefix(PREFIX), "used": {}, "store": store,
+                         "kept": store.cached_keys(FRAGMENT_PREFIX), "reused": set(), "made": []})
     try:
         yield
-        used = _ACTIVE.get()["used"]
-        store.put_cached(used.items(), prune_prefix=PREFIX)
+        active = _ACTIVE.get()
+        store.put_cached(active["used"].items(), prune_prefix=PREFIX)
+        store.touch_cached(active["reused"])
+        _keep_made(active, prune=True)
     finally:
         _ACTIVE.reset(token)

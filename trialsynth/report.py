@@ -9,6 +9,8 @@ through autoescaping.
 """
 from __future__ import annotations
 
+import functools
+import itertools
 import math
 import numbers
 import os
@@ -16,7 +18,6 @@ import re
 import sys
 import tempfile
 import textwrap
-from functools import lru_cache
 from io import StringIO
 from pathlib import Path
 from types import SimpleNamespace
@@ -62,7 +63,7 @@ def _html_pieces(ctx: ReportContext) -> Iterator[str]:
         prisma_rows=_prisma_rows(ctx.prisma),
         included=[s for s in ctx.studies if s.included],
         excluded=[s for s in ctx.studies if not s.included],
-        evidence=_LazyViews(rows, lambda row: _evidence_view(row, labels, studies)),
+        evidence=_EvidenceRows(rows, labels, studies),
         comparisons=[_comparison_view(row, labels, studies) for row in sorted(
             ctx.comparisons, key=lambda r: order.get(str(r.get("record_id")), len(order)))],
         flagged=[_flagged_view(f, labels) for f in ctx.flagged_values],
@@ -115,22 +116,38 @@ def write_report(ctx: ReportContext, folder: Path) -> tuple[Path, Path]:
     return paths
 
 
-class _LazyViews:
-    """A sequence's items as `view(item)` makes them, one at a time as the template reaches them."""
+class _EvidenceRows:
+    """The evidence table's rows for report.html.j2: as many as `rows` (its length), given as HTML, one
+    piece per record's run of rows, made when the template reaches it (a large review's table is never
+    held whole). A piece is templates/evidence_rows.html.j2 rendered from what the rows show (the rows,
+    the study label, the record's links), kept between updates (trialsynth.figcache.cached_fragment),
+    so an update renders only the rows of the records it changed."""
 
-    def __init__(self, items: Sequence[Any], view: Callable[[Any], Any]):
-        self._items, self._view = items, view
+    def __init__(self, rows: Sequence[dict[str, Any]], labels: dict[str, str], studies: dict[str, Any]):
+        self._rows, self._labels, self._studies = rows, labels, studies
 
     def __len__(self) -> int:
-        return len(self._items)
+        return len(self._rows)
 
-    def __iter__(self) -> Iterator[Any]:
-        return map(self._view, self._items)
+    def __iter__(self) -> Iterator[Markup]:
+        from trialsynth.figcache import cached_fragment
+
+        template = _environment().get_template("evidence_rows.html.j2")
+        labels, studies = self._labels, self._studies
+        for record_id, run in itertools.groupby(self._rows, key=lambda row: row.get("record_id")):
+            rows = list(run)
+            study = studies.get(str(record_id))
+            links = tuple(getattr(study, name, None) for name in ("pmid", "doi", "pmcid", "nct"))
+            yield cached_fragment("evidence", repr((labels.get(str(record_id)), links, rows)),
+                                  functools.partial(self._render, template, rows))
+
+    def _render(self, template: Any, rows: list[dict[str, Any]]) -> str:
+        return template.render(evidence=[_evidence_view(row, self._labels, self._studies) for row in rows])
 
 
 # ------------------------------------------------------------------------------------------ environment
 
-@lru_cache(maxsize=1)
+@functools.lru_cache(maxsize=1)
 def _environment() -> Environment:
     env = Environment(
         loader=PackageLoader("trialsynth", "templates"),
@@ -147,7 +164,8 @@ def _environment() -> Environment:
     return env
 
 
-WRITE_BATCH = 20_000  # template pieces joined per write
+WRITE_BATCH = 20_000  # template pieces joined per write, at most
+WRITE_CHARS = 1 << 20  # and at most about this many characters (a piece may be a record's evidence rows)
 
 
 def _write_temporary(path: Path, pieces: Iterable[str]) -> str:
@@ -161,11 +179,14 @@ def _write_temporary(path: Path, pieces: Iterable[str]) -> str:
         os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600 files; a report is as readable as any other file
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
             batch: list[str] = []
+            size = 0
             for piece in pieces:
                 batch.append(piece)
-                if len(batch) >= WRITE_BATCH:
+                size += len(piece)
+                if len(batch) >= WRITE_BATCH or size >= WRITE_CHARS:
                     handle.write("".join(batch))
                     batch.clear()
+                    size = 0
             handle.write("".join(batch))
             handle.flush()
             os.fsync(handle.fileno())
@@ -196,7 +217,7 @@ def _write_error(path: Path, exc: OSError) -> InputError:
                       "check that the folder is writable and the disk is not full")
 
 
-@lru_cache(maxsize=1)
+@functools.lru_cache(maxsize=1)
 def _umask() -> int:
     mask = os.umask(0o022)
     os.umask(mask)
