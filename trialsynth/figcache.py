@@ -6,7 +6,7 @@ second each, far more with hundreds of studies). `cached_figure(kind, pa, salt, 
 kind and salt, and a stamp of the drawing code), else draws it.
 
 HTML: the evidence table of a large review is tens of thousands of rows, seconds to render.
-`cached_fragment(kind, material, render)` returns the HTML `render()` made before from the same
+`cached_fragments(kind, pieces)` yields for each (material, render) the HTML `render()` made before from the same
 `material` (the text of everything the piece shows: a record's rows, its label and links), keyed by
 a digest of it and a stamp of the rendering code (report.py, wording.py, the templates, Jinja2's and
 MarkupSafe's versions), else renders it. A changed row, correction, decision or label changes the
@@ -22,11 +22,12 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import itertools
 import re
 from contextvars import ContextVar
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Iterator
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator
 
 if TYPE_CHECKING:
     from markupsafe import Markup
@@ -34,7 +35,7 @@ if TYPE_CHECKING:
     from corpus.store import Store
     from trialsynth.results import PooledAnalysis
 
-__all__ = ["cached_figure", "cached_fragment", "figures_from"]
+__all__ = ["cached_figure", "cached_fragments", "figures_from"]
 
 PREFIX = "figure:"
 FRAGMENT_PREFIX = "html:"
@@ -114,26 +115,36 @@ def cached_figure(kind: str, pa: PooledAnalysis, salt: str, draw: Callable[[Any,
     return svg, note
 
 
-def cached_fragment(kind: str, material: str, render: Callable[[], str]) -> Markup:
-    """Return render() -> HTML of what `material` describes, from the active cache when it holds it."""
+def cached_fragments(kind: str, pieces: Iterable[tuple[str, Callable[[], str]]]) -> Iterator[Markup]:
+    """Yield render() -> HTML for each (material, render) of `pieces`, in order, taken from the active cache
+    when it holds the HTML of the same material (read FRAGMENT_BATCH pieces at a time)."""
     from markupsafe import Markup
 
     active = _ACTIVE.get()
     if active is None:
-        return Markup(render())
-    digest = hashlib.blake2b(material.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
-    key = f"{FRAGMENT_PREFIX}{kind}:{digest}:{_fragment_stamp()}"
-    if key in active["kept"]:
-        html = active["store"].cached([key]).get(key)
-        if _safe_html(html):
-            active["reused"].add(key)
-            return Markup(html)
-    html = str(render())
-    active["made"].append((key, html))
-    active["kept"].discard(key)  # the same piece again later in this report: from `made`, then from the store
-    if len(active["made"]) >= FRAGMENT_BATCH:
-        _keep_made(active)
-    return Markup(html)
+        for _, render in pieces:
+            yield Markup(render())
+        return
+    stamp = _fragment_stamp()
+    pieces = iter(pieces)
+    while batch := list(itertools.islice(pieces, FRAGMENT_BATCH)):
+        keys = [f"{FRAGMENT_PREFIX}{kind}:{_digest(material)}:{stamp}" for material, _ in batch]
+        kept = active["store"].cached(key for key in keys if key in active["kept"])
+        for key, (_, render) in zip(keys, batch):
+            html = kept.get(key)
+            if html is not None and _safe_html(html):
+                active["reused"].add(key)
+            else:
+                html = str(render())
+                active["made"].append((key, html))
+                active["kept"].discard(key)  # made again later in this report until it is in the store
+            yield Markup(html)
+        if len(active["made"]) >= FRAGMENT_BATCH:
+            _keep_made(active)
+
+
+def _digest(material: str) -> str:
+    return hashlib.blake2b(material.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
 
 FRAGMENT_BATCH = 500  # new pieces written to the store at once (a large review's are never all held)

@@ -120,7 +120,7 @@ class _EvidenceRows:
     """The evidence table's rows for report.html.j2: as many as `rows` (its length), given as HTML, one
     piece per record's run of rows, made when the template reaches it (a large review's table is never
     held whole). A piece is templates/evidence_rows.html.j2 rendered from what the rows show (the rows,
-    the study label, the record's links), kept between updates (trialsynth.figcache.cached_fragment),
+    the study label, the record's links), kept between updates (trialsynth.figcache.cached_fragments),
     so an update renders only the rows of the records it changed."""
 
     def __init__(self, rows: Sequence[dict[str, Any]], labels: dict[str, str], studies: dict[str, Any]):
@@ -130,16 +130,18 @@ class _EvidenceRows:
         return len(self._rows)
 
     def __iter__(self) -> Iterator[Markup]:
-        from trialsynth.figcache import cached_fragment
+        from trialsynth.figcache import cached_fragments
 
+        return cached_fragments("evidence", self._pieces())
+
+    def _pieces(self) -> Iterator[tuple[str, Callable[[], str]]]:
         template = _environment().get_template("evidence_rows.html.j2")
-        labels, studies = self._labels, self._studies
         for record_id, run in itertools.groupby(self._rows, key=lambda row: row.get("record_id")):
             rows = list(run)
-            study = studies.get(str(record_id))
+            study = self._studies.get(str(record_id))
             links = tuple(getattr(study, name, None) for name in ("pmid", "doi", "pmcid", "nct"))
-            yield cached_fragment("evidence", repr((labels.get(str(record_id)), links, rows)),
-                                  functools.partial(self._render, template, rows))
+            yield (repr((self._labels.get(str(record_id)), links, rows)),
+                   functools.partial(self._render, template, rows))
 
     def _render(self, template: Any, rows: list[dict[str, Any]]) -> str:
         return template.render(evidence=[_evidence_view(row, self._labels, self._studies) for row in rows])

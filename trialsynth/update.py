@@ -10,14 +10,12 @@ every conclusion that changed (a CI that now excludes or includes no effect).
 """
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import gc
 import json
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterator, Mapping, Sequence
+from typing import Any, Callable, Mapping, Sequence
 
 from corpus.records import Record
 from corpus.store import Store
@@ -29,6 +27,7 @@ from trialsynth.results import CorrectionNote, FailedRecord, ReportContext, Stud
 from trialsynth.review import Review
 from trialsynth.synthesis import StudyInput, SynthesisResult, conclusion, synthesise
 from trialsynth.view import display_surname  # noqa: F401 (also imported from here)
+from trialsynth.view import keep_long_lived, sparing_collector
 
 __all__ = ["SEED_PMID", "UpdateOutcome", "build_context", "run_update", "what_changed"]
 
@@ -51,36 +50,6 @@ class UpdateOutcome:
     extract: dict[str, Any]
     totals: dict[str, int] = field(default_factory=dict)  # records, included, cohorts, pooled, directions
     reused: bool = False
-
-
-_SPARING: list[bool] = []  # not empty inside run_update's _sparing_collector()
-
-
-@contextlib.contextmanager
-def _sparing_collector() -> Iterator[None]:
-    """Keep the garbage collector's full passes off what an update builds once and holds to its end.
-
-    An update of a large review holds its records, predictions, rows and results (millions of
-    objects) until it ends, and every full pass of the collector walks all of them: a 20,000-record
-    update made 29 passes, 5 s of its 23 s. Inside the block `_keep_long_lived()` moves every object
-    that exists then out of the collector's sight (gc.freeze); what is made after is collected as
-    always, reference cycles included (a plot's). Leaving the block hands the kept objects back to the
-    collector (gc.unfreeze), unless someone had frozen objects before: those stay as they were.
-    """
-    own = gc.get_freeze_count() == 0
-    _SPARING.append(own)
-    try:
-        yield
-    finally:
-        _SPARING.pop()
-        if own and not _SPARING:
-            gc.unfreeze()
-
-
-def _keep_long_lived() -> None:
-    """Inside _sparing_collector(): leave the objects that exist now out of the collector's full passes."""
-    if _SPARING and _SPARING[0]:
-        gc.freeze()
 
 
 def _totals(context: ReportContext) -> dict[str, int]:
@@ -274,7 +243,6 @@ def build_context(review: Review, *, changes: Sequence[str] = (), now: str | Non
     from trialsynth.view import load_view
 
     view = load_view(review, store)
-    _keep_long_lived()
     counts = store_counts(store)
     if history is None:
         _, history = _previous_snapshot(store)
@@ -318,7 +286,7 @@ def build_context(review: Review, *, changes: Sequence[str] = (), now: str | Non
         store.put_cached([(key, cache[key]) for key in result.used] + [(POOLED_FORMAT, True)], prune_prefix="pooled:")
     merged_away = sum(len(g.record_ids) - 1 for g in result.overlaps)
     rows = tuple(view.table_rows())  # the evidence table's rows, without a pandas round trip
-    _keep_long_lived()
+    keep_long_lived()
     notes = tuple(CorrectionNote(c.record_id, c.target, c.value_text, c.reviewer,
                                  "; ".join(x for x in (c.source, c.note, _relative(c.origin, review.root)) if x))
                   for c in corrections)
@@ -355,10 +323,12 @@ def run_update(review: Review, *, from_path: str | Path | None = None, sources: 
         with open_store(review) as own:
             return run_update(review, from_path=from_path, sources=sources, jobs=jobs, write=write,
                               progress_for=progress_for, store=own)
-    if not _SPARING:
-        with _sparing_collector():
-            return run_update(review, from_path=from_path, sources=sources, jobs=jobs, write=write,
-                              progress_for=progress_for, store=store)
+    with sparing_collector():
+        return _run_update(review, from_path, sources, jobs, write, progress_for, store)
+
+
+def _run_update(review: Review, from_path: str | Path | None, sources: Sequence[str], jobs: int, write: bool,
+                progress_for: Callable[[str], Any] | None, store: Store) -> UpdateOutcome:
     from trialsynth.reviewstore import record_history
     from trialsynth.workflow import run_harvest, run_import
 
