@@ -61,9 +61,9 @@ def _html_pieces(ctx: ReportContext) -> Iterator[str]:
         ctx=ctx,
         prisma_svg=prisma_svg(ctx.prisma),
         prisma_rows=_prisma_rows(ctx.prisma),
-        included=[s for s in ctx.studies if s.included],
-        excluded=[s for s in ctx.studies if not s.included],
-        evidence=_EvidenceRows(rows, labels, studies),
+        included=_study_pieces("included", [s for s in ctx.studies if s.included]),
+        excluded=_study_pieces("excluded", [s for s in ctx.studies if not s.included]),
+        evidence=_evidence_pieces(rows, labels, studies),
         comparisons=[_comparison_view(row, labels, studies) for row in sorted(
             ctx.comparisons, key=lambda r: order.get(str(r.get("record_id")), len(order)))],
         flagged=[_flagged_view(f, labels) for f in ctx.flagged_values],
@@ -116,35 +116,46 @@ def write_report(ctx: ReportContext, folder: Path) -> tuple[Path, Path]:
     return paths
 
 
-class _EvidenceRows:
-    """The evidence table's rows for report.html.j2: as many as `rows` (its length), given as HTML, one
-    piece per record's run of rows, made when the template reaches it (a large review's table is never
-    held whole). A piece is templates/evidence_rows.html.j2 rendered from what the rows show (the rows,
-    the study label, the record's links), kept between updates (trialsynth.figcache.cached_fragments),
-    so an update renders only the rows of the records it changed."""
+class _Pieces:
+    """Rows of one of the report's long tables for report.html.j2: as many as `count` (its length), given as
+    HTML pieces (a study's row; a record's run of evidence rows), each made when the template reaches it,
+    so a large review's table is never held whole. `pieces()` yields (material, context) per piece: the
+    text of everything the piece shows, and what `template` renders it from. The pieces are kept between
+    updates (trialsynth.figcache.cached_fragments), so an update renders only those whose material changed."""
 
-    def __init__(self, rows: Sequence[dict[str, Any]], labels: dict[str, str], studies: dict[str, Any]):
-        self._rows, self._labels, self._studies = rows, labels, studies
+    def __init__(self, kind: str, template: str, count: int,
+                 pieces: Callable[[], Iterator[tuple[str, dict[str, Any]]]]):
+        self._kind, self._template, self._count, self._pieces = kind, template, count, pieces
 
     def __len__(self) -> int:
-        return len(self._rows)
+        return self._count
 
     def __iter__(self) -> Iterator[Markup]:
         from trialsynth.figcache import cached_fragments
 
-        return cached_fragments("evidence", self._pieces())
+        template = _environment().get_template(self._template)
+        return cached_fragments(self._kind, ((material, functools.partial(template.render, **context))
+                                             for material, context in self._pieces()))
 
-    def _pieces(self) -> Iterator[tuple[str, Callable[[], str]]]:
-        template = _environment().get_template("evidence_rows.html.j2")
-        for record_id, run in itertools.groupby(self._rows, key=lambda row: row.get("record_id")):
-            rows = list(run)
-            study = self._studies.get(str(record_id))
+
+def _study_pieces(kind: str, studies: list[Any]) -> _Pieces:
+    """The included studies' (kind "included") or the excluded records' ("excluded") rows, one piece each."""
+    return _Pieces(kind, f"{kind}_rows.html.j2", len(studies),
+                   lambda: ((repr(study), {kind: (study,)}) for study in studies))
+
+
+def _evidence_pieces(rows: Sequence[dict[str, Any]], labels: dict[str, str], studies: dict[str, Any]) -> _Pieces:
+    """The evidence table's rows, one piece per record's run of rows; a piece shows the rows, the study's
+    label and the record's links (_evidence_view)."""
+    def pieces() -> Iterator[tuple[str, dict[str, Any]]]:
+        for record_id, run in itertools.groupby(rows, key=lambda row: row.get("record_id")):
+            own = list(run)
+            study = studies.get(str(record_id))
             links = tuple(getattr(study, name, None) for name in ("pmid", "doi", "pmcid", "nct"))
-            yield (repr((self._labels.get(str(record_id)), links, rows)),
-                   functools.partial(self._render, template, rows))
+            yield (repr((labels.get(str(record_id)), links, own)),
+                   {"evidence": (_evidence_view(row, labels, studies) for row in own)})
 
-    def _render(self, template: Any, rows: list[dict[str, Any]]) -> str:
-        return template.render(evidence=[_evidence_view(row, self._labels, self._studies) for row in rows])
+    return _Pieces("evidence", "evidence_rows.html.j2", len(rows), pieces)
 
 
 # ------------------------------------------------------------------------------------------ environment
