@@ -824,6 +824,17 @@ class Store:
                 self.conn.execute("DELETE FROM results_cache WHERE key LIKE ? AND used_run IS NOT ?",
                                   (prune_prefix + "%", self.run_id))
 
+    def keep_only_cached(self, prefix: str, keys: Iterable[str]) -> None:
+        """Drop the cached results whose key starts with `prefix` but for those among `keys` (none is rewritten:
+        the cache of a large report holds thousands of pieces, tens of megabytes)."""
+        with self.atomic():
+            self.conn.execute("CREATE TEMP TABLE IF NOT EXISTS kept_cache (key TEXT PRIMARY KEY)")
+            self.conn.execute("DELETE FROM kept_cache")
+            self.conn.executemany("INSERT OR IGNORE INTO kept_cache VALUES (?)", ((key,) for key in keys))
+            self.conn.execute("DELETE FROM results_cache WHERE key LIKE ? AND key NOT IN (SELECT key FROM kept_cache)",
+                              (prefix + "%",))
+            self.conn.execute("DELETE FROM kept_cache")
+
     def touch_cached(self, keys: Iterable[str]) -> None:
         """Mark cached results as used by this run (see `put_cached`'s pruning)."""
         with self.atomic():

@@ -133,7 +133,7 @@ def cached_fragments(kind: str, pieces: Iterable[tuple[str, Callable[[], str]]])
         for key, (_, render) in zip(keys, batch):
             html = kept.get(key)
             if html is not None and _safe_html(html):
-                active["reused"].add(key)
+                active["shown"].add(key)
             else:
                 html = str(render())
                 active["made"].append((key, html))
@@ -150,10 +150,10 @@ def _digest(material: str) -> str:
 FRAGMENT_BATCH = 500  # new pieces written to the store at once (a large review's are never all held)
 
 
-def _keep_made(active: dict[str, Any], prune: bool = False) -> None:
-    store = active["store"]
-    store.put_cached(active["made"], prune_prefix=FRAGMENT_PREFIX if prune else None)
+def _keep_made(active: dict[str, Any]) -> None:
+    active["store"].put_cached(active["made"])
     active["kept"].update(key for key, _ in active["made"])
+    active["shown"].update(key for key, _ in active["made"])  # the pieces this report shows: kept at its end
     active["made"].clear()
 
 
@@ -162,12 +162,12 @@ def figures_from(store: Store) -> Iterator[None]:
     """Let the block's report reuse the figures and HTML pieces the store keeps; keep the ones it made or
     used (only). New HTML pieces are written to the store as they are made, a batch at a time."""
     token = _ACTIVE.set({"entries": store.cached_prefix(PREFIX), "used": {}, "store": store,
-                         "kept": store.cached_keys(FRAGMENT_PREFIX), "reused": set(), "made": []})
+                         "kept": store.cached_keys(FRAGMENT_PREFIX), "shown": set(), "made": []})
     try:
         yield
         active = _ACTIVE.get()
         store.put_cached(active["used"].items(), prune_prefix=PREFIX)
-        store.touch_cached(active["reused"])
-        _keep_made(active, prune=True)
+        _keep_made(active)
+        store.keep_only_cached(FRAGMENT_PREFIX, active["shown"])
     finally:
         _ACTIVE.reset(token)
