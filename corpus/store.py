@@ -405,6 +405,9 @@ def _migrate_0004(store: "Store") -> None:
 MIGRATION_STEPS: dict[str, Callable[["Store"], None]] = {"0004_each_text_once_and_a_title_index": _migrate_0004}
 
 
+IMPORT_CACHE_KIB = 32 * 1024  # SQLite's page cache while a batch of hits is added (Store.add_hits)
+
+
 def _now() -> str:
     return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
 
@@ -864,14 +867,23 @@ class Store:
         return self.conn.execute("SELECT 1 FROM fulltexts WHERE pmcid=?", (pmcid,)).fetchone() is not None
 
     def add_hits(self, hits: Iterable[Hit], fulltexts: Iterable[FullText] = ()) -> list[AddResult]:
-        """Store a batch of hits (and full texts) in one transaction; returns what happened to each."""
-        with self.atomic():
-            results = [self._add_hit(hit) for hit in hits]
-            for text in fulltexts:
-                self._forget_extraction_if_changed(text)
-                self.conn.execute(
-                    "INSERT INTO fulltexts VALUES (?, ?, ?, ?) ON CONFLICT(pmcid) DO UPDATE "
-                    "SET xml=excluded.xml, source=excluded.source", (text.pmcid, text.source, text.xml, self.run_id))
+        """Store a batch of hits (and full texts) in one transaction; returns what happened to each.
+
+        Each hit looks its duplicates up in the identifier and title-key indexes: the batch reads with a
+        page cache of IMPORT_CACHE_KIB (SQLite's default, 2 MiB, held a fifth of a 20,000-record import's
+        time in re-reading index pages), given back after it."""
+        self.conn.execute(f"PRAGMA cache_size=-{IMPORT_CACHE_KIB}")
+        try:
+            with self.atomic():
+                results = [self._add_hit(hit) for hit in hits]
+                for text in fulltexts:
+                    self._forget_extraction_if_changed(text)
+                    self.conn.execute(
+                        "INSERT INTO fulltexts VALUES (?, ?, ?, ?) ON CONFLICT(pmcid) DO UPDATE "
+                        "SET xml=excluded.xml, source=excluded.source", (text.pmcid, text.source, text.xml,
+                                                                         self.run_id))
+        finally:
+            self.conn.execute("PRAGMA cache_size=-2000")
         return results
 
     def _forget_extraction_if_changed(self, text: FullText) -> None:
