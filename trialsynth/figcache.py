@@ -5,9 +5,10 @@ second each, far more with hundreds of studies). `cached_figure(kind, pa, salt, 
 `draw(pa, salt)` made for the same analysis before (keyed by `PooledAnalysis.fingerprint`, the plot's
 kind and salt, and a stamp of the drawing code), else draws it.
 
-HTML: the evidence table of a large review is tens of thousands of rows, seconds to render.
-`cached_fragments(kind, pieces)` yields for each (material, render) the HTML `render()` made before from the same
-`material` (the text of everything the piece shows: a record's rows, its label and links), keyed by
+HTML: the evidence and studies tables of a large review are tens of thousands of rows, seconds to
+render. `cached_fragments(kind, pieces)` yields for each (material, render) the HTML `render()` made
+before from the same `material` (the text of everything the piece shows: a study's row; a record's
+evidence rows, its label and links), keyed by
 a digest of it and a stamp of the rendering code (report.py, wording.py, the templates, Jinja2's and
 MarkupSafe's versions), else renders it. A changed row, correction, decision or label changes the
 material, so that record's piece is rendered anew; the others are reused as they are.
