@@ -9,6 +9,8 @@ through autoescaping.
 """
 from __future__ import annotations
 
+import functools
+import itertools
 import math
 import numbers
 import os
@@ -16,7 +18,6 @@ import re
 import sys
 import tempfile
 import textwrap
-from functools import lru_cache
 from io import StringIO
 from pathlib import Path
 from types import SimpleNamespace
@@ -60,9 +61,9 @@ def _html_pieces(ctx: ReportContext) -> Iterator[str]:
         ctx=ctx,
         prisma_svg=prisma_svg(ctx.prisma),
         prisma_rows=_prisma_rows(ctx.prisma),
-        included=[s for s in ctx.studies if s.included],
-        excluded=[s for s in ctx.studies if not s.included],
-        evidence=_LazyViews(rows, lambda row: _evidence_view(row, labels, studies)),
+        included=_study_pieces("included", [s for s in ctx.studies if s.included]),
+        excluded=_study_pieces("excluded", [s for s in ctx.studies if not s.included]),
+        evidence=_evidence_pieces(rows, labels, studies),
         comparisons=[_comparison_view(row, labels, studies) for row in sorted(
             ctx.comparisons, key=lambda r: order.get(str(r.get("record_id")), len(order)))],
         flagged=[_flagged_view(f, labels) for f in ctx.flagged_values],
@@ -115,22 +116,51 @@ def write_report(ctx: ReportContext, folder: Path) -> tuple[Path, Path]:
     return paths
 
 
-class _LazyViews:
-    """A sequence's items as `view(item)` makes them, one at a time as the template reaches them."""
+class _Pieces:
+    """Rows of one of the report's long tables for report.html.j2: as many as `count` (its length), given as
+    HTML pieces (a study's row; a record's run of evidence rows), each made when the template reaches it,
+    so a large review's table is never held whole. `pieces()` yields (material, context) per piece: the
+    text of everything the piece shows, and what `template` renders it from. The pieces are kept between
+    updates (trialsynth.figcache.cached_fragments), so an update renders only those whose material changed."""
 
-    def __init__(self, items: Sequence[Any], view: Callable[[Any], Any]):
-        self._items, self._view = items, view
+    def __init__(self, kind: str, template: str, count: int,
+                 pieces: Callable[[], Iterator[tuple[str, dict[str, Any]]]]):
+        self._kind, self._template, self._count, self._pieces = kind, template, count, pieces
 
     def __len__(self) -> int:
-        return len(self._items)
+        return self._count
 
-    def __iter__(self) -> Iterator[Any]:
-        return map(self._view, self._items)
+    def __iter__(self) -> Iterator[Markup]:
+        from trialsynth.figcache import cached_fragments
+
+        template = _environment().get_template(self._template)
+        return cached_fragments(self._kind, ((material, functools.partial(template.render, **context))
+                                             for material, context in self._pieces()))
+
+
+def _study_pieces(kind: str, studies: list[Any]) -> _Pieces:
+    """The included studies' (kind "included") or the excluded records' ("excluded") rows, one piece each."""
+    return _Pieces(kind, f"{kind}_rows.html.j2", len(studies),
+                   lambda: ((repr(study), {kind: (study,)}) for study in studies))
+
+
+def _evidence_pieces(rows: Sequence[dict[str, Any]], labels: dict[str, str], studies: dict[str, Any]) -> _Pieces:
+    """The evidence table's rows, one piece per record's run of rows; a piece shows the rows, the study's
+    label and the record's links (_evidence_view)."""
+    def pieces() -> Iterator[tuple[str, dict[str, Any]]]:
+        for record_id, run in itertools.groupby(rows, key=lambda row: row.get("record_id")):
+            own = list(run)
+            study = studies.get(str(record_id))
+            links = tuple(getattr(study, name, None) for name in ("pmid", "doi", "pmcid", "nct"))
+            yield (repr((labels.get(str(record_id)), links, own)),
+                   {"evidence": (_evidence_view(row, labels, studies) for row in own)})
+
+    return _Pieces("evidence", "evidence_rows.html.j2", len(rows), pieces)
 
 
 # ------------------------------------------------------------------------------------------ environment
 
-@lru_cache(maxsize=1)
+@functools.lru_cache(maxsize=1)
 def _environment() -> Environment:
     env = Environment(
         loader=PackageLoader("trialsynth", "templates"),
@@ -147,7 +177,8 @@ def _environment() -> Environment:
     return env
 
 
-WRITE_BATCH = 20_000  # template pieces joined per write
+WRITE_BATCH = 20_000  # template pieces joined per write, at most
+WRITE_CHARS = 1 << 20  # and at most about this many characters (a piece may be a record's evidence rows)
 
 
 def _write_temporary(path: Path, pieces: Iterable[str]) -> str:
@@ -161,11 +192,14 @@ def _write_temporary(path: Path, pieces: Iterable[str]) -> str:
         os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600 files; a report is as readable as any other file
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
             batch: list[str] = []
+            size = 0
             for piece in pieces:
                 batch.append(piece)
-                if len(batch) >= WRITE_BATCH:
+                size += len(piece)
+                if len(batch) >= WRITE_BATCH or size >= WRITE_CHARS:
                     handle.write("".join(batch))
                     batch.clear()
+                    size = 0
             handle.write("".join(batch))
             handle.flush()
             os.fsync(handle.fileno())
@@ -196,7 +230,7 @@ def _write_error(path: Path, exc: OSError) -> InputError:
                       "check that the folder is writable and the disk is not full")
 
 
-@lru_cache(maxsize=1)
+@functools.lru_cache(maxsize=1)
 def _umask() -> int:
     mask = os.umask(0o022)
     os.umask(mask)

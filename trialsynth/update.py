@@ -27,10 +27,13 @@ from trialsynth.results import CorrectionNote, FailedRecord, ReportContext, Stud
 from trialsynth.review import Review
 from trialsynth.synthesis import StudyInput, SynthesisResult, conclusion, synthesise
 from trialsynth.view import display_surname  # noqa: F401 (also imported from here)
+from trialsynth.view import keep_long_lived, sparing_collector
 
 __all__ = ["SEED_PMID", "UpdateOutcome", "build_context", "run_update", "what_changed"]
 
 SEED_PMID = "31908418"
+# the results cache's pooled analyses keep their mappings' order (results.json as a fresh update writes it)
+POOLED_FORMAT = "format:pooled-ordered"
 COMPARATIVE = {"MC", "SMCR", "MD", "SMD", "RR", "OR", "RD"}  # measures where 0 (model scale) is "no effect"
 
 
@@ -275,12 +278,15 @@ def build_context(review: Review, *, changes: Sequence[str] = (), now: str | Non
             cohort = CohortInfo(rid, label, rec.first_author, rec.year, tuple(rec.ids.nct), pred.get("n_enrolled"),
                                 pred.get("cell_source"), pred.get("route"), doses)
             inputs.append(StudyInput(rid, label, rec.year, pred, cohort, is_seed))
-    cache = store.cached_prefix("pooled:") if cache_results else None
+    cache = None
+    if cache_results:  # analyses cached before POOLED_FORMAT had their mappings' keys sorted: not reused
+        cache = store.cached_prefix("pooled:") if store.cached([POOLED_FORMAT]) else {}
     result = synthesise(inputs, plan, cache)
     if cache is not None:
-        store.put_cached([(key, cache[key]) for key in result.used], prune_prefix="pooled:")
+        store.put_cached([(key, cache[key]) for key in result.used] + [(POOLED_FORMAT, True)], prune_prefix="pooled:")
     merged_away = sum(len(g.record_ids) - 1 for g in result.overlaps)
     rows = tuple(view.table_rows())  # the evidence table's rows, without a pandas round trip
+    keep_long_lived()
     notes = tuple(CorrectionNote(c.record_id, c.target, c.value_text, c.reviewer,
                                  "; ".join(x for x in (c.source, c.note, _relative(c.origin, review.root)) if x))
                   for c in corrections)
@@ -317,6 +323,12 @@ def run_update(review: Review, *, from_path: str | Path | None = None, sources: 
         with open_store(review) as own:
             return run_update(review, from_path=from_path, sources=sources, jobs=jobs, write=write,
                               progress_for=progress_for, store=own)
+    with sparing_collector():
+        return _run_update(review, from_path, sources, jobs, write, progress_for, store)
+
+
+def _run_update(review: Review, from_path: str | Path | None, sources: Sequence[str], jobs: int, write: bool,
+                progress_for: Callable[[str], Any] | None, store: Store) -> UpdateOutcome:
     from trialsynth.reviewstore import record_history
     from trialsynth.workflow import run_harvest, run_import
 

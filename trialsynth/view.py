@@ -19,10 +19,12 @@ excluded from what a reviewer excluded).
 """
 from __future__ import annotations
 
+import contextlib
+import gc
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Mapping
+from typing import TYPE_CHECKING, Any, Iterator, Mapping
 
 from trialsynth.errors import InputError
 
@@ -141,6 +143,56 @@ class ReviewView:
         return comparison_frame(self.comparison_rows(include_all=include_all))
 
 
+_SPARING: list[bool] = []  # not empty inside sparing_collector() (trialsynth.update.run_update)
+
+
+@contextlib.contextmanager
+def sparing_collector() -> Iterator[None]:
+    """Keep the garbage collector's full passes off what an update builds once and holds to its end.
+
+    An update of a large review holds its records, predictions, rows and results (millions of
+    objects) until it ends, and every full pass of the collector walks all of them: a 20,000-record
+    update made 29 passes, 5 s of its 23 s. Inside the block `_keep_long_lived()` moves every object
+    that exists then out of the collector's sight (gc.freeze); what is made after is collected as
+    always, reference cycles included (a plot's). Leaving the block hands the kept objects back to the
+    collector (gc.unfreeze), unless someone had frozen objects before: those stay as they were. A block
+    inside another is part of it.
+    """
+    own = not _SPARING and gc.get_freeze_count() == 0
+    _SPARING.append(own)
+    try:
+        yield
+    finally:
+        _SPARING.pop()
+        if own:
+            gc.unfreeze()
+
+
+def keep_long_lived() -> None:
+    """Inside sparing_collector(): leave the objects that exist now out of the collector's full passes."""
+    if _SPARING and _SPARING[0]:
+        gc.freeze()
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause the garbage collector while the block builds objects that hold no reference cycles.
+
+    A large review's records and predictions are millions of objects; each of the collector's full
+    passes while they are read walks all of them again (a 20,000-record review: 6 passes, 1.4 s of
+    reading 2.6 s). Objects without cycles are freed by reference counting alone, and any cycle
+    made in the block is collected after it: the pause only delays; the collector's state before the
+    block is restored after it.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def load_view(review: Review, store: Store | None = None) -> ReviewView:
     """Return the review's corrected view, read from `store` (opened and closed here when None).
 
@@ -154,8 +206,10 @@ def load_view(review: Review, store: Store | None = None) -> ReviewView:
     from trialsynth.corrections import apply_by_record, find_corrections_file, load_corrections, stored_predictions
     from trialsynth.screening import effective_screening, store_resolver
 
-    records = {s.id: s.record for s in store.records()}
-    extracted = stored_predictions(store)
+    with _collector_paused():  # records and decoded JSON hold no reference cycles: nothing for it to find
+        records = {s.id: s.record for s in store.records()}
+        extracted = stored_predictions(store)
+        keep_long_lived()  # in an update: what it holds to its end, set aside before the collector resumes
     decisions = dict(store.decisions())
     corrections_file = find_corrections_file(review.root)
     corrections = load_corrections(corrections_file, store_resolver(store)) if corrections_file else []

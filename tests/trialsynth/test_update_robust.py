@@ -185,6 +185,44 @@ def test_the_figures_of_unchanged_analyses_are_not_drawn_again(tmp_path, capsys,
     assert drawn["n"] > 0 and "alert(1)" not in (root / "report.html").read_text("utf-8")
 
 
+def test_an_update_renders_the_evidence_rows_of_the_records_it_changed_only(tmp_path, capsys, monkeypatch):
+    import sqlite3
+
+    import trialsynth.report as report
+
+    root = tmp_path / "rev"
+    assert main(["demo", str(root)]) == 0
+    first = (root / "report.html").read_text("utf-8")
+    rendered: list[str] = []
+    real = report._evidence_view
+
+    def counted(row, *args, **kwargs):
+        rendered.append(str(row.get("record_id")))
+        return real(row, *args, **kwargs)
+
+    monkeypatch.setattr(report, "_evidence_view", counted)
+    extra = FIXTURES / "new_abstracts_fictitious.jsonl"  # one FICTITIOUS included study: its rows only are new
+    assert main(["update", "--review", str(root), "--from", str(extra)]) == 0
+    assert rendered and set(rendered) == {"fictitious-2025-a"}
+    second = (root / "report.html").read_text("utf-8")
+    assert second.count('class="evidence-row') > first.count('class="evidence-row')
+    # a piece edited into the store with active content is not trusted: those rows are rendered again
+    conn = sqlite3.connect(root / "review.sqlite")
+    assert conn.execute("SELECT COUNT(*) FROM results_cache WHERE key LIKE 'html:evidence:%'").fetchone()[0] > 1
+    conn.execute("UPDATE results_cache SET value = replace(value, '<td>', '<td onclick=\\\"alert(1)\\\">') "
+                 "WHERE key LIKE 'html:evidence:%'")
+    conn.execute("UPDATE results_cache SET value = replace(value, '<br>', '<script>alert(2)</script>') "
+                 "WHERE key LIKE 'html:evidence:%'")
+    conn.commit()
+    conn.close()
+    (root / "review.toml").write_text((root / "review.toml").read_text("utf-8") + "\n", encoding="utf-8")
+    rendered.clear()
+    assert main(["update", "--review", str(root), "--from", str(extra)]) == 0
+    third = (root / "report.html").read_text("utf-8")
+    assert rendered and "alert(" not in third
+    assert third.count('class="evidence-row') == second.count('class="evidence-row')
+
+
 def test_one_update_opens_the_store_once(tmp_path, capsys, monkeypatch):
     import corpus.store as store_module
 
@@ -234,3 +272,18 @@ def test_an_update_that_reuses_its_caches_equals_a_fresh_review_of_the_same_reco
     a, b = results(living), results(fresh)
     assert a["pooled"] and a == b
     assert figures(living) == figures(fresh) and any("<svg" in f for f in figures(fresh))
+
+    # byte for byte: the report and results.json of the living review are the fresh review's, but for
+    # the update's own account (what changed, the history) and its timestamps
+    def page(root):
+        text = (root / "report.html").read_text("utf-8")
+        text = re.sub(r'<section class="changes".*?</section>|<table class="history-table">.*?</table>', "", text,
+                      flags=re.S)
+        return re.sub(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC", "TIME", text)
+
+    def lines(root):
+        return [line for line in (root / "results.json").read_text("utf-8").splitlines()
+                if not line.startswith(('  "generated_at": ', '  "history": ', '  "changes": '))]
+
+    assert page(living) == page(fresh) and 'class="evidence-row' in page(fresh)
+    assert lines(living) == lines(fresh)
