@@ -10,7 +10,6 @@ from __future__ import annotations
 from typing import Any, Callable
 
 import numpy as np
-from scipy import stats
 
 from analysis.errors import InputError
 
@@ -65,6 +64,8 @@ def sd_from_ci(lower, upper, n, level: float = 95, dist: str = "auto") -> np.nda
     Handbook 6.5.2.2: t for n < 60, z (1.96 for 95%) otherwise; "t" or "z" force one.
     Raises InputError if upper < lower, n <= 0 (n < 2 for t), or level not in (0, 100).
     """
+    from scipy import stats  # imported where used: it takes ~0.4 s
+
     lo, up, n = _bcast(lower=_arr("lower", lower), upper=_arr("upper", upper), n=_arr("n", n))
     _check_level(level)
     if dist not in ("auto", "t", "z"):
@@ -99,6 +100,8 @@ def conv_wald(out=None, ci_lb=None, ci_ub=None, zval=None, pval=None, level: flo
     Normal (z) distribution only, as in metafor. Returns (yi, vi).
     Raises InputError for p outside [0, 1], ub < lb, or an unknown transf.
     """
+    from scipy import stats  # imported where used: it takes ~0.4 s
+
     given = {k: v for k, v in dict(out=out, ci_lb=ci_lb, ci_ub=ci_ub, zval=zval, pval=pval).items()
              if v is not None}
     if "out" not in given and "ci_lb" not in given:
@@ -149,6 +152,8 @@ def sd_from_p_value(p, mean_diff, n1, n2, two_sided: bool = True) -> np.ndarray:
     SE = |MD| / t, SD = SE / sqrt(1/n1 + 1/n2). Returns an array; raises InputError for p outside
     (0, 1), n < 2, or mean_diff == 0 (the SD is not identified).
     """
+    from scipy import stats  # imported where used: it takes ~0.4 s
+
     p, md, n1, n2 = _bcast(p=_arr("p", p), mean_diff=_arr("mean_diff", mean_diff), n1=_arr("n1", n1),
                            n2=_arr("n2", n2))
     _fail("p", (p <= 0) | (p >= 1), p, "must be strictly between 0 and 1", "Fix the p-value (use the exact value).")
@@ -173,6 +178,8 @@ def mean_sd_from_fivenum(min=None, q1=None, median=None, q3=None, max=None, n=No
     apply); rows with n < 5 or another combination of values get NaN too (metafor does the same).
     Returns (means, sds). Raises InputError if min <= q1 <= median <= q3 <= max fails or n is missing.
     """
+    from scipy import stats  # imported where used: it takes ~0.4 s
+
     vals = {k: v for k, v in dict(min=min, q1=q1, median=median, q3=q3, max=max).items() if v is not None}
     if not vals:
         raise InputError("mean_sd_from_fivenum needs some of min, q1, median, q3, max. Give them with n.")

@@ -61,12 +61,12 @@ def _check_yi_vi(yi: Any, vi: Any, labels: Any = None, *, min_k: int = 1,
 
 def _single_study(y: float, v: float, level: float) -> dict[str, float]:
     """Summary of a 'meta-analysis' of one study, as metafor's rma.uni for k = 1 (tau2 = 0, z test)."""
-    from scipy import stats
+    from analysis.distributions import norm_isf, norm_sf
 
     se = float(np.sqrt(v))
     z = y / se
-    crit = stats.norm.isf((1 - level / 100) / 2)
-    return dict(estimate=y, se=se, stat=z, pval=float(2 * stats.norm.sf(abs(z))),
+    crit = norm_isf((1 - level / 100) / 2)
+    return dict(estimate=y, se=se, stat=z, pval=float(2 * norm_sf(abs(z))),
                 ci_low=y - crit * se, ci_high=y + crit * se, q=0.0, q_p=1.0, tau2=0.0,
                 i2=0.0, h2=1.0, s2w=1.0, dfs=np.nan)
 

@@ -97,7 +97,7 @@ def subgroup_analysis(yi: Any, vi: Any, groups: Sequence[Any], *, method: str = 
     Returns a SubgroupResult. Raises InputError when groups has the wrong length or a missing
     value, FitError with fewer than 2 subgroups.
     """
-    from scipy import stats
+    from analysis.distributions import chi2_sf
 
     y, v, labs = _check_yi_vi(yi, vi, labels, min_k=2, what="a subgroup analysis")
     g = list(groups.tolist() if isinstance(groups, np.ndarray) else groups)
@@ -134,7 +134,7 @@ def subgroup_analysis(yi: Any, vi: Any, groups: Sequence[Any], *, method: str = 
     pooled = float(np.sum(w * est) / np.sum(w))
     q_b = float(np.sum(w * (est - pooled) ** 2))
     df_b = len(levels) - 1
-    q_b_p = float(stats.chi2.sf(q_b, df_b))
+    q_b_p = float(chi2_sf(q_b, df_b))
     i2_b = max(0.0, 100.0 * (q_b - df_b) / q_b) if q_b > 0 else 0.0   # Higgins & Thompson 2002, eq. 10
     # metafor: mixed-effects meta-regression with the group factor (dummy coding, first level as reference)
     dummies = (g_arr[:, None] == np.arange(1, len(levels))[None, :]).astype(float)

@@ -22,9 +22,9 @@ _Z = {95.0: 1.959963984540054}
 
 def _z(level: float) -> float:
     if level not in _Z:
-        from scipy import stats
+        from analysis.distributions import norm_isf
 
-        _Z[level] = float(stats.norm.isf((1 - level / 100) / 2))
+        _Z[level] = norm_isf((1 - level / 100) / 2)
     return _Z[level]
 
 
@@ -76,12 +76,12 @@ def welch(m1: float, sd1: float, n1: int, m2: float, sd2: float, n2: int, level:
     v1, v2 = sd1 * sd1 / n1, sd2 * sd2 / n2
     if v1 + v2 <= 0 or n1 < 2 or n2 < 2:
         return None
-    from scipy import special
+    from analysis.distributions import t_isf, t_sf
 
     se = math.sqrt(v1 + v2)
     d = m1 - m2
     df = (v1 + v2) ** 2 / (v1 * v1 / (n1 - 1) + v2 * v2 / (n2 - 1))
-    p = float(2 * special.stdtr(df, -abs(d / se)))
-    q = float(special.stdtrit(df, 1 - (1 - level / 100) / 2))
+    p = min(1.0, 2 * t_sf(abs(d / se), df))
+    q = t_isf((1 - level / 100) / 2, df)
     return p, d - q * se, d + q * se
 

@@ -151,8 +151,6 @@ def vote_count(directions: Sequence[Any], *, level: float = 95.0) -> VoteCount:
     Returns a VoteCount; raises InputError for an unknown direction and FitError when no study
     has a direction of benefit or harm.
     """
-    from scipy import stats
-
     signs = [parse_direction(d) for d in directions]
     nb, nh = signs.count(1), signs.count(-1)
     n0 = len(signs) - nb - nh
@@ -161,7 +159,7 @@ def vote_count(directions: Sequence[Any], *, level: float = 95.0) -> VoteCount:
         raise FitError(f"vote counting needs at least 1 study with a direction of benefit or harm; got "
                             f"{len(signs)} studies, {n0} with no change. Nothing can be tested.")
     # sign test: exact binomial, two-sided; for p0 = 1/2 this is 2 P(X <= min(x, n - x)), capped at 1
-    p = min(1.0, 2.0 * float(stats.binom.cdf(min(nb, nh), n, 0.5)))
+    p = min(1.0, 2.0 * sum(math.comb(n, i) for i in range(min(nb, nh) + 1)) / 2.0 ** n)  # exact, in integers
     lo, hi = wilson(nb, n, level)
     return VoteCount(n_benefit=nb, n_harm=nh, n_no_change=n0, n=n, proportion=nb / n, ci_low=lo,
                      ci_high=hi, p_value=p, level=level)

@@ -170,6 +170,8 @@ def arm_comparisons(prediction: Mapping[str, Any]) -> list[dict[str, Any]]:
     """The comparisons computed from a controlled trial's arm values (see the module docstring); [] for a
     study without a control arm and a treated arm."""
     arms = [a for a in prediction.get("arms") or () if isinstance(a, Mapping)]
+    if len(arms) < 2:
+        return []  # a comparison needs two arms; most records of a review are single-arm studies or reviews
     control_names = {str(a.get("name")) for a in arms if a.get("control")}
     rows = [r for r in prediction.get("outcomes") or () if isinstance(r, Mapping) and _usable(r)]
     if not rows or not any(is_control(r.get("arm"), control_names) for r in rows):

@@ -202,16 +202,16 @@ def effect_from_p(kind: str | None, effect: Any, p_value: Any, n_total: Any, mea
     p = float(m.group(1))
     if not 0 < p < 1:
         return None
-    from scipy import stats
+    from analysis.distributions import norm_isf, t_isf
 
     if measure == "MD":
         n = finite(n_total)
         if n is None or n < 4 or est == 0:
             return None
-        se = abs(est) / float(stats.t.ppf(1 - p / 2, n - 2))
+        se = abs(est) / t_isf(p / 2, n - 2)
         return est, se * se
     if est <= 0 or est == 1:
         return None
     yi = math.log(est)  # Cochrane Handbook 6.3.2: ratios on the log scale
-    se = abs(yi) / float(stats.norm.ppf(1 - p / 2))
+    se = abs(yi) / norm_isf(p / 2)
     return yi, se * se
