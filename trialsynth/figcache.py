@@ -45,12 +45,10 @@ _UNSAFE = re.compile(r"<\s*/?\s*(script|foreignobject|iframe|object|embed|image|
                      r"(?:xlink:)?href\s*=\s*[\"'](?!#)|url\(\s*[\"']?(?!#)", re.I)
 
 
-#: a tag that the report's templates never write in an HTML piece: any but the tables' own (tr, td, span, mark,
-#: br, strong, q, a; a direction-of-effect table's article, h3, div, table, thead, tbody, th, details, summary,
-#: ul, li), or with an attribute but class, data-record, title, rel, id and scope (their values escaped) and an
+#: a tag that the report's templates never write in an HTML piece: any but the table's own (tr, td, span, mark,
+#: br, strong, q, a), or with an attribute but class, data-record, title and rel (their values escaped) and an
 #: href to an https:// address
-_FOREIGN_TAG = re.compile(r'<(?!/?(?:tr|td|span|mark|br|strong|q|a|article|h3|div|table|thead|tbody|th|details|'
-                          r'summary|ul|li)(?: (?:class|data-record|title|rel|id|scope)="[^"<>]*"'
+_FOREIGN_TAG = re.compile(r'<(?!/?(?:tr|td|span|mark|br|strong|q|a)(?: (?:class|data-record|title|rel)="[^"<>]*"'
                           r'| href="https://[^"<>\s]*")*>)')
 
 

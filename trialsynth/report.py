@@ -70,7 +70,7 @@ def _html_pieces(ctx: ReportContext) -> Iterator[str]:
         failed=[{"record_id": f.record_id, "label": f.label, "title": f.title, "reason": f.reason,
                  "extractor_version": f.extractor_version, "failed_at": f.failed_at} for f in ctx.failed_records],
         pooled=pooled,
-        direction_tables=_direction_pieces(_direction_tables(ctx.directions, _window_labels(ctx.plan))),
+        direction_tables=_direction_tables(ctx.directions, _window_labels(ctx.plan)),
         history=_history_rows(ctx.history),
         plan=_plan_view(ctx.plan),
         labels=labels,
@@ -142,12 +142,6 @@ def _study_pieces(kind: str, studies: list[Any]) -> _Pieces:
     """The included studies' (kind "included") or the excluded records' ("excluded") rows, one piece each."""
     return _Pieces(kind, f"{kind}_rows.html.j2", len(studies),
                    lambda: ((repr(study), {kind: (study,)}) for study in studies))
-
-
-def _direction_pieces(tables: list[dict[str, Any]]) -> _Pieces:
-    """The direction-of-effect tables, one piece per outcome (its studies, windows, votes and sentences)."""
-    return _Pieces("direction", "direction_table.html.j2", len(tables),
-                   lambda: ((repr(table), {"t": table}) for table in tables))
 
 
 def _evidence_pieces(rows: Sequence[dict[str, Any]], labels: dict[str, str], studies: dict[str, Any]) -> _Pieces:
