@@ -840,6 +840,28 @@ def _window_labels(plan: dict[str, Any]) -> list[str]:
     return labels + ["timepoint not stated"]
 
 
+_SEED_BADGE = '<span class="seed-badge" title="The seed study">seed</span>'
+
+
+def _direction_row(row: dict[str, Any]) -> dict[str, Any]:
+    """A direction table's study row with its HTML (every value escaped), as report.html.j2 once rendered it
+    cell by cell: a large review's tables hold tens of thousands of cells, and Jinja took ~2 s on them."""
+    seed = row["seed"]
+    out = [f'        <tr class="direction-entry{" seed" if seed else ""}">\n',
+           f'          <td>{escape(row["label"])}{_SEED_BADGE if seed else ""}</td>\n']
+    for c in row["cells"]:
+        if c:
+            cell = (f'<span class="dir {escape(_slug(c["benefit"]))}" title="{escape(c["direction"])}">'
+                    f'{escape(c["arrow"])} {escape(c["benefit"])}</span><span class="cell-note">{escape(c["p"])}'
+                    + (f' · {escape(c["weeks"])}' if c["weeks"] else "") + "</span>"
+                    + (f'<span class="cell-note">{escape(c["basis"])}</span>' if c["basis"] else ""))
+        else:
+            cell = '<span class="empty">–</span>'
+        out.append(f"          <td>{cell}</td>\n")
+    out.append("        </tr>\n")
+    return {**row, "html": Markup("".join(out))}
+
+
 def _direction_tables(directions: Iterable[Any], window_order: list[str]) -> list[dict[str, Any]]:
     """Per outcome: studies × windows (direction, benefit, P, basis), the sign test per window, the sentences."""
     by_outcome: dict[str, dict[str, Any]] = {}
@@ -878,7 +900,8 @@ def _direction_tables(directions: Iterable[Any], window_order: list[str]) -> lis
             else:
                 votes.append("no direction to count")
         tables.append({"outcome": outcome, "anchor": f"{index}-{_slug(outcome)}", "windows": names,
-                       "rows": [{**r, "cells": [r["cells"].get(w) for w in names]} for r in studies.values()],
+                       "rows": [_direction_row({**r, "cells": [r["cells"].get(w) for w in names]})
+                                for r in studies.values()],
                        "votes": votes, "sentences": list(sentences.values()),
                        "has_basis": any(c and c["basis"] for r in studies.values() for c in r["cells"].values())})
     return tables
