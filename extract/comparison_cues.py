@@ -51,6 +51,11 @@ class PValue(NamedTuple):
     end: int
     significant: bool | None  # None: cannot tell (e.g. "P = 0.05" exactly)
 
+    @property
+    def written(self) -> str | None:
+        """The P value as OutcomeRow and Comparison write it: "<0.05", "=0.31", "ns"; None without a value."""
+        return "ns" if self.op == "ns" else f"{self.op}{self.value:g}" if self.value is not None else None
+
 
 _NUMBER = r"(\d*\.\d+|\d+(?:\.\d+)?(?:\s*[x×]\s*10\s*[-−]?\s*\d+)?|\d+(?:\.\d+)?\s*[eE]\s*-\s*\d+)"
 _P = re.compile(

@@ -86,6 +86,14 @@ _LEADING = re.compile(r"^(?:the|a|an|mean|median|overall|total|average|on the ot
                       r"moreover|furthermore|however|in addition|additionally|finally|similarly|also)\s*,?\s+", re.I)
 
 
+def _names_an_arm(phrase: str, arm_terms: ArmTerms | None) -> bool:
+    """True when every content word of `phrase` is a word of the arms' names."""
+    if arm_terms is None:
+        return False
+    stems = set(content_stems(phrase))
+    return bool(stems) and stems <= (arm_terms.intervention | arm_terms.comparator)
+
+
 def outcome_phrase(text: str, arm_terms: ArmTerms | None = None) -> str | None:
     """The noun phrase a comparison sentence is about, or None when no pattern finds one."""
     for pattern in _OUTCOME_PATTERNS:
@@ -98,10 +106,8 @@ def outcome_phrase(text: str, arm_terms: ArmTerms | None = None) -> str | None:
                 phrase = stripped
             if not phrase or _NOT_OUTCOME.search(phrase) or len(phrase.split()) > 10:
                 continue
-            if arm_terms is not None:
-                stems = set(content_stems(phrase))
-                if stems and stems <= (arm_terms.intervention | arm_terms.comparator):
-                    continue  # the phrase names an arm, not an outcome
+            if _names_an_arm(phrase, arm_terms):
+                continue  # the phrase names an arm, not an outcome
             return phrase
     return None
 
@@ -136,10 +142,8 @@ def outcome_items(text: str, arm_terms: ArmTerms | None = None) -> list[tuple[st
         name = re.sub(r"^(?:and|or)\s+", "", name.strip(), flags=re.I).strip(" ,;:")
         if not name or _NOT_OUTCOME.search(name) or len(name.split()) > 6:
             return []
-        if arm_terms is not None:
-            stems = set(content_stems(name))
-            if stems and stems <= (arm_terms.intervention | arm_terms.comparator):
-                return []
+        if _names_an_arm(name, arm_terms):
+            return []
         start = m.start("name") + m.group("name").find(name)
         out.append((name, start, m.end()))
     return out
@@ -190,7 +194,7 @@ def _row_numbers(p: Passage) -> tuple[tuple[str, float, float, float] | None, st
             found = p_values(cell if cell.lstrip()[:1] in "pP" else f"P {cell if cell.lstrip()[:1] in '<>=≤≥' else '= ' + cell}")
             if found:
                 v = found[0]
-                p_value = "ns" if v.op == "ns" else f"{v.op}{v.value:g}" if v.value is not None else None
+                p_value = v.written
         if effect is None and _EFFECT_COLUMN.search(label):
             m = _CELL_EFFECT.match(cell)
             if m:
@@ -359,7 +363,7 @@ def _item_comparison(base: Comparison, text: str, name: str, start: int, end: in
     label = base.label
     if ps:
         v = ps[0]
-        p_value = "ns" if v.op == "ns" else f"{v.op}{v.value:g}" if v.value is not None else None
+        p_value = v.written
         if v.significant is False:
             label = "no significant difference"
         elif v.significant and label == "no significant difference":
@@ -371,7 +375,7 @@ def _item_comparison(base: Comparison, text: str, name: str, start: int, end: in
     effect = stated_effect(item)
     outcome = clean_measure_name(name)
     return replace(base, outcome=outcome, outcome_text=name, outcome_canonical=canonical_measure(outcome), label=label,
-                   label_basis=f"{base.label_basis}; {normalise(item)}".strip("; "), p_value=p_value,
+                   label_basis=f"{base.label_basis}; {item}".strip("; "), p_value=p_value,
                    effect_kind=effect[0] if effect else None, effect=effect[1] if effect else None,
                    ci_low=effect[2] if effect else None, ci_high=effect[3] if effect else None,
                    confidence=base.confidence if label == base.label else None)

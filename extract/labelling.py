@@ -140,19 +140,19 @@ def _arm_numbers(norm: str, tokens: list[tuple[str, int]], skip: list[tuple[int,
 _NEAR = 60  # characters: a direction word this close to the outcome's words speaks of it
 
 
-def _near_outcome(cues: list[tuple[int, int, int]], oriented: list[int], outcome_words: frozenset[int], prefix: str,
+def _near_outcome(cues: list[tuple[int, int, int]], oriented: list[int], outcome_words: frozenset[int],
                   f: dict[str, float]) -> None:
     """The direction word nearest the outcome's words (within _NEAR characters), as its own feature: in
     "a reduction in aggression and an enhancement in PA", PA's direction is the enhancement."""
     if not cues or not outcome_words:
         return
-    best = min(range(len(cues)), key=lambda k: min(abs(cues[k][1] - w) for w in outcome_words))
-    if min(abs(cues[best][1] - w) for w in outcome_words) > _NEAR:
+    distance, best = min((min(abs(cue[1] - w) for w in outcome_words), k) for k, cue in enumerate(cues))
+    if distance > _NEAR:
         return
     sign, o = cues[best][0], oriented[best]
-    f[f"{prefix}_near:{'up' if sign > 0 else 'down'}"] = 1.0
+    f[f"dir_near:{'up' if sign > 0 else 'down'}"] = 1.0
     if o:
-        f[f"{prefix}_near:intv_{'up' if o > 0 else 'down'}"] = 1.0
+        f[f"dir_near:intv_{'up' if o > 0 else 'down'}"] = 1.0
 
 
 def _outcome_p(ps: list, outcome_words: frozenset[int]):
@@ -227,7 +227,7 @@ def label_features(text: str, terms: ArmTerms, cells: Sequence[str] = (), column
         kind = "sig" if p.significant else "nonsig" if p.significant is False else "unclear"
         f[f"p:{kind}"] = f.get(f"p:{kind}", 0.0) + 1.0
         if first_p is None:
-            first_p = "ns" if p.op == "ns" else f"{p.op}{p.value:g}" if p.value is not None else None
+            first_p = p.written
             basis.append(norm[p.start:p.end])
     if ps:
         f["p:any"] = 1.0
@@ -256,7 +256,7 @@ def label_features(text: str, terms: ArmTerms, cells: Sequence[str] = (), column
             key = "dir:intv_up" if o > 0 else "dir:intv_down"
             f[key] = f.get(key, 0.0) + 1.0
             basis.append(norm[s:e])
-    _near_outcome(dirs, oriented, outcome_words, "dir", f)
+    _near_outcome(dirs, oriented, outcome_words, f)
     vals = direction_cues(norm, VALENCE, outcome_words)
     for (sign, s, e), o in zip(vals, _subject_signs(tokens, vals)):
         if o:

@@ -1327,11 +1327,12 @@ def _slot_rows(t: Text, me: _Measure, slots: list[Slot], items: list[Item], ctx:
         else:
             name, n = _arm_lookup(ctx, s.arm)
         values = _values_of(s.items, t, a, clause_start, me, responder, _n_elsewhere(ctx, name, n, prov))
-        bare = [x.obj for x in s.items if x.kind == "pct" and x.obj.kind == "%" and x.obj.percent is not None]
         if values.get("percent_change"):
             pc_sign = pc_sign or (1.0 if values["percent_change"] > 0 else -1.0)
-        elif pc_sign and set(values) <= {"percent_responders"} and len(bare) == 1:
-            values = {"percent_change": pc_sign * abs(bare[0].percent)}
+        elif pc_sign and set(values) <= {"percent_responders"}:
+            bare = [x.obj for x in s.items if x.kind == "pct" and x.obj.kind == "%" and x.obj.percent is not None]
+            if len(bare) == 1:
+                values = {"percent_change": pc_sign * abs(bare[0].percent)}
         if not values:
             continue
         if "p_value" not in values and loose_p and not loose_eff:

@@ -735,20 +735,19 @@ def arm_slots(t: Text, items: list[Item], a: int, b: int, refs: list[ArmRef], se
         if pm:
             group += [y for y in items if y.kind == "p" and x.end <= y.start < min(nxt, x.end + 30) and id(y) not in used]
         slot = Slot(group, x.start, group[-1].end)
+        # the bracket the value stands in, the values in it and the arm named right before it
         br = _bracket_of(text, x.start, a, sent)
-        if br is not None:
+        inner_values = [y for y in values if br[0] < y.start < br[1]] if br is not None else []
+        ref_before = next((r for r in reversed(refs) if r.end <= br[0] and
+                           re.fullmatch(r"\s?(?:groups?\s?)?", text[r.end:br[0]])), None) if br is not None else None
+        mine = {id(g) for g in group}
+        if ref_before is not None and len(inner_values) > 1 and all(id(v) in mine for v in inner_values):
             # "in the A group (from 65 ± 15 to 32 ± 18 mm, P < 0.001) but not in the B group (...)": a bracket
-            # right after an arm's name holds that arm's values, whatever arm is named after it
-            inner_values = [y for y in values if br[0] < y.start < br[1]]
-            mine = {id(g) for g in group}
-            ref_before = next((r for r in reversed(refs) if r.end <= br[0] and
-                               re.fullmatch(r"\s?(?:groups?\s?)?", text[r.end:br[0]])), None)
-            if ref_before is not None and inner_values and all(id(v) in mine for v in inner_values) \
-                    and len(inner_values) > 1:
-                slot.arm, slot.how = ref_before.label, "before"
-                slots.append(slot)
-                used.add(id(x))
-                continue
+            # right after an arm's name holds that arm's from-to pair, whatever arm is named after it
+            slot.arm, slot.how = ref_before.label, "before"
+            slots.append(slot)
+            used.add(id(x))
+            continue
         after = text[slot.end:nxt]
         ref_after = next((r for r in refs if slot.end <= r.start < min(nxt, slot.end + 45)
                           and not _NOT_AFTER_GAP.search(text, slot.end, r.start)
@@ -763,14 +762,8 @@ def arm_slots(t: Text, items: list[Item], a: int, b: int, refs: list[ArmRef], se
         elif bare is not None and not _NOT_ARM.match(bare.group("name")) and not _TIME_NAME.match(bare.group("name")):
             slot.arm, slot.how = bare.group("name"), "after"
         else:
-            br = _bracket_of(text, x.start, a, sent)
-            if br is not None:
-                inner_values = [y for y in values if br[0] < y.start < br[1]]
-                ref_before = next((r for r in reversed(refs) if r.end <= br[0] and
-                                   re.fullmatch(r"\s?(?:groups?\s?)?", text[r.end:br[0]])), None)
-                mine = {id(g) for g in group}
-                if ref_before is not None and (len(inner_values) == 1 or all(id(v) in mine for v in inner_values)):
-                    slot.arm, slot.how = ref_before.label, "before"  # one value, or its "from A to B" pair
+            if ref_before is not None and len(inner_values) == 1:
+                slot.arm, slot.how = ref_before.label, "before"
             if not slot.how:
                 # "in Group S was 0.06 ± 0.172 h ... and that in Group B was 19.35 ± 8.64 h"
                 prev_end = slots[-1].end if slots else a

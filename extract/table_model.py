@@ -30,6 +30,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import groupby
 
 from extract.measures import clean_measure_name
 from extract.quantities import find_timepoints
@@ -337,6 +338,9 @@ def _caption_measure(caption: str) -> str | None:
     return name
 
 
+_BLOCK_ROLES = frozenset({"value", "n", "p", "difference", "stat"})  # the rows of a block; others end it
+
+
 def _stub_arms(table: Table, rows: list[RowLayout], arm_col: int, stub: int) -> list[RowLayout]:
     """Rows whose arm is the label in stub column `arm_col` and whose measure is the label of the other stub
     columns; a measure written once in a block of rows (the block's middle row, no rowspan: "| CXDT group |",
@@ -350,12 +354,10 @@ def _stub_arms(table: Table, rows: list[RowLayout], arm_col: int, stub: int) -> 
         return None
 
     out = list(rows)
-    block: list[int] = []
-    for i in [*range(len(rows)), len(rows)]:
-        row = rows[i] if i < len(rows) else None
-        if row is not None and row.role in ("value", "n", "p", "difference", "stat"):
-            block.append(i)
+    for in_block, indices in groupby(range(len(rows)), key=lambda i: rows[i].role in _BLOCK_ROLES):
+        if not in_block:
             continue
+        block = list(indices)
         named = {j: measure_of(rows[j].row) for j in block}
         distinct = {lab.name for lab in named.values() if lab is not None}
         carry = next((lab for lab in named.values() if lab is not None), None) if len(distinct) == 1 else None
@@ -374,7 +376,6 @@ def _stub_arms(table: Table, rows: list[RowLayout], arm_col: int, stub: int) -> 
             out[j] = _replace(r, arm=arm or None, arm_text=(arm_label.text if arm else None), measure=measure,
                               measure_text=current.text if current is not None else r.measure_text,
                               labels=tuple(lab for lab in (current, arm_label) if lab is not None) or r.labels)
-        block = []
     return out
 
 
