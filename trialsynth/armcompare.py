@@ -149,16 +149,17 @@ def _combine_counts(items: list[tuple[int, int]]) -> tuple[int, int]:
 
 
 def _combine_means(items: list[tuple[float, float | None, int]]) -> tuple[float, float | None, int]:
-    """Several groups as one (Cochrane Handbook Table 6.5.a), folded pairwise."""
+    """Several groups as one, folded pairwise: analysis.combine_arms (Cochrane Handbook Table 6.5.a) where
+    every group has its SD, else the n-weighted mean alone."""
+    from analysis import combine_arms
+
     m, sd, n = items[0]
     for m2, sd2, n2 in items[1:]:
-        total = n + n2
-        mean = (n * m + n2 * m2) / total
-        if sd is None or sd2 is None or total < 2:
-            sd = None
+        if sd is None or sd2 is None:
+            m, sd, n = (n * m + n2 * m2) / (n + n2), None, n + n2
         else:
-            sd = math.sqrt(((n - 1) * sd * sd + (n2 - 1) * sd2 * sd2 + n * n2 / total * (m - m2) ** 2) / (total - 1))
-        m, n = mean, total
+            nn, mm, ss = combine_arms(n, m, sd, n2, m2, sd2)
+            m, sd, n = float(mm[0]), float(ss[0]), int(nn[0])
     return m, sd, n
 
 
@@ -242,5 +243,5 @@ def _comparison(first: Mapping[str, Any], weeks: float | None, name: str, arm: s
             "intervention_arm": arm, "comparator_arm": control,
             "timepoint_weeks": weeks, "p_value": None, "confidence": None, "source": SOURCE,
             "provenance": _provenance([*t_rows, c_row]), "combined": combined,
-            "n_total": (t[-1] if what != "responders" else t[1]) + (c_value[-1] if what != "responders" else c_value[1]),
+            "n_total": t[-1] + c_value[-1],  # both read as (..., n): (responders, n) or (mean, sd, n)
             **numbers}

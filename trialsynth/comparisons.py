@@ -175,9 +175,9 @@ def reported_effect(kind: str | None, effect: Any, ci_low: Any, ci_high: Any, me
 def _z(level: float) -> float:
     if level == 95.0:
         return Z_95
-    from statistics import NormalDist
+    from analysis.distributions import norm_isf  # the normal quantiles the rest of the review uses
 
-    return NormalDist().inv_cdf(1 - (1 - level / 100) / 2)
+    return norm_isf((1 - level / 100) / 2)
 
 
 _EXACT_P = re.compile(r"^=\s*(0?\.\d+|1(?:\.0+)?|\d(?:\.\d+)?[eE]-\d+)$")

@@ -29,7 +29,8 @@ from markupsafe import Markup, escape
 
 from trialsynth.errors import InputError
 from trialsynth.forest import plot_arms
-from trialsynth.results import PooledAnalysis, Prisma, ReportContext
+from trialsynth.results import (BETWEEN_COMPUTED, NOT_COUNTED, WITHIN_NO_COMPARISON, PooledAnalysis, Prisma,
+                                ReportContext)
 from trialsynth.wording import count, p_number, p_value, plural
 
 __all__ = ["render_html", "render_markdown", "write_report", "prisma_svg", "REPORT_NAME", "SUMMARY_NAME"]
@@ -820,9 +821,8 @@ def _flagged_view(item: Any, labels: dict[str, str]) -> dict[str, str]:
 ARROWS = {"decrease": "↓", "increase": "↑", "no change": "→"}
 BASIS = {"between-group": "between groups", "between_group": "between groups", "between groups": "between groups",
          "within-arm": "within arm", "within_arm": "within arm", "within arm": "within arm",
-         "between-group (computed from the arms' values)": "between groups, computed from the arms' values",
-         "within-arm (no between-group comparison reported)":
-             "within arm; no between-group comparison reported, so not counted"}
+         BETWEEN_COMPUTED: "between groups, computed from the arms' values",
+         WITHIN_NO_COMPARISON: "within arm; no between-group comparison reported, so not counted"}
 
 
 def _weeks(weeks: Any) -> str:
@@ -1027,14 +1027,13 @@ def _bases(d: Any) -> str:
     """"; basis: 1 between groups, 2 within arm": how many directions compare groups, how many an arm's change."""
     bases = [str(getattr(e, "basis", "") or "") for e in d.entries]
     between = sum(1 for b in bases if b == "between-group")
-    computed = sum(1 for b in bases if b.startswith("between-group (computed"))
-    uncounted = sum(1 for e in d.entries if getattr(e, "benefit", "") == "not counted")
+    computed = sum(1 for b in bases if b == BETWEEN_COMPUTED)
+    uncounted = sum(1 for e in d.entries if getattr(e, "benefit", "") == NOT_COUNTED)
     within = len(d.entries) - between - computed - uncounted
     parts = ([f"{between} between groups"] * bool(between)
              + [f"{computed} between groups computed from the arms' values"] * bool(computed)
              + [f"{within} within arm"] * bool(within)
-             + [f"{uncounted} controlled {'trial' if uncounted == 1 else 'trials'} with no between-group result, "
-                "not counted"] * bool(uncounted))
+             + [f"{count(uncounted, 'controlled trial')} with no between-group result, not counted"] * bool(uncounted))
     return f"; basis: {', '.join(parts)}" if parts else ""
 
 

@@ -12,6 +12,9 @@ from dataclasses import dataclass, field, fields, is_dataclass
 from typing import Any
 
 __all__ = [
+    "BETWEEN_COMPUTED",
+    "NOT_COUNTED",
+    "WITHIN_NO_COMPARISON",
     "CorrectionNote",
     "DirectionEntry",
     "DirectionSynthesis",
@@ -218,12 +221,22 @@ class DirectionEntry(_Json):
     location: str
     is_seed: bool = False
     # what the direction compares (Cochrane Handbook 12.2.2): "between-group" (a controlled trial's comparison
-    # with its control, the intervention relative to control), "within-arm" (a single-arm study's change) or
-    # "within-arm (no between-group comparison reported)" (a controlled trial that reports none of that outcome)
+    # with its control, the intervention relative to control), BETWEEN_COMPUTED (the difference between its
+    # arms' values where it reports none), "within-arm" (a single-arm study's change) or WITHIN_NO_COMPARISON
+    # (a controlled trial with neither: its within-arm change, benefit NOT_COUNTED)
     basis: str = "within-arm"
     intervention: str | None = None  # the treated arm (the arm of a within-arm change)
     comparator: str | None = None  # the control arm of a between-group comparison
     comparison_label: str | None = None  # its label: "significantly decreased", "no significant difference", ...
+
+
+#: DirectionEntry.basis of a direction computed from a controlled trial's arm values (trialsynth.armcompare)
+BETWEEN_COMPUTED = "between-group (computed from the arms' values)"
+#: DirectionEntry.basis of a controlled trial with no between-group result of that outcome: its within-arm
+#: change, shown with benefit NOT_COUNTED and left out of the vote (Cochrane Handbook 12.2.2 counts the
+#: intervention relative to its comparator; an arm's own change is not that)
+WITHIN_NO_COMPARISON = "within-arm (no between-group comparison reported)"
+NOT_COUNTED = "not counted"
 
 
 @dataclass(frozen=True)

@@ -48,12 +48,14 @@ from typing import Any, Mapping, MutableMapping, Sequence
 import numpy as np
 
 from analysis.errors import AnalysisError
+from trialsynth.armcompare import SOURCE as ARMS_SOURCE
+from trialsynth.armcompare import arm_comparisons
 from trialsynth.arms import is_control
 from trialsynth.overlap import CohortInfo, find_overlaps
 from trialsynth.plan import MEASURE_LABELS, AnalysisPlan, OutcomePlan
 from trialsynth.prepost import pair_baselines
-from trialsynth.results import (DirectionEntry, DirectionSynthesis, FlaggedValue, OverlapGroup, PooledAnalysis,
-                                PooledStudy)
+from trialsynth.results import (BETWEEN_COMPUTED, NOT_COUNTED, WITHIN_NO_COMPARISON, DirectionEntry,
+                                DirectionSynthesis, FlaggedValue, OverlapGroup, PooledAnalysis, PooledStudy)
 
 __all__ = ["StudyInput", "SynthesisResult", "synthesise"]
 
@@ -100,14 +102,6 @@ def combine_arms(*args: Any, **kwargs: Any) -> Any:
 
 
 RATIO = {"RR", "OR"}
-#: The basis of a controlled trial's direction when it reports no between-group comparison of the outcome
-#: and its arms' values give none: its within-arm change is shown but NOT_COUNTED in the vote (Cochrane
-#: Handbook 12.2.2 counts the intervention relative to its comparator; an arm's own change is not that).
-WITHIN_NO_COMPARISON = "within-arm (no between-group comparison reported)"
-NOT_COUNTED = "not counted"
-#: The basis of a direction computed from a controlled trial's arm values (trialsynth.armcompare).
-BETWEEN_COMPUTED = "between-group (computed from the arms' values)"
-ARMS = "arms"  # trialsynth.armcompare.SOURCE
 
 
 @dataclass(frozen=True)
@@ -370,7 +364,6 @@ def _between_group(study: StudyInput, plan: AnalysisPlan, grouped: Mapping[tuple
     in one window (it speaks of the only assessment reported), else "timepoint not stated"."""
     if not control_names:
         return {}
-    from trialsynth.armcompare import arm_comparisons
     from trialsynth.comparisons import against_control, plan_outcome
 
     out: dict[tuple[str, str], list[tuple[Mapping[str, Any], int]]] = {}
@@ -414,7 +407,7 @@ def _direction_entry(study: StudyInput, op: OutcomePlan, rows: list[Mapping[str,
         if direction is None:
             continue
         prov = c.get("provenance") or {}
-        computed = c.get("source") == ARMS
+        computed = c.get("source") == ARMS_SOURCE
         return DirectionEntry(
             record_id=study.record_id, label=study.label, direction=direction, benefit=_benefit(direction, op.better),
             p_value=c.get("p_value"), timepoint_weeks=c.get("timepoint_weeks"),
@@ -446,7 +439,7 @@ def _reported_effect_for(study: StudyInput, op: OutcomePlan, window: str,
     from trialsynth.comparisons import ci_level, effect_from_p, reported_effect
 
     for c, sign in between:
-        if c.get("source") == ARMS:  # computed from the arm values this study's own effect is built from
+        if c.get("source") == ARMS_SOURCE:  # computed from the arm values this study's own effect is built from
             continue
         kind, est, low, high = c.get("effect_kind"), c.get("effect"), c.get("ci_low"), c.get("ci_high")
         level = ci_level((c.get("provenance") or {}).get("text"))
