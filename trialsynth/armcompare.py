@@ -30,7 +30,7 @@ import math
 from typing import Any, Iterable, Mapping
 
 from analysis.twogroup import fisher_exact_p, newcombe_rd_ci, welch
-from trialsynth.arms import finite, is_control
+from trialsynth.arms import count_of_percent, finite, is_control
 
 __all__ = ["SOURCE", "arm_comparisons"]
 
@@ -56,7 +56,7 @@ def _count(row: Mapping[str, Any]) -> tuple[int, int] | None:
     pct = finite(row.get("percent_responders"))
     if pct is None or not 0 <= pct <= 100:
         return None
-    return round(pct * n / 100), n
+    return count_of_percent(pct, n), n
 
 
 #: The continuous kinds, in the order tried: change scores, follow-up values, means of no stated role.

@@ -4,7 +4,8 @@
   usual care, standard);
 - `is_control(name, control_names)`: an arm the extractor marked as control (`Evidence.arms[].control`)
   or one whose name has those words;
-- `finite(value)`: a real, finite number as a float (never a bool, NaN or text), else None.
+- `finite(value)`: a real, finite number as a float (never a bool, NaN or text), else None;
+- `count_of_percent(percent, n)`: a percentage of n responders as a count, rounded.
 """
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ import math
 import re
 from typing import Any, Collection
 
-__all__ = ["CONTROL_RE", "finite", "is_control"]
+__all__ = ["CONTROL_RE", "count_of_percent", "finite", "is_control"]
 
 CONTROL_RE = re.compile(r"placebo|control|sham|saline|conventional|usual care|standard", re.I)
 
@@ -26,3 +27,9 @@ def finite(value: Any) -> float | None:
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
         return None
     return float(value)
+
+
+def count_of_percent(percent: float, n: int) -> int:
+    """The count that `percent`% of `n` stands for, rounded half to even (Python's round): the
+    synthesis and the computed comparisons read a responder percentage the same way."""
+    return round(float(percent) * int(n) / 100)

@@ -50,7 +50,7 @@ import numpy as np
 from analysis.errors import AnalysisError
 from trialsynth.armcompare import SOURCE as ARMS_SOURCE
 from trialsynth.armcompare import arm_comparisons
-from trialsynth.arms import is_control
+from trialsynth.arms import count_of_percent, is_control
 from trialsynth.overlap import CohortInfo, find_overlaps
 from trialsynth.plan import MEASURE_LABELS, AnalysisPlan, OutcomePlan
 from trialsynth.prepost import pair_baselines
@@ -195,7 +195,7 @@ def _count(row: Mapping[str, Any]) -> tuple[int | None, str | None]:
     if row.get("n_responders") is not None:
         return int(row["n_responders"]), None
     if row.get("percent_responders") is not None and row.get("n"):
-        x = round(float(row["percent_responders"]) * int(row["n"]) / 100)
+        x = count_of_percent(row["percent_responders"], row["n"])
         return x, f"count {x} = {row['percent_responders']}% of {row['n']}, rounded"
     return None, None
 
