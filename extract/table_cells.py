@@ -24,7 +24,7 @@ with the footnote markers it stripped. Forms (rules as data in `_FORMS`, tried i
 Before matching: Unicode spaces become " ", decimal commas in a cell without a decimal point become
 points ("4,30 ± 0,45"), a minus written as U+2212, EN DASH, FIGURE DASH or
 HYPHEN before a digit becomes "-", "·" as a decimal point becomes ".", thousands separators
-("1,122", "5,000") and currency signs ("€6751") are dropped, and footnote markers glued to the
+("1,122", "5,000"; "19 984" beside the slash of a count) and currency signs ("€6751") are dropped, and footnote markers glued to the
 numbers are stripped: superscripts (given as `markers`), runs of "*", "†", "‡", "§", "¶", "#",
 "‖", "|", and one letter a-h glued after the last digit or bracket ("0.08a").
 """
@@ -47,6 +47,9 @@ _THOUSANDS = re.compile(r"(?<![\d.,])(\d{1,3}(?:,\d{3})+)(?![\d.]|,\d)")
 # a decimal comma: one or two digits after it, or a leading "0," ("0,005"); never "1,122" (thousands)
 _DECIMAL_COMMA = re.compile(r"(?<![\d,])(0|\d+(?=,\d{1,2}(?![\d,]))),(\d+)(?![\d,])")
 _CURRENCY = re.compile(r"[€$£¥](?=\s?[-.\d])")
+# a count or its denominator with its thousands set off by a (thin) space, next to the slash of
+# x/N: "9238/19 984 (46%)", "10 746/19 984"
+_SPACED_THOUSANDS = re.compile(r"(?<![\d.])\d{1,3}(?: \d{3})+(?=\s*/)|(?<=/)\s*\d{1,3}(?: \d{3})+(?![\d.])")
 _MARKER_CHARS = "*\u2217\u204e\u2020\u2021\u00a7\u00b6#\u2016\u2051|"
 _MARKER_RUN = re.compile(rf"[{re.escape(_MARKER_CHARS)}]+")
 _GLUED_LETTER = re.compile(r"(?<=[\d)\]%])[a-h]$")
@@ -176,6 +179,8 @@ def parse_cell(text: str, sup_markers: Iterable[str] = ()) -> tuple[CellValue | 
     if "," in clean and "." not in clean:
         clean = _DECIMAL_COMMA.sub(r"\1.\2", clean)  # "4,30 ± 0,45", "0,005": European decimal commas
     clean = _CURRENCY.sub("", _THOUSANDS.sub(lambda m: m.group(1).replace(",", ""), clean))
+    if "/" in clean:
+        clean = _SPACED_THOUSANDS.sub(lambda m: m.group(0).replace(" ", ""), clean)
     for form, pattern in _forms_for(clean):
         m = pattern.match(clean)
         if not m:

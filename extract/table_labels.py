@@ -96,6 +96,12 @@ NAMED_POINTS = _NAMED_POINTS = tuple(
 _SHORT_POINT = re.compile(
     r"^(?:(?P<d>POD|PO\s?D|D|Day)|(?P<w>W|Wk|Week)|(?P<m>M|Mo|Month)|(?P<y>Y|Yr|Year))\s?-?\s?(?P<v>\d{1,3})$"
     r"|^(?P<v2>\d{1,3})\s?(?:(?P<d2>d)|(?P<w2>w|wk)|(?P<m2>m|mo)|(?P<y2>y|yr)|(?P<h2>h))$", re.I)
+# a whole label that is an ordinal period, after visit codes or not: "2nd month", "T0-T1 (1st month)"
+_ORDINALS = {w: i for i, w in enumerate("first second third fourth fifth sixth seventh eighth ninth tenth eleventh "
+                                        "twelfth".split(), 1)}
+_ORDINAL_POINT = re.compile(
+    r"^\s*(?:T\d{1,2}\s*(?:[-–—]|to)\s*T\d{1,2}\s*)?\(?\s*(?P<v>\d{1,2}(?:st|nd|rd|th)|" + "|".join(_ORDINALS) +
+    r")\s+(?P<u>day|week|month|year)\s*\)?\s*$", re.I)
 _POD = re.compile(r"\b(?:POD|post-?\s?operative\s+day)\s?(?P<v>\d{1,3})\b", re.I)
 # words that may sit around a timepoint in a label without making it a name
 _TIME_FILLER = re.compile(
@@ -128,6 +134,11 @@ class TimeRef:
 
 
 def _numeric_time(text: str) -> TimeRef | None:
+    ordinal = _ORDINAL_POINT.match(text)
+    if ordinal:
+        v = ordinal.group("v").lower()
+        count = _ORDINALS.get(v) or int(re.match(r"\d+", v).group(0))
+        return TimeRef(text, weeks_from(float(count), ordinal.group("u").lower()), span=(0, len(text)))
     short = _SHORT_POINT.match(text.strip())
     if short:
         g = short.groupdict()
@@ -167,11 +178,11 @@ def time_in_text(text: str) -> TimeRef | None:
     points ("End of study", "Midpoint"), then baseline words. "Baseline" as the start of a change
     ("Change from baseline", "baseline to 12 weeks") is not a baseline value: such a label names
     the change's end point, unresolved ("end") when no number gives it."""
-    if not _ANY_TIME.search(text):
+    if not _ANY_TIME.search(text) and not _ORDINAL_POINT.match(text):
         return None
     clean = number_text(text)
     change_start = bool(_CHANGE_RANGE.search(clean) or _FROM_BASELINE.search(clean))
-    numeric = _numeric_time(clean) if any(ch.isdigit() for ch in clean) else None
+    numeric = _numeric_time(clean) if any(ch.isdigit() for ch in clean) or _ORDINAL_POINT.match(clean) else None
     if numeric is not None:
         return numeric
     named = next(((key, m) for key, pattern in _NAMED_POINTS if (m := pattern.search(clean))), None)
@@ -203,7 +214,8 @@ _EFFECTS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("coefficient", r"\bcoefficients?\b|β|\bbeta\b"),
         ("MD", r"\bmean\s+differences?\b|(?<![\w.])md\b|\bdifferences?\b|\b(?:treatment|intervention|group)\s+effects?\b"
                r"|\beffect\s+estimates?\b|\bbetween[-\s]+groups?\b|\bnet\s+(?:change|difference|effect)\b"
-               r"|\b(?:vs\.?|versus)\s|\bcomparison\b"),
+               r"|\b(?:vs\.?|versus)\s|\bcomparison\b(?!\s+(?:groups?|arms?|conditions?|cohorts?|clusters?|schools?|"
+               r"sites?|mean|median|n\b))"),
     )
 )
 _ANY_EFFECT = re.compile(r"smd|standardi|effect|cohen|hedges|\bes\b|\ba?ors?\b|odds|\brrs?\b|risk|\ba?hrs?\b|hazard|irr|"
@@ -243,7 +255,7 @@ _TOTAL = re.compile(
 # words naming a table's dimension (in a corner cell or over a stub column)
 _DIMENSIONS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (dim, re.compile(pattern, re.I)) for dim, pattern in (
-        ("time", r"^\s*(?:time(?:\s*points?)?|timing|timepoints?|visits?|weeks?|months?|days?|periods?|"
+        ("time", r"^\s*(?:time(?:\s*points?)?|timing|timepoints?|(?:study\s+)?visits?(?:\s+windows?)?|weeks?|months?|days?|periods?|"
                  r"assessment|time\s+of\s+(?:assessment|measurement)|follow-?\s?up)\s*$"),
         ("arm", r"^\s*(?:groups?|arms?|treatments?|treatment\s+(?:groups?|arms?)|study\s+(?:groups?|arms?)|"
                 r"interventions?|cohorts?|randomi[sz]ation\s+groups?|allocation|condition|conditions|"
@@ -340,6 +352,7 @@ _STAT_STRIP = re.compile(
 _LEAD_CHANGE = re.compile(r"^\s*(?:(?:mean|adjusted|ls|median)\s+)?(?:changes?|Δ)\s+(?:from\s+baseline\s+)?(?:in|of)\s+",
                           re.I)
 _TRIM = " ,;:.-–—/"
+_TEXT_MARKERS = " *†‡§¶#"  # footnote markers written as text after a label ("n *")
 
 
 def _name_of(text: str, time: TimeRef | None) -> str:
@@ -426,7 +439,9 @@ def read_label(text: str) -> Label:
         text=text, name=name, stats=stats, time=time, change=change,
         percent_change=("%" in bare or "percent" in lower or "relative" in lower or "Δ" in bare)
         and bool(_PERCENT_CHANGE.search(bare)), is_p=is_p and not effect, effect=effect,
-        is_n=short and bool(_N_LABEL.match(bare)), is_test=short and bool(_TEST_LABEL.match(core or bare)),
+        is_n=short and bool(_N_LABEL.match(bare.rstrip(_TEXT_MARKERS))),
+        # a header that gives its n ("Tau (N = 35)") or "TAU" (treatment as usual) names a group, not a statistic
+        is_test=short and n is None and core.strip() != "TAU" and bool(_TEST_LABEL.match(core or bare)),
         is_total=short and bool(_TOTAL.match(core.strip(_TRIM + " ") or bare)),
         dimension=dimension, n=n, of_measure=of_measure,
     )

@@ -73,13 +73,14 @@ _DEMOGRAPHIC = re.compile(
 _BASELINE_TIME = TimeRef("baseline", 0.0, baseline=True)
 # a measure named only by the caption: "Differences in Panic and Agoraphobia Scale total score between ..."
 _CAPTION_LEAD = re.compile(
-    r"^\s*(?:(?:mean|median|adjusted|estimated|observed)\s+)?(?:(?:within|between)[-\s]+groups?\s+)?(?:changes?|"
+    r"^\s*(?:(?:before|pre-?)\s+and\s+(?:after|post-?)\s*\w*\s*,\s*)?(?:descriptive\s+statistics\s+(?:of|for)\s+)?"
+    r"(?:number\s+and\s+percent(?:age)?\s+of\s+)?(?:(?:mean|median|adjusted|estimated|observed)\s+)?(?:(?:within|between)[-\s]+groups?\s+)?(?:changes?|"
     r"contrasts?|differences?|comparisons?|results?|values?|effects?|levels?|outcomes?|data|summary|analysis|"
-    r"capturing|the|of|in|on|for|\s)+\b", re.I)
+    r"capturing|the|of|in|on|for|\s)*\b", re.I)
 _CAPTION_CUT = re.compile(r"\s+(?:at|by|between|among|during|after|before|over|across|for|from|according\s+to|within|"
                           r"through(?:out)?|until|up\s+to|"
-                          r"in\s+(?:the|each|both|all|patients|participants|subjects|groups?)|versus|vs\.?)\s+|[.;:(]",
-                          re.I)
+                          r"in\s+(?:the|each|both|all|patients|participants|subjects|groups?)|versus|vs\.?|as\s+well\s+as)\s+|"
+                          r"[.;:]|\((?![^()]{1,14}/[^()]{1,14}\)|%\))", re.I)  # a unit in brackets stays: "(mg/day)"
 _DIFFERENCE_CAPTION = re.compile(
     r"^\s*(?:(?:adjusted|estimated|mean|median)\s+)*(?:differences?|treatment\s+effects?|effects?\s+estimates?|"
     r"odds\s+ratios?|risk\s+ratios?|relative\s+risks?|hazard\s+ratios?)\b[^.]*\b(?:between|vs\.?|versus|compared)\b",
@@ -398,8 +399,8 @@ def _arms_in(columns: list[ColumnLayout], rows: list[RowLayout], stub_dims: list
     sec_arm = sum(1 for n in sec_names if looks_like_arm(n, known_arms))
     if sec_arm >= 2 and sec_arm > row_arm and not col_arm:
         return "sections"
-    if stub_dims and stub_dims[0] == "arm":
-        return "rows"
+    if stub_dims and stub_dims[0] == "arm" and (row_names or not col_names):
+        return "rows"  # (a "Group" corner over arm columns and rows that are only timepoints: the columns)
     if len(col_names) >= 2 and col_arm == len(col_names):
         return "columns"  # every value column names an arm: the rows' arm-like words are categories of a variable
     if row_names and row_arm > col_arm and row_arm >= max(1, len(row_names) / 2):

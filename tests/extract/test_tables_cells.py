@@ -84,3 +84,21 @@ def test_decimal_commas_and_units_after_a_value(text, numbers):
     value, _ = parse_cell(text)
     got = tuple(x for x in (value.a, value.b, value.lo, value.hi) if x is not None)
     assert got == numbers
+
+
+@pytest.mark.parametrize(("text", "numbers"), [
+    ("9238/19\u2009984 (46%)", (9238, 19984, 46.0)),        # thin-space thousands (Lancet style)
+    ("10\u2009746/19\u2009984 (54%)", (10746, 19984, 54.0)),
+    ("1184/8425 (14%)", (1184, 8425, 14.0)),
+    ("2\u00a0825/19\u00a0163 (15%)", (2825, 19163, 15.0)),
+    ("6.6% (40/1\u2009608)", (40, 1608, 6.6)),
+])
+def test_counts_whose_thousands_are_spaced(text, numbers):
+    value, _ = parse_cell(text)
+    assert value is not None and (value.count, value.total, value.b) == numbers
+
+
+@pytest.mark.parametrize("text", ["12 345", "2 (1-3)", "1 122 (5)"])
+def test_spaced_digits_outside_a_count_are_not_joined(text):
+    value, _ = parse_cell(text)
+    assert value is None or value.form != "number" or value.a != 12345

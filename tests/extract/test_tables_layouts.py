@@ -559,3 +559,42 @@ def test_mean_sd_and_n_in_three_columns_under_each_arm():
         "mRS", "ESD group", 13.0, 82, "mean (SD)", {"followup_mean": 2.25, "followup_sd": 1.34}, ("#",))
     assert [c[1] for c in cell.cells] == [1, 2]
     assert (at(got, 2, 4).n, at(got, 2, 4).numbers) == (99, {"baseline_mean": 2.66, "baseline_sd": 1.23})
+
+
+# --------------------------------------------------------------------------------------------
+# Rows that are only timepoints: the measure is in the caption
+
+
+def test_timepoint_rows_under_a_visit_corner_take_the_caption_measure():
+    rows = [["Visit window", ("Drug A (n = 61)", {"colspan": 2}), ("Drug B (n = 61)", {"colspan": 2})],
+            ["", "n", "Mean ± SD", "n", "Mean ± SD"],
+            ["Day 7", "60", "1.70 (0.447)", "61", "1.88 (0.297)"],
+            ["Month 3", "55", "1.70 (0.628)", "58", "1.33 (0.606)"]]
+    got = read(rows, head=2, caption="Average daily doses of drug A (mg/day) by visit window (safety population)")
+    cell = at(got, 3, 4)
+    assert (cell.measure, cell.arm, cell.weeks, cell.n, cell.numbers) == (
+        "Average daily doses of drug A (mg/day)", "Drug B", 13.0, 58, {"followup_mean": 1.33, "followup_sd": 0.606})
+
+
+def test_visit_interval_rows_under_a_time_corner():
+    rows = [["Time", ("PG (n = 17)", {"colspan": 2}), ("LG (n = 17)", {"colspan": 2})],
+            ["", "Mean", "SD", "Mean", "SD"],
+            ["T0-T1 (1st month)", "0.65", "0.26", "0.61", "0.20"],
+            ["T1-T2 (2nd month)", "0.53", "0.24", "0.50", "0.21"]]
+    got = read(rows, head=2, caption="Descriptive statistics of molar movement rate (mm/month) as well as the "
+                                     "p-values of significance tests")
+    first, second = at(got, 2, 1), at(got, 3, 3)
+    assert (first.measure, first.arm, first.weeks, first.numbers) == (
+        "molar movement rate (mm/month)", "PG", 4.33, {"followup_mean": 0.65, "followup_sd": 0.26})
+    assert (second.arm, second.weeks, second.numbers) == ("LG", 8.67, {"followup_mean": 0.5, "followup_sd": 0.21})
+
+
+def test_a_group_corner_over_arm_columns_and_timepoint_rows():
+    rows = [["Group", "Trial (n = 69)", "Control (n = 36)", "P"],
+            ["Before treatment", "85.31 ± 6.07", "86.69 ± 7.81", "0.334"],
+            ["After treatment", "89.00 ± 9.92", "84.17 ± 8.84", "0.028"]]
+    got = read(rows, caption="Before and after treatment, KPS value in the trial and control group", followup=3.0)
+    before, after = at(got, 1, 2), at(got, 2, 1)
+    assert (before.measure, before.arm, before.n, before.weeks) == ("KPS value", "Control", 36, 0.0)
+    assert (after.measure, after.arm, after.weeks, after.numbers) == (
+        "KPS value", "Trial", 3.0, {"followup_mean": 89.0, "followup_sd": 9.92})
