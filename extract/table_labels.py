@@ -65,7 +65,8 @@ _STAT_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     )
 )
 # A label that is only a statistic: "SD", "Mean ± SD", "n (%)", "Median (IQR)", "95% CI", "Mean".
-_CHANGE_ONLY = re.compile(r"^(?:%|percent(?:age)?)\s*changes?$", re.I)
+_CHANGE_ONLY = re.compile(r"^(?:%|percent(?:age)?)\s*changes?$|^(?:(?:mean|adjusted|estimated|ls|least[-\s]squares)\s+)*"
+                          r"changes?(?:\s+(?:from|since|vs\.?|versus)\s+baseline)?(?:\s+estimates?)?$|(?-i:^[a-h]$)", re.I)
 _STAT_WORDS = re.compile(
     rf"^(?:{_MEAN}|medians?|{_SD}|{_SE}|{_CI}|{_IQR}|{_RANGE}|n|no\.?|%|number|values?|data|estimate|"
     rf"percent(?:age)?|proportion|frequency|count|and|or|of|±|\+/-|[(),;:/\[\]\s-])+$", re.I)
@@ -78,7 +79,7 @@ _BASELINE = re.compile(
     r"\bbaseline\b|\bpre-?\s?(?:treatment|intervention|operative(?:ly)?|op|test|trial|randomi[sz]ation|study|dose|"
     r"infusion|surgery|exercise|training|program(?:me)?|therapy)\b|\bpre\b|\bbefore(?:\s+(?:the\s+)?(?:treatment|"
     r"intervention|surgery|therapy|training|randomi[sz]ation|study))?\b|\bat\s+(?:study\s+)?entry\b|\bentry\b|"
-    r"\bscreening\b|\b(?:week|day|month|visit)\s*0\b|\binitial\b|\bT0\b|\bstart(?:\s+of\s+(?:the\s+)?(?:study|treatment|"
+    r"^\s*(?:at\s+)?screening(?:\s+visit)?\s*$|\b(?:week|day|month|visit)\s*0\b|\binitial\b|\bT0\b|\bstart(?:\s+of\s+(?:the\s+)?(?:study|treatment|"
     r"therapy|intervention|supplementation))?\b|\benrol(?:l)?ment\b|\badmission\b|\brandomi[sz]ation\b", re.I)
 # named points a caption may define ("at end point (12 weeks) and midpoint (6 weeks)")
 NAMED_POINTS = _NAMED_POINTS = tuple(
@@ -212,14 +213,14 @@ _EFFECTS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("IRR", r"\birr\b|\b(?:incidence\s+)?rate\s+ratios?\b"),
         ("RD", r"\brisk\s+differences?\b|(?<![\w.])(?:arr|ard|rd)\b|\babsolute\s+risk\s+(?:reduction|difference)"),
         ("coefficient", r"\bcoefficients?\b|β|\bbeta\b"),
-        ("MD", r"\bmean\s+differences?\b|(?<![\w.])md\b|\bdifferences?\b|\b(?:treatment|intervention|group)\s+effects?\b"
+        ("MD", r"\bmean\s+differences?\b|(?<![\w.])md\b|\bdifferences?\b|\bmean\s+diff\b\.?|\b(?:treatment|intervention|group)\s+effects?\b"
                r"|\beffect\s+estimates?\b|\bbetween[-\s]+groups?\b|\bnet\s+(?:change|difference|effect)\b"
                r"|\b(?:vs\.?|versus)\s|\bcomparison\b(?!\s+(?:groups?|arms?|conditions?|cohorts?|clusters?|schools?|"
                r"sites?|mean|median|n\b))"),
     )
 )
 _ANY_EFFECT = re.compile(r"smd|standardi|effect|cohen|hedges|\bes\b|\ba?ors?\b|odds|\brrs?\b|risk|\ba?hrs?\b|hazard|irr|"
-                         r"rate|\bard?\b|\brd\b|coefficient|β|beta|\bmd\b|difference|between|net|\bvs\b|versus|"
+                         r"rate|\bard?\b|\brd\b|coefficient|β|beta|\bmd\b|diff|between|net|\bvs\b|versus|"
                          r"comparison|—|−|–|-", re.I)
 # a difference within one arm over time, not between arms
 WITHIN_ARM = _WITHIN = re.compile(

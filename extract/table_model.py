@@ -282,7 +282,7 @@ def table_layout(table: Table, known_arms: tuple[str, ...] = ()) -> TableLayout:
     if _WITHIN.search(table.caption):  # "Within-group contrasts ...": every difference is an arm's change
         columns = [_replace(c, role="value", change=True, effect=None) if c.role == "difference" else c
                    for c in columns]
-    rows = _rows(table, n_header, stub, values)
+    rows = _rows(table, n_header, stub, values, tuple(stub_dims))
 
     arms_in = _arms_in(columns, rows, stub_dims, known_arms)
     arm_stub = next((k for k in range(1, stub) if stub_dims[k] == "arm"), None)
@@ -497,7 +497,10 @@ def _name_columns(columns: list[ColumnLayout], arms_in: str, rows: list[RowLayou
         if arms_in == "rows":
             measure = " / ".join(names) or None
         elif names:
-            if len(names) >= 2 and not has_row_measures:
+            top_n = next((lab.n for lab in col.labels if lab.name == names[0]), None)
+            if len(names) >= 2 and not has_row_measures and top_n is not None and looks_like_arm(names[-1]):
+                arm = " / ".join(names)  # "PG (n = 17)" over "Experimental side" | "Control side": one arm's parts
+            elif len(names) >= 2 and not has_row_measures:
                 # a measure group over the arms ("Child–Pugh A" over "Single infusion" | "Double infusion"),
                 # or arms over measures ("Group A" over "Halitosis" | "Foreign body"): the arm-like level is the arm
                 if looks_like_arm(names[0]) and not looks_like_arm(names[-1]):
@@ -558,8 +561,15 @@ def _replace(obj, **changes):
     return replace(obj, **changes)
 
 
-def _rows(table: Table, n_header: int, stub: int, values: "_Values") -> list[RowLayout]:
+def _rows(table: Table, n_header: int, stub: int, values: "_Values",
+          stub_dims: tuple[str | None, ...] = ()) -> list[RowLayout]:
     rows: list[RowLayout] = [RowLayout(r, "header") for r in range(n_header)]
+    # a label of the first stub column written once over the rows of its block ("Indoor molds |
+    # Baseline", " | EV2", " | EV3"): the rows below it that leave it empty are its rows too, when
+    # the second column's labels repeat from block to block (an item number over a last "Combined
+    # score" row is not such a block)
+    carry: Cell | None = None
+    carries = stub >= 2 and _blocks_repeat(table.grid[n_header:], stub)
     stack: list[tuple[float, Label]] = []
     body = table.grid[n_header:]
     uses_indent = any(row[0].indent > 0 for row in body if any(c.text for c in row[stub:]))
@@ -576,11 +586,18 @@ def _rows(table: Table, n_header: int, stub: int, values: "_Values") -> list[Row
         stub_sources = {(c.source_row, c.source_col) for c in stub_cells}
         data = [c for c in row[stub:] if c.text and (c.source_row, c.source_col) not in stub_sources]
         data = _distinct(data) if data else []
-        labels = [_label_of(c) for c in stub_cells]
+        found = [v for v in (values[c.row][c.col] for c in data) if v is not None]
+        if carries and found:
+            if row[0].text:
+                carry = row[0] if any(c.text for c in row[1:stub]) else None
+            elif carry is not None and stub_cells:
+                stub_cells = [carry, *stub_cells]
+        elif not found:
+            carry = None
+        labels = [_stub_label(c, stub_dims) for c in stub_cells]
         if not labels and not data:
             rows.append(RowLayout(r, "empty"))
             continue
-        found = [v for v in (values[c.row][c.col] for c in data) if v is not None]
         if not found:
             if labels and not data:
                 level = float(stub_cells[0].indent) if uses_indent else 0.0
@@ -619,6 +636,32 @@ def _rows(table: Table, n_header: int, stub: int, values: "_Values") -> list[Row
         if layout.role == "value":
             last_value_row = layout
     return rows
+
+
+def _blocks_repeat(body: tuple[tuple[Cell, ...], ...], stub: int) -> bool:
+    """True when rows that leave the first stub column empty repeat, in the second, labels that
+    another block has ("Baseline | EV2 | EV3" under each mold index, "I | C" under each outcome)."""
+    blocks: list[set[str]] = []
+    continuing: set[str] = set()
+    for row in body:
+        second = " ".join(c.text for c in row[1:stub] if c.text)
+        if not second:
+            continue
+        if row[0].text and not row[0].is_span_copy:
+            blocks.append({second})
+        elif not row[0].text and blocks:
+            blocks[-1].add(second)
+            continuing.add(second)
+    return any(sum(1 for b in blocks if text in b) >= 2 for text in continuing)
+
+
+def _stub_label(cell: Cell, stub_dims: tuple[str | None, ...]) -> Label:
+    """A stub cell's label; under a "Visit" or "Time" heading a code the reader cannot date
+    ("EV2") still names a timepoint, not a measure."""
+    label = _label_of(cell)
+    if 0 < cell.col < len(stub_dims) and stub_dims[cell.col] == "time" and label.time is None and label.name:
+        label = _replace(label, name="", time=TimeRef(label.text, None))
+    return label
 
 
 def _value_row(r: int, labels: list[Label], sections: tuple[Label, ...], data: list[CellValue | None],

@@ -82,6 +82,13 @@ def test_statistics_in_labels(text, stats):
     assert set(read_label(text).stats) == stats
 
 
+@pytest.mark.parametrize("text", ["Change from baseline estimate (95% CI)", "Estimated change from baseline (95% CI)",
+                                  "Mean ± SDa", "Adjusted mean change (95% CI)"])
+def test_labels_that_only_say_what_the_numbers_are_name_nothing(text):
+    assert read_label(text).name == ""
+
+
+
 @pytest.mark.parametrize(("text", "role"), [
     ("P value", "p"), ("p a", "p"), ("p adj b", "p"), ("p-value*", "p"), ("P vs PBO + MET", "p"),
     ("Difference", "MD"), ("Difference vs PBO (95% CI)", "MD"), ("Intervention—control", "MD"),
@@ -94,7 +101,7 @@ def test_statistics_in_labels(text, stats):
     # "TAU" is treatment as usual, an arm; a header that gives an n names a group, not a statistic
     ("Tau (N = 35)", None), ("TAU", None), ("tau", "test"), ("τ", "test"),
     ("Comparison mean change (se)", None), ("Comparison group (n = 25)", None), ("Comparison", "MD"),
-    ("n *", "n"), ("n†", "n"), ("N (%)", None),
+    ("n *", "n"), ("n†", "n"), ("N (%)", None), ("Mean Diff (95% CI)", "MD"), ("Diffuse pain", None),
 ])
 def test_roles(text, role):
     label = read_label(text)

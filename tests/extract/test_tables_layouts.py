@@ -598,3 +598,50 @@ def test_a_group_corner_over_arm_columns_and_timepoint_rows():
     assert (before.measure, before.arm, before.n, before.weeks) == ("KPS value", "Control", 36, 0.0)
     assert (after.measure, after.arm, after.weeks, after.numbers) == (
         "KPS value", "Trial", 3.0, {"followup_mean": 89.0, "followup_sd": 9.92})
+
+
+def test_a_measure_written_once_over_its_visit_rows_in_a_second_stub_column():
+    rows = [["", "", ("Mean ± SD", {"colspan": 2})],
+            ["Mold index", "Visit", "Control", "Remediated"],
+            ["Indoor molds", "Baseline", "6.45 ± 1.79", "6.31 ± 1.39"],
+            ["", "EV2", "6.21 ± 1.43", "5.59 ± 1.74"],
+            ["", "Month 12", "6.35 ± 1.59", "5.81 ± 1.80"],
+            ["Outdoor molds", "Baseline", "8.79 ± 1.60", "9.00 ± 1.17"],
+            ["", "EV2", "8.44 ± 1.50", "8.31 ± 1.95"]]
+    got = read(rows, head=2)
+    assert [(r.measure, r.arm, r.weeks, r.timepoint) for r in got if r.col == 3] == [
+        ("Indoor molds", "Remediated", 0.0, "Baseline"), ("Indoor molds", "Remediated", None, None),
+        ("Indoor molds", "Remediated", 52.0, "Month 12"), ("Outdoor molds", "Remediated", 0.0, "Baseline"),
+        ("Outdoor molds", "Remediated", None, None)]
+
+
+def test_an_arm_with_its_n_over_its_two_sides_is_one_arm_not_a_measure():
+    rows = [[("Time", {"rowspan": 3}), ("PG (n = 17)", {"colspan": 4}), ("LG (n = 17)", {"colspan": 4})],
+            [("Experimental side", {"colspan": 2}), ("Control side", {"colspan": 2}),
+             ("Experimental side", {"colspan": 2}), ("Control side", {"colspan": 2})],
+            ["Mean", "SD", "Mean", "SD", "Mean", "SD", "Mean", "SD"],
+            ["T0-T1 (1st month)", "0.65", "0.26", "0.77", "0.24", "0.61", "0.20", "0.69", "0.20"],
+            ["T3-T4 (4th month)", "0.28", "0.09", "0.32", "0.11", "0.32", "0.22", "0.33", "0.19"]]
+    got = read(rows, head=3, caption="Descriptive statistics of molar movement rate (mm/month)")
+    cell = at(got, 4, 7)
+    assert (cell.measure, cell.arm, cell.n, cell.weeks, cell.numbers) == (
+        "molar movement rate (mm/month)", "LG / Control side", 17, 17.33, {"followup_mean": 0.33, "followup_sd": 0.19})
+
+
+def test_an_item_number_column_is_not_carried_onto_a_last_unnumbered_row():
+    rows = [["No.", "Item", "Control", "Intervention"],
+            ["10", "Work performance", "7.0 (1.7)", "6.4 (1.5)"],
+            ["11", "Alertness", "6.2 (1.8)", "6.1 (1.9)"],
+            ["", "Combined score", "22.7 (7.5)", "21.5 (8.3)"]]
+    got = read(rows, footnotes=("Values are mean (SD).",))
+    assert at(got, 3, 2).measure == "Combined score"
+
+
+def test_screening_inside_a_measure_name_is_not_the_baseline():
+    rows = [["Outcome", "Arm", "Pre-intervention value", "Post-intervention value"],
+            ["Microvascular complications", "Active", "5.3 (104/1973)", "6.9 (136/1973)"],
+            ["", "Usual care", "5.0 (112/2232)", "4.7 (105/2232)"],
+            ["(Retinal screening)", "Active", "25.0 (494/1973)", "26.6 (525/1973)"],
+            ["", "Usual care", "22.9 (512/2232)", "22.7 (507/2232)"]]
+    got = read(rows, followup=52.0)
+    assert (at(got, 4, 3).weeks, at(got, 4, 3).numbers["n_responders"]) == (52.0, 507)
