@@ -57,7 +57,7 @@ _GLUED_LETTER = re.compile(r"(?<=[\d)\]%])[a-h]$")
 _NUM = r"[-+]?(?:\d+(?:\.\d+)?|\.\d+)"
 _INT = r"\d+"
 _OPEN, _CLOSE = r"[(\[]", r"[)\]]"
-_SEP = r"(?:\s*(?:to|,|;|–|—|‒|-|‑)\s*|\s+-\s*)"
+_SEP = r"(?:\s*(?:to|,|;|–|—|‒|-|‑|−)\s*|\s+-\s*)"
 
 _FORMS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("pm", re.compile(rf"^(?P<a>{_NUM})\s*(?:±|\+/-|\+-|\+/−)\s*(?P<b>{_NUM})(?:\s*%|\s*/\s*[A-Za-z]+)?$")),

@@ -160,6 +160,7 @@ class TableLayout:
     baseline_table: bool = False  # a baseline-characteristics table
     corner_measure: str | None = None
     all_counts: bool = False  # every "a (b)" cell of the table is an integer with a percentage
+    pm_means: bool = False  # the table writes means as "a ± b" (so its "a (b)" cells are something else)
     values: tuple[tuple[CellValue | None, ...], ...] = ()  # the numbers of every grid cell (extract.table_cells)
 
     def column(self, col: int) -> ColumnLayout:
@@ -320,12 +321,15 @@ def table_layout(table: Table, known_arms: tuple[str, ...] = ()) -> TableLayout:
     parens = [v for row in table.body_rows for c in row[stub:] if c.text and not c.is_span_copy
               for v in (values[c.row][c.col],) if v is not None and v.form == "paren"]
     all_counts = bool(parens) and all(_count_shaped(v) and float(v.b or 0).is_integer() for v in parens)
+    pm_means = any(v is not None and v.form == "pm" for row in table.body_rows for c in row[stub:] if c.text
+                   for v in (values[c.row][c.col],))
     return TableLayout(
         table=table, n_header_rows=n_header, n_stub_cols=stub, columns=tuple(columns), rows=tuple(rows),
         arms_in=arms_in, corner=corner, declared=declared, caption_time=caption_time,
         named_times=_named_times(texts), table_change=table_change,
         table_percent_change=table_change and bool(_PERCENT_CHANGE_CAPTION.search(table.caption)),
-        baseline_table=baseline_table, corner_measure=corner_measure, all_counts=all_counts, values=values,
+        baseline_table=baseline_table, corner_measure=corner_measure, all_counts=all_counts, pm_means=pm_means,
+        values=values,
     )
 
 
@@ -570,7 +574,11 @@ def _rows(table: Table, n_header: int, stub: int, values: "_Values",
     # score" row is not such a block)
     carry: Cell | None = None
     carries = stub >= 2 and _blocks_repeat(table.grid[n_header:], stub)
+    header_rows = [row for row in table.grid[:n_header] if any(c.text for c in row[stub:])]
     stack: list[tuple[float, Label]] = []
+    first_section = _corner_section(table, n_header, stub)
+    if first_section is not None:
+        stack.append((0.0, first_section))
     body = table.grid[n_header:]
     uses_indent = any(row[0].indent > 0 for row in body if any(c.text for c in row[stub:]))
     last_value_row: RowLayout | None = None
@@ -598,6 +606,12 @@ def _rows(table: Table, n_header: int, stub: int, values: "_Values",
         if not labels and not data:
             rows.append(RowLayout(r, "empty"))
             continue
+        repeats_header = bool(data) and any(all(c.text == head[c.col].text for c in data) for head in header_rows)
+        spill = data[0].text if data and _spills(data, row, stub) else ""
+        if not found and labels and (repeats_header or spill):
+            # "0 to 12 weeks | (intensive phase)": a section label that runs into the next cell;
+            # "MFSI-SF-30 | Mean (SD) | Mean (SD) | P": the header repeated under the next measure's name
+            data = []
         if not found:
             if labels and not data:
                 level = float(stub_cells[0].indent) if uses_indent else 0.0
@@ -605,7 +619,7 @@ def _rows(table: Table, n_header: int, stub: int, values: "_Values",
                     level = stack[-1][0] + 0.5
                 while stack and stack[-1][0] >= level:
                     stack.pop()
-                section = read_label(" ".join(c.label or c.text for c in stub_cells))
+                section = read_label(" ".join([*(c.label or c.text for c in stub_cells), spill]))
                 stack.append((level, section))
                 last_section_row = r
                 rows.append(RowLayout(r, "section", (section,), tuple(s for _, s in stack[:-1])))
@@ -636,6 +650,33 @@ def _rows(table: Table, n_header: int, stub: int, values: "_Values",
         if layout.role == "value":
             last_value_row = layout
     return rows
+
+
+def _spills(data: list[Cell], row: tuple[Cell, ...], stub: int) -> bool:
+    """A bracketed qualifier alone in the first data column of a row without values: the end of
+    the row's section label ("0 to 12 weeks | (intensive phase)")."""
+    return len(data) == 1 and data[0].col == stub and bool(re.fullmatch(r"\(.*\)", data[0].text)) \
+        and not any(c.text for c in row[stub + 1:])
+
+
+def _corner_section(table: Table, n_header: int, stub: int) -> Label | None:
+    """The corner cell of the last header row when it names a measure and the header row is
+    repeated lower down under another measure's name ("FSI | Mean (SD) | Mean (SD)", later
+    "MFSI-SF-30 | Mean (SD) | Mean (SD)"): the section of the rows above that repetition."""
+    if n_header < 2 or stub < 1:
+        return None
+    head = table.grid[n_header - 1]
+    cell = head[0]
+    if not cell.text or cell.is_span_copy or cell.rowspan > 1:
+        return None
+    texts = [c.text for c in head[stub:]]
+    if not any(texts):
+        return None
+    for row in table.grid[n_header:]:
+        if row[0].text and [c.text for c in row[stub:]] == texts:
+            label = _label_of(cell)
+            return label if label.name and not label.dimension else None
+    return None
 
 
 def _blocks_repeat(body: tuple[tuple[Cell, ...], ...], stub: int) -> bool:

@@ -82,15 +82,17 @@ def _consistent(v: CellValue, n: int | None) -> bool:
     return abs(v.a / n * 100 - v.b) <= 1.0
 
 
-def _paren_statistic(v: CellValue, hints: list[frozenset[str]], n: int | None, all_counts: bool) -> str:
-    """"a (b)": a mean (SD), a mean (SE) or an n (%), from the nearest label that says which."""
+def _paren_statistic(v: CellValue, hints: list[frozenset[str]], n: int | None, all_counts: bool,
+                     pm_means: bool = False) -> str:
+    """"a (b)": a mean (SD), a mean (SE) or an n (%), from the nearest label that says which. Under
+    "mean ± SD or n (%)" in a table that writes its means with "±", a count-shaped "a (b)" is the n (%)."""
     for h in hints:
         if "pct_n" in h and v.b is not None and float(v.b).is_integer() and v.a is not None and 0 <= v.a <= 100:
             return "% (n)"
         pct = "n_pct" in h or "pct" in h
         mean = bool(h & {"mean_sd", "sd", "mean"})
         if pct and mean:
-            if _count_shaped(v) and (_consistent(v, n) or not n and all_counts):
+            if _count_shaped(v) and (_consistent(v, n) or not n and all_counts or not n and pm_means and "mean_sd" in h):
                 return "n (%)"
             if _count_shaped(v) and not n and "n_pct" in h and float(v.b or 0) * 10 % 1 == 0 and v.a is not None \
                     and v.a <= 1000 and not mean:
@@ -116,9 +118,9 @@ def _paren_statistic(v: CellValue, hints: list[frozenset[str]], n: int | None, a
 def _interval_statistic(v: CellValue, hints: list[frozenset[str]]) -> str:
     """"a (lo, hi)": a mean (95% CI), a median (IQR) or a median (range)."""
     for h in hints:
-        if "mean_ci" in h or "ci" in h and not h & {"median_iqr", "median_range", "median_ci"}:
+        if "mean_ci" in h or "ci" in h and not h & {"median_iqr", "median_range", "median_ci", "median"}:
             return "mean (95% CI)"
-        if "median_ci" in h:
+        if "median_ci" in h or "median" in h and "ci" in h:
             return "median (95% CI)"
         if h & {"median_iqr", "iqr"}:
             return "median (IQR)"
@@ -336,7 +338,7 @@ def _read_cell(layout: TableLayout, rl: RowLayout, col: ColumnLayout, r: int, va
         elif not ci:
             numbers.update(range_low=value.lo, range_high=value.hi)
     elif form == "paren":
-        statistic = _paren_statistic(value, hints, n, layout.all_counts)
+        statistic = _paren_statistic(value, hints, n, layout.all_counts, layout.pm_means)
         if statistic == "n (%)":
             kind = "responders"
             numbers = {"n_responders": int(value.a or 0), "percent_responders": value.b}

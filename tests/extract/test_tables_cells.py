@@ -102,3 +102,8 @@ def test_counts_whose_thousands_are_spaced(text, numbers):
 def test_spaced_digits_outside_a_count_are_not_joined(text):
     value, _ = parse_cell(text)
     assert value is None or value.form != "number" or value.a != 12345
+
+
+def test_an_interval_whose_bounds_are_joined_by_a_minus_sign():
+    value, _ = parse_cell("7.9 (6.6\u221210.2)")
+    assert (value.form, value.a, value.lo, value.hi) == ("interval", 7.9, 6.6, 10.2)

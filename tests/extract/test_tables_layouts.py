@@ -645,3 +645,45 @@ def test_screening_inside_a_measure_name_is_not_the_baseline():
             ["", "Usual care", "22.9 (512/2232)", "22.7 (507/2232)"]]
     got = read(rows, followup=52.0)
     assert (at(got, 4, 3).weeks, at(got, 4, 3).numbers["n_responders"]) == (52.0, 507)
+
+
+def test_counts_in_brackets_beside_means_written_with_plus_minus():
+    rows = [["Variable", "Dexmedetomidine", "Midazolam", "P"],
+            ["Response to treatment", "32 (80.0)", "39 (97.5)", "0.029"],
+            ["Pain severity", "3.47 ± 1.37", "2.85 ± 1.05", "0.025"]]
+    got = read(rows, footnotes=("Data were presented as mean ± standard deviation or number (%).",))
+    assert (at(got, 1, 1).statistic, at(got, 1, 1).numbers) == ("n (%)", {"n_responders": 32, "percent_responders": 80.0})
+    assert at(got, 2, 2).numbers == {"mean": 2.85, "sd": 1.05}
+
+
+def test_a_timepoint_section_row_whose_label_runs_into_the_next_cell():
+    rows = [["", "GSLiM mean change (SD)", "Comparison mean change (SD)", "p value"],
+            ["0 to 12 weeks", "(intensive phase)", "", ""],
+            ["Weight (kg)", "-1.52 (0.36)", "-0.09 (0.19)", "0.825"],
+            ["13 to 24 weeks", "(fade frequency)", "", ""],
+            ["Weight (kg)", "-0.92 (0.26)", "-0.61 (0.22)", "0.527"]]
+    got = read(rows)
+    assert [(r.arm, r.weeks, r.kind) for r in got] == [
+        ("GSLiM", 12.0, "change"), ("Comparison", 12.0, "change"), ("GSLiM", 24.0, "change"), ("Comparison", 24.0, "change")]
+
+
+def test_a_header_row_repeated_mid_table_starts_the_next_measure():
+    rows = [["Outcome", "OLP (N = 38)", "TAU (N = 35)", "P"],
+            ["FSI", "Mean (SD)", "Mean (SD)", "P"],
+            ["Baseline", "64.3 (23.3)", "59.0 (21.1)", ""],
+            ["Day 21", "45.7 (22.7)", "52.9 (24.1)", "0.008"],
+            ["MFSI-SF-30", "Mean (SD)", "Mean (SD)", "P"],
+            ["Baseline", "33.9 (17.8)", "27.4 (19.3)", ""],
+            ["Day 21", "20.8 (19.5)", "26.0 (21.5)", "0.002"]]
+    got = read(rows, head=2, caption="Effects of OLP on fatigue scores")
+    assert [(r.measure, r.arm, r.weeks) for r in got if r.col == 2] == [
+        ("FSI", "TAU", 0.0), ("FSI", "TAU", 3.0), ("MFSI-SF-30", "TAU", 0.0), ("MFSI-SF-30", "TAU", 3.0)]
+
+
+def test_a_median_row_with_its_ci_under_an_events_row():
+    rows = [["", "Drug", "Placebo"],
+            ["Overall survival", "", ""],
+            ["Events, n (%)", "125 (95%)", "125 (98%)"],
+            ["Median, months (95% CI)", "7.9 (6.6\u221210.2)", "8.6 (6.3\u221210.4)"]]
+    got = read(rows)
+    assert (at(got, 3, 1).statistic, at(got, 3, 1).numbers) == ("median (95% CI)", {"median": 7.9})
