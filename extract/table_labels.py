@@ -90,7 +90,7 @@ NAMED_POINTS = _NAMED_POINTS = tuple(
                 r"evaluation|measurement))?\b|\blast\s+(?:visit|observation|assessment)\b|\bpost-?\s?(?:treatment|"
                 r"intervention|test|trial|exercise|training|program(?:me)?|therapy|supplementation)\b|\bpost\b(?![-–])|"
                 r"\bafter\s+(?:the\s+)?(?:treatment|intervention|therapy|training|supplementation|program(?:me)?)\b|"
-                r"^\s*after\b(?!\s+\d)|^\s*post-?\s?\w+\s*$|\bfollow-?\s?up\b|\bcompletion\b|^\s*end\s*$|\bend\b(?=\s*\()"),
+                r"^\s*after\b(?!\s+\d)|^\s*post-?\s?\w+\s*$|(?<!loss\sto\s)(?<!lost\sto\s)\bfollow-?\s?up\b|\bcompletion\b|^\s*end\s*$|\bend\b(?=\s*\()"),
     )
 )
 # whole-label abbreviations: "D1", "POD 3", "W12", "M6", "Y1"
@@ -432,6 +432,8 @@ def read_label(text: str) -> Label:
     if time is not None and time.span is not None and not time.baseline and name and time.span[0] == 0 \
             and _TIME_QUALIFIER.match(core[time.span[1]:]):
         name = ""  # "15 weeks post-randomisation (in the postnatal period)": all of it says when
+    if time is not None and name and _TOTAL.match(name):
+        name = ""  # "Total 0-12 months": the whole period, no measure
     if time is not None and time.point is None and not time.baseline and name and not _time_stands_alone(core, time):
         # a number inside a name ("6-month mortality" keeps it; "HbA1c at week 24" does not)
         time = None

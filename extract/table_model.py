@@ -159,6 +159,7 @@ class TableLayout:
     table_percent_change: bool = False  # ... percent changes ("Annual percentage change from baseline in ...")
     baseline_table: bool = False  # a baseline-characteristics table
     corner_measure: str | None = None
+    caption_measure: str | None = None  # the measure the caption names, for cells nothing else names
     all_counts: bool = False  # every "a (b)" cell of the table is an integer with a percentage
     pm_means: bool = False  # the table writes means as "a ± b" (so its "a (b)" cells are something else)
     values: tuple[tuple[CellValue | None, ...], ...] = ()  # the numbers of every grid cell (extract.table_cells)
@@ -328,7 +329,8 @@ def table_layout(table: Table, known_arms: tuple[str, ...] = ()) -> TableLayout:
         arms_in=arms_in, corner=corner, declared=declared, caption_time=caption_time,
         named_times=_named_times(texts), table_change=table_change,
         table_percent_change=table_change and bool(_PERCENT_CHANGE_CAPTION.search(table.caption)),
-        baseline_table=baseline_table, corner_measure=corner_measure, all_counts=all_counts, pm_means=pm_means,
+        baseline_table=baseline_table, corner_measure=corner_measure, caption_measure=_caption_measure(table.caption),
+        all_counts=all_counts, pm_means=pm_means,
         values=values,
     )
 
@@ -459,14 +461,23 @@ def _column(table: Table, col: int, n_header: int, stub: int) -> ColumnLayout:
     time = next((lab.time for lab in reversed(labels) if lab.time is not None), None)
     if time is None and any(lab.dimension == "time" for lab in labels):
         time = time_in_text(" ".join(lab.text for lab in labels))
+    # a heading word ("Group", "Treatment") over the arms names none of them; over columns that name
+    # no arm ("Intervention" over "n (%)" | "Mean days of sick leave") it is the arm
     names = tuple(lab.name for i, lab in enumerate(labels) if lab.name and not lab.is_p and not lab.effect
-                  and not lab.is_n and not lab.is_total and (not lab.dimension or i == len(labels) - 1))
+                  and not lab.is_n and not lab.is_total and (
+                      not lab.dimension or i == len(labels) - 1 or lab.dimension == "arm"
+                      and all(_names_no_arm(x.name) for x in labels[i + 1:] if x.name)))
     return ColumnLayout(
         col=col, role=role, labels=labels, names=names, time=time,
         stats=tuple(lab.stats for lab in reversed(labels) if lab.stats),
         change=within or any(lab.change for lab in labels), percent_change=any(lab.percent_change for lab in labels),
         n=next((lab.n for lab in reversed(labels) if lab.n is not None), None), effect=effect,
     )
+
+
+def _names_no_arm(name: str) -> bool:
+    """A header under an arm heading that names what is counted, not an arm ("Mean days of sick leave")."""
+    return len(name.split()) >= 2 and not looks_like_arm(name) and looks_like_measure(name)
 
 
 def _is_companion(label: Label) -> bool:

@@ -286,7 +286,7 @@ def _read_cell(layout: TableLayout, rl: RowLayout, col: ColumnLayout, r: int, va
         if col.role == "total" and not arm:
             arm = arm_text = col.text or None
     if not measure:
-        measure = measure_text = layout.corner_measure
+        measure = measure_text = layout.corner_measure or layout.caption_measure
     if not measure:
         return None
     if arm is None:

@@ -687,3 +687,15 @@ def test_a_median_row_with_its_ci_under_an_events_row():
             ["Median, months (95% CI)", "7.9 (6.6\u221210.2)", "8.6 (6.3\u221210.4)"]]
     got = read(rows)
     assert (at(got, 3, 1).statistic, at(got, 3, 1).numbers) == ("median (95% CI)", {"median": 7.9})
+
+
+def test_arms_over_a_count_column_and_a_mean_column_with_its_sd_and_period_rows():
+    rows = [["", ("Intervention", {"colspan": 3}), ("TAU", {"colspan": 3}), ""],
+            ["", "n (%)", "Mean days of sick leave", "SD", "n (%)", "Mean days of sick leave", "SD", "P for difference"],
+            ["0-3 months", "31(25)", "63.1", "29.8", "48 (36)", "55.8", "27.7", "0.221"],
+            ["Total 0-12 months", "49(39)", "124.8", "102.5", "64 (48)", "123.3", "85.0", "0.942"]]
+    got = read(rows, head=2, caption="Number and percent of individuals on sick leave")
+    mean, count = at(got, 2, 5), at(got, 3, 1)
+    assert (mean.measure, mean.arm, mean.weeks, mean.numbers) == (
+        "Mean days of sick leave", "TAU", 13.0, {"followup_mean": 55.8, "followup_sd": 27.7})
+    assert (count.arm, count.weeks, count.numbers) == ("Intervention", 52.0, {"n_responders": 49, "percent_responders": 39.0})
