@@ -383,6 +383,40 @@ def _stub_arms(table: Table, rows: list[RowLayout], arm_col: int, stub: int) -> 
             out[j] = _replace(r, arm=arm or None, arm_text=(arm_label.text if arm else None), measure=measure,
                               measure_text=current.text if current is not None else r.measure_text,
                               labels=tuple(lab for lab in (current, arm_label) if lab is not None) or r.labels)
+    return _arm_sections(table, out, arm_col, stub)
+
+
+def _arm_sections(table: Table, rows: list[RowLayout], arm_col: int, stub: int) -> list[RowLayout]:
+    """Section rows that put an arm in the arm column ("| Herbal group (n = 86) |") over rows whose
+    arm column holds categories ("| No pain, n (%) |"): those rows are that arm's, and their measure
+    is the category under the one measure the other stub columns name between empty rows
+    ("Pain intensity | Placebo group (n = 42)", written once)."""
+    out = list(rows)
+    for in_run, indices in groupby(range(len(rows)), key=lambda i: rows[i].role not in ("empty", "header", "p")):
+        run = list(indices)
+        if not in_run or not any(rows[j].role == "section" for j in run):
+            continue
+        names = {lab.name for j in run for c in range(stub) if c != arm_col and table.grid[rows[j].row][c].text
+                 for lab in (_label_of(table.grid[rows[j].row][c]),) if lab.name}
+        measure = next(iter(names)) if len(names) == 1 else None
+        arm_label: Label | None = None
+        for j in run:
+            r = rows[j]
+            cell = table.grid[r.row][arm_col]
+            if r.role == "section":
+                lab = _label_of(cell) if cell.text else None
+                arm_label = lab if lab is not None and lab.name and looks_like_arm(lab.name) else None
+                continue
+            if arm_label is None or r.role not in ("value", "n") or not cell.text:
+                continue
+            category = _label_of(cell)
+            if not category.name or looks_like_arm(category.name):
+                continue
+            name = f"{clean_measure_name(measure)} / {category.name}" if measure else category.name
+            text = f"{measure} / {category.text}" if measure else category.text
+            out[j] = _replace(r, arm=arm_label.name, arm_text=arm_label.text, measure=name, measure_text=text,
+                              sections=(), joined=None, n=arm_label.n if arm_label.n is not None else r.n,
+                              stats=r.stats + ((category.stats,) if category.stats else ()))
     return out
 
 

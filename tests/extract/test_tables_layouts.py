@@ -699,3 +699,23 @@ def test_arms_over_a_count_column_and_a_mean_column_with_its_sd_and_period_rows(
     assert (mean.measure, mean.arm, mean.weeks, mean.numbers) == (
         "Mean days of sick leave", "TAU", 13.0, {"followup_mean": 55.8, "followup_sd": 27.7})
     assert (count.arm, count.weeks, count.numbers) == ("Intervention", 52.0, {"n_responders": 49, "percent_responders": 39.0})
+
+
+def test_arm_section_rows_in_the_group_column_over_category_rows():
+    rows = [["Variable", "Group", "4 w", "12 w"],
+            ["", "Herbal group (n = 86)", "4.96 ± 2.01", "2.39 ± 2.41"],
+            ["VAS scores", "Placebo group (n = 42)", "4.90 ± 2.09", "3.21 ± 2.45"],
+            ["", "P values", "0.893", "0.060"],
+            ["", "", "", ""],
+            ["", "Herbal group (n = 86)", "", ""],
+            ["", "No pain, n (%)", "7 (8.14%)", "37 (43.02%)"],
+            ["", "Mild, n (%)", "15 (17.44%)", "27 (31.40%)"],
+            ["Pain intensity", "Placebo group (n = 42)", "", ""],
+            ["", "No pain, n (%)", "4 (9.52%)", "12 (28.57%)"],
+            ["", "Mild, n (%)", "9 (21.43%)", "11 (26.19%)"]]
+    got = read(rows, footnotes=("Data presented as mean ± SD, number (percentage).",))
+    assert (at(got, 2, 3).measure, at(got, 2, 3).arm, at(got, 2, 3).weeks) == ("VAS scores", "Placebo group", 12.0)
+    herbal, placebo = at(got, 7, 3), at(got, 9, 2)
+    assert (herbal.measure, herbal.arm, herbal.n, herbal.weeks, herbal.numbers) == (
+        "Pain intensity / Mild", "Herbal group", 86, 12.0, {"n_responders": 27, "percent_responders": 31.4})
+    assert (placebo.measure, placebo.arm, placebo.n) == ("Pain intensity / No pain", "Placebo group", 42)
