@@ -14,7 +14,7 @@ Rules are data: the regular expressions below, grouped by what they recognise.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from extract.measures import clean_measure_name
@@ -103,6 +103,18 @@ _ORDINALS = {w: i for i, w in enumerate("first second third fourth fifth sixth s
 _ORDINAL_POINT = re.compile(
     r"^\s*(?:T\d{1,2}\s*(?:[-–—]|to)\s*T\d{1,2}\s*)?\(?\s*(?P<v>\d{1,2}(?:st|nd|rd|th)|" + "|".join(_ORDINALS) +
     r")\s+(?P<u>day|week|month|year)\s*\)?\s*$", re.I)
+# a visit written as a code ("T1", "T2", "V3"): a timepoint the caption or a footnote dates ("T2 = 3-month follow-up")
+VISIT_CODE = re.compile(r"^\s*(?P<k>T|V)\s?(?P<v>[1-9])\s*$")
+
+
+def visit_label(label: "Label") -> "Label":
+    """A column header that is a visit code ("T1", "T2", "V3") names a timepoint, dated by the caption
+    or a footnote ("T2 = 3-month follow-up"); in a row label the same code may be a tumour stage."""
+    code = VISIT_CODE.match(label.text)
+    if code is None:
+        return label
+    return replace(label, name="", time=TimeRef(label.text, None, point=f"{code.group('k').lower()}{code.group('v')}",
+                                                 span=(0, len(label.text))))
 _POD = re.compile(r"\b(?:POD|post-?\s?operative\s+day)\s?(?P<v>\d{1,3})\b", re.I)
 # words that may sit around a timepoint in a label without making it a name
 _TIME_FILLER = re.compile(

@@ -37,7 +37,7 @@ from extract.quantities import find_timepoints
 from extract.table_cells import CellValue, number_text, parse_cell
 from extract.table_labels import NAMED_POINTS as _NAMED_POINTS
 from extract.table_labels import (WITHIN_ARM, Label, TimeRef, declared_statistics, looks_like_arm, looks_like_measure,
-                                  read_label, time_in_text, vocabulary_measure)
+                                  read_label, time_in_text, visit_label, vocabulary_measure)
 from extract.tables import Cell, Table
 
 __all__ = ["ColumnLayout", "RowLayout", "TableLayout", "table_layout"]
@@ -64,6 +64,7 @@ _CAPTION_AFTER = re.compile(r"^\s*(?:-|\s)?\s*(?:of\s+)?(?:follow-?\s?up|post|af
 _UNIT_FIRST = re.compile(r"(?:week|month|day|year)s?\b", re.I)  # "Week 12 results"
 _HYPHENATED = re.compile(r"\d\s*-\s*(?:week|month|day|year)s?$", re.I)  # "after a 12-week intake"
 _DEFINITION = re.compile(r"(?P<name>\b[A-Za-z][A-Za-z -]{1,30}?)\s*\(\s*(?P<when>[^()]{1,40}?)\s*\)")
+_CODE_DEFINITION = re.compile(r"\b(?P<k>T|V)(?P<v>[1-9])\s*(?:=|:)\s*(?P<when>[^,;.=]{2,40}?)(?=\s*(?:[,;.]|$|\b[TV]\d))")
 _WITHIN = WITHIN_ARM
 # demographic rows are baseline values whatever the table's timepoint
 _DEMOGRAPHIC = re.compile(
@@ -255,6 +256,10 @@ def _named_times(texts: list[str]) -> tuple[tuple[str, float], ...]:
                 named = time_in_text(name.split(" and ")[-1])
                 if named is not None and named.point:
                     out.setdefault(named.point, t.weeks)
+        for m in _CODE_DEFINITION.finditer(text):  # "T1 = baseline, T2 = 3-month follow-up", "T3: 6-week maintenance"
+            t = time_in_text(m.group("when"))
+            if t is not None and t.weeks is not None:
+                out.setdefault(f"{m.group('k').lower()}{m.group('v')}", t.weeks)
     return tuple(out.items())
 
 
@@ -284,7 +289,8 @@ def table_layout(table: Table, known_arms: tuple[str, ...] = ()) -> TableLayout:
     if _WITHIN.search(table.caption):  # "Within-group contrasts ...": every difference is an arm's change
         columns = [_replace(c, role="value", change=True, effect=None) if c.role == "difference" else c
                    for c in columns]
-    rows = _rows(table, n_header, stub, values, tuple(stub_dims))
+    rows = _rows(table, n_header, stub, values, tuple(stub_dims),
+                 frozenset(c.col for c in columns if c.role in ("p", "test")))
 
     arms_in = _arms_in(columns, rows, stub_dims, known_arms)
     arm_stub = next((k for k in range(1, stub) if stub_dims[k] == "arm"), None)
@@ -462,7 +468,7 @@ def _column(table: Table, col: int, n_header: int, stub: int) -> ColumnLayout:
     if col < stub:
         return ColumnLayout(col, "stub")
     chain_cells = _distinct([table.grid[r][col] for r in range(n_header)])
-    labels = tuple(_label_of(c) for c in chain_cells)
+    labels = tuple(visit_label(_label_of(c)) for c in chain_cells)
     body = [row[col] for row in table.body_rows]
     if not labels and not any(c.text for c in body):
         return ColumnLayout(col, "empty")
@@ -611,7 +617,7 @@ def _replace(obj, **changes):
 
 
 def _rows(table: Table, n_header: int, stub: int, values: "_Values",
-          stub_dims: tuple[str | None, ...] = ()) -> list[RowLayout]:
+          stub_dims: tuple[str | None, ...] = (), p_cols: frozenset[int] = frozenset()) -> list[RowLayout]:
     rows: list[RowLayout] = [RowLayout(r, "header") for r in range(n_header)]
     # a label of the first stub column written once over the rows of its block ("Indoor molds |
     # Baseline", " | EV2", " | EV3"): the rows below it that leave it empty are its rows too, when
@@ -653,7 +659,9 @@ def _rows(table: Table, n_header: int, stub: int, values: "_Values",
             continue
         repeats_header = bool(data) and any(all(c.text == head[c.col].text for c in data) for head in header_rows)
         spill = data[0].text if data and _spills(data, row, stub) else ""
-        if not found and labels and (repeats_header or spill):
+        if found and labels and all(c.col in p_cols for c in data):
+            found = []  # "HADS score for depression | | | | p = 0.122" over its category rows: a section with its P
+        if not found and labels and (repeats_header or spill or data and all(c.col in p_cols for c in data)):
             # "0 to 12 weeks | (intensive phase)": a section label that runs into the next cell;
             # "MFSI-SF-30 | Mean (SD) | Mean (SD) | P": the header repeated under the next measure's name
             data = []

@@ -174,7 +174,7 @@ def _resolve(t: TimeRef | None, layout: TableLayout, followup: float | None,
     named = dict(article_named)
     named.update(layout.named_times)
     if t.point in named:
-        return named[t.point], False, t.text
+        return named[t.point], named[t.point] == 0, t.text
     if t.point == "end":
         if layout.caption_time is not None:
             return layout.caption_time.weeks, False, t.text

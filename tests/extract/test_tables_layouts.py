@@ -719,3 +719,27 @@ def test_arm_section_rows_in_the_group_column_over_category_rows():
     assert (herbal.measure, herbal.arm, herbal.n, herbal.weeks, herbal.numbers) == (
         "Pain intensity / Mild", "Herbal group", 86, 12.0, {"n_responders": 27, "percent_responders": 31.4})
     assert (placebo.measure, placebo.arm, placebo.n) == ("Pain intensity / No pain", "Placebo group", 42)
+
+
+def test_visit_codes_under_the_arms_dated_by_a_footnote():
+    rows = [["Assessment", ("Tai-chi (n = 15)", {"colspan": 3}), ("Waitlist control (n = 14)", {"colspan": 3})],
+            ["", "T1", "T2", "T3", "T1", "T2", "T3"],
+            ["Placing", "82.17 (9.75)", "85.42 (16.78)", "81.5 (14.63)", "98.29 (28.2)", "114.13 (41.04)", "111.27 (45.09)"]]
+    got = read(rows, head=2, footnotes=("T1: baseline; T2: after-intervention; T3: 6-week maintenance; *P ≤ .05",),
+               caption="Outcomes of the Tai-chi and the waitlist control group (mean (SD))")
+    assert [(r.arm, r.weeks) for r in got] == [("Tai-chi", 0.0), ("Tai-chi", None), ("Tai-chi", 6.0),
+                                                ("Waitlist control", 0.0), ("Waitlist control", None),
+                                                ("Waitlist control", 6.0)]
+    assert at(got, 2, 4).numbers == {"baseline_mean": 98.29, "baseline_sd": 28.2}
+
+
+def test_a_measure_row_with_only_its_p_value_heads_its_category_rows():
+    rows = [["Variable", "Website", "No website group", "Significance"],
+            ["HADS score for anxiety", "8.9 (7.9-9.8)", "8.3 (7.3-9.2)", "p = 0.109"],
+            ["HADS score for depression", "", "", "p = 0.122"],
+            ["Normal (0–7)", "35 (89.7)", "31 (79.5)", ""],
+            ["Mild (8–10)", "2 (5.1)", "8 (20.5)", ""]]
+    got = read(rows, caption="Outcomes at six week follow up", footnotes=("Values are mean (95% CI) or n (%).",))
+    cell = at(got, 4, 2)
+    assert (cell.measure, cell.arm, cell.weeks, cell.numbers) == (
+        "HADS score for depression / Mild (8–10)", "No website group", 6.0, {"n_responders": 8, "percent_responders": 20.5})
