@@ -68,10 +68,13 @@ _CODE_DEFINITION = re.compile(r"\b(?P<k>T|V)(?P<v>[1-9])\s*(?:=|:)\s*(?P<when>[^
 _WITHIN = WITHIN_ARM
 # demographic rows are baseline values whatever the table's timepoint
 _DEMOGRAPHIC = re.compile(
-    r"^\s*(?:mean\s+)?(?:age|sex|gender|male|female|males|females|men|women|race|ethnicity|ethnic\s+\w+|height|"
+    r"^\s*(?:mean\s+)?(?:age|sex|gender|(?:male|female|males|females|men|women)(?!\s+(?:with|who|retaining|having|achieving|"
+    r"reporting|whose|that|in|on|at|taking|using|receiving|needing)\b)|race|ethnicity|ethnic\s+\w+|height|"
     r"education(?:al)?|marital|smok\w*|employ\w*|income|(?:duration|length)\s+of\s+(?:disease|illness|diabetes|"
     r"symptoms|\w+osis|\w+itis)|disease\s+duration|years?\s+since\s+diagnosis|time\s+since\s+diagnosis)\b", re.I)
 _BASELINE_TIME = TimeRef("baseline", 0.0, baseline=True)
+_CHARACTERISTICS = re.compile(r"characteristics|demograph|socio|anthropometr|background|patients?\b|participants?\b|"
+                              r"\bsex\b|gender|infants?\b|newborns?|neonat|child|mothers?\b|maternal|intake|baseline", re.I)
 # a measure named only by the caption: "Differences in Panic and Agoraphobia Scale total score between ..."
 _CAPTION_LEAD = re.compile(
     r"^\s*(?:(?:before|pre-?)\s+and\s+(?:after|post-?)\s*\w*\s*,\s*)?(?:descriptive\s+statistics\s+(?:of|for)\s+)?"
@@ -831,8 +834,9 @@ def _name_rows(rows: list[RowLayout], arms_in: str, corner_measure: str | None,
             measure = f"{_clean(sec_measures[-1])} / {measure}"
             measure_text = f"{sec_measures[-1].text} / {measure_text}"
         time = row.time or sec_time
-        if time is None and measure and _DEMOGRAPHIC.match(measure):
-            time = _BASELINE_TIME
+        if time is None and measure and _DEMOGRAPHIC.match(measure) and (
+                not sec_measures or _DEMOGRAPHIC.match(sec_measures[-1].name) or _CHARACTERISTICS.search(sec_measures[-1].name)):
+            time = _BASELINE_TIME  # ("Height (cm)" under "Countermovement vertical jump" is a jump's height)
         out.append(_replace(row, measure=measure, measure_text=measure_text, arm=arm, arm_text=arm_text,
                             time=time, stats=row.stats + sec_stats,
                             change=row.change or any(s.change for s in row.sections),

@@ -743,3 +743,15 @@ def test_a_measure_row_with_only_its_p_value_heads_its_category_rows():
     cell = at(got, 4, 2)
     assert (cell.measure, cell.arm, cell.weeks, cell.numbers) == (
         "HADS score for depression / Mild (8–10)", "No website group", 6.0, {"n_responders": 8, "percent_responders": 20.5})
+
+
+def test_women_with_an_outcome_and_a_jump_height_are_not_demographics():
+    rows = [["", "Control (n = 74)", "Intervention (n = 152)"],
+            ["Women with excessive weight gain", "44 (59.5)", "58 (38.2)"],
+            ["Women", "70 (94.6)", "150 (98.7)"],
+            ["Countermovement vertical jump", "", ""],
+            ["Height (cm)", "47.3 ± 3.9", "47.3 ± 3.4"]]
+    got = read(rows, caption="Outcomes after the intervention", followup=20.0)
+    assert at(got, 1, 1).weeks is None
+    assert at(got, 2, 1).weeks == 0.0
+    assert at(got, 4, 2).weeks is None
