@@ -103,6 +103,34 @@ _ORDINALS = {w: i for i, w in enumerate("first second third fourth fifth sixth s
 _ORDINAL_POINT = re.compile(
     r"^\s*(?:T\d{1,2}\s*(?:[-–—]|to)\s*T\d{1,2}\s*)?\(?\s*(?P<v>\d{1,2}(?:st|nd|rd|th)|" + "|".join(_ORDINALS) +
     r")\s+(?P<u>day|week|month|year)\s*\)?\s*$", re.I)
+# a heading that gives the unit of bare-number timepoints: "Time, months" over "0 | 6", "Week" over rows "0", "4", "12"
+_UNIT_HEADING = re.compile(r"^\s*(?:(?:time|visits?|follow-?\s?up|duration|period|time\s*points?)\s*[,(:]?\s*)?\(?\s*"
+                           r"(?P<u>hours?|hrs?|days?|weeks?|wks?|months?|mos?|years?|yrs?)\s*\)?\s*$", re.I)
+_UNIT_NAMES = {"h": "hour", "hr": "hour", "hour": "hour", "day": "day", "week": "week", "wk": "week", "month": "month",
+               "mo": "month", "year": "year", "yr": "year"}
+_BARE_NUMBER = re.compile(r"^\s*(?P<v>\d{1,3}(?:\.\d+)?)\s*$")
+
+
+def heading_unit(text: str) -> str | None:
+    """The time unit a heading gives its bare-number timepoints ("Time, months" -> "month"), or None."""
+    m = _UNIT_HEADING.match(text or "")
+    if not m:
+        return None
+    u = m.group("u").lower().rstrip("s") or "h"
+    return _UNIT_NAMES.get(u)
+
+
+def numbered_time(label: "Label", unit: str | None) -> "Label":
+    """A bare number under a heading that gives its unit ("6" under "Time, months") is a timepoint."""
+    if unit is None:
+        return label
+    m = _BARE_NUMBER.match(label.text)
+    if not m:
+        return label
+    weeks = weeks_from(float(m.group("v")), unit)
+    return replace(label, name="", time=TimeRef(label.text, weeks, baseline=weeks == 0, span=(0, len(label.text))))
+
+
 # a visit written as a code ("T1", "T2", "V3"): a timepoint the caption or a footnote dates ("T2 = 3-month follow-up")
 VISIT_CODE = re.compile(r"^\s*(?P<k>T|V)\s?(?P<v>[1-9])\s*$")
 
@@ -268,7 +296,7 @@ _TOTAL = re.compile(
 # words naming a table's dimension (in a corner cell or over a stub column)
 _DIMENSIONS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (dim, re.compile(pattern, re.I)) for dim, pattern in (
-        ("time", r"^\s*(?:time(?:\s*points?)?|timing|timepoints?|(?:study\s+)?visits?(?:\s+windows?)?|weeks?|months?|days?|periods?|"
+        ("time", r"^\s*(?:time\s*[,(]\s*(?:hours?|days?|weeks?|months?|years?)\s*\)?|time(?:\s*points?)?|timing|timepoints?|(?:study\s+)?visits?(?:\s+windows?)?|weeks?|months?|days?|periods?|"
                  r"assessment|time\s+of\s+(?:assessment|measurement)|follow-?\s?up)\s*$"),
         ("arm", r"^\s*(?:groups?|arms?|treatments?|treatment\s+(?:groups?|arms?)|study\s+(?:groups?|arms?)|"
                 r"interventions?|cohorts?|randomi[sz]ation\s+groups?|allocation|condition|conditions|"

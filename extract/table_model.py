@@ -37,7 +37,8 @@ from extract.quantities import find_timepoints
 from extract.table_cells import CellValue, number_text, parse_cell
 from extract.table_labels import NAMED_POINTS as _NAMED_POINTS
 from extract.table_labels import (WITHIN_ARM, Label, TimeRef, declared_statistics, looks_like_arm, looks_like_measure,
-                                  read_label, time_in_text, visit_label, vocabulary_measure)
+                                  heading_unit, numbered_time, read_label, time_in_text, visit_label,
+                                  vocabulary_measure)
 from extract.tables import Cell, Table
 
 __all__ = ["ColumnLayout", "RowLayout", "TableLayout", "table_layout"]
@@ -281,26 +282,28 @@ def table_layout(table: Table, known_arms: tuple[str, ...] = ()) -> TableLayout:
     corner_labels = [_label_of(c) for c in corner_cells]
     corner = read_label(" ".join(c.label or c.text for c in corner_cells)) if corner_cells else Label("", "")
     corner_measure = next((lab.of_measure for lab in corner_labels if lab.of_measure), None)
-    if corner_measure is None and corner.name and not corner.dimension and looks_like_measure(corner.name):
+    if corner_measure is None and corner.name and not corner.dimension and looks_like_measure(corner.name) \
+            and not all(lab.dimension for lab in corner_labels):  # "Time point | Group": headings, no measure
         corner_measure = corner.name
     stub_dims = []
     for c in range(stub):
         dims = [_label_of(table.grid[r][c]).dimension for r in range(n_header) if table.grid[r][c].text]
         stub_dims.append(next((d for d in dims if d), None))
 
-    columns = [_column(table, c, n_header, stub) for c in range(table.n_cols)]
+    unit = next((u for c in corner_cells for u in (heading_unit(c.label or c.text),) if u), None)
+    columns = [_column(table, c, n_header, stub, unit) for c in range(table.n_cols)]
     if _WITHIN.search(table.caption):  # "Within-group contrasts ...": every difference is an arm's change
         columns = [_replace(c, role="value", change=True, effect=None) if c.role == "difference" else c
                    for c in columns]
     rows = _rows(table, n_header, stub, values, tuple(stub_dims),
-                 frozenset(c.col for c in columns if c.role in ("p", "test")))
+                 frozenset(c.col for c in columns if c.role in ("p", "test")), unit)
 
     arms_in = _arms_in(columns, rows, stub_dims, known_arms)
     arm_stub = next((k for k in range(1, stub) if stub_dims[k] == "arm"), None)
     if arm_stub is not None and arms_in in ("none", "columns", "rows") and not any(
             looks_like_arm(c.names[-1], known_arms) for c in columns if c.role == "value" and c.names):
         # "Variable | Group | 4 w | 8 w | 12 w": the arms in a stub column of their own, the measure in the other
-        rows = _stub_arms(table, rows, arm_stub, stub)
+        rows = _stub_arms(table, rows, arm_stub, stub, tuple(stub_dims))
         arms_in = "stub"
     if arms_in == "none" and _DIFFERENCE_CAPTION.search(table.caption):
         # "Mean difference (95 % CI) between the OsteoACTIVE group and the control group at 6 months":
@@ -357,15 +360,16 @@ def _caption_measure(caption: str) -> str | None:
 _BLOCK_ROLES = frozenset({"value", "n", "p", "difference", "stat"})  # the rows of a block; others end it
 
 
-def _stub_arms(table: Table, rows: list[RowLayout], arm_col: int, stub: int) -> list[RowLayout]:
+def _stub_arms(table: Table, rows: list[RowLayout], arm_col: int, stub: int,
+               stub_dims: tuple[str | None, ...] = ()) -> list[RowLayout]:
     """Rows whose arm is the label in stub column `arm_col` and whose measure is the label of the other stub
     columns; a measure written once in a block of rows (the block's middle row, no rowspan: "| CXDT group |",
     "VAS | Placebo group |", "| P values |") holds for the whole block (rows between empty or section rows)."""
     def measure_of(r: int) -> Label | None:
         for c in range(stub):
-            if c != arm_col and table.grid[r][c].text:
+            if c != arm_col and table.grid[r][c].text and not (c < len(stub_dims) and stub_dims[c] == "time"):
                 lab = _label_of(table.grid[r][c])
-                if lab.name:
+                if lab.name and lab.time is None:
                     return lab
         return None
 
@@ -389,8 +393,13 @@ def _stub_arms(table: Table, rows: list[RowLayout], arm_col: int, stub: int) -> 
                 arm_label, current = current, arm_label
                 arm = arm_label.name
             measure = clean_measure_name(current.name) if current is not None else r.measure
+            measure_text = current.text if current is not None else r.measure_text
+            if current is None and arm and measure and (measure == arm or measure.endswith(f" / {arm}")):
+                # the row's only name is its arm ("20 wks | T"): the measure is the caption's
+                measure = measure[: -len(arm)].rstrip(" /") or None
+                measure_text = measure
             out[j] = _replace(r, arm=arm or None, arm_text=(arm_label.text if arm else None), measure=measure,
-                              measure_text=current.text if current is not None else r.measure_text,
+                              measure_text=measure_text,
                               labels=tuple(lab for lab in (current, arm_label) if lab is not None) or r.labels)
     return _arm_sections(table, out, arm_col, stub)
 
@@ -467,11 +476,11 @@ def _bare_id(name: str) -> bool:
     return bool(re.fullmatch(r"\s*(?:[A-Za-z]|[IVX]+|\d{1,2})\s*", name))
 
 
-def _column(table: Table, col: int, n_header: int, stub: int) -> ColumnLayout:
+def _column(table: Table, col: int, n_header: int, stub: int, unit: str | None = None) -> ColumnLayout:
     if col < stub:
         return ColumnLayout(col, "stub")
     chain_cells = _distinct([table.grid[r][col] for r in range(n_header)])
-    labels = tuple(visit_label(_label_of(c)) for c in chain_cells)
+    labels = tuple(numbered_time(visit_label(_label_of(c)), unit) for c in chain_cells)
     body = [row[col] for row in table.body_rows]
     if not labels and not any(c.text for c in body):
         return ColumnLayout(col, "empty")
@@ -620,7 +629,8 @@ def _replace(obj, **changes):
 
 
 def _rows(table: Table, n_header: int, stub: int, values: "_Values",
-          stub_dims: tuple[str | None, ...] = (), p_cols: frozenset[int] = frozenset()) -> list[RowLayout]:
+          stub_dims: tuple[str | None, ...] = (), p_cols: frozenset[int] = frozenset(),
+          unit: str | None = None) -> list[RowLayout]:
     rows: list[RowLayout] = [RowLayout(r, "header") for r in range(n_header)]
     # a label of the first stub column written once over the rows of its block ("Indoor molds |
     # Baseline", " | EV2", " | EV3"): the rows below it that leave it empty are its rows too, when
@@ -656,7 +666,7 @@ def _rows(table: Table, n_header: int, stub: int, values: "_Values",
                 stub_cells = [carry, *stub_cells]
         elif not found:
             carry = None
-        labels = [_stub_label(c, stub_dims) for c in stub_cells]
+        labels = [numbered_time(_stub_label(c, stub_dims), unit) for c in stub_cells]
         if not labels and not data:
             rows.append(RowLayout(r, "empty"))
             continue

@@ -755,3 +755,33 @@ def test_women_with_an_outcome_and_a_jump_height_are_not_demographics():
     assert at(got, 1, 1).weeks is None
     assert at(got, 2, 1).weeks == 0.0
     assert at(got, 4, 2).weeks is None
+
+
+def test_bare_numbers_under_a_corner_that_gives_the_time_unit():
+    rows = [[("Time, months", {"rowspan": 2}), ("Liraglutide (n = 30)", {"colspan": 3}), ("Metformin (n = 30)", {"colspan": 3})],
+            ["0", "6", "p", "0", "6", "p"],
+            ["Weight, Kg", "98 ± 16", "92 ± 16*", "0.031", "78 ± 12", "77 ± 14", "0.655"]]
+    got = read(rows, head=2)
+    assert [(r.arm, r.weeks, r.numbers) for r in got if r.col in (4, 5)] == [
+        ("Metformin", 0.0, {"baseline_mean": 78.0, "baseline_sd": 12.0}),
+        ("Metformin", 26.0, {"followup_mean": 77.0, "followup_sd": 14.0})]
+
+
+def test_week_rows_under_a_week_corner():
+    rows = [["Week", "Drug (n = 20)", "Placebo (n = 20)"],
+            ["0", "5.1 ± 1.0", "5.0 ± 0.9"],
+            ["12", "3.9 ± 1.1", "4.8 ± 1.2"]]
+    got = read(rows, caption="DAS28 over the study")
+    assert (at(got, 2, 1).measure, at(got, 2, 1).arm, at(got, 2, 1).weeks) == ("DAS28", "Drug", 12.0)
+
+
+def test_timepoint_blocks_in_the_first_stub_column_and_arms_in_the_second():
+    rows = [["Time point", "Group", "n", "Mean score (SD)", "95% CI", "p value"],
+            [("20 wks", {"rowspan": 2}), "C", "216", "36.2 (10.5)", "34.8-37.6", ("0.48", {"rowspan": 2})],
+            ["T", "217", "36.9 (10.9)", "35.4-38.3"],
+            [("6 wks PN", {"rowspan": 2}), "C", "166", "36.7 (10.9)", "35.0-38.4", ("0.68", {"rowspan": 2})],
+            ["T", "159", "37.1 (10.3)", "35.5-38.8"]]
+    got = read(rows, caption="Mean STAI state subscale scores")
+    cell = at(got, 2, 3)
+    assert (cell.measure, cell.arm, cell.weeks, cell.n, cell.numbers) == (
+        "STAI state subscale scores", "T", 20.0, 217, {"followup_mean": 36.9, "followup_sd": 10.9})
