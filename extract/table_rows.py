@@ -32,6 +32,7 @@ from extract.table_model import ColumnLayout, RowLayout, TableLayout
 __all__ = ["TableReading", "read_table"]
 
 _DISPERSION_SEPS = ("to", ",", ";")
+_DECIMAL = re.compile(r"\s*[<>=]?\s*(?:0?\.\d{2,}|1\.000?)\s*")  # a P value ("0.927", "1.000"), not "0.5" hours
 
 
 @dataclass(frozen=True)
@@ -287,8 +288,8 @@ def _read_cell(layout: TableLayout, rl: RowLayout, col: ColumnLayout, r: int, va
             arm = arm_text = col.text or None
     if not measure:
         measure = measure_text = layout.corner_measure or layout.caption_measure
-    if not measure:
-        return None
+    if not measure or _DECIMAL.fullmatch(measure):
+        return None  # (a stub of P values, "0.927", in a table laid out right to left names no measure)
     if arm is None:
         arm = default_arm
     t = rl.time or col.time

@@ -785,3 +785,14 @@ def test_timepoint_blocks_in_the_first_stub_column_and_arms_in_the_second():
     cell = at(got, 2, 3)
     assert (cell.measure, cell.arm, cell.weeks, cell.n, cell.numbers) == (
         "STAI state subscale scores", "T", 20.0, 217, {"followup_mean": 36.9, "followup_sd": 10.9})
+
+
+def test_a_partly_filled_second_header_row_in_tbody_under_spanning_arms():
+    rows = [["", ("Intervention arm", {"colspan": 2}), ("Standard care arm", {"colspan": 2}), "Intervention effect (95% CI)",
+             "P-value"],
+            ["", "Baseline", "Final visit", "Baseline", "Final visit", "", ""],
+            ["SF12 Physical (SD)", "43.3 (11.2)", "44.6 (11.1)", "45.5 (10.3)", "46.3 (9.0)", "-0.7 (-2.7, 1.4)", "0.52"]]
+    got = read(rows, caption="Outcomes twelve weeks after randomisation")
+    assert [(r.arm, r.weeks, r.numbers) for r in got if r.role == "arm"][2:] == [
+        ("Standard care arm", 0.0, {"baseline_mean": 45.5, "baseline_sd": 10.3}),
+        ("Standard care arm", 12.0, {"followup_mean": 46.3, "followup_sd": 9.0})]
