@@ -77,7 +77,7 @@ _STAT_WORDS = re.compile(
 
 _BASELINE = re.compile(
     r"\bbaseline\b|\bpre-?\s?(?:treatment|intervention|operative(?:ly)?|op|test|trial|randomi[sz]ation|study|dose|"
-    r"infusion|surgery|exercise|training|program(?:me)?|therapy)\b|\bpre\b|\bbefore(?:\s+(?:the\s+)?(?:treatment|"
+    r"infusion|surgery|exercise|training|program(?:me)?|therapy|supplementation|vaccination|operation|procedure|season)\b|\bpre\b|\bbefore(?:\s+(?:the\s+)?(?:treatment|"
     r"intervention|surgery|therapy|training|randomi[sz]ation|study))?\b|\bat\s+(?:study\s+)?entry\b|\bentry\b|"
     r"^\s*(?:at\s+)?screening(?:\s+visit)?\s*$|\b(?:week|day|month|visit)\s*0\b|\binitial\b|\bT0\b|\bstart(?:\s+of\s+(?:the\s+)?(?:study|treatment|"
     r"therapy|intervention|supplementation))?\b|\benrol(?:l)?ment\b|\badmission\b|\brandomi[sz]ation\b", re.I)
@@ -88,7 +88,7 @@ NAMED_POINTS = _NAMED_POINTS = tuple(
         ("end", r"\bend\s?-?\s?points?\b|\bend\s+of\s+(?:the\s+)?(?:study|treatment|trial|intervention|therapy|"
                 r"follow-?\s?up|supplementation|program(?:me)?|training|period)\b|\bfinal(?:\s+(?:visit|assessment|"
                 r"evaluation|measurement))?\b|\blast\s+(?:visit|observation|assessment)\b|\bpost-?\s?(?:treatment|"
-                r"intervention|test|trial|exercise|training|program(?:me)?|therapy|supplementation)\b|\bpost\b(?![-–])|"
+                r"intervention|test|trial|exercise|training|program(?:me)?|therapy|supplementation|vaccination|operation|procedure)\b|\bpost\b(?![-–])|"
                 r"\bafter\s+(?:the\s+)?(?:treatment|intervention|therapy|training|supplementation|program(?:me)?)\b|"
                 r"^\s*after\b(?!\s+\d)|^\s*post-?\s?\w+\s*$|(?<!loss\sto\s)(?<!lost\sto\s)\bfollow-?\s?up\b|\bcompletion\b|^\s*end\s*$|\bend\b(?=\s*\()"),
     )

@@ -62,6 +62,9 @@ _CAPTION_CUE = re.compile(r"(?:\b(?:at|after|to|until|through|over|by|during|wit
                           r"(?:end\s+of\s+)?(?:a\s+)?(?:first\s+|last\s+)?$", re.I)
 _CAPTION_AFTER = re.compile(r"^\s*(?:-|\s)?\s*(?:of\s+)?(?:follow-?\s?up|post|after|treatment|intervention|supplementation)",
                             re.I)
+# "... treated with GH vs control for 3 months": a treatment's duration, the end point of the table's values
+_FOR_DURATION = re.compile(r"\b(?:treated|treatment|therapy|supplement\w*|intervention|given|received|taking|"
+                           r"administered|followed|changes?)\b[^.;]{0,80}\bfor\s+(?:the\s+)?(?:first\s+|last\s+)?(?:a\s+)?$", re.I)
 _UNIT_FIRST = re.compile(r"(?:week|month|day|year)s?\b", re.I)  # "Week 12 results"
 _HYPHENATED = re.compile(r"\d\s*-\s*(?:week|month|day|year)s?$", re.I)  # "after a 12-week intake"
 _DEFINITION = re.compile(r"(?P<name>\b[A-Za-z][A-Za-z -]{1,30}?)\s*\(\s*(?P<when>[^()]{1,40}?)\s*\)")
@@ -239,7 +242,7 @@ def _caption_time(caption: str) -> TimeRef | None:
             continue
         before, piece, after = text[: tp.start], text[tp.start:tp.end], text[tp.end:]
         if _CAPTION_CUE.search(before) or _CAPTION_AFTER.match(after) or _UNIT_FIRST.match(piece) \
-                or _HYPHENATED.search(piece):
+                or _HYPHENATED.search(piece) or _FOR_DURATION.search(before):
             cued.append(tp)
     weeks = {tp.weeks for tp in cued}
     if len(weeks) == 1:

@@ -796,3 +796,16 @@ def test_a_partly_filled_second_header_row_in_tbody_under_spanning_arms():
     assert [(r.arm, r.weeks, r.numbers) for r in got if r.role == "arm"][2:] == [
         ("Standard care arm", 0.0, {"baseline_mean": 45.5, "baseline_sd": 10.3}),
         ("Standard care arm", 12.0, {"followup_mean": 46.3, "followup_sd": 9.0})]
+
+
+def test_a_treatment_duration_in_the_caption_and_pre_post_supplementation_headers():
+    rows = [["Variable", "rhGH group (n = 23)", "Control group (n = 20)", "P value"],
+            ["BMI SDS", "2.42(0.77)", "2.68(0.53)", "0.211"]]
+    got = read(rows, caption="Change in variables in obese children treated with GH vs control group for 3 months")
+    assert (at(got, 1, 1).weeks, at(got, 1, 1).numbers) == (13.0, {"change_mean": 2.42, "change_sd": 0.77})
+    rows = [["", ("Pre-supplementation", {"colspan": 2}), ("Post-supplementation", {"colspan": 2})],
+            ["", "Rest (mmol/l)", "+5 min (mmol/l)", "Rest (mmol/l)", "+5 min (mmol/l)"],
+            ["BA", "1.0 ± 0.3", "3.8 ± 1.1", "1.2 ± 0.3", "3.7 ± 1.3"],
+            ["PLA", "1.0 ± 0.3", "3.8 ± 1.3", "1.3 ± 0.3", "4.2 ± 1.0"]]
+    got = read(rows, head=2, caption="Blood lactate (mmol/l) for the BA and PLA groups", followup=4.0)
+    assert (at(got, 3, 3).arm, at(got, 3, 3).weeks, "supplementation" in at(got, 3, 3).measure) == ("PLA", 4.0, False)
