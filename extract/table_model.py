@@ -532,7 +532,8 @@ def _column(table: Table, col: int, n_header: int, stub: int, unit: str | None =
 
 def _names_no_arm(name: str) -> bool:
     """A header under an arm heading that names what is counted, not an arm ("Mean days of sick leave")."""
-    return len(name.split()) >= 2 and not looks_like_arm(name) and looks_like_measure(name)
+    return len(name.split()) >= 3 and not looks_like_arm(name) or len(name.split()) >= 2 and not looks_like_arm(name) \
+        and looks_like_measure(name)
 
 
 def _is_companion(label: Label) -> bool:
