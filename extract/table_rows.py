@@ -17,8 +17,9 @@ an n column and a pooled column are never an arm's value.
 
 Timepoints come from the row label, the column header, the section row, then the caption (one
 cued timepoint: "at 12 months of follow-up", "from baseline to 12 weeks", or the named points it
-defines: "end point (12 weeks)"); a named end point with no definition takes the study's
-follow-up; nothing is taken from elsewhere in the article.
+defines: "end point (12 weeks)"); a named end point with no definition, and every cell of a table
+that names no timepoint anywhere (header, row, section or caption), takes the study's follow-up
+(`followup_weeks`, with the timepoint text saying so); nothing else is taken from elsewhere in the article.
 """
 from __future__ import annotations
 
@@ -159,14 +160,21 @@ def _number_statistic(hints: list[frozenset[str]], own: int) -> str | None:
 # Timepoints.
 
 
+STUDY_FOLLOW_UP = "study follow-up (the table gives no timepoint)"
+
+
 def _resolve(t: TimeRef | None, layout: TableLayout, followup: float | None,
-             article_named: tuple[tuple[str, float], ...] = ()) -> tuple[float | None, bool, str | None]:
-    """(weeks, is baseline, timepoint text as written)."""
+             article_named: tuple[tuple[str, float], ...] = (), timeless: bool = False
+             ) -> tuple[float | None, bool, str | None]:
+    """(weeks, is baseline, timepoint text as written). A table that names no timepoint at all
+    (no header, row, section or caption time) reports the study's end: its follow-up."""
     if t is None:
         if layout.caption_time is not None:
             return layout.caption_time.weeks, False, layout.caption_time.text
         if layout.baseline_table:
             return 0.0, True, "baseline"
+        if timeless and followup is not None:
+            return followup, False, STUDY_FOLLOW_UP
         return None, False, None
     if t.baseline:
         return 0.0, True, t.text
@@ -227,6 +235,8 @@ def read_table(layout: TableLayout, default_arm: str | None = None, followup_wee
     n_columns = [c for c in cols if c.role == "n"]
     col_n: dict[int, int] = {}
     out: list[TableReading] = []
+    timeless = not any(c.time for c in cols) and not any(
+        r.time or any(sec.time for sec in r.sections) for r in layout.rows if r.role != "header")
     for rl in layout.rows:
         if rl.role == "n":
             for c in cols:
@@ -264,7 +274,7 @@ def read_table(layout: TableLayout, default_arm: str | None = None, followup_wee
             n = own_n if own_n is not None else row_n if row_n is not None else col.n if col.n is not None \
                 else col_n.get(col.col)
             reading = _read_cell(layout, rl, col, cell.row, value, default_arm, followup_weeks, named_times, n,
-                                 p_cell)
+                                 p_cell, timeless)
             if reading is not None:
                 out.append(reading)
     return out
@@ -272,7 +282,7 @@ def read_table(layout: TableLayout, default_arm: str | None = None, followup_wee
 
 def _read_cell(layout: TableLayout, rl: RowLayout, col: ColumnLayout, r: int, value: CellValue,
                default_arm: str | None, followup: float | None, named: tuple[tuple[str, float], ...],
-               n: int | None, p_cell) -> TableReading | None:
+               n: int | None, p_cell, timeless: bool = False) -> TableReading | None:
     table = layout.table
     cell = table.grid[r][col.col]
     if layout.arms_in == "rows":
@@ -293,7 +303,7 @@ def _read_cell(layout: TableLayout, rl: RowLayout, col: ColumnLayout, r: int, va
     if arm is None:
         arm = default_arm
     t = rl.time or col.time
-    weeks, baseline, tp_text = _resolve(t, layout, followup, named)
+    weeks, baseline, tp_text = _resolve(t, layout, followup, named, timeless)
     change = (rl.change or col.change or layout.table_change and not baseline) and not (baseline and not
                                                                                         (rl.change or col.change))
     percent_change = rl.percent_change or col.percent_change or layout.table_percent_change and not baseline

@@ -809,3 +809,13 @@ def test_a_treatment_duration_in_the_caption_and_pre_post_supplementation_header
             ["PLA", "1.0 ± 0.3", "3.8 ± 1.3", "1.3 ± 0.3", "4.2 ± 1.0"]]
     got = read(rows, head=2, caption="Blood lactate (mmol/l) for the BA and PLA groups", followup=4.0)
     assert (at(got, 3, 3).arm, at(got, 3, 3).weeks, "supplementation" in at(got, 3, 3).measure) == ("PLA", 4.0, False)
+
+
+def test_a_table_that_names_no_timepoint_takes_the_study_follow_up():
+    rows = [["Variables, mean ± SD", "Intervention group", "Control group", "P"],
+            ["Depth", "26.7 ± 21.5", "55.5 ± 27.4", "0.00"]]
+    got = read(rows, caption="Comparison of sleep scores between groups", followup=8.0)
+    assert (at(got, 1, 1).weeks, at(got, 1, 1).timepoint) == (8.0, "study follow-up (the table gives no timepoint)")
+    assert at(read(rows, caption="Comparison of sleep scores between groups"), 1, 1).weeks is None
+    rows.append(["Depth at week 4", "20.1 ± 3.0", "40.2 ± 5.5", "0.01"])
+    assert at(read(rows, caption="Comparison of sleep scores between groups", followup=8.0), 1, 1).weeks is None
