@@ -79,8 +79,8 @@ _BASELINE = re.compile(
     r"\bbaseline\b|\bpre-?\s?(?:treatment|intervention|operative(?:ly)?|op|test|trial|randomi[sz]ation|study|dose|"
     r"infusion|surgery|exercise|training|program(?:me)?|therapy|supplementation|vaccination|operation|procedure|season)\b|\bpre\b|\bbefore(?:\s+(?:the\s+)?(?:treatment|"
     r"intervention|surgery|therapy|training|randomi[sz]ation|study))?\b|\bat\s+(?:study\s+)?entry\b|\bentry\b|"
-    r"^\s*(?:at\s+)?screening(?:\s+visit)?\s*$|\b(?:week|day|month|visit)\s*0\b|\binitial\b|\bT0\b|\bstart(?:\s+of\s+(?:the\s+)?(?:study|treatment|"
-    r"therapy|intervention|supplementation))?\b|\benrol(?:l)?ment\b|\badmission\b|\brandomi[sz]ation\b", re.I)
+    r"^\s*(?:at\s+)?screening(?:\s+visit)?\s*$|\b(?:week|day|month|visit)\s*0\b|\binitial\b|\bT0\b|(?:^\s*|\bat\s+(?:the\s+)?)start\s*$|\b(?:study|treatment|trial|therapy)\s+start\b|\bstart\s+of\s+(?:the\s+)?(?:study|treatment|"
+    r"therapy|intervention|supplementation)\b|\benrol(?:l)?ment\b|\badmission\b|\brandomi[sz]ation\b", re.I)
 # named points a caption may define ("at end point (12 weeks) and midpoint (6 weeks)")
 NAMED_POINTS = _NAMED_POINTS = tuple(
     (key, re.compile(pattern, re.I)) for key, pattern in (

@@ -170,6 +170,8 @@ class TableLayout:
     caption_measure: str | None = None  # the measure the caption names, for cells nothing else names
     all_counts: bool = False  # every "a (b)" cell of the table is an integer with a percentage
     pm_means: bool = False  # the table writes means as "a ± b" (so its "a (b)" cells are something else)
+    implied_n: dict[tuple[int, int], int] = field(default_factory=dict)  # "a (b)" cells whose b is a's % of an N
+    # that another cell of the same column shares: (row, col) -> N
     values: tuple[tuple[CellValue | None, ...], ...] = ()  # the numbers of every grid cell (extract.table_cells)
 
     def column(self, col: int) -> ColumnLayout:
@@ -337,6 +339,7 @@ def table_layout(table: Table, known_arms: tuple[str, ...] = ()) -> TableLayout:
     parens = [v for row in table.body_rows for c in row[stub:] if c.text and not c.is_span_copy
               for v in (values[c.row][c.col],) if v is not None and v.form == "paren"]
     all_counts = bool(parens) and all(_count_shaped(v) and float(v.b or 0).is_integer() for v in parens)
+    implied_n = _implied_denominators(table, values, stub)
     pm_means = any(v is not None and v.form == "pm" for row in table.body_rows for c in row[stub:] if c.text
                    for v in (values[c.row][c.col],))
     return TableLayout(
@@ -345,9 +348,27 @@ def table_layout(table: Table, known_arms: tuple[str, ...] = ()) -> TableLayout:
         named_times=_named_times(texts), table_change=table_change,
         table_percent_change=table_change and bool(_PERCENT_CHANGE_CAPTION.search(table.caption)),
         baseline_table=baseline_table, corner_measure=corner_measure, caption_measure=_caption_measure(table.caption),
-        all_counts=all_counts, pm_means=pm_means,
+        all_counts=all_counts, pm_means=pm_means, implied_n=implied_n,
         values=values,
     )
+
+
+def _implied_denominators(table: Table, values: "_Values", stub: int) -> dict[tuple[int, int], int]:
+    """"a (b)" cells whose b is a's percentage, to the printed precision, of a whole N that at least
+    one other such cell of the same column shares ("27 (62.8)", "25 (58.1)", "3 (7.0)": 43 each)."""
+    by_col: dict[tuple[int, int], list[int]] = {}
+    for row in table.body_rows:
+        for c in row[stub:]:
+            v = values[c.row][c.col] if c.text and not c.is_span_copy else None
+            if v is None or v.form != "paren" or v.a is None or v.b is None or not float(v.a).is_integer() \
+                    or not 0 < v.b <= 100 or v.a <= 0:
+                continue
+            decimals = len(c.text.split("(")[-1].split(")")[0].strip().partition(".")[2].rstrip("%) "))
+            total = round(100 * v.a / v.b)
+            if total < v.a or total > 100000 or round(100 * v.a / total, decimals) != round(v.b, decimals):
+                continue
+            by_col.setdefault((c.col, total), []).append(c.row)
+    return {(r, col): total for (col, total), rows in by_col.items() if len(rows) >= 2 for r in rows}
 
 
 def _caption_measure(caption: str) -> str | None:
@@ -355,6 +376,10 @@ def _caption_measure(caption: str) -> str | None:
     text = _CAPTION_LEAD.sub("", caption or "")
     m = _CAPTION_CUT.search(text)
     name = clean_measure_name(text[: m.start()] if m else text).strip(" ,;:.")
+    if name and read_label(name).dimension and m and m.group(0) == "(":
+        # "secondary outcomes (LVEF) between the groups": the bracket names the measure
+        inner = re.match(r"\(\s*([^()]{2,40}?)\s*\)", text[m.start():])
+        name = inner.group(1) if inner else name
     if not name or len(name) > 80 or read_label(name).dimension or len(name) < 2:
         return None
     return name

@@ -85,7 +85,7 @@ def _consistent(v: CellValue, n: int | None) -> bool:
 
 
 def _paren_statistic(v: CellValue, hints: list[frozenset[str]], n: int | None, all_counts: bool,
-                     pm_means: bool = False) -> str:
+                     pm_means: bool = False, implied: bool = False) -> str:
     """"a (b)": a mean (SD), a mean (SE) or an n (%), from the nearest label that says which. Under
     "mean ± SD or n (%)" in a table that writes its means with "±", a count-shaped "a (b)" is the n (%)."""
     for h in hints:
@@ -112,7 +112,7 @@ def _paren_statistic(v: CellValue, hints: list[frozenset[str]], n: int | None, a
             continue  # a two-number cell cannot be an interval: look further
     if all_counts and _count_shaped(v):
         return "n (%)"
-    if _count_shaped(v) and _consistent(v, n):
+    if _count_shaped(v) and (_consistent(v, n) or implied):
         return "n (%)"
     return "mean (SD)"
 
@@ -349,10 +349,13 @@ def _read_cell(layout: TableLayout, rl: RowLayout, col: ColumnLayout, r: int, va
         elif not ci:
             numbers.update(range_low=value.lo, range_high=value.hi)
     elif form == "paren":
-        statistic = _paren_statistic(value, hints, n, layout.all_counts, layout.pm_means)
+        implied = layout.implied_n.get((r, col.col))
+        statistic = _paren_statistic(value, hints, n, layout.all_counts, layout.pm_means, implied is not None)
         if statistic == "n (%)":
             kind = "responders"
             numbers = {"n_responders": int(value.a or 0), "percent_responders": value.b}
+            if implied is not None and not _consistent(value, n):
+                n = implied  # "27 (62.8)" of the 43 who answered "yes", not of the arm's 52
         elif statistic == "% (n)":
             kind = "responders"
             numbers = {"n_responders": int(value.b or 0), "percent_responders": value.a}

@@ -58,7 +58,8 @@ def test_timepoints(text, weeks, baseline, point, name):
 @pytest.mark.parametrize("text", ["6-min walk distance (m)", "30-s sit-to-stand (reps)", "24-h urine protein",
                                   "QALYs, last 12 weeks, mean (SD)", "5 years or less", "Age > 65 years",
                                   "Leg—1 repetition maximum (kg)", "Duration of disease 1-3 years",
-                                  "Pain in the 1st month of life", "Loss to follow-up", "Lost to follow-up"])
+                                  "Pain in the 1st month of life", "Loss to follow-up", "Lost to follow-up",
+                                  "Start reading aloud early"])
 def test_numbers_inside_names_are_not_timepoints(text):
     assert read_label(text).time is None
 

@@ -819,3 +819,27 @@ def test_a_table_that_names_no_timepoint_takes_the_study_follow_up():
     assert at(read(rows, caption="Comparison of sleep scores between groups"), 1, 1).weeks is None
     rows.append(["Depth at week 4", "20.1 ± 3.0", "40.2 ± 5.5", "0.01"])
     assert at(read(rows, caption="Comparison of sleep scores between groups", followup=8.0), 1, 1).weeks is None
+
+
+def test_arms_as_rows_under_time_columns_take_the_measure_the_caption_brackets():
+    rows = [["", "Subjects, n", "Baseline", "Day 7", "Week 12"],
+            ["Treatment", "65", "48.80 ± 4.38", "61.24 ± 4.91", "70.55 ± 3.94"],
+            ["Control", "65", "48.00 ± 3.73", "56.33 ± 3.96", "65.40 ± 3.35"],
+            ["P", "", "0.265", "≤0.001", "≤0.001"]]
+    got = read(rows, caption="Comparison of secondary outcomes (LVEF) between the treatment and control groups.")
+    cell = at(got, 2, 4)
+    assert (cell.measure, cell.arm, cell.weeks, cell.n, cell.numbers) == (
+        "LVEF", "Control", 12.0, 65, {"followup_mean": 65.4, "followup_sd": 3.35})
+
+
+def test_counts_of_a_subset_whose_percentages_share_a_denominator():
+    rows = [["", "Early group (n = 52)", "Late group (n = 47)", "p"],
+            ["Influence on intentions, yes", "43 (82.7)", "41 (87.2)", "0.5"],
+            ["If yes in which field", "", "", ""],
+            ["Reading aloud", "27 (62.8)", "26 (63.4)", "0.95"],
+            ["Playing music", "25 (58.1)", "27 (65.9)", "0.5"],
+            ["Weight (kg)", "72 (12)", "70 (11)", "0.4"]]
+    got = read(rows)
+    cell = at(got, 4, 2)
+    assert (cell.statistic, cell.n, cell.numbers) == ("n (%)", 41, {"n_responders": 27, "percent_responders": 65.9})
+    assert at(got, 5, 1).statistic == "mean (SD)"
