@@ -104,8 +104,8 @@ _ORDINAL_POINT = re.compile(
     r"^\s*(?:T\d{1,2}\s*(?:[-–—]|to)\s*T\d{1,2}\s*)?\(?\s*(?P<v>\d{1,2}(?:st|nd|rd|th)|" + "|".join(_ORDINALS) +
     r")\s+(?P<u>day|week|month|year)\s*\)?\s*$", re.I)
 # a heading that gives the unit of bare-number timepoints: "Time, months" over "0 | 6", "Week" over rows "0", "4", "12"
-_UNIT_HEADING = re.compile(r"^\s*(?:(?:time|visits?|follow-?\s?up|duration|period|time\s*points?)\s*[,(:]?\s*)?\(?\s*"
-                           r"(?P<u>hours?|hrs?|days?|weeks?|wks?|months?|mos?|years?|yrs?)\s*\)?\s*$", re.I)
+_UNIT_HEADING = re.compile(r"^\s*(?:(?:time|visits?|follow-?\s?up|period|time\s*points?)(?:\s+[a-z-]+){0,3}\s*"
+                           r"[,(:]?\s*)?\(?\s*(?P<u>hours?|hrs?|h|days?|weeks?|wks?|months?|mos?|years?|yrs?)\s*\)?\s*$", re.I)
 _UNIT_NAMES = {"h": "hour", "hr": "hour", "hour": "hour", "day": "day", "week": "week", "wk": "week", "month": "month",
                "mo": "month", "year": "year", "yr": "year"}
 _BARE_NUMBER = re.compile(r"^\s*(?P<v>\d{1,3}(?:\.\d+)?)\s*$")
@@ -127,8 +127,9 @@ def numbered_time(label: "Label", unit: str | None) -> "Label":
     m = _BARE_NUMBER.match(label.text)
     if not m:
         return label
-    weeks = weeks_from(float(m.group("v")), unit)
-    return replace(label, name="", time=TimeRef(label.text, weeks, baseline=weeks == 0, span=(0, len(label.text))))
+    value = float(m.group("v"))
+    return replace(label, name="", time=TimeRef(label.text, weeks_from(value, unit), baseline=value == 0,
+                                                 span=(0, len(label.text))))
 
 
 # a visit written as a code ("T1", "T2", "V3"): a timepoint the caption or a footnote dates ("T2 = 3-month follow-up")
@@ -461,6 +462,7 @@ def read_label(text: str) -> Label:
             if pattern.match(bare):
                 dimension = dim
                 break
+
         m = _TIME_POINT_OF.match(bare) if "of" in lower or "for" in lower else None
         if m:
             dimension, of_measure, time = "time", clean_measure_name(m.group("m")).strip(_TRIM), None

@@ -296,6 +296,8 @@ def table_layout(table: Table, known_arms: tuple[str, ...] = ()) -> TableLayout:
         stub_dims.append(next((d for d in dims if d), None))
 
     unit = next((u for c in corner_cells for u in (heading_unit(c.label or c.text),) if u), None)
+    if unit is not None and corner_measure == corner.name:
+        corner_measure = None  # "Time post dose (hr)" heads the timepoints, it names no measure
     columns = [_column(table, c, n_header, stub, unit) for c in range(table.n_cols)]
     if _WITHIN.search(table.caption):  # "Within-group contrasts ...": every difference is an arm's change
         columns = [_replace(c, role="value", change=True, effect=None) if c.role == "difference" else c
@@ -479,7 +481,9 @@ def _arms_in(columns: list[ColumnLayout], rows: list[RowLayout], stub_dims: list
     col_names = {col.names[-1] for col in columns if col.role == "value" and col.names}
     row_names = {r.measure for r in rows if r.role in ("value", "n") and r.measure}
     col_arm = sum(1 for n in col_names if looks_like_arm(n, known_arms) and not _bare_id(n))
-    row_arm = sum(1 for n in row_names if looks_like_arm(n, known_arms))
+    # a bare number names an arm only under an arm heading ("Group": 1, 2); under "NCI CTCAE grade" it is a grade
+    row_arm = sum(1 for n in row_names if looks_like_arm(n, known_arms)
+                  and not (re.fullmatch(r"\s*\d{1,2}\s*", n) and not (stub_dims and stub_dims[0] == "arm")))
     col_measures = bool(col_names) and col_arm == 0 and all(looks_like_measure(n) for n in col_names)
     sec_names = {s.name for r in rows if r.role in ("value", "n") for s in r.sections[-1:] if s.name and s.time is None}
     sec_arm = sum(1 for n in sec_names if looks_like_arm(n, known_arms))
@@ -491,8 +495,9 @@ def _arms_in(columns: list[ColumnLayout], rows: list[RowLayout], stub_dims: list
         return "columns"  # every value column names an arm: the rows' arm-like words are categories of a variable
     if row_names and row_arm > col_arm and row_arm >= max(1, len(row_names) / 2):
         return "rows"
-    if col_measures and row_names and not any(looks_like_measure(n) for n in row_names):
-        return "rows"
+    if col_measures and row_names and not any(looks_like_measure(n) for n in row_names) \
+            and not all(_bare_id(n) or re.match(r"\d", n) for n in row_names):
+        return "rows"  # (numbered rows, "0 / no toxicity", "1", "2", are grades of a variable, not arms)
     return "columns" if col_names else "none"
 
 
@@ -864,6 +869,8 @@ def _name_rows(rows: list[RowLayout], arms_in: str, corner_measure: str | None,
             measure = measure_text = None
         elif row.joined:
             measure, measure_text = row.joined
+        elif arms_in == "columns" and arm_word and row.measure and _bare_id(row.measure) and not row.sections:
+            measure = measure_text = f"{arm_word} {row.measure}"  # "1" under "NCI CTCAE grade": "NCI CTCAE grade 1"
         if measure is None or row.role == "stat" and not row.measure:
             if sec_measures:
                 measure, measure_text = _join_sections(sec_measures)

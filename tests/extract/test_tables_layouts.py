@@ -843,3 +843,16 @@ def test_counts_of_a_subset_whose_percentages_share_a_denominator():
     cell = at(got, 4, 2)
     assert (cell.statistic, cell.n, cell.numbers) == ("n (%)", 41, {"n_responders": 27, "percent_responders": 65.9})
     assert at(got, 5, 1).statistic == "mean (SD)"
+
+
+def test_numbered_grade_rows_under_a_corner_are_categories_not_arms():
+    rows = [["NCI CTCAE grade", "Doxycycline", "Erythromycin", "Total"],
+            ["N", "41", "39", "80"],
+            ["0 / no toxicity", "3 (7%)", "3 (8%)", "6 (8%)"],
+            ["1", "12 (29%)", "9 (23%)", "21 (26%)"],
+            ["2", "18 (44%)", "12 (31%)", "30 (38%)"]]
+    got = read(rows, caption="Skin toxicity graded according to NCI CTCAE 4.0, worst per patient")
+    cell = at(got, 4, 2)
+    assert (cell.measure, cell.arm, cell.n, cell.numbers) == (
+        "NCI CTCAE grade 2", "Erythromycin", 39, {"n_responders": 12, "percent_responders": 31.0})
+    assert none_at(got, 4, 3)  # the pooled column
