@@ -493,6 +493,9 @@ def _arms_in(columns: list[ColumnLayout], rows: list[RowLayout], stub_dims: list
         return "rows"  # (a "Group" corner over arm columns and rows that are only timepoints: the columns)
     if len(col_names) >= 2 and col_arm == len(col_names):
         return "columns"  # every value column names an arm: the rows' arm-like words are categories of a variable
+    valued = [c for c in columns if c.role == "value" and c.names]
+    if len(valued) >= 2 and all(c.n is not None for c in valued):
+        return "columns"  # "Continuous half time n=30" | "Divided half time n=31": headers with their n are arms
     if row_names and row_arm > col_arm and row_arm >= max(1, len(row_names) / 2):
         return "rows"
     if col_measures and row_names and not any(looks_like_measure(n) for n in row_names) \

@@ -856,3 +856,12 @@ def test_numbered_grade_rows_under_a_corner_are_categories_not_arms():
     assert (cell.measure, cell.arm, cell.n, cell.numbers) == (
         "NCI CTCAE grade 2", "Erythromycin", 39, {"n_responders": 12, "percent_responders": 31.0})
     assert none_at(got, 4, 3)  # the pooled column
+
+
+def test_column_headers_that_give_their_n_are_arms_even_when_they_read_like_measures():
+    rows = [["Visual acuity variable (logMar)", "Continuous half time n=30", "Divided half time n=31", "P-value"],
+            ["Visual acuity (MAR)", "0.35 ± 0.26", "0.38 ± 0.22", "0.72"],
+            ["Increase of visual acuity", "0.20 ± 0.27", "0.21 ± 0.25", "0.79"]]
+    got = read(rows, caption="Visual acuity of the amblyopic eye in both groups after 6 weeks of treatment.")
+    cell = at(got, 2, 2)
+    assert (cell.measure, cell.arm, cell.n, cell.weeks) == ("Increase of visual acuity", "Divided half time", 31, 6.0)
