@@ -5,6 +5,7 @@
 with the footnote markers it stripped. Forms (rules as data in `_FORMS`, tried in order):
 
     pm          "4.99 ± 0.88", "38.5 ±5.4", "2.80 +/- 0.15"          a ± b
+                "3.03 ± 1.59 (33)", "2.7 ± 0.4 (n = 12)"             a ± b (n): the n in `total`
     pm_interval "59.1 ± 4.4 (49.8–66.6)"                              a ± b (lo sep hi)
     count_of    "108/206 (52.4)", "3/7 (42.9%)", "52.4% (108/206)",   x/N (pct)
                 "56.56 (138/244)" (without "%" only when it is x/N's percentage)
@@ -61,6 +62,7 @@ _SEP = r"(?:\s*(?:to|,|;|–|—|‒|-|‑|−)\s*|\s+-\s*)"
 
 _FORMS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("pm", re.compile(rf"^(?P<a>{_NUM})\s*(?:±|\+/-|\+-|\+/−)\s*(?P<b>{_NUM})(?:\s*%|\s*/\s*[A-Za-z]+)?$")),
+    ("pm", re.compile(rf"^(?P<a>{_NUM})\s*(?:±|\+/-|\+-|\+/−)\s*(?P<b>{_NUM})\s*{_OPEN}\s*(?:[nN]\s*=\s*)?(?P<tot>{_INT})\s*{_CLOSE}$")),
     ("pm_interval", re.compile(rf"^(?P<a>{_NUM})\s*(?:±|\+/-|\+-|\+/−)\s*(?P<b>{_NUM})\s*{_OPEN}\s*(?P<lo>{_NUM})"
                                rf"(?P<sep>{_SEP})(?P<hi>{_NUM})\s*{_CLOSE}$")),
     ("count_of", re.compile(rf"^(?P<x>{_INT})\s*/\s*(?P<tot>{_INT})\s*{_OPEN}\s*(?P<b>{_NUM})\s*%?\s*{_CLOSE}$")),

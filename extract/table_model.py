@@ -68,6 +68,7 @@ _FOR_DURATION = re.compile(r"\b(?:treated|treatment|therapy|supplement\w*|interv
 _UNIT_FIRST = re.compile(r"(?:week|month|day|year)s?\b", re.I)  # "Week 12 results"
 _HYPHENATED = re.compile(r"\d\s*-\s*(?:week|month|day|year)s?$", re.I)  # "after a 12-week intake"
 _DEFINITION = re.compile(r"(?P<name>\b[A-Za-z][A-Za-z -]{1,30}?)\s*\(\s*(?P<when>[^()]{1,40}?)\s*\)")
+_MISSING = re.compile(r"^\s*(?:n\s+)?missing(?:\s+(?:data|values|n))?\s*(?:\(n\))?\s*$", re.I)
 _CODE_DEFINITION = re.compile(r"\b(?P<k>T|V)(?P<v>[1-9])\s*(?:=|:)\s*(?P<when>[^,;.=]{2,40}?)(?=\s*(?:[,;.]|$|\b[TV]\d))")
 _WITHIN = WITHIN_ARM
 # demographic rows are baseline values whatever the table's timepoint
@@ -88,7 +89,7 @@ _CAPTION_LEAD = re.compile(
 _CAPTION_CUT = re.compile(r"\s+(?:at|by|between|among|during|after|before|over|across|for|from|according\s+to|within|"
                           r"through(?:out)?|until|up\s+to|"
                           r"in\s+(?:the|each|both|all|patients|participants|subjects|groups?)|versus|vs\.?|as\s+well\s+as)\s+|"
-                          r"[.;:]|\((?![^()]{1,14}/[^()]{1,14}\)|%\))", re.I)  # a unit in brackets stays: "(mg/day)"
+                          r"[.;:\[]|\((?![^()]{1,14}/[^()]{1,14}\)|%\))", re.I)  # a unit in brackets stays: "(mg/day)"
 _DIFFERENCE_CAPTION = re.compile(
     r"^\s*(?:(?:adjusted|estimated|mean|median)\s+)*(?:differences?|treatment\s+effects?|effects?\s+estimates?|"
     r"odds\s+ratios?|risk\s+ratios?|relative\s+risks?|hazard\s+ratios?)\b[^.]*\b(?:between|vs\.?|versus|compared)\b",
@@ -532,8 +533,8 @@ def _column(table: Table, col: int, n_header: int, stub: int, unit: str | None =
         if label.is_n:
             role = "n"
             break
-        if label.is_test:
-            role = "test"
+        if label.is_test or _MISSING.match(label.text):
+            role = "test"  # (a test statistic, or the count of missing data: never an arm's value)
             break
         if label.is_total:
             role = "total"

@@ -340,6 +340,8 @@ def _read_cell(layout: TableLayout, rl: RowLayout, col: ColumnLayout, r: int, va
         numbers = _mean(slot, value.a, None if statistic == "mean ± SE" else value.b, percent_change)
         if statistic == "mean ± SE":
             note = f"SE {value.b:g}"
+        if value.total is not None:
+            n = value.total  # "3.03 ± 1.59 (33)": mean ± SD (n)
     elif form == "pm_interval":
         ci = any(h & {"ci", "mean_ci"} for h in hints)
         statistic = "mean ± SD (95% CI)" if ci else "mean ± SD (range)"

@@ -107,3 +107,10 @@ def test_spaced_digits_outside_a_count_are_not_joined(text):
 def test_an_interval_whose_bounds_are_joined_by_a_minus_sign():
     value, _ = parse_cell("7.9 (6.6\u221210.2)")
     assert (value.form, value.a, value.lo, value.hi) == ("interval", 7.9, 6.6, 10.2)
+
+
+@pytest.mark.parametrize(("text", "numbers"), [
+    ("3.03 ± 1.59 (33)", (3.03, 1.59, 33)), ("2.7 ± 0.4 (n = 12)", (2.7, 0.4, 12)), ("4.99 ± 0.88", (4.99, 0.88, None))])
+def test_mean_sd_and_n_in_one_cell(text, numbers):
+    value, _ = parse_cell(text)
+    assert value.form == "pm" and (value.a, value.b, value.total) == numbers

@@ -865,3 +865,14 @@ def test_column_headers_that_give_their_n_are_arms_even_when_they_read_like_meas
     got = read(rows, caption="Visual acuity of the amblyopic eye in both groups after 6 weeks of treatment.")
     cell = at(got, 2, 2)
     assert (cell.measure, cell.arm, cell.n, cell.weeks) == ("Increase of visual acuity", "Divided half time", 31, 6.0)
+
+
+def test_mean_sd_n_cells_and_a_missing_data_column():
+    rows = [["Time point", "Missing", "Control", "Remediation", "p-Value"],
+            ["Baseline (EV1)", "3", "3.03 ± 1.59 (33)", "3.03 ± 2.16 (29)", "0.66"],
+            ["12 months (EV3)", "5", "1.68 ± 1.32 (22)", "0.75 ± 0.99 (24)", "0.009"]]
+    got = read(rows, caption="Mold scores [mean ± SD (n)].")
+    cell = at(got, 2, 3)
+    assert (cell.measure, cell.arm, cell.weeks, cell.n, cell.numbers) == (
+        "Mold scores", "Remediation", 52.0, 24, {"followup_mean": 0.75, "followup_sd": 0.99})
+    assert none_at(got, 1, 1)
