@@ -61,7 +61,7 @@ _STAT_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("median", r"\bmedians?\b"),
         ("mean", rf"\b{_MEAN}\b"),
         ("pct", r"\(\s*%\s*\)|^\s*%|\bpercent(?:age)?s?\b|%\s*$|\bproportions?\b"),
-        ("n", r"^\s*(?:n|no\.?|number)\s*$|\(\s*n\s*\)\s*$"),
+        ("n", r"^\s*(?:n|no\.?|number)\s*$|\(\s*n\s*\)\s*$|,\s*n\s*$"),
     )
 )
 # A label that is only a statistic: "SD", "Mean ± SD", "n (%)", "Median (IQR)", "95% CI", "Mean".

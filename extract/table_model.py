@@ -818,8 +818,9 @@ def _value_row(r: int, labels: list[Label], sections: tuple[Label, ...], data: l
             role = "p"
         elif lab.effect:
             role, effect = "difference", lab.effect
-        elif lab.is_n and all(v is not None and v.form == "number" and float(v.a or 0).is_integer() for v in data):
-            role = "n"
+        elif (lab.is_n or lab.stats == {"n"} and lab.name and last is not None and lab.name == last.measure) \
+                and data and all(v is not None and v.form == "number" and float(v.a or 0).is_integer() for v in data):
+            role = "n"  # "Number of patients"; "PaO2 (mmHg), n" right under "PaO2 (mmHg), mean (SD)"
     if role == "value" and labels and all(lab.is_stat_only for lab in labels):
         role = "stat"
     time = next((lab.time for lab in labels if lab.time is not None), None)
@@ -884,6 +885,9 @@ def _name_rows(rows: list[RowLayout], arms_in: str, corner_measure: str | None,
             measure = f"{_clean(sec_measures[-1])} / {measure}"
             measure_text = f"{sec_measures[-1].text} / {measure_text}"
         time = row.time or sec_time
+        if time is not None and time.weeks is None and time.point == "end" and sec_time is not None \
+                and sec_time.weeks is not None:
+            time = sec_time  # "Improvement since baseline" under "HDRS (at 32 weeks)": the section's end point
         if time is None and measure and _DEMOGRAPHIC.match(measure) and (
                 not sec_measures or _DEMOGRAPHIC.match(sec_measures[-1].name) or _CHARACTERISTICS.search(sec_measures[-1].name)):
             time = _BASELINE_TIME  # ("Height (cm)" under "Countermovement vertical jump" is a jump's height)

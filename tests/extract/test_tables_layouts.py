@@ -876,3 +876,17 @@ def test_mean_sd_n_cells_and_a_missing_data_column():
     assert (cell.measure, cell.arm, cell.weeks, cell.n, cell.numbers) == (
         "Mold scores", "Remediation", 52.0, 24, {"followup_mean": 0.75, "followup_sd": 0.99})
     assert none_at(got, 1, 1)
+
+
+def test_an_n_row_after_its_measure_and_a_change_under_a_dated_section():
+    rows = [["", "Treatment period 1", "Treatment period 2"],
+            ["PaO2 (mmHg), mean (SD)", "152 (60)", "208 (92)"],
+            ["PaO2 (mmHg), n", "14", "14"]]
+    got = read(rows)
+    assert none_at(got, 2, 1) and at(got, 1, 1).numbers == {"mean": 152.0, "sd": 60.0}
+    rows = [["", "ESM-I (n = 33)", "Control (n = 33)"],
+            ["HDRS (at 32 weeks)", "", ""],
+            ["HDRS score", "10.8 (7.1)", "15.3 (8.3)"],
+            ["Improvement since baseline", "2.7 (6.1)", "0.24 (7.5)"]]
+    got = read(rows, followup=6.0, footnotes=("Values are mean (SD).",))
+    assert (at(got, 3, 2).weeks, at(got, 3, 2).kind) == (32.0, "change")
