@@ -145,9 +145,15 @@ def normalise_space(text: str) -> str:
     return _WS.sub(" ", _ZERO_WIDTH_RE.sub("", text)).strip()
 
 
+_ARROW_SIGN = re.compile(r"^\s*([↓↑])\s*(?=\.?\d)")
+
+
 def number_text(text: str) -> str:
-    """Spaces normalised, dash-like minus signs written "-", "·" decimal points written "."."""
+    """Spaces normalised, dash-like minus signs written "-", "·" decimal points written ".", and a
+    leading arrow read as the sign of a change ("↓ 13.72" is -13.72, "↑ 6.0" is 6.0)."""
     out = _SIGN_MINUS.sub(lambda m: m.group(1) + "-", normalise_space(text))
+    if "↓" in out or "↑" in out:
+        out = _ARROW_SIGN.sub(lambda m: "-" if m.group(1) == "↓" else "", out)
     return _DECIMAL_DOT.sub(".", out)
 
 

@@ -136,6 +136,13 @@ def numbered_time(label: "Label", unit: str | None) -> "Label":
 VISIT_CODE = re.compile(r"^\s*(?P<k>T|V)\s?(?P<v>[1-9])\s*$")
 
 
+def header_label(label: "Label") -> "Label":
+    """A column header "M" is the mean (beside "SD"); in a row label "M" is as likely male."""
+    if label.text.strip() == "M":
+        return replace(label, name="", stats=frozenset({"mean"}))
+    return visit_label(label)
+
+
 def visit_label(label: "Label") -> "Label":
     """A column header that is a visit code ("T1", "T2", "V3") names a timepoint, dated by the caption
     or a footnote ("T2 = 3-month follow-up"); in a row label the same code may be a tumour stage."""

@@ -37,7 +37,7 @@ from extract.quantities import find_timepoints
 from extract.table_cells import CellValue, number_text, parse_cell
 from extract.table_labels import NAMED_POINTS as _NAMED_POINTS
 from extract.table_labels import (WITHIN_ARM, Label, TimeRef, declared_statistics, looks_like_arm, looks_like_measure,
-                                  heading_unit, numbered_time, read_label, time_in_text, visit_label,
+                                  header_label, heading_unit, numbered_time, read_label, time_in_text,
                                   vocabulary_measure)
 from extract.tables import Cell, Table
 
@@ -517,7 +517,7 @@ def _column(table: Table, col: int, n_header: int, stub: int, unit: str | None =
     if col < stub:
         return ColumnLayout(col, "stub")
     chain_cells = _distinct([table.grid[r][col] for r in range(n_header)])
-    labels = tuple(numbered_time(visit_label(_label_of(c)), unit) for c in chain_cells)
+    labels = tuple(numbered_time(header_label(_label_of(c)), unit) for c in chain_cells)
     body = [row[col] for row in table.body_rows]
     if not labels and not any(c.text for c in body):
         return ColumnLayout(col, "empty")

@@ -114,3 +114,8 @@ def test_an_interval_whose_bounds_are_joined_by_a_minus_sign():
 def test_mean_sd_and_n_in_one_cell(text, numbers):
     value, _ = parse_cell(text)
     assert value.form == "pm" and (value.a, value.b, value.total) == numbers
+
+
+def test_an_arrow_before_a_change_is_its_sign():
+    assert parse_cell("↓ 13.72")[0].a == -13.72
+    assert parse_cell("↑ 6.0")[0].a == 6.0

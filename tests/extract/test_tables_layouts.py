@@ -890,3 +890,13 @@ def test_an_n_row_after_its_measure_and_a_change_under_a_dated_section():
             ["Improvement since baseline", "2.7 (6.1)", "0.24 (7.5)"]]
     got = read(rows, followup=6.0, footnotes=("Values are mean (SD).",))
     assert (at(got, 3, 2).weeks, at(got, 3, 2).kind) == (32.0, "change")
+
+
+def test_an_m_header_is_the_mean_and_an_m_row_is_male():
+    rows = [["", ("Experimental group", {"colspan": 2}), ("Control group", {"colspan": 2})],
+            ["", "M", "SD", "M", "SD"],
+            ["Age", "45.2", "8.1", "44.9", "7.7"]]
+    got = read(rows, head=2)
+    assert (at(got, 2, 3).arm, at(got, 2, 3).numbers) == ("Control group", {"baseline_mean": 44.9, "baseline_sd": 7.7})
+    rows = [["Gender", "Drug (n = 30)", "Placebo (n = 30)"], ["M", "12 (40.0)", "15 (50.0)"], ["F", "18 (60.0)", "15 (50.0)"]]
+    assert at(read(rows), 1, 1).measure == "M"
