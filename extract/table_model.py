@@ -874,7 +874,8 @@ def _name_rows(rows: list[RowLayout], arms_in: str, corner_measure: str | None,
             measure = measure_text = None
         elif row.joined:
             measure, measure_text = row.joined
-        elif arms_in == "columns" and arm_word and row.measure and _bare_id(row.measure) and not row.sections:
+        elif arms_in == "columns" and arm_word and row.measure and re.fullmatch(r"\s*\d{1,2}\s*", row.measure) \
+                and not row.sections:
             measure = measure_text = f"{arm_word} {row.measure}"  # "1" under "NCI CTCAE grade": "NCI CTCAE grade 1"
         if measure is None or row.role == "stat" and not row.measure:
             if sec_measures:
