@@ -136,10 +136,13 @@ def numbered_time(label: "Label", unit: str | None) -> "Label":
 VISIT_CODE = re.compile(r"^\s*(?P<k>T|V)\s?(?P<v>[1-9])\s*$")
 
 
-def header_label(label: "Label") -> "Label":
-    """A column header "M" is the mean (beside "SD"); in a row label "M" is as likely male."""
+def header_label(label: "Label", below_a_name: bool = False) -> "Label":
+    """A column header "M" is the mean (beside "SD"); in a row label "M" is as likely male. A bare
+    count of 10 or more under a named header ("Mannitol" over "627") is that column's n."""
     if label.text.strip() == "M":
         return replace(label, name="", stats=frozenset({"mean"}))
+    if below_a_name and re.fullmatch(r"\s*\d{2,6}\s*", label.text) and label.n is None:
+        return replace(label, name="", n=int(label.text))
     return visit_label(label)
 
 
@@ -286,7 +289,7 @@ _PERCENT_CHANGE = re.compile(
     r"%\s*(?:change|reduction|decrease|increase|improvement)|\bpercent(?:age)?\s+(?:change|reduction|decrease|increase|"
     r"improvement)|\bchanges?\s*[(\[,]\s*%\s*[)\]]?|\brelative\s+change|%\s*Δ|Δ\s*%", re.I)
 _N_PART = re.compile(r"[(\[,;]?\s*\b[nN]\s*=\s*(\d[\d,]*)\s*[)\]]?|[(\[]\s*(\d[\d,]*)\s*(?:patients|participants|"
-                     r"subjects)\s*[)\]]")
+                     r"subjects)\s*[)\]]|[(\[]\s*[nN]\s*[:]?\s+(\d[\d,]*)\s*[)\]]")  # "(n = 20)", "(20 patients)", "(n 12)"
 _N_LABEL = re.compile(
     r"^\s*(?:n|no\.?|number|total\s+n|sample\s+size|(?:no\.?|number)\s+of\s+(?:patients|participants|subjects|children|"
     r"cases|women|men|individuals|persons|eyes|infants)(?:\s+(?:randomi[sz]ed|analy[sz]ed|included|evaluated|treated|"
@@ -434,10 +437,11 @@ def read_label(text: str) -> Label:
     clean = number_text(text)
     n = None
     bare = clean
-    if "=" in clean or "patients" in clean or "participants" in clean or "subjects" in clean:
+    if "=" in clean or "patients" in clean or "participants" in clean or "subjects" in clean or "(n" in clean \
+            or "(N" in clean:
         n_match = _N_PART.search(clean)
         if n_match:
-            digits = (n_match.group(1) or n_match.group(2) or "").replace(",", "")
+            digits = (n_match.group(1) or n_match.group(2) or n_match.group(3) or "").replace(",", "")
             n = int(digits) if digits.isdigit() else None
             bare = normalise_space(_N_PART.sub(" ", clean))
     lower = bare.lower()

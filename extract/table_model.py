@@ -299,7 +299,8 @@ def table_layout(table: Table, known_arms: tuple[str, ...] = ()) -> TableLayout:
     unit = next((u for c in corner_cells for u in (heading_unit(c.label or c.text),) if u), None)
     if unit is not None and corner_measure == corner.name:
         corner_measure = None  # "Time post dose (hr)" heads the timepoints, it names no measure
-    columns = [_column(table, c, n_header, stub, unit) for c in range(table.n_cols)]
+    count_rows = _count_rows(table, n_header, stub)
+    columns = [_column(table, c, n_header, stub, unit, count_rows) for c in range(table.n_cols)]
     if _WITHIN.search(table.caption):  # "Within-group contrasts ...": every difference is an arm's change
         columns = [_replace(c, role="value", change=True, effect=None) if c.role == "difference" else c
                    for c in columns]
@@ -513,11 +514,24 @@ def _bare_id(name: str) -> bool:
     return bool(re.fullmatch(r"\s*(?:[A-Za-z]|[IVX]+|\d{1,2})\s*", name))
 
 
-def _column(table: Table, col: int, n_header: int, stub: int, unit: str | None = None) -> ColumnLayout:
+def _count_rows(table: Table, n_header: int, stub: int) -> frozenset[int]:
+    """Header rows whose bare numbers read as the arms' n ("627 | 636", "38 | 40"), not as levels of
+    a measure ("10 | 15 | 25 | 50" Hz, "100 | 200" mg: every one a multiple of 5)."""
+    out = set()
+    for r in range(1, n_header):
+        numbers = [int(c.text) for c in _distinct(list(table.grid[r][stub:])) if re.fullmatch(r"\d{2,6}", c.text)]
+        if numbers and not all(x % 5 == 0 for x in numbers):
+            out.add(r)
+    return frozenset(out)
+
+
+def _column(table: Table, col: int, n_header: int, stub: int, unit: str | None = None,
+            count_rows: frozenset[int] = frozenset()) -> ColumnLayout:
     if col < stub:
         return ColumnLayout(col, "stub")
     chain_cells = _distinct([table.grid[r][col] for r in range(n_header)])
-    labels = tuple(numbered_time(header_label(_label_of(c)), unit) for c in chain_cells)
+    labels = tuple(numbered_time(header_label(_label_of(c), i > 0 and unit is None and c.row in count_rows), unit)
+                   for i, c in enumerate(chain_cells))
     body = [row[col] for row in table.body_rows]
     if not labels and not any(c.text for c in body):
         return ColumnLayout(col, "empty")

@@ -145,3 +145,8 @@ def test_declared_statistics(text, stats):
 ])
 def test_arm_names(name, arm):
     assert looks_like_arm(name) is arm
+
+
+def test_an_n_written_without_its_equals_sign():
+    label = read_label("Fish group (n 12)")
+    assert (label.name, label.n) == ("Fish group", 12)

@@ -900,3 +900,9 @@ def test_an_m_header_is_the_mean_and_an_m_row_is_male():
     assert (at(got, 2, 3).arm, at(got, 2, 3).numbers) == ("Control group", {"baseline_mean": 44.9, "baseline_sd": 7.7})
     rows = [["Gender", "Drug (n = 30)", "Placebo (n = 30)"], ["M", "12 (40.0)", "15 (50.0)"], ["F", "18 (60.0)", "15 (50.0)"]]
     assert at(read(rows), 1, 1).measure == "M"
+
+
+def test_a_bare_count_under_an_arm_header_is_its_n():
+    rows = [["", "Mannitol", "Hypertonic saline"], ["", "627", "636"], ["Daytime cough", "365 (58.2)", "370 (58.2)"]]
+    got = read(rows, head=2, footnotes=("Values are n (%).",))
+    assert (at(got, 2, 1).arm, at(got, 2, 1).n) == ("Mannitol", 627)
