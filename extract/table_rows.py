@@ -108,6 +108,8 @@ def _paren_statistic(v: CellValue, hints: list[frozenset[str]], n: int | None, a
             return "mean (SD)"
         if "pct" in h and _count_shaped(v):
             return "n (%)"
+        if h == frozenset({"median"}):
+            return "median"  # "Median time in seconds | 25.0 (37.2)": never a mean (SD)
         if h & {"median_iqr", "iqr", "median_range", "range", "mean_ci", "ci"}:
             continue  # a two-number cell cannot be an interval: look further
     if all_counts and _count_shaped(v):
@@ -364,6 +366,9 @@ def _read_cell(layout: TableLayout, rl: RowLayout, col: ColumnLayout, r: int, va
         elif statistic == "mean (SE)":
             numbers = _mean(slot, value.a, None, percent_change)
             note = f"SE {value.b:g}"
+        elif statistic == "median":
+            numbers = {"median": value.a}
+            note = f"({value.b:g}) beside the median"
         else:
             numbers = _mean(slot, value.a, value.b, percent_change)
     elif form == "interval":

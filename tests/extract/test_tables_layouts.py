@@ -906,3 +906,11 @@ def test_a_bare_count_under_an_arm_header_is_its_n():
     rows = [["", "Mannitol", "Hypertonic saline"], ["", "627", "636"], ["Daytime cough", "365 (58.2)", "370 (58.2)"]]
     got = read(rows, head=2, footnotes=("Values are n (%).",))
     assert (at(got, 2, 1).arm, at(got, 2, 1).n) == ("Mannitol", 627)
+
+
+def test_a_median_row_with_one_number_in_brackets_is_no_mean_sd():
+    rows = [["", "Group A (N = 6051)", "Group B (N = 5892)"],
+            ["Clicked on results link", "247 (4.1%)", "515 (8.7%)"],
+            ["Median time in seconds", "25.0 (37.2)", "25.3 (35.8)"]]
+    got = read(rows)
+    assert (at(got, 2, 1).statistic, at(got, 2, 1).numbers) == ("median", {"median": 25.0})
