@@ -9,7 +9,11 @@
   and no value: a measure column then a timepoint column, or an empty indent column under a
   colspan=2 corner);
 - section rows: a row whose only filled cells are labels (or one cell spanning the row), nested
-  by indentation ("QoR-15 dimensions" > "Emotional state" > "POD 1" rows);
+  by indentation ("QoR-15 dimensions" > "Emotional state" > "POD 1" rows); also a label that runs
+  into the next cell ("0 to 12 weeks | (intensive phase)"), a measure row whose only value is its
+  P, and the header repeated mid-table under the next measure's name ("MFSI-SF-30 | Mean (SD)");
+- a first stub column written once over its block ("Indoor molds | Baseline", " | EV2") holds for
+  the rows below it when the second column's labels repeat from block to block;
 - a role for every column and every row: "value" (an arm's numbers), "p" (P values),
   "difference" (between-arm differences), "ci"/"sd"/"range" (a companion column holding the CI,
   SD or range of the column on its left), "n", "total" (a pooled column), "stub", "empty"; rows
@@ -19,8 +23,12 @@
   row labels, measures then in the column header) or nowhere (a single-arm table);
 - what the caption and footnotes say: the statistics they declare ("Data are means ± SD"), a
   timepoint that holds for the whole table ("... at 12 months of follow-up", "from baseline to
-  12 weeks"), named timepoints they define ("at end point (12 weeks) and midpoint (6 weeks)"),
-  whether the table reports changes ("Change from baseline in ...") or baseline values.
+  12 weeks", "treated ... for 3 months"), named timepoints they define ("at end point (12 weeks)
+  and midpoint (6 weeks)", "T1: baseline; T2 = 3-month follow-up"), whether the table reports
+  changes ("Change from baseline in ...") or baseline values, and the measure the caption names
+  (`caption_measure`, for cells that nothing else names: "Mean STAI state subscale scores");
+- what the cells say together: a corner's time unit ("Time, months" over "0 | 6"), "a (b)" cells
+  whose percentages share a denominator (`implied_n`), means written with "±" (`pm_means`).
 
 Another reader of tables (between-group comparisons) can use the roles directly:
 `layout.columns[c].role == "p"`, `layout.rows[r].role == "difference"`, `layout.columns[c].arm`.
