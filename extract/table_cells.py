@@ -5,6 +5,7 @@
 with the footnote markers it stripped. Forms (rules as data in `_FORMS`, tried in order):
 
     pm          "4.99 ± 0.88", "38.5 ±5.4", "2.80 +/- 0.15"          a ± b
+                "3.03 ± 1.59 (33)", "2.7 ± 0.4 (n = 12)"             a ± b (n): the n in `total`
     pm_interval "59.1 ± 4.4 (49.8–66.6)"                              a ± b (lo sep hi)
     count_of    "108/206 (52.4)", "3/7 (42.9%)", "52.4% (108/206)",   x/N (pct)
                 "56.56 (138/244)" (without "%" only when it is x/N's percentage)
@@ -24,7 +25,7 @@ with the footnote markers it stripped. Forms (rules as data in `_FORMS`, tried i
 Before matching: Unicode spaces become " ", decimal commas in a cell without a decimal point become
 points ("4,30 ± 0,45"), a minus written as U+2212, EN DASH, FIGURE DASH or
 HYPHEN before a digit becomes "-", "·" as a decimal point becomes ".", thousands separators
-("1,122", "5,000") and currency signs ("€6751") are dropped, and footnote markers glued to the
+("1,122", "5,000"; "19 984" beside the slash of a count) and currency signs ("€6751") are dropped, and footnote markers glued to the
 numbers are stripped: superscripts (given as `markers`), runs of "*", "†", "‡", "§", "¶", "#",
 "‖", "|", and one letter a-h glued after the last digit or bracket ("0.08a").
 """
@@ -47,6 +48,9 @@ _THOUSANDS = re.compile(r"(?<![\d.,])(\d{1,3}(?:,\d{3})+)(?![\d.]|,\d)")
 # a decimal comma: one or two digits after it, or a leading "0," ("0,005"); never "1,122" (thousands)
 _DECIMAL_COMMA = re.compile(r"(?<![\d,])(0|\d+(?=,\d{1,2}(?![\d,]))),(\d+)(?![\d,])")
 _CURRENCY = re.compile(r"[€$£¥](?=\s?[-.\d])")
+# a count or its denominator with its thousands set off by a (thin) space, next to the slash of
+# x/N: "9238/19 984 (46%)", "10 746/19 984"
+_SPACED_THOUSANDS = re.compile(r"(?<![\d.])\d{1,3}(?: \d{3})+(?=\s*/)|(?<=/)\s*\d{1,3}(?: \d{3})+(?![\d.])")
 _MARKER_CHARS = "*\u2217\u204e\u2020\u2021\u00a7\u00b6#\u2016\u2051|"
 _MARKER_RUN = re.compile(rf"[{re.escape(_MARKER_CHARS)}]+")
 _GLUED_LETTER = re.compile(r"(?<=[\d)\]%])[a-h]$")
@@ -54,10 +58,11 @@ _GLUED_LETTER = re.compile(r"(?<=[\d)\]%])[a-h]$")
 _NUM = r"[-+]?(?:\d+(?:\.\d+)?|\.\d+)"
 _INT = r"\d+"
 _OPEN, _CLOSE = r"[(\[]", r"[)\]]"
-_SEP = r"(?:\s*(?:to|,|;|–|—|‒|-|‑)\s*|\s+-\s*)"
+_SEP = r"(?:\s*(?:to|,|;|–|—|‒|-|‑|−)\s*|\s+-\s*)"
 
 _FORMS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("pm", re.compile(rf"^(?P<a>{_NUM})\s*(?:±|\+/-|\+-|\+/−)\s*(?P<b>{_NUM})(?:\s*%|\s*/\s*[A-Za-z]+)?$")),
+    ("pm", re.compile(rf"^(?P<a>{_NUM})\s*(?:±|\+/-|\+-|\+/−)\s*(?P<b>{_NUM})\s*{_OPEN}\s*(?:[nN]\s*=\s*)?(?P<tot>{_INT})\s*{_CLOSE}$")),
     ("pm_interval", re.compile(rf"^(?P<a>{_NUM})\s*(?:±|\+/-|\+-|\+/−)\s*(?P<b>{_NUM})\s*{_OPEN}\s*(?P<lo>{_NUM})"
                                rf"(?P<sep>{_SEP})(?P<hi>{_NUM})\s*{_CLOSE}$")),
     ("count_of", re.compile(rf"^(?P<x>{_INT})\s*/\s*(?P<tot>{_INT})\s*{_OPEN}\s*(?P<b>{_NUM})\s*%?\s*{_CLOSE}$")),
@@ -140,9 +145,15 @@ def normalise_space(text: str) -> str:
     return _WS.sub(" ", _ZERO_WIDTH_RE.sub("", text)).strip()
 
 
+_ARROW_SIGN = re.compile(r"^\s*([↓↑])\s*(?=\.?\d)")
+
+
 def number_text(text: str) -> str:
-    """Spaces normalised, dash-like minus signs written "-", "·" decimal points written "."."""
+    """Spaces normalised, dash-like minus signs written "-", "·" decimal points written ".", and a
+    leading arrow read as the sign of a change ("↓ 13.72" is -13.72, "↑ 6.0" is 6.0)."""
     out = _SIGN_MINUS.sub(lambda m: m.group(1) + "-", normalise_space(text))
+    if "↓" in out or "↑" in out:
+        out = _ARROW_SIGN.sub(lambda m: "-" if m.group(1) == "↓" else "", out)
     return _DECIMAL_DOT.sub(".", out)
 
 
@@ -176,6 +187,8 @@ def parse_cell(text: str, sup_markers: Iterable[str] = ()) -> tuple[CellValue | 
     if "," in clean and "." not in clean:
         clean = _DECIMAL_COMMA.sub(r"\1.\2", clean)  # "4,30 ± 0,45", "0,005": European decimal commas
     clean = _CURRENCY.sub("", _THOUSANDS.sub(lambda m: m.group(1).replace(",", ""), clean))
+    if "/" in clean:
+        clean = _SPACED_THOUSANDS.sub(lambda m: m.group(0).replace(" ", ""), clean)
     for form, pattern in _forms_for(clean):
         m = pattern.match(clean)
         if not m:

@@ -14,7 +14,7 @@ Rules are data: the regular expressions below, grouped by what they recognise.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from extract.measures import clean_measure_name
@@ -61,11 +61,12 @@ _STAT_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("median", r"\bmedians?\b"),
         ("mean", rf"\b{_MEAN}\b"),
         ("pct", r"\(\s*%\s*\)|^\s*%|\bpercent(?:age)?s?\b|%\s*$|\bproportions?\b"),
-        ("n", r"^\s*(?:n|no\.?|number)\s*$|\(\s*n\s*\)\s*$"),
+        ("n", r"^\s*(?:n|no\.?|number)\s*$|\(\s*n\s*\)\s*$|,\s*n\s*$"),
     )
 )
 # A label that is only a statistic: "SD", "Mean ± SD", "n (%)", "Median (IQR)", "95% CI", "Mean".
-_CHANGE_ONLY = re.compile(r"^(?:%|percent(?:age)?)\s*changes?$", re.I)
+_CHANGE_ONLY = re.compile(r"^(?:%|percent(?:age)?)\s*changes?$|^(?:(?:mean|adjusted|estimated|ls|least[-\s]squares)\s+)*"
+                          r"changes?(?:\s+(?:from|since|vs\.?|versus)\s+baseline)?(?:\s+estimates?)?$|(?-i:^[a-h]$)", re.I)
 _STAT_WORDS = re.compile(
     rf"^(?:{_MEAN}|medians?|{_SD}|{_SE}|{_CI}|{_IQR}|{_RANGE}|n|no\.?|%|number|values?|data|estimate|"
     rf"percent(?:age)?|proportion|frequency|count|and|or|of|±|\+/-|[(),;:/\[\]\s-])+$", re.I)
@@ -76,10 +77,10 @@ _STAT_WORDS = re.compile(
 
 _BASELINE = re.compile(
     r"\bbaseline\b|\bpre-?\s?(?:treatment|intervention|operative(?:ly)?|op|test|trial|randomi[sz]ation|study|dose|"
-    r"infusion|surgery|exercise|training|program(?:me)?|therapy)\b|\bpre\b|\bbefore(?:\s+(?:the\s+)?(?:treatment|"
+    r"infusion|surgery|exercise|training|program(?:me)?|therapy|supplementation|vaccination|operation|procedure|season)\b|\bpre\b|\bbefore(?:\s+(?:the\s+)?(?:treatment|"
     r"intervention|surgery|therapy|training|randomi[sz]ation|study))?\b|\bat\s+(?:study\s+)?entry\b|\bentry\b|"
-    r"\bscreening\b|\b(?:week|day|month|visit)\s*0\b|\binitial\b|\bT0\b|\bstart(?:\s+of\s+(?:the\s+)?(?:study|treatment|"
-    r"therapy|intervention|supplementation))?\b|\benrol(?:l)?ment\b|\badmission\b|\brandomi[sz]ation\b", re.I)
+    r"^\s*(?:at\s+)?screening(?:\s+visit)?\s*$|\b(?:week|day|month|visit)\s*0\b|\binitial\b|\bT0\b|(?:^\s*|\bat\s+(?:the\s+)?)start\s*$|\b(?:study|treatment|trial|therapy)\s+start\b|\bstart\s+of\s+(?:the\s+)?(?:study|treatment|"
+    r"therapy|intervention|supplementation)\b|\benrol(?:l)?ment\b|\badmission\b|\brandomi[sz]ation\b", re.I)
 # named points a caption may define ("at end point (12 weeks) and midpoint (6 weeks)")
 NAMED_POINTS = _NAMED_POINTS = tuple(
     (key, re.compile(pattern, re.I)) for key, pattern in (
@@ -87,15 +88,72 @@ NAMED_POINTS = _NAMED_POINTS = tuple(
         ("end", r"\bend\s?-?\s?points?\b|\bend\s+of\s+(?:the\s+)?(?:study|treatment|trial|intervention|therapy|"
                 r"follow-?\s?up|supplementation|program(?:me)?|training|period)\b|\bfinal(?:\s+(?:visit|assessment|"
                 r"evaluation|measurement))?\b|\blast\s+(?:visit|observation|assessment)\b|\bpost-?\s?(?:treatment|"
-                r"intervention|test|trial|exercise|training|program(?:me)?|therapy|supplementation)\b|\bpost\b(?![-–])|"
+                r"intervention|test|trial|exercise|training|program(?:me)?|therapy|supplementation|vaccination|operation|procedure)\b|\bpost\b(?![-–])|"
                 r"\bafter\s+(?:the\s+)?(?:treatment|intervention|therapy|training|supplementation|program(?:me)?)\b|"
-                r"^\s*after\b(?!\s+\d)|^\s*post-?\s?\w+\s*$|\bfollow-?\s?up\b|\bcompletion\b|^\s*end\s*$|\bend\b(?=\s*\()"),
+                r"^\s*after\b(?!\s+\d)|^\s*post-?\s?\w+\s*$|(?<!loss\sto\s)(?<!lost\sto\s)\bfollow-?\s?up\b|\bcompletion\b|^\s*end\s*$|\bend\b(?=\s*\()"),
     )
 )
 # whole-label abbreviations: "D1", "POD 3", "W12", "M6", "Y1"
 _SHORT_POINT = re.compile(
     r"^(?:(?P<d>POD|PO\s?D|D|Day)|(?P<w>W|Wk|Week)|(?P<m>M|Mo|Month)|(?P<y>Y|Yr|Year))\s?-?\s?(?P<v>\d{1,3})$"
     r"|^(?P<v2>\d{1,3})\s?(?:(?P<d2>d)|(?P<w2>w|wk)|(?P<m2>m|mo)|(?P<y2>y|yr)|(?P<h2>h))$", re.I)
+# a whole label that is an ordinal period, after visit codes or not: "2nd month", "T0-T1 (1st month)"
+_ORDINALS = {w: i for i, w in enumerate("first second third fourth fifth sixth seventh eighth ninth tenth eleventh "
+                                        "twelfth".split(), 1)}
+_ORDINAL_POINT = re.compile(
+    r"^\s*(?:T\d{1,2}\s*(?:[-–—]|to)\s*T\d{1,2}\s*)?\(?\s*(?P<v>\d{1,2}(?:st|nd|rd|th)|" + "|".join(_ORDINALS) +
+    r")\s+(?P<u>day|week|month|year)\s*\)?\s*$", re.I)
+# a heading that gives the unit of bare-number timepoints: "Time, months" over "0 | 6", "Week" over rows "0", "4", "12"
+_UNIT_HEADING = re.compile(r"^\s*(?:(?:time|visits?|follow-?\s?up|period|time\s*points?)(?:\s+[a-z-]+){0,3}\s*"
+                           r"[,(:]?\s*)?\(?\s*(?P<u>hours?|hrs?|h|days?|weeks?|wks?|months?|mos?|years?|yrs?)\s*\)?\s*$", re.I)
+_UNIT_NAMES = {"h": "hour", "hr": "hour", "hour": "hour", "day": "day", "week": "week", "wk": "week", "month": "month",
+               "mo": "month", "year": "year", "yr": "year"}
+_BARE_NUMBER = re.compile(r"^\s*(?P<v>\d{1,3}(?:\.\d+)?)\s*$")
+
+
+def heading_unit(text: str) -> str | None:
+    """The time unit a heading gives its bare-number timepoints ("Time, months" -> "month"), or None."""
+    m = _UNIT_HEADING.match(text or "")
+    if not m:
+        return None
+    u = m.group("u").lower().rstrip("s") or "h"
+    return _UNIT_NAMES.get(u)
+
+
+def numbered_time(label: "Label", unit: str | None) -> "Label":
+    """A bare number under a heading that gives its unit ("6" under "Time, months") is a timepoint."""
+    if unit is None:
+        return label
+    m = _BARE_NUMBER.match(label.text)
+    if not m:
+        return label
+    value = float(m.group("v"))
+    return replace(label, name="", time=TimeRef(label.text, weeks_from(value, unit), baseline=value == 0,
+                                                 span=(0, len(label.text))))
+
+
+# a visit written as a code ("T1", "T2", "V3"): a timepoint the caption or a footnote dates ("T2 = 3-month follow-up")
+VISIT_CODE = re.compile(r"^\s*(?P<k>T|V)\s?(?P<v>[1-9])\s*$")
+
+
+def header_label(label: "Label", below_a_name: bool = False) -> "Label":
+    """A column header "M" is the mean (beside "SD"); in a row label "M" is as likely male. A bare
+    count of 10 or more under a named header ("Mannitol" over "627") is that column's n."""
+    if label.text.strip() == "M":
+        return replace(label, name="", stats=frozenset({"mean"}))
+    if below_a_name and re.fullmatch(r"\s*\d{2,6}\s*", label.text) and label.n is None:
+        return replace(label, name="", n=int(label.text))
+    return visit_label(label)
+
+
+def visit_label(label: "Label") -> "Label":
+    """A column header that is a visit code ("T1", "T2", "V3") names a timepoint, dated by the caption
+    or a footnote ("T2 = 3-month follow-up"); in a row label the same code may be a tumour stage."""
+    code = VISIT_CODE.match(label.text)
+    if code is None:
+        return label
+    return replace(label, name="", time=TimeRef(label.text, None, point=f"{code.group('k').lower()}{code.group('v')}",
+                                                 span=(0, len(label.text))))
 _POD = re.compile(r"\b(?:POD|post-?\s?operative\s+day)\s?(?P<v>\d{1,3})\b", re.I)
 # words that may sit around a timepoint in a label without making it a name
 _TIME_FILLER = re.compile(
@@ -128,6 +186,11 @@ class TimeRef:
 
 
 def _numeric_time(text: str) -> TimeRef | None:
+    ordinal = _ORDINAL_POINT.match(text)
+    if ordinal:
+        v = ordinal.group("v").lower()
+        count = _ORDINALS.get(v) or int(re.match(r"\d+", v).group(0))
+        return TimeRef(text, weeks_from(float(count), ordinal.group("u").lower()), span=(0, len(text)))
     short = _SHORT_POINT.match(text.strip())
     if short:
         g = short.groupdict()
@@ -167,11 +230,11 @@ def time_in_text(text: str) -> TimeRef | None:
     points ("End of study", "Midpoint"), then baseline words. "Baseline" as the start of a change
     ("Change from baseline", "baseline to 12 weeks") is not a baseline value: such a label names
     the change's end point, unresolved ("end") when no number gives it."""
-    if not _ANY_TIME.search(text):
+    if not _ANY_TIME.search(text) and not _ORDINAL_POINT.match(text):
         return None
     clean = number_text(text)
     change_start = bool(_CHANGE_RANGE.search(clean) or _FROM_BASELINE.search(clean))
-    numeric = _numeric_time(clean) if any(ch.isdigit() for ch in clean) else None
+    numeric = _numeric_time(clean) if any(ch.isdigit() for ch in clean) or _ORDINAL_POINT.match(clean) else None
     if numeric is not None:
         return numeric
     named = next(((key, m) for key, pattern in _NAMED_POINTS if (m := pattern.search(clean))), None)
@@ -201,13 +264,14 @@ _EFFECTS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("IRR", r"\birr\b|\b(?:incidence\s+)?rate\s+ratios?\b"),
         ("RD", r"\brisk\s+differences?\b|(?<![\w.])(?:arr|ard|rd)\b|\babsolute\s+risk\s+(?:reduction|difference)"),
         ("coefficient", r"\bcoefficients?\b|β|\bbeta\b"),
-        ("MD", r"\bmean\s+differences?\b|(?<![\w.])md\b|\bdifferences?\b|\b(?:treatment|intervention|group)\s+effects?\b"
+        ("MD", r"\bmean\s+differences?\b|(?<![\w.])md\b|\bdifferences?\b|\bmean\s+diff\b\.?|\b(?:treatment|intervention|group)\s+effects?\b"
                r"|\beffect\s+estimates?\b|\bbetween[-\s]+groups?\b|\bnet\s+(?:change|difference|effect)\b"
-               r"|\b(?:vs\.?|versus)\s|\bcomparison\b"),
+               r"|\b(?:vs\.?|versus)\s|\bcomparison\b(?!\s+(?:groups?|arms?|conditions?|cohorts?|clusters?|schools?|"
+               r"sites?|mean|median|n\b))"),
     )
 )
 _ANY_EFFECT = re.compile(r"smd|standardi|effect|cohen|hedges|\bes\b|\ba?ors?\b|odds|\brrs?\b|risk|\ba?hrs?\b|hazard|irr|"
-                         r"rate|\bard?\b|\brd\b|coefficient|β|beta|\bmd\b|difference|between|net|\bvs\b|versus|"
+                         r"rate|\bard?\b|\brd\b|coefficient|β|beta|\bmd\b|diff|between|net|\bvs\b|versus|"
                          r"comparison|—|−|–|-", re.I)
 # a difference within one arm over time, not between arms
 WITHIN_ARM = _WITHIN = re.compile(
@@ -225,7 +289,7 @@ _PERCENT_CHANGE = re.compile(
     r"%\s*(?:change|reduction|decrease|increase|improvement)|\bpercent(?:age)?\s+(?:change|reduction|decrease|increase|"
     r"improvement)|\bchanges?\s*[(\[,]\s*%\s*[)\]]?|\brelative\s+change|%\s*Δ|Δ\s*%", re.I)
 _N_PART = re.compile(r"[(\[,;]?\s*\b[nN]\s*=\s*(\d[\d,]*)\s*[)\]]?|[(\[]\s*(\d[\d,]*)\s*(?:patients|participants|"
-                     r"subjects)\s*[)\]]")
+                     r"subjects)\s*[)\]]|[(\[]\s*[nN]\s*[:]?\s+(\d[\d,]*)\s*[)\]]")  # "(n = 20)", "(20 patients)", "(n 12)"
 _N_LABEL = re.compile(
     r"^\s*(?:n|no\.?|number|total\s+n|sample\s+size|(?:no\.?|number)\s+of\s+(?:patients|participants|subjects|children|"
     r"cases|women|men|individuals|persons|eyes|infants)(?:\s+(?:randomi[sz]ed|analy[sz]ed|included|evaluated|treated|"
@@ -243,7 +307,7 @@ _TOTAL = re.compile(
 # words naming a table's dimension (in a corner cell or over a stub column)
 _DIMENSIONS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (dim, re.compile(pattern, re.I)) for dim, pattern in (
-        ("time", r"^\s*(?:time(?:\s*points?)?|timing|timepoints?|visits?|weeks?|months?|days?|periods?|"
+        ("time", r"^\s*(?:time\s*[,(]\s*(?:hours?|days?|weeks?|months?|years?)\s*\)?|time(?:\s*points?)?|timing|timepoints?|(?:study\s+)?visits?(?:\s+windows?)?|weeks?|months?|days?|periods?|"
                  r"assessment|time\s+of\s+(?:assessment|measurement)|follow-?\s?up)\s*$"),
         ("arm", r"^\s*(?:groups?|arms?|treatments?|treatment\s+(?:groups?|arms?)|study\s+(?:groups?|arms?)|"
                 r"interventions?|cohorts?|randomi[sz]ation\s+groups?|allocation|condition|conditions|"
@@ -340,6 +404,7 @@ _STAT_STRIP = re.compile(
 _LEAD_CHANGE = re.compile(r"^\s*(?:(?:mean|adjusted|ls|median)\s+)?(?:changes?|Δ)\s+(?:from\s+baseline\s+)?(?:in|of)\s+",
                           re.I)
 _TRIM = " ,;:.-–—/"
+_TEXT_MARKERS = " *†‡§¶#"  # footnote markers written as text after a label ("n *")
 
 
 def _name_of(text: str, time: TimeRef | None) -> str:
@@ -372,10 +437,11 @@ def read_label(text: str) -> Label:
     clean = number_text(text)
     n = None
     bare = clean
-    if "=" in clean or "patients" in clean or "participants" in clean or "subjects" in clean:
+    if "=" in clean or "patients" in clean or "participants" in clean or "subjects" in clean or "(n" in clean \
+            or "(N" in clean:
         n_match = _N_PART.search(clean)
         if n_match:
-            digits = (n_match.group(1) or n_match.group(2) or "").replace(",", "")
+            digits = (n_match.group(1) or n_match.group(2) or n_match.group(3) or "").replace(",", "")
             n = int(digits) if digits.isdigit() else None
             bare = normalise_space(_N_PART.sub(" ", clean))
     lower = bare.lower()
@@ -407,6 +473,7 @@ def read_label(text: str) -> Label:
             if pattern.match(bare):
                 dimension = dim
                 break
+
         m = _TIME_POINT_OF.match(bare) if "of" in lower or "for" in lower else None
         if m:
             dimension, of_measure, time = "time", clean_measure_name(m.group("m")).strip(_TRIM), None
@@ -418,6 +485,8 @@ def read_label(text: str) -> Label:
     if time is not None and time.span is not None and not time.baseline and name and time.span[0] == 0 \
             and _TIME_QUALIFIER.match(core[time.span[1]:]):
         name = ""  # "15 weeks post-randomisation (in the postnatal period)": all of it says when
+    if time is not None and name and _TOTAL.match(name):
+        name = ""  # "Total 0-12 months": the whole period, no measure
     if time is not None and time.point is None and not time.baseline and name and not _time_stands_alone(core, time):
         # a number inside a name ("6-month mortality" keeps it; "HbA1c at week 24" does not)
         time = None
@@ -426,7 +495,9 @@ def read_label(text: str) -> Label:
         text=text, name=name, stats=stats, time=time, change=change,
         percent_change=("%" in bare or "percent" in lower or "relative" in lower or "Δ" in bare)
         and bool(_PERCENT_CHANGE.search(bare)), is_p=is_p and not effect, effect=effect,
-        is_n=short and bool(_N_LABEL.match(bare)), is_test=short and bool(_TEST_LABEL.match(core or bare)),
+        is_n=short and bool(_N_LABEL.match(bare.rstrip(_TEXT_MARKERS))),
+        # a header that gives its n ("Tau (N = 35)") or "TAU" (treatment as usual) names a group, not a statistic
+        is_test=short and n is None and core.strip() != "TAU" and bool(_TEST_LABEL.match(core or bare)),
         is_total=short and bool(_TOTAL.match(core.strip(_TRIM + " ") or bare)),
         dimension=dimension, n=n, of_measure=of_measure,
     )

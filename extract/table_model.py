@@ -9,7 +9,11 @@
   and no value: a measure column then a timepoint column, or an empty indent column under a
   colspan=2 corner);
 - section rows: a row whose only filled cells are labels (or one cell spanning the row), nested
-  by indentation ("QoR-15 dimensions" > "Emotional state" > "POD 1" rows);
+  by indentation ("QoR-15 dimensions" > "Emotional state" > "POD 1" rows); also a label that runs
+  into the next cell ("0 to 12 weeks | (intensive phase)"), a measure row whose only value is its
+  P, and the header repeated mid-table under the next measure's name ("MFSI-SF-30 | Mean (SD)");
+- a first stub column written once over its block ("Indoor molds | Baseline", " | EV2") holds for
+  the rows below it when the second column's labels repeat from block to block;
 - a role for every column and every row: "value" (an arm's numbers), "p" (P values),
   "difference" (between-arm differences), "ci"/"sd"/"range" (a companion column holding the CI,
   SD or range of the column on its left), "n", "total" (a pooled column), "stub", "empty"; rows
@@ -19,8 +23,12 @@
   row labels, measures then in the column header) or nowhere (a single-arm table);
 - what the caption and footnotes say: the statistics they declare ("Data are means ± SD"), a
   timepoint that holds for the whole table ("... at 12 months of follow-up", "from baseline to
-  12 weeks"), named timepoints they define ("at end point (12 weeks) and midpoint (6 weeks)"),
-  whether the table reports changes ("Change from baseline in ...") or baseline values.
+  12 weeks", "treated ... for 3 months"), named timepoints they define ("at end point (12 weeks)
+  and midpoint (6 weeks)", "T1: baseline; T2 = 3-month follow-up"), whether the table reports
+  changes ("Change from baseline in ...") or baseline values, and the measure the caption names
+  (`caption_measure`, for cells that nothing else names: "Mean STAI state subscale scores");
+- what the cells say together: a corner's time unit ("Time, months" over "0 | 6"), "a (b)" cells
+  whose percentages share a denominator (`implied_n`), means written with "±" (`pm_means`).
 
 Another reader of tables (between-group comparisons) can use the roles directly:
 `layout.columns[c].role == "p"`, `layout.rows[r].role == "difference"`, `layout.columns[c].arm`.
@@ -37,7 +45,8 @@ from extract.quantities import find_timepoints
 from extract.table_cells import CellValue, number_text, parse_cell
 from extract.table_labels import NAMED_POINTS as _NAMED_POINTS
 from extract.table_labels import (WITHIN_ARM, Label, TimeRef, declared_statistics, looks_like_arm, looks_like_measure,
-                                  read_label, time_in_text, vocabulary_measure)
+                                  header_label, heading_unit, numbered_time, read_label, time_in_text,
+                                  vocabulary_measure)
 from extract.tables import Cell, Table
 
 __all__ = ["ColumnLayout", "RowLayout", "TableLayout", "table_layout"]
@@ -61,25 +70,34 @@ _CAPTION_CUE = re.compile(r"(?:\b(?:at|after|to|until|through|over|by|during|wit
                           r"(?:end\s+of\s+)?(?:a\s+)?(?:first\s+|last\s+)?$", re.I)
 _CAPTION_AFTER = re.compile(r"^\s*(?:-|\s)?\s*(?:of\s+)?(?:follow-?\s?up|post|after|treatment|intervention|supplementation)",
                             re.I)
+# "... treated with GH vs control for 3 months": a treatment's duration, the end point of the table's values
+_FOR_DURATION = re.compile(r"\b(?:treated|treatment|therapy|supplement\w*|intervention|given|received|taking|"
+                           r"administered|followed|changes?)\b[^.;]{0,80}\bfor\s+(?:the\s+)?(?:first\s+|last\s+)?(?:a\s+)?$", re.I)
 _UNIT_FIRST = re.compile(r"(?:week|month|day|year)s?\b", re.I)  # "Week 12 results"
 _HYPHENATED = re.compile(r"\d\s*-\s*(?:week|month|day|year)s?$", re.I)  # "after a 12-week intake"
 _DEFINITION = re.compile(r"(?P<name>\b[A-Za-z][A-Za-z -]{1,30}?)\s*\(\s*(?P<when>[^()]{1,40}?)\s*\)")
+_MISSING = re.compile(r"^\s*(?:n\s+)?missing(?:\s+(?:data|values|n))?\s*(?:\(n\))?\s*$", re.I)
+_CODE_DEFINITION = re.compile(r"\b(?P<k>T|V)(?P<v>[1-9])\s*(?:=|:)\s*(?P<when>[^,;.=]{2,40}?)(?=\s*(?:[,;.]|$|\b[TV]\d))")
 _WITHIN = WITHIN_ARM
 # demographic rows are baseline values whatever the table's timepoint
 _DEMOGRAPHIC = re.compile(
-    r"^\s*(?:mean\s+)?(?:age|sex|gender|male|female|males|females|men|women|race|ethnicity|ethnic\s+\w+|height|"
+    r"^\s*(?:mean\s+)?(?:age|sex|gender|(?:male|female|males|females|men|women)(?!\s+(?:with|who|retaining|having|achieving|"
+    r"reporting|whose|that|in|on|at|taking|using|receiving|needing)\b)|race|ethnicity|ethnic\s+\w+|height|"
     r"education(?:al)?|marital|smok\w*|employ\w*|income|(?:duration|length)\s+of\s+(?:disease|illness|diabetes|"
     r"symptoms|\w+osis|\w+itis)|disease\s+duration|years?\s+since\s+diagnosis|time\s+since\s+diagnosis)\b", re.I)
 _BASELINE_TIME = TimeRef("baseline", 0.0, baseline=True)
+_CHARACTERISTICS = re.compile(r"characteristics|demograph|socio|anthropometr|background|patients?\b|participants?\b|"
+                              r"\bsex\b|gender|infants?\b|newborns?|neonat|child|mothers?\b|maternal|intake|baseline", re.I)
 # a measure named only by the caption: "Differences in Panic and Agoraphobia Scale total score between ..."
 _CAPTION_LEAD = re.compile(
-    r"^\s*(?:(?:mean|median|adjusted|estimated|observed)\s+)?(?:(?:within|between)[-\s]+groups?\s+)?(?:changes?|"
+    r"^\s*(?:(?:before|pre-?)\s+and\s+(?:after|post-?)\s*\w*\s*,\s*)?(?:descriptive\s+statistics\s+(?:of|for)\s+)?"
+    r"(?:number\s+and\s+percent(?:age)?\s+of\s+)?(?:(?:mean|median|adjusted|estimated|observed)\s+)?(?:(?:within|between)[-\s]+groups?\s+)?(?:changes?|"
     r"contrasts?|differences?|comparisons?|results?|values?|effects?|levels?|outcomes?|data|summary|analysis|"
-    r"capturing|the|of|in|on|for|\s)+\b", re.I)
+    r"capturing|the|of|in|on|for|\s)*\b", re.I)
 _CAPTION_CUT = re.compile(r"\s+(?:at|by|between|among|during|after|before|over|across|for|from|according\s+to|within|"
                           r"through(?:out)?|until|up\s+to|"
-                          r"in\s+(?:the|each|both|all|patients|participants|subjects|groups?)|versus|vs\.?)\s+|[.;:(]",
-                          re.I)
+                          r"in\s+(?:the|each|both|all|patients|participants|subjects|groups?)|versus|vs\.?|as\s+well\s+as)\s+|"
+                          r"[.;:\[]|\((?![^()]{1,14}/[^()]{1,14}\)|%\))", re.I)  # a unit in brackets stays: "(mg/day)"
 _DIFFERENCE_CAPTION = re.compile(
     r"^\s*(?:(?:adjusted|estimated|mean|median)\s+)*(?:differences?|treatment\s+effects?|effects?\s+estimates?|"
     r"odds\s+ratios?|risk\s+ratios?|relative\s+risks?|hazard\s+ratios?)\b[^.]*\b(?:between|vs\.?|versus|compared)\b",
@@ -158,7 +176,11 @@ class TableLayout:
     table_percent_change: bool = False  # ... percent changes ("Annual percentage change from baseline in ...")
     baseline_table: bool = False  # a baseline-characteristics table
     corner_measure: str | None = None
+    caption_measure: str | None = None  # the measure the caption names, for cells nothing else names
     all_counts: bool = False  # every "a (b)" cell of the table is an integer with a percentage
+    pm_means: bool = False  # the table writes means as "a ± b" (so its "a (b)" cells are something else)
+    implied_n: dict[tuple[int, int], int] = field(default_factory=dict)  # "a (b)" cells whose b is a's % of an N
+    # that another cell of the same column shares: (row, col) -> N
     values: tuple[tuple[CellValue | None, ...], ...] = ()  # the numbers of every grid cell (extract.table_cells)
 
     def column(self, col: int) -> ColumnLayout:
@@ -231,7 +253,7 @@ def _caption_time(caption: str) -> TimeRef | None:
             continue
         before, piece, after = text[: tp.start], text[tp.start:tp.end], text[tp.end:]
         if _CAPTION_CUE.search(before) or _CAPTION_AFTER.match(after) or _UNIT_FIRST.match(piece) \
-                or _HYPHENATED.search(piece):
+                or _HYPHENATED.search(piece) or _FOR_DURATION.search(before):
             cued.append(tp)
     weeks = {tp.weeks for tp in cued}
     if len(weeks) == 1:
@@ -252,6 +274,10 @@ def _named_times(texts: list[str]) -> tuple[tuple[str, float], ...]:
                 named = time_in_text(name.split(" and ")[-1])
                 if named is not None and named.point:
                     out.setdefault(named.point, t.weeks)
+        for m in _CODE_DEFINITION.finditer(text):  # "T1 = baseline, T2 = 3-month follow-up", "T3: 6-week maintenance"
+            t = time_in_text(m.group("when"))
+            if t is not None and t.weeks is not None:
+                out.setdefault(f"{m.group('k').lower()}{m.group('v')}", t.weeks)
     return tuple(out.items())
 
 
@@ -270,25 +296,31 @@ def table_layout(table: Table, known_arms: tuple[str, ...] = ()) -> TableLayout:
     corner_labels = [_label_of(c) for c in corner_cells]
     corner = read_label(" ".join(c.label or c.text for c in corner_cells)) if corner_cells else Label("", "")
     corner_measure = next((lab.of_measure for lab in corner_labels if lab.of_measure), None)
-    if corner_measure is None and corner.name and not corner.dimension and looks_like_measure(corner.name):
+    if corner_measure is None and corner.name and not corner.dimension and looks_like_measure(corner.name) \
+            and not all(lab.dimension for lab in corner_labels):  # "Time point | Group": headings, no measure
         corner_measure = corner.name
     stub_dims = []
     for c in range(stub):
         dims = [_label_of(table.grid[r][c]).dimension for r in range(n_header) if table.grid[r][c].text]
         stub_dims.append(next((d for d in dims if d), None))
 
-    columns = [_column(table, c, n_header, stub) for c in range(table.n_cols)]
+    unit = next((u for c in corner_cells for u in (heading_unit(c.label or c.text),) if u), None)
+    if unit is not None and corner_measure == corner.name:
+        corner_measure = None  # "Time post dose (hr)" heads the timepoints, it names no measure
+    count_rows = _count_rows(table, n_header, stub)
+    columns = [_column(table, c, n_header, stub, unit, count_rows) for c in range(table.n_cols)]
     if _WITHIN.search(table.caption):  # "Within-group contrasts ...": every difference is an arm's change
         columns = [_replace(c, role="value", change=True, effect=None) if c.role == "difference" else c
                    for c in columns]
-    rows = _rows(table, n_header, stub, values)
+    rows = _rows(table, n_header, stub, values, tuple(stub_dims),
+                 frozenset(c.col for c in columns if c.role in ("p", "test")), unit)
 
     arms_in = _arms_in(columns, rows, stub_dims, known_arms)
     arm_stub = next((k for k in range(1, stub) if stub_dims[k] == "arm"), None)
     if arm_stub is not None and arms_in in ("none", "columns", "rows") and not any(
             looks_like_arm(c.names[-1], known_arms) for c in columns if c.role == "value" and c.names):
         # "Variable | Group | 4 w | 8 w | 12 w": the arms in a stub column of their own, the measure in the other
-        rows = _stub_arms(table, rows, arm_stub, stub)
+        rows = _stub_arms(table, rows, arm_stub, stub, tuple(stub_dims))
         arms_in = "stub"
     if arms_in == "none" and _DIFFERENCE_CAPTION.search(table.caption):
         # "Mean difference (95 % CI) between the OsteoACTIVE group and the control group at 6 months":
@@ -319,13 +351,36 @@ def table_layout(table: Table, known_arms: tuple[str, ...] = ()) -> TableLayout:
     parens = [v for row in table.body_rows for c in row[stub:] if c.text and not c.is_span_copy
               for v in (values[c.row][c.col],) if v is not None and v.form == "paren"]
     all_counts = bool(parens) and all(_count_shaped(v) and float(v.b or 0).is_integer() for v in parens)
+    implied_n = _implied_denominators(table, values, stub)
+    pm_means = any(v is not None and v.form == "pm" for row in table.body_rows for c in row[stub:] if c.text
+                   for v in (values[c.row][c.col],))
     return TableLayout(
         table=table, n_header_rows=n_header, n_stub_cols=stub, columns=tuple(columns), rows=tuple(rows),
         arms_in=arms_in, corner=corner, declared=declared, caption_time=caption_time,
         named_times=_named_times(texts), table_change=table_change,
         table_percent_change=table_change and bool(_PERCENT_CHANGE_CAPTION.search(table.caption)),
-        baseline_table=baseline_table, corner_measure=corner_measure, all_counts=all_counts, values=values,
+        baseline_table=baseline_table, corner_measure=corner_measure, caption_measure=_caption_measure(table.caption),
+        all_counts=all_counts, pm_means=pm_means, implied_n=implied_n,
+        values=values,
     )
+
+
+def _implied_denominators(table: Table, values: "_Values", stub: int) -> dict[tuple[int, int], int]:
+    """"a (b)" cells whose b is a's percentage, to the printed precision, of a whole N that at least
+    one other such cell of the same column shares ("27 (62.8)", "25 (58.1)", "3 (7.0)": 43 each)."""
+    by_col: dict[tuple[int, int], list[int]] = {}
+    for row in table.body_rows:
+        for c in row[stub:]:
+            v = values[c.row][c.col] if c.text and not c.is_span_copy else None
+            if v is None or v.form != "paren" or v.a is None or v.b is None or not float(v.a).is_integer() \
+                    or not 0 < v.b <= 100 or v.a <= 0:
+                continue
+            decimals = len(c.text.split("(")[-1].split(")")[0].strip().partition(".")[2].rstrip("%) "))
+            total = round(100 * v.a / v.b)
+            if total < v.a or total > 100000 or round(100 * v.a / total, decimals) != round(v.b, decimals):
+                continue
+            by_col.setdefault((c.col, total), []).append(c.row)
+    return {(r, col): total for (col, total), rows in by_col.items() if len(rows) >= 2 for r in rows}
 
 
 def _caption_measure(caption: str) -> str | None:
@@ -333,6 +388,10 @@ def _caption_measure(caption: str) -> str | None:
     text = _CAPTION_LEAD.sub("", caption or "")
     m = _CAPTION_CUT.search(text)
     name = clean_measure_name(text[: m.start()] if m else text).strip(" ,;:.")
+    if name and read_label(name).dimension and m and m.group(0) == "(":
+        # "secondary outcomes (LVEF) between the groups": the bracket names the measure
+        inner = re.match(r"\(\s*([^()]{2,40}?)\s*\)", text[m.start():])
+        name = inner.group(1) if inner else name
     if not name or len(name) > 80 or read_label(name).dimension or len(name) < 2:
         return None
     return name
@@ -341,15 +400,16 @@ def _caption_measure(caption: str) -> str | None:
 _BLOCK_ROLES = frozenset({"value", "n", "p", "difference", "stat"})  # the rows of a block; others end it
 
 
-def _stub_arms(table: Table, rows: list[RowLayout], arm_col: int, stub: int) -> list[RowLayout]:
+def _stub_arms(table: Table, rows: list[RowLayout], arm_col: int, stub: int,
+               stub_dims: tuple[str | None, ...] = ()) -> list[RowLayout]:
     """Rows whose arm is the label in stub column `arm_col` and whose measure is the label of the other stub
     columns; a measure written once in a block of rows (the block's middle row, no rowspan: "| CXDT group |",
     "VAS | Placebo group |", "| P values |") holds for the whole block (rows between empty or section rows)."""
     def measure_of(r: int) -> Label | None:
         for c in range(stub):
-            if c != arm_col and table.grid[r][c].text:
+            if c != arm_col and table.grid[r][c].text and not (c < len(stub_dims) and stub_dims[c] == "time"):
                 lab = _label_of(table.grid[r][c])
-                if lab.name:
+                if lab.name and lab.time is None:
                     return lab
         return None
 
@@ -373,9 +433,48 @@ def _stub_arms(table: Table, rows: list[RowLayout], arm_col: int, stub: int) -> 
                 arm_label, current = current, arm_label
                 arm = arm_label.name
             measure = clean_measure_name(current.name) if current is not None else r.measure
+            measure_text = current.text if current is not None else r.measure_text
+            if current is None and arm and measure and (measure == arm or measure.endswith(f" / {arm}")):
+                # the row's only name is its arm ("20 wks | T"): the measure is the caption's
+                measure = measure[: -len(arm)].rstrip(" /") or None
+                measure_text = measure
             out[j] = _replace(r, arm=arm or None, arm_text=(arm_label.text if arm else None), measure=measure,
-                              measure_text=current.text if current is not None else r.measure_text,
+                              measure_text=measure_text,
                               labels=tuple(lab for lab in (current, arm_label) if lab is not None) or r.labels)
+    return _arm_sections(table, out, arm_col, stub)
+
+
+def _arm_sections(table: Table, rows: list[RowLayout], arm_col: int, stub: int) -> list[RowLayout]:
+    """Section rows that put an arm in the arm column ("| Herbal group (n = 86) |") over rows whose
+    arm column holds categories ("| No pain, n (%) |"): those rows are that arm's, and their measure
+    is the category under the one measure the other stub columns name between empty rows
+    ("Pain intensity | Placebo group (n = 42)", written once)."""
+    out = list(rows)
+    for in_run, indices in groupby(range(len(rows)), key=lambda i: rows[i].role not in ("empty", "header", "p")):
+        run = list(indices)
+        if not in_run or not any(rows[j].role == "section" for j in run):
+            continue
+        names = {lab.name for j in run for c in range(stub) if c != arm_col and table.grid[rows[j].row][c].text
+                 for lab in (_label_of(table.grid[rows[j].row][c]),) if lab.name}
+        measure = next(iter(names)) if len(names) == 1 else None
+        arm_label: Label | None = None
+        for j in run:
+            r = rows[j]
+            cell = table.grid[r.row][arm_col]
+            if r.role == "section":
+                lab = _label_of(cell) if cell.text else None
+                arm_label = lab if lab is not None and lab.name and looks_like_arm(lab.name) else None
+                continue
+            if arm_label is None or r.role not in ("value", "n") or not cell.text:
+                continue
+            category = _label_of(cell)
+            if not category.name or looks_like_arm(category.name):
+                continue
+            name = f"{clean_measure_name(measure)} / {category.name}" if measure else category.name
+            text = f"{measure} / {category.text}" if measure else category.text
+            out[j] = _replace(r, arm=arm_label.name, arm_text=arm_label.text, measure=name, measure_text=text,
+                              sections=(), joined=None, n=arm_label.n if arm_label.n is not None else r.n,
+                              stats=r.stats + ((category.stats,) if category.stats else ()))
     return out
 
 
@@ -392,20 +491,26 @@ def _arms_in(columns: list[ColumnLayout], rows: list[RowLayout], stub_dims: list
     col_names = {col.names[-1] for col in columns if col.role == "value" and col.names}
     row_names = {r.measure for r in rows if r.role in ("value", "n") and r.measure}
     col_arm = sum(1 for n in col_names if looks_like_arm(n, known_arms) and not _bare_id(n))
-    row_arm = sum(1 for n in row_names if looks_like_arm(n, known_arms))
+    # a bare number names an arm only under an arm heading ("Group": 1, 2); under "NCI CTCAE grade" it is a grade
+    row_arm = sum(1 for n in row_names if looks_like_arm(n, known_arms)
+                  and not (re.fullmatch(r"\s*\d{1,2}\s*", n) and not (stub_dims and stub_dims[0] == "arm")))
     col_measures = bool(col_names) and col_arm == 0 and all(looks_like_measure(n) for n in col_names)
     sec_names = {s.name for r in rows if r.role in ("value", "n") for s in r.sections[-1:] if s.name and s.time is None}
     sec_arm = sum(1 for n in sec_names if looks_like_arm(n, known_arms))
     if sec_arm >= 2 and sec_arm > row_arm and not col_arm:
         return "sections"
-    if stub_dims and stub_dims[0] == "arm":
-        return "rows"
+    if stub_dims and stub_dims[0] == "arm" and (row_names or not col_names):
+        return "rows"  # (a "Group" corner over arm columns and rows that are only timepoints: the columns)
     if len(col_names) >= 2 and col_arm == len(col_names):
         return "columns"  # every value column names an arm: the rows' arm-like words are categories of a variable
+    valued = [c for c in columns if c.role == "value" and c.names]
+    if len(valued) >= 2 and all(c.n is not None for c in valued):
+        return "columns"  # "Continuous half time n=30" | "Divided half time n=31": headers with their n are arms
     if row_names and row_arm > col_arm and row_arm >= max(1, len(row_names) / 2):
         return "rows"
-    if col_measures and row_names and not any(looks_like_measure(n) for n in row_names):
-        return "rows"
+    if col_measures and row_names and not any(looks_like_measure(n) for n in row_names) \
+            and not all(_bare_id(n) or re.match(r"\d", n) for n in row_names):
+        return "rows"  # (numbered rows, "0 / no toxicity", "1", "2", are grades of a variable, not arms)
     return "columns" if col_names else "none"
 
 
@@ -417,11 +522,24 @@ def _bare_id(name: str) -> bool:
     return bool(re.fullmatch(r"\s*(?:[A-Za-z]|[IVX]+|\d{1,2})\s*", name))
 
 
-def _column(table: Table, col: int, n_header: int, stub: int) -> ColumnLayout:
+def _count_rows(table: Table, n_header: int, stub: int) -> frozenset[int]:
+    """Header rows whose bare numbers read as the arms' n ("627 | 636", "38 | 40"), not as levels of
+    a measure ("10 | 15 | 25 | 50" Hz, "100 | 200" mg: every one a multiple of 5)."""
+    out = set()
+    for r in range(1, n_header):
+        numbers = [int(c.text) for c in _distinct(list(table.grid[r][stub:])) if re.fullmatch(r"\d{2,6}", c.text)]
+        if numbers and not all(x % 5 == 0 for x in numbers):
+            out.add(r)
+    return frozenset(out)
+
+
+def _column(table: Table, col: int, n_header: int, stub: int, unit: str | None = None,
+            count_rows: frozenset[int] = frozenset()) -> ColumnLayout:
     if col < stub:
         return ColumnLayout(col, "stub")
     chain_cells = _distinct([table.grid[r][col] for r in range(n_header)])
-    labels = tuple(_label_of(c) for c in chain_cells)
+    labels = tuple(numbered_time(header_label(_label_of(c), i > 0 and unit is None and c.row in count_rows), unit)
+                   for i, c in enumerate(chain_cells))
     body = [row[col] for row in table.body_rows]
     if not labels and not any(c.text for c in body):
         return ColumnLayout(col, "empty")
@@ -437,8 +555,8 @@ def _column(table: Table, col: int, n_header: int, stub: int) -> ColumnLayout:
         if label.is_n:
             role = "n"
             break
-        if label.is_test:
-            role = "test"
+        if label.is_test or _MISSING.match(label.text):
+            role = "test"  # (a test statistic, or the count of missing data: never an arm's value)
             break
         if label.is_total:
             role = "total"
@@ -454,14 +572,24 @@ def _column(table: Table, col: int, n_header: int, stub: int) -> ColumnLayout:
     time = next((lab.time for lab in reversed(labels) if lab.time is not None), None)
     if time is None and any(lab.dimension == "time" for lab in labels):
         time = time_in_text(" ".join(lab.text for lab in labels))
+    # a heading word ("Group", "Treatment") over the arms names none of them; over columns that name
+    # no arm ("Intervention" over "n (%)" | "Mean days of sick leave") it is the arm
     names = tuple(lab.name for i, lab in enumerate(labels) if lab.name and not lab.is_p and not lab.effect
-                  and not lab.is_n and not lab.is_total and (not lab.dimension or i == len(labels) - 1))
+                  and not lab.is_n and not lab.is_total and (
+                      not lab.dimension or i == len(labels) - 1 or lab.dimension == "arm"
+                      and all(_names_no_arm(x.name) for x in labels[i + 1:] if x.name)))
     return ColumnLayout(
         col=col, role=role, labels=labels, names=names, time=time,
         stats=tuple(lab.stats for lab in reversed(labels) if lab.stats),
         change=within or any(lab.change for lab in labels), percent_change=any(lab.percent_change for lab in labels),
         n=next((lab.n for lab in reversed(labels) if lab.n is not None), None), effect=effect,
     )
+
+
+def _names_no_arm(name: str) -> bool:
+    """A header under an arm heading that names what is counted, not an arm ("Mean days of sick leave")."""
+    return len(name.split()) >= 3 and not looks_like_arm(name) or len(name.split()) >= 2 and not looks_like_arm(name) \
+        and looks_like_measure(name)
 
 
 def _is_companion(label: Label) -> bool:
@@ -496,7 +624,10 @@ def _name_columns(columns: list[ColumnLayout], arms_in: str, rows: list[RowLayou
         if arms_in == "rows":
             measure = " / ".join(names) or None
         elif names:
-            if len(names) >= 2 and not has_row_measures:
+            top_n = next((lab.n for lab in col.labels if lab.name == names[0]), None)
+            if len(names) >= 2 and not has_row_measures and top_n is not None and looks_like_arm(names[-1]):
+                arm = " / ".join(names)  # "PG (n = 17)" over "Experimental side" | "Control side": one arm's parts
+            elif len(names) >= 2 and not has_row_measures:
                 # a measure group over the arms ("Child–Pugh A" over "Single infusion" | "Double infusion"),
                 # or arms over measures ("Group A" over "Halitosis" | "Foreign body"): the arm-like level is the arm
                 if looks_like_arm(names[0]) and not looks_like_arm(names[-1]):
@@ -557,9 +688,21 @@ def _replace(obj, **changes):
     return replace(obj, **changes)
 
 
-def _rows(table: Table, n_header: int, stub: int, values: "_Values") -> list[RowLayout]:
+def _rows(table: Table, n_header: int, stub: int, values: "_Values",
+          stub_dims: tuple[str | None, ...] = (), p_cols: frozenset[int] = frozenset(),
+          unit: str | None = None) -> list[RowLayout]:
     rows: list[RowLayout] = [RowLayout(r, "header") for r in range(n_header)]
+    # a label of the first stub column written once over the rows of its block ("Indoor molds |
+    # Baseline", " | EV2", " | EV3"): the rows below it that leave it empty are its rows too, when
+    # the second column's labels repeat from block to block (an item number over a last "Combined
+    # score" row is not such a block)
+    carry: Cell | None = None
+    carries = stub >= 2 and _blocks_repeat(table.grid[n_header:], stub)
+    header_rows = [row for row in table.grid[:n_header] if any(c.text for c in row[stub:])]
     stack: list[tuple[float, Label]] = []
+    first_section = _corner_section(table, n_header, stub)
+    if first_section is not None:
+        stack.append((0.0, first_section))
     body = table.grid[n_header:]
     uses_indent = any(row[0].indent > 0 for row in body if any(c.text for c in row[stub:]))
     last_value_row: RowLayout | None = None
@@ -575,11 +718,26 @@ def _rows(table: Table, n_header: int, stub: int, values: "_Values") -> list[Row
         stub_sources = {(c.source_row, c.source_col) for c in stub_cells}
         data = [c for c in row[stub:] if c.text and (c.source_row, c.source_col) not in stub_sources]
         data = _distinct(data) if data else []
-        labels = [_label_of(c) for c in stub_cells]
+        found = [v for v in (values[c.row][c.col] for c in data) if v is not None]
+        if carries and found:
+            if row[0].text:
+                carry = row[0] if any(c.text for c in row[1:stub]) else None
+            elif carry is not None and stub_cells:
+                stub_cells = [carry, *stub_cells]
+        elif not found:
+            carry = None
+        labels = [numbered_time(_stub_label(c, stub_dims), unit) for c in stub_cells]
         if not labels and not data:
             rows.append(RowLayout(r, "empty"))
             continue
-        found = [v for v in (values[c.row][c.col] for c in data) if v is not None]
+        repeats_header = bool(data) and any(all(c.text == head[c.col].text for c in data) for head in header_rows)
+        spill = data[0].text if data and _spills(data, row, stub) else ""
+        if found and labels and all(c.col in p_cols for c in data):
+            found = []  # "HADS score for depression | | | | p = 0.122" over its category rows: a section with its P
+        if not found and labels and (repeats_header or spill or data and all(c.col in p_cols for c in data)):
+            # "0 to 12 weeks | (intensive phase)": a section label that runs into the next cell;
+            # "MFSI-SF-30 | Mean (SD) | Mean (SD) | P": the header repeated under the next measure's name
+            data = []
         if not found:
             if labels and not data:
                 level = float(stub_cells[0].indent) if uses_indent else 0.0
@@ -587,7 +745,7 @@ def _rows(table: Table, n_header: int, stub: int, values: "_Values") -> list[Row
                     level = stack[-1][0] + 0.5
                 while stack and stack[-1][0] >= level:
                     stack.pop()
-                section = read_label(" ".join(c.label or c.text for c in stub_cells))
+                section = read_label(" ".join([*(c.label or c.text for c in stub_cells), spill]))
                 stack.append((level, section))
                 last_section_row = r
                 rows.append(RowLayout(r, "section", (section,), tuple(s for _, s in stack[:-1])))
@@ -620,6 +778,59 @@ def _rows(table: Table, n_header: int, stub: int, values: "_Values") -> list[Row
     return rows
 
 
+def _spills(data: list[Cell], row: tuple[Cell, ...], stub: int) -> bool:
+    """A bracketed qualifier alone in the first data column of a row without values: the end of
+    the row's section label ("0 to 12 weeks | (intensive phase)")."""
+    return len(data) == 1 and data[0].col == stub and bool(re.fullmatch(r"\(.*\)", data[0].text)) \
+        and not any(c.text for c in row[stub + 1:])
+
+
+def _corner_section(table: Table, n_header: int, stub: int) -> Label | None:
+    """The corner cell of the last header row when it names a measure and the header row is
+    repeated lower down under another measure's name ("FSI | Mean (SD) | Mean (SD)", later
+    "MFSI-SF-30 | Mean (SD) | Mean (SD)"): the section of the rows above that repetition."""
+    if n_header < 2 or stub < 1:
+        return None
+    head = table.grid[n_header - 1]
+    cell = head[0]
+    if not cell.text or cell.is_span_copy or cell.rowspan > 1:
+        return None
+    texts = [c.text for c in head[stub:]]
+    if not any(texts):
+        return None
+    for row in table.grid[n_header:]:
+        if row[0].text and [c.text for c in row[stub:]] == texts:
+            label = _label_of(cell)
+            return label if label.name and not label.dimension else None
+    return None
+
+
+def _blocks_repeat(body: tuple[tuple[Cell, ...], ...], stub: int) -> bool:
+    """True when rows that leave the first stub column empty repeat, in the second, labels that
+    another block has ("Baseline | EV2 | EV3" under each mold index, "I | C" under each outcome)."""
+    blocks: list[set[str]] = []
+    continuing: set[str] = set()
+    for row in body:
+        second = " ".join(c.text for c in row[1:stub] if c.text)
+        if not second:
+            continue
+        if row[0].text and not row[0].is_span_copy:
+            blocks.append({second})
+        elif not row[0].text and blocks:
+            blocks[-1].add(second)
+            continuing.add(second)
+    return any(sum(1 for b in blocks if text in b) >= 2 for text in continuing)
+
+
+def _stub_label(cell: Cell, stub_dims: tuple[str | None, ...]) -> Label:
+    """A stub cell's label; under a "Visit" or "Time" heading a code the reader cannot date
+    ("EV2") still names a timepoint, not a measure."""
+    label = _label_of(cell)
+    if 0 < cell.col < len(stub_dims) and stub_dims[cell.col] == "time" and label.time is None and label.name:
+        label = _replace(label, name="", time=TimeRef(label.text, None))
+    return label
+
+
 def _value_row(r: int, labels: list[Label], sections: tuple[Label, ...], data: list[CellValue | None],
                repeated: set[str], last: RowLayout | None) -> RowLayout:
     role = "value"
@@ -629,8 +840,9 @@ def _value_row(r: int, labels: list[Label], sections: tuple[Label, ...], data: l
             role = "p"
         elif lab.effect:
             role, effect = "difference", lab.effect
-        elif lab.is_n and all(v is not None and v.form == "number" and float(v.a or 0).is_integer() for v in data):
-            role = "n"
+        elif (lab.is_n or lab.stats == {"n"} and lab.name and last is not None and lab.name == last.measure) \
+                and data and all(v is not None and v.form == "number" and float(v.a or 0).is_integer() for v in data):
+            role = "n"  # "Number of patients"; "PaO2 (mmHg), n" right under "PaO2 (mmHg), mean (SD)"
     if role == "value" and labels and all(lab.is_stat_only for lab in labels):
         role = "stat"
     time = next((lab.time for lab in labels if lab.time is not None), None)
@@ -684,6 +896,9 @@ def _name_rows(rows: list[RowLayout], arms_in: str, corner_measure: str | None,
             measure = measure_text = None
         elif row.joined:
             measure, measure_text = row.joined
+        elif arms_in == "columns" and arm_word and row.measure and re.fullmatch(r"\s*\d{1,2}\s*", row.measure) \
+                and not row.sections:
+            measure = measure_text = f"{arm_word} {row.measure}"  # "1" under "NCI CTCAE grade": "NCI CTCAE grade 1"
         if measure is None or row.role == "stat" and not row.measure:
             if sec_measures:
                 measure, measure_text = _join_sections(sec_measures)
@@ -693,8 +908,12 @@ def _name_rows(rows: list[RowLayout], arms_in: str, corner_measure: str | None,
             measure = f"{_clean(sec_measures[-1])} / {measure}"
             measure_text = f"{sec_measures[-1].text} / {measure_text}"
         time = row.time or sec_time
-        if time is None and measure and _DEMOGRAPHIC.match(measure):
-            time = _BASELINE_TIME
+        if time is not None and time.weeks is None and time.point == "end" and sec_time is not None \
+                and sec_time.weeks is not None:
+            time = sec_time  # "Improvement since baseline" under "HDRS (at 32 weeks)": the section's end point
+        if time is None and measure and _DEMOGRAPHIC.match(measure) and (
+                not sec_measures or _DEMOGRAPHIC.match(sec_measures[-1].name) or _CHARACTERISTICS.search(sec_measures[-1].name)):
+            time = _BASELINE_TIME  # ("Height (cm)" under "Countermovement vertical jump" is a jump's height)
         out.append(_replace(row, measure=measure, measure_text=measure_text, arm=arm, arm_text=arm_text,
                             time=time, stats=row.stats + sec_stats,
                             change=row.change or any(s.change for s in row.sections),

@@ -17,8 +17,9 @@ an n column and a pooled column are never an arm's value.
 
 Timepoints come from the row label, the column header, the section row, then the caption (one
 cued timepoint: "at 12 months of follow-up", "from baseline to 12 weeks", or the named points it
-defines: "end point (12 weeks)"); a named end point with no definition takes the study's
-follow-up; nothing is taken from elsewhere in the article.
+defines: "end point (12 weeks)"); a named end point with no definition, and every cell of a table
+that names no timepoint anywhere (header, row, section or caption), takes the study's follow-up
+(`followup_weeks`, with the timepoint text saying so); nothing else is taken from elsewhere in the article.
 """
 from __future__ import annotations
 
@@ -32,6 +33,7 @@ from extract.table_model import ColumnLayout, RowLayout, TableLayout
 __all__ = ["TableReading", "read_table"]
 
 _DISPERSION_SEPS = ("to", ",", ";")
+_DECIMAL = re.compile(r"\s*[<>=]?\s*(?:0?\.\d{2,}|1\.000?)\s*")  # a P value ("0.927", "1.000"), not "0.5" hours
 
 
 @dataclass(frozen=True)
@@ -82,15 +84,17 @@ def _consistent(v: CellValue, n: int | None) -> bool:
     return abs(v.a / n * 100 - v.b) <= 1.0
 
 
-def _paren_statistic(v: CellValue, hints: list[frozenset[str]], n: int | None, all_counts: bool) -> str:
-    """"a (b)": a mean (SD), a mean (SE) or an n (%), from the nearest label that says which."""
+def _paren_statistic(v: CellValue, hints: list[frozenset[str]], n: int | None, all_counts: bool,
+                     pm_means: bool = False, implied: bool = False) -> str:
+    """"a (b)": a mean (SD), a mean (SE) or an n (%), from the nearest label that says which. Under
+    "mean ± SD or n (%)" in a table that writes its means with "±", a count-shaped "a (b)" is the n (%)."""
     for h in hints:
         if "pct_n" in h and v.b is not None and float(v.b).is_integer() and v.a is not None and 0 <= v.a <= 100:
             return "% (n)"
         pct = "n_pct" in h or "pct" in h
         mean = bool(h & {"mean_sd", "sd", "mean"})
         if pct and mean:
-            if _count_shaped(v) and (_consistent(v, n) or not n and all_counts):
+            if _count_shaped(v) and (_consistent(v, n) or not n and all_counts or not n and pm_means and "mean_sd" in h):
                 return "n (%)"
             if _count_shaped(v) and not n and "n_pct" in h and float(v.b or 0) * 10 % 1 == 0 and v.a is not None \
                     and v.a <= 1000 and not mean:
@@ -104,11 +108,13 @@ def _paren_statistic(v: CellValue, hints: list[frozenset[str]], n: int | None, a
             return "mean (SD)"
         if "pct" in h and _count_shaped(v):
             return "n (%)"
+        if h == frozenset({"median"}):
+            return "median"  # "Median time in seconds | 25.0 (37.2)": never a mean (SD)
         if h & {"median_iqr", "iqr", "median_range", "range", "mean_ci", "ci"}:
             continue  # a two-number cell cannot be an interval: look further
     if all_counts and _count_shaped(v):
         return "n (%)"
-    if _count_shaped(v) and _consistent(v, n):
+    if _count_shaped(v) and (_consistent(v, n) or implied):
         return "n (%)"
     return "mean (SD)"
 
@@ -116,9 +122,9 @@ def _paren_statistic(v: CellValue, hints: list[frozenset[str]], n: int | None, a
 def _interval_statistic(v: CellValue, hints: list[frozenset[str]]) -> str:
     """"a (lo, hi)": a mean (95% CI), a median (IQR) or a median (range)."""
     for h in hints:
-        if "mean_ci" in h or "ci" in h and not h & {"median_iqr", "median_range", "median_ci"}:
+        if "mean_ci" in h or "ci" in h and not h & {"median_iqr", "median_range", "median_ci", "median"}:
             return "mean (95% CI)"
-        if "median_ci" in h:
+        if "median_ci" in h or "median" in h and "ci" in h:
             return "median (95% CI)"
         if h & {"median_iqr", "iqr"}:
             return "median (IQR)"
@@ -156,14 +162,21 @@ def _number_statistic(hints: list[frozenset[str]], own: int) -> str | None:
 # Timepoints.
 
 
+STUDY_FOLLOW_UP = "study follow-up (the table gives no timepoint)"
+
+
 def _resolve(t: TimeRef | None, layout: TableLayout, followup: float | None,
-             article_named: tuple[tuple[str, float], ...] = ()) -> tuple[float | None, bool, str | None]:
-    """(weeks, is baseline, timepoint text as written)."""
+             article_named: tuple[tuple[str, float], ...] = (), timeless: bool = False
+             ) -> tuple[float | None, bool, str | None]:
+    """(weeks, is baseline, timepoint text as written). A table that names no timepoint at all
+    (no header, row, section or caption time) reports the study's end: its follow-up."""
     if t is None:
         if layout.caption_time is not None:
             return layout.caption_time.weeks, False, layout.caption_time.text
         if layout.baseline_table:
             return 0.0, True, "baseline"
+        if timeless and followup is not None:
+            return followup, False, STUDY_FOLLOW_UP
         return None, False, None
     if t.baseline:
         return 0.0, True, t.text
@@ -172,7 +185,7 @@ def _resolve(t: TimeRef | None, layout: TableLayout, followup: float | None,
     named = dict(article_named)
     named.update(layout.named_times)
     if t.point in named:
-        return named[t.point], False, t.text
+        return named[t.point], named[t.point] == 0, t.text
     if t.point == "end":
         if layout.caption_time is not None:
             return layout.caption_time.weeks, False, t.text
@@ -224,6 +237,8 @@ def read_table(layout: TableLayout, default_arm: str | None = None, followup_wee
     n_columns = [c for c in cols if c.role == "n"]
     col_n: dict[int, int] = {}
     out: list[TableReading] = []
+    timeless = not any(c.time for c in cols) and not any(
+        r.time or any(sec.time for sec in r.sections) for r in layout.rows if r.role != "header")
     for rl in layout.rows:
         if rl.role == "n":
             for c in cols:
@@ -261,7 +276,7 @@ def read_table(layout: TableLayout, default_arm: str | None = None, followup_wee
             n = own_n if own_n is not None else row_n if row_n is not None else col.n if col.n is not None \
                 else col_n.get(col.col)
             reading = _read_cell(layout, rl, col, cell.row, value, default_arm, followup_weeks, named_times, n,
-                                 p_cell)
+                                 p_cell, timeless)
             if reading is not None:
                 out.append(reading)
     return out
@@ -269,7 +284,7 @@ def read_table(layout: TableLayout, default_arm: str | None = None, followup_wee
 
 def _read_cell(layout: TableLayout, rl: RowLayout, col: ColumnLayout, r: int, value: CellValue,
                default_arm: str | None, followup: float | None, named: tuple[tuple[str, float], ...],
-               n: int | None, p_cell) -> TableReading | None:
+               n: int | None, p_cell, timeless: bool = False) -> TableReading | None:
     table = layout.table
     cell = table.grid[r][col.col]
     if layout.arms_in == "rows":
@@ -284,13 +299,13 @@ def _read_cell(layout: TableLayout, rl: RowLayout, col: ColumnLayout, r: int, va
         if col.role == "total" and not arm:
             arm = arm_text = col.text or None
     if not measure:
-        measure = measure_text = layout.corner_measure
-    if not measure:
-        return None
+        measure = measure_text = layout.corner_measure or layout.caption_measure
+    if not measure or _DECIMAL.fullmatch(measure):
+        return None  # (a stub of P values, "0.927", in a table laid out right to left names no measure)
     if arm is None:
         arm = default_arm
     t = rl.time or col.time
-    weeks, baseline, tp_text = _resolve(t, layout, followup, named)
+    weeks, baseline, tp_text = _resolve(t, layout, followup, named, timeless)
     change = (rl.change or col.change or layout.table_change and not baseline) and not (baseline and not
                                                                                         (rl.change or col.change))
     percent_change = rl.percent_change or col.percent_change or layout.table_percent_change and not baseline
@@ -327,6 +342,8 @@ def _read_cell(layout: TableLayout, rl: RowLayout, col: ColumnLayout, r: int, va
         numbers = _mean(slot, value.a, None if statistic == "mean ± SE" else value.b, percent_change)
         if statistic == "mean ± SE":
             note = f"SE {value.b:g}"
+        if value.total is not None:
+            n = value.total  # "3.03 ± 1.59 (33)": mean ± SD (n)
     elif form == "pm_interval":
         ci = any(h & {"ci", "mean_ci"} for h in hints)
         statistic = "mean ± SD (95% CI)" if ci else "mean ± SD (range)"
@@ -336,16 +353,22 @@ def _read_cell(layout: TableLayout, rl: RowLayout, col: ColumnLayout, r: int, va
         elif not ci:
             numbers.update(range_low=value.lo, range_high=value.hi)
     elif form == "paren":
-        statistic = _paren_statistic(value, hints, n, layout.all_counts)
+        implied = layout.implied_n.get((r, col.col))
+        statistic = _paren_statistic(value, hints, n, layout.all_counts, layout.pm_means, implied is not None)
         if statistic == "n (%)":
             kind = "responders"
             numbers = {"n_responders": int(value.a or 0), "percent_responders": value.b}
+            if implied is not None and not _consistent(value, n):
+                n = implied  # "27 (62.8)" of the 43 who answered "yes", not of the arm's 52
         elif statistic == "% (n)":
             kind = "responders"
             numbers = {"n_responders": int(value.b or 0), "percent_responders": value.a}
         elif statistic == "mean (SE)":
             numbers = _mean(slot, value.a, None, percent_change)
             note = f"SE {value.b:g}"
+        elif statistic == "median":
+            numbers = {"median": value.a}
+            note = f"({value.b:g}) beside the median"
         else:
             numbers = _mean(slot, value.a, value.b, percent_change)
     elif form == "interval":

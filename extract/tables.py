@@ -290,9 +290,13 @@ def _promote_header_rows(grid: list[list[Cell]], n_header: int) -> int:
             break
         if len(filled) < len(data):
             # a partly filled row heads the columns when it names the n of each, or when it sits
-            # under a header row and every empty slot is under a header cell that spans rows
+            # right under a header row and every label of it is under a header cell spanning
+            # several columns ("Intervention arm" over "Baseline | Final visit")
             names_n = _N_IN_HEADER.search(" ".join(c.text for c in filled)) is not None
-            if not names_n:
+            under_groups = r == n_header and r > 0 and all(
+                re.search(r"[A-Za-z]{2}", c.text) and any(grid[h][c.col].colspan > 1 and grid[h][c.col].text
+                                                         for h in range(r)) for c in filled)
+            if not names_n and not under_groups:
                 break
         grid[r] = [replace(c, is_header=True) for c in row]
         r += 1

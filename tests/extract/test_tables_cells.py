@@ -84,3 +84,38 @@ def test_decimal_commas_and_units_after_a_value(text, numbers):
     value, _ = parse_cell(text)
     got = tuple(x for x in (value.a, value.b, value.lo, value.hi) if x is not None)
     assert got == numbers
+
+
+@pytest.mark.parametrize(("text", "numbers"), [
+    ("9238/19\u2009984 (46%)", (9238, 19984, 46.0)),        # thin-space thousands (Lancet style)
+    ("10\u2009746/19\u2009984 (54%)", (10746, 19984, 54.0)),
+    ("1184/8425 (14%)", (1184, 8425, 14.0)),
+    ("2\u00a0825/19\u00a0163 (15%)", (2825, 19163, 15.0)),
+    ("6.6% (40/1\u2009608)", (40, 1608, 6.6)),
+])
+def test_counts_whose_thousands_are_spaced(text, numbers):
+    value, _ = parse_cell(text)
+    assert value is not None and (value.count, value.total, value.b) == numbers
+
+
+@pytest.mark.parametrize("text", ["12 345", "2 (1-3)", "1 122 (5)"])
+def test_spaced_digits_outside_a_count_are_not_joined(text):
+    value, _ = parse_cell(text)
+    assert value is None or value.form != "number" or value.a != 12345
+
+
+def test_an_interval_whose_bounds_are_joined_by_a_minus_sign():
+    value, _ = parse_cell("7.9 (6.6\u221210.2)")
+    assert (value.form, value.a, value.lo, value.hi) == ("interval", 7.9, 6.6, 10.2)
+
+
+@pytest.mark.parametrize(("text", "numbers"), [
+    ("3.03 ± 1.59 (33)", (3.03, 1.59, 33)), ("2.7 ± 0.4 (n = 12)", (2.7, 0.4, 12)), ("4.99 ± 0.88", (4.99, 0.88, None))])
+def test_mean_sd_and_n_in_one_cell(text, numbers):
+    value, _ = parse_cell(text)
+    assert value.form == "pm" and (value.a, value.b, value.total) == numbers
+
+
+def test_an_arrow_before_a_change_is_its_sign():
+    assert parse_cell("↓ 13.72")[0].a == -13.72
+    assert parse_cell("↑ 6.0")[0].a == 6.0

@@ -43,6 +43,11 @@ def test_arm_headers(text, name, n):
     ("HbA1c at week 24, mean (SD)", 24.0, False, None, "HbA1c"),
     ("HDRS (at 32 weeks)", 32.0, False, None, "HDRS"),
     ("mRS change score 0–3 months; mean (SD)", 13.0, False, None, "mRS change score"),
+    # study visits written as codes, the interval's end in brackets; ordinal months
+    ("T0-T1 (1st month)", 4.33, False, None, ""),
+    ("T2–T3 (3rd month)", 13.0, False, None, ""),
+    ("2nd month", 8.67, False, None, ""),
+    ("Third month", 13.0, False, None, ""),
 ])
 def test_timepoints(text, weeks, baseline, point, name):
     label = read_label(text)
@@ -52,7 +57,9 @@ def test_timepoints(text, weeks, baseline, point, name):
 
 @pytest.mark.parametrize("text", ["6-min walk distance (m)", "30-s sit-to-stand (reps)", "24-h urine protein",
                                   "QALYs, last 12 weeks, mean (SD)", "5 years or less", "Age > 65 years",
-                                  "Leg—1 repetition maximum (kg)", "Duration of disease 1-3 years"])
+                                  "Leg—1 repetition maximum (kg)", "Duration of disease 1-3 years",
+                                  "Pain in the 1st month of life", "Loss to follow-up", "Lost to follow-up",
+                                  "Start reading aloud early"])
 def test_numbers_inside_names_are_not_timepoints(text):
     assert read_label(text).time is None
 
@@ -76,6 +83,13 @@ def test_statistics_in_labels(text, stats):
     assert set(read_label(text).stats) == stats
 
 
+@pytest.mark.parametrize("text", ["Change from baseline estimate (95% CI)", "Estimated change from baseline (95% CI)",
+                                  "Mean ± SDa", "Adjusted mean change (95% CI)"])
+def test_labels_that_only_say_what_the_numbers_are_name_nothing(text):
+    assert read_label(text).name == ""
+
+
+
 @pytest.mark.parametrize(("text", "role"), [
     ("P value", "p"), ("p a", "p"), ("p adj b", "p"), ("p-value*", "p"), ("P vs PBO + MET", "p"),
     ("Difference", "MD"), ("Difference vs PBO (95% CI)", "MD"), ("Intervention—control", "MD"),
@@ -85,6 +99,10 @@ def test_statistics_in_labels(text, stats):
     ("χ2", "test"), ("Pain", None), ("PBO", None), ("Leg—1 repetition maximum (kg)", None),
     ("Change from baseline", None), ("Baseline-midpoint contrast", None), ("HR (beats/min)", None),
     ("RR (breaths/min)", None), ("HR (95% CI)", "HR"), ("RR [95% CI] or p-value", "RR"),
+    # "TAU" is treatment as usual, an arm; a header that gives an n names a group, not a statistic
+    ("Tau (N = 35)", None), ("TAU", None), ("tau", "test"), ("τ", "test"),
+    ("Comparison mean change (se)", None), ("Comparison group (n = 25)", None), ("Comparison", "MD"),
+    ("n *", "n"), ("n†", "n"), ("N (%)", None), ("Mean Diff (95% CI)", "MD"), ("Diffuse pain", None),
 ])
 def test_roles(text, role):
     label = read_label(text)
@@ -127,3 +145,8 @@ def test_declared_statistics(text, stats):
 ])
 def test_arm_names(name, arm):
     assert looks_like_arm(name) is arm
+
+
+def test_an_n_written_without_its_equals_sign():
+    label = read_label("Fish group (n 12)")
+    assert (label.name, label.n) == ("Fish group", 12)

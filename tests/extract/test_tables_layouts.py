@@ -559,3 +559,358 @@ def test_mean_sd_and_n_in_three_columns_under_each_arm():
         "mRS", "ESD group", 13.0, 82, "mean (SD)", {"followup_mean": 2.25, "followup_sd": 1.34}, ("#",))
     assert [c[1] for c in cell.cells] == [1, 2]
     assert (at(got, 2, 4).n, at(got, 2, 4).numbers) == (99, {"baseline_mean": 2.66, "baseline_sd": 1.23})
+
+
+# --------------------------------------------------------------------------------------------
+# Rows that are only timepoints: the measure is in the caption
+
+
+def test_timepoint_rows_under_a_visit_corner_take_the_caption_measure():
+    rows = [["Visit window", ("Drug A (n = 61)", {"colspan": 2}), ("Drug B (n = 61)", {"colspan": 2})],
+            ["", "n", "Mean ± SD", "n", "Mean ± SD"],
+            ["Day 7", "60", "1.70 (0.447)", "61", "1.88 (0.297)"],
+            ["Month 3", "55", "1.70 (0.628)", "58", "1.33 (0.606)"]]
+    got = read(rows, head=2, caption="Average daily doses of drug A (mg/day) by visit window (safety population)")
+    cell = at(got, 3, 4)
+    assert (cell.measure, cell.arm, cell.weeks, cell.n, cell.numbers) == (
+        "Average daily doses of drug A (mg/day)", "Drug B", 13.0, 58, {"followup_mean": 1.33, "followup_sd": 0.606})
+
+
+def test_visit_interval_rows_under_a_time_corner():
+    rows = [["Time", ("PG (n = 17)", {"colspan": 2}), ("LG (n = 17)", {"colspan": 2})],
+            ["", "Mean", "SD", "Mean", "SD"],
+            ["T0-T1 (1st month)", "0.65", "0.26", "0.61", "0.20"],
+            ["T1-T2 (2nd month)", "0.53", "0.24", "0.50", "0.21"]]
+    got = read(rows, head=2, caption="Descriptive statistics of molar movement rate (mm/month) as well as the "
+                                     "p-values of significance tests")
+    first, second = at(got, 2, 1), at(got, 3, 3)
+    assert (first.measure, first.arm, first.weeks, first.numbers) == (
+        "molar movement rate (mm/month)", "PG", 4.33, {"followup_mean": 0.65, "followup_sd": 0.26})
+    assert (second.arm, second.weeks, second.numbers) == ("LG", 8.67, {"followup_mean": 0.5, "followup_sd": 0.21})
+
+
+def test_a_group_corner_over_arm_columns_and_timepoint_rows():
+    rows = [["Group", "Trial (n = 69)", "Control (n = 36)", "P"],
+            ["Before treatment", "85.31 ± 6.07", "86.69 ± 7.81", "0.334"],
+            ["After treatment", "89.00 ± 9.92", "84.17 ± 8.84", "0.028"]]
+    got = read(rows, caption="Before and after treatment, KPS value in the trial and control group", followup=3.0)
+    before, after = at(got, 1, 2), at(got, 2, 1)
+    assert (before.measure, before.arm, before.n, before.weeks) == ("KPS value", "Control", 36, 0.0)
+    assert (after.measure, after.arm, after.weeks, after.numbers) == (
+        "KPS value", "Trial", 3.0, {"followup_mean": 89.0, "followup_sd": 9.92})
+
+
+def test_a_measure_written_once_over_its_visit_rows_in_a_second_stub_column():
+    rows = [["", "", ("Mean ± SD", {"colspan": 2})],
+            ["Mold index", "Visit", "Control", "Remediated"],
+            ["Indoor molds", "Baseline", "6.45 ± 1.79", "6.31 ± 1.39"],
+            ["", "EV2", "6.21 ± 1.43", "5.59 ± 1.74"],
+            ["", "Month 12", "6.35 ± 1.59", "5.81 ± 1.80"],
+            ["Outdoor molds", "Baseline", "8.79 ± 1.60", "9.00 ± 1.17"],
+            ["", "EV2", "8.44 ± 1.50", "8.31 ± 1.95"]]
+    got = read(rows, head=2)
+    assert [(r.measure, r.arm, r.weeks, r.timepoint) for r in got if r.col == 3] == [
+        ("Indoor molds", "Remediated", 0.0, "Baseline"), ("Indoor molds", "Remediated", None, None),
+        ("Indoor molds", "Remediated", 52.0, "Month 12"), ("Outdoor molds", "Remediated", 0.0, "Baseline"),
+        ("Outdoor molds", "Remediated", None, None)]
+
+
+def test_an_arm_with_its_n_over_its_two_sides_is_one_arm_not_a_measure():
+    rows = [[("Time", {"rowspan": 3}), ("PG (n = 17)", {"colspan": 4}), ("LG (n = 17)", {"colspan": 4})],
+            [("Experimental side", {"colspan": 2}), ("Control side", {"colspan": 2}),
+             ("Experimental side", {"colspan": 2}), ("Control side", {"colspan": 2})],
+            ["Mean", "SD", "Mean", "SD", "Mean", "SD", "Mean", "SD"],
+            ["T0-T1 (1st month)", "0.65", "0.26", "0.77", "0.24", "0.61", "0.20", "0.69", "0.20"],
+            ["T3-T4 (4th month)", "0.28", "0.09", "0.32", "0.11", "0.32", "0.22", "0.33", "0.19"]]
+    got = read(rows, head=3, caption="Descriptive statistics of molar movement rate (mm/month)")
+    cell = at(got, 4, 7)
+    assert (cell.measure, cell.arm, cell.n, cell.weeks, cell.numbers) == (
+        "molar movement rate (mm/month)", "LG / Control side", 17, 17.33, {"followup_mean": 0.33, "followup_sd": 0.19})
+
+
+def test_an_item_number_column_is_not_carried_onto_a_last_unnumbered_row():
+    rows = [["No.", "Item", "Control", "Intervention"],
+            ["10", "Work performance", "7.0 (1.7)", "6.4 (1.5)"],
+            ["11", "Alertness", "6.2 (1.8)", "6.1 (1.9)"],
+            ["", "Combined score", "22.7 (7.5)", "21.5 (8.3)"]]
+    got = read(rows, footnotes=("Values are mean (SD).",))
+    assert at(got, 3, 2).measure == "Combined score"
+
+
+def test_screening_inside_a_measure_name_is_not_the_baseline():
+    rows = [["Outcome", "Arm", "Pre-intervention value", "Post-intervention value"],
+            ["Microvascular complications", "Active", "5.3 (104/1973)", "6.9 (136/1973)"],
+            ["", "Usual care", "5.0 (112/2232)", "4.7 (105/2232)"],
+            ["(Retinal screening)", "Active", "25.0 (494/1973)", "26.6 (525/1973)"],
+            ["", "Usual care", "22.9 (512/2232)", "22.7 (507/2232)"]]
+    got = read(rows, followup=52.0)
+    assert (at(got, 4, 3).weeks, at(got, 4, 3).numbers["n_responders"]) == (52.0, 507)
+
+
+def test_counts_in_brackets_beside_means_written_with_plus_minus():
+    rows = [["Variable", "Dexmedetomidine", "Midazolam", "P"],
+            ["Response to treatment", "32 (80.0)", "39 (97.5)", "0.029"],
+            ["Pain severity", "3.47 ± 1.37", "2.85 ± 1.05", "0.025"]]
+    got = read(rows, footnotes=("Data were presented as mean ± standard deviation or number (%).",))
+    assert (at(got, 1, 1).statistic, at(got, 1, 1).numbers) == ("n (%)", {"n_responders": 32, "percent_responders": 80.0})
+    assert at(got, 2, 2).numbers == {"mean": 2.85, "sd": 1.05}
+
+
+def test_a_timepoint_section_row_whose_label_runs_into_the_next_cell():
+    rows = [["", "GSLiM mean change (SD)", "Comparison mean change (SD)", "p value"],
+            ["0 to 12 weeks", "(intensive phase)", "", ""],
+            ["Weight (kg)", "-1.52 (0.36)", "-0.09 (0.19)", "0.825"],
+            ["13 to 24 weeks", "(fade frequency)", "", ""],
+            ["Weight (kg)", "-0.92 (0.26)", "-0.61 (0.22)", "0.527"]]
+    got = read(rows)
+    assert [(r.arm, r.weeks, r.kind) for r in got] == [
+        ("GSLiM", 12.0, "change"), ("Comparison", 12.0, "change"), ("GSLiM", 24.0, "change"), ("Comparison", 24.0, "change")]
+
+
+def test_a_header_row_repeated_mid_table_starts_the_next_measure():
+    rows = [["Outcome", "OLP (N = 38)", "TAU (N = 35)", "P"],
+            ["FSI", "Mean (SD)", "Mean (SD)", "P"],
+            ["Baseline", "64.3 (23.3)", "59.0 (21.1)", ""],
+            ["Day 21", "45.7 (22.7)", "52.9 (24.1)", "0.008"],
+            ["MFSI-SF-30", "Mean (SD)", "Mean (SD)", "P"],
+            ["Baseline", "33.9 (17.8)", "27.4 (19.3)", ""],
+            ["Day 21", "20.8 (19.5)", "26.0 (21.5)", "0.002"]]
+    got = read(rows, head=2, caption="Effects of OLP on fatigue scores")
+    assert [(r.measure, r.arm, r.weeks) for r in got if r.col == 2] == [
+        ("FSI", "TAU", 0.0), ("FSI", "TAU", 3.0), ("MFSI-SF-30", "TAU", 0.0), ("MFSI-SF-30", "TAU", 3.0)]
+
+
+def test_a_median_row_with_its_ci_under_an_events_row():
+    rows = [["", "Drug", "Placebo"],
+            ["Overall survival", "", ""],
+            ["Events, n (%)", "125 (95%)", "125 (98%)"],
+            ["Median, months (95% CI)", "7.9 (6.6\u221210.2)", "8.6 (6.3\u221210.4)"]]
+    got = read(rows)
+    assert (at(got, 3, 1).statistic, at(got, 3, 1).numbers) == ("median (95% CI)", {"median": 7.9})
+
+
+def test_arms_over_a_count_column_and_a_mean_column_with_its_sd_and_period_rows():
+    rows = [["", ("Intervention", {"colspan": 3}), ("TAU", {"colspan": 3}), ""],
+            ["", "n (%)", "Mean days of sick leave", "SD", "n (%)", "Mean days of sick leave", "SD", "P for difference"],
+            ["0-3 months", "31(25)", "63.1", "29.8", "48 (36)", "55.8", "27.7", "0.221"],
+            ["Total 0-12 months", "49(39)", "124.8", "102.5", "64 (48)", "123.3", "85.0", "0.942"]]
+    got = read(rows, head=2, caption="Number and percent of individuals on sick leave")
+    mean, count = at(got, 2, 5), at(got, 3, 1)
+    assert (mean.measure, mean.arm, mean.weeks, mean.numbers) == (
+        "Mean days of sick leave", "TAU", 13.0, {"followup_mean": 55.8, "followup_sd": 27.7})
+    assert (count.arm, count.weeks, count.numbers) == ("Intervention", 52.0, {"n_responders": 49, "percent_responders": 39.0})
+
+
+def test_arm_section_rows_in_the_group_column_over_category_rows():
+    rows = [["Variable", "Group", "4 w", "12 w"],
+            ["", "Herbal group (n = 86)", "4.96 ± 2.01", "2.39 ± 2.41"],
+            ["VAS scores", "Placebo group (n = 42)", "4.90 ± 2.09", "3.21 ± 2.45"],
+            ["", "P values", "0.893", "0.060"],
+            ["", "", "", ""],
+            ["", "Herbal group (n = 86)", "", ""],
+            ["", "No pain, n (%)", "7 (8.14%)", "37 (43.02%)"],
+            ["", "Mild, n (%)", "15 (17.44%)", "27 (31.40%)"],
+            ["Pain intensity", "Placebo group (n = 42)", "", ""],
+            ["", "No pain, n (%)", "4 (9.52%)", "12 (28.57%)"],
+            ["", "Mild, n (%)", "9 (21.43%)", "11 (26.19%)"]]
+    got = read(rows, footnotes=("Data presented as mean ± SD, number (percentage).",))
+    assert (at(got, 2, 3).measure, at(got, 2, 3).arm, at(got, 2, 3).weeks) == ("VAS scores", "Placebo group", 12.0)
+    herbal, placebo = at(got, 7, 3), at(got, 9, 2)
+    assert (herbal.measure, herbal.arm, herbal.n, herbal.weeks, herbal.numbers) == (
+        "Pain intensity / Mild", "Herbal group", 86, 12.0, {"n_responders": 27, "percent_responders": 31.4})
+    assert (placebo.measure, placebo.arm, placebo.n) == ("Pain intensity / No pain", "Placebo group", 42)
+
+
+def test_visit_codes_under_the_arms_dated_by_a_footnote():
+    rows = [["Assessment", ("Tai-chi (n = 15)", {"colspan": 3}), ("Waitlist control (n = 14)", {"colspan": 3})],
+            ["", "T1", "T2", "T3", "T1", "T2", "T3"],
+            ["Placing", "82.17 (9.75)", "85.42 (16.78)", "81.5 (14.63)", "98.29 (28.2)", "114.13 (41.04)", "111.27 (45.09)"]]
+    got = read(rows, head=2, footnotes=("T1: baseline; T2: after-intervention; T3: 6-week maintenance; *P ≤ .05",),
+               caption="Outcomes of the Tai-chi and the waitlist control group (mean (SD))")
+    assert [(r.arm, r.weeks) for r in got] == [("Tai-chi", 0.0), ("Tai-chi", None), ("Tai-chi", 6.0),
+                                                ("Waitlist control", 0.0), ("Waitlist control", None),
+                                                ("Waitlist control", 6.0)]
+    assert at(got, 2, 4).numbers == {"baseline_mean": 98.29, "baseline_sd": 28.2}
+
+
+def test_a_measure_row_with_only_its_p_value_heads_its_category_rows():
+    rows = [["Variable", "Website", "No website group", "Significance"],
+            ["HADS score for anxiety", "8.9 (7.9-9.8)", "8.3 (7.3-9.2)", "p = 0.109"],
+            ["HADS score for depression", "", "", "p = 0.122"],
+            ["Normal (0–7)", "35 (89.7)", "31 (79.5)", ""],
+            ["Mild (8–10)", "2 (5.1)", "8 (20.5)", ""]]
+    got = read(rows, caption="Outcomes at six week follow up", footnotes=("Values are mean (95% CI) or n (%).",))
+    cell = at(got, 4, 2)
+    assert (cell.measure, cell.arm, cell.weeks, cell.numbers) == (
+        "HADS score for depression / Mild (8–10)", "No website group", 6.0, {"n_responders": 8, "percent_responders": 20.5})
+
+
+def test_women_with_an_outcome_and_a_jump_height_are_not_demographics():
+    rows = [["", "Control (n = 74)", "Intervention (n = 152)"],
+            ["Women with excessive weight gain", "44 (59.5)", "58 (38.2)"],
+            ["Women", "70 (94.6)", "150 (98.7)"],
+            ["Countermovement vertical jump", "", ""],
+            ["Height (cm)", "47.3 ± 3.9", "47.3 ± 3.4"]]
+    got = read(rows, caption="Outcomes after the intervention", followup=20.0)
+    assert at(got, 1, 1).weeks is None
+    assert at(got, 2, 1).weeks == 0.0
+    assert at(got, 4, 2).weeks is None
+
+
+def test_bare_numbers_under_a_corner_that_gives_the_time_unit():
+    rows = [[("Time, months", {"rowspan": 2}), ("Liraglutide (n = 30)", {"colspan": 3}), ("Metformin (n = 30)", {"colspan": 3})],
+            ["0", "6", "p", "0", "6", "p"],
+            ["Weight, Kg", "98 ± 16", "92 ± 16*", "0.031", "78 ± 12", "77 ± 14", "0.655"]]
+    got = read(rows, head=2)
+    assert [(r.arm, r.weeks, r.numbers) for r in got if r.col in (4, 5)] == [
+        ("Metformin", 0.0, {"baseline_mean": 78.0, "baseline_sd": 12.0}),
+        ("Metformin", 26.0, {"followup_mean": 77.0, "followup_sd": 14.0})]
+
+
+def test_week_rows_under_a_week_corner():
+    rows = [["Week", "Drug (n = 20)", "Placebo (n = 20)"],
+            ["0", "5.1 ± 1.0", "5.0 ± 0.9"],
+            ["12", "3.9 ± 1.1", "4.8 ± 1.2"]]
+    got = read(rows, caption="DAS28 over the study")
+    assert (at(got, 2, 1).measure, at(got, 2, 1).arm, at(got, 2, 1).weeks) == ("DAS28", "Drug", 12.0)
+
+
+def test_timepoint_blocks_in_the_first_stub_column_and_arms_in_the_second():
+    rows = [["Time point", "Group", "n", "Mean score (SD)", "95% CI", "p value"],
+            [("20 wks", {"rowspan": 2}), "C", "216", "36.2 (10.5)", "34.8-37.6", ("0.48", {"rowspan": 2})],
+            ["T", "217", "36.9 (10.9)", "35.4-38.3"],
+            [("6 wks PN", {"rowspan": 2}), "C", "166", "36.7 (10.9)", "35.0-38.4", ("0.68", {"rowspan": 2})],
+            ["T", "159", "37.1 (10.3)", "35.5-38.8"]]
+    got = read(rows, caption="Mean STAI state subscale scores")
+    cell = at(got, 2, 3)
+    assert (cell.measure, cell.arm, cell.weeks, cell.n, cell.numbers) == (
+        "STAI state subscale scores", "T", 20.0, 217, {"followup_mean": 36.9, "followup_sd": 10.9})
+
+
+def test_a_partly_filled_second_header_row_in_tbody_under_spanning_arms():
+    rows = [["", ("Intervention arm", {"colspan": 2}), ("Standard care arm", {"colspan": 2}), "Intervention effect (95% CI)",
+             "P-value"],
+            ["", "Baseline", "Final visit", "Baseline", "Final visit", "", ""],
+            ["SF12 Physical (SD)", "43.3 (11.2)", "44.6 (11.1)", "45.5 (10.3)", "46.3 (9.0)", "-0.7 (-2.7, 1.4)", "0.52"]]
+    got = read(rows, caption="Outcomes twelve weeks after randomisation")
+    assert [(r.arm, r.weeks, r.numbers) for r in got if r.role == "arm"][2:] == [
+        ("Standard care arm", 0.0, {"baseline_mean": 45.5, "baseline_sd": 10.3}),
+        ("Standard care arm", 12.0, {"followup_mean": 46.3, "followup_sd": 9.0})]
+
+
+def test_a_treatment_duration_in_the_caption_and_pre_post_supplementation_headers():
+    rows = [["Variable", "rhGH group (n = 23)", "Control group (n = 20)", "P value"],
+            ["BMI SDS", "2.42(0.77)", "2.68(0.53)", "0.211"]]
+    got = read(rows, caption="Change in variables in obese children treated with GH vs control group for 3 months")
+    assert (at(got, 1, 1).weeks, at(got, 1, 1).numbers) == (13.0, {"change_mean": 2.42, "change_sd": 0.77})
+    rows = [["", ("Pre-supplementation", {"colspan": 2}), ("Post-supplementation", {"colspan": 2})],
+            ["", "Rest (mmol/l)", "+5 min (mmol/l)", "Rest (mmol/l)", "+5 min (mmol/l)"],
+            ["BA", "1.0 ± 0.3", "3.8 ± 1.1", "1.2 ± 0.3", "3.7 ± 1.3"],
+            ["PLA", "1.0 ± 0.3", "3.8 ± 1.3", "1.3 ± 0.3", "4.2 ± 1.0"]]
+    got = read(rows, head=2, caption="Blood lactate (mmol/l) for the BA and PLA groups", followup=4.0)
+    assert (at(got, 3, 3).arm, at(got, 3, 3).weeks, "supplementation" in at(got, 3, 3).measure) == ("PLA", 4.0, False)
+
+
+def test_a_table_that_names_no_timepoint_takes_the_study_follow_up():
+    rows = [["Variables, mean ± SD", "Intervention group", "Control group", "P"],
+            ["Depth", "26.7 ± 21.5", "55.5 ± 27.4", "0.00"]]
+    got = read(rows, caption="Comparison of sleep scores between groups", followup=8.0)
+    assert (at(got, 1, 1).weeks, at(got, 1, 1).timepoint) == (8.0, "study follow-up (the table gives no timepoint)")
+    assert at(read(rows, caption="Comparison of sleep scores between groups"), 1, 1).weeks is None
+    rows.append(["Depth at week 4", "20.1 ± 3.0", "40.2 ± 5.5", "0.01"])
+    assert at(read(rows, caption="Comparison of sleep scores between groups", followup=8.0), 1, 1).weeks is None
+
+
+def test_arms_as_rows_under_time_columns_take_the_measure_the_caption_brackets():
+    rows = [["", "Subjects, n", "Baseline", "Day 7", "Week 12"],
+            ["Treatment", "65", "48.80 ± 4.38", "61.24 ± 4.91", "70.55 ± 3.94"],
+            ["Control", "65", "48.00 ± 3.73", "56.33 ± 3.96", "65.40 ± 3.35"],
+            ["P", "", "0.265", "≤0.001", "≤0.001"]]
+    got = read(rows, caption="Comparison of secondary outcomes (LVEF) between the treatment and control groups.")
+    cell = at(got, 2, 4)
+    assert (cell.measure, cell.arm, cell.weeks, cell.n, cell.numbers) == (
+        "LVEF", "Control", 12.0, 65, {"followup_mean": 65.4, "followup_sd": 3.35})
+
+
+def test_counts_of_a_subset_whose_percentages_share_a_denominator():
+    rows = [["", "Early group (n = 52)", "Late group (n = 47)", "p"],
+            ["Influence on intentions, yes", "43 (82.7)", "41 (87.2)", "0.5"],
+            ["If yes in which field", "", "", ""],
+            ["Reading aloud", "27 (62.8)", "26 (63.4)", "0.95"],
+            ["Playing music", "25 (58.1)", "27 (65.9)", "0.5"],
+            ["Weight (kg)", "72 (12)", "70 (11)", "0.4"]]
+    got = read(rows)
+    cell = at(got, 4, 2)
+    assert (cell.statistic, cell.n, cell.numbers) == ("n (%)", 41, {"n_responders": 27, "percent_responders": 65.9})
+    assert at(got, 5, 1).statistic == "mean (SD)"
+
+
+def test_numbered_grade_rows_under_a_corner_are_categories_not_arms():
+    rows = [["NCI CTCAE grade", "Doxycycline", "Erythromycin", "Total"],
+            ["N", "41", "39", "80"],
+            ["0 / no toxicity", "3 (7%)", "3 (8%)", "6 (8%)"],
+            ["1", "12 (29%)", "9 (23%)", "21 (26%)"],
+            ["2", "18 (44%)", "12 (31%)", "30 (38%)"]]
+    got = read(rows, caption="Skin toxicity graded according to NCI CTCAE 4.0, worst per patient")
+    cell = at(got, 4, 2)
+    assert (cell.measure, cell.arm, cell.n, cell.numbers) == (
+        "NCI CTCAE grade 2", "Erythromycin", 39, {"n_responders": 12, "percent_responders": 31.0})
+    assert none_at(got, 4, 3)  # the pooled column
+
+
+def test_column_headers_that_give_their_n_are_arms_even_when_they_read_like_measures():
+    rows = [["Visual acuity variable (logMar)", "Continuous half time n=30", "Divided half time n=31", "P-value"],
+            ["Visual acuity (MAR)", "0.35 ± 0.26", "0.38 ± 0.22", "0.72"],
+            ["Increase of visual acuity", "0.20 ± 0.27", "0.21 ± 0.25", "0.79"]]
+    got = read(rows, caption="Visual acuity of the amblyopic eye in both groups after 6 weeks of treatment.")
+    cell = at(got, 2, 2)
+    assert (cell.measure, cell.arm, cell.n, cell.weeks) == ("Increase of visual acuity", "Divided half time", 31, 6.0)
+
+
+def test_mean_sd_n_cells_and_a_missing_data_column():
+    rows = [["Time point", "Missing", "Control", "Remediation", "p-Value"],
+            ["Baseline (EV1)", "3", "3.03 ± 1.59 (33)", "3.03 ± 2.16 (29)", "0.66"],
+            ["12 months (EV3)", "5", "1.68 ± 1.32 (22)", "0.75 ± 0.99 (24)", "0.009"]]
+    got = read(rows, caption="Mold scores [mean ± SD (n)].")
+    cell = at(got, 2, 3)
+    assert (cell.measure, cell.arm, cell.weeks, cell.n, cell.numbers) == (
+        "Mold scores", "Remediation", 52.0, 24, {"followup_mean": 0.75, "followup_sd": 0.99})
+    assert none_at(got, 1, 1)
+
+
+def test_an_n_row_after_its_measure_and_a_change_under_a_dated_section():
+    rows = [["", "Treatment period 1", "Treatment period 2"],
+            ["PaO2 (mmHg), mean (SD)", "152 (60)", "208 (92)"],
+            ["PaO2 (mmHg), n", "14", "14"]]
+    got = read(rows)
+    assert none_at(got, 2, 1) and at(got, 1, 1).numbers == {"mean": 152.0, "sd": 60.0}
+    rows = [["", "ESM-I (n = 33)", "Control (n = 33)"],
+            ["HDRS (at 32 weeks)", "", ""],
+            ["HDRS score", "10.8 (7.1)", "15.3 (8.3)"],
+            ["Improvement since baseline", "2.7 (6.1)", "0.24 (7.5)"]]
+    got = read(rows, followup=6.0, footnotes=("Values are mean (SD).",))
+    assert (at(got, 3, 2).weeks, at(got, 3, 2).kind) == (32.0, "change")
+
+
+def test_an_m_header_is_the_mean_and_an_m_row_is_male():
+    rows = [["", ("Experimental group", {"colspan": 2}), ("Control group", {"colspan": 2})],
+            ["", "M", "SD", "M", "SD"],
+            ["Age", "45.2", "8.1", "44.9", "7.7"]]
+    got = read(rows, head=2)
+    assert (at(got, 2, 3).arm, at(got, 2, 3).numbers) == ("Control group", {"baseline_mean": 44.9, "baseline_sd": 7.7})
+    rows = [["Gender", "Drug (n = 30)", "Placebo (n = 30)"], ["M", "12 (40.0)", "15 (50.0)"], ["F", "18 (60.0)", "15 (50.0)"]]
+    assert at(read(rows), 1, 1).measure == "M"
+
+
+def test_a_bare_count_under_an_arm_header_is_its_n():
+    rows = [["", "Mannitol", "Hypertonic saline"], ["", "627", "636"], ["Daytime cough", "365 (58.2)", "370 (58.2)"]]
+    got = read(rows, head=2, footnotes=("Values are n (%).",))
+    assert (at(got, 2, 1).arm, at(got, 2, 1).n) == ("Mannitol", 627)
+
+
+def test_a_median_row_with_one_number_in_brackets_is_no_mean_sd():
+    rows = [["", "Group A (N = 6051)", "Group B (N = 5892)"],
+            ["Clicked on results link", "247 (4.1%)", "515 (8.7%)"],
+            ["Median time in seconds", "25.0 (37.2)", "25.3 (35.8)"]]
+    got = read(rows)
+    assert (at(got, 2, 1).statistic, at(got, 2, 1).numbers) == ("median", {"median": 25.0})
