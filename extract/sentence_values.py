@@ -118,6 +118,8 @@ _OF_PEOPLE_BEFORE = re.compile(
     r"(?<![\w.,])(?P<x>\d+|(?i:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve))\s+(?:out\s+)?of\s+"
     r"(?:the\s+)?(?P<n>\d+)\s+(?:[A-Za-z-]+\s+){0,2}?(?i:patients|subjects|participants|children|women|men|people|"
     r"individuals|cases|infants|adults|volunteers)\s?[(\[]\s?$")
+# "... subjects in the placebo group": an arm named after counted people
+_ARM_AFTER = re.compile(r"\s+(?:in|from|of|among)\s+(?:the\s+)?(?:[\w+-]+\s+){0,3}?(?:group|arm|cohort)\b", re.I)
 _PCT_OF_BEFORE = re.compile(r"%\)?\s+(?:of|for|in|among)\s+(?:the\s+|all\s+)?$", re.I)
 _RATIO = re.compile(r"(?<![\d.])\d{1,2}\s?:\s?\d{1,2}(?:\s?:\s?\d{1,2})*(?![\d.])")
 _BRACKET_RANGE = re.compile(r"\s?[(\[]\s?[-+−]?\d[\d.,]*\s?%?\s?(?:-|–|to)\s?[-+−]?\d[\d.,]*\s?%?\s?[)\]]")
@@ -311,6 +313,17 @@ def sentence_values(t: Text, sent: Sentence, excluded: Sequence[tuple[int, int]]
                 continue
             if c.percent is None and _PCT_OF_BEFORE.search(text, max(s0, a - 30), a):
                 continue  # "12% of the 49 patients", "24.5% for the 49 patients": the percentage's denominator
+            om = _OF_BEFORE.search(text, max(s0, a - 20), a) if c.percent is None and _ARM_AFTER.match(text, b) \
+                else None
+            x = parse_number(om.group("x")) if om else None
+            if om and x is not None and x <= c.n and not _overlaps(om.start("x"), a, taken):
+                # "Five of nine subjects in the A group ... 2 of eight subjects in the B group": the count
+                # before "of" responded, the arm's counted people are its denominator
+                fa = om.start("x")
+                p = Percentage(x, round(100 * x / c.n, 2), float(c.n), "n/N", fa, b, text[fa:b])
+                items.append(Item("pct", fa, b, p))
+                taken.append((fa, b))
+                continue
             items.append(Item("count", a, b, replace(c, start=a, end=b)))
             taken.append((a, b))
     prev_ms_end = -1

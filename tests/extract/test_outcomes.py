@@ -569,3 +569,11 @@ def test_p_value_lists_citations_and_tables_are_not_values():
              "0.21, respectively; Table 2) (Smith et al 2001).", title="A trial")
     for o in ev.outcomes:
         assert all(getattr(o, k) is None for k in ("baseline_mean", "followup_mean", "change_mean", "mean"))
+
+
+def test_count_of_counted_people_in_words_is_responders_of_that_denominator():
+    # "Five of nine subjects": five responded, nine were counted (not nine responders)
+    ev = run("Five of nine subjects in the MSC group compared with 2 of eight subjects in the placebo group "
+             "achieved ACR20.")
+    got = sorted((o.arm, o.n_responders, o.percent_responders) for o in rows(ev, "ACR20"))
+    assert got == [("MSC group", 5, 55.56), ("placebo group", 2, 25.0)]
