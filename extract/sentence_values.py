@@ -676,6 +676,12 @@ def arm_slots(t: Text, items: list[Item], a: int, b: int, refs: list[ArmRef], se
         vs_end = max((m.end() - 1 for m in _VS_SEP.finditer(text, br[0], x.start)), default=-1)
         seg_start = max(text.rfind(";", br[0], x.start), text.rfind(",", br[0], x.start), br[0], vs_end) + 1
         lead = text[seg_start:x.start]
+        if text[seg_start - 1] == "," and not lead.strip() and seg_start - 1 > br[0]:
+            # "(LM, 94.4 % vs. ETI, 90.6 %)": the arm's label, then a comma, then its value
+            cut = seg_start - 1
+            seg_start = max(text.rfind(";", br[0], cut), text.rfind(",", br[0], cut), br[0],
+                            max((m.end() - 1 for m in _VS_SEP.finditer(text, br[0], cut)), default=-1)) + 1
+            lead = text[seg_start:cut] + " "
         lm = re.fullmatch(r"\s?(?:vs\.?\s|versus\s)?(?P<label>[A-Za-z][\w+/&·' -]{0,30}?)\s?(?::\s?|=\s?|\s)", lead)
         if not lm or lm.group("label")[:1].isdigit() or re.fullmatch(r"[\d\s.,%+-]+", lm.group("label")):
             continue
@@ -695,6 +701,10 @@ def arm_slots(t: Text, items: list[Item], a: int, b: int, refs: list[ArmRef], se
         # "(intervention 13.1% [...], control 12.7% [...], P = 0.712)": the next label ends this one
         for y in group[1:]:
             lead2 = text[max(text.rfind(",", x.end, y.start), x.end) + 1:y.start] if "," in text[x.end:y.start] else ""
+            if lead2 and not lead2.strip():  # "... vs. ETI, 90.6 %": the label before the comma
+                cut = text.rfind(",", x.end, y.start)
+                vs = max((m.end() for m in _VS_SEP.finditer(text, x.end, cut)), default=-1)
+                lead2 = text[vs:cut] + " " if vs >= 0 else ""
             if lead2 and re.fullmatch(r"\s?[A-Za-z][\w+/&·' -]{0,30}?\s?(?::\s?|\s)", lead2) \
                     and not re.fullmatch(r"\s?(?i:p|or|hr|rr|md|es|ci|partial)\s?(?::\s?|\s)", lead2):
                 nxt_label = y.start

@@ -577,3 +577,12 @@ def test_count_of_counted_people_in_words_is_responders_of_that_denominator():
              "achieved ACR20.")
     got = sorted((o.arm, o.n_responders, o.percent_responders) for o in rows(ev, "ACR20"))
     assert got == [("MSC group", 5, 55.56), ("placebo group", 2, 25.0)]
+
+
+def test_arm_label_and_comma_before_each_value_in_a_bracket():
+    # "(LM, 94.4 % vs. ETI, 90.6 %)": each arm's label, a comma, then its value
+    ev = run("Results: There were no differences in ACR20 response (MSC, 54.4 % vs. placebo, 40.6 %) or HAQ "
+             "(MSC, 1.58 \u00b1 0.16 vs. placebo, 1.89 \u00b1 0.52) between groups.")
+    assert sorted((o.arm, o.percent_responders) for o in rows(ev, "ACR20")) == [("MSC", 54.4), ("placebo", 40.6)]
+    assert sorted((o.arm, o.followup_mean) for o in rows(ev, "HAQ")) == [("MSC", 1.58), ("placebo", 1.89)]
+
