@@ -104,6 +104,14 @@ FROM_TO_RE = re.compile(r"\bfrom\b", re.I)
 RESPECTIVELY_LIST_RE = re.compile(
     r"\b(?:for|in|of)\s+(?:the\s+)?(?:cohorts?|groups?|arms?|clusters?)\s+"
     r"(?P<list>[\w-]+(?:\s?,\s?[\w-]+)*,?\s+(?:and|or)\s+(?:the\s+)?[\w-]+)", re.I)
+# "ACR20 response rates with tofacitinib 5 mg, tofacitinib 10 mg, and placebo were ...": the arms named
+# after "with" (or "for", "in", "among", "receiving"), then the verb before the values
+_ARM_ITEM = r"[A-Za-z][\w/+.-]*(?:\s(?!and\b|or\b|were\b|was\b)[\w/+.-]+){0,3}"
+RESPECTIVELY_WITH_RE = re.compile(
+    rf"\b(?:with|for|in|among|receiving)\s+(?:the\s+)?(?P<list>{_ARM_ITEM}(?:\s?,\s?{_ARM_ITEM})*,?\s+(?:and|or)\s+"
+    rf"(?:the\s+)?{_ARM_ITEM}?)(?:\s+(?:treatments?|groups?|arms?|cohorts?|regimens?))?\s+(?:were|was|are|is)\s", re.I)
+# "65.22, 55.56, and 34.09%": a list of numbers whose last one carries the percent sign
+_PCT_LIST_RE = re.compile(rf"(?P<list>{NUM}(?:\s?,\s?(?:and\s+)?{NUM}|\s+and\s+{NUM})+)\s?%")
 FROM_GROUP_RE = re.compile(
     rf"(?P<n>{_N})\s+(?:patients?\s+)?(?:from|in)\s+(?:the\s+)?(?:(?:group|cohort|arm|cluster)\s+(?P<id>[A-Z0-9])\b"
     rf"|(?P<name>[\w-]+)\s+(?:group|arm|cohort|cluster))\s*\(\s*(?P<p>{NUM})\s*%\s*\)", re.I)
@@ -1502,13 +1510,19 @@ def _respectively(t: Text, sent: Sentence, measures: list[_Measure], pcts: list[
     at month 1, and 25%, 15%, 17% and 0%" -> one row per arm and timepoint."""
     if "respectively" not in sent.text.lower() or not pcts:
         return {}
-    lm = RESPECTIVELY_LIST_RE.search(sent.text)
+    lm = RESPECTIVELY_LIST_RE.search(sent.text) or RESPECTIVELY_WITH_RE.search(sent.text)
     if not lm:
         return {}
     items = [x for x in re.split(r"\s?,\s?(?:and\s+|or\s+)?|\s+(?:and|or)\s+", lm.group("list")) if x]
     items = [re.sub(r"^the\s+", "", x, flags=re.I) for x in items]
     k = len(items)
-    pcts = [p for p in pcts if p.start > sent.start + lm.end() and p.percent is not None]
+    pcts = [p for p in pcts if p.start >= sent.start + lm.end() and p.percent is not None]
+    pl = _PCT_LIST_RE.search(sent.text, lm.end()) if len(pcts) < k else None
+    if pl and len(re.findall(NUM, pl.group("list"))) == k:
+        # "were 65.22, 55.56, and 34.09%": the percent sign written once, after the last value
+        at = sent.start + pl.start()
+        pcts = [Percentage(None, float(v.group()), None, "%", at + v.start(), at + v.end(), v.group())
+                for v in re.finditer(NUM, pl.group(0))]
     if k < 2 or len(pcts) < k:
         return {}
     unit = re.search(r"(cohort|group|arm|cluster)", lm.group(0), re.I)

@@ -586,3 +586,14 @@ def test_arm_label_and_comma_before_each_value_in_a_bracket():
     assert sorted((o.arm, o.percent_responders) for o in rows(ev, "ACR20")) == [("MSC", 54.4), ("placebo", 40.6)]
     assert sorted((o.arm, o.followup_mean) for o in rows(ev, "HAQ")) == [("MSC", 1.58), ("placebo", 1.89)]
 
+
+def test_respectively_with_the_arms_named_after_with_and_one_percent_sign():
+    # "rates with A, B, and C were x, y, and z%, respectively": one row per arm, in the order written
+    ev = run("Results: The ACR20 response rates with tofacitinib 5 mg, tofacitinib 10 mg, and placebo were 59.8, "
+             "65.7, and 26.7%, respectively.")
+    assert [(o.arm, o.percent_responders) for o in rows(ev, "ACR20")] == [
+        ("tofacitinib 5 mg", 59.8), ("tofacitinib 10 mg", 65.7), ("placebo", 26.7)]
+    ev = run("Results: ACR20 response rates with tofacitinib, adalimumab and placebo were 59.8%, 65.7% and 26.7%, "
+             "respectively.")
+    assert [(o.arm, o.percent_responders) for o in rows(ev, "ACR20")] == [
+        ("tofacitinib", 59.8), ("adalimumab", 65.7), ("placebo", 26.7)]
