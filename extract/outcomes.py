@@ -797,6 +797,11 @@ def _row(d: dict) -> OutcomeRow:
         r = d["n_responders"]
         d["n_responders"] = int(r) if math.isfinite(r) and abs(r) < 1e9 else None
     d.setdefault("measure_canonical", canonical_measure(d["measure"]))
+    if (d.get("percent_responders") or 0) < 0 and d.get("n_responders") is None and d.get("percent_change") is None:
+        # "(F: -41%, P = 0.0001; A: -13%)": a share of patients is never negative, the percentage is a change
+        d["percent_change"] = d.pop("percent_responders")
+        if d.get("kind") == "responders":
+            d["kind"] = "change"
     d["flags"] = tuple(_flags(d))
     if "kind" not in d:
         if d.get("percent_responders") is not None or d.get("n_responders") is not None:
@@ -879,7 +884,8 @@ def _percent_change(t: Text, x: Item) -> float | None:
     elif after:
         word = after.group("w").lower()
     if word is None:
-        return None
+        # "(F: -41%, P = 0.0001; A: +13%)": a percentage written with its sign is a change
+        return p.percent if p.text.lstrip().startswith(("-", "−", "+")) else None
     v = abs(p.percent) if not p.text.lstrip().startswith(("-", "−", "+")) else p.percent
     if cue_kind(word) == "decrease" or word in ("fall", "drop", "decline", "less", "lowering", "reduction"):
         return -abs(v)

@@ -597,3 +597,11 @@ def test_respectively_with_the_arms_named_after_with_and_one_percent_sign():
              "respectively.")
     assert [(o.arm, o.percent_responders) for o in rows(ev, "ACR20")] == [
         ("tofacitinib", 59.8), ("adalimumab", 65.7), ("placebo", 26.7)]
+
+
+def test_a_signed_percentage_is_a_change_not_a_share_of_patients():
+    # "(F: -41%, ...; A: -13%)": a share of patients is never negative
+    ev = run("Results: All treatments significantly reduced mean CRP from baseline (F + A: -39%, P = 0.0001; "
+             "A: -13%, P = 0.0034).")
+    got = sorted((o.arm, o.percent_change, o.percent_responders) for o in rows(ev, "CRP"))
+    assert got == [("A", -13.0, None), ("F + A", -39.0, None)]
