@@ -779,10 +779,25 @@ def _assign_means(row: dict, ms: list[MeanSD], t: Text, a: int, clause_start: in
         put("followup", ms[1])
     elif change or has_change_cue(lead):
         put("change", first)
-    elif BASELINE_CUE.search(lead) or BASELINE_AFTER.match(t.text, first.end):
+    elif BASELINE_CUE.search(lead) or BASELINE_AFTER.match(t.text, first.end) or _list_at_baseline(t.text, first.end):
         put("baseline", first)
     else:
         put("followup", first)
+
+
+# "Mean DAS28 5.9 (sd 0.7), HAQ 1.4 (sd 0.5) at baseline.": the clause's last words date every value of its list
+_LIST_AT_BASELINE = re.compile(r"(?:[^;.]|\.(?=\d))*?\bat\s+(?:the\s+)?(?:baseline|(?:study\s+)?entry|start|inclusion|"
+                               r"randomi[sz]ation)\s*(?:[.;]|$)", re.I)
+_OTHER_TIME = re.compile(r"\b(?:weeks?|months?|days?|years?|after|follow-?up|end|post\w*|to|from|changes?|"
+                         r"decreas\w*|increas\w*|improv\w*|reduc\w*)\b", re.I)
+
+
+def _list_at_baseline(text: str, end: int) -> bool:
+    """Whether the clause after a value ends "at baseline", with no other time or change word on the way."""
+    if "baseline" not in text[end:end + 120] and "at " not in text[end:end + 120]:
+        return False  # the cheap test first
+    m = _LIST_AT_BASELINE.match(text, end, end + 160)
+    return m is not None and _OTHER_TIME.search(text, end, m.end()) is None
 
 
 def _base_row(me: _Measure, arm: str, n: int | None, tp: Timepoint | None, prov: Provenance,

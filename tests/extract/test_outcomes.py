@@ -605,3 +605,10 @@ def test_a_signed_percentage_is_a_change_not_a_share_of_patients():
              "A: -13%, P = 0.0034).")
     got = sorted((o.arm, o.percent_change, o.percent_responders) for o in rows(ev, "CRP"))
     assert got == [("A", -13.0, None), ("F + A", -39.0, None)]
+
+
+def test_at_baseline_after_a_list_of_values_dates_every_value():
+    # "Mean DAS28 5.9 (sd 0.7), HAQ 1.4 (sd 0.5) at baseline": both are baseline values
+    ev = run("Results: Mean DAS28 score 5.9 (sd 0.7), HAQ 1.4 (sd 0.5) at baseline. Follow-up was 91% at 12 weeks.")
+    assert [(o.baseline_mean, o.followup_mean) for o in rows(ev, "DAS28")] == [(5.9, None)]
+    assert [(o.baseline_mean, o.followup_mean) for o in rows(ev, "HAQ")] == [(1.4, None)]
