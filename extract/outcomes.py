@@ -768,6 +768,11 @@ def _assign_means(row: dict, ms: list[MeanSD], t: Text, a: int, clause_start: in
     if len(ms) >= 2 and FROM_TO_RE.search(t.text[a:first.start]) and re.search(r"\bto\b", between):
         put("baseline", first)
         put("followup", ms[1])
+    elif len(ms) >= 2 and BASELINE_AFTER.match(t.text, ms[1].end) and not BASELINE_AFTER.match(t.text, first.end) \
+            and re.match(r"\s?(?:[a-zA-Zμµ%]{1,6}(?:/[a-zA-Zμµ]{1,6}){0,2}\s)?(?:at|after)\s", t.text[first.end:first.end + 20]) \
+            and re.search(r"\b(?:compared\s+(?:with|to)|vs\.?|versus|from)\s*$", between):
+        put("followup", first)  # "5.9 ± 0.7 after 12 weeks compared with 6.3 ± 0.5 at baseline"
+        put("baseline", ms[1])
     elif len(ms) >= 2 and BASELINE_AFTER.match(t.text, first.end) and (
             FOLLOWUP_AFTER.match(t.text, ms[1].end) or re.search(r"\bat\b|\bafter\b", t.text[ms[1].end:ms[1].end + 20])):
         put("baseline", first)  # "4.8 ng/mL at the start, and 5.1 ng/mL at the study end"

@@ -612,3 +612,8 @@ def test_at_baseline_after_a_list_of_values_dates_every_value():
     ev = run("Results: Mean DAS28 score 5.9 (sd 0.7), HAQ 1.4 (sd 0.5) at baseline. Follow-up was 91% at 12 weeks.")
     assert [(o.baseline_mean, o.followup_mean) for o in rows(ev, "DAS28")] == [(5.9, None)]
     assert [(o.baseline_mean, o.followup_mean) for o in rows(ev, "HAQ")] == [(1.4, None)]
+
+
+def test_follow_up_value_first_then_compared_with_the_baseline_value():
+    ev = run("Results: DAS28 was 5.9 \u00b1 0.7 after 12 weeks compared with 6.3 \u00b1 0.5 at baseline.")
+    assert [(o.baseline_mean, o.followup_mean) for o in rows(ev, "DAS28")] == [(6.3, 5.9)]
