@@ -920,6 +920,36 @@ _PCT_CUE_BEFORE = re.compile(
     r"(?:the\s+)?(?:mean\s+|serum\s+|plasma\s+)?$", re.I)
 
 
+# "a mean 14.5 mm reduction in", "a 1.2-point decrease in", "a mean decrease of 1.2 (points) in": a change in the
+# units of the measure written before the measure it changes
+_CHANGE_UNIT = r"(?:\s?-?\s?(?:mm|cm|kg|points?|units?|mg/[dl]l?|g/[dl]l?|mmhg|ms|s)\b)?"
+_CHANGE_W = r"(?P<w>decrease|reduction|lowering|fall|drop|decline|increase|rise|improvement|change)"
+_CHANGE_CUE_BEFORE = re.compile(
+    rf"\b(?:an?|the)\s+(?:mean\s+|average\s+|median\s+)?(?:(?P<v>[-+−]?{NUM}){_CHANGE_UNIT}\s+"
+    r"(?:mean\s+|greater\s+|larger\s+|significant\s+|additional\s+)?" + _CHANGE_W +
+    rf"|(?:mean\s+|average\s+|median\s+|significant\s+)?{_CHANGE_W.replace('?P<w>', '?P<w2>')}\s+of\s+"
+    rf"(?P<v2>[-+−]?{NUM}){_CHANGE_UNIT})\s+(?:in|of|on)\s+(?:the\s+)?(?:mean\s+|serum\s+|plasma\s+)?$", re.I)
+_DOWN = ("decrease", "reduction", "lowering", "fall", "drop", "decline")
+
+
+def _change_before(t: Text, me: _Measure, clause_start: int, direction: str | None) -> float | None:
+    """"A mean 14.5 mm reduction in pain VAS", "a mean decrease of 1.2 in DAS28": the change (negative for a
+    fall) written before the measure; an improvement takes its sign from the measure's direction."""
+    m = _CHANGE_CUE_BEFORE.search(t.text, max(clause_start, me.mention.start - 70), me.mention.start)
+    if not m:
+        return None
+    w = (m.group("w") or m.group("w2")).lower()
+    raw = m.group("v") or m.group("v2")
+    v = float(raw.replace("−", "-"))
+    if raw[0] in "-+−" or w == "change":
+        return v  # the sign as written
+    if w in _DOWN:
+        return -v
+    if w == "improvement":
+        return -v if direction == "decrease" else v if direction == "increase" else None
+    return v
+
+
 def _percent_change_before(t: Text, me: _Measure, clause_start: int) -> float | None:
     """"A 30% decrease in CRP": the change written before the measure it changes."""
     m = _PCT_CUE_BEFORE.search(t.text, max(clause_start, me.mention.start - 60), me.mention.start)
@@ -1246,6 +1276,10 @@ def _sentence_rows(t: Text, sent: Sentence, measures: list[_Measure], vals: Sent
         else:
             _responders(row_base, t, sent, a, b, window_pcts if responder else [], arm_n, ctx, zero, fractions,
                         counts_after=responder)
+        if not any(k in row_base for k in ("change_mean", "followup_mean", "baseline_mean")):
+            cb = _change_before(t, me, clause_start, direction)
+            if cb is not None:
+                row_base["change_mean"] = cb
         if not any(k in row_base for k in ("change_mean", "followup_mean", "baseline_mean")):
             ft = FROM_TO_BARE_RE.search(t.text, me.mention.end, b)
             if ft:

@@ -617,3 +617,14 @@ def test_at_baseline_after_a_list_of_values_dates_every_value():
 def test_follow_up_value_first_then_compared_with_the_baseline_value():
     ev = run("Results: DAS28 was 5.9 \u00b1 0.7 after 12 weeks compared with 6.3 \u00b1 0.5 at baseline.")
     assert [(o.baseline_mean, o.followup_mean) for o in rows(ev, "DAS28")] == [(6.3, 5.9)]
+
+
+@pytest.mark.parametrize("sentence, measure, change", [
+    ("Treatment led to a mean 14.5 mm reduction in pain VAS (p = 0.003).", "VAS pain", -14.5),
+    ("We observed a 1.2-point reduction in DAS28 at week 12.", "DAS28", -1.2),
+    ("There was a mean decrease of 1.2 in DAS28 at week 12 (p = 0.01).", "DAS28", -1.2),
+    ("A mean increase of 0.4 in HAQ was observed.", "HAQ", 0.4),
+])
+def test_a_change_written_before_the_measure_it_changes(sentence, measure, change):
+    ev = run("Results: " + sentence)
+    assert [o.change_mean for o in rows(ev, measure)] == [change]
