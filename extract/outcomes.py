@@ -1684,6 +1684,8 @@ def _people_rows(t: Text, sent: Sentence, measures: list[_Measure], ctx: Context
         cond = m.group("cond").strip()
         if re.match(r"(?:a|an|the)?\s?(?:total|mean|median|average)\b", cond, re.I):
             continue
+        if re.search(r"\bcompared$", m.group("arm") or "", re.I) or re.match(r"[-+−]?\d", cond):
+            continue  # "56% of patients receiving MSC compared with 27% of those ...": a comparison, not a condition
         if any(cond.lower() == a.lower() or cond.lower().startswith(a.lower() + " ") for a in rec.arm_names) \
                 or CONTROL_NAME.fullmatch(cond):
             continue  # "53.3% of patients with tocilizumab": an arm, not a condition

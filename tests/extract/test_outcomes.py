@@ -628,3 +628,11 @@ def test_follow_up_value_first_then_compared_with_the_baseline_value():
 def test_a_change_written_before_the_measure_it_changes(sentence, measure, change):
     ev = run("Results: " + sentence)
     assert [o.change_mean for o in rows(ev, measure)] == [change]
+
+
+def test_share_of_one_arm_compared_with_another_is_not_a_condition():
+    # "56% of patients receiving MSC compared with 27% of those ...": "with" is the comparison's, not "having"
+    ev = run("Methods: Sixty patients were randomised to MSC (n = 30) or placebo (n = 30). Results: ACR20 response at "
+             "week 24 was achieved by 56% of patients receiving MSC compared with 27% of those receiving placebo.")
+    assert {o.measure for o in ev.outcomes} == {"ACR20"}
+    assert sorted((o.arm, o.percent_responders) for o in ev.outcomes) == [("MSC", 56.0), ("placebo", 27.0)]
