@@ -705,6 +705,9 @@ def arm_slots(t: Text, items: list[Item], a: int, b: int, refs: list[ArmRef], se
                 cut = text.rfind(",", x.end, y.start)
                 vs = max((m.end() for m in _VS_SEP.finditer(text, x.end, cut)), default=-1)
                 lead2 = text[vs:cut] + " " if vs >= 0 else ""
+            elif not lead2 and y.kind in VALUE_KINDS:  # "(diclofenac 23.3% vs placebo 20.0%)": the label after "vs"
+                vs = max((m.end() for m in _VS_SEP.finditer(text, x.end, y.start)), default=-1)
+                lead2 = text[vs:y.start] if vs >= 0 else ""
             if lead2 and re.fullmatch(r"\s?[A-Za-z][\w+/&·' -]{0,30}?\s?(?::\s?|\s)", lead2) \
                     and not re.fullmatch(r"\s?(?i:p|or|hr|rr|md|es|ci|partial)\s?(?::\s?|\s)", lead2):
                 nxt_label = y.start

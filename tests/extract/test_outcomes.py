@@ -636,3 +636,11 @@ def test_share_of_one_arm_compared_with_another_is_not_a_condition():
              "week 24 was achieved by 56% of patients receiving MSC compared with 27% of those receiving placebo.")
     assert {o.measure for o in ev.outcomes} == {"ACR20"}
     assert sorted((o.arm, o.percent_responders) for o in ev.outcomes) == [("MSC", 56.0), ("placebo", 27.0)]
+
+
+def test_arm_labels_before_values_joined_by_vs_in_a_bracket():
+    # "(diclofenac 23.3% vs placebo 20.0%)": the second label follows "vs", not a comma
+    ev = run("Results: The proportion of patients with adverse events was similar (diclofenac 23.3% vs placebo 20.0%).",
+             title="Diclofenac versus placebo in knee osteoarthritis")
+    assert sorted((o.arm, o.percent_responders) for o in rows(ev, "adverse events")) == [
+        ("diclofenac", 23.3), ("placebo", 20.0)]
