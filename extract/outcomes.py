@@ -728,6 +728,9 @@ _MEDIAN_WORD = re.compile(r"\bmedians?\b", re.I)
 _MEAN_WORD = re.compile(r"\bmeans?\b|\baverage\b", re.I)
 _CHANGE_FROM_BASELINE = re.compile(r"\b(?:improvements?|reductions?|decreases?|increases?|changes?|falls?|declines?|"
                                    r"rises?|drops?)\s+(?:\w+\s+){0,3}?from\s+baseline\b", re.I)
+# "the mean (SD) reduction in VAS pain was 35.2 (20.1) mm": the value is the reduction (a fall: negative)
+_CHANGE_IN_WAS = re.compile(r"\b(?P<w>improvements?|reductions?|decreases?|increases?|falls?|declines?|drops?)\s+in\s+"
+                            r"(?:the\s+)?(?:[\w()/.,-]+\s+){1,6}?(?:was|were)\s", re.I)
 
 
 def _assign_means(row: dict, ms: list[MeanSD], t: Text, a: int, clause_start: int, change: bool = False) -> None:
@@ -765,6 +768,8 @@ def _assign_means(row: dict, ms: list[MeanSD], t: Text, a: int, clause_start: in
 
     between = t.text[first.end:ms[1].start] if len(ms) >= 2 else ""
     change = change or _CHANGE_FROM_BASELINE.search(lead) is not None  # "the improvement from baseline was"
+    change_in = _CHANGE_IN_WAS.search(lead) if not change and "in" in lead else None
+    change = change or change_in is not None
     if len(ms) >= 2 and FROM_TO_RE.search(t.text[a:first.start]) and re.search(r"\bto\b", between):
         put("baseline", first)
         put("followup", ms[1])
@@ -784,6 +789,9 @@ def _assign_means(row: dict, ms: list[MeanSD], t: Text, a: int, clause_start: in
         put("followup", ms[1])
     elif change or has_change_cue(lead):
         put("change", first)
+        if change_in and change_in.group("w").lower().startswith(("reduc", "decreas", "fall", "declin", "drop")) \
+                and first.mean > 0 and not first.text.lstrip().startswith("+"):
+            row["change_mean"] = -first.mean  # "the reduction in VAS pain was 35.2 mm": a change of -35.2
     elif BASELINE_CUE.search(lead) or BASELINE_AFTER.match(t.text, first.end) or _list_at_baseline(t.text, first.end):
         put("baseline", first)
     else:

@@ -644,3 +644,12 @@ def test_arm_labels_before_values_joined_by_vs_in_a_bracket():
              title="Diclofenac versus placebo in knee osteoarthritis")
     assert sorted((o.arm, o.percent_responders) for o in rows(ev, "adverse events")) == [
         ("diclofenac", 23.3), ("placebo", 20.0)]
+
+
+def test_the_reduction_in_a_measure_was_a_value_is_a_change():
+    # "The mean (SD) reduction in VAS pain was 35.2 (20.1) mm with A and 25.3 (22.4) mm with B": changes, falls
+    ev = run("Methods: Sixty patients were randomised to diclofenac (n = 30) or placebo (n = 30). Results: The mean "
+             "(SD) reduction in VAS pain was 35.2 (20.1) mm with diclofenac and 25.3 (22.4) mm with placebo (P = 0.01).",
+             title="Diclofenac versus placebo in knee osteoarthritis")
+    got = sorted((o.arm, o.change_mean, o.change_sd, o.followup_mean) for o in rows(ev, "VAS pain"))
+    assert got == [("diclofenac", -35.2, 20.1, None), ("placebo", -25.3, 22.4, None)]
