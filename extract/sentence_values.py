@@ -758,8 +758,10 @@ def arm_slots(t: Text, items: list[Item], a: int, b: int, refs: list[ArmRef], se
         group = [x] + ([pairs[id(x)]] if id(x) in pairs else [])
         x = group[-1]
         pm = re.match(r"\s?(?:[a-zA-Zμµ]{1,6}(?:/[a-zA-Zμµ]{1,6}){0,2}\s?)?[(\[]", text[x.end:x.end + 20])
-        if pm:
-            group += [y for y in items if y.kind == "p" and x.end <= y.start < min(nxt, x.end + 30) and id(y) not in used]
+        if pm:  # a p value inside the bracket right after the value ("(20%) (placebo group), p = 0.01": not there)
+            close = text.find(")" if pm.group().endswith("(") else "]", x.end)
+            group += [y for y in items if y.kind == "p" and x.end <= y.start < min(nxt, x.end + 30, close % (len(text) + 1))
+                      and id(y) not in used]
         slot = Slot(group, x.start, group[-1].end)
         # the bracket the value stands in, the values in it and the arm named right before it
         br = _bracket_of(text, x.start, a, sent)

@@ -653,3 +653,16 @@ def test_the_reduction_in_a_measure_was_a_value_is_a_change():
              title="Diclofenac versus placebo in knee osteoarthritis")
     got = sorted((o.arm, o.change_mean, o.change_sd, o.followup_mean) for o in rows(ev, "VAS pain"))
     assert got == [("diclofenac", -35.2, 20.1, None), ("placebo", -25.3, 22.4, None)]
+
+
+@pytest.mark.parametrize("sentence, measure, key, values", [
+    # the arm in brackets after its value
+    ("Mean pain VAS change from baseline was \u221225.3 mm (diclofenac) and \u221215.1 mm (placebo).", "VAS pain",
+     "change_mean", [("diclofenac", -25.3), ("placebo", -15.1)]),
+    ("ACR20 rates were 45% (diclofenac group) vs 20% (placebo group), p = 0.01.", "ACR20", "percent_responders",
+     [("diclofenac", 45.0), ("placebo", 20.0)]),
+])
+def test_the_arm_named_in_brackets_after_each_value(sentence, measure, key, values):
+    ev = run("Methods: Sixty patients were randomised to diclofenac (n = 30) or placebo (n = 30). Results: " + sentence,
+             title="Diclofenac versus placebo in knee osteoarthritis")
+    assert sorted((o.arm, getattr(o, key)) for o in rows(ev, measure)) == values
