@@ -666,3 +666,9 @@ def test_the_arm_named_in_brackets_after_each_value(sentence, measure, key, valu
     ev = run("Methods: Sixty patients were randomised to diclofenac (n = 30) or placebo (n = 30). Results: " + sentence,
              title="Diclofenac versus placebo in knee osteoarthritis")
     assert sorted((o.arm, getattr(o, key)) for o in rows(ev, measure)) == values
+
+
+def test_a_copulas_adjective_before_a_bracketed_value_is_not_a_measure():
+    # "The ACR20 response rate was low (60%)": the value is ACR20's, "low" is no measure
+    ev = run("Results: The ACR20 response rate was low (60%) with the intramuscular route.")
+    assert [(o.measure, o.percent_responders) for o in ev.outcomes] == [("ACR20", 60.0)]
