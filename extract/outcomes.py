@@ -612,7 +612,8 @@ def _groups(measures: list[_Measure], tps: list[Timepoint], t: Text) -> dict[str
     """Measure name -> its timepoints in the sentence (see the module docstring, step 4)."""
     # "at week 2 for PtGA, Pain and HAQ-DI": a timepoint followed by "for" or "in" binds the measures after it
     forward: dict[str, list[Timepoint]] = {}
-    fwd_tps = [tp for tp in tps if _TP_FOR.match(t.text, tp.end)]
+    # (only where a measure follows: "55% at week 24 in the MSC group" binds nothing forward)
+    fwd_tps = [tp for tp in tps if _TP_FOR.match(t.text, tp.end) and any(m.mention.start >= tp.end for m in measures)]
     if fwd_tps:
         for m in measures:
             before = [tp for tp in tps if tp.end <= m.mention.start]

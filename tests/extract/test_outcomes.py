@@ -672,3 +672,11 @@ def test_a_copulas_adjective_before_a_bracketed_value_is_not_a_measure():
     # "The ACR20 response rate was low (60%)": the value is ACR20's, "low" is no measure
     ev = run("Results: The ACR20 response rate was low (60%) with the intramuscular route.")
     assert [(o.measure, o.percent_responders) for o in ev.outcomes] == [("ACR20", 60.0)]
+
+
+def test_a_last_timepoint_followed_by_in_the_arm_still_pairs_with_its_value():
+    # "40% at week 12 and 55% at week 24 in the MSC group": "week 24 in ..." binds no measure after it
+    ev = run("Methods: Sixty patients were randomised to MSC (n = 30) or placebo (n = 30) and followed for 24 weeks. "
+             "Results: The ACR20 response rate was 40% at week 12 and 55% at week 24 in the MSC group.")
+    assert [(o.arm, o.timepoint_weeks, o.percent_responders) for o in rows(ev, "ACR20")] == [
+        ("MSC", 12.0, 40.0), ("MSC", 24.0, 55.0)]
