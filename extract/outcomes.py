@@ -146,7 +146,7 @@ BY_CUE = re.compile(r"\b(?:decreas\w*|reduc\w*|improv\w*|fell|dropped|declin\w*|
 BY_VALUE_RE = re.compile(
     rf"\b(?:decreas\w*|reduc\w*|improv\w*|fell|dropped|declin\w*|lower\w*|increas\w*|rose|risen|elevat\w*)"
     rf"\s+by\s+(?:a\s+mean\s+of\s+|an\s+average\s+of\s+)?(?P<v>{NUM})"
-    rf"(?!\s*(?:%|percent|fold|times|-fold|×|\d|weeks?|months?|days?|years?|hours?)\b|\s*%|\d)", re.I)
+    rf"(?!\s*(?:%|percent|fold|times|-fold|×|\d|weeks?|months?|days?|years?|hours?)\b|\s*%|\d|[.,]\d)", re.I)
 # "decreased by 30%", "a 30% decrease in", "reduced CRP by 30%", "30% lower": a percent change
 PERCENT_CHANGE_BEFORE = re.compile(
     r"\b(?:decreas\w*|reduc\w*|lower\w*|fell|dropped|declin\w*|increas\w*|rose|elevat\w*|improv\w*|chang\w*)"

@@ -680,3 +680,9 @@ def test_a_last_timepoint_followed_by_in_the_arm_still_pairs_with_its_value():
              "Results: The ACR20 response rate was 40% at week 12 and 55% at week 24 in the MSC group.")
     assert [(o.arm, o.timepoint_weeks, o.percent_responders) for o in rows(ev, "ACR20")] == [
         ("MSC", 12.0, 40.0), ("MSC", 24.0, 55.0)]
+
+
+def test_decreased_by_a_decimal_percentage_is_no_change_in_units():
+    # "decreased by 30.5%": a percent change; "30" of "30.5" is no change of 30 units
+    ev = run("Results: Compared with baseline, VAS pain decreased by 30.5% at 6 months.")
+    assert [(o.change_mean, o.percent_change) for o in rows(ev, "VAS pain")] == [(None, -30.5)]
