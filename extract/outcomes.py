@@ -1255,8 +1255,9 @@ def _sentence_rows(t: Text, sent: Sentence, measures: list[_Measure], vals: Sent
         if not my_tps and rec.default_tp is not None and kind not in ("safety", "event") \
                 and not _baseline_sentence(stext):
             my_tps = [rec.default_tp]
+        # "ACR20 and ACR50 responses were 60% and 30%, respectively": one value per measure, not per arm
         slots = arm_slots(t, items, a, b, refs, sent, len(ctx.arms), bool(ORDER_CUE.search(text, a, b)),
-                          rec.abbreviations)
+                          rec.abbreviations) if me.name not in per_measure else []
         if slots:
             rows.extend(_slot_rows(t, me, slots, items, ctx, prov, direction, my_tps, tps, a, clause_start,
                                    responder))
@@ -1530,7 +1531,8 @@ def _brackets_after_timepoints(tps: list[Timepoint | None], items: list[Item], t
 def _measures_respectively(t: Text, sent: Sentence, measures: list[_Measure], pcts: list[Percentage]
                            ) -> dict[str, dict]:
     """"ACR20, ACR50 and ACR70 responses were 60%, 35% and 10%, respectively": one value per measure."""
-    if "respectively" not in sent.text.lower():
+    listed = "respectively" not in sent.text.lower()
+    if listed and ("," not in sent.text or " were " not in sent.text):
         return {}
     names = [m for m in measures if m.kind in ("responder", "safety", "event")]
     if len(names) < 2:
@@ -1538,7 +1540,16 @@ def _measures_respectively(t: Text, sent: Sentence, measures: list[_Measure], pc
     after = [p for p in pcts if p.start > names[-1].mention.end]
     if len(after) != len(names):
         return {}
+    if listed and not (_VALUES_AFTER_LIST.fullmatch(t.text, names[-1].mention.end, after[0].start)
+                       and all(_VALUE_LIST_GAP.fullmatch(t.text, p.end, q.start) for p, q in zip(after, after[1:]))):
+        # without "respectively": "The ACR20, ACR50 and ACR70 response rates at 12 months were 53.1%, 31.3% and
+        # 12.5%", the values listed right after "were", as many as the measures
+        return {}
     return {m.name: _responder_values(p) for m, p in zip(names, after)}
+
+
+_VALUES_AFTER_LIST = re.compile(r"[^.;,()%]{0,40}?\bwere\s+(?:(?:achieved|observed|seen)\s+(?:in|by)\s+)?", re.I)
+_VALUE_LIST_GAP = re.compile(r"\s?,\s?(?:and\s+)?|\s+and\s+")
 
 
 def _responders(row: dict, t: Text, sent: Sentence, a: int, b: int, pct_all: list[Item],

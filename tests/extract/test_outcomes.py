@@ -686,3 +686,20 @@ def test_decreased_by_a_decimal_percentage_is_no_change_in_units():
     # "decreased by 30.5%": a percent change; "30" of "30.5" is no change of 30 units
     ev = run("Results: Compared with baseline, VAS pain decreased by 30.5% at 6 months.")
     assert [(o.change_mean, o.percent_change) for o in rows(ev, "VAS pain")] == [(None, -30.5)]
+
+
+_TWO_ARMS = ("Methods: Sixty-four patients were randomised to MSC (n = 32) or placebo (n = 32) and followed for 1 year. "
+             "Results: ")
+
+
+def test_one_value_per_listed_measure_respectively_even_with_two_study_arms():
+    # "ACR20 and ACR50 responses were 60% and 30%, respectively": the values follow the measures, not the arms
+    ev = run(_TWO_ARMS + "ACR20 and ACR50 responses were 60% and 30%, respectively.")
+    assert sorted((o.measure, o.percent_responders) for o in ev.outcomes) == [("ACR20", 60.0), ("ACR50", 30.0)]
+
+
+def test_one_value_per_listed_measure_without_respectively():
+    ev = run(_TWO_ARMS + "The ACR20, ACR50 and ACR70 response rates at 12 months were 53.1%, 31.3% and 12.5% in the "
+             "MSC group.")
+    assert [(o.measure, o.percent_responders) for o in ev.outcomes] == [("ACR20", 53.1), ("ACR50", 31.3),
+                                                                         ("ACR70", 12.5)]
