@@ -141,6 +141,7 @@ BUT_NOT_RE = re.compile(words([r"but\s+not\s+in\s+the\s+(?P<arm>[\w-]+(?:\s[\w-]
 _FT_UNIT = r"(?:\s?(?!to\b|at\b)[a-zA-Zμµ]{1,6}(?:/[a-zA-Zμµ0-9]{1,6}){0,2})?"
 FROM_TO_BARE_RE = re.compile(rf"\bfrom\s+(?P<a>-?{NUM}){_FT_UNIT}\s+(?:at\s+baseline\s+)?to\s+(?P<b>-?{NUM})"
                              rf"(?!\s?(?:%|±|\())")
+FROM_TO_PCT_RE = re.compile(rf"\bfrom\s+(?P<a>-?{NUM})\s?%\s+(?:at\s+baseline\s+)?to\s+(?P<b>-?{NUM})\s?%")
 BY_CUE = re.compile(r"\b(?:decreas\w*|reduc\w*|improv\w*|fell|dropped|declin\w*|lower\w*)\s+by\b", re.I)
 # "HAQ improved by 0.42", "DAS28 increased by 1.1": an absolute change (not "by 30%", not "by week 12")
 BY_VALUE_RE = re.compile(
@@ -1294,6 +1295,8 @@ def _sentence_rows(t: Text, sent: Sentence, measures: list[_Measure], vals: Sent
                 row_base["change_mean"] = cb
         if not any(k in row_base for k in ("change_mean", "followup_mean", "baseline_mean")):
             ft = FROM_TO_BARE_RE.search(t.text, me.mention.end, b)
+            if ft is None and not responder and "%" in t.text[me.mention.end:b]:
+                ft = FROM_TO_PCT_RE.search(t.text, me.mention.end, b)  # a level's percentages: "Treg from 3.2% to 5.6%"
             if ft:
                 row_base["baseline_mean"], row_base["followup_mean"] = float(ft.group("a")), float(ft.group("b"))
         if not any(k in row_base for k in ("change_mean", "followup_mean", "baseline_mean")) \

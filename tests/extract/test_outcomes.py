@@ -703,3 +703,9 @@ def test_one_value_per_listed_measure_without_respectively():
              "MSC group.")
     assert [(o.measure, o.percent_responders) for o in ev.outcomes] == [("ACR20", 53.1), ("ACR50", 31.3),
                                                                          ("ACR70", 12.5)]
+
+
+def test_a_levels_percentages_from_and_to_are_its_baseline_and_follow_up():
+    # "The percentage of regulatory T cells increased from 3.2% to 5.6%": levels, not responders
+    ev = run("Results: The percentage of regulatory T cells increased from 3.2% to 5.6% (P < 0.01).")
+    assert [(o.baseline_mean, o.followup_mean, o.percent_responders) for o in rows(ev, "Treg")] == [(3.2, 5.6, None)]
