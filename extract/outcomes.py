@@ -1541,8 +1541,8 @@ def _measures_respectively(t: Text, sent: Sentence, measures: list[_Measure], pc
     if len(names) < 2:
         return {}
     after = [p for p in pcts if p.start > names[-1].mention.end]
-    if len(after) != len(names):
-        return {}
+    if len(after) != len(names) or any(names[0].mention.end <= p.start < names[-1].mention.start for p in pcts):
+        return {}  # ("rate A: 14.1% versus 16.8%; rate B: 10.6% versus 11.7%": each measure has its own values)
     if listed and not (_VALUES_AFTER_LIST.fullmatch(t.text, names[-1].mention.end, after[0].start)
                        and all(_VALUE_LIST_GAP.fullmatch(t.text, p.end, q.start) for p, q in zip(after, after[1:]))):
         # without "respectively": "The ACR20, ACR50 and ACR70 response rates at 12 months were 53.1%, 31.3% and
