@@ -478,6 +478,10 @@ def _arm_abbreviations(items: tuple[tuple[str, str], ...]) -> re.Pattern[str] | 
                       + ")(?![\\w+-])")
 
 
+_CONTROL_PEOPLE_RE = re.compile(r"\b(?:of|in|among|for|than)\s+(?:the\s+)?(?P<name>controls|(?:control|placebo)\s+"
+                                r"(?:patients|subjects|participants|recipients))\b", re.I)
+
+
 def arm_refs(t: Text, sent: Sentence, measure_spans: Sequence[tuple[int, int]], arm_names: Sequence[str],
              abbrevs: dict[str, str]) -> list[ArmRef]:
     """The arms a sentence names, in order: "X group" phrases, the study's arm names and the
@@ -549,6 +553,12 @@ def arm_refs(t: Text, sent: Sentence, measure_spans: Sequence[tuple[int, int]], 
                 out = [r for r in out if not (r.start <= sent.start + i < r.end)]
                 out.append(ArmRef(f"{x} {tail}", sent.start + i, sent.start + i + len(x)))
                 pos = i + len(x)
+    # "... in 40.6% of MSC-treated patients and 15.6% of controls": the control arm named by its people
+    if "ontrol" in stext or "lacebo" in stext:
+        for m in _CONTROL_PEOPLE_RE.finditer(stext):
+            s, e = sent.start + m.start("name"), sent.start + m.end("name")
+            if not any(r.start <= s < r.end or s <= r.start < e for r in out) and not _overlaps(s, e, measure_spans):
+                out.append(ArmRef(m.group("name"), s, e))
     # "Group I patients", "group B", "arm 2"
     for m in _GROUP_ID_RE.finditer(stext):
         s, e = sent.start + m.start(), sent.start + m.end()
@@ -654,6 +664,10 @@ def _bracket_of(text: str, pos: int, lo: int, sent: Sentence) -> tuple[int, int]
         if lo <= o and pos <= c:
             best = (o, c)
     return best
+
+
+# between an arm's name and the bracket of its value: "group", or its people ("MSC-treated patients (-0.5)")
+_ARM_NOUN_GAP = re.compile(r"\s?(?:groups?\s?|patients\s?|subjects\s?|participants\s?)?")
 
 
 def arm_slots(t: Text, items: list[Item], a: int, b: int, refs: list[ArmRef], sent: Sentence,
@@ -767,7 +781,7 @@ def arm_slots(t: Text, items: list[Item], a: int, b: int, refs: list[ArmRef], se
         br = _bracket_of(text, x.start, a, sent)
         inner_values = [y for y in values if br[0] < y.start < br[1]] if br is not None else []
         ref_before = next((r for r in reversed(refs) if r.end <= br[0] and
-                           re.fullmatch(r"\s?(?:groups?\s?)?", text[r.end:br[0]])), None) if br is not None else None
+                           _ARM_NOUN_GAP.fullmatch(text, r.end, br[0])), None) if br is not None else None
         mine = {id(g) for g in group}
         if ref_before is not None and len(inner_values) > 1 and all(id(v) in mine for v in inner_values):
             # "in the A group (from 65 ± 15 to 32 ± 18 mm, P < 0.001) but not in the B group (...)": a bracket

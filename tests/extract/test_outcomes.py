@@ -709,3 +709,16 @@ def test_a_levels_percentages_from_and_to_are_its_baseline_and_follow_up():
     # "The percentage of regulatory T cells increased from 3.2% to 5.6%": levels, not responders
     ev = run("Results: The percentage of regulatory T cells increased from 3.2% to 5.6% (P < 0.01).")
     assert [(o.baseline_mean, o.followup_mean, o.percent_responders) for o in rows(ev, "Treg")] == [(3.2, 5.6, None)]
+
+
+@pytest.mark.parametrize("sentence, measure, key, values", [
+    ("A good EULAR response was seen in 40.6% of MSC-treated patients and 15.6% of controls at 12 months.",
+     "EULAR response", "percent_responders", [("MSC", 40.6), ("placebo", 15.6)]),
+    ("ACR20 was achieved by 60% of patients in the MSC group and 25% of placebo recipients.", "ACR20",
+     "percent_responders", [("MSC", 60.0), ("placebo", 25.0)]),
+    ("HAQ was lower in MSC-treated patients (0.5) than in controls (0.9).", "HAQ", "followup_mean",
+     [("MSC", 0.5), ("placebo", 0.9)]),
+])
+def test_the_control_arm_named_by_its_people(sentence, measure, key, values):
+    ev = run(_TWO_ARMS + sentence)
+    assert sorted((o.arm, getattr(o, key)) for o in rows(ev, measure)) == values
