@@ -524,8 +524,9 @@ def arm_refs(t: Text, sent: Sentence, measure_spans: Sequence[tuple[int, int]], 
             continue
         label = _clean_label(text[s:e])
         low = label.lower()
-        if _NOT_ARM.match(name) or re.fullmatch(r"[\d.,\s%-]+", name) or is_number_word(name.split()[0]):
-            continue
+        if (_NOT_ARM.match(name) and not (tail and name.lower() == "treatment")) or re.fullmatch(r"[\d.,\s%-]+", name) \
+                or is_number_word(name.split()[0]):
+            continue  # ("in the treatment group" is an arm, "in treatment" is not)
         known = any(low == n or n in low or low in n for _, n in low_names)
         abbr = name in abbrevs and re.search(r"group|arm|cohort", abbrevs[name], re.I)
         if people and not (prep in ("of", "in", "among", "for") or how == "value"):

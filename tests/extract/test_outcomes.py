@@ -722,3 +722,11 @@ def test_a_levels_percentages_from_and_to_are_its_baseline_and_follow_up():
 def test_the_control_arm_named_by_its_people(sentence, measure, key, values):
     ev = run(_TWO_ARMS + sentence)
     assert sorted((o.arm, getattr(o, key)) for o in rows(ev, measure)) == values
+
+
+def test_in_the_treatment_group_names_the_treated_arm():
+    ev = run("Methods: Eighty patients were randomised to diclofenac (n = 40) or placebo (n = 40). Results: The incidence "
+             "of adverse events was 35.0% (14/40) in the treatment group and 30.0% (12/40) in the control group.",
+             title="Diclofenac versus placebo in knee osteoarthritis")
+    assert sorted((o.arm, o.n_responders, o.percent_responders) for o in rows(ev, "adverse events")) == [
+        ("diclofenac", 14, 35.0), ("placebo", 12, 30.0)]
