@@ -730,3 +730,12 @@ def test_in_the_treatment_group_names_the_treated_arm():
              title="Diclofenac versus placebo in knee osteoarthritis")
     assert sorted((o.arm, o.n_responders, o.percent_responders) for o in rows(ev, "adverse events")) == [
         ("diclofenac", 14, 35.0), ("placebo", 12, 30.0)]
+
+
+def test_a_list_of_values_each_with_its_arm_in_brackets():
+    # "-0.45 (tofacitinib 5 mg), -0.52 (tofacitinib 10 mg) and -0.15 (placebo)": commas join the items
+    ev = run("Methods: Patients were randomised to tofacitinib 5 mg, tofacitinib 10 mg or placebo. "
+             "Results: The change in HAQ-DI at week 12 was \u22120.45 (tofacitinib 5 mg), \u22120.52 (tofacitinib 10 mg) "
+             "and \u22120.15 (placebo).", title="Tofacitinib in rheumatoid arthritis")
+    assert sorted((o.arm, o.change_mean) for o in rows(ev, "HAQ")) == [
+        ("placebo", -0.15), ("tofacitinib 10 mg", -0.52), ("tofacitinib 5 mg", -0.45)]
