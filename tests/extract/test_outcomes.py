@@ -739,3 +739,10 @@ def test_a_list_of_values_each_with_its_arm_in_brackets():
              "and \u22120.15 (placebo).", title="Tofacitinib in rheumatoid arthritis")
     assert sorted((o.arm, o.change_mean) for o in rows(ev, "HAQ")) == [
         ("placebo", -0.15), ("tofacitinib 10 mg", -0.52), ("tofacitinib 5 mg", -0.45)]
+
+
+def test_pain_at_rest_is_the_pain_measure_not_rest():
+    ev = run("Results: Pain VAS scores at rest were 2.1 \u00b1 1.0, 1.5 \u00b1 0.9 and 1.2 \u00b1 0.8 at weeks 2, 4 and 6, "
+             "respectively.")
+    assert [(o.measure, o.timepoint_weeks, o.followup_mean) for o in ev.outcomes] == [
+        ("VAS pain", 2.0, 2.1), ("VAS pain", 4.0, 1.5), ("VAS pain", 6.0, 1.2)]
