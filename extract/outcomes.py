@@ -789,7 +789,9 @@ def _assign_means(row: dict, ms: list[MeanSD], t: Text, a: int, clause_start: in
             or BASELINE_CUE.search(t.text[max(a, first.start - 30):first.start])):
         put("baseline", first)  # "reduced (5.4 ± 0.9 vs 3.9 ± 1.1)", "baseline 1.8 ± 0.5; month 6: 1.1 ± 0.6"
         put("followup", ms[1])
-    elif change or has_change_cue(lead):
+    elif change or has_change_cue(lead) or (first.kind == "mean (ci)" and first.text.lstrip()[:1] in "-−+"
+                                            and _CHANGE_VERB.search(lead)):
+        # ("decreased in the MSC group (-1.2 mg/L; 95% CI -1.9 to -0.5)": a signed mean with its CI is the change)
         put("change", first)
         if change_in and change_in.group("w").lower().startswith(("reduc", "decreas", "fall", "declin", "drop")) \
                 and first.mean > 0 and not first.text.lstrip().startswith("+"):
@@ -798,6 +800,9 @@ def _assign_means(row: dict, ms: list[MeanSD], t: Text, a: int, clause_start: in
         put("baseline", first)
     else:
         put("followup", first)
+
+
+_CHANGE_VERB = re.compile(r"\b(?:decreas|increas|reduc|improv|declin|fell\b|rose\b|dropped\b|worsen)", re.I)
 
 
 # "Mean DAS28 5.9 (sd 0.7), HAQ 1.4 (sd 0.5) at baseline.": the clause's last words date every value of its list
@@ -1256,6 +1261,8 @@ def _sentence_rows(t: Text, sent: Sentence, measures: list[_Measure], vals: Sent
         if not my_tps and rec.default_tp is not None and kind not in ("safety", "event") \
                 and not _baseline_sentence(stext):
             my_tps = [rec.default_tp]
+        if refs and any(x.kind == "eff" and not x.obj.named for x in items):
+            items = _arm_estimates_as_values(items, refs, text)
         # "ACR20 and ACR50 responses were 60% and 30%, respectively": one value per measure, not per arm
         slots = arm_slots(t, items, a, b, refs, sent, len(ctx.arms), bool(ORDER_CUE.search(text, a, b)),
                           rec.abbreviations) if me.name not in per_measure else []
@@ -1379,6 +1386,41 @@ def _direction_from_values(d: dict) -> str | None:
     if b is not None and f is not None and b != f and d.get("statistic") in (None, "value", "mean±sd", "mean (sd)"):
         return "decrease" if f < b else "increase"
     return None
+
+
+# "-2.1 (95% CI -2.5 to -1.7) in the MSC group", "in the MSC group (-1.2 mg/L; 95% CI ...)": an arm named right
+# after or right before an estimate's value
+_ARM_AFTER_ESTIMATE = re.compile(r"\s?(?:[a-zA-Zμµ%]{1,6}(?:/[a-zA-Zμµ]{1,6}){0,2}\s)?(?:in|with|for|among)\s+(?:the\s+)?$",
+                                 re.I)
+_ARM_BEFORE_ESTIMATE = re.compile(r"\s?(?:groups?|arms?)?\s?\(\s?$", re.I)
+
+
+def _arm_estimates_as_values(items: list[Item], refs: list[ArmRef], text: str) -> list[Item]:
+    """Unnamed estimates with a CI that each stand by a different arm's name are the arms' own means (CI),
+    not between-group estimates: "The mean change in DAS28 was -2.1 (95% CI -2.5 to -1.7) in the MSC group and
+    -1.0 (95% CI -1.4 to -0.6) in the placebo group". Two or more such arms are needed."""
+    tied: dict[int, str] = {}
+    for x in items:
+        if x.kind != "eff" or x.obj.named or x.obj.ci_low is None:
+            continue
+        after = next((r for r in refs if x.end <= r.start <= x.end + 40 and _ARM_AFTER_ESTIMATE.fullmatch(
+            text, x.end, r.start)), None)
+        before = next((r for r in refs if r.end <= x.start and x.start - r.end <= 12 and _ARM_BEFORE_ESTIMATE.fullmatch(
+            text, r.end, x.start)), None)
+        ref = after or before
+        if ref is not None:
+            tied[id(x)] = ref.label.lower()
+    if len(set(tied.values())) < 2:
+        return items
+    out = []
+    for x in items:
+        if id(x) in tied:
+            e = x.obj
+            out.append(Item("ms", x.start, x.end, MeanSD(e.value, None, "mean (ci)", e.ci_low, e.ci_high, x.start,
+                                                         x.end, e.text)))
+        else:
+            out.append(x)
+    return out
 
 
 def _slot_rows(t: Text, me: _Measure, slots: list[Slot], items: list[Item], ctx: Context, prov: Provenance,

@@ -746,3 +746,18 @@ def test_pain_at_rest_is_the_pain_measure_not_rest():
              "respectively.")
     assert [(o.measure, o.timepoint_weeks, o.followup_mean) for o in ev.outcomes] == [
         ("VAS pain", 2.0, 2.1), ("VAS pain", 4.0, 1.5), ("VAS pain", 6.0, 1.2)]
+
+
+_DICLOFENAC = ("Methods: Eighty patients were randomised to diclofenac (n = 40) or placebo (n = 40). Results: ")
+
+
+@pytest.mark.parametrize("sentence, measure", [
+    ("The mean change in DAS28 was \u22122.1 (95% CI \u22122.5 to \u22121.7) in the diclofenac group and \u22121.0 "
+     "(95% CI \u22121.4 to \u22120.6) in the placebo group.", "DAS28"),
+    ("hs-CRP decreased significantly in the diclofenac group (\u22122.1 mg/L; 95% CI \u22122.5 to \u22121.7) but not in "
+     "the placebo group (\u22121.0 mg/L; 95% CI \u22121.4 to 0.4).", "CRP"),
+])
+def test_an_estimate_with_its_ci_beside_each_arm_is_that_arms_change(sentence, measure):
+    ev = run(_DICLOFENAC + sentence, title="Diclofenac versus placebo")
+    got = sorted((o.arm, o.change_mean, o.effect_size) for o in rows(ev, measure) if o.change_mean is not None)
+    assert got == [("diclofenac", -2.1, None), ("placebo", -1.0, None)]
