@@ -1131,7 +1131,7 @@ def _windows(measures: list[_Measure], sent: Sentence, vals: SentenceValues, tex
 
 # ("-25.3 mm (diclofenac) and -15.1 mm (placebo)": the arm in brackets after its value)
 _NEXT_ARM_VALUE = re.compile(
-    r"\s?(?:[a-zA-Zμµ%]{1,6}(?:/[a-zA-Zμµ]{1,6}){0,2}\s)?(?:(?:in|with|for|among|on|after)\s[^,;.()\d]{1,60}?"
+    r"\s?(?:[a-zA-Zμµ%]{1,6}(?:/[a-zA-Zμµ]{1,6}){0,2}\s)?(?:(?:in|with|for|among|on|after)\s[^,;.()]{1,60}?"
     r"(?:,\s?|\s)(?:and|versus|vs\.?|compared\s+(?:with|to)|while|whereas|but)\s(?:(?:by|of|was|were|it\s+was)\s)?|"
     r"\((?![-+−]?\s?\d)[^()]{1,40}\)(?:\s?,\s?(?:and\s)?|(?:,\s?|\s)(?:and|versus|vs\.?|compared\s+(?:with|to)|while|"
     r"whereas|but)\s))", re.I)
@@ -1159,13 +1159,17 @@ def _promote_numbers(items: list[Item], text: str, a: int, b: int) -> list[Item]
         if re.search(r"(?:\b(?:of|was|were|from|to|by|is|are)|[=:(\[])\s?$", before) or BASELINE_AFTER.match(text, x.end) \
                 or FOLLOWUP_AFTER.match(text, x.end):
             keep.add(id(x))  # "a CRP level of 4.8 ng/mL at the start, and 5.1 ng/mL at the study end"
+    last_kept: Item | None = nums[0] if id(nums[0]) in keep else None
     for i in range(1, len(nums)):
         # "3.9 in the tocilizumab group and 5.5 in the placebo group", "-1.9 with the drug versus -0.5 with
-        # placebo": the next value of the first, after the first one's arm
-        if id(nums[i]) not in keep and id(nums[i - 1]) in keep and (
-                _NEXT_ARM_VALUE.fullmatch(text, nums[i - 1].end, nums[i].start)
-                or _NEXT_TIME_VALUE.fullmatch(text, nums[i - 1].end, nums[i].start)):
+        # placebo": the next value of the first, after the first one's arm ("-0.57 for tofacitinib 5 and 10 mg BID,
+        # versus -0.19": the arm's name may hold a number that is no value)
+        if id(nums[i]) not in keep and last_kept is not None and (
+                _NEXT_ARM_VALUE.fullmatch(text, last_kept.end, nums[i].start)
+                or _NEXT_TIME_VALUE.fullmatch(text, last_kept.end, nums[i].start)):
             keep.add(id(nums[i]))
+        if id(nums[i]) in keep:
+            last_kept = nums[i]
     out = []
     for i, x in enumerate(items):
         if x.kind != "num":

@@ -761,3 +761,12 @@ def test_an_estimate_with_its_ci_beside_each_arm_is_that_arms_change(sentence, m
     ev = run(_DICLOFENAC + sentence, title="Diclofenac versus placebo")
     got = sorted((o.arm, o.change_mean, o.effect_size) for o in rows(ev, measure) if o.change_mean is not None)
     assert got == [("diclofenac", -2.1, None), ("placebo", -1.0, None)]
+
+
+def test_a_value_after_an_arm_name_holding_a_number_is_still_the_measures():
+    # "-0.57 for tofacitinib 5 and 10 mg BID, versus -0.19 for placebo": the "5" of the arm's name is no value
+    ev = run("Methods: Patients were randomised to tofacitinib 5 mg BID, tofacitinib 10 mg BID or placebo. Results: Least "
+             "squares mean changes from baseline in HAQ-DI at month 3 were \u22120.50 and \u22120.57 for tofacitinib 5 "
+             "and 10 mg BID, versus \u22120.19 for placebo (both P < 0.001).", title="Tofacitinib in RA")
+    assert sorted(o.change_mean for o in rows(ev, "HAQ")) == [-0.57, -0.5, -0.19]
+    assert [o.arm for o in rows(ev, "HAQ") if o.change_mean == -0.19] == ["placebo"]
