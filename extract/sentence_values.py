@@ -478,6 +478,7 @@ def _arm_abbreviations(items: tuple[tuple[str, str], ...]) -> re.Pattern[str] | 
                       + ")(?![\\w+-])")
 
 
+_DOSE_ARM_BRACKET_RE = re.compile(r"(?<=[\d%])\s?\(\s?(?P<name>\d+(?:\.\d+)?\s?(?:mg|µg|μg|mcg|g|ml|mg/kg)\b)\s?\)", re.I)
 _CONTROL_PEOPLE_RE = re.compile(r"\b(?:of|in|among|for|than)\s+(?:the\s+)?(?P<name>controls|(?:control|placebo)\s+"
                                 r"(?:patients|subjects|participants|recipients))\b", re.I)
 
@@ -590,6 +591,16 @@ def arm_refs(t: Text, sent: Sentence, measure_spans: Sequence[tuple[int, int]], 
         name = next((name for name, n in low_names if fold_lower(n).casefold() == low), None)
         if name is not None:
             out.append(ArmRef(name, s, e))
+    # "59.8% (5 mg), 65.7% (10 mg) and 26.7% (placebo)": a bracket after a value that names one study arm's dose
+    if low_names and ")" in stext:
+        for m in _DOSE_ARM_BRACKET_RE.finditer(stext):
+            s, e = sent.start + m.start("name"), sent.start + m.end("name")
+            if any(r.start <= s < r.end or s <= r.start < e for r in out):
+                continue
+            dose = re.sub(r"\s+", " ", m.group("name").lower())
+            hits = [name for name, n in low_names if re.search(rf"(?<![\d.]){re.escape(dose)}\b", n)]
+            if len(hits) == 1:
+                out.append(ArmRef(hits[0], s, e))
     arm_abbr = _arm_abbreviations(tuple(abbrevs.items())) if abbrevs else None
     for mm in (arm_abbr.finditer(stext) if arm_abbr is not None else ()):
         long = abbrevs[mm.group(0)]

@@ -770,3 +770,13 @@ def test_a_value_after_an_arm_name_holding_a_number_is_still_the_measures():
              "and 10 mg BID, versus \u22120.19 for placebo (both P < 0.001).", title="Tofacitinib in RA")
     assert sorted(o.change_mean for o in rows(ev, "HAQ")) == [-0.57, -0.5, -0.19]
     assert [o.arm for o in rows(ev, "HAQ") if o.change_mean == -0.19] == ["placebo"]
+
+
+def test_a_dose_in_brackets_after_a_value_names_that_doses_arm():
+    # "59.8% (5 mg), 65.7% (10 mg) and 26.7% (placebo)"
+    ev = run("Methods: Patients with RA were randomised to tofacitinib 5 mg BID (n = 243), tofacitinib 10 mg BID (n = 245) "
+             "or placebo (n = 122). Results: ACR20 response rates at month 3 were 59.8% (5 mg), 65.7% (10 mg) and "
+             "26.7% (placebo).", title="Tofacitinib in RA")
+    got = [(o.arm, o.percent_responders) for o in rows(ev, "ACR20")]
+    assert [p for _, p in got] == [59.8, 65.7, 26.7]
+    assert "5 mg" in got[0][0] and "10 mg" in got[1][0] and got[2][0] == "placebo"
