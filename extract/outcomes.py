@@ -1091,6 +1091,11 @@ def _sentence_has_cue(t: Text, sent: Sentence) -> bool:
 _BRACKET_OR_SEMICOLON = re.compile(r"[;()\[\]]")
 
 
+_PEOPLE_HAD_BEFORE = re.compile(
+    r"\b(?:achiev\w*|met|reached|attained|had|experienced|developed|reported)\s+(?:an?\s+|the\s+|at\s+least\s+one\s+|"
+    r"one\s+or\s+more\s+|any\s+)?(?:(?!and\b|or\b|in\b|of\b|with\b)[\w-]+\s+){0,3}$", re.I)
+
+
 def _windows(measures: list[_Measure], sent: Sentence, vals: SentenceValues, text: str) -> list[tuple[int, int]]:
     """Each measure's stretch of the sentence: from it to the next measure; a measure that ends a
     clause opened by values ("37% (11/30) of brodalumab subjects ... achieved ACR20;") starts at
@@ -1118,9 +1123,9 @@ def _windows(measures: list[_Measure], sent: Sentence, vals: SentenceValues, tex
                 c0 > sent.start or m.role == "event" or any(x.kind == "eff" for x in before)
                 or (m.role in ("cue", "people") and any(x.kind == "pct" for x in before))):
             starts[i] = c0  # "a net reduction of 12% in LDL cholesterol", "12 (6.0%) patients died"
-        elif before and i == 0 and re.search(r"\b(?:achiev\w*|met|reached|attained|had|experienced|developed|reported)"
-                                             r"\s+(?:an?\s+|the\s+)?$", text[max(sent.start, m.mention.start - 30):
-                                                                              m.mention.start], re.I):
+        elif before and i == 0 and _PEOPLE_HAD_BEFORE.search(text, max(sent.start, m.mention.start - 70),
+                                                             m.mention.start):
+            # "45 patients (56.3%) experienced at least one treatment-emergent adverse event"
             starts[i] = sent.start
     out = []
     for i, m in enumerate(measures):

@@ -780,3 +780,15 @@ def test_a_dose_in_brackets_after_a_value_names_that_doses_arm():
     got = [(o.arm, o.percent_responders) for o in rows(ev, "ACR20")]
     assert [p for _, p in got] == [59.8, 65.7, 26.7]
     assert "5 mg" in got[0][0] and "10 mg" in got[1][0] and got[2][0] == "placebo"
+
+
+@pytest.mark.parametrize("sentence, values", [
+    ("Most subjects in both groups (81% in the diclofenac group and 75.6% in the placebo group) reported at least one "
+     "drug related adverse event.", [81.0, 75.6]),
+    ("Overall, 45 patients (56.3%) experienced at least one treatment-emergent adverse event.", [56.3]),
+])
+def test_people_who_experienced_at_least_one_adverse_event(sentence, values):
+    # the values come before "reported/experienced at least one ... adverse event"
+    ev = run(_DICLOFENAC + sentence, title="Diclofenac versus placebo")
+    assert [o.percent_responders for o in ev.outcomes if o.measure_canonical == "adverse events"
+            or "adverse" in o.measure] == values
