@@ -732,7 +732,10 @@ _CHANGE_FROM_BASELINE = re.compile(r"\b(?:improvements?|reductions?|decreases?|i
                                    r"rises?|drops?)\s+(?:\w+\s+){0,3}?from\s+baseline\b", re.I)
 # "the mean (SD) reduction in VAS pain was 35.2 (20.1) mm": the value is the reduction (a fall: negative)
 _CHANGE_IN_WAS = re.compile(r"\b(?P<w>improvements?|reductions?|decreases?|increases?|falls?|declines?|drops?)\s+in\s+"
-                            r"(?:the\s+)?(?:[\w()/.,-]+\s+){1,6}?(?:was|were)\s", re.I)
+                            r"(?:the\s+)?(?:[\w()/.,-]+\s+){1,6}?(?:was|were)\s"
+                            # "a greater decline in eGFR than control (-8.8 vs. 6.4)": the changes of two arms compared
+                            r"|\b(?:greater|larger|more|less|smaller|bigger)\s+(?:mean\s+|median\s+)?(?P<w2>improvements?|"
+                            r"reductions?|decreases?|increases?|falls?|declines?|drops?)\s+(?:from\s+baseline\s+)?in\b", re.I)
 
 
 def _assign_means(row: dict, ms: list[MeanSD], t: Text, a: int, clause_start: int, change: bool = False) -> None:
@@ -793,8 +796,10 @@ def _assign_means(row: dict, ms: list[MeanSD], t: Text, a: int, clause_start: in
                                             and _CHANGE_VERB.search(lead)):
         # ("decreased in the MSC group (-1.2 mg/L; 95% CI -1.9 to -0.5)": a signed mean with its CI is the change)
         put("change", first)
-        if change_in and change_in.group("w").lower().startswith(("reduc", "decreas", "fall", "declin", "drop")) \
-                and first.mean > 0 and not first.text.lstrip().startswith("+"):
+        if change_in and (change_in.group("w") or change_in.group("w2")).lower().startswith(
+                ("reduc", "decreas", "fall", "declin", "drop")) \
+                and first.mean > 0 and not first.text.lstrip().startswith("+") and not _SIGNED_VALUE.search(lead):
+            # (not when a value before it is signed: "-8.8 vs. 6.4" writes the fall with its sign, 6.4 is a rise)
             row["change_mean"] = -first.mean  # "the reduction in VAS pain was 35.2 mm": a change of -35.2
     elif BASELINE_CUE.search(lead) or BASELINE_AFTER.match(t.text, first.end) or _list_at_baseline(t.text, first.end):
         put("baseline", first)
@@ -802,6 +807,7 @@ def _assign_means(row: dict, ms: list[MeanSD], t: Text, a: int, clause_start: in
         put("followup", first)
 
 
+_SIGNED_VALUE = re.compile(r"(?<![\w.])[-−]\s?\d")
 _CHANGE_VERB = re.compile(r"\b(?:decreas|increas|reduc|improv|declin|fell\b|rose\b|dropped\b|worsen)", re.I)
 
 

@@ -792,3 +792,14 @@ def test_people_who_experienced_at_least_one_adverse_event(sentence, values):
     ev = run(_DICLOFENAC + sentence, title="Diclofenac versus placebo")
     assert [o.percent_responders for o in ev.outcomes if o.measure_canonical == "adverse events"
             or "adverse" in o.measure] == values
+
+
+@pytest.mark.parametrize("sentence, measure, values", [
+    ("Patients treated with diclofenac showed greater decline in DAS28 than placebo (\u22121.8 vs. 0.6, P<0.001).",
+     "DAS28", [("diclofenac", -1.8), ("placebo", 0.6)]),
+    ("The diclofenac group had a greater reduction in pain VAS than the placebo group (25.1 vs 15.2 mm, P = 0.01).",
+     "VAS pain", [("diclofenac", -25.1), ("placebo", -15.2)]),
+])
+def test_a_greater_decline_in_a_measure_than_another_arm_compares_changes(sentence, measure, values):
+    ev = run(_DICLOFENAC + sentence, title="Diclofenac versus placebo")
+    assert sorted((o.arm, o.change_mean) for o in rows(ev, measure)) == values
