@@ -478,6 +478,8 @@ def _arm_abbreviations(items: tuple[tuple[str, str], ...]) -> re.Pattern[str] | 
                       + ")(?![\\w+-])")
 
 
+_COMPARATOR_BEFORE = re.compile(r"\b(?:compared\s+(?:to|with)|relative\s+to|in\s+contrast\s+to|than)\s+(?:the\s+|those\s+"
+                                r"(?:on|in|receiving)\s+)?$", re.I)
 _DOSE_ARM_BRACKET_RE = re.compile(r"(?<=[\d%])\s?\(\s?(?P<name>\d+(?:\.\d+)?\s?(?:mg|µg|μg|mcg|g|ml|mg/kg)\b)\s?\)", re.I)
 _CONTROL_PEOPLE_RE = re.compile(r"\b(?:of|in|among|for|than)\s+(?:the\s+)?(?P<name>controls|(?:control|placebo)\s+"
                                 r"(?:patients|subjects|participants|recipients))\b", re.I)
@@ -832,9 +834,15 @@ def arm_slots(t: Text, items: list[Item], a: int, b: int, refs: list[ArmRef], se
     if plain and len(plain) >= 2:
         # 4. the order the sentence names its arms in, before the values
         names: list[str] = []
+        named_refs: list[ArmRef] = []
         for r in refs:
             if r.end <= plain[0].start and r.label.lower() not in [n.lower() for n in names]:
                 names.append(r.label)
+                named_refs.append(r)
+        if len(names) == 2 and _COMPARATOR_BEFORE.search(text, max(sent.start, named_refs[0].start - 25),
+                                                         named_refs[0].start):
+            # "Compared to placebo, the MSC group had lower CRP (5.2 vs. 8.7)": the subject's value comes first
+            names.reverse()
         groups = _pair_groups(text, plain)
         if "respectively" in sent.text and not all(len(g) == len(names) for g in groups):
             names = []  # "17 (27.4%) and 31 (50.0%) patients in the etomidate and propofol groups, respectively"

@@ -803,3 +803,10 @@ def test_people_who_experienced_at_least_one_adverse_event(sentence, values):
 def test_a_greater_decline_in_a_measure_than_another_arm_compares_changes(sentence, measure, values):
     ev = run(_DICLOFENAC + sentence, title="Diclofenac versus placebo")
     assert sorted((o.arm, o.change_mean) for o in rows(ev, measure)) == values
+
+
+def test_the_arm_compared_to_first_takes_the_second_value():
+    # "Compared to placebo, the A group had lower CRP (5.2 vs. 8.7)": the subject arm's value comes first
+    ev = run(_DICLOFENAC + "Compared to placebo, the diclofenac group exhibited lower CRP levels (5.2 vs. 8.7 mg/L, "
+             "P<0.001).", title="Diclofenac versus placebo")
+    assert sorted((o.arm, o.followup_mean) for o in rows(ev, "CRP")) == [("diclofenac", 5.2), ("placebo", 8.7)]
