@@ -142,6 +142,8 @@ _FT_UNIT = r"(?:\s?(?!to\b|at\b)[a-zA-Zμµ]{1,6}(?:/[a-zA-Zμµ0-9]{1,6}){0,2})
 FROM_TO_BARE_RE = re.compile(rf"\bfrom\s+(?P<a>-?{NUM}){_FT_UNIT}\s+(?:at\s+baseline\s+)?to\s+(?P<b>-?{NUM})"
                              rf"(?!\s?(?:%|±|\())")
 FROM_TO_PCT_RE = re.compile(rf"\bfrom\s+(?P<a>-?{NUM})\s?%\s+(?:at\s+baseline\s+)?to\s+(?P<b>-?{NUM})\s?%")
+# "Diclofenac reduced CRP by 1.5 mg/L": the measure between the verb and "by"
+VERB_OBJECT_BY = re.compile(r"\b(?:decreas\w*|reduc\w*|improv\w*|lower\w*)\s+(?:the\s+)?(?:[\w()-]+\s+){1,5}?by\s", re.I)
 BY_CUE = re.compile(r"\b(?:decreas\w*|reduc\w*|improv\w*|fell|dropped|declin\w*|lower\w*)\s+by\b", re.I)
 # "HAQ improved by 0.42", "DAS28 increased by 1.1": an absolute change (not "by 30%", not "by week 12")
 BY_VALUE_RE = re.compile(
@@ -1329,7 +1331,8 @@ def _sentence_rows(t: Text, sent: Sentence, measures: list[_Measure], vals: Sent
                 row_base["change_mean"] = -v if direction == "decrease" else v
                 row_base["note"] = "change from the wording ('... by')"
         cm = row_base.get("change_mean")
-        if cm is not None and cm > 0 and direction == "decrease" and BY_CUE.search(t.text, a, b):
+        if cm is not None and cm > 0 and direction == "decrease" and (
+                BY_CUE.search(t.text, a, b) or VERB_OBJECT_BY.search(t.text, clause_start, b)):
             row_base["change_mean"] = -cm  # "improved by 0.45" on a lower-is-better scale: a change of -0.45
             row_base["note"] = "sign of the change from the wording ('... by')"
         direction = direction or _direction_from_values(row_base)

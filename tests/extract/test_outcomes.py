@@ -810,3 +810,9 @@ def test_the_arm_compared_to_first_takes_the_second_value():
     ev = run(_DICLOFENAC + "Compared to placebo, the diclofenac group exhibited lower CRP levels (5.2 vs. 8.7 mg/L, "
              "P<0.001).", title="Diclofenac versus placebo")
     assert sorted((o.arm, o.followup_mean) for o in rows(ev, "CRP")) == [("diclofenac", 5.2), ("placebo", 8.7)]
+
+
+def test_a_verb_then_its_measure_then_by_a_value_is_a_fall():
+    # "Diclofenac reduced CRP by 1.5 mg/L": the measure stands between the verb and "by"
+    ev = run(_DICLOFENAC + "Diclofenac reduced CRP by 1.5 mg/L compared with placebo.", title="Diclofenac")
+    assert [o.change_mean for o in rows(ev, "CRP")] == [-1.5]
