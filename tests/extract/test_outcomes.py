@@ -816,3 +816,10 @@ def test_a_verb_then_its_measure_then_by_a_value_is_a_fall():
     # "Diclofenac reduced CRP by 1.5 mg/L": the measure stands between the verb and "by"
     ev = run(_DICLOFENAC + "Diclofenac reduced CRP by 1.5 mg/L compared with placebo.", title="Diclofenac")
     assert [o.change_mean for o in rows(ev, "CRP")] == [-1.5]
+
+
+def test_the_subject_arms_value_then_compared_with_the_other_arms():
+    # "Patients in the A group had a mean DAS28 of 3.2 at week 6, compared with 4.4 in the B group"
+    ev = run(_DICLOFENAC + "Patients in the diclofenac group had a mean DAS28 of 3.2 at week 6, compared with 4.4 in "
+             "the placebo group.", title="Diclofenac versus placebo")
+    assert sorted((o.arm, o.followup_mean) for o in rows(ev, "DAS28")) == [("diclofenac", 3.2), ("placebo", 4.4)]
