@@ -823,3 +823,9 @@ def test_the_subject_arms_value_then_compared_with_the_other_arms():
     ev = run(_DICLOFENAC + "Patients in the diclofenac group had a mean DAS28 of 3.2 at week 6, compared with 4.4 in "
              "the placebo group.", title="Diclofenac versus placebo")
     assert sorted((o.arm, o.followup_mean) for o in rows(ev, "DAS28")) == [("diclofenac", 3.2), ("placebo", 4.4)]
+
+
+def test_interleukin_with_its_abbreviation_in_brackets_before_the_number():
+    # "interleukin (IL)-6": the abbreviation written inside the name
+    ev = run("Results: Serum interleukin (IL)-6 and IL-17 decreased after treatment.")
+    assert {(o.measure, o.direction) for o in ev.outcomes} == {("IL-6", "decrease"), ("IL-17", "decrease")}
