@@ -829,3 +829,5 @@ def test_interleukin_with_its_abbreviation_in_brackets_before_the_number():
     # "interleukin (IL)-6": the abbreviation written inside the name
     ev = run("Results: Serum interleukin (IL)-6 and IL-17 decreased after treatment.")
     assert {(o.measure, o.direction) for o in ev.outcomes} == {("IL-6", "decrease"), ("IL-17", "decrease")}
+    ev = run("Results: Transforming growth factor (TGF)-β and interferon (IFN)-γ increased after treatment.")
+    assert {o.measure for o in ev.outcomes} == {"TGF-beta", "IFN-gamma"}
