@@ -42,7 +42,7 @@ from typing import Any, NamedTuple, Sequence
 from extract.abbreviations import abbreviations
 from extract.cues import cue_kind, cue_re, no_change_phrases
 from extract.document import Mention, Sentence, Text
-from extract.estimates import Effect
+from extract.estimates import Count, Effect
 from extract.evidence import Arm, OutcomeRow, Provenance
 from extract.fastre import words
 from extract.measure_spans import MeasureSpan, find_measures, instrument_subscales
@@ -1257,6 +1257,8 @@ def _sentence_rows(t: Text, sent: Sentence, measures: list[_Measure], vals: Sent
         a, b = windows[i]
         items = [x for x in vals.within(a, b) if x.start not in consumed_people]
         items = _promote_numbers(items, text, a, b)
+        if kind in ("safety", "event") and "=" in text[a:b]:
+            items = _event_counts(items, text, a, b)  # "adverse events (MSC, n = 3 vs. placebo, n = 4)"
         window_ms = [x.obj for x in items if x.kind == "ms"]
         # a percentage of a measure outside the vocabulary is a proportion (of patients, of events), unless
         # the measure is a level ("HbA1c", "ejection fraction", "body fat")
@@ -1411,6 +1413,28 @@ def _direction_from_values(d: dict) -> str | None:
 _ARM_AFTER_ESTIMATE = re.compile(r"\s?(?:[a-zA-Zμµ%]{1,6}(?:/[a-zA-Zμµ]{1,6}){0,2}\s)?(?:in|with|for|among)\s+(?:the\s+)?$",
                                  re.I)
 _ARM_BEFORE_ESTIMATE = re.compile(r"\s?(?:groups?|arms?)?\s?\(\s?$", re.I)
+
+
+_N_EQ_COUNT = re.compile(r"\b[nN]\s?=\s?(?P<n>\d{1,5})(?![\d.,]|\s?%|\s?\))")
+_PEOPLE_BEFORE_N = re.compile(r"\b(?:patients|subjects|participants|people|population|individuals|children|women|men|"
+                              r"cohort|sample)\s?[(\[,;]?\s?$", re.I)
+_N_EQ_IN_BRACKET = re.compile(r"\b[nN]\s?=\s?(?P<n>\d{1,5})\s?\)")
+
+
+def _event_counts(items: list[Item], text: str, a: int, b: int) -> list[Item]:
+    """An event measure's "n = 3" after an arm's label is the arm's count of patients with the event:
+    "adverse events (MSC, n = 3 vs. placebo, n = 4)", "Serious adverse events: MSC, n = 1; placebo, n = 2",
+    "occurred in the MSC group (n = 3) and the placebo group (n = 4)"."""
+    taken = [(x.start, x.end) for x in items]
+    extra = []
+    for rx in (_N_EQ_COUNT, _N_EQ_IN_BRACKET):
+        for m in rx.finditer(text, a, b):
+            s, e = m.start(), m.end("n")  # from the "n": the arm's label before it labels the count
+            if any(x <= m.start("n") < y for x, y in taken) or _PEOPLE_BEFORE_N.search(text, max(a, s - 30), s):
+                continue  # ("in all treated patients (n = 60)": a sample size)
+            extra.append(Item("count", s, e, Count(int(m.group("n")), None, s, e, text[s:e], None)))
+            taken.append((s, e))
+    return sorted(items + extra, key=lambda x: x.start) if extra else items
 
 
 def _arm_estimates_as_values(items: list[Item], refs: list[ArmRef], text: str) -> list[Item]:

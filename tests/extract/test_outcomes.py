@@ -831,3 +831,20 @@ def test_interleukin_with_its_abbreviation_in_brackets_before_the_number():
     assert {(o.measure, o.direction) for o in ev.outcomes} == {("IL-6", "decrease"), ("IL-17", "decrease")}
     ev = run("Results: Transforming growth factor (TGF)-β and interferon (IFN)-γ increased after treatment.")
     assert {o.measure for o in ev.outcomes} == {"TGF-beta", "IFN-gamma"}
+
+
+_MSC_PLACEBO = "Methods: Sixty patients were randomised to MSC (n = 30) or placebo (n = 30). Results: "
+
+
+@pytest.mark.parametrize("sentence", [
+    "There were no differences in adverse events (MSC, n = 3 vs. placebo, n = 4) between groups.",
+    "Adverse events occurred in the MSC group (n = 3) and the placebo group (n = 4).",
+])
+def test_an_events_n_after_each_arm_is_that_arms_count_of_patients_with_events(sentence):
+    ev = run(_MSC_PLACEBO + sentence)
+    assert sorted((o.arm, o.n_responders) for o in rows(ev, "adverse events")) == [("MSC", 3), ("placebo", 4)]
+
+
+def test_an_events_sentence_with_a_sample_size_gives_no_count():
+    ev = run(_MSC_PLACEBO + "Adverse events were recorded in all treated patients (n = 60) and were mild.")
+    assert [o.n_responders for o in rows(ev, "adverse events")] == []
