@@ -1418,6 +1418,8 @@ _ARM_BEFORE_ESTIMATE = re.compile(r"\s?(?:groups?|arms?)?\s?\(\s?$", re.I)
 _N_EQ_COUNT = re.compile(r"\b[nN]\s?=\s?(?P<n>\d{1,5})(?![\d.,]|\s?%|\s?\))")
 _PEOPLE_BEFORE_N = re.compile(r"\b(?:patients|subjects|participants|people|population|individuals|children|women|men|"
                               r"cohort|sample)\s?[(\[,;]?\s?$", re.I)
+_LABEL_BEFORE_N = re.compile(r"[A-Za-z][\w+/-]*\s?[,:(]\s?$")
+_PER_AFTER_N = re.compile(r"\s+(?:per|each|in\s+each)\b", re.I)
 _N_EQ_IN_BRACKET = re.compile(r"\b[nN]\s?=\s?(?P<n>\d{1,5})\s?\)")
 
 
@@ -1430,8 +1432,9 @@ def _event_counts(items: list[Item], text: str, a: int, b: int) -> list[Item]:
     for rx in (_N_EQ_COUNT, _N_EQ_IN_BRACKET):
         for m in rx.finditer(text, a, b):
             s, e = m.start(), m.end("n")  # from the "n": the arm's label before it labels the count
-            if any(x <= m.start("n") < y for x, y in taken) or _PEOPLE_BEFORE_N.search(text, max(a, s - 30), s):
-                continue  # ("in all treated patients (n = 60)": a sample size)
+            if any(x <= m.start("n") < y for x, y in taken) or _PEOPLE_BEFORE_N.search(text, max(a, s - 30), s) \
+                    or not _LABEL_BEFORE_N.search(text, max(a, s - 30), s) or _PER_AFTER_N.match(text, e):
+                continue  # ("in all treated patients (n = 60)", "P=.02 (N=124)", "(n = 10 per meal)": sample sizes)
             extra.append(Item("count", s, e, Count(int(m.group("n")), None, s, e, text[s:e], None)))
             taken.append((s, e))
     return sorted(items + extra, key=lambda x: x.start) if extra else items

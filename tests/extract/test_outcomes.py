@@ -848,3 +848,11 @@ def test_an_events_n_after_each_arm_is_that_arms_count_of_patients_with_events(s
 def test_an_events_sentence_with_a_sample_size_gives_no_count():
     ev = run(_MSC_PLACEBO + "Adverse events were recorded in all treated patients (n = 60) and were mild.")
     assert [o.n_responders for o in rows(ev, "adverse events")] == []
+
+
+@pytest.mark.parametrize("sentence", [
+    "Adverse events were more frequent with MSC, P=.02 (N=124).",
+    "Adverse events were assessed after two standardized breakfasts (n = 10 per meal).",
+])
+def test_an_events_sentence_with_a_bracketed_sample_size_gives_no_count(sentence):
+    assert [o.n_responders for o in rows(run(_MSC_PLACEBO + sentence), "adverse events") if o.n_responders] == []
