@@ -478,6 +478,9 @@ def _arm_abbreviations(items: tuple[tuple[str, str], ...]) -> re.Pattern[str] | 
                       + ")(?![\\w+-])")
 
 
+# "56.7% and 23.3% in the MSC and placebo groups": the arms after the values, in their order (no "respectively")
+_PLURAL_ARMS_AFTER = re.compile(r"\s?%?\s+(?:in|for|among|of)\s+(?:the\s+)?[\w+/-]+(?:\s?,\s?[\w+/-]+)*,?\s+(?:and|or)\s+"
+                                r"(?:the\s+)?[\w+/-]+\s+(?:groups|arms|cohorts)\b", re.I)
 _COMPARATOR_BEFORE = re.compile(r"\b(?:compared\s+(?:to|with)|relative\s+to|in\s+contrast\s+to|than)\s+(?:the\s+|those\s+"
                                 r"(?:on|in|receiving)\s+)?$", re.I)
 _DOSE_ARM_BRACKET_RE = re.compile(r"(?<=[\d%])\s?\(\s?(?P<name>\d+(?:\.\d+)?\s?(?:mg|µg|μg|mcg|g|ml|mg/kg)\b)\s?\)", re.I)
@@ -759,7 +762,8 @@ def arm_slots(t: Text, items: list[Item], a: int, b: int, refs: list[ArmRef], se
     # 2-3. one slot per remaining value (a p value in brackets right after it is the slot's); "from A
     # to B" and "A at the start, B at the end" are one arm's two values
     rest = [x for x in values if id(x) not in used]
-    resp = _respectively_slots(text, rest, items, refs, sent) if "respectively" in sent.text and rest else None
+    resp = _respectively_slots(text, rest, items, refs, sent) if rest and (
+        "respectively" in sent.text or _PLURAL_ARMS_AFTER.match(text, rest[-1].end)) else None
     if resp:
         return slots + resp
     pairs: dict[int, Item] = {}

@@ -856,3 +856,9 @@ def test_an_events_sentence_with_a_sample_size_gives_no_count():
 ])
 def test_an_events_sentence_with_a_bracketed_sample_size_gives_no_count(sentence):
     assert [o.n_responders for o in rows(run(_MSC_PLACEBO + sentence), "adverse events") if o.n_responders] == []
+
+
+def test_values_then_in_the_a_and_b_groups_without_respectively():
+    ev = run(_MSC_PLACEBO + "The proportions of ACR20 responders were 56.7% and 23.3% in the MSC and placebo groups "
+             "(P = 0.008).")
+    assert sorted((o.arm, o.percent_responders) for o in ev.outcomes) == [("MSC", 56.7), ("placebo", 23.3)]
