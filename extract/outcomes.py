@@ -1283,7 +1283,10 @@ def _sentence_rows(t: Text, sent: Sentence, measures: list[_Measure], vals: Sent
         if refs and any(x.kind == "eff" and not x.obj.named for x in items):
             items = _arm_estimates_as_values(items, refs, text)
         # "ACR20 and ACR50 responses were 60% and 30%, respectively": one value per measure, not per arm
-        slots = arm_slots(t, items, a, b, refs, sent, len(ctx.arms), bool(ORDER_CUE.search(text, a, b)),
+        # "The DAS28 at 3 and 6 months was 4.1 and 3.6, respectively": with no arm named, "respectively" follows the
+        # listed timepoints, not the study's arms
+        n_arms = 0 if (not refs and len(my_tps) >= 2 and "respectively" in stext) else len(ctx.arms)
+        slots = arm_slots(t, items, a, b, refs, sent, n_arms, bool(ORDER_CUE.search(text, a, b)),
                           rec.abbreviations) if me.name not in per_measure else []
         if slots:
             rows.extend(_slot_rows(t, me, slots, items, ctx, prov, direction, my_tps, tps, a, clause_start,
@@ -1357,10 +1360,19 @@ def _sentence_rows(t: Text, sent: Sentence, measures: list[_Measure], vals: Sent
                 if paired:
                     effects = effects[:1]  # each timepoint's bracket holds its own estimate
         comp = _effect_arm(t, sent, refs, ctx, a, b) if effects else None
+        # the timepoints' values are the ones the row's baseline/follow-up pair was read from
+        re_paired = bool(paired) and len(paired) == 2 and row_base.get("baseline_mean") is not None \
+            and row_base.get("baseline_mean") == paired[0].get("followup_mean") \
+            and row_base.get("followup_mean") == paired[1].get("followup_mean")
         for k, tp in enumerate(my_tps or [None]):
             base = _base_row(me, comp or arm_name, arm_n if not comp else None, tp, prov, direction)
             base.update(row_base)
             if paired:
+                if re_paired:
+                    # "at 3 and 6 months was 4.1 and 3.6, respectively": each timepoint's own value, not the pair
+                    # of the two read as baseline and follow-up
+                    for key in [key for key in base if key.startswith(("baseline_", "followup_"))]:
+                        base.pop(key)
                 base.update(paired[k])
             rows.append(_row(base))
         for e in effects[1:]:  # "RR 0.74 (...); ARR 4.5% (...)", "HR 0.61 vs 0.50": one row each

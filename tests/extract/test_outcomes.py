@@ -862,3 +862,18 @@ def test_values_then_in_the_a_and_b_groups_without_respectively():
     ev = run(_MSC_PLACEBO + "The proportions of ACR20 responders were 56.7% and 23.3% in the MSC and placebo groups "
              "(P = 0.008).")
     assert sorted((o.arm, o.percent_responders) for o in ev.outcomes) == [("MSC", 56.7), ("placebo", 23.3)]
+
+
+@pytest.mark.parametrize("prefix", [_MSC_PLACEBO, "Methods: Twenty patients with RA received UC-MSCs intravenously. Results: "])
+def test_respectively_after_listed_timepoints_pairs_values_with_the_timepoints(prefix):
+    # "The DAS28 at 3 and 6 months was 4.1 ± 0.9 and 3.6 ± 1.0, respectively": one value per timepoint, no arms
+    ev = run(prefix + "The DAS28 at 3 and 6 months was 4.1 \u00b1 0.9 and 3.6 \u00b1 1.0, respectively.")
+    assert [(o.timepoint_weeks, o.baseline_mean, o.followup_mean) for o in rows(ev, "DAS28")] == [
+        (13.0, None, 4.1), (26.0, None, 3.6)]
+
+
+def test_from_baseline_to_two_timepoints_keeps_the_baseline():
+    ev = run("Results: DAS28 decreased from 5.5 \u00b1 0.8 at baseline to 4.1 \u00b1 0.9 at 3 months and 3.6 \u00b1 1.0 "
+             "at 6 months.")
+    assert [(o.timepoint_weeks, o.baseline_mean, o.followup_mean) for o in rows(ev, "DAS28")] == [
+        (13.0, 5.5, 4.1), (26.0, 5.5, 3.6)]
