@@ -809,6 +809,7 @@ def _assign_means(row: dict, ms: list[MeanSD], t: Text, a: int, clause_start: in
         put("followup", first)
 
 
+_VS_BASELINE = re.compile(r"\b(?:compared\s+(?:to|with)|relative\s+to|from|since|versus|vs\.?)\s+(?:the\s+)?baseline\b", re.I)
 _SIGNED_VALUE = re.compile(r"(?<![\w.])[-−]\s?\d")
 _CHANGE_VERB = re.compile(r"\b(?:decreas|increas|reduc|improv|declin|fell\b|rose\b|dropped\b|worsen)", re.I)
 
@@ -1285,7 +1286,10 @@ def _sentence_rows(t: Text, sent: Sentence, measures: list[_Measure], vals: Sent
         # "ACR20 and ACR50 responses were 60% and 30%, respectively": one value per measure, not per arm
         # "The DAS28 at 3 and 6 months was 4.1 and 3.6, respectively": with no arm named, "respectively" follows the
         # listed timepoints, not the study's arms
-        n_arms = 0 if (not refs and len(my_tps) >= 2 and "respectively" in stext) else len(ctx.arms)
+        # (nor, with "compared to baseline", do two values "(1.8 vs 1.1)" follow the arms: they are before and after)
+        n_arms = 0 if (not refs and len(my_tps) >= 2 and "respectively" in stext) or (
+            "aseline" in stext and _VS_BASELINE.search(stext) and not _CHANGE_FROM_BASELINE.search(stext)) \
+            else len(ctx.arms)  # ("change from baseline was -2.1 versus -1.2": the two arms' changes)
         slots = arm_slots(t, items, a, b, refs, sent, n_arms, bool(ORDER_CUE.search(text, a, b)),
                           rec.abbreviations) if me.name not in per_measure else []
         if slots:

@@ -877,3 +877,8 @@ def test_from_baseline_to_two_timepoints_keeps_the_baseline():
              "at 6 months.")
     assert [(o.timepoint_weeks, o.baseline_mean, o.followup_mean) for o in rows(ev, "DAS28")] == [
         (13.0, 5.5, 4.1), (26.0, 5.5, 3.6)]
+
+
+def test_two_values_compared_to_baseline_are_before_and_after_not_two_arms():
+    ev = run(_MSC_PLACEBO + "Compared to baseline, the HAQ decreased significantly at 3 months (1.8 vs 1.1, P < 0.01).")
+    assert [(o.baseline_mean, o.followup_mean) for o in rows(ev, "HAQ")] == [(1.8, 1.1)]
