@@ -89,6 +89,7 @@ NOT_MEASURE_HEADS = frozenset(
     "study studies trial trials analysis analyses result results data finding findings evidence "
     "week weeks month months day days year years hour hours minute minutes visit visits baseline end "
     "rest night motion movement exertion "  # "pain at rest", "pain on movement": a condition, not a measure
+    "entry inclusion enrolment enrollment randomization randomisation "  # "DAS28 at entry": a time
     "time timepoint timepoints point points period periods follow-up followup "
     "p value values ci interval intervals significance level difference differences effect effects change "
     "changes improvement improvements reduction reductions increase increases decrease decreases "

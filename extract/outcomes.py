@@ -90,7 +90,8 @@ def has_change_cue(text: str) -> bool:
 
 
 PAIR_SEP = re.compile(r"^\s*(?:,|;)?\s*(?:vs\.?|versus|compared\s+with|and|to|→|->)\s*$", re.I)
-BASELINE_CUE = re.compile(words(["baseline", "before", r"pre-?treatment", r"at\s+entry", "initial"]) + r"\b")
+BASELINE_CUE = re.compile(words(["baseline", "before", r"pre-?treatment", r"at\s+(?:study\s+)?entry", "initial",
+                                 r"at\s+randomi[sz]ation", r"at\s+inclusion", r"at\s+enrol+ment"]) + r"\b")
 # "4.8 ng/mL at the start", "5.1 at the study end"
 BASELINE_AFTER = re.compile(
     r"\s?(?:[a-zA-Zμµ%]{1,6}(?:/[a-zA-Zμµ]{1,6}){0,2}\s)?(?:at|before)\s+(?:the\s+)?(?:start|baseline|entry|onset|"

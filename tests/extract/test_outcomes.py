@@ -882,3 +882,12 @@ def test_from_baseline_to_two_timepoints_keeps_the_baseline():
 def test_two_values_compared_to_baseline_are_before_and_after_not_two_arms():
     ev = run(_MSC_PLACEBO + "Compared to baseline, the HAQ decreased significantly at 3 months (1.8 vs 1.1, P < 0.01).")
     assert [(o.baseline_mean, o.followup_mean) for o in rows(ev, "HAQ")] == [(1.8, 1.1)]
+
+
+@pytest.mark.parametrize("sentence, measure", [
+    ("The mean DAS28 at entry was 6.1.", "DAS28"),
+    ("HAQ at randomisation was 1.5 \u00b1 0.6.", "HAQ"),
+])
+def test_a_value_at_entry_or_randomisation_is_a_baseline(sentence, measure):
+    ev = run("Results: " + sentence)
+    assert [(o.measure, o.baseline_mean is not None, o.followup_mean) for o in ev.outcomes] == [(measure, True, None)]
