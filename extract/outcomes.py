@@ -1127,6 +1127,12 @@ def _windows(measures: list[_Measure], sent: Sentence, vals: SentenceValues, tex
         c0 = max(c for c in cuts if c <= m.mention.start)
         prev_end = measures[i - 1].mention.end if i > 0 else sent.start
         if prev_end > c0 and i > 0:
+            # "Two patients (20%) reached DAS28 remission and five (50%) achieved a moderate EULAR response": the
+            # values between the two measures, before "achieved ...", are the second one's
+            between = [x for x in vals.within(prev_end, m.mention.start) if x.kind in ("pct", "count")]
+            if between and _PEOPLE_HAD_BEFORE.search(text, max(prev_end, m.mention.start - 70), m.mention.start) \
+                    and re.match(r"\s?(?:,\s?)?(?:and|while|whereas|but)\s", text[prev_end:between[0].start]):
+                starts[i] = prev_end
             continue
         before = [x for x in vals.within(c0, m.mention.start) if x.kind in ("pct", "count", "ms", "eff")]
         if before and (i == 0 or measures[i - 1].mention.start < c0) and (

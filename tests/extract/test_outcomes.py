@@ -891,3 +891,11 @@ def test_two_values_compared_to_baseline_are_before_and_after_not_two_arms():
 def test_a_value_at_entry_or_randomisation_is_a_baseline(sentence, measure):
     ev = run("Results: " + sentence)
     assert [(o.measure, o.baseline_mean is not None, o.followup_mean) for o in ev.outcomes] == [(measure, True, None)]
+
+
+def test_the_second_measures_count_stands_between_the_two_measures():
+    # "Two patients (20%) reached DAS28 remission and five (50%) achieved a moderate EULAR response"
+    ev = run("Methods: Ten patients with RA received UC-MSCs. Results: Two patients (20%) reached DAS28 remission and "
+             "five (50%) achieved a moderate EULAR response at 6 months.")
+    assert sorted((o.measure, o.n_responders, o.percent_responders) for o in ev.outcomes) == [
+        ("DAS28 remission", 2, 20.0), ("EULAR response", 5, 50.0)]
