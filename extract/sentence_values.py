@@ -481,6 +481,7 @@ def _arm_abbreviations(items: tuple[tuple[str, str], ...]) -> re.Pattern[str] | 
 # "56.7% and 23.3% in the MSC and placebo groups": the arms after the values, in their order (no "respectively")
 _PLURAL_ARMS_AFTER = re.compile(r"\s?%?\s+(?:in|for|among|of)\s+(?:the\s+)?[\w+/-]+(?:\s?,\s?[\w+/-]+)*,?\s+(?:and|or)\s+"
                                 r"(?:the\s+)?[\w+/-]+\s+(?:groups|arms|cohorts)\b", re.I)
+_PEOPLE_ONLY = re.compile(r"[\d\s]*(?:patients?|subjects?|participants?|people|persons|individuals)", re.I)
 _COMPARATOR_BEFORE = re.compile(r"\b(?:compared\s+(?:to|with)|relative\s+to|in\s+contrast\s+to|than)\s+(?:the\s+|those\s+"
                                 r"(?:on|in|receiving)\s+)?$", re.I)
 _DOSE_ARM_BRACKET_RE = re.compile(r"(?<=[\d%])\s?\(\s?(?P<name>\d+(?:\.\d+)?\s?(?:mg|µg|μg|mcg|g|ml|mg/kg)\b)\s?\)", re.I)
@@ -807,6 +808,14 @@ def arm_slots(t: Text, items: list[Item], a: int, b: int, refs: list[ArmRef], se
             # "in the A group (from 65 ± 15 to 32 ± 18 mm, P < 0.001) but not in the B group (...)": a bracket
             # right after an arm's name holds that arm's from-to pair, whatever arm is named after it
             slot.arm, slot.how = ref_before.label, "before"
+            slots.append(slot)
+            used.add(id(x))
+            continue
+        inside = {r.label.lower(): r for r in refs if x.start < r.start and r.end <= x.end
+                  and re.search(r"[A-Za-z]", r.label) and not _PEOPLE_ONLY.fullmatch(r.label)}
+        if len(inside) == 1 and x.kind in ("pct", "count"):
+            # "12 of 30 MSC-treated patients (40%)", "Eighteen MSC patients (60%)": the count names its arm
+            slot.arm, slot.how = next(iter(inside.values())).label, "inside"
             slots.append(slot)
             used.add(id(x))
             continue

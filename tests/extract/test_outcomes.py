@@ -899,3 +899,13 @@ def test_the_second_measures_count_stands_between_the_two_measures():
              "five (50%) achieved a moderate EULAR response at 6 months.")
     assert sorted((o.measure, o.n_responders, o.percent_responders) for o in ev.outcomes) == [
         ("DAS28 remission", 2, 20.0), ("EULAR response", 5, 50.0)]
+
+
+@pytest.mark.parametrize("sentence", [
+    "ACR50 responses occurred in 12 of 30 MSC-treated patients (40%) versus 4 of 30 placebo-treated patients (13%).",
+    "Twelve MSC patients (40%) and four placebo patients (13%) achieved ACR50.",
+])
+def test_a_count_that_names_its_arms_people(sentence):
+    ev = run(_MSC_PLACEBO + sentence)
+    assert sorted((o.arm, o.n_responders, o.percent_responders) for o in rows(ev, "ACR50")) == [
+        ("MSC", 12, 40.0), ("placebo", 4, 13.0)]
