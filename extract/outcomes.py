@@ -1438,7 +1438,7 @@ _ARM_AFTER_ESTIMATE = re.compile(r"\s?(?:[a-zA-Zμµ%]{1,6}(?:/[a-zA-Zμµ]{1,6}
 _ARM_BEFORE_ESTIMATE = re.compile(r"\s?(?:groups?|arms?)?\s?\(\s?$", re.I)
 
 
-_N_EQ_COUNT = re.compile(r"\b[nN]\s?=\s?(?P<n>\d{1,5})(?![\d.,]|\s?%|\s?\))")
+_N_EQ_COUNT = re.compile(r"\b[nN]\s?=\s?(?P<n>\d{1,5})(?!\d|[.,]\d|\s?%|\s?\))")
 _PEOPLE_BEFORE_N = re.compile(r"\b(?:patients|subjects|participants|people|population|individuals|children|women|men|"
                               r"cohort|sample)\s?[(\[,;]?\s?$", re.I)
 _LABEL_BEFORE_N = re.compile(r"[A-Za-z][\w+/-]*\s?[,:(]\s?$")

@@ -645,7 +645,7 @@ _EFFECT_CUE = re.compile(r"ratio|onfidence|CI|OR|HR|RR|MD|ES|RD|η|eta|Eta|ffect
 # the words before the sentence's subject arm: "In the A group", "Patients in the A group", "Those receiving A"
 _SUBJECT_GAP = re.compile(r"\s*(?:[A-Z][a-z]+:\s*)?(?:(?:the|in|with)\s+|(?:patients|subjects|participants|those)\s+(?:in|on|receiving|"
                           r"treated\s+with)\s+(?:the\s+)?)?", re.I)
-_TIGHT_BEFORE = re.compile(r"\s?(?:groups?\s?)?[:(\[]?\s?")
+_TIGHT_BEFORE = re.compile(r"\s?(?:groups?\s?)?[:,(\[]?\s?")
 _REF_BEFORE_GAP = re.compile(r"\s?(?:groups?\s?)?(?:was|were|is|had|showed|of|:|=)\s?(?:an?\s+)?(?:mean\s+(?:of\s+)?)?|\s?:\s?",
                              re.I)
 # between a value and the arm named after it: not a comparator ("... (38%) compared with the control group (60%)")

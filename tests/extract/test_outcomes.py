@@ -909,3 +909,12 @@ def test_a_count_that_names_its_arms_people(sentence):
     ev = run(_MSC_PLACEBO + sentence)
     assert sorted((o.arm, o.n_responders, o.percent_responders) for o in rows(ev, "ACR50")) == [
         ("MSC", 12, 40.0), ("placebo", 4, 13.0)]
+
+
+@pytest.mark.parametrize("sentence, measure, key", [
+    ("ACR20 response: MSC, 45%; placebo, 20%.", "ACR20", "percent_responders"),
+    ("Serious adverse events: MSC, n = 45; placebo, n = 20.", "serious adverse events", "n_responders"),
+])
+def test_an_arms_label_and_a_comma_before_its_value_outside_brackets(sentence, measure, key):
+    ev = run(_MSC_PLACEBO + sentence)
+    assert sorted((o.arm, getattr(o, key)) for o in rows(ev, measure)) == [("MSC", 45), ("placebo", 20)]
