@@ -514,12 +514,28 @@ def _sentence_measures(t: Text, sent: Sentence, mentions: list[Mention], ctx: Co
     # a measure named twice (a repeat in brackets, a list) is one
     kept: list[_Measure] = []
     for m in out:
-        if any(k.name == m.name for k in kept):
+        if any(k.name == m.name and not _own_clause_repeat(text, sent, k, m) for k in kept):
             continue
         if not values and m.role not in ("vocab",) and m.canonical is None and not _has_cue_near(t, sent, m):
             continue  # an open name in a sentence without values needs a direction word near it
         kept.append(m)
     return kept
+
+
+def _own_clause_repeat(text: str, sent: Sentence, first: _Measure, again: _Measure) -> bool:
+    """Whether a measure named again is a second report of it, in a clause of its own with its own values:
+    "AEs occurred in 13/40 (32.5%) in the A group; in the B group, AEs occurred in 1/40 (2.5%)"."""
+    gap = text[first.mention.end:again.mention.start]
+    if ";" not in gap or not _DIGIT.search(gap):
+        return False
+    depth, top_semicolon = 0, False
+    for ch in gap:  # a ";" outside brackets ends the first report's clause
+        depth += (ch in "([") - (ch in ")]")
+        top_semicolon = top_semicolon or (ch == ";" and depth == 0)
+    if not top_semicolon:
+        return False
+    rest = text[again.mention.end:sent.end]
+    return _DIGIT.search(rest.split(";")[0]) is not None
 
 
 def _expand(name: str, abbrevs: dict[str, str]) -> tuple[str, str | None]:
@@ -1307,6 +1323,14 @@ def _sentence_rows(t: Text, sent: Sentence, measures: list[_Measure], vals: Sent
                 comparison = comp
             continue
         row_base: dict = {}
+        my_arm, my_n = arm_name, arm_n
+        if ";" in stext and any(m.name == me.name for m in measures[:i]):
+            # a measure reported again in a clause of its own: that clause's arm ("...; in the placebo group, AEs ...")
+            lo = text.rfind(";", sent.start, me.mention.start) + 1
+            hi = text.find(";", me.mention.end, sent.end)
+            cm_arm = ARM_IN_SENTENCE_RE.search(text[lo:hi if hi >= 0 else sent.end])
+            if cm_arm:
+                my_arm, my_n = _arm_lookup(ctx, cm_arm.group("arm"))
         _assign_means(row_base, window_ms, t, a, clause_start, me.change)
         if not any(k in row_base for k in ("change_mean", "followup_mean", "baseline_mean")) \
                 and BASELINE_CUE.search(t.text[clause_start:b]):
@@ -1376,7 +1400,7 @@ def _sentence_rows(t: Text, sent: Sentence, measures: list[_Measure], vals: Sent
             and row_base.get("baseline_mean") == paired[0].get("followup_mean") \
             and row_base.get("followup_mean") == paired[1].get("followup_mean")
         for k, tp in enumerate(my_tps or [None]):
-            base = _base_row(me, comp or arm_name, arm_n if not comp else None, tp, prov, direction)
+            base = _base_row(me, comp or my_arm, my_n if not comp else None, tp, prov, direction)
             base.update(row_base)
             if paired:
                 if re_paired:

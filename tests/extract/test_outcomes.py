@@ -918,3 +918,10 @@ def test_a_count_that_names_its_arms_people(sentence):
 def test_an_arms_label_and_a_comma_before_its_value_outside_brackets(sentence, measure, key):
     ev = run(_MSC_PLACEBO + sentence)
     assert sorted((o.arm, getattr(o, key)) for o in rows(ev, measure)) == [("MSC", 45), ("placebo", 20)]
+
+
+def test_a_measure_reported_again_in_its_own_clause_keeps_its_values_and_arm():
+    # "...; in the placebo group, adverse events occurred in 1/30 (3.3%)": a second report, not a repeat of the name
+    ev = run(_MSC_PLACEBO + "Adverse events occurred in 13/30 (43.3%) in the MSC group; in the placebo group, adverse "
+             "events occurred in 1/30 (3.3%).")
+    assert sorted((o.arm, o.n_responders) for o in rows(ev, "adverse events")) == [("MSC", 13), ("placebo", 1)]
