@@ -92,10 +92,13 @@ _CI = (rf"(?:(?P<sep>\s?[,;]?\s?)(?P<open>[(\[])?\s?(?P<label>{_CI_LABEL})?(?P<o
        rf"(?![\d]|\.\d)\s?(?P<close>[)\]])?)")
 # what may stand between a name and its value: "OR = 2.1", "HR: 0.68", "RR, 0.74", "effect size of 0.82",
 # "HRper SD log 0.89", "the hazard ratio for death was 0.8"
-_GAP_OK = re.compile(r"\s?(?:[:=,]|was|were|is|of|per\s+SD(?:\s+log)?|(?:for|of)\s+[\w/-]+(?:\s[\w/-]+)?\s+(?:was|were|is|of))?"
+# ("the relative risk of adverse events was 1.12", "the odds ratio for ACR20 response was 3.2": the measure may
+# stand between the name and its value, up to four words, a digit only inside a word)
+_GAP_OK = re.compile(r"\s?(?:[:=,]|was|were|is|of|per\s+SD(?:\s+log)?|(?:for|of)\s+[\w/-]+(?:\s[\w/-]+){0,3}\s+(?:was|were|is|of))?"
                      r"\s?[:=]?\s?", re.I)
 NAMED_RE = re.compile(
-    rf"(?:{_NAME}){_ABBR}(?P<gap>[^\d;.()\[\]+-]{{0,14}}?)(?<![A-Za-z])(?P<v>{_SNUM})(?![\d.])(?i:{_UNIT})(?i:{_CI})?")
+    rf"(?:{_NAME}){_ABBR}(?P<gap>(?:[^\d;.()\[\]+-]|(?<=[A-Za-z])\d+){{0,40}}?)(?<![A-Za-z])(?P<v>{_SNUM})(?![\d.])"
+    rf"(?i:{_UNIT})(?i:{_CI})?")
 UNNAMED_RE = re.compile(rf"(?P<v>{SNUM_FIRST}(?<![\w.,/^-].){SNUM_REST})(?![\d.])(?i:{_UNIT})(?i:{_CI})")
 # "HR 0.61 vs 0.50": a second estimate of the same kind
 _VS_VALUE = re.compile(rf"\s?(?:vs\.?|versus|and)\s?(?P<v>{_SNUM})(?![\d.%])", re.I)

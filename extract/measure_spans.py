@@ -80,11 +80,16 @@ CHANGE_NOUNS = frozenset(
     "difference differences rise fall decline declines elevation elevations worsening deterioration effect effects "
     "lowering gain gains loss losses benefit benefits response responses ratio ratios risk risks".split())
 # a chunk headed by one of these is not a measure
+_VALUE_ADJECTIVES = frozenset(
+    "low high lower higher similar comparable better worse greater smaller larger poor good excellent superior "
+    "inferior increased decreased reduced elevated stable unchanged normal modest moderate marked significant".split())
 NOT_MEASURE_HEADS = frozenset(
     "group groups arm arms cohort cohorts cluster clusters patient patients subject subjects participant "
     "participants people persons individuals women men children infants adults volunteers cases controls "
     "study studies trial trials analysis analyses result results data finding findings evidence "
     "week weeks month months day days year years hour hours minute minutes visit visits baseline end "
+    "rest night motion movement exertion "  # "pain at rest", "pain on movement": a condition, not a measure
+    "entry inclusion enrolment enrollment randomization randomisation "  # "DAS28 at entry": a time
     "time timepoint timepoints point points period periods follow-up followup "
     "p value values ci interval intervals significance level difference differences effect effects change "
     "changes improvement improvements reduction reductions increase increases decrease decreases "
@@ -511,6 +516,10 @@ def _roles(t: Text, sent: Sentence, chunks: list[_Chunk], i0: int, i1: int, pare
         # a label with its values: "(biochemical pregnancy rate: 17.3% versus 23.9%; ...)"
         if after_i < i1 and toks[after_i] == ":" and toks[c.te - 1] in _LABEL_HEADS:
             c.role = "item"
+            continue
+        # "The ACR20 response rate was low (60%)": a copula's adjective with the value in brackets, not a measure
+        if prev in ("was", "were") and c.te - c.ts == 1 and toks[c.ts] in _VALUE_ADJECTIVES:
+            c.ok = False
             continue
         # an item with its values in brackets: "for pain (-5.2 vs. -3.3, p = 0.003)"
         if after_i < i1 and toks[after_i] in ("(", "[") and after_i in paren_at:

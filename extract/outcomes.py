@@ -42,7 +42,7 @@ from typing import Any, NamedTuple, Sequence
 from extract.abbreviations import abbreviations
 from extract.cues import cue_kind, cue_re, no_change_phrases
 from extract.document import Mention, Sentence, Text
-from extract.estimates import Effect
+from extract.estimates import Count, Effect
 from extract.evidence import Arm, OutcomeRow, Provenance
 from extract.fastre import words
 from extract.measure_spans import MeasureSpan, find_measures, instrument_subscales
@@ -90,7 +90,8 @@ def has_change_cue(text: str) -> bool:
 
 
 PAIR_SEP = re.compile(r"^\s*(?:,|;)?\s*(?:vs\.?|versus|compared\s+with|and|to|→|->)\s*$", re.I)
-BASELINE_CUE = re.compile(words(["baseline", "before", r"pre-?treatment", r"at\s+entry", "initial"]) + r"\b")
+BASELINE_CUE = re.compile(words(["baseline", "before", r"pre-?treatment", r"at\s+(?:study\s+)?entry", "initial",
+                                 r"at\s+randomi[sz]ation", r"at\s+inclusion", r"at\s+enrol+ment"]) + r"\b")
 # "4.8 ng/mL at the start", "5.1 at the study end"
 BASELINE_AFTER = re.compile(
     r"\s?(?:[a-zA-Zμµ%]{1,6}(?:/[a-zA-Zμµ]{1,6}){0,2}\s)?(?:at|before)\s+(?:the\s+)?(?:start|baseline|entry|onset|"
@@ -104,6 +105,14 @@ FROM_TO_RE = re.compile(r"\bfrom\b", re.I)
 RESPECTIVELY_LIST_RE = re.compile(
     r"\b(?:for|in|of)\s+(?:the\s+)?(?:cohorts?|groups?|arms?|clusters?)\s+"
     r"(?P<list>[\w-]+(?:\s?,\s?[\w-]+)*,?\s+(?:and|or)\s+(?:the\s+)?[\w-]+)", re.I)
+# "ACR20 response rates with tofacitinib 5 mg, tofacitinib 10 mg, and placebo were ...": the arms named
+# after "with" (or "for", "in", "among", "receiving"), then the verb before the values
+_ARM_ITEM = r"[A-Za-z][\w/+.-]*(?:\s(?!and\b|or\b|were\b|was\b)[\w/+.-]+){0,3}"
+RESPECTIVELY_WITH_RE = re.compile(
+    rf"\b(?:with|for|in|among|receiving)\s+(?:the\s+)?(?P<list>{_ARM_ITEM}(?:\s?,\s?{_ARM_ITEM})*,?\s+(?:and|or)\s+"
+    rf"(?:the\s+)?{_ARM_ITEM}?)(?:\s+(?:treatments?|groups?|arms?|cohorts?|regimens?))?\s+(?:were|was|are|is)\s", re.I)
+# "65.22, 55.56, and 34.09%": a list of numbers whose last one carries the percent sign
+_PCT_LIST_RE = re.compile(rf"(?P<list>{NUM}(?:\s?,\s?(?:and\s+)?{NUM}|\s+and\s+{NUM})+)\s?%")
 FROM_GROUP_RE = re.compile(
     rf"(?P<n>{_N})\s+(?:patients?\s+)?(?:from|in)\s+(?:the\s+)?(?:(?:group|cohort|arm|cluster)\s+(?P<id>[A-Z0-9])\b"
     rf"|(?P<name>[\w-]+)\s+(?:group|arm|cohort|cluster))\s*\(\s*(?P<p>{NUM})\s*%\s*\)", re.I)
@@ -133,12 +142,15 @@ BUT_NOT_RE = re.compile(words([r"but\s+not\s+in\s+the\s+(?P<arm>[\w-]+(?:\s[\w-]
 _FT_UNIT = r"(?:\s?(?!to\b|at\b)[a-zA-Zμµ]{1,6}(?:/[a-zA-Zμµ0-9]{1,6}){0,2})?"
 FROM_TO_BARE_RE = re.compile(rf"\bfrom\s+(?P<a>-?{NUM}){_FT_UNIT}\s+(?:at\s+baseline\s+)?to\s+(?P<b>-?{NUM})"
                              rf"(?!\s?(?:%|±|\())")
+FROM_TO_PCT_RE = re.compile(rf"\bfrom\s+(?P<a>-?{NUM})\s?%\s+(?:at\s+baseline\s+)?to\s+(?P<b>-?{NUM})\s?%")
+# "Diclofenac reduced CRP by 1.5 mg/L": the measure between the verb and "by"
+VERB_OBJECT_BY = re.compile(r"\b(?:decreas\w*|reduc\w*|improv\w*|lower\w*)\s+(?:the\s+)?(?:[\w()-]+\s+){1,5}?by\s", re.I)
 BY_CUE = re.compile(r"\b(?:decreas\w*|reduc\w*|improv\w*|fell|dropped|declin\w*|lower\w*)\s+by\b", re.I)
 # "HAQ improved by 0.42", "DAS28 increased by 1.1": an absolute change (not "by 30%", not "by week 12")
 BY_VALUE_RE = re.compile(
     rf"\b(?:decreas\w*|reduc\w*|improv\w*|fell|dropped|declin\w*|lower\w*|increas\w*|rose|risen|elevat\w*)"
     rf"\s+by\s+(?:a\s+mean\s+of\s+|an\s+average\s+of\s+)?(?P<v>{NUM})"
-    rf"(?!\s*(?:%|percent|fold|times|-fold|×|\d|weeks?|months?|days?|years?|hours?)\b|\s*%|\d)", re.I)
+    rf"(?!\s*(?:%|percent|fold|times|-fold|×|\d|weeks?|months?|days?|years?|hours?)\b|\s*%|\d|[.,]\d)", re.I)
 # "decreased by 30%", "a 30% decrease in", "reduced CRP by 30%", "30% lower": a percent change
 PERCENT_CHANGE_BEFORE = re.compile(
     r"\b(?:decreas\w*|reduc\w*|lower\w*|fell|dropped|declin\w*|increas\w*|rose|elevat\w*|improv\w*|chang\w*)"
@@ -502,12 +514,28 @@ def _sentence_measures(t: Text, sent: Sentence, mentions: list[Mention], ctx: Co
     # a measure named twice (a repeat in brackets, a list) is one
     kept: list[_Measure] = []
     for m in out:
-        if any(k.name == m.name for k in kept):
+        if any(k.name == m.name and not _own_clause_repeat(text, sent, k, m) for k in kept):
             continue
         if not values and m.role not in ("vocab",) and m.canonical is None and not _has_cue_near(t, sent, m):
             continue  # an open name in a sentence without values needs a direction word near it
         kept.append(m)
     return kept
+
+
+def _own_clause_repeat(text: str, sent: Sentence, first: _Measure, again: _Measure) -> bool:
+    """Whether a measure named again is a second report of it, in a clause of its own with its own values:
+    "AEs occurred in 13/40 (32.5%) in the A group; in the B group, AEs occurred in 1/40 (2.5%)"."""
+    gap = text[first.mention.end:again.mention.start]
+    if ";" not in gap or not _DIGIT.search(gap):
+        return False
+    depth, top_semicolon = 0, False
+    for ch in gap:  # a ";" outside brackets ends the first report's clause
+        depth += (ch in "([") - (ch in ")]")
+        top_semicolon = top_semicolon or (ch == ";" and depth == 0)
+    if not top_semicolon:
+        return False
+    rest = text[again.mention.end:sent.end]
+    return _DIGIT.search(rest.split(";")[0]) is not None
 
 
 def _expand(name: str, abbrevs: dict[str, str]) -> tuple[str, str | None]:
@@ -604,7 +632,8 @@ def _groups(measures: list[_Measure], tps: list[Timepoint], t: Text) -> dict[str
     """Measure name -> its timepoints in the sentence (see the module docstring, step 4)."""
     # "at week 2 for PtGA, Pain and HAQ-DI": a timepoint followed by "for" or "in" binds the measures after it
     forward: dict[str, list[Timepoint]] = {}
-    fwd_tps = [tp for tp in tps if _TP_FOR.match(t.text, tp.end)]
+    # (only where a measure follows: "55% at week 24 in the MSC group" binds nothing forward)
+    fwd_tps = [tp for tp in tps if _TP_FOR.match(t.text, tp.end) and any(m.mention.start >= tp.end for m in measures)]
     if fwd_tps:
         for m in measures:
             before = [tp for tp in tps if tp.end <= m.mention.start]
@@ -720,6 +749,12 @@ _MEDIAN_WORD = re.compile(r"\bmedians?\b", re.I)
 _MEAN_WORD = re.compile(r"\bmeans?\b|\baverage\b", re.I)
 _CHANGE_FROM_BASELINE = re.compile(r"\b(?:improvements?|reductions?|decreases?|increases?|changes?|falls?|declines?|"
                                    r"rises?|drops?)\s+(?:\w+\s+){0,3}?from\s+baseline\b", re.I)
+# "the mean (SD) reduction in VAS pain was 35.2 (20.1) mm": the value is the reduction (a fall: negative)
+_CHANGE_IN_WAS = re.compile(r"\b(?P<w>improvements?|reductions?|decreases?|increases?|falls?|declines?|drops?)\s+in\s+"
+                            r"(?:the\s+)?(?:[\w()/.,-]+\s+){1,6}?(?:was|were)\s"
+                            # "a greater decline in eGFR than control (-8.8 vs. 6.4)": the changes of two arms compared
+                            r"|\b(?:greater|larger|more|less|smaller|bigger)\s+(?:mean\s+|median\s+)?(?P<w2>improvements?|"
+                            r"reductions?|decreases?|increases?|falls?|declines?|drops?)\s+(?:from\s+baseline\s+)?in\b", re.I)
 
 
 def _assign_means(row: dict, ms: list[MeanSD], t: Text, a: int, clause_start: int, change: bool = False) -> None:
@@ -757,9 +792,16 @@ def _assign_means(row: dict, ms: list[MeanSD], t: Text, a: int, clause_start: in
 
     between = t.text[first.end:ms[1].start] if len(ms) >= 2 else ""
     change = change or _CHANGE_FROM_BASELINE.search(lead) is not None  # "the improvement from baseline was"
+    change_in = _CHANGE_IN_WAS.search(lead) if not change and "in" in lead else None
+    change = change or change_in is not None
     if len(ms) >= 2 and FROM_TO_RE.search(t.text[a:first.start]) and re.search(r"\bto\b", between):
         put("baseline", first)
         put("followup", ms[1])
+    elif len(ms) >= 2 and BASELINE_AFTER.match(t.text, ms[1].end) and not BASELINE_AFTER.match(t.text, first.end) \
+            and re.match(r"\s?(?:[a-zA-Zμµ%]{1,6}(?:/[a-zA-Zμµ]{1,6}){0,2}\s)?(?:at|after)\s", t.text[first.end:first.end + 20]) \
+            and re.search(r"\b(?:compared\s+(?:with|to)|vs\.?|versus|from)\s*$", between):
+        put("followup", first)  # "5.9 ± 0.7 after 12 weeks compared with 6.3 ± 0.5 at baseline"
+        put("baseline", ms[1])
     elif len(ms) >= 2 and BASELINE_AFTER.match(t.text, first.end) and (
             FOLLOWUP_AFTER.match(t.text, ms[1].end) or re.search(r"\bat\b|\bafter\b", t.text[ms[1].end:ms[1].end + 20])):
         put("baseline", first)  # "4.8 ng/mL at the start, and 5.1 ng/mL at the study end"
@@ -769,12 +811,39 @@ def _assign_means(row: dict, ms: list[MeanSD], t: Text, a: int, clause_start: in
             or BASELINE_CUE.search(t.text[max(a, first.start - 30):first.start])):
         put("baseline", first)  # "reduced (5.4 ± 0.9 vs 3.9 ± 1.1)", "baseline 1.8 ± 0.5; month 6: 1.1 ± 0.6"
         put("followup", ms[1])
-    elif change or has_change_cue(lead):
+    elif change or has_change_cue(lead) or (first.kind == "mean (ci)" and first.text.lstrip()[:1] in "-−+"
+                                            and _CHANGE_VERB.search(lead)):
+        # ("decreased in the MSC group (-1.2 mg/L; 95% CI -1.9 to -0.5)": a signed mean with its CI is the change)
         put("change", first)
-    elif BASELINE_CUE.search(lead) or BASELINE_AFTER.match(t.text, first.end):
+        if change_in and (change_in.group("w") or change_in.group("w2")).lower().startswith(
+                ("reduc", "decreas", "fall", "declin", "drop")) \
+                and first.mean > 0 and not first.text.lstrip().startswith("+") and not _SIGNED_VALUE.search(lead):
+            # (not when a value before it is signed: "-8.8 vs. 6.4" writes the fall with its sign, 6.4 is a rise)
+            row["change_mean"] = -first.mean  # "the reduction in VAS pain was 35.2 mm": a change of -35.2
+    elif BASELINE_CUE.search(lead) or BASELINE_AFTER.match(t.text, first.end) or _list_at_baseline(t.text, first.end):
         put("baseline", first)
     else:
         put("followup", first)
+
+
+_VS_BASELINE = re.compile(r"\b(?:compared\s+(?:to|with)|relative\s+to|from|since|versus|vs\.?)\s+(?:the\s+)?baseline\b", re.I)
+_SIGNED_VALUE = re.compile(r"(?<![\w.])[-−]\s?\d")
+_CHANGE_VERB = re.compile(r"\b(?:decreas|increas|reduc|improv|declin|fell\b|rose\b|dropped\b|worsen)", re.I)
+
+
+# "Mean DAS28 5.9 (sd 0.7), HAQ 1.4 (sd 0.5) at baseline.": the clause's last words date every value of its list
+_LIST_AT_BASELINE = re.compile(r"(?:[^;.]|\.(?=\d))*?\bat\s+(?:the\s+)?(?:baseline|(?:study\s+)?entry|start|inclusion|"
+                               r"randomi[sz]ation)\s*(?:[.;]|$)", re.I)
+_OTHER_TIME = re.compile(r"\b(?:weeks?|months?|days?|years?|after|follow-?up|end|post\w*|to|from|changes?|"
+                         r"decreas\w*|increas\w*|improv\w*|reduc\w*)\b", re.I)
+
+
+def _list_at_baseline(text: str, end: int) -> bool:
+    """Whether the clause after a value ends "at baseline", with no other time or change word on the way."""
+    if "baseline" not in text[end:end + 120] and "at " not in text[end:end + 120]:
+        return False  # the cheap test first
+    m = _LIST_AT_BASELINE.match(text, end, end + 160)
+    return m is not None and _OTHER_TIME.search(text, end, m.end()) is None
 
 
 def _base_row(me: _Measure, arm: str, n: int | None, tp: Timepoint | None, prov: Provenance,
@@ -789,6 +858,11 @@ def _row(d: dict) -> OutcomeRow:
         r = d["n_responders"]
         d["n_responders"] = int(r) if math.isfinite(r) and abs(r) < 1e9 else None
     d.setdefault("measure_canonical", canonical_measure(d["measure"]))
+    if (d.get("percent_responders") or 0) < 0 and d.get("n_responders") is None and d.get("percent_change") is None:
+        # "(F: -41%, P = 0.0001; A: -13%)": a share of patients is never negative, the percentage is a change
+        d["percent_change"] = d.pop("percent_responders")
+        if d.get("kind") == "responders":
+            d["kind"] = "change"
     d["flags"] = tuple(_flags(d))
     if "kind" not in d:
         if d.get("percent_responders") is not None or d.get("n_responders") is not None:
@@ -871,7 +945,8 @@ def _percent_change(t: Text, x: Item) -> float | None:
     elif after:
         word = after.group("w").lower()
     if word is None:
-        return None
+        # "(F: -41%, P = 0.0001; A: +13%)": a percentage written with its sign is a change
+        return p.percent if p.text.lstrip().startswith(("-", "−", "+")) else None
     v = abs(p.percent) if not p.text.lstrip().startswith(("-", "−", "+")) else p.percent
     if cue_kind(word) == "decrease" or word in ("fall", "drop", "decline", "less", "lowering", "reduction"):
         return -abs(v)
@@ -884,6 +959,36 @@ _PCT_CUE_BEFORE = re.compile(
     rf"(?P<p>{NUM})\s?%\s+(?:mean\s+|median\s+|relative\s+|greater\s+|larger\s+|significant\s+)?"
     r"(?P<w>decrease|reduction|lowering|fall|drop|decline|increase|rise|improvement)\s+(?:in|of)\s+"
     r"(?:the\s+)?(?:mean\s+|serum\s+|plasma\s+)?$", re.I)
+
+
+# "a mean 14.5 mm reduction in", "a 1.2-point decrease in", "a mean decrease of 1.2 (points) in": a change in the
+# units of the measure written before the measure it changes
+_CHANGE_UNIT = r"(?:\s?-?\s?(?:mm|cm|kg|points?|units?|mg/[dl]l?|g/[dl]l?|mmhg|ms|s)\b)?"
+_CHANGE_W = r"(?P<w>decrease|reduction|lowering|fall|drop|decline|increase|rise|improvement|change)"
+_CHANGE_CUE_BEFORE = re.compile(
+    rf"\b(?:an?|the)\s+(?:mean\s+|average\s+|median\s+)?(?:(?P<v>[-+−]?{NUM}){_CHANGE_UNIT}\s+"
+    r"(?:mean\s+|greater\s+|larger\s+|significant\s+|additional\s+)?" + _CHANGE_W +
+    rf"|(?:mean\s+|average\s+|median\s+|significant\s+)?{_CHANGE_W.replace('?P<w>', '?P<w2>')}\s+of\s+"
+    rf"(?P<v2>[-+−]?{NUM}){_CHANGE_UNIT})\s+(?:in|of|on)\s+(?:the\s+)?(?:mean\s+|serum\s+|plasma\s+)?$", re.I)
+_DOWN = ("decrease", "reduction", "lowering", "fall", "drop", "decline")
+
+
+def _change_before(t: Text, me: _Measure, clause_start: int, direction: str | None) -> float | None:
+    """"A mean 14.5 mm reduction in pain VAS", "a mean decrease of 1.2 in DAS28": the change (negative for a
+    fall) written before the measure; an improvement takes its sign from the measure's direction."""
+    m = _CHANGE_CUE_BEFORE.search(t.text, max(clause_start, me.mention.start - 70), me.mention.start)
+    if not m:
+        return None
+    w = (m.group("w") or m.group("w2")).lower()
+    raw = m.group("v") or m.group("v2")
+    v = float(raw.replace("−", "-"))
+    if raw[0] in "-+−" or w == "change":
+        return v  # the sign as written
+    if w in _DOWN:
+        return -v
+    if w == "improvement":
+        return -v if direction == "decrease" else v if direction == "increase" else None
+    return v
 
 
 def _percent_change_before(t: Text, me: _Measure, clause_start: int) -> float | None:
@@ -1012,6 +1117,11 @@ def _sentence_has_cue(t: Text, sent: Sentence) -> bool:
 _BRACKET_OR_SEMICOLON = re.compile(r"[;()\[\]]")
 
 
+_PEOPLE_HAD_BEFORE = re.compile(
+    r"\b(?:achiev\w*|met|reached|attained|had|experienced|developed|reported)\s+(?:an?\s+|the\s+|at\s+least\s+one\s+|"
+    r"one\s+or\s+more\s+|any\s+)?(?:(?!and\b|or\b|in\b|of\b|with\b)[\w-]+\s+){0,3}$", re.I)
+
+
 def _windows(measures: list[_Measure], sent: Sentence, vals: SentenceValues, text: str) -> list[tuple[int, int]]:
     """Each measure's stretch of the sentence: from it to the next measure; a measure that ends a
     clause opened by values ("37% (11/30) of brodalumab subjects ... achieved ACR20;") starts at
@@ -1033,15 +1143,21 @@ def _windows(measures: list[_Measure], sent: Sentence, vals: SentenceValues, tex
         c0 = max(c for c in cuts if c <= m.mention.start)
         prev_end = measures[i - 1].mention.end if i > 0 else sent.start
         if prev_end > c0 and i > 0:
+            # "Two patients (20%) reached DAS28 remission and five (50%) achieved a moderate EULAR response": the
+            # values between the two measures, before "achieved ...", are the second one's
+            between = [x for x in vals.within(prev_end, m.mention.start) if x.kind in ("pct", "count")]
+            if between and _PEOPLE_HAD_BEFORE.search(text, max(prev_end, m.mention.start - 70), m.mention.start) \
+                    and re.match(r"\s?(?:,\s?)?(?:and|while|whereas|but)\s", text[prev_end:between[0].start]):
+                starts[i] = prev_end
             continue
         before = [x for x in vals.within(c0, m.mention.start) if x.kind in ("pct", "count", "ms", "eff")]
         if before and (i == 0 or measures[i - 1].mention.start < c0) and (
                 c0 > sent.start or m.role == "event" or any(x.kind == "eff" for x in before)
                 or (m.role in ("cue", "people") and any(x.kind == "pct" for x in before))):
             starts[i] = c0  # "a net reduction of 12% in LDL cholesterol", "12 (6.0%) patients died"
-        elif before and i == 0 and re.search(r"\b(?:achiev\w*|met|reached|attained|had|experienced|developed|reported)"
-                                             r"\s+(?:an?\s+|the\s+)?$", text[max(sent.start, m.mention.start - 30):
-                                                                              m.mention.start], re.I):
+        elif before and i == 0 and _PEOPLE_HAD_BEFORE.search(text, max(sent.start, m.mention.start - 70),
+                                                             m.mention.start):
+            # "45 patients (56.3%) experienced at least one treatment-emergent adverse event"
             starts[i] = sent.start
     out = []
     for i, m in enumerate(measures):
@@ -1050,10 +1166,12 @@ def _windows(measures: list[_Measure], sent: Sentence, vals: SentenceValues, tex
     return out
 
 
+# ("-25.3 mm (diclofenac) and -15.1 mm (placebo)": the arm in brackets after its value)
 _NEXT_ARM_VALUE = re.compile(
-    r"\s?(?:[a-zA-Zμµ%]{1,6}(?:/[a-zA-Zμµ]{1,6}){0,2}\s)?(?:in|with|for|among|on|after)\s[^,;.()\d]{1,60}?"
-    r"(?:,\s?|\s)(?:and|versus|vs\.?|compared\s+(?:with|to)|while|whereas|but)\s(?:(?:by|of|was|were|it\s+was)\s)?",
-    re.I)
+    r"\s?(?:[a-zA-Zμµ%]{1,6}(?:/[a-zA-Zμµ]{1,6}){0,2}\s)?(?:(?:in|with|for|among|on|after|at)\s[^,;.()]{1,60}?"
+    r"(?:,\s?|\s)(?:and|versus|vs\.?|compared\s+(?:with|to)|while|whereas|but)\s(?:(?:by|of|was|were|it\s+was)\s)?|"
+    r"\((?![-+−]?\s?\d)[^()]{1,40}\)(?:\s?,\s?(?:and\s)?|(?:,\s?|\s)(?:and|versus|vs\.?|compared\s+(?:with|to)|while|"
+    r"whereas|but)\s))", re.I)
 
 
 # "5.8 at baseline and 3.9 at week 24": the value at the next timepoint
@@ -1078,13 +1196,17 @@ def _promote_numbers(items: list[Item], text: str, a: int, b: int) -> list[Item]
         if re.search(r"(?:\b(?:of|was|were|from|to|by|is|are)|[=:(\[])\s?$", before) or BASELINE_AFTER.match(text, x.end) \
                 or FOLLOWUP_AFTER.match(text, x.end):
             keep.add(id(x))  # "a CRP level of 4.8 ng/mL at the start, and 5.1 ng/mL at the study end"
+    last_kept: Item | None = nums[0] if id(nums[0]) in keep else None
     for i in range(1, len(nums)):
         # "3.9 in the tocilizumab group and 5.5 in the placebo group", "-1.9 with the drug versus -0.5 with
-        # placebo": the next value of the first, after the first one's arm
-        if id(nums[i]) not in keep and id(nums[i - 1]) in keep and (
-                _NEXT_ARM_VALUE.fullmatch(text, nums[i - 1].end, nums[i].start)
-                or _NEXT_TIME_VALUE.fullmatch(text, nums[i - 1].end, nums[i].start)):
+        # placebo": the next value of the first, after the first one's arm ("-0.57 for tofacitinib 5 and 10 mg BID,
+        # versus -0.19": the arm's name may hold a number that is no value)
+        if id(nums[i]) not in keep and last_kept is not None and (
+                _NEXT_ARM_VALUE.fullmatch(text, last_kept.end, nums[i].start)
+                or _NEXT_TIME_VALUE.fullmatch(text, last_kept.end, nums[i].start)):
             keep.add(id(nums[i]))
+        if id(nums[i]) in keep:
+            last_kept = nums[i]
     out = []
     for i, x in enumerate(items):
         if x.kind != "num":
@@ -1159,6 +1281,8 @@ def _sentence_rows(t: Text, sent: Sentence, measures: list[_Measure], vals: Sent
         a, b = windows[i]
         items = [x for x in vals.within(a, b) if x.start not in consumed_people]
         items = _promote_numbers(items, text, a, b)
+        if kind in ("safety", "event") and "=" in text[a:b]:
+            items = _event_counts(items, text, a, b)  # "adverse events (MSC, n = 3 vs. placebo, n = 4)"
         window_ms = [x.obj for x in items if x.kind == "ms"]
         # a percentage of a measure outside the vocabulary is a proportion (of patients, of events), unless
         # the measure is a level ("HbA1c", "ejection fraction", "body fat")
@@ -1180,8 +1304,17 @@ def _sentence_rows(t: Text, sent: Sentence, measures: list[_Measure], vals: Sent
         if not my_tps and rec.default_tp is not None and kind not in ("safety", "event") \
                 and not _baseline_sentence(stext):
             my_tps = [rec.default_tp]
-        slots = arm_slots(t, items, a, b, refs, sent, len(ctx.arms), bool(ORDER_CUE.search(text, a, b)),
-                          rec.abbreviations)
+        if refs and any(x.kind == "eff" and not x.obj.named for x in items):
+            items = _arm_estimates_as_values(items, refs, text)
+        # "ACR20 and ACR50 responses were 60% and 30%, respectively": one value per measure, not per arm
+        # "The DAS28 at 3 and 6 months was 4.1 and 3.6, respectively": with no arm named, "respectively" follows the
+        # listed timepoints, not the study's arms
+        # (nor, with "compared to baseline", do two values "(1.8 vs 1.1)" follow the arms: they are before and after)
+        n_arms = 0 if (not refs and len(my_tps) >= 2 and "respectively" in stext) or (
+            "aseline" in stext and _VS_BASELINE.search(stext) and not _CHANGE_FROM_BASELINE.search(stext)) \
+            else len(ctx.arms)  # ("change from baseline was -2.1 versus -1.2": the two arms' changes)
+        slots = arm_slots(t, items, a, b, refs, sent, n_arms, bool(ORDER_CUE.search(text, a, b)),
+                          rec.abbreviations) if me.name not in per_measure else []
         if slots:
             rows.extend(_slot_rows(t, me, slots, items, ctx, prov, direction, my_tps, tps, a, clause_start,
                                    responder))
@@ -1190,6 +1323,14 @@ def _sentence_rows(t: Text, sent: Sentence, measures: list[_Measure], vals: Sent
                 comparison = comp
             continue
         row_base: dict = {}
+        my_arm, my_n = arm_name, arm_n
+        if ";" in stext and any(m.name == me.name for m in measures[:i]):
+            # a measure reported again in a clause of its own: that clause's arm ("...; in the placebo group, AEs ...")
+            lo = text.rfind(";", sent.start, me.mention.start) + 1
+            hi = text.find(";", me.mention.end, sent.end)
+            cm_arm = ARM_IN_SENTENCE_RE.search(text[lo:hi if hi >= 0 else sent.end])
+            if cm_arm:
+                my_arm, my_n = _arm_lookup(ctx, cm_arm.group("arm"))
         _assign_means(row_base, window_ms, t, a, clause_start, me.change)
         if not any(k in row_base for k in ("change_mean", "followup_mean", "baseline_mean")) \
                 and BASELINE_CUE.search(t.text[clause_start:b]):
@@ -1213,7 +1354,13 @@ def _sentence_rows(t: Text, sent: Sentence, measures: list[_Measure], vals: Sent
             _responders(row_base, t, sent, a, b, window_pcts if responder else [], arm_n, ctx, zero, fractions,
                         counts_after=responder)
         if not any(k in row_base for k in ("change_mean", "followup_mean", "baseline_mean")):
+            cb = _change_before(t, me, clause_start, direction)
+            if cb is not None:
+                row_base["change_mean"] = cb
+        if not any(k in row_base for k in ("change_mean", "followup_mean", "baseline_mean")):
             ft = FROM_TO_BARE_RE.search(t.text, me.mention.end, b)
+            if ft is None and not responder and "%" in t.text[me.mention.end:b]:
+                ft = FROM_TO_PCT_RE.search(t.text, me.mention.end, b)  # a level's percentages: "Treg from 3.2% to 5.6%"
             if ft:
                 row_base["baseline_mean"], row_base["followup_mean"] = float(ft.group("a")), float(ft.group("b"))
         if not any(k in row_base for k in ("change_mean", "followup_mean", "baseline_mean")) \
@@ -1224,7 +1371,8 @@ def _sentence_rows(t: Text, sent: Sentence, measures: list[_Measure], vals: Sent
                 row_base["change_mean"] = -v if direction == "decrease" else v
                 row_base["note"] = "change from the wording ('... by')"
         cm = row_base.get("change_mean")
-        if cm is not None and cm > 0 and direction == "decrease" and BY_CUE.search(t.text, a, b):
+        if cm is not None and cm > 0 and direction == "decrease" and (
+                BY_CUE.search(t.text, a, b) or VERB_OBJECT_BY.search(t.text, clause_start, b)):
             row_base["change_mean"] = -cm  # "improved by 0.45" on a lower-is-better scale: a change of -0.45
             row_base["note"] = "sign of the change from the wording ('... by')"
         direction = direction or _direction_from_values(row_base)
@@ -1247,10 +1395,19 @@ def _sentence_rows(t: Text, sent: Sentence, measures: list[_Measure], vals: Sent
                 if paired:
                     effects = effects[:1]  # each timepoint's bracket holds its own estimate
         comp = _effect_arm(t, sent, refs, ctx, a, b) if effects else None
+        # the timepoints' values are the ones the row's baseline/follow-up pair was read from
+        re_paired = bool(paired) and len(paired) == 2 and row_base.get("baseline_mean") is not None \
+            and row_base.get("baseline_mean") == paired[0].get("followup_mean") \
+            and row_base.get("followup_mean") == paired[1].get("followup_mean")
         for k, tp in enumerate(my_tps or [None]):
-            base = _base_row(me, comp or arm_name, arm_n if not comp else None, tp, prov, direction)
+            base = _base_row(me, comp or my_arm, my_n if not comp else None, tp, prov, direction)
             base.update(row_base)
             if paired:
+                if re_paired:
+                    # "at 3 and 6 months was 4.1 and 3.6, respectively": each timepoint's own value, not the pair
+                    # of the two read as baseline and follow-up
+                    for key in [key for key in base if key.startswith(("baseline_", "followup_"))]:
+                        base.pop(key)
                 base.update(paired[k])
             rows.append(_row(base))
         for e in effects[1:]:  # "RR 0.74 (...); ARR 4.5% (...)", "HR 0.61 vs 0.50": one row each
@@ -1296,6 +1453,66 @@ def _direction_from_values(d: dict) -> str | None:
     if b is not None and f is not None and b != f and d.get("statistic") in (None, "value", "mean±sd", "mean (sd)"):
         return "decrease" if f < b else "increase"
     return None
+
+
+# "-2.1 (95% CI -2.5 to -1.7) in the MSC group", "in the MSC group (-1.2 mg/L; 95% CI ...)": an arm named right
+# after or right before an estimate's value
+_ARM_AFTER_ESTIMATE = re.compile(r"\s?(?:[a-zA-Zμµ%]{1,6}(?:/[a-zA-Zμµ]{1,6}){0,2}\s)?(?:in|with|for|among)\s+(?:the\s+)?$",
+                                 re.I)
+_ARM_BEFORE_ESTIMATE = re.compile(r"\s?(?:groups?|arms?)?\s?\(\s?$", re.I)
+
+
+_N_EQ_COUNT = re.compile(r"\b[nN]\s?=\s?(?P<n>\d{1,5})(?!\d|[.,]\d|\s?%|\s?\))")
+_PEOPLE_BEFORE_N = re.compile(r"\b(?:patients|subjects|participants|people|population|individuals|children|women|men|"
+                              r"cohort|sample)\s?[(\[,;]?\s?$", re.I)
+_LABEL_BEFORE_N = re.compile(r"[A-Za-z][\w+/-]*\s?[,:(]\s?$")
+_PER_AFTER_N = re.compile(r"\s+(?:per|each|in\s+each)\b", re.I)
+_N_EQ_IN_BRACKET = re.compile(r"\b[nN]\s?=\s?(?P<n>\d{1,5})\s?\)")
+
+
+def _event_counts(items: list[Item], text: str, a: int, b: int) -> list[Item]:
+    """An event measure's "n = 3" after an arm's label is the arm's count of patients with the event:
+    "adverse events (MSC, n = 3 vs. placebo, n = 4)", "Serious adverse events: MSC, n = 1; placebo, n = 2",
+    "occurred in the MSC group (n = 3) and the placebo group (n = 4)"."""
+    taken = [(x.start, x.end) for x in items]
+    extra = []
+    for rx in (_N_EQ_COUNT, _N_EQ_IN_BRACKET):
+        for m in rx.finditer(text, a, b):
+            s, e = m.start(), m.end("n")  # from the "n": the arm's label before it labels the count
+            if any(x <= m.start("n") < y for x, y in taken) or _PEOPLE_BEFORE_N.search(text, max(a, s - 30), s) \
+                    or not _LABEL_BEFORE_N.search(text, max(a, s - 30), s) or _PER_AFTER_N.match(text, e):
+                continue  # ("in all treated patients (n = 60)", "P=.02 (N=124)", "(n = 10 per meal)": sample sizes)
+            extra.append(Item("count", s, e, Count(int(m.group("n")), None, s, e, text[s:e], None)))
+            taken.append((s, e))
+    return sorted(items + extra, key=lambda x: x.start) if extra else items
+
+
+def _arm_estimates_as_values(items: list[Item], refs: list[ArmRef], text: str) -> list[Item]:
+    """Unnamed estimates with a CI that each stand by a different arm's name are the arms' own means (CI),
+    not between-group estimates: "The mean change in DAS28 was -2.1 (95% CI -2.5 to -1.7) in the MSC group and
+    -1.0 (95% CI -1.4 to -0.6) in the placebo group". Two or more such arms are needed."""
+    tied: dict[int, str] = {}
+    for x in items:
+        if x.kind != "eff" or x.obj.named or x.obj.ci_low is None:
+            continue
+        after = next((r for r in refs if x.end <= r.start <= x.end + 40 and _ARM_AFTER_ESTIMATE.fullmatch(
+            text, x.end, r.start)), None)
+        before = next((r for r in refs if r.end <= x.start and x.start - r.end <= 12 and _ARM_BEFORE_ESTIMATE.fullmatch(
+            text, r.end, x.start)), None)
+        ref = after or before
+        if ref is not None:
+            tied[id(x)] = ref.label.lower()
+    if len(set(tied.values())) < 2:
+        return items
+    out = []
+    for x in items:
+        if id(x) in tied:
+            e = x.obj
+            out.append(Item("ms", x.start, x.end, MeanSD(e.value, None, "mean (ci)", e.ci_low, e.ci_high, x.start,
+                                                         x.end, e.text)))
+        else:
+            out.append(x)
+    return out
 
 
 def _slot_rows(t: Text, me: _Measure, slots: list[Slot], items: list[Item], ctx: Context, prov: Provenance,
@@ -1451,15 +1668,25 @@ def _brackets_after_timepoints(tps: list[Timepoint | None], items: list[Item], t
 def _measures_respectively(t: Text, sent: Sentence, measures: list[_Measure], pcts: list[Percentage]
                            ) -> dict[str, dict]:
     """"ACR20, ACR50 and ACR70 responses were 60%, 35% and 10%, respectively": one value per measure."""
-    if "respectively" not in sent.text.lower():
+    listed = "respectively" not in sent.text.lower()
+    if listed and ("," not in sent.text or " were " not in sent.text):
         return {}
     names = [m for m in measures if m.kind in ("responder", "safety", "event")]
     if len(names) < 2:
         return {}
     after = [p for p in pcts if p.start > names[-1].mention.end]
-    if len(after) != len(names):
+    if len(after) != len(names) or any(names[0].mention.end <= p.start < names[-1].mention.start for p in pcts):
+        return {}  # ("rate A: 14.1% versus 16.8%; rate B: 10.6% versus 11.7%": each measure has its own values)
+    if listed and not (_VALUES_AFTER_LIST.fullmatch(t.text, names[-1].mention.end, after[0].start)
+                       and all(_VALUE_LIST_GAP.fullmatch(t.text, p.end, q.start) for p, q in zip(after, after[1:]))):
+        # without "respectively": "The ACR20, ACR50 and ACR70 response rates at 12 months were 53.1%, 31.3% and
+        # 12.5%", the values listed right after "were", as many as the measures
         return {}
     return {m.name: _responder_values(p) for m, p in zip(names, after)}
+
+
+_VALUES_AFTER_LIST = re.compile(r"[^.;,()%]{0,40}?\bwere\s+(?:(?:achieved|observed|seen)\s+(?:in|by)\s+)?", re.I)
+_VALUE_LIST_GAP = re.compile(r"\s?,\s?(?:and\s+)?|\s+and\s+")
 
 
 def _responders(row: dict, t: Text, sent: Sentence, a: int, b: int, pct_all: list[Item],
@@ -1502,13 +1729,19 @@ def _respectively(t: Text, sent: Sentence, measures: list[_Measure], pcts: list[
     at month 1, and 25%, 15%, 17% and 0%" -> one row per arm and timepoint."""
     if "respectively" not in sent.text.lower() or not pcts:
         return {}
-    lm = RESPECTIVELY_LIST_RE.search(sent.text)
+    lm = RESPECTIVELY_LIST_RE.search(sent.text) or RESPECTIVELY_WITH_RE.search(sent.text)
     if not lm:
         return {}
     items = [x for x in re.split(r"\s?,\s?(?:and\s+|or\s+)?|\s+(?:and|or)\s+", lm.group("list")) if x]
     items = [re.sub(r"^the\s+", "", x, flags=re.I) for x in items]
     k = len(items)
-    pcts = [p for p in pcts if p.start > sent.start + lm.end() and p.percent is not None]
+    pcts = [p for p in pcts if p.start >= sent.start + lm.end() and p.percent is not None]
+    pl = _PCT_LIST_RE.search(sent.text, lm.end()) if len(pcts) < k else None
+    if pl and len(re.findall(NUM, pl.group("list"))) == k:
+        # "were 65.22, 55.56, and 34.09%": the percent sign written once, after the last value
+        at = sent.start + pl.start()
+        pcts = [Percentage(None, float(v.group()), None, "%", at + v.start(), at + v.end(), v.group())
+                for v in re.finditer(NUM, pl.group(0))]
     if k < 2 or len(pcts) < k:
         return {}
     unit = re.search(r"(cohort|group|arm|cluster)", lm.group(0), re.I)
@@ -1610,6 +1843,8 @@ def _people_rows(t: Text, sent: Sentence, measures: list[_Measure], ctx: Context
         cond = m.group("cond").strip()
         if re.match(r"(?:a|an|the)?\s?(?:total|mean|median|average)\b", cond, re.I):
             continue
+        if re.search(r"\bcompared$", m.group("arm") or "", re.I) or re.match(r"[-+−]?\d", cond):
+            continue  # "56% of patients receiving MSC compared with 27% of those ...": a comparison, not a condition
         if any(cond.lower() == a.lower() or cond.lower().startswith(a.lower() + " ") for a in rec.arm_names) \
                 or CONTROL_NAME.fullmatch(cond):
             continue  # "53.3% of patients with tocilizumab": an arm, not a condition

@@ -39,6 +39,10 @@ PERSON = "(?:" + "|".join(sorted(PERSON_WORDS, key=len, reverse=True)) + ")"
 COUNT_BEFORE_RE = re.compile(
     rf"(?<![\w.,/-])(?P<n>{_N})\s+(?P<mods>(?:(?!(?:including|with|of|and|from|in|were|was|who|had)\b)"
     rf"[A-Za-z][\w-]*,?\s+){{0,4}}?)$", re.I)
+VERB_COUNT_FAR_RE = re.compile(
+    rf"\b(?:we\s+)?(?:enrolled|recruited|included|randomi[sz]ed|studied|accrued)\s+(?:a\s+total\s+of\s+)?"
+    rf"(?P<n>{_N})\s+(?P<mods>(?:(?:and|or)\s+|(?!(?:including|with|of|from|in|were|was|who|had|weeks?|months?|"
+    rf"days?|years?|hours?)\b)[A-Za-z][\w-]*,?\s+|\([^()]{{1,40}}\)\s+){{1,8}})$", re.I)
 VERB_BEFORE_COUNT = re.compile(
     r"\b(?:we\s+)?(?:enrolled|recruited|included|randomi[sz]ed|treated|studied|assigned|accrued)\s+"
     r"(?:a\s+total\s+of\s+|all\s+)?$",
@@ -225,11 +229,16 @@ def sample_sizes(t: Text, record_id: str, skip_sentences: frozenset[int] = froze
             continue  # no number before the noun
         m = COUNT_BEFORE_RE.search(text, lo, p_start)
         if m is None:
-            continue
+            # "We recruited one hundred and ninety four overweight and obese (BMI>27.5 kg/m2) employees": the
+            # verb, the count, then more describing words than COUNT_BEFORE_RE reads
+            m = VERB_COUNT_FAR_RE.search(text, max(sent.start, p_start - 110), p_start)
+            if m is None:
+                continue
         n = _int(m.group("n"))
         if n is None:
             continue
-        before = text[max(sent.start, m.start() - 60):m.start()]  # end-anchored checks: a window is enough
+        # end-anchored checks: a window is enough (VERB_COUNT_FAR_RE's match holds its verb: the window ends at its n)
+        before = text[max(sent.start, m.start("n") - 60):m.start("n")]
         rest_end = min(p_end + 160, sent.end)
         after_noun = re.split(r"[.;]", text[p_end:rest_end], maxsplit=1)[0]
         if _ARM_AFTER.match(after_noun) or _PERCENT_AFTER.match(after_noun):
@@ -247,7 +256,7 @@ def sample_sizes(t: Text, record_id: str, skip_sentences: frozenset[int] = froze
             role = _role(after_noun) or ("total" if _TOTAL_BEFORE.search(before) else "mentioned")
         if role in ("treated", "mentioned") and _FRACTION_BEFORE.search(before):
             role = "mentioned"  # "three of four patients received ..." : a denominator
-        cands.append(_Candidate(role, n, m.start(), m.end("n")))
+        cands.append(_Candidate(role, n, m.start("n"), m.end("n")))
     n_eq_from = 0
     for p_start, _ in t.anchored("person") if _N_EQUALS.search(text) else ():
         # "Patients with RA (n = 24) were enrolled" (only nouns in p/s: "patients", "subjects", ...)

@@ -127,8 +127,9 @@ PLUS_MINUS_BEFORE_RE = re.compile(r"(?:±|\+/-|\+-)\s*$")
 PLUS_MINUS_AFTER_RE = re.compile(r"^\s*(?:±|\+/-|\+-)")
 IN_BOUND_BRACKET_RE = re.compile(r"[(\[]\s*(?:range|iqr|interquartile\s+range|95\s?%\s?(?:ci|confidence\s+interval)|"
                                  r"ci|sd|se)\b[^()\[\]]{0,40}$", re.I)
+SPREAD_AFTER_RE = re.compile(r"^\s*[(\[]\s*(?:q1|iqr|interquartile\s+range|sd)\b", re.I)
 VERSUS_AFTER_RE = re.compile(r"^\s*(?:vs\.?|versus)\s*[-\d.]", re.I)
-VERSUS_BEFORE_RE = re.compile(r"[\d.]\s*(?:weeks?|days?|months?|years?|h|hours?|mo|wk|y|d)?\s*(?:vs\.?|versus)\s*$", re.I)
+VERSUS_BEFORE_RE = re.compile(r"(?:[\d.]|\d\s?[)\]])\s*(?:weeks?|days?|months?|years?|h|hours?|mo|wk|y|d)?\s*(?:vs\.?|versus)\s*$", re.I)
 MEASURED_DURATION_BEFORE_RE = re.compile(
     words(["median", "mean", "average", "averaged"])
     + r"\s+(?:(?!follow|observation)[\w()-]+\s+){0,5}?(?:was|were|of|is|:)\s*(?:about\s+|approximately\s+)?"
@@ -344,7 +345,7 @@ for _family, _words in [
     ("infusion", "infusion infusions bolus drip drips injection injections perfusion perfusions long"),
     ("measure", "urine urinary ambulatory holter recall dietary glucose insulin postprandial post prandial load "
                 "plasma blood ogtt walk walking diary food abpm bp"),
-    ("value", "± + vs versus"),
+    ("value", "± + vs versus q q1 iqr interquartile sd"),
     ("period", "baseline washout wash run lead screening stabilisation stabilization placebo cycle cycles interval "
                "intervals dosing schedule"),
     ("random", "randomised randomized randomly allocated assigned"),
@@ -383,8 +384,9 @@ def _not_a_study_time_after(t: Text, tp: Timepoint, sent, after: str) -> bool:
             return True  # "between 6 months and 15 years of age"
         if "measure" in fams and tp.weeks <= 1 and MEASURE_NAME_AFTER_RE.match(after):
             return True  # "24-h urine protein"
-        if "value" in fams and (PLUS_MINUS_AFTER_RE.match(after) or VERSUS_AFTER_RE.match(after)):
-            return True  # a measured value: "4.4 ± 1.2 days", "3.5 vs. 12.7 months"
+        if "value" in fams and (PLUS_MINUS_AFTER_RE.match(after) or VERSUS_AFTER_RE.match(after)
+                                or SPREAD_AFTER_RE.match(after)):
+            return True  # a measured value: "4.4 ± 1.2 days", "3.5 vs. 12.7 months", "2.0 weeks (Q1 = 1.0, Q3 = 3.7)"
         if "period" in fams and PERIOD_AFTER_RE.match(after):
             return True  # "28 days (baseline)", "a 2-week washout", "a 3-week cycle"
         if "random" in fams and PRE_RANDOMISATION_AFTER_RE.match(after):

@@ -118,6 +118,8 @@ _OF_PEOPLE_BEFORE = re.compile(
     r"(?<![\w.,])(?P<x>\d+|(?i:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve))\s+(?:out\s+)?of\s+"
     r"(?:the\s+)?(?P<n>\d+)\s+(?:[A-Za-z-]+\s+){0,2}?(?i:patients|subjects|participants|children|women|men|people|"
     r"individuals|cases|infants|adults|volunteers)\s?[(\[]\s?$")
+# "... subjects in the placebo group": an arm named after counted people
+_ARM_AFTER = re.compile(r"\s+(?:in|from|of|among)\s+(?:the\s+)?(?:[\w+-]+\s+){0,3}?(?:group|arm|cohort)\b", re.I)
 _PCT_OF_BEFORE = re.compile(r"%\)?\s+(?:of|for|in|among)\s+(?:the\s+|all\s+)?$", re.I)
 _RATIO = re.compile(r"(?<![\d.])\d{1,2}\s?:\s?\d{1,2}(?:\s?:\s?\d{1,2})*(?![\d.])")
 _BRACKET_RANGE = re.compile(r"\s?[(\[]\s?[-+−]?\d[\d.,]*\s?%?\s?(?:-|–|to)\s?[-+−]?\d[\d.,]*\s?%?\s?[)\]]")
@@ -311,6 +313,17 @@ def sentence_values(t: Text, sent: Sentence, excluded: Sequence[tuple[int, int]]
                 continue
             if c.percent is None and _PCT_OF_BEFORE.search(text, max(s0, a - 30), a):
                 continue  # "12% of the 49 patients", "24.5% for the 49 patients": the percentage's denominator
+            om = _OF_BEFORE.search(text, max(s0, a - 20), a) if c.percent is None and _ARM_AFTER.match(text, b) \
+                else None
+            x = parse_number(om.group("x")) if om else None
+            if om and x is not None and x <= c.n and not _overlaps(om.start("x"), a, taken):
+                # "Five of nine subjects in the A group ... 2 of eight subjects in the B group": the count
+                # before "of" responded, the arm's counted people are its denominator
+                fa = om.start("x")
+                p = Percentage(x, round(100 * x / c.n, 2), float(c.n), "n/N", fa, b, text[fa:b])
+                items.append(Item("pct", fa, b, p))
+                taken.append((fa, b))
+                continue
             items.append(Item("count", a, b, replace(c, start=a, end=b)))
             taken.append((a, b))
     prev_ms_end = -1
@@ -465,6 +478,17 @@ def _arm_abbreviations(items: tuple[tuple[str, str], ...]) -> re.Pattern[str] | 
                       + ")(?![\\w+-])")
 
 
+# "56.7% and 23.3% in the MSC and placebo groups": the arms after the values, in their order (no "respectively")
+_PLURAL_ARMS_AFTER = re.compile(r"\s?%?\s+(?:in|for|among|of)\s+(?:the\s+)?[\w+/-]+(?:\s?,\s?[\w+/-]+)*,?\s+(?:and|or)\s+"
+                                r"(?:the\s+)?[\w+/-]+\s+(?:groups|arms|cohorts)\b", re.I)
+_PEOPLE_ONLY = re.compile(r"[\d\s]*(?:patients?|subjects?|participants?|people|persons|individuals)", re.I)
+_COMPARATOR_BEFORE = re.compile(r"\b(?:compared\s+(?:to|with)|relative\s+to|in\s+contrast\s+to|than)\s+(?:the\s+|those\s+"
+                                r"(?:on|in|receiving)\s+)?$", re.I)
+_DOSE_ARM_BRACKET_RE = re.compile(r"(?<=[\d%])\s?\(\s?(?P<name>\d+(?:\.\d+)?\s?(?:mg|µg|μg|mcg|g|ml|mg/kg)\b)\s?\)", re.I)
+_CONTROL_PEOPLE_RE = re.compile(r"\b(?:of|in|among|for|than)\s+(?:the\s+)?(?P<name>controls|(?:control|placebo)\s+"
+                                r"(?:patients|subjects|participants|recipients))\b", re.I)
+
+
 def arm_refs(t: Text, sent: Sentence, measure_spans: Sequence[tuple[int, int]], arm_names: Sequence[str],
              abbrevs: dict[str, str]) -> list[ArmRef]:
     """The arms a sentence names, in order: "X group" phrases, the study's arm names and the
@@ -507,8 +531,9 @@ def arm_refs(t: Text, sent: Sentence, measure_spans: Sequence[tuple[int, int]], 
             continue
         label = _clean_label(text[s:e])
         low = label.lower()
-        if _NOT_ARM.match(name) or re.fullmatch(r"[\d.,\s%-]+", name) or is_number_word(name.split()[0]):
-            continue
+        if (_NOT_ARM.match(name) and not (tail and name.lower() == "treatment")) or re.fullmatch(r"[\d.,\s%-]+", name) \
+                or is_number_word(name.split()[0]):
+            continue  # ("in the treatment group" is an arm, "in treatment" is not)
         known = any(low == n or n in low or low in n for _, n in low_names)
         abbr = name in abbrevs and re.search(r"group|arm|cohort", abbrevs[name], re.I)
         if people and not (prep in ("of", "in", "among", "for") or how == "value"):
@@ -536,6 +561,12 @@ def arm_refs(t: Text, sent: Sentence, measure_spans: Sequence[tuple[int, int]], 
                 out = [r for r in out if not (r.start <= sent.start + i < r.end)]
                 out.append(ArmRef(f"{x} {tail}", sent.start + i, sent.start + i + len(x)))
                 pos = i + len(x)
+    # "... in 40.6% of MSC-treated patients and 15.6% of controls": the control arm named by its people
+    if "ontrol" in stext or "lacebo" in stext:
+        for m in _CONTROL_PEOPLE_RE.finditer(stext):
+            s, e = sent.start + m.start("name"), sent.start + m.end("name")
+            if not any(r.start <= s < r.end or s <= r.start < e for r in out) and not _overlaps(s, e, measure_spans):
+                out.append(ArmRef(m.group("name"), s, e))
     # "Group I patients", "group B", "arm 2"
     for m in _GROUP_ID_RE.finditer(stext):
         s, e = sent.start + m.start(), sent.start + m.end()
@@ -566,6 +597,16 @@ def arm_refs(t: Text, sent: Sentence, measure_spans: Sequence[tuple[int, int]], 
         name = next((name for name, n in low_names if fold_lower(n).casefold() == low), None)
         if name is not None:
             out.append(ArmRef(name, s, e))
+    # "59.8% (5 mg), 65.7% (10 mg) and 26.7% (placebo)": a bracket after a value that names one study arm's dose
+    if low_names and ")" in stext:
+        for m in _DOSE_ARM_BRACKET_RE.finditer(stext):
+            s, e = sent.start + m.start("name"), sent.start + m.end("name")
+            if any(r.start <= s < r.end or s <= r.start < e for r in out):
+                continue
+            dose = re.sub(r"\s+", " ", m.group("name").lower())
+            hits = [name for name, n in low_names if re.search(rf"(?<![\d.]){re.escape(dose)}\b", n)]
+            if len(hits) == 1:
+                out.append(ArmRef(hits[0], s, e))
     arm_abbr = _arm_abbreviations(tuple(abbrevs.items())) if abbrevs else None
     for mm in (arm_abbr.finditer(stext) if arm_abbr is not None else ()):
         long = abbrevs[mm.group(0)]
@@ -600,9 +641,11 @@ _DIGIT = re.compile(r"\d")
 # the words every estimate find_effects reads is written with (a quick test before the scan)
 # (each alternative begins with a literal: the pattern gets a fast start)
 _EFFECT_CUE = re.compile(r"ratio|onfidence|CI|OR|HR|RR|MD|ES|RD|η|eta|Eta|ffect|ifferen|net |oefficient|β|ohen|edges|"
-                         r"hr:|hr =|hr=|or:|or =|or=|B =|b =|B=|b=")
-_SUBJECT_GAP = re.compile(r"\s*(?:(?:the|in|with)\s+)?", re.I)
-_TIGHT_BEFORE = re.compile(r"\s?(?:groups?\s?)?[:(\[]?\s?")
+                         r"hr:|hr =|hr=|or:|or =|or=|B =|b =|B=|b=|elative risk")
+# the words before the sentence's subject arm: "In the A group", "Patients in the A group", "Those receiving A"
+_SUBJECT_GAP = re.compile(r"\s*(?:[A-Z][a-z]+:\s*)?(?:(?:the|in|with)\s+|(?:patients|subjects|participants|those)\s+(?:in|on|receiving|"
+                          r"treated\s+with)\s+(?:the\s+)?)?", re.I)
+_TIGHT_BEFORE = re.compile(r"\s?(?:groups?\s?)?[:,(\[]?\s?")
 _REF_BEFORE_GAP = re.compile(r"\s?(?:groups?\s?)?(?:was|were|is|had|showed|of|:|=)\s?(?:an?\s+)?(?:mean\s+(?:of\s+)?)?|\s?:\s?",
                              re.I)
 # between a value and the arm named after it: not a comparator ("... (38%) compared with the control group (60%)")
@@ -643,6 +686,10 @@ def _bracket_of(text: str, pos: int, lo: int, sent: Sentence) -> tuple[int, int]
     return best
 
 
+# between an arm's name and the bracket of its value: "group", or its people ("MSC-treated patients (-0.5)")
+_ARM_NOUN_GAP = re.compile(r"\s?(?:groups?\s?|patients\s?|subjects\s?|participants\s?)?")
+
+
 def arm_slots(t: Text, items: list[Item], a: int, b: int, refs: list[ArmRef], sent: Sentence,
               n_study_arms: int, order_cue: bool, abbrevs: dict[str, str]) -> list[Slot]:
     """The values of a measure's stretch [a, b) split into one slot per arm (see the module
@@ -663,6 +710,12 @@ def arm_slots(t: Text, items: list[Item], a: int, b: int, refs: list[ArmRef], se
         vs_end = max((m.end() - 1 for m in _VS_SEP.finditer(text, br[0], x.start)), default=-1)
         seg_start = max(text.rfind(";", br[0], x.start), text.rfind(",", br[0], x.start), br[0], vs_end) + 1
         lead = text[seg_start:x.start]
+        if text[seg_start - 1] == "," and not lead.strip() and seg_start - 1 > br[0]:
+            # "(LM, 94.4 % vs. ETI, 90.6 %)": the arm's label, then a comma, then its value
+            cut = seg_start - 1
+            seg_start = max(text.rfind(";", br[0], cut), text.rfind(",", br[0], cut), br[0],
+                            max((m.end() - 1 for m in _VS_SEP.finditer(text, br[0], cut)), default=-1)) + 1
+            lead = text[seg_start:cut] + " "
         lm = re.fullmatch(r"\s?(?:vs\.?\s|versus\s)?(?P<label>[A-Za-z][\w+/&·' -]{0,30}?)\s?(?::\s?|=\s?|\s)", lead)
         if not lm or lm.group("label")[:1].isdigit() or re.fullmatch(r"[\d\s.,%+-]+", lm.group("label")):
             continue
@@ -682,6 +735,13 @@ def arm_slots(t: Text, items: list[Item], a: int, b: int, refs: list[ArmRef], se
         # "(intervention 13.1% [...], control 12.7% [...], P = 0.712)": the next label ends this one
         for y in group[1:]:
             lead2 = text[max(text.rfind(",", x.end, y.start), x.end) + 1:y.start] if "," in text[x.end:y.start] else ""
+            if lead2 and not lead2.strip():  # "... vs. ETI, 90.6 %": the label before the comma
+                cut = text.rfind(",", x.end, y.start)
+                vs = max((m.end() for m in _VS_SEP.finditer(text, x.end, cut)), default=-1)
+                lead2 = text[vs:cut] + " " if vs >= 0 else ""
+            elif not lead2 and y.kind in VALUE_KINDS:  # "(diclofenac 23.3% vs placebo 20.0%)": the label after "vs"
+                vs = max((m.end() for m in _VS_SEP.finditer(text, x.end, y.start)), default=-1)
+                lead2 = text[vs:y.start] if vs >= 0 else ""
             if lead2 and re.fullmatch(r"\s?[A-Za-z][\w+/&·' -]{0,30}?\s?(?::\s?|\s)", lead2) \
                     and not re.fullmatch(r"\s?(?i:p|or|hr|rr|md|es|ci|partial)\s?(?::\s?|\s)", lead2):
                 nxt_label = y.start
@@ -703,7 +763,8 @@ def arm_slots(t: Text, items: list[Item], a: int, b: int, refs: list[ArmRef], se
     # 2-3. one slot per remaining value (a p value in brackets right after it is the slot's); "from A
     # to B" and "A at the start, B at the end" are one arm's two values
     rest = [x for x in values if id(x) not in used]
-    resp = _respectively_slots(text, rest, items, refs, sent) if "respectively" in sent.text and rest else None
+    resp = _respectively_slots(text, rest, items, refs, sent) if rest and (
+        "respectively" in sent.text or _PLURAL_ARMS_AFTER.match(text, rest[-1].end)) else None
     if resp:
         return slots + resp
     pairs: dict[int, Item] = {}
@@ -732,19 +793,29 @@ def arm_slots(t: Text, items: list[Item], a: int, b: int, refs: list[ArmRef], se
         group = [x] + ([pairs[id(x)]] if id(x) in pairs else [])
         x = group[-1]
         pm = re.match(r"\s?(?:[a-zA-Zμµ]{1,6}(?:/[a-zA-Zμµ]{1,6}){0,2}\s?)?[(\[]", text[x.end:x.end + 20])
-        if pm:
-            group += [y for y in items if y.kind == "p" and x.end <= y.start < min(nxt, x.end + 30) and id(y) not in used]
+        if pm:  # a p value inside the bracket right after the value ("(20%) (placebo group), p = 0.01": not there)
+            close = text.find(")" if pm.group().endswith("(") else "]", x.end)
+            group += [y for y in items if y.kind == "p" and x.end <= y.start < min(nxt, x.end + 30, close % (len(text) + 1))
+                      and id(y) not in used]
         slot = Slot(group, x.start, group[-1].end)
         # the bracket the value stands in, the values in it and the arm named right before it
         br = _bracket_of(text, x.start, a, sent)
         inner_values = [y for y in values if br[0] < y.start < br[1]] if br is not None else []
         ref_before = next((r for r in reversed(refs) if r.end <= br[0] and
-                           re.fullmatch(r"\s?(?:groups?\s?)?", text[r.end:br[0]])), None) if br is not None else None
+                           _ARM_NOUN_GAP.fullmatch(text, r.end, br[0])), None) if br is not None else None
         mine = {id(g) for g in group}
         if ref_before is not None and len(inner_values) > 1 and all(id(v) in mine for v in inner_values):
             # "in the A group (from 65 ± 15 to 32 ± 18 mm, P < 0.001) but not in the B group (...)": a bracket
             # right after an arm's name holds that arm's from-to pair, whatever arm is named after it
             slot.arm, slot.how = ref_before.label, "before"
+            slots.append(slot)
+            used.add(id(x))
+            continue
+        inside = {r.label.lower(): r for r in refs if x.start < r.start and r.end <= x.end
+                  and re.search(r"[A-Za-z]", r.label) and not _PEOPLE_ONLY.fullmatch(r.label)}
+        if len(inside) == 1 and x.kind in ("pct", "count"):
+            # "12 of 30 MSC-treated patients (40%)", "Eighteen MSC patients (60%)": the count names its arm
+            slot.arm, slot.how = next(iter(inside.values())).label, "inside"
             slots.append(slot)
             used.add(id(x))
             continue
@@ -778,9 +849,15 @@ def arm_slots(t: Text, items: list[Item], a: int, b: int, refs: list[ArmRef], se
     if plain and len(plain) >= 2:
         # 4. the order the sentence names its arms in, before the values
         names: list[str] = []
+        named_refs: list[ArmRef] = []
         for r in refs:
             if r.end <= plain[0].start and r.label.lower() not in [n.lower() for n in names]:
                 names.append(r.label)
+                named_refs.append(r)
+        if len(names) == 2 and _COMPARATOR_BEFORE.search(text, max(sent.start, named_refs[0].start - 25),
+                                                         named_refs[0].start):
+            # "Compared to placebo, the MSC group had lower CRP (5.2 vs. 8.7)": the subject's value comes first
+            names.reverse()
         groups = _pair_groups(text, plain)
         if "respectively" in sent.text and not all(len(g) == len(names) for g in groups):
             names = []  # "17 (27.4%) and 31 (50.0%) patients in the etomidate and propofol groups, respectively"

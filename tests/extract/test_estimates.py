@@ -7,6 +7,7 @@ from hypothesis import strategies as st
 
 from extract import fastre
 from extract.estimates import NAMED_RE, NUMBER_RE, UNNAMED_RE, find_counts, find_effects, find_numbers
+from tests.extract.helpers import run
 
 
 def _effects(text):
@@ -128,3 +129,16 @@ def test_no_input_breaks_the_finders(text):
         assert text[c.start:c.end] == c.text
     for n in find_numbers(text):
         assert text[n.start:n.end] == n.text
+
+
+@pytest.mark.parametrize("text, kind, value, lo, hi", [
+    ("The relative risk of adverse events was 1.12 (0.85 to 1.48).", "RR", 1.12, 0.85, 1.48),
+    ("The odds ratio for ACR20 response was 2.5 (95% CI 1.2-5.1).", "OR", 2.5, 1.2, 5.1),
+])
+def test_the_measure_between_an_estimates_name_and_its_value(text, kind, value, lo, hi):
+    assert [(e.kind, e.value, e.ci_low, e.ci_high) for e in find_effects(text)] == [(kind, value, lo, hi)]
+
+
+def test_relative_risk_of_a_measure_gives_the_rows_effect():
+    ev = run("Results: The relative risk of adverse events was 1.12 (0.85 to 1.48).")
+    assert [(o.effect_kind, o.effect_size, o.median) for o in ev.outcomes] == [("RR", 1.12, None)]

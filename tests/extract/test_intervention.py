@@ -230,3 +230,9 @@ def test_a_vaccine_dose_is_a_dose():
 ])
 def test_oral_that_is_not_a_route(abstract):
     assert run(abstract, title="A school programme").route is None
+
+
+def test_stromal_vascular_fraction_cells_come_from_adipose_tissue():
+    ev = run("Methods: Stromal vascular fraction cells (1 \u00d7 10^7 cells) were injected intra-articularly.")
+    assert (ev.cell_source, ev.route) == ("adipose", "intra-articular")
+    assert run("Methods: Patients with RA received SVF cells intravenously.").cell_source == "adipose"

@@ -569,3 +569,359 @@ def test_p_value_lists_citations_and_tables_are_not_values():
              "0.21, respectively; Table 2) (Smith et al 2001).", title="A trial")
     for o in ev.outcomes:
         assert all(getattr(o, k) is None for k in ("baseline_mean", "followup_mean", "change_mean", "mean"))
+
+
+def test_count_of_counted_people_in_words_is_responders_of_that_denominator():
+    # "Five of nine subjects": five responded, nine were counted (not nine responders)
+    ev = run("Five of nine subjects in the MSC group compared with 2 of eight subjects in the placebo group "
+             "achieved ACR20.")
+    got = sorted((o.arm, o.n_responders, o.percent_responders) for o in rows(ev, "ACR20"))
+    assert got == [("MSC group", 5, 55.56), ("placebo group", 2, 25.0)]
+
+
+def test_arm_label_and_comma_before_each_value_in_a_bracket():
+    # "(LM, 94.4 % vs. ETI, 90.6 %)": each arm's label, a comma, then its value
+    ev = run("Results: There were no differences in ACR20 response (MSC, 54.4 % vs. placebo, 40.6 %) or HAQ "
+             "(MSC, 1.58 \u00b1 0.16 vs. placebo, 1.89 \u00b1 0.52) between groups.")
+    assert sorted((o.arm, o.percent_responders) for o in rows(ev, "ACR20")) == [("MSC", 54.4), ("placebo", 40.6)]
+    assert sorted((o.arm, o.followup_mean) for o in rows(ev, "HAQ")) == [("MSC", 1.58), ("placebo", 1.89)]
+
+
+def test_respectively_with_the_arms_named_after_with_and_one_percent_sign():
+    # "rates with A, B, and C were x, y, and z%, respectively": one row per arm, in the order written
+    ev = run("Results: The ACR20 response rates with tofacitinib 5 mg, tofacitinib 10 mg, and placebo were 59.8, "
+             "65.7, and 26.7%, respectively.")
+    assert [(o.arm, o.percent_responders) for o in rows(ev, "ACR20")] == [
+        ("tofacitinib 5 mg", 59.8), ("tofacitinib 10 mg", 65.7), ("placebo", 26.7)]
+    ev = run("Results: ACR20 response rates with tofacitinib, adalimumab and placebo were 59.8%, 65.7% and 26.7%, "
+             "respectively.")
+    assert [(o.arm, o.percent_responders) for o in rows(ev, "ACR20")] == [
+        ("tofacitinib", 59.8), ("adalimumab", 65.7), ("placebo", 26.7)]
+
+
+def test_a_signed_percentage_is_a_change_not_a_share_of_patients():
+    # "(F: -41%, ...; A: -13%)": a share of patients is never negative
+    ev = run("Results: All treatments significantly reduced mean CRP from baseline (F + A: -39%, P = 0.0001; "
+             "A: -13%, P = 0.0034).")
+    got = sorted((o.arm, o.percent_change, o.percent_responders) for o in rows(ev, "CRP"))
+    assert got == [("A", -13.0, None), ("F + A", -39.0, None)]
+
+
+def test_at_baseline_after_a_list_of_values_dates_every_value():
+    # "Mean DAS28 5.9 (sd 0.7), HAQ 1.4 (sd 0.5) at baseline": both are baseline values
+    ev = run("Results: Mean DAS28 score 5.9 (sd 0.7), HAQ 1.4 (sd 0.5) at baseline. Follow-up was 91% at 12 weeks.")
+    assert [(o.baseline_mean, o.followup_mean) for o in rows(ev, "DAS28")] == [(5.9, None)]
+    assert [(o.baseline_mean, o.followup_mean) for o in rows(ev, "HAQ")] == [(1.4, None)]
+
+
+def test_follow_up_value_first_then_compared_with_the_baseline_value():
+    ev = run("Results: DAS28 was 5.9 \u00b1 0.7 after 12 weeks compared with 6.3 \u00b1 0.5 at baseline.")
+    assert [(o.baseline_mean, o.followup_mean) for o in rows(ev, "DAS28")] == [(6.3, 5.9)]
+
+
+@pytest.mark.parametrize("sentence, measure, change", [
+    ("Treatment led to a mean 14.5 mm reduction in pain VAS (p = 0.003).", "VAS pain", -14.5),
+    ("We observed a 1.2-point reduction in DAS28 at week 12.", "DAS28", -1.2),
+    ("There was a mean decrease of 1.2 in DAS28 at week 12 (p = 0.01).", "DAS28", -1.2),
+    ("A mean increase of 0.4 in HAQ was observed.", "HAQ", 0.4),
+])
+def test_a_change_written_before_the_measure_it_changes(sentence, measure, change):
+    ev = run("Results: " + sentence)
+    assert [o.change_mean for o in rows(ev, measure)] == [change]
+
+
+def test_share_of_one_arm_compared_with_another_is_not_a_condition():
+    # "56% of patients receiving MSC compared with 27% of those ...": "with" is the comparison's, not "having"
+    ev = run("Methods: Sixty patients were randomised to MSC (n = 30) or placebo (n = 30). Results: ACR20 response at "
+             "week 24 was achieved by 56% of patients receiving MSC compared with 27% of those receiving placebo.")
+    assert {o.measure for o in ev.outcomes} == {"ACR20"}
+    assert sorted((o.arm, o.percent_responders) for o in ev.outcomes) == [("MSC", 56.0), ("placebo", 27.0)]
+
+
+def test_arm_labels_before_values_joined_by_vs_in_a_bracket():
+    # "(diclofenac 23.3% vs placebo 20.0%)": the second label follows "vs", not a comma
+    ev = run("Results: The proportion of patients with adverse events was similar (diclofenac 23.3% vs placebo 20.0%).",
+             title="Diclofenac versus placebo in knee osteoarthritis")
+    assert sorted((o.arm, o.percent_responders) for o in rows(ev, "adverse events")) == [
+        ("diclofenac", 23.3), ("placebo", 20.0)]
+
+
+def test_the_reduction_in_a_measure_was_a_value_is_a_change():
+    # "The mean (SD) reduction in VAS pain was 35.2 (20.1) mm with A and 25.3 (22.4) mm with B": changes, falls
+    ev = run("Methods: Sixty patients were randomised to diclofenac (n = 30) or placebo (n = 30). Results: The mean "
+             "(SD) reduction in VAS pain was 35.2 (20.1) mm with diclofenac and 25.3 (22.4) mm with placebo (P = 0.01).",
+             title="Diclofenac versus placebo in knee osteoarthritis")
+    got = sorted((o.arm, o.change_mean, o.change_sd, o.followup_mean) for o in rows(ev, "VAS pain"))
+    assert got == [("diclofenac", -35.2, 20.1, None), ("placebo", -25.3, 22.4, None)]
+
+
+@pytest.mark.parametrize("sentence, measure, key, values", [
+    # the arm in brackets after its value
+    ("Mean pain VAS change from baseline was \u221225.3 mm (diclofenac) and \u221215.1 mm (placebo).", "VAS pain",
+     "change_mean", [("diclofenac", -25.3), ("placebo", -15.1)]),
+    ("ACR20 rates were 45% (diclofenac group) vs 20% (placebo group), p = 0.01.", "ACR20", "percent_responders",
+     [("diclofenac", 45.0), ("placebo", 20.0)]),
+])
+def test_the_arm_named_in_brackets_after_each_value(sentence, measure, key, values):
+    ev = run("Methods: Sixty patients were randomised to diclofenac (n = 30) or placebo (n = 30). Results: " + sentence,
+             title="Diclofenac versus placebo in knee osteoarthritis")
+    assert sorted((o.arm, getattr(o, key)) for o in rows(ev, measure)) == values
+
+
+def test_a_copulas_adjective_before_a_bracketed_value_is_not_a_measure():
+    # "The ACR20 response rate was low (60%)": the value is ACR20's, "low" is no measure
+    ev = run("Results: The ACR20 response rate was low (60%) with the intramuscular route.")
+    assert [(o.measure, o.percent_responders) for o in ev.outcomes] == [("ACR20", 60.0)]
+
+
+def test_a_last_timepoint_followed_by_in_the_arm_still_pairs_with_its_value():
+    # "40% at week 12 and 55% at week 24 in the MSC group": "week 24 in ..." binds no measure after it
+    ev = run("Methods: Sixty patients were randomised to MSC (n = 30) or placebo (n = 30) and followed for 24 weeks. "
+             "Results: The ACR20 response rate was 40% at week 12 and 55% at week 24 in the MSC group.")
+    assert [(o.arm, o.timepoint_weeks, o.percent_responders) for o in rows(ev, "ACR20")] == [
+        ("MSC", 12.0, 40.0), ("MSC", 24.0, 55.0)]
+
+
+def test_decreased_by_a_decimal_percentage_is_no_change_in_units():
+    # "decreased by 30.5%": a percent change; "30" of "30.5" is no change of 30 units
+    ev = run("Results: Compared with baseline, VAS pain decreased by 30.5% at 6 months.")
+    assert [(o.change_mean, o.percent_change) for o in rows(ev, "VAS pain")] == [(None, -30.5)]
+
+
+_TWO_ARMS = ("Methods: Sixty-four patients were randomised to MSC (n = 32) or placebo (n = 32) and followed for 1 year. "
+             "Results: ")
+
+
+def test_one_value_per_listed_measure_respectively_even_with_two_study_arms():
+    # "ACR20 and ACR50 responses were 60% and 30%, respectively": the values follow the measures, not the arms
+    ev = run(_TWO_ARMS + "ACR20 and ACR50 responses were 60% and 30%, respectively.")
+    assert sorted((o.measure, o.percent_responders) for o in ev.outcomes) == [("ACR20", 60.0), ("ACR50", 30.0)]
+
+
+def test_one_value_per_listed_measure_without_respectively():
+    ev = run(_TWO_ARMS + "The ACR20, ACR50 and ACR70 response rates at 12 months were 53.1%, 31.3% and 12.5% in the "
+             "MSC group.")
+    assert [(o.measure, o.percent_responders) for o in ev.outcomes] == [("ACR20", 53.1), ("ACR50", 31.3),
+                                                                         ("ACR70", 12.5)]
+
+
+def test_a_levels_percentages_from_and_to_are_its_baseline_and_follow_up():
+    # "The percentage of regulatory T cells increased from 3.2% to 5.6%": levels, not responders
+    ev = run("Results: The percentage of regulatory T cells increased from 3.2% to 5.6% (P < 0.01).")
+    assert [(o.baseline_mean, o.followup_mean, o.percent_responders) for o in rows(ev, "Treg")] == [(3.2, 5.6, None)]
+
+
+@pytest.mark.parametrize("sentence, measure, key, values", [
+    ("A good EULAR response was seen in 40.6% of MSC-treated patients and 15.6% of controls at 12 months.",
+     "EULAR response", "percent_responders", [("MSC", 40.6), ("placebo", 15.6)]),
+    ("ACR20 was achieved by 60% of patients in the MSC group and 25% of placebo recipients.", "ACR20",
+     "percent_responders", [("MSC", 60.0), ("placebo", 25.0)]),
+    ("HAQ was lower in MSC-treated patients (0.5) than in controls (0.9).", "HAQ", "followup_mean",
+     [("MSC", 0.5), ("placebo", 0.9)]),
+])
+def test_the_control_arm_named_by_its_people(sentence, measure, key, values):
+    ev = run(_TWO_ARMS + sentence)
+    assert sorted((o.arm, getattr(o, key)) for o in rows(ev, measure)) == values
+
+
+def test_in_the_treatment_group_names_the_treated_arm():
+    ev = run("Methods: Eighty patients were randomised to diclofenac (n = 40) or placebo (n = 40). Results: The incidence "
+             "of adverse events was 35.0% (14/40) in the treatment group and 30.0% (12/40) in the control group.",
+             title="Diclofenac versus placebo in knee osteoarthritis")
+    assert sorted((o.arm, o.n_responders, o.percent_responders) for o in rows(ev, "adverse events")) == [
+        ("diclofenac", 14, 35.0), ("placebo", 12, 30.0)]
+
+
+def test_a_list_of_values_each_with_its_arm_in_brackets():
+    # "-0.45 (tofacitinib 5 mg), -0.52 (tofacitinib 10 mg) and -0.15 (placebo)": commas join the items
+    ev = run("Methods: Patients were randomised to tofacitinib 5 mg, tofacitinib 10 mg or placebo. "
+             "Results: The change in HAQ-DI at week 12 was \u22120.45 (tofacitinib 5 mg), \u22120.52 (tofacitinib 10 mg) "
+             "and \u22120.15 (placebo).", title="Tofacitinib in rheumatoid arthritis")
+    assert sorted((o.arm, o.change_mean) for o in rows(ev, "HAQ")) == [
+        ("placebo", -0.15), ("tofacitinib 10 mg", -0.52), ("tofacitinib 5 mg", -0.45)]
+
+
+def test_pain_at_rest_is_the_pain_measure_not_rest():
+    ev = run("Results: Pain VAS scores at rest were 2.1 \u00b1 1.0, 1.5 \u00b1 0.9 and 1.2 \u00b1 0.8 at weeks 2, 4 and 6, "
+             "respectively.")
+    assert [(o.measure, o.timepoint_weeks, o.followup_mean) for o in ev.outcomes] == [
+        ("VAS pain", 2.0, 2.1), ("VAS pain", 4.0, 1.5), ("VAS pain", 6.0, 1.2)]
+
+
+_DICLOFENAC = ("Methods: Eighty patients were randomised to diclofenac (n = 40) or placebo (n = 40). Results: ")
+
+
+@pytest.mark.parametrize("sentence, measure", [
+    ("The mean change in DAS28 was \u22122.1 (95% CI \u22122.5 to \u22121.7) in the diclofenac group and \u22121.0 "
+     "(95% CI \u22121.4 to \u22120.6) in the placebo group.", "DAS28"),
+    ("hs-CRP decreased significantly in the diclofenac group (\u22122.1 mg/L; 95% CI \u22122.5 to \u22121.7) but not in "
+     "the placebo group (\u22121.0 mg/L; 95% CI \u22121.4 to 0.4).", "CRP"),
+])
+def test_an_estimate_with_its_ci_beside_each_arm_is_that_arms_change(sentence, measure):
+    ev = run(_DICLOFENAC + sentence, title="Diclofenac versus placebo")
+    got = sorted((o.arm, o.change_mean, o.effect_size) for o in rows(ev, measure) if o.change_mean is not None)
+    assert got == [("diclofenac", -2.1, None), ("placebo", -1.0, None)]
+
+
+def test_a_value_after_an_arm_name_holding_a_number_is_still_the_measures():
+    # "-0.57 for tofacitinib 5 and 10 mg BID, versus -0.19 for placebo": the "5" of the arm's name is no value
+    ev = run("Methods: Patients were randomised to tofacitinib 5 mg BID, tofacitinib 10 mg BID or placebo. Results: Least "
+             "squares mean changes from baseline in HAQ-DI at month 3 were \u22120.50 and \u22120.57 for tofacitinib 5 "
+             "and 10 mg BID, versus \u22120.19 for placebo (both P < 0.001).", title="Tofacitinib in RA")
+    assert sorted(o.change_mean for o in rows(ev, "HAQ")) == [-0.57, -0.5, -0.19]
+    assert [o.arm for o in rows(ev, "HAQ") if o.change_mean == -0.19] == ["placebo"]
+
+
+def test_a_dose_in_brackets_after_a_value_names_that_doses_arm():
+    # "59.8% (5 mg), 65.7% (10 mg) and 26.7% (placebo)"
+    ev = run("Methods: Patients with RA were randomised to tofacitinib 5 mg BID (n = 243), tofacitinib 10 mg BID (n = 245) "
+             "or placebo (n = 122). Results: ACR20 response rates at month 3 were 59.8% (5 mg), 65.7% (10 mg) and "
+             "26.7% (placebo).", title="Tofacitinib in RA")
+    got = [(o.arm, o.percent_responders) for o in rows(ev, "ACR20")]
+    assert [p for _, p in got] == [59.8, 65.7, 26.7]
+    assert "5 mg" in got[0][0] and "10 mg" in got[1][0] and got[2][0] == "placebo"
+
+
+@pytest.mark.parametrize("sentence, values", [
+    ("Most subjects in both groups (81% in the diclofenac group and 75.6% in the placebo group) reported at least one "
+     "drug related adverse event.", [81.0, 75.6]),
+    ("Overall, 45 patients (56.3%) experienced at least one treatment-emergent adverse event.", [56.3]),
+])
+def test_people_who_experienced_at_least_one_adverse_event(sentence, values):
+    # the values come before "reported/experienced at least one ... adverse event"
+    ev = run(_DICLOFENAC + sentence, title="Diclofenac versus placebo")
+    assert [o.percent_responders for o in ev.outcomes if o.measure_canonical == "adverse events"
+            or "adverse" in o.measure] == values
+
+
+@pytest.mark.parametrize("sentence, measure, values", [
+    ("Patients treated with diclofenac showed greater decline in DAS28 than placebo (\u22121.8 vs. 0.6, P<0.001).",
+     "DAS28", [("diclofenac", -1.8), ("placebo", 0.6)]),
+    ("The diclofenac group had a greater reduction in pain VAS than the placebo group (25.1 vs 15.2 mm, P = 0.01).",
+     "VAS pain", [("diclofenac", -25.1), ("placebo", -15.2)]),
+])
+def test_a_greater_decline_in_a_measure_than_another_arm_compares_changes(sentence, measure, values):
+    ev = run(_DICLOFENAC + sentence, title="Diclofenac versus placebo")
+    assert sorted((o.arm, o.change_mean) for o in rows(ev, measure)) == values
+
+
+def test_the_arm_compared_to_first_takes_the_second_value():
+    # "Compared to placebo, the A group had lower CRP (5.2 vs. 8.7)": the subject arm's value comes first
+    ev = run(_DICLOFENAC + "Compared to placebo, the diclofenac group exhibited lower CRP levels (5.2 vs. 8.7 mg/L, "
+             "P<0.001).", title="Diclofenac versus placebo")
+    assert sorted((o.arm, o.followup_mean) for o in rows(ev, "CRP")) == [("diclofenac", 5.2), ("placebo", 8.7)]
+
+
+def test_a_verb_then_its_measure_then_by_a_value_is_a_fall():
+    # "Diclofenac reduced CRP by 1.5 mg/L": the measure stands between the verb and "by"
+    ev = run(_DICLOFENAC + "Diclofenac reduced CRP by 1.5 mg/L compared with placebo.", title="Diclofenac")
+    assert [o.change_mean for o in rows(ev, "CRP")] == [-1.5]
+
+
+def test_the_subject_arms_value_then_compared_with_the_other_arms():
+    # "Patients in the A group had a mean DAS28 of 3.2 at week 6, compared with 4.4 in the B group"
+    ev = run(_DICLOFENAC + "Patients in the diclofenac group had a mean DAS28 of 3.2 at week 6, compared with 4.4 in "
+             "the placebo group.", title="Diclofenac versus placebo")
+    assert sorted((o.arm, o.followup_mean) for o in rows(ev, "DAS28")) == [("diclofenac", 3.2), ("placebo", 4.4)]
+
+
+def test_interleukin_with_its_abbreviation_in_brackets_before_the_number():
+    # "interleukin (IL)-6": the abbreviation written inside the name
+    ev = run("Results: Serum interleukin (IL)-6 and IL-17 decreased after treatment.")
+    assert {(o.measure, o.direction) for o in ev.outcomes} == {("IL-6", "decrease"), ("IL-17", "decrease")}
+    ev = run("Results: Transforming growth factor (TGF)-β and interferon (IFN)-γ increased after treatment.")
+    assert {o.measure for o in ev.outcomes} == {"TGF-beta", "IFN-gamma"}
+
+
+_MSC_PLACEBO = "Methods: Sixty patients were randomised to MSC (n = 30) or placebo (n = 30). Results: "
+
+
+@pytest.mark.parametrize("sentence", [
+    "There were no differences in adverse events (MSC, n = 3 vs. placebo, n = 4) between groups.",
+    "Adverse events occurred in the MSC group (n = 3) and the placebo group (n = 4).",
+])
+def test_an_events_n_after_each_arm_is_that_arms_count_of_patients_with_events(sentence):
+    ev = run(_MSC_PLACEBO + sentence)
+    assert sorted((o.arm, o.n_responders) for o in rows(ev, "adverse events")) == [("MSC", 3), ("placebo", 4)]
+
+
+def test_an_events_sentence_with_a_sample_size_gives_no_count():
+    ev = run(_MSC_PLACEBO + "Adverse events were recorded in all treated patients (n = 60) and were mild.")
+    assert [o.n_responders for o in rows(ev, "adverse events")] == []
+
+
+@pytest.mark.parametrize("sentence", [
+    "Adverse events were more frequent with MSC, P=.02 (N=124).",
+    "Adverse events were assessed after two standardized breakfasts (n = 10 per meal).",
+])
+def test_an_events_sentence_with_a_bracketed_sample_size_gives_no_count(sentence):
+    assert [o.n_responders for o in rows(run(_MSC_PLACEBO + sentence), "adverse events") if o.n_responders] == []
+
+
+def test_values_then_in_the_a_and_b_groups_without_respectively():
+    ev = run(_MSC_PLACEBO + "The proportions of ACR20 responders were 56.7% and 23.3% in the MSC and placebo groups "
+             "(P = 0.008).")
+    assert sorted((o.arm, o.percent_responders) for o in ev.outcomes) == [("MSC", 56.7), ("placebo", 23.3)]
+
+
+@pytest.mark.parametrize("prefix", [_MSC_PLACEBO, "Methods: Twenty patients with RA received UC-MSCs intravenously. Results: "])
+def test_respectively_after_listed_timepoints_pairs_values_with_the_timepoints(prefix):
+    # "The DAS28 at 3 and 6 months was 4.1 ± 0.9 and 3.6 ± 1.0, respectively": one value per timepoint, no arms
+    ev = run(prefix + "The DAS28 at 3 and 6 months was 4.1 \u00b1 0.9 and 3.6 \u00b1 1.0, respectively.")
+    assert [(o.timepoint_weeks, o.baseline_mean, o.followup_mean) for o in rows(ev, "DAS28")] == [
+        (13.0, None, 4.1), (26.0, None, 3.6)]
+
+
+def test_from_baseline_to_two_timepoints_keeps_the_baseline():
+    ev = run("Results: DAS28 decreased from 5.5 \u00b1 0.8 at baseline to 4.1 \u00b1 0.9 at 3 months and 3.6 \u00b1 1.0 "
+             "at 6 months.")
+    assert [(o.timepoint_weeks, o.baseline_mean, o.followup_mean) for o in rows(ev, "DAS28")] == [
+        (13.0, 5.5, 4.1), (26.0, 5.5, 3.6)]
+
+
+def test_two_values_compared_to_baseline_are_before_and_after_not_two_arms():
+    ev = run(_MSC_PLACEBO + "Compared to baseline, the HAQ decreased significantly at 3 months (1.8 vs 1.1, P < 0.01).")
+    assert [(o.baseline_mean, o.followup_mean) for o in rows(ev, "HAQ")] == [(1.8, 1.1)]
+
+
+@pytest.mark.parametrize("sentence, measure", [
+    ("The mean DAS28 at entry was 6.1.", "DAS28"),
+    ("HAQ at randomisation was 1.5 \u00b1 0.6.", "HAQ"),
+])
+def test_a_value_at_entry_or_randomisation_is_a_baseline(sentence, measure):
+    ev = run("Results: " + sentence)
+    assert [(o.measure, o.baseline_mean is not None, o.followup_mean) for o in ev.outcomes] == [(measure, True, None)]
+
+
+def test_the_second_measures_count_stands_between_the_two_measures():
+    # "Two patients (20%) reached DAS28 remission and five (50%) achieved a moderate EULAR response"
+    ev = run("Methods: Ten patients with RA received UC-MSCs. Results: Two patients (20%) reached DAS28 remission and "
+             "five (50%) achieved a moderate EULAR response at 6 months.")
+    assert sorted((o.measure, o.n_responders, o.percent_responders) for o in ev.outcomes) == [
+        ("DAS28 remission", 2, 20.0), ("EULAR response", 5, 50.0)]
+
+
+@pytest.mark.parametrize("sentence", [
+    "ACR50 responses occurred in 12 of 30 MSC-treated patients (40%) versus 4 of 30 placebo-treated patients (13%).",
+    "Twelve MSC patients (40%) and four placebo patients (13%) achieved ACR50.",
+])
+def test_a_count_that_names_its_arms_people(sentence):
+    ev = run(_MSC_PLACEBO + sentence)
+    assert sorted((o.arm, o.n_responders, o.percent_responders) for o in rows(ev, "ACR50")) == [
+        ("MSC", 12, 40.0), ("placebo", 4, 13.0)]
+
+
+@pytest.mark.parametrize("sentence, measure, key", [
+    ("ACR20 response: MSC, 45%; placebo, 20%.", "ACR20", "percent_responders"),
+    ("Serious adverse events: MSC, n = 45; placebo, n = 20.", "serious adverse events", "n_responders"),
+])
+def test_an_arms_label_and_a_comma_before_its_value_outside_brackets(sentence, measure, key):
+    ev = run(_MSC_PLACEBO + sentence)
+    assert sorted((o.arm, getattr(o, key)) for o in rows(ev, measure)) == [("MSC", 45), ("placebo", 20)]
+
+
+def test_a_measure_reported_again_in_its_own_clause_keeps_its_values_and_arm():
+    # "...; in the placebo group, adverse events occurred in 1/30 (3.3%)": a second report, not a repeat of the name
+    ev = run(_MSC_PLACEBO + "Adverse events occurred in 13/30 (43.3%) in the MSC group; in the placebo group, adverse "
+             "events occurred in 1/30 (3.3%).")
+    assert sorted((o.arm, o.n_responders) for o in rows(ev, "adverse events")) == [("MSC", 13), ("placebo", 1)]

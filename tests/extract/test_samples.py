@@ -161,3 +161,12 @@ def test_the_default_arm_of_a_single_arm_drug_study_is_the_drug():
 def test_the_default_arm_of_a_cell_study_stays_msc():
     ev = run("Twelve patients received MSCs.")
     assert [(a.name, a.n) for a in ev.arms] == [("MSC (single arm)", 12)]
+
+
+def test_verb_count_and_a_long_description_before_the_person_noun():
+    # "We recruited <count> <several describing words, a bracket> employees": the verb decides the role
+    ev = run("Methods: We recruited one hundred and ninety four overweight and obese (BMI>27.5 kg/m2) employees from a "
+             "local university.")
+    assert ev.n_enrolled == 194
+    assert run("Methods: We enrolled 120 adult (\u226518 years) and elderly RA patients.").n_enrolled == 120
+    assert run("Methods: We enrolled 12 weeks of data from patients.").n_enrolled is None

@@ -95,3 +95,11 @@ def test_a_colon_label_ends_the_background_section():
     ev = run("Background: Short trials (4 weeks) showed benefit.\nFindings/Methodology: Patients were treated "
              "in a 6-month programme.", title=T)
     assert ev.timepoints_weeks == [26.0]
+
+
+def test_a_duration_with_its_quartiles_or_iqr_is_a_value_not_a_timepoint():
+    # "2.0 weeks (Q1 = 1.0, Q3 = 3.7) vs. 4.7 weeks (Q1 = 2.0, Q3 = 8.0)": measured times, not times of assessment
+    ev = run("Methods: Patients were followed for 52 weeks. Results: Median time to remission was shorter with MSC, "
+             "2.0 weeks (Q1 = 1.0, Q3 = 3.7) vs. 4.7 weeks (Q1 = 2.0, Q3 = 8.0), and 12 weeks (IQR 8-16) in the other "
+             "trial arm.")
+    assert ev.timepoints_weeks == [52.0]
