@@ -220,6 +220,18 @@ def _lexicon_pattern(lexicon: dict[str, int]) -> re.Pattern[str]:
     return re.compile(fast_words(alternatives, r"[A-Za-z]") + r"(?![A-Za-z])")
 
 
+_CHANGE_VERBS = frozenset({"fell", "rose"})  # besides the "-ed" forms
+
+
+def _grades_next(found: list[tuple[str, int, int]], j: int, text: str, lexicon: dict[str, int]) -> bool:
+    """Whether the grading word found[j] grades the direction word after it ("more reduced")."""
+    if j + 1 >= len(found):
+        return False
+    nxt = found[j + 1]
+    between = text[found[j][2]:nxt[1]]
+    return nxt[0] in lexicon and len(between.split()) <= 2 and not _NOT_GRADING.search(between)
+
+
 _LEXICON_PATTERNS: dict[int, re.Pattern[str]] = {}
 _NOT_GRADING = re.compile(r"[,;()]|\b(?:and|or|but|than)\b", re.I)
 
@@ -245,7 +257,18 @@ def direction_cues(text: str, lexicon: dict[str, int] = _DIRECTION, ignore: froz
         sign = lexicon.get(w)
         if sign is None:
             continue
-        if w in _INTENSIFIERS or w in _DIMINISHERS:
+        if w not in _INTENSIFIERS and w not in _DIMINISHERS and (w.endswith("ed") or w in _CHANGE_VERBS):
+            # "decreased significantly less": a change verb graded by the word after it
+            j = i + 1
+            grader = found[j] if j < len(found) else None
+            between = text[end:grader[1]] if grader is not None else ""
+            if (grader is not None and (grader[0] in _INTENSIFIERS or grader[0] in _DIMINISHERS)
+                    and len(between.split()) <= 1 and not _NOT_GRADING.search(between)
+                    and not _grades_next(found, j, text, lexicon)):
+                sign = sign if grader[0] in _INTENSIFIERS else -sign
+                end = grader[2]
+                skip.add(j)
+        elif w in _INTENSIFIERS or w in _DIMINISHERS:
             j = i + 1
             graded = found[j] if j < len(found) else None
             between = text[end:graded[1]] if graded is not None else ""
@@ -329,6 +352,13 @@ class ArmTerms(NamedTuple):
         ic, cc = _codes(intervention), _codes(comparator)
         base = cls.of(*parts)
         return base._replace(intervention_codes=ic - cc, comparator_codes=cc - ic)
+
+    def mirrored(self) -> "ArmTerms":
+        """The same terms with the two arms swapped: what a text says of the intervention it then
+        says of the comparator, so a significant increase reads as a decrease (the label model's
+        training doubles its direction examples this way)."""
+        return self._replace(intervention=self.comparator, comparator=self.intervention,
+                             intervention_codes=self.comparator_codes, comparator_codes=self.intervention_codes)
 
 
 _MARK_TOKEN = re.compile(r"[^\W_]+(?:\.\d+)?|[<>=≤≥±%]")

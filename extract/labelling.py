@@ -27,6 +27,7 @@ __all__ = ["LabelFeatures", "label_features", "rule_label"]
 
 # Tokens after which an arm is the reference of a comparison, not its subject.
 _REFERENCE_WORDS = frozenset({"than", "versus", "vs", "compared", "relative", "over", "against", "not", "comparison"})
+_THAN = frozenset({"than", "versus", "vs", "compared"})
 _NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
 _RESPECTIVELY = re.compile(r"\brespectively\b", re.I)
 
@@ -62,7 +63,10 @@ def _subject_signs(tokens: list[tuple[str, int]], dirs: list[tuple[int, int, int
     for sign, start, _ in dirs:
         subject = None
         before = [a for a in arms if a[0] < start and not a[2]]
-        after = [a for a in arms if a[0] > start]
+        # an arm after the direction word with "than" between is its reference ("more often than
+        # did those in COMP")
+        after = [(off, arm, ref or any(start < o < off and t in _THAN for t, o in tokens))
+                 for off, arm, ref in arms if off > start]
         refs_before = [a for a in arms if a[0] < start and a[2]]
         near_after = [a for a in after if a[0] - start < 40 and not a[2]]
         if near_after and _IN_ARM.search(text_before_arm(tokens, near_after[0][0])):
@@ -81,7 +85,7 @@ def _subject_signs(tokens: list[tuple[str, int]], dirs: list[tuple[int, int, int
 
 _VALUE = re.compile(r"-?\d+(?:\.\d+)?")
 _NOT_VALUE_BEFORE = re.compile(r"(?:±|\+/-|\bsd|\bse|\bsem|\bn\s*=|\bat|\bafter|\bbefore|\bwithin|\bweeks?|\bdays?|"
-                               r"\bmonths?|\byears?|\bvisit|\bhours?|\btime|\bdose|\bto|\bof|-|\bt|\bf|\bdf|\bχ2|"
+                               r"\bmonths?|\byears?|\bvisit|\bhours?|\btime|\bdose|(?<!compared )(?<!relative )(?<!opposed )\bto|\bof|-|\bt|\bf|\bdf|\bχ2|"
                                r"\bchi|\bz|\br|\bβ|\bor|\brr|\bhr)\s*[=:]?\s*[(\[]?\s*$", re.I)
 _FELL_BY = re.compile(r"\b(?:decrease[sd]?|decline[sd]?|reduc(?:ed|tions?|es)|fell|dropped|lowered|lost|"
                       r"(?:a\s+)?(?:decrease|reduction|decline|drop|fall|loss))\s+(?:by|of)\s+(?:about\s+|approximately\s+)?$",

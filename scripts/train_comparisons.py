@@ -64,6 +64,11 @@ AGGREGATION_GRID = [(k, t) for k in (1, 3, 5, 7, 10) for t in (0.5, 1.0, 1.5)]
 POSITIVE_OVERLAP = 0.5
 ROW_OVERLAP = 0.8  # an evidence string is this table row when their tokens overlap this much
 WEIGHT_DIGITS = 5
+# An evidence string that names an arm is learnt twice: as written, and with the two arms swapped
+# (ArmTerms.mirrored) and the direction flipped, so that the direction model learns which arm a
+# direction word is said of, not which words go with increases in the training split.
+MIRROR = True
+_MIRRORED_LABEL = {LABELS[0]: LABELS[0], LABELS[1]: LABELS[2], LABELS[2]: LABELS[1]}
 
 SOURCE = ("Evidence Inference 2.0 training split (shared/gold/evidence_inference_train: prompts, annotator labels "
           "and evidence; full texts of the CC BY / CC0 articles), from https://github.com/jayded/evidence-inference "
@@ -140,12 +145,16 @@ def label_examples(prompts: list[dict], articles: dict) -> tuple[list[dict], lis
             if rows and "\n" in e:
                 best = max(rows, key=lambda s: overlap(s.text, [e]))
                 row = best if overlap(best.text, [e]) >= ROW_OVERLAP else None
-            if row is not None:
-                X.append(label_features(row.text, terms, row.cells, row.columns).features)
-            else:
-                X.append(label_features(e, terms).features)
+            cells, columns = (row.cells, row.columns) if row is not None else ((), ())
+            source = row.text if row is not None else e
+            features = label_features(source, terms, cells, columns).features
+            X.append(features)
             y.append(p["label"])
             groups.append(p["pmcid"])
+            if MIRROR and ("arm:intv" in features or "arm:comp" in features):
+                X.append(label_features(source, terms.mirrored(), cells, columns).features)
+                y.append(_MIRRORED_LABEL[p["label"]])
+                groups.append(p["pmcid"])
     return X, y, groups
 
 

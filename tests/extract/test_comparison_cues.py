@@ -120,6 +120,9 @@ def test_significance_cues(text, cues):
 @pytest.mark.parametrize("text, signs", [
     ("pain was lower", [-1]), ("a greater reduction in pain", [-1]), ("HbA1c was more reduced", [-1]),
     ("a smaller increase", [-1]), ("the decrease in pain was greater in", [-1]), ("higher and longer", [1, 1]),
+    # a change verb graded after it: "decreased less" is a rise against the other arm, "reduced more" a fall
+    ("the diameter decreased significantly less in", [1]), ("fat was reduced more in", [-1]),
+    ("pain increased less in", [-1]), ("weight increased more", [1]),
 ])
 def test_direction_cues(text, signs):
     assert [c[0] for c in direction_cues(text)] == signs
@@ -157,6 +160,11 @@ def test_control_words_name_a_control_like_comparator():
     ("MSC significantly increased DAS28 compared with placebo", "dir:intv_up"),
     ("MSC but not placebo significantly reduced DAS28", "dir:intv_down"),
     ("The decrease in DAS28 was greater in the MSC group than in the placebo group", "dir:intv_down"),
+    # the arm after "than" is the reference, even with "in the" before it
+    ("MSC patients reported DAS28 flares significantly more often than did those in the placebo group",
+     "dir:intv_up"),
+    ("DAS28 decreased significantly less in the MSC group as compared to the placebo group (P < 0.05)",
+     "dir:intv_up"),
 ])
 def test_direction_is_oriented_by_its_subject_arm(text, key):
     f = label_features(text, TERMS).features
@@ -174,6 +182,9 @@ def test_direction_is_oriented_by_its_subject_arm(text, key):
     # "decreased by" a value is a negative change, "increased by" a positive one
     ("DAS28 decreased by 3.3 in the MSC group and increased by 2.6 in the placebo group, P = 0.0003",
      "num:intv_lower"),
+    # "compared to 100%" is a value, not the end of a range
+    ("Remission was achieved by 95.9% of patients in the placebo group compared to 100% in the MSC group",
+     "num:intv_higher"),
 ])
 def test_numbers_paired_with_arms(text, key):
     assert label_features(text, TERMS).features.get(key)
