@@ -14,6 +14,7 @@ Rules as data, read by small pure functions, shared by the comparison finder
 """
 from __future__ import annotations
 
+import os
 import re
 from typing import Iterable, NamedTuple
 
@@ -128,12 +129,22 @@ class Interval(NamedTuple):
         null = 1.0 if self.ratio else 0.0
         return self.low > null or self.high < null
 
+    @property
+    def side(self) -> int:
+        """+1 when the interval lies above the null value, -1 below it, 0 when it holds it."""
+        null = 1.0 if self.ratio else 0.0
+        return 1 if self.low > null else -1 if self.high < null else 0
+
 
 _SNUM = r"(-?\s?\d*\.?\d+)"
-_CI = re.compile(r"(?:95\s*%|\bCI\b|confidence interval)[^0-9\-]{0,30}?" + _SNUM +
-                 r"\s*(?:to|-|,|;|–|and)\s*" + _SNUM, re.I)
-_RATIO = re.compile(r"\b(?:OR|RR|HR|IRR|aOR|aHR|aRR|odds ratio|risk ratio|hazard ratio|rate ratio|relative risk)\b",
+_CI = re.compile(r"(?:95\s*%|\bCI\b|confidence interval)[^0-9\-]{0,30}?(?:-?\d*\.?\d+\s*[(\[]\s*)?" + _SNUM +
+                 r"\s*%?\s*(?:to|-|,|;|–|and)\s*" + _SNUM, re.I)
+_RATIO = re.compile(r"\b(?:OR|RR|HR|IRR|aOR|aHR|aRR|odds ratio|risk ratio|hazard ratio|rate ratio|relative risk|"
+                    r"relative rate)\b",
                     re.I)
+
+
+_DIFFERENCE = re.compile(r"\b(?:difference|MD|WMD|SMD|mean change)\b", re.I)
 
 
 def intervals(text: str) -> list[Interval]:
@@ -151,7 +162,9 @@ def intervals(text: str) -> list[Interval]:
             continue
         if low > high:
             continue
-        ratio = bool(_RATIO.search(text, max(0, m.start() - 60), m.end())) or (low > 0 and high > 0 and low < 1 < high)
+        before = max(0, m.start() - 60)
+        ratio = bool(_RATIO.search(text, before, m.end())) or (
+            low > 0 and high > 0 and low < 1 < high and not _DIFFERENCE.search(text, before, m.end()))
         out.append(Interval(low, high, ratio, m.start(), m.end()))
     return out
 
@@ -318,6 +331,7 @@ class ArmTerms(NamedTuple):
     outcome: frozenset[str]
     intervention_codes: frozenset[str] = frozenset()
     comparator_codes: frozenset[str] = frozenset()
+    generic: str = ""  # the placeholder "the treatment group" / "the study group" takes ("" for none)
 
     @classmethod
     def of(cls, intervention: Iterable[str], comparator: Iterable[str], outcome: Iterable[str]) -> "ArmTerms":
@@ -346,19 +360,30 @@ class ArmTerms(NamedTuple):
             for k, part in enumerate(parts):  # the prompt uses the abbreviation: add the long form
                 if abbr in part and shares[k] < 0.5:
                     part.update(s for s in long_form if s not in STOP_WORDS)
+        generic = ""
         if not _CONTROL_LIKE.search(intervention):
             parts[1].update(stem(w) for w in _CONTROL_WORDS)
             parts[0].update(stem(w) for w in _INTERVENTION_WORDS if stem(w) not in parts[1])
+            generic = "INTV" if os.environ.get("GEN", "1") == "1" else ""
         ic, cc = _codes(intervention), _codes(comparator)
         base = cls.of(*parts)
-        return base._replace(intervention_codes=ic - cc, comparator_codes=cc - ic)
+        return base._replace(intervention_codes=ic - cc, comparator_codes=cc - ic, generic=generic)
 
     def mirrored(self) -> "ArmTerms":
         """The same terms with the two arms swapped: what a text says of the intervention it then
         says of the comparator, so a significant increase reads as a decrease (the label model's
         training doubles its direction examples this way)."""
         return self._replace(intervention=self.comparator, comparator=self.intervention,
-                             intervention_codes=self.comparator_codes, comparator_codes=self.intervention_codes)
+                             intervention_codes=self.comparator_codes, comparator_codes=self.intervention_codes,
+                             generic=_OTHER_ARM.get(self.generic, ""))
+
+
+_OTHER_ARM = {"INTV": "COMP", "COMP": "INTV"}
+# "the treatment group", "the study arm": the arm that is not the control (not "placebo-treated group",
+# not "both treatment groups").
+_GENERIC_ARM = re.compile(r"(?<![-\w])(?:treatment|treated|study)\s+(?:group|arm)(?![\w-])", re.I)
+# Words whose stem is a control word's but that never name the control arm ("a controlled trial").
+_NOT_ARM_FORMS = frozenset({"controlled", "controlling", "controller", "controllers"})
 
 
 _MARK_TOKEN = re.compile(r"[^\W_]+(?:\.\d+)?|[<>=≤≥±%]")
@@ -376,6 +401,10 @@ def mark_arms(text: str, terms: ArmTerms) -> list[tuple[str, int]]:
             if arm:
                 for t in _MARK_TOKEN.finditer(text, m.start(), m.end()):
                     coded[t.start()] = arm
+    if terms.generic and ("group" in text or "arm" in text or "Group" in text):
+        for m in _GENERIC_ARM.finditer(text):
+            for t in _MARK_TOKEN.finditer(text, m.start(), m.end()):
+                coded.setdefault(t.start(), terms.generic)
     out: list[tuple[str, int]] = []
     last = ""
     for m in _MARK_TOKEN.finditer(text):
@@ -384,6 +413,8 @@ def mark_arms(text: str, terms: ArmTerms) -> list[tuple[str, int]]:
             token = coded[m.start()]
         elif w[0].isdigit():
             token = "NUM"
+        elif w in _NOT_ARM_FORMS:
+            token = w
         else:
             s = stem(w)
             if s in terms.intervention:
