@@ -14,7 +14,6 @@ Rules as data, read by small pure functions, shared by the comparison finder
 """
 from __future__ import annotations
 
-import os
 import re
 from typing import Iterable, NamedTuple
 
@@ -364,7 +363,7 @@ class ArmTerms(NamedTuple):
         if not _CONTROL_LIKE.search(intervention):
             parts[1].update(stem(w) for w in _CONTROL_WORDS)
             parts[0].update(stem(w) for w in _INTERVENTION_WORDS if stem(w) not in parts[1])
-            generic = "INTV" if os.environ.get("GEN", "1") == "1" else ""
+            generic = "INTV"
         ic, cc = _codes(intervention), _codes(comparator)
         base = cls.of(*parts)
         return base._replace(intervention_codes=ic - cc, comparator_codes=cc - ic, generic=generic)
