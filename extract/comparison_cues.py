@@ -128,12 +128,22 @@ class Interval(NamedTuple):
         null = 1.0 if self.ratio else 0.0
         return self.low > null or self.high < null
 
+    @property
+    def side(self) -> int:
+        """+1 when the interval lies above the null value, -1 below it, 0 when it holds it."""
+        null = 1.0 if self.ratio else 0.0
+        return 1 if self.low > null else -1 if self.high < null else 0
+
 
 _SNUM = r"(-?\s?\d*\.?\d+)"
-_CI = re.compile(r"(?:95\s*%|\bCI\b|confidence interval)[^0-9\-]{0,30}?" + _SNUM +
-                 r"\s*(?:to|-|,|;|–|and)\s*" + _SNUM, re.I)
-_RATIO = re.compile(r"\b(?:OR|RR|HR|IRR|aOR|aHR|aRR|odds ratio|risk ratio|hazard ratio|rate ratio|relative risk)\b",
+_CI = re.compile(r"(?:95\s*%|\bCI\b|confidence interval)[^0-9\-]{0,30}?(?:-?\d*\.?\d+\s*[(\[]\s*)?" + _SNUM +
+                 r"\s*%?\s*(?:to|-|,|;|–|and)\s*" + _SNUM, re.I)
+_RATIO = re.compile(r"\b(?:OR|RR|HR|IRR|aOR|aHR|aRR|odds ratio|risk ratio|hazard ratio|rate ratio|relative risk|"
+                    r"relative rate)\b",
                     re.I)
+
+
+_DIFFERENCE = re.compile(r"\b(?:difference|MD|WMD|SMD|mean change)\b", re.I)
 
 
 def intervals(text: str) -> list[Interval]:
@@ -151,7 +161,9 @@ def intervals(text: str) -> list[Interval]:
             continue
         if low > high:
             continue
-        ratio = bool(_RATIO.search(text, max(0, m.start() - 60), m.end())) or (low > 0 and high > 0 and low < 1 < high)
+        before = max(0, m.start() - 60)
+        ratio = bool(_RATIO.search(text, before, m.end())) or (
+            low > 0 and high > 0 and low < 1 < high and not _DIFFERENCE.search(text, before, m.end()))
         out.append(Interval(low, high, ratio, m.start(), m.end()))
     return out
 
@@ -220,6 +232,18 @@ def _lexicon_pattern(lexicon: dict[str, int]) -> re.Pattern[str]:
     return re.compile(fast_words(alternatives, r"[A-Za-z]") + r"(?![A-Za-z])")
 
 
+_CHANGE_VERBS = frozenset({"fell", "rose"})  # besides the "-ed" forms
+
+
+def _grades_next(found: list[tuple[str, int, int]], j: int, text: str, lexicon: dict[str, int]) -> bool:
+    """Whether the grading word found[j] grades the direction word after it ("more reduced")."""
+    if j + 1 >= len(found):
+        return False
+    nxt = found[j + 1]
+    between = text[found[j][2]:nxt[1]]
+    return nxt[0] in lexicon and len(between.split()) <= 2 and not _NOT_GRADING.search(between)
+
+
 _LEXICON_PATTERNS: dict[int, re.Pattern[str]] = {}
 _NOT_GRADING = re.compile(r"[,;()]|\b(?:and|or|but|than)\b", re.I)
 
@@ -245,7 +269,18 @@ def direction_cues(text: str, lexicon: dict[str, int] = _DIRECTION, ignore: froz
         sign = lexicon.get(w)
         if sign is None:
             continue
-        if w in _INTENSIFIERS or w in _DIMINISHERS:
+        if w not in _INTENSIFIERS and w not in _DIMINISHERS and (w.endswith("ed") or w in _CHANGE_VERBS):
+            # "decreased significantly less": a change verb graded by the word after it
+            j = i + 1
+            grader = found[j] if j < len(found) else None
+            between = text[end:grader[1]] if grader is not None else ""
+            if (grader is not None and (grader[0] in _INTENSIFIERS or grader[0] in _DIMINISHERS)
+                    and len(between.split()) <= 1 and not _NOT_GRADING.search(between)
+                    and not _grades_next(found, j, text, lexicon)):
+                sign = sign if grader[0] in _INTENSIFIERS else -sign
+                end = grader[2]
+                skip.add(j)
+        elif w in _INTENSIFIERS or w in _DIMINISHERS:
             j = i + 1
             graded = found[j] if j < len(found) else None
             between = text[end:graded[1]] if graded is not None else ""
@@ -295,6 +330,7 @@ class ArmTerms(NamedTuple):
     outcome: frozenset[str]
     intervention_codes: frozenset[str] = frozenset()
     comparator_codes: frozenset[str] = frozenset()
+    generic: str = ""  # the placeholder "the treatment group" / "the study group" takes ("" for none)
 
     @classmethod
     def of(cls, intervention: Iterable[str], comparator: Iterable[str], outcome: Iterable[str]) -> "ArmTerms":
@@ -323,12 +359,30 @@ class ArmTerms(NamedTuple):
             for k, part in enumerate(parts):  # the prompt uses the abbreviation: add the long form
                 if abbr in part and shares[k] < 0.5:
                     part.update(s for s in long_form if s not in STOP_WORDS)
+        generic = ""
         if not _CONTROL_LIKE.search(intervention):
             parts[1].update(stem(w) for w in _CONTROL_WORDS)
             parts[0].update(stem(w) for w in _INTERVENTION_WORDS if stem(w) not in parts[1])
+            generic = "INTV"
         ic, cc = _codes(intervention), _codes(comparator)
         base = cls.of(*parts)
-        return base._replace(intervention_codes=ic - cc, comparator_codes=cc - ic)
+        return base._replace(intervention_codes=ic - cc, comparator_codes=cc - ic, generic=generic)
+
+    def mirrored(self) -> "ArmTerms":
+        """The same terms with the two arms swapped: what a text says of the intervention it then
+        says of the comparator, so a significant increase reads as a decrease (the label model's
+        training doubles its direction examples this way)."""
+        return self._replace(intervention=self.comparator, comparator=self.intervention,
+                             intervention_codes=self.comparator_codes, comparator_codes=self.intervention_codes,
+                             generic=_OTHER_ARM.get(self.generic, ""))
+
+
+_OTHER_ARM = {"INTV": "COMP", "COMP": "INTV"}
+# "the treatment group", "the study arm": the arm that is not the control (not "placebo-treated group",
+# not "both treatment groups").
+_GENERIC_ARM = re.compile(r"(?<![-\w])(?:treatment|treated|study)\s+(?:group|arm)(?![\w-])", re.I)
+# Words whose stem is a control word's but that never name the control arm ("a controlled trial").
+_NOT_ARM_FORMS = frozenset({"controlled", "controlling", "controller", "controllers"})
 
 
 _MARK_TOKEN = re.compile(r"[^\W_]+(?:\.\d+)?|[<>=≤≥±%]")
@@ -346,6 +400,10 @@ def mark_arms(text: str, terms: ArmTerms) -> list[tuple[str, int]]:
             if arm:
                 for t in _MARK_TOKEN.finditer(text, m.start(), m.end()):
                     coded[t.start()] = arm
+    if terms.generic and ("group" in text or "arm" in text or "Group" in text):
+        for m in _GENERIC_ARM.finditer(text):
+            for t in _MARK_TOKEN.finditer(text, m.start(), m.end()):
+                coded.setdefault(t.start(), terms.generic)
     out: list[tuple[str, int]] = []
     last = ""
     for m in _MARK_TOKEN.finditer(text):
@@ -354,6 +412,8 @@ def mark_arms(text: str, terms: ArmTerms) -> list[tuple[str, int]]:
             token = coded[m.start()]
         elif w[0].isdigit():
             token = "NUM"
+        elif w in _NOT_ARM_FORMS:
+            token = w
         else:
             s = stem(w)
             if s in terms.intervention:

@@ -26,7 +26,10 @@ from extract.terms import stem
 __all__ = ["LabelFeatures", "label_features", "rule_label"]
 
 # Tokens after which an arm is the reference of a comparison, not its subject.
-_REFERENCE_WORDS = frozenset({"than", "versus", "vs", "compared", "relative", "over", "against", "not", "comparison"})
+_REFERENCE_WORDS = frozenset({"than", "versus", "vs", "compared", "relative", "over", "against", "not", "comparison",
+                              "opposed"})
+_THAN = frozenset({"than", "versus", "vs", "compared", "opposed"})
+_PAIRING = frozenset({"and", "or", "vs", "versus", "with"})
 _NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
 _RESPECTIVELY = re.compile(r"\brespectively\b", re.I)
 
@@ -53,8 +56,19 @@ def _subject_signs(tokens: list[tuple[str, int]], dirs: list[tuple[int, int, int
     arms: list[tuple[int, str, bool]] = []  # (offset, arm, is reference)
     for i, (tok, off) in enumerate(tokens):
         if tok in ("INTV", "COMP"):
-            prev = {tokens[j][0] for j in range(max(0, i - 3), i)}
-            arms.append((off, tok, bool(prev & _REFERENCE_WORDS)))
+            prev = [tokens[j][0] for j in range(max(0, i - 3), i)]
+            ref = bool(_REFERENCE_WORDS.intersection(prev)) or (  # "different from COMP"
+                "from" in prev and any(t.startswith("differ") for t, _ in tokens[max(0, i - 4):i]))
+            arms.append((off, tok, ref))
+    # two arms listed as a pair ("of INTV and COMP", "INTV or COMP") are neither the subject
+    pos = {off: i for i, (_, off) in enumerate(tokens)}
+    paired = set()
+    for k in range(len(arms) - 1):
+        (a_off, a_arm, _), (b_off, b_arm, _) = arms[k], arms[k + 1]
+        i, j = pos[a_off], pos[b_off]
+        if a_arm != b_arm and j - i == 2 and tokens[i + 1][0] in _PAIRING:
+            paired.update((k, k + 1))
+    arms = [a for k, a in enumerate(arms) if k not in paired]
     if not arms:
         return [0 for _ in dirs]
     lead = tokens[0][0] if tokens else ""
@@ -62,7 +76,10 @@ def _subject_signs(tokens: list[tuple[str, int]], dirs: list[tuple[int, int, int
     for sign, start, _ in dirs:
         subject = None
         before = [a for a in arms if a[0] < start and not a[2]]
-        after = [a for a in arms if a[0] > start]
+        # an arm after the direction word with "than" between is its reference ("more often than
+        # did those in COMP")
+        after = [(off, arm, ref or any(start < o < off and t in _THAN for t, o in tokens))
+                 for off, arm, ref in arms if off > start]
         refs_before = [a for a in arms if a[0] < start and a[2]]
         near_after = [a for a in after if a[0] - start < 40 and not a[2]]
         if near_after and _IN_ARM.search(text_before_arm(tokens, near_after[0][0])):
@@ -81,7 +98,7 @@ def _subject_signs(tokens: list[tuple[str, int]], dirs: list[tuple[int, int, int
 
 _VALUE = re.compile(r"-?\d+(?:\.\d+)?")
 _NOT_VALUE_BEFORE = re.compile(r"(?:±|\+/-|\bsd|\bse|\bsem|\bn\s*=|\bat|\bafter|\bbefore|\bwithin|\bweeks?|\bdays?|"
-                               r"\bmonths?|\byears?|\bvisit|\bhours?|\btime|\bdose|\bto|\bof|-|\bt|\bf|\bdf|\bχ2|"
+                               r"\bmonths?|\byears?|\bvisit|\bhours?|\btime|\bdose|(?<!compared )(?<!relative )(?<!opposed )\bto|\bof|-|\bt|\bf|\bdf|\bχ2|"
                                r"\bchi|\bz|\br|\bβ|\bor|\brr|\bhr)\s*[=:]?\s*[(\[]?\s*$", re.I)
 _FELL_BY = re.compile(r"\b(?:decrease[sd]?|decline[sd]?|reduc(?:ed|tions?|es)|fell|dropped|lowered|lost|"
                       r"(?:a\s+)?(?:decrease|reduction|decline|drop|fall|loss))\s+(?:by|of)\s+(?:about\s+|approximately\s+)?$",
@@ -113,6 +130,9 @@ def _arm_numbers(norm: str, tokens: list[tuple[str, int]], skip: list[tuple[int,
     nums = [i for i, x in enumerate(seq) if x[0] == "NUM"]
     if not arms or not nums:
         return None
+    respectively = _respectively(norm, tokens, seq)
+    if respectively is not None:
+        return respectively
     values: dict[str, float] = {}
     if nums[0] < arms[0]:  # "12% in INTV and 30% in COMP"
         prev = -1
@@ -134,6 +154,30 @@ def _arm_numbers(norm: str, tokens: list[tuple[str, int]], skip: list[tuple[int,
                 values[seq[i][0]] = seq[after[0]][2]
     if "INTV" in values and "COMP" in values and values["INTV"] != values["COMP"]:
         return values["INTV"], values["COMP"]
+    return None
+
+
+def _respectively(norm: str, tokens: list[tuple[str, int]], seq: list[tuple[str, int, float | None]]
+                  ) -> tuple[float, float] | None:
+    """The values of "17 (27%) and 31 (50%) in the INTV and COMP groups, respectively" (or "INTV
+    and COMP ... were 12% and 30%, respectively"): the values before the pair of arms (else after
+    it, up to "respectively") split in two halves, the first value of each half for each arm."""
+    m = _RESPECTIVELY.search(norm)
+    if m is None:
+        return None
+    for k in range(len(tokens) - 2):
+        a, b = tokens[k][0], tokens[k + 2][0]
+        if {a, b} == {"INTV", "COMP"} and tokens[k + 1][0] in ("and", "or", "vs", "versus"):
+            start, end = tokens[k][1], tokens[k + 2][1]
+            values = [v for tok, off, v in seq if tok == "NUM" and off < start]
+            if not values:
+                values = [v for tok, off, v in seq if tok == "NUM" and end < off < m.start()]
+            if len(values) < 2 or len(values) % 2:
+                return None
+            first, second = values[0], values[len(values) // 2]
+            if first == second:
+                return None
+            return (first, second) if a == "INTV" else (second, first)
     return None
 
 
@@ -241,6 +285,8 @@ def label_features(text: str, terms: ArmTerms, cells: Sequence[str] = (), column
     cis = intervals(norm)  # a pure function of the text: read once
     for ci in cis:
         f["ci:excludes_null" if ci.excludes_null else "ci:holds_null"] = 1.0
+        if ci.side:  # a ratio or difference is most often written intervention against comparator
+            f["ci:above_null" if ci.side > 0 else "ci:below_null"] = 1.0
         basis.append(norm[ci.start:ci.end])
     sig = significance_cues(norm)
     for name, s, e in sig:

@@ -17,9 +17,11 @@ licence, https://github.com/jayded/evidence-inference). Never the dev split.
   (extract.prompting.read_record, the same code the extractor runs) is a positive when it matches
   one of the annotators' evidence strings (token overlap >= 0.5 either way, as the scorer counts
   it). Logistic regression over extract.ranking.FEATURES, standardised.
-- Label: every annotator evidence string of a prompt whose annotators agree (one distinct label),
+- Label: every annotator evidence string, with its annotator's label (a prompt whose annotators
+  disagree gives each string its own annotator's label: the strings and labels are in the same order),
   with the prompt's arms and outcome as placeholders (extract.labelling.label_features); features
-  seen in fewer than MIN_COUNT strings are dropped. Significance: logistic regression, significant
+  seen in fewer than MIN_COUNT strings are dropped. A string that names an arm is also learnt
+  mirrored (the arms swapped, increased <-> decreased: MIRROR). Significance: logistic regression, significant
   vs not; direction: logistic regression over the significant strings, increased vs decreased.
 - Aggregation: the label of a prompt is the vote of the top_k ranked passages, weighted by
   exp(temperature * (score - top score)). With --cv the grid AGGREGATION_GRID is scored on the
@@ -64,6 +66,11 @@ AGGREGATION_GRID = [(k, t) for k in (1, 3, 5, 7, 10) for t in (0.5, 1.0, 1.5)]
 POSITIVE_OVERLAP = 0.5
 ROW_OVERLAP = 0.8  # an evidence string is this table row when their tokens overlap this much
 WEIGHT_DIGITS = 5
+# An evidence string that names an arm is learnt twice: as written, and with the two arms swapped
+# (ArmTerms.mirrored) and the direction flipped, so that the direction model learns which arm a
+# direction word is said of, not which words go with increases in the training split.
+MIRROR = True
+_MIRRORED_LABEL = {LABELS[0]: LABELS[0], LABELS[1]: LABELS[2], LABELS[2]: LABELS[1]}
 
 SOURCE = ("Evidence Inference 2.0 training split (shared/gold/evidence_inference_train: prompts, annotator labels "
           "and evidence; full texts of the CC BY / CC0 articles), from https://github.com/jayded/evidence-inference "
@@ -124,28 +131,39 @@ def ranker_rows(prompts: list[dict], articles: dict) -> list[dict]:
 
 
 def label_examples(prompts: list[dict], articles: dict) -> tuple[list[dict], list[str], list[str]]:
-    """Label features of every evidence string of the prompts whose annotators agree. A string
+    """Label features of every evidence string, labelled by its annotator (`labels` and
+    `evidence` are in annotator order; a prompt whose lists differ in length and whose annotators
+    disagree is skipped), each arm-naming string mirrored too (MIRROR). A string
     that is a table row of a full text is read as that row (its cells and column labels), the way
     the extractor sees it, so that the row features (arm columns, P column) are learnt."""
     X, y, groups = [], [], []
     for p in prompts:
-        if len(set(p.get("labels") or [p["label"]])) != 1:
-            continue  # the annotators disagree: the evidence may support either label
+        labels = p.get("labels") or [p["label"]]
+        if len(set(labels)) == 1:
+            pairs = [(e, p["label"]) for e in p["evidence"]]
+        elif len(labels) == len(p["evidence"]):
+            pairs = list(zip(p["evidence"], labels))  # the annotators disagree: each string with its annotator's label
+        else:
+            continue  # the evidence may support either label
         text = articles.get(p["pmcid"])
         terms = ArmTerms.from_text(p["intervention"], p["comparator"], p["outcome"],
                                    text.abbreviations if text is not None else None)
         rows = [s for s in text.passages if s.kind == "row"] if text is not None else []
-        for e in p["evidence"]:
+        for e, label in pairs:
             row = None
             if rows and "\n" in e:
                 best = max(rows, key=lambda s: overlap(s.text, [e]))
                 row = best if overlap(best.text, [e]) >= ROW_OVERLAP else None
-            if row is not None:
-                X.append(label_features(row.text, terms, row.cells, row.columns).features)
-            else:
-                X.append(label_features(e, terms).features)
-            y.append(p["label"])
+            cells, columns = (row.cells, row.columns) if row is not None else ((), ())
+            source = row.text if row is not None else e
+            features = label_features(source, terms, cells, columns).features
+            X.append(features)
+            y.append(label)
             groups.append(p["pmcid"])
+            if MIRROR and ("arm:intv" in features or "arm:comp" in features):
+                X.append(label_features(source, terms.mirrored(), cells, columns).features)
+                y.append(_MIRRORED_LABEL[label])
+                groups.append(p["pmcid"])
     return X, y, groups
 
 

@@ -120,6 +120,9 @@ def test_significance_cues(text, cues):
 @pytest.mark.parametrize("text, signs", [
     ("pain was lower", [-1]), ("a greater reduction in pain", [-1]), ("HbA1c was more reduced", [-1]),
     ("a smaller increase", [-1]), ("the decrease in pain was greater in", [-1]), ("higher and longer", [1, 1]),
+    # a change verb graded after it: "decreased less" is a rise against the other arm, "reduced more" a fall
+    ("the diameter decreased significantly less in", [1]), ("fat was reduced more in", [-1]),
+    ("pain increased less in", [-1]), ("weight increased more", [1]),
 ])
 def test_direction_cues(text, signs):
     assert [c[0] for c in direction_cues(text)] == signs
@@ -145,6 +148,14 @@ def test_group_codes_name_arms():
     assert marked("Pain was lower in group A than in group B", terms) == "OUTC was lower in INTV than in COMP"
 
 
+def test_generic_arm_names_follow_the_arms():
+    terms = ArmTerms.from_text("nurse-led education", "usual care", "adherence")
+    assert marked("Adherence was higher in the treatment group than in the study group of placebo-treated "
+                  "patients", terms) == "OUTC was higher in the INTV than in the INTV of COMP treated patients"
+    assert marked("Adherence was higher in the treatment group", terms.mirrored()) == "OUTC was higher in the COMP"
+    assert "COMP" not in marked("a randomised controlled trial of adherence", terms)
+
+
 def test_control_words_name_a_control_like_comparator():
     terms = ArmTerms.from_text("nurse-led education", "usual care", "adherence")
     assert "COMP" in marked("Adherence was higher than in the control group", terms)
@@ -157,6 +168,19 @@ def test_control_words_name_a_control_like_comparator():
     ("MSC significantly increased DAS28 compared with placebo", "dir:intv_up"),
     ("MSC but not placebo significantly reduced DAS28", "dir:intv_down"),
     ("The decrease in DAS28 was greater in the MSC group than in the placebo group", "dir:intv_down"),
+    # the arm after "than" is the reference, even with "in the" before it
+    ("MSC patients reported DAS28 flares significantly more often than did those in the placebo group",
+     "dir:intv_up"),
+    ("DAS28 decreased significantly less in the MSC group as compared to the placebo group (P < 0.05)",
+     "dir:intv_up"),
+    # "as opposed to" and "different from" name the reference
+    ("DAS28 significantly decreased (from 5.9 to 4.9) as opposed to the placebo group (from 5.8 to 6.1; "
+     "P < 0.001)", "dir:intv_down"),
+    # two arms listed as a pair ("of MSC and placebo") are neither the subject
+    ("In comparison of the effects of MSC and placebo, a decrease in the items of DAS28 (p = 0.024) and of "
+     "HAQ (p = 0.042) in the MSC group was significantly different from the placebo group.", "dir:intv_down"),
+    # "the treatment group" is the intervention's arm; "controlling" is not the control arm
+    ("Doses of morphine for controlling DAS28 were lower in the treatment group (P = 0.012).", "dir:intv_down"),
 ])
 def test_direction_is_oriented_by_its_subject_arm(text, key):
     f = label_features(text, TERMS).features
@@ -174,9 +198,28 @@ def test_direction_is_oriented_by_its_subject_arm(text, key):
     # "decreased by" a value is a negative change, "increased by" a positive one
     ("DAS28 decreased by 3.3 in the MSC group and increased by 2.6 in the placebo group, P = 0.0003",
      "num:intv_lower"),
+    # "compared to 100%" is a value, not the end of a range
+    ("Remission was achieved by 95.9% of patients in the placebo group compared to 100% in the MSC group",
+     "num:intv_higher"),
+    # "respectively": the values in the order of the arms named as a pair
+    ("Flares occurred in 17 (27.4%) and 31 (50.0%) patients in the MSC and placebo groups, respectively "
+     "(P = .010).", "num:intv_lower"),
+    ("Flares occurred in 17 (27.4%) and 31 (50.0%) patients in the placebo and MSC groups, respectively.",
+     "num:intv_higher"),
+    ("Remission rates in the placebo and MSC groups were 12% and 30%, respectively (P = 0.02).", "num:intv_higher"),
 ])
 def test_numbers_paired_with_arms(text, key):
     assert label_features(text, TERMS).features.get(key)
+
+
+@pytest.mark.parametrize("text, key", [
+    ("relative rate (95% CI) 0.54 (0.36 to 0.82), P = 0.004", "ci:below_null"),
+    ("mean difference between groups 8.4%, 95% confidence interval 0.2% to 16.7%, p = 0.044", "ci:above_null"),
+    ("HR 2.3 (95% CI 1.3 to 4.1)", "ci:above_null"),
+])
+def test_an_interval_that_excludes_the_null_says_on_which_side(text, key):
+    f = label_features(text, TERMS).features
+    assert f.get(key) and f.get("ci:excludes_null")
 
 
 def test_the_direction_word_nearest_the_outcome_speaks_of_it():

@@ -46,3 +46,21 @@ def test_overlap_counts_tokens_as_the_scorer_does():
     script = load_script()
     assert script.overlap("DAS28 was lower with MSC than placebo", ["DAS28 was lower with MSC"]) == 1.0
     assert script.overlap("too short", ["too short"]) == 0.0  # under 5 tokens
+
+
+def test_label_examples_keep_each_annotators_label_and_mirror_arm_naming_strings():
+    script = load_script()
+    prompts = [
+        {"prompt_id": 1, "pmcid": "PMC1", "outcome": "pain", "intervention": "MSC", "comparator": "placebo",
+         "label": "significantly decreased", "labels": ["significantly decreased", "no significant difference"],
+         "evidence": ["Pain was significantly lower with MSC than with placebo (P = 0.01).",
+                      "Pain scores were 3.1 and 3.4 (P = 0.2)."]},
+        {"prompt_id": 2, "pmcid": "PMC1", "outcome": "pain", "intervention": "MSC", "comparator": "placebo",
+         "label": "significantly decreased", "labels": ["significantly decreased", "no significant difference"],
+         "evidence": ["only one string for two annotators who disagree"]},
+    ]
+    X, y, groups = script.label_examples(prompts, {})
+    # the first string, its mirror (arms swapped, so an increase), the second string (no arm: no mirror)
+    assert y == ["significantly decreased", "significantly increased", "no significant difference"]
+    assert groups == ["PMC1"] * 3
+    assert X[0].get("dir:intv_down") and X[1].get("dir:intv_up")
