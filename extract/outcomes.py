@@ -382,18 +382,23 @@ _ALLOCATION = re.compile(
 _ALLOC_SPLIT = re.compile(r"\s?,\s?(?:or\s+|and\s+)?|\s+(?:or|and|versus|vs\.?)\s+", re.I)
 
 
+_ALLOCATED_RE1 = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
+_ALLOCATED_RE2 = re.compile(r"^(?:the|a|an|either|receive|treatment\s+with)\s+|\s+(?:groups?|arms?)$", re.I)
+_ALLOCATED_RE3 = re.compile(r"\d")
+_ALLOCATED_RE4 = re.compile(r"\s+(?:for|at|during|in|with|every|daily|twice|once|plus|\d)")
+
+
 def _allocated(text: str) -> list[str]:
     """What patients were randomised to ("randomised to tocilizumab or placebo"): candidate arm names."""
     out: list[str] = []
     if "ssign" not in text and "andom" not in text and "llocat" not in text:
         return out
-    for m in _ALLOCATION.finditer(re.sub(r"\([^()]*\)|\[[^\[\]]*\]", " ", text)):
+    for m in _ALLOCATION.finditer(_ALLOCATED_RE1.sub(" ", text)):
         lst = m.group("list")
         for item in _ALLOC_SPLIT.split(lst):
-            item = re.sub(r"^(?:the|a|an|either|receive|treatment\s+with)\s+|\s+(?:groups?|arms?)$", "", item.strip(),
-                          flags=re.I).strip(" ,")
-            item = re.split(r"\s+(?:for|at|during|in|with|every|daily|twice|once|plus|\d)", item)[0].strip()
-            if 2 < len(item) <= 40 and len(item.split()) <= 4 and not re.search(r"\d", item) and item not in out \
+            item = _ALLOCATED_RE2.sub("", item.strip()).strip(" ,")
+            item = _ALLOCATED_RE4.split(item)[0].strip()
+            if 2 < len(item) <= 40 and len(item.split()) <= 4 and not _ALLOCATED_RE3.search(item) and item not in out \
                     and item.split()[0].lower() not in ("another", "other", "each", "both", "one", "two", "three",
                                                         "receive", "be", "treatment", "groups", "either"):
                 out.append(item)
@@ -403,6 +408,10 @@ def _allocated(text: str) -> list[str]:
 # ----------------------------------------------------------------------------------------------
 # Measures
 # ----------------------------------------------------------------------------------------------
+_VOCAB_MEASURES_RE1 = re.compile(r"\s?[(\[]\s?")
+_VOCAB_MEASURES_RE2 = re.compile(r"[\s(;,:-]*(?:using|based\s+on|with|by)?\s*", re.I)
+
+
 def _vocab_measures(t: Text, mentions: list[Mention]) -> list[_Measure]:
     """The vocabulary measures of a sentence from its MEASURE mentions."""
     info, remission_of, remission_words = _rules()
@@ -423,9 +432,9 @@ def _vocab_measures(t: Text, mentions: list[Mention]) -> list[_Measure]:
             name = f"{name} remission"
         if name in ("ESR", "CRP") and out and out[-1].name.startswith("DAS28"):
             gap = t.text[last_end:m.start]
-            if len(gap) < 30 and re.fullmatch(r"[\s(;,:-]*(?:using|based\s+on|with|by)?\s*", gap, re.I):
+            if len(gap) < 30 and _VOCAB_MEASURES_RE2.fullmatch(gap):
                 continue  # "DAS28 (using ESR)", "DAS28-CRP": a DAS28 variant
-        if out and out[-1].name == name and re.fullmatch(r"\s?[(\[]\s?", t.text[last_end:m.start]):
+        if out and out[-1].name == name and _VOCAB_MEASURES_RE1.fullmatch(t.text[last_end:m.start]):
             last_end = m.end  # "adverse events (AEs)": the name repeated in brackets
             continue
         better = spec.get("better")
@@ -600,6 +609,9 @@ def _direction(t: Text, me: _Measure, sent: Sentence, bounds: Sequence[tuple[int
     return resolve(kind) if kind else None
 
 
+_GROUPS_RE1 = re.compile(r"\bbut\b|;|\bthen\b|\bwhereas\b", re.I)
+
+
 def _groups(measures: list[_Measure], tps: list[Timepoint], t: Text) -> dict[str, list[Timepoint]]:
     """Measure name -> its timepoints in the sentence (see the module docstring, step 4)."""
     # "at week 2 for PtGA, Pain and HAQ-DI": a timepoint followed by "for" or "in" binds the measures after it
@@ -632,7 +644,7 @@ def _groups(measures: list[_Measure], tps: list[Timepoint], t: Text) -> dict[str
     for ms, ts in groups:
         kept: list[Timepoint] = []
         for tp in ts:
-            if kept and re.search(r"\bbut\b|;|\bthen\b|\bwhereas\b", t.text[kept[-1].end:tp.start], re.I):
+            if kept and _GROUPS_RE1.search(t.text[kept[-1].end:tp.start]):
                 break
             kept.append(tp)
         use = kept or previous
@@ -673,9 +685,12 @@ def _continued_timepoints(t: Text, sent: Sentence, tps: list[Timepoint]) -> list
     return out
 
 
+_P_TEXT_RE1 = re.compile(r"\d*[.·]?\d+")
+
+
 def _p_text(p: PValue) -> str:
     v = p.text.split(p.comparator)[-1] if p.comparator in p.text else f"{p.value}"
-    num = re.search(r"\d*[.·]?\d+", v)
+    num = _P_TEXT_RE1.search(v)
     s = num.group(0).replace("·", ".") if num else f"{p.value}"
     if s.startswith("."):
         s = "0" + s
@@ -686,6 +701,9 @@ CONTROL_NAME = re.compile(r"placebo|control|sham|saline|vehicle|standard\s+care|
 _GENERIC_TREATED = re.compile(
     r"(?:the\s+)?(?:mscs?|msct|treatment|treated|intervention|cells?|stem\s+cells?|active|experimental|study|"
     r"msc-treated|cell-treated)(?:\s+(?:group|arm|cohort|patients))?", re.I)
+
+
+_ARM_LOOKUP_RE1 = re.compile(r"\b([A-Z0-9])$")
 
 
 def _arm_lookup(ctx: Context, name: str | None) -> tuple[str, int | None]:
@@ -704,7 +722,7 @@ def _arm_lookup(ctx: Context, name: str | None) -> tuple[str, int | None]:
         a = arm.name.lower()
         if a == low or a in low or low in a:
             return arm.name, arm.n if arm.n is not None else ctx.per_arm_n
-        ident = re.search(r"\b([A-Z0-9])$", name.strip())
+        ident = _ARM_LOOKUP_RE1.search(name.strip())
         if ident and re.search(rf"\b{ident.group(1)}$", arm.name):
             return arm.name, arm.n if arm.n is not None else ctx.per_arm_n
     return name, ctx.per_arm_n
@@ -720,6 +738,10 @@ _MEDIAN_WORD = re.compile(r"\bmedians?\b", re.I)
 _MEAN_WORD = re.compile(r"\bmeans?\b|\baverage\b", re.I)
 _CHANGE_FROM_BASELINE = re.compile(r"\b(?:improvements?|reductions?|decreases?|increases?|changes?|falls?|declines?|"
                                    r"rises?|drops?)\s+(?:\w+\s+){0,3}?from\s+baseline\b", re.I)
+
+
+_ASSIGN_MEANS_RE1 = re.compile(r"\bto\b")
+_ASSIGN_MEANS_RE2 = re.compile(r"\bat\b|\bafter\b")
 
 
 def _assign_means(row: dict, ms: list[MeanSD], t: Text, a: int, clause_start: int, change: bool = False) -> None:
@@ -757,11 +779,11 @@ def _assign_means(row: dict, ms: list[MeanSD], t: Text, a: int, clause_start: in
 
     between = t.text[first.end:ms[1].start] if len(ms) >= 2 else ""
     change = change or _CHANGE_FROM_BASELINE.search(lead) is not None  # "the improvement from baseline was"
-    if len(ms) >= 2 and FROM_TO_RE.search(t.text[a:first.start]) and re.search(r"\bto\b", between):
+    if len(ms) >= 2 and FROM_TO_RE.search(t.text[a:first.start]) and _ASSIGN_MEANS_RE1.search(between):
         put("baseline", first)
         put("followup", ms[1])
     elif len(ms) >= 2 and BASELINE_AFTER.match(t.text, first.end) and (
-            FOLLOWUP_AFTER.match(t.text, ms[1].end) or re.search(r"\bat\b|\bafter\b", t.text[ms[1].end:ms[1].end + 20])):
+            FOLLOWUP_AFTER.match(t.text, ms[1].end) or _ASSIGN_MEANS_RE2.search(t.text[ms[1].end:ms[1].end + 20])):
         put("baseline", first)  # "4.8 ng/mL at the start, and 5.1 ng/mL at the study end"
         put("followup", ms[1])
     elif len(ms) >= 2 and not has_change_cue(lead) and not change and (
@@ -901,6 +923,9 @@ def _put_effect(d: dict, e: Effect) -> None:
     d["effect_ci_low"], d["effect_ci_high"] = e.ci_low, e.ci_high
 
 
+_EFFECT_KIND_RE1 = re.compile(r"\bmean\s+difference|\bdifference\s+(?:in|of|between)\s+(?:the\s+)?means?\b", re.I)
+
+
 def _effect_kind(e: Effect, sent_text: str, previous_kind: str | None) -> Effect:
     """An estimate written without its name: a ratio's kind when the sentence named one before and
     the value has no unit; a difference (MD) when it has a unit; else "estimate"."""
@@ -908,7 +933,7 @@ def _effect_kind(e: Effect, sent_text: str, previous_kind: str | None) -> Effect
         return e
     if previous_kind in ("OR", "RR", "HR", "IRR") and not e.unit:
         return replace(e, kind=previous_kind)
-    if e.unit or re.search(r"\bmean\s+difference|\bdifference\s+(?:in|of|between)\s+(?:the\s+)?means?\b", sent_text, re.I):
+    if e.unit or _EFFECT_KIND_RE1.search(sent_text):
         return replace(e, kind="MD")
     return e
 
@@ -1012,6 +1037,10 @@ def _sentence_has_cue(t: Text, sent: Sentence) -> bool:
 _BRACKET_OR_SEMICOLON = re.compile(r"[;()\[\]]")
 
 
+_WINDOWS_RE1 = re.compile(r"\b(?:achiev\w*|met|reached|attained|had|experienced|developed|reported)"
+                                             r"\s+(?:an?\s+|the\s+)?$", re.I)
+
+
 def _windows(measures: list[_Measure], sent: Sentence, vals: SentenceValues, text: str) -> list[tuple[int, int]]:
     """Each measure's stretch of the sentence: from it to the next measure; a measure that ends a
     clause opened by values ("37% (11/30) of brodalumab subjects ... achieved ACR20;") starts at
@@ -1039,9 +1068,8 @@ def _windows(measures: list[_Measure], sent: Sentence, vals: SentenceValues, tex
                 c0 > sent.start or m.role == "event" or any(x.kind == "eff" for x in before)
                 or (m.role in ("cue", "people") and any(x.kind == "pct" for x in before))):
             starts[i] = c0  # "a net reduction of 12% in LDL cholesterol", "12 (6.0%) patients died"
-        elif before and i == 0 and re.search(r"\b(?:achiev\w*|met|reached|attained|had|experienced|developed|reported)"
-                                             r"\s+(?:an?\s+|the\s+)?$", text[max(sent.start, m.mention.start - 30):
-                                                                              m.mention.start], re.I):
+        elif before and i == 0 and _WINDOWS_RE1.search(text[max(sent.start, m.mention.start - 30):
+                                                                              m.mention.start]):
             starts[i] = sent.start
     out = []
     for i, m in enumerate(measures):
@@ -1062,6 +1090,12 @@ _NEXT_TIME_VALUE = re.compile(
     r"(?:,\s?|\s)(?:and|to|versus|vs\.?)\s(?:(?:was|were)\s)?", re.I)
 
 
+_PROMOTE_NUMBERS_RE1 = re.compile(r"\s?(?:[a-zA-Zμµ%]{1,6}(?:/[a-zA-Zμµ]{1,6}){0,2}\s?)?(?:,\s?(?:and\s)?|"
+                                              r"\s(?:vs\.?|versus|and|to|or|compared\s+(?:with|to))\s|;\s?)")
+_PROMOTE_NUMBERS_RE2 = re.compile(r"(?:\b(?:of|was|were|from|to|by|is|are)|[=:(\[])\s?$")
+_PROMOTE_NUMBERS_RE3 = re.compile(r"\s(?:vs\.?|versus|and|to|or)\s|\s?,\s?")
+
+
 def _promote_numbers(items: list[Item], text: str, a: int, b: int) -> list[Item]:
     """Bare numbers that are a measure's values: two or more joined by "vs", "and" or commas ("-5.2
     vs. -3.3", "6.4, 6.4 and 2.1, respectively"), or one after "of", "was", "=", "from", "to"."""
@@ -1071,11 +1105,10 @@ def _promote_numbers(items: list[Item], text: str, a: int, b: int) -> list[Item]
     keep: set[int] = set()
     for i, x in enumerate(nums):
         before = text[max(a, x.start - 12):x.start]
-        if i + 1 < len(nums) and re.fullmatch(r"\s?(?:[a-zA-Zμµ%]{1,6}(?:/[a-zA-Zμµ]{1,6}){0,2}\s?)?(?:,\s?(?:and\s)?|"
-                                              r"\s(?:vs\.?|versus|and|to|or|compared\s+(?:with|to))\s|;\s?)", text[x.end:nums[i + 1].start]):
+        if i + 1 < len(nums) and _PROMOTE_NUMBERS_RE1.fullmatch(text[x.end:nums[i + 1].start]):
             keep.add(id(x))
             keep.add(id(nums[i + 1]))
-        if re.search(r"(?:\b(?:of|was|were|from|to|by|is|are)|[=:(\[])\s?$", before) or BASELINE_AFTER.match(text, x.end) \
+        if _PROMOTE_NUMBERS_RE2.search(before) or BASELINE_AFTER.match(text, x.end) \
                 or FOLLOWUP_AFTER.match(text, x.end):
             keep.add(id(x))  # "a CRP level of 4.8 ng/mL at the start, and 5.1 ng/mL at the study end"
     for i in range(1, len(nums)):
@@ -1091,14 +1124,16 @@ def _promote_numbers(items: list[Item], text: str, a: int, b: int) -> list[Item]
             out.append(x)
         elif id(x) in keep:
             nxt = items[i + 1] if i + 1 < len(items) else None
-            if nxt is not None and nxt.kind == "pct" and nxt.obj.kind == "%" and not x.obj.unit and re.fullmatch(
-                    r"\s(?:vs\.?|versus|and|to|or)\s|\s?,\s?", text[x.end:nxt.start]):
+            if nxt is not None and nxt.kind == "pct" and nxt.obj.kind == "%" and not x.obj.unit and _PROMOTE_NUMBERS_RE3.fullmatch(text[x.end:nxt.start]):
                 # "3.1 vs. 9.3 %", "from 59 to 49%": the percent sign is written once for both
                 out.append(Item("pct", x.start, x.end, Percentage(None, x.obj.value, None, "%", x.start, x.end,
                                                                   x.obj.text)))
             else:
                 out.append(Item("ms", x.start, x.end, number_as_value(x.obj)))
     return out
+
+
+_SENTENCE_ROWS_RE1 = re.compile(r"\b(?:both|all|each|either)\b", re.I)
 
 
 def _sentence_rows(t: Text, sent: Sentence, measures: list[_Measure], vals: SentenceValues, ctx: Context,
@@ -1128,8 +1163,7 @@ def _sentence_rows(t: Text, sent: Sentence, measures: list[_Measure], vals: Sent
     single_p = ps_all[0] if len(ps_all) == 1 and ps_all[0].start > measures[-1].mention.start else None
     spans = [(m.mention.start, m.mention.end) for m in measures]
     refs = arm_refs(t, sent, spans, rec.arm_names, rec.abbreviations)
-    if not arm_m and not subj_m and len({r.label.lower() for r in refs}) == 1 and not re.search(
-            r"\b(?:both|all|each|either)\b", text[max(sent.start, refs[0].start - 30):refs[0].start], re.I):
+    if not arm_m and not subj_m and len({r.label.lower() for r in refs}) == 1 and not _SENTENCE_ROWS_RE1.search(text[max(sent.start, refs[0].start - 30):refs[0].start]):
         arm_name, arm_n = _arm_lookup(ctx, refs[0].label)  # "Whereas in fistulotomy group, ..." names the one arm
     info = _rules()[0]
     resp_rows = _respectively(t, sent, measures, pct_all, tps, ctx, prov) or \
@@ -1269,17 +1303,20 @@ def _sentence_rows(t: Text, sent: Sentence, measures: list[_Measure], vals: Sent
     return rows, safety, comparison
 
 
+_BASELINE_SENTENCE_RE1 = re.compile(r"\bfrom\s+baseline\b|\bchange")
+
+
 def _baseline_sentence(stext: str) -> bool:
     """"... at baseline" without a follow-up: the study's timepoint is not this sentence's."""
     low = stext.lower()
-    return "baseline" in low and not re.search(r"\bfrom\s+baseline\b|\bchange", low)
+    return "baseline" in low and not _BASELINE_SENTENCE_RE1.search(low)
 
 
 def _dedupe_restated(t: Text, tps: list[Timepoint]) -> list[Timepoint]:
     """"On day 85 (week 13)": the same time written twice is one timepoint (the first)."""
     out: list[Timepoint] = []
     for tp in tps:
-        if out and re.fullmatch(r"\s?[(\[]\s?", t.text[out[-1].end:tp.start]) and \
+        if out and _VOCAB_MEASURES_RE1.fullmatch(t.text[out[-1].end:tp.start]) and \
                 abs(out[-1].weeks - tp.weeks) <= max(1.0, 0.1 * tp.weeks):
             out[-1] = tp
             continue
@@ -1426,6 +1463,9 @@ _NOTHING_STATED = {"effect_size": None, "effect_kind": None, "effect_ci_low": No
                    "p_value": None}
 
 
+_BRACKETS_AFTER_TIMEPOINTS_RE1 = re.compile(r"\s?[(\[]")
+
+
 def _brackets_after_timepoints(tps: list[Timepoint | None], items: list[Item], t: Text, a: int, clause_start: int,
                                me: _Measure, responder: bool) -> list[dict]:
     """"at week 4 (p = 0.229, ES = 0.33) and at week 52 (p = 0.01, ES = 0.6)": each timepoint's bracket."""
@@ -1435,7 +1475,7 @@ def _brackets_after_timepoints(tps: list[Timepoint | None], items: list[Item], t
     out = []
     for i, tp in enumerate(real):
         nxt = real[i + 1].start if i + 1 < len(real) else len(t.text)
-        m = re.match(r"\s?[(\[]", t.text[tp.end:tp.end + 3])
+        m = _BRACKETS_AFTER_TIMEPOINTS_RE1.match(t.text[tp.end:tp.end + 3])
         if not m:
             return []
         close = t.text.find(")" if t.text[tp.end + m.end() - 1] == "(" else "]", tp.end)
@@ -1496,6 +1536,11 @@ def _responders(row: dict, t: Text, sent: Sentence, a: int, b: int, pct_all: lis
             row["percent_responders"] = round(100 * row["n_responders"] / arm_n, 2)
 
 
+_RESPECTIVELY_RE1 = re.compile(r"(cohort|group|arm|cluster)", re.I)
+_RESPECTIVELY_RE2 = re.compile(r"^the\s+", re.I)
+_RESPECTIVELY_RE3 = re.compile(r"\s?,\s?(?:and\s+|or\s+)?|\s+(?:and|or)\s+")
+
+
 def _respectively(t: Text, sent: Sentence, measures: list[_Measure], pcts: list[Percentage],
                   tps: list[Timepoint], ctx: Context, prov: Provenance) -> dict[str, list[OutcomeRow]]:
     """"ACR20 responses for cohorts A, B, C and placebo were 45%, 20%, 33% and 29%, respectively,
@@ -1505,13 +1550,13 @@ def _respectively(t: Text, sent: Sentence, measures: list[_Measure], pcts: list[
     lm = RESPECTIVELY_LIST_RE.search(sent.text)
     if not lm:
         return {}
-    items = [x for x in re.split(r"\s?,\s?(?:and\s+|or\s+)?|\s+(?:and|or)\s+", lm.group("list")) if x]
-    items = [re.sub(r"^the\s+", "", x, flags=re.I) for x in items]
+    items = [x for x in _RESPECTIVELY_RE3.split(lm.group("list")) if x]
+    items = [_RESPECTIVELY_RE2.sub("", x) for x in items]
     k = len(items)
     pcts = [p for p in pcts if p.start > sent.start + lm.end() and p.percent is not None]
     if k < 2 or len(pcts) < k:
         return {}
-    unit = re.search(r"(cohort|group|arm|cluster)", lm.group(0), re.I)
+    unit = _RESPECTIVELY_RE1.search(lm.group(0))
     unit_word = unit.group(1).lower() if unit else "group"
     arms = []
     for it in items:
@@ -1529,6 +1574,9 @@ def _respectively(t: Text, sent: Sentence, measures: list[_Measure], pcts: list[
                 d.update(_responder_values(p))
                 out.setdefault(me.name, []).append(_row(d))
     return out
+
+
+_MEASURES_BY_ARM_RE1 = re.compile(r"\s?(?:%\s?)?(?:with|in|for|among|on|receiving)?\s?(?:the\s)?")
 
 
 def _measures_by_arm(t: Text, sent: Sentence, measures: list[_Measure], pcts: list[Percentage], refs: list[ArmRef],
@@ -1550,7 +1598,7 @@ def _measures_by_arm(t: Text, sent: Sentence, measures: list[_Measure], pcts: li
         nxt = groups[g + 1][0].start if g + 1 < len(groups) else sent.end
         prev = groups[g - 1][-1].end if g else names[-1].mention.end
         ref = next((r for r in refs if grp[-1].end <= r.start < min(nxt, grp[-1].end + 30)
-                    and re.fullmatch(r"\s?(?:%\s?)?(?:with|in|for|among|on|receiving)?\s?(?:the\s)?", text[grp[-1].end:r.start])),
+                    and _MEASURES_BY_ARM_RE1.fullmatch(text[grp[-1].end:r.start])),
                    None) or next((r for r in reversed(refs) if prev <= r.start and r.end <= grp[0].start
                                   and grp[0].start - r.end <= 30), None)
         if ref is None:
@@ -1599,6 +1647,11 @@ def _from_group(t: Text, sent: Sentence, measures: list[_Measure], ctx: Context,
     return out
 
 
+_PEOPLE_ROWS_RE1 = re.compile(r"(?:a|an|the)?\s?(?:total|mean|median|average)\b", re.I)
+_PEOPLE_ROWS_RE2 = re.compile(r"^(?:a|an|the)\s+", re.I)
+_PEOPLE_ROWS_RE3 = re.compile(r"\bno\b|\bnot\b|\bwithout\b", re.I)
+
+
 def _people_rows(t: Text, sent: Sentence, measures: list[_Measure], ctx: Context, prov: Provenance,
                  tp_of: dict[str, list[Timepoint]], rec: _Record) -> list[tuple[OutcomeRow, int]]:
     """"45% of those on atorvastatin having no decrease in CRP": the proportion of people with a
@@ -1608,15 +1661,14 @@ def _people_rows(t: Text, sent: Sentence, measures: list[_Measure], ctx: Context
     out: list[tuple[OutcomeRow, int]] = []
     for m in PEOPLE_WITH_RE.finditer(t.text, sent.start, sent.end):
         cond = m.group("cond").strip()
-        if re.match(r"(?:a|an|the)?\s?(?:total|mean|median|average)\b", cond, re.I):
+        if _PEOPLE_ROWS_RE1.match(cond):
             continue
         if any(cond.lower() == a.lower() or cond.lower().startswith(a.lower() + " ") for a in rec.arm_names) \
                 or CONTROL_NAME.fullmatch(cond):
             continue  # "53.3% of patients with tocilizumab": an arm, not a condition
-        name = re.sub(r"^(?:a|an|the)\s+", "", cond, flags=re.I)
+        name = _PEOPLE_ROWS_RE2.sub("", cond)
         canon = canonical_measure(name)
-        if canon is not None and any(me.canonical == canon for me in measures) and not re.search(
-                r"\bno\b|\bnot\b|\bwithout\b", name, re.I):
+        if canon is not None and any(me.canonical == canon for me in measures) and not _PEOPLE_ROWS_RE3.search(name):
             continue  # "60% of patients achieved ACR20": ACR20's own row
         arm_label = m.group("arm")
         arm, n = _arm_lookup(ctx, arm_label.replace("the ", "") if arm_label else None)

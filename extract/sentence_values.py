@@ -141,9 +141,16 @@ def _overlaps(a: int, b: int, spans: Sequence[tuple[int, int]]) -> bool:
     return any(a < y and x < b for x, y in spans)
 
 
+_SAME_AFTER_COMMA_RE1 = re.compile(r"\s?,\s?")
+
+
 def _same_after_comma(q: Percentage, p: Percentage, gap: str) -> bool:
-    return (re.fullmatch(r"\s?,\s?", gap) is not None and q.kind == "n/N" and p.kind == "%" and q.n is not None
+    return (_SAME_AFTER_COMMA_RE1.fullmatch(gap) is not None and q.kind == "n/N" and p.kind == "%" and q.n is not None
             and q.denominator and p.percent is not None and abs(100 * q.n / q.denominator - p.percent) <= 1.0)
+
+
+_MERGE_PCTS_RE1 = re.compile(r"\s?[(\[]\s?")
+_MERGE_PCTS_RE2 = re.compile(r"\s?[)\]]")
 
 
 def _merge_pcts(pcts: list[Percentage], text: str) -> list[Percentage]:
@@ -155,10 +162,10 @@ def _merge_pcts(pcts: list[Percentage], text: str) -> list[Percentage]:
             q = out[-1]
             out[-1] = replace(q, percent=p.percent, end=p.end, text=text[q.start:p.end])
             continue
-        if out and 0 <= p.start - out[-1].end <= 3 and re.fullmatch(r"\s?[(\[]\s?", text[out[-1].end:p.start]) \
+        if out and 0 <= p.start - out[-1].end <= 3 and _MERGE_PCTS_RE1.fullmatch(text[out[-1].end:p.start]) \
                 and (out[-1].n is None) != (p.n is None or p.percent is None and out[-1].percent is None):
             q = out[-1]
-            close = re.match(r"\s?[)\]]", text[p.end:p.end + 3])
+            close = _MERGE_PCTS_RE2.match(text[p.end:p.end + 3])
             out[-1] = replace(q, n=q.n if q.n is not None else p.n,
                               percent=q.percent if q.percent is not None else p.percent,
                               denominator=q.denominator or p.denominator,
@@ -171,6 +178,10 @@ def _merge_pcts(pcts: list[Percentage], text: str) -> list[Percentage]:
 
 _FRACTION_TAIL = re.compile(r"\s?[(\[]\s?(?P<a>\d{1,3}(?:,\d{3})+|\d+)\s?(?:/|\s(?:of|out\s+of)\s)\s?"
                             r"(?P<b>\d{1,3}(?:,\d{3})+|\d+)\s?[)\]]")
+
+
+_SENTENCE_VALUES_RE1 = re.compile(r"(?:rheumatology|ACR|OMERACT|EULAR|criteria)\W*\w*\W*$", re.I)
+_SENTENCE_VALUES_RE2 = re.compile(r"[(\[,;:=]\s?$|\bvs\.?\s?$|\bto\s$")
 
 
 def sentence_values(t: Text, sent: Sentence, excluded: Sequence[tuple[int, int]] = ()) -> SentenceValues:
@@ -273,8 +284,7 @@ def sentence_values(t: Text, sent: Sentence, excluded: Sequence[tuple[int, int]]
     for p in pcts:
         if not usable(p.start, p.end):
             continue
-        if p.kind == "%" and _DEFINITION_AFTER.match(text, p.end) and re.search(
-                r"(?:rheumatology|ACR|OMERACT|EULAR|criteria)\W*\w*\W*$", text[max(s0, p.start - 45):p.start], re.I):
+        if p.kind == "%" and _DEFINITION_AFTER.match(text, p.end) and _SENTENCE_VALUES_RE1.search(text[max(s0, p.start - 45):p.start]):
             continue  # "American College of Rheumatology 20% improvement": a definition
         if p.percent is not None and (p.percent > 100 and p.kind != "%" or p.percent < 0 and p.kind != "%"):
             pass  # kept: the caller flags it
@@ -328,7 +338,7 @@ def sentence_values(t: Text, sent: Sentence, excluded: Sequence[tuple[int, int]]
             continue
         if (n.unit and _NOT_VALUE_AFTER.match(" " + n.unit)) or (not n.unit and _NOT_VALUE_AFTER.match(text, b)):
             continue  # "3.8 years", "5 days", "40 drops", "30 patients": not a measure's value
-        if _SIGNED_SPACE.match(n.text) and not re.search(r"[(\[,;:=]\s?$|\bvs\.?\s?$|\bto\s$", text[max(s0, a - 6):a]):
+        if _SIGNED_SPACE.match(n.text) and not _SENTENCE_VALUES_RE2.search(text[max(s0, a - 6):a]):
             continue  # "1 - 2" is a range
         items.append(Item("num", a, b, replace(n, start=a, end=b)))
     items.sort(key=lambda x: x.start)
@@ -412,8 +422,11 @@ _NOT_ARM = re.compile(
     r"terms|relation|accordance|spite|line|case|cases|the\s+\w+\s+analysis|analysis|average|total)$", re.I)
 
 
+_CLEAN_LABEL_RE1 = re.compile(r"^(?:the|a|an)\s+", re.I)
+
+
 def _clean_label(name: str) -> str:
-    name = re.sub(r"^(?:the|a|an)\s+", "", name.strip(), flags=re.I)
+    name = _CLEAN_LABEL_RE1.sub("", name.strip())
     return name.strip(" ,;")
 
 
@@ -455,14 +468,24 @@ def _arm_name_spans(names: tuple[str, ...], stext: str) -> list[tuple[int, int]]
     return out
 
 
+_ARM_ABBREVIATIONS_RE1 = re.compile(r"\b(?:group|arm|cohort)\b", re.I)
+
+
 @lru_cache(maxsize=64)
 def _arm_abbreviations(items: tuple[tuple[str, str], ...]) -> re.Pattern[str] | None:
     """One pattern for the short forms of the arms a text defined ("TG" for "treatment group")."""
-    shorts = [s for s, long in items if re.search(r"\b(?:group|arm|cohort)\b", long, re.I)]
+    shorts = [s for s, long in items if _ARM_ABBREVIATIONS_RE1.search(long)]
     if not shorts:
         return None
     return re.compile("(?<![\\w+-])(?:" + "|".join(re.escape(x) for x in sorted(shorts, key=len, reverse=True))
                       + ")(?![\\w+-])")
+
+
+_ARM_REFS_RE1 = re.compile(r"[\d.,\s%-]+")
+_ARM_REFS_RE2 = re.compile(r"group|arm|cohort", re.I)
+_ARM_REFS_RE3 = re.compile(r"[A-Z]|[IVX]{1,4}|\d{1,2}")
+_ARM_REFS_RE4 = re.compile(r"\w\s?$")
+_ARM_REFS_RE5 = re.compile(r"\s?,\s?(?:and\s+|or\s+)?|\s+(?:and|or)\s+")
 
 
 def arm_refs(t: Text, sent: Sentence, measure_spans: Sequence[tuple[int, int]], arm_names: Sequence[str],
@@ -507,10 +530,10 @@ def arm_refs(t: Text, sent: Sentence, measure_spans: Sequence[tuple[int, int]], 
             continue
         label = _clean_label(text[s:e])
         low = label.lower()
-        if _NOT_ARM.match(name) or re.fullmatch(r"[\d.,\s%-]+", name) or is_number_word(name.split()[0]):
+        if _NOT_ARM.match(name) or _ARM_REFS_RE1.fullmatch(name) or is_number_word(name.split()[0]):
             continue
         known = any(low == n or n in low or low in n for _, n in low_names)
-        abbr = name in abbrevs and re.search(r"group|arm|cohort", abbrevs[name], re.I)
+        abbr = name in abbrevs and _ARM_REFS_RE2.search(abbrevs[name])
         if people and not (prep in ("of", "in", "among", "for") or how == "value"):
             people = None  # "of placebo subjects"; after a value: "7% (2/30) brodalumab subjects"
         if how == "start" and not tail:
@@ -526,7 +549,7 @@ def arm_refs(t: Text, sent: Sentence, measure_spans: Sequence[tuple[int, int]], 
     # "in the etomidate and propofol groups", "for the education, food product and combined arms"
     if "groups" in stext or "arms" in stext or "cohorts" in stext:
         for m in _PLURAL_ARMS_RE.finditer(stext):
-            items = [x.strip() for x in re.split(r"\s?,\s?(?:and\s+|or\s+)?|\s+(?:and|or)\s+", m.group("list")) if x.strip()]
+            items = [x.strip() for x in _ARM_REFS_RE5.split(m.group("list")) if x.strip()]
             if len(items) < 2 or any(_NOT_ARM.match(x) for x in items):
                 continue
             pos = m.start("list")
@@ -544,7 +567,7 @@ def arm_refs(t: Text, sent: Sentence, measure_spans: Sequence[tuple[int, int]], 
         out.append(ArmRef(f"group {m.group('id')}", s, e))
         more = _MORE_IDS.match(stext, m.end())  # "groups C and D", "groups 1, 2 and 3"
         if more:
-            for im in re.finditer(r"[A-Z]|[IVX]{1,4}|\d{1,2}", more.group(0)):
+            for im in _ARM_REFS_RE3.finditer(more.group(0)):
                 out.append(ArmRef(f"group {im.group(0)}", sent.start + m.end() + im.start(),
                                   sent.start + m.end() + im.end()))
     # two arms compared without "group": "after tranexamic acid than after placebo", "X versus Y"
@@ -570,7 +593,7 @@ def arm_refs(t: Text, sent: Sentence, measure_spans: Sequence[tuple[int, int]], 
     for mm in (arm_abbr.finditer(stext) if arm_abbr is not None else ()):
         long = abbrevs[mm.group(0)]
         s, e = sent.start + mm.start(), sent.start + mm.end()
-        if text[s - 1:s] == "(" and text[e:e + 1] == ")" and re.search(r"\w\s?$", text[max(0, s - 30):s - 1]) \
+        if text[s - 1:s] == "(" and text[e:e + 1] == ")" and _ARM_REFS_RE4.search(text[max(0, s - 30):s - 1]) \
                 and long.lower() in text[max(0, s - 60):s].lower():
             continue  # the definition itself
         if any(r.start <= s < r.end for r in out):
@@ -643,6 +666,19 @@ def _bracket_of(text: str, pos: int, lo: int, sent: Sentence) -> tuple[int, int]
     return best
 
 
+_ARM_SLOTS_RE1 = re.compile(r"\s?(?:vs\.?\s|versus\s)?(?P<label>[A-Za-z][\w+/&·' -]{0,30}?)\s?(?::\s?|=\s?|\s)")
+_ARM_SLOTS_RE2 = re.compile(r"\s?(?:[a-zA-Zμµ]{1,6}(?:/[a-zA-Zμµ]{1,6}){0,2}\s?)?[(\[]")
+_ARM_SLOTS_RE3 = re.compile(r"[\d\s.,%+-]+")
+_ARM_SLOTS_RE4 = re.compile(r"(?i:p|n|or|hr|rr|md|es|ci|p-value|partial|mean|median|range|iqr|sd|se|vs\.?|and|"
+                        r"both|all|total|difference|change|ratio|range|significance\s+not\s+tested|"
+                        # "(from 65 ± 15 to 32 ± 18)", "(at week 12: ...)": a word of the wording, not an arm
+                        r"from|to|at|after|before|by|during|over|in|on|of|with|was|were|baseline|"
+                        r"(?:at\s+)?(?:weeks?|months?|days?|years?)(?:\s+\d+)?)")
+_ARM_SLOTS_RE5 = re.compile(r"\s?[A-Za-z][\w+/&·' -]{0,30}?\s?(?::\s?|\s)")
+_ARM_SLOTS_RE6 = re.compile(r"\s?(?i:p|or|hr|rr|md|es|ci|partial)\s?(?::\s?|\s)")
+_ARM_SLOTS_RE7 = re.compile(r"\s?(?:groups?\s?)?")
+
+
 def arm_slots(t: Text, items: list[Item], a: int, b: int, refs: list[ArmRef], sent: Sentence,
               n_study_arms: int, order_cue: bool, abbrevs: dict[str, str]) -> list[Slot]:
     """The values of a measure's stretch [a, b) split into one slot per arm (see the module
@@ -663,17 +699,13 @@ def arm_slots(t: Text, items: list[Item], a: int, b: int, refs: list[ArmRef], se
         vs_end = max((m.end() - 1 for m in _VS_SEP.finditer(text, br[0], x.start)), default=-1)
         seg_start = max(text.rfind(";", br[0], x.start), text.rfind(",", br[0], x.start), br[0], vs_end) + 1
         lead = text[seg_start:x.start]
-        lm = re.fullmatch(r"\s?(?:vs\.?\s|versus\s)?(?P<label>[A-Za-z][\w+/&·' -]{0,30}?)\s?(?::\s?|=\s?|\s)", lead)
-        if not lm or lm.group("label")[:1].isdigit() or re.fullmatch(r"[\d\s.,%+-]+", lm.group("label")):
+        lm = _ARM_SLOTS_RE1.fullmatch(lead)
+        if not lm or lm.group("label")[:1].isdigit() or _ARM_SLOTS_RE3.fullmatch(lm.group("label")):
             continue
         label = lm.group("label").strip(" +-")
         if seg_start + lm.start("label") <= a:
             continue  # the measure's own name labels its values ("biochemical pregnancy rate: 17.3% ...")
-        if re.fullmatch(r"(?i:p|n|or|hr|rr|md|es|ci|p-value|partial|mean|median|range|iqr|sd|se|vs\.?|and|"
-                        r"both|all|total|difference|change|ratio|range|significance\s+not\s+tested|"
-                        # "(from 65 ± 15 to 32 ± 18)", "(at week 12: ...)": a word of the wording, not an arm
-                        r"from|to|at|after|before|by|during|over|in|on|of|with|was|were|baseline|"
-                        r"(?:at\s+)?(?:weeks?|months?|days?|years?)(?:\s+\d+)?)", label) \
+        if _ARM_SLOTS_RE4.fullmatch(label) \
                 or len(label.split()) > 4:
             continue
         seg_end = min([p for p in (text.find(";", x.start, br[1]), br[1]) if p >= 0])
@@ -682,8 +714,8 @@ def arm_slots(t: Text, items: list[Item], a: int, b: int, refs: list[ArmRef], se
         # "(intervention 13.1% [...], control 12.7% [...], P = 0.712)": the next label ends this one
         for y in group[1:]:
             lead2 = text[max(text.rfind(",", x.end, y.start), x.end) + 1:y.start] if "," in text[x.end:y.start] else ""
-            if lead2 and re.fullmatch(r"\s?[A-Za-z][\w+/&·' -]{0,30}?\s?(?::\s?|\s)", lead2) \
-                    and not re.fullmatch(r"\s?(?i:p|or|hr|rr|md|es|ci|partial)\s?(?::\s?|\s)", lead2):
+            if lead2 and _ARM_SLOTS_RE5.fullmatch(lead2) \
+                    and not _ARM_SLOTS_RE6.fullmatch(lead2):
                 nxt_label = y.start
                 break
         if nxt_label is not None:
@@ -731,7 +763,7 @@ def arm_slots(t: Text, items: list[Item], a: int, b: int, refs: list[ArmRef], se
         nxt = rest[i + 1].start if i + 1 < len(rest) else b
         group = [x] + ([pairs[id(x)]] if id(x) in pairs else [])
         x = group[-1]
-        pm = re.match(r"\s?(?:[a-zA-Zμµ]{1,6}(?:/[a-zA-Zμµ]{1,6}){0,2}\s?)?[(\[]", text[x.end:x.end + 20])
+        pm = _ARM_SLOTS_RE2.match(text[x.end:x.end + 20])
         if pm:
             group += [y for y in items if y.kind == "p" and x.end <= y.start < min(nxt, x.end + 30) and id(y) not in used]
         slot = Slot(group, x.start, group[-1].end)
@@ -739,7 +771,7 @@ def arm_slots(t: Text, items: list[Item], a: int, b: int, refs: list[ArmRef], se
         br = _bracket_of(text, x.start, a, sent)
         inner_values = [y for y in values if br[0] < y.start < br[1]] if br is not None else []
         ref_before = next((r for r in reversed(refs) if r.end <= br[0] and
-                           re.fullmatch(r"\s?(?:groups?\s?)?", text[r.end:br[0]])), None) if br is not None else None
+                           _ARM_SLOTS_RE7.fullmatch(text[r.end:br[0]])), None) if br is not None else None
         mine = {id(g) for g in group}
         if ref_before is not None and len(inner_values) > 1 and all(id(v) in mine for v in inner_values):
             # "in the A group (from 65 ± 15 to 32 ± 18 mm, P < 0.001) but not in the B group (...)": a bracket
@@ -755,7 +787,7 @@ def arm_slots(t: Text, items: list[Item], a: int, b: int, refs: list[ArmRef], se
         am = _AFTER_REF.match(after)
         abbr = am.group("abbr") if am else None
         bare = _AFTER_ARM_RE.match(text, slot.end, nxt) if ref_after is None else None
-        if abbr and abbr.strip() in abbrevs and re.search(r"group|arm|cohort", abbrevs[abbr.strip()], re.I):
+        if abbr and abbr.strip() in abbrevs and _ARM_REFS_RE2.search(abbrevs[abbr.strip()]):
             slot.arm, slot.how = abbrevs[abbr.strip()], "after"
         elif ref_after is not None:
             slot.arm, slot.how = ref_after.label, "after"
@@ -809,6 +841,9 @@ def arm_slots(t: Text, items: list[Item], a: int, b: int, refs: list[ArmRef], se
     return slots
 
 
+_RESPECTIVELY_SLOTS_RE1 = re.compile(r"\s?[(\[]")
+
+
 def _respectively_slots(text: str, values: list[Item], items: list[Item], refs: list[ArmRef],
                         sent: Sentence) -> list[Slot] | None:
     """"17 (27.4%) and 31 (50.0%) patients in the etomidate and propofol groups, respectively": as many
@@ -824,7 +859,7 @@ def _respectively_slots(text: str, values: list[Item], items: list[Item], refs: 
     out = []
     for x, r in zip(values, names):
         group = [x] + [y for y in items if y.kind == "p" and x.end <= y.start < x.end + 25
-                       and re.match(r"\s?[(\[]", text[x.end:x.end + 3])]
+                       and _RESPECTIVELY_SLOTS_RE1.match(text[x.end:x.end + 3])]
         out.append(Slot(group, x.start, group[-1].end, r.label, "respectively"))
     return out
 
