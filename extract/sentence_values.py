@@ -26,7 +26,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
-from typing import Any, Sequence
+from typing import Any, Sequence, TypeVar
 
 from extract.document import Sentence, Text
 from extract.fastre import NUM_REST, SNUM_FIRST, SNUM_REST, fold_lower, words
@@ -180,6 +180,18 @@ _FRACTION_TAIL = re.compile(r"\s?[(\[]\s?(?P<a>\d{1,3}(?:,\d{3})+|\d+)\s?(?:/|\s
                             r"(?P<b>\d{1,3}(?:,\d{3})+|\d+)\s?[)\]]")
 
 
+_V = TypeVar("_V", Effect, Count, Number)
+
+
+def _moved(x: _V, start: int, end: int) -> _V:
+    """dataclasses.replace(x, start=start, end=end) for extract.estimates' values (frozen dataclasses
+    without __post_init__): their fields copied with the offsets moved, without replace()'s look-up
+    of the class's fields (most of its time; a sentence moves a dozen values)."""
+    new = object.__new__(type(x))
+    new.__dict__.update(x.__dict__, start=start, end=end)
+    return new
+
+
 _SENTENCE_VALUES_RE1 = re.compile(r"(?:rheumatology|ACR|OMERACT|EULAR|criteria)\W*\w*\W*$", re.I)
 _SENTENCE_VALUES_RE2 = re.compile(r"[(\[,;:=]\s?$|\bvs\.?\s?$|\bto\s$")
 
@@ -198,7 +210,7 @@ def sentence_values(t: Text, sent: Sentence, excluded: Sequence[tuple[int, int]]
     effects: list[Effect] = []
     has_digit = _DIGIT.search(stext) is not None
     if has_digit and _EFFECT_CUE.search(stext):
-        effects = [replace(e, start=e.start + s0, end=e.end + s0) for e in find_effects(stext)]
+        effects = [_moved(e, e.start + s0, e.end + s0) for e in find_effects(stext)]
     for e in effects:
         items.append(Item("eff", e.start, e.end, e))
     taken = [(e.start, e.end) for e in effects]
@@ -321,7 +333,7 @@ def sentence_values(t: Text, sent: Sentence, excluded: Sequence[tuple[int, int]]
                 continue
             if c.percent is None and _PCT_OF_BEFORE.search(text, max(s0, a - 30), a):
                 continue  # "12% of the 49 patients", "24.5% for the 49 patients": the percentage's denominator
-            items.append(Item("count", a, b, replace(c, start=a, end=b)))
+            items.append(Item("count", a, b, _moved(c, a, b)))
             taken.append((a, b))
     prev_ms_end = -1
     for m in t.mean_sds:
@@ -340,7 +352,7 @@ def sentence_values(t: Text, sent: Sentence, excluded: Sequence[tuple[int, int]]
             continue  # "3.8 years", "5 days", "40 drops", "30 patients": not a measure's value
         if _SIGNED_SPACE.match(n.text) and not _SENTENCE_VALUES_RE2.search(text[max(s0, a - 6):a]):
             continue  # "1 - 2" is a range
-        items.append(Item("num", a, b, replace(n, start=a, end=b)))
+        items.append(Item("num", a, b, _moved(n, a, b)))
     items.sort(key=lambda x: x.start)
     return SentenceValues(items)
 
