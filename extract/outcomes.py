@@ -37,6 +37,8 @@ import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, replace
 from functools import lru_cache
+from itertools import repeat
+from operator import is_not
 from typing import Any, NamedTuple, Sequence
 
 from extract.abbreviations import abbreviations
@@ -1262,7 +1264,7 @@ def _sentence_rows(t: Text, sent: Sentence, measures: list[_Measure], vals: Sent
             row_base["change_mean"] = -cm  # "improved by 0.45" on a lower-is-better scale: a change of -0.45
             row_base["note"] = "sign of the change from the wording ('... by')"
         direction = direction or _direction_from_values(row_base)
-        numbers = any(row_base.get(k) is not None for k in OutcomeRow.NUMBERS)
+        numbers = any(map(is_not, map(row_base.get, OutcomeRow.NUMBERS), repeat(None)))  # one is not None
         if kind == "safety":
             if row_base.get("n_responders") is None and row_base.get("percent_responders") is None \
                     and row_base.get("effect_size") is None:
