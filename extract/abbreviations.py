@@ -36,6 +36,9 @@ def _long_form(short: str, words: list[str]) -> str | None:
     return text[start:]
 
 
+_ABBREVIATIONS_RE1 = re.compile(r"[.;:()\[\]]")
+
+
 @lru_cache(maxsize=256)
 def abbreviations(text: str) -> dict[str, str]:
     """Short form -> long form ("TG" -> "treatment group"; "AEs" and "AE" both given)."""
@@ -47,7 +50,7 @@ def abbreviations(text: str) -> dict[str, str]:
         if not any(ch.isupper() for ch in short) or len(short) < 2:
             continue
         before = text[max(0, m.start() - 120):m.start()]
-        before = re.split(r"[.;:()\[\]]", before)[-1]
+        before = _ABBREVIATIONS_RE1.split(before)[-1]
         words = _WORD.findall(before)
         n = min(len(short) + 5, 2 * len(short))
         words = words[-n:]

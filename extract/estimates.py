@@ -257,6 +257,9 @@ def find_effects(text: str) -> list[Effect]:
 _HEADER_RE = re.compile(_NAME)
 
 
+_NAME_LISTS_RE1 = re.compile(r"\.\s")
+
+
 def _name_lists(t: str, c, out: list, taken: list, free) -> None:
     """A name heading a list of "value (lo to hi)" items: each item is an estimate of that kind."""
     for h in _HEADER_RE.finditer(t):
@@ -268,7 +271,7 @@ def _name_lists(t: str, c, out: list, taken: list, free) -> None:
         if first is None or not free(first.start(), first.end()):
             continue
         gap = t[pos:first.start()]
-        if ";" in gap or re.search(r"\.\s", gap):
+        if ";" in gap or _NAME_LISTS_RE1.search(gap):
             continue
         items = [first]
         while True:

@@ -185,7 +185,8 @@ class OutcomeRow:
               "kind") + NUMBERS + ("p_value", "effect_kind", "direction", "statistic", "note")
 
     def to_dict(self) -> dict[str, Any]:
-        out = {name: getattr(self, name) for name in self.FIELDS}
+        fields = self.__dict__  # the instance's own fields (read from the dict, not by getattr)
+        out = {name: fields[name] for name in self.FIELDS}
         out["flags"] = list(self.flags)
         out["provenance"] = self.provenance.to_dict()
         out["verbatim"] = self.provenance.text
@@ -229,7 +230,8 @@ class Comparison:
               "ci_high", "p_value", "intervention_value", "comparator_value", "confidence", "source")
 
     def to_dict(self) -> dict[str, Any]:
-        out = {name: getattr(self, name) for name in self.FIELDS}
+        fields = self.__dict__
+        out = {name: fields[name] for name in self.FIELDS}
         out["provenance"] = self.provenance.to_dict()
         return out
 

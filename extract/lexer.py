@@ -27,8 +27,8 @@ import re
 from bisect import bisect_left
 from functools import lru_cache
 from importlib import resources
-from itertools import compress
-from operator import sub
+from itertools import accumulate, compress
+from operator import add
 from typing import Any, NamedTuple
 
 __all__ = ["ABBREVIATIONS", "MAX_LENGTH", "TOKEN_RE", "Lexed", "VocabularyIndex", "lex", "load_rules", "normalise",
@@ -51,8 +51,15 @@ TOKEN_RE = re.compile(_TOKEN_BRANCHES)
 # of non-space characters (its look-arounds see a space or an end of text alike). A white-space run
 # after a token is a token less its first character where that is " " (the second branch starts
 # after it; a lone " " is no token), a run at the start of the text is a token whole.
-_ALL_TOKENS = re.compile(_TOKEN_BRANCHES + r"|(?<=\S)(?! )\s+|(?<=\S )\s+|^\s+")
-_SPAN = re.Match.span
+#
+# The scan reads them with findall, as strings, which costs less than a match object per token:
+# each match is a token (group 1) and the one " " after it (group 2), so the matches cover the text
+# without a gap and a token starts where the matches before it end. A match begins only where one
+# ended, so its whitespace branch begins only where a whitespace token does and takes the whole run
+# (the " " after a token is in group 2). A letter run not followed by "." is tried first: no
+# abbreviation begins there (each is a run of at most 6 letters and a "."), so the branches after it
+# would give the same run.
+_ALL_TOKENS = re.compile(r"([^\W\d_]++(?!\.)|" + _TOKEN_BRANCHES + r"|\s+)( ?)")
 # One-for-one replacements (the text keeps its length, so offsets stay valid).
 _SAME_LENGTH = str.maketrans({
     "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2015": "-",
@@ -78,11 +85,21 @@ def _normalised(m: re.Match[str]) -> str:
 
 def tokenize(norm: str) -> tuple[list[int], list[int]]:
     """(start, length) of each token of a normalised text (see the module docstring), as two lists."""
-    spans = list(map(_SPAN, _ALL_TOKENS.finditer(norm)))  # map and zip: no Python step per token
-    if not spans:
-        return [], []
-    starts, ends = map(list, zip(*spans))
-    return starts, list(map(sub, ends, starts))
+    starts, lengths, _ = _tokens(norm)
+    return starts, lengths
+
+
+def _tokens(norm: str) -> tuple[list[int], list[int], tuple[str, ...]]:
+    """(starts, lengths, tokens) of a normalised text, from one findall (map and accumulate: no Python
+    step per token)."""
+    pairs = _ALL_TOKENS.findall(norm)
+    if not pairs:
+        return [], [], ()
+    tokens, spaces = zip(*pairs)
+    lengths = list(map(len, tokens))
+    starts = [0, *accumulate(map(add, lengths, map(len, spaces)))]
+    starts.pop()
+    return starts, lengths, tokens
 
 
 def sentence_starts(words: list[str], char_starts: list[int], norm: str) -> list[int]:
@@ -226,12 +243,13 @@ def vocabulary_index() -> VocabularyIndex:
 def lex(text: str) -> Lexed:
     """The tokens, sentence starts and vocabulary matches of `text` (see the module docstring)."""
     norm = normalise(text)
-    starts, lengths = tokenize(norm)
+    starts, lengths, tokens = _tokens(norm)
     if not starts:
         return Lexed([], [], [], [], [])
-    words = lower_words(norm, starts, lengths)
+    # each token's own lower case is the slice of the lower-cased text (lower_words) but at a capital
+    # sigma ("Σ" lower-cases to "ς" at the end of a word, which a token's end need not be)
+    keys = list(map(str.lower, tokens))
+    words = keys if _SIGMA not in norm else lower_words(norm, starts, lengths)
     sent_idx = sentence_starts(words, starts, norm)
-    # the phrases are matched on each token's own lower case (as spaCy's LOWER): it differs from a
-    # slice of the lower-cased text only at a capital sigma ("Σ" ends a word as "ς")
-    keys = words if _SIGMA not in norm else [norm[s:s + k].lower() for s, k in zip(starts, lengths)]
+    # the phrases are matched on each token's own lower case (as spaCy's LOWER)
     return Lexed(words, starts, lengths, [starts[i] for i in sent_idx], vocabulary_index().matches(keys))

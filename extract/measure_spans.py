@@ -29,6 +29,7 @@ import re
 from bisect import bisect_left
 from dataclasses import dataclass
 from functools import lru_cache
+from operator import add, eq
 from typing import Sequence
 
 from extract.cues import cue_kind
@@ -219,6 +220,9 @@ def _is_content(word: str) -> bool:
     return False
 
 
+_FIND_MEASURES_RE1 = re.compile(r"\s(?:or|and)\s|\s?/\s?")
+
+
 def find_measures(t: Text, sent: Sentence, mentions: Sequence[Mention], arm_names: Sequence[str] = ()) -> list[MeasureSpan]:
     """The measures of a result sentence, in text order (see the module docstring)."""
     toks = t.tokens_lower
@@ -231,9 +235,9 @@ def find_measures(t: Text, sent: Sentence, mentions: Sequence[Mention], arm_name
     ws = toks[i0:i1]  # the sentence's tokens, indexed from 0 below
     ss = starts[i0:i1]
     n = len(ws)
-    es = [s_ + len(w) for s_, w in zip(ss, ws)]
-    gl = [False] + [ss[k] == es[k - 1] for k in range(1, n)]  # written without a space after the one before
-    cont = [_is_content(w) for w in ws]
+    es = list(map(add, ss, map(len, ws)))
+    gl = [False, *map(eq, ss[1:], es)]  # written without a space after the one before
+    cont = list(map(_is_content, ws))
     paren_at: dict[int, int] = {}  # "(" token -> its ")" token (absolute indices, as the helpers use)
     inside = bytearray(n + 1)
     if "(" in sent.text or "[" in sent.text:
@@ -325,7 +329,7 @@ def find_measures(t: Text, sent: Sentence, mentions: Sequence[Mention], arm_name
                 p.mention = c.mention
             continue
         if p is not None and p.mention is not None and c.mention is None \
-                and re.fullmatch(r"\s(?:or|and)\s|\s?/\s?", text[p.end:c.start]) \
+                and _FIND_MEASURES_RE1.fullmatch(text[p.end:c.start]) \
                 and canonical_measure(text[p.start:c.end]) == canonical_measure(p.mention.text):
             p.te, p.end = c.te, c.end
             continue
@@ -340,8 +344,8 @@ def find_measures(t: Text, sent: Sentence, mentions: Sequence[Mention], arm_name
     _name_lists(t, chunks)
     out: list[MeasureSpan] = []
     # "86 (9.9%) intervention participants and 111 (12.9%) control participants died": the verb names the event
-    for k in range(i0, i1):
-        if toks[k] in _EVENT_VERBS and k > i0 and not any(c.ts <= k < c.te for c in chunks):
+    for k in (range(i0 + 1, i1) if not _EVENT_VERBS.keys().isdisjoint(ws) else ()):
+        if toks[k] in _EVENT_VERBS and not any(c.ts <= k < c.te for c in chunks):
             name = _EVENT_VERBS[toks[k]]
             s_, e_ = starts[k], _tok_end(t, k)
             out.append(MeasureSpan(name, text[s_:e_], canonical_measure(name), s_, e_, k, k + 1, "event"))
@@ -380,10 +384,16 @@ def _label_measure(ws: tuple[str, ...], k: int, n: int) -> bool:
     return j < n and ws[j] == ":" and j > k and ws[j - 1] in _LABEL_HEADS
 
 
+_TITLE_RE1 = re.compile(r"[A-Za-z]+")
+
+
 def _title(text: str, pos: int) -> bool:
     """A title-case word ("Ontario", "Up"), not an acronym ("HAQ")."""
-    w = re.match(r"[A-Za-z]+", text[pos:pos + 30])
+    w = _TITLE_RE1.match(text[pos:pos + 30])
     return bool(w) and w.group(0)[0].isupper() and (len(w.group(0)) == 1 or not w.group(0)[1:].isupper())
+
+
+_ABBREVIATION_PAREN_RE1 = re.compile(r"\s?[A-Za-zα-ωΑ-Ω][\w+/\-α-ωΑ-Ω]*(?:[ ,;][A-Za-zα-ωΑ-Ω][\w+/\-α-ωΑ-Ω]*){0,3}\s?")
 
 
 def _abbreviation_paren(t: Text, k: int, paren_at: dict[int, int]) -> bool:
@@ -392,7 +402,7 @@ def _abbreviation_paren(t: Text, k: int, paren_at: dict[int, int]) -> bool:
     if end is None or end - k > 8 or end == k + 1:
         return False
     inner = t.text[t.token_starts[k] + 1:t.token_starts[end]]
-    return bool(re.fullmatch(r"\s?[A-Za-zα-ωΑ-Ω][\w+/\-α-ωΑ-Ω]*(?:[ ,;][A-Za-zα-ωΑ-Ω][\w+/\-α-ωΑ-Ω]*){0,3}\s?", inner)) \
+    return bool(_ABBREVIATION_PAREN_RE1.fullmatch(inner)) \
         and any(ch.isupper() for ch in inner)
 
 
@@ -416,6 +426,9 @@ def _trim(t: Text, chunks: list[_Chunk]) -> None:
             c.change = True
 
 
+_COMPARATORS_RE1 = re.compile(r"\s(?:and|or)\s(?:the\s)?")
+
+
 def _comparators(t: Text, chunks: list[_Chunk], i0: int) -> None:
     """Chunks that name what is compared are not measures: "between UV exposed and non-exposed
     volunteers", "compared with the low-molecular-weight heparin", "than placebo"."""
@@ -432,16 +445,18 @@ def _comparators(t: Text, chunks: list[_Chunk], i0: int) -> None:
                                                          "given")) or prev in ("receiving", "taking"):
             if c.mention is None:
                 c.ok = False
-            if prev == "between" and i + 1 < len(chunks) and re.fullmatch(r"\s(?:and|or)\s(?:the\s)?",
-                                                                           text[c.end:chunks[i + 1].start]):
+            if prev == "between" and i + 1 < len(chunks) and _COMPARATORS_RE1.fullmatch(text[c.end:chunks[i + 1].start]):
                 if chunks[i + 1].mention is None:
                     chunks[i + 1].ok = False
+
+
+_ROLES_RE1 = re.compile(r"\d")
 
 
 def _roles(t: Text, sent: Sentence, chunks: list[_Chunk], i0: int, i1: int, paren_at: dict[int, int]) -> None:
     toks = t.tokens_lower
     text = t.text
-    people = "those" in sent.text or any(sent.start <= a < sent.end for a, _ in t.anchored("person"))
+    people: bool | None = None  # whether the sentence names people: found where a chunk needs it
     for idx, c in enumerate(chunks):
         if not c.ok:
             continue
@@ -490,7 +505,7 @@ def _roles(t: Text, sent: Sentence, chunks: list[_Chunk], i0: int, i1: int, pare
             continue
         # after a comparative: "a shorter median time to treatment failure (2.3 versus 4.2 months)"
         if prev in COMPARATIVES and (c.mention is not None or (after_i < i1 and toks[after_i] in ("(", "["))
-                                     or re.search(r"\d", text[c.end:c.end + 60])):
+                                     or _ROLES_RE1.search(text[c.end:c.end + 60])):
             c.role = "cue"
             continue
         # after a change noun: "reductions in fatigue", "difference in X", "effect on pain"
@@ -524,12 +539,14 @@ def _roles(t: Text, sent: Sentence, chunks: list[_Chunk], i0: int, i1: int, pare
         # an item with its values in brackets: "for pain (-5.2 vs. -3.3, p = 0.003)"
         if after_i < i1 and toks[after_i] in ("(", "[") and after_i in paren_at:
             inner = text[t.token_starts[after_i]:t.token_starts[paren_at[after_i]]]
-            if (re.search(r"\d", inner) or _NUMBER_WORD.match(inner)) and (prev in (
+            if (_ROLES_RE1.search(inner) or _NUMBER_WORD.match(inner)) and (prev in (
                     "", ",", ";", ":", "and", "or", "for", "in", "of", "as", "were", "was", "including", "both", "on",
                     "to", "regarding", "about")):
                 c.role = "item"
                 continue
         # a quantity of people: "45% of those on atorvastatin having no decrease in CRP", "More patients had rash"
+        if prev in _PEOPLE_VERBS and people is None:
+            people = "those" in sent.text or any(sent.start <= a < sent.end for a, _ in t.anchored("person"))
         if people and prev in _PEOPLE_VERBS and (_QUANT_OF_PEOPLE.search(before[-90:])
                                                  or _PEOPLE_HAD.search(before[-80:])):
             c.role = "people"
@@ -589,6 +606,11 @@ def _skip_group_phrase(toks: tuple[str, ...], j: int, i1: int) -> int:
     return j
 
 
+_NAME_LISTS_RE1 = re.compile(r"\s+(?:was|were|included|comprised|being|of)\s+")
+_NAME_LISTS_RE2 = re.compile(r"\s+(?:sub-?)?(?:scores?|scales?|subscales?|domains?)$")
+_NAME_LISTS_RE3 = re.compile(r"\s?(?::|,|;)?\s?(?:,?\s?(?:and|or)\s)?\s?(?:\([^()]{0,40}\)\s?,?\s?(?:and\s)?)?")
+
+
 def _name_lists(t: Text, chunks: list[_Chunk]) -> None:
     """Instrument sub-scale lists and "the most common X were A, B" category lists."""
     toks = t.tokens_lower
@@ -606,9 +628,9 @@ def _name_lists(t: Text, chunks: list[_Chunk]) -> None:
         inst_text = text[c.mention.start:c.mention.end]
         for d in chunks[i + 1:]:
             gap = text[chunks[chunks.index(d) - 1].end:d.start]
-            if not re.fullmatch(r"\s?(?::|,|;)?\s?(?:,?\s?(?:and|or)\s)?\s?(?:\([^()]{0,40}\)\s?,?\s?(?:and\s)?)?", gap):
+            if not _NAME_LISTS_RE3.fullmatch(gap):
                 break
-            word = re.sub(r"\s+(?:sub-?)?(?:scores?|scales?|subscales?|domains?)$", "", text[d.start:d.end].lower())
+            word = _NAME_LISTS_RE2.sub("", text[d.start:d.end].lower())
             if word not in words or d.mention is not None:
                 break
             d.prefix = f"{inst_text} "
@@ -622,7 +644,7 @@ def _name_lists(t: Text, chunks: list[_Chunk]) -> None:
         if not cm:
             continue
         after = text[c.end:c.end + 20]
-        verb = re.match(r"\s+(?:was|were|included|comprised|being|of)\s+", after)
+        verb = _NAME_LISTS_RE1.match(after)
         if not verb:
             continue
         category = clean_name(text[c.start:c.end])

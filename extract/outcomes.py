@@ -37,6 +37,8 @@ import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, replace
 from functools import lru_cache
+from itertools import repeat
+from operator import is_not
 from typing import Any, NamedTuple, Sequence
 
 from extract.abbreviations import abbreviations
@@ -394,18 +396,23 @@ _ALLOCATION = re.compile(
 _ALLOC_SPLIT = re.compile(r"\s?,\s?(?:or\s+|and\s+)?|\s+(?:or|and|versus|vs\.?)\s+", re.I)
 
 
+_ALLOCATED_RE1 = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
+_ALLOCATED_RE2 = re.compile(r"^(?:the|a|an|either|receive|treatment\s+with)\s+|\s+(?:groups?|arms?)$", re.I)
+_ALLOCATED_RE3 = re.compile(r"\d")
+_ALLOCATED_RE4 = re.compile(r"\s+(?:for|at|during|in|with|every|daily|twice|once|plus|\d)")
+
+
 def _allocated(text: str) -> list[str]:
     """What patients were randomised to ("randomised to tocilizumab or placebo"): candidate arm names."""
     out: list[str] = []
     if "ssign" not in text and "andom" not in text and "llocat" not in text:
         return out
-    for m in _ALLOCATION.finditer(re.sub(r"\([^()]*\)|\[[^\[\]]*\]", " ", text)):
+    for m in _ALLOCATION.finditer(_ALLOCATED_RE1.sub(" ", text)):
         lst = m.group("list")
         for item in _ALLOC_SPLIT.split(lst):
-            item = re.sub(r"^(?:the|a|an|either|receive|treatment\s+with)\s+|\s+(?:groups?|arms?)$", "", item.strip(),
-                          flags=re.I).strip(" ,")
-            item = re.split(r"\s+(?:for|at|during|in|with|every|daily|twice|once|plus|\d)", item)[0].strip()
-            if 2 < len(item) <= 40 and len(item.split()) <= 4 and not re.search(r"\d", item) and item not in out \
+            item = _ALLOCATED_RE2.sub("", item.strip()).strip(" ,")
+            item = _ALLOCATED_RE4.split(item)[0].strip()
+            if 2 < len(item) <= 40 and len(item.split()) <= 4 and not _ALLOCATED_RE3.search(item) and item not in out \
                     and item.split()[0].lower() not in ("another", "other", "each", "both", "one", "two", "three",
                                                         "receive", "be", "treatment", "groups", "either"):
                 out.append(item)
@@ -415,6 +422,10 @@ def _allocated(text: str) -> list[str]:
 # ----------------------------------------------------------------------------------------------
 # Measures
 # ----------------------------------------------------------------------------------------------
+_VOCAB_MEASURES_RE1 = re.compile(r"\s?[(\[]\s?")
+_VOCAB_MEASURES_RE2 = re.compile(r"[\s(;,:-]*(?:using|based\s+on|with|by)?\s*", re.I)
+
+
 def _vocab_measures(t: Text, mentions: list[Mention]) -> list[_Measure]:
     """The vocabulary measures of a sentence from its MEASURE mentions."""
     info, remission_of, remission_words = _rules()
@@ -435,9 +446,9 @@ def _vocab_measures(t: Text, mentions: list[Mention]) -> list[_Measure]:
             name = f"{name} remission"
         if name in ("ESR", "CRP") and out and out[-1].name.startswith("DAS28"):
             gap = t.text[last_end:m.start]
-            if len(gap) < 30 and re.fullmatch(r"[\s(;,:-]*(?:using|based\s+on|with|by)?\s*", gap, re.I):
+            if len(gap) < 30 and _VOCAB_MEASURES_RE2.fullmatch(gap):
                 continue  # "DAS28 (using ESR)", "DAS28-CRP": a DAS28 variant
-        if out and out[-1].name == name and re.fullmatch(r"\s?[(\[]\s?", t.text[last_end:m.start]):
+        if out and out[-1].name == name and _VOCAB_MEASURES_RE1.fullmatch(t.text[last_end:m.start]):
             last_end = m.end  # "adverse events (AEs)": the name repeated in brackets
             continue
         better = spec.get("better")
@@ -628,6 +639,9 @@ def _direction(t: Text, me: _Measure, sent: Sentence, bounds: Sequence[tuple[int
     return resolve(kind) if kind else None
 
 
+_GROUPS_RE1 = re.compile(r"\bbut\b|;|\bthen\b|\bwhereas\b", re.I)
+
+
 def _groups(measures: list[_Measure], tps: list[Timepoint], t: Text) -> dict[str, list[Timepoint]]:
     """Measure name -> its timepoints in the sentence (see the module docstring, step 4)."""
     # "at week 2 for PtGA, Pain and HAQ-DI": a timepoint followed by "for" or "in" binds the measures after it
@@ -661,7 +675,7 @@ def _groups(measures: list[_Measure], tps: list[Timepoint], t: Text) -> dict[str
     for ms, ts in groups:
         kept: list[Timepoint] = []
         for tp in ts:
-            if kept and re.search(r"\bbut\b|;|\bthen\b|\bwhereas\b", t.text[kept[-1].end:tp.start], re.I):
+            if kept and _GROUPS_RE1.search(t.text[kept[-1].end:tp.start]):
                 break
             kept.append(tp)
         use = kept or previous
@@ -702,9 +716,12 @@ def _continued_timepoints(t: Text, sent: Sentence, tps: list[Timepoint]) -> list
     return out
 
 
+_P_TEXT_RE1 = re.compile(r"\d*[.·]?\d+")
+
+
 def _p_text(p: PValue) -> str:
     v = p.text.split(p.comparator)[-1] if p.comparator in p.text else f"{p.value}"
-    num = re.search(r"\d*[.·]?\d+", v)
+    num = _P_TEXT_RE1.search(v)
     s = num.group(0).replace("·", ".") if num else f"{p.value}"
     if s.startswith("."):
         s = "0" + s
@@ -715,6 +732,9 @@ CONTROL_NAME = re.compile(r"placebo|control|sham|saline|vehicle|standard\s+care|
 _GENERIC_TREATED = re.compile(
     r"(?:the\s+)?(?:mscs?|msct|treatment|treated|intervention|cells?|stem\s+cells?|active|experimental|study|"
     r"msc-treated|cell-treated)(?:\s+(?:group|arm|cohort|patients))?", re.I)
+
+
+_ARM_LOOKUP_RE1 = re.compile(r"\b([A-Z0-9])$")
 
 
 def _arm_lookup(ctx: Context, name: str | None) -> tuple[str, int | None]:
@@ -733,7 +753,7 @@ def _arm_lookup(ctx: Context, name: str | None) -> tuple[str, int | None]:
         a = arm.name.lower()
         if a == low or a in low or low in a:
             return arm.name, arm.n if arm.n is not None else ctx.per_arm_n
-        ident = re.search(r"\b([A-Z0-9])$", name.strip())
+        ident = _ARM_LOOKUP_RE1.search(name.strip())
         if ident and re.search(rf"\b{ident.group(1)}$", arm.name):
             return arm.name, arm.n if arm.n is not None else ctx.per_arm_n
     return name, ctx.per_arm_n
@@ -755,6 +775,10 @@ _CHANGE_IN_WAS = re.compile(r"\b(?P<w>improvements?|reductions?|decreases?|incre
                             # "a greater decline in eGFR than control (-8.8 vs. 6.4)": the changes of two arms compared
                             r"|\b(?:greater|larger|more|less|smaller|bigger)\s+(?:mean\s+|median\s+)?(?P<w2>improvements?|"
                             r"reductions?|decreases?|increases?|falls?|declines?|drops?)\s+(?:from\s+baseline\s+)?in\b", re.I)
+
+
+_ASSIGN_MEANS_RE1 = re.compile(r"\bto\b")
+_ASSIGN_MEANS_RE2 = re.compile(r"\bat\b|\bafter\b")
 
 
 def _assign_means(row: dict, ms: list[MeanSD], t: Text, a: int, clause_start: int, change: bool = False) -> None:
@@ -803,7 +827,7 @@ def _assign_means(row: dict, ms: list[MeanSD], t: Text, a: int, clause_start: in
         put("followup", first)  # "5.9 ± 0.7 after 12 weeks compared with 6.3 ± 0.5 at baseline"
         put("baseline", ms[1])
     elif len(ms) >= 2 and BASELINE_AFTER.match(t.text, first.end) and (
-            FOLLOWUP_AFTER.match(t.text, ms[1].end) or re.search(r"\bat\b|\bafter\b", t.text[ms[1].end:ms[1].end + 20])):
+            FOLLOWUP_AFTER.match(t.text, ms[1].end) or _ASSIGN_MEANS_RE2.search(t.text[ms[1].end:ms[1].end + 20])):
         put("baseline", first)  # "4.8 ng/mL at the start, and 5.1 ng/mL at the study end"
         put("followup", ms[1])
     elif len(ms) >= 2 and not has_change_cue(lead) and not change and (
@@ -1006,6 +1030,9 @@ def _put_effect(d: dict, e: Effect) -> None:
     d["effect_ci_low"], d["effect_ci_high"] = e.ci_low, e.ci_high
 
 
+_EFFECT_KIND_RE1 = re.compile(r"\bmean\s+difference|\bdifference\s+(?:in|of|between)\s+(?:the\s+)?means?\b", re.I)
+
+
 def _effect_kind(e: Effect, sent_text: str, previous_kind: str | None) -> Effect:
     """An estimate written without its name: a ratio's kind when the sentence named one before and
     the value has no unit; a difference (MD) when it has a unit; else "estimate"."""
@@ -1013,7 +1040,7 @@ def _effect_kind(e: Effect, sent_text: str, previous_kind: str | None) -> Effect
         return e
     if previous_kind in ("OR", "RR", "HR", "IRR") and not e.unit:
         return replace(e, kind=previous_kind)
-    if e.unit or re.search(r"\bmean\s+difference|\bdifference\s+(?:in|of|between)\s+(?:the\s+)?means?\b", sent_text, re.I):
+    if e.unit or _EFFECT_KIND_RE1.search(sent_text):
         return replace(e, kind="MD")
     return e
 
@@ -1180,6 +1207,12 @@ _NEXT_TIME_VALUE = re.compile(
     r"(?:,\s?|\s)(?:and|to|versus|vs\.?)\s(?:(?:was|were)\s)?", re.I)
 
 
+_PROMOTE_NUMBERS_RE1 = re.compile(r"\s?(?:[a-zA-Zμµ%]{1,6}(?:/[a-zA-Zμµ]{1,6}){0,2}\s?)?(?:,\s?(?:and\s)?|"
+                                              r"\s(?:vs\.?|versus|and|to|or|compared\s+(?:with|to))\s|;\s?)")
+_PROMOTE_NUMBERS_RE2 = re.compile(r"(?:\b(?:of|was|were|from|to|by|is|are)|[=:(\[])\s?$")
+_PROMOTE_NUMBERS_RE3 = re.compile(r"\s(?:vs\.?|versus|and|to|or)\s|\s?,\s?")
+
+
 def _promote_numbers(items: list[Item], text: str, a: int, b: int) -> list[Item]:
     """Bare numbers that are a measure's values: two or more joined by "vs", "and" or commas ("-5.2
     vs. -3.3", "6.4, 6.4 and 2.1, respectively"), or one after "of", "was", "=", "from", "to"."""
@@ -1189,11 +1222,10 @@ def _promote_numbers(items: list[Item], text: str, a: int, b: int) -> list[Item]
     keep: set[int] = set()
     for i, x in enumerate(nums):
         before = text[max(a, x.start - 12):x.start]
-        if i + 1 < len(nums) and re.fullmatch(r"\s?(?:[a-zA-Zμµ%]{1,6}(?:/[a-zA-Zμµ]{1,6}){0,2}\s?)?(?:,\s?(?:and\s)?|"
-                                              r"\s(?:vs\.?|versus|and|to|or|compared\s+(?:with|to))\s|;\s?)", text[x.end:nums[i + 1].start]):
+        if i + 1 < len(nums) and _PROMOTE_NUMBERS_RE1.fullmatch(text[x.end:nums[i + 1].start]):
             keep.add(id(x))
             keep.add(id(nums[i + 1]))
-        if re.search(r"(?:\b(?:of|was|were|from|to|by|is|are)|[=:(\[])\s?$", before) or BASELINE_AFTER.match(text, x.end) \
+        if _PROMOTE_NUMBERS_RE2.search(before) or BASELINE_AFTER.match(text, x.end) \
                 or FOLLOWUP_AFTER.match(text, x.end):
             keep.add(id(x))  # "a CRP level of 4.8 ng/mL at the start, and 5.1 ng/mL at the study end"
     last_kept: Item | None = nums[0] if id(nums[0]) in keep else None
@@ -1213,14 +1245,16 @@ def _promote_numbers(items: list[Item], text: str, a: int, b: int) -> list[Item]
             out.append(x)
         elif id(x) in keep:
             nxt = items[i + 1] if i + 1 < len(items) else None
-            if nxt is not None and nxt.kind == "pct" and nxt.obj.kind == "%" and not x.obj.unit and re.fullmatch(
-                    r"\s(?:vs\.?|versus|and|to|or)\s|\s?,\s?", text[x.end:nxt.start]):
+            if nxt is not None and nxt.kind == "pct" and nxt.obj.kind == "%" and not x.obj.unit and _PROMOTE_NUMBERS_RE3.fullmatch(text[x.end:nxt.start]):
                 # "3.1 vs. 9.3 %", "from 59 to 49%": the percent sign is written once for both
                 out.append(Item("pct", x.start, x.end, Percentage(None, x.obj.value, None, "%", x.start, x.end,
                                                                   x.obj.text)))
             else:
                 out.append(Item("ms", x.start, x.end, number_as_value(x.obj)))
     return out
+
+
+_SENTENCE_ROWS_RE1 = re.compile(r"\b(?:both|all|each|either)\b", re.I)
 
 
 def _sentence_rows(t: Text, sent: Sentence, measures: list[_Measure], vals: SentenceValues, ctx: Context,
@@ -1250,8 +1284,7 @@ def _sentence_rows(t: Text, sent: Sentence, measures: list[_Measure], vals: Sent
     single_p = ps_all[0] if len(ps_all) == 1 and ps_all[0].start > measures[-1].mention.start else None
     spans = [(m.mention.start, m.mention.end) for m in measures]
     refs = arm_refs(t, sent, spans, rec.arm_names, rec.abbreviations)
-    if not arm_m and not subj_m and len({r.label.lower() for r in refs}) == 1 and not re.search(
-            r"\b(?:both|all|each|either)\b", text[max(sent.start, refs[0].start - 30):refs[0].start], re.I):
+    if not arm_m and not subj_m and len({r.label.lower() for r in refs}) == 1 and not _SENTENCE_ROWS_RE1.search(text[max(sent.start, refs[0].start - 30):refs[0].start]):
         arm_name, arm_n = _arm_lookup(ctx, refs[0].label)  # "Whereas in fistulotomy group, ..." names the one arm
     info = _rules()[0]
     resp_rows = _respectively(t, sent, measures, pct_all, tps, ctx, prov) or \
@@ -1376,7 +1409,7 @@ def _sentence_rows(t: Text, sent: Sentence, measures: list[_Measure], vals: Sent
             row_base["change_mean"] = -cm  # "improved by 0.45" on a lower-is-better scale: a change of -0.45
             row_base["note"] = "sign of the change from the wording ('... by')"
         direction = direction or _direction_from_values(row_base)
-        numbers = any(row_base.get(k) is not None for k in OutcomeRow.NUMBERS)
+        numbers = any(map(is_not, map(row_base.get, OutcomeRow.NUMBERS), repeat(None)))  # one is not None
         if kind == "safety":
             if row_base.get("n_responders") is None and row_base.get("percent_responders") is None \
                     and row_base.get("effect_size") is None:
@@ -1426,17 +1459,20 @@ def _sentence_rows(t: Text, sent: Sentence, measures: list[_Measure], vals: Sent
     return rows, safety, comparison
 
 
+_BASELINE_SENTENCE_RE1 = re.compile(r"\bfrom\s+baseline\b|\bchange")
+
+
 def _baseline_sentence(stext: str) -> bool:
     """"... at baseline" without a follow-up: the study's timepoint is not this sentence's."""
     low = stext.lower()
-    return "baseline" in low and not re.search(r"\bfrom\s+baseline\b|\bchange", low)
+    return "baseline" in low and not _BASELINE_SENTENCE_RE1.search(low)
 
 
 def _dedupe_restated(t: Text, tps: list[Timepoint]) -> list[Timepoint]:
     """"On day 85 (week 13)": the same time written twice is one timepoint (the first)."""
     out: list[Timepoint] = []
     for tp in tps:
-        if out and re.fullmatch(r"\s?[(\[]\s?", t.text[out[-1].end:tp.start]) and \
+        if out and _VOCAB_MEASURES_RE1.fullmatch(t.text[out[-1].end:tp.start]) and \
                 abs(out[-1].weeks - tp.weeks) <= max(1.0, 0.1 * tp.weeks):
             out[-1] = tp
             continue
@@ -1643,6 +1679,9 @@ _NOTHING_STATED = {"effect_size": None, "effect_kind": None, "effect_ci_low": No
                    "p_value": None}
 
 
+_BRACKETS_AFTER_TIMEPOINTS_RE1 = re.compile(r"\s?[(\[]")
+
+
 def _brackets_after_timepoints(tps: list[Timepoint | None], items: list[Item], t: Text, a: int, clause_start: int,
                                me: _Measure, responder: bool) -> list[dict]:
     """"at week 4 (p = 0.229, ES = 0.33) and at week 52 (p = 0.01, ES = 0.6)": each timepoint's bracket."""
@@ -1652,7 +1691,7 @@ def _brackets_after_timepoints(tps: list[Timepoint | None], items: list[Item], t
     out = []
     for i, tp in enumerate(real):
         nxt = real[i + 1].start if i + 1 < len(real) else len(t.text)
-        m = re.match(r"\s?[(\[]", t.text[tp.end:tp.end + 3])
+        m = _BRACKETS_AFTER_TIMEPOINTS_RE1.match(t.text[tp.end:tp.end + 3])
         if not m:
             return []
         close = t.text.find(")" if t.text[tp.end + m.end() - 1] == "(" else "]", tp.end)
@@ -1723,6 +1762,11 @@ def _responders(row: dict, t: Text, sent: Sentence, a: int, b: int, pct_all: lis
             row["percent_responders"] = round(100 * row["n_responders"] / arm_n, 2)
 
 
+_RESPECTIVELY_RE1 = re.compile(r"(cohort|group|arm|cluster)", re.I)
+_RESPECTIVELY_RE2 = re.compile(r"^the\s+", re.I)
+_RESPECTIVELY_RE3 = re.compile(r"\s?,\s?(?:and\s+|or\s+)?|\s+(?:and|or)\s+")
+
+
 def _respectively(t: Text, sent: Sentence, measures: list[_Measure], pcts: list[Percentage],
                   tps: list[Timepoint], ctx: Context, prov: Provenance) -> dict[str, list[OutcomeRow]]:
     """"ACR20 responses for cohorts A, B, C and placebo were 45%, 20%, 33% and 29%, respectively,
@@ -1732,8 +1776,8 @@ def _respectively(t: Text, sent: Sentence, measures: list[_Measure], pcts: list[
     lm = RESPECTIVELY_LIST_RE.search(sent.text) or RESPECTIVELY_WITH_RE.search(sent.text)
     if not lm:
         return {}
-    items = [x for x in re.split(r"\s?,\s?(?:and\s+|or\s+)?|\s+(?:and|or)\s+", lm.group("list")) if x]
-    items = [re.sub(r"^the\s+", "", x, flags=re.I) for x in items]
+    items = [x for x in _RESPECTIVELY_RE3.split(lm.group("list")) if x]
+    items = [_RESPECTIVELY_RE2.sub("", x) for x in items]
     k = len(items)
     pcts = [p for p in pcts if p.start >= sent.start + lm.end() and p.percent is not None]
     pl = _PCT_LIST_RE.search(sent.text, lm.end()) if len(pcts) < k else None
@@ -1744,7 +1788,7 @@ def _respectively(t: Text, sent: Sentence, measures: list[_Measure], pcts: list[
                 for v in re.finditer(NUM, pl.group(0))]
     if k < 2 or len(pcts) < k:
         return {}
-    unit = re.search(r"(cohort|group|arm|cluster)", lm.group(0), re.I)
+    unit = _RESPECTIVELY_RE1.search(lm.group(0))
     unit_word = unit.group(1).lower() if unit else "group"
     arms = []
     for it in items:
@@ -1762,6 +1806,9 @@ def _respectively(t: Text, sent: Sentence, measures: list[_Measure], pcts: list[
                 d.update(_responder_values(p))
                 out.setdefault(me.name, []).append(_row(d))
     return out
+
+
+_MEASURES_BY_ARM_RE1 = re.compile(r"\s?(?:%\s?)?(?:with|in|for|among|on|receiving)?\s?(?:the\s)?")
 
 
 def _measures_by_arm(t: Text, sent: Sentence, measures: list[_Measure], pcts: list[Percentage], refs: list[ArmRef],
@@ -1783,7 +1830,7 @@ def _measures_by_arm(t: Text, sent: Sentence, measures: list[_Measure], pcts: li
         nxt = groups[g + 1][0].start if g + 1 < len(groups) else sent.end
         prev = groups[g - 1][-1].end if g else names[-1].mention.end
         ref = next((r for r in refs if grp[-1].end <= r.start < min(nxt, grp[-1].end + 30)
-                    and re.fullmatch(r"\s?(?:%\s?)?(?:with|in|for|among|on|receiving)?\s?(?:the\s)?", text[grp[-1].end:r.start])),
+                    and _MEASURES_BY_ARM_RE1.fullmatch(text[grp[-1].end:r.start])),
                    None) or next((r for r in reversed(refs) if prev <= r.start and r.end <= grp[0].start
                                   and grp[0].start - r.end <= 30), None)
         if ref is None:
@@ -1832,6 +1879,11 @@ def _from_group(t: Text, sent: Sentence, measures: list[_Measure], ctx: Context,
     return out
 
 
+_PEOPLE_ROWS_RE1 = re.compile(r"(?:a|an|the)?\s?(?:total|mean|median|average)\b", re.I)
+_PEOPLE_ROWS_RE2 = re.compile(r"^(?:a|an|the)\s+", re.I)
+_PEOPLE_ROWS_RE3 = re.compile(r"\bno\b|\bnot\b|\bwithout\b", re.I)
+
+
 def _people_rows(t: Text, sent: Sentence, measures: list[_Measure], ctx: Context, prov: Provenance,
                  tp_of: dict[str, list[Timepoint]], rec: _Record) -> list[tuple[OutcomeRow, int]]:
     """"45% of those on atorvastatin having no decrease in CRP": the proportion of people with a
@@ -1841,17 +1893,16 @@ def _people_rows(t: Text, sent: Sentence, measures: list[_Measure], ctx: Context
     out: list[tuple[OutcomeRow, int]] = []
     for m in PEOPLE_WITH_RE.finditer(t.text, sent.start, sent.end):
         cond = m.group("cond").strip()
-        if re.match(r"(?:a|an|the)?\s?(?:total|mean|median|average)\b", cond, re.I):
+        if _PEOPLE_ROWS_RE1.match(cond):
             continue
         if re.search(r"\bcompared$", m.group("arm") or "", re.I) or re.match(r"[-+−]?\d", cond):
             continue  # "56% of patients receiving MSC compared with 27% of those ...": a comparison, not a condition
         if any(cond.lower() == a.lower() or cond.lower().startswith(a.lower() + " ") for a in rec.arm_names) \
                 or CONTROL_NAME.fullmatch(cond):
             continue  # "53.3% of patients with tocilizumab": an arm, not a condition
-        name = re.sub(r"^(?:a|an|the)\s+", "", cond, flags=re.I)
+        name = _PEOPLE_ROWS_RE2.sub("", cond)
         canon = canonical_measure(name)
-        if canon is not None and any(me.canonical == canon for me in measures) and not re.search(
-                r"\bno\b|\bnot\b|\bwithout\b", name, re.I):
+        if canon is not None and any(me.canonical == canon for me in measures) and not _PEOPLE_ROWS_RE3.search(name):
             continue  # "60% of patients achieved ACR20": ACR20's own row
         arm_label = m.group("arm")
         arm, n = _arm_lookup(ctx, arm_label.replace("the ", "") if arm_label else None)

@@ -148,6 +148,7 @@ _W_REST = "|".join(
 )
 WORDNUM = rf"\b(?:{_W})(?:(?:[ -]|\s+and\s+)(?:{_W})\b){{0,6}}\b"
 SNUM = rf"(?:-\s?)?{NUM}"  # signed (after clean(), every minus is "-")
+_NUM_RE = re.compile(NUM)
 # The number-led patterns below begin with a number's first character (fastre.NUM_FIRST /
 # SNUM_FIRST: a fast start) and check their "(?<![...])" guard behind it as "(?<![...].)".
 _DIGIT_NUM_RE = re.compile(rf"^[+-]?\s?{NUM}$")
@@ -441,8 +442,11 @@ def _num(s: str) -> float:
     return float(s.replace(",", "").replace(" ", ""))
 
 
+_WORDS_TO_NUMBER_RE1 = re.compile(r"[\s-]+")
+
+
 def _words_to_number(s: str) -> float | None:
-    tokens = [t for t in re.split(r"[\s-]+", s.strip().lower()) if t and t != "and"]
+    tokens = [t for t in _WORDS_TO_NUMBER_RE1.split(s.strip().lower()) if t and t != "and"]
     if not tokens:
         return None
     total = 0
@@ -558,7 +562,7 @@ def _counts(t: str) -> list[_Count]:
             lst = _lead_number(m, "list") if g["list"] is not None else ""
             mants = [_num(g["mant"] if lst else _lead_number(m, "mant1"))]
             if lst:
-                prefix = [_num(x) for x in re.findall(NUM, lst)]
+                prefix = [_num(x) for x in _NUM_RE.findall(lst)]
                 if all(x < 1000 for x in prefix):
                     mants = prefix + mants
             lost = g["lost"] is not None

@@ -184,11 +184,18 @@ def _int(s: str) -> int | None:
 _INCLUDED_IN_ANALYSIS = re.compile(r"\bincluded\s+in\s+(?:the\s+)?(?:[\w-]+\s+){0,3}?analys[ie]s", re.I)
 
 
+_ROLE_RE1 = re.compile(r"\b(?:but|whereas|while|who had|and\s+\d)\b|;")
+_ROLE_RE2 = re.compile(r"^\s*(?:\(\s*[\d.]+\s*%\s*\)\s*)?(?:were|was)\s+")
+
+
+_ROLE_VERBS_RE = [(re.compile(rx, re.I), role) for rx, role in ROLE_VERBS]
+
+
 def _role(rest: str) -> str | None:
     # only the clause after the count: stop at the next count + person noun or a new clause
-    clause = re.split(r"\b(?:but|whereas|while|who had|and\s+\d)\b|;", rest, maxsplit=1)[0]
+    clause = _ROLE_RE1.split(rest, maxsplit=1)[0]
     if _INCLUDED_IN_ANALYSIS.match(clause.strip()) or _INCLUDED_IN_ANALYSIS.match(
-            re.sub(r"^\s*(?:\(\s*[\d.]+\s*%\s*\)\s*)?(?:were|was)\s+", "", clause)):
+            _ROLE_RE2.sub("", clause)):
         return "analysed"  # "2,021 (72.4%) were included in the primary outcome analysis"
     rel = _RELATIVE_CLAUSE.match(clause)
     if rel:  # "58 patients who underwent resection ... were randomized": the main verb decides
@@ -198,8 +205,8 @@ def _role(rest: str) -> str | None:
         clause = clause[main.start():]
     best = None
     best_pos = 10**9
-    for rx, role in ROLE_VERBS:
-        m = re.search(rx, clause, re.I)
+    for rx, role in _ROLE_VERBS_RE:
+        m = rx.search(clause)
         if m and m.start() < best_pos:
             best, best_pos = role, m.start()
     return best
@@ -214,6 +221,12 @@ _MAIN_VERB = re.compile(r"\b(?:were|was|had\s+been)\s+(?:subsequently\s+|then\s+
 def _prov(t: Text, start: int, end: int, record_id: str) -> Provenance:
     sent = t.sentence_at(start)
     return Provenance(record_id, t.location, t.text[sent.start:sent.end], sent.start, sent.end)
+
+
+_SAMPLE_SIZES_RE1 = re.compile(r"\d\s*$")
+_SAMPLE_SIZES_RE2 = re.compile(r"[.;]")
+_SAMPLE_SIZES_RE3 = re.compile(r"\bout\s+of\s*$", re.I)
+_SAMPLE_SIZES_RE4 = re.compile(r"\s+(?:the\s+)?randomi", re.I)
 
 
 def sample_sizes(t: Text, record_id: str, skip_sentences: frozenset[int] = frozenset()) -> list[SampleSize]:
@@ -240,15 +253,15 @@ def sample_sizes(t: Text, record_id: str, skip_sentences: frozenset[int] = froze
         # end-anchored checks: a window is enough (VERB_COUNT_FAR_RE's match holds its verb: the window ends at its n)
         before = text[max(sent.start, m.start("n") - 60):m.start("n")]
         rest_end = min(p_end + 160, sent.end)
-        after_noun = re.split(r"[.;]", text[p_end:rest_end], maxsplit=1)[0]
+        after_noun = _SAMPLE_SIZES_RE2.split(text[p_end:rest_end], maxsplit=1)[0]
         if _ARM_AFTER.match(after_noun) or _PERCENT_AFTER.match(after_noun):
             continue
         if _NOT_SAMPLE_BEFORE.search(before):
             continue
-        if re.search(r"\d\s*$", before):  # "2010 patients"? a number run, not a count
+        if _SAMPLE_SIZES_RE1.search(before):  # "2010 patients"? a number run, not a count
             continue
         verb_before = VERB_BEFORE_COUNT.search(before)
-        if _SCREENED_MOD.search(m.group("mods")) or re.search(r"\bout\s+of\s*$", before, re.I):
+        if _SCREENED_MOD.search(m.group("mods")) or _SAMPLE_SIZES_RE3.search(before):
             role = "screened"
         elif verb_before:  # "We enrolled 24 patients"
             role = _role(verb_before.group(0)) or "enrolled"
@@ -270,7 +283,7 @@ def sample_sizes(t: Text, record_id: str, skip_sentences: frozenset[int] = froze
         n = _int(m.group("n"))
         if sent.index in skip_sentences or n is None:
             continue
-        rest = re.split(r"[.;]", text[m.end():min(m.end() + 160, sent.end)], maxsplit=1)[0]
+        rest = _SAMPLE_SIZES_RE2.split(text[m.end():min(m.end() + 160, sent.end)], maxsplit=1)[0]
         role = _role(rest) or ("mentioned" if m.group("close") != ")" else None)  # "Patients (N = 100; women = 86"
         if role:
             cands.append(_Candidate(role, n, m.start("n"), m.end("n")))
@@ -297,7 +310,7 @@ def sample_sizes(t: Text, record_id: str, skip_sentences: frozenset[int] = froze
         if verb == "included" and _INCLUDED_IN_ANALYSIS.match(text, v_start):
             verb = "analysed"
         if verb == "entered":
-            verb = "randomised" if re.match(r"\s+(?:the\s+)?randomi", text[v_end:v_end + 20], re.I) else "enrolled"
+            verb = "randomised" if _SAMPLE_SIZES_RE4.match(text[v_end:v_end + 20]) else "enrolled"
         role = ("randomised" if verb.startswith("random") else "analysed" if verb.startswith("analy")
                 else "treated" if verb == "treated" else "enrolled")
         cands.append(_Candidate(role, n, m.start("n"), v_end))
@@ -332,6 +345,10 @@ TO_AN_ARM_AFTER_RE = re.compile(
 _OPEN_BRACKET_BEFORE = re.compile(r"[(\[](?![^()\[\]]*\b[nN]\s?=)[^()\[\]]{0,15}$")
 
 
+_ONE_ARMS_RE1 = re.compile(r"\s+(?:\w+\s+){0,2}?(?:were|was)\s+(?:randomly\s+)?(?:treated|assigned|allocated|randomi[sz]ed|given|"
+                r"included)\b")
+
+
 def _one_arms(t: Text, c: _Candidate) -> bool:
     """Whether the count is one arm's size (see ANOTHER_AFTER_RE)."""
     sent = t.sentence_at(c.start)
@@ -346,8 +363,7 @@ def _one_arms(t: Text, c: _Candidate) -> bool:
         return True
     if any(w in after[:160] for w in ("other", "further", "remaining")) and ANOTHER_AFTER_RE.search(after[:160]):
         return True  # "and another 20 patients" (the words ANOTHER_AFTER_RE needs, tested first: cheap)
-    if re.match(r"\s+(?:\w+\s+){0,2}?(?:were|was)\s+(?:randomly\s+)?(?:treated|assigned|allocated|randomi[sz]ed|given|"
-                r"included)\b", after) and EACH_VERB_AFTER_RE.match(after[:200]):
+    if _ONE_ARMS_RE1.match(after) and EACH_VERB_AFTER_RE.match(after[:200]):
         return True
     return bool(ALLOCATED_EACH_RE.match(after[:200]))
 
@@ -441,19 +457,25 @@ _VERB_IN_ITEM = re.compile(r"\b(?:completed|received|showed|had|were|was|is|are|
 _COUNT_START_RE = re.compile(rf"(?<![\w.,/-]){_N}\s", re.I)
 
 
+_ALLOC_ITEMS_RE1 = re.compile(r"\b(?:groups|arms)$", re.I)
+_ALLOC_ITEMS_RE2 = re.compile(r"^(?:a|an|the|either|both)\s+", re.I)
+_ALLOC_ITEMS_RE3 = re.compile(r"\s+(?:groups|arms)$", re.I)
+_ALLOC_ITEMS_RE4 = re.compile(r"[A-Za-z]")
+
+
 def _alloc_items(list_text: str) -> list[str] | None:
     """The arm names of an allocation list ("brodalumab (...) or placebo" -> brodalumab, placebo), or
     None when an item is too long to be a name (the list is then not read at all)."""
     flat = _BRACKETS.sub("", _BRACKETS.sub("", list_text))  # two levels of brackets
     end = _ALLOC_LIST_END.search(flat)
     flat = flat[:end.start()] if end else flat
-    items = [re.sub(r"^(?:a|an|the|either|both)\s+", "", x.strip(" ,"), flags=re.I) for x in _ALLOC_SPLIT.split(flat)]
+    items = [_ALLOC_ITEMS_RE2.sub("", x.strip(" ,")) for x in _ALLOC_SPLIT.split(flat)]
     items = [x for x in items if x]
-    if len(items) < 2 or any(len(x.split()) > _ARM_WORD_LIMIT or not re.match(r"[A-Za-z]", x)
+    if len(items) < 2 or any(len(x.split()) > _ARM_WORD_LIMIT or not _ALLOC_ITEMS_RE4.match(x)
                              or _VERB_IN_ITEM.search(x) for x in items):
         return None
-    if re.search(r"\b(?:groups|arms)$", items[-1], re.I):  # "to X or Y groups"
-        items = [re.sub(r"\s+(?:groups|arms)$", "", x, flags=re.I) for x in items]
+    if _ALLOC_ITEMS_RE1.search(items[-1]):  # "to X or Y groups"
+        items = [_ALLOC_ITEMS_RE3.sub("", x) for x in items]
     return items
 
 
@@ -513,6 +535,11 @@ def allocation_arms(t: Text) -> list[tuple[str, int | None, int]]:
     return out
 
 
+_ARMS_OF_RE1 = re.compile(r"(?:each|every|both|all)\b", re.I)
+_ARMS_OF_RE2 = re.compile(r"^\d")
+_ARMS_OF_RE3 = re.compile(r"^[\d.,×x^]+$")
+
+
 def arms_of(t: Text, record_id: str) -> list[Arm]:
     """Arms named with an n: "20 in cohort A", "MSCs (n = 19) or placebo (n = 24) group",
     and "randomly divided into MSCT and control groups" (n unknown)."""
@@ -534,8 +561,7 @@ def arms_of(t: Text, record_id: str) -> list[Arm]:
     for m in _arm_list_items(t):
         n = _int(m.group("n"))
         name = _clean_name(m.group("name"))
-        if _NOT_ARM_BEFORE.search(text[max(0, m.start() - 30):m.start()]) or re.match(
-                r"(?:each|every|both|all)\b", name, re.I):
+        if _NOT_ARM_BEFORE.search(text[max(0, m.start() - 30):m.start()]) or _ARMS_OF_RE1.match(name):
             continue  # "at week 24 in the MSC group", "six in each cohort"
         if _EVENT_WORDS.search(t.sentence_at(m.start()).text) or NOT_ARM_NAME.match(name):
             continue  # "(two patients in the G-CSF group ...)": an event count
@@ -550,10 +576,10 @@ def arms_of(t: Text, record_id: str) -> list[Arm]:
                 _POPULATION_IN.search(nm.group("name")) or _POPULATION_NAME.match(nm.group("name")):
             continue  # "Patients with active RA (N = 982)": the population, not an arm
         words = nm.group("name").split()  # numbers are a dose ("2 × 10^7 (n = 9)"), not "cohort 1"
-        name = _clean_name(" ".join(w for i, w in enumerate(words) if not re.match(r"^[\d.,×x^]+$", w)
+        name = _clean_name(" ".join(w for i, w in enumerate(words) if not _ARMS_OF_RE3.match(w)
                                     or (i and words[i - 1].lower() in _ARM_UNITS)))
         n = _int(m.group("n"))
-        if n and name and not re.match(r"^\d", name) and not NOT_ARM_NAME.match(name):
+        if n and name and not _ARMS_OF_RE2.match(name) and not NOT_ARM_NAME.match(name):
             add(name, n, m.start())
     # "(control group, n = 36)", then "18 of 30 patients (60%) in the UC-MSC group" (30 in that arm)
     for m in [*NAME_IN_BRACKETS_RE.finditer(text), *ARM_FRACTION_RE.finditer(text)]:

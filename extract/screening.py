@@ -64,12 +64,15 @@ def _diseases(cues: Cues) -> Counter[str]:
 _HEADING = re.compile(r"^\*?\s*(?P<head>[^,\[\]]+?),\s*(?P<qualifier>[^,\[\]]+?)\s*(?:\[[^\]]*\])?\s*$")
 
 
+_CONDITION_TEXT_RE1 = re.compile(r"\s*\[[^\]]*\]\s*$")
+
+
 def _condition_text(term: str) -> str:
     """A registered condition as written in prose: "Arthritis, Rheumatoid" -> "Rheumatoid Arthritis"."""
     m = _HEADING.match(term)
     if m:
         return f"{m['qualifier']} {m['head']}"
-    return re.sub(r"\s*\[[^\]]*\]\s*$", "", term.lstrip("* "))
+    return _CONDITION_TEXT_RE1.sub("", term.lstrip("* "))
 
 
 def registry_texts(record: ExtractionInput) -> tuple[Text, Text] | None:

@@ -26,7 +26,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
-from typing import Any, Sequence
+from typing import Any, Sequence, TypeVar
 
 from extract.document import Sentence, Text
 from extract.fastre import NUM_REST, SNUM_FIRST, SNUM_REST, fold_lower, words
@@ -143,9 +143,16 @@ def _overlaps(a: int, b: int, spans: Sequence[tuple[int, int]]) -> bool:
     return any(a < y and x < b for x, y in spans)
 
 
+_SAME_AFTER_COMMA_RE1 = re.compile(r"\s?,\s?")
+
+
 def _same_after_comma(q: Percentage, p: Percentage, gap: str) -> bool:
-    return (re.fullmatch(r"\s?,\s?", gap) is not None and q.kind == "n/N" and p.kind == "%" and q.n is not None
+    return (_SAME_AFTER_COMMA_RE1.fullmatch(gap) is not None and q.kind == "n/N" and p.kind == "%" and q.n is not None
             and q.denominator and p.percent is not None and abs(100 * q.n / q.denominator - p.percent) <= 1.0)
+
+
+_MERGE_PCTS_RE1 = re.compile(r"\s?[(\[]\s?")
+_MERGE_PCTS_RE2 = re.compile(r"\s?[)\]]")
 
 
 def _merge_pcts(pcts: list[Percentage], text: str) -> list[Percentage]:
@@ -157,10 +164,10 @@ def _merge_pcts(pcts: list[Percentage], text: str) -> list[Percentage]:
             q = out[-1]
             out[-1] = replace(q, percent=p.percent, end=p.end, text=text[q.start:p.end])
             continue
-        if out and 0 <= p.start - out[-1].end <= 3 and re.fullmatch(r"\s?[(\[]\s?", text[out[-1].end:p.start]) \
+        if out and 0 <= p.start - out[-1].end <= 3 and _MERGE_PCTS_RE1.fullmatch(text[out[-1].end:p.start]) \
                 and (out[-1].n is None) != (p.n is None or p.percent is None and out[-1].percent is None):
             q = out[-1]
-            close = re.match(r"\s?[)\]]", text[p.end:p.end + 3])
+            close = _MERGE_PCTS_RE2.match(text[p.end:p.end + 3])
             out[-1] = replace(q, n=q.n if q.n is not None else p.n,
                               percent=q.percent if q.percent is not None else p.percent,
                               denominator=q.denominator or p.denominator,
@@ -173,6 +180,22 @@ def _merge_pcts(pcts: list[Percentage], text: str) -> list[Percentage]:
 
 _FRACTION_TAIL = re.compile(r"\s?[(\[]\s?(?P<a>\d{1,3}(?:,\d{3})+|\d+)\s?(?:/|\s(?:of|out\s+of)\s)\s?"
                             r"(?P<b>\d{1,3}(?:,\d{3})+|\d+)\s?[)\]]")
+
+
+_V = TypeVar("_V", Effect, Count, Number)
+
+
+def _moved(x: _V, start: int, end: int) -> _V:
+    """dataclasses.replace(x, start=start, end=end) for extract.estimates' values (frozen dataclasses
+    without __post_init__): their fields copied with the offsets moved, without replace()'s look-up
+    of the class's fields (most of its time; a sentence moves a dozen values)."""
+    new = object.__new__(type(x))
+    new.__dict__.update(x.__dict__, start=start, end=end)
+    return new
+
+
+_SENTENCE_VALUES_RE1 = re.compile(r"(?:rheumatology|ACR|OMERACT|EULAR|criteria)\W*\w*\W*$", re.I)
+_SENTENCE_VALUES_RE2 = re.compile(r"[(\[,;:=]\s?$|\bvs\.?\s?$|\bto\s$")
 
 
 def sentence_values(t: Text, sent: Sentence, excluded: Sequence[tuple[int, int]] = ()) -> SentenceValues:
@@ -189,7 +212,7 @@ def sentence_values(t: Text, sent: Sentence, excluded: Sequence[tuple[int, int]]
     effects: list[Effect] = []
     has_digit = _DIGIT.search(stext) is not None
     if has_digit and _EFFECT_CUE.search(stext):
-        effects = [replace(e, start=e.start + s0, end=e.end + s0) for e in find_effects(stext)]
+        effects = [_moved(e, e.start + s0, e.end + s0) for e in find_effects(stext)]
     for e in effects:
         items.append(Item("eff", e.start, e.end, e))
     taken = [(e.start, e.end) for e in effects]
@@ -275,8 +298,7 @@ def sentence_values(t: Text, sent: Sentence, excluded: Sequence[tuple[int, int]]
     for p in pcts:
         if not usable(p.start, p.end):
             continue
-        if p.kind == "%" and _DEFINITION_AFTER.match(text, p.end) and re.search(
-                r"(?:rheumatology|ACR|OMERACT|EULAR|criteria)\W*\w*\W*$", text[max(s0, p.start - 45):p.start], re.I):
+        if p.kind == "%" and _DEFINITION_AFTER.match(text, p.end) and _SENTENCE_VALUES_RE1.search(text[max(s0, p.start - 45):p.start]):
             continue  # "American College of Rheumatology 20% improvement": a definition
         if p.percent is not None and (p.percent > 100 and p.kind != "%" or p.percent < 0 and p.kind != "%"):
             pass  # kept: the caller flags it
@@ -341,9 +363,9 @@ def sentence_values(t: Text, sent: Sentence, excluded: Sequence[tuple[int, int]]
             continue
         if (n.unit and _NOT_VALUE_AFTER.match(" " + n.unit)) or (not n.unit and _NOT_VALUE_AFTER.match(text, b)):
             continue  # "3.8 years", "5 days", "40 drops", "30 patients": not a measure's value
-        if _SIGNED_SPACE.match(n.text) and not re.search(r"[(\[,;:=]\s?$|\bvs\.?\s?$|\bto\s$", text[max(s0, a - 6):a]):
+        if _SIGNED_SPACE.match(n.text) and not _SENTENCE_VALUES_RE2.search(text[max(s0, a - 6):a]):
             continue  # "1 - 2" is a range
-        items.append(Item("num", a, b, replace(n, start=a, end=b)))
+        items.append(Item("num", a, b, _moved(n, a, b)))
     items.sort(key=lambda x: x.start)
     return SentenceValues(items)
 
@@ -425,8 +447,11 @@ _NOT_ARM = re.compile(
     r"terms|relation|accordance|spite|line|case|cases|the\s+\w+\s+analysis|analysis|average|total)$", re.I)
 
 
+_CLEAN_LABEL_RE1 = re.compile(r"^(?:the|a|an)\s+", re.I)
+
+
 def _clean_label(name: str) -> str:
-    name = re.sub(r"^(?:the|a|an)\s+", "", name.strip(), flags=re.I)
+    name = _CLEAN_LABEL_RE1.sub("", name.strip())
     return name.strip(" ,;")
 
 
@@ -468,10 +493,13 @@ def _arm_name_spans(names: tuple[str, ...], stext: str) -> list[tuple[int, int]]
     return out
 
 
+_ARM_ABBREVIATIONS_RE1 = re.compile(r"\b(?:group|arm|cohort)\b", re.I)
+
+
 @lru_cache(maxsize=64)
 def _arm_abbreviations(items: tuple[tuple[str, str], ...]) -> re.Pattern[str] | None:
     """One pattern for the short forms of the arms a text defined ("TG" for "treatment group")."""
-    shorts = [s for s, long in items if re.search(r"\b(?:group|arm|cohort)\b", long, re.I)]
+    shorts = [s for s, long in items if _ARM_ABBREVIATIONS_RE1.search(long)]
     if not shorts:
         return None
     return re.compile("(?<![\\w+-])(?:" + "|".join(re.escape(x) for x in sorted(shorts, key=len, reverse=True))
@@ -535,7 +563,7 @@ def arm_refs(t: Text, sent: Sentence, measure_spans: Sequence[tuple[int, int]], 
                 or is_number_word(name.split()[0]):
             continue  # ("in the treatment group" is an arm, "in treatment" is not)
         known = any(low == n or n in low or low in n for _, n in low_names)
-        abbr = name in abbrevs and re.search(r"group|arm|cohort", abbrevs[name], re.I)
+        abbr = name in abbrevs and _ARM_REFS_RE2.search(abbrevs[name])
         if people and not (prep in ("of", "in", "among", "for") or how == "value"):
             people = None  # "of placebo subjects"; after a value: "7% (2/30) brodalumab subjects"
         if how == "start" and not tail:
@@ -551,7 +579,7 @@ def arm_refs(t: Text, sent: Sentence, measure_spans: Sequence[tuple[int, int]], 
     # "in the etomidate and propofol groups", "for the education, food product and combined arms"
     if "groups" in stext or "arms" in stext or "cohorts" in stext:
         for m in _PLURAL_ARMS_RE.finditer(stext):
-            items = [x.strip() for x in re.split(r"\s?,\s?(?:and\s+|or\s+)?|\s+(?:and|or)\s+", m.group("list")) if x.strip()]
+            items = [x.strip() for x in _ARM_REFS_RE5.split(m.group("list")) if x.strip()]
             if len(items) < 2 or any(_NOT_ARM.match(x) for x in items):
                 continue
             pos = m.start("list")
@@ -575,7 +603,7 @@ def arm_refs(t: Text, sent: Sentence, measure_spans: Sequence[tuple[int, int]], 
         out.append(ArmRef(f"group {m.group('id')}", s, e))
         more = _MORE_IDS.match(stext, m.end())  # "groups C and D", "groups 1, 2 and 3"
         if more:
-            for im in re.finditer(r"[A-Z]|[IVX]{1,4}|\d{1,2}", more.group(0)):
+            for im in _ARM_REFS_RE3.finditer(more.group(0)):
                 out.append(ArmRef(f"group {im.group(0)}", sent.start + m.end() + im.start(),
                                   sent.start + m.end() + im.end()))
     # two arms compared without "group": "after tranexamic acid than after placebo", "X versus Y"
@@ -611,7 +639,7 @@ def arm_refs(t: Text, sent: Sentence, measure_spans: Sequence[tuple[int, int]], 
     for mm in (arm_abbr.finditer(stext) if arm_abbr is not None else ()):
         long = abbrevs[mm.group(0)]
         s, e = sent.start + mm.start(), sent.start + mm.end()
-        if text[s - 1:s] == "(" and text[e:e + 1] == ")" and re.search(r"\w\s?$", text[max(0, s - 30):s - 1]) \
+        if text[s - 1:s] == "(" and text[e:e + 1] == ")" and _ARM_REFS_RE4.search(text[max(0, s - 30):s - 1]) \
                 and long.lower() in text[max(0, s - 60):s].lower():
             continue  # the definition itself
         if any(r.start <= s < r.end for r in out):
@@ -722,11 +750,7 @@ def arm_slots(t: Text, items: list[Item], a: int, b: int, refs: list[ArmRef], se
         label = lm.group("label").strip(" +-")
         if seg_start + lm.start("label") <= a:
             continue  # the measure's own name labels its values ("biochemical pregnancy rate: 17.3% ...")
-        if re.fullmatch(r"(?i:p|n|or|hr|rr|md|es|ci|p-value|partial|mean|median|range|iqr|sd|se|vs\.?|and|"
-                        r"both|all|total|difference|change|ratio|range|significance\s+not\s+tested|"
-                        # "(from 65 ± 15 to 32 ± 18)", "(at week 12: ...)": a word of the wording, not an arm
-                        r"from|to|at|after|before|by|during|over|in|on|of|with|was|were|baseline|"
-                        r"(?:at\s+)?(?:weeks?|months?|days?|years?)(?:\s+\d+)?)", label) \
+        if _ARM_SLOTS_RE4.fullmatch(label) \
                 or len(label.split()) > 4:
             continue
         seg_end = min([p for p in (text.find(";", x.start, br[1]), br[1]) if p >= 0])
@@ -826,7 +850,7 @@ def arm_slots(t: Text, items: list[Item], a: int, b: int, refs: list[ArmRef], se
         am = _AFTER_REF.match(after)
         abbr = am.group("abbr") if am else None
         bare = _AFTER_ARM_RE.match(text, slot.end, nxt) if ref_after is None else None
-        if abbr and abbr.strip() in abbrevs and re.search(r"group|arm|cohort", abbrevs[abbr.strip()], re.I):
+        if abbr and abbr.strip() in abbrevs and _ARM_REFS_RE2.search(abbrevs[abbr.strip()]):
             slot.arm, slot.how = abbrevs[abbr.strip()], "after"
         elif ref_after is not None:
             slot.arm, slot.how = ref_after.label, "after"
@@ -886,6 +910,9 @@ def arm_slots(t: Text, items: list[Item], a: int, b: int, refs: list[ArmRef], se
     return slots
 
 
+_RESPECTIVELY_SLOTS_RE1 = re.compile(r"\s?[(\[]")
+
+
 def _respectively_slots(text: str, values: list[Item], items: list[Item], refs: list[ArmRef],
                         sent: Sentence) -> list[Slot] | None:
     """"17 (27.4%) and 31 (50.0%) patients in the etomidate and propofol groups, respectively": as many
@@ -901,7 +928,7 @@ def _respectively_slots(text: str, values: list[Item], items: list[Item], refs: 
     out = []
     for x, r in zip(values, names):
         group = [x] + [y for y in items if y.kind == "p" and x.end <= y.start < x.end + 25
-                       and re.match(r"\s?[(\[]", text[x.end:x.end + 3])]
+                       and _RESPECTIVELY_SLOTS_RE1.match(text[x.end:x.end + 3])]
         out.append(Slot(group, x.start, group[-1].end, r.label, "respectively"))
     return out
 
