@@ -516,6 +516,11 @@ _DOSE_ARM_BRACKET_RE = re.compile(r"(?<=[\d%])\s?\(\s?(?P<name>\d+(?:\.\d+)?\s?(
 _CONTROL_PEOPLE_RE = re.compile(r"\b(?:of|in|among|for|than)\s+(?:the\s+)?(?P<name>controls|(?:control|placebo)\s+"
                                 r"(?:patients|subjects|participants|recipients))\b", re.I)
 
+_ARM_REFS_RE2 = re.compile(r"group|arm|cohort", re.I)
+_ARM_REFS_RE3 = re.compile(r"[A-Z]|[IVX]{1,4}|\d{1,2}")
+_ARM_REFS_RE4 = re.compile(r"\w\s?$")
+_ARM_REFS_RE5 = re.compile(r"\s?,\s?(?:and\s+|or\s+)?|\s+(?:and|or)\s+")
+
 
 def arm_refs(t: Text, sent: Sentence, measure_spans: Sequence[tuple[int, int]], arm_names: Sequence[str],
              abbrevs: dict[str, str]) -> list[ArmRef]:
@@ -716,6 +721,12 @@ def _bracket_of(text: str, pos: int, lo: int, sent: Sentence) -> tuple[int, int]
 
 # between an arm's name and the bracket of its value: "group", or its people ("MSC-treated patients (-0.5)")
 _ARM_NOUN_GAP = re.compile(r"\s?(?:groups?\s?|patients\s?|subjects\s?|participants\s?)?")
+
+# a label that is a word of the wording, not an arm: "(from 65 ± 15 to 32 ± 18)", "(at week 12: ...)"
+_ARM_SLOTS_RE4 = re.compile(r"(?i:p|n|or|hr|rr|md|es|ci|p-value|partial|mean|median|range|iqr|sd|se|vs\.?|and|"
+                            r"both|all|total|difference|change|ratio|range|significance\s+not\s+tested|"
+                            r"from|to|at|after|before|by|during|over|in|on|of|with|was|were|baseline|"
+                            r"(?:at\s+)?(?:weeks?|months?|days?|years?)(?:\s+\d+)?)")
 
 
 def arm_slots(t: Text, items: list[Item], a: int, b: int, refs: list[ArmRef], sent: Sentence,
