@@ -387,7 +387,7 @@ def comparisons_in(passages: Sequence[Passage], record_id: str, arms: Sequence[A
     """The comparisons among `passages` (abstract, results sections and tables only)."""
     from extract.model import load_model
 
-    model = model or load_model()
+    model = model or load_model(ranker=False)
     out: list[Comparison] = []
     terms_cache: dict[tuple[str, str], ArmTerms] = {}
     for p in passages:
