@@ -116,12 +116,18 @@ def outcome_phrase(text: str, arm_terms: ArmTerms | None = None) -> str | None:
 # -6.9, p = 0.001) and stiffness (-1.8 vs. -0.9, p = 0.002)": outcomes listed, each with its own P value
 _ITEM = re.compile(r"(?P<name>[A-Za-z][A-Za-z0-9'’\-/+ ]{0,60}?)\s*\((?P<inner>[^()]*?\b[pP]\s*(?:[=<>≤≥]|value)[^()]*)\)")
 _ITEM_GAP = re.compile(r"^\s*(?:,|;)?\s*(?:and\s+)?$", re.I)
+# The bracket of an _ITEM: each _ITEM match holds exactly one "(" (its name has none), the opening of one
+# such bracket, so a text with fewer than two of them has no run of two items (the scan of _ITEM, which
+# tries a name at every letter, costs ten times more than this one).
+_ITEM_BRACKET = re.compile(r"\([^()]*?\b[pP]\s*(?:[=<>≤≥]|value)[^()]*\)")
 _ITEM_LEAD = re.compile(r"^(?:.*\b(?:for|in|on|of|including|regarding|with respect to)\s+)?(?:the\s+)?", re.I)
 
 
 def outcome_items(text: str, arm_terms: ArmTerms | None = None) -> list[tuple[str, int, int]]:
     """The outcomes a sentence lists with a P value each, as (name, start, end) of each item (the name and
     its brackets), when there are two or more in a row; [] otherwise."""
+    if text.count("(") < 2 or len(_ITEM_BRACKET.findall(text)) < 2:
+        return []
     found = list(_ITEM.finditer(text))
     runs: list[list[re.Match[str]]] = []
     for m in found:
@@ -387,7 +393,7 @@ def comparisons_in(passages: Sequence[Passage], record_id: str, arms: Sequence[A
     """The comparisons among `passages` (abstract, results sections and tables only)."""
     from extract.model import load_model
 
-    model = model or load_model()
+    model = model or load_model(ranker=False)
     out: list[Comparison] = []
     terms_cache: dict[tuple[str, str], ArmTerms] = {}
     for p in passages:

@@ -1,4 +1,4 @@
-"""The trained comparison models, read from `extract/data/comparisons_model.json` and run with numpy.
+"""The trained comparison models, read from `extract/data/comparisons_model.json` (the ranker runs with numpy).
 
 The file is written by `scripts/train_comparisons.py` (scikit-learn logistic regressions, trained
 on the Evidence Inference 2.0 training split: see the file's "source" and "licence"). It holds
@@ -25,11 +25,12 @@ from functools import lru_cache
 from importlib import resources
 from itertools import repeat
 from operator import mul
-from typing import Any, Mapping, Sequence
-
-import numpy as np
+from typing import TYPE_CHECKING, Any, Mapping, Sequence
 
 from extract.errors import ExtractionError
+
+if TYPE_CHECKING:
+    import numpy as np
 
 __all__ = ["LABELS", "MODEL_FORMAT", "ROW_RULE_CONFIDENCE", "ComparisonModel", "SparseLogistic", "load_model"]
 
@@ -63,12 +64,19 @@ class SparseLogistic:
         return cls(dict(zip(vocabulary, map(float, coef))), float(d["intercept"]))
 
 
+def _check_ranker_features(names: Sequence[str], expected: Sequence[str]) -> None:
+    if tuple(names) != tuple(expected):
+        raise ExtractionError("comparison model: its ranker features differ from extract.ranking.FEATURES; "
+                              "retrain with scripts/train_comparisons.py.")
+
+
 @dataclass(frozen=True)
 class ComparisonModel:
     ranker_features: tuple[str, ...]
-    ranker_mean: np.ndarray
-    ranker_scale: np.ndarray
-    ranker_coef: np.ndarray
+    # plain floats: numpy is imported only when the ranker runs (the abstract path never ranks)
+    ranker_mean: tuple[float, ...]
+    ranker_scale: tuple[float, ...]
+    ranker_coef: tuple[float, ...]
     ranker_intercept: float
     significance: SparseLogistic
     direction: SparseLogistic  # P(significantly increased | significant)
@@ -78,7 +86,10 @@ class ComparisonModel:
 
     def rank_scores(self, X: np.ndarray) -> np.ndarray:
         """The ranker's logit for each row of a (passages x ranker_features) matrix."""
-        return ((X - self.ranker_mean) / self.ranker_scale) @ self.ranker_coef + self.ranker_intercept
+        import numpy as np
+
+        mean, scale, coef = (np.asarray(v, float) for v in (self.ranker_mean, self.ranker_scale, self.ranker_coef))
+        return ((X - mean) / scale) @ coef + self.ranker_intercept
 
     def label_probabilities(self, features: Mapping[str, float], row: bool = False) -> tuple[float, float, float]:
         """(P no significant difference, P significantly decreased, P significantly increased).
@@ -108,25 +119,33 @@ class ComparisonModel:
                                   "retrain with scripts/train_comparisons.py.")
         r = d["ranker"]
         names = tuple(r["features"])
-        if expected_features is not None and names != tuple(expected_features):
-            raise ExtractionError("comparison model: its ranker features differ from extract.ranking.FEATURES; "
-                                  "retrain with scripts/train_comparisons.py.")
+        if expected_features is not None:
+            _check_ranker_features(names, expected_features)
         agg = d.get("aggregate", {})
-        return cls(names, np.asarray(r["mean"], float), np.asarray(r["scale"], float), np.asarray(r["coef"], float),
+        return cls(names, tuple(map(float, r["mean"])), tuple(map(float, r["scale"])), tuple(map(float, r["coef"])),
                    float(r["intercept"]), SparseLogistic.from_dict(d["significance"]),
                    SparseLogistic.from_dict(d["direction"]), int(agg.get("top_k", 5)),
                    float(agg.get("temperature", 1.0)), str(d.get("source", "")))
 
 
-@lru_cache(maxsize=1)
-def load_model() -> ComparisonModel:
-    """The shipped model (read once). Raises ExtractionError when the file is missing or unreadable."""
-    from extract.ranking import FEATURES
+def load_model(ranker: bool = True) -> ComparisonModel:
+    """The shipped model (read once). Raises ExtractionError when the file is missing or unreadable, or
+    (unless `ranker` is False: the label models alone are wanted) when its ranker was trained on other
+    features than extract.ranking.FEATURES. ranker=False spares the abstract path numpy's import."""
+    model = _shipped_model()
+    if ranker:
+        from extract.ranking import FEATURES
 
+        _check_ranker_features(model.ranker_features, FEATURES)
+    return model
+
+
+@lru_cache(maxsize=1)
+def _shipped_model() -> ComparisonModel:
     try:
         text = resources.files("extract").joinpath("data", MODEL_FILE).read_text(encoding="utf-8")
         data = json.loads(text)
     except (OSError, ValueError) as exc:
         raise ExtractionError(f"comparison model extract/data/{MODEL_FILE} is missing or unreadable ({exc}); "
                               "reinstall trialsynth or run scripts/train_comparisons.py.") from exc
-    return ComparisonModel.from_dict(data, FEATURES)
+    return ComparisonModel.from_dict(data)

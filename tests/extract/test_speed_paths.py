@@ -366,3 +366,17 @@ def test_local_name_is_the_qname_local_name() -> None:
     for el in root.iter():
         expected = etree.QName(el.tag).localname if isinstance(el.tag, str) else ""
         assert local_name(el.tag) == local_name(el.tag) == expected
+
+
+ITEM_PIECES = ["pain", "Pain", "physical function", "and", "or", ",", ";", " ", "(", ")", "((", "p", "P", "p-", "=",
+               "<", ">", "≤", "≥", "value", "0.003", "-5.2 vs. -3.3", "95% CI", "ap", "x", "\n", "’"]
+
+
+@settings(max_examples=3000, deadline=None)
+@given(_spaced(ITEM_PIECES, 16))
+def test_outcome_items_bracket_gate_counts_every_item(text: str) -> None:
+    from extract import comparisons
+
+    # each _ITEM match holds one bracket _ITEM_BRACKET finds, so fewer brackets than 2 means no run of 2 items
+    assert len(comparisons._ITEM.findall(text)) <= len(comparisons._ITEM_BRACKET.findall(text))
+    assert len(comparisons._ITEM.findall(text)) <= text.count("(")
