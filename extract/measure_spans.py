@@ -453,6 +453,9 @@ def _comparators(t: Text, chunks: list[_Chunk], i0: int) -> None:
 _ROLES_RE1 = re.compile(r"\d")
 
 
+_STATISTIC_WORDS = frozenset("sd se sem iqr".split())
+
+
 def _roles(t: Text, sent: Sentence, chunks: list[_Chunk], i0: int, i1: int, paren_at: dict[int, int]) -> None:
     toks = t.tokens_lower
     text = t.text
@@ -471,8 +474,10 @@ def _roles(t: Text, sent: Sentence, chunks: list[_Chunk], i0: int, i1: int, pare
         nxt = toks[j] if j < i1 else ""
         prev_i = c.ts - 1
         while prev_i >= i0 and (toks[prev_i] in DETERMINERS or toks[prev_i] in ADVERB_LIKE
-                                or toks[prev_i] in ("mean", "median", "average", "total", "serum", "plasma")):
-            prev_i -= 1
+                                or toks[prev_i] in ("mean", "median", "average", "total", "serum", "plasma")
+                                or (toks[prev_i] == ")" and prev_i - 2 >= i0 and toks[prev_i - 2] == "("
+                                    and toks[prev_i - 1] in _STATISTIC_WORDS)):
+            prev_i -= 3 if toks[prev_i] == ")" else 1  # "the mean (SD) IIEF-EF score": the statistic's bracket
         prev = toks[prev_i] if prev_i >= i0 else ""
         clause_initial = prev in ("", ",", ";", ":") or (prev in ("but", "while", "whereas") and prev_i > i0
                                                         and toks[prev_i - 1] in (",", ";")) or prev == "and"

@@ -925,3 +925,11 @@ def test_a_measure_reported_again_in_its_own_clause_keeps_its_values_and_arm():
     ev = run(_MSC_PLACEBO + "Adverse events occurred in 13/30 (43.3%) in the MSC group; in the placebo group, adverse "
              "events occurred in 1/30 (3.3%).")
     assert sorted((o.arm, o.n_responders) for o in rows(ev, "adverse events")) == [("MSC", 13), ("placebo", 1)]
+
+
+def test_an_open_measure_after_a_mean_sd_bracket():
+    # "the mean (SD) XYZ score increased from ...": the statistic's bracket is not part of the clause before the name
+    ev = run(_MSC_PLACEBO + "After 12 weeks, the mean (SD) knee function score increased from 16.1 (2.9) to 25.1 (4.6) "
+             "in the MSC group.")
+    assert [(o.arm, o.baseline_mean, o.followup_mean) for o in rows(ev, "knee function score")] == [("MSC", 16.1, 25.1)]
+
