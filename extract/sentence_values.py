@@ -685,6 +685,9 @@ _REF_BEFORE_GAP = re.compile(r"\s?(?:groups?\s?)?(?:was|were|is|had|showed|of|:|
 _NOT_AFTER_GAP = re.compile(r"[;]|\bvs\b|\bversus\b|\bthan\b|\band\b|\bcompared\b|\bcontrast\b|\bwhereas\b|\bwhile\b")
 _VS_SEP = re.compile(r"\s(?:vs\.?|versus)\s", re.I)
 _FROM_BEFORE = re.compile(r"\bfrom\s+(?:a\s+mean\s+of\s+)?$", re.I)
+# "from 16.08 (2.87) to 25.08 (4.56) in the A group versus 15.86 (3.24) to 16.47 (4.25) in the B group": after one
+# from-to pair, the next arm's pair may leave out its "from"
+_NEXT_PAIR_BEFORE = re.compile(r"(?:\bversus|\bvs\.?|\band|\bcompared\s+(?:to|with)|\bwhereas|\bwhile|,)\s+$", re.I)
 _TO_BETWEEN = re.compile(r"\s?(?:[a-zA-Zμµ%]{1,6}(?:/[a-zA-Zμµ]{1,6}){0,2}\s(?:Hg\s)?)?(?:at\s+baseline\s+)?to\s", re.I)
 _START_AFTER = re.compile(r"\s?(?:[a-zA-Zμµ%]{1,6}(?:/[a-zA-Zμµ]{1,6}){0,2}\s)?(?:at|before)\s+(?:the\s+)?"
                           r"(?:start|baseline|entry|beginning)\b", re.I)
@@ -805,7 +808,9 @@ def arm_slots(t: Text, items: list[Item], a: int, b: int, refs: list[ArmRef], se
     pairs: dict[int, Item] = {}
     for x, y in zip(rest, rest[1:]):
         if x.kind == y.kind == "ms" and id(x) not in pairs.values() and (
-                (_FROM_BEFORE.search(text[max(a, x.start - 12):x.start]) and _TO_BETWEEN.fullmatch(text[x.end:y.start]))
+                ((_FROM_BEFORE.search(text[max(a, x.start - 12):x.start])
+                  or (pairs and _NEXT_PAIR_BEFORE.search(text[max(a, x.start - 20):x.start])))
+                 and _TO_BETWEEN.fullmatch(text[x.end:y.start]))
                 or (_START_AFTER.match(text, x.end) and _END_AFTER.match(text, y.end))):
             pairs[id(x)] = y
     second = {id(y) for y in pairs.values()}

@@ -933,3 +933,10 @@ def test_an_open_measure_after_a_mean_sd_bracket():
              "in the MSC group.")
     assert [(o.arm, o.baseline_mean, o.followup_mean) for o in rows(ev, "knee function score")] == [("MSC", 16.1, 25.1)]
 
+
+def test_the_second_arms_from_to_pair_without_its_from():
+    # "from A1 to B1 in the X group versus A2 to B2 in the Y group": the second pair leaves out "from"
+    ev = run(_MSC_PLACEBO + "The DAS28 decreased from 5.8 (0.9) to 3.1 (1.0) in the MSC group versus 5.7 (0.8) to "
+             "5.2 (1.1) in the placebo group (P < 0.001).")
+    assert sorted((o.arm, o.baseline_mean, o.followup_mean) for o in rows(ev, "DAS28")) == [
+        ("MSC", 5.8, 3.1), ("placebo", 5.7, 5.2)]
