@@ -111,12 +111,15 @@ _RESTATED = re.compile(r"\s?[a-zA-Zμµ%]{1,6}(?:/[a-zA-Zμµ]{1,6})?\s?\(\s?")
 _FRACTION_PAIR = re.compile(
     r"(?<![\w.,])(?P<x1>\d+)\s+(?:out\s+)?of\s+(?P<y1>\d+)(?:\s+(?:patients?|subjects?|participants?))?"
     r"\s?,?\s(?:vs\.?|versus|and|or)\s(?P<x2>\d+)\s+(?:out\s+)?of\s+(?P<y2>\d+)(?![\d.])")
-_OF_BEFORE = re.compile(r"(?<![\w.,])(?P<x>\d+|(?i:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve))"
-                        r"\s+(?:out\s+)?of\s+(?:the\s+)?$")
+# the count before "of": digits ("7,647"), a word ("five") or a compound word ("Thirty-five")
+_OF_X = (r"(?P<x>\d{1,3}(?:,\d{3})+|\d+|(?i:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)"
+         r"(?:[- ](?:one|two|three|four|five|six|seven|eight|nine))?|one|two|three|four|five|six|seven|eight|nine|ten|"
+         r"eleven|twelve|[a-z]{3,5}teen))")
+_OF_BEFORE = re.compile(rf"(?<![\w.,-]){_OF_X}\s+(?:out\s+)?of\s+(?:the\s+)?$")
 # "12 of 49 patients (24.5%)": the count and its denominator before a bracketed percentage
 _OF_PEOPLE_BEFORE = re.compile(
-    r"(?<![\w.,])(?P<x>\d+|(?i:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve))\s+(?:out\s+)?of\s+"
-    r"(?:the\s+)?(?P<n>\d+)\s+(?:[A-Za-z-]+\s+){0,2}?(?i:patients|subjects|participants|children|women|men|people|"
+    rf"(?<![\w.,-]){_OF_X}\s+(?:out\s+)?of\s+"
+    r"(?:the\s+)?(?P<n>\d{1,3}(?:,\d{3})+|\d+)\s+(?:[A-Za-z-]+\s+){0,2}?(?i:patients|subjects|participants|children|women|men|people|"
     r"individuals|cases|infants|adults|volunteers)\s?[(\[]\s?$")
 # "... subjects in the placebo group": an arm named after counted people
 _ARM_AFTER = re.compile(r"\s+(?:in|from|of|among)\s+(?:the\s+)?(?:[\w+-]+\s+){0,3}?(?:group|arm|cohort)\b", re.I)
@@ -278,7 +281,7 @@ def sentence_values(t: Text, sent: Sentence, excluded: Sequence[tuple[int, int]]
         elif p.kind == "%" and p.percent is not None:
             om = _OF_PEOPLE_BEFORE.search(text, max(s0, p.start - 70), p.start)
             if om:
-                x, n_ = parse_number(om.group("x")), float(om.group("n"))
+                x, n_ = parse_number(om.group("x")), float(om.group("n").replace(",", ""))
                 if x is not None and 0 < n_ and x <= n_ and abs(100 * x / n_ - p.percent) <= 1.0:
                     pcts[i] = replace(p, n=x, denominator=n_, kind="n (%)", start=om.start("x"),
                                       text=text[om.start("x"):p.end])
@@ -337,6 +340,17 @@ def sentence_values(t: Text, sent: Sentence, excluded: Sequence[tuple[int, int]]
                 continue  # "12% of the 49 patients", "24.5% for the 49 patients": the percentage's denominator
             om = _OF_BEFORE.search(text, max(s0, a - 20), a) if c.percent is None and _ARM_AFTER.match(text, b) \
                 else None
+            if om is None and c.percent is not None and c.noun is not None:
+                om = _OF_BEFORE.search(text, max(s0, a - 20), a)
+                x = parse_number(om.group("x")) if om else None
+                if om and x is not None and 0 < x <= c.n and abs(100 * x / c.n - c.percent) <= 1.0 \
+                        and not _overlaps(om.start("x"), a, taken):
+                    # "164 out of 7,647 included patients (2.1%)": the count before "of" has the percentage
+                    fa = om.start("x")
+                    p = Percentage(x, c.percent, float(c.n), "n (%)", fa, b, text[fa:b])
+                    items.append(Item("pct", fa, b, p))
+                    taken.append((fa, b))
+                    continue
             x = parse_number(om.group("x")) if om else None
             if om and x is not None and x <= c.n and not _overlaps(om.start("x"), a, taken):
                 # "Five of nine subjects in the A group ... 2 of eight subjects in the B group": the count

@@ -940,3 +940,14 @@ def test_the_second_arms_from_to_pair_without_its_from():
              "5.2 (1.1) in the placebo group (P < 0.001).")
     assert sorted((o.arm, o.baseline_mean, o.followup_mean) for o in rows(ev, "DAS28")) == [
         ("MSC", 5.8, 3.1), ("placebo", 5.7, 5.2)]
+
+
+@pytest.mark.parametrize("sentence, n, pct", [
+    ("Infection occurred in 164 out of 7,647 randomised patients (2.1%).", 164, 2.1),
+    ("Infection occurred in 12 of 60 patients (20%).", 12, 20.0),
+])
+def test_the_count_before_of_is_the_responders_of_a_counted_people_percentage(sentence, n, pct):
+    # "164 out of 7,647 included patients (2.1%)": 7,647 is the denominator, 164 had the event
+    ev = run(_MSC_PLACEBO + sentence)
+    assert [(o.n_responders, o.percent_responders) for o in rows(ev, "Infection")] == [(n, pct)]
+
