@@ -209,8 +209,8 @@ COMPARATIVES = frozenset("shorter longer higher lower greater smaller larger few
 @lru_cache(maxsize=65536)
 def _is_content(word: str) -> bool:
     if not word or word in FUNCTION_WORDS or word in DETERMINERS or word in NUMBER_WORDS or word in _VERB_FORMS \
-            or word in NOT_MEASURE_WORDS or word in COMPARATIVES:
-        return False
+            or word in NOT_MEASURE_WORDS or word in COMPARATIVES or word == "out":
+        return False  # "out": "35 out of 39", never a measure's word on its own
     if word[0].isalpha():
         if cue_kind(word) is not None and len(word) > 3:
             return False
@@ -256,7 +256,7 @@ def find_measures(t: Text, sent: Sentence, mentions: Sequence[Mention], arm_name
         if not cont[k]:
             # "28-joint disease activity score", "6-minute walk distance": a number hyphened to a word
             if not ((w[:1].isdigit() or w in NUMBER_WORDS) and k + 2 < n and ws[k + 1] == "-" and gl[k + 1]
-                    and gl[k + 2] and ws[k + 2][:1].isalpha()):
+                    and gl[k + 2] and ws[k + 2][:1].isalpha() and ws[k + 2] not in NUMBER_WORDS):
                 k += 1
                 continue
         if inside[k] and not _abbreviation_paren(t, i0 + k, paren_at) and not _label_measure(ws, k, n):

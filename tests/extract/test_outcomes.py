@@ -951,3 +951,8 @@ def test_the_count_before_of_is_the_responders_of_a_counted_people_percentage(se
     ev = run(_MSC_PLACEBO + sentence)
     assert [(o.n_responders, o.percent_responders) for o in rows(ev, "Infection")] == [(n, pct)]
 
+
+def test_a_compound_number_word_before_out_of():
+    ev = run(_MSC_PLACEBO + "Infection occurred in thirty-five out of 39 (90%) subjects from the MSC group and one (3%) "
+             "from the placebo group.")
+    assert sorted((o.arm, o.n_responders) for o in rows(ev, "Infection")) == [("MSC", 35), ("placebo", 1)]
