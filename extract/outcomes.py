@@ -157,8 +157,10 @@ BY_VALUE_RE = re.compile(
 PERCENT_CHANGE_BEFORE = re.compile(
     r"\b(?:decreas\w*|reduc\w*|lower\w*|fell|dropped|declin\w*|increas\w*|rose|elevat\w*|improv\w*|chang\w*)"
     r"(?:\s+[\w-]+){0,3}?\s+by\s+(?:a\s+mean\s+of\s+|about\s+|approximately\s+|nearly\s+|almost\s+)?$", re.I)
+# "a 17% (95% CI 9-25) proportional reduction in": the percentage's CI may stand between it and its word
 PERCENT_CHANGE_AFTER = re.compile(
-    r"\s?(?:mean\s+|median\s+|relative\s+)?(?P<w>decrease|reduction|lowering|fall|drop|decline|increase|rise|"
+    r"\s?(?:[(\[]\s?(?:95|90|99)\s?%\s?(?:CI|confidence\s+intervals?)\b[^()\[\]]{0,40}[)\]]\s?)?"
+    r"(?:mean\s+|median\s+|relative\s+|proportional\s+)?(?P<w>decrease|reduction|lowering|fall|drop|decline|increase|rise|"
     r"improvement|change|lower|higher|greater|less)\b", re.I)
 # "versus", "vs", "compared with", "respectively" (fast start: fastre.words; plain spelling in
 # tests/extract/test_speed_paths.py)

@@ -956,3 +956,11 @@ def test_a_compound_number_word_before_out_of():
     ev = run(_MSC_PLACEBO + "Infection occurred in thirty-five out of 39 (90%) subjects from the MSC group and one (3%) "
              "from the placebo group.")
     assert sorted((o.arm, o.n_responders) for o in rows(ev, "Infection")) == [("MSC", 35), ("placebo", 1)]
+
+
+def test_a_percentage_change_with_its_ci_before_the_change_word():
+    # "a 17% (95% CI 9-25) proportional reduction in X": a relative change, not 17% responders
+    ev = run(_MSC_PLACEBO + "There was a significant 17% (95% CI 9-25) proportional reduction in vascular deaths "
+             "(p = 0.0003).")
+    assert [(o.kind, o.percent_change, o.percent_responders) for o in rows(ev, "vascular deaths")] == [
+        ("change", -17.0, None)]
