@@ -287,7 +287,7 @@ def sentence_values(t: Text, sent: Sentence, excluded: Sequence[tuple[int, int]]
                                       text=text[om.start("x"):p.end])
     # "28.6 ± 5.8% vs. 40.5 ± 7.4%": the percent sign belongs to a mean and SD, not a percentage of its own
     ms_spans = [(m.start, m.end) for m in t.mean_sds if s0 <= m.start < s1 and m.sd is not None]
-    pcts = [p for p in pcts if not any(a < p.start < b for a, b in ms_spans)]
+    pcts = [p for p in pcts if not any(a < p.start < b or (a == p.start and p.end < b) for a, b in ms_spans)]
     for p in pcts:
         if p.kind == "%":
             ci = _BRACKET_RANGE.match(text, p.end)

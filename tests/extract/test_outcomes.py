@@ -964,3 +964,12 @@ def test_a_percentage_change_with_its_ci_before_the_change_word():
              "(p = 0.0003).")
     assert [(o.kind, o.percent_change, o.percent_responders) for o in rows(ev, "vascular deaths")] == [
         ("change", -17.0, None)]
+
+
+def test_a_mean_percentage_and_its_sd_in_brackets():
+    # "Mean (sd) percentage of adherent days was 77.4% (26.3) in ...": a mean and SD, not 77.4% responders
+    ev = run(_MSC_PLACEBO + "Mean (sd) percentage of adherent days was 77.4% (26.3) in the MSC group and 69.0% (30.8) "
+             "in the placebo group.")
+    assert sorted((o.arm, o.followup_mean, o.followup_sd, o.percent_responders)
+                  for o in rows(ev, "percentage of adherent days")) == [("MSC", 77.4, 26.3, None),
+                                                                         ("placebo", 69.0, 30.8, None)]
