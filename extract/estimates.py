@@ -97,7 +97,10 @@ _CI = (rf"(?:(?P<sep>\s?[,;]?\s?)(?P<open>[(\[])?\s?(?P<label>{_CI_LABEL})?(?P<o
 _GAP_OK = re.compile(r"\s?(?:[:=,]|was|were|is|of|per\s+SD(?:\s+log)?|(?:for|of)\s+[\w/-]+(?:\s[\w/-]+){0,3}\s+(?:was|were|is|of))?"
                      r"\s?[:=]?\s?", re.I)
 NAMED_RE = re.compile(
-    rf"(?:{_NAME}){_ABBR}(?P<gap>(?:[^\d;.()\[\]+-]|(?<=[A-Za-z])\d+){{0,40}}?)(?<![A-Za-z])(?P<v>{_SNUM})(?![\d.])"
+    rf"(?:{_NAME}){_ABBR}(?P<gap>(?:[^\d;.()\[\]+-]|(?<=[A-Za-z])\d+){{0,40}}?)"
+    # "(relative risk, 95% CI 4.10, 1.32-12.75)", "(HR, 95% CI: 1.52, 1.10-2.05)": the CI's label before the value
+    rf"(?:(?<=[\s,(])(?:95|90|99)\s?%\s?(?i:CI|confidence\s+intervals?)\s?[:=,]?\s?)?"
+    rf"(?<![A-Za-z])(?P<v>{_SNUM})(?![\d.])"
     rf"(?i:{_UNIT})(?i:{_CI})?")
 UNNAMED_RE = re.compile(rf"(?P<v>{SNUM_FIRST}(?<![\w.,/^-].){SNUM_REST})(?![\d.])(?i:{_UNIT})(?i:{_CI})")
 # "HR 0.61 vs 0.50": a second estimate of the same kind

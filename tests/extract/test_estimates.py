@@ -142,3 +142,12 @@ def test_the_measure_between_an_estimates_name_and_its_value(text, kind, value, 
 def test_relative_risk_of_a_measure_gives_the_rows_effect():
     ev = run("Results: The relative risk of adverse events was 1.12 (0.85 to 1.48).")
     assert [(o.effect_kind, o.effect_size, o.median) for o in ev.outcomes] == [("RR", 1.12, None)]
+
+
+@pytest.mark.parametrize("text, kind, value, lo, hi", [
+    ("in-hospital death (relative risk, 95% CI 4.10, 1.32-12.75, p = 0.015)", "RR", 4.1, 1.32, 12.75),
+    ("death (HR, 95% CI: 1.52, 1.10-2.05)", "HR", 1.52, 1.1, 2.05),
+])
+def test_the_ci_label_between_the_name_and_the_value(text, kind, value, lo, hi):
+    # "95% CI" written before the estimate: its 95 is the CI's level, not the estimate
+    assert [(e.kind, e.value, e.ci_low, e.ci_high) for e in find_effects(text)] == [(kind, value, lo, hi)]
