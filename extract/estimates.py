@@ -82,7 +82,7 @@ NAME_PATTERN = _NAME  # for readers that must tell an estimate's name from a mea
 _ABBR = r"(?:\s?[(\[]\s?[A-Za-z]{1,5}s?\s?[)\]])?"
 _NOT_UNIT = r"(?!(?i:vs|versus|and|or|to|in|for|p|ci|with|of|at|was|were|is|are|compared|than|per|on|by|from|after|before|during|respectively|the|a|an|as|but|while|whereas|which|that|among|between)\b)"
 _UNIT = rf"(?:\s?(?P<unit>%|percent\b|{_NOT_UNIT}[a-zA-Zμµ]{{1,6}}(?:/[a-zA-Zμµ]{{1,6}}){{0,2}}\b))?"
-_CI_LABEL = (r"(?:(?:(?:95|90|99)\s?%\s?(?:CI|CrI|confidence\s+intervals?|credible\s+intervals?)|CI\s?(?:95|90|99)\s?%)"
+_CI_LABEL = (r"(?:(?:(?:95|90|99)\s?%\s?(?:CI|C\.I\.|IC(?=[\s:=,])|CrI|confidence\s+intervals?|credible\s+intervals?)|CI\s?(?:95|90|99)\s?%)"
              r"(?:\s?[(\[]\s?CI\s?[)\]])?\s?[:=,]?\s?)")
 _CI_UNIT = r"(?:\s?(?!CI\b|CrI\b|to\b|and\b|vs\b|p\b)[a-zA-Zμµ]{1,6}(?:/[a-zA-Zμµ]{1,6})?\b)?"
 _CI_BODY = rf"(?P<lo>{_SNUM})\s?%?{_CI_UNIT}\s?(?:-|to|,|;)\s?(?P<hi>{_SNUM})\s?%?{_CI_UNIT}"

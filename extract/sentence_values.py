@@ -102,7 +102,7 @@ def _threshold_or_age_before(before: str) -> bool:
 _DEFINITION_AFTER = re.compile(r"\s?(?:%\s?)?improvement\b", re.I)
 _SIGNED_SPACE = re.compile(r"^[-+]\s")
 _VALUE_INTERVAL = re.compile(
-    r"(?:\b(?:95|90|99)\s?%\s?(?:CI|confidence\s+intervals?)|\bCI\s?95\s?%|[(\[]\s?(?:range|IQR|interquartile\s+range))"
+    r"(?:\b(?:95|90|99)\s?%\s?(?:CI|C\.I\.|IC\b|confidence\s+intervals?)|\bCI\s?95\s?%|[(\[]\s?(?:range|IQR|interquartile\s+range))"
     r"[\s,:=]*[(\[]?\s?[-+−]?\s?\d[\d.,]*\s?%?\s?(?:[a-zA-Zμµ/]{1,8}\s?)?(?:-|–|to|,)\s?[-+−]?\s?\d[\d.,]*\s?%?", re.I)
 _OR_MORE = re.compile(r"\s?(?:[a-zA-Zμµ%]{1,6}\s)?(?:[\w-]+\s){0,3}?(?:or\s+(?:more|greater|higher|less|fewer|above|below|"
                       r"lower|longer|over)|and\s+(?:above|over|more))\b", re.I)
@@ -239,7 +239,7 @@ def sentence_values(t: Text, sent: Sentence, excluded: Sequence[tuple[int, int]]
     if "et al" in stext or "Tab" in stext or "Fig" in stext or _YEAR.search(stext):
         blocked += [m.span() for m in _CITATION.finditer(text, s0, s1)]
     # "4.9% (95% CI 2.3% to 7.3%)", "(range, 0.2 to 3.4 points)": a value's interval is not a value
-    if "CI" in stext or "onfidence" in stext or "ange" in stext or "IQR" in stext or "nterquartile" in stext:
+    if "CI" in stext or "C.I" in stext or "IC" in stext or "onfidence" in stext or "ange" in stext or "IQR" in stext or "nterquartile" in stext:
         for m in _VALUE_INTERVAL.finditer(text, s0, s1):
             if not _overlaps(m.start(), m.end(), taken):
                 blocked.append(m.span())
@@ -687,7 +687,7 @@ _TIME_NAME = re.compile(r"(?i:weeks?|months?|days?|years?|hours?|baseline|follow
 _DIGIT = re.compile(r"\d")
 # the words every estimate find_effects reads is written with (a quick test before the scan)
 # (each alternative begins with a literal: the pattern gets a fast start)
-_EFFECT_CUE = re.compile(r"ratio|onfidence|CI|OR|HR|RR|MD|ES|RD|η|eta|Eta|ffect|ifferen|net |oefficient|β|ohen|edges|"
+_EFFECT_CUE = re.compile(r"ratio|onfidence|CI|C\.I\.|% IC|%IC|OR|HR|RR|MD|ES|RD|η|eta|Eta|ffect|ifferen|net |oefficient|β|ohen|edges|"
                          r"hr:|hr =|hr=|or:|or =|or=|B =|b =|B=|b=|elative risk")
 # the words before the sentence's subject arm: "In the A group", "Patients in the A group", "Those receiving A"
 _SUBJECT_GAP = re.compile(r"\s*(?:[A-Z][a-z]+:\s*)?(?:(?:the|in|with)\s+|(?:patients|subjects|participants|those)\s+(?:in|on|receiving|"
