@@ -155,7 +155,8 @@ def _coordinated(text: str, start: int, end: int) -> bool:
     return _COORDINATION.fullmatch(text, start, end) is not None
 _PEOPLE_HAD = re.compile(
     r"\b(?:patients?|participants?|subjects?|those|women|men|children|individuals|people|infants|mothers)\b"
-    r"(?:\s+[\w+/-]+){0,4}?\s+(?:had|experienced|developed|reported|suffered|showed)\s+(?:an?\s+|the\s+|any\s+)?$", re.I)
+    r"(?:\s+[\w+/-]+){0,4}?(?:\s?[(\[][^()\[\]]{0,20}[)\]])?\s+(?:had|experienced|developed|reported|suffered|showed)"
+    r"\s+(?:an?\s+|the\s+|any\s+)?$", re.I)  # "patients (2.1%) developed ...": the count's percentage may stand first
 _CATEGORY = re.compile(r"\bmost\s+(?:common(?:ly\s+(?:reported|observed))?|frequent(?:ly\s+(?:reported|observed|occurring))?|"
                        r"prevalent|important)\s+$", re.I)
 _MOST = re.compile(r"[Mm](?i:(?<=m)ost)")

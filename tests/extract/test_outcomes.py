@@ -973,3 +973,9 @@ def test_a_mean_percentage_and_its_sd_in_brackets():
     assert sorted((o.arm, o.followup_mean, o.followup_sd, o.percent_responders)
                   for o in rows(ev, "percentage of adherent days")) == [("MSC", 77.4, 26.3, None),
                                                                          ("placebo", 69.0, 30.8, None)]
+
+
+def test_the_event_people_developed_after_their_percentage():
+    # "12 of 60 patients (20%) developed infection": the event after the counted people's percentage is the measure
+    ev = run(_MSC_PLACEBO + "Overall 12 of 60 patients (20%) developed infection.")
+    assert [(o.n_responders, o.percent_responders) for o in rows(ev, "infection")] == [(12, 20.0)]
