@@ -979,3 +979,11 @@ def test_the_event_people_developed_after_their_percentage():
     # "12 of 60 patients (20%) developed infection": the event after the counted people's percentage is the measure
     ev = run(_MSC_PLACEBO + "Overall 12 of 60 patients (20%) developed infection.")
     assert [(o.n_responders, o.percent_responders) for o in rows(ev, "infection")] == [(12, 20.0)]
+
+
+def test_bracketed_percentages_after_measures_that_improvements_were_observed_in():
+    # "improvements were observed ... in fatigue (26.9%), alertness (28.2%)": the measures' changes, not responders
+    ev = run(_MSC_PLACEBO + "Substantial within group improvements were observed in the MSC group in the areas of "
+             "fatigue (26.9%) and alertness (28.2%).")
+    assert sorted((o.measure, o.percent_change, o.percent_responders) for o in ev.outcomes) == [
+        ("alertness", 28.2, None), ("fatigue", 26.9, None)]
