@@ -82,7 +82,7 @@ NAME_PATTERN = _NAME  # for readers that must tell an estimate's name from a mea
 _ABBR = r"(?:\s?[(\[]\s?[A-Za-z]{1,5}s?\s?[)\]])?"
 _NOT_UNIT = r"(?!(?i:vs|versus|and|or|to|in|for|p|ci|with|of|at|was|were|is|are|compared|than|per|on|by|from|after|before|during|respectively|the|a|an|as|but|while|whereas|which|that|among|between)\b)"
 _UNIT = rf"(?:\s?(?P<unit>%|percent\b|{_NOT_UNIT}[a-zA-Zμµ]{{1,6}}(?:/[a-zA-Zμµ]{{1,6}}){{0,2}}\b))?"
-_CI_LABEL = (r"(?:(?:(?:95|90|99)\s?%\s?(?:CI|CrI|confidence\s+intervals?|credible\s+intervals?)|CI\s?(?:95|90|99)\s?%)"
+_CI_LABEL = (r"(?:(?:(?:95|90|99)\s?%\s?(?:CI|C\.I\.|IC(?=[\s:=,])|CrI|confidence\s+intervals?|credible\s+intervals?)|CI\s?(?:95|90|99)\s?%)"
              r"(?:\s?[(\[]\s?CI\s?[)\]])?\s?[:=,]?\s?)")
 _CI_UNIT = r"(?:\s?(?!CI\b|CrI\b|to\b|and\b|vs\b|p\b)[a-zA-Zμµ]{1,6}(?:/[a-zA-Zμµ]{1,6})?\b)?"
 _CI_BODY = rf"(?P<lo>{_SNUM})\s?%?{_CI_UNIT}\s?(?:-|to|,|;)\s?(?P<hi>{_SNUM})\s?%?{_CI_UNIT}"
@@ -97,7 +97,10 @@ _CI = (rf"(?:(?P<sep>\s?[,;]?\s?)(?P<open>[(\[])?\s?(?P<label>{_CI_LABEL})?(?P<o
 _GAP_OK = re.compile(r"\s?(?:[:=,]|was|were|is|of|per\s+SD(?:\s+log)?|(?:for|of)\s+[\w/-]+(?:\s[\w/-]+){0,3}\s+(?:was|were|is|of))?"
                      r"\s?[:=]?\s?", re.I)
 NAMED_RE = re.compile(
-    rf"(?:{_NAME}){_ABBR}(?P<gap>(?:[^\d;.()\[\]+-]|(?<=[A-Za-z])\d+){{0,40}}?)(?<![A-Za-z])(?P<v>{_SNUM})(?![\d.])"
+    rf"(?:{_NAME}){_ABBR}(?P<gap>(?:[^\d;.()\[\]+-]|(?<=[A-Za-z])\d+){{0,40}}?)"
+    # "(relative risk, 95% CI 4.10, 1.32-12.75)", "(HR, 95% CI: 1.52, 1.10-2.05)": the CI's label before the value
+    rf"(?:(?<=[\s,(])(?:95|90|99)\s?%\s?(?i:CI|confidence\s+intervals?)\s?[:=,]?\s?)?"
+    rf"(?<![A-Za-z])(?P<v>{_SNUM})(?![\d.])"
     rf"(?i:{_UNIT})(?i:{_CI})?")
 UNNAMED_RE = re.compile(rf"(?P<v>{SNUM_FIRST}(?<![\w.,/^-].){SNUM_REST})(?![\d.])(?i:{_UNIT})(?i:{_CI})")
 # "HR 0.61 vs 0.50": a second estimate of the same kind

@@ -155,7 +155,8 @@ def _coordinated(text: str, start: int, end: int) -> bool:
     return _COORDINATION.fullmatch(text, start, end) is not None
 _PEOPLE_HAD = re.compile(
     r"\b(?:patients?|participants?|subjects?|those|women|men|children|individuals|people|infants|mothers)\b"
-    r"(?:\s+[\w+/-]+){0,4}?\s+(?:had|experienced|developed|reported|suffered|showed)\s+(?:an?\s+|the\s+|any\s+)?$", re.I)
+    r"(?:\s+[\w+/-]+){0,4}?(?:\s?[(\[][^()\[\]]{0,20}[)\]])?\s+(?:had|experienced|developed|reported|suffered|showed)"
+    r"\s+(?:an?\s+|the\s+|any\s+)?$", re.I)  # "patients (2.1%) developed ...": the count's percentage may stand first
 _CATEGORY = re.compile(r"\bmost\s+(?:common(?:ly\s+(?:reported|observed))?|frequent(?:ly\s+(?:reported|observed|occurring))?|"
                        r"prevalent|important)\s+$", re.I)
 _MOST = re.compile(r"[Mm](?i:(?<=m)ost)")
@@ -209,8 +210,8 @@ COMPARATIVES = frozenset("shorter longer higher lower greater smaller larger few
 @lru_cache(maxsize=65536)
 def _is_content(word: str) -> bool:
     if not word or word in FUNCTION_WORDS or word in DETERMINERS or word in NUMBER_WORDS or word in _VERB_FORMS \
-            or word in NOT_MEASURE_WORDS or word in COMPARATIVES:
-        return False
+            or word in NOT_MEASURE_WORDS or word in COMPARATIVES or word == "out":
+        return False  # "out": "35 out of 39", never a measure's word on its own
     if word[0].isalpha():
         if cue_kind(word) is not None and len(word) > 3:
             return False
@@ -256,7 +257,7 @@ def find_measures(t: Text, sent: Sentence, mentions: Sequence[Mention], arm_name
         if not cont[k]:
             # "28-joint disease activity score", "6-minute walk distance": a number hyphened to a word
             if not ((w[:1].isdigit() or w in NUMBER_WORDS) and k + 2 < n and ws[k + 1] == "-" and gl[k + 1]
-                    and gl[k + 2] and ws[k + 2][:1].isalpha()):
+                    and gl[k + 2] and ws[k + 2][:1].isalpha() and ws[k + 2] not in NUMBER_WORDS):
                 k += 1
                 continue
         if inside[k] and not _abbreviation_paren(t, i0 + k, paren_at) and not _label_measure(ws, k, n):
@@ -453,6 +454,9 @@ def _comparators(t: Text, chunks: list[_Chunk], i0: int) -> None:
 _ROLES_RE1 = re.compile(r"\d")
 
 
+_STATISTIC_WORDS = frozenset("sd se sem iqr".split())
+
+
 def _roles(t: Text, sent: Sentence, chunks: list[_Chunk], i0: int, i1: int, paren_at: dict[int, int]) -> None:
     toks = t.tokens_lower
     text = t.text
@@ -471,8 +475,10 @@ def _roles(t: Text, sent: Sentence, chunks: list[_Chunk], i0: int, i1: int, pare
         nxt = toks[j] if j < i1 else ""
         prev_i = c.ts - 1
         while prev_i >= i0 and (toks[prev_i] in DETERMINERS or toks[prev_i] in ADVERB_LIKE
-                                or toks[prev_i] in ("mean", "median", "average", "total", "serum", "plasma")):
-            prev_i -= 1
+                                or toks[prev_i] in ("mean", "median", "average", "total", "serum", "plasma")
+                                or (toks[prev_i] == ")" and prev_i - 2 >= i0 and toks[prev_i - 2] == "("
+                                    and toks[prev_i - 1] in _STATISTIC_WORDS)):
+            prev_i -= 3 if toks[prev_i] == ")" else 1  # "the mean (SD) IIEF-EF score": the statistic's bracket
         prev = toks[prev_i] if prev_i >= i0 else ""
         clause_initial = prev in ("", ",", ";", ":") or (prev in ("but", "while", "whereas") and prev_i > i0
                                                         and toks[prev_i - 1] in (",", ";")) or prev == "and"

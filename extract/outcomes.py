@@ -157,8 +157,10 @@ BY_VALUE_RE = re.compile(
 PERCENT_CHANGE_BEFORE = re.compile(
     r"\b(?:decreas\w*|reduc\w*|lower\w*|fell|dropped|declin\w*|increas\w*|rose|elevat\w*|improv\w*|chang\w*)"
     r"(?:\s+[\w-]+){0,3}?\s+by\s+(?:a\s+mean\s+of\s+|about\s+|approximately\s+|nearly\s+|almost\s+)?$", re.I)
+# "a 17% (95% CI 9-25) proportional reduction in": the percentage's CI may stand between it and its word
 PERCENT_CHANGE_AFTER = re.compile(
-    r"\s?(?:mean\s+|median\s+|relative\s+)?(?P<w>decrease|reduction|lowering|fall|drop|decline|increase|rise|"
+    r"\s?(?:[(\[]\s?(?:95|90|99)\s?%\s?(?:CI|confidence\s+intervals?)\b[^()\[\]]{0,40}[)\]]\s?)?"
+    r"(?:mean\s+|median\s+|relative\s+|proportional\s+)?(?P<w>decrease|reduction|lowering|fall|drop|decline|increase|rise|"
     r"improvement|change|lower|higher|greater|less)\b", re.I)
 # "versus", "vs", "compared with", "respectively" (fast start: fastre.words; plain spelling in
 # tests/extract/test_speed_paths.py)
@@ -1015,6 +1017,11 @@ def _change_before(t: Text, me: _Measure, clause_start: int, direction: str | No
     return v
 
 
+_BRACKET_RIGHT_AFTER = re.compile(r"\s?[(\[]")
+_CHANGES_OBSERVED_BEFORE = re.compile(r"\b(?P<w>improvements|reductions|decreases|increases|declines)\s+(?:were|have\s+been)\s+"
+                                      r"(?:observed|seen|found|noted|shown|recorded)\s+(?:in|for)\b", re.I)
+
+
 def _percent_change_before(t: Text, me: _Measure, clause_start: int) -> float | None:
     """"A 30% decrease in CRP": the change written before the measure it changes."""
     m = _PCT_CUE_BEFORE.search(t.text, max(clause_start, me.mention.start - 60), me.mention.start)
@@ -1379,6 +1386,16 @@ def _sentence_rows(t: Text, sent: Sentence, measures: list[_Measure], vals: Sent
         pc = _percent_change(t, window_pcts[0]) if window_pcts and kind not in ("responder", "safety") else None
         if pc is None and kind not in ("responder", "safety"):
             pc = _percent_change_before(t, me, clause_start)  # "a 30% decrease in CRP"
+        if pc is None and window_pcts and kind not in ("responder", "safety") \
+                and isinstance(window_pcts[0].obj, Percentage) and window_pcts[0].obj.kind == "%" \
+                and _BRACKET_RIGHT_AFTER.match(t.text, me.mention.end) \
+                and window_pcts[0].start - me.mention.end <= 3:
+            # "improvements were observed ... in the areas of fatigue (26.9%), alertness (28.2%)": each bracketed
+            # percentage right after its measure is that measure's change
+            cn = _CHANGES_OBSERVED_BEFORE.search(t.text, sent.start, me.mention.start)
+            if cn is not None and window_pcts[0].obj.percent is not None:
+                v = abs(window_pcts[0].obj.percent)
+                pc = -v if cn.group("w").lower().startswith(("reduc", "decreas", "declin")) else v
         if me.name in per_measure:
             row_base.update(per_measure[me.name])
         elif pc is not None:

@@ -298,7 +298,7 @@ _N_PCT_HEADER_RE = re.compile(r"\bn\s?\(\s?%\s?\)|\(%\)", re.I)
 PERCENT_RE = re.compile(
     rf"{SNUM_FIRST}(?<![\w.,^/-].)(?i:(?P<n>{NUM_REST})\s?(?:\(\s?(?P<p>{NUM})\s?%\s?\)|\[\s?(?P<pb>{NUM})\s?%\s?\])"
     rf"|(?<=\d)(?P<a>\d*)\s?/\s?(?P<b>\d+)(?![\w/]|[.,]\d)"
-    rf"|(?P<p2>{SNUM_REST})\s?(?:%|\spercent\b)(?!\s?(?:CI\b|confidence)))"
+    rf"|(?P<p2>{SNUM_REST})\s?(?:%|\spercent\b)(?!\s?(?:CI\b|C\.I\.|IC\b|confidence)))"
 )
 
 
@@ -801,7 +801,20 @@ def find_mean_sd(text: str) -> list[MeanSD]:
             if _N_PCT_HEADER_RE.search(_sentence_before(t, m.start(), 80)[1]):
                 continue  # "n (%) 12 (40)": counts, not a mean
             out.append(MeanSD(mean, _num(m.group("s2")), "mean (sd)", None, None, s, e, vt))
+    if "%" in t and "(" in t:
+        # "Mean (sd) percentage of adherent days was 77.4% (26.3)": a mean percentage and its SD, where the
+        # sentence says its values are means and SDs
+        for m in _PCT_MEAN_SD_RE.finditer(t):
+            if _MEAN_SD_CUE_RE.search(_sentence_before(t, m.start(), 300)[1]):
+                s, e, vt = c.span(m.start(), m.end())
+                out.append(MeanSD(_num(m.group("m")), _num(m.group("s2")), "mean (sd)", None, None, s, e, vt))
+        out.sort(key=lambda x: x.start)
     return out
+
+
+_PCT_MEAN_SD_RE = re.compile(rf"(?<![\w.,^/-])(?P<m>{SNUM})\s?%\s?\(\s?(?:SD\s?[:=]?\s?)?(?P<s2>{NUM})\s?\)")
+_MEAN_SD_CUE_RE = re.compile(r"\bmeans?\s?(?:\(\s?(?:sd|s\.d\.)\s?\)|±\s?(?:sd|s\.d\.)\b|and\s+(?:sd|s\.d\.|standard\s+deviations?)\b)",
+                             re.I)
 
 
 def find_percentages(text: str) -> list[Percentage]:

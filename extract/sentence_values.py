@@ -102,7 +102,7 @@ def _threshold_or_age_before(before: str) -> bool:
 _DEFINITION_AFTER = re.compile(r"\s?(?:%\s?)?improvement\b", re.I)
 _SIGNED_SPACE = re.compile(r"^[-+]\s")
 _VALUE_INTERVAL = re.compile(
-    r"(?:\b(?:95|90|99)\s?%\s?(?:CI|confidence\s+intervals?)|\bCI\s?95\s?%|[(\[]\s?(?:range|IQR|interquartile\s+range))"
+    r"(?:\b(?:95|90|99)\s?%\s?(?:CI|C\.I\.|IC\b|confidence\s+intervals?)|\bCI\s?95\s?%|[(\[]\s?(?:range|IQR|interquartile\s+range))"
     r"[\s,:=]*[(\[]?\s?[-+−]?\s?\d[\d.,]*\s?%?\s?(?:[a-zA-Zμµ/]{1,8}\s?)?(?:-|–|to|,)\s?[-+−]?\s?\d[\d.,]*\s?%?", re.I)
 _OR_MORE = re.compile(r"\s?(?:[a-zA-Zμµ%]{1,6}\s)?(?:[\w-]+\s){0,3}?(?:or\s+(?:more|greater|higher|less|fewer|above|below|"
                       r"lower|longer|over)|and\s+(?:above|over|more))\b", re.I)
@@ -111,12 +111,15 @@ _RESTATED = re.compile(r"\s?[a-zA-Zμµ%]{1,6}(?:/[a-zA-Zμµ]{1,6})?\s?\(\s?")
 _FRACTION_PAIR = re.compile(
     r"(?<![\w.,])(?P<x1>\d+)\s+(?:out\s+)?of\s+(?P<y1>\d+)(?:\s+(?:patients?|subjects?|participants?))?"
     r"\s?,?\s(?:vs\.?|versus|and|or)\s(?P<x2>\d+)\s+(?:out\s+)?of\s+(?P<y2>\d+)(?![\d.])")
-_OF_BEFORE = re.compile(r"(?<![\w.,])(?P<x>\d+|(?i:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve))"
-                        r"\s+(?:out\s+)?of\s+(?:the\s+)?$")
+# the count before "of": digits ("7,647"), a word ("five") or a compound word ("Thirty-five")
+_OF_X = (r"(?P<x>\d{1,3}(?:,\d{3})+|\d+|(?i:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)"
+         r"(?:[- ](?:one|two|three|four|five|six|seven|eight|nine))?|one|two|three|four|five|six|seven|eight|nine|ten|"
+         r"eleven|twelve|[a-z]{3,5}teen))")
+_OF_BEFORE = re.compile(rf"(?<![\w.,-]){_OF_X}\s+(?:out\s+)?of\s+(?:the\s+)?$")
 # "12 of 49 patients (24.5%)": the count and its denominator before a bracketed percentage
 _OF_PEOPLE_BEFORE = re.compile(
-    r"(?<![\w.,])(?P<x>\d+|(?i:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve))\s+(?:out\s+)?of\s+"
-    r"(?:the\s+)?(?P<n>\d+)\s+(?:[A-Za-z-]+\s+){0,2}?(?i:patients|subjects|participants|children|women|men|people|"
+    rf"(?<![\w.,-]){_OF_X}\s+(?:out\s+)?of\s+"
+    r"(?:the\s+)?(?P<n>\d{1,3}(?:,\d{3})+|\d+)\s+(?:[A-Za-z-]+\s+){0,2}?(?i:patients|subjects|participants|children|women|men|people|"
     r"individuals|cases|infants|adults|volunteers)\s?[(\[]\s?$")
 # "... subjects in the placebo group": an arm named after counted people
 _ARM_AFTER = re.compile(r"\s+(?:in|from|of|among)\s+(?:the\s+)?(?:[\w+-]+\s+){0,3}?(?:group|arm|cohort)\b", re.I)
@@ -236,7 +239,7 @@ def sentence_values(t: Text, sent: Sentence, excluded: Sequence[tuple[int, int]]
     if "et al" in stext or "Tab" in stext or "Fig" in stext or _YEAR.search(stext):
         blocked += [m.span() for m in _CITATION.finditer(text, s0, s1)]
     # "4.9% (95% CI 2.3% to 7.3%)", "(range, 0.2 to 3.4 points)": a value's interval is not a value
-    if "CI" in stext or "onfidence" in stext or "ange" in stext or "IQR" in stext or "nterquartile" in stext:
+    if "CI" in stext or "C.I" in stext or "IC" in stext or "onfidence" in stext or "ange" in stext or "IQR" in stext or "nterquartile" in stext:
         for m in _VALUE_INTERVAL.finditer(text, s0, s1):
             if not _overlaps(m.start(), m.end(), taken):
                 blocked.append(m.span())
@@ -278,13 +281,13 @@ def sentence_values(t: Text, sent: Sentence, excluded: Sequence[tuple[int, int]]
         elif p.kind == "%" and p.percent is not None:
             om = _OF_PEOPLE_BEFORE.search(text, max(s0, p.start - 70), p.start)
             if om:
-                x, n_ = parse_number(om.group("x")), float(om.group("n"))
+                x, n_ = parse_number(om.group("x")), float(om.group("n").replace(",", ""))
                 if x is not None and 0 < n_ and x <= n_ and abs(100 * x / n_ - p.percent) <= 1.0:
                     pcts[i] = replace(p, n=x, denominator=n_, kind="n (%)", start=om.start("x"),
                                       text=text[om.start("x"):p.end])
     # "28.6 ± 5.8% vs. 40.5 ± 7.4%": the percent sign belongs to a mean and SD, not a percentage of its own
     ms_spans = [(m.start, m.end) for m in t.mean_sds if s0 <= m.start < s1 and m.sd is not None]
-    pcts = [p for p in pcts if not any(a < p.start < b for a, b in ms_spans)]
+    pcts = [p for p in pcts if not any(a < p.start < b or (a == p.start and p.end < b) for a, b in ms_spans)]
     for p in pcts:
         if p.kind == "%":
             ci = _BRACKET_RANGE.match(text, p.end)
@@ -337,6 +340,17 @@ def sentence_values(t: Text, sent: Sentence, excluded: Sequence[tuple[int, int]]
                 continue  # "12% of the 49 patients", "24.5% for the 49 patients": the percentage's denominator
             om = _OF_BEFORE.search(text, max(s0, a - 20), a) if c.percent is None and _ARM_AFTER.match(text, b) \
                 else None
+            if om is None and c.percent is not None and c.noun is not None:
+                om = _OF_BEFORE.search(text, max(s0, a - 20), a)
+                x = parse_number(om.group("x")) if om else None
+                if om and x is not None and 0 < x <= c.n and abs(100 * x / c.n - c.percent) <= 1.0 \
+                        and not _overlaps(om.start("x"), a, taken):
+                    # "164 out of 7,647 included patients (2.1%)": the count before "of" has the percentage
+                    fa = om.start("x")
+                    p = Percentage(x, c.percent, float(c.n), "n (%)", fa, b, text[fa:b])
+                    items.append(Item("pct", fa, b, p))
+                    taken.append((fa, b))
+                    continue
             x = parse_number(om.group("x")) if om else None
             if om and x is not None and x <= c.n and not _overlaps(om.start("x"), a, taken):
                 # "Five of nine subjects in the A group ... 2 of eight subjects in the B group": the count
@@ -673,7 +687,7 @@ _TIME_NAME = re.compile(r"(?i:weeks?|months?|days?|years?|hours?|baseline|follow
 _DIGIT = re.compile(r"\d")
 # the words every estimate find_effects reads is written with (a quick test before the scan)
 # (each alternative begins with a literal: the pattern gets a fast start)
-_EFFECT_CUE = re.compile(r"ratio|onfidence|CI|OR|HR|RR|MD|ES|RD|η|eta|Eta|ffect|ifferen|net |oefficient|β|ohen|edges|"
+_EFFECT_CUE = re.compile(r"ratio|onfidence|CI|C\.I\.|% IC|%IC|OR|HR|RR|MD|ES|RD|η|eta|Eta|ffect|ifferen|net |oefficient|β|ohen|edges|"
                          r"hr:|hr =|hr=|or:|or =|or=|B =|b =|B=|b=|elative risk")
 # the words before the sentence's subject arm: "In the A group", "Patients in the A group", "Those receiving A"
 _SUBJECT_GAP = re.compile(r"\s*(?:[A-Z][a-z]+:\s*)?(?:(?:the|in|with)\s+|(?:patients|subjects|participants|those)\s+(?:in|on|receiving|"
@@ -685,6 +699,9 @@ _REF_BEFORE_GAP = re.compile(r"\s?(?:groups?\s?)?(?:was|were|is|had|showed|of|:|
 _NOT_AFTER_GAP = re.compile(r"[;]|\bvs\b|\bversus\b|\bthan\b|\band\b|\bcompared\b|\bcontrast\b|\bwhereas\b|\bwhile\b")
 _VS_SEP = re.compile(r"\s(?:vs\.?|versus)\s", re.I)
 _FROM_BEFORE = re.compile(r"\bfrom\s+(?:a\s+mean\s+of\s+)?$", re.I)
+# "from 16.08 (2.87) to 25.08 (4.56) in the A group versus 15.86 (3.24) to 16.47 (4.25) in the B group": after one
+# from-to pair, the next arm's pair may leave out its "from"
+_NEXT_PAIR_BEFORE = re.compile(r"(?:\bversus|\bvs\.?|\band|\bcompared\s+(?:to|with)|\bwhereas|\bwhile|,)\s+$", re.I)
 _TO_BETWEEN = re.compile(r"\s?(?:[a-zA-Zμµ%]{1,6}(?:/[a-zA-Zμµ]{1,6}){0,2}\s(?:Hg\s)?)?(?:at\s+baseline\s+)?to\s", re.I)
 _START_AFTER = re.compile(r"\s?(?:[a-zA-Zμµ%]{1,6}(?:/[a-zA-Zμµ]{1,6}){0,2}\s)?(?:at|before)\s+(?:the\s+)?"
                           r"(?:start|baseline|entry|beginning)\b", re.I)
@@ -805,7 +822,9 @@ def arm_slots(t: Text, items: list[Item], a: int, b: int, refs: list[ArmRef], se
     pairs: dict[int, Item] = {}
     for x, y in zip(rest, rest[1:]):
         if x.kind == y.kind == "ms" and id(x) not in pairs.values() and (
-                (_FROM_BEFORE.search(text[max(a, x.start - 12):x.start]) and _TO_BETWEEN.fullmatch(text[x.end:y.start]))
+                ((_FROM_BEFORE.search(text[max(a, x.start - 12):x.start])
+                  or (pairs and _NEXT_PAIR_BEFORE.search(text[max(a, x.start - 20):x.start])))
+                 and _TO_BETWEEN.fullmatch(text[x.end:y.start]))
                 or (_START_AFTER.match(text, x.end) and _END_AFTER.match(text, y.end))):
             pairs[id(x)] = y
     second = {id(y) for y in pairs.values()}

@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 
 from extract import fastre
 from extract.estimates import NAMED_RE, NUMBER_RE, UNNAMED_RE, find_counts, find_effects, find_numbers
-from tests.extract.helpers import run
+from tests.extract.helpers import rows, run
 
 
 def _effects(text):
@@ -142,3 +142,29 @@ def test_the_measure_between_an_estimates_name_and_its_value(text, kind, value, 
 def test_relative_risk_of_a_measure_gives_the_rows_effect():
     ev = run("Results: The relative risk of adverse events was 1.12 (0.85 to 1.48).")
     assert [(o.effect_kind, o.effect_size, o.median) for o in ev.outcomes] == [("RR", 1.12, None)]
+
+
+@pytest.mark.parametrize("text, kind, value, lo, hi", [
+    ("in-hospital death (relative risk, 95% CI 4.10, 1.32-12.75, p = 0.015)", "RR", 4.1, 1.32, 12.75),
+    ("death (HR, 95% CI: 1.52, 1.10-2.05)", "HR", 1.52, 1.1, 2.05),
+])
+def test_the_ci_label_between_the_name_and_the_value(text, kind, value, lo, hi):
+    # "95% CI" written before the estimate: its 95 is the CI's level, not the estimate
+    assert [(e.kind, e.value, e.ci_low, e.ci_high) for e in find_effects(text)] == [(kind, value, lo, hi)]
+
+
+@pytest.mark.parametrize("text, kind, value, lo, hi", [
+    ("(odds ratio 2.75, 95% IC 1.2-4.3, P < 0.0001)", "OR", 2.75, 1.2, 4.3),
+    ("a difference of 0.34 (95% IC: -0.33 to 1.02)", "estimate", 0.34, -0.33, 1.02),
+    ("0.34 (95% C.I. -0.33 to 1.02)", "estimate", 0.34, -0.33, 1.02),
+])
+def test_the_ci_spelled_ic_or_with_stops(text, kind, value, lo, hi):
+    # "95% IC" (intervalle/intervalo de confianza) and "95% C.I." are the CI's label
+    assert [(e.kind, e.value, e.ci_low, e.ci_high) for e in find_effects(text)] == [(kind, value, lo, hi)]
+
+
+def test_a_value_with_an_ic_labelled_interval_is_not_three_values():
+    ev = run("Methods: Sixty patients were randomised to MSC (n = 30) or placebo (n = 30). Results: The DAS28 fell by "
+             "1.2 (95% IC 0.8 to 1.6) in the MSC group.")
+    got = [(o.change_mean, o.effect_ci_low, o.effect_ci_high) for o in rows(ev, "DAS28")]
+    assert got == [(-1.2, 0.8, 1.6)]

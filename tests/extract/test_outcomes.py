@@ -925,3 +925,65 @@ def test_a_measure_reported_again_in_its_own_clause_keeps_its_values_and_arm():
     ev = run(_MSC_PLACEBO + "Adverse events occurred in 13/30 (43.3%) in the MSC group; in the placebo group, adverse "
              "events occurred in 1/30 (3.3%).")
     assert sorted((o.arm, o.n_responders) for o in rows(ev, "adverse events")) == [("MSC", 13), ("placebo", 1)]
+
+
+def test_an_open_measure_after_a_mean_sd_bracket():
+    # "the mean (SD) XYZ score increased from ...": the statistic's bracket is not part of the clause before the name
+    ev = run(_MSC_PLACEBO + "After 12 weeks, the mean (SD) knee function score increased from 16.1 (2.9) to 25.1 (4.6) "
+             "in the MSC group.")
+    assert [(o.arm, o.baseline_mean, o.followup_mean) for o in rows(ev, "knee function score")] == [("MSC", 16.1, 25.1)]
+
+
+def test_the_second_arms_from_to_pair_without_its_from():
+    # "from A1 to B1 in the X group versus A2 to B2 in the Y group": the second pair leaves out "from"
+    ev = run(_MSC_PLACEBO + "The DAS28 decreased from 5.8 (0.9) to 3.1 (1.0) in the MSC group versus 5.7 (0.8) to "
+             "5.2 (1.1) in the placebo group (P < 0.001).")
+    assert sorted((o.arm, o.baseline_mean, o.followup_mean) for o in rows(ev, "DAS28")) == [
+        ("MSC", 5.8, 3.1), ("placebo", 5.7, 5.2)]
+
+
+@pytest.mark.parametrize("sentence, n, pct", [
+    ("Infection occurred in 164 out of 7,647 randomised patients (2.1%).", 164, 2.1),
+    ("Infection occurred in 12 of 60 patients (20%).", 12, 20.0),
+])
+def test_the_count_before_of_is_the_responders_of_a_counted_people_percentage(sentence, n, pct):
+    # "164 out of 7,647 included patients (2.1%)": 7,647 is the denominator, 164 had the event
+    ev = run(_MSC_PLACEBO + sentence)
+    assert [(o.n_responders, o.percent_responders) for o in rows(ev, "Infection")] == [(n, pct)]
+
+
+def test_a_compound_number_word_before_out_of():
+    ev = run(_MSC_PLACEBO + "Infection occurred in thirty-five out of 39 (90%) subjects from the MSC group and one (3%) "
+             "from the placebo group.")
+    assert sorted((o.arm, o.n_responders) for o in rows(ev, "Infection")) == [("MSC", 35), ("placebo", 1)]
+
+
+def test_a_percentage_change_with_its_ci_before_the_change_word():
+    # "a 17% (95% CI 9-25) proportional reduction in X": a relative change, not 17% responders
+    ev = run(_MSC_PLACEBO + "There was a significant 17% (95% CI 9-25) proportional reduction in vascular deaths "
+             "(p = 0.0003).")
+    assert [(o.kind, o.percent_change, o.percent_responders) for o in rows(ev, "vascular deaths")] == [
+        ("change", -17.0, None)]
+
+
+def test_a_mean_percentage_and_its_sd_in_brackets():
+    # "Mean (sd) percentage of adherent days was 77.4% (26.3) in ...": a mean and SD, not 77.4% responders
+    ev = run(_MSC_PLACEBO + "Mean (sd) percentage of adherent days was 77.4% (26.3) in the MSC group and 69.0% (30.8) "
+             "in the placebo group.")
+    assert sorted((o.arm, o.followup_mean, o.followup_sd, o.percent_responders)
+                  for o in rows(ev, "percentage of adherent days")) == [("MSC", 77.4, 26.3, None),
+                                                                         ("placebo", 69.0, 30.8, None)]
+
+
+def test_the_event_people_developed_after_their_percentage():
+    # "12 of 60 patients (20%) developed infection": the event after the counted people's percentage is the measure
+    ev = run(_MSC_PLACEBO + "Overall 12 of 60 patients (20%) developed infection.")
+    assert [(o.n_responders, o.percent_responders) for o in rows(ev, "infection")] == [(12, 20.0)]
+
+
+def test_bracketed_percentages_after_measures_that_improvements_were_observed_in():
+    # "improvements were observed ... in fatigue (26.9%), alertness (28.2%)": the measures' changes, not responders
+    ev = run(_MSC_PLACEBO + "Substantial within group improvements were observed in the MSC group in the areas of "
+             "fatigue (26.9%) and alertness (28.2%).")
+    assert sorted((o.measure, o.percent_change, o.percent_responders) for o in ev.outcomes) == [
+        ("alertness", 28.2, None), ("fatigue", 26.9, None)]
