@@ -36,7 +36,7 @@ __all__ = ["ABBREVIATIONS", "MAX_LENGTH", "TOKEN_RE", "Lexed", "VocabularyIndex"
 
 # Tokenizer exceptions: kept as one token, period included (so they never end a sentence).
 ABBREVIATIONS = ["e.g.", "i.e.", "vs.", "al.", "approx.", "fig.", "figs.", "no.", "nos.", "i.v.", "i.p.",
-                 "i.a.", "s.c.", "n.s.", "ca.", "cf.", "resp.", "dr.", "mr.", "mrs.", "st.", "etc.", "p.o."]
+                 "i.a.", "s.c.", "n.s.", "ca.", "cf.", "resp.", "dr.", "mr.", "mrs.", "st.", "etc.", "p.o.", "c.i."]
 _ABBR = "|".join(re.escape(a) for a in sorted(ABBREVIATIONS, key=len, reverse=True))
 _TOKEN_BRANCHES = (
     rf"(?i:(?<![^\W_])(?=[a-z]{{1,6}}\.)(?:{_ABBR})(?![^\W_]))"  # abbreviations, not inside a word

@@ -52,7 +52,7 @@ def test_every_vocabulary_phrase_is_matched_as_the_spacy_pipeline_matches_it() -
         _assert_same(phrase)
 
 
-PIECES = [" ", "  ", "\n", "\n ", " \n", "\t", "\u00a0", "\u2009", "e.g.", "vs.", "al.", "i.v.", "I.V.", "E.G.", "x.",
+PIECES = [" ", "  ", "\n", "\n ", " \n", "\t", "\u00a0", "\u2009", "e.g.", "vs.", "al.", "i.v.", "I.V.", "E.G.", "C.I.", "x.",
           "3.", "..", "1.5", ".5", "1,000", "2,5", "DAS28", "IL-6", "IL\u20106", "\u2212", "-", "/", "(", ")", "[", ".",
           "!", "?", ";", "A", "a", "The", "İ", "Σ", "ΑΣ", "ς", "ſ", "\u212a", "'", "\u2019", "mg/kg", "bone marrow",
           "bone  marrow", "phase 1", "Phase II", "patients", "randomized", "umbilical cord", "UC-MSCs", "infusion",
@@ -62,6 +62,15 @@ PIECES = [" ", "  ", "\n", "\n ", " \n", "\t", "\u00a0", "\u2009", "e.g.", "vs."
 @settings(max_examples=3000, deadline=None)
 @given(st.lists(st.sampled_from(PIECES), max_size=16).map("".join))
 def test_any_text_lexes_as_the_spacy_pipeline_tokenizes_and_matches_it(text: str) -> None:
+    _assert_same(text)
+
+
+def test_a_confidence_interval_written_with_periods_does_not_end_a_sentence() -> None:
+    from extract.document import analyse
+
+    text = "The difference was 0.35 (95% C.I. -0.33 to 1.02) in favour of A. Pain fell."
+    assert [s.text for s in analyse(text, "abstract").sentences] == [
+        "The difference was 0.35 (95% C.I. -0.33 to 1.02) in favour of A.", "Pain fell."]
     _assert_same(text)
 
 
