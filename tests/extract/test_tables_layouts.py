@@ -914,3 +914,16 @@ def test_a_median_row_with_one_number_in_brackets_is_no_mean_sd():
             ["Median time in seconds", "25.0 (37.2)", "25.3 (35.8)"]]
     got = read(rows)
     assert (at(got, 2, 1).statistic, at(got, 2, 1).numbers) == ("median", {"median": 25.0})
+
+
+def test_measure_groups_over_the_studys_arms_repeated_under_each():
+    # "SaO2" | "PaO2" over the same arms ("multiple SI" | "single SI"), the times as rows: the top is the measure
+    rows = [["", ("SaO2", {"colspan": 2}), ("PaO2", {"colspan": 2})],
+            ["", "multiple SI", "single SI", "multiple SI", "single SI"],
+            ["Fetal", "44 ± 23", "79 ± 11", "26 ± 15", "33 ± 11"],
+            ["BV", "10 ± 7", "11 ± 9", "6 ± 4", "8 ± 10"]]
+    got = read(rows, head=2, known_arms=("multiple SI", "single SI"))
+    c3 = at(got, 2, 3)
+    assert (c3.arm, c3.measure.split(" / ")[0], c3.numbers) == ("multiple SI", "PaO2", {"mean": 26.0, "sd": 15.0})
+    # without the study's arms to go by, the top stays part of the arm (an arm over its parts)
+    assert at(read(rows, head=2), 2, 3).arm == "PaO2 / multiple SI"
