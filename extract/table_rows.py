@@ -166,8 +166,8 @@ STUDY_FOLLOW_UP = "study follow-up (the table gives no timepoint)"
 
 
 def _resolve(t: TimeRef | None, layout: TableLayout, followup: float | None,
-             article_named: tuple[tuple[str, float], ...] = (), timeless: bool = False
-             ) -> tuple[float | None, bool, str | None]:
+             article_named: tuple[tuple[str, float], ...] = (), timeless: bool = False,
+             followup_text: str = STUDY_FOLLOW_UP) -> tuple[float | None, bool, str | None]:
     """(weeks, is baseline, timepoint text as written). A table that names no timepoint at all
     (no header, row, section or caption time) reports the study's end: its follow-up."""
     if t is None:
@@ -176,7 +176,7 @@ def _resolve(t: TimeRef | None, layout: TableLayout, followup: float | None,
         if layout.baseline_table:
             return 0.0, True, "baseline"
         if timeless and followup is not None:
-            return followup, False, STUDY_FOLLOW_UP
+            return followup, False, followup_text
         return None, False, None
     if t.baseline:
         return 0.0, True, t.text
@@ -222,11 +222,13 @@ def _slot(change: bool, baseline: bool, weeks: float | None, has_time: bool) -> 
 
 
 def read_table(layout: TableLayout, default_arm: str | None = None, followup_weeks: float | None = None,
-               named_times: tuple[tuple[str, float], ...] = ()) -> list[TableReading]:
+               named_times: tuple[tuple[str, float], ...] = (), followup_text: str = STUDY_FOLLOW_UP
+               ) -> list[TableReading]:
     """One reading per value cell of the table (see the module docstring). `default_arm` names
     the arm of a table without arms, `followup_weeks` the study's end point (for "End of study"
     where the caption does not say), `named_times` the named timepoints other captions of the
-    article define ("midpoint (6 weeks)")."""
+    article define ("midpoint (6 weeks)"); `followup_text` is the timepoint text of the rows of a
+    table that names no timepoint (dated at `followup_weeks`): where that time was read."""
     table = layout.table
     if not layout.columns:
         return []
@@ -276,7 +278,7 @@ def read_table(layout: TableLayout, default_arm: str | None = None, followup_wee
             n = own_n if own_n is not None else row_n if row_n is not None else col.n if col.n is not None \
                 else col_n.get(col.col)
             reading = _read_cell(layout, rl, col, cell.row, value, default_arm, followup_weeks, named_times, n,
-                                 p_cell, timeless)
+                                 p_cell, timeless, followup_text)
             if reading is not None:
                 out.append(reading)
     return out
@@ -284,7 +286,8 @@ def read_table(layout: TableLayout, default_arm: str | None = None, followup_wee
 
 def _read_cell(layout: TableLayout, rl: RowLayout, col: ColumnLayout, r: int, value: CellValue,
                default_arm: str | None, followup: float | None, named: tuple[tuple[str, float], ...],
-               n: int | None, p_cell, timeless: bool = False) -> TableReading | None:
+               n: int | None, p_cell, timeless: bool = False, followup_text: str = STUDY_FOLLOW_UP
+               ) -> TableReading | None:
     table = layout.table
     cell = table.grid[r][col.col]
     if layout.arms_in == "rows":
@@ -305,7 +308,7 @@ def _read_cell(layout: TableLayout, rl: RowLayout, col: ColumnLayout, r: int, va
     if arm is None:
         arm = default_arm
     t = rl.time or col.time
-    weeks, baseline, tp_text = _resolve(t, layout, followup, named, timeless)
+    weeks, baseline, tp_text = _resolve(t, layout, followup, named, timeless, followup_text)
     change = (rl.change or col.change or layout.table_change and not baseline) and not (baseline and not
                                                                                         (rl.change or col.change))
     percent_change = rl.percent_change or col.percent_change or layout.table_percent_change and not baseline
