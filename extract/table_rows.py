@@ -241,6 +241,7 @@ def read_table(layout: TableLayout, default_arm: str | None = None, followup_wee
     out: list[TableReading] = []
     timeless = not any(c.time for c in cols) and not any(
         r.time or any(sec.time for sec in r.sections) for r in layout.rows if r.role != "header")
+    undated_rows = _undated_rows(layout) if not timeless else frozenset()
     for rl in layout.rows:
         if rl.role == "n":
             for c in cols:
@@ -278,10 +279,26 @@ def read_table(layout: TableLayout, default_arm: str | None = None, followup_wee
             n = own_n if own_n is not None else row_n if row_n is not None else col.n if col.n is not None \
                 else col_n.get(col.col)
             reading = _read_cell(layout, rl, col, cell.row, value, default_arm, followup_weeks, named_times, n,
-                                 p_cell, timeless, followup_text)
+                                 p_cell, timeless or rl.row in undated_rows, followup_text)
             if reading is not None:
                 out.append(reading)
     return out
+
+
+def _undated_rows(layout: TableLayout) -> frozenset[int]:
+    """Rows that name no time in a table whose only times are a few rows' own ("Effective contraceptive
+    use during the 4 months" among eight undated outcomes): they are dated like a table that names
+    none, unless a dated row has their measure ("Depth" beside "Depth at week 4")."""
+    if any(c.time for c in layout.columns) or any(sec.time for r in layout.rows for sec in r.sections):
+        return frozenset()
+    rows = [r for r in layout.rows if r.role == "value"]
+    timed = [r for r in rows if r.time]
+    if not timed or len(timed) * 4 > len(rows) or layout.baseline_table or any(
+            r.time.baseline or r.time.weeks == 0 for r in timed):  # ("Age" read as baseline: a characteristics table)
+        return frozenset()
+    dated = [(r.measure or "").lower() for r in timed]
+    return frozenset(r.row for r in rows if not r.time and r.measure and not any(
+        r.measure.lower() in d or d in r.measure.lower() for d in dated))
 
 
 def _read_cell(layout: TableLayout, rl: RowLayout, col: ColumnLayout, r: int, value: CellValue,

@@ -819,6 +819,12 @@ def test_a_table_that_names_no_timepoint_takes_the_study_follow_up():
     assert at(read(rows, caption="Comparison of sleep scores between groups"), 1, 1).weeks is None
     rows.append(["Depth at week 4", "20.1 ± 3.0", "40.2 ± 5.5", "0.01"])
     assert at(read(rows, caption="Comparison of sleep scores between groups", followup=8.0), 1, 1).weeks is None
+    # one dated row among several undated outcomes leaves the others the study's follow-up
+    rows = [["", "Control % (n/N)", "Intervention % (n/N)"], ["Pill acceptability", "56.56 (138/244)", "60.53 (138/228)"],
+            ["IUD acceptability", "52.87 (129/244)", "51.32 (117/228)"], ["Service uptake", "10.29 (25/243)", "7.93 (18/227)"],
+            ["Contraceptive use during the 4 months", "2.88 (7/243)", "1.76 (4/227)"]]
+    got = read(rows, caption="Secondary outcomes", followup=17.33)
+    assert (at(got, 1, 1).weeks, at(got, 4, 1).weeks) == (17.33, 17.33)
 
 
 def test_arms_as_rows_under_time_columns_take_the_measure_the_caption_brackets():
