@@ -941,7 +941,7 @@ def _joins(section: Label, part: str) -> bool:
     """A section label names the measure its rows are parts of ("PAS scores, mean (SD)" > "Total")."""
     if _GENERIC_PART.match(part):
         return True
-    if section.stats & _MEASURE_STATS or _MEASURE_WITH_PARTS.search(section.name):
+    if section.stats & (_MEASURE_STATS | {"pct"}) or _MEASURE_WITH_PARTS.search(section.name):
         return True
     return vocabulary_measure(section.name) is not None and vocabulary_measure(part) is None
 

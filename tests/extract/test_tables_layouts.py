@@ -933,3 +933,10 @@ def test_measure_groups_over_the_studys_arms_repeated_under_each():
     assert (c3.arm, c3.measure.split(" / ")[0], c3.numbers) == ("multiple SI", "PaO2", {"mean": 26.0, "sd": 15.0})
     # without the study's arms to go by, the top stays part of the arm (an arm over its parts)
     assert at(read(rows, head=2), 2, 3).arm == "PaO2 / multiple SI"
+
+
+def test_category_rows_under_a_section_that_declares_percentages_are_its_parts():
+    rows = [["Variable", "Website", "No website group"], ["SGA (%)", "", ""],
+            ["Responders", "16 (45.7)", "12 (32.4)"], ["Non responders", "19 (54.3)", "25 (67.6)"]]
+    got = read(rows)
+    assert (at(got, 2, 1).measure, at(got, 3, 2).measure) == ("SGA / Responders", "SGA / Non responders")
