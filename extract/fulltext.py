@@ -22,13 +22,14 @@ from extract.evidence import OutcomeRow, Provenance
 from extract.jats import Article, parse_jats
 from extract.measures import clean_measure_name
 from extract.outcomes import Context, outcome_rows
+from extract.quantities import find_timepoints
 from extract.schedule import earlier_study_sentences, study_timepoints
 from extract.table_cells import normalise_space
 from extract.table_labels import vocabulary_measure
 from extract.table_model import table_layout
-from extract.table_rows import TableReading, read_table
+from extract.table_rows import STUDY_FOLLOW_UP, TableReading, read_table
 
-__all__ = ["fulltext_rows", "parse_article"]
+__all__ = ["assessment_time", "fulltext_rows", "parse_article"]
 
 
 def parse_article(xml: str) -> tuple[Article | None, str | None]:
@@ -50,7 +51,13 @@ def _table_rows(article: Article, record_id: str, ctx: Context) -> list[OutcomeR
     for layout in layouts:
         for key, weeks in layout.named_times:
             named.setdefault(key, weeks)
-    per_table = [(layout, read_table(layout, ctx.default_arm, ctx.followup_weeks, tuple(named.items())))
+    followup, followup_text = ctx.followup_weeks, STUDY_FOLLOW_UP
+    if followup is None:  # the abstract gives no follow-up: the assessment time the methods state, if any
+        stated = assessment_time(article)
+        if stated is not None:
+            followup = stated[0]
+            followup_text = f"the study's assessment time the methods state ({stated[1]}); the table gives no timepoint"
+    per_table = [(layout, read_table(layout, ctx.default_arm, followup, tuple(named.items()), followup_text))
                  for layout in layouts]
     renames = _fuller_arm_names(per_table)
     out: list[OutcomeRow] = []
@@ -148,6 +155,55 @@ def _other_header(arm: str, siblings: list[str], headers: list[tuple[str, str]],
             continue
         return _N_PART.sub("", header).strip() or None
     return None
+
+
+_METHODS_SECTION = re.compile(r"(?i)method|design|outcome|assessment|measure|follow|procedure|protocol|data\s+collection"
+                              r"|end\s*-?\s*point")
+_NOT_METHODS = re.compile(r"(?i)result|discussion|background|introduction|conclusion|limitation|summary")
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z(])")
+# a sentence that says when the outcomes were assessed ("The primary outcome was ... at 4 months",
+# "Data were collected at baseline and at 4 months", "Follow-up visits at 6 and 12 months")
+_ASSESSMENT_CUE = re.compile(
+    r"(?i)\b(?:primary|main|secondary)\s+(?:outcome|end\s*-?\s*point|efficacy)"
+    r"|\b(?:assess|measur|evaluat|collect|record|administer|examin)(?:ed|ment|ments|ion|ions)\b"
+    r"|\bfollow[- ]?up\s+(?:visit|assessment|evaluation|examination|measurement|questionnaire)s?\b")
+# the time is a point the assessment happens at ("at 6 and 12 months", "after 8 weeks"), not a
+# duration ("for 12 weeks"), an interval ("every 4 weeks") or an eligibility rule ("at least 6 months")
+_AT_POINT = re.compile(r"(?i)\b(?:at|after)\s+(?!least\b|most\b|(?:the\s+)?age\b|a\s+(?:dose|rate)\b)"
+                       r"(?:(?!\b(?:for|during|over|within|every|each|per|lasting|than|of|up\s+to)\b)[^.;:])*$")
+_NOT_ASSESSMENT_AFTER = re.compile(r"(?i)^\s*(?:of\s+(?:age|life|gestation)|old\b|prior\b|before\b|earlier\b|ago\b"
+                                   r"|intervals?\b|apart\b|cycles?\b"
+                                   r"|of\s+(?:treatment|therapy|intervention)\s+(?:or|and)\b)")
+# sentences about something else than the outcomes' assessment: fasting, eligibility, censoring, run-in
+_NOT_ASSESSMENT = re.compile(r"(?i)\b(?:fast(?:ing)?|censor\w*|eligib\w*|inclusion|exclusion|wash-?\s*out|run-?\s*in"
+                             r"|history|previous(?:ly)?|prior\s+to\s+(?:enrol|inclusion|screening|randomi))\b")
+_MAX_METHODS_CHARS = 200_000
+
+
+def assessment_time(article: Article) -> tuple[float, str] | None:
+    """The study's last assessment time as its methods state it (weeks, the time as written), for
+    tables that name no timepoint: a point ("at 4 months", "after 8 weeks") in a methods sentence
+    that says the outcomes were assessed, measured or collected then, or names the primary
+    outcome or the follow-up visits. Durations, intervals and ranges are not read; None when no
+    methods sentence states one."""
+    best: tuple[float, str] | None = None
+    seen = 0
+    for sec in article.sections:
+        if not _METHODS_SECTION.search(sec.path) or _NOT_METHODS.search(sec.path):
+            continue
+        seen += len(sec.text)
+        if seen > _MAX_METHODS_CHARS:
+            break
+        for sentence in _SENTENCE_END.split(sec.text):
+            if not _ASSESSMENT_CUE.search(sentence) or _NOT_ASSESSMENT.search(sentence):
+                continue
+            for tp in find_timepoints(sentence):
+                if tp.kind != "point" or not tp.weeks or tp.weeks < 1 or not _AT_POINT.search(sentence[max(0, tp.start - 60):tp.start]) \
+                        or _NOT_ASSESSMENT_AFTER.match(sentence[tp.end:tp.end + 30]):
+                    continue
+                if best is None or tp.weeks > best[0]:
+                    best = (tp.weeks, tp.text)
+    return best
 
 
 def fulltext_rows(article: Article, record_id: str, ctx: Context

@@ -326,7 +326,7 @@ def table_layout(table: Table, known_arms: tuple[str, ...] = ()) -> TableLayout:
         # "Mean difference (95 % CI) between the OsteoACTIVE group and the control group at 6 months":
         # the cells are between-arm differences, not an arm's values
         columns = [_replace(c, role="difference", effect="MD") if c.role == "value" else c for c in columns]
-    columns = _name_columns(columns, arms_in, rows)
+    columns = _name_columns(columns, arms_in, rows, known_arms)
     columns = _companions_from_cells(columns, values, n_header)
     if corner_measure is None and not any(col.measure for col in columns if col.role == "value"):
         corner_measure = _caption_measure(table.caption)  # for rows that nothing else names
@@ -602,7 +602,8 @@ def _is_companion(label: Label) -> bool:
                                               label.name, re.I))
 
 
-def _name_columns(columns: list[ColumnLayout], arms_in: str, rows: list[RowLayout]) -> list[ColumnLayout]:
+def _name_columns(columns: list[ColumnLayout], arms_in: str, rows: list[RowLayout],
+                  known_arms: tuple[str, ...] = ()) -> list[ColumnLayout]:
     """Give every column its arm (arms in columns) or its measure (arms in rows, measure groups),
     and every companion column the column it qualifies."""
     out = []
@@ -610,11 +611,20 @@ def _name_columns(columns: list[ColumnLayout], arms_in: str, rows: list[RowLayou
         any(s.name for r in rows for s in r.sections)
     # top headers that name a measure over arm columns (one of them arm-like: "Placebo")
     under: dict[str, list[str]] = {}
+    counted = set()  # tops that give a count ("PG (n = 17)" over "Experimental side" | "Control side"): arms
     for col in columns:
         if col.role == "value" and len(col.names) >= 2:
             under.setdefault(col.names[0], []).append(col.names[-1])
+            if any(lab.n is not None for lab in col.labels if lab.name == col.names[0]):
+                counted.add(col.names[0])
     measure_over_arms = {top for top, subs in under.items() if len(subs) >= 2 and looks_like_measure(top)
                          and not looks_like_arm(top) and any(looks_like_arm(x) for x in subs)}
+    # the same study arms repeated under each of several tops ("SaO2" | "PaO2" over "multiple SI" |
+    # "single SI"): the tops are measures, whatever their spelling
+    repeated = [subs for subs in under.values() if len(subs) >= 2 and list(under.values()).count(subs) >= 2]
+    measure_over_arms |= {top for top, subs in under.items() if known_arms and subs in repeated
+                          and top not in counted and not looks_like_arm(top, known_arms)
+                          and all(looks_like_arm(x, known_arms) and not _bare_id(x) for x in subs)}
     for col in columns:
         if col.role == "stub" or col.role == "empty":
             out.append(col)
@@ -931,7 +941,7 @@ def _joins(section: Label, part: str) -> bool:
     """A section label names the measure its rows are parts of ("PAS scores, mean (SD)" > "Total")."""
     if _GENERIC_PART.match(part):
         return True
-    if section.stats & _MEASURE_STATS or _MEASURE_WITH_PARTS.search(section.name):
+    if section.stats & (_MEASURE_STATS | {"pct"}) or _MEASURE_WITH_PARTS.search(section.name):
         return True
     return vocabulary_measure(section.name) is not None and vocabulary_measure(part) is None
 

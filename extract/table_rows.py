@@ -166,8 +166,8 @@ STUDY_FOLLOW_UP = "study follow-up (the table gives no timepoint)"
 
 
 def _resolve(t: TimeRef | None, layout: TableLayout, followup: float | None,
-             article_named: tuple[tuple[str, float], ...] = (), timeless: bool = False
-             ) -> tuple[float | None, bool, str | None]:
+             article_named: tuple[tuple[str, float], ...] = (), timeless: bool = False,
+             followup_text: str = STUDY_FOLLOW_UP) -> tuple[float | None, bool, str | None]:
     """(weeks, is baseline, timepoint text as written). A table that names no timepoint at all
     (no header, row, section or caption time) reports the study's end: its follow-up."""
     if t is None:
@@ -176,7 +176,7 @@ def _resolve(t: TimeRef | None, layout: TableLayout, followup: float | None,
         if layout.baseline_table:
             return 0.0, True, "baseline"
         if timeless and followup is not None:
-            return followup, False, STUDY_FOLLOW_UP
+            return followup, False, followup_text
         return None, False, None
     if t.baseline:
         return 0.0, True, t.text
@@ -222,11 +222,13 @@ def _slot(change: bool, baseline: bool, weeks: float | None, has_time: bool) -> 
 
 
 def read_table(layout: TableLayout, default_arm: str | None = None, followup_weeks: float | None = None,
-               named_times: tuple[tuple[str, float], ...] = ()) -> list[TableReading]:
+               named_times: tuple[tuple[str, float], ...] = (), followup_text: str = STUDY_FOLLOW_UP
+               ) -> list[TableReading]:
     """One reading per value cell of the table (see the module docstring). `default_arm` names
     the arm of a table without arms, `followup_weeks` the study's end point (for "End of study"
     where the caption does not say), `named_times` the named timepoints other captions of the
-    article define ("midpoint (6 weeks)")."""
+    article define ("midpoint (6 weeks)"); `followup_text` is the timepoint text of the rows of a
+    table that names no timepoint (dated at `followup_weeks`): where that time was read."""
     table = layout.table
     if not layout.columns:
         return []
@@ -239,6 +241,7 @@ def read_table(layout: TableLayout, default_arm: str | None = None, followup_wee
     out: list[TableReading] = []
     timeless = not any(c.time for c in cols) and not any(
         r.time or any(sec.time for sec in r.sections) for r in layout.rows if r.role != "header")
+    undated_rows = _undated_rows(layout) if not timeless else frozenset()
     for rl in layout.rows:
         if rl.role == "n":
             for c in cols:
@@ -276,15 +279,32 @@ def read_table(layout: TableLayout, default_arm: str | None = None, followup_wee
             n = own_n if own_n is not None else row_n if row_n is not None else col.n if col.n is not None \
                 else col_n.get(col.col)
             reading = _read_cell(layout, rl, col, cell.row, value, default_arm, followup_weeks, named_times, n,
-                                 p_cell, timeless)
+                                 p_cell, timeless or rl.row in undated_rows, followup_text)
             if reading is not None:
                 out.append(reading)
     return out
 
 
+def _undated_rows(layout: TableLayout) -> frozenset[int]:
+    """Rows that name no time in a table whose only times are a few rows' own ("Effective contraceptive
+    use during the 4 months" among eight undated outcomes): they are dated like a table that names
+    none, unless a dated row has their measure ("Depth" beside "Depth at week 4")."""
+    if any(c.time for c in layout.columns) or any(sec.time for r in layout.rows for sec in r.sections):
+        return frozenset()
+    rows = [r for r in layout.rows if r.role == "value"]
+    timed = [r for r in rows if r.time]
+    if not timed or len(timed) * 4 > len(rows) or layout.baseline_table or any(
+            r.time.baseline or r.time.weeks == 0 for r in timed):  # ("Age" read as baseline: a characteristics table)
+        return frozenset()
+    dated = [(r.measure or "").lower() for r in timed]
+    return frozenset(r.row for r in rows if not r.time and r.measure and not any(
+        r.measure.lower() in d or d in r.measure.lower() for d in dated))
+
+
 def _read_cell(layout: TableLayout, rl: RowLayout, col: ColumnLayout, r: int, value: CellValue,
                default_arm: str | None, followup: float | None, named: tuple[tuple[str, float], ...],
-               n: int | None, p_cell, timeless: bool = False) -> TableReading | None:
+               n: int | None, p_cell, timeless: bool = False, followup_text: str = STUDY_FOLLOW_UP
+               ) -> TableReading | None:
     table = layout.table
     cell = table.grid[r][col.col]
     if layout.arms_in == "rows":
@@ -305,7 +325,7 @@ def _read_cell(layout: TableLayout, rl: RowLayout, col: ColumnLayout, r: int, va
     if arm is None:
         arm = default_arm
     t = rl.time or col.time
-    weeks, baseline, tp_text = _resolve(t, layout, followup, named, timeless)
+    weeks, baseline, tp_text = _resolve(t, layout, followup, named, timeless, followup_text)
     change = (rl.change or col.change or layout.table_change and not baseline) and not (baseline and not
                                                                                         (rl.change or col.change))
     percent_change = rl.percent_change or col.percent_change or layout.table_percent_change and not baseline

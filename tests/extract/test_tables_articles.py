@@ -179,3 +179,29 @@ def test_two_level_header_arm_over_baseline_post_and_p():
     post = _text_at(got, 2, 5)  # "Postexercise": the caption's "after 3-month exercise"
     assert (post.arm, post.weeks, post.n) == ("ROM group", 13.0, 10)
     assert not [r for r in got if r.col in (3, 6, 7)]  # the P columns
+
+
+def _timeless_article(methods: str, abstract: str = "Patients were randomised to drug or placebo.") -> str:
+    from tests.extract.tables_helpers import table_xml
+    tab = table_xml([["", "Drug (n = 20)", "Placebo (n = 20)"], ["Pain score", "3.1 (1.2)", "4.5 (1.4)"]],
+                    caption="Outcomes", footnotes=("Values are mean (SD).",))
+    return (f"<article><front><article-meta><title-group><article-title>A trial</article-title></title-group>"
+            f"<abstract><p>{abstract}</p></abstract></article-meta></front><body>"
+            f"<sec><title>Methods</title><p>{methods}</p></sec>"
+            f"<sec><title>Results</title><p>See the table.</p>{tab}</sec></body></article>")
+
+
+def test_a_timeless_table_is_dated_at_the_assessment_time_the_methods_state():
+    methods = ("Patients attended weekly. Data were collected at baseline and at 4 months after randomisation, "
+               "using questionnaires.")
+    ev = Extractor().extract(ExtractionInput(id="x", full_text_xml=_timeless_article(methods)))
+    (row,) = [o for o in ev.outcomes if o.provenance.location.startswith("table:Table 2 ") and o.arm == "Drug"]
+    assert row.timepoint_weeks == 17.33 and "methods" in row.timepoint and "4 months" in row.timepoint
+    # a duration or an interval is no assessment time: the table stays undated
+    for methods in ("Patients performed 12 sessions with 48-72 hours of interval between sessions.",
+                    "Treatment lasted 12 weeks.", "Tumour response was assessed by CT scans at 6-week intervals.",
+                    "Body composition was assessed after a minimum 12-hour fast.",
+                    "Patients were eligible if assessed at least 6 months after diagnosis."):
+        ev = Extractor().extract(ExtractionInput(id="x", full_text_xml=_timeless_article(methods)))
+        (row,) = [o for o in ev.outcomes if o.provenance.location.startswith("table:Table 2 ") and o.arm == "Drug"]
+        assert row.timepoint_weeks is None

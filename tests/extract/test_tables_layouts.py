@@ -819,6 +819,12 @@ def test_a_table_that_names_no_timepoint_takes_the_study_follow_up():
     assert at(read(rows, caption="Comparison of sleep scores between groups"), 1, 1).weeks is None
     rows.append(["Depth at week 4", "20.1 ± 3.0", "40.2 ± 5.5", "0.01"])
     assert at(read(rows, caption="Comparison of sleep scores between groups", followup=8.0), 1, 1).weeks is None
+    # one dated row among several undated outcomes leaves the others the study's follow-up
+    rows = [["", "Control % (n/N)", "Intervention % (n/N)"], ["Pill acceptability", "56.56 (138/244)", "60.53 (138/228)"],
+            ["IUD acceptability", "52.87 (129/244)", "51.32 (117/228)"], ["Service uptake", "10.29 (25/243)", "7.93 (18/227)"],
+            ["Contraceptive use during the 4 months", "2.88 (7/243)", "1.76 (4/227)"]]
+    got = read(rows, caption="Secondary outcomes", followup=17.33)
+    assert (at(got, 1, 1).weeks, at(got, 4, 1).weeks) == (17.33, 17.33)
 
 
 def test_arms_as_rows_under_time_columns_take_the_measure_the_caption_brackets():
@@ -914,3 +920,23 @@ def test_a_median_row_with_one_number_in_brackets_is_no_mean_sd():
             ["Median time in seconds", "25.0 (37.2)", "25.3 (35.8)"]]
     got = read(rows)
     assert (at(got, 2, 1).statistic, at(got, 2, 1).numbers) == ("median", {"median": 25.0})
+
+
+def test_measure_groups_over_the_studys_arms_repeated_under_each():
+    # "SaO2" | "PaO2" over the same arms ("multiple SI" | "single SI"), the times as rows: the top is the measure
+    rows = [["", ("SaO2", {"colspan": 2}), ("PaO2", {"colspan": 2})],
+            ["", "multiple SI", "single SI", "multiple SI", "single SI"],
+            ["Fetal", "44 ± 23", "79 ± 11", "26 ± 15", "33 ± 11"],
+            ["BV", "10 ± 7", "11 ± 9", "6 ± 4", "8 ± 10"]]
+    got = read(rows, head=2, known_arms=("multiple SI", "single SI"))
+    c3 = at(got, 2, 3)
+    assert (c3.arm, c3.measure.split(" / ")[0], c3.numbers) == ("multiple SI", "PaO2", {"mean": 26.0, "sd": 15.0})
+    # without the study's arms to go by, the top stays part of the arm (an arm over its parts)
+    assert at(read(rows, head=2), 2, 3).arm == "PaO2 / multiple SI"
+
+
+def test_category_rows_under_a_section_that_declares_percentages_are_its_parts():
+    rows = [["Variable", "Website", "No website group"], ["SGA (%)", "", ""],
+            ["Responders", "16 (45.7)", "12 (32.4)"], ["Non responders", "19 (54.3)", "25 (67.6)"]]
+    got = read(rows)
+    assert (at(got, 2, 1).measure, at(got, 3, 2).measure) == ("SGA / Responders", "SGA / Non responders")
