@@ -22,6 +22,7 @@ from extract.evidence import OutcomeRow, Provenance
 from extract.jats import Article, parse_jats
 from extract.measures import clean_measure_name
 from extract.outcomes import Context, outcome_rows
+from extract.passages import split_sentences
 from extract.quantities import find_timepoints
 from extract.schedule import earlier_study_sentences, study_timepoints
 from extract.table_cells import normalise_space
@@ -160,7 +161,6 @@ def _other_header(arm: str, siblings: list[str], headers: list[tuple[str, str]],
 _METHODS_SECTION = re.compile(r"(?i)method|design|outcome|assessment|measure|follow|procedure|protocol|data\s+collection"
                               r"|end\s*-?\s*point")
 _NOT_METHODS = re.compile(r"(?i)result|discussion|background|introduction|conclusion|limitation|summary")
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z(])")
 # a sentence that says when the outcomes were assessed ("The primary outcome was ... at 4 months",
 # "Data were collected at baseline and at 4 months", "Follow-up visits at 6 and 12 months")
 _ASSESSMENT_CUE = re.compile(
@@ -194,7 +194,8 @@ def assessment_time(article: Article) -> tuple[float, str] | None:
         seen += len(sec.text)
         if seen > _MAX_METHODS_CHARS:
             break
-        for sentence in _SENTENCE_END.split(sec.text):
+        for a, b in split_sentences(sec.text):
+            sentence = sec.text[a:b]
             if not _ASSESSMENT_CUE.search(sentence) or _NOT_ASSESSMENT.search(sentence):
                 continue
             for tp in find_timepoints(sentence):
