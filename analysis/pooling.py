@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import TYPE_CHECKING, Any, Mapping
 
 import numpy as np
 
@@ -21,6 +21,9 @@ from analysis.distributions import chi2_isf, chi2_ppf, chi2_sf, f_sf, norm_isf, 
 from analysis.estimators import (ESTIMATORS, Tau2Fit, WeightedFit, brent_root, check_method, design_or_none,
                                  estimate_tau2, qe_stat)
 from analysis.errors import FitError, InputError
+
+if TYPE_CHECKING:  # only for the annotation: summary() imports it when called
+    from analysis.summary import SummaryText
 
 __all__ = ["ESTIMATORS", "MetaResult", "rma"]
 
