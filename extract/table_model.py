@@ -545,6 +545,7 @@ def _column(table: Table, col: int, n_header: int, stub: int, unit: str | None =
         return ColumnLayout(col, "empty")
     role = "value"
     effect = None
+    labels = _rejoin_split_words(labels)
     for label in reversed(labels):
         if label.is_p:
             role = "p"
@@ -584,6 +585,19 @@ def _column(table: Table, col: int, n_header: int, stub: int, unit: str | None =
         change=within or any(lab.change for lab in labels), percent_change=any(lab.percent_change for lab in labels),
         n=next((lab.n for lab in reversed(labels) if lab.n is not None), None), effect=effect,
     )
+
+
+def _rejoin_split_words(labels: tuple[Label, ...]) -> tuple[Label, ...]:
+    """A header phrase broken over two header rows, one word in each ("Effect" over "Size"): when
+    the two words read together name an effect that neither names alone, they are one label."""
+    for i in range(len(labels) - 1):
+        upper, lower = labels[i], labels[i + 1]
+        if len(upper.text.split()) != 1 or len(lower.text.split()) != 1 or upper.effect or lower.effect:
+            continue
+        joined = read_label(f"{upper.text} {lower.text}")
+        if joined.effect:
+            return (*labels[:i], joined, *labels[i + 2:])
+    return labels
 
 
 def _names_no_arm(name: str) -> bool:

@@ -940,3 +940,16 @@ def test_category_rows_under_a_section_that_declares_percentages_are_its_parts()
             ["Responders", "16 (45.7)", "12 (32.4)"], ["Non responders", "19 (54.3)", "25 (67.6)"]]
     got = read(rows)
     assert (at(got, 2, 1).measure, at(got, 3, 2).measure) == ("SGA / Responders", "SGA / Non responders")
+
+
+def test_an_effect_size_header_split_over_two_header_rows_is_no_arm():
+    # "Effect" over "Size" (and "p" over "value") in separate header rows: the column holds effect sizes
+    rows = [["", ("Control group", {"colspan": 2}), "Effect", "p", ("Experimental group", {"colspan": 2}), "Effect"],
+            ["", ("(n = 19)", {"colspan": 2}), "Size", "value", ("(n = 20)", {"colspan": 2}), "Size"],
+            ["", "Pre", "Post", "", "", "Pre", "Post", ""],
+            ["Sociability", "17.53", "14.63", "0.58", "0.02", "15.55", "13.50", "0.68"]]
+    got = read(rows, head=3, caption="Mean Parental Rating of the Control and Experimental Groups")
+    assert at(got, 3, 2).arm == "Control group"
+    for c in (3, 7):
+        assert none_at(got, 3, c) or at(got, 3, c).statistic not in ("mean", "mean (SD)")
+
