@@ -453,8 +453,9 @@ def read_label(text: str) -> Label:
         for kind, pattern in _EFFECTS:
             m = pattern.search(bare)
             if m:
-                if m.group(0).isupper() and len(m.group(0)) <= 4 and _UNIT_PARENS.search(bare):
-                    continue  # "HR (beats/min)", "RR (breaths/min)": heart rate, respiratory rate
+                if m.group(0).isupper() and len(m.group(0)) <= 4 and (_UNIT_PARENS.search(bare)
+                                                                      or _RATE_UNIT_AFTER.match(bare, m.end())):
+                    continue  # "HR (beats/min)", "RR (breaths/min)", "HR, bpm": heart rate, respiratory rate
                 effect = kind
                 break
         if effect is None and _DASH_CONTRAST.match(bare) and _DASH_HAS_ARM.search(bare) \
@@ -531,6 +532,8 @@ _ARM_LIKE = re.compile(
     r"training|exercise|surgery|vaccine|vaccinated|dose|low-?dose|high-?dose|combination|alone|only|plus|"
     r"monotherapy|standard|conventional|routine|care)\b|\b\d+(?:\.\d+)?\s*(?:mg|µg|μg|mcg|g|iu|ml|mg/kg|µg/kg|mg/day|"
     r"mg/d)\b|\s\+\s|\bgroup\s+[a-z0-9ivx]+\b|^\s*(?:[a-z]|[ivx]+|\d)\s*$", re.I)
+# a rate's unit after the abbreviation and a comma: "HR, bpm", "RR, breaths/min"
+_RATE_UNIT_AFTER = re.compile(r"\s*,\s*(?:bpm|beats|breaths|/\s*min|min\s*-1|min⁻¹)\b", re.I)
 _UNIT_PARENS = re.compile(
     r"\(\s*[^()]*\b(?:kg|cm|mm|m|mg|µg|g|l|ml|dl|mmol|µmol|umol|nmol|pmol|iu|u|bpm|beats|breaths|mmhg|min|s|sec|h|"
     r"hours?|days?|years?|points?|score|reps|cells|copies|log|units?)\b[^()]*\)|/\s*min\b", re.I)

@@ -953,3 +953,10 @@ def test_an_effect_size_header_split_over_two_header_rows_is_no_arm():
     for c in (3, 7):
         assert none_at(got, 3, c) or at(got, 3, c).statistic not in ("mean", "mean (SD)")
 
+
+def test_hr_with_a_unit_after_a_comma_is_heart_rate_not_a_hazard_ratio():
+    rows = [["", "Liraglutide (n = 30)", "Metformin (n = 30)"],
+            ["SBP, mmHg", "142 ± 15", "142 ± 19"],
+            ["HR, bpm", "74 ± 12", "71 ± 12"]]
+    got = read(rows)
+    assert (at(got, 2, 1).measure, at(got, 2, 1).numbers) == ("HR, bpm", {"mean": 74.0, "sd": 12.0})
