@@ -289,6 +289,7 @@ def table_layout(table: Table, known_arms: tuple[str, ...] = ()) -> TableLayout:
     """The layout of a table (an empty layout for an image-only or empty table)."""
     if not table.grid or table.n_rows * table.n_cols > _MAX_CELLS:
         return TableLayout(table, table.n_header_rows, 0, (), (), "none")
+    table = _fold_dispersion_rows(table)
     n_header = table.n_header_rows
     values: _Values = tuple(tuple(_value(c.text, c.markers) if c.text else None for c in row) for row in table.grid)
     stub = _stub_width(table, n_header, values)
@@ -363,6 +364,50 @@ def table_layout(table: Table, known_arms: tuple[str, ...] = ()) -> TableLayout:
         all_counts=all_counts, pm_means=pm_means, implied_n=implied_n,
         values=values,
     )
+
+
+_PAREN_ONLY = re.compile(r"^\(\s*[-−–]?\d[\d.,]*\s*(?:[-–—]|to|,)?\s*(?:[-−–]?\d[\d.,]*)?\s*\)[*†‡§]*$")
+_PLAIN_NUMBER = re.compile(r"^(?P<num>[-−–]?\d[\d.,]*)\s*(?P<marks>[*†‡§#+]*[a-h]?[*†‡§#+]*)$")
+
+
+def _fold_dispersion_rows(table: Table) -> Table:
+    """A body row of plain numbers wrapped over two grid rows, the numbers in the first and their
+    bracketed SDs (or intervals) right below ("Speech/Language/ | 6.53 | 5.80" over "Communication
+    | (3.39) | (3.25)"): the bracketed cells join the numbers above them ("6.53 (3.39)") and the
+    lower row's label, if any, continues the upper one's; the lower row is left empty."""
+    grid = [list(row) for row in table.grid]
+    folded = False
+    for r in range(table.n_header_rows, len(grid) - 1):
+        upper, lower = grid[r], grid[r + 1]
+        below = [c for c in lower[1:] if c.text and not c.is_span_copy]
+        if len(below) < 2 or not all(_PAREN_ONLY.match(c.text) for c in below):
+            continue
+        if not all(not c.is_span_copy and _PLAIN_NUMBER.match(upper[c.col].text) for c in below):
+            continue
+        alone = sum(1 for c in upper[1:] if not c.is_span_copy and _PLAIN_NUMBER.match(c.text) and not lower[c.col].text)
+        if alone > len(below):
+            continue  # most numbers above have nothing below them: two rows of their own
+        spanned = lower[0].is_span_copy and (lower[0].source_row, lower[0].source_col) == (
+            upper[0].source_row, upper[0].source_col)  # ("Hgb" spanning both rows)
+        if lower[0].text and not spanned and (lower[0].is_span_copy or not upper[0].text
+                                              or read_label(lower[0].text).stats):
+            continue  # ("SD" under "Mean": a statistic row of its own)
+        for c in below:
+            above = upper[c.col]
+            m = _PLAIN_NUMBER.match(above.text)
+            text = f"{m.group('num')} {c.text}{m.group('marks')}"  # ("3.10b" over "(2.43, 3.76)": the marker last)
+            upper[c.col] = _replace(above, text=text, label=text, markers=above.markers + c.markers)
+            lower[c.col] = _replace(c, text="", label="", markers=())
+        if lower[0].text and not spanned:
+            head, tail = upper[0], lower[0]
+            glue = "" if re.search(r"[/-]$", head.text) else " "
+            upper[0] = _replace(head, text=f"{head.text}{glue}{tail.text}",
+                                label=f"{head.label or head.text}{glue}{tail.label or tail.text}")
+            lower[0] = _replace(tail, text="", label="")
+        folded = True
+    if not folded:
+        return table
+    return _replace(table, grid=tuple(tuple(row) for row in grid))
 
 
 def _implied_denominators(table: Table, values: "_Values", stub: int) -> dict[tuple[int, int], int]:

@@ -960,3 +960,28 @@ def test_hr_with_a_unit_after_a_comma_is_heart_rate_not_a_hazard_ratio():
             ["HR, bpm", "74 ± 12", "71 ± 12"]]
     got = read(rows)
     assert (at(got, 2, 1).measure, at(got, 2, 1).numbers) == ("HR, bpm", {"mean": 74.0, "sd": 12.0})
+
+
+def test_a_row_of_bracketed_sds_under_a_row_of_means_is_their_sd():
+    # "Speech/Language/ | 6.53 | 5.68" over "Communication | (3.39) | (2.43)": one row wrapped in two,
+    # the name continued and the SDs in brackets below the means
+    rows = [["", "Control (n = 19)", "Experimental (n = 20)"],
+            ["Speech/Language/", "6.53", "5.80"],
+            ["Communication", "(3.39)", "(3.25)"],
+            ["Sociability", "17.53", "15.55"],
+            ["", "(6.28)", "(6.18)"]]
+    got = read(rows, caption="Mean ratings of the control and experimental groups",
+               footnotes=("Standard deviations are in parenthesis.",))
+    c = at(got, 1, 2)
+    assert (c.measure, c.arm, c.numbers) == ("Speech/Language/Communication", "Experimental", {"mean": 5.8, "sd": 3.25})
+    assert at(got, 3, 1).numbers == {"mean": 17.53, "sd": 6.28}
+    assert none_at(got, 2, 1) and none_at(got, 4, 1)
+    # a footnote letter glued to the number above ("3.10b") goes after the interval joined to it
+    rows = [["Measure", "NHS HC only", "NHS HC plus"], ["CVD risk score", "3.10b", "2.80b"],
+            ["", "(2.43, 3.76)", "(2.01, 3.58)"]]
+    got = read(rows, caption="Clinical measures (mean, 95% CI)", footnotes=("b p &lt; 0.001",))
+    assert (at(got, 1, 2).statistic, at(got, 1, 2).note) == ("mean (95% CI)", "95% CI 2.01 to 3.58")
+    # the label spanning both rows (rowspan=2) over the number and its range below
+    rows = [["Parameter", "HIP baseline", "HIP 6 m"], [("Hgb", {"rowspan": 2}), "110.5", "117"], ["(104–119)", "(110–128.8)"]]
+    got = read(rows, caption="Median (IQR) Hgb by treatment group")
+    assert (at(got, 1, 1).measure, at(got, 1, 1).statistic) == ("Hgb", "median (IQR)") and none_at(got, 2, 1)
