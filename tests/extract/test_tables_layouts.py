@@ -985,3 +985,13 @@ def test_a_row_of_bracketed_sds_under_a_row_of_means_is_their_sd():
     rows = [["Parameter", "HIP baseline", "HIP 6 m"], [("Hgb", {"rowspan": 2}), "110.5", "117"], ["(104–119)", "(110–128.8)"]]
     got = read(rows, caption="Median (IQR) Hgb by treatment group")
     assert (at(got, 1, 1).measure, at(got, 1, 1).statistic) == ("Hgb", "median (IQR)") and none_at(got, 2, 1)
+
+
+def test_a_treatment_condition_corner_puts_the_arms_in_the_rows():
+    rows = [["Treatment condition", "Baseline caseness, n (%)", ("Clinically significant change", {"colspan": 2})],
+            ["", "", "Posttest n (%)", "6-month follow-up n (%)"],
+            ["IPT (n=610)", "581 (95.2)", "61 (32.0)", "54 (43.5)"],
+            ["CBT (n=620)", "581 (93.7)", "65 (38.2)", "63 (57.3)"]]
+    got = read(rows, head=2)
+    c = at(got, 3, 3)
+    assert (c.arm, c.measure, c.weeks) == ("CBT", "Clinically significant change", 26.0)
