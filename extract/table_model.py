@@ -94,7 +94,7 @@ _CAPTION_LEAD = re.compile(
     r"(?:number\s+and\s+percent(?:age)?\s+of\s+)?(?:(?:mean|median|adjusted|estimated|observed)\s+)?(?:(?:within|between)[-\s]+groups?\s+)?(?:changes?|"
     r"contrasts?|differences?|comparisons?|results?|values?|effects?|levels?|outcomes?|data|summary|analysis|"
     r"capturing|the|of|in|on|for|\s)*\b", re.I)
-_CAPTION_CUT = re.compile(r"\s+(?:at|by|between|among|during|after|before|over|across|for|from|according\s+to|within|"
+_CAPTION_CUT = re.compile(r"\s+(?:(?:obtained|measured|recorded|observed|assessed)\s+(?:from|in|at|by|during|on)|at|by|between|among|during|after|before|over|across|for|from|according\s+to|within|"
                           r"through(?:out)?|until|up\s+to|"
                           r"in\s+(?:the|each|both|all|patients|participants|subjects|groups?)|versus|vs\.?|as\s+well\s+as)\s+|"
                           r"[.;:\[]|\((?![^()]{1,14}/[^()]{1,14}\)|%\))", re.I)  # a unit in brackets stays: "(mg/day)"
@@ -329,6 +329,8 @@ def table_layout(table: Table, known_arms: tuple[str, ...] = ()) -> TableLayout:
         columns = [_replace(c, role="difference", effect="MD") if c.role == "value" else c for c in columns]
     columns = _name_columns(columns, arms_in, rows, known_arms)
     columns = _companions_from_cells(columns, values, n_header)
+    if arms_in == "rows":
+        columns = _subgroups_of_caption_measure(columns, corner_measure or _caption_measure(table.caption))
     if corner_measure is None and not any(col.measure for col in columns if col.role == "value"):
         corner_measure = _caption_measure(table.caption)  # for rows that nothing else names
     # bare arm labels ("1", "A") take the corner's word: "Group 1", "Water A"
@@ -725,6 +727,18 @@ def _name_columns(columns: list[ColumnLayout], arms_in: str, rows: list[RowLayou
                                       effect=left.effect, measure=left.measure, measure_text=left.measure_text)
                     break
     return out
+
+
+def _subgroups_of_caption_measure(columns: list[ColumnLayout], measure: str | None) -> list[ColumnLayout]:
+    """Arms in the rows under columns none of which names a measure ("All fetuses" | "Ventilated
+    fetuses"), the measure named only by the caption ("Fetal body weights obtained from ..."): the
+    columns are subgroups of the caption's measure."""
+    named = [c for c in columns if c.role in ("value", "n") and c.measure]
+    if not measure or not named or any(looks_like_measure(c.measure) or vocabulary_measure(c.measure)
+                                       or c.measure.lower() in measure.lower() for c in named):
+        return columns
+    return [_replace(c, measure=f"{measure} / {c.measure}", measure_text=f"{measure} / {c.measure_text or c.measure}")
+            if c in named else c for c in columns]
 
 
 def _companions_from_cells(columns: list[ColumnLayout], values: "_Values", n_header: int) -> list[ColumnLayout]:

@@ -995,3 +995,16 @@ def test_a_treatment_condition_corner_puts_the_arms_in_the_rows():
     got = read(rows, head=2)
     c = at(got, 3, 3)
     assert (c.arm, c.measure, c.weeks) == ("CBT", "Clinically significant change", 26.0)
+
+
+def test_subgroup_columns_over_arm_rows_qualify_the_captions_measure():
+    # the arms in the rows, the columns subgroups of the one measure the caption names
+    rows = [["Study groups", "All fetuses", "Unventilated fetuses", "Ventilated fetuses"],
+            ["SHAM", "39.0 ± 2.7", "42.7 ± 3.3", "35.9 ± 3.6"],
+            ["DH", "38.1 ± 2.3", "40.1 ± 1.5", "35.6 ± 4.8"]]
+    got = read(rows, caption="Fetal body weights obtained from unventilated and ventilated fetuses.")
+    c = at(got, 2, 3)
+    assert (c.arm, c.measure) == ("DH", "Fetal body weights / Ventilated fetuses")
+    # columns that name measures keep their names
+    rows = [["Group", "Weight (kg)", "HbA1c (%)"], ["Group A", "80 ± 9", "7.1 ± 0.9"], ["Group B", "82 ± 8", "7.4 ± 1.0"]]
+    assert at(read(rows, caption="Outcomes obtained at 12 weeks"), 2, 2).measure.startswith("HbA1c")
