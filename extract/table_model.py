@@ -59,6 +59,11 @@ _MEASURE_WITH_PARTS = re.compile(
 _MEASURE_STATS = frozenset({"mean_sd", "mean_se", "mean_ci", "median_iqr", "median_range", "n_pct"})
 _GENERIC_PART = re.compile(r"^\s*(?:total|overall|sub-?total|sum|global|composite|total\s+score|mean|score|all)\s*$",
                            re.I)
+# a category of the section's measure, meaningless alone: "Maximum severity of TEAEs" > "Mild", "Severe"
+_CATEGORY_PART = re.compile(
+    r"^\s*(?:none|no|yes|mild|moderate|severe|very\s+severe|life[-\s]threatening|fatal|grade\s*[0-5IV]+|present|absent|"
+    r"positive|negative|normal|abnormal|improved|unchanged|worse(?:ned)?|better|never|rarely|sometimes|often|always|"
+    r"missing|unknown|other)\s*$", re.I)
 _BASELINE_CAPTION = re.compile(
     r"\bbaseline\b|\bcharacteristics\b|\bdemographic|\bat\s+(?:the\s+)?(?:beginning|start|entry|inclusion|"
     r"enrol(?:l)?ment|randomi[sz]ation|admission|screening)\b", re.I)
@@ -1012,7 +1017,7 @@ def _clean(label: Label) -> str:
 
 def _joins(section: Label, part: str) -> bool:
     """A section label names the measure its rows are parts of ("PAS scores, mean (SD)" > "Total")."""
-    if _GENERIC_PART.match(part):
+    if _GENERIC_PART.match(part) or _CATEGORY_PART.match(part):
         return True
     if section.stats & (_MEASURE_STATS | {"pct"}) or _MEASURE_WITH_PARTS.search(section.name):
         return True

@@ -1008,3 +1008,15 @@ def test_subgroup_columns_over_arm_rows_qualify_the_captions_measure():
     # columns that name measures keep their names
     rows = [["Group", "Weight (kg)", "HbA1c (%)"], ["Group A", "80 ± 9", "7.1 ± 0.9"], ["Group B", "82 ± 8", "7.4 ± 1.0"]]
     assert at(read(rows, caption="Outcomes obtained at 12 weeks"), 2, 2).measure.startswith("HbA1c")
+
+
+def test_category_rows_mild_moderate_severe_under_a_section_are_its_parts():
+    rows = [["", "Drug (n = 462)", "Placebo (n = 477)"],
+            ["Nervous system disorders", "36 (7.8)", "38 (8.0)"],
+            ["Maximum severity of TEAEs", "", ""],
+            ["\u2003Mild", "64 (13.9)", "88 (18.4)"],
+            ["\u2003Severe", "7 (1.5)", "13 (2.7)"]]
+    got = read(rows, footnotes=("Data are presented as n (%).",))
+    assert (at(got, 3, 1).measure, at(got, 4, 2).measure) == (
+        "Maximum severity of TEAEs / Mild", "Maximum severity of TEAEs / Severe")
+    assert at(got, 1, 1).measure == "Nervous system disorders"
