@@ -473,6 +473,10 @@ def _stub_arms(table: Table, rows: list[RowLayout], arm_col: int, stub: int,
         named = {j: measure_of(rows[j].row) for j in block}
         distinct = {lab.name for lab in named.values() if lab is not None}
         carry = next((lab for lab in named.values() if lab is not None), None) if len(distinct) == 1 else None
+        # the arm column names an arm in this block ("Usual care"): its other labels are arms too, and a
+        # measure beside them that reads like an arm ("Metabolic control") is still the measure
+        arm_named = any(looks_like_arm(lab.name) for j in block if table.grid[rows[j].row][arm_col].text
+                        for lab in (_label_of(table.grid[rows[j].row][arm_col]),) if lab.name)
         current = None
         for j in block:
             r = rows[j]
@@ -480,7 +484,7 @@ def _stub_arms(table: Table, rows: list[RowLayout], arm_col: int, stub: int,
             cell = table.grid[r.row][arm_col]
             arm_label = _label_of(cell) if cell.text else None
             arm = arm_label.name if arm_label is not None and r.role in ("value", "n") and not arm_label.is_p else None
-            if arm and current is not None and looks_like_arm(current.name) and not looks_like_arm(arm):
+            if arm and current is not None and looks_like_arm(current.name) and not arm_named:
                 # a block where the first column holds the arm and the "Group" column its categories
                 arm_label, current = current, arm_label
                 arm = arm_label.name

@@ -1020,3 +1020,16 @@ def test_category_rows_mild_moderate_severe_under_a_section_are_its_parts():
     assert (at(got, 3, 1).measure, at(got, 4, 2).measure) == (
         "Maximum severity of TEAEs / Mild", "Maximum severity of TEAEs / Severe")
     assert at(got, 1, 1).measure == "Nervous system disorders"
+
+
+def test_a_measure_with_control_in_its_name_beside_an_arm_column_stays_the_measure():
+    rows = [["Principal indicator", "Arm", "Value", "OR"],
+            ["Metabolic control", "Active implementation", "11.9 %", "1.06"],
+            ["", "Passive dissemination", "10.1 %", "0.93"],
+            ["", "Usual care", "10.3 %", "1"],
+            ["Macrovascular complications", "Active implementation", "14.0 %", "1.07"],
+            ["", "Passive dissemination", "11.7 %", "0.93"],
+            ["", "Usual care", "12.4 %", "1"]]
+    got = read(rows)
+    assert (at(got, 2, 2).measure, at(got, 2, 2).arm) == ("Metabolic control", "Passive dissemination")
+    assert (at(got, 3, 2).measure, at(got, 3, 2).arm) == ("Metabolic control", "Usual care")
