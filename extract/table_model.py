@@ -64,6 +64,11 @@ _CATEGORY_PART = re.compile(
     r"^\s*(?:none|no|yes|mild|moderate|severe|very\s+severe|life[-\s]threatening|fatal|grade\s*[0-5IV]+|present|absent|"
     r"positive|negative|normal|abnormal|improved|unchanged|worse(?:ned)?|better|never|rarely|sometimes|often|always|"
     r"missing|unknown|other)\s*$", re.I)
+_CHARACTERISTIC_CORNER = re.compile(r"^\s*(?:(?:patient|baseline|clinical|demographic)s?'?\s+)?characteristics?\s*$",
+                                    re.I)
+_WHO_CAPTION = re.compile(r"\b(?:patients|participants|subjects|women|men|children|infants|mothers|cases)\b", re.I)
+_RESULTS_CAPTION = re.compile(r"outcome|result|adherence|complian|efficacy|effect|response|follow|during|after|"
+                              r"\bat\s+(?:week|month|day|year)|events?\b|complication|mortality|morbidity|toxicit", re.I)
 _BASELINE_CAPTION = re.compile(
     r"\bbaseline\b|\bcharacteristics\b|\bdemographic|\bat\s+(?:the\s+)?(?:beginning|start|entry|inclusion|"
     r"enrol(?:l)?ment|randomi[sz]ation|admission|screening)\b", re.I)
@@ -353,6 +358,11 @@ def table_layout(table: Table, known_arms: tuple[str, ...] = ()) -> TableLayout:
     baseline_table = bool(_BASELINE_CAPTION.search(table.caption)) and not _CHANGE_CAPTION.search(table.caption) \
         and not any(tp.kind != "baseline" for tp in find_timepoints(number_text(table.caption))) \
         and not any(p.search(table.caption) for _, p in _NAMED_POINTS)
+    if not baseline_table and _CHARACTERISTIC_CORNER.match(corner.text) and not _CHANGE_CAPTION.search(table.caption) \
+            and _WHO_CAPTION.search(table.caption) and not _RESULTS_CAPTION.search(table.caption) \
+            and not any(c.time is not None and not c.time.baseline for c in columns) \
+            and not any(r.time is not None and not r.time.baseline for r in rows if r.role in ("value", "section")):
+        baseline_table = True  # "Characteristic | Drug | Placebo" with no timepoint: the patients as they came in
     if baseline_table:  # "5 years or less", "8 years" under "Education": categories, not timepoints
         rows = [_replace(r, time=None) if r.time is not None and r.time.weeks and r.time is not _BASELINE_TIME
                 else r for r in rows]

@@ -1033,3 +1033,18 @@ def test_a_measure_with_control_in_its_name_beside_an_arm_column_stays_the_measu
     got = read(rows)
     assert (at(got, 2, 2).measure, at(got, 2, 2).arm) == ("Metabolic control", "Passive dissemination")
     assert (at(got, 3, 2).measure, at(got, 3, 2).arm) == ("Metabolic control", "Usual care")
+
+
+def test_a_characteristic_corner_makes_a_baseline_table():
+    rows = [["Characteristic", "Low LVEF (N = 125)", "Preserved LVEF (N = 698)", "P-value"],
+            ["Hypertension", "43 (34)", "182 (26)", "0.05"],
+            ["Previous MI", "18 (14)", "63 (9)", "0.06"]]
+    got = read(rows, caption="Comparison of patients with a low LVEF with those with preserved LVEF",
+               followup=26.0)
+    assert (at(got, 1, 1).weeks, at(got, 1, 1).timepoint) == (0.0, "baseline")
+    # a corner "Characteristic" over dated columns is no baseline table
+    rows = [["Characteristic", "Week 0", "Week 12"], ["Weight (kg)", "80 ± 9", "77 ± 9"]]
+    assert at(read(rows), 1, 2).weeks == 12.0
+    # (under a caption that names results, the corner is only a heading)
+    rows = [["Characteristic", "Vitamin A (n = 113)", "Zinc (n = 110)"], ["Days with diarrhea", "2 (1–4)", "3 (1–5)"]]
+    assert at(read(rows, caption="Outcomes of 335 children by treatment arm", followup=26.0), 1, 1).weeks == 26.0
