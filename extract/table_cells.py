@@ -5,6 +5,7 @@
 with the footnote markers it stripped. Forms (rules as data in `_FORMS`, tried in order):
 
     pm          "4.99 ± 0.88", "38.5 ±5.4", "2.80 +/- 0.15"          a ± b
+                "8.6 ± 2 (70 ± 22)" (the same in a second unit)       a ± b
                 "3.03 ± 1.59 (33)", "2.7 ± 0.4 (n = 12)"             a ± b (n): the n in `total`
     pm_interval "59.1 ± 4.4 (49.8–66.6)"                              a ± b (lo sep hi)
     count_of    "108/206 (52.4)", "3/7 (42.9%)", "52.4% (108/206)",   x/N (pct)
@@ -63,6 +64,9 @@ _SEP = r"(?:\s*(?:to|,|;|–|—|‒|-|‑|−)\s*|\s+-\s*)"
 _FORMS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("pm", re.compile(rf"^(?P<a>{_NUM})\s*(?:±|\+/-|\+-|\+/−)\s*(?P<b>{_NUM})(?:\s*%|\s*/\s*[A-Za-z]+)?$")),
     ("pm", re.compile(rf"^(?P<a>{_NUM})\s*(?:±|\+/-|\+-|\+/−)\s*(?P<b>{_NUM})\s*{_OPEN}\s*(?:[nN]\s*=\s*)?(?P<tot>{_INT})\s*{_CLOSE}$")),
+    # the same mean ± SD in a second unit in brackets ("8.6 ± 2 (70 ± 22)": HbA1c % and mmol/mol): the first
+    ("pm", re.compile(rf"^(?P<a>{_NUM})\s*(?:±|\+/-|\+-|\+/−)\s*(?P<b>{_NUM})\s*{_OPEN}\s*{_NUM}\s*(?:±|\+/-|\+-|\+/−)\s*"
+                      rf"{_NUM}\s*{_CLOSE}$")),
     ("pm_interval", re.compile(rf"^(?P<a>{_NUM})\s*(?:±|\+/-|\+-|\+/−)\s*(?P<b>{_NUM})\s*{_OPEN}\s*(?P<lo>{_NUM})"
                                rf"(?P<sep>{_SEP})(?P<hi>{_NUM})\s*{_CLOSE}$")),
     ("count_of", re.compile(rf"^(?P<x>{_INT})\s*/\s*(?P<tot>{_INT})\s*{_OPEN}\s*(?P<b>{_NUM})\s*%?\s*{_CLOSE}$")),
@@ -187,6 +191,8 @@ def parse_cell(text: str, sup_markers: Iterable[str] = ()) -> tuple[CellValue | 
     if "," in clean and "." not in clean:
         clean = _DECIMAL_COMMA.sub(r"\1.\2", clean)  # "4,30 ± 0,45", "0,005": European decimal commas
     clean = _CURRENCY.sub("", _THOUSANDS.sub(lambda m: m.group(1).replace(",", ""), clean))
+    if clean.endswith(".") and clean[-2:-1].isdigit():
+        clean = clean[:-1]  # "13.5±4.": a stray full stop after the last number
     if "/" in clean:
         clean = _SPACED_THOUSANDS.sub(lambda m: m.group(0).replace(" ", ""), clean)
     for form, pattern in _forms_for(clean):

@@ -119,3 +119,13 @@ def test_mean_sd_and_n_in_one_cell(text, numbers):
 def test_an_arrow_before_a_change_is_its_sign():
     assert parse_cell("↓ 13.72")[0].a == -13.72
     assert parse_cell("↑ 6.0")[0].a == 6.0
+
+
+@pytest.mark.parametrize(("text", "numbers"), [
+    ("8.6 ± 2 (70 ± 22)", (8.6, 2.0)),  # HbA1c in % and, in brackets, in mmol/mol: the first unit's pair
+    ("7 ± 1.2 [53 ± 13]*", (7.0, 1.2)),
+    ("13.5±4.", (13.5, 4.0)),  # a stray full stop after the SD
+])
+def test_a_mean_sd_written_twice_or_with_a_stray_stop(text, numbers):
+    value, _ = parse_cell(text)
+    assert value is not None and value.form == "pm" and (value.a, value.b) == numbers
