@@ -24,7 +24,7 @@ that names no timepoint anywhere (header, row, section or caption), takes the st
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from extract.table_cells import CellValue, number_text, strip_markers
 from extract.table_labels import TimeRef
@@ -282,6 +282,27 @@ def read_table(layout: TableLayout, default_arm: str | None = None, followup_wee
                                  p_cell, timeless or rl.row in undated_rows, followup_text)
             if reading is not None:
                 out.append(reading)
+    return _join_sd_rows(out)
+
+
+def _join_sd_rows(readings: list[TableReading]) -> list[TableReading]:
+    """A row of means and, up to three rows below, a row of SDs of the same measure ("Mean | 85.92",
+    "SD | 15.44"): each column's SD joins the mean above it as one mean (SD) reading."""
+    means: dict[tuple, int] = {}
+    out: list[TableReading] = []
+    for reading in readings:
+        key = (reading.col, reading.measure, reading.arm, reading.weeks)
+        if reading.role == "arm" and reading.statistic == "mean" and len(reading.numbers) == 1:
+            means[key] = len(out)
+        elif reading.role == "arm" and reading.statistic == "sd" and key in means:
+            i = means.pop(key)
+            mean = out[i]
+            (mean_key,), (sd_key,) = mean.numbers, reading.numbers
+            if 0 < reading.row - mean.row <= 3 and mean_key.replace("mean", "sd") == sd_key:
+                out[i] = replace(mean, statistic="mean (SD)", numbers={**mean.numbers, **reading.numbers},
+                                 cells=mean.cells + reading.cells, markers=mean.markers + reading.markers)
+                continue
+        out.append(reading)
     return out
 
 

@@ -1048,3 +1048,15 @@ def test_a_characteristic_corner_makes_a_baseline_table():
     # (under a caption that names results, the corner is only a heading)
     rows = [["Characteristic", "Vitamin A (n = 113)", "Zinc (n = 110)"], ["Days with diarrhea", "2 (1–4)", "3 (1–5)"]]
     assert at(read(rows, caption="Outcomes of 335 children by treatment arm", followup=26.0), 1, 1).weeks == 26.0
+
+
+def test_a_mean_row_and_an_sd_row_below_it_are_one_mean_sd():
+    rows = [["", "Order A (N = 445)", "Order B (N = 390)"],
+            ["FACT-G", "", ""],
+            ["\u2003Mean", "85.92", "83.48"],
+            ["\u2003Difference in means (95% CI)", "2.44 (0.66 to 4.24)", ""],
+            ["\u2003SD", "15.44", "15.94"]]
+    got = read(rows)
+    c = at(got, 2, 2)
+    assert (c.measure, c.arm, c.statistic, c.numbers) == ("FACT-G", "Order B", "mean (SD)", {"mean": 83.48, "sd": 15.94})
+    assert none_at(got, 4, 2)
