@@ -33,6 +33,7 @@ from extract.table_model import ColumnLayout, RowLayout, TableLayout
 __all__ = ["TableReading", "read_table"]
 
 _DISPERSION_SEPS = ("to", ",", ";")
+_RATIOS = frozenset({"OR", "RR", "HR", "IRR"})
 _DECIMAL = re.compile(r"\s*[<>=]?\s*(?:0?\.\d{2,}|1\.000?)\s*")  # a P value ("0.927", "1.000"), not "0.5" hours
 
 
@@ -529,6 +530,9 @@ def _difference(layout: TableLayout, rl: RowLayout, col: ColumnLayout, cell, val
         if cv.form == "bounds":
             numbers.update(effect_ci_low=cv.lo, effect_ci_high=cv.hi)
             cells.append(companion[2])
+    effect = col.effect or rl.effect or "MD"
+    if effect in _RATIOS and value.form == "number" and value.a == 1 and "effect_ci_low" not in numbers:
+        return None  # "Usual care | 1": the reference arm of the ratios above it, no difference of its own
     p_value = None
     if p_cell is not None and p_cell.text:
         p_value = _p_text(p_cell.text)
@@ -539,7 +543,6 @@ def _difference(layout: TableLayout, rl: RowLayout, col: ColumnLayout, cell, val
             or col.text
     else:
         who = f"{arm} ({rl.text})" if arm else rl.text
-    effect = col.effect or rl.effect or "MD"
     statistic = "difference (95% CI)" if "effect_ci_low" in numbers else "difference"
     return TableReading(
         table=layout.table.label, row=r, col=col.col, text=cell.text, role="difference", measure=measure,

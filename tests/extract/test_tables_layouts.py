@@ -1060,3 +1060,13 @@ def test_a_mean_row_and_an_sd_row_below_it_are_one_mean_sd():
     c = at(got, 2, 2)
     assert (c.measure, c.arm, c.statistic, c.numbers) == ("FACT-G", "Order B", "mean (SD)", {"mean": 83.48, "sd": 15.94})
     assert none_at(got, 4, 2)
+
+
+def test_a_ratio_of_exactly_one_without_an_interval_is_the_reference_arm():
+    rows = [["Principal indicator", "Arm", "Value", "OR", "95% CI"],
+            ["Metabolic control", "Active implementation", "11.9 %", "1.06", "(0.76 – 1.46)"],
+            ["", "Passive dissemination", "10.1 %", "0.93", "(0.67 – 1.30)"],
+            ["", "Usual care", "10.3 %", "1", ""]]
+    got = [r for r in read(rows) if r.role == "difference"]
+    assert [(r.row, r.numbers["effect_size"]) for r in got] == [(1, 1.06), (2, 0.93)]
+
