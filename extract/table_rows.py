@@ -34,6 +34,7 @@ __all__ = ["TableReading", "read_table"]
 
 _DISPERSION_SEPS = ("to", ",", ";")
 _RATIOS = frozenset({"OR", "RR", "HR", "IRR"})
+_VERSUS = re.compile(r"\b(?:vs\.?|versus|compared\s+(?:with|to))\s", re.I)
 _DECIMAL = re.compile(r"\s*[<>=]?\s*(?:0?\.\d{2,}|1\.000?)\s*")  # a P value ("0.927", "1.000"), not "0.5" hours
 
 
@@ -538,7 +539,9 @@ def _difference(layout: TableLayout, rl: RowLayout, col: ColumnLayout, cell, val
         p_value = _p_text(p_cell.text)
         if p_value is not None:
             cells.append((r, p_cell.col, p_cell.text))
-    if col.role == "difference":
+    if col.role == "difference" and rl.role == "difference" and _VERSUS.search(rl.text):
+        who = rl.text  # a row "Carbetocin versus oxytocin" under a "Relative risk (CI)" column: the row names the arms
+    elif col.role == "difference":
         who = " / ".join(lab.text for lab in col.labels if (lab.effect or lab.name) and lab.name != col.measure) \
             or col.text
     else:

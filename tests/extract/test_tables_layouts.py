@@ -1070,3 +1070,10 @@ def test_a_ratio_of_exactly_one_without_an_interval_is_the_reference_arm():
     got = [r for r in read(rows) if r.role == "difference"]
     assert [(r.row, r.numbers["effect_size"]) for r in got] == [(1, 1.06), (2, 0.93)]
 
+
+def test_a_comparison_row_names_the_arms_of_its_difference():
+    rows = [["Comparison", "p value", "Relative risk (CI)"],
+            ["Carbetocin versus oxytocin", "0.0110", "0.41 (0.19–0.85)"],
+            ["Carbetocin versus syntometrine", "0.0067", "0.32 (0.13–0.79)"]]
+    got = read(rows, caption="Need for additional uterotonic treatment")
+    assert at(got, 2, 2).arm == "Carbetocin versus syntometrine"
