@@ -256,8 +256,8 @@ _P_LABEL = re.compile(
     r"^\s*sig\.?\s*$|\bp\s*(?:for|of)\s+(?:interaction|trend|difference)", re.I)
 _EFFECTS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (kind, re.compile(pattern, re.I)) for kind, pattern in (
-        ("SMD", r"\bsmd\b|\bstandardi[sz]ed\s+(?:mean\s+)?difference|\beffect\s+sizes?\b|\bcohen'?s\s+d\b|"
-                r"\bhedges'?\s+g\b|(?<![\w.])es(?![\w.])"),
+        ("SMD", r"\bsmd\b|\bstandardi[sz]ed\s+(?:mean\s+)?difference|\beffect\s+sizes?\b|\bcohen['’]?s\s+d\b|"
+                r"\bhedges['’]?\s+g\b|(?<![\w.])es(?![\w.])"),
         ("OR", r"(?<![\w.])a?ors?\b(?!\s+\w+\s+(?:and|or)\b)(?=\s*(?:$|[(\[,;:=]|\d|95|\s+\(|\s+for\b|\s+vs))|\bodds\s+ratios?\b"),
         ("RR", r"(?<![\w.])rrs?\b|\b(?:relative\s+risk|risk\s+ratio)s?\b"),
         ("HR", r"(?<![\w.])a?hrs?\b(?=\s*(?:$|[(\[,;:=]|95|\s+\())|\bhazard\s+ratios?\b"),

@@ -1077,3 +1077,10 @@ def test_a_comparison_row_names_the_arms_of_its_difference():
             ["Carbetocin versus syntometrine", "0.0067", "0.32 (0.13–0.79)"]]
     got = read(rows, caption="Need for additional uterotonic treatment")
     assert at(got, 2, 2).arm == "Carbetocin versus syntometrine"
+
+
+def test_cohens_d_with_a_typographic_apostrophe_is_an_effect_size():
+    rows = [["", "Drug mean change (SE)", "Placebo mean change (SE)", "Cohen\u2019s d"],
+            ["Weight (kg)", "-1.52 (0.36)", "-0.09 (0.19)", "0.40"]]
+    got = read(rows)
+    assert at(got, 1, 3).role == "difference" and at(got, 1, 3).effect_kind == "SMD"
