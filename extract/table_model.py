@@ -69,6 +69,7 @@ _CHARACTERISTIC_CORNER = re.compile(r"^\s*(?:(?:patient|baseline|clinical|demogr
 _WHO_CAPTION = re.compile(r"\b(?:patients|participants|subjects|women|men|children|infants|mothers|cases)\b", re.I)
 _RESULTS_CAPTION = re.compile(r"outcome|result|adherence|complian|efficacy|effect|response|follow|during|after|"
                               r"\bat\s+(?:week|month|day|year)|events?\b|complication|mortality|morbidity|toxicit", re.I)
+_BETWEEN = re.compile(r"\bbetween[-\s]+(?:groups?|arms?|treatments?)\b", re.I)
 _BASELINE_CAPTION = re.compile(
     r"\bbaseline\b|\bcharacteristics\b|\bdemographic|\bat\s+(?:the\s+)?(?:beginning|start|entry|inclusion|"
     r"enrol(?:l)?ment|randomi[sz]ation|admission|screening)\b", re.I)
@@ -321,7 +322,9 @@ def table_layout(table: Table, known_arms: tuple[str, ...] = ()) -> TableLayout:
     count_rows = _count_rows(table, n_header, stub)
     columns = [_column(table, c, n_header, stub, unit, count_rows) for c in range(table.n_cols)]
     if _WITHIN.search(table.caption):  # "Within-group contrasts ...": every difference is an arm's change
-        columns = [_replace(c, role="value", change=True, effect=None) if c.role == "difference" else c
+        # (but not a column its own header calls between the groups, under "Between and Within Groups")
+        columns = [_replace(c, role="value", change=True, effect=None)
+                   if c.role == "difference" and not any(_BETWEEN.search(lab.text) for lab in c.labels) else c
                    for c in columns]
     rows = _rows(table, n_header, stub, values, tuple(stub_dims),
                  frozenset(c.col for c in columns if c.role in ("p", "test")), unit)

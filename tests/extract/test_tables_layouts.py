@@ -1084,3 +1084,11 @@ def test_cohens_d_with_a_typographic_apostrophe_is_an_effect_size():
             ["Weight (kg)", "-1.52 (0.36)", "-0.09 (0.19)", "0.40"]]
     got = read(rows)
     assert at(got, 1, 3).role == "difference" and at(got, 1, 3).effect_kind == "SMD"
+
+
+def test_a_between_groups_column_stays_a_difference_under_a_between_and_within_caption():
+    rows = [["", ("Within Group", {"colspan": 2}), "Between groups"],
+            ["", "Drug mean change (SE)", "Control mean change (SE)", "Mean difference (95% CI)"],
+            ["Weight (kg)", "-1.52 (0.36)", "-0.09 (0.19)", "0.77 (-1.81, 3.35)"]]
+    got = read(rows, head=2, caption="Outcomes Between and Within Groups over time.")
+    assert at(got, 2, 3).role == "difference" and at(got, 2, 1).role == "arm"
