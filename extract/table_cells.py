@@ -25,7 +25,8 @@ with the footnote markers it stripped. Forms (rules as data in `_FORMS`, tried i
 
 Before matching: Unicode spaces become " ", decimal commas in a cell without a decimal point become
 points ("4,30 ± 0,45"), a minus written as U+2212, EN DASH, FIGURE DASH or
-HYPHEN before a digit becomes "-", "·" as a decimal point becomes ".", thousands separators
+HYPHEN before a digit (or a space and the cell's first digit: "- 0.60") becomes "-", "·" as a
+decimal point becomes ".", thousands separators
 ("1,122", "5,000"; "19 984" beside the slash of a count) and currency signs ("€6751") are dropped, and footnote markers glued to the
 numbers are stripped: superscripts (given as `markers`), runs of "*", "†", "‡", "§", "¶", "#",
 "‖", "|", and one letter a-h glued after the last digit or bracket ("0.08a").
@@ -52,6 +53,8 @@ _CURRENCY = re.compile(r"[€$£¥](?=\s?[-.\d])")
 # a count or its denominator with its thousands set off by a (thin) space, next to the slash of
 # x/N: "9238/19 984 (46%)", "10 746/19 984"
 _SPACED_THOUSANDS = re.compile(r"(?<![\d.])\d{1,3}(?: \d{3})+(?=\s*/)|(?<=/)\s*\d{1,3}(?: \d{3})+(?![\d.])")
+# a minus sign set off by a space before a cell's first number: "- 0.60 (0.14)"
+_SPACED_SIGN = re.compile(r"^\s*[-\u2212\u2013\u2012\u2010\u2011\ufe63\uff0d]\s+(?=\.?\d)")
 _MARKER_CHARS = "*\u2217\u204e\u2020\u2021\u00a7\u00b6#\u2016\u2051|"
 _MARKER_RUN = re.compile(rf"[{re.escape(_MARKER_CHARS)}]+")
 _GLUED_LETTER = re.compile(r"(?<=[\d)\]%])[a-h]$")
@@ -187,7 +190,7 @@ def parse_cell(text: str, sup_markers: Iterable[str] = ()) -> tuple[CellValue | 
     """Recognise the numbers of a cell. Returns (CellValue or None, markers stripped from it)."""
     if not text or not any(ch.isdigit() for ch in text) and not text.strip().lower().startswith(("ns", "n.s", "not sig")):
         return None, ()
-    clean, markers = strip_markers(number_text(text), sup_markers)
+    clean, markers = strip_markers(number_text(_SPACED_SIGN.sub("-", text, count=1)), sup_markers)
     if "," in clean and "." not in clean:
         clean = _DECIMAL_COMMA.sub(r"\1.\2", clean)  # "4,30 ± 0,45", "0,005": European decimal commas
     clean = _CURRENCY.sub("", _THOUSANDS.sub(lambda m: m.group(1).replace(",", ""), clean))

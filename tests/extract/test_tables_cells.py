@@ -129,3 +129,10 @@ def test_an_arrow_before_a_change_is_its_sign():
 def test_a_mean_sd_written_twice_or_with_a_stray_stop(text, numbers):
     value, _ = parse_cell(text)
     assert value is not None and value.form == "pm" and (value.a, value.b) == numbers
+
+
+@pytest.mark.parametrize(("text", "numbers"), [("- 0.60 (0.14)a", (-0.60, 0.14)), ("\u2212 1.2 (0.5)", (-1.2, 0.5))])
+def test_a_minus_sign_set_off_by_a_space_before_the_first_number(text, numbers):
+    value, _ = parse_cell(text)
+    assert value is not None and value.form == "paren" and (value.a, value.b) == numbers
+    assert parse_cell("-")[0] is None and parse_cell("- ")[0] is None
