@@ -90,6 +90,8 @@ _DEFINITION = re.compile(r"(?P<name>\b[A-Za-z][A-Za-z -]{1,30}?)\s*\(\s*(?P<when
 _MISSING = re.compile(r"^\s*(?:n\s+)?missing(?:\s+(?:data|values|n))?\s*(?:\(n\))?\s*$", re.I)
 _CODE_DEFINITION = re.compile(r"\b(?P<k>T|V)(?P<v>[1-9])\s*(?:=|:)\s*(?P<when>[^,;.=]{2,40}?)(?=\s*(?:[,;.]|$|\b[TV]\d))")
 _WITHIN = WITHIN_ARM
+# a visit code dated by its label: "6 months (EV2)", "Baseline (V1)", "Week 12 [T3]"
+_DATED_CODE = re.compile(r"^\s*(?P<when>[^()\[\]]{3,30}?)\s*[(\[]\s*(?P<code>[A-Z]{1,3}-?\d{1,2})\s*[)\]]\s*$")
 # demographic rows are baseline values whatever the table's timepoint
 _DEMOGRAPHIC = re.compile(
     r"^\s*(?:mean\s+)?(?:age|sex|gender|(?:male|female|males|females|men|women)(?!\s+(?:with|who|retaining|having|achieving|"
@@ -273,10 +275,16 @@ def _caption_time(caption: str) -> TimeRef | None:
     return None
 
 
-def _named_times(texts: list[str]) -> tuple[tuple[str, float], ...]:
+def _named_times(texts: list[str], labels: list[str] | tuple[str, ...] = ()) -> tuple[tuple[str, float], ...]:
     """Named timepoints a caption or footnote defines: "end point (12 weeks)", "D1" for
-    "Days 1 and 2 (D1, D2)"."""
+    "Days 1 and 2 (D1, D2)"; and visit codes a row or column label dates: "6 months (EV2)"."""
     out: dict[str, float] = {}
+    for text in labels:
+        m = _DATED_CODE.match(text)
+        if m:
+            t = time_in_text(m.group("when"))
+            if t is not None and t.weeks is not None:
+                out.setdefault(m.group("code").lower(), t.weeks)
     for text in texts:
         for m in _DEFINITION.finditer(text):
             name, when = m.group("name"), m.group("when")
@@ -290,6 +298,12 @@ def _named_times(texts: list[str]) -> tuple[tuple[str, float], ...]:
             if t is not None and t.weeks is not None:
                 out.setdefault(f"{m.group('k').lower()}{m.group('v')}", t.weeks)
     return tuple(out.items())
+
+
+def _label_texts(table: Table, stub: int) -> list[str]:
+    """The texts of the header cells and the stub cells (where labels are)."""
+    head = [c.text for row in table.grid[: table.n_header_rows] for c in row if c.text and not c.is_span_copy]
+    return head + [c.text for row in table.grid[table.n_header_rows:] for c in row[:stub] if c.text and not c.is_span_copy]
 
 
 # --------------------------------------------------------------------------------------------
@@ -378,7 +392,7 @@ def table_layout(table: Table, known_arms: tuple[str, ...] = ()) -> TableLayout:
     return TableLayout(
         table=table, n_header_rows=n_header, n_stub_cols=stub, columns=tuple(columns), rows=tuple(rows),
         arms_in=arms_in, corner=corner, declared=declared, caption_time=caption_time,
-        named_times=_named_times(texts), table_change=table_change,
+        named_times=_named_times(texts, _label_texts(table, stub)), table_change=table_change,
         table_percent_change=table_change and bool(_PERCENT_CHANGE_CAPTION.search(table.caption)),
         baseline_table=baseline_table, corner_measure=corner_measure, caption_measure=_caption_measure(table.caption),
         all_counts=all_counts, pm_means=pm_means, implied_n=implied_n,

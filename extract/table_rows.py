@@ -186,8 +186,9 @@ def _resolve(t: TimeRef | None, layout: TableLayout, followup: float | None,
         return t.weeks, False, t.text
     named = dict(article_named)
     named.update(layout.named_times)
-    if t.point in named:
-        return named[t.point], named[t.point] == 0, t.text
+    key = t.point or t.text.strip().lower()  # (an undated visit code, "EV2", by its name)
+    if key in named:
+        return named[key], named[key] == 0, t.text
     if t.point == "end":
         if layout.caption_time is not None:
             return layout.caption_time.weeks, False, t.text

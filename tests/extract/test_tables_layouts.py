@@ -5,6 +5,7 @@ columns, section rows, the role of every label, and every data cell read into on
 """
 from __future__ import annotations
 
+from extract.table_rows import read_table
 from tests.extract.tables_helpers import at, layout, none_at, read
 
 EM = "\u2003"
@@ -1092,3 +1093,18 @@ def test_a_between_groups_column_stays_a_difference_under_a_between_and_within_c
             ["Weight (kg)", "-1.52 (0.36)", "-0.09 (0.19)", "0.77 (-1.81, 3.35)"]]
     got = read(rows, head=2, caption="Outcomes Between and Within Groups over time.")
     assert at(got, 2, 3).role == "difference" and at(got, 2, 1).role == "arm"
+
+
+def test_a_visit_code_another_table_dates_is_dated():
+    # "6 months (EV2)" in one table's stub dates the bare "EV2" rows of another
+    dating = layout([["Time point", "Control", "Remediation"], ["Baseline (EV1)", "3.03 ± 1.59", "3.03 ± 2.16"],
+                     ["6 months (EV2)", "2.72 ± 1.99", "1.38 ± 1.75"], ["12 months (EV3)", "1.68 ± 1.32", "0.75 ± 0.99"]])
+    assert dict(dating.named_times)["ev2"] == 26.0
+    rows = [["", "", ("Mean ± SD", {"colspan": 2})],
+            ["Mold index", "Visit", "Control", "Remediated"],
+            ["Indoor molds", "Baseline", "6.45 ± 1.79", "6.31 ± 1.39"],
+            ["", "EV2", "6.21 ± 1.43", "5.59 ± 1.74"],
+            ["Outdoor molds", "Baseline", "8.79 ± 1.60", "9.00 ± 1.17"],
+            ["", "EV2", "8.44 ± 1.50", "8.31 ± 1.95"]]
+    got = read_table(layout(rows, head=2), "all patients", None, dating.named_times)
+    assert (at(got, 3, 3).weeks, at(got, 3, 3).timepoint) == (26.0, "EV2")
