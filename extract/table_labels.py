@@ -90,7 +90,7 @@ NAMED_POINTS = _NAMED_POINTS = tuple(
                 r"evaluation|measurement))?\b|\blast\s+(?:visit|observation|assessment)\b|\bpost-?\s?(?:treatment|"
                 r"intervention|test|trial|exercise|training|program(?:me)?|therapy|supplementation|vaccination|operation|procedure)\b|\bpost\b(?![-–])|"
                 r"\bafter\s+(?:the\s+)?(?:treatment|intervention|therapy|training|supplementation|program(?:me)?)\b|"
-                r"^\s*after\b(?!\s+\d)|^\s*post-?\s?\w+\s*$|(?<!loss\sto\s)(?<!lost\sto\s)\bfollow-?\s?up\b|\bcompletion\b|^\s*end\s*$|\bend\b(?=\s*\()"),
+                r"^\s*after\b(?!\s+\d)|^\s*post-?\s?\w+\s*$|(?<!loss\sto\s)(?<!lost\sto\s)\bfollow-?\s?up\b|\bcompletion\b|^\s*end\s*$|^\s*post\s*[-–]\s*$|\bend\b(?=\s*\()"),
     )
 )
 # whole-label abbreviations: "D1", "POD 3", "W12", "M6", "Y1"

@@ -40,6 +40,7 @@ def test_arm_headers(text, name, n):
     ("End of study", None, False, "end", ""),
     ("Midpoint", None, False, "midpoint", ""),
     ("Postexercise mean (SD)", None, False, "end", ""),
+    ("Post-", None, False, "end", ""),  # "Pre-" | "Post-" rows under "pre- and post- supplementation"
     ("HbA1c at week 24, mean (SD)", 24.0, False, None, "HbA1c"),
     ("HDRS (at 32 weeks)", 32.0, False, None, "HDRS"),
     ("mRS change score 0–3 months; mean (SD)", 13.0, False, None, "mRS change score"),
