@@ -6,6 +6,7 @@ with the footnote markers it stripped. Forms (rules as data in `_FORMS`, tried i
 
     pm          "4.99 ± 0.88", "38.5 ±5.4", "2.80 +/- 0.15"          a ± b
                 "8.6 ± 2 (70 ± 22)" (the same in a second unit)       a ± b
+                "0.233 ± 0.050 m/s" (a unit after it)                 a ± b
                 "3.03 ± 1.59 (33)", "2.7 ± 0.4 (n = 12)"             a ± b (n): the n in `total`
     pm_interval "59.1 ± 4.4 (49.8–66.6)"                              a ± b (lo sep hi)
     count_of    "108/206 (52.4)", "3/7 (42.9%)", "52.4% (108/206)",   x/N (pct)
@@ -64,8 +65,11 @@ _INT = r"\d+"
 _OPEN, _CLOSE = r"[(\[]", r"[)\]]"
 _SEP = r"(?:\s*(?:to|,|;|–|—|‒|-|‑|−)\s*|\s+-\s*)"
 
+# a unit written after the numbers: "0.233 ± 0.050 m/s", "61.27 ± 9.16 s", "12.1 ± 3.4 mg/dL"
+_UNIT = r"\s+(?:[a-zA-Zµμ]{1,4}(?:/[a-zA-Zµμ0-9]{1,4}){0,2})"
+
 _FORMS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("pm", re.compile(rf"^(?P<a>{_NUM})\s*(?:±|\+/-|\+-|\+/−)\s*(?P<b>{_NUM})(?:\s*%|\s*/\s*[A-Za-z]+)?$")),
+    ("pm", re.compile(rf"^(?P<a>{_NUM})\s*(?:±|\+/-|\+-|\+/−)\s*(?P<b>{_NUM})(?:\s*%|\s*/\s*[A-Za-z]+|{_UNIT})?$")),
     ("pm", re.compile(rf"^(?P<a>{_NUM})\s*(?:±|\+/-|\+-|\+/−)\s*(?P<b>{_NUM})\s*{_OPEN}\s*(?:[nN]\s*=\s*)?(?P<tot>{_INT})\s*{_CLOSE}$")),
     # the same mean ± SD in a second unit in brackets ("8.6 ± 2 (70 ± 22)": HbA1c % and mmol/mol): the first
     ("pm", re.compile(rf"^(?P<a>{_NUM})\s*(?:±|\+/-|\+-|\+/−)\s*(?P<b>{_NUM})\s*{_OPEN}\s*{_NUM}\s*(?:±|\+/-|\+-|\+/−)\s*"

@@ -136,3 +136,12 @@ def test_a_minus_sign_set_off_by_a_space_before_the_first_number(text, numbers):
     value, _ = parse_cell(text)
     assert value is not None and value.form == "paren" and (value.a, value.b) == numbers
     assert parse_cell("-")[0] is None and parse_cell("- ")[0] is None
+
+
+@pytest.mark.parametrize(("text", "numbers"), [
+    ("0.233 ± 0.050 m/s", (0.233, 0.050)), ("61.27 ± 9.16 s", (61.27, 9.16)), ("80.77 ± 18.33 m", (80.77, 18.33)),
+    ("12.1 ± 3.4 mg/dL", (12.1, 3.4)), ("5.2 ± 1.1 %", (5.2, 1.1))])
+def test_a_mean_sd_with_its_unit_after_it(text, numbers):
+    value, _ = parse_cell(text)
+    assert value is not None and value.form == "pm" and (value.a, value.b) == numbers
+
