@@ -145,3 +145,8 @@ def test_a_mean_sd_with_its_unit_after_it(text, numbers):
     value, _ = parse_cell(text)
     assert value is not None and value.form == "pm" and (value.a, value.b) == numbers
 
+
+def test_an_interval_whose_bounds_carry_percent_signs():
+    value, _ = parse_cell("70% (59% to 81%)")
+    assert (value.form, value.a, value.lo, value.hi) == ("interval", 70.0, 59.0, 81.0)
+
