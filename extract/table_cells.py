@@ -57,6 +57,8 @@ _CURRENCY = re.compile(r"[€$£¥](?=\s?[-.\d])")
 _SPACED_THOUSANDS = re.compile(r"(?<![\d.])\d{1,3}(?: \d{3})+(?=\s*/)|(?<=/)\s*\d{1,3}(?: \d{3})+(?![\d.])")
 # a minus sign set off by a space before a cell's first number: "- 0.60 (0.14)"
 _SPACED_SIGN = re.compile(r"^\s*[-\u2212\u2013\u2012\u2010\u2011\ufe63\uff0d]\s+(?=\.?\d)")
+# a P value written after the values in their cell: "150.1(16.1)p = 0.034", "12.5 ± 3.1 (p < 0.05)"
+_TRAILING_P = re.compile(r"(?<=[\d)\]%])\s*[,;]?\s*\(?\s*[pP]\s*(?:[<>=≤≥]|<=|>=)\s*0?\.\d+\s*\)?$")
 _MARKER_CHARS = "*\u2217\u204e\u2020\u2021\u00a7\u00b6#\u2016\u2051|"
 _MARKER_RUN = re.compile(rf"[{re.escape(_MARKER_CHARS)}]+")
 _GLUED_LETTER = re.compile(r"(?<=[\d)\]%])[a-h]$")
@@ -200,6 +202,8 @@ def parse_cell(text: str, sup_markers: Iterable[str] = ()) -> tuple[CellValue | 
     if "," in clean and "." not in clean:
         clean = _DECIMAL_COMMA.sub(r"\1.\2", clean)  # "4,30 ± 0,45", "0,005": European decimal commas
     clean = _CURRENCY.sub("", _THOUSANDS.sub(lambda m: m.group(1).replace(",", ""), clean))
+    if "p" in clean or "P" in clean:
+        clean = _TRAILING_P.sub("", clean)  # "88.0 (7.6) p = 0.014": the values, their P after them
     if clean.endswith(".") and clean[-2:-1].isdigit():
         clean = clean[:-1]  # "13.5±4.": a stray full stop after the last number
     if "/" in clean:

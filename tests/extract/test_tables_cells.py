@@ -150,3 +150,11 @@ def test_an_interval_whose_bounds_carry_percent_signs():
     value, _ = parse_cell("70% (59% to 81%)")
     assert (value.form, value.a, value.lo, value.hi) == ("interval", 70.0, 59.0, 81.0)
 
+
+@pytest.mark.parametrize(("text", "form", "numbers"), [
+    ("150.1(16.1)p = 0.034", "paren", (150.1, 16.1)), ("88.0 (7.6) p = 0.014", "paren", (88.0, 7.6)),
+    ("12.5 ± 3.1 (p < 0.05)", "pm", (12.5, 3.1))])
+def test_a_p_value_written_after_the_values_in_their_cell(text, form, numbers):
+    value, _ = parse_cell(text)
+    assert value is not None and (value.form, value.a, value.b) == (form, *numbers)
+    assert parse_cell("p = 0.034")[0].form == "p"
