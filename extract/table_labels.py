@@ -299,7 +299,10 @@ _TEST_LABEL = re.compile(
     r"^\s*(?:F|t|z|U|H|W|Q|r|R2|R²|ρ|rho|τ|tau|κ|kappa|χ2|χ²|x2|chi-?\s?squared?|chi2|ms|ss|df|d\.f\.|wald|"
     r"(?:test\s+)?statistics?|[Ftz]\s*-?\s*(?:values?|ratio|statistic|test)|mann[-–\s]+whitney|wilcoxon|"
     r"corr(?:\.|elations?)?(?:\s+(?:coefficients?|with)\b.*)?|(?:pearson|spearman)(?:'s)?(?:\s+.*)?|icc|"
-    r"f\s*\(\s*\d+\s*,\s*\d+\s*\)|t\s*\(\s*\d+\s*\)|χ2\s*\(\s*\d+\s*\))\s*$", re.I)
+    r"f\s*\(\s*\d+\s*,\s*\d+\s*\)|t\s*\(\s*\d+\s*\)|χ2\s*\(\s*\d+\s*\)|"
+    # an analysis-of-variance effect's statistic: "Between subjects F", "Condition by time F"
+    r"(?:(?:between|within)[-\s]+(?:subjects?|groups?)|\w+\s+(?:by|[x×])\s+(?:time|group|condition|treatment))"
+    r"\s+(?:F|F[-\s]?values?|χ2|χ²|t))\s*$", re.I)
 _TOTAL = re.compile(
     r"^\s*(?:total|overall|all|all\s+(?:patients|participants|subjects|children|women|cases|groups)|whole\s+(?:group|"
     r"sample|cohort|population)|entire\s+(?:sample|cohort|group|population)|combined|both\s+(?:groups|arms)|pooled|"

@@ -1108,3 +1108,11 @@ def test_a_visit_code_another_table_dates_is_dated():
             ["", "EV2", "8.44 ± 1.50", "8.31 ± 1.95"]]
     got = read_table(layout(rows, head=2), "all patients", None, dating.named_times)
     assert (at(got, 3, 3).weeks, at(got, 3, 3).timepoint) == (26.0, "EV2")
+
+
+def test_analysis_of_variance_f_columns_are_no_arm_values():
+    rows = [["", "Baseline Mean (SD)", "6 months Mean (SD)", "Between subjects F", "Condition by time F"],
+            ["Perceived stress", "3.95 (.46)", "3.99 (.53)", "3.98*", "1.48"]]
+    got = read(rows)
+    assert at(got, 1, 2).numbers == {"followup_mean": 3.99, "followup_sd": 0.53}
+    assert none_at(got, 1, 3) and none_at(got, 1, 4)
