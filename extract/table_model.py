@@ -591,10 +591,33 @@ def _arms_in(columns: list[ColumnLayout], rows: list[RowLayout], stub_dims: list
         return "columns"  # "Continuous half time n=30" | "Divided half time n=31": headers with their n are arms
     if row_names and row_arm > col_arm and row_arm >= max(1, len(row_names) / 2):
         return "rows"
+    if not col_names and not any(c.role == "difference" for c in columns) and _arms_repeat_under_sections(rows):
+        return "rows"
     if col_measures and row_names and not any(looks_like_measure(n) for n in row_names) \
             and not all(_bare_id(n) or re.match(r"\d", n) for n in row_names):
         return "rows"  # (numbered rows, "0 / no toxicity", "1", "2", are grades of a variable, not arms)
     return "columns" if col_names else "none"
+
+
+_NOT_ARMS = re.compile(r"^\s*(?:left|right|male|female|men|women|boys|girls|mean|sd|median|n|total|all)\b", re.I)
+
+
+def _arms_repeat_under_sections(rows: list[RowLayout]) -> bool:
+    """The same row labels, in the same order, under two or more sections, over columns that
+    name nothing but times and statistics ("UCLA score" > "UC", "MLP"; "Perceived stress" >
+    "UC", "MLP"): the sections are the measures and the repeated labels the arms."""
+    under: dict[str, list[str]] = {}
+    for r in rows:
+        if r.role in ("value", "n") and r.sections and r.measure and r.time is None:
+            under.setdefault(r.sections[-1].text, []).append(r.measure)
+    blocks = [tuple(labels) for labels in under.values() if len(labels) >= 2]
+    repeated = {b for b in blocks if blocks.count(b) >= 2}
+    if len(repeated) != 1:
+        return False
+    labels = next(iter(repeated))
+    return len(set(labels)) == len(labels) and not any(
+        looks_like_measure(n) or _CATEGORY_PART.match(n) or _GENERIC_PART.match(n) or _NOT_ARMS.match(n)
+        for n in labels)
 
 
 def _count_shaped(v: CellValue) -> bool:

@@ -1110,6 +1110,21 @@ def test_a_visit_code_another_table_dates_is_dated():
     assert (at(got, 3, 3).weeks, at(got, 3, 3).timepoint) == (26.0, "EV2")
 
 
+def test_arm_rows_repeated_under_each_measure_section_over_time_columns():
+    rows = [["", "Baseline Mean (SD)", "6 months Mean (SD)", "12 months Mean (SD)", "Between subjects F",
+             "Condition by time F"],
+            ["UCLA Negative Summary Score", "", "", "", "", ""],
+            ["UC", "3.95 (.46)", "3.99 (.53)", "4.03 (.47)", "3.98*", "1.48"],
+            ["MLP", "3.98 (.45)", "3.91 (.54)", "3.92 (.53)", "", ""],
+            ["Perceived Stress", "", "", "", "", ""],
+            ["UC", "2.95 (.66)", "2.89 (.63)", "2.93 (.60)", "0.5", "1.2"],
+            ["MLP", "2.98 (.65)", "2.71 (.64)", "2.72 (.63)", "", ""]]
+    got = read(rows, caption="Psychosocial outcomes for usual care (UC) and intervention (MLP) conditions")
+    c = at(got, 6, 3)
+    assert (c.measure, c.arm, c.weeks, c.numbers) == ("Perceived Stress", "MLP", 52.0,
+                                                      {"followup_mean": 2.72, "followup_sd": 0.63})
+
+
 def test_analysis_of_variance_f_columns_are_no_arm_values():
     rows = [["", "Baseline Mean (SD)", "6 months Mean (SD)", "Between subjects F", "Condition by time F"],
             ["Perceived stress", "3.95 (.46)", "3.99 (.53)", "3.98*", "1.48"]]
