@@ -328,7 +328,7 @@ def table_layout(table: Table, known_arms: tuple[str, ...] = ()) -> TableLayout:
     stub_dims = []
     for c in range(stub):
         dims = [_label_of(table.grid[r][c]).dimension for r in range(n_header) if table.grid[r][c].text]
-        stub_dims.append(next((d for d in dims if d), None))
+        stub_dims.append(next((d for d in reversed(dims) if d), None))  # the label nearest the rows
 
     unit = next((u for c in corner_cells for u in (heading_unit(c.label or c.text),) if u), None)
     if unit is not None and corner_measure == corner.name:

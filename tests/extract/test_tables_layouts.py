@@ -1131,3 +1131,11 @@ def test_analysis_of_variance_f_columns_are_no_arm_values():
     got = read(rows)
     assert at(got, 1, 2).numbers == {"followup_mean": 3.99, "followup_sd": 0.53}
     assert none_at(got, 1, 3) and none_at(got, 1, 4)
+
+
+def test_the_corner_label_nearest_the_rows_says_what_they_are():
+    # "Intervention" over "Outcome" in the corner: the rows are outcomes, not arms
+    rows = [["Intervention", ("Daytrip", {"colspan": 2})], ["Outcome", "RD", "95% CI"],
+            ["Non-response", "0.0004", "−0.03 – 0.03"], ["Withdrawal", "0.05", "−0.01 – 0.09"]]
+    got = read(rows, head=2)
+    assert at(got, 3, 1).measure == "Withdrawal"
