@@ -165,7 +165,9 @@ _TIME_FILLER = re.compile(
 _NOT_A_POINT_BEFORE = re.compile(r"\b(?:last|past|previous|prior|preceding|per|every|each|for|aged?|duration)\s*$", re.I)
 _COMPOUND_HOURS = re.compile(r"^\d+(?:\.\d+)?\s?-\s?(?:h|hr|hour|d|day)s?$", re.I)
 _FROM_BASELINE = re.compile(r"\b(?:from|since|vs\.?|versus|over|relative\s+to)\s+baseline\b", re.I)
-_CHANGE_RANGE = re.compile(r"\b(?:from\s+)?baseline\s*(?:to|[-–—])\s*\w|\b0\s*[-–—]\s*\d|\bfrom\s+\S+\s+to\b", re.I)
+# (a bracketed "(0–10)" after a name is its scale's range, not a period from 0)
+_CHANGE_RANGE = re.compile(r"\b(?:from\s+)?baseline\s*(?:to|[-–—])\s*\w|(?<![(\[])\b0\s*[-–—]\s*\d+(?!\d|\s*[)\]])|"
+                           r"\bfrom\s+\S+\s+to\b", re.I)
 
 
 @dataclass(frozen=True)

@@ -56,6 +56,11 @@ def test_timepoints(text, weeks, baseline, point, name):
     assert (label.time.weeks, label.time.baseline, label.time.point, label.name) == (weeks, baseline, point, name)
 
 
+@pytest.mark.parametrize("text", ["VAS (0–10)", "Pain score (0-100)", "SF-36 (0-100), mean (SD)", "PASE (0–315)"])
+def test_a_scales_range_in_brackets_is_no_timepoint(text):
+    assert read_label(text).time is None  # ("0–12 weeks" is one: its end)
+
+
 @pytest.mark.parametrize("text", ["6-min walk distance (m)", "30-s sit-to-stand (reps)", "24-h urine protein",
                                   "QALYs, last 12 weeks, mean (SD)", "5 years or less", "Age > 65 years",
                                   "Leg—1 repetition maximum (kg)", "Duration of disease 1-3 years",

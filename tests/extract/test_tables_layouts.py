@@ -1139,3 +1139,9 @@ def test_the_corner_label_nearest_the_rows_says_what_they_are():
             ["Non-response", "0.0004", "−0.03 – 0.03"], ["Withdrawal", "0.05", "−0.01 – 0.09"]]
     got = read(rows, head=2)
     assert at(got, 3, 1).measure == "Withdrawal"
+
+
+def test_a_measure_with_its_scales_range_keeps_the_columns_times():
+    rows = [["", "Drug baseline", "Drug week 12"], ["VAS (0–10)", "5.1 ± 1.2", "3.2 ± 1.1"]]
+    got = read(rows, followup=12.0)
+    assert (at(got, 1, 1).weeks, at(got, 1, 2).weeks) == (0.0, 12.0)
