@@ -245,6 +245,8 @@ def read_table(layout: TableLayout, default_arm: str | None = None, followup_wee
     timeless = not any(c.time for c in cols) and not any(
         r.time or any(sec.time for sec in r.sections) for r in layout.rows if r.role != "header")
     undated_rows = _undated_rows(layout) if not timeless else frozenset()
+    if followup_weeks is not None and layout.caption_time is None and _names_follow_up(layout, followup_weeks):
+        followup_weeks = None  # "Posttest" beside "6-month follow-up": the end point came before the follow-up
     for rl in layout.rows:
         if rl.role == "n":
             for c in cols:
@@ -307,6 +309,15 @@ def _join_sd_rows(readings: list[TableReading]) -> list[TableReading]:
                 continue
         out.append(reading)
     return out
+
+
+def _names_follow_up(layout: TableLayout, followup: float) -> bool:
+    """True when a column or row of the table dates itself at the study's follow-up and another
+    names an undated end point ("Posttest" | "6-month follow-up")."""
+    times = [c.time for c in layout.columns] + [r.time for r in layout.rows if r.role != "header"]
+    return any(t is not None and t.point == "end" and t.weeks is None for t in times) and any(
+        t is not None and t.weeks is not None and not t.baseline and abs(t.weeks - followup) <= max(1.0, 0.1 * followup)
+        for t in times)
 
 
 def _undated_rows(layout: TableLayout) -> frozenset[int]:

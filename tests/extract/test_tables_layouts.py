@@ -1141,6 +1141,15 @@ def test_the_corner_label_nearest_the_rows_says_what_they_are():
     assert at(got, 3, 1).measure == "Withdrawal"
 
 
+def test_an_end_point_is_not_dated_at_a_follow_up_another_column_already_names():
+    # "Posttest" beside "6-month follow-up", the study's follow-up 6 months: the posttest came before it
+    rows = [["", "Posttest n (%)", "6-month follow-up n (%)"], ["IPT (n=610)", "61 (32.0)", "54 (43.5)"]]
+    got = read(rows, followup=26.0, caption="Participants reaching clinically significant change by group")
+    assert (at(got, 1, 1).weeks, at(got, 1, 2).weeks) == (None, 26.0)
+    rows = [["", "Baseline", "Post-treatment"], ["Pain", "5.1 (1.2)", "3.2 (1.1)"]]
+    assert at(read(rows, followup=12.0), 1, 2).weeks == 12.0  # (nothing else names the follow-up)
+
+
 def test_a_measure_with_its_scales_range_keeps_the_columns_times():
     rows = [["", "Drug baseline", "Drug week 12"], ["VAS (0–10)", "5.1 ± 1.2", "3.2 ± 1.1"]]
     got = read(rows, followup=12.0)
