@@ -360,6 +360,8 @@ def _read_cell(layout: TableLayout, rl: RowLayout, col: ColumnLayout, r: int, va
     if arm is None:
         arm = default_arm
     t = rl.time or col.time
+    if rl.time is not None and rl.time.weeks is None and col.time is not None and col.time.weeks is not None:
+        t = col.time  # "Pain after treatment" under "Baseline" | "Week 12": the column's own date
     weeks, baseline, tp_text = _resolve(t, layout, followup, named, timeless, followup_text)
     change = (rl.change or col.change or layout.table_change and not baseline) and not (baseline and not
                                                                                         (rl.change or col.change))

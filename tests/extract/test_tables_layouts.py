@@ -1154,3 +1154,9 @@ def test_a_measure_with_its_scales_range_keeps_the_columns_times():
     rows = [["", "Drug baseline", "Drug week 12"], ["VAS (0–10)", "5.1 ± 1.2", "3.2 ± 1.1"]]
     got = read(rows, followup=12.0)
     assert (at(got, 1, 1).weeks, at(got, 1, 2).weeks) == (0.0, 12.0)
+
+
+def test_a_columns_dated_time_wins_over_a_rows_undated_end_point():
+    rows = [["", "Baseline", "Week 12"], ["Pain after treatment", "5.1 (1.2)", "3.2 (1.1)"]]
+    got = read(rows, followup=12.0)
+    assert (at(got, 1, 1).weeks, at(got, 1, 2).weeks) == (0.0, 12.0)
