@@ -346,7 +346,9 @@ def table_layout(table: Table, known_arms: tuple[str, ...] = ()) -> TableLayout:
     arms_in = _arms_in(columns, rows, stub_dims, known_arms)
     arm_stub = next((k for k in range(1, stub) if stub_dims[k] == "arm"), None)
     if arm_stub is not None and arms_in in ("none", "columns", "rows") and not any(
-            looks_like_arm(c.names[-1], known_arms) for c in columns if c.role == "value" and c.names):
+            looks_like_arm(c.names[-1], known_arms) for c in columns if c.role == "value" and c.names
+            and any(values[r][c.col] is not None for r in range(n_header, table.n_rows))):
+        # (a column of labels only, "Treatment contrasts" over "A vs Placebo", names no arm)
         # "Variable | Group | 4 w | 8 w | 12 w": the arms in a stub column of their own, the measure in the other
         rows = _stub_arms(table, rows, arm_stub, stub, tuple(stub_dims))
         arms_in = "stub"

@@ -1160,3 +1160,15 @@ def test_a_columns_dated_time_wins_over_a_rows_undated_end_point():
     rows = [["", "Baseline", "Week 12"], ["Pain after treatment", "5.1 (1.2)", "3.2 (1.1)"]]
     got = read(rows, followup=12.0)
     assert (at(got, 1, 1).weeks, at(got, 1, 2).weeks) == (0.0, 12.0)
+
+
+def test_an_arm_stub_column_beside_a_column_of_contrast_labels():
+    # a "Treatment" stub column of arms; the "Treatment contrasts" column holds only labels ("A vs Placebo")
+    rows = [[("", {"rowspan": 2}), ("Treatment", {"rowspan": 2}), ("Mean change", {"rowspan": 2}),
+             ("Treatment contrasts", {"colspan": 3})],
+            ["", "Difference", "95% CI"],
+            [("CCQ variable", {"colspan": 6})],
+            [("Overall mean", {"rowspan": 2}), "AZD 200 μg od", "−0.38", "AZD 200 vs Placebo", "−0.262", "−0.457, -0.067"],
+            ["Placebo", "−0.12", "", "", ""]]
+    got = read(rows, head=2)
+    assert (at(got, 3, 2).arm, at(got, 4, 2).arm) == ("AZD 200 μg od", "Placebo")
