@@ -553,8 +553,13 @@ def _difference(layout: TableLayout, rl: RowLayout, col: ColumnLayout, cell, val
         p_value = _p_text(p_cell.text)
         if p_value is not None:
             cells.append((r, p_cell.col, p_cell.text))
+    contrast = next((c.text for c in reversed(layout.table.grid[r][layout.n_stub_cols:col.col])
+                     if c.text and not c.is_span_copy and _VERSUS.search(c.text) and layout.values[r][c.col] is None),
+                    None)  # "AZD 200 vs Placebo | −0.262": the nearest label cell before the difference names its arms
     if col.role == "difference" and rl.role == "difference" and _VERSUS.search(rl.text):
         who = rl.text  # a row "Carbetocin versus oxytocin" under a "Relative risk (CI)" column: the row names the arms
+    elif col.role == "difference" and contrast:
+        who = contrast
     elif col.role == "difference":
         who = " / ".join(lab.text for lab in col.labels if (lab.effect or lab.name) and lab.name != col.measure) \
             or col.text

@@ -1172,3 +1172,12 @@ def test_an_arm_stub_column_beside_a_column_of_contrast_labels():
             ["Placebo", "−0.12", "", "", ""]]
     got = read(rows, head=2)
     assert (at(got, 3, 2).arm, at(got, 4, 2).arm) == ("AZD 200 μg od", "Placebo")
+
+
+def test_a_contrast_label_beside_a_difference_names_its_arms():
+    rows = [["", "Treatment", "Mean change", ("Treatment contrasts", {"colspan": 3})],
+            ["", "", "", "", "Difference", "95% CI"],
+            ["FEV1", "AZD 200 μg od", "−0.38", "AZD 200 vs Placebo", "−0.262", "−0.457, -0.067"],
+            ["", "Placebo", "−0.12", "", "", ""]]
+    got = [r for r in read(rows, head=2) if r.role == "difference"]
+    assert [r.arm for r in got] == ["AZD 200 vs Placebo"]
