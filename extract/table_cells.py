@@ -16,6 +16,7 @@ with the footnote markers it stripped. Forms (rules as data in `_FORMS`, tried i
     interval    "64.87 (49.76, 79.99)", "0.2 (-0.5 to 0.9)", "2 (1-3)"  a (lo sep hi)
                 "70% (59% to 81%)"
     paren       "−0.09 (0.39)", "0 (0)", "12 (40.0)"                  a (b)
+                "206; 35.65 (11.85)" (n; mean (SD))                    a (b), the n in `total`
     bounds      "–1.96 to 3.20", "(−2.00–0.90)", "9-50"              lo sep hi
     fraction    "5/13"                                                x/N
     pct         "81.2%"                                               a%
@@ -86,6 +87,7 @@ _FORMS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("interval", re.compile(rf"^(?P<a>{_NUM})\s*%?\s*{_OPEN}\s*(?P<lo>{_NUM})\s*%?(?P<sep>{_SEP})(?P<hi>{_NUM})\s*%?\s*"
                             rf"{_CLOSE}$")),
     ("paren", re.compile(rf"^(?P<a>{_NUM})\s*{_OPEN}\s*(?P<b>{_NUM})\s*{_CLOSE}$")),
+    ("paren", re.compile(rf"^(?P<tot>{_INT})\s*;\s*(?P<a>{_NUM})\s*{_OPEN}\s*(?P<b>{_NUM})\s*{_CLOSE}$")),  # "n; mean (SD)"
     ("bounds", re.compile(rf"^{_OPEN}?\s*(?P<lo>{_NUM})(?P<sep>{_SEP})(?P<hi>{_NUM})\s*{_CLOSE}?$")),
     ("fraction", re.compile(rf"^(?P<x>{_INT})\s*/\s*(?P<tot>{_INT})$")),
     ("pct", re.compile(rf"^(?P<a>{_NUM})\s*%$")),

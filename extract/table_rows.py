@@ -410,6 +410,8 @@ def _read_cell(layout: TableLayout, rl: RowLayout, col: ColumnLayout, r: int, va
         elif not ci:
             numbers.update(range_low=value.lo, range_high=value.hi)
     elif form == "paren":
+        if value.total is not None:
+            n = value.total  # "206; 35.65 (11.85)": n; mean (SD)
         implied = layout.implied_n.get((r, col.col))
         statistic = _paren_statistic(value, hints, n, layout.all_counts, layout.pm_means, implied is not None)
         if statistic == "n (%)":

@@ -158,3 +158,8 @@ def test_a_p_value_written_after_the_values_in_their_cell(text, form, numbers):
     value, _ = parse_cell(text)
     assert value is not None and (value.form, value.a, value.b) == (form, *numbers)
     assert parse_cell("p = 0.034")[0].form == "p"
+
+
+def test_an_n_then_a_mean_sd_in_one_cell():
+    value, _ = parse_cell("206; 35.65 (11.85)")  # under "n; mean (SD)"
+    assert (value.form, value.a, value.b, value.total) == ("paren", 35.65, 11.85, 206)

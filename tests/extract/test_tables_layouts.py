@@ -1181,3 +1181,11 @@ def test_a_contrast_label_beside_a_difference_names_its_arms():
             ["", "Placebo", "−0.12", "", "", ""]]
     got = [r for r in read(rows, head=2) if r.role == "difference"]
     assert [r.arm for r in got] == ["AZD 200 vs Placebo"]
+
+
+def test_cells_written_n_semicolon_mean_sd_give_the_mean_sd_and_its_n():
+    rows = [["Program", ("Test time, n; mean (SD)", {"colspan": 2})], ["", "Pretest", "Posttest"],
+            ["IPT", "206; 35.65 (11.85)", "206; 26.22 (12.92)"], ["CBT", "181; 34.46 (11.31)", "181; 23.68 (13.34)"]]
+    got = read(rows, head=2, caption="CES-D scores by program")
+    c = at(got, 3, 2)
+    assert (c.arm, c.n, c.numbers) == ("CBT", 181, {"followup_mean": 23.68, "followup_sd": 13.34})
