@@ -315,7 +315,8 @@ _DIMENSIONS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("time", r"^\s*(?:time\s*[,(]\s*(?:hours?|days?|weeks?|months?|years?)\s*\)?|time(?:\s*points?)?|timing|timepoints?|(?:study\s+)?visits?(?:\s+windows?)?|weeks?|months?|days?|periods?|"
                  r"assessment|time\s+of\s+(?:assessment|measurement)|follow-?\s?up)\s*$"),
         ("arm", r"^\s*(?:groups?|arms?|treatments?|treatment\s+(?:groups?|arms?)|study\s+(?:groups?|arms?)|"
-                r"(?:treatment|study)\s+conditions?|interventions?|cohorts?|randomi[sz]ation\s+groups?|allocation|condition|conditions|"
+                r"(?:treatment|study)\s+conditions?|interventions?|cohorts?|randomi[sz]ation\s+groups?|allocation|"
+                r"condition|conditions|"
                 r"(?:treatment\s+)?group\s+comparisons?|comparisons?)\s*$"),
         ("measure", r"^\s*(?:variables?|parameters?|characteristics?|(?:primary|secondary)?\s*outcomes?(?:\s+measures?)?|"
                     r"measures?|items?|indicators?|indices|index|factors?|end\s?points?|scales?|sub-?scales?|domains?|"

@@ -107,7 +107,8 @@ _CAPTION_LEAD = re.compile(
     r"(?:number\s+and\s+percent(?:age)?\s+of\s+)?(?:(?:mean|median|adjusted|estimated|observed)\s+)?(?:(?:within|between)[-\s]+groups?\s+)?(?:changes?|"
     r"contrasts?|differences?|comparisons?|results?|values?|effects?|levels?|outcomes?|data|summary|analysis|"
     r"capturing|the|of|in|on|for|\s)*\b", re.I)
-_CAPTION_CUT = re.compile(r"\s+(?:(?:obtained|measured|recorded|observed|assessed)\s+(?:from|in|at|by|during|on)|at|by|between|among|during|after|before|over|across|for|from|according\s+to|within|"
+_CAPTION_CUT = re.compile(r"\s+(?:(?:obtained|measured|recorded|observed|assessed)\s+(?:from|in|at|by|during|on)|"
+                          r"at|by|between|among|during|after|before|over|across|for|from|according\s+to|within|"
                           r"through(?:out)?|until|up\s+to|"
                           r"in\s+(?:the|each|both|all|patients|participants|subjects|groups?)|versus|vs\.?|as\s+well\s+as)\s+|"
                           r"[.;:\[]|\((?![^()]{1,14}/[^()]{1,14}\)|%\))", re.I)  # a unit in brackets stays: "(mg/day)"
@@ -303,7 +304,8 @@ def _named_times(texts: list[str], labels: list[str] | tuple[str, ...] = ()) -> 
 def _label_texts(table: Table, stub: int) -> list[str]:
     """The texts of the header cells and the stub cells (where labels are)."""
     head = [c.text for row in table.grid[: table.n_header_rows] for c in row if c.text and not c.is_span_copy]
-    return head + [c.text for row in table.grid[table.n_header_rows:] for c in row[:stub] if c.text and not c.is_span_copy]
+    return head + [c.text for row in table.grid[table.n_header_rows:] for c in row[:stub]
+                   if c.text and not c.is_span_copy]
 
 
 # --------------------------------------------------------------------------------------------
@@ -420,7 +422,8 @@ def _fold_dispersion_rows(table: Table) -> Table:
             continue
         if not all(not c.is_span_copy and _PLAIN_NUMBER.match(upper[c.col].text) for c in below):
             continue
-        alone = sum(1 for c in upper[1:] if not c.is_span_copy and _PLAIN_NUMBER.match(c.text) and not lower[c.col].text)
+        alone = sum(1 for c in upper[1:]
+                    if not c.is_span_copy and _PLAIN_NUMBER.match(c.text) and not lower[c.col].text)
         if alone > len(below):
             continue  # most numbers above have nothing below them: two rows of their own
         spanned = lower[0].is_span_copy and (lower[0].source_row, lower[0].source_col) == (
