@@ -266,7 +266,7 @@ _EFFECTS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("IRR", r"\birr\b|\b(?:incidence\s+)?rate\s+ratios?\b"),
         ("RD", r"\brisk\s+differences?\b|(?<![\w.])(?:arr|ard|rd)\b|\babsolute\s+risk\s+(?:reduction|difference)"),
         ("coefficient", r"\bcoefficients?\b|β|\bbeta\b"),
-        ("MD", r"\bmean\s+differences?\b|(?<![\w.])md\b|\bdifferences?\b|\bmean\s+diff\b\.?|\b(?:treatment|intervention|group)\s+effects?\b"
+        ("MD", r"\bmean\s+differences?\b|(?<![\w.])md\b|\bdifferences?\b|\b(?:mean|groups?)\s+diff\b\.?|\b(?:treatment|intervention|group)\s+effects?\b"
                r"|\beffect\s+estimates?\b|\bbetween[-\s]+groups?\b|\bnet\s+(?:change|difference|effect)\b"
                r"|\b(?:vs\.?|versus)\s|\bcomparison\b(?!\s+(?:groups?|arms?|conditions?|cohorts?|clusters?|schools?|"
                r"sites?|mean|median|n\b))"),
@@ -301,7 +301,7 @@ _TEST_LABEL = re.compile(
     r"^\s*(?:F|t|z|U|H|W|Q|r|R2|R²|ρ|rho|τ|tau|κ|kappa|χ2|χ²|x2|chi-?\s?squared?|chi2|ms|ss|df|d\.f\.|wald|"
     r"(?:test\s+)?statistics?|[Ftz]\s*-?\s*(?:values?|ratio|statistic|test)|mann[-–\s]+whitney|wilcoxon|"
     r"corr(?:\.|elations?)?(?:\s+(?:coefficients?|with)\b.*)?|(?:pearson|spearman)(?:'s)?(?:\s+.*)?|icc|"
-    r"f\s*\(\s*\d+\s*,\s*\d+\s*\)|t\s*\(\s*\d+\s*\)|χ2\s*\(\s*\d+\s*\)|"
+    r"f\s*\(\s*\d+\s*,\s*\d+\s*\)|t\s*\(\s*\d+\s*\)|χ2\s*\(\s*\d+\s*\)|[Ftzχ]2?\s*\(\s*df\s*\)|"
     # an analysis-of-variance effect's statistic: "Between subjects F", "Condition by time F"
     r"(?:(?:between|within)[-\s]+(?:subjects?|groups?)|\w+\s+(?:by|[x×])\s+(?:time|group|condition|treatment))"
     r"\s+(?:F|F[-\s]?values?|χ2|χ²|t))\s*$", re.I)

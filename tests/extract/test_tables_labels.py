@@ -109,6 +109,7 @@ def test_labels_that_only_say_what_the_numbers_are_name_nothing(text):
     ("Tau (N = 35)", None), ("TAU", None), ("tau", "test"), ("τ", "test"),
     ("Comparison mean change (se)", None), ("Comparison group (n = 25)", None), ("Comparison", "MD"),
     ("n *", "n"), ("n†", "n"), ("N (%)", None), ("Mean Diff (95% CI)", "MD"), ("Diffuse pain", None),
+    ("F (df)", "test"), ("t (df)", "test"), ("Group diff", "MD"), ("Between-group diff.", "MD"), ("Diff", None),
 ])
 def test_roles(text, role):
     label = read_label(text)
