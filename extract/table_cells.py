@@ -7,6 +7,7 @@ with the footnote markers it stripped. Forms (rules as data in `_FORMS`, tried i
     pm          "4.99 ± 0.88", "38.5 ±5.4", "2.80 +/- 0.15"          a ± b
                 "8.6 ± 2 (70 ± 22)" (the same in a second unit)       a ± b
                 "0.233 ± 0.050 m/s" (a unit after it)                 a ± b
+                "Mean = 4.00 [sd = 2.04]", "M = 12.5, SD = 3.1"        a ± b
                 "3.03 ± 1.59 (33)", "2.7 ± 0.4 (n = 12)"             a ± b (n): the n in `total`
     pm_interval "59.1 ± 4.4 (49.8–66.6)"                              a ± b (lo sep hi)
     count_of    "108/206 (52.4)", "3/7 (42.9%)", "52.4% (108/206)",   x/N (pct)
@@ -78,6 +79,9 @@ _FORMS: tuple[tuple[str, re.Pattern[str]], ...] = (
     # the same mean ± SD in a second unit in brackets ("8.6 ± 2 (70 ± 22)": HbA1c % and mmol/mol): the first
     ("pm", re.compile(rf"^(?P<a>{_NUM})\s*(?:±|\+/-|\+-|\+/−)\s*(?P<b>{_NUM})\s*{_OPEN}\s*{_NUM}\s*(?:±|\+/-|\+-|\+/−)\s*"
                       rf"{_NUM}\s*{_CLOSE}$")),
+    # the mean and the SD each named: "Mean = 4.00 [sd = 2.04]", "M = 12.5, SD = 3.1", "mean 3.2 (SD 1.1)"
+    ("pm", re.compile(rf"^(?:mean|m)\s*=?\s*(?P<a>{_NUM})\s*[,;]?\s*{_OPEN}?\s*(?:sd|s\.d\.)\s*=?\s*(?P<b>{_NUM})\s*"
+                      rf"{_CLOSE}?$", re.I)),
     ("pm_interval", re.compile(rf"^(?P<a>{_NUM})\s*(?:±|\+/-|\+-|\+/−)\s*(?P<b>{_NUM})\s*{_OPEN}\s*(?P<lo>{_NUM})"
                                rf"(?P<sep>{_SEP})(?P<hi>{_NUM})\s*{_CLOSE}$")),
     ("count_of", re.compile(rf"^(?P<x>{_INT})\s*/\s*(?P<tot>{_INT})\s*{_OPEN}\s*(?P<b>{_NUM})\s*%?\s*{_CLOSE}$")),
@@ -109,6 +113,8 @@ def _forms_for(clean: str) -> list[tuple[str, re.Pattern[str]]]:
     out: list[tuple[str, re.Pattern[str]]] = []
     if "±" in clean or "+/" in clean or "+-" in clean:
         return _BY_FORM["pm"] + _BY_FORM["pm_interval"]
+    if clean[:1] in "mM" and ("sd" in clean or "SD" in clean or "Sd" in clean):
+        return _BY_FORM["pm"]  # "Mean = 4.00 [sd = 2.04]"
     bracket = "(" in clean or "[" in clean
     if "/" in clean:
         out += _BY_FORM["count_of"] + _BY_FORM["fraction"]

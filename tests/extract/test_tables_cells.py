@@ -163,3 +163,10 @@ def test_a_p_value_written_after_the_values_in_their_cell(text, form, numbers):
 def test_an_n_then_a_mean_sd_in_one_cell():
     value, _ = parse_cell("206; 35.65 (11.85)")  # under "n; mean (SD)"
     assert (value.form, value.a, value.b, value.total) == ("paren", 35.65, 11.85, 206)
+
+
+@pytest.mark.parametrize(("text", "numbers"), [
+    ("Mean = 4.00 [sd = 2.04]", (4.0, 2.04)), ("M = 12.5, SD = 3.1", (12.5, 3.1)), ("mean 3.2 (SD 1.1)", (3.2, 1.1))])
+def test_a_mean_and_sd_each_named_in_the_cell(text, numbers):
+    value, _ = parse_cell(text)
+    assert value is not None and value.form == "pm" and (value.a, value.b) == numbers
