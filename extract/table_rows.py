@@ -245,6 +245,8 @@ def read_table(layout: TableLayout, default_arm: str | None = None, followup_wee
     timeless = not any(c.time for c in cols) and not any(
         r.time or any(sec.time for sec in r.sections) for r in layout.rows if r.role != "header")
     undated_rows = _undated_rows(layout) if not timeless else frozenset()
+    pooled_rows_aside = sum(1 for r in layout.rows if r.role == "value" and r.arm and not (
+        r.labels and r.labels[-1].is_total)) >= 2
     if followup_weeks is not None and layout.caption_time is None and _names_follow_up(layout, followup_weeks):
         followup_weeks = None  # "Posttest" beside "6-month follow-up": the end point came before the follow-up
     for rl in layout.rows:
@@ -256,6 +258,8 @@ def read_table(layout: TableLayout, default_arm: str | None = None, followup_wee
             continue
         if rl.role not in ("value", "stat", "difference"):
             continue
+        if layout.arms_in == "rows" and rl.labels and rl.labels[-1].is_total and pooled_rows_aside:
+            continue  # "Total | 28 | 80.43 ± 8.23" under the arms' rows: the pooled patients, not an arm
         grid_row = table.grid[rl.row]
         row_n = rl.n
         n_of_column: dict[int, int] = {}  # "N | Baseline | N | 6 months": each value column's own n column

@@ -1189,3 +1189,12 @@ def test_cells_written_n_semicolon_mean_sd_give_the_mean_sd_and_its_n():
     got = read(rows, head=2, caption="CES-D scores by program")
     c = at(got, 3, 2)
     assert (c.arm, c.n, c.numbers) == ("CBT", 181, {"followup_mean": 23.68, "followup_sd": 13.34})
+
+
+def test_a_total_row_under_arm_rows_is_pooled_not_an_arm():
+    rows = [["Group", "n", "Before Treatment", "After Treatment"],
+            ["Moxibustion Group", "15", "80.33 ± 8.49", "48.27 ± 7.69"],
+            ["Control Group", "13", "80.54 ± 8.27", "73.62 ± 7.42"],
+            ["Total", "28", "80.43 ± 8.23", "60.04 ± 14.86"]]
+    got = read(rows, caption="IBS QOL scale comparison")
+    assert {r.arm for r in got} == {"Moxibustion Group", "Control Group"}
