@@ -27,7 +27,7 @@ import re
 from dataclasses import dataclass, field, replace
 
 from extract.table_cells import CellValue, number_text, strip_markers
-from extract.table_labels import TimeRef
+from extract.table_labels import TimeRef, read_label
 from extract.table_model import ColumnLayout, RowLayout, TableLayout
 
 __all__ = ["TableReading", "read_table"]
@@ -261,6 +261,8 @@ def read_table(layout: TableLayout, default_arm: str | None = None, followup_wee
         if layout.arms_in == "rows" and rl.labels and rl.labels[-1].is_total and pooled_rows_aside:
             continue  # "Total | 28 | 80.43 ± 8.23" under the arms' rows: the pooled patients, not an arm
         grid_row = table.grid[rl.row]
+        if rl.role == "difference" and _names_a_statistic(grid_row[layout.n_stub_cols:], values[rl.row]):
+            continue  # "Comparison between groups | F | 0.004 | 78.191": test statistics and P values
         row_n = rl.n
         n_of_column: dict[int, int] = {}  # "N | Baseline | N | 6 months": each value column's own n column
         for c in n_columns:
@@ -313,6 +315,16 @@ def _join_sd_rows(readings: list[TableReading]) -> list[TableReading]:
                 continue
         out.append(reading)
     return out
+
+
+def _names_a_statistic(cells, values) -> bool:
+    """A data cell of the row that is a label naming a test statistic or a P ("F", "t", "P")."""
+    for c in cells:
+        if c.text and values[c.col] is None:
+            label = read_label(c.text)
+            if label.is_test or label.is_p:
+                return True
+    return False
 
 
 def _names_follow_up(layout: TableLayout, followup: float) -> bool:

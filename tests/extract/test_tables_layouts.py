@@ -1198,3 +1198,13 @@ def test_a_total_row_under_arm_rows_is_pooled_not_an_arm():
             ["Total", "28", "80.43 ± 8.23", "60.04 ± 14.86"]]
     got = read(rows, caption="IBS QOL scale comparison")
     assert {r.arm for r in got} == {"Moxibustion Group", "Control Group"}
+
+
+def test_a_comparison_row_of_f_and_p_statistics_is_no_difference():
+    rows = [["Group", "n", "Before Treatment", "After Treatment"],
+            ["Moxibustion Group", "15", "80.33 ± 8.49", "48.27 ± 7.69"],
+            ["Control Group", "13", "80.54 ± 8.27", "73.62 ± 7.42"],
+            [("Comparison between groups", {"rowspan": 2}), "F", "0.004", "78.191"],
+            ["P", "0.949", "&lt;0.001"]]
+    got = read(rows, caption="IBS QOL scale comparison")
+    assert not [r for r in got if r.role == "difference"] and len(got) == 4
