@@ -26,11 +26,11 @@ from extract.passages import split_sentences
 from extract.quantities import find_timepoints
 from extract.schedule import earlier_study_sentences, study_timepoints
 from extract.table_cells import normalise_space
-from extract.table_labels import vocabulary_measure
+from extract.table_labels import time_in_text, vocabulary_measure
 from extract.table_model import table_layout
 from extract.table_rows import STUDY_FOLLOW_UP, TableReading, read_table
 
-__all__ = ["assessment_time", "fulltext_rows", "parse_article"]
+__all__ = ["assessment_time", "fulltext_rows", "parse_article", "visit_codes"]
 
 
 def parse_article(xml: str) -> tuple[Article | None, str | None]:
@@ -51,6 +51,10 @@ def _table_rows(article: Article, record_id: str, ctx: Context) -> list[OutcomeR
     named: dict[str, float] = {}
     for layout in layouts:
         for key, weeks in layout.named_times:
+            named.setdefault(key, weeks)
+    if any(col.time is not None and col.time.point and col.time.point not in named
+           for layout in layouts for col in layout.columns):
+        for key, weeks in visit_codes(article):  # "after 3 weeks (T2)": the methods date a visit code
             named.setdefault(key, weeks)
     followup, followup_text = ctx.followup_weeks, STUDY_FOLLOW_UP
     if followup is None:  # the abstract gives no follow-up: the assessment time the methods state, if any
@@ -205,6 +209,30 @@ def assessment_time(article: Article) -> tuple[float, str] | None:
                 if best is None or tp.weeks > best[0]:
                     best = (tp.weeks, tp.text)
     return best
+
+
+# a visit code the methods date, in either order: "after 3 weeks (T2)", "T2 (3 weeks)"
+_WHEN_CODE = re.compile(r"(?P<when>[^(),;.]{3,60}?)\s*\(\s*(?P<k>T|V)\s?(?P<v>[1-9])\s*\)")
+_CODE_WHEN = re.compile(r"(?<![\w-])(?P<k>T|V)\s?(?P<v>[1-9])\s*\(\s*(?P<when>[^()]{3,60}?)\s*\)")
+
+
+def visit_codes(article: Article) -> tuple[tuple[str, float], ...]:
+    """Visit codes ("t2") the methods date, with their weeks: "after 3 weeks (T2)", "before the
+    treatment (T1)", "T3 (6 weeks after the start)"; a code dated twice differently is dropped."""
+    found: dict[str, set[float]] = {}
+    seen = 0
+    for sec in article.sections:
+        if not _METHODS_SECTION.search(sec.path) or _NOT_METHODS.search(sec.path):
+            continue
+        seen += len(sec.text)
+        if seen > _MAX_METHODS_CHARS:
+            break
+        for pattern in (_WHEN_CODE, _CODE_WHEN):
+            for m in pattern.finditer(sec.text):
+                t = time_in_text(m.group("when"))
+                if t is not None and t.weeks is not None:
+                    found.setdefault(f"{m.group('k').lower()}{m.group('v')}", set()).add(t.weeks)
+    return tuple((key, next(iter(weeks))) for key, weeks in found.items() if len(weeks) == 1)
 
 
 def fulltext_rows(article: Article, record_id: str, ctx: Context

@@ -5,6 +5,9 @@
 with the footnote markers it stripped. Forms (rules as data in `_FORMS`, tried in order):
 
     pm          "4.99 ± 0.88", "38.5 ±5.4", "2.80 +/- 0.15"          a ± b
+                "8.6 ± 2 (70 ± 22)" (the same in a second unit)       a ± b
+                "0.233 ± 0.050 m/s" (a unit after it)                 a ± b
+                "Mean = 4.00 [sd = 2.04]", "M = 12.5, SD = 3.1"        a ± b
                 "3.03 ± 1.59 (33)", "2.7 ± 0.4 (n = 12)"             a ± b (n): the n in `total`
     pm_interval "59.1 ± 4.4 (49.8–66.6)"                              a ± b (lo sep hi)
     count_of    "108/206 (52.4)", "3/7 (42.9%)", "52.4% (108/206)",   x/N (pct)
@@ -12,7 +15,9 @@ with the footnote markers it stripped. Forms (rules as data in `_FORMS`, tried i
     count_pct   "12 (40%)", "12 [40%]"                                x (pct%)
     pct_count   "40% (12)"                                            pct% (x)
     interval    "64.87 (49.76, 79.99)", "0.2 (-0.5 to 0.9)", "2 (1-3)"  a (lo sep hi)
+                "70% (59% to 81%)"
     paren       "−0.09 (0.39)", "0 (0)", "12 (40.0)"                  a (b)
+                "206; 35.65 (11.85)" (n; mean (SD))                    a (b), the n in `total`
     bounds      "–1.96 to 3.20", "(−2.00–0.90)", "9-50"              lo sep hi
     fraction    "5/13"                                                x/N
     pct         "81.2%"                                               a%
@@ -24,7 +29,8 @@ with the footnote markers it stripped. Forms (rules as data in `_FORMS`, tried i
 
 Before matching: Unicode spaces become " ", decimal commas in a cell without a decimal point become
 points ("4,30 ± 0,45"), a minus written as U+2212, EN DASH, FIGURE DASH or
-HYPHEN before a digit becomes "-", "·" as a decimal point becomes ".", thousands separators
+HYPHEN before a digit (or a space and the cell's first digit: "- 0.60") becomes "-", "·" as a
+decimal point becomes ".", thousands separators
 ("1,122", "5,000"; "19 984" beside the slash of a count) and currency signs ("€6751") are dropped, and footnote markers glued to the
 numbers are stripped: superscripts (given as `markers`), runs of "*", "†", "‡", "§", "¶", "#",
 "‖", "|", and one letter a-h glued after the last digit or bracket ("0.08a").
@@ -51,6 +57,10 @@ _CURRENCY = re.compile(r"[€$£¥](?=\s?[-.\d])")
 # a count or its denominator with its thousands set off by a (thin) space, next to the slash of
 # x/N: "9238/19 984 (46%)", "10 746/19 984"
 _SPACED_THOUSANDS = re.compile(r"(?<![\d.])\d{1,3}(?: \d{3})+(?=\s*/)|(?<=/)\s*\d{1,3}(?: \d{3})+(?![\d.])")
+# a minus sign set off by a space before a cell's first number: "- 0.60 (0.14)"
+_SPACED_SIGN = re.compile(r"^\s*[-\u2212\u2013\u2012\u2010\u2011\ufe63\uff0d]\s+(?=\.?\d)")
+# a P value written after the values in their cell: "150.1(16.1)p = 0.034", "12.5 ± 3.1 (p < 0.05)"
+_TRAILING_P = re.compile(r"(?<=[\d)\]%])\s*[,;]?\s*\(?\s*[pP]\s*(?:[<>=≤≥]|<=|>=)\s*0?\.\d+\s*\)?$")
 _MARKER_CHARS = "*\u2217\u204e\u2020\u2021\u00a7\u00b6#\u2016\u2051|"
 _MARKER_RUN = re.compile(rf"[{re.escape(_MARKER_CHARS)}]+")
 _GLUED_LETTER = re.compile(r"(?<=[\d)\]%])[a-h]$")
@@ -60,17 +70,28 @@ _INT = r"\d+"
 _OPEN, _CLOSE = r"[(\[]", r"[)\]]"
 _SEP = r"(?:\s*(?:to|,|;|–|—|‒|-|‑|−)\s*|\s+-\s*)"
 
+# a unit written after the numbers: "0.233 ± 0.050 m/s", "61.27 ± 9.16 s", "12.1 ± 3.4 mg/dL"
+_UNIT = r"\s+(?:[a-zA-Zµμ]{1,4}(?:/[a-zA-Zµμ0-9]{1,4}){0,2})"
+
 _FORMS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("pm", re.compile(rf"^(?P<a>{_NUM})\s*(?:±|\+/-|\+-|\+/−)\s*(?P<b>{_NUM})(?:\s*%|\s*/\s*[A-Za-z]+)?$")),
+    ("pm", re.compile(rf"^(?P<a>{_NUM})\s*(?:±|\+/-|\+-|\+/−)\s*(?P<b>{_NUM})(?:\s*%|\s*/\s*[A-Za-z]+|{_UNIT})?$")),
     ("pm", re.compile(rf"^(?P<a>{_NUM})\s*(?:±|\+/-|\+-|\+/−)\s*(?P<b>{_NUM})\s*{_OPEN}\s*(?:[nN]\s*=\s*)?(?P<tot>{_INT})\s*{_CLOSE}$")),
+    # the same mean ± SD in a second unit in brackets ("8.6 ± 2 (70 ± 22)": HbA1c % and mmol/mol): the first
+    ("pm", re.compile(rf"^(?P<a>{_NUM})\s*(?:±|\+/-|\+-|\+/−)\s*(?P<b>{_NUM})\s*{_OPEN}\s*{_NUM}\s*(?:±|\+/-|\+-|\+/−)\s*"
+                      rf"{_NUM}\s*{_CLOSE}$")),
+    # the mean and the SD each named: "Mean = 4.00 [sd = 2.04]", "M = 12.5, SD = 3.1", "mean 3.2 (SD 1.1)"
+    ("pm", re.compile(rf"^(?:mean|m)\s*=?\s*(?P<a>{_NUM})\s*[,;]?\s*{_OPEN}?\s*(?:sd|s\.d\.)\s*=?\s*(?P<b>{_NUM})\s*"
+                      rf"{_CLOSE}?$", re.I)),
     ("pm_interval", re.compile(rf"^(?P<a>{_NUM})\s*(?:±|\+/-|\+-|\+/−)\s*(?P<b>{_NUM})\s*{_OPEN}\s*(?P<lo>{_NUM})"
                                rf"(?P<sep>{_SEP})(?P<hi>{_NUM})\s*{_CLOSE}$")),
     ("count_of", re.compile(rf"^(?P<x>{_INT})\s*/\s*(?P<tot>{_INT})\s*{_OPEN}\s*(?P<b>{_NUM})\s*%?\s*{_CLOSE}$")),
     ("count_of", re.compile(rf"^(?P<b>{_NUM})\s*(?P<pc>%)?\s*{_OPEN}\s*(?P<x>{_INT})\s*/\s*(?P<tot>{_INT})\s*{_CLOSE}$")),
     ("count_pct", re.compile(rf"^(?P<x>{_INT})\s*{_OPEN}\s*(?P<b>{_NUM})\s*%\s*{_CLOSE}$")),
     ("pct_count", re.compile(rf"^(?P<b>{_NUM})\s*%\s*{_OPEN}\s*(?P<x>{_INT})\s*{_CLOSE}$")),
-    ("interval", re.compile(rf"^(?P<a>{_NUM})\s*%?\s*{_OPEN}\s*(?P<lo>{_NUM})(?P<sep>{_SEP})(?P<hi>{_NUM})\s*{_CLOSE}$")),
+    ("interval", re.compile(rf"^(?P<a>{_NUM})\s*%?\s*{_OPEN}\s*(?P<lo>{_NUM})\s*%?(?P<sep>{_SEP})(?P<hi>{_NUM})\s*%?\s*"
+                            rf"{_CLOSE}$")),
     ("paren", re.compile(rf"^(?P<a>{_NUM})\s*{_OPEN}\s*(?P<b>{_NUM})\s*{_CLOSE}$")),
+    ("paren", re.compile(rf"^(?P<tot>{_INT})\s*;\s*(?P<a>{_NUM})\s*{_OPEN}\s*(?P<b>{_NUM})\s*{_CLOSE}$")),  # "n; mean (SD)"
     ("bounds", re.compile(rf"^{_OPEN}?\s*(?P<lo>{_NUM})(?P<sep>{_SEP})(?P<hi>{_NUM})\s*{_CLOSE}?$")),
     ("fraction", re.compile(rf"^(?P<x>{_INT})\s*/\s*(?P<tot>{_INT})$")),
     ("pct", re.compile(rf"^(?P<a>{_NUM})\s*%$")),
@@ -92,6 +113,8 @@ def _forms_for(clean: str) -> list[tuple[str, re.Pattern[str]]]:
     out: list[tuple[str, re.Pattern[str]]] = []
     if "±" in clean or "+/" in clean or "+-" in clean:
         return _BY_FORM["pm"] + _BY_FORM["pm_interval"]
+    if clean[:1] in "mM" and ("sd" in clean or "SD" in clean or "Sd" in clean):
+        return _BY_FORM["pm"]  # "Mean = 4.00 [sd = 2.04]"
     bracket = "(" in clean or "[" in clean
     if "/" in clean:
         out += _BY_FORM["count_of"] + _BY_FORM["fraction"]
@@ -183,10 +206,14 @@ def parse_cell(text: str, sup_markers: Iterable[str] = ()) -> tuple[CellValue | 
     """Recognise the numbers of a cell. Returns (CellValue or None, markers stripped from it)."""
     if not text or not any(ch.isdigit() for ch in text) and not text.strip().lower().startswith(("ns", "n.s", "not sig")):
         return None, ()
-    clean, markers = strip_markers(number_text(text), sup_markers)
+    clean, markers = strip_markers(number_text(_SPACED_SIGN.sub("-", text, count=1)), sup_markers)
     if "," in clean and "." not in clean:
         clean = _DECIMAL_COMMA.sub(r"\1.\2", clean)  # "4,30 ± 0,45", "0,005": European decimal commas
     clean = _CURRENCY.sub("", _THOUSANDS.sub(lambda m: m.group(1).replace(",", ""), clean))
+    if "p" in clean or "P" in clean:
+        clean = _TRAILING_P.sub("", clean)  # "88.0 (7.6) p = 0.014": the values, their P after them
+    if clean.endswith(".") and clean[-2:-1].isdigit():
+        clean = clean[:-1]  # "13.5±4.": a stray full stop after the last number
     if "/" in clean:
         clean = _SPACED_THOUSANDS.sub(lambda m: m.group(0).replace(" ", ""), clean)
     for form, pattern in _forms_for(clean):

@@ -90,7 +90,7 @@ NAMED_POINTS = _NAMED_POINTS = tuple(
                 r"evaluation|measurement))?\b|\blast\s+(?:visit|observation|assessment)\b|\bpost-?\s?(?:treatment|"
                 r"intervention|test|trial|exercise|training|program(?:me)?|therapy|supplementation|vaccination|operation|procedure)\b|\bpost\b(?![-–])|"
                 r"\bafter\s+(?:the\s+)?(?:treatment|intervention|therapy|training|supplementation|program(?:me)?)\b|"
-                r"^\s*after\b(?!\s+\d)|^\s*post-?\s?\w+\s*$|(?<!loss\sto\s)(?<!lost\sto\s)\bfollow-?\s?up\b|\bcompletion\b|^\s*end\s*$|\bend\b(?=\s*\()"),
+                r"^\s*after\b(?!\s+\d)|^\s*post-?\s?\w+\s*$|(?<!loss\sto\s)(?<!lost\sto\s)\bfollow-?\s?up\b|\bcompletion\b|^\s*end\s*$|^\s*post\s*[-–]\s*$|\bend\b(?=\s*\()"),
     )
 )
 # whole-label abbreviations: "D1", "POD 3", "W12", "M6", "Y1"
@@ -165,7 +165,9 @@ _TIME_FILLER = re.compile(
 _NOT_A_POINT_BEFORE = re.compile(r"\b(?:last|past|previous|prior|preceding|per|every|each|for|aged?|duration)\s*$", re.I)
 _COMPOUND_HOURS = re.compile(r"^\d+(?:\.\d+)?\s?-\s?(?:h|hr|hour|d|day)s?$", re.I)
 _FROM_BASELINE = re.compile(r"\b(?:from|since|vs\.?|versus|over|relative\s+to)\s+baseline\b", re.I)
-_CHANGE_RANGE = re.compile(r"\b(?:from\s+)?baseline\s*(?:to|[-–—])\s*\w|\b0\s*[-–—]\s*\d|\bfrom\s+\S+\s+to\b", re.I)
+# (a bracketed "(0–10)" after a name is its scale's range, not a period from 0)
+_CHANGE_RANGE = re.compile(r"\b(?:from\s+)?baseline\s*(?:to|[-–—])\s*\w|(?<![(\[])\b0\s*[-–—]\s*\d+(?!\d|\s*[)\]])|"
+                           r"\bfrom\s+\S+\s+to\b", re.I)
 
 
 @dataclass(frozen=True)
@@ -256,15 +258,15 @@ _P_LABEL = re.compile(
     r"^\s*sig\.?\s*$|\bp\s*(?:for|of)\s+(?:interaction|trend|difference)", re.I)
 _EFFECTS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (kind, re.compile(pattern, re.I)) for kind, pattern in (
-        ("SMD", r"\bsmd\b|\bstandardi[sz]ed\s+(?:mean\s+)?difference|\beffect\s+sizes?\b|\bcohen'?s\s+d\b|"
-                r"\bhedges'?\s+g\b|(?<![\w.])es(?![\w.])"),
+        ("SMD", r"\bsmd\b|\bstandardi[sz]ed\s+(?:mean\s+)?difference|\beffect\s+sizes?\b|\bcohen['’]?s\s+d\b|"
+                r"\bhedges['’]?\s+g\b|(?<![\w.])es(?![\w.])"),
         ("OR", r"(?<![\w.])a?ors?\b(?!\s+\w+\s+(?:and|or)\b)(?=\s*(?:$|[(\[,;:=]|\d|95|\s+\(|\s+for\b|\s+vs))|\bodds\s+ratios?\b"),
         ("RR", r"(?<![\w.])rrs?\b|\b(?:relative\s+risk|risk\s+ratio)s?\b"),
         ("HR", r"(?<![\w.])a?hrs?\b(?=\s*(?:$|[(\[,;:=]|95|\s+\())|\bhazard\s+ratios?\b"),
         ("IRR", r"\birr\b|\b(?:incidence\s+)?rate\s+ratios?\b"),
         ("RD", r"\brisk\s+differences?\b|(?<![\w.])(?:arr|ard|rd)\b|\babsolute\s+risk\s+(?:reduction|difference)"),
         ("coefficient", r"\bcoefficients?\b|β|\bbeta\b"),
-        ("MD", r"\bmean\s+differences?\b|(?<![\w.])md\b|\bdifferences?\b|\bmean\s+diff\b\.?|\b(?:treatment|intervention|group)\s+effects?\b"
+        ("MD", r"\bmean\s+differences?\b|(?<![\w.])md\b|\bdifferences?\b|\b(?:mean|groups?)\s+diff\b\.?|\b(?:treatment|intervention|group)\s+effects?\b"
                r"|\beffect\s+estimates?\b|\bbetween[-\s]+groups?\b|\bnet\s+(?:change|difference|effect)\b"
                r"|\b(?:vs\.?|versus)\s|\bcomparison\b(?!\s+(?:groups?|arms?|conditions?|cohorts?|clusters?|schools?|"
                r"sites?|mean|median|n\b))"),
@@ -299,7 +301,10 @@ _TEST_LABEL = re.compile(
     r"^\s*(?:F|t|z|U|H|W|Q|r|R2|R²|ρ|rho|τ|tau|κ|kappa|χ2|χ²|x2|chi-?\s?squared?|chi2|ms|ss|df|d\.f\.|wald|"
     r"(?:test\s+)?statistics?|[Ftz]\s*-?\s*(?:values?|ratio|statistic|test)|mann[-–\s]+whitney|wilcoxon|"
     r"corr(?:\.|elations?)?(?:\s+(?:coefficients?|with)\b.*)?|(?:pearson|spearman)(?:'s)?(?:\s+.*)?|icc|"
-    r"f\s*\(\s*\d+\s*,\s*\d+\s*\)|t\s*\(\s*\d+\s*\)|χ2\s*\(\s*\d+\s*\))\s*$", re.I)
+    r"f\s*\(\s*\d+\s*,\s*\d+\s*\)|t\s*\(\s*\d+\s*\)|χ2\s*\(\s*\d+\s*\)|[Ftzχ]2?\s*\(\s*df\s*\)|"
+    # an analysis-of-variance effect's statistic: "Between subjects F", "Condition by time F"
+    r"(?:(?:between|within)[-\s]+(?:subjects?|groups?)|\w+\s+(?:by|[x×])\s+(?:time|group|condition|treatment))"
+    r"\s+(?:F|F[-\s]?values?|χ2|χ²|t))\s*$", re.I)
 _TOTAL = re.compile(
     r"^\s*(?:total|overall|all|all\s+(?:patients|participants|subjects|children|women|cases|groups)|whole\s+(?:group|"
     r"sample|cohort|population)|entire\s+(?:sample|cohort|group|population)|combined|both\s+(?:groups|arms)|pooled|"
@@ -310,7 +315,8 @@ _DIMENSIONS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("time", r"^\s*(?:time\s*[,(]\s*(?:hours?|days?|weeks?|months?|years?)\s*\)?|time(?:\s*points?)?|timing|timepoints?|(?:study\s+)?visits?(?:\s+windows?)?|weeks?|months?|days?|periods?|"
                  r"assessment|time\s+of\s+(?:assessment|measurement)|follow-?\s?up)\s*$"),
         ("arm", r"^\s*(?:groups?|arms?|treatments?|treatment\s+(?:groups?|arms?)|study\s+(?:groups?|arms?)|"
-                r"interventions?|cohorts?|randomi[sz]ation\s+groups?|allocation|condition|conditions|"
+                r"(?:treatment|study)\s+conditions?|interventions?|cohorts?|randomi[sz]ation\s+groups?|allocation|"
+                r"condition|conditions|"
                 r"(?:treatment\s+)?group\s+comparisons?|comparisons?)\s*$"),
         ("measure", r"^\s*(?:variables?|parameters?|characteristics?|(?:primary|secondary)?\s*outcomes?(?:\s+measures?)?|"
                     r"measures?|items?|indicators?|indices|index|factors?|end\s?points?|scales?|sub-?scales?|domains?|"
@@ -453,8 +459,9 @@ def read_label(text: str) -> Label:
         for kind, pattern in _EFFECTS:
             m = pattern.search(bare)
             if m:
-                if m.group(0).isupper() and len(m.group(0)) <= 4 and _UNIT_PARENS.search(bare):
-                    continue  # "HR (beats/min)", "RR (breaths/min)": heart rate, respiratory rate
+                if m.group(0).isupper() and len(m.group(0)) <= 4 and (_UNIT_PARENS.search(bare)
+                                                                      or _RATE_UNIT_AFTER.match(bare, m.end())):
+                    continue  # "HR (beats/min)", "RR (breaths/min)", "HR, bpm": heart rate, respiratory rate
                 effect = kind
                 break
         if effect is None and _DASH_CONTRAST.match(bare) and _DASH_HAS_ARM.search(bare) \
@@ -531,6 +538,8 @@ _ARM_LIKE = re.compile(
     r"training|exercise|surgery|vaccine|vaccinated|dose|low-?dose|high-?dose|combination|alone|only|plus|"
     r"monotherapy|standard|conventional|routine|care)\b|\b\d+(?:\.\d+)?\s*(?:mg|µg|μg|mcg|g|iu|ml|mg/kg|µg/kg|mg/day|"
     r"mg/d)\b|\s\+\s|\bgroup\s+[a-z0-9ivx]+\b|^\s*(?:[a-z]|[ivx]+|\d)\s*$", re.I)
+# a rate's unit after the abbreviation and a comma: "HR, bpm", "RR, breaths/min"
+_RATE_UNIT_AFTER = re.compile(r"\s*,\s*(?:bpm|beats|breaths|/\s*min|min\s*-1|min⁻¹)\b", re.I)
 _UNIT_PARENS = re.compile(
     r"\(\s*[^()]*\b(?:kg|cm|mm|m|mg|µg|g|l|ml|dl|mmol|µmol|umol|nmol|pmol|iu|u|bpm|beats|breaths|mmhg|min|s|sec|h|"
     r"hours?|days?|years?|points?|score|reps|cells|copies|log|units?)\b[^()]*\)|/\s*min\b", re.I)

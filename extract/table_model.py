@@ -59,6 +59,17 @@ _MEASURE_WITH_PARTS = re.compile(
 _MEASURE_STATS = frozenset({"mean_sd", "mean_se", "mean_ci", "median_iqr", "median_range", "n_pct"})
 _GENERIC_PART = re.compile(r"^\s*(?:total|overall|sub-?total|sum|global|composite|total\s+score|mean|score|all)\s*$",
                            re.I)
+# a category of the section's measure, meaningless alone: "Maximum severity of TEAEs" > "Mild", "Severe"
+_CATEGORY_PART = re.compile(
+    r"^\s*(?:none|no|yes|mild|moderate|severe|very\s+severe|life[-\s]threatening|fatal|grade\s*[0-5IV]+|present|absent|"
+    r"positive|negative|normal|abnormal|improved|unchanged|worse(?:ned)?|better|never|rarely|sometimes|often|always|"
+    r"missing|unknown|other)\s*$", re.I)
+_CHARACTERISTIC_CORNER = re.compile(r"^\s*(?:(?:patient|baseline|clinical|demographic)s?'?\s+)?characteristics?\s*$",
+                                    re.I)
+_WHO_CAPTION = re.compile(r"\b(?:patients|participants|subjects|women|men|children|infants|mothers|cases)\b", re.I)
+_RESULTS_CAPTION = re.compile(r"outcome|result|adherence|complian|efficacy|effect|response|follow|during|after|"
+                              r"\bat\s+(?:week|month|day|year)|events?\b|complication|mortality|morbidity|toxicit", re.I)
+_BETWEEN = re.compile(r"\bbetween[-\s]+(?:groups?|arms?|treatments?)\b", re.I)
 _BASELINE_CAPTION = re.compile(
     r"\bbaseline\b|\bcharacteristics\b|\bdemographic|\bat\s+(?:the\s+)?(?:beginning|start|entry|inclusion|"
     r"enrol(?:l)?ment|randomi[sz]ation|admission|screening)\b", re.I)
@@ -79,6 +90,8 @@ _DEFINITION = re.compile(r"(?P<name>\b[A-Za-z][A-Za-z -]{1,30}?)\s*\(\s*(?P<when
 _MISSING = re.compile(r"^\s*(?:n\s+)?missing(?:\s+(?:data|values|n))?\s*(?:\(n\))?\s*$", re.I)
 _CODE_DEFINITION = re.compile(r"\b(?P<k>T|V)(?P<v>[1-9])\s*(?:=|:)\s*(?P<when>[^,;.=]{2,40}?)(?=\s*(?:[,;.]|$|\b[TV]\d))")
 _WITHIN = WITHIN_ARM
+# a visit code dated by its label: "6 months (EV2)", "Baseline (V1)", "Week 12 [T3]"
+_DATED_CODE = re.compile(r"^\s*(?P<when>[^()\[\]]{3,30}?)\s*[(\[]\s*(?P<code>[A-Z]{1,3}-?\d{1,2})\s*[)\]]\s*$")
 # demographic rows are baseline values whatever the table's timepoint
 _DEMOGRAPHIC = re.compile(
     r"^\s*(?:mean\s+)?(?:age|sex|gender|(?:male|female|males|females|men|women)(?!\s+(?:with|who|retaining|having|achieving|"
@@ -94,7 +107,8 @@ _CAPTION_LEAD = re.compile(
     r"(?:number\s+and\s+percent(?:age)?\s+of\s+)?(?:(?:mean|median|adjusted|estimated|observed)\s+)?(?:(?:within|between)[-\s]+groups?\s+)?(?:changes?|"
     r"contrasts?|differences?|comparisons?|results?|values?|effects?|levels?|outcomes?|data|summary|analysis|"
     r"capturing|the|of|in|on|for|\s)*\b", re.I)
-_CAPTION_CUT = re.compile(r"\s+(?:at|by|between|among|during|after|before|over|across|for|from|according\s+to|within|"
+_CAPTION_CUT = re.compile(r"\s+(?:(?:obtained|measured|recorded|observed|assessed)\s+(?:from|in|at|by|during|on)|"
+                          r"at|by|between|among|during|after|before|over|across|for|from|according\s+to|within|"
                           r"through(?:out)?|until|up\s+to|"
                           r"in\s+(?:the|each|both|all|patients|participants|subjects|groups?)|versus|vs\.?|as\s+well\s+as)\s+|"
                           r"[.;:\[]|\((?![^()]{1,14}/[^()]{1,14}\)|%\))", re.I)  # a unit in brackets stays: "(mg/day)"
@@ -262,10 +276,16 @@ def _caption_time(caption: str) -> TimeRef | None:
     return None
 
 
-def _named_times(texts: list[str]) -> tuple[tuple[str, float], ...]:
+def _named_times(texts: list[str], labels: list[str] | tuple[str, ...] = ()) -> tuple[tuple[str, float], ...]:
     """Named timepoints a caption or footnote defines: "end point (12 weeks)", "D1" for
-    "Days 1 and 2 (D1, D2)"."""
+    "Days 1 and 2 (D1, D2)"; and visit codes a row or column label dates: "6 months (EV2)"."""
     out: dict[str, float] = {}
+    for text in labels:
+        m = _DATED_CODE.match(text)
+        if m:
+            t = time_in_text(m.group("when"))
+            if t is not None and t.weeks is not None:
+                out.setdefault(m.group("code").lower(), t.weeks)
     for text in texts:
         for m in _DEFINITION.finditer(text):
             name, when = m.group("name"), m.group("when")
@@ -281,6 +301,13 @@ def _named_times(texts: list[str]) -> tuple[tuple[str, float], ...]:
     return tuple(out.items())
 
 
+def _label_texts(table: Table, stub: int) -> list[str]:
+    """The texts of the header cells and the stub cells (where labels are)."""
+    head = [c.text for row in table.grid[: table.n_header_rows] for c in row if c.text and not c.is_span_copy]
+    return head + [c.text for row in table.grid[table.n_header_rows:] for c in row[:stub]
+                   if c.text and not c.is_span_copy]
+
+
 # --------------------------------------------------------------------------------------------
 # The layout.
 
@@ -289,6 +316,7 @@ def table_layout(table: Table, known_arms: tuple[str, ...] = ()) -> TableLayout:
     """The layout of a table (an empty layout for an image-only or empty table)."""
     if not table.grid or table.n_rows * table.n_cols > _MAX_CELLS:
         return TableLayout(table, table.n_header_rows, 0, (), (), "none")
+    table = _fold_dispersion_rows(table)
     n_header = table.n_header_rows
     values: _Values = tuple(tuple(_value(c.text, c.markers) if c.text else None for c in row) for row in table.grid)
     stub = _stub_width(table, n_header, values)
@@ -302,7 +330,7 @@ def table_layout(table: Table, known_arms: tuple[str, ...] = ()) -> TableLayout:
     stub_dims = []
     for c in range(stub):
         dims = [_label_of(table.grid[r][c]).dimension for r in range(n_header) if table.grid[r][c].text]
-        stub_dims.append(next((d for d in dims if d), None))
+        stub_dims.append(next((d for d in reversed(dims) if d), None))  # the label nearest the rows
 
     unit = next((u for c in corner_cells for u in (heading_unit(c.label or c.text),) if u), None)
     if unit is not None and corner_measure == corner.name:
@@ -310,7 +338,9 @@ def table_layout(table: Table, known_arms: tuple[str, ...] = ()) -> TableLayout:
     count_rows = _count_rows(table, n_header, stub)
     columns = [_column(table, c, n_header, stub, unit, count_rows) for c in range(table.n_cols)]
     if _WITHIN.search(table.caption):  # "Within-group contrasts ...": every difference is an arm's change
-        columns = [_replace(c, role="value", change=True, effect=None) if c.role == "difference" else c
+        # (but not a column its own header calls between the groups, under "Between and Within Groups")
+        columns = [_replace(c, role="value", change=True, effect=None)
+                   if c.role == "difference" and not any(_BETWEEN.search(lab.text) for lab in c.labels) else c
                    for c in columns]
     rows = _rows(table, n_header, stub, values, tuple(stub_dims),
                  frozenset(c.col for c in columns if c.role in ("p", "test")), unit)
@@ -318,7 +348,9 @@ def table_layout(table: Table, known_arms: tuple[str, ...] = ()) -> TableLayout:
     arms_in = _arms_in(columns, rows, stub_dims, known_arms)
     arm_stub = next((k for k in range(1, stub) if stub_dims[k] == "arm"), None)
     if arm_stub is not None and arms_in in ("none", "columns", "rows") and not any(
-            looks_like_arm(c.names[-1], known_arms) for c in columns if c.role == "value" and c.names):
+            looks_like_arm(c.names[-1], known_arms) for c in columns if c.role == "value" and c.names
+            and any(values[r][c.col] is not None for r in range(n_header, table.n_rows))):
+        # (a column of labels only, "Treatment contrasts" over "A vs Placebo", names no arm)
         # "Variable | Group | 4 w | 8 w | 12 w": the arms in a stub column of their own, the measure in the other
         rows = _stub_arms(table, rows, arm_stub, stub, tuple(stub_dims))
         arms_in = "stub"
@@ -328,6 +360,8 @@ def table_layout(table: Table, known_arms: tuple[str, ...] = ()) -> TableLayout:
         columns = [_replace(c, role="difference", effect="MD") if c.role == "value" else c for c in columns]
     columns = _name_columns(columns, arms_in, rows, known_arms)
     columns = _companions_from_cells(columns, values, n_header)
+    if arms_in == "rows":
+        columns = _subgroups_of_caption_measure(columns, corner_measure or _caption_measure(table.caption))
     if corner_measure is None and not any(col.measure for col in columns if col.role == "value"):
         corner_measure = _caption_measure(table.caption)  # for rows that nothing else names
     # bare arm labels ("1", "A") take the corner's word: "Group 1", "Water A"
@@ -345,6 +379,11 @@ def table_layout(table: Table, known_arms: tuple[str, ...] = ()) -> TableLayout:
     baseline_table = bool(_BASELINE_CAPTION.search(table.caption)) and not _CHANGE_CAPTION.search(table.caption) \
         and not any(tp.kind != "baseline" for tp in find_timepoints(number_text(table.caption))) \
         and not any(p.search(table.caption) for _, p in _NAMED_POINTS)
+    if not baseline_table and _CHARACTERISTIC_CORNER.match(corner.text) and not _CHANGE_CAPTION.search(table.caption) \
+            and _WHO_CAPTION.search(table.caption) and not _RESULTS_CAPTION.search(table.caption) \
+            and not any(c.time is not None and not c.time.baseline for c in columns) \
+            and not any(r.time is not None and not r.time.baseline for r in rows if r.role in ("value", "section")):
+        baseline_table = True  # "Characteristic | Drug | Placebo" with no timepoint: the patients as they came in
     if baseline_table:  # "5 years or less", "8 years" under "Education": categories, not timepoints
         rows = [_replace(r, time=None) if r.time is not None and r.time.weeks and r.time is not _BASELINE_TIME
                 else r for r in rows]
@@ -357,12 +396,57 @@ def table_layout(table: Table, known_arms: tuple[str, ...] = ()) -> TableLayout:
     return TableLayout(
         table=table, n_header_rows=n_header, n_stub_cols=stub, columns=tuple(columns), rows=tuple(rows),
         arms_in=arms_in, corner=corner, declared=declared, caption_time=caption_time,
-        named_times=_named_times(texts), table_change=table_change,
+        named_times=_named_times(texts, _label_texts(table, stub)), table_change=table_change,
         table_percent_change=table_change and bool(_PERCENT_CHANGE_CAPTION.search(table.caption)),
         baseline_table=baseline_table, corner_measure=corner_measure, caption_measure=_caption_measure(table.caption),
         all_counts=all_counts, pm_means=pm_means, implied_n=implied_n,
         values=values,
     )
+
+
+_PAREN_ONLY = re.compile(r"^\(\s*[-−–]?\d[\d.,]*\s*(?:[-–—]|to|,)?\s*(?:[-−–]?\d[\d.,]*)?\s*\)[*†‡§]*$")
+_PLAIN_NUMBER = re.compile(r"^(?P<num>[-−–]?\d[\d.,]*)\s*(?P<marks>[*†‡§#+]*[a-h]?[*†‡§#+]*)$")
+
+
+def _fold_dispersion_rows(table: Table) -> Table:
+    """A body row of plain numbers wrapped over two grid rows, the numbers in the first and their
+    bracketed SDs (or intervals) right below ("Speech/Language/ | 6.53 | 5.80" over "Communication
+    | (3.39) | (3.25)"): the bracketed cells join the numbers above them ("6.53 (3.39)") and the
+    lower row's label, if any, continues the upper one's; the lower row is left empty."""
+    grid = [list(row) for row in table.grid]
+    folded = False
+    for r in range(table.n_header_rows, len(grid) - 1):
+        upper, lower = grid[r], grid[r + 1]
+        below = [c for c in lower[1:] if c.text and not c.is_span_copy]
+        if len(below) < 2 or not all(_PAREN_ONLY.match(c.text) for c in below):
+            continue
+        if not all(not c.is_span_copy and _PLAIN_NUMBER.match(upper[c.col].text) for c in below):
+            continue
+        alone = sum(1 for c in upper[1:]
+                    if not c.is_span_copy and _PLAIN_NUMBER.match(c.text) and not lower[c.col].text)
+        if alone > len(below):
+            continue  # most numbers above have nothing below them: two rows of their own
+        spanned = lower[0].is_span_copy and (lower[0].source_row, lower[0].source_col) == (
+            upper[0].source_row, upper[0].source_col)  # ("Hgb" spanning both rows)
+        if lower[0].text and not spanned and (lower[0].is_span_copy or not upper[0].text
+                                              or read_label(lower[0].text).stats):
+            continue  # ("SD" under "Mean": a statistic row of its own)
+        for c in below:
+            above = upper[c.col]
+            m = _PLAIN_NUMBER.match(above.text)
+            text = f"{m.group('num')} {c.text}{m.group('marks')}"  # ("3.10b" over "(2.43, 3.76)": the marker last)
+            upper[c.col] = _replace(above, text=text, label=text, markers=above.markers + c.markers)
+            lower[c.col] = _replace(c, text="", label="", markers=())
+        if lower[0].text and not spanned:
+            head, tail = upper[0], lower[0]
+            glue = "" if re.search(r"[/-]$", head.text) else " "
+            upper[0] = _replace(head, text=f"{head.text}{glue}{tail.text}",
+                                label=f"{head.label or head.text}{glue}{tail.label or tail.text}")
+            lower[0] = _replace(tail, text="", label="")
+        folded = True
+    if not folded:
+        return table
+    return _replace(table, grid=tuple(tuple(row) for row in grid))
 
 
 def _implied_denominators(table: Table, values: "_Values", stub: int) -> dict[tuple[int, int], int]:
@@ -421,6 +505,10 @@ def _stub_arms(table: Table, rows: list[RowLayout], arm_col: int, stub: int,
         named = {j: measure_of(rows[j].row) for j in block}
         distinct = {lab.name for lab in named.values() if lab is not None}
         carry = next((lab for lab in named.values() if lab is not None), None) if len(distinct) == 1 else None
+        # the arm column names an arm in this block ("Usual care"): its other labels are arms too, and a
+        # measure beside them that reads like an arm ("Metabolic control") is still the measure
+        arm_named = any(looks_like_arm(lab.name) for j in block if table.grid[rows[j].row][arm_col].text
+                        for lab in (_label_of(table.grid[rows[j].row][arm_col]),) if lab.name)
         current = None
         for j in block:
             r = rows[j]
@@ -428,7 +516,7 @@ def _stub_arms(table: Table, rows: list[RowLayout], arm_col: int, stub: int,
             cell = table.grid[r.row][arm_col]
             arm_label = _label_of(cell) if cell.text else None
             arm = arm_label.name if arm_label is not None and r.role in ("value", "n") and not arm_label.is_p else None
-            if arm and current is not None and looks_like_arm(current.name) and not looks_like_arm(arm):
+            if arm and current is not None and looks_like_arm(current.name) and not arm_named:
                 # a block where the first column holds the arm and the "Group" column its categories
                 arm_label, current = current, arm_label
                 arm = arm_label.name
@@ -508,10 +596,33 @@ def _arms_in(columns: list[ColumnLayout], rows: list[RowLayout], stub_dims: list
         return "columns"  # "Continuous half time n=30" | "Divided half time n=31": headers with their n are arms
     if row_names and row_arm > col_arm and row_arm >= max(1, len(row_names) / 2):
         return "rows"
+    if not col_names and not any(c.role == "difference" for c in columns) and _arms_repeat_under_sections(rows):
+        return "rows"
     if col_measures and row_names and not any(looks_like_measure(n) for n in row_names) \
             and not all(_bare_id(n) or re.match(r"\d", n) for n in row_names):
         return "rows"  # (numbered rows, "0 / no toxicity", "1", "2", are grades of a variable, not arms)
     return "columns" if col_names else "none"
+
+
+_NOT_ARMS = re.compile(r"^\s*(?:left|right|male|female|men|women|boys|girls|mean|sd|median|n|total|all)\b", re.I)
+
+
+def _arms_repeat_under_sections(rows: list[RowLayout]) -> bool:
+    """The same row labels, in the same order, under two or more sections, over columns that
+    name nothing but times and statistics ("UCLA score" > "UC", "MLP"; "Perceived stress" >
+    "UC", "MLP"): the sections are the measures and the repeated labels the arms."""
+    under: dict[str, list[str]] = {}
+    for r in rows:
+        if r.role in ("value", "n") and r.sections and r.measure and r.time is None:
+            under.setdefault(r.sections[-1].text, []).append(r.measure)
+    blocks = [tuple(labels) for labels in under.values() if len(labels) >= 2]
+    repeated = {b for b in blocks if blocks.count(b) >= 2}
+    if len(repeated) != 1:
+        return False
+    labels = next(iter(repeated))
+    return len(set(labels)) == len(labels) and not any(
+        looks_like_measure(n) or _CATEGORY_PART.match(n) or _GENERIC_PART.match(n) or _NOT_ARMS.match(n)
+        for n in labels)
 
 
 def _count_shaped(v: CellValue) -> bool:
@@ -545,6 +656,7 @@ def _column(table: Table, col: int, n_header: int, stub: int, unit: str | None =
         return ColumnLayout(col, "empty")
     role = "value"
     effect = None
+    labels = _rejoin_split_words(labels)
     for label in reversed(labels):
         if label.is_p:
             role = "p"
@@ -584,6 +696,19 @@ def _column(table: Table, col: int, n_header: int, stub: int, unit: str | None =
         change=within or any(lab.change for lab in labels), percent_change=any(lab.percent_change for lab in labels),
         n=next((lab.n for lab in reversed(labels) if lab.n is not None), None), effect=effect,
     )
+
+
+def _rejoin_split_words(labels: tuple[Label, ...]) -> tuple[Label, ...]:
+    """A header phrase broken over two header rows, one word in each ("Effect" over "Size"): when
+    the two words read together name an effect that neither names alone, they are one label."""
+    for i in range(len(labels) - 1):
+        upper, lower = labels[i], labels[i + 1]
+        if len(upper.text.split()) != 1 or len(lower.text.split()) != 1 or upper.effect or lower.effect:
+            continue
+        joined = read_label(f"{upper.text} {lower.text}")
+        if joined.effect:
+            return (*labels[:i], joined, *labels[i + 2:])
+    return labels
 
 
 def _names_no_arm(name: str) -> bool:
@@ -666,6 +791,18 @@ def _name_columns(columns: list[ColumnLayout], arms_in: str, rows: list[RowLayou
                                       effect=left.effect, measure=left.measure, measure_text=left.measure_text)
                     break
     return out
+
+
+def _subgroups_of_caption_measure(columns: list[ColumnLayout], measure: str | None) -> list[ColumnLayout]:
+    """Arms in the rows under columns none of which names a measure ("All fetuses" | "Ventilated
+    fetuses"), the measure named only by the caption ("Fetal body weights obtained from ..."): the
+    columns are subgroups of the caption's measure."""
+    named = [c for c in columns if c.role in ("value", "n") and c.measure]
+    if not measure or not named or any(looks_like_measure(c.measure) or vocabulary_measure(c.measure)
+                                       or c.measure.lower() in measure.lower() for c in named):
+        return columns
+    return [_replace(c, measure=f"{measure} / {c.measure}", measure_text=f"{measure} / {c.measure_text or c.measure}")
+            if c in named else c for c in columns]
 
 
 def _companions_from_cells(columns: list[ColumnLayout], values: "_Values", n_header: int) -> list[ColumnLayout]:
@@ -939,7 +1076,7 @@ def _clean(label: Label) -> str:
 
 def _joins(section: Label, part: str) -> bool:
     """A section label names the measure its rows are parts of ("PAS scores, mean (SD)" > "Total")."""
-    if _GENERIC_PART.match(part):
+    if _GENERIC_PART.match(part) or _CATEGORY_PART.match(part):
         return True
     if section.stats & (_MEASURE_STATS | {"pct"}) or _MEASURE_WITH_PARTS.search(section.name):
         return True

@@ -24,15 +24,17 @@ that names no timepoint anywhere (header, row, section or caption), takes the st
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from extract.table_cells import CellValue, number_text, strip_markers
-from extract.table_labels import TimeRef
+from extract.table_labels import TimeRef, read_label
 from extract.table_model import ColumnLayout, RowLayout, TableLayout
 
 __all__ = ["TableReading", "read_table"]
 
 _DISPERSION_SEPS = ("to", ",", ";")
+_RATIOS = frozenset({"OR", "RR", "HR", "IRR"})
+_VERSUS = re.compile(r"\b(?:vs\.?|versus|compared\s+(?:with|to))\s", re.I)
 _DECIMAL = re.compile(r"\s*[<>=]?\s*(?:0?\.\d{2,}|1\.000?)\s*")  # a P value ("0.927", "1.000"), not "0.5" hours
 
 
@@ -184,8 +186,9 @@ def _resolve(t: TimeRef | None, layout: TableLayout, followup: float | None,
         return t.weeks, False, t.text
     named = dict(article_named)
     named.update(layout.named_times)
-    if t.point in named:
-        return named[t.point], named[t.point] == 0, t.text
+    key = t.point or t.text.strip().lower()  # (an undated visit code, "EV2", by its name)
+    if key in named:
+        return named[key], named[key] == 0, t.text
     if t.point == "end":
         if layout.caption_time is not None:
             return layout.caption_time.weeks, False, t.text
@@ -242,6 +245,10 @@ def read_table(layout: TableLayout, default_arm: str | None = None, followup_wee
     timeless = not any(c.time for c in cols) and not any(
         r.time or any(sec.time for sec in r.sections) for r in layout.rows if r.role != "header")
     undated_rows = _undated_rows(layout) if not timeless else frozenset()
+    pooled_rows_aside = sum(1 for r in layout.rows if r.role == "value" and r.arm and not (
+        r.labels and r.labels[-1].is_total)) >= 2
+    if followup_weeks is not None and layout.caption_time is None and _names_follow_up(layout, followup_weeks):
+        followup_weeks = None  # "Posttest" beside "6-month follow-up": the end point came before the follow-up
     for rl in layout.rows:
         if rl.role == "n":
             for c in cols:
@@ -251,7 +258,11 @@ def read_table(layout: TableLayout, default_arm: str | None = None, followup_wee
             continue
         if rl.role not in ("value", "stat", "difference"):
             continue
+        if layout.arms_in == "rows" and rl.labels and rl.labels[-1].is_total and pooled_rows_aside:
+            continue  # "Total | 28 | 80.43 ± 8.23" under the arms' rows: the pooled patients, not an arm
         grid_row = table.grid[rl.row]
+        if rl.role == "difference" and _names_a_statistic(grid_row[layout.n_stub_cols:], values[rl.row]):
+            continue  # "Comparison between groups | F | 0.004 | 78.191": test statistics and P values
         row_n = rl.n
         n_of_column: dict[int, int] = {}  # "N | Baseline | N | 6 months": each value column's own n column
         for c in n_columns:
@@ -282,7 +293,47 @@ def read_table(layout: TableLayout, default_arm: str | None = None, followup_wee
                                  p_cell, timeless or rl.row in undated_rows, followup_text)
             if reading is not None:
                 out.append(reading)
+    return _join_sd_rows(out)
+
+
+def _join_sd_rows(readings: list[TableReading]) -> list[TableReading]:
+    """A row of means and, up to three rows below, a row of SDs of the same measure ("Mean | 85.92",
+    "SD | 15.44"): each column's SD joins the mean above it as one mean (SD) reading."""
+    means: dict[tuple, int] = {}
+    out: list[TableReading] = []
+    for reading in readings:
+        key = (reading.col, reading.measure, reading.arm, reading.weeks)
+        if reading.role == "arm" and reading.statistic == "mean" and len(reading.numbers) == 1:
+            means[key] = len(out)
+        elif reading.role == "arm" and reading.statistic == "sd" and key in means:
+            i = means.pop(key)
+            mean = out[i]
+            (mean_key,), (sd_key,) = mean.numbers, reading.numbers
+            if 0 < reading.row - mean.row <= 3 and mean_key.replace("mean", "sd") == sd_key:
+                out[i] = replace(mean, statistic="mean (SD)", numbers={**mean.numbers, **reading.numbers},
+                                 cells=mean.cells + reading.cells, markers=mean.markers + reading.markers)
+                continue
+        out.append(reading)
     return out
+
+
+def _names_a_statistic(cells, values) -> bool:
+    """A data cell of the row that is a label naming a test statistic or a P ("F", "t", "P")."""
+    for c in cells:
+        if c.text and values[c.col] is None:
+            label = read_label(c.text)
+            if label.is_test or label.is_p:
+                return True
+    return False
+
+
+def _names_follow_up(layout: TableLayout, followup: float) -> bool:
+    """True when a column or row of the table dates itself at the study's follow-up and another
+    names an undated end point ("Posttest" | "6-month follow-up")."""
+    times = [c.time for c in layout.columns] + [r.time for r in layout.rows if r.role != "header"]
+    return any(t is not None and t.point == "end" and t.weeks is None for t in times) and any(
+        t is not None and t.weeks is not None and not t.baseline and abs(t.weeks - followup) <= max(1.0, 0.1 * followup)
+        for t in times)
 
 
 def _undated_rows(layout: TableLayout) -> frozenset[int]:
@@ -325,6 +376,8 @@ def _read_cell(layout: TableLayout, rl: RowLayout, col: ColumnLayout, r: int, va
     if arm is None:
         arm = default_arm
     t = rl.time or col.time
+    if rl.time is not None and rl.time.weeks is None and col.time is not None and col.time.weeks is not None:
+        t = col.time  # "Pain after treatment" under "Baseline" | "Week 12": the column's own date
     weeks, baseline, tp_text = _resolve(t, layout, followup, named, timeless, followup_text)
     change = (rl.change or col.change or layout.table_change and not baseline) and not (baseline and not
                                                                                         (rl.change or col.change))
@@ -373,6 +426,8 @@ def _read_cell(layout: TableLayout, rl: RowLayout, col: ColumnLayout, r: int, va
         elif not ci:
             numbers.update(range_low=value.lo, range_high=value.hi)
     elif form == "paren":
+        if value.total is not None:
+            n = value.total  # "206; 35.65 (11.85)": n; mean (SD)
         implied = layout.implied_n.get((r, col.col))
         statistic = _paren_statistic(value, hints, n, layout.all_counts, layout.pm_means, implied is not None)
         if statistic == "n (%)":
@@ -508,17 +563,26 @@ def _difference(layout: TableLayout, rl: RowLayout, col: ColumnLayout, cell, val
         if cv.form == "bounds":
             numbers.update(effect_ci_low=cv.lo, effect_ci_high=cv.hi)
             cells.append(companion[2])
+    effect = col.effect or rl.effect or "MD"
+    if effect in _RATIOS and value.form == "number" and value.a == 1 and "effect_ci_low" not in numbers:
+        return None  # "Usual care | 1": the reference arm of the ratios above it, no difference of its own
     p_value = None
     if p_cell is not None and p_cell.text:
         p_value = _p_text(p_cell.text)
         if p_value is not None:
             cells.append((r, p_cell.col, p_cell.text))
-    if col.role == "difference":
+    contrast = next((c.text for c in reversed(layout.table.grid[r][layout.n_stub_cols:col.col])
+                     if c.text and not c.is_span_copy and _VERSUS.search(c.text) and layout.values[r][c.col] is None),
+                    None)  # "AZD 200 vs Placebo | −0.262": the nearest label cell before the difference names its arms
+    if col.role == "difference" and rl.role == "difference" and _VERSUS.search(rl.text):
+        who = rl.text  # a row "Carbetocin versus oxytocin" under a "Relative risk (CI)" column: the row names the arms
+    elif col.role == "difference" and contrast:
+        who = contrast
+    elif col.role == "difference":
         who = " / ".join(lab.text for lab in col.labels if (lab.effect or lab.name) and lab.name != col.measure) \
             or col.text
     else:
         who = f"{arm} ({rl.text})" if arm else rl.text
-    effect = col.effect or rl.effect or "MD"
     statistic = "difference (95% CI)" if "effect_ci_low" in numbers else "difference"
     return TableReading(
         table=layout.table.label, row=r, col=col.col, text=cell.text, role="difference", measure=measure,

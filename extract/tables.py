@@ -284,8 +284,10 @@ def _promote_header_rows(grid: list[list[Cell]], n_header: int) -> int:
         data = row[1:]
         filled = [c for c in data if c.text]
         origins = {(c.source_row, c.source_col) for c in filled}
-        if not data or _has_value(row) or len(origins) < 2:
+        if not data or _has_value(row):
             break
+        if len(origins) < 2 and not (len(filled) == len(data) and r + 1 < len(grid) and _labels_columns(grid[r + 1])):
+            break  # (one cell over every data column heads them when a row of column labels follows it)
         if not any(_has_value(later) for later in grid[r + 1:]):
             break
         if len(filled) < len(data):
@@ -301,6 +303,12 @@ def _promote_header_rows(grid: list[list[Cell]], n_header: int) -> int:
         grid[r] = [replace(c, is_header=True) for c in row]
         r += 1
     return r
+
+
+def _labels_columns(row: list[Cell]) -> bool:
+    """A row of two or more distinct word labels over the data columns and no value ("N | Mean | 95% CI")."""
+    filled = [c for c in row[1:] if c.text and not c.is_span_copy]
+    return len(filled) >= 2 and not _has_value(row) and all(re.search(r"[A-Za-z]", c.text) for c in filled)
 
 
 _BLOCKS = frozenset({"title", "p", "sec"})

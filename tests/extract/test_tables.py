@@ -62,6 +62,16 @@ def test_header_rows_without_thead_are_found_in_tbody():
     assert t.n_header_rows == 2 and t.cell(1, 1).is_header
 
 
+def test_a_group_header_spanning_every_data_column_over_the_statistics_row_is_a_header():
+    # no <thead>: "Parameter | Experimental group" (one cell over all data columns), then "N | Mean | 95% CI"
+    t = table([["Parameter", ("Experimental group", {"colspan": 3})], ["", "N", "Mean", "95% CI"],
+               ["T1", "50", "3.70", "3.54-3.86"], ["T2", "50", "3.81", "3.66-3.96"]], head=2, thead=False)
+    assert t.n_header_rows == 2
+    # (a section row spanning the data columns over value rows stays a body row)
+    t = table([["", "Drug", "Placebo"], ["Primary outcomes", ("", {"colspan": 2})], ["Pain", "3.1", "4.2"]])
+    assert t.n_header_rows == 1
+
+
 def test_footnotes_are_kept_not_parsed():
     article = parse_jats((FIXTURES / "PMC4482193.nxml").read_bytes())
     t = article.table("Table 4")

@@ -205,3 +205,23 @@ def test_a_timeless_table_is_dated_at_the_assessment_time_the_methods_state():
         ev = Extractor().extract(ExtractionInput(id="x", full_text_xml=_timeless_article(methods)))
         (row,) = [o for o in ev.outcomes if o.provenance.location.startswith("table:Table 2 ") and o.arm == "Drug"]
         assert row.timepoint_weeks is None
+
+
+def _coded_article(methods: str) -> str:
+    from tests.extract.tables_helpers import table_xml
+    tab = table_xml([["", ("Drug (n = 20)", {"colspan": 2})], ["", "T1", "T3"], ["Pain score", "3.1 (1.2)", "2.5 (1.4)"]],
+                    head=2, caption="Outcomes", footnotes=("Values are mean (SD).",))
+    return (f"<article><front><article-meta><title-group><article-title>A trial</article-title></title-group>"
+            f"<abstract><p>A trial.</p></abstract></article-meta></front><body>"
+            f"<sec><title>Methods</title><p>{methods}</p></sec>"
+            f"<sec><title>Results</title><p>See the table.</p>{tab}</sec></body></article>")
+
+
+def test_visit_codes_the_methods_date_in_brackets_date_the_tables_codes():
+    for methods in ("Power was measured before the supplementation treatment (T1), after 3 weeks (T2) and after "
+                    "6 weeks (T3) of treatment.",
+                    "Students were evaluated at T1 (baseline), T2 (3 weeks) and T3 (6 weeks after the start)."):
+        ev = Extractor().extract(ExtractionInput(id="x", full_text_xml=_coded_article(methods)))
+        got = {o.provenance.location.split()[-1]: o.timepoint_weeks for o in ev.outcomes
+               if o.provenance.location.startswith("table:Table 2 ")}
+        assert got == {"c1": 0.0, "c2": 6.0}, methods

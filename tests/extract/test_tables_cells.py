@@ -119,3 +119,54 @@ def test_mean_sd_and_n_in_one_cell(text, numbers):
 def test_an_arrow_before_a_change_is_its_sign():
     assert parse_cell("↓ 13.72")[0].a == -13.72
     assert parse_cell("↑ 6.0")[0].a == 6.0
+
+
+@pytest.mark.parametrize(("text", "numbers"), [
+    ("8.6 ± 2 (70 ± 22)", (8.6, 2.0)),  # HbA1c in % and, in brackets, in mmol/mol: the first unit's pair
+    ("7 ± 1.2 [53 ± 13]*", (7.0, 1.2)),
+    ("13.5±4.", (13.5, 4.0)),  # a stray full stop after the SD
+])
+def test_a_mean_sd_written_twice_or_with_a_stray_stop(text, numbers):
+    value, _ = parse_cell(text)
+    assert value is not None and value.form == "pm" and (value.a, value.b) == numbers
+
+
+@pytest.mark.parametrize(("text", "numbers"), [("- 0.60 (0.14)a", (-0.60, 0.14)), ("\u2212 1.2 (0.5)", (-1.2, 0.5))])
+def test_a_minus_sign_set_off_by_a_space_before_the_first_number(text, numbers):
+    value, _ = parse_cell(text)
+    assert value is not None and value.form == "paren" and (value.a, value.b) == numbers
+    assert parse_cell("-")[0] is None and parse_cell("- ")[0] is None
+
+
+@pytest.mark.parametrize(("text", "numbers"), [
+    ("0.233 ± 0.050 m/s", (0.233, 0.050)), ("61.27 ± 9.16 s", (61.27, 9.16)), ("80.77 ± 18.33 m", (80.77, 18.33)),
+    ("12.1 ± 3.4 mg/dL", (12.1, 3.4)), ("5.2 ± 1.1 %", (5.2, 1.1))])
+def test_a_mean_sd_with_its_unit_after_it(text, numbers):
+    value, _ = parse_cell(text)
+    assert value is not None and value.form == "pm" and (value.a, value.b) == numbers
+
+
+def test_an_interval_whose_bounds_carry_percent_signs():
+    value, _ = parse_cell("70% (59% to 81%)")
+    assert (value.form, value.a, value.lo, value.hi) == ("interval", 70.0, 59.0, 81.0)
+
+
+@pytest.mark.parametrize(("text", "form", "numbers"), [
+    ("150.1(16.1)p = 0.034", "paren", (150.1, 16.1)), ("88.0 (7.6) p = 0.014", "paren", (88.0, 7.6)),
+    ("12.5 ± 3.1 (p < 0.05)", "pm", (12.5, 3.1))])
+def test_a_p_value_written_after_the_values_in_their_cell(text, form, numbers):
+    value, _ = parse_cell(text)
+    assert value is not None and (value.form, value.a, value.b) == (form, *numbers)
+    assert parse_cell("p = 0.034")[0].form == "p"
+
+
+def test_an_n_then_a_mean_sd_in_one_cell():
+    value, _ = parse_cell("206; 35.65 (11.85)")  # under "n; mean (SD)"
+    assert (value.form, value.a, value.b, value.total) == ("paren", 35.65, 11.85, 206)
+
+
+@pytest.mark.parametrize(("text", "numbers"), [
+    ("Mean = 4.00 [sd = 2.04]", (4.0, 2.04)), ("M = 12.5, SD = 3.1", (12.5, 3.1)), ("mean 3.2 (SD 1.1)", (3.2, 1.1))])
+def test_a_mean_and_sd_each_named_in_the_cell(text, numbers):
+    value, _ = parse_cell(text)
+    assert value is not None and value.form == "pm" and (value.a, value.b) == numbers

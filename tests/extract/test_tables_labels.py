@@ -40,6 +40,7 @@ def test_arm_headers(text, name, n):
     ("End of study", None, False, "end", ""),
     ("Midpoint", None, False, "midpoint", ""),
     ("Postexercise mean (SD)", None, False, "end", ""),
+    ("Post-", None, False, "end", ""),  # "Pre-" | "Post-" rows under "pre- and post- supplementation"
     ("HbA1c at week 24, mean (SD)", 24.0, False, None, "HbA1c"),
     ("HDRS (at 32 weeks)", 32.0, False, None, "HDRS"),
     ("mRS change score 0–3 months; mean (SD)", 13.0, False, None, "mRS change score"),
@@ -53,6 +54,11 @@ def test_timepoints(text, weeks, baseline, point, name):
     label = read_label(text)
     assert label.time is not None
     assert (label.time.weeks, label.time.baseline, label.time.point, label.name) == (weeks, baseline, point, name)
+
+
+@pytest.mark.parametrize("text", ["VAS (0–10)", "Pain score (0-100)", "SF-36 (0-100), mean (SD)", "PASE (0–315)"])
+def test_a_scales_range_in_brackets_is_no_timepoint(text):
+    assert read_label(text).time is None  # ("0–12 weeks" is one: its end)
 
 
 @pytest.mark.parametrize("text", ["6-min walk distance (m)", "30-s sit-to-stand (reps)", "24-h urine protein",
@@ -103,6 +109,7 @@ def test_labels_that_only_say_what_the_numbers_are_name_nothing(text):
     ("Tau (N = 35)", None), ("TAU", None), ("tau", "test"), ("τ", "test"),
     ("Comparison mean change (se)", None), ("Comparison group (n = 25)", None), ("Comparison", "MD"),
     ("n *", "n"), ("n†", "n"), ("N (%)", None), ("Mean Diff (95% CI)", "MD"), ("Diffuse pain", None),
+    ("F (df)", "test"), ("t (df)", "test"), ("Group diff", "MD"), ("Between-group diff.", "MD"), ("Diff", None),
 ])
 def test_roles(text, role):
     label = read_label(text)

@@ -5,6 +5,7 @@ columns, section rows, the role of every label, and every data cell read into on
 """
 from __future__ import annotations
 
+from extract.table_rows import read_table
 from tests.extract.tables_helpers import at, layout, none_at, read
 
 EM = "\u2003"
@@ -940,3 +941,270 @@ def test_category_rows_under_a_section_that_declares_percentages_are_its_parts()
             ["Responders", "16 (45.7)", "12 (32.4)"], ["Non responders", "19 (54.3)", "25 (67.6)"]]
     got = read(rows)
     assert (at(got, 2, 1).measure, at(got, 3, 2).measure) == ("SGA / Responders", "SGA / Non responders")
+
+
+def test_an_effect_size_header_split_over_two_header_rows_is_no_arm():
+    # "Effect" over "Size" (and "p" over "value") in separate header rows: the column holds effect sizes
+    rows = [["", ("Control group", {"colspan": 2}), "Effect", "p", ("Experimental group", {"colspan": 2}), "Effect"],
+            ["", ("(n = 19)", {"colspan": 2}), "Size", "value", ("(n = 20)", {"colspan": 2}), "Size"],
+            ["", "Pre", "Post", "", "", "Pre", "Post", ""],
+            ["Sociability", "17.53", "14.63", "0.58", "0.02", "15.55", "13.50", "0.68"]]
+    got = read(rows, head=3, caption="Mean Parental Rating of the Control and Experimental Groups")
+    assert at(got, 3, 2).arm == "Control group"
+    for c in (3, 7):
+        assert none_at(got, 3, c) or at(got, 3, c).statistic not in ("mean", "mean (SD)")
+
+
+def test_hr_with_a_unit_after_a_comma_is_heart_rate_not_a_hazard_ratio():
+    rows = [["", "Liraglutide (n = 30)", "Metformin (n = 30)"],
+            ["SBP, mmHg", "142 ± 15", "142 ± 19"],
+            ["HR, bpm", "74 ± 12", "71 ± 12"]]
+    got = read(rows)
+    assert (at(got, 2, 1).measure, at(got, 2, 1).numbers) == ("HR, bpm", {"mean": 74.0, "sd": 12.0})
+
+
+def test_a_row_of_bracketed_sds_under_a_row_of_means_is_their_sd():
+    # "Speech/Language/ | 6.53 | 5.68" over "Communication | (3.39) | (2.43)": one row wrapped in two,
+    # the name continued and the SDs in brackets below the means
+    rows = [["", "Control (n = 19)", "Experimental (n = 20)"],
+            ["Speech/Language/", "6.53", "5.80"],
+            ["Communication", "(3.39)", "(3.25)"],
+            ["Sociability", "17.53", "15.55"],
+            ["", "(6.28)", "(6.18)"]]
+    got = read(rows, caption="Mean ratings of the control and experimental groups",
+               footnotes=("Standard deviations are in parenthesis.",))
+    c = at(got, 1, 2)
+    assert (c.measure, c.arm, c.numbers) == ("Speech/Language/Communication", "Experimental", {"mean": 5.8, "sd": 3.25})
+    assert at(got, 3, 1).numbers == {"mean": 17.53, "sd": 6.28}
+    assert none_at(got, 2, 1) and none_at(got, 4, 1)
+    # a footnote letter glued to the number above ("3.10b") goes after the interval joined to it
+    rows = [["Measure", "NHS HC only", "NHS HC plus"], ["CVD risk score", "3.10b", "2.80b"],
+            ["", "(2.43, 3.76)", "(2.01, 3.58)"]]
+    got = read(rows, caption="Clinical measures (mean, 95% CI)", footnotes=("b p &lt; 0.001",))
+    assert (at(got, 1, 2).statistic, at(got, 1, 2).note) == ("mean (95% CI)", "95% CI 2.01 to 3.58")
+    # the label spanning both rows (rowspan=2) over the number and its range below
+    rows = [["Parameter", "HIP baseline", "HIP 6 m"], [("Hgb", {"rowspan": 2}), "110.5", "117"], ["(104–119)", "(110–128.8)"]]
+    got = read(rows, caption="Median (IQR) Hgb by treatment group")
+    assert (at(got, 1, 1).measure, at(got, 1, 1).statistic) == ("Hgb", "median (IQR)") and none_at(got, 2, 1)
+
+
+def test_a_treatment_condition_corner_puts_the_arms_in_the_rows():
+    rows = [["Treatment condition", "Baseline caseness, n (%)", ("Clinically significant change", {"colspan": 2})],
+            ["", "", "Posttest n (%)", "6-month follow-up n (%)"],
+            ["IPT (n=610)", "581 (95.2)", "61 (32.0)", "54 (43.5)"],
+            ["CBT (n=620)", "581 (93.7)", "65 (38.2)", "63 (57.3)"]]
+    got = read(rows, head=2)
+    c = at(got, 3, 3)
+    assert (c.arm, c.measure, c.weeks) == ("CBT", "Clinically significant change", 26.0)
+
+
+def test_subgroup_columns_over_arm_rows_qualify_the_captions_measure():
+    # the arms in the rows, the columns subgroups of the one measure the caption names
+    rows = [["Study groups", "All fetuses", "Unventilated fetuses", "Ventilated fetuses"],
+            ["SHAM", "39.0 ± 2.7", "42.7 ± 3.3", "35.9 ± 3.6"],
+            ["DH", "38.1 ± 2.3", "40.1 ± 1.5", "35.6 ± 4.8"]]
+    got = read(rows, caption="Fetal body weights obtained from unventilated and ventilated fetuses.")
+    c = at(got, 2, 3)
+    assert (c.arm, c.measure) == ("DH", "Fetal body weights / Ventilated fetuses")
+    # columns that name measures keep their names
+    rows = [["Group", "Weight (kg)", "HbA1c (%)"], ["Group A", "80 ± 9", "7.1 ± 0.9"], ["Group B", "82 ± 8", "7.4 ± 1.0"]]
+    assert at(read(rows, caption="Outcomes obtained at 12 weeks"), 2, 2).measure.startswith("HbA1c")
+
+
+def test_category_rows_mild_moderate_severe_under_a_section_are_its_parts():
+    rows = [["", "Drug (n = 462)", "Placebo (n = 477)"],
+            ["Nervous system disorders", "36 (7.8)", "38 (8.0)"],
+            ["Maximum severity of TEAEs", "", ""],
+            ["\u2003Mild", "64 (13.9)", "88 (18.4)"],
+            ["\u2003Severe", "7 (1.5)", "13 (2.7)"]]
+    got = read(rows, footnotes=("Data are presented as n (%).",))
+    assert (at(got, 3, 1).measure, at(got, 4, 2).measure) == (
+        "Maximum severity of TEAEs / Mild", "Maximum severity of TEAEs / Severe")
+    assert at(got, 1, 1).measure == "Nervous system disorders"
+
+
+def test_a_measure_with_control_in_its_name_beside_an_arm_column_stays_the_measure():
+    rows = [["Principal indicator", "Arm", "Value", "OR"],
+            ["Metabolic control", "Active implementation", "11.9 %", "1.06"],
+            ["", "Passive dissemination", "10.1 %", "0.93"],
+            ["", "Usual care", "10.3 %", "1"],
+            ["Macrovascular complications", "Active implementation", "14.0 %", "1.07"],
+            ["", "Passive dissemination", "11.7 %", "0.93"],
+            ["", "Usual care", "12.4 %", "1"]]
+    got = read(rows)
+    assert (at(got, 2, 2).measure, at(got, 2, 2).arm) == ("Metabolic control", "Passive dissemination")
+    assert (at(got, 3, 2).measure, at(got, 3, 2).arm) == ("Metabolic control", "Usual care")
+
+
+def test_a_characteristic_corner_makes_a_baseline_table():
+    rows = [["Characteristic", "Low LVEF (N = 125)", "Preserved LVEF (N = 698)", "P-value"],
+            ["Hypertension", "43 (34)", "182 (26)", "0.05"],
+            ["Previous MI", "18 (14)", "63 (9)", "0.06"]]
+    got = read(rows, caption="Comparison of patients with a low LVEF with those with preserved LVEF",
+               followup=26.0)
+    assert (at(got, 1, 1).weeks, at(got, 1, 1).timepoint) == (0.0, "baseline")
+    # a corner "Characteristic" over dated columns is no baseline table
+    rows = [["Characteristic", "Week 0", "Week 12"], ["Weight (kg)", "80 ± 9", "77 ± 9"]]
+    assert at(read(rows), 1, 2).weeks == 12.0
+    # (under a caption that names results, the corner is only a heading)
+    rows = [["Characteristic", "Vitamin A (n = 113)", "Zinc (n = 110)"], ["Days with diarrhea", "2 (1–4)", "3 (1–5)"]]
+    assert at(read(rows, caption="Outcomes of 335 children by treatment arm", followup=26.0), 1, 1).weeks == 26.0
+
+
+def test_a_mean_row_and_an_sd_row_below_it_are_one_mean_sd():
+    rows = [["", "Order A (N = 445)", "Order B (N = 390)"],
+            ["FACT-G", "", ""],
+            ["\u2003Mean", "85.92", "83.48"],
+            ["\u2003Difference in means (95% CI)", "2.44 (0.66 to 4.24)", ""],
+            ["\u2003SD", "15.44", "15.94"]]
+    got = read(rows)
+    c = at(got, 2, 2)
+    assert (c.measure, c.arm, c.statistic, c.numbers) == ("FACT-G", "Order B", "mean (SD)", {"mean": 83.48, "sd": 15.94})
+    assert none_at(got, 4, 2)
+
+
+def test_a_ratio_of_exactly_one_without_an_interval_is_the_reference_arm():
+    rows = [["Principal indicator", "Arm", "Value", "OR", "95% CI"],
+            ["Metabolic control", "Active implementation", "11.9 %", "1.06", "(0.76 – 1.46)"],
+            ["", "Passive dissemination", "10.1 %", "0.93", "(0.67 – 1.30)"],
+            ["", "Usual care", "10.3 %", "1", ""]]
+    got = [r for r in read(rows) if r.role == "difference"]
+    assert [(r.row, r.numbers["effect_size"]) for r in got] == [(1, 1.06), (2, 0.93)]
+
+
+def test_a_comparison_row_names_the_arms_of_its_difference():
+    rows = [["Comparison", "p value", "Relative risk (CI)"],
+            ["Carbetocin versus oxytocin", "0.0110", "0.41 (0.19–0.85)"],
+            ["Carbetocin versus syntometrine", "0.0067", "0.32 (0.13–0.79)"]]
+    got = read(rows, caption="Need for additional uterotonic treatment")
+    assert at(got, 2, 2).arm == "Carbetocin versus syntometrine"
+
+
+def test_cohens_d_with_a_typographic_apostrophe_is_an_effect_size():
+    rows = [["", "Drug mean change (SE)", "Placebo mean change (SE)", "Cohen\u2019s d"],
+            ["Weight (kg)", "-1.52 (0.36)", "-0.09 (0.19)", "0.40"]]
+    got = read(rows)
+    assert at(got, 1, 3).role == "difference" and at(got, 1, 3).effect_kind == "SMD"
+
+
+def test_a_between_groups_column_stays_a_difference_under_a_between_and_within_caption():
+    rows = [["", ("Within Group", {"colspan": 2}), "Between groups"],
+            ["", "Drug mean change (SE)", "Control mean change (SE)", "Mean difference (95% CI)"],
+            ["Weight (kg)", "-1.52 (0.36)", "-0.09 (0.19)", "0.77 (-1.81, 3.35)"]]
+    got = read(rows, head=2, caption="Outcomes Between and Within Groups over time.")
+    assert at(got, 2, 3).role == "difference" and at(got, 2, 1).role == "arm"
+
+
+def test_a_visit_code_another_table_dates_is_dated():
+    # "6 months (EV2)" in one table's stub dates the bare "EV2" rows of another
+    dating = layout([["Time point", "Control", "Remediation"], ["Baseline (EV1)", "3.03 ± 1.59", "3.03 ± 2.16"],
+                     ["6 months (EV2)", "2.72 ± 1.99", "1.38 ± 1.75"], ["12 months (EV3)", "1.68 ± 1.32", "0.75 ± 0.99"]])
+    assert dict(dating.named_times)["ev2"] == 26.0
+    rows = [["", "", ("Mean ± SD", {"colspan": 2})],
+            ["Mold index", "Visit", "Control", "Remediated"],
+            ["Indoor molds", "Baseline", "6.45 ± 1.79", "6.31 ± 1.39"],
+            ["", "EV2", "6.21 ± 1.43", "5.59 ± 1.74"],
+            ["Outdoor molds", "Baseline", "8.79 ± 1.60", "9.00 ± 1.17"],
+            ["", "EV2", "8.44 ± 1.50", "8.31 ± 1.95"]]
+    got = read_table(layout(rows, head=2), "all patients", None, dating.named_times)
+    assert (at(got, 3, 3).weeks, at(got, 3, 3).timepoint) == (26.0, "EV2")
+
+
+def test_arm_rows_repeated_under_each_measure_section_over_time_columns():
+    rows = [["", "Baseline Mean (SD)", "6 months Mean (SD)", "12 months Mean (SD)", "Between subjects F",
+             "Condition by time F"],
+            ["UCLA Negative Summary Score", "", "", "", "", ""],
+            ["UC", "3.95 (.46)", "3.99 (.53)", "4.03 (.47)", "3.98*", "1.48"],
+            ["MLP", "3.98 (.45)", "3.91 (.54)", "3.92 (.53)", "", ""],
+            ["Perceived Stress", "", "", "", "", ""],
+            ["UC", "2.95 (.66)", "2.89 (.63)", "2.93 (.60)", "0.5", "1.2"],
+            ["MLP", "2.98 (.65)", "2.71 (.64)", "2.72 (.63)", "", ""]]
+    got = read(rows, caption="Psychosocial outcomes for usual care (UC) and intervention (MLP) conditions")
+    c = at(got, 6, 3)
+    assert (c.measure, c.arm, c.weeks, c.numbers) == ("Perceived Stress", "MLP", 52.0,
+                                                      {"followup_mean": 2.72, "followup_sd": 0.63})
+
+
+def test_analysis_of_variance_f_columns_are_no_arm_values():
+    rows = [["", "Baseline Mean (SD)", "6 months Mean (SD)", "Between subjects F", "Condition by time F"],
+            ["Perceived stress", "3.95 (.46)", "3.99 (.53)", "3.98*", "1.48"]]
+    got = read(rows)
+    assert at(got, 1, 2).numbers == {"followup_mean": 3.99, "followup_sd": 0.53}
+    assert none_at(got, 1, 3) and none_at(got, 1, 4)
+
+
+def test_the_corner_label_nearest_the_rows_says_what_they_are():
+    # "Intervention" over "Outcome" in the corner: the rows are outcomes, not arms
+    rows = [["Intervention", ("Daytrip", {"colspan": 2})], ["Outcome", "RD", "95% CI"],
+            ["Non-response", "0.0004", "−0.03 – 0.03"], ["Withdrawal", "0.05", "−0.01 – 0.09"]]
+    got = read(rows, head=2)
+    assert at(got, 3, 1).measure == "Withdrawal"
+
+
+def test_an_end_point_is_not_dated_at_a_follow_up_another_column_already_names():
+    # "Posttest" beside "6-month follow-up", the study's follow-up 6 months: the posttest came before it
+    rows = [["", "Posttest n (%)", "6-month follow-up n (%)"], ["IPT (n=610)", "61 (32.0)", "54 (43.5)"]]
+    got = read(rows, followup=26.0, caption="Participants reaching clinically significant change by group")
+    assert (at(got, 1, 1).weeks, at(got, 1, 2).weeks) == (None, 26.0)
+    rows = [["", "Baseline", "Post-treatment"], ["Pain", "5.1 (1.2)", "3.2 (1.1)"]]
+    assert at(read(rows, followup=12.0), 1, 2).weeks == 12.0  # (nothing else names the follow-up)
+
+
+def test_a_measure_with_its_scales_range_keeps_the_columns_times():
+    rows = [["", "Drug baseline", "Drug week 12"], ["VAS (0–10)", "5.1 ± 1.2", "3.2 ± 1.1"]]
+    got = read(rows, followup=12.0)
+    assert (at(got, 1, 1).weeks, at(got, 1, 2).weeks) == (0.0, 12.0)
+
+
+def test_a_columns_dated_time_wins_over_a_rows_undated_end_point():
+    rows = [["", "Baseline", "Week 12"], ["Pain after treatment", "5.1 (1.2)", "3.2 (1.1)"]]
+    got = read(rows, followup=12.0)
+    assert (at(got, 1, 1).weeks, at(got, 1, 2).weeks) == (0.0, 12.0)
+
+
+def test_an_arm_stub_column_beside_a_column_of_contrast_labels():
+    # a "Treatment" stub column of arms; the "Treatment contrasts" column holds only labels ("A vs Placebo")
+    rows = [[("", {"rowspan": 2}), ("Treatment", {"rowspan": 2}), ("Mean change", {"rowspan": 2}),
+             ("Treatment contrasts", {"colspan": 3})],
+            ["", "Difference", "95% CI"],
+            [("CCQ variable", {"colspan": 6})],
+            [("Overall mean", {"rowspan": 2}), "AZD 200 μg od", "−0.38", "AZD 200 vs Placebo", "−0.262", "−0.457, -0.067"],
+            ["Placebo", "−0.12", "", "", ""]]
+    got = read(rows, head=2)
+    assert (at(got, 3, 2).arm, at(got, 4, 2).arm) == ("AZD 200 μg od", "Placebo")
+
+
+def test_a_contrast_label_beside_a_difference_names_its_arms():
+    rows = [["", "Treatment", "Mean change", ("Treatment contrasts", {"colspan": 3})],
+            ["", "", "", "", "Difference", "95% CI"],
+            ["FEV1", "AZD 200 μg od", "−0.38", "AZD 200 vs Placebo", "−0.262", "−0.457, -0.067"],
+            ["", "Placebo", "−0.12", "", "", ""]]
+    got = [r for r in read(rows, head=2) if r.role == "difference"]
+    assert [r.arm for r in got] == ["AZD 200 vs Placebo"]
+
+
+def test_cells_written_n_semicolon_mean_sd_give_the_mean_sd_and_its_n():
+    rows = [["Program", ("Test time, n; mean (SD)", {"colspan": 2})], ["", "Pretest", "Posttest"],
+            ["IPT", "206; 35.65 (11.85)", "206; 26.22 (12.92)"], ["CBT", "181; 34.46 (11.31)", "181; 23.68 (13.34)"]]
+    got = read(rows, head=2, caption="CES-D scores by program")
+    c = at(got, 3, 2)
+    assert (c.arm, c.n, c.numbers) == ("CBT", 181, {"followup_mean": 23.68, "followup_sd": 13.34})
+
+
+def test_a_total_row_under_arm_rows_is_pooled_not_an_arm():
+    rows = [["Group", "n", "Before Treatment", "After Treatment"],
+            ["Moxibustion Group", "15", "80.33 ± 8.49", "48.27 ± 7.69"],
+            ["Control Group", "13", "80.54 ± 8.27", "73.62 ± 7.42"],
+            ["Total", "28", "80.43 ± 8.23", "60.04 ± 14.86"]]
+    got = read(rows, caption="IBS QOL scale comparison")
+    assert {r.arm for r in got} == {"Moxibustion Group", "Control Group"}
+
+
+def test_a_comparison_row_of_f_and_p_statistics_is_no_difference():
+    rows = [["Group", "n", "Before Treatment", "After Treatment"],
+            ["Moxibustion Group", "15", "80.33 ± 8.49", "48.27 ± 7.69"],
+            ["Control Group", "13", "80.54 ± 8.27", "73.62 ± 7.42"],
+            [("Comparison between groups", {"rowspan": 2}), "F", "0.004", "78.191"],
+            ["P", "0.949", "&lt;0.001"]]
+    got = read(rows, caption="IBS QOL scale comparison")
+    assert not [r for r in got if r.role == "difference"] and len(got) == 4
