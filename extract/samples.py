@@ -80,6 +80,10 @@ _NOT_A_COUNTED_NOUN = re.compile(
 _MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 
 
+# a number that names a kind, not a count: "type 2 diabetes were randomised", "grade 3 ... were"
+_LABEL_BEFORE = re.compile(r"\b(?:type|grade|stage|class|phase|level|step|day|week|month|year|visit)\s+$", re.I)
+
+
 def _year_like(text: str, start: int, n: int) -> bool:
     """"between January 2014 and December 2014 were randomized": 2014 is a year, not a count."""
     if not 1900 <= n <= 2100:
@@ -116,7 +120,9 @@ ROLE_PRIORITY = ["enrolled", "randomised", "treated", "total", "analysed", "ment
 _NOT_SAMPLE_BEFORE = re.compile(r"(?:\bof\s+the|\b(?:AEs?|events?|reactions?|cases?)\s+(?:in|from))\s*$", re.I)
 _SCREENED_MOD = re.compile(r"\bscreened\b|\bassessed for eligibility\b", re.I)
 _ARM_AFTER = re.compile(r"^\s*(?:in\s+(?:each|every)\s+|per\s+|from\s+the\s+|in\s+the\s+\w+\s+(?:group|arm|cohort))", re.I)
-_PERCENT_AFTER = re.compile(r"^\s*\(\s*\d+(?:\.\d+)?\s*%")
+# "17 patients from group A (85%)": a share of a group, so a responder count; but "151 adults (76% women,
+# mean age 52.5)" describes the sample: a share of one sex is not a share of a group
+_PERCENT_AFTER = re.compile(r"^\s*\(\s*\d+(?:\.\d+)?\s*%(?!\s*(?:women|men|females?|males?|girls|boys)\b)")
 _TOTAL_BEFORE = re.compile(r"(?:\btotal\s+of|\boverall,?|\binto|\bin|\bof|\binvolving|\bincluding|\bwith)\s*$", re.I)
 _FRACTION_BEFORE = re.compile(rf"\b{_N}\s+(?:out\s+)?of\s*(?:the\s+)?$", re.I)
 PER_ARM_RE = re.compile(
@@ -224,7 +230,7 @@ def _prov(t: Text, start: int, end: int, record_id: str) -> Provenance:
 
 
 _SAMPLE_SIZES_RE1 = re.compile(r"\d\s*$")
-_SAMPLE_SIZES_RE2 = re.compile(r"[.;]")
+_SAMPLE_SIZES_RE2 = re.compile(r";|\.(?!\d)")  # a clause ends at a full stop, not at a decimal point ("mean age 52.5")
 _SAMPLE_SIZES_RE3 = re.compile(r"\bout\s+of\s*$", re.I)
 _SAMPLE_SIZES_RE4 = re.compile(r"\s+(?:the\s+)?randomi", re.I)
 
@@ -305,7 +311,8 @@ def sample_sizes(t: Text, record_id: str, skip_sentences: frozenset[int] = froze
                     m.group("aux") is None and verb not in ("entered", "participated")):
                 continue  # "9 were enrolled", "Thirty (52%) entered randomisation"
         n = _int(m.group("n"))
-        if n is None or _year_like(text, m.start("n"), n):
+        if n is None or _year_like(text, m.start("n"), n) or _LABEL_BEFORE.search(text, max(0, m.start("n") - 8),
+                                                                                  m.start("n")):
             continue
         if verb == "included" and _INCLUDED_IN_ANALYSIS.match(text, v_start):
             verb = "analysed"

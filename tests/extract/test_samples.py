@@ -101,6 +101,12 @@ DRUG_TITLE = "A randomised trial of a drug"
     ("Seventy-two patients who underwent knee replacement between March 2015 and May 2016 were randomized.", 72),
     ("In 2016, 96 children were enrolled.", 96),
     ("A group of 70 subjects with borderline hypertension was recruited.", 70),
+    # a bracket that describes the sample ("(76% women, ...)") is not a responder share ("(85%)")
+    ("A total of 151 adults (76% women, mean age 52.5) with type 2 diabetes were allocated to education (n = 76) "
+     "or usual care (n = 75).", 151),
+    ("Results: 76 nurses (97% female; age: 46 \u00b1 11 years) participated.", 76),
+    ("A total of 144 individuals (78% women, M age = 50.2 yrs) completed the program. There was complete data on "
+     "91 participants.", 144),
 ])
 def test_n_enrolled_of_any_trial(abstract, n):
     assert run(abstract, title=DRUG_TITLE).n_enrolled == n
