@@ -38,7 +38,7 @@ PERSON = "(?:" + "|".join(sorted(PERSON_WORDS, key=len, reverse=True)) + ")"
 # words, extract/data/anchors.json), then read the count just before them
 COUNT_BEFORE_RE = re.compile(
     rf"(?<![\w.,/-])(?P<n>{_N})\s+(?P<mods>(?:(?!(?:including|with|of|and|from|in|were|was|who|had)\b)"
-    rf"[A-Za-z][\w-]*,?\s+){{0,4}}?)$", re.I)
+    rf"[A-Za-z][\w/-]*,?\s+){{0,4}}?)$", re.I)
 VERB_COUNT_FAR_RE = re.compile(
     rf"\b(?:we\s+)?(?:enrolled|recruited|included|randomi[sz]ed|studied|accrued)\s+(?:a\s+total\s+of\s+)?"
     rf"(?P<n>{_N})\s+(?P<mods>(?:(?:and|or)\s+|(?!(?:including|with|of|from|in|were|was|who|had|weeks?|months?|"
@@ -119,7 +119,8 @@ _N_EQUALS = re.compile(r"\(\s?n\s?=", re.I)  # a quick check: PERSON_N_EQ_RE nee
 ROLE_PRIORITY = ["enrolled", "randomised", "treated", "total", "analysed", "mentioned"]
 _NOT_SAMPLE_BEFORE = re.compile(r"(?:\bof\s+the|\b(?:AEs?|events?|reactions?|cases?)\s+(?:in|from))\s*$", re.I)
 _SCREENED_MOD = re.compile(r"\bscreened\b|\bassessed for eligibility\b", re.I)
-_ARM_AFTER = re.compile(r"^\s*(?:in\s+(?:each|every)\s+|per\s+|from\s+the\s+|in\s+the\s+\w+\s+(?:group|arm|cohort))", re.I)
+_ARM_AFTER = re.compile(r"^\s*(?:in\s+(?:each|every)\s+|per\s+|from\s+the\s+(?:\w+\s+)?(?:group|arm|cohort)\b|"
+                        r"in\s+the\s+\w+\s+(?:group|arm|cohort))", re.I)
 # "17 patients from group A (85%)": a share of a group, so a responder count; but "151 adults (76% women,
 # mean age 52.5)" describes the sample: a share of one sex is not a share of a group
 _PERCENT_AFTER = re.compile(r"^\s*\(\s*\d+(?:\.\d+)?\s*%(?!\s*(?:women|men|females?|males?|girls|boys)\b)")
@@ -230,7 +231,8 @@ def _prov(t: Text, start: int, end: int, record_id: str) -> Provenance:
 
 
 _SAMPLE_SIZES_RE1 = re.compile(r"\d\s*$")
-_SAMPLE_SIZES_RE2 = re.compile(r";|\.(?!\d)")  # a clause ends at a full stop, not at a decimal point ("mean age 52.5")
+# a clause ends at a full stop, not at a decimal point ("mean age 52.5") nor inside "i.e., 4 on a scale"
+_SAMPLE_SIZES_RE2 = re.compile(r";|\.(?=\s*[A-Z]|\s*$)")
 _SAMPLE_SIZES_RE3 = re.compile(r"\bout\s+of\s*$", re.I)
 _SAMPLE_SIZES_RE4 = re.compile(r"\s+(?:the\s+)?randomi", re.I)
 
@@ -349,6 +351,7 @@ TO_AN_ARM_AFTER_RE = re.compile(
     r"(?:arm|group|cohort)\b", re.I)
 
 
+_ARM_OWN_N = re.compile(r"\s*\([^()]{0,20}?\b[nN]\s?=")  # "group (n = 352)", "group (Group I; n = 16)"
 _OPEN_BRACKET_BEFORE = re.compile(r"[(\[](?![^()\[\]]*\b[nN]\s?=)[^()\[\]]{0,15}$")
 
 
@@ -366,8 +369,9 @@ def _one_arms(t: Text, c: _Candidate) -> bool:
     if _OPEN_BRACKET_BEFORE.search(text, max(sent.start, c.start - 16), c.start) and _ASSIGN_CUE.search(sent.text):
         return True  # "... impregnated with IGF-1 (62 patients) or four injections (Dex; 58 patients)"
     after = text[c.end:sent.end]
-    if TO_AN_ARM_AFTER_RE.match(after):
-        return True
+    to_arm = TO_AN_ARM_AFTER_RE.match(after)
+    if to_arm and "either" not in to_arm.group(0).lower() and not _ARM_OWN_N.match(after, to_arm.end()):
+        return True  # but "695 newborns were assigned to either the study group (n = 352) or ...": everyone
     if any(w in after[:160] for w in ("other", "further", "remaining")) and ANOTHER_AFTER_RE.search(after[:160]):
         return True  # "and another 20 patients" (the words ANOTHER_AFTER_RE needs, tested first: cheap)
     if _ONE_ARMS_RE1.match(after) and EACH_VERB_AFTER_RE.match(after[:200]):

@@ -107,6 +107,17 @@ DRUG_TITLE = "A randomised trial of a drug"
     ("Results: 76 nurses (97% female; age: 46 \u00b1 11 years) participated.", 76),
     ("A total of 144 individuals (78% women, M age = 50.2 yrs) completed the program. There was complete data on "
      "91 participants.", 144),
+    # "to either the study group (n = 352) or the control group": the arms have their own n, so the count
+    # before them is everyone's
+    ("A total of 695 newborns were randomly assigned to either the study group (n= 352) or the control group "
+     "(n=343).", 695),
+    ("Thirty-two healthy volunteers were assigned to an irsogladine group (Group I; n = 16) receiving irsogladine, "
+     "or an omeprazole group (Group O; n = 16) receiving omeprazole.", 32),
+    ("495 patients from the SOPHO-Net trial (54.5% female, mean age 35.2 years) who were randomized to either CBT "
+     "or waiting list completed the questionnaire.", 495),
+    ("Eight sedentary, overweight/obese men (age: 36 years) completed two periods.", 8),
+    ("Cancer survivors (N = 74) who reported at least moderate fatigue (i.e., \u22654 on a 0\u201310 scale) were "
+     "randomized to OLP or TAU.", 74),
 ])
 def test_n_enrolled_of_any_trial(abstract, n):
     assert run(abstract, title=DRUG_TITLE).n_enrolled == n
