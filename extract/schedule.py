@@ -137,6 +137,15 @@ MEASURED_DURATION_BEFORE_RE = re.compile(
     r"|" + words([r"length\s+of\s+(?:hospital\s+)?stay", r"hospital\s+stay", "stayed", r"hospitali[sz]ed\s+for",
                   "LOS"]) + r"\b[^.;]{0,20}?$")
 FOLLOW_UP_AFTER_RE = re.compile(r"\s*(?:-\s*|of\s+|\(\w+\)\s+of\s+)?(?:follow|observation|treatment)", re.I)
+# how long patients had had their disease or a therapy before the study: "had RA for 9.5 years", "had been
+# suffering from RA for 10 years", "despite DMARDs for 6 months", "on stable methotrexate for 4 weeks" (not
+# when the clause gives, follows or assesses something: "who had RA were given the drug for 12 weeks")
+PRE_STUDY_FOR_BEFORE_RE = re.compile(
+    words(["had", "has", "have", "having", r"suffer\w*", r"history\s+of", "despite", "stable", "failed", "failing"])
+    + r"\b(?:(?!follow|observ|monitor|assess|evaluat|given|receiv|treated|took|taken|randomi|assigned|allocated|"
+    r"administ|underw|particip|enrol|start|began|initiat|continu)[^.;])"
+    r"{0,50}?\bfor\s+(?:at\s+least\s+|more\s+than\s+|over\s+|about\s+|approximately\s+|a\s+mean\s+of\s+)?$")
+AVERAGE_IN_BRACKET_RE = re.compile(r"[(\[]\s*(?:median|mean|average)\s*[:=,]?\s*$", re.I)
 CLOCK_TIME_RE = re.compile(r"^[012]\d[0-5]\d\s?h", re.I)  # "0800 h", "1230 h"
 PERIOD_AFTER_RE = re.compile(r"^\s?-?\s?(?:\(?\s?baseline\s?\)?|washout|wash-out|run-in|lead-in|screening\s+period|"
                              r"baseline\s+period|stabili[sz]ation\s+period|placebo\s+run|cycles?\b|intervals?\b|"
@@ -337,6 +346,10 @@ def _not_a_study_time(t: Text, tp: Timepoint, course_weeks: set[float]) -> bool:
         return True  # "3.5 vs. 12.7 months"
     if "washout" in cues and PERIOD_BEFORE_RE.search(before, max(0, len(before) - 30)):
         return True  # "a washout of 2 weeks", "run-in period of 4 weeks"
+    if "history" in cues and PRE_STUDY_FOR_BEFORE_RE.search(before):
+        return True  # "had RA for 9.5 years", "on stable methotrexate for 4 weeks"
+    if "bound" in cues and AVERAGE_IN_BRACKET_RE.search(near):
+        return True  # "long-standing RA (median 12 years)"
     return _not_a_study_time_after(t, tp, sent, after)
 
 
@@ -470,6 +483,7 @@ for _family, _words in [
     ("washout", "washout wash run lead"),
     ("versus", "vs versus"),
     ("symbol", "< > ≤ ≥ = ± +"),
+    ("history", "had has have having suffering suffered suffer history despite stable failed failing"),
 ]:
     for _w in _words.split():
         _CUE_FAMILIES.setdefault(_w, _family)

@@ -63,6 +63,14 @@ T = "A randomised trial of a drug"
     "A 24-hour controlled-release formulation was tested.",
     "Children between 6 months and 15 years of age were enrolled.",
     "Patients were enrolled during the first six years of the programme.",
+    # how long patients had their disease or a previous therapy before the study
+    "Patients had RA for 9.5 years.",
+    "Patients, who had been suffering from RA for 10 years, were included.",
+    "Patients had failed methotrexate for 3 months.",
+    "Patients had active disease despite DMARDs for 6 months.",
+    "Patients on stable methotrexate for 4 weeks were enrolled.",
+    "Patients with long-standing RA (median 12 years) were enrolled.",
+    "Patients with a history of knee pain for 2 years were enrolled.",
 ])
 def test_not_assessment_timepoints(abstract):
     assert run(abstract, title=T).timepoints_weeks == []
@@ -80,6 +88,10 @@ def test_not_assessment_timepoints(abstract):
     ("Median follow-up was 24 months (range, 6–48 months); the median time to relapse was 14 weeks.", [104.0]),
     ("Azithromycin was given for 3 days and patients were followed for 12 weeks.", [12.0]),
     ("The intervention group took the herbal drug every day for 3 months.", [13.0]),
+    # the study's own follow-up and treatment, even after a word of the patients' history
+    ("Patients who had active RA were given the drug for 12 weeks.", [12.0]),
+    ("Patients had been followed for 12 months.", [52.0]),
+    ("Patients with RA who had failed methotrexate received the drug for 24 weeks.", [24.0]),
 ])
 def test_assessment_timepoints(abstract, weeks):
     assert run(abstract, title=T).timepoints_weeks == weeks
