@@ -9,6 +9,8 @@ from tests.extract.helpers import run
     ("autologous BM-MSCs were injected", "bone marrow", "autologous"),
     ("allogeneic expanded adipose-derived stem cells (eASCs)", "adipose", "allogeneic"),
     ("Allogeneic MSCT is safe and feasible in RA patients.", None, "allogeneic"),
+    ("Amniotic membrane MSCs were infused.", "placenta", None),
+    ("Human amniotic fluid stem cells were infused.", "placenta", None),
 ])
 def test_cell_source_and_origin(abstract, source, origin):
     ev = run(abstract, title="A study in rheumatoid arthritis")
@@ -21,6 +23,9 @@ def test_cell_source_and_origin(abstract, source, origin):
     ("a single infusion of cells", "intravenous"),
     ("an intra-articular injection into the knee", "intra-articular"),
     ("Allogeneic MSCT was performed.", None),
+    ("MSCs were injected into the affected joints.", "intra-articular"),
+    ("MSCs were injected into the synovial cavity of the knee.", "intra-articular"),
+    ("MSCs were injected into the articular cavity.", "intra-articular"),
 ])
 def test_route(abstract, route):
     assert run(abstract, title="Cells in rheumatoid arthritis").route == route
@@ -176,6 +181,18 @@ def test_the_cell_products_volume_is_not_a_dose():
      "intravenous"),
 ])
 def test_the_route_of_any_intervention(title, abstract, route):
+    assert run(abstract, title=title).route == route
+
+
+@pytest.mark.parametrize("title, abstract, route", [
+    # "IV" after a dose: the abbreviation is a route only there ("stage IV" is not)
+    ("Dalotuzumab with pemetrexed in stage IV lung cancer",
+     "Patients with stage IV disease received dalotuzumab at 10 mg/kg IV weekly.", "intravenous"),
+    ("Rocuronium and intubating conditions", "Blockade after rocuronium 0.3 mg/kg IV was measured.", "intravenous"),
+    ("Methotrexate in psoriasis", "Patients received methotrexate 15 mg SC weekly.", "subcutaneous"),
+    ("A grade IV glioma trial", "Patients with grade IV glioma received the drug.", None),
+])
+def test_a_route_abbreviated_after_the_dose(title, abstract, route):
     assert run(abstract, title=title).route == route
 
 
