@@ -145,6 +145,9 @@ PRE_STUDY_FOR_BEFORE_RE = re.compile(
     + r"\b(?:(?!follow|observ|monitor|assess|evaluat|given|receiv|treated|took|taken|randomi|assigned|allocated|"
     r"administ|underw|particip|enrol|start|began|initiat|continu)[^.;])"
     r"{0,50}?\bfor\s+(?:at\s+least\s+|more\s+than\s+|over\s+|about\s+|approximately\s+|a\s+mean\s+of\s+)?$")
+# a window back in time: "within the last 10 years", "in the past 2 years", "during the previous 3 months"
+PAST_WINDOW_BEFORE_RE = re.compile(words(["within", "in", "over", "during", "for"])
+                                   + r"\s+the\s+(?:last|past|previous|preceding|prior)\s+$")
 AVERAGE_IN_BRACKET_RE = re.compile(r"[(\[]\s*(?:median|mean|average)\s*[:=,]?\s*$", re.I)
 CLOCK_TIME_RE = re.compile(r"^[012]\d[0-5]\d\s?h", re.I)  # "0800 h", "1230 h"
 PERIOD_AFTER_RE = re.compile(r"^\s?-?\s?(?:\(?\s?baseline\s?\)?|washout|wash-out|run-in|lead-in|screening\s+period|"
@@ -348,6 +351,8 @@ def _not_a_study_time(t: Text, tp: Timepoint, course_weeks: set[float]) -> bool:
         return True  # "a washout of 2 weeks", "run-in period of 4 weeks"
     if "history" in cues and PRE_STUDY_FOR_BEFORE_RE.search(before):
         return True  # "had RA for 9.5 years", "on stable methotrexate for 4 weeks"
+    if "past" in cues and PAST_WINDOW_BEFORE_RE.search(near):
+        return True  # "within the last 10 years", "in the past 2 years"
     if "bound" in cues and AVERAGE_IN_BRACKET_RE.search(near):
         return True  # "long-standing RA (median 12 years)"
     return _not_a_study_time_after(t, tp, sent, after)
@@ -484,6 +489,7 @@ for _family, _words in [
     ("versus", "vs versus"),
     ("symbol", "< > ≤ ≥ = ± +"),
     ("history", "had has have having suffering suffered suffer history despite stable failed failing"),
+    ("past", "last past previous preceding prior"),
 ]:
     for _w in _words.split():
         _CUE_FAMILIES.setdefault(_w, _family)

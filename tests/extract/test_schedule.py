@@ -71,6 +71,10 @@ T = "A randomised trial of a drug"
     "Patients on stable methotrexate for 4 weeks were enrolled.",
     "Patients with long-standing RA (median 12 years) were enrolled.",
     "Patients with a history of knee pain for 2 years were enrolled.",
+    # a window back from now or from enrolment
+    "Within the last 10 years, new agents have been found to be efficacious.",
+    "Patients with no fracture in the past 2 years were eligible.",
+    "Use of steroids during the previous 3 months was an exclusion criterion.",
 ])
 def test_not_assessment_timepoints(abstract):
     assert run(abstract, title=T).timepoints_weeks == []
