@@ -32,13 +32,15 @@ from extract.quantities import NUMBER_WORDS, WORDNUM, parse_number
 __all__ = ["ROLE_PRIORITY", "arms_of", "per_arm_n", "sample_sizes", "choose_enrolled"]
 
 _N = rf"(?:\d{{1,3}}(?:,\d{{3}})+|\d+|{WORDNUM})"
+# an age as one describing word: "85-y-old", "6- to 10-year-old"
+_AGE_WORD = r"\d+(?:-?\s?to\s+\d+)?-?\s?(?:y|yrs?|years?|months?)-old"
 PERSON_WORDS: list[str] = load_rules("anchors")["person"]
 PERSON = "(?:" + "|".join(sorted(PERSON_WORDS, key=len, reverse=True)) + ")"
 # anchored forms: start from the person nouns (or the verbs) the vocabulary matcher found (anchor
 # words, extract/data/anchors.json), then read the count just before them
 COUNT_BEFORE_RE = re.compile(
     rf"(?<![\w.,/-])(?P<n>{_N})\s+(?P<mods>(?:(?!(?:including|with|of|and|from|in|were|was|who|had)\b)"
-    rf"[A-Za-z][\w/-]*,?\s+){{0,4}}?)$", re.I)
+    rf"(?:[A-Za-z][\w/-]*|{_AGE_WORD}),?\s+){{0,4}}?)$", re.I)
 VERB_COUNT_FAR_RE = re.compile(
     rf"\b(?:we\s+)?(?:enrolled|recruited|included|randomi[sz]ed|studied|accrued)\s+(?:a\s+total\s+of\s+)?"
     rf"(?P<n>{_N})\s+(?P<mods>(?:(?:and|or)\s+|(?!(?:including|with|of|from|in|were|was|who|had|weeks?|months?|"
@@ -113,7 +115,7 @@ ROLE_VERBS: list[tuple[str, str]] = [  # (regex on the clause after the count, r
     (r"\benrol|\brecruit|\bincluded\b|\bentered\b|\bparticipated\b|\bjoined\b|\baccrued\b|\btook\s+part\b",
      "enrolled"),
     (r"\btreated\b|\breceiv|\bunderw|\bundergo|\binjected\b|\binfused\b|\btransplanted\b", "treated"),
-    (r"\bcomplet|\banaly[sz]|\bevaluated\b|\bfollowed\b|\bassessed\b", "analysed"),
+    (r"\bcomplet(?!e\b)|\banaly[sz]|\bevaluated\b|\bfollowed\b|\bassessed\b", "analysed"),  # "complete diets": no
 ]
 _N_EQUALS = re.compile(r"\(\s?n\s?=", re.I)  # a quick check: PERSON_N_EQ_RE needs one
 ROLE_PRIORITY = ["enrolled", "randomised", "treated", "total", "analysed", "mentioned"]
@@ -125,6 +127,7 @@ _ARM_AFTER = re.compile(r"^\s*(?:in\s+(?:each|every)\s+|per\s+|from\s+the\s+(?:\
 # mean age 52.5)" describes the sample: a share of one sex is not a share of a group
 _PERCENT_AFTER = re.compile(r"^\s*\(\s*\d+(?:\.\d+)?\s*%(?!\s*(?:women|men|females?|males?|girls|boys)\b)")
 _TOTAL_BEFORE = re.compile(r"(?:\btotal\s+of|\boverall,?|\binto|\bin|\bof|\binvolving|\bincluding|\bwith)\s*$", re.I)
+_PART_OF_BEFORE = re.compile(r"\b(?:subset|subgroup|sub-?sample|sub-?group|proportion|portion|fraction)\s+of\s*$", re.I)
 _FRACTION_BEFORE = re.compile(rf"\b{_N}\s+(?:out\s+)?of\s*(?:the\s+)?$", re.I)
 PER_ARM_RE = re.compile(
     r"(?=[0-9efhnostz])"  # fast skip: a number or number word starts every match
@@ -274,7 +277,8 @@ def sample_sizes(t: Text, record_id: str, skip_sentences: frozenset[int] = froze
         elif verb_before:  # "We enrolled 24 patients"
             role = _role(verb_before.group(0)) or "enrolled"
         else:
-            role = _role(after_noun) or ("total" if _TOTAL_BEFORE.search(before) else "mentioned")
+            role = _role(after_noun) or ("total" if _TOTAL_BEFORE.search(before) and not _PART_OF_BEFORE.search(before)
+                                         else "mentioned")
         if role in ("treated", "mentioned") and _FRACTION_BEFORE.search(before):
             role = "mentioned"  # "three of four patients received ..." : a denominator
         cands.append(_Candidate(role, n, m.start("n"), m.end("n")))
@@ -352,6 +356,8 @@ TO_AN_ARM_AFTER_RE = re.compile(
 
 
 _ARM_OWN_N = re.compile(r"\s*\([^()]{0,20}?\b[nN]\s?=")  # "group (n = 352)", "group (Group I; n = 16)"
+_TO_AN_ARM_NO_VERB = re.compile(rf"\s+(?:{PERSON}\s+)?(?:to|in)\s+the\s+(?:[\w+/-]+\s+){{0,3}}?(?:group|arm|cohort)\b", re.I)
+_AND_BEFORE = re.compile(r"(?:\band|,)\s+$")
 _OPEN_BRACKET_BEFORE = re.compile(r"[(\[](?![^()\[\]]*\b[nN]\s?=)[^()\[\]]{0,15}$")
 
 
@@ -363,6 +369,8 @@ def _one_arms(t: Text, c: _Candidate) -> bool:
     """Whether the count is one arm's size (see ANOTHER_AFTER_RE)."""
     sent = t.sentence_at(c.start)
     text = t.text
+    if _TO_AN_ARM_NO_VERB.match(text, c.end, sent.end) and _AND_BEFORE.search(text, max(sent.start, c.start - 8), c.start):
+        return True  # "202 participants were allocated to the intervention group and 200 participants to the control group"
     if ANOTHER_BEFORE_RE.search(text, max(sent.start, c.start - 25), c.start) or \
             GROUP_HAD_BEFORE_RE.search(text, max(sent.start, c.start - 50), c.start):
         return True

@@ -116,6 +116,12 @@ DRUG_TITLE = "A randomised trial of a drug"
     ("495 patients from the SOPHO-Net trial (54.5% female, mean age 35.2 years) who were randomized to either CBT "
      "or waiting list completed the questionnaire.", 495),
     ("Eight sedentary, overweight/obese men (age: 36 years) completed two periods.", 8),
+    # an age written as one word among the describing words
+    ("The participants were 402 community-dwelling 85-y-old people.", 402),
+    ("We conducted a randomized controlled trial involving 534 6- to 10-year-old rural children.", 534),
+    # "complete" is not "completed"; "a subset of 19 subjects" is part of the sample, not its total
+    ("Thirty human volunteers were fed complete, whole food diets during 4 wk periods. A postprandial challenge "
+     "was initiated in a subset of 19 subjects.", 30),
     ("Cancer survivors (N = 74) who reported at least moderate fatigue (i.e., \u22654 on a 0\u201310 scale) were "
      "randomized to OLP or TAU.", 74),
 ])
@@ -131,6 +137,8 @@ def test_n_enrolled_of_any_trial(abstract, n):
     "arm took identical capsules.",
     "Patients received either acupuncture (38 patients) or sham needling (36 patients).",
     "Of those randomised to the gel (n = 80) or the cream (n = 78), two withdrew.",
+    "The participants were evenly divided: 202 participants were allocated to the intervention group and 200 "
+    "participants to the control group.",
 ])
 def test_arm_sizes_are_not_the_enrolled_total(abstract):
     assert run(abstract, title=DRUG_TITLE).n_enrolled is None
