@@ -257,7 +257,7 @@ _TP_RANGE_SEP = re.compile(r"^\s?(?:-|to)\s?$", re.I)
 NEG_BEFORE_TP = re.compile(
     r"[AaDdEeHhIiOoPpRrSsYyİıſ](?i:"
     r"(?:(?<!\w.)(?:(?<=a)ge[ds]?|(?<=o)lder|(?<=y)ounger|(?<=h)istory|(?<=d)uration\sof\s(?:disease|RA|illness|symptoms?)"
-    r"|(?<=p)(?:er|ast|revious|receding|rior))"
+    r"|(?<=p)(?:er(?!\s+(?:day|week|month)\s+(?:for|during|over)\b)|ast|revious|receding|rior))"
     r"|(?:(?<=d)isease|(?<=i)llness|(?<=r)a|(?<=s)ymptoms?)\s(?:duration|history))"
     r"(?:\W+\w+){0,3}?\W*$"
     r"|(?<!\w.)(?<=e)very(?:\s+other)?\s*$)"

@@ -95,6 +95,9 @@ def test_not_assessment_timepoints(abstract):
     # the study's own follow-up and treatment, even after a word of the patients' history
     ("Patients who had active RA were given the drug for 12 weeks.", [12.0]),
     ("Patients had been followed for 12 months.", [52.0]),
+    # a frequency, then the length of the programme: "per" names the frequency, not the timepoint
+    ("Children trained in groups twice per week for four weeks.", [4.0]),
+    ("Patients exercised three times per week for 12 weeks.", [12.0]),
     ("Patients with RA who had failed methotrexate received the drug for 24 weeks.", [24.0]),
 ])
 def test_assessment_timepoints(abstract, weeks):
