@@ -64,7 +64,8 @@ TREATMENT_WORDS = re.compile(
     r"transfusion|vaccinations?|vaccines?|immuni[sz]ations?|boosters?|exposure|delivery|birth|childbirth|"
     r"[a-z]+-mscs?)$", re.I)
 # "before randomization", "prior to surgery": a time before the study's start is never a follow-up
-BEFORE_RE = re.compile(r"^\s*(?:before|prior\s+to|preceding|pre-)", re.I)
+# (also at the end of a range: "6 months to 10 years prior to enrollment")
+BEFORE_RE = re.compile(r"^\s*(?:(?:-|–|to)\s*[\d.]+\s*[a-z]{1,6}\s+)?(?:before|prior\s+to|preceding|pre-)", re.I)
 # "within 8 weeks of selection", "within 8 h of symptom onset": a window, unless measured from treatment
 WITHIN_BEFORE_RE = re.compile(r"\bwithin\s+(?:the\s+)?(?:first\s+)?$", re.I)
 WITHIN_OF_AFTER_RE = re.compile(r"^\s*(?:of|from|since)\s+(?:the\s+|a\s+|an\s+)?(?P<what>[\w-]+)", re.I)
@@ -75,7 +76,8 @@ WITHIN_OF_AFTER_RE = re.compile(r"^\s*(?:of|from|since)\s+(?:the\s+|a\s+|an\s+)?
 THRESHOLD_BEFORE_RE = re.compile(words([
     r"at\s+least", r"at\s+most", *(rf"{w}\s+than" for w in ("more", "less", "longer", "shorter", "greater", "fewer")),
     r"minimum\s+of", r"maximum\s+of", r"min\.?", r"no\s+more\s+than", "exceeding", "under", "below",
-    r"gestational\s+age\s+(?:of\s+)?", r"gestation\s+(?:of\s+)?", r"postmenstrual\s+age\s+(?:of\s+)?"]) + r"\s*$")
+    r"gestational\s+age\s+(?:of\s+)?", r"gestation\s+(?:of\s+)?", r"postmenstrual\s+age\s+(?:of\s+)?",
+    r"gestation\s*\(", r"pregnancy\s*\("]) + r"\s*$")
 COMPARATOR_BEFORE_RE = re.compile(r"[<>≤≥=][<>=]?\s*$")
 GESTATION_AFTER_RE = re.compile(r"^\s?(?:'s?\s+|’s?\s+)?(?:of\s+)?(?:gestation|gestational|pregnancy|pregnant|"
                                 r"postmenstrual|post-?menstrual|corrected\s+age|postconceptional)\b", re.I)

@@ -71,6 +71,9 @@ T = "A randomised trial of a drug"
     "Patients on stable methotrexate for 4 weeks were enrolled.",
     "Patients with long-standing RA (median 12 years) were enrolled.",
     "Patients with a history of knee pain for 2 years were enrolled.",
+    # a range that ends "prior to" something, and weeks of pregnancy in brackets
+    "Survivors completed treatment 6 months to 10 years prior to enrollment.",
+    "Women were recruited during pregnancy (8\u201324 weeks).",
     # a window back from now or from enrolment
     "Within the last 10 years, new agents have been found to be efficacious.",
     "Patients with no fracture in the past 2 years were eligible.",
