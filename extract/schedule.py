@@ -153,7 +153,8 @@ PAST_WINDOW_BEFORE_RE = re.compile(words(["within", "in", "over", "during", "for
 AVERAGE_IN_BRACKET_RE = re.compile(r"[(\[]\s*(?:median|mean|average)\s*[:=,]?\s*$", re.I)
 CLOCK_TIME_RE = re.compile(r"^[012]\d[0-5]\d\s?h", re.I)  # "0800 h", "1230 h"
 PERIOD_AFTER_RE = re.compile(r"^\s?-?\s?(?:\(?\s?baseline\s?\)?|washout|wash-out|run-in|lead-in|screening\s+period|"
-                             r"baseline\s+period|stabili[sz]ation\s+period|placebo\s+run|cycles?\b|intervals?\b|"
+                             r"baseline\s+period|stabili[sz]ation\s+period|placebo\s+run|cycles?\b|(?:of\s+)?intervals?\b|"
+                             r"apart\b|"
                              r"dosing\s+interval|schedule)", re.I)
 PERIOD_BEFORE_RE = re.compile(words([r"washout", r"wash-out", r"run-in", r"lead-in"])
                               + r"\s+(?:period\s+)?(?:of\s+)?$")
@@ -370,7 +371,7 @@ for _family, _words in [
                 "plasma blood ogtt walk walking diary food abpm bp"),
     ("value", "± + vs versus q q1 iqr interquartile sd"),
     ("period", "baseline washout wash run lead screening stabilisation stabilization placebo cycle cycles interval "
-               "intervals dosing schedule"),
+               "intervals dosing schedule apart"),
     ("random", "randomised randomized randomly allocated assigned"),
     ("session", "training trainings session sessions course courses class classes workshop workshops "
                 "formulation formulations controlled release extended sustained modified"),

@@ -74,6 +74,9 @@ T = "A randomised trial of a drug"
     # a range that ends "prior to" something, and weeks of pregnancy in brackets
     "Survivors completed treatment 6 months to 10 years prior to enrollment.",
     "Women were recruited during pregnancy (8\u201324 weeks).",
+    # an interval between sessions or doses
+    "Patients performed 12 sessions with 48-72 hours of interval between sessions.",
+    "Patients received two infusions of MSCs four weeks apart.",
     # a window back from now or from enrolment
     "Within the last 10 years, new agents have been found to be efficacious.",
     "Patients with no fracture in the past 2 years were eligible.",
