@@ -55,8 +55,15 @@ def _timepoints(texts: list[tuple[Text, list[Timepoint]]], record_id: str) -> li
     return out
 
 
+# a follow-up ("followed up for 12 months", "follow-up visits", "were followed for 24 weeks"), not any time
+# "following" something or "followed by" something ("2 h following the injection", "2 weeks, followed by placebo")
+_FOLLOW_UP_RE = re.compile(r"follow(?:ed|ing)?[\s-]*ups?\b|\bfollowed\s+(?!by\b)\w", re.I)
+
+
 def _followup_weeks(t: Text, tps: list[Timepoint]) -> float | None:
-    followed = [tp.weeks for tp in tps if "follow" in t.sentence_at(tp.start).text.lower()]
+    """The study's follow-up: the longest timepoint of a sentence that names a follow-up, else the
+    longest timepoint."""
+    followed = [tp.weeks for tp in tps if _FOLLOW_UP_RE.search(t.sentence_at(tp.start).text)]
     if followed:
         return max(followed)
     return max((tp.weeks for tp in tps), default=None)

@@ -128,3 +128,19 @@ def test_a_duration_with_its_quartiles_or_iqr_is_a_value_not_a_timepoint():
              "2.0 weeks (Q1 = 1.0, Q3 = 3.7) vs. 4.7 weeks (Q1 = 2.0, Q3 = 8.0), and 12 weeks (IQR 8-16) in the other "
              "trial arm.")
     assert ev.timepoints_weeks == [52.0]
+
+
+# ------------------------------------------------------------------ the study's follow-up (pipeline._followup_weeks)
+@pytest.mark.parametrize("abstract, weeks", [
+    ("Patients were followed up for 12 months. Blood was sampled 2 h after the infusion.", 52.0),
+    ("Blood was sampled 2 h following the first injection. Outcomes were assessed at 12 weeks.", 12.0),
+    ("Patients took the drug for 2 weeks, followed by placebo. Pain was assessed at week 12.", 12.0),
+    ("Patients were assessed at week 4, and followed for 24 weeks.", 24.0),
+])
+def test_the_follow_up_is_a_follow_up_not_any_time_following_something(abstract, weeks):
+    from extract.document import analyse
+    from extract.pipeline import _followup_weeks
+    from extract.schedule import study_timepoints
+
+    t = analyse(abstract, "abstract")
+    assert _followup_weeks(t, study_timepoints(t, frozenset())) == weeks
