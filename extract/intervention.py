@@ -127,7 +127,16 @@ def _names_cells(t: Text, m: Mention) -> int:
     return 1 if _CELL_BEFORE.search(t.text, max(0, m.start - 50), m.start) else 0
 
 
-def cell_source(title: Text, abstract: Text, skip: dict[str, frozenset[int]]) -> tuple[str | None, Provenance | None]:
+def cell_source(title: Text, abstract: Text, skip: dict[str, frozenset[int]],
+                background: frozenset[int] = frozenset()) -> tuple[str | None, Provenance | None]:
+    """The cells' source (see the module docstring). The abstract's `background` sentences count only
+    when the rest names no source ("Background: Bone marrow MSCs suppress arthritis in mice. Methods:
+    patients received UC-MSCs" is umbilical cord)."""
+    if background:
+        found = _weighted([(title, 2), (abstract, 1)], "SOURCE",
+                          {**skip, "abstract": skip.get("abstract", frozenset()) | background}, _names_cells)
+        if found[0] is not None:
+            return found
     return _weighted([(title, 2), (abstract, 1)], "SOURCE", skip, _names_cells)
 
 

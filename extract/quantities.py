@@ -188,6 +188,11 @@ _MULTIPLIERS = {"million": 1e6, "mln": 1e6, "billion": 1e9}
 # ". " before a capital or "(", ";" or a newline; every branch begins with a literal (a fast start)
 _SENTENCE_END = re.compile(r"\.(?<=[\w)\]%]\.)\s+(?=[A-Z(])|;|\n")
 _NOT_CELLS_RE = re.compile(r"^\s?/\s?(?:L|l|mL|ml|µL|μL|uL|mm3|mm\^3|dL)\b")
+# cells of the culture, not of a dose: "5 × 10^7 cells per flask", "seeded at 1 × 10^4 cells/cm2"
+_CULTURE_AFTER_RE = re.compile(r"^[^;.()]{0,20}?(?:\bper\s|/\s?)(?:flasks?|wells?|plates?|dish(?:es)?|cm2|cm\^2|passages?)\b",
+                               re.I)
+_CULTURE_BEFORE_RE = re.compile(r"\b(?:seeded|plated|expanded|cultured|cultivated|grown|passaged)\s+(?:up\s+)?"
+                                r"(?:to|at|with)\s+(?:a\s+density\s+of\s+)?(?:about\s+|approximately\s+)?$", re.I)
 _CONC_RE = re.compile(
     rf"^\s?(?:[\w-]+\s){{0,2}}?(?:cells?|MSCs?)?\s?(?:/|per|in)\s?(?P<vol>{NUM})?\s?(?:mL|ml)\b", re.I
 )
@@ -633,7 +638,8 @@ def find_doses(text: str) -> list[Dose]:
         after = _window_after(t, k.end, 80, stop)
         unit: str | None = None
         conc = None
-        if _NOT_CELLS_RE.match(after):
+        if _NOT_CELLS_RE.match(after) or _CULTURE_AFTER_RE.match(after) or _CULTURE_BEFORE_RE.search(
+                _sentence_before(t, k.start, 40)[1]):
             units.append(None)
             weak.append(False)
             joints.append(False)

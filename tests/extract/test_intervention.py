@@ -219,6 +219,15 @@ def test_no_cell_source_without_cells(title, abstract):
     assert run(abstract, title=title).cell_source is None
 
 
+def test_the_background_section_names_a_cell_source_only_when_the_study_names_none():
+    ev = run("Background: Bone marrow MSCs suppress arthritis in mice. Methods: 20 patients received UC-MSCs. "
+             "Results: DAS28 fell.")
+    assert ev.cell_source == "umbilical cord"
+    ev = run("Background: Umbilical cord MSCs suppress arthritis in mice. Methods: 20 patients received MSCs. "
+             "Results: DAS28 fell.")
+    assert ev.cell_source == "umbilical cord"
+
+
 @pytest.mark.parametrize("abstract, source", [
     ("MSCs isolated from bone marrow were infused.", "bone marrow"),
     ("Cells derived from adipose tissue were injected into the knee.", "adipose"),

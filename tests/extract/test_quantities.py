@@ -99,6 +99,15 @@ def test_doses_per_kg(text, expected):
     assert _doses(text) == expected
 
 
+@pytest.mark.parametrize("text", [
+    "the cells were expanded to 5 × 10^7 cells per flask",
+    "MSCs were seeded at 1 × 10^4 cells/cm2",
+    "MSCs were plated at 5 × 10^5 cells per well",
+])
+def test_cell_counts_of_the_culture_are_not_doses(text):
+    assert _doses(text) == []
+
+
 @pytest.mark.parametrize(
     "text, expected",
     [

@@ -74,6 +74,8 @@ T = "A randomised trial of a drug"
     # a range that ends "prior to" something, and weeks of pregnancy in brackets
     "Survivors completed treatment 6 months to 10 years prior to enrollment.",
     "Women were recruited during pregnancy (8\u201324 weeks).",
+    # a time in brackets before "before"
+    "MSCs were expanded for 2 passages (about 14 days) before infusion.",
     # an interval between sessions or doses
     "Patients performed 12 sessions with 48-72 hours of interval between sessions.",
     "Patients received two infusions of MSCs four weeks apart.",
