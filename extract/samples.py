@@ -38,8 +38,8 @@ PERSON_WORDS: list[str] = load_rules("anchors")["person"]
 PERSON = "(?:" + "|".join(sorted(PERSON_WORDS, key=len, reverse=True)) + ")"
 # anchored forms: start from the person nouns (or the verbs) the vocabulary matcher found (anchor
 # words, extract/data/anchors.json), then read the count just before them
-COUNT_BEFORE_RE = re.compile(
-    rf"(?<![\w.,/-])(?P<n>{_N})\s+(?P<mods>(?:(?!(?:including|with|of|and|from|in|were|was|who|had)\b)"
+COUNT_BEFORE_RE = re.compile(  # (not the end of a range: "ASA physical status 1–3 patients")
+    rf"(?<![\w.,/\-\u2010-\u2015\u2212])(?P<n>{_N})\s+(?P<mods>(?:(?!(?:including|with|of|and|from|in|were|was|who|had)\b)"
     rf"(?:[A-Za-z][\w/-]*|{_AGE_WORD}),?\s+){{0,4}}?)$", re.I)
 VERB_COUNT_FAR_RE = re.compile(
     rf"\b(?:we\s+)?(?:enrolled|recruited|included|randomi[sz]ed|studied|accrued)\s+(?:a\s+total\s+of\s+)?"

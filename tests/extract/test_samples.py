@@ -150,6 +150,7 @@ def test_arm_sizes_are_not_the_enrolled_total(abstract):
     "Patients received 200 mg daily.",
     "Serious adverse events occurred in 14 patients in the drug group.",
     "Recruitment ran between January 2014 and December 2014 were randomised.",
+    "Eligible were ASA physical status 1\u20133 patients.",
 ])
 def test_weeks_ages_doses_events_and_years_are_not_sample_sizes(abstract):
     assert run(abstract, title=DRUG_TITLE).n_enrolled is None
