@@ -236,6 +236,8 @@ def _prov(t: Text, start: int, end: int, record_id: str) -> Provenance:
 _SAMPLE_SIZES_RE1 = re.compile(r"\d\s*$")
 # a clause ends at a full stop, not at a decimal point ("mean age 52.5") nor inside "i.e., 4 on a scale"
 _SAMPLE_SIZES_RE2 = re.compile(r";|\.(?=\s*[A-Z]|\s*$)")
+_ROLE_IN_MODS = re.compile(r"\b(?:included|enrolled|randomi[sz]ed|recruited)\b", re.I)
+SAMPLE_OF_RE = re.compile(words(["sample"]) + rf"\s+(?:size\s+)?of\s+(?P<n>{_N})\s+(?P<next>[A-Za-z][\w-]*)")
 _SAMPLE_SIZES_RE3 = re.compile(r"\bout\s+of\s*$", re.I)
 _SAMPLE_SIZES_RE4 = re.compile(r"\s+(?:the\s+)?randomi", re.I)
 
@@ -265,14 +267,19 @@ def sample_sizes(t: Text, record_id: str, skip_sentences: frozenset[int] = froze
         before = text[max(sent.start, m.start("n") - 60):m.start("n")]
         rest_end = min(p_end + 160, sent.end)
         after_noun = _SAMPLE_SIZES_RE2.split(text[p_end:rest_end], maxsplit=1)[0]
-        if _ARM_AFTER.match(after_noun) or _PERCENT_AFTER.match(after_noun):
+        # "out of 7,647 included patients (2.1%)": the describing words name the role, and the share is the
+        # numerator's
+        mod_role = _ROLE_IN_MODS.search(m.group("mods"))
+        if _ARM_AFTER.match(after_noun) or (_PERCENT_AFTER.match(after_noun) and not mod_role):
             continue
         if _NOT_SAMPLE_BEFORE.search(before):
             continue
         if _SAMPLE_SIZES_RE1.search(before):  # "2010 patients"? a number run, not a count
             continue
         verb_before = VERB_BEFORE_COUNT.search(before)
-        if _SCREENED_MOD.search(m.group("mods")) or _SAMPLE_SIZES_RE3.search(before):
+        if mod_role and not _SCREENED_MOD.search(m.group("mods")):
+            role = _role(mod_role.group(0)) or "enrolled"
+        elif _SCREENED_MOD.search(m.group("mods")) or _SAMPLE_SIZES_RE3.search(before):
             role = "screened"
         elif verb_before:  # "We enrolled 24 patients"
             role = _role(verb_before.group(0)) or "enrolled"
@@ -327,6 +334,13 @@ def sample_sizes(t: Text, record_id: str, skip_sentences: frozenset[int] = froze
         role = ("randomised" if verb.startswith("random") else "analysed" if verb.startswith("analy")
                 else "treated" if verb == "treated" else "enrolled")
         cands.append(_Candidate(role, n, m.start("n"), v_end))
+    for m in SAMPLE_OF_RE.finditer(text) if "ample" in text else ():
+        # "a sample of 100 Spanish third-graders": the sample, whatever noun names its members
+        sent = t.sentence_at(m.start())
+        n = _int(m.group("n"))
+        if sent.index in skip_sentences or n is None or _NOT_A_COUNTED_NOUN.match(m.group("next")):
+            continue
+        cands.append(_Candidate("total", n, m.start("n"), m.end("n")))
     cands = [c if c.role in ("screened", "analysed") or not _one_arms(t, c) else _Candidate("arm", c.n, c.start, c.end)
              for c in _distinct(cands)
              if not (c.role == "mentioned" and _EVENT_WORDS.search(t.sentence_at(c.start).text))]

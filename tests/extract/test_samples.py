@@ -116,6 +116,11 @@ DRUG_TITLE = "A randomised trial of a drug"
     ("495 patients from the SOPHO-Net trial (54.5% female, mean age 35.2 years) who were randomized to either CBT "
      "or waiting list completed the questionnaire.", 495),
     ("Eight sedentary, overweight/obese men (age: 36 years) completed two periods.", 8),
+    # the role named among the describing words: "out of 7,647 included patients" (not screened)
+    ("Overall 164 out of 7,647 included patients (2.1%) developed an infection.", 7647),
+    ("Of 140 randomized patients, 135 were analysed.", 140),
+    # "a sample of 100 third-graders": the sample, whatever noun names its members
+    ("The programmes were applied in a sample of 100 Spanish elementary school third-graders.", 100),
     # an age written as one word among the describing words
     ("The participants were 402 community-dwelling 85-y-old people.", 402),
     ("We conducted a randomized controlled trial involving 534 6- to 10-year-old rural children.", 534),
@@ -151,6 +156,8 @@ def test_arm_sizes_are_not_the_enrolled_total(abstract):
     "Serious adverse events occurred in 14 patients in the drug group.",
     "Recruitment ran between January 2014 and December 2014 were randomised.",
     "Eligible were ASA physical status 1\u20133 patients.",
+    "Blood samples of 20 mL were drawn.",
+    "A sample of 5 mL of blood was drawn at week 12.",
 ])
 def test_weeks_ages_doses_events_and_years_are_not_sample_sizes(abstract):
     assert run(abstract, title=DRUG_TITLE).n_enrolled is None
