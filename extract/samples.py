@@ -115,14 +115,15 @@ ROLE_VERBS: list[tuple[str, str]] = [  # (regex on the clause after the count, r
     (r"\benrol|\brecruit|\bincluded\b|\bentered\b|\bparticipated\b|\bjoined\b|\baccrued\b|\btook\s+part\b",
      "enrolled"),
     (r"\btreated\b|\breceiv|\bunderw|\bundergo|\binjected\b|\binfused\b|\btransplanted\b", "treated"),
-    (r"\bcomplet(?!e\b)|\banaly[sz]|\bevaluated\b|\bfollowed\b|\bassessed\b", "analysed"),  # "complete diets": no
+    (r"\bcomplet(?!e\b)|\banaly[sz]|\bevaluated\b|\bfollowed\b|\bassessed\b|\b(?:full|complete)\s+data\b", "analysed"),  # "complete diets": no
 ]
 _N_EQUALS = re.compile(r"\(\s?n\s?=", re.I)  # a quick check: PERSON_N_EQ_RE needs one
 ROLE_PRIORITY = ["enrolled", "randomised", "treated", "total", "analysed", "mentioned"]
 _NOT_SAMPLE_BEFORE = re.compile(r"(?:\bof\s+the|\b(?:AEs?|events?|reactions?|cases?)\s+(?:in|from))\s*$", re.I)
 _SCREENED_MOD = re.compile(r"\bscreened\b|\bassessed for eligibility\b", re.I)
 _ARM_AFTER = re.compile(r"^\s*(?:in\s+(?:each|every)\s+|per\s+|from\s+the\s+(?:\w+\s+)?(?:group|arm|cohort)\b|"
-                        r"in\s+the\s+\w+\s+(?:group|arm|cohort))", re.I)
+                        r"in\s+the\s+\w+\s+(?:group|arm|cohort)|in\s+(?:the\s+)?(?:group|arm|cohort)\s+[A-Z0-9]{1,4}\b)",
+                        re.I)
 # "17 patients from group A (85%)": a share of a group, so a responder count; but "151 adults (76% women,
 # mean age 52.5)" describes the sample: a share of one sex is not a share of a group
 _PERCENT_AFTER = re.compile(r"^\s*\(\s*\d+(?:\.\d+)?\s*%(?!\s*(?:women|men|females?|males?|girls|boys)\b)")
@@ -167,7 +168,8 @@ _POPULATION_IN = re.compile(rf"(?:\b{PERSON}|-patients)\s+(?:diagnosed\s+|suffer
                             r"(?:with|having|who|from)\b", re.I)
 # counts of events, not arm sizes: "ascites (two patients in the G-CSF group ...)"
 _EVENT_WORDS = re.compile(r"\b(?:adverse|events?|died|deaths?|serious|infections?|toxicit\w*|experienced|occurred|"
-                          r"withdrew|discontinued|dropped\s+out|lost\s+to|complications?|admitted|hospitali[sz]\w*)\b",
+                          r"withdrew|discontinued|dropped\s+out|lost\s+to|complications?|admitted|hospitali[sz]\w*|"
+                          r"discharged)\b",
                           re.I)
 # an "(n = X)" names an arm in a sentence that allocates or treats patients, not in one that counts
 # a subgroup ("Harvest location for the SaphLITE group was thigh (n = 40)")
@@ -191,7 +193,7 @@ def _int(s: str) -> int | None:
     return int(v)
 
 
-_INCLUDED_IN_ANALYSIS = re.compile(r"\bincluded\s+in\s+(?:the\s+)?(?:[\w-]+\s+){0,3}?analys[ie]s", re.I)
+_INCLUDED_IN_ANALYSIS = re.compile(r"\bincluded\s+in\s+(?:the\s+)?(?:[\w-]+\s+){0,3}?(?:analys[ie]s|evaluation)", re.I)
 
 
 _ROLE_RE1 = re.compile(r"\b(?:but|whereas|while|who had|and\s+\d)\b|;")
@@ -236,8 +238,11 @@ def _prov(t: Text, start: int, end: int, record_id: str) -> Provenance:
 _SAMPLE_SIZES_RE1 = re.compile(r"\d\s*$")
 # a clause ends at a full stop, not at a decimal point ("mean age 52.5") nor inside "i.e., 4 on a scale"
 _SAMPLE_SIZES_RE2 = re.compile(r";|\.(?=\s*[A-Z]|\s*$)")
+_PLANNED_BEFORE = re.compile(r"\b(?:planned|required|targeted|target|intended|anticipated|estimated|calculated|needed)\b"
+                             r"[^.;,]{0,25}$", re.I)
+_EVENT_IN_BEFORE = re.compile(r"\b(?:occurred|observed|seen|reported|developed|found|noted)\s+in\s+$", re.I)
 _ROLE_IN_MODS = re.compile(r"\b(?:included|enrolled|randomi[sz]ed|recruited)\b", re.I)
-SAMPLE_OF_RE = re.compile(words(["sample"]) + rf"\s+(?:size\s+)?of\s+(?P<n>{_N})\s+(?P<next>[A-Za-z][\w-]*)")
+SAMPLE_OF_RE = re.compile(words(["sample"]) + rf"\s+of\s+(?P<n>{_N})\s+(?P<next>[A-Za-z][\w-]*)")  # not "sample size of"
 _SAMPLE_SIZES_RE3 = re.compile(r"\bout\s+of\s*$", re.I)
 _SAMPLE_SIZES_RE4 = re.compile(r"\s+(?:the\s+)?randomi", re.I)
 
@@ -276,6 +281,8 @@ def sample_sizes(t: Text, record_id: str, skip_sentences: frozenset[int] = froze
             continue
         if _SAMPLE_SIZES_RE1.search(before):  # "2010 patients"? a number run, not a count
             continue
+        if _PLANNED_BEFORE.search(before) or _EVENT_IN_BEFORE.search(before):
+            continue  # "of a planned 2400 women", "the required sample size of 120"; "occurred in 6 neonates"
         verb_before = VERB_BEFORE_COUNT.search(before)
         if mod_role and not _SCREENED_MOD.search(m.group("mods")):
             role = _role(mod_role.group(0)) or "enrolled"
@@ -338,7 +345,8 @@ def sample_sizes(t: Text, record_id: str, skip_sentences: frozenset[int] = froze
         # "a sample of 100 Spanish third-graders": the sample, whatever noun names its members
         sent = t.sentence_at(m.start())
         n = _int(m.group("n"))
-        if sent.index in skip_sentences or n is None or _NOT_A_COUNTED_NOUN.match(m.group("next")):
+        if sent.index in skip_sentences or n is None or _NOT_A_COUNTED_NOUN.match(m.group("next")) or \
+                _PLANNED_BEFORE.search(text, max(sent.start, m.start() - 40), m.start("n")):
             continue
         cands.append(_Candidate("total", n, m.start("n"), m.end("n")))
     cands = [c if c.role in ("screened", "analysed") or not _one_arms(t, c) else _Candidate("arm", c.n, c.start, c.end)
@@ -371,6 +379,7 @@ TO_AN_ARM_AFTER_RE = re.compile(
 
 _ARM_OWN_N = re.compile(r"\s*\([^()]{0,20}?\b[nN]\s?=")  # "group (n = 352)", "group (Group I; n = 16)"
 _TO_AN_ARM_NO_VERB = re.compile(rf"\s+(?:{PERSON}\s+)?(?:to|in)\s+the\s+(?:[\w+/-]+\s+){{0,3}}?(?:group|arm|cohort)\b", re.I)
+_IN_AN_ARM_BEFORE = re.compile(r"\bin\s+the\s+(?:[\w+/-]+\s+){1,3}?(?:group|arm|cohort)\s*,?\s*$", re.I)
 _AND_BEFORE = re.compile(r"(?:\band|,)\s+$")
 _OPEN_BRACKET_BEFORE = re.compile(r"[(\[](?![^()\[\]]*\b[nN]\s?=)[^()\[\]]{0,15}$")
 
@@ -383,6 +392,8 @@ def _one_arms(t: Text, c: _Candidate) -> bool:
     """Whether the count is one arm's size (see ANOTHER_AFTER_RE)."""
     sent = t.sentence_at(c.start)
     text = t.text
+    if _IN_AN_ARM_BEFORE.search(text, max(sent.start, c.start - 50), c.start):
+        return True  # "In the carbetocin group 462 subjects were included and in the oxytocin group 1,122"
     if _TO_AN_ARM_NO_VERB.match(text, c.end, sent.end) and _AND_BEFORE.search(text, max(sent.start, c.start - 8), c.start):
         return True  # "202 participants were allocated to the intervention group and 200 participants to the control group"
     if ANOTHER_BEFORE_RE.search(text, max(sent.start, c.start - 25), c.start) or \

@@ -121,6 +121,11 @@ DRUG_TITLE = "A randomised trial of a drug"
     ("Of 140 randomized patients, 135 were analysed.", 140),
     # "a sample of 100 third-graders": the sample, whatever noun names its members
     ("The programmes were applied in a sample of 100 Spanish elementary school third-graders.", 100),
+    # a planned sample is not the enrolled one; complete data are the analysed
+    ("The sample size was not reached; of a planned 2400 women, 880 were enrolled, 405 in the intervention group.",
+     880),
+    ("In total 350 participants were randomised. At 12 months 301 participants had full data needed to be included "
+     "in the economic evaluation.", 350),
     # an age written as one word among the describing words
     ("The participants were 402 community-dwelling 85-y-old people.", 402),
     ("We conducted a randomized controlled trial involving 534 6- to 10-year-old rural children.", 534),
@@ -157,6 +162,12 @@ def test_arm_sizes_are_not_the_enrolled_total(abstract):
     "Recruitment ran between January 2014 and December 2014 were randomised.",
     "Eligible were ASA physical status 1\u20133 patients.",
     "Blood samples of 20 mL were drawn.",
+    "The required sample size of 120 patients was calculated for 80% power.",
+    "We needed a sample of 120 children to detect the difference.",
+    "Before treatment completion, 24 patients discharged themselves from hospital (4 in ECT and 20 in CBT).",
+    "Neonatal hypoglycemia occurred in 6 neonates whose mothers were in Group I and 3 in Group II.",
+    "In the carbetocin group 462 subjects were included and in the oxytocin group 1,122.",
+    "The final sample consisted of five subjects in Group V, nine subjects in Group P and seven subjects in Group C.",
     "A sample of 5 mL of blood was drawn at week 12.",
 ])
 def test_weeks_ages_doses_events_and_years_are_not_sample_sizes(abstract):
