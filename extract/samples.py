@@ -241,6 +241,8 @@ _SAMPLE_SIZES_RE2 = re.compile(r";|\.(?=\s*[A-Z]|\s*$)")
 _PLANNED_BEFORE = re.compile(r"\b(?:planned|required|targeted|target|intended|anticipated|estimated|calculated|needed)\b"
                              r"[^.;,]{0,25}$", re.I)
 _EVENT_IN_BEFORE = re.compile(r"\b(?:occurred|observed|seen|reported|developed|found|noted)\s+in\s+$", re.I)
+_OPEN_BRACKET_BEFORE_N = re.compile(r"\([^()]*$")
+_BRACKETED = re.compile(r"\([^()]*\)")
 _ROLE_IN_MODS = re.compile(r"\b(?:included|enrolled|randomi[sz]ed|recruited)\b", re.I)
 SAMPLE_OF_RE = re.compile(words(["sample"]) + rf"\s+of\s+(?P<n>{_N})\s+(?P<next>[A-Za-z][\w-]*)")  # not "sample size of"
 _SAMPLE_SIZES_RE3 = re.compile(r"\bout\s+of\s*$", re.I)
@@ -271,14 +273,21 @@ def sample_sizes(t: Text, record_id: str, skip_sentences: frozenset[int] = froze
         # end-anchored checks: a window is enough (VERB_COUNT_FAR_RE's match holds its verb: the window ends at its n)
         before = text[max(sent.start, m.start("n") - 60):m.start("n")]
         rest_end = min(p_end + 160, sent.end)
-        after_noun = _SAMPLE_SIZES_RE2.split(text[p_end:rest_end], maxsplit=1)[0]
+        raw_after = text[p_end:rest_end]
+        after_noun = _SAMPLE_SIZES_RE2.split(raw_after, maxsplit=1)[0]
         # "out of 7,647 included patients (2.1%)": the describing words name the role, and the share is the
         # numerator's
         mod_role = _ROLE_IN_MODS.search(m.group("mods"))
         if _ARM_AFTER.match(after_noun) or (_PERCENT_AFTER.match(after_noun) and not mod_role):
             continue
-        if _NOT_SAMPLE_BEFORE.search(before):
-            continue
+        if _NOT_SAMPLE_BEFORE.search(before) and not mod_role:
+            continue  # "of the 12 patients" (but "the mean age of the 40 enrolled patients" names them)
+        if _OPEN_BRACKET_BEFORE_N.search(text, max(sent.start, m.start("n") - 80), m.start("n")):
+            # "Sixty patients (aged 25-65 years; 48 women) were enrolled": a count inside a bracket takes its role
+            # from the bracket only (the verb after it is the sample's)
+            after_noun = raw_after.split(")", 1)[0]
+        elif "(" in raw_after:  # the verb after a describing bracket: "(aged 25-65 years; 48 women) were enrolled"
+            after_noun = _SAMPLE_SIZES_RE2.split(_BRACKETED.sub(" ", raw_after), maxsplit=1)[0]
         if _SAMPLE_SIZES_RE1.search(before):  # "2010 patients"? a number run, not a count
             continue
         if _PLANNED_BEFORE.search(before) or _EVENT_IN_BEFORE.search(before):

@@ -121,8 +121,9 @@ BOUND_BEFORE_RE = re.compile(
 STUDY_PERIOD_BEFORE_RE = re.compile(
     words([r"recruit\w*", r"enrol+\w*", r"accru\w*", "screened", "included", "conducted", "performed",
            r"carried\s+out"])
-    + r"\s+(?:[\w-]+\s+){0,4}?(?:over|during|within|in|for)\s+(?:a\s+|an\s+|the\s+)?(?:first\s+|last\s+)?"
-    r"(?:period\s+of\s+)?$")
+    # (not "enrolled and followed for 6 months", "included and treated for 12 weeks": the study's own time)
+    + r"\s+(?:(?!follow|observ|treat|assess|monitor|evaluat|receiv|given)[\w-]+\s+){0,4}?(?:over|during|within|in|for)\s+"
+    r"(?:a\s+|an\s+|the\s+)?(?:first\s+|last\s+)?(?:period\s+of\s+)?$")
 # a measured value, not a time of measurement: "12.2 ± 4.4 days", "(range 14 y 9 mo to 19 y 6 mo)",
 # "3.5 vs. 12.7 months", "median progression free survival (PFS) was 10.4 months"
 PLUS_MINUS_BEFORE_RE = re.compile(r"(?:±|\+/-|\+-)\s*$")

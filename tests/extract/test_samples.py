@@ -126,6 +126,10 @@ DRUG_TITLE = "A randomised trial of a drug"
      880),
     ("In total 350 participants were randomised. At 12 months 301 participants had full data needed to be included "
      "in the economic evaluation.", 350),
+    # the sample's make-up in brackets is not its size; the role is read past the bracket
+    ("Sixty patients (aged 25-65 years; 48 women) were enrolled.", 60),
+    ("A total of 40 RA patients (32 females, 8 males) were enrolled.", 40),
+    ("The mean age of the 40 enrolled patients was 52 years.", 40),
     # an age written as one word among the describing words
     ("The participants were 402 community-dwelling 85-y-old people.", 402),
     ("We conducted a randomized controlled trial involving 534 6- to 10-year-old rural children.", 534),

@@ -106,6 +106,9 @@ def test_not_assessment_timepoints(abstract):
     # a frequency, then the length of the programme: "per" names the frequency, not the timepoint
     ("Children trained in groups twice per week for four weeks.", [4.0]),
     ("Patients exercised three times per week for 12 weeks.", [12.0]),
+    # "enrolled and followed for": the follow-up, not the recruitment period ("recruited over 2 years")
+    ("Eighteen patients with active RA despite MTX were enrolled and followed for 6 months.", [26.0]),
+    ("Forty patients were included and treated for 12 weeks.", [12.0]),
     ("Patients with RA who had failed methotrexate received the drug for 24 weeks.", [24.0]),
 ])
 def test_assessment_timepoints(abstract, weeks):
