@@ -55,6 +55,7 @@ DOSING_DAYS_RE = re.compile(
     r"\b(?:on|at)\s+days?\s+(?:0|1)\b(?:\s?(?:,|and|or|-|to)\s?(?:and\s)?(?:days?\s)?\d+)*", re.I)
 RELATIVE_AFTER_RE = re.compile(
     r"^\s*(?:after|following)\s+(?:the\s+|a\s+|an\s+)?(?P<what>[\w-]+)", re.I)
+_NEXT_TWO_WORDS = re.compile(r"(?:\s+[\w-]+){1,2}")
 TREATMENT_WORDS = re.compile(
     r"^(?:first|last|second|third|final|single|initial|msc|mscs|msct|cell|cells|stem|infusion|infusions|"
     r"injection|injections|treatment|treatments|therapy|therapies|transplant|transplantation|implant|"
@@ -151,6 +152,9 @@ PRE_STUDY_FOR_BEFORE_RE = re.compile(
 # a window back in time: "within the last 10 years", "in the past 2 years", "during the previous 3 months"
 PAST_WINDOW_BEFORE_RE = re.compile(words(["within", "in", "over", "during", "for"])
                                    + r"\s+the\s+(?:last|past|previous|preceding|prior)\s+$")
+# when the treatment began, not a time of assessment: "commenced 48-72 hours following ICU admission"
+START_BEFORE_RE = re.compile(words(["commenced", "started", "initiated", "begun", "began"])
+                             + r"\s+(?:at\s+|within\s+|about\s+|approximately\s+|on\s+)?$")
 AVERAGE_IN_BRACKET_RE = re.compile(r"[(\[]\s*(?:median|mean|average)\s*[:=,]?\s*$", re.I)
 CLOCK_TIME_RE = re.compile(r"^[012]\d[0-5]\d\s?h", re.I)  # "0800 h", "1230 h"
 PERIOD_AFTER_RE = re.compile(r"^\s?-?\s?(?:\(?\s?baseline\s?\)?|washout|wash-out|run-in|lead-in|screening\s+period|"
@@ -309,7 +313,12 @@ def is_relative_timing(text: str, end: int) -> bool:
     if BEFORE_RE.match(after):
         return True
     m = RELATIVE_AFTER_RE.match(after)
-    return bool(m) and not TREATMENT_WORDS.match(m.group("what"))
+    if not m or TREATMENT_WORDS.match(m.group("what")):
+        return False
+    # "6 weeks following playground intervention", "1-7 days after the endoscopic procedure": a treatment word
+    # among the next two words
+    more = _NEXT_TWO_WORDS.match(after, m.end())
+    return not (more and any(TREATMENT_WORDS.match(w) for w in more.group(0).split()))
 
 
 def _not_a_study_time(t: Text, tp: Timepoint, course_weeks: set[float]) -> bool:
@@ -355,6 +364,8 @@ def _not_a_study_time(t: Text, tp: Timepoint, course_weeks: set[float]) -> bool:
         return True  # "a washout of 2 weeks", "run-in period of 4 weeks"
     if "history" in cues and PRE_STUDY_FOR_BEFORE_RE.search(before):
         return True  # "had RA for 9.5 years", "on stable methotrexate for 4 weeks"
+    if "start" in cues and START_BEFORE_RE.search(near):
+        return True  # "supplemental PN commenced 48-72 hours following ICU admission": when treatment began
     if "past" in cues and PAST_WINDOW_BEFORE_RE.search(near):
         return True  # "within the last 10 years", "in the past 2 years"
     if "bound" in cues and AVERAGE_IN_BRACKET_RE.search(near):
@@ -494,6 +505,7 @@ for _family, _words in [
     ("symbol", "< > ≤ ≥ = ± +"),
     ("history", "had has have having suffering suffered suffer history despite stable failed failing"),
     ("past", "last past previous preceding prior"),
+    ("start", "commenced started initiated begun began"),
 ]:
     for _w in _words.split():
         _CUE_FAMILIES.setdefault(_w, _family)

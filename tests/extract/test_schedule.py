@@ -76,6 +76,9 @@ T = "A randomised trial of a drug"
     "Women were recruited during pregnancy (8\u201324 weeks).",
     # a time in brackets before "before"
     "MSCs were expanded for 2 passages (about 14 days) before infusion.",
+    # when the treatment began
+    "Supplemental nutrition commenced 48\u201372 hours following ICU admission.",
+    "Treatment was started 2 weeks after surgery.",
     # an interval between sessions or doses
     "Patients performed 12 sessions with 48-72 hours of interval between sessions.",
     "Patients received two infusions of MSCs four weeks apart.",
@@ -109,6 +112,9 @@ def test_not_assessment_timepoints(abstract):
     # "enrolled and followed for": the follow-up, not the recruitment period ("recruited over 2 years")
     ("Eighteen patients with active RA despite MTX were enrolled and followed for 6 months.", [26.0]),
     ("Forty patients were included and treated for 12 weeks.", [12.0]),
+    # after a described treatment: "following playground intervention", "after the endoscopic procedure"
+    ("Data were collected at baseline and 6-weeks following playground intervention.", [6.0]),
+    ("Bleeding was recorded 7 days after the endoscopic procedure.", [1.0]),
     ("Patients with RA who had failed methotrexate received the drug for 24 weeks.", [24.0]),
 ])
 def test_assessment_timepoints(abstract, weeks):
