@@ -24,6 +24,7 @@ def test_cell_source_and_origin(abstract, source, origin):
     ("an intra-articular injection into the knee", "intra-articular"),
     ("Allogeneic MSCT was performed.", None),
     ("MSCs were injected into the affected joints.", "intra-articular"),
+    ("UC-MSCs were injected via the median cubital vein.", "intravenous"),
     ("MSCs were injected into the synovial cavity of the knee.", "intra-articular"),
     ("MSCs were injected into the articular cavity.", "intra-articular"),
 ])
