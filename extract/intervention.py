@@ -128,16 +128,37 @@ def _names_cells(t: Text, m: Mention) -> int:
 
 
 def cell_source(title: Text, abstract: Text, skip: dict[str, frozenset[int]],
-                background: frozenset[int] = frozenset()) -> tuple[str | None, Provenance | None]:
+                background: frozenset[int] = frozenset(), cells: bool = True) -> tuple[str | None, Provenance | None]:
     """The cells' source (see the module docstring). The abstract's `background` sentences count only
     when the rest names no source ("Background: Bone marrow MSCs suppress arthritis in mice. Methods:
-    patients received UC-MSCs" is umbilical cord)."""
+    patients received UC-MSCs" is umbilical cord). Where cells are not the study's intervention
+    (`cells` False: no cell dose, no cells in the title) only a mention in a sentence that gives cells
+    counts ("received bone marrow-derived mononuclear cells by infusion", not "cord blood mononuclear
+    cells were collected")."""
+    weight = _names_cells if cells else _names_given_cells
     if background:
         found = _weighted([(title, 2), (abstract, 1)], "SOURCE",
-                          {**skip, "abstract": skip.get("abstract", frozenset()) | background}, _names_cells)
+                          {**skip, "abstract": skip.get("abstract", frozenset()) | background}, weight)
         if found[0] is not None:
             return found
-    return _weighted([(title, 2), (abstract, 1)], "SOURCE", skip, _names_cells)
+    return _weighted([(title, 2), (abstract, 1)], "SOURCE", skip, weight)
+
+
+# a sentence that gives cells to patients
+_GIVES_CELLS = re.compile(r"infus|inject|transplant|administ|receiv|given|implant|transfus|treated\s+with|"
+                          r"delivered", re.I)
+
+
+# stem or stromal cells named at the mention: "adipose-derived stem cells", "UC-MSCs", "bone marrow MSCs"
+_STEM_CELLS_AT = re.compile(r"[\s\w()/,'’-]{0,40}?(?:mesenchymal|stem|stromal|MSCs?\b|[A-Za-z]{1,4}-?MSCs?\b)", re.I)
+
+
+def _names_given_cells(t: Text, m: Mention) -> int:
+    """_names_cells, where the mention names stem/stromal cells or its sentence gives the cells."""
+    if "msc" in m.text.lower() or _STEM_CELLS_AT.match(t.text, m.end, min(len(t.text), m.end + 60)) or \
+            _GIVES_CELLS.search(t.sentence_at(m.start).text):
+        return _names_cells(t, m)
+    return 0
 
 
 def cell_origin(title: Text, abstract: Text, skip: dict[str, frozenset[int]]) -> tuple[str | None, Provenance | None]:

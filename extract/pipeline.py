@@ -147,7 +147,7 @@ def extract_evidence(record: ExtractionInput, version: str = EXTRACTOR_VERSION) 
     if not arms and n_enrolled is not None:
         arms = [Arm(_default_arm_name(title, abstract, cells, doses), n_enrolled, enrolled_prov)]
     background = background_sentences(abstract)
-    source, source_prov = iv.cell_source(title, abstract, skip, background)
+    source, source_prov = iv.cell_source(title, abstract, skip, background, cells)
     origin, origin_prov = iv.cell_origin(title, abstract, skip)
     route, route_prov = iv.route(title, abstract, skip, doses, background)
     abstract_timepoints = study_timepoints(abstract, skip_abs | background)

@@ -220,6 +220,21 @@ def test_no_cell_source_without_cells(title, abstract):
     assert run(abstract, title=title).cell_source is None
 
 
+@pytest.mark.parametrize("abstract", [
+    "Cord blood mononuclear cells were collected at delivery and cytokines measured.",
+    "Bone marrow-derived cells were counted in peripheral blood.",
+    "Umbilical cord blood cells were analysed for vitamin D receptor expression.",
+])
+def test_cells_measured_in_a_drug_trial_name_no_source(abstract):
+    assert run(abstract, title="Vitamin D supplementation in pregnancy: a randomised trial").cell_source is None
+
+
+def test_cells_given_in_a_trial_whose_title_names_no_cells_name_their_source():
+    ev = run("Patients received autologous bone marrow-derived mononuclear cells by intracoronary infusion.",
+             title="A randomised trial in acute myocardial infarction")
+    assert ev.cell_source == "bone marrow"
+
+
 def test_the_background_section_names_a_cell_source_only_when_the_study_names_none():
     ev = run("Background: Bone marrow MSCs suppress arthritis in mice. Methods: 20 patients received UC-MSCs. "
              "Results: DAS28 fell.")
