@@ -55,7 +55,7 @@ PERSON_N_EQ_RE = re.compile(rf"{PERSON}\b(?:\s+(?:diagnosed\s+|living\s+|sufferi
 # "Thirty (52%) entered randomisation", "9 were enrolled", "80 (67%) were randomised": a count before a verb
 COUNT_BEFORE_VERB_RE = re.compile(
     rf"(?<![\w.,/-])(?P<n>{_N})\s*(?:\(\s*\d+(?:\.\d+)?\s*%\s*\)\s*)?(?P<aux>(?:were|was|had\s+been)\s+"
-    r"(?:subsequently\s+|finally\s+|then\s+|eventually\s+)?)?$", re.I)
+    r"(?:subsequently\s+|finally\s+|then\s+|eventually\s+)?(?:randomly\s+)?)?$", re.I)
 # a count is digits or a number word: two fast-start searches decide whether a window holds one
 _DIGIT_RE = re.compile(r"[0-9]")
 _NUMBER_WORD_RE = re.compile(words(sorted(NUMBER_WORDS)) + r"\b")
@@ -83,6 +83,7 @@ _MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct",
 
 
 # a number that names a kind, not a count: "type 2 diabetes were randomised", "grade 3 ... were"
+_SYMBOL_BEFORE_N = re.compile(r"(?:[<>≤≥±]|(?<![nN])(?<![nN]\s)=)\s?$")  # a threshold, not "N = 394 participants"
 _LABEL_BEFORE = re.compile(r"\b(?:type|grade|stage|class|phase|level|step|day|week|month|year|visit)\s+$", re.I)
 
 
@@ -110,7 +111,7 @@ ALLOCATED_EACH_RE = re.compile(
     rf"randomi[sz]ed)\s+to\s+[^;.]{{1,80}}?(?:,\s*(?:and\s+)?|\s+and\s+)(?:another\s+|a\s+further\s+)?{_N}\s+"
     rf"(?:[\w-]+\s+){{0,2}}?(?:to|in|into)\b", re.I)
 ROLE_VERBS: list[tuple[str, str]] = [  # (regex on the clause after the count, role)
-    (r"\bscreen", "screened"),
+    (r"\bscreen|\bassessed\s+for\s+eligibility\b|\beligible\b", "screened"),
     (r"\brandom|\bassign|\ballocat|\bdivided\b", "randomised"),
     (r"\benrol|\brecruit|\bincluded\b|\bentered\b|\bparticipated\b|\bjoined\b|\baccrued\b|\btook\s+part\b",
      "enrolled"),
@@ -288,7 +289,7 @@ def sample_sizes(t: Text, record_id: str, skip_sentences: frozenset[int] = froze
             after_noun = raw_after.split(")", 1)[0]
         elif "(" in raw_after:  # the verb after a describing bracket: "(aged 25-65 years; 48 women) were enrolled"
             after_noun = _SAMPLE_SIZES_RE2.split(_BRACKETED.sub(" ", raw_after), maxsplit=1)[0]
-        if _SAMPLE_SIZES_RE1.search(before):  # "2010 patients"? a number run, not a count
+        if _SAMPLE_SIZES_RE1.search(before) or _SYMBOL_BEFORE_N.search(before):  # "2010 patients", "≥13 patients"
             continue
         if _PLANNED_BEFORE.search(before) or _EVENT_IN_BEFORE.search(before):
             continue  # "of a planned 2400 women", "the required sample size of 120"; "occurred in 6 neonates"
@@ -341,14 +342,15 @@ def sample_sizes(t: Text, record_id: str, skip_sentences: frozenset[int] = froze
                 continue  # "9 were enrolled", "Thirty (52%) entered randomisation"
         n = _int(m.group("n"))
         if n is None or _year_like(text, m.start("n"), n) or _LABEL_BEFORE.search(text, max(0, m.start("n") - 8),
-                                                                                  m.start("n")):
-            continue
+                                                                                  m.start("n")) \
+                or _SYMBOL_BEFORE_N.search(text, max(0, m.start("n") - 3), m.start("n")):
+            continue  # "type 2 diabetes were", "a score ≥13 were randomly assigned"
         if verb == "included" and _INCLUDED_IN_ANALYSIS.match(text, v_start):
             verb = "analysed"
         if verb == "entered":
             verb = "randomised" if _SAMPLE_SIZES_RE4.match(text[v_end:v_end + 20]) else "enrolled"
         role = ("randomised" if verb.startswith("random") else "analysed" if verb.startswith("analy")
-                else "treated" if verb == "treated" else "enrolled")
+                else "treated" if verb == "treated" else "screened" if verb == "eligible" else "enrolled")
         cands.append(_Candidate(role, n, m.start("n"), v_end))
     for m in SAMPLE_OF_RE.finditer(text) if "ample" in text else ():
         # "a sample of 100 Spanish third-graders": the sample, whatever noun names its members
@@ -389,6 +391,8 @@ TO_AN_ARM_AFTER_RE = re.compile(
 _ARM_OWN_N = re.compile(r"\s*\([^()]{0,20}?\b[nN]\s?=")  # "group (n = 352)", "group (Group I; n = 16)"
 _TO_AN_ARM_NO_VERB = re.compile(rf"\s+(?:{PERSON}\s+)?(?:to|in)\s+the\s+(?:[\w+/-]+\s+){{0,3}}?(?:group|arm|cohort)\b", re.I)
 _IN_AN_ARM_BEFORE = re.compile(r"\bin\s+the\s+(?:[\w+/-]+\s+){1,3}?(?:group|arm|cohort)\s*,?\s*$", re.I)
+_TO_A_AND_N_TO_B = re.compile(rf"\s+(?:{PERSON}\s+)?to\s+(?:receive\s+)?[^,;.()]{{1,60}}?(?:,\s*(?:and\s+)?|\s+and\s+)"
+                              rf"{_N}\s+(?:{PERSON}\s+)?to\b", re.I)
 _AND_BEFORE = re.compile(r"(?:\band|,)\s+$")
 _OPEN_BRACKET_BEFORE = re.compile(r"[(\[](?![^()\[\]]*\b[nN]\s?=)[^()\[\]]{0,15}$")
 
@@ -403,6 +407,8 @@ def _one_arms(t: Text, c: _Candidate) -> bool:
     text = t.text
     if _IN_AN_ARM_BEFORE.search(text, max(sent.start, c.start - 50), c.start):
         return True  # "In the carbetocin group 462 subjects were included and in the oxytocin group 1,122"
+    if _TO_A_AND_N_TO_B.match(text, c.end, min(sent.end, c.end + 120)):
+        return True  # "We randomly assigned 1,161 patients to tranexamic acid and 1,164 to placebo"
     if _TO_AN_ARM_NO_VERB.match(text, c.end, sent.end) and _AND_BEFORE.search(text, max(sent.start, c.start - 8), c.start):
         return True  # "202 participants were allocated to the intervention group and 200 participants to the control group"
     if ANOTHER_BEFORE_RE.search(text, max(sent.start, c.start - 25), c.start) or \

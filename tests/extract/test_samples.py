@@ -130,6 +130,12 @@ DRUG_TITLE = "A randomised trial of a drug"
     ("Sixty patients (aged 25-65 years; 48 women) were enrolled.", 60),
     ("A total of 40 RA patients (32 females, 8 males) were enrolled.", 40),
     ("The mean age of the 40 enrolled patients was 52 years.", 40),
+    # "were randomly assigned" after the count; eligibility is screening
+    ("Of the 312 patients assessed for eligibility, 240 were randomly assigned (120 per group).", 240),
+    ("Of 300 patients screened, 250 were eligible and 200 were randomized.", 200),
+    ("The sample comprised 84 nursing home residents.", 84),
+    ("Parents were recruited from 30 preschools (N = 394 participants, mean age 35.2 years).", 394),
+    ("Forty-nine patients with an APACHE II admission score \u226513 were randomly assigned to EMS or control.", 49),
     # an age written as one word among the describing words
     ("The participants were 402 community-dwelling 85-y-old people.", 402),
     ("We conducted a randomized controlled trial involving 534 6- to 10-year-old rural children.", 534),
@@ -153,6 +159,8 @@ def test_n_enrolled_of_any_trial(abstract, n):
     "Of those randomised to the gel (n = 80) or the cream (n = 78), two withdrew.",
     "The participants were evenly divided: 202 participants were allocated to the intervention group and 200 "
     "participants to the control group.",
+    "We randomly assigned 1,161 patients to tranexamic acid and 1,164 to placebo.",
+    "Seventy-two patients were eligible.",
 ])
 def test_arm_sizes_are_not_the_enrolled_total(abstract):
     assert run(abstract, title=DRUG_TITLE).n_enrolled is None
