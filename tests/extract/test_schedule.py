@@ -56,6 +56,7 @@ T = "A randomised trial of a drug"
     "After a 2-week washout period, patients crossed over.",
     "There was a 4-week run-in before randomisation.",
     "Urine was collected over 24 h and 24-h urine protein was measured.",
+    "A test drink was followed by five-hour collection of total urine.",
     "Meals were served at 0800 h and 1230 h.",
     "Chemotherapy was repeated on a 3-week cycle.",
     "Subjects completed twelve 1-hour training sessions.",
