@@ -57,6 +57,7 @@ T = "A randomised trial of a drug"
     "There was a 4-week run-in before randomisation.",
     "Urine was collected over 24 h and 24-h urine protein was measured.",
     "A test drink was followed by five-hour collection of total urine.",
+    "Two doses of indomethacin were ingested at 10 h (75 mg) and 1 h (50 mg) before the test drink.",
     "Meals were served at 0800 h and 1230 h.",
     "Chemotherapy was repeated on a 3-week cycle.",
     "Subjects completed twelve 1-hour training sessions.",
