@@ -45,11 +45,19 @@ def _with_id(p: Provenance | None, record_id: str) -> Provenance | None:
 
 
 def _timepoints(texts: list[tuple[Text, list[Timepoint]]], record_id: str) -> list[TimepointValue]:
-    """The record's timepoints, each time once: "3 months" (13.0) and "day 90" (12.86) are one."""
+    """The record's timepoints, each time once: "3 months" (13.0) and "day 90" (12.86) are one, and so
+    are two times a week apart or less, from 4 weeks up, written in different sentences ("a 12-week
+    trial" and "at 3 months", "over 25 wk" and "at the post-test (26 wk)"); a list in one sentence
+    ("at weeks 4, 5 and 6") keeps every item."""
     found = [(t, tp) for t, tps in texts for tp in tps]
     out: list[TimepointValue] = []
+    kept: list[tuple[Text, Timepoint]] = []
     for i in distinct_weeks([tp.weeks for _, tp in found]):
         t, tp = found[i]
+        if tp.weeks >= 4 and any(k.weeks >= 4 and abs(k.weeks - tp.weeks) <= 1.0 and not (
+                kt is t and kt.sentence_at(k.start).index == t.sentence_at(tp.start).index) for kt, k in kept):
+            continue
+        kept.append((t, tp))
         out.append(TimepointValue(tp.weeks, tp.text, Provenance(record_id, t.location, tp.text, tp.start, tp.end),
                                   tp.low_weeks))
     return out

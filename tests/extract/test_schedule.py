@@ -157,3 +157,13 @@ def test_the_follow_up_is_a_follow_up_not_any_time_following_something(abstract,
 
     t = analyse(abstract, "abstract")
     assert _followup_weeks(t, study_timepoints(t, frozenset())) == weeks
+
+
+@pytest.mark.parametrize("abstract, weeks", [
+    ("Patients were randomised to iCST or usual care over 25 wk. At the post-test (26 wk), QoL was similar.", [25.0]),
+    ("This was a 12-week trial. Pain was assessed at 3 months.", [12.0]),
+    ("Outcomes were assessed at weeks 4, 5 and 6.", [4.0, 5.0, 6.0]),
+    ("Outcomes were assessed at week 48. An extension ran to week 52.", [48.0, 52.0]),
+])
+def test_the_same_time_written_twice_is_one_timepoint(abstract, weeks):
+    assert run(abstract, title=T).timepoints_weeks == weeks
