@@ -80,7 +80,7 @@ _PER = (rf"(?P<per>(?:\s?/\s?|\s+per\s+|\s+a\s+)(?i:{_PER_FIRST})(?!\w)"
         rf"(?:(?:\s?/\s?|\s+per\s+)(?i:{_PER_ITEM})(?!\w)){{0,2}})?")
 # "ng/mL", "mg/dL", "pg/mg Cr", "mL/min", "mg/g creatinine": a concentration or a rate of a measured
 # quantity, never a dose ("120 mg/rosuvastatin 20 mg" is two doses)
-_MEASURE_DENOMINATOR = r"(?i:d?l|[mµμu]l|mm3?|cm3?|[mµμu]?mol|mg|g|min|h|hr|s|sec|cr|creatinine|24\s?h)(?![a-z])"
+_MEASURE_DENOMINATOR = r"(?i:d?l|[mµμu]l|mm3?|cm3?|[mµμu]?mol|mg|g|min(?:utes?)?|h|hr|s|sec|cr|creatinine|24\s?h)(?![a-z])"
 _PER_NORMAL = {"kg": "kg", "bw": "kg", "m^2": "m2", "m²": "m2", "m2": "m2", "day": "day", "d": "day",
                "dose": "dose", "week": "week", "wk": "week", "h": "h", "hr": "h", "hour": "h", "min": "min",
                "infusion": "dose", "injection": "dose", "application": "dose", "administration": "dose"}
@@ -128,7 +128,8 @@ DOSING_CUE = re.compile(words([
 _COMPARATOR_BEFORE = re.compile(words([
     "than", "per", r"at\s+least", r"at\s+most", r"up\s+to", r"maximum(?:\s+of)?", r"minimum(?:\s+of)?", "exceeding",
     "below", "above", "under", "over", "cumulative"]) + r"\s*$")
-_SYMBOL_BEFORE = re.compile(r"(?:[<>≤≥=±][<>=]?|\+/-)\s*$")  # a threshold, or an SD after "±"
+# a threshold, an SD after "±", or a signed change in brackets ("(+ 50.7 g)", "(- 0.7 g)")
+_SYMBOL_BEFORE = re.compile(r"(?:[<>≤≥=±][<>=]?|\+/-|[(\[]\s?[+-])\s*$")
 _MEASURED_BEFORE = re.compile(words([
     r"levels?", r"concentrations?", "weight", r"birth\s?weight", r"gain(?:ed)?", "loss", "lost", "excretion",
     "output", "content", r"differences?", r"changes?", r"increased?", r"decreased?", r"reductions?", "reduced",
@@ -406,7 +407,8 @@ def find_drug_doses(text: str, units_at: Sequence[tuple[int, int]] | None = None
             base, per = _FORM_NORMAL[fold_lower(m.group("unit"))], None
             nums, seps = [m.group("n")], []
         unit = normalise_unit(base, per)
-        if (_MEASURED_BEFORE.search(tail) and not _DOSE_WORD.search(before, max(0, len(before) - 25))) or (
+        if (_MEASURED_BEFORE.search(tail) and not _DOSE_WORD.search(before, max(0, len(before) - 25))) or \
+                _CUMULATIVE_BEFORE.search(before) or (
                 rejected_end >= 0 and _LIST_GAP_RE.match(t[rejected_end:m.start()])):
             rejected_end = m.end()  # "a mean of 3.72 mg and 0.64 mg": the whole list is measured
             continue
@@ -460,6 +462,10 @@ def find_drug_doses(text: str, units_at: Sequence[tuple[int, int]] | None = None
     return out
 
 
+# a dose summed over the study, not one administration: "the median cumulative dose was 3200 mg"
+# (but "cumulative challenge doses (5, 10, 20 mg) were inhaled" are the doses of a test, each given)
+_CUMULATIVE_BEFORE = re.compile(r"\bcumulative\s+(?:[\w-]+\s+){0,2}?dos(?:e|es|age)\s+(?:was|were|of|reached|averaged)\b"
+                                r"[^.;]{0,20}$", re.I)
 _COUNTED_FORMS = frozenset({"tablets", "capsules", "sachets", "patches", "suppositories"})
 _FORM_NORMAL = {"drop": "drops", "drops": "drops", "puff": "puffs", "puffs": "puffs", "tablet": "tablets",
                 "tablets": "tablets", "capsule": "capsules", "capsules": "capsules", "sachet": "sachets",

@@ -59,7 +59,7 @@ _ADMIN_BEFORE_DOSE = re.compile(
     r"(?:[^;.]{0,40}?)$", re.I)
 # cells are what a source mention names: a cell word after it, or cells "from"/"of" it before it
 _CELL_AFTER = re.compile(  # used with .match(text, pos): no "^"
-    r"(?:[\s(),\[\]/-]*(?:tissue|blood|cord|jelly|uc|bm|ad|wj|human|h|autologous|allogeneic|expanded|"
+    r"(?:[\s(),\[\]/-]*(?:tissue|blood|cord|jelly|membrane|fluid|uc|bm|ad|wj|human|h|autologous|allogeneic|expanded|"
     r"cultured|isolated|origin|sourced|mesenchymal|derived|[a-z]?msc|[a-z]?mscs)\b){0,4}?[\s(),\[\]/-]*"
     r"(?:derived|mesenchymal|stem|stromal|progenitor|mononuclear|cells?\b|[A-Za-z]{0,3}MSCs?\b|[a-z]?ASCs?\b|"
     r"SVF\b|aspirate|concentrate)", re.I)
@@ -127,8 +127,38 @@ def _names_cells(t: Text, m: Mention) -> int:
     return 1 if _CELL_BEFORE.search(t.text, max(0, m.start - 50), m.start) else 0
 
 
-def cell_source(title: Text, abstract: Text, skip: dict[str, frozenset[int]]) -> tuple[str | None, Provenance | None]:
-    return _weighted([(title, 2), (abstract, 1)], "SOURCE", skip, _names_cells)
+def cell_source(title: Text, abstract: Text, skip: dict[str, frozenset[int]],
+                background: frozenset[int] = frozenset(), cells: bool = True) -> tuple[str | None, Provenance | None]:
+    """The cells' source (see the module docstring). The abstract's `background` sentences count only
+    when the rest names no source ("Background: Bone marrow MSCs suppress arthritis in mice. Methods:
+    patients received UC-MSCs" is umbilical cord). Where cells are not the study's intervention
+    (`cells` False: no cell dose, no cells in the title) only a mention in a sentence that gives cells
+    counts ("received bone marrow-derived mononuclear cells by infusion", not "cord blood mononuclear
+    cells were collected")."""
+    weight = _names_cells if cells else _names_given_cells
+    if background:
+        found = _weighted([(title, 2), (abstract, 1)], "SOURCE",
+                          {**skip, "abstract": skip.get("abstract", frozenset()) | background}, weight)
+        if found[0] is not None:
+            return found
+    return _weighted([(title, 2), (abstract, 1)], "SOURCE", skip, weight)
+
+
+# a sentence that gives cells to patients
+_GIVES_CELLS = re.compile(r"infus|inject|transplant|administ|receiv|given|implant|transfus|treated\s+with|"
+                          r"delivered", re.I)
+
+
+# stem or stromal cells named at the mention: "adipose-derived stem cells", "UC-MSCs", "bone marrow MSCs"
+_STEM_CELLS_AT = re.compile(r"[\s\w()/,'’-]{0,40}?(?:mesenchymal|stem|stromal|MSCs?\b|[A-Za-z]{1,4}-?MSCs?\b)", re.I)
+
+
+def _names_given_cells(t: Text, m: Mention) -> int:
+    """_names_cells, where the mention names stem/stromal cells or its sentence gives the cells."""
+    if "msc" in m.text.lower() or _STEM_CELLS_AT.match(t.text, m.end, min(len(t.text), m.end + 60)) or \
+            _GIVES_CELLS.search(t.sentence_at(m.start).text):
+        return _names_cells(t, m)
+    return 0
 
 
 def cell_origin(title: Text, abstract: Text, skip: dict[str, frozenset[int]]) -> tuple[str | None, Provenance | None]:
@@ -340,7 +370,24 @@ def route(title: Text, abstract: Text, skip: dict[str, frozenset[int]],
              if d.role == "intervention" and d.provenance.location == "abstract" and d.provenance.start is not None]
     heads = frozenset(h for h in (_head(d.drug) for d in study_doses or () if d.role == "intervention") if h)
     others = frozenset(h for h in (_head(d.drug) for d in study_doses or () if d.role != "intervention") if h)
-    return _weighted([(title, 2), (abstract, 1)], "ROUTE", skip, _route_weight(spans, others - heads, heads, background))
+    found = _weighted([(title, 2), (abstract, 1)], "ROUTE", skip, _route_weight(spans, others - heads, heads, background))
+    if found[0] is None:  # "dalotuzumab 10 mg/kg IV weekly": an abbreviation right after the intervention's dose
+        for d in study_doses or ():
+            p = d.provenance
+            if d.role != "intervention" or p.location != "abstract" or p.end is None:
+                continue
+            m = _ROUTE_AFTER_DOSE.match(abstract.text, p.end)
+            if m and abstract.sentence_at(p.start).index not in skip.get("abstract", frozenset()):
+                sent = abstract.sentence_at(p.start)
+                return _ROUTE_ABBREVIATIONS[m.group("r").replace(".", "").upper()], Provenance(
+                    "", "abstract", abstract.text[sent.start:sent.end], sent.start, sent.end)
+    return found
+
+
+# a route abbreviated after a dose ("10 mg/kg IV", "15 mg SC weekly"); upper case only, so "iv" and "im"
+# of running text are not read, and only after a dose, so "stage IV" is not
+_ROUTE_AFTER_DOSE = re.compile(r"\s?,?\s?\(?(?P<r>IV|SC|IM|i\.v\.|s\.c\.|i\.m\.)(?![\w.])")
+_ROUTE_ABBREVIATIONS = {"IV": "intravenous", "SC": "subcutaneous", "IM": "intramuscular"}
 
 
 _ADMINISTRATIONS_RE1 = re.compile(r"\bphase\s*$", re.I)

@@ -45,18 +45,33 @@ def _with_id(p: Provenance | None, record_id: str) -> Provenance | None:
 
 
 def _timepoints(texts: list[tuple[Text, list[Timepoint]]], record_id: str) -> list[TimepointValue]:
-    """The record's timepoints, each time once: "3 months" (13.0) and "day 90" (12.86) are one."""
+    """The record's timepoints, each time once: "3 months" (13.0) and "day 90" (12.86) are one, and so
+    are two times a week apart or less, from 4 weeks up, written in different sentences ("a 12-week
+    trial" and "at 3 months", "over 25 wk" and "at the post-test (26 wk)"); a list in one sentence
+    ("at weeks 4, 5 and 6") keeps every item."""
     found = [(t, tp) for t, tps in texts for tp in tps]
     out: list[TimepointValue] = []
+    kept: list[tuple[Text, Timepoint]] = []
     for i in distinct_weeks([tp.weeks for _, tp in found]):
         t, tp = found[i]
+        if tp.weeks >= 4 and any(k.weeks >= 4 and abs(k.weeks - tp.weeks) <= 1.0 and not (
+                kt is t and kt.sentence_at(k.start).index == t.sentence_at(tp.start).index) for kt, k in kept):
+            continue
+        kept.append((t, tp))
         out.append(TimepointValue(tp.weeks, tp.text, Provenance(record_id, t.location, tp.text, tp.start, tp.end),
                                   tp.low_weeks))
     return out
 
 
+# a follow-up ("followed up for 12 months", "follow-up visits", "were followed for 24 weeks"), not any time
+# "following" something or "followed by" something ("2 h following the injection", "2 weeks, followed by placebo")
+_FOLLOW_UP_RE = re.compile(r"follow(?:ed|ing)?[\s-]*ups?\b|\bfollowed\s+(?!by\b)\w", re.I)
+
+
 def _followup_weeks(t: Text, tps: list[Timepoint]) -> float | None:
-    followed = [tp.weeks for tp in tps if "follow" in t.sentence_at(tp.start).text.lower()]
+    """The study's follow-up: the longest timepoint of a sentence that names a follow-up, else the
+    longest timepoint."""
+    followed = [tp.weeks for tp in tps if _FOLLOW_UP_RE.search(t.sentence_at(tp.start).text)]
     if followed:
         return max(followed)
     return max((tp.weeks for tp in tps), default=None)
@@ -140,7 +155,7 @@ def extract_evidence(record: ExtractionInput, version: str = EXTRACTOR_VERSION) 
     if not arms and n_enrolled is not None:
         arms = [Arm(_default_arm_name(title, abstract, cells, doses), n_enrolled, enrolled_prov)]
     background = background_sentences(abstract)
-    source, source_prov = iv.cell_source(title, abstract, skip)
+    source, source_prov = iv.cell_source(title, abstract, skip, background, cells)
     origin, origin_prov = iv.cell_origin(title, abstract, skip)
     route, route_prov = iv.route(title, abstract, skip, doses, background)
     abstract_timepoints = study_timepoints(abstract, skip_abs | background)

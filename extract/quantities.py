@@ -178,7 +178,8 @@ _LIST_REST = (
 )
 DOSE_COUNT_RE = re.compile(
     rf"[.0-9](?<![\w.,^].)(?i:(?:(?P<list>{_LIST_REST})(?P<mant>{NUM})|(?P<mant1>{NUM_REST}))\s?×\s?{_EXP}"
-    rf"|(?<=1)(?P<bare>0)(?:\^\s?\(?(?P<b1>\d{{1,2}})(?:\))?|[eE]\+?(?P<b2>\d{{1,2}})\b)"
+    rf"|(?<=1)(?P<bare>0)(?:\^\s?\(?(?P<b1>\d{{1,2}})(?:\))?|[eE]\+?(?P<b2>\d{{1,2}})\b|\(\s?(?P<b3>\d{{1,2}})\s?\))"
+    rf"|(?P<mlist>{_LIST_REST})(?P<mmant2>{NUM})\s?-?\s?(?P<mult2>million|billion|mln)\b"  # "1, 2 or 4 million"
     rf"|(?P<mmant>{NUM_REST})\s?-?\s?(?P<mult>million|billion|mln)\b)"
 )
 _DOSE_WORD_RE = re.compile(rf"(?<![\w.,^])(?P<mmant>{WORDNUM})\s?-?\s?(?P<mult>million|billion|mln)\b", re.I)
@@ -187,11 +188,18 @@ _MULTIPLIERS = {"million": 1e6, "mln": 1e6, "billion": 1e9}
 # ". " before a capital or "(", ";" or a newline; every branch begins with a literal (a fast start)
 _SENTENCE_END = re.compile(r"\.(?<=[\w)\]%]\.)\s+(?=[A-Z(])|;|\n")
 _NOT_CELLS_RE = re.compile(r"^\s?/\s?(?:L|l|mL|ml|µL|μL|uL|mm3|mm\^3|dL)\b")
+# cells of the culture, not of a dose: "5 × 10^7 cells per flask", "seeded at 1 × 10^4 cells/cm2"
+_CULTURE_AFTER_RE = re.compile(r"^[^;.()]{0,20}?(?:\bper\s|/\s?)(?:flasks?|wells?|plates?|dish(?:es)?|cm2|cm\^2|passages?)\b",
+                               re.I)
+_CULTURE_BEFORE_RE = re.compile(r"\b(?:seeded|plated|expanded|cultured|cultivated|grown|passaged)\s+(?:up\s+)?"
+                                r"(?:to|at|with)\s+(?:a\s+density\s+of\s+)?(?:about\s+|approximately\s+)?$", re.I)
 _CONC_RE = re.compile(
     rf"^\s?(?:[\w-]+\s){{0,2}}?(?:cells?|MSCs?)?\s?(?:/|per|in)\s?(?P<vol>{NUM})?\s?(?:mL|ml)\b", re.I
 )
 _VOLUME_RE = re.compile(rf"(?<![\w.])(?P<tot>{NUM})\s?(?:mL|ml)\b")
-_KG_RE = re.compile(r"^[^;()]{0,40}?(?:/\s?|\bper\s|\ba\s)(?:kg\b|kilogram)", re.I)
+# "/kg", "per kilogram", "a kg"; "cells kg-1", "cells·kg-1" (after cleaning: "−1" is "-1")
+_KG_RE = re.compile(r"^[^;()]{0,40}?(?:(?:/\s?|\bper\s|\ba\s)(?:kg\b|kilogram)|(?:cells?|MSCs?)\s?[\s·]\s?kg\s?-\s?1\b)",
+                    re.I)
 _CELL_RE = re.compile(r"^[^;()]{0,40}?(?:\b[\w-]*MSCs?\b|\bcells?\b|\bMSC\b)", re.I)
 _JOINT_RE = re.compile(
     r"^[^;]{0,60}?(?:\bper\s(?:joint|knee)|/\s?(?:joint|knee)\b|\b(?:into|in)\s(?:the|each|one|a)\s"
@@ -199,6 +207,10 @@ _JOINT_RE = re.compile(
 )
 _DOSE_CUE_BEFORE = re.compile(r"\bdos(?:e|es|age|ing)\b[^.;]{0,25}$", re.I)
 _GROUP_GAP_RE = re.compile(r"^\s?,?\s?(?:and|or|to|-)?\s?$", re.I)
+# between two bracketed doses of parallel phrases: ") and a high dose (", "), or the high-dose group ("
+_PARALLEL_DOSE_GAP_RE = re.compile(
+    r"^\s?\)?\s?,?\s?(?:and|or|versus|vs\.?)\s+(?:a\s+|an\s+|the\s+)?(?:[\w-]+\s+){0,2}?(?:dose|dosage)[\w-]*"
+    r"(?:\s+(?:group|arm|cohort))?\s?\(\s?$", re.I)
 
 # --------------------------------------------------------------------------------------------
 # Data: timepoints
@@ -250,7 +262,7 @@ _TP_RANGE_SEP = re.compile(r"^\s?(?:-|to)\s?$", re.I)
 NEG_BEFORE_TP = re.compile(
     r"[AaDdEeHhIiOoPpRrSsYyİıſ](?i:"
     r"(?:(?<!\w.)(?:(?<=a)ge[ds]?|(?<=o)lder|(?<=y)ounger|(?<=h)istory|(?<=d)uration\sof\s(?:disease|RA|illness|symptoms?)"
-    r"|(?<=p)(?:er|ast|revious|receding|rior))"
+    r"|(?<=p)(?:er(?!\s+(?:day|week|month)\s+(?:for|during|over)\b)|ast|revious|receding|rior))"
     r"|(?:(?<=d)isease|(?<=i)llness|(?<=r)a|(?<=s)ymptoms?)\s(?:duration|history))"
     r"(?:\W+\w+){0,3}?\W*$"
     r"|(?<!\w.)(?<=e)very(?:\s+other)?\s*$)"
@@ -545,7 +557,7 @@ def _has_multiplier(t: str) -> bool:
 def _may_count(t: str) -> bool:
     """Whether DOSE_COUNT_RE can match without a multiplier word: its other forms hold "×" or a
     "10^" / "10e" / "10E" (most abstracts have none, and its scan tries every digit)."""
-    return "×" in t or "10^" in t or "10e" in t or "10E" in t
+    return "×" in t or "10^" in t or "10e" in t or "10E" in t or "10(" in t
 
 
 def _counts(t: str) -> list[_Count]:
@@ -577,10 +589,14 @@ def _counts(t: str) -> list[_Count]:
                 values = tuple(x * 10.0**e for x in mants)
             start = m.start("mant") if (lst and len(mants) == 1) else m.start()
         elif g.get("bare") is not None:
-            e = int(g["b1"] or g["b2"])
+            e = int(g["b1"] or g["b2"] or g["b3"])
             if e < 3:
                 continue
             values, lost, start = (10.0**e,), False, m.start()
+        elif g.get("mmant2") is not None:  # "1, 2 or 4 million": each number of the list times the multiplier
+            mult = _multiplier(g["mult2"])
+            values = tuple(_num(x) * mult for x in _NUM_RE.findall(_lead_number(m, "mlist")) + [g["mmant2"]])
+            lost, start = False, m.start()
         else:
             base = _any_number(g["mmant"] if m.re is _DOSE_WORD_RE else _lead_number(m, "mmant"))
             if base is None:
@@ -614,14 +630,19 @@ def find_doses(text: str) -> list[Dose]:
     t = c.text
     counts = _counts(t)
     units: list[str | None] = []
+    weak: list[bool] = []  # a unit read only from "dose" before the count: a unit after a parallel dose wins
+    joints: list[bool] = []
     concs: list[tuple[float, re.Match[str]] | None] = []
     for i, k in enumerate(counts):
         stop = counts[i + 1].start if i + 1 < len(counts) else len(t)
         after = _window_after(t, k.end, 80, stop)
         unit: str | None = None
         conc = None
-        if _NOT_CELLS_RE.match(after):
+        if _NOT_CELLS_RE.match(after) or _CULTURE_AFTER_RE.match(after) or _CULTURE_BEFORE_RE.search(
+                _sentence_before(t, k.start, 40)[1]):
             units.append(None)
+            weak.append(False)
+            joints.append(False)
             concs.append(None)
             continue
         cm = _CONC_RE.match(after)
@@ -636,19 +657,26 @@ def find_doses(text: str) -> list[Dose]:
             unit = "cells"
         elif _DOSE_CUE_BEFORE.search(_sentence_before(t, k.start, 60)[1]):
             unit = "cells"
-        if unit == "cells" and conc is None and _JOINT_RE.match(after):
+        weak.append(unit == "cells" and not cm and not _CELL_RE.match(after))
+        joint = unit == "cells" and bool(_JOINT_RE.match(after))
+        if joint and conc is None:
             unit = "cells/joint"
         units.append(unit)
+        joints.append(joint)
         concs.append(conc)
     # a list "2.5 × 107, 5 × 107, or 1 × 108 cells" shares the unit of its last member
+    # and so do parallel phrases: "a low dose (1 × 10^6) and a high dose (5 × 10^6) of MSCs per kg"
     for i in range(len(counts) - 2, -1, -1):
         if units[i] is None and units[i + 1] is not None and concs[i + 1] is None:
             if _GROUP_GAP_RE.match(t[counts[i].end:counts[i + 1].start]) and not _NOT_CELLS_RE.match(
                 t[counts[i].end:counts[i + 1].start]
             ):
                 units[i] = units[i + 1]
+        elif (units[i] is None or weak[i]) and units[i + 1] is not None and not weak[i + 1] \
+                and concs[i + 1] is None and _PARALLEL_DOSE_GAP_RE.match(t[counts[i].end:counts[i + 1].start]):
+            units[i] = units[i + 1]
     doses: list[Dose] = []
-    for k, unit, conc in zip(counts, units, concs):
+    for k, unit, conc, joint in zip(counts, units, concs, joints):
         if unit is None:
             continue
         s, e, vt = c.span(k.start, k.end)
@@ -681,7 +709,9 @@ def find_doses(text: str) -> list[Dose]:
                 # "2 × 10^7 cells in 20 mL", "(2 × 10^7 cells/20 mL)" with no other volume stated: the
                 # cells of one administration, suspended in that volume (a "per mL" figure stays a
                 # concentration only)
-                doses.append(Dose(v, "cells", cs_, ce_, ct, False, f"{_fmt(v)} cells in {per_ml:g} mL"))
+                # ("5 × 10^7 MSCs in 2 mL saline into each knee": the cells of one joint)
+                doses.append(Dose(v, "cells/joint" if joint else "cells", cs_, ce_, ct, False,
+                                  f"{_fmt(v)} cells in {per_ml:g} mL"))
     return doses
 
 

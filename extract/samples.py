@@ -32,13 +32,15 @@ from extract.quantities import NUMBER_WORDS, WORDNUM, parse_number
 __all__ = ["ROLE_PRIORITY", "arms_of", "per_arm_n", "sample_sizes", "choose_enrolled"]
 
 _N = rf"(?:\d{{1,3}}(?:,\d{{3}})+|\d+|{WORDNUM})"
+# an age as one describing word: "85-y-old", "6- to 10-year-old"
+_AGE_WORD = r"\d+(?:-?\s?to\s+\d+)?-?\s?(?:y|yrs?|years?|months?)-old"
 PERSON_WORDS: list[str] = load_rules("anchors")["person"]
 PERSON = "(?:" + "|".join(sorted(PERSON_WORDS, key=len, reverse=True)) + ")"
 # anchored forms: start from the person nouns (or the verbs) the vocabulary matcher found (anchor
 # words, extract/data/anchors.json), then read the count just before them
-COUNT_BEFORE_RE = re.compile(
-    rf"(?<![\w.,/-])(?P<n>{_N})\s+(?P<mods>(?:(?!(?:including|with|of|and|from|in|were|was|who|had)\b)"
-    rf"[A-Za-z][\w-]*,?\s+){{0,4}}?)$", re.I)
+COUNT_BEFORE_RE = re.compile(  # (not the end of a range: "ASA physical status 1–3 patients")
+    rf"(?<![\w.,/\-\u2010-\u2015\u2212])(?P<n>{_N})\s+(?P<mods>(?:(?!(?:including|with|of|and|from|in|were|was|who|had)\b)"
+    rf"(?:[A-Za-z][\w/-]*|{_AGE_WORD}),?\s+){{0,4}}?)$", re.I)
 VERB_COUNT_FAR_RE = re.compile(
     rf"\b(?:we\s+)?(?:enrolled|recruited|included|randomi[sz]ed|studied|accrued)\s+(?:a\s+total\s+of\s+)?"
     rf"(?P<n>{_N})\s+(?P<mods>(?:(?:and|or)\s+|(?!(?:including|with|of|from|in|were|was|who|had|weeks?|months?|"
@@ -53,7 +55,7 @@ PERSON_N_EQ_RE = re.compile(rf"{PERSON}\b(?:\s+(?:diagnosed\s+|living\s+|sufferi
 # "Thirty (52%) entered randomisation", "9 were enrolled", "80 (67%) were randomised": a count before a verb
 COUNT_BEFORE_VERB_RE = re.compile(
     rf"(?<![\w.,/-])(?P<n>{_N})\s*(?:\(\s*\d+(?:\.\d+)?\s*%\s*\)\s*)?(?P<aux>(?:were|was|had\s+been)\s+"
-    r"(?:subsequently\s+|finally\s+|then\s+|eventually\s+)?)?$", re.I)
+    r"(?:subsequently\s+|finally\s+|then\s+|eventually\s+)?(?:randomly\s+)?)?$", re.I)
 # a count is digits or a number word: two fast-start searches decide whether a window holds one
 _DIGIT_RE = re.compile(r"[0-9]")
 _NUMBER_WORD_RE = re.compile(words(sorted(NUMBER_WORDS)) + r"\b")
@@ -80,6 +82,11 @@ _NOT_A_COUNTED_NOUN = re.compile(
 _MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 
 
+# a number that names a kind, not a count: "type 2 diabetes were randomised", "grade 3 ... were"
+_SYMBOL_BEFORE_N = re.compile(r"(?:[<>≤≥±]|(?<![nN])(?<![nN]\s)=)\s?$")  # a threshold, not "N = 394 participants"
+_LABEL_BEFORE = re.compile(r"\b(?:type|grade|stage|class|phase|level|step|day|week|month|year|visit)\s+$", re.I)
+
+
 def _year_like(text: str, start: int, n: int) -> bool:
     """"between January 2014 and December 2014 were randomized": 2014 is a year, not a count."""
     if not 1900 <= n <= 2100:
@@ -104,20 +111,25 @@ ALLOCATED_EACH_RE = re.compile(
     rf"randomi[sz]ed)\s+to\s+[^;.]{{1,80}}?(?:,\s*(?:and\s+)?|\s+and\s+)(?:another\s+|a\s+further\s+)?{_N}\s+"
     rf"(?:[\w-]+\s+){{0,2}}?(?:to|in|into)\b", re.I)
 ROLE_VERBS: list[tuple[str, str]] = [  # (regex on the clause after the count, role)
-    (r"\bscreen", "screened"),
+    (r"\bscreen|\bassessed\s+for\s+eligibility\b|\beligible\b", "screened"),
     (r"\brandom|\bassign|\ballocat|\bdivided\b", "randomised"),
     (r"\benrol|\brecruit|\bincluded\b|\bentered\b|\bparticipated\b|\bjoined\b|\baccrued\b|\btook\s+part\b",
      "enrolled"),
     (r"\btreated\b|\breceiv|\bunderw|\bundergo|\binjected\b|\binfused\b|\btransplanted\b", "treated"),
-    (r"\bcomplet|\banaly[sz]|\bevaluated\b|\bfollowed\b|\bassessed\b", "analysed"),
+    (r"\bcomplet(?!e\b)|\banaly[sz]|\bevaluated\b|\bfollowed\b|\bassessed\b|\b(?:full|complete)\s+data\b", "analysed"),  # "complete diets": no
 ]
 _N_EQUALS = re.compile(r"\(\s?n\s?=", re.I)  # a quick check: PERSON_N_EQ_RE needs one
 ROLE_PRIORITY = ["enrolled", "randomised", "treated", "total", "analysed", "mentioned"]
 _NOT_SAMPLE_BEFORE = re.compile(r"(?:\bof\s+the|\b(?:AEs?|events?|reactions?|cases?)\s+(?:in|from))\s*$", re.I)
 _SCREENED_MOD = re.compile(r"\bscreened\b|\bassessed for eligibility\b", re.I)
-_ARM_AFTER = re.compile(r"^\s*(?:in\s+(?:each|every)\s+|per\s+|from\s+the\s+|in\s+the\s+\w+\s+(?:group|arm|cohort))", re.I)
-_PERCENT_AFTER = re.compile(r"^\s*\(\s*\d+(?:\.\d+)?\s*%")
+_ARM_AFTER = re.compile(r"^\s*(?:in\s+(?:each|every)\s+|per\s+|from\s+the\s+(?:\w+\s+)?(?:group|arm|cohort)\b|"
+                        r"in\s+the\s+\w+\s+(?:group|arm|cohort)|in\s+(?:the\s+)?(?:group|arm|cohort)\s+[A-Z0-9]{1,4}\b)",
+                        re.I)
+# "17 patients from group A (85%)": a share of a group, so a responder count; but "151 adults (76% women,
+# mean age 52.5)" describes the sample: a share of one sex is not a share of a group
+_PERCENT_AFTER = re.compile(r"^\s*\(\s*\d+(?:\.\d+)?\s*%(?!\s*(?:women|men|females?|males?|girls|boys)\b)")
 _TOTAL_BEFORE = re.compile(r"(?:\btotal\s+of|\boverall,?|\binto|\bin|\bof|\binvolving|\bincluding|\bwith)\s*$", re.I)
+_PART_OF_BEFORE = re.compile(r"\b(?:subset|subgroup|sub-?sample|sub-?group|proportion|portion|fraction)\s+of\s*$", re.I)
 _FRACTION_BEFORE = re.compile(rf"\b{_N}\s+(?:out\s+)?of\s*(?:the\s+)?$", re.I)
 PER_ARM_RE = re.compile(
     r"(?=[0-9efhnostz])"  # fast skip: a number or number word starts every match
@@ -157,7 +169,8 @@ _POPULATION_IN = re.compile(rf"(?:\b{PERSON}|-patients)\s+(?:diagnosed\s+|suffer
                             r"(?:with|having|who|from)\b", re.I)
 # counts of events, not arm sizes: "ascites (two patients in the G-CSF group ...)"
 _EVENT_WORDS = re.compile(r"\b(?:adverse|events?|died|deaths?|serious|infections?|toxicit\w*|experienced|occurred|"
-                          r"withdrew|discontinued|dropped\s+out|lost\s+to|complications?|admitted|hospitali[sz]\w*)\b",
+                          r"withdrew|discontinued|dropped\s+out|lost\s+to|complications?|admitted|hospitali[sz]\w*|"
+                          r"discharged)\b",
                           re.I)
 # an "(n = X)" names an arm in a sentence that allocates or treats patients, not in one that counts
 # a subgroup ("Harvest location for the SaphLITE group was thigh (n = 40)")
@@ -181,7 +194,7 @@ def _int(s: str) -> int | None:
     return int(v)
 
 
-_INCLUDED_IN_ANALYSIS = re.compile(r"\bincluded\s+in\s+(?:the\s+)?(?:[\w-]+\s+){0,3}?analys[ie]s", re.I)
+_INCLUDED_IN_ANALYSIS = re.compile(r"\bincluded\s+in\s+(?:the\s+)?(?:[\w-]+\s+){0,3}?(?:analys[ie]s|evaluation)", re.I)
 
 
 _ROLE_RE1 = re.compile(r"\b(?:but|whereas|while|who had|and\s+\d)\b|;")
@@ -224,7 +237,15 @@ def _prov(t: Text, start: int, end: int, record_id: str) -> Provenance:
 
 
 _SAMPLE_SIZES_RE1 = re.compile(r"\d\s*$")
-_SAMPLE_SIZES_RE2 = re.compile(r"[.;]")
+# a clause ends at a full stop, not at a decimal point ("mean age 52.5") nor inside "i.e., 4 on a scale"
+_SAMPLE_SIZES_RE2 = re.compile(r";|\.(?=\s*[A-Z]|\s*$)")
+_PLANNED_BEFORE = re.compile(r"\b(?:planned|required|targeted|target|intended|anticipated|estimated|calculated|needed)\b"
+                             r"[^.;,]{0,25}$", re.I)
+_EVENT_IN_BEFORE = re.compile(r"\b(?:occurred|observed|seen|reported|developed|found|noted)\s+in\s+$", re.I)
+_OPEN_BRACKET_BEFORE_N = re.compile(r"\([^()]*$")
+_BRACKETED = re.compile(r"\([^()]*\)")
+_ROLE_IN_MODS = re.compile(r"\b(?:included|enrolled|randomi[sz]ed|recruited)\b", re.I)
+SAMPLE_OF_RE = re.compile(words(["sample"]) + rf"\s+of\s+(?P<n>{_N})\s+(?P<next>[A-Za-z][\w-]*)")  # not "sample size of"
 _SAMPLE_SIZES_RE3 = re.compile(r"\bout\s+of\s*$", re.I)
 _SAMPLE_SIZES_RE4 = re.compile(r"\s+(?:the\s+)?randomi", re.I)
 
@@ -253,20 +274,35 @@ def sample_sizes(t: Text, record_id: str, skip_sentences: frozenset[int] = froze
         # end-anchored checks: a window is enough (VERB_COUNT_FAR_RE's match holds its verb: the window ends at its n)
         before = text[max(sent.start, m.start("n") - 60):m.start("n")]
         rest_end = min(p_end + 160, sent.end)
-        after_noun = _SAMPLE_SIZES_RE2.split(text[p_end:rest_end], maxsplit=1)[0]
-        if _ARM_AFTER.match(after_noun) or _PERCENT_AFTER.match(after_noun):
+        raw_after = text[p_end:rest_end]
+        after_noun = _SAMPLE_SIZES_RE2.split(raw_after, maxsplit=1)[0]
+        # "out of 7,647 included patients (2.1%)": the describing words name the role, and the share is the
+        # numerator's
+        mod_role = _ROLE_IN_MODS.search(m.group("mods"))
+        if _ARM_AFTER.match(after_noun) or (_PERCENT_AFTER.match(after_noun) and not mod_role):
             continue
-        if _NOT_SAMPLE_BEFORE.search(before):
+        if _NOT_SAMPLE_BEFORE.search(before) and not mod_role:
+            continue  # "of the 12 patients" (but "the mean age of the 40 enrolled patients" names them)
+        if _OPEN_BRACKET_BEFORE_N.search(text, max(sent.start, m.start("n") - 80), m.start("n")):
+            # "Sixty patients (aged 25-65 years; 48 women) were enrolled": a count inside a bracket takes its role
+            # from the bracket only (the verb after it is the sample's)
+            after_noun = raw_after.split(")", 1)[0]
+        elif "(" in raw_after:  # the verb after a describing bracket: "(aged 25-65 years; 48 women) were enrolled"
+            after_noun = _SAMPLE_SIZES_RE2.split(_BRACKETED.sub(" ", raw_after), maxsplit=1)[0]
+        if _SAMPLE_SIZES_RE1.search(before) or _SYMBOL_BEFORE_N.search(before):  # "2010 patients", "≥13 patients"
             continue
-        if _SAMPLE_SIZES_RE1.search(before):  # "2010 patients"? a number run, not a count
-            continue
+        if _PLANNED_BEFORE.search(before) or _EVENT_IN_BEFORE.search(before):
+            continue  # "of a planned 2400 women", "the required sample size of 120"; "occurred in 6 neonates"
         verb_before = VERB_BEFORE_COUNT.search(before)
-        if _SCREENED_MOD.search(m.group("mods")) or _SAMPLE_SIZES_RE3.search(before):
+        if mod_role and not _SCREENED_MOD.search(m.group("mods")):
+            role = _role(mod_role.group(0)) or "enrolled"
+        elif _SCREENED_MOD.search(m.group("mods")) or _SAMPLE_SIZES_RE3.search(before):
             role = "screened"
         elif verb_before:  # "We enrolled 24 patients"
             role = _role(verb_before.group(0)) or "enrolled"
         else:
-            role = _role(after_noun) or ("total" if _TOTAL_BEFORE.search(before) else "mentioned")
+            role = _role(after_noun) or ("total" if _TOTAL_BEFORE.search(before) and not _PART_OF_BEFORE.search(before)
+                                         else "mentioned")
         if role in ("treated", "mentioned") and _FRACTION_BEFORE.search(before):
             role = "mentioned"  # "three of four patients received ..." : a denominator
         cands.append(_Candidate(role, n, m.start("n"), m.end("n")))
@@ -305,15 +341,25 @@ def sample_sizes(t: Text, record_id: str, skip_sentences: frozenset[int] = froze
                     m.group("aux") is None and verb not in ("entered", "participated")):
                 continue  # "9 were enrolled", "Thirty (52%) entered randomisation"
         n = _int(m.group("n"))
-        if n is None or _year_like(text, m.start("n"), n):
-            continue
+        if n is None or _year_like(text, m.start("n"), n) or _LABEL_BEFORE.search(text, max(0, m.start("n") - 8),
+                                                                                  m.start("n")) \
+                or _SYMBOL_BEFORE_N.search(text, max(0, m.start("n") - 3), m.start("n")):
+            continue  # "type 2 diabetes were", "a score ≥13 were randomly assigned"
         if verb == "included" and _INCLUDED_IN_ANALYSIS.match(text, v_start):
             verb = "analysed"
         if verb == "entered":
             verb = "randomised" if _SAMPLE_SIZES_RE4.match(text[v_end:v_end + 20]) else "enrolled"
         role = ("randomised" if verb.startswith("random") else "analysed" if verb.startswith("analy")
-                else "treated" if verb == "treated" else "enrolled")
+                else "treated" if verb == "treated" else "screened" if verb == "eligible" else "enrolled")
         cands.append(_Candidate(role, n, m.start("n"), v_end))
+    for m in SAMPLE_OF_RE.finditer(text) if "ample" in text else ():
+        # "a sample of 100 Spanish third-graders": the sample, whatever noun names its members
+        sent = t.sentence_at(m.start())
+        n = _int(m.group("n"))
+        if sent.index in skip_sentences or n is None or _NOT_A_COUNTED_NOUN.match(m.group("next")) or \
+                _PLANNED_BEFORE.search(text, max(sent.start, m.start() - 40), m.start("n")):
+            continue
+        cands.append(_Candidate("total", n, m.start("n"), m.end("n")))
     cands = [c if c.role in ("screened", "analysed") or not _one_arms(t, c) else _Candidate("arm", c.n, c.start, c.end)
              for c in _distinct(cands)
              if not (c.role == "mentioned" and _EVENT_WORDS.search(t.sentence_at(c.start).text))]
@@ -342,6 +388,12 @@ TO_AN_ARM_AFTER_RE = re.compile(
     r"(?:arm|group|cohort)\b", re.I)
 
 
+_ARM_OWN_N = re.compile(r"\s*\([^()]{0,20}?\b[nN]\s?=")  # "group (n = 352)", "group (Group I; n = 16)"
+_TO_AN_ARM_NO_VERB = re.compile(rf"\s+(?:{PERSON}\s+)?(?:to|in)\s+the\s+(?:[\w+/-]+\s+){{0,3}}?(?:group|arm|cohort)\b", re.I)
+_IN_AN_ARM_BEFORE = re.compile(r"\bin\s+the\s+(?:[\w+/-]+\s+){1,3}?(?:group|arm|cohort)\s*,?\s*$", re.I)
+_TO_A_AND_N_TO_B = re.compile(rf"\s+(?:{PERSON}\s+)?to\s+(?:receive\s+)?[^,;.()]{{1,60}}?(?:,\s*(?:and\s+)?|\s+and\s+)"
+                              rf"{_N}\s+(?:{PERSON}\s+)?to\b", re.I)
+_AND_BEFORE = re.compile(r"(?:\band|,)\s+$")
 _OPEN_BRACKET_BEFORE = re.compile(r"[(\[](?![^()\[\]]*\b[nN]\s?=)[^()\[\]]{0,15}$")
 
 
@@ -353,14 +405,21 @@ def _one_arms(t: Text, c: _Candidate) -> bool:
     """Whether the count is one arm's size (see ANOTHER_AFTER_RE)."""
     sent = t.sentence_at(c.start)
     text = t.text
+    if _IN_AN_ARM_BEFORE.search(text, max(sent.start, c.start - 50), c.start):
+        return True  # "In the carbetocin group 462 subjects were included and in the oxytocin group 1,122"
+    if _TO_A_AND_N_TO_B.match(text, c.end, min(sent.end, c.end + 120)):
+        return True  # "We randomly assigned 1,161 patients to tranexamic acid and 1,164 to placebo"
+    if _TO_AN_ARM_NO_VERB.match(text, c.end, sent.end) and _AND_BEFORE.search(text, max(sent.start, c.start - 8), c.start):
+        return True  # "202 participants were allocated to the intervention group and 200 participants to the control group"
     if ANOTHER_BEFORE_RE.search(text, max(sent.start, c.start - 25), c.start) or \
             GROUP_HAD_BEFORE_RE.search(text, max(sent.start, c.start - 50), c.start):
         return True
     if _OPEN_BRACKET_BEFORE.search(text, max(sent.start, c.start - 16), c.start) and _ASSIGN_CUE.search(sent.text):
         return True  # "... impregnated with IGF-1 (62 patients) or four injections (Dex; 58 patients)"
     after = text[c.end:sent.end]
-    if TO_AN_ARM_AFTER_RE.match(after):
-        return True
+    to_arm = TO_AN_ARM_AFTER_RE.match(after)
+    if to_arm and "either" not in to_arm.group(0).lower() and not _ARM_OWN_N.match(after, to_arm.end()):
+        return True  # but "695 newborns were assigned to either the study group (n = 352) or ...": everyone
     if any(w in after[:160] for w in ("other", "further", "remaining")) and ANOTHER_AFTER_RE.search(after[:160]):
         return True  # "and another 20 patients" (the words ANOTHER_AFTER_RE needs, tested first: cheap)
     if _ONE_ARMS_RE1.match(after) and EACH_VERB_AFTER_RE.match(after[:200]):

@@ -55,6 +55,7 @@ DOSING_DAYS_RE = re.compile(
     r"\b(?:on|at)\s+days?\s+(?:0|1)\b(?:\s?(?:,|and|or|-|to)\s?(?:and\s)?(?:days?\s)?\d+)*", re.I)
 RELATIVE_AFTER_RE = re.compile(
     r"^\s*(?:after|following)\s+(?:the\s+|a\s+|an\s+)?(?P<what>[\w-]+)", re.I)
+_NEXT_TWO_WORDS = re.compile(r"(?:\s+[\w-]+){1,2}")
 TREATMENT_WORDS = re.compile(
     r"^(?:first|last|second|third|final|single|initial|msc|mscs|msct|cell|cells|stem|infusion|infusions|"
     r"injection|injections|treatment|treatments|therapy|therapies|transplant|transplantation|implant|"
@@ -64,7 +65,10 @@ TREATMENT_WORDS = re.compile(
     r"transfusion|vaccinations?|vaccines?|immuni[sz]ations?|boosters?|exposure|delivery|birth|childbirth|"
     r"[a-z]+-mscs?)$", re.I)
 # "before randomization", "prior to surgery": a time before the study's start is never a follow-up
-BEFORE_RE = re.compile(r"^\s*(?:before|prior\s+to|preceding|pre-)", re.I)
+# (also at the end of a range, "6 months to 10 years prior to enrollment", or of a bracket, "(about 14 days) before")
+# and of a list with bracketed doses: "at 10 h (75 mg) and 1 h (50 mg) before ingesting")
+BEFORE_RE = re.compile(r"^\s*(?:\([^()]{0,20}\)\s*)?(?:(?:-|–|to|,|and|or)\s*(?:and\s+)?[\d.]+\s*[a-z]{1,6}\s*"
+                       r"(?:\([^()]{0,20}\)\s*)?)?\)?\s*(?:before|prior\s+to|preceding|pre-)", re.I)
 # "within 8 weeks of selection", "within 8 h of symptom onset": a window, unless measured from treatment
 WITHIN_BEFORE_RE = re.compile(r"\bwithin\s+(?:the\s+)?(?:first\s+)?$", re.I)
 WITHIN_OF_AFTER_RE = re.compile(r"^\s*(?:of|from|since)\s+(?:the\s+|a\s+|an\s+)?(?P<what>[\w-]+)", re.I)
@@ -75,7 +79,8 @@ WITHIN_OF_AFTER_RE = re.compile(r"^\s*(?:of|from|since)\s+(?:the\s+|a\s+|an\s+)?
 THRESHOLD_BEFORE_RE = re.compile(words([
     r"at\s+least", r"at\s+most", *(rf"{w}\s+than" for w in ("more", "less", "longer", "shorter", "greater", "fewer")),
     r"minimum\s+of", r"maximum\s+of", r"min\.?", r"no\s+more\s+than", "exceeding", "under", "below",
-    r"gestational\s+age\s+(?:of\s+)?", r"gestation\s+(?:of\s+)?", r"postmenstrual\s+age\s+(?:of\s+)?"]) + r"\s*$")
+    r"gestational\s+age\s+(?:of\s+)?", r"gestation\s+(?:of\s+)?", r"postmenstrual\s+age\s+(?:of\s+)?",
+    r"gestation\s*\(", r"pregnancy\s*\("]) + r"\s*$")
 COMPARATOR_BEFORE_RE = re.compile(r"[<>≤≥=][<>=]?\s*$")
 GESTATION_AFTER_RE = re.compile(r"^\s?(?:'s?\s+|’s?\s+)?(?:of\s+)?(?:gestation|gestational|pregnancy|pregnant|"
                                 r"postmenstrual|post-?menstrual|corrected\s+age|postconceptional)\b", re.I)
@@ -119,8 +124,9 @@ BOUND_BEFORE_RE = re.compile(
 STUDY_PERIOD_BEFORE_RE = re.compile(
     words([r"recruit\w*", r"enrol+\w*", r"accru\w*", "screened", "included", "conducted", "performed",
            r"carried\s+out"])
-    + r"\s+(?:[\w-]+\s+){0,4}?(?:over|during|within|in|for)\s+(?:a\s+|an\s+|the\s+)?(?:first\s+|last\s+)?"
-    r"(?:period\s+of\s+)?$")
+    # (not "enrolled and followed for 6 months", "included and treated for 12 weeks": the study's own time)
+    + r"\s+(?:(?!follow|observ|treat|assess|monitor|evaluat|receiv|given)[\w-]+\s+){0,4}?(?:over|during|within|in|for)\s+"
+    r"(?:a\s+|an\s+|the\s+)?(?:first\s+|last\s+)?(?:period\s+of\s+)?$")
 # a measured value, not a time of measurement: "12.2 ± 4.4 days", "(range 14 y 9 mo to 19 y 6 mo)",
 # "3.5 vs. 12.7 months", "median progression free survival (PFS) was 10.4 months"
 PLUS_MINUS_BEFORE_RE = re.compile(r"(?:±|\+/-|\+-)\s*$")
@@ -137,9 +143,25 @@ MEASURED_DURATION_BEFORE_RE = re.compile(
     r"|" + words([r"length\s+of\s+(?:hospital\s+)?stay", r"hospital\s+stay", "stayed", r"hospitali[sz]ed\s+for",
                   "LOS"]) + r"\b[^.;]{0,20}?$")
 FOLLOW_UP_AFTER_RE = re.compile(r"\s*(?:-\s*|of\s+|\(\w+\)\s+of\s+)?(?:follow|observation|treatment)", re.I)
+# how long patients had had their disease or a therapy before the study: "had RA for 9.5 years", "had been
+# suffering from RA for 10 years", "despite DMARDs for 6 months", "on stable methotrexate for 4 weeks" (not
+# when the clause gives, follows or assesses something: "who had RA were given the drug for 12 weeks")
+PRE_STUDY_FOR_BEFORE_RE = re.compile(
+    words(["had", "has", "have", "having", r"suffer\w*", r"history\s+of", "despite", "stable", "failed", "failing"])
+    + r"\b(?:(?!follow|observ|monitor|assess|evaluat|given|receiv|treated|took|taken|randomi|assigned|allocated|"
+    r"administ|underw|particip|enrol|start|began|initiat|continu)[^.;])"
+    r"{0,50}?\bfor\s+(?:at\s+least\s+|more\s+than\s+|over\s+|about\s+|approximately\s+|a\s+mean\s+of\s+)?$")
+# a window back in time: "within the last 10 years", "in the past 2 years", "during the previous 3 months"
+PAST_WINDOW_BEFORE_RE = re.compile(words(["within", "in", "over", "during", "for"])
+                                   + r"\s+the\s+(?:last|past|previous|preceding|prior)\s+$")
+# when the treatment began, not a time of assessment: "commenced 48-72 hours following ICU admission"
+START_BEFORE_RE = re.compile(words(["commenced", "started", "initiated", "begun", "began"])
+                             + r"\s+(?:at\s+|within\s+|about\s+|approximately\s+|on\s+)?$")
+AVERAGE_IN_BRACKET_RE = re.compile(r"[(\[]\s*(?:median|mean|average)\s*[:=,]?\s*$", re.I)
 CLOCK_TIME_RE = re.compile(r"^[012]\d[0-5]\d\s?h", re.I)  # "0800 h", "1230 h"
 PERIOD_AFTER_RE = re.compile(r"^\s?-?\s?(?:\(?\s?baseline\s?\)?|washout|wash-out|run-in|lead-in|screening\s+period|"
-                             r"baseline\s+period|stabili[sz]ation\s+period|placebo\s+run|cycles?\b|intervals?\b|"
+                             r"baseline\s+period|stabili[sz]ation\s+period|placebo\s+run|cycles?\b|(?:of\s+)?intervals?\b|"
+                             r"apart\b|"
                              r"dosing\s+interval|schedule)", re.I)
 PERIOD_BEFORE_RE = re.compile(words([r"washout", r"wash-out", r"run-in", r"lead-in"])
                               + r"\s+(?:period\s+)?(?:of\s+)?$")
@@ -150,7 +172,7 @@ PRE_RANDOMISATION_AFTER_RE = re.compile(
 _STUDY_PERIOD_VERBS = ("ecruit", "nrol", "ccru", "creened", "ncluded", "onducted", "erformed", "arried")
 MEASURE_NAME_AFTER_RE = re.compile(
     r"^\s?-?\s?(?:urine|urinary|ambulatory|holter|recall|dietary\s+recall|(?:post-?load\s+|plasma\s+|blood\s+)?"
-    r"glucose|insulin|postprandial|post-prandial|ogtt|walk|walking|diary|food\s+record|abpm|bp\b)", re.I)
+    r"glucose|insulin|postprandial|post-prandial|ogtt|walk|walking|diary|food\s+record|abpm|bp\b|collections?\b)", re.I)
 FOLLOW_UP_NEAR_RE = re.compile(r"follow|after|survival|later|since|over\s+(?:the|a)|long-term", re.I)
 _ON_AT_BEFORE_RE = re.compile(r"\b(?:on|at)\s+$", re.I)
 _LIST_TAIL = re.compile(r"(?:[\d.]+\s?(?:,|and|or|&)\s?(?:and\s)?)+$")
@@ -293,7 +315,12 @@ def is_relative_timing(text: str, end: int) -> bool:
     if BEFORE_RE.match(after):
         return True
     m = RELATIVE_AFTER_RE.match(after)
-    return bool(m) and not TREATMENT_WORDS.match(m.group("what"))
+    if not m or TREATMENT_WORDS.match(m.group("what")):
+        return False
+    # "6 weeks following playground intervention", "1-7 days after the endoscopic procedure": a treatment word
+    # among the next two words
+    more = _NEXT_TWO_WORDS.match(after, m.end())
+    return not (more and any(TREATMENT_WORDS.match(w) for w in more.group(0).split()))
 
 
 def _not_a_study_time(t: Text, tp: Timepoint, course_weeks: set[float]) -> bool:
@@ -337,6 +364,14 @@ def _not_a_study_time(t: Text, tp: Timepoint, course_weeks: set[float]) -> bool:
         return True  # "3.5 vs. 12.7 months"
     if "washout" in cues and PERIOD_BEFORE_RE.search(before, max(0, len(before) - 30)):
         return True  # "a washout of 2 weeks", "run-in period of 4 weeks"
+    if "history" in cues and PRE_STUDY_FOR_BEFORE_RE.search(before):
+        return True  # "had RA for 9.5 years", "on stable methotrexate for 4 weeks"
+    if "start" in cues and START_BEFORE_RE.search(near):
+        return True  # "supplemental PN commenced 48-72 hours following ICU admission": when treatment began
+    if "past" in cues and PAST_WINDOW_BEFORE_RE.search(near):
+        return True  # "within the last 10 years", "in the past 2 years"
+    if "bound" in cues and AVERAGE_IN_BRACKET_RE.search(near):
+        return True  # "long-standing RA (median 12 years)"
     return _not_a_study_time_after(t, tp, sent, after)
 
 
@@ -347,10 +382,10 @@ for _family, _words in [
     ("risk", "risk probability"),
     ("infusion", "infusion infusions bolus drip drips injection injections perfusion perfusions long"),
     ("measure", "urine urinary ambulatory holter recall dietary glucose insulin postprandial post prandial load "
-                "plasma blood ogtt walk walking diary food abpm bp"),
+                "plasma blood ogtt walk walking diary food abpm bp collection collections"),
     ("value", "± + vs versus q q1 iqr interquartile sd"),
     ("period", "baseline washout wash run lead screening stabilisation stabilization placebo cycle cycles interval "
-               "intervals dosing schedule"),
+               "intervals dosing schedule apart"),
     ("random", "randomised randomized randomly allocated assigned"),
     ("session", "training trainings session sessions course courses class classes workshop workshops "
                 "formulation formulations controlled release extended sustained modified"),
@@ -470,6 +505,9 @@ for _family, _words in [
     ("washout", "washout wash run lead"),
     ("versus", "vs versus"),
     ("symbol", "< > ≤ ≥ = ± +"),
+    ("history", "had has have having suffering suffered suffer history despite stable failed failing"),
+    ("past", "last past previous preceding prior"),
+    ("start", "commenced started initiated begun began"),
 ]:
     for _w in _words.split():
         _CUE_FAMILIES.setdefault(_w, _family)

@@ -80,6 +80,10 @@ def test_a_combination_product_is_its_first_component():
     "a 75-g oral glucose tolerance test was performed at baseline",
     "each participant received 90 capsules for the trial duration",
     "protein intake was 1.2 g/kg in both groups",
+    # a clearance written with "minute", a signed change, a dose summed over the study
+    "eGFR was 58.00 ml/minute/1.73 m2 in the drug group versus 55.25 ml/minute/1.73 m2 with placebo",
+    "weight gain was greater among patients receiving juice (+ 50.7 gm) than with water (- 0.7 gm)",
+    "The median cumulative dose was 3200 mg of nimotuzumab given over 16 doses.",
 ])
 def test_measurements_thresholds_and_vehicles_are_not_doses(text):
     assert _doses(text) == []

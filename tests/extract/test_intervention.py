@@ -9,6 +9,8 @@ from tests.extract.helpers import run
     ("autologous BM-MSCs were injected", "bone marrow", "autologous"),
     ("allogeneic expanded adipose-derived stem cells (eASCs)", "adipose", "allogeneic"),
     ("Allogeneic MSCT is safe and feasible in RA patients.", None, "allogeneic"),
+    ("Amniotic membrane MSCs were infused.", "placenta", None),
+    ("Human amniotic fluid stem cells were infused.", "placenta", None),
 ])
 def test_cell_source_and_origin(abstract, source, origin):
     ev = run(abstract, title="A study in rheumatoid arthritis")
@@ -21,6 +23,10 @@ def test_cell_source_and_origin(abstract, source, origin):
     ("a single infusion of cells", "intravenous"),
     ("an intra-articular injection into the knee", "intra-articular"),
     ("Allogeneic MSCT was performed.", None),
+    ("MSCs were injected into the affected joints.", "intra-articular"),
+    ("UC-MSCs were injected via the median cubital vein.", "intravenous"),
+    ("MSCs were injected into the synovial cavity of the knee.", "intra-articular"),
+    ("MSCs were injected into the articular cavity.", "intra-articular"),
 ])
 def test_route(abstract, route):
     assert run(abstract, title="Cells in rheumatoid arthritis").route == route
@@ -179,6 +185,18 @@ def test_the_route_of_any_intervention(title, abstract, route):
     assert run(abstract, title=title).route == route
 
 
+@pytest.mark.parametrize("title, abstract, route", [
+    # "IV" after a dose: the abbreviation is a route only there ("stage IV" is not)
+    ("Dalotuzumab with pemetrexed in stage IV lung cancer",
+     "Patients with stage IV disease received dalotuzumab at 10 mg/kg IV weekly.", "intravenous"),
+    ("Rocuronium and intubating conditions", "Blockade after rocuronium 0.3 mg/kg IV was measured.", "intravenous"),
+    ("Methotrexate in psoriasis", "Patients received methotrexate 15 mg SC weekly.", "subcutaneous"),
+    ("A grade IV glioma trial", "Patients with grade IV glioma received the drug.", None),
+])
+def test_a_route_abbreviated_after_the_dose(title, abstract, route):
+    assert run(abstract, title=title).route == route
+
+
 def test_the_route_of_a_background_drug_is_not_the_interventions():
     ev = run("Patients on stable oral methotrexate were randomised to sarilumab 200 mg subcutaneously or placebo.",
              title="Sarilumab in rheumatoid arthritis")
@@ -200,6 +218,30 @@ def test_a_route_named_in_background_knowledge_or_for_a_procedure_is_not_the_rou
 ])
 def test_no_cell_source_without_cells(title, abstract):
     assert run(abstract, title=title).cell_source is None
+
+
+@pytest.mark.parametrize("abstract", [
+    "Cord blood mononuclear cells were collected at delivery and cytokines measured.",
+    "Bone marrow-derived cells were counted in peripheral blood.",
+    "Umbilical cord blood cells were analysed for vitamin D receptor expression.",
+])
+def test_cells_measured_in_a_drug_trial_name_no_source(abstract):
+    assert run(abstract, title="Vitamin D supplementation in pregnancy: a randomised trial").cell_source is None
+
+
+def test_cells_given_in_a_trial_whose_title_names_no_cells_name_their_source():
+    ev = run("Patients received autologous bone marrow-derived mononuclear cells by intracoronary infusion.",
+             title="A randomised trial in acute myocardial infarction")
+    assert ev.cell_source == "bone marrow"
+
+
+def test_the_background_section_names_a_cell_source_only_when_the_study_names_none():
+    ev = run("Background: Bone marrow MSCs suppress arthritis in mice. Methods: 20 patients received UC-MSCs. "
+             "Results: DAS28 fell.")
+    assert ev.cell_source == "umbilical cord"
+    ev = run("Background: Umbilical cord MSCs suppress arthritis in mice. Methods: 20 patients received MSCs. "
+             "Results: DAS28 fell.")
+    assert ev.cell_source == "umbilical cord"
 
 
 @pytest.mark.parametrize("abstract, source", [

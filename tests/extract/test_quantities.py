@@ -89,10 +89,23 @@ def test_doses_scientific_spellings(text, expected):
         ("1 × 106 per kg", [(1e6, "cells/kg")]),
         ("2 × 10^6 MSCs per kilogram", [(2e6, "cells/kg")]),
         ("1 × 10^6 BM-MSCs/kg", [(1e6, "cells/kg")]),
+        ("1.5 × 10^6 cells kg\u22121", [(1.5e6, "cells/kg")]),
+        ("1 × 10^6 cells\u00b7kg\u22121", [(1e6, "cells/kg")]),
+        ("1 × 10^6 MSCs kg-1 body weight", [(1e6, "cells/kg")]),
+        ("10(6) MSCs/kg", [(1e6, "cells/kg")]),
     ],
 )
 def test_doses_per_kg(text, expected):
     assert _doses(text) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "the cells were expanded to 5 × 10^7 cells per flask",
+    "MSCs were seeded at 1 × 10^4 cells/cm2",
+    "MSCs were plated at 5 × 10^5 cells per well",
+])
+def test_cell_counts_of_the_culture_are_not_doses(text):
+    assert _doses(text) == []
 
 
 @pytest.mark.parametrize(
@@ -101,6 +114,7 @@ def test_doses_per_kg(text, expected):
         ("40 million cells were injected per joint", [(4e7, "cells/joint")]),
         ("40 million MSCs into the knee", [(4e7, "cells/joint")]),
         ("forty million cells per knee", [(4e7, "cells/joint")]),
+        ("5 × 10^7 MSCs in 2 mL saline into each knee", [(5e7, "cells/joint")]),
     ],
 )
 def test_doses_per_joint(text, expected):
@@ -116,6 +130,10 @@ def test_doses_per_joint(text, expected):
         ("1 million/kg (cohort A), 2 million/kg (cohort B), 4 million/kg (cohort C)",
          [(1e6, "cells/kg"), (2e6, "cells/kg"), (4e6, "cells/kg")]),
         ("1 or 2 × 10^6 cells/kg", [(1e6, "cells/kg"), (2e6, "cells/kg")]),
+        ("1, 2 or 4 million cells/kg", [(1e6, "cells/kg"), (2e6, "cells/kg"), (4e6, "cells/kg")]),
+        # the unit written once, after the last dose of two parallel phrases
+        ("a low dose (1 × 10^6) and a high dose (5 × 10^6) of MSCs per kg", [(1e6, "cells/kg"), (5e6, "cells/kg")]),
+        ("a low dose (1 × 10^6) or a high dose (5 × 10^6 cells/kg)", [(1e6, "cells/kg"), (5e6, "cells/kg")]),
     ],
 )
 def test_doses_escalation_lists(text, expected):

@@ -101,6 +101,49 @@ DRUG_TITLE = "A randomised trial of a drug"
     ("Seventy-two patients who underwent knee replacement between March 2015 and May 2016 were randomized.", 72),
     ("In 2016, 96 children were enrolled.", 96),
     ("A group of 70 subjects with borderline hypertension was recruited.", 70),
+    # a bracket that describes the sample ("(76% women, ...)") is not a responder share ("(85%)")
+    ("A total of 151 adults (76% women, mean age 52.5) with type 2 diabetes were allocated to education (n = 76) "
+     "or usual care (n = 75).", 151),
+    ("Results: 76 nurses (97% female; age: 46 \u00b1 11 years) participated.", 76),
+    ("A total of 144 individuals (78% women, M age = 50.2 yrs) completed the program. There was complete data on "
+     "91 participants.", 144),
+    # "to either the study group (n = 352) or the control group": the arms have their own n, so the count
+    # before them is everyone's
+    ("A total of 695 newborns were randomly assigned to either the study group (n= 352) or the control group "
+     "(n=343).", 695),
+    ("Thirty-two healthy volunteers were assigned to an irsogladine group (Group I; n = 16) receiving irsogladine, "
+     "or an omeprazole group (Group O; n = 16) receiving omeprazole.", 32),
+    ("495 patients from the SOPHO-Net trial (54.5% female, mean age 35.2 years) who were randomized to either CBT "
+     "or waiting list completed the questionnaire.", 495),
+    ("Eight sedentary, overweight/obese men (age: 36 years) completed two periods.", 8),
+    # the role named among the describing words: "out of 7,647 included patients" (not screened)
+    ("Overall 164 out of 7,647 included patients (2.1%) developed an infection.", 7647),
+    ("Of 140 randomized patients, 135 were analysed.", 140),
+    # "a sample of 100 third-graders": the sample, whatever noun names its members
+    ("The programmes were applied in a sample of 100 Spanish elementary school third-graders.", 100),
+    # a planned sample is not the enrolled one; complete data are the analysed
+    ("The sample size was not reached; of a planned 2400 women, 880 were enrolled, 405 in the intervention group.",
+     880),
+    ("In total 350 participants were randomised. At 12 months 301 participants had full data needed to be included "
+     "in the economic evaluation.", 350),
+    # the sample's make-up in brackets is not its size; the role is read past the bracket
+    ("Sixty patients (aged 25-65 years; 48 women) were enrolled.", 60),
+    ("A total of 40 RA patients (32 females, 8 males) were enrolled.", 40),
+    ("The mean age of the 40 enrolled patients was 52 years.", 40),
+    # "were randomly assigned" after the count; eligibility is screening
+    ("Of the 312 patients assessed for eligibility, 240 were randomly assigned (120 per group).", 240),
+    ("Of 300 patients screened, 250 were eligible and 200 were randomized.", 200),
+    ("The sample comprised 84 nursing home residents.", 84),
+    ("Parents were recruited from 30 preschools (N = 394 participants, mean age 35.2 years).", 394),
+    ("Forty-nine patients with an APACHE II admission score \u226513 were randomly assigned to EMS or control.", 49),
+    # an age written as one word among the describing words
+    ("The participants were 402 community-dwelling 85-y-old people.", 402),
+    ("We conducted a randomized controlled trial involving 534 6- to 10-year-old rural children.", 534),
+    # "complete" is not "completed"; "a subset of 19 subjects" is part of the sample, not its total
+    ("Thirty human volunteers were fed complete, whole food diets during 4 wk periods. A postprandial challenge "
+     "was initiated in a subset of 19 subjects.", 30),
+    ("Cancer survivors (N = 74) who reported at least moderate fatigue (i.e., \u22654 on a 0\u201310 scale) were "
+     "randomized to OLP or TAU.", 74),
 ])
 def test_n_enrolled_of_any_trial(abstract, n):
     assert run(abstract, title=DRUG_TITLE).n_enrolled == n
@@ -114,6 +157,10 @@ def test_n_enrolled_of_any_trial(abstract, n):
     "arm took identical capsules.",
     "Patients received either acupuncture (38 patients) or sham needling (36 patients).",
     "Of those randomised to the gel (n = 80) or the cream (n = 78), two withdrew.",
+    "The participants were evenly divided: 202 participants were allocated to the intervention group and 200 "
+    "participants to the control group.",
+    "We randomly assigned 1,161 patients to tranexamic acid and 1,164 to placebo.",
+    "Seventy-two patients were eligible.",
 ])
 def test_arm_sizes_are_not_the_enrolled_total(abstract):
     assert run(abstract, title=DRUG_TITLE).n_enrolled is None
@@ -125,6 +172,15 @@ def test_arm_sizes_are_not_the_enrolled_total(abstract):
     "Patients received 200 mg daily.",
     "Serious adverse events occurred in 14 patients in the drug group.",
     "Recruitment ran between January 2014 and December 2014 were randomised.",
+    "Eligible were ASA physical status 1\u20133 patients.",
+    "Blood samples of 20 mL were drawn.",
+    "The required sample size of 120 patients was calculated for 80% power.",
+    "We needed a sample of 120 children to detect the difference.",
+    "Before treatment completion, 24 patients discharged themselves from hospital (4 in ECT and 20 in CBT).",
+    "Neonatal hypoglycemia occurred in 6 neonates whose mothers were in Group I and 3 in Group II.",
+    "In the carbetocin group 462 subjects were included and in the oxytocin group 1,122.",
+    "The final sample consisted of five subjects in Group V, nine subjects in Group P and seven subjects in Group C.",
+    "A sample of 5 mL of blood was drawn at week 12.",
 ])
 def test_weeks_ages_doses_events_and_years_are_not_sample_sizes(abstract):
     assert run(abstract, title=DRUG_TITLE).n_enrolled is None

@@ -56,6 +56,8 @@ T = "A randomised trial of a drug"
     "After a 2-week washout period, patients crossed over.",
     "There was a 4-week run-in before randomisation.",
     "Urine was collected over 24 h and 24-h urine protein was measured.",
+    "A test drink was followed by five-hour collection of total urine.",
+    "Two doses of indomethacin were ingested at 10 h (75 mg) and 1 h (50 mg) before the test drink.",
     "Meals were served at 0800 h and 1230 h.",
     "Chemotherapy was repeated on a 3-week cycle.",
     "Subjects completed twelve 1-hour training sessions.",
@@ -63,6 +65,29 @@ T = "A randomised trial of a drug"
     "A 24-hour controlled-release formulation was tested.",
     "Children between 6 months and 15 years of age were enrolled.",
     "Patients were enrolled during the first six years of the programme.",
+    # how long patients had their disease or a previous therapy before the study
+    "Patients had RA for 9.5 years.",
+    "Patients, who had been suffering from RA for 10 years, were included.",
+    "Patients had failed methotrexate for 3 months.",
+    "Patients had active disease despite DMARDs for 6 months.",
+    "Patients on stable methotrexate for 4 weeks were enrolled.",
+    "Patients with long-standing RA (median 12 years) were enrolled.",
+    "Patients with a history of knee pain for 2 years were enrolled.",
+    # a range that ends "prior to" something, and weeks of pregnancy in brackets
+    "Survivors completed treatment 6 months to 10 years prior to enrollment.",
+    "Women were recruited during pregnancy (8\u201324 weeks).",
+    # a time in brackets before "before"
+    "MSCs were expanded for 2 passages (about 14 days) before infusion.",
+    # when the treatment began
+    "Supplemental nutrition commenced 48\u201372 hours following ICU admission.",
+    "Treatment was started 2 weeks after surgery.",
+    # an interval between sessions or doses
+    "Patients performed 12 sessions with 48-72 hours of interval between sessions.",
+    "Patients received two infusions of MSCs four weeks apart.",
+    # a window back from now or from enrolment
+    "Within the last 10 years, new agents have been found to be efficacious.",
+    "Patients with no fracture in the past 2 years were eligible.",
+    "Use of steroids during the previous 3 months was an exclusion criterion.",
 ])
 def test_not_assessment_timepoints(abstract):
     assert run(abstract, title=T).timepoints_weeks == []
@@ -80,6 +105,19 @@ def test_not_assessment_timepoints(abstract):
     ("Median follow-up was 24 months (range, 6–48 months); the median time to relapse was 14 weeks.", [104.0]),
     ("Azithromycin was given for 3 days and patients were followed for 12 weeks.", [12.0]),
     ("The intervention group took the herbal drug every day for 3 months.", [13.0]),
+    # the study's own follow-up and treatment, even after a word of the patients' history
+    ("Patients who had active RA were given the drug for 12 weeks.", [12.0]),
+    ("Patients had been followed for 12 months.", [52.0]),
+    # a frequency, then the length of the programme: "per" names the frequency, not the timepoint
+    ("Children trained in groups twice per week for four weeks.", [4.0]),
+    ("Patients exercised three times per week for 12 weeks.", [12.0]),
+    # "enrolled and followed for": the follow-up, not the recruitment period ("recruited over 2 years")
+    ("Eighteen patients with active RA despite MTX were enrolled and followed for 6 months.", [26.0]),
+    ("Forty patients were included and treated for 12 weeks.", [12.0]),
+    # after a described treatment: "following playground intervention", "after the endoscopic procedure"
+    ("Data were collected at baseline and 6-weeks following playground intervention.", [6.0]),
+    ("Bleeding was recorded 7 days after the endoscopic procedure.", [1.0]),
+    ("Patients with RA who had failed methotrexate received the drug for 24 weeks.", [24.0]),
 ])
 def test_assessment_timepoints(abstract, weeks):
     assert run(abstract, title=T).timepoints_weeks == weeks
@@ -103,3 +141,29 @@ def test_a_duration_with_its_quartiles_or_iqr_is_a_value_not_a_timepoint():
              "2.0 weeks (Q1 = 1.0, Q3 = 3.7) vs. 4.7 weeks (Q1 = 2.0, Q3 = 8.0), and 12 weeks (IQR 8-16) in the other "
              "trial arm.")
     assert ev.timepoints_weeks == [52.0]
+
+
+# ------------------------------------------------------------------ the study's follow-up (pipeline._followup_weeks)
+@pytest.mark.parametrize("abstract, weeks", [
+    ("Patients were followed up for 12 months. Blood was sampled 2 h after the infusion.", 52.0),
+    ("Blood was sampled 2 h following the first injection. Outcomes were assessed at 12 weeks.", 12.0),
+    ("Patients took the drug for 2 weeks, followed by placebo. Pain was assessed at week 12.", 12.0),
+    ("Patients were assessed at week 4, and followed for 24 weeks.", 24.0),
+])
+def test_the_follow_up_is_a_follow_up_not_any_time_following_something(abstract, weeks):
+    from extract.document import analyse
+    from extract.pipeline import _followup_weeks
+    from extract.schedule import study_timepoints
+
+    t = analyse(abstract, "abstract")
+    assert _followup_weeks(t, study_timepoints(t, frozenset())) == weeks
+
+
+@pytest.mark.parametrize("abstract, weeks", [
+    ("Patients were randomised to iCST or usual care over 25 wk. At the post-test (26 wk), QoL was similar.", [25.0]),
+    ("This was a 12-week trial. Pain was assessed at 3 months.", [12.0]),
+    ("Outcomes were assessed at weeks 4, 5 and 6.", [4.0, 5.0, 6.0]),
+    ("Outcomes were assessed at week 48. An extension ran to week 52.", [48.0, 52.0]),
+])
+def test_the_same_time_written_twice_is_one_timepoint(abstract, weeks):
+    assert run(abstract, title=T).timepoints_weeks == weeks
