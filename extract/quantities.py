@@ -389,6 +389,8 @@ class _Cleaned:
         return b if p <= d else p - d + b
 
     def span(self, s: int, e: int) -> tuple[int, int, str]:
+        if not self.segments:  # nothing was replaced: the offsets are the original's
+            return s, e, self.original[s:e]
         os_, oe = self.orig_start(s), self.orig_end(e)
         return os_, oe, self.original[os_:oe]
 
@@ -812,7 +814,7 @@ def find_mean_sd(text: str) -> list[MeanSD]:
     return out
 
 
-_PCT_MEAN_SD_RE = re.compile(rf"(?<![\w.,^/-])(?P<m>{SNUM})\s?%\s?\(\s?(?:SD\s?[:=]?\s?)?(?P<s2>{NUM})\s?\)")
+_PCT_MEAN_SD_RE = re.compile(rf"(?P<m>{SNUM_FIRST}(?<![\w.,^/-].){SNUM_REST})\s?%\s?\(\s?(?:SD\s?[:=]?\s?)?(?P<s2>{NUM})\s?\)")
 _MEAN_SD_CUE_RE = re.compile(r"\bmeans?\s?(?:\(\s?(?:sd|s\.d\.)\s?\)|±\s?(?:sd|s\.d\.)\b|and\s+(?:sd|s\.d\.|standard\s+deviations?)\b)",
                              re.I)
 
