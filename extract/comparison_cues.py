@@ -15,6 +15,7 @@ Rules as data, read by small pure functions, shared by the comparison finder
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Iterable, NamedTuple
 
 from extract.fastre import words as fast_words
@@ -33,9 +34,10 @@ _SPACES.update({ord("\u2212"): "-", ord("\u2013"): "-", ord("\u2014"): "-", ord(
 _TO_NORMALISE = re.compile("[" + "".join(map(chr, _SPACES)) + "]")
 
 
+@lru_cache(maxsize=64)
 def normalise(text: str) -> str:
     """Unicode spaces to " ", dashes and minus signs to "-", the middle dot of "0·05" to "."
-    (same length: offsets hold)."""
+    (same length: offsets hold). Cached: the finders of a comparison each normalise the same sentence."""
     # a substitution at each of the few matches: str.translate looks up every character
     return _TO_NORMALISE.sub(_normalised, text)
 

@@ -295,6 +295,15 @@ def _passage_comparisons(p: Passage, record_id: str, arms: Sequence[Arm], model:
                          ) -> list[Comparison]:
     """The comparison a passage states, or one per outcome it lists with its own P value."""
     named: tuple[str, str] | None = None
+    items0: list[tuple[str, int, int]] = []
+    phrase0: str | None = None
+    if p.kind != "row":
+        # the outcome as if no arm were known: the arms' terms only turn a phrase or an item away
+        # (_names_an_arm), so a sentence without one has none whichever arms it names
+        items0 = outcome_items(p.text)
+        phrase0 = None if items0 else outcome_phrase(p.text)
+        if not items0 and phrase0 is None:
+            return []
     if p.kind == "row":
         outcome_text = p.cells[0] if p.cells and p.cells[0] else None
         intervention, comparator = _row_columns_arms(p, arms)
@@ -314,8 +323,14 @@ def _passage_comparisons(p: Passage, record_id: str, arms: Sequence[Arm], model:
         terms = terms_cache[(i_text, c_text)] = ArmTerms.from_text(i_text, c_text or "control", "", abbreviations)
     items: list[tuple[str, int, int]] = []
     if p.kind != "row":
-        items = outcome_items(p.text, terms)
-        outcome_text = items[0][0] if items else outcome_phrase(p.text, terms)
+        # outcome_items(p.text, terms) and outcome_phrase(p.text, terms), from the arm-blind ones
+        items = [] if any(_names_an_arm(name, terms) for name, _, _ in items0) else items0
+        if items:
+            outcome_text = items[0][0]
+        elif phrase0 is not None and not _names_an_arm(phrase0, terms):
+            outcome_text = phrase0
+        else:
+            outcome_text = outcome_phrase(p.text, terms)
     if not outcome_text:
         return []
     lf = label_features(p.text, terms._replace(outcome=frozenset(content_stems(outcome_text)) - terms.intervention

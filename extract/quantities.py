@@ -42,7 +42,7 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Iterable, Iterator, Literal
+from typing import Iterable, Iterator, Literal, NamedTuple
 
 from extract.fastre import NUM, NUM_REST, SNUM_FIRST, SNUM_REST, fold_lower
 
@@ -367,8 +367,7 @@ class Percentage:
 # --------------------------------------------------------------------------------------------
 # Cleaning with an offset map back to the original text
 # --------------------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class _Cleaned:
+class _Cleaned(NamedTuple):  # a NamedTuple: made for every text cleaned, in a third of a frozen dataclass's time
     original: str
     text: str
     clean_starts: tuple[int, ...]   # per replaced segment: start in cleaned text
