@@ -32,6 +32,7 @@ Each comparison gets:
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import TYPE_CHECKING, Sequence
 
 from extract.between import P_COLUMN as _P_COLUMN
@@ -40,8 +41,11 @@ from extract.comparison_cues import ArmTerms, normalise, p_values
 from extract.evidence import Arm, Comparison, Provenance
 from extract.fastre import fold_lower
 from extract.labelling import label_features
-from extract.model import LABELS
+from extract.measures import canonical_measure, clean_measure_name
+from extract.model import LABELS, load_model
 from extract.passages import Passage, article_passages
+from extract.quantities import find_timepoints
+from extract.terms import abbreviations as _abbreviations
 from extract.terms import content_stems
 
 if TYPE_CHECKING:
@@ -214,8 +218,6 @@ def _row_numbers(p: Passage) -> tuple[tuple[str, float, float, float] | None, st
 def _timepoint_weeks(text: str) -> float | None:
     """The last timepoint the passage compares the groups at ("at 12 weeks", "week 24", "after 6
     months"); a duration of something else ("diabetes for 10 years") is not one."""
-    from extract.quantities import find_timepoints
-
     points = [tp.weeks for tp in find_timepoints(text)
               if tp.kind != "baseline" and tp.weeks > 0
               and (_AT_TIME.search(text[max(0, tp.start - 25):tp.start]) or _AT_TIME.match(tp.text))]
@@ -340,8 +342,6 @@ def _passage_comparisons(p: Passage, record_id: str, arms: Sequence[Arm], model:
     oriented = ("row:arms_found" in lf.features) if p.kind == "row" else (
         "arm:intv" in lf.features or "arm:comp" in lf.features)
     label = LABELS[best] if best == 0 or oriented else None  # a difference needs to know which arm is which
-    from extract.measures import canonical_measure, clean_measure_name
-
     outcome = clean_measure_name(outcome_text)
     if p.kind == "row":
         effect, p_value = _row_numbers(p)
@@ -374,10 +374,6 @@ def _item_comparison(base: Comparison, text: str, name: str, start: int, end: in
     else no label (which way it went is unknown); a non-significant one is no significant difference. When
     the groups were read from the sentence in its order (`named_order`), an item's "(-5.2 vs. -3.3, p = ...)"
     gives the direction itself: the first group's value against the second's."""
-    from dataclasses import replace
-
-    from extract.measures import canonical_measure, clean_measure_name
-
     item = normalise(text[start:end])
     ps = p_values(item)
     p_value = None
@@ -406,8 +402,6 @@ def comparisons_in(passages: Sequence[Passage], record_id: str, arms: Sequence[A
                    abbreviations: dict[str, tuple[str, ...]] | None = None,
                    model: ComparisonModel | None = None) -> list[Comparison]:
     """The comparisons among `passages` (abstract, results sections and tables only)."""
-    from extract.model import load_model
-
     model = model or load_model(ranker=False)
     out: list[Comparison] = []
     terms_cache: dict[tuple[str, str], ArmTerms] = {}
@@ -424,8 +418,6 @@ def comparisons_in(passages: Sequence[Passage], record_id: str, arms: Sequence[A
 def find_comparisons(record_id: str, title: str, abstract: str, article: Article | None,
                      arms: Sequence[Arm]) -> tuple[Comparison, ...]:
     """The between-group comparisons of a record (see the module docstring), in reading order."""
-    from extract.terms import abbreviations
-
     passages = article_passages(title, abstract, article, _READ_SECTIONS)
     full = abstract + ("\n" + article.body_text if article is not None else "")
-    return tuple(comparisons_in(passages, record_id, arms, abbreviations(full)))
+    return tuple(comparisons_in(passages, record_id, arms, _abbreviations(full)))
