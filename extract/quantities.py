@@ -39,10 +39,11 @@ Conventions (documented choices)
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Iterable, Iterator, Literal, NamedTuple
+from itertools import compress
+from typing import Iterable, Iterator, Literal, NamedTuple, Sequence
 
 from extract.fastre import NUM, NUM_REST, SNUM_FIRST, SNUM_REST, fold_lower
 
@@ -693,12 +694,67 @@ def _timepoint_matches(t: str) -> Iterator[re.Match[str]]:
     return _leftmost_matches(t, (TIMEPOINT_RE, _TP_WORD_RE))
 
 
-def find_timepoints(text: str) -> list[Timepoint]:
-    """Timepoints in weeks; ranges as one kind="range" Timepoint (weeks = upper end)."""
+# The words a _TP_WORD_RE match begins with, lower-cased: a number word ("six months"), a unit
+# before its number ("week 12", "weeks12") or "baseline". Each is followed by a character that is
+# not a letter (a space or "-" in a list of number words, the "\b" after one, the space or digit
+# after the unit), and the match begins where a letter follows a character that is not \w: the
+# word is a whole run of letters, which is one token of extract.lexer.
+_TP_WORD_FIRST = frozenset([*NUMBER_WORDS, *SCALE_WORDS, "hour", "hours", "day", "days", "week", "weeks", "month",
+                            "months", "year", "years", "wk", "baseline"])
+# a letter re.IGNORECASE matches to an ASCII letter that str.lower() does not lower to one ("ſ", "ı",
+# and "İ", which lowers to two characters)
+_FOLDED_LETTERS = ("\u017f", "\u0131", "\u0130")
+
+
+class _AtStarts(NamedTuple):
+    """A pattern searched only at `starts` (sorted): `search` gives what pattern.search gives,
+    where every match of the pattern begins at one of them."""
+
+    pattern: re.Pattern[str]
+    starts: list[int]
+
+    def search(self, t: str, pos: int = 0) -> re.Match[str] | None:
+        match = self.pattern.match
+        for p in self.starts[bisect_left(self.starts, pos):]:
+            m = match(t, p)
+            if m is not None:
+                return m
+        return None
+
+
+def _tp_word_starts(c: _Cleaned, words: Sequence[str], starts: Sequence[int]) -> list[int] | None:
+    """The offsets in the cleaned text where a _TP_WORD_RE match may begin, from the original
+    text's tokens (extract.lexer: lower-cased words and their offsets); None where the tokens cannot
+    tell: a letter the lower case does not fold, or a cleaning that took out letters or joined two
+    words ("mon\u00adths")."""
+    if any(ch in c.original for ch in _FOLDED_LETTERS):
+        return None
+    ends, shifts = [], []
+    for a, b, cs, ce in c.segments:
+        if cs == ce or any(ch.isalnum() or ch == "_" for ch in c.original[a:b]):
+            return None
+        ends.append(b)
+        shifts.append(ce - b)
+    found = list(compress(starts, map(_TP_WORD_FIRST.__contains__, words)))
+    if not ends or not found:
+        return found
+    out = []
+    for o in found:  # a word outside the replaced segments moves by the changes in length before it
+        i = bisect_right(ends, o) - 1
+        out.append(o + shifts[i] if i >= 0 else o)
+    return out
+
+
+def find_timepoints(text: str, tokens: tuple[Sequence[str], Sequence[int]] | None = None) -> list[Timepoint]:
+    """Timepoints in weeks; ranges as one kind="range" Timepoint (weeks = upper end). `tokens`: the
+    text's lower-cased tokens and their offsets (extract.lexer), which let the scan for timepoints
+    that begin with a word try only where such a word is."""
     c = _prepare(text)
     t = c.text
     out: list[Timepoint] = []
-    for m in _timepoint_matches(t):
+    word_starts = _tp_word_starts(c, *tokens) if tokens is not None else None
+    for m in (_timepoint_matches(t) if word_starts is None
+              else _leftmost_matches(t, (TIMEPOINT_RE, _AtStarts(_TP_WORD_RE, word_starts)))):
         g = m.groupdict()
         if g.get("baseline"):
             s, e, vt = c.span(m.start(), m.end())

@@ -1,0 +1,63 @@
+"""Scans guided by the lexer's tokens give what the plain scans give (the speed pass keeps every output)."""
+from __future__ import annotations
+
+import json
+import re
+import string
+import sys
+from pathlib import Path
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from extract import quantities as q
+from extract.document import analyse
+from extract.lexer import lex
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "extract"
+
+
+def _guided(text: str) -> list[q.Timepoint]:
+    lexed = lex(text)
+    return q.find_timepoints(text, (lexed.words, lexed.starts))
+
+
+TIMEPOINT_PIECES = [
+    "six", "Six", "SIX", "ſix", "sıx", "SİX", "week", "Week", "weeK", "weeks", "WEEKS", "wk", "wks", "Wk", "month",
+    "months", "mon\u00adths", "mon\u200bths", "year", "years", "day", "days", "hour", "hours", "h", "d", "y",
+    "baseline", "Baseline", "BASELINE", "baselines", "twenty", "twenty-four", "one hundred and two", "thousand",
+    "fifteen", "fourty", "zero", "1", "12", "2.5", "1,000", ".5", "-", "–", "−", " ", "  ", "\n", "\u00a0", ",", ".",
+    "(", ")", "/", "to", "and", "or", "of", "at", "after", "aged", "every", "per", "old", "ago", "%", "patients",
+    "&nbsp;", "&lt;", "&amp;", "Ã—", "Â±", "âˆ’", "²", "⁶", "×", "±", "x", "10", "_", "3weeks", "week12", "é", "Σ",
+    "e.g.", "vs.", "i.v.", "n.s.", "?", "+/-", "≦",
+]
+
+
+@settings(max_examples=4000, deadline=None)
+@given(st.lists(st.sampled_from(TIMEPOINT_PIECES), max_size=14).map("".join))
+def test_timepoints_found_at_the_tokens_agree_with_the_plain_scan(text: str) -> None:
+    assert _guided(text) == q.find_timepoints(text)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(TIMEPOINT_PIECES), st.sampled_from([" ", " ", "", "-", ", "])),
+                max_size=14).map(lambda parts: "".join(p + g for p, g in parts)))
+def test_timepoints_found_at_the_tokens_agree_in_spaced_text(text: str) -> None:
+    assert _guided(text) == q.find_timepoints(text)
+
+
+def test_timepoints_of_the_development_abstracts_agree() -> None:
+    for name in ("abstracts_dev.json", "abstracts_numbers_dev.json"):
+        for record in json.loads((FIXTURES / name).read_text("utf-8")):
+            for text in (record.get("title") or "", record.get("abstract") or ""):
+                assert _guided(text) == q.find_timepoints(text)
+                assert analyse(text, "abstract").timepoints == tuple(q.find_timepoints(text))
+
+
+def test_only_the_folded_letters_match_an_ascii_letter_that_lower_does_not_give() -> None:
+    # a word a case-insensitive pattern matches is found by its lower-cased token, except where the
+    # text has one of _FOLDED_LETTERS (then the plain scan is used)
+    for ch in map(chr, range(sys.maxunicode + 1)):
+        if ch.isascii() or not re.fullmatch(r"(?i:[a-z])", ch):
+            continue
+        assert (ch.lower() in string.ascii_lowercase) or ch in q._FOLDED_LETTERS, repr(ch)
