@@ -704,6 +704,7 @@ _TP_WORD_FIRST = frozenset([*NUMBER_WORDS, *SCALE_WORDS, "hour", "hours", "day",
 # a letter re.IGNORECASE matches to an ASCII letter that str.lower() does not lower to one ("ſ", "ı",
 # and "İ", which lowers to two characters)
 _FOLDED_LETTERS = ("\u017f", "\u0131", "\u0130")
+_WORD_CHAR = re.compile(r"\w")
 
 
 class _AtStarts(NamedTuple):
@@ -727,11 +728,12 @@ def _tp_word_starts(c: _Cleaned, words: Sequence[str], starts: Sequence[int]) ->
     text's tokens (extract.lexer: lower-cased words and their offsets); None where the tokens cannot
     tell: a letter the lower case does not fold, or a cleaning that took out letters or joined two
     words ("mon\u00adths")."""
-    if any(ch in c.original for ch in _FOLDED_LETTERS):
+    original = c.original
+    if _FOLDED_LETTERS[0] in original or _FOLDED_LETTERS[1] in original or _FOLDED_LETTERS[2] in original:
         return None
     ends, shifts = [], []
     for a, b, cs, ce in c.segments:
-        if cs == ce or any(ch.isalnum() or ch == "_" for ch in c.original[a:b]):
+        if cs == ce or _WORD_CHAR.search(original, a, b):
             return None
         ends.append(b)
         shifts.append(ce - b)
