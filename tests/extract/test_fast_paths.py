@@ -1,4 +1,5 @@
-"""Scans guided by the lexer's tokens give what the plain scans give (the speed pass keeps every output)."""
+"""Faster paths (token-guided scans, fast starts, str.rfind walks) give what the plain ones give (the speed
+pass keeps every output)."""
 from __future__ import annotations
 
 import json
@@ -61,3 +62,44 @@ def test_only_the_folded_letters_match_an_ascii_letter_that_lower_does_not_give(
         if ch.isascii() or not re.fullmatch(r"(?i:[a-z])", ch):
             continue
         assert (ch.lower() in string.ascii_lowercase) or ch in q._FOLDED_LETTERS, repr(ch)
+
+
+PCT_PIECES = ["12", "7.5", ".5", "1,000", "-", "- ", "−", "%", " %", "(", ")", " (", "SD", "SD:", "SD =", "sd", " ",
+              "\n", "a", "_", ".", ",", "^", "/", "٣", "²", "x", "±"]
+_PLAIN_PCT_MEAN_SD = re.compile(rf"(?<![\w.,^/-])(?P<m>{q.SNUM})\s?%\s?\(\s?(?:SD\s?[:=]?\s?)?(?P<s2>{q.NUM})\s?\)")
+
+
+@settings(max_examples=4000, deadline=None)
+@given(st.lists(st.sampled_from(PCT_PIECES), max_size=16).map("".join))
+def test_percentage_mean_sd_fast_start_gives_the_plain_matches(text: str) -> None:
+    def spans(pattern: re.Pattern[str]) -> list[tuple[int, int, str, str]]:
+        return [(m.start(), m.end(), m.group("m"), m.group("s2")) for m in pattern.finditer(text)]
+
+    assert spans(q._PCT_MEAN_SD_RE) == spans(_PLAIN_PCT_MEAN_SD)
+
+
+def _plain_long_form(short: str, words: list[str]) -> str | None:
+    """abbreviations._long_form as it walked the text one character at a time."""
+    letters = [ch.lower() for ch in short if ch.isalnum()]
+    if not letters or not letters[0].isalpha():
+        return None
+    text = " ".join(words)
+    s, li = len(text) - 1, len(letters) - 1
+    while li >= 0:
+        ch = letters[li]
+        while s >= 0 and (text[s].lower() != ch or (li == 0 and s > 0 and text[s - 1].isalnum())):
+            s -= 1
+        if s < 0:
+            return None
+        s -= 1
+        li -= 1
+    return text[text.rfind(" ", 0, s + 1) + 1:]
+
+
+@settings(max_examples=4000, deadline=None)
+@given(st.text(alphabet="abcABC12-/+ _İıſK", max_size=4),
+       st.lists(st.text(alphabet="abcABC12-/+ _İıſKé", max_size=7), min_size=1, max_size=6))
+def test_long_form_by_rfind_agrees_with_the_character_walk(short: str, words: list[str]) -> None:
+    from extract.abbreviations import _long_form
+
+    assert _long_form(short, words) == _plain_long_form(short, words)
