@@ -103,3 +103,11 @@ def test_long_form_by_rfind_agrees_with_the_character_walk(short: str, words: li
     from extract.abbreviations import _long_form
 
     assert _long_form(short, words) == _plain_long_form(short, words)
+
+
+def test_fold_lower_without_its_translate_agrees_over_all_of_unicode() -> None:
+    from extract.fastre import _IGNORECASE_FOLDS, fold_lower
+
+    for ch in map(chr, range(sys.maxunicode + 1)):
+        text = f"a{ch}b"
+        assert fold_lower(text) == text.lower().translate(_IGNORECASE_FOLDS), repr(ch)
