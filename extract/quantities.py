@@ -99,6 +99,7 @@ _LE_GE = {"≦": "≤", "⩽": "≤", "≧": "≥", "⩾": "≥"}
 _CLEAN_FIRST = ("?ÃÂâ&+xX✕∗*·⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺" + _DASHES + "\u00a0\u2000-\u200a\u202f\u205f\u3000"
                 "\u200b\u200c\u200d\ufeff\u00ad≦⩽≧⩾")
 _CLEAN_RE = re.compile(f"(?=[{_CLEAN_FIRST}])(?:" + "|".join(f"(?P<{name}>{rx})" for name, rx, _ in CLEAN_RULES) + ")")
+_CLEAN_FIRST_RE = re.compile(f"[{_CLEAN_FIRST}]")
 _FIXED = {name: rep for name, _, rep in CLEAN_RULES if rep is not None}
 # quick test: does the text need any cleaning at all (most abstracts have a few × or −): a non-ASCII
 # character, "?", an HTML entity, "+/" or "+-", or a digit before "x"/"*". It begins with one character
@@ -418,7 +419,7 @@ def _prepare(text: str) -> _Cleaned:
     segs: list[tuple[int, int, int, int]] = []
     pos = 0
     out_len = 0
-    for m in _CLEAN_RE.finditer(text):
+    for m in _clean_matches(text):
         rep = _replacement(m)
         a, b = m.span()
         parts.append(text[pos:a])
@@ -429,6 +430,25 @@ def _prepare(text: str) -> _Cleaned:
         pos = b
     parts.append(text[pos:])
     return _Cleaned(text, "".join(parts), tuple(s[2] for s in segs), tuple(segs))
+
+
+def _clean_matches(text: str) -> list[re.Match[str]]:
+    """What _CLEAN_RE.finditer(text) gives. _CLEAN_RE's lookahead on its first characters gives it no
+    fast start (the engine tried the lookahead at every position); _CLEAN_FIRST_RE finds those
+    characters, where the pattern is tried (no rule matches the empty string)."""
+    out = []
+    pos = 0
+    find = _CLEAN_FIRST_RE.search
+    match = _CLEAN_RE.match
+    while (c := find(text, pos)) is not None:
+        p = c.start()
+        m = match(text, p)
+        if m is None:
+            pos = p + 1
+        else:
+            out.append(m)
+            pos = m.end()
+    return out
 
 
 def clean(text: str) -> str:

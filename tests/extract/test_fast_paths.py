@@ -111,3 +111,15 @@ def test_fold_lower_without_its_translate_agrees_over_all_of_unicode() -> None:
     for ch in map(chr, range(sys.maxunicode + 1)):
         text = f"a{ch}b"
         assert fold_lower(text) == text.lower().translate(_IGNORECASE_FOLDS), repr(ch)
+
+
+CLEAN_PIECES = ["1", "10", " ", "x", "X", "*", "✕", "∗", "?", "·", "&lt;", "&times;", "&amp;", "&nbsp;", "&", "lt;",
+                "+/-", "+ / −", "+-", "+", "-", "−", "–", "‐", "\u00a0", "\u2009", "\u200b", "\u00ad", "⁶", "⁻", "¹⁰",
+                "Ã—", "Â±", "âˆ’", "â€“", "Â\u00a0", "≦", "⩾", "e", "^", "(", "7", ".5", "a"]
+
+
+@settings(max_examples=4000, deadline=None)
+@given(st.lists(st.sampled_from(CLEAN_PIECES), max_size=16).map("".join))
+def test_clean_matches_are_the_pattern_s_finditer(text: str) -> None:
+    assert [(m.span(), m.lastgroup) for m in q._clean_matches(text)] == \
+        [(m.span(), m.lastgroup) for m in q._CLEAN_RE.finditer(text)]
