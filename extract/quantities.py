@@ -891,7 +891,8 @@ def find_mean_sd(text: str) -> list[MeanSD]:
     return out
 
 
-_PCT_MEAN_SD_RE = re.compile(rf"(?P<m>{SNUM_FIRST}(?<![\w.,^/-].){SNUM_REST})\s?%\s?\(\s?(?:SD\s?[:=]?\s?)?(?P<s2>{NUM})\s?\)")
+_PCT_MEAN_SD_RE = re.compile(  # a number's fast start (fastre.SNUM_FIRST), its guard behind it
+    rf"(?P<m>{SNUM_FIRST}(?<![\w.,^/-].){SNUM_REST})\s?%\s?\(\s?(?:SD\s?[:=]?\s?)?(?P<s2>{NUM})\s?\)")
 _MEAN_SD_CUE_RE = re.compile(r"\bmeans?\s?(?:\(\s?(?:sd|s\.d\.)\s?\)|±\s?(?:sd|s\.d\.)\b|and\s+(?:sd|s\.d\.|standard\s+deviations?)\b)",
                              re.I)
 

@@ -78,6 +78,13 @@ def test_percentage_mean_sd_fast_start_gives_the_plain_matches(text: str) -> Non
     assert spans(q._PCT_MEAN_SD_RE) == spans(_PLAIN_PCT_MEAN_SD)
 
 
+def test_the_scans_made_fast_have_a_fast_start() -> None:
+    from extract.fastre import has_fast_start
+
+    assert has_fast_start(q._PCT_MEAN_SD_RE) and has_fast_start(q._CLEAN_FIRST_RE)
+    assert not has_fast_start(q._CLEAN_RE)  # why _clean_matches finds its first characters itself
+
+
 def _plain_long_form(short: str, words: list[str]) -> str | None:
     """abbreviations._long_form as it walked the text one character at a time."""
     letters = [ch.lower() for ch in short if ch.isalnum()]
