@@ -127,12 +127,31 @@ _ITEM_BRACKET = re.compile(r"\([^()]*?\b[pP]\s*(?:[=<>≤≥]|value)[^()]*\)")
 _ITEM_LEAD = re.compile(r"^(?:.*\b(?:for|in|on|of|including|regarding|with respect to)\s+)?(?:the\s+)?", re.I)
 
 
+def _items(text: str) -> list[re.Match[str]]:
+    """What _ITEM.finditer(text) gives. An _ITEM match ends with its P-value bracket (an _ITEM_BRACKET
+    match) and its name has no bracket, so it begins after the last "(" or ")" before that bracket:
+    the pattern is searched there, up to the bracket's end, not tried at every letter of the text."""
+    out: list[re.Match[str]] = []
+    pos = 0
+    for b in _ITEM_BRACKET.finditer(text):
+        q = b.start()
+        if q < pos:
+            continue
+        start = max(pos, text.rfind("(", 0, q) + 1, text.rfind(")", 0, q) + 1)
+        m = _ITEM.search(text, start, b.end())
+        if m is not None:
+            out.append(m)
+            pos = m.end()
+    return out
+
+
 def outcome_items(text: str, arm_terms: ArmTerms | None = None) -> list[tuple[str, int, int]]:
     """The outcomes a sentence lists with a P value each, as (name, start, end) of each item (the name and
     its brackets), when there are two or more in a row; [] otherwise."""
-    if text.count("(") < 2 or len(_ITEM_BRACKET.findall(text)) < 2:
+    brackets = _ITEM_BRACKET.findall(text) if text.count("(") >= 2 else []
+    if len(brackets) < 2:
         return []
-    found = list(_ITEM.finditer(text))
+    found = _items(text)
     runs: list[list[re.Match[str]]] = []
     for m in found:
         if runs and _ITEM_GAP.match(text[runs[-1][-1].end():m.start()]) is not None:

@@ -130,3 +130,16 @@ CLEAN_PIECES = ["1", "10", " ", "x", "X", "*", "✕", "∗", "?", "·", "&lt;", 
 def test_clean_matches_are_the_pattern_s_finditer(text: str) -> None:
     assert [(m.span(), m.lastgroup) for m in q._clean_matches(text)] == \
         [(m.span(), m.lastgroup) for m in q._CLEAN_RE.finditer(text)]
+
+
+ITEM_PIECES = ["pain", "Pain", "physical function", "stiffness", "and", " and ", ", ", "; ", " ", "  ", "\n", "\t",
+               "(", ")", "(-5.2 vs. -3.3, p = 0.003)", "(p<0.01)", "(P value 0.2)", "(n = 20)", "(p", "p = 0.04)",
+               "(12%)", "for", "IL-6", "A/B", "x+y", "’s", "1", "é", "_", "a" * 30, "b" * 40]
+
+
+@settings(max_examples=4000, deadline=None)
+@given(st.lists(st.sampled_from(ITEM_PIECES), max_size=14).map("".join))
+def test_outcome_items_found_at_their_brackets_are_the_pattern_s_finditer(text: str) -> None:
+    from extract import comparisons
+
+    assert [m.span() for m in comparisons._items(text)] == [m.span() for m in comparisons._ITEM.finditer(text)]
