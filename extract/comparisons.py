@@ -40,6 +40,7 @@ from extract.between import is_comparison
 from extract.comparison_cues import ArmTerms, normalise, p_values
 from extract.evidence import Arm, Comparison, Provenance
 from extract.fastre import fold_lower
+from extract.fastre import words as fast_words
 from extract.labelling import label_features
 from extract.measures import canonical_measure, clean_measure_name
 from extract.model import LABELS, load_model
@@ -58,21 +59,27 @@ __all__ = ["comparisons_in", "find_comparisons", "groups_named", "is_comparison"
 
 # --- the outcome a sentence is about -----------------------------------------------------------
 
-_OUTCOME_PATTERNS = tuple(re.compile(p, re.I) for p in (
+# The first two begin with a word: fastre.words gives them a fast start (the "\b(?:...)" they began
+# with under re.IGNORECASE was tried at every position); the rest of each is case-insensitive as before.
+_OUTCOME_PATTERNS = tuple(re.compile(p, re.I) if i == 2 else re.compile(p) for i, p in enumerate((
     # "no significant difference(s) in pain between", "a significant reduction in HbA1c"
-    r"\b(?:differences?|changes?|reductions?|increases?|improvements?|decreases?|effects?|declines?|gains?)\s+(?:in|of|on|for)"
+    fast_words(["differences?", "changes?", "reductions?", "increases?", "improvements?", "decreases?", "effects?",
+                "declines?", "gains?"]) +
+    r"(?i:\s+(?:in|of|on|for)"
     r"\s+(?:the\s+)?(?P<o>[^,;()\[\]]{3,90}?)\s+(?:between|among|across|in\s+(?:the|both|all|patients|subjects)|with|was|"
-    r"were|at|after|during|from|compared|versus|vs|than|for|by|\(|$)",
+    r"were|at|after|during|from|compared|versus|vs|than|for|by|\(|$))",
     # "X significantly reduced pain scores compared with"
-    r"\b(?:reduced|increased|improved|lowered|decreased|raised|shortened|prolonged|lengthened)\s+(?:the\s+)?"
-    r"(?P<o>[^,;()\[\]]{3,90}?)\s+(?:in|than|compared|versus|vs|among|by|at|after|from|relative|when|\()",
+    fast_words(["reduced", "increased", "improved", "lowered", "decreased", "raised", "shortened", "prolonged",
+                "lengthened"]) +
+    r"(?i:\s+(?:the\s+)?"
+    r"(?P<o>[^,;()\[\]]{3,90}?)\s+(?:in|than|compared|versus|vs|among|by|at|after|from|relative|when|\())",
     # "The incidence of PONV was significantly lower in ..."
     r"^(?:(?:however|moreover|furthermore|in addition|additionally|similarly|overall|also|results?|conclusions?)"
     r"\s*[:,]?\s*)?(?:(?:the\s+)?(?:results?|data|analys[ie]s|findings)\s+(?:showed|indicated|revealed|"
     r"demonstrated|suggested)\s+that\s+)?(?:(?:at|after|by|during|over|in)\s[^,;()]{1,30},\s*)?(?:the\s+)?(?P<o>[A-Za-z][^,;()\[\]]{2,90}?)\s+(?:(?:only|also|not|significantly|markedly|further)\s+)?"
     r"(?:was|were|did not|had|showed|differed|decreased|increased|improved|fell|rose|declined|remained|tended|reached|"
     r"became|reduced|lowered|worsened|changed|dropped)\b",
-))
+)))
 # A phrase that is not an outcome: it starts with a pronoun, a determiner of a clause, an adverb or a
 # number, or names the groups themselves.
 _NOT_OUTCOME = re.compile(r"^(?:there|this|these|those|it|its|they|we|our|patients?|subjects?|participants?|both|all|"

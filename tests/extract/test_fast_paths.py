@@ -143,3 +143,28 @@ def test_outcome_items_found_at_their_brackets_are_the_pattern_s_finditer(text: 
     from extract import comparisons
 
     assert [m.span() for m in comparisons._items(text)] == [m.span() for m in comparisons._ITEM.finditer(text)]
+
+
+_PLAIN_OUTCOME_PATTERNS = [re.compile(p, re.I) for p in (
+    r"\b(?:differences?|changes?|reductions?|increases?|improvements?|decreases?|effects?|declines?|gains?)\s+(?:in|of|on|for)"
+    r"\s+(?:the\s+)?(?P<o>[^,;()\[\]]{3,90}?)\s+(?:between|among|across|in\s+(?:the|both|all|patients|subjects)|with|was|"
+    r"were|at|after|during|from|compared|versus|vs|than|for|by|\(|$)",
+    r"\b(?:reduced|increased|improved|lowered|decreased|raised|shortened|prolonged|lengthened)\s+(?:the\s+)?"
+    r"(?P<o>[^,;()\[\]]{3,90}?)\s+(?:in|than|compared|versus|vs|among|by|at|after|from|relative|when|\()")]
+OUTCOME_PIECES = ["difference", "Differences", "DIFFERENCE", "dıfference", "change", "changes", "reduction",
+                  "increaſe", "improvements", "effect", "declines", "gains", "reduced", "Increased", "İmproved",
+                  "lowered", "raised", "shortened", "prolonged", "lengthened", " in ", " of ", " on ", " for ", " the ",
+                  "pain", "HbA1c", " between ", " with ", " was ", " than ", " (", ",", "_", "x", "1", " ", "\n", "K",
+                  "groups", "é"]
+
+
+@settings(max_examples=4000, deadline=None)
+@given(st.lists(st.sampled_from(OUTCOME_PIECES), max_size=14).map("".join))
+def test_outcome_patterns_with_a_fast_start_give_the_plain_matches(text: str) -> None:
+    from extract import comparisons
+    from extract.fastre import has_fast_start
+
+    for fast, plain in zip(comparisons._OUTCOME_PATTERNS, _PLAIN_OUTCOME_PATTERNS):
+        assert has_fast_start(fast)
+        assert [(m.span(), m.group("o")) for m in fast.finditer(text)] == \
+            [(m.span(), m.group("o")) for m in plain.finditer(text)]
