@@ -144,7 +144,11 @@ def _items(text: str) -> list[re.Match[str]]:
         q = b.start()
         if q < pos:
             continue
-        start = max(pos, text.rfind("(", 0, q) + 1, text.rfind(")", 0, q) + 1)
+        # and its name (at most 61 characters) ends at the last character before the bracket's spaces
+        j = q
+        while j > pos and text[j - 1].isspace():
+            j -= 1
+        start = max(pos, text.rfind("(", 0, q) + 1, text.rfind(")", 0, q) + 1, j - 61)
         m = _ITEM.search(text, start, b.end())
         if m is not None:
             out.append(m)
