@@ -24,6 +24,19 @@ def _long_form(short: str, words: list[str]) -> str | None:
         return None
     text = " ".join(words)
     s, li = len(text) - 1, len(letters) - 1
+    if text.isascii() and short.isascii():
+        # the same walk, by str.rfind over the lower-cased text (one character per character in ASCII)
+        low = text.lower()
+        while li >= 0:
+            ch = letters[li]
+            s = low.rfind(ch, 0, s + 1)
+            while li == 0 and s > 0 and text[s - 1].isalnum():
+                s = low.rfind(ch, 0, s)
+            if s < 0:
+                return None
+            s -= 1
+            li -= 1
+        return text[text.rfind(" ", 0, s + 1) + 1:]
     while li >= 0:
         ch = letters[li]
         while s >= 0 and (text[s].lower() != ch or (li == 0 and s > 0 and text[s - 1].isalnum())):

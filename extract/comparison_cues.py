@@ -15,6 +15,7 @@ Rules as data, read by small pure functions, shared by the comparison finder
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Iterable, NamedTuple
 
 from extract.fastre import words as fast_words
@@ -33,9 +34,10 @@ _SPACES.update({ord("\u2212"): "-", ord("\u2013"): "-", ord("\u2014"): "-", ord(
 _TO_NORMALISE = re.compile("[" + "".join(map(chr, _SPACES)) + "]")
 
 
+@lru_cache(maxsize=64)
 def normalise(text: str) -> str:
     """Unicode spaces to " ", dashes and minus signs to "-", the middle dot of "0·05" to "."
-    (same length: offsets hold)."""
+    (same length: offsets hold). Cached: the finders of a comparison each normalise the same sentence."""
     # a substitution at each of the few matches: str.translate looks up every character
     return _TO_NORMALISE.sub(_normalised, text)
 
@@ -94,7 +96,13 @@ def _verdict(op: str, value: float | None) -> bool | None:
 
 def p_values(text: str) -> list[PValue]:
     """Every P value in `text` (normalised first), in order, with its verdict at the 0.05 level."""
-    text = normalise(text)
+    return list(_p_values(normalise(text)))
+
+
+# p_values, intervals and significance_cues are cached (as tuples; the public functions give lists):
+# the comparison finder tests a sentence with them, then reads its label features with them again
+@lru_cache(maxsize=32)
+def _p_values(text: str) -> tuple[PValue, ...]:
     out: list[PValue] = []
     for m in _P.finditer(text):
         op = m.group(1) or "="  # "P value of 0.2"
@@ -113,7 +121,7 @@ def p_values(text: str) -> list[PValue]:
             continue  # "ns" as a word part is rare, but "ns" lower-case alone is too ambiguous
         out.append(PValue("ns", None, m.start(), m.end(), False))
     out.sort(key=lambda p: p.start)
-    return out
+    return tuple(out)
 
 
 class Interval(NamedTuple):
@@ -149,11 +157,15 @@ _DIFFERENCE = re.compile(r"\b(?:difference|MD|WMD|SMD|mean change)\b", re.I)
 def intervals(text: str) -> list[Interval]:
     """The confidence intervals of `text`, each marked as a ratio when a ratio measure is named
     within the 60 characters before it."""
-    text = normalise(text)
+    return list(_intervals(normalise(text)))
+
+
+@lru_cache(maxsize=32)
+def _intervals(text: str) -> tuple[Interval, ...]:
     out: list[Interval] = []
     lower = text.lower()
     if "95" not in text and "ci" not in lower and "confidence" not in lower:
-        return out
+        return ()
     for m in _CI.finditer(text):
         try:
             low, high = float(m.group(1).replace(" ", "")), float(m.group(2).replace(" ", ""))
@@ -165,7 +177,7 @@ def intervals(text: str) -> list[Interval]:
         ratio = bool(_RATIO.search(text, before, m.end())) or (
             low > 0 and high > 0 and low < 1 < high and not _DIFFERENCE.search(text, before, m.end()))
         out.append(Interval(low, high, ratio, m.start(), m.end()))
-    return out
+    return tuple(out)
 
 
 # Significance words, by what they say. Checked in this order; a span found by an earlier cue is
@@ -191,19 +203,27 @@ _SIG_CUES: tuple[tuple[str, tuple[str, ...], re.Pattern[str]], ...] = tuple(
 
 def significance_cues(text: str) -> list[tuple[str, int, int]]:
     """(cue, start, end) of the significance words of `text`: "sig", "nonsig", "trend", "diff"."""
+    return list(_significance_cues(text))
+
+
+@lru_cache(maxsize=32)
+def _significance_cues(text: str) -> tuple[tuple[str, int, int], ...]:
     out: list[tuple[str, int, int]] = []
     taken: list[tuple[int, int]] = []
     lower = text.lower()
     for name, keys, pattern in _SIG_CUES:
-        if not any(k in lower for k in keys):
-            continue  # a substring test is much faster than the pattern's scan
+        for k in keys:  # a substring test is much faster than the pattern's scan
+            if k in lower:
+                break
+        else:
+            continue
         for m in pattern.finditer(text):
             if any(s < m.end() and m.start() < e for s, e in taken):
                 continue
             out.append((name, m.start(), m.end()))
             taken.append((m.start(), m.end()))
     out.sort(key=lambda c: c[1])
-    return out
+    return tuple(out)
 
 
 _UP = ("higher", "greater", "more", "increase", "increased", "increases", "increasing", "elevated", "larger", "longer",

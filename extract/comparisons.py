@@ -32,6 +32,7 @@ Each comparison gets:
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import TYPE_CHECKING, Sequence
 
 from extract.between import P_COLUMN as _P_COLUMN
@@ -39,9 +40,13 @@ from extract.between import is_comparison
 from extract.comparison_cues import ArmTerms, normalise, p_values
 from extract.evidence import Arm, Comparison, Provenance
 from extract.fastre import fold_lower
+from extract.fastre import words as fast_words
 from extract.labelling import label_features
-from extract.model import LABELS
+from extract.measures import canonical_measure, clean_measure_name
+from extract.model import LABELS, load_model
 from extract.passages import Passage, article_passages
+from extract.quantities import find_timepoints
+from extract.terms import abbreviations as _abbreviations
 from extract.terms import content_stems
 
 if TYPE_CHECKING:
@@ -54,21 +59,27 @@ __all__ = ["comparisons_in", "find_comparisons", "groups_named", "is_comparison"
 
 # --- the outcome a sentence is about -----------------------------------------------------------
 
-_OUTCOME_PATTERNS = tuple(re.compile(p, re.I) for p in (
+# The first two begin with a word: fastre.words gives them a fast start (the "\b(?:...)" they began
+# with under re.IGNORECASE was tried at every position); the rest of each is case-insensitive as before.
+_OUTCOME_PATTERNS = tuple(re.compile(p, re.I) if i == 2 else re.compile(p) for i, p in enumerate((
     # "no significant difference(s) in pain between", "a significant reduction in HbA1c"
-    r"\b(?:differences?|changes?|reductions?|increases?|improvements?|decreases?|effects?|declines?|gains?)\s+(?:in|of|on|for)"
+    fast_words(["differences?", "changes?", "reductions?", "increases?", "improvements?", "decreases?", "effects?",
+                "declines?", "gains?"]) +
+    r"(?i:\s+(?:in|of|on|for)"
     r"\s+(?:the\s+)?(?P<o>[^,;()\[\]]{3,90}?)\s+(?:between|among|across|in\s+(?:the|both|all|patients|subjects)|with|was|"
-    r"were|at|after|during|from|compared|versus|vs|than|for|by|\(|$)",
+    r"were|at|after|during|from|compared|versus|vs|than|for|by|\(|$))",
     # "X significantly reduced pain scores compared with"
-    r"\b(?:reduced|increased|improved|lowered|decreased|raised|shortened|prolonged|lengthened)\s+(?:the\s+)?"
-    r"(?P<o>[^,;()\[\]]{3,90}?)\s+(?:in|than|compared|versus|vs|among|by|at|after|from|relative|when|\()",
+    fast_words(["reduced", "increased", "improved", "lowered", "decreased", "raised", "shortened", "prolonged",
+                "lengthened"]) +
+    r"(?i:\s+(?:the\s+)?"
+    r"(?P<o>[^,;()\[\]]{3,90}?)\s+(?:in|than|compared|versus|vs|among|by|at|after|from|relative|when|\())",
     # "The incidence of PONV was significantly lower in ..."
     r"^(?:(?:however|moreover|furthermore|in addition|additionally|similarly|overall|also|results?|conclusions?)"
     r"\s*[:,]?\s*)?(?:(?:the\s+)?(?:results?|data|analys[ie]s|findings)\s+(?:showed|indicated|revealed|"
     r"demonstrated|suggested)\s+that\s+)?(?:(?:at|after|by|during|over|in)\s[^,;()]{1,30},\s*)?(?:the\s+)?(?P<o>[A-Za-z][^,;()\[\]]{2,90}?)\s+(?:(?:only|also|not|significantly|markedly|further)\s+)?"
     r"(?:was|were|did not|had|showed|differed|decreased|increased|improved|fell|rose|declined|remained|tended|reached|"
     r"became|reduced|lowered|worsened|changed|dropped)\b",
-))
+)))
 # A phrase that is not an outcome: it starts with a pronoun, a determiner of a clause, an adverb or a
 # number, or names the groups themselves.
 _NOT_OUTCOME = re.compile(r"^(?:there|this|these|those|it|its|they|we|our|patients?|subjects?|participants?|both|all|"
@@ -123,12 +134,35 @@ _ITEM_BRACKET = re.compile(r"\([^()]*?\b[pP]\s*(?:[=<>≤≥]|value)[^()]*\)")
 _ITEM_LEAD = re.compile(r"^(?:.*\b(?:for|in|on|of|including|regarding|with respect to)\s+)?(?:the\s+)?", re.I)
 
 
+def _items(text: str) -> list[re.Match[str]]:
+    """What _ITEM.finditer(text) gives. An _ITEM match ends with its P-value bracket (an _ITEM_BRACKET
+    match) and its name has no bracket, so it begins after the last "(" or ")" before that bracket:
+    the pattern is searched there, up to the bracket's end, not tried at every letter of the text."""
+    out: list[re.Match[str]] = []
+    pos = 0
+    for b in _ITEM_BRACKET.finditer(text):
+        q = b.start()
+        if q < pos:
+            continue
+        # and its name (at most 61 characters) ends at the last character before the bracket's spaces
+        j = q
+        while j > pos and text[j - 1].isspace():
+            j -= 1
+        start = max(pos, text.rfind("(", 0, q) + 1, text.rfind(")", 0, q) + 1, j - 61)
+        m = _ITEM.search(text, start, b.end())
+        if m is not None:
+            out.append(m)
+            pos = m.end()
+    return out
+
+
 def outcome_items(text: str, arm_terms: ArmTerms | None = None) -> list[tuple[str, int, int]]:
     """The outcomes a sentence lists with a P value each, as (name, start, end) of each item (the name and
     its brackets), when there are two or more in a row; [] otherwise."""
-    if text.count("(") < 2 or len(_ITEM_BRACKET.findall(text)) < 2:
+    brackets = _ITEM_BRACKET.findall(text) if text.count("(") >= 2 else []
+    if len(brackets) < 2:
         return []
-    found = list(_ITEM.finditer(text))
+    found = _items(text)
     runs: list[list[re.Match[str]]] = []
     for m in found:
         if runs and _ITEM_GAP.match(text[runs[-1][-1].end():m.start()]) is not None:
@@ -214,8 +248,6 @@ def _row_numbers(p: Passage) -> tuple[tuple[str, float, float, float] | None, st
 def _timepoint_weeks(text: str) -> float | None:
     """The last timepoint the passage compares the groups at ("at 12 weeks", "week 24", "after 6
     months"); a duration of something else ("diabetes for 10 years") is not one."""
-    from extract.quantities import find_timepoints
-
     points = [tp.weeks for tp in find_timepoints(text)
               if tp.kind != "baseline" and tp.weeks > 0
               and (_AT_TIME.search(text[max(0, tp.start - 25):tp.start]) or _AT_TIME.match(tp.text))]
@@ -295,6 +327,15 @@ def _passage_comparisons(p: Passage, record_id: str, arms: Sequence[Arm], model:
                          ) -> list[Comparison]:
     """The comparison a passage states, or one per outcome it lists with its own P value."""
     named: tuple[str, str] | None = None
+    items0: list[tuple[str, int, int]] = []
+    phrase0: str | None = None
+    if p.kind != "row":
+        # the outcome as if no arm were known: the arms' terms only turn a phrase or an item away
+        # (_names_an_arm), so a sentence without one has none whichever arms it names
+        items0 = outcome_items(p.text)
+        phrase0 = None if items0 else outcome_phrase(p.text)
+        if not items0 and phrase0 is None:
+            return []
     if p.kind == "row":
         outcome_text = p.cells[0] if p.cells and p.cells[0] else None
         intervention, comparator = _row_columns_arms(p, arms)
@@ -314,8 +355,14 @@ def _passage_comparisons(p: Passage, record_id: str, arms: Sequence[Arm], model:
         terms = terms_cache[(i_text, c_text)] = ArmTerms.from_text(i_text, c_text or "control", "", abbreviations)
     items: list[tuple[str, int, int]] = []
     if p.kind != "row":
-        items = outcome_items(p.text, terms)
-        outcome_text = items[0][0] if items else outcome_phrase(p.text, terms)
+        # outcome_items(p.text, terms) and outcome_phrase(p.text, terms), from the arm-blind ones
+        items = [] if any(_names_an_arm(name, terms) for name, _, _ in items0) else items0
+        if items:
+            outcome_text = items[0][0]
+        elif phrase0 is not None and not _names_an_arm(phrase0, terms):
+            outcome_text = phrase0
+        else:
+            outcome_text = outcome_phrase(p.text, terms)
     if not outcome_text:
         return []
     lf = label_features(p.text, terms._replace(outcome=frozenset(content_stems(outcome_text)) - terms.intervention
@@ -325,8 +372,6 @@ def _passage_comparisons(p: Passage, record_id: str, arms: Sequence[Arm], model:
     oriented = ("row:arms_found" in lf.features) if p.kind == "row" else (
         "arm:intv" in lf.features or "arm:comp" in lf.features)
     label = LABELS[best] if best == 0 or oriented else None  # a difference needs to know which arm is which
-    from extract.measures import canonical_measure, clean_measure_name
-
     outcome = clean_measure_name(outcome_text)
     if p.kind == "row":
         effect, p_value = _row_numbers(p)
@@ -359,10 +404,6 @@ def _item_comparison(base: Comparison, text: str, name: str, start: int, end: in
     else no label (which way it went is unknown); a non-significant one is no significant difference. When
     the groups were read from the sentence in its order (`named_order`), an item's "(-5.2 vs. -3.3, p = ...)"
     gives the direction itself: the first group's value against the second's."""
-    from dataclasses import replace
-
-    from extract.measures import canonical_measure, clean_measure_name
-
     item = normalise(text[start:end])
     ps = p_values(item)
     p_value = None
@@ -391,8 +432,6 @@ def comparisons_in(passages: Sequence[Passage], record_id: str, arms: Sequence[A
                    abbreviations: dict[str, tuple[str, ...]] | None = None,
                    model: ComparisonModel | None = None) -> list[Comparison]:
     """The comparisons among `passages` (abstract, results sections and tables only)."""
-    from extract.model import load_model
-
     model = model or load_model(ranker=False)
     out: list[Comparison] = []
     terms_cache: dict[tuple[str, str], ArmTerms] = {}
@@ -409,8 +448,6 @@ def comparisons_in(passages: Sequence[Passage], record_id: str, arms: Sequence[A
 def find_comparisons(record_id: str, title: str, abstract: str, article: Article | None,
                      arms: Sequence[Arm]) -> tuple[Comparison, ...]:
     """The between-group comparisons of a record (see the module docstring), in reading order."""
-    from extract.terms import abbreviations
-
     passages = article_passages(title, abstract, article, _READ_SECTIONS)
     full = abstract + ("\n" + article.body_text if article is not None else "")
-    return tuple(comparisons_in(passages, record_id, arms, abbreviations(full)))
+    return tuple(comparisons_in(passages, record_id, arms, _abbreviations(full)))

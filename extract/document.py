@@ -60,8 +60,8 @@ class Text:
     percentages: tuple[q.Percentage, ...]
 
     def sentence_at(self, offset: int) -> Sentence:
-        i = max(0, bisect_right(self.sentence_starts, offset) - 1)
-        return self.sentences[i]
+        i = bisect_right(self.sentence_starts, offset) - 1
+        return self.sentences[i if i > 0 else 0]
 
 
 
@@ -76,7 +76,8 @@ class Text:
         return [x for x in items if start <= x.start and x.end <= end]  # type: ignore[attr-defined]
 
     def token_index(self, offset: int) -> int:
-        return max(0, bisect_right(self.token_starts, offset) - 1)
+        i = bisect_right(self.token_starts, offset) - 1
+        return i if i > 0 else 0
 
 
 def _longest(mentions: list[Mention], n_tokens: int) -> list[Mention]:
@@ -154,7 +155,7 @@ def analyse(text: str, location: str, numbers: bool = True) -> Text:
         token_starts=tuple(starts),
         sentence_starts=tuple(x.start for x in sentences),
         doses=tuple(q.find_doses(text)),
-        timepoints=tuple(q.find_timepoints(text)),
+        timepoints=tuple(q.find_timepoints(text, (words, starts))),
         p_values=tuple(q.find_p_values(text)) if numbers else (),
         mean_sds=tuple(q.find_mean_sd(text)) if numbers else (),
         percentages=tuple(q.find_percentages(text)) if numbers else (),

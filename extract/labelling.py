@@ -17,6 +17,7 @@ the `label_basis` wording).
 from __future__ import annotations
 
 import re
+from itertools import chain
 from typing import NamedTuple, Sequence
 
 from extract.comparison_cues import (VALENCE, ArmTerms, direction_cues, intervals, mark_arms, normalise, p_values,
@@ -260,10 +261,10 @@ def label_features(text: str, terms: ArmTerms, cells: Sequence[str] = (), column
     basis: list[str] = []
     tokens = mark_arms(text, terms)
     words = [t for t, _ in tokens]
-    for n in (1, 2, 3):
-        for i in range(len(words) - n + 1):
-            key = "w:" + " ".join(words[i:i + n])
-            f[key] = 1.0
+    # the word 1-, 2- and 3-grams, in this order (zip and join in C)
+    grams = map("w:".__add__, chain(words, map(" ".join, zip(words, words[1:])),
+                                    map(" ".join, zip(words, words[1:], words[2:]))))
+    f.update(dict.fromkeys(grams, 1.0))
     norm = normalise(text)
     ps = p_values(norm)
     first_p = None

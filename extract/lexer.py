@@ -218,18 +218,26 @@ class VocabularyIndex:
     def matches(self, words: list[str]) -> list[tuple[str, int, int]]:
         """(label, start, end) of every phrase in `words`: by start, then by end, then by label."""
         out: list[tuple[str, int, int]] = []
+        append = out.append
         n = len(words)
         first = list(map(self.trie.get, words))  # the node each token starts, found in C
         for i in compress(range(n), first):  # the few tokens that start a phrase
             node = first[i]
             j = i + 1
-            while node is not None:
+            while True:
                 ends = node.get(_END)
                 if ends is not None:
-                    out.extend((label, i, j) for label in ends)
+                    if len(ends) == 1:  # most phrases have one label
+                        append((ends[0], i, j))
+                    else:
+                        out.extend([(label, i, j) for label in ends])
+                    if len(node) == 1:  # no longer phrase goes on from here
+                        break
                 if j == n:
                     break
                 node = node.get(words[j])
+                if node is None:
+                    break
                 j += 1
         return out
 

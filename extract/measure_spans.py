@@ -178,7 +178,7 @@ class MeasureSpan:
     change: bool = False  # written as a change ("DAS28 changes", "mean change in X")
 
 
-@dataclass
+@dataclass(slots=True)
 class _Chunk:
     ts: int  # token indices [ts, te)
     te: int
@@ -464,7 +464,6 @@ def _roles(t: Text, sent: Sentence, chunks: list[_Chunk], i0: int, i1: int, pare
     for idx, c in enumerate(chunks):
         if not c.ok:
             continue
-        before = text[sent.start:c.start]
         after_i = c.te
         # subject: clause-initial, then (adverbs,) a result verb or a direction cue
         j = after_i
@@ -553,8 +552,8 @@ def _roles(t: Text, sent: Sentence, chunks: list[_Chunk], i0: int, i1: int, pare
         # a quantity of people: "45% of those on atorvastatin having no decrease in CRP", "More patients had rash"
         if prev in _PEOPLE_VERBS and people is None:
             people = "those" in sent.text or any(sent.start <= a < sent.end for a, _ in t.anchored("person"))
-        if people and prev in _PEOPLE_VERBS and (_QUANT_OF_PEOPLE.search(before[-90:])
-                                                 or _PEOPLE_HAD.search(before[-80:])):
+        if people and prev in _PEOPLE_VERBS and (_QUANT_OF_PEOPLE.search(text[max(sent.start, c.start - 90):c.start])
+                                                 or _PEOPLE_HAD.search(text[max(sent.start, c.start - 80):c.start])):
             c.role = "people"
             continue
         if c.mention is not None:

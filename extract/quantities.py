@@ -39,10 +39,11 @@ Conventions (documented choices)
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Iterable, Iterator, Literal
+from itertools import compress
+from typing import Iterable, Iterator, Literal, NamedTuple, Sequence
 
 from extract.fastre import NUM, NUM_REST, SNUM_FIRST, SNUM_REST, fold_lower
 
@@ -98,6 +99,7 @@ _LE_GE = {"≦": "≤", "⩽": "≤", "≧": "≥", "⩾": "≥"}
 _CLEAN_FIRST = ("?ÃÂâ&+xX✕∗*·⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺" + _DASHES + "\u00a0\u2000-\u200a\u202f\u205f\u3000"
                 "\u200b\u200c\u200d\ufeff\u00ad≦⩽≧⩾")
 _CLEAN_RE = re.compile(f"(?=[{_CLEAN_FIRST}])(?:" + "|".join(f"(?P<{name}>{rx})" for name, rx, _ in CLEAN_RULES) + ")")
+_CLEAN_FIRST_RE = re.compile(f"[{_CLEAN_FIRST}]")
 _FIXED = {name: rep for name, _, rep in CLEAN_RULES if rep is not None}
 # quick test: does the text need any cleaning at all (most abstracts have a few × or −): a non-ASCII
 # character, "?", an HTML entity, "+/" or "+-", or a digit before "x"/"*". It begins with one character
@@ -379,8 +381,7 @@ class Percentage:
 # --------------------------------------------------------------------------------------------
 # Cleaning with an offset map back to the original text
 # --------------------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class _Cleaned:
+class _Cleaned(NamedTuple):  # a NamedTuple: made for every text cleaned, in a third of a frozen dataclass's time
     original: str
     text: str
     clean_starts: tuple[int, ...]   # per replaced segment: start in cleaned text
@@ -401,6 +402,8 @@ class _Cleaned:
         return b if p <= d else p - d + b
 
     def span(self, s: int, e: int) -> tuple[int, int, str]:
+        if not self.segments:  # nothing was replaced: the offsets are the original's
+            return s, e, self.original[s:e]
         os_, oe = self.orig_start(s), self.orig_end(e)
         return os_, oe, self.original[os_:oe]
 
@@ -428,7 +431,7 @@ def _prepare(text: str) -> _Cleaned:
     segs: list[tuple[int, int, int, int]] = []
     pos = 0
     out_len = 0
-    for m in _CLEAN_RE.finditer(text):
+    for m in _clean_matches(text):
         rep = _replacement(m)
         a, b = m.span()
         parts.append(text[pos:a])
@@ -439,6 +442,25 @@ def _prepare(text: str) -> _Cleaned:
         pos = b
     parts.append(text[pos:])
     return _Cleaned(text, "".join(parts), tuple(s[2] for s in segs), tuple(segs))
+
+
+def _clean_matches(text: str) -> list[re.Match[str]]:
+    """What _CLEAN_RE.finditer(text) gives. _CLEAN_RE's lookahead on its first characters gives it no
+    fast start (the engine tried the lookahead at every position); _CLEAN_FIRST_RE finds those
+    characters, where the pattern is tried (no rule matches the empty string)."""
+    out = []
+    pos = 0
+    find = _CLEAN_FIRST_RE.search
+    match = _CLEAN_RE.match
+    while (c := find(text, pos)) is not None:
+        p = c.start()
+        m = match(text, p)
+        if m is None:
+            pos = p + 1
+        else:
+            out.append(m)
+            pos = m.end()
+    return out
 
 
 def clean(text: str) -> str:
@@ -722,12 +744,69 @@ def _timepoint_matches(t: str) -> Iterator[re.Match[str]]:
     return _leftmost_matches(t, (TIMEPOINT_RE, _TP_WORD_RE))
 
 
-def find_timepoints(text: str) -> list[Timepoint]:
-    """Timepoints in weeks; ranges as one kind="range" Timepoint (weeks = upper end)."""
+# The words a _TP_WORD_RE match begins with, lower-cased: a number word ("six months"), a unit
+# before its number ("week 12", "weeks12") or "baseline". Each is followed by a character that is
+# not a letter (a space or "-" in a list of number words, the "\b" after one, the space or digit
+# after the unit), and the match begins where a letter follows a character that is not \w: the
+# word is a whole run of letters, which is one token of extract.lexer.
+_TP_WORD_FIRST = frozenset([*NUMBER_WORDS, *SCALE_WORDS, "hour", "hours", "day", "days", "week", "weeks", "month",
+                            "months", "year", "years", "wk", "baseline"])
+# a letter re.IGNORECASE matches to an ASCII letter that str.lower() does not lower to one ("ſ", "ı",
+# and "İ", which lowers to two characters)
+_FOLDED_LETTERS = ("\u017f", "\u0131", "\u0130")
+_WORD_CHAR = re.compile(r"\w")
+
+
+class _AtStarts(NamedTuple):
+    """A pattern searched only at `starts` (sorted): `search` gives what pattern.search gives,
+    where every match of the pattern begins at one of them."""
+
+    pattern: re.Pattern[str]
+    starts: list[int]
+
+    def search(self, t: str, pos: int = 0) -> re.Match[str] | None:
+        match = self.pattern.match
+        for p in self.starts[bisect_left(self.starts, pos):]:
+            m = match(t, p)
+            if m is not None:
+                return m
+        return None
+
+
+def _tp_word_starts(c: _Cleaned, words: Sequence[str], starts: Sequence[int]) -> list[int] | None:
+    """The offsets in the cleaned text where a _TP_WORD_RE match may begin, from the original
+    text's tokens (extract.lexer: lower-cased words and their offsets); None where the tokens cannot
+    tell: a letter the lower case does not fold, or a cleaning that took out letters or joined two
+    words ("mon\u00adths")."""
+    original = c.original
+    if _FOLDED_LETTERS[0] in original or _FOLDED_LETTERS[1] in original or _FOLDED_LETTERS[2] in original:
+        return None
+    ends, shifts = [], []
+    for a, b, cs, ce in c.segments:
+        if cs == ce or _WORD_CHAR.search(original, a, b):
+            return None
+        ends.append(b)
+        shifts.append(ce - b)
+    found = list(compress(starts, map(_TP_WORD_FIRST.__contains__, words)))
+    if not ends or not found:
+        return found
+    out = []
+    for o in found:  # a word outside the replaced segments moves by the changes in length before it
+        i = bisect_right(ends, o) - 1
+        out.append(o + shifts[i] if i >= 0 else o)
+    return out
+
+
+def find_timepoints(text: str, tokens: tuple[Sequence[str], Sequence[int]] | None = None) -> list[Timepoint]:
+    """Timepoints in weeks; ranges as one kind="range" Timepoint (weeks = upper end). `tokens`: the
+    text's lower-cased tokens and their offsets (extract.lexer), which let the scan for timepoints
+    that begin with a word try only where such a word is."""
     c = _prepare(text)
     t = c.text
     out: list[Timepoint] = []
-    for m in _timepoint_matches(t):
+    word_starts = _tp_word_starts(c, *tokens) if tokens is not None else None
+    for m in (_timepoint_matches(t) if word_starts is None
+              else _leftmost_matches(t, (TIMEPOINT_RE, _AtStarts(_TP_WORD_RE, word_starts)))):
         g = m.groupdict()
         if g.get("baseline"):
             s, e, vt = c.span(m.start(), m.end())
@@ -842,7 +921,8 @@ def find_mean_sd(text: str) -> list[MeanSD]:
     return out
 
 
-_PCT_MEAN_SD_RE = re.compile(rf"(?<![\w.,^/-])(?P<m>{SNUM})\s?%\s?\(\s?(?:SD\s?[:=]?\s?)?(?P<s2>{NUM})\s?\)")
+_PCT_MEAN_SD_RE = re.compile(  # a number's fast start (fastre.SNUM_FIRST), its guard behind it
+    rf"(?P<m>{SNUM_FIRST}(?<![\w.,^/-].){SNUM_REST})\s?%\s?\(\s?(?:SD\s?[:=]?\s?)?(?P<s2>{NUM})\s?\)")
 _MEAN_SD_CUE_RE = re.compile(r"\bmeans?\s?(?:\(\s?(?:sd|s\.d\.)\s?\)|±\s?(?:sd|s\.d\.)\b|and\s+(?:sd|s\.d\.|standard\s+deviations?)\b)",
                              re.I)
 
