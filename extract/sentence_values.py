@@ -379,6 +379,8 @@ def sentence_values(t: Text, sent: Sentence, excluded: Sequence[tuple[int, int]]
             continue  # "3.8 years", "5 days", "40 drops", "30 patients": not a measure's value
         if _SIGNED_SPACE.match(n.text) and not _SENTENCE_VALUES_RE2.search(text[max(s0, a - 6):a]):
             continue  # "1 - 2" is a range
+        if a - 1 > s0 and text[a - 1] == "+" and text[a - 2] in " ([:":
+            a -= 1  # "+170 vs +183": the plus sign is the value's, as a minus would be
         items.append(Item("num", a, b, _moved(n, a, b)))
     items.sort(key=lambda x: x.start)
     return SentenceValues(items)

@@ -1,0 +1,18 @@
+"""Outcome rows on unseen trial abstracts (round 3): each test written from a spelling or a layout,
+with sentences of our own."""
+import pytest
+
+from tests.extract.helpers import rows, run
+
+_DICLOFENAC = "Methods: Sixty patients were randomised to diclofenac (n = 30) or placebo (n = 30). Results: "
+
+
+@pytest.mark.parametrize("sentence", [
+    "The CD4+ count was +170 vs +183 cells/mm3 (p = 0.40).",
+    "The CD4+ count rose by +170 in the diclofenac group and +183 in the placebo group.",
+])
+def test_values_written_with_a_plus_sign(sentence):
+    ev = run(_DICLOFENAC + sentence, title="Diclofenac vs placebo")
+    got = sorted((o.arm.split()[0], o.followup_mean if o.followup_mean is not None else o.change_mean)
+                 for o in rows(ev, "CD4+ count"))
+    assert got == [("diclofenac", 170.0), ("placebo", 183.0)]
