@@ -407,12 +407,21 @@ def _abbreviation_paren(t: Text, k: int, paren_at: dict[int, int]) -> bool:
         and any(ch.isupper() for ch in inner)
 
 
+_TIME_UNITS = frozenset("week weeks month months day days year years hour hours wk wks mo".split())
+# a clause led by its timepoint: "Week 48 ...", "At 12 months ...", "At week 48, ..." (then the measure is the subject)
+_TIME_LEAD = re.compile(r"(?:^|[:;]\s?)(?:(?:at|after|by|on|during|over|within|following)\s+)?(?:the\s+)?"
+                        r"(?:(?:weeks?|months?|days?|years?|visit)\s+\d+|\d+\s+(?:weeks?|months?|days?|years?|hours?))"
+                        r"\s?,?\s(?:(?:the|mean|median|average)\s)*$", re.I)
+
+
 def _trim(t: Text, chunks: list[_Chunk]) -> None:
     """Leading determiners and adverbs go; "changes in"/"levels of" before the name go (and mark a change)."""
     toks = t.tokens_lower
     for c in chunks:
         while c.ts < c.te and (toks[c.ts] in DETERMINERS or toks[c.ts] in ADVERB_LIKE):
             c.ts += 1
+        if c.te - c.ts > 1 and toks[c.ts] in _TIME_UNITS and c.ts > 0 and toks[c.ts - 1][:1].isdigit():
+            c.ts += 1  # "At 12 months median triglycerides were ...": the timepoint's unit is not the name's
         # "mean change(s) (from baseline) in/of X", "changes in X": the measure is X
         j = c.ts
         while j < c.te and toks[j] in ("mean", "median", "average", "overall", "absolute", "relative", "percent",
@@ -481,7 +490,8 @@ def _roles(t: Text, sent: Sentence, chunks: list[_Chunk], i0: int, i1: int, pare
             prev_i -= 3 if toks[prev_i] == ")" else 1  # "the mean (SD) IIEF-EF score": the statistic's bracket
         prev = toks[prev_i] if prev_i >= i0 else ""
         clause_initial = prev in ("", ",", ";", ":") or (prev in ("but", "while", "whereas") and prev_i > i0
-                                                        and toks[prev_i - 1] in (",", ";")) or prev == "and"
+                                                        and toks[prev_i - 1] in (",", ";")) or prev == "and" or (
+            (prev[:1].isdigit() or prev in _TIME_UNITS) and _TIME_LEAD.search(before) is not None)
         if prev == "," and prev_i > i0:
             lead = text[sent.start:t.token_starts[prev_i]]
             if not _INTRO.match(lead.strip()) and len(lead.split()) > 6:

@@ -16,3 +16,14 @@ def test_values_written_with_a_plus_sign(sentence):
     got = sorted((o.arm.split()[0], o.followup_mean if o.followup_mean is not None else o.change_mean)
                  for o in rows(ev, "CD4+ count"))
     assert got == [("diclofenac", 170.0), ("placebo", 183.0)]
+
+
+@pytest.mark.parametrize("sentence", [
+    "Week 48 median triglycerides were higher in the diclofenac group (150 vs 131 mg/dL).",
+    "At 12 months median triglycerides were higher in the diclofenac group (150 vs 131 mg/dL).",
+    "At week 48, median triglycerides were higher in the diclofenac group (150 vs 131 mg/dL).",
+])
+def test_an_open_measure_after_a_leading_timepoint_is_the_subject(sentence):
+    ev = run(_DICLOFENAC + sentence, title="Diclofenac vs placebo")
+    assert sorted((o.measure, o.median) for o in ev.outcomes) == [
+        ("median triglycerides", 131.0), ("median triglycerides", 150.0)]
