@@ -409,7 +409,7 @@ def _abbreviation_paren(t: Text, k: int, paren_at: dict[int, int]) -> bool:
 
 _TIME_UNITS = frozenset("week weeks month months day days year years hour hours wk wks mo".split())
 # a clause led by its timepoint: "Week 48 ...", "At 12 months ...", "At week 48, ..." (then the measure is the subject)
-_TIME_LEAD = re.compile(r"(?:^|[:;]\s?)(?:(?:at|after|by|on|during|over|within|following)\s+)?(?:the\s+)?"
+_TIME_LEAD = re.compile(r"(?:^|[:;,]\s?|\b(?:although|though|while|whereas|but)\s)(?:(?:at|after|by|on|during|over|within|following)\s+)?(?:the\s+)?"
                         r"(?:(?:weeks?|months?|days?|years?|visit)\s+\d+|\d+\s+(?:weeks?|months?|days?|years?|hours?))"
                         r"\s?,?\s(?:(?:the|mean|median|average)\s)*$", re.I)
 
@@ -466,6 +466,10 @@ _ROLES_RE1 = re.compile(r"\d")
 _STATISTIC_WORDS = frozenset("sd se sem iqr".split())
 
 
+_NOT_CHANGED = frozenset("greatest largest smallest individual mean median average overall total absolute relative "
+                         "percent percentage".split())  # "the greatest individual change was 10 dB": no measure
+
+
 def _roles(t: Text, sent: Sentence, chunks: list[_Chunk], i0: int, i1: int, paren_at: dict[int, int]) -> None:
     toks = t.tokens_lower
     text = t.text
@@ -477,6 +481,16 @@ def _roles(t: Text, sent: Sentence, chunks: list[_Chunk], i0: int, i1: int, pare
         after_i = c.te
         # subject: clause-initial, then (adverbs,) a result verb or a direction cue
         j = after_i
+        if j < i1 and toks[j] in ("change", "changes") and c.mention is None and toks[c.te - 1] not in _NOT_CHANGED:
+            # "The CD4 count change (from baseline) was 170 vs 183": the measure written as a change
+            j += 1
+            if j + 1 < i1 and toks[j] == "-":
+                j += 1
+            if j + 1 < i1 and toks[j] == "from" and toks[j + 1] == "baseline":
+                j += 2
+            if j < i1 and toks[j] == "-" and j + 2 < i1 and toks[j + 1] == "from" and toks[j + 2] == "baseline":
+                j += 3
+            c.change = True
         skip_pp = _skip_group_phrase(toks, j, i1)
         j = skip_pp
         while j < i1 and toks[j] in ADVERB_LIKE:

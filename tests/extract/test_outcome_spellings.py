@@ -27,3 +27,26 @@ def test_an_open_measure_after_a_leading_timepoint_is_the_subject(sentence):
     ev = run(_DICLOFENAC + sentence, title="Diclofenac vs placebo")
     assert sorted((o.measure, o.median) for o in ev.outcomes) == [
         ("median triglycerides", 131.0), ("median triglycerides", 150.0)]
+
+
+@pytest.mark.parametrize("sentence", [
+    "The CD4 count change from baseline was 170 vs 183 cells/mm3.",
+    "The CD4 count changes were 170 vs 183 cells/mm3.",
+    "The CD4 count change-from-baseline was 170 vs 183 cells/mm3.",
+])
+def test_an_open_measure_followed_by_change_from_baseline(sentence):
+    ev = run(_DICLOFENAC + sentence, title="Diclofenac vs placebo")
+    assert sorted((o.arm.split()[0], o.change_mean) for o in rows(ev, "CD4 count")) == [
+        ("diclofenac", 170.0), ("placebo", 183.0)]
+
+
+def test_the_greatest_individual_change_names_no_measure():
+    ev = run(_DICLOFENAC + "The greatest individual change was 10 dB.", title="Diclofenac vs placebo")
+    assert ev.outcomes == ()
+
+
+def test_a_timepoint_led_clause_after_although_has_its_own_measure():
+    ev = run(_DICLOFENAC + "HDL-cholesterol changes-from-baseline were similar, although week 48 median fasting "
+             "triglycerides were higher with diclofenac (150 vs 131 mg/dL).", title="Diclofenac vs placebo")
+    assert sorted((o.measure, o.median) for o in ev.outcomes if o.median is not None) == [
+        ("median fasting triglycerides", 131.0), ("median fasting triglycerides", 150.0)]
