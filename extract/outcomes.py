@@ -1353,6 +1353,11 @@ def _sentence_rows(t: Text, sent: Sentence, measures: list[_Measure], vals: Sent
         n_arms = 0 if (not refs and len(my_tps) >= 2 and "respectively" in stext) or (
             "aseline" in stext and _VS_BASELINE.search(stext) and not _CHANGE_FROM_BASELINE.search(stext)) \
             else len(ctx.arms)  # ("change from baseline was -2.1 versus -1.2": the two arms' changes)
+        if len(my_tps) >= 2 and me.name not in per_measure:
+            tp_rows = _pairs_at_timepoints(t, me, items, my_tps, refs, ctx, prov, direction, a, clause_start, responder)
+            if tp_rows:
+                rows.extend(tp_rows)
+                continue
         slots = arm_slots(t, items, a, b, refs, sent, n_arms, bool(ORDER_CUE.search(text, a, b)),
                           rec.abbreviations) if me.name not in per_measure else []
         if slots:
@@ -1627,6 +1632,66 @@ def _slot_rows(t: Text, me: _Measure, slots: list[Slot], items: list[Item], ctx:
                 if loose_p:
                     base["p_value"] = _p_text(loose_p[0])
                 rows.append(_row(base))
+    return rows
+
+
+# "73.7% vs. 71.4% at six months and 72.2% vs. 68.4% at 12 months": the gap between one timepoint's values, and
+# from its last value to the timepoint
+_TP_PAIR_GAP = re.compile(r"\s?(?:[a-zA-Zμµ%]{1,6}(?:/[a-zA-Zμµ]{1,6})?\s?)?(?:vs\.?|versus)\s?")
+_TP_PAIR_AT = re.compile(r"\s?(?:[a-zA-Zμµ%]{1,6}(?:/[a-zA-Zμµ]{1,6})?\s?)?,?\s?(?:at|after|by|on|in)\s(?:the\s)?(?:end\s+of\s+)?")
+_TP_PAIR_NEXT = re.compile(r"\s?(?:post-?\w+\s?)?(?:,\s?(?:and\s)?|\sand\s|;\s?)(?:at\s)?")
+
+
+def _pairs_at_timepoints(t: Text, me: _Measure, items: list[Item], my_tps: list[Timepoint | None],
+                         refs: list[ArmRef], ctx: Context, prov: Provenance, direction: str | None, a: int,
+                         clause_start: int, responder: bool) -> list[OutcomeRow]:
+    """"73.7% vs. 71.4% at six months and 72.2% vs. 68.4% at 12 months (in the A and the B group, respectively)":
+    each timepoint's values, one per arm in the order the sentence (or else the study) names the arms."""
+    text = t.text
+    tps = sorted((tp for tp in my_tps if tp is not None and tp.end > tp.start), key=lambda tp: tp.start)
+    vals = [x for x in items if x.kind in ("ms", "pct")]
+    if len(tps) < 2 or len(vals) < 4 or not _TP_PAIR_GAP.match(text, vals[0].end, vals[1].start):
+        return []
+    groups: list[tuple[list[Item], Timepoint]] = []
+    pos = vals[0].start
+    for k, tp in enumerate(tps):
+        g = [x for x in vals if pos <= x.start < tp.start]
+        if len(g) < 2 or not all(_TP_PAIR_GAP.fullmatch(text, x.end, y.start) for x, y in zip(g, g[1:])) \
+                or not _TP_PAIR_AT.fullmatch(text, g[-1].end, tp.start):
+            return []
+        if k and not _TP_PAIR_NEXT.fullmatch(text, groups[-1][1].end, g[0].start):
+            return []
+        groups.append((g, tp))
+        pos = tp.end
+    n = len(groups[0][0])
+    if any(len(g) != n for g, _ in groups) or any(x.start >= tps[-1].end for x in vals):
+        return []
+    labels: list[str] = []
+    for r in refs:
+        if r.label.lower() not in [x.lower() for x in labels]:
+            labels.append(r.label)
+    arms: list[tuple[str, int | None]]
+    if len(labels) == n:
+        arms = [_arm_lookup(ctx, x) for x in labels]
+    elif len(ctx.arms) == n and len(labels) <= 1:
+        arms = [(x.name, x.n if x.n is not None else ctx.per_arm_n) for x in ctx.arms]
+        if labels:  # "higher in the A group (a vs. b at T1 ...)": the arm named is the first
+            first = _arm_lookup(ctx, labels[0])
+            arms = [first] + [x for x in arms if x[0] != first[0]]
+            if len(arms) != n:
+                return []
+    else:
+        return []
+    ps = [x.obj for x in items if x.kind == "p"]
+    rows: list[OutcomeRow] = []
+    for g, tp in groups:
+        for x, (name, n_arm) in zip(g, arms):
+            values = _values_of([x], t, a, clause_start, me, responder, n_arm)
+            if len(ps) == 1:
+                values["p_value"] = _p_text(ps[0])
+            base = _base_row(me, name, n_arm, tp, prov, direction or _direction_from_values(values))
+            base.update(values)
+            rows.append(_row(base))
     return rows
 
 

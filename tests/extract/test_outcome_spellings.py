@@ -50,3 +50,18 @@ def test_a_timepoint_led_clause_after_although_has_its_own_measure():
              "triglycerides were higher with diclofenac (150 vs 131 mg/dL).", title="Diclofenac vs placebo")
     assert sorted((o.measure, o.median) for o in ev.outcomes if o.median is not None) == [
         ("median fasting triglycerides", 131.0), ("median fasting triglycerides", 150.0)]
+
+
+@pytest.mark.parametrize("sentence, measure, key", [
+    ("The success rate was 73.7% vs. 71.4% at six months and 72.2% vs. 68.4% at 12 months in the diclofenac group "
+     "and the placebo group respectively.", "success rate", "percent_responders"),
+    ("Follow-up rates were higher in the diclofenac group (73.7% vs. 71.4% at 6 months and 72.2% vs. 68.4% at "
+     "12 months).", "Follow-up rates", "percent_responders"),
+    ("The DAS28 was 73.7 vs. 71.4 at 6 months and 72.2 vs. 68.4 at 12 months.", "DAS28", "followup_mean"),
+])
+def test_two_arms_values_at_each_of_two_timepoints(sentence, measure, key):
+    # "a vs. b at T1 and c vs. d at T2": each timepoint's pair, one value per arm in the arms' order
+    ev = run(_DICLOFENAC + sentence, title="Diclofenac vs placebo")
+    got = sorted((o.timepoint_weeks, o.arm, getattr(o, key)) for o in rows(ev, measure))
+    assert got == [(26.0, "diclofenac", 73.7), (26.0, "placebo", 71.4), (52.0, "diclofenac", 72.2),
+                   (52.0, "placebo", 68.4)]
