@@ -200,7 +200,8 @@ _DIGIT = re.compile(r"\d")
 _VALUE_AFTER_WORD = re.compile(r"of\s[-+−]?\d|was\s[-+−]?\d|were\s[-+−]?\d|=\s?[-+−]?\d|:\s?[-+−]?\d")
 # "... of those on atorvastatin having no decrease in CRP": a proportion of people with a condition
 PEOPLE_WITH_RE = re.compile(
-    rf"(?P<pct>{NUM})\s?%\s+of\s+(?:the\s+)?(?:patients?|subjects?|participants?|those|women|men|children|individuals|"
+    # ("66.7% (95% confidence interval [CI], 52.9-78.6%) of the patients showed ...": the percentage's CI between)
+    rf"(?P<pct>{NUM})\s?%(?:\s?[(\[][^()\[\]]{{0,50}}(?:[(\[][^()\[\]]{{0,10}}[)\]][^()\[\]]{{0,30}})?[)\]])?\s+of\s+(?:the\s+)?(?:patients?|subjects?|participants?|those|women|men|children|individuals|"
     r"people)(?:\s+(?:on|in|receiving|treated\s+with|given|taking|allocated\s+to|randomi[sz]ed\s+to)\s+"
     r"(?P<arm>(?:the\s+)?[\w+/-]+(?:\s[\w+/-]+){0,3}?))?\s+(?:who\s+)?(?P<verb>having|had|has|have|with|achieving|achieved|"
     r"reaching|reached|experiencing|experienced|reporting|reported|developing|developed|showing|showed|"
@@ -1966,6 +1967,9 @@ _PEOPLE_ROWS_RE2 = re.compile(r"^(?:a|an|the)\s+", re.I)
 _PEOPLE_ROWS_RE3 = re.compile(r"\bno\b|\bnot\b|\bwithout\b", re.I)
 
 
+_LEAD_ARM_GAP = re.compile(r"\s?,\s?")
+
+
 def _people_rows(t: Text, sent: Sentence, measures: list[_Measure], ctx: Context, prov: Provenance,
                  tp_of: dict[str, list[Timepoint]], rec: _Record) -> list[tuple[OutcomeRow, int]]:
     """"45% of those on atorvastatin having no decrease in CRP": the proportion of people with a
@@ -1987,6 +1991,10 @@ def _people_rows(t: Text, sent: Sentence, measures: list[_Measure], ctx: Context
         if canon is not None and any(me.canonical == canon for me in measures) and not _PEOPLE_ROWS_RE3.search(name):
             continue  # "60% of patients achieved ACR20": ACR20's own row
         arm_label = m.group("arm")
+        if not arm_label:  # "In the IGF-1 group, 66.7% of the patients showed ...": the arm leading the clause
+            lead = ARM_IN_SENTENCE_RE.search(t.text, sent.start, m.start())
+            if lead and _LEAD_ARM_GAP.fullmatch(t.text, lead.end(), m.start()):
+                arm_label = lead.group("arm")
         arm, n = _arm_lookup(ctx, arm_label.replace("the ", "") if arm_label else None)
         mention = Mention("MEASURE", name, m.start("cond"), m.end("cond"), cond, t.token_index(m.start("cond")),
                           t.token_index(m.end("cond")))

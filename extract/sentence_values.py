@@ -103,7 +103,7 @@ _DEFINITION_AFTER = re.compile(r"\s?(?:%\s?)?improvement\b", re.I)
 _SIGNED_SPACE = re.compile(r"^[-+]\s")
 _VALUE_INTERVAL = re.compile(
     r"(?:\b(?:95|90|99)\s?%\s?(?:CI|C\.I\.|IC\b|confidence\s+intervals?)|\bCI\s?95\s?%|[(\[]\s?(?:range|IQR|interquartile\s+range))"
-    r"[\s,:=]*[(\[]?\s?[-+−]?\s?\d[\d.,]*\s?%?\s?(?:[a-zA-Zμµ/]{1,8}\s?)?(?:-|–|to|,)\s?[-+−]?\s?\d[\d.,]*\s?%?", re.I)
+    r"(?:\s?[(\[]\s?CI\s?[)\]])?[\s,:=]*[(\[]?\s?[-+−]?\s?\d[\d.,]*\s?%?\s?(?:[a-zA-Zμµ/]{1,8}\s?)?(?:-|–|to|,)\s?[-+−]?\s?\d[\d.,]*\s?%?", re.I)
 _OR_MORE = re.compile(r"\s?(?:[a-zA-Zμµ%]{1,6}\s)?(?:[\w-]+\s){0,3}?(?:or\s+(?:more|greater|higher|less|fewer|above|below|"
                       r"lower|longer|over)|and\s+(?:above|over|more))\b", re.I)
 _YEAR = re.compile(r"(?:19|20)\d\d")
@@ -699,6 +699,7 @@ _REF_BEFORE_GAP = re.compile(r"\s?(?:groups?\s?)?(?:was|were|is|had|showed|of|:|
                              re.I)
 # between a value and the arm named after it: not a comparator ("... (38%) compared with the control group (60%)")
 _NOT_AFTER_GAP = re.compile(r"[;]|\bvs\b|\bversus\b|\bthan\b|\band\b|\bcompared\b|\bcontrast\b|\bwhereas\b|\bwhile\b")
+_CI_BRACKET_AFTER = re.compile(r"\s?(?:%\s?)?[(\[]\s?(?:95|90|99)\s?%[^()\[\]]{0,40}(?:[(\[]\s?CI\s?[)\]][^()\[\]]{0,30})?[)\]]")
 _VS_SEP = re.compile(r"\s(?:vs\.?|versus)\s", re.I)
 _FROM_BEFORE = re.compile(r"\bfrom\s+(?:a\s+mean\s+of\s+)?$", re.I)
 # "from 16.08 (2.87) to 25.08 (4.56) in the A group versus 15.86 (3.24) to 16.47 (4.25) in the B group": after one
@@ -876,7 +877,8 @@ def arm_slots(t: Text, items: list[Item], a: int, b: int, refs: list[ArmRef], se
             used.add(id(x))
             continue
         after = text[slot.end:nxt]
-        ref_after = next((r for r in refs if slot.end <= r.start < min(nxt, slot.end + 45)
+        ci_after = _CI_BRACKET_AFTER.match(text, slot.end, nxt)  # "53.6% (95% CI, 39.7-67.0%) of the patients in B"
+        ref_after = next((r for r in refs if slot.end <= r.start < min(nxt, (ci_after.end() if ci_after else slot.end) + 45)
                           and not _NOT_AFTER_GAP.search(text, slot.end, r.start)
                           and not _VALUE_BRACKET.match(text, r.end)), None)
         am = _AFTER_REF.match(after)

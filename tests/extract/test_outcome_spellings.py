@@ -65,3 +65,17 @@ def test_two_arms_values_at_each_of_two_timepoints(sentence, measure, key):
     got = sorted((o.timepoint_weeks, o.arm, getattr(o, key)) for o in rows(ev, measure))
     assert got == [(26.0, "diclofenac", 73.7), (26.0, "placebo", 71.4), (52.0, "diclofenac", 72.2),
                    (52.0, "placebo", 68.4)]
+
+
+def test_a_ci_labelled_with_its_abbreviation_in_brackets_is_no_value():
+    # "66.7% (95% confidence interval [CI], 52.9-78.6%)": the interval's bounds are not the arms' values
+    ev = run(_DICLOFENAC + "In the diclofenac group, 66.7% (95% confidence interval [CI], 52.9\u201378.6%) of the patients "
+             "showed hearing improvement compared to 53.6% (95% CI, 39.7\u201367.0%) of the patients in the placebo group "
+             "(P = 0.109).", title="Diclofenac vs placebo")
+    assert sorted((o.arm, o.percent_responders) for o in ev.outcomes) == [("diclofenac", 66.7), ("placebo", 53.6)]
+
+
+def test_in_the_group_comma_then_a_percentage_of_the_patients_who_showed():
+    ev = run("Methods: Patients were randomised to IGF-1 or dexamethasone. Results: In the IGF-1 group, 66.7% (95% CI, "
+             "52.9\u201378.6%) of the patients showed hearing improvement.", title="IGF-1 for sudden deafness")
+    assert [(o.arm.split()[0], o.percent_responders) for o in ev.outcomes] == [("IGF-1", 66.7)]
