@@ -124,7 +124,8 @@ _OF_PEOPLE_BEFORE = re.compile(
 # "... subjects in the placebo group": an arm named after counted people
 _ARM_AFTER = re.compile(r"\s+(?:in|from|of|among)\s+(?:the\s+)?(?:[\w+-]+\s+){0,3}?(?:group|arm|cohort)\b", re.I)
 _PCT_OF_BEFORE = re.compile(r"%\)?\s+(?:of|for|in|among)\s+(?:the\s+|all\s+)?$", re.I)
-_RATIO = re.compile(r"(?<![\d.])\d{1,2}\s?:\s?\d{1,2}(?:\s?:\s?\d{1,2})*(?![\d.])")
+# ("ACR20: 75%": a name's digits, a colon and a space are no ratio like "randomised 1:1"; "C18:1" is a name)
+_RATIO = re.compile(r"(?<![\d.])(?!(?<=[A-Za-z])\d{1,2}:\s)\d{1,2}\s?:\s?\d{1,2}(?:\s?:\s?\d{1,2})*(?![\d.])")
 _BRACKET_RANGE = re.compile(r"\s?[(\[]\s?[-+−]?\d[\d.,]*\s?%?\s?(?:-|–|to)\s?[-+−]?\d[\d.,]*\s?%?\s?[)\]]")
 _P_LIST_NEXT = re.compile(r"(?:\s?,\s?(?:and\s+|or\s+)?|\s(?:and|or)\s)(?P<v>0?\.\d+|[01]\.\d+|1)(?!\d|\.\d|\s?(?:%|±|\(|"
                           r"mg|g\b|kg|ml|mm|cm|patients|weeks?|months?|years?|days?|h\b|hours?))")

@@ -79,3 +79,9 @@ def test_in_the_group_comma_then_a_percentage_of_the_patients_who_showed():
     ev = run("Methods: Patients were randomised to IGF-1 or dexamethasone. Results: In the IGF-1 group, 66.7% (95% CI, "
              "52.9\u201378.6%) of the patients showed hearing improvement.", title="IGF-1 for sudden deafness")
     assert [(o.arm.split()[0], o.percent_responders) for o in ev.outcomes] == [("IGF-1", 66.7)]
+
+
+def test_a_name_ending_in_digits_then_a_colon_is_no_ratio():
+    # "(ACR20: 75% vs 83%)": "20: 75" is not a ratio like "randomised 1:1"
+    ev = run(_DICLOFENAC + "At week 48, responses were similar (ACR20: 75% vs 83%, p = 0.34).", title="Diclofenac vs placebo")
+    assert sorted((o.arm, o.percent_responders) for o in rows(ev, "ACR20")) == [("diclofenac", 75.0), ("placebo", 83.0)]
