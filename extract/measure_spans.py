@@ -382,7 +382,16 @@ def _label_measure(ws: tuple[str, ...], k: int, n: int) -> bool:
     j = k
     while j < n and j - k < 6 and ws[j][:1].isalpha():
         j += 1
-    return j < n and ws[j] == ":" and j > k and ws[j - 1] in _LABEL_HEADS
+    if j < n and ws[j] == ":" and j > k and ws[j - 1] in _LABEL_HEADS:
+        return True
+    j = k  # the other names may hold digits and joiners: "CD4+ count change", "HIV-1 RNA"
+    while j < n and j - k < 8 and (ws[j][:1].isalnum() or ws[j] in ("-", "+", "/")):
+        j += 1
+    if not (j < n and ws[j] == ":" and j > k and ws[k][:1].isalpha()):
+        return False
+    # "(mean CD4 count change: 170 vs 183 cells/mm3, ...)": any name, before two values compared
+    q = j + 1 + (j + 1 < n and ws[j + 1] in ("+", "-"))
+    return q < n and ws[q][:1].isdigit() and any(w in ("vs", "vs.", "versus") for w in ws[q + 1:q + 8])
 
 
 _TITLE_RE1 = re.compile(r"[A-Za-z]+")
@@ -466,6 +475,8 @@ _ROLES_RE1 = re.compile(r"\d")
 _STATISTIC_WORDS = frozenset("sd se sem iqr".split())
 
 
+_LABEL_PAIR_AFTER = re.compile(r"\s?[-+]?\d[\d.,]*\s?%?(?:\s?[(\[][^()\[\]]{0,20}[)\]])?\s?(?:[a-zA-Zμµ/]{1,8}\s)?"
+                               r"(?:vs\.?|versus)\s?[-+]?\d")
 _NOT_CHANGED = frozenset("greatest largest smallest individual mean median average overall total absolute relative "
                          "percent percentage".split())  # "the greatest individual change was 10 dB": no measure
 
@@ -484,13 +495,13 @@ def _roles(t: Text, sent: Sentence, chunks: list[_Chunk], i0: int, i1: int, pare
         if j < i1 and toks[j] in ("change", "changes") and c.mention is None and toks[c.te - 1] not in _NOT_CHANGED:
             # "The CD4 count change (from baseline) was 170 vs 183": the measure written as a change
             j += 1
-            if j + 1 < i1 and toks[j] == "-":
+            fb = [w for w in toks[j:j + 4] if w != "-"][:2]  # "change from baseline", "change-from-baseline"
+            if fb == ["from", "baseline"]:
+                while toks[j] != "baseline":
+                    j += 1
                 j += 1
-            if j + 1 < i1 and toks[j] == "from" and toks[j + 1] == "baseline":
-                j += 2
-            if j < i1 and toks[j] == "-" and j + 2 < i1 and toks[j + 1] == "from" and toks[j + 2] == "baseline":
-                j += 3
             c.change = True
+        after_change = j
         skip_pp = _skip_group_phrase(toks, j, i1)
         j = skip_pp
         while j < i1 and toks[j] in ADVERB_LIKE:
@@ -559,8 +570,9 @@ def _roles(t: Text, sent: Sentence, chunks: list[_Chunk], i0: int, i1: int, pare
                 c.role = "cue"
                 continue
         # a label with its values: "(biochemical pregnancy rate: 17.3% versus 23.9%; ...)"
-        if after_i < i1 and toks[after_i] == ":" and toks[c.te - 1] in _LABEL_HEADS:
-            c.role = "item"
+        if after_change < i1 and toks[after_change] == ":" and (toks[c.te - 1] in _LABEL_HEADS or _LABEL_PAIR_AFTER.match(
+                text, t.token_starts[after_change] + 1)):
+            c.role = "item"  # ("mean CD4 count change: 170 vs 183 cells/mm3": any name, with two values compared)
             continue
         # "The ACR20 response rate was low (60%)": a copula's adjective with the value in brackets, not a measure
         if prev in ("was", "were") and c.te - c.ts == 1 and toks[c.ts] in _VALUE_ADJECTIVES:

@@ -85,3 +85,12 @@ def test_a_name_ending_in_digits_then_a_colon_is_no_ratio():
     # "(ACR20: 75% vs 83%)": "20: 75" is not a ratio like "randomised 1:1"
     ev = run(_DICLOFENAC + "At week 48, responses were similar (ACR20: 75% vs 83%, p = 0.34).", title="Diclofenac vs placebo")
     assert sorted((o.arm, o.percent_responders) for o in rows(ev, "ACR20")) == [("diclofenac", 75.0), ("placebo", 83.0)]
+
+
+@pytest.mark.parametrize("sentence", [
+    "Outcomes at week 48 were similar (mean CD4 count change: 170 vs 183 cells/mm3, p = 0.398).",
+    "Mean CD4 count change-from-baseline: +170 vs +183 cells/mm3, p = 0.398.",
+])
+def test_an_open_name_as_a_label_before_two_compared_values(sentence):
+    ev = run(_DICLOFENAC + sentence, title="Diclofenac vs placebo")
+    assert sorted((o.arm.split()[0], o.change_mean) for o in ev.outcomes) == [("diclofenac", 170.0), ("placebo", 183.0)]
