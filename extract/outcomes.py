@@ -210,7 +210,8 @@ PEOPLE_WITH_RE = re.compile(
 # an abstract's section headings, on their own line or before the first sentence ("Results:", "RESULTS.")
 HEADING_RE = re.compile(
     r"(?P<h>(?i:background|introduction|objectives?|aims?(?:\s?/\s?hypothesis)?|purpose|rationale|context|"
-    r"(?:materials\s+and\s+)?methods?(?:\s+and\s+results)?|design|setting|settings|participants|patients|"
+    r"methodology(?:\s?/\s?principal\s+findings)?|methods?\s?/\s?principal\s+findings|methods\s+and\s+findings|"
+    r"principal\s+findings|(?:materials\s+and\s+)?methods?(?:\s+and\s+results)?|design|setting|settings|participants|patients|"
     r"subjects(?:\s?/\s?methods)?|interventions?|(?:main\s+)?outcome\s+measures?|measurements|study\s+design|"
     r"results|findings|conclusions?(?:\s?/\s?interpretation)?|interpretation|discussion|significance|"
     r"trial\s+registration|registration|funding|summary|electronic\s+supplementary\s+material|"
@@ -225,7 +226,7 @@ def _section_kind(heading: str) -> str:
     """"results" (outcomes are read), "methods" (only vocabulary measures: background, aims,
     methods) or "none" (registration, funding)."""
     h = " ".join(heading.lower().split())
-    if "result" in h:
+    if "result" in h or "findings" in h:  # PLoS: "Methodology/Principal Findings", "Methods and Findings"
         return "results"
     if h.startswith("conclusion"):
         return "results"
@@ -1574,6 +1575,11 @@ def _arm_estimates_as_values(items: list[Item], refs: list[ArmRef], text: str) -
     return out
 
 
+_OWN_BY_VERB = re.compile(r"\b(?P<w>decreased|reduced|fell|dropped|declined|lowered|increased|rose|raised|grew)\s+"
+                          r"(?:significantly\s+|only\s+|slightly\s+)?by\s?[-+]?$", re.I)
+_DOWN_VERBS = ("decreased", "reduced", "fell", "dropped", "declined", "lowered")
+
+
 def _slot_rows(t: Text, me: _Measure, slots: list[Slot], items: list[Item], ctx: Context, prov: Provenance,
                direction: str | None, my_tps: list[Timepoint | None], tps: list[Timepoint], a: int,
                clause_start: int, responder: bool) -> list[OutcomeRow]:
@@ -1614,7 +1620,13 @@ def _slot_rows(t: Text, me: _Measure, slots: list[Slot], items: list[Item], ctx:
         if "p_value" not in values and loose_p and not loose_eff:
             values["p_value"] = _p_text(loose_p[0])
         cm = values.get("change_mean")
-        if cm is not None and cm > 0 and direction == "decrease" and BY_CUE.search(t.text, a, s.start):
+        own = _OWN_BY_VERB.search(t.text, max(a, s.start - 30), s.start) if cm is not None and cm > 0 else None
+        if own is not None:
+            # "increased by 1.28 in A and decreased by 0.30 in B": each value's own verb gives its sign
+            if own.group("w").lower().startswith(_DOWN_VERBS):
+                values["change_mean"] = -cm
+                values["note"] = "sign of the change from the wording ('... by')"
+        elif cm is not None and cm > 0 and direction == "decrease" and BY_CUE.search(t.text, a, s.start):
             # "HAQ improved by 0.45 in A compared with 0.12 in B" on a lower-is-better scale: changes of -0.45, -0.12
             values["change_mean"] = -cm
             values["note"] = "sign of the change from the wording ('... by')"

@@ -94,3 +94,13 @@ def test_a_name_ending_in_digits_then_a_colon_is_no_ratio():
 def test_an_open_name_as_a_label_before_two_compared_values(sentence):
     ev = run(_DICLOFENAC + sentence, title="Diclofenac vs placebo")
     assert sorted((o.arm.split()[0], o.change_mean) for o in ev.outcomes) == [("diclofenac", 170.0), ("placebo", 183.0)]
+
+
+@pytest.mark.parametrize("heading", ["Methodology/Principal Findings", "Methods and Findings", "Principal Findings"])
+def test_a_plos_findings_heading_opens_the_results(heading):
+    ev = run("Background: Leadership training is popular. " + heading + ": Students were randomised to an intervention "
+             "group (n = 50) or a control group (n = 130). The self-esteem scores increased by 1.28 in the intervention "
+             "group and decreased by 0.30 in the control group (p = 0.161).", title="Leadership training in school")
+    assert sorted((o.arm, o.change_mean) for o in rows(ev, "self-esteem scores")) == [
+        ("control group", -0.3), ("intervention group", 1.28)]
+
