@@ -714,6 +714,7 @@ def clean_name(text: str) -> str:
     return stripped if stripped else name
 
 
+_NOT_OUTCOME_NAMES = frozenset(["age", "ages", "sample size", "sample sizes"])
 _ARM_WORDS = frozenset("group groups arm arms cohort cohorts".split())
 _KEPT_HEADS = frozenset("score scores level levels rate rates count counts index time number total response "
                         "responses value values".split())
@@ -748,6 +749,8 @@ def _measure_like(raw: str, c: _Chunk, arm_low: list[str], toks: tuple[str, ...]
         return False
     if _estimate_name(raw):
         return False  # "effect size", "odds ratio": the name of an estimate, not of a measure
+    if " ".join(w for w in words if w not in ("mean", "median", "average")) in _NOT_OUTCOME_NAMES:
+        return False  # "Their mean age was 15.18 years (0.62)", "a sample size of 2400": who was studied, not an outcome
     if all(w in NOT_MEASURE_HEADS or w in DETERMINERS for w in words):
         return False
     if arm_low:

@@ -104,3 +104,10 @@ def test_a_plos_findings_heading_opens_the_results(heading):
     assert sorted((o.arm, o.change_mean) for o in rows(ev, "self-esteem scores")) == [
         ("control group", -0.3), ("intervention group", 1.28)]
 
+
+@pytest.mark.parametrize("sentence", [
+    "Their mean age was 15.18 years (0.62) and 56.7% were male.",
+    "A sample size of 2400 children was needed to detect a difference.",
+])
+def test_an_age_or_a_sample_size_is_no_outcome(sentence):
+    assert run(_DICLOFENAC + sentence, title="Diclofenac vs placebo").outcomes == ()
