@@ -1360,6 +1360,19 @@ def _sentence_rows(t: Text, sent: Sentence, measures: list[_Measure], vals: Sent
             if tp_rows:
                 rows.extend(tp_rows)
                 continue
+        ba = _before_after(items, text) if "before" in text[a:b] else None
+        if ba is not None:
+            # "Ki-67 was 24.69% before and 10.43% after treatment": one arm's baseline and follow-up levels
+            for tp in my_tps or [None]:
+                base = _base_row(me, arm_name, arm_n, tp, prov, direction or (
+                    "decrease" if ba[1][0] < ba[0][0] else "increase" if ba[1][0] > ba[0][0] else "no change"))
+                base["baseline_mean"], base["baseline_sd"] = ba[0]
+                base["followup_mean"], base["followup_sd"] = ba[1]
+                p_in = [x.obj for x in items if x.kind == "p"] or ([single_p] if single_p else [])
+                if p_in:
+                    base["p_value"] = _p_text(p_in[0])
+                rows.append(_row(base))
+            continue
         slots = arm_slots(t, items, a, b, refs, sent, n_arms, bool(ORDER_CUE.search(text, a, b)),
                           rec.abbreviations) if me.name not in per_measure else []
         if slots:
@@ -1653,6 +1666,28 @@ def _slot_rows(t: Text, me: _Measure, slots: list[Slot], items: list[Item], ctx:
 _TP_PAIR_GAP = re.compile(r"\s?(?:[a-zA-Zμµ%]{1,6}(?:/[a-zA-Zμµ]{1,6})?\s?)?(?:vs\.?|versus)\s?")
 _TP_PAIR_AT = re.compile(r"\s?(?:[a-zA-Zμµ%]{1,6}(?:/[a-zA-Zμµ]{1,6})?\s?)?,?\s?(?:at|after|by|on|in)\s(?:the\s)?(?:end\s+of\s+)?")
 _TP_PAIR_NEXT = re.compile(r"\s?(?:post-?\w+\s?)?(?:,\s?(?:and\s)?|\sand\s|;\s?)(?:at\s)?")
+
+
+_BEFORE_AND = re.compile(r"\s?(?:[a-zA-Zμµ%]{1,8}(?:/[a-zA-Zμµ]{1,6})?\s)?before\s+and\s+")
+_AFTER_WORD = re.compile(r"\s?(?:[a-zA-Zμµ%]{1,8}(?:/[a-zA-Zμµ]{1,6})?\s)?after\b")
+
+
+def _before_after(items: list[Item], text: str) -> tuple[tuple[float, float | None], tuple[float, float | None]] | None:
+    """"24.69% before and 10.43% after treatment", "5.1 ± 0.8 before and 3.2 ± 0.9 after": the (mean, SD) before
+    and after, or None."""
+    vals = [x for x in items if x.kind in ("ms", "pct")]
+    if len(vals) != 2 or not _BEFORE_AND.fullmatch(text, vals[0].end, vals[1].start) \
+            or not _AFTER_WORD.match(text, vals[1].end):
+        return None
+    out = []
+    for x in vals:
+        if x.kind == "pct":
+            if x.obj.kind != "%" or x.obj.percent is None:
+                return None
+            out.append((x.obj.percent, None))
+        else:
+            out.append((x.obj.mean, x.obj.sd))
+    return out[0], out[1]
 
 
 def _pairs_at_timepoints(t: Text, me: _Measure, items: list[Item], my_tps: list[Timepoint | None],

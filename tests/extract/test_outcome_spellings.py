@@ -111,3 +111,15 @@ def test_a_plos_findings_heading_opens_the_results(heading):
 ])
 def test_an_age_or_a_sample_size_is_no_outcome(sentence):
     assert run(_DICLOFENAC + sentence, title="Diclofenac vs placebo").outcomes == ()
+
+
+@pytest.mark.parametrize("sentence, measure, pair", [
+    ("In the diclofenac group, the mean percentage of nuclei stained by Ki-67 was 24.69% before and 10.43% after "
+     "treatment.", "Ki-67", (24.69, 10.43)),
+    ("Mean HbA1c was 8.1% before and 7.2% after treatment.", "HbA1c", (8.1, 7.2)),
+    ("Mean DAS28 was 5.1 \u00b1 0.8 before and 3.2 \u00b1 0.9 after treatment.", "DAS28", (5.1, 3.2)),
+])
+def test_values_before_and_after_treatment_are_baseline_and_follow_up(sentence, measure, pair):
+    ev = run(_DICLOFENAC + sentence, title="Diclofenac vs placebo")
+    got = [(o.baseline_mean, o.followup_mean, o.percent_responders) for o in ev.outcomes if measure in o.measure]
+    assert got == [(*pair, None)]
