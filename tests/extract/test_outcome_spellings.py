@@ -123,3 +123,14 @@ def test_values_before_and_after_treatment_are_baseline_and_follow_up(sentence, 
     ev = run(_DICLOFENAC + sentence, title="Diclofenac vs placebo")
     got = [(o.baseline_mean, o.followup_mean, o.percent_responders) for o in ev.outcomes if measure in o.measure]
     assert got == [(*pair, None)]
+
+
+@pytest.mark.parametrize("sentence, measure", [
+    ("The percentage of nuclei stained by estrogen receptor (1D5) was 59.53% before and 25.99% after treatment.",
+     "estrogen receptor"),
+    ("The percentage of nuclei stained by progesterone receptor (PgR 636), was 59.34 before and 25.99% after "
+     "treatment.", "progesterone receptor"),
+])
+def test_a_measure_with_a_short_label_in_brackets_before_was_and_its_value(sentence, measure):
+    ev = run(_DICLOFENAC + sentence, title="Diclofenac vs placebo")
+    assert [(o.measure, o.followup_mean) for o in ev.outcomes] == [(measure, 25.99)]
