@@ -597,15 +597,19 @@ def _roles(t: Text, sent: Sentence, chunks: list[_Chunk], i0: int, i1: int, pare
         if c.mention is not None:
             c.role = "vocab"
     # coordination: a chunk listed with a measure is one ("ESR, CRP and serum IL-12 were reduced").
-    # Which neighbours are coordinated (and both may be measures) does not change between the two
+    # Which neighbours are coordinated (and both may be measures) does not change between the
     # passes, so it is found once, and the cheap `ok` test first (both tests are pure).
     listed = [(a, b) for a, b in zip(chunks, chunks[1:]) if a.ok and b.ok and _coordinated(text, a.end, b.start)]
-    for _ in range(2):
+    changed = bool(listed)
+    while changed:  # until every coordinated chunk has its role ("A, B, C and D were ...": three steps back)
+        changed = False
         for a, b in listed:
             if a.role and not b.role:
                 b.role = "list"
+                changed = True
             elif b.role and not a.role:
                 a.role = "list"
+                changed = True
 
 
 def _skip_group_phrase(toks: tuple[str, ...], j: int, i1: int) -> int:
@@ -739,6 +743,8 @@ def _measure_like(raw: str, c: _Chunk, arm_low: list[str], toks: tuple[str, ...]
     if c.mention is not None:
         return True
     nw = len(words)
+    if nw == 1 and words[0] in _TIME_UNITS and c.ts > 0 and toks[c.ts - 1][:1].isdigit():
+        return False  # "Between 26 and 35 wk, haemoglobin ... decreased": a timepoint's unit
     if nw > 9 or (nw == 1 and (len(words[0]) == 1 or not words[0].strip("ivx") or words[0] in _COMPARATOR_NAMES)):
         return False  # "III", "B": an arm's label; "placebo"
     if nw > 2 and words[0] in OF_HEADS and "of" in words:

@@ -1841,6 +1841,14 @@ def _measures_respectively(t: Text, sent: Sentence, measures: list[_Measure], pc
     if listed and ("," not in sent.text or " were " not in sent.text):
         return {}
     names = [m for m in measures if m.kind in ("responder", "safety", "event")]
+    if not listed and len(measures) > len(names):
+        # "Nausea, fever and rash were reported in 12%, 8% and 5% of the patients, respectively": open names too,
+        # where the percentages are of people (or samples)
+        opened = [m for m in measures if m.kind in ("responder", "safety", "event") or (
+            m.canonical is None and m.role in ("list", "subject"))]
+        after_o = [p for p in pcts if opened and p.start > opened[-1].mention.end]
+        if len(opened) >= 2 and len(after_o) == len(opened) and _PCTS_OF_PEOPLE.match(t.text, after_o[-1].end):
+            names = opened
     if len(names) < 2:
         return {}
     after = [p for p in pcts if p.start > names[-1].mention.end]
@@ -1854,6 +1862,8 @@ def _measures_respectively(t: Text, sent: Sentence, measures: list[_Measure], pc
     return {m.name: _responder_values(p) for m, p in zip(names, after)}
 
 
+_PCTS_OF_PEOPLE = re.compile(r"\s?(?:of|in)\s+(?:the\s+|all\s+)?(?:[\w-]+\s+){0,2}?(?:patients|subjects|participants|women|"
+                             r"men|children|infants|cases|samples|smears|specimens|eyes)\b", re.I)
 _VALUES_AFTER_LIST = re.compile(r"[^.;,()%]{0,40}?\bwere\s+(?:(?:achieved|observed|seen)\s+(?:in|by)\s+)?", re.I)
 _VALUE_LIST_GAP = re.compile(r"\s?,\s?(?:and\s+)?|\s+and\s+")
 

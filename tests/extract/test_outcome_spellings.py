@@ -134,3 +134,17 @@ def test_values_before_and_after_treatment_are_baseline_and_follow_up(sentence, 
 def test_a_measure_with_a_short_label_in_brackets_before_was_and_its_value(sentence, measure):
     ev = run(_DICLOFENAC + sentence, title="Diclofenac vs placebo")
     assert [(o.measure, o.followup_mean) for o in ev.outcomes] == [(measure, 25.99)]
+
+
+def test_open_names_listed_with_their_percentages_of_people_respectively():
+    # "A, B, C and D were reported in 55.5%, 50.6%, 20.1% and 29.7% of the patients respectively"
+    ev = run(_DICLOFENAC + "Anaemia, fever, rash and nausea were reported in 55.5%, 50.6%, 20.1% and 29.7% of the "
+             "patients respectively.", title="Diclofenac vs placebo")
+    assert [(o.measure.lower(), o.percent_responders) for o in ev.outcomes] == [
+        ("anaemia", 55.5), ("fever", 50.6), ("rash", 20.1), ("nausea", 29.7)]
+
+
+def test_a_timepoints_unit_before_a_list_of_measures_is_no_measure():
+    ev = run(_DICLOFENAC + "Between 26 and 35 wk, haemoglobin, leucocytes and absolute neutrophil counts decreased in the "
+             "diclofenac group.", title="Diclofenac vs placebo")
+    assert "wk" not in {o.measure for o in ev.outcomes} and "haemoglobin" in {o.measure.lower() for o in ev.outcomes}
