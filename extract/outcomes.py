@@ -991,7 +991,9 @@ _PCT_CUE_BEFORE = re.compile(
 
 # "a mean 14.5 mm reduction in", "a 1.2-point decrease in", "a mean decrease of 1.2 (points) in": a change in the
 # units of the measure written before the measure it changes
-_CHANGE_UNIT = r"(?:\s?-?\s?(?:mm|cm|kg|points?|units?|mg/[dl]l?|g/[dl]l?|mmhg|ms|s)\b)?"
+# any unit ("a 0.7 g/kg/day increase in protein intake"), not a duration ("a 12-week reduction") nor "fold"
+_CHANGE_UNIT = (r"(?:\s?-?\s?(?!(?:weeks?|wks?|months?|days?|years?|hours?|h|min|minutes?|fold|times|patients?|subjects?)\b)"
+                r"[a-zA-Zμµ]{1,6}(?:/[a-zA-Zμµ]{1,6}){0,2}\b)?")
 _CHANGE_W = r"(?P<w>decrease|reduction|lowering|fall|drop|decline|increase|rise|improvement|change)"
 _CHANGE_CUE_BEFORE = re.compile(
     rf"\b(?:an?|the)\s+(?:mean\s+|average\s+|median\s+)?(?:(?P<v>[-+−]?{NUM}){_CHANGE_UNIT}\s+"

@@ -148,3 +148,17 @@ def test_a_timepoints_unit_before_a_list_of_measures_is_no_measure():
     ev = run(_DICLOFENAC + "Between 26 and 35 wk, haemoglobin, leucocytes and absolute neutrophil counts decreased in the "
              "diclofenac group.", title="Diclofenac vs placebo")
     assert "wk" not in {o.measure for o in ev.outcomes} and "haemoglobin" in {o.measure.lower() for o in ev.outcomes}
+
+
+@pytest.mark.parametrize("sentence, measure, change", [
+    ("The diclofenac group achieved a 0.7 g/kg/day increase in protein intake.", "protein intake", 0.7),
+    ("The diclofenac group showed a 12 mmHg reduction in systolic blood pressure.", "systolic blood pressure", -12.0),
+])
+def test_a_value_with_any_unit_before_a_change_word_and_the_measure(sentence, measure, change):
+    ev = run(_DICLOFENAC + sentence, title="Diclofenac vs placebo")
+    assert [o.change_mean for o in ev.outcomes if o.measure.lower() == measure] == [change]
+
+
+def test_a_duration_before_a_change_word_is_no_change():
+    ev = run(_DICLOFENAC + "The diclofenac group showed a 12-week reduction in pain scores.", title="Diclofenac vs placebo")
+    assert [o.change_mean for o in ev.outcomes] == [None]
