@@ -75,7 +75,7 @@ _NOT_VALUE_AFTER = re.compile(
     r"hospitals|countries|studies|trials|(?:mg|g|mcg|µg|μg|ml|mL|IU)(?!\s?/)|drops|tablets|capsules|sessions|injections?|"
     r"infusions?|cycles?|visits?|points?\s+(?:or|and)\s+more|events?|episodes?)\b", re.I)
 _AGE_BEFORE = re.compile(r"\b(?:aged?|ages)\s+(?:of\s+)?$|\bn\s?=\s?$|\bN\s?=\s?$|"
-                         r"(?:\b(?:t|df|F|z|U|H|r|rho|SE|SEM|χ2|chi2|X2|W|Q|I2|tau2|kappa|κ)|χ\^?2)\s?(?:\(\s?[\d,.\s]+\))?\s?[=:]\s?$|"
+                         r"(?:\b(?:t|df|F|z|U|H|r|rho|SD|SE|SEM|χ2|chi2|X2|W|Q|I2|tau2|kappa|κ)|χ\^?2)\s?(?:\(\s?[\d,.\s]+\))?\s?[=:]\s?$|"
                          # the degrees of freedom of a test: "F (1, 74) = 1.44", "t(38) = 2.1", "χ2 (2) = 7.8"
                          r"(?:\b(?:t|df|F|χ2|chi2|X2)|χ\^?2)\s?\(\s?(?:[\d.]+\s?,\s?)?$", re.I)
 # _THRESHOLD_BEFORE and _AGE_BEFORE end at the end of the text ("\s?$"), and only whether they match
@@ -103,7 +103,7 @@ _DEFINITION_AFTER = re.compile(r"\s?(?:%\s?)?improvement\b", re.I)
 _SIGNED_SPACE = re.compile(r"^[-+]\s")
 _VALUE_INTERVAL = re.compile(
     r"(?:\b(?:95|90|99)\s?%\s?(?:CI|C\.I\.|IC\b|confidence\s+intervals?)|\bCI\s?95\s?%|[(\[]\s?(?:range|IQR|interquartile\s+range))"
-    r"(?:\s?[(\[]\s?CI\s?[)\]])?[\s,:=]*[(\[]?\s?[-+−]?\s?\d[\d.,]*\s?%?\s?(?:[a-zA-Zμµ/]{1,8}\s?)?(?:-|–|to|,)\s?[-+−]?\s?\d[\d.,]*\s?%?", re.I)
+    r"(?:\s?[(\[]\s?CI\s?[)\]])?[\s,:=]*[(\[]?\s?[-+−]?\s?\d[\d.,]*\s?%?\s?(?:[a-zA-Zμµ/]{1,8}\s?)?(?:-|–|to|,|;)\s?[-+−]?\s?\d[\d.,]*\s?%?", re.I)
 _OR_MORE = re.compile(r"\s?(?:[a-zA-Zμµ%]{1,6}\s)?(?:[\w-]+\s){0,3}?(?:or\s+(?:more|greater|higher|less|fewer|above|below|"
                       r"lower|longer|over)|and\s+(?:above|over|more))\b", re.I)
 _YEAR = re.compile(r"(?:19|20)\d\d")

@@ -162,3 +162,10 @@ def test_a_value_with_any_unit_before_a_change_word_and_the_measure(sentence, me
 def test_a_duration_before_a_change_word_is_no_change():
     ev = run(_DICLOFENAC + "The diclofenac group showed a 12-week reduction in pain scores.", title="Diclofenac vs placebo")
     assert [o.change_mean for o in ev.outcomes] == [None]
+
+
+def test_an_sd_written_with_equals_and_a_ci_with_semicolons_are_no_values():
+    # "decreased by 3.34 cm (SD = 9.3; CI95%: -5.56;-1.13)": the SD and the CI bounds are not changes
+    ev = run(_DICLOFENAC + "Mean waist circumference decreased by 3.34 cm (SD = 9.3; CI95%: -5.56;-1.13) in the diclofenac "
+             "group.", title="Diclofenac vs placebo")
+    assert [o.change_mean for o in ev.outcomes] == [-3.34]
