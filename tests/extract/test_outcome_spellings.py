@@ -169,3 +169,12 @@ def test_an_sd_written_with_equals_and_a_ci_with_semicolons_are_no_values():
     ev = run(_DICLOFENAC + "Mean waist circumference decreased by 3.34 cm (SD = 9.3; CI95%: -5.56;-1.13) in the diclofenac "
              "group.", title="Diclofenac vs placebo")
     assert [o.change_mean for o in ev.outcomes] == [-3.34]
+
+
+
+def test_an_sd_written_with_equals_is_no_value_of_its_own():
+    # "1.05% (SD = 2.0; CI95%: ...)": 2.0 is the spread of 1.05, not a second value
+    from extract import sentence_values
+    assert sentence_values._threshold_or_age_before("1.05% (SD = ")
+    assert sentence_values._AGE_BEFORE.search("1.05% (SD = ")
+    assert not sentence_values._threshold_or_age_before("HbA1c was ")
