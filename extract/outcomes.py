@@ -142,8 +142,8 @@ SUBJECT_ARM_RE = re.compile(
 BUT_NOT_RE = re.compile(words([r"but\s+not\s+in\s+the\s+(?P<arm>[\w-]+(?:\s[\w-]+)?\s+(?:group|cluster|cohort|arm))"]))
 # "from 25.1 to 8.2", "from 25.1 mg/L at baseline to 8.2 mg/L": a unit may follow each value
 _FT_UNIT = r"(?:\s?(?!to\b|at\b)[a-zA-Zμµ]{1,6}(?:/[a-zA-Zμµ0-9]{1,6}){0,2})?"
-FROM_TO_BARE_RE = re.compile(rf"\bfrom\s+(?P<a>-?{NUM}){_FT_UNIT}\s+(?:at\s+baseline\s+)?to\s+(?P<b>-?{NUM})"
-                             rf"(?!\s?(?:%|±|\())")
+FROM_TO_BARE_RE = re.compile(rf"\bfrom\s+(?!(?:19|20)\d\d\s+to\s+(?:19|20)\d\d\b)(?P<a>-?{NUM}){_FT_UNIT}\s+"
+                             rf"(?:at\s+baseline\s+)?to\s+(?P<b>-?{NUM})(?!\s?(?:%|±|\())")  # not "from 1995 to 2013"
 FROM_TO_PCT_RE = re.compile(rf"\bfrom\s+(?P<a>-?{NUM})\s?%\s+(?:at\s+baseline\s+)?to\s+(?P<b>-?{NUM})\s?%")
 # "Diclofenac reduced CRP by 1.5 mg/L": the measure between the verb and "by"
 VERB_OBJECT_BY = re.compile(r"\b(?:decreas\w*|reduc\w*|improv\w*|lower\w*)\s+(?:the\s+)?(?:[\w()-]+\s+){1,5}?by\s", re.I)

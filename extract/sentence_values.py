@@ -132,7 +132,9 @@ _P_LIST_NEXT = re.compile(r"(?:\s?,\s?(?:and\s+|or\s+)?|\s(?:and|or)\s)(?P<v>0?\
 # "(Bauer et al 2001; Eriksson et al 2001)", "in March 2013": not values
 _CITATION = re.compile(r"\([^()]*\bet\s+al\b[^()]*\)|\b(?:Tables?|Figs?\.?|Figures?)\s?[A-Z]?\d+[a-z]?(?:\s?(?:and|,|-|–)\s?[A-Z]?\d+[a-z]?)*|\b(?:January|February|March|April|May|June|July|August|"
                        r"September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.?"
-                       r"(?:\s\d{1,2},?)?\s(?:19|20)\d\d\b")
+                       r"(?:\s\d{1,2},?)?\s(?:19|20)\d\d\b"
+                       # "from 1995 to 2013", "between 2009 and 2012": a period of calendar years
+                       r"|\b(?:from|between)\s(?:19|20)\d\d\s(?:to|and|until)\s(?:19|20)\d\d\b")
 
 
 @dataclass

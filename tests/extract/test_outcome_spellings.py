@@ -178,3 +178,9 @@ def test_an_sd_written_with_equals_is_no_value_of_its_own():
     assert sentence_values._threshold_or_age_before("1.05% (SD = ")
     assert sentence_values._AGE_BEFORE.search("1.05% (SD = ")
     assert not sentence_values._threshold_or_age_before("HbA1c was ")
+
+
+def test_from_one_year_to_another_is_no_pair_of_values():
+    ev = run("Methods and findings: We used individual participant data from the Blood Pressure Lowering Treatment "
+             "Trialists' Collaboration (BPLTTC) from 1995 to 2013. Patients were followed for 4 years.", title="BP")
+    assert [(o.baseline_mean, o.followup_mean) for o in ev.outcomes if o.baseline_mean or o.followup_mean] == []
