@@ -121,7 +121,7 @@ _N = rf"(?:\d{{1,3}}(?:,\d{{3}})+|\d+|{WORDNUM})"
 COUNT_RE = re.compile(
     rf"(?<![\w.,/^±-])(?P<n>{_N})(?:\s?[(\[]\s?(?P<p>{NUM})\s?%\s?[)\]])?"
     rf"(?:\s(?P<noun>(?:[a-z-]+\s)?{PERSON_NOUNS})\b(?:\s?\(\s?(?P<p2>{NUM})\s?%\s?\))?)?", re.I)
-NUMBER_RE = re.compile(rf"(?P<v>{SNUM_FIRST}(?<![\w.,/^-].){SNUM_REST})(?![\d])"
+NUMBER_RE = re.compile(rf"(?P<v>{SNUM_FIRST}(?<![\w.,/^-].){SNUM_REST})(?![\d])(?![A-Za-z]{{1,3}}\d)"  # not "1D5", "3T3": codes
                        rf"(?:\s?(?P<unit>%|{_NOT_UNIT}(?i:(?!patients?\b|subjects?\b)[a-zA-Zμµ]{{1,8}}(?:/[a-zA-Zμµ]{{1,6}}){{0,2}})\b))?")
 
 

@@ -139,7 +139,8 @@ _PARTICIPLE_GAP = re.compile(r"\s(?:who\s+(?:had|were|needed|required|achieved|e
 _PEOPLE_VERBS = frozenset(
     "having had has have with achieving achieved reaching reached experiencing experienced reporting reported "
     "developing developed showing showed attaining attained meeting met suffered".split())
-_OF_VALUE = re.compile(r"\s(?:of|was|were|=|:)\s?[-+−]?\d")
+# ("estrogen receptor (1D5) was 59.53%", "progesterone receptor (PgR 636), was 59.34": a short label in brackets between)
+_OF_VALUE = re.compile(r"(?:\s\([^()]{1,12}\),?)?\s(?:of|was|were|=|:)\s?[-+−]?\d")
 _ESTIMATE_NAME = re.compile(rf"(?:{NAME_PATTERN})(?:\s?\(\w+\))?")
 _COORDINATION = re.compile(r"\s?(?:,|;)?\s?(?:,?\s?(?:and|or|as\s+well\s+as)\s)?\s?")
 # the characters a _COORDINATION match is made of, besides white space
@@ -382,7 +383,16 @@ def _label_measure(ws: tuple[str, ...], k: int, n: int) -> bool:
     j = k
     while j < n and j - k < 6 and ws[j][:1].isalpha():
         j += 1
-    return j < n and ws[j] == ":" and j > k and ws[j - 1] in _LABEL_HEADS
+    if j < n and ws[j] == ":" and j > k and ws[j - 1] in _LABEL_HEADS:
+        return True
+    j = k  # the other names may hold digits and joiners: "CD4+ count change", "HIV-1 RNA"
+    while j < n and j - k < 8 and (ws[j][:1].isalnum() or ws[j] in ("-", "+", "/")):
+        j += 1
+    if not (j < n and ws[j] == ":" and j > k and ws[k][:1].isalpha()):
+        return False
+    # "(mean CD4 count change: 170 vs 183 cells/mm3, ...)": any name, before two values compared
+    q = j + 1 + (j + 1 < n and ws[j + 1] in ("+", "-"))
+    return q < n and ws[q][:1].isdigit() and any(w in ("vs", "vs.", "versus") for w in ws[q + 1:q + 8])
 
 
 _TITLE_RE1 = re.compile(r"[A-Za-z]+")
@@ -407,12 +417,21 @@ def _abbreviation_paren(t: Text, k: int, paren_at: dict[int, int]) -> bool:
         and any(ch.isupper() for ch in inner)
 
 
+_TIME_UNITS = frozenset("week weeks month months day days year years hour hours wk wks mo".split())
+# a clause led by its timepoint: "Week 48 ...", "At 12 months ...", "At week 48, ..." (then the measure is the subject)
+_TIME_LEAD = re.compile(r"(?:^|[:;,]\s?|\b(?:although|though|while|whereas|but)\s)(?:(?:at|after|by|on|during|over|within|following)\s+)?(?:the\s+)?"
+                        r"(?:(?:weeks?|months?|days?|years?|visit)\s+\d+|\d+\s+(?:weeks?|months?|days?|years?|hours?))"
+                        r"\s?,?\s(?:(?:the|mean|median|average)\s)*$", re.I)
+
+
 def _trim(t: Text, chunks: list[_Chunk]) -> None:
     """Leading determiners and adverbs go; "changes in"/"levels of" before the name go (and mark a change)."""
     toks = t.tokens_lower
     for c in chunks:
         while c.ts < c.te and (toks[c.ts] in DETERMINERS or toks[c.ts] in ADVERB_LIKE):
             c.ts += 1
+        if c.te - c.ts > 1 and toks[c.ts] in _TIME_UNITS and c.ts > 0 and toks[c.ts - 1][:1].isdigit():
+            c.ts += 1  # "At 12 months median triglycerides were ...": the timepoint's unit is not the name's
         # "mean change(s) (from baseline) in/of X", "changes in X": the measure is X
         j = c.ts
         while j < c.te and toks[j] in ("mean", "median", "average", "overall", "absolute", "relative", "percent",
@@ -457,6 +476,12 @@ _ROLES_RE1 = re.compile(r"\d")
 _STATISTIC_WORDS = frozenset("sd se sem iqr".split())
 
 
+_LABEL_PAIR_AFTER = re.compile(r"\s?[-+]?\d[\d.,]*\s?%?(?:\s?[(\[][^()\[\]]{0,20}[)\]])?\s?(?:[a-zA-Zμµ/]{1,8}\s)?"
+                               r"(?:vs\.?|versus)\s?[-+]?\d")
+_NOT_CHANGED = frozenset("greatest largest smallest individual mean median average overall total absolute relative "
+                         "percent percentage".split())  # "the greatest individual change was 10 dB": no measure
+
+
 def _roles(t: Text, sent: Sentence, chunks: list[_Chunk], i0: int, i1: int, paren_at: dict[int, int]) -> None:
     toks = t.tokens_lower
     text = t.text
@@ -467,6 +492,16 @@ def _roles(t: Text, sent: Sentence, chunks: list[_Chunk], i0: int, i1: int, pare
         after_i = c.te
         # subject: clause-initial, then (adverbs,) a result verb or a direction cue
         j = after_i
+        if j < i1 and toks[j] in ("change", "changes") and c.mention is None and toks[c.te - 1] not in _NOT_CHANGED:
+            # "The CD4 count change (from baseline) was 170 vs 183": the measure written as a change
+            j += 1
+            fb = [w for w in toks[j:j + 4] if w != "-"][:2]  # "change from baseline", "change-from-baseline"
+            if fb == ["from", "baseline"]:
+                while toks[j] != "baseline":
+                    j += 1
+                j += 1
+            c.change = True
+        after_change = j
         skip_pp = _skip_group_phrase(toks, j, i1)
         j = skip_pp
         while j < i1 and toks[j] in ADVERB_LIKE:
@@ -480,7 +515,8 @@ def _roles(t: Text, sent: Sentence, chunks: list[_Chunk], i0: int, i1: int, pare
             prev_i -= 3 if toks[prev_i] == ")" else 1  # "the mean (SD) IIEF-EF score": the statistic's bracket
         prev = toks[prev_i] if prev_i >= i0 else ""
         clause_initial = prev in ("", ",", ";", ":") or (prev in ("but", "while", "whereas") and prev_i > i0
-                                                        and toks[prev_i - 1] in (",", ";")) or prev == "and"
+                                                        and toks[prev_i - 1] in (",", ";")) or prev == "and" or (
+            (prev[:1].isdigit() or prev in _TIME_UNITS) and _TIME_LEAD.search(before) is not None)
         if prev == "," and prev_i > i0:
             lead = text[sent.start:t.token_starts[prev_i]]
             if not _INTRO.match(lead.strip()) and len(lead.split()) > 6:
@@ -534,8 +570,9 @@ def _roles(t: Text, sent: Sentence, chunks: list[_Chunk], i0: int, i1: int, pare
                 c.role = "cue"
                 continue
         # a label with its values: "(biochemical pregnancy rate: 17.3% versus 23.9%; ...)"
-        if after_i < i1 and toks[after_i] == ":" and toks[c.te - 1] in _LABEL_HEADS:
-            c.role = "item"
+        if after_change < i1 and toks[after_change] == ":" and (toks[c.te - 1] in _LABEL_HEADS or _LABEL_PAIR_AFTER.match(
+                text, t.token_starts[after_change] + 1)):
+            c.role = "item"  # ("mean CD4 count change: 170 vs 183 cells/mm3": any name, with two values compared)
             continue
         # "The ACR20 response rate was low (60%)": a copula's adjective with the value in brackets, not a measure
         if prev in ("was", "were") and c.te - c.ts == 1 and toks[c.ts] in _VALUE_ADJECTIVES:
@@ -559,15 +596,19 @@ def _roles(t: Text, sent: Sentence, chunks: list[_Chunk], i0: int, i1: int, pare
         if c.mention is not None:
             c.role = "vocab"
     # coordination: a chunk listed with a measure is one ("ESR, CRP and serum IL-12 were reduced").
-    # Which neighbours are coordinated (and both may be measures) does not change between the two
+    # Which neighbours are coordinated (and both may be measures) does not change between the
     # passes, so it is found once, and the cheap `ok` test first (both tests are pure).
     listed = [(a, b) for a, b in zip(chunks, chunks[1:]) if a.ok and b.ok and _coordinated(text, a.end, b.start)]
-    for _ in range(2):
+    changed = bool(listed)
+    while changed:  # until every coordinated chunk has its role ("A, B, C and D were ...": three steps back)
+        changed = False
         for a, b in listed:
             if a.role and not b.role:
                 b.role = "list"
+                changed = True
             elif b.role and not a.role:
                 a.role = "list"
+                changed = True
 
 
 def _skip_group_phrase(toks: tuple[str, ...], j: int, i1: int) -> int:
@@ -677,6 +718,7 @@ def clean_name(text: str) -> str:
     return stripped if stripped else name
 
 
+_NOT_OUTCOME_NAMES = frozenset(["age", "ages", "sample size", "sample sizes"])
 _ARM_WORDS = frozenset("group groups arm arms cohort cohorts".split())
 _KEPT_HEADS = frozenset("score scores level levels rate rates count counts index time number total response "
                         "responses value values".split())
@@ -700,6 +742,8 @@ def _measure_like(raw: str, c: _Chunk, arm_low: list[str], toks: tuple[str, ...]
     if c.mention is not None:
         return True
     nw = len(words)
+    if nw == 1 and words[0] in _TIME_UNITS and c.ts > 0 and toks[c.ts - 1][:1].isdigit():
+        return False  # "Between 26 and 35 wk, haemoglobin ... decreased": a timepoint's unit
     if nw > 9 or (nw == 1 and (len(words[0]) == 1 or not words[0].strip("ivx") or words[0] in _COMPARATOR_NAMES)):
         return False  # "III", "B": an arm's label; "placebo"
     if nw > 2 and words[0] in OF_HEADS and "of" in words:
@@ -711,6 +755,8 @@ def _measure_like(raw: str, c: _Chunk, arm_low: list[str], toks: tuple[str, ...]
         return False
     if _estimate_name(raw):
         return False  # "effect size", "odds ratio": the name of an estimate, not of a measure
+    if " ".join(w for w in words if w not in ("mean", "median", "average")) in _NOT_OUTCOME_NAMES:
+        return False  # "Their mean age was 15.18 years (0.62)", "a sample size of 2400": who was studied, not an outcome
     if all(w in NOT_MEASURE_HEADS or w in DETERMINERS for w in words):
         return False
     if arm_low:

@@ -142,8 +142,8 @@ SUBJECT_ARM_RE = re.compile(
 BUT_NOT_RE = re.compile(words([r"but\s+not\s+in\s+the\s+(?P<arm>[\w-]+(?:\s[\w-]+)?\s+(?:group|cluster|cohort|arm))"]))
 # "from 25.1 to 8.2", "from 25.1 mg/L at baseline to 8.2 mg/L": a unit may follow each value
 _FT_UNIT = r"(?:\s?(?!to\b|at\b)[a-zA-Zμµ]{1,6}(?:/[a-zA-Zμµ0-9]{1,6}){0,2})?"
-FROM_TO_BARE_RE = re.compile(rf"\bfrom\s+(?P<a>-?{NUM}){_FT_UNIT}\s+(?:at\s+baseline\s+)?to\s+(?P<b>-?{NUM})"
-                             rf"(?!\s?(?:%|±|\())")
+FROM_TO_BARE_RE = re.compile(rf"\bfrom\s+(?!(?:19|20)\d\d\s+to\s+(?:19|20)\d\d\b)(?P<a>-?{NUM}){_FT_UNIT}\s+"
+                             rf"(?:at\s+baseline\s+)?to\s+(?P<b>-?{NUM})(?!\s?(?:%|±|\())")  # not "from 1995 to 2013"
 FROM_TO_PCT_RE = re.compile(rf"\bfrom\s+(?P<a>-?{NUM})\s?%\s+(?:at\s+baseline\s+)?to\s+(?P<b>-?{NUM})\s?%")
 # "Diclofenac reduced CRP by 1.5 mg/L": the measure between the verb and "by"
 VERB_OBJECT_BY = re.compile(r"\b(?:decreas\w*|reduc\w*|improv\w*|lower\w*)\s+(?:the\s+)?(?:[\w()-]+\s+){1,5}?by\s", re.I)
@@ -200,7 +200,8 @@ _DIGIT = re.compile(r"\d")
 _VALUE_AFTER_WORD = re.compile(r"of\s[-+−]?\d|was\s[-+−]?\d|were\s[-+−]?\d|=\s?[-+−]?\d|:\s?[-+−]?\d")
 # "... of those on atorvastatin having no decrease in CRP": a proportion of people with a condition
 PEOPLE_WITH_RE = re.compile(
-    rf"(?P<pct>{NUM})\s?%\s+of\s+(?:the\s+)?(?:patients?|subjects?|participants?|those|women|men|children|individuals|"
+    # ("66.7% (95% confidence interval [CI], 52.9-78.6%) of the patients showed ...": the percentage's CI between)
+    rf"(?P<pct>{NUM})\s?%(?:\s?[(\[][^()\[\]]{{0,50}}(?:[(\[][^()\[\]]{{0,10}}[)\]][^()\[\]]{{0,30}})?[)\]])?\s+of\s+(?:the\s+)?(?:patients?|subjects?|participants?|those|women|men|children|individuals|"
     r"people)(?:\s+(?:on|in|receiving|treated\s+with|given|taking|allocated\s+to|randomi[sz]ed\s+to)\s+"
     r"(?P<arm>(?:the\s+)?[\w+/-]+(?:\s[\w+/-]+){0,3}?))?\s+(?:who\s+)?(?P<verb>having|had|has|have|with|achieving|achieved|"
     r"reaching|reached|experiencing|experienced|reporting|reported|developing|developed|showing|showed|"
@@ -209,7 +210,8 @@ PEOPLE_WITH_RE = re.compile(
 # an abstract's section headings, on their own line or before the first sentence ("Results:", "RESULTS.")
 HEADING_RE = re.compile(
     r"(?P<h>(?i:background|introduction|objectives?|aims?(?:\s?/\s?hypothesis)?|purpose|rationale|context|"
-    r"(?:materials\s+and\s+)?methods?(?:\s+and\s+results)?|design|setting|settings|participants|patients|"
+    r"methodology(?:\s?/\s?principal\s+findings)?|methods?\s?/\s?principal\s+findings|methods\s+and\s+findings|"
+    r"principal\s+findings|(?:materials\s+and\s+)?methods?(?:\s+and\s+results)?|design|setting|settings|participants|patients|"
     r"subjects(?:\s?/\s?methods)?|interventions?|(?:main\s+)?outcome\s+measures?|measurements|study\s+design|"
     r"results|findings|conclusions?(?:\s?/\s?interpretation)?|interpretation|discussion|significance|"
     r"trial\s+registration|registration|funding|summary|electronic\s+supplementary\s+material|"
@@ -224,7 +226,7 @@ def _section_kind(heading: str) -> str:
     """"results" (outcomes are read), "methods" (only vocabulary measures: background, aims,
     methods) or "none" (registration, funding)."""
     h = " ".join(heading.lower().split())
-    if "result" in h:
+    if "result" in h or "findings" in h:  # PLoS: "Methodology/Principal Findings", "Methods and Findings"
         return "results"
     if h.startswith("conclusion"):
         return "results"
@@ -989,7 +991,9 @@ _PCT_CUE_BEFORE = re.compile(
 
 # "a mean 14.5 mm reduction in", "a 1.2-point decrease in", "a mean decrease of 1.2 (points) in": a change in the
 # units of the measure written before the measure it changes
-_CHANGE_UNIT = r"(?:\s?-?\s?(?:mm|cm|kg|points?|units?|mg/[dl]l?|g/[dl]l?|mmhg|ms|s)\b)?"
+# any unit ("a 0.7 g/kg/day increase in protein intake"), not a duration ("a 12-week reduction") nor "fold"
+_CHANGE_UNIT = (r"(?:\s?-?\s?(?!(?:weeks?|wks?|months?|days?|years?|hours?|h|min|minutes?|fold|times|patients?|subjects?)\b)"
+                r"[a-zA-Zμµ]{1,6}(?:/[a-zA-Zμµ]{1,6}){0,2}\b)?")
 _CHANGE_W = r"(?P<w>decrease|reduction|lowering|fall|drop|decline|increase|rise|improvement|change)"
 _CHANGE_CUE_BEFORE = re.compile(
     rf"\b(?:an?|the)\s+(?:mean\s+|average\s+|median\s+)?(?:(?P<v>[-+−]?{NUM}){_CHANGE_UNIT}\s+"
@@ -1353,6 +1357,24 @@ def _sentence_rows(t: Text, sent: Sentence, measures: list[_Measure], vals: Sent
         n_arms = 0 if (not refs and len(my_tps) >= 2 and "respectively" in stext) or (
             "aseline" in stext and _VS_BASELINE.search(stext) and not _CHANGE_FROM_BASELINE.search(stext)) \
             else len(ctx.arms)  # ("change from baseline was -2.1 versus -1.2": the two arms' changes)
+        if len(my_tps) >= 2 and me.name not in per_measure:
+            tp_rows = _pairs_at_timepoints(t, me, items, my_tps, refs, ctx, prov, direction, a, clause_start, responder)
+            if tp_rows:
+                rows.extend(tp_rows)
+                continue
+        ba = _before_after(items, text) if "before" in text[a:b] else None
+        if ba is not None:
+            # "Ki-67 was 24.69% before and 10.43% after treatment": one arm's baseline and follow-up levels
+            for tp in my_tps or [None]:
+                base = _base_row(me, arm_name, arm_n, tp, prov, direction or (
+                    "decrease" if ba[1][0] < ba[0][0] else "increase" if ba[1][0] > ba[0][0] else "no change"))
+                base["baseline_mean"], base["baseline_sd"] = ba[0]
+                base["followup_mean"], base["followup_sd"] = ba[1]
+                p_in = [x.obj for x in items if x.kind == "p"] or ([single_p] if single_p else [])
+                if p_in:
+                    base["p_value"] = _p_text(p_in[0])
+                rows.append(_row(base))
+            continue
         slots = arm_slots(t, items, a, b, refs, sent, n_arms, bool(ORDER_CUE.search(text, a, b)),
                           rec.abbreviations) if me.name not in per_measure else []
         if slots:
@@ -1568,6 +1590,11 @@ def _arm_estimates_as_values(items: list[Item], refs: list[ArmRef], text: str) -
     return out
 
 
+_OWN_BY_VERB = re.compile(r"\b(?P<w>decreased|reduced|fell|dropped|declined|lowered|increased|rose|raised|grew)\s+"
+                          r"(?:significantly\s+|only\s+|slightly\s+)?by\s?[-+]?$", re.I)
+_DOWN_VERBS = ("decreased", "reduced", "fell", "dropped", "declined", "lowered")
+
+
 def _slot_rows(t: Text, me: _Measure, slots: list[Slot], items: list[Item], ctx: Context, prov: Provenance,
                direction: str | None, my_tps: list[Timepoint | None], tps: list[Timepoint], a: int,
                clause_start: int, responder: bool) -> list[OutcomeRow]:
@@ -1608,7 +1635,13 @@ def _slot_rows(t: Text, me: _Measure, slots: list[Slot], items: list[Item], ctx:
         if "p_value" not in values and loose_p and not loose_eff:
             values["p_value"] = _p_text(loose_p[0])
         cm = values.get("change_mean")
-        if cm is not None and cm > 0 and direction == "decrease" and BY_CUE.search(t.text, a, s.start):
+        own = _OWN_BY_VERB.search(t.text, max(a, s.start - 30), s.start) if cm is not None and cm > 0 else None
+        if own is not None:
+            # "increased by 1.28 in A and decreased by 0.30 in B": each value's own verb gives its sign
+            if own.group("w").lower().startswith(_DOWN_VERBS):
+                values["change_mean"] = -cm
+                values["note"] = "sign of the change from the wording ('... by')"
+        elif cm is not None and cm > 0 and direction == "decrease" and BY_CUE.search(t.text, a, s.start):
             # "HAQ improved by 0.45 in A compared with 0.12 in B" on a lower-is-better scale: changes of -0.45, -0.12
             values["change_mean"] = -cm
             values["note"] = "sign of the change from the wording ('... by')"
@@ -1627,6 +1660,88 @@ def _slot_rows(t: Text, me: _Measure, slots: list[Slot], items: list[Item], ctx:
                 if loose_p:
                     base["p_value"] = _p_text(loose_p[0])
                 rows.append(_row(base))
+    return rows
+
+
+# "73.7% vs. 71.4% at six months and 72.2% vs. 68.4% at 12 months": the gap between one timepoint's values, and
+# from its last value to the timepoint
+_TP_PAIR_GAP = re.compile(r"\s?(?:[a-zA-Zμµ%]{1,6}(?:/[a-zA-Zμµ]{1,6})?\s?)?(?:vs\.?|versus)\s?")
+_TP_PAIR_AT = re.compile(r"\s?(?:[a-zA-Zμµ%]{1,6}(?:/[a-zA-Zμµ]{1,6})?\s?)?,?\s?(?:at|after|by|on|in)\s(?:the\s)?(?:end\s+of\s+)?")
+_TP_PAIR_NEXT = re.compile(r"\s?(?:post-?\w+\s?)?(?:,\s?(?:and\s)?|\sand\s|;\s?)(?:at\s)?")
+
+
+_BEFORE_AND = re.compile(r"\s?(?:[a-zA-Zμµ%]{1,8}(?:/[a-zA-Zμµ]{1,6})?\s)?before\s+and\s+")
+_AFTER_WORD = re.compile(r"\s?(?:[a-zA-Zμµ%]{1,8}(?:/[a-zA-Zμµ]{1,6})?\s)?after\b")
+
+
+def _before_after(items: list[Item], text: str) -> tuple[tuple[float, float | None], tuple[float, float | None]] | None:
+    """"24.69% before and 10.43% after treatment", "5.1 ± 0.8 before and 3.2 ± 0.9 after": the (mean, SD) before
+    and after, or None."""
+    vals = [x for x in items if x.kind in ("ms", "pct")]
+    if len(vals) != 2 or not _BEFORE_AND.fullmatch(text, vals[0].end, vals[1].start) \
+            or not _AFTER_WORD.match(text, vals[1].end):
+        return None
+    out = []
+    for x in vals:
+        if x.kind == "pct":
+            if x.obj.kind != "%" or x.obj.percent is None:
+                return None
+            out.append((x.obj.percent, None))
+        else:
+            out.append((x.obj.mean, x.obj.sd))
+    return out[0], out[1]
+
+
+def _pairs_at_timepoints(t: Text, me: _Measure, items: list[Item], my_tps: list[Timepoint | None],
+                         refs: list[ArmRef], ctx: Context, prov: Provenance, direction: str | None, a: int,
+                         clause_start: int, responder: bool) -> list[OutcomeRow]:
+    """"73.7% vs. 71.4% at six months and 72.2% vs. 68.4% at 12 months (in the A and the B group, respectively)":
+    each timepoint's values, one per arm in the order the sentence (or else the study) names the arms."""
+    text = t.text
+    tps = sorted((tp for tp in my_tps if tp is not None and tp.end > tp.start), key=lambda tp: tp.start)
+    vals = [x for x in items if x.kind in ("ms", "pct")]
+    if len(tps) < 2 or len(vals) < 4 or not _TP_PAIR_GAP.match(text, vals[0].end, vals[1].start):
+        return []
+    groups: list[tuple[list[Item], Timepoint]] = []
+    pos = vals[0].start
+    for k, tp in enumerate(tps):
+        g = [x for x in vals if pos <= x.start < tp.start]
+        if len(g) < 2 or not all(_TP_PAIR_GAP.fullmatch(text, x.end, y.start) for x, y in zip(g, g[1:])) \
+                or not _TP_PAIR_AT.fullmatch(text, g[-1].end, tp.start):
+            return []
+        if k and not _TP_PAIR_NEXT.fullmatch(text, groups[-1][1].end, g[0].start):
+            return []
+        groups.append((g, tp))
+        pos = tp.end
+    n = len(groups[0][0])
+    if any(len(g) != n for g, _ in groups) or any(x.start >= tps[-1].end for x in vals):
+        return []
+    labels: list[str] = []
+    for r in refs:
+        if r.label.lower() not in [x.lower() for x in labels]:
+            labels.append(r.label)
+    arms: list[tuple[str, int | None]]
+    if len(labels) == n:
+        arms = [_arm_lookup(ctx, x) for x in labels]
+    elif len(ctx.arms) == n and len(labels) <= 1:
+        arms = [(x.name, x.n if x.n is not None else ctx.per_arm_n) for x in ctx.arms]
+        if labels:  # "higher in the A group (a vs. b at T1 ...)": the arm named is the first
+            first = _arm_lookup(ctx, labels[0])
+            arms = [first] + [x for x in arms if x[0] != first[0]]
+            if len(arms) != n:
+                return []
+    else:
+        return []
+    ps = [x.obj for x in items if x.kind == "p"]
+    rows: list[OutcomeRow] = []
+    for g, tp in groups:
+        for x, (name, n_arm) in zip(g, arms):
+            values = _values_of([x], t, a, clause_start, me, responder, n_arm)
+            if len(ps) == 1:
+                values["p_value"] = _p_text(ps[0])
+            base = _base_row(me, name, n_arm, tp, prov, direction or _direction_from_values(values))
+            base.update(values)
+            rows.append(_row(base))
     return rows
 
 
@@ -1728,6 +1843,14 @@ def _measures_respectively(t: Text, sent: Sentence, measures: list[_Measure], pc
     if listed and ("," not in sent.text or " were " not in sent.text):
         return {}
     names = [m for m in measures if m.kind in ("responder", "safety", "event")]
+    if not listed and len(measures) > len(names):
+        # "Nausea, fever and rash were reported in 12%, 8% and 5% of the patients, respectively": open names too,
+        # where the percentages are of people (or samples)
+        opened = [m for m in measures if m.kind in ("responder", "safety", "event") or (
+            m.canonical is None and m.role in ("list", "subject"))]
+        after_o = [p for p in pcts if opened and p.start > opened[-1].mention.end]
+        if len(opened) >= 2 and len(after_o) == len(opened) and _PCTS_OF_PEOPLE.match(t.text, after_o[-1].end):
+            names = opened
     if len(names) < 2:
         return {}
     after = [p for p in pcts if p.start > names[-1].mention.end]
@@ -1741,6 +1864,8 @@ def _measures_respectively(t: Text, sent: Sentence, measures: list[_Measure], pc
     return {m.name: _responder_values(p) for m, p in zip(names, after)}
 
 
+_PCTS_OF_PEOPLE = re.compile(r"\s?(?:of|in)\s+(?:the\s+|all\s+)?(?:[\w-]+\s+){0,2}?(?:patients|subjects|participants|women|"
+                             r"men|children|infants|cases|samples|smears|specimens|eyes)\b", re.I)
 _VALUES_AFTER_LIST = re.compile(r"[^.;,()%]{0,40}?\bwere\s+(?:(?:achieved|observed|seen)\s+(?:in|by)\s+)?", re.I)
 _VALUE_LIST_GAP = re.compile(r"\s?,\s?(?:and\s+)?|\s+and\s+")
 
@@ -1901,6 +2026,9 @@ _PEOPLE_ROWS_RE2 = re.compile(r"^(?:a|an|the)\s+", re.I)
 _PEOPLE_ROWS_RE3 = re.compile(r"\bno\b|\bnot\b|\bwithout\b", re.I)
 
 
+_LEAD_ARM_GAP = re.compile(r"\s?,\s?")
+
+
 def _people_rows(t: Text, sent: Sentence, measures: list[_Measure], ctx: Context, prov: Provenance,
                  tp_of: dict[str, list[Timepoint]], rec: _Record) -> list[tuple[OutcomeRow, int]]:
     """"45% of those on atorvastatin having no decrease in CRP": the proportion of people with a
@@ -1922,6 +2050,10 @@ def _people_rows(t: Text, sent: Sentence, measures: list[_Measure], ctx: Context
         if canon is not None and any(me.canonical == canon for me in measures) and not _PEOPLE_ROWS_RE3.search(name):
             continue  # "60% of patients achieved ACR20": ACR20's own row
         arm_label = m.group("arm")
+        if not arm_label:  # "In the IGF-1 group, 66.7% of the patients showed ...": the arm leading the clause
+            lead = ARM_IN_SENTENCE_RE.search(t.text, sent.start, m.start())
+            if lead and _LEAD_ARM_GAP.fullmatch(t.text, lead.end(), m.start()):
+                arm_label = lead.group("arm")
         arm, n = _arm_lookup(ctx, arm_label.replace("the ", "") if arm_label else None)
         mention = Mention("MEASURE", name, m.start("cond"), m.end("cond"), cond, t.token_index(m.start("cond")),
                           t.token_index(m.end("cond")))

@@ -75,7 +75,7 @@ _NOT_VALUE_AFTER = re.compile(
     r"hospitals|countries|studies|trials|(?:mg|g|mcg|µg|μg|ml|mL|IU)(?!\s?/)|drops|tablets|capsules|sessions|injections?|"
     r"infusions?|cycles?|visits?|points?\s+(?:or|and)\s+more|events?|episodes?)\b", re.I)
 _AGE_BEFORE = re.compile(r"\b(?:aged?|ages)\s+(?:of\s+)?$|\bn\s?=\s?$|\bN\s?=\s?$|"
-                         r"(?:\b(?:t|df|F|z|U|H|r|rho|SE|SEM|χ2|chi2|X2|W|Q|I2|tau2|kappa|κ)|χ\^?2)\s?(?:\(\s?[\d,.\s]+\))?\s?[=:]\s?$|"
+                         r"(?:\b(?:t|df|F|z|U|H|r|rho|SD|SE|SEM|χ2|chi2|X2|W|Q|I2|tau2|kappa|κ)|χ\^?2)\s?(?:\(\s?[\d,.\s]+\))?\s?[=:]\s?$|"
                          # the degrees of freedom of a test: "F (1, 74) = 1.44", "t(38) = 2.1", "χ2 (2) = 7.8"
                          r"(?:\b(?:t|df|F|χ2|chi2|X2)|χ\^?2)\s?\(\s?(?:[\d.]+\s?,\s?)?$", re.I)
 # _THRESHOLD_BEFORE and _AGE_BEFORE end at the end of the text ("\s?$"), and only whether they match
@@ -88,7 +88,7 @@ _THRESHOLD_BEFORE_REVERSED = re.compile(
     r"tsael\s+ta\s+fo(?!\w))", re.I)
 _AGE_BEFORE_REVERSED = re.compile(
     r"\n?(?:(?:\s+fo)?\s+(?:d?ega|sega)(?!\w)|\s?=\s?n(?!\w)|"
-    r"\s?[=:]\s?(?:\)[\d,.\s]+\s?\()?\s?(?:(?:t|fd|f|z|u|h|r|ohr|es|mes|2χ|2ihc|2x|w|q|2i|2uat|appak|κ)(?!\w)|2\^?χ)|"
+    r"\s?[=:]\s?(?:\)[\d,.\s]+\s?\()?\s?(?:(?:t|fd|f|z|u|h|r|ohr|ds|es|mes|2χ|2ihc|2x|w|q|2i|2uat|appak|κ)(?!\w)|2\^?χ)|"
     r"\n?(?:\s?,\s?[\d.]+)?\s?\(\s?(?:(?:t|fd|f|2χ|2ihc|2x)(?!\w)|2\^?χ))",
     re.I)
 
@@ -103,7 +103,7 @@ _DEFINITION_AFTER = re.compile(r"\s?(?:%\s?)?improvement\b", re.I)
 _SIGNED_SPACE = re.compile(r"^[-+]\s")
 _VALUE_INTERVAL = re.compile(
     r"(?:\b(?:95|90|99)\s?%\s?(?:CI|C\.I\.|IC\b|confidence\s+intervals?)|\bCI\s?95\s?%|[(\[]\s?(?:range|IQR|interquartile\s+range))"
-    r"[\s,:=]*[(\[]?\s?[-+−]?\s?\d[\d.,]*\s?%?\s?(?:[a-zA-Zμµ/]{1,8}\s?)?(?:-|–|to|,)\s?[-+−]?\s?\d[\d.,]*\s?%?", re.I)
+    r"(?:\s?[(\[]\s?CI\s?[)\]])?[\s,:=]*[(\[]?\s?[-+−]?\s?\d[\d.,]*\s?%?\s?(?:[a-zA-Zμµ/]{1,8}\s?)?(?:-|–|to|,|;)\s?[-+−]?\s?\d[\d.,]*\s?%?", re.I)
 _OR_MORE = re.compile(r"\s?(?:[a-zA-Zμµ%]{1,6}\s)?(?:[\w-]+\s){0,3}?(?:or\s+(?:more|greater|higher|less|fewer|above|below|"
                       r"lower|longer|over)|and\s+(?:above|over|more))\b", re.I)
 _YEAR = re.compile(r"(?:19|20)\d\d")
@@ -124,14 +124,17 @@ _OF_PEOPLE_BEFORE = re.compile(
 # "... subjects in the placebo group": an arm named after counted people
 _ARM_AFTER = re.compile(r"\s+(?:in|from|of|among)\s+(?:the\s+)?(?:[\w+-]+\s+){0,3}?(?:group|arm|cohort)\b", re.I)
 _PCT_OF_BEFORE = re.compile(r"%\)?\s+(?:of|for|in|among)\s+(?:the\s+|all\s+)?$", re.I)
-_RATIO = re.compile(r"(?<![\d.])\d{1,2}\s?:\s?\d{1,2}(?:\s?:\s?\d{1,2})*(?![\d.])")
+# ("ACR20: 75%": a name's digits, a colon and a space are no ratio like "randomised 1:1"; "C18:1" is a name)
+_RATIO = re.compile(r"(?<![\d.])(?!(?<=[A-Za-z])\d{1,2}:\s)\d{1,2}\s?:\s?\d{1,2}(?:\s?:\s?\d{1,2})*(?![\d.])")
 _BRACKET_RANGE = re.compile(r"\s?[(\[]\s?[-+−]?\d[\d.,]*\s?%?\s?(?:-|–|to)\s?[-+−]?\d[\d.,]*\s?%?\s?[)\]]")
 _P_LIST_NEXT = re.compile(r"(?:\s?,\s?(?:and\s+|or\s+)?|\s(?:and|or)\s)(?P<v>0?\.\d+|[01]\.\d+|1)(?!\d|\.\d|\s?(?:%|±|\(|"
                           r"mg|g\b|kg|ml|mm|cm|patients|weeks?|months?|years?|days?|h\b|hours?))")
 # "(Bauer et al 2001; Eriksson et al 2001)", "in March 2013": not values
 _CITATION = re.compile(r"\([^()]*\bet\s+al\b[^()]*\)|\b(?:Tables?|Figs?\.?|Figures?)\s?[A-Z]?\d+[a-z]?(?:\s?(?:and|,|-|–)\s?[A-Z]?\d+[a-z]?)*|\b(?:January|February|March|April|May|June|July|August|"
                        r"September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.?"
-                       r"(?:\s\d{1,2},?)?\s(?:19|20)\d\d\b")
+                       r"(?:\s\d{1,2},?)?\s(?:19|20)\d\d\b"
+                       # "from 1995 to 2013", "between 2009 and 2012": a period of calendar years
+                       r"|\b(?:from|between)\s(?:19|20)\d\d\s(?:to|and|until)\s(?:19|20)\d\d\b")
 
 
 @dataclass
@@ -379,6 +382,8 @@ def sentence_values(t: Text, sent: Sentence, excluded: Sequence[tuple[int, int]]
             continue  # "3.8 years", "5 days", "40 drops", "30 patients": not a measure's value
         if _SIGNED_SPACE.match(n.text) and not _SENTENCE_VALUES_RE2.search(text[max(s0, a - 6):a]):
             continue  # "1 - 2" is a range
+        if a - 1 > s0 and text[a - 1] == "+" and text[a - 2] in " ([:":
+            a -= 1  # "+170 vs +183": the plus sign is the value's, as a minus would be
         items.append(Item("num", a, b, _moved(n, a, b)))
     items.sort(key=lambda x: x.start)
     return SentenceValues(items)
@@ -697,6 +702,7 @@ _REF_BEFORE_GAP = re.compile(r"\s?(?:groups?\s?)?(?:was|were|is|had|showed|of|:|
                              re.I)
 # between a value and the arm named after it: not a comparator ("... (38%) compared with the control group (60%)")
 _NOT_AFTER_GAP = re.compile(r"[;]|\bvs\b|\bversus\b|\bthan\b|\band\b|\bcompared\b|\bcontrast\b|\bwhereas\b|\bwhile\b")
+_CI_BRACKET_AFTER = re.compile(r"\s?(?:%\s?)?[(\[]\s?(?:95|90|99)\s?%[^()\[\]]{0,40}(?:[(\[]\s?CI\s?[)\]][^()\[\]]{0,30})?[)\]]")
 _VS_SEP = re.compile(r"\s(?:vs\.?|versus)\s", re.I)
 _FROM_BEFORE = re.compile(r"\bfrom\s+(?:a\s+mean\s+of\s+)?$", re.I)
 # "from 16.08 (2.87) to 25.08 (4.56) in the A group versus 15.86 (3.24) to 16.47 (4.25) in the B group": after one
@@ -874,7 +880,8 @@ def arm_slots(t: Text, items: list[Item], a: int, b: int, refs: list[ArmRef], se
             used.add(id(x))
             continue
         after = text[slot.end:nxt]
-        ref_after = next((r for r in refs if slot.end <= r.start < min(nxt, slot.end + 45)
+        ci_after = _CI_BRACKET_AFTER.match(text, slot.end, nxt)  # "53.6% (95% CI, 39.7-67.0%) of the patients in B"
+        ref_after = next((r for r in refs if slot.end <= r.start < min(nxt, (ci_after.end() if ci_after else slot.end) + 45)
                           and not _NOT_AFTER_GAP.search(text, slot.end, r.start)
                           and not _VALUE_BRACKET.match(text, r.end)), None)
         am = _AFTER_REF.match(after)

@@ -168,3 +168,8 @@ def test_a_value_with_an_ic_labelled_interval_is_not_three_values():
              "1.2 (95% IC 0.8 to 1.6) in the MSC group.")
     got = [(o.change_mean, o.effect_ci_low, o.effect_ci_high) for o in rows(ev, "DAS28")]
     assert got == [(-1.2, 0.8, 1.6)]
+
+
+def test_a_code_of_digits_and_letters_is_no_number():
+    # "estrogen receptors (1D5)", "3T3 cells": a clone's or a cell line's name, not the value 1 or 3
+    assert [n.text for n in find_numbers("receptors (1D5) in 3T3 cells fell to 4.8 ng/mL")] == ["4.8 ng/mL"]
