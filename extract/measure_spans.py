@@ -516,7 +516,7 @@ def _roles(t: Text, sent: Sentence, chunks: list[_Chunk], i0: int, i1: int, pare
         prev = toks[prev_i] if prev_i >= i0 else ""
         clause_initial = prev in ("", ",", ";", ":") or (prev in ("but", "while", "whereas") and prev_i > i0
                                                         and toks[prev_i - 1] in (",", ";")) or prev == "and" or (
-            (prev[:1].isdigit() or prev in _TIME_UNITS) and _TIME_LEAD.search(before) is not None)
+            (prev[:1].isdigit() or prev in _TIME_UNITS) and _TIME_LEAD.search(text[sent.start:c.start]) is not None)
         if prev == "," and prev_i > i0:
             lead = text[sent.start:t.token_starts[prev_i]]
             if not _INTRO.match(lead.strip()) and len(lead.split()) > 6:
