@@ -49,7 +49,7 @@ def _long_form(short: str, words: list[str]) -> str | None:
     return text[start:]
 
 
-_ABBREVIATIONS_RE1 = re.compile(r"[.;:()\[\]]")
+_CLAUSE_PUNCTUATION = re.compile(r"[.;:()\[\]]")
 
 
 @lru_cache(maxsize=256)
@@ -63,7 +63,7 @@ def abbreviations(text: str) -> dict[str, str]:
         if not any(ch.isupper() for ch in short) or len(short) < 2:
             continue
         before = text[max(0, m.start() - 120):m.start()]
-        before = _ABBREVIATIONS_RE1.split(before)[-1]
+        before = _CLAUSE_PUNCTUATION.split(before)[-1]
         words = _WORD.findall(before)
         n = min(len(short) + 5, 2 * len(short))
         words = words[-n:]

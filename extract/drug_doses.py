@@ -255,14 +255,14 @@ _UNIT_SLASH_RE = re.compile(r"(?:mg|g|µg|μg|ug|mcg|mL|ml|IU|U)/(?=[A-Za-z]{3})
 _ALIAS_RE = re.compile(r"\(\s?(?P<alias>[A-Za-z][\w +/-]{1,30}?)\s?\)$")
 
 
-_NOT_NAME_WORD_RE1 = re.compile(r"[A-Z]\d{0,2}")
+_CODE_WORD = re.compile(r"[A-Z]\d{0,2}")
 
 
 def _not_name_word(word: str) -> bool:
     """Function words, verbs and dosing words end a drug's name: "We investigated whether atorvastatin",
     "once-daily tiotropium", "one 500 mg capsule". A capital letter or a letter with digits ("A" of
     "vitamin A", "B12", "D3") is part of a name."""
-    if _NOT_NAME_WORD_RE1.fullmatch(word):
+    if _CODE_WORD.fullmatch(word):
         return False
     low = word.lower()
     if low in _NAME_STOP or low in NUMBER_WORDS:
@@ -318,7 +318,7 @@ def _name_before(t: str, pos: int, lo: int) -> tuple[str | None, int]:
     return None, pos
 
 
-_NAME_AFTER_RE1 = re.compile(r"\s*(?:(?:tablets?|capsules?|sachets?|pills?|doses?)\s+)?(?:of\s+)?"
+_FORM_AND_ROUTE_WORDS = re.compile(r"\s*(?:(?:tablets?|capsules?|sachets?|pills?|doses?)\s+)?(?:of\s+)?"
                  r"(?:(?:the|a|an|intravenous|oral|subcutaneous|intramuscular|topical|iv|sc|im|po)\s+)*", re.I)
 
 
@@ -326,7 +326,7 @@ def _name_after(t: str, pos: int, hi: int) -> str | None:
     """The drug named just after the unit: "10 grams cocoa powder", "1 g intravenous tranexamic acid",
     "100 mL of saline"."""
     w = t[pos:hi]
-    m = _NAME_AFTER_RE1.match(w)
+    m = _FORM_AND_ROUTE_WORDS.match(w)
     rest = w[m.end():] if m else w
     words = []
     for wm in _WORD_RE.finditer(rest):

@@ -260,7 +260,7 @@ def find_effects(text: str) -> list[Effect]:
 _HEADER_RE = re.compile(_NAME)
 
 
-_NAME_LISTS_RE1 = re.compile(r"\.\s")
+_SENTENCE_BREAK = re.compile(r"\.\s")
 
 
 def _name_lists(t: str, c, out: list, taken: list, free) -> None:
@@ -274,7 +274,7 @@ def _name_lists(t: str, c, out: list, taken: list, free) -> None:
         if first is None or not free(first.start(), first.end()):
             continue
         gap = t[pos:first.start()]
-        if ";" in gap or _NAME_LISTS_RE1.search(gap):
+        if ";" in gap or _SENTENCE_BREAK.search(gap):
             continue
         items = [first]
         while True:

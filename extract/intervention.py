@@ -190,13 +190,13 @@ _BACKGROUND_IN_TITLE = re.compile(
     + r"\s+(?:(?:stable|background|concomitant|ongoing|maintenance|standard)\s+)?(?P<drug>[A-Za-z][\w-]+)")
 
 
-_HEAD_RE1 = re.compile(r"[\s/]+")
+_NAME_SEPARATORS = re.compile(r"[\s/]+")
 
 
 def _head(name: str | None) -> str | None:
     if not name:
         return None
-    for w in _HEAD_RE1.split(name):
+    for w in _NAME_SEPARATORS.split(name):
         low = w.lower().strip("()[],;:")
         if low and low not in _GENERIC_HEADS and not low.isdigit() and not CONTROL_NAMES.match(low):
             return low
@@ -314,7 +314,7 @@ _ADDITION_OF_TO = re.compile(
 
 
 def _name_words(name: str | None) -> list[str]:
-    return [w for w in (x.lower().strip("()[],;:") for x in _HEAD_RE1.split(name or ""))
+    return [w for w in (x.lower().strip("()[],;:") for x in _NAME_SEPARATORS.split(name or ""))
             if w and w not in _GENERIC_HEADS and not w.isdigit()]
 
 
@@ -390,8 +390,8 @@ _ROUTE_AFTER_DOSE = re.compile(r"\s?,?\s?\(?(?P<r>IV|SC|IM|i\.v\.|s\.c\.|i\.m\.)
 _ROUTE_ABBREVIATIONS = {"IV": "intravenous", "SC": "subcutaneous", "IM": "intramuscular"}
 
 
-_ADMINISTRATIONS_RE1 = re.compile(r"\bphase\s*$", re.I)
-_ADMINISTRATIONS_RE2 = re.compile(r"\d+")
+_PHASE_BEFORE = re.compile(r"\bphase\s*$", re.I)
+_DIGIT_RUN = re.compile(r"\d+")
 
 
 def administrations(texts: list[Text], skip: dict[str, frozenset[int]]) -> int | None:
@@ -407,7 +407,7 @@ def administrations(texts: list[Text], skip: dict[str, frozenset[int]]) -> int |
             m = ADMIN_COUNT_BEFORE_RE.search(t.text, max(0, w_start - 45), w_start)
             if m is None:
                 continue
-            if _ADMINISTRATIONS_RE1.search(t.text[max(0, m.start() - 10):m.start()]) \
+            if _PHASE_BEFORE.search(t.text[max(0, m.start() - 10):m.start()]) \
                     or t.text[w_end:w_end + 1] == "-" or _NOT_ADMIN_AFTER.match(t.text, w_end):
                 continue  # "phase 1 dose-escalation", "three dose cohorts"
             n = _count(m.group("n"))
@@ -417,15 +417,15 @@ def administrations(texts: list[Text], skip: dict[str, frozenset[int]]) -> int |
         for m in dosing_days(t):
             sent = t.sentence_at(m.start())
             if sent.index not in skip.get(t.location, frozenset()) and ADMIN_CONTEXT.search(sent.text):
-                return len(_ADMINISTRATIONS_RE2.findall(m.group(0)))
+                return len(_DIGIT_RUN.findall(m.group(0)))
     return None
 
 
-_COUNT_RE1 = re.compile(r"\s+")
+_SPACE_RUN = re.compile(r"\s+")
 
 
 def _count(word: str) -> int | None:
-    word = _COUNT_RE1.sub(" ", word.lower())
+    word = _SPACE_RUN.sub(" ", word.lower())
     n = _ADMIN_WORD_N.get(word)
     if n is None:
         v = parse_number(word)

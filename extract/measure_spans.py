@@ -222,7 +222,7 @@ def _is_content(word: str) -> bool:
     return False
 
 
-_FIND_MEASURES_RE1 = re.compile(r"\s(?:or|and)\s|\s?/\s?")
+_OR_AND_SLASH = re.compile(r"\s(?:or|and)\s|\s?/\s?")
 
 
 def find_measures(t: Text, sent: Sentence, mentions: Sequence[Mention], arm_names: Sequence[str] = ()) -> list[MeasureSpan]:
@@ -331,7 +331,7 @@ def find_measures(t: Text, sent: Sentence, mentions: Sequence[Mention], arm_name
                 p.mention = c.mention
             continue
         if p is not None and p.mention is not None and c.mention is None \
-                and _FIND_MEASURES_RE1.fullmatch(text[p.end:c.start]) \
+                and _OR_AND_SLASH.fullmatch(text[p.end:c.start]) \
                 and canonical_measure(text[p.start:c.end]) == canonical_measure(p.mention.text):
             p.te, p.end = c.te, c.end
             continue
@@ -395,16 +395,16 @@ def _label_measure(ws: tuple[str, ...], k: int, n: int) -> bool:
     return q < n and ws[q][:1].isdigit() and any(w in ("vs", "vs.", "versus") for w in ws[q + 1:q + 8])
 
 
-_TITLE_RE1 = re.compile(r"[A-Za-z]+")
+_LETTER_RUN = re.compile(r"[A-Za-z]+")
 
 
 def _title(text: str, pos: int) -> bool:
     """A title-case word ("Ontario", "Up"), not an acronym ("HAQ")."""
-    w = _TITLE_RE1.match(text[pos:pos + 30])
+    w = _LETTER_RUN.match(text[pos:pos + 30])
     return bool(w) and w.group(0)[0].isupper() and (len(w.group(0)) == 1 or not w.group(0)[1:].isupper())
 
 
-_ABBREVIATION_PAREN_RE1 = re.compile(r"\s?[A-Za-zα-ωΑ-Ω][\w+/\-α-ωΑ-Ω]*(?:[ ,;][A-Za-zα-ωΑ-Ω][\w+/\-α-ωΑ-Ω]*){0,3}\s?")
+_SHORT_WORD_LIST = re.compile(r"\s?[A-Za-zα-ωΑ-Ω][\w+/\-α-ωΑ-Ω]*(?:[ ,;][A-Za-zα-ωΑ-Ω][\w+/\-α-ωΑ-Ω]*){0,3}\s?")
 
 
 def _abbreviation_paren(t: Text, k: int, paren_at: dict[int, int]) -> bool:
@@ -413,7 +413,7 @@ def _abbreviation_paren(t: Text, k: int, paren_at: dict[int, int]) -> bool:
     if end is None or end - k > 8 or end == k + 1:
         return False
     inner = t.text[t.token_starts[k] + 1:t.token_starts[end]]
-    return bool(_ABBREVIATION_PAREN_RE1.fullmatch(inner)) \
+    return bool(_SHORT_WORD_LIST.fullmatch(inner)) \
         and any(ch.isupper() for ch in inner)
 
 
@@ -446,7 +446,7 @@ def _trim(t: Text, chunks: list[_Chunk]) -> None:
             c.change = True
 
 
-_COMPARATORS_RE1 = re.compile(r"\s(?:and|or)\s(?:the\s)?")
+_AND_OR_THE = re.compile(r"\s(?:and|or)\s(?:the\s)?")
 
 
 def _comparators(t: Text, chunks: list[_Chunk], i0: int) -> None:
@@ -465,12 +465,12 @@ def _comparators(t: Text, chunks: list[_Chunk], i0: int) -> None:
                                                          "given")) or prev in ("receiving", "taking"):
             if c.mention is None:
                 c.ok = False
-            if prev == "between" and i + 1 < len(chunks) and _COMPARATORS_RE1.fullmatch(text[c.end:chunks[i + 1].start]):
+            if prev == "between" and i + 1 < len(chunks) and _AND_OR_THE.fullmatch(text[c.end:chunks[i + 1].start]):
                 if chunks[i + 1].mention is None:
                     chunks[i + 1].ok = False
 
 
-_ROLES_RE1 = re.compile(r"\d")
+_ANY_DIGIT = re.compile(r"\d")
 
 
 _STATISTIC_WORDS = frozenset("sd se sem iqr".split())
@@ -546,7 +546,7 @@ def _roles(t: Text, sent: Sentence, chunks: list[_Chunk], i0: int, i1: int, pare
             continue
         # after a comparative: "a shorter median time to treatment failure (2.3 versus 4.2 months)"
         if prev in COMPARATIVES and (c.mention is not None or (after_i < i1 and toks[after_i] in ("(", "["))
-                                     or _ROLES_RE1.search(text[c.end:c.end + 60])):
+                                     or _ANY_DIGIT.search(text[c.end:c.end + 60])):
             c.role = "cue"
             continue
         # after a change noun: "reductions in fatigue", "difference in X", "effect on pain"
@@ -581,7 +581,7 @@ def _roles(t: Text, sent: Sentence, chunks: list[_Chunk], i0: int, i1: int, pare
         # an item with its values in brackets: "for pain (-5.2 vs. -3.3, p = 0.003)"
         if after_i < i1 and toks[after_i] in ("(", "[") and after_i in paren_at:
             inner = text[t.token_starts[after_i]:t.token_starts[paren_at[after_i]]]
-            if (_ROLES_RE1.search(inner) or _NUMBER_WORD.match(inner)) and (prev in (
+            if (_ANY_DIGIT.search(inner) or _NUMBER_WORD.match(inner)) and (prev in (
                     "", ",", ";", ":", "and", "or", "for", "in", "of", "as", "were", "was", "including", "both", "on",
                     "to", "regarding", "about")):
                 c.role = "item"
@@ -652,14 +652,13 @@ def _skip_group_phrase(toks: tuple[str, ...], j: int, i1: int) -> int:
     return j
 
 
-_NAME_LISTS_RE1 = re.compile(r"\s+(?:was|were|included|comprised|being|of)\s+")
-_NAME_LISTS_RE2 = re.compile(r"\s+(?:sub-?)?(?:scores?|scales?|subscales?|domains?)$")
-_NAME_LISTS_RE3 = re.compile(r"\s?(?::|,|;)?\s?(?:,?\s?(?:and|or)\s)?\s?(?:\([^()]{0,40}\)\s?,?\s?(?:and\s)?)?")
+_LIST_VERB = re.compile(r"\s+(?:was|were|included|comprised|being|of)\s+")
+_SCALE_WORD_END = re.compile(r"\s+(?:sub-?)?(?:scores?|scales?|subscales?|domains?)$")
+_LIST_GAP = re.compile(r"\s?(?::|,|;)?\s?(?:,?\s?(?:and|or)\s)?\s?(?:\([^()]{0,40}\)\s?,?\s?(?:and\s)?)?")
 
 
 def _name_lists(t: Text, chunks: list[_Chunk]) -> None:
     """Instrument sub-scale lists and "the most common X were A, B" category lists."""
-    toks = t.tokens_lower
     text = t.text
     subs = instrument_subscales()
     for i, c in enumerate(chunks):
@@ -674,9 +673,9 @@ def _name_lists(t: Text, chunks: list[_Chunk]) -> None:
         inst_text = text[c.mention.start:c.mention.end]
         for d in chunks[i + 1:]:
             gap = text[chunks[chunks.index(d) - 1].end:d.start]
-            if not _NAME_LISTS_RE3.fullmatch(gap):
+            if not _LIST_GAP.fullmatch(gap):
                 break
-            word = _NAME_LISTS_RE2.sub("", text[d.start:d.end].lower())
+            word = _SCALE_WORD_END.sub("", text[d.start:d.end].lower())
             if word not in words or d.mention is not None:
                 break
             d.prefix = f"{inst_text} "
@@ -690,7 +689,7 @@ def _name_lists(t: Text, chunks: list[_Chunk]) -> None:
         if not cm:
             continue
         after = text[c.end:c.end + 20]
-        verb = _NAME_LISTS_RE1.match(after)
+        verb = _LIST_VERB.match(after)
         if not verb:
             continue
         category = clean_name(text[c.start:c.end])

@@ -400,10 +400,10 @@ _ALLOCATION = re.compile(
 _ALLOC_SPLIT = re.compile(r"\s?,\s?(?:or\s+|and\s+)?|\s+(?:or|and|versus|vs\.?)\s+", re.I)
 
 
-_ALLOCATED_RE1 = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
-_ALLOCATED_RE2 = re.compile(r"^(?:the|a|an|either|receive|treatment\s+with)\s+|\s+(?:groups?|arms?)$", re.I)
-_ALLOCATED_RE3 = re.compile(r"\d")
-_ALLOCATED_RE4 = re.compile(r"\s+(?:for|at|during|in|with|every|daily|twice|once|plus|\d)")
+_BRACKETED = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
+_ARTICLE_OR_GROUP_WORD = re.compile(r"^(?:the|a|an|either|receive|treatment\s+with)\s+|\s+(?:groups?|arms?)$", re.I)
+_ANY_DIGIT = re.compile(r"\d")
+_SCHEDULE_TAIL = re.compile(r"\s+(?:for|at|during|in|with|every|daily|twice|once|plus|\d)")
 
 
 def _allocated(text: str) -> list[str]:
@@ -411,12 +411,12 @@ def _allocated(text: str) -> list[str]:
     out: list[str] = []
     if "ssign" not in text and "andom" not in text and "llocat" not in text:
         return out
-    for m in _ALLOCATION.finditer(_ALLOCATED_RE1.sub(" ", text)):
+    for m in _ALLOCATION.finditer(_BRACKETED.sub(" ", text)):
         lst = m.group("list")
         for item in _ALLOC_SPLIT.split(lst):
-            item = _ALLOCATED_RE2.sub("", item.strip()).strip(" ,")
-            item = _ALLOCATED_RE4.split(item)[0].strip()
-            if 2 < len(item) <= 40 and len(item.split()) <= 4 and not _ALLOCATED_RE3.search(item) and item not in out \
+            item = _ARTICLE_OR_GROUP_WORD.sub("", item.strip()).strip(" ,")
+            item = _SCHEDULE_TAIL.split(item)[0].strip()
+            if 2 < len(item) <= 40 and len(item.split()) <= 4 and not _ANY_DIGIT.search(item) and item not in out \
                     and item.split()[0].lower() not in ("another", "other", "each", "both", "one", "two", "three",
                                                         "receive", "be", "treatment", "groups", "either"):
                 out.append(item)
@@ -426,8 +426,8 @@ def _allocated(text: str) -> list[str]:
 # ----------------------------------------------------------------------------------------------
 # Measures
 # ----------------------------------------------------------------------------------------------
-_VOCAB_MEASURES_RE1 = re.compile(r"\s?[(\[]\s?")
-_VOCAB_MEASURES_RE2 = re.compile(r"[\s(;,:-]*(?:using|based\s+on|with|by)?\s*", re.I)
+_OPEN_BRACKET_GAP = re.compile(r"\s?[(\[]\s?")
+_INSTRUMENT_GAP = re.compile(r"[\s(;,:-]*(?:using|based\s+on|with|by)?\s*", re.I)
 
 
 def _vocab_measures(t: Text, mentions: list[Mention]) -> list[_Measure]:
@@ -450,9 +450,9 @@ def _vocab_measures(t: Text, mentions: list[Mention]) -> list[_Measure]:
             name = f"{name} remission"
         if name in ("ESR", "CRP") and out and out[-1].name.startswith("DAS28"):
             gap = t.text[last_end:m.start]
-            if len(gap) < 30 and _VOCAB_MEASURES_RE2.fullmatch(gap):
+            if len(gap) < 30 and _INSTRUMENT_GAP.fullmatch(gap):
                 continue  # "DAS28 (using ESR)", "DAS28-CRP": a DAS28 variant
-        if out and out[-1].name == name and _VOCAB_MEASURES_RE1.fullmatch(t.text[last_end:m.start]):
+        if out and out[-1].name == name and _OPEN_BRACKET_GAP.fullmatch(t.text[last_end:m.start]):
             last_end = m.end  # "adverse events (AEs)": the name repeated in brackets
             continue
         better = spec.get("better")
@@ -643,7 +643,7 @@ def _direction(t: Text, me: _Measure, sent: Sentence, bounds: Sequence[tuple[int
     return resolve(kind) if kind else None
 
 
-_GROUPS_RE1 = re.compile(r"\bbut\b|;|\bthen\b|\bwhereas\b", re.I)
+_CONTRAST_BREAK = re.compile(r"\bbut\b|;|\bthen\b|\bwhereas\b", re.I)
 
 
 def _groups(measures: list[_Measure], tps: list[Timepoint], t: Text) -> dict[str, list[Timepoint]]:
@@ -679,7 +679,7 @@ def _groups(measures: list[_Measure], tps: list[Timepoint], t: Text) -> dict[str
     for ms, ts in groups:
         kept: list[Timepoint] = []
         for tp in ts:
-            if kept and _GROUPS_RE1.search(t.text[kept[-1].end:tp.start]):
+            if kept and _CONTRAST_BREAK.search(t.text[kept[-1].end:tp.start]):
                 break
             kept.append(tp)
         use = kept or previous
@@ -720,12 +720,12 @@ def _continued_timepoints(t: Text, sent: Sentence, tps: list[Timepoint]) -> list
     return out
 
 
-_P_TEXT_RE1 = re.compile(r"\d*[.·]?\d+")
+_P_NUMBER = re.compile(r"\d*[.·]?\d+")
 
 
 def _p_text(p: PValue) -> str:
     v = p.text.split(p.comparator)[-1] if p.comparator in p.text else f"{p.value}"
-    num = _P_TEXT_RE1.search(v)
+    num = _P_NUMBER.search(v)
     s = num.group(0).replace("·", ".") if num else f"{p.value}"
     if s.startswith("."):
         s = "0" + s
@@ -738,7 +738,7 @@ _GENERIC_TREATED = re.compile(
     r"msc-treated|cell-treated)(?:\s+(?:group|arm|cohort|patients))?", re.I)
 
 
-_ARM_LOOKUP_RE1 = re.compile(r"\b([A-Z0-9])$")
+_TRAILING_ARM_ID = re.compile(r"\b([A-Z0-9])$")
 
 
 def _arm_lookup(ctx: Context, name: str | None) -> tuple[str, int | None]:
@@ -757,7 +757,7 @@ def _arm_lookup(ctx: Context, name: str | None) -> tuple[str, int | None]:
         a = arm.name.lower()
         if a == low or a in low or low in a:
             return arm.name, arm.n if arm.n is not None else ctx.per_arm_n
-        ident = _ARM_LOOKUP_RE1.search(name.strip())
+        ident = _TRAILING_ARM_ID.search(name.strip())
         if ident and re.search(rf"\b{ident.group(1)}$", arm.name):
             return arm.name, arm.n if arm.n is not None else ctx.per_arm_n
     return name, ctx.per_arm_n
@@ -781,8 +781,7 @@ _CHANGE_IN_WAS = re.compile(r"\b(?P<w>improvements?|reductions?|decreases?|incre
                             r"reductions?|decreases?|increases?|falls?|declines?|drops?)\s+(?:from\s+baseline\s+)?in\b", re.I)
 
 
-_ASSIGN_MEANS_RE1 = re.compile(r"\bto\b")
-_ASSIGN_MEANS_RE2 = re.compile(r"\bat\b|\bafter\b")
+_AT_OR_AFTER = re.compile(r"\bat\b|\bafter\b")
 
 
 def _assign_means(row: dict, ms: list[MeanSD], t: Text, a: int, clause_start: int, change: bool = False) -> None:
@@ -831,7 +830,7 @@ def _assign_means(row: dict, ms: list[MeanSD], t: Text, a: int, clause_start: in
         put("followup", first)  # "5.9 ± 0.7 after 12 weeks compared with 6.3 ± 0.5 at baseline"
         put("baseline", ms[1])
     elif len(ms) >= 2 and BASELINE_AFTER.match(t.text, first.end) and (
-            FOLLOWUP_AFTER.match(t.text, ms[1].end) or _ASSIGN_MEANS_RE2.search(t.text[ms[1].end:ms[1].end + 20])):
+            FOLLOWUP_AFTER.match(t.text, ms[1].end) or _AT_OR_AFTER.search(t.text[ms[1].end:ms[1].end + 20])):
         put("baseline", first)  # "4.8 ng/mL at the start, and 5.1 ng/mL at the study end"
         put("followup", ms[1])
     elif len(ms) >= 2 and not has_change_cue(lead) and not change and (
@@ -1041,7 +1040,7 @@ def _put_effect(d: dict, e: Effect) -> None:
     d["effect_ci_low"], d["effect_ci_high"] = e.ci_low, e.ci_high
 
 
-_EFFECT_KIND_RE1 = re.compile(r"\bmean\s+difference|\bdifference\s+(?:in|of|between)\s+(?:the\s+)?means?\b", re.I)
+_MEAN_DIFFERENCE_WORDS = re.compile(r"\bmean\s+difference|\bdifference\s+(?:in|of|between)\s+(?:the\s+)?means?\b", re.I)
 
 
 def _effect_kind(e: Effect, sent_text: str, previous_kind: str | None) -> Effect:
@@ -1051,7 +1050,7 @@ def _effect_kind(e: Effect, sent_text: str, previous_kind: str | None) -> Effect
         return e
     if previous_kind in ("OR", "RR", "HR", "IRR") and not e.unit:
         return replace(e, kind=previous_kind)
-    if e.unit or _EFFECT_KIND_RE1.search(sent_text):
+    if e.unit or _MEAN_DIFFERENCE_WORDS.search(sent_text):
         return replace(e, kind="MD")
     return e
 
@@ -1218,10 +1217,10 @@ _NEXT_TIME_VALUE = re.compile(
     r"(?:,\s?|\s)(?:and|to|versus|vs\.?)\s(?:(?:was|were)\s)?", re.I)
 
 
-_PROMOTE_NUMBERS_RE1 = re.compile(r"\s?(?:[a-zA-Zμµ%]{1,6}(?:/[a-zA-Zμµ]{1,6}){0,2}\s?)?(?:,\s?(?:and\s)?|"
+_NUMBER_LIST_GAP = re.compile(r"\s?(?:[a-zA-Zμµ%]{1,6}(?:/[a-zA-Zμµ]{1,6}){0,2}\s?)?(?:,\s?(?:and\s)?|"
                                               r"\s(?:vs\.?|versus|and|to|or|compared\s+(?:with|to))\s|;\s?)")
-_PROMOTE_NUMBERS_RE2 = re.compile(r"(?:\b(?:of|was|were|from|to|by|is|are)|[=:(\[])\s?$")
-_PROMOTE_NUMBERS_RE3 = re.compile(r"\s(?:vs\.?|versus|and|to|or)\s|\s?,\s?")
+_VALUE_LEAD_IN = re.compile(r"(?:\b(?:of|was|were|from|to|by|is|are)|[=:(\[])\s?$")
+_PAIR_GAP = re.compile(r"\s(?:vs\.?|versus|and|to|or)\s|\s?,\s?")
 
 
 def _promote_numbers(items: list[Item], text: str, a: int, b: int) -> list[Item]:
@@ -1233,10 +1232,10 @@ def _promote_numbers(items: list[Item], text: str, a: int, b: int) -> list[Item]
     keep: set[int] = set()
     for i, x in enumerate(nums):
         before = text[max(a, x.start - 12):x.start]
-        if i + 1 < len(nums) and _PROMOTE_NUMBERS_RE1.fullmatch(text[x.end:nums[i + 1].start]):
+        if i + 1 < len(nums) and _NUMBER_LIST_GAP.fullmatch(text[x.end:nums[i + 1].start]):
             keep.add(id(x))
             keep.add(id(nums[i + 1]))
-        if _PROMOTE_NUMBERS_RE2.search(before) or BASELINE_AFTER.match(text, x.end) \
+        if _VALUE_LEAD_IN.search(before) or BASELINE_AFTER.match(text, x.end) \
                 or FOLLOWUP_AFTER.match(text, x.end):
             keep.add(id(x))  # "a CRP level of 4.8 ng/mL at the start, and 5.1 ng/mL at the study end"
     last_kept: Item | None = nums[0] if id(nums[0]) in keep else None
@@ -1256,7 +1255,7 @@ def _promote_numbers(items: list[Item], text: str, a: int, b: int) -> list[Item]
             out.append(x)
         elif id(x) in keep:
             nxt = items[i + 1] if i + 1 < len(items) else None
-            if nxt is not None and nxt.kind == "pct" and nxt.obj.kind == "%" and not x.obj.unit and _PROMOTE_NUMBERS_RE3.fullmatch(text[x.end:nxt.start]):
+            if nxt is not None and nxt.kind == "pct" and nxt.obj.kind == "%" and not x.obj.unit and _PAIR_GAP.fullmatch(text[x.end:nxt.start]):
                 # "3.1 vs. 9.3 %", "from 59 to 49%": the percent sign is written once for both
                 out.append(Item("pct", x.start, x.end, Percentage(None, x.obj.value, None, "%", x.start, x.end,
                                                                   x.obj.text)))
@@ -1265,7 +1264,7 @@ def _promote_numbers(items: list[Item], text: str, a: int, b: int) -> list[Item]
     return out
 
 
-_SENTENCE_ROWS_RE1 = re.compile(r"\b(?:both|all|each|either)\b", re.I)
+_EVERY_ARM_WORD = re.compile(r"\b(?:both|all|each|either)\b", re.I)
 
 
 def _sentence_rows(t: Text, sent: Sentence, measures: list[_Measure], vals: SentenceValues, ctx: Context,
@@ -1275,7 +1274,6 @@ def _sentence_rows(t: Text, sent: Sentence, measures: list[_Measure], vals: Sent
     safety: list[Provenance] = []
     text = t.text
     stext = sent.text
-    ms_all = [x.obj for x in vals.items if x.kind == "ms"]
     pct_all = [x.obj for x in vals.items if x.kind == "pct"]
     ps_all = [x.obj for x in vals.items if x.kind == "p"]
     bounds = _clause_bounds(sent)
@@ -1295,9 +1293,8 @@ def _sentence_rows(t: Text, sent: Sentence, measures: list[_Measure], vals: Sent
     single_p = ps_all[0] if len(ps_all) == 1 and ps_all[0].start > measures[-1].mention.start else None
     spans = [(m.mention.start, m.mention.end) for m in measures]
     refs = arm_refs(t, sent, spans, rec.arm_names, rec.abbreviations)
-    if not arm_m and not subj_m and len({r.label.lower() for r in refs}) == 1 and not _SENTENCE_ROWS_RE1.search(text[max(sent.start, refs[0].start - 30):refs[0].start]):
+    if not arm_m and not subj_m and len({r.label.lower() for r in refs}) == 1 and not _EVERY_ARM_WORD.search(text[max(sent.start, refs[0].start - 30):refs[0].start]):
         arm_name, arm_n = _arm_lookup(ctx, refs[0].label)  # "Whereas in fistulotomy group, ..." names the one arm
-    info = _rules()[0]
     resp_rows = _respectively(t, sent, measures, pct_all, tps, ctx, prov) or \
         _measures_by_arm(t, sent, measures, pct_all, refs, tps, ctx, prov)
     per_measure = {} if resp_rows else _measures_respectively(t, sent, measures, pct_all)
@@ -1498,20 +1495,20 @@ def _sentence_rows(t: Text, sent: Sentence, measures: list[_Measure], vals: Sent
     return rows, safety, comparison
 
 
-_BASELINE_SENTENCE_RE1 = re.compile(r"\bfrom\s+baseline\b|\bchange")
+_CHANGE_FROM_BASELINE_WORDS = re.compile(r"\bfrom\s+baseline\b|\bchange")
 
 
 def _baseline_sentence(stext: str) -> bool:
     """"... at baseline" without a follow-up: the study's timepoint is not this sentence's."""
     low = stext.lower()
-    return "baseline" in low and not _BASELINE_SENTENCE_RE1.search(low)
+    return "baseline" in low and not _CHANGE_FROM_BASELINE_WORDS.search(low)
 
 
 def _dedupe_restated(t: Text, tps: list[Timepoint]) -> list[Timepoint]:
     """"On day 85 (week 13)": the same time written twice is one timepoint (the first)."""
     out: list[Timepoint] = []
     for tp in tps:
-        if out and _VOCAB_MEASURES_RE1.fullmatch(t.text[out[-1].end:tp.start]) and \
+        if out and _OPEN_BRACKET_GAP.fullmatch(t.text[out[-1].end:tp.start]) and \
                 abs(out[-1].weeks - tp.weeks) <= max(1.0, 0.1 * tp.weeks):
             out[-1] = tp
             continue
@@ -1811,7 +1808,7 @@ _NOTHING_STATED = {"effect_size": None, "effect_kind": None, "effect_ci_low": No
                    "p_value": None}
 
 
-_BRACKETS_AFTER_TIMEPOINTS_RE1 = re.compile(r"\s?[(\[]")
+_OPEN_BRACKET_AHEAD = re.compile(r"\s?[(\[]")
 
 
 def _brackets_after_timepoints(tps: list[Timepoint | None], items: list[Item], t: Text, a: int, clause_start: int,
@@ -1823,7 +1820,7 @@ def _brackets_after_timepoints(tps: list[Timepoint | None], items: list[Item], t
     out = []
     for i, tp in enumerate(real):
         nxt = real[i + 1].start if i + 1 < len(real) else len(t.text)
-        m = _BRACKETS_AFTER_TIMEPOINTS_RE1.match(t.text[tp.end:tp.end + 3])
+        m = _OPEN_BRACKET_AHEAD.match(t.text[tp.end:tp.end + 3])
         if not m:
             return []
         close = t.text.find(")" if t.text[tp.end + m.end() - 1] == "(" else "]", tp.end)
@@ -1904,9 +1901,9 @@ def _responders(row: dict, t: Text, sent: Sentence, a: int, b: int, pct_all: lis
             row["percent_responders"] = round(100 * row["n_responders"] / arm_n, 2)
 
 
-_RESPECTIVELY_RE1 = re.compile(r"(cohort|group|arm|cluster)", re.I)
-_RESPECTIVELY_RE2 = re.compile(r"^the\s+", re.I)
-_RESPECTIVELY_RE3 = re.compile(r"\s?,\s?(?:and\s+|or\s+)?|\s+(?:and|or)\s+")
+_ARM_UNIT_WORD = re.compile(r"(cohort|group|arm|cluster)", re.I)
+_LEADING_THE = re.compile(r"^the\s+", re.I)
+_LIST_SEPARATOR = re.compile(r"\s?,\s?(?:and\s+|or\s+)?|\s+(?:and|or)\s+")
 
 
 def _respectively(t: Text, sent: Sentence, measures: list[_Measure], pcts: list[Percentage],
@@ -1918,8 +1915,8 @@ def _respectively(t: Text, sent: Sentence, measures: list[_Measure], pcts: list[
     lm = RESPECTIVELY_LIST_RE.search(sent.text) or RESPECTIVELY_WITH_RE.search(sent.text)
     if not lm:
         return {}
-    items = [x for x in _RESPECTIVELY_RE3.split(lm.group("list")) if x]
-    items = [_RESPECTIVELY_RE2.sub("", x) for x in items]
+    items = [x for x in _LIST_SEPARATOR.split(lm.group("list")) if x]
+    items = [_LEADING_THE.sub("", x) for x in items]
     k = len(items)
     pcts = [p for p in pcts if p.start >= sent.start + lm.end() and p.percent is not None]
     pl = _PCT_LIST_RE.search(sent.text, lm.end()) if len(pcts) < k else None
@@ -1930,7 +1927,7 @@ def _respectively(t: Text, sent: Sentence, measures: list[_Measure], pcts: list[
                 for v in re.finditer(NUM, pl.group(0))]
     if k < 2 or len(pcts) < k:
         return {}
-    unit = _RESPECTIVELY_RE1.search(lm.group(0))
+    unit = _ARM_UNIT_WORD.search(lm.group(0))
     unit_word = unit.group(1).lower() if unit else "group"
     arms = []
     for it in items:
@@ -1950,7 +1947,7 @@ def _respectively(t: Text, sent: Sentence, measures: list[_Measure], pcts: list[
     return out
 
 
-_MEASURES_BY_ARM_RE1 = re.compile(r"\s?(?:%\s?)?(?:with|in|for|among|on|receiving)?\s?(?:the\s)?")
+_ARM_PREPOSITION_GAP = re.compile(r"\s?(?:%\s?)?(?:with|in|for|among|on|receiving)?\s?(?:the\s)?")
 
 
 def _measures_by_arm(t: Text, sent: Sentence, measures: list[_Measure], pcts: list[Percentage], refs: list[ArmRef],
@@ -1972,7 +1969,7 @@ def _measures_by_arm(t: Text, sent: Sentence, measures: list[_Measure], pcts: li
         nxt = groups[g + 1][0].start if g + 1 < len(groups) else sent.end
         prev = groups[g - 1][-1].end if g else names[-1].mention.end
         ref = next((r for r in refs if grp[-1].end <= r.start < min(nxt, grp[-1].end + 30)
-                    and _MEASURES_BY_ARM_RE1.fullmatch(text[grp[-1].end:r.start])),
+                    and _ARM_PREPOSITION_GAP.fullmatch(text[grp[-1].end:r.start])),
                    None) or next((r for r in reversed(refs) if prev <= r.start and r.end <= grp[0].start
                                   and grp[0].start - r.end <= 30), None)
         if ref is None:
@@ -2021,9 +2018,9 @@ def _from_group(t: Text, sent: Sentence, measures: list[_Measure], ctx: Context,
     return out
 
 
-_PEOPLE_ROWS_RE1 = re.compile(r"(?:a|an|the)?\s?(?:total|mean|median|average)\b", re.I)
-_PEOPLE_ROWS_RE2 = re.compile(r"^(?:a|an|the)\s+", re.I)
-_PEOPLE_ROWS_RE3 = re.compile(r"\bno\b|\bnot\b|\bwithout\b", re.I)
+_SUMMARY_WORD_START = re.compile(r"(?:a|an|the)?\s?(?:total|mean|median|average)\b", re.I)
+_LEADING_ARTICLE = re.compile(r"^(?:a|an|the)\s+", re.I)
+_NEGATION_WORD = re.compile(r"\bno\b|\bnot\b|\bwithout\b", re.I)
 
 
 _LEAD_ARM_GAP = re.compile(r"\s?,\s?")
@@ -2038,16 +2035,16 @@ def _people_rows(t: Text, sent: Sentence, measures: list[_Measure], ctx: Context
     out: list[tuple[OutcomeRow, int]] = []
     for m in PEOPLE_WITH_RE.finditer(t.text, sent.start, sent.end):
         cond = m.group("cond").strip()
-        if _PEOPLE_ROWS_RE1.match(cond):
+        if _SUMMARY_WORD_START.match(cond):
             continue
         if re.search(r"\bcompared$", m.group("arm") or "", re.I) or re.match(r"[-+−]?\d", cond):
             continue  # "56% of patients receiving MSC compared with 27% of those ...": a comparison, not a condition
         if any(cond.lower() == a.lower() or cond.lower().startswith(a.lower() + " ") for a in rec.arm_names) \
                 or CONTROL_NAME.fullmatch(cond):
             continue  # "53.3% of patients with tocilizumab": an arm, not a condition
-        name = _PEOPLE_ROWS_RE2.sub("", cond)
+        name = _LEADING_ARTICLE.sub("", cond)
         canon = canonical_measure(name)
-        if canon is not None and any(me.canonical == canon for me in measures) and not _PEOPLE_ROWS_RE3.search(name):
+        if canon is not None and any(me.canonical == canon for me in measures) and not _NEGATION_WORD.search(name):
             continue  # "60% of patients achieved ACR20": ACR20's own row
         arm_label = m.group("arm")
         if not arm_label:  # "In the IGF-1 group, 66.7% of the patients showed ...": the arm leading the clause

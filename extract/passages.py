@@ -93,13 +93,13 @@ def _word_before(chunk: str, end: int) -> str:
     return chunk[i:end]
 
 
-_SPLIT_SENTENCES_RE1 = re.compile(r"[^\n]+")
+_LINE = re.compile(r"[^\n]+")
 
 
 def split_sentences(text: str) -> list[tuple[int, int]]:
     """[start, end) offsets of the sentences of `text` (stripped, non-empty), in order."""
     spans: list[tuple[int, int]] = []
-    for para in _SPLIT_SENTENCES_RE1.finditer(text):
+    for para in _LINE.finditer(text):
         base, chunk = para.start(), para.group()
         start = 0
         for m in _STOP.finditer(chunk):
@@ -122,12 +122,12 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     return out
 
 
-_CUT_LONG_RE1 = re.compile(r";\s+")
+_SEMICOLON_BREAK = re.compile(r";\s+")
 
 
 def _cut_long(text: str, s: int, e: int) -> list[tuple[int, int]]:
     out, start = [], s
-    for m in _CUT_LONG_RE1.finditer(text[s:e]):
+    for m in _SEMICOLON_BREAK.finditer(text[s:e]):
         if s + m.start() - start > 200:
             out.append((start, s + m.start() + 1))
             start = s + m.end()
@@ -153,7 +153,7 @@ def _sentences(text: str, location: str, section: str, start_index: int, by_para
                ) -> list[Passage]:
     out: list[Passage] = []
     part = ""
-    para_starts = {m.start(): m.group() for m in _SPLIT_SENTENCES_RE1.finditer(text)} if by_paragraph else {}
+    para_starts = {m.start(): m.group() for m in _LINE.finditer(text)} if by_paragraph else {}
     for s, e in split_sentences(text):
         if s in para_starts:
             part = _abstract_part(para_starts[s])

@@ -476,11 +476,11 @@ def _num(s: str) -> float:
     return float(s.replace(",", "").replace(" ", ""))
 
 
-_WORDS_TO_NUMBER_RE1 = re.compile(r"[\s-]+")
+_SPACE_OR_HYPHEN_RUN = re.compile(r"[\s-]+")
 
 
 def _words_to_number(s: str) -> float | None:
-    tokens = [t for t in _WORDS_TO_NUMBER_RE1.split(s.strip().lower()) if t and t != "and"]
+    tokens = [t for t in _SPACE_OR_HYPHEN_RUN.split(s.strip().lower()) if t and t != "and"]
     if not tokens:
         return None
     total = 0

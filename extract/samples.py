@@ -197,8 +197,8 @@ def _int(s: str) -> int | None:
 _INCLUDED_IN_ANALYSIS = re.compile(r"\bincluded\s+in\s+(?:the\s+)?(?:[\w-]+\s+){0,3}?(?:analys[ie]s|evaluation)", re.I)
 
 
-_ROLE_RE1 = re.compile(r"\b(?:but|whereas|while|who had|and\s+\d)\b|;")
-_ROLE_RE2 = re.compile(r"^\s*(?:\(\s*[\d.]+\s*%\s*\)\s*)?(?:were|was)\s+")
+_CLAUSE_BREAK = re.compile(r"\b(?:but|whereas|while|who had|and\s+\d)\b|;")
+_PERCENT_THEN_WAS = re.compile(r"^\s*(?:\(\s*[\d.]+\s*%\s*\)\s*)?(?:were|was)\s+")
 
 
 _ROLE_VERBS_RE = [(re.compile(rx, re.I), role) for rx, role in ROLE_VERBS]
@@ -206,9 +206,9 @@ _ROLE_VERBS_RE = [(re.compile(rx, re.I), role) for rx, role in ROLE_VERBS]
 
 def _role(rest: str) -> str | None:
     # only the clause after the count: stop at the next count + person noun or a new clause
-    clause = _ROLE_RE1.split(rest, maxsplit=1)[0]
+    clause = _CLAUSE_BREAK.split(rest, maxsplit=1)[0]
     if _INCLUDED_IN_ANALYSIS.match(clause.strip()) or _INCLUDED_IN_ANALYSIS.match(
-            _ROLE_RE2.sub("", clause)):
+            _PERCENT_THEN_WAS.sub("", clause)):
         return "analysed"  # "2,021 (72.4%) were included in the primary outcome analysis"
     rel = _RELATIVE_CLAUSE.match(clause)
     if rel:  # "58 patients who underwent resection ... were randomized": the main verb decides
@@ -236,9 +236,9 @@ def _prov(t: Text, start: int, end: int, record_id: str) -> Provenance:
     return Provenance(record_id, t.location, t.text[sent.start:sent.end], sent.start, sent.end)
 
 
-_SAMPLE_SIZES_RE1 = re.compile(r"\d\s*$")
+_DIGIT_AT_END = re.compile(r"\d\s*$")
 # a clause ends at a full stop, not at a decimal point ("mean age 52.5") nor inside "i.e., 4 on a scale"
-_SAMPLE_SIZES_RE2 = re.compile(r";|\.(?=\s*[A-Z]|\s*$)")
+_PERIOD_OR_SEMICOLON = re.compile(r";|\.(?=\s*[A-Z]|\s*$)")
 _PLANNED_BEFORE = re.compile(r"\b(?:planned|required|targeted|target|intended|anticipated|estimated|calculated|needed)\b"
                              r"[^.;,]{0,25}$", re.I)
 _EVENT_IN_BEFORE = re.compile(r"\b(?:occurred|observed|seen|reported|developed|found|noted)\s+in\s+$", re.I)
@@ -246,8 +246,8 @@ _OPEN_BRACKET_BEFORE_N = re.compile(r"\([^()]*$")
 _BRACKETED = re.compile(r"\([^()]*\)")
 _ROLE_IN_MODS = re.compile(r"\b(?:included|enrolled|randomi[sz]ed|recruited)\b", re.I)
 SAMPLE_OF_RE = re.compile(words(["sample"]) + rf"\s+of\s+(?P<n>{_N})\s+(?P<next>[A-Za-z][\w-]*)")  # not "sample size of"
-_SAMPLE_SIZES_RE3 = re.compile(r"\bout\s+of\s*$", re.I)
-_SAMPLE_SIZES_RE4 = re.compile(r"\s+(?:the\s+)?randomi", re.I)
+_OUT_OF_BEFORE = re.compile(r"\bout\s+of\s*$", re.I)
+_RANDOMISED_AHEAD = re.compile(r"\s+(?:the\s+)?randomi", re.I)
 
 
 def sample_sizes(t: Text, record_id: str, skip_sentences: frozenset[int] = frozenset()) -> list[SampleSize]:
@@ -275,7 +275,7 @@ def sample_sizes(t: Text, record_id: str, skip_sentences: frozenset[int] = froze
         before = text[max(sent.start, m.start("n") - 60):m.start("n")]
         rest_end = min(p_end + 160, sent.end)
         raw_after = text[p_end:rest_end]
-        after_noun = _SAMPLE_SIZES_RE2.split(raw_after, maxsplit=1)[0]
+        after_noun = _PERIOD_OR_SEMICOLON.split(raw_after, maxsplit=1)[0]
         # "out of 7,647 included patients (2.1%)": the describing words name the role, and the share is the
         # numerator's
         mod_role = _ROLE_IN_MODS.search(m.group("mods"))
@@ -288,15 +288,15 @@ def sample_sizes(t: Text, record_id: str, skip_sentences: frozenset[int] = froze
             # from the bracket only (the verb after it is the sample's)
             after_noun = raw_after.split(")", 1)[0]
         elif "(" in raw_after:  # the verb after a describing bracket: "(aged 25-65 years; 48 women) were enrolled"
-            after_noun = _SAMPLE_SIZES_RE2.split(_BRACKETED.sub(" ", raw_after), maxsplit=1)[0]
-        if _SAMPLE_SIZES_RE1.search(before) or _SYMBOL_BEFORE_N.search(before):  # "2010 patients", "≥13 patients"
+            after_noun = _PERIOD_OR_SEMICOLON.split(_BRACKETED.sub(" ", raw_after), maxsplit=1)[0]
+        if _DIGIT_AT_END.search(before) or _SYMBOL_BEFORE_N.search(before):  # "2010 patients", "≥13 patients"
             continue
         if _PLANNED_BEFORE.search(before) or _EVENT_IN_BEFORE.search(before):
             continue  # "of a planned 2400 women", "the required sample size of 120"; "occurred in 6 neonates"
         verb_before = VERB_BEFORE_COUNT.search(before)
         if mod_role and not _SCREENED_MOD.search(m.group("mods")):
             role = _role(mod_role.group(0)) or "enrolled"
-        elif _SCREENED_MOD.search(m.group("mods")) or _SAMPLE_SIZES_RE3.search(before):
+        elif _SCREENED_MOD.search(m.group("mods")) or _OUT_OF_BEFORE.search(before):
             role = "screened"
         elif verb_before:  # "We enrolled 24 patients"
             role = _role(verb_before.group(0)) or "enrolled"
@@ -319,7 +319,7 @@ def sample_sizes(t: Text, record_id: str, skip_sentences: frozenset[int] = froze
         n = _int(m.group("n"))
         if sent.index in skip_sentences or n is None:
             continue
-        rest = _SAMPLE_SIZES_RE2.split(text[m.end():min(m.end() + 160, sent.end)], maxsplit=1)[0]
+        rest = _PERIOD_OR_SEMICOLON.split(text[m.end():min(m.end() + 160, sent.end)], maxsplit=1)[0]
         role = _role(rest) or ("mentioned" if m.group("close") != ")" else None)  # "Patients (N = 100; women = 86"
         if role:
             cands.append(_Candidate(role, n, m.start("n"), m.end("n")))
@@ -348,7 +348,7 @@ def sample_sizes(t: Text, record_id: str, skip_sentences: frozenset[int] = froze
         if verb == "included" and _INCLUDED_IN_ANALYSIS.match(text, v_start):
             verb = "analysed"
         if verb == "entered":
-            verb = "randomised" if _SAMPLE_SIZES_RE4.match(text[v_end:v_end + 20]) else "enrolled"
+            verb = "randomised" if _RANDOMISED_AHEAD.match(text[v_end:v_end + 20]) else "enrolled"
         role = ("randomised" if verb.startswith("random") else "analysed" if verb.startswith("analy")
                 else "treated" if verb == "treated" else "screened" if verb == "eligible" else "enrolled")
         cands.append(_Candidate(role, n, m.start("n"), v_end))
@@ -397,7 +397,7 @@ _AND_BEFORE = re.compile(r"(?:\band|,)\s+$")
 _OPEN_BRACKET_BEFORE = re.compile(r"[(\[](?![^()\[\]]*\b[nN]\s?=)[^()\[\]]{0,15}$")
 
 
-_ONE_ARMS_RE1 = re.compile(r"\s+(?:\w+\s+){0,2}?(?:were|was)\s+(?:randomly\s+)?(?:treated|assigned|allocated|randomi[sz]ed|given|"
+_WERE_ASSIGNED_AHEAD = re.compile(r"\s+(?:\w+\s+){0,2}?(?:were|was)\s+(?:randomly\s+)?(?:treated|assigned|allocated|randomi[sz]ed|given|"
                 r"included)\b")
 
 
@@ -422,7 +422,7 @@ def _one_arms(t: Text, c: _Candidate) -> bool:
         return True  # but "695 newborns were assigned to either the study group (n = 352) or ...": everyone
     if any(w in after[:160] for w in ("other", "further", "remaining")) and ANOTHER_AFTER_RE.search(after[:160]):
         return True  # "and another 20 patients" (the words ANOTHER_AFTER_RE needs, tested first: cheap)
-    if _ONE_ARMS_RE1.match(after) and EACH_VERB_AFTER_RE.match(after[:200]):
+    if _WERE_ASSIGNED_AHEAD.match(after) and EACH_VERB_AFTER_RE.match(after[:200]):
         return True
     return bool(ALLOCATED_EACH_RE.match(after[:200]))
 
@@ -516,10 +516,10 @@ _VERB_IN_ITEM = re.compile(r"\b(?:completed|received|showed|had|were|was|is|are|
 _COUNT_START_RE = re.compile(rf"(?<![\w.,/-]){_N}\s", re.I)
 
 
-_ALLOC_ITEMS_RE1 = re.compile(r"\b(?:groups|arms)$", re.I)
-_ALLOC_ITEMS_RE2 = re.compile(r"^(?:a|an|the|either|both)\s+", re.I)
-_ALLOC_ITEMS_RE3 = re.compile(r"\s+(?:groups|arms)$", re.I)
-_ALLOC_ITEMS_RE4 = re.compile(r"[A-Za-z]")
+_PLURAL_GROUP_END = re.compile(r"\b(?:groups|arms)$", re.I)
+_LEADING_DETERMINER = re.compile(r"^(?:a|an|the|either|both)\s+", re.I)
+_PLURAL_GROUP_WORD_END = re.compile(r"\s+(?:groups|arms)$", re.I)
+_ASCII_LETTER = re.compile(r"[A-Za-z]")
 
 
 def _alloc_items(list_text: str) -> list[str] | None:
@@ -528,13 +528,13 @@ def _alloc_items(list_text: str) -> list[str] | None:
     flat = _BRACKETS.sub("", _BRACKETS.sub("", list_text))  # two levels of brackets
     end = _ALLOC_LIST_END.search(flat)
     flat = flat[:end.start()] if end else flat
-    items = [_ALLOC_ITEMS_RE2.sub("", x.strip(" ,")) for x in _ALLOC_SPLIT.split(flat)]
+    items = [_LEADING_DETERMINER.sub("", x.strip(" ,")) for x in _ALLOC_SPLIT.split(flat)]
     items = [x for x in items if x]
-    if len(items) < 2 or any(len(x.split()) > _ARM_WORD_LIMIT or not _ALLOC_ITEMS_RE4.match(x)
+    if len(items) < 2 or any(len(x.split()) > _ARM_WORD_LIMIT or not _ASCII_LETTER.match(x)
                              or _VERB_IN_ITEM.search(x) for x in items):
         return None
-    if _ALLOC_ITEMS_RE1.search(items[-1]):  # "to X or Y groups"
-        items = [_ALLOC_ITEMS_RE3.sub("", x) for x in items]
+    if _PLURAL_GROUP_END.search(items[-1]):  # "to X or Y groups"
+        items = [_PLURAL_GROUP_WORD_END.sub("", x) for x in items]
     return items
 
 
@@ -594,9 +594,9 @@ def allocation_arms(t: Text) -> list[tuple[str, int | None, int]]:
     return out
 
 
-_ARMS_OF_RE1 = re.compile(r"(?:each|every|both|all)\b", re.I)
-_ARMS_OF_RE2 = re.compile(r"^\d")
-_ARMS_OF_RE3 = re.compile(r"^[\d.,×x^]+$")
+_EVERY_WORD = re.compile(r"(?:each|every|both|all)\b", re.I)
+_DIGIT_START = re.compile(r"^\d")
+_NUMBER_WORD_ONLY = re.compile(r"^[\d.,×x^]+$")
 
 
 def arms_of(t: Text, record_id: str) -> list[Arm]:
@@ -620,7 +620,7 @@ def arms_of(t: Text, record_id: str) -> list[Arm]:
     for m in _arm_list_items(t):
         n = _int(m.group("n"))
         name = _clean_name(m.group("name"))
-        if _NOT_ARM_BEFORE.search(text[max(0, m.start() - 30):m.start()]) or _ARMS_OF_RE1.match(name):
+        if _NOT_ARM_BEFORE.search(text[max(0, m.start() - 30):m.start()]) or _EVERY_WORD.match(name):
             continue  # "at week 24 in the MSC group", "six in each cohort"
         if _EVENT_WORDS.search(t.sentence_at(m.start()).text) or NOT_ARM_NAME.match(name):
             continue  # "(two patients in the G-CSF group ...)": an event count
@@ -635,10 +635,10 @@ def arms_of(t: Text, record_id: str) -> list[Arm]:
                 _POPULATION_IN.search(nm.group("name")) or _POPULATION_NAME.match(nm.group("name")):
             continue  # "Patients with active RA (N = 982)": the population, not an arm
         words = nm.group("name").split()  # numbers are a dose ("2 × 10^7 (n = 9)"), not "cohort 1"
-        name = _clean_name(" ".join(w for i, w in enumerate(words) if not _ARMS_OF_RE3.match(w)
+        name = _clean_name(" ".join(w for i, w in enumerate(words) if not _NUMBER_WORD_ONLY.match(w)
                                     or (i and words[i - 1].lower() in _ARM_UNITS)))
         n = _int(m.group("n"))
-        if n and name and not _ARMS_OF_RE2.match(name) and not NOT_ARM_NAME.match(name):
+        if n and name and not _DIGIT_START.match(name) and not NOT_ARM_NAME.match(name):
             add(name, n, m.start())
     # "(control group, n = 36)", then "18 of 30 patients (60%) in the UC-MSC group" (30 in that arm)
     for m in [*NAME_IN_BRACKETS_RE.finditer(text), *ARM_FRACTION_RE.finditer(text)]:

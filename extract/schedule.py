@@ -215,7 +215,7 @@ _HEAD_JOINERS = frozenset("/&:.-")
 _COLON_LABEL_RE = re.compile(r"\s*(?P<h>[A-Z][A-Za-z /&,-]{1,60}?)\s*::?\s")
 
 
-_HEADER_RE1 = re.compile(r"[ /&-]+")
+_HEADER_WORD_SEPARATORS = re.compile(r"[ /&-]+")
 
 
 def _header(sentence: str) -> str | None:
@@ -239,7 +239,7 @@ def _header(sentence: str) -> str | None:
     m = _HEADER_RE.match(sentence)
     if m is None:
         return None
-    words = _HEADER_RE1.split(m.group("h").lower().strip())
+    words = _HEADER_WORD_SEPARATORS.split(m.group("h").lower().strip())
     words = [w for w in words if w and w != "and"]
     if not words or len(words) > 4:
         return None
@@ -453,19 +453,19 @@ def _in_years(tp: Timepoint) -> bool:
     return bool(nums) and abs(float(nums[-1].replace("·", ".")) * 52 - tp.weeks) < 0.5
 
 
-_DECIMAL_DAYS_OR_HOURS_RE1 = re.compile(r"[.·]")
+_DECIMAL_POINT = re.compile(r"[.·]")
 
 
 def _decimal_days_or_hours(tp: Timepoint) -> bool:
     """Whether the timepoint is a number with decimals in days or hours ("13.8", "17.5 days")."""
     nums = _NUMBER_IN.findall(tp.text)
-    if not nums or not _DECIMAL_DAYS_OR_HOURS_RE1.search(nums[-1]):
+    if not nums or not _DECIMAL_POINT.search(nums[-1]):
         return False
     value = float(nums[-1].replace("·", "."))
     return abs(round(value / 7, 2) - tp.weeks) < 0.011 or abs(round(value / 168, 2) - tp.weeks) < 0.011
 
 
-_RESTATED_RE1 = re.compile(r"\s?[(\[]\s?(?:i\.e\.,?\s?|or\s|about\s|approximately\s|~)?")
+_RESTATEMENT_OPENER = re.compile(r"\s?[(\[]\s?(?:i\.e\.,?\s?|or\s|about\s|approximately\s|~)?")
 
 
 def _restated(t: Text, tps: list[Timepoint]) -> set[int]:
@@ -475,7 +475,7 @@ def _restated(t: Text, tps: list[Timepoint]) -> set[int]:
     for i in range(len(tps) - 1):
         a, b = tps[i], tps[i + 1]
         gap = t.text[a.end:b.start]
-        if not _RESTATED_RE1.fullmatch(gap):
+        if not _RESTATEMENT_OPENER.fullmatch(gap):
             continue
         if not t.text[b.end:b.end + 2].lstrip().startswith((")", "]")):
             continue
@@ -531,7 +531,7 @@ ASSESSED_BEFORE_RE = re.compile(
     + r"\s+(?:[\w-]+\s+){0,2}?$")
 
 
-_STUDY_TIMEPOINTS_RE1 = re.compile(r"\bfor\s+$")
+_FOR_BEFORE = re.compile(r"\bfor\s+$")
 
 
 def study_timepoints(t: Text, skip: frozenset[int]) -> list[Timepoint]:
@@ -551,7 +551,7 @@ def study_timepoints(t: Text, skip: frozenset[int]) -> list[Timepoint]:
         kept.append(tp)
     if course_weeks:  # "G-CSF 15 μg/kg for 5 days ... G-CSF for 5 days": the same course again
         kept = [tp for tp in kept if not (tp.weeks in course_weeks
-                                          and _STUDY_TIMEPOINTS_RE1.search(t.text[max(0, tp.start - 5):tp.start]))]
+                                          and _FOR_BEFORE.search(t.text[max(0, tp.start - 5):tp.start]))]
     drop = _restated(t, kept)
     return [tp for i, tp in enumerate(kept) if i not in drop]
 

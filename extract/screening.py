@@ -64,7 +64,7 @@ def _diseases(cues: Cues) -> Counter[str]:
 _HEADING = re.compile(r"^\*?\s*(?P<head>[^,\[\]]+?),\s*(?P<qualifier>[^,\[\]]+?)\s*(?:\[[^\]]*\])?\s*$")
 
 
-_CONDITION_TEXT_RE1 = re.compile(r"\s*\[[^\]]*\]\s*$")
+_TRAILING_BRACKETED = re.compile(r"\s*\[[^\]]*\]\s*$")
 
 
 def _condition_text(term: str) -> str:
@@ -72,7 +72,7 @@ def _condition_text(term: str) -> str:
     m = _HEADING.match(term)
     if m:
         return f"{m['qualifier']} {m['head']}"
-    return _CONDITION_TEXT_RE1.sub("", term.lstrip("* "))
+    return _TRAILING_BRACKETED.sub("", term.lstrip("* "))
 
 
 def registry_texts(record: ExtractionInput) -> tuple[Text, Text] | None:

@@ -149,16 +149,16 @@ def _overlaps(a: int, b: int, spans: Sequence[tuple[int, int]]) -> bool:
     return any(a < y and x < b for x, y in spans)
 
 
-_SAME_AFTER_COMMA_RE1 = re.compile(r"\s?,\s?")
+_COMMA_GAP = re.compile(r"\s?,\s?")
 
 
 def _same_after_comma(q: Percentage, p: Percentage, gap: str) -> bool:
-    return (_SAME_AFTER_COMMA_RE1.fullmatch(gap) is not None and q.kind == "n/N" and p.kind == "%" and q.n is not None
+    return (_COMMA_GAP.fullmatch(gap) is not None and q.kind == "n/N" and p.kind == "%" and q.n is not None
             and q.denominator and p.percent is not None and abs(100 * q.n / q.denominator - p.percent) <= 1.0)
 
 
-_MERGE_PCTS_RE1 = re.compile(r"\s?[(\[]\s?")
-_MERGE_PCTS_RE2 = re.compile(r"\s?[)\]]")
+_OPEN_BRACKET_GAP = re.compile(r"\s?[(\[]\s?")
+_CLOSE_BRACKET_AHEAD = re.compile(r"\s?[)\]]")
 
 
 def _merge_pcts(pcts: list[Percentage], text: str) -> list[Percentage]:
@@ -170,10 +170,10 @@ def _merge_pcts(pcts: list[Percentage], text: str) -> list[Percentage]:
             q = out[-1]
             out[-1] = replace(q, percent=p.percent, end=p.end, text=text[q.start:p.end])
             continue
-        if out and 0 <= p.start - out[-1].end <= 3 and _MERGE_PCTS_RE1.fullmatch(text[out[-1].end:p.start]) \
+        if out and 0 <= p.start - out[-1].end <= 3 and _OPEN_BRACKET_GAP.fullmatch(text[out[-1].end:p.start]) \
                 and (out[-1].n is None) != (p.n is None or p.percent is None and out[-1].percent is None):
             q = out[-1]
-            close = _MERGE_PCTS_RE2.match(text[p.end:p.end + 3])
+            close = _CLOSE_BRACKET_AHEAD.match(text[p.end:p.end + 3])
             out[-1] = replace(q, n=q.n if q.n is not None else p.n,
                               percent=q.percent if q.percent is not None else p.percent,
                               denominator=q.denominator or p.denominator,
@@ -200,8 +200,8 @@ def _moved(x: _V, start: int, end: int) -> _V:
     return new
 
 
-_SENTENCE_VALUES_RE1 = re.compile(r"(?:rheumatology|ACR|OMERACT|EULAR|criteria)\W*\w*\W*$", re.I)
-_SENTENCE_VALUES_RE2 = re.compile(r"[(\[,;:=]\s?$|\bvs\.?\s?$|\bto\s$")
+_CRITERIA_BEFORE = re.compile(r"(?:rheumatology|ACR|OMERACT|EULAR|criteria)\W*\w*\W*$", re.I)
+_LIST_OPENER_BEFORE = re.compile(r"[(\[,;:=]\s?$|\bvs\.?\s?$|\bto\s$")
 
 
 def sentence_values(t: Text, sent: Sentence, excluded: Sequence[tuple[int, int]] = ()) -> SentenceValues:
@@ -304,7 +304,7 @@ def sentence_values(t: Text, sent: Sentence, excluded: Sequence[tuple[int, int]]
     for p in pcts:
         if not usable(p.start, p.end):
             continue
-        if p.kind == "%" and _DEFINITION_AFTER.match(text, p.end) and _SENTENCE_VALUES_RE1.search(text[max(s0, p.start - 45):p.start]):
+        if p.kind == "%" and _DEFINITION_AFTER.match(text, p.end) and _CRITERIA_BEFORE.search(text[max(s0, p.start - 45):p.start]):
             continue  # "American College of Rheumatology 20% improvement": a definition
         if p.percent is not None and (p.percent > 100 and p.kind != "%" or p.percent < 0 and p.kind != "%"):
             pass  # kept: the caller flags it
@@ -380,7 +380,7 @@ def sentence_values(t: Text, sent: Sentence, excluded: Sequence[tuple[int, int]]
             continue
         if (n.unit and _NOT_VALUE_AFTER.match(" " + n.unit)) or (not n.unit and _NOT_VALUE_AFTER.match(text, b)):
             continue  # "3.8 years", "5 days", "40 drops", "30 patients": not a measure's value
-        if _SIGNED_SPACE.match(n.text) and not _SENTENCE_VALUES_RE2.search(text[max(s0, a - 6):a]):
+        if _SIGNED_SPACE.match(n.text) and not _LIST_OPENER_BEFORE.search(text[max(s0, a - 6):a]):
             continue  # "1 - 2" is a range
         if a - 1 > s0 and text[a - 1] == "+" and text[a - 2] in " ([:":
             a -= 1  # "+170 vs +183": the plus sign is the value's, as a minus would be
@@ -466,11 +466,11 @@ _NOT_ARM = re.compile(
     r"terms|relation|accordance|spite|line|case|cases|the\s+\w+\s+analysis|analysis|average|total)$", re.I)
 
 
-_CLEAN_LABEL_RE1 = re.compile(r"^(?:the|a|an)\s+", re.I)
+_LEADING_ARTICLE = re.compile(r"^(?:the|a|an)\s+", re.I)
 
 
 def _clean_label(name: str) -> str:
-    name = _CLEAN_LABEL_RE1.sub("", name.strip())
+    name = _LEADING_ARTICLE.sub("", name.strip())
     return name.strip(" ,;")
 
 
@@ -512,13 +512,13 @@ def _arm_name_spans(names: tuple[str, ...], stext: str) -> list[tuple[int, int]]
     return out
 
 
-_ARM_ABBREVIATIONS_RE1 = re.compile(r"\b(?:group|arm|cohort)\b", re.I)
+_ARM_UNIT_WORD = re.compile(r"\b(?:group|arm|cohort)\b", re.I)
 
 
 @lru_cache(maxsize=64)
 def _arm_abbreviations(items: tuple[tuple[str, str], ...]) -> re.Pattern[str] | None:
     """One pattern for the short forms of the arms a text defined ("TG" for "treatment group")."""
-    shorts = [s for s, long in items if _ARM_ABBREVIATIONS_RE1.search(long)]
+    shorts = [s for s, long in items if _ARM_UNIT_WORD.search(long)]
     if not shorts:
         return None
     return re.compile("(?<![\\w+-])(?:" + "|".join(re.escape(x) for x in sorted(shorts, key=len, reverse=True))
@@ -535,10 +535,10 @@ _DOSE_ARM_BRACKET_RE = re.compile(r"(?<=[\d%])\s?\(\s?(?P<name>\d+(?:\.\d+)?\s?(
 _CONTROL_PEOPLE_RE = re.compile(r"\b(?:of|in|among|for|than)\s+(?:the\s+)?(?P<name>controls|(?:control|placebo)\s+"
                                 r"(?:patients|subjects|participants|recipients))\b", re.I)
 
-_ARM_REFS_RE2 = re.compile(r"group|arm|cohort", re.I)
-_ARM_REFS_RE3 = re.compile(r"[A-Z]|[IVX]{1,4}|\d{1,2}")
-_ARM_REFS_RE4 = re.compile(r"\w\s?$")
-_ARM_REFS_RE5 = re.compile(r"\s?,\s?(?:and\s+|or\s+)?|\s+(?:and|or)\s+")
+_ARM_UNIT_SUBSTRING = re.compile(r"group|arm|cohort", re.I)
+_ARM_ID = re.compile(r"[A-Z]|[IVX]{1,4}|\d{1,2}")
+_WORD_CHAR_AT_END = re.compile(r"\w\s?$")
+_LIST_SEPARATOR = re.compile(r"\s?,\s?(?:and\s+|or\s+)?|\s+(?:and|or)\s+")
 
 
 def arm_refs(t: Text, sent: Sentence, measure_spans: Sequence[tuple[int, int]], arm_names: Sequence[str],
@@ -587,7 +587,7 @@ def arm_refs(t: Text, sent: Sentence, measure_spans: Sequence[tuple[int, int]], 
                 or is_number_word(name.split()[0]):
             continue  # ("in the treatment group" is an arm, "in treatment" is not)
         known = any(low == n or n in low or low in n for _, n in low_names)
-        abbr = name in abbrevs and _ARM_REFS_RE2.search(abbrevs[name])
+        abbr = name in abbrevs and _ARM_UNIT_SUBSTRING.search(abbrevs[name])
         if people and not (prep in ("of", "in", "among", "for") or how == "value"):
             people = None  # "of placebo subjects"; after a value: "7% (2/30) brodalumab subjects"
         if how == "start" and not tail:
@@ -603,7 +603,7 @@ def arm_refs(t: Text, sent: Sentence, measure_spans: Sequence[tuple[int, int]], 
     # "in the etomidate and propofol groups", "for the education, food product and combined arms"
     if "groups" in stext or "arms" in stext or "cohorts" in stext:
         for m in _PLURAL_ARMS_RE.finditer(stext):
-            items = [x.strip() for x in _ARM_REFS_RE5.split(m.group("list")) if x.strip()]
+            items = [x.strip() for x in _LIST_SEPARATOR.split(m.group("list")) if x.strip()]
             if len(items) < 2 or any(_NOT_ARM.match(x) for x in items):
                 continue
             pos = m.start("list")
@@ -627,7 +627,7 @@ def arm_refs(t: Text, sent: Sentence, measure_spans: Sequence[tuple[int, int]], 
         out.append(ArmRef(f"group {m.group('id')}", s, e))
         more = _MORE_IDS.match(stext, m.end())  # "groups C and D", "groups 1, 2 and 3"
         if more:
-            for im in _ARM_REFS_RE3.finditer(more.group(0)):
+            for im in _ARM_ID.finditer(more.group(0)):
                 out.append(ArmRef(f"group {im.group(0)}", sent.start + m.end() + im.start(),
                                   sent.start + m.end() + im.end()))
     # two arms compared without "group": "after tranexamic acid than after placebo", "X versus Y"
@@ -663,7 +663,7 @@ def arm_refs(t: Text, sent: Sentence, measure_spans: Sequence[tuple[int, int]], 
     for mm in (arm_abbr.finditer(stext) if arm_abbr is not None else ()):
         long = abbrevs[mm.group(0)]
         s, e = sent.start + mm.start(), sent.start + mm.end()
-        if text[s - 1:s] == "(" and text[e:e + 1] == ")" and _ARM_REFS_RE4.search(text[max(0, s - 30):s - 1]) \
+        if text[s - 1:s] == "(" and text[e:e + 1] == ")" and _WORD_CHAR_AT_END.search(text[max(0, s - 30):s - 1]) \
                 and long.lower() in text[max(0, s - 60):s].lower():
             continue  # the definition itself
         if any(r.start <= s < r.end for r in out):
@@ -746,7 +746,7 @@ def _bracket_of(text: str, pos: int, lo: int, sent: Sentence) -> tuple[int, int]
 _ARM_NOUN_GAP = re.compile(r"\s?(?:groups?\s?|patients\s?|subjects\s?|participants\s?)?")
 
 # a label that is a word of the wording, not an arm: "(from 65 ± 15 to 32 ± 18)", "(at week 12: ...)"
-_ARM_SLOTS_RE4 = re.compile(r"(?i:p|n|or|hr|rr|md|es|ci|p-value|partial|mean|median|range|iqr|sd|se|vs\.?|and|"
+_NOT_AN_ARM_LABEL = re.compile(r"(?i:p|n|or|hr|rr|md|es|ci|p-value|partial|mean|median|range|iqr|sd|se|vs\.?|and|"
                             r"both|all|total|difference|change|ratio|range|significance\s+not\s+tested|"
                             r"from|to|at|after|before|by|during|over|in|on|of|with|was|were|baseline|"
                             r"(?:at\s+)?(?:weeks?|months?|days?|years?)(?:\s+\d+)?)")
@@ -784,7 +784,7 @@ def arm_slots(t: Text, items: list[Item], a: int, b: int, refs: list[ArmRef], se
         label = lm.group("label").strip(" +-")
         if seg_start + lm.start("label") <= a:
             continue  # the measure's own name labels its values ("biochemical pregnancy rate: 17.3% ...")
-        if _ARM_SLOTS_RE4.fullmatch(label) \
+        if _NOT_AN_ARM_LABEL.fullmatch(label) \
                 or len(label.split()) > 4:
             continue
         seg_end = min([p for p in (text.find(";", x.start, br[1]), br[1]) if p >= 0])
@@ -887,7 +887,7 @@ def arm_slots(t: Text, items: list[Item], a: int, b: int, refs: list[ArmRef], se
         am = _AFTER_REF.match(after)
         abbr = am.group("abbr") if am else None
         bare = _AFTER_ARM_RE.match(text, slot.end, nxt) if ref_after is None else None
-        if abbr and abbr.strip() in abbrevs and _ARM_REFS_RE2.search(abbrevs[abbr.strip()]):
+        if abbr and abbr.strip() in abbrevs and _ARM_UNIT_SUBSTRING.search(abbrevs[abbr.strip()]):
             slot.arm, slot.how = abbrevs[abbr.strip()], "after"
         elif ref_after is not None:
             slot.arm, slot.how = ref_after.label, "after"
@@ -947,7 +947,7 @@ def arm_slots(t: Text, items: list[Item], a: int, b: int, refs: list[ArmRef], se
     return slots
 
 
-_RESPECTIVELY_SLOTS_RE1 = re.compile(r"\s?[(\[]")
+_OPEN_BRACKET_AHEAD = re.compile(r"\s?[(\[]")
 
 
 def _respectively_slots(text: str, values: list[Item], items: list[Item], refs: list[ArmRef],
@@ -965,7 +965,7 @@ def _respectively_slots(text: str, values: list[Item], items: list[Item], refs: 
     out = []
     for x, r in zip(values, names):
         group = [x] + [y for y in items if y.kind == "p" and x.end <= y.start < x.end + 25
-                       and _RESPECTIVELY_SLOTS_RE1.match(text[x.end:x.end + 3])]
+                       and _OPEN_BRACKET_AHEAD.match(text[x.end:x.end + 3])]
         out.append(Slot(group, x.start, group[-1].end, r.label, "respectively"))
     return out
 
