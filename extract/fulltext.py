@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from typing import Iterator
 
 from extract.document import analyse
 from extract.evidence import OutcomeRow, Provenance
@@ -184,6 +185,18 @@ _NOT_ASSESSMENT = re.compile(r"(?i)\b(?:fast(?:ing)?|censor\w*|eligib\w*|inclusi
 _MAX_METHODS_CHARS = 200_000
 
 
+def _methods_texts(article: Article) -> Iterator[str]:
+    """The texts of the article's methods sections, in order, up to _MAX_METHODS_CHARS in all."""
+    seen = 0
+    for sec in article.sections:
+        if not _METHODS_SECTION.search(sec.path) or _NOT_METHODS.search(sec.path):
+            continue
+        seen += len(sec.text)
+        if seen > _MAX_METHODS_CHARS:
+            return
+        yield sec.text
+
+
 def assessment_time(article: Article) -> tuple[float, str] | None:
     """The study's last assessment time as its methods state it (weeks, the time as written), for
     tables that name no timepoint: a point ("at 4 months", "after 8 weeks") in a methods sentence
@@ -191,15 +204,9 @@ def assessment_time(article: Article) -> tuple[float, str] | None:
     outcome or the follow-up visits. Durations, intervals and ranges are not read; None when no
     methods sentence states one."""
     best: tuple[float, str] | None = None
-    seen = 0
-    for sec in article.sections:
-        if not _METHODS_SECTION.search(sec.path) or _NOT_METHODS.search(sec.path):
-            continue
-        seen += len(sec.text)
-        if seen > _MAX_METHODS_CHARS:
-            break
-        for a, b in split_sentences(sec.text):
-            sentence = sec.text[a:b]
+    for text in _methods_texts(article):
+        for a, b in split_sentences(text):
+            sentence = text[a:b]
             if not _ASSESSMENT_CUE.search(sentence) or _NOT_ASSESSMENT.search(sentence):
                 continue
             for tp in find_timepoints(sentence):
@@ -220,15 +227,9 @@ def visit_codes(article: Article) -> tuple[tuple[str, float], ...]:
     """Visit codes ("t2") the methods date, with their weeks: "after 3 weeks (T2)", "before the
     treatment (T1)", "T3 (6 weeks after the start)"; a code dated twice differently is dropped."""
     found: dict[str, set[float]] = {}
-    seen = 0
-    for sec in article.sections:
-        if not _METHODS_SECTION.search(sec.path) or _NOT_METHODS.search(sec.path):
-            continue
-        seen += len(sec.text)
-        if seen > _MAX_METHODS_CHARS:
-            break
+    for text in _methods_texts(article):
         for pattern in (_WHEN_CODE, _CODE_WHEN):
-            for m in pattern.finditer(sec.text):
+            for m in pattern.finditer(text):
                 t = time_in_text(m.group("when"))
                 if t is not None and t.weeks is not None:
                     found.setdefault(f"{m.group('k').lower()}{m.group('v')}", set()).add(t.weeks)
