@@ -23,20 +23,15 @@ def _long_form(short: str, words: list[str]) -> str | None:
     if not letters or not letters[0].isalpha():
         return None
     text = " ".join(words)
-    s, li = len(text) - 1, len(letters) - 1
     if text.isascii() and short.isascii():
-        # the same walk, by str.rfind over the lower-cased text (one character per character in ASCII)
-        low = text.lower()
-        while li >= 0:
-            ch = letters[li]
-            s = low.rfind(ch, 0, s + 1)
-            while li == 0 and s > 0 and text[s - 1].isalnum():
-                s = low.rfind(ch, 0, s)
-            if s < 0:
-                return None
-            s -= 1
-            li -= 1
-        return text[text.rfind(" ", 0, s + 1) + 1:]
+        return _walk_by_rfind(text, letters)
+    return _walk(text, letters)
+
+
+def _walk(text: str, letters: list[str]) -> str | None:
+    """The long form's start found by walking `text` back one character at a time: each of
+    `letters` (lower-cased, last first) in order, the first one starting a word."""
+    s, li = len(text) - 1, len(letters) - 1
     while li >= 0:
         ch = letters[li]
         while s >= 0 and (text[s].lower() != ch or (li == 0 and s > 0 and text[s - 1].isalnum())):
@@ -45,8 +40,24 @@ def _long_form(short: str, words: list[str]) -> str | None:
             return None
         s -= 1
         li -= 1
-    start = text.rfind(" ", 0, s + 1) + 1
-    return text[start:]
+    return text[text.rfind(" ", 0, s + 1) + 1:]
+
+
+def _walk_by_rfind(text: str, letters: list[str]) -> str | None:
+    """_walk by str.rfind over the lower-cased text: the same result where lower-casing keeps one
+    character per character (ASCII)."""
+    low = text.lower()
+    s, li = len(text) - 1, len(letters) - 1
+    while li >= 0:
+        ch = letters[li]
+        s = low.rfind(ch, 0, s + 1)
+        while li == 0 and s > 0 and text[s - 1].isalnum():
+            s = low.rfind(ch, 0, s)
+        if s < 0:
+            return None
+        s -= 1
+        li -= 1
+    return text[text.rfind(" ", 0, s + 1) + 1:]
 
 
 _CLAUSE_PUNCTUATION = re.compile(r"[.;:()\[\]]")

@@ -85,31 +85,15 @@ def test_the_scans_made_fast_have_a_fast_start() -> None:
     assert not has_fast_start(q._CLEAN_RE)  # why _clean_matches finds its first characters itself
 
 
-def _plain_long_form(short: str, words: list[str]) -> str | None:
-    """abbreviations._long_form as it walked the text one character at a time."""
-    letters = [ch.lower() for ch in short if ch.isalnum()]
-    if not letters or not letters[0].isalpha():
-        return None
-    text = " ".join(words)
-    s, li = len(text) - 1, len(letters) - 1
-    while li >= 0:
-        ch = letters[li]
-        while s >= 0 and (text[s].lower() != ch or (li == 0 and s > 0 and text[s - 1].isalnum())):
-            s -= 1
-        if s < 0:
-            return None
-        s -= 1
-        li -= 1
-    return text[text.rfind(" ", 0, s + 1) + 1:]
-
-
 @settings(max_examples=4000, deadline=None)
 @given(st.text(alphabet="abcABC12-/+ _İıſK", max_size=4),
        st.lists(st.text(alphabet="abcABC12-/+ _İıſKé", max_size=7), min_size=1, max_size=6))
 def test_long_form_by_rfind_agrees_with_the_character_walk(short: str, words: list[str]) -> None:
-    from extract.abbreviations import _long_form
+    from extract.abbreviations import _long_form, _walk
 
-    assert _long_form(short, words) == _plain_long_form(short, words)
+    letters = [ch.lower() for ch in short if ch.isalnum()]
+    expected = _walk(" ".join(words), letters) if letters and letters[0].isalpha() else None
+    assert _long_form(short, words) == expected
 
 
 def test_fold_lower_without_its_translate_agrees_over_all_of_unicode() -> None:
