@@ -51,13 +51,14 @@ def _timepoints(texts: list[tuple[Text, list[Timepoint]]], record_id: str) -> li
     ("at weeks 4, 5 and 6") keeps every item."""
     found = [(t, tp) for t, tps in texts for tp in tps]
     out: list[TimepointValue] = []
-    kept: list[tuple[Text, Timepoint]] = []
+    kept: list[tuple[Text, int, float]] = []  # (text, sentence index, weeks) of each time kept
     for i in distinct_weeks([tp.weeks for _, tp in found]):
         t, tp = found[i]
-        if tp.weeks >= 4 and any(k.weeks >= 4 and abs(k.weeks - tp.weeks) <= 1.0 and not (
-                kt is t and kt.sentence_at(k.start).index == t.sentence_at(tp.start).index) for kt, k in kept):
+        sentence = t.sentence_at(tp.start).index
+        if tp.weeks >= 4 and any(weeks >= 4 and abs(weeks - tp.weeks) <= 1.0 and not (kt is t and ks == sentence)
+                                 for kt, ks, weeks in kept):
             continue
-        kept.append((t, tp))
+        kept.append((t, sentence, tp.weeks))
         out.append(TimepointValue(tp.weeks, tp.text, Provenance(record_id, t.location, tp.text, tp.start, tp.end),
                                   tp.low_weeks))
     return out
