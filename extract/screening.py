@@ -6,7 +6,8 @@ publication types and MeSH terms when the record has them:
 - design: a primary study, not a review/meta-analysis (publication type, or review wording in
   the title, or "this/the present review" in the abstract) and not an editorial/comment;
 - species: humans (patients, participants, trial words) rather than an animal model (mice, rats,
-  collagen-induced arthritis); animal cues with no human-study cue exclude;
+  collagen-induced arthritis); animal cues with no human-study cue exclude; with no cue of either, a
+  record where someone is treated or randomised ("RA cases were randomly assigned") is in humans;
 - intervention: mesenchymal stem/stromal cells; other cell products (stromal vascular fraction,
   haematopoietic stem cells, PRP) without MSC cues exclude;
 - population: rheumatoid arthritis; a title that names another disease (osteoarthritis, lupus,
@@ -166,6 +167,8 @@ def screen(title: Text, abstract: Text, publication_types: tuple[str, ...] = (),
         failed.append(f"species: animal study ('{cue}'), not humans")
     elif human:
         reasons.append("species: humans")
+    elif not animal and _first(both, "clinical"):  # people treated or randomised, and no animal named
+        reasons.append("species: humans (treated, no animal named)")
     else:
         failed.append("species: no sign of a study in patients")
 

@@ -55,3 +55,35 @@ def test_words_that_are_two_cues_count_as_both():
     ev = run("Cohort 1 (n = 3) received 1 × 10^6 cells/kg and cohort 2 (n = 3) received 2 × 10^6 cells/kg of bone "
              "marrow MSCs intravenously.", title="Mesenchymal stem cells in rheumatoid arthritis: phase 1")
     assert ev.screening.include
+
+
+@pytest.mark.parametrize("title,abstract", [
+    # people named as women, adults or individuals, not "patients"
+    ("Menstrual blood-derived stromal cells for refractory rheumatoid arthritis",
+     "Four women with refractory RA were treated with intravenous menstrual blood-derived stem cells."),
+    ("Intra-articular umbilical cord MSCs in rheumatoid knee synovitis",
+     "We treated 12 adults with RA knee synovitis using intra-articular MSCs."),
+    # no word for people at all, but someone is randomised and no animal is named
+    ("Human umbilical cord-derived mesenchymal stem cells plus methotrexate in rheumatoid arthritis",
+     "One hundred and five RA cases were randomly assigned to MTX alone or MTX plus hUCMSCs."),
+])
+def test_a_treated_population_without_the_word_patients_is_humans(title, abstract):
+    ev = run(abstract, title=title)
+    assert ev.include, ev.screening.exclusion_reason
+
+
+@pytest.mark.parametrize("title,abstract,reason", [
+    # narrative reviews that never write "review"
+    ("Mesenchymal stem cell therapy in rheumatoid arthritis: current status and future perspectives",
+     "MSCs have immunomodulatory properties. Here we summarize clinical trials of MSCs in RA patients.", "design: review"),
+    ("Mesenchymal stem cells for rheumatoid arthritis: mechanisms and clinical progress",
+     "This article summarises the mechanisms of MSCs and the clinical trials in RA patients to date.", "design: review"),
+    # haematopoietic stem cell transplantation is not an MSC therapy, though it is a "stem cell transplantation"
+    ("Autologous hematopoietic stem cell transplantation in severe rheumatoid arthritis",
+     "Twelve patients with refractory RA underwent autologous HSCT after high-dose cyclophosphamide.",
+     "intervention: hematopoietic stem cell transplantation"),
+])
+def test_reviews_and_other_stem_cells_without_the_usual_words_exclude(title, abstract, reason):
+    ev = run(abstract, title=title)
+    assert not ev.include
+    assert ev.screening.exclusion_reason.lower().startswith(reason.lower())
