@@ -9,7 +9,8 @@ text is the row's distinct cell texts joined by "\\n", the way annotators copy a
 
 The sentence splitter is a rule, not a model: a sentence ends at ". ! ?" followed by white space
 and a character that is not a lower-case letter, unless the word before the stop is an
-abbreviation ("vs.", "et al.", "Fig.", "e.g.", a single initial); a paragraph break always ends one.
+abbreviation ("vs.", "et al.", "Fig.", "e.g.", a single initial: a letter standing alone, not the end of a
+unit or a code such as "mmol/L." or "CES-D."); a paragraph break always ends one.
 It is fast enough to cut every sentence of a full text (the comparisons and the prompts need the
 discussion and the abstract too, not only the results sections).
 """
@@ -96,6 +97,12 @@ def _word_before(chunk: str, end: int) -> str:
 _LINE = re.compile(r"[^\n]+")
 
 
+def _starts_a_word(chunk: str, i: int) -> bool:
+    """Whether the letter at `i` stands alone as an initial ("J. Smith", "(P. Milligan", "[F. Hoffmann"),
+    not as the end of a unit or a code ("mmol/L.", "20 °C.", "CES-D.": those stops end sentences)."""
+    return i == 0 or chunk[i - 1].isspace() or chunk[i - 1] in "([\"'“‘"
+
+
 def split_sentences(text: str) -> list[tuple[int, int]]:
     """[start, end) offsets of the sentences of `text` (stripped, non-empty), in order."""
     spans: list[tuple[int, int]] = []
@@ -104,7 +111,7 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
         start = 0
         for m in _STOP.finditer(chunk):
             word = _word_before(chunk, m.start()).lower().rstrip(".")
-            if word in _ABBREVIATIONS or (len(word) == 1 and word.isalpha()):
+            if word in _ABBREVIATIONS or (len(word) == 1 and word.isalpha() and _starts_a_word(chunk, m.start() - 1)):
                 continue
             spans.append((base + start, base + m.end()))
             start = m.end()

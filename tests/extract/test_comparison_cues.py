@@ -25,6 +25,14 @@ def test_sentences_end_at_stops_not_at_abbreviations_or_decimals():
                                "Results: HbA1c improved."]
 
 
+def test_a_stop_after_a_unit_or_a_code_ends_a_sentence_though_an_initial_does_not():
+    text = ("LDL fell below 3.0 mmol/L. No excess was seen. Samples were kept at -70 °C. After the study, the "
+            "CES-D. Although small, (P. Milligan, unpublished) and [F. Hoffmann-La Roche] agreed.")
+    assert sentences(text) == ["LDL fell below 3.0 mmol/L.", "No excess was seen.", "Samples were kept at -70 °C.",
+                               "After the study, the CES-D.",
+                               "Although small, (P. Milligan, unpublished) and [F. Hoffmann-La Roche] agreed."]
+
+
 def test_a_lower_case_word_after_a_stop_does_not_start_a_sentence():
     assert sentences("Doses were given i.v. twice. e.g. daily.") == ["Doses were given i.v. twice. e.g. daily."]
 
