@@ -85,7 +85,8 @@ COMPARATOR_BEFORE_RE = re.compile(r"[<>≤≥=][<>=]?\s*$")
 GESTATION_AFTER_RE = re.compile(r"^\s?(?:'s?\s+|’s?\s+)?(?:of\s+)?(?:gestation|gestational|pregnancy|pregnant|"
                                 r"postmenstrual|post-?menstrual|corrected\s+age|postconceptional)\b", re.I)
 # a dose, a dosing word or "dosed" right before "at/on <weeks|days> ...": a dosing schedule
-_DOSE_UNIT = r"\d\s?(?:mg|g|µg|μg|ug|mcg|IU|U|units|mL|ml|cells|MSCs|mg/kg|µg/kg|μg/kg|mg/m2)\b"
+# (a concentration or a rate is a measured value: "CRP fell to 9.1 mg/L at week 24", "45 mL/min at month 6")
+_DOSE_UNIT = r"\d\s?(?:mg|g|µg|μg|ug|mcg|IU|U|units|mL|ml|cells|MSCs|mg/kg|µg/kg|μg/kg|mg/m2)\b(?!\s?/\s?(?:[dmµμ]?[lL]|min)\b)"
 _DOSING_WORDS = words([r"dos(?:e|es|ed|ing)", "given", "administered", "injected", "infused", "vaccinated",
                        r"vaccinations?", r"injections?", r"infusions?", r"boosters?", r"applications?",
                        r"instillations?"])

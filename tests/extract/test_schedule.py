@@ -167,3 +167,17 @@ def test_the_follow_up_is_a_follow_up_not_any_time_following_something(abstract,
 ])
 def test_the_same_time_written_twice_is_one_timepoint(abstract, weeks):
     assert run(abstract, title=T).timepoints_weeks == weeks
+
+
+@pytest.mark.parametrize("abstract, weeks", [
+    ("ESR fell from 48.2 mm/h to 25.6 mm/h and CRP from 22.4 mg/L to 9.1 mg/L at week 24.", [24.0]),
+    ("Creatinine clearance was 45 mL/min at month 6.", [26.0]),
+    ("Glucose was 5.4 mmol/L and insulin 12 mU/L on day 28.", [4.0]),
+])
+def test_a_concentration_before_a_time_is_a_measured_value_not_a_dosing_schedule(abstract, weeks):
+    assert run(abstract, title=T).timepoints_weeks == weeks
+
+
+def test_a_dose_per_kilogram_before_weeks_is_still_a_dosing_schedule():
+    assert run("Patients received 3 mg/kg at weeks 0, 2 and 6; ACR20 was assessed at week 30.",
+               title=T).timepoints_weeks == [30.0]
