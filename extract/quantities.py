@@ -248,8 +248,9 @@ _TP_WORD_RE = re.compile(
     rf"(?<![.,/-].)(?P<list>(?:{_W_REST})(?:{_TP_WORD_JOIN}(?:{_W})\b){{0,6}}\b(?:{_TP_SEP}{_TP_NUM}){{0,6}})"
     rf"\s?-?\s?(?P<unit>{_TP_UNIT})\b"
     r"|(?P<unit2>(?<=h)ours?|(?<=d)ays?|(?<=w)eeks?|(?<=m)onths?|(?<=y)ears?|(?<=w)k)"
-    # the list ends before a count: "at week 24, 18 of 30 patients" and "week 24, 18 (60%)" are week 24
-    rf"\s?(?P<list2>{_TP_LIST})(?![\w%]|\.\d|\s?%|,\d|\s?/\s?\d|\s+(?:out\s+)?of\b"
+    # the list ends before a count: "at week 24, 18 of 30 patients" and "week 24, 18 (60%)" are week 24,
+    # and before a value with its own time: "4.9 at month 1, 4.2 at month 3" is month 1
+    rf"\s?(?P<list2>{_TP_LIST})(?![\w%]|\.\d|\s?%|,\d|\s?/\s?\d|\s+(?:out\s+)?of\b|\s+at\s"
     rf"|\s+(?:patients?|participants?|subjects?)\b|\s?\(\s?\d[\d.]*\s?%)"
     r"|(?<=b)(?P<baseline>aseline)\b)"
 )
