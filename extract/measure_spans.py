@@ -341,6 +341,8 @@ def find_measures(t: Text, sent: Sentence, mentions: Sequence[Mention], arm_name
     _comparators(t, chunks, i0)
     for c in chunks:
         if c.ok:
+            if c.mention is not None:
+                _trim_arm_tail(t, c)
             c.ok = _measure_like(text[c.start:c.end], c, arm_low, toks)
     _roles(t, sent, chunks, i0, i1, paren_at)
     _name_lists(t, chunks)
@@ -732,6 +734,21 @@ def _test_name(raw: str) -> bool:
 @lru_cache(maxsize=16384)
 def _estimate_name(raw: str) -> bool:
     return _ESTIMATE_NAME.fullmatch(raw) is not None
+
+
+def _trim_arm_tail(t: Text, c: _Chunk) -> None:
+    """"The DAS28 score of the MSC group was lower than that of the control group": a vocabulary measure
+    followed by "of/in/for (the) <...> group" is the measure of that arm; the chunk ends before "of"."""
+    toks = t.tokens_lower
+    if _ARM_WORDS.isdisjoint(toks[c.ts:c.te]):
+        return
+    for k in range(c.ts + 1, c.te - 1):
+        if toks[k] in _ARM_WORDS:
+            return  # the arm's word comes first: "the MSC group's DAS28"
+        if toks[k] in ("of", "in", "for") and t.token_starts[k] >= c.mention.end \
+                and not _ARM_WORDS.isdisjoint(toks[k + 1:c.te]):
+            c.te, c.end = k, _tok_end(t, k - 1)
+            return
 
 
 def _measure_like(raw: str, c: _Chunk, arm_low: list[str], toks: tuple[str, ...]) -> bool:

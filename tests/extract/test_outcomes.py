@@ -987,3 +987,13 @@ def test_bracketed_percentages_after_measures_that_improvements_were_observed_in
              "fatigue (26.9%) and alertness (28.2%).")
     assert sorted((o.measure, o.percent_change, o.percent_responders) for o in ev.outcomes) == [
         ("alertness", 28.2, None), ("fatigue", 26.9, None)]
+
+
+@pytest.mark.parametrize("subject", ["The DAS28 score of the MSC group", "The DAS28 of the MSC group",
+                                     "The mean DAS28 in the MSC group"])
+def test_a_measure_of_an_arm_as_the_subject_is_that_arms_measure(subject):
+    ev = run("Eighty patients with RA were randomly divided into an MSC group (n = 40) and a control group (n = 40). "
+             f"{subject} was significantly lower than that of the control group at 3 months "
+             "(3.2 ± 0.5 vs 4.6 ± 0.8, P < 0.05).")
+    got = sorted((o.arm, o.followup_mean, o.timepoint_weeks) for o in ev.outcomes if o.measure == "DAS28")
+    assert got == [("MSC group", 3.2, 13.0), ("control group", 4.6, 13.0)]
