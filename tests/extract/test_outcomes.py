@@ -997,3 +997,12 @@ def test_a_measure_of_an_arm_as_the_subject_is_that_arms_measure(subject):
              "(3.2 ± 0.5 vs 4.6 ± 0.8, P < 0.05).")
     got = sorted((o.arm, o.followup_mean, o.timepoint_weeks) for o in ev.outcomes if o.measure == "DAS28")
     assert got == [("MSC group", 3.2, 13.0), ("control group", 4.6, 13.0)]
+
+
+@pytest.mark.parametrize("sentence, measure, direction", [
+    ("Morning stiffness duration was shortened (P < 0.05).", "Morning stiffness duration", "decrease"),
+    ("The drug was better than placebo in relieving pain intensity (P < 0.05).", "pain intensity", "decrease"),
+])
+def test_shortened_and_relieving_are_direction_words_not_measures(sentence, measure, direction):
+    ev = run(f"Thirty-six patients received MSCs. {sentence}")
+    assert [(o.measure, o.direction) for o in ev.outcomes] == [(measure, direction)]
