@@ -1453,12 +1453,23 @@ def _sentence_rows(t: Text, sent: Sentence, measures: list[_Measure], vals: Sent
                 continue
         elif not (direction or numbers or row_base.get("p_value")):
             continue
+        at_times = None
         if (len(my_tps) >= 2 and len(window_ms) == len(my_tps) + 1 and "followup_mean" in row_base
                 and row_base.get("baseline_mean") == window_ms[0].mean):
             # "from 1.52 ± 0.48 at baseline to 0.91 ± 0.39 at 1 year and 0.85 ± 0.41 at 3 years"
             paired = [{"followup_mean": v.mean, "followup_sd": v.sd} for v in window_ms[1:]]
         else:
-            paired = _pair_with_timepoints(my_tps, items, t, a, clause_start, me, responder)
+            at_times = _values_at_their_times(t.text, a, b, my_tps, tps) if len(my_tps) >= 2 and not responder \
+                else None
+            if at_times is not None:
+                # "6.1 at baseline, 4.9 at month 1, 4.2 at month 3 and 4.0 at month 6": each time's own value
+                base_value, paired = at_times
+                for key in [key for key in row_base if key.startswith(("baseline_", "followup_"))]:
+                    row_base.pop(key)
+                if base_value is not None:
+                    row_base["baseline_mean"], row_base["baseline_sd"] = base_value
+            else:
+                paired = _pair_with_timepoints(my_tps, items, t, a, clause_start, me, responder)
             if not paired:
                 paired = _brackets_after_timepoints(my_tps, items, t, a, clause_start, me, responder)
                 if paired:
@@ -1478,6 +1489,8 @@ def _sentence_rows(t: Text, sent: Sentence, measures: list[_Measure], vals: Sent
                     for key in [key for key in base if key.startswith(("baseline_", "followup_"))]:
                         base.pop(key)
                 base.update(paired[k])
+                if at_times is not None and base["direction"] is None:
+                    base["direction"] = _direction_from_values(base)  # each time's value against the baseline
             rows.append(_row(base))
         for e in effects[1:]:  # "RR 0.74 (...); ARR 4.5% (...)", "HR 0.61 vs 0.50": one row each
             for tp in my_tps or [None]:
@@ -1788,6 +1801,33 @@ def _effect_arm(t: Text, sent: Sentence, refs: list[ArmRef], ctx: Context, a: in
         if other != comp:
             return f"{other} vs {comp}"
     return None
+
+
+# a value written right before its own time: "4.9 at month 1", "3.2 ± 0.5 at week 12", "25% after 6 months"
+_VALUE_AT_TIME = re.compile(r"(?<![\w.,])(?P<v>[-−]?\d+(?:\.\d+)?)(?:\s?±\s?(?P<sd>\d+(?:\.\d+)?))?"
+                            r"\s?(?:%|[a-zA-Zμµ]{1,6}(?:/[a-zA-Zμµ]{1,6})?)?\s(?:at|on|after)\s+(?:the\s+)?")
+
+
+def _values_at_their_times(text: str, a: int, b: int, my_tps: list[Timepoint | None], tps: list[Timepoint]
+                           ) -> tuple[tuple[float, float | None] | None, list[dict]] | None:
+    """"6.1 at baseline, 4.9 at month 1, 4.2 at month 3 and 4.0 at month 6": when every one of the row's
+    timepoints has exactly one value written right before it in the window [a, b), (the baseline's value,
+    each timepoint's follow-up value in the order of `my_tps`); else None."""
+    starts = {tp.start: tp for tp in tps}
+    base: tuple[float, float | None] | None = None
+    found: dict[int, tuple[float, float | None]] = {}
+    for m in _VALUE_AT_TIME.finditer(text, a, b):
+        value = (float(m.group("v").replace("−", "-")), float(m.group("sd")) if m.group("sd") else None)
+        if text.startswith("baseline", m.end()):
+            base = value
+            continue
+        tp = starts.get(m.end())
+        if tp is None or tp.kind != "point" or id(tp) in found:
+            continue
+        found[id(tp)] = value
+    if not all(tp is not None and id(tp) in found for tp in my_tps):
+        return None
+    return base, [{"followup_mean": found[id(tp)][0], "followup_sd": found[id(tp)][1]} for tp in my_tps]
 
 
 def _pair_with_timepoints(tps: list[Timepoint | None], items: list[Item], t: Text, a: int, clause_start: int,

@@ -1006,3 +1006,20 @@ def test_a_measure_of_an_arm_as_the_subject_is_that_arms_measure(subject):
 def test_shortened_and_relieving_are_direction_words_not_measures(sentence, measure, direction):
     ev = run(f"Thirty-six patients received MSCs. {sentence}")
     assert [(o.measure, o.direction) for o in ev.outcomes] == [(measure, direction)]
+
+
+@pytest.mark.parametrize("sentence", [
+    "Mean DAS28-ESR was 6.1 at baseline, 4.9 at month 1, 4.2 at month 3 and 4.0 at month 6.",
+    "The mean DAS28 fell: 6.1 at baseline, 4.9 at month 1, 4.2 at month 3, and 4.0 at month 6 (P < 0.01).",
+])
+def test_each_value_written_before_its_own_time_is_that_times_value(sentence):
+    ev = run("Twenty patients received intravenous BM-MSCs (1 × 10^6 cells/kg). " + sentence)
+    got = sorted((o.timepoint_weeks, o.baseline_mean, o.followup_mean, o.direction) for o in ev.outcomes
+                 if o.measure == "DAS28")
+    assert got == [(4.33, 6.1, 4.9, "decrease"), (13.0, 6.1, 4.2, "decrease"), (26.0, 6.1, 4.0, "decrease")]
+
+
+def test_responder_percentages_at_their_times_stay_responders():
+    ev = run("Twenty patients received MSCs. ACR20 was achieved by 55% at month 3 and 60% at month 6.")
+    got = sorted((o.timepoint_weeks, o.percent_responders, o.followup_mean) for o in ev.outcomes if o.measure == "ACR20")
+    assert got == [(13.0, 55.0, None), (26.0, 60.0, None)]
