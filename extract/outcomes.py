@@ -1605,6 +1605,12 @@ _OWN_BY_VERB = re.compile(r"\b(?P<w>decreased|reduced|fell|dropped|declined|lowe
 _DOWN_VERBS = ("decreased", "reduced", "fell", "dropped", "declined", "lowered")
 
 
+# a sentence that begins "Among 172 patients, ..." (the count, its people and a comma)
+_AMONG_BEFORE = re.compile(r"(?:^|[.;:]\s+|\n)\s*(?:Among|Of|In)\s+(?:(?:the|all|these|those)\s+)?$")
+_PEOPLE_COMMA = re.compile(r"(?:\s?(?:[a-z]+\s){0,2}?(?:patients|participants|subjects|people|children|women|men|adults))?"
+                           r"\s?,")
+
+
 def _slot_rows(t: Text, me: _Measure, slots: list[Slot], items: list[Item], ctx: Context, prov: Provenance,
                direction: str | None, my_tps: list[Timepoint | None], tps: list[Timepoint], a: int,
                clause_start: int, responder: bool) -> list[OutcomeRow]:
@@ -1633,6 +1639,10 @@ def _slot_rows(t: Text, me: _Measure, slots: list[Slot], items: list[Item], ctx:
             name, n = arm.name, arm.n if arm.n is not None else ctx.per_arm_n
         else:
             name, n = _arm_lookup(ctx, s.arm)
+        if s.items and all(x.kind == "count" for x in s.items) \
+                and _AMONG_BEFORE.search(t.text[max(0, s.items[0].start - 40):s.items[0].start]) \
+                and _PEOPLE_COMMA.match(t.text, s.items[-1].end):
+            continue  # "Among 172 patients, the proportion achieving ACR20 was ...": who was counted, not responders
         values = _values_of(s.items, t, a, clause_start, me, responder, _n_elsewhere(ctx, name, n, prov))
         if values.get("percent_change"):
             pc_sign = pc_sign or (1.0 if values["percent_change"] > 0 else -1.0)

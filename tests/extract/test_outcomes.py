@@ -1023,3 +1023,11 @@ def test_responder_percentages_at_their_times_stay_responders():
     ev = run("Twenty patients received MSCs. ACR20 was achieved by 55% at month 3 and 60% at month 6.")
     got = sorted((o.timepoint_weeks, o.percent_responders, o.followup_mean) for o in ev.outcomes if o.measure == "ACR20")
     assert got == [(13.0, 55.0, None), (26.0, 60.0, None)]
+
+
+@pytest.mark.parametrize("lead", ["Among 172 patients", "Of the 172 patients", "In all 172 patients"])
+def test_the_count_of_who_was_counted_is_not_responders(lead):
+    ev = run(f"{lead}, the proportion achieving ACR20 at 3 months was 63.6% in the MSC plus DMARDs group and "
+             "17.6% in the DMARDs group.")
+    got = sorted((o.arm, o.percent_responders, o.n_responders) for o in ev.outcomes if o.measure == "ACR20")
+    assert got == [("DMARDs group", 17.6, None), ("MSC plus DMARDs group", 63.6, None)]
