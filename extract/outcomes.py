@@ -772,7 +772,7 @@ _DEFINITION = re.compile(r"\(\s?(?:[A-Za-z][\w-]*(?:\s[A-Za-z][\w-]*)?\s?)?(?:[<
 _MEDIAN_WORD = re.compile(r"\bmedians?\b", re.I)
 _MEAN_WORD = re.compile(r"\bmeans?\b|\baverage\b", re.I)
 _CHANGE_FROM_BASELINE = re.compile(r"\b(?:improvements?|reductions?|decreases?|increases?|changes?|falls?|declines?|"
-                                   r"rises?|drops?)\s+(?:\w+\s+){0,3}?from\s+baseline\b", re.I)
+                                   r"rises?|drops?)\s+(?:[\w-]+\s+){0,3}?from\s+baseline\b", re.I)
 # "the mean (SD) reduction in VAS pain was 35.2 (20.1) mm": the value is the reduction (a fall: negative)
 _CHANGE_IN_WAS = re.compile(r"\b(?P<w>improvements?|reductions?|decreases?|increases?|falls?|declines?|drops?)\s+in\s+"
                             r"(?:the\s+)?(?:[\w()/.,-]+\s+){1,6}?(?:was|were)\s"
@@ -889,6 +889,14 @@ def _row(d: dict) -> OutcomeRow:
         # "(F: -41%, P = 0.0001; A: -13%)": a share of patients is never negative, the percentage is a change
         d["percent_change"] = d.pop("percent_responders")
         if d.get("kind") == "responders":
+            d["kind"] = "change"
+    fm = d.get("followup_mean")
+    if fm is not None and fm < 0 and d["measure_canonical"] is not None and d.get("baseline_mean") is None \
+            and d.get("change_mean") is None:
+        # "HAQ-DI improved more with MSCs (-0.45 vs -0.18)": every scale of the vocabulary (scores, counts,
+        # laboratory levels, percentages) is never below 0, so a negative value of one is a change
+        d["change_mean"], d["change_sd"] = d.pop("followup_mean"), d.pop("followup_sd", None)
+        if d.get("kind") == "value":
             d["kind"] = "change"
     d["flags"] = tuple(_flags(d))
     if "kind" not in d:

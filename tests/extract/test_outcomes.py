@@ -1031,3 +1031,17 @@ def test_the_count_of_who_was_counted_is_not_responders(lead):
              "17.6% in the DMARDs group.")
     got = sorted((o.arm, o.percent_responders, o.n_responders) for o in ev.outcomes if o.measure == "ACR20")
     assert got == [("DMARDs group", 17.6, None), ("MSC plus DMARDs group", 63.6, None)]
+
+
+def test_a_change_from_baseline_of_a_hyphenated_measure_gives_each_arm_its_change():
+    ev = run("A total of 105 patients were randomly assigned to hUC-MSCs (n = 70) or placebo (n = 35). The mean change "
+             "in DAS28-ESR from baseline was −1.92 ± 1.10 versus −0.98 ± 1.05 (P < 0.001).")
+    assert sorted((o.arm, o.change_mean) for o in ev.outcomes) == [("hUC-MSCs", -1.92), ("placebo", -0.98)]
+
+
+@pytest.mark.parametrize("sentence", ["HAQ-DI improved more with MSCs (−0.45 vs −0.18; P = 0.003).",
+                                      "HAQ-DI improved more with MSCs than with placebo (-0.45 vs -0.18; P = 0.003)."])
+def test_a_negative_value_of_a_scale_that_is_never_negative_is_a_change(sentence):
+    ev = run("A total of 105 patients were randomly assigned to hUC-MSCs (n = 70) or placebo (n = 35). " + sentence)
+    got = sorted((o.arm, o.change_mean, o.followup_mean) for o in ev.outcomes if o.measure == "HAQ")
+    assert got == [("hUC-MSCs", -0.45, None), ("placebo", -0.18, None)]
