@@ -1628,6 +1628,11 @@ def _slot_rows(t: Text, me: _Measure, slots: list[Slot], items: list[Item], ctx:
     loose = [x for x in items if id(x) not in in_slots]
     loose_p = [x.obj for x in loose if x.kind == "p"]
     loose_eff = [x.obj for x in loose if x.kind == "eff"]
+    if not loose_p and len(slots) >= 2 and not any(x.kind == "p" for s in slots[:-1] for x in s.items):
+        # "-1.92 ± 1.10 versus -0.98 ± 1.05 (P < 0.001)": a P value after the last arm's value compares the arms
+        last = slots[-1].items
+        if last and last[-1].kind == "p" and not any(x.kind == "p" for x in last[:-1]):
+            loose_p = [last[-1].obj]
     # a timepoint written right before a slot's bracket group is that slot's ("by days 2 (...), 7 (...)")
     for s in slots:
         before_tp = [tp for tp in tps if tp.end <= s.start and s.start - tp.end <= 12]

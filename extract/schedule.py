@@ -90,7 +90,10 @@ _DOSE_UNIT = r"\d\s?(?:mg|g|µg|μg|ug|mcg|IU|U|units|mL|ml|cells|MSCs|mg/kg|µg
 _DOSING_WORDS = words([r"dos(?:e|es|ed|ing)", "given", "administered", "injected", "infused", "vaccinated",
                        r"vaccinations?", r"injections?", r"infusions?", r"boosters?", r"applications?",
                        r"instillations?"])
-_SCHEDULE_REST = (r"(?:(?!assess|evaluat|measur|follow|examin|record|obtain|collect|test|visit|observ)[^.;]){0,30}?"
+# (a bracket group, "(1 × 10^6 cells/kg, n = 70)", is skipped as one step: "infusions of X (...) or placebo (...) at
+# weeks 0, 4 and 8")
+_SCHEDULE_REST = (r"(?:\([^()]{0,60}\)|(?!assess|evaluat|measur|follow|examin|record|obtain|collect|test|visit|observ)"
+                  r"[^.;(]){0,30}?"
                   r"\b(?:at|on)\s+(?:(?:weeks?|days?|months?|wks?)\s+)?(?:[\d.]+\s?(?:,|and|or|&)\s?(?:and\s)?)*$")
 # two patterns, each with a fast start: after a dose, after a dosing word
 SCHEDULE_BEFORE_RES = (re.compile(_DOSE_UNIT + _SCHEDULE_REST), re.compile(rf"{_DOSING_WORDS}\b" + _SCHEDULE_REST))
@@ -351,7 +354,8 @@ def _not_a_study_time(t: Text, tp: Timepoint, course_weeks: set[float]) -> bool:
                                 and not FOLLOW_UP_AFTER_RE.match(after))):
         return True  # "(95% CI 8 to 16 weeks)", "(range 6-48 months)", "median PFS was 5 months"
     if "dosing" in cues:
-        if (" at " in before or " on " in before) and any(rx.search(before) for rx in SCHEDULE_BEFORE_RES):
+        wide = text[max(sent.start, tp.start - 160):tp.start]  # room for the bracket groups it skips
+        if (" at " in before or " on " in before) and any(rx.search(wide) for rx in SCHEDULE_BEFORE_RES):
             return True  # "400 mg at weeks 0, 2 and 4"
         if tp.weeks < 2 and (" for" in before[-8:] or "×" in before[-4:] or " x" in before[-4:]) and any(
                 rx.search(before, max(0, len(before) - 50)) for rx in COURSE_BEFORE_RES):

@@ -1045,3 +1045,9 @@ def test_a_negative_value_of_a_scale_that_is_never_negative_is_a_change(sentence
     ev = run("A total of 105 patients were randomly assigned to hUC-MSCs (n = 70) or placebo (n = 35). " + sentence)
     got = sorted((o.arm, o.change_mean, o.followup_mean) for o in ev.outcomes if o.measure == "HAQ")
     assert got == [("hUC-MSCs", -0.45, None), ("placebo", -0.18, None)]
+
+
+def test_a_p_value_after_the_last_arms_value_is_every_arms():
+    ev = run("A total of 105 patients were randomly assigned to hUC-MSCs (n = 70) or placebo (n = 35). The mean change "
+             "in DAS28 was −1.92 ± 1.10 versus −0.98 ± 1.05 (P < 0.001).")
+    assert sorted((o.arm, o.p_value) for o in ev.outcomes) == [("hUC-MSCs", "<0.001"), ("placebo", "<0.001")]

@@ -181,3 +181,10 @@ def test_a_concentration_before_a_time_is_a_measured_value_not_a_dosing_schedule
 def test_a_dose_per_kilogram_before_weeks_is_still_a_dosing_schedule():
     assert run("Patients received 3 mg/kg at weeks 0, 2 and 6; ACR20 was assessed at week 30.",
                title=T).timepoints_weeks == [30.0]
+
+
+def test_a_dosing_schedule_after_bracketed_doses_and_arm_sizes_is_no_assessment_time():
+    ev = run("A total of 105 patients were randomly assigned to receive three intravenous infusions of hUC-MSCs "
+             "(1 × 10^6 cells/kg, n = 70) or placebo (n = 35) at weeks 0, 4 and 8. The primary endpoint was the "
+             "ACR20 response at week 24.", title=T)
+    assert ev.timepoints_weeks == [24.0]
