@@ -1426,6 +1426,9 @@ def _sentence_rows(t: Text, sent: Sentence, measures: list[_Measure], vals: Sent
         if me.name in per_measure:
             row_base.update(per_measure[me.name])
         elif pc is not None:
+            if pc > 0 and direction == "decrease" and window_pcts and _IMPROVED_BY.search(
+                    t.text, max(a, window_pcts[0].start - 40), window_pcts[0].end + 14):
+                pc = -pc  # "pain improved by 35%", "a 42% improvement in WOMAC": a fall on a lower-is-better scale
             row_base["percent_change"] = pc
         else:
             _responders(row_base, t, sent, a, b, window_pcts if responder else [], arm_n, ctx, zero, fractions,
@@ -1614,6 +1617,7 @@ _DOWN_VERBS = ("decreased", "reduced", "fell", "dropped", "declined", "lowered")
 
 
 # a sentence that begins "Among 172 patients, ..." (the count, its people and a comma)
+_IMPROVED_BY = re.compile(r"\bimprov\w*\s+(?:\w+\s+){0,2}?by\s+\d[\d.]*\s?%|\d[\d.]*\s?%\s+improvement", re.I)
 _AMONG_BEFORE = re.compile(r"(?:^|[.;:]\s+|\n)\s*(?:Among|Of|In)\s+(?:(?:the|all|these|those)\s+)?$")
 _PEOPLE_COMMA = re.compile(r"(?:\s?(?:[a-z]+\s){0,2}?(?:patients|participants|subjects|people|children|women|men|adults))?"
                            r"\s?,")

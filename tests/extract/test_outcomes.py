@@ -1051,3 +1051,14 @@ def test_a_p_value_after_the_last_arms_value_is_every_arms():
     ev = run("A total of 105 patients were randomly assigned to hUC-MSCs (n = 70) or placebo (n = 35). The mean change "
              "in DAS28 was −1.92 ± 1.10 versus −0.98 ± 1.05 (P < 0.001).")
     assert sorted((o.arm, o.p_value) for o in ev.outcomes) == [("hUC-MSCs", "<0.001"), ("placebo", "<0.001")]
+
+
+@pytest.mark.parametrize("sentence, measure, change", [
+    ("WOMAC total score improved by 42%.", "WOMAC", -42.0),
+    ("There was a 42% improvement in WOMAC.", "WOMAC", -42.0),
+    ("Pain improved significantly by 35%.", "Pain", -35.0),
+    ("Grip strength improved by 25%.", "Grip strength", 25.0),  # higher is better: a rise
+])
+def test_an_improvement_by_a_percentage_is_signed_by_the_scales_better_direction(sentence, measure, change):
+    ev = run("Twelve patients received MSCs. " + sentence)
+    assert [(o.measure, o.percent_change) for o in ev.outcomes] == [(measure, change)]
