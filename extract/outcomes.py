@@ -471,6 +471,10 @@ def _is_reference(toks: tuple[str, ...], start: int) -> bool:
     return False
 
 
+_DEFINED_BY = re.compile(r"\s?\(\s?(?:defined\s+as\s+|i\.e\.,?\s+)?(?P<of>DAS\s?28|SDAI|CDAI)\b", re.I)
+_REMISSION_OF = frozenset({"DAS28", "SDAI", "CDAI"})
+
+
 def _sentence_measures(t: Text, sent: Sentence, mentions: list[Mention], ctx: Context, rec: _Record,
                        values: bool, open_names: bool = True) -> list[_Measure]:
     """Vocabulary measures, renamed from the phrase that holds them ("WOMAC pain", "serum IL-12"),
@@ -508,6 +512,12 @@ def _sentence_measures(t: Text, sent: Sentence, mentions: list[Mention], ctx: Co
             better = v.better if canonical == v.canonical else _subscale_better(v, name)
         if canonical is None:
             name, canonical = _expand(name, rec.abbreviations)
+        if canonical is None and "remission" in name.lower():
+            defined = _DEFINED_BY.match(text, s.end)
+            score = defined.group("of").upper().replace(" ", "") if defined else None
+            if score in _REMISSION_OF:
+                # "the remission rate (DAS28 < 2.6)": the bracket names the score whose remission it is
+                name = canonical = f"{score} remission"
         low = name.lower()
         if canonical is None and low in rec.subscale_of and s.mention is None:
             instrument = rec.subscale_of[low]
@@ -741,11 +751,15 @@ _GENERIC_TREATED = re.compile(
 _TRAILING_ARM_ID = re.compile(r"\b([A-Z0-9])$")
 
 
+_COUNT_LABEL = re.compile(r"(?:\d+\s?(?:/|of|out\s+of)\s?)?\d+(?:\s+(?:patients|participants|subjects|people|cases))?",
+                          re.I)
+
+
 def _arm_lookup(ctx: Context, name: str | None) -> tuple[str, int | None]:
     """The study arm a label refers to ("group A" -> "cohort A", "MSC group" -> the only
     treatment arm, "placebo group" -> the control arm), else the label itself."""
-    if not name:
-        return ctx.default_arm, ctx.default_n
+    if not name or _COUNT_LABEL.fullmatch(name.strip()):
+        return ctx.default_arm, ctx.default_n  # "in 8/15 (53.3%) patients", "by 11 of 15 patients": a count, no arm
     low = name.lower()
     controls = [a for a in ctx.arms if a.is_control]
     treated = [a for a in ctx.arms if not a.is_control]
@@ -767,7 +781,7 @@ def _arm_lookup(ctx: Context, name: str | None) -> tuple[str, int | None]:
 # Values
 # ----------------------------------------------------------------------------------------------
 # a bracket that defines a measure by a threshold: "(DAS28 < 2.6)", "(≥ 50% reduction)", "(VAS ≤ 20 mm)"
-_DEFINITION = re.compile(r"\(\s?(?:[A-Za-z][\w-]*(?:\s[A-Za-z][\w-]*)?\s?)?(?:[<>≤≥]|<=|>=)\s?\d[\d.,]*\s?"
+_DEFINITION = re.compile(r"\(\s?(?:[A-Za-z][\w-]*(?:\s(?:[A-Za-z][\w-]*|\d+(?=\s?[<>≤≥])))?\s?)?(?:[<>≤≥]|<=|>=)\s?\d[\d.,]*\s?"
                          r"(?:%|[a-zA-Z]{1,5})?(?:\s[a-z]+){0,2}\s?\)")
 _MEDIAN_WORD = re.compile(r"\bmedians?\b", re.I)
 _MEAN_WORD = re.compile(r"\bmeans?\b|\baverage\b", re.I)

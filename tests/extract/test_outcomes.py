@@ -1062,3 +1062,18 @@ def test_a_p_value_after_the_last_arms_value_is_every_arms():
 def test_an_improvement_by_a_percentage_is_signed_by_the_scales_better_direction(sentence, measure, change):
     ev = run("Twelve patients received MSCs. " + sentence)
     assert [(o.measure, o.percent_change) for o in ev.outcomes] == [(measure, change)]
+
+
+@pytest.mark.parametrize("sentence", ["At week 24, the remission rate (DAS28 < 2.6) was 20% (3/15).",
+                                      "At week 24, clinical remission (DAS 28 <2.6) was reached by 20% (3/15)."])
+def test_a_remission_defined_by_its_score_in_a_bracket_is_that_scores_remission(sentence):
+    ev = run("Fifteen patients with active RA received UC-MSCs. " + sentence)
+    assert [(o.measure_canonical, o.percent_responders, o.n_responders, o.timepoint_weeks) for o in ev.outcomes] == [
+        ("DAS28 remission", 20.0, 3, 24.0)]
+
+
+@pytest.mark.parametrize("sentence", ["ACR20 was achieved in 8/15 (53.3%) patients at 24 weeks.",
+                                      "ACR20 was achieved by 8 of 15 patients (53.3%) at 24 weeks."])
+def test_a_count_of_patients_is_not_an_arms_name(sentence):
+    ev = run("Fifteen patients with active RA received UC-MSCs. " + sentence)
+    assert [(o.arm, o.n_responders) for o in ev.outcomes] == [("MSC (single arm)", 8)]
