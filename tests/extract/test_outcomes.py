@@ -1077,3 +1077,10 @@ def test_a_remission_defined_by_its_score_in_a_bracket_is_that_scores_remission(
 def test_a_count_of_patients_is_not_an_arms_name(sentence):
     ev = run("Fifteen patients with active RA received UC-MSCs. " + sentence)
     assert [(o.arm, o.n_responders) for o in ev.outcomes] == [("MSC (single arm)", 8)]
+
+
+@pytest.mark.parametrize("name", ["The percentage of CD4+CD25+Foxp3+ Treg cells", "The percentage of CD19+ B lymphocytes"])
+def test_a_share_of_cells_is_a_level_not_a_share_of_patients(name):
+    ev = run(f"Fifteen patients with active RA received UC-MSCs. {name} increased from 3.2% to 5.8% at 3 months "
+             "(p = 0.002).")
+    assert [(o.baseline_mean, o.followup_mean, o.percent_responders) for o in ev.outcomes] == [(3.2, 5.8, None)]
