@@ -432,6 +432,9 @@ def _trim(t: Text, chunks: list[_Chunk]) -> None:
     for c in chunks:
         while c.ts < c.te and (toks[c.ts] in DETERMINERS or toks[c.ts] in ADVERB_LIKE):
             c.ts += 1
+        if c.te - c.ts > 1 and toks[c.ts] in _STATISTIC_WORDS and c.ts > 1 and (
+                toks[c.ts - 1] in ("±", "/", "+") or toks[c.ts - 2:c.ts] == ("/", "-")):
+            c.ts += 1  # "The mean ± SD HAQ score was ...": the statistic's name is not the measure's
         if c.te - c.ts > 1 and toks[c.ts] in _TIME_UNITS and c.ts > 0 and toks[c.ts - 1][:1].isdigit():
             c.ts += 1  # "At 12 months median triglycerides were ...": the timepoint's unit is not the name's
         # "mean change(s) (from baseline) in/of X", "changes in X": the measure is X

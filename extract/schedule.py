@@ -87,7 +87,8 @@ GESTATION_AFTER_RE = re.compile(r"^\s?(?:'s?\s+|’s?\s+)?(?:of\s+)?(?:gestation
 # a dose, a dosing word or "dosed" right before "at/on <weeks|days> ...": a dosing schedule
 # (a concentration or a rate is a measured value: "CRP fell to 9.1 mg/L at week 24", "45 mL/min at month 6")
 _DOSE_UNIT = r"\d\s?(?:mg|g|µg|μg|ug|mcg|IU|U|units|mL|ml|cells|MSCs|mg/kg|µg/kg|μg/kg|mg/m2)\b(?!\s?/\s?(?:[dmµμ]?[lL]|min)\b)"
-_DOSING_WORDS = words([r"dos(?:e|es|ed|ing)", "given", "administered", "injected", "infused", "vaccinated",
+# ("a high-dose group", "the low-dose arm" name an arm, not a dosing: "2.1 in the high-dose group at week 12")
+_DOSING_WORDS = words([r"dos(?:e|es|ed|ing)(?<![-‐]dose)(?<![-‐]doses)", "given", "administered", "injected", "infused", "vaccinated",
                        r"vaccinations?", r"injections?", r"infusions?", r"boosters?", r"applications?",
                        r"instillations?"])
 # (a bracket group, "(1 × 10^6 cells/kg, n = 70)", is skipped as one step: "infusions of X (...) or placebo (...) at

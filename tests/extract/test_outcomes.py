@@ -1084,3 +1084,11 @@ def test_a_share_of_cells_is_a_level_not_a_share_of_patients(name):
     ev = run(f"Fifteen patients with active RA received UC-MSCs. {name} increased from 3.2% to 5.8% at 3 months "
              "(p = 0.002).")
     assert [(o.baseline_mean, o.followup_mean, o.percent_responders) for o in ev.outcomes] == [(3.2, 5.8, None)]
+
+
+@pytest.mark.parametrize("lead", ["The mean ± SD HAQ score", "The mean±SD HAQ score", "The mean +/- SD HAQ score",
+                                  "Mean ± SEM HAQ score"])
+def test_the_statistics_name_before_a_measure_is_not_part_of_it(lead):
+    ev = run(f"Patients received MSCs (n = 25). {lead} was 1.52 ± 0.48 at baseline and 0.91 ± 0.39 at 1 year.")
+    assert [(o.measure, o.measure_text, o.baseline_mean, o.followup_mean) for o in ev.outcomes] == [
+        ("HAQ", "HAQ score", 1.52, 0.91)]

@@ -188,3 +188,9 @@ def test_a_dosing_schedule_after_bracketed_doses_and_arm_sizes_is_no_assessment_
              "(1 × 10^6 cells/kg, n = 70) or placebo (n = 35) at weeks 0, 4 and 8. The primary endpoint was the "
              "ACR20 response at week 24.", title=T)
     assert ev.timepoints_weeks == [24.0]
+
+
+def test_a_dose_groups_name_before_a_time_is_no_dosing_schedule():
+    ev = run("Patients were divided into a low-dose group (n = 10) and a high-dose group (n = 10). DAS28 decreased by "
+             "1.2 ± 0.8 in the low-dose group and 2.1 ± 0.9 in the high-dose group at week 12.", title=T)
+    assert ev.timepoints_weeks == [12.0]
