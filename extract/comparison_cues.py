@@ -146,7 +146,7 @@ class Interval(NamedTuple):
 _SNUM = r"(-?\s?\d*\.?\d+)"
 _CI = re.compile(r"(?:95\s*%|\bCI\b|confidence interval)[^0-9\-]{0,30}?(?:-?\d*\.?\d+\s*[(\[]\s*)?" + _SNUM +
                  r"\s*%?\s*(?:to|-|,|;|–|and)\s*" + _SNUM, re.I)
-_RATIO = re.compile(r"\b(?:OR|RR|HR|IRR|aOR|aHR|aRR|odds ratio|risk ratio|hazard ratio|rate ratio|relative risk|"
+_RATIO = re.compile(r"\b(?:OR|RR|HR|HRR|IRR|aOR|aHR|aRR|odds ratio|risk ratio|hazard ratio|rate ratio|relative risk|"
                     r"relative rate)\b",
                     re.I)
 
