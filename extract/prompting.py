@@ -21,10 +21,10 @@ from __future__ import annotations
 
 import json
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Iterable, Iterator, Sequence
 
-from extract.comparison_cues import ArmTerms
+from extract.comparison_cues import ArmTerms, group_definitions
 from extract.errors import ExtractionError
 from extract.evidence import ExtractionInput
 from extract.jats import parse_jats
@@ -128,6 +128,12 @@ class RecordText:
     index: ArticleIndex
     abbreviations: dict[str, tuple[str, ...]]
     warnings: tuple[str, ...] = ()
+    group_codes: dict[str, frozenset[str]] = field(default_factory=dict)  # comparison_cues.group_definitions
+
+    def terms(self, intervention: str, comparator: str, outcome: str) -> ArmTerms:
+        """The prompt's arm and outcome terms in this record: with its abbreviations and the group
+        codes it defines ("group D (dexmedetomidine)")."""
+        return ArmTerms.from_text(intervention, comparator, outcome, self.abbreviations).with_codes(self.group_codes)
 
 
 def read_record(record: ExtractionInput) -> RecordText:
@@ -145,7 +151,7 @@ def read_record(record: ExtractionInput) -> RecordText:
     passages = tuple(article_passages(title, abstract, article))
     full = abstract + ("\n" + article.body_text if article is not None else "")
     return RecordText(record.id, passages, ArticleIndex(passages), abbreviations(full),
-                      (warning,) if warning else ())
+                      (warning,) if warning else (), group_definitions(full))
 
 
 def vote(scored: Sequence[tuple[float, Sequence[float]]], temperature: float) -> tuple[int, float]:
@@ -186,7 +192,7 @@ def answer(text: RecordText, prompt: Prompt, model: ComparisonModel | None = Non
     query = make_query(prompt.outcome, prompt.intervention, prompt.comparator, text.abbreviations)
     scores = model.rank_scores(ranking_features(text.index, query))
     order = sorted(range(len(scores)), key=lambda i: -scores[i])[:max(1, model.top_k)]
-    terms = ArmTerms.from_text(prompt.intervention, prompt.comparator, prompt.outcome, text.abbreviations)
+    terms = text.terms(prompt.intervention, prompt.comparator, prompt.outcome)
     scored = []
     top_features: dict[str, float] = {}
     for i in order:

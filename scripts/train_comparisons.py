@@ -147,8 +147,8 @@ def label_examples(prompts: list[dict], articles: dict) -> tuple[list[dict], lis
         else:
             continue  # the evidence may support either label
         text = articles.get(p["pmcid"])
-        terms = ArmTerms.from_text(p["intervention"], p["comparator"], p["outcome"],
-                                   text.abbreviations if text is not None else None)
+        terms = (text.terms(p["intervention"], p["comparator"], p["outcome"]) if text is not None
+                 else ArmTerms.from_text(p["intervention"], p["comparator"], p["outcome"]))
         rows = [s for s in text.passages if s.kind == "row"] if text is not None else []
         for e, label in pairs:
             row = None
@@ -251,7 +251,7 @@ def cross_validate(prompts: list[dict], articles: dict, folds: int) -> dict[int,
             text = articles[p["pmcid"]]
             scores = model.rank_scores(r["X"])
             order = np.argsort(-scores, kind="stable")[:10]
-            terms = ArmTerms.from_text(p["intervention"], p["comparator"], p["outcome"], text.abbreviations)
+            terms = text.terms(p["intervention"], p["comparator"], p["outcome"])
             out[p["prompt_id"]] = [
                 (int(i), float(scores[i]), model.label_probabilities(
                     label_features(text.passages[i].text, terms, text.passages[i].cells,
@@ -270,7 +270,7 @@ def aggregate(oof: list[tuple], top_k: int, temperature: float, top_features: di
 
 def top_features(prompt: dict, text, oof: list[tuple]) -> dict:
     """The label features of the prompt's top-ranked out-of-fold passage."""
-    terms = ArmTerms.from_text(prompt["intervention"], prompt["comparator"], prompt["outcome"], text.abbreviations)
+    terms = text.terms(prompt["intervention"], prompt["comparator"], prompt["outcome"])
     top = text.passages[oof[0][0]]
     return label_features(top.text, terms, top.cells, top.columns).features
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from extract.comparison_cues import ArmTerms, direction_cues, intervals, mark_arms, p_values, significance_cues
+from extract.comparison_cues import (ArmTerms, direction_cues, group_definitions, intervals, mark_arms, p_values,
+                                     significance_cues)
 from extract.labelling import label_features, rule_label
 from extract.passages import Passage, section_kind, split_sentences, table_passages
 from extract.tables import Cell, Table
@@ -297,3 +298,27 @@ def test_passage_is_a_frozen_record():
     with pytest.raises(AttributeError):
         p.text = "y"  # type: ignore[misc]
 
+
+@pytest.mark.parametrize("text, code, stems", [
+    ("Patients were randomised to group D (dexmedetomidine 0.3 µg/kg, n = 30) or group C (saline).", "d",
+     {"dexmede"}),
+    ("Patients were randomised to group D (dexmedetomidine 0.3 µg/kg, n = 30) or group C (saline).", "c", {"saline"}),
+    ("Group B: bupivacaine 0.5% in 20 ml", "b", {"bupivac"}),
+    ("Group A received lidocaine before induction.", "a", {"lidocai"}),
+    ("those given dexmedetomidine (group D, n = 30)", "d", {"dexmede"}),
+])
+def test_group_codes_are_read_from_their_definitions(text, code, stems):
+    assert stems <= group_definitions(text)[code]
+
+
+def test_a_defined_group_code_names_the_arm_whose_words_it_shares():
+    text = "Children were randomised to group D (dexmedetomidine), group P (propofol) or group C (saline)."
+    terms = ArmTerms.from_text("dexmedetomidine 0.3 µg/kg", "10 ml saline 0.9%", "agitation")
+    terms = terms.with_codes(group_definitions(text))
+    assert terms.intervention_codes == {"d"} and terms.comparator_codes == {"c"}
+    tokens = [t for t, _ in mark_arms("Agitation was lower in group D than in group C.", terms)]
+    assert tokens[-4:] == ["INTV", "than", "in", "COMP"]
+    # "group of" / "group in" are no codes; a code the prompt gives keeps its arm
+    assert "o" not in group_definitions("a group of 20 (aged 5 to 9)")
+    kept = ArmTerms.from_text("group A", "group B", "agitation").with_codes({"a": frozenset({"saline"})})
+    assert kept.intervention_codes == {"a"}
