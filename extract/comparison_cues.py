@@ -227,7 +227,7 @@ def _significance_cues(text: str) -> tuple[tuple[str, int, int], ...]:
 
 
 _UP = ("higher", "greater", "more", "increase", "increased", "increases", "increasing", "elevated", "larger", "longer",
-       "raised", "rise", "rose", "risen", "gain", "gained", "augmented", "enhanced", "exceeded", "faster", "prolonged",
+       "raised", "rise", "rose", "risen", "gain", "gained", "augmented", "enhanced", "exceeded", "faster", "quicker", "prolonged",
        "boosted", "highest", "most", "maximal", "stronger", "elevation", "increment", "enhancement", "delayed")
 _DOWN = ("lower", "less", "fewer", "decrease", "decreased", "decreases", "decreasing", "reduced", "reduction",
          "reductions", "reduces", "reduce", "smaller", "shorter", "declined", "decline", "fell", "fall", "dropped",

@@ -235,6 +235,11 @@ _ORDER_WORDS = frozenset({"versus", "vs", "v", "compared", "relative", "against"
 _TIME_STEMS = frozenset(stem(w) for w in ("time", "times", "survival", "duration", "free", "latency", "onset", "until"))
 
 
+# A time outcome ("time to recovery", "duration of labour") is lower when the event comes faster.
+_DURATION_STEMS = frozenset(stem(w) for w in ("time", "times", "duration", "latency", "onset", "until", "interval"))
+_SPEED_WORDS = frozenset({"faster", "quicker"})
+
+
 def _comparator_first(tokens: list[tuple[str, int]], start: int, end: int) -> bool:
     """Whether the arms named between `start` and `end` are in the order "COMP versus INTV"."""
     seq = [t for t, off in tokens if start <= off < end and (t in ("INTV", "COMP") or t in _ORDER_WORDS)]
@@ -337,6 +342,8 @@ def label_features(text: str, terms: ArmTerms, cells: Sequence[str] = (), column
             basis.append(norm[s:e])
     outcome_words = frozenset(m.start() for m in _WORD.finditer(norm) if stem(m.group().lower()) in terms.outcome)
     dirs = direction_cues(norm, ignore=outcome_words)
+    if terms.outcome & _DURATION_STEMS:  # "recovery was faster": the time to it is shorter
+        dirs = [(-sign if norm[s:e].lower() in _SPEED_WORDS else sign, s, e) for sign, s, e in dirs]
     oriented = _subject_signs(tokens, dirs)
     for (sign, s, e), o in zip(dirs, oriented):
         f["dir:up" if sign > 0 else "dir:down"] = f.get("dir:up" if sign > 0 else "dir:down", 0.0) + 1.0

@@ -257,6 +257,15 @@ def test_an_interval_without_a_named_effect_gives_no_effect_direction(text):
     assert not f.get("effect:intv_lower") and not f.get("effect:intv_higher")
 
 
+@pytest.mark.parametrize("outcome, key", [
+    ("time to first shock", "dir:intv_down"), ("duration of labour", "dir:intv_down"), ("recovery rate", "dir:intv_up")])
+def test_faster_is_a_shorter_time(outcome, key):
+    for text in ("Recovery was significantly faster with MSC than with placebo (P = 0.01).",
+                 "Recovery was significantly quicker with MSC than with placebo (P = 0.01)."):
+        f = label_features(text, ArmTerms.from_text("MSC", "placebo", outcome)).features
+        assert f.get(key) and not f.get("dir:intv_up" if key == "dir:intv_down" else "dir:intv_down"), text
+
+
 def test_the_direction_word_nearest_the_outcome_speaks_of_it():
     terms = ArmTerms.from_text("MSC", "placebo", "mood")
     text = "The MSC group showed a reduction in aggression (P < 0.001) and an enhancement in mood (P < 0.001) " \
