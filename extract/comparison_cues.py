@@ -343,11 +343,11 @@ def _codes(text: str) -> frozenset[str]:
 # An article's definitions of its group codes: "group D (dexmedetomidine 0.3 µg/kg)", "Group B:
 # saline", "group A received lidocaine", "dexmedetomidine (group D)". Codes in capitals or digits.
 _CODE = r"([A-Z]{1,2}\d?|[IVX]{1,4}|\d)"
-_CODE_DEFINITIONS = (
-    (re.compile(r"\b[Gg]roups?\s+" + _CODE + r"\s*(?:\(\s*(?:n\s*=\s*\d+\s*[,;]\s*)?|:\s*|,?\s+(?:received|receiving|"
-                r"was given|were given|was treated with|were treated with|underwent)\s+)([^()\n;:.]{3,80})"), 1, 2),
-    (re.compile(r"([^()\n;:.,]{3,60}?)\s*\(\s*[Gg]roup\s+" + _CODE + r"\s*(?:[,;][^)]*)?\)"), 2, 1),
-)
+_CODE_DEFINED_AFTER = re.compile(
+    r"\b[Gg]roups?\s+" + _CODE + r"\s*(?:\(\s*(?:n\s*=\s*\d+\s*[,;]\s*)?|:\s*|,?\s+(?:received|receiving|"
+    r"was given|were given|was treated with|were treated with|underwent)\s+)([^()\n;:.]{3,80})")
+_CODE_DEFINED_BEFORE = re.compile(r"\(\s*[Gg]roup\s+" + _CODE + r"\s*(?:[,;][^)]*)?\)")  # the words are before it
+_CLAUSE_STOP = re.compile(r"[()\n;:.,]")
 
 
 def group_definitions(text: str) -> dict[str, frozenset[str]]:
@@ -358,9 +358,16 @@ def group_definitions(text: str) -> dict[str, frozenset[str]]:
     found: dict[str, set[str]] = {}
     if "roup" not in text:
         return {}
-    for pattern, code, words in _CODE_DEFINITIONS:
-        for m in pattern.finditer(text):
-            found.setdefault(m.group(code).lower(), set()).update(content_stems(m.group(words)))
+    for m in _CODE_DEFINED_AFTER.finditer(text):
+        found.setdefault(m.group(1).lower(), set()).update(content_stems(m.group(2)))
+    for m in _CODE_DEFINED_BEFORE.finditer(text):
+        before = text[max(0, m.start() - 60):m.start()]
+        stops = list(_CLAUSE_STOP.finditer(before))
+        words = before[stops[-1].end():] if stops else before
+        if not stops and m.start() > 60:
+            words = words.split(None, 1)[-1]  # the window's first word may be cut
+        if len(words.strip()) >= 3:
+            found.setdefault(m.group(1).lower(), set()).update(content_stems(words))
     return {code: frozenset(stems - _NOT_ARM) for code, stems in found.items() if stems - _NOT_ARM}
 
 
