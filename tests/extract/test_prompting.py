@@ -132,3 +132,15 @@ def test_a_full_text_is_answered_from_its_own_passages():
 ])
 def test_a_named_effect_estimate_decides_the_direction(label, features, expected):
     assert LABELS[effect_direction(LABELS.index(label), features)] == expected
+
+
+def test_the_group_codes_a_record_defines_name_the_prompts_arms():
+    abstract = ("Methods: Children were randomised to group D (dexmedetomidine 0.3 µg/kg) or group C (saline). "
+                "Results: Emergence agitation was significantly lower in group D than in group C (P = 0.003).")
+    text = read_record(ExtractionInput("r3", "", abstract))
+    assert text.group_codes["d"] == {"dexmede"}
+    terms = text.terms("dexmedetomidine 0.3 µg/kg", "10 ml saline 0.9%", "emergence agitation")
+    assert terms.intervention_codes == {"d"} and terms.comparator_codes == {"c"}
+    (a,) = answer_prompts(ExtractionInput("r3", "", abstract),
+                          [Prompt(1, "r3", "emergence agitation", "dexmedetomidine 0.3 µg/kg", "10 ml saline 0.9%")])
+    assert a.label == "significantly decreased" and "group D" in a.evidence
