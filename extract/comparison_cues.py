@@ -21,8 +21,8 @@ from typing import Iterable, NamedTuple
 from extract.fastre import words as fast_words
 from extract.terms import STOP_WORDS, stem
 
-__all__ = ["VALENCE", "ArmTerms", "PValue", "direction_cues", "intervals", "mark_arms", "normalise", "p_values",
-           "significance_cues", "SIGNIFICANCE"]
+__all__ = ["VALENCE", "ArmTerms", "PValue", "direction_cues", "group_definitions", "intervals", "mark_arms",
+           "normalise", "p_values", "significance_cues", "SIGNIFICANCE"]
 
 SIGNIFICANCE = 0.05
 
@@ -146,7 +146,7 @@ class Interval(NamedTuple):
 _SNUM = r"(-?\s?\d*\.?\d+)"
 _CI = re.compile(r"(?:95\s*%|\bCI\b|confidence interval)[^0-9\-]{0,30}?(?:-?\d*\.?\d+\s*[(\[]\s*)?" + _SNUM +
                  r"\s*%?\s*(?:to|-|,|;|–|and)\s*" + _SNUM, re.I)
-_RATIO = re.compile(r"\b(?:OR|RR|HR|IRR|aOR|aHR|aRR|odds ratio|risk ratio|hazard ratio|rate ratio|relative risk|"
+_RATIO = re.compile(r"\b(?:OR|RR|HR|HRR|IRR|aOR|aHR|aRR|odds ratio|risk ratio|hazard ratio|rate ratio|relative risk|"
                     r"relative rate)\b",
                     re.I)
 
@@ -227,7 +227,7 @@ def _significance_cues(text: str) -> tuple[tuple[str, int, int], ...]:
 
 
 _UP = ("higher", "greater", "more", "increase", "increased", "increases", "increasing", "elevated", "larger", "longer",
-       "raised", "rise", "rose", "risen", "gain", "gained", "augmented", "enhanced", "exceeded", "faster", "prolonged",
+       "raised", "rise", "rose", "risen", "gain", "gained", "augmented", "enhanced", "exceeded", "faster", "quicker", "prolonged",
        "boosted", "highest", "most", "maximal", "stronger", "elevation", "increment", "enhancement", "delayed")
 _DOWN = ("lower", "less", "fewer", "decrease", "decreased", "decreases", "decreasing", "reduced", "reduction",
          "reductions", "reduces", "reduce", "smaller", "shorter", "declined", "decline", "fell", "fall", "dropped",
@@ -340,6 +340,37 @@ def _codes(text: str) -> frozenset[str]:
     return frozenset((m.group(1) or m.group(2)).lower() for m in _GROUP_CODE.finditer(text))
 
 
+# An article's definitions of its group codes: "group D (dexmedetomidine 0.3 µg/kg)", "Group B:
+# saline", "group A received lidocaine", "dexmedetomidine (group D)". Codes in capitals or digits.
+_CODE = r"([A-Z]{1,2}\d?|[IVX]{1,4}|\d)"
+_CODE_DEFINED_AFTER = re.compile(
+    r"\b[Gg]roups?\s+" + _CODE + r"\s*(?:\(\s*(?:n\s*=\s*\d+\s*[,;]\s*)?|:\s*|,?\s+(?:received|receiving|"
+    r"was given|were given|was treated with|were treated with|underwent)\s+)([^()\n;:.]{3,80})")
+_CODE_DEFINED_BEFORE = re.compile(r"\(\s*[Gg]roup\s+" + _CODE + r"\s*(?:[,;][^)]*)?\)")  # the words are before it
+_CLAUSE_STOP = re.compile(r"[()\n;:.,]")
+
+
+def group_definitions(text: str) -> dict[str, frozenset[str]]:
+    """The group codes `text` defines (lower-cased, as ArmTerms holds them), each with the content
+    stems of the words it is defined by (all its definitions together)."""
+    from extract.terms import content_stems
+
+    found: dict[str, set[str]] = {}
+    if "roup" not in text:
+        return {}
+    for m in _CODE_DEFINED_AFTER.finditer(text):
+        found.setdefault(m.group(1).lower(), set()).update(content_stems(m.group(2)))
+    for m in _CODE_DEFINED_BEFORE.finditer(text):
+        before = text[max(0, m.start() - 60):m.start()]
+        stops = list(_CLAUSE_STOP.finditer(before))
+        words = before[stops[-1].end():] if stops else before
+        if not stops and m.start() > 60:
+            words = words.split(None, 1)[-1]  # the window's first word may be cut
+        if len(words.strip()) >= 3:
+            found.setdefault(m.group(1).lower(), set()).update(content_stems(words))
+    return {code: frozenset(stems - _NOT_ARM) for code, stems in found.items() if stems - _NOT_ARM}
+
+
 class ArmTerms(NamedTuple):
     """The stems that name the intervention, the comparator and the outcome of a prompt (or of the
     arms a comparison is about); a stem in both arms names neither. `*_codes` are the short
@@ -387,6 +418,23 @@ class ArmTerms(NamedTuple):
         ic, cc = _codes(intervention), _codes(comparator)
         base = cls.of(*parts)
         return base._replace(intervention_codes=ic - cc, comparator_codes=cc - ic, generic=generic)
+
+    def with_codes(self, definitions: dict[str, frozenset[str]]) -> "ArmTerms":
+        """The terms with the article's group codes (`group_definitions`) each arm is called by: a
+        code whose definition shares more stems with one arm than with the other names that arm
+        ("group D (dexmedetomidine)" for a dexmedetomidine intervention), unless the prompt gives it."""
+        ic, cc = set(self.intervention_codes), set(self.comparator_codes)
+        for code, stems in definitions.items():
+            if code in ic or code in cc:
+                continue
+            i, c = len(stems & self.intervention), len(stems & self.comparator)
+            if i > c:
+                ic.add(code)
+            elif c > i:
+                cc.add(code)
+        if len(ic) == len(self.intervention_codes) and len(cc) == len(self.comparator_codes):
+            return self
+        return self._replace(intervention_codes=frozenset(ic), comparator_codes=frozenset(cc))
 
     def mirrored(self) -> "ArmTerms":
         """The same terms with the two arms swapped: what a text says of the intervention it then

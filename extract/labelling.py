@@ -221,6 +221,52 @@ _WITHIN = re.compile(r"\b(?:from baseline|(?:compared (?:with|to)|versus|vs\.?|t
                      r"all treatments|over time)\b", re.I)
 
 
+# An effect estimate named just before its interval: a ratio (null 1) or a difference (null 0),
+# intervention against comparator unless the sentence names the comparator first ("placebo vs
+# MSC: OR 2.1 (95% CI 1.2 to 3.5)"). Abbreviations are matched in capitals only ("or" is a word).
+_RATIO_NAME = re.compile(r"(?-i:\b(?:[ah]?OR|[ah]?RR|[ah]?HR|HRR|IRR)\b)|\b(?:odds|risk|hazard|rate|incidence rate)"
+                         r" ratios?\b|\brelative (?:risks?|rates?|odds)\b", re.I)
+_HAZARD_NAME = re.compile(r"(?-i:\b(?:a?HRR?)\b)|\bhazard ratios?\b", re.I)
+_DIFFERENCE_NAME = re.compile(r"(?-i:\b(?:MD|WMD|SMD|LSMD)\b)|\bdifferences?\b", re.I)
+_ESTIMATE_WINDOW = 45  # characters before the interval that may name its estimate
+_ORDER_WINDOW = 120  # characters before the interval whose arms may say which is the reference
+_ORDER_WORDS = frozenset({"versus", "vs", "v", "compared", "relative", "against"})
+# A hazard ratio of a time or survival outcome is the hazard of its event: above 1 the time is shorter.
+_TIME_STEMS = frozenset(stem(w) for w in ("time", "times", "survival", "duration", "free", "latency", "onset", "until"))
+
+
+# A time outcome ("time to recovery", "duration of labour") is lower when the event comes faster.
+_DURATION_STEMS = frozenset(stem(w) for w in ("time", "times", "duration", "latency", "onset", "until", "interval"))
+_SPEED_WORDS = frozenset({"faster", "quicker"})
+
+
+def _comparator_first(tokens: list[tuple[str, int]], start: int, end: int) -> bool:
+    """Whether the arms named between `start` and `end` are in the order "COMP versus INTV"."""
+    seq = [t for t, off in tokens if start <= off < end and (t in ("INTV", "COMP") or t in _ORDER_WORDS)]
+    pairs = [(a, c) for a, b, c in zip(seq, seq[1:], seq[2:]) if b in _ORDER_WORDS and {a, c} == {"INTV", "COMP"}]
+    return bool(pairs) and pairs[-1][0] == "COMP"
+
+
+def _effect_signs(norm: str, cis: Sequence, tokens: list[tuple[str, int]], terms: ArmTerms) -> list[int]:
+    """+1 where a named effect estimate's interval lies wholly above its null value for the
+    intervention (a ratio above 1, a difference above 0), -1 below; one sign per such interval."""
+    out = []
+    for ci in cis:
+        if not ci.side:
+            continue
+        before = norm[max(0, ci.start - _ESTIMATE_WINDOW):ci.start]
+        names = list((_RATIO_NAME if ci.ratio else _DIFFERENCE_NAME).finditer(before))
+        if not names:
+            continue
+        sign = ci.side
+        if ci.ratio and _HAZARD_NAME.fullmatch(names[-1].group()) and terms.outcome & _TIME_STEMS:
+            sign = -sign  # "PFS was shorter (HR 1.47; 95% CI 1.16-1.87)"
+        if _comparator_first(tokens, max(0, ci.start - _ORDER_WINDOW), ci.start):
+            sign = -sign
+        out.append(sign)
+    return out
+
+
 def _first_number(text: str) -> float | None:
     m = _NUMBER.search(normalise(text))
     return float(m.group()) if m else None
@@ -296,6 +342,8 @@ def label_features(text: str, terms: ArmTerms, cells: Sequence[str] = (), column
             basis.append(norm[s:e])
     outcome_words = frozenset(m.start() for m in _WORD.finditer(norm) if stem(m.group().lower()) in terms.outcome)
     dirs = direction_cues(norm, ignore=outcome_words)
+    if terms.outcome & _DURATION_STEMS:  # "recovery was faster": the time to it is shorter
+        dirs = [(-sign if norm[s:e].lower() in _SPEED_WORDS else sign, s, e) for sign, s, e in dirs]
     oriented = _subject_signs(tokens, dirs)
     for (sign, s, e), o in zip(dirs, oriented):
         f["dir:up" if sign > 0 else "dir:down"] = f.get("dir:up" if sign > 0 else "dir:down", 0.0) + 1.0
@@ -309,6 +357,8 @@ def label_features(text: str, terms: ArmTerms, cells: Sequence[str] = (), column
         if o:
             key = "val:intv_better" if o > 0 else "val:intv_worse"
             f[key] = f.get(key, 0.0) + 1.0
+    for sign in _effect_signs(norm, cis, tokens, terms):
+        f["effect:intv_higher" if sign > 0 else "effect:intv_lower"] = 1.0
     skip = [(p.start, p.end) for p in ps] + [(ci.start, ci.end) for ci in cis]
     pair = _arm_numbers(norm, tokens, skip)
     if pair:

@@ -12,17 +12,19 @@ that as a feature, so a matching comparison is preferred over a sentence that on
 outcome. The evidence returned is the top passage. The label is the vote of the top `top_k`
 passages: each passage's label probabilities (extract.labelling features, with the prompt's
 intervention, comparator and outcome as the placeholders) weighted by exp(temperature * (its
-ranker score - the top score)). A record with no passage (no abstract, no full text) gets a
-null label: the answer abstains.
+ranker score - the top score)); when the vote says significant and the top passage names an effect
+estimate with its interval ("OR 0.41 (95% CI 0.20-0.82)": effect_direction), the estimate's side
+gives the direction. A record with no passage (no abstract, no full text) gets a null label: the
+answer abstains.
 """
 from __future__ import annotations
 
 import json
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Iterable, Iterator, Sequence
 
-from extract.comparison_cues import ArmTerms
+from extract.comparison_cues import ArmTerms, group_definitions
 from extract.errors import ExtractionError
 from extract.evidence import ExtractionInput
 from extract.jats import parse_jats
@@ -32,8 +34,8 @@ from extract.passages import Passage, article_passages
 from extract.ranking import ArticleIndex, make_query, ranking_features
 from extract.terms import abbreviations
 
-__all__ = ["Answer", "Prompt", "RecordText", "answer", "answer_prompts", "answer_records", "parse_prompts",
-           "read_record", "vote"]
+__all__ = ["Answer", "Prompt", "RecordText", "answer", "answer_prompts", "answer_records", "effect_direction",
+           "parse_prompts", "read_record", "vote"]
 
 PROMPT_FIELDS = ("outcome", "intervention", "comparator")
 MAX_FIELD_CHARS = 2000
@@ -126,6 +128,12 @@ class RecordText:
     index: ArticleIndex
     abbreviations: dict[str, tuple[str, ...]]
     warnings: tuple[str, ...] = ()
+    group_codes: dict[str, frozenset[str]] = field(default_factory=dict)  # comparison_cues.group_definitions
+
+    def terms(self, intervention: str, comparator: str, outcome: str) -> ArmTerms:
+        """The prompt's arm and outcome terms in this record: with its abbreviations and the group
+        codes it defines ("group D (dexmedetomidine)")."""
+        return ArmTerms.from_text(intervention, comparator, outcome, self.abbreviations).with_codes(self.group_codes)
 
 
 def read_record(record: ExtractionInput) -> RecordText:
@@ -143,7 +151,7 @@ def read_record(record: ExtractionInput) -> RecordText:
     passages = tuple(article_passages(title, abstract, article))
     full = abstract + ("\n" + article.body_text if article is not None else "")
     return RecordText(record.id, passages, ArticleIndex(passages), abbreviations(full),
-                      (warning,) if warning else ())
+                      (warning,) if warning else (), group_definitions(full))
 
 
 def vote(scored: Sequence[tuple[float, Sequence[float]]], temperature: float) -> tuple[int, float]:
@@ -161,6 +169,21 @@ def vote(scored: Sequence[tuple[float, Sequence[float]]], temperature: float) ->
     return best, votes[best] / sum(votes)
 
 
+def effect_direction(label: int, features: dict[str, float]) -> int:
+    """The label index with its direction read from the evidence passage's named effect estimate
+    (extract.labelling: "OR 0.41 (95% CI 0.20-0.82)", "difference -0.42 (95% CI -0.62 to -0.23)"),
+    when the vote says significant and the passage names estimates of one direction only: the
+    estimate's side of the null value decides more surely than the direction model's words."""
+    if LABELS[label] == LABELS[0]:
+        return label
+    higher, lower = features.get("effect:intv_higher"), features.get("effect:intv_lower")
+    if higher and not lower:
+        return LABELS.index("significantly increased")
+    if lower and not higher:
+        return LABELS.index("significantly decreased")
+    return label
+
+
 def answer(text: RecordText, prompt: Prompt, model: ComparisonModel | None = None) -> Answer:
     """The answer to one prompt over one record (see the module docstring)."""
     model = model or load_model()
@@ -169,13 +192,16 @@ def answer(text: RecordText, prompt: Prompt, model: ComparisonModel | None = Non
     query = make_query(prompt.outcome, prompt.intervention, prompt.comparator, text.abbreviations)
     scores = model.rank_scores(ranking_features(text.index, query))
     order = sorted(range(len(scores)), key=lambda i: -scores[i])[:max(1, model.top_k)]
-    terms = ArmTerms.from_text(prompt.intervention, prompt.comparator, prompt.outcome, text.abbreviations)
+    terms = text.terms(prompt.intervention, prompt.comparator, prompt.outcome)
     scored = []
+    top_features: dict[str, float] = {}
     for i in order:
         p = text.passages[i]
         features = label_features(p.text, terms, p.cells, p.columns).features
+        top_features = top_features or features
         scored.append((float(scores[i]), model.label_probabilities(features, p.kind == "row")))
     best, share = vote(scored, model.temperature)
+    best = effect_direction(best, top_features)
     evidence = text.passages[order[0]]
     return Answer(prompt.prompt_id, LABELS[best], evidence.text, evidence.location, evidence.start, evidence.end,
                   round(share, 4), text.index.comparison[order[0]])

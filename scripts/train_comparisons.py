@@ -24,7 +24,8 @@ licence, https://github.com/jayded/evidence-inference). Never the dev split.
   mirrored (the arms swapped, increased <-> decreased: MIRROR). Significance: logistic regression, significant
   vs not; direction: logistic regression over the significant strings, increased vs decreased.
 - Aggregation: the label of a prompt is the vote of the top_k ranked passages, weighted by
-  exp(temperature * (score - top score)). With --cv the grid AGGREGATION_GRID is scored on the
+  exp(temperature * (score - top score)), its direction taken from the top passage's named effect
+  estimate where it has one (extract.prompting.effect_direction). With --cv the grid AGGREGATION_GRID is scored on the
   out-of-fold predictions (folds grouped by article) and the best setting is shipped; without
   --cv the defaults below (chosen that way) are.
 
@@ -53,7 +54,7 @@ from extract.evidence import ExtractionInput  # noqa: E402
 from extract.labelling import label_features  # noqa: E402
 from extract.model import MODEL_FORMAT, ComparisonModel  # noqa: E402
 from extract.model import LABELS  # noqa: E402
-from extract.prompting import read_record, vote  # noqa: E402
+from extract.prompting import effect_direction, read_record, vote  # noqa: E402
 from extract.ranking import FEATURES, make_query, ranking_features  # noqa: E402
 
 C_RANKER = 0.1
@@ -146,8 +147,8 @@ def label_examples(prompts: list[dict], articles: dict) -> tuple[list[dict], lis
         else:
             continue  # the evidence may support either label
         text = articles.get(p["pmcid"])
-        terms = ArmTerms.from_text(p["intervention"], p["comparator"], p["outcome"],
-                                   text.abbreviations if text is not None else None)
+        terms = (text.terms(p["intervention"], p["comparator"], p["outcome"]) if text is not None
+                 else ArmTerms.from_text(p["intervention"], p["comparator"], p["outcome"]))
         rows = [s for s in text.passages if s.kind == "row"] if text is not None else []
         for e, label in pairs:
             row = None
@@ -250,7 +251,7 @@ def cross_validate(prompts: list[dict], articles: dict, folds: int) -> dict[int,
             text = articles[p["pmcid"]]
             scores = model.rank_scores(r["X"])
             order = np.argsort(-scores, kind="stable")[:10]
-            terms = ArmTerms.from_text(p["intervention"], p["comparator"], p["outcome"], text.abbreviations)
+            terms = text.terms(p["intervention"], p["comparator"], p["outcome"])
             out[p["prompt_id"]] = [
                 (int(i), float(scores[i]), model.label_probabilities(
                     label_features(text.passages[i].text, terms, text.passages[i].cells,
@@ -259,9 +260,19 @@ def cross_validate(prompts: list[dict], articles: dict, folds: int) -> dict[int,
     return out
 
 
-def aggregate(oof: list[tuple], top_k: int, temperature: float) -> str:
-    """The label the top_k out-of-fold passages vote for (extract.prompting.vote)."""
-    return LABELS[vote([(score, probs) for _, score, probs in oof[:top_k]], temperature)[0]]
+def aggregate(oof: list[tuple], top_k: int, temperature: float, top_features: dict | None = None) -> str:
+    """The label the top_k out-of-fold passages vote for (extract.prompting.vote), its direction
+    read from the top passage's named effect estimate as the extractor does
+    (extract.prompting.effect_direction) when `top_features` (that passage's label features) are given."""
+    best = vote([(score, probs) for _, score, probs in oof[:top_k]], temperature)[0]
+    return LABELS[effect_direction(best, top_features) if top_features else best]
+
+
+def top_features(prompt: dict, text, oof: list[tuple]) -> dict:
+    """The label features of the prompt's top-ranked out-of-fold passage."""
+    terms = text.terms(prompt["intervention"], prompt["comparator"], prompt["outcome"])
+    top = text.passages[oof[0][0]]
+    return label_features(top.text, terms, top.cells, top.columns).features
 
 
 def macro_f1(gold: list[str], pred: list[str]) -> float:
@@ -295,9 +306,10 @@ def main(argv: list[str] | None = None) -> int:
         oof = cross_validate(prompts, articles, args.cv)
         with_text = [p for p in prompts if p["prompt_id"] in oof]
         gold = [p["label"] for p in with_text]
+        tops = {p["prompt_id"]: top_features(p, articles[p["pmcid"]], oof[p["prompt_id"]]) for p in with_text}
         grid = []
         for k, t in AGGREGATION_GRID:
-            f1 = macro_f1(gold, [aggregate(oof[p["prompt_id"]], k, t) for p in with_text])
+            f1 = macro_f1(gold, [aggregate(oof[p["prompt_id"]], k, t, tops[p["prompt_id"]]) for p in with_text])
             grid.append((f1, k, t))
             print(f"cv aggregation top_k={k:2d} temperature={t:.1f}: macro_f1 {f1:.3f}")
         _, top_k, temperature = max(grid, key=lambda g: (round(g[0], 3), -g[1]))
@@ -306,7 +318,7 @@ def main(argv: list[str] | None = None) -> int:
         for p in with_text:
             o = oof[p["prompt_id"]]
             text = articles[p["pmcid"]]
-            preds[p["prompt_id"]] = {"label": aggregate(o, top_k, temperature),
+            preds[p["prompt_id"]] = {"label": aggregate(o, top_k, temperature, tops[p["prompt_id"]]),
                                      "evidence": text.passages[o[0][0]].text, "location": text.passages[o[0][0]].location}
         if args.cv_predictions:
             with open(args.cv_predictions, "w", encoding="utf-8") as fh:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from extract.comparison_cues import ArmTerms, direction_cues, intervals, mark_arms, p_values, significance_cues
+from extract.comparison_cues import (ArmTerms, direction_cues, group_definitions, intervals, mark_arms, p_values,
+                                     significance_cues)
 from extract.labelling import label_features, rule_label
 from extract.passages import Passage, section_kind, split_sentences, table_passages
 from extract.tables import Cell, Table
@@ -109,6 +110,7 @@ def test_a_p_inside_a_word_is_not_a_p_value():
 @pytest.mark.parametrize("text, excludes_null, ratio", [
     ("HR 0.76 (95% CI 0.59 to 0.98)", True, True), ("OR 0.85, 95% CI 0.65-1.12", False, True),
     ("mean difference -1.2 (95% CI -1.9 to -0.5)", True, False), ("MD 0.4 (95% CI -0.2 to 1.0)", False, False),
+    ("HRR 0.41 (95% CI: 0.20-0.82, p = 0.012)", True, True),  # a hazard rate ratio
 ])
 def test_interval_spellings(text, excludes_null, ratio):
     (ci,) = intervals(text)
@@ -230,6 +232,48 @@ def test_an_interval_that_excludes_the_null_says_on_which_side(text, key):
     assert f.get(key) and f.get("ci:excludes_null")
 
 
+@pytest.mark.parametrize("outcome, text, key", [
+    # a ratio below 1 is a decrease for the intervention, above 1 an increase
+    ("relapse", "relative rate (95% CI) 0.54 (0.36 to 0.82), P = 0.004", "effect:intv_lower"),
+    ("falls", "Falls were fewer with MSC, HRR 0.41 (95% CI: 0.20-0.82, p = 0.012).", "effect:intv_lower"),
+    ("flares", "Flares were more frequent with MSC (OR 2.1, 95% CI 1.2 to 3.5).", "effect:intv_higher"),
+    # the hazard ratio of a time or survival outcome: a higher hazard is a shorter time
+    ("progression-free survival", "PFS was shorter with MSC than placebo (HR, 1.47; 95% CI, 1.16-1.87).",
+     "effect:intv_lower"),
+    ("fever clearance time", "Hazard Ratio [95%CI] = 2.171 [1.545-3.051], p < 0.0001", "effect:intv_lower"),
+    # a difference with its sign
+    ("DAS28", "between-group difference \u22120.42% (95% CI \u22120.62% to \u22120.23%), p<0.001", "effect:intv_lower"),
+    ("DAS28", "least squares mean difference [95% CI] 2.6 [1.0, 4.2]; p = 0.001", "effect:intv_higher"),
+    # the comparator named first: the ratio is the comparator's
+    ("flares", "Placebo versus MSC: OR 2.1 (95% CI 1.2 to 3.5).", "effect:intv_lower"),
+])
+def test_a_named_effect_estimate_gives_the_direction(outcome, text, key):
+    f = label_features(text, ArmTerms.from_text("MSC", "placebo", outcome)).features
+    other = "effect:intv_higher" if key == "effect:intv_lower" else "effect:intv_lower"
+    assert f.get(key) and not f.get(other), {k: v for k, v in f.items() if not k.startswith("w:")}
+
+
+@pytest.mark.parametrize("text", [
+    # an arm's own estimate with its interval, not an effect ("or" is no odds ratio)
+    "Failure was 37.6% (95% CI 27.1%-50.2%) with placebo and 3.5% (95% CI 2.2%-11.5%) with MSC or more.",
+    "The overall proportion was 13% (95% CI 12%-15%).",
+    # an interval that holds the null value tells no direction
+    "OR 0.8 (95% CI 0.5 to 1.3)",
+])
+def test_an_interval_without_a_named_effect_gives_no_effect_direction(text):
+    f = label_features(text, TERMS).features
+    assert not f.get("effect:intv_lower") and not f.get("effect:intv_higher")
+
+
+@pytest.mark.parametrize("outcome, key", [
+    ("time to first shock", "dir:intv_down"), ("duration of labour", "dir:intv_down"), ("recovery rate", "dir:intv_up")])
+def test_faster_is_a_shorter_time(outcome, key):
+    for text in ("Recovery was significantly faster with MSC than with placebo (P = 0.01).",
+                 "Recovery was significantly quicker with MSC than with placebo (P = 0.01)."):
+        f = label_features(text, ArmTerms.from_text("MSC", "placebo", outcome)).features
+        assert f.get(key) and not f.get("dir:intv_up" if key == "dir:intv_down" else "dir:intv_down"), text
+
+
 def test_the_direction_word_nearest_the_outcome_speaks_of_it():
     terms = ArmTerms.from_text("MSC", "placebo", "mood")
     text = "The MSC group showed a reduction in aggression (P < 0.001) and an enhancement in mood (P < 0.001) " \
@@ -270,3 +314,28 @@ def test_passage_is_a_frozen_record():
     p = Passage(0, "sentence", "abstract", "x", 0, 1, "abstract")
     with pytest.raises(AttributeError):
         p.text = "y"  # type: ignore[misc]
+
+
+@pytest.mark.parametrize("text, code, stems", [
+    ("Patients were randomised to group D (dexmedetomidine 0.3 µg/kg, n = 30) or group C (saline).", "d",
+     {"dexmede"}),
+    ("Patients were randomised to group D (dexmedetomidine 0.3 µg/kg, n = 30) or group C (saline).", "c", {"saline"}),
+    ("Group B: bupivacaine 0.5% in 20 ml", "b", {"bupivac"}),
+    ("Group A received lidocaine before induction.", "a", {"lidocai"}),
+    ("those given dexmedetomidine (group D, n = 30)", "d", {"dexmede"}),
+])
+def test_group_codes_are_read_from_their_definitions(text, code, stems):
+    assert stems <= group_definitions(text)[code]
+
+
+def test_a_defined_group_code_names_the_arm_whose_words_it_shares():
+    text = "Children were randomised to group D (dexmedetomidine), group P (propofol) or group C (saline)."
+    terms = ArmTerms.from_text("dexmedetomidine 0.3 µg/kg", "10 ml saline 0.9%", "agitation")
+    terms = terms.with_codes(group_definitions(text))
+    assert terms.intervention_codes == {"d"} and terms.comparator_codes == {"c"}
+    tokens = [t for t, _ in mark_arms("Agitation was lower in group D than in group C.", terms)]
+    assert tokens[-4:] == ["INTV", "than", "in", "COMP"]
+    # "group of" / "group in" are no codes; a code the prompt gives keeps its arm
+    assert "o" not in group_definitions("a group of 20 (aged 5 to 9)")
+    kept = ArmTerms.from_text("group A", "group B", "agitation").with_codes({"a": frozenset({"saline"})})
+    assert kept.intervention_codes == {"a"}

@@ -7,7 +7,9 @@ import pytest
 
 from extract.errors import ExtractionError
 from extract.evidence import ExtractionInput
-from extract.prompting import Answer, Prompt, answer_prompts, answer_records, parse_prompts, read_record
+from extract.model import LABELS
+from extract.prompting import (Answer, Prompt, answer_prompts, answer_records, effect_direction, parse_prompts,
+                               read_record)
 from tests.conftest import fixture_path
 
 
@@ -117,3 +119,28 @@ def test_a_full_text_is_answered_from_its_own_passages():
         if a.start is not None:  # a sentence: its offsets point into its section's text
             assert a.evidence in {p.text for p in text.passages if p.location == a.location}
     assert answers[0].label == "no significant difference"
+
+
+@pytest.mark.parametrize("label, features, expected", [
+    # a significant vote takes the direction of the evidence's named effect estimate
+    ("significantly increased", {"effect:intv_lower": 1.0}, "significantly decreased"),
+    ("significantly decreased", {"effect:intv_higher": 1.0}, "significantly increased"),
+    # not without one, not with estimates of both directions, never for "no significant difference"
+    ("significantly increased", {}, "significantly increased"),
+    ("significantly increased", {"effect:intv_lower": 1.0, "effect:intv_higher": 1.0}, "significantly increased"),
+    ("no significant difference", {"effect:intv_lower": 1.0}, "no significant difference"),
+])
+def test_a_named_effect_estimate_decides_the_direction(label, features, expected):
+    assert LABELS[effect_direction(LABELS.index(label), features)] == expected
+
+
+def test_the_group_codes_a_record_defines_name_the_prompts_arms():
+    abstract = ("Methods: Children were randomised to group D (dexmedetomidine 0.3 µg/kg) or group C (saline). "
+                "Results: Emergence agitation was significantly lower in group D than in group C (P = 0.003).")
+    text = read_record(ExtractionInput("r3", "", abstract))
+    assert text.group_codes["d"] == {"dexmede"}
+    terms = text.terms("dexmedetomidine 0.3 µg/kg", "10 ml saline 0.9%", "emergence agitation")
+    assert terms.intervention_codes == {"d"} and terms.comparator_codes == {"c"}
+    (a,) = answer_prompts(ExtractionInput("r3", "", abstract),
+                          [Prompt(1, "r3", "emergence agitation", "dexmedetomidine 0.3 µg/kg", "10 ml saline 0.9%")])
+    assert a.label == "significantly decreased" and "group D" in a.evidence
