@@ -538,6 +538,7 @@ def _sentence_measures(t: Text, sent: Sentence, mentions: list[Mention], ctx: Co
                 correlation and CORRELATION_BEFORE.search(text[_clause_of(bounds, v.mention.start)[0]:v.mention.start])):
             out.append(v)
     out.sort(key=lambda m: m.mention.start)
+    out = _slash_siblings(t, out)
     # a measure named twice (a repeat in brackets, a list) is one
     kept: list[_Measure] = []
     for m in out:
@@ -547,6 +548,35 @@ def _sentence_measures(t: Text, sent: Sentence, mentions: list[Mention], ctx: Co
             continue  # an open name in a sentence without values needs a direction word near it
         kept.append(m)
     return kept
+
+
+_ACR_LEVELS = ("20", "50", "70", "90")
+
+
+def _slash_siblings(t: Text, measures: list[_Measure]) -> list[_Measure]:
+    """"ACR20/50/70 response rates were 46.7%, 26.7% and 10%": each number after the slashes is an ACR level of
+    its own, a measure named at that number (so "respectively" gives each its value)."""
+    if not any(m.canonical == "ACR20" or m.canonical == "ACR50" for m in measures):
+        return measures
+    toks, out = t.tokens_lower, []
+    for m in measures:
+        out.append(m)
+        if m.canonical not in ("ACR20", "ACR50") or not m.mention.text.lower().replace(" ", "").startswith("acr"):
+            continue
+        j = m.mention.token_start
+        while j < m.mention.token_end and toks[j] not in _ACR_LEVELS:
+            j += 1  # the level's own token: "ACR20" -> "20"
+        if j >= m.mention.token_end:
+            continue
+        k = j + 1
+        while k + 1 < len(toks) and toks[k] == "/" and toks[k + 1] in _ACR_LEVELS:
+            level = toks[k + 1]
+            start = t.token_starts[k + 1]
+            mention = Mention("MEASURE", f"ACR{level}", start, start + len(level), t.text[start:start + len(level)],
+                              k + 1, k + 2)
+            out.append(_Measure(f"ACR{level}", mention, f"ACR{level}", "vocab", m.change, m.better))
+            k += 2
+    return out
 
 
 def _own_clause_repeat(text: str, sent: Sentence, first: _Measure, again: _Measure) -> bool:

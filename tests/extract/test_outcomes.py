@@ -1092,3 +1092,13 @@ def test_the_statistics_name_before_a_measure_is_not_part_of_it(lead):
     ev = run(f"Patients received MSCs (n = 25). {lead} was 1.52 ± 0.48 at baseline and 0.91 ± 0.39 at 1 year.")
     assert [(o.measure, o.measure_text, o.baseline_mean, o.followup_mean) for o in ev.outcomes] == [
         ("HAQ", "HAQ score", 1.52, 0.91)]
+
+
+@pytest.mark.parametrize("sentence", [
+    "At 6 months, the ACR20/50/70 response rates were 46.7%, 26.7% and 10%, respectively.",
+    "At 6 months, ACR 20/50/70 responses were achieved by 46.7%, 26.7% and 10% of patients, respectively.",
+])
+def test_acr_levels_after_slashes_are_measures_of_their_own(sentence):
+    ev = run("Thirty patients received UC-MSCs. " + sentence)
+    assert [(o.measure, o.percent_responders, o.timepoint_weeks) for o in ev.outcomes] == [
+        ("ACR20", 46.7, 26.0), ("ACR50", 26.7, 26.0), ("ACR70", 10.0, 26.0)]
