@@ -1238,7 +1238,14 @@ def _windows(measures: list[_Measure], sent: Sentence, vals: SentenceValues, tex
             # values between the two measures, before "achieved ...", are the second one's
             between = [x for x in vals.within(prev_end, m.mention.start) if x.kind in ("pct", "count")]
             if between and _PEOPLE_HAD_BEFORE.search(text, max(prev_end, m.mention.start - 70), m.mention.start) \
-                    and re.match(r"\s?(?:,\s?)?(?:and|while|whereas|but)\s", text[prev_end:between[0].start]):
+                    and re.match(r"\s?(?:,\s?)?(?:and|while|whereas|but)\s|[^,;()]{0,25}:\s?$",
+                                 text[prev_end:between[0].start]):
+                starts[i] = prev_end  # (or after a colon: "Disease activity improved: 14 patients (46.7%) achieved")
+            elif between and starts[i - 1] < measures[i - 1].mention.start \
+                    and not text[between[-1].end:m.mention.start].strip(" )]") \
+                    and re.fullmatch(r"\s?(?:,\s?)?(?:and\s)?", text[prev_end:between[0].start]):
+                # "14 patients (46.7%) achieved ACR20, 8 (26.7%) ACR50 and 3 (10%) ACR70": in a list whose first
+                # measure follows its values, each next measure's values come right before it too
                 starts[i] = prev_end
             continue
         before = [x for x in vals.within(c0, m.mention.start) if x.kind in ("pct", "count", "ms", "eff")]

@@ -1102,3 +1102,13 @@ def test_acr_levels_after_slashes_are_measures_of_their_own(sentence):
     ev = run("Thirty patients received UC-MSCs. " + sentence)
     assert [(o.measure, o.percent_responders, o.timepoint_weeks) for o in ev.outcomes] == [
         ("ACR20", 46.7, 26.0), ("ACR50", 26.7, 26.0), ("ACR70", 10.0, 26.0)]
+
+
+@pytest.mark.parametrize("sentence", [
+    "At 6 months, 14 patients (46.7%) achieved ACR20, 8 (26.7%) ACR50 and 3 (10%) ACR70.",
+    "Disease activity improved: 14 patients (46.7%) achieved ACR20, 8 (26.7%) ACR50 and 3 (10%) ACR70 at 6 months.",
+])
+def test_in_a_list_of_values_each_before_its_measure_each_measure_takes_the_values_before_it(sentence):
+    ev = run("Thirty patients received UC-MSCs. " + sentence)
+    got = [(o.measure, o.n_responders, o.percent_responders) for o in ev.outcomes if o.measure.startswith("ACR")]
+    assert got == [("ACR20", 14, 46.7), ("ACR50", 8, 26.7), ("ACR70", 3, 10.0)]
