@@ -14,3 +14,14 @@ def test_a_measure_with_its_values_after_a_present_tense_copula(verb):
              "placebo group (P = 0.028).", title="Diclofenac vs placebo")
     assert sorted((o.arm.split()[0], o.followup_mean) for o in rows(ev, "KPS")) == [
         ("diclofenac", 89.0), ("placebo", 84.17)]
+
+
+@pytest.mark.parametrize("sentence", [
+    "The response rate was 45% in the diclofenac group and 20% in the placebo group.",
+    "Response rates were 45% in the diclofenac group and 20% in the placebo group.",
+])
+def test_a_bare_response_rate_is_a_measure(sentence):
+    # "the response rate is 13/69 (18.84%); in the control group ... 1/36 (2.78%)": an oncology response rate
+    ev = run(_DICLOFENAC + sentence, title="Diclofenac vs placebo")
+    assert sorted((o.arm.split()[0], o.percent_responders) for o in ev.outcomes
+                  if o.measure.lower().startswith("response rate")) == [("diclofenac", 45.0), ("placebo", 20.0)]
