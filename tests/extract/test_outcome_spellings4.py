@@ -25,3 +25,11 @@ def test_a_bare_response_rate_is_a_measure(sentence):
     ev = run(_DICLOFENAC + sentence, title="Diclofenac vs placebo")
     assert sorted((o.arm.split()[0], o.percent_responders) for o in ev.outcomes
                   if o.measure.lower().startswith("response rate")) == [("diclofenac", 45.0), ("placebo", 20.0)]
+
+
+def test_a_clause_led_by_its_arm_then_the_measure_gives_that_arm():
+    # "In the trial group ... the response rate is 13/69; in the control group ... the response rate 1/36"
+    ev = run(_DICLOFENAC + "In the diclofenac group the remission rate was 9/20 (45%); in the placebo group the remission "
+             "rate was 4/20 (20%).", title="Diclofenac vs placebo")
+    assert sorted((o.arm.split()[0], o.percent_responders) for o in rows(ev, "remission rate")) == [
+        ("diclofenac", 45.0), ("placebo", 20.0)]
