@@ -757,8 +757,11 @@ def _measure_like(raw: str, c: _Chunk, arm_low: list[str], toks: tuple[str, ...]
         return False  # "effect size", "odds ratio": the name of an estimate, not of a measure
     if " ".join(w for w in words if w not in ("mean", "median", "average")) in _NOT_OUTCOME_NAMES:
         return False  # "Their mean age was 15.18 years (0.62)", "a sample size of 2400": who was studied, not an outcome
-    if all(w in NOT_MEASURE_HEADS or w in DETERMINERS for w in words) and not _RESPONSE_RATE.fullmatch(raw):
-        return False  # ("the response rate was 13/69 (18.84%)": an oncology response rate is a measure)
+    if all(w in NOT_MEASURE_HEADS or w in DETERMINERS for w in words) and not (
+            _RESPONSE_RATE.fullmatch(raw) and (c.ts == 0 or toks[c.ts - 1] not in (")", "]"))):
+        # ("the response rate was 13/69 (18.84%)": an oncology response rate is a measure; "... (ACR20) response
+        # rate": the bracketed measure's)
+        return False
     if arm_low:
         low = raw.lower()
         for a in arm_low:
