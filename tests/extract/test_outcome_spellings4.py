@@ -33,3 +33,12 @@ def test_a_clause_led_by_its_arm_then_the_measure_gives_that_arm():
              "rate was 4/20 (20%).", title="Diclofenac vs placebo")
     assert sorted((o.arm.split()[0], o.percent_responders) for o in rows(ev, "remission rate")) == [
         ("diclofenac", 45.0), ("placebo", 20.0)]
+
+
+@pytest.mark.parametrize("unit", ["ml/minute/1.73 m2", "mL/min/1.73 m²", "ml/min/1.73m2"])
+def test_a_unit_per_body_surface_between_an_arms_value_and_the_next(unit):
+    # "58.00 ml/minute/1.73 m2 in the everolimus group versus 55.25 ml/minute/1.73 m2 in the MMF group"
+    ev = run(_DICLOFENAC + f"The mean eGFR at month 12 was 58.00 {unit} in the diclofenac group versus 55.25 {unit} in the "
+             "placebo group (P = 0.063).", title="Diclofenac vs placebo")
+    assert sorted((o.arm.split()[0], o.followup_mean) for o in rows(ev, "mean eGFR")) == [
+        ("diclofenac", 58.0), ("placebo", 55.25)]
