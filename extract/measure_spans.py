@@ -140,6 +140,8 @@ _PEOPLE_VERBS = frozenset(
     "having had has have with achieving achieved reaching reached experiencing experienced reporting reported "
     "developing developed showing showed attaining attained meeting met suffered".split())
 # ("estrogen receptor (1D5) was 59.53%", "progesterone receptor (PgR 636), was 59.34": a short label in brackets between)
+_IN_SHARE = re.compile(r"in\s+(?:\d+(?:\.\d+)?\s?%|\d+\s?(?:[(\[]\s?\d+(?:\.\d+)?\s?%|(?:patients?|subjects?|participants?|cases)\b))",
+                       re.I)
 _OF_VALUE = re.compile(r"(?:\s\([^()]{1,12}\),?)?\s(?:of|was|were|is|are|=|:)\s?[-+−]?\d")
 _ESTIMATE_NAME = re.compile(rf"(?:{NAME_PATTERN})(?:\s?\(\w+\))?")
 _COORDINATION = re.compile(r"\s?(?:,|;)?\s?(?:,?\s?(?:and|or|as\s+well\s+as)\s)?\s?")
@@ -577,6 +579,11 @@ def _roles(t: Text, sent: Sentence, chunks: list[_Chunk], i0: int, i1: int, pare
         # "The ACR20 response rate was low (60%)": a copula's adjective with the value in brackets, not a measure
         if prev in ("was", "were") and c.te - c.ts == 1 and toks[c.ts] in _VALUE_ADJECTIVES:
             c.ok = False
+            continue
+        # a listed event with its share of people after "in": "..., haematoma in 8.4%, haemothorax in 1.7%"
+        if prev in (",", ";", "and", "or") and after_i < i1 and toks[after_i] == "in" and _IN_SHARE.match(
+                text, t.token_starts[after_i]):
+            c.role = "item"
             continue
         # an item with its values in brackets: "for pain (-5.2 vs. -3.3, p = 0.003)"
         if after_i < i1 and toks[after_i] in ("(", "[") and after_i in paren_at:

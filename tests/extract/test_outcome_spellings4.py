@@ -42,3 +42,15 @@ def test_a_unit_per_body_surface_between_an_arms_value_and_the_next(unit):
              "placebo group (P = 0.063).", title="Diclofenac vs placebo")
     assert sorted((o.arm.split()[0], o.followup_mean) for o in rows(ev, "mean eGFR")) == [
         ("diclofenac", 58.0), ("placebo", 55.25)]
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("Nausea occurred in 10.6% of patients, headache in 8.4%, and dizziness in 1.7%.",
+     [("Nausea", 10.6), ("dizziness", 1.7), ("headache", 8.4)]),
+    ("In the diclofenac group, rash occurred in 12 patients (20%), pruritus in 6 (10%) and oedema in 3 (5%).",
+     [("oedema", 5.0), ("pruritus", 10.0), ("rash", 20.0)]),
+])
+def test_listed_events_each_with_its_share_after_in(sentence, expected):
+    # "puncture of the carotid artery occurred in 10.6% of patients, haematoma in 8.4%, haemothorax in 1.7%"
+    ev = run(_DICLOFENAC + sentence, title="Diclofenac vs placebo")
+    assert sorted((o.measure, o.percent_responders) for o in ev.outcomes) == expected
