@@ -604,7 +604,7 @@ def arm_refs(t: Text, sent: Sentence, measure_spans: Sequence[tuple[int, int]], 
     if "groups" in stext or "arms" in stext or "cohorts" in stext:
         for m in _PLURAL_ARMS_RE.finditer(stext):
             items = [x.strip() for x in _LIST_SEPARATOR.split(m.group("list")) if x.strip()]
-            if len(items) < 2 or any(_NOT_ARM.match(x) for x in items):
+            if len(items) < 2 or any(_NOT_ARM.match(x) and x.lower() != "treatment" for x in items):
                 continue
             pos = m.start("list")
             tail = m.group("tail").rstrip("s")

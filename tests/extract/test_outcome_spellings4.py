@@ -54,3 +54,11 @@ def test_listed_events_each_with_its_share_after_in(sentence, expected):
     # "puncture of the carotid artery occurred in 10.6% of patients, haematoma in 8.4%, haemothorax in 1.7%"
     ev = run(_DICLOFENAC + sentence, title="Diclofenac vs placebo")
     assert sorted((o.measure, o.percent_responders) for o in ev.outcomes) == expected
+
+
+def test_the_treatment_and_control_groups_name_two_arms():
+    # "between the treatment and control groups at T6 (median 0.14 and 0.33, respectively; P = 0.0016)"
+    ev = run("Methods: Sixty patients were randomised. Results: The colonisation index differed between the treatment and "
+             "control groups at day 6 (median 0.14 and 0.33, respectively; P = 0.0016).", title="Nystatin prophylaxis")
+    got = {o.median: o.arm for o in rows(ev, "colonisation index")}
+    assert sorted(got) == [0.14, 0.33] and got[0.33] == "control group" and got[0.14] != got[0.33]
