@@ -751,8 +751,10 @@ def _arm_lookup(ctx: Context, name: str | None) -> tuple[str, int | None]:
     treated = [a for a in ctx.arms if not a.is_control]
     if CONTROL_NAME.search(low) and len(controls) == 1:
         return controls[0].name, controls[0].n
-    if len(treated) == 1 and _GENERIC_TREATED.fullmatch(low):
-        return treated[0].name, treated[0].n  # "the MSC group", "treatment group": the only treated arm
+    if len(treated) == 1 and _GENERIC_TREATED.fullmatch(low) and (controls or treated[0].name != "all patients"):
+        # "the MSC group", "treatment group": the only treated arm (not the arm of everyone randomised, where the
+        # arms are not named: "between the treatment and control groups" names two of them)
+        return treated[0].name, treated[0].n
     for arm in ctx.arms:
         a = arm.name.lower()
         if a == low or a in low or low in a:
