@@ -727,7 +727,7 @@ def clean_name(text: str) -> str:
 _NOT_OUTCOME_NAMES = frozenset(["age", "ages", "sample size", "sample sizes"])
 _ARM_WORDS = frozenset("group groups arm arms cohort cohorts".split())
 _KEPT_HEADS = frozenset("score scores level levels rate rates count counts index time number total response "
-                        "responses value values".split())
+                        "responses value values percentage".split())  # "body fat percentage"
 _COMPARATOR_NAMES = frozenset("placebo control controls sham vehicle".split())
 _RESPONSE_RATE = re.compile(r"(?:the\s+)?(?:overall\s+)?responses?\s+rates?", re.I)
 

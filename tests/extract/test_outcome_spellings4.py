@@ -62,3 +62,9 @@ def test_the_treatment_and_control_groups_name_two_arms():
              "control groups at day 6 (median 0.14 and 0.33, respectively; P = 0.0016).", title="Nystatin prophylaxis")
     got = {o.median: o.arm for o in rows(ev, "colonisation index")}
     assert got == {0.14: "treatment group", 0.33: "control group"}
+
+
+def test_a_percentage_of_the_body_is_a_measure():
+    # "Decreases in body fat percentage (−0.8 ± 4.8%, p = 0.015) and resting systolic BP (−2.6 ± 8.8 mmHg, ...)"
+    ev = run(_DICLOFENAC + "Body fat percentage fell from 31.2 to 30.4 in the diclofenac group.", title="Diclofenac vs placebo")
+    assert [(o.baseline_mean, o.followup_mean) for o in rows(ev, "Body fat percentage")] == [(31.2, 30.4)]
