@@ -80,10 +80,6 @@ CHANGE_NOUNS = frozenset(
     "change changes reduction reductions decrease decreases increase increases improvement improvements "
     "difference differences rise fall decline declines elevation elevations worsening deterioration effect effects "
     "lowering gain gains loss losses benefit benefits response responses ratio ratios risk risks".split())
-# the change nouns whose "in X" makes X's values changes ("reductions in pain", not "difference in pain")
-_CHANGE_IN_NOUNS = frozenset(
-    "change changes reduction reductions decrease decreases increase increases improvement improvements rise fall "
-    "decline declines gain gains loss losses worsening deterioration lowering".split())
 # a chunk headed by one of these is not a measure
 _VALUE_ADJECTIVES = frozenset(
     "low high lower higher similar comparable better worse greater smaller larger poor good excellent superior "
@@ -574,8 +570,6 @@ def _roles(t: Text, sent: Sentence, chunks: list[_Chunk], i0: int, i1: int, pare
                     p2 = q - 1
             if p2 >= i0 and (toks[p2] in CHANGE_NOUNS or cue_kind(toks[p2]) is not None):
                 c.role = "cue"
-                if prev == "in" and toks[p2] in _CHANGE_IN_NOUNS:
-                    c.change = True  # "improvements in pain (2.38 vs −0.24)": the values are changes
                 continue
         # a label with its values: "(biochemical pregnancy rate: 17.3% versus 23.9%; ...)"
         if after_change < i1 and toks[after_change] == ":" and (toks[c.te - 1] in _LABEL_HEADS or _LABEL_PAIR_AFTER.match(
