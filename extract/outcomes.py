@@ -1301,7 +1301,8 @@ def _sentence_rows(t: Text, sent: Sentence, measures: list[_Measure], vals: Sent
         arm_name, arm_n = _arm_lookup(ctx, refs[0].label)  # "Whereas in fistulotomy group, ..." names the one arm
     resp_rows = _respectively(t, sent, measures, pct_all, tps, ctx, prov) or \
         _measures_by_arm(t, sent, measures, pct_all, refs, tps, ctx, prov)
-    per_measure = {} if resp_rows else _measures_respectively(t, sent, measures, pct_all)
+    per_measure = {} if resp_rows else (_measures_respectively(t, sent, measures, pct_all)
+                                        or _changes_respectively(t, sent, measures, pct_all))
     group_rows = _from_group(t, sent, measures, ctx, prov, tps, rec)
     people = _people_rows(t, sent, measures, ctx, prov, tp_of, rec)
     consumed_people = {p[1] for p in people}
@@ -1863,6 +1864,39 @@ def _measures_respectively(t: Text, sent: Sentence, measures: list[_Measure], pc
         # 12.5%", the values listed right after "were", as many as the measures
         return {}
     return {m.name: _responder_values(p) for m, p in zip(names, after)}
+
+
+# "reduced pain and stiffness by 23% and 35%, respectively", "reductions in pain and stiffness (23% and 35%,
+# respectively)": a change word before the listed measures, then their percentages
+_CHANGE_LEAD = re.compile(r"\b(?:(?P<down>reduc|decreas|lower|declin|fell\b|drop)|increas|rais|rose\b|improv)", re.I)
+_MEASURE_LIST_GAP = re.compile(r"\s?,?\s?(?:(?:and|or)\s)?(?:the\s)?")
+_CHANGE_VALUES_GAP = re.compile(r"\s?,?\s?(?:by|of)\s|\s?[(\[]\s?")
+_RESPECTIVELY_AFTER = re.compile(r"\s?[,)\]]?\s?,?\s?respectively\b", re.I)
+
+
+def _changes_respectively(t: Text, sent: Sentence, measures: list[_Measure], pcts: list[Percentage]) -> dict[str, dict]:
+    """"Diclofenac reduced pain and stiffness by 23% and 35%, respectively": one percent change per listed
+    measure, signed by the change word before them."""
+    if len(measures) < 2 or len(pcts) < 2 or "respectively" not in sent.text:
+        return {}
+    text = t.text
+    k = len(measures) - 1
+    while k > 0 and _MEASURE_LIST_GAP.fullmatch(text, measures[k - 1].mention.end, measures[k].mention.start):
+        k -= 1
+    names = measures[k:]
+    if len(names) < 2 or any(m.kind in ("responder", "safety", "event") for m in names):
+        return {}
+    after = [p for p in pcts if p.start >= names[-1].mention.end][:len(names)]
+    if len(after) != len(names) or any(p.percent is None or p.kind != "%" for p in after) \
+            or not _CHANGE_VALUES_GAP.fullmatch(text, names[-1].mention.end, after[0].start) \
+            or not all(_VALUE_LIST_GAP.fullmatch(text, p.end, q.start) for p, q in zip(after, after[1:])) \
+            or not _RESPECTIVELY_AFTER.match(text, after[-1].end):
+        return {}
+    lead = [m for m in _CHANGE_LEAD.finditer(text, sent.start, names[0].mention.start)]
+    if not lead:
+        return {}
+    sign = -1.0 if lead[-1].group("down") else 1.0
+    return {m.name: {"percent_change": sign * abs(p.percent)} for m, p in zip(names, after)}
 
 
 _PCTS_OF_PEOPLE = re.compile(r"\s?(?:of|in)\s+(?:the\s+|all\s+)?(?:[\w-]+\s+){0,2}?(?:patients|subjects|participants|women|"

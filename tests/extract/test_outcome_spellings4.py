@@ -68,3 +68,17 @@ def test_a_percentage_of_the_body_is_a_measure():
     # "Decreases in body fat percentage (−0.8 ± 4.8%, p = 0.015) and resting systolic BP (−2.6 ± 8.8 mmHg, ...)"
     ev = run(_DICLOFENAC + "Body fat percentage fell from 31.2 to 30.4 in the diclofenac group.", title="Diclofenac vs placebo")
     assert [(o.baseline_mean, o.followup_mean) for o in rows(ev, "Body fat percentage")] == [(31.2, 30.4)]
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("Diclofenac reduced pain and stiffness by 23% and 35%, respectively.", [("pain", -23.0), ("stiffness", -35.0)]),
+    ("Diclofenac increased walking speed and grip strength by 12% and 8%, respectively.",
+     [("grip strength", 8.0), ("walking speed", 12.0)]),
+    ("Diclofenac participants reported reductions in pain and stiffness (23% and 35%, respectively).",
+     [("pain", -23.0), ("stiffness", -35.0)]),
+])
+def test_percent_changes_of_two_measures_respectively(sentence, expected):
+    # "reductions in fatigue ... for fatigue severity and fatigue-disrupted quality of life (23% and 35%, respectively)"
+    ev = run(_DICLOFENAC + sentence, title="Diclofenac vs placebo")
+    assert sorted((o.measure, o.percent_change) for o in ev.outcomes) == expected
+    assert all(o.percent_responders is None for o in ev.outcomes)
