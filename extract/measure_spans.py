@@ -634,8 +634,9 @@ def _skip_group_phrase(toks: tuple[str, ...], j: int, i1: int) -> int:
         if k < i1 and toks[k] == ",":
             return _skip_group_phrase(toks, k + 1, i1)
         return j
-    if j < i1 and toks[j] in ("in", "among", "of", "for", "at", "after", "during", "from", "on", "within", "before",
-                              "per"):
+    if j < i1 and (toks[j] in ("in", "among", "of", "for", "at", "after", "during", "from", "on", "within", "before",
+                               "per") or (toks[j] == "by" and j + 1 < i1 and (  # "... failure by day 28 for the CQ group was"
+            toks[j + 1] in _TIME_UNITS or toks[j + 1][:1].isdigit()))):
         k = j + 1
         words = 0
         while k < i1 and words <= 9:

@@ -82,3 +82,12 @@ def test_percent_changes_of_two_measures_respectively(sentence, expected):
     ev = run(_DICLOFENAC + sentence, title="Diclofenac vs placebo")
     assert sorted((o.measure, o.percent_change) for o in ev.outcomes) == expected
     assert all(o.percent_responders is None for o in ev.outcomes)
+
+
+@pytest.mark.parametrize("time", ["by day 28", "by week 12", "by 6 months"])
+def test_a_subject_with_a_deadline_and_its_arm_before_the_verb(time):
+    # "The prevalence of parasitological failure by day 28 for the CQ group was 60.3%, compared to 17.6% for SP"
+    ev = run(_DICLOFENAC + f"The rate of treatment failure {time} for the diclofenac group was 60.3%, compared to 17.6% "
+             "for placebo.", title="Diclofenac vs placebo")
+    assert sorted((o.arm.split()[0], o.percent_responders) for o in rows(ev, "rate of treatment failure")) == [
+        ("diclofenac", 60.3), ("placebo", 17.6)]
