@@ -75,7 +75,7 @@ _NOT_VALUE_AFTER = re.compile(
     r"hospitals|countries|studies|trials|(?:mg|g|mcg|µg|μg|ml|mL|IU)(?!\s?/)|drops|tablets|capsules|sessions|injections?|"
     r"infusions?|cycles?|visits?|points?\s+(?:or|and)\s+more|events?|episodes?)\b", re.I)
 _AGE_BEFORE = re.compile(r"\b(?:aged?|ages)\s+(?:of\s+)?$|\bn\s?=\s?$|\bN\s?=\s?$|"
-                         r"(?:\b(?:t|df|F|z|U|H|r|rho|SD|SE|SEM|χ2|chi2|X2|W|Q|I2|tau2|kappa|κ)|χ\^?2)\s?(?:\(\s?[\d,.\s]+\))?\s?[=:]\s?$|"
+                         r"(?:\b(?:t|df|F|z|U|H|r|rho|SD|SE|SEM|IQR|χ2|chi2|X2|W|Q|I2|tau2|kappa|κ)|χ\^?2)\s?(?:\(\s?[\d,.\s]+\))?\s?[=:]\s?$|"
                          # the degrees of freedom of a test: "F (1, 74) = 1.44", "t(38) = 2.1", "χ2 (2) = 7.8"
                          r"(?:\b(?:t|df|F|χ2|chi2|X2)|χ\^?2)\s?\(\s?(?:[\d.]+\s?,\s?)?$", re.I)
 # _THRESHOLD_BEFORE and _AGE_BEFORE end at the end of the text ("\s?$"), and only whether they match
@@ -88,7 +88,7 @@ _THRESHOLD_BEFORE_REVERSED = re.compile(
     r"tsael\s+ta\s+fo(?!\w))", re.I)
 _AGE_BEFORE_REVERSED = re.compile(
     r"\n?(?:(?:\s+fo)?\s+(?:d?ega|sega)(?!\w)|\s?=\s?n(?!\w)|"
-    r"\s?[=:]\s?(?:\)[\d,.\s]+\s?\()?\s?(?:(?:t|fd|f|z|u|h|r|ohr|ds|es|mes|2χ|2ihc|2x|w|q|2i|2uat|appak|κ)(?!\w)|2\^?χ)|"
+    r"\s?[=:]\s?(?:\)[\d,.\s]+\s?\()?\s?(?:(?:t|fd|f|z|u|h|r|ohr|ds|es|mes|rqi|2χ|2ihc|2x|w|q|2i|2uat|appak|κ)(?!\w)|2\^?χ)|"
     r"\n?(?:\s?,\s?[\d.]+)?\s?\(\s?(?:(?:t|fd|f|2χ|2ihc|2x)(?!\w)|2\^?χ))",
     re.I)
 

@@ -91,3 +91,12 @@ def test_a_subject_with_a_deadline_and_its_arm_before_the_verb(time):
              "for placebo.", title="Diclofenac vs placebo")
     assert sorted((o.arm.split()[0], o.percent_responders) for o in rows(ev, "rate of treatment failure")) == [
         ("diclofenac", 60.3), ("placebo", 17.6)]
+
+
+def test_an_iqr_written_with_equals_is_no_value_of_its_own():
+    # "The median total exercise duration was 11.7 h (IQR = 22.0)": 22.0 is the spread, not the median
+    from extract import sentence_values
+    assert sentence_values._threshold_or_age_before("11.7 h (IQR = ")
+    assert sentence_values._AGE_BEFORE.search("11.7 h (IQR = ")
+    ev = run(_DICLOFENAC + "The median CRP was 11.7 (IQR = 22.0) in the diclofenac group.", title="Diclofenac vs placebo")
+    assert [o.median for o in rows(ev, "CRP")] in ([11.7], [])
