@@ -1225,6 +1225,7 @@ _NUMBER_LIST_GAP = re.compile(r"\s?(?:[a-zA-Zμµ%]{1,6}(?:/[a-zA-Zμµ]{1,6}){0
                                               r"\s(?:vs\.?|versus|and|to|or|compared\s+(?:with|to))\s|;\s?)")
 _VALUE_LEAD_IN = re.compile(r"(?:\b(?:of|was|were|from|to|by|is|are)|[=:(\[])\s?$")
 _PAIR_GAP = re.compile(r"\s(?:vs\.?|versus|and|to|or)\s|\s?,\s?")
+_PCT_LIST_GAP = re.compile(r"\s?,\s?(?:and\s|or\s)?|\s(?:and|or)\s")
 
 
 def _promote_numbers(items: list[Item], text: str, a: int, b: int) -> list[Item]:
@@ -1258,8 +1259,14 @@ def _promote_numbers(items: list[Item], text: str, a: int, b: int) -> list[Item]
         if x.kind != "num":
             out.append(x)
         elif id(x) in keep:
-            nxt = items[i + 1] if i + 1 < len(items) else None
-            if nxt is not None and nxt.kind == "pct" and nxt.obj.kind == "%" and not x.obj.unit and _PAIR_GAP.fullmatch(text[x.end:nxt.start]):
+            j = i + 1  # "30.2, 6.06, and 3.94%": over a list of bare numbers to the one that carries the sign
+            while j < len(items) and items[j].kind == "num" and id(items[j]) in keep and not items[j].obj.unit \
+                    and _PCT_LIST_GAP.fullmatch(text, items[j - 1].end, items[j].start):
+                j += 1
+            nxt = items[j] if j < len(items) else None
+            if nxt is not None and nxt.kind == "pct" and nxt.obj.kind == "%" and not x.obj.unit and (
+                    _PAIR_GAP.fullmatch(text, items[j - 1].end, nxt.start)
+                    or _PCT_LIST_GAP.fullmatch(text, items[j - 1].end, nxt.start)):
                 # "3.1 vs. 9.3 %", "from 59 to 49%": the percent sign is written once for both
                 out.append(Item("pct", x.start, x.end, Percentage(None, x.obj.value, None, "%", x.start, x.end,
                                                                   x.obj.text)))

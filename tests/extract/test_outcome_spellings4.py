@@ -100,3 +100,11 @@ def test_an_iqr_written_with_equals_is_no_value_of_its_own():
     assert sentence_values._AGE_BEFORE.search("11.7 h (IQR = ")
     ev = run(_DICLOFENAC + "The median CRP was 11.7 (IQR = 22.0) in the diclofenac group.", title="Diclofenac vs placebo")
     assert [o.median for o in rows(ev, "CRP")] in ([11.7], [])
+
+
+def test_a_percent_sign_written_once_after_a_list_of_values():
+    # "The projected prevalence of treatment failure was 30.2, 6.06, and 3.94% in the CQ, SP, and CQ/SP groups"
+    ev = run("Methods: Ninety children were randomised to CQ, SP or CQ/SP. Results: The prevalence of treatment failure was "
+             "30.2, 6.06, and 3.94% in the CQ, SP, and CQ/SP groups, respectively.", title="CQ, SP or CQ/SP")
+    got = [(o.percent_responders, o.followup_mean) for o in rows(ev, "prevalence of treatment failure")]
+    assert got == [(30.2, None), (6.06, None), (3.94, None)]
