@@ -755,6 +755,9 @@ def _arm_lookup(ctx: Context, name: str | None) -> tuple[str, int | None]:
         # "the MSC group", "treatment group": the only treated arm (not the arm of everyone randomised, where the
         # arms are not named: "between the treatment and control groups" names two of them)
         return treated[0].name, treated[0].n
+    if ("/" in low or "+" in low) and sum(1 for arm in ctx.arms if len(arm.name) > 1 and arm.name.lower() in low) >= 2 \
+            and not any(arm.name.lower() == low for arm in ctx.arms):
+        return name, ctx.per_arm_n  # "the CQ/SP group": two arms' names, a combination arm of its own
     for arm in ctx.arms:
         a = arm.name.lower()
         if a == low or a in low or low in a:

@@ -108,3 +108,10 @@ def test_a_percent_sign_written_once_after_a_list_of_values():
              "30.2, 6.06, and 3.94% in the CQ, SP, and CQ/SP groups, respectively.", title="CQ, SP or CQ/SP")
     got = [(o.percent_responders, o.followup_mean) for o in rows(ev, "prevalence of treatment failure")]
     assert got == [(30.2, None), (6.06, None), (3.94, None)]
+
+
+def test_a_combination_arm_is_not_its_first_drug():
+    # "13.9% for CQ/SP": the combination of two study arms' drugs is an arm of its own
+    ev = run("Methods: Ninety children were randomised to CQ, SP or CQ/SP. Results: The prevalence of treatment failure was "
+             "30.2, 6.06, and 3.94% in the CQ, SP, and CQ/SP groups, respectively.", title="CQ, SP or CQ/SP")
+    assert [o.arm for o in rows(ev, "prevalence of treatment failure")][2] not in ("CQ", "SP")
