@@ -93,6 +93,30 @@ _AGE_BEFORE_REVERSED = re.compile(
     re.I)
 
 
+# a time measure's values are durations: "median progression-free survival was 11.5 months", "a mean length of
+# hospital stay of 6.2 days", "time to first rescue analgesia 8.1 h" (never a disease's duration, a follow-up, a time
+# point: "at 6 weeks", "for 12 months")
+_TIME_UNIT = re.compile(r"(?i:days?|weeks?|wks?|months?|mo|hours?|hrs?|h|min(?:utes?)?)")
+_TIME_MEASURE = re.compile(r"surviv|\btime\s+to\b|\b(?:operati\w+|operating|surgical|recovery|procedure|"
+                           r"extubation|discharge|ventilation|analgesi\w+|sedation|onset)\s+times?\b|"
+                           r"length\s+of\s+(?:hospital\s+|icu\s+)?stay|\b(?:PFS|DFS|EFS|RFS|TTP|TTF|LOS)\b|"
+                           r"days?\s+(?:alive|free|of\s+hospitali[sz]ation)|\bduration\s+of\s+(?:analgesia|sedation|"
+                           r"surgery|anaesthesia|anesthesia|labou?r|hospitali[sz]ation|ventilation|(?:the\s+)?block|"
+                           r"action|effect)", re.I)
+_TIME_LEAD_IN = re.compile(r"(?:\b(?:at|after|by|for|over|within|during|until|up\s+to|between|every|each|per|last\w*|"
+                           r"aged?|follow(?:ed)?(?:-|\s)?up(?:\s+(?:of|was|at|for))?|duration\s+of|(?:disease|symptom)\s+"
+                           r"duration\s+(?:of|was))\s+(?:the\s+|a\s+|(?:mean|median)\s+(?:of\s+)?)?"
+                           # "at 1 and 5 min", "at 6, 12 and 24 months": the list's last time
+                           r"(?:\d+(?:\.\d+)?\s?(?:,\s?(?:and\s|or\s)?|\s(?:and|or|to)\s|[-–]\s?))*|[-–]\s?)$", re.I)
+
+
+_DURATION_VALUE = re.compile(r"\d+(?:\.\d+)?\s(?i:days?|weeks?|months?|hours?|h|min(?:utes?)?)")
+
+
+def _time_measure(stext: str) -> bool:
+    return _TIME_MEASURE.search(stext) is not None
+
+
 def _threshold_or_age_before(before: str) -> bool:
     """Whether _THRESHOLD_BEFORE or _AGE_BEFORE matches `before` (a value's last few characters)."""
     backwards = before[::-1]
@@ -211,8 +235,14 @@ def sentence_values(t: Text, sent: Sentence, excluded: Sequence[tuple[int, int]]
     stext = sent.text
     blocked: list[tuple[int, int]] = list(excluded)
     ms_in = [(m.start, m.end) for m in t.mean_sds if s0 <= m.start < s1]
-    blocked += [(x.start, x.end) for x in t.timepoints if s0 <= x.start < s1 and x.kind != "baseline"
-                and not _overlaps(x.start, x.end, ms_in)]  # "0.06 ± 0.172 h": the SD's unit
+    tps_in = [x for x in t.timepoints if s0 <= x.start < s1 and x.kind != "baseline"
+              and not _overlaps(x.start, x.end, ms_in)]  # "0.06 ± 0.172 h": the SD's unit
+    if tps_in and _time_measure(stext):
+        # "median progression-free survival was 11.5 months in the A group and 8.2 months in the B group": a time
+        # measure's values, not timepoints ("at 6 months", "12-month" still are)
+        tps_in = [x for x in tps_in if not (_DURATION_VALUE.fullmatch(text, x.start, x.end)
+                                            and not _TIME_LEAD_IN.search(text, max(s0, x.start - 40), x.start))]
+    blocked += [(x.start, x.end) for x in tps_in]
     blocked += [(x.start, x.end) for x in t.doses if s0 <= x.start < s1]
     items: list[Item] = []
     effects: list[Effect] = []
@@ -379,7 +409,10 @@ def sentence_values(t: Text, sent: Sentence, excluded: Sequence[tuple[int, int]]
         if not usable(a, b) or n.unit == "%":
             continue
         if (n.unit and _NOT_VALUE_AFTER.match(" " + n.unit)) or (not n.unit and _NOT_VALUE_AFTER.match(text, b)):
-            continue  # "3.8 years", "5 days", "40 drops", "30 patients": not a measure's value
+            if not (n.unit and _TIME_UNIT.fullmatch(n.unit) and _time_measure(stext)
+                    and not _TIME_LEAD_IN.search(text, max(s0, a - 40), a)):
+                continue  # "3.8 years", "5 days", "40 drops", "30 patients": not a measure's value
+            # ("median progression-free survival was 11.5 months", "length of stay 6.2 days": a time measure's value)
         if _SIGNED_SPACE.match(n.text) and not _LIST_OPENER_BEFORE.search(text[max(s0, a - 6):a]):
             continue  # "1 - 2" is a range
         if a - 1 > s0 and text[a - 1] == "+" and text[a - 2] in " ([:":

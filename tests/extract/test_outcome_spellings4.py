@@ -115,3 +115,34 @@ def test_a_combination_arm_is_not_its_first_drug():
     ev = run("Methods: Ninety children were randomised to CQ, SP or CQ/SP. Results: The prevalence of treatment failure was "
              "30.2, 6.06, and 3.94% in the CQ, SP, and CQ/SP groups, respectively.", title="CQ, SP or CQ/SP")
     assert [o.arm for o in rows(ev, "prevalence of treatment failure")][2] not in ("CQ", "SP")
+
+
+@pytest.mark.parametrize("sentence, measure, expected", [
+    ("The median progression-free survival was 11.5 months in the diclofenac group and 8.2 months in the placebo group.",
+     "median progression-free survival", [("diclofenac", 11.5), ("placebo", 8.2)]),
+    ("The mean length of hospital stay was 6.2 days in the diclofenac group and 8.1 days in the placebo group.",
+     "mean length of hospital stay", [("diclofenac", 6.2), ("placebo", 8.1)]),
+])
+def test_a_time_measure_keeps_its_values_in_time_units(sentence, measure, expected):
+    # "The median progression-free survival ... was shorter in the CTX versus the CT arm (26.7 months versus 12.3 months"
+    ev = run(_DICLOFENAC + sentence, title="Diclofenac vs placebo")
+    got = sorted((o.arm.split()[0], o.median if o.median is not None else o.followup_mean) for o in rows(ev, measure))
+    assert got == expected
+
+
+@pytest.mark.parametrize("sentence", [
+    "Patients had a mean disease duration of 5.2 months and were followed for 12 months.",
+    "Time to onset was recorded at 6 weeks and after 12 weeks.",
+    "The median follow-up was 24 months.",
+])
+def test_durations_and_timepoints_stay_no_values(sentence):
+    ev = run(_DICLOFENAC + sentence, title="Diclofenac vs placebo")
+    assert [(o.followup_mean, o.median) for o in ev.outcomes if o.followup_mean or o.median] == []
+
+
+def test_a_list_of_timepoints_in_minutes_is_no_time_value():
+    # "insertion time (LM, 7.58 ± 1.16 s vs. ETI, 7.89 ± 1.52 s), Apgar score at 1 and 5 min, response time"
+    ev = run(_DICLOFENAC + "There were no differences in insertion time (diclofenac, 7.58 ± 1.16 s vs. placebo, 7.89 ± 1.52 s), "
+             "Apgar score at 1 and 5 min, response time and ventilation time between groups.", title="Diclofenac vs placebo")
+    assert sorted(o.followup_mean for o in ev.outcomes if o.followup_mean is not None) == [7.58, 7.89]
+
