@@ -789,14 +789,19 @@ _CHANGE_IN_WAS = re.compile(r"\b(?P<w>improvements?|reductions?|decreases?|incre
 _AT_OR_AFTER = re.compile(r"\bat\b|\bafter\b")
 
 
+_MEDIAN_VERSUS_GAP = re.compile(r"\s?(?:[a-zA-Zμµ%]{1,6}\s)?(?:vs\.?|versus)\s", re.I)
+
+
 def _assign_means(row: dict, ms: list[MeanSD], t: Text, a: int, clause_start: int, change: bool = False) -> None:
     """Means/SDs (or bare values) of one arm: change, baseline and follow-up from the wording;
     medians to median and IQR/range; "mean (95% CI)" with its CI."""
     if ms and all(x.kind == "value" for x in ms) and _MEDIAN_WORD.search(t.text, clause_start, ms[0].start) \
             and not _MEAN_WORD.search(t.text, clause_start, ms[0].start):
         # "Median CRP decreased from 12.5 mg/L (IQR ...) to 3.2 mg/L": medians are never means; the
-        # row's one median is the last value stated
-        row["median"] = ms[-1].mean
+        # row's one median is the last value stated (but the first of "2.3 versus 4.2 months": the other is the
+        # comparator's)
+        versus = len(ms) == 2 and _MEDIAN_VERSUS_GAP.fullmatch(t.text, ms[0].end, ms[1].start) is not None
+        row["median"] = ms[0].mean if versus else ms[-1].mean
         row["statistic"] = "median"
         return
     medians = [x for x in ms if x.kind.startswith("median")]

@@ -146,3 +146,9 @@ def test_a_list_of_timepoints_in_minutes_is_no_time_value():
              "Apgar score at 1 and 5 min, response time and ventilation time between groups.", title="Diclofenac vs placebo")
     assert sorted(o.followup_mean for o in ev.outcomes if o.followup_mean is not None) == [7.58, 7.89]
 
+
+def test_a_median_time_versus_another_is_the_named_groups_first():
+    # "a shorter median time to treatment failure among women with HER2-positive tumors (2.3 versus 4.2 months)"
+    ev = run("Results: There was a shorter median time to treatment failure among women with HER2-positive tumors "
+             "(2.3 versus 4.2 months; P = 0.067).", title="Three doses of paclitaxel")
+    assert [o.median for o in rows(ev, "median time to treatment failure")][:1] == [2.3]
