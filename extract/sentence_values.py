@@ -75,7 +75,7 @@ _NOT_VALUE_AFTER = re.compile(
     r"hospitals|countries|studies|trials|(?:mg|g|mcg|µg|μg|ml|mL|IU)(?!\s?/)|drops|tablets|capsules|sessions|injections?|"
     r"infusions?|cycles?|visits?|points?\s+(?:or|and)\s+more|events?|episodes?)\b", re.I)
 _AGE_BEFORE = re.compile(r"\b(?:aged?|ages)\s+(?:of\s+)?$|\bn\s?=\s?$|\bN\s?=\s?$|"
-                         r"(?:\b(?:t|df|F|z|U|H|r|rho|SD|SE|SEM|IQR|χ2|chi2|X2|W|Q|I2|tau2|kappa|κ)|χ\^?2)\s?(?:\(\s?[\d,.\s]+\))?\s?[=:]\s?$|"
+                         r"(?:\b(?:t|df|F|z|U|H|r|rho|SD|SE|SEM|IQR|p\s+for\s+(?:trend|interaction|heterogeneity)|χ2|chi2|X2|W|Q|I2|tau2|kappa|κ)|χ\^?2)\s?(?:\(\s?[\d,.\s]+\))?\s?[=:]\s?$|"
                          # the degrees of freedom of a test: "F (1, 74) = 1.44", "t(38) = 2.1", "χ2 (2) = 7.8"
                          r"(?:\b(?:t|df|F|χ2|chi2|X2)|χ\^?2)\s?\(\s?(?:[\d.]+\s?,\s?)?$", re.I)
 # _THRESHOLD_BEFORE and _AGE_BEFORE end at the end of the text ("\s?$"), and only whether they match
@@ -88,7 +88,7 @@ _THRESHOLD_BEFORE_REVERSED = re.compile(
     r"tsael\s+ta\s+fo(?!\w))", re.I)
 _AGE_BEFORE_REVERSED = re.compile(
     r"\n?(?:(?:\s+fo)?\s+(?:d?ega|sega)(?!\w)|\s?=\s?n(?!\w)|"
-    r"\s?[=:]\s?(?:\)[\d,.\s]+\s?\()?\s?(?:(?:t|fd|f|z|u|h|r|ohr|ds|es|mes|rqi|2χ|2ihc|2x|w|q|2i|2uat|appak|κ)(?!\w)|2\^?χ)|"
+    r"\s?[=:]\s?(?:\)[\d,.\s]+\s?\()?\s?(?:(?:t|fd|f|z|u|h|r|ohr|ds|es|mes|rqi|(?:dnert|noitcaretni|ytienegoreteh)\s+rof\s+p|2χ|2ihc|2x|w|q|2i|2uat|appak|κ)(?!\w)|2\^?χ)|"
     r"\n?(?:\s?,\s?[\d.]+)?\s?\(\s?(?:(?:t|fd|f|2χ|2ihc|2x)(?!\w)|2\^?χ))",
     re.I)
 
@@ -280,7 +280,7 @@ def sentence_values(t: Text, sent: Sentence, excluded: Sequence[tuple[int, int]]
     def usable(a: int, b: int) -> bool:
         if _overlaps(a, b, taken) or _overlaps(a, b, blocked):
             return False
-        before = text[max(s0, a - 14):a]
+        before = text[max(s0, a - 24):a]  # ("P for interaction = ": 20 characters)
         if _threshold_or_age_before(before) or (
                 " or " in before and _THRESHOLD_OR.search(text, max(s0, a - 30), a)):
             return False

@@ -152,3 +152,14 @@ def test_a_median_time_versus_another_is_the_named_groups_first():
     ev = run("Results: There was a shorter median time to treatment failure among women with HER2-positive tumors "
              "(2.3 versus 4.2 months; P = 0.067).", title="Three doses of paclitaxel")
     assert [o.median for o in rows(ev, "median time to treatment failure")][:1] == [2.3]
+
+
+@pytest.mark.parametrize("stat", ["p for trend", "P for interaction", "p for heterogeneity"])
+def test_a_p_for_trend_is_no_value(stat):
+    # "quality of life (p for trend = 0.052)": a p value, not the measure's level
+    from extract import sentence_values
+    assert sentence_values._threshold_or_age_before(f"quality of life ({stat} = ")
+    assert sentence_values._AGE_BEFORE.search(f"quality of life ({stat} = ")
+    ev = run(_DICLOFENAC + f"The effect favoured diclofenac for pain (p = 0.031) and quality of life ({stat} = 0.052).",
+             title="Diclofenac vs placebo")
+    assert [o.followup_mean for o in ev.outcomes if o.followup_mean is not None] == []
