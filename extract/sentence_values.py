@@ -69,10 +69,12 @@ _THRESHOLD_OR = re.compile(r"(?:\bat\s+least|≥|>|\bmore\s+than|\bover)\s?[\d.,
 _THRESHOLD_BEFORE = re.compile(
     r"(?:\bat\s+least|≥|>=|>|<|≤|=<|\bmore\s+than|\bless\s+than|\bgreater\s+than|\bover|\babove|\bbelow|\bup\s+to|"
     r"\bminimum\s+of|\bmaximum\s+of|\bscale\s+of|\bof\s+at\s+least)\s?$", re.I)
+# (a dose per kilogram, per day or per m2, "ketamine (0.5mg/kg)", "800 mg/d", is no value either)
 _NOT_VALUE_AFTER = re.compile(
     r"\s?(?:-\s?)?(?:years?|yrs?|months?|weeks?|wks?|days?|hours?|h|min(?:utes?)?|times|fold|doses?|"
     r"patients?|subjects?|participants?|women|men|people|individuals|children|cases|centres|centers|sites|"
-    r"hospitals|countries|studies|trials|(?:mg|g|mcg|µg|μg|ml|mL|IU)(?!\s?/)|drops|tablets|capsules|sessions|injections?|"
+    r"hospitals|countries|studies|trials|(?:mg|g|mcg|µg|μg|ml|mL|IU)(?!\s?/)|"
+    r"(?:mg|g|mcg|µg|μg|IU)\s?/\s?(?:kg|d|day|m2|m²)|drops|tablets|capsules|sessions|injections?|"
     r"infusions?|cycles?|visits?|points?\s+(?:or|and)\s+more|events?|episodes?)\b", re.I)
 _AGE_BEFORE = re.compile(r"\b(?:aged?|ages)\s+(?:of\s+)?$|\bn\s?=\s?$|\bN\s?=\s?$|"
                          r"(?:\b(?:t|df|F|z|U|H|r|rho|SD|SE|SEM|IQR|p\s+for\s+(?:trend|interaction|heterogeneity)|χ2|chi2|X2|W|Q|I2|tau2|kappa|κ)|χ\^?2)\s?(?:\(\s?[\d,.\s]+\))?\s?[=:]\s?$|"

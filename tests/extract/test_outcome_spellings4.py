@@ -163,3 +163,14 @@ def test_a_p_for_trend_is_no_value(stat):
     ev = run(_DICLOFENAC + f"The effect favoured diclofenac for pain (p = 0.031) and quality of life ({stat} = 0.052).",
              title="Diclofenac vs placebo")
     assert [o.followup_mean for o in ev.outcomes if o.followup_mean is not None] == []
+
+
+@pytest.mark.parametrize("sentence", [
+    "Conclusions: Ketamine (0.5mg/kg) led to fewer movements and less crying compared to midazolam (0.2mg/kg).",
+    "Conclusion: Consumption of 800 mg/d of the leaf powder did not change body weight.",
+])
+def test_a_dose_per_kilogram_or_per_day_is_no_value(sentence):
+    # "Ketamine (0.5mg/kg) led to fewer movements": a dose, not a level of a measure
+    ev = run("Methods: Seventeen children received ketamine or midazolam. Results: Crying decreased. " + sentence,
+             title="Ketamine vs midazolam")
+    assert [o.followup_mean for o in ev.outcomes if o.followup_mean is not None] == []
