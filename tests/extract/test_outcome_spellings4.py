@@ -174,3 +174,11 @@ def test_a_dose_per_kilogram_or_per_day_is_no_value(sentence):
     ev = run("Methods: Seventeen children received ketamine or midazolam. Results: Crying decreased. " + sentence,
              title="Ketamine vs midazolam")
     assert [o.followup_mean for o in ev.outcomes if o.followup_mean is not None] == []
+
+
+def test_a_clause_led_by_its_arm_then_there_was():
+    # "In the trial group there was 1 CR case and 12 PR cases, and the response rate is 13/69 (18.84%); in the control ..."
+    ev = run(_DICLOFENAC + "In the diclofenac group there were 2 relapses and the remission rate was 9/20 (45%); in the "
+             "placebo group there were 6 relapses and the remission rate was 4/20 (20%).", title="Diclofenac vs placebo")
+    assert sorted((o.arm.split()[0], o.percent_responders) for o in rows(ev, "remission rate")) == [
+        ("diclofenac", 45.0), ("placebo", 20.0)]
