@@ -1217,7 +1217,9 @@ def _windows(measures: list[_Measure], sent: Sentence, vals: SentenceValues, tex
 _PER_BSA = r"(?:/\s?1\.73\s?m(?:2|²)\s)?"
 # ("-25.3 mm (diclofenac) and -15.1 mm (placebo)": the arm in brackets after its value)
 _NEXT_ARM_VALUE = re.compile(
-    _PER_BSA + r"\s?(?:[a-zA-Zμµ%]{1,6}(?:/[a-zA-Zμµ]{1,6}){0,2}\s)?(?:(?:in|with|for|among|on|after|at)\s[^,;.()]{1,60}?"
+    _PER_BSA + r"\s?(?:[a-zA-Zμµ%]{1,6}(?:/[a-zA-Zμµ]{1,6}){0,2}\s)?"
+    r"(?:[(\[](?:IQR|interquartile\s+range|range)\b[^()\[\]]{1,30}[)\]]\s)?"  # "5 days (IQR 3–7) with X versus 7 days"
+    r"(?:(?:in|with|for|among|on|after|at)\s[^,;.()]{1,60}?"
     r"(?:,\s?|\s)(?:and|versus|vs\.?|compared\s+(?:with|to)|while|whereas|but)\s(?:(?:by|of|was|were|it\s+was)\s)?|"
     r"\((?![-+−]?\s?\d)[^()]{1,40}\)(?:\s?,\s?(?:and\s)?|(?:,\s?|\s)(?:and|versus|vs\.?|compared\s+(?:with|to)|while|"
     r"whereas|but)\s))", re.I)

@@ -619,7 +619,7 @@ def arm_refs(t: Text, sent: Sentence, measure_spans: Sequence[tuple[int, int]], 
         label = _clean_label(text[s:e])
         low = label.lower()
         if (_NOT_ARM.match(name) and not (tail and name.lower() == "treatment")) or re.fullmatch(r"[\d.,\s%-]+", name) \
-                or is_number_word(name.split()[0]):
+                or is_number_word(name.split()[0]) or _DURATION_VALUE.fullmatch(name):  # "versus 7 days (IQR 5–10)"
             continue  # ("in the treatment group" is an arm, "in treatment" is not)
         known = any(low == n or n in low or low in n for _, n in low_names)
         abbr = name in abbrevs and _ARM_UNIT_SUBSTRING.search(abbrevs[name])
@@ -670,7 +670,8 @@ def arm_refs(t: Text, sent: Sentence, measure_spans: Sequence[tuple[int, int]], 
         for g in ("a", "b"):
             s, e = m.start(g), m.end(g)
             name = m.group(g)
-            if _NOT_ARM.match(name) or _overlaps(s, e, measure_spans) or any(r.start <= s < r.end for r in out):
+            if _NOT_ARM.match(name) or _overlaps(s, e, measure_spans) or any(r.start <= s < r.end for r in out) \
+                    or _DURATION_VALUE.fullmatch(name):  # "with X versus 7 days (IQR 5–10)": a value
                 continue
             out.append(ArmRef(abbrevs.get(name) or _clean_label(name), s, e))  # "in TG than in CG"
     # the study's arm names where no phrase named them

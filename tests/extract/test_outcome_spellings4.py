@@ -182,3 +182,10 @@ def test_a_clause_led_by_its_arm_then_there_was():
              "placebo group there were 6 relapses and the remission rate was 4/20 (20%).", title="Diclofenac vs placebo")
     assert sorted((o.arm.split()[0], o.percent_responders) for o in rows(ev, "remission rate")) == [
         ("diclofenac", 45.0), ("placebo", 20.0)]
+
+
+def test_a_time_value_before_its_iqr_is_no_arm():
+    # "Median time to recovery was 5 days (IQR 3–7) with X versus 7 days (IQR 5–10) with placebo": "7 days" is a value
+    ev = run(_DICLOFENAC + "Median time to recovery was 5 days (IQR 3–7) with diclofenac versus 7 days (IQR 5–10) with placebo.",
+             title="Diclofenac vs placebo")
+    assert sorted((o.arm, o.median) for o in rows(ev, "Median time to recovery")) == [("diclofenac", 5.0), ("placebo", 7.0)]
