@@ -430,8 +430,9 @@ def _trim(t: Text, chunks: list[_Chunk]) -> None:
     """Leading determiners and adverbs go; "changes in"/"levels of" before the name go (and mark a change)."""
     toks = t.tokens_lower
     for c in chunks:
-        while c.ts < c.te and (toks[c.ts] in DETERMINERS or toks[c.ts] in ADVERB_LIKE):
-            c.ts += 1
+        while c.ts < c.te and (toks[c.ts] in DETERMINERS or toks[c.ts] in ADVERB_LIKE or (
+                toks[c.ts] in ("sd", "se", "sem") and c.ts > 0 and toks[c.ts - 1] == "±")):
+            c.ts += 1  # ("Mean ± SD VAS pain": the statistic's label is not the name's)
         if c.te - c.ts > 1 and toks[c.ts] in _TIME_UNITS and c.ts > 0 and toks[c.ts - 1][:1].isdigit():
             c.ts += 1  # "At 12 months median triglycerides were ...": the timepoint's unit is not the name's
         # "mean change(s) (from baseline) in/of X", "changes in X": the measure is X

@@ -189,3 +189,11 @@ def test_a_time_value_before_its_iqr_is_no_arm():
     ev = run(_DICLOFENAC + "Median time to recovery was 5 days (IQR 3–7) with diclofenac versus 7 days (IQR 5–10) with placebo.",
              title="Diclofenac vs placebo")
     assert sorted((o.arm, o.median) for o in rows(ev, "Median time to recovery")) == [("diclofenac", 5.0), ("placebo", 7.0)]
+
+
+@pytest.mark.parametrize("lead", ["Mean ± SD", "Mean±SD", "Mean (SD)"])
+def test_a_statistic_label_before_the_measure_is_not_its_name(lead):
+    # "Mean ± SD VAS at 12 weeks: diclofenac 3.1 ± 1.2, placebo 5.2 ± 1.9": the measure is VAS
+    ev = run(_DICLOFENAC + f"{lead} VAS pain at 12 weeks: diclofenac 3.1 ± 1.2, placebo 5.2 ± 1.9 (P < 0.01).",
+             title="Diclofenac vs placebo")
+    assert sorted((o.measure_canonical, o.followup_mean) for o in ev.outcomes) == [("VAS pain", 3.1), ("VAS pain", 5.2)]
