@@ -849,8 +849,10 @@ def _assign_means(row: dict, ms: list[MeanSD], t: Text, a: int, clause_start: in
         put("baseline", first)  # "reduced (5.4 ± 0.9 vs 3.9 ± 1.1)", "baseline 1.8 ± 0.5; month 6: 1.1 ± 0.6"
         put("followup", ms[1])
     elif change or has_change_cue(lead) or (first.kind == "mean (ci)" and first.text.lstrip()[:1] in "-−+"
-                                            and _CHANGE_VERB.search(lead)):
-        # ("decreased in the MSC group (-1.2 mg/L; 95% CI -1.9 to -0.5)": a signed mean with its CI is the change)
+                                            and _CHANGE_VERB.search(lead)) or (
+            first.text.lstrip()[:1] in "-−" and _CHANGED_VERB.search(t.text, max(clause_start, a - 40), first.start)):
+        # ("decreased in the MSC group (-1.2 mg/L; 95% CI -1.9 to -0.5)": a signed mean with its CI is the change;
+        # "diclofenac reduced CRP (−12.3 vs −2.1 mg/L)": a negative value after the measure's change verb is a change)
         put("change", first)
         if change_in and (change_in.group("w") or change_in.group("w2")).lower().startswith(
                 ("reduc", "decreas", "fall", "declin", "drop")) \
@@ -865,6 +867,8 @@ def _assign_means(row: dict, ms: list[MeanSD], t: Text, a: int, clause_start: in
 
 _VS_BASELINE = re.compile(r"\b(?:compared\s+(?:to|with)|relative\s+to|from|since|versus|vs\.?)\s+(?:the\s+)?baseline\b", re.I)
 _SIGNED_VALUE = re.compile(r"(?<![\w.])[-−]\s?\d")
+_CHANGED_VERB = re.compile(r"\b(?:decreased|increased|reduced|improved|lowered|declined|fell|rose|dropped|worsened)\b",
+                           re.I)
 _CHANGE_VERB = re.compile(r"\b(?:decreas|increas|reduc|improv|declin|fell\b|rose\b|dropped\b|worsen)", re.I)
 
 

@@ -197,3 +197,20 @@ def test_a_statistic_label_before_the_measure_is_not_its_name(lead):
     ev = run(_DICLOFENAC + f"{lead} VAS pain at 12 weeks: diclofenac 3.1 ± 1.2, placebo 5.2 ± 1.9 (P < 0.01).",
              title="Diclofenac vs placebo")
     assert sorted((o.measure_canonical, o.followup_mean) for o in ev.outcomes) == [("VAS pain", 3.1), ("VAS pain", 5.2)]
+
+
+@pytest.mark.parametrize("sentence", [
+    "Compared with placebo, diclofenac significantly reduced CRP (−12.3 vs −2.1 mg/L; P = 0.01).",
+    "Diclofenac reduced CRP more than placebo (−12.3 vs −2.1 mg/L; P = 0.01).",
+])
+def test_signed_values_after_a_change_verb_are_changes(sentence):
+    # "diclofenac significantly reduced CRP (−12.3 vs −2.1 mg/L)": negative levels of CRP do not exist, these are changes
+    ev = run(_DICLOFENAC + sentence, title="Diclofenac vs placebo")
+    assert sorted((o.arm, o.change_mean, o.followup_mean) for o in rows(ev, "CRP")) == [
+        ("diclofenac", -12.3, None), ("placebo", -2.1, None)]
+
+
+def test_unsigned_values_after_a_change_verb_stay_levels():
+    ev = run(_DICLOFENAC + "Diclofenac reduced CRP more than placebo (5.4 vs 8.1 mg/L; P = 0.01).", title="Diclofenac vs placebo")
+    assert sorted((o.arm, o.change_mean, o.followup_mean) for o in rows(ev, "CRP")) == [
+        ("diclofenac", None, 5.4), ("placebo", None, 8.1)]
