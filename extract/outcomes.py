@@ -1204,7 +1204,9 @@ def _windows(measures: list[_Measure], sent: Sentence, vals: SentenceValues, tex
         before = [x for x in vals.within(c0, m.mention.start) if x.kind in ("pct", "count", "ms", "eff")]
         if before and (i == 0 or measures[i - 1].mention.start < c0) and (
                 c0 > sent.start or m.role == "event" or any(x.kind == "eff" for x in before)
-                or (m.role in ("cue", "people") and any(x.kind == "pct" for x in before))):
+                or (m.role in ("cue", "people") and any(x.kind == "pct" for x in before))
+                # "There were 12 (40%) ACR20 responders in the A group versus 6 (20%) in the B group"
+                or (before[-1].kind == "pct" and not text[before[-1].end:m.mention.start].strip())):
             starts[i] = c0  # "a net reduction of 12% in LDL cholesterol", "12 (6.0%) patients died"
         elif before and i == 0 and _PEOPLE_HAD_BEFORE.search(text, max(sent.start, m.mention.start - 70),
                                                              m.mention.start):

@@ -214,3 +214,11 @@ def test_unsigned_values_after_a_change_verb_stay_levels():
     ev = run(_DICLOFENAC + "Diclofenac reduced CRP more than placebo (5.4 vs 8.1 mg/L; P = 0.01).", title="Diclofenac vs placebo")
     assert sorted((o.arm, o.change_mean, o.followup_mean) for o in rows(ev, "CRP")) == [
         ("diclofenac", None, 5.4), ("placebo", None, 8.1)]
+
+
+def test_a_share_right_before_its_measure_is_the_measures():
+    # "There were 12 (40%) ACR20 responders in the X group versus 6 (20%) in the placebo group"
+    ev = run(_DICLOFENAC + "There were 12 (40%) ACR20 responders in the diclofenac group versus 6 (20%) in the placebo group.",
+             title="Diclofenac vs placebo")
+    assert sorted((o.arm, o.n_responders, o.percent_responders) for o in rows(ev, "ACR20")) == [
+        ("diclofenac", 12, 40.0), ("placebo", 6, 20.0)]
