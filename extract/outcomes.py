@@ -156,7 +156,9 @@ BY_VALUE_RE = re.compile(
 # "decreased by 30%", "a 30% decrease in", "reduced CRP by 30%", "30% lower": a percent change
 PERCENT_CHANGE_BEFORE = re.compile(
     r"\b(?:decreas\w*|reduc\w*|lower\w*|fell|dropped|declin\w*|increas\w*|rose|elevat\w*|improv\w*|chang\w*)"
-    r"(?:\s+[\w-]+){0,3}?\s+by\s+(?:a\s+mean\s+of\s+|about\s+|approximately\s+|nearly\s+|almost\s+)?$", re.I)
+    r"(?:\s+[\w-]+){0,3}?\s+by\s+(?:a\s+mean\s+of\s+|about\s+|approximately\s+|nearly\s+|almost\s+)?"
+    # "IL-6 fell by 32% and TNF-α by 18%": the verb left out before the second measure's change
+    r"(?:[-+−]?\d+(?:\.\d+)?\s?%(?:\s?,\s?(?:and\s+)?|\s+and\s+)(?:[\w()-]+\s+){1,4}?by\s+)?$", re.I)
 # "a 17% (95% CI 9-25) proportional reduction in": the percentage's CI may stand between it and its word
 PERCENT_CHANGE_AFTER = re.compile(
     r"\s?(?:[(\[]\s?(?:95|90|99)\s?%\s?(?:CI|confidence\s+intervals?)\b[^()\[\]]{0,40}[)\]]\s?)?"

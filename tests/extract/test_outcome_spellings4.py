@@ -222,3 +222,14 @@ def test_a_share_right_before_its_measure_is_the_measures():
              title="Diclofenac vs placebo")
     assert sorted((o.arm, o.n_responders, o.percent_responders) for o in rows(ev, "ACR20")) == [
         ("diclofenac", 12, 40.0), ("placebo", 6, 20.0)]
+
+
+@pytest.mark.parametrize("sentence", [
+    "Serum IL-6 fell by 32% and TNF-α by 18% at 3 months.",
+    "Serum IL-6 decreased by 32%, and serum TNF-α by 18% at 3 months.",
+])
+def test_a_second_measure_with_the_change_verb_left_out(sentence):
+    # "X fell by 32% and Y by 18%": the second measure's change shares the first one's verb
+    ev = run("Methods: Sixty-four patients with RA received intravenous umbilical cord MSCs. Results: " + sentence,
+             title="Umbilical cord MSC for rheumatoid arthritis")
+    assert sorted((o.measure_canonical, o.percent_change) for o in ev.outcomes) == [("IL-6", -32.0), ("TNF-alpha", -18.0)]
