@@ -47,7 +47,8 @@ EFFECT_KINDS: list[tuple[str, list[str], list[str]]] = [
     ("IRR", [r"incidence\s+rate\s+ratios?", r"rate\s+ratios?"], [r"IRRs?(?![\w-])"]),
     ("RR", [r"adjusted\s+(?:relative\s+risk|risk\s+ratio)s?", r"relative\s+risks?", r"risk\s+ratios?",
             rf"rr{_NUM_AFTER}"], [r"aRRs?(?![\w-])", r"RRs?(?![\w-])"]),
-    ("SMD", [r"standardi[sz]ed\s+mean\s+differences?", r"cohen'?s\s+d\b", r"hedges'?\s?g\b"], [r"SMDs?(?![\w-])"]),
+    ("SMD", [r"standardi[sz]ed\s+mean\s+differences?", r"cohen'?s\s+d\b", r"hedges'?\s?g\b"],
+     [r"SMDs?(?![\w-])", r"d(?=\s?=\s?[-+]?\d)"]),  # "medium effect (d = 0.63)": Cohen's d
     ("MD", [r"weighted\s+mean\s+differences?", r"adjusted\s+mean\s+differences?", r"mean\s+differences?",
             r"differences?\s+in\s+means"], [r"WMDs?(?![\w-])", r"MDs?(?![\w-])"]),
     ("ARR", [r"absolute\s+risk\s+(?:reduction|difference)s?"], [r"ARR(?![\w-])"]),
@@ -55,7 +56,8 @@ EFFECT_KINDS: list[tuple[str, list[str], list[str]]] = [
     ("eta2", [r"partial\s+(?:η|eta)\s?(?:\^?2|²|[- ]squared)(?:\s?p)?", r"η\s?(?:\^?2|²|[- ]squared)(?:\s?p)?",
               r"eta\s?(?:\^?2|²|[- ]squared)(?:\s?p)?"], []),
     ("ES", [r"effect\s+sizes?"], [r"ES(?![\w-])"]),
-    ("beta", [r"regression\s+coefficients?", r"coefficients?", r"β", r"beta\b"], [r"B(?=\s?=)", r"b(?=\s?=)"]),
+    # "an inhaled β2 agonist", "β2-microglobulin": β with a digit names a receptor or a protein, not a coefficient
+    ("beta", [r"regression\s+coefficients?", r"coefficients?", r"β(?![\d¹²])", r"beta\b"], [r"B(?=\s?=)", r"b(?=\s?=)"]),
 ]
 
 

@@ -140,7 +140,9 @@ _PEOPLE_VERBS = frozenset(
     "having had has have with achieving achieved reaching reached experiencing experienced reporting reported "
     "developing developed showing showed attaining attained meeting met suffered".split())
 # ("estrogen receptor (1D5) was 59.53%", "progesterone receptor (PgR 636), was 59.34": a short label in brackets between)
-_OF_VALUE = re.compile(r"(?:\s\([^()]{1,12}\),?)?\s(?:of|was|were|=|:)\s?[-+−]?\d")
+_IN_SHARE = re.compile(r"in\s+(?:\d+(?:\.\d+)?\s?%|\d+\s?(?:[(\[]\s?\d+(?:\.\d+)?\s?%|(?:patients?|subjects?|participants?|cases)\b))",
+                       re.I)
+_OF_VALUE = re.compile(r"(?:\s\([^()]{1,12}\),?)?\s(?:of|was|were|is|are|=|:)\s?[-+−]?\d")
 _ESTIMATE_NAME = re.compile(rf"(?:{NAME_PATTERN})(?:\s?\(\w+\))?")
 _COORDINATION = re.compile(r"\s?(?:,|;)?\s?(?:,?\s?(?:and|or|as\s+well\s+as)\s)?\s?")
 # the characters a _COORDINATION match is made of, besides white space
@@ -583,6 +585,11 @@ def _roles(t: Text, sent: Sentence, chunks: list[_Chunk], i0: int, i1: int, pare
         if prev in ("was", "were") and c.te - c.ts == 1 and toks[c.ts] in _VALUE_ADJECTIVES:
             c.ok = False
             continue
+        # a listed event with its share of people after "in": "..., haematoma in 8.4%, haemothorax in 1.7%"
+        if prev in (",", ";", "and", "or") and after_i < i1 and toks[after_i] == "in" and _IN_SHARE.match(
+                text, t.token_starts[after_i]):
+            c.role = "item"
+            continue
         # an item with its values in brackets: "for pain (-5.2 vs. -3.3, p = 0.003)"
         if after_i < i1 and toks[after_i] in ("(", "[") and after_i in paren_at:
             inner = text[t.token_starts[after_i]:t.token_starts[paren_at[after_i]]]
@@ -632,8 +639,9 @@ def _skip_group_phrase(toks: tuple[str, ...], j: int, i1: int) -> int:
         if k < i1 and toks[k] == ",":
             return _skip_group_phrase(toks, k + 1, i1)
         return j
-    if j < i1 and toks[j] in ("in", "among", "of", "for", "at", "after", "during", "from", "on", "within", "before",
-                              "per"):
+    if j < i1 and (toks[j] in ("in", "among", "of", "for", "at", "after", "during", "from", "on", "within", "before",
+                               "per") or (toks[j] == "by" and j + 1 < i1 and (  # "... failure by day 28 for the CQ group was"
+            toks[j + 1] in _TIME_UNITS or toks[j + 1][:1].isdigit()))):
         k = j + 1
         words = 0
         while k < i1 and words <= 9:
@@ -725,8 +733,9 @@ def clean_name(text: str) -> str:
 _NOT_OUTCOME_NAMES = frozenset(["age", "ages", "sample size", "sample sizes"])
 _ARM_WORDS = frozenset("group groups arm arms cohort cohorts".split())
 _KEPT_HEADS = frozenset("score scores level levels rate rates count counts index time number total response "
-                        "responses value values".split())
+                        "responses value values percentage".split())  # "body fat percentage"
 _COMPARATOR_NAMES = frozenset("placebo control controls sham vehicle".split())
+_RESPONSE_RATE = re.compile(r"(?:the\s+)?(?:overall\s+)?responses?\s+rates?", re.I)
 
 
 @lru_cache(maxsize=16384)
@@ -776,7 +785,10 @@ def _measure_like(raw: str, c: _Chunk, arm_low: list[str], toks: tuple[str, ...]
         return False  # "effect size", "odds ratio": the name of an estimate, not of a measure
     if " ".join(w for w in words if w not in ("mean", "median", "average")) in _NOT_OUTCOME_NAMES:
         return False  # "Their mean age was 15.18 years (0.62)", "a sample size of 2400": who was studied, not an outcome
-    if all(w in NOT_MEASURE_HEADS or w in DETERMINERS for w in words):
+    if all(w in NOT_MEASURE_HEADS or w in DETERMINERS for w in words) and not (
+            _RESPONSE_RATE.fullmatch(raw) and (c.ts == 0 or toks[c.ts - 1] not in (")", "]"))):
+        # ("the response rate was 13/69 (18.84%)": an oncology response rate is a measure; "... (ACR20) response
+        # rate": the bracketed measure's)
         return False
     if arm_low:
         low = raw.lower()

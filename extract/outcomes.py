@@ -133,7 +133,7 @@ ZERO_RE = re.compile(
 # "in the <arm>"
 ARM_IN_SENTENCE_RE = re.compile(
     r"[Iiİı](?<!\w.)(?i:n\s+the\s+(?P<arm>(?:cluster|group|cohort|arm)\s+(?:infused|treated|receiving|given|injected)\s+with\s+"
-    r"[^,.;]+?|[\w-]+(?:\s[\w-]+)?\s+(?:group|cluster|cohort|arm))(?=\s*(?:,|\.|;|$|\bbut\b|\band\b|\bwere\b|\bwas\b|\bversus\b|\bvs\b|\(|\))))")
+    r"[^,.;]+?|[\w-]+(?:\s[\w-]+)?\s+(?:group|cluster|cohort|arm))(?=\s*(?:,|\.|;|$|\bbut\b|\band\b|\bwere\b|\bwas\b|\bversus\b|\bvs\b|\bthe\b|\bthere\b|\(|\))))")
 # "The placebo group showed ...", "Patients in the MSC group had ...": the sentence's subject arm
 SUBJECT_ARM_RE = re.compile(
     r"^(?:[A-Z][\w ,]{0,30},\s)?(?:the\s+)?(?P<arm>(?:[\w+/-]+\s){1,4}(?:group|arm|cohort))\s+(?:showed|had|was|were|"
@@ -156,7 +156,9 @@ BY_VALUE_RE = re.compile(
 # "decreased by 30%", "a 30% decrease in", "reduced CRP by 30%", "30% lower": a percent change
 PERCENT_CHANGE_BEFORE = re.compile(
     r"\b(?:decreas\w*|reduc\w*|lower\w*|fell|dropped|declin\w*|increas\w*|rose|elevat\w*|improv\w*|chang\w*)"
-    r"(?:\s+[\w-]+){0,3}?\s+by\s+(?:a\s+mean\s+of\s+|about\s+|approximately\s+|nearly\s+|almost\s+)?$", re.I)
+    r"(?:\s+[\w-]+){0,3}?\s+by\s+(?:a\s+mean\s+of\s+|about\s+|approximately\s+|nearly\s+|almost\s+)?"
+    # "IL-6 fell by 32% and TNF-α by 18%": the verb left out before the second measure's change
+    r"(?:[-+−]?\d+(?:\.\d+)?\s?%(?:\s?,\s?(?:and\s+)?|\s+and\s+)(?:[\w()-]+\s+){1,4}?by\s+)?$", re.I)
 # "a 17% (95% CI 9-25) proportional reduction in": the percentage's CI may stand between it and its word
 PERCENT_CHANGE_AFTER = re.compile(
     r"\s?(?:[(\[]\s?(?:95|90|99)\s?%\s?(?:CI|confidence\s+intervals?)\b[^()\[\]]{0,40}[)\]]\s?)?"
@@ -797,8 +799,13 @@ def _arm_lookup(ctx: Context, name: str | None) -> tuple[str, int | None]:
     treated = [a for a in ctx.arms if not a.is_control]
     if CONTROL_NAME.search(low) and len(controls) == 1:
         return controls[0].name, controls[0].n
-    if len(treated) == 1 and _GENERIC_TREATED.fullmatch(low):
-        return treated[0].name, treated[0].n  # "the MSC group", "treatment group": the only treated arm
+    if len(treated) == 1 and _GENERIC_TREATED.fullmatch(low) and (controls or treated[0].name != "all patients"):
+        # "the MSC group", "treatment group": the only treated arm (not the arm of everyone randomised, where the
+        # arms are not named: "between the treatment and control groups" names two of them)
+        return treated[0].name, treated[0].n
+    if ("/" in low or "+" in low) and sum(1 for arm in ctx.arms if len(arm.name) > 1 and arm.name.lower() in low) >= 2 \
+            and not any(arm.name.lower() == low for arm in ctx.arms):
+        return name, ctx.per_arm_n  # "the CQ/SP group": two arms' names, a combination arm of its own
     for arm in ctx.arms:
         a = arm.name.lower()
         if a == low or a in low or low in a:
@@ -830,14 +837,19 @@ _CHANGE_IN_WAS = re.compile(r"\b(?P<w>improvements?|reductions?|decreases?|incre
 _AT_OR_AFTER = re.compile(r"\bat\b|\bafter\b")
 
 
+_MEDIAN_VERSUS_GAP = re.compile(r"\s?(?:[a-zA-Zμµ%]{1,6}\s)?(?:vs\.?|versus)\s", re.I)
+
+
 def _assign_means(row: dict, ms: list[MeanSD], t: Text, a: int, clause_start: int, change: bool = False) -> None:
     """Means/SDs (or bare values) of one arm: change, baseline and follow-up from the wording;
     medians to median and IQR/range; "mean (95% CI)" with its CI."""
     if ms and all(x.kind == "value" for x in ms) and _MEDIAN_WORD.search(t.text, clause_start, ms[0].start) \
             and not _MEAN_WORD.search(t.text, clause_start, ms[0].start):
         # "Median CRP decreased from 12.5 mg/L (IQR ...) to 3.2 mg/L": medians are never means; the
-        # row's one median is the last value stated
-        row["median"] = ms[-1].mean
+        # row's one median is the last value stated (but the first of "2.3 versus 4.2 months": the other is the
+        # comparator's)
+        versus = len(ms) == 2 and _MEDIAN_VERSUS_GAP.fullmatch(t.text, ms[0].end, ms[1].start) is not None
+        row["median"] = ms[0].mean if versus else ms[-1].mean
         row["statistic"] = "median"
         return
     medians = [x for x in ms if x.kind.startswith("median")]
@@ -885,8 +897,10 @@ def _assign_means(row: dict, ms: list[MeanSD], t: Text, a: int, clause_start: in
         put("baseline", first)  # "reduced (5.4 ± 0.9 vs 3.9 ± 1.1)", "baseline 1.8 ± 0.5; month 6: 1.1 ± 0.6"
         put("followup", ms[1])
     elif change or has_change_cue(lead) or (first.kind == "mean (ci)" and first.text.lstrip()[:1] in "-−+"
-                                            and _CHANGE_VERB.search(lead)):
-        # ("decreased in the MSC group (-1.2 mg/L; 95% CI -1.9 to -0.5)": a signed mean with its CI is the change)
+                                            and _CHANGE_VERB.search(lead)) or (
+            first.text.lstrip()[:1] in "-−" and _CHANGED_VERB.search(t.text, max(clause_start, a - 40), first.start)):
+        # ("decreased in the MSC group (-1.2 mg/L; 95% CI -1.9 to -0.5)": a signed mean with its CI is the change;
+        # "diclofenac reduced CRP (−12.3 vs −2.1 mg/L)": a negative value after the measure's change verb is a change)
         put("change", first)
         if change_in and (change_in.group("w") or change_in.group("w2")).lower().startswith(
                 ("reduc", "decreas", "fall", "declin", "drop")) \
@@ -901,6 +915,8 @@ def _assign_means(row: dict, ms: list[MeanSD], t: Text, a: int, clause_start: in
 
 _VS_BASELINE = re.compile(r"\b(?:compared\s+(?:to|with)|relative\s+to|from|since|versus|vs\.?)\s+(?:the\s+)?baseline\b", re.I)
 _SIGNED_VALUE = re.compile(r"(?<![\w.])[-−]\s?\d")
+_CHANGED_VERB = re.compile(r"\b(?:decreased|increased|reduced|improved|lowered|declined|fell|rose|dropped|worsened)\b",
+                           re.I)
 _CHANGE_VERB = re.compile(r"\b(?:decreas|increas|reduc|improv|declin|fell\b|rose\b|dropped\b|worsen)", re.I)
 
 
@@ -1251,7 +1267,9 @@ def _windows(measures: list[_Measure], sent: Sentence, vals: SentenceValues, tex
         before = [x for x in vals.within(c0, m.mention.start) if x.kind in ("pct", "count", "ms", "eff")]
         if before and (i == 0 or measures[i - 1].mention.start < c0) and (
                 c0 > sent.start or m.role == "event" or any(x.kind == "eff" for x in before)
-                or (m.role in ("cue", "people") and any(x.kind == "pct" for x in before))):
+                or (m.role in ("cue", "people") and any(x.kind == "pct" for x in before))
+                # "There were 12 (40%) ACR20 responders in the A group versus 6 (20%) in the B group"
+                or (before[-1].kind == "pct" and not text[before[-1].end:m.mention.start].strip())):
             starts[i] = c0  # "a net reduction of 12% in LDL cholesterol", "12 (6.0%) patients died"
         elif before and i == 0 and _PEOPLE_HAD_BEFORE.search(text, max(sent.start, m.mention.start - 70),
                                                              m.mention.start):
@@ -1264,9 +1282,13 @@ def _windows(measures: list[_Measure], sent: Sentence, vals: SentenceValues, tex
     return out
 
 
+# "58.00 ml/minute/1.73 m2 in the everolimus group versus ...": a unit per body surface after the value's unit
+_PER_BSA = r"(?:/\s?1\.73\s?m(?:2|²)\s)?"
 # ("-25.3 mm (diclofenac) and -15.1 mm (placebo)": the arm in brackets after its value)
 _NEXT_ARM_VALUE = re.compile(
-    r"\s?(?:[a-zA-Zμµ%]{1,6}(?:/[a-zA-Zμµ]{1,6}){0,2}\s)?(?:(?:in|with|for|among|on|after|at)\s[^,;.()]{1,60}?"
+    _PER_BSA + r"\s?(?:[a-zA-Zμµ%]{1,6}(?:/[a-zA-Zμµ]{1,6}){0,2}\s)?"
+    r"(?:[(\[](?:IQR|interquartile\s+range|range)\b[^()\[\]]{1,30}[)\]]\s)?"  # "5 days (IQR 3–7) with X versus 7 days"
+    r"(?:(?:in|with|for|among|on|after|at)\s[^,;.()]{1,60}?"
     r"(?:,\s?|\s)(?:and|versus|vs\.?|compared\s+(?:with|to)|while|whereas|but)\s(?:(?:by|of|was|were|it\s+was)\s)?|"
     r"\((?![-+−]?\s?\d)[^()]{1,40}\)(?:\s?,\s?(?:and\s)?|(?:,\s?|\s)(?:and|versus|vs\.?|compared\s+(?:with|to)|while|"
     r"whereas|but)\s))", re.I)
@@ -1282,6 +1304,7 @@ _NUMBER_LIST_GAP = re.compile(r"\s?(?:[a-zA-Zμµ%]{1,6}(?:/[a-zA-Zμµ]{1,6}){0
                                               r"\s(?:vs\.?|versus|and|to|or|compared\s+(?:with|to))\s|;\s?)")
 _VALUE_LEAD_IN = re.compile(r"(?:\b(?:of|was|were|from|to|by|is|are)|[=:(\[])\s?$")
 _PAIR_GAP = re.compile(r"\s(?:vs\.?|versus|and|to|or)\s|\s?,\s?")
+_PCT_LIST_GAP = re.compile(r"\s?,\s?(?:and\s|or\s)?|\s(?:and|or)\s")
 
 
 def _promote_numbers(items: list[Item], text: str, a: int, b: int) -> list[Item]:
@@ -1315,8 +1338,14 @@ def _promote_numbers(items: list[Item], text: str, a: int, b: int) -> list[Item]
         if x.kind != "num":
             out.append(x)
         elif id(x) in keep:
-            nxt = items[i + 1] if i + 1 < len(items) else None
-            if nxt is not None and nxt.kind == "pct" and nxt.obj.kind == "%" and not x.obj.unit and _PAIR_GAP.fullmatch(text[x.end:nxt.start]):
+            j = i + 1  # "30.2, 6.06, and 3.94%": over a list of bare numbers to the one that carries the sign
+            while j < len(items) and items[j].kind == "num" and id(items[j]) in keep and not items[j].obj.unit \
+                    and _PCT_LIST_GAP.fullmatch(text, items[j - 1].end, items[j].start):
+                j += 1
+            nxt = items[j] if j < len(items) else None
+            if nxt is not None and nxt.kind == "pct" and nxt.obj.kind == "%" and not x.obj.unit and (
+                    _PAIR_GAP.fullmatch(text, items[j - 1].end, nxt.start)
+                    or _PCT_LIST_GAP.fullmatch(text, items[j - 1].end, nxt.start)):
                 # "3.1 vs. 9.3 %", "from 59 to 49%": the percent sign is written once for both
                 out.append(Item("pct", x.start, x.end, Percentage(None, x.obj.value, None, "%", x.start, x.end,
                                                                   x.obj.text)))
@@ -1358,7 +1387,8 @@ def _sentence_rows(t: Text, sent: Sentence, measures: list[_Measure], vals: Sent
         arm_name, arm_n = _arm_lookup(ctx, refs[0].label)  # "Whereas in fistulotomy group, ..." names the one arm
     resp_rows = _respectively(t, sent, measures, pct_all, tps, ctx, prov) or \
         _measures_by_arm(t, sent, measures, pct_all, refs, tps, ctx, prov)
-    per_measure = {} if resp_rows else _measures_respectively(t, sent, measures, pct_all)
+    per_measure = {} if resp_rows else (_measures_respectively(t, sent, measures, pct_all)
+                                        or _changes_respectively(t, sent, measures, pct_all))
     group_rows = _from_group(t, sent, measures, ctx, prov, tps, rec)
     people = _people_rows(t, sent, measures, ctx, prov, tp_of, rec)
     consumed_people = {p[1] for p in people}
@@ -1979,6 +2009,39 @@ def _measures_respectively(t: Text, sent: Sentence, measures: list[_Measure], pc
         # 12.5%", the values listed right after "were", as many as the measures
         return {}
     return {m.name: _responder_values(p) for m, p in zip(names, after)}
+
+
+# "reduced pain and stiffness by 23% and 35%, respectively", "reductions in pain and stiffness (23% and 35%,
+# respectively)": a change word before the listed measures, then their percentages
+_CHANGE_LEAD = re.compile(r"\b(?:(?P<down>reduc|decreas|lower|declin|fell\b|drop)|increas|rais|rose\b|improv)", re.I)
+_MEASURE_LIST_GAP = re.compile(r"\s?,?\s?(?:(?:and|or)\s)?(?:the\s)?")
+_CHANGE_VALUES_GAP = re.compile(r"\s?,?\s?(?:by|of)\s|\s?[(\[]\s?")
+_RESPECTIVELY_AFTER = re.compile(r"\s?[,)\]]?\s?,?\s?respectively\b", re.I)
+
+
+def _changes_respectively(t: Text, sent: Sentence, measures: list[_Measure], pcts: list[Percentage]) -> dict[str, dict]:
+    """"Diclofenac reduced pain and stiffness by 23% and 35%, respectively": one percent change per listed
+    measure, signed by the change word before them."""
+    if len(measures) < 2 or len(pcts) < 2 or "respectively" not in sent.text:
+        return {}
+    text = t.text
+    k = len(measures) - 1
+    while k > 0 and _MEASURE_LIST_GAP.fullmatch(text, measures[k - 1].mention.end, measures[k].mention.start):
+        k -= 1
+    names = measures[k:]
+    if len(names) < 2 or any(m.kind in ("responder", "safety", "event") for m in names):
+        return {}
+    after = [p for p in pcts if p.start >= names[-1].mention.end][:len(names)]
+    if len(after) != len(names) or any(p.percent is None or p.kind != "%" for p in after) \
+            or not _CHANGE_VALUES_GAP.fullmatch(text, names[-1].mention.end, after[0].start) \
+            or not all(_VALUE_LIST_GAP.fullmatch(text, p.end, q.start) for p, q in zip(after, after[1:])) \
+            or not _RESPECTIVELY_AFTER.match(text, after[-1].end):
+        return {}
+    lead = [m for m in _CHANGE_LEAD.finditer(text, sent.start, names[0].mention.start)]
+    if not lead:
+        return {}
+    sign = -1.0 if lead[-1].group("down") else 1.0
+    return {m.name: {"percent_change": sign * abs(p.percent)} for m, p in zip(names, after)}
 
 
 _PCTS_OF_PEOPLE = re.compile(r"\s?(?:of|in)\s+(?:the\s+|all\s+)?(?:[\w-]+\s+){0,2}?(?:patients|subjects|participants|women|"

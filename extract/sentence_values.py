@@ -69,13 +69,15 @@ _THRESHOLD_OR = re.compile(r"(?:\bat\s+least|≥|>|\bmore\s+than|\bover)\s?[\d.,
 _THRESHOLD_BEFORE = re.compile(
     r"(?:\bat\s+least|≥|>=|>|<|≤|=<|\bmore\s+than|\bless\s+than|\bgreater\s+than|\bover|\babove|\bbelow|\bup\s+to|"
     r"\bminimum\s+of|\bmaximum\s+of|\bscale\s+of|\bof\s+at\s+least)\s?$", re.I)
+# (a dose per kilogram, per day or per m2, "ketamine (0.5mg/kg)", "800 mg/d", is no value either)
 _NOT_VALUE_AFTER = re.compile(
     r"\s?(?:-\s?)?(?:years?|yrs?|months?|weeks?|wks?|days?|hours?|h|min(?:utes?)?|times|fold|doses?|"
     r"patients?|subjects?|participants?|women|men|people|individuals|children|cases|centres|centers|sites|"
-    r"hospitals|countries|studies|trials|(?:mg|g|mcg|µg|μg|ml|mL|IU)(?!\s?/)|drops|tablets|capsules|sessions|injections?|"
+    r"hospitals|countries|studies|trials|(?:mg|g|mcg|µg|μg|ml|mL|IU)(?!\s?/)|"
+    r"(?:mg|g|mcg|µg|μg|IU)\s?/\s?(?:kg|d|day|m2|m²)|drops|tablets|capsules|sessions|injections?|"
     r"infusions?|cycles?|visits?|points?\s+(?:or|and)\s+more|events?|episodes?)\b", re.I)
 _AGE_BEFORE = re.compile(r"\b(?:aged?|ages)\s+(?:of\s+)?$|\bn\s?=\s?$|\bN\s?=\s?$|"
-                         r"(?:\b(?:t|df|F|z|U|H|r|rho|SD|SE|SEM|χ2|chi2|X2|W|Q|I2|tau2|kappa|κ)|χ\^?2)\s?(?:\(\s?[\d,.\s]+\))?\s?[=:]\s?$|"
+                         r"(?:\b(?:t|df|F|z|U|H|r|rho|SD|SE|SEM|IQR|p\s+for\s+(?:trend|interaction|heterogeneity)|χ2|chi2|X2|W|Q|I2|tau2|kappa|κ)|χ\^?2)\s?(?:\(\s?[\d,.\s]+\))?\s?[=:]\s?$|"
                          # the degrees of freedom of a test: "F (1, 74) = 1.44", "t(38) = 2.1", "χ2 (2) = 7.8"
                          r"(?:\b(?:t|df|F|χ2|chi2|X2)|χ\^?2)\s?\(\s?(?:[\d.]+\s?,\s?)?$", re.I)
 # _THRESHOLD_BEFORE and _AGE_BEFORE end at the end of the text ("\s?$"), and only whether they match
@@ -88,9 +90,33 @@ _THRESHOLD_BEFORE_REVERSED = re.compile(
     r"tsael\s+ta\s+fo(?!\w))", re.I)
 _AGE_BEFORE_REVERSED = re.compile(
     r"\n?(?:(?:\s+fo)?\s+(?:d?ega|sega)(?!\w)|\s?=\s?n(?!\w)|"
-    r"\s?[=:]\s?(?:\)[\d,.\s]+\s?\()?\s?(?:(?:t|fd|f|z|u|h|r|ohr|ds|es|mes|2χ|2ihc|2x|w|q|2i|2uat|appak|κ)(?!\w)|2\^?χ)|"
+    r"\s?[=:]\s?(?:\)[\d,.\s]+\s?\()?\s?(?:(?:t|fd|f|z|u|h|r|ohr|ds|es|mes|rqi|(?:dnert|noitcaretni|ytienegoreteh)\s+rof\s+p|2χ|2ihc|2x|w|q|2i|2uat|appak|κ)(?!\w)|2\^?χ)|"
     r"\n?(?:\s?,\s?[\d.]+)?\s?\(\s?(?:(?:t|fd|f|2χ|2ihc|2x)(?!\w)|2\^?χ))",
     re.I)
+
+
+# a time measure's values are durations: "median progression-free survival was 11.5 months", "a mean length of
+# hospital stay of 6.2 days", "time to first rescue analgesia 8.1 h" (never a disease's duration, a follow-up, a time
+# point: "at 6 weeks", "for 12 months")
+_TIME_UNIT = re.compile(r"(?i:days?|weeks?|wks?|months?|mo|hours?|hrs?|h|min(?:utes?)?)")
+_TIME_MEASURE = re.compile(r"surviv|\btime\s+to\b|\b(?:operati\w+|operating|surgical|recovery|procedure|"
+                           r"extubation|discharge|ventilation|analgesi\w+|sedation|onset)\s+times?\b|"
+                           r"length\s+of\s+(?:hospital\s+|icu\s+)?stay|\b(?:PFS|DFS|EFS|RFS|TTP|TTF|LOS)\b|"
+                           r"days?\s+(?:alive|free|of\s+hospitali[sz]ation)|\bduration\s+of\s+(?:analgesia|sedation|"
+                           r"surgery|anaesthesia|anesthesia|labou?r|hospitali[sz]ation|ventilation|(?:the\s+)?block|"
+                           r"action|effect)", re.I)
+_TIME_LEAD_IN = re.compile(r"(?:\b(?:at|after|by|for|over|within|during|until|up\s+to|between|every|each|per|last\w*|"
+                           r"aged?|follow(?:ed)?(?:-|\s)?up(?:\s+(?:of|was|at|for))?|duration\s+of|(?:disease|symptom)\s+"
+                           r"duration\s+(?:of|was))\s+(?:the\s+|a\s+|(?:mean|median)\s+(?:of\s+)?)?"
+                           # "at 1 and 5 min", "at 6, 12 and 24 months": the list's last time
+                           r"(?:\d+(?:\.\d+)?\s?(?:,\s?(?:and\s|or\s)?|\s(?:and|or|to)\s|[-–]\s?))*|[-–]\s?)$", re.I)
+
+
+_DURATION_VALUE = re.compile(r"\d+(?:\.\d+)?\s(?i:days?|weeks?|months?|hours?|h|min(?:utes?)?)")
+
+
+def _time_measure(stext: str) -> bool:
+    return _TIME_MEASURE.search(stext) is not None
 
 
 def _threshold_or_age_before(before: str) -> bool:
@@ -211,8 +237,14 @@ def sentence_values(t: Text, sent: Sentence, excluded: Sequence[tuple[int, int]]
     stext = sent.text
     blocked: list[tuple[int, int]] = list(excluded)
     ms_in = [(m.start, m.end) for m in t.mean_sds if s0 <= m.start < s1]
-    blocked += [(x.start, x.end) for x in t.timepoints if s0 <= x.start < s1 and x.kind != "baseline"
-                and not _overlaps(x.start, x.end, ms_in)]  # "0.06 ± 0.172 h": the SD's unit
+    tps_in = [x for x in t.timepoints if s0 <= x.start < s1 and x.kind != "baseline"
+              and not _overlaps(x.start, x.end, ms_in)]  # "0.06 ± 0.172 h": the SD's unit
+    if tps_in and _time_measure(stext):
+        # "median progression-free survival was 11.5 months in the A group and 8.2 months in the B group": a time
+        # measure's values, not timepoints ("at 6 months", "12-month" still are)
+        tps_in = [x for x in tps_in if not (_DURATION_VALUE.fullmatch(text, x.start, x.end)
+                                            and not _TIME_LEAD_IN.search(text, max(s0, x.start - 40), x.start))]
+    blocked += [(x.start, x.end) for x in tps_in]
     blocked += [(x.start, x.end) for x in t.doses if s0 <= x.start < s1]
     items: list[Item] = []
     effects: list[Effect] = []
@@ -250,7 +282,7 @@ def sentence_values(t: Text, sent: Sentence, excluded: Sequence[tuple[int, int]]
     def usable(a: int, b: int) -> bool:
         if _overlaps(a, b, taken) or _overlaps(a, b, blocked):
             return False
-        before = text[max(s0, a - 14):a]
+        before = text[max(s0, a - 24):a]  # ("P for interaction = ": 20 characters)
         if _threshold_or_age_before(before) or (
                 " or " in before and _THRESHOLD_OR.search(text, max(s0, a - 30), a)):
             return False
@@ -379,7 +411,10 @@ def sentence_values(t: Text, sent: Sentence, excluded: Sequence[tuple[int, int]]
         if not usable(a, b) or n.unit == "%":
             continue
         if (n.unit and _NOT_VALUE_AFTER.match(" " + n.unit)) or (not n.unit and _NOT_VALUE_AFTER.match(text, b)):
-            continue  # "3.8 years", "5 days", "40 drops", "30 patients": not a measure's value
+            if not (n.unit and _TIME_UNIT.fullmatch(n.unit) and _time_measure(stext)
+                    and not _TIME_LEAD_IN.search(text, max(s0, a - 40), a)):
+                continue  # "3.8 years", "5 days", "40 drops", "30 patients": not a measure's value
+            # ("median progression-free survival was 11.5 months", "length of stay 6.2 days": a time measure's value)
         if _SIGNED_SPACE.match(n.text) and not _LIST_OPENER_BEFORE.search(text[max(s0, a - 6):a]):
             continue  # "1 - 2" is a range
         if a - 1 > s0 and text[a - 1] == "+" and text[a - 2] in " ([:":
@@ -584,7 +619,7 @@ def arm_refs(t: Text, sent: Sentence, measure_spans: Sequence[tuple[int, int]], 
         label = _clean_label(text[s:e])
         low = label.lower()
         if (_NOT_ARM.match(name) and not (tail and name.lower() == "treatment")) or re.fullmatch(r"[\d.,\s%-]+", name) \
-                or is_number_word(name.split()[0]):
+                or is_number_word(name.split()[0]) or _DURATION_VALUE.fullmatch(name):  # "versus 7 days (IQR 5–10)"
             continue  # ("in the treatment group" is an arm, "in treatment" is not)
         known = any(low == n or n in low or low in n for _, n in low_names)
         abbr = name in abbrevs and _ARM_UNIT_SUBSTRING.search(abbrevs[name])
@@ -604,7 +639,7 @@ def arm_refs(t: Text, sent: Sentence, measure_spans: Sequence[tuple[int, int]], 
     if "groups" in stext or "arms" in stext or "cohorts" in stext:
         for m in _PLURAL_ARMS_RE.finditer(stext):
             items = [x.strip() for x in _LIST_SEPARATOR.split(m.group("list")) if x.strip()]
-            if len(items) < 2 or any(_NOT_ARM.match(x) for x in items):
+            if len(items) < 2 or any(_NOT_ARM.match(x) and x.lower() != "treatment" for x in items):
                 continue
             pos = m.start("list")
             tail = m.group("tail").rstrip("s")
@@ -635,7 +670,8 @@ def arm_refs(t: Text, sent: Sentence, measure_spans: Sequence[tuple[int, int]], 
         for g in ("a", "b"):
             s, e = m.start(g), m.end(g)
             name = m.group(g)
-            if _NOT_ARM.match(name) or _overlaps(s, e, measure_spans) or any(r.start <= s < r.end for r in out):
+            if _NOT_ARM.match(name) or _overlaps(s, e, measure_spans) or any(r.start <= s < r.end for r in out) \
+                    or _DURATION_VALUE.fullmatch(name):  # "with X versus 7 days (IQR 5–10)": a value
                 continue
             out.append(ArmRef(abbrevs.get(name) or _clean_label(name), s, e))  # "in TG than in CG"
     # the study's arm names where no phrase named them

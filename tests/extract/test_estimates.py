@@ -173,3 +173,22 @@ def test_a_value_with_an_ic_labelled_interval_is_not_three_values():
 def test_a_code_of_digits_and_letters_is_no_number():
     # "estrogen receptors (1D5)", "3T3 cells": a clone's or a cell line's name, not the value 1 or 3
     assert [n.text for n in find_numbers("receptors (1D5) in 3T3 cells fell to 4.8 ng/mL")] == ["4.8 ng/mL"]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("medium effect (d = 0.63)", ("SMD", 0.63, None, None)),
+    ("a large effect (d=0.76)", ("SMD", 0.76, None, None)),
+    ("(Hedges g = 0.41)", ("SMD", 0.41, None, None)),
+])
+def test_a_bare_d_before_equals_is_cohens_d(text, expected):
+    assert _effects(text) == [expected]
+
+
+@pytest.mark.parametrize("text", [
+    "the effect of inhaled β2 agonist use (12.2 ± 4.4 days versus 7.6 ± 1.9 days)",
+    "serum β2-microglobulin 2.1 mg/L",
+    "β1 blockade in 12 patients",
+])
+def test_a_beta_with_a_digit_is_a_name_not_a_coefficient(text):
+    # "salbutamol, an inhaled β2 agonist, is associated with ...": β2 is a receptor, not β = 2
+    assert _effects(text) == []
