@@ -134,6 +134,16 @@ PLUS_MINUS_AFTER_RE = re.compile(r"^\s*(?:±|\+/-|\+-)")
 IN_BOUND_BRACKET_RE = re.compile(r"[(\[]\s*(?:range|iqr|interquartile\s+range|95\s?%\s?(?:ci|confidence\s+interval)|"
                                  r"ci|sd|se)\b[^()\[\]]{0,40}$", re.I)
 SPREAD_AFTER_RE = re.compile(r"^\s*[(\[]\s*(?:q1|iqr|interquartile\s+range|sd)\b", re.I)
+# "92 hours (84–114 hours)", "9 days (7-12)": a duration with its interval is a measured value (not after
+# "follow-up": "a median follow-up of 24 months (12–36 months)" is the study's)
+INTERVAL_AFTER_RE = re.compile(r"^\s*[(\[]\s*(?:95\s?%\s?(?:ci|confidence\s+interval)\s?[:,]?\s*)?[\d.]+\s*"
+                               r"(?:[a-z]{1,6}\s*)?(?:-|–|—|to)\s*[\d.]+\s*(?:[a-z]{1,6}\s*)?[)\]]", re.I)
+# "(84–114 hours)" right after "92 hours": the interval of the value before it
+INTERVAL_OPEN_BEFORE_RE = re.compile(r"[\d.]\s?(?:[a-z]{1,6}\s?)?[(\[]\s*$", re.I)
+_FOLLOW_UP_BEFORE = re.compile(r"follow|observ", re.I)
+# "12–24 hr/day", "3 days per week", "8 hours a day": how long or how often, not a time of assessment
+PER_TIME_AFTER_RE = re.compile(r"^\s?(?:/\s?(?:d|day|night|wk|week|mo|month)\b|(?:per|a|each|every)\s+"
+                               r"(?:day|night|week|month)\b|(?:daily|nightly|weekly)\b)", re.I)
 VERSUS_AFTER_RE = re.compile(r"^\s*(?:vs\.?|versus)\s*[-\d.]", re.I)
 VERSUS_BEFORE_RE = re.compile(r"(?:[\d.]|\d\s?[)\]])\s*(?:weeks?|days?|months?|years?|h|hours?|mo|wk|y|d)?\s*(?:vs\.?|versus)\s*$", re.I)
 MEASURED_DURATION_BEFORE_RE = re.compile(
@@ -383,7 +393,8 @@ for _family, _words in [
     ("infusion", "infusion infusions bolus drip drips injection injections perfusion perfusions long"),
     ("measure", "urine urinary ambulatory holter recall dietary glucose insulin postprandial post prandial load "
                 "plasma blood ogtt walk walking diary food abpm bp collection collections"),
-    ("value", "± + vs versus q q1 iqr interquartile sd"),
+    ("value", "± + vs versus q q1 iqr interquartile sd ( ["),
+    ("per", "/ per a each every daily nightly weekly"),
     ("period", "baseline washout wash run lead screening stabilisation stabilization placebo cycle cycles interval "
                "intervals dosing schedule apart"),
     ("random", "randomised randomized randomly allocated assigned"),
@@ -425,10 +436,19 @@ def _not_a_study_time_after(t: Text, tp: Timepoint, sent, after: str) -> bool:
         if "value" in fams and (PLUS_MINUS_AFTER_RE.match(after) or VERSUS_AFTER_RE.match(after)
                                 or SPREAD_AFTER_RE.match(after)):
             return True  # a measured value: "4.4 ± 1.2 days", "3.5 vs. 12.7 months", "2.0 weeks (Q1 = 1.0, Q3 = 3.7)"
+        if "value" in fams and INTERVAL_AFTER_RE.match(after) and not _FOLLOW_UP_BEFORE.search(
+                text, max(sent.start, tp.start - 40), tp.start):
+            return True  # "fever clearance times were 92 hours (84–114 hours)": a measured value
+        if "per" in fams and following[:1] and _AFTER_TRIGGERS.get(following[0]) == "per" and \
+                PER_TIME_AFTER_RE.match(after):
+            return True  # "12–24 hr/day", "3 days per week"
         if "period" in fams and PERIOD_AFTER_RE.match(after):
             return True  # "28 days (baseline)", "a 2-week washout", "a 3-week cycle"
         if "random" in fams and PRE_RANDOMISATION_AFTER_RE.match(after):
             return True  # "after 4 weeks of diet, patients were randomized"
+    if tp.kind == "range" and INTERVAL_OPEN_BEFORE_RE.search(
+            text, max(sent.start, tp.start - 12), tp.start):
+        return True  # "24 months (12–36 months)": the interval of the time before it
     if ("." in tp.text or "·" in tp.text) and _decimal_days_or_hours(tp):
         return True  # "13.8 days", "5.4 h": a measured duration (times of assessment are whole days)
     if tp.text[:1] in "012" and CLOCK_TIME_RE.match(tp.text):

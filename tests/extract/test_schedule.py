@@ -167,3 +167,26 @@ def test_the_follow_up_is_a_follow_up_not_any_time_following_something(abstract,
 ])
 def test_the_same_time_written_twice_is_one_timepoint(abstract, weeks):
     assert run(abstract, title=T).timepoints_weeks == weeks
+
+
+@pytest.mark.parametrize("abstract, weeks", [
+    # a time per day or per week is how long or how often something is done, not a time of assessment
+    ("All patients received DFO 12–24 hr/day sc 7 times weekly. LVEF was assessed at 6 and 12 months.", [26.0, 52.0]),
+    ("Participants trained 3 days per week. Fitness was measured at 12 weeks.", [12.0]),
+    ("Children wore the device 8 hours a day; outcomes were assessed at 6 months.", [26.0]),
+    ("Patients walked 2 h/week. Outcomes were assessed at 6 months.", [26.0]),
+])
+def test_a_time_per_day_or_week_is_not_a_timepoint(abstract, weeks):
+    assert run(abstract, title=T).timepoints_weeks == weeks
+
+
+@pytest.mark.parametrize("abstract, weeks", [
+    # "92 hours (84–114 hours)": a measured duration with its interval, not a time of assessment
+    ("Patients were assessed at 4 weeks. Median fever clearance times were 92 hours (84–114 hours) with A and "
+     "138 hours (105–164 hours) with B.", [4.0]),
+    ("Outcomes were assessed at 12 weeks. Time to healing was 9 days (7-12) with A and 14 days (10-18) with B.", [12.0]),
+    # but a follow-up with its range is the study's follow-up
+    ("The median follow-up was 24 months (12–36 months).", [104.0]),
+])
+def test_a_duration_with_its_interval_is_a_value_not_a_timepoint(abstract, weeks):
+    assert run(abstract, title=T).timepoints_weeks == weeks
