@@ -247,6 +247,18 @@ _BRACKETED = re.compile(r"\([^()]*\)")
 _ROLE_IN_MODS = re.compile(r"\b(?:included|enrolled|randomi[sz]ed|recruited)\b", re.I)
 SAMPLE_OF_RE = re.compile(words(["sample"]) + rf"\s+of\s+(?P<n>{_N})\s+(?P<next>[A-Za-z][\w-]*)")  # not "sample size of"
 _OUT_OF_BEFORE = re.compile(r"\bout\s+of\s*$", re.I)
+# a list of counts before the count: "19 and 24 students", "Twenty, 22 and 21 patients" (not "At week 12, 30
+# patients", "In 2009, 64 patients": a time or a label before the list)
+_NOT_YEAR = r"(?!(?:19|20)\d\d\b)"  # "From March 2002 to July 2004, 86 patients": a date, not a list of counts
+_COUNT_LIST_BEFORE = re.compile(rf"(?<![\w.,/\-]){_NOT_YEAR}(?:{_N})(?:\s*,\s*{_NOT_YEAR}(?:{_N}))*\s*"
+                                rf"(?:,\s*(?:and\s+)?|\s+and\s+)$", re.I)
+_NOT_A_COUNT_LIST_BEFORE = re.compile(
+    r"(?:\b(?:type|grade|stage|class|phase|level|step|days?|weeks?|months?|years?|visits?|at|in|on|by|after|from|to|"
+    r"of|between|since|until|and|or|aged?|[a-z]+ed)|[<>≤≥=±×%,\d])\s*$", re.I)
+# "120 patients were needed", "a sample size of 120 patients was required": a plan, not the sample
+_PLANNED_AFTER = re.compile(r"^[^.;]{0,30}?\b(?:was|were|would\s+be|will\s+be|are|is)\s+(?:required|needed|necessary|"
+                            r"calculated|estimated|planned|sufficient)\b", re.I)
+_ACHIEVED_SAMPLE_BEFORE = re.compile(r"\b(?:achieved|final|actual)\s+sample\s+(?:size\s+)?(?:of|was)\s*$", re.I)
 _RANDOMISED_AHEAD = re.compile(r"\s+(?:the\s+)?randomi", re.I)
 
 
@@ -291,7 +303,7 @@ def sample_sizes(t: Text, record_id: str, skip_sentences: frozenset[int] = froze
             after_noun = _PERIOD_OR_SEMICOLON.split(_BRACKETED.sub(" ", raw_after), maxsplit=1)[0]
         if _DIGIT_AT_END.search(before) or _SYMBOL_BEFORE_N.search(before):  # "2010 patients", "≥13 patients"
             continue
-        if _PLANNED_BEFORE.search(before) or _EVENT_IN_BEFORE.search(before):
+        if _PLANNED_BEFORE.search(before) or _EVENT_IN_BEFORE.search(before) or _PLANNED_AFTER.match(after_noun):
             continue  # "of a planned 2400 women", "the required sample size of 120"; "occurred in 6 neonates"
         verb_before = VERB_BEFORE_COUNT.search(before)
         if mod_role and not _SCREENED_MOD.search(m.group("mods")):
@@ -303,8 +315,13 @@ def sample_sizes(t: Text, record_id: str, skip_sentences: frozenset[int] = froze
         else:
             role = _role(after_noun) or ("total" if _TOTAL_BEFORE.search(before) and not _PART_OF_BEFORE.search(before)
                                          else "mentioned")
-        if role in ("treated", "mentioned") and _FRACTION_BEFORE.search(before):
-            role = "mentioned"  # "three of four patients received ..." : a denominator
+        if role in ("treated", "mentioned", "total") and _FRACTION_BEFORE.search(before):
+            continue  # "three of four patients received ...", "49 of 393 patients with ...": a share's denominator
+        if _COUNT_LIST_BEFORE.search(before) and not _NOT_A_COUNT_LIST_BEFORE.search(
+                before, 0, _COUNT_LIST_BEFORE.search(before).start()):
+            role = "arm"  # "19 and 24 students ..., respectively", "Twenty, 22 and 21 patients": each one arm's
+        elif _ACHIEVED_SAMPLE_BEFORE.search(before):
+            role = "enrolled"  # "with the achieved sample size of 20 patients"
         cands.append(_Candidate(role, n, m.start("n"), m.end("n")))
     n_eq_from = 0
     for p_start, _ in t.anchored("person") if _N_EQUALS.search(text) else ():

@@ -161,6 +161,11 @@ def test_n_enrolled_of_any_trial(abstract, n):
     "participants to the control group.",
     "We randomly assigned 1,161 patients to tranexamic acid and 1,164 to placebo.",
     "Seventy-two patients were eligible.",
+    # a list of counts before one noun: each arm's ("19 and 24 students ..., respectively")
+    "There were 19 and 24 students who participated in the phase I and phase II programmes, respectively.",
+    "Twenty, 22 and 21 patients were enrolled at the three sites.",
+    # a denominator of a share: "49 of 393 patients"
+    "In the intervention group, 49 of 393 patients with a second prescription received education.",
 ])
 def test_arm_sizes_are_not_the_enrolled_total(abstract):
     assert run(abstract, title=DRUG_TITLE).n_enrolled is None
@@ -226,3 +231,19 @@ def test_verb_count_and_a_long_description_before_the_person_noun():
     assert ev.n_enrolled == 194
     assert run("Methods: We enrolled 120 adult (\u226518 years) and elderly RA patients.").n_enrolled == 120
     assert run("Methods: We enrolled 12 weeks of data from patients.").n_enrolled is None
+
+
+def test_a_date_before_the_count_is_not_a_list_of_counts():
+    ev = run("From March 2002 to July 2004, 86 patients underwent surgery.", title=DRUG_TITLE)
+    assert ev.n_enrolled == 86
+
+
+def test_the_achieved_sample_size_is_the_total():
+    # "with the achieved sample size of 20 patients": the total, not an event count before it
+    ev = run("In 2 patients on DFO monotherapy heart failure deteriorated. The study was terminated early and with "
+             "the achieved sample size of 20 patients there was 80% power.", title=DRUG_TITLE)
+    assert ev.n_enrolled == 20
+    # but a required or calculated sample size is a plan
+    ev = run("A sample size of 120 patients was required to detect a difference. Pain fell in 12 patients.",
+             title=DRUG_TITLE)
+    assert ev.n_enrolled != 120
