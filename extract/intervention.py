@@ -70,7 +70,11 @@ _CELL_WORD_IN_MENTION = re.compile(r"msc|cell|asc|dpsc|derived|wj|stem", re.I)
 # a route cue before a procedure, not a treatment: "intravenous cannulation", "an intravenous line"
 _PROCEDURE_AFTER = re.compile(
     r"^[\s-]*(?:cannula\w*|catheter\w*|lines?\b|access\b|ports?\b|contrast\b|drug\s+us\w*|sedation\b|"
-    r"glucose\s+tolerance|route\b)", re.I)
+    r"glucose\s+tolerance|route\b|"
+    # or before a condition: where the disease is ("intraperitoneal sepsis", "intra-articular fractures")
+    r"(?:sepsis|infections?|adhesions?|abscess(?:es)?|ha?emorrhages?|bleeding|fractures?|injur(?:y|ies)|"
+    r"metastas[ie]s|carcinomatosis|pressure|hypertension|tumou?rs?|cancers?|fat|lesions?|inflammation|"
+    r"contamination)\b)", re.I)
 # "oral" that is not a route: "oral health", "oral mucositis", "oral glucose tolerance test"
 _NOT_ORAL_AFTER = re.compile(
     r"^[\s-]*(?:health|hygiene|mucosa\w*|mucositis|cavity|cavities|glucose|lesions?|cancers?|surgery|"

@@ -209,6 +209,19 @@ def test_a_route_named_in_background_knowledge_or_for_a_procedure_is_not_the_rou
     assert ev.route is None
 
 
+@pytest.mark.parametrize("title, abstract, route", [
+    # a route word before a condition names where the disease is, not how the treatment is given
+    ("Effect of magnesium sulfate in a rat model of intraperitoneal sepsis",
+     "Intraperitoneal sepsis was induced in rats. A dose of 750 μmol/kg magnesium sulfate was given intramuscularly "
+     "immediately after surgery. Magnesium attenuated the BBB defect in our model of intraperitoneal sepsis.",
+     "intramuscular"),
+    ("Drainage after surgery for intra-articular fractures",
+     "Patients with intra-articular fractures of the calcaneus were randomised to a drain or no drain.", None),
+])
+def test_a_route_word_before_a_condition_is_not_the_route(title, abstract, route):
+    assert run(abstract, title=title).route == route
+
+
 # ------------------------------------------------------------------ cell source only where cells are the intervention
 @pytest.mark.parametrize("title, abstract", [
     ("Vedolizumab in ulcerative colitis", "Patients with moderate UC were randomised to vedolizumab or placebo. "
