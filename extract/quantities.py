@@ -199,6 +199,13 @@ _CONC_RE = re.compile(
     rf"^\s?(?:[\w-]+\s){{0,2}}?(?:cells?|MSCs?)?\s?(?:/|per|in)\s?(?P<vol>{NUM})?\s?(?:mL|ml)\b", re.I
 )
 _VOLUME_RE = re.compile(rf"(?<![\w.])(?P<tot>{NUM})\s?(?:mL|ml)\b")
+# the volume given, written after a concentration: "(2 × 10^7 cells/20 mL) were infused in 40 mL",
+# "2 × 10^7 cells/20 mL; 40 mL were infused", "injected in a volume of 5 mL"
+_GIVEN_VERB = r"(?:infused|injected|administered|given|delivered|transfused)"
+_VOLUME_GIVEN_AFTER_RE = re.compile(
+    rf"[)\]]?(?:[^.;]{{0,40}}?\b{_GIVEN_VERB}\s+(?:in|as|at|with)\s+(?:a\s+(?:total\s+)?volume\s+of\s+|a\s+|an\s+)?"
+    rf"(?P<tot>{NUM})\s?(?:mL|ml)\b|\s*(?:;|,|\band\b)\s*(?P<tot2>{NUM})\s?(?:mL|ml)\s+(?:of\s+(?:the\s+)?"
+    rf"[\w-]+\s+)?(?:was|were)\s+{_GIVEN_VERB}\b)", re.I)
 # "/kg", "per kilogram", "a kg"; "cells kg-1", "cells·kg-1" (after cleaning: "−1" is "-1")
 _KG_RE = re.compile(r"^[^;()]{0,40}?(?:(?:/\s?|\bper\s|\ba\s)(?:kg\b|kilogram)|(?:cells?|MSCs?)\s?[\s·]\s?kg\s?-\s?1\b)",
                     re.I)
@@ -718,7 +725,13 @@ def find_doses(text: str) -> list[Dose]:
             doses.append(Dose(v, "cells", cs_, ce_, ct, k.lost, note or "concentration", per_ml))
             lo, before = _sentence_before(t, k.start, 120)
             vols = list(_VOLUME_RE.finditer(before))
-            if v is not None and vols:
+            after_vol = None if vols or v is None else _VOLUME_GIVEN_AFTER_RE.match(t, ce, min(len(t), ce + 80))
+            if after_vol is not None:  # "(2 × 10^7 cells/20 mL) were infused in 40 mL": the volume given, after it
+                tot = _num(after_vol.group("tot") or after_vol.group("tot2"))
+                ds, de2, dt = c.span(k.start, after_vol.end())
+                doses.append(Dose(v / per_ml * tot, "cells", ds, de2, dt, False,
+                                  f"derived: {_fmt(v)} cells per {per_ml:g} mL × {tot:g} mL"))
+            elif v is not None and vols:
                 vm = vols[-1]
                 tot = _num(vm.group("tot"))
                 close = t.find(")", ce, ce + 3)

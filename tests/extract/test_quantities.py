@@ -162,6 +162,19 @@ def test_a_concentration_in_a_stated_volume_without_another_volume_is_the_dose(t
     assert [d.note for d in ds if d.per_volume_ml is None] == ["2e7 cells in 20 mL"]
 
 
+@pytest.mark.parametrize("text, derived", [
+    # the volume given is written after the concentration
+    ("UC-MSCs (2 × 10^7 cells/20 mL) were infused in 40 mL.", "derived: 2e7 cells per 20 mL × 40 mL"),
+    ("Patients received 2 × 10^7 cells/20 mL; 40 mL were infused.", "derived: 2e7 cells per 20 mL × 40 mL"),
+    ("MSCs (1 × 10^6 cells/mL) were injected in a volume of 5 mL.", "derived: 1e6 cells per 1 mL × 5 mL"),
+])
+def test_a_concentration_times_the_volume_given_after_it(text, derived):
+    ds = find_doses(text)
+    _assert_offsets(text, ds)
+    per_admin = [d for d in ds if d.per_volume_ml is None]
+    assert [d.note for d in per_admin] == [derived]
+
+
 def test_a_concentration_per_ml_is_no_dose():
     assert [d for d in find_doses("a suspension of 1 × 10^6 cells/mL") if d.per_volume_ml is None] == []
 
