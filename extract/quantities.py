@@ -216,6 +216,7 @@ _JOINT_RE = re.compile(
 )
 _DOSE_CUE_BEFORE = re.compile(r"\bdos(?:e|es|age|ing)\b[^.;]{0,25}$", re.I)
 _GROUP_GAP_RE = re.compile(r"^\s?,?\s?(?:and|or|to|-)?\s?$", re.I)
+_RANGE_GAP_RE = re.compile(r"\s?(?:to|-|–)\s?", re.I)
 # between two bracketed doses of parallel phrases: ") and a high dose (", "), or the high-dose group ("
 _PARALLEL_DOSE_GAP_RE = re.compile(
     r"^\s?\)?\s?,?\s?(?:and|or|versus|vs\.?)\s+(?:a\s+|an\s+|the\s+)?(?:[\w-]+\s+){0,2}?(?:dose|dosage)[\w-]*"
@@ -705,8 +706,19 @@ def find_doses(text: str) -> list[Dose]:
                 and concs[i + 1] is None and _PARALLEL_DOSE_GAP_RE.match(t[counts[i].end:counts[i + 1].start]):
             units[i] = units[i + 1]
     doses: list[Dose] = []
-    for k, unit, conc, joint in zip(counts, units, concs, joints):
-        if unit is None:
+    ranged: set[int] = set()  # "1 × 10^6 to 2 × 10^6 cells/kg": one range, no single dose
+    for i in range(len(counts) - 1):
+        a, b = counts[i], counts[i + 1]
+        if i in ranged or units[i] is None or units[i] != units[i + 1] or concs[i] or concs[i + 1] \
+                or len(a.values) != 1 or len(b.values) != 1 or a.values[0] is None or b.values[0] is None \
+                or not a.values[0] < b.values[0] or not _RANGE_GAP_RE.fullmatch(t, a.end, b.start):
+            continue
+        ranged.update((i, i + 1))
+        s, e, vt = c.span(a.start, b.end)
+        doses.append(Dose(None, units[i], s, e, vt, False,  # type: ignore[arg-type]
+                          f"range {_fmt(a.values[0])} to {_fmt(b.values[0])} {units[i]}: no single dose"))
+    for i, (k, unit, conc, joint) in enumerate(zip(counts, units, concs, joints)):
+        if unit is None or i in ranged:
             continue
         s, e, vt = c.span(k.start, k.end)
         n_vals = len(k.values)

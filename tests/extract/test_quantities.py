@@ -175,6 +175,17 @@ def test_a_concentration_times_the_volume_given_after_it(text, derived):
     assert [d.note for d in per_admin] == [derived]
 
 
+@pytest.mark.parametrize("text, unit", [
+    ("Patients received 1 × 10^6 to 2 × 10^6 cells/kg.", "cells/kg"),
+    ("Each knee received 1 × 10^7-5 × 10^7 MSCs.", "cells"),
+])
+def test_a_range_of_cell_counts_is_no_single_dose(text, unit):
+    ds = find_doses(text)
+    _assert_offsets(text, ds)
+    assert [(d.value, d.unit) for d in ds] == [(None, unit)]
+    assert ds[0].note is not None and ds[0].note.startswith("range")
+
+
 def test_a_concentration_per_ml_is_no_dose():
     assert [d for d in find_doses("a suspension of 1 × 10^6 cells/mL") if d.per_volume_ml is None] == []
 
