@@ -394,12 +394,30 @@ _ROUTE_AFTER_DOSE = re.compile(r"\s?,?\s?\(?(?P<r>IV|SC|IM|i\.v\.|s\.c\.|i\.m\.)
 _ROUTE_ABBREVIATIONS = {"IV": "intravenous", "SC": "subcutaneous", "IM": "intramuscular"}
 
 
+# "weekly for 4 weeks", "once a week for 3 weeks": one administration a week; "three times at weekly
+# intervals", "twice, four weeks apart": a count (not "three times per week": a frequency)
+_COURSE_ADMIN_RE = re.compile(
+    rf"\b(?:(?:once\s+)?weekly|once\s+(?:a|per|every)\s+week|every\s+week)\s+for\s+(?P<w>\d+|{WORDNUM})\s+"
+    rf"(?:consecutive\s+)?weeks\b"
+    rf"|\b(?:(?P<n>\d+|{WORDNUM})\s+times|(?P<t>twice|thrice))\s*,?\s*(?:at\s+(?:[\w-]+\s+)?intervals?\b|"
+    rf"(?:at\s+|with\s+)?(?:an?\s+)?(?:[\w-]+-)?(?:week|day|month)s?\s+intervals?\b|(?:[\w-]+\s+){{1,2}}apart\b)", re.I)
 _PHASE_BEFORE = re.compile(r"\bphase\s*$", re.I)
 _DIGIT_RUN = re.compile(r"\d+")
 
 
 def administrations(texts: list[Text], skip: dict[str, frozenset[int]]) -> int | None:
     """The number of administrations per patient, when stated."""
+    for t in texts:  # a weekly course or a count at intervals (read first: "once a week" is not one administration)
+        low = t.text.lower()
+        if "week" not in low and "interval" not in low and "apart" not in low:
+            continue  # every match below needs one of these words: substring tests first (cheap)
+        for m in _COURSE_ADMIN_RE.finditer(t.text):
+            sent = t.sentence_at(m.start())
+            if sent.index in skip.get(t.location, frozenset()) or not ADMIN_CONTEXT.search(sent.text):
+                continue
+            n = _count(m.group("n") or m.group("w") or m.group("t"))
+            if n:
+                return n
     for t in texts:
         skipped = skip.get(t.location, frozenset())
         for w_start, w_end in t.anchored("admin"):  # "infusions", "doses", "twice", ... (anchor words)

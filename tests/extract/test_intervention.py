@@ -68,6 +68,13 @@ def test_doses_per_arm():
     ("a single intravenous infusion of cells", 1),
     ("cells were infused on days 1, 8 and 15", 3),
     ("a phase 1 dose-escalation study; at 1 and 6 months after transplantation", None),
+    # a weekly course: one administration a week ("weekly for 4 weeks", "once a week for 3 weeks")
+    ("Patients received MSCs weekly for 4 weeks.", 4),
+    ("UC-MSCs were infused once a week for 3 weeks.", 3),
+    ("Patients received MSCs three times at weekly intervals.", 3),
+    ("MSCs were injected twice, four weeks apart.", 2),
+    # a frequency is not a count
+    ("Patients exercised three times per week for 12 weeks.", None),
 ])
 def test_administrations(abstract, n):
     assert run(abstract).n_administrations == n
