@@ -552,6 +552,10 @@ ASSESSED_BEFORE_RE = re.compile(
 
 
 _FOR_BEFORE = re.compile(r"\bfor\s+$")
+# a series of infusions or injections given weekly: "infused once a week for", "injected weekly for"
+_INFUSION_SERIES_BEFORE_RE = re.compile(
+    words([r"infus(?:ed|ions?)", r"inject(?:ed|ions?)", r"transplant(?:ed|ations?)"])
+    + r"\b[^.;]{0,30}?\b(?:once\s+(?:a|per|every)\s+week|weekly)\s+for\s+$")
 
 
 def study_timepoints(t: Text, skip: frozenset[int]) -> list[Timepoint]:
@@ -569,6 +573,10 @@ def study_timepoints(t: Text, skip: frozenset[int]) -> list[Timepoint]:
         if _not_a_study_time(t, tp, course_weeks):
             continue
         kept.append(tp)
+    series = [tp for tp in kept if _INFUSION_SERIES_BEFORE_RE.search(t.text, max(0, tp.start - 70), tp.start)]
+    if series:  # "infused once a week for 3 weeks; assessed at weeks 4, 12 and 24": the series is how cells were given
+        last = max(tp.weeks for tp in kept)
+        kept = [tp for tp in kept if tp not in series or tp.weeks >= last]
     if course_weeks:  # "G-CSF 15 μg/kg for 5 days ... G-CSF for 5 days": the same course again
         kept = [tp for tp in kept if not (tp.weeks in course_weeks
                                           and _FOR_BEFORE.search(t.text[max(0, tp.start - 5):tp.start]))]

@@ -190,3 +190,14 @@ def test_a_time_per_day_or_week_is_not_a_timepoint(abstract, weeks):
 ])
 def test_a_duration_with_its_interval_is_a_value_not_a_timepoint(abstract, weeks):
     assert run(abstract, title=T).timepoints_weeks == weeks
+
+
+@pytest.mark.parametrize("abstract, weeks", [
+    # a weekly series of infusions is how the cells were given; the assessments are the study's times
+    ("UC-MSCs were infused once a week for 3 weeks; patients were assessed at weeks 4, 12 and 24.", [4.0, 12.0, 24.0]),
+    ("MSCs were injected weekly for 4 weeks. DAS28 was measured at 3 and 6 months.", [13.0, 26.0]),
+    # with no later assessment the course is the study's time
+    ("MSCs were injected weekly for 4 weeks.", [4.0]),
+])
+def test_a_weekly_series_of_infusions_before_the_assessments_is_not_a_timepoint(abstract, weeks):
+    assert run(abstract).timepoints_weeks == weeks
