@@ -214,6 +214,8 @@ _JOINT_RE = re.compile(
     r"^[^;]{0,60}?(?:\bper\s(?:joint|knee)|/\s?(?:joint|knee)\b|\b(?:into|in)\s(?:the|each|one|a)\s"
     r"(?:\w+\s){0,2}(?:knee|joint)|\beach\s(?:knee|joint)\b)", re.I
 )
+# "a single intra-articular injection of 40 × 10^6 MSCs": the cells of one joint
+_JOINT_BEFORE_RE = re.compile(r"\bintra-?articular(?:ly)?\b[^.;0-9]{0,40}$", re.I)
 _DOSE_CUE_BEFORE = re.compile(r"\bdos(?:e|es|age|ing)\b[^.;]{0,25}$", re.I)
 _GROUP_GAP_RE = re.compile(r"^\s?,?\s?(?:and|or|to|-)?\s?$", re.I)
 _RANGE_GAP_RE = re.compile(r"\s?(?:to|-|–)\s?", re.I)
@@ -688,7 +690,8 @@ def find_doses(text: str) -> list[Dose]:
         elif _DOSE_CUE_BEFORE.search(_sentence_before(t, k.start, 60)[1]):
             unit = "cells"
         weak.append(unit == "cells" and not cm and not _CELL_RE.match(after))
-        joint = unit == "cells" and bool(_JOINT_RE.match(after))
+        joint = unit == "cells" and bool(_JOINT_RE.match(after) or _JOINT_BEFORE_RE.search(
+            _sentence_before(t, k.start, 60)[1]))
         if joint and conc is None:
             unit = "cells/joint"
         units.append(unit)

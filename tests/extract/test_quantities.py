@@ -115,6 +115,9 @@ def test_cell_counts_of_the_culture_are_not_doses(text):
         ("40 million MSCs into the knee", [(4e7, "cells/joint")]),
         ("forty million cells per knee", [(4e7, "cells/joint")]),
         ("5 × 10^7 MSCs in 2 mL saline into each knee", [(5e7, "cells/joint")]),
+        # an intra-articular injection's cells are one joint's
+        ("a single intra-articular injection of 40 × 10^6 autologous MSCs", [(4e7, "cells/joint")]),
+        ("MSCs were injected intra-articularly at a dose of 5 × 10^7 cells", [(5e7, "cells/joint")]),
     ],
 )
 def test_doses_per_joint(text, expected):
