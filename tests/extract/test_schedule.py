@@ -201,3 +201,14 @@ def test_a_duration_with_its_interval_is_a_value_not_a_timepoint(abstract, weeks
 ])
 def test_a_weekly_series_of_infusions_before_the_assessments_is_not_a_timepoint(abstract, weeks):
     assert run(abstract).timepoints_weeks == weeks
+
+
+@pytest.mark.parametrize("abstract, weeks", [
+    # hours listed in one sentence are each a time of assessment, however close in weeks
+    ("NRS scores were greater at 3 h (P < 0.01), 6 h (P < 0.01), and 12 h (P = 0.013).", [0.02, 0.04, 0.07]),
+    ("Pain was assessed at 1 h, 4 h, 8 h and 24 h.", [0.01, 0.02, 0.05, 0.14]),
+    # but one time written twice is one
+    ("Pain was assessed at 24 h. At 1 day, pain was lower.", [0.14]),
+])
+def test_hours_listed_in_one_sentence_are_each_a_timepoint(abstract, weeks):
+    assert run(abstract, title=T).timepoints_weeks == weeks
