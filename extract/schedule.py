@@ -581,7 +581,42 @@ def study_timepoints(t: Text, skip: frozenset[int]) -> list[Timepoint]:
         kept = [tp for tp in kept if not (tp.weeks in course_weeks
                                           and _FOR_BEFORE.search(t.text[max(0, tp.start - 5):tp.start]))]
     drop = _restated(t, kept)
-    return [tp for i, tp in enumerate(kept) if i not in drop]
+    out = [tp for i, tp in enumerate(kept) if i not in drop]
+    if "min" in t.text:  # a substring test before the minute patterns (cheap)
+        minutes = _minute_timepoints(t, skip)
+        if minutes:
+            out = sorted(out + minutes, key=lambda tp: tp.start)
+    return out
+
+
+# minutes are a time of assessment after something ("80-min post ingestion", "30 min after the meal") or
+# "at" so many minutes ("Apgar scores at 1 and 5 min"); not how long something lasted ("for 30 min"), a
+# time before something ("30 min before surgery") nor an interval ("at 5-min intervals")
+_MINUTE_LIST = r"(?P<list>\d+(?:\.\d+)?(?:\s?(?:,|and|or|&)\s?(?:and\s)?\d+(?:\.\d+)?)*)\s?-?\s?(?:minutes?|mins?)\b"
+MINUTE_AFTER_RE = re.compile(rf"(?<![\w.,/:\-–—]){_MINUTE_LIST}(?=\s?(?:post\b|post-|after\b|following\b|later\b))", re.I)
+MINUTE_AT_RE = re.compile(rf"\bat\s+{_MINUTE_LIST}(?!\s?-?\s?(?:intervals?|apart|before|prior|pre-|each|per)\b)", re.I)
+_MINUTE_ITEM = re.compile(r"\d+(?:\.\d+)?")
+_MINUTE_WINDOW_BEFORE = re.compile(r"\b(?:within|for|over|than|during|up\s+to|of|every)\s+$", re.I)  # "within 10 min after"
+
+
+def _minute_timepoints(t: Text, skip: frozenset[int]) -> list[Timepoint]:
+    out: list[Timepoint] = []
+    seen: set[int] = set()
+    for rx in (MINUTE_AT_RE, MINUTE_AFTER_RE):
+        for m in rx.finditer(t.text):
+            if m.start("list") in seen or t.sentence_at(m.start()).index in skip \
+                    or _MINUTE_WINDOW_BEFORE.search(t.text, max(0, m.start() - 12), m.start()) \
+                    or is_relative_timing(t.text, m.end()) and not MINUTE_AFTER_RE.match(t.text, m.start("list")):
+                continue
+            seen.add(m.start("list"))
+            items = list(_MINUTE_ITEM.finditer(t.text, m.start("list"), m.end("list")))
+            for j, im in enumerate(items):
+                minutes = float(im.group(0))
+                if not 0 < minutes < 1440:
+                    continue
+                end = m.end() if j == len(items) - 1 else im.end()
+                out.append(Timepoint(round(minutes / 10080, 4), im.start(), end, t.text[im.start():end]))
+    return out
 
 
 def distinct_weeks(weeks: list[float]) -> list[int]:

@@ -212,3 +212,25 @@ def test_a_weekly_series_of_infusions_before_the_assessments_is_not_a_timepoint(
 ])
 def test_hours_listed_in_one_sentence_are_each_a_timepoint(abstract, weeks):
     assert run(abstract, title=T).timepoints_weeks == weeks
+
+
+@pytest.mark.parametrize("abstract, n_short", [
+    # minutes after something, or "at" so many minutes: times of assessment
+    ("Focus improved at 80-min post ingestion (p = 0.046).", 1),
+    ("Glucose was measured 30 min after the meal.", 1),
+    ("Apgar scores at 1 and 5 min did not differ.", 2),
+    ("Blood pressure was recorded at 5, 15 and 30 minutes after the injection.", 3),
+    # minutes of doing something, before something, or an interval: not
+    ("Patients exercised for 30 min on a treadmill.", 0),
+    ("Participants listened to music for 10 minutes.", 0),
+    ("The drug was given 30 min before surgery.", 0),
+    ("Heart rate was recorded at 5-min intervals.", 0),
+    ("The intubation took 25 minutes.", 0),
+    ("Sensory block was reached within 10 min after injection.", 0),
+    ("HRR was the difference between peak HR and HR at 1–3 min after exercise.", 0),
+    ("Patients received CO2 or placebo for 18:40 min after stimulation.", 0),
+])
+def test_minutes_after_something_are_timepoints(abstract, n_short):
+    weeks = run(abstract, title=T).timepoints_weeks
+    assert len([w for w in weeks if w < 0.01]) == n_short
+    assert all(w > 0 for w in weeks)
