@@ -39,7 +39,7 @@ PERSON = "(?:" + "|".join(sorted(PERSON_WORDS, key=len, reverse=True)) + ")"
 # anchored forms: start from the person nouns (or the verbs) the vocabulary matcher found (anchor
 # words, extract/data/anchors.json), then read the count just before them
 COUNT_BEFORE_RE = re.compile(  # (not the end of a range: "ASA physical status 1–3 patients")
-    rf"(?<![\w.,/\-\u2010-\u2015\u2212])(?P<n>{_N})\s+(?P<mods>(?:(?!(?:including|with|of|and|from|in|were|was|who|had)\b)"
+    rf"(?<![\w,/\-\u2010-\u2015\u2212])(?<![\d.]\.)(?P<n>{_N})\s+(?P<mods>(?:(?!(?:including|with|of|and|from|in|were|was|who|had)\b)"
     rf"(?:[A-Za-z][\w/-]*|{_AGE_WORD}),?\s+){{0,4}}?)$", re.I)
 VERB_COUNT_FAR_RE = re.compile(
     rf"\b(?:we\s+)?(?:enrolled|recruited|included|randomi[sz]ed|studied|accrued)\s+(?:a\s+total\s+of\s+)?"
@@ -77,7 +77,8 @@ _NOT_A_COUNTED_NOUN = re.compile(
     r"\b(?:weeks?|days?|months?|years?|hours?|minutes?|times?|mg|g|ml|kg|doses?|cycles?|sessions?|visits?|"
     r"events?|episodes?|cases\s+of|groups?|arms?|cohorts?|centres?|centers?|sites?|hospitals?|clinics?|"
     r"practices|schools|villages|studies|trials|articles|papers|samples|specimens|eyes|teeth|knees|joints|"
-    r"lesions|ulcers|wounds|procedures|operations|cycles|embryos|oocytes|questionnaires|items|were|was|of|"
+    r"lesions|ulcers|wounds|procedures|operations|cycles|embryos|oocytes|questionnaires|items|queries|searches|"
+    r"images|scans|recordings|records|charts|photographs|videos|vignettes|scenarios|simulat\w*|were|was|of|"
     r"in|at|on|from|to|with|by|for|per|than|or)\b", re.I)
 _MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 
@@ -258,6 +259,7 @@ _NOT_A_COUNT_LIST_BEFORE = re.compile(
 # "120 patients were needed", "a sample size of 120 patients was required": a plan, not the sample
 _PLANNED_AFTER = re.compile(r"^[^.;]{0,30}?\b(?:was|were|would\s+be|will\s+be|are|is)\s+(?:required|needed|necessary|"
                             r"calculated|estimated|planned|sufficient)\b", re.I)
+_NOT_REAL_PEOPLE = re.compile(r"\b(?:simulat\w*|virtual|hypothetical|fictional|fictitious|standardi[sz]ed)\b", re.I)
 _ACHIEVED_SAMPLE_BEFORE = re.compile(r"\b(?:achieved|final|actual)\s+sample\s+(?:size\s+)?(?:of|was)\s*$", re.I)
 _RANDOMISED_AHEAD = re.compile(r"\s+(?:the\s+)?randomi", re.I)
 
@@ -290,6 +292,8 @@ def sample_sizes(t: Text, record_id: str, skip_sentences: frozenset[int] = froze
         after_noun = _PERIOD_OR_SEMICOLON.split(raw_after, maxsplit=1)[0]
         # "out of 7,647 included patients (2.1%)": the describing words name the role, and the share is the
         # numerator's
+        if _NOT_REAL_PEOPLE.search(m.group("mods")):
+            continue  # "84 simulated cases", "20 virtual patients": not people of the study
         mod_role = _ROLE_IN_MODS.search(m.group("mods"))
         if _ARM_AFTER.match(after_noun) or (_PERCENT_AFTER.match(after_noun) and not mod_role):
             continue
@@ -418,6 +422,13 @@ _WERE_ASSIGNED_AHEAD = re.compile(r"\s+(?:\w+\s+){0,2}?(?:were|was)\s+(?:randoml
                 r"included)\b")
 
 
+# "Thirty patients received acupuncture and 28 received sham needling": a count and another with the same verb
+_SAME_VERB_AFTER_RE = re.compile(
+    rf"\s+(?:{PERSON}\s+)?(?P<v1>[a-z]+ed|used|took|got|had|underwent|were\s+[a-z]+ed)\b[^;.]{{1,80}}?"
+    rf"(?:,\s*(?:and\s+|while\s+|whereas\s+)?|\s+and\s+|\s+while\s+|\s+whereas\s+)(?:{_N})\s+(?:{PERSON}\s+)?"
+    r"(?P<v2>[a-z]+ed|used|took|got|had|underwent|were\s+[a-z]+ed)\b", re.I)
+
+
 def _one_arms(t: Text, c: _Candidate) -> bool:
     """Whether the count is one arm's size (see ANOTHER_AFTER_RE)."""
     sent = t.sentence_at(c.start)
@@ -441,6 +452,9 @@ def _one_arms(t: Text, c: _Candidate) -> bool:
         return True  # "and another 20 patients" (the words ANOTHER_AFTER_RE needs, tested first: cheap)
     if _WERE_ASSIGNED_AHEAD.match(after) and EACH_VERB_AFTER_RE.match(after[:200]):
         return True
+    same = _SAME_VERB_AFTER_RE.match(after[:200])
+    if same and same.group("v1").lower() == same.group("v2").lower():
+        return True  # "Twenty residents used the French version and 22 used the English version"
     return bool(ALLOCATED_EACH_RE.match(after[:200]))
 
 

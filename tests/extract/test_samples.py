@@ -164,6 +164,9 @@ def test_n_enrolled_of_any_trial(abstract, n):
     # a list of counts before one noun: each arm's ("19 and 24 students ..., respectively")
     "There were 19 and 24 students who participated in the phase I and phase II programmes, respectively.",
     "Twenty, 22 and 21 patients were enrolled at the three sites.",
+    # two counts with the same verb: each arm's
+    "Twenty residents used the French version of the tool and 22 used the English version.",
+    "Thirty patients received acupuncture and 28 received sham needling.",
     # a denominator of a share: "49 of 393 patients"
     "In the intervention group, 49 of 393 patients with a second prescription received education.",
 ])
@@ -247,3 +250,23 @@ def test_the_achieved_sample_size_is_the_total():
     ev = run("A sample size of 120 patients was required to detect a difference. Pain fell in 12 patients.",
              title=DRUG_TITLE)
     assert ev.n_enrolled != 120
+
+
+def test_a_count_after_a_full_stop_with_no_space_is_read():
+    ev = run("A pretest-posttest design was used.Sixty patients with indications for HAART participated.",
+             title=DRUG_TITLE)
+    assert ev.n_enrolled == 60
+
+
+@pytest.mark.parametrize("abstract", [
+    # counted things that are not people: queries, simulated cases, images
+    "They were asked to translate 12 questions into queries. 492 queries were analysed.",
+    "A total of 84 simulated cases were tested.",
+    "In total 300 images were analysed.",
+])
+def test_counts_of_things_that_are_not_people_are_not_sample_sizes(abstract):
+    assert run(abstract, title=DRUG_TITLE).n_enrolled is None
+
+
+def test_a_total_then_a_count_with_another_verb_stays_the_total():
+    assert run("Sixty-four patients were enrolled and 60 completed the study.", title=DRUG_TITLE).n_enrolled == 64
