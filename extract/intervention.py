@@ -194,6 +194,9 @@ _BACKGROUND_IN_TITLE = re.compile(
     + r"\s+(?:(?:stable|background|concomitant|ongoing|maintenance|standard)\s+)?(?P<drug>[A-Za-z][\w-]+)")
 
 
+_COMBINED_WITH_IN_TITLE = re.compile(
+    words([r"combined\s+with", r"in\s+combination\s+with"])
+    + r"\s+(?P<drugs>[A-Za-z][\w-]+(?:(?:\s*,\s*(?:and\s+)?|\s+and\s+)[A-Za-z][\w-]+){0,4})")
 _NAME_SEPARATORS = re.compile(r"[\s/]+")
 
 
@@ -284,6 +287,12 @@ def _study(title: Text, abstract: Text, drugs: list[DrugDose], cells: bool) -> _
     background = frozenset(
         h for m in _BACKGROUND_IN_TITLE.finditer(title.text) for h in heads
         if _in_title(h, m.group("drug").lower(), both)
+        and any(g != h and _in_title(g, title_low[:m.start()], both) for g in heads))
+    # "Dalotuzumab combined with pemetrexed and cisplatin": the drugs the intervention is combined with (every
+    # item of the list) are its background, when the intervention is named before them
+    background |= frozenset(
+        h for m in _COMBINED_WITH_IN_TITLE.finditer(title.text) for h in heads
+        if _in_title(h, m.group("drugs").lower(), both)
         and any(g != h and _in_title(g, title_low[:m.start()], both) for g in heads))
     background |= frozenset(
         h for m in _ADDITION_OF_TO.finditer(both) for h in heads

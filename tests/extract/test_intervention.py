@@ -142,6 +142,17 @@ def test_a_background_drug_keeps_its_dose_but_is_not_the_intervention():
     assert [d["role"] for d in pred["other_doses"]] == ["background"]
 
 
+@pytest.mark.parametrize("title", [
+    "Dalotuzumab combined with pemetrexed and cisplatin in lung cancer",
+    "Dalotuzumab in combination with pemetrexed and cisplatin in lung cancer",
+])
+def test_the_drugs_a_title_combines_the_intervention_with_are_background(title):
+    # a chemotherapy backbone given in both arms is the background, not the study's dose
+    ev = run("Dalotuzumab (D) targets IGF-1R. We tested pemetrexed (P) and cisplatin (C) ± D. P at 500 mg/m2 and C at "
+             "75 mg/m2 IV were given every 3 weeks. D was given at 10 mg/kg IV weekly.", title=title)
+    assert _study_doses(ev) == [(10.0, "mg/kg")]
+
+
 def test_the_drug_the_title_does_not_name_is_the_comparator():
     ev = run("Patients were randomised to celecoxib 200 mg daily or naproxen 500 mg twice daily.",
              title="Celecoxib for knee osteoarthritis pain")
