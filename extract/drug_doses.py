@@ -439,6 +439,14 @@ def find_drug_doses(text: str, units_at: Sequence[tuple[int, int]] | None = None
             name = _name_after(t, m.end(), min(c_hi, m.end() + 60)) or name
         if name is None:
             name = _name_after(t, m.end(), min(c_hi, m.end() + 60))
+        if name is None and t[m.start() - 1:m.start()] == "(":
+            # "two dosages of indomethacin were ingested at 10 h (75 mg)": a bracketed dose after a time is
+            # a dose of the drug "doses of" named earlier in the clause
+            of = None
+            for of in _DOSES_OF_RE.finditer(t, max(c_lo, m.start() - 80), m.start()):
+                pass
+            if of is not None and not _not_name_word(of.group("drug")):
+                name = of.group("drug")
         cue_end = min(name_start, m.start())
         background = bool(BACKGROUND_NEAR.search(t, max(c_lo, cue_end - 40), cue_end)) or (
             in_list and last is not None and last.background)
@@ -466,6 +474,7 @@ def find_drug_doses(text: str, units_at: Sequence[tuple[int, int]] | None = None
 # (but "cumulative challenge doses (5, 10, 20 mg) were inhaled" are the doses of a test, each given)
 _CUMULATIVE_BEFORE = re.compile(r"\bcumulative\s+(?:[\w-]+\s+){0,2}?dos(?:e|es|age)\s+(?:was|were|of|reached|averaged)\b"
                                 r"[^.;]{0,20}$", re.I)
+_DOSES_OF_RE = re.compile(r"\b(?:doses|dosages|dose|dosage)\s+of\s+(?P<drug>[A-Za-z][\w-]{2,})")
 _COUNTED_FORMS = frozenset({"tablets", "capsules", "sachets", "patches", "suppositories"})
 _FORM_NORMAL = {"drop": "drops", "drops": "drops", "puff": "puffs", "puffs": "puffs", "tablet": "tablets",
                 "tablets": "tablets", "capsule": "capsules", "capsules": "capsules", "sachet": "sachets",

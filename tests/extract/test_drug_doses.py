@@ -103,6 +103,12 @@ def test_the_drug_is_named_from_the_words_beside_the_dose(text, drug):
     assert [d.drug for d in find_drug_doses(text)] == [drug]
 
 
+def test_the_drug_of_bracketed_doses_after_times_is_the_drug_the_dosages_are_of():
+    # "two dosages of indomethacin were ingested at 10 h (75 mg) and 1 h (50 mg)": the doses are indomethacin's
+    text = "two dosages of indomethacin were ingested at 10 h (75 mg) and 1 h (50 mg) before the test drink"
+    assert [(d.value, d.drug) for d in find_drug_doses(text)] == [(75.0, "indomethacin"), (50.0, "indomethacin")]
+
+
 @pytest.mark.parametrize("text, background", [
     ("patients on stable methotrexate (10-25 mg/week) received abatacept 10 mg/kg", [True, False]),
     ("despite methotrexate 15 mg weekly, disease was active; golimumab 50 mg monthly was added", [True, False]),
