@@ -547,6 +547,8 @@ def _drug_doses(texts: list[Text], record_id: str, skip: dict[str, frozenset[int
     seen: set[tuple[float | None, str, str, str | None]] = set()
     for t, d in found:
         role = _drug_role(d, study)
+        if role == "intervention" and d.drug and _CONTROL_ARM_BEFORE.search(t.text, max(0, d.start - 50), d.start):
+            role = "comparator"  # "... or standard HMF providing 1 g protein": the control arm's amount
         # "400 mg/d" and "400 mg" of the same drug are one dose: the key is the unit's amount part
         key = (d.value if d.value is not None else d.low, d.unit.split("/day")[0], role,
                None if d.value is not None else d.text)
@@ -583,6 +585,8 @@ def _drug_doses(texts: list[Text], record_id: str, skip: dict[str, frozenset[int
     return named
 
 
+_CONTROL_ARM_BEFORE = re.compile(r"\b(?:or|versus|vs\.?)\s+(?:the\s+|a\s+|an\s+)?(?:standard|usual|conventional|"
+                                 r"control|regular|routine)\b[^,;()0-9]{0,30}$", re.I)
 _WITH_GAP = re.compile(r"\s*\)?\s*(?:\w+\s+){0,2}?(?:with|plus|\+|combined\s+with|together\s+with|in\s+combination\s+"
                        r"with)\s+(?:[^\s;.]+\s+){0,4}?\(?\s*$", re.I)
 

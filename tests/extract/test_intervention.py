@@ -153,6 +153,20 @@ def test_the_drugs_a_title_combines_the_intervention_with_are_background(title):
     assert _study_doses(ev) == [(10.0, "mg/kg")]
 
 
+def test_the_control_arms_amount_is_not_the_studys_dose():
+    ev = run("60 infants were randomised to receive a higher protein HMF providing 1.8 g protein (n = 31) or standard "
+             "HMF providing 1 g protein per 100 mL expressed breast milk (n = 29).",
+             title="The effect of increasing the protein content of human milk fortifier to 1.8 g/100 mL on growth")
+    assert _study_doses(ev) == [(1.8, "g")]
+
+
+def test_a_challenge_agents_doses_are_not_the_studys():
+    ev = run("As a model of increased permeability, two dosages of indomethacin were ingested at 10 h (75 mg) and 1 h "
+             "(50 mg) before the test drink. Placebo, ATP (2 g per dosage) or adenosine (1 g per dosage) were "
+             "administered.", title="Effects of oral ATP and adenosine on permeability")
+    assert _study_doses(ev) == [(2.0, "g"), (1.0, "g")]
+
+
 def test_the_drug_the_title_does_not_name_is_the_comparator():
     ev = run("Patients were randomised to celecoxib 200 mg daily or naproxen 500 mg twice daily.",
              title="Celecoxib for knee osteoarthritis pain")
