@@ -111,6 +111,10 @@ INFUSION_BEFORE_RE = re.compile(words(["infused", "given", "administered", "deli
 SESSION_AFTER_RE = re.compile(r"^\s?-?\s?(?:[\w-]+\s+){0,2}?(?:trainings?|sessions?|courses?|class(?:es)?|"
                               r"workshops?|formulations?|controlled-release|extended-release|sustained-release|"
                               r"modified-release|controlled\s+release)\b", re.I)
+SCHOOL_AFTER_RE = re.compile(r"^\s?-?\s?(?:[\w-]+\s+){0,2}?(?:colleges?|schools?|universit(?:y|ies)|degree|curriculum|"
+                             r"residency|diploma|institute)\b", re.I)
+# "over a 4-hour post-meal period": an observation window after something, not how long an infusion took
+_POST_AFTER_RE = re.compile(r"^\s?-?\s?(?:post\b|post-|postprandial|after\b|following\b)", re.I)
 AGE_RANGE_AFTER_RE = re.compile(r"^\s*(?:and|to|-|–)\s*[\d.]+\s*(?:days?|weeks?|months?|years?|y)\s+(?:of\s+age|old)\b",
                                 re.I)
 RISK_AFTER_RE = re.compile(r"^\s?-?\s?(?:(?:[\w-]+\s+){0,2}(?:risk|probability)\b)", re.I)
@@ -366,7 +370,7 @@ def _not_a_study_time(t: Text, tp: Timepoint, course_weeks: set[float]) -> bool:
                 rx.search(before, max(0, len(before) - 50)) for rx in COURSE_BEFORE_RES):
             course_weeks.add(tp.weeks)
             return True  # "twice daily for 2 days"
-        if tp.weeks < 1 and INFUSION_BEFORE_RE.search(before):
+        if tp.weeks < 1 and INFUSION_BEFORE_RE.search(before) and not _POST_AFTER_RE.match(after):
             return True  # "infused over 2 hours", "10 IU in 2 h"
     if "period" in cues and STUDY_PERIOD_BEFORE_RE.search(before):
         return True  # "recruited over 2 years"
@@ -401,6 +405,7 @@ for _family, _words in [
     ("session", "training trainings session sessions course courses class classes workshop workshops "
                 "formulation formulations controlled release extended sustained modified"),
     ("age", "and to"),
+    ("school", "college colleges school schools university universities degree curriculum residency diploma institute"),
 ]:
     for _w in _words.split():
         _AFTER_TRIGGERS.setdefault(_w, _family)
@@ -429,6 +434,8 @@ def _not_a_study_time_after(t: Text, tp: Timepoint, sent, after: str) -> bool:
             return True  # "an 8 h infusion"
         if "session" in fams and tp.weeks < 1 and SESSION_AFTER_RE.match(after):
             return True  # "twelve 1-hour trainings", "a one-day course", "a 24-hour controlled-release tablet"
+        if "school" in fams and SCHOOL_AFTER_RE.match(after):
+            return True  # "a 5-year junior nursing college", "a 4-year degree"
         if "age" in fams and AGE_RANGE_AFTER_RE.match(after):
             return True  # "between 6 months and 15 years of age"
         if "measure" in fams and tp.weeks <= 1 and MEASURE_NAME_AFTER_RE.match(after):

@@ -234,3 +234,14 @@ def test_minutes_after_something_are_timepoints(abstract, n_short):
     weeks = run(abstract, title=T).timepoints_weeks
     assert len([w for w in weeks if w < 0.01]) == n_short
     assert all(w > 0 for w in weeks)
+
+
+@pytest.mark.parametrize("abstract, weeks", [
+    # the length of a school or a degree is not a time of the study
+    ("Participants were students of a 5-year junior nursing college. Retention was surveyed at 3 months and 1 year.",
+     [13.0, 52.0]),
+    # a period after a meal is an observation window, not an infusion's length
+    ("Time below 4.0 mmol/L over a 4-hour post-meal period was the primary outcome.", [0.02]),
+])
+def test_a_schools_length_is_not_a_timepoint_and_a_post_meal_window_is(abstract, weeks):
+    assert run(abstract, title=T).timepoints_weeks == weeks
