@@ -422,6 +422,8 @@ _WERE_ASSIGNED_AHEAD = re.compile(r"\s+(?:\w+\s+){0,2}?(?:were|was)\s+(?:randoml
                 r"included)\b")
 
 
+_COMPARED_WITH_BEFORE_RE = re.compile(r"\bcompared\s+(?:with|to)\s+(?:the\s+)?$", re.I)
+_COMPARED_WITH_N_AFTER_RE = re.compile(rf"[^;.]{{0,180}}?\bcompared\s+(?:with|to)\s+(?:the\s+)?(?:{_N})\s+", re.I)
 # "Thirty patients received acupuncture and 28 received sham needling": a count and another with the same verb
 _SAME_VERB_AFTER_RE = re.compile(
     rf"\s+(?:{PERSON}\s+)?(?P<v1>[a-z]+ed|used|took|got|had|underwent|were\s+[a-z]+ed)\b[^;.]{{1,80}}?"
@@ -452,6 +454,10 @@ def _one_arms(t: Text, c: _Candidate) -> bool:
         return True  # "and another 20 patients" (the words ANOTHER_AFTER_RE needs, tested first: cheap)
     if _WERE_ASSIGNED_AHEAD.match(after) and EACH_VERB_AFTER_RE.match(after[:200]):
         return True
+    if _COMPARED_WITH_BEFORE_RE.search(text, max(sent.start, c.start - 40), c.start):
+        return True  # "... were compared with 450 patients in whom ...": the other arm
+    if "compared" in after[:220] and _COMPARED_WITH_N_AFTER_RE.match(after[:220]):
+        return True  # "450 patients who underwent X were prospectively compared with 450 patients in whom ..."
     same = _SAME_VERB_AFTER_RE.match(after[:200])
     if same and same.group("v1").lower() == same.group("v2").lower():
         return True  # "Twenty residents used the French version and 22 used the English version"

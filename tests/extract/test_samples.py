@@ -167,6 +167,9 @@ def test_n_enrolled_of_any_trial(abstract, n):
     # two counts with the same verb: each arm's
     "Twenty residents used the French version of the tool and 22 used the English version.",
     "Thirty patients received acupuncture and 28 received sham needling.",
+    # "N patients ... were compared with M patients": two arms
+    "In this randomised study, 450 patients who underwent ultrasound-guided cannulation were prospectively compared "
+    "with 450 patients in whom the landmark technique was used.",
     # a denominator of a share: "49 of 393 patients"
     "In the intervention group, 49 of 393 patients with a second prescription received education.",
 ])
