@@ -337,7 +337,7 @@ def is_relative_timing(text: str, end: int) -> bool:
     return not (more and any(TREATMENT_WORDS.match(w) for w in more.group(0).split()))
 
 
-def _not_a_study_time(t: Text, tp: Timepoint, course_weeks: set[float]) -> bool:
+def _not_a_study_time(t: Text, tp: Timepoint, course_weeks: set[float], windows: set[float]) -> bool:
     """The checks of the module docstring that read the words around one timepoint."""
     text = t.text
     sent = t.sentence_at(tp.start)
@@ -354,6 +354,7 @@ def _not_a_study_time(t: Text, tp: Timepoint, course_weeks: set[float]) -> bool:
     if "within" in cues and WITHIN_BEFORE_RE.search(before):
         m = WITHIN_OF_AFTER_RE.match(after)
         if m and not TREATMENT_WORDS.match(m.group("what")):
+            windows.add(tp.weeks)
             return True
     if "symbol" in cues and (COMPARATOR_BEFORE_RE.search(near) or PLUS_MINUS_BEFORE_RE.search(near)):
         return True  # "≥ 12 weeks", "12.2 ± 4.4 days"
@@ -570,6 +571,7 @@ def study_timepoints(t: Text, skip: frozenset[int]) -> list[Timepoint]:
                                      if not ASSESSED_BEFORE_RE.search(t.text, max(0, m.start() - 40), m.start())]
     kept: list[Timepoint] = []
     course_weeks: set[float] = set()
+    windows: set[float] = set()  # the weeks of windows "within N of <not the treatment>"
     for tp in t.timepoints:
         if tp.kind == "baseline":
             continue
@@ -577,9 +579,12 @@ def study_timepoints(t: Text, skip: frozenset[int]) -> list[Timepoint]:
             continue
         if any(a <= tp.start and tp.end <= b + 8 for a, b in dosing):
             continue
-        if _not_a_study_time(t, tp, course_weeks):
+        if _not_a_study_time(t, tp, course_weeks, windows):
             continue
         kept.append(tp)
+    if windows:  # "within 48 h of an overuse episode" ... "without review within 48 h": the same window again
+        kept = [tp for tp in kept if not (tp.weeks in windows and WITHIN_BEFORE_RE.search(
+            t.text, max(0, tp.start - 20), tp.start))]
     series = [tp for tp in kept if _INFUSION_SERIES_BEFORE_RE.search(t.text, max(0, tp.start - 70), tp.start)]
     if series:  # "infused once a week for 3 weeks; assessed at weeks 4, 12 and 24": the series is how cells were given
         last = max(tp.weeks for tp in kept)

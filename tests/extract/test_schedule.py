@@ -245,3 +245,10 @@ def test_minutes_after_something_are_timepoints(abstract, n_short):
 ])
 def test_a_schools_length_is_not_a_timepoint_and_a_post_meal_window_is(abstract, weeks):
     assert run(abstract, title=T).timepoints_weeks == weeks
+
+
+def test_a_window_written_again_is_still_a_window():
+    # "within 48 h of an overuse episode" ... "without review within 48 h was 0.94": the same window
+    ev = run("We analysed a 24-week trial. Whether a review was obtained within 48 h of an overuse episode was "
+             "determined. The proportion of days without review within 48 h was 0.94.", title=T)
+    assert ev.timepoints_weeks == [24.0]
