@@ -219,6 +219,7 @@ _JOINT_BEFORE_RE = re.compile(r"\bintra-?articular(?:ly)?\b[^.;0-9]{0,40}$", re.
 _DOSE_CUE_BEFORE = re.compile(r"\bdos(?:e|es|age|ing)\b[^.;]{0,25}$", re.I)
 _GROUP_GAP_RE = re.compile(r"^\s?,?\s?(?:and|or|to|-)?\s?$", re.I)
 _RANGE_GAP_RE = re.compile(r"\s?(?:to|-|–)\s?", re.I)
+_SHARED_RANGE_RE = re.compile(r"\d+(?:\.\d+)?\s?(?:to|-|–)\s?\d+(?:\.\d+)?\s?(?:[×x*]|million|billion)", re.I)
 # between two bracketed doses of parallel phrases: ") and a high dose (", "), or the high-dose group ("
 _PARALLEL_DOSE_GAP_RE = re.compile(
     r"^\s?\)?\s?,?\s?(?:and|or|versus|vs\.?)\s+(?:a\s+|an\s+|the\s+)?(?:[\w-]+\s+){0,2}?(?:dose|dosage)[\w-]*"
@@ -722,6 +723,12 @@ def find_doses(text: str) -> list[Dose]:
                           f"range {_fmt(a.values[0])} to {_fmt(b.values[0])} {units[i]}: no single dose"))
     for i, (k, unit, conc, joint) in enumerate(zip(counts, units, concs, joints)):
         if unit is None or i in ranged:
+            continue
+        if len(k.values) == 2 and conc is None and None not in k.values and k.values[0] < k.values[1] \
+                and _SHARED_RANGE_RE.match(t, k.start):  # "0.5–1 × 10^6 cells/kg", "1 to 4 million cells/kg"
+            s, e, vt = c.span(k.start, k.end)
+            doses.append(Dose(None, unit, s, e, vt, False,  # type: ignore[arg-type]
+                              f"range {_fmt(k.values[0])} to {_fmt(k.values[1])} {unit}: no single dose"))
             continue
         s, e, vt = c.span(k.start, k.end)
         n_vals = len(k.values)

@@ -181,6 +181,8 @@ def test_a_concentration_times_the_volume_given_after_it(text, derived):
 @pytest.mark.parametrize("text, unit", [
     ("Patients received 1 × 10^6 to 2 × 10^6 cells/kg.", "cells/kg"),
     ("Each knee received 1 × 10^7-5 × 10^7 MSCs.", "cells"),
+    ("Patients received MSCs at 0.5–1 × 10^6 cells/kg.", "cells/kg"),
+    ("Patients received 1 to 4 million cells/kg.", "cells/kg"),
 ])
 def test_a_range_of_cell_counts_is_no_single_dose(text, unit):
     ds = find_doses(text)
