@@ -27,6 +27,8 @@ def test_cell_source_and_origin(abstract, source, origin):
     ("UC-MSCs were injected via the median cubital vein.", "intravenous"),
     ("MSCs were injected into the synovial cavity of the knee.", "intra-articular"),
     ("MSCs were injected into the articular cavity.", "intra-articular"),
+    ("MSCs were administered intra-venously.", "intravenous"),
+    ("Cells were injected sub-cutaneously.", "subcutaneous"),
 ])
 def test_route(abstract, route):
     assert run(abstract, title="Cells in rheumatoid arthritis").route == route
