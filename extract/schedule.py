@@ -36,7 +36,7 @@ import re
 
 from extract.document import Text
 from extract.fastre import words
-from extract.quantities import Timepoint
+from extract.quantities import Timepoint, weeks_from
 
 __all__ = ["AIM_RE", "DOSING_DAYS_RE", "EARLIER_STUDY_RE", "background_sentences", "distinct_weeks", "dosing_days",
            "earlier_study_sentences", "is_aim", "is_relative_timing", "study_timepoints"]
@@ -594,10 +594,35 @@ def study_timepoints(t: Text, skip: frozenset[int]) -> list[Timepoint]:
                                           and _FOR_BEFORE.search(t.text[max(0, tp.start - 5):tp.start]))]
     drop = _restated(t, kept)
     out = [tp for i, tp in enumerate(kept) if i not in drop]
+    if _ORDINAL_GATE.search(t.text):  # "6th", "1st": a digit-led search first (cheap)
+        ordinal = [tp for tp in _ordinal_timepoints(t, skip) if not is_relative_timing(t.text, tp.end)]
+        if ordinal:
+            out = sorted(out + ordinal, key=lambda tp: tp.start)
     if "min" in t.text:  # a substring test before the minute patterns (cheap)
         minutes = _minute_timepoints(t, skip)
         if minutes:
             out = sorted(out + minutes, key=lambda tp: tp.start)
+    return out
+
+
+# "at the 6th month", "at the 1st, 3rd and 6th month after infusion", "by the 12th week of treatment"
+ORDINAL_TP_RE = re.compile(
+    r"\b(?:at|in|on|by|after|until|till|to|during|from)\s+the\s+(?:end\s+of\s+(?:the\s+)?)?(?P<list>\d{1,3}(?:st|nd|rd|th)(?:\s?(?:,|and|or)\s?"
+    r"(?:and\s)?(?:the\s)?\d{1,3}(?:st|nd|rd|th))*)\s+(?P<unit>months?|weeks?|days?|years?)\b(?!\s+of\s+(?:pregnancy|"
+    r"gestation|life|age))", re.I)
+_ORDINAL_ITEM = re.compile(r"\d{1,3}(?=st|nd|rd|th)")
+_ORDINAL_GATE = re.compile(r"[0-9](?:st|nd|rd|th)\b")
+
+
+def _ordinal_timepoints(t: Text, skip: frozenset[int]) -> list[Timepoint]:
+    out: list[Timepoint] = []
+    for m in ORDINAL_TP_RE.finditer(t.text):
+        if t.sentence_at(m.start()).index in skip:
+            continue
+        items = list(_ORDINAL_ITEM.finditer(t.text, m.start("list"), m.end("list")))
+        for j, im in enumerate(items):
+            end = m.end() if j == len(items) - 1 else im.end() + 2
+            out.append(Timepoint(weeks_from(float(im.group(0)), m.group("unit")), im.start(), end, t.text[im.start():end]))
     return out
 
 

@@ -252,3 +252,16 @@ def test_a_window_written_again_is_still_a_window():
     ev = run("We analysed a 24-week trial. Whether a review was obtained within 48 h of an overuse episode was "
              "determined. The proportion of days without review within 48 h was 0.94.", title=T)
     assert ev.timepoints_weeks == [24.0]
+
+
+@pytest.mark.parametrize("abstract, weeks", [
+    # ordinal times: "at the 6th month", "at the 1st, 3rd and 6th month after infusion"
+    ("DAS28 was lower at the 6th month.", [26.0]),
+    ("DAS28 was assessed at the 1st, 3rd and 6th month after infusion.", [4.33, 13.0, 26.0]),
+    ("ESR fell by the 12th week of treatment.", [12.0]),
+    ("Examinations were done at the end of 1st, 2nd, 3rd, and 6th month.", [4.33, 8.67, 13.0, 26.0]),
+    # not a rank of something else
+    ("The 3rd month of pregnancy was excluded.", []),
+])
+def test_ordinal_times_are_timepoints(abstract, weeks):
+    assert run(abstract).timepoints_weeks == weeks
