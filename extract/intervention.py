@@ -66,7 +66,7 @@ _CELL_AFTER = re.compile(  # used with .match(text, pos): no "^"
 _CELL_BEFORE = re.compile(
     words([r"cells?", r"MSCs?", "stem", "stromal", "SVF", r"progenitors?"])
     + r"\s+(?:[\w-]+\s+){0,3}?(?:from|of|in)\s+(?:the\s+|human\s+|autologous\s+|allogeneic\s+|donor\s+|healthy\s+)*$")
-_CELL_WORD_IN_MENTION = re.compile(r"msc|cell|asc|dpsc|derived|wj|stem", re.I)
+_CELL_WORD_IN_MENTION = re.compile(r"msc|cell|asc|adsc|dpsc|derived|wj|stem", re.I)
 # a route cue before a procedure, not a treatment: "intravenous cannulation", "an intravenous line"
 _PROCEDURE_AFTER = re.compile(
     r"^[\s-]*(?:cannula\w*|catheter\w*|lines?\b|access\b|ports?\b|contrast\b|drug\s+us\w*|sedation\b|"

@@ -11,6 +11,7 @@ from tests.extract.helpers import run
     ("Allogeneic MSCT is safe and feasible in RA patients.", None, "allogeneic"),
     ("Amniotic membrane MSCs were infused.", "placenta", None),
     ("Human amniotic fluid stem cells were infused.", "placenta", None),
+    ("Autologous ADSCs were injected.", "adipose", "autologous"),
 ])
 def test_cell_source_and_origin(abstract, source, origin):
     ev = run(abstract, title="A study in rheumatoid arthritis")
