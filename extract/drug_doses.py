@@ -439,6 +439,11 @@ def find_drug_doses(text: str, units_at: Sequence[tuple[int, int]] | None = None
             name = _name_after(t, m.end(), min(c_hi, m.end() + 60)) or name
         if name is None:
             name = _name_after(t, m.end(), min(c_hi, m.end() + 60))
+        if name is not None and name_start < m.start() and CONTROL_NAMES.match(name) and \
+                _AT_A_DOSE_GAP.fullmatch(t, name_start + len(name), m.start()):
+            drug_or = _DRUG_OR_BEFORE.search(t, max(c_lo, name_start - 40), name_start)
+            if drug_or and not CONTROL_NAMES.match(drug_or.group("drug")) and not _not_name_word(drug_or.group("drug")):
+                name = drug_or.group("drug")  # "VXP or placebo at a dose of two capsules": the drug's dose, copied
         if name is None and t[m.start() - 1:m.start()] == "(":
             # "two dosages of indomethacin were ingested at 10 h (75 mg)": a bracketed dose after a time is
             # a dose of the drug "doses of" named earlier in the clause
@@ -474,6 +479,8 @@ def find_drug_doses(text: str, units_at: Sequence[tuple[int, int]] | None = None
 # (but "cumulative challenge doses (5, 10, 20 mg) were inhaled" are the doses of a test, each given)
 _CUMULATIVE_BEFORE = re.compile(r"\bcumulative\s+(?:[\w-]+\s+){0,2}?dos(?:e|es|age)\s+(?:was|were|of|reached|averaged)\b"
                                 r"[^.;]{0,20}$", re.I)
+_DRUG_OR_BEFORE = re.compile(r"(?P<drug>[A-Za-z][\w-]+)\s+(?:or|and|versus|vs\.?)\s+(?:a\s+|an\s+|the\s+|matching\s+|identical\s+)*$")
+_AT_A_DOSE_GAP = re.compile(r"\s+(?:at|in)\s+(?:a\s+)?(?:daily\s+)?(?:dose|dosage)\s+of\s+")
 _DOSES_OF_RE = re.compile(r"\b(?:doses|dosages|dose|dosage)\s+of\s+(?P<drug>[A-Za-z][\w-]{2,})")
 _COUNTED_FORMS = frozenset({"tablets", "capsules", "sachets", "patches", "suppositories"})
 _FORM_NORMAL = {"drop": "drops", "drops": "drops", "puff": "puffs", "puffs": "puffs", "tablet": "tablets",

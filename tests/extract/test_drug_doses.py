@@ -103,6 +103,12 @@ def test_the_drug_is_named_from_the_words_beside_the_dose(text, drug):
     assert [d.drug for d in find_drug_doses(text)] == [drug]
 
 
+def test_a_dose_shared_by_a_drug_and_its_placebo_is_the_drugs():
+    # "VXP or placebo at a dose of two capsules twice daily": the placebo copies the drug's dose
+    text = "Subjects were randomized to receive VXP or placebo at a dose of two capsules twice daily for 12 weeks."
+    assert [(d.value, d.drug) for d in find_drug_doses(text)] == [(2.0, "VXP")]
+
+
 def test_the_drug_of_bracketed_doses_after_times_is_the_drug_the_dosages_are_of():
     # "two dosages of indomethacin were ingested at 10 h (75 mg) and 1 h (50 mg)": the doses are indomethacin's
     text = "two dosages of indomethacin were ingested at 10 h (75 mg) and 1 h (50 mg) before the test drink"
