@@ -701,11 +701,12 @@ def find_doses(text: str) -> list[Dose]:
     # a list "2.5 × 107, 5 × 107, or 1 × 108 cells" shares the unit of its last member
     # and so do parallel phrases: "a low dose (1 × 10^6) and a high dose (5 × 10^6) of MSCs per kg"
     for i in range(len(counts) - 2, -1, -1):
-        if units[i] is None and units[i + 1] is not None and concs[i + 1] is None:
-            if _GROUP_GAP_RE.match(t[counts[i].end:counts[i + 1].start]) and not _NOT_CELLS_RE.match(
-                t[counts[i].end:counts[i + 1].start]
-            ):
+        if (units[i] is None or (weak[i] and not weak[i + 1])) and units[i + 1] is not None and concs[i + 1] is None \
+                and _GROUP_GAP_RE.match(t[counts[i].end:counts[i + 1].start]):
+            # ("doses of 1 × 10^6, 5 × 10^6 and 1 × 10^7 cells/kg": a weak unit from "doses of" gives way too)
+            if not _NOT_CELLS_RE.match(t[counts[i].end:counts[i + 1].start]):
                 units[i] = units[i + 1]
+                weak[i] = weak[i + 1]
         elif (units[i] is None or weak[i]) and units[i + 1] is not None and not weak[i + 1] \
                 and concs[i + 1] is None and _PARALLEL_DOSE_GAP_RE.match(t[counts[i].end:counts[i + 1].start]):
             units[i] = units[i + 1]

@@ -178,6 +178,12 @@ def test_a_concentration_times_the_volume_given_after_it(text, derived):
     assert [d.note for d in per_admin] == [derived]
 
 
+def test_a_list_after_doses_of_shares_the_unit_of_its_last_item():
+    # "doses of" gives the list's items a weak unit (cells); the unit written after the list wins
+    assert _doses("Patients received MSCs at doses of 1 × 10^6, 5 × 10^6 and 1 × 10^7 cells/kg.") == [
+        (1e6, "cells/kg"), (5e6, "cells/kg"), (1e7, "cells/kg")]
+
+
 @pytest.mark.parametrize("text, unit", [
     ("Patients received 1 × 10^6 to 2 × 10^6 cells/kg.", "cells/kg"),
     ("Each knee received 1 × 10^7-5 × 10^7 MSCs.", "cells"),
