@@ -30,6 +30,7 @@ def test_cell_source_and_origin(abstract, source, origin):
     ("MSCs were injected into the articular cavity.", "intra-articular"),
     ("MSCs were administered intra-venously.", "intravenous"),
     ("Cells were injected sub-cutaneously.", "subcutaneous"),
+    ("MSCs were injected into the inflamed knee joints.", "intra-articular"),
 ])
 def test_route(abstract, route):
     assert run(abstract, title="Cells in rheumatoid arthritis").route == route
