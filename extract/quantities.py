@@ -242,7 +242,7 @@ _TP_UNIT = r"(?:hours?|hrs?|(?-i:h)|days?|(?-i:d)|weeks?|wks?|months?|mos?|years
 _TP_WORD_JOIN = r"(?:[ -]|(?<=hundred)\s+and\s+|(?<=thousand)\s+and\s+)"
 _TP_WORDNUM = rf"\b(?:{_W})(?:{_TP_WORD_JOIN}(?:{_W})\b){{0,6}}\b"
 _TP_NUM = rf"(?:{NUM}|{_TP_WORDNUM})"
-_TP_SEP = r"(?:\s?,\s?(?:and\s|or\s)?\s?|\s(?:and|or)\s|\s?-\s?|\sto\s)"
+_TP_SEP = r"(?:\s?,\s?(?:and\s|or\s)?\s?|-?\s(?:and|or)\s|\s?-\s?|\sto\s)"  # "-?": "the 12- and 24-week visits"
 _TP_LIST = rf"{_TP_NUM}(?:{_TP_SEP}{_TP_NUM}){{0,6}}"
 # A timepoint is "3, 6 and 12 months" (a list, then its unit), "week 12" (a unit, then a list) or
 # "baseline". For a fast start (see the numbers above) it is found by two patterns that begin with a

@@ -423,3 +423,9 @@ def test_doses_with_letters_that_only_case_folding_matches(text, value):
 ])
 def test_a_count_after_week_n_is_not_a_week(text, weeks):
     assert [tp.weeks for tp in find_timepoints(text)] == weeks
+
+
+def test_a_suspended_hyphen_list_of_times():
+    # "the 12- and 24-week visits": two timepoints, not a range
+    tps = find_timepoints("DAS28 was measured at the 12- and 24-week visits.")
+    assert [(tp.weeks, tp.kind) for tp in tps] == [(12.0, "point"), (24.0, "point")]
