@@ -418,8 +418,9 @@ def administrations(texts: list[Text], skip: dict[str, frozenset[int]]) -> int |
     """The number of administrations per patient, when stated."""
     for t in texts:  # a weekly course or a count at intervals (read first: "once a week" is not one administration)
         low = t.text.lower()
-        if "week" not in low and "interval" not in low and "apart" not in low:
-            continue  # every match below needs one of these words: substring tests first (cheap)
+        if not ("weekly" in low or "a week" in low or "per week" in low or "every week" in low or (
+                ("interval" in low or "apart" in low) and ("times" in low or "twice" in low or "thrice" in low))):
+            continue  # every match below needs these words: substring tests first (cheap)
         for m in _COURSE_ADMIN_RE.finditer(t.text):
             sent = t.sentence_at(m.start())
             if sent.index in skip.get(t.location, frozenset()) or not ADMIN_CONTEXT.search(sent.text):

@@ -598,7 +598,7 @@ def study_timepoints(t: Text, skip: frozenset[int]) -> list[Timepoint]:
         ordinal = [tp for tp in _ordinal_timepoints(t, skip) if not is_relative_timing(t.text, tp.end)]
         if ordinal:
             out = sorted(out + ordinal, key=lambda tp: tp.start)
-    if "min" in t.text:  # a substring test before the minute patterns (cheap)
+    if _MINUTE_GATE.search(t.text):  # a digit-led search before the minute patterns (cheap)
         minutes = _minute_timepoints(t, skip)
         if minutes:
             out = sorted(out + minutes, key=lambda tp: tp.start)
@@ -633,6 +633,7 @@ _MINUTE_LIST = r"(?P<list>\d+(?:\.\d+)?(?:\s?(?:,|and|or|&)\s?(?:and\s)?\d+(?:\.
 MINUTE_AFTER_RE = re.compile(rf"(?<![\w.,/:\-–—]){_MINUTE_LIST}(?=\s?(?:post\b|post-|after\b|following\b|later\b))", re.I)
 MINUTE_AT_RE = re.compile(rf"\bat\s+{_MINUTE_LIST}(?!\s?-?\s?(?:intervals?|apart|before|prior|pre-|each|per)\b)", re.I)
 _MINUTE_ITEM = re.compile(r"\d+(?:\.\d+)?")
+_MINUTE_GATE = re.compile(r"[0-9]\s?-?\s?min", re.I)
 _MINUTE_WINDOW_BEFORE = re.compile(r"\b(?:within|for|over|than|during|up\s+to|of|every)\s+$", re.I)  # "within 10 min after"
 
 
