@@ -140,11 +140,12 @@ IN_BOUND_BRACKET_RE = re.compile(r"[(\[]\s*(?:range|iqr|interquartile\s+range|95
 SPREAD_AFTER_RE = re.compile(r"^\s*[(\[]\s*(?:q1|iqr|interquartile\s+range|sd)\b", re.I)
 # "92 hours (84–114 hours)", "9 days (7-12)": a duration with its interval is a measured value (not after
 # "follow-up": "a median follow-up of 24 months (12–36 months)" is the study's)
-INTERVAL_AFTER_RE = re.compile(r"^\s*[(\[]\s*(?:95\s?%\s?(?:ci|confidence\s+interval)\s?[:,]?\s*)?[\d.]+\s*"
+INTERVAL_AFTER_RE = re.compile(r"^\s*[(\[]\s*[\d.]+\s*"
                                r"(?:[a-z]{1,6}\s*)?(?:-|–|—|to)\s*[\d.]+\s*(?:[a-z]{1,6}\s*)?[)\]]", re.I)
 # "(84–114 hours)" right after "92 hours": the interval of the value before it
 INTERVAL_OPEN_BEFORE_RE = re.compile(r"[\d.]\s?(?:[a-z]{1,6}\s?)?[(\[]\s*$", re.I)
 _FOLLOW_UP_BEFORE = re.compile(r"follow|observ", re.I)
+_AT_TIME_BEFORE = re.compile(r"\b(?:at|by|after|until|through|to|from|over|during|for)\s+(?:the\s+|a\s+)?$", re.I)
 # "12–24 hr/day", "3 days per week", "8 hours a day": how long or how often, not a time of assessment
 PER_TIME_AFTER_RE = re.compile(r"^\s?(?:/\s?(?:d|day|night|wk|week|mo|month)\b|(?:per|a|each|every)\s+"
                                r"(?:day|night|week|month)\b|(?:daily|nightly|weekly)\b)", re.I)
@@ -445,7 +446,8 @@ def _not_a_study_time_after(t: Text, tp: Timepoint, sent, after: str) -> bool:
                                 or SPREAD_AFTER_RE.match(after)):
             return True  # a measured value: "4.4 ± 1.2 days", "3.5 vs. 12.7 months", "2.0 weeks (Q1 = 1.0, Q3 = 3.7)"
         if "value" in fams and INTERVAL_AFTER_RE.match(after) and not _FOLLOW_UP_BEFORE.search(
-                text, max(sent.start, tp.start - 40), tp.start):
+                text, max(sent.start, tp.start - 40), tp.start) and not _AT_TIME_BEFORE.search(
+                text, max(sent.start, tp.start - 12), tp.start):
             return True  # "fever clearance times were 92 hours (84–114 hours)": a measured value
         if "per" in fams and following[:1] and _AFTER_TRIGGERS.get(following[0]) == "per" and \
                 PER_TIME_AFTER_RE.match(after):

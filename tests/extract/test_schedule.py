@@ -187,6 +187,8 @@ def test_a_time_per_day_or_week_is_not_a_timepoint(abstract, weeks):
     ("Outcomes were assessed at 12 weeks. Time to healing was 9 days (7-12) with A and 14 days (10-18) with B.", [12.0]),
     # but a follow-up with its range is the study's follow-up
     ("The median follow-up was 24 months (12–36 months).", [104.0]),
+    # and a time of assessment followed by an effect's interval stays a timepoint
+    ("Pain fell by 5.2 points at 12 weeks (3.1–7.3).", [12.0]),
 ])
 def test_a_duration_with_its_interval_is_a_value_not_a_timepoint(abstract, weeks):
     assert run(abstract, title=T).timepoints_weeks == weeks
