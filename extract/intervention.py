@@ -73,7 +73,7 @@ _PROCEDURE_AFTER = re.compile(
     r"glucose\s+tolerance|route\b|"
     # or before a condition: where the disease is ("intraperitoneal sepsis", "intra-articular fractures")
     r"(?:sepsis|infections?|adhesions?|abscess(?:es)?|ha?emorrhages?|bleeding|fractures?|injur(?:y|ies)|"
-    r"metastas[ie]s|carcinomatosis|pressure|hypertension|tumou?rs?|cancers?|fat|lesions?|inflammation|"
+    r"metastas[ie]s|carcinomatosis|pressure|hypertension|tumou?rs?|cancers?|fat(?!\s+emulsion)|lesions?|inflammation|"
     r"contamination)\b)", re.I)
 # "oral" that is not a route: "oral health", "oral mucositis", "oral glucose tolerance test"
 _NOT_ORAL_AFTER = re.compile(

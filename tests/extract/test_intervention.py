@@ -253,6 +253,8 @@ def test_a_route_named_in_background_knowledge_or_for_a_procedure_is_not_the_rou
      "intramuscular"),
     ("Drainage after surgery for intra-articular fractures",
      "Patients with intra-articular fractures of the calcaneus were randomised to a drain or no drain.", None),
+    ("Fish oil lipid emulsion in parenteral nutrition",
+     "Infants were randomised to an intravenous fat emulsion of fish oil or soybean oil.", "intravenous"),
 ])
 def test_a_route_word_before_a_condition_is_not_the_route(title, abstract, route):
     assert run(abstract, title=title).route == route
