@@ -112,7 +112,7 @@ SESSION_AFTER_RE = re.compile(r"^\s?-?\s?(?:[\w-]+\s+){0,2}?(?:trainings?|sessio
                               r"workshops?|formulations?|controlled-release|extended-release|sustained-release|"
                               r"modified-release|controlled\s+release)\b", re.I)
 SCHOOL_AFTER_RE = re.compile(r"^\s?-?\s?(?:[\w-]+\s+){0,2}?(?:colleges?|schools?|universit(?:y|ies)|degree|curriculum|"
-                             r"residency|diploma|institute)\b", re.I)
+                             r"residency|diploma|institute)(?![\w-])", re.I)  # not "a 2-year school-based programme"
 # "over a 4-hour post-meal period": an observation window after something, not how long an infusion took
 _POST_AFTER_RE = re.compile(r"^\s?-?\s?(?:post\b|post-|postprandial|after\b|following\b)", re.I)
 AGE_RANGE_AFTER_RE = re.compile(r"^\s*(?:and|to|-|–)\s*[\d.]+\s*(?:days?|weeks?|months?|years?|y)\s+(?:of\s+age|old)\b",

@@ -242,6 +242,8 @@ def test_minutes_after_something_are_timepoints(abstract, n_short):
     # the length of a school or a degree is not a time of the study
     ("Participants were students of a 5-year junior nursing college. Retention was surveyed at 3 months and 1 year.",
      [13.0, 52.0]),
+    # but a school-based programme's length is the study's
+    ("Children took part in a 2-year school-based programme.", [104.0]),
     # a period after a meal is an observation window, not an infusion's length
     ("Time below 4.0 mmol/L over a 4-hour post-meal period was the primary outcome.", [0.02]),
 ])
