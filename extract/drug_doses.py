@@ -134,7 +134,7 @@ _MEASURED_BEFORE = re.compile(words([
     r"levels?", r"concentrations?", "weight", r"birth\s?weight", r"gain(?:ed)?", "loss", "lost", "excretion",
     "output", "content", r"differences?", r"changes?", r"increased?", r"decreased?", r"reductions?", "reduced",
     r"lower(?:ed|ing)?", r"rais(?:ed|ing)", "elevated", "improved", "mean", "median", "average", "averaged", "was",
-    "were", r"of\s+(?:mean|median)", "amount", r"requirements?", "total",
+    "were", r"of\s+(?:mean|median)", "amount", r"requirements?", "total", "clearance", "filtration",
     *(rf"{verb}\s+by" for verb in ("reduced", "decreased", "increased", "lowered", "raised", "changed", "fell", "rose",
                                    "dropped"))])
     + r"\s+(?:of\s+|was\s+|were\s+|by\s+)?(?:about\s+|approximately\s+|only\s+|an?\s+)?$")
