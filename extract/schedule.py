@@ -145,6 +145,9 @@ INTERVAL_AFTER_RE = re.compile(r"^\s*[(\[]\s*[\d.]+\s*"
 # "(84–114 hours)" right after "92 hours": the interval of the value before it
 INTERVAL_OPEN_BEFORE_RE = re.compile(r"[\d.]\s?(?:[a-z]{1,6}\s?)?[(\[]\s*$", re.I)
 _FOLLOW_UP_BEFORE = re.compile(r"follow|observ", re.I)
+_GESTATION_IN_SENTENCE = re.compile(r"gestation|pregnan|antenatal|prenatal", re.I)
+# "at 28, 33 and 36 weeks": a point in weeks (a list item or its end), not "a 24-week programme"
+_AT_WEEKS_BEFORE = re.compile(r"\b(?:at|by|from|until|before|after)\s+(?:weeks?\s+)?(?:[\d.]+\s?(?:,|and|or)\s?(?:and\s)?)*$", re.I)
 _AT_TIME_BEFORE = re.compile(r"\b(?:at|by|after|until|through|to|from|over|during|for)\s+(?:the\s+|a\s+)?$", re.I)
 # "12–24 hr/day", "3 days per week", "8 hours a day": how long or how often, not a time of assessment
 PER_TIME_AFTER_RE = re.compile(r"^\s?(?:/\s?(?:d|day|night|wk|week|mo|month)\b|(?:per|a|each|every)\s+"
@@ -459,6 +462,9 @@ def _not_a_study_time_after(t: Text, tp: Timepoint, sent, after: str) -> bool:
     if tp.kind == "range" and INTERVAL_OPEN_BEFORE_RE.search(
             text, max(sent.start, tp.start - 12), tp.start):
         return True  # "24 months (12–36 months)": the interval of the time before it
+    if 20 <= tp.weeks <= 42 and _GESTATION_IN_SENTENCE.search(sent.text) and _AT_WEEKS_BEFORE.search(
+            text, max(sent.start, tp.start - 30), tp.start):
+        return True  # "calls from a midwife at 28, 33 and 36 weeks ... at 20 weeks' gestation": weeks of pregnancy
     if ("." in tp.text or "·" in tp.text) and _decimal_days_or_hours(tp):
         return True  # "13.8 days", "5.4 h": a measured duration (times of assessment are whole days)
     if tp.text[:1] in "012" and CLOCK_TIME_RE.match(tp.text):

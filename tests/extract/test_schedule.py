@@ -269,3 +269,14 @@ def test_a_window_written_again_is_still_a_window():
 ])
 def test_ordinal_times_are_timepoints(abstract, weeks):
     assert run(abstract).timepoints_weeks == weeks
+
+
+@pytest.mark.parametrize("abstract, weeks", [
+    # weeks of pregnancy named in a sentence about gestation are not times of the study
+    ("Women received calls from a midwife at 28, 33 and 36 weeks and the other group had a scan at 20 weeks' "
+     "gestation.", []),
+    # but the study's own time in a pregnancy trial stays
+    ("Pregnant women were randomised to a 12-week exercise programme.", [12.0]),
+])
+def test_weeks_of_pregnancy_in_a_gestation_sentence_are_not_timepoints(abstract, weeks):
+    assert run(abstract, title=T).timepoints_weeks == weeks
