@@ -42,9 +42,11 @@ COUNT_BEFORE_RE = re.compile(  # (not the end of a range: "ASA physical status 1
     rf"(?<![\w,/\-\u2010-\u2015\u2212])(?<![\d.]\.)(?P<n>{_N})\s+(?P<mods>(?:(?!(?:including|with|of|and|from|in|were|was|who|had)\b)"
     rf"(?:[A-Za-z][\w/-]*|{_AGE_WORD}),?\s+){{0,4}}?)$", re.I)
 VERB_COUNT_FAR_RE = re.compile(
-    rf"\b(?:we\s+)?(?:enrolled|recruited|included|randomi[sz]ed|studied|accrued)\s+(?:a\s+total\s+of\s+)?"
-    rf"(?P<n>{_N})\s+(?P<mods>(?:(?:and|or)\s+|(?!(?:including|with|of|from|in|were|was|who|had|weeks?|months?|"
-    rf"days?|years?|hours?)\b)[A-Za-z][\w-]*,?\s+|\([^()]{{1,40}}\)\s+){{1,8}})$", re.I)
+    rf"\b(?:we\s+)?(?:enrolled|recruited|included|randomi[sz]ed|studied|accrued|(?:trial|study)\s+(?:of|in|among|"
+    rf"involving))\s+(?:a\s+total\s+of\s+)?"
+    rf"(?P<n>{_N})\s+(?P<mods>(?:(?:and|or)\s+|(?-i:of\s+(?=[A-Z]))|(?!(?:including|with|of|from|in|were|was|who|had|"
+    rf"weeks?|months?|days?|years?|hours?)\b)[A-Za-z][\w-]*,?\s+|\([^()]{{1,40}}\)\s+|\d+\s?[–-]\s?\d+\s+){{1,10}})$",
+    re.I)  # ("of" inside a name: "American Society of Anesthesiologists (ASA) physical status 1–3 patients")
 VERB_BEFORE_COUNT = re.compile(
     r"\b(?:we\s+)?(?:enrolled|recruited|included|randomi[sz]ed|treated|studied|assigned|accrued)\s+"
     r"(?:a\s+total\s+of\s+|all\s+)?$",

@@ -273,3 +273,13 @@ def test_counts_of_things_that_are_not_people_are_not_sample_sizes(abstract):
 
 def test_a_total_then_a_count_with_another_verb_stays_the_total():
     assert run("Sixty-four patients were enrolled and 60 completed the study.", title=DRUG_TITLE).n_enrolled == 64
+
+
+@pytest.mark.parametrize("abstract, n", [
+    # "a trial of N <a long description> patients": the count before a long describing phrase
+    ("This was a randomized, observer-blinded trial of 34 American Society of Anesthesiologists (ASA) physical status "
+     "1–3 patients who underwent TKA.", 34),
+    ("We conducted a trial in 120 consecutive treatment-naive HIV-infected adult patients.", 120),
+])
+def test_a_trial_of_a_count_with_a_long_description(abstract, n):
+    assert run(abstract, title=DRUG_TITLE).n_enrolled == n
