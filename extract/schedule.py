@@ -145,9 +145,14 @@ INTERVAL_AFTER_RE = re.compile(r"^\s*[(\[]\s*[\d.]+\s*"
 # "(84–114 hours)" right after "92 hours": the interval of the value before it
 INTERVAL_OPEN_BEFORE_RE = re.compile(r"[\d.]\s?(?:[a-z]{1,6}\s?)?[(\[]\s*$", re.I)
 _FOLLOW_UP_BEFORE = re.compile(r"follow|observ", re.I)
-_GESTATION_IN_SENTENCE = re.compile(r"gestation|pregnan|antenatal|prenatal", re.I)
+_GESTATION_WEEKS_IN_TEXT = re.compile(r"\b(?:2\d|3\d|4[0-2])\s?-?\s?(?:weeks?|wks?)['’]?\s*(?:of\s+)?(?:gestation|"
+                                      r"gestational|pregnancy)", re.I)
+_AFTER_BIRTH_AFTER = re.compile(r"\s?-?\s?(?:weeks?|wks?)?\s*(?:postpartum|post-partum|after|post\b|of\s+age|old|follow)",
+                                re.I)
+_GESTATION_IN_SENTENCE = re.compile(r"gestation|pregnan|antenatal|prenatal|trimester|\b(?:at|until|to|before|after|and)\s+"
+                                    r"(?:delivery|birth|childbirth)\b", re.I)
 # "at 28, 33 and 36 weeks": a point in weeks (a list item or its end), not "a 24-week programme"
-_AT_WEEKS_BEFORE = re.compile(r"\b(?:at|by|from|until|before|after)\s+(?:weeks?\s+)?(?:[\d.]+\s?(?:,|and|or)\s?(?:and\s)?)*$", re.I)
+_AT_WEEKS_BEFORE = re.compile(r"\b(?:at|by|from|until|before|after|between|than)\s+(?:weeks?\s+)?(?:[\d.]+\s?(?:,|and|or)\s?(?:and\s)?)*$", re.I)
 _AT_TIME_BEFORE = re.compile(r"\b(?:at|by|after|until|through|to|from|over|during|for)\s+(?:the\s+|a\s+)?$", re.I)
 # "12–24 hr/day", "3 days per week", "8 hours a day": how long or how often, not a time of assessment
 PER_TIME_AFTER_RE = re.compile(r"^\s?(?:/\s?(?:d|day|night|wk|week|mo|month)\b|(?:per|a|each|every)\s+"
@@ -590,6 +595,11 @@ def study_timepoints(t: Text, skip: frozenset[int]) -> list[Timepoint]:
         if _not_a_study_time(t, tp, course_weeks, windows):
             continue
         kept.append(tp)
+    if any(20 <= tp.weeks <= 42 for tp in kept) and _GESTATION_WEEKS_IN_TEXT.search(t.text):
+        # a pregnancy trial that writes "at 28 or 35 wk gestation": its other points in those weeks are weeks of
+        # pregnancy too ("Between 26 and 35 wk, haemoglobin decreased"), not times since the start of the study
+        kept = [tp for tp in kept if not (20 <= tp.weeks <= 42 and _AT_WEEKS_BEFORE.search(
+            t.text, max(0, tp.start - 30), tp.start) and not _AFTER_BIRTH_AFTER.match(t.text, tp.end))]
     if windows:  # "within 48 h of an overuse episode" ... "without review within 48 h": the same window again
         kept = [tp for tp in kept if not (tp.weeks in windows and WITHIN_BEFORE_RE.search(
             t.text, max(0, tp.start - 20), tp.start))]

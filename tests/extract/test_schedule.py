@@ -275,8 +275,16 @@ def test_ordinal_times_are_timepoints(abstract, weeks):
     # weeks of pregnancy named in a sentence about gestation are not times of the study
     ("Women received calls from a midwife at 28, 33 and 36 weeks and the other group had a scan at 20 weeks' "
      "gestation.", []),
+    ("Haemoglobin was measured at 26, 32, and 35 wk and at delivery.", []),
+    ("Parameters were compared between 26 and 35 wk and between 35 wk and delivery.", []),
     # but the study's own time in a pregnancy trial stays
     ("Pregnant women were randomised to a 12-week exercise programme.", [12.0]),
 ])
 def test_weeks_of_pregnancy_in_a_gestation_sentence_are_not_timepoints(abstract, weeks):
     assert run(abstract, title=T).timepoints_weeks == weeks
+
+
+def test_weeks_of_pregnancy_named_elsewhere_in_a_pregnancy_trial_are_not_timepoints():
+    ev = run("Zidovudine was started at 28 or 35 wk gestation. Between 26 and 35 wk, haemoglobin decreased. Infants "
+             "were followed to 24 weeks postpartum.", title=T)
+    assert ev.timepoints_weeks == [24.0]
