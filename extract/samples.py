@@ -69,11 +69,13 @@ def _count_between(text: str, lo: int, hi: int) -> bool:
     return bool(_DIGIT_RE.search(text, lo, hi) or _NUMBER_WORD_RE.search(text, lo, hi))
 
 
-_AUX_TAIL = re.compile(r"(?:were|was|been)\s+(?:subsequently\s+|finally\s+|then\s+|eventually\s+|randomly\s+)?$")
+_AUX_TAIL = re.compile(r"(?:were|was|been)\s+(?:subsequently\s+|finally\s+|then\s+|eventually\s+|randomly\s+|equally\s+)?$")
 # a count, then a noun phrase of one to five words (or a clause "met the criteria and"), then the verb
 NOUN_PHRASE_BEFORE_VERB_RE = re.compile(
-    rf"(?<![\w.,/-])(?P<n>{_N})\s+(?P<np>(?:[A-Za-z][\w'-]*,?\s+){{1,5}}?(?:and\s+)?)(?:\(\s*[\d.]+\s*%\s*\)\s*)?"
-    r"(?P<aux>(?:were|was|had\s+been)\s+(?:subsequently\s+|finally\s+|then\s+|eventually\s+|randomly\s+)?)?$", re.I)
+    rf"(?<![\w.,/-])(?P<n>{_N})\s+(?P<np>(?:[A-Za-z][\w'-]*,?\s+){{1,5}}?(?:and\s+)?)(?:\(\s*[\d.]+\s*%\s*\)\s*|"
+    r"\((?:from|aged?)\s[^()]{1,40}\)\s*)?"  # "44 migrainous (from 4–15 years of age) were equally allocated"
+    r"(?P<aux>(?:were|was|had\s+been)\s+(?:subsequently\s+|finally\s+|then\s+|eventually\s+|randomly\s+|equally\s+)?)?$",
+    re.I)
 # what a counted noun phrase is not: times, doses, units, events, groups ("12 weeks were", "3 groups were")
 _NOT_A_COUNTED_NOUN = re.compile(
     r"\b(?:weeks?|days?|months?|years?|hours?|minutes?|times?|mg|g|ml|kg|doses?|cycles?|sessions?|visits?|"
@@ -424,6 +426,9 @@ _WERE_ASSIGNED_AHEAD = re.compile(r"\s+(?:\w+\s+){0,2}?(?:were|was)\s+(?:randoml
                 r"included)\b")
 
 
+_MADE_UP_AN_ARM_AFTER_RE = re.compile(
+    r"[^;.]{0,100}?\b(?:comprised|made\s+up|formed|constituted|composed)\s+(?:the\s+|a\s+|an\s+)?(?:[\w+/-]+\s+){0,3}?"
+    r"(?:group|arm|cohort|control)s?\b", re.I)
 _COMPARED_WITH_BEFORE_RE = re.compile(r"\bcompared\s+(?:with|to)\s+(?:the\s+)?$", re.I)
 _COMPARED_WITH_N_AFTER_RE = re.compile(rf"[^;.]{{0,180}}?\bcompared\s+(?:with|to)\s+(?:the\s+)?(?:{_N})\s+", re.I)
 # "Thirty patients received acupuncture and 28 received sham needling": a count and another with the same verb
@@ -458,6 +463,8 @@ def _one_arms(t: Text, c: _Candidate) -> bool:
         return True
     if _COMPARED_WITH_BEFORE_RE.search(text, max(sent.start, c.start - 40), c.start):
         return True  # "... were compared with 450 patients in whom ...": the other arm
+    if _MADE_UP_AN_ARM_AFTER_RE.match(after[:160]):
+        return True  # "Seventy-five patients failing ART comprised the TDF group", "... made up the control"
     if "compared" in after[:220] and _COMPARED_WITH_N_AFTER_RE.match(after[:220]):
         return True  # "450 patients who underwent X were prospectively compared with 450 patients in whom ..."
     same = _SAME_VERB_AFTER_RE.match(after[:200])

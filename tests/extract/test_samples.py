@@ -170,6 +170,9 @@ def test_n_enrolled_of_any_trial(abstract, n):
     # "N patients ... were compared with M patients": two arms
     "In this randomised study, 450 patients who underwent ultrasound-guided cannulation were prospectively compared "
     "with 450 patients in whom the landmark technique was used.",
+    # "N patients ... comprised the X group": an arm
+    "Seventy-five HIV-1 infected patients failing first-line therapy comprised the TDF group. Seventy-five patients "
+    "matched for age made up the control.",
     # a denominator of a share: "49 of 393 patients"
     "In the intervention group, 49 of 393 patients with a second prescription received education.",
 ])
@@ -283,3 +286,9 @@ def test_a_total_then_a_count_with_another_verb_stays_the_total():
 ])
 def test_a_trial_of_a_count_with_a_long_description(abstract, n):
     assert run(abstract, title=DRUG_TITLE).n_enrolled == n
+
+
+def test_a_count_with_a_describing_bracket_before_the_verb():
+    ev = run("In this randomized trial 44 migrainous (from 4–15 years of age) were equally allocated to receive "
+             "cinnarizine or topiramate.", title=DRUG_TITLE)
+    assert ev.n_enrolled == 44
