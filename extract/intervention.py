@@ -546,7 +546,13 @@ def _drug_doses(texts: list[Text], record_id: str, skip: dict[str, frozenset[int
         list_ends[key] = max(list_ends.get(key, 0), d.end)
     out: list[DoseValue] = []
     seen: set[tuple[float | None, str, str, str | None]] = set()
+    before: tuple[Text, DrugDose] | None = None
+    restated: set[tuple[float | None, str]] = set()
     for t, d in found:
+        prev, before = before, (t, d)
+        if (prev is not None and prev[0] is t and _restated_daily_total(t.text, prev[1], d)) or (d.value, d.unit) in restated:
+            restated.add((d.value, d.unit))  # (and "Consumption of 800 mg/d" later is that total again)
+            continue  # "400 mg capsules ... twice daily (800 mg/d)": the daily total of the dose before, restated
         role = _drug_role(d, study)
         if role == "intervention" and d.drug and _CONTROL_ARM_BEFORE.search(t.text, max(0, d.start - 50), d.start):
             role = "comparator"  # "... or standard HMF providing 1 g protein": the control arm's amount
@@ -588,6 +594,27 @@ def _drug_doses(texts: list[Text], record_id: str, skip: dict[str, frozenset[int
 
 _CONTROL_ARM_BEFORE = re.compile(r"\b(?:or|versus|vs\.?)\s+(?:the\s+|a\s+|an\s+)?(?:standard|usual|conventional|"
                                  r"control|regular|routine)\b[^,;()0-9]{0,30}$", re.I)
+# "400 mg twice daily (800 mg/d)", "500 mg three times a day (i.e. 1500 mg/day)": the gap after a dose
+_DAILY_TOTAL_GAP = re.compile(r"[^;.()]{0,50}?\b(?P<freq>once|twice|thrice|two\s+times|three\s+times|four\s+times|b\.?i\.?d|"
+                              r"t\.?i\.?d|q\.?i\.?d)\b\.?[^;.()]{0,20}?(?:daily|a\s+day|per\s+day|/\s?d(?:ay)?)?\s*\(\s*"
+                              r"(?:i\.e\.,?\s*|total(?:\s+of)?\s*|that\s+is,?\s*)?$", re.I)
+_SPACES_AND_DOTS = re.compile(r"[\s.]+")
+_FREQ_TIMES = {"once": 1, "twice": 2, "thrice": 3, "two times": 2, "three times": 3, "four times": 4, "bid": 2, "tid": 3,
+               "qid": 4}
+
+
+def _restated_daily_total(text: str, prev: DrugDose, d: DrugDose) -> bool:
+    """Whether dose `d` restates the daily total of `prev` just before it ("400 mg twice daily (800 mg/d)")."""
+    if d.value is None or prev.value is None or not d.unit.endswith("/day") or d.start - prev.end > 80:
+        return False
+    m = _DAILY_TOTAL_GAP.fullmatch(text, prev.end, d.start)
+    if m is None or d.unit.split("/")[0] != prev.unit.split("/")[0]:
+        return False
+    key = _SPACES_AND_DOTS.sub(" ", m.group("freq").lower()).strip()
+    times = _FREQ_TIMES.get(key) or _FREQ_TIMES.get(key.replace(" ", ""), 0)
+    return abs(prev.value * times - d.value) < 1e-9
+
+
 _WITH_GAP = re.compile(r"\s*\)?\s*(?:\w+\s+){0,2}?(?:with|plus|\+|combined\s+with|together\s+with|in\s+combination\s+"
                        r"with)\s+(?:[^\s;.]+\s+){0,4}?\(?\s*$", re.I)
 

@@ -171,6 +171,23 @@ def test_a_challenge_agents_doses_are_not_the_studys():
     assert _study_doses(ev) == [(2.0, "g"), (1.0, "g")]
 
 
+@pytest.mark.parametrize("abstract, doses", [
+    ("Patients received metformin 500 mg b.i.d. (1000 mg/day).", [(500.0, "mg")]),
+    ("Patients received metformin 500 mg three times a day (i.e. 1500 mg/day).", [(500.0, "mg")]),
+    # not a restatement: another amount
+    ("Patients received metformin 500 mg twice daily (or 400 mg/day if not tolerated).", [(500.0, "mg"), (400.0, "mg/day")]),
+])
+def test_a_daily_total_in_brackets_restates_the_dose(abstract, doses):
+    assert _study_doses(run(abstract, title="Metformin in diabetes")) == doses
+
+
+def test_a_daily_total_restated_in_brackets_is_not_another_dose():
+    ev = run("12 participants randomized to a treatment arm consumed 400 mg capsules of Sutherlandia leaf powder twice "
+             "daily (800 mg/d). Consumption of 800 mg/d Sutherlandia was tolerated.",
+             title="A randomized trial of Sutherlandia in healthy adults")
+    assert _study_doses(ev) == [(400.0, "mg")]
+
+
 def test_the_drug_the_title_does_not_name_is_the_comparator():
     ev = run("Patients were randomised to celecoxib 200 mg daily or naproxen 500 mg twice daily.",
              title="Celecoxib for knee osteoarthritis pain")
