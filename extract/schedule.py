@@ -68,7 +68,8 @@ TREATMENT_WORDS = re.compile(
 # (also at the end of a range, "6 months to 10 years prior to enrollment", or of a bracket, "(about 14 days) before")
 # and of a list with bracketed doses: "at 10 h (75 mg) and 1 h (50 mg) before ingesting")
 BEFORE_RE = re.compile(r"^\s*(?:\([^()]{0,20}\)\s*)?(?:(?:-|–|to|,|and|or)\s*(?:and\s+)?[\d.]+\s*[a-z]{1,6}\s*"
-                       r"(?:\([^()]{0,20}\)\s*)?)?\)?\s*(?:before|prior\s+to|preceding|pre-)", re.I)
+                       r"(?:\([^()]{0,20}\)\s*)?)?\)?\s*(?:(?:and\s+)?\d+\s?min(?:utes?|s)?\s+)?"  # "1 h 18 min before start"
+                       r"(?:before|prior\s+to|preceding|pre-)", re.I)
 # "within 8 weeks of selection", "within 8 h of symptom onset": a window, unless measured from treatment
 WITHIN_BEFORE_RE = re.compile(r"\bwithin\s+(?:the\s+)?(?:first\s+)?$", re.I)
 WITHIN_OF_AFTER_RE = re.compile(r"^\s*(?:of|from|since)\s+(?:the\s+|a\s+|an\s+)?(?P<what>[\w-]+)", re.I)

@@ -288,3 +288,9 @@ def test_weeks_of_pregnancy_named_elsewhere_in_a_pregnancy_trial_are_not_timepoi
     ev = run("Zidovudine was started at 28 or 35 wk gestation. Between 26 and 35 wk, haemoglobin decreased. Infants "
              "were followed to 24 weeks postpartum.", title=T)
     assert ev.timepoints_weeks == [24.0]
+
+
+def test_hours_and_minutes_before_something_are_not_a_timepoint():
+    ev = run("Nineteen subjects had consumed coffee on average 1 h 18 min before start. Pain was rated at 12 weeks.",
+             title=T)
+    assert ev.timepoints_weeks == [12.0]
