@@ -507,6 +507,23 @@ def _decimal_days_or_hours(tp: Timepoint) -> bool:
     return abs(round(value / 7, 2) - tp.weeks) < 0.011 or abs(round(value / 168, 2) - tp.weeks) < 0.011
 
 
+_PARTS_GAP = re.compile(r"[^()]{0,40}?(?:,|and|\+|plus)\s*(?:a\s+)?$", re.I)
+
+
+def _bracketed_parts(t: Text, tps: list[Timepoint]) -> set[int]:
+    """Indices of the last part of a time split in brackets right after it: "16 weeks (12 weeks' intervention
+    and 4 weeks' follow up)" drops the 4 (the 12 is a time of its own: the end of the intervention)."""
+    drop: set[int] = set()
+    for i in range(len(tps) - 2):
+        whole, a, b = tps[i], tps[i + 1], tps[i + 2]
+        if not _RESTATEMENT_OPENER.fullmatch(t.text[whole.end:a.start]) or ")" in t.text[a.end:b.start]:
+            continue
+        if abs(a.weeks + b.weeks - whole.weeks) <= 0.01 * whole.weeks + 0.01 and b.weeks < a.weeks and \
+                _PARTS_GAP.match(t.text[a.end:b.start]):
+            drop.add(i + 2)
+    return drop
+
+
 _RESTATEMENT_OPENER = re.compile(r"\s?[(\[]\s?(?:i\.e\.,?\s?|or\s|about\s|approximately\s|~)?")
 
 
@@ -611,7 +628,7 @@ def study_timepoints(t: Text, skip: frozenset[int]) -> list[Timepoint]:
     if course_weeks:  # "G-CSF 15 μg/kg for 5 days ... G-CSF for 5 days": the same course again
         kept = [tp for tp in kept if not (tp.weeks in course_weeks
                                           and _FOR_BEFORE.search(t.text[max(0, tp.start - 5):tp.start]))]
-    drop = _restated(t, kept)
+    drop = _restated(t, kept) | _bracketed_parts(t, kept)
     out = [tp for i, tp in enumerate(kept) if i not in drop]
     if _ORDINAL_GATE.search(t.text):  # "6th", "1st": a digit-led search first (cheap)
         ordinal = [tp for tp in _ordinal_timepoints(t, skip) if not is_relative_timing(t.text, tp.end)]

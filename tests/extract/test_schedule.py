@@ -294,3 +294,10 @@ def test_hours_and_minutes_before_something_are_not_a_timepoint():
     ev = run("Nineteen subjects had consumed coffee on average 1 h 18 min before start. Pain was rated at 12 weeks.",
              title=T)
     assert ev.timepoints_weeks == [12.0]
+
+
+def test_the_parts_of_a_time_in_brackets_after_it_are_not_another_timepoint():
+    # "for 16 weeks (12 weeks' intervention and 4 weeks' follow up)": 4 weeks is the last part of the 16
+    ev = run("Patients received the granule or placebo for 16 weeks (12 weeks' intervention and 4 weeks' follow up). "
+             "Migraine days fell at week 12.", title=T)
+    assert ev.timepoints_weeks == [12.0, 16.0]
