@@ -146,6 +146,11 @@ INTERVAL_AFTER_RE = re.compile(r"^\s*[(\[]\s*[\d.]+\s*"
 # "(84–114 hours)" right after "92 hours": the interval of the value before it
 INTERVAL_OPEN_BEFORE_RE = re.compile(r"[\d.]\s?(?:[a-z]{1,6}\s?)?[(\[]\s*$", re.I)
 _FOLLOW_UP_BEFORE = re.compile(r"follow|observ", re.I)
+_TIMES_WITHIN_BEFORE = re.compile(r"\b(?:times|twice|thrice|once|sessions?|contacts?|visits?|calls?)\s+within\s+(?:the\s+)?"
+                                  r"(?:first\s+)?$", re.I)
+# "24-hour bronchodilation": how long an effect lasts, not a time of assessment
+EFFECT_LENGTH_AFTER_RE = re.compile(r"^\s?-?\s?(?:bronchodilat\w*|protection|coverage|efficacy|duration\s+of\s+action|"
+                                    r"action|activity\s+profile)\b", re.I)
 _GESTATION_WEEKS_IN_TEXT = re.compile(r"\b(?:2\d|3\d|4[0-2])\s?-?\s?(?:weeks?|wks?)['’]?\s*(?:of\s+)?(?:gestation|"
                                       r"gestational|pregnancy)", re.I)
 _AFTER_BIRTH_AFTER = re.compile(r"\s?-?\s?(?:weeks?|wks?)?\s*(?:postpartum|post-partum|after|post\b|of\s+age|old|follow)",
@@ -361,6 +366,8 @@ def _not_a_study_time(t: Text, tp: Timepoint, course_weeks: set[float], windows:
     cues = _cues_before(t, tp, max(sent.start, tp.start - 80))
     if not cues:
         return _not_a_study_time_after(t, tp, sent, after)  # no cue word before it: only the words after count
+    if "within" in cues and _TIMES_WITHIN_BEFORE.search(near):
+        return True  # "tailored advice three times within 4 months": the window the intervention was delivered in
     if "within" in cues and WITHIN_BEFORE_RE.search(before):
         m = WITHIN_OF_AFTER_RE.match(after)
         if m and not TREATMENT_WORDS.match(m.group("what")):
@@ -417,6 +424,7 @@ for _family, _words in [
                 "formulation formulations controlled release extended sustained modified"),
     ("age", "and to"),
     ("school", "college colleges school schools university universities degree curriculum residency diploma institute"),
+    ("effect", "bronchodilation bronchodilator bronchodilatory protection coverage efficacy action activity"),
 ]:
     for _w in _words.split():
         _AFTER_TRIGGERS.setdefault(_w, _family)
@@ -449,6 +457,8 @@ def _not_a_study_time_after(t: Text, tp: Timepoint, sent, after: str) -> bool:
             return True  # "a 5-year junior nursing college", "a 4-year degree"
         if "age" in fams and AGE_RANGE_AFTER_RE.match(after):
             return True  # "between 6 months and 15 years of age"
+        if "effect" in fams and tp.weeks <= 1 and EFFECT_LENGTH_AFTER_RE.match(after):
+            return True  # "24-hour bronchodilation"
         if "measure" in fams and tp.weeks <= 1 and MEASURE_NAME_AFTER_RE.match(after):
             return True  # "24-h urine protein"
         if "value" in fams and (PLUS_MINUS_AFTER_RE.match(after) or VERSUS_AFTER_RE.match(after)

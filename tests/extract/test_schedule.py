@@ -301,3 +301,12 @@ def test_the_parts_of_a_time_in_brackets_after_it_are_not_another_timepoint():
     ev = run("Patients received the granule or placebo for 16 weeks (12 weeks' intervention and 4 weeks' follow up). "
              "Migraine days fell at week 12.", title=T)
     assert ev.timepoints_weeks == [12.0, 16.0]
+
+
+@pytest.mark.parametrize("abstract, weeks", [
+    # how long an effect lasts and a window of delivery are not times of assessment
+    ("The aim was a dose that would maintain 24-hour bronchodilation. FEV1 was assessed after 4 weeks.", [4.0]),
+    ("Participants received tailored advice three times within 4 months. Effects were tested at 12 months.", [52.0]),
+])
+def test_an_effects_length_and_a_delivery_window_are_not_timepoints(abstract, weeks):
+    assert run(abstract, title=T).timepoints_weeks == weeks
