@@ -264,6 +264,8 @@ _NOT_A_COUNT_LIST_BEFORE = re.compile(
 _PLANNED_AFTER = re.compile(r"^[^.;]{0,30}?\b(?:was|were|would\s+be|will\s+be|are|is)\s+(?:required|needed|necessary|"
                             r"calculated|estimated|planned|sufficient)\b", re.I)
 _NOT_REAL_PEOPLE = re.compile(r"\b(?:simulat\w*|virtual|hypothetical|fictional|fictitious|standardi[sz]ed)\b", re.I)
+_GROUP_BEFORE_N_EQ = re.compile(r"\b(?:group|arm|cohort|condition)s?\s*\(\s?[nN]\s?=\s?$", re.I)
+STUDY_POPULATION_N_RE = re.compile(r"\b(?:total\s+study|study|trial|total)\s+population\s*\(\s?[nN]\s?=\s?(?P<n>\d[\d,]*)\b")
 _ACHIEVED_SAMPLE_BEFORE = re.compile(r"\b(?:achieved|final|actual)\s+sample\s+(?:size\s+)?(?:of|was)\s*$", re.I)
 _RANDOMISED_AHEAD = re.compile(r"\s+(?:the\s+)?randomi", re.I)
 
@@ -342,8 +344,8 @@ def sample_sizes(t: Text, record_id: str, skip_sentences: frozenset[int] = froze
         n_eq_from = m.end()
         sent = t.sentence_at(m.start())
         n = _int(m.group("n"))
-        if sent.index in skip_sentences or n is None:
-            continue
+        if sent.index in skip_sentences or n is None or _GROUP_BEFORE_N_EQ.search(text, m.start(), m.start("n")):
+            continue  # (not "children with ASD in the intervention group (N = 15)": the group's n)
         rest = _PERIOD_OR_SEMICOLON.split(text[m.end():min(m.end() + 160, sent.end)], maxsplit=1)[0]
         role = _role(rest) or ("mentioned" if m.group("close") != ")" else None)  # "Patients (N = 100; women = 86"
         if role:
@@ -377,6 +379,12 @@ def sample_sizes(t: Text, record_id: str, skip_sentences: frozenset[int] = froze
         role = ("randomised" if verb.startswith("random") else "analysed" if verb.startswith("analy")
                 else "treated" if verb == "treated" else "screened" if verb == "eligible" else "enrolled")
         cands.append(_Candidate(role, n, m.start("n"), v_end))
+    for m in STUDY_POPULATION_N_RE.finditer(text) if "opulation" in text else ():
+        # "Of the total study population (n = 591, 97% of eligible subjects), 513 participated": the total
+        sent = t.sentence_at(m.start())
+        n = _int(m.group("n"))
+        if sent.index not in skip_sentences and n is not None:
+            cands.append(_Candidate("total", n, m.start("n"), m.end("n")))
     for m in SAMPLE_OF_RE.finditer(text) if "ample" in text else ():
         # "a sample of 100 Spanish third-graders": the sample, whatever noun names its members
         sent = t.sentence_at(m.start())

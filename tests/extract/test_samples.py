@@ -173,6 +173,9 @@ def test_n_enrolled_of_any_trial(abstract, n):
     # "N patients ... comprised the X group": an arm
     "Seventy-five HIV-1 infected patients failing first-line therapy comprised the TDF group. Seventy-five patients "
     "matched for age made up the control.",
+    # "children with ASD in the intervention group (N = 15)": the group's n
+    "Children with ASD in the intervention group (N = 15) received four sessions. Children with ASD in the wait-list "
+    "control group (N = 15) received the training later.",
     # a denominator of a share: "49 of 393 patients"
     "In the intervention group, 49 of 393 patients with a second prescription received education.",
 ])
@@ -292,3 +295,9 @@ def test_a_count_with_a_describing_bracket_before_the_verb():
     ev = run("In this randomized trial 44 migrainous (from 4–15 years of age) were equally allocated to receive "
              "cinnarizine or topiramate.", title=DRUG_TITLE)
     assert ev.n_enrolled == 44
+
+
+def test_the_study_population_n_is_the_total():
+    ev = run("Of the total study population (n = 591, 97% of eligible subjects), 513 (251 in the intervention group and 262 "
+             "in the control group) participated in this study.", title=DRUG_TITLE)
+    assert ev.n_enrolled == 591
