@@ -417,6 +417,8 @@ def find_drug_doses(text: str, units_at: Sequence[tuple[int, int]] | None = None
             continue
         if _DIAGNOSTIC_AFTER.match(t, m.end(), min(c_hi, m.end() + 50)):
             continue  # "a 75-g oral glucose tolerance test": a test's load, not a treatment
+        if _TEST_MEAL_BEFORE.search(tail):
+            continue  # "a meal containing 53 g of test fat", "a test drink containing 75 g glucose": a challenge's load
         if len(nums) > 1 and _TIME_WORD_BEFORE.search(tail, max(0, len(tail) - 14)):
             nums, seps = nums[-1:], []  # "at week 2 and 10 mg": only the last number is a dose
         vals = [_number(x) for x in nums]
@@ -481,6 +483,8 @@ _CUMULATIVE_BEFORE = re.compile(r"\bcumulative\s+(?:[\w-]+\s+){0,2}?dos(?:e|es|a
                                 r"[^.;]{0,20}$", re.I)
 _DRUG_OR_BEFORE = re.compile(r"(?P<drug>[A-Za-z][\w-]+)\s+(?:or|and|versus|vs\.?)\s+(?:a\s+|an\s+|the\s+|matching\s+|identical\s+)*$")
 _AT_A_DOSE_GAP = re.compile(r"\s+(?:at|in)\s+(?:a\s+)?(?:daily\s+)?(?:dose|dosage)\s+of\s+")
+_TEST_MEAL_BEFORE = re.compile(r"\b(?:meal|drink|breakfast|lunch|dinner|beverage|load|challenge)\s+(?:containing|"
+                               r"with|providing|of)\s+(?:about\s+|approximately\s+)?$", re.I)
 _DOSES_OF_RE = re.compile(r"\b(?:doses|dosages|dose|dosage)\s+of\s+(?P<drug>[A-Za-z][\w-]{2,})")
 _COUNTED_FORMS = frozenset({"tablets", "capsules", "sachets", "patches", "suppositories"})
 _FORM_NORMAL = {"drop": "drops", "drops": "drops", "puff": "puffs", "puffs": "puffs", "tablet": "tablets",
