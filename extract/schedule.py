@@ -148,6 +148,17 @@ INTERVAL_OPEN_BEFORE_RE = re.compile(r"[\d.]\s?(?:[a-z]{1,6}\s?)?[(\[]\s*$", re.
 _FOLLOW_UP_BEFORE = re.compile(r"follow|observ", re.I)
 _TIMES_WITHIN_BEFORE = re.compile(r"\b(?:times|twice|thrice|once|sessions?|contacts?|visits?|calls?)\s+within\s+(?:the\s+)?"
                                   r"(?:first\s+)?$", re.I)
+_AGE_RANGE_RE = re.compile(r"\b(?:aged?|ages?)\s+(?:of\s+|between\s+|from\s+)?(\d+(?:\.\d+)?)\s?(?:-|–|to|and)\s?"
+                           r"(\d+(?:\.\d+)?)\s?(years?|yrs?|y|months?|mo)\b", re.I)
+_RANGE_NUMBERS = re.compile(r"(\d+(?:\.\d+)?)\s?(?:-|–|to|and)\s?(\d+(?:\.\d+)?)\s?-?\s?([a-z]+)", re.I)
+
+
+def _range_key(tp: Timepoint) -> tuple[float, float, str] | None:
+    m = _RANGE_NUMBERS.search(tp.text)
+    return (float(m.group(1)), float(m.group(2)), m.group(3)[:1].lower()) if m else None
+
+
+_LAG_AFTER_RE = re.compile(r"^\s?-?\s?(?:delay|lag)s?\s+(?:in|of|before)\b", re.I)
 # "24-hour bronchodilation": how long an effect lasts, not a time of assessment
 EFFECT_LENGTH_AFTER_RE = re.compile(r"^\s?-?\s?(?:bronchodilat\w*|protection|coverage|efficacy|duration\s+of\s+action|"
                                     r"action|activity\s+profile)\b", re.I)
@@ -424,7 +435,8 @@ for _family, _words in [
                 "formulation formulations controlled release extended sustained modified"),
     ("age", "and to"),
     ("school", "college colleges school schools university universities degree curriculum residency diploma institute"),
-    ("effect", "bronchodilation bronchodilator bronchodilatory protection coverage efficacy action activity"),
+    ("effect", "bronchodilation bronchodilator bronchodilatory protection coverage efficacy action activity delay delays "
+               "lag lags"),
 ]:
     for _w in _words.split():
         _AFTER_TRIGGERS.setdefault(_w, _family)
@@ -459,6 +471,8 @@ def _not_a_study_time_after(t: Text, tp: Timepoint, sent, after: str) -> bool:
             return True  # "between 6 months and 15 years of age"
         if "effect" in fams and tp.weeks <= 1 and EFFECT_LENGTH_AFTER_RE.match(after):
             return True  # "24-hour bronchodilation"
+        if "effect" in fams and _LAG_AFTER_RE.match(after):
+            return True  # "a 6-week delay in effect of lutein": a lag, not a time of assessment
         if "measure" in fams and tp.weeks <= 1 and MEASURE_NAME_AFTER_RE.match(after):
             return True  # "24-h urine protein"
         if "value" in fams and (PLUS_MINUS_AFTER_RE.match(after) or VERSUS_AFTER_RE.match(after)
@@ -628,6 +642,10 @@ def study_timepoints(t: Text, skip: frozenset[int]) -> list[Timepoint]:
         # pregnancy too ("Between 26 and 35 wk, haemoglobin decreased"), not times since the start of the study
         kept = [tp for tp in kept if not (20 <= tp.weeks <= 42 and _AT_WEEKS_BEFORE.search(
             t.text, max(0, tp.start - 30), tp.start) and not _AFTER_BIRTH_AFTER.match(t.text, tp.end))]
+    if any(tp.kind == "range" for tp in kept) and "age" in t.text:
+        ages = {(float(a), float(b), u[:1].lower()) for a, b, u in _AGE_RANGE_RE.findall(t.text)}
+        if ages:  # "Children aged 1–4 years ... providing data for 1–4 years": the age range again
+            kept = [tp for tp in kept if not (tp.kind == "range" and _range_key(tp) in ages)]
     if windows:  # "within 48 h of an overuse episode" ... "without review within 48 h": the same window again
         kept = [tp for tp in kept if not (tp.weeks in windows and WITHIN_BEFORE_RE.search(
             t.text, max(0, tp.start - 20), tp.start))]

@@ -310,3 +310,15 @@ def test_the_parts_of_a_time_in_brackets_after_it_are_not_another_timepoint():
 ])
 def test_an_effects_length_and_a_delivery_window_are_not_timepoints(abstract, weeks):
     assert run(abstract, title=T).timepoints_weeks == weeks
+
+
+@pytest.mark.parametrize("abstract, weeks", [
+    # a lag assumed in a model is not a time of assessment
+    ("Lutein was given for 24 weeks. The effect increased in the model assuming a 6-week delay in effect of lutein.",
+     [24.0]),
+    # an age range written again without "aged"
+    ("Children aged 1–4 years were randomised. Children were followed up for 1 year providing data for 1–4 years.",
+     [52.0]),
+])
+def test_a_lag_and_a_repeated_age_range_are_not_timepoints(abstract, weeks):
+    assert run(abstract, title=T).timepoints_weeks == weeks
