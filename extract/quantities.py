@@ -260,7 +260,8 @@ _TP_WORD_RE = re.compile(
     rf"\s?-?\s?(?P<unit>{_TP_UNIT})\b"
     r"|(?P<unit2>(?<=h)ours?|(?<=d)ays?|(?<=w)eeks?|(?<=m)onths?|(?<=y)ears?|(?<=w)k)"
     # the list ends before a count: "at week 24, 18 of 30 patients" and "week 24, 18 (60%)" are week 24
-    rf"\s?(?P<list2>{_TP_LIST})(?![\w%]|\.\d|\s?%|,\d|\s?/\s?\d|\s+(?:out\s+)?of\b"
+    rf"\s?(?P<list2>{_TP_LIST})(?![\w%]|\.\d|\s?%|,\d|\s?/\s?\d|\s+(?:out\s+)?of\s+(?:the\s+)?(?:\d|whom\b|them\b|"
+    r"these\b|those\b)"  # ("on day one and four of treatment": not a count)
     rf"|\s+(?:patients?|participants?|subjects?)\b|\s?\(\s?\d[\d.]*\s?%)"
     r"|(?<=b)(?P<baseline>aseline)\b)"
 )

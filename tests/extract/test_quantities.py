@@ -429,3 +429,13 @@ def test_a_suspended_hyphen_list_of_times():
     # "the 12- and 24-week visits": two timepoints, not a range
     tps = find_timepoints("DAS28 was measured at the 12- and 24-week visits.")
     assert [(tp.weeks, tp.kind) for tp in tps] == [(12.0, "point"), (24.0, "point")]
+
+
+@pytest.mark.parametrize("text, weeks", [
+    ("The children were visited at home on day one and four of treatment.", [0.14, 0.57]),
+    # a count after the list ends it
+    ("At week 24, 18 of 30 patients responded.", [24.0]),
+    ("At week 24, 18 of the 30 patients responded.", [24.0]),
+])
+def test_a_unit_first_list_ends_before_a_count_only(text, weeks):
+    assert [tp.weeks for tp in find_timepoints(text)] == weeks
