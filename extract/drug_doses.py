@@ -97,7 +97,8 @@ DRUG_DOSE_RE = re.compile(
     # most numbers of an abstract fail here, before the list and unit alternations are tried
     r"(?=[\d.,]*(?:\s?(?:-|,|/|or\b|and\b|to\b)|\s?-?\s?[mgµμuIUcGdptsiaMn]))"
     rf"(?P<first>{NUM_REST})(?P<more>(?:{_LIST_ITEM}){{0,9}})"
-    rf"\s?-?\s?(?P<unit>{_BASE_RE})(?![\w^])(?!\s?/\s?{_MEASURE_DENOMINATOR})" + _PER + r"(?(per)(?!\s?/\s?[A-Za-z]))"
+    rf"\s?-?\s?(?P<unit>{_BASE_RE})(?![\w^])(?!\.[A-Z]\.)(?!\s?/\s?{_MEASURE_DENOMINATOR})"  # (not "43 U.S. soldiers")
+    + _PER + r"(?(per)(?!\s?/\s?[A-Za-z]))"
 )
 # dosage forms counted in words: "two tablets", "one capsule twice daily"
 _WORD_FORM_RE = re.compile(

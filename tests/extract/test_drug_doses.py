@@ -84,6 +84,8 @@ def test_a_combination_product_is_its_first_component():
     "eGFR was 58.00 ml/minute/1.73 m2 in the drug group versus 55.25 ml/minute/1.73 m2 with placebo",
     "weight gain was greater among patients receiving juice (+ 50.7 gm) than with water (- 0.7 gm)",
     "The median cumulative dose was 3200 mg of nimotuzumab given over 16 doses.",
+    # "43 U.S. soldiers": a country's initials, not units
+    "In this double-blind, placebo-controlled trial, 43 U.S. active duty Soldiers were assigned to treatment.",
     # the load of a test meal or drink is a challenge, not the intervention's dose
     "an 8 h postprandial challenge was initiated in 19 subjects who consumed a meal containing 53 g of test fat",
     "participants drank a test drink containing 75 g glucose",
