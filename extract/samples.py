@@ -266,6 +266,7 @@ _PLANNED_AFTER = re.compile(r"^[^.;]{0,30}?\b(?:was|were|would\s+be|will\s+be|ar
 _NOT_REAL_PEOPLE = re.compile(r"\b(?:simulat\w*|virtual|hypothetical|fictional|fictitious|standardi[sz]ed)\b", re.I)
 _GROUP_BEFORE_N_EQ = re.compile(r"\b(?:group|arm|cohort|condition)s?\s*\(\s?[nN]\s?=\s?$", re.I)
 STUDY_POPULATION_N_RE = re.compile(r"\b(?:total\s+study|study|trial|total)\s+population\s*\(\s?[nN]\s?=\s?(?P<n>\d[\d,]*)\b")
+_SEX_WORDS = frozenset({"men", "women", "males", "females", "boys", "girls"})
 _ACHIEVED_SAMPLE_BEFORE = re.compile(r"\b(?:achieved|final|actual)\s+sample\s+(?:size\s+)?(?:of|was)\s*$", re.I)
 _RANDOMISED_AHEAD = re.compile(r"\s+(?:the\s+)?randomi", re.I)
 
@@ -308,6 +309,8 @@ def sample_sizes(t: Text, record_id: str, skip_sentences: frozenset[int] = froze
         if _OPEN_BRACKET_BEFORE_N.search(text, max(sent.start, m.start("n") - 80), m.start("n")):
             # "Sixty patients (aged 25-65 years; 48 women) were enrolled": a count inside a bracket takes its role
             # from the bracket only (the verb after it is the sample's)
+            if text[p_start:p_end].lower() in _SEX_WORDS:
+                continue  # "(n = 20; 16 males and 4 females)": the sample's make-up, never its size
             after_noun = raw_after.split(")", 1)[0]
         elif "(" in raw_after:  # the verb after a describing bracket: "(aged 25-65 years; 48 women) were enrolled"
             after_noun = _PERIOD_OR_SEMICOLON.split(_BRACKETED.sub(" ", raw_after), maxsplit=1)[0]

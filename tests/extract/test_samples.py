@@ -301,3 +301,10 @@ def test_the_study_population_n_is_the_total():
     ev = run("Of the total study population (n = 591, 97% of eligible subjects), 513 (251 in the intervention group and 262 "
              "in the control group) participated in this study.", title=DRUG_TITLE)
     assert ev.n_enrolled == 591
+
+
+def test_a_count_of_men_or_women_in_a_bracket_is_the_samples_make_up():
+    ev = run("In this trial, 43 soldiers were assigned to treatment (n = 20; 16 males and 4 females) or placebo (n = 23; "
+             "15 males and 8 females).", title=DRUG_TITLE)
+    assert ev.n_enrolled in (None, 43)
+    assert 16 not in [s.n for s in ev.sample_sizes]
