@@ -97,7 +97,8 @@ DRUG_DOSE_RE = re.compile(
     # most numbers of an abstract fail here, before the list and unit alternations are tried
     r"(?=[\d.,]*(?:\s?(?:-|,|/|or\b|and\b|to\b)|\s?-?\s?[mgµμuIUcGdptsiaMn]))"
     rf"(?P<first>{NUM_REST})(?P<more>(?:{_LIST_ITEM}){{0,9}})"
-    rf"\s?-?\s?(?P<unit>{_BASE_RE})(?![\w^])(?!\s?/\s?{_MEASURE_DENOMINATOR})" + _PER + r"(?(per)(?!\s?/\s?[A-Za-z]))"
+    rf"\s?-?\s?(?P<unit>{_BASE_RE})(?![\w^])(?!\.[A-Z]\.)(?!\s?/\s?{_MEASURE_DENOMINATOR})"  # (not "43 U.S. soldiers")
+    + _PER + r"(?(per)(?!\s?/\s?[A-Za-z]))"
 )
 # dosage forms counted in words: "two tablets", "one capsule twice daily"
 _WORD_FORM_RE = re.compile(
@@ -134,7 +135,7 @@ _MEASURED_BEFORE = re.compile(words([
     r"levels?", r"concentrations?", "weight", r"birth\s?weight", r"gain(?:ed)?", "loss", "lost", "excretion",
     "output", "content", r"differences?", r"changes?", r"increased?", r"decreased?", r"reductions?", "reduced",
     r"lower(?:ed|ing)?", r"rais(?:ed|ing)", "elevated", "improved", "mean", "median", "average", "averaged", "was",
-    "were", r"of\s+(?:mean|median)", "amount", r"requirements?", "total",
+    "were", r"of\s+(?:mean|median)", "amount", r"requirements?", "total", "clearance", "filtration",
     *(rf"{verb}\s+by" for verb in ("reduced", "decreased", "increased", "lowered", "raised", "changed", "fell", "rose",
                                    "dropped"))])
     + r"\s+(?:of\s+|was\s+|were\s+|by\s+)?(?:about\s+|approximately\s+|only\s+|an?\s+)?$")
@@ -417,6 +418,8 @@ def find_drug_doses(text: str, units_at: Sequence[tuple[int, int]] | None = None
             continue
         if _DIAGNOSTIC_AFTER.match(t, m.end(), min(c_hi, m.end() + 50)):
             continue  # "a 75-g oral glucose tolerance test": a test's load, not a treatment
+        if _TEST_MEAL_BEFORE.search(tail):
+            continue  # "a meal containing 53 g of test fat", "a test drink containing 75 g glucose": a challenge's load
         if len(nums) > 1 and _TIME_WORD_BEFORE.search(tail, max(0, len(tail) - 14)):
             nums, seps = nums[-1:], []  # "at week 2 and 10 mg": only the last number is a dose
         vals = [_number(x) for x in nums]
@@ -439,6 +442,19 @@ def find_drug_doses(text: str, units_at: Sequence[tuple[int, int]] | None = None
             name = _name_after(t, m.end(), min(c_hi, m.end() + 60)) or name
         if name is None:
             name = _name_after(t, m.end(), min(c_hi, m.end() + 60))
+        if name is not None and name_start < m.start() and CONTROL_NAMES.match(name) and \
+                _AT_A_DOSE_GAP.fullmatch(t, name_start + len(name), m.start()):
+            drug_or = _DRUG_OR_BEFORE.search(t, max(c_lo, name_start - 40), name_start)
+            if drug_or and not CONTROL_NAMES.match(drug_or.group("drug")) and not _not_name_word(drug_or.group("drug")):
+                name = drug_or.group("drug")  # "VXP or placebo at a dose of two capsules": the drug's dose, copied
+        if name is None and t[m.start() - 1:m.start()] == "(":
+            # "two dosages of indomethacin were ingested at 10 h (75 mg)": a bracketed dose after a time is
+            # a dose of the drug "doses of" named earlier in the clause
+            of = None
+            for of in _DOSES_OF_RE.finditer(t, max(c_lo, m.start() - 80), m.start()):
+                pass
+            if of is not None and not _not_name_word(of.group("drug")):
+                name = of.group("drug")
         cue_end = min(name_start, m.start())
         background = bool(BACKGROUND_NEAR.search(t, max(c_lo, cue_end - 40), cue_end)) or (
             in_list and last is not None and last.background)
@@ -466,6 +482,11 @@ def find_drug_doses(text: str, units_at: Sequence[tuple[int, int]] | None = None
 # (but "cumulative challenge doses (5, 10, 20 mg) were inhaled" are the doses of a test, each given)
 _CUMULATIVE_BEFORE = re.compile(r"\bcumulative\s+(?:[\w-]+\s+){0,2}?dos(?:e|es|age)\s+(?:was|were|of|reached|averaged)\b"
                                 r"[^.;]{0,20}$", re.I)
+_DRUG_OR_BEFORE = re.compile(r"(?P<drug>[A-Za-z][\w-]+)\s+(?:or|and|versus|vs\.?)\s+(?:a\s+|an\s+|the\s+|matching\s+|identical\s+)*$")
+_AT_A_DOSE_GAP = re.compile(r"\s+(?:at|in)\s+(?:a\s+)?(?:daily\s+)?(?:dose|dosage)\s+of\s+")
+_TEST_MEAL_BEFORE = re.compile(r"\b(?:meal|drink|breakfast|lunch|dinner|beverage|load|challenge)\s+(?:containing|"
+                               r"with|providing|of)\s+(?:about\s+|approximately\s+)?$", re.I)
+_DOSES_OF_RE = re.compile(r"\b(?:doses|dosages|dose|dosage)\s+of\s+(?P<drug>[A-Za-z][\w-]{2,})")
 _COUNTED_FORMS = frozenset({"tablets", "capsules", "sachets", "patches", "suppositories"})
 _FORM_NORMAL = {"drop": "drops", "drops": "drops", "puff": "puffs", "puffs": "puffs", "tablet": "tablets",
                 "tablets": "tablets", "capsule": "capsules", "capsules": "capsules", "sachet": "sachets",

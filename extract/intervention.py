@@ -66,11 +66,15 @@ _CELL_AFTER = re.compile(  # used with .match(text, pos): no "^"
 _CELL_BEFORE = re.compile(
     words([r"cells?", r"MSCs?", "stem", "stromal", "SVF", r"progenitors?"])
     + r"\s+(?:[\w-]+\s+){0,3}?(?:from|of|in)\s+(?:the\s+|human\s+|autologous\s+|allogeneic\s+|donor\s+|healthy\s+)*$")
-_CELL_WORD_IN_MENTION = re.compile(r"msc|cell|asc|dpsc|derived|wj|stem", re.I)
+_CELL_WORD_IN_MENTION = re.compile(r"msc|cell|asc|adsc|dpsc|derived|wj|stem", re.I)
 # a route cue before a procedure, not a treatment: "intravenous cannulation", "an intravenous line"
 _PROCEDURE_AFTER = re.compile(
     r"^[\s-]*(?:cannula\w*|catheter\w*|lines?\b|access\b|ports?\b|contrast\b|drug\s+us\w*|sedation\b|"
-    r"glucose\s+tolerance|route\b)", re.I)
+    r"glucose\s+tolerance|route\b|"
+    # or before a condition: where the disease is ("intraperitoneal sepsis", "intra-articular fractures")
+    r"(?:sepsis|infections?|adhesions?|abscess(?:es)?|ha?emorrhages?|bleeding|fractures?|injur(?:y|ies)|"
+    r"metastas[ie]s|carcinomatosis|pressure|hypertension|tumou?rs?|cancers?|fat(?!\s+emulsion)|lesions?|inflammation|"
+    r"contamination)\b)", re.I)
 # "oral" that is not a route: "oral health", "oral mucositis", "oral glucose tolerance test"
 _NOT_ORAL_AFTER = re.compile(
     r"^[\s-]*(?:health|hygiene|mucosa\w*|mucositis|cavity|cavities|glucose|lesions?|cancers?|surgery|"
@@ -190,6 +194,9 @@ _BACKGROUND_IN_TITLE = re.compile(
     + r"\s+(?:(?:stable|background|concomitant|ongoing|maintenance|standard)\s+)?(?P<drug>[A-Za-z][\w-]+)")
 
 
+_COMBINED_WITH_IN_TITLE = re.compile(
+    words([r"combined\s+with", r"in\s+combination\s+with"])
+    + r"\s+(?P<drugs>[A-Za-z][\w-]+(?:(?:\s*,\s*(?:and\s+)?|\s+and\s+)[A-Za-z][\w-]+){0,4})")
 _NAME_SEPARATORS = re.compile(r"[\s/]+")
 
 
@@ -280,6 +287,12 @@ def _study(title: Text, abstract: Text, drugs: list[DrugDose], cells: bool) -> _
     background = frozenset(
         h for m in _BACKGROUND_IN_TITLE.finditer(title.text) for h in heads
         if _in_title(h, m.group("drug").lower(), both)
+        and any(g != h and _in_title(g, title_low[:m.start()], both) for g in heads))
+    # "Dalotuzumab combined with pemetrexed and cisplatin": the drugs the intervention is combined with (every
+    # item of the list) are its background, when the intervention is named before them
+    background |= frozenset(
+        h for m in _COMBINED_WITH_IN_TITLE.finditer(title.text) for h in heads
+        if _in_title(h, m.group("drugs").lower(), both)
         and any(g != h and _in_title(g, title_low[:m.start()], both) for g in heads))
     background |= frozenset(
         h for m in _ADDITION_OF_TO.finditer(both) for h in heads
@@ -390,12 +403,31 @@ _ROUTE_AFTER_DOSE = re.compile(r"\s?,?\s?\(?(?P<r>IV|SC|IM|i\.v\.|s\.c\.|i\.m\.)
 _ROUTE_ABBREVIATIONS = {"IV": "intravenous", "SC": "subcutaneous", "IM": "intramuscular"}
 
 
+# "weekly for 4 weeks", "once a week for 3 weeks": one administration a week; "three times at weekly
+# intervals", "twice, four weeks apart": a count (not "three times per week": a frequency)
+_COURSE_ADMIN_RE = re.compile(
+    rf"\b(?:(?:once\s+)?weekly|once\s+(?:a|per|every)\s+week|every\s+week)\s+for\s+(?P<w>\d+|{WORDNUM})\s+"
+    rf"(?:consecutive\s+)?weeks\b"
+    rf"|\b(?:(?P<n>\d+|{WORDNUM})\s+times|(?P<t>twice|thrice))\s*,?\s*(?:at\s+(?:[\w-]+\s+)?intervals?\b|"
+    rf"(?:at\s+|with\s+)?(?:an?\s+)?(?:[\w-]+-)?(?:week|day|month)s?\s+intervals?\b|(?:[\w-]+\s+){{1,2}}apart\b)", re.I)
 _PHASE_BEFORE = re.compile(r"\bphase\s*$", re.I)
 _DIGIT_RUN = re.compile(r"\d+")
 
 
 def administrations(texts: list[Text], skip: dict[str, frozenset[int]]) -> int | None:
     """The number of administrations per patient, when stated."""
+    for t in texts:  # a weekly course or a count at intervals (read first: "once a week" is not one administration)
+        low = t.text.lower()
+        if not ("weekly" in low or "a week" in low or "per week" in low or "every week" in low or (
+                ("interval" in low or "apart" in low) and ("times" in low or "twice" in low or "thrice" in low))):
+            continue  # every match below needs these words: substring tests first (cheap)
+        for m in _COURSE_ADMIN_RE.finditer(t.text):
+            sent = t.sentence_at(m.start())
+            if sent.index in skip.get(t.location, frozenset()) or not ADMIN_CONTEXT.search(sent.text):
+                continue
+            n = _count(m.group("n") or m.group("w") or m.group("t"))
+            if n:
+                return n
     for t in texts:
         skipped = skip.get(t.location, frozenset())
         for w_start, w_end in t.anchored("admin"):  # "infusions", "doses", "twice", ... (anchor words)
@@ -514,8 +546,16 @@ def _drug_doses(texts: list[Text], record_id: str, skip: dict[str, frozenset[int
         list_ends[key] = max(list_ends.get(key, 0), d.end)
     out: list[DoseValue] = []
     seen: set[tuple[float | None, str, str, str | None]] = set()
+    before: tuple[Text, DrugDose] | None = None
+    restated: set[tuple[float | None, str]] = set()
     for t, d in found:
+        prev, before = before, (t, d)
+        if (prev is not None and prev[0] is t and _restated_daily_total(t.text, prev[1], d)) or (d.value, d.unit) in restated:
+            restated.add((d.value, d.unit))  # (and "Consumption of 800 mg/d" later is that total again)
+            continue  # "400 mg capsules ... twice daily (800 mg/d)": the daily total of the dose before, restated
         role = _drug_role(d, study)
+        if role == "intervention" and d.drug and _CONTROL_ARM_BEFORE.search(t.text, max(0, d.start - 50), d.start):
+            role = "comparator"  # "... or standard HMF providing 1 g protein": the control arm's amount
         # "400 mg/d" and "400 mg" of the same drug are one dose: the key is the unit's amount part
         key = (d.value if d.value is not None else d.low, d.unit.split("/day")[0], role,
                None if d.value is not None else d.text)
@@ -550,6 +590,29 @@ def _drug_doses(texts: list[Text], record_id: str, skip: dict[str, frozenset[int
                           drug=d.drug, role=d.role)
         named.append(d)
     return named
+
+
+_CONTROL_ARM_BEFORE = re.compile(r"\b(?:or|versus|vs\.?)\s+(?:the\s+|a\s+|an\s+)?(?:standard|usual|conventional|"
+                                 r"control|regular|routine)\b[^,;()0-9]{0,30}$", re.I)
+# "400 mg twice daily (800 mg/d)", "500 mg three times a day (i.e. 1500 mg/day)": the gap after a dose
+_DAILY_TOTAL_GAP = re.compile(r"[^;.()]{0,50}?\b(?P<freq>once|twice|thrice|two\s+times|three\s+times|four\s+times|b\.?i\.?d|"
+                              r"t\.?i\.?d|q\.?i\.?d)\b\.?[^;.()]{0,20}?(?:daily|a\s+day|per\s+day|/\s?d(?:ay)?)?\s*\(\s*"
+                              r"(?:i\.e\.,?\s*|total(?:\s+of)?\s*|that\s+is,?\s*)?$", re.I)
+_SPACES_AND_DOTS = re.compile(r"[\s.]+")
+_FREQ_TIMES = {"once": 1, "twice": 2, "thrice": 3, "two times": 2, "three times": 3, "four times": 4, "bid": 2, "tid": 3,
+               "qid": 4}
+
+
+def _restated_daily_total(text: str, prev: DrugDose, d: DrugDose) -> bool:
+    """Whether dose `d` restates the daily total of `prev` just before it ("400 mg twice daily (800 mg/d)")."""
+    if d.value is None or prev.value is None or not d.unit.endswith("/day") or d.start - prev.end > 80:
+        return False
+    m = _DAILY_TOTAL_GAP.fullmatch(text, prev.end, d.start)
+    if m is None or d.unit.split("/")[0] != prev.unit.split("/")[0]:
+        return False
+    key = _SPACES_AND_DOTS.sub(" ", m.group("freq").lower()).strip()
+    times = _FREQ_TIMES.get(key) or _FREQ_TIMES.get(key.replace(" ", ""), 0)
+    return abs(prev.value * times - d.value) < 1e-9
 
 
 _WITH_GAP = re.compile(r"\s*\)?\s*(?:\w+\s+){0,2}?(?:with|plus|\+|combined\s+with|together\s+with|in\s+combination\s+"

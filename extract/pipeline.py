@@ -52,7 +52,10 @@ def _timepoints(texts: list[tuple[Text, list[Timepoint]]], record_id: str) -> li
     found = [(t, tp) for t, tps in texts for tp in tps]
     out: list[TimepointValue] = []
     kept: list[tuple[Text, int, float]] = []  # (text, sentence index, weeks) of each time kept
-    for i in distinct_weeks([tp.weeks for _, tp in found]):
+    keep = distinct_weeks([tp.weeks for _, tp in found])
+    if len(keep) < len(found):  # "at 1 h, 2 h, 4 h and 24 h": times under a week listed in one sentence are each kept
+        keep = sorted({*keep, *_listed_hours(found, keep)})
+    for i in keep:
         t, tp = found[i]
         sentence = t.sentence_at(tp.start).index
         if tp.weeks >= 4 and any(weeks >= 4 and abs(weeks - tp.weeks) <= 1.0 and not (kt is t and ks == sentence)
@@ -61,6 +64,22 @@ def _timepoints(texts: list[tuple[Text, list[Timepoint]]], record_id: str) -> li
         kept.append((t, sentence, tp.weeks))
         out.append(TimepointValue(tp.weeks, tp.text, Provenance(record_id, t.location, tp.text, tp.start, tp.end),
                                   tp.low_weeks))
+    return out
+
+
+def _listed_hours(found: list[tuple[Text, Timepoint]], keep: list[int]) -> list[int]:
+    """Indices of times under a week that distinct_weeks dropped but that another item of the same
+    sentence, written differently, made look the same ("1 h" and "2 h" are both 0.01 weeks)."""
+    out = []
+    kept = set(keep)
+    for i, (t, tp) in enumerate(found):
+        if i in kept or tp.weeks >= 1:
+            continue
+        sent = t.sentence_at(tp.start).index
+        same = [j for j in kept | set(out) if found[j][0] is t and t.sentence_at(found[j][1].start).index == sent
+                and abs(found[j][1].weeks - tp.weeks) <= 0.02]
+        if same and all(found[j][1].text.split()[0] != tp.text.split()[0] for j in same):
+            out.append(i)
     return out
 
 

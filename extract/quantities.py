@@ -199,6 +199,13 @@ _CONC_RE = re.compile(
     rf"^\s?(?:[\w-]+\s){{0,2}}?(?:cells?|MSCs?)?\s?(?:/|per|in)\s?(?P<vol>{NUM})?\s?(?:mL|ml)\b", re.I
 )
 _VOLUME_RE = re.compile(rf"(?<![\w.])(?P<tot>{NUM})\s?(?:mL|ml)\b")
+# the volume given, written after a concentration: "(2 × 10^7 cells/20 mL) were infused in 40 mL",
+# "2 × 10^7 cells/20 mL; 40 mL were infused", "injected in a volume of 5 mL"
+_GIVEN_VERB = r"(?:infused|injected|administered|given|delivered|transfused)"
+_VOLUME_GIVEN_AFTER_RE = re.compile(
+    rf"[)\]]?(?:[^.;]{{0,40}}?\b{_GIVEN_VERB}\s+(?:in|as|at|with)\s+(?:a\s+(?:total\s+)?volume\s+of\s+|a\s+|an\s+)?"
+    rf"(?P<tot>{NUM})\s?(?:mL|ml)\b|\s*(?:;|,|\band\b)\s*(?P<tot2>{NUM})\s?(?:mL|ml)\s+(?:of\s+(?:the\s+)?"
+    rf"[\w-]+\s+)?(?:was|were)\s+{_GIVEN_VERB}\b)", re.I)
 # "/kg", "per kilogram", "a kg"; "cells kg-1", "cells·kg-1" (after cleaning: "−1" is "-1")
 _KG_RE = re.compile(r"^[^;()]{0,40}?(?:(?:/\s?|\bper\s|\ba\s)(?:kg\b|kilogram)|(?:cells?|MSCs?)\s?[\s·]\s?kg\s?-\s?1\b)",
                     re.I)
@@ -207,8 +214,12 @@ _JOINT_RE = re.compile(
     r"^[^;]{0,60}?(?:\bper\s(?:joint|knee)|/\s?(?:joint|knee)\b|\b(?:into|in)\s(?:the|each|one|a)\s"
     r"(?:\w+\s){0,2}(?:knee|joint)|\beach\s(?:knee|joint)\b)", re.I
 )
+# "a single intra-articular injection of 40 × 10^6 MSCs": the cells of one joint
+_JOINT_BEFORE_RE = re.compile(r"\bintra-?articular(?:ly)?\b[^.;0-9]{0,40}$", re.I)
 _DOSE_CUE_BEFORE = re.compile(r"\bdos(?:e|es|age|ing)\b[^.;]{0,25}$", re.I)
 _GROUP_GAP_RE = re.compile(r"^\s?,?\s?(?:and|or|to|-)?\s?$", re.I)
+_RANGE_GAP_RE = re.compile(r"\s?(?:to|-|–)\s?", re.I)
+_SHARED_RANGE_RE = re.compile(r"\d+(?:\.\d+)?\s?(?:to|-|–)\s?\d+(?:\.\d+)?\s?(?:[×x*]|million|billion)", re.I)
 # between two bracketed doses of parallel phrases: ") and a high dose (", "), or the high-dose group ("
 _PARALLEL_DOSE_GAP_RE = re.compile(
     r"^\s?\)?\s?,?\s?(?:and|or|versus|vs\.?)\s+(?:a\s+|an\s+|the\s+)?(?:[\w-]+\s+){0,2}?(?:dose|dosage)[\w-]*"
@@ -231,7 +242,7 @@ _TP_UNIT = r"(?:hours?|hrs?|(?-i:h)|days?|(?-i:d)|weeks?|wks?|months?|mos?|years
 _TP_WORD_JOIN = r"(?:[ -]|(?<=hundred)\s+and\s+|(?<=thousand)\s+and\s+)"
 _TP_WORDNUM = rf"\b(?:{_W})(?:{_TP_WORD_JOIN}(?:{_W})\b){{0,6}}\b"
 _TP_NUM = rf"(?:{NUM}|{_TP_WORDNUM})"
-_TP_SEP = r"(?:\s?,\s?(?:and\s|or\s)?\s?|\s(?:and|or)\s|\s?-\s?|\sto\s)"
+_TP_SEP = r"(?:\s?,\s?(?:and\s|or\s)?\s?|-?\s(?:and|or)\s|\s?-\s?|\sto\s)"  # "-?": "the 12- and 24-week visits"
 _TP_LIST = rf"{_TP_NUM}(?:{_TP_SEP}{_TP_NUM}){{0,6}}"
 # A timepoint is "3, 6 and 12 months" (a list, then its unit), "week 12" (a unit, then a list) or
 # "baseline". For a fast start (see the numbers above) it is found by two patterns that begin with a
@@ -250,7 +261,9 @@ _TP_WORD_RE = re.compile(
     r"|(?P<unit2>(?<=h)ours?|(?<=d)ays?|(?<=w)eeks?|(?<=m)onths?|(?<=y)ears?|(?<=w)k)"
     # the list ends before a count: "at week 24, 18 of 30 patients" and "week 24, 18 (60%)" are week 24,
     # and before a value with its own time: "4.9 at month 1, 4.2 at month 3" is month 1
-    rf"\s?(?P<list2>{_TP_LIST})(?![\w%]|\.\d|\s?%|,\d|\s?/\s?\d|\s+(?:out\s+)?of\b|\s+at\s"
+    rf"\s?(?P<list2>{_TP_LIST})(?![\w%]|\.\d|\s?%|,\d|\s?/\s?\d|\s+(?:out\s+)?of\s+(?:the\s+)?(?:\d|whom\b|them\b|"
+    r"these\b|those\b)"  # ("on day one and four of treatment": not a count)
+    r"|\s+at\s"
     rf"|\s+(?:patients?|participants?|subjects?)\b|\s?\(\s?\d[\d.]*\s?%)"
     r"|(?<=b)(?P<baseline>aseline)\b)"
 )
@@ -681,7 +694,8 @@ def find_doses(text: str) -> list[Dose]:
         elif _DOSE_CUE_BEFORE.search(_sentence_before(t, k.start, 60)[1]):
             unit = "cells"
         weak.append(unit == "cells" and not cm and not _CELL_RE.match(after))
-        joint = unit == "cells" and bool(_JOINT_RE.match(after))
+        joint = unit == "cells" and bool(_JOINT_RE.match(after) or _JOINT_BEFORE_RE.search(
+            _sentence_before(t, k.start, 60)[1]))
         if joint and conc is None:
             unit = "cells/joint"
         units.append(unit)
@@ -690,17 +704,35 @@ def find_doses(text: str) -> list[Dose]:
     # a list "2.5 × 107, 5 × 107, or 1 × 108 cells" shares the unit of its last member
     # and so do parallel phrases: "a low dose (1 × 10^6) and a high dose (5 × 10^6) of MSCs per kg"
     for i in range(len(counts) - 2, -1, -1):
-        if units[i] is None and units[i + 1] is not None and concs[i + 1] is None:
-            if _GROUP_GAP_RE.match(t[counts[i].end:counts[i + 1].start]) and not _NOT_CELLS_RE.match(
-                t[counts[i].end:counts[i + 1].start]
-            ):
+        if (units[i] is None or (weak[i] and not weak[i + 1])) and units[i + 1] is not None and concs[i + 1] is None \
+                and _GROUP_GAP_RE.match(t[counts[i].end:counts[i + 1].start]):
+            # ("doses of 1 × 10^6, 5 × 10^6 and 1 × 10^7 cells/kg": a weak unit from "doses of" gives way too)
+            if not _NOT_CELLS_RE.match(t[counts[i].end:counts[i + 1].start]):
                 units[i] = units[i + 1]
+                weak[i] = weak[i + 1]
         elif (units[i] is None or weak[i]) and units[i + 1] is not None and not weak[i + 1] \
                 and concs[i + 1] is None and _PARALLEL_DOSE_GAP_RE.match(t[counts[i].end:counts[i + 1].start]):
             units[i] = units[i + 1]
     doses: list[Dose] = []
-    for k, unit, conc, joint in zip(counts, units, concs, joints):
-        if unit is None:
+    ranged: set[int] = set()  # "1 × 10^6 to 2 × 10^6 cells/kg": one range, no single dose
+    for i in range(len(counts) - 1):
+        a, b = counts[i], counts[i + 1]
+        if i in ranged or units[i] is None or units[i] != units[i + 1] or concs[i] or concs[i + 1] \
+                or len(a.values) != 1 or len(b.values) != 1 or a.values[0] is None or b.values[0] is None \
+                or not a.values[0] < b.values[0] or not _RANGE_GAP_RE.fullmatch(t, a.end, b.start):
+            continue
+        ranged.update((i, i + 1))
+        s, e, vt = c.span(a.start, b.end)
+        doses.append(Dose(None, units[i], s, e, vt, False,  # type: ignore[arg-type]
+                          f"range {_fmt(a.values[0])} to {_fmt(b.values[0])} {units[i]}: no single dose"))
+    for i, (k, unit, conc, joint) in enumerate(zip(counts, units, concs, joints)):
+        if unit is None or i in ranged:
+            continue
+        if len(k.values) == 2 and conc is None and None not in k.values and k.values[0] < k.values[1] \
+                and _SHARED_RANGE_RE.match(t, k.start):  # "0.5–1 × 10^6 cells/kg", "1 to 4 million cells/kg"
+            s, e, vt = c.span(k.start, k.end)
+            doses.append(Dose(None, unit, s, e, vt, False,  # type: ignore[arg-type]
+                              f"range {_fmt(k.values[0])} to {_fmt(k.values[1])} {unit}: no single dose"))
             continue
         s, e, vt = c.span(k.start, k.end)
         n_vals = len(k.values)
@@ -719,7 +751,13 @@ def find_doses(text: str) -> list[Dose]:
             doses.append(Dose(v, "cells", cs_, ce_, ct, k.lost, note or "concentration", per_ml))
             lo, before = _sentence_before(t, k.start, 120)
             vols = list(_VOLUME_RE.finditer(before))
-            if v is not None and vols:
+            after_vol = None if vols or v is None else _VOLUME_GIVEN_AFTER_RE.match(t, ce, min(len(t), ce + 80))
+            if after_vol is not None:  # "(2 × 10^7 cells/20 mL) were infused in 40 mL": the volume given, after it
+                tot = _num(after_vol.group("tot") or after_vol.group("tot2"))
+                ds, de2, dt = c.span(k.start, after_vol.end())
+                doses.append(Dose(v / per_ml * tot, "cells", ds, de2, dt, False,
+                                  f"derived: {_fmt(v)} cells per {per_ml:g} mL × {tot:g} mL"))
+            elif v is not None and vols:
                 vm = vols[-1]
                 tot = _num(vm.group("tot"))
                 close = t.find(")", ce, ce + 3)

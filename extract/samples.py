@@ -39,12 +39,14 @@ PERSON = "(?:" + "|".join(sorted(PERSON_WORDS, key=len, reverse=True)) + ")"
 # anchored forms: start from the person nouns (or the verbs) the vocabulary matcher found (anchor
 # words, extract/data/anchors.json), then read the count just before them
 COUNT_BEFORE_RE = re.compile(  # (not the end of a range: "ASA physical status 1–3 patients")
-    rf"(?<![\w.,/\-\u2010-\u2015\u2212])(?P<n>{_N})\s+(?P<mods>(?:(?!(?:including|with|of|and|from|in|were|was|who|had)\b)"
+    rf"(?<![\w,/\-\u2010-\u2015\u2212])(?<![\d.]\.)(?P<n>{_N})\s+(?P<mods>(?:(?!(?:including|with|of|and|from|in|were|was|who|had)\b)"
     rf"(?:[A-Za-z][\w/-]*|{_AGE_WORD}),?\s+){{0,4}}?)$", re.I)
 VERB_COUNT_FAR_RE = re.compile(
-    rf"\b(?:we\s+)?(?:enrolled|recruited|included|randomi[sz]ed|studied|accrued)\s+(?:a\s+total\s+of\s+)?"
-    rf"(?P<n>{_N})\s+(?P<mods>(?:(?:and|or)\s+|(?!(?:including|with|of|from|in|were|was|who|had|weeks?|months?|"
-    rf"days?|years?|hours?)\b)[A-Za-z][\w-]*,?\s+|\([^()]{{1,40}}\)\s+){{1,8}})$", re.I)
+    rf"\b(?:we\s+)?(?:enrolled|recruited|included|randomi[sz]ed|studied|accrued|(?:trial|study)\s+(?:of|in|among|"
+    rf"involving))\s+(?:a\s+total\s+of\s+)?"
+    rf"(?P<n>{_N})\s+(?P<mods>(?:(?:and|or)\s+|(?-i:of\s+(?=[A-Z]))|(?!(?:including|with|of|from|in|were|was|who|had|"
+    rf"weeks?|months?|days?|years?|hours?)\b)[A-Za-z][\w-]*,?\s+|\([^()]{{1,40}}\)\s+|\d+\s?[–-]\s?\d+\s+){{1,10}})$",
+    re.I)  # ("of" inside a name: "American Society of Anesthesiologists (ASA) physical status 1–3 patients")
 VERB_BEFORE_COUNT = re.compile(
     r"\b(?:we\s+)?(?:enrolled|recruited|included|randomi[sz]ed|treated|studied|assigned|accrued)\s+"
     r"(?:a\s+total\s+of\s+|all\s+)?$",
@@ -67,17 +69,20 @@ def _count_between(text: str, lo: int, hi: int) -> bool:
     return bool(_DIGIT_RE.search(text, lo, hi) or _NUMBER_WORD_RE.search(text, lo, hi))
 
 
-_AUX_TAIL = re.compile(r"(?:were|was|been)\s+(?:subsequently\s+|finally\s+|then\s+|eventually\s+|randomly\s+)?$")
+_AUX_TAIL = re.compile(r"(?:were|was|been)\s+(?:subsequently\s+|finally\s+|then\s+|eventually\s+|randomly\s+|equally\s+)?$")
 # a count, then a noun phrase of one to five words (or a clause "met the criteria and"), then the verb
 NOUN_PHRASE_BEFORE_VERB_RE = re.compile(
-    rf"(?<![\w.,/-])(?P<n>{_N})\s+(?P<np>(?:[A-Za-z][\w'-]*,?\s+){{1,5}}?(?:and\s+)?)(?:\(\s*[\d.]+\s*%\s*\)\s*)?"
-    r"(?P<aux>(?:were|was|had\s+been)\s+(?:subsequently\s+|finally\s+|then\s+|eventually\s+|randomly\s+)?)?$", re.I)
+    rf"(?<![\w.,/-])(?P<n>{_N})\s+(?P<np>(?:[A-Za-z][\w'-]*,?\s+){{1,5}}?(?:and\s+)?)(?:\(\s*[\d.]+\s*%\s*\)\s*|"
+    r"\((?:from|aged?)\s[^()]{1,40}\)\s*)?"  # "44 migrainous (from 4–15 years of age) were equally allocated"
+    r"(?P<aux>(?:were|was|had\s+been)\s+(?:subsequently\s+|finally\s+|then\s+|eventually\s+|randomly\s+|equally\s+)?)?$",
+    re.I)
 # what a counted noun phrase is not: times, doses, units, events, groups ("12 weeks were", "3 groups were")
 _NOT_A_COUNTED_NOUN = re.compile(
     r"\b(?:weeks?|days?|months?|years?|hours?|minutes?|times?|mg|g|ml|kg|doses?|cycles?|sessions?|visits?|"
     r"events?|episodes?|cases\s+of|groups?|arms?|cohorts?|centres?|centers?|sites?|hospitals?|clinics?|"
     r"practices|schools|villages|studies|trials|articles|papers|samples|specimens|eyes|teeth|knees|joints|"
-    r"lesions|ulcers|wounds|procedures|operations|cycles|embryos|oocytes|questionnaires|items|were|was|of|"
+    r"lesions|ulcers|wounds|procedures|operations|cycles|embryos|oocytes|questionnaires|items|queries|searches|"
+    r"images|scans|recordings|records|charts|photographs|videos|vignettes|scenarios|simulat\w*|were|was|of|"
     r"in|at|on|from|to|with|by|for|per|than|or)\b", re.I)
 _MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 
@@ -247,6 +252,22 @@ _BRACKETED = re.compile(r"\([^()]*\)")
 _ROLE_IN_MODS = re.compile(r"\b(?:included|enrolled|randomi[sz]ed|recruited)\b", re.I)
 SAMPLE_OF_RE = re.compile(words(["sample"]) + rf"\s+of\s+(?P<n>{_N})\s+(?P<next>[A-Za-z][\w-]*)")  # not "sample size of"
 _OUT_OF_BEFORE = re.compile(r"\bout\s+of\s*$", re.I)
+# a list of counts before the count: "19 and 24 students", "Twenty, 22 and 21 patients" (not "At week 12, 30
+# patients", "In 2009, 64 patients": a time or a label before the list)
+_NOT_YEAR = r"(?!(?:19|20)\d\d\b)"  # "From March 2002 to July 2004, 86 patients": a date, not a list of counts
+_COUNT_LIST_BEFORE = re.compile(rf"(?<![\w.,/\-]){_NOT_YEAR}(?:{_N})(?:\s*,\s*{_NOT_YEAR}(?:{_N}))*\s*"
+                                rf"(?:,\s*(?:and\s+)?|\s+and\s+)$", re.I)
+_NOT_A_COUNT_LIST_BEFORE = re.compile(
+    r"(?:\b(?:type|grade|stage|class|phase|level|step|days?|weeks?|months?|years?|visits?|at|in|on|by|after|from|to|"
+    r"of|between|since|until|and|or|aged?|[a-z]+ed)|[<>≤≥=±×%,\d])\s*$", re.I)
+# "120 patients were needed", "a sample size of 120 patients was required": a plan, not the sample
+_PLANNED_AFTER = re.compile(r"^[^.;]{0,30}?\b(?:was|were|would\s+be|will\s+be|are|is)\s+(?:required|needed|necessary|"
+                            r"calculated|estimated|planned|sufficient)\b", re.I)
+_NOT_REAL_PEOPLE = re.compile(r"\b(?:simulat\w*|virtual|hypothetical|fictional|fictitious|standardi[sz]ed)\b", re.I)
+_GROUP_BEFORE_N_EQ = re.compile(r"\b(?:group|arm|cohort|condition)s?\s*\(\s?[nN]\s?=\s?$", re.I)
+STUDY_POPULATION_N_RE = re.compile(r"\b(?:total\s+study|study|trial|total)\s+population\s*\(\s?[nN]\s?=\s?(?P<n>\d[\d,]*)\b")
+_SEX_WORDS = frozenset({"men", "women", "males", "females", "boys", "girls"})
+_ACHIEVED_SAMPLE_BEFORE = re.compile(r"\b(?:achieved|final|actual)\s+sample\s+(?:size\s+)?(?:of|was)\s*$", re.I)
 _RANDOMISED_AHEAD = re.compile(r"\s+(?:the\s+)?randomi", re.I)
 
 
@@ -278,6 +299,8 @@ def sample_sizes(t: Text, record_id: str, skip_sentences: frozenset[int] = froze
         after_noun = _PERIOD_OR_SEMICOLON.split(raw_after, maxsplit=1)[0]
         # "out of 7,647 included patients (2.1%)": the describing words name the role, and the share is the
         # numerator's
+        if _NOT_REAL_PEOPLE.search(m.group("mods")):
+            continue  # "84 simulated cases", "20 virtual patients": not people of the study
         mod_role = _ROLE_IN_MODS.search(m.group("mods"))
         if _ARM_AFTER.match(after_noun) or (_PERCENT_AFTER.match(after_noun) and not mod_role):
             continue
@@ -286,12 +309,14 @@ def sample_sizes(t: Text, record_id: str, skip_sentences: frozenset[int] = froze
         if _OPEN_BRACKET_BEFORE_N.search(text, max(sent.start, m.start("n") - 80), m.start("n")):
             # "Sixty patients (aged 25-65 years; 48 women) were enrolled": a count inside a bracket takes its role
             # from the bracket only (the verb after it is the sample's)
+            if text[p_start:p_end].lower() in _SEX_WORDS:
+                continue  # "(n = 20; 16 males and 4 females)": the sample's make-up, never its size
             after_noun = raw_after.split(")", 1)[0]
         elif "(" in raw_after:  # the verb after a describing bracket: "(aged 25-65 years; 48 women) were enrolled"
             after_noun = _PERIOD_OR_SEMICOLON.split(_BRACKETED.sub(" ", raw_after), maxsplit=1)[0]
         if _DIGIT_AT_END.search(before) or _SYMBOL_BEFORE_N.search(before):  # "2010 patients", "≥13 patients"
             continue
-        if _PLANNED_BEFORE.search(before) or _EVENT_IN_BEFORE.search(before):
+        if _PLANNED_BEFORE.search(before) or _EVENT_IN_BEFORE.search(before) or _PLANNED_AFTER.match(after_noun):
             continue  # "of a planned 2400 women", "the required sample size of 120"; "occurred in 6 neonates"
         verb_before = VERB_BEFORE_COUNT.search(before)
         if mod_role and not _SCREENED_MOD.search(m.group("mods")):
@@ -303,8 +328,13 @@ def sample_sizes(t: Text, record_id: str, skip_sentences: frozenset[int] = froze
         else:
             role = _role(after_noun) or ("total" if _TOTAL_BEFORE.search(before) and not _PART_OF_BEFORE.search(before)
                                          else "mentioned")
-        if role in ("treated", "mentioned") and _FRACTION_BEFORE.search(before):
-            role = "mentioned"  # "three of four patients received ..." : a denominator
+        if role in ("treated", "mentioned", "total") and _FRACTION_BEFORE.search(before):
+            continue  # "three of four patients received ...", "49 of 393 patients with ...": a share's denominator
+        if _COUNT_LIST_BEFORE.search(before) and not _NOT_A_COUNT_LIST_BEFORE.search(
+                before, 0, _COUNT_LIST_BEFORE.search(before).start()):
+            role = "arm"  # "19 and 24 students ..., respectively", "Twenty, 22 and 21 patients": each one arm's
+        elif _ACHIEVED_SAMPLE_BEFORE.search(before):
+            role = "enrolled"  # "with the achieved sample size of 20 patients"
         cands.append(_Candidate(role, n, m.start("n"), m.end("n")))
     n_eq_from = 0
     for p_start, _ in t.anchored("person") if _N_EQUALS.search(text) else ():
@@ -317,8 +347,8 @@ def sample_sizes(t: Text, record_id: str, skip_sentences: frozenset[int] = froze
         n_eq_from = m.end()
         sent = t.sentence_at(m.start())
         n = _int(m.group("n"))
-        if sent.index in skip_sentences or n is None:
-            continue
+        if sent.index in skip_sentences or n is None or _GROUP_BEFORE_N_EQ.search(text, m.start(), m.start("n")):
+            continue  # (not "children with ASD in the intervention group (N = 15)": the group's n)
         rest = _PERIOD_OR_SEMICOLON.split(text[m.end():min(m.end() + 160, sent.end)], maxsplit=1)[0]
         role = _role(rest) or ("mentioned" if m.group("close") != ")" else None)  # "Patients (N = 100; women = 86"
         if role:
@@ -352,6 +382,12 @@ def sample_sizes(t: Text, record_id: str, skip_sentences: frozenset[int] = froze
         role = ("randomised" if verb.startswith("random") else "analysed" if verb.startswith("analy")
                 else "treated" if verb == "treated" else "screened" if verb == "eligible" else "enrolled")
         cands.append(_Candidate(role, n, m.start("n"), v_end))
+    for m in STUDY_POPULATION_N_RE.finditer(text) if "opulation" in text else ():
+        # "Of the total study population (n = 591, 97% of eligible subjects), 513 participated": the total
+        sent = t.sentence_at(m.start())
+        n = _int(m.group("n"))
+        if sent.index not in skip_sentences and n is not None:
+            cands.append(_Candidate("total", n, m.start("n"), m.end("n")))
     for m in SAMPLE_OF_RE.finditer(text) if "ample" in text else ():
         # "a sample of 100 Spanish third-graders": the sample, whatever noun names its members
         sent = t.sentence_at(m.start())
@@ -401,6 +437,18 @@ _WERE_ASSIGNED_AHEAD = re.compile(r"\s+(?:\w+\s+){0,2}?(?:were|was)\s+(?:randoml
                 r"included)\b")
 
 
+_MADE_UP_AN_ARM_AFTER_RE = re.compile(
+    r"[^;.]{0,100}?\b(?:comprised|made\s+up|formed|constituted|composed)\s+(?:the\s+|a\s+|an\s+)?(?:[\w+/-]+\s+){0,3}?"
+    r"(?:group|arm|cohort|control)s?\b", re.I)
+_COMPARED_WITH_BEFORE_RE = re.compile(r"\bcompared\s+(?:with|to)\s+(?:the\s+)?$", re.I)
+_COMPARED_WITH_N_AFTER_RE = re.compile(rf"[^;.]{{0,180}}?\bcompared\s+(?:with|to)\s+(?:the\s+)?(?:{_N})\s+", re.I)
+# "Thirty patients received acupuncture and 28 received sham needling": a count and another with the same verb
+_SAME_VERB_AFTER_RE = re.compile(
+    rf"\s+(?:{PERSON}\s+)?(?P<v1>[a-z]+ed|used|took|got|had|underwent|were\s+[a-z]+ed)\b[^;.]{{1,80}}?"
+    rf"(?:,\s*(?:and\s+|while\s+|whereas\s+)?|\s+and\s+|\s+while\s+|\s+whereas\s+)(?:{_N})\s+(?:{PERSON}\s+)?"
+    r"(?P<v2>[a-z]+ed|used|took|got|had|underwent|were\s+[a-z]+ed)\b", re.I)
+
+
 def _one_arms(t: Text, c: _Candidate) -> bool:
     """Whether the count is one arm's size (see ANOTHER_AFTER_RE)."""
     sent = t.sentence_at(c.start)
@@ -424,6 +472,15 @@ def _one_arms(t: Text, c: _Candidate) -> bool:
         return True  # "and another 20 patients" (the words ANOTHER_AFTER_RE needs, tested first: cheap)
     if _WERE_ASSIGNED_AHEAD.match(after) and EACH_VERB_AFTER_RE.match(after[:200]):
         return True
+    if _COMPARED_WITH_BEFORE_RE.search(text, max(sent.start, c.start - 40), c.start):
+        return True  # "... were compared with 450 patients in whom ...": the other arm
+    if _MADE_UP_AN_ARM_AFTER_RE.match(after[:160]):
+        return True  # "Seventy-five patients failing ART comprised the TDF group", "... made up the control"
+    if "compared" in after[:220] and _COMPARED_WITH_N_AFTER_RE.match(after[:220]):
+        return True  # "450 patients who underwent X were prospectively compared with 450 patients in whom ..."
+    same = _SAME_VERB_AFTER_RE.match(after[:200])
+    if same and same.group("v1").lower() == same.group("v2").lower():
+        return True  # "Twenty residents used the French version and 22 used the English version"
     return bool(ALLOCATED_EACH_RE.match(after[:200]))
 
 

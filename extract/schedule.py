@@ -36,7 +36,7 @@ import re
 
 from extract.document import Text
 from extract.fastre import words
-from extract.quantities import Timepoint
+from extract.quantities import Timepoint, weeks_from
 
 __all__ = ["AIM_RE", "DOSING_DAYS_RE", "EARLIER_STUDY_RE", "background_sentences", "distinct_weeks", "dosing_days",
            "earlier_study_sentences", "is_aim", "is_relative_timing", "study_timepoints"]
@@ -68,7 +68,8 @@ TREATMENT_WORDS = re.compile(
 # (also at the end of a range, "6 months to 10 years prior to enrollment", or of a bracket, "(about 14 days) before")
 # and of a list with bracketed doses: "at 10 h (75 mg) and 1 h (50 mg) before ingesting")
 BEFORE_RE = re.compile(r"^\s*(?:\([^()]{0,20}\)\s*)?(?:(?:-|–|to|,|and|or)\s*(?:and\s+)?[\d.]+\s*[a-z]{1,6}\s*"
-                       r"(?:\([^()]{0,20}\)\s*)?)?\)?\s*(?:before|prior\s+to|preceding|pre-)", re.I)
+                       r"(?:\([^()]{0,20}\)\s*)?)?\)?\s*(?:(?:and\s+)?\d+\s?min(?:utes?|s)?\s+)?"  # "1 h 18 min before start"
+                       r"(?:before|prior\s+to|preceding|pre-)", re.I)
 # "within 8 weeks of selection", "within 8 h of symptom onset": a window, unless measured from treatment
 WITHIN_BEFORE_RE = re.compile(r"\bwithin\s+(?:the\s+)?(?:first\s+)?$", re.I)
 WITHIN_OF_AFTER_RE = re.compile(r"^\s*(?:of|from|since)\s+(?:the\s+|a\s+|an\s+)?(?P<what>[\w-]+)", re.I)
@@ -116,6 +117,10 @@ INFUSION_BEFORE_RE = re.compile(words(["infused", "given", "administered", "deli
 SESSION_AFTER_RE = re.compile(r"^\s?-?\s?(?:[\w-]+\s+){0,2}?(?:trainings?|sessions?|courses?|class(?:es)?|"
                               r"workshops?|formulations?|controlled-release|extended-release|sustained-release|"
                               r"modified-release|controlled\s+release)\b", re.I)
+SCHOOL_AFTER_RE = re.compile(r"^\s?-?\s?(?:[\w-]+\s+){0,2}?(?:colleges?|schools?|universit(?:y|ies)|degree|curriculum|"
+                             r"residency|diploma|institute)(?![\w-])", re.I)  # not "a 2-year school-based programme"
+# "over a 4-hour post-meal period": an observation window after something, not how long an infusion took
+_POST_AFTER_RE = re.compile(r"^\s?-?\s?(?:post\b|post-|postprandial|after\b|following\b)", re.I)
 AGE_RANGE_AFTER_RE = re.compile(r"^\s*(?:and|to|-|–)\s*[\d.]+\s*(?:days?|weeks?|months?|years?|y)\s+(?:of\s+age|old)\b",
                                 re.I)
 RISK_AFTER_RE = re.compile(r"^\s?-?\s?(?:(?:[\w-]+\s+){0,2}(?:risk|probability)\b)", re.I)
@@ -139,6 +144,41 @@ PLUS_MINUS_AFTER_RE = re.compile(r"^\s*(?:±|\+/-|\+-)")
 IN_BOUND_BRACKET_RE = re.compile(r"[(\[]\s*(?:range|iqr|interquartile\s+range|95\s?%\s?(?:ci|confidence\s+interval)|"
                                  r"ci|sd|se)\b[^()\[\]]{0,40}$", re.I)
 SPREAD_AFTER_RE = re.compile(r"^\s*[(\[]\s*(?:q1|iqr|interquartile\s+range|sd)\b", re.I)
+# "92 hours (84–114 hours)", "9 days (7-12)": a duration with its interval is a measured value (not after
+# "follow-up": "a median follow-up of 24 months (12–36 months)" is the study's)
+INTERVAL_AFTER_RE = re.compile(r"^\s*[(\[]\s*[\d.]+\s*"
+                               r"(?:[a-z]{1,6}\s*)?(?:-|–|—|to)\s*[\d.]+\s*(?:[a-z]{1,6}\s*)?[)\]]", re.I)
+# "(84–114 hours)" right after "92 hours": the interval of the value before it
+INTERVAL_OPEN_BEFORE_RE = re.compile(r"[\d.]\s?(?:[a-z]{1,6}\s?)?[(\[]\s*$", re.I)
+_FOLLOW_UP_BEFORE = re.compile(r"follow|observ", re.I)
+_TIMES_WITHIN_BEFORE = re.compile(r"\b(?:times|twice|thrice|once|sessions?|contacts?|visits?|calls?)\s+within\s+(?:the\s+)?"
+                                  r"(?:first\s+)?$", re.I)
+_AGE_RANGE_RE = re.compile(r"\b(?:aged?|ages?)\s+(?:of\s+|between\s+|from\s+)?(\d+(?:\.\d+)?)\s?(?:-|–|to|and)\s?"
+                           r"(\d+(?:\.\d+)?)\s?(years?|yrs?|y|months?|mo)\b", re.I)
+_RANGE_NUMBERS = re.compile(r"(\d+(?:\.\d+)?)\s?(?:-|–|to|and)\s?(\d+(?:\.\d+)?)\s?-?\s?([a-z]+)", re.I)
+
+
+def _range_key(tp: Timepoint) -> tuple[float, float, str] | None:
+    m = _RANGE_NUMBERS.search(tp.text)
+    return (float(m.group(1)), float(m.group(2)), m.group(3)[:1].lower()) if m else None
+
+
+_LAG_AFTER_RE = re.compile(r"^\s?-?\s?(?:delay|lag)s?\s+(?:in|of|before)\b", re.I)
+# "24-hour bronchodilation": how long an effect lasts, not a time of assessment
+EFFECT_LENGTH_AFTER_RE = re.compile(r"^\s?-?\s?(?:bronchodilat\w*|protection|coverage|efficacy|duration\s+of\s+action|"
+                                    r"action|activity\s+profile)\b", re.I)
+_GESTATION_WEEKS_IN_TEXT = re.compile(r"\b(?:2\d|3\d|4[0-2])\s?-?\s?(?:weeks?|wks?)['’]?\s*(?:of\s+)?(?:gestation|"
+                                      r"gestational|pregnancy)", re.I)
+_AFTER_BIRTH_AFTER = re.compile(r"\s?-?\s?(?:weeks?|wks?)?\s*(?:postpartum|post-partum|after|post\b|of\s+age|old|follow)",
+                                re.I)
+_GESTATION_IN_SENTENCE = re.compile(r"gestation|pregnan|antenatal|prenatal|trimester|\b(?:at|until|to|before|after|and)\s+"
+                                    r"(?:delivery|birth|childbirth)\b", re.I)
+# "at 28, 33 and 36 weeks": a point in weeks (a list item or its end), not "a 24-week programme"
+_AT_WEEKS_BEFORE = re.compile(r"\b(?:at|by|from|until|before|after|between|than)\s+(?:weeks?\s+)?(?:[\d.]+\s?(?:,|and|or)\s?(?:and\s)?)*$", re.I)
+_AT_TIME_BEFORE = re.compile(r"\b(?:at|by|after|until|through|to|from|over|during|for)\s+(?:the\s+|a\s+)?$", re.I)
+# "12–24 hr/day", "3 days per week", "8 hours a day": how long or how often, not a time of assessment
+PER_TIME_AFTER_RE = re.compile(r"^\s?(?:/\s?(?:d|day|night|wk|week|mo|month)\b|(?:per|a|each|every)\s+"
+                               r"(?:day|night|week|month)\b|(?:daily|nightly|weekly)\b)", re.I)
 VERSUS_AFTER_RE = re.compile(r"^\s*(?:vs\.?|versus)\s*[-\d.]", re.I)
 VERSUS_BEFORE_RE = re.compile(r"(?:[\d.]|\d\s?[)\]])\s*(?:weeks?|days?|months?|years?|h|hours?|mo|wk|y|d)?\s*(?:vs\.?|versus)\s*$", re.I)
 MEASURED_DURATION_BEFORE_RE = re.compile(
@@ -328,7 +368,7 @@ def is_relative_timing(text: str, end: int) -> bool:
     return not (more and any(TREATMENT_WORDS.match(w) for w in more.group(0).split()))
 
 
-def _not_a_study_time(t: Text, tp: Timepoint, course_weeks: set[float]) -> bool:
+def _not_a_study_time(t: Text, tp: Timepoint, course_weeks: set[float], windows: set[float]) -> bool:
     """The checks of the module docstring that read the words around one timepoint."""
     text = t.text
     sent = t.sentence_at(tp.start)
@@ -342,9 +382,12 @@ def _not_a_study_time(t: Text, tp: Timepoint, course_weeks: set[float]) -> bool:
     cues = _cues_before(t, tp, max(sent.start, tp.start - 80))
     if not cues:
         return _not_a_study_time_after(t, tp, sent, after)  # no cue word before it: only the words after count
+    if "within" in cues and _TIMES_WITHIN_BEFORE.search(near):
+        return True  # "tailored advice three times within 4 months": the window the intervention was delivered in
     if "within" in cues and WITHIN_BEFORE_RE.search(before):
         m = WITHIN_OF_AFTER_RE.match(after)
         if m and not TREATMENT_WORDS.match(m.group("what")):
+            windows.add(tp.weeks)
             return True
     if "symbol" in cues and (COMPARATOR_BEFORE_RE.search(near) or PLUS_MINUS_BEFORE_RE.search(near)):
         return True  # "≥ 12 weeks", "12.2 ± 4.4 days"
@@ -362,7 +405,7 @@ def _not_a_study_time(t: Text, tp: Timepoint, course_weeks: set[float]) -> bool:
                 rx.search(before, max(0, len(before) - 50)) for rx in COURSE_BEFORE_RES):
             course_weeks.add(tp.weeks)
             return True  # "twice daily for 2 days"
-        if tp.weeks < 1 and INFUSION_BEFORE_RE.search(before):
+        if tp.weeks < 1 and INFUSION_BEFORE_RE.search(before) and not _POST_AFTER_RE.match(after):
             return True  # "infused over 2 hours", "10 IU in 2 h"
     if "period" in cues and STUDY_PERIOD_BEFORE_RE.search(before):
         return True  # "recruited over 2 years"
@@ -389,13 +432,17 @@ for _family, _words in [
     ("infusion", "infusion infusions bolus drip drips injection injections perfusion perfusions long"),
     ("measure", "urine urinary ambulatory holter recall dietary glucose insulin postprandial post prandial load "
                 "plasma blood ogtt walk walking diary food abpm bp collection collections"),
-    ("value", "± + vs versus q q1 iqr interquartile sd"),
+    ("value", "± + vs versus q q1 iqr interquartile sd ( ["),
+    ("per", "/ per a each every daily nightly weekly"),
     ("period", "baseline washout wash run lead screening stabilisation stabilization placebo cycle cycles interval "
                "intervals dosing schedule apart"),
     ("random", "randomised randomized randomly allocated assigned"),
     ("session", "training trainings session sessions course courses class classes workshop workshops "
                 "formulation formulations controlled release extended sustained modified"),
     ("age", "and to"),
+    ("school", "college colleges school schools university universities degree curriculum residency diploma institute"),
+    ("effect", "bronchodilation bronchodilator bronchodilatory protection coverage efficacy action activity delay delays "
+               "lag lags"),
 ]:
     for _w in _words.split():
         _AFTER_TRIGGERS.setdefault(_w, _family)
@@ -424,17 +471,36 @@ def _not_a_study_time_after(t: Text, tp: Timepoint, sent, after: str) -> bool:
             return True  # "an 8 h infusion"
         if "session" in fams and tp.weeks < 1 and SESSION_AFTER_RE.match(after):
             return True  # "twelve 1-hour trainings", "a one-day course", "a 24-hour controlled-release tablet"
+        if "school" in fams and SCHOOL_AFTER_RE.match(after):
+            return True  # "a 5-year junior nursing college", "a 4-year degree"
         if "age" in fams and AGE_RANGE_AFTER_RE.match(after):
             return True  # "between 6 months and 15 years of age"
+        if "effect" in fams and tp.weeks <= 1 and EFFECT_LENGTH_AFTER_RE.match(after):
+            return True  # "24-hour bronchodilation"
+        if "effect" in fams and _LAG_AFTER_RE.match(after):
+            return True  # "a 6-week delay in effect of lutein": a lag, not a time of assessment
         if "measure" in fams and tp.weeks <= 1 and MEASURE_NAME_AFTER_RE.match(after):
             return True  # "24-h urine protein"
         if "value" in fams and (PLUS_MINUS_AFTER_RE.match(after) or VERSUS_AFTER_RE.match(after)
                                 or SPREAD_AFTER_RE.match(after)):
             return True  # a measured value: "4.4 ± 1.2 days", "3.5 vs. 12.7 months", "2.0 weeks (Q1 = 1.0, Q3 = 3.7)"
+        if "value" in fams and INTERVAL_AFTER_RE.match(after) and not _FOLLOW_UP_BEFORE.search(
+                text, max(sent.start, tp.start - 40), tp.start) and not _AT_TIME_BEFORE.search(
+                text, max(sent.start, tp.start - 12), tp.start):
+            return True  # "fever clearance times were 92 hours (84–114 hours)": a measured value
+        if "per" in fams and following[:1] and _AFTER_TRIGGERS.get(following[0]) == "per" and \
+                PER_TIME_AFTER_RE.match(after):
+            return True  # "12–24 hr/day", "3 days per week"
         if "period" in fams and PERIOD_AFTER_RE.match(after):
             return True  # "28 days (baseline)", "a 2-week washout", "a 3-week cycle"
         if "random" in fams and PRE_RANDOMISATION_AFTER_RE.match(after):
             return True  # "after 4 weeks of diet, patients were randomized"
+    if tp.kind == "range" and INTERVAL_OPEN_BEFORE_RE.search(
+            text, max(sent.start, tp.start - 12), tp.start):
+        return True  # "24 months (12–36 months)": the interval of the time before it
+    if 20 <= tp.weeks <= 42 and _GESTATION_IN_SENTENCE.search(sent.text) and _AT_WEEKS_BEFORE.search(
+            text, max(sent.start, tp.start - 30), tp.start):
+        return True  # "calls from a midwife at 28, 33 and 36 weeks ... at 20 weeks' gestation": weeks of pregnancy
     if ("." in tp.text or "·" in tp.text) and _decimal_days_or_hours(tp):
         return True  # "13.8 days", "5.4 h": a measured duration (times of assessment are whole days)
     if tp.text[:1] in "012" and CLOCK_TIME_RE.match(tp.text):
@@ -469,6 +535,23 @@ def _decimal_days_or_hours(tp: Timepoint) -> bool:
         return False
     value = float(nums[-1].replace("·", "."))
     return abs(round(value / 7, 2) - tp.weeks) < 0.011 or abs(round(value / 168, 2) - tp.weeks) < 0.011
+
+
+_PARTS_GAP = re.compile(r"[^()]{0,40}?(?:,|and|\+|plus)\s*(?:a\s+)?$", re.I)
+
+
+def _bracketed_parts(t: Text, tps: list[Timepoint]) -> set[int]:
+    """Indices of the last part of a time split in brackets right after it: "16 weeks (12 weeks' intervention
+    and 4 weeks' follow up)" drops the 4 (the 12 is a time of its own: the end of the intervention)."""
+    drop: set[int] = set()
+    for i in range(len(tps) - 2):
+        whole, a, b = tps[i], tps[i + 1], tps[i + 2]
+        if not _RESTATEMENT_OPENER.fullmatch(t.text[whole.end:a.start]) or ")" in t.text[a.end:b.start]:
+            continue
+        if abs(a.weeks + b.weeks - whole.weeks) <= 0.01 * whole.weeks + 0.01 and b.weeks < a.weeks and \
+                _PARTS_GAP.match(t.text[a.end:b.start]):
+            drop.add(i + 2)
+    return drop
 
 
 _RESTATEMENT_OPENER = re.compile(r"\s?[(\[]\s?(?:i\.e\.,?\s?|or\s|about\s|approximately\s|~)?")
@@ -538,6 +621,10 @@ ASSESSED_BEFORE_RE = re.compile(
 
 
 _FOR_BEFORE = re.compile(r"\bfor\s+$")
+# a series of infusions or injections given weekly: "infused once a week for", "injected weekly for"
+_INFUSION_SERIES_BEFORE_RE = re.compile(
+    words([r"infus(?:ed|ions?)", r"inject(?:ed|ions?)", r"transplant(?:ed|ations?)"])
+    + r"\b[^.;]{0,30}?\b(?:once\s+(?:a|per|every)\s+week|weekly)\s+for\s+$")
 
 
 def study_timepoints(t: Text, skip: frozenset[int]) -> list[Timepoint]:
@@ -545,6 +632,7 @@ def study_timepoints(t: Text, skip: frozenset[int]) -> list[Timepoint]:
                                      if not ASSESSED_BEFORE_RE.search(t.text, max(0, m.start() - 40), m.start())]
     kept: list[Timepoint] = []
     course_weeks: set[float] = set()
+    windows: set[float] = set()  # the weeks of windows "within N of <not the treatment>"
     for tp in t.timepoints:
         if tp.kind == "baseline":
             continue
@@ -552,14 +640,91 @@ def study_timepoints(t: Text, skip: frozenset[int]) -> list[Timepoint]:
             continue
         if any(a <= tp.start and tp.end <= b + 8 for a, b in dosing):
             continue
-        if _not_a_study_time(t, tp, course_weeks):
+        if _not_a_study_time(t, tp, course_weeks, windows):
             continue
         kept.append(tp)
+    if any(20 <= tp.weeks <= 42 for tp in kept) and _GESTATION_WEEKS_IN_TEXT.search(t.text):
+        # a pregnancy trial that writes "at 28 or 35 wk gestation": its other points in those weeks are weeks of
+        # pregnancy too ("Between 26 and 35 wk, haemoglobin decreased"), not times since the start of the study
+        kept = [tp for tp in kept if not (20 <= tp.weeks <= 42 and _AT_WEEKS_BEFORE.search(
+            t.text, max(0, tp.start - 30), tp.start) and not _AFTER_BIRTH_AFTER.match(t.text, tp.end))]
+    if any(tp.kind == "range" for tp in kept) and "age" in t.text:
+        ages = {(float(a), float(b), u[:1].lower()) for a, b, u in _AGE_RANGE_RE.findall(t.text)}
+        if ages:  # "Children aged 1–4 years ... providing data for 1–4 years": the age range again
+            kept = [tp for tp in kept if not (tp.kind == "range" and _range_key(tp) in ages)]
+    if windows:  # "within 48 h of an overuse episode" ... "without review within 48 h": the same window again
+        kept = [tp for tp in kept if not (tp.weeks in windows and WITHIN_BEFORE_RE.search(
+            t.text, max(0, tp.start - 20), tp.start))]
+    series = [tp for tp in kept if _INFUSION_SERIES_BEFORE_RE.search(t.text, max(0, tp.start - 70), tp.start)]
+    if series:  # "infused once a week for 3 weeks; assessed at weeks 4, 12 and 24": the series is how cells were given
+        last = max(tp.weeks for tp in kept)
+        kept = [tp for tp in kept if tp not in series or tp.weeks >= last]
     if course_weeks:  # "G-CSF 15 μg/kg for 5 days ... G-CSF for 5 days": the same course again
         kept = [tp for tp in kept if not (tp.weeks in course_weeks
                                           and _FOR_BEFORE.search(t.text[max(0, tp.start - 5):tp.start]))]
-    drop = _restated(t, kept)
-    return [tp for i, tp in enumerate(kept) if i not in drop]
+    drop = _restated(t, kept) | _bracketed_parts(t, kept)
+    out = [tp for i, tp in enumerate(kept) if i not in drop]
+    if _ORDINAL_GATE.search(t.text):  # "6th", "1st": a digit-led search first (cheap)
+        ordinal = [tp for tp in _ordinal_timepoints(t, skip) if not is_relative_timing(t.text, tp.end)]
+        if ordinal:
+            out = sorted(out + ordinal, key=lambda tp: tp.start)
+    if _MINUTE_GATE.search(t.text):  # a digit-led search before the minute patterns (cheap)
+        minutes = _minute_timepoints(t, skip)
+        if minutes:
+            out = sorted(out + minutes, key=lambda tp: tp.start)
+    return out
+
+
+# "at the 6th month", "at the 1st, 3rd and 6th month after infusion", "by the 12th week of treatment"
+ORDINAL_TP_RE = re.compile(
+    r"\b(?:at|in|on|by|after|until|till|to|during|from)\s+the\s+(?:end\s+of\s+(?:the\s+)?)?(?P<list>\d{1,3}(?:st|nd|rd|th)(?:\s?(?:,|and|or)\s?"
+    r"(?:and\s)?(?:the\s)?\d{1,3}(?:st|nd|rd|th))*)\s+(?P<unit>months?|weeks?|days?|years?)\b(?!\s+of\s+(?:pregnancy|"
+    r"gestation|life|age))", re.I)
+_ORDINAL_ITEM = re.compile(r"\d{1,3}(?=st|nd|rd|th)")
+_ORDINAL_GATE = re.compile(r"[0-9](?:st|nd|rd|th)\b")
+
+
+def _ordinal_timepoints(t: Text, skip: frozenset[int]) -> list[Timepoint]:
+    out: list[Timepoint] = []
+    for m in ORDINAL_TP_RE.finditer(t.text):
+        if t.sentence_at(m.start()).index in skip:
+            continue
+        items = list(_ORDINAL_ITEM.finditer(t.text, m.start("list"), m.end("list")))
+        for j, im in enumerate(items):
+            end = m.end() if j == len(items) - 1 else im.end() + 2
+            out.append(Timepoint(weeks_from(float(im.group(0)), m.group("unit")), im.start(), end, t.text[im.start():end]))
+    return out
+
+
+# minutes are a time of assessment after something ("80-min post ingestion", "30 min after the meal") or
+# "at" so many minutes ("Apgar scores at 1 and 5 min"); not how long something lasted ("for 30 min"), a
+# time before something ("30 min before surgery") nor an interval ("at 5-min intervals")
+_MINUTE_LIST = r"(?P<list>\d+(?:\.\d+)?(?:\s?(?:,|and|or|&)\s?(?:and\s)?\d+(?:\.\d+)?)*)\s?-?\s?(?:minutes?|mins?)\b"
+MINUTE_AFTER_RE = re.compile(rf"(?<![\w.,/:\-–—]){_MINUTE_LIST}(?=\s?(?:post\b|post-|after\b|following\b|later\b))", re.I)
+MINUTE_AT_RE = re.compile(rf"\bat\s+{_MINUTE_LIST}(?!\s?-?\s?(?:intervals?|apart|before|prior|pre-|each|per)\b)", re.I)
+_MINUTE_ITEM = re.compile(r"\d+(?:\.\d+)?")
+_MINUTE_GATE = re.compile(r"[0-9]\s?-?\s?min", re.I)
+_MINUTE_WINDOW_BEFORE = re.compile(r"\b(?:within|for|over|than|during|up\s+to|of|every)\s+$", re.I)  # "within 10 min after"
+
+
+def _minute_timepoints(t: Text, skip: frozenset[int]) -> list[Timepoint]:
+    out: list[Timepoint] = []
+    seen: set[int] = set()
+    for rx in (MINUTE_AT_RE, MINUTE_AFTER_RE):
+        for m in rx.finditer(t.text):
+            if m.start("list") in seen or t.sentence_at(m.start()).index in skip \
+                    or _MINUTE_WINDOW_BEFORE.search(t.text, max(0, m.start() - 12), m.start()) \
+                    or is_relative_timing(t.text, m.end()) and not MINUTE_AFTER_RE.match(t.text, m.start("list")):
+                continue
+            seen.add(m.start("list"))
+            items = list(_MINUTE_ITEM.finditer(t.text, m.start("list"), m.end("list")))
+            for j, im in enumerate(items):
+                minutes = float(im.group(0))
+                if not 0 < minutes < 1440:
+                    continue
+                end = m.end() if j == len(items) - 1 else im.end()
+                out.append(Timepoint(round(minutes / 10080, 4), im.start(), end, t.text[im.start():end]))
+    return out
 
 
 def distinct_weeks(weeks: list[float]) -> list[int]:

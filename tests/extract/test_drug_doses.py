@@ -84,6 +84,13 @@ def test_a_combination_product_is_its_first_component():
     "eGFR was 58.00 ml/minute/1.73 m2 in the drug group versus 55.25 ml/minute/1.73 m2 with placebo",
     "weight gain was greater among patients receiving juice (+ 50.7 gm) than with water (- 0.7 gm)",
     "The median cumulative dose was 3200 mg of nimotuzumab given over 16 doses.",
+    # "43 U.S. soldiers": a country's initials, not units
+    "In this double-blind, placebo-controlled trial, 43 U.S. active duty Soldiers were assigned to treatment.",
+    # the load of a test meal or drink is a challenge, not the intervention's dose
+    "an 8 h postprandial challenge was initiated in 19 subjects who consumed a meal containing 53 g of test fat",
+    "participants drank a test drink containing 75 g glucose",
+    # a dialysis clearance prescribed in both arms is a setting, not a drug's dose
+    "patients were randomized to CVVH or CVVHD, with a prescribed small solute clearance of 35 mL/kg/hour in both arms",
 ])
 def test_measurements_thresholds_and_vehicles_are_not_doses(text):
     assert _doses(text) == []
@@ -101,6 +108,18 @@ def test_measurements_thresholds_and_vehicles_are_not_doses(text):
 ])
 def test_the_drug_is_named_from_the_words_beside_the_dose(text, drug):
     assert [d.drug for d in find_drug_doses(text)] == [drug]
+
+
+def test_a_dose_shared_by_a_drug_and_its_placebo_is_the_drugs():
+    # "VXP or placebo at a dose of two capsules twice daily": the placebo copies the drug's dose
+    text = "Subjects were randomized to receive VXP or placebo at a dose of two capsules twice daily for 12 weeks."
+    assert [(d.value, d.drug) for d in find_drug_doses(text)] == [(2.0, "VXP")]
+
+
+def test_the_drug_of_bracketed_doses_after_times_is_the_drug_the_dosages_are_of():
+    # "two dosages of indomethacin were ingested at 10 h (75 mg) and 1 h (50 mg)": the doses are indomethacin's
+    text = "two dosages of indomethacin were ingested at 10 h (75 mg) and 1 h (50 mg) before the test drink"
+    assert [(d.value, d.drug) for d in find_drug_doses(text)] == [(75.0, "indomethacin"), (50.0, "indomethacin")]
 
 
 @pytest.mark.parametrize("text, background", [

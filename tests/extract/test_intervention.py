@@ -11,6 +11,7 @@ from tests.extract.helpers import run
     ("Allogeneic MSCT is safe and feasible in RA patients.", None, "allogeneic"),
     ("Amniotic membrane MSCs were infused.", "placenta", None),
     ("Human amniotic fluid stem cells were infused.", "placenta", None),
+    ("Autologous ADSCs were injected.", "adipose", "autologous"),
 ])
 def test_cell_source_and_origin(abstract, source, origin):
     ev = run(abstract, title="A study in rheumatoid arthritis")
@@ -27,6 +28,9 @@ def test_cell_source_and_origin(abstract, source, origin):
     ("UC-MSCs were injected via the median cubital vein.", "intravenous"),
     ("MSCs were injected into the synovial cavity of the knee.", "intra-articular"),
     ("MSCs were injected into the articular cavity.", "intra-articular"),
+    ("MSCs were administered intra-venously.", "intravenous"),
+    ("Cells were injected sub-cutaneously.", "subcutaneous"),
+    ("MSCs were injected into the inflamed knee joints.", "intra-articular"),
 ])
 def test_route(abstract, route):
     assert run(abstract, title="Cells in rheumatoid arthritis").route == route
@@ -68,6 +72,13 @@ def test_doses_per_arm():
     ("a single intravenous infusion of cells", 1),
     ("cells were infused on days 1, 8 and 15", 3),
     ("a phase 1 dose-escalation study; at 1 and 6 months after transplantation", None),
+    # a weekly course: one administration a week ("weekly for 4 weeks", "once a week for 3 weeks")
+    ("Patients received MSCs weekly for 4 weeks.", 4),
+    ("UC-MSCs were infused once a week for 3 weeks.", 3),
+    ("Patients received MSCs three times at weekly intervals.", 3),
+    ("MSCs were injected twice, four weeks apart.", 2),
+    # a frequency is not a count
+    ("Patients exercised three times per week for 12 weeks.", None),
 ])
 def test_administrations(abstract, n):
     assert run(abstract).n_administrations == n
@@ -133,6 +144,48 @@ def test_a_background_drug_keeps_its_dose_but_is_not_the_intervention():
     pred = ev.to_prediction()
     assert [d["value"] for d in pred["doses"]] == [125.0]
     assert [d["role"] for d in pred["other_doses"]] == ["background"]
+
+
+@pytest.mark.parametrize("title", [
+    "Dalotuzumab combined with pemetrexed and cisplatin in lung cancer",
+    "Dalotuzumab in combination with pemetrexed and cisplatin in lung cancer",
+])
+def test_the_drugs_a_title_combines_the_intervention_with_are_background(title):
+    # a chemotherapy backbone given in both arms is the background, not the study's dose
+    ev = run("Dalotuzumab (D) targets IGF-1R. We tested pemetrexed (P) and cisplatin (C) ± D. P at 500 mg/m2 and C at "
+             "75 mg/m2 IV were given every 3 weeks. D was given at 10 mg/kg IV weekly.", title=title)
+    assert _study_doses(ev) == [(10.0, "mg/kg")]
+
+
+def test_the_control_arms_amount_is_not_the_studys_dose():
+    ev = run("60 infants were randomised to receive a higher protein HMF providing 1.8 g protein (n = 31) or standard "
+             "HMF providing 1 g protein per 100 mL expressed breast milk (n = 29).",
+             title="The effect of increasing the protein content of human milk fortifier to 1.8 g/100 mL on growth")
+    assert _study_doses(ev) == [(1.8, "g")]
+
+
+def test_a_challenge_agents_doses_are_not_the_studys():
+    ev = run("As a model of increased permeability, two dosages of indomethacin were ingested at 10 h (75 mg) and 1 h "
+             "(50 mg) before the test drink. Placebo, ATP (2 g per dosage) or adenosine (1 g per dosage) were "
+             "administered.", title="Effects of oral ATP and adenosine on permeability")
+    assert _study_doses(ev) == [(2.0, "g"), (1.0, "g")]
+
+
+@pytest.mark.parametrize("abstract, doses", [
+    ("Patients received metformin 500 mg b.i.d. (1000 mg/day).", [(500.0, "mg")]),
+    ("Patients received metformin 500 mg three times a day (i.e. 1500 mg/day).", [(500.0, "mg")]),
+    # not a restatement: another amount
+    ("Patients received metformin 500 mg twice daily (or 400 mg/day if not tolerated).", [(500.0, "mg"), (400.0, "mg/day")]),
+])
+def test_a_daily_total_in_brackets_restates_the_dose(abstract, doses):
+    assert _study_doses(run(abstract, title="Metformin in diabetes")) == doses
+
+
+def test_a_daily_total_restated_in_brackets_is_not_another_dose():
+    ev = run("12 participants randomized to a treatment arm consumed 400 mg capsules of Sutherlandia leaf powder twice "
+             "daily (800 mg/d). Consumption of 800 mg/d Sutherlandia was tolerated.",
+             title="A randomized trial of Sutherlandia in healthy adults")
+    assert _study_doses(ev) == [(400.0, "mg")]
 
 
 def test_the_drug_the_title_does_not_name_is_the_comparator():
@@ -207,6 +260,21 @@ def test_a_route_named_in_background_knowledge_or_for_a_procedure_is_not_the_rou
     ev = run("Background\nIntravenous cannulation is painful in children.\nMethods\nChildren were randomised to a "
              "vapocoolant spray or no spray before venepuncture.", title="Vapocoolant spray for venepuncture pain")
     assert ev.route is None
+
+
+@pytest.mark.parametrize("title, abstract, route", [
+    # a route word before a condition names where the disease is, not how the treatment is given
+    ("Effect of magnesium sulfate in a rat model of intraperitoneal sepsis",
+     "Intraperitoneal sepsis was induced in rats. A dose of 750 μmol/kg magnesium sulfate was given intramuscularly "
+     "immediately after surgery. Magnesium attenuated the BBB defect in our model of intraperitoneal sepsis.",
+     "intramuscular"),
+    ("Drainage after surgery for intra-articular fractures",
+     "Patients with intra-articular fractures of the calcaneus were randomised to a drain or no drain.", None),
+    ("Fish oil lipid emulsion in parenteral nutrition",
+     "Infants were randomised to an intravenous fat emulsion of fish oil or soybean oil.", "intravenous"),
+])
+def test_a_route_word_before_a_condition_is_not_the_route(title, abstract, route):
+    assert run(abstract, title=title).route == route
 
 
 # ------------------------------------------------------------------ cell source only where cells are the intervention

@@ -115,6 +115,9 @@ def test_cell_counts_of_the_culture_are_not_doses(text):
         ("40 million MSCs into the knee", [(4e7, "cells/joint")]),
         ("forty million cells per knee", [(4e7, "cells/joint")]),
         ("5 × 10^7 MSCs in 2 mL saline into each knee", [(5e7, "cells/joint")]),
+        # an intra-articular injection's cells are one joint's
+        ("a single intra-articular injection of 40 × 10^6 autologous MSCs", [(4e7, "cells/joint")]),
+        ("MSCs were injected intra-articularly at a dose of 5 × 10^7 cells", [(5e7, "cells/joint")]),
     ],
 )
 def test_doses_per_joint(text, expected):
@@ -160,6 +163,38 @@ def test_a_concentration_in_a_stated_volume_without_another_volume_is_the_dose(t
     _assert_offsets(text, ds)
     assert [(d.value, d.unit) for d in ds if d.per_volume_ml is None] == [(2e7, "cells")]
     assert [d.note for d in ds if d.per_volume_ml is None] == ["2e7 cells in 20 mL"]
+
+
+@pytest.mark.parametrize("text, derived", [
+    # the volume given is written after the concentration
+    ("UC-MSCs (2 × 10^7 cells/20 mL) were infused in 40 mL.", "derived: 2e7 cells per 20 mL × 40 mL"),
+    ("Patients received 2 × 10^7 cells/20 mL; 40 mL were infused.", "derived: 2e7 cells per 20 mL × 40 mL"),
+    ("MSCs (1 × 10^6 cells/mL) were injected in a volume of 5 mL.", "derived: 1e6 cells per 1 mL × 5 mL"),
+])
+def test_a_concentration_times_the_volume_given_after_it(text, derived):
+    ds = find_doses(text)
+    _assert_offsets(text, ds)
+    per_admin = [d for d in ds if d.per_volume_ml is None]
+    assert [d.note for d in per_admin] == [derived]
+
+
+def test_a_list_after_doses_of_shares_the_unit_of_its_last_item():
+    # "doses of" gives the list's items a weak unit (cells); the unit written after the list wins
+    assert _doses("Patients received MSCs at doses of 1 × 10^6, 5 × 10^6 and 1 × 10^7 cells/kg.") == [
+        (1e6, "cells/kg"), (5e6, "cells/kg"), (1e7, "cells/kg")]
+
+
+@pytest.mark.parametrize("text, unit", [
+    ("Patients received 1 × 10^6 to 2 × 10^6 cells/kg.", "cells/kg"),
+    ("Each knee received 1 × 10^7-5 × 10^7 MSCs.", "cells"),
+    ("Patients received MSCs at 0.5–1 × 10^6 cells/kg.", "cells/kg"),
+    ("Patients received 1 to 4 million cells/kg.", "cells/kg"),
+])
+def test_a_range_of_cell_counts_is_no_single_dose(text, unit):
+    ds = find_doses(text)
+    _assert_offsets(text, ds)
+    assert [(d.value, d.unit) for d in ds] == [(None, unit)]
+    assert ds[0].note is not None and ds[0].note.startswith("range")
 
 
 def test_a_concentration_per_ml_is_no_dose():
@@ -390,4 +425,20 @@ def test_doses_with_letters_that_only_case_folding_matches(text, value):
     ("at weeks 12 and 24 in the MSC group", [12.0, 24.0]),
 ])
 def test_a_count_after_week_n_is_not_a_week(text, weeks):
+    assert [tp.weeks for tp in find_timepoints(text)] == weeks
+
+
+def test_a_suspended_hyphen_list_of_times():
+    # "the 12- and 24-week visits": two timepoints, not a range
+    tps = find_timepoints("DAS28 was measured at the 12- and 24-week visits.")
+    assert [(tp.weeks, tp.kind) for tp in tps] == [(12.0, "point"), (24.0, "point")]
+
+
+@pytest.mark.parametrize("text, weeks", [
+    ("The children were visited at home on day one and four of treatment.", [0.14, 0.57]),
+    # a count after the list ends it
+    ("At week 24, 18 of 30 patients responded.", [24.0]),
+    ("At week 24, 18 of the 30 patients responded.", [24.0]),
+])
+def test_a_unit_first_list_ends_before_a_count_only(text, weeks):
     assert [tp.weeks for tp in find_timepoints(text)] == weeks

@@ -161,6 +161,23 @@ def test_n_enrolled_of_any_trial(abstract, n):
     "participants to the control group.",
     "We randomly assigned 1,161 patients to tranexamic acid and 1,164 to placebo.",
     "Seventy-two patients were eligible.",
+    # a list of counts before one noun: each arm's ("19 and 24 students ..., respectively")
+    "There were 19 and 24 students who participated in the phase I and phase II programmes, respectively.",
+    "Twenty, 22 and 21 patients were enrolled at the three sites.",
+    # two counts with the same verb: each arm's
+    "Twenty residents used the French version of the tool and 22 used the English version.",
+    "Thirty patients received acupuncture and 28 received sham needling.",
+    # "N patients ... were compared with M patients": two arms
+    "In this randomised study, 450 patients who underwent ultrasound-guided cannulation were prospectively compared "
+    "with 450 patients in whom the landmark technique was used.",
+    # "N patients ... comprised the X group": an arm
+    "Seventy-five HIV-1 infected patients failing first-line therapy comprised the TDF group. Seventy-five patients "
+    "matched for age made up the control.",
+    # "children with ASD in the intervention group (N = 15)": the group's n
+    "Children with ASD in the intervention group (N = 15) received four sessions. Children with ASD in the wait-list "
+    "control group (N = 15) received the training later.",
+    # a denominator of a share: "49 of 393 patients"
+    "In the intervention group, 49 of 393 patients with a second prescription received education.",
 ])
 def test_arm_sizes_are_not_the_enrolled_total(abstract):
     assert run(abstract, title=DRUG_TITLE).n_enrolled is None
@@ -226,3 +243,68 @@ def test_verb_count_and_a_long_description_before_the_person_noun():
     assert ev.n_enrolled == 194
     assert run("Methods: We enrolled 120 adult (\u226518 years) and elderly RA patients.").n_enrolled == 120
     assert run("Methods: We enrolled 12 weeks of data from patients.").n_enrolled is None
+
+
+def test_a_date_before_the_count_is_not_a_list_of_counts():
+    ev = run("From March 2002 to July 2004, 86 patients underwent surgery.", title=DRUG_TITLE)
+    assert ev.n_enrolled == 86
+
+
+def test_the_achieved_sample_size_is_the_total():
+    # "with the achieved sample size of 20 patients": the total, not an event count before it
+    ev = run("In 2 patients on DFO monotherapy heart failure deteriorated. The study was terminated early and with "
+             "the achieved sample size of 20 patients there was 80% power.", title=DRUG_TITLE)
+    assert ev.n_enrolled == 20
+    # but a required or calculated sample size is a plan
+    ev = run("A sample size of 120 patients was required to detect a difference. Pain fell in 12 patients.",
+             title=DRUG_TITLE)
+    assert ev.n_enrolled != 120
+
+
+def test_a_count_after_a_full_stop_with_no_space_is_read():
+    ev = run("A pretest-posttest design was used.Sixty patients with indications for HAART participated.",
+             title=DRUG_TITLE)
+    assert ev.n_enrolled == 60
+
+
+@pytest.mark.parametrize("abstract", [
+    # counted things that are not people: queries, simulated cases, images
+    "They were asked to translate 12 questions into queries. 492 queries were analysed.",
+    "A total of 84 simulated cases were tested.",
+    "In total 300 images were analysed.",
+])
+def test_counts_of_things_that_are_not_people_are_not_sample_sizes(abstract):
+    assert run(abstract, title=DRUG_TITLE).n_enrolled is None
+
+
+def test_a_total_then_a_count_with_another_verb_stays_the_total():
+    assert run("Sixty-four patients were enrolled and 60 completed the study.", title=DRUG_TITLE).n_enrolled == 64
+
+
+@pytest.mark.parametrize("abstract, n", [
+    # "a trial of N <a long description> patients": the count before a long describing phrase
+    ("This was a randomized, observer-blinded trial of 34 American Society of Anesthesiologists (ASA) physical status "
+     "1–3 patients who underwent TKA.", 34),
+    ("We conducted a trial in 120 consecutive treatment-naive HIV-infected adult patients.", 120),
+])
+def test_a_trial_of_a_count_with_a_long_description(abstract, n):
+    assert run(abstract, title=DRUG_TITLE).n_enrolled == n
+
+
+def test_a_count_with_a_describing_bracket_before_the_verb():
+    ev = run("In this randomized trial 44 migrainous (from 4–15 years of age) were equally allocated to receive "
+             "cinnarizine or topiramate.", title=DRUG_TITLE)
+    assert ev.n_enrolled == 44
+
+
+def test_the_study_population_n_is_the_total():
+    ev = run("Of the total study population (n = 591, 97% of eligible subjects), 513 (251 in the intervention group and 262 "
+             "in the control group) participated in this study.", title=DRUG_TITLE)
+    assert ev.n_enrolled == 591
+
+
+def test_a_count_of_men_or_women_in_a_bracket_is_the_samples_make_up():
+    ev = run("In this trial, 43 soldiers were assigned to treatment (n = 20; 16 males and 4 females) or placebo (n = 23; "
+             "15 males and 8 females).", title=DRUG_TITLE)
+    assert ev.n_enrolled in (None, 43)
+    assert 16 not in [s.n for s in ev.sample_sizes]

@@ -194,3 +194,158 @@ def test_a_dose_groups_name_before_a_time_is_no_dosing_schedule():
     ev = run("Patients were divided into a low-dose group (n = 10) and a high-dose group (n = 10). DAS28 decreased by "
              "1.2 ± 0.8 in the low-dose group and 2.1 ± 0.9 in the high-dose group at week 12.", title=T)
     assert ev.timepoints_weeks == [12.0]
+
+
+@pytest.mark.parametrize("abstract, weeks", [
+    # a time per day or per week is how long or how often something is done, not a time of assessment
+    ("All patients received DFO 12–24 hr/day sc 7 times weekly. LVEF was assessed at 6 and 12 months.", [26.0, 52.0]),
+    ("Participants trained 3 days per week. Fitness was measured at 12 weeks.", [12.0]),
+    ("Children wore the device 8 hours a day; outcomes were assessed at 6 months.", [26.0]),
+    ("Patients walked 2 h/week. Outcomes were assessed at 6 months.", [26.0]),
+])
+def test_a_time_per_day_or_week_is_not_a_timepoint(abstract, weeks):
+    assert run(abstract, title=T).timepoints_weeks == weeks
+
+
+@pytest.mark.parametrize("abstract, weeks", [
+    # "92 hours (84–114 hours)": a measured duration with its interval, not a time of assessment
+    ("Patients were assessed at 4 weeks. Median fever clearance times were 92 hours (84–114 hours) with A and "
+     "138 hours (105–164 hours) with B.", [4.0]),
+    ("Outcomes were assessed at 12 weeks. Time to healing was 9 days (7-12) with A and 14 days (10-18) with B.", [12.0]),
+    # but a follow-up with its range is the study's follow-up
+    ("The median follow-up was 24 months (12–36 months).", [104.0]),
+    # and a time of assessment followed by an effect's interval stays a timepoint
+    ("Pain fell by 5.2 points at 12 weeks (3.1–7.3).", [12.0]),
+])
+def test_a_duration_with_its_interval_is_a_value_not_a_timepoint(abstract, weeks):
+    assert run(abstract, title=T).timepoints_weeks == weeks
+
+
+@pytest.mark.parametrize("abstract, weeks", [
+    # a weekly series of infusions is how the cells were given; the assessments are the study's times
+    ("UC-MSCs were infused once a week for 3 weeks; patients were assessed at weeks 4, 12 and 24.", [4.0, 12.0, 24.0]),
+    ("MSCs were injected weekly for 4 weeks. DAS28 was measured at 3 and 6 months.", [13.0, 26.0]),
+    # with no later assessment the course is the study's time
+    ("MSCs were injected weekly for 4 weeks.", [4.0]),
+])
+def test_a_weekly_series_of_infusions_before_the_assessments_is_not_a_timepoint(abstract, weeks):
+    assert run(abstract).timepoints_weeks == weeks
+
+
+@pytest.mark.parametrize("abstract, weeks", [
+    # hours listed in one sentence are each a time of assessment, however close in weeks
+    ("NRS scores were greater at 3 h (P < 0.01), 6 h (P < 0.01), and 12 h (P = 0.013).", [0.02, 0.04, 0.07]),
+    ("Pain was assessed at 1 h, 4 h, 8 h and 24 h.", [0.01, 0.02, 0.05, 0.14]),
+    # but one time written twice is one
+    ("Pain was assessed at 24 h. At 1 day, pain was lower.", [0.14]),
+])
+def test_hours_listed_in_one_sentence_are_each_a_timepoint(abstract, weeks):
+    assert run(abstract, title=T).timepoints_weeks == weeks
+
+
+@pytest.mark.parametrize("abstract, n_short", [
+    # minutes after something, or "at" so many minutes: times of assessment
+    ("Focus improved at 80-min post ingestion (p = 0.046).", 1),
+    ("Glucose was measured 30 min after the meal.", 1),
+    ("Apgar scores at 1 and 5 min did not differ.", 2),
+    ("Blood pressure was recorded at 5, 15 and 30 minutes after the injection.", 3),
+    # minutes of doing something, before something, or an interval: not
+    ("Patients exercised for 30 min on a treadmill.", 0),
+    ("Participants listened to music for 10 minutes.", 0),
+    ("The drug was given 30 min before surgery.", 0),
+    ("Heart rate was recorded at 5-min intervals.", 0),
+    ("The intubation took 25 minutes.", 0),
+    ("Sensory block was reached within 10 min after injection.", 0),
+    ("HRR was the difference between peak HR and HR at 1–3 min after exercise.", 0),
+    ("Patients received CO2 or placebo for 18:40 min after stimulation.", 0),
+])
+def test_minutes_after_something_are_timepoints(abstract, n_short):
+    weeks = run(abstract, title=T).timepoints_weeks
+    assert len([w for w in weeks if w < 0.01]) == n_short
+    assert all(w > 0 for w in weeks)
+
+
+@pytest.mark.parametrize("abstract, weeks", [
+    # the length of a school or a degree is not a time of the study
+    ("Participants were students of a 5-year junior nursing college. Retention was surveyed at 3 months and 1 year.",
+     [13.0, 52.0]),
+    # but a school-based programme's length is the study's
+    ("Children took part in a 2-year school-based programme.", [104.0]),
+    # a period after a meal is an observation window, not an infusion's length
+    ("Time below 4.0 mmol/L over a 4-hour post-meal period was the primary outcome.", [0.02]),
+])
+def test_a_schools_length_is_not_a_timepoint_and_a_post_meal_window_is(abstract, weeks):
+    assert run(abstract, title=T).timepoints_weeks == weeks
+
+
+def test_a_window_written_again_is_still_a_window():
+    # "within 48 h of an overuse episode" ... "without review within 48 h was 0.94": the same window
+    ev = run("We analysed a 24-week trial. Whether a review was obtained within 48 h of an overuse episode was "
+             "determined. The proportion of days without review within 48 h was 0.94.", title=T)
+    assert ev.timepoints_weeks == [24.0]
+
+
+@pytest.mark.parametrize("abstract, weeks", [
+    # ordinal times: "at the 6th month", "at the 1st, 3rd and 6th month after infusion"
+    ("DAS28 was lower at the 6th month.", [26.0]),
+    ("DAS28 was assessed at the 1st, 3rd and 6th month after infusion.", [4.33, 13.0, 26.0]),
+    ("ESR fell by the 12th week of treatment.", [12.0]),
+    ("Examinations were done at the end of 1st, 2nd, 3rd, and 6th month.", [4.33, 8.67, 13.0, 26.0]),
+    # not a rank of something else
+    ("The 3rd month of pregnancy was excluded.", []),
+])
+def test_ordinal_times_are_timepoints(abstract, weeks):
+    assert run(abstract).timepoints_weeks == weeks
+
+
+@pytest.mark.parametrize("abstract, weeks", [
+    # weeks of pregnancy named in a sentence about gestation are not times of the study
+    ("Women received calls from a midwife at 28, 33 and 36 weeks and the other group had a scan at 20 weeks' "
+     "gestation.", []),
+    ("Haemoglobin was measured at 26, 32, and 35 wk and at delivery.", []),
+    ("Parameters were compared between 26 and 35 wk and between 35 wk and delivery.", []),
+    # but the study's own time in a pregnancy trial stays
+    ("Pregnant women were randomised to a 12-week exercise programme.", [12.0]),
+])
+def test_weeks_of_pregnancy_in_a_gestation_sentence_are_not_timepoints(abstract, weeks):
+    assert run(abstract, title=T).timepoints_weeks == weeks
+
+
+def test_weeks_of_pregnancy_named_elsewhere_in_a_pregnancy_trial_are_not_timepoints():
+    ev = run("Zidovudine was started at 28 or 35 wk gestation. Between 26 and 35 wk, haemoglobin decreased. Infants "
+             "were followed to 24 weeks postpartum.", title=T)
+    assert ev.timepoints_weeks == [24.0]
+
+
+def test_hours_and_minutes_before_something_are_not_a_timepoint():
+    ev = run("Nineteen subjects had consumed coffee on average 1 h 18 min before start. Pain was rated at 12 weeks.",
+             title=T)
+    assert ev.timepoints_weeks == [12.0]
+
+
+def test_the_parts_of_a_time_in_brackets_after_it_are_not_another_timepoint():
+    # "for 16 weeks (12 weeks' intervention and 4 weeks' follow up)": 4 weeks is the last part of the 16
+    ev = run("Patients received the granule or placebo for 16 weeks (12 weeks' intervention and 4 weeks' follow up). "
+             "Migraine days fell at week 12.", title=T)
+    assert ev.timepoints_weeks == [12.0, 16.0]
+
+
+@pytest.mark.parametrize("abstract, weeks", [
+    # how long an effect lasts and a window of delivery are not times of assessment
+    ("The aim was a dose that would maintain 24-hour bronchodilation. FEV1 was assessed after 4 weeks.", [4.0]),
+    ("Participants received tailored advice three times within 4 months. Effects were tested at 12 months.", [52.0]),
+])
+def test_an_effects_length_and_a_delivery_window_are_not_timepoints(abstract, weeks):
+    assert run(abstract, title=T).timepoints_weeks == weeks
+
+
+@pytest.mark.parametrize("abstract, weeks", [
+    # a lag assumed in a model is not a time of assessment
+    ("Lutein was given for 24 weeks. The effect increased in the model assuming a 6-week delay in effect of lutein.",
+     [24.0]),
+    # an age range written again without "aged"
+    ("Children aged 1–4 years were randomised. Children were followed up for 1 year providing data for 1–4 years.",
+     [52.0]),
+])
+def test_a_lag_and_a_repeated_age_range_are_not_timepoints(abstract, weeks):
+    assert run(abstract, title=T).timepoints_weeks == weeks
