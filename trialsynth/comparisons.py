@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import math
 import re
-from typing import TYPE_CHECKING, Any, Iterable, Mapping
+from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence
 
 from trialsynth.arms import finite, is_control
 
@@ -45,13 +45,14 @@ Z_95 = 1.959964
 
 
 def comparison_rows(predictions: Iterable[Mapping[str, Any]], records: Mapping[str, Mapping[str, Any]] | None = None,
-                    labels: Mapping[str, str] | None = None) -> list[dict[str, Any]]:
+                    labels: Mapping[str, str] | None = None,
+                    computed: Mapping[str, Sequence[Mapping[str, Any]]] | None = None) -> list[dict[str, Any]]:
     """Return one row (a dict of COMPARISON_COLUMNS) per comparison of `predictions`, in their order.
 
     `records` maps a record id to its first_author and year, `labels` to the study's label ("Wang 2019");
     a prediction file alone has neither (those cells are None). Numbers that are not numbers become None.
     After a study's reported comparisons come those computed from its arms' values where it reports none
-    (trialsynth.armcompare, source "arms").
+    (trialsynth.armcompare, source "arms"); `computed` maps a record id to those where the caller has them.
     """
     from trialsynth.armcompare import arm_comparisons
 
@@ -59,7 +60,8 @@ def comparison_rows(predictions: Iterable[Mapping[str, Any]], records: Mapping[s
     for prediction in predictions:
         rid = str(prediction.get("id"))
         record = (records or {}).get(rid) or {}
-        for c in [*(prediction.get("comparisons") or ()), *arm_comparisons(prediction)]:
+        own = computed.get(rid) if computed is not None else None
+        for c in [*(prediction.get("comparisons") or ()), *(arm_comparisons(prediction) if own is None else own)]:
             if not isinstance(c, Mapping):
                 continue
             prov = c.get("provenance") if isinstance(c.get("provenance"), Mapping) else {}

@@ -112,6 +112,9 @@ class StudyInput:
     prediction: Mapping[str, Any]  # the extractor's output with the reviewer's corrections applied
     cohort: CohortInfo
     is_seed: bool = False
+    # the comparisons computed from the arms' values (trialsynth.armcompare) when the caller has them already
+    # (an update lists the same ones in its comparisons table); None: computed here
+    computed: tuple[Mapping[str, Any], ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -367,7 +370,8 @@ def _between_group(study: StudyInput, plan: AnalysisPlan, grouped: Mapping[tuple
     from trialsynth.comparisons import against_control, plan_outcome
 
     out: dict[tuple[str, str], list[tuple[Mapping[str, Any], int]]] = {}
-    for c in [*(study.prediction.get("comparisons") or ()), *arm_comparisons(study.prediction)]:
+    computed = study.computed if study.computed is not None else arm_comparisons(study.prediction)
+    for c in [*(study.prediction.get("comparisons") or ()), *computed]:
         op = plan_outcome(plan, c)
         sign = against_control(c, control_names) if op is not None else None
         if op is None or sign is None:

@@ -20,6 +20,7 @@ from typing import Any, Callable, Mapping, Sequence
 from corpus.records import Record
 from corpus.store import Store
 from trialsynth import __version__
+from trialsynth.armcompare import arm_comparisons
 from trialsynth.extraction import format_doses, run_extract
 from trialsynth.overlap import CohortInfo
 from trialsynth.plan import AnalysisPlan, load_plan
@@ -251,6 +252,7 @@ def build_context(review: Review, *, changes: Sequence[str] = (), now: str | Non
     failed_reason = {f["record_id"]: f["reason"] for f in failures}
     studies: list[StudyRow] = []
     inputs: list[StudyInput] = []
+    computed: dict[str, tuple[Mapping[str, Any], ...]] = {}
     labels = view.labels()
     for rid in sorted(records, key=lambda r: (records[r].year or 0, records[r].first_author or "", r)):
         rec = records[rid]
@@ -277,7 +279,8 @@ def build_context(review: Review, *, changes: Sequence[str] = (), now: str | Non
                               if d.get("value") is not None)
             cohort = CohortInfo(rid, label, rec.first_author, rec.year, tuple(rec.ids.nct), pred.get("n_enrolled"),
                                 pred.get("cell_source"), pred.get("route"), doses)
-            inputs.append(StudyInput(rid, label, rec.year, pred, cohort, is_seed))
+            computed[rid] = tuple(arm_comparisons(pred))  # once: the synthesis and the comparisons table read them
+            inputs.append(StudyInput(rid, label, rec.year, pred, cohort, is_seed, computed[rid]))
     cache = None
     if cache_results:  # analyses cached before POOLED_FORMAT had their mappings' keys sorted: not reused
         cache = store.cached_prefix("pooled:") if store.cached([POOLED_FORMAT]) else {}
@@ -302,7 +305,7 @@ def build_context(review: Review, *, changes: Sequence[str] = (), now: str | Non
         studies=tuple(studies), evidence_rows=rows, pooled=result.pooled, directions=result.directions,
         overlaps=result.overlaps, corrections=notes, history=tuple(history), changes=tuple(changes),
         plan=plan.to_dict(), forest=forest_data(result.pooled, plan), flagged_values=result.flagged,
-        failed_records=failed, comparisons=tuple(view.comparison_rows()))
+        failed_records=failed, comparisons=tuple(view.comparison_rows(computed=computed)))
     return context, result, plan
 
 

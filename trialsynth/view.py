@@ -24,7 +24,7 @@ import gc
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterator, Mapping
+from typing import TYPE_CHECKING, Any, Iterator, Mapping, Sequence
 
 from trialsynth.errors import InputError
 
@@ -126,15 +126,18 @@ class ReviewView:
         """Each record's study label ("Wang 2019"): `study_labels` of the review's records."""
         return study_labels(self.records)
 
-    def comparison_rows(self, *, include_all: bool = False) -> list[dict[str, Any]]:
+    def comparison_rows(self, *, include_all: bool = False,
+                        computed: Mapping[str, Sequence[Mapping[str, Any]]] | None = None) -> list[dict[str, Any]]:
         """The between-group comparisons of the included studies (with `include_all`, of every screened
-        record), one dict of trialsynth.comparisons.COMPARISON_COLUMNS each, in store order."""
+        record), one dict of trialsynth.comparisons.COMPARISON_COLUMNS each, in store order; `computed`:
+        the comparisons computed from the arms' values, by record id, where the caller has them."""
         from trialsynth.comparisons import comparison_rows
 
         meta = {rid: {"first_author": r.authors[0] if r.authors else None, "year": r.year}
                 for rid, r in self.records.items()}
         ids = [rid for rid in self.records if rid in self.screening] if include_all else list(self.included)
-        return comparison_rows(({**(self.predictions.get(rid) or {}), "id": rid} for rid in ids), meta, self.labels())
+        return comparison_rows(({**(self.predictions.get(rid) or {}), "id": rid} for rid in ids), meta, self.labels(),
+                               computed)
 
     def comparisons(self, *, include_all: bool = False) -> pd.DataFrame:
         """`comparison_rows` as a DataFrame (trialsynth.comparisons.comparison_frame)."""

@@ -120,3 +120,24 @@ def test_only_the_corrected_predictions_are_copied(screened):
     corrected, own = view.predictions[FICT], view.extracted[FICT]
     assert corrected is not own
     assert "reviewer:Ann" in json.dumps(corrected) and "reviewer:Ann" not in json.dumps(own)
+
+
+def test_an_update_computes_each_studys_arm_comparisons_once(demo_review_template, copy_review, monkeypatch):
+    import trialsynth.armcompare as armcompare
+    import trialsynth.synthesis as synthesis
+    import trialsynth.update as update
+
+    calls: list[str] = []
+    real = armcompare.arm_comparisons
+
+    def counted(prediction):
+        calls.append(str(prediction.get("id", "")))
+        return real(prediction)
+
+    for module in (armcompare, synthesis, update):
+        monkeypatch.setattr(module, "arm_comparisons", counted)
+    review = find_review(str(copy_review(demo_review_template)))
+    context, _, _ = build_context(review, now="2025-01-01 00:00 UTC")
+    included = [s.record_id for s in context.studies if s.included]
+    assert len(calls) == len(included)
+    assert [c for c in context.comparisons if c["source"] == "arms"]  # the demo's computed ones are still listed
