@@ -721,6 +721,11 @@ def _groups(measures: list[_Measure], tps: list[Timepoint], t: Text) -> dict[str
     out: dict[str, list[Timepoint]] = {}
     previous: list[Timepoint] = []
     for ms, ts in groups:
+        if ms and ts and _TIME_OF_ANOTHER.search(t.text, ms[-1].mention.end, ts[0].start) \
+                and re.search(r"\d", t.text[ms[-1].mention.end:ts[0].start]):
+            for m in ms:
+                out[m.name] = previous
+            continue
         kept: list[Timepoint] = []
         for tp in ts:
             if kept and _CONTRAST_BREAK.search(t.text[kept[-1].end:tp.start]):
@@ -736,6 +741,9 @@ def _groups(measures: list[_Measure], tps: list[Timepoint], t: Text) -> dict[str
 
 
 _TP_FOR = re.compile(r"\s?,?\s?(?:for|in)\s", re.I)
+# "insertion time (7.58 ± 1.16 s vs. 7.89 ± 1.52 s), Apgar score at 1 and 5 min": after the measure's values, a
+# comma and another name the time is written after: the time is that name's
+_TIME_OF_ANOTHER = re.compile(r"[)\]]\s?,\s+(?:and\s+)?[A-Za-z][\w-]*(?:\s+[\w-]+){0,3}?\s+(?:at|after)\s+(?:the\s+)?$")
 _UNIT_FIRST = re.compile(r"^(?P<unit>hours?|days?|weeks?|months?|years?)\s", re.I)
 _NEXT_ITEM = re.compile(r"\s?,?\s?(?:and\s+|or\s+)?(?P<n>\d+)\s?(?=[(\[])")
 
