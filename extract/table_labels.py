@@ -219,7 +219,26 @@ def _numeric_time(text: str) -> TimeRef | None:
             continue  # a category ("5 years or less", "> 65 years"), not a timepoint
         best = TimeRef(text, tp.weeks, span=(tp.start, tp.end), is_range=tp.kind == "range",
                        baseline=tp.weeks == 0 and tp.kind != "range")  # "Week 0", "Day 0": the baseline
+    if best is None:
+        best = _minutes_point(text)
     return best
+
+
+# minutes into a procedure or after a dose: "5 minutes after anesthesia", "Pain (5 minutes)", "at 30 min", "15 min"
+_MINUTES = re.compile(r"(?:^\s*|\(\s*|\bat\s+)(?P<v>\d{1,3}(?:\.\d)?)\s*(?P<u>min|mins|minutes?)\b"
+                      r"(?:\s*\)|\s+(?:after|post|following|from|into)\b|\s*$)", re.I)
+
+
+def _minutes_point(text: str) -> TimeRef | None:
+    """A time in minutes (in weeks to 4 decimals, so never the baseline's 0), or None for minutes
+    that name a measure ("Apgar score at 5 min", "6 minute" walk) or a category ("<30 min")."""
+    m = _MINUTES.search(text)
+    if m is None or re.search(r"apgar", text, re.I) or (m.group("u").lower() == "minute" and m.group("v") != "1"
+                                                        and not text[m.end("u"):].strip(" )")):
+        return None
+    if re.search(r"[<>≤≥]\s*$", text[:m.start("v")]):
+        return None
+    return TimeRef(text, round(float(m.group("v")) / (7 * 24 * 60), 4), span=(m.start("v"), m.end("u")))
 
 
 _ANY_TIME = re.compile(

@@ -56,6 +56,25 @@ def test_timepoints(text, weeks, baseline, point, name):
     assert (label.time.weeks, label.time.baseline, label.time.point, label.name) == (weeks, baseline, point, name)
 
 
+@pytest.mark.parametrize(("text", "weeks", "name"), [
+    # minutes into a procedure or after a dose: a timepoint (weeks to 4 decimals, never the baseline's 0)
+    ("5 minutes after anesthesia administration", 0.0005, ""),
+    ("Posttreatment pain (5 minutes)", 0.0005, "Posttreatment pain"),
+    ("Pain at 30 min", 0.003, "Pain"),
+    ("15 min", 0.0015, ""),
+])
+def test_minutes_after_a_start_are_timepoints(text, weeks, name):
+    label = read_label(text)
+    assert label.time is not None and (label.time.weeks, label.time.baseline, label.name) == (weeks, False, name)
+
+
+@pytest.mark.parametrize("text", ["Apgar score 5 min", "Healthy full-term, Apgar >7 at 5 min", "6 minute",
+                                  "No. of flights of stairs ran in 2 minutes", "Duration (min)", "Time to onset (<30 min)",
+                                  "6 minute walk test (m)"])
+def test_minutes_in_a_measures_name_are_no_timepoint(text):
+    assert read_label(text).time is None
+
+
 @pytest.mark.parametrize("text", ["VAS (0–10)", "Pain score (0-100)", "SF-36 (0-100), mean (SD)", "PASE (0–315)"])
 def test_a_scales_range_in_brackets_is_no_timepoint(text):
     assert read_label(text).time is None  # ("0–12 weeks" is one: its end)

@@ -1208,3 +1208,16 @@ def test_a_comparison_row_of_f_and_p_statistics_is_no_difference():
             ["P", "0.949", "&lt;0.001"]]
     got = read(rows, caption="IBS QOL scale comparison")
     assert not [r for r in got if r.role == "difference"] and len(got) == 4
+
+
+def test_rows_timed_in_minutes_after_treatment_are_dated_apart():
+    rows = [["", "TENS (n = 40)", "Fentanyl (n = 40)", "", ""],
+            ["", "Mean (SD)", "Mean (SD)", "95% CI of the difference", "P"],
+            ["Pretreatment Pain", "9.02 (1.32)", "8.95 (1.33)", "−0.51 to 0.66", "0.80"],
+            ["Posttreatment pain (5 minutes)", "7.62 (2.33)", "5.52 (2.18)", "1.09 to 3.10", "&lt;0.001"],
+            ["Posttreatment pain (30 minutes)", "0.65 (0.89)", "1.50 (1.75)", "−1.46 to −0.23", "0.008"]]
+    got = read(rows, head=2, caption="Comparing pain score in TENS and fentanyl groups")
+    five, thirty = at(got, 3, 2), at(got, 4, 2)
+    assert (five.measure, five.arm, five.weeks, five.numbers) == (
+        "Posttreatment pain", "Fentanyl", 0.0005, {"followup_mean": 5.52, "followup_sd": 2.18})
+    assert (thirty.weeks, at(got, 2, 1).weeks) == (0.003, 0.0)
