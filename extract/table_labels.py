@@ -364,6 +364,7 @@ class Label:
     dimension: str | None = None  # "time", "arm" or "measure": a word naming the rows or columns
     n: int | None = None  # "(n = 53)"
     of_measure: str | None = None  # "Time point of PAS score" -> "PAS score"
+    dash_contrast: bool = False  # a difference only by its dash ("Drug–Placebo"): it may be one arm's name
 
     @property
     def is_empty(self) -> bool:
@@ -474,6 +475,7 @@ def read_label(text: str) -> Label:
     stats = _stats_of(bare) if stat_cue else frozenset()
     is_p = ("p" in lower or "sig" in lower) and bool(_P_LABEL.search(bare))
     effect = None
+    dash = False
     if _ANY_EFFECT.search(bare) and not _WITHIN.search(bare):
         for kind, pattern in _EFFECTS:
             m = pattern.search(bare)
@@ -485,7 +487,7 @@ def read_label(text: str) -> Label:
                 break
         if effect is None and _DASH_CONTRAST.match(bare) and _DASH_HAS_ARM.search(bare) \
                 and re.search(r"\w\s?[—−–]\s?\w|\s-\s", bare):
-            effect = "MD"
+            effect, dash = "MD", True
     if is_p and effect == "MD" and re.search(r"\b(?:vs\.?|versus|between)\b", bare, re.I) \
             and not re.search(r"differences?|\bmd\b|effects?\b", bare, re.I):
         effect = None  # "P vs PBO + MET", "P between groups": a P value, not a difference
@@ -525,7 +527,7 @@ def read_label(text: str) -> Label:
         # a header that gives its n ("Tau (N = 35)") or "TAU" (treatment as usual) names a group, not a statistic
         is_test=short and n is None and core.strip() != "TAU" and bool(_TEST_LABEL.match(core or bare)),
         is_total=short and bool(_TOTAL.match(core.strip(_TRIM + " ") or bare)),
-        dimension=dimension, n=n, of_measure=of_measure,
+        dimension=dimension, n=n, of_measure=of_measure, dash_contrast=dash and effect == "MD",
     )
 
 

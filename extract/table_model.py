@@ -337,6 +337,8 @@ def table_layout(table: Table, known_arms: tuple[str, ...] = ()) -> TableLayout:
         corner_measure = None  # "Time post dose (hr)" heads the timepoints, it names no measure
     count_rows = _count_rows(table, n_header, stub)
     columns = [_column(table, c, n_header, stub, unit, count_rows) for c in range(table.n_cols)]
+    columns = [_column(table, c.col, n_header, stub, unit, count_rows, dash_arm=True) if _dash_named_arm(c, columns)
+               else c for c in columns]
     if _WITHIN.search(table.caption):  # "Within-group contrasts ...": every difference is an arm's change
         # (but not a column its own header calls between the groups, under "Between and Within Groups")
         columns = [_replace(c, role="value", change=True, effect=None)
@@ -644,8 +646,21 @@ def _count_rows(table: Table, n_header: int, stub: int) -> frozenset[int]:
     return frozenset(out)
 
 
+def _dash_named_arm(col: ColumnLayout, columns: list[ColumnLayout]) -> bool:
+    """A header that reads as a difference only by its dash ("Placebo–Fluenz" beside "LPS–Fluenz")
+    names one arm unless both its sides name other columns ("Placebo" | "Paroxetine" | "Placebo–Paroxetine")."""
+    if col.role != "difference":
+        return False
+    label = next((lab for lab in reversed(col.labels) if lab.effect), None)
+    if label is None or not label.dash_contrast:
+        return False
+    names = [n.lower() for c in columns if c.col != col.col and c.role == "value" for n in c.names]
+    sides = [s.strip().lower() for s in re.split(r"[—–−]|\s-\s|-", label.name or label.text, maxsplit=1)]
+    return len(sides) == 2 and not all(s and any(s in n for n in names) for s in sides)
+
+
 def _column(table: Table, col: int, n_header: int, stub: int, unit: str | None = None,
-            count_rows: frozenset[int] = frozenset()) -> ColumnLayout:
+            count_rows: frozenset[int] = frozenset(), dash_arm: bool = False) -> ColumnLayout:
     if col < stub:
         return ColumnLayout(col, "stub")
     chain_cells = _distinct([table.grid[r][col] for r in range(n_header)])
@@ -657,6 +672,8 @@ def _column(table: Table, col: int, n_header: int, stub: int, unit: str | None =
     role = "value"
     effect = None
     labels = _rejoin_split_words(labels)
+    if dash_arm:  # ("Placebo–Fluenz": an arm's name, see _dash_named_arm)
+        labels = tuple(_replace(lab, effect=None, dash_contrast=False) if lab.dash_contrast else lab for lab in labels)
     for label in reversed(labels):
         if label.is_p:
             role = "p"

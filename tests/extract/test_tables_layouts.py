@@ -1221,3 +1221,20 @@ def test_rows_timed_in_minutes_after_treatment_are_dated_apart():
     assert (five.measure, five.arm, five.weeks, five.numbers) == (
         "Posttreatment pain", "Fentanyl", 0.0005, {"followup_mean": 5.52, "followup_sd": 2.18})
     assert (thirty.weeks, at(got, 2, 1).weeks) == (0.003, 0.0)
+
+
+def test_arms_named_challenge_dash_vaccine_are_arms_not_a_difference():
+    # "Placebo–Fluenz" | "LPS–Fluenz": each arm named by its two steps; no column is "Placebo" or "Fluenz"
+    rows = [["", "Placebo–Fluenz", "LPS–Fluenz", "p-value"],
+            ["Seroconversion (day 35)", "4/15 (27%)", "1/15 (7%)", "0.33"],
+            ["GMT H1N1 at day 35", "158 (83–303)", "66 (40–108)", "0.04"]]
+    got = read(rows, caption="Results of the hemagglutination inhibition assay", footnotes=("GMT, geometric mean titer with 95% CI.",))
+    assert not [r for r in got if r.role == "difference"]
+    first = at(got, 1, 1)
+    assert (first.arm, first.weeks, first.numbers) == ("Placebo–Fluenz", 5.0, {"n_responders": 4, "percent_responders": 27.0})
+    assert (at(got, 2, 1).arm, at(got, 2, 2).arm) == ("Placebo–Fluenz", "LPS–Fluenz")
+    # a dash between two arms of the table is their difference
+    rows = [["", "Placebo (n = 14)", "Paroxetine (n = 23)", "Placebo–Paroxetine"],
+            ["SF-36 at 3 months", "59.1 (51.2 to 67.0)", "70.1 (63.4 to 76.7)", "−11.0 (−21.4 to −0.6)"]]
+    got = read(rows, caption="Means (and 95% CI) of quality of life scores")
+    assert [r.col for r in got if r.role == "difference"] == [3]
