@@ -133,7 +133,25 @@ def numbered_time(label: "Label", unit: str | None) -> "Label":
 
 
 # a visit written as a code ("T1", "T2", "V3"): a timepoint the caption or a footnote dates ("T2 = 3-month follow-up")
-VISIT_CODE = re.compile(r"^\s*(?P<k>T|V)\s?(?P<v>[1-9])\s*$")
+VISIT_CODE = re.compile(r"^\s*(?:(?P<k>T|V)\s?|(?P<w>(?i:time\s*points?|timepoints?|visit))\s+)(?P<v>[1-9])\s*$")
+
+
+def visit_key(kind: str | None, word: str | None, number: str) -> str:
+    """The key of a visit code: "t2" for "T2" and "Time point 2", "v3" for "V3" and "Visit 3"."""
+    letter = kind.lower() if kind else "v" if word and word.lower().startswith("visit") else "t"
+    return f"{letter}{number}"
+
+
+def gloss_time(text: str) -> TimeRef | None:
+    """The time a gloss of a visit code gives ("T2 = 3-month follow-up", "time point 1: before start of
+    intervention"), or None; "before" some other step ("before tracheal cannulation") is no baseline."""
+    t = time_in_text(text)
+    if t is None or t.weeks is None:
+        return None
+    if t.baseline and re.match(r"(?i)\s*(?:before|pre)\s*$", text[t.span[0]:t.span[1]] if t.span else "") \
+            and not _BASELINE.search(text[t.span[1]:]):
+        return None
+    return t
 
 
 def header_label(label: "Label", below_a_name: bool = False) -> "Label":
@@ -152,8 +170,9 @@ def visit_label(label: "Label") -> "Label":
     code = VISIT_CODE.match(label.text)
     if code is None:
         return label
-    return replace(label, name="", time=TimeRef(label.text, None, point=f"{code.group('k').lower()}{code.group('v')}",
-                                                 span=(0, len(label.text))))
+    return replace(label, name="", time=TimeRef(label.text, None, point=visit_key(code.group("k"), code.group("w"),
+                                                                                   code.group("v")),
+                                                 span=(0, len(label.text))), dimension=None)
 _POD = re.compile(r"\b(?:POD|post-?\s?operative\s+day)\s?(?P<v>\d{1,3})\b", re.I)
 # words that may sit around a timepoint in a label without making it a name
 _TIME_FILLER = re.compile(

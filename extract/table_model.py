@@ -45,8 +45,8 @@ from extract.quantities import find_timepoints
 from extract.table_cells import CellValue, number_text, parse_cell
 from extract.table_labels import NAMED_POINTS as _NAMED_POINTS
 from extract.table_labels import (WITHIN_ARM, Label, TimeRef, declared_statistics, looks_like_arm, looks_like_measure,
-                                  header_label, heading_unit, numbered_time, read_label, time_in_text,
-                                  vocabulary_measure)
+                                  gloss_time, header_label, heading_unit, numbered_time, read_label, time_in_text,
+                                  visit_key, vocabulary_measure)
 from extract.tables import Cell, Table
 
 __all__ = ["ColumnLayout", "RowLayout", "TableLayout", "table_layout"]
@@ -88,7 +88,8 @@ _UNIT_FIRST = re.compile(r"(?:week|month|day|year)s?\b", re.I)  # "Week 12 resul
 _HYPHENATED = re.compile(r"\d\s*-\s*(?:week|month|day|year)s?$", re.I)  # "after a 12-week intake"
 _DEFINITION = re.compile(r"(?P<name>\b[A-Za-z][A-Za-z -]{1,30}?)\s*\(\s*(?P<when>[^()]{1,40}?)\s*\)")
 _MISSING = re.compile(r"^\s*(?:n\s+)?missing(?:\s+(?:data|values|n))?\s*(?:\(n\))?\s*$", re.I)
-_CODE_DEFINITION = re.compile(r"\b(?P<k>T|V)(?P<v>[1-9])\s*(?:=|:)\s*(?P<when>[^,;.=]{2,40}?)(?=\s*(?:[,;.]|$|\b[TV]\d))")
+_CODE_DEFINITION = re.compile(r"\b(?:(?P<k>T|V)|(?P<w>(?i:time\s*points?|timepoints?|visit))\s+)(?P<v>[1-9])\s*(?:=|:)\s*"
+                              r"(?P<when>[^,;.=]{2,40}?)(?=\s*(?:[,;.]|$|\b[TV]\d|\b(?i:time\s*point|visit)\s+\d))")
 _WITHIN = WITHIN_ARM
 # a visit code dated by its label: "6 months (EV2)", "Baseline (V1)", "Week 12 [T3]"
 _DATED_CODE = re.compile(r"^\s*(?P<when>[^()\[\]]{3,30}?)\s*[(\[]\s*(?P<code>[A-Z]{1,3}-?\d{1,2})\s*[)\]]\s*$")
@@ -295,9 +296,9 @@ def _named_times(texts: list[str], labels: list[str] | tuple[str, ...] = ()) -> 
                 if named is not None and named.point:
                     out.setdefault(named.point, t.weeks)
         for m in _CODE_DEFINITION.finditer(text):  # "T1 = baseline, T2 = 3-month follow-up", "T3: 6-week maintenance"
-            t = time_in_text(m.group("when"))
-            if t is not None and t.weeks is not None:
-                out.setdefault(f"{m.group('k').lower()}{m.group('v')}", t.weeks)
+            t = gloss_time(m.group("when"))
+            if t is not None:
+                out.setdefault(visit_key(m.group("k"), m.group("w"), m.group("v")), t.weeks)
     return tuple(out.items())
 
 

@@ -1238,3 +1238,17 @@ def test_arms_named_challenge_dash_vaccine_are_arms_not_a_difference():
             ["SF-36 at 3 months", "59.1 (51.2 to 67.0)", "70.1 (63.4 to 76.7)", "−11.0 (−21.4 to −0.6)"]]
     got = read(rows, caption="Means (and 95% CI) of quality of life scores")
     assert [r.col for r in got if r.role == "difference"] == [3]
+
+
+def test_time_point_codes_over_the_arms_are_dated_by_the_footnote_that_glosses_them():
+    rows = [["", ("Time point 1", {"colspan": 2}), ("Time point 2", {"colspan": 2})],
+            ["", "VivaSight", "Bronchoscopy", "VivaSight", "Bronchoscopy"],
+            ["pH", "7.47 (7.44–7.50)", "7.44 (7.40–7.47)", "7.44 (7.41–7.47)", "7.30 (7.27–7.34)"]]
+    note = ("Data are shown as the mean and 95% confidence intervals, time point 1: before start of intervention, "
+            "time point 2: before tracheal cannulation")
+    got = read(rows, head=2, caption="Arterial blood gas analyses", footnotes=(note,))
+    first, second = at(got, 2, 2), at(got, 2, 4)
+    assert (first.arm, first.weeks, first.numbers) == (
+        "Bronchoscopy", 0.0, {"baseline_mean": 7.44, "baseline_ci_low": 7.40, "baseline_ci_high": 7.47})
+    # "before tracheal cannulation" is during the procedure, not the study's baseline: undated
+    assert (second.arm, second.weeks) == ("Bronchoscopy", None)
