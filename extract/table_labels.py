@@ -176,7 +176,7 @@ def visit_label(label: "Label") -> "Label":
 _POD = re.compile(r"\b(?:POD|post-?\s?operative\s+day)\s?(?P<v>\d{1,3})\b", re.I)
 # words that may sit around a timepoint in a label without making it a name
 _TIME_FILLER = re.compile(
-    r"\b(?:at|after|to|from|in|on|by|of|the|until|through|over|within|during|since|up|week|weeks|wk|month|months|"
+    r"\b(?:at|upon|after|to|from|in|on|by|of|the|until|through|over|within|during|since|up|week|weeks|wk|month|months|"
     r"day|days|year|years|visit|follow-?\s?up|post|time|timepoint|point|change|mean|score|scores|values?|and|vs\.?|"
     r"versus|months?'|period|assessment|measurement|end|start|baseline|contrast|primary|"
     r"outcome|secondary|primary outcome)\b|[(),;:/\-–—+%]|\s", re.I)

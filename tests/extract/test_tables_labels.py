@@ -49,6 +49,8 @@ def test_arm_headers(text, name, n):
     ("T2–T3 (3rd month)", 13.0, False, None, ""),
     ("2nd month", 8.67, False, None, ""),
     ("Third month", 13.0, False, None, ""),
+    ("Upon completion", None, False, "end", ""),  # "upon" is the time's preposition, no name
+    ("upon admission", 0.0, True, None, ""),
 ])
 def test_timepoints(text, weeks, baseline, point, name):
     label = read_label(text)
