@@ -297,7 +297,7 @@ _P_LABEL = re.compile(
 _EFFECTS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (kind, re.compile(pattern, re.I)) for kind, pattern in (
         ("SMD", r"\bsmd\b|\bstandardi[sz]ed\s+(?:mean\s+)?difference|\beffect\s+sizes?\b|\bcohen['’]?s\s+d\b|"
-                r"\bhedges['’]?\s+g\b|(?<![\w.])es(?![\w.])"),
+                r"\bhedges['’]?\s+g\b|(?<![\w.])es(?![\w.])|(?<![\w.])e\.\s?s\.?(?![\w.])"),
         ("OR", r"(?<![\w.])a?ors?\b(?!\s+\w+\s+(?:and|or)\b)(?=\s*(?:$|[(\[,;:=]|\d|95|\s+\(|\s+for\b|\s+vs))|\bodds\s+ratios?\b"),
         ("RR", r"(?<![\w.])rrs?\b|\b(?:relative\s+risk|risk\s+ratio)s?\b"),
         ("HR", r"(?<![\w.])a?hrs?\b(?=\s*(?:$|[(\[,;:=]|95|\s+\())|\bhazard\s+ratios?\b"),
@@ -310,7 +310,7 @@ _EFFECTS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
                r"sites?|mean|median|n\b))"),
     )
 )
-_ANY_EFFECT = re.compile(r"smd|standardi|effect|cohen|hedges|\bes\b|\ba?ors?\b|odds|\brrs?\b|risk|\ba?hrs?\b|hazard|irr|"
+_ANY_EFFECT = re.compile(r"smd|standardi|effect|cohen|hedges|\bes\b|\be\.\s?s\b|\ba?ors?\b|odds|\brrs?\b|risk|\ba?hrs?\b|hazard|irr|"
                          r"rate|\bard?\b|\brd\b|coefficient|β|beta|\bmd\b|diff|between|net|\bvs\b|versus|"
                          r"comparison|—|−|–|-", re.I)
 # a difference within one arm over time, not between arms
@@ -502,6 +502,8 @@ def read_label(text: str) -> Label:
                 if m.group(0).isupper() and len(m.group(0)) <= 4 and (_UNIT_PARENS.search(bare)
                                                                       or _RATE_UNIT_AFTER.match(bare, m.end())):
                     continue  # "HR (beats/min)", "RR (breaths/min)", "HR, bpm": heart rate, respiratory rate
+                if m.group(0) in ("hr", "hrs"):
+                    continue  # "Duration, hrs", "mL/hr", "24 hr": hours, not a hazard ratio
                 effect = kind
                 break
         if effect is None and _DASH_CONTRAST.match(bare) and _DASH_HAS_ARM.search(bare) \

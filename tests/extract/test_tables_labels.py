@@ -131,6 +131,9 @@ def test_labels_that_only_say_what_the_numbers_are_name_nothing(text):
     ("Comparison mean change (se)", None), ("Comparison group (n = 25)", None), ("Comparison", "MD"),
     ("n *", "n"), ("n†", "n"), ("N (%)", None), ("Mean Diff (95% CI)", "MD"), ("Diffuse pain", None),
     ("F (df)", "test"), ("t (df)", "test"), ("Group diff", "MD"), ("Between-group diff.", "MD"), ("Diff", None),
+    # hours written "hr"/"hrs" are a unit, never a hazard ratio; "E.S." is an effect size
+    ("Duration RRT prescribed, hrs", None), ("Mean dialysate flow, mL/hr", None), ("24 hr", None),
+    ("First Day Losses g/kg/hr", None), ("E.S.", "SMD"), ("ES", "SMD"),
 ])
 def test_roles(text, role):
     label = read_label(text)
