@@ -889,8 +889,8 @@ def _rows(table: Table, n_header: int, stub: int, values: "_Values",
                 carry = row[0] if any(c.text for c in row[1:stub]) else None
             elif carry is not None and stub_cells:
                 stub_cells = [carry, *stub_cells]
-        elif not found:
-            carry = None
+        elif not found and any(c.text for c in row):
+            carry = None  # (a blank spacer row between a block's rows keeps it)
         labels = [numbered_time(_stub_label(c, stub_dims), unit) for c in stub_cells]
         if not labels and not data:
             rows.append(RowLayout(r, "empty"))

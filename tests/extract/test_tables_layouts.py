@@ -1252,3 +1252,14 @@ def test_time_point_codes_over_the_arms_are_dated_by_the_footnote_that_glosses_t
         "Bronchoscopy", 0.0, {"baseline_mean": 7.44, "baseline_ci_low": 7.40, "baseline_ci_high": 7.47})
     # "before tracheal cannulation" is during the procedure, not the study's baseline: undated
     assert (second.arm, second.weeks) == ("Bronchoscopy", None)
+
+
+def test_a_measure_written_once_over_its_block_holds_across_blank_spacer_rows():
+    rows = [["", "", "Group 1", "Group 2", "P value"],
+            ["CK-MB (U/L)", "Preoperative", "29 ± 2.5", "17 ± 2.1", "NS"], ["", "", "", "", ""],
+            ["", "12 hr", "53 ± 4.1", "108 ± 5.5", "NS"], ["", "", "", "", ""],
+            ["cTn-T", "Preoperative", "1 ± 2.5", "2 ± 2.1", "NS"], ["", "", "", "", ""],
+            ["", "12 hr", "3 ± 4.1", "4 ± 5.5", "NS"]]
+    got = read(rows, caption="Enzyme values of patients")
+    assert [(r.row, r.measure, r.weeks) for r in got if r.col == 2] == [
+        (1, "CK-MB (U/L)", 0.0), (3, "CK-MB (U/L)", 0.07), (5, "cTn-T", 0.0), (7, "cTn-T", 0.07)]
