@@ -54,6 +54,9 @@ _THOUSANDS = re.compile(r"(?<![\d.,])(\d{1,3}(?:,\d{3})+)(?![\d.]|,\d)")
 # a decimal comma: one or two digits after it, or a leading "0," ("0,005"); never "1,122" (thousands)
 _DECIMAL_COMMA = re.compile(r"(?<![\d,])(0|\d+(?=,\d{1,2}(?![\d,]))),(\d+)(?![\d,])")
 _CURRENCY = re.compile(r"[€$£¥](?=\s?[-.\d])")
+# one number of a mean ± SD or mean (SD) typed with a decimal comma among full stops: "1,61 ± 0.4",
+# "2.0 ± 0,2", "49,2 (11.6)" (one or two digits after the comma: never a thousands group)
+_STRAY_COMMA = re.compile(r"^(\s*-?\d+),(\d{1,2})(?=\s*(?:±|\+/-|\())|(±\s*-?\d+),(\d{1,2})(?![\d.,])")
 # a count or its denominator with its thousands set off by a (thin) space, next to the slash of
 # x/N: "9238/19 984 (46%)", "10 746/19 984"
 _SPACED_THOUSANDS = re.compile(r"(?<![\d.])\d{1,3}(?: \d{3})+(?=\s*/)|(?<=/)\s*\d{1,3}(?: \d{3})+(?![\d.])")
@@ -209,6 +212,9 @@ def parse_cell(text: str, sup_markers: Iterable[str] = ()) -> tuple[CellValue | 
     clean, markers = strip_markers(number_text(_SPACED_SIGN.sub("-", text, count=1)), sup_markers)
     if "," in clean and "." not in clean:
         clean = _DECIMAL_COMMA.sub(r"\1.\2", clean)  # "4,30 ± 0,45", "0,005": European decimal commas
+    elif "," in clean:
+        clean = _STRAY_COMMA.sub(lambda m: f"{m.group(1)}.{m.group(2)}" if m.group(1) else f"{m.group(3)}.{m.group(4)}",
+                                 clean)
     clean = _CURRENCY.sub("", _THOUSANDS.sub(lambda m: m.group(1).replace(",", ""), clean))
     if "p" in clean or "P" in clean:
         clean = _TRAILING_P.sub("", clean)  # "88.0 (7.6) p = 0.014": the values, their P after them
