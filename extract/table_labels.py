@@ -315,7 +315,7 @@ _ANY_EFFECT = re.compile(r"smd|standardi|effect|cohen|hedges|\bes\b|\be\.\s?s\b|
                          r"comparison|—|−|–|-", re.I)
 # a difference within one arm over time, not between arms
 WITHIN_ARM = _WITHIN = re.compile(
-    r"\bdifferences?\s+(?:from|since|to|vs\.?|versus)\s+baseline\b|\bwithin[-\s]+(?:groups?|arms?|patients?)|"
+    r"\bdifferences?\s+(?:from|since|to|vs\.?|versus)\s+baseline\b|\bwithin[-\s]+(?:groups?|arms?|patients?)(?!\s+correlat)|"
     r"\bbaseline\s*(?:[-–—]|to)\s*\w+\s+(?:contrast|difference)", re.I)
 _ARM_WORD = r"(?:control|placebo|usual\s+care|sham|standard\s+care|intervention|treatment|experimental|pbo|tau)"
 _DASH_CONTRAST = re.compile(r"^\s*[\w+ ]+?\s*[—–−-]\s*[\w+ ]+?\s*$")

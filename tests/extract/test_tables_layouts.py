@@ -1263,3 +1263,12 @@ def test_a_measure_written_once_over_its_block_holds_across_blank_spacer_rows():
     got = read(rows, caption="Enzyme values of patients")
     assert [(r.row, r.measure, r.weeks) for r in got if r.col == 2] == [
         (1, "CK-MB (U/L)", 0.0), (3, "CK-MB (U/L)", 0.07), (5, "cTn-T", 0.0), (7, "cTn-T", 0.07)]
+
+
+def test_a_caption_naming_within_patient_correlations_leaves_the_treatment_effect_a_difference():
+    rows = [["", "Laser-assisted ICSI", "Conventional ICSI", "r", "Treatment effect (95% CI)", "P-value"],
+            ["Percent 2pn", "71.0", "71.3", "0.39", "-0.3 (-7.2–6.6)", "0.94"]]
+    got = read(rows, caption="Mean clinical outcomes per cycle compared between laser-assisted and conventional ICSI, "
+                             "including within-patient correlation coefficients (r).")
+    effect = at(got, 1, 4)
+    assert (effect.role, effect.numbers.get("effect_size")) == ("difference", -0.3)
