@@ -464,7 +464,13 @@ def _name_of(text: str, time: TimeRef | None) -> str:
     name = _LEAD_CHANGE.sub("", name)
     name = clean_measure_name(normalise_space(name))
     name = re.sub(r"\(\s*\)|\[\s*\]", " ", name)
+    name = re.sub(r"\s*[(\[]\s*n\s*[)\]]", " ", name, flags=re.I)  # "Male (n [%])" less its "[%]": "(n )"
     name = normalise_space(name).strip(_TRIM + "+±")
+    if name.count("(") == name.count(")") + 1 and name.rfind("(") > name.rfind(")"):
+        name += ")"  # "Time to shock (s; mean ± SD)" less its statistic: "Time to shock (s)"
+    for opener, closer in ("()", "[]"):
+        if name.endswith(closer) and name.count(closer) == name.count(opener) + 1:
+            name = name[:-1].rstrip(_TRIM)  # "Hepatomegaly ( n ) )" less its "( n )"
     if re.fullmatch(r"[(\[][^()\[\]]*[)\]]", name):
         return ""  # "Weeks 1–12 (double-blind portion)": a qualifier of the timepoint
     if time is not None and _TIME_FILLER.sub("", name) == "" or _STAT_WORDS.match(name or " ") \

@@ -22,6 +22,18 @@ def test_arm_headers(text, name, n):
     assert (label.name, label.n) == (name, n)
 
 
+@pytest.mark.parametrize(("text", "name"), [
+    # the statistic in a row label's brackets goes, the unit and the words stay, the brackets closed
+    ("Male (n [%])", "Male"), ("Safe shock (n [%])", "Safe shock"), ("Any other problems(n [%])", "Any other problems"),
+    ("Time to shock (s; mean ± SD)", "Time to shock (s)"),
+    ("Objective response (complete or partial; n [%])", "Objective response (complete or partial)"),
+    ("% treated with metformin (N)", "% treated with metformin"), ("Weight (kg)", "Weight (kg)"),
+    ("Abdominal tenderness ( n ) )", "Abdominal tenderness"),
+])
+def test_a_statistic_in_a_labels_brackets_leaves_its_name_whole(text, name):
+    assert read_label(text).name == name
+
+
 @pytest.mark.parametrize(("text", "weeks", "baseline", "point", "name"), [
     ("Baseline", 0.0, True, None, ""),
     ("Preoperative", 0.0, True, None, ""),
