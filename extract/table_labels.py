@@ -444,7 +444,8 @@ _STAT_STRIP = re.compile(
     rf"[,;:]?\s*[(\[]?\s*(?:{_MEAN}|medians?)\s*(?:scores?\s*)?(?:change\s*)?(?:±|\+/-)?\s*[(\[]?\s*(?:{_SD}|{_SE}|{_CI}|{_IQR}|"
     rf"{_RANGE})\s*[)\]]?\s*[)\]]?|[,;:]?\s*[(\[]\s*(?:{_SD}|{_SE}|{_CI}|{_IQR}|{_RANGE}|%)\s*[)\]]|"
     rf"[,;:]\s*(?:{_NPCT})\s*[)\]]?|\s*%\s*[(\[]\s*n(?:\s*/\s*n)?\s*[)\]]|[,;:]?\s*\bn\s*/\s*n\s*\(\s*%\s*\)|[,;:]?\s*\(?\bn\s*\(\s*%\s*\)\)?|"
-    rf"[,;:]\s*(?:{_MEAN}|medians?|n|no\.?|%)\s*$|±\s*{_SD}|^\s*(?:{_MEAN}|medians?)\s*$|\s*\(\s*n\s*\)\s*$",
+    rf"[,;:]\s*(?:{_MEAN}|medians?|n|no\.?|%)\s*$|±\s*{_SD}|^\s*(?:{_MEAN}|medians?)\s*$|\s*\(\s*n\s*\)\s*$|"
+    rf"\s*[(\[]\s*(?:n|no\.?|number)\s*[(\[]\s*%\s*[)\]]\s*[)\]]",  # "(n [%])", "[no (%)]"
     re.I)
 _LEAD_CHANGE = re.compile(r"^\s*(?:(?:mean|adjusted|ls|median)\s+)?(?:changes?|Δ)\s+(?:from\s+baseline\s+)?(?:in|of)\s+",
                           re.I)

@@ -28,7 +28,8 @@ def test_arm_headers(text, name, n):
     ("Time to shock (s; mean ± SD)", "Time to shock (s)"),
     ("Objective response (complete or partial; n [%])", "Objective response (complete or partial)"),
     ("% treated with metformin (N)", "% treated with metformin"), ("Weight (kg)", "Weight (kg)"),
-    ("Abdominal tenderness ( n ) )", "Abdominal tenderness"),
+    ("Abdominal tenderness ( n ) )", "Abdominal tenderness"), ("Recurrent goiter [no (%)]", "Recurrent goiter"),
+    ("Smoking (no)", "Smoking (no)"),
 ])
 def test_a_statistic_in_a_labels_brackets_leaves_its_name_whole(text, name):
     assert read_label(text).name == name
