@@ -228,8 +228,9 @@ def _numeric_time(text: str) -> TimeRef | None:
         if tp.kind == "baseline":
             continue
         piece = text[tp.start:tp.end]
-        if _COMPOUND_HOURS.match(piece) and re.match(r"\s+[A-Za-z]", text[tp.end:]):
-            continue  # "24-h urine", "7-day recall": part of a measure's name
+        if _COMPOUND_HOURS.match(piece) and re.match(r"\s+[A-Za-z]", text[tp.end:]) \
+                and not _TIME_QUALIFIER.match(text[tp.end:]):
+            continue  # "24-h urine", "7-day recall": part of a measure's name ("14-day follow-up" is a time)
         if _NOT_A_POINT_BEFORE.search(text[:tp.start]):
             continue
         if re.match(r"\s*(?:-|–)?\s*(?:old|of\s+age)\b|\s*(?:or\s+(?:more|less|longer|shorter|older|younger|above|"
@@ -560,7 +561,8 @@ def read_label(text: str) -> Label:
 
 
 _TIME_QUALIFIER = re.compile(r"\s*[-–]?\s*(?:post|after|following|follow-?\s?up|from|since|of\s+(?:follow|treatment|"
-                             r"therapy|the\s+study)|into|later)", re.I)
+                             r"therapy|the\s+study)|into|later|(?:visits?|assessments?|evaluations?|examinations?|"
+                             r"outcomes?|results?)\s*$)", re.I)
 
 
 def _time_stands_alone(text: str, time: TimeRef) -> bool:

@@ -62,6 +62,9 @@ def test_a_statistic_in_a_labels_brackets_leaves_its_name_whole(text, name):
     ("T2–T3 (3rd month)", 13.0, False, None, ""),
     ("2nd month", 8.67, False, None, ""),
     ("Third month", 13.0, False, None, ""),
+    ("14-day follow-up", 2.0, False, None, ""),  # a hyphenated day count before "follow-up" is its time
+    ("28-day visit", 4.0, False, None, ""), ("12-month outcomes", 52.0, False, None, ""),
+    ("6-month results", 26.0, False, None, ""),
     ("Upon completion", None, False, "end", ""),  # "upon" is the time's preposition, no name
     ("upon admission", 0.0, True, None, ""),
 ])
@@ -96,6 +99,7 @@ def test_a_scales_range_in_brackets_is_no_timepoint(text):
 
 
 @pytest.mark.parametrize("text", ["6-min walk distance (m)", "30-s sit-to-stand (reps)", "24-h urine protein",
+                                  "7-day recall", "28-day mortality", "3-day food record",
                                   "QALYs, last 12 weeks, mean (SD)", "5 years or less", "Age > 65 years",
                                   "Leg—1 repetition maximum (kg)", "Duration of disease 1-3 years",
                                   "Pain in the 1st month of life", "Loss to follow-up", "Lost to follow-up",
