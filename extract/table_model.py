@@ -808,6 +808,26 @@ def _name_columns(columns: list[ColumnLayout], arms_in: str, rows: list[RowLayou
                     out[i] = _replace(col, companion_of=left.col, arm=left.arm, arm_text=left.arm_text,
                                       effect=left.effect, measure=left.measure, measure_text=left.measure_text)
                     break
+    return _bare_block_starts(out) if arms_in == "columns" else out
+
+
+def _bare_block_starts(columns: list[ColumnLayout]) -> list[ColumnLayout]:
+    """A group header one column short, in every block ("Probiotic group" over "3 months" | "6 months",
+    its "Baseline" column left bare at the block's left, and so for each group): the bare time column
+    is the group's."""
+    starts = []
+    for i, col in enumerate(columns[:-2]):
+        right, after = columns[i + 1], columns[i + 2]
+        if col.role == "value" and not col.arm and not col.names and col.time is not None \
+                and right.role == "value" and right.arm and after.arm == right.arm and len(right.labels) > len(col.labels):
+            starts.append(i)
+    if len(starts) < 2:
+        return columns
+    out = list(columns)
+    for i in starts:
+        right = columns[i + 1]
+        out[i] = _replace(columns[i], arm=right.arm, arm_text=right.arm_text, n=columns[i].n if columns[i].n is not None
+                          else right.n)
     return out
 
 

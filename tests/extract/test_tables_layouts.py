@@ -1272,3 +1272,17 @@ def test_a_caption_naming_within_patient_correlations_leaves_the_treatment_effec
                              "including within-patient correlation coefficients (r).")
     effect = at(got, 1, 4)
     assert (effect.role, effect.numbers.get("effect_size")) == ("difference", -0.3)
+
+
+def test_a_bare_baseline_column_left_of_each_group_header_one_column_short_is_that_groups():
+    # "Probiotic group" spans "3 months" | "6 months" but not the "Baseline" column left of them, in every block
+    rows = [["", "", ("Probiotic group", {"colspan": 2}), "", "", ("Antibiotic group", {"colspan": 2}), ""],
+            ["", "Baseline", "3 months", "6 months", "P", "Baseline", "3 months", "6 months", "P"],
+            ["CAL (mm)", "3.8 ± 0.7", "3.4 ± 0.6", "3.3 ± 0.6", "0.0001", "4.4 ± 0.9", "4.0 ± 1.0", "3.9 ± 1.0", "0.0001"]]
+    got = read(rows, head=2, caption="Intra- and intergroup comparisons of clinical parameters")
+    assert [(r.col, r.arm, r.weeks) for r in got] == [
+        (1, "Probiotic group", 0.0), (2, "Probiotic group", 13.0), (3, "Probiotic group", 26.0),
+        (5, "Antibiotic group", 0.0), (6, "Antibiotic group", 13.0), (7, "Antibiotic group", 26.0)]
+    # one bare "Baseline" beside arms that each have one column is the pooled baseline
+    rows = [["", "Baseline", "After massage", "P"], ["P1NP", "45.2 ± 4.0", "48.5 ± 4.3", "&lt;0.01"]]
+    assert at(read(rows, caption="Serum P1NP before and after massage"), 1, 1).arm == "all patients"
