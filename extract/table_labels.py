@@ -66,7 +66,7 @@ _STAT_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
 )
 # A label that is only a statistic: "SD", "Mean ± SD", "n (%)", "Median (IQR)", "95% CI", "Mean".
 _CHANGE_ONLY = re.compile(r"^(?:%|percent(?:age)?)\s*changes?$|^(?:(?:mean|adjusted|estimated|ls|least[-\s]squares)\s+)*"
-                          r"changes?(?:\s+(?:from|since|vs\.?|versus)\s+baseline)?(?:\s+estimates?)?$|(?-i:^[a-h]$)", re.I)
+                          r"(?:changes?|deltas?|Δ)(?:\s+(?:from|since|vs\.?|versus)\s+baseline)?(?:\s+estimates?)?$|(?-i:^[a-h]$)", re.I)
 _STAT_WORDS = re.compile(
     rf"^(?:{_MEAN}|medians?|{_SD}|{_SE}|{_CI}|{_IQR}|{_RANGE}|n|no\.?|%|number|values?|data|estimate|"
     rf"percent(?:age)?|proportion|frequency|count|and|or|of|±|\+/-|[(),;:/\[\]\s-])+$", re.I)

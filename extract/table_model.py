@@ -739,6 +739,8 @@ def _is_companion(label: Label) -> bool:
     """A header that names only a dispersion ("SD", "95% CI", "Range of PAS scores")."""
     if not label.stats <= {"ci", "sd", "se", "range", "iqr"}:
         return False  # "Mean ± SD (range)": a value column
+    if label.change and not re.match(r"^\s*(?:\d{2}\s*%\s*)?(?:ci|confidence|sd|se|range|iqr)\b", label.text, re.I):
+        return False  # "Delta ± SD": the arm's change ("95% CI Delta" is the CI beside it)
     if label.is_stat_only:
         return True
     return bool(label.name) and bool(re.match(r"^\s*(?:\d{2}\s*%\s*)?(?:range|sd|ci|iqr|confidence\s+interval)\b",

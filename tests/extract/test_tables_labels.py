@@ -167,6 +167,12 @@ def test_dimension_words_and_a_measure_named_in_the_corner():
     assert (label.dimension, label.of_measure) == ("time", "PAS score")
 
 
+@pytest.mark.parametrize("text", ["Delta ± SD", "Δ (SD)", "Delta", "Mean delta"])
+def test_a_delta_alone_is_a_change_naming_nothing(text):
+    label = read_label(text)
+    assert (label.name, label.change) == ("", True)
+
+
 def test_changes():
     assert read_label("Change from baseline in HAQ-DI, mean (SD)").change
     assert read_label("Change from baseline in HAQ-DI, mean (SD)").name == "HAQ-DI"

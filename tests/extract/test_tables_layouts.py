@@ -1286,3 +1286,13 @@ def test_a_bare_baseline_column_left_of_each_group_header_one_column_short_is_th
     # one bare "Baseline" beside arms that each have one column is the pooled baseline
     rows = [["", "Baseline", "After massage", "P"], ["P1NP", "45.2 ± 4.0", "48.5 ± 4.3", "&lt;0.01"]]
     assert at(read(rows, caption="Serum P1NP before and after massage"), 1, 1).arm == "all patients"
+
+
+def test_a_delta_sd_column_beside_the_mean_sd_is_the_arms_change_not_its_sd():
+    rows = [["", "", ("Probiotic group (n=16)", {"colspan": 2}), ("Placebo group (n=15)", {"colspan": 2})],
+            ["", "", "Mean ± SD", "Delta ± SD", "Mean ± SD", "Delta ± SD"],
+            ["% P. gingivalis", "Day 0", "14.2 ± 17.6", "-13.1 ± 18.6", "14.7 ± 15.7", "-14.4 ± 15.9"],
+            ["", "Day 270", "1.1 ± 2.6", "", "0.3 ± 1.0", ""]]
+    got = read(rows, head=2, caption="Microbiological parameters at days 0 and 270")
+    delta = at(got, 2, 3)
+    assert (delta.arm, delta.kind, delta.numbers) == ("Probiotic group", "change", {"change_mean": -13.1, "change_sd": 18.6})
