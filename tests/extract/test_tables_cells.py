@@ -90,6 +90,22 @@ def test_decimal_commas_and_units_after_a_value(text, numbers):
 
 
 @pytest.mark.parametrize(("text", "numbers"), [
+    ("18 (− 1 to 31)", (18.0, -1.0, 31.0)),          # a minus set off by a space inside the brackets
+    ("−0.5 (− 1.2 to 0.3)", (-0.5, -1.2, 0.3)), ("1.2 (−0.3, − 0.1)", (1.2, -0.3, -0.1)),
+    ("83. 2 (11.4)", (83.2, 11.4)),                  # a space typed after the decimal point
+])
+def test_spaced_signs_and_points_inside_a_cell(text, numbers):
+    value, _ = parse_cell(text)
+    got = tuple(x for x in (value.a, value.b, value.lo, value.hi) if x is not None)
+    assert got == numbers
+
+
+def test_a_counts_thousands_set_off_by_a_thin_space_before_its_percent():
+    value, _ = parse_cell("10\u2009727 (99%)")
+    assert (value.form, value.count, value.b) == ("count_pct", 10727, 99.0)
+
+
+@pytest.mark.parametrize(("text", "numbers"), [
     ("9238/19\u2009984 (46%)", (9238, 19984, 46.0)),        # thin-space thousands (Lancet style)
     ("10\u2009746/19\u2009984 (54%)", (10746, 19984, 54.0)),
     ("1184/8425 (14%)", (1184, 8425, 14.0)),
