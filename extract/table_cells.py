@@ -102,7 +102,7 @@ _FORMS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("paren", re.compile(rf"^(?P<a>{_NUM})\s*{_OPEN}\s*(?P<b>{_NUM})\s*{_CLOSE}$")),
     ("paren", re.compile(rf"^(?P<tot>{_INT})\s*;\s*(?P<a>{_NUM})\s*{_OPEN}\s*(?P<b>{_NUM})\s*{_CLOSE}$")),  # "n; mean (SD)"
     ("bounds", re.compile(rf"^{_OPEN}?\s*(?P<lo>{_NUM})(?P<sep>{_SEP})(?P<hi>{_NUM})\s*{_CLOSE}?$")),
-    ("fraction", re.compile(rf"^(?P<x>{_INT})\s*/\s*(?P<tot>{_INT})$")),
+    ("fraction", re.compile(rf"^\(?\s*(?P<x>{_INT})\s*/\s*(?P<tot>{_INT})\s*\)?$")),  # "10/15", "(10/15)"
     ("pct", re.compile(rf"^(?P<a>{_NUM})\s*%$")),
     ("p", re.compile(rf"^(?:[pP]\s*(?:-?\s*values?)?\s*)?(?P<op>[<>≤≥=]|<=|>=)\s*(?P<a>{_NUM})$")),
     ("ns", re.compile(r"^(?:NS|N\.S\.|n\.s\.?|ns|not significant)(?:\s*[(\[].*)?$")),

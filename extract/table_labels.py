@@ -85,12 +85,14 @@ _BASELINE = re.compile(
 NAMED_POINTS = _NAMED_POINTS = tuple(
     (key, re.compile(pattern, re.I)) for key, pattern in (
         ("midpoint", r"\bmid-?\s?(?:point|treatment|study|term|intervention|trial)\b|\binterim\b"),
+        ("during", r"^\s*during(?:\s+(?:the\s+)?(?:treatment|intervention|therapy|session|procedure|infusion|"
+                   r"surgery|exercise|bleaching|application))?\s*$"),
         ("end", r"\bend\s?-?\s?points?\b|\bend\s+of\s+(?:the\s+)?(?:study|treatment|trial|intervention|therapy|"
                 r"follow-?\s?up|supplementation|program(?:me)?|training|period)\b|\bfinal(?:\s+(?:visit|assessment|"
                 r"evaluation|measurement))?\b|\blast\s+(?:visit|observation|assessment)\b|\bpost-?\s?(?:treatment|"
                 r"intervention|test|trial|exercise|training|program(?:me)?|therapy|supplementation|vaccination|operation|procedure)\b|\bpost\b(?![-–])|"
                 r"\bafter\s+(?:the\s+)?(?:treatment|intervention|therapy|training|supplementation|program(?:me)?)\b|"
-                r"^\s*after\b(?!\s+\d)|^\s*post-?\s?\w+\s*$|(?<!loss\sto\s)(?<!lost\sto\s)\bfollow-?\s?up\b|\bcompletion\b|^\s*end\s*$|^\s*post\s*[-–]\s*$|\bend\b(?=\s*\()"),
+                r"^\s*(?:(?:immediately|directly|just)\s+)?after\b(?!\s+\d)|^\s*post-?\s?\w+\s*$|(?<!loss\sto\s)(?<!lost\sto\s)\bfollow-?\s?up\b|\bcompletion\b|^\s*end\s*$|^\s*post\s*[-–]\s*$|\bend\b(?=\s*\()"),
     )
 )
 # whole-label abbreviations: "D1", "POD 3", "W12", "M6", "Y1"
@@ -263,7 +265,7 @@ def _minutes_point(text: str) -> TimeRef | None:
 
 _ANY_TIME = re.compile(
     r"\d|baseline|pre|before|entry|screening|initial|start|enrol|admission|randomi|mid|interim|end|final|last|post|"
-    r"after|follow|completion", re.I)
+    r"after|follow|completion|during", re.I)
 
 
 def time_in_text(text: str) -> TimeRef | None:

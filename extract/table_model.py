@@ -1081,6 +1081,9 @@ def _name_rows(rows: list[RowLayout], arms_in: str, corner_measure: str | None,
             if arm_word and _bare_id(arm):  # "1", "2" under a "Group" corner: "Group 1", "Group 2"
                 arm = f"{arm_word} {arm}"
             measure = measure_text = None
+        elif arms_in == "rows" and not row.measure and row.role == "value" and row.labels \
+                and re.fullmatch(r"\s*\(.*\)\s*", row.labels[0].text) and out and out[-1].arm:
+            arm, arm_text = out[-1].arm, out[-1].arm_text  # "(Successful subjects/total subjects)" under its arm's row
         elif row.joined:
             measure, measure_text = row.joined
         elif arms_in == "columns" and arm_word and row.measure and re.fullmatch(r"\s*\d{1,2}\s*", row.measure) \

@@ -189,3 +189,8 @@ def test_an_n_then_a_mean_sd_in_one_cell():
 def test_a_mean_and_sd_each_named_in_the_cell(text, numbers):
     value, _ = parse_cell(text)
     assert value is not None and value.form == "pm" and (value.a, value.b) == numbers
+
+
+def test_a_count_of_a_total_in_brackets_alone_is_a_fraction():
+    value, _ = parse_cell("(10/15)")
+    assert (value.form, value.count, value.total) == ("fraction", 10, 15)

@@ -65,6 +65,8 @@ def test_a_statistic_in_a_labels_brackets_leaves_its_name_whole(text, name):
     ("14-day follow-up", 2.0, False, None, ""),  # a hyphenated day count before "follow-up" is its time
     ("28-day visit", 4.0, False, None, ""), ("12-month outcomes", 52.0, False, None, ""),
     ("6-month results", 26.0, False, None, ""),
+    ("Immediately after", None, False, "end", ""), ("During", None, False, "during", ""),
+    ("During treatment", None, False, "during", ""),
     ("Upon completion", None, False, "end", ""),  # "upon" is the time's preposition, no name
     ("upon admission", 0.0, True, None, ""),
 ])

@@ -1296,3 +1296,12 @@ def test_a_delta_sd_column_beside_the_mean_sd_is_the_arms_change_not_its_sd():
     got = read(rows, head=2, caption="Microbiological parameters at days 0 and 270")
     delta = at(got, 2, 3)
     assert (delta.arm, delta.kind, delta.numbers) == ("Probiotic group", "change", {"change_mean": -13.1, "change_sd": 18.6})
+
+
+def test_a_bracketed_row_under_an_arms_row_is_that_arms():
+    rows = [["", "2 weeks", "1 month"], ["Injection Group", "95.2 %", "90.5 %"],
+            ["(Successful subjects/total subjects)", "(20/21)", "(19/21)"], ["Control Group", "90.9 %", "81.8 %"],
+            ["(Successful subjects/total subjects)", "(20/22)", "(18/22)"], ["P", "0.57", "0.43"]]
+    got = read(rows, caption="Success rates of the two groups")
+    assert (at(got, 2, 1).arm, at(got, 4, 1).arm, at(got, 4, 2).numbers) == (
+        "Injection Group", "Control Group", {"n_responders": 18})
