@@ -1303,5 +1303,8 @@ def test_a_bracketed_row_under_an_arms_row_is_that_arms():
             ["(Successful subjects/total subjects)", "(20/21)", "(19/21)"], ["Control Group", "90.9 %", "81.8 %"],
             ["(Successful subjects/total subjects)", "(20/22)", "(18/22)"], ["P", "0.57", "0.43"]]
     got = read(rows, caption="Success rates of the two groups")
-    assert (at(got, 2, 1).arm, at(got, 4, 1).arm, at(got, 4, 2).numbers) == (
-        "Injection Group", "Control Group", {"n_responders": 18})
+    # each percentage joins the count of its total in the row below: one n/N (%) cell per arm and time
+    control = at(got, 3, 2)
+    assert (control.arm, control.statistic, control.n, control.numbers) == (
+        "Control Group", "n/N (%)", 22, {"n_responders": 18, "percent_responders": 81.8})
+    assert none_at(got, 4, 2) and at(got, 1, 1).numbers == {"n_responders": 20, "percent_responders": 95.2}
