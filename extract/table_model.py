@@ -925,6 +925,11 @@ def _rows(table: Table, n_header: int, stub: int, values: "_Values",
             # "0 to 12 weeks | (intensive phase)": a section label that runs into the next cell;
             # "MFSI-SF-30 | Mean (SD) | Mean (SD) | P": the header repeated under the next measure's name
             data = []
+        if not found and labels and data and all(_N_ONLY.match(c.text) for c in data):
+            # "Global self-assessment | (N = 164) | (N = 164)": a section over its rows, with their n
+            ns = {_N_ONLY.match(c.text).group(1) for c in data}
+            spill = f"(n = {next(iter(ns))})" if len(ns) == 1 else ""
+            data = []
         if not found:
             if labels and not data:
                 level = float(stub_cells[0].indent) if uses_indent else 0.0
@@ -963,6 +968,9 @@ def _rows(table: Table, n_header: int, stub: int, values: "_Values",
         if layout.role == "value":
             last_value_row = layout
     return rows
+
+
+_N_ONLY = re.compile(r"^\s*[(\[]?\s*[nN]\s*=\s*(\d+)\s*[)\]]?\s*$")
 
 
 def _spills(data: list[Cell], row: tuple[Cell, ...], stub: int) -> bool:

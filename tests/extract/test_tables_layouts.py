@@ -1308,3 +1308,12 @@ def test_a_bracketed_row_under_an_arms_row_is_that_arms():
     assert (control.arm, control.statistic, control.n, control.numbers) == (
         "Control Group", "n/N (%)", 22, {"n_responders": 18, "percent_responders": 81.8})
     assert none_at(got, 4, 2) and at(got, 1, 1).numbers == {"n_responders": 20, "percent_responders": 95.2}
+
+
+def test_a_row_that_gives_only_each_arms_n_is_a_section_over_its_rows():
+    rows = [["", "Valerian (N = 202)", "Placebo (N = 203)"], ["Energy level next day", "", ""],
+            ["- Any improvement", "30.1", "25.2"], ["Global self-assessment", "(N = 164)", "(N = 164)"],
+            ["- Much better or better", "9.1", "3.7"], ["- Any improvement", "26.8", "21.3"]]
+    got = read(rows, caption="Effectiveness results", footnotes=("Values are percentages of patients.",))
+    assert at(got, 5, 1).measure.startswith("Global self-assessment") and at(got, 5, 1).n == 164
+    assert at(got, 2, 1).measure.startswith("Energy level next day") and at(got, 2, 1).n == 202
