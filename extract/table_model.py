@@ -340,6 +340,7 @@ def table_layout(table: Table, known_arms: tuple[str, ...] = ()) -> TableLayout:
     columns = [_column(table, c, n_header, stub, unit, count_rows) for c in range(table.n_cols)]
     columns = [_column(table, c.col, n_header, stub, unit, count_rows, dash_arm=True) if _dash_named_arm(c, columns)
                else c for c in columns]
+    columns = _response_categories(columns)
     if _WITHIN.search(table.caption):  # "Within-group contrasts ...": every difference is an arm's change
         # (but not a column its own header calls between the groups, under "Between and Within Groups")
         columns = [_replace(c, role="value", change=True, effect=None)
@@ -645,6 +646,20 @@ def _count_rows(table: Table, n_header: int, stub: int) -> frozenset[int]:
         if numbers and not all(x % 5 == 0 for x in numbers):
             out.add(r)
     return frozenset(out)
+
+
+# tumour response categories (RECIST/WHO): "SD" is stable disease and "PD" progressive disease among them
+_RESPONSE_CATEGORIES = frozenset({"cr", "pr", "sd", "pd", "mr", "nc", "orr", "dcr"})
+
+
+def _response_categories(columns: list[ColumnLayout]) -> list[ColumnLayout]:
+    """"CR | PR | MR | SD | PD" column heads are response categories: their "SD" and "PD" are no SD
+    companion and no P value column."""
+    bottoms = [c.labels[-1].text.strip().lower() if c.labels else "" for c in columns]
+    if len(set(bottoms) & (_RESPONSE_CATEGORIES - {"sd"})) < 2:  # ("Mean | SD" repeated is no response table)
+        return columns
+    return [_replace(c, role="value", names=(c.labels[-1].text.strip(),), stats=())
+            if b in ("sd", "pd") and c.role in ("sd", "p") else c for c, b in zip(columns, bottoms)]
 
 
 def _dash_named_arm(col: ColumnLayout, columns: list[ColumnLayout]) -> bool:

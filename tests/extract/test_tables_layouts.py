@@ -1317,3 +1317,14 @@ def test_a_row_that_gives_only_each_arms_n_is_a_section_over_its_rows():
     got = read(rows, caption="Effectiveness results", footnotes=("Values are percentages of patients.",))
     assert at(got, 5, 1).measure.startswith("Global self-assessment") and at(got, 5, 1).n == 164
     assert at(got, 2, 1).measure.startswith("Energy level next day") and at(got, 2, 1).n == 202
+
+
+def test_tumour_response_columns_sd_and_pd_are_categories_not_an_sd_and_a_p():
+    rows = [["", "Group", "n", "CR", "PR", "MR", "SD", "PD", "Response rate", "p*"],
+            ["NSCLC", "Trial", "17", "1", "7", "3", "4", "2", "47.06% (8/17)", "0.208"],
+            ["", "Control", "6", "0", "1", "1", "3", "1", "16.67% (1/6)", ""]]
+    lay = layout(rows, caption="The response rate in the trial and control group")
+    assert [c.role for c in lay.columns[5:8]] == ["value", "value", "value"]
+    got = read(rows, caption="The response rate in the trial and control group")
+    assert not [r for r in got if r.statistic.startswith("mean")]
+    assert at(got, 1, 8).numbers == {"n_responders": 8, "percent_responders": 47.06}
