@@ -214,7 +214,8 @@ def assessment_time(article: Article) -> tuple[float, str] | None:
                         or _NOT_ASSESSMENT_AFTER.match(sentence[tp.end:tp.end + 30]):
                     continue
                 if best is None or tp.weeks > best[0]:
-                    best = (tp.weeks, tp.text)
+                    # (a bare number from a list, "weeks 4, 8 and 20", is named by its weeks)
+                    best = (tp.weeks, f"{tp.weeks:g} weeks" if re.fullmatch(r"[\d.]+", tp.text) else tp.text)
     return best
 
 

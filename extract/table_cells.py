@@ -54,9 +54,18 @@ _THOUSANDS = re.compile(r"(?<![\d.,])(\d{1,3}(?:,\d{3})+)(?![\d.]|,\d)")
 # a decimal comma: one or two digits after it, or a leading "0," ("0,005"); never "1,122" (thousands)
 _DECIMAL_COMMA = re.compile(r"(?<![\d,])(0|\d+(?=,\d{1,2}(?![\d,]))),(\d+)(?![\d,])")
 _CURRENCY = re.compile(r"[€$£¥](?=\s?[-.\d])")
+# one number of a mean ± SD or mean (SD) typed with a decimal comma among full stops: "1,61 ± 0.4",
+# "2.0 ± 0,2", "49,2 (11.6)" (one or two digits after the comma: never a thousands group)
+_STRAY_COMMA = re.compile(r"^(\s*-?\d+),(\d{1,2})(?=\s*(?:±|\+/-|\())|(±\s*-?\d+),(\d{1,2})(?![\d.,])")
 # a count or its denominator with its thousands set off by a (thin) space, next to the slash of
 # x/N: "9238/19 984 (46%)", "10 746/19 984"
 _SPACED_THOUSANDS = re.compile(r"(?<![\d.])\d{1,3}(?: \d{3})+(?=\s*/)|(?<=/)\s*\d{1,3}(?: \d{3})+(?![\d.])")
+# a minus sign set off by a space inside the brackets: "18 (- 1 to 31)", "1.2 (-0.3, - 0.1)"
+_INNER_SPACED_SIGN = re.compile(r"([(\[,;]\s*|\bto\s+)[-\u2212\u2013\u2012]\s+(?=\.?\d)")
+# a space typed after the first number's decimal point: "83. 2 (11.4)"
+_SPACED_POINT = re.compile(r"^(\s*-?\d+)\.\s+(\d+)(?=\s*[(\[±])")
+# a first number's thousands set off by a (thin) space before its bracket: "10 727 (99%)"
+_SPACED_LEAD_THOUSANDS = re.compile(r"^\s*\d{1,3}(?: \d{3})+(?=\s*[(\[])")
 # a minus sign set off by a space before a cell's first number: "- 0.60 (0.14)"
 _SPACED_SIGN = re.compile(r"^\s*[-\u2212\u2013\u2012\u2010\u2011\ufe63\uff0d]\s+(?=\.?\d)")
 # a P value written after the values in their cell: "150.1(16.1)p = 0.034", "12.5 ± 3.1 (p < 0.05)"
@@ -93,7 +102,7 @@ _FORMS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("paren", re.compile(rf"^(?P<a>{_NUM})\s*{_OPEN}\s*(?P<b>{_NUM})\s*{_CLOSE}$")),
     ("paren", re.compile(rf"^(?P<tot>{_INT})\s*;\s*(?P<a>{_NUM})\s*{_OPEN}\s*(?P<b>{_NUM})\s*{_CLOSE}$")),  # "n; mean (SD)"
     ("bounds", re.compile(rf"^{_OPEN}?\s*(?P<lo>{_NUM})(?P<sep>{_SEP})(?P<hi>{_NUM})\s*{_CLOSE}?$")),
-    ("fraction", re.compile(rf"^(?P<x>{_INT})\s*/\s*(?P<tot>{_INT})$")),
+    ("fraction", re.compile(rf"^\(?\s*(?P<x>{_INT})\s*/\s*(?P<tot>{_INT})\s*\)?$")),  # "10/15", "(10/15)"
     ("pct", re.compile(rf"^(?P<a>{_NUM})\s*%$")),
     ("p", re.compile(rf"^(?:[pP]\s*(?:-?\s*values?)?\s*)?(?P<op>[<>≤≥=]|<=|>=)\s*(?P<a>{_NUM})$")),
     ("ns", re.compile(r"^(?:NS|N\.S\.|n\.s\.?|ns|not significant)(?:\s*[(\[].*)?$")),
@@ -207,8 +216,15 @@ def parse_cell(text: str, sup_markers: Iterable[str] = ()) -> tuple[CellValue | 
     if not text or not any(ch.isdigit() for ch in text) and not text.strip().lower().startswith(("ns", "n.s", "not sig")):
         return None, ()
     clean, markers = strip_markers(number_text(_SPACED_SIGN.sub("-", text, count=1)), sup_markers)
+    if " " in clean:
+        clean = _INNER_SPACED_SIGN.sub(r"\1-", clean)
+        clean = _SPACED_POINT.sub(r"\1.\2", clean)
+        clean = _SPACED_LEAD_THOUSANDS.sub(lambda m: m.group(0).replace(" ", ""), clean)
     if "," in clean and "." not in clean:
         clean = _DECIMAL_COMMA.sub(r"\1.\2", clean)  # "4,30 ± 0,45", "0,005": European decimal commas
+    elif "," in clean:
+        clean = _STRAY_COMMA.sub(lambda m: f"{m.group(1)}.{m.group(2)}" if m.group(1) else f"{m.group(3)}.{m.group(4)}",
+                                 clean)
     clean = _CURRENCY.sub("", _THOUSANDS.sub(lambda m: m.group(1).replace(",", ""), clean))
     if "p" in clean or "P" in clean:
         clean = _TRAILING_P.sub("", clean)  # "88.0 (7.6) p = 0.014": the values, their P after them

@@ -66,7 +66,7 @@ _STAT_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
 )
 # A label that is only a statistic: "SD", "Mean ± SD", "n (%)", "Median (IQR)", "95% CI", "Mean".
 _CHANGE_ONLY = re.compile(r"^(?:%|percent(?:age)?)\s*changes?$|^(?:(?:mean|adjusted|estimated|ls|least[-\s]squares)\s+)*"
-                          r"changes?(?:\s+(?:from|since|vs\.?|versus)\s+baseline)?(?:\s+estimates?)?$|(?-i:^[a-h]$)", re.I)
+                          r"(?:changes?|deltas?|Δ)(?:\s+(?:from|since|vs\.?|versus)\s+baseline)?(?:\s+estimates?)?$|(?-i:^[a-h]$)", re.I)
 _STAT_WORDS = re.compile(
     rf"^(?:{_MEAN}|medians?|{_SD}|{_SE}|{_CI}|{_IQR}|{_RANGE}|n|no\.?|%|number|values?|data|estimate|"
     rf"percent(?:age)?|proportion|frequency|count|and|or|of|±|\+/-|[(),;:/\[\]\s-])+$", re.I)
@@ -85,12 +85,14 @@ _BASELINE = re.compile(
 NAMED_POINTS = _NAMED_POINTS = tuple(
     (key, re.compile(pattern, re.I)) for key, pattern in (
         ("midpoint", r"\bmid-?\s?(?:point|treatment|study|term|intervention|trial)\b|\binterim\b"),
+        ("during", r"^\s*during(?:\s+(?:the\s+)?(?:treatment|intervention|therapy|session|procedure|infusion|"
+                   r"surgery|exercise|bleaching|application))?\s*$"),
         ("end", r"\bend\s?-?\s?points?\b|\bend\s+of\s+(?:the\s+)?(?:study|treatment|trial|intervention|therapy|"
                 r"follow-?\s?up|supplementation|program(?:me)?|training|period)\b|\bfinal(?:\s+(?:visit|assessment|"
                 r"evaluation|measurement))?\b|\blast\s+(?:visit|observation|assessment)\b|\bpost-?\s?(?:treatment|"
                 r"intervention|test|trial|exercise|training|program(?:me)?|therapy|supplementation|vaccination|operation|procedure)\b|\bpost\b(?![-–])|"
                 r"\bafter\s+(?:the\s+)?(?:treatment|intervention|therapy|training|supplementation|program(?:me)?)\b|"
-                r"^\s*after\b(?!\s+\d)|^\s*post-?\s?\w+\s*$|(?<!loss\sto\s)(?<!lost\sto\s)\bfollow-?\s?up\b|\bcompletion\b|^\s*end\s*$|^\s*post\s*[-–]\s*$|\bend\b(?=\s*\()"),
+                r"^\s*(?:(?:immediately|directly|just)\s+)?after\b(?!\s+\d)|^\s*post-?\s?\w+\s*$|(?<!loss\sto\s)(?<!lost\sto\s)\bfollow-?\s?up\b|\bcompletion\b|^\s*end\s*$|^\s*post\s*[-–]\s*$|\bend\b(?=\s*\()"),
     )
 )
 # whole-label abbreviations: "D1", "POD 3", "W12", "M6", "Y1"
@@ -133,7 +135,25 @@ def numbered_time(label: "Label", unit: str | None) -> "Label":
 
 
 # a visit written as a code ("T1", "T2", "V3"): a timepoint the caption or a footnote dates ("T2 = 3-month follow-up")
-VISIT_CODE = re.compile(r"^\s*(?P<k>T|V)\s?(?P<v>[1-9])\s*$")
+VISIT_CODE = re.compile(r"^\s*(?:(?P<k>T|V)\s?|(?P<w>(?i:time\s*points?|timepoints?|visit))\s+)(?P<v>[1-9])\s*$")
+
+
+def visit_key(kind: str | None, word: str | None, number: str) -> str:
+    """The key of a visit code: "t2" for "T2" and "Time point 2", "v3" for "V3" and "Visit 3"."""
+    letter = kind.lower() if kind else "v" if word and word.lower().startswith("visit") else "t"
+    return f"{letter}{number}"
+
+
+def gloss_time(text: str) -> TimeRef | None:
+    """The time a gloss of a visit code gives ("T2 = 3-month follow-up", "time point 1: before start of
+    intervention"), or None; "before" some other step ("before tracheal cannulation") is no baseline."""
+    t = time_in_text(text)
+    if t is None or t.weeks is None:
+        return None
+    if t.baseline and re.match(r"(?i)\s*(?:before|pre)\s*$", text[t.span[0]:t.span[1]] if t.span else "") \
+            and not _BASELINE.search(text[t.span[1]:]):
+        return None
+    return t
 
 
 def header_label(label: "Label", below_a_name: bool = False) -> "Label":
@@ -152,12 +172,13 @@ def visit_label(label: "Label") -> "Label":
     code = VISIT_CODE.match(label.text)
     if code is None:
         return label
-    return replace(label, name="", time=TimeRef(label.text, None, point=f"{code.group('k').lower()}{code.group('v')}",
-                                                 span=(0, len(label.text))))
+    return replace(label, name="", time=TimeRef(label.text, None, point=visit_key(code.group("k"), code.group("w"),
+                                                                                   code.group("v")),
+                                                 span=(0, len(label.text))), dimension=None)
 _POD = re.compile(r"\b(?:POD|post-?\s?operative\s+day)\s?(?P<v>\d{1,3})\b", re.I)
 # words that may sit around a timepoint in a label without making it a name
 _TIME_FILLER = re.compile(
-    r"\b(?:at|after|to|from|in|on|by|of|the|until|through|over|within|during|since|up|week|weeks|wk|month|months|"
+    r"\b(?:at|upon|after|to|from|in|on|by|of|the|until|through|over|within|during|since|up|week|weeks|wk|month|months|"
     r"day|days|year|years|visit|follow-?\s?up|post|time|timepoint|point|change|mean|score|scores|values?|and|vs\.?|"
     r"versus|months?'|period|assessment|measurement|end|start|baseline|contrast|primary|"
     r"outcome|secondary|primary outcome)\b|[(),;:/\-–—+%]|\s", re.I)
@@ -209,8 +230,9 @@ def _numeric_time(text: str) -> TimeRef | None:
         if tp.kind == "baseline":
             continue
         piece = text[tp.start:tp.end]
-        if _COMPOUND_HOURS.match(piece) and re.match(r"\s+[A-Za-z]", text[tp.end:]):
-            continue  # "24-h urine", "7-day recall": part of a measure's name
+        if _COMPOUND_HOURS.match(piece) and re.match(r"\s+[A-Za-z]", text[tp.end:]) \
+                and not _TIME_QUALIFIER.match(text[tp.end:]):
+            continue  # "24-h urine", "7-day recall": part of a measure's name ("14-day follow-up" is a time)
         if _NOT_A_POINT_BEFORE.search(text[:tp.start]):
             continue
         if re.match(r"\s*(?:-|–)?\s*(?:old|of\s+age)\b|\s*(?:or\s+(?:more|less|longer|shorter|older|younger|above|"
@@ -219,12 +241,31 @@ def _numeric_time(text: str) -> TimeRef | None:
             continue  # a category ("5 years or less", "> 65 years"), not a timepoint
         best = TimeRef(text, tp.weeks, span=(tp.start, tp.end), is_range=tp.kind == "range",
                        baseline=tp.weeks == 0 and tp.kind != "range")  # "Week 0", "Day 0": the baseline
+    if best is None:
+        best = _minutes_point(text)
     return best
+
+
+# minutes into a procedure or after a dose: "5 minutes after anesthesia", "Pain (5 minutes)", "at 30 min", "15 min"
+_MINUTES = re.compile(r"(?:^\s*|\(\s*|\bat\s+)(?P<v>\d{1,3}(?:\.\d)?)\s*(?P<u>min|mins|minutes?)\b"
+                      r"(?:\s*\)|\s+(?:after|post|following|from|into)\b|\s*$)", re.I)
+
+
+def _minutes_point(text: str) -> TimeRef | None:
+    """A time in minutes (in weeks to 4 decimals, so never the baseline's 0), or None for minutes
+    that name a measure ("Apgar score at 5 min", "6 minute" walk) or a category ("<30 min")."""
+    m = _MINUTES.search(text)
+    if m is None or re.search(r"apgar", text, re.I) or (m.group("u").lower() == "minute" and m.group("v") != "1"
+                                                        and not text[m.end("u"):].strip(" )")):
+        return None
+    if re.search(r"[<>≤≥]\s*$", text[:m.start("v")]):
+        return None
+    return TimeRef(text, round(float(m.group("v")) / (7 * 24 * 60), 4), span=(m.start("v"), m.end("u")))
 
 
 _ANY_TIME = re.compile(
     r"\d|baseline|pre|before|entry|screening|initial|start|enrol|admission|randomi|mid|interim|end|final|last|post|"
-    r"after|follow|completion", re.I)
+    r"after|follow|completion|during", re.I)
 
 
 def time_in_text(text: str) -> TimeRef | None:
@@ -259,7 +300,7 @@ _P_LABEL = re.compile(
 _EFFECTS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (kind, re.compile(pattern, re.I)) for kind, pattern in (
         ("SMD", r"\bsmd\b|\bstandardi[sz]ed\s+(?:mean\s+)?difference|\beffect\s+sizes?\b|\bcohen['’]?s\s+d\b|"
-                r"\bhedges['’]?\s+g\b|(?<![\w.])es(?![\w.])"),
+                r"\bhedges['’]?\s+g\b|(?<![\w.])es(?![\w.])|(?<![\w.])e\.\s?s\.?(?![\w.])"),
         ("OR", r"(?<![\w.])a?ors?\b(?!\s+\w+\s+(?:and|or)\b)(?=\s*(?:$|[(\[,;:=]|\d|95|\s+\(|\s+for\b|\s+vs))|\bodds\s+ratios?\b"),
         ("RR", r"(?<![\w.])rrs?\b|\b(?:relative\s+risk|risk\s+ratio)s?\b"),
         ("HR", r"(?<![\w.])a?hrs?\b(?=\s*(?:$|[(\[,;:=]|95|\s+\())|\bhazard\s+ratios?\b"),
@@ -272,12 +313,12 @@ _EFFECTS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
                r"sites?|mean|median|n\b))"),
     )
 )
-_ANY_EFFECT = re.compile(r"smd|standardi|effect|cohen|hedges|\bes\b|\ba?ors?\b|odds|\brrs?\b|risk|\ba?hrs?\b|hazard|irr|"
+_ANY_EFFECT = re.compile(r"smd|standardi|effect|cohen|hedges|\bes\b|\be\.\s?s\b|\ba?ors?\b|odds|\brrs?\b|risk|\ba?hrs?\b|hazard|irr|"
                          r"rate|\bard?\b|\brd\b|coefficient|β|beta|\bmd\b|diff|between|net|\bvs\b|versus|"
                          r"comparison|—|−|–|-", re.I)
 # a difference within one arm over time, not between arms
 WITHIN_ARM = _WITHIN = re.compile(
-    r"\bdifferences?\s+(?:from|since|to|vs\.?|versus)\s+baseline\b|\bwithin[-\s]+(?:groups?|arms?|patients?)|"
+    r"\bdifferences?\s+(?:from|since|to|vs\.?|versus)\s+baseline\b|\bwithin[-\s]+(?:groups?|arms?|patients?)(?!\s+correlat)|"
     r"\bbaseline\s*(?:[-–—]|to)\s*\w+\s+(?:contrast|difference)", re.I)
 _ARM_WORD = r"(?:control|placebo|usual\s+care|sham|standard\s+care|intervention|treatment|experimental|pbo|tau)"
 _DASH_CONTRAST = re.compile(r"^\s*[\w+ ]+?\s*[—–−-]\s*[\w+ ]+?\s*$")
@@ -345,6 +386,7 @@ class Label:
     dimension: str | None = None  # "time", "arm" or "measure": a word naming the rows or columns
     n: int | None = None  # "(n = 53)"
     of_measure: str | None = None  # "Time point of PAS score" -> "PAS score"
+    dash_contrast: bool = False  # a difference only by its dash ("Drug–Placebo"): it may be one arm's name
 
     @property
     def is_empty(self) -> bool:
@@ -405,7 +447,8 @@ _STAT_STRIP = re.compile(
     rf"[,;:]?\s*[(\[]?\s*(?:{_MEAN}|medians?)\s*(?:scores?\s*)?(?:change\s*)?(?:±|\+/-)?\s*[(\[]?\s*(?:{_SD}|{_SE}|{_CI}|{_IQR}|"
     rf"{_RANGE})\s*[)\]]?\s*[)\]]?|[,;:]?\s*[(\[]\s*(?:{_SD}|{_SE}|{_CI}|{_IQR}|{_RANGE}|%)\s*[)\]]|"
     rf"[,;:]\s*(?:{_NPCT})\s*[)\]]?|\s*%\s*[(\[]\s*n(?:\s*/\s*n)?\s*[)\]]|[,;:]?\s*\bn\s*/\s*n\s*\(\s*%\s*\)|[,;:]?\s*\(?\bn\s*\(\s*%\s*\)\)?|"
-    rf"[,;:]\s*(?:{_MEAN}|medians?|n|no\.?|%)\s*$|±\s*{_SD}|^\s*(?:{_MEAN}|medians?)\s*$|\s*\(\s*n\s*\)\s*$",
+    rf"[,;:]\s*(?:{_MEAN}|medians?|n|no\.?|%)\s*$|±\s*{_SD}|^\s*(?:{_MEAN}|medians?)\s*$|\s*\(\s*n\s*\)\s*$|"
+    rf"\s*[(\[]\s*(?:n|no\.?|number)\s*[(\[]\s*%\s*[)\]]\s*[)\]]",  # "(n [%])", "[no (%)]"
     re.I)
 _LEAD_CHANGE = re.compile(r"^\s*(?:(?:mean|adjusted|ls|median)\s+)?(?:changes?|Δ)\s+(?:from\s+baseline\s+)?(?:in|of)\s+",
                           re.I)
@@ -425,7 +468,13 @@ def _name_of(text: str, time: TimeRef | None) -> str:
     name = _LEAD_CHANGE.sub("", name)
     name = clean_measure_name(normalise_space(name))
     name = re.sub(r"\(\s*\)|\[\s*\]", " ", name)
+    name = re.sub(r"\s*[(\[]\s*n\s*[)\]]", " ", name, flags=re.I)  # "Male (n [%])" less its "[%]": "(n )"
     name = normalise_space(name).strip(_TRIM + "+±")
+    if name.count("(") == name.count(")") + 1 and name.rfind("(") > name.rfind(")"):
+        name += ")"  # "Time to shock (s; mean ± SD)" less its statistic: "Time to shock (s)"
+    for opener, closer in ("()", "[]"):
+        if name.endswith(closer) and name.count(closer) == name.count(opener) + 1:
+            name = name[:-1].rstrip(_TRIM)  # "Hepatomegaly ( n ) )" less its "( n )"
     if re.fullmatch(r"[(\[][^()\[\]]*[)\]]", name):
         return ""  # "Weeks 1–12 (double-blind portion)": a qualifier of the timepoint
     if time is not None and _TIME_FILLER.sub("", name) == "" or _STAT_WORDS.match(name or " ") \
@@ -455,6 +504,7 @@ def read_label(text: str) -> Label:
     stats = _stats_of(bare) if stat_cue else frozenset()
     is_p = ("p" in lower or "sig" in lower) and bool(_P_LABEL.search(bare))
     effect = None
+    dash = False
     if _ANY_EFFECT.search(bare) and not _WITHIN.search(bare):
         for kind, pattern in _EFFECTS:
             m = pattern.search(bare)
@@ -462,11 +512,13 @@ def read_label(text: str) -> Label:
                 if m.group(0).isupper() and len(m.group(0)) <= 4 and (_UNIT_PARENS.search(bare)
                                                                       or _RATE_UNIT_AFTER.match(bare, m.end())):
                     continue  # "HR (beats/min)", "RR (breaths/min)", "HR, bpm": heart rate, respiratory rate
+                if m.group(0) in ("hr", "hrs"):
+                    continue  # "Duration, hrs", "mL/hr", "24 hr": hours, not a hazard ratio
                 effect = kind
                 break
         if effect is None and _DASH_CONTRAST.match(bare) and _DASH_HAS_ARM.search(bare) \
                 and re.search(r"\w\s?[—−–]\s?\w|\s-\s", bare):
-            effect = "MD"
+            effect, dash = "MD", True
     if is_p and effect == "MD" and re.search(r"\b(?:vs\.?|versus|between)\b", bare, re.I) \
             and not re.search(r"differences?|\bmd\b|effects?\b", bare, re.I):
         effect = None  # "P vs PBO + MET", "P between groups": a P value, not a difference
@@ -506,12 +558,13 @@ def read_label(text: str) -> Label:
         # a header that gives its n ("Tau (N = 35)") or "TAU" (treatment as usual) names a group, not a statistic
         is_test=short and n is None and core.strip() != "TAU" and bool(_TEST_LABEL.match(core or bare)),
         is_total=short and bool(_TOTAL.match(core.strip(_TRIM + " ") or bare)),
-        dimension=dimension, n=n, of_measure=of_measure,
+        dimension=dimension, n=n, of_measure=of_measure, dash_contrast=dash and effect == "MD",
     )
 
 
 _TIME_QUALIFIER = re.compile(r"\s*[-–]?\s*(?:post|after|following|follow-?\s?up|from|since|of\s+(?:follow|treatment|"
-                             r"therapy|the\s+study)|into|later)", re.I)
+                             r"therapy|the\s+study)|into|later|(?:visits?|assessments?|evaluations?|examinations?|"
+                             r"outcomes?|results?)\s*$)", re.I)
 
 
 def _time_stands_alone(text: str, time: TimeRef) -> bool:

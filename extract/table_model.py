@@ -45,8 +45,8 @@ from extract.quantities import find_timepoints
 from extract.table_cells import CellValue, number_text, parse_cell
 from extract.table_labels import NAMED_POINTS as _NAMED_POINTS
 from extract.table_labels import (WITHIN_ARM, Label, TimeRef, declared_statistics, looks_like_arm, looks_like_measure,
-                                  header_label, heading_unit, numbered_time, read_label, time_in_text,
-                                  vocabulary_measure)
+                                  gloss_time, header_label, heading_unit, numbered_time, read_label, time_in_text,
+                                  visit_key, vocabulary_measure)
 from extract.tables import Cell, Table
 
 __all__ = ["ColumnLayout", "RowLayout", "TableLayout", "table_layout"]
@@ -88,7 +88,8 @@ _UNIT_FIRST = re.compile(r"(?:week|month|day|year)s?\b", re.I)  # "Week 12 resul
 _HYPHENATED = re.compile(r"\d\s*-\s*(?:week|month|day|year)s?$", re.I)  # "after a 12-week intake"
 _DEFINITION = re.compile(r"(?P<name>\b[A-Za-z][A-Za-z -]{1,30}?)\s*\(\s*(?P<when>[^()]{1,40}?)\s*\)")
 _MISSING = re.compile(r"^\s*(?:n\s+)?missing(?:\s+(?:data|values|n))?\s*(?:\(n\))?\s*$", re.I)
-_CODE_DEFINITION = re.compile(r"\b(?P<k>T|V)(?P<v>[1-9])\s*(?:=|:)\s*(?P<when>[^,;.=]{2,40}?)(?=\s*(?:[,;.]|$|\b[TV]\d))")
+_CODE_DEFINITION = re.compile(r"\b(?:(?P<k>T|V)|(?P<w>(?i:time\s*points?|timepoints?|visit))\s+)(?P<v>[1-9])\s*(?:=|:)\s*"
+                              r"(?P<when>[^,;.=]{2,40}?)(?=\s*(?:[,;.]|$|\b[TV]\d|\b(?i:time\s*point|visit)\s+\d))")
 _WITHIN = WITHIN_ARM
 # a visit code dated by its label: "6 months (EV2)", "Baseline (V1)", "Week 12 [T3]"
 _DATED_CODE = re.compile(r"^\s*(?P<when>[^()\[\]]{3,30}?)\s*[(\[]\s*(?P<code>[A-Z]{1,3}-?\d{1,2})\s*[)\]]\s*$")
@@ -295,9 +296,9 @@ def _named_times(texts: list[str], labels: list[str] | tuple[str, ...] = ()) -> 
                 if named is not None and named.point:
                     out.setdefault(named.point, t.weeks)
         for m in _CODE_DEFINITION.finditer(text):  # "T1 = baseline, T2 = 3-month follow-up", "T3: 6-week maintenance"
-            t = time_in_text(m.group("when"))
-            if t is not None and t.weeks is not None:
-                out.setdefault(f"{m.group('k').lower()}{m.group('v')}", t.weeks)
+            t = gloss_time(m.group("when"))
+            if t is not None:
+                out.setdefault(visit_key(m.group("k"), m.group("w"), m.group("v")), t.weeks)
     return tuple(out.items())
 
 
@@ -337,6 +338,9 @@ def table_layout(table: Table, known_arms: tuple[str, ...] = ()) -> TableLayout:
         corner_measure = None  # "Time post dose (hr)" heads the timepoints, it names no measure
     count_rows = _count_rows(table, n_header, stub)
     columns = [_column(table, c, n_header, stub, unit, count_rows) for c in range(table.n_cols)]
+    columns = [_column(table, c.col, n_header, stub, unit, count_rows, dash_arm=True) if _dash_named_arm(c, columns)
+               else c for c in columns]
+    columns = _response_categories(columns)
     if _WITHIN.search(table.caption):  # "Within-group contrasts ...": every difference is an arm's change
         # (but not a column its own header calls between the groups, under "Between and Within Groups")
         columns = [_replace(c, role="value", change=True, effect=None)
@@ -644,8 +648,35 @@ def _count_rows(table: Table, n_header: int, stub: int) -> frozenset[int]:
     return frozenset(out)
 
 
+# tumour response categories (RECIST/WHO): "SD" is stable disease and "PD" progressive disease among them
+_RESPONSE_CATEGORIES = frozenset({"cr", "pr", "sd", "pd", "mr", "nc", "orr", "dcr"})
+
+
+def _response_categories(columns: list[ColumnLayout]) -> list[ColumnLayout]:
+    """"CR | PR | MR | SD | PD" column heads are response categories: their "SD" and "PD" are no SD
+    companion and no P value column."""
+    bottoms = [c.labels[-1].text.strip().lower() if c.labels else "" for c in columns]
+    if len(set(bottoms) & (_RESPONSE_CATEGORIES - {"sd"})) < 2:  # ("Mean | SD" repeated is no response table)
+        return columns
+    return [_replace(c, role="value", names=(c.labels[-1].text.strip(),), stats=())
+            if b in ("sd", "pd") and c.role in ("sd", "p") else c for c, b in zip(columns, bottoms)]
+
+
+def _dash_named_arm(col: ColumnLayout, columns: list[ColumnLayout]) -> bool:
+    """A header that reads as a difference only by its dash ("Placebo–Fluenz" beside "LPS–Fluenz")
+    names one arm unless both its sides name other columns ("Placebo" | "Paroxetine" | "Placebo–Paroxetine")."""
+    if col.role != "difference":
+        return False
+    label = next((lab for lab in reversed(col.labels) if lab.effect), None)
+    if label is None or not label.dash_contrast:
+        return False
+    names = [n.lower() for c in columns if c.col != col.col and c.role == "value" for n in c.names]
+    sides = [s.strip().lower() for s in re.split(r"[—–−]|\s-\s|-", label.name or label.text, maxsplit=1)]
+    return len(sides) == 2 and not all(s and any(s in n for n in names) for s in sides)
+
+
 def _column(table: Table, col: int, n_header: int, stub: int, unit: str | None = None,
-            count_rows: frozenset[int] = frozenset()) -> ColumnLayout:
+            count_rows: frozenset[int] = frozenset(), dash_arm: bool = False) -> ColumnLayout:
     if col < stub:
         return ColumnLayout(col, "stub")
     chain_cells = _distinct([table.grid[r][col] for r in range(n_header)])
@@ -657,6 +688,8 @@ def _column(table: Table, col: int, n_header: int, stub: int, unit: str | None =
     role = "value"
     effect = None
     labels = _rejoin_split_words(labels)
+    if dash_arm:  # ("Placebo–Fluenz": an arm's name, see _dash_named_arm)
+        labels = tuple(_replace(lab, effect=None, dash_contrast=False) if lab.dash_contrast else lab for lab in labels)
     for label in reversed(labels):
         if label.is_p:
             role = "p"
@@ -721,6 +754,8 @@ def _is_companion(label: Label) -> bool:
     """A header that names only a dispersion ("SD", "95% CI", "Range of PAS scores")."""
     if not label.stats <= {"ci", "sd", "se", "range", "iqr"}:
         return False  # "Mean ± SD (range)": a value column
+    if label.change and not re.match(r"^\s*(?:\d{2}\s*%\s*)?(?:ci|confidence|sd|se|range|iqr)\b", label.text, re.I):
+        return False  # "Delta ± SD": the arm's change ("95% CI Delta" is the CI beside it)
     if label.is_stat_only:
         return True
     return bool(label.name) and bool(re.match(r"^\s*(?:\d{2}\s*%\s*)?(?:range|sd|ci|iqr|confidence\s+interval)\b",
@@ -790,6 +825,26 @@ def _name_columns(columns: list[ColumnLayout], arms_in: str, rows: list[RowLayou
                     out[i] = _replace(col, companion_of=left.col, arm=left.arm, arm_text=left.arm_text,
                                       effect=left.effect, measure=left.measure, measure_text=left.measure_text)
                     break
+    return _bare_block_starts(out) if arms_in == "columns" else out
+
+
+def _bare_block_starts(columns: list[ColumnLayout]) -> list[ColumnLayout]:
+    """A group header one column short, in every block ("Probiotic group" over "3 months" | "6 months",
+    its "Baseline" column left bare at the block's left, and so for each group): the bare time column
+    is the group's."""
+    starts = []
+    for i, col in enumerate(columns[:-2]):
+        right, after = columns[i + 1], columns[i + 2]
+        if col.role == "value" and not col.arm and not col.names and col.time is not None \
+                and right.role == "value" and right.arm and after.arm == right.arm and len(right.labels) > len(col.labels):
+            starts.append(i)
+    if len(starts) < 2:
+        return columns
+    out = list(columns)
+    for i in starts:
+        right = columns[i + 1]
+        out[i] = _replace(columns[i], arm=right.arm, arm_text=right.arm_text, n=columns[i].n if columns[i].n is not None
+                          else right.n)
     return out
 
 
@@ -871,8 +926,8 @@ def _rows(table: Table, n_header: int, stub: int, values: "_Values",
                 carry = row[0] if any(c.text for c in row[1:stub]) else None
             elif carry is not None and stub_cells:
                 stub_cells = [carry, *stub_cells]
-        elif not found:
-            carry = None
+        elif not found and any(c.text for c in row):
+            carry = None  # (a blank spacer row between a block's rows keeps it)
         labels = [numbered_time(_stub_label(c, stub_dims), unit) for c in stub_cells]
         if not labels and not data:
             rows.append(RowLayout(r, "empty"))
@@ -884,6 +939,11 @@ def _rows(table: Table, n_header: int, stub: int, values: "_Values",
         if not found and labels and (repeats_header or spill or data and all(c.col in p_cols for c in data)):
             # "0 to 12 weeks | (intensive phase)": a section label that runs into the next cell;
             # "MFSI-SF-30 | Mean (SD) | Mean (SD) | P": the header repeated under the next measure's name
+            data = []
+        if not found and labels and data and all(_N_ONLY.match(c.text) for c in data):
+            # "Global self-assessment | (N = 164) | (N = 164)": a section over its rows, with their n
+            ns = {_N_ONLY.match(c.text).group(1) for c in data}
+            spill = f"(n = {next(iter(ns))})" if len(ns) == 1 else ""
             data = []
         if not found:
             if labels and not data:
@@ -923,6 +983,9 @@ def _rows(table: Table, n_header: int, stub: int, values: "_Values",
         if layout.role == "value":
             last_value_row = layout
     return rows
+
+
+_N_ONLY = re.compile(r"^\s*[(\[]?\s*[nN]\s*=\s*(\d+)\s*[)\]]?\s*$")
 
 
 def _spills(data: list[Cell], row: tuple[Cell, ...], stub: int) -> bool:
@@ -1041,6 +1104,9 @@ def _name_rows(rows: list[RowLayout], arms_in: str, corner_measure: str | None,
             if arm_word and _bare_id(arm):  # "1", "2" under a "Group" corner: "Group 1", "Group 2"
                 arm = f"{arm_word} {arm}"
             measure = measure_text = None
+        elif arms_in == "rows" and not row.measure and row.role == "value" and row.labels \
+                and re.fullmatch(r"\s*\(.*\)\s*", row.labels[0].text) and out and out[-1].arm:
+            arm, arm_text = out[-1].arm, out[-1].arm_text  # "(Successful subjects/total subjects)" under its arm's row
         elif row.joined:
             measure, measure_text = row.joined
         elif arms_in == "columns" and arm_word and row.measure and re.fullmatch(r"\s*\d{1,2}\s*", row.measure) \

@@ -293,7 +293,7 @@ def read_table(layout: TableLayout, default_arm: str | None = None, followup_wee
                                  p_cell, timeless or rl.row in undated_rows, followup_text)
             if reading is not None:
                 out.append(reading)
-    return _join_sd_rows(out)
+    return _join_count_rows(_join_sd_rows(out))
 
 
 def _join_sd_rows(readings: list[TableReading]) -> list[TableReading]:
@@ -312,6 +312,30 @@ def _join_sd_rows(readings: list[TableReading]) -> list[TableReading]:
             if 0 < reading.row - mean.row <= 3 and mean_key.replace("mean", "sd") == sd_key:
                 out[i] = replace(mean, statistic="mean (SD)", numbers={**mean.numbers, **reading.numbers},
                                  cells=mean.cells + reading.cells, markers=mean.markers + reading.markers)
+                continue
+        out.append(reading)
+    return out
+
+
+def _join_count_rows(readings: list[TableReading]) -> list[TableReading]:
+    """A row of percentages and, right below it, a row of the counts of totals they are ("Injection
+    Group | 95.2 %", "(Successful subjects/total subjects) | (20/21)"): each column's count joins the
+    percentage above it as one n/N (%) reading, when the percentage is that count's."""
+    pcts: dict[tuple, int] = {}
+    out: list[TableReading] = []
+    for reading in readings:
+        key = (reading.col, reading.measure, reading.arm, reading.weeks)
+        if reading.role == "arm" and reading.statistic == "%" and set(reading.numbers) == {"percent_responders"}:
+            pcts[key] = len(out)
+        elif reading.role == "arm" and reading.statistic == "n/N" and key in pcts and reading.n:
+            i = pcts.pop(key)
+            pct = out[i]
+            count = reading.numbers.get("n_responders")
+            if count is not None and 0 < reading.row - pct.row <= 1 \
+                    and abs(100 * count / reading.n - pct.numbers["percent_responders"]) <= 0.6:
+                out[i] = replace(pct, statistic="n/N (%)", kind="responders", n=reading.n,
+                                 numbers={"n_responders": count, "percent_responders": pct.numbers["percent_responders"]},
+                                 cells=pct.cells + reading.cells, markers=pct.markers + reading.markers)
                 continue
         out.append(reading)
     return out

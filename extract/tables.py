@@ -276,12 +276,18 @@ def _promote_header_rows(grid: list[list[Cell]], n_header: int) -> int:
 
     A body row is a header row when it holds texts over every data column (or an "n = 20" over
     some), no value, more than one distinct cell, and rows with values follow; a body row right
-    under such a row (or under the `<thead>`) that again labels the data columns continues it.
+    under such a row (or under the `<thead>`) that again labels the data columns continues it, and
+    so does a row that labels every data column after a blank row.
     """
     r = n_header
     while r < len(grid) - 1:
         row = grid[r]
         data = row[1:]
+        if r > 0 and not any(c.text for c in row) and r + 2 < len(grid) and _labels_columns(grid[r + 1]) \
+                and all(c.text for c in grid[r + 1][1:]):
+            grid[r] = [replace(c, is_header=True) for c in row]  # a blank row between header rows
+            r += 1
+            continue
         filled = [c for c in data if c.text]
         origins = {(c.source_row, c.source_col) for c in filled}
         if not data or _has_value(row):

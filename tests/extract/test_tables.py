@@ -9,7 +9,7 @@ from extract.jats import parse_jats
 from extract.table_model import table_layout
 from extract.table_rows import read_table
 from extract.tables import parse_table_wrap
-from tests.extract.tables_helpers import table
+from tests.extract.tables_helpers import at, read, table
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "fulltext"
 
@@ -70,6 +70,17 @@ def test_a_group_header_spanning_every_data_column_over_the_statistics_row_is_a_
     # (a section row spanning the data columns over value rows stays a body row)
     t = table([["", "Drug", "Placebo"], ["Primary outcomes", ("", {"colspan": 2})], ["Pain", "3.1", "4.2"]])
     assert t.n_header_rows == 1
+
+
+def test_a_row_of_column_labels_after_a_blank_row_under_the_thead_is_a_header():
+    # "Placebo" | "Memantine" in <thead>, then a blank row and "Before training | After training" in <tbody>
+    rows = [["", ("Placebo", {"colspan": 2}), ("Memantine", {"colspan": 2})], ["", "", "", "", ""],
+            ["", "Before training", "After training", "Before training", "After training"], ["", "", "", "", ""],
+            ["Motor threshold (%)", "34.6 ± 3.0", "34.1 ± 2.7", "35.0 ± 1.7", "34.4 ± 1.9"]]
+    t = table(rows, head=1)
+    assert t.n_header_rows == 3 and t.cell(2, 1).is_header
+    got = read(rows, head=1, caption="TMS mapping results")
+    assert (at(got, 4, 1).weeks, at(got, 4, 3).arm) == (0.0, "Memantine")
 
 
 def test_footnotes_are_kept_not_parsed():

@@ -197,6 +197,11 @@ def test_a_timeless_table_is_dated_at_the_assessment_time_the_methods_state():
     ev = Extractor().extract(ExtractionInput(id="x", full_text_xml=_timeless_article(methods)))
     (row,) = [o for o in ev.outcomes if o.provenance.location.startswith("table:Table 2 ") and o.arm == "Drug"]
     assert row.timepoint_weeks == 17.33 and "methods" in row.timepoint and "4 months" in row.timepoint
+    # the last of a list of weeks is named with its unit ("week 20", not "20")
+    methods = "Samples were collected for immunogenicity at baseline, and weeks 4, 5, 8, 12, 16 and 20."
+    ev = Extractor().extract(ExtractionInput(id="x", full_text_xml=_timeless_article(methods)))
+    (row,) = [o for o in ev.outcomes if o.provenance.location.startswith("table:Table 2 ") and o.arm == "Drug"]
+    assert row.timepoint_weeks == 20.0 and "(20 weeks)" in row.timepoint
     # a duration or an interval is no assessment time: the table stays undated
     for methods in ("Patients performed 12 sessions with 48-72 hours of interval between sessions.",
                     "Treatment lasted 12 weeks.", "Tumour response was assessed by CT scans at 6-week intervals.",

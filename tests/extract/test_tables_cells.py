@@ -79,11 +79,30 @@ def test_markers_are_returned():
     ("4,30 ± 0,45", (4.30, 0.45)), ("1,1 (0,9–1,3)", (1.1, 0.9, 1.3)), ("0,005", (0.005,)),
     ("10,067 (6,169–15,362)", (10067.0, 6169.0, 15362.0)), ("12,5 (3,4)", (12.5, 3.4)),
     ("74.5 ± 15.01 %", (74.5, 15.01)), ("59.04 ± 7.61/year", (59.04, 7.61)),
+    # one number of a mean ± SD or mean (SD) typed with a comma among full stops
+    ("1,61 ± 0.4", (1.61, 0.4)), ("2.0 ± 0,2", (2.0, 0.2)), ("49,2 (11.6)", (49.2, 11.6)),
+    ("1,234 ± 1.2", (1234.0, 1.2)), ("0.5 (0.2,0.9)", (0.5, 0.2, 0.9)),
 ])
 def test_decimal_commas_and_units_after_a_value(text, numbers):
     value, _ = parse_cell(text)
     got = tuple(x for x in (value.a, value.b, value.lo, value.hi) if x is not None)
     assert got == numbers
+
+
+@pytest.mark.parametrize(("text", "numbers"), [
+    ("18 (− 1 to 31)", (18.0, -1.0, 31.0)),          # a minus set off by a space inside the brackets
+    ("−0.5 (− 1.2 to 0.3)", (-0.5, -1.2, 0.3)), ("1.2 (−0.3, − 0.1)", (1.2, -0.3, -0.1)),
+    ("83. 2 (11.4)", (83.2, 11.4)),                  # a space typed after the decimal point
+])
+def test_spaced_signs_and_points_inside_a_cell(text, numbers):
+    value, _ = parse_cell(text)
+    got = tuple(x for x in (value.a, value.b, value.lo, value.hi) if x is not None)
+    assert got == numbers
+
+
+def test_a_counts_thousands_set_off_by_a_thin_space_before_its_percent():
+    value, _ = parse_cell("10\u2009727 (99%)")
+    assert (value.form, value.count, value.b) == ("count_pct", 10727, 99.0)
 
 
 @pytest.mark.parametrize(("text", "numbers"), [
@@ -170,3 +189,8 @@ def test_an_n_then_a_mean_sd_in_one_cell():
 def test_a_mean_and_sd_each_named_in_the_cell(text, numbers):
     value, _ = parse_cell(text)
     assert value is not None and value.form == "pm" and (value.a, value.b) == numbers
+
+
+def test_a_count_of_a_total_in_brackets_alone_is_a_fraction():
+    value, _ = parse_cell("(10/15)")
+    assert (value.form, value.count, value.total) == ("fraction", 10, 15)

@@ -22,6 +22,19 @@ def test_arm_headers(text, name, n):
     assert (label.name, label.n) == (name, n)
 
 
+@pytest.mark.parametrize(("text", "name"), [
+    # the statistic in a row label's brackets goes, the unit and the words stay, the brackets closed
+    ("Male (n [%])", "Male"), ("Safe shock (n [%])", "Safe shock"), ("Any other problems(n [%])", "Any other problems"),
+    ("Time to shock (s; mean ± SD)", "Time to shock (s)"),
+    ("Objective response (complete or partial; n [%])", "Objective response (complete or partial)"),
+    ("% treated with metformin (N)", "% treated with metformin"), ("Weight (kg)", "Weight (kg)"),
+    ("Abdominal tenderness ( n ) )", "Abdominal tenderness"), ("Recurrent goiter [no (%)]", "Recurrent goiter"),
+    ("Smoking (no)", "Smoking (no)"),
+])
+def test_a_statistic_in_a_labels_brackets_leaves_its_name_whole(text, name):
+    assert read_label(text).name == name
+
+
 @pytest.mark.parametrize(("text", "weeks", "baseline", "point", "name"), [
     ("Baseline", 0.0, True, None, ""),
     ("Preoperative", 0.0, True, None, ""),
@@ -49,11 +62,37 @@ def test_arm_headers(text, name, n):
     ("T2–T3 (3rd month)", 13.0, False, None, ""),
     ("2nd month", 8.67, False, None, ""),
     ("Third month", 13.0, False, None, ""),
+    ("14-day follow-up", 2.0, False, None, ""),  # a hyphenated day count before "follow-up" is its time
+    ("28-day visit", 4.0, False, None, ""), ("12-month outcomes", 52.0, False, None, ""),
+    ("6-month results", 26.0, False, None, ""),
+    ("Immediately after", None, False, "end", ""), ("During", None, False, "during", ""),
+    ("During treatment", None, False, "during", ""),
+    ("Upon completion", None, False, "end", ""),  # "upon" is the time's preposition, no name
+    ("upon admission", 0.0, True, None, ""),
 ])
 def test_timepoints(text, weeks, baseline, point, name):
     label = read_label(text)
     assert label.time is not None
     assert (label.time.weeks, label.time.baseline, label.time.point, label.name) == (weeks, baseline, point, name)
+
+
+@pytest.mark.parametrize(("text", "weeks", "name"), [
+    # minutes into a procedure or after a dose: a timepoint (weeks to 4 decimals, never the baseline's 0)
+    ("5 minutes after anesthesia administration", 0.0005, ""),
+    ("Posttreatment pain (5 minutes)", 0.0005, "Posttreatment pain"),
+    ("Pain at 30 min", 0.003, "Pain"),
+    ("15 min", 0.0015, ""),
+])
+def test_minutes_after_a_start_are_timepoints(text, weeks, name):
+    label = read_label(text)
+    assert label.time is not None and (label.time.weeks, label.time.baseline, label.name) == (weeks, False, name)
+
+
+@pytest.mark.parametrize("text", ["Apgar score 5 min", "Healthy full-term, Apgar >7 at 5 min", "6 minute",
+                                  "No. of flights of stairs ran in 2 minutes", "Duration (min)", "Time to onset (<30 min)",
+                                  "6 minute walk test (m)"])
+def test_minutes_in_a_measures_name_are_no_timepoint(text):
+    assert read_label(text).time is None
 
 
 @pytest.mark.parametrize("text", ["VAS (0–10)", "Pain score (0-100)", "SF-36 (0-100), mean (SD)", "PASE (0–315)"])
@@ -62,6 +101,7 @@ def test_a_scales_range_in_brackets_is_no_timepoint(text):
 
 
 @pytest.mark.parametrize("text", ["6-min walk distance (m)", "30-s sit-to-stand (reps)", "24-h urine protein",
+                                  "7-day recall", "28-day mortality", "3-day food record",
                                   "QALYs, last 12 weeks, mean (SD)", "5 years or less", "Age > 65 years",
                                   "Leg—1 repetition maximum (kg)", "Duration of disease 1-3 years",
                                   "Pain in the 1st month of life", "Loss to follow-up", "Lost to follow-up",
@@ -110,6 +150,9 @@ def test_labels_that_only_say_what_the_numbers_are_name_nothing(text):
     ("Comparison mean change (se)", None), ("Comparison group (n = 25)", None), ("Comparison", "MD"),
     ("n *", "n"), ("n†", "n"), ("N (%)", None), ("Mean Diff (95% CI)", "MD"), ("Diffuse pain", None),
     ("F (df)", "test"), ("t (df)", "test"), ("Group diff", "MD"), ("Between-group diff.", "MD"), ("Diff", None),
+    # hours written "hr"/"hrs" are a unit, never a hazard ratio; "E.S." is an effect size
+    ("Duration RRT prescribed, hrs", None), ("Mean dialysate flow, mL/hr", None), ("24 hr", None),
+    ("First Day Losses g/kg/hr", None), ("E.S.", "SMD"), ("ES", "SMD"),
 ])
 def test_roles(text, role):
     label = read_label(text)
@@ -124,6 +167,12 @@ def test_dimension_words_and_a_measure_named_in_the_corner():
     assert read_label("Parameter").dimension == "measure"
     label = read_label("Time point of PAS score")
     assert (label.dimension, label.of_measure) == ("time", "PAS score")
+
+
+@pytest.mark.parametrize("text", ["Delta ± SD", "Δ (SD)", "Delta", "Mean delta"])
+def test_a_delta_alone_is_a_change_naming_nothing(text):
+    label = read_label(text)
+    assert (label.name, label.change) == ("", True)
 
 
 def test_changes():

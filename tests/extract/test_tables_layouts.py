@@ -1208,3 +1208,123 @@ def test_a_comparison_row_of_f_and_p_statistics_is_no_difference():
             ["P", "0.949", "&lt;0.001"]]
     got = read(rows, caption="IBS QOL scale comparison")
     assert not [r for r in got if r.role == "difference"] and len(got) == 4
+
+
+def test_rows_timed_in_minutes_after_treatment_are_dated_apart():
+    rows = [["", "TENS (n = 40)", "Fentanyl (n = 40)", "", ""],
+            ["", "Mean (SD)", "Mean (SD)", "95% CI of the difference", "P"],
+            ["Pretreatment Pain", "9.02 (1.32)", "8.95 (1.33)", "−0.51 to 0.66", "0.80"],
+            ["Posttreatment pain (5 minutes)", "7.62 (2.33)", "5.52 (2.18)", "1.09 to 3.10", "&lt;0.001"],
+            ["Posttreatment pain (30 minutes)", "0.65 (0.89)", "1.50 (1.75)", "−1.46 to −0.23", "0.008"]]
+    got = read(rows, head=2, caption="Comparing pain score in TENS and fentanyl groups")
+    five, thirty = at(got, 3, 2), at(got, 4, 2)
+    assert (five.measure, five.arm, five.weeks, five.numbers) == (
+        "Posttreatment pain", "Fentanyl", 0.0005, {"followup_mean": 5.52, "followup_sd": 2.18})
+    assert (thirty.weeks, at(got, 2, 1).weeks) == (0.003, 0.0)
+
+
+def test_arms_named_challenge_dash_vaccine_are_arms_not_a_difference():
+    # "Placebo–Fluenz" | "LPS–Fluenz": each arm named by its two steps; no column is "Placebo" or "Fluenz"
+    rows = [["", "Placebo–Fluenz", "LPS–Fluenz", "p-value"],
+            ["Seroconversion (day 35)", "4/15 (27%)", "1/15 (7%)", "0.33"],
+            ["GMT H1N1 at day 35", "158 (83–303)", "66 (40–108)", "0.04"]]
+    got = read(rows, caption="Results of the hemagglutination inhibition assay", footnotes=("GMT, geometric mean titer with 95% CI.",))
+    assert not [r for r in got if r.role == "difference"]
+    first = at(got, 1, 1)
+    assert (first.arm, first.weeks, first.numbers) == ("Placebo–Fluenz", 5.0, {"n_responders": 4, "percent_responders": 27.0})
+    assert (at(got, 2, 1).arm, at(got, 2, 2).arm) == ("Placebo–Fluenz", "LPS–Fluenz")
+    # a dash between two arms of the table is their difference
+    rows = [["", "Placebo (n = 14)", "Paroxetine (n = 23)", "Placebo–Paroxetine"],
+            ["SF-36 at 3 months", "59.1 (51.2 to 67.0)", "70.1 (63.4 to 76.7)", "−11.0 (−21.4 to −0.6)"]]
+    got = read(rows, caption="Means (and 95% CI) of quality of life scores")
+    assert [r.col for r in got if r.role == "difference"] == [3]
+
+
+def test_time_point_codes_over_the_arms_are_dated_by_the_footnote_that_glosses_them():
+    rows = [["", ("Time point 1", {"colspan": 2}), ("Time point 2", {"colspan": 2})],
+            ["", "VivaSight", "Bronchoscopy", "VivaSight", "Bronchoscopy"],
+            ["pH", "7.47 (7.44–7.50)", "7.44 (7.40–7.47)", "7.44 (7.41–7.47)", "7.30 (7.27–7.34)"]]
+    note = ("Data are shown as the mean and 95% confidence intervals, time point 1: before start of intervention, "
+            "time point 2: before tracheal cannulation")
+    got = read(rows, head=2, caption="Arterial blood gas analyses", footnotes=(note,))
+    first, second = at(got, 2, 2), at(got, 2, 4)
+    assert (first.arm, first.weeks, first.numbers) == (
+        "Bronchoscopy", 0.0, {"baseline_mean": 7.44, "baseline_ci_low": 7.40, "baseline_ci_high": 7.47})
+    # "before tracheal cannulation" is during the procedure, not the study's baseline: undated
+    assert (second.arm, second.weeks) == ("Bronchoscopy", None)
+
+
+def test_a_measure_written_once_over_its_block_holds_across_blank_spacer_rows():
+    rows = [["", "", "Group 1", "Group 2", "P value"],
+            ["CK-MB (U/L)", "Preoperative", "29 ± 2.5", "17 ± 2.1", "NS"], ["", "", "", "", ""],
+            ["", "12 hr", "53 ± 4.1", "108 ± 5.5", "NS"], ["", "", "", "", ""],
+            ["cTn-T", "Preoperative", "1 ± 2.5", "2 ± 2.1", "NS"], ["", "", "", "", ""],
+            ["", "12 hr", "3 ± 4.1", "4 ± 5.5", "NS"]]
+    got = read(rows, caption="Enzyme values of patients")
+    assert [(r.row, r.measure, r.weeks) for r in got if r.col == 2] == [
+        (1, "CK-MB (U/L)", 0.0), (3, "CK-MB (U/L)", 0.07), (5, "cTn-T", 0.0), (7, "cTn-T", 0.07)]
+
+
+def test_a_caption_naming_within_patient_correlations_leaves_the_treatment_effect_a_difference():
+    rows = [["", "Laser-assisted ICSI", "Conventional ICSI", "r", "Treatment effect (95% CI)", "P-value"],
+            ["Percent 2pn", "71.0", "71.3", "0.39", "-0.3 (-7.2–6.6)", "0.94"]]
+    got = read(rows, caption="Mean clinical outcomes per cycle compared between laser-assisted and conventional ICSI, "
+                             "including within-patient correlation coefficients (r).")
+    effect = at(got, 1, 4)
+    assert (effect.role, effect.numbers.get("effect_size")) == ("difference", -0.3)
+
+
+def test_a_bare_baseline_column_left_of_each_group_header_one_column_short_is_that_groups():
+    # "Probiotic group" spans "3 months" | "6 months" but not the "Baseline" column left of them, in every block
+    rows = [["", "", ("Probiotic group", {"colspan": 2}), "", "", ("Antibiotic group", {"colspan": 2}), ""],
+            ["", "Baseline", "3 months", "6 months", "P", "Baseline", "3 months", "6 months", "P"],
+            ["CAL (mm)", "3.8 ± 0.7", "3.4 ± 0.6", "3.3 ± 0.6", "0.0001", "4.4 ± 0.9", "4.0 ± 1.0", "3.9 ± 1.0", "0.0001"]]
+    got = read(rows, head=2, caption="Intra- and intergroup comparisons of clinical parameters")
+    assert [(r.col, r.arm, r.weeks) for r in got] == [
+        (1, "Probiotic group", 0.0), (2, "Probiotic group", 13.0), (3, "Probiotic group", 26.0),
+        (5, "Antibiotic group", 0.0), (6, "Antibiotic group", 13.0), (7, "Antibiotic group", 26.0)]
+    # one bare "Baseline" beside arms that each have one column is the pooled baseline
+    rows = [["", "Baseline", "After massage", "P"], ["P1NP", "45.2 ± 4.0", "48.5 ± 4.3", "&lt;0.01"]]
+    assert at(read(rows, caption="Serum P1NP before and after massage"), 1, 1).arm == "all patients"
+
+
+def test_a_delta_sd_column_beside_the_mean_sd_is_the_arms_change_not_its_sd():
+    rows = [["", "", ("Probiotic group (n=16)", {"colspan": 2}), ("Placebo group (n=15)", {"colspan": 2})],
+            ["", "", "Mean ± SD", "Delta ± SD", "Mean ± SD", "Delta ± SD"],
+            ["% P. gingivalis", "Day 0", "14.2 ± 17.6", "-13.1 ± 18.6", "14.7 ± 15.7", "-14.4 ± 15.9"],
+            ["", "Day 270", "1.1 ± 2.6", "", "0.3 ± 1.0", ""]]
+    got = read(rows, head=2, caption="Microbiological parameters at days 0 and 270")
+    delta = at(got, 2, 3)
+    assert (delta.arm, delta.kind, delta.numbers) == ("Probiotic group", "change", {"change_mean": -13.1, "change_sd": 18.6})
+
+
+def test_a_bracketed_row_under_an_arms_row_is_that_arms():
+    rows = [["", "2 weeks", "1 month"], ["Injection Group", "95.2 %", "90.5 %"],
+            ["(Successful subjects/total subjects)", "(20/21)", "(19/21)"], ["Control Group", "90.9 %", "81.8 %"],
+            ["(Successful subjects/total subjects)", "(20/22)", "(18/22)"], ["P", "0.57", "0.43"]]
+    got = read(rows, caption="Success rates of the two groups")
+    # each percentage joins the count of its total in the row below: one n/N (%) cell per arm and time
+    control = at(got, 3, 2)
+    assert (control.arm, control.statistic, control.n, control.numbers) == (
+        "Control Group", "n/N (%)", 22, {"n_responders": 18, "percent_responders": 81.8})
+    assert none_at(got, 4, 2) and at(got, 1, 1).numbers == {"n_responders": 20, "percent_responders": 95.2}
+
+
+def test_a_row_that_gives_only_each_arms_n_is_a_section_over_its_rows():
+    rows = [["", "Valerian (N = 202)", "Placebo (N = 203)"], ["Energy level next day", "", ""],
+            ["- Any improvement", "30.1", "25.2"], ["Global self-assessment", "(N = 164)", "(N = 164)"],
+            ["- Much better or better", "9.1", "3.7"], ["- Any improvement", "26.8", "21.3"]]
+    got = read(rows, caption="Effectiveness results", footnotes=("Values are percentages of patients.",))
+    assert at(got, 5, 1).measure.startswith("Global self-assessment") and at(got, 5, 1).n == 164
+    assert at(got, 2, 1).measure.startswith("Energy level next day") and at(got, 2, 1).n == 202
+
+
+def test_tumour_response_columns_sd_and_pd_are_categories_not_an_sd_and_a_p():
+    rows = [["", "Group", "n", "CR", "PR", "MR", "SD", "PD", "Response rate", "p*"],
+            ["NSCLC", "Trial", "17", "1", "7", "3", "4", "2", "47.06% (8/17)", "0.208"],
+            ["", "Control", "6", "0", "1", "1", "3", "1", "16.67% (1/6)", ""]]
+    lay = layout(rows, caption="The response rate in the trial and control group")
+    assert [c.role for c in lay.columns[5:8]] == ["value", "value", "value"]
+    got = read(rows, caption="The response rate in the trial and control group")
+    assert not [r for r in got if r.statistic.startswith("mean")]
+    assert at(got, 1, 8).numbers == {"n_responders": 8, "percent_responders": 47.06}
