@@ -2025,6 +2025,8 @@ _CHANGE_LEAD = re.compile(r"\b(?:(?P<down>reduc|decreas|lower|declin|fell\b|drop
 _MEASURE_LIST_GAP = re.compile(r"\s?,?\s?(?:(?:and|or)\s)?(?:the\s)?")
 _CHANGE_VALUES_GAP = re.compile(r"\s?,?\s?(?:by|of)\s|\s?[(\[]\s?")
 _RESPECTIVELY_AFTER = re.compile(r"\s?[,)\]]?\s?,?\s?respectively\b", re.I)
+_VERB_BY_GAP = re.compile(r"\s(?:(?:were|was|had)\s+)?(?:significantly\s+)?(?:(?P<down>reduced|decreased|lowered|declined|"
+                          r"fell|dropped)|increased|raised|rose|improved)\s+by\s", re.I)
 
 
 def _changes_respectively(t: Text, sent: Sentence, measures: list[_Measure], pcts: list[Percentage]) -> dict[str, dict]:
@@ -2041,15 +2043,21 @@ def _changes_respectively(t: Text, sent: Sentence, measures: list[_Measure], pct
         return {}
     after = [p for p in pcts if p.start >= names[-1].mention.end][:len(names)]
     if len(after) != len(names) or any(p.percent is None or p.kind != "%" for p in after) \
-            or not _CHANGE_VALUES_GAP.fullmatch(text, names[-1].mention.end, after[0].start) \
             or not all(_VALUE_LIST_GAP.fullmatch(text, p.end, q.start) for p, q in zip(after, after[1:])) \
             or not _RESPECTIVELY_AFTER.match(text, after[-1].end):
         return {}
-    lead = [m for m in _CHANGE_LEAD.finditer(text, sent.start, names[0].mention.start)]
+    # "The CDAI and SDAI decreased by 45% and 48%, respectively": the change word after the listed measures
+    verb = _VERB_BY_GAP.fullmatch(text, names[-1].mention.end, after[0].start)
+    if verb is None and not _CHANGE_VALUES_GAP.fullmatch(text, names[-1].mention.end, after[0].start):
+        return {}
+    lead = [verb] if verb is not None else [m for m in _CHANGE_LEAD.finditer(text, sent.start, names[0].mention.start)]
     if not lead:
         return {}
     sign = -1.0 if lead[-1].group("down") else 1.0
-    return {m.name: {"percent_change": sign * abs(p.percent)} for m, p in zip(names, after)}
+    improved = lead[-1].group(0).lower().lstrip().startswith("improv") or " improved" in lead[-1].group(0).lower()
+    # ("improved by 30% and 20%": a fall on a lower-is-better scale)
+    return {m.name: {"percent_change": (-1.0 if improved and m.better == "lower" else sign) * abs(p.percent)}
+            for m, p in zip(names, after)}
 
 
 _PCTS_OF_PEOPLE = re.compile(r"\s?(?:of|in)\s+(?:the\s+|all\s+)?(?:[\w-]+\s+){0,2}?(?:patients|subjects|participants|women|"

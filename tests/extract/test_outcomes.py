@@ -1112,3 +1112,14 @@ def test_in_a_list_of_values_each_before_its_measure_each_measure_takes_the_valu
     ev = run("Thirty patients received UC-MSCs. " + sentence)
     got = [(o.measure, o.n_responders, o.percent_responders) for o in ev.outcomes if o.measure.startswith("ACR")]
     assert got == [("ACR20", 14, 46.7), ("ACR50", 8, 26.7), ("ACR70", 3, 10.0)]
+
+
+@pytest.mark.parametrize("sentence, want", [
+    ("The CDAI and SDAI decreased by 45% and 48%, respectively, 6 months after MSC transplantation.",
+     [("CDAI", -45.0), ("SDAI", -48.0)]),
+    ("IL-6 and TNF-alpha were significantly reduced by 30% and 25%, respectively.", [("IL-6", -30.0), ("TNF-alpha", -25.0)]),
+    ("HAQ and DAS28 improved by 30% and 20%, respectively.", [("HAQ", -30.0), ("DAS28", -20.0)]),
+])
+def test_measures_listed_before_their_change_word_take_the_percentages_respectively(sentence, want):
+    ev = run("Twenty patients received MSCs. " + sentence)
+    assert [(o.measure, o.percent_change) for o in ev.outcomes] == want
