@@ -135,7 +135,9 @@ _PEOPLE_QUANTITY = re.compile(r"\b(?:proportions?|percentages?|numbers?|rates?|i
 _PARTICIPLE_GAP = re.compile(r"\s(?:who\s+(?:had|were|needed|required|achieved|experienced|reported|developed|"
                              r"received|exceeded|met|reached)\s+|needing\s+|requiring\s+|with\s+|having\s+|achieving\s+|"
                              r"experiencing\s+|reporting\s+|developing\s+|showing\s+|exceeding\s+|meeting\s+|"
-                             r"reaching\s+|attaining\s+|free\s+of\s+|without\s+)(?:an?\s+|the\s+|any\s+)?", re.I)
+                             r"reaching\s+|attaining\s+|free\s+of\s+|without\s+)(?:an?\s+|the\s+|any\s+|"
+                             # "with ≥1 exacerbation", "with at least one flare": a count threshold of the name
+                             r"(?:≥|>=|>|at\s+least\s|more\s+than\s|one\s+or\s+more\s)\s?(?:\d+|one|two|three)?\s)?", re.I)
 _PEOPLE_VERBS = frozenset(
     "having had has have with achieving achieved reaching reached experiencing experienced reporting reported "
     "developing developed showing showed attaining attained meeting met suffered".split())
