@@ -999,6 +999,11 @@ def _responder_values(p: Percentage | Any) -> dict:
     return d
 
 
+_FROM_PCT_TO_PCT = re.compile(r"\s(?:at\s+baseline\s+)?to\s")
+_FROM_BEFORE_PCT = re.compile(r"\bfrom\s+$", re.I)
+_RANGED_FROM = re.compile(r"\b(?:rang|vari)\w*\s+from\b", re.I)  # "ranged from 1.5% to 84.5%": a spread
+
+
 def _values_of(items: list[Item], t: Text, a: int, clause_start: int, me: _Measure, responder: bool,
                n_arm: int | None) -> dict:
     """The row fields of one arm's values."""
@@ -1007,6 +1012,16 @@ def _values_of(items: list[Item], t: Text, a: int, clause_start: int, me: _Measu
     _assign_means(d, ms, t, a, clause_start, me.change)
     pcts = [x for x in items if x.kind in ("pct", "count")]
     pc = _percent_change(t, pcts[0]) if pcts and me.kind not in ("responder", "safety") else None
+    if pc is None and len(pcts) == 2 and not ms and _FROM_PCT_TO_PCT.fullmatch(t.text, pcts[0].end, pcts[1].start) \
+            and _FROM_BEFORE_PCT.search(t.text, max(a, pcts[0].start - 12), pcts[0].start) \
+            and not _RANGED_FROM.search(t.text, a, pcts[0].start):
+        # "from 8.2% to 7.1% in the A group and from 8.0% to 7.9% in the B group": one arm's two levels (a share's: its
+        # share at the end)
+        if responder or me.kind in ("responder", "safety"):
+            pcts = pcts[1:]
+        else:
+            d["baseline_mean"], d["followup_mean"] = pcts[0].obj.percent, pcts[1].obj.percent
+            pcts = []
     if pc is not None:
         d["percent_change"] = pc  # "ferritin rose by 12%", "a 30% decrease in CRP"
     elif pcts:

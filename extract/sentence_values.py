@@ -754,6 +754,11 @@ _END_AFTER = re.compile(r"\s?(?:[a-zA-Zμµ%]{1,6}(?:/[a-zA-Zμµ]{1,6}){0,2}\s)
 _BRACKET = re.compile(r"[()\[\]]")
 
 
+def _plain_pcts(x: Item, y: Item) -> bool:
+    """"from 8.2% to 7.1%": two bare percentages (a level's), which a from-to pair joins like two means."""
+    return x.kind == y.kind == "pct" and x.obj.kind == y.obj.kind == "%" and x.obj.n is None and y.obj.n is None
+
+
 @lru_cache(maxsize=64)
 def _bracket_pairs(text: str, start: int, end: int) -> tuple[tuple[int, int], ...]:
     """The balanced bracket pairs (open, close) of text[start:end], by their opening position."""
@@ -863,7 +868,7 @@ def arm_slots(t: Text, items: list[Item], a: int, b: int, refs: list[ArmRef], se
         return slots + resp
     pairs: dict[int, Item] = {}
     for x, y in zip(rest, rest[1:]):
-        if x.kind == y.kind == "ms" and id(x) not in pairs.values() and (
+        if (x.kind == y.kind == "ms" or _plain_pcts(x, y)) and id(x) not in pairs.values() and (
                 ((_FROM_BEFORE.search(text[max(a, x.start - 12):x.start])
                   or (pairs and _NEXT_PAIR_BEFORE.search(text[max(a, x.start - 20):x.start])))
                  and _TO_BETWEEN.fullmatch(text[x.end:y.start]))

@@ -17,3 +17,21 @@ def test_a_share_of_people_with_a_threshold_before_the_event_is_one_measure(thre
     got = sorted((o.arm, o.percent_responders) for o in ev.outcomes if o.percent_responders is not None)
     assert got == [("diclofenac", 9.5), ("placebo", 17.9)]
     assert all("flare" in o.measure for o in ev.outcomes if o.percent_responders is not None)
+
+
+@pytest.mark.parametrize("tail", ["", " (p < 0.001)", " (p < 0.001 and p = 0.40)"])
+def test_a_level_from_a_percentage_to_a_percentage_in_each_arm(tail):
+    # "CVD risk decreased from 32.9% to 29.4% in the A group and from 31.9% to 29.2% in the B group": each arm's
+    # from-to pair of percentages is its baseline and follow-up level (before: each percentage a slot of its own, and
+    # the sentence gave no row)
+    ev = run(_DICLOFENAC + "The HbA1c decreased from 8.2% to 7.1% in the diclofenac group and from 8.0% to 7.9% in the "
+             f"placebo group{tail}.", title="Diclofenac vs placebo")
+    assert sorted((o.arm.split()[0], o.baseline_mean, o.followup_mean) for o in ev.outcomes if o.measure == "HbA1c") == [
+        ("diclofenac", 8.2, 7.1), ("placebo", 8.0, 7.9)]
+
+
+def test_a_range_from_a_percentage_to_a_percentage_is_no_baseline_and_follow_up():
+    # "the index ranged from 1.5% to 84.5% in the A arm": the spread of the arm's values, not a change over time
+    ev = run(_DICLOFENAC + "The HbA1c ranged from 5.2% to 9.5% in the diclofenac group and from 5.0% to 9.9% in the "
+             "placebo group.", title="Diclofenac vs placebo")
+    assert not [o for o in ev.outcomes if o.baseline_mean is not None or o.followup_mean is not None]
