@@ -137,7 +137,8 @@ _PARTICIPLE_GAP = re.compile(r"\s(?:who\s+(?:had|were|needed|required|achieved|e
                              r"experiencing\s+|reporting\s+|developing\s+|showing\s+|exceeding\s+|meeting\s+|"
                              r"reaching\s+|attaining\s+|free\s+of\s+|without\s+)(?:an?\s+|the\s+|any\s+|"
                              # "with ≥1 exacerbation", "with at least one flare": a count threshold of the name
-                             r"(?:≥|>=|>|at\s+least\s|more\s+than\s|one\s+or\s+more\s)\s?(?:\d+|one|two|three)?\s)?", re.I)
+                             r"(?P<threshold>(?:≥|>=|>|at\s+least\s|more\s+than\s|one\s+or\s+more\s)\s?(?:\d+|one|two|three)?\s))?",
+                             re.I)
 _PEOPLE_VERBS = frozenset(
     "having had has have with achieving achieved reaching reached experiencing experienced reporting reported "
     "developing developed showing showed attaining attained meeting met suffered".split())
@@ -328,8 +329,12 @@ def find_measures(t: Text, sent: Sentence, mentions: Sequence[Mention], arm_name
     merged: list[_Chunk] = []
     for c in chunks:
         p = merged[-1] if merged else None
-        if p is not None and _PEOPLE_QUANTITY.search(text, p.start, p.end) and _PARTICIPLE_GAP.fullmatch(
-                text, p.end, c.start):
+        gap = _PARTICIPLE_GAP.fullmatch(text, p.end, c.start) if p is not None else None
+        if gap is not None and _PEOPLE_QUANTITY.search(text, p.start, p.end) and (
+                gap.group("threshold") is None or c.mention is None
+                or canonical_measure(text[p.start:c.end]) == canonical_measure(c.mention.text)):
+            # (past a threshold, only while the whole still names the vocabulary measure: "with at least 1 AE" stays
+            # "adverse events")
             p.te, p.end = c.te, c.end
             if c.mention is not None and p.mention is None:
                 p.mention = c.mention

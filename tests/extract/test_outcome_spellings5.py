@@ -35,3 +35,12 @@ def test_a_range_from_a_percentage_to_a_percentage_is_no_baseline_and_follow_up(
     ev = run(_DICLOFENAC + "The HbA1c ranged from 5.2% to 9.5% in the diclofenac group and from 5.0% to 9.9% in the "
              "placebo group.", title="Diclofenac vs placebo")
     assert not [o for o in ev.outcomes if o.baseline_mean is not None or o.followup_mean is not None]
+
+
+@pytest.mark.parametrize("threshold", ["at least 1 AE", "at least one adverse event", "≥1 AE"])
+def test_a_threshold_before_a_vocabulary_event_keeps_the_vocabulary_name(threshold):
+    # "the proportion of patients with at least 1 AE": still the adverse events, not an open name
+    ev = run(_DICLOFENAC + f"The proportion of patients with {threshold} was 53.7% in the diclofenac group and 49.2% "
+             "in the placebo group.", title="Diclofenac vs placebo")
+    assert sorted((o.measure, o.arm.split()[0], o.percent_responders) for o in ev.outcomes) == [
+        ("adverse events", "diclofenac", 53.7), ("adverse events", "placebo", 49.2)]
