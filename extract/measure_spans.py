@@ -630,6 +630,9 @@ def _roles(t: Text, sent: Sentence, chunks: list[_Chunk], i0: int, i1: int, pare
                 changed = True
 
 
+_PLURAL_ARM_WORDS = frozenset(("groups", "arms", "cohorts"))
+
+
 def _skip_group_phrase(toks: tuple[str, ...], j: int, i1: int) -> int:
     """After a subject: skip "in the X group", "among patients", "at 6 months", "assessed by the PPA"."""
     if j < i1 and toks[j] in ("assessed", "measured", "evaluated", "determined", "estimated", "calculated", "rated",
@@ -659,6 +662,11 @@ def _skip_group_phrase(toks: tuple[str, ...], j: int, i1: int) -> int:
                                               or len(toks[k - 1]) == 1):
                 k += 1  # "in the tocilizumab group and the placebo group were ...", "in groups C and D were"
                 continue
+            if toks[k] in ("and", "or"):
+                m = k + 2 if k + 1 < i1 and toks[k + 1] == "the" else k + 1
+                if m + 1 < i1 and (toks[m + 1] in _PLURAL_ARM_WORDS or (m + 2 < i1 and toks[m + 2] in _PLURAL_ARM_WORDS)):
+                    k = m + 1  # "in the A and B groups were", "in the A and the B arms were": both arms, one word or two
+                    continue
             if toks[k] == "(":
                 close = k + 1
                 while close < i1 and toks[close] != ")" and close - k < 15:

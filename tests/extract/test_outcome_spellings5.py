@@ -44,3 +44,12 @@ def test_a_threshold_before_a_vocabulary_event_keeps_the_vocabulary_name(thresho
              "in the placebo group.", title="Diclofenac vs placebo")
     assert sorted((o.measure, o.arm.split()[0], o.percent_responders) for o in ev.outcomes) == [
         ("adverse events", "diclofenac", 53.7), ("adverse events", "placebo", 49.2)]
+
+
+@pytest.mark.parametrize("arms", ["in the diclofenac and placebo groups", "in the diclofenac and the placebo arms"])
+def test_a_measure_then_both_arms_then_the_verb_is_the_subject(arms):
+    # "The response rates in the A and B groups were 65.2% and 34.1%, respectively": both arms named between the measure
+    # and its verb (before: the name was not taken as the sentence's subject, and the sentence gave no row)
+    ev = run(_DICLOFENAC + f"The response rates {arms} were 65.2% and 34.1%, respectively.", title="Diclofenac vs placebo")
+    assert sorted((o.arm.split()[0], o.percent_responders) for o in ev.outcomes) == [
+        ("diclofenac", 65.2), ("placebo", 34.1)]
