@@ -999,6 +999,7 @@ def _responder_values(p: Percentage | Any) -> dict:
     return d
 
 
+_BRACKET_GAP = re.compile(r"\s?(?:[a-zA-Zμµ]{1,6}(?:/[a-zA-Zμµ]{1,6})?\s?)?[(\[]\s?")
 _FROM_PCT_TO_PCT = re.compile(r"\s(?:at\s+baseline\s+)?to\s")
 _FROM_BEFORE_PCT = re.compile(r"\bfrom\s+$", re.I)
 _RANGED_FROM = re.compile(r"\b(?:rang|vari)\w*\s+from\b", re.I)  # "ranged from 1.5% to 84.5%": a spread
@@ -1022,6 +1023,10 @@ def _values_of(items: list[Item], t: Text, a: int, clause_start: int, me: _Measu
         else:
             d["baseline_mean"], d["followup_mean"] = pcts[0].obj.percent, pcts[1].obj.percent
             pcts = []
+    if len(pcts) == 1 and d.get("change_mean") and pcts[0].kind == "pct" and pcts[0].obj.kind == "%" \
+            and pcts[0].obj.percent is not None and ms and _BRACKET_GAP.fullmatch(t.text, ms[-1].end, pcts[0].start):
+        # "decreased by 2.1 mg/L (35%)": the change's relative size, with the change's sign
+        pc = math.copysign(abs(pcts[0].obj.percent), d["change_mean"])
     if pc is not None:
         d["percent_change"] = pc  # "ferritin rose by 12%", "a 30% decrease in CRP"
     elif pcts:
@@ -1780,6 +1785,9 @@ def _slot_rows(t: Text, me: _Measure, slots: list[Slot], items: list[Item], ctx:
             # "HAQ improved by 0.45 in A compared with 0.12 in B" on a lower-is-better scale: changes of -0.45, -0.12
             values["change_mean"] = -cm
             values["note"] = "sign of the change from the wording ('... by')"
+        if values.get("change_mean") is not None and values.get("percent_change") is not None \
+                and values["change_mean"] * values["percent_change"] < 0 and values.get("note"):
+            values["percent_change"] = -values["percent_change"]  # "fell by 1.2 (25%)": the change's sign, both
         d_dir = direction or _direction_from_values(values)
         tp_list: list[Timepoint | None] = [s.timepoint] if use_slot_tps and s.timepoint else (my_tps or [None])
         for tp in tp_list:

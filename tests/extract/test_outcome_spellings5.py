@@ -53,3 +53,14 @@ def test_a_measure_then_both_arms_then_the_verb_is_the_subject(arms):
     ev = run(_DICLOFENAC + f"The response rates {arms} were 65.2% and 34.1%, respectively.", title="Diclofenac vs placebo")
     assert sorted((o.arm.split()[0], o.percent_responders) for o in ev.outcomes) == [
         ("diclofenac", 65.2), ("placebo", 34.1)]
+
+
+@pytest.mark.parametrize("unit", ["", " mg/L"])
+def test_a_change_with_its_percentage_in_brackets_in_each_arm(unit):
+    # "triglyceride dropped by 13.72 mg/dl (6.3%)": the bracketed percentage is the change's relative size, in the same
+    # arm (before: the percentage took the arm's name and the change went to the other arm, or "1.2 (25%)" was read as
+    # 1 responder of 25%)
+    ev = run(_DICLOFENAC + f"CRP decreased by 2.1{unit} (35%) in the diclofenac group and by 0.2{unit} (3%) in the placebo "
+             "group.", title="Diclofenac vs placebo")
+    assert sorted((o.arm.split()[0], o.change_mean, o.percent_change) for o in ev.outcomes) == [
+        ("diclofenac", -2.1, -35.0), ("placebo", -0.2, -3.0)]
