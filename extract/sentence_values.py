@@ -841,7 +841,7 @@ def arm_slots(t: Text, items: list[Item], a: int, b: int, refs: list[ArmRef], se
             seg_start = max(text.rfind(";", br[0], cut), text.rfind(",", br[0], cut), br[0],
                             max((m.end() - 1 for m in _VS_SEP.finditer(text, br[0], cut)), default=-1)) + 1
             lead = text[seg_start:cut] + " "
-        lm = re.fullmatch(r"\s?(?:vs\.?\s|versus\s)?(?P<label>[A-Za-z][\w+/&·' -]{0,30}?)\s?(?::\s?|=\s?|\s)", lead)
+        lm = re.fullmatch(r"\s?(?:vs\.?\s|versus\s)?(?P<label>[A-Za-z][\w+/&·' -]{0,30}?)\s?(?::\s?(?:from\s)?|=\s?|\s)", lead)
         if not lm or lm.group("label")[:1].isdigit() or re.fullmatch(r"[\d\s.,%+-]+", lm.group("label")):
             continue
         label = lm.group("label").strip(" +-")
@@ -872,7 +872,10 @@ def arm_slots(t: Text, items: list[Item], a: int, b: int, refs: list[ArmRef], se
         if not any(y.kind in VALUE_KINDS + ("p", "eff") for y in group):
             continue
         vals_in = [y for y in group if y.kind in VALUE_KINDS]
-        if len(vals_in) >= 2 and any(_PAIR_GAP.match(text[u.end:v.start]) for u, v in zip(vals_in, vals_in[1:])):
+        if len(vals_in) >= 2 and any(_PAIR_GAP.match(text[u.end:v.start]) for u, v in zip(vals_in, vals_in[1:])) and not (
+                len(vals_in) == 2 and _FROM_BEFORE.search(text[max(a, x.start - 12):x.start])
+                and _TO_BETWEEN.fullmatch(text[vals_in[0].end:vals_in[1].start])):
+            # ("(A group: from 12.4 ± 4.8 to 5.1 ± 2.5)": the label's arm, with its from-to pair)
             continue  # "(as treated: 1 of 29 vs. 11 of 33, ...)": the label names a comparison, not an arm
         slots.append(Slot(group, x.start, group[-1].end, label, "label"))
         used.update(id(y) for y in group)

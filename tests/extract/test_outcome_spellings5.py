@@ -64,3 +64,12 @@ def test_a_change_with_its_percentage_in_brackets_in_each_arm(unit):
              "group.", title="Diclofenac vs placebo")
     assert sorted((o.arm.split()[0], o.change_mean, o.percent_change) for o in ev.outcomes) == [
         ("diclofenac", -2.1, -35.0), ("placebo", -0.2, -3.0)]
+
+
+def test_labelled_arms_each_with_a_from_to_pair_in_one_bracket():
+    # "(EMS group: from 1.42 ± 0.48 to 1.31 ± 0.45 cm, P = 0.001; control group: from 1.59 ± 0.53 to ...)": each label
+    # names an arm, and its from-to pair is that arm's baseline and follow-up (before: only the first arm's pair was read)
+    ev = run(_DICLOFENAC + "CRP decreased in both groups (diclofenac group: from 12.4 ± 4.8 to 5.1 ± 2.5 mg/L, P = 0.001; "
+             "placebo group: from 11.9 ± 5.3 to 10.7 ± 5.0 mg/L, P = 0.40).", title="Diclofenac vs placebo")
+    assert sorted((o.arm.split()[0], o.baseline_mean, o.followup_mean, o.p_value) for o in ev.outcomes) == [
+        ("diclofenac", 12.4, 5.1, "=0.001"), ("placebo", 11.9, 10.7, "=0.40")]
