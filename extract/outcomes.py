@@ -1835,6 +1835,25 @@ def _before_after(items: list[Item], text: str) -> tuple[tuple[float, float | No
     return out[0], out[1]
 
 
+# "at week 12 (5.2 vs 8.5, P < 0.01)", "(week 12: 5.2 vs 8.5; week 24: ...)": a timepoint, then its values
+_TP_THEN_PAIR = re.compile(r"\s?(?::\s?|\(\s?|\[\s?|,\s?)")
+
+
+def _timepoints_then_pairs(text: str, tps: list[Timepoint], vals: list[Item]) -> list[tuple[list[Item], Timepoint]]:
+    """Each timepoint's values right after it, joined by "vs": [] unless every value is in one such group."""
+    groups: list[tuple[list[Item], Timepoint]] = []
+    for k, tp in enumerate(tps):
+        nxt = tps[k + 1].start if k + 1 < len(tps) else len(text)
+        g = [x for x in vals if tp.end <= x.start < nxt]
+        if len(g) < 2 or not _TP_THEN_PAIR.fullmatch(text, tp.end, g[0].start) \
+                or not all(_TP_PAIR_GAP.fullmatch(text, x.end, y.start) for x, y in zip(g, g[1:])):
+            return []
+        groups.append((g, tp))
+    if sum(len(g) for g, _ in groups) != len(vals) or vals[0].start < tps[0].end:
+        return []
+    return groups
+
+
 def _pairs_at_timepoints(t: Text, me: _Measure, items: list[Item], my_tps: list[Timepoint | None],
                          refs: list[ArmRef], ctx: Context, prov: Provenance, direction: str | None, a: int,
                          clause_start: int, responder: bool) -> list[OutcomeRow]:
@@ -1851,16 +1870,26 @@ def _pairs_at_timepoints(t: Text, me: _Measure, items: list[Item], my_tps: list[
         g = [x for x in vals if pos <= x.start < tp.start]
         if len(g) < 2 or not all(_TP_PAIR_GAP.fullmatch(text, x.end, y.start) for x, y in zip(g, g[1:])) \
                 or not _TP_PAIR_AT.fullmatch(text, g[-1].end, tp.start):
-            return []
+            groups = []
+            break
         if k and not _TP_PAIR_NEXT.fullmatch(text, groups[-1][1].end, g[0].start):
-            return []
+            groups = []
+            break
         groups.append((g, tp))
         pos = tp.end
+    if groups and any(x.start >= tps[-1].end for x in vals):
+        return []
+    if not groups:
+        groups = _timepoints_then_pairs(text, tps, vals)
+        if not groups:
+            return []
     n = len(groups[0][0])
-    if any(len(g) != n for g, _ in groups) or any(x.start >= tps[-1].end for x in vals):
+    if any(len(g) != n for g, _ in groups):
         return []
     labels: list[str] = []
     for r in refs:
+        if any(tp.start <= r.start < tp.end for tp in tps):
+            continue  # "and week 24 (4.1 vs 8.9)": a timepoint before its values, not an arm's label
         if r.label.lower() not in [x.lower() for x in labels]:
             labels.append(r.label)
     arms: list[tuple[str, int | None]]
@@ -1877,11 +1906,13 @@ def _pairs_at_timepoints(t: Text, me: _Measure, items: list[Item], my_tps: list[
         return []
     ps = [x.obj for x in items if x.kind == "p"]
     rows: list[OutcomeRow] = []
-    for g, tp in groups:
+    for k, (g, tp) in enumerate(groups):
+        upto = groups[k + 1][0][0].start if k + 1 < len(groups) else len(text)
+        own_p = [x.obj for x in items if x.kind == "p" and g[-1].end <= x.start < upto] if len(ps) > 1 else []
         for x, (name, n_arm) in zip(g, arms):
             values = _values_of([x], t, a, clause_start, me, responder, n_arm)
-            if len(ps) == 1:
-                values["p_value"] = _p_text(ps[0])
+            if len(ps) == 1 or len(own_p) == 1:
+                values["p_value"] = _p_text(ps[0] if len(ps) == 1 else own_p[0])  # each pair's own P in its bracket
             base = _base_row(me, name, n_arm, tp, prov, direction or _direction_from_values(values))
             base.update(values)
             rows.append(_row(base))

@@ -73,3 +73,17 @@ def test_labelled_arms_each_with_a_from_to_pair_in_one_bracket():
              "placebo group: from 11.9 ± 5.3 to 10.7 ± 5.0 mg/L, P = 0.40).", title="Diclofenac vs placebo")
     assert sorted((o.arm.split()[0], o.baseline_mean, o.followup_mean, o.p_value) for o in ev.outcomes) == [
         ("diclofenac", 12.4, 5.1, "=0.001"), ("placebo", 11.9, 10.7, "=0.40")]
+
+
+@pytest.mark.parametrize("sentence", [
+    "CRP was lower in the diclofenac group at week 12 (5.2 ± 2.1 versus 8.5 ± 3.0, P < 0.01) and at week 24 (4.1 ± 1.9 "
+    "versus 8.9 ± 3.2, P < 0.01).",
+    "CRP was lower with diclofenac at week 12 (5.2 ± 2.1 vs 8.5 ± 3.0) and week 24 (4.1 ± 1.9 vs 8.9 ± 3.2).",
+])
+def test_each_timepoint_then_its_pair_of_arm_values(sentence):
+    # "at week 12 (a versus b) and at week 24 (c versus d)": each timepoint's own pair, one value per arm, the arm named
+    # first (before: each pair was read as the named arm's baseline and follow-up)
+    ev = run(_DICLOFENAC + sentence, title="Diclofenac vs placebo")
+    assert sorted((o.timepoint_weeks, o.arm.split()[0], o.followup_mean) for o in ev.outcomes) == [
+        (12.0, "diclofenac", 5.2), (12.0, "placebo", 8.5), (24.0, "diclofenac", 4.1), (24.0, "placebo", 8.9)]
+    assert all(o.baseline_mean is None for o in ev.outcomes)
