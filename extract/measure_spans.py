@@ -135,7 +135,10 @@ _PEOPLE_QUANTITY = re.compile(r"\b(?:proportions?|percentages?|numbers?|rates?|i
 _PARTICIPLE_GAP = re.compile(r"\s(?:who\s+(?:had|were|needed|required|achieved|experienced|reported|developed|"
                              r"received|exceeded|met|reached)\s+|needing\s+|requiring\s+|with\s+|having\s+|achieving\s+|"
                              r"experiencing\s+|reporting\s+|developing\s+|showing\s+|exceeding\s+|meeting\s+|"
-                             r"reaching\s+|attaining\s+|free\s+of\s+|without\s+)(?:an?\s+|the\s+|any\s+)?", re.I)
+                             r"reaching\s+|attaining\s+|free\s+of\s+|without\s+)(?:an?\s+|the\s+|any\s+|"
+                             # "with ≥1 exacerbation", "with at least one flare": a count threshold of the name
+                             r"(?P<threshold>(?:≥|>=|>|at\s+least\s|more\s+than\s|one\s+or\s+more\s)\s?(?:\d+|one|two|three)?\s))?",
+                             re.I)
 _PEOPLE_VERBS = frozenset(
     "having had has have with achieving achieved reaching reached experiencing experienced reporting reported "
     "developing developed showing showed attaining attained meeting met suffered".split())
@@ -326,8 +329,12 @@ def find_measures(t: Text, sent: Sentence, mentions: Sequence[Mention], arm_name
     merged: list[_Chunk] = []
     for c in chunks:
         p = merged[-1] if merged else None
-        if p is not None and _PEOPLE_QUANTITY.search(text, p.start, p.end) and _PARTICIPLE_GAP.fullmatch(
-                text, p.end, c.start):
+        gap = _PARTICIPLE_GAP.fullmatch(text, p.end, c.start) if p is not None else None
+        if gap is not None and _PEOPLE_QUANTITY.search(text, p.start, p.end) and (
+                gap.group("threshold") is None or c.mention is None
+                or canonical_measure(text[p.start:c.end]) == canonical_measure(c.mention.text)):
+            # (past a threshold, only while the whole still names the vocabulary measure: "with at least 1 AE" stays
+            # "adverse events")
             p.te, p.end = c.te, c.end
             if c.mention is not None and p.mention is None:
                 p.mention = c.mention
@@ -623,6 +630,9 @@ def _roles(t: Text, sent: Sentence, chunks: list[_Chunk], i0: int, i1: int, pare
                 changed = True
 
 
+_PLURAL_ARM_WORDS = frozenset(("groups", "arms", "cohorts"))
+
+
 def _skip_group_phrase(toks: tuple[str, ...], j: int, i1: int) -> int:
     """After a subject: skip "in the X group", "among patients", "at 6 months", "assessed by the PPA"."""
     if j < i1 and toks[j] in ("assessed", "measured", "evaluated", "determined", "estimated", "calculated", "rated",
@@ -652,6 +662,11 @@ def _skip_group_phrase(toks: tuple[str, ...], j: int, i1: int) -> int:
                                               or len(toks[k - 1]) == 1):
                 k += 1  # "in the tocilizumab group and the placebo group were ...", "in groups C and D were"
                 continue
+            if toks[k] in ("and", "or"):
+                m = k + 2 if k + 1 < i1 and toks[k + 1] == "the" else k + 1
+                if m + 1 < i1 and (toks[m + 1] in _PLURAL_ARM_WORDS or (m + 2 < i1 and toks[m + 2] in _PLURAL_ARM_WORDS)):
+                    k = m + 1  # "in the A and B groups were", "in the A and the B arms were": both arms, one word or two
+                    continue
             if toks[k] == "(":
                 close = k + 1
                 while close < i1 and toks[close] != ")" and close - k < 15:

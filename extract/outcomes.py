@@ -1007,6 +1007,12 @@ def _responder_values(p: Percentage | Any) -> dict:
     return d
 
 
+_BRACKET_GAP = re.compile(r"\s?(?:[a-zA-Zμµ]{1,6}(?:/[a-zA-Zμµ]{1,6})?\s?)?[(\[]\s?")
+_FROM_PCT_TO_PCT = re.compile(r"\s(?:at\s+baseline\s+)?to\s")
+_FROM_BEFORE_PCT = re.compile(r"\bfrom\s+$", re.I)
+_RANGED_FROM = re.compile(r"\b(?:rang|vari)\w*\s+from\b", re.I)  # "ranged from 1.5% to 84.5%": a spread
+
+
 def _values_of(items: list[Item], t: Text, a: int, clause_start: int, me: _Measure, responder: bool,
                n_arm: int | None) -> dict:
     """The row fields of one arm's values."""
@@ -1015,6 +1021,20 @@ def _values_of(items: list[Item], t: Text, a: int, clause_start: int, me: _Measu
     _assign_means(d, ms, t, a, clause_start, me.change)
     pcts = [x for x in items if x.kind in ("pct", "count")]
     pc = _percent_change(t, pcts[0]) if pcts and me.kind not in ("responder", "safety") else None
+    if pc is None and len(pcts) == 2 and not ms and _FROM_PCT_TO_PCT.fullmatch(t.text, pcts[0].end, pcts[1].start) \
+            and _FROM_BEFORE_PCT.search(t.text, max(a, pcts[0].start - 12), pcts[0].start) \
+            and not _RANGED_FROM.search(t.text, a, pcts[0].start):
+        # "from 8.2% to 7.1% in the A group and from 8.0% to 7.9% in the B group": one arm's two levels (a share's: its
+        # share at the end)
+        if responder or me.kind in ("responder", "safety"):
+            pcts = pcts[1:]
+        else:
+            d["baseline_mean"], d["followup_mean"] = pcts[0].obj.percent, pcts[1].obj.percent
+            pcts = []
+    if len(pcts) == 1 and d.get("change_mean") and pcts[0].kind == "pct" and pcts[0].obj.kind == "%" \
+            and pcts[0].obj.percent is not None and ms and _BRACKET_GAP.fullmatch(t.text, ms[-1].end, pcts[0].start):
+        # "decreased by 2.1 mg/L (35%)": the change's relative size, with the change's sign
+        pc = math.copysign(abs(pcts[0].obj.percent), d["change_mean"])
     if pc is not None:
         d["percent_change"] = pc  # "ferritin rose by 12%", "a 30% decrease in CRP"
     elif pcts:
@@ -1773,6 +1793,9 @@ def _slot_rows(t: Text, me: _Measure, slots: list[Slot], items: list[Item], ctx:
             # "HAQ improved by 0.45 in A compared with 0.12 in B" on a lower-is-better scale: changes of -0.45, -0.12
             values["change_mean"] = -cm
             values["note"] = "sign of the change from the wording ('... by')"
+        if values.get("change_mean") is not None and values.get("percent_change") is not None \
+                and values["change_mean"] * values["percent_change"] < 0 and values.get("note"):
+            values["percent_change"] = -values["percent_change"]  # "fell by 1.2 (25%)": the change's sign, both
         d_dir = direction or _direction_from_values(values)
         tp_list: list[Timepoint | None] = [s.timepoint] if use_slot_tps and s.timepoint else (my_tps or [None])
         for tp in tp_list:
@@ -1820,6 +1843,25 @@ def _before_after(items: list[Item], text: str) -> tuple[tuple[float, float | No
     return out[0], out[1]
 
 
+# "at week 12 (5.2 vs 8.5, P < 0.01)", "(week 12: 5.2 vs 8.5; week 24: ...)": a timepoint, then its values
+_TP_THEN_PAIR = re.compile(r"\s?(?::\s?|\(\s?|\[\s?|,\s?)")
+
+
+def _timepoints_then_pairs(text: str, tps: list[Timepoint], vals: list[Item]) -> list[tuple[list[Item], Timepoint]]:
+    """Each timepoint's values right after it, joined by "vs": [] unless every value is in one such group."""
+    groups: list[tuple[list[Item], Timepoint]] = []
+    for k, tp in enumerate(tps):
+        nxt = tps[k + 1].start if k + 1 < len(tps) else len(text)
+        g = [x for x in vals if tp.end <= x.start < nxt]
+        if len(g) < 2 or not _TP_THEN_PAIR.fullmatch(text, tp.end, g[0].start) \
+                or not all(_TP_PAIR_GAP.fullmatch(text, x.end, y.start) for x, y in zip(g, g[1:])):
+            return []
+        groups.append((g, tp))
+    if sum(len(g) for g, _ in groups) != len(vals) or vals[0].start < tps[0].end:
+        return []
+    return groups
+
+
 def _pairs_at_timepoints(t: Text, me: _Measure, items: list[Item], my_tps: list[Timepoint | None],
                          refs: list[ArmRef], ctx: Context, prov: Provenance, direction: str | None, a: int,
                          clause_start: int, responder: bool) -> list[OutcomeRow]:
@@ -1836,16 +1878,26 @@ def _pairs_at_timepoints(t: Text, me: _Measure, items: list[Item], my_tps: list[
         g = [x for x in vals if pos <= x.start < tp.start]
         if len(g) < 2 or not all(_TP_PAIR_GAP.fullmatch(text, x.end, y.start) for x, y in zip(g, g[1:])) \
                 or not _TP_PAIR_AT.fullmatch(text, g[-1].end, tp.start):
-            return []
+            groups = []
+            break
         if k and not _TP_PAIR_NEXT.fullmatch(text, groups[-1][1].end, g[0].start):
-            return []
+            groups = []
+            break
         groups.append((g, tp))
         pos = tp.end
+    if groups and any(x.start >= tps[-1].end for x in vals):
+        return []
+    if not groups:
+        groups = _timepoints_then_pairs(text, tps, vals)
+        if not groups:
+            return []
     n = len(groups[0][0])
-    if any(len(g) != n for g, _ in groups) or any(x.start >= tps[-1].end for x in vals):
+    if any(len(g) != n for g, _ in groups):
         return []
     labels: list[str] = []
     for r in refs:
+        if any(tp.start <= r.start < tp.end for tp in tps):
+            continue  # "and week 24 (4.1 vs 8.9)": a timepoint before its values, not an arm's label
         if r.label.lower() not in [x.lower() for x in labels]:
             labels.append(r.label)
     arms: list[tuple[str, int | None]]
@@ -1862,11 +1914,13 @@ def _pairs_at_timepoints(t: Text, me: _Measure, items: list[Item], my_tps: list[
         return []
     ps = [x.obj for x in items if x.kind == "p"]
     rows: list[OutcomeRow] = []
-    for g, tp in groups:
+    for k, (g, tp) in enumerate(groups):
+        upto = groups[k + 1][0][0].start if k + 1 < len(groups) else len(text)
+        own_p = [x.obj for x in items if x.kind == "p" and g[-1].end <= x.start < upto] if len(ps) > 1 else []
         for x, (name, n_arm) in zip(g, arms):
             values = _values_of([x], t, a, clause_start, me, responder, n_arm)
-            if len(ps) == 1:
-                values["p_value"] = _p_text(ps[0])
+            if len(ps) == 1 or len(own_p) == 1:
+                values["p_value"] = _p_text(ps[0] if len(ps) == 1 else own_p[0])  # each pair's own P in its bracket
             base = _base_row(me, name, n_arm, tp, prov, direction or _direction_from_values(values))
             base.update(values)
             rows.append(_row(base))

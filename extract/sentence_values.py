@@ -340,6 +340,16 @@ def sentence_values(t: Text, sent: Sentence, excluded: Sequence[tuple[int, int]]
             continue  # "American College of Rheumatology 20% improvement": a definition
         if p.percent is not None and (p.percent > 100 and p.kind != "%" or p.percent < 0 and p.kind != "%"):
             pass  # kept: the caller flags it
+        if p.kind == "n (%)" and p.n is not None and p.denominator is None and p.n != int(p.n) \
+                and _BY_BEFORE.search(text, max(s0, p.start - 4), p.start):
+            vm = _VALUE_AND_PCT.match(text, p.start, p.end)
+            if vm:  # "fell by 1.2 (25%)": a change and its relative size, not 1.2 people
+                items.append(Item("ms", vm.start("v"), vm.end("v"), MeanSD(
+                    p.n, None, "value", None, None, vm.start("v"), vm.end("v"), vm.group("v"))))
+                q = Percentage(None, p.percent, None, "%", vm.start("p"), p.end, text[vm.start("p"):p.end])
+                items.append(Item("pct", q.start, q.end, q))
+                taken.append((p.start, p.end))
+                continue
         items.append(Item("pct", p.start, p.end, p))
         taken.append((p.start, p.end))
     if " of " in stext and (" vs" in stext or "versus" in stext or " and " in stext or " or " in stext):
@@ -754,6 +764,23 @@ _END_AFTER = re.compile(r"\s?(?:[a-zA-Zμµ%]{1,6}(?:/[a-zA-Zμµ]{1,6}){0,2}\s)
 _BRACKET = re.compile(r"[()\[\]]")
 
 
+_BY_BEFORE = re.compile(r"\bby\s$", re.I)
+_VALUE_AND_PCT = re.compile(r"(?P<v>[-+−]?\d+(?:\.\d+)?)\s?[(\[]\s?(?P<p>\d+(?:\.\d+)?\s?%)")
+_BRACKET_OPEN_GAP = re.compile(r"\s?[(\[]\s?")
+
+
+def _value_and_its_pct(text: str, x: Item, y: Item) -> bool:
+    """"by 2.1 mg/L (35%)": a bare value and the bare percentage in the bracket right after it."""
+    return x.kind == "ms" and x.obj.kind == "value" and y.kind == "pct" and y.obj.kind == "%" and y.obj.n is None \
+        and _BRACKET_OPEN_GAP.fullmatch(text, x.end, y.start) is not None and _BY_BEFORE.search(
+            text, max(0, x.start - 4), x.start) is not None
+
+
+def _plain_pcts(x: Item, y: Item) -> bool:
+    """"from 8.2% to 7.1%": two bare percentages (a level's), which a from-to pair joins like two means."""
+    return x.kind == y.kind == "pct" and x.obj.kind == y.obj.kind == "%" and x.obj.n is None and y.obj.n is None
+
+
 @lru_cache(maxsize=64)
 def _bracket_pairs(text: str, start: int, end: int) -> tuple[tuple[int, int], ...]:
     """The balanced bracket pairs (open, close) of text[start:end], by their opening position."""
@@ -814,7 +841,7 @@ def arm_slots(t: Text, items: list[Item], a: int, b: int, refs: list[ArmRef], se
             seg_start = max(text.rfind(";", br[0], cut), text.rfind(",", br[0], cut), br[0],
                             max((m.end() - 1 for m in _VS_SEP.finditer(text, br[0], cut)), default=-1)) + 1
             lead = text[seg_start:cut] + " "
-        lm = re.fullmatch(r"\s?(?:vs\.?\s|versus\s)?(?P<label>[A-Za-z][\w+/&·' -]{0,30}?)\s?(?::\s?|=\s?|\s)", lead)
+        lm = re.fullmatch(r"\s?(?:vs\.?\s|versus\s)?(?P<label>[A-Za-z][\w+/&·' -]{0,30}?)\s?(?::\s?(?:from\s)?|=\s?|\s)", lead)
         if not lm or lm.group("label")[:1].isdigit() or re.fullmatch(r"[\d\s.,%+-]+", lm.group("label")):
             continue
         label = lm.group("label").strip(" +-")
@@ -845,7 +872,10 @@ def arm_slots(t: Text, items: list[Item], a: int, b: int, refs: list[ArmRef], se
         if not any(y.kind in VALUE_KINDS + ("p", "eff") for y in group):
             continue
         vals_in = [y for y in group if y.kind in VALUE_KINDS]
-        if len(vals_in) >= 2 and any(_PAIR_GAP.match(text[u.end:v.start]) for u, v in zip(vals_in, vals_in[1:])):
+        if len(vals_in) >= 2 and any(_PAIR_GAP.match(text[u.end:v.start]) for u, v in zip(vals_in, vals_in[1:])) and not (
+                len(vals_in) == 2 and _FROM_BEFORE.search(text[max(a, x.start - 12):x.start])
+                and _TO_BETWEEN.fullmatch(text[vals_in[0].end:vals_in[1].start])):
+            # ("(A group: from 12.4 ± 4.8 to 5.1 ± 2.5)": the label's arm, with its from-to pair)
             continue  # "(as treated: 1 of 29 vs. 11 of 33, ...)": the label names a comparison, not an arm
         slots.append(Slot(group, x.start, group[-1].end, label, "label"))
         used.update(id(y) for y in group)
@@ -863,11 +893,13 @@ def arm_slots(t: Text, items: list[Item], a: int, b: int, refs: list[ArmRef], se
         return slots + resp
     pairs: dict[int, Item] = {}
     for x, y in zip(rest, rest[1:]):
-        if x.kind == y.kind == "ms" and id(x) not in pairs.values() and (
+        if (x.kind == y.kind == "ms" or _plain_pcts(x, y)) and id(x) not in pairs.values() and (
                 ((_FROM_BEFORE.search(text[max(a, x.start - 12):x.start])
                   or (pairs and _NEXT_PAIR_BEFORE.search(text[max(a, x.start - 20):x.start])))
                  and _TO_BETWEEN.fullmatch(text[x.end:y.start]))
                 or (_START_AFTER.match(text, x.end) and _END_AFTER.match(text, y.end))):
+            pairs[id(x)] = y
+        elif id(x) not in pairs.values() and _value_and_its_pct(text, x, y):
             pairs[id(x)] = y
     second = {id(y) for y in pairs.values()}
     rest = [x for x in rest if id(x) not in second]
