@@ -498,6 +498,9 @@ def _sentence_measures(t: Text, sent: Sentence, mentions: list[Mention], ctx: Co
         inner = [v for v in vocab if s.start <= v.mention.start and v.mention.end <= s.end]
         if s.mention is not None and not inner:
             continue  # the vocabulary rules dropped it (a reference, "EULAR" without "response")
+        if len(inner) >= 2 and len({v.name for v in inner}) == len(inner) and all(
+                text[v.mention.end:w.mention.start].strip() in ("/", ",") for v, w in zip(inner, inner[1:])):
+            continue  # "ACR20/ACR50/ACR70 responses": each vocabulary measure of the slash list is its own
         clause_start = _clause_of(bounds, s.start)[0]
         if s.role in ("category", "arm") or PREDICTOR_AFTER.match(text, s.end) or (
                 correlation and CORRELATION_BEFORE.search(text[clause_start:s.start])):
@@ -2049,8 +2052,8 @@ def _measures_respectively(t: Text, sent: Sentence, measures: list[_Measure], pc
                            ) -> dict[str, dict]:
     """"ACR20, ACR50 and ACR70 responses were 60%, 35% and 10%, respectively": one value per measure."""
     listed = "respectively" not in sent.text.lower()
-    if listed and ("," not in sent.text or " were " not in sent.text):
-        return {}
+    if listed and (("," not in sent.text and "%/" not in sent.text) or " were " not in sent.text):
+        return {}  # ("ACR20/50/70 responses were 59%/44%/22%": a slash list of values as well)
     names = [m for m in measures if m.kind in ("responder", "safety", "event")]
     if not listed and len(measures) > len(names):
         # "Nausea, fever and rash were reported in 12%, 8% and 5% of the patients, respectively": open names too,
@@ -2066,7 +2069,8 @@ def _measures_respectively(t: Text, sent: Sentence, measures: list[_Measure], pc
     if len(after) != len(names) or any(names[0].mention.end <= p.start < names[-1].mention.start for p in pcts):
         return {}  # ("rate A: 14.1% versus 16.8%; rate B: 10.6% versus 11.7%": each measure has its own values)
     if listed and not (_VALUES_AFTER_LIST.fullmatch(t.text, names[-1].mention.end, after[0].start)
-                       and all(_VALUE_LIST_GAP.fullmatch(t.text, p.end, q.start) for p, q in zip(after, after[1:]))):
+                       and (all(_VALUE_LIST_GAP.fullmatch(t.text, p.end, q.start) for p, q in zip(after, after[1:]))
+                            or all(t.text[p.end:q.start] == "/" for p, q in zip(after, after[1:])))):
         # without "respectively": "The ACR20, ACR50 and ACR70 response rates at 12 months were 53.1%, 31.3% and
         # 12.5%", the values listed right after "were", as many as the measures
         return {}

@@ -323,8 +323,8 @@ _RANGE_CUE_RE = re.compile("|".join(f"(?P<c{i}>{rx})" for i, (rx, _) in enumerat
 _N_PCT_HEADER_RE = re.compile(r"\bn\s?\(\s?%\s?\)|\(%\)", re.I)
 # "n (p%)", "a/b", "p%": the leading number's first character is consumed by the set (a fast start),
 # so groups n, a, p2 hold the REST of that number; _lead_number() reads the whole of it.
-PERCENT_RE = re.compile(
-    rf"{SNUM_FIRST}(?<![\w.,^/-].)(?i:(?P<n>{NUM_REST})\s?(?:\(\s?(?P<p>{NUM})\s?%\s?\)|\[\s?(?P<pb>{NUM})\s?%\s?\])"
+PERCENT_RE = re.compile(  # (a "/" before the number only after a percentage: "59%/44%/22%" lists three)
+    rf"{SNUM_FIRST}(?<![\w.,^-].)(?<!(?<!%)/.)(?i:(?P<n>{NUM_REST})\s?(?:\(\s?(?P<p>{NUM})\s?%\s?\)|\[\s?(?P<pb>{NUM})\s?%\s?\])"
     rf"|(?<=\d)(?P<a>\d*)\s?/\s?(?P<b>\d+)(?![\w/]|[.,]\d)"
     rf"|(?P<p2>{SNUM_REST})\s?(?:%|\spercent\b)(?!\s?(?:CI\b|C\.I\.|IC\b|confidence)))"
 )

@@ -1123,3 +1123,12 @@ def test_in_a_list_of_values_each_before_its_measure_each_measure_takes_the_valu
 def test_measures_listed_before_their_change_word_take_the_percentages_respectively(sentence, want):
     ev = run("Twenty patients received MSCs. " + sentence)
     assert [(o.measure, o.percent_change) for o in ev.outcomes] == want
+
+
+@pytest.mark.parametrize("sentence", ["At 6 months, ACR20/50/70 responses were 59%/44%/22%.",
+                                      "ACR20/ACR50/ACR70 responses were achieved by 59%, 44% and 22%, respectively.",
+                                      "ACR20/ACR50/ACR70 responses were 59%/44%/22% at 6 months."])
+def test_slash_lists_of_measures_and_of_percentages_pair_in_order(sentence):
+    ev = run("Thirty patients received UC-MSCs. " + sentence)
+    assert [(o.measure, o.percent_responders) for o in ev.outcomes] == [("ACR20", 59.0), ("ACR50", 44.0),
+                                                                         ("ACR70", 22.0)]
