@@ -741,7 +741,8 @@ _DIGIT = re.compile(r"\d")
 _EFFECT_CUE = re.compile(r"ratio|onfidence|CI|C\.I\.|% IC|%IC|OR|HR|RR|MD|ES|RD|η|eta|Eta|ffect|ifferen|net |oefficient|β|ohen|edges|"
                          r"hr:|hr =|hr=|or:|or =|or=|B =|b =|B=|b=|elative risk")
 # the words before the sentence's subject arm: "In the A group", "Patients in the A group", "Those receiving A"
-_SUBJECT_GAP = re.compile(r"\s*(?:[A-Z][a-z]+:\s*)?(?:(?:the|in|with)\s+|(?:patients|subjects|participants|those)\s+(?:in|on|receiving|"
+# ("In the MSC group, 9 (30%) had adverse events, compared with 13 (43%) in the placebo group": "in the")
+_SUBJECT_GAP = re.compile(r"\s*(?:[A-Z][a-z]+:\s*)?(?:(?:in\s+the|among\s+the|the|in|with)\s+|(?:patients|subjects|participants|those)\s+(?:in|on|receiving|"
                           r"treated\s+with)\s+(?:the\s+)?)?", re.I)
 _TIGHT_BEFORE = re.compile(r"\s?(?:groups?\s?)?[:,(\[]?\s?")
 _REF_BEFORE_GAP = re.compile(r"\s?(?:groups?\s?)?(?:was|were|is|had|showed|of|:|=)\s?(?:an?\s+)?(?:mean\s+(?:of\s+)?)?|\s?:\s?",

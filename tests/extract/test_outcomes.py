@@ -1132,3 +1132,12 @@ def test_slash_lists_of_measures_and_of_percentages_pair_in_order(sentence):
     ev = run("Thirty patients received UC-MSCs. " + sentence)
     assert [(o.measure, o.percent_responders) for o in ev.outcomes] == [("ACR20", 59.0), ("ACR50", 44.0),
                                                                          ("ACR70", 22.0)]
+
+
+@pytest.mark.parametrize("lead", ["In the MSC group, 9 (30%) had", "In the MSC group, 9 patients (30%) had",
+                                  "Among the MSC group, 9 (30%) had"])
+def test_the_arm_leading_a_clause_is_its_first_values_arm(lead):
+    ev = run("Sixty patients were randomised to MSC (n = 30) or placebo (n = 30). "
+             f"{lead} adverse events, compared with 13 (43%) in the placebo group.")
+    assert [(o.arm, o.n_responders, o.percent_responders) for o in ev.outcomes] == [("MSC", 9, 30.0),
+                                                                                   ("placebo", 13, 43.0)]
