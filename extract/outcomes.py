@@ -834,6 +834,8 @@ _CHANGE_IN_WAS = re.compile(r"\b(?P<w>improvements?|reductions?|decreases?|incre
                             r"reductions?|decreases?|increases?|falls?|declines?|drops?)\s+(?:from\s+baseline\s+)?in\b", re.I)
 
 
+# "a mean DAS28 reduction of 2.05", "the mean DAS28 reduction was 1.86": a fall's noun right before the value
+_FALL_NOUN_BEFORE = re.compile(r"\b(?:reductions?|decreases?|falls?|declines?|drops?)\s+(?:of|was|were)\s*$", re.I)
 _AT_OR_AFTER = re.compile(r"\bat\b|\bafter\b")
 
 
@@ -907,6 +909,9 @@ def _assign_means(row: dict, ms: list[MeanSD], t: Text, a: int, clause_start: in
                 and first.mean > 0 and not first.text.lstrip().startswith("+") and not _SIGNED_VALUE.search(lead):
             # (not when a value before it is signed: "-8.8 vs. 6.4" writes the fall with its sign, 6.4 is a rise)
             row["change_mean"] = -first.mean  # "the reduction in VAS pain was 35.2 mm": a change of -35.2
+        elif _FALL_NOUN_BEFORE.search(lead) and first.mean > 0 and not first.text.lstrip().startswith("+") \
+                and not _SIGNED_VALUE.search(lead):
+            row["change_mean"] = -first.mean  # "a mean DAS28 reduction of 2.05": the measure before its fall's noun
     elif BASELINE_CUE.search(lead) or BASELINE_AFTER.match(t.text, first.end) or _list_at_baseline(t.text, first.end):
         put("baseline", first)
     else:

@@ -1112,3 +1112,13 @@ def test_in_a_list_of_values_each_before_its_measure_each_measure_takes_the_valu
     ev = run("Thirty patients received UC-MSCs. " + sentence)
     got = [(o.measure, o.n_responders, o.percent_responders) for o in ev.outcomes if o.measure.startswith("ACR")]
     assert got == [("ACR20", 14, 46.7), ("ACR50", 8, 26.7), ("ACR70", 3, 10.0)]
+
+
+@pytest.mark.parametrize("sentence", [
+    "A mean DAS28 reduction of 2.05 ± 1.12 was observed 6 months after infusion.",
+    "At 6 months, the mean DAS28 reduction was 2.05 ± 1.12.",
+])
+def test_a_measure_named_before_its_reduction_noun_takes_a_negative_change(sentence):
+    ev = run("Twenty patients with RA received UC-MSCs. " + sentence)
+    assert [(o.measure, o.change_mean, o.timepoint_weeks) for o in ev.outcomes] == [("DAS28", -2.05, 26.0)]
+
