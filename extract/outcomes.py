@@ -836,6 +836,9 @@ _CHANGE_IN_WAS = re.compile(r"\b(?P<w>improvements?|reductions?|decreases?|incre
 
 # "a mean DAS28 reduction of 2.05", "the mean DAS28 reduction was 1.86": a fall's noun right before the value
 _FALL_NOUN_BEFORE = re.compile(r"\b(?:reductions?|decreases?|falls?|declines?|drops?)\s+(?:of|was|were)\s*$", re.I)
+# "remained lower than baseline (4.2 vs 5.8)": the pair after it is written follow-up first
+_THAN_BASELINE = re.compile(r"\b(?:lower|higher|less|greater|more|better|worse|smaller|larger)\s+than\s+(?:at\s+)?"
+                            r"(?:the\s+)?(?:baseline|pre-?treatment)\b", re.I)
 _AT_OR_AFTER = re.compile(r"\bat\b|\bafter\b")
 
 
@@ -888,6 +891,11 @@ def _assign_means(row: dict, ms: list[MeanSD], t: Text, a: int, clause_start: in
             and re.match(r"\s?(?:[a-zA-Zμµ%]{1,6}(?:/[a-zA-Zμµ]{1,6}){0,2}\s)?(?:at|after)\s", t.text[first.end:first.end + 20]) \
             and re.search(r"\b(?:compared\s+(?:with|to)|vs\.?|versus|from)\s*$", between):
         put("followup", first)  # "5.9 ± 0.7 after 12 weeks compared with 6.3 ± 0.5 at baseline"
+        put("baseline", ms[1])
+    elif len(ms) == 2 and re.match(r"\s*(?:vs\.?|versus)\s*$", between, re.I) and (
+            BASELINE_AFTER.match(t.text, ms[1].end) and not BASELINE_AFTER.match(t.text, first.end)
+            or _THAN_BASELINE.search(lead)):
+        put("followup", first)  # "(5.3 ± 1.4 vs 3.8 ± 1.1 at baseline)", "lower than baseline (3.8 vs 5.3)"
         put("baseline", ms[1])
     elif len(ms) >= 2 and BASELINE_AFTER.match(t.text, first.end) and (
             FOLLOWUP_AFTER.match(t.text, ms[1].end) or _AT_OR_AFTER.search(t.text[ms[1].end:ms[1].end + 20])):
