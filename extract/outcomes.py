@@ -244,7 +244,9 @@ _LEVEL_WORDS = re.compile(words([w + r"\b" for w in (
     "ratio", "values?", "counts?", r"percentage\s+change", "change", "changes", "function", "thickness", "diameter",
     "velocity", "capacity", "fev1", "fvc", "spo2", "oxygen", "compliance", "intake", "activity",
     # a share of cells is a level: "the percentage of CD4+CD25+Foxp3+ Treg cells increased from 3.2% to 5.8%"
-    "cells", "lymphocytes", "monocytes", "subsets?")]))
+    "cells", "lymphocytes", "monocytes", "subsets?",
+    # ... named by the cells' abbreviation: "the percentage of CD4+CD25+FoxP3+ Tregs rose from 3.9% to 6.1%"
+    "tregs?", r"th\d{1,2}")]))
 
 
 def names_a_level(name: str) -> bool:

@@ -1079,7 +1079,8 @@ def test_a_count_of_patients_is_not_an_arms_name(sentence):
     assert [(o.arm, o.n_responders) for o in ev.outcomes] == [("MSC (single arm)", 8)]
 
 
-@pytest.mark.parametrize("name", ["The percentage of CD4+CD25+Foxp3+ Treg cells", "The percentage of CD19+ B lymphocytes"])
+@pytest.mark.parametrize("name", ["The percentage of CD4+CD25+Foxp3+ Treg cells", "The percentage of CD19+ B lymphocytes",
+                                  "The percentage of CD4+CD25+FoxP3+ Tregs", "The frequency of circulating Th17"])
 def test_a_share_of_cells_is_a_level_not_a_share_of_patients(name):
     ev = run(f"Fifteen patients with active RA received UC-MSCs. {name} increased from 3.2% to 5.8% at 3 months "
              "(p = 0.002).")
