@@ -1567,6 +1567,15 @@ def _sentence_rows(t: Text, sent: Sentence, measures: list[_Measure], vals: Sent
                 and row_base.get("baseline_mean") == window_ms[0].mean):
             # "from 1.52 ± 0.48 at baseline to 0.91 ± 0.39 at 1 year and 0.85 ± 0.41 at 3 years"
             paired = [{"followup_mean": v.mean, "followup_sd": v.sd} for v in window_ms[1:]]
+        elif len(my_tps) >= 2 and not responder and len(window_ms) == len(my_tps) + 1 \
+                and not any(x.kind.startswith("median") for x in window_ms) and (base_at := _one_baseline_value(t.text, a, window_ms)) is not None:
+            # "decreased to 4.5, 4.0 and 3.7 at 1, 3 and 6 months, respectively (baseline 5.9)", "5.9 at baseline
+            # and 4.5, 4.0 and 3.7 at months 1, 3 and 6": the one baseline is every timepoint's, the rest in order
+            for key in [key for key in row_base if key.startswith(("baseline_", "followup_"))]:
+                row_base.pop(key)
+            row_base["baseline_mean"], row_base["baseline_sd"] = window_ms[base_at].mean, window_ms[base_at].sd
+            paired = [{"followup_mean": v.mean, "followup_sd": v.sd} for k, v in enumerate(window_ms) if k != base_at]
+            at_times = ()  # each time's direction from its value against the baseline
         else:
             at_times = _values_at_their_times(t.text, a, b, my_tps, tps) if len(my_tps) >= 2 and not responder \
                 else None
@@ -1953,6 +1962,18 @@ def _values_at_their_times(text: str, a: int, b: int, my_tps: list[Timepoint | N
     if not all(tp is not None and id(tp) in found for tp in my_tps):
         return None
     return base, [{"followup_mean": found[id(tp)][0], "followup_sd": found[id(tp)][1]} for tp in my_tps]
+
+
+# a value marked as the baseline's: "(baseline 5.9 ± 0.7)", "at baseline (1.7 ± 0.6)", "5.9 (baseline)", "5.8 at baseline"
+_BASELINE_BEFORE_VALUE = re.compile(r"\b(?:baseline|pre-?treatment|before\s+treatment)\s?(?:[(:=]\s?|was\s|of\s)?$", re.I)
+_BASELINE_BRACKET_AFTER = re.compile(r"\s?\(\s?(?:at\s+)?baseline\s?\)", re.I)
+
+
+def _one_baseline_value(text: str, a: int, ms: list[MeanSD]) -> int | None:
+    """The index of the one value in `ms` that the text marks as the baseline's, or None (none, or several)."""
+    marked = [k for k, x in enumerate(ms) if BASELINE_AFTER.match(text, x.end) or _BASELINE_BRACKET_AFTER.match(text, x.end)
+              or _BASELINE_BEFORE_VALUE.search(text, max(a, x.start - 25), x.start)]
+    return marked[0] if len(marked) == 1 else None
 
 
 def _pair_with_timepoints(tps: list[Timepoint | None], items: list[Item], t: Text, a: int, clause_start: int,

@@ -1132,3 +1132,22 @@ def test_a_measure_named_before_its_reduction_noun_takes_a_negative_change(sente
 def test_a_pair_whose_second_value_is_the_baseline_puts_the_first_at_follow_up(sentence, want):
     ev = run("Twenty patients with RA received UC-MSCs. " + sentence)
     assert [(o.baseline_mean, o.followup_mean, o.timepoint_weeks) for o in ev.outcomes] == [(*want, 2.0)]
+
+
+@pytest.mark.parametrize("sentence", [
+    "DAS28 decreased to 4.5 ± 0.9, 4.0 ± 1.0 and 3.7 ± 1.1 at 1, 3 and 6 months, respectively (baseline 5.9 ± 0.7).",
+    "At months 1, 3 and 6, the mean DAS28 was 4.5, 4.0 and 3.7, respectively, versus 5.9 at baseline.",
+    "The DAS28 was 5.9 ± 0.7 at baseline and 4.5 ± 0.9, 4.0 ± 1.0 and 3.7 ± 1.1 at months 1, 3 and 6.",
+    "The DAS28 values were 5.9 (baseline), 4.5 (month 1), 4.0 (month 3) and 3.7 (month 6).",
+])
+def test_a_baseline_value_beside_a_list_of_follow_up_values_is_every_timepoints_baseline(sentence):
+    ev = run("Twenty patients with RA received UC-MSCs. " + sentence)
+    assert [(o.timepoint_weeks, o.baseline_mean, o.followup_mean, o.direction) for o in ev.outcomes] == [
+        (4.33, 5.9, 4.5, "decrease"), (13.0, 5.9, 4.0, "decrease"), (26.0, 5.9, 3.7, "decrease")]
+
+
+def test_a_baseline_value_after_values_at_their_times_is_their_baseline():
+    ev = run("Twenty patients with RA received UC-MSCs. HAQ scores at 6 months (1.1 ± 0.5) and 12 months (1.0 ± 0.6) "
+             "were lower than at baseline (1.7 ± 0.6).")
+    assert [(o.timepoint_weeks, o.baseline_mean, o.followup_mean) for o in ev.outcomes] == [
+        (26.0, 1.7, 1.1), (52.0, 1.7, 1.0)]
