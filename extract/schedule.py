@@ -204,7 +204,8 @@ START_BEFORE_RE = re.compile(words(["commenced", "started", "initiated", "begun"
                              + r"\s+(?:at\s+|within\s+|about\s+|approximately\s+|on\s+)?$")
 AVERAGE_IN_BRACKET_RE = re.compile(r"[(\[]\s*(?:median|mean|average)\s*[:=,]?\s*$", re.I)
 CLOCK_TIME_RE = re.compile(r"^[012]\d[0-5]\d\s?h", re.I)  # "0800 h", "1230 h"
-PERIOD_AFTER_RE = re.compile(r"^\s?-?\s?(?:\(?\s?baseline\s?\)?|washout|wash-out|run-in|lead-in|screening\s+period|"
+# ("at 12 weeks (baseline 5.5 vs 3.9)" opens a bracket of values, not a baseline period)
+PERIOD_AFTER_RE = re.compile(r"^\s?-?\s?(?:\(?\s?baseline(?!\s?[:=]?\s?[-−]?\d)\s?\)?|washout|wash-out|run-in|lead-in|screening\s+period|"
                              r"baseline\s+period|stabili[sz]ation\s+period|placebo\s+run|cycles?\b|(?:of\s+)?intervals?\b|"
                              r"apart\b|"
                              r"dosing\s+interval|schedule)", re.I)

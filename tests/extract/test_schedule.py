@@ -349,3 +349,12 @@ def test_an_effects_length_and_a_delivery_window_are_not_timepoints(abstract, we
 ])
 def test_a_lag_and_a_repeated_age_range_are_not_timepoints(abstract, weeks):
     assert run(abstract, title=T).timepoints_weeks == weeks
+
+
+@pytest.mark.parametrize("bracket", ["(baseline 5.5 vs 3.9; P = 0.01)", "(baseline 5.5 vs 12 weeks 3.9; P = 0.01)",
+                                     "(baseline: 5.5; 12 weeks: 3.9)"])
+def test_a_bracket_opening_with_the_baseline_value_after_a_time_does_not_make_it_a_baseline_period(bracket):
+    # "28 days (baseline)" is a period; "at 12 weeks (baseline 5.5 vs 3.9)" is a time of assessment
+    ev = run(f"Twenty patients with RA received MSCs. DAS28 improved significantly at 12 weeks {bracket}.")
+    assert ev.timepoints_weeks == [12.0]
+    assert [o.timepoint_weeks for o in ev.outcomes] == [12.0]
