@@ -889,6 +889,11 @@ def _assign_means(row: dict, ms: list[MeanSD], t: Text, a: int, clause_start: in
     if len(ms) >= 2 and FROM_TO_RE.search(t.text[a:first.start]) and re.search(r"\bto\b", between):
         put("baseline", first)
         put("followup", ms[1])
+    elif len(ms) == 2 and (b0 := _TIME_LABEL_BEFORE.search(t.text, max(a, first.start - 24), first.start)) \
+            and b0.group("base") and (b1 := _TIME_LABEL_BEFORE.search(t.text, max(a, ms[1].start - 24), ms[1].start)) \
+            and not b1.group("base"):
+        put("baseline", first)  # "(baseline 5.5 vs 12 weeks 3.9)", "(pre 1.75, post 1.05)"
+        put("followup", ms[1])
     elif len(ms) >= 2 and BASELINE_AFTER.match(t.text, ms[1].end) and not BASELINE_AFTER.match(t.text, first.end) \
             and re.match(r"\s?(?:[a-zA-Zμµ%]{1,6}(?:/[a-zA-Zμµ]{1,6}){0,2}\s)?(?:at|after)\s", t.text[first.end:first.end + 20]) \
             and re.search(r"\b(?:compared\s+(?:with|to)|vs\.?|versus|from)\s*$", between):
@@ -1317,6 +1322,11 @@ _NEXT_TIME_VALUE = re.compile(
 
 _NUMBER_LIST_GAP = re.compile(r"\s?(?:[a-zA-Zμµ%]{1,6}(?:/[a-zA-Zμµ]{1,6}){0,2}\s?)?(?:,\s?(?:and\s)?|"
                                               r"\s(?:vs\.?|versus|and|to|or|compared\s+(?:with|to))\s|;\s?)")
+# a value labelled by its time in a bracket or list: "(baseline 5.5 vs 12 weeks 3.9)", "(pre 1.75, post 1.05)"
+_BASE_LABEL = r"(?:baseline|pre-?treatment|pre|before)"
+_TIME_LABEL = (r"(?:[(\[;,]|\bvs\.?|\bversus)\s?(?:(?P<base>" + _BASE_LABEL + r")|post-?treatment|post|after|"
+               r"(?:weeks?|months?|days?|years?)\s\d{1,3}|\d{1,3}\s(?:weeks?|months?|days?|years?))\s?:?\s?$")
+_TIME_LABEL_BEFORE = re.compile(_TIME_LABEL, re.I)
 _VALUE_LEAD_IN = re.compile(r"(?:\b(?:of|was|were|from|to|by|is|are)|[=:(\[])\s?$")
 _PAIR_GAP = re.compile(r"\s(?:vs\.?|versus|and|to|or)\s|\s?,\s?")
 _PCT_LIST_GAP = re.compile(r"\s?,\s?(?:and\s|or\s)?|\s(?:and|or)\s")
@@ -1335,7 +1345,7 @@ def _promote_numbers(items: list[Item], text: str, a: int, b: int) -> list[Item]
             keep.add(id(x))
             keep.add(id(nums[i + 1]))
         if _VALUE_LEAD_IN.search(before) or BASELINE_AFTER.match(text, x.end) \
-                or FOLLOWUP_AFTER.match(text, x.end):
+                or FOLLOWUP_AFTER.match(text, x.end) or _TIME_LABEL_BEFORE.search(text, max(a, x.start - 24), x.start):
             keep.add(id(x))  # "a CRP level of 4.8 ng/mL at the start, and 5.1 ng/mL at the study end"
     last_kept: Item | None = nums[0] if id(nums[0]) in keep else None
     for i in range(1, len(nums)):
@@ -1643,8 +1653,13 @@ def _dedupe_restated(t: Text, tps: list[Timepoint]) -> list[Timepoint]:
                 abs(out[-1].weeks - tp.weeks) <= max(1.0, 0.1 * tp.weeks):
             out[-1] = tp
             continue
+        if out and _LABELS_A_VALUE.match(t.text, tp.end) and any(abs(x.weeks - tp.weeks) <= 0.02 * tp.weeks for x in out):
+            continue  # "at 12 weeks (baseline 5.5 vs 12 weeks 3.9)": the time again, as its value's label
         out.append(tp)
     return out
+
+
+_LABELS_A_VALUE = re.compile(r"\s?:?\s?[-−]?\d")
 
 
 def _direction_from_values(d: dict) -> str | None:

@@ -180,6 +180,7 @@ _AT_TIME_BEFORE = re.compile(r"\b(?:at|by|after|until|through|to|from|over|durin
 PER_TIME_AFTER_RE = re.compile(r"^\s?(?:/\s?(?:d|day|night|wk|week|mo|month)\b|(?:per|a|each|every)\s+"
                                r"(?:day|night|week|month)\b|(?:daily|nightly|weekly)\b)", re.I)
 VERSUS_AFTER_RE = re.compile(r"^\s*(?:vs\.?|versus)\s*[-\d.]", re.I)
+_VALUE_RIGHT_AFTER = re.compile(r"\s?:?\s?[-−]?\d")
 VERSUS_BEFORE_RE = re.compile(r"(?:[\d.]|\d\s?[)\]])\s*(?:weeks?|days?|months?|years?|h|hours?|mo|wk|y|d)?\s*(?:vs\.?|versus)\s*$", re.I)
 MEASURED_DURATION_BEFORE_RE = re.compile(
     words(["median", "mean", "average", "averaged"])
@@ -410,8 +411,9 @@ def _not_a_study_time(t: Text, tp: Timepoint, course_weeks: set[float], windows:
             return True  # "infused over 2 hours", "10 IU in 2 h"
     if "period" in cues and STUDY_PERIOD_BEFORE_RE.search(before):
         return True  # "recruited over 2 years"
-    if "versus" in cues and VERSUS_BEFORE_RE.search(near):
-        return True  # "3.5 vs. 12.7 months"
+    if "versus" in cues and VERSUS_BEFORE_RE.search(near) and not (
+            text[tp.start:tp.start + 1].isalpha() or _VALUE_RIGHT_AFTER.match(after)):
+        return True  # "3.5 vs. 12.7 months" (not a label of the value after it: "48.5 vs month 6 29.3", "vs 12 weeks 3.9")
     if "washout" in cues and PERIOD_BEFORE_RE.search(before, max(0, len(before) - 30)):
         return True  # "a washout of 2 weeks", "run-in period of 4 weeks"
     if "history" in cues and PRE_STUDY_FOR_BEFORE_RE.search(before):

@@ -1151,3 +1151,22 @@ def test_a_baseline_value_after_values_at_their_times_is_their_baseline():
              "were lower than at baseline (1.7 ± 0.6).")
     assert [(o.timepoint_weeks, o.baseline_mean, o.followup_mean) for o in ev.outcomes] == [
         (26.0, 1.7, 1.1), (52.0, 1.7, 1.0)]
+
+
+@pytest.mark.parametrize("sentence, want", [
+    ("DAS28 improved significantly at 12 weeks (baseline 5.5 vs 12 weeks 3.9; P = 0.01).", (12.0, 5.5, 3.9)),
+    ("ESR improved significantly (baseline 48.5 vs month 6 29.3 mm/h; P = 0.01).", (26.0, 48.5, 29.3)),
+    ("Swollen joints were reduced (baseline 8.4 vs week 12 3.9).", (12.0, 8.4, 3.9)),
+    ("HAQ improved at 12 weeks (pre 1.75, post 1.05; P < 0.05).", (12.0, 1.75, 1.05)),
+    ("HAQ improved at 12 weeks (pre-treatment 1.75 ± 0.4 vs post-treatment 1.05 ± 0.3).", (12.0, 1.75, 1.05)),
+])
+def test_values_labelled_by_their_times_in_a_bracket_are_the_baseline_and_the_follow_up(sentence, want):
+    ev = run("Twenty patients with RA received UC-MSCs. " + sentence)
+    assert [(o.timepoint_weeks, o.baseline_mean, o.followup_mean) for o in ev.outcomes] == [want]
+
+
+def test_each_time_labelling_the_value_after_it_takes_that_value():
+    ev = run("Twenty patients with RA received UC-MSCs. The walking distance improved (baseline 469 m, 6 months 462 m, "
+             "12 months 484 m).")
+    assert [(o.timepoint_weeks, o.baseline_mean, o.followup_mean) for o in ev.outcomes] == [
+        (26.0, 469.0, 462.0), (52.0, 469.0, 484.0)]

@@ -358,3 +358,17 @@ def test_a_bracket_opening_with_the_baseline_value_after_a_time_does_not_make_it
     ev = run(f"Twenty patients with RA received MSCs. DAS28 improved significantly at 12 weeks {bracket}.")
     assert ev.timepoints_weeks == [12.0]
     assert [o.timepoint_weeks for o in ev.outcomes] == [12.0]
+
+
+@pytest.mark.parametrize("bracket, weeks", [("(baseline 48.5 vs month 6 29.3 mm/h)", 26.0),
+                                            ("(baseline 8.4 vs week 12 3.9)", 12.0),
+                                            ("(baseline 8.4 vs 12 weeks 3.9)", 12.0)])
+def test_a_time_labelling_the_value_after_versus_is_a_timepoint(bracket, weeks):
+    # "3.5 vs. 12.7 months" is a measured duration; "vs month 6 29.3" labels the value after it
+    ev = run(f"Twenty patients with RA received MSCs. ESR improved significantly {bracket}.")
+    assert ev.timepoints_weeks == [weeks]
+
+
+def test_a_duration_after_versus_is_still_no_timepoint():
+    ev = run("Twenty patients with RA received MSCs for 12 weeks. Median time to flare was 3.5 vs. 12.7 months.")
+    assert ev.timepoints_weeks == [12.0]
