@@ -1602,6 +1602,17 @@ def _sentence_rows(t: Text, sent: Sentence, measures: list[_Measure], vals: Sent
                 paired = _brackets_after_timepoints(my_tps, items, t, a, clause_start, me, responder)
                 if paired:
                     effects = effects[:1]  # each timepoint's bracket holds its own estimate
+        cm = row_base.get("change_mean")
+        if paired and cm is not None and row_base.get("baseline_mean") is None \
+                and all(set(d) <= {"followup_mean", "followup_sd"} and d.get("followup_mean") is not None for d in paired) \
+                and abs(cm) == abs(paired[0]["followup_mean"]):
+            # "decreased by 1.3 at week 4 and by 1.9 at week 12": each time's value is its change, with the sign
+            # the wording gave the first
+            sign = -1.0 if cm < 0 < paired[0]["followup_mean"] else 1.0
+            paired = [{"change_mean": sign * d["followup_mean"] if d["followup_mean"] > 0 else d["followup_mean"],
+                       "change_sd": d.get("followup_sd"), "followup_mean": None, "followup_sd": None} for d in paired]
+            row_base.pop("followup_mean", None)
+            row_base.pop("followup_sd", None)
         comp = _effect_arm(t, sent, refs, ctx, a, b) if effects else None
         # the timepoints' values are the ones the row's baseline/follow-up pair was read from
         re_paired = bool(paired) and len(paired) == 2 and row_base.get("baseline_mean") is not None \

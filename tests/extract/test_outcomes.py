@@ -1170,3 +1170,13 @@ def test_each_time_labelling_the_value_after_it_takes_that_value():
              "12 months 484 m).")
     assert [(o.timepoint_weeks, o.baseline_mean, o.followup_mean) for o in ev.outcomes] == [
         (26.0, 469.0, 462.0), (52.0, 469.0, 484.0)]
+
+
+@pytest.mark.parametrize("sentence", [
+    "The DAS28 improved by 1.3 ± 0.8 at week 4 and by 1.9 ± 1.0 at week 12 (both P < 0.001).",
+    "DAS28 decreased by 1.3 ± 0.8 at week 4 and by 1.9 ± 1.0 at week 12.",
+])
+def test_changes_by_an_amount_at_several_times_are_each_times_change(sentence):
+    ev = run("Twenty patients with RA received UC-MSCs. " + sentence)
+    assert [(o.timepoint_weeks, o.change_mean, o.followup_mean) for o in ev.outcomes] == [
+        (4.0, -1.3, None), (12.0, -1.9, None)]
