@@ -2139,6 +2139,9 @@ def _responders(row: dict, t: Text, sent: Sentence, a: int, b: int, pct_all: lis
         row["percent_responders"] = float(npm.group("p"))
         return
     mine = [p for p in pct_all if a <= p.start < b]
+    if len(mine) >= 2 and mine[0].kind == "count" and _OUT_OF_BEFORE.search(t.text, max(sent.start, mine[0].start - 14),
+                                                                           mine[0].start):
+        mine = mine[1:]  # "Among 40 treated patients, 23 (57.5%) achieved ACR20": the 40 are the denominator
     if mine:
         row.update(_responder_values(mine[0].obj))
         if "percent_responders" not in row and row.get("n_responders") is not None and arm_n \
@@ -2146,6 +2149,7 @@ def _responders(row: dict, t: Text, sent: Sentence, a: int, b: int, pct_all: lis
             row["percent_responders"] = round(100 * row["n_responders"] / arm_n, 2)
 
 
+_OUT_OF_BEFORE = re.compile(r"\b(?:among|of|from)\s+(?:the\s+|all\s+|these\s+)?$", re.I)
 _ARM_UNIT_WORD = re.compile(r"(cohort|group|arm|cluster)", re.I)
 _LEADING_THE = re.compile(r"^the\s+", re.I)
 _LIST_SEPARATOR = re.compile(r"\s?,\s?(?:and\s+|or\s+)?|\s+(?:and|or)\s+")

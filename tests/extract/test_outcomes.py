@@ -1180,3 +1180,9 @@ def test_changes_by_an_amount_at_several_times_are_each_times_change(sentence):
     ev = run("Twenty patients with RA received UC-MSCs. " + sentence)
     assert [(o.timepoint_weeks, o.change_mean, o.followup_mean) for o in ev.outcomes] == [
         (4.0, -1.3, None), (12.0, -1.9, None)]
+
+
+@pytest.mark.parametrize("lead", ["Among 40 treated patients,", "Of the 40 patients,", "Among the 40 patients who completed follow-up,"])
+def test_the_patients_a_count_is_out_of_are_not_the_responders(lead):
+    ev = run(f"Forty patients with RA received UC-MSCs. {lead} 23 (57.5%) achieved ACR20 at month 6.")
+    assert [(o.measure, o.n_responders, o.percent_responders) for o in ev.outcomes] == [("ACR20", 23, 57.5)]
