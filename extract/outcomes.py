@@ -1327,6 +1327,8 @@ _BASE_LABEL = r"(?:baseline|pre-?treatment|pre|before)"
 _TIME_LABEL = (r"(?:[(\[;,]|\bvs\.?|\bversus)\s?(?:(?P<base>" + _BASE_LABEL + r")|post-?treatment|post|after|"
                r"(?:weeks?|months?|days?|years?)\s\d{1,3}|\d{1,3}\s(?:weeks?|months?|days?|years?))\s?:?\s?$")
 _TIME_LABEL_BEFORE = re.compile(_TIME_LABEL, re.I)
+# "improved HAQ (mean change −0.6)", "(change: −0.6; P = 0.01)": a bare value labelled as a change
+_CHANGE_LABEL_BEFORE = re.compile(r"[(\[;,]\s?(?:mean\s+)?change\s?:?\s?$", re.I)
 _VALUE_LEAD_IN = re.compile(r"(?:\b(?:of|was|were|from|to|by|is|are)|[=:(\[])\s?$")
 _PAIR_GAP = re.compile(r"\s(?:vs\.?|versus|and|to|or)\s|\s?,\s?")
 _PCT_LIST_GAP = re.compile(r"\s?,\s?(?:and\s|or\s)?|\s(?:and|or)\s")
@@ -1345,7 +1347,8 @@ def _promote_numbers(items: list[Item], text: str, a: int, b: int) -> list[Item]
             keep.add(id(x))
             keep.add(id(nums[i + 1]))
         if _VALUE_LEAD_IN.search(before) or BASELINE_AFTER.match(text, x.end) \
-                or FOLLOWUP_AFTER.match(text, x.end) or _TIME_LABEL_BEFORE.search(text, max(a, x.start - 24), x.start):
+                or FOLLOWUP_AFTER.match(text, x.end) or _TIME_LABEL_BEFORE.search(text, max(a, x.start - 24), x.start) \
+                or _CHANGE_LABEL_BEFORE.search(text, max(a, x.start - 16), x.start):
             keep.add(id(x))  # "a CRP level of 4.8 ng/mL at the start, and 5.1 ng/mL at the study end"
     last_kept: Item | None = nums[0] if id(nums[0]) in keep else None
     for i in range(1, len(nums)):

@@ -1186,3 +1186,13 @@ def test_changes_by_an_amount_at_several_times_are_each_times_change(sentence):
 def test_the_patients_a_count_is_out_of_are_not_the_responders(lead):
     ev = run(f"Forty patients with RA received UC-MSCs. {lead} 23 (57.5%) achieved ACR20 at month 6.")
     assert [(o.measure, o.n_responders, o.percent_responders) for o in ev.outcomes] == [("ACR20", 23, 57.5)]
+
+
+@pytest.mark.parametrize("sentence, want", [
+    ("Patients showed improved HAQ (mean change −0.6) and reduced DAS28 (mean change −2.0) at week 24.",
+     [("HAQ", -0.6), ("DAS28", -2.0)]),
+    ("HAQ improved at week 24 (change: −0.6; P = 0.01).", [("HAQ", -0.6)]),
+])
+def test_a_bare_value_after_a_change_label_in_a_bracket_is_the_change(sentence, want):
+    ev = run("Twenty patients with RA received UC-MSCs. " + sentence)
+    assert [(o.measure, o.change_mean) for o in ev.outcomes] == want
