@@ -2065,6 +2065,11 @@ def _measures_respectively(t: Text, sent: Sentence, measures: list[_Measure], pc
             names = opened
     if len(names) < 2:
         return {}
+    before = [p for p in pcts if p.end <= names[0].mention.start]
+    if not listed and len(before) == len(names) and not any(p.start > names[0].mention.start for p in pcts) \
+            and all(_VALUE_LIST_GAP.fullmatch(t.text, p.end, q.start) for p, q in zip(before, before[1:])):
+        # "11 (45.8%), 6 (25.0%) and 2 (8.3%) patients met the ACR20, ACR50 and ACR70 criteria, respectively"
+        return {m.name: _responder_values(p) for m, p in zip(names, before)}
     after = [p for p in pcts if p.start > names[-1].mention.end]
     if len(after) != len(names) or any(names[0].mention.end <= p.start < names[-1].mention.start for p in pcts):
         return {}  # ("rate A: 14.1% versus 16.8%; rate B: 10.6% versus 11.7%": each measure has its own values)

@@ -1196,3 +1196,13 @@ def test_the_patients_a_count_is_out_of_are_not_the_responders(lead):
 def test_a_bare_value_after_a_change_label_in_a_bracket_is_the_change(sentence, want):
     ev = run("Twenty patients with RA received UC-MSCs. " + sentence)
     assert [(o.measure, o.change_mean) for o in ev.outcomes] == want
+
+
+@pytest.mark.parametrize("sentence", [
+    "At 3 months, 11 (45.8%), 6 (25.0%) and 2 (8.3%) patients met the ACR20, ACR50 and ACR70 criteria, respectively.",
+    "At 3 months, 11 (45.8%), 6 (25.0%) and 2 (8.3%) patients achieved ACR20, ACR50 and ACR70 responses, respectively.",
+])
+def test_values_listed_before_their_measures_with_respectively_go_in_order(sentence):
+    ev = run("Twenty-four patients with RA received UC-MSCs. " + sentence)
+    assert [(o.measure, o.n_responders, o.percent_responders) for o in ev.outcomes] == [
+        ("ACR20", 11, 45.8), ("ACR50", 6, 25.0), ("ACR70", 2, 8.3)]
