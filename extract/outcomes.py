@@ -919,6 +919,10 @@ def _assign_means(row: dict, ms: list[MeanSD], t: Text, a: int, clause_start: in
         # ("decreased in the MSC group (-1.2 mg/L; 95% CI -1.9 to -0.5)": a signed mean with its CI is the change;
         # "diclofenac reduced CRP (−12.3 vs −2.1 mg/L)": a negative value after the measure's change verb is a change)
         put("change", first)
+        if len(ms) == 3 and re.fullmatch(r"\s?(?:[a-zA-Zμµ%]{1,6}(?:/[a-zA-Zμµ]{1,6}){0,2}\s?)?[(\[]\s?from\s", between) \
+                and re.fullmatch(r"\s?(?:[a-zA-Zμµ%]{1,6}(?:/[a-zA-Zμµ]{1,6}){0,2}\s)?to\s", t.text[ms[1].end:ms[2].start]):
+            put("baseline", ms[1])  # "fell by a mean of 9.4 mg/L (from 19.8 to 10.4 mg/L)"
+            put("followup", ms[2])
         if change_in and (change_in.group("w") or change_in.group("w2")).lower().startswith(
                 ("reduc", "decreas", "fall", "declin", "drop")) \
                 and first.mean > 0 and not first.text.lstrip().startswith("+") and not _SIGNED_VALUE.search(lead):

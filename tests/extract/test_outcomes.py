@@ -1206,3 +1206,9 @@ def test_values_listed_before_their_measures_with_respectively_go_in_order(sente
     ev = run("Twenty-four patients with RA received UC-MSCs. " + sentence)
     assert [(o.measure, o.n_responders, o.percent_responders) for o in ev.outcomes] == [
         ("ACR20", 11, 45.8), ("ACR50", 6, 25.0), ("ACR70", 2, 8.3)]
+
+
+def test_a_from_to_pair_in_a_bracket_after_a_change_is_the_baseline_and_the_follow_up():
+    ev = run("Twenty patients with RA received UC-MSCs. Serum CRP levels fell by a mean of 9.4 mg/L (from 19.8 to "
+             "10.4 mg/L) by week 8.")
+    assert [(o.change_mean, o.baseline_mean, o.followup_mean) for o in ev.outcomes] == [(-9.4, 19.8, 10.4)]
