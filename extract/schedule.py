@@ -87,7 +87,8 @@ GESTATION_AFTER_RE = re.compile(r"^\s?(?:'s?\s+|’s?\s+)?(?:of\s+)?(?:gestation
                                 r"postmenstrual|post-?menstrual|corrected\s+age|postconceptional)\b", re.I)
 # a dose, a dosing word or "dosed" right before "at/on <weeks|days> ...": a dosing schedule
 # (a concentration or a rate is a measured value: "CRP fell to 9.1 mg/L at week 24", "45 mL/min at month 6")
-_DOSE_UNIT = r"\d\s?(?:mg|g|µg|μg|ug|mcg|IU|U|units|mL|ml|cells|MSCs|mg/kg|µg/kg|μg/kg|mg/m2)\b(?!\s?/\s?(?:[dmµμ]?[lL]|min)\b)"
+# (not the digits of a name: "Th17 cells were reduced at 3 months")
+_DOSE_UNIT = r"(?<![A-Za-z])(?<![A-Za-z]\d)(?<![A-Za-z]\d\d)\d\s?(?:mg|g|µg|μg|ug|mcg|IU|U|units|mL|ml|cells|MSCs|mg/kg|µg/kg|μg/kg|mg/m2)\b(?!\s?/\s?(?:[dmµμ]?[lL]|min)\b)"
 # ("a high-dose group", "the low-dose arm" name an arm, not a dosing: "2.1 in the high-dose group at week 12")
 _DOSING_WORDS = words([r"dos(?:e|es|ed|ing)(?<![-‐]dose)(?<![-‐]doses)", "given", "administered", "injected", "infused", "vaccinated",
                        r"vaccinations?", r"injections?", r"infusions?", r"boosters?", r"applications?",

@@ -372,3 +372,11 @@ def test_a_time_labelling_the_value_after_versus_is_a_timepoint(bracket, weeks):
 def test_a_duration_after_versus_is_still_no_timepoint():
     ev = run("Twenty patients with RA received MSCs for 12 weeks. Median time to flare was 3.5 vs. 12.7 months.")
     assert ev.timepoints_weeks == [12.0]
+
+
+@pytest.mark.parametrize("sentence", ["Th17 cells were reduced at 3 months (P = 0.02).",
+                                      "The Th17 cells decreased at 3 months."])
+def test_a_cell_name_ending_in_digits_is_no_dose_before_a_time(sentence):
+    # "2 × 10^6 cells at weeks 0 and 4" is a schedule; "Th17 cells ... at 3 months" is a time of assessment
+    ev = run("Eighteen patients with RA received MSCs. " + sentence)
+    assert ev.timepoints_weeks == [13.0]
