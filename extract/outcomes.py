@@ -899,7 +899,7 @@ def _assign_means(row: dict, ms: list[MeanSD], t: Text, a: int, clause_start: in
             and re.search(r"\b(?:compared\s+(?:with|to)|vs\.?|versus|from)\s*$", between):
         put("followup", first)  # "5.9 ± 0.7 after 12 weeks compared with 6.3 ± 0.5 at baseline"
         put("baseline", ms[1])
-    elif len(ms) == 2 and re.match(r"\s*(?:vs\.?|versus)\s*$", between, re.I) and (
+    elif len(ms) == 2 and re.match(r"\s?(?:[a-zA-Zμµ%]{1,6}(?:/[a-zA-Zμµ]{1,6}){0,2}\s?)?(?:vs\.?|versus)\s*$", between, re.I) and (
             BASELINE_AFTER.match(t.text, ms[1].end) and not BASELINE_AFTER.match(t.text, first.end)
             or _THAN_BASELINE.search(lead)):
         put("followup", first)  # "(5.3 ± 1.4 vs 3.8 ± 1.1 at baseline)", "lower than baseline (3.8 vs 5.3)"

@@ -1128,6 +1128,7 @@ def test_a_measure_named_before_its_reduction_noun_takes_a_negative_change(sente
     ("Regulatory T cells increased 2 weeks after infusion (5.3 ± 1.4 vs 3.8 ± 1.1 at baseline; P = 0.003).", (3.8, 5.3)),
     ("At week 2, DAS28 remained lower than baseline (3.8 ± 1.1 vs 5.3 ± 1.4, P < 0.01).", (5.3, 3.8)),
     ("At week 2, HAQ was higher than at baseline (5.3 ± 1.4 versus 3.8 ± 1.1; P = 0.02).", (3.8, 5.3)),
+    ("Th17 cells were reduced at week 2 (3.8 ± 1.1% vs 5.3 ± 1.4% at baseline; P = 0.02).", (5.3, 3.8)),
 ])
 def test_a_pair_whose_second_value_is_the_baseline_puts_the_first_at_follow_up(sentence, want):
     ev = run("Twenty patients with RA received UC-MSCs. " + sentence)
