@@ -244,7 +244,9 @@ _LEVEL_WORDS = re.compile(words([w + r"\b" for w in (
     "ratio", "values?", "counts?", r"percentage\s+change", "change", "changes", "function", "thickness", "diameter",
     "velocity", "capacity", "fev1", "fvc", "spo2", "oxygen", "compliance", "intake", "activity",
     # a share of cells is a level: "the percentage of CD4+CD25+Foxp3+ Treg cells increased from 3.2% to 5.8%"
-    "cells", "lymphocytes", "monocytes", "subsets?")]))
+    "cells", "lymphocytes", "monocytes", "subsets?",
+    # ... named by the cells' abbreviation: "the percentage of CD4+CD25+FoxP3+ Tregs rose from 3.9% to 6.1%"
+    "tregs?", r"th\d{1,2}")]))
 
 
 def names_a_level(name: str) -> bool:
@@ -845,6 +847,11 @@ _CHANGE_IN_WAS = re.compile(r"\b(?P<w>improvements?|reductions?|decreases?|incre
                             r"reductions?|decreases?|increases?|falls?|declines?|drops?)\s+(?:from\s+baseline\s+)?in\b", re.I)
 
 
+# "a mean DAS28 reduction of 2.05", "the mean DAS28 reduction was 1.86": a fall's noun right before the value
+_FALL_NOUN_BEFORE = re.compile(r"\b(?:reductions?|decreases?|falls?|declines?|drops?)\s+(?:of|was|were)\s*$", re.I)
+# "remained lower than baseline (4.2 vs 5.8)": the pair after it is written follow-up first
+_THAN_BASELINE = re.compile(r"\b(?:lower|higher|less|greater|more|better|worse|smaller|larger)\s+than\s+(?:at\s+)?"
+                            r"(?:the\s+)?(?:baseline|pre-?treatment)\b", re.I)
 _AT_OR_AFTER = re.compile(r"\bat\b|\bafter\b")
 
 
@@ -893,10 +900,20 @@ def _assign_means(row: dict, ms: list[MeanSD], t: Text, a: int, clause_start: in
     if len(ms) >= 2 and FROM_TO_RE.search(t.text[a:first.start]) and re.search(r"\bto\b", between):
         put("baseline", first)
         put("followup", ms[1])
+    elif len(ms) == 2 and (b0 := _TIME_LABEL_BEFORE.search(t.text, max(a, first.start - 24), first.start)) \
+            and b0.group("base") and (b1 := _TIME_LABEL_BEFORE.search(t.text, max(a, ms[1].start - 24), ms[1].start)) \
+            and not b1.group("base"):
+        put("baseline", first)  # "(baseline 5.5 vs 12 weeks 3.9)", "(pre 1.75, post 1.05)"
+        put("followup", ms[1])
     elif len(ms) >= 2 and BASELINE_AFTER.match(t.text, ms[1].end) and not BASELINE_AFTER.match(t.text, first.end) \
             and re.match(r"\s?(?:[a-zA-Zμµ%]{1,6}(?:/[a-zA-Zμµ]{1,6}){0,2}\s)?(?:at|after)\s", t.text[first.end:first.end + 20]) \
             and re.search(r"\b(?:compared\s+(?:with|to)|vs\.?|versus|from)\s*$", between):
         put("followup", first)  # "5.9 ± 0.7 after 12 weeks compared with 6.3 ± 0.5 at baseline"
+        put("baseline", ms[1])
+    elif len(ms) == 2 and re.match(r"\s?(?:[a-zA-Zμµ%]{1,6}(?:/[a-zA-Zμµ]{1,6}){0,2}\s?)?(?:vs\.?|versus)\s*$", between, re.I) and (
+            BASELINE_AFTER.match(t.text, ms[1].end) and not BASELINE_AFTER.match(t.text, first.end)
+            or _THAN_BASELINE.search(lead)):
+        put("followup", first)  # "(5.3 ± 1.4 vs 3.8 ± 1.1 at baseline)", "lower than baseline (3.8 vs 5.3)"
         put("baseline", ms[1])
     elif len(ms) >= 2 and BASELINE_AFTER.match(t.text, first.end) and (
             FOLLOWUP_AFTER.match(t.text, ms[1].end) or _AT_OR_AFTER.search(t.text[ms[1].end:ms[1].end + 20])):
@@ -913,11 +930,18 @@ def _assign_means(row: dict, ms: list[MeanSD], t: Text, a: int, clause_start: in
         # ("decreased in the MSC group (-1.2 mg/L; 95% CI -1.9 to -0.5)": a signed mean with its CI is the change;
         # "diclofenac reduced CRP (−12.3 vs −2.1 mg/L)": a negative value after the measure's change verb is a change)
         put("change", first)
+        if len(ms) == 3 and re.fullmatch(r"\s?(?:[a-zA-Zμµ%]{1,6}(?:/[a-zA-Zμµ]{1,6}){0,2}\s?)?[(\[]\s?from\s", between) \
+                and re.fullmatch(r"\s?(?:[a-zA-Zμµ%]{1,6}(?:/[a-zA-Zμµ]{1,6}){0,2}\s)?to\s", t.text[ms[1].end:ms[2].start]):
+            put("baseline", ms[1])  # "fell by a mean of 9.4 mg/L (from 19.8 to 10.4 mg/L)"
+            put("followup", ms[2])
         if change_in and (change_in.group("w") or change_in.group("w2")).lower().startswith(
                 ("reduc", "decreas", "fall", "declin", "drop")) \
                 and first.mean > 0 and not first.text.lstrip().startswith("+") and not _SIGNED_VALUE.search(lead):
             # (not when a value before it is signed: "-8.8 vs. 6.4" writes the fall with its sign, 6.4 is a rise)
             row["change_mean"] = -first.mean  # "the reduction in VAS pain was 35.2 mm": a change of -35.2
+        elif _FALL_NOUN_BEFORE.search(lead) and first.mean > 0 and not first.text.lstrip().startswith("+") \
+                and not _SIGNED_VALUE.search(lead):
+            row["change_mean"] = -first.mean  # "a mean DAS28 reduction of 2.05": the measure before its fall's noun
     elif BASELINE_CUE.search(lead) or BASELINE_AFTER.match(t.text, first.end) or _list_at_baseline(t.text, first.end):
         put("baseline", first)
     else:
@@ -1333,6 +1357,13 @@ _NEXT_TIME_VALUE = re.compile(
 
 _NUMBER_LIST_GAP = re.compile(r"\s?(?:[a-zA-Zμµ%]{1,6}(?:/[a-zA-Zμµ]{1,6}){0,2}\s?)?(?:,\s?(?:and\s)?|"
                                               r"\s(?:vs\.?|versus|and|to|or|compared\s+(?:with|to))\s|;\s?)")
+# a value labelled by its time in a bracket or list: "(baseline 5.5 vs 12 weeks 3.9)", "(pre 1.75, post 1.05)"
+_BASE_LABEL = r"(?:baseline|pre-?treatment|pre|before)"
+_TIME_LABEL = (r"(?:[(\[;,]|\bvs\.?|\bversus)\s?(?:(?P<base>" + _BASE_LABEL + r")|post-?treatment|post|after|"
+               r"(?:weeks?|months?|days?|years?)\s\d{1,3}|\d{1,3}\s(?:weeks?|months?|days?|years?))\s?:?\s?$")
+_TIME_LABEL_BEFORE = re.compile(_TIME_LABEL, re.I)
+# "improved HAQ (mean change −0.6)", "(change: −0.6; P = 0.01)": a bare value labelled as a change
+_CHANGE_LABEL_BEFORE = re.compile(r"[(\[;,]\s?(?:mean\s+)?change\s?:?\s?$", re.I)
 _VALUE_LEAD_IN = re.compile(r"(?:\b(?:of|was|were|from|to|by|is|are)|[=:(\[])\s?$")
 _PAIR_GAP = re.compile(r"\s(?:vs\.?|versus|and|to|or)\s|\s?,\s?")
 _PCT_LIST_GAP = re.compile(r"\s?,\s?(?:and\s|or\s)?|\s(?:and|or)\s")
@@ -1351,7 +1382,8 @@ def _promote_numbers(items: list[Item], text: str, a: int, b: int) -> list[Item]
             keep.add(id(x))
             keep.add(id(nums[i + 1]))
         if _VALUE_LEAD_IN.search(before) or BASELINE_AFTER.match(text, x.end) \
-                or FOLLOWUP_AFTER.match(text, x.end):
+                or FOLLOWUP_AFTER.match(text, x.end) or _TIME_LABEL_BEFORE.search(text, max(a, x.start - 24), x.start) \
+                or _CHANGE_LABEL_BEFORE.search(text, max(a, x.start - 16), x.start):
             keep.add(id(x))  # "a CRP level of 4.8 ng/mL at the start, and 5.1 ng/mL at the study end"
     last_kept: Item | None = nums[0] if id(nums[0]) in keep else None
     for i in range(1, len(nums)):
@@ -1583,6 +1615,15 @@ def _sentence_rows(t: Text, sent: Sentence, measures: list[_Measure], vals: Sent
                 and row_base.get("baseline_mean") == window_ms[0].mean):
             # "from 1.52 ± 0.48 at baseline to 0.91 ± 0.39 at 1 year and 0.85 ± 0.41 at 3 years"
             paired = [{"followup_mean": v.mean, "followup_sd": v.sd} for v in window_ms[1:]]
+        elif len(my_tps) >= 2 and not responder and len(window_ms) == len(my_tps) + 1 \
+                and not any(x.kind.startswith("median") for x in window_ms) and (base_at := _one_baseline_value(t.text, a, window_ms)) is not None:
+            # "decreased to 4.5, 4.0 and 3.7 at 1, 3 and 6 months, respectively (baseline 5.9)", "5.9 at baseline
+            # and 4.5, 4.0 and 3.7 at months 1, 3 and 6": the one baseline is every timepoint's, the rest in order
+            for key in [key for key in row_base if key.startswith(("baseline_", "followup_"))]:
+                row_base.pop(key)
+            row_base["baseline_mean"], row_base["baseline_sd"] = window_ms[base_at].mean, window_ms[base_at].sd
+            paired = [{"followup_mean": v.mean, "followup_sd": v.sd} for k, v in enumerate(window_ms) if k != base_at]
+            at_times = ()  # each time's direction from its value against the baseline
         else:
             at_times = _values_at_their_times(t.text, a, b, my_tps, tps) if len(my_tps) >= 2 and not responder \
                 else None
@@ -1599,6 +1640,17 @@ def _sentence_rows(t: Text, sent: Sentence, measures: list[_Measure], vals: Sent
                 paired = _brackets_after_timepoints(my_tps, items, t, a, clause_start, me, responder)
                 if paired:
                     effects = effects[:1]  # each timepoint's bracket holds its own estimate
+        cm = row_base.get("change_mean")
+        if paired and cm is not None and row_base.get("baseline_mean") is None \
+                and all(set(d) <= {"followup_mean", "followup_sd"} and d.get("followup_mean") is not None for d in paired) \
+                and abs(cm) == abs(paired[0]["followup_mean"]):
+            # "decreased by 1.3 at week 4 and by 1.9 at week 12": each time's value is its change, with the sign
+            # the wording gave the first
+            sign = -1.0 if cm < 0 < paired[0]["followup_mean"] else 1.0
+            paired = [{"change_mean": sign * d["followup_mean"] if d["followup_mean"] > 0 else d["followup_mean"],
+                       "change_sd": d.get("followup_sd"), "followup_mean": None, "followup_sd": None} for d in paired]
+            row_base.pop("followup_mean", None)
+            row_base.pop("followup_sd", None)
         comp = _effect_arm(t, sent, refs, ctx, a, b) if effects else None
         # the timepoints' values are the ones the row's baseline/follow-up pair was read from
         re_paired = bool(paired) and len(paired) == 2 and row_base.get("baseline_mean") is not None \
@@ -1650,8 +1702,13 @@ def _dedupe_restated(t: Text, tps: list[Timepoint]) -> list[Timepoint]:
                 abs(out[-1].weeks - tp.weeks) <= max(1.0, 0.1 * tp.weeks):
             out[-1] = tp
             continue
+        if out and _LABELS_A_VALUE.match(t.text, tp.end) and any(abs(x.weeks - tp.weeks) <= 0.02 * tp.weeks for x in out):
+            continue  # "at 12 weeks (baseline 5.5 vs 12 weeks 3.9)": the time again, as its value's label
         out.append(tp)
     return out
+
+
+_LABELS_A_VALUE = re.compile(r"\s?:?\s?[-−]?\d")
 
 
 def _direction_from_values(d: dict) -> str | None:
@@ -2005,6 +2062,18 @@ def _values_at_their_times(text: str, a: int, b: int, my_tps: list[Timepoint | N
     return base, [{"followup_mean": found[id(tp)][0], "followup_sd": found[id(tp)][1]} for tp in my_tps]
 
 
+# a value marked as the baseline's: "(baseline 5.9 ± 0.7)", "at baseline (1.7 ± 0.6)", "5.9 (baseline)", "5.8 at baseline"
+_BASELINE_BEFORE_VALUE = re.compile(r"\b(?:baseline|pre-?treatment|before\s+treatment)\s?(?:[(:=]\s?|was\s|of\s)?$", re.I)
+_BASELINE_BRACKET_AFTER = re.compile(r"\s?\(\s?(?:at\s+)?baseline\s?\)", re.I)
+
+
+def _one_baseline_value(text: str, a: int, ms: list[MeanSD]) -> int | None:
+    """The index of the one value in `ms` that the text marks as the baseline's, or None (none, or several)."""
+    marked = [k for k, x in enumerate(ms) if BASELINE_AFTER.match(text, x.end) or _BASELINE_BRACKET_AFTER.match(text, x.end)
+              or _BASELINE_BEFORE_VALUE.search(text, max(a, x.start - 25), x.start)]
+    return marked[0] if len(marked) == 1 else None
+
+
 def _pair_with_timepoints(tps: list[Timepoint | None], items: list[Item], t: Text, a: int, clause_start: int,
                           me: _Measure, responder: bool) -> list[dict]:
     """"59.3% at 3 months and 53.5% at 6 months": as many values as timepoints, paired in order."""
@@ -2065,6 +2134,11 @@ def _measures_respectively(t: Text, sent: Sentence, measures: list[_Measure], pc
             names = opened
     if len(names) < 2:
         return {}
+    before = [p for p in pcts if p.end <= names[0].mention.start]
+    if not listed and len(before) == len(names) and not any(p.start > names[0].mention.start for p in pcts) \
+            and all(_VALUE_LIST_GAP.fullmatch(t.text, p.end, q.start) for p, q in zip(before, before[1:])):
+        # "11 (45.8%), 6 (25.0%) and 2 (8.3%) patients met the ACR20, ACR50 and ACR70 criteria, respectively"
+        return {m.name: _responder_values(p) for m, p in zip(names, before)}
     after = [p for p in pcts if p.start > names[-1].mention.end]
     if len(after) != len(names) or any(names[0].mention.end <= p.start < names[-1].mention.start for p in pcts):
         return {}  # ("rate A: 14.1% versus 16.8%; rate B: 10.6% versus 11.7%": each measure has its own values)
@@ -2151,6 +2225,9 @@ def _responders(row: dict, t: Text, sent: Sentence, a: int, b: int, pct_all: lis
         row["percent_responders"] = float(npm.group("p"))
         return
     mine = [p for p in pct_all if a <= p.start < b]
+    if len(mine) >= 2 and mine[0].kind == "count" and _OUT_OF_BEFORE.search(t.text, max(sent.start, mine[0].start - 14),
+                                                                           mine[0].start):
+        mine = mine[1:]  # "Among 40 treated patients, 23 (57.5%) achieved ACR20": the 40 are the denominator
     if mine:
         row.update(_responder_values(mine[0].obj))
         if "percent_responders" not in row and row.get("n_responders") is not None and arm_n \
@@ -2158,6 +2235,7 @@ def _responders(row: dict, t: Text, sent: Sentence, a: int, b: int, pct_all: lis
             row["percent_responders"] = round(100 * row["n_responders"] / arm_n, 2)
 
 
+_OUT_OF_BEFORE = re.compile(r"\b(?:among|of|from)\s+(?:the\s+|all\s+|these\s+)?$", re.I)
 _ARM_UNIT_WORD = re.compile(r"(cohort|group|arm|cluster)", re.I)
 _LEADING_THE = re.compile(r"^the\s+", re.I)
 _LIST_SEPARATOR = re.compile(r"\s?,\s?(?:and\s+|or\s+)?|\s+(?:and|or)\s+")

@@ -87,7 +87,8 @@ GESTATION_AFTER_RE = re.compile(r"^\s?(?:'s?\s+|’s?\s+)?(?:of\s+)?(?:gestation
                                 r"postmenstrual|post-?menstrual|corrected\s+age|postconceptional)\b", re.I)
 # a dose, a dosing word or "dosed" right before "at/on <weeks|days> ...": a dosing schedule
 # (a concentration or a rate is a measured value: "CRP fell to 9.1 mg/L at week 24", "45 mL/min at month 6")
-_DOSE_UNIT = r"\d\s?(?:mg|g|µg|μg|ug|mcg|IU|U|units|mL|ml|cells|MSCs|mg/kg|µg/kg|μg/kg|mg/m2)\b(?!\s?/\s?(?:[dmµμ]?[lL]|min)\b)"
+# (not the digits of a name: "Th17 cells were reduced at 3 months")
+_DOSE_UNIT = r"(?<![A-Za-z])(?<![A-Za-z]\d)(?<![A-Za-z]\d\d)\d\s?(?:mg|g|µg|μg|ug|mcg|IU|U|units|mL|ml|cells|MSCs|mg/kg|µg/kg|μg/kg|mg/m2)\b(?!\s?/\s?(?:[dmµμ]?[lL]|min)\b)"
 # ("a high-dose group", "the low-dose arm" name an arm, not a dosing: "2.1 in the high-dose group at week 12")
 _DOSING_WORDS = words([r"dos(?:e|es|ed|ing)(?<![-‐]dose)(?<![-‐]doses)", "given", "administered", "injected", "infused", "vaccinated",
                        r"vaccinations?", r"injections?", r"infusions?", r"boosters?", r"applications?",
@@ -180,6 +181,7 @@ _AT_TIME_BEFORE = re.compile(r"\b(?:at|by|after|until|through|to|from|over|durin
 PER_TIME_AFTER_RE = re.compile(r"^\s?(?:/\s?(?:d|day|night|wk|week|mo|month)\b|(?:per|a|each|every)\s+"
                                r"(?:day|night|week|month)\b|(?:daily|nightly|weekly)\b)", re.I)
 VERSUS_AFTER_RE = re.compile(r"^\s*(?:vs\.?|versus)\s*[-\d.]", re.I)
+_VALUE_RIGHT_AFTER = re.compile(r"\s?:?\s?[-−]?\d")
 VERSUS_BEFORE_RE = re.compile(r"(?:[\d.]|\d\s?[)\]])\s*(?:weeks?|days?|months?|years?|h|hours?|mo|wk|y|d)?\s*(?:vs\.?|versus)\s*$", re.I)
 MEASURED_DURATION_BEFORE_RE = re.compile(
     words(["median", "mean", "average", "averaged"])
@@ -204,7 +206,8 @@ START_BEFORE_RE = re.compile(words(["commenced", "started", "initiated", "begun"
                              + r"\s+(?:at\s+|within\s+|about\s+|approximately\s+|on\s+)?$")
 AVERAGE_IN_BRACKET_RE = re.compile(r"[(\[]\s*(?:median|mean|average)\s*[:=,]?\s*$", re.I)
 CLOCK_TIME_RE = re.compile(r"^[012]\d[0-5]\d\s?h", re.I)  # "0800 h", "1230 h"
-PERIOD_AFTER_RE = re.compile(r"^\s?-?\s?(?:\(?\s?baseline\s?\)?|washout|wash-out|run-in|lead-in|screening\s+period|"
+# ("at 12 weeks (baseline 5.5 vs 3.9)" opens a bracket of values, not a baseline period)
+PERIOD_AFTER_RE = re.compile(r"^\s?-?\s?(?:\(?\s?baseline(?!\s?[:=]?\s?[-−]?\d)\s?\)?|washout|wash-out|run-in|lead-in|screening\s+period|"
                              r"baseline\s+period|stabili[sz]ation\s+period|placebo\s+run|cycles?\b|(?:of\s+)?intervals?\b|"
                              r"apart\b|"
                              r"dosing\s+interval|schedule)", re.I)
@@ -409,8 +412,9 @@ def _not_a_study_time(t: Text, tp: Timepoint, course_weeks: set[float], windows:
             return True  # "infused over 2 hours", "10 IU in 2 h"
     if "period" in cues and STUDY_PERIOD_BEFORE_RE.search(before):
         return True  # "recruited over 2 years"
-    if "versus" in cues and VERSUS_BEFORE_RE.search(near):
-        return True  # "3.5 vs. 12.7 months"
+    if "versus" in cues and VERSUS_BEFORE_RE.search(near) and not (
+            text[tp.start:tp.start + 1].isalpha() or _VALUE_RIGHT_AFTER.match(after)):
+        return True  # "3.5 vs. 12.7 months" (not a label of the value after it: "48.5 vs month 6 29.3", "vs 12 weeks 3.9")
     if "washout" in cues and PERIOD_BEFORE_RE.search(before, max(0, len(before) - 30)):
         return True  # "a washout of 2 weeks", "run-in period of 4 weeks"
     if "history" in cues and PRE_STUDY_FOR_BEFORE_RE.search(before):

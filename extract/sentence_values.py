@@ -813,6 +813,7 @@ _ARM_NOUN_GAP = re.compile(r"\s?(?:groups?\s?|patients\s?|subjects\s?|participan
 _NOT_AN_ARM_LABEL = re.compile(r"(?i:p|n|or|hr|rr|md|es|ci|p-value|partial|mean|median|range|iqr|sd|se|vs\.?|and|"
                             r"both|all|total|difference|change|ratio|range|significance\s+not\s+tested|"
                             r"from|to|at|after|before|by|during|over|in|on|of|with|was|were|baseline|"
+                            r"pre|post|pre-?treatment|post-?treatment|"  # times: "(pre 1.75, post 1.05)"
                             r"(?:at\s+)?(?:weeks?|months?|days?|years?)(?:\s+\d+)?)")
 
 

@@ -1079,7 +1079,8 @@ def test_a_count_of_patients_is_not_an_arms_name(sentence):
     assert [(o.arm, o.n_responders) for o in ev.outcomes] == [("MSC (single arm)", 8)]
 
 
-@pytest.mark.parametrize("name", ["The percentage of CD4+CD25+Foxp3+ Treg cells", "The percentage of CD19+ B lymphocytes"])
+@pytest.mark.parametrize("name", ["The percentage of CD4+CD25+Foxp3+ Treg cells", "The percentage of CD19+ B lymphocytes",
+                                  "The percentage of CD4+CD25+FoxP3+ Tregs", "The frequency of circulating Th17"])
 def test_a_share_of_cells_is_a_level_not_a_share_of_patients(name):
     ev = run(f"Fifteen patients with active RA received UC-MSCs. {name} increased from 3.2% to 5.8% at 3 months "
              "(p = 0.002).")
@@ -1141,3 +1142,103 @@ def test_the_arm_leading_a_clause_is_its_first_values_arm(lead):
              f"{lead} adverse events, compared with 13 (43%) in the placebo group.")
     assert [(o.arm, o.n_responders, o.percent_responders) for o in ev.outcomes] == [("MSC", 9, 30.0),
                                                                                    ("placebo", 13, 43.0)]
+
+
+@pytest.mark.parametrize("sentence", [
+    "A mean DAS28 reduction of 2.05 ± 1.12 was observed 6 months after infusion.",
+    "At 6 months, the mean DAS28 reduction was 2.05 ± 1.12.",
+])
+def test_a_measure_named_before_its_reduction_noun_takes_a_negative_change(sentence):
+    ev = run("Twenty patients with RA received UC-MSCs. " + sentence)
+    assert [(o.measure, o.change_mean, o.timepoint_weeks) for o in ev.outcomes] == [("DAS28", -2.05, 26.0)]
+
+
+@pytest.mark.parametrize("sentence, want", [
+    ("Regulatory T cells increased 2 weeks after infusion (5.3 ± 1.4 vs 3.8 ± 1.1 at baseline; P = 0.003).", (3.8, 5.3)),
+    ("At week 2, DAS28 remained lower than baseline (3.8 ± 1.1 vs 5.3 ± 1.4, P < 0.01).", (5.3, 3.8)),
+    ("At week 2, HAQ was higher than at baseline (5.3 ± 1.4 versus 3.8 ± 1.1; P = 0.02).", (3.8, 5.3)),
+    ("Th17 cells were reduced at week 2 (3.8 ± 1.1% vs 5.3 ± 1.4% at baseline; P = 0.02).", (5.3, 3.8)),
+])
+def test_a_pair_whose_second_value_is_the_baseline_puts_the_first_at_follow_up(sentence, want):
+    ev = run("Twenty patients with RA received UC-MSCs. " + sentence)
+    assert [(o.baseline_mean, o.followup_mean, o.timepoint_weeks) for o in ev.outcomes] == [(*want, 2.0)]
+
+
+@pytest.mark.parametrize("sentence", [
+    "DAS28 decreased to 4.5 ± 0.9, 4.0 ± 1.0 and 3.7 ± 1.1 at 1, 3 and 6 months, respectively (baseline 5.9 ± 0.7).",
+    "At months 1, 3 and 6, the mean DAS28 was 4.5, 4.0 and 3.7, respectively, versus 5.9 at baseline.",
+    "The DAS28 was 5.9 ± 0.7 at baseline and 4.5 ± 0.9, 4.0 ± 1.0 and 3.7 ± 1.1 at months 1, 3 and 6.",
+    "The DAS28 values were 5.9 (baseline), 4.5 (month 1), 4.0 (month 3) and 3.7 (month 6).",
+])
+def test_a_baseline_value_beside_a_list_of_follow_up_values_is_every_timepoints_baseline(sentence):
+    ev = run("Twenty patients with RA received UC-MSCs. " + sentence)
+    assert [(o.timepoint_weeks, o.baseline_mean, o.followup_mean, o.direction) for o in ev.outcomes] == [
+        (4.33, 5.9, 4.5, "decrease"), (13.0, 5.9, 4.0, "decrease"), (26.0, 5.9, 3.7, "decrease")]
+
+
+def test_a_baseline_value_after_values_at_their_times_is_their_baseline():
+    ev = run("Twenty patients with RA received UC-MSCs. HAQ scores at 6 months (1.1 ± 0.5) and 12 months (1.0 ± 0.6) "
+             "were lower than at baseline (1.7 ± 0.6).")
+    assert [(o.timepoint_weeks, o.baseline_mean, o.followup_mean) for o in ev.outcomes] == [
+        (26.0, 1.7, 1.1), (52.0, 1.7, 1.0)]
+
+
+@pytest.mark.parametrize("sentence, want", [
+    ("DAS28 improved significantly at 12 weeks (baseline 5.5 vs 12 weeks 3.9; P = 0.01).", (12.0, 5.5, 3.9)),
+    ("ESR improved significantly (baseline 48.5 vs month 6 29.3 mm/h; P = 0.01).", (26.0, 48.5, 29.3)),
+    ("Swollen joints were reduced (baseline 8.4 vs week 12 3.9).", (12.0, 8.4, 3.9)),
+    ("HAQ improved at 12 weeks (pre 1.75, post 1.05; P < 0.05).", (12.0, 1.75, 1.05)),
+    ("HAQ improved at 12 weeks (pre-treatment 1.75 ± 0.4 vs post-treatment 1.05 ± 0.3).", (12.0, 1.75, 1.05)),
+])
+def test_values_labelled_by_their_times_in_a_bracket_are_the_baseline_and_the_follow_up(sentence, want):
+    ev = run("Twenty patients with RA received UC-MSCs. " + sentence)
+    assert [(o.timepoint_weeks, o.baseline_mean, o.followup_mean) for o in ev.outcomes] == [want]
+
+
+def test_each_time_labelling_the_value_after_it_takes_that_value():
+    ev = run("Twenty patients with RA received UC-MSCs. The walking distance improved (baseline 469 m, 6 months 462 m, "
+             "12 months 484 m).")
+    assert [(o.timepoint_weeks, o.baseline_mean, o.followup_mean) for o in ev.outcomes] == [
+        (26.0, 469.0, 462.0), (52.0, 469.0, 484.0)]
+
+
+@pytest.mark.parametrize("sentence", [
+    "The DAS28 improved by 1.3 ± 0.8 at week 4 and by 1.9 ± 1.0 at week 12 (both P < 0.001).",
+    "DAS28 decreased by 1.3 ± 0.8 at week 4 and by 1.9 ± 1.0 at week 12.",
+])
+def test_changes_by_an_amount_at_several_times_are_each_times_change(sentence):
+    ev = run("Twenty patients with RA received UC-MSCs. " + sentence)
+    assert [(o.timepoint_weeks, o.change_mean, o.followup_mean) for o in ev.outcomes] == [
+        (4.0, -1.3, None), (12.0, -1.9, None)]
+
+
+@pytest.mark.parametrize("lead", ["Among 40 treated patients,", "Of the 40 patients,", "Among the 40 patients who completed follow-up,"])
+def test_the_patients_a_count_is_out_of_are_not_the_responders(lead):
+    ev = run(f"Forty patients with RA received UC-MSCs. {lead} 23 (57.5%) achieved ACR20 at month 6.")
+    assert [(o.measure, o.n_responders, o.percent_responders) for o in ev.outcomes] == [("ACR20", 23, 57.5)]
+
+
+@pytest.mark.parametrize("sentence, want", [
+    ("Patients showed improved HAQ (mean change −0.6) and reduced DAS28 (mean change −2.0) at week 24.",
+     [("HAQ", -0.6), ("DAS28", -2.0)]),
+    ("HAQ improved at week 24 (change: −0.6; P = 0.01).", [("HAQ", -0.6)]),
+])
+def test_a_bare_value_after_a_change_label_in_a_bracket_is_the_change(sentence, want):
+    ev = run("Twenty patients with RA received UC-MSCs. " + sentence)
+    assert [(o.measure, o.change_mean) for o in ev.outcomes] == want
+
+
+@pytest.mark.parametrize("sentence", [
+    "At 3 months, 11 (45.8%), 6 (25.0%) and 2 (8.3%) patients met the ACR20, ACR50 and ACR70 criteria, respectively.",
+    "At 3 months, 11 (45.8%), 6 (25.0%) and 2 (8.3%) patients achieved ACR20, ACR50 and ACR70 responses, respectively.",
+])
+def test_values_listed_before_their_measures_with_respectively_go_in_order(sentence):
+    ev = run("Twenty-four patients with RA received UC-MSCs. " + sentence)
+    assert [(o.measure, o.n_responders, o.percent_responders) for o in ev.outcomes] == [
+        ("ACR20", 11, 45.8), ("ACR50", 6, 25.0), ("ACR70", 2, 8.3)]
+
+
+def test_a_from_to_pair_in_a_bracket_after_a_change_is_the_baseline_and_the_follow_up():
+    ev = run("Twenty patients with RA received UC-MSCs. Serum CRP levels fell by a mean of 9.4 mg/L (from 19.8 to "
+             "10.4 mg/L) by week 8.")
+    assert [(o.change_mean, o.baseline_mean, o.followup_mean) for o in ev.outcomes] == [(-9.4, 19.8, 10.4)]

@@ -349,3 +349,34 @@ def test_an_effects_length_and_a_delivery_window_are_not_timepoints(abstract, we
 ])
 def test_a_lag_and_a_repeated_age_range_are_not_timepoints(abstract, weeks):
     assert run(abstract, title=T).timepoints_weeks == weeks
+
+
+@pytest.mark.parametrize("bracket", ["(baseline 5.5 vs 3.9; P = 0.01)", "(baseline 5.5 vs 12 weeks 3.9; P = 0.01)",
+                                     "(baseline: 5.5; 12 weeks: 3.9)"])
+def test_a_bracket_opening_with_the_baseline_value_after_a_time_does_not_make_it_a_baseline_period(bracket):
+    # "28 days (baseline)" is a period; "at 12 weeks (baseline 5.5 vs 3.9)" is a time of assessment
+    ev = run(f"Twenty patients with RA received MSCs. DAS28 improved significantly at 12 weeks {bracket}.")
+    assert ev.timepoints_weeks == [12.0]
+    assert [o.timepoint_weeks for o in ev.outcomes] == [12.0]
+
+
+@pytest.mark.parametrize("bracket, weeks", [("(baseline 48.5 vs month 6 29.3 mm/h)", 26.0),
+                                            ("(baseline 8.4 vs week 12 3.9)", 12.0),
+                                            ("(baseline 8.4 vs 12 weeks 3.9)", 12.0)])
+def test_a_time_labelling_the_value_after_versus_is_a_timepoint(bracket, weeks):
+    # "3.5 vs. 12.7 months" is a measured duration; "vs month 6 29.3" labels the value after it
+    ev = run(f"Twenty patients with RA received MSCs. ESR improved significantly {bracket}.")
+    assert ev.timepoints_weeks == [weeks]
+
+
+def test_a_duration_after_versus_is_still_no_timepoint():
+    ev = run("Twenty patients with RA received MSCs for 12 weeks. Median time to flare was 3.5 vs. 12.7 months.")
+    assert ev.timepoints_weeks == [12.0]
+
+
+@pytest.mark.parametrize("sentence", ["Th17 cells were reduced at 3 months (P = 0.02).",
+                                      "The Th17 cells decreased at 3 months."])
+def test_a_cell_name_ending_in_digits_is_no_dose_before_a_time(sentence):
+    # "2 × 10^6 cells at weeks 0 and 4" is a schedule; "Th17 cells ... at 3 months" is a time of assessment
+    ev = run("Eighteen patients with RA received MSCs. " + sentence)
+    assert ev.timepoints_weeks == [13.0]

@@ -238,11 +238,11 @@ def test_only_two_characters_fold_to_delta() -> None:
 
 LEVEL_PIECES = ["level", "Levels", "HbA1c", "hba1c", "haematocrit", "hematocrit", "body fat", "fat", "%", "percentage",
                 "change", "percentage  change", "scores", "FEV1", "SpO2", "weight", "index", "x", "1", "_", "ſ", "İ", "-",
-                "levelling", "fatigue", "activity"]
+                "levelling", "fatigue", "activity", "cells", "subset", "Tregs", "Treg", "Th17", "Th", "Th170"]
 _LEVEL_WORDS_PLAIN = re.compile(
     r"\b(?:levels?|concentrations?|hba1c|a1c|glycated|fraction|saturation|ha?ematocrit|content|density|fat|mass|bmi|"
     r"index|indices|score|scores|scale|pressure|weight|volume|ratio|values?|counts?|percentage\s+change|change|"
-    r"changes|function|thickness|diameter|velocity|capacity|fev1|fvc|spo2|oxygen|compliance|intake|activity)\b|%", re.I)
+    r"changes|function|thickness|diameter|velocity|capacity|fev1|fvc|spo2|oxygen|compliance|intake|activity|cells|lymphocytes|monocytes|subsets?|tregs?|th\d{1,2})\b|%", re.I)
 
 
 @settings(max_examples=3000, deadline=None)
