@@ -2186,7 +2186,7 @@ def _changes_respectively(t: Text, sent: Sentence, measures: list[_Measure], pct
     if not lead:
         return {}
     sign = -1.0 if lead[-1].group("down") else 1.0
-    improved = lead[-1].group(0).lower().lstrip().startswith("improv") or " improved" in lead[-1].group(0).lower()
+    improved = "improv" in lead[-1].group(0).lower()
     # ("improved by 30% and 20%": a fall on a lower-is-better scale)
     return {m.name: {"percent_change": (-1.0 if improved and m.better == "lower" else sign) * abs(p.percent)}
             for m, p in zip(names, after)}
