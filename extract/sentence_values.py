@@ -729,8 +729,9 @@ _PAIR_GAP = re.compile(r"^\s?(?:[a-zA-Zμµ%]{1,6}(?:/[a-zA-Zμµ]{1,6}){0,2}\s?
                        r"(?:,|;)?\s?(?:vs\.?|versus|and|or|,|;|compared\s+(?:with|to))\s?$", re.I)
 VALUE_KINDS = ("ms", "pct", "count")
 # "3.1 % (...) after carbetocin and 7.2 % after oxytocin", "−33.3 mm with XLHA": the arm right after a value
-_AFTER_ARM_RE = re.compile(
-    r"\s?(?:[a-zA-Zμµ%]{1,6}(?:/[a-zA-Zμµ]{1,6}){0,2}\s)?(?:\([^()]{0,40}\)\s?)?(?i:after|with|on|in|for|among|receiving)"
+_AFTER_ARM_RE = re.compile(  # (the unit is never "and"/"or"/"but": "3.6 and in the MTX group from 5.8" names the next arm)
+    r"\s?(?:(?!(?:and|or|but)\s)[a-zA-Zμµ%]{1,6}(?:/[a-zA-Zμµ]{1,6}){0,2}\s)?(?:\([^()]{0,40}\)\s?)?"
+    r"(?i:after|with|on|in|for|among|receiving)"
     r"\s+(?:the\s+)?(?P<name>[A-Za-z][\w+/·-]*(?:\s[A-Za-z][\w+/·-]*){0,2}?)"
     r"(?=\s?(?:[,;)(]|$|\.\s|\.$|\b(?:and|or|vs|versus|compared|than|whereas|while|but|respectively)\b))")
 _TIME_NAME = re.compile(r"(?i:weeks?|months?|days?|years?|hours?|baseline|follow-?up|treatment|the\s+end|total|all|both|each|"
@@ -745,8 +746,10 @@ _EFFECT_CUE = re.compile(r"ratio|onfidence|CI|C\.I\.|% IC|%IC|OR|HR|RR|MD|ES|RD|
 _SUBJECT_GAP = re.compile(r"\s*(?:[A-Z][a-z]+:\s*)?(?:(?:in\s+the|among\s+the|the|in|with)\s+|(?:patients|subjects|participants|those)\s+(?:in|on|receiving|"
                           r"treated\s+with)\s+(?:the\s+)?)?", re.I)
 _TIGHT_BEFORE = re.compile(r"\s?(?:groups?\s?)?[:,(\[]?\s?")
-_REF_BEFORE_GAP = re.compile(r"\s?(?:groups?\s?)?(?:was|were|is|had|showed|of|:|=)\s?(?:an?\s+)?(?:mean\s+(?:of\s+)?)?|\s?:\s?",
-                             re.I)
+_REF_BEFORE_GAP = re.compile(r"\s?(?:groups?\s?)?(?:was|were|is|had|showed|of|:|=)\s?(?:an?\s+)?(?:mean\s+(?:of\s+)?)?|\s?:\s?"
+                             # "in the UC-MSC group decreased from 5.9 to 3.6, and in the MTX group from 5.8 to 4.5"
+                             r"|\s?(?:groups?\s?)?,?\s?(?:(?:significantly\s+)?(?:decreased|increased|reduced|fell|rose|"
+                             r"improved|declined|dropped|changed)\s+)?from\s", re.I)
 # between a value and the arm named after it: not a comparator ("... (38%) compared with the control group (60%)")
 _NOT_AFTER_GAP = re.compile(r"[;]|\bvs\b|\bversus\b|\bthan\b|\band\b|\bcompared\b|\bcontrast\b|\bwhereas\b|\bwhile\b")
 _CI_BRACKET_AFTER = re.compile(r"\s?(?:%\s?)?[(\[]\s?(?:95|90|99)\s?%[^()\[\]]{0,40}(?:[(\[]\s?CI\s?[)\]][^()\[\]]{0,30})?[)\]]")
@@ -969,8 +972,9 @@ def arm_slots(t: Text, items: list[Item], a: int, b: int, refs: list[ArmRef], se
             if not slot.how:
                 # "in Group S was 0.06 ± 0.172 h ... and that in Group B was 19.35 ± 8.64 h"
                 prev_end = slots[-1].end if slots else a
-                named = next((r for r in reversed(refs) if prev_end <= r.start and r.end <= slot.start
-                              and _REF_BEFORE_GAP.fullmatch(text, r.end, slot.start)), None)
+                first = slot.items[0].start  # (a from-to pair's slot is named before its first value)
+                named = next((r for r in reversed(refs) if prev_end <= r.start and r.end <= first
+                              and _REF_BEFORE_GAP.fullmatch(text, r.end, first)), None)
                 if named is not None:
                     slot.arm, slot.how = named.label, "named before"
         slots.append(slot)

@@ -1242,3 +1242,14 @@ def test_a_from_to_pair_in_a_bracket_after_a_change_is_the_baseline_and_the_foll
     ev = run("Twenty patients with RA received UC-MSCs. Serum CRP levels fell by a mean of 9.4 mg/L (from 19.8 to "
              "10.4 mg/L) by week 8.")
     assert [(o.change_mean, o.baseline_mean, o.followup_mean) for o in ev.outcomes] == [(-9.4, 19.8, 10.4)]
+
+
+@pytest.mark.parametrize("sentence", [
+    "At 6 months, DAS28 in the UC-MSC group decreased from 5.9 to 3.6, and in the methotrexate group from 5.8 to 4.5.",
+    "At 6 months, DAS28 decreased in the UC-MSC group from 5.9 ± 0.8 to 3.6 ± 0.9 and in the methotrexate group "
+    "from 5.8 ± 0.7 to 4.5 ± 1.0.",
+])
+def test_each_arm_named_before_its_own_from_to_pair_gets_it(sentence):
+    ev = run("Forty patients were randomized to UC-MSC (n = 20) or methotrexate (n = 20). " + sentence)
+    assert [(o.arm, o.baseline_mean, o.followup_mean, o.timepoint_weeks) for o in ev.outcomes] == [
+        ("UC-MSC", 5.9, 3.6, 26.0), ("methotrexate", 5.8, 4.5, 26.0)]
