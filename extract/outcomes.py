@@ -1280,7 +1280,9 @@ _BRACKET_OR_SEMICOLON = re.compile(r"[;()\[\]]")
 
 
 _PEOPLE_HAD_BEFORE = re.compile(
-    r"\b(?:achiev\w*|met|reached|attained|had|experienced|developed|reported)\s+(?:an?\s+|the\s+|at\s+least\s+one\s+|"
+    # ("5/24 (20.8%) patients were in DAS28 remission": a state the people were in)
+    r"\b(?:achiev\w*|met|reached|attained|had|experienced|developed|reported|(?:were|was)\s+in)\s+(?:an?\s+|the\s+|"
+    r"at\s+least\s+one\s+|"
     r"one\s+or\s+more\s+|any\s+)?(?:(?!and\b|or\b|in\b|of\b|with\b)[\w-]+\s+){0,3}$", re.I)
 
 

@@ -1253,3 +1253,11 @@ def test_each_arm_named_before_its_own_from_to_pair_gets_it(sentence):
     ev = run("Forty patients were randomized to UC-MSC (n = 20) or methotrexate (n = 20). " + sentence)
     assert [(o.arm, o.baseline_mean, o.followup_mean, o.timepoint_weeks) for o in ev.outcomes] == [
         ("UC-MSC", 5.9, 3.6, 26.0), ("methotrexate", 5.8, 4.5, 26.0)]
+
+
+@pytest.mark.parametrize("sentence", ["At 24 weeks, 5 (20.8%) patients were in DAS28 remission.",
+                                      "At 24 weeks, 5 patients (20.8%) were in clinical remission (DAS28 < 2.6)."])
+def test_people_who_were_in_a_state_are_its_responders(sentence):
+    ev = run("Twenty-four patients received MSCs. " + sentence)
+    assert [(o.measure, o.n_responders, o.percent_responders, o.timepoint_weeks) for o in ev.outcomes] == [
+        ("DAS28 remission", 5, 20.8, 24.0)]
