@@ -478,7 +478,6 @@ def _is_reference(toks: tuple[str, ...], start: int) -> bool:
 
 
 _DEFINED_BY = re.compile(r"\s?\(\s?(?:defined\s+as\s+|i\.e\.,?\s+)?(?P<of>DAS\s?28|SDAI|CDAI)\b", re.I)
-_REMISSION_OF = frozenset({"DAS28", "SDAI", "CDAI"})
 
 
 def _sentence_measures(t: Text, sent: Sentence, mentions: list[Mention], ctx: Context, rec: _Record,
@@ -524,7 +523,7 @@ def _sentence_measures(t: Text, sent: Sentence, mentions: list[Mention], ctx: Co
         if canonical is None and "remission" in name.lower():
             defined = _DEFINED_BY.match(text, s.end)
             score = defined.group("of").upper().replace(" ", "") if defined else None
-            if score in _REMISSION_OF:
+            if score in _rules()[1]:  # the scores measures.json says a remission is of
                 # "the remission rate (DAS28 < 2.6)": the bracket names the score whose remission it is
                 name = canonical = f"{score} remission"
         low = name.lower()
