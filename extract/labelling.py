@@ -101,9 +101,15 @@ _VALUE = re.compile(r"-?\d+(?:\.\d+)?")
 _NOT_VALUE_BEFORE = re.compile(r"(?:±|\+/-|\bsd|\bse|\bsem|\bn\s*=|\bat|\bafter|\bbefore|\bwithin|\bweeks?|\bdays?|"
                                r"\bmonths?|\byears?|\bvisit|\bhours?|\btime|\bdose|(?<!compared )(?<!relative )(?<!opposed )\bto|\bof|-|\bt|\bf|\bdf|\bχ2|"
                                r"\bchi|\bz|\br|\bβ|\bor|\brr|\bhr)\s*[=:]?\s*[(\[]?\s*$", re.I)
-_FELL_BY = re.compile(r"\b(?:decrease[sd]?|decline[sd]?|reduc(?:ed|tions?|es)|fell|dropped|lowered|lost|"
-                      r"(?:a\s+)?(?:decrease|reduction|decline|drop|fall|loss))\s+(?:by|of)\s+(?:about\s+|approximately\s+)?$",
+_FELL_BY = re.compile(r"\b(?:(?:decrease[sd]?|decline[sd]?|reduc(?:ed|tions?|es)|fell|dropped|lowered|lost|"
+                      r"(?:a\s+)?(?:decrease|reduction|decline|drop|fall|loss))\s+(?:by|of)|"
+                      # a change verb's value without "by": "the MSC group reduced 2.84 times"
+                      r"(?:decreased|declined|reduced|fell|dropped|lowered|lost))\s+(?:about\s+|approximately\s+)?$",
                       re.I)
+# "from 3.5 ± 1.2 to 2.0 ± 1.0": the arm's value is where it went (b), not where it started (a)
+_FROM_TO = re.compile(r"\bfrom\s+(?P<a>-?\d+(?:\.\d+)?)(?:[^\d;()]{0,24}?(?:±|\+/-)\s*\d+(?:\.\d+)?)?[^\d;()]{0,24}?"
+                      r"\bto\s+(?P<b>-?\d+(?:\.\d+)?)", re.I)
+_BEFORE_ARM_CHARS = 40  # a number further than this before its arm ("the 25-s sprint following MSC") is not its value
 _VS = re.compile(r"\b(?:vs|versus|v)\b|\bcompared (?:with|to)\b", re.I)
 _DOWN_NOUNS = re.compile(r"\b(?:reduction|reductions|decrease|decreases|decline|loss|fall|drop|lowering)\b", re.I)
 
@@ -114,14 +120,18 @@ def _arm_numbers(norm: str, tokens: list[tuple[str, int]], skip: list[tuple[int,
     COMP 30%" (arm before number). Numbers after "±", "n =", "at", inside P values and CIs
     (`skip`) are not values."""
     seq: list[tuple[str, int, float | None]] = []
+    starts, ends = set(), set()
+    for m in _FROM_TO.finditer(norm):
+        starts.add(m.start("a"))
+        ends.add(m.start("b"))
     for tok, off in tokens:
         if tok in ("INTV", "COMP"):
             seq.append((tok, off, None))
         elif tok == "NUM":
-            if any(a <= off < b for a, b in skip):
+            if off in starts or any(a <= off < b for a, b in skip):
                 continue
             m = _VALUE.match(norm, off)
-            if not m or _NOT_VALUE_BEFORE.search(norm, max(0, off - 12), off):
+            if not m or (off not in ends and _NOT_VALUE_BEFORE.search(norm, max(0, off - 12), off)):
                 continue
             value = float(m.group())
             if value > 0 and _FELL_BY.search(norm, max(0, off - 30), off):
@@ -134,28 +144,53 @@ def _arm_numbers(norm: str, tokens: list[tuple[str, int]], skip: list[tuple[int,
     respectively = _respectively(norm, tokens, seq)
     if respectively is not None:
         return respectively
-    values: dict[str, float] = {}
-    if nums[0] < arms[0]:  # "12% in INTV and 30% in COMP"
-        prev = -1
-        for i in arms:
-            before = [j for j in nums if prev < j < i]
-            if before and seq[i][0] not in values:
-                values[seq[i][0]] = seq[before[-1]][2]
-            prev = i
-    elif nums[0] > arms[-1] and len({seq[i][0] for i in arms}) == 2 and len(nums) >= 2 and \
-            _VS.search(norm, seq[nums[0]][1], seq[nums[1]][1]):
-        # "INTV was earlier than COMP (4.22 ± 1.01 vs 4.97 ± 1.67 d)": the values in the arms' order
-        order = list(dict.fromkeys(seq[i][0] for i in arms))
-        values = {order[0]: seq[nums[0]][2], order[1]: seq[nums[1]][2]}
-    else:  # "in INTV was 12% and in COMP 30%"
-        for k, i in enumerate(arms):
-            nxt = arms[k + 1] if k + 1 < len(arms) else len(seq)
-            after = [j for j in nums if i < j < nxt]
-            if after and seq[i][0] not in values:
-                values[seq[i][0]] = seq[after[0]][2]
-    if "INTV" in values and "COMP" in values and values["INTV"] != values["COMP"]:
-        return values["INTV"], values["COMP"]
+    ways = [_numbers_before_arms, _numbers_after_arms] if nums[0] < arms[0] else [_numbers_after_arms]
+    for way in ways:  # the first reading that gives each arm a value of its own
+        values = way(norm, tokens, seq, arms, nums)
+        if "INTV" in values and "COMP" in values and values["INTV"] != values["COMP"]:
+            return values["INTV"], values["COMP"]
     return None
+
+
+def _numbers_before_arms(norm, tokens, seq, arms, nums) -> dict[str, float]:
+    """ "12% in INTV and 30% in COMP": each arm's value is the last number before it (and after the
+    arm before it), within _BEFORE_ARM_CHARS."""
+    values: dict[str, float] = {}
+    prev = -1
+    for i in arms:
+        before = [j for j in nums if prev < j < i and seq[i][1] - seq[j][1] <= _BEFORE_ARM_CHARS]
+        if before and seq[i][0] not in values:
+            values[seq[i][0]] = seq[before[-1]][2]
+        prev = i
+    return values
+
+
+def _numbers_after_arms(norm, tokens, seq, arms, nums) -> dict[str, float]:
+    """ "INTV was earlier than COMP (4.22 ± 1.01 vs 4.97 ± 1.67 d)": the values after both arms, joined
+    by "vs", in the order subject then reference ("Compared to COMP, INTV had higher levels (79 vs
+    69.7)" is INTV's 79); else "in INTV was 12% and in COMP 30%": each arm's value is the first
+    number after it."""
+    values: dict[str, float] = {}
+    if nums[0] > arms[-1] and len({seq[i][0] for i in arms}) == 2 and len(nums) >= 2 and \
+            _VS.search(norm, seq[nums[0]][1], seq[nums[1]][1]):
+        order = list(dict.fromkeys(seq[i][0] for i in arms))
+        refs = {arm for arm in order if _is_reference(tokens, next(seq[i][1] for i in arms if seq[i][0] == arm))}
+        if len(refs) == 1:
+            order.sort(key=lambda arm: arm in refs)
+        return {order[0]: seq[nums[0]][2], order[1]: seq[nums[1]][2]}
+    for k, i in enumerate(arms):
+        nxt = arms[k + 1] if k + 1 < len(arms) else len(seq)
+        after = [j for j in nums if i < j < nxt]
+        if after and seq[i][0] not in values:
+            values[seq[i][0]] = seq[after[0]][2]
+    return values
+
+
+def _is_reference(tokens: list[tuple[str, int]], offset: int) -> bool:
+    """Whether the arm token at `offset` is the reference of a comparison ("than COMP", "compared
+    with COMP"): a reference word among the three tokens before it."""
+    i = next((k for k, (_, off) in enumerate(tokens) if off == offset), 0)
+    return bool(_REFERENCE_WORDS.intersection(t for t, _ in tokens[max(0, i - 3):i]))
 
 
 def _respectively(norm: str, tokens: list[tuple[str, int]], seq: list[tuple[str, int, float | None]]

@@ -217,6 +217,22 @@ def test_direction_is_oriented_by_its_subject_arm(text, key):
     ("Flares occurred in 17 (27.4%) and 31 (50.0%) patients in the placebo and MSC groups, respectively.",
      "num:intv_higher"),
     ("Remission rates in the placebo and MSC groups were 12% and 30%, respectively (P = 0.02).", "num:intv_higher"),
+    # "from A to B": the arm's value is where it went (B), not where it started (A)
+    ("The proportion of flares decreased in the MSC group (from 59 to 49%) as opposed to the placebo group "
+     "(from 58 to 74%; P < 0.001).", "num:intv_lower"),
+    ("DAS28 decreased from 3.5 \u00b1 1.2 to 2.0 \u00b1 1.0 in the MSC group and from 3.4 \u00b1 1.1 to 3.3 \u00b1 1.0 "
+     "in the placebo group (P < 0.001).", "num:intv_lower"),
+    # the values after "Compared to COMP, INTV had ..." are the subject's first, the reference's second
+    ("Compared to placebo, the MSC group exhibited higher levels of DAS28 (79 vs. 69.7, P<0.001).",
+     "num:intv_higher"),
+    ("Compared with the MSC group, DAS28 was higher in the placebo group (5.2 vs 4.1, P = 0.01).",
+     "num:intv_lower"),
+    # "reduced 2.84 times": a change verb's value without "by" is a change too
+    ("The frequency of flares of the MSC group reduced 2.84 times, while the placebo group reduced 2.67 times "
+     "(P = 0.043).", "num:intv_lower"),
+    # a number far before the first arm ("the 25-s sprint") is not that arm's value
+    ("Subjects completed more work during the 25-s treadmill sprint following ingestion of the MSC compared to "
+     "the placebo (MSC: 93.97 \u00b1 6.63; placebo: 93.01 \u00b1 7.49 m, p = 0.039).", "num:intv_higher"),
 ])
 def test_numbers_paired_with_arms(text, key):
     assert label_features(text, TERMS).features.get(key)
