@@ -311,13 +311,22 @@ def direction_cues(text: str, lexicon: dict[str, int] = _DIRECTION, ignore: froz
                 end = graded[2]
                 skip.add(j)
             elif i > 0 and (i - 1) not in skip and found[i - 1][0] in _DIRECTION_NOUNS and \
-                    len(text[found[i - 1][2]:start].split()) <= 7:
+                    _words_between(text, found[i - 1][2], start, ignore) <= 7:
                 noun = found[i - 1]
                 sign = lexicon.get(noun[0], 1) if w in _INTENSIFIERS else -lexicon.get(noun[0], 1)
                 if out and out[-1][1] == noun[1]:
                     out.pop()  # the noun counted once, graded
         out.append((sign, start, end))
     return out
+
+
+_SPACED = re.compile(r"\S+")
+
+
+def _words_between(text: str, start: int, end: int, ignore: frozenset[int]) -> int:
+    """The words of text[start:end], the outcome's own (those starting at an offset in `ignore`) not
+    counted: "the reduction in <time for 10 m walking> was greater" has three."""
+    return sum(1 for m in _SPACED.finditer(text, start, end) if m.start() not in ignore)
 
 
 # Words of an arm's description that do not name the arm: units, doses, schedules.

@@ -42,7 +42,10 @@ class LabelFeatures(NamedTuple):
 
 
 _WORD = re.compile(r"[^\W\d_]+")
-_IN_ARM = re.compile(r"\b(?:in|among|for|with)(?: the| both| all)?$")
+_WHO = ("those", "patients", "participants", "subjects", "children", "women", "men", "people")
+_WHO_CHARS = 20  # "among those receiving COMP": the arm is this much further from the word said of it
+_IN_ARM = re.compile(r"\b(?:in|among|for|with)(?: the| both| all)?$|"
+                     r"\b(?:%s) (?:receiving|given|taking)$" % "|".join(_WHO))
 
 
 def text_before_arm(tokens: list[tuple[str, int]], offset: int) -> str:
@@ -82,9 +85,10 @@ def _subject_signs(tokens: list[tuple[str, int]], dirs: list[tuple[int, int, int
         after = [(off, arm, ref or any(start < o < off and t in _THAN for t, o in tokens))
                  for off, arm, ref in arms if off > start]
         refs_before = [a for a in arms if a[0] < start and a[2]]
-        near_after = [a for a in after if a[0] - start < 40 and not a[2]]
-        if near_after and _IN_ARM.search(text_before_arm(tokens, near_after[0][0])):
-            subject = near_after[0][1]  # "a 20% decrease in the COMP group"
+        near_after = [a for a in after if a[0] - start < 40 + _WHO_CHARS and not a[2]]
+        said_of = _IN_ARM.search(text_before_arm(tokens, near_after[0][0])) if near_after else None
+        if said_of and (near_after[0][0] - start < 40 or said_of.group().startswith(_WHO)):
+            subject = near_after[0][1]  # "a 20% decrease in the COMP group", "a decline among those receiving COMP"
         elif before:
             subject = before[-1][1]
         elif after and not after[0][2]:

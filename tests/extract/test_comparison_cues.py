@@ -199,6 +199,26 @@ def test_direction_is_oriented_by_its_subject_arm(text, key):
     assert not f.get(other)
 
 
+@pytest.mark.parametrize("outcome, text, key", [
+    # "the reduction in <a long outcome> was more pronounced in INTV": the outcome's words do not part
+    # the direction noun from the word that grades it
+    ("time for 10 m walking while counting backwards by three",
+     "The reduction in time for 10 m walking while counting backwards by three was more pronounced in the MSC "
+     "group than in the placebo group (F1,127 = 4.32, p = 0.040).", "dir:intv_down"),
+    ("pain level in the left side of the shoulder",
+     "The increase in pain level in the left side of the shoulder was significantly lower in the MSC group "
+     "than in the placebo group.", "dir:intv_down"),
+    # "among those receiving COMP" names the arm the direction word after it is said of
+    ("respiratory symptoms scale",
+     "A mean improvement of 5.9 points was observed among patients receiving MSC, vs. a mean decline of 2.7 "
+     "points among those receiving placebo (P < 0.001).", "dir:intv_up"),
+])
+def test_direction_of_a_long_outcome_and_of_arms_named_by_who_received_them(outcome, text, key):
+    f = label_features(text, ArmTerms.from_text("MSC", "placebo", outcome)).features
+    other = "dir:intv_up" if key == "dir:intv_down" else "dir:intv_down"
+    assert f.get(key) and not f.get(other), {k: v for k, v in f.items() if not k.startswith("w:")}
+
+
 @pytest.mark.parametrize("text, key", [
     ("Remission: 12% in the MSC group and 30% in the placebo group (P = 0.01)", "num:intv_lower"),
     ("Remission in the placebo group was 12% and in the MSC group 30% (P = 0.01)", "num:intv_higher"),
