@@ -134,6 +134,19 @@ def test_a_named_effect_estimate_decides_the_direction(label, features, expected
     assert LABELS[effect_direction(LABELS.index(label), features)] == expected
 
 
+@pytest.mark.parametrize("label, features, expected", [
+    # without an estimate, direction words all said of one arm's side decide ("lower in INTV than in COMP")
+    ("significantly increased", {"dir:intv_down": 2.0}, "significantly decreased"),
+    ("significantly decreased", {"dir:intv_up": 1.0}, "significantly increased"),
+    # not words of both sides ("HDL rose and LDL fell in INTV"), not over an estimate, never for no difference
+    ("significantly increased", {"dir:intv_down": 1.0, "dir:intv_up": 1.0}, "significantly increased"),
+    ("significantly increased", {"dir:intv_down": 1.0, "effect:intv_higher": 1.0}, "significantly increased"),
+    ("no significant difference", {"dir:intv_down": 1.0}, "no significant difference"),
+])
+def test_direction_words_said_of_the_arms_decide_the_direction(label, features, expected):
+    assert LABELS[effect_direction(LABELS.index(label), features)] == expected
+
+
 def test_the_group_codes_a_record_defines_name_the_prompts_arms():
     abstract = ("Methods: Children were randomised to group D (dexmedetomidine 0.3 µg/kg) or group C (saline). "
                 "Results: Emergence agitation was significantly lower in group D than in group C (P = 0.003).")
