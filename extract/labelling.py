@@ -101,10 +101,10 @@ def _subject_signs(tokens: list[tuple[str, int]], dirs: list[tuple[int, int, int
     return out
 
 
-_VALUE = re.compile(r"-?\d+(?:\.\d+)?")
+_VALUE = re.compile(r"[-+]?\d+(?:\.\d+)?")  # "+0.05 kg in COMP": a signed change
 _NOT_VALUE_BEFORE = re.compile(r"(?:±|\+/-|\bsd|\bse|\bsem|\bn\s*=|\bat|\bafter|\bbefore|\bwithin|\bweeks?|\bdays?|"
                                r"\bmonths?|\byears?|\bvisit|\bhours?|\btime|\bdose|(?<!compared )(?<!relative )(?<!opposed )\bto|\bof|-|\bt|\bf|\bdf|\bχ2|"
-                               r"\bchi|\bz|\br|\bβ|\bor|\brr|\bhr)\s*[=:]?\s*[(\[]?\s*$", re.I)
+                               r"\bchi|\bz|\br|\bβ|\bor|\brr|\bhr|\bci)\s*[=:]?\s*[(\[]?\s*$", re.I)
 _FELL_BY = re.compile(r"\b(?:(?:decrease[sd]?|decline[sd]?|reduc(?:ed|tions?|es)|fell|dropped|lowered|lost|"
                       r"(?:a\s+)?(?:decrease|reduction|decline|drop|fall|loss))\s+(?:by|of)|"
                       # a change verb's value without "by": "the MSC group reduced 2.84 times"
@@ -114,6 +114,8 @@ _FELL_BY = re.compile(r"\b(?:(?:decrease[sd]?|decline[sd]?|reduc(?:ed|tions?|es)
 _FROM_TO = re.compile(r"\bfrom\s+(?P<a>-?\d+(?:\.\d+)?)(?:[^\d;()]{0,24}?(?:±|\+/-)\s*\d+(?:\.\d+)?)?[^\d;()]{0,24}?"
                       r"\bto\s+(?P<b>-?\d+(?:\.\d+)?)", re.I)
 _BEFORE_ARM_CHARS = 40  # a number further than this before its arm ("the 25-s sprint following MSC") is not its value
+_BRACKETED = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")  # not counted in that distance: "-1.65 (SD = 2.5) in INTV"
+_SD_BRACKET = re.compile(r"(?<![\w.])\d+(?:\.\d+)?\s*%?\s*[(\[]\s*$")  # "77.4% (26.3)": the bare number in brackets is an SD
 _VS = re.compile(r"\b(?:vs|versus|v)\b|\bcompared (?:with|to)\b", re.I)
 _DOWN_NOUNS = re.compile(r"\b(?:reduction|reductions|decrease|decreases|decline|loss|fall|drop|lowering)\b", re.I)
 
@@ -134,8 +136,12 @@ def _arm_numbers(norm: str, tokens: list[tuple[str, int]], skip: list[tuple[int,
         elif tok == "NUM":
             if off in starts or any(a <= off < b for a, b in skip):
                 continue
+            if _signed(norm, off) or (off - 1) in ends:  # "was -1.65 in INTV": a minus sign, not a range's dash
+                off -= 1
             m = _VALUE.match(norm, off)
             if not m or (off not in ends and _NOT_VALUE_BEFORE.search(norm, max(0, off - 12), off)):
+                continue
+            if _SD_BRACKET.search(norm, max(0, off - 12), off) and not norm.startswith("%", m.end()):
                 continue
             value = float(m.group())
             if value > 0 and _FELL_BY.search(norm, max(0, off - 30), off):
@@ -162,7 +168,8 @@ def _numbers_before_arms(norm, tokens, seq, arms, nums) -> dict[str, float]:
     values: dict[str, float] = {}
     prev = -1
     for i in arms:
-        before = [j for j in nums if prev < j < i and seq[i][1] - seq[j][1] <= _BEFORE_ARM_CHARS]
+        before = [j for j in nums if prev < j < i and
+                  len(_BRACKETED.sub("", norm[seq[j][1]:seq[i][1]])) <= _BEFORE_ARM_CHARS]
         if before and seq[i][0] not in values:
             values[seq[i][0]] = seq[before[-1]][2]
         prev = i
@@ -195,6 +202,15 @@ def _is_reference(tokens: list[tuple[str, int]], offset: int) -> bool:
     with COMP"): a reference word among the three tokens before it."""
     i = next((k for k, (_, off) in enumerate(tokens) if off == offset), 0)
     return bool(_REFERENCE_WORDS.intersection(t for t, _ in tokens[max(0, i - 3):i]))
+
+
+def _signed(norm: str, off: int) -> bool:
+    """Whether the number at `off` has a sign of its own: "-" or "+" just before it, with no number
+    before that ("change was -1.65", "(-0.11 cm)"; not "1.0-2.2" nor "1.0 - 2.2")."""
+    if off == 0 or norm[off - 1] not in "-+":
+        return False
+    before = norm[max(0, off - 12):off - 1].rstrip()
+    return not before or not (before[-1].isdigit() or before[-1] == "%" or before.endswith(("to", "and")))
 
 
 def _respectively(norm: str, tokens: list[tuple[str, int]], seq: list[tuple[str, int, float | None]]

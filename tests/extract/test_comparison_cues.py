@@ -253,6 +253,12 @@ def test_direction_of_a_long_outcome_and_of_arms_named_by_who_received_them(outc
     # a number far before the first arm ("the 25-s sprint") is not that arm's value
     ("Subjects completed more work during the 25-s treadmill sprint following ingestion of the MSC compared to "
      "the placebo (MSC: 93.97 \u00b1 6.63; placebo: 93.01 \u00b1 7.49 m, p = 0.039).", "num:intv_higher"),
+    # ... but a bracket between a value and its arm does not count ("-1.65 kg/m2 (SD = 2.5; ...) in INTV")
+    ("Mean DAS28 change was -1.65 (SD = 2.5; CI95%: -2.25; -1.06) in the MSC group and +0.05 (SD = 3.2; "
+     "CI95%: -0.71; 0.81) in the placebo group, p = 0.0005.", "num:intv_lower"),
+    # a bare number in brackets after a value is its SD, not a value ("77.4% (26.3)")
+    ("Mean (sd) percentage of adherent days was 77.4% (26.3) in the MSC group and 69.0% (30.8) in the placebo "
+     "group (P = 0.04).", "num:intv_higher"),
 ])
 def test_numbers_paired_with_arms(text, key):
     assert label_features(text, TERMS).features.get(key)
