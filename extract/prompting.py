@@ -14,7 +14,8 @@ passages: each passage's label probabilities (extract.labelling features, with t
 intervention, comparator and outcome as the placeholders) weighted by exp(temperature * (its
 ranker score - the top score)); when the vote says significant and the top passage names an effect
 estimate with its interval ("OR 0.41 (95% CI 0.20-0.82)": effect_direction), the estimate's side
-gives the direction. A record with no passage (no abstract, no full text) gets a null label: the
+gives the direction, else its direction words said of an arm when they all give one side ("lower in
+INTV than in COMP"). A record with no passage (no abstract, no full text) gets a null label: the
 answer abstains.
 """
 from __future__ import annotations

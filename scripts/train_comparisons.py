@@ -25,7 +25,8 @@ licence, https://github.com/jayded/evidence-inference). Never the dev split.
   vs not; direction: logistic regression over the significant strings, increased vs decreased.
 - Aggregation: the label of a prompt is the vote of the top_k ranked passages, weighted by
   exp(temperature * (score - top score)), its direction taken from the top passage's named effect
-  estimate where it has one (extract.prompting.effect_direction). With --cv the grid AGGREGATION_GRID is scored on the
+  estimate where it has one, else from its direction words said of an arm when they all give one
+  side (extract.prompting.effect_direction). With --cv the grid AGGREGATION_GRID is scored on the
   out-of-fold predictions (folds grouped by article) and the best setting is shipped; without
   --cv the defaults below (chosen that way) are.
 
