@@ -177,11 +177,14 @@ def effect_direction(label: int, features: dict[str, float]) -> int:
     estimate's side of the null value decides more surely than the direction model's words. A
     passage with no estimate whose direction words said of an arm all give one side ("lower in
     INTV than in COMP", "a decline among those receiving COMP": dir:intv_up / dir:intv_down)
-    gets that side (on the training split's cross-validation the model's vote over ten passages
-    flips such passages more often than the words do)."""
+    gets that side, and one with neither whose valence words said of an arm all give one side
+    ("significantly better ... with INTV than COMP", "in favour of INTV") an increase for the better
+    arm (on the training split's cross-validation the model's vote over ten passages flips such
+    passages more often than the words do)."""
     if LABELS[label] == LABELS[0]:
         return label
-    for higher, lower in (("effect:intv_higher", "effect:intv_lower"), ("dir:intv_up", "dir:intv_down")):
+    for higher, lower in (("effect:intv_higher", "effect:intv_lower"), ("dir:intv_up", "dir:intv_down"),
+                          ("val:intv_better", "val:intv_worse")):
         higher, lower = features.get(higher), features.get(lower)
         if higher and not lower:
             return LABELS.index("significantly increased")

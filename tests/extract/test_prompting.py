@@ -142,6 +142,13 @@ def test_a_named_effect_estimate_decides_the_direction(label, features, expected
     ("significantly increased", {"dir:intv_down": 1.0, "dir:intv_up": 1.0}, "significantly increased"),
     ("significantly increased", {"dir:intv_down": 1.0, "effect:intv_higher": 1.0}, "significantly increased"),
     ("no significant difference", {"dir:intv_down": 1.0}, "no significant difference"),
+    # without either, valence words said of one arm ("significantly better efficacy with INTV than COMP",
+    # "in favor of INTV", "worsened in COMP compared to INTV"): better is an increase
+    ("significantly decreased", {"val:intv_better": 1.0}, "significantly increased"),
+    ("significantly increased", {"val:intv_worse": 1.0}, "significantly decreased"),
+    ("significantly decreased", {"val:intv_better": 1.0, "dir:intv_down": 1.0}, "significantly decreased"),
+    ("significantly decreased", {"val:intv_better": 1.0, "dir:intv_down": 1.0, "dir:intv_up": 1.0},
+     "significantly decreased"),
 ])
 def test_direction_words_said_of_the_arms_decide_the_direction(label, features, expected):
     assert LABELS[effect_direction(LABELS.index(label), features)] == expected
