@@ -179,8 +179,10 @@ def effect_direction(label: int, features: dict[str, float]) -> int:
     INTV than in COMP", "a decline among those receiving COMP": dir:intv_up / dir:intv_down)
     gets that side, and one with neither whose valence words said of an arm all give one side
     ("significantly better ... with INTV than COMP", "in favour of INTV") an increase for the better
-    arm (on the training split's cross-validation the model's vote over ten passages flips such
-    passages more often than the words do)."""
+    arm; a passage naming no arm and no reference ("than") whose direction words all give one side
+    ("The length of stay was significantly reduced in the supplemented patients") gets that side: it is
+    said of the intervention (on the training split's cross-validation the model's vote over ten
+    passages flips such passages more often than the words do)."""
     if LABELS[label] == LABELS[0]:
         return label
     for higher, lower in (("effect:intv_higher", "effect:intv_lower"), ("dir:intv_up", "dir:intv_down"),
@@ -191,7 +193,13 @@ def effect_direction(label: int, features: dict[str, float]) -> int:
         if lower and not higher:
             return LABELS.index("significantly decreased")
         if higher and lower:
-            break
+            return label
+    if not features.get("arm:intv") and not features.get("arm:comp") and not features.get("w:than"):
+        up, down = features.get("dir:up"), features.get("dir:down")
+        if up and not down:
+            return LABELS.index("significantly increased")
+        if down and not up:
+            return LABELS.index("significantly decreased")
     return label
 
 

@@ -154,6 +154,21 @@ def test_direction_words_said_of_the_arms_decide_the_direction(label, features, 
     assert LABELS[effect_direction(LABELS.index(label), features)] == expected
 
 
+@pytest.mark.parametrize("label, features, expected", [
+    # a passage that names no arm and no reference ("The length of stay was significantly reduced in the
+    # supplemented patients"): its direction words, all of one side, are the intervention's
+    ("significantly increased", {"dir:down": 1.0}, "significantly decreased"),
+    ("significantly decreased", {"dir:up": 2.0}, "significantly increased"),
+    # not with a reference the prompt's arms do not name ("group A was lower than group B"), not with an
+    # arm named (its words are oriented or not: the model decides), not words of both sides
+    ("significantly increased", {"dir:down": 1.0, "w:than": 1.0}, "significantly increased"),
+    ("significantly increased", {"dir:down": 1.0, "arm:comp": 1.0}, "significantly increased"),
+    ("significantly increased", {"dir:down": 1.0, "dir:up": 1.0}, "significantly increased"),
+])
+def test_direction_words_of_a_passage_naming_no_arm(label, features, expected):
+    assert LABELS[effect_direction(LABELS.index(label), features)] == expected
+
+
 def test_the_group_codes_a_record_defines_name_the_prompts_arms():
     abstract = ("Methods: Children were randomised to group D (dexmedetomidine 0.3 µg/kg) or group C (saline). "
                 "Results: Emergence agitation was significantly lower in group D than in group C (P = 0.003).")
