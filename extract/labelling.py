@@ -113,8 +113,9 @@ _FELL_BY = re.compile(r"\b(?:(?:decrease[sd]?|decline[sd]?|reduc(?:ed|tions?|es)
 # "from 3.5 ± 1.2 to 2.0 ± 1.0": the arm's value is where it went (b), not where it started (a)
 _FROM_TO = re.compile(r"\bfrom\s+(?P<a>-?\d+(?:\.\d+)?)(?:[^\d;()]{0,24}?(?:±|\+/-)\s*\d+(?:\.\d+)?)?[^\d;()]{0,24}?"
                       r"\bto\s+(?P<b>-?\d+(?:\.\d+)?)", re.I)
-_BEFORE_ARM_CHARS = 40  # a number further than this before its arm ("the 25-s sprint following MSC") is not its value
-_BRACKETED = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")  # not counted in that distance: "-1.65 (SD = 2.5) in INTV"
+# "(MSC: 93.97 ± 6.63; placebo: 93.01)", "Exercise Group=5.6": a value labelled with its arm (the text from
+# the arm to its number)
+_LABELLED = re.compile(r"[^\d:=;,()]{1,40}[:=]\s*")
 _SD_BRACKET = re.compile(r"(?<![\w.])\d+(?:\.\d+)?\s*%?\s*[(\[]\s*$")  # "77.4% (26.3)": the bare number in brackets is an SD
 _VS = re.compile(r"\b(?:vs|versus|v)\b|\bcompared (?:with|to)\b", re.I)
 _DOWN_NOUNS = re.compile(r"\b(?:reduction|reductions|decrease|decreases|decline|loss|fall|drop|lowering)\b", re.I)
@@ -122,8 +123,8 @@ _DOWN_NOUNS = re.compile(r"\b(?:reduction|reductions|decrease|decreases|decline|
 
 def _arm_numbers(norm: str, tokens: list[tuple[str, int]], skip: list[tuple[int, int]]) -> tuple[float, float] | None:
     """The values a sentence gives the intervention and the comparator, where it pairs a number
-    with each arm: "12% in INTV and 30% in COMP" (number before arm), "in INTV was 12% and in
-    COMP 30%" (arm before number). Numbers after "±", "n =", "at", inside P values and CIs
+    with each arm: "(INTV: 93.97; COMP: 93.01)" (labelled), "12% in INTV and 30% in COMP" (number
+    before arm), "in INTV was 12% and in COMP 30%" (arm before number). Numbers after "±", "n =", "at", inside P values and CIs
     (`skip`) are not values."""
     seq: list[tuple[str, int, float | None]] = []
     starts, ends = set(), set()
@@ -154,22 +155,26 @@ def _arm_numbers(norm: str, tokens: list[tuple[str, int]], skip: list[tuple[int,
     respectively = _respectively(norm, tokens, seq)
     if respectively is not None:
         return respectively
-    ways = [_numbers_before_arms, _numbers_after_arms] if nums[0] < arms[0] else [_numbers_after_arms]
-    for way in ways:  # the first reading that gives each arm a value of its own
-        values = way(norm, tokens, seq, arms, nums)
-        if "INTV" in values and "COMP" in values and values["INTV"] != values["COMP"]:
-            return values["INTV"], values["COMP"]
+    labelled: dict[str, float] = {}
+    for i in arms:
+        if i + 1 < len(seq) and seq[i + 1][0] == "NUM" and seq[i][0] not in labelled and \
+                _LABELLED.fullmatch(norm, seq[i][1], seq[i + 1][1]):
+            labelled[seq[i][0]] = seq[i + 1][2]
+    if len(labelled) == 2 and labelled["INTV"] != labelled["COMP"]:
+        return labelled["INTV"], labelled["COMP"]
+    values = (_numbers_before_arms if nums[0] < arms[0] else _numbers_after_arms)(norm, tokens, seq, arms, nums)
+    if "INTV" in values and "COMP" in values and values["INTV"] != values["COMP"]:
+        return values["INTV"], values["COMP"]
     return None
 
 
 def _numbers_before_arms(norm, tokens, seq, arms, nums) -> dict[str, float]:
     """ "12% in INTV and 30% in COMP": each arm's value is the last number before it (and after the
-    arm before it), within _BEFORE_ARM_CHARS."""
+    arm before it)."""
     values: dict[str, float] = {}
     prev = -1
     for i in arms:
-        before = [j for j in nums if prev < j < i and
-                  len(_BRACKETED.sub("", norm[seq[j][1]:seq[i][1]])) <= _BEFORE_ARM_CHARS]
+        before = [j for j in nums if prev < j < i]
         if before and seq[i][0] not in values:
             values[seq[i][0]] = seq[before[-1]][2]
         prev = i

@@ -250,10 +250,13 @@ def test_direction_of_a_long_outcome_and_of_arms_named_by_who_received_them(outc
     # "reduced 2.84 times": a change verb's value without "by" is a change too
     ("The frequency of flares of the MSC group reduced 2.84 times, while the placebo group reduced 2.67 times "
      "(P = 0.043).", "num:intv_lower"),
-    # a number far before the first arm ("the 25-s sprint") is not that arm's value
+    # values labelled with their arm ("MSC: 93.97") are theirs, whatever number stands before the arms
     ("Subjects completed more work during the 25-s treadmill sprint following ingestion of the MSC compared to "
      "the placebo (MSC: 93.97 \u00b1 6.63; placebo: 93.01 \u00b1 7.49 m, p = 0.039).", "num:intv_higher"),
-    # ... but a bracket between a value and its arm does not count ("-1.65 kg/m2 (SD = 2.5; ...) in INTV")
+    # the outcome may stand between a value and its arm ("27%) patients ... had flares in the placebo group")
+    ("19 out of 70 (27%) patients who completed the trial had flares in the placebo group as compared to 1 out "
+     "of 88 patients (1%) in the MSC group (P < 0.001).", "num:intv_lower"),
+    # a signed value with its SD and CI in brackets ("-1.65 (SD = 2.5; ...) in INTV")
     ("Mean DAS28 change was -1.65 (SD = 2.5; CI95%: -2.25; -1.06) in the MSC group and +0.05 (SD = 3.2; "
      "CI95%: -0.71; 0.81) in the placebo group, p = 0.0005.", "num:intv_lower"),
     # a bare number in brackets after a value is its SD, not a value ("77.4% (26.3)")
