@@ -300,10 +300,18 @@ _DURATION_STEMS = frozenset(stem(w) for w in ("time", "times", "duration", "late
 _SPEED_WORDS = frozenset({"faster", "quicker"})
 
 
+_ORDER_GAP = 3  # tokens: "COMP group versus INTV", "COMP compared with INTV"; not "COMP as compared to 1 of 88 in INTV"
+
+
 def _comparator_first(tokens: list[tuple[str, int]], start: int, end: int) -> bool:
-    """Whether the arms named between `start` and `end` are in the order "COMP versus INTV"."""
-    seq = [t for t, off in tokens if start <= off < end and (t in ("INTV", "COMP") or t in _ORDER_WORDS)]
-    pairs = [(a, c) for a, b, c in zip(seq, seq[1:], seq[2:]) if b in _ORDER_WORDS and {a, c} == {"INTV", "COMP"}]
+    """Whether the arms named between `start` and `end` are in the order "COMP versus INTV": the two
+    arms next to the order word (within _ORDER_GAP tokens each); a sentence that gives each arm its
+    own values between them ("27% in COMP as compared to 1% in INTV (OR 0.03 ...)") says nothing of
+    the estimate's order."""
+    seq = [(k, t) for k, (t, off) in enumerate(tokens) if start <= off < end and (t in ("INTV", "COMP") or
+                                                                                  t in _ORDER_WORDS)]
+    pairs = [(a, c) for (i, a), (j, b), (k, c) in zip(seq, seq[1:], seq[2:])
+             if b in _ORDER_WORDS and {a, c} == {"INTV", "COMP"} and j - i <= _ORDER_GAP and k - j <= _ORDER_GAP]
     return bool(pairs) and pairs[-1][0] == "COMP"
 
 

@@ -291,6 +291,9 @@ def test_an_interval_that_excludes_the_null_says_on_which_side(text, key):
     ("DAS28", "least squares mean difference [95% CI] 2.6 [1.0, 4.2]; p = 0.001", "effect:intv_higher"),
     # the comparator named first: the ratio is the comparator's
     ("flares", "Placebo versus MSC: OR 2.1 (95% CI 1.2 to 3.5).", "effect:intv_lower"),
+    # ... not when each arm's own values stand between them: the ratio is the intervention's
+    ("flares", "19 of 70 (27%) patients had flares in the placebo group as compared to 1 of 88 patients (1%) in "
+     "the MSC group (odds ratio [95% CI] = 0.031 [0.004-0.237], p<0.001).", "effect:intv_lower"),
 ])
 def test_a_named_effect_estimate_gives_the_direction(outcome, text, key):
     f = label_features(text, ArmTerms.from_text("MSC", "placebo", outcome)).features
