@@ -216,6 +216,31 @@ def assessment_time(article: Article) -> tuple[float, str] | None:
                 if best is None or tp.weeks > best[0]:
                     # (a bare number from a list, "weeks 4, 8 and 20", is named by its weeks)
                     best = (tp.weeks, f"{tp.weeks:g} weeks" if re.fullmatch(r"[\d.]+", tp.text) else tp.text)
+    return best or _short_assessment_time(article)
+
+
+# a single session or dose timed in minutes, hours or days after it ("performed exactly 10 minutes
+# after inhalation", "assessed 24 hours after surgery"); not a fast ("after a 10-hour fast")
+_SHORT_POINT = re.compile(r"(?i)(?<![\w.-])(?P<n>\d+(?:\.\d+)?)\s*-?\s*(?P<unit>min(?:ute)?s?|h(?:ou)?rs?|h|hours?|days?)"
+                          r"\s+(?:after|post|following)\b")
+_SHORT_UNIT_WEEKS = {"m": 1 / 10080, "h": 1 / 168, "d": 1 / 7}
+_SHORT_CUE = re.compile(r"(?i)\b(?:perform|obtain|acquir|tak|drawn|test|rat|scor|record)(?:ed|en)\b")
+
+
+def _short_assessment_time(article: Article) -> tuple[float, str] | None:
+    """The latest time under a week at which a methods sentence says the outcomes were assessed,
+    measured, performed or taken after the session or dose ("10 minutes after inhalation"), for
+    studies whose methods state no longer assessment time; None when none is stated."""
+    best: tuple[float, str] | None = None
+    for text in _methods_texts(article):
+        for a, b in split_sentences(text):
+            sentence = text[a:b]
+            if not (_ASSESSMENT_CUE.search(sentence) or _SHORT_CUE.search(sentence)) or _NOT_ASSESSMENT.search(sentence):
+                continue
+            for m in _SHORT_POINT.finditer(sentence):
+                weeks = round(float(m.group("n")) * _SHORT_UNIT_WEEKS[m.group("unit")[0].lower()], 2)
+                if weeks < 1 and (best is None or weeks > best[0]):
+                    best = (weeks, m.group(0))
     return best
 
 

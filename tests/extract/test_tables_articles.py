@@ -230,3 +230,27 @@ def test_visit_codes_the_methods_date_in_brackets_date_the_tables_codes():
         got = {o.provenance.location.split()[-1]: o.timepoint_weeks for o in ev.outcomes
                if o.provenance.location.startswith("table:Table 2 ")}
         assert got == {"c1": 0.0, "c2": 6.0}, methods
+
+
+def test_a_timeless_table_of_a_single_session_is_dated_at_the_short_time_the_methods_state():
+    # a single dose or session: the methods time the measurement in minutes, hours or days after it
+    for methods, weeks, said in (
+            ("The exercise test was performed exactly 10 minutes after inhalation of the study drug.", 0.0,
+             "10 minutes after"),
+            ("Pain was assessed 24 hours after surgery.", 0.14, "24 hours after"),
+            ("Blood samples were taken at 30 minutes and 2 h after the meal.", 0.01, "2 h after")):
+        ev = Extractor().extract(ExtractionInput(id="x", full_text_xml=_timeless_article(methods)))
+        (row,) = [o for o in ev.outcomes if o.provenance.location.startswith("table:Table 2 ") and o.arm == "Drug"]
+        assert row.timepoint_weeks == weeks and said in row.timepoint and "methods" in row.timepoint, methods
+    # no measurement in the sentence, a fast, a time spent lying: the table stays undated
+    for methods in ("Heparin was resumed 4 h after the resection.",
+                    "Blood was drawn after a 10-hour fast.",
+                    "Subjects remained in the recumbent position for 1 min after administration."):
+        ev = Extractor().extract(ExtractionInput(id="x", full_text_xml=_timeless_article(methods)))
+        (row,) = [o for o in ev.outcomes if o.provenance.location.startswith("table:Table 2 ") and o.arm == "Drug"]
+        assert row.timepoint_weeks is None, methods
+    # a longer assessment time the methods state wins over a short one
+    methods = "Spirometry was performed 15 minutes after salbutamol. Outcomes were assessed at 12 weeks."
+    ev = Extractor().extract(ExtractionInput(id="x", full_text_xml=_timeless_article(methods)))
+    (row,) = [o for o in ev.outcomes if o.provenance.location.startswith("table:Table 2 ") and o.arm == "Drug"]
+    assert row.timepoint_weeks == 12.0
