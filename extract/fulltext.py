@@ -30,6 +30,7 @@ from extract.table_cells import normalise_space
 from extract.table_labels import time_in_text, vocabulary_measure
 from extract.table_model import table_layout
 from extract.table_rows import STUDY_FOLLOW_UP, TableReading, read_table
+from extract.tables import header_parts
 
 __all__ = ["assessment_time", "fulltext_rows", "parse_article", "visit_codes"]
 
@@ -47,7 +48,9 @@ def _table_rows(article: Article, record_id: str, ctx: Context) -> list[OutcomeR
     its table, row and column and the verbatim cell(s); arms whose names nest ("GFD" in
     "GFD+P") are named in full from the article (see `_fuller_arm_names`)."""
     known = tuple(a.name for a in ctx.arms)
-    layouts = [table_layout(table, known) for table in article.tables]
+    # a table whose header is repeated inside the body is read block by block (extract.tables.header_parts)
+    parts = [part for table in article.tables for part in header_parts(table)]
+    layouts = [table_layout(table, known) for table, _ in parts]
     # named timepoints one caption defines ("midpoint (6 weeks)") hold in the article's other tables
     named: dict[str, float] = {}
     for layout in layouts:
@@ -67,16 +70,19 @@ def _table_rows(article: Article, record_id: str, ctx: Context) -> list[OutcomeR
                  for layout in layouts]
     renames = _fuller_arm_names(per_table)
     out: list[OutcomeRow] = []
-    for layout, readings in per_table:
+    for (layout, readings), (_, source_rows) in zip(per_table, parts):
         names = renames.get(layout.table.label, {})
         for reading in readings:
-            out.append(_outcome_row(reading, record_id, names))
+            out.append(_outcome_row(reading, record_id, names, source_rows))
     return out
 
 
-def _outcome_row(reading: TableReading, record_id: str, renames: dict[str, str]) -> OutcomeRow:
-    where = " ".join(f"c{c}" if r == reading.row else f"r{r} c{c}" for r, c, _ in reading.cells)
-    location = f"table:{reading.table} r{reading.row} {where}"
+def _outcome_row(reading: TableReading, record_id: str, renames: dict[str, str],
+                 source_rows: tuple[int, ...] | None = None) -> OutcomeRow:
+    def grid_row(r: int) -> int:  # the row of the whole table (a part of a table cut by header_parts)
+        return source_rows[r] if source_rows is not None else r
+    where = " ".join(f"c{c}" if r == reading.row else f"r{grid_row(r)} c{c}" for r, c, _ in reading.cells)
+    location = f"table:{reading.table} r{grid_row(reading.row)} {where}"
     text = " | ".join(t for _, _, t in reading.cells)
     arm = reading.arm
     if arm in renames:
@@ -127,8 +133,8 @@ def _fuller_arm_names(per_table) -> dict[str, dict[str, str]]:
                 full = _gloss(arm, glosses, "(=:")
             if full and full.lower() != low:
                 names[arm] = full
-        if names:
-            out[layout.table.label] = names
+        if names:  # (the parts of a cut table share its label)
+            out.setdefault(layout.table.label, {}).update(names)
     return out
 
 

@@ -254,3 +254,32 @@ def test_a_timeless_table_of_a_single_session_is_dated_at_the_short_time_the_met
     ev = Extractor().extract(ExtractionInput(id="x", full_text_xml=_timeless_article(methods)))
     (row,) = [o for o in ev.outcomes if o.provenance.location.startswith("table:Table 2 ") and o.arm == "Drug"]
     assert row.timepoint_weeks == 12.0
+
+
+def test_a_header_block_repeated_inside_the_body_names_the_rows_under_it():
+    # "Single dose" over "Placebo | Memantine" over "Before | After", then the same header again
+    # for "Ascending dose" and, over the Memantine columns only, for "Low dose"
+    from tests.extract.tables_helpers import table_xml
+
+    def block(dose: str, placebo: bool = True) -> list[list]:
+        arms = [("Placebo", {"colspan": 2}), ("Memantine", {"colspan": 2})] if placebo \
+            else ["", "", ("Memantine", {"colspan": 2})]
+        times = ["Before", "After", "Before", "After"] if placebo else ["", "", "Before", "After"]
+        return [["", (f"{dose} (n = 8)", {"colspan": 4})], ["", *arms], ["", *times]]
+
+    rows = [*block("Single dose"), ["Area (cm2)", "14.6 ± 4.4", "13.8 ± 2.8", "15.5 ± 5.2", "16.1 ± 2.8"],
+            *block("Ascending dose"), ["Area (cm2)", "16.6 ± 3.8", "15.7 ± 3.6", "15.9 ± 3.6", "16.3 ± 3.7"],
+            *block("Low dose", placebo=False), ["Area (cm2)", "", "", "12.0 ± 4.1", "14.6 ± 4.0"]]
+    tab = table_xml(rows, head=3, caption="Mapping results, mean ± SD, before and after training")
+    xml = ("<article><front><article-meta><title-group><article-title>A trial</article-title></title-group>"
+           "<abstract><p>A trial.</p></abstract></article-meta></front><body>"
+           f"<sec><title>Results</title><p>See the table.</p>{tab}</sec></body></article>")
+    ev = Extractor().extract(ExtractionInput(id="x", full_text_xml=xml))
+    got = {o.provenance.location: (o.arm, o.timepoint_weeks, o.followup_mean or o.baseline_mean)
+           for o in ev.outcomes if o.provenance.location.startswith("table:")}
+    assert got["table:Table 2 r3 c1"] == ("Single dose / Placebo", 0.0, 14.6)
+    assert got["table:Table 2 r7 c1"] == ("Ascending dose / Placebo", 0.0, 16.6)
+    assert got["table:Table 2 r7 c4"][0] == "Ascending dose / Memantine" and got["table:Table 2 r7 c4"][2] == 16.3
+    assert got["table:Table 2 r11 c3"] == ("Low dose / Memantine", 0.0, 12.0)
+    assert got["table:Table 2 r11 c4"][0] == "Low dose / Memantine"
+    assert len(got) == 10
