@@ -32,7 +32,7 @@ from extract.table_model import table_layout
 from extract.table_rows import STUDY_FOLLOW_UP, TableReading, read_table
 from extract.tables import header_parts
 
-__all__ = ["assessment_time", "fulltext_rows", "parse_article", "visit_codes"]
+__all__ = ["assessment_time", "fulltext_rows", "parse_article", "perioperative", "visit_codes"]
 
 
 def parse_article(xml: str) -> tuple[Article | None, str | None]:
@@ -66,6 +66,10 @@ def _table_rows(article: Article, record_id: str, ctx: Context) -> list[OutcomeR
         if stated is not None:
             followup = stated[0]
             followup_text = f"the study's assessment time the methods state ({stated[1]}); the table gives no timepoint"
+        elif perioperative(article):
+            followup = 0.0
+            followup_text = ("the day of the procedure (a perioperative trial whose abstract and methods time "
+                             "nothing later); the table gives no timepoint")
     per_table = [(layout, read_table(layout, ctx.default_arm, followup, tuple(named.items()), followup_text))
                  for layout in layouts]
     renames = _fuller_arm_names(per_table)
@@ -248,6 +252,33 @@ def _short_assessment_time(article: Article) -> tuple[float, str] | None:
                 if weeks < 1 and (best is None or weeks > best[0]):
                     best = (weeks, m.group(0))
     return best
+
+
+# an operation, an anaesthesia or an intubation named in the title ("... after total knee arthroplasty",
+# "Laryngeal mask versus endotracheal intubation", "... at elective caesarean section")
+_PROCEDURE = re.compile(r"(?i)\b(?:surger(?:y|ies)|surgical|operations?|(?:peri|intra|post)-?\s?operative(?:ly)?"
+                        r"|an(?:a)?esthe(?:sia|tic|tized|tised)|intubat\w*|extubat\w*|ca?esarean|laparoscop\w*"
+                        r"|endoscop\w*|bronchoscop\w*|tracheostom\w*|thoracotom\w*|catheteri[sz]ation|resections?"
+                        r"|[a-z]{3,}ectom(?:y|ies)|[a-z]{3,}otom(?:y|ies)|[a-z]{3,}plast(?:y|ies))\b")
+
+
+def perioperative(article: Article) -> bool:
+    """True for a trial of an operation, an anaesthesia or an intubation (its title names one)
+    whose abstract times nothing a week or more after it: its undated tables report the
+    procedure's day (the operation, the hospital stay), a value under a week."""
+    if not _PROCEDURE.search(article.title):
+        return False
+    if any(tp.weeks is not None and tp.weeks >= 1 for tp in find_timepoints(article.abstract)):
+        return False
+    for text in _methods_texts(article):  # "Patients were followed up for 6 months": a later follow-up
+        for m in _FOLLOW_UP_WORD.finditer(text):
+            window = text[m.start():m.start() + 120]
+            if any(tp.weeks is not None and tp.weeks >= 1 for tp in find_timepoints(window)):
+                return False
+    return True
+
+
+_FOLLOW_UP_WORD = re.compile(r"(?i)\bfollow(?:ed)?[- ]?up\b")
 
 
 # a visit code the methods date, in either order: "after 3 weeks (T2)", "T2 (3 weeks)"

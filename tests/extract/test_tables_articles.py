@@ -181,11 +181,12 @@ def test_two_level_header_arm_over_baseline_post_and_p():
     assert not [r for r in got if r.col in (3, 6, 7)]  # the P columns
 
 
-def _timeless_article(methods: str, abstract: str = "Patients were randomised to drug or placebo.") -> str:
+def _timeless_article(methods: str, abstract: str = "Patients were randomised to drug or placebo.",
+                      title: str = "A trial") -> str:
     from tests.extract.tables_helpers import table_xml
     tab = table_xml([["", "Drug (n = 20)", "Placebo (n = 20)"], ["Pain score", "3.1 (1.2)", "4.5 (1.4)"]],
                     caption="Outcomes", footnotes=("Values are mean (SD).",))
-    return (f"<article><front><article-meta><title-group><article-title>A trial</article-title></title-group>"
+    return (f"<article><front><article-meta><title-group><article-title>{title}</article-title></title-group>"
             f"<abstract><p>{abstract}</p></abstract></article-meta></front><body>"
             f"<sec><title>Methods</title><p>{methods}</p></sec>"
             f"<sec><title>Results</title><p>See the table.</p>{tab}</sec></body></article>")
@@ -283,3 +284,28 @@ def test_a_header_block_repeated_inside_the_body_names_the_rows_under_it():
     assert got["table:Table 2 r11 c3"] == ("Low dose / Memantine", 0.0, 12.0)
     assert got["table:Table 2 r11 c4"][0] == "Low dose / Memantine"
     assert len(got) == 10
+
+
+def test_a_timeless_table_of_a_perioperative_trial_is_dated_at_the_procedure():
+    # the title names the operation, and neither the abstract nor the methods time anything a week or more
+    methods = "Patients were randomised by sealed envelopes. Anaesthesia was standardised."
+    for title in ("Bupivacaine infiltration for pain after total knee arthroplasty: a randomised trial",
+                  "Laryngeal mask versus endotracheal intubation in children",
+                  "Oxytocin at elective caesarean section"):
+        ev = Extractor().extract(ExtractionInput(id="x", full_text_xml=_timeless_article(methods, title=title)))
+        (row,) = [o for o in ev.outcomes if o.provenance.location.startswith("table:Table 2 ") and o.arm == "Drug"]
+        assert row.timepoint_weeks == 0.0 and "procedure" in row.timepoint, title
+    # a trial of a drug, or an abstract that times something weeks after the operation: not dated so
+    for title, abstract in (("Drug versus placebo for chronic pain", "Patients were randomised."),
+                            ("Early recanalization after vasectomy", "Semen was analysed two weeks and 3 months "
+                                                                     "after the vasectomy.")):
+        xml = _timeless_article(methods, abstract=abstract, title=title)
+        ev = Extractor().extract(ExtractionInput(id="x", full_text_xml=xml))
+        rows = [o for o in ev.outcomes if o.provenance.location.startswith("table:Table 2 ") and o.arm == "Drug"]
+        assert rows and all(o.timepoint_weeks != 0.0 for o in rows), title
+    # the methods follow the patients up for months: no day of the procedure either
+    xml = _timeless_article("Patients were followed up for 6 months after the operation.",
+                            title="Minimal access versus conventional hydrocelectomy")
+    ev = Extractor().extract(ExtractionInput(id="x", full_text_xml=xml))
+    (row,) = [o for o in ev.outcomes if o.provenance.location.startswith("table:Table 2 ") and o.arm == "Drug"]
+    assert row.timepoint_weeks is None
