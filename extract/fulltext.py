@@ -32,7 +32,7 @@ from extract.table_model import table_layout
 from extract.table_rows import STUDY_FOLLOW_UP, TableReading, read_table
 from extract.tables import header_parts
 
-__all__ = ["assessment_time", "fulltext_rows", "parse_article", "perioperative", "visit_codes"]
+__all__ = ["assessment_time", "fulltext_rows", "parse_article", "perioperative", "single_session", "visit_codes"]
 
 
 def parse_article(xml: str) -> tuple[Article | None, str | None]:
@@ -70,6 +70,10 @@ def _table_rows(article: Article, record_id: str, ctx: Context) -> list[OutcomeR
             followup = 0.0
             followup_text = ("the day of the procedure (a perioperative trial whose abstract and methods time "
                              "nothing later); the table gives no timepoint")
+        elif single_session(article):
+            followup = 0.0
+            followup_text = ("the study's session (its abstract and methods time nothing a week or more); "
+                             "the table gives no timepoint")
     per_table = [(layout, read_table(layout, ctx.default_arm, followup, tuple(named.items()), followup_text))
                  for layout in layouts]
     renames = _fuller_arm_names(per_table)
@@ -279,6 +283,33 @@ def perioperative(article: Article) -> bool:
 
 
 _FOLLOW_UP_WORD = re.compile(r"(?i)\bfollow(?:ed)?[- ]?up\b")
+_MIN_METHODS_CHARS = 3000  # methods shorter than this say too little to tell a one-session study
+
+
+def single_session(article: Article) -> bool:
+    """True for a study whose abstract and methods (at least _MIN_METHODS_CHARS of them) name no
+    time of a week or more (no duration, follow-up, age or period): an experiment or a procedure
+    run in one session, whose undated tables report that session."""
+    if _names_long_time(article.abstract):
+        return False
+    seen = 0
+    for text in _methods_texts(article):
+        if _names_long_time(text):
+            return False
+        seen += len(text)
+    return seen >= _MIN_METHODS_CHARS
+
+
+# any time of a week or more, also an interval or a range ("every 2-3 weeks", "two months"), but not an age
+_LONG_TIME = re.compile(r"(?i)\b(?:\d+(?:[.,]\d+)?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
+                        r"(?:\s*(?:-|–|to)\s*\d+(?:[.,]\d+)?)?\s*-?\s*(?:weeks?|wks?|months?|years?|yrs?)\b"
+                        r"(?!\s*(?:-\s*)?(?:old|of\s+age))")
+_AGE_BEFORE = re.compile(r"(?i)\b(?:aged?|ages|older|younger|over|under|between|above|below)\b[\s\d.,–-]*$")
+
+
+def _names_long_time(text: str) -> bool:
+    return any(not _AGE_BEFORE.search(text[max(0, m.start() - 30):m.start()]) for m in _LONG_TIME.finditer(text)) \
+        or any(tp.weeks is not None and tp.weeks >= 1 for tp in find_timepoints(text))
 
 
 # a visit code the methods date, in either order: "after 3 weeks (T2)", "T2 (3 weeks)"

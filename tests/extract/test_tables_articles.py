@@ -309,3 +309,23 @@ def test_a_timeless_table_of_a_perioperative_trial_is_dated_at_the_procedure():
     ev = Extractor().extract(ExtractionInput(id="x", full_text_xml=xml))
     (row,) = [o for o in ev.outcomes if o.provenance.location.startswith("table:Table 2 ") and o.arm == "Drug"]
     assert row.timepoint_weeks is None
+
+
+def test_a_timeless_table_of_a_study_that_times_nothing_a_week_or_more_is_dated_at_its_session():
+    # an experiment run in one session: its abstract and long methods name no time of a week or more
+    methods = " ".join(["Participants were randomly assigned to read one of two versions of the forum page "
+                        "and then rated the trustworthiness of the expert on a questionnaire."] * 25)
+    ev = Extractor().extract(ExtractionInput(id="x", full_text_xml=_timeless_article(methods)))
+    (row,) = [o for o in ev.outcomes if o.provenance.location.startswith("table:Table 2 ") and o.arm == "Drug"]
+    assert row.timepoint_weeks == 0.0 and "session" in row.timepoint
+    # the participants' ages are no time of the study
+    ev = Extractor().extract(ExtractionInput(id="x", full_text_xml=_timeless_article(
+        methods + " Students aged 18-30 years took part.")))
+    (row,) = [o for o in ev.outcomes if o.provenance.location.startswith("table:Table 2 ") and o.arm == "Drug"]
+    assert row.timepoint_weeks == 0.0
+    # a time of a week or more anywhere in the methods, or methods too short to tell: undated
+    for text in (methods + " Participants were contacted again 2 weeks later.", "Participants rated the page.",
+                 methods + " Women sent their glucose readings every 2-3 weeks."):
+        ev = Extractor().extract(ExtractionInput(id="x", full_text_xml=_timeless_article(text)))
+        (row,) = [o for o in ev.outcomes if o.provenance.location.startswith("table:Table 2 ") and o.arm == "Drug"]
+        assert row.timepoint_weeks is None, text[-60:]
