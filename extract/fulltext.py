@@ -238,7 +238,7 @@ def assessment_time(article: Article) -> tuple[float, str] | None:
 _SHORT_POINT = re.compile(r"(?i)(?<![\w.-])(?P<n>\d+(?:\.\d+)?)\s*-?\s*(?P<unit>min(?:ute)?s?|h(?:ou)?rs?|h|hours?|days?)"
                           r"\s+(?:after|post|following)\b")
 _SHORT_UNIT_WEEKS = {"m": 1 / 10080, "h": 1 / 168, "d": 1 / 7}
-_SHORT_CUE = re.compile(r"(?i)\b(?:perform|obtain|acquir|tak|drawn|test|rat|scor|record)(?:ed|en)\b")
+_SHORT_CUE = re.compile(r"(?i)\b(?:drawn|(?:perform|obtain|acquir|tak|test|rat|scor|record)(?:ed|en))\b")
 
 
 def _short_assessment_time(article: Article) -> tuple[float, str] | None:

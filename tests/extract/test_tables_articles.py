@@ -239,7 +239,8 @@ def test_a_timeless_table_of_a_single_session_is_dated_at_the_short_time_the_met
             ("The exercise test was performed exactly 10 minutes after inhalation of the study drug.", 0.0,
              "10 minutes after"),
             ("Pain was assessed 24 hours after surgery.", 0.14, "24 hours after"),
-            ("Blood samples were taken at 30 minutes and 2 h after the meal.", 0.01, "2 h after")):
+            ("Blood samples were taken at 30 minutes and 2 h after the meal.", 0.01, "2 h after"),
+            ("Venous blood was drawn 48 hours after the dose.", 0.29, "48 hours after")):
         ev = Extractor().extract(ExtractionInput(id="x", full_text_xml=_timeless_article(methods)))
         (row,) = [o for o in ev.outcomes if o.provenance.location.startswith("table:Table 2 ") and o.arm == "Drug"]
         assert row.timepoint_weeks == weeks and said in row.timepoint and "methods" in row.timepoint, methods
