@@ -30,8 +30,9 @@ from extract.table_cells import normalise_space
 from extract.table_labels import time_in_text, vocabulary_measure
 from extract.table_model import table_layout
 from extract.table_rows import STUDY_FOLLOW_UP, TableReading, read_table
+from extract.tables import header_parts
 
-__all__ = ["assessment_time", "fulltext_rows", "parse_article", "visit_codes"]
+__all__ = ["assessment_time", "fulltext_rows", "parse_article", "perioperative", "single_session", "visit_codes"]
 
 
 def parse_article(xml: str) -> tuple[Article | None, str | None]:
@@ -47,7 +48,9 @@ def _table_rows(article: Article, record_id: str, ctx: Context) -> list[OutcomeR
     its table, row and column and the verbatim cell(s); arms whose names nest ("GFD" in
     "GFD+P") are named in full from the article (see `_fuller_arm_names`)."""
     known = tuple(a.name for a in ctx.arms)
-    layouts = [table_layout(table, known) for table in article.tables]
+    # a table whose header is repeated inside the body is read block by block (extract.tables.header_parts)
+    parts = [part for table in article.tables for part in header_parts(table)]
+    layouts = [table_layout(table, known) for table, _ in parts]
     # named timepoints one caption defines ("midpoint (6 weeks)") hold in the article's other tables
     named: dict[str, float] = {}
     for layout in layouts:
@@ -63,20 +66,31 @@ def _table_rows(article: Article, record_id: str, ctx: Context) -> list[OutcomeR
         if stated is not None:
             followup = stated[0]
             followup_text = f"the study's assessment time the methods state ({stated[1]}); the table gives no timepoint"
+        elif perioperative(article):
+            followup = 0.0
+            followup_text = ("the day of the procedure (a perioperative trial whose abstract and methods time "
+                             "nothing later); the table gives no timepoint")
+        elif single_session(article):
+            followup = 0.0
+            followup_text = ("the study's session (its abstract and methods time nothing a week or more); "
+                             "the table gives no timepoint")
     per_table = [(layout, read_table(layout, ctx.default_arm, followup, tuple(named.items()), followup_text))
                  for layout in layouts]
     renames = _fuller_arm_names(per_table)
     out: list[OutcomeRow] = []
-    for layout, readings in per_table:
+    for (layout, readings), (_, source_rows) in zip(per_table, parts):
         names = renames.get(layout.table.label, {})
         for reading in readings:
-            out.append(_outcome_row(reading, record_id, names))
+            out.append(_outcome_row(reading, record_id, names, source_rows))
     return out
 
 
-def _outcome_row(reading: TableReading, record_id: str, renames: dict[str, str]) -> OutcomeRow:
-    where = " ".join(f"c{c}" if r == reading.row else f"r{r} c{c}" for r, c, _ in reading.cells)
-    location = f"table:{reading.table} r{reading.row} {where}"
+def _outcome_row(reading: TableReading, record_id: str, renames: dict[str, str],
+                 source_rows: tuple[int, ...] | None = None) -> OutcomeRow:
+    def grid_row(r: int) -> int:  # the row of the whole table (a part of a table cut by header_parts)
+        return source_rows[r] if source_rows is not None else r
+    where = " ".join(f"c{c}" if r == reading.row else f"r{grid_row(r)} c{c}" for r, c, _ in reading.cells)
+    location = f"table:{reading.table} r{grid_row(reading.row)} {where}"
     text = " | ".join(t for _, _, t in reading.cells)
     arm = reading.arm
     if arm in renames:
@@ -127,8 +141,8 @@ def _fuller_arm_names(per_table) -> dict[str, dict[str, str]]:
                 full = _gloss(arm, glosses, "(=:")
             if full and full.lower() != low:
                 names[arm] = full
-        if names:
-            out[layout.table.label] = names
+        if names:  # (the parts of a cut table share its label)
+            out.setdefault(layout.table.label, {}).update(names)
     return out
 
 
@@ -216,7 +230,86 @@ def assessment_time(article: Article) -> tuple[float, str] | None:
                 if best is None or tp.weeks > best[0]:
                     # (a bare number from a list, "weeks 4, 8 and 20", is named by its weeks)
                     best = (tp.weeks, f"{tp.weeks:g} weeks" if re.fullmatch(r"[\d.]+", tp.text) else tp.text)
+    return best or _short_assessment_time(article)
+
+
+# a single session or dose timed in minutes, hours or days after it ("performed exactly 10 minutes
+# after inhalation", "assessed 24 hours after surgery"); not a fast ("after a 10-hour fast")
+_SHORT_POINT = re.compile(r"(?i)(?<![\w.-])(?P<n>\d+(?:\.\d+)?)\s*-?\s*(?P<unit>min(?:ute)?s?|h(?:ou)?rs?|h|hours?|days?)"
+                          r"\s+(?:after|post|following)\b")
+_SHORT_UNIT_WEEKS = {"m": 1 / 10080, "h": 1 / 168, "d": 1 / 7}
+_SHORT_CUE = re.compile(r"(?i)\b(?:drawn|(?:perform|obtain|acquir|tak|test|rat|scor|record)(?:ed|en))\b")
+
+
+def _short_assessment_time(article: Article) -> tuple[float, str] | None:
+    """The latest time under a week at which a methods sentence says the outcomes were assessed,
+    measured, performed or taken after the session or dose ("10 minutes after inhalation"), for
+    studies whose methods state no longer assessment time; None when none is stated."""
+    best: tuple[float, str] | None = None
+    for text in _methods_texts(article):
+        for a, b in split_sentences(text):
+            sentence = text[a:b]
+            if not (_ASSESSMENT_CUE.search(sentence) or _SHORT_CUE.search(sentence)) or _NOT_ASSESSMENT.search(sentence):
+                continue
+            for m in _SHORT_POINT.finditer(sentence):
+                weeks = round(float(m.group("n")) * _SHORT_UNIT_WEEKS[m.group("unit")[0].lower()], 2)
+                if weeks < 1 and (best is None or weeks > best[0]):
+                    best = (weeks, m.group(0))
     return best
+
+
+# an operation, an anaesthesia or an intubation named in the title ("... after total knee arthroplasty",
+# "Laryngeal mask versus endotracheal intubation", "... at elective caesarean section")
+_PROCEDURE = re.compile(r"(?i)\b(?:surger(?:y|ies)|surgical|operations?|(?:peri|intra|post)-?\s?operative(?:ly)?"
+                        r"|an(?:a)?esthe(?:sia|tic|tized|tised)|intubat\w*|extubat\w*|ca?esarean|laparoscop\w*"
+                        r"|endoscop\w*|bronchoscop\w*|tracheostom\w*|thoracotom\w*|catheteri[sz]ation|resections?"
+                        r"|[a-z]{3,}ectom(?:y|ies)|[a-z]{3,}otom(?:y|ies)|[a-z]{3,}plast(?:y|ies))\b")
+
+
+def perioperative(article: Article) -> bool:
+    """True for a trial of an operation, an anaesthesia or an intubation (its title names one)
+    whose abstract times nothing a week or more after it: its undated tables report the
+    procedure's day (the operation, the hospital stay), a value under a week."""
+    if not _PROCEDURE.search(article.title):
+        return False
+    if any(tp.weeks is not None and tp.weeks >= 1 for tp in find_timepoints(article.abstract)):
+        return False
+    for text in _methods_texts(article):  # "Patients were followed up for 6 months": a later follow-up
+        for m in _FOLLOW_UP_WORD.finditer(text):
+            window = text[m.start():m.start() + 120]
+            if any(tp.weeks is not None and tp.weeks >= 1 for tp in find_timepoints(window)):
+                return False
+    return True
+
+
+_FOLLOW_UP_WORD = re.compile(r"(?i)\bfollow(?:ed)?[- ]?up\b")
+_MIN_METHODS_CHARS = 3000  # methods shorter than this say too little to tell a one-session study
+
+
+def single_session(article: Article) -> bool:
+    """True for a study whose abstract and methods (at least _MIN_METHODS_CHARS of them) name no
+    time of a week or more (no duration, follow-up, age or period): an experiment or a procedure
+    run in one session, whose undated tables report that session."""
+    if _names_long_time(article.abstract):
+        return False
+    seen = 0
+    for text in _methods_texts(article):
+        if _names_long_time(text):
+            return False
+        seen += len(text)
+    return seen >= _MIN_METHODS_CHARS
+
+
+# any time of a week or more, also an interval or a range ("every 2-3 weeks", "two months"), but not an age
+_LONG_TIME = re.compile(r"(?i)\b(?:\d+(?:[.,]\d+)?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
+                        r"(?:\s*(?:-|–|to)\s*\d+(?:[.,]\d+)?)?\s*-?\s*(?:weeks?|wks?|months?|years?|yrs?)\b"
+                        r"(?!\s*(?:-\s*)?(?:old|of\s+age))")
+_AGE_BEFORE = re.compile(r"(?i)\b(?:aged?|ages|older|younger|over|under|between|above|below)\b[\s\d.,–-]*$")
+
+
+def _names_long_time(text: str) -> bool:
+    return any(not _AGE_BEFORE.search(text[max(0, m.start() - 30):m.start()]) for m in _LONG_TIME.finditer(text)) \
+        or any(tp.weeks is not None and tp.weeks >= 1 for tp in find_timepoints(text))
 
 
 # a visit code the methods date, in either order: "after 3 weeks (T2)", "T2 (3 weeks)"

@@ -1065,7 +1065,10 @@ def _value_row(r: int, labels: list[Label], sections: tuple[Label, ...], data: l
     change = any(lab.change for lab in labels)
     percent_change = any(lab.percent_change for lab in labels)
     n = next((lab.n for lab in labels if lab.n is not None), None)
-    inherit = role in ("stat", "p", "difference") and last is not None
+    # (a value row with no label at all right under a labelled one is that row's second line: "Serum
+    # level | 11.5 (4.3)" over " | 12.6 (4.9)", the levels at the beginning and at the end)
+    inherit = last is not None and (role in ("stat", "p", "difference") or role == "value" and not labels
+                                    and last.row == r - 1 and last.measure is not None)
     if inherit and last is not None:
         # "SD" under "Mean age", "Difference vs PBO" under "Change at week 24": the row above names it
         measure, measure_text = measure or last.measure, measure_text or last.measure_text

@@ -23,7 +23,7 @@ from lxml import etree
 
 from extract.table_cells import normalise_space, parse_cell
 
-__all__ = ["Cell", "Table", "local_name", "normalise_space", "parse_cell", "parse_table_wrap"]
+__all__ = ["Cell", "Table", "header_parts", "local_name", "normalise_space", "parse_cell", "parse_table_wrap"]
 
 _INDENT_CHARS = " \u00a0\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\t"
 _N_IN_HEADER = re.compile(r"\b[nN]\s*=\s*\d+")
@@ -315,6 +315,97 @@ def _labels_columns(row: list[Cell]) -> bool:
     """A row of two or more distinct word labels over the data columns and no value ("N | Mean | 95% CI")."""
     filled = [c for c in row[1:] if c.text and not c.is_span_copy]
     return len(filled) >= 2 and not _has_value(row) and all(re.search(r"[A-Za-z]", c.text) for c in filled)
+
+
+# statistic and test headings ("Mean (SD)", "95% CI", "P-value", "df"): a section row may repeat them
+_STATISTIC_WORDS = re.compile(r"(?i)\b(?:mean|sd|s\.d|se|sem|median|iqr|range|n|no|number|p|values?|df|f|t|z|x2|b|or|rr|hr"
+                              r"|ci|sig|frequency|percent(?:age)?s?|min|max|std|dev|deviation|standard|error|test"
+                              r"|estimate|coefficient|ratio|difference|change|cohen\W?s\s+d)s?\b")
+
+
+def _names_columns(text: str) -> bool:
+    """A label that names something besides a statistic ("Placebo", "Before training")."""
+    return re.search(r"[A-Za-z]{2}", _STATISTIC_WORDS.sub(" ", text)) is not None
+
+
+def _repeats_header(row: tuple[Cell, ...], head: tuple[tuple[Cell, ...], ...]) -> int:
+    """How many labels of the row's data cells, other than statistic headings, a header row has
+    over the same column."""
+    return max((sum(1 for c in row[1:] if c.text and not c.is_span_copy and h[c.col].text == c.text
+                    and not h[c.col].is_span_copy and _names_columns(c.text)) for h in head), default=0)
+
+
+def _header_slot(row: tuple[Cell, ...], head: tuple[tuple[Cell, ...], ...]) -> int | None:
+    """The header row a repeated header row stands for: the one it repeats most labels of, else
+    the one whose cells span the same columns as its cells ("Ascending dose" under "Single dose")."""
+    cells = [c for c in row[1:] if c.text and not c.is_span_copy]
+    if not cells:
+        return None
+    same = [sum(1 for c in cells if h[c.col].text == c.text) for h in head]
+    if max(same) > 0:
+        return same.index(max(same))
+    for i, h in enumerate(head):
+        if all(h[c.col].text and not h[c.col].is_span_copy and h[c.col].colspan == c.colspan for c in cells):
+            return i
+    return None
+
+
+def header_parts(table: Table) -> tuple[tuple[Table, tuple[int, ...] | None], ...]:
+    """The table cut where its header is repeated inside the body, each part with its header.
+
+    A body row with no value that repeats two or more labels of a header row over the same
+    columns ("Placebo | Memantine" again, "Before | After" again), with values above and below,
+    starts a new block: the run of value-less rows around it is that block's header, each row in
+    the place of the header row it repeats (a row spanning the same columns, "Ascending dose"
+    under "Single dose", takes that row's place); header rows the block does not repeat carry
+    over. Each part comes with the grid row of the whole table each of its rows is (None for a
+    table that is not cut, which is returned whole).
+    """
+    n_head = table.n_header_rows
+    grid = table.grid
+    if n_head == 0 or table.n_rows - n_head < 3 or table.n_cols < 3:
+        return ((table, None),)
+    head = grid[:n_head]
+    starts: list[tuple[int, int]] = []  # (first, last) row of each repeated header block
+    seen_value, r = False, n_head
+    while r < table.n_rows:
+        row = grid[r]
+        if _repeats_header(row, head) >= 2 and seen_value and not _has_value(list(row)):
+            first = r
+            while first - 1 > (starts[-1][1] if starts else n_head - 1) and not _has_value(list(grid[first - 1])):
+                first -= 1
+            last = r
+            while last + 1 < table.n_rows and not _has_value(list(grid[last + 1])):
+                last += 1
+            if last + 1 < table.n_rows:
+                starts.append((first, last))
+            seen_value, r = False, last + 1
+            continue
+        if not seen_value and any(c.text for c in row[1:]) and _has_value(list(row)):
+            seen_value = True
+        r += 1
+    if not starts:
+        return ((table, None),)
+    parts: list[tuple[Table, tuple[int, ...] | None]] = []
+    bounds = [(0, starts[0][0], None)] + [
+        (first, starts[i + 1][0] if i + 1 < len(starts) else table.n_rows, (first, last))
+        for i, (first, last) in enumerate(starts)]
+    for begin, end, block in bounds:
+        if block is None:
+            source = list(range(begin, end))
+        else:
+            slots: dict[int, int] = {}
+            rest: list[int] = []
+            for b in range(block[0], block[1] + 1):
+                slot = _header_slot(grid[b], head)
+                if slot is None or slot in slots:
+                    rest.append(b)
+                else:
+                    slots[slot] = b
+            source = [slots.get(h, h) for h in range(n_head)] + rest + list(range(block[1] + 1, end))
+        rows = tuple(tuple(replace(c, row=i, is_header=i < n_head) for c in grid[src]) for i, src in enumerate(source))
+        parts.append((Table(table.label, table.caption, table.footnotes, rows, n_head, table.id), tuple(source)))
+    return tuple(parts)
 
 
 _BLOCKS = frozenset({"title", "p", "sec"})

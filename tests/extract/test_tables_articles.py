@@ -181,11 +181,12 @@ def test_two_level_header_arm_over_baseline_post_and_p():
     assert not [r for r in got if r.col in (3, 6, 7)]  # the P columns
 
 
-def _timeless_article(methods: str, abstract: str = "Patients were randomised to drug or placebo.") -> str:
+def _timeless_article(methods: str, abstract: str = "Patients were randomised to drug or placebo.",
+                      title: str = "A trial") -> str:
     from tests.extract.tables_helpers import table_xml
     tab = table_xml([["", "Drug (n = 20)", "Placebo (n = 20)"], ["Pain score", "3.1 (1.2)", "4.5 (1.4)"]],
                     caption="Outcomes", footnotes=("Values are mean (SD).",))
-    return (f"<article><front><article-meta><title-group><article-title>A trial</article-title></title-group>"
+    return (f"<article><front><article-meta><title-group><article-title>{title}</article-title></title-group>"
             f"<abstract><p>{abstract}</p></abstract></article-meta></front><body>"
             f"<sec><title>Methods</title><p>{methods}</p></sec>"
             f"<sec><title>Results</title><p>See the table.</p>{tab}</sec></body></article>")
@@ -230,3 +231,102 @@ def test_visit_codes_the_methods_date_in_brackets_date_the_tables_codes():
         got = {o.provenance.location.split()[-1]: o.timepoint_weeks for o in ev.outcomes
                if o.provenance.location.startswith("table:Table 2 ")}
         assert got == {"c1": 0.0, "c2": 6.0}, methods
+
+
+def test_a_timeless_table_of_a_single_session_is_dated_at_the_short_time_the_methods_state():
+    # a single dose or session: the methods time the measurement in minutes, hours or days after it
+    for methods, weeks, said in (
+            ("The exercise test was performed exactly 10 minutes after inhalation of the study drug.", 0.0,
+             "10 minutes after"),
+            ("Pain was assessed 24 hours after surgery.", 0.14, "24 hours after"),
+            ("Blood samples were taken at 30 minutes and 2 h after the meal.", 0.01, "2 h after"),
+            ("Venous blood was drawn 48 hours after the dose.", 0.29, "48 hours after")):
+        ev = Extractor().extract(ExtractionInput(id="x", full_text_xml=_timeless_article(methods)))
+        (row,) = [o for o in ev.outcomes if o.provenance.location.startswith("table:Table 2 ") and o.arm == "Drug"]
+        assert row.timepoint_weeks == weeks and said in row.timepoint and "methods" in row.timepoint, methods
+    # no measurement in the sentence, a fast, a time spent lying: the table stays undated
+    for methods in ("Heparin was resumed 4 h after the resection.",
+                    "Blood was drawn after a 10-hour fast.",
+                    "Subjects remained in the recumbent position for 1 min after administration."):
+        ev = Extractor().extract(ExtractionInput(id="x", full_text_xml=_timeless_article(methods)))
+        (row,) = [o for o in ev.outcomes if o.provenance.location.startswith("table:Table 2 ") and o.arm == "Drug"]
+        assert row.timepoint_weeks is None, methods
+    # a longer assessment time the methods state wins over a short one
+    methods = "Spirometry was performed 15 minutes after salbutamol. Outcomes were assessed at 12 weeks."
+    ev = Extractor().extract(ExtractionInput(id="x", full_text_xml=_timeless_article(methods)))
+    (row,) = [o for o in ev.outcomes if o.provenance.location.startswith("table:Table 2 ") and o.arm == "Drug"]
+    assert row.timepoint_weeks == 12.0
+
+
+def test_a_header_block_repeated_inside_the_body_names_the_rows_under_it():
+    # "Single dose" over "Placebo | Memantine" over "Before | After", then the same header again
+    # for "Ascending dose" and, over the Memantine columns only, for "Low dose"
+    from tests.extract.tables_helpers import table_xml
+
+    def block(dose: str, placebo: bool = True) -> list[list]:
+        arms = [("Placebo", {"colspan": 2}), ("Memantine", {"colspan": 2})] if placebo \
+            else ["", "", ("Memantine", {"colspan": 2})]
+        times = ["Before", "After", "Before", "After"] if placebo else ["", "", "Before", "After"]
+        return [["", (f"{dose} (n = 8)", {"colspan": 4})], ["", *arms], ["", *times]]
+
+    rows = [*block("Single dose"), ["Area (cm2)", "14.6 ± 4.4", "13.8 ± 2.8", "15.5 ± 5.2", "16.1 ± 2.8"],
+            *block("Ascending dose"), ["Area (cm2)", "16.6 ± 3.8", "15.7 ± 3.6", "15.9 ± 3.6", "16.3 ± 3.7"],
+            *block("Low dose", placebo=False), ["Area (cm2)", "", "", "12.0 ± 4.1", "14.6 ± 4.0"]]
+    tab = table_xml(rows, head=3, caption="Mapping results, mean ± SD, before and after training")
+    xml = ("<article><front><article-meta><title-group><article-title>A trial</article-title></title-group>"
+           "<abstract><p>A trial.</p></abstract></article-meta></front><body>"
+           f"<sec><title>Results</title><p>See the table.</p>{tab}</sec></body></article>")
+    ev = Extractor().extract(ExtractionInput(id="x", full_text_xml=xml))
+    got = {o.provenance.location: (o.arm, o.timepoint_weeks, o.followup_mean or o.baseline_mean)
+           for o in ev.outcomes if o.provenance.location.startswith("table:")}
+    assert got["table:Table 2 r3 c1"] == ("Single dose / Placebo", 0.0, 14.6)
+    assert got["table:Table 2 r7 c1"] == ("Ascending dose / Placebo", 0.0, 16.6)
+    assert got["table:Table 2 r7 c4"][0] == "Ascending dose / Memantine" and got["table:Table 2 r7 c4"][2] == 16.3
+    assert got["table:Table 2 r11 c3"] == ("Low dose / Memantine", 0.0, 12.0)
+    assert got["table:Table 2 r11 c4"][0] == "Low dose / Memantine"
+    assert len(got) == 10
+
+
+def test_a_timeless_table_of_a_perioperative_trial_is_dated_at_the_procedure():
+    # the title names the operation, and neither the abstract nor the methods time anything a week or more
+    methods = "Patients were randomised by sealed envelopes. Anaesthesia was standardised."
+    for title in ("Bupivacaine infiltration for pain after total knee arthroplasty: a randomised trial",
+                  "Laryngeal mask versus endotracheal intubation in children",
+                  "Oxytocin at elective caesarean section"):
+        ev = Extractor().extract(ExtractionInput(id="x", full_text_xml=_timeless_article(methods, title=title)))
+        (row,) = [o for o in ev.outcomes if o.provenance.location.startswith("table:Table 2 ") and o.arm == "Drug"]
+        assert row.timepoint_weeks == 0.0 and "procedure" in row.timepoint, title
+    # a trial of a drug, or an abstract that times something weeks after the operation: not dated so
+    for title, abstract in (("Drug versus placebo for chronic pain", "Patients were randomised."),
+                            ("Early recanalization after vasectomy", "Semen was analysed two weeks and 3 months "
+                                                                     "after the vasectomy.")):
+        xml = _timeless_article(methods, abstract=abstract, title=title)
+        ev = Extractor().extract(ExtractionInput(id="x", full_text_xml=xml))
+        rows = [o for o in ev.outcomes if o.provenance.location.startswith("table:Table 2 ") and o.arm == "Drug"]
+        assert rows and all(o.timepoint_weeks != 0.0 for o in rows), title
+    # the methods follow the patients up for months: no day of the procedure either
+    xml = _timeless_article("Patients were followed up for 6 months after the operation.",
+                            title="Minimal access versus conventional hydrocelectomy")
+    ev = Extractor().extract(ExtractionInput(id="x", full_text_xml=xml))
+    (row,) = [o for o in ev.outcomes if o.provenance.location.startswith("table:Table 2 ") and o.arm == "Drug"]
+    assert row.timepoint_weeks is None
+
+
+def test_a_timeless_table_of_a_study_that_times_nothing_a_week_or_more_is_dated_at_its_session():
+    # an experiment run in one session: its abstract and long methods name no time of a week or more
+    methods = " ".join(["Participants were randomly assigned to read one of two versions of the forum page "
+                        "and then rated the trustworthiness of the expert on a questionnaire."] * 25)
+    ev = Extractor().extract(ExtractionInput(id="x", full_text_xml=_timeless_article(methods)))
+    (row,) = [o for o in ev.outcomes if o.provenance.location.startswith("table:Table 2 ") and o.arm == "Drug"]
+    assert row.timepoint_weeks == 0.0 and "session" in row.timepoint
+    # the participants' ages are no time of the study
+    ev = Extractor().extract(ExtractionInput(id="x", full_text_xml=_timeless_article(
+        methods + " Students aged 18-30 years took part.")))
+    (row,) = [o for o in ev.outcomes if o.provenance.location.startswith("table:Table 2 ") and o.arm == "Drug"]
+    assert row.timepoint_weeks == 0.0
+    # a time of a week or more anywhere in the methods, or methods too short to tell: undated
+    for text in (methods + " Participants were contacted again 2 weeks later.", "Participants rated the page.",
+                 methods + " Women sent their glucose readings every 2-3 weeks."):
+        ev = Extractor().extract(ExtractionInput(id="x", full_text_xml=_timeless_article(text)))
+        (row,) = [o for o in ev.outcomes if o.provenance.location.startswith("table:Table 2 ") and o.arm == "Drug"]
+        assert row.timepoint_weeks is None, text[-60:]

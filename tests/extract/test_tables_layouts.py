@@ -1328,3 +1328,16 @@ def test_tumour_response_columns_sd_and_pd_are_categories_not_an_sd_and_a_p():
     got = read(rows, caption="The response rate in the trial and control group")
     assert not [r for r in got if r.statistic.startswith("mean")]
     assert at(got, 1, 8).numbers == {"n_responders": 8, "percent_responders": 47.06}
+
+
+def test_a_value_row_with_no_label_right_under_a_labelled_row_is_a_second_line_of_its_measure():
+    # "the upper and lower data in each cell are the levels at the beginning and at the end": the
+    # lower line is a row of its own with an empty label, under the labelled one
+    rows = [["", "Drug", "Placebo"],
+            ["Serum level (ng/ml)", "11.5 (4.3)", "0.1 (0.0)"],
+            ["", "12.6 (4.9)", "0.2 (0.1)"],
+            ["Heart rate (bpm)", "71 (8)", "70 (9)"]]
+    got = read(rows, caption="Measured serum levels, mean (SD)")
+    assert at(got, 2, 1).measure == "Serum level (ng/ml)" and at(got, 2, 1).numbers["mean"] == 12.6
+    assert at(got, 2, 2).measure == "Serum level (ng/ml)"
+    assert at(got, 3, 1).measure == "Heart rate (bpm)"
