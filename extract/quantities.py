@@ -181,6 +181,7 @@ _LIST_REST = (
 DOSE_COUNT_RE = re.compile(
     rf"[.0-9](?<![\w.,^].)(?i:(?:(?P<list>{_LIST_REST})(?P<mant>{NUM})|(?P<mant1>{NUM_REST}))\s?×\s?{_EXP}"
     rf"|(?<=1)(?P<bare>0)(?:\^\s?\(?(?P<b1>\d{{1,2}})(?:\))?|[eE]\+?(?P<b2>\d{{1,2}})\b|\(\s?(?P<b3>\d{{1,2}})\s?\))"
+    rf"|(?P<smant>{NUM_REST})[eE]\+?(?P<se>0?\d{{1,2}})\b"  # "1E6", "1.0E+06": E notation (after "10e6")
     rf"|(?P<mlist>{_LIST_REST})(?P<mmant2>{NUM})\s?-?\s?(?P<mult2>million|billion|mln)\b"  # "1, 2 or 4 million"
     rf"|(?P<mmant>{NUM_REST})\s?-?\s?(?P<mult>million|billion|mln)\b)"
 )
@@ -590,10 +591,14 @@ def _has_multiplier(t: str) -> bool:
     return "llion" in low or "mln" in low
 
 
+_E_NOTATION_RE = re.compile(r"\d[eE]\+?\d")
+
+
 def _may_count(t: str) -> bool:
-    """Whether DOSE_COUNT_RE can match without a multiplier word: its other forms hold "×" or a
-    "10^" / "10e" / "10E" (most abstracts have none, and its scan tries every digit)."""
-    return "×" in t or "10^" in t or "10e" in t or "10E" in t or "10(" in t
+    """Whether DOSE_COUNT_RE can match without a multiplier word: its other forms hold "×", a
+    "10^" / "10e" / "10E" / "10(" or a digit, E and a digit ("1E6"; most abstracts have none, and its
+    scan tries every digit)."""
+    return "×" in t or "10^" in t or "10(" in t or _E_NOTATION_RE.search(t) is not None
 
 
 def _counts(t: str) -> list[_Count]:
@@ -629,6 +634,11 @@ def _counts(t: str) -> list[_Count]:
             if e < 3:
                 continue
             values, lost, start = (10.0**e,), False, m.start()
+        elif g.get("smant") is not None:  # "1.0E+06": the mantissa times ten to the exponent
+            e = int(g["se"])
+            if e < 3:
+                continue
+            values, lost, start = (_num(_lead_number(m, "smant")) * 10.0**e,), False, m.start()
         elif g.get("mmant2") is not None:  # "1, 2 or 4 million": each number of the list times the multiplier
             mult = _multiplier(g["mult2"])
             values = tuple(_num(x) * mult for x in _NUM_RE.findall(_lead_number(m, "mlist")) + [g["mmant2"]])

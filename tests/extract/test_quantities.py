@@ -99,6 +99,25 @@ def test_doses_per_kg(text, expected):
     assert _doses(text) == expected
 
 
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("1E6 cells/kg", [(1e6, "cells/kg")]),
+        ("1.0E+06 MSCs/kg", [(1e6, "cells/kg")]),
+        ("2.5e7 cells", [(2.5e7, "cells")]),
+        ("a single infusion of 1E+7 UC-MSCs", [(1e7, "cells")]),
+    ],
+)
+def test_doses_in_e_notation(text, expected):
+    # a mantissa then E and the exponent, as a spreadsheet or a calculator writes a count
+    assert _doses(text) == expected
+
+
+@pytest.mark.parametrize("text", ["stage 1E5", "grade 1E2 cells", "version 2.0e1"])
+def test_e_notation_without_a_cell_dose_is_no_count(text):
+    assert _doses(text) == []
+
+
 @pytest.mark.parametrize("text", [
     "the cells were expanded to 5 × 10^7 cells per flask",
     "MSCs were seeded at 1 × 10^4 cells/cm2",
