@@ -261,8 +261,9 @@ _TP_WORD_RE = re.compile(
     rf"\s?-?\s?(?P<unit>{_TP_UNIT})\b"
     r"|(?P<unit2>(?<=h)ours?|(?<=d)ays?|(?<=w)eeks?|(?<=m)onths?|(?<=y)ears?|(?<=w)k)"
     # the list ends before a count: "at week 24, 18 of 30 patients" and "week 24, 18 (60%)" are week 24,
-    # and before a value with its own time: "4.9 at month 1, 4.2 at month 3" is month 1
-    rf"\s?(?P<list2>{_TP_LIST})(?![\w%]|\.\d|\s?%|,\d|\s?/\s?\d|\s+(?:out\s+)?of\s+(?:the\s+)?(?:\d|whom\b|them\b|"
+    # and before a value with its own time: "4.9 at month 1, 4.2 at month 3" is month 1 ("day-14" is day 14,
+    # "day-1" a per-day exponent: "6.4 g.day−1")
+    rf"(?:\s|-(?!1\b)(?=\d))?(?P<list2>{_TP_LIST})(?![\w%]|\.\d|\s?%|,\d|\s?/\s?\d|\s+(?:out\s+)?of\s+(?:the\s+)?(?:\d|whom\b|them\b|"
     r"these\b|those\b)"  # ("on day one and four of treatment": not a count)
     r"|\s+at\s"
     rf"|\s+(?:patients?|participants?|subjects?)\b|\s?\(\s?\d[\d.]*\s?%)"

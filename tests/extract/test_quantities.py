@@ -299,6 +299,24 @@ def test_timepoints_lists(text, expected):
 
 
 @pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("the day-14 and day-28 risks of failure", [2.0, 4.0]),
+        ("cure rates above 97% by day-14", [2.0]),
+        ("assessed at week-12", [12.0]),
+        ("at month-6 and month-12", [26.0, 52.0]),
+    ],
+)
+def test_timepoints_unit_hyphen_number(text, expected):
+    # "day-14": the unit word, a hyphen, then the number (as "day 14")
+    assert [w for w, _ in _tps(text)] == expected
+
+
+def test_a_per_day_exponent_is_no_timepoint():
+    assert _tps("28 day supplementation with 6.4 g.day-1 of BA") == [(4.0, "point")]
+
+
+@pytest.mark.parametrize(
     "text, low, high",
     [("3-6 months", 13.0, 26.0), ("3–6 months", 13.0, 26.0), ("2 to 3 weeks", 2.0, 3.0)],
 )
