@@ -29,7 +29,7 @@ from extract.evidence import Arm, Provenance, SampleSize
 from extract.fastre import words
 from extract.quantities import NUMBER_WORDS, WORDNUM, parse_number
 
-__all__ = ["ROLE_PRIORITY", "arms_of", "per_arm_n", "sample_sizes", "choose_enrolled"]
+__all__ = ["ROLE_PRIORITY", "arms_of", "per_arm_n", "sample_sizes", "choose_enrolled", "not_one_studys"]
 
 _N = rf"(?:\d{{1,3}}(?:,\d{{3}})+|\d+|{WORDNUM})"
 # an age as one describing word: "85-y-old", "6- to 10-year-old"
@@ -258,7 +258,8 @@ _NOT_YEAR = r"(?!(?:19|20)\d\d\b)"  # "From March 2002 to July 2004, 86 patients
 _COUNT_LIST_BEFORE = re.compile(rf"(?<![\w.,/\-]){_NOT_YEAR}(?:{_N})(?:\s*,\s*{_NOT_YEAR}(?:{_N}))*\s*"
                                 rf"(?:,\s*(?:and\s+)?|\s+and\s+)$", re.I)
 _NOT_A_COUNT_LIST_BEFORE = re.compile(
-    r"(?:\b(?:type|grade|stage|class|phase|level|step|days?|weeks?|months?|years?|visits?|at|in|on|by|after|from|to|"
+    r"(?:\b(?:type|grade|stage|class|phase|level|step|stud(?:y|ies)|experiments?|trials?|parts?|days?|weeks?|months?|"
+    r"years?|visits?|at|in|on|by|after|from|to|"
     r"of|between|since|until|and|or|aged?|[a-z]+ed)|[<>≤≥=±×%,\d])\s*$", re.I)
 # "120 patients were needed", "a sample size of 120 patients was required": a plan, not the sample
 _PLANNED_AFTER = re.compile(r"^[^.;]{0,30}?\b(?:was|were|would\s+be|will\s+be|are|is)\s+(?:required|needed|necessary|"
@@ -482,6 +483,37 @@ def _one_arms(t: Text, c: _Candidate) -> bool:
     if same and same.group("v1").lower() == same.group("v2").lower():
         return True  # "Twenty residents used the French version and 22 used the English version"
     return bool(ALLOCATED_EACH_RE.match(after[:200]))
+
+
+# "Study 1", "study B", "Experiment 2", "Trial II": one of the studies an abstract reports (not "phase 3")
+_STUDY_LABEL_RE = re.compile(
+    r"\b(?i:stud(?:y|ies)|experiments?|trials?)\s+(?P<label>[1-9]|(?:[A-D]|I{1,3}|IV)(?![\w-])|(?i:one|two|three)\b)"
+    r"(?![\d.,]\d|\s?-?\s?(?i:weeks?|months?|years?|days?)\b)")
+_COUNT_IN_SENTENCE_RE = re.compile(rf"(?<![\w.,/-])(?P<n>{_N})(?![\w.,]\w)", re.I)
+_STUDY_LABEL_AFTER_RE = re.compile(r"^[^.;,]{0,30}?\b(?:in|of|for)\s+(?:the\s+)?$", re.I)
+
+
+def not_one_studys(t: Text, sizes: list[SampleSize]) -> list[SampleSize]:
+    """The counts that are not one study's own where the abstract reports several labelled studies
+    (two or more labels: "In study 1, we provided 96 participants ..., while in study 2, a sample of
+    120"; "Study A was conducted in 33 adults. Study B ... in 75"): a count with a label before it in
+    its sentence, or right after it ("40 patients in Experiment 1"), is that study's, and the abstract
+    may state no total at all ("A total of 150 patients were enrolled in two studies" is one)."""
+    if "tud" not in t.text and "xperiment" not in t.text and "rial" not in t.text:
+        return sizes
+    labels = list(_STUDY_LABEL_RE.finditer(t.text))
+    if len({m.group("label").lower() for m in labels}) < 2:
+        return sizes
+    out = []
+    for s in sizes:
+        sent = t.sentence_at(s.provenance.start or 0)
+        count = next((m for m in _COUNT_IN_SENTENCE_RE.finditer(t.text, sent.start, sent.end)
+                      if _int(m.group("n")) == s.n), None)  # (the provenance is the count's sentence)
+        if count is None or not any(sent.start <= m.start() < count.start() or (
+                count.end() <= m.start() < sent.end and _STUDY_LABEL_AFTER_RE.match(t.text[count.end():m.start()]))
+                for m in labels):
+            out.append(s)
+    return out
 
 
 def choose_enrolled(sizes: list[SampleSize]) -> SampleSize | None:

@@ -308,3 +308,26 @@ def test_a_count_of_men_or_women_in_a_bracket_is_the_samples_make_up():
              "15 males and 8 females).", title=DRUG_TITLE)
     assert ev.n_enrolled in (None, 43)
     assert 16 not in [s.n for s in ev.sample_sizes]
+
+
+@pytest.mark.parametrize("abstract", [
+    "In study 1, we provided 96 participants (48 men) with an empathy scenario, while in study 2, a sample of 120 "
+    "individuals (60 men) performed a computerized task.",
+    "Two randomised crossover studies were performed. Study A was conducted in 33 asthmatic adults. Study B was "
+    "conducted in 75 asthmatic adults.",
+    "Experiment 1 enrolled 40 healthy volunteers. In Experiment 2, 52 volunteers were randomised.",
+])
+def test_counts_of_separate_studies_give_no_single_total(abstract):
+    # each count is one study's: the abstract states no total of the two
+    assert run(abstract, title="Two randomised trials").n_enrolled is None
+
+
+def test_a_total_across_labelled_studies_is_still_the_total():
+    ev = run("A total of 150 patients were enrolled in two studies. In study 1, 70 patients received X; in study 2, "
+             "80 patients received Y.", title="Two randomised trials")
+    assert ev.n_enrolled == 150
+
+
+def test_one_study_label_is_no_multi_study_abstract():
+    ev = run("In the SPRUCE study 1, 374 patients were randomised to tiotropium or placebo.", title="A trial")
+    assert ev.n_enrolled == 374
