@@ -261,6 +261,11 @@ _NOT_A_COUNT_LIST_BEFORE = re.compile(
     r"(?:\b(?:type|grade|stage|class|phase|level|step|stud(?:y|ies)|experiments?|trials?|parts?|days?|weeks?|months?|"
     r"years?|visits?|at|in|on|by|after|from|to|"
     r"of|between|since|until|and|or|aged?|[a-z]+ed)|[<>≤≥=±×%,\d])\s*$", re.I)
+# a described count, then "and", before the count: "6 normal and 6 asthmatic subjects", "12 healthy and 14
+# diabetic volunteers": two groups, each with its count (not "100 screened and 80 randomised patients")
+_DESCRIBED_COUNT_BEFORE = re.compile(
+    rf"(?<![\w.,/\-]){_NOT_YEAR}(?:{_N})\s+(?:(?!(?:screened|eligible|enrolled|randomi[sz]ed|included|recruited|"
+    r"assessed|evaluable|analy[sz]ed|completed|of|in|at|and|or|were|was|with)\b)[A-Za-z][\w-]*\s+){1,2}and\s+$", re.I)
 # "120 patients were needed", "a sample size of 120 patients was required": a plan, not the sample
 _PLANNED_AFTER = re.compile(r"^[^.;]{0,30}?\b(?:was|were|would\s+be|will\s+be|are|is)\s+(?:required|needed|necessary|"
                             r"calculated|estimated|planned|sufficient)\b", re.I)
@@ -334,6 +339,8 @@ def sample_sizes(t: Text, record_id: str, skip_sentences: frozenset[int] = froze
         if _COUNT_LIST_BEFORE.search(before) and not _NOT_A_COUNT_LIST_BEFORE.search(
                 before, 0, _COUNT_LIST_BEFORE.search(before).start()):
             role = "arm"  # "19 and 24 students ..., respectively", "Twenty, 22 and 21 patients": each one arm's
+        elif not mod_role and _DESCRIBED_COUNT_BEFORE.search(before):
+            role = "arm"  # "in 6 normal and 6 asthmatic subjects": the second group's count
         elif _ACHIEVED_SAMPLE_BEFORE.search(before):
             role = "enrolled"  # "with the achieved sample size of 20 patients"
         cands.append(_Candidate(role, n, m.start("n"), m.end("n")))

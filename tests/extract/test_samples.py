@@ -331,3 +331,18 @@ def test_a_total_across_labelled_studies_is_still_the_total():
 def test_one_study_label_is_no_multi_study_abstract():
     ev = run("In the SPRUCE study 1, 374 patients were randomised to tiotropium or placebo.", title="A trial")
     assert ev.n_enrolled == 374
+
+
+@pytest.mark.parametrize("abstract", [
+    "We compared placebo and 10 mg adenosine in 6 normal and 6 asthmatic subjects.",
+    "The study included 12 healthy and 14 diabetic volunteers.",
+    "We studied 20 male and 22 female athletes.",
+])
+def test_counts_of_two_described_groups_are_each_one_groups(abstract):
+    # "6 normal and 6 asthmatic subjects": two groups, each with its count; no total is stated
+    assert run(abstract, title="A randomised trial").n_enrolled is None
+
+
+def test_a_count_of_patients_and_a_count_of_controls_keeps_the_patients():
+    ev = run("We enrolled 30 patients and 10 healthy controls.", title="A randomised trial")
+    assert ev.n_enrolled == 30
