@@ -100,6 +100,23 @@ DRUG_DOSE_RE = re.compile(
     rf"\s?-?\s?(?P<unit>{_BASE_RE})(?![\w^])(?!\.[A-Z]\.)(?!\s?/\s?{_MEASURE_DENOMINATOR})"  # (not "43 U.S. soldiers")
     + _PER + r"(?(per)(?!\s?/\s?[A-Za-z]))"
 )
+# a probiotic's count of colony-forming units: "10^9 CFU/day", "1 × 10^9 CFU", "5 billion CFU" (not a count
+# per gram or per mL of a sample: "10^8 CFU/g", "10^5 CFU/mL")
+_CFU_RE = re.compile(
+    rf"(?<![\w.,^])(?:(?P<mant>{NUM})\s?[×x]\s?10\s?\^\s?\(?(?P<e1>\d{{1,2}})\)?|10\s?\^\s?\(?(?P<e2>\d{{1,2}})\)?"
+    rf"|(?P<mant2>{NUM})\s?(?P<mult>billion|million))"
+    r"\s?-?\s?(?P<unit>(?i:cfus?|colony[- ]forming\s+units?))(?!\w)(?!\s?/\s?(?!(?:d|day|dose|kg)\b)[A-Za-z])" + _PER
+)
+
+
+def _cfu_count(m: re.Match[str]) -> float:
+    if m.group("mant") is not None:
+        return float(m.group("mant").replace(",", "")) * 10.0 ** int(m.group("e1"))
+    if m.group("e2") is not None:
+        return 10.0 ** int(m.group("e2"))
+    return float(m.group("mant2").replace(",", "")) * (1e9 if m.group("mult") == "billion" else 1e6)
+
+
 # dosage forms counted in words: "two tablets", "one capsule twice daily"
 _WORD_FORM_RE = re.compile(
     rf"(?<![\w-])(?P<n>{WORDNUM})\s+(?P<unit>(?i:drops?|puffs?|tablets?|capsules?|sachets?|sprays?|"
@@ -385,7 +402,10 @@ def find_drug_doses(text: str, units_at: Sequence[tuple[int, int]] | None = None
     last: DrugDose | None = None
     last_end = -1
     rejected_end = -1
-    for m in (_matches(t) if units_at is None else _matches_at(c, units_at)):
+    matches = _matches(t) if units_at is None else _matches_at(c, units_at)
+    if "cfu" in t or "CFU" in t or "olony" in t:  # (substring tests first: most texts have none)
+        matches = sorted(matches + list(_CFU_RE.finditer(t)), key=lambda m: m.start())
+    for m in matches:
         if m.start() < last_end:
             continue
         c_lo, c_hi = _clause_bounds(t, m.start(), m.end())
@@ -404,6 +424,9 @@ def find_drug_doses(text: str, units_at: Sequence[tuple[int, int]] | None = None
             items = _LIST_ITEM_RE.findall(more) if more else []
             nums = [t[m.start():m.end("first")]] + [a or b for _, a, _, b in items]
             seps = [sa or sb for sa, _, sb, _ in items]
+        elif m.re is _CFU_RE:
+            base, per = "CFU", m.group("per")
+            nums, seps = [repr(_cfu_count(m))], []
         else:
             base, per = _FORM_NORMAL[fold_lower(m.group("unit"))], None
             nums, seps = [m.group("n")], []

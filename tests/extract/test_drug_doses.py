@@ -155,3 +155,23 @@ def test_anchored_and_scanning_finders_agree():
 def test_no_text_crashes_the_finder(text):
     for d in find_drug_doses(text):
         assert text[d.start:d.end] == d.text
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Patients received 10^9 CFU/day of Lactobacillus or placebo.", [(1e9, "CFU/day")]),
+    ("Infants received 1 × 10^9 CFU of L. reuteri daily.", [(1e9, "CFU")]),
+    ("Patients received Lactobacillus rhamnosus GG (10^10 colony-forming units) twice daily.", [(1e10, "CFU")]),
+    ("The probiotic group received 2 × 10⁹ cfu per day.", [(2e9, "CFU/day")]),
+    ("Children received 5 billion CFU of Bifidobacterium daily.", [(5e9, "CFU")]),
+])
+def test_doses_of_colony_forming_units(text, expected):
+    # a probiotic's dose: a count of colony-forming units
+    assert _doses(text) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "Stool counts rose to 10^8 CFU/g in the probiotic group.",
+    "Cultures grew more than 10^5 CFU/mL.",
+])
+def test_colony_counts_of_a_sample_are_no_dose(text):
+    assert _doses(text) == []
