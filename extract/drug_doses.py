@@ -101,11 +101,12 @@ DRUG_DOSE_RE = re.compile(
     + _PER + r"(?(per)(?!\s?/\s?[A-Za-z]))"
 )
 # a probiotic's count of colony-forming units: "10^9 CFU/day", "1 × 10^9 CFU", "5 billion CFU" (not a count
-# per gram or per mL of a sample: "10^8 CFU/g", "10^5 CFU/mL")
+# per gram or per mL of a sample: "10^8 CFU/g", "10^5 CFU/mL", "5 × 10^9 CFU/100 g")
 _CFU_RE = re.compile(
     rf"(?<![\w.,^])(?:(?P<mant>{NUM})\s?[×x]\s?10\s?\^\s?\(?(?P<e1>\d{{1,2}})\)?|10\s?\^\s?\(?(?P<e2>\d{{1,2}})\)?"
     rf"|(?P<mant2>{NUM})\s?(?P<mult>billion|million))"
-    r"\s?-?\s?(?P<unit>(?i:cfus?|colony[- ]forming\s+units?))(?!\w)(?!\s?/\s?(?!(?:d|day|dose|kg)\b)[A-Za-z])" + _PER
+    r"\s?-?\s?(?P<unit>(?i:cfus?|colony[- ]forming\s+units?(?:\s?\(\s?cfus?\s?\))?))(?!\w)"
+    r"(?!\s?/\s?(?!(?:d|day|dose|kg)\b)[A-Za-z\d])" + _PER
 )
 
 

@@ -163,6 +163,7 @@ def test_no_text_crashes_the_finder(text):
     ("Patients received Lactobacillus rhamnosus GG (10^10 colony-forming units) twice daily.", [(1e10, "CFU")]),
     ("The probiotic group received 2 × 10⁹ cfu per day.", [(2e9, "CFU/day")]),
     ("Children received 5 billion CFU of Bifidobacterium daily.", [(5e9, "CFU")]),
+    ("Patients received L. fermentum (2 × 10^7 colony forming units (CFU)/ day).", [(2e7, "CFU/day")]),
 ])
 def test_doses_of_colony_forming_units(text, expected):
     # a probiotic's dose: a count of colony-forming units
@@ -172,6 +173,7 @@ def test_doses_of_colony_forming_units(text, expected):
 @pytest.mark.parametrize("text", [
     "Stool counts rose to 10^8 CFU/g in the probiotic group.",
     "Cultures grew more than 10^5 CFU/mL.",
+    "Patients received fermented milk with approximately 5 × 10^9 CFU/100 g.",
 ])
 def test_colony_counts_of_a_sample_are_no_dose(text):
     assert _doses(text) == []
