@@ -100,12 +100,15 @@ DRUG_DOSE_RE = re.compile(
     rf"\s?-?\s?(?P<unit>{_BASE_RE})(?![\w^])(?!\.[A-Z]\.)(?!\s?/\s?{_MEASURE_DENOMINATOR})"  # (not "43 U.S. soldiers")
     + _PER + r"(?(per)(?!\s?/\s?[A-Za-z]))"
 )
-# a probiotic's count of colony-forming units: "10^9 CFU/day", "1 × 10^9 CFU", "5 billion CFU" (not a count
+# a count of units written with a power of ten: a probiotic's colony-forming units ("10^9 CFU/day", "1 × 10^9
+# CFU", "5 billion CFU"), international units ("3 × 10^6 IU"), plaque-forming units, vector genomes (not a count
 # per gram or per mL of a sample: "10^8 CFU/g", "10^5 CFU/mL", "5 × 10^9 CFU/100 g")
+_COUNT_UNITS = [(r"cfus?|colony[- ]forming\s+units?(?:\s?\(\s?cfus?\s?\))?", "CFU"), (r"pfu|plaque[- ]forming\s+units?", "PFU"),
+                (r"iu|international\s+units?|units?", "IU"), (r"vg|vector\s+genomes?", "vg"), (r"vp|viral\s+particles", "vp")]
 _CFU_RE = re.compile(
     rf"(?<![\w.,^])(?:(?P<mant>{NUM})\s?[×x]\s?10\s?\^\s?\(?(?P<e1>\d{{1,2}})\)?|10\s?\^\s?\(?(?P<e2>\d{{1,2}})\)?"
     rf"|(?P<mant2>{NUM})\s?(?P<mult>billion|million))"
-    r"\s?-?\s?(?P<unit>(?i:cfus?|colony[- ]forming\s+units?(?:\s?\(\s?cfus?\s?\))?))(?!\w)"
+    r"\s?-?\s?(?P<unit>(?i:" + "|".join(f"(?P<c{i}>{rx})" for i, (rx, _) in enumerate(_COUNT_UNITS)) + r"))(?!\w)"
     r"(?!\s?/\s?(?!(?:d|day|dose|kg)\b)[A-Za-z\d])" + _PER
 )
 
@@ -404,7 +407,7 @@ def find_drug_doses(text: str, units_at: Sequence[tuple[int, int]] | None = None
     last_end = -1
     rejected_end = -1
     matches = _matches(t) if units_at is None else _matches_at(c, units_at)
-    if "cfu" in t or "CFU" in t or "olony" in t:  # (substring tests first: most texts have none)
+    if "10^" in t or "illion" in t:  # (a substring test first: most texts have no power of ten)
         matches = sorted(matches + list(_CFU_RE.finditer(t)), key=lambda m: m.start())
     for m in matches:
         if m.start() < last_end:
@@ -426,7 +429,8 @@ def find_drug_doses(text: str, units_at: Sequence[tuple[int, int]] | None = None
             nums = [t[m.start():m.end("first")]] + [a or b for _, a, _, b in items]
             seps = [sa or sb for sa, _, sb, _ in items]
         elif m.re is _CFU_RE:
-            base, per = "CFU", m.group("per")
+            base = next(u for i, (_, u) in enumerate(_COUNT_UNITS) if m.group(f"c{i}") is not None)
+            per = m.group("per")
             nums, seps = [repr(_cfu_count(m))], []
         else:
             base, per = _FORM_NORMAL[fold_lower(m.group("unit"))], None

@@ -191,6 +191,10 @@ _MULTIPLIERS = {"million": 1e6, "mln": 1e6, "billion": 1e9}
 # ". " before a capital or "(", ";" or a newline; every branch begins with a literal (a fast start)
 _SENTENCE_END = re.compile(r"\.(?<=[\w)\]%]\.)\s+(?=[A-Z(])|;|\n")
 _NOT_CELLS_RE = re.compile(r"^\s?/\s?(?:L|l|mL|ml|µL|μL|uL|mm3|mm\^3|dL)\b")
+# a count of another unit: "5 × 10^5 IU/kg", "2 × 10^11 vector genomes/kg", "10^9 CFU" (extract.drug_doses reads them)
+_OTHER_UNIT_AFTER_RE = re.compile(r"^\s?-?\s?(?:IU|U|units?|international\s+units|PFU|plaque[- ]forming|CFUs?|cfus?|"
+                                  r"colony[- ]forming|vg|vector\s+genomes?|vp|viral\s+particles|TCID50|copies|"
+                                  r"mg|µg|μg|ug|mcg|ng|g|mL|ml)(?![\w])")
 # cells of the culture, not of a dose: "5 × 10^7 cells per flask", "seeded at 1 × 10^4 cells/cm2"
 _CULTURE_AFTER_RE = re.compile(r"^[^;.()]{0,20}?(?:\bper\s|/\s?)(?:flasks?|wells?|plates?|dish(?:es)?|cm2|cm\^2|passages?)\b",
                                re.I)
@@ -685,7 +689,8 @@ def find_doses(text: str) -> list[Dose]:
         after = _window_after(t, k.end, 80, stop)
         unit: str | None = None
         conc = None
-        if _NOT_CELLS_RE.match(after) or _CULTURE_AFTER_RE.match(after) or _CULTURE_BEFORE_RE.search(
+        if _NOT_CELLS_RE.match(after) or _OTHER_UNIT_AFTER_RE.match(after) or _CULTURE_AFTER_RE.match(after) or \
+                _CULTURE_BEFORE_RE.search(
                 _sentence_before(t, k.start, 40)[1]):
             units.append(None)
             weak.append(False)

@@ -177,3 +177,13 @@ def test_doses_of_colony_forming_units(text, expected):
 ])
 def test_colony_counts_of_a_sample_are_no_dose(text):
     assert _doses(text) == []
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Patients received interferon alfa 3 × 10^6 IU three times weekly.", [(3e6, "IU")]),
+    ("Patients received 5 × 10^5 IU/kg of IL-2 every 8 hours.", [(5e5, "IU/kg")]),
+    ("Patients received 1 × 10^9 PFU of the vaccine.", [(1e9, "PFU")]),
+    ("Patients were given 2 × 10^11 vector genomes/kg of AAV intravenously.", [(2e11, "vg/kg")]),
+])
+def test_doses_of_other_counted_units(text, expected):
+    assert _doses(text) == expected

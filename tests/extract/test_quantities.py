@@ -243,6 +243,13 @@ def test_doses_negative(text):
     assert _doses(text) == []
 
 
+@pytest.mark.parametrize("text", ["5 × 10^5 IU/kg of IL-2", "2 × 10^11 vector genomes/kg", "1 × 10^9 PFU/kg",
+                                  "3 × 10^6 units/kg", "10^9 CFU/kg"])
+def test_a_count_of_other_units_is_no_cell_dose(text):
+    # international units, vector genomes, plaque- or colony-forming units: a drug's or a vector's count
+    assert _doses(text) == []
+
+
 # ---------------------------------------------------------------- timepoints
 def _tps(text):
     tps = find_timepoints(text)
