@@ -371,6 +371,16 @@ def is_relative_timing(text: str, end: int) -> bool:
     return not (more and any(TREATMENT_WORDS.match(w) for w in more.group(0).split()))
 
 
+# how long recruitment took, not a time of assessment: "The enrolment period was 3 years", "Recruitment lasted
+# 30 months", "over a 14-month recruitment period", "from 2010 to 2012 (24 months)"
+_ENROLMENT = r"(?:recruitment|recruiting|enrol+ment|enrol+ing|accrual|inclusion)"
+ENROLMENT_PERIOD_BEFORE_RE = re.compile(
+    rf"\b{_ENROLMENT}\s+(?:period\s+|phase\s+)?(?:was|of|lasted|took(?:\s+place)?|spanned|continued|ran)\s+"
+    r"(?:for\s+|over\s+)?(?:about\s+|approximately\s+|nearly\s+|almost\s+)?(?:a\s+period\s+of\s+)?$"
+    r"|\b(?:19|20)\d\d\s?(?:to|-|–|and|through|until)\s?(?:[A-Z][a-z]+\s)?(?:19|20)\d\d\s?[(,]\s?$", re.I)
+ENROLMENT_PERIOD_AFTER_RE = re.compile(rf"^\s?-?\s?(?:long\s+)?{_ENROLMENT}\s+(?:period|phase|window)\b", re.I)
+
+
 def _not_a_study_time(t: Text, tp: Timepoint, course_weeks: set[float], windows: set[float]) -> bool:
     """The checks of the module docstring that read the words around one timepoint."""
     text = t.text
@@ -382,6 +392,8 @@ def _not_a_study_time(t: Text, tp: Timepoint, course_weeks: set[float], windows:
         return True
     if is_relative_timing(text, tp.end):
         return True
+    if ENROLMENT_PERIOD_AFTER_RE.match(after) or ENROLMENT_PERIOD_BEFORE_RE.search(before, max(0, len(before) - 60)):
+        return True  # "over a 14-month recruitment period", "the accrual period was 5 years"
     cues = _cues_before(t, tp, max(sent.start, tp.start - 80))
     if not cues:
         return _not_a_study_time_after(t, tp, sent, after)  # no cue word before it: only the words after count
