@@ -393,3 +393,15 @@ def test_a_cell_name_ending_in_digits_is_no_dose_before_a_time(sentence):
 def test_an_enrolment_period_is_not_a_timepoint(abstract):
     # how long recruitment took, not a time the patients were assessed
     assert run(abstract, title=T).timepoints_weeks == [26.0]
+
+
+@pytest.mark.parametrize("sentence", [
+    "The mean and median survival time for subjects treated with nimotuzumab was 31.06 and 17.76 vs. 21.07 and "
+    "12.63 months for the control group.",
+    "Median overall survival for the patients of the combination arm was 14.2 versus 11.0 months.",
+    "The median progression-free survival of patients treated with the new regimen was 7.5 months.",
+])
+def test_survival_times_with_a_long_subject_are_values_not_timepoints(sentence):
+    ev = run("Seventy patients were randomised to nimotuzumab or placebo and followed for 2 years. " + sentence,
+             title="A randomised trial")
+    assert ev.timepoints_weeks == [104.0]
