@@ -126,6 +126,8 @@ ROLE_VERBS: list[tuple[str, str]] = [  # (regex on the clause after the count, r
 _N_EQUALS = re.compile(r"\(\s?n\s?=", re.I)  # a quick check: PERSON_N_EQ_RE needs one
 ROLE_PRIORITY = ["enrolled", "randomised", "treated", "total", "analysed", "mentioned"]
 _NOT_SAMPLE_BEFORE = re.compile(r"(?:\bof\s+the|\b(?:AEs?|events?|reactions?|cases?)\s+(?:in|from))\s*$", re.I)
+_ROLE_PARTICIPLE_AFTER = re.compile(r"^\s+(?:enrolled|randomi[sz]ed|recruited|included)(?:\s+in\s+(?:the|this)\s+"
+                                    r"(?:study|trial))?\s*,", re.I)
 _SCREENED_MOD = re.compile(r"\bscreened\b|\bassessed for eligibility\b", re.I)
 _ARM_AFTER = re.compile(r"^\s*(?:in\s+(?:each|every)\s+|per\s+|from\s+the\s+(?:\w+\s+)?(?:group|arm|cohort)\b|"
                         r"in\s+the\s+\w+\s+(?:group|arm|cohort)|in\s+(?:the\s+)?(?:group|arm|cohort)\s+[A-Z0-9]{1,4}\b)",
@@ -310,8 +312,9 @@ def sample_sizes(t: Text, record_id: str, skip_sentences: frozenset[int] = froze
         mod_role = _ROLE_IN_MODS.search(m.group("mods"))
         if _ARM_AFTER.match(after_noun) or (_PERCENT_AFTER.match(after_noun) and not mod_role):
             continue
-        if _NOT_SAMPLE_BEFORE.search(before) and not mod_role:
-            continue  # "of the 12 patients" (but "the mean age of the 40 enrolled patients" names them)
+        if _NOT_SAMPLE_BEFORE.search(before) and not mod_role and not _ROLE_PARTICIPLE_AFTER.match(after_noun):
+            continue  # "of the 12 patients" (but "the mean age of the 40 enrolled patients", "Of the 40 patients
+            # enrolled, 36 completed" name them)
         if _OPEN_BRACKET_BEFORE_N.search(text, max(sent.start, m.start("n") - 80), m.start("n")):
             # "Sixty patients (aged 25-65 years; 48 women) were enrolled": a count inside a bracket takes its role
             # from the bracket only (the verb after it is the sample's)

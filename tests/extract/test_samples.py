@@ -346,3 +346,13 @@ def test_counts_of_two_described_groups_are_each_one_groups(abstract):
 def test_a_count_of_patients_and_a_count_of_controls_keeps_the_patients():
     ev = run("We enrolled 30 patients and 10 healthy controls.", title="A randomised trial")
     assert ev.n_enrolled == 30
+
+
+@pytest.mark.parametrize("abstract, n", [
+    ("Of the 40 patients enrolled, 36 completed the trial.", 40),
+    ("Of the 64 patients randomised, 60 completed the 12-month follow-up.", 64),
+    ("Of the 30 patients, 12 responded.", None),
+])
+def test_of_the_n_patients_enrolled_is_the_sample(abstract, n):
+    # "of the 40 patients" is a share's whole; "of the 40 patients enrolled," names the sample
+    assert run(abstract, title="A randomised trial").n_enrolled == n
