@@ -290,6 +290,8 @@ def sample_sizes(t: Text, record_id: str, skip_sentences: frozenset[int] = froze
         lo = max(sent.start, p_start - 70)
         if not _count_between(text, lo, p_start):
             continue  # no number before the noun
+        if text[p_end:p_end + 1] in ("'", "’"):
+            continue  # "2621 cyclists' movements", "120 patients’ records": a count of the persons' things
         m = COUNT_BEFORE_RE.search(text, lo, p_start)
         if m is None:
             # "We recruited one hundred and ninety four overweight and obese (BMI>27.5 kg/m2) employees": the

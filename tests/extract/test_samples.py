@@ -356,3 +356,19 @@ def test_a_count_of_patients_and_a_count_of_controls_keeps_the_patients():
 def test_of_the_n_patients_enrolled_is_the_sample(abstract, n):
     # "of the 40 patients" is a share's whole; "of the 40 patients enrolled," names the sample
     assert run(abstract, title="A randomised trial").n_enrolled == n
+
+
+@pytest.mark.parametrize("noun", ["schoolchildren", "toddlers", "preschoolers", "teenagers", "dyads",
+                                  "mother-infant pairs", "twins", "farmers", "drivers", "cyclists", "swimmers",
+                                  "football players", "diabetics", "asthmatics", "clients", "trainees", "seniors"])
+def test_more_person_nouns(noun):
+    ev = run(f"Methods: 86 {noun} took part in this randomised trial.", title="A randomised trial")
+    assert ev.n_enrolled == 86
+
+
+def test_a_count_of_the_persons_things_is_not_a_sample():
+    # "2621 cyclists' movements, made by 587 participants": the count is of movements
+    ev = run("Results: 2621 cyclists' movements, made by 587 participants, were captured by the video system.",
+             title="A randomised trial")
+    assert ev.n_enrolled == 587
+    assert run("We reviewed 120 patients’ records.", title="A randomised trial").n_enrolled is None
