@@ -503,7 +503,15 @@ def find_drug_doses(text: str, units_at: Sequence[tuple[int, int]] | None = None
             if v > 0:
                 last = DrugDose(v, unit, s, e, vt, name, note=note, background=background, list_id=list_id)
                 out.append(last)
-    return out
+    return [d for i, d in enumerate(out) if not (
+        i + 1 < len(out) and d.unit.split("/")[0] in _COUNTED_FORMS and out[i + 1].unit.split("/")[0] not in _COUNTED_FORMS
+        and _CONTENT_GAP_RE.match(text, d.end, out[i + 1].start))]
+
+
+# "eight capsules per d containing 4 g oil", "two tablets containing 500 mg", "2 capsules, each containing 300 mg":
+# the capsules carry the dose, which is the content's (see find_drug_doses)
+_CONTENT_GAP_RE = re.compile(r"\s*(?:(?:per|a)\s+(?:d|day)\b|/\s?d(?:ay)?\b|daily\b)?\s*,?\s*(?:each\s+)?"
+                             r"(?:containing|contained|with|of|providing)\s+(?:about\s+|approximately\s+)?$", re.I)
 
 
 # a dose summed over the study, not one administration: "the median cumulative dose was 3200 mg"

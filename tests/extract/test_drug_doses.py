@@ -187,3 +187,14 @@ def test_colony_counts_of_a_sample_are_no_dose(text):
 ])
 def test_doses_of_other_counted_units(text, expected):
     assert _doses(text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("The krill group received eight capsules per d containing 4 g oil per d.", [(4.0, "g")]),
+    ("Patients took two tablets containing 500 mg metformin twice daily.", [(500.0, "mg")]),
+    ("Patients received 2 capsules, each containing 300 mg of curcumin, daily.", [(300.0, "mg")]),
+    ("Patients received two capsules daily.", [(2.0, "capsules")]),
+])
+def test_a_count_of_capsules_with_their_content_is_the_contents_dose(text, expected):
+    # "eight capsules ... containing 4 g oil": the dose is the content's mass, the capsules carry it
+    assert _doses(text) == expected
