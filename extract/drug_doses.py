@@ -100,6 +100,27 @@ DRUG_DOSE_RE = re.compile(
     rf"\s?-?\s?(?P<unit>{_BASE_RE})(?![\w^])(?!\.[A-Z]\.)(?!\s?/\s?{_MEASURE_DENOMINATOR})"  # (not "43 U.S. soldiers")
     + _PER + r"(?(per)(?!\s?/\s?[A-Za-z]))"
 )
+# a count of units written with a power of ten: a probiotic's colony-forming units ("10^9 CFU/day", "1 × 10^9
+# CFU", "5 billion CFU"), international units ("3 × 10^6 IU"), plaque-forming units, vector genomes (not a count
+# per gram or per mL of a sample: "10^8 CFU/g", "10^5 CFU/mL", "5 × 10^9 CFU/100 g")
+_COUNT_UNITS = [(r"cfus?|colony[- ]forming\s+units?(?:\s?\(\s?cfus?\s?\))?", "CFU"), (r"pfu|plaque[- ]forming\s+units?", "PFU"),
+                (r"iu|international\s+units?|units?", "IU"), (r"vg|vector\s+genomes?", "vg"), (r"vp|viral\s+particles", "vp")]
+_CFU_RE = re.compile(
+    rf"(?<![\w.,^])(?:(?P<mant>{NUM})\s?[×x]\s?10\s?\^\s?\(?(?P<e1>\d{{1,2}})\)?|10\s?\^\s?\(?(?P<e2>\d{{1,2}})\)?"
+    rf"|(?P<mant2>{NUM})\s?(?P<mult>billion|million))"
+    r"\s?-?\s?(?P<unit>(?i:" + "|".join(f"(?P<c{i}>{rx})" for i, (rx, _) in enumerate(_COUNT_UNITS)) + r"))(?!\w)"
+    r"(?!\s?/\s?(?!(?:d|day|dose|kg)\b)[A-Za-z\d])" + _PER
+)
+
+
+def _cfu_count(m: re.Match[str]) -> float:
+    if m.group("mant") is not None:
+        return float(m.group("mant").replace(",", "")) * 10.0 ** int(m.group("e1"))
+    if m.group("e2") is not None:
+        return 10.0 ** int(m.group("e2"))
+    return float(m.group("mant2").replace(",", "")) * (1e9 if m.group("mult") == "billion" else 1e6)
+
+
 # dosage forms counted in words: "two tablets", "one capsule twice daily"
 _WORD_FORM_RE = re.compile(
     rf"(?<![\w-])(?P<n>{WORDNUM})\s+(?P<unit>(?i:drops?|puffs?|tablets?|capsules?|sachets?|sprays?|"
@@ -385,7 +406,10 @@ def find_drug_doses(text: str, units_at: Sequence[tuple[int, int]] | None = None
     last: DrugDose | None = None
     last_end = -1
     rejected_end = -1
-    for m in (_matches(t) if units_at is None else _matches_at(c, units_at)):
+    matches = _matches(t) if units_at is None else _matches_at(c, units_at)
+    if "10^" in t or "illion" in t:  # (a substring test first: most texts have no power of ten)
+        matches = sorted(matches + list(_CFU_RE.finditer(t)), key=lambda m: m.start())
+    for m in matches:
         if m.start() < last_end:
             continue
         c_lo, c_hi = _clause_bounds(t, m.start(), m.end())
@@ -404,6 +428,10 @@ def find_drug_doses(text: str, units_at: Sequence[tuple[int, int]] | None = None
             items = _LIST_ITEM_RE.findall(more) if more else []
             nums = [t[m.start():m.end("first")]] + [a or b for _, a, _, b in items]
             seps = [sa or sb for sa, _, sb, _ in items]
+        elif m.re is _CFU_RE:
+            base = next(u for i, (_, u) in enumerate(_COUNT_UNITS) if m.group(f"c{i}") is not None)
+            per = m.group("per")
+            nums, seps = [repr(_cfu_count(m))], []
         else:
             base, per = _FORM_NORMAL[fold_lower(m.group("unit"))], None
             nums, seps = [m.group("n")], []
@@ -475,7 +503,15 @@ def find_drug_doses(text: str, units_at: Sequence[tuple[int, int]] | None = None
             if v > 0:
                 last = DrugDose(v, unit, s, e, vt, name, note=note, background=background, list_id=list_id)
                 out.append(last)
-    return out
+    return [d for i, d in enumerate(out) if not (
+        i + 1 < len(out) and d.unit.split("/")[0] in _COUNTED_FORMS and out[i + 1].unit.split("/")[0] not in _COUNTED_FORMS
+        and _CONTENT_GAP_RE.match(text, d.end, out[i + 1].start))]
+
+
+# "eight capsules per d containing 4 g oil", "two tablets containing 500 mg", "2 capsules, each containing 300 mg":
+# the capsules carry the dose, which is the content's (see find_drug_doses)
+_CONTENT_GAP_RE = re.compile(r"\s*(?:(?:per|a)\s+(?:d|day)\b|/\s?d(?:ay)?\b|daily\b)?\s*,?\s*(?:each\s+)?"
+                             r"(?:containing|contained|with|of|providing)\s+(?:about\s+|approximately\s+)?$", re.I)
 
 
 # a dose summed over the study, not one administration: "the median cumulative dose was 3200 mg"

@@ -59,7 +59,7 @@ _ADMIN_BEFORE_DOSE = re.compile(
     r"(?:[^;.]{0,40}?)$", re.I)
 # cells are what a source mention names: a cell word after it, or cells "from"/"of" it before it
 _CELL_AFTER = re.compile(  # used with .match(text, pos): no "^"
-    r"(?:[\s(),\[\]/-]*(?:tissue|blood|cord|jelly|membrane|fluid|uc|bm|ad|wj|human|h|autologous|allogeneic|expanded|"
+    r"(?:[\s(),\[\]/-]*(?:tissue|blood|cords?|jelly|membrane|fluid|epithelial|uc|bm|ad|wj|human|h|autologous|allogeneic|expanded|"
     r"cultured|isolated|origin|sourced|mesenchymal|derived|[a-z]?msc|[a-z]?mscs)\b){0,4}?[\s(),\[\]/-]*"
     r"(?:derived|mesenchymal|stem|stromal|progenitor|mononuclear|cells?\b|[A-Za-z]{0,3}MSCs?\b|[a-z]?ASCs?\b|"
     r"SVF\b|aspirate|concentrate)", re.I)

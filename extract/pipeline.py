@@ -29,7 +29,7 @@ from extract.evidence import Arm, DoseValue, Evidence, ExtractionInput, Provenan
 from extract.fastre import words
 from extract.outcomes import Context, outcome_rows
 from extract.quantities import Timepoint
-from extract.samples import arms_of, choose_enrolled, per_arm_n, sample_sizes
+from extract.samples import arms_of, choose_enrolled, not_one_studys, per_arm_n, sample_sizes
 from extract.schedule import background_sentences, distinct_weeks, earlier_study_sentences, study_timepoints
 from extract.screening import registry_texts, screen
 
@@ -163,7 +163,7 @@ def extract_evidence(record: ExtractionInput, version: str = EXTRACTOR_VERSION) 
     skip = {"abstract": skip_abs, "title": frozenset()}
 
     sizes = sample_sizes(abstract, rid, skip_abs)
-    enrolled = choose_enrolled(sizes)
+    enrolled = choose_enrolled(not_one_studys(abstract, sizes))  # (one study's count is no total)
     n_enrolled = enrolled.n if enrolled else None
     enrolled_prov = enrolled.provenance if enrolled else None
     arms = arms_of(abstract, rid)

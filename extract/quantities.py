@@ -181,6 +181,7 @@ _LIST_REST = (
 DOSE_COUNT_RE = re.compile(
     rf"[.0-9](?<![\w.,^].)(?i:(?:(?P<list>{_LIST_REST})(?P<mant>{NUM})|(?P<mant1>{NUM_REST}))\s?×\s?{_EXP}"
     rf"|(?<=1)(?P<bare>0)(?:\^\s?\(?(?P<b1>\d{{1,2}})(?:\))?|[eE]\+?(?P<b2>\d{{1,2}})\b|\(\s?(?P<b3>\d{{1,2}})\s?\))"
+    rf"|(?P<smant>{NUM_REST})[eE]\+?(?P<se>0?\d{{1,2}})\b"  # "1E6", "1.0E+06": E notation (after "10e6")
     rf"|(?P<mlist>{_LIST_REST})(?P<mmant2>{NUM})\s?-?\s?(?P<mult2>million|billion|mln)\b"  # "1, 2 or 4 million"
     rf"|(?P<mmant>{NUM_REST})\s?-?\s?(?P<mult>million|billion|mln)\b)"
 )
@@ -190,6 +191,10 @@ _MULTIPLIERS = {"million": 1e6, "mln": 1e6, "billion": 1e9}
 # ". " before a capital or "(", ";" or a newline; every branch begins with a literal (a fast start)
 _SENTENCE_END = re.compile(r"\.(?<=[\w)\]%]\.)\s+(?=[A-Z(])|;|\n")
 _NOT_CELLS_RE = re.compile(r"^\s?/\s?(?:L|l|mL|ml|µL|μL|uL|mm3|mm\^3|dL)\b")
+# a count of another unit: "5 × 10^5 IU/kg", "2 × 10^11 vector genomes/kg", "10^9 CFU" (extract.drug_doses reads them)
+_OTHER_UNIT_AFTER_RE = re.compile(r"^\s?-?\s?(?:IU|U|units?|international\s+units|PFU|plaque[- ]forming|CFUs?|cfus?|"
+                                  r"colony[- ]forming|vg|vector\s+genomes?|vp|viral\s+particles|TCID50|copies|"
+                                  r"mg|µg|μg|ug|mcg|ng|g|mL|ml)(?![\w])")
 # cells of the culture, not of a dose: "5 × 10^7 cells per flask", "seeded at 1 × 10^4 cells/cm2"
 _CULTURE_AFTER_RE = re.compile(r"^[^;.()]{0,20}?(?:\bper\s|/\s?)(?:flasks?|wells?|plates?|dish(?:es)?|cm2|cm\^2|passages?)\b",
                                re.I)
@@ -260,8 +265,9 @@ _TP_WORD_RE = re.compile(
     rf"\s?-?\s?(?P<unit>{_TP_UNIT})\b"
     r"|(?P<unit2>(?<=h)ours?|(?<=d)ays?|(?<=w)eeks?|(?<=m)onths?|(?<=y)ears?|(?<=w)k)"
     # the list ends before a count: "at week 24, 18 of 30 patients" and "week 24, 18 (60%)" are week 24,
-    # and before a value with its own time: "4.9 at month 1, 4.2 at month 3" is month 1
-    rf"\s?(?P<list2>{_TP_LIST})(?![\w%]|\.\d|\s?%|,\d|\s?/\s?\d|\s+(?:out\s+)?of\s+(?:the\s+)?(?:\d|whom\b|them\b|"
+    # and before a value with its own time: "4.9 at month 1, 4.2 at month 3" is month 1 ("day-14" is day 14,
+    # "day-1" a per-day exponent: "6.4 g.day−1")
+    rf"(?:\s|-(?!1\b)(?=\d))?(?P<list2>{_TP_LIST})(?![\w%]|\.\d|\s?%|,\d|\s?/\s?\d|\s+(?:out\s+)?of\s+(?:the\s+)?(?:\d|whom\b|them\b|"
     r"these\b|those\b)"  # ("on day one and four of treatment": not a count)
     r"|\s+at\s"
     rf"|\s+(?:patients?|participants?|subjects?)\b|\s?\(\s?\d[\d.]*\s?%)"
@@ -590,10 +596,14 @@ def _has_multiplier(t: str) -> bool:
     return "llion" in low or "mln" in low
 
 
+_E_NOTATION_RE = re.compile(r"\d[eE]\+?\d")
+
+
 def _may_count(t: str) -> bool:
-    """Whether DOSE_COUNT_RE can match without a multiplier word: its other forms hold "×" or a
-    "10^" / "10e" / "10E" (most abstracts have none, and its scan tries every digit)."""
-    return "×" in t or "10^" in t or "10e" in t or "10E" in t or "10(" in t
+    """Whether DOSE_COUNT_RE can match without a multiplier word: its other forms hold "×", a
+    "10^" / "10e" / "10E" / "10(" or a digit, E and a digit ("1E6"; most abstracts have none, and its
+    scan tries every digit)."""
+    return "×" in t or "10^" in t or "10(" in t or _E_NOTATION_RE.search(t) is not None
 
 
 def _counts(t: str) -> list[_Count]:
@@ -629,6 +639,11 @@ def _counts(t: str) -> list[_Count]:
             if e < 3:
                 continue
             values, lost, start = (10.0**e,), False, m.start()
+        elif g.get("smant") is not None:  # "1.0E+06": the mantissa times ten to the exponent
+            e = int(g["se"])
+            if e < 3:
+                continue
+            values, lost, start = (_num(_lead_number(m, "smant")) * 10.0**e,), False, m.start()
         elif g.get("mmant2") is not None:  # "1, 2 or 4 million": each number of the list times the multiplier
             mult = _multiplier(g["mult2"])
             values = tuple(_num(x) * mult for x in _NUM_RE.findall(_lead_number(m, "mlist")) + [g["mmant2"]])
@@ -674,7 +689,8 @@ def find_doses(text: str) -> list[Dose]:
         after = _window_after(t, k.end, 80, stop)
         unit: str | None = None
         conc = None
-        if _NOT_CELLS_RE.match(after) or _CULTURE_AFTER_RE.match(after) or _CULTURE_BEFORE_RE.search(
+        if _NOT_CELLS_RE.match(after) or _OTHER_UNIT_AFTER_RE.match(after) or _CULTURE_AFTER_RE.match(after) or \
+                _CULTURE_BEFORE_RE.search(
                 _sentence_before(t, k.start, 40)[1]):
             units.append(None)
             weak.append(False)

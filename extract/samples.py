@@ -29,7 +29,7 @@ from extract.evidence import Arm, Provenance, SampleSize
 from extract.fastre import words
 from extract.quantities import NUMBER_WORDS, WORDNUM, parse_number
 
-__all__ = ["ROLE_PRIORITY", "arms_of", "per_arm_n", "sample_sizes", "choose_enrolled"]
+__all__ = ["ROLE_PRIORITY", "arms_of", "per_arm_n", "sample_sizes", "choose_enrolled", "not_one_studys"]
 
 _N = rf"(?:\d{{1,3}}(?:,\d{{3}})+|\d+|{WORDNUM})"
 # an age as one describing word: "85-y-old", "6- to 10-year-old"
@@ -126,6 +126,8 @@ ROLE_VERBS: list[tuple[str, str]] = [  # (regex on the clause after the count, r
 _N_EQUALS = re.compile(r"\(\s?n\s?=", re.I)  # a quick check: PERSON_N_EQ_RE needs one
 ROLE_PRIORITY = ["enrolled", "randomised", "treated", "total", "analysed", "mentioned"]
 _NOT_SAMPLE_BEFORE = re.compile(r"(?:\bof\s+the|\b(?:AEs?|events?|reactions?|cases?)\s+(?:in|from))\s*$", re.I)
+_ROLE_PARTICIPLE_AFTER = re.compile(r"^\s+(?:enrolled|randomi[sz]ed|recruited|included)(?:\s+in\s+(?:the|this)\s+"
+                                    r"(?:study|trial))?\s*,", re.I)
 _SCREENED_MOD = re.compile(r"\bscreened\b|\bassessed for eligibility\b", re.I)
 _ARM_AFTER = re.compile(r"^\s*(?:in\s+(?:each|every)\s+|per\s+|from\s+the\s+(?:\w+\s+)?(?:group|arm|cohort)\b|"
                         r"in\s+the\s+\w+\s+(?:group|arm|cohort)|in\s+(?:the\s+)?(?:group|arm|cohort)\s+[A-Z0-9]{1,4}\b)",
@@ -258,8 +260,14 @@ _NOT_YEAR = r"(?!(?:19|20)\d\d\b)"  # "From March 2002 to July 2004, 86 patients
 _COUNT_LIST_BEFORE = re.compile(rf"(?<![\w.,/\-]){_NOT_YEAR}(?:{_N})(?:\s*,\s*{_NOT_YEAR}(?:{_N}))*\s*"
                                 rf"(?:,\s*(?:and\s+)?|\s+and\s+)$", re.I)
 _NOT_A_COUNT_LIST_BEFORE = re.compile(
-    r"(?:\b(?:type|grade|stage|class|phase|level|step|days?|weeks?|months?|years?|visits?|at|in|on|by|after|from|to|"
+    r"(?:\b(?:type|grade|stage|class|phase|level|step|stud(?:y|ies)|experiments?|trials?|parts?|days?|weeks?|months?|"
+    r"years?|visits?|at|in|on|by|after|from|to|"
     r"of|between|since|until|and|or|aged?|[a-z]+ed)|[<>≤≥=±×%,\d])\s*$", re.I)
+# a described count, then "and", before the count: "6 normal and 6 asthmatic subjects", "12 healthy and 14
+# diabetic volunteers": two groups, each with its count (not "100 screened and 80 randomised patients")
+_DESCRIBED_COUNT_BEFORE = re.compile(
+    rf"(?<![\w.,/\-]){_NOT_YEAR}(?:{_N})\s+(?:(?!(?:screened|eligible|enrolled|randomi[sz]ed|included|recruited|"
+    r"assessed|evaluable|analy[sz]ed|completed|of|in|at|and|or|were|was|with)\b)[A-Za-z][\w-]*\s+){1,2}and\s+$", re.I)
 # "120 patients were needed", "a sample size of 120 patients was required": a plan, not the sample
 _PLANNED_AFTER = re.compile(r"^[^.;]{0,30}?\b(?:was|were|would\s+be|will\s+be|are|is)\s+(?:required|needed|necessary|"
                             r"calculated|estimated|planned|sufficient)\b", re.I)
@@ -282,6 +290,8 @@ def sample_sizes(t: Text, record_id: str, skip_sentences: frozenset[int] = froze
         lo = max(sent.start, p_start - 70)
         if not _count_between(text, lo, p_start):
             continue  # no number before the noun
+        if text[p_end:p_end + 1] in ("'", "’"):
+            continue  # "2621 cyclists' movements", "120 patients’ records": a count of the persons' things
         m = COUNT_BEFORE_RE.search(text, lo, p_start)
         if m is None:
             # "We recruited one hundred and ninety four overweight and obese (BMI>27.5 kg/m2) employees": the
@@ -304,8 +314,9 @@ def sample_sizes(t: Text, record_id: str, skip_sentences: frozenset[int] = froze
         mod_role = _ROLE_IN_MODS.search(m.group("mods"))
         if _ARM_AFTER.match(after_noun) or (_PERCENT_AFTER.match(after_noun) and not mod_role):
             continue
-        if _NOT_SAMPLE_BEFORE.search(before) and not mod_role:
-            continue  # "of the 12 patients" (but "the mean age of the 40 enrolled patients" names them)
+        if _NOT_SAMPLE_BEFORE.search(before) and not mod_role and not _ROLE_PARTICIPLE_AFTER.match(after_noun):
+            continue  # "of the 12 patients" (but "the mean age of the 40 enrolled patients", "Of the 40 patients
+            # enrolled, 36 completed" name them)
         if _OPEN_BRACKET_BEFORE_N.search(text, max(sent.start, m.start("n") - 80), m.start("n")):
             # "Sixty patients (aged 25-65 years; 48 women) were enrolled": a count inside a bracket takes its role
             # from the bracket only (the verb after it is the sample's)
@@ -333,6 +344,8 @@ def sample_sizes(t: Text, record_id: str, skip_sentences: frozenset[int] = froze
         if _COUNT_LIST_BEFORE.search(before) and not _NOT_A_COUNT_LIST_BEFORE.search(
                 before, 0, _COUNT_LIST_BEFORE.search(before).start()):
             role = "arm"  # "19 and 24 students ..., respectively", "Twenty, 22 and 21 patients": each one arm's
+        elif not mod_role and _DESCRIBED_COUNT_BEFORE.search(before):
+            role = "arm"  # "in 6 normal and 6 asthmatic subjects": the second group's count
         elif _ACHIEVED_SAMPLE_BEFORE.search(before):
             role = "enrolled"  # "with the achieved sample size of 20 patients"
         cands.append(_Candidate(role, n, m.start("n"), m.end("n")))
@@ -482,6 +495,37 @@ def _one_arms(t: Text, c: _Candidate) -> bool:
     if same and same.group("v1").lower() == same.group("v2").lower():
         return True  # "Twenty residents used the French version and 22 used the English version"
     return bool(ALLOCATED_EACH_RE.match(after[:200]))
+
+
+# "Study 1", "study B", "Experiment 2", "Trial II": one of the studies an abstract reports (not "phase 3")
+_STUDY_LABEL_RE = re.compile(
+    r"\b(?i:stud(?:y|ies)|experiments?|trials?)\s+(?P<label>[1-9]|(?:[A-D]|I{1,3}|IV)(?![\w-])|(?i:one|two|three)\b)"
+    r"(?![\d.,]\d|\s?-?\s?(?i:weeks?|months?|years?|days?)\b)")
+_COUNT_IN_SENTENCE_RE = re.compile(rf"(?<![\w.,/-])(?P<n>{_N})(?![\w.,]\w)", re.I)
+_STUDY_LABEL_AFTER_RE = re.compile(r"^[^.;,]{0,30}?\b(?:in|of|for)\s+(?:the\s+)?$", re.I)
+
+
+def not_one_studys(t: Text, sizes: list[SampleSize]) -> list[SampleSize]:
+    """The counts that are not one study's own where the abstract reports several labelled studies
+    (two or more labels: "In study 1, we provided 96 participants ..., while in study 2, a sample of
+    120"; "Study A was conducted in 33 adults. Study B ... in 75"): a count with a label before it in
+    its sentence, or right after it ("40 patients in Experiment 1"), is that study's, and the abstract
+    may state no total at all ("A total of 150 patients were enrolled in two studies" is one)."""
+    if "tud" not in t.text and "xperiment" not in t.text and "rial" not in t.text:
+        return sizes
+    labels = list(_STUDY_LABEL_RE.finditer(t.text))
+    if len({m.group("label").lower() for m in labels}) < 2:
+        return sizes
+    out = []
+    for s in sizes:
+        sent = t.sentence_at(s.provenance.start or 0)
+        count = next((m for m in _COUNT_IN_SENTENCE_RE.finditer(t.text, sent.start, sent.end)
+                      if _int(m.group("n")) == s.n), None)  # (the provenance is the count's sentence)
+        if count is None or not any(sent.start <= m.start() < count.start() or (
+                count.end() <= m.start() < sent.end and _STUDY_LABEL_AFTER_RE.match(t.text[count.end():m.start()]))
+                for m in labels):
+            out.append(s)
+    return out
 
 
 def choose_enrolled(sizes: list[SampleSize]) -> SampleSize | None:

@@ -371,6 +371,25 @@ def is_relative_timing(text: str, end: int) -> bool:
     return not (more and any(TREATMENT_WORDS.match(w) for w in more.group(0).split()))
 
 
+# how long recruitment took, not a time of assessment: "The enrolment period was 3 years", "Recruitment lasted
+# 30 months", "over a 14-month recruitment period", "from 2010 to 2012 (24 months)"
+_ENROLMENT = r"(?:recruitment|recruiting|enrol+ment|enrol+ing|accrual|inclusion)"
+ENROLMENT_PERIOD_BEFORE_RE = re.compile(
+    rf"\b{_ENROLMENT}\s+(?:period\s+|phase\s+)?(?:was|of|lasted|took(?:\s+place)?|spanned|continued|ran)\s+"
+    r"(?:for\s+|over\s+)?(?:about\s+|approximately\s+|nearly\s+|almost\s+)?(?:a\s+period\s+of\s+)?$"
+    r"|\b(?:19|20)\d\d\s?(?:to|-|–|and|through|until)\s?(?:[A-Z][a-z]+\s)?(?:19|20)\d\d\s?[(,]\s?$", re.I)
+ENROLMENT_PERIOD_AFTER_RE = re.compile(rf"^\s?-?\s?(?:long\s+)?{_ENROLMENT}\s+(?:period|phase|window)\b", re.I)
+
+
+# a survival time is a measured value, however long the words between "survival" and its verb (the
+# shorter forms are in MEASURED_DURATION_BEFORE_RE): "median survival time for subjects treated with X was 31.06
+# and 17.76 vs. 21.07 and 12.63 months" (not "survival at 2 years was 60%": the time comes before the verb)
+SURVIVAL_VALUE_BEFORE_RE = re.compile(
+    r"\b(?:median|mean|average)\s+(?:(?:and|or)\s+(?:median|mean)\s+)?(?:[\w-]+\s+){0,3}?survival\b"
+    r"(?:\s+(?!at\b|by\b|after\b)[\w()-]+){0,9}?\s+(?:was|were|of|is)\s*(?:about\s+|approximately\s+)?"
+    r"(?:[\d.]+\s*(?:[a-z]+\s*)?(?:,|and|or|vs\.?|versus)\s*)*$", re.I)
+
+
 def _not_a_study_time(t: Text, tp: Timepoint, course_weeks: set[float], windows: set[float]) -> bool:
     """The checks of the module docstring that read the words around one timepoint."""
     text = t.text
@@ -382,6 +401,11 @@ def _not_a_study_time(t: Text, tp: Timepoint, course_weeks: set[float], windows:
         return True
     if is_relative_timing(text, tp.end):
         return True
+    if ENROLMENT_PERIOD_AFTER_RE.match(after) or ENROLMENT_PERIOD_BEFORE_RE.search(before, max(0, len(before) - 60)):
+        return True  # "over a 14-month recruitment period", "the accrual period was 5 years"
+    lo = max(sent.start, tp.start - 160)
+    if "urviv" in text[lo:tp.start] and SURVIVAL_VALUE_BEFORE_RE.search(text, lo, tp.start):
+        return True  # "the median survival time for subjects treated with X was 17.76 vs. 12.63 months"
     cues = _cues_before(t, tp, max(sent.start, tp.start - 80))
     if not cues:
         return _not_a_study_time_after(t, tp, sent, after)  # no cue word before it: only the words after count

@@ -155,3 +155,46 @@ def test_anchored_and_scanning_finders_agree():
 def test_no_text_crashes_the_finder(text):
     for d in find_drug_doses(text):
         assert text[d.start:d.end] == d.text
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Patients received 10^9 CFU/day of Lactobacillus or placebo.", [(1e9, "CFU/day")]),
+    ("Infants received 1 × 10^9 CFU of L. reuteri daily.", [(1e9, "CFU")]),
+    ("Patients received Lactobacillus rhamnosus GG (10^10 colony-forming units) twice daily.", [(1e10, "CFU")]),
+    ("The probiotic group received 2 × 10⁹ cfu per day.", [(2e9, "CFU/day")]),
+    ("Children received 5 billion CFU of Bifidobacterium daily.", [(5e9, "CFU")]),
+    ("Patients received L. fermentum (2 × 10^7 colony forming units (CFU)/ day).", [(2e7, "CFU/day")]),
+])
+def test_doses_of_colony_forming_units(text, expected):
+    # a probiotic's dose: a count of colony-forming units
+    assert _doses(text) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "Stool counts rose to 10^8 CFU/g in the probiotic group.",
+    "Cultures grew more than 10^5 CFU/mL.",
+    "Patients received fermented milk with approximately 5 × 10^9 CFU/100 g.",
+])
+def test_colony_counts_of_a_sample_are_no_dose(text):
+    assert _doses(text) == []
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Patients received interferon alfa 3 × 10^6 IU three times weekly.", [(3e6, "IU")]),
+    ("Patients received 5 × 10^5 IU/kg of IL-2 every 8 hours.", [(5e5, "IU/kg")]),
+    ("Patients received 1 × 10^9 PFU of the vaccine.", [(1e9, "PFU")]),
+    ("Patients were given 2 × 10^11 vector genomes/kg of AAV intravenously.", [(2e11, "vg/kg")]),
+])
+def test_doses_of_other_counted_units(text, expected):
+    assert _doses(text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("The krill group received eight capsules per d containing 4 g oil per d.", [(4.0, "g")]),
+    ("Patients took two tablets containing 500 mg metformin twice daily.", [(500.0, "mg")]),
+    ("Patients received 2 capsules, each containing 300 mg of curcumin, daily.", [(300.0, "mg")]),
+    ("Patients received two capsules daily.", [(2.0, "capsules")]),
+])
+def test_a_count_of_capsules_with_their_content_is_the_contents_dose(text, expected):
+    # "eight capsules ... containing 4 g oil": the dose is the content's mass, the capsules carry it
+    assert _doses(text) == expected

@@ -316,6 +316,13 @@ def test_the_background_section_names_a_cell_source_only_when_the_study_names_no
     ("MSCs isolated from bone marrow were infused.", "bone marrow"),
     ("Cells derived from adipose tissue were injected into the knee.", "adipose"),
     ("Patients received umbilical cord (UC)-derived MSCs.", "umbilical cord"),
+    ("Stem cells from human exfoliated deciduous teeth were infused.", "dental pulp"),
+    ("Patients received stem cells from exfoliated deciduous teeth (SHED).", "dental pulp"),
+    ("Dental pulp stem cells were given intravenously.", "dental pulp"),
+    ("Patients received allogeneic bone-marrow mesenchymal stromal cells.", "bone marrow"),
+    ("Patients received umbilical-cord mesenchymal stem cells.", "umbilical cord"),
+    ("Patients received human amniotic epithelial cells.", "placenta"),
+    ("MSCs were isolated from the umbilical cords of healthy donors and infused.", "umbilical cord"),
 ])
 def test_cell_source_where_cells_are_named(abstract, source):
     assert run(abstract, title="Cell therapy for rheumatoid arthritis").cell_source == source

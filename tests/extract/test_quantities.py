@@ -99,6 +99,25 @@ def test_doses_per_kg(text, expected):
     assert _doses(text) == expected
 
 
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("1E6 cells/kg", [(1e6, "cells/kg")]),
+        ("1.0E+06 MSCs/kg", [(1e6, "cells/kg")]),
+        ("2.5e7 cells", [(2.5e7, "cells")]),
+        ("a single infusion of 1E+7 UC-MSCs", [(1e7, "cells")]),
+    ],
+)
+def test_doses_in_e_notation(text, expected):
+    # a mantissa then E and the exponent, as a spreadsheet or a calculator writes a count
+    assert _doses(text) == expected
+
+
+@pytest.mark.parametrize("text", ["stage 1E5", "grade 1E2 cells", "version 2.0e1"])
+def test_e_notation_without_a_cell_dose_is_no_count(text):
+    assert _doses(text) == []
+
+
 @pytest.mark.parametrize("text", [
     "the cells were expanded to 5 × 10^7 cells per flask",
     "MSCs were seeded at 1 × 10^4 cells/cm2",
@@ -224,6 +243,13 @@ def test_doses_negative(text):
     assert _doses(text) == []
 
 
+@pytest.mark.parametrize("text", ["5 × 10^5 IU/kg of IL-2", "2 × 10^11 vector genomes/kg", "1 × 10^9 PFU/kg",
+                                  "3 × 10^6 units/kg", "10^9 CFU/kg"])
+def test_a_count_of_other_units_is_no_cell_dose(text):
+    # international units, vector genomes, plaque- or colony-forming units: a drug's or a vector's count
+    assert _doses(text) == []
+
+
 # ---------------------------------------------------------------- timepoints
 def _tps(text):
     tps = find_timepoints(text)
@@ -277,6 +303,24 @@ def test_timepoints_single(text, expected):
 )
 def test_timepoints_lists(text, expected):
     assert [w for w, _ in _tps(text)] == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("the day-14 and day-28 risks of failure", [2.0, 4.0]),
+        ("cure rates above 97% by day-14", [2.0]),
+        ("assessed at week-12", [12.0]),
+        ("at month-6 and month-12", [26.0, 52.0]),
+    ],
+)
+def test_timepoints_unit_hyphen_number(text, expected):
+    # "day-14": the unit word, a hyphen, then the number (as "day 14")
+    assert [w for w, _ in _tps(text)] == expected
+
+
+def test_a_per_day_exponent_is_no_timepoint():
+    assert _tps("28 day supplementation with 6.4 g.day-1 of BA") == [(4.0, "point")]
 
 
 @pytest.mark.parametrize(

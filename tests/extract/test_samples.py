@@ -308,3 +308,67 @@ def test_a_count_of_men_or_women_in_a_bracket_is_the_samples_make_up():
              "15 males and 8 females).", title=DRUG_TITLE)
     assert ev.n_enrolled in (None, 43)
     assert 16 not in [s.n for s in ev.sample_sizes]
+
+
+@pytest.mark.parametrize("abstract", [
+    "In study 1, we provided 96 participants (48 men) with an empathy scenario, while in study 2, a sample of 120 "
+    "individuals (60 men) performed a computerized task.",
+    "Two randomised crossover studies were performed. Study A was conducted in 33 asthmatic adults. Study B was "
+    "conducted in 75 asthmatic adults.",
+    "Experiment 1 enrolled 40 healthy volunteers. In Experiment 2, 52 volunteers were randomised.",
+])
+def test_counts_of_separate_studies_give_no_single_total(abstract):
+    # each count is one study's: the abstract states no total of the two
+    assert run(abstract, title="Two randomised trials").n_enrolled is None
+
+
+def test_a_total_across_labelled_studies_is_still_the_total():
+    ev = run("A total of 150 patients were enrolled in two studies. In study 1, 70 patients received X; in study 2, "
+             "80 patients received Y.", title="Two randomised trials")
+    assert ev.n_enrolled == 150
+
+
+def test_one_study_label_is_no_multi_study_abstract():
+    ev = run("In the SPRUCE study 1, 374 patients were randomised to tiotropium or placebo.", title="A trial")
+    assert ev.n_enrolled == 374
+
+
+@pytest.mark.parametrize("abstract", [
+    "We compared placebo and 10 mg adenosine in 6 normal and 6 asthmatic subjects.",
+    "The study included 12 healthy and 14 diabetic volunteers.",
+    "We studied 20 male and 22 female athletes.",
+])
+def test_counts_of_two_described_groups_are_each_one_groups(abstract):
+    # "6 normal and 6 asthmatic subjects": two groups, each with its count; no total is stated
+    assert run(abstract, title="A randomised trial").n_enrolled is None
+
+
+def test_a_count_of_patients_and_a_count_of_controls_keeps_the_patients():
+    ev = run("We enrolled 30 patients and 10 healthy controls.", title="A randomised trial")
+    assert ev.n_enrolled == 30
+
+
+@pytest.mark.parametrize("abstract, n", [
+    ("Of the 40 patients enrolled, 36 completed the trial.", 40),
+    ("Of the 64 patients randomised, 60 completed the 12-month follow-up.", 64),
+    ("Of the 30 patients, 12 responded.", None),
+])
+def test_of_the_n_patients_enrolled_is_the_sample(abstract, n):
+    # "of the 40 patients" is a share's whole; "of the 40 patients enrolled," names the sample
+    assert run(abstract, title="A randomised trial").n_enrolled == n
+
+
+@pytest.mark.parametrize("noun", ["schoolchildren", "toddlers", "preschoolers", "teenagers", "dyads",
+                                  "mother-infant pairs", "twins", "farmers", "drivers", "cyclists", "swimmers",
+                                  "football players", "diabetics", "asthmatics", "clients", "trainees", "seniors"])
+def test_more_person_nouns(noun):
+    ev = run(f"Methods: 86 {noun} took part in this randomised trial.", title="A randomised trial")
+    assert ev.n_enrolled == 86
+
+
+def test_a_count_of_the_persons_things_is_not_a_sample():
+    # "2621 cyclists' movements, made by 587 participants": the count is of movements
+    ev = run("Results: 2621 cyclists' movements, made by 587 participants, were captured by the video system.",
+             title="A randomised trial")
+    assert ev.n_enrolled == 587
+    assert run("We reviewed 120 patients’ records.", title="A randomised trial").n_enrolled is None

@@ -380,3 +380,28 @@ def test_a_cell_name_ending_in_digits_is_no_dose_before_a_time(sentence):
     # "2 × 10^6 cells at weeks 0 and 4" is a schedule; "Th17 cells ... at 3 months" is a time of assessment
     ev = run("Eighteen patients with RA received MSCs. " + sentence)
     assert ev.timepoints_weeks == [13.0]
+
+
+@pytest.mark.parametrize("abstract", [
+    "The enrolment period was 3 years. Outcomes were assessed at 6 months.",
+    "Over a 14-month recruitment period, 90 patients were enrolled. Pain was assessed at 6 months.",
+    "Recruitment lasted 30 months; pain was assessed at 6 months.",
+    "The accrual period was 5 years and pain was assessed at 6 months.",
+    "Patients were recruited from 2010 to 2012 (24 months) and assessed at 6 months.",
+    "Inclusion took place over a period of 18 months. Pain was assessed at 6 months.",
+])
+def test_an_enrolment_period_is_not_a_timepoint(abstract):
+    # how long recruitment took, not a time the patients were assessed
+    assert run(abstract, title=T).timepoints_weeks == [26.0]
+
+
+@pytest.mark.parametrize("sentence", [
+    "The mean and median survival time for subjects treated with nimotuzumab was 31.06 and 17.76 vs. 21.07 and "
+    "12.63 months for the control group.",
+    "Median overall survival for the patients of the combination arm was 14.2 versus 11.0 months.",
+    "The median progression-free survival of patients treated with the new regimen was 7.5 months.",
+])
+def test_survival_times_with_a_long_subject_are_values_not_timepoints(sentence):
+    ev = run("Seventy patients were randomised to nimotuzumab or placebo and followed for 2 years. " + sentence,
+             title="A randomised trial")
+    assert ev.timepoints_weeks == [104.0]
