@@ -1790,7 +1790,14 @@ _DOWN_VERBS = ("decreased", "reduced", "fell", "dropped", "declined", "lowered")
 
 # a sentence that begins "Among 172 patients, ..." (the count, its people and a comma)
 _IMPROVED_BY = re.compile(r"\bimprov\w*\s+(?:\w+\s+){0,2}?by\s+\d[\d.]*\s?%|\d[\d.]*\s?%\s+improvement", re.I)
-_AMONG_BEFORE = re.compile(r"(?:^|[.;:]\s+|\n)\s*(?:Among|Of|In)\s+(?:(?:the|all|these|those)\s+)?$")
+# "Among 40 patients", "of the 40", "from all 40", a sentence's "In 40 patients": a count after these is who was
+# counted (the population, a denominator), not responders
+_POPULATION_BEFORE = re.compile(r"(?:\b(?i:among|of|from)|(?:^|[.;:]\s+|\n)\s*In)\s+(?:(?:the|all|these|those)\s+)?$")
+
+
+def _counts_population(text: str, start: int, lo: int) -> bool:
+    """Whether the count at `start` follows "among"/"of"/"from" (or a sentence's "In"), looking back to `lo`."""
+    return _POPULATION_BEFORE.search(text, lo, start) is not None
 _PEOPLE_COMMA = re.compile(r"(?:\s?(?:[a-z]+\s){0,2}?(?:patients|participants|subjects|people|children|women|men|adults))?"
                            r"\s?,")
 
@@ -1829,7 +1836,7 @@ def _slot_rows(t: Text, me: _Measure, slots: list[Slot], items: list[Item], ctx:
         else:
             name, n = _arm_lookup(ctx, s.arm)
         if s.items and all(x.kind == "count" for x in s.items) \
-                and _AMONG_BEFORE.search(t.text[max(0, s.items[0].start - 40):s.items[0].start]) \
+                and _counts_population(t.text, s.items[0].start, max(0, s.items[0].start - 40)) \
                 and _PEOPLE_COMMA.match(t.text, s.items[-1].end):
             continue  # "Among 172 patients, the proportion achieving ACR20 was ...": who was counted, not responders
         values = _values_of(s.items, t, a, clause_start, me, responder, _n_elsewhere(ctx, name, n, prov))
@@ -2226,8 +2233,8 @@ def _responders(row: dict, t: Text, sent: Sentence, a: int, b: int, pct_all: lis
         row["percent_responders"] = float(npm.group("p"))
         return
     mine = [p for p in pct_all if a <= p.start < b]
-    if len(mine) >= 2 and mine[0].kind == "count" and _OUT_OF_BEFORE.search(t.text, max(sent.start, mine[0].start - 14),
-                                                                           mine[0].start):
+    if len(mine) >= 2 and mine[0].kind == "count" \
+            and _counts_population(t.text, mine[0].start, max(sent.start, mine[0].start - 14)):
         mine = mine[1:]  # "Among 40 treated patients, 23 (57.5%) achieved ACR20": the 40 are the denominator
     if mine:
         row.update(_responder_values(mine[0].obj))
@@ -2236,7 +2243,6 @@ def _responders(row: dict, t: Text, sent: Sentence, a: int, b: int, pct_all: lis
             row["percent_responders"] = round(100 * row["n_responders"] / arm_n, 2)
 
 
-_OUT_OF_BEFORE = re.compile(r"\b(?:among|of|from)\s+(?:the\s+|all\s+|these\s+)?$", re.I)
 _ARM_UNIT_WORD = re.compile(r"(cohort|group|arm|cluster)", re.I)
 _LEADING_THE = re.compile(r"^the\s+", re.I)
 _LIST_SEPARATOR = re.compile(r"\s?,\s?(?:and\s+|or\s+)?|\s+(?:and|or)\s+")
