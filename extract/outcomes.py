@@ -896,8 +896,9 @@ def _assign_means(row: dict, ms: list[MeanSD], t: Text, a: int, clause_start: in
     change = change or _CHANGE_FROM_BASELINE.search(lead) is not None  # "the improvement from baseline was"
     change_in = _CHANGE_IN_WAS.search(lead) if not change and "in" in lead else None
     change = change or change_in is not None
-    if len(ms) >= 2 and FROM_TO_RE.search(t.text[a:first.start]) and re.search(r"\bto\b", between):
-        put("baseline", first)
+    if len(ms) >= 2 and (FROM_TO_RE.search(t.text[a:first.start]) and re.search(r"\bto\b", between)
+                         or first.sd is not None and ms[1].sd is not None and _SD_TO_SD.fullmatch(between)):
+        put("baseline", first)  # "from 5.9 to 3.6", "(0.3 ± 0.8 to 0.5 ± 0.7)": two means with SDs joined by "to"
         put("followup", ms[1])
     elif len(ms) == 2 and (b0 := _TIME_LABEL_BEFORE.search(t.text, max(a, first.start - 24), first.start)) \
             and b0.group("base") and (b1 := _TIME_LABEL_BEFORE.search(t.text, max(a, ms[1].start - 24), ms[1].start)) \
@@ -947,6 +948,7 @@ def _assign_means(row: dict, ms: list[MeanSD], t: Text, a: int, clause_start: in
         put("followup", first)
 
 
+_SD_TO_SD = re.compile(r"\s?(?:[a-zA-Zμµ%]{1,6}(?:/[a-zA-Zμµ]{1,6}){0,2}\s?)?to\s")
 _VS_BASELINE = re.compile(r"\b(?:compared\s+(?:to|with)|relative\s+to|from|since|versus|vs\.?)\s+(?:the\s+)?baseline\b", re.I)
 _SIGNED_VALUE = re.compile(r"(?<![\w.])[-−]\s?\d")
 _CHANGED_VERB = re.compile(r"\b(?:decreased|increased|reduced|improved|lowered|declined|fell|rose|dropped|worsened)\b",
