@@ -847,6 +847,8 @@ _CHANGE_IN_WAS = re.compile(r"\b(?P<w>improvements?|reductions?|decreases?|incre
 
 
 # "a mean DAS28 reduction of 2.05", "the mean DAS28 reduction was 1.86": a fall's noun right before the value
+_VERB_BEFORE_VALUE = re.compile(r"\b(?P<w>decreased|reduced|fell|dropped|declined|lowered|increased|rose|grew)\s+"
+                                r"(?:(?:significantly|only|slightly|further)\s+)?[-+]?$", re.I)
 _FALL_NOUN_BEFORE = re.compile(r"\b(?:reductions?|decreases?|falls?|declines?|drops?)\s+(?:of|was|were)\s*$", re.I)
 # "remained lower than baseline (4.2 vs 5.8)": the pair after it is written follow-up first
 _THAN_BASELINE = re.compile(r"\b(?:lower|higher|less|greater|more|better|worse|smaller|larger)\s+than\s+(?:at\s+)?"
@@ -896,6 +898,9 @@ def _assign_means(row: dict, ms: list[MeanSD], t: Text, a: int, clause_start: in
     change = change or _CHANGE_FROM_BASELINE.search(lead) is not None  # "the improvement from baseline was"
     change_in = _CHANGE_IN_WAS.search(lead) if not change and "in" in lead else None
     change = change or change_in is not None
+    # "visceral fat area declined 23.9 ± 7.4 cm2": a change verb right before the value, no "by", words a change
+    verb_value = _VERB_BEFORE_VALUE.search(lead) if not change and first.sd is not None else None
+    change = change or verb_value is not None
     if len(ms) >= 2 and (FROM_TO_RE.search(t.text[a:first.start]) and re.search(r"\bto\b", between)
                          or first.sd is not None and ms[1].sd is not None and _SD_TO_SD.fullmatch(between)):
         put("baseline", first)  # "from 5.9 to 3.6", "(0.3 ± 0.8 to 0.5 ± 0.7)": two means with SDs joined by "to"
@@ -939,6 +944,9 @@ def _assign_means(row: dict, ms: list[MeanSD], t: Text, a: int, clause_start: in
                 and first.mean > 0 and not first.text.lstrip().startswith("+") and not _SIGNED_VALUE.search(lead):
             # (not when a value before it is signed: "-8.8 vs. 6.4" writes the fall with its sign, 6.4 is a rise)
             row["change_mean"] = -first.mean  # "the reduction in VAS pain was 35.2 mm": a change of -35.2
+        elif verb_value is not None and verb_value.group("w").lower().startswith(_DOWN_VERBS) and first.mean > 0 \
+                and not first.text.lstrip().startswith("+"):
+            row["change_mean"] = -first.mean  # "declined 23.9 ± 7.4": a change of -23.9
         elif _FALL_NOUN_BEFORE.search(lead) and first.mean > 0 and not first.text.lstrip().startswith("+") \
                 and not _SIGNED_VALUE.search(lead):
             row["change_mean"] = -first.mean  # "a mean DAS28 reduction of 2.05": the measure before its fall's noun

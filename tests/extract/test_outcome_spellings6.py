@@ -20,3 +20,20 @@ def test_two_means_with_sds_joined_by_to_are_a_from_to_pair(sentence):
     got = [(o.arm.split()[0], o.baseline_mean, o.baseline_sd, o.followup_mean, o.followup_sd, o.change_mean)
            for o in ev.outcomes if o.measure == "CRP"]
     assert got == [("placebo", 11.9, 5.3, 10.7, 5.0, None)]
+
+
+@pytest.mark.parametrize("verb, sign", [("declined", -1), ("decreased significantly", -1), ("fell", -1),
+                                        ("increased", 1), ("rose", 1)])
+def test_a_change_verb_right_before_a_mean_with_its_sd_gives_the_change(verb, sign):
+    # "visceral fat area declined 23.9 ± 7.4 cm2 in the GH group": the verb with no "by" still says the value is the
+    # change, its sign from the verb (before: read as the follow-up level)
+    ev = run(_DICLOFENAC + f"Visceral fat area {verb} 23.9 ± 7.4 cm2 in the diclofenac group.",
+             title="Diclofenac vs placebo")
+    got = [(o.arm.split()[0], o.change_mean, o.change_sd, o.followup_mean) for o in ev.outcomes]
+    assert got == [("diclofenac", sign * 23.9, 7.4, None)]
+
+
+def test_a_verb_before_from_or_to_is_no_change_value():
+    ev = run(_DICLOFENAC + "Visceral fat area declined to 23.9 ± 7.4 cm2 in the diclofenac group.",
+             title="Diclofenac vs placebo")
+    assert [(o.change_mean, o.followup_mean) for o in ev.outcomes] == [(None, 23.9)]
