@@ -1641,7 +1641,12 @@ def _sentence_rows(t: Text, sent: Sentence, measures: list[_Measure], vals: Sent
             if at_times is not None:
                 # "6.1 at baseline, 4.9 at month 1, 4.2 at month 3 and 4.0 at month 6": each time's own value
                 base_value, paired = at_times
-                for key in [key for key in row_base if key.startswith(("baseline_", "followup_"))]:
+                # "from 49.9% to 55.2% at 6 months and to 58.3% at 12 months": a from-to pair's start, which is
+                # none of the times' values, stays the baseline
+                keep_base = base_value is None and row_base.get("baseline_mean") is not None \
+                    and row_base["baseline_mean"] not in [d["followup_mean"] for d in paired]
+                for key in [key for key in row_base
+                            if key.startswith(("followup_",) if keep_base else ("baseline_", "followup_"))]:
                     row_base.pop(key)
                 if base_value is not None:
                     row_base["baseline_mean"], row_base["baseline_sd"] = base_value
@@ -2055,7 +2060,10 @@ def _effect_arm(t: Text, sent: Sentence, refs: list[ArmRef], ctx: Context, a: in
 
 # a value written right before its own time: "4.9 at month 1", "3.2 ± 0.5 at week 12", "25% after 6 months"
 _VALUE_AT_TIME = re.compile(r"(?<![\w.,])(?P<v>[-−]?\d+(?:\.\d+)?)(?:\s?±\s?(?P<sd>\d+(?:\.\d+)?))?"
-                            r"\s?(?:%|[a-zA-Zμµ]{1,6}(?:/[a-zA-Zμµ]{1,6})?)?\s(?:at|on|after)\s+(?:the\s+)?")
+                            r"\s?(?:%|[a-zA-Zμµ]{1,6}(?:/[a-zA-Zμµ]{1,6})?)?"
+                            # a bracket of a signed change or a P value may stand between: "55.2% (+5.3%, p = 0.04) at"
+                            r"(?:\s?\((?:[-+−]\s?\d|[^()]{0,30}?\b[pP]\s?[=<>≤])[^()]{0,40}\))?"
+                            r"\s(?:at|on|after)\s+(?:the\s+)?")
 
 
 def _values_at_their_times(text: str, a: int, b: int, my_tps: list[Timepoint | None], tps: list[Timepoint]

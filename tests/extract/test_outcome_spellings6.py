@@ -37,3 +37,14 @@ def test_a_verb_before_from_or_to_is_no_change_value():
     ev = run(_DICLOFENAC + "Visceral fat area declined to 23.9 ± 7.4 cm2 in the diclofenac group.",
              title="Diclofenac vs placebo")
     assert [(o.change_mean, o.followup_mean) for o in ev.outcomes] == [(None, 23.9)]
+
+
+@pytest.mark.parametrize("brackets", [("", ""), (" (+5.3%, p = 0.04)", " (+8.4%, p = 0.04)")])
+def test_a_from_to_pair_of_percentages_then_and_to_a_later_time(brackets):
+    # "the LVEF increased from 49.9% to 55.2% at 6 months and to 58.3% at 12 months": the first "to" is the first
+    # time's level, each "and to" the next time's, all from the one baseline (before: both times got 55.2%)
+    first, second = brackets
+    ev = run(_DICLOFENAC + f"With diclofenac, the ejection fraction increased from 49.9% to 55.2%{first} at 6 months "
+             f"and to 58.3% at 12 months{second}.", title="Diclofenac vs placebo")
+    got = sorted((o.timepoint_weeks, o.baseline_mean, o.followup_mean) for o in ev.outcomes)
+    assert got == [(26.0, 49.9, 55.2), (52.0, 49.9, 58.3)]
