@@ -950,6 +950,9 @@ def _assign_means(row: dict, ms: list[MeanSD], t: Text, a: int, clause_start: in
         elif _FALL_NOUN_BEFORE.search(lead) and first.mean > 0 and not first.text.lstrip().startswith("+") \
                 and not _SIGNED_VALUE.search(lead):
             row["change_mean"] = -first.mean  # "a mean DAS28 reduction of 2.05": the measure before its fall's noun
+    elif (own := _baseline_own_value(lead)) is not None:
+        row["baseline_mean"], row["baseline_sd"] = own  # "Compared with baseline (5.94 ± 0.58), CRP ... (4.12)"
+        put("followup", first)
     elif BASELINE_CUE.search(lead) or BASELINE_AFTER.match(t.text, first.end) or _list_at_baseline(t.text, first.end):
         put("baseline", first)
     else:
@@ -957,6 +960,20 @@ def _assign_means(row: dict, ms: list[MeanSD], t: Text, a: int, clause_start: in
 
 
 _SD_TO_SD = re.compile(r"\s?(?:[a-zA-Zμµ%]{1,6}(?:/[a-zA-Zμµ]{1,6}){0,2}\s?)?to\s")
+# "compared with baseline (5.94 ± 0.58), ...": the baseline's value in its own bracket, then a comma
+_BASELINE_OWN_VALUE = re.compile(r"\b(?:compared\s+(?:with|to)|relative\s+to|versus|vs\.?)\s+(?:the\s+)?baseline\s?"
+                                 r"\(\s?(?P<v>[-−]?\d+(?:\.\d+)?)(?:\s?±\s?(?P<sd>\d+(?:\.\d+)?))?\s?"
+                                 r"(?:[a-zA-Zμµ%]{1,6}(?:/[a-zA-Zμµ]{1,6})?)?\s?\)\s?,", re.I)
+
+
+def _baseline_own_value(lead: str) -> tuple[float, float | None] | None:
+    """The (mean, SD) bracketed after "compared with baseline" in `lead`, the words before a measure's value."""
+    m = _BASELINE_OWN_VALUE.search(lead) if "aseline" in lead else None
+    if m is None:
+        return None
+    return float(m.group("v").replace("−", "-")), float(m.group("sd")) if m.group("sd") else None
+
+
 _VS_BASELINE = re.compile(r"\b(?:compared\s+(?:to|with)|relative\s+to|from|since|versus|vs\.?)\s+(?:the\s+)?baseline\b", re.I)
 _SIGNED_VALUE = re.compile(r"(?<![\w.])[-−]\s?\d")
 _CHANGED_VERB = re.compile(r"\b(?:decreased|increased|reduced|improved|lowered|declined|fell|rose|dropped|worsened)\b",

@@ -48,3 +48,16 @@ def test_a_from_to_pair_of_percentages_then_and_to_a_later_time(brackets):
              f"and to 58.3% at 12 months{second}.", title="Diclofenac vs placebo")
     got = sorted((o.timepoint_weeks, o.baseline_mean, o.followup_mean) for o in ev.outcomes)
     assert got == [(26.0, 49.9, 55.2), (52.0, 49.9, 58.3)]
+
+
+@pytest.mark.parametrize("sentence, sds", [
+    ("Compared with baseline (5.94 ± 0.58), CRP at month 3 was lower (4.12 ± 0.50) in the diclofenac group.",
+     (0.58, 0.5)),
+    ("In the diclofenac group, compared with baseline (5.94), CRP at month 3 was lower (4.12).", (None, None)),
+])
+def test_a_baseline_with_its_own_bracketed_value_before_the_measure(sentence, sds):
+    # "Compared with baseline (5.94 ± 0.58), X at month 3 was lower (4.12)": the baseline's value is in its own
+    # bracket; the measure's value after it is the later level (before: 4.12 was read as the baseline, 5.94 lost)
+    ev = run(_DICLOFENAC + sentence, title="Diclofenac vs placebo")
+    got = [(o.baseline_mean, o.baseline_sd, o.followup_mean, o.followup_sd) for o in ev.outcomes if o.measure == "CRP"]
+    assert got == [(5.94, sds[0], 4.12, sds[1])]
