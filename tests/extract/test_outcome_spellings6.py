@@ -61,3 +61,27 @@ def test_a_baseline_with_its_own_bracketed_value_before_the_measure(sentence, sd
     ev = run(_DICLOFENAC + sentence, title="Diclofenac vs placebo")
     got = [(o.baseline_mean, o.baseline_sd, o.followup_mean, o.followup_sd) for o in ev.outcomes if o.measure == "CRP"]
     assert got == [(5.94, sds[0], 4.12, sds[1])]
+
+
+@pytest.mark.parametrize("text, mean, sd", [("41.9 (±17.7)", 41.9, 17.7), ("41.9 (± 17.7)", 41.9, 17.7),
+                                            ("41.9, SD 17.7", 41.9, 17.7), ("41.9, SD = 17.7", 41.9, 17.7),
+                                            ("41.9 (SD 17.7)", 41.9, 17.7)])
+def test_an_sd_written_with_its_sign_or_its_name_after_a_comma(text, mean, sd):
+    # "41.9 (±17.7)", "mean 3.7, SD 1.9": the SD in a bracket with its "±", or named after a comma
+    from extract.quantities import find_mean_sd
+    got = find_mean_sd(f"CRP was {text} mg/L.")
+    assert [(x.mean, x.sd) for x in got] == [(mean, sd)]
+
+
+def test_arm_values_with_sds_written_with_their_sign_in_brackets():
+    ev = run(_DICLOFENAC + "At 12 weeks, CRP was 41.9 (±17.7) in the diclofenac group and 55.0 (±20.1) in the placebo "
+             "group.", title="Diclofenac vs placebo")
+    assert sorted((o.arm.split()[0], o.followup_mean, o.followup_sd) for o in ev.outcomes) == [
+        ("diclofenac", 41.9, 17.7), ("placebo", 55.0, 20.1)]
+
+
+def test_arm_values_as_mean_comma_sd_pairs():
+    ev = run(_DICLOFENAC + "At 12 weeks, CRP was lower with diclofenac than placebo (mean 3.7, SD 1.9 vs 4.1, SD 2.0).",
+             title="Diclofenac vs placebo")
+    assert sorted((o.arm.split()[0], o.followup_mean, o.followup_sd) for o in ev.outcomes) == [
+        ("diclofenac", 3.7, 1.9), ("placebo", 4.1, 2.0)]
