@@ -85,3 +85,17 @@ def test_arm_values_as_mean_comma_sd_pairs():
              title="Diclofenac vs placebo")
     assert sorted((o.arm.split()[0], o.followup_mean, o.followup_sd) for o in ev.outcomes) == [
         ("diclofenac", 3.7, 1.9), ("placebo", 4.1, 2.0)]
+
+
+@pytest.mark.parametrize("text, value, lo, hi, unit", [
+    ("mean difference from placebo: −28.1 cm2 (95% CI −49.9 to −6.3 cm2; p = 0.02)", -28.1, -49.9, -6.3, "cm2"),
+    ("mean differences from placebo of −31.4 cm2 (95% CI −56.5 cm2 to −6.3 cm2; p = 0.02)", -31.4, -56.5, -6.3, "cm2"),
+    ("mean difference versus placebo, 1.2 kg/m2 (95% CI 0.5 to 1.9)", 1.2, 0.5, 1.9, "kg/m2"),
+    ("mean difference 1.2 kg/m2 (95% CI 0.5 to 1.9)", 1.2, 0.5, 1.9, "kg/m2"),
+])
+def test_a_named_estimate_against_the_comparator_with_a_squared_unit(text, value, lo, hi, unit):
+    # "mean difference from placebo: −28.1 cm2 (95% CI −49.9 to −6.3 cm2)": the comparator may stand between the
+    # name and its value, and a unit may end in its power ("cm2", "kg/m2") (before: no estimate, or its CI lost)
+    from extract.estimates import find_effects
+    got = [(e.kind, e.value, e.ci_low, e.ci_high, e.unit) for e in find_effects(text)]
+    assert got == [("MD", value, lo, hi, unit)]
