@@ -1479,7 +1479,8 @@ def _sentence_rows(t: Text, sent: Sentence, measures: list[_Measure], vals: Sent
     resp_rows = _respectively(t, sent, measures, pct_all, tps, ctx, prov) or \
         _measures_by_arm(t, sent, measures, pct_all, refs, tps, ctx, prov)
     per_measure = {} if resp_rows else (_measures_respectively(t, sent, measures, pct_all)
-                                        or _changes_respectively(t, sent, measures, pct_all))
+                                        or _changes_respectively(t, sent, measures, pct_all)
+                                        or _means_respectively(t, sent, measures, vals))
     group_rows = _from_group(t, sent, measures, ctx, prov, tps, rec)
     people = _people_rows(t, sent, measures, ctx, prov, tp_of, rec)
     consumed_people = {p[1] for p in people}
@@ -2192,6 +2193,35 @@ def _measures_respectively(t: Text, sent: Sentence, measures: list[_Measure], pc
         # 12.5%", the values listed right after "were", as many as the measures
         return {}
     return {m.name: _responder_values(p) for m, p in zip(names, after)}
+
+
+# a unit after a mean in a list: "5.4 ± 4.7 mg/L and 24.9 ± 3.4 mm/h, respectively"
+_LIST_UNIT = r"(?:\s?[a-zA-Zμµ%]{1,6}[23²³]?(?:/[a-zA-Zμµ]{1,6}[23²³]?){0,2})?"
+_MEAN_LIST_GAP = re.compile(_LIST_UNIT + r"(?:\s?,\s?(?:and\s+)?|\s+and\s+)")
+_MEANS_RESPECTIVELY_AFTER = re.compile(_LIST_UNIT + r"\s?,?\s?respectively\b", re.I)
+_MEASURES_THEN_MEANS = re.compile(r"[^.;,()%\d]{0,30}?\b(?:were|was|of|by)\s+(?:(?:mean|median)\s+)?", re.I)
+
+
+def _means_respectively(t: Text, sent: Sentence, measures: list[_Measure], vals: SentenceValues) -> dict[str, dict]:
+    """"CRP and ESR were 5.4 ± 4.7 mg/L and 24.9 ± 3.4 mm/h, respectively": one mean with its SD per listed
+    measure, in order (a level; a change after "by" or a change word, its sign from a fall's verb)."""
+    if len(measures) < 2 or "respectively" not in sent.text:
+        return {}
+    ms = [x.obj for x in vals.items if x.kind == "ms" and x.start > measures[-1].mention.end]
+    text = t.text
+    if len(ms) != len(measures) or any(x.sd is None for x in ms) \
+            or any(measures[0].mention.end <= x.start < measures[-1].mention.start for x in vals.items) \
+            or not _MEASURES_THEN_MEANS.fullmatch(text, measures[-1].mention.end, ms[0].start) \
+            or not all(_MEAN_LIST_GAP.fullmatch(text, x.end, y.start) for x, y in zip(ms, ms[1:])) \
+            or not _MEANS_RESPECTIVELY_AFTER.match(text, ms[-1].end):
+        return {}
+    lead = text[sent.start:ms[0].start]
+    if not has_change_cue(lead):
+        return {m.name: {"followup_mean": x.mean, "followup_sd": x.sd} for m, x in zip(measures, ms)}
+    down = _CHANGE_LEAD.search(lead)
+    sign = -1.0 if down is not None and down.group("down") else 1.0
+    return {m.name: {"change_mean": sign * x.mean if x.mean > 0 and not x.text.lstrip().startswith("+") else x.mean,
+                     "change_sd": x.sd} for m, x in zip(measures, ms)}
 
 
 # "reduced pain and stiffness by 23% and 35%, respectively", "reductions in pain and stiffness (23% and 35%,

@@ -99,3 +99,23 @@ def test_a_named_estimate_against_the_comparator_with_a_squared_unit(text, value
     from extract.estimates import find_effects
     got = [(e.kind, e.value, e.ci_low, e.ci_high, e.unit) for e in find_effects(text)]
     assert got == [("MD", value, lo, hi, unit)]
+
+
+@pytest.mark.parametrize("sentence", [
+    "In the diclofenac group, CRP and ESR were 5.4 ± 4.7 mg/L and 24.9 ± 3.4 mm/h, respectively.",
+    "CRP and ESR were 5.4 ± 4.7 mg/L and 24.9 ± 3.4 mm/h, respectively, in the diclofenac group.",
+    "In the diclofenac group, the mean CRP and ESR were 5.4 (4.7) and 24.9 (3.4), respectively.",
+])
+def test_two_measures_then_their_means_respectively(sentence):
+    # "the mean response times for gas and stool were 5.4 ± 4.7 h and 4.9 ± 3.4 h, respectively": one mean per
+    # listed measure, in order (before: the second measure took the first value, the first none)
+    ev = run(_DICLOFENAC + sentence, title="Diclofenac vs placebo")
+    got = sorted((o.measure, o.arm.split()[0], o.followup_mean, o.followup_sd) for o in ev.outcomes)
+    assert got == [("CRP", "diclofenac", 5.4, 4.7), ("ESR", "diclofenac", 24.9, 3.4)]
+
+
+def test_two_measures_then_their_changes_respectively():
+    ev = run(_DICLOFENAC + "In the diclofenac group, CRP and ESR decreased by 2.1 ± 1.0 mg/L and 5.2 ± 2.0 mm/h, "
+             "respectively.", title="Diclofenac vs placebo")
+    got = sorted((o.measure, o.change_mean, o.change_sd) for o in ev.outcomes)
+    assert got == [("CRP", -2.1, 1.0), ("ESR", -5.2, 2.0)]
