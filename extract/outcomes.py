@@ -133,7 +133,7 @@ ZERO_RE = re.compile(
 # "in the <arm>"
 ARM_IN_SENTENCE_RE = re.compile(
     r"[Iiİı](?<!\w.)(?i:n\s+the\s+(?P<arm>(?:cluster|group|cohort|arm)\s+(?:infused|treated|receiving|given|injected)\s+with\s+"
-    r"[^,.;]+?|[\w-]+(?:\s[\w-]+)?\s+(?:group|cluster|cohort|arm))(?=\s*(?:,|\.|;|$|\bbut\b|\band\b|\bwere\b|\bwas\b|\bversus\b|\bvs\b|\bthe\b|\bthere\b|\(|\))))")
+    r"[^,.;]+?|[\w-]+(?:\s[\w-]+)?\s+(?:group|cluster|cohort|arm))(?=\s*(?:,|\.|;|$|\bbut\b|\band\b|\bwere\b|\bwas\b|\bversus\b|\bthan\b|\bvs\b|\bthe\b|\bthere\b|\(|\))))")
 # "The placebo group showed ...", "Patients in the MSC group had ...": the sentence's subject arm
 SUBJECT_ARM_RE = re.compile(
     r"^(?:[A-Z][\w ,]{0,30},\s)?(?:the\s+)?(?P<arm>(?:[\w+/-]+\s){1,4}(?:group|arm|cohort))\s+(?:showed|had|was|were|"

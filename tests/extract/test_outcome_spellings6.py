@@ -119,3 +119,14 @@ def test_two_measures_then_their_changes_respectively():
              "respectively.", title="Diclofenac vs placebo")
     got = sorted((o.measure, o.change_mean, o.change_sd) for o in ev.outcomes)
     assert got == [("CRP", -2.1, 1.0), ("ESR", -5.2, 2.0)]
+
+
+@pytest.mark.parametrize("sentence", [
+    "Pain was lower in the diclofenac group than in the placebo group.",
+    "Pain was significantly lower in the diclofenac group than in the placebo group (p = 0.01).",
+])
+def test_lower_in_one_arm_than_in_the_other_is_the_first_arms(sentence):
+    # "X was lower in the A group than in the B group": the direction is A's, the arm named before "than" (before: the
+    # arm after "than" took it)
+    ev = run(_DICLOFENAC + sentence, title="Diclofenac vs placebo")
+    assert [(o.arm.split()[0], o.direction) for o in ev.outcomes] == [("diclofenac", "decrease")]
