@@ -130,3 +130,12 @@ def test_lower_in_one_arm_than_in_the_other_is_the_first_arms(sentence):
     # arm after "than" took it)
     ev = run(_DICLOFENAC + sentence, title="Diclofenac vs placebo")
     assert [(o.arm.split()[0], o.direction) for o in ev.outcomes] == [("diclofenac", "decrease")]
+
+
+@pytest.mark.parametrize("arm", ["in the placebo group", "in placebo group"])
+def test_a_rate_per_patient_after_a_value_names_no_arm(arm):
+    # "from 3.5 ± 1.2 to 2.0 ± 1.0 episodes per patient in placebo group": "episodes per patient" is the values'
+    # unit, not an arm of "patients" (before: the row's arm was "episodes per")
+    ev = run(_DICLOFENAC + f"The number of infections decreased from 3.5 ± 1.2 to 2.0 ± 1.0 episodes per patient {arm}.",
+             title="Diclofenac vs placebo")
+    assert [(o.arm.split()[0], o.baseline_mean, o.followup_mean) for o in ev.outcomes] == [("placebo", 3.5, 2.0)]
