@@ -139,3 +139,12 @@ def test_a_rate_per_patient_after_a_value_names_no_arm(arm):
     ev = run(_DICLOFENAC + f"The number of infections decreased from 3.5 ± 1.2 to 2.0 ± 1.0 episodes per patient {arm}.",
              title="Diclofenac vs placebo")
     assert [(o.arm.split()[0], o.baseline_mean, o.followup_mean) for o in ev.outcomes] == [("placebo", 3.5, 2.0)]
+
+
+def test_people_who_suffered_from_an_event_are_its_responders():
+    # "69% of the patients in the erythromycin arm suffered from skin toxicity versus 63% in the standard arm": the
+    # event after "suffered from" is the measure, as after "had" or "developed" (before: the sentence gave no row)
+    ev = run(_DICLOFENAC + "69% of the patients in the diclofenac arm suffered from skin toxicity versus 63% in the "
+             "placebo arm.", title="Diclofenac vs placebo")
+    assert sorted((o.measure, o.arm.split()[0], o.percent_responders) for o in ev.outcomes) == [
+        ("skin toxicity", "diclofenac", 69.0), ("skin toxicity", "placebo", 63.0)]
