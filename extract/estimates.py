@@ -83,10 +83,10 @@ _NAME, _NAME_KINDS = _fast_names()
 NAME_PATTERN = _NAME  # for readers that must tell an estimate's name from a measure's
 _ABBR = r"(?:\s?[(\[]\s?[A-Za-z]{1,5}s?\s?[)\]])?"
 _NOT_UNIT = r"(?!(?i:vs|versus|and|or|to|in|for|p|ci|with|of|at|was|were|is|are|compared|than|per|on|by|from|after|before|during|respectively|the|a|an|as|but|while|whereas|which|that|among|between)\b)"
-_UNIT = rf"(?:\s?(?P<unit>%|percent\b|{_NOT_UNIT}[a-zA-Zμµ]{{1,6}}(?:/[a-zA-Zμµ]{{1,6}}){{0,2}}\b))?"
+_UNIT = rf"(?:\s?(?P<unit>%|percent\b|{_NOT_UNIT}[a-zA-Zμµ]{{1,6}}[23²³]?(?:/[a-zA-Zμµ]{{1,6}}[23²³]?){{0,2}}\b))?"
 _CI_LABEL = (r"(?:(?:(?:95|90|99)\s?%\s?(?:CI|C\.I\.|IC(?=[\s:=,])|CrI|confidence\s+intervals?|credible\s+intervals?)|CI\s?(?:95|90|99)\s?%)"
              r"(?:\s?[(\[]\s?CI\s?[)\]])?\s?[:=,]?\s?)")
-_CI_UNIT = r"(?:\s?(?!CI\b|CrI\b|to\b|and\b|vs\b|p\b)[a-zA-Zμµ]{1,6}(?:/[a-zA-Zμµ]{1,6})?\b)?"
+_CI_UNIT = r"(?:\s?(?!CI\b|CrI\b|to\b|and\b|vs\b|p\b)[a-zA-Zμµ]{1,6}[23²³]?(?:/[a-zA-Zμµ]{1,6}[23²³]?)?\b)?"
 _CI_BODY = rf"(?P<lo>{_SNUM})\s?%?{_CI_UNIT}\s?(?:-|to|,|;)\s?(?P<hi>{_SNUM})\s?%?{_CI_UNIT}"
 # a CI after the value: labelled ("95% CI 0.6-0.9"), or bare in brackets ("(0.6-0.9)", "[0.6, 0.9]"),
 # or (after a named estimate) bare after a comma ("aOR 0.73, 0.53-0.99"); _ci_ok() says which held
@@ -96,7 +96,9 @@ _CI = (rf"(?:(?P<sep>\s?[,;]?\s?)(?P<open>[(\[])?\s?(?P<label>{_CI_LABEL})?(?P<o
 # "HRper SD log 0.89", "the hazard ratio for death was 0.8"
 # ("the relative risk of adverse events was 1.12", "the odds ratio for ACR20 response was 3.2": the measure may
 # stand between the name and its value, up to four words, a digit only inside a word)
-_GAP_OK = re.compile(r"\s?(?:[:=,]|was|were|is|of|per\s+SD(?:\s+log)?|(?:for|of)\s+[\w/-]+(?:\s[\w/-]+){0,3}\s+(?:was|were|is|of))?"
+# ("mean difference from placebo: −28.1", "versus placebo, 1.2": the comparator between the name and its value)
+_GAP_OK = re.compile(r"\s?(?:[:=,]|was|were|is|of|per\s+SD(?:\s+log)?|(?:for|of)\s+[\w/-]+(?:\s[\w/-]+){0,3}\s+(?:was|were|is|of)"
+                     r"|(?:from|versus|vs\.?|compared\s+(?:with|to))\s+(?:the\s+)?[\w/-]+(?:\s[\w/-]+){0,2}?(?:\s?[:=,]|\s+(?:was|of)))?"
                      r"\s?[:=]?\s?", re.I)
 NAMED_RE = re.compile(
     rf"(?:{_NAME}){_ABBR}(?P<gap>(?:[^\d;.()\[\]+-]|(?<=[A-Za-z])\d+){{0,40}}?)"

@@ -49,7 +49,7 @@ FUNCTION_WORDS = frozenset(
     "when because if so thus therefore hence whether not no nor also only both all there it they we this these "
     "was were is are be been being has have had did do does can could may might would should will shall "
     "showed shown show shows demonstrated revealed reported observed found noted seen remained became reached "
-    "achieved met attained experienced developed produced resulted led leads lead caused received underwent "
+    "achieved met attained experienced developed suffered produced resulted led leads lead caused received underwent "
     "differed differ differs changed appeared occurred tended ranged included involved used measured assessed "
     "evaluated obtained yielded gave provided suggested indicated confirmed showed proved of died deceased "
     "relapsed recurred occurring occurred randomized randomised allocated assigned enrolled included recruited "
@@ -161,7 +161,7 @@ def _coordinated(text: str, start: int, end: int) -> bool:
     return _COORDINATION.fullmatch(text, start, end) is not None
 _PEOPLE_HAD = re.compile(
     r"\b(?:patients?|participants?|subjects?|those|women|men|children|individuals|people|infants|mothers)\b"
-    r"(?:\s+[\w+/-]+){0,4}?(?:\s?[(\[][^()\[\]]{0,20}[)\]])?\s+(?:had|experienced|developed|reported|suffered|showed)"
+    r"(?:\s+[\w+/-]+){0,4}?(?:\s?[(\[][^()\[\]]{0,20}[)\]])?\s+(?:had|experienced|developed|reported|suffered(?:\s+from)?|showed)"
     r"\s+(?:an?\s+|the\s+|any\s+)?$", re.I)  # "patients (2.1%) developed ...": the count's percentage may stand first
 _CATEGORY = re.compile(r"\bmost\s+(?:common(?:ly\s+(?:reported|observed))?|frequent(?:ly\s+(?:reported|observed|occurring))?|"
                        r"prevalent|important)\s+$", re.I)
@@ -528,6 +528,8 @@ def _roles(t: Text, sent: Sentence, chunks: list[_Chunk], i0: int, i1: int, pare
                                     and toks[prev_i - 1] in _STATISTIC_WORDS)):
             prev_i -= 3 if toks[prev_i] == ")" else 1  # "the mean (SD) IIEF-EF score": the statistic's bracket
         prev = toks[prev_i] if prev_i >= i0 else ""
+        if prev == "from" and prev_i > i0 and toks[prev_i - 1] == "suffered":
+            prev = "suffered"  # "patients ... suffered from skin toxicity": the event they had
         clause_initial = prev in ("", ",", ";", ":") or (prev in ("but", "while", "whereas") and prev_i > i0
                                                         and toks[prev_i - 1] in (",", ";")) or prev == "and" or (
             (prev[:1].isdigit() or prev in _TIME_UNITS) and _TIME_LEAD.search(text[sent.start:c.start]) is not None)

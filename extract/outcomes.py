@@ -133,7 +133,7 @@ ZERO_RE = re.compile(
 # "in the <arm>"
 ARM_IN_SENTENCE_RE = re.compile(
     r"[Iiİı](?<!\w.)(?i:n\s+the\s+(?P<arm>(?:cluster|group|cohort|arm)\s+(?:infused|treated|receiving|given|injected)\s+with\s+"
-    r"[^,.;]+?|[\w-]+(?:\s[\w-]+)?\s+(?:group|cluster|cohort|arm))(?=\s*(?:,|\.|;|$|\bbut\b|\band\b|\bwere\b|\bwas\b|\bversus\b|\bvs\b|\bthe\b|\bthere\b|\(|\))))")
+    r"[^,.;]+?|[\w-]+(?:\s[\w-]+)?\s+(?:group|cluster|cohort|arm))(?=\s*(?:,|\.|;|$|\bbut\b|\band\b|\bwere\b|\bwas\b|\bversus\b|\bthan\b|\bvs\b|\bthe\b|\bthere\b|\(|\))))")
 # "The placebo group showed ...", "Patients in the MSC group had ...": the sentence's subject arm
 SUBJECT_ARM_RE = re.compile(
     r"^(?:[A-Z][\w ,]{0,30},\s)?(?:the\s+)?(?P<arm>(?:[\w+/-]+\s){1,4}(?:group|arm|cohort))\s+(?:showed|had|was|were|"
@@ -847,6 +847,8 @@ _CHANGE_IN_WAS = re.compile(r"\b(?P<w>improvements?|reductions?|decreases?|incre
 
 
 # "a mean DAS28 reduction of 2.05", "the mean DAS28 reduction was 1.86": a fall's noun right before the value
+_VERB_BEFORE_VALUE = re.compile(r"\b(?P<w>decreased|reduced|fell|dropped|declined|lowered|increased|rose|grew)\s+"
+                                r"(?:(?:significantly|only|slightly|further)\s+)?[-+]?$", re.I)
 _FALL_NOUN_BEFORE = re.compile(r"\b(?:reductions?|decreases?|falls?|declines?|drops?)\s+(?:of|was|were)\s*$", re.I)
 # "remained lower than baseline (4.2 vs 5.8)": the pair after it is written follow-up first
 _THAN_BASELINE = re.compile(r"\b(?:lower|higher|less|greater|more|better|worse|smaller|larger)\s+than\s+(?:at\s+)?"
@@ -896,8 +898,12 @@ def _assign_means(row: dict, ms: list[MeanSD], t: Text, a: int, clause_start: in
     change = change or _CHANGE_FROM_BASELINE.search(lead) is not None  # "the improvement from baseline was"
     change_in = _CHANGE_IN_WAS.search(lead) if not change and "in" in lead else None
     change = change or change_in is not None
-    if len(ms) >= 2 and FROM_TO_RE.search(t.text[a:first.start]) and re.search(r"\bto\b", between):
-        put("baseline", first)
+    # "visceral fat area declined 23.9 ± 7.4 cm2": a change verb right before the value, no "by", words a change
+    verb_value = _VERB_BEFORE_VALUE.search(lead) if not change and first.sd is not None else None
+    change = change or verb_value is not None
+    if len(ms) >= 2 and (FROM_TO_RE.search(t.text[a:first.start]) and re.search(r"\bto\b", between)
+                         or first.sd is not None and ms[1].sd is not None and _SD_TO_SD.fullmatch(between)):
+        put("baseline", first)  # "from 5.9 to 3.6", "(0.3 ± 0.8 to 0.5 ± 0.7)": two means with SDs joined by "to"
         put("followup", ms[1])
     elif len(ms) == 2 and (b0 := _TIME_LABEL_BEFORE.search(t.text, max(a, first.start - 24), first.start)) \
             and b0.group("base") and (b1 := _TIME_LABEL_BEFORE.search(t.text, max(a, ms[1].start - 24), ms[1].start)) \
@@ -938,13 +944,34 @@ def _assign_means(row: dict, ms: list[MeanSD], t: Text, a: int, clause_start: in
                 and first.mean > 0 and not first.text.lstrip().startswith("+") and not _SIGNED_VALUE.search(lead):
             # (not when a value before it is signed: "-8.8 vs. 6.4" writes the fall with its sign, 6.4 is a rise)
             row["change_mean"] = -first.mean  # "the reduction in VAS pain was 35.2 mm": a change of -35.2
+        elif verb_value is not None and verb_value.group("w").lower().startswith(_DOWN_VERBS) and first.mean > 0 \
+                and not first.text.lstrip().startswith("+"):
+            row["change_mean"] = -first.mean  # "declined 23.9 ± 7.4": a change of -23.9
         elif _FALL_NOUN_BEFORE.search(lead) and first.mean > 0 and not first.text.lstrip().startswith("+") \
                 and not _SIGNED_VALUE.search(lead):
             row["change_mean"] = -first.mean  # "a mean DAS28 reduction of 2.05": the measure before its fall's noun
+    elif (own := _baseline_own_value(lead)) is not None:
+        row["baseline_mean"], row["baseline_sd"] = own  # "Compared with baseline (5.94 ± 0.58), CRP ... (4.12)"
+        put("followup", first)
     elif BASELINE_CUE.search(lead) or BASELINE_AFTER.match(t.text, first.end) or _list_at_baseline(t.text, first.end):
         put("baseline", first)
     else:
         put("followup", first)
+
+
+_SD_TO_SD = re.compile(r"\s?(?:[a-zA-Zμµ%]{1,6}(?:/[a-zA-Zμµ]{1,6}){0,2}\s?)?to\s")
+# "compared with baseline (5.94 ± 0.58), ...": the baseline's value in its own bracket, then a comma
+_BASELINE_OWN_VALUE = re.compile(r"\b(?:compared\s+(?:with|to)|relative\s+to|versus|vs\.?)\s+(?:the\s+)?baseline\s?"
+                                 r"\(\s?(?P<v>[-−]?\d+(?:\.\d+)?)(?:\s?±\s?(?P<sd>\d+(?:\.\d+)?))?\s?"
+                                 r"(?:[a-zA-Zμµ%]{1,6}(?:/[a-zA-Zμµ]{1,6})?)?\s?\)\s?,", re.I)
+
+
+def _baseline_own_value(lead: str) -> tuple[float, float | None] | None:
+    """The (mean, SD) bracketed after "compared with baseline" in `lead`, the words before a measure's value."""
+    m = _BASELINE_OWN_VALUE.search(lead) if "aseline" in lead else None
+    if m is None:
+        return None
+    return float(m.group("v").replace("−", "-")), float(m.group("sd")) if m.group("sd") else None
 
 
 _VS_BASELINE = re.compile(r"\b(?:compared\s+(?:to|with)|relative\s+to|from|since|versus|vs\.?)\s+(?:the\s+)?baseline\b", re.I)
@@ -1452,7 +1479,8 @@ def _sentence_rows(t: Text, sent: Sentence, measures: list[_Measure], vals: Sent
     resp_rows = _respectively(t, sent, measures, pct_all, tps, ctx, prov) or \
         _measures_by_arm(t, sent, measures, pct_all, refs, tps, ctx, prov)
     per_measure = {} if resp_rows else (_measures_respectively(t, sent, measures, pct_all)
-                                        or _changes_respectively(t, sent, measures, pct_all))
+                                        or _changes_respectively(t, sent, measures, pct_all)
+                                        or _means_respectively(t, sent, measures, vals))
     group_rows = _from_group(t, sent, measures, ctx, prov, tps, rec)
     people = _people_rows(t, sent, measures, ctx, prov, tp_of, rec)
     consumed_people = {p[1] for p in people}
@@ -1631,7 +1659,12 @@ def _sentence_rows(t: Text, sent: Sentence, measures: list[_Measure], vals: Sent
             if at_times is not None:
                 # "6.1 at baseline, 4.9 at month 1, 4.2 at month 3 and 4.0 at month 6": each time's own value
                 base_value, paired = at_times
-                for key in [key for key in row_base if key.startswith(("baseline_", "followup_"))]:
+                # "from 49.9% to 55.2% at 6 months and to 58.3% at 12 months": a from-to pair's start, which is
+                # none of the times' values, stays the baseline
+                keep_base = base_value is None and row_base.get("baseline_mean") is not None \
+                    and row_base["baseline_mean"] not in [d["followup_mean"] for d in paired]
+                for key in [key for key in row_base
+                            if key.startswith(("followup_",) if keep_base else ("baseline_", "followup_"))]:
                     row_base.pop(key)
                 if base_value is not None:
                     row_base["baseline_mean"], row_base["baseline_sd"] = base_value
@@ -1790,7 +1823,14 @@ _DOWN_VERBS = ("decreased", "reduced", "fell", "dropped", "declined", "lowered")
 
 # a sentence that begins "Among 172 patients, ..." (the count, its people and a comma)
 _IMPROVED_BY = re.compile(r"\bimprov\w*\s+(?:\w+\s+){0,2}?by\s+\d[\d.]*\s?%|\d[\d.]*\s?%\s+improvement", re.I)
-_AMONG_BEFORE = re.compile(r"(?:^|[.;:]\s+|\n)\s*(?:Among|Of|In)\s+(?:(?:the|all|these|those)\s+)?$")
+# "Among 40 patients", "of the 40", "from all 40", a sentence's "In 40 patients": a count after these is who was
+# counted (the population, a denominator), not responders
+_POPULATION_BEFORE = re.compile(r"(?:\b(?i:among|of|from)|(?:^|[.;:]\s+|\n)\s*In)\s+(?:(?:the|all|these|those)\s+)?$")
+
+
+def _counts_population(text: str, start: int, lo: int) -> bool:
+    """Whether the count at `start` follows "among"/"of"/"from" (or a sentence's "In"), looking back to `lo`."""
+    return _POPULATION_BEFORE.search(text, lo, start) is not None
 _PEOPLE_COMMA = re.compile(r"(?:\s?(?:[a-z]+\s){0,2}?(?:patients|participants|subjects|people|children|women|men|adults))?"
                            r"\s?,")
 
@@ -1829,7 +1869,7 @@ def _slot_rows(t: Text, me: _Measure, slots: list[Slot], items: list[Item], ctx:
         else:
             name, n = _arm_lookup(ctx, s.arm)
         if s.items and all(x.kind == "count" for x in s.items) \
-                and _AMONG_BEFORE.search(t.text[max(0, s.items[0].start - 40):s.items[0].start]) \
+                and _counts_population(t.text, s.items[0].start, max(0, s.items[0].start - 40)) \
                 and _PEOPLE_COMMA.match(t.text, s.items[-1].end):
             continue  # "Among 172 patients, the proportion achieving ACR20 was ...": who was counted, not responders
         values = _values_of(s.items, t, a, clause_start, me, responder, _n_elsewhere(ctx, name, n, prov))
@@ -2038,7 +2078,10 @@ def _effect_arm(t: Text, sent: Sentence, refs: list[ArmRef], ctx: Context, a: in
 
 # a value written right before its own time: "4.9 at month 1", "3.2 ± 0.5 at week 12", "25% after 6 months"
 _VALUE_AT_TIME = re.compile(r"(?<![\w.,])(?P<v>[-−]?\d+(?:\.\d+)?)(?:\s?±\s?(?P<sd>\d+(?:\.\d+)?))?"
-                            r"\s?(?:%|[a-zA-Zμµ]{1,6}(?:/[a-zA-Zμµ]{1,6})?)?\s(?:at|on|after)\s+(?:the\s+)?")
+                            r"\s?(?:%|[a-zA-Zμµ]{1,6}(?:/[a-zA-Zμµ]{1,6})?)?"
+                            # a bracket of a signed change or a P value may stand between: "55.2% (+5.3%, p = 0.04) at"
+                            r"(?:\s?\((?:[-+−]\s?\d|[^()]{0,30}?\b[pP]\s?[=<>≤])[^()]{0,40}\))?"
+                            r"\s(?:at|on|after)\s+(?:the\s+)?")
 
 
 def _values_at_their_times(text: str, a: int, b: int, my_tps: list[Timepoint | None], tps: list[Timepoint]
@@ -2152,6 +2195,35 @@ def _measures_respectively(t: Text, sent: Sentence, measures: list[_Measure], pc
     return {m.name: _responder_values(p) for m, p in zip(names, after)}
 
 
+# a unit after a mean in a list: "5.4 ± 4.7 mg/L and 24.9 ± 3.4 mm/h, respectively"
+_LIST_UNIT = r"(?:\s?[a-zA-Zμµ%]{1,6}[23²³]?(?:/[a-zA-Zμµ]{1,6}[23²³]?){0,2})?"
+_MEAN_LIST_GAP = re.compile(_LIST_UNIT + r"(?:\s?,\s?(?:and\s+)?|\s+and\s+)")
+_MEANS_RESPECTIVELY_AFTER = re.compile(_LIST_UNIT + r"\s?,?\s?respectively\b", re.I)
+_MEASURES_THEN_MEANS = re.compile(r"[^.;,()%\d]{0,30}?\b(?:were|was|of|by)\s+(?:(?:mean|median)\s+)?", re.I)
+
+
+def _means_respectively(t: Text, sent: Sentence, measures: list[_Measure], vals: SentenceValues) -> dict[str, dict]:
+    """"CRP and ESR were 5.4 ± 4.7 mg/L and 24.9 ± 3.4 mm/h, respectively": one mean with its SD per listed
+    measure, in order (a level; a change after "by" or a change word, its sign from a fall's verb)."""
+    if len(measures) < 2 or "respectively" not in sent.text:
+        return {}
+    ms = [x.obj for x in vals.items if x.kind == "ms" and x.start > measures[-1].mention.end]
+    text = t.text
+    if len(ms) != len(measures) or any(x.sd is None for x in ms) \
+            or any(measures[0].mention.end <= x.start < measures[-1].mention.start for x in vals.items) \
+            or not _MEASURES_THEN_MEANS.fullmatch(text, measures[-1].mention.end, ms[0].start) \
+            or not all(_MEAN_LIST_GAP.fullmatch(text, x.end, y.start) for x, y in zip(ms, ms[1:])) \
+            or not _MEANS_RESPECTIVELY_AFTER.match(text, ms[-1].end):
+        return {}
+    lead = text[sent.start:ms[0].start]
+    if not has_change_cue(lead):
+        return {m.name: {"followup_mean": x.mean, "followup_sd": x.sd} for m, x in zip(measures, ms)}
+    down = _CHANGE_LEAD.search(lead)
+    sign = -1.0 if down is not None and down.group("down") else 1.0
+    return {m.name: {"change_mean": sign * x.mean if x.mean > 0 and not x.text.lstrip().startswith("+") else x.mean,
+                     "change_sd": x.sd} for m, x in zip(measures, ms)}
+
+
 # "reduced pain and stiffness by 23% and 35%, respectively", "reductions in pain and stiffness (23% and 35%,
 # respectively)": a change word before the listed measures, then their percentages
 _CHANGE_LEAD = re.compile(r"\b(?:(?P<down>reduc|decreas|lower|declin|fell\b|drop)|increas|rais|rose\b|improv)", re.I)
@@ -2226,8 +2298,8 @@ def _responders(row: dict, t: Text, sent: Sentence, a: int, b: int, pct_all: lis
         row["percent_responders"] = float(npm.group("p"))
         return
     mine = [p for p in pct_all if a <= p.start < b]
-    if len(mine) >= 2 and mine[0].kind == "count" and _OUT_OF_BEFORE.search(t.text, max(sent.start, mine[0].start - 14),
-                                                                           mine[0].start):
+    if len(mine) >= 2 and mine[0].kind == "count" \
+            and _counts_population(t.text, mine[0].start, max(sent.start, mine[0].start - 14)):
         mine = mine[1:]  # "Among 40 treated patients, 23 (57.5%) achieved ACR20": the 40 are the denominator
     if mine:
         row.update(_responder_values(mine[0].obj))
@@ -2236,7 +2308,6 @@ def _responders(row: dict, t: Text, sent: Sentence, a: int, b: int, pct_all: lis
             row["percent_responders"] = round(100 * row["n_responders"] / arm_n, 2)
 
 
-_OUT_OF_BEFORE = re.compile(r"\b(?:among|of|from)\s+(?:the\s+|all\s+|these\s+)?$", re.I)
 _ARM_UNIT_WORD = re.compile(r"(cohort|group|arm|cluster)", re.I)
 _LEADING_THE = re.compile(r"^the\s+", re.I)
 _LIST_SEPARATOR = re.compile(r"\s?,\s?(?:and\s+|or\s+)?|\s+(?:and|or)\s+")

@@ -511,6 +511,7 @@ _NOT_ARM = re.compile(
     r"terms|relation|accordance|spite|line|case|cases|the\s+\w+\s+analysis|analysis|average|total)$", re.I)
 
 
+_PER_WORD = re.compile(r"\bper$", re.I)
 _LEADING_ARTICLE = re.compile(r"^(?:the|a|an)\s+", re.I)
 
 
@@ -637,6 +638,8 @@ def arm_refs(t: Text, sent: Sentence, measure_spans: Sequence[tuple[int, int]], 
             people = None  # "of placebo subjects"; after a value: "7% (2/30) brodalumab subjects"
         if how == "start" and not tail:
             continue  # a sentence's first words name an arm only as "The X group ..."
+        if how == "value" and people and _PER_WORD.search(name):
+            continue  # "2.0 episodes per patient": the value's unit, not an arm of people
         if how == "bracket" and not _VALUE_BRACKET.match(stext, m.end()):
             continue  # "in score (final minus baseline)": the bracket holds no values
         if not (tail or people or known or abbr or how in ("bracket", "people")):

@@ -1,0 +1,150 @@
+"""Outcome rows on unseen trial abstracts (round 6): each test written from a spelling or a layout, with sentences
+of our own."""
+import pytest
+
+from tests.extract.helpers import run
+
+_DICLOFENAC = "Methods: Sixty patients were randomised to diclofenac (n = 30) or placebo (n = 30). Results: "
+
+
+@pytest.mark.parametrize("sentence", [
+    "There were no significant changes in CRP before and after treatment in the placebo group (11.9 ± 5.3 to 10.7 ± "
+    "5.0, p = 0.62).",
+    "CRP did not change in the placebo group (11.9 ± 5.3 to 10.7 ± 5.0 mg/L, p = 0.62).",
+    "CRP did not change in the placebo group (11.9 ± 5.3 mg/L to 10.7 ± 5.0 mg/L; p = 0.62).",
+])
+def test_two_means_with_sds_joined_by_to_are_a_from_to_pair(sentence):
+    # "(0.3 ± 0.8 to 0.5 ± 0.7, p = 0.62)": two means, each with its SD, joined by "to" are the level before and
+    # after, even without "from" and after a change word (before: the first was read as the change, the second lost)
+    ev = run(_DICLOFENAC + sentence, title="Diclofenac vs placebo")
+    got = [(o.arm.split()[0], o.baseline_mean, o.baseline_sd, o.followup_mean, o.followup_sd, o.change_mean)
+           for o in ev.outcomes if o.measure == "CRP"]
+    assert got == [("placebo", 11.9, 5.3, 10.7, 5.0, None)]
+
+
+@pytest.mark.parametrize("verb, sign", [("declined", -1), ("decreased significantly", -1), ("fell", -1),
+                                        ("increased", 1), ("rose", 1)])
+def test_a_change_verb_right_before_a_mean_with_its_sd_gives_the_change(verb, sign):
+    # "visceral fat area declined 23.9 ± 7.4 cm2 in the GH group": the verb with no "by" still says the value is the
+    # change, its sign from the verb (before: read as the follow-up level)
+    ev = run(_DICLOFENAC + f"Visceral fat area {verb} 23.9 ± 7.4 cm2 in the diclofenac group.",
+             title="Diclofenac vs placebo")
+    got = [(o.arm.split()[0], o.change_mean, o.change_sd, o.followup_mean) for o in ev.outcomes]
+    assert got == [("diclofenac", sign * 23.9, 7.4, None)]
+
+
+def test_a_verb_before_from_or_to_is_no_change_value():
+    ev = run(_DICLOFENAC + "Visceral fat area declined to 23.9 ± 7.4 cm2 in the diclofenac group.",
+             title="Diclofenac vs placebo")
+    assert [(o.change_mean, o.followup_mean) for o in ev.outcomes] == [(None, 23.9)]
+
+
+@pytest.mark.parametrize("brackets", [("", ""), (" (+5.3%, p = 0.04)", " (+8.4%, p = 0.04)")])
+def test_a_from_to_pair_of_percentages_then_and_to_a_later_time(brackets):
+    # "the LVEF increased from 49.9% to 55.2% at 6 months and to 58.3% at 12 months": the first "to" is the first
+    # time's level, each "and to" the next time's, all from the one baseline (before: both times got 55.2%)
+    first, second = brackets
+    ev = run(_DICLOFENAC + f"With diclofenac, the ejection fraction increased from 49.9% to 55.2%{first} at 6 months "
+             f"and to 58.3% at 12 months{second}.", title="Diclofenac vs placebo")
+    got = sorted((o.timepoint_weeks, o.baseline_mean, o.followup_mean) for o in ev.outcomes)
+    assert got == [(26.0, 49.9, 55.2), (52.0, 49.9, 58.3)]
+
+
+@pytest.mark.parametrize("sentence, sds", [
+    ("Compared with baseline (5.94 ± 0.58), CRP at month 3 was lower (4.12 ± 0.50) in the diclofenac group.",
+     (0.58, 0.5)),
+    ("In the diclofenac group, compared with baseline (5.94), CRP at month 3 was lower (4.12).", (None, None)),
+])
+def test_a_baseline_with_its_own_bracketed_value_before_the_measure(sentence, sds):
+    # "Compared with baseline (5.94 ± 0.58), X at month 3 was lower (4.12)": the baseline's value is in its own
+    # bracket; the measure's value after it is the later level (before: 4.12 was read as the baseline, 5.94 lost)
+    ev = run(_DICLOFENAC + sentence, title="Diclofenac vs placebo")
+    got = [(o.baseline_mean, o.baseline_sd, o.followup_mean, o.followup_sd) for o in ev.outcomes if o.measure == "CRP"]
+    assert got == [(5.94, sds[0], 4.12, sds[1])]
+
+
+@pytest.mark.parametrize("text, mean, sd", [("41.9 (±17.7)", 41.9, 17.7), ("41.9 (± 17.7)", 41.9, 17.7),
+                                            ("41.9, SD 17.7", 41.9, 17.7), ("41.9, SD = 17.7", 41.9, 17.7),
+                                            ("41.9 (SD 17.7)", 41.9, 17.7)])
+def test_an_sd_written_with_its_sign_or_its_name_after_a_comma(text, mean, sd):
+    # "41.9 (±17.7)", "mean 3.7, SD 1.9": the SD in a bracket with its "±", or named after a comma
+    from extract.quantities import find_mean_sd
+    got = find_mean_sd(f"CRP was {text} mg/L.")
+    assert [(x.mean, x.sd) for x in got] == [(mean, sd)]
+
+
+def test_arm_values_with_sds_written_with_their_sign_in_brackets():
+    ev = run(_DICLOFENAC + "At 12 weeks, CRP was 41.9 (±17.7) in the diclofenac group and 55.0 (±20.1) in the placebo "
+             "group.", title="Diclofenac vs placebo")
+    assert sorted((o.arm.split()[0], o.followup_mean, o.followup_sd) for o in ev.outcomes) == [
+        ("diclofenac", 41.9, 17.7), ("placebo", 55.0, 20.1)]
+
+
+def test_arm_values_as_mean_comma_sd_pairs():
+    ev = run(_DICLOFENAC + "At 12 weeks, CRP was lower with diclofenac than placebo (mean 3.7, SD 1.9 vs 4.1, SD 2.0).",
+             title="Diclofenac vs placebo")
+    assert sorted((o.arm.split()[0], o.followup_mean, o.followup_sd) for o in ev.outcomes) == [
+        ("diclofenac", 3.7, 1.9), ("placebo", 4.1, 2.0)]
+
+
+@pytest.mark.parametrize("text, value, lo, hi, unit", [
+    ("mean difference from placebo: −28.1 cm2 (95% CI −49.9 to −6.3 cm2; p = 0.02)", -28.1, -49.9, -6.3, "cm2"),
+    ("mean differences from placebo of −31.4 cm2 (95% CI −56.5 cm2 to −6.3 cm2; p = 0.02)", -31.4, -56.5, -6.3, "cm2"),
+    ("mean difference versus placebo, 1.2 kg/m2 (95% CI 0.5 to 1.9)", 1.2, 0.5, 1.9, "kg/m2"),
+    ("mean difference 1.2 kg/m2 (95% CI 0.5 to 1.9)", 1.2, 0.5, 1.9, "kg/m2"),
+])
+def test_a_named_estimate_against_the_comparator_with_a_squared_unit(text, value, lo, hi, unit):
+    # "mean difference from placebo: −28.1 cm2 (95% CI −49.9 to −6.3 cm2)": the comparator may stand between the
+    # name and its value, and a unit may end in its power ("cm2", "kg/m2") (before: no estimate, or its CI lost)
+    from extract.estimates import find_effects
+    got = [(e.kind, e.value, e.ci_low, e.ci_high, e.unit) for e in find_effects(text)]
+    assert got == [("MD", value, lo, hi, unit)]
+
+
+@pytest.mark.parametrize("sentence", [
+    "In the diclofenac group, CRP and ESR were 5.4 ± 4.7 mg/L and 24.9 ± 3.4 mm/h, respectively.",
+    "CRP and ESR were 5.4 ± 4.7 mg/L and 24.9 ± 3.4 mm/h, respectively, in the diclofenac group.",
+    "In the diclofenac group, the mean CRP and ESR were 5.4 (4.7) and 24.9 (3.4), respectively.",
+])
+def test_two_measures_then_their_means_respectively(sentence):
+    # "the mean response times for gas and stool were 5.4 ± 4.7 h and 4.9 ± 3.4 h, respectively": one mean per
+    # listed measure, in order (before: the second measure took the first value, the first none)
+    ev = run(_DICLOFENAC + sentence, title="Diclofenac vs placebo")
+    got = sorted((o.measure, o.arm.split()[0], o.followup_mean, o.followup_sd) for o in ev.outcomes)
+    assert got == [("CRP", "diclofenac", 5.4, 4.7), ("ESR", "diclofenac", 24.9, 3.4)]
+
+
+def test_two_measures_then_their_changes_respectively():
+    ev = run(_DICLOFENAC + "In the diclofenac group, CRP and ESR decreased by 2.1 ± 1.0 mg/L and 5.2 ± 2.0 mm/h, "
+             "respectively.", title="Diclofenac vs placebo")
+    got = sorted((o.measure, o.change_mean, o.change_sd) for o in ev.outcomes)
+    assert got == [("CRP", -2.1, 1.0), ("ESR", -5.2, 2.0)]
+
+
+@pytest.mark.parametrize("sentence", [
+    "Pain was lower in the diclofenac group than in the placebo group.",
+    "Pain was significantly lower in the diclofenac group than in the placebo group (p = 0.01).",
+])
+def test_lower_in_one_arm_than_in_the_other_is_the_first_arms(sentence):
+    # "X was lower in the A group than in the B group": the direction is A's, the arm named before "than" (before: the
+    # arm after "than" took it)
+    ev = run(_DICLOFENAC + sentence, title="Diclofenac vs placebo")
+    assert [(o.arm.split()[0], o.direction) for o in ev.outcomes] == [("diclofenac", "decrease")]
+
+
+@pytest.mark.parametrize("arm", ["in the placebo group", "in placebo group"])
+def test_a_rate_per_patient_after_a_value_names_no_arm(arm):
+    # "from 3.5 ± 1.2 to 2.0 ± 1.0 episodes per patient in placebo group": "episodes per patient" is the values'
+    # unit, not an arm of "patients" (before: the row's arm was "episodes per")
+    ev = run(_DICLOFENAC + f"The number of infections decreased from 3.5 ± 1.2 to 2.0 ± 1.0 episodes per patient {arm}.",
+             title="Diclofenac vs placebo")
+    assert [(o.arm.split()[0], o.baseline_mean, o.followup_mean) for o in ev.outcomes] == [("placebo", 3.5, 2.0)]
+
+
+def test_people_who_suffered_from_an_event_are_its_responders():
+    # "69% of the patients in the erythromycin arm suffered from skin toxicity versus 63% in the standard arm": the
+    # event after "suffered from" is the measure, as after "had" or "developed" (before: the sentence gave no row)
+    ev = run(_DICLOFENAC + "69% of the patients in the diclofenac arm suffered from skin toxicity versus 63% in the "
+             "placebo arm.", title="Diclofenac vs placebo")
+    assert sorted((o.measure, o.arm.split()[0], o.percent_responders) for o in ev.outcomes) == [
+        ("skin toxicity", "diclofenac", 69.0), ("skin toxicity", "placebo", 63.0)]
