@@ -698,6 +698,9 @@ def allocation_arms(t: Text) -> list[tuple[str, int | None, int]]:
 _EVERY_WORD = re.compile(r"(?:each|every|both|all)\b", re.I)
 _DIGIT_START = re.compile(r"^\d")
 _NUMBER_WORD_ONLY = re.compile(r"^[\d.,×x^]+$")
+# a drug dose's unit: its number stays in an arm's name ("tocilizumab 8 mg/kg (n = 60)"), where a cell
+# count's is dropped ("2 × 10^7 (n = 9)")
+_DRUG_UNIT_WORD = re.compile(r"(?i)^(?:[mµμn]?g|mcg|ug|m?l|iu|units?|mmol|meq)(?:/(?:kg|m2|m²|d|day|wk|week|dose))*$")
 
 
 def arms_of(t: Text, record_id: str) -> list[Arm]:
@@ -737,7 +740,8 @@ def arms_of(t: Text, record_id: str) -> list[Arm]:
             continue  # "Patients with active RA (N = 982)": the population, not an arm
         words = nm.group("name").split()  # numbers are a dose ("2 × 10^7 (n = 9)"), not "cohort 1"
         name = _clean_name(" ".join(w for i, w in enumerate(words) if not _NUMBER_WORD_ONLY.match(w)
-                                    or (i and words[i - 1].lower() in _ARM_UNITS)))
+                                    or (i and words[i - 1].lower() in _ARM_UNITS)
+                                    or (i + 1 < len(words) and _DRUG_UNIT_WORD.match(words[i + 1]))))
         n = _int(m.group("n"))
         if n and name and not _DIGIT_START.match(name) and not NOT_ARM_NAME.match(name):
             add(name, n, m.start())

@@ -372,3 +372,18 @@ def test_a_count_of_the_persons_things_is_not_a_sample():
              title="A randomised trial")
     assert ev.n_enrolled == 587
     assert run("We reviewed 120 patients’ records.", title="A randomised trial").n_enrolled is None
+
+
+@pytest.mark.parametrize("abstract, names", [
+    ("120 patients were randomised to tocilizumab 8 mg/kg (n = 60) or placebo (n = 60).",
+     [("tocilizumab 8 mg/kg", 60), ("placebo", 60)]),
+    ("Patients were randomized to adalimumab 40 mg (n=30), etanercept 50 mg (n=30) or placebo (n=30).",
+     [("adalimumab 40 mg", 30), ("etanercept 50 mg", 30), ("placebo", 30)]),
+    ("90 patients were randomly assigned to methotrexate 15 mg weekly (n = 45) or placebo (n = 45).",
+     [("methotrexate 15 mg weekly", 45), ("placebo", 45)]),
+])
+def test_an_arm_named_by_its_drug_dose_keeps_the_dose(abstract, names):
+    # "tocilizumab 8 mg/kg (n = 60)": the dose's number stays with its unit in the arm's name (was
+    # "tocilizumab mg/kg"); a cell count before "(n = 9)" is still no part of the name (test above)
+    ev = run(abstract)
+    assert [(a.name, a.n) for a in ev.arms] == names
