@@ -298,6 +298,14 @@ def _name_lists(t: str, c, out: list, taken: list, free) -> None:
             taken.append((m.start(), m.end()))
 
 
+# "4 and 2 patients", "12, 9 and 3 patients", "5 vs. 7 subjects": whole numbers listed before one person noun
+# (the number right before a joiner, read backwards from the count); not after a time word ("at weeks 12 and
+# 24 patients ..."), "between" (a range) or a decimal
+_LISTED_BEFORE = re.compile(r"(?<![\w.,])(\d+)(?:\s?,\s?(?:and\s|or\s)?|\s(?:and|or|vs\.?|versus)\s)$")
+_NOT_A_COUNT_LIST_BEFORE = re.compile(
+    r"(?i)(?:\b(?:weeks?|days?|months?|years?|hours?|visits?|between|of|score[sd]?|at)|[\d.,%])\s?$")
+
+
 def find_counts(text: str) -> list[Count]:
     """People counted in digits or words, with the percentage written beside the count."""
     c = _prepare(text)
@@ -313,7 +321,28 @@ def find_counts(text: str) -> list[Count]:
         if noun and not re.search(rf"{PERSON_NOUNS}$", noun, re.I):
             noun = None
         s, e, vt = c.span(m.start(), m.end())
+        if noun and p is None:
+            out.extend(_listed_before(c, m.start(), noun, out[-1].end if out else 0))
         out.append(Count(int(n), float(p) if p else None, s, e, vt, noun))
+    return out
+
+
+def _listed_before(c, at: int, noun: str, floor: int) -> list[Count]:
+    """The counts of `noun` listed before the count at `at` ("4 and" of "4 and 2 patients"), in text order."""
+    found: list[tuple[int, int, str]] = []
+    end = at
+    while True:
+        m = _LISTED_BEFORE.search(c.text, max(floor, end - 20), end)
+        if m is None or m.end() != end:
+            break
+        found.append((m.start(1), m.end(1), m.group(1)))
+        end = m.start(1)
+    if not found or _NOT_A_COUNT_LIST_BEFORE.search(c.text, max(floor, end - 12), end):
+        return []
+    out = []
+    for ms, me, v in reversed(found):
+        s, e, vt = c.span(ms, me)
+        out.append(Count(int(v), None, s, e, vt, noun))
     return out
 
 

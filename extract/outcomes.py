@@ -825,7 +825,16 @@ def _arm_lookup(ctx: Context, name: str | None) -> tuple[str, int | None]:
         ident = _TRAILING_ARM_ID.search(name.strip())
         if ident and re.search(rf"\b{ident.group(1)}$", arm.name):
             return arm.name, arm.n if arm.n is not None else ctx.per_arm_n
+    # "the tocilizumab group" -> "tocilizumab 8 mg/kg": the one arm named by that drug and its dose
+    stem = _ARM_WORD_AFTER.sub("", low)
+    dosed = [arm for arm in ctx.arms if stem and arm.name.lower().startswith(stem + " ")
+             and arm.name[len(stem) + 1:len(stem) + 2].isdigit()]
+    if len(dosed) == 1:
+        return dosed[0].name, dosed[0].n if dosed[0].n is not None else ctx.per_arm_n
     return name, ctx.per_arm_n
+
+
+_ARM_WORD_AFTER = re.compile(r"\s(?:groups?|arms?)$")
 
 
 # ----------------------------------------------------------------------------------------------

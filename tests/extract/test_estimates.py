@@ -192,3 +192,19 @@ def test_a_bare_d_before_equals_is_cohens_d(text, expected):
 def test_a_beta_with_a_digit_is_a_name_not_a_coefficient(text):
     # "salbutamol, an inhaled β2 agonist, is associated with ...": β2 is a receptor, not β = 2
     assert _effects(text) == []
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("reported in 4 and 2 patients, respectively", [4, 2]),
+    ("in 12, 9 and 3 patients", [12, 9, 3]),
+    ("occurred in 5 vs. 7 subjects", [5, 7]),
+])
+def test_numbers_listed_before_one_person_noun_are_counts_of_it(text, expected):
+    # "4 and 2 patients": the noun written once, after the last number of the list, counts each
+    assert [c.n for c in find_counts(text)] == expected
+
+
+@pytest.mark.parametrize("text", ["at weeks 12 and 24 patients improved", "between 10 and 20 patients",
+                                  "scores of 1.5 and 2 patients"])
+def test_times_ranges_and_decimals_before_a_count_are_no_counts(text):
+    assert len(find_counts(text)) <= 1

@@ -148,3 +148,20 @@ def test_people_who_suffered_from_an_event_are_its_responders():
              "placebo arm.", title="Diclofenac vs placebo")
     assert sorted((o.measure, o.arm.split()[0], o.percent_responders) for o in ev.outcomes) == [
         ("skin toxicity", "diclofenac", 69.0), ("skin toxicity", "placebo", 63.0)]
+
+
+def test_counts_listed_before_one_noun_go_to_the_arms_respectively():
+    # "Serious adverse events were reported in 4 and 2 patients, respectively": each number is a count of the
+    # patients of one arm, in the order the arms were named (was: 4 lost, 2 given to the first arm)
+    ev = run("120 patients were randomised to tocilizumab 8 mg/kg (n = 60) or placebo (n = 60). Serious adverse "
+             "events were reported in 4 and 2 patients, respectively.", title="Tocilizumab in RA")
+    got = sorted((o.arm, o.n_responders) for o in ev.outcomes if o.measure == "serious adverse events")
+    assert got == [("placebo", 2), ("tocilizumab 8 mg/kg", 4)]
+
+
+def test_an_arm_named_by_its_drug_is_the_arm_of_that_drug_and_dose():
+    # "in the tocilizumab and placebo groups" with an arm "tocilizumab 8 mg/kg (n = 60)": the same arm
+    ev = run("120 patients were randomised to tocilizumab 8 mg/kg (n = 60) or placebo (n = 60). Serious adverse "
+             "events occurred in 4 (6.7%) and 2 (3.3%) patients in the tocilizumab and placebo groups, respectively.",
+             title="Tocilizumab in RA")
+    assert {o.arm for o in ev.outcomes} == {"tocilizumab 8 mg/kg", "placebo"}
