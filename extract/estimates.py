@@ -118,6 +118,8 @@ NET_RE = re.compile(
     r"difference|effect)\s+(?:(?:of|by|was|in|on)\s+)?(?:[\w-]+\s+){0,3}?(?:(?:of|by|was)\s+)?"
     rf"(?P<v>{_SNUM})(?![\d.])(?i:{_UNIT})(?i:{_CI})?", re.I)
 _DOWN_WORDS = frozenset({"reduction", "lowering", "decrease", "fall", "drop", "decline"})
+# "(difference 16%, 95% CI 7 to 25)": a percentage named a difference, with its CI, is the arms' difference
+_DIFFERENCE_BEFORE = re.compile(r"\b(?i:difference)\s?(?:[:=,]|of|was|is)?\s?$")
 
 PERSON_NOUNS = r"(?:patients?|subjects?|participants?|women|men|children|individuals|persons|people|cases|infants)"
 _N = rf"(?:\d{{1,3}}(?:,\d{{3}})+|\d+|{WORDNUM})"
@@ -253,7 +255,8 @@ def find_effects(text: str) -> list[Effect]:
         if v is None:
             continue
         lo, hi, end = _ci(m, v, False)
-        if lo is None or m.group("unit") in ("%", "percent"):
+        if lo is None or (m.group("unit") in ("%", "percent")
+                          and not _DIFFERENCE_BEFORE.search(t, max(0, m.start() - 16), m.start())):
             continue  # "3.1 % (95 % CI 1.7–5.1 %)": an arm's percentage with its CI, not an estimate
         add(m.start(), end, "estimate", v, lo, hi, m.group("unit"), False)
     _name_lists(t, c, out, taken, free)

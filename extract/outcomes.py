@@ -1205,11 +1205,14 @@ _MEAN_DIFFERENCE_WORDS = re.compile(r"\bmean\s+difference|\bdifference\s+(?:in|o
 
 def _effect_kind(e: Effect, sent_text: str, previous_kind: str | None) -> Effect:
     """An estimate written without its name: a ratio's kind when the sentence named one before and
-    the value has no unit; a difference (MD) when it has a unit; else "estimate"."""
+    the value has no unit; a risk difference (RD) when its unit is "%"; a difference (MD) when it has another
+    unit; else "estimate"."""
     if e.kind != "estimate":
         return e
     if previous_kind in ("OR", "RR", "HR", "IRR") and not e.unit:
         return replace(e, kind=previous_kind)
+    if e.unit in ("%", "percent"):
+        return replace(e, kind="RD")  # "45% vs 29% (difference 16%, 95% CI 7 to 25)": a difference of two shares
     if e.unit or _MEAN_DIFFERENCE_WORDS.search(sent_text):
         return replace(e, kind="MD")
     return e

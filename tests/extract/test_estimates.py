@@ -208,3 +208,14 @@ def test_numbers_listed_before_one_person_noun_are_counts_of_it(text, expected):
                                   "scores of 1.5 and 2 patients"])
 def test_times_ranges_and_decimals_before_a_count_are_no_counts(text):
     assert len(find_counts(text)) <= 1
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("was 45% vs 29% (difference 16%, 95% CI 7 to 25).", (16.0, 7.0, 25.0)),
+    ("(difference, 16%; 95% CI, 7% to 25%)", (16.0, 7.0, 25.0)),
+    ("a difference of −8.5% (95% CI −14.0 to −3.0)", (-8.5, -14.0, -3.0)),
+])
+def test_a_percentage_named_a_difference_with_its_ci_is_an_estimate(text, expected):
+    # an arm's percentage with its CI ("3.1% (95% CI 1.7–5.1%)") is no estimate, but a percentage the text
+    # calls the difference is the arms' difference
+    assert [(e.value, e.ci_low, e.ci_high) for e in find_effects(text)] == [expected]

@@ -165,3 +165,11 @@ def test_an_arm_named_by_its_drug_is_the_arm_of_that_drug_and_dose():
              "events occurred in 4 (6.7%) and 2 (3.3%) patients in the tocilizumab and placebo groups, respectively.",
              title="Tocilizumab in RA")
     assert {o.arm for o in ev.outcomes} == {"tocilizumab 8 mg/kg", "placebo"}
+
+
+def test_a_difference_of_two_shares_is_a_risk_difference_with_its_ci():
+    ev = run("A total of 412 patients were randomised to upadacitinib 15 mg (n = 206) or placebo (n = 206). At week 26, "
+             "the ACR50 response rate was 45% vs 29% (difference 16%, 95% CI 7 to 25).", title="Upadacitinib in RA")
+    got = sorted((o.arm, o.percent_responders, o.effect_size, o.effect_kind) for o in ev.outcomes)
+    assert got == [("placebo", 29.0, None, None), ("upadacitinib 15 mg", 45.0, None, None),
+                   ("upadacitinib 15 mg vs placebo", None, 16.0, "RD")]
