@@ -1006,7 +1006,9 @@ def arm_slots(t: Text, items: list[Item], a: int, b: int, refs: list[ArmRef], se
             for g in groups:
                 for s, name in zip(g, names):
                     s.arm, s.how = name, "order"
-        elif n_study_arms >= 2 and order_cue and all(len(g) == n_study_arms for g in groups) and len(groups) == 1:
+        elif n_study_arms >= 2 and (order_cue or not refs and len(groups[0]) == 2 and _AND_GAP.fullmatch(
+                text, groups[0][0].end, groups[0][1].start) is not None) \
+                and all(len(g) == n_study_arms for g in groups) and len(groups) == 1:
             for i, s in enumerate(groups[0]):
                 s.how = f"study arm {i}"
     unnamed = [s for s in slots if not s.how]
@@ -1045,6 +1047,11 @@ def _respectively_slots(text: str, values: list[Item], items: list[Item], refs: 
                        and _OPEN_BRACKET_AHEAD.match(text[x.end:x.end + 3])]
         out.append(Slot(group, x.start, group[-1].end, r.label, "respectively"))
     return out
+
+
+# two values joined by "and" alone ("HAQ-DI changed by −0.56 and −0.25", "in 142 (68.9%) and 130 (63.1%) patients"),
+# in a sentence naming no arm: as many as the study has arms, they are the arms' in the order the arms were named
+_AND_GAP = re.compile(r"\s?(?:[a-zA-Zµμ]{1,6}(?:/[a-zA-Zµμ]{1,6})?\s)?(?:patients\s)?and\s")
 
 
 def _pair_groups(text: str, slots: list[Slot]) -> list[list[Slot]]:

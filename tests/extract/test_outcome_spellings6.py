@@ -173,3 +173,20 @@ def test_a_difference_of_two_shares_is_a_risk_difference_with_its_ci():
     got = sorted((o.arm, o.percent_responders, o.effect_size, o.effect_kind) for o in ev.outcomes)
     assert got == [("placebo", 29.0, None, None), ("upadacitinib 15 mg", 45.0, None, None),
                    ("upadacitinib 15 mg vs placebo", None, 16.0, "RD")]
+
+
+@pytest.mark.parametrize("sentence, field, expected", [
+    ("Mean change from baseline in HAQ-DI was −0.56 and −0.25 (P < 0.001).", "change_mean",
+     [("baricitinib 4 mg", -0.56), ("placebo", -0.25)]),
+    ("Adverse events were reported by 142 (71.0%) and 30 (30.0%) patients.", "n_responders",
+     [("baricitinib 4 mg", 142), ("placebo", 30)]),
+    ("Baseline ESR was 38.2 ± 12.1 mm/h and 36.9 ± 11.4 mm/h.", "baseline_mean",
+     [("baricitinib 4 mg", 38.2), ("placebo", 36.9)]),
+])
+def test_two_values_joined_by_and_in_a_sentence_naming_no_arm_are_the_two_arms(sentence, field, expected):
+    # as many values as the study has arms, joined by "and" alone, in a sentence that names no arm: the arms'
+    # values in the order the arms were named (was: the first arm's only, or its baseline and follow-up)
+    ev = run("A total of 300 patients were randomised 2:1 to baricitinib 4 mg (n = 200) or placebo (n = 100). "
+             + sentence, title="Baricitinib in RA")
+    got = sorted((o.arm, getattr(o, field)) for o in ev.outcomes if getattr(o, field) is not None)
+    assert got == expected
