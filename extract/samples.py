@@ -698,6 +698,7 @@ def allocation_arms(t: Text) -> list[tuple[str, int | None, int]]:
 _EVERY_WORD = re.compile(r"(?:each|every|both|all)\b", re.I)
 _DIGIT_START = re.compile(r"^\d")
 _NUMBER_WORD_ONLY = re.compile(r"^[\d.,×x^]+$")
+_ASSIGNED_TO = frozenset({"to", "into", "receive", "received", "receiving"})
 # a drug dose's unit: its number stays in an arm's name ("tocilizumab 8 mg/kg (n = 60)"), where a cell
 # count's is dropped ("2 × 10^7 (n = 9)")
 _DRUG_UNIT_WORD = re.compile(r"(?i)^(?:[mµμn]?g|mcg|ug|m?l|iu|units?|mmol|meq)(?:/(?:kg|m2|m²|d|day|wk|week|dose))*$")
@@ -735,7 +736,10 @@ def arms_of(t: Text, record_id: str) -> list[Arm]:
         if not _ASSIGN_CUE.search(sent.text):
             continue
         nm = NAME_BEFORE_RE.search(text, max(sent.start, m.start() - 60), m.start())
-        if not nm or _POPULATION_BEFORE.search(text, max(sent.start, nm.start() - 30), nm.start()) or \
+        # ("patients with RA to vitamin D (n = 33)": the words before "to" are not the name, so "with" before
+        # them says nothing of it)
+        if not nm or (_POPULATION_BEFORE.search(text, max(sent.start, nm.start() - 30), nm.start())
+                      and not any(w.lower() in _ASSIGNED_TO for w in nm.group("name").split())) or \
                 _POPULATION_IN.search(nm.group("name")) or _POPULATION_NAME.match(nm.group("name")):
             continue  # "Patients with active RA (N = 982)": the population, not an arm
         words = nm.group("name").split()  # numbers are a dose ("2 × 10^7 (n = 9)"), not "cohort 1"

@@ -387,3 +387,10 @@ def test_an_arm_named_by_its_drug_dose_keeps_the_dose(abstract, names):
     # "tocilizumab mg/kg"); a cell count before "(n = 9)" is still no part of the name (test above)
     ev = run(abstract)
     assert [(a.name, a.n) for a in ev.arms] == names
+
+
+def test_an_arm_after_the_population_and_to_is_an_arm():
+    # "patients with RA to vitamin D (n = 33)": "with" before the population does not make the arm after "to"
+    # the population (was: vitamin D lost, placebo the only arm)
+    ev = run("We randomised 66 patients with RA to vitamin D (n = 33) or placebo (n = 33) for 12 weeks.")
+    assert [(a.name, a.n) for a in ev.arms] == [("vitamin D", 33), ("placebo", 33)]
