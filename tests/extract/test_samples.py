@@ -394,3 +394,10 @@ def test_an_arm_after_the_population_and_to_is_an_arm():
     # the population (was: vitamin D lost, placebo the only arm)
     ev = run("We randomised 66 patients with RA to vitamin D (n = 33) or placebo (n = 33) for 12 weeks.")
     assert [(a.name, a.n) for a in ev.arms] == [("vitamin D", 33), ("placebo", 33)]
+
+
+def test_an_arm_named_again_with_group_is_the_same_arm():
+    # "placebo (n = 30)", then "6 of 30 (20%) in the placebo group": one arm (was: "placebo" and "placebo group")
+    ev = run("Sixty patients were randomised to drug A (n = 30) or placebo (n = 30). In the drug A group, 15 of 30 "
+             "patients (50%) achieved an ACR20 response compared with 6 of 30 (20%) in the placebo group.")
+    assert [(a.name, a.n) for a in ev.arms] == [("drug A", 30), ("placebo", 30)]
