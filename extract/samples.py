@@ -165,6 +165,10 @@ ARM_FRACTION_RE = re.compile(
     r"(?:\([^()]{0,20}\)\s+)?in\s+the\s+(?P<name>[\w-]+(?:\s[\w-]+)?\s+(?:group|arm|cohort))\b)")
 # "(control group, n = 36)": the name inside the brackets
 NAME_IN_BRACKETS_RE = re.compile(r"\(\s?(?P<name>[A-Za-z][\w -]{1,40}?)\s?[,;:]\s?n\s?=\s?(?P<n>\d+)\s?\)", re.I)
+# "(drug A, n = 40; placebo, n = 40)": a bracket listing the arms, each with its n
+_BRACKET_ARM = r"[A-Za-z][\w -]{1,40}?\s?[,:]\s?n\s?=\s?\d+\s?"
+ARM_LIST_IN_BRACKETS_RE = re.compile(rf"\(\s?(?:{_BRACKET_ARM};\s?)+{_BRACKET_ARM}\)", re.I)
+BRACKET_ARM_RE = re.compile(r"(?P<name>[A-Za-z][\w -]{1,40}?)\s?[,:]\s?n\s?=\s?(?P<n>\d+)", re.I)
 # a name that is only a route, a form or a time is not an arm ("via intravenous injection (n = 136)")
 NOT_ARM_NAME = re.compile(r"^(?:\w+\s)*(?:injection|infusion|administration|cells|weeks?|months?|days?|years?|"
                           rf"hours?|baseline|total|patients|intravenously|{PERSON})$"
@@ -754,7 +758,9 @@ def arms_of(t: Text, record_id: str) -> list[Arm]:
         if n and name and not _DIGIT_START.match(name) and not NOT_ARM_NAME.match(name):
             add(name, n, m.start())
     # "(control group, n = 36)", then "18 of 30 patients (60%) in the UC-MSC group" (30 in that arm)
-    for m in [*NAME_IN_BRACKETS_RE.finditer(text), *ARM_FRACTION_RE.finditer(text)]:
+    listed = [item for br in ARM_LIST_IN_BRACKETS_RE.finditer(text)
+              for item in BRACKET_ARM_RE.finditer(text, br.start() + 1, br.end() - 1)]
+    for m in [*listed, *NAME_IN_BRACKETS_RE.finditer(text), *ARM_FRACTION_RE.finditer(text)]:
         name = _clean_name(m.group("name"))
         n = _int(m.group("n"))
         if n and name and not NOT_ARM_NAME.match(name):

@@ -401,3 +401,10 @@ def test_an_arm_named_again_with_group_is_the_same_arm():
     ev = run("Sixty patients were randomised to drug A (n = 30) or placebo (n = 30). In the drug A group, 15 of 30 "
              "patients (50%) achieved an ACR20 response compared with 6 of 30 (20%) in the placebo group.")
     assert [(a.name, a.n) for a in ev.arms] == [("drug A", 30), ("placebo", 30)]
+
+
+def test_arms_listed_in_one_bracket_each_with_its_n():
+    ev = run("A total of 80 patients were included (drug A, n = 40; placebo, n = 40). IL-6 decreased in the drug A "
+             "group (−14.6 pg/mL, P = 0.003) but not in the placebo group (−2.1 pg/mL, P = 0.41).")
+    assert [(a.name, a.n) for a in ev.arms] == [("drug A", 40), ("placebo", 40)]
+    assert sorted((o.arm, o.change_mean) for o in ev.outcomes) == [("drug A", -14.6), ("placebo", -2.1)]
