@@ -51,8 +51,8 @@ from extract.measure_spans import MeasureSpan, find_measures, instrument_subscal
 from extract.measures import canonical_measure, measure_info
 from extract.lexer import load_rules
 from extract.quantities import NUM, WORDNUM, MeanSD, PValue, Percentage, Timepoint, parse_number, weeks_from
-from extract.sentence_values import (ArmRef, Item, Slot, SentenceValues, arm_refs, arm_slots, number_as_value,
-                                     sentence_values)
+from extract.sentence_values import (ArmRef, Item, Slot, SentenceValues, arm_refs, arm_slots, comparator_first,
+                                     number_as_value, sentence_values)
 
 __all__ = ["Context", "outcome_rows"]
 
@@ -2073,11 +2073,15 @@ def _effect_arm(t: Text, sent: Sentence, refs: list[ArmRef], ctx: Context, a: in
     """The comparison an estimate belongs to: "A vs B" from the arms the sentence names (or "the
     treated arm vs <comparator>" after "compared with placebo")."""
     names = []
+    first_ref = None
     for r in refs:
         nm = _arm_lookup(ctx, r.label)[0]
         if nm not in names:
             names.append(nm)
+            first_ref = first_ref or r
     if len(names) >= 2:
+        if first_ref is not None and comparator_first(t.text, sent, first_ref):
+            return f"{names[1]} vs {names[0]}"  # "Compared with placebo, drug A reduced ...": drug A vs placebo
         return f"{names[0]} vs {names[1]}"
     vm = _VERSUS_ARM.search(t.text, sent.start, sent.end)
     if vm and CONTROL_NAME.search(vm.group("arm")):

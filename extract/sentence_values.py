@@ -577,6 +577,13 @@ _PLURAL_ARMS_AFTER = re.compile(r"\s?%?\s+(?:in|for|among|of)\s+(?:the\s+)?[\w+/
 _PEOPLE_ONLY = re.compile(r"[\d\s]*(?:patients?|subjects?|participants?|people|persons|individuals)", re.I)
 _COMPARATOR_BEFORE = re.compile(r"\b(?:compared\s+(?:to|with)|relative\s+to|in\s+contrast\s+to|than)\s+(?:the\s+|those\s+"
                                 r"(?:on|in|receiving)\s+)?$", re.I)
+
+
+def comparator_first(text: str, sent: Sentence, ref: ArmRef) -> bool:
+    """Whether the arm `ref` is named as the comparator ("Compared to placebo, ...", "than the placebo group")."""
+    return _COMPARATOR_BEFORE.search(text, max(sent.start, ref.start - 25), ref.start) is not None
+
+
 _DOSE_ARM_BRACKET_RE = re.compile(r"(?<=[\d%])\s?\(\s?(?P<name>\d+(?:\.\d+)?\s?(?:mg|µg|μg|mcg|g|ml|mg/kg)\b)\s?\)", re.I)
 _CONTROL_PEOPLE_RE = re.compile(r"\b(?:of|in|among|for|than)\s+(?:the\s+)?(?P<name>controls|(?:control|placebo)\s+"
                                 r"(?:patients|subjects|participants|recipients))\b", re.I)
@@ -992,8 +999,7 @@ def arm_slots(t: Text, items: list[Item], a: int, b: int, refs: list[ArmRef], se
             if r.end <= plain[0].start and r.label.lower() not in [n.lower() for n in names]:
                 names.append(r.label)
                 named_refs.append(r)
-        if len(names) == 2 and _COMPARATOR_BEFORE.search(text, max(sent.start, named_refs[0].start - 25),
-                                                         named_refs[0].start):
+        if len(names) == 2 and comparator_first(text, sent, named_refs[0]):
             # "Compared to placebo, the MSC group had lower CRP (5.2 vs. 8.7)": the subject's value comes first
             names.reverse()
         groups = _pair_groups(text, plain)

@@ -190,3 +190,10 @@ def test_two_values_joined_by_and_in_a_sentence_naming_no_arm_are_the_two_arms(s
              + sentence, title="Baricitinib in RA")
     got = sorted((o.arm, getattr(o, field)) for o in ev.outcomes if getattr(o, field) is not None)
     assert got == expected
+
+
+def test_an_estimate_after_compared_with_the_comparator_is_the_subject_arms():
+    # "Compared with placebo, drug A reduced the ESR by ...": the estimate is drug A's against placebo
+    ev = run("Sixty patients were randomised to drug A (n = 30) or placebo (n = 30). Compared with placebo, drug A "
+             "reduced the ESR by a mean of 11.2 mm/h (95% CI 5.1 to 17.3).", title="Drug A in RA")
+    assert [o.arm for o in ev.outcomes if o.effect_size is not None] == ["drug A vs placebo"]
