@@ -1982,7 +1982,7 @@ def _pairs_at_timepoints(t: Text, me: _Measure, items: list[Item], my_tps: list[
     each timepoint's values, one per arm in the order the sentence (or else the study) names the arms."""
     text = t.text
     tps = sorted((tp for tp in my_tps if tp is not None and tp.end > tp.start), key=lambda tp: tp.start)
-    vals = [x for x in items if x.kind in ("ms", "pct")]
+    vals = [x for x in items if x.kind in ("ms", "pct", "num")]  # ("3.9 vs 5.1 at week 16": bare levels too)
     if len(tps) < 2 or len(vals) < 4 or not _TP_PAIR_GAP.match(text, vals[0].end, vals[1].start):
         return []
     groups: list[tuple[list[Item], Timepoint]] = []

@@ -269,7 +269,7 @@ _TP_WORD_RE = re.compile(
     # "day-1" a per-day exponent: "6.4 g.day−1")
     rf"(?:\s|-(?!1\b)(?=\d))?(?P<list2>{_TP_LIST})(?![\w%]|\.\d|\s?%|,\d|\s?/\s?\d|\s+(?:out\s+)?of\s+(?:the\s+)?(?:\d|whom\b|them\b|"
     r"these\b|those\b)"  # ("on day one and four of treatment": not a count)
-    r"|\s+at\s"
+    r"|\s+at\s|\s+(?:vs\.?|versus)\s|\s?±"  # ("at week 16 and 3.5 vs 5.0 at week 24": 3.5 is a value)
     rf"|\s+(?:patients?|participants?|subjects?)\b|\s?\(\s?\d[\d.]*\s?%)"
     r"|(?<=b)(?P<baseline>aseline)\b)"
 )

@@ -197,3 +197,12 @@ def test_an_estimate_after_compared_with_the_comparator_is_the_subject_arms():
     ev = run("Sixty patients were randomised to drug A (n = 30) or placebo (n = 30). Compared with placebo, drug A "
              "reduced the ESR by a mean of 11.2 mm/h (95% CI 5.1 to 17.3).", title="Drug A in RA")
     assert [o.arm for o in ev.outcomes if o.effect_size is not None] == ["drug A vs placebo"]
+
+
+def test_bare_pairs_at_their_own_timepoints():
+    # "3.9 vs 5.1 at week 16 and 3.5 vs 5.0 at week 24": each pair is the arms' at its own time (was: "16 and 3.5" read
+    # as a list of weeks, the second pair lost and both times given the first)
+    ev = run("Sixty patients were randomised to drug A (n = 30) or placebo (n = 30). DAS28 was 3.9 vs 5.1 at week 16 "
+             "and 3.5 vs 5.0 at week 24.", title="Drug A in RA")
+    got = sorted((o.arm, o.timepoint_weeks, o.followup_mean) for o in ev.outcomes)
+    assert got == [("drug A", 16.0, 3.9), ("drug A", 24.0, 3.5), ("placebo", 16.0, 5.1), ("placebo", 24.0, 5.0)]

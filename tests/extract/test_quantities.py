@@ -467,6 +467,9 @@ def test_doses_with_letters_that_only_case_folding_matches(text, value):
     # a value with its own time after it ends the list: "4.9 at month 1, 4.2 at month 3" is months 1 and 3
     ("DAS28 was 6.1 at baseline, 4.9 at month 1, 4.2 at month 3 and 4.0 at month 6", [0.0, 4.33, 13.0, 26.0]),
     ("at weeks 12 and 24 in the MSC group", [12.0, 24.0]),
+    # a value compared or with its SD ends the list: "at week 16 and 3.5 vs 5.0 at week 24" is weeks 16 and 24
+    ("DAS28 was 3.9 vs 5.1 at week 16 and 3.5 vs 5.0 at week 24", [16.0, 24.0]),
+    ("at week 16 and 3.5 ± 1.0 at week 24", [16.0, 24.0]),
 ])
 def test_a_count_after_week_n_is_not_a_week(text, weeks):
     assert [tp.weeks for tp in find_timepoints(text)] == weeks
