@@ -590,7 +590,10 @@ def _arm_list_items(t: Text) -> list[re.Match[str]]:
 # "randomized 1:1 to fish oil supplementation or olive oil placebo", "randomly assigned to NMES + Ex or
 # Ex group", "randomized 3:1 to receive brodalumab (...) or placebo": the list after the verb
 ALLOC_LIST_RE = re.compile(
-    r"(?:assigned|allocated|randomi[sz]ed)\s+(?:\(\s?\d+\s?:\s?\d+(?:\s?:\s?\d+)*\s?\)\s+|\d+\s?:\s?\d+(?:\s?:\s?\d+)*\s+|"
+    # ("We randomised 50 patients with gout to colchicine or naproxen": the people randomised may stand between)
+    rf"(?:assigned|allocated|randomi[sz]ed)\s+(?:{_N}\s+(?:[\w-]+\s+)?{PERSON}(?:\s+with\s+[\w'-]+(?:\s+[\w'-]+){{0,3}}?)?\s+"
+    r"(?=(?:in)?to\s))?"
+    r"(?:\(\s?\d+\s?:\s?\d+(?:\s?:\s?\d+)*\s?\)\s+|\d+\s?:\s?\d+(?:\s?:\s?\d+)*\s+|"
     r"in\s+a\s+\d+\s?:\s?\d+(?:\s?:\s?\d+)*\s+ratio\s+|(?:equally|evenly)\s+)?(?:in)?to\s+(?:receive\s*:?\s*|either\s+|"
     r"one\s+of\s+(?:two|three|four|five)\s+(?:groups|arms)\s*:?\s*|the\s+following\s+(?:groups|arms)\s*:?\s*)?", re.I)
 _ALLOC_LIST_END = re.compile(

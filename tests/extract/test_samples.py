@@ -408,3 +408,13 @@ def test_arms_listed_in_one_bracket_each_with_its_n():
              "group (−14.6 pg/mL, P = 0.003) but not in the placebo group (−2.1 pg/mL, P = 0.41).")
     assert [(a.name, a.n) for a in ev.arms] == [("drug A", 40), ("placebo", 40)]
     assert sorted((o.arm, o.change_mean) for o in ev.outcomes) == [("drug A", -14.6), ("placebo", -2.1)]
+
+
+@pytest.mark.parametrize("abstract, names", [
+    ("We randomised 50 patients with gout to colchicine or naproxen.", ["colchicine", "naproxen"]),
+    ("We randomly assigned 120 adults with active rheumatoid arthritis to tocilizumab or placebo.",
+     ["tocilizumab", "placebo"]),
+])
+def test_arms_after_the_people_randomised(abstract, names):
+    # "randomised 50 patients with gout to A or B": the people randomised may stand between the verb and "to"
+    assert [a.name for a in run(abstract).arms] == names
