@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from functools import lru_cache
 from typing import TYPE_CHECKING, Sequence
 
 from extract.between import P_COLUMN as _P_COLUMN
@@ -222,20 +223,35 @@ _EFFECT_COLUMN = re.compile(r"\b(?:difference|diff|ratio|OR|RR|HR|IRR|MD|SMD|RD|
 _CELL_EFFECT = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s*[(\[]\s*(-?\d+(?:\.\d+)?)\s*(?:,|;|to|-)\s*(-?\d+(?:\.\d+)?)\s*[)\]]")
 
 
+@lru_cache(maxsize=64)
+def _value_columns(columns: tuple[str, ...]) -> tuple[tuple[int, str, bool, bool], ...]:
+    """(column, label, is a P column, is an effect column) for each column but the first whose label
+    makes it one or the other: the same for every row of a table, so read once per table."""
+    out = []
+    for col, label in enumerate(columns):
+        if not col:
+            continue
+        is_effect = bool(_EFFECT_COLUMN.search(label))
+        is_p = not is_effect and bool(_P_COLUMN.search(label))
+        if is_p or is_effect:
+            out.append((col, label, is_p, is_effect))
+    return tuple(out)
+
+
 def _row_numbers(p: Passage) -> tuple[tuple[str, float, float, float] | None, str | None]:
     """The effect with its CI from a difference / ratio column ("1.02 (-1.60, 1.65)") and the P
     value from a P column ("=0.95"), each the first one the row has."""
     effect, p_value = None, None
-    for col, label in enumerate(p.columns):
-        if not col or col >= len(p.cells) or not p.cells[col]:
+    for col, label, is_p, is_effect in _value_columns(p.columns):
+        if col >= len(p.cells) or not p.cells[col]:
             continue
         cell = normalise(p.cells[col])
-        if p_value is None and _P_COLUMN.search(label) and not _EFFECT_COLUMN.search(label):
+        if p_value is None and is_p:
             found = p_values(cell if cell.lstrip()[:1] in "pP" else f"P {cell if cell.lstrip()[:1] in '<>=≤≥' else '= ' + cell}")
             if found:
                 v = found[0]
                 p_value = v.written
-        if effect is None and _EFFECT_COLUMN.search(label):
+        if effect is None and is_effect:
             m = _CELL_EFFECT.match(cell)
             if m:
                 est, lo, hi = (float(x) for x in m.groups())
@@ -245,6 +261,7 @@ def _row_numbers(p: Passage) -> tuple[tuple[str, float, float, float] | None, st
     return effect, p_value
 
 
+@lru_cache(maxsize=64)  # a table's rows share their column labels: read once per table
 def _timepoint_weeks(text: str) -> float | None:
     """The last timepoint the passage compares the groups at ("at 12 weeks", "week 24", "after 6
     months"); a duration of something else ("diabetes for 10 years") is not one."""
