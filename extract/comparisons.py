@@ -274,11 +274,16 @@ def _timepoint_weeks(text: str) -> float | None:
 # --- arms ------------------------------------------------------------------------------------
 
 def _arm_stems(arm: Arm) -> frozenset[str]:
-    return frozenset(content_stems(arm.name))
+    return _stem_set(arm.name)
+
+
+@lru_cache(maxsize=256)  # the arms' names, and a table's header for each of its rows
+def _stem_set(text: str) -> frozenset[str]:
+    return frozenset(content_stems(text))
 
 
 def _arms_named(text: str, arms: Sequence[Arm]) -> list[Arm]:
-    stems = set(content_stems(text))
+    stems = _stem_set(text)
     return [a for a in arms if (s := _arm_stems(a)) and s & stems]
 
 
