@@ -34,7 +34,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 from functools import lru_cache
-from typing import TYPE_CHECKING, Sequence
+from typing import TYPE_CHECKING, Callable, Sequence
 
 from extract.between import P_COLUMN as _P_COLUMN
 from extract.between import is_comparison
@@ -345,8 +345,8 @@ _READ_SECTIONS = frozenset({"abstract", "results", "table"})
 
 
 def _passage_comparisons(p: Passage, record_id: str, arms: Sequence[Arm], model: ComparisonModel,
-                         abbreviations: dict[str, tuple[str, ...]], terms_cache: dict[tuple[str, str], ArmTerms]
-                         ) -> list[Comparison]:
+                         abbreviations: Callable[[], dict[str, tuple[str, ...]]],
+                         terms_cache: dict[tuple[str, str], ArmTerms]) -> list[Comparison]:
     """The comparison a passage states, or one per outcome it lists with its own P value."""
     named: tuple[str, str] | None = None
     items0: list[tuple[str, int, int]] = []
@@ -374,7 +374,7 @@ def _passage_comparisons(p: Passage, record_id: str, arms: Sequence[Arm], model:
         c_text = comparator.name if comparator else ""
     terms = terms_cache.get((i_text, c_text))
     if terms is None:
-        terms = terms_cache[(i_text, c_text)] = ArmTerms.from_text(i_text, c_text or "control", "", abbreviations)
+        terms = terms_cache[(i_text, c_text)] = ArmTerms.from_text(i_text, c_text or "control", "", abbreviations())
     items: list[tuple[str, int, int]] = []
     if p.kind != "row":
         # outcome_items(p.text, terms) and outcome_phrase(p.text, terms), from the arm-blind ones
@@ -454,6 +454,15 @@ def comparisons_in(passages: Sequence[Passage], record_id: str, arms: Sequence[A
                    abbreviations: dict[str, tuple[str, ...]] | None = None,
                    model: ComparisonModel | None = None) -> list[Comparison]:
     """The comparisons among `passages` (abstract, results sections and tables only)."""
+    return _comparisons(passages, record_id, arms, lambda: abbreviations or {}, model)
+
+
+def _comparisons(passages: Sequence[Passage], record_id: str, arms: Sequence[Arm],
+                 abbreviations: Callable[[], dict[str, tuple[str, ...]]], model: ComparisonModel | None = None
+                 ) -> list[Comparison]:
+    """comparisons_in with the record's abbreviations asked for only when a passage is read for its
+    arms (`abbreviations()`: most records state no comparison, and reading them costs a scan of the
+    whole text)."""
     model = model or load_model(ranker=False)
     out: list[Comparison] = []
     terms_cache: dict[tuple[str, str], ArmTerms] = {}
@@ -463,7 +472,7 @@ def comparisons_in(passages: Sequence[Passage], record_id: str, arms: Sequence[A
             continue
         if not is_comparison(p):
             continue
-        out.extend(_passage_comparisons(p, record_id, arms, model, abbreviations or {}, terms_cache))
+        out.extend(_passage_comparisons(p, record_id, arms, model, abbreviations, terms_cache))
     return out
 
 
@@ -471,5 +480,11 @@ def find_comparisons(record_id: str, title: str, abstract: str, article: Article
                      arms: Sequence[Arm]) -> tuple[Comparison, ...]:
     """The between-group comparisons of a record (see the module docstring), in reading order."""
     passages = article_passages(title, abstract, article, _READ_SECTIONS)
-    full = abstract + ("\n" + article.body_text if article is not None else "")
-    return tuple(comparisons_in(passages, record_id, arms, _abbreviations(full)))
+    read: list[dict[str, tuple[str, ...]]] = []
+
+    def abbreviations() -> dict[str, tuple[str, ...]]:
+        if not read:
+            read.append(_abbreviations(abstract + ("\n" + article.body_text if article is not None else "")))
+        return read[0]
+
+    return tuple(_comparisons(passages, record_id, arms, abbreviations))
