@@ -65,6 +65,8 @@ def _subject_signs(tokens: list[tuple[str, int]], dirs: list[tuple[int, int, int
             ref = bool(_REFERENCE_WORDS.intersection(prev)) or (  # "different from COMP"
                 "from" in prev and any(t.startswith("differ") for t, _ in tokens[max(0, i - 4):i]))
             arms.append((off, tok, ref))
+    if not arms:  # (the pairs below only take arms away)
+        return [0 for _ in dirs]
     # two arms listed as a pair ("of INTV and COMP", "INTV or COMP") are neither the subject
     pos = {off: i for i, (_, off) in enumerate(tokens)}
     paired = set()
@@ -127,6 +129,8 @@ def _arm_numbers(norm: str, tokens: list[tuple[str, int]], skip: list[tuple[int,
     with each arm: "(INTV: 93.97; COMP: 93.01)" (labelled), "12% in INTV and 30% in COMP" (number
     before arm), "in INTV was 12% and in COMP 30%" (arm before number). Numbers after "±", "n =", "at", inside P values and CIs
     (`skip`) are not values."""
+    if not any(tok == "INTV" or tok == "COMP" for tok, _ in tokens):
+        return None  # no arm to pair a number with (most table rows): the numbers need not be read
     seq: list[tuple[str, int, float | None]] = []
     starts, ends = set(), set()
     for m in _FROM_TO.finditer(norm):
