@@ -10,6 +10,7 @@ column with a value in that row, and the table is not a baseline-characteristics
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from extract.comparison_cues import intervals, normalise, p_values, significance_cues
 from extract.fastre import fold_lower, words as fast_words
@@ -43,13 +44,24 @@ def _has_result(text: str) -> bool:
                 any(c[0] in ("sig", "nonsig") for c in significance_cues(text)))
 
 
+@lru_cache(maxsize=64)
+def _result_columns(context: str, columns: tuple[str, ...]) -> tuple[int, ...] | None:
+    """The P-value or difference columns (not the first) of a table; None for a baseline table. The
+    same for every row of a table: read once per table, not once per row."""
+    if _BASELINE_TABLE.search(context):
+        return None
+    return tuple(col for col, label in enumerate(columns) if col and P_COLUMN.search(label))
+
+
 def is_comparison(p: Passage) -> bool:
     """Whether the passage states a between-group result (see the module docstring)."""
     if p.kind == "row":
-        if len(p.cells) < 3 or _BASELINE_TABLE.search(p.context):
+        if len(p.cells) < 3:
+            return False
+        result_columns = _result_columns(p.context, p.columns)
+        if result_columns is None:
             return False  # a baseline table compares the groups before treatment
-        return any(P_COLUMN.search(label) and col < len(p.cells) and p.cells[col]
-                   for col, label in enumerate(p.columns) if col)
+        return any(col < len(p.cells) and p.cells[col] for col in result_columns)
     text = normalise(p.text)
     # both tests are pure, so their order changes nothing but the cost: the comparing words (one
     # pattern with a fast start) are in a tenth of the sentences, the result words cost five times more

@@ -33,7 +33,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from typing import TYPE_CHECKING, Sequence
+from functools import lru_cache
+from typing import TYPE_CHECKING, Callable, Sequence
 
 from extract.between import P_COLUMN as _P_COLUMN
 from extract.between import is_comparison
@@ -222,20 +223,35 @@ _EFFECT_COLUMN = re.compile(r"\b(?:difference|diff|ratio|OR|RR|HR|IRR|MD|SMD|RD|
 _CELL_EFFECT = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s*[(\[]\s*(-?\d+(?:\.\d+)?)\s*(?:,|;|to|-)\s*(-?\d+(?:\.\d+)?)\s*[)\]]")
 
 
+@lru_cache(maxsize=64)
+def _value_columns(columns: tuple[str, ...]) -> tuple[tuple[int, str, bool, bool], ...]:
+    """(column, label, is a P column, is an effect column) for each column but the first whose label
+    makes it one or the other: the same for every row of a table, so read once per table."""
+    out = []
+    for col, label in enumerate(columns):
+        if not col:
+            continue
+        is_effect = bool(_EFFECT_COLUMN.search(label))
+        is_p = not is_effect and bool(_P_COLUMN.search(label))
+        if is_p or is_effect:
+            out.append((col, label, is_p, is_effect))
+    return tuple(out)
+
+
 def _row_numbers(p: Passage) -> tuple[tuple[str, float, float, float] | None, str | None]:
     """The effect with its CI from a difference / ratio column ("1.02 (-1.60, 1.65)") and the P
     value from a P column ("=0.95"), each the first one the row has."""
     effect, p_value = None, None
-    for col, label in enumerate(p.columns):
-        if not col or col >= len(p.cells) or not p.cells[col]:
+    for col, label, is_p, is_effect in _value_columns(p.columns):
+        if col >= len(p.cells) or not p.cells[col]:
             continue
         cell = normalise(p.cells[col])
-        if p_value is None and _P_COLUMN.search(label) and not _EFFECT_COLUMN.search(label):
+        if p_value is None and is_p:
             found = p_values(cell if cell.lstrip()[:1] in "pP" else f"P {cell if cell.lstrip()[:1] in '<>=≤≥' else '= ' + cell}")
             if found:
                 v = found[0]
                 p_value = v.written
-        if effect is None and _EFFECT_COLUMN.search(label):
+        if effect is None and is_effect:
             m = _CELL_EFFECT.match(cell)
             if m:
                 est, lo, hi = (float(x) for x in m.groups())
@@ -245,6 +261,7 @@ def _row_numbers(p: Passage) -> tuple[tuple[str, float, float, float] | None, st
     return effect, p_value
 
 
+@lru_cache(maxsize=64)  # a table's rows share their column labels: read once per table
 def _timepoint_weeks(text: str) -> float | None:
     """The last timepoint the passage compares the groups at ("at 12 weeks", "week 24", "after 6
     months"); a duration of something else ("diabetes for 10 years") is not one."""
@@ -257,11 +274,16 @@ def _timepoint_weeks(text: str) -> float | None:
 # --- arms ------------------------------------------------------------------------------------
 
 def _arm_stems(arm: Arm) -> frozenset[str]:
-    return frozenset(content_stems(arm.name))
+    return _stem_set(arm.name)
+
+
+@lru_cache(maxsize=256)  # the arms' names, and a table's header for each of its rows
+def _stem_set(text: str) -> frozenset[str]:
+    return frozenset(content_stems(text))
 
 
 def _arms_named(text: str, arms: Sequence[Arm]) -> list[Arm]:
-    stems = set(content_stems(text))
+    stems = _stem_set(text)
     return [a for a in arms if (s := _arm_stems(a)) and s & stems]
 
 
@@ -323,8 +345,8 @@ _READ_SECTIONS = frozenset({"abstract", "results", "table"})
 
 
 def _passage_comparisons(p: Passage, record_id: str, arms: Sequence[Arm], model: ComparisonModel,
-                         abbreviations: dict[str, tuple[str, ...]], terms_cache: dict[tuple[str, str], ArmTerms]
-                         ) -> list[Comparison]:
+                         abbreviations: Callable[[], dict[str, tuple[str, ...]]],
+                         terms_cache: dict[tuple[str, str], ArmTerms]) -> list[Comparison]:
     """The comparison a passage states, or one per outcome it lists with its own P value."""
     named: tuple[str, str] | None = None
     items0: list[tuple[str, int, int]] = []
@@ -352,7 +374,7 @@ def _passage_comparisons(p: Passage, record_id: str, arms: Sequence[Arm], model:
         c_text = comparator.name if comparator else ""
     terms = terms_cache.get((i_text, c_text))
     if terms is None:
-        terms = terms_cache[(i_text, c_text)] = ArmTerms.from_text(i_text, c_text or "control", "", abbreviations)
+        terms = terms_cache[(i_text, c_text)] = ArmTerms.from_text(i_text, c_text or "control", "", abbreviations())
     items: list[tuple[str, int, int]] = []
     if p.kind != "row":
         # outcome_items(p.text, terms) and outcome_phrase(p.text, terms), from the arm-blind ones
@@ -432,6 +454,15 @@ def comparisons_in(passages: Sequence[Passage], record_id: str, arms: Sequence[A
                    abbreviations: dict[str, tuple[str, ...]] | None = None,
                    model: ComparisonModel | None = None) -> list[Comparison]:
     """The comparisons among `passages` (abstract, results sections and tables only)."""
+    return _comparisons(passages, record_id, arms, lambda: abbreviations or {}, model)
+
+
+def _comparisons(passages: Sequence[Passage], record_id: str, arms: Sequence[Arm],
+                 abbreviations: Callable[[], dict[str, tuple[str, ...]]], model: ComparisonModel | None = None
+                 ) -> list[Comparison]:
+    """comparisons_in with the record's abbreviations asked for only when a passage is read for its
+    arms (`abbreviations()`: most records state no comparison, and reading them costs a scan of the
+    whole text)."""
     model = model or load_model(ranker=False)
     out: list[Comparison] = []
     terms_cache: dict[tuple[str, str], ArmTerms] = {}
@@ -441,7 +472,7 @@ def comparisons_in(passages: Sequence[Passage], record_id: str, arms: Sequence[A
             continue
         if not is_comparison(p):
             continue
-        out.extend(_passage_comparisons(p, record_id, arms, model, abbreviations or {}, terms_cache))
+        out.extend(_passage_comparisons(p, record_id, arms, model, abbreviations, terms_cache))
     return out
 
 
@@ -449,5 +480,11 @@ def find_comparisons(record_id: str, title: str, abstract: str, article: Article
                      arms: Sequence[Arm]) -> tuple[Comparison, ...]:
     """The between-group comparisons of a record (see the module docstring), in reading order."""
     passages = article_passages(title, abstract, article, _READ_SECTIONS)
-    full = abstract + ("\n" + article.body_text if article is not None else "")
-    return tuple(comparisons_in(passages, record_id, arms, _abbreviations(full)))
+    read: list[dict[str, tuple[str, ...]]] = []
+
+    def abbreviations() -> dict[str, tuple[str, ...]]:
+        if not read:
+            read.append(_abbreviations(abstract + ("\n" + article.body_text if article is not None else "")))
+        return read[0]
+
+    return tuple(_comparisons(passages, record_id, arms, abbreviations))

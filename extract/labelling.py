@@ -17,6 +17,7 @@ the `label_basis` wording).
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from itertools import chain
 from typing import NamedTuple, Sequence
 
@@ -64,6 +65,8 @@ def _subject_signs(tokens: list[tuple[str, int]], dirs: list[tuple[int, int, int
             ref = bool(_REFERENCE_WORDS.intersection(prev)) or (  # "different from COMP"
                 "from" in prev and any(t.startswith("differ") for t, _ in tokens[max(0, i - 4):i]))
             arms.append((off, tok, ref))
+    if not arms:  # (the pairs below only take arms away)
+        return [0 for _ in dirs]
     # two arms listed as a pair ("of INTV and COMP", "INTV or COMP") are neither the subject
     pos = {off: i for i, (_, off) in enumerate(tokens)}
     paired = set()
@@ -126,6 +129,8 @@ def _arm_numbers(norm: str, tokens: list[tuple[str, int]], skip: list[tuple[int,
     with each arm: "(INTV: 93.97; COMP: 93.01)" (labelled), "12% in INTV and 30% in COMP" (number
     before arm), "in INTV was 12% and in COMP 30%" (arm before number). Numbers after "±", "n =", "at", inside P values and CIs
     (`skip`) are not values."""
+    if not any(tok == "INTV" or tok == "COMP" for tok, _ in tokens):
+        return None  # no arm to pair a number with (most table rows): the numbers need not be read
     seq: list[tuple[str, int, float | None]] = []
     starts, ends = set(), set()
     for m in _FROM_TO.finditer(norm):
@@ -340,8 +345,15 @@ def _first_number(text: str) -> float | None:
     return float(m.group()) if m else None
 
 
-def _row_features(cells: Sequence[str], columns: Sequence[str], terms: ArmTerms, f: dict[str, float]) -> list[str]:
-    basis = []
+_P_LABEL = re.compile(r"(?:^|[\s(/])p(?:[\s-]*values?)?\b|significance", re.I)
+_P_CELL = re.compile(r"\s*[pP]")
+
+
+# The column labels are the same for every row of a table, and the terms for every row of a record:
+# which columns name an arm, and which hold P values, are read once per table, not once per row.
+@lru_cache(maxsize=64)
+def _arm_columns(columns: tuple[str, ...], terms: ArmTerms) -> tuple[int | None, int | None]:
+    """(the intervention's column, the comparator's): the first whose label names that arm alone."""
     arm_cols: dict[str, int] = {}
     for col, label in enumerate(columns):
         tokens = {t for t, _ in mark_arms(label, terms)}
@@ -349,22 +361,34 @@ def _row_features(cells: Sequence[str], columns: Sequence[str], terms: ArmTerms,
             arm_cols.setdefault("INTV", col)
         elif "COMP" in tokens and "INTV" not in tokens:
             arm_cols.setdefault("COMP", col)
-    if "INTV" in arm_cols and "COMP" in arm_cols:
+    return arm_cols.get("INTV"), arm_cols.get("COMP")
+
+
+@lru_cache(maxsize=64)
+def _p_columns(columns: tuple[str, ...]) -> tuple[int, ...]:
+    return tuple(col for col, label in enumerate(columns) if _P_LABEL.search(label))
+
+
+def _row_features(cells: Sequence[str], columns: Sequence[str], terms: ArmTerms, f: dict[str, float]) -> list[str]:
+    basis = []
+    # the outcome only turns words that name no arm into OUTC: which columns name an arm does not
+    # depend on it, and the rows of a table each have their own outcome
+    intv, comp = _arm_columns(tuple(columns), terms._replace(outcome=frozenset()))
+    if intv is not None and comp is not None:
         f["row:arms_found"] = 1.0
-        a, b = _first_number(cells[arm_cols["INTV"]]), _first_number(cells[arm_cols["COMP"]])
+        a, b = _first_number(cells[intv]), _first_number(cells[comp])
         if a is not None and b is not None and a != b:
             f["row:intv_higher" if a > b else "row:intv_lower"] = 1.0
-            basis.append(f"{cells[arm_cols['INTV']]} vs {cells[arm_cols['COMP']]}")
-    for col, label in enumerate(columns):
+            basis.append(f"{cells[intv]} vs {cells[comp]}")
+    for col in _p_columns(tuple(columns)):
         if col >= len(cells) or not cells[col]:
             continue
-        if re.search(r"(?:^|[\s(/])p(?:[\s-]*values?)?\b|significance", label, re.I):
-            cell = cells[col]
-            ps = p_values(cell if re.match(r"\s*[pP]", cell) else f"P {cell if cell[0] in '<>=≤≥' else '= ' + cell}")
-            for p in ps:
-                f["row:p_sig" if p.significant else "row:p_nonsig" if p.significant is False else "row:p_unclear"] = 1.0
-                basis.append(f"P {cell}")
-                break
+        cell = cells[col]
+        ps = p_values(cell if _P_CELL.match(cell) else f"P {cell if cell[0] in '<>=≤≥' else '= ' + cell}")
+        for p in ps:
+            f["row:p_sig" if p.significant else "row:p_nonsig" if p.significant is False else "row:p_unclear"] = 1.0
+            basis.append(f"P {cell}")
+            break
     return basis
 
 
