@@ -825,6 +825,9 @@ _ARM_NOUN_GAP = re.compile(r"\s?(?:groups?\s?|patients\s?|subjects\s?|participan
 # a label that is a word of the wording, not an arm: "(from 65 ± 15 to 32 ± 18)", "(at week 12: ...)"
 _NOT_AN_ARM_LABEL = re.compile(r"(?i:p|n|or|hr|rr|md|es|ci|p-value|partial|mean|median|range|iqr|sd|se|vs\.?|and|"
                             r"both|all|total|difference|change|ratio|range|significance\s+not\s+tested|"
+                            # "(estimated difference −0.28; ...)", "(adjusted mean difference −1.2)": an estimate's name
+                            r"(?:(?:estimated|adjusted|mean|absolute|relative|risk|treatment|between-group)\s+){1,2}"
+                            r"(?:difference|ratio|change|reduction)|"
                             r"from|to|at|after|before|by|during|over|in|on|of|with|was|were|baseline|"
                             r"pre|post|pre-?treatment|post-?treatment|"  # times: "(pre 1.75, post 1.05)"
                             r"(?:at\s+)?(?:weeks?|months?|days?|years?)(?:\s+\d+)?)")

@@ -206,3 +206,11 @@ def test_bare_pairs_at_their_own_timepoints():
              "and 3.5 vs 5.0 at week 24.", title="Drug A in RA")
     got = sorted((o.arm, o.timepoint_weeks, o.followup_mean) for o in ev.outcomes)
     assert got == [("drug A", 16.0, 3.9), ("drug A", 24.0, 3.5), ("placebo", 16.0, 5.1), ("placebo", 24.0, 5.0)]
+
+
+def test_an_estimates_name_in_brackets_is_no_arm_label():
+    # "(estimated difference −0.28; 95% CI ...)": the bracket names the estimate, not an arm
+    ev = run("In this trial, 120 patients with RA were randomised to abatacept (n = 60) or infliximab (n = 60). The "
+             "primary end point, change in DAS28 at day 197, was −2.53 for abatacept and −2.25 for infliximab "
+             "(estimated difference −0.28; 95% CI −0.76 to 0.20).", title="Abatacept or infliximab")
+    assert [o.arm for o in ev.outcomes if o.effect_size is not None] == ["abatacept vs infliximab"]
