@@ -752,7 +752,7 @@ _ARM_WORDS = frozenset("group groups arm arms cohort cohorts".split())
 _KEPT_HEADS = frozenset("score scores level levels rate rates count counts index time number total response "
                         "responses value values percentage".split())  # "body fat percentage"
 _COMPARATOR_NAMES = frozenset("placebo control controls sham vehicle".split())
-_RESPONSE_RATE = re.compile(r"(?:the\s+)?(?:overall\s+)?responses?\s+rates?", re.I)
+_RESPONSE_RATE = re.compile(r"(?:the\s+)?(?:(?:overall|total)\s+)?responses?\s+rates?", re.I)
 
 
 @lru_cache(maxsize=16384)

@@ -214,3 +214,12 @@ def test_an_estimates_name_in_brackets_is_no_arm_label():
              "primary end point, change in DAS28 at day 197, was −2.53 for abatacept and −2.25 for infliximab "
              "(estimated difference −0.28; 95% CI −0.76 to 0.20).", title="Abatacept or infliximab")
     assert [o.arm for o in ev.outcomes if o.effect_size is not None] == ["abatacept vs infliximab"]
+
+
+@pytest.mark.parametrize("name", ["response rate", "overall response rate", "total response rate"])
+def test_a_response_rate_is_a_measure(name):
+    ev = run("Sixty patients were divided into an observation group (n = 30) and a control group (n = 30). The "
+             f"{name} was 93.33% in the observation group and 76.67% in the control group (P < 0.05).",
+             title="A trial")
+    assert sorted((o.arm, o.percent_responders) for o in ev.outcomes) == [("control group", 76.67),
+                                                                         ("observation group", 93.33)]
