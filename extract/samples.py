@@ -659,6 +659,39 @@ def _with_next_items(text: str, first: tuple[str, int | None, int], pos: int, en
         pos = nxt.end()
 
 
+# "Forty-two patients were enrolled; 21 received MSCs and 21 received placebo": counts that each received an
+# arm's treatment, when they add up to the count the sentence gave before them
+_RECEIVED_ITEM = (rf"(?P<n>{_N})\s+(?:{PERSON}\s+)?received\s+(?:the\s+|a\s+|an\s+)?(?P<name>[^,;.()]{{1,40}}?)"
+                  r"(?=\s*(?:,|;|\.(?:\s|$)|\(|$)|\s+and\b)")
+RECEIVED_FIRST_RE = re.compile(rf"(?<![\w.,/-]){_RECEIVED_ITEM}", re.I)
+RECEIVED_NEXT_RE = re.compile(rf"\s*(?:,\s*(?:and\s+)?|\s+and\s+){_RECEIVED_ITEM}", re.I)
+
+
+def received_arms(t: Text) -> list[tuple[str, int | None, int]]:
+    """(name, n, offset) of "21 received MSCs and 21 received placebo" lists whose counts add up to a count
+    written before them in the sentence ("Forty-two patients were enrolled; ..."), in text order."""
+    text = t.text
+    if "received" not in text:
+        return []
+    out: list[tuple[str, int | None, int]] = []
+    for m in RECEIVED_FIRST_RE.finditer(text):
+        if out and m.start() < out[-1][2]:
+            continue
+        found = [(m.group("name"), _int(m.group("n")), m.start("n"))]
+        pos = m.end()
+        sent = t.sentence_at(m.start())
+        while (nxt := RECEIVED_NEXT_RE.match(text, pos, sent.end)) is not None:
+            found.append((nxt.group("name"), _int(nxt.group("n")), nxt.start("n")))
+            pos = nxt.end()
+        if len(found) < 2 or any(n is None for _, n, _ in found):
+            continue
+        total = sum(n for _, n, _ in found if n is not None)
+        before = [_int(c.group(0).strip()) for c in _COUNT_START_RE.finditer(text, sent.start, m.start())]
+        if total in before:
+            out += [(_clean_name(name), n, at) for name, n, at in found]
+    return out
+
+
 def allocation_arms(t: Text) -> list[tuple[str, int | None, int]]:
     """Arms named where patients are allocated: (name, n or None, offset), in text order.
     "randomized 1:1 to A or B" gives the names; "27 were assigned to A, 26 to B and 28 to C" and
@@ -781,7 +814,7 @@ def arms_of(t: Text, record_id: str) -> list[Arm]:
     # (names without an n only when nothing else named the arms: "MTX plus UC-MSCs or MTX alone" are
     # the "UC-MSC group" and "MTX alone group" of the results)
     named_before = bool(arms)
-    for name, n, pos in allocation_arms(t):
+    for name, n, pos in [*allocation_arms(t), *received_arms(t)]:
         low = name.lower()
         if not name or NOT_ARM_NAME.match(name) or (n is None and named_before):
             continue

@@ -418,3 +418,18 @@ def test_arms_listed_in_one_bracket_each_with_its_n():
 def test_arms_after_the_people_randomised(abstract, names):
     # "randomised 50 patients with gout to A or B": the people randomised may stand between the verb and "to"
     assert [a.name for a in run(abstract).arms] == names
+
+
+@pytest.mark.parametrize("abstract, arms", [
+    ("Forty-two patients were enrolled; 21 received MSCs and 21 received placebo.", [("MSCs", 21), ("placebo", 21)]),
+    ("Of the 44 patients enrolled, 22 received tofacitinib and 22 received placebo.",
+     [("tofacitinib", 22), ("placebo", 22)]),
+])
+def test_counts_that_received_each_treatment_are_the_arms(abstract, arms):
+    assert [(a.name, a.n) for a in run(abstract).arms] == arms
+
+
+def test_counts_that_received_other_drugs_are_no_arms():
+    # the counts do not add up to the patients counted before them: co-medication, not the arms
+    names = {a.name for a in run("Of 40 patients, 12 received rescue medication and 5 received steroids.").arms}
+    assert not names & {"rescue medication", "steroids"}
