@@ -51,6 +51,7 @@ from extract.measure_spans import MeasureSpan, find_measures, instrument_subscal
 from extract.measures import canonical_measure, measure_info
 from extract.lexer import load_rules
 from extract.quantities import NUM, WORDNUM, MeanSD, PValue, Percentage, Timepoint, parse_number, weeks_from
+from extract.samples import arm_stem
 from extract.sentence_values import (ArmRef, Item, Slot, SentenceValues, arm_refs, arm_slots, comparator_first,
                                      number_as_value, sentence_values)
 
@@ -826,15 +827,13 @@ def _arm_lookup(ctx: Context, name: str | None) -> tuple[str, int | None]:
         if ident and re.search(rf"\b{ident.group(1)}$", arm.name):
             return arm.name, arm.n if arm.n is not None else ctx.per_arm_n
     # "the tocilizumab group" -> "tocilizumab 8 mg/kg": the one arm named by that drug and its dose
-    stem = _ARM_WORD_AFTER.sub("", low)
+    stem = arm_stem(low)
     dosed = [arm for arm in ctx.arms if stem and arm.name.lower().startswith(stem + " ")
              and arm.name[len(stem) + 1:len(stem) + 2].isdigit()]
     if len(dosed) == 1:
         return dosed[0].name, dosed[0].n if dosed[0].n is not None else ctx.per_arm_n
     return name, ctx.per_arm_n
 
-
-_ARM_WORD_AFTER = re.compile(r"\s(?:groups?|arms?)$")
 
 
 # ----------------------------------------------------------------------------------------------

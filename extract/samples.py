@@ -739,7 +739,12 @@ _EVERY_WORD = re.compile(r"(?:each|every|both|all)\b", re.I)
 _DIGIT_START = re.compile(r"^\d")
 _NUMBER_WORD_ONLY = re.compile(r"^[\d.,×x^]+$")
 _ASSIGNED_TO = frozenset({"to", "into", "receive", "received", "receiving"})
-_GROUP_WORD_AFTER = re.compile(r"\s(?:group|arm)$")
+_GROUP_WORD_AFTER = re.compile(r"\s(?:groups?|arms?)$")
+
+
+def arm_stem(name: str) -> str:
+    """An arm's name lower-cased, less a trailing "group" or "arm" ("Placebo group" -> "placebo")."""
+    return _GROUP_WORD_AFTER.sub("", name.lower())
 # a drug dose's unit: its number stays in an arm's name ("tocilizumab 8 mg/kg (n = 60)"), where a cell
 # count's is dropped ("2 × 10^7 (n = 9)")
 _DRUG_UNIT_WORD = re.compile(r"(?i)^(?:[mµμn]?g|mcg|ug|m?l|iu|units?|mmol|meq)(?:/(?:kg|m2|m²|d|day|wk|week|dose))*$")
@@ -757,7 +762,7 @@ def arms_of(t: Text, record_id: str) -> list[Arm]:
 
     def add(name: str, n: int | None, pos: int) -> None:  # the first statement of an arm's name wins
         key = name.lower()
-        bare = _GROUP_WORD_AFTER.sub("", key)
+        bare = arm_stem(key)
         if bare != key and bare in arms:
             key = bare  # "6 of 30 (20%) in the placebo group" after "placebo (n = 30)": the same arm
         if key not in arms:
