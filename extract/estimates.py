@@ -313,6 +313,7 @@ def find_counts(text: str) -> list[Count]:
     """People counted in digits or words, with the percentage written beside the count."""
     c = _prepare(text)
     out: list[Count] = []
+    last_end = 0  # where the last count ended, in c.text
     for m in COUNT_RE.finditer(c.text):
         if m.group("p") is None and m.group("noun") is None:
             continue
@@ -325,8 +326,9 @@ def find_counts(text: str) -> list[Count]:
             noun = None
         s, e, vt = c.span(m.start(), m.end())
         if noun and p is None:
-            out.extend(_listed_before(c, m.start(), noun, out[-1].end if out else 0))
+            out.extend(_listed_before(c, m.start(), noun, last_end))
         out.append(Count(int(n), float(p) if p else None, s, e, vt, noun))
+        last_end = m.end()
     return out
 
 
