@@ -166,9 +166,10 @@ ARM_FRACTION_RE = re.compile(
 # "(control group, n = 36)": the name inside the brackets
 NAME_IN_BRACKETS_RE = re.compile(r"\(\s?(?P<name>[A-Za-z][\w -]{1,40}?)\s?[,;:]\s?n\s?=\s?(?P<n>\d+)\s?\)", re.I)
 # "(drug A, n = 40; placebo, n = 40)": a bracket listing the arms, each with its n
-_BRACKET_ARM = r"[A-Za-z][\w -]{1,40}?\s?[,:]\s?n\s?=\s?\d+\s?"
-ARM_LIST_IN_BRACKETS_RE = re.compile(rf"\(\s?(?:{_BRACKET_ARM};\s?)+{_BRACKET_ARM}\)", re.I)
-BRACKET_ARM_RE = re.compile(r"(?P<name>[A-Za-z][\w -]{1,40}?)\s?[,:]\s?n\s?=\s?(?P<n>\d+)", re.I)
+_BRACKET_ARM = r"(?P<name>[A-Za-z][\w -]{1,40}?)\s?[,:]\s?n\s?=\s?(?P<n>\d+)"
+BRACKET_ARM_RE = re.compile(_BRACKET_ARM, re.I)
+_BRACKET_ARM_ITEM = _BRACKET_ARM.replace("(?P<name>", "(?:").replace("(?P<n>", "(?:") + r"\s?"  # (groups once only)
+ARM_LIST_IN_BRACKETS_RE = re.compile(rf"\(\s?(?:{_BRACKET_ARM_ITEM};\s?)+{_BRACKET_ARM_ITEM}\)", re.I)
 # a name that is only a route, a form or a time is not an arm ("via intravenous injection (n = 136)")
 NOT_ARM_NAME = re.compile(r"^(?:\w+\s)*(?:injection|infusion|administration|cells|weeks?|months?|days?|years?|"
                           rf"hours?|baseline|total|patients|intravenously|{PERSON})$"
@@ -740,14 +741,14 @@ _DIGIT_START = re.compile(r"^\d")
 _NUMBER_WORD_ONLY = re.compile(r"^[\d.,×x^]+$")
 _ASSIGNED_TO = frozenset({"to", "into", "receive", "received", "receiving"})
 _GROUP_WORD_AFTER = re.compile(r"\s(?:groups?|arms?)$")
+# a drug dose's unit: its number stays in an arm's name ("tocilizumab 8 mg/kg (n = 60)"), where a cell
+# count's is dropped ("2 × 10^7 (n = 9)")
+_DRUG_UNIT_WORD = re.compile(r"(?i)^(?:[mµμn]?g|mcg|ug|m?l|iu|units?|mmol|meq)(?:/(?:kg|m2|m²|d|day|wk|week|dose))*$")
 
 
 def arm_stem(name: str) -> str:
     """An arm's name lower-cased, less a trailing "group" or "arm" ("Placebo group" -> "placebo")."""
     return _GROUP_WORD_AFTER.sub("", name.lower())
-# a drug dose's unit: its number stays in an arm's name ("tocilizumab 8 mg/kg (n = 60)"), where a cell
-# count's is dropped ("2 × 10^7 (n = 9)")
-_DRUG_UNIT_WORD = re.compile(r"(?i)^(?:[mµμn]?g|mcg|ug|m?l|iu|units?|mmol|meq)(?:/(?:kg|m2|m²|d|day|wk|week|dose))*$")
 
 
 def arms_of(t: Text, record_id: str) -> list[Arm]:
