@@ -2072,14 +2072,12 @@ def _effect_arm(t: Text, sent: Sentence, refs: list[ArmRef], ctx: Context, a: in
     """The comparison an estimate belongs to: "A vs B" from the arms the sentence names (or "the
     treated arm vs <comparator>" after "compared with placebo")."""
     names = []
-    first_ref = None
     for r in refs:
         nm = _arm_lookup(ctx, r.label)[0]
         if nm not in names:
             names.append(nm)
-            first_ref = first_ref or r
     if len(names) >= 2:
-        if first_ref is not None and comparator_first(t.text, sent, first_ref):
+        if comparator_first(t.text, sent, refs[0]):
             return f"{names[1]} vs {names[0]}"  # "Compared with placebo, drug A reduced ...": drug A vs placebo
         return f"{names[0]} vs {names[1]}"
     vm = _VERSUS_ARM.search(t.text, sent.start, sent.end)
