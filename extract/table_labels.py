@@ -562,7 +562,7 @@ def read_label(text: str) -> Label:
     )
 
 
-_TIME_QUALIFIER = re.compile(r"\s*[-–]?\s*(?:post|after|following|follow-?\s?up|from|since|of\s+(?:follow|treatment|"
+_TIME_QUALIFIER = re.compile(r"\s*[-–]?\s*(?:post(?!-?\s?prandial)|after|following|follow-?\s?up|from|since|of\s+(?:follow|treatment|"
                              r"therapy|the\s+study)|into|later|(?:visits?|assessments?|evaluations?|examinations?|"
                              r"outcomes?|results?)\s*$)", re.I)
 

@@ -110,6 +110,13 @@ def test_numbers_inside_names_are_not_timepoints(text):
     assert read_label(text).time is None
 
 
+@pytest.mark.parametrize("text", ["1 h postprandial BG, mmol/L", "2-h post-prandial glucose", "2 h postprandial glucose"])
+def test_hours_before_postprandial_name_the_glucose_not_a_timepoint(text):
+    label = read_label(text)
+    assert label.time is None and label.name == text
+
+
+
 @pytest.mark.parametrize(("text", "stats"), [
     ("BI ≥ 95; n/N (%)", {"n_pct"}),
     ("Intervention % (n/N)", {"pct_n"}),
