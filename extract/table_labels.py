@@ -75,9 +75,14 @@ _STAT_WORDS = re.compile(
 # --------------------------------------------------------------------------------------------
 # Timepoints.
 
+# "pre-" glued to a word names a time only before a treatment, a test or an event ("Pre-RT", "pre-transplant");
+# before anything else it names a thing ("Pre-eclampsia", "pre-filter replacement flow", "Pre-albumin")
 _BASELINE = re.compile(
     r"\bbaseline\b|\bpre-?\s?(?:treatment|intervention|operative(?:ly)?|op|test|trial|randomi[sz]ation|study|dose|"
-    r"infusion|surgery|exercise|training|program(?:me)?|therapy|supplementation|vaccination|operation|procedure|season)\b|\bpre\b|\bbefore(?:\s+(?:the\s+)?(?:treatment|"
+    r"infusion|surgery|exercise|training|program(?:me)?|therapy|supplementation|vaccination|operation|procedure|season|"
+    r"chemo(?:therapy)?|radio(?:therapy)?|radiation|transplant(?:ation)?|(?:ha?emo)?dialysis|injection|delivery|"
+    r"discharge|admission|intubation|an(?:a)?esthesia|block|bypass|induction|ablation|stimulation|session|"
+    r"immuni[sz]ation|challenge|bleaching)\b|\bpre\b(?!-(?-i:[a-z])|\s?-?\s?eclampsia)|\bbefore(?:\s+(?:the\s+)?(?:treatment|"
     r"intervention|surgery|therapy|training|randomi[sz]ation|study))?\b|\bat\s+(?:study\s+)?entry\b|\bentry\b|"
     r"^\s*(?:at\s+)?screening(?:\s+visit)?\s*$|\b(?:week|day|month|visit)\s*0\b|\binitial\b|\bT0\b|(?:^\s*|\bat\s+(?:the\s+)?)start\s*$|\b(?:study|treatment|trial|therapy)\s+start\b|\bstart\s+of\s+(?:the\s+)?(?:study|treatment|"
     r"therapy|intervention|supplementation)\b|\benrol(?:l)?ment\b|\badmission\b|\brandomi[sz]ation\b", re.I)

@@ -116,6 +116,26 @@ def test_hours_before_postprandial_name_the_glucose_not_a_timepoint(text):
     assert label.time is None and label.name == text
 
 
+@pytest.mark.parametrize(("text", "name"), [
+    # "pre-" glued to a word that is no treatment, test or event names a thing, not a time before it
+    ("Pre-eclampsia", "Pre-eclampsia"), ("Pre-eclampsia, n (%)", "Pre-eclampsia"), ("Pre-Eclampsia", "Pre-Eclampsia"),
+    ("Pre-school children", "Pre-school children"),
+    ("Mean pre-filter replacement solution flow, mL/hr", "Mean pre-filter replacement solution flow, mL/hr"),
+    ("Pre-albumin (mg/dL)", "Pre-albumin (mg/dL)"), ("pre-existing diabetes", "pre-existing diabetes"),
+    ("Pre-specified subgroup", "Pre-specified subgroup"), ("Pre-bronchodilator FEV1 (L)", "Pre-bronchodilator FEV1 (L)"),
+])
+def test_pre_glued_to_a_things_name_is_no_baseline(text, name):
+    label = read_label(text)
+    assert label.time is None and label.name == name
+
+
+@pytest.mark.parametrize("text", ["Pre-RT", "Pre-HD", "Pre-chemotherapy", "pre-transplant", "Pre-delivery",
+                                  "Pre-", "Pre", "Pre-op", "Pre-treatment",
+                                  "Pre- and post-supplementation"])
+def test_pre_before_a_treatment_or_event_is_the_baseline(text):
+    label = read_label(text)
+    assert label.time is not None and label.time.baseline
+
 
 @pytest.mark.parametrize(("text", "stats"), [
     ("BI ≥ 95; n/N (%)", {"n_pct"}),
