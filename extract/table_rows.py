@@ -488,6 +488,15 @@ def _read_cell(layout: TableLayout, rl: RowLayout, col: ColumnLayout, r: int, va
                 note = f"95% CI {value.lo:g} to {value.hi:g}"
         if value.lo is not None and value.hi is not None and value.a is not None and not (value.lo <= value.a <= value.hi):
             flags.append(f"{value.a:g} lies outside its interval {value.lo:g} to {value.hi:g}")
+    elif form == "pct" and companion is not None and companion[0] == "ci" and not percent_change:
+        # "35% | 16.40% – 53.60%": a percentage and its CI in the column beside it, read as "35% (16.4–53.6)" is
+        statistic = "% (95% CI)"
+        numbers = _mean(slot, value.a, None, False)
+        if slot:
+            numbers[f"{slot}_ci_low"], numbers[f"{slot}_ci_high"] = companion[1].lo, companion[1].hi
+        else:
+            note = f"95% CI {companion[1].lo:g} to {companion[1].hi:g}"
+        cells.append(companion[2])
     elif form == "pct":
         statistic, kind = "%", "responders"
         numbers = {"percent_responders": value.a}
