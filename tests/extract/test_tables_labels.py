@@ -131,7 +131,7 @@ def test_pre_glued_to_a_things_name_is_no_baseline(text, name):
 
 @pytest.mark.parametrize("text", ["Pre-RT", "Pre-HD", "Pre-chemotherapy", "pre-transplant", "Pre-delivery",
                                   "Pre-", "Pre", "Pre-op", "Pre-treatment",
-                                  "Pre- and post-supplementation"])
+                                  "Pre- and post-supplementation", "Pre-post", "Pre-follow-up"])
 def test_pre_before_a_treatment_or_event_is_the_baseline(text):
     label = read_label(text)
     assert label.time is not None and label.time.baseline
