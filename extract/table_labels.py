@@ -85,7 +85,11 @@ _BASELINE = re.compile(
     r"immuni[sz]ation|challenge|bleaching)\b|\bpre\b(?!-(?!post|follow)(?-i:[a-z])|\s?-?\s?eclampsia)|\bbefore(?:\s+(?:the\s+)?(?:treatment|"
     r"intervention|surgery|therapy|training|randomi[sz]ation|study))?\b|\bat\s+(?:study\s+)?entry\b|\bentry\b|"
     r"^\s*(?:at\s+)?screening(?:\s+visit)?\s*$|\b(?:week|day|month|visit)\s*0\b|\binitial\b|\bT0\b|(?:^\s*|\bat\s+(?:the\s+)?)start\s*$|\b(?:study|treatment|trial|therapy)\s+start\b|\bstart\s+of\s+(?:the\s+)?(?:study|treatment|"
-    r"therapy|intervention|supplementation)\b|\benrol(?:l)?ment\b|\badmission\b|\brandomi[sz]ation\b", re.I)
+    r"therapy|intervention|supplementation)\b|\benrol(?:l)?ment\b|\brandomi[sz]ation\b"
+    # the time of an admission ("On ICU admission"), not an admission to a unit counted as an event ("Admission
+    # to NICU", "Antenatal hospital admission", "ICU admission, n (%)", "attendance leading to admission")
+    r"|\b(?:at|on|upon)\s+(?:the\s+)?(?:(?:icu|nicu|hospital)\s+)?admission\b"
+    r"|(?<!\bto\s)(?<!icu\s)(?<!nicu\s)(?<!scbu\s)(?<!hospital\s)\badmission\b(?!\s+to\s+(?!randomi))", re.I)
 # named points a caption may define ("at end point (12 weeks) and midpoint (6 weeks)")
 NAMED_POINTS = _NAMED_POINTS = tuple(
     (key, re.compile(pattern, re.I)) for key, pattern in (

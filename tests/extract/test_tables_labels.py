@@ -129,6 +129,24 @@ def test_pre_glued_to_a_things_name_is_no_baseline(text, name):
     assert label.time is None and label.name == name
 
 
+@pytest.mark.parametrize(("text", "name"), [
+    # an admission to a care unit is an event counted as an outcome, not the time of the admission
+    ("Admission to NICU", "Admission to NICU"), ("Admission to SCBU *", "Admission to SCBU"),
+    ("Antenatal hospital admission", "Antenatal hospital admission"), ("ICU admission, n (%)", "ICU admission"),
+    ("A&E attendance leading to admission", "A&E attendance leading to admission"),
+])
+def test_an_admission_to_a_unit_is_an_event_not_a_baseline(text, name):
+    label = read_label(text)
+    assert label.time is None and label.name == name
+
+
+@pytest.mark.parametrize("text", ["Admission", "At admission", "On ICU admission", "upon hospital admission",
+                                  "APACHE II scores on admission, mean ± SD", "Admission values"])
+def test_the_time_of_admission_is_the_baseline(text):
+    label = read_label(text)
+    assert label.time is not None and label.time.baseline
+
+
 @pytest.mark.parametrize("text", ["Pre-RT", "Pre-HD", "Pre-chemotherapy", "pre-transplant", "Pre-delivery",
                                   "Pre-", "Pre", "Pre-op", "Pre-treatment",
                                   "Pre- and post-supplementation", "Pre-post", "Pre-follow-up"])
