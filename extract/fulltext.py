@@ -190,9 +190,14 @@ _ASSESSMENT_CUE = re.compile(
 # duration ("for 12 weeks"), an interval ("every 4 weeks") or an eligibility rule ("at least 6 months")
 _AT_POINT = re.compile(r"(?i)\b(?:at|after)\s+(?!least\b|most\b|(?:the\s+)?age\b|a\s+(?:dose|rate)\b)"
                        r"(?:(?!\b(?:for|during|over|within|every|each|per|lasting|than|of|up\s+to)\b)[^.;:])*$")
+# (a pregnancy's own clock, "36 weeks' gestation", "6 weeks postnatal", is no time of the trial)
 _NOT_ASSESSMENT_AFTER = re.compile(r"(?i)^\s*(?:of\s+(?:age|life|gestation)|old\b|prior\b|before\b|earlier\b|ago\b"
+                                   r"|['’]?\s*(?:of\s+)?gestation\w*|(?:post-?\s?natal|post-?\s?partum|post[\s-]+delivery"
+                                   r"|after\s+(?:the\s+)?(?:birth|delivery))\b"
                                    r"|intervals?\b|apart\b|cycles?\b"
                                    r"|of\s+(?:treatment|therapy|intervention)\s+(?:or|and)\b)")
+# the rest of a list a number is an item of ("20" in "at 20, 28, 36 weeks' gestation"): what follows the list
+_LIST_TAIL = re.compile(r"^(?:\s*(?:,|and|or|&)\s*\d+(?:\.\d+)?)+\s*(?:-|–)?\s*(?:weeks?|wks?|months?|days?|years?)\b")
 # sentences about something else than the outcomes' assessment: fasting, eligibility, censoring, run-in
 _NOT_ASSESSMENT = re.compile(r"(?i)\b(?:fast(?:ing)?|censor\w*|eligib\w*|inclusion|exclusion|wash-?\s*out|run-?\s*in"
                              r"|history|previous(?:ly)?|prior\s+to\s+(?:enrol|inclusion|screening|randomi))\b")
@@ -225,7 +230,7 @@ def assessment_time(article: Article) -> tuple[float, str] | None:
                 continue
             for tp in find_timepoints(sentence):
                 if tp.kind != "point" or not tp.weeks or tp.weeks < 1 or not _AT_POINT.search(sentence[max(0, tp.start - 60):tp.start]) \
-                        or _NOT_ASSESSMENT_AFTER.match(sentence[tp.end:tp.end + 30]):
+                        or _NOT_ASSESSMENT_AFTER.match(_LIST_TAIL.sub("", sentence[tp.end:tp.end + 60], count=1)[:30]):
                     continue
                 if best is None or tp.weeks > best[0]:
                     # (a bare number from a list, "weeks 4, 8 and 20", is named by its weeks)

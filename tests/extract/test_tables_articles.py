@@ -207,7 +207,10 @@ def test_a_timeless_table_is_dated_at_the_assessment_time_the_methods_state():
     for methods in ("Patients performed 12 sessions with 48-72 hours of interval between sessions.",
                     "Treatment lasted 12 weeks.", "Tumour response was assessed by CT scans at 6-week intervals.",
                     "Body composition was assessed after a minimum 12-hour fast.",
-                    "Patients were eligible if assessed at least 6 months after diagnosis."):
+                    "Patients were eligible if assessed at least 6 months after diagnosis.",
+                    # a pregnancy's own clock (weeks of gestation, weeks after the birth) is no time of the trial
+                    "The scale was administered at 20, 28, 36 weeks’ gestation and at 6 weeks postnatal.",
+                    "Questionnaires were collected at 36 weeks gestation and six weeks post delivery."):
         ev = Extractor().extract(ExtractionInput(id="x", full_text_xml=_timeless_article(methods)))
         (row,) = [o for o in ev.outcomes if o.provenance.location.startswith("table:Table 2 ") and o.arm == "Drug"]
         assert row.timepoint_weeks is None
