@@ -82,8 +82,8 @@ _BASELINE = re.compile(
     r"infusion|surgery|exercise|training|program(?:me)?|therapy|supplementation|vaccination|operation|procedure|season|"
     r"chemo(?:therapy)?|radio(?:therapy)?|radiation|transplant(?:ation)?|(?:ha?emo)?dialysis|injection|delivery|"
     r"discharge|admission|intubation|an(?:a)?esthesia|block|bypass|induction|ablation|stimulation|session|"
-    r"immuni[sz]ation|challenge|bleaching)\b|\bpre\b(?!-(?!post|follow)(?-i:[a-z])|\s?-?\s?eclampsia)|\bbefore(?:\s+(?:the\s+)?(?:treatment|"
-    r"intervention|surgery|therapy|training|randomi[sz]ation|study))?\b|\bat\s+(?:study\s+)?entry\b|\bentry\b|"
+    r"immuni[sz]ation|challenge|bleaching)\b|\bpre\b(?!-(?!post|follow)(?-i:[a-z])|\s?-?\s?eclampsia)|"
+    r"\bbefore(?:\s+(?:the\s+)?(?:treatment|intervention|surgery|therapy|training|randomi[sz]ation|study))?\b|\bat\s+(?:study\s+)?entry\b|\bentry\b|"
     r"^\s*(?:at\s+)?screening(?:\s+visit)?\s*$|\b(?:week|day|month|visit)\s*0\b|\binitial\b|\bT0\b|(?:^\s*|\bat\s+(?:the\s+)?)start\s*$|\b(?:study|treatment|trial|therapy)\s+start\b|\bstart\s+of\s+(?:the\s+)?(?:study|treatment|"
     r"therapy|intervention|supplementation)\b|\benrol(?:l)?ment\b|\brandomi[sz]ation\b"
     # the time of an admission ("On ICU admission"), not an admission to a unit counted as an event ("Admission
