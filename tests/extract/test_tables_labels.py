@@ -180,7 +180,6 @@ def test_labels_that_only_say_what_the_numbers_are_name_nothing(text):
     assert read_label(text).name == ""
 
 
-
 @pytest.mark.parametrize(("text", "role"), [
     ("P value", "p"), ("p a", "p"), ("p adj b", "p"), ("p-value*", "p"), ("P vs PBO + MET", "p"),
     ("Difference", "MD"), ("Difference vs PBO (95% CI)", "MD"), ("Intervention—control", "MD"),
