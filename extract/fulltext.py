@@ -32,7 +32,8 @@ from extract.table_model import table_layout
 from extract.table_rows import STUDY_FOLLOW_UP, TableReading, read_table
 from extract.tables import header_parts
 
-__all__ = ["assessment_time", "fulltext_rows", "parse_article", "perioperative", "single_session", "visit_codes"]
+__all__ = ["assessment_time", "fulltext_rows", "parse_article", "perioperative", "single_session", "treatment_weeks",
+           "visit_codes"]
 
 
 def parse_article(xml: str) -> tuple[Article | None, str | None]:
@@ -74,7 +75,8 @@ def _table_rows(article: Article, record_id: str, ctx: Context) -> list[OutcomeR
             followup = 0.0
             followup_text = ("the study's session (its abstract and methods time nothing a week or more); "
                              "the table gives no timepoint")
-    per_table = [(layout, read_table(layout, ctx.default_arm, followup, tuple(named.items()), followup_text))
+    treatment = treatment_weeks(article)
+    per_table = [(layout, read_table(layout, ctx.default_arm, followup, tuple(named.items()), followup_text, treatment))
                  for layout in layouts]
     renames = _fuller_arm_names(per_table)
     out: list[OutcomeRow] = []
@@ -190,9 +192,14 @@ _ASSESSMENT_CUE = re.compile(
 # duration ("for 12 weeks"), an interval ("every 4 weeks") or an eligibility rule ("at least 6 months")
 _AT_POINT = re.compile(r"(?i)\b(?:at|after)\s+(?!least\b|most\b|(?:the\s+)?age\b|a\s+(?:dose|rate)\b)"
                        r"(?:(?!\b(?:for|during|over|within|every|each|per|lasting|than|of|up\s+to)\b)[^.;:])*$")
+# (a pregnancy's own clock, "36 weeks' gestation", "6 weeks postnatal", is no time of the trial)
 _NOT_ASSESSMENT_AFTER = re.compile(r"(?i)^\s*(?:of\s+(?:age|life|gestation)|old\b|prior\b|before\b|earlier\b|ago\b"
+                                   r"|['’]?\s*(?:of\s+)?gestation\w*|(?:post-?\s?natal|post-?\s?partum|post[\s-]+delivery"
+                                   r"|after\s+(?:the\s+)?(?:birth|delivery))\b"
                                    r"|intervals?\b|apart\b|cycles?\b"
                                    r"|of\s+(?:treatment|therapy|intervention)\s+(?:or|and)\b)")
+# the rest of a list a number is an item of ("20" in "at 20, 28, 36 weeks' gestation"): what follows the list
+_LIST_TAIL = re.compile(r"^(?:\s*(?:,|and|or|&)\s*\d+(?:\.\d+)?)+\s*(?:-|–)?\s*(?:weeks?|wks?|months?|days?|years?)\b")
 # sentences about something else than the outcomes' assessment: fasting, eligibility, censoring, run-in
 _NOT_ASSESSMENT = re.compile(r"(?i)\b(?:fast(?:ing)?|censor\w*|eligib\w*|inclusion|exclusion|wash-?\s*out|run-?\s*in"
                              r"|history|previous(?:ly)?|prior\s+to\s+(?:enrol|inclusion|screening|randomi))\b")
@@ -225,7 +232,7 @@ def assessment_time(article: Article) -> tuple[float, str] | None:
                 continue
             for tp in find_timepoints(sentence):
                 if tp.kind != "point" or not tp.weeks or tp.weeks < 1 or not _AT_POINT.search(sentence[max(0, tp.start - 60):tp.start]) \
-                        or _NOT_ASSESSMENT_AFTER.match(sentence[tp.end:tp.end + 30]):
+                        or _NOT_ASSESSMENT_AFTER.match(_LIST_TAIL.sub("", sentence[tp.end:tp.end + 60], count=1)[:30]):
                     continue
                 if best is None or tp.weeks > best[0]:
                     # (a bare number from a list, "weeks 4, 8 and 20", is named by its weeks)
@@ -255,6 +262,34 @@ def _short_assessment_time(article: Article) -> tuple[float, str] | None:
                 weeks = round(float(m.group("n")) * _SHORT_UNIT_WEEKS[m.group("unit")[0].lower()], 2)
                 if weeks < 1 and (best is None or weeks > best[0]):
                     best = (weeks, m.group(0))
+    return best
+
+
+# a treatment's length: "for 6 weeks", "over a 4-week period", "a 5-week inpatient regimen", "12-week intervention"
+_FOR_BEFORE = re.compile(r"(?i)\b(?:for|over|during|lasting)\s+(?:a\s+|an\s+|the\s+)?(?:total\s+of\s+)?$")
+_LENGTH_NOUN = re.compile(r"(?i)^\s*-?\s*(?:long\s+)?(?:[\w-]+\s+){0,3}?(?:program(?:me)?|intervention|treatment|"
+                          r"course|regimen|training|therapy|supplementation|period)s?\b")
+_NOT_A_TREATMENT = re.compile(r"(?i)\bfollow(?:ed)?[- ]?up\b|\bfollowed\b|\brecruit\w*|\benrol\w*|\bwash-?\s*out\b"
+                              r"|\brun-?\s*in\b|\bbetween\b|\bduration\s+of\s+(?:the\s+)?(?:disease|illness|symptoms)")
+
+
+def treatment_weeks(article: Article) -> float | None:
+    """The treatment's length the abstract states ("randomised to drug or placebo for 6 weeks", "over a
+    4-week period", "a 5-week inpatient regimen"), in weeks (the longest such, at least a week), for the
+    end of treatment ("Post-treatment", "Upon completion") of a study followed up longer; None when the
+    abstract states none. A follow-up, recruitment, wash-out or run-in length is not the treatment's."""
+    text = article.abstract
+    best = None
+    for tp in find_timepoints(text):
+        if tp.kind != "point" or tp.weeks is None or tp.weeks < 1:
+            continue
+        before = text[max(0, tp.start - 40):tp.start]
+        hyphenated = text[tp.end:tp.end + 1] == "-" or "-" in tp.text
+        if not (_FOR_BEFORE.search(before) or hyphenated and _LENGTH_NOUN.match(text[tp.end:tp.end + 60])):
+            continue
+        if _NOT_A_TREATMENT.search(re.split(r"[.;:]\s", text[max(0, tp.start - 60):tp.start])[-1]):
+            continue  # ("followed up for 6 months", "recruited over a 4-month period")
+        best = tp.weeks if best is None else max(best, tp.weeks)
     return best
 
 

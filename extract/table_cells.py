@@ -101,7 +101,8 @@ _FORMS: tuple[tuple[str, re.Pattern[str]], ...] = (
                             rf"{_CLOSE}$")),
     ("paren", re.compile(rf"^(?P<a>{_NUM})\s*{_OPEN}\s*(?P<b>{_NUM})\s*{_CLOSE}$")),
     ("paren", re.compile(rf"^(?P<tot>{_INT})\s*;\s*(?P<a>{_NUM})\s*{_OPEN}\s*(?P<b>{_NUM})\s*{_CLOSE}$")),  # "n; mean (SD)"
-    ("bounds", re.compile(rf"^{_OPEN}?\s*(?P<lo>{_NUM})(?P<sep>{_SEP})(?P<hi>{_NUM})\s*{_CLOSE}?$")),
+    # (a percentage's CI keeps its "%" signs: "16.40% – 53.60%")
+    ("bounds", re.compile(rf"^{_OPEN}?\s*(?P<lo>{_NUM})(?:\s*%)?(?P<sep>{_SEP})(?P<hi>{_NUM})\s*%?\s*{_CLOSE}?$")),
     ("fraction", re.compile(rf"^\(?\s*(?P<x>{_INT})\s*/\s*(?P<tot>{_INT})\s*\)?$")),  # "10/15", "(10/15)"
     ("pct", re.compile(rf"^(?P<a>{_NUM})\s*%$")),
     ("p", re.compile(rf"^(?:[pP]\s*(?:-?\s*values?)?\s*)?(?P<op>[<>≤≥=]|<=|>=)\s*(?P<a>{_NUM})$")),

@@ -75,12 +75,21 @@ _STAT_WORDS = re.compile(
 # --------------------------------------------------------------------------------------------
 # Timepoints.
 
+# "pre-" glued to a word names a time only before a treatment, a test or an event ("Pre-RT", "pre-transplant");
+# before anything else it names a thing ("Pre-eclampsia", "pre-filter replacement flow", "Pre-albumin")
 _BASELINE = re.compile(
     r"\bbaseline\b|\bpre-?\s?(?:treatment|intervention|operative(?:ly)?|op|test|trial|randomi[sz]ation|study|dose|"
-    r"infusion|surgery|exercise|training|program(?:me)?|therapy|supplementation|vaccination|operation|procedure|season)\b|\bpre\b|\bbefore(?:\s+(?:the\s+)?(?:treatment|"
-    r"intervention|surgery|therapy|training|randomi[sz]ation|study))?\b|\bat\s+(?:study\s+)?entry\b|\bentry\b|"
+    r"infusion|surgery|exercise|training|program(?:me)?|therapy|supplementation|vaccination|operation|procedure|season|"
+    r"chemo(?:therapy)?|radio(?:therapy)?|radiation|transplant(?:ation)?|(?:ha?emo)?dialysis|injection|delivery|"
+    r"discharge|admission|intubation|an(?:a)?esthesia|block|bypass|induction|ablation|stimulation|session|"
+    r"immuni[sz]ation|challenge|bleaching)\b|\bpre\b(?!-(?!post|follow)(?-i:[a-z])|\s?-?\s?eclampsia)|"
+    r"\bbefore(?:\s+(?:the\s+)?(?:treatment|intervention|surgery|therapy|training|randomi[sz]ation|study))?\b|\bat\s+(?:study\s+)?entry\b|\bentry\b|"
     r"^\s*(?:at\s+)?screening(?:\s+visit)?\s*$|\b(?:week|day|month|visit)\s*0\b|\binitial\b|\bT0\b|(?:^\s*|\bat\s+(?:the\s+)?)start\s*$|\b(?:study|treatment|trial|therapy)\s+start\b|\bstart\s+of\s+(?:the\s+)?(?:study|treatment|"
-    r"therapy|intervention|supplementation)\b|\benrol(?:l)?ment\b|\badmission\b|\brandomi[sz]ation\b", re.I)
+    r"therapy|intervention|supplementation)\b|\benrol(?:l)?ment\b|\brandomi[sz]ation\b"
+    # the time of an admission ("On ICU admission"), not an admission to a unit counted as an event ("Admission
+    # to NICU", "Antenatal hospital admission", "ICU admission, n (%)", "attendance leading to admission")
+    r"|\b(?:at|on|upon)\s+(?:the\s+)?(?:(?:icu|nicu|hospital)\s+)?admission\b"
+    r"|(?<!\bto\s)(?<!icu\s)(?<!nicu\s)(?<!scbu\s)(?<!hospital\s)\badmission\b(?!\s+to\s+(?!randomi))", re.I)
 # named points a caption may define ("at end point (12 weeks) and midpoint (6 weeks)")
 NAMED_POINTS = _NAMED_POINTS = tuple(
     (key, re.compile(pattern, re.I)) for key, pattern in (
@@ -562,7 +571,7 @@ def read_label(text: str) -> Label:
     )
 
 
-_TIME_QUALIFIER = re.compile(r"\s*[-–]?\s*(?:post|after|following|follow-?\s?up|from|since|of\s+(?:follow|treatment|"
+_TIME_QUALIFIER = re.compile(r"\s*[-–]?\s*(?:post(?!-?\s?prandial)|after|following|follow-?\s?up|from|since|of\s+(?:follow|treatment|"
                              r"therapy|the\s+study)|into|later|(?:visits?|assessments?|evaluations?|examinations?|"
                              r"outcomes?|results?)\s*$)", re.I)
 

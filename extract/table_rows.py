@@ -167,11 +167,23 @@ def _number_statistic(hints: list[frozenset[str]], own: int) -> str | None:
 STUDY_FOLLOW_UP = "study follow-up (the table gives no timepoint)"
 
 
+# an end point that is the treatment's end ("Post-treatment", "Posttest", "Upon completion"), not the study's
+# ("End of study", "Final visit", "Follow-up")
+_TREATMENT_END = re.compile(
+    r"(?i)\bpost-?\s?(?:treatment|intervention|test|therapy|training|program(?:me)?|supplementation)\b"
+    r"|\bafter\s+(?:the\s+)?(?:treatment|intervention|therapy|training|program(?:me)?|supplementation)\b"
+    r"|\bend\s+of\s+(?:the\s+)?(?:treatment|intervention|therapy|program(?:me)?|training|supplementation)\b"
+    r"|\bcompletion\b|^\s*(?:immediately\s+)?(?:post|after)\s*-?\s*$")
+
+
 def _resolve(t: TimeRef | None, layout: TableLayout, followup: float | None,
              article_named: tuple[tuple[str, float], ...] = (), timeless: bool = False,
-             followup_text: str = STUDY_FOLLOW_UP) -> tuple[float | None, bool, str | None]:
+             followup_text: str = STUDY_FOLLOW_UP, treatment: float | None = None
+             ) -> tuple[float | None, bool, str | None]:
     """(weeks, is baseline, timepoint text as written). A table that names no timepoint at all
-    (no header, row, section or caption time) reports the study's end: its follow-up."""
+    (no header, row, section or caption time) reports the study's end: its follow-up. The end of
+    the treatment ("Post-treatment", "Upon completion") is the treatment's length where the
+    abstract states one shorter than the follow-up (`treatment`)."""
     if t is None:
         if layout.caption_time is not None:
             return layout.caption_time.weeks, False, layout.caption_time.text
@@ -192,6 +204,8 @@ def _resolve(t: TimeRef | None, layout: TableLayout, followup: float | None,
     if t.point == "end":
         if layout.caption_time is not None:
             return layout.caption_time.weeks, False, t.text
+        if treatment is not None and (followup is None or treatment < followup) and _TREATMENT_END.search(t.text):
+            return treatment, False, t.text
         return followup, False, t.text
     return None, False, t.text
 
@@ -225,13 +239,14 @@ def _slot(change: bool, baseline: bool, weeks: float | None, has_time: bool) -> 
 
 
 def read_table(layout: TableLayout, default_arm: str | None = None, followup_weeks: float | None = None,
-               named_times: tuple[tuple[str, float], ...] = (), followup_text: str = STUDY_FOLLOW_UP
-               ) -> list[TableReading]:
+               named_times: tuple[tuple[str, float], ...] = (), followup_text: str = STUDY_FOLLOW_UP,
+               treatment_weeks: float | None = None) -> list[TableReading]:
     """One reading per value cell of the table (see the module docstring). `default_arm` names
     the arm of a table without arms, `followup_weeks` the study's end point (for "End of study"
     where the caption does not say), `named_times` the named timepoints other captions of the
     article define ("midpoint (6 weeks)"); `followup_text` is the timepoint text of the rows of a
-    table that names no timepoint (dated at `followup_weeks`): where that time was read."""
+    table that names no timepoint (dated at `followup_weeks`): where that time was read;
+    `treatment_weeks` the treatment's stated length (for "Post-treatment" before a later follow-up)."""
     table = layout.table
     if not layout.columns:
         return []
@@ -290,7 +305,7 @@ def read_table(layout: TableLayout, default_arm: str | None = None, followup_wee
             n = own_n if own_n is not None else row_n if row_n is not None else col.n if col.n is not None \
                 else col_n.get(col.col)
             reading = _read_cell(layout, rl, col, cell.row, value, default_arm, followup_weeks, named_times, n,
-                                 p_cell, timeless or rl.row in undated_rows, followup_text)
+                                 p_cell, timeless or rl.row in undated_rows, followup_text, treatment_weeks)
             if reading is not None:
                 out.append(reading)
     return _join_count_rows(_join_sd_rows(out))
@@ -378,8 +393,8 @@ def _undated_rows(layout: TableLayout) -> frozenset[int]:
 
 def _read_cell(layout: TableLayout, rl: RowLayout, col: ColumnLayout, r: int, value: CellValue,
                default_arm: str | None, followup: float | None, named: tuple[tuple[str, float], ...],
-               n: int | None, p_cell, timeless: bool = False, followup_text: str = STUDY_FOLLOW_UP
-               ) -> TableReading | None:
+               n: int | None, p_cell, timeless: bool = False, followup_text: str = STUDY_FOLLOW_UP,
+               treatment: float | None = None) -> TableReading | None:
     table = layout.table
     cell = table.grid[r][col.col]
     if layout.arms_in == "rows":
@@ -400,9 +415,12 @@ def _read_cell(layout: TableLayout, rl: RowLayout, col: ColumnLayout, r: int, va
     if arm is None:
         arm = default_arm
     t = rl.time or col.time
-    if rl.time is not None and rl.time.weeks is None and col.time is not None and col.time.weeks is not None:
-        t = col.time  # "Pain after treatment" under "Baseline" | "Week 12": the column's own date
-    weeks, baseline, tp_text = _resolve(t, layout, followup, named, timeless, followup_text)
+    if rl.time is not None and rl.time.weeks is None and col.time is not None and (
+            col.time.weeks is not None or rl.time.point == "end" and col.time.point == "end"):
+        # "Pain after treatment" under "Baseline" | "Week 12": the column's own date; a section of "Completers
+        # of posttest and/or follow-up" over "Posttest" | "Follow-up": each column's own end point
+        t = col.time
+    weeks, baseline, tp_text = _resolve(t, layout, followup, named, timeless, followup_text, treatment)
     change = (rl.change or col.change or layout.table_change and not baseline) and not (baseline and not
                                                                                         (rl.change or col.change))
     percent_change = rl.percent_change or col.percent_change or layout.table_percent_change and not baseline
@@ -488,6 +506,15 @@ def _read_cell(layout: TableLayout, rl: RowLayout, col: ColumnLayout, r: int, va
                 note = f"95% CI {value.lo:g} to {value.hi:g}"
         if value.lo is not None and value.hi is not None and value.a is not None and not (value.lo <= value.a <= value.hi):
             flags.append(f"{value.a:g} lies outside its interval {value.lo:g} to {value.hi:g}")
+    elif form == "pct" and companion is not None and companion[0] == "ci" and not percent_change:
+        # "35% | 16.40% – 53.60%": a percentage and its CI in the column beside it, read as "35% (16.4–53.6)" is
+        statistic = "% (95% CI)"
+        numbers = _mean(slot, value.a, None, False)
+        if slot:
+            numbers[f"{slot}_ci_low"], numbers[f"{slot}_ci_high"] = companion[1].lo, companion[1].hi
+        else:
+            note = f"95% CI {companion[1].lo:g} to {companion[1].hi:g}"
+        cells.append(companion[2])
     elif form == "pct":
         statistic, kind = "%", "responders"
         numbers = {"percent_responders": value.a}

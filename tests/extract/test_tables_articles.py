@@ -207,7 +207,10 @@ def test_a_timeless_table_is_dated_at_the_assessment_time_the_methods_state():
     for methods in ("Patients performed 12 sessions with 48-72 hours of interval between sessions.",
                     "Treatment lasted 12 weeks.", "Tumour response was assessed by CT scans at 6-week intervals.",
                     "Body composition was assessed after a minimum 12-hour fast.",
-                    "Patients were eligible if assessed at least 6 months after diagnosis."):
+                    "Patients were eligible if assessed at least 6 months after diagnosis.",
+                    # a pregnancy's own clock (weeks of gestation, weeks after the birth) is no time of the trial
+                    "The scale was administered at 20, 28, 36 weeks’ gestation and at 6 weeks postnatal.",
+                    "Questionnaires were collected at 36 weeks gestation and six weeks post delivery."):
         ev = Extractor().extract(ExtractionInput(id="x", full_text_xml=_timeless_article(methods)))
         (row,) = [o for o in ev.outcomes if o.provenance.location.startswith("table:Table 2 ") and o.arm == "Drug"]
         assert row.timepoint_weeks is None
@@ -330,3 +333,44 @@ def test_a_timeless_table_of_a_study_that_times_nothing_a_week_or_more_is_dated_
         ev = Extractor().extract(ExtractionInput(id="x", full_text_xml=_timeless_article(text)))
         (row,) = [o for o in ev.outcomes if o.provenance.location.startswith("table:Table 2 ") and o.arm == "Drug"]
         assert row.timepoint_weeks is None, text[-60:]
+
+
+def _end_article(abstract: str, header: list[str]) -> str:
+    from tests.extract.tables_helpers import table_xml
+    tab = table_xml([["", ("Drug (n = 20)", {"colspan": len(header)})], ["", *header],
+                     ["Pain score", *[f"{3 + i}.1 (1.2)" for i in range(len(header))]]],
+                    head=2, caption="Outcomes", footnotes=("Values are mean (SD).",))
+    return (f"<article><front><article-meta><title-group><article-title>A trial</article-title></title-group>"
+            f"<abstract><p>{abstract}</p></abstract></article-meta></front><body>"
+            f"<sec><title>Methods</title><p>Patients were randomised.</p></sec>"
+            f"<sec><title>Results</title><p>See the table.</p>{tab}</sec></body></article>")
+
+
+def test_the_end_of_treatment_is_the_treatments_stated_length_not_the_later_follow_up():
+    cases = [
+        # "Post-treatment" beside "6-month follow-up": the 8 weeks of treatment the abstract states
+        ("Patients received drug or placebo for 8 weeks and were followed up for 6 months.",
+         ["Baseline", "Post-treatment", "6-month follow-up"], {"c1": 0.0, "c2": 8.0, "c3": 26.0}),
+        # "Upon completion" of a 5-week programme whose 1-year follow-up the table does not give
+        ("Inpatients received 15 sessions over a 5-week inpatient regimen. Weight was assessed at 1-year follow-up.",
+         ["At entry", "Upon completion"], {"c1": 0.0, "c2": 5.0}),
+        ("An online trial compared two treatments over a 4-week period; outcomes were assessed at posttest and "
+         "at 6-month follow-up.", ["Pretest", "Posttest", "Follow-up"], {"c1": 0.0, "c2": 4.0, "c3": 26.0}),
+        # no treatment length stated: the end point stays the study's follow-up
+        ("Patients were followed up for 12 weeks.", ["Baseline", "End of treatment"], {"c1": 0.0, "c2": 12.0}),
+    ]
+    for abstract, header, weeks in cases:
+        ev = Extractor().extract(ExtractionInput(id="x", full_text_xml=_end_article(abstract, header)))
+        got = {o.provenance.location.split()[-1]: o.timepoint_weeks for o in ev.outcomes
+               if o.provenance.location.startswith("table:Table 2 ")}
+        assert got == weeks, abstract
+    # a section row that names the end points too ("Completers of posttest and/or follow-up") leaves each
+    # column its own
+    abstract = "Two programmes were compared over a 4-week period, with a 6-month follow-up."
+    xml = _end_article(abstract, ["Pretest", "Posttest", "Follow-up"]).replace(
+        "<tr><td>Pain score</td>", '<tr><td colspan="4">Completers of posttest and/or follow-up</td></tr>'
+                                   "<tr><td>Pain score</td>")
+    ev = Extractor().extract(ExtractionInput(id="x", full_text_xml=xml))
+    got = {o.provenance.location.split()[-1]: o.timepoint_weeks for o in ev.outcomes
+           if o.provenance.location.startswith("table:Table 2 ")}
+    assert got == {"c1": 0.0, "c2": 4.0, "c3": 26.0}

@@ -29,6 +29,7 @@ from extract.table_cells import parse_cell
     ("–1.96 to 3.20", "bounds", (-1.96, 3.20)),
     ("(−2.00–0.90)", "bounds", (-2.00, 0.90)),
     ("1.67-4", "bounds", (1.67, 4.0)),
+    ("16.40% – 53.60%", "bounds", (16.40, 53.60)), ("10.70% -29.30%", "bounds", (10.70, 29.30)),  # a percentage's CI
     ("108/206 (52.4)", "count_of", (108, 206, 52.4)),
     ("3/7 (42.9%)", "count_of", (3, 7, 42.9)),
     ("56.56 (138/244)", "count_of", (138, 244, 56.56)),  # a percentage of x/N without its "%"

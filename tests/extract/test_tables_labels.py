@@ -110,6 +110,51 @@ def test_numbers_inside_names_are_not_timepoints(text):
     assert read_label(text).time is None
 
 
+@pytest.mark.parametrize("text", ["1 h postprandial BG, mmol/L", "2-h post-prandial glucose", "2 h postprandial glucose"])
+def test_hours_before_postprandial_name_the_glucose_not_a_timepoint(text):
+    label = read_label(text)
+    assert label.time is None and label.name == text
+
+
+@pytest.mark.parametrize(("text", "name"), [
+    # "pre-" glued to a word that is no treatment, test or event names a thing, not a time before it
+    ("Pre-eclampsia", "Pre-eclampsia"), ("Pre-eclampsia, n (%)", "Pre-eclampsia"), ("Pre-Eclampsia", "Pre-Eclampsia"),
+    ("Pre-school children", "Pre-school children"),
+    ("Mean pre-filter replacement solution flow, mL/hr", "Mean pre-filter replacement solution flow, mL/hr"),
+    ("Pre-albumin (mg/dL)", "Pre-albumin (mg/dL)"), ("pre-existing diabetes", "pre-existing diabetes"),
+    ("Pre-specified subgroup", "Pre-specified subgroup"), ("Pre-bronchodilator FEV1 (L)", "Pre-bronchodilator FEV1 (L)"),
+])
+def test_pre_glued_to_a_things_name_is_no_baseline(text, name):
+    label = read_label(text)
+    assert label.time is None and label.name == name
+
+
+@pytest.mark.parametrize(("text", "name"), [
+    # an admission to a care unit is an event counted as an outcome, not the time of the admission
+    ("Admission to NICU", "Admission to NICU"), ("Admission to SCBU *", "Admission to SCBU"),
+    ("Antenatal hospital admission", "Antenatal hospital admission"), ("ICU admission, n (%)", "ICU admission"),
+    ("A&E attendance leading to admission", "A&E attendance leading to admission"),
+])
+def test_an_admission_to_a_unit_is_an_event_not_a_baseline(text, name):
+    label = read_label(text)
+    assert label.time is None and label.name == name
+
+
+@pytest.mark.parametrize("text", ["Admission", "At admission", "On ICU admission", "upon hospital admission",
+                                  "APACHE II scores on admission, mean ± SD", "Admission values"])
+def test_the_time_of_admission_is_the_baseline(text):
+    label = read_label(text)
+    assert label.time is not None and label.time.baseline
+
+
+@pytest.mark.parametrize("text", ["Pre-RT", "Pre-HD", "Pre-chemotherapy", "pre-transplant", "Pre-delivery",
+                                  "Pre-", "Pre", "Pre-op", "Pre-treatment",
+                                  "Pre- and post-supplementation", "Pre-post", "Pre-follow-up"])
+def test_pre_before_a_treatment_or_event_is_the_baseline(text):
+    label = read_label(text)
+    assert label.time is not None and label.time.baseline
+
+
 @pytest.mark.parametrize(("text", "stats"), [
     ("BI ≥ 95; n/N (%)", {"n_pct"}),
     ("Intervention % (n/N)", {"pct_n"}),
@@ -133,7 +178,6 @@ def test_statistics_in_labels(text, stats):
                                   "Mean ± SDa", "Adjusted mean change (95% CI)"])
 def test_labels_that_only_say_what_the_numbers_are_name_nothing(text):
     assert read_label(text).name == ""
-
 
 
 @pytest.mark.parametrize(("text", "role"), [

@@ -1341,3 +1341,15 @@ def test_a_value_row_with_no_label_right_under_a_labelled_row_is_a_second_line_o
     assert at(got, 2, 1).measure == "Serum level (ng/ml)" and at(got, 2, 1).numbers["mean"] == 12.6
     assert at(got, 2, 2).measure == "Serum level (ng/ml)"
     assert at(got, 3, 1).measure == "Heart rate (bpm)"
+
+
+def test_a_percentage_with_its_95_ci_in_the_column_beside_it_is_read_with_its_ci():
+    # "PICO A | 95% CI | PICO B | 95% CI": each arm's percentage, its CI (with % signs) in its own column
+    rows = [["", "PICO A", "95% CI", "PICO B", "95% CI"],
+            ["Q1", "35%", "16.40% – 53.60%", "28%", "15.84% – 40.16%"],
+            ["Q2", "5%", "1.42% – 8.58%", "6%", "2.42% – 9.58%"]]
+    got = read(rows, caption="Precision of search results", followup=8.0)
+    assert at(got, 1, 1).numbers == {"followup_mean": 35.0, "followup_ci_low": 16.4, "followup_ci_high": 53.6}
+    assert at(got, 1, 1).statistic == "% (95% CI)" and at(got, 1, 1).arm == "PICO A"
+    assert at(got, 2, 3).numbers == {"followup_mean": 6.0, "followup_ci_low": 2.42, "followup_ci_high": 9.58}
+    assert [c for _, c, _ in at(got, 2, 3).cells] == [3, 4]
