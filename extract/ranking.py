@@ -126,8 +126,15 @@ class ArticleIndex:
         self.lengths = lengths
         self.avg_len = float(lengths.mean()) if n else 1.0
         self.comparison = [is_comparison(p) for p in self.passages]
-        self.times = [time_points(p.text) for p in self.passages]
+        self._times: list[frozenset[tuple[float, str]]] | None = None
         self.static = self._static()
+
+    def times(self) -> list[frozenset[tuple[float, str]]]:
+        """Each passage's time points (`time_points`), read on first use: only an outcome with a time
+        point of its own needs them."""
+        if self._times is None:
+            self._times = [time_points(p.text) for p in self.passages]
+        return self._times
 
     def idf_of(self, term: str) -> float:
         col = self.vocab.get(term)
@@ -264,7 +271,7 @@ def ranking_features(index: ArticleIndex, query: Query) -> np.ndarray:
     X[:, _INDEX["neighbour:outcome_rel"]] = neighbour
     X[:, _INDEX["outcome_x_comparison"]] = X[:, _INDEX["comparison"]] * rel
     if query.times:  # the passage names the outcome's own time point ("LDA at week 12")
-        X[:, _INDEX["time:match"]] = [bool(times & query.times) for times in index.times]
+        X[:, _INDEX["time:match"]] = [bool(times & query.times) for times in index.times()]
     return X
 
 
