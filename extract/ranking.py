@@ -6,8 +6,9 @@ passage is a document, BM25-style); `ranking_features(index, query)` gives, for 
 fixed-length vector (`FEATURES` names its columns): how much of the outcome, the intervention and
 the comparator it mentions (IDF-weighted and plain, and relative to the best passage of the
 article), the BM25 score of the whole prompt, the rank of the passage among the article's, whether it
-states a between-group comparison (extract.comparisons.is_comparison), where it sits (abstract results, results section, discussion, table, ...), its length, and the words a
-result is reported in (P values, CIs, "significantly", "compared with", direction words). The
+states a between-group comparison (extract.comparisons.is_comparison), where it sits (abstract results, results section, discussion, table, ...), its length, the words a
+result is reported in (P values, CIs, "significantly", "compared with", direction words), and whether it
+names the outcome's own time point ("at 12 weeks" for "POCD at 12 weeks": `time_points`). The
 trained ranker (extract/data/comparisons_model.json, `ranker`) is a logistic regression over them.
 """
 from __future__ import annotations
@@ -40,6 +41,7 @@ FEATURES: tuple[str, ...] = (
     "cue:p", "cue:p_sig", "cue:p_nonsig", "cue:sig", "cue:nonsig", "cue:ci", "cue:compare", "cue:direction",
     "cue:numbers", "cue:percent", "cue:table_ref", "cue:respectively", "cue:method_words",
     "outcome_x_cue", "outcome_x_result_section", "neighbour:outcome_rel", "comparison", "outcome_x_comparison",
+    "time:match",
 )
 _INDEX = {name: i for i, name in enumerate(FEATURES)}
 
@@ -51,6 +53,27 @@ _METHOD_WORDS = re.compile(fast_words([r"were randomi[sz]ed", "was assessed", "w
                                        "were measured", "was defined", r"primary (?:end ?point|outcome) was",
                                        r"we (?:hypothesi[sz]ed|aimed)", "sample size", "power"]) + r"\b")
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
+# A time point: "at 12 weeks", "6-month", "one week", "12, 24 and 48 hours", "at week 12", "day 7" (each number
+# with the unit).
+_TIME_NUMBER = r"\d+(?:\.\d+)?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|eighteen|twenty|thirty"
+_TIME_LIST = r"((?:%s)(?:\s*(?:,|and|or|to|-)\s*(?:%s))*)" % (_TIME_NUMBER, _TIME_NUMBER)
+_TIME_POINT = re.compile(r"\b%s[\s-]*(hours?|hrs?|h|days?|weeks?|wks?|months?|years?|min(?:utes?)?)\b|"
+                         r"\b(hours?|days?|weeks?|months?|years?)\s+%s\b" % (_TIME_LIST, _TIME_LIST), re.I)
+_TIME_WORDS = {w: float(k) for k, w in enumerate("zero one two three four five six seven eight nine ten eleven twelve"
+                                                  .split())} | {"eighteen": 18.0, "twenty": 20.0, "thirty": 30.0}
+_TIME_NUMBERS = re.compile(_TIME_NUMBER, re.I)
+
+
+def time_points(text: str) -> frozenset[tuple[float, str]]:
+    """The (number, unit) time points of `text`: "at 12 weeks" and "at week 12" (12.0, "w"), "one week" (1.0,
+    "w"), "at 12, 24 and 48 hours" three points in "h"; units as their first letter ("min" for minutes)."""
+    out = set()
+    for m in _TIME_POINT.finditer(text):
+        numbers, unit = (m.group(1), m.group(2)) if m.group(1) else (m.group(4), m.group(3))
+        unit = "min" if unit.lower().startswith("min") else unit[0].lower()
+        for n in _TIME_NUMBERS.findall(numbers):
+            out.add((_TIME_WORDS[n.lower()] if n.lower() in _TIME_WORDS else float(n), unit))
+    return frozenset(out)
 
 
 class Query(NamedTuple):
@@ -60,6 +83,7 @@ class Query(NamedTuple):
     outcome: tuple[str, ...]
     intervention: tuple[str, ...]
     comparator: tuple[str, ...]
+    times: frozenset[tuple[float, str]] = frozenset()  # the outcome's time points ("at 12 weeks"): time_points
 
 
 class ArticleIndex:
@@ -102,7 +126,15 @@ class ArticleIndex:
         self.lengths = lengths
         self.avg_len = float(lengths.mean()) if n else 1.0
         self.comparison = [is_comparison(p) for p in self.passages]
+        self._times: list[frozenset[tuple[float, str]]] | None = None
         self.static = self._static()
+
+    def times(self) -> list[frozenset[tuple[float, str]]]:
+        """Each passage's time points (`time_points`), read on first use: only an outcome with a time
+        point of its own needs them."""
+        if self._times is None:
+            self._times = [time_points(p.text) for p in self.passages]
+        return self._times
 
     def idf_of(self, term: str) -> float:
         col = self.vocab.get(term)
@@ -238,6 +270,8 @@ def ranking_features(index: ArticleIndex, query: Query) -> np.ndarray:
         neighbour[:-1] = np.maximum(neighbour[:-1], rel[1:])
     X[:, _INDEX["neighbour:outcome_rel"]] = neighbour
     X[:, _INDEX["outcome_x_comparison"]] = X[:, _INDEX["comparison"]] * rel
+    if query.times:  # the passage names the outcome's own time point ("LDA at week 12")
+        X[:, _INDEX["time:match"]] = [bool(times & query.times) for times in index.times()]
     return X
 
 
@@ -258,4 +292,4 @@ def make_query(outcome: str, intervention: str, comparator: str,
             elif abbr in have and share < 0.5:
                 st.extend(s for s in long_form if s not in have)
         parts.append(tuple(st))
-    return Query(*parts)
+    return Query(*parts, times=time_points(outcome))
