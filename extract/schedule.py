@@ -83,6 +83,10 @@ THRESHOLD_BEFORE_RE = re.compile(words([
     r"gestational\s+age\s+(?:of\s+)?", r"gestation\s+(?:of\s+)?", r"postmenstrual\s+age\s+(?:of\s+)?",
     r"gestation\s*\(", r"pregnancy\s*\("]) + r"\s*$")
 COMPARATOR_BEFORE_RE = re.compile(r"[<>≤≥=][<>=]?\s*$")
+# "three infusions separated by 72 h", "given at an interval of 4 weeks": the gap between two doses (not "over an
+# interval of 28 days": how long the study ran)
+INTERVAL_BEFORE_RE = re.compile(words([r"separated\s+by", r"spaced\s+(?:by\s+)?", r"at\s+(?:an?\s+)?intervals?\s+of",
+                                        r"with\s+(?:an?\s+)?intervals?\s+of"]) + r"\s*$")
 GESTATION_AFTER_RE = re.compile(r"^\s?(?:'s?\s+|’s?\s+)?(?:of\s+)?(?:gestation|gestational|pregnancy|pregnant|"
                                 r"postmenstrual|post-?menstrual|corrected\s+age|postconceptional)\b", re.I)
 # a dose, a dosing word or "dosed" right before "at/on <weeks|days> ...": a dosing schedule
@@ -418,6 +422,8 @@ def _not_a_study_time(t: Text, tp: Timepoint, course_weeks: set[float], windows:
             return True
     if "symbol" in cues and (COMPARATOR_BEFORE_RE.search(near) or PLUS_MINUS_BEFORE_RE.search(near)):
         return True  # "≥ 12 weeks", "12.2 ± 4.4 days"
+    if "interval" in cues and INTERVAL_BEFORE_RE.search(near):
+        return True  # "infusions separated by 72 h", "at an interval of 4 weeks": between doses, not a time of assessment
     if "threshold" in cues and THRESHOLD_BEFORE_RE.search(near):
         return True  # "at least 3 months", "more than 6 months", "32 weeks of gestation"
     if "bound" in cues and (BOUND_BEFORE_RE.search(before, max(0, len(before) - 60)) or IN_BOUND_BRACKET_RE.search(before)
@@ -625,6 +631,7 @@ for _family, _words in [
     ("history", "had has have having suffering suffered suffer history despite stable failed failing"),
     ("past", "last past previous preceding prior"),
     ("start", "commenced started initiated begun began"),
+    ("interval", "separated spaced interval intervals"),
 ]:
     for _w in _words.split():
         _CUE_FAMILIES.setdefault(_w, _family)

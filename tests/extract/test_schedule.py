@@ -84,6 +84,11 @@ T = "A randomised trial of a drug"
     # an interval between sessions or doses
     "Patients performed 12 sessions with 48-72 hours of interval between sessions.",
     "Patients received two infusions of MSCs four weeks apart.",
+    "Patients received three infusions of MSCs separated by 72 h.",
+    "Two doses of the vaccine were given at an interval of 4 weeks.",
+    "Patients received 3 injections, each separated by 2 weeks.",
+    "Infusions were spaced 6 weeks apart.",
+    "The two doses were given with an interval of at least 28 days.",
     # a window back from now or from enrolment
     "Within the last 10 years, new agents have been found to be efficacious.",
     "Patients with no fracture in the past 2 years were eligible.",
@@ -96,6 +101,7 @@ def test_not_assessment_timepoints(abstract):
 @pytest.mark.parametrize("abstract, weeks", [
     ("ACR20 on day 57 (week 8) was higher with the drug.", [8.0]),
     ("Pain was lower at week 12 (day 84).", [12.0]),
+    ("Supplementation over an interval of 28 days did not affect markers of safety.", [4.0]),
     ("The primary outcome was assessed at 3 months and the secondary at day 90.", [13.0]),
     ("Antibodies were measured on days 1, 8 and 30 after vaccination.", [0.14, 1.14, 4.29]),
     ("Blood was sampled 6 and 24 h after the dose.", [0.04, 0.14]),
