@@ -224,7 +224,10 @@ PRE_RANDOMISATION_AFTER_RE = re.compile(
 _STUDY_PERIOD_VERBS = ("ecruit", "nrol", "ccru", "creened", "ncluded", "onducted", "erformed", "arried")
 MEASURE_NAME_AFTER_RE = re.compile(
     r"^\s?-?\s?(?:urine|urinary|ambulatory|holter|recall|dietary\s+recall|(?:post-?load\s+|plasma\s+|blood\s+)?"
-    r"glucose|insulin|postprandial|post-prandial|ogtt|walk|walking|diary|food\s+record|abpm|bp\b|collections?\b)", re.I)
+    r"glucose|insulin|postprandial|post-prandial|ogtt|walk|walking|diary|food\s+record|abpm|bp\b|collections?\b|"
+    # "24-hour mean systolic blood pressure", "24-h average heart rate": a measure averaged over the time
+    r"(?:(?:mean|average|systolic|diastolic)\s+){1,3}(?:blood\s+pressure|bp\b|heart\s+rate|systolic|diastolic)|"
+    r"(?:systolic|diastolic)\s+(?:blood\s+pressure|bp\b)|heart\s+rate\b)", re.I)
 FOLLOW_UP_NEAR_RE = re.compile(r"follow|after|survival|later|since|over\s+(?:the|a)|long-term", re.I)
 _ON_AT_BEFORE_RE = re.compile(r"\b(?:on|at)\s+$", re.I)
 _LIST_TAIL = re.compile(r"(?:[\d.]+\s?(?:,|and|or|&)\s?(?:and\s)?)+$")
@@ -465,7 +468,8 @@ for _family, _words in [
     ("risk", "risk probability"),
     ("infusion", "infusion infusions bolus drip drips injection injections perfusion perfusions long"),
     ("measure", "urine urinary ambulatory holter recall dietary glucose insulin postprandial post prandial load "
-                "plasma blood ogtt walk walking diary food abpm bp collection collections"),
+                "plasma blood ogtt walk walking diary food abpm bp collection collections mean average systolic "
+                "diastolic heart"),
     ("value", "± + vs versus q q1 iqr interquartile sd ( ["),
     ("per", "/ per a each every daily nightly weekly"),
     ("period", "baseline washout wash run lead screening stabilisation stabilization placebo cycle cycles interval "

@@ -85,6 +85,10 @@ T = "A randomised trial of a drug"
     "Patients performed 12 sessions with 48-72 hours of interval between sessions.",
     "Patients received two infusions of MSCs four weeks apart.",
     "Patients received three infusions of MSCs separated by 72 h.",
+    # a measure named with the time it is averaged over
+    "Telmisartan reduced 24-hour mean systolic blood pressure more than losartan.",
+    "The 24-h average heart rate did not differ.",
+    "24-hour diastolic blood pressure fell by 5 mmHg.",
     "Two doses of the vaccine were given at an interval of 4 weeks.",
     "Patients received 3 injections, each separated by 2 weeks.",
     "Infusions were spaced 6 weeks apart.",
