@@ -630,7 +630,7 @@ for _family, _words in [
                "mscs d x"),
     ("within", "within"),
     ("washout", "washout wash run lead"),
-    ("versus", "vs versus"),
+    ("versus", "vs vs. versus"),
     ("symbol", "< > ≤ ≥ = ± +"),
     ("history", "had has have having suffering suffered suffer history despite stable failed failing"),
     ("past", "last past previous preceding prior"),

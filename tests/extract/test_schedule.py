@@ -384,6 +384,14 @@ def test_a_duration_after_versus_is_still_no_timepoint():
     assert ev.timepoints_weeks == [12.0]
 
 
+@pytest.mark.parametrize("sentence", ["Patients with high miR-21 had worse PFS (3.5 vs. 12.7 months; p = 0.03).",
+                                      "Patients with high miR-21 had worse PFS (3.5 vs 12.7 months; p = 0.03).",
+                                      "Patients with high miR-21 had worse PFS (3.5 versus 12.7 months)."])
+def test_a_duration_after_vs_with_its_dot_is_no_timepoint(sentence):
+    ev = run("Twenty patients received cetuximab for 12 weeks. " + sentence)
+    assert ev.timepoints_weeks == [12.0]
+
+
 @pytest.mark.parametrize("sentence", ["Th17 cells were reduced at 3 months (P = 0.02).",
                                       "The Th17 cells decreased at 3 months."])
 def test_a_cell_name_ending_in_digits_is_no_dose_before_a_time(sentence):
