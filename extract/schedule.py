@@ -205,8 +205,9 @@ PRE_STUDY_FOR_BEFORE_RE = re.compile(
 # a window back in time: "within the last 10 years", "in the past 2 years", "during the previous 3 months"
 PAST_WINDOW_BEFORE_RE = re.compile(words(["within", "in", "over", "during", "for"])
                                    + r"\s+the\s+(?:last|past|previous|preceding|prior)\s+$")
-# when the treatment began, not a time of assessment: "commenced 48-72 hours following ICU admission"
-START_BEFORE_RE = re.compile(words(["commenced", "started", "initiated", "begun", "began"])
+# when the treatment began, not a time of assessment: "commenced 48-72 hours following ICU admission", "zinc
+# starting at 6 months of life"
+START_BEFORE_RE = re.compile(words(["commenced", "started", "initiated", "begun", "began", "starting", "beginning"])
                              + r"\s+(?:at\s+|within\s+|about\s+|approximately\s+|on\s+)?$")
 AVERAGE_IN_BRACKET_RE = re.compile(r"[(\[]\s*(?:median|mean|average)\s*[:=,]?\s*$", re.I)
 CLOCK_TIME_RE = re.compile(r"^[012]\d[0-5]\d\s?h", re.I)  # "0800 h", "1230 h"
@@ -634,7 +635,7 @@ for _family, _words in [
     ("symbol", "< > ≤ ≥ = ± +"),
     ("history", "had has have having suffering suffered suffer history despite stable failed failing"),
     ("past", "last past previous preceding prior"),
-    ("start", "commenced started initiated begun began"),
+    ("start", "commenced started initiated begun began starting beginning"),
     ("interval", "separated spaced interval intervals"),
 ]:
     for _w in _words.split():

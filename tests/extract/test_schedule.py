@@ -80,6 +80,9 @@ T = "A randomised trial of a drug"
     "MSCs were expanded for 2 passages (about 14 days) before infusion.",
     # when the treatment began
     "Supplemental nutrition commenced 48\u201372 hours following ICU admission.",
+    "Children received zinc starting at 6 months of life.",
+    "Infusions were given monthly, starting at week 4 after enrolment.",
+    "Treatment, beginning at 2 weeks after surgery, lasted until discharge.",
     "Treatment was started 2 weeks after surgery.",
     # an interval between sessions or doses
     "Patients performed 12 sessions with 48-72 hours of interval between sessions.",
