@@ -119,7 +119,8 @@ INFUSION_BEFORE_RE = re.compile(words(["infused", "given", "administered", "deli
                                 + r"\s+over\s+(?:a\s+(?:period\s+of\s+)?)?$"
                                 r"|\bover\s+(?:a\s+(?:period\s+of\s+)?)?$"
                                 rf"|{_DOSE_UNIT}\s+(?:in|over|within)\s+$")
-SESSION_AFTER_RE = re.compile(r"^\s?-?\s?(?:[\w-]+\s+){0,2}?(?:trainings?|sessions?|courses?|class(?:es)?|"
+SESSION_AFTER_RE = re.compile(r"^\s?-?\s?(?:[\w-]+\s+){0,3}?(?:\([\w-]{1,12}\)\s+)?"  # "a 2-day basic life support (BLS) training"
+                              r"(?:trainings?|sessions?|courses?|class(?:es)?|"
                               r"workshops?|formulations?|controlled-release|extended-release|sustained-release|"
                               r"modified-release|controlled\s+release)\b", re.I)
 SCHOOL_AFTER_RE = re.compile(r"^\s?-?\s?(?:[\w-]+\s+){0,2}?(?:colleges?|schools?|universit(?:y|ies)|degree|curriculum|"
@@ -489,6 +490,7 @@ for _family, _words in [
 
 _LIST_JOINERS = frozenset({",", "and", "or", "-", "to", "&", " "})
 _RANDOM_WORDS = frozenset(w for w, f in _AFTER_TRIGGERS.items() if f == "random")
+_SESSION_WORDS = frozenset(w for w, f in _AFTER_TRIGGERS.items() if f == "session")
 
 
 def _not_a_study_time_after(t: Text, tp: Timepoint, sent, after: str) -> bool:
@@ -501,6 +503,8 @@ def _not_a_study_time_after(t: Text, tp: Timepoint, sent, after: str) -> bool:
     fams.discard(None)
     if "random" not in fams and not _RANDOM_WORDS.isdisjoint(following[6:]):
         fams.add("random")
+    if tp.weeks < 1 and "session" not in fams and not _SESSION_WORDS.isdisjoint(following[6:14]):
+        fams.add("session")  # "a one-day point-of-care ultrasound (POC-US) course": the name's tokens come first
     if fams:
         if "gestation" in fams and GESTATION_AFTER_RE.match(after):
             return True  # "32 weeks of gestation"

@@ -62,6 +62,8 @@ T = "A randomised trial of a drug"
     "Chemotherapy was repeated on a 3-week cycle.",
     "Subjects completed twelve 1-hour training sessions.",
     "Students attended a one-day course.",
+    "Students attended a one-day point-of-care ultrasound (POC-US) course.",
+    "Nurses completed a 2-day basic life support (BLS) training.",
     "A 24-hour controlled-release formulation was tested.",
     "Children between 6 months and 15 years of age were enrolled.",
     "Patients were enrolled during the first six years of the programme.",
