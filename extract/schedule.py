@@ -101,7 +101,9 @@ _DOSING_WORDS = words([r"dos(?:e|es|ed|ing)(?<![-‐]dose)(?<![-‐]doses)", "gi
 # weeks 0, 4 and 8")
 _SCHEDULE_REST = (r"(?:\([^()]{0,60}\)|(?!assess|evaluat|measur|follow|examin|record|obtain|collect|test|visit|observ)"
                   r"[^.;(]){0,30}?"
-                  r"\b(?:at|on)\s+(?:(?:weeks?|days?|months?|wks?)\s+)?(?:[\d.]+\s?(?:,|and|or|&)\s?(?:and\s)?)*$")
+                  r"\b(?:at|on)\s+(?:(?:weeks?|days?|months?|wks?)\s+)?"
+                  # (every list of the sentence's schedules: "at 0, 2 and 8 months, and 0, 4 and 10 months")
+                  r"(?:[\d.]+\s?(?:(?:weeks?|days?|months?|wks?),?\s?)?(?:,|and|or|&)\s?(?:(?:and|or)\s)?)*$")
 # two patterns, each with a fast start: after a dose, after a dosing word
 SCHEDULE_BEFORE_RES = (re.compile(_DOSE_UNIT + _SCHEDULE_REST), re.compile(rf"{_DOSING_WORDS}\b" + _SCHEDULE_REST))
 # "twice daily for 2 days", "15 μg/kg for 5 days", "daily for three days": a course of the drug

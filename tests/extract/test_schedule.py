@@ -198,6 +198,17 @@ def test_a_dose_per_kilogram_before_weeks_is_still_a_dosing_schedule():
                title=T).timepoints_weeks == [30.0]
 
 
+@pytest.mark.parametrize("abstract", [
+    # two or three schedules of one sentence, each list with its unit ("..., respectively")
+    "Regimens were given at 0, 2, 4, and 8 months, and 0, 2, 4, 6, and 10 months, respectively. Antibodies were "
+    "measured 2 weeks after the last vaccination.",
+    "Doses were given at weeks 0 and 4, or 0, 4 and 8, respectively. Antibodies were measured 2 weeks after the last "
+    "vaccination.",
+])
+def test_each_list_of_a_dosing_schedule_is_no_assessment_time(abstract):
+    assert run(abstract, title=T).timepoints_weeks == [2.0]
+
+
 def test_a_dosing_schedule_after_bracketed_doses_and_arm_sizes_is_no_assessment_time():
     ev = run("A total of 105 patients were randomly assigned to receive three intravenous infusions of hUC-MSCs "
              "(1 × 10^6 cells/kg, n = 70) or placebo (n = 35) at weeks 0, 4 and 8. The primary endpoint was the "
