@@ -196,6 +196,11 @@ MEASURED_DURATION_BEFORE_RE = re.compile(
     r"(?:[\d.]+\s*(?:[a-z]+\s*)?(?:,|and|or|vs\.?|versus)\s*)*$"
     r"|" + words([r"length\s+of\s+(?:hospital\s+)?stay", r"hospital\s+stay", "stayed", r"hospitali[sz]ed\s+for",
                   "LOS"]) + r"\b[^.;]{0,20}?$")
+# "followed for a median of", "Follow-up lasted a median of", "median duration of follow-up was": the length of the
+# study's follow-up, a timepoint, though "median of" and a spread after it ("(IQR 30-50)") read as a measured value
+FOLLOWED_MEDIAN_BEFORE_RE = re.compile(
+    r"(?:follow|observ)[\w-]*[^.;\d]{0,25}?\b(?:median|mean|average)\b[^.;\d]{0,30}$"
+    r"|\b(?:median|mean|average)\b[^.;\d]{0,30}?(?:follow|observ)[^.;\d]{0,25}$", re.I)
 FOLLOW_UP_AFTER_RE = re.compile(r"\s*(?:-\s*|of\s+|\(\w+\)\s+of\s+)?(?:follow|observation|treatment)", re.I)
 # how long patients had had their disease or a therapy before the study: "had RA for 9.5 years", "had been
 # suffering from RA for 10 years", "despite DMARDs for 6 months", "on stable methotrexate for 4 weeks" (not
@@ -433,9 +438,11 @@ def _not_a_study_time(t: Text, tp: Timepoint, course_weeks: set[float], windows:
         return True  # "infusions separated by 72 h", "at an interval of 4 weeks": between doses, not a time of assessment
     if "threshold" in cues and THRESHOLD_BEFORE_RE.search(near):
         return True  # "at least 3 months", "more than 6 months", "32 weeks of gestation"
-    if "bound" in cues and (BOUND_BEFORE_RE.search(before, max(0, len(before) - 60)) or IN_BOUND_BRACKET_RE.search(before)
-                            or (MEASURED_DURATION_BEFORE_RE.search(before, max(0, len(before) - 60))
-                                and not FOLLOW_UP_AFTER_RE.match(after))):
+    if "bound" in cues and (IN_BOUND_BRACKET_RE.search(before) or (
+            (BOUND_BEFORE_RE.search(before, max(0, len(before) - 60))
+             or (MEASURED_DURATION_BEFORE_RE.search(before, max(0, len(before) - 60))
+                 and not FOLLOW_UP_AFTER_RE.match(after)))
+            and not FOLLOWED_MEDIAN_BEFORE_RE.search(before, max(0, len(before) - 60)))):
         return True  # "(95% CI 8 to 16 weeks)", "(range 6-48 months)", "median PFS was 5 months"
     if "dosing" in cues:
         wide = text[max(sent.start, tp.start - 160):tp.start]  # room for the bracket groups it skips
@@ -527,7 +534,8 @@ def _not_a_study_time_after(t: Text, tp: Timepoint, sent, after: str) -> bool:
         if "measure" in fams and tp.weeks <= 1 and MEASURE_NAME_AFTER_RE.match(after):
             return True  # "24-h urine protein"
         if "value" in fams and (PLUS_MINUS_AFTER_RE.match(after) or VERSUS_AFTER_RE.match(after)
-                                or SPREAD_AFTER_RE.match(after)):
+                                or (SPREAD_AFTER_RE.match(after) and not FOLLOWED_MEDIAN_BEFORE_RE.search(
+                                    text, max(sent.start, tp.start - 60), tp.start))):
             return True  # a measured value: "4.4 ± 1.2 days", "3.5 vs. 12.7 months", "2.0 weeks (Q1 = 1.0, Q3 = 3.7)"
         if "value" in fams and INTERVAL_AFTER_RE.match(after) and not _FOLLOW_UP_BEFORE.search(
                 text, max(sent.start, tp.start - 40), tp.start) and not _AT_TIME_BEFORE.search(

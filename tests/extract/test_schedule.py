@@ -116,6 +116,13 @@ def test_not_assessment_timepoints(abstract):
     ("Blood was sampled 6 and 24 h after the dose.", [0.04, 0.14]),
     ("Outcomes were assessed after one and six months.", [4.33, 26.0]),
     ("During a median of 4.2 y of follow-up, 120 deaths occurred.", [218.4]),
+    # a median or mean follow-up, with its spread or range after it, is the study's follow-up
+    ("Patients were followed for a median of 2.5 years.", [130.0]),
+    ("Patients were followed up for a mean of 24 months.", [104.0]),
+    ("Patients were observed for a median of 12 months.", [52.0]),
+    ("Follow-up lasted a median of 3 years (range 1-5).", [156.0]),
+    ("The median follow-up period was 40 months (IQR 30-50).", [173.33]),
+    ("Median duration of follow-up was 30 months.", [130.0]),
     ("Patients were followed for 20 years after treatment.", [1040.0]),
     ("Median follow-up was 24 months (range, 6–48 months); the median time to relapse was 14 weeks.", [104.0]),
     ("Azithromycin was given for 3 days and patients were followed for 12 weeks.", [12.0]),
