@@ -201,6 +201,10 @@ MEASURED_DURATION_BEFORE_RE = re.compile(
 FOLLOWED_MEDIAN_BEFORE_RE = re.compile(
     r"(?:follow|observ)[\w-]*[^.;\d]{0,25}?\b(?:median|mean|average)\b[^.;\d]{0,30}$"
     r"|\b(?:median|mean|average)\b[^.;\d]{0,30}?(?:follow|observ)[^.;\d]{0,25}$", re.I)
+# the follow-up's assessments as the subject of "performed", "conducted": "Follow-up visits were performed ... for"
+ASSESSMENTS_PERFORMED_RE = re.compile(
+    r"(?:follow[\w-]*|visits?|assessments?|evaluations?|examinations?|measurements?)\s+(?:were|was)\s+"
+    r"(?:performed|conducted|carried\s+out)\b", re.I)
 FOLLOW_UP_AFTER_RE = re.compile(r"\s*(?:-\s*|of\s+|\(\w+\)\s+of\s+)?(?:follow|observation|treatment)", re.I)
 # how long patients had had their disease or a therapy before the study: "had RA for 9.5 years", "had been
 # suffering from RA for 10 years", "despite DMARDs for 6 months", "on stable methotrexate for 4 weeks" (not
@@ -454,8 +458,8 @@ def _not_a_study_time(t: Text, tp: Timepoint, course_weeks: set[float], windows:
             return True  # "twice daily for 2 days"
         if tp.weeks < 1 and INFUSION_BEFORE_RE.search(before) and not _POST_AFTER_RE.match(after):
             return True  # "infused over 2 hours", "10 IU in 2 h"
-    if "period" in cues and STUDY_PERIOD_BEFORE_RE.search(before):
-        return True  # "recruited over 2 years"
+    if "period" in cues and STUDY_PERIOD_BEFORE_RE.search(before) and not ASSESSMENTS_PERFORMED_RE.search(before):
+        return True  # "recruited over 2 years" (not "follow-up visits were performed every 3 months for 1 year")
     if "versus" in cues and VERSUS_BEFORE_RE.search(near) and not (
             text[tp.start:tp.start + 1].isalpha() or _VALUE_RIGHT_AFTER.match(after)):
         return True  # "3.5 vs. 12.7 months" (not a label of the value after it: "48.5 vs month 6 29.3", "vs 12 weeks 3.9")

@@ -118,6 +118,9 @@ def test_not_assessment_timepoints(abstract):
     ("During a median of 4.2 y of follow-up, 120 deaths occurred.", [218.4]),
     # a median or mean follow-up, with its spread or range after it, is the study's follow-up
     ("Patients were followed for a median of 2.5 years.", [130.0]),
+    # assessments "performed ... for": the follow-up's length, not a period the study was performed in
+    ("Follow-up visits were performed every 3 months for 1 year.", [52.0]),
+    ("Clinical assessments were conducted every 4 weeks for 24 weeks.", [24.0]),
     ("Patients were followed up for a mean of 24 months.", [104.0]),
     ("Patients were observed for a median of 12 months.", [52.0]),
     ("Follow-up lasted a median of 3 years (range 1-5).", [156.0]),
