@@ -240,7 +240,7 @@ MEASURE_NAME_AFTER_RE = re.compile(
     r"glucose|insulin|postprandial|post-prandial|ogtt|walk|walking|diary|food\s+record|abpm|bp\b|collections?\b|"
     # "24-hour mean systolic blood pressure", "24-h average heart rate": a measure averaged over the time
     r"(?:(?:mean|average|systolic|diastolic)\s+){1,3}(?:blood\s+pressure|bp\b|heart\s+rate|systolic|diastolic)|"
-    r"(?:systolic|diastolic)\s+(?:blood\s+pressure|bp\b)|heart\s+rate\b)", re.I)
+    r"(?:systolic|diastolic)\s+(?:blood\s+pressure|bp\b)|blood\s+pressures?\b|heart\s+rate\b)", re.I)
 FOLLOW_UP_NEAR_RE = re.compile(r"follow|after|survival|later|since|over\s+(?:the|a)|long-term", re.I)
 _ON_AT_BEFORE_RE = re.compile(r"\b(?:on|at)\s+$", re.I)
 _LIST_TAIL = re.compile(r"(?:[\d.]+\s?(?:,|and|or|&)\s?(?:and\s)?)+$")

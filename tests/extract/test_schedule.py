@@ -94,6 +94,7 @@ T = "A randomised trial of a drug"
     "Telmisartan reduced 24-hour mean systolic blood pressure more than losartan.",
     "The 24-h average heart rate did not differ.",
     "24-hour diastolic blood pressure fell by 5 mmHg.",
+    "Telmisartan provided superior 24-hour blood pressure control.",
     "Two doses of the vaccine were given at an interval of 4 weeks.",
     "Patients received 3 injections, each separated by 2 weeks.",
     "Infusions were spaced 6 weeks apart.",
