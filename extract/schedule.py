@@ -685,6 +685,13 @@ _INFUSION_SERIES_BEFORE_RE = re.compile(
     + r"\b[^.;]{0,30}?\b(?:once\s+(?:a|per|every)\s+week|weekly)\s+for\s+$")
 
 
+# a length that names a course or a programme: "a 12-week course of", "a six-week, six-lesson iCBT program"
+_COURSE_LENGTH_AFTER_RE = re.compile(r"\s?-?\s?(?:,?\s?[\w-]+){0,3}?\s(?:courses?|programmes?|programs?)\b", re.I)
+# (not one assessed at its end or over its length: "after attending a three-month program", "over a 6-week course")
+_COURSE_ASSESSED_BEFORE_RE = re.compile(r"\b(?:after|following|end\s+of|completi\w+|over|during|throughout)\b[^.;]*$",
+                                        re.I)
+
+
 def study_timepoints(t: Text, skip: frozenset[int]) -> list[Timepoint]:
     dosing: list[tuple[int, int]] = [(m.start(), m.end()) for m in dosing_days(t)
                                      if not ASSESSED_BEFORE_RE.search(t.text, max(0, m.start() - 40), m.start())]
@@ -717,6 +724,11 @@ def study_timepoints(t: Text, skip: frozenset[int]) -> list[Timepoint]:
     if series:  # "infused once a week for 3 weeks; assessed at weeks 4, 12 and 24": the series is how cells were given
         last = max(tp.weeks for tp in kept)
         kept = [tp for tp in kept if tp not in series or tp.weeks >= last]
+    courses = [tp for tp in kept if tp.weeks >= 1 and _COURSE_LENGTH_AFTER_RE.match(t.text, tp.end, tp.end + 50)
+               and not _COURSE_ASSESSED_BEFORE_RE.search(t.text, max(0, tp.start - 30), tp.start)]
+    if courses:  # "a 12-week course of MSC infusions ...; outcomes were assessed at week 24": how it was given
+        last = max(tp.weeks for tp in kept)
+        kept = [tp for tp in kept if tp not in courses or tp.weeks >= last]
     if course_weeks:  # "G-CSF 15 μg/kg for 5 days ... G-CSF for 5 days": the same course again
         kept = [tp for tp in kept if not (tp.weeks in course_weeks
                                           and _FOR_BEFORE.search(t.text[max(0, tp.start - 5):tp.start]))]

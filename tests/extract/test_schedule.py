@@ -270,6 +270,25 @@ def test_a_weekly_series_of_infusions_before_the_assessments_is_not_a_timepoint(
 
 
 @pytest.mark.parametrize("abstract, weeks", [
+    # a course or a programme written as a length ("a 12-week course of", "a six-week, six-lesson iCBT program")
+    # before later assessments is how the intervention was given, not a time of assessment
+    ("A 12-week course of MSC infusions was given; outcomes were assessed at week 24.", [24.0]),
+    ("A six-week, six-lesson iCBT program was developed. Depression was assessed at baseline and at three- and "
+     "six-month follow-ups.", [13.0, 26.0]),
+    ("Patients received an 8-week programme of exercise and were followed for 12 months.", [52.0]),
+    # assessed at the programme's end or over it: a time of assessment
+    ("Patients were assessed after attending a three-month rehabilitation program and at 6 months.", [13.0, 26.0]),
+    ("The efficacy of diclofenac over a 6-week treatment course was assessed; safety was followed to week 12.",
+     [6.0, 12.0]),
+    # with no later assessment the programme's end is the study's time
+    ("Students participated in a 6-month program of leadership training, assessed before and after the program.",
+     [26.0]),
+])
+def test_a_course_before_the_assessments_is_not_a_timepoint(abstract, weeks):
+    assert run(abstract).timepoints_weeks == weeks
+
+
+@pytest.mark.parametrize("abstract, weeks", [
     # hours listed in one sentence are each a time of assessment, however close in weeks
     ("NRS scores were greater at 3 h (P < 0.01), 6 h (P < 0.01), and 12 h (P = 0.013).", [0.02, 0.04, 0.07]),
     ("Pain was assessed at 1 h, 4 h, 8 h and 24 h.", [0.01, 0.02, 0.05, 0.14]),
