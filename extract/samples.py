@@ -459,6 +459,8 @@ _MADE_UP_AN_ARM_AFTER_RE = re.compile(
     r"[^;.]{0,100}?\b(?:comprised|made\s+up|formed|constituted|composed)\s+(?:the\s+|a\s+|an\s+)?(?:[\w+/-]+\s+){0,3}?"
     r"(?:group|arm|cohort|control)s?\b", re.I)
 _COMPARED_WITH_BEFORE_RE = re.compile(r"\bcompared\s+(?:with|to)\s+(?:the\s+)?$", re.I)
+_AND_N_OTHER_PERSONS_AFTER_RE = re.compile(rf"\s+(?:[\w-]+\s+){{0,2}}?{PERSON}\s+and\s+(?:{_N})\s+(?:[\w-]+\s+){{0,2}}?{PERSON}\b",
+                                           re.I)
 _COMPARED_WITH_N_AFTER_RE = re.compile(rf"[^;.]{{0,180}}?\bcompared\s+(?:with|to)\s+(?:the\s+)?(?:{_N})\s+", re.I)
 # "Thirty patients received acupuncture and 28 received sham needling": a count and another with the same verb
 _SAME_VERB_AFTER_RE = re.compile(
@@ -490,6 +492,8 @@ def _one_arms(t: Text, c: _Candidate) -> bool:
         return True  # "and another 20 patients" (the words ANOTHER_AFTER_RE needs, tested first: cheap)
     if _WERE_ASSIGNED_AHEAD.match(after) and EACH_VERB_AFTER_RE.match(after[:200]):
         return True
+    if " and " in after[:40] and _AND_N_OTHER_PERSONS_AFTER_RE.match(after):
+        return True  # "150 boys and 147 girls were randomly selected": one part of a sample whose total is not written
     if _COMPARED_WITH_BEFORE_RE.search(text, max(sent.start, c.start - 40), c.start):
         return True  # "... were compared with 450 patients in whom ...": the other arm
     if _MADE_UP_AN_ARM_AFTER_RE.match(after[:160]):
