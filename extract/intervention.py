@@ -62,7 +62,8 @@ _CELL_AFTER = re.compile(  # used with .match(text, pos): no "^"
     r"(?:[\s(),\[\]/-]*(?:tissue|blood|cords?|jelly|membrane|fluid|epithelial|uc|bm|ad|wj|human|h|autologous|allogeneic|expanded|"
     r"cultured|isolated|origin|sourced|mesenchymal|derived|[a-z]?msc|[a-z]?mscs)\b){0,4}?[\s(),\[\]/-]*"
     r"(?:derived|mesenchymal|stem|stromal|progenitor|mononuclear|cells?\b|[A-Za-z]{0,3}MSCs?\b|[a-z]?ASCs?\b|"
-    r"SVF\b|aspirate|concentrate)", re.I)
+    r"SVF\b|aspirate|concentrate"
+    r"|(?:was|were)\s+(?:aspirated|harvested)\b)", re.I)  # "Bone marrow was aspirated from the iliac crest"
 _CELL_BEFORE = re.compile(
     words([r"cells?", r"MSCs?", "stem", "stromal", "SVF", r"progenitors?"])
     + r"\s+(?:[\w-]+\s+){0,3}?(?:from|of|in)\s+(?:the\s+|human\s+|autologous\s+|allogeneic\s+|donor\s+|healthy\s+)*$")

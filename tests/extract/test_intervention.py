@@ -337,6 +337,9 @@ def test_the_background_section_names_a_cell_source_only_when_the_study_names_no
     ("Patients received umbilical-cord mesenchymal stem cells.", "umbilical cord"),
     ("Patients received human amniotic epithelial cells.", "placenta"),
     ("MSCs were isolated from the umbilical cords of healthy donors and infused.", "umbilical cord"),
+    # the tissue harvested for the cells
+    ("Bone marrow was aspirated from the iliac crest and MSCs were expanded ex vivo.", "bone marrow"),
+    ("Adipose tissue was harvested by liposuction and the MSCs were infused.", "adipose"),
 ])
 def test_cell_source_where_cells_are_named(abstract, source):
     assert run(abstract, title="Cell therapy for rheumatoid arthritis").cell_source == source
