@@ -679,10 +679,12 @@ ASSESSED_BEFORE_RE = re.compile(
 
 
 _FOR_BEFORE = re.compile(r"\bfor\s+$")
-# a series of infusions or injections given weekly: "infused once a week for", "injected weekly for"
+# a series of infusions or injections given weekly: "infused once a week for", "injected weekly for", "infused every
+# 4 weeks for", "injected monthly for"
 _INFUSION_SERIES_BEFORE_RE = re.compile(
     words([r"infus(?:ed|ions?)", r"inject(?:ed|ions?)", r"transplant(?:ed|ations?)"])
-    + r"\b[^.;]{0,30}?\b(?:once\s+(?:a|per|every)\s+week|weekly)\s+for\s+$")
+    + r"\b[^.;]{0,30}?\b(?:once\s+(?:a|per|every)\s+(?:week|month)|weekly|monthly|every\s+(?:other\s+)?"
+    r"(?:\d+|two|three|four|six|eight)?\s?(?:weeks?|months?))\s+for\s+$")
 
 
 # a length that names a course or a programme: "a 12-week course of", "a six-week, six-lesson iCBT program"

@@ -262,8 +262,11 @@ def test_a_duration_with_its_interval_is_a_value_not_a_timepoint(abstract, weeks
     # a weekly series of infusions is how the cells were given; the assessments are the study's times
     ("UC-MSCs were infused once a week for 3 weeks; patients were assessed at weeks 4, 12 and 24.", [4.0, 12.0, 24.0]),
     ("MSCs were injected weekly for 4 weeks. DAS28 was measured at 3 and 6 months.", [13.0, 26.0]),
+    ("MSCs were infused every 4 weeks for 6 months; DAS28 was assessed at 12 months.", [52.0]),
+    ("hUC-MSCs were injected monthly for 3 months, and patients were followed for 1 year.", [52.0]),
     # with no later assessment the course is the study's time
     ("MSCs were injected weekly for 4 weeks.", [4.0]),
+    ("MSCs were infused every 4 weeks for 6 months.", [26.0]),
 ])
 def test_a_weekly_series_of_infusions_before_the_assessments_is_not_a_timepoint(abstract, weeks):
     assert run(abstract).timepoints_weeks == weeks
