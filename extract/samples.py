@@ -279,6 +279,9 @@ _PLANNED_AFTER = re.compile(r"^[^.;]{0,30}?\b(?:was|were|would\s+be|will\s+be|ar
 _NOT_REAL_PEOPLE = re.compile(r"\b(?:simulat\w*|virtual|hypothetical|fictional|fictitious|standardi[sz]ed)\b", re.I)
 _GROUP_BEFORE_N_EQ = re.compile(r"\b(?:group|arm|cohort|condition)s?\s*\(\s?[nN]\s?=\s?$", re.I)
 STUDY_POPULATION_N_RE = re.compile(r"\b(?:total\s+study|study|trial|total)\s+population\s*\(\s?[nN]\s?=\s?(?P<n>\d[\d,]*)\b")
+# "three dose cohorts (N = 27)", "the Danish subcohort (N = 1396)", "The study sample (N = 120)": the sample's total
+# (not one cohort's: "the first cohort (n = 12)")
+COHORTS_N_RE = re.compile(r"\b(?:cohorts|subcohort|(?:study|total|final)\s+sample)\s*\(\s?[nN]\s?=\s?(?P<n>\d[\d,]*)\b")
 _SEX_WORDS = frozenset({"men", "women", "males", "females", "boys", "girls"})
 _ACHIEVED_SAMPLE_BEFORE = re.compile(r"\b(?:achieved|final|actual)\s+sample\s+(?:size\s+)?(?:of|was)\s*$", re.I)
 _RANDOMISED_AHEAD = re.compile(r"\s+(?:the\s+)?randomi", re.I)
@@ -400,7 +403,8 @@ def sample_sizes(t: Text, record_id: str, skip_sentences: frozenset[int] = froze
         role = ("randomised" if verb.startswith("random") else "analysed" if verb.startswith("analy")
                 else "treated" if verb == "treated" else "screened" if verb == "eligible" else "enrolled")
         cands.append(_Candidate(role, n, m.start("n"), v_end))
-    for m in STUDY_POPULATION_N_RE.finditer(text) if "opulation" in text else ():
+    for m in [*(STUDY_POPULATION_N_RE.finditer(text) if "opulation" in text else ()),
+              *(COHORTS_N_RE.finditer(text) if "ohort" in text or "ample" in text else ())]:
         # "Of the total study population (n = 591, 97% of eligible subjects), 513 participated": the total
         sent = t.sentence_at(m.start())
         n = _int(m.group("n"))

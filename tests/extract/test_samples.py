@@ -307,6 +307,17 @@ def test_the_study_population_n_is_the_total():
     assert ev.n_enrolled == 591
 
 
+@pytest.mark.parametrize("abstract, n", [
+    ("We enrolled 9 patients in each of three dose cohorts (N = 27).", 27),
+    ("AIB1 was analyzed in tissue microarrays of the Danish subcohort (N = 1396) of the trial.", 1396),
+    ("The study sample (N = 120) was randomly allocated to two arms.", 120),
+    # one cohort's n is that cohort's, not the total
+    ("Patients of the first cohort (n = 12) received the low dose.", None),
+])
+def test_the_cohorts_or_sample_n_is_the_total(abstract, n):
+    assert run(abstract, title=DRUG_TITLE).n_enrolled == n
+
+
 def test_a_count_of_men_or_women_in_a_bracket_is_the_samples_make_up():
     ev = run("In this trial, 43 soldiers were assigned to treatment (n = 20; 16 males and 4 females) or placebo (n = 23; "
              "15 males and 8 females).", title=DRUG_TITLE)
