@@ -62,7 +62,8 @@ _CELL_AFTER = re.compile(  # used with .match(text, pos): no "^"
     r"(?:[\s(),\[\]/-]*(?:tissue|blood|cords?|jelly|membrane|fluid|epithelial|uc|bm|ad|wj|human|h|autologous|allogeneic|expanded|"
     r"cultured|isolated|origin|sourced|mesenchymal|derived|[a-z]?msc|[a-z]?mscs)\b){0,4}?[\s(),\[\]/-]*"
     r"(?:derived|mesenchymal|stem|stromal|progenitor|mononuclear|cells?\b|[A-Za-z]{0,3}MSCs?\b|[a-z]?ASCs?\b|"
-    r"SVF\b|aspirate|concentrate)", re.I)
+    r"SVF\b|aspirate|concentrate"
+    r"|(?:was|were)\s+(?:aspirated|harvested)\b)", re.I)  # "Bone marrow was aspirated from the iliac crest"
 _CELL_BEFORE = re.compile(
     words([r"cells?", r"MSCs?", "stem", "stromal", "SVF", r"progenitors?"])
     + r"\s+(?:[\w-]+\s+){0,3}?(?:from|of|in)\s+(?:the\s+|human\s+|autologous\s+|allogeneic\s+|donor\s+|healthy\s+)*$")
@@ -294,10 +295,14 @@ def _study(title: Text, abstract: Text, drugs: list[DrugDose], cells: bool) -> _
         h for m in _COMBINED_WITH_IN_TITLE.finditer(title.text) for h in heads
         if _in_title(h, m.group("drugs").lower(), both)
         and any(g != h and _in_title(g, title_low[:m.start()], both) for g in heads))
+    # (not a drug the title names outside such a phrase: "Effects of growth hormone and pioglitazone", a factorial
+    # trial whose conclusion reads "addition of PIO to GH")
+    title_outside = _ADDITION_OF_TO.sub(" ", title_low) if "add" in title_low else title_low
     background |= frozenset(
         h for m in _ADDITION_OF_TO.finditer(both) for h in heads
         if _in_title(h, m.group("drug").lower(), both) and any(
-            g != h and _in_title(g, m.group("what").lower(), both) for g in heads))
+            g != h and _in_title(g, m.group("what").lower(), both) for g in heads)
+        and not _in_title(h, title_outside, both))
     candidates = heads - background
     # "Carbetocin in comparison with oxytocin", "X versus mefloquine": the drug after is the comparator
     compared = frozenset(

@@ -222,6 +222,8 @@ _JOINT_RE = re.compile(
 # "a single intra-articular injection of 40 × 10^6 MSCs": the cells of one joint
 _JOINT_BEFORE_RE = re.compile(r"\bintra-?articular(?:ly)?\b[^.;0-9]{0,40}$", re.I)
 _DOSE_CUE_BEFORE = re.compile(r"\bdos(?:e|es|age|ing)\b[^.;]{0,25}$", re.I)
+# "hUC-MSCs (4 × 10^7/infusion)", "4 × 10^7 per injection": a count given per administration is a dose
+_PER_ADMINISTRATION_RE = re.compile(r"^\s?(?:/\s?|per\s)(?:infusion|injection|administration|transplantation)\b", re.I)
 _GROUP_GAP_RE = re.compile(r"^\s?,?\s?(?:and|or|to|-)?\s?$", re.I)
 _RANGE_GAP_RE = re.compile(r"\s?(?:to|-|–)\s?", re.I)
 _SHARED_RANGE_RE = re.compile(r"\d+(?:\.\d+)?\s?(?:to|-|–)\s?\d+(?:\.\d+)?\s?(?:[×x*]|million|billion)", re.I)
@@ -708,7 +710,7 @@ def find_doses(text: str) -> list[Dose]:
             unit = "cells/joint"
         elif _CELL_RE.match(after):
             unit = "cells"
-        elif _DOSE_CUE_BEFORE.search(_sentence_before(t, k.start, 60)[1]):
+        elif _DOSE_CUE_BEFORE.search(_sentence_before(t, k.start, 60)[1]) or _PER_ADMINISTRATION_RE.match(after):
             unit = "cells"
         weak.append(unit == "cells" and not cm and not _CELL_RE.match(after))
         joint = unit == "cells" and bool(_JOINT_RE.match(after) or _JOINT_BEFORE_RE.search(

@@ -279,6 +279,9 @@ _PLANNED_AFTER = re.compile(r"^[^.;]{0,30}?\b(?:was|were|would\s+be|will\s+be|ar
 _NOT_REAL_PEOPLE = re.compile(r"\b(?:simulat\w*|virtual|hypothetical|fictional|fictitious|standardi[sz]ed)\b", re.I)
 _GROUP_BEFORE_N_EQ = re.compile(r"\b(?:group|arm|cohort|condition)s?\s*\(\s?[nN]\s?=\s?$", re.I)
 STUDY_POPULATION_N_RE = re.compile(r"\b(?:total\s+study|study|trial|total)\s+population\s*\(\s?[nN]\s?=\s?(?P<n>\d[\d,]*)\b")
+# "three dose cohorts (N = 27)", "the Danish subcohort (N = 1396)", "The study sample (N = 120)": the sample's total
+# (not one cohort's: "the first cohort (n = 12)")
+COHORTS_N_RE = re.compile(r"\b(?:cohorts|subcohort|(?:study|total|final)\s+sample)\s*\(\s?[nN]\s?=\s?(?P<n>\d[\d,]*)\b")
 _SEX_WORDS = frozenset({"men", "women", "males", "females", "boys", "girls"})
 _ACHIEVED_SAMPLE_BEFORE = re.compile(r"\b(?:achieved|final|actual)\s+sample\s+(?:size\s+)?(?:of|was)\s*$", re.I)
 _RANDOMISED_AHEAD = re.compile(r"\s+(?:the\s+)?randomi", re.I)
@@ -400,7 +403,8 @@ def sample_sizes(t: Text, record_id: str, skip_sentences: frozenset[int] = froze
         role = ("randomised" if verb.startswith("random") else "analysed" if verb.startswith("analy")
                 else "treated" if verb == "treated" else "screened" if verb == "eligible" else "enrolled")
         cands.append(_Candidate(role, n, m.start("n"), v_end))
-    for m in STUDY_POPULATION_N_RE.finditer(text) if "opulation" in text else ():
+    for m in [*(STUDY_POPULATION_N_RE.finditer(text) if "opulation" in text else ()),
+              *(COHORTS_N_RE.finditer(text) if "ohort" in text or "ample" in text else ())]:
         # "Of the total study population (n = 591, 97% of eligible subjects), 513 participated": the total
         sent = t.sentence_at(m.start())
         n = _int(m.group("n"))
@@ -459,6 +463,8 @@ _MADE_UP_AN_ARM_AFTER_RE = re.compile(
     r"[^;.]{0,100}?\b(?:comprised|made\s+up|formed|constituted|composed)\s+(?:the\s+|a\s+|an\s+)?(?:[\w+/-]+\s+){0,3}?"
     r"(?:group|arm|cohort|control)s?\b", re.I)
 _COMPARED_WITH_BEFORE_RE = re.compile(r"\bcompared\s+(?:with|to)\s+(?:the\s+)?$", re.I)
+_AND_N_OTHER_PERSONS_AFTER_RE = re.compile(rf"\s+(?:[\w-]+\s+){{0,2}}?{PERSON}\s+and\s+(?:{_N})\s+(?:[\w-]+\s+){{0,2}}?{PERSON}\b",
+                                           re.I)
 _COMPARED_WITH_N_AFTER_RE = re.compile(rf"[^;.]{{0,180}}?\bcompared\s+(?:with|to)\s+(?:the\s+)?(?:{_N})\s+", re.I)
 # "Thirty patients received acupuncture and 28 received sham needling": a count and another with the same verb
 _SAME_VERB_AFTER_RE = re.compile(
@@ -490,6 +496,8 @@ def _one_arms(t: Text, c: _Candidate) -> bool:
         return True  # "and another 20 patients" (the words ANOTHER_AFTER_RE needs, tested first: cheap)
     if _WERE_ASSIGNED_AHEAD.match(after) and EACH_VERB_AFTER_RE.match(after[:200]):
         return True
+    if " and " in after[:40] and _AND_N_OTHER_PERSONS_AFTER_RE.match(after):
+        return True  # "150 boys and 147 girls were randomly selected": one part of a sample whose total is not written
     if _COMPARED_WITH_BEFORE_RE.search(text, max(sent.start, c.start - 40), c.start):
         return True  # "... were compared with 450 patients in whom ...": the other arm
     if _MADE_UP_AN_ARM_AFTER_RE.match(after[:160]):

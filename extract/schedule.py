@@ -83,6 +83,10 @@ THRESHOLD_BEFORE_RE = re.compile(words([
     r"gestational\s+age\s+(?:of\s+)?", r"gestation\s+(?:of\s+)?", r"postmenstrual\s+age\s+(?:of\s+)?",
     r"gestation\s*\(", r"pregnancy\s*\("]) + r"\s*$")
 COMPARATOR_BEFORE_RE = re.compile(r"[<>≤≥=][<>=]?\s*$")
+# "three infusions separated by 72 h", "given at an interval of 4 weeks": the gap between two doses (not "over an
+# interval of 28 days": how long the study ran)
+INTERVAL_BEFORE_RE = re.compile(words([r"separated\s+by", r"spaced\s+(?:by\s+)?", r"at\s+(?:an?\s+)?intervals?\s+of",
+                                        r"with\s+(?:an?\s+)?intervals?\s+of"]) + r"\s*$")
 GESTATION_AFTER_RE = re.compile(r"^\s?(?:'s?\s+|’s?\s+)?(?:of\s+)?(?:gestation|gestational|pregnancy|pregnant|"
                                 r"postmenstrual|post-?menstrual|corrected\s+age|postconceptional)\b", re.I)
 # a dose, a dosing word or "dosed" right before "at/on <weeks|days> ...": a dosing schedule
@@ -97,7 +101,9 @@ _DOSING_WORDS = words([r"dos(?:e|es|ed|ing)(?<![-‐]dose)(?<![-‐]doses)", "gi
 # weeks 0, 4 and 8")
 _SCHEDULE_REST = (r"(?:\([^()]{0,60}\)|(?!assess|evaluat|measur|follow|examin|record|obtain|collect|test|visit|observ)"
                   r"[^.;(]){0,30}?"
-                  r"\b(?:at|on)\s+(?:(?:weeks?|days?|months?|wks?)\s+)?(?:[\d.]+\s?(?:,|and|or|&)\s?(?:and\s)?)*$")
+                  r"\b(?:at|on)\s+(?:(?:weeks?|days?|months?|wks?)\s+)?"
+                  # (every list of the sentence's schedules: "at 0, 2 and 8 months, and 0, 4 and 10 months")
+                  r"(?:[\d.]+\s?(?:(?:weeks?|days?|months?|wks?),?\s?)?(?:,|and|or|&)\s?(?:(?:and|or)\s)?)*$")
 # two patterns, each with a fast start: after a dose, after a dosing word
 SCHEDULE_BEFORE_RES = (re.compile(_DOSE_UNIT + _SCHEDULE_REST), re.compile(rf"{_DOSING_WORDS}\b" + _SCHEDULE_REST))
 # "twice daily for 2 days", "15 μg/kg for 5 days", "daily for three days": a course of the drug
@@ -115,7 +121,8 @@ INFUSION_BEFORE_RE = re.compile(words(["infused", "given", "administered", "deli
                                 + r"\s+over\s+(?:a\s+(?:period\s+of\s+)?)?$"
                                 r"|\bover\s+(?:a\s+(?:period\s+of\s+)?)?$"
                                 rf"|{_DOSE_UNIT}\s+(?:in|over|within)\s+$")
-SESSION_AFTER_RE = re.compile(r"^\s?-?\s?(?:[\w-]+\s+){0,2}?(?:trainings?|sessions?|courses?|class(?:es)?|"
+SESSION_AFTER_RE = re.compile(r"^\s?-?\s?(?:[\w-]+\s+){0,3}?(?:\([\w-]{1,12}\)\s+)?"  # "a 2-day basic life support (BLS) training"
+                              r"(?:trainings?|sessions?|courses?|class(?:es)?|"
                               r"workshops?|formulations?|controlled-release|extended-release|sustained-release|"
                               r"modified-release|controlled\s+release)\b", re.I)
 SCHOOL_AFTER_RE = re.compile(r"^\s?-?\s?(?:[\w-]+\s+){0,2}?(?:colleges?|schools?|universit(?:y|ies)|degree|curriculum|"
@@ -189,6 +196,15 @@ MEASURED_DURATION_BEFORE_RE = re.compile(
     r"(?:[\d.]+\s*(?:[a-z]+\s*)?(?:,|and|or|vs\.?|versus)\s*)*$"
     r"|" + words([r"length\s+of\s+(?:hospital\s+)?stay", r"hospital\s+stay", "stayed", r"hospitali[sz]ed\s+for",
                   "LOS"]) + r"\b[^.;]{0,20}?$")
+# "followed for a median of", "Follow-up lasted a median of", "median duration of follow-up was": the length of the
+# study's follow-up, a timepoint, though "median of" and a spread after it ("(IQR 30-50)") read as a measured value
+FOLLOWED_MEDIAN_BEFORE_RE = re.compile(
+    r"(?:follow|observ)[\w-]*[^.;\d]{0,25}?\b(?:median|mean|average)\b[^.;\d]{0,30}$"
+    r"|\b(?:median|mean|average)\b[^.;\d]{0,30}?(?:follow|observ)[^.;\d]{0,25}$", re.I)
+# the follow-up's assessments as the subject of "performed", "conducted": "Follow-up visits were performed ... for"
+ASSESSMENTS_PERFORMED_RE = re.compile(
+    r"(?:follow[\w-]*|visits?|assessments?|evaluations?|examinations?|measurements?)\s+(?:were|was)\s+"
+    r"(?:performed|conducted|carried\s+out)\b", re.I)
 FOLLOW_UP_AFTER_RE = re.compile(r"\s*(?:-\s*|of\s+|\(\w+\)\s+of\s+)?(?:follow|observation|treatment)", re.I)
 # how long patients had had their disease or a therapy before the study: "had RA for 9.5 years", "had been
 # suffering from RA for 10 years", "despite DMARDs for 6 months", "on stable methotrexate for 4 weeks" (not
@@ -201,8 +217,9 @@ PRE_STUDY_FOR_BEFORE_RE = re.compile(
 # a window back in time: "within the last 10 years", "in the past 2 years", "during the previous 3 months"
 PAST_WINDOW_BEFORE_RE = re.compile(words(["within", "in", "over", "during", "for"])
                                    + r"\s+the\s+(?:last|past|previous|preceding|prior)\s+$")
-# when the treatment began, not a time of assessment: "commenced 48-72 hours following ICU admission"
-START_BEFORE_RE = re.compile(words(["commenced", "started", "initiated", "begun", "began"])
+# when the treatment began, not a time of assessment: "commenced 48-72 hours following ICU admission", "zinc
+# starting at 6 months of life"
+START_BEFORE_RE = re.compile(words(["commenced", "started", "initiated", "begun", "began", "starting", "beginning"])
                              + r"\s+(?:at\s+|within\s+|about\s+|approximately\s+|on\s+)?$")
 AVERAGE_IN_BRACKET_RE = re.compile(r"[(\[]\s*(?:median|mean|average)\s*[:=,]?\s*$", re.I)
 CLOCK_TIME_RE = re.compile(r"^[012]\d[0-5]\d\s?h", re.I)  # "0800 h", "1230 h"
@@ -220,7 +237,10 @@ PRE_RANDOMISATION_AFTER_RE = re.compile(
 _STUDY_PERIOD_VERBS = ("ecruit", "nrol", "ccru", "creened", "ncluded", "onducted", "erformed", "arried")
 MEASURE_NAME_AFTER_RE = re.compile(
     r"^\s?-?\s?(?:urine|urinary|ambulatory|holter|recall|dietary\s+recall|(?:post-?load\s+|plasma\s+|blood\s+)?"
-    r"glucose|insulin|postprandial|post-prandial|ogtt|walk|walking|diary|food\s+record|abpm|bp\b|collections?\b)", re.I)
+    r"glucose|insulin|postprandial|post-prandial|ogtt|walk|walking|diary|food\s+record|abpm|bp\b|collections?\b|"
+    # "24-hour mean systolic blood pressure", "24-h average heart rate": a measure averaged over the time
+    r"(?:(?:mean|average|systolic|diastolic)\s+){1,3}(?:blood\s+pressure|bp\b|heart\s+rate|systolic|diastolic)|"
+    r"(?:systolic|diastolic)\s+(?:blood\s+pressure|bp\b)|blood\s+pressures?\b|heart\s+rate\b)", re.I)
 FOLLOW_UP_NEAR_RE = re.compile(r"follow|after|survival|later|since|over\s+(?:the|a)|long-term", re.I)
 _ON_AT_BEFORE_RE = re.compile(r"\b(?:on|at)\s+$", re.I)
 _LIST_TAIL = re.compile(r"(?:[\d.]+\s?(?:,|and|or|&)\s?(?:and\s)?)+$")
@@ -418,11 +438,15 @@ def _not_a_study_time(t: Text, tp: Timepoint, course_weeks: set[float], windows:
             return True
     if "symbol" in cues and (COMPARATOR_BEFORE_RE.search(near) or PLUS_MINUS_BEFORE_RE.search(near)):
         return True  # "≥ 12 weeks", "12.2 ± 4.4 days"
+    if "interval" in cues and INTERVAL_BEFORE_RE.search(near):
+        return True  # "infusions separated by 72 h", "at an interval of 4 weeks": between doses, not a time of assessment
     if "threshold" in cues and THRESHOLD_BEFORE_RE.search(near):
         return True  # "at least 3 months", "more than 6 months", "32 weeks of gestation"
-    if "bound" in cues and (BOUND_BEFORE_RE.search(before, max(0, len(before) - 60)) or IN_BOUND_BRACKET_RE.search(before)
-                            or (MEASURED_DURATION_BEFORE_RE.search(before, max(0, len(before) - 60))
-                                and not FOLLOW_UP_AFTER_RE.match(after))):
+    if "bound" in cues and (IN_BOUND_BRACKET_RE.search(before) or (
+            (BOUND_BEFORE_RE.search(before, max(0, len(before) - 60))
+             or (MEASURED_DURATION_BEFORE_RE.search(before, max(0, len(before) - 60))
+                 and not FOLLOW_UP_AFTER_RE.match(after)))
+            and not FOLLOWED_MEDIAN_BEFORE_RE.search(before, max(0, len(before) - 60)))):
         return True  # "(95% CI 8 to 16 weeks)", "(range 6-48 months)", "median PFS was 5 months"
     if "dosing" in cues:
         wide = text[max(sent.start, tp.start - 160):tp.start]  # room for the bracket groups it skips
@@ -434,8 +458,8 @@ def _not_a_study_time(t: Text, tp: Timepoint, course_weeks: set[float], windows:
             return True  # "twice daily for 2 days"
         if tp.weeks < 1 and INFUSION_BEFORE_RE.search(before) and not _POST_AFTER_RE.match(after):
             return True  # "infused over 2 hours", "10 IU in 2 h"
-    if "period" in cues and STUDY_PERIOD_BEFORE_RE.search(before):
-        return True  # "recruited over 2 years"
+    if "period" in cues and STUDY_PERIOD_BEFORE_RE.search(before) and not ASSESSMENTS_PERFORMED_RE.search(before):
+        return True  # "recruited over 2 years" (not "follow-up visits were performed every 3 months for 1 year")
     if "versus" in cues and VERSUS_BEFORE_RE.search(near) and not (
             text[tp.start:tp.start + 1].isalpha() or _VALUE_RIGHT_AFTER.match(after)):
         return True  # "3.5 vs. 12.7 months" (not a label of the value after it: "48.5 vs month 6 29.3", "vs 12 weeks 3.9")
@@ -459,7 +483,8 @@ for _family, _words in [
     ("risk", "risk probability"),
     ("infusion", "infusion infusions bolus drip drips injection injections perfusion perfusions long"),
     ("measure", "urine urinary ambulatory holter recall dietary glucose insulin postprandial post prandial load "
-                "plasma blood ogtt walk walking diary food abpm bp collection collections"),
+                "plasma blood ogtt walk walking diary food abpm bp collection collections mean average systolic "
+                "diastolic heart"),
     ("value", "± + vs versus q q1 iqr interquartile sd ( ["),
     ("per", "/ per a each every daily nightly weekly"),
     ("period", "baseline washout wash run lead screening stabilisation stabilization placebo cycle cycles interval "
@@ -478,6 +503,7 @@ for _family, _words in [
 
 _LIST_JOINERS = frozenset({",", "and", "or", "-", "to", "&", " "})
 _RANDOM_WORDS = frozenset(w for w, f in _AFTER_TRIGGERS.items() if f == "random")
+_SESSION_WORDS = frozenset(w for w, f in _AFTER_TRIGGERS.items() if f == "session")
 
 
 def _not_a_study_time_after(t: Text, tp: Timepoint, sent, after: str) -> bool:
@@ -490,6 +516,8 @@ def _not_a_study_time_after(t: Text, tp: Timepoint, sent, after: str) -> bool:
     fams.discard(None)
     if "random" not in fams and not _RANDOM_WORDS.isdisjoint(following[6:]):
         fams.add("random")
+    if tp.weeks < 1 and "session" not in fams and not _SESSION_WORDS.isdisjoint(following[6:14]):
+        fams.add("session")  # "a one-day point-of-care ultrasound (POC-US) course": the name's tokens come first
     if fams:
         if "gestation" in fams and GESTATION_AFTER_RE.match(after):
             return True  # "32 weeks of gestation"
@@ -510,7 +538,8 @@ def _not_a_study_time_after(t: Text, tp: Timepoint, sent, after: str) -> bool:
         if "measure" in fams and tp.weeks <= 1 and MEASURE_NAME_AFTER_RE.match(after):
             return True  # "24-h urine protein"
         if "value" in fams and (PLUS_MINUS_AFTER_RE.match(after) or VERSUS_AFTER_RE.match(after)
-                                or SPREAD_AFTER_RE.match(after)):
+                                or (SPREAD_AFTER_RE.match(after) and not FOLLOWED_MEDIAN_BEFORE_RE.search(
+                                    text, max(sent.start, tp.start - 60), tp.start))):
             return True  # a measured value: "4.4 ± 1.2 days", "3.5 vs. 12.7 months", "2.0 weeks (Q1 = 1.0, Q3 = 3.7)"
         if "value" in fams and INTERVAL_AFTER_RE.match(after) and not _FOLLOW_UP_BEFORE.search(
                 text, max(sent.start, tp.start - 40), tp.start) and not _AT_TIME_BEFORE.search(
@@ -620,11 +649,12 @@ for _family, _words in [
                "mscs d x"),
     ("within", "within"),
     ("washout", "washout wash run lead"),
-    ("versus", "vs versus"),
+    ("versus", "vs vs. versus"),
     ("symbol", "< > ≤ ≥ = ± +"),
     ("history", "had has have having suffering suffered suffer history despite stable failed failing"),
     ("past", "last past previous preceding prior"),
-    ("start", "commenced started initiated begun began"),
+    ("start", "commenced started initiated begun began starting beginning"),
+    ("interval", "separated spaced interval intervals"),
 ]:
     for _w in _words.split():
         _CUE_FAMILIES.setdefault(_w, _family)
@@ -649,10 +679,19 @@ ASSESSED_BEFORE_RE = re.compile(
 
 
 _FOR_BEFORE = re.compile(r"\bfor\s+$")
-# a series of infusions or injections given weekly: "infused once a week for", "injected weekly for"
+# a series of infusions or injections given weekly: "infused once a week for", "injected weekly for", "infused every
+# 4 weeks for", "injected monthly for"
 _INFUSION_SERIES_BEFORE_RE = re.compile(
     words([r"infus(?:ed|ions?)", r"inject(?:ed|ions?)", r"transplant(?:ed|ations?)"])
-    + r"\b[^.;]{0,30}?\b(?:once\s+(?:a|per|every)\s+week|weekly)\s+for\s+$")
+    + r"\b[^.;]{0,30}?\b(?:once\s+(?:a|per|every)\s+(?:week|month)|weekly|monthly|every\s+(?:other\s+)?"
+    r"(?:\d+|two|three|four|six|eight)?\s?(?:weeks?|months?))\s+for\s+$")
+
+
+# a length that names a course or a programme: "a 12-week course of", "a six-week, six-lesson iCBT program"
+_COURSE_LENGTH_AFTER_RE = re.compile(r"\s?-?\s?(?:,?\s?[\w-]+){0,3}?\s(?:courses?|programmes?|programs?)\b", re.I)
+# (not one assessed at its end or over its length: "after attending a three-month program", "over a 6-week course")
+_COURSE_ASSESSED_BEFORE_RE = re.compile(r"\b(?:after|following|end\s+of|completi\w+|over|during|throughout)\b[^.;]*$",
+                                        re.I)
 
 
 def study_timepoints(t: Text, skip: frozenset[int]) -> list[Timepoint]:
@@ -687,6 +726,11 @@ def study_timepoints(t: Text, skip: frozenset[int]) -> list[Timepoint]:
     if series:  # "infused once a week for 3 weeks; assessed at weeks 4, 12 and 24": the series is how cells were given
         last = max(tp.weeks for tp in kept)
         kept = [tp for tp in kept if tp not in series or tp.weeks >= last]
+    courses = [tp for tp in kept if tp.weeks >= 1 and _COURSE_LENGTH_AFTER_RE.match(t.text, tp.end, tp.end + 50)
+               and not _COURSE_ASSESSED_BEFORE_RE.search(t.text, max(0, tp.start - 30), tp.start)]
+    if courses:  # "a 12-week course of MSC infusions ...; outcomes were assessed at week 24": how it was given
+        last = max(tp.weeks for tp in kept)
+        kept = [tp for tp in kept if tp not in courses or tp.weeks >= last]
     if course_weeks:  # "G-CSF 15 μg/kg for 5 days ... G-CSF for 5 days": the same course again
         kept = [tp for tp in kept if not (tp.weeks in course_weeks
                                           and _FOR_BEFORE.search(t.text[max(0, tp.start - 5):tp.start]))]

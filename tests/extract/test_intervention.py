@@ -188,6 +188,20 @@ def test_a_daily_total_restated_in_brackets_is_not_another_dose():
     assert _study_doses(ev) == [(400.0, "mg")]
 
 
+@pytest.mark.parametrize("title, abstract, doses", [
+    # a factorial trial: the title names both drugs, so "the addition of X to Y" in the conclusion leaves Y the study's
+    ("Effects of growth hormone and pioglitazone in obese adults: a factorial trial",
+     "Recombinant human growth hormone (GH) and pioglitazone (PIO) were evaluated. Interventions: GH (8 μg/kg/d, or "
+     "placebo) and pioglitazone (30 mg/d, or placebo) for 40 wk. Addition of PIO to GH attenuated the effect of GH.", [(8.0, "µg/kg/day"), (30.0, "mg/day")]),
+    # the title names only the drug added: the one it is added to is the background
+    ("Artemisinin-based combination therapy for malaria",
+     "A trial of the addition of artesunate (4 mg/kg/day × 3 d) to amodiaquine (10 mg/kg/day × 3 d).",
+     [(4.0, "mg/kg/day")]),
+])
+def test_a_drug_the_title_names_is_not_the_background_of_an_addition(title, abstract, doses):
+    assert _study_doses(run(abstract, title=title)) == doses
+
+
 def test_the_drug_the_title_does_not_name_is_the_comparator():
     ev = run("Patients were randomised to celecoxib 200 mg daily or naproxen 500 mg twice daily.",
              title="Celecoxib for knee osteoarthritis pain")
@@ -323,6 +337,9 @@ def test_the_background_section_names_a_cell_source_only_when_the_study_names_no
     ("Patients received umbilical-cord mesenchymal stem cells.", "umbilical cord"),
     ("Patients received human amniotic epithelial cells.", "placenta"),
     ("MSCs were isolated from the umbilical cords of healthy donors and infused.", "umbilical cord"),
+    # the tissue harvested for the cells
+    ("Bone marrow was aspirated from the iliac crest and MSCs were expanded ex vivo.", "bone marrow"),
+    ("Adipose tissue was harvested by liposuction and the MSCs were infused.", "adipose"),
 ])
 def test_cell_source_where_cells_are_named(abstract, source):
     assert run(abstract, title="Cell therapy for rheumatoid arthritis").cell_source == source

@@ -71,6 +71,10 @@ def test_clean(raw, cleaned):
         ("of MSCs (40?×?106 cells)", [(4e7, "cells")]),
         ("40 ×10 6 autologous MSCs", [(4e7, "cells")]),
         ("a dose of 2 × 10^7 was given", [(2e7, "cells")]),
+        # a count per administration, with no cell word after it
+        ("hUC-MSCs (4 × 10^7/infusion) were given twice", [(4e7, "cells")]),
+        ("patients received 4 × 10^7 per infusion", [(4e7, "cells")]),
+        ("MSCs at 1 × 10^8 per injection", [(1e8, "cells")]),
     ],
 )
 def test_doses_scientific_spellings(text, expected):

@@ -5,6 +5,7 @@ from tests.extract.helpers import run
 
 @pytest.mark.parametrize("abstract,n", [
     ("64 RA patients aged 18\u201364 years were recruited in the study.", 64),
+    ("A total of 297 children (150 boys and 147 girls) were randomised.", 297),
     ("Fifty-three patients were treated (20 in cohort A and 33 in cohort B).", 53),
     ("Out of 11 screened RA patients, 9 were enrolled.", 9),
     ("A total of 105 patients with persistently active RA and poor responses were randomly divided into two groups.", 105),
@@ -178,6 +179,9 @@ def test_n_enrolled_of_any_trial(abstract, n):
     "control group (N = 15) received the training later.",
     # a denominator of a share: "49 of 393 patients"
     "In the intervention group, 49 of 393 patients with a second prescription received education.",
+    # two counts of two kinds of people, with no total: each is a part
+    "Methods: 150 boys and 147 girls were randomly selected from 26 elementary schools to wear accelerometers.",
+    "Twenty men and 18 women with hypertension were enrolled.",
 ])
 def test_arm_sizes_are_not_the_enrolled_total(abstract):
     assert run(abstract, title=DRUG_TITLE).n_enrolled is None
@@ -301,6 +305,17 @@ def test_the_study_population_n_is_the_total():
     ev = run("Of the total study population (n = 591, 97% of eligible subjects), 513 (251 in the intervention group and 262 "
              "in the control group) participated in this study.", title=DRUG_TITLE)
     assert ev.n_enrolled == 591
+
+
+@pytest.mark.parametrize("abstract, n", [
+    ("We enrolled 9 patients in each of three dose cohorts (N = 27).", 27),
+    ("AIB1 was analyzed in tissue microarrays of the Danish subcohort (N = 1396) of the trial.", 1396),
+    ("The study sample (N = 120) was randomly allocated to two arms.", 120),
+    # one cohort's n is that cohort's, not the total
+    ("Patients of the first cohort (n = 12) received the low dose.", None),
+])
+def test_the_cohorts_or_sample_n_is_the_total(abstract, n):
+    assert run(abstract, title=DRUG_TITLE).n_enrolled == n
 
 
 def test_a_count_of_men_or_women_in_a_bracket_is_the_samples_make_up():

@@ -62,6 +62,8 @@ T = "A randomised trial of a drug"
     "Chemotherapy was repeated on a 3-week cycle.",
     "Subjects completed twelve 1-hour training sessions.",
     "Students attended a one-day course.",
+    "Students attended a one-day point-of-care ultrasound (POC-US) course.",
+    "Nurses completed a 2-day basic life support (BLS) training.",
     "A 24-hour controlled-release formulation was tested.",
     "Children between 6 months and 15 years of age were enrolled.",
     "Patients were enrolled during the first six years of the programme.",
@@ -80,10 +82,23 @@ T = "A randomised trial of a drug"
     "MSCs were expanded for 2 passages (about 14 days) before infusion.",
     # when the treatment began
     "Supplemental nutrition commenced 48\u201372 hours following ICU admission.",
+    "Children received zinc starting at 6 months of life.",
+    "Infusions were given monthly, starting at week 4 after enrolment.",
+    "Treatment, beginning at 2 weeks after surgery, lasted until discharge.",
     "Treatment was started 2 weeks after surgery.",
     # an interval between sessions or doses
     "Patients performed 12 sessions with 48-72 hours of interval between sessions.",
     "Patients received two infusions of MSCs four weeks apart.",
+    "Patients received three infusions of MSCs separated by 72 h.",
+    # a measure named with the time it is averaged over
+    "Telmisartan reduced 24-hour mean systolic blood pressure more than losartan.",
+    "The 24-h average heart rate did not differ.",
+    "24-hour diastolic blood pressure fell by 5 mmHg.",
+    "Telmisartan provided superior 24-hour blood pressure control.",
+    "Two doses of the vaccine were given at an interval of 4 weeks.",
+    "Patients received 3 injections, each separated by 2 weeks.",
+    "Infusions were spaced 6 weeks apart.",
+    "The two doses were given with an interval of at least 28 days.",
     # a window back from now or from enrolment
     "Within the last 10 years, new agents have been found to be efficacious.",
     "Patients with no fracture in the past 2 years were eligible.",
@@ -96,11 +111,22 @@ def test_not_assessment_timepoints(abstract):
 @pytest.mark.parametrize("abstract, weeks", [
     ("ACR20 on day 57 (week 8) was higher with the drug.", [8.0]),
     ("Pain was lower at week 12 (day 84).", [12.0]),
+    ("Supplementation over an interval of 28 days did not affect markers of safety.", [4.0]),
     ("The primary outcome was assessed at 3 months and the secondary at day 90.", [13.0]),
     ("Antibodies were measured on days 1, 8 and 30 after vaccination.", [0.14, 1.14, 4.29]),
     ("Blood was sampled 6 and 24 h after the dose.", [0.04, 0.14]),
     ("Outcomes were assessed after one and six months.", [4.33, 26.0]),
     ("During a median of 4.2 y of follow-up, 120 deaths occurred.", [218.4]),
+    # a median or mean follow-up, with its spread or range after it, is the study's follow-up
+    ("Patients were followed for a median of 2.5 years.", [130.0]),
+    # assessments "performed ... for": the follow-up's length, not a period the study was performed in
+    ("Follow-up visits were performed every 3 months for 1 year.", [52.0]),
+    ("Clinical assessments were conducted every 4 weeks for 24 weeks.", [24.0]),
+    ("Patients were followed up for a mean of 24 months.", [104.0]),
+    ("Patients were observed for a median of 12 months.", [52.0]),
+    ("Follow-up lasted a median of 3 years (range 1-5).", [156.0]),
+    ("The median follow-up period was 40 months (IQR 30-50).", [173.33]),
+    ("Median duration of follow-up was 30 months.", [130.0]),
     ("Patients were followed for 20 years after treatment.", [1040.0]),
     ("Median follow-up was 24 months (range, 6–48 months); the median time to relapse was 14 weeks.", [104.0]),
     ("Azithromycin was given for 3 days and patients were followed for 12 weeks.", [12.0]),
@@ -183,6 +209,17 @@ def test_a_dose_per_kilogram_before_weeks_is_still_a_dosing_schedule():
                title=T).timepoints_weeks == [30.0]
 
 
+@pytest.mark.parametrize("abstract", [
+    # two or three schedules of one sentence, each list with its unit ("..., respectively")
+    "Regimens were given at 0, 2, 4, and 8 months, and 0, 2, 4, 6, and 10 months, respectively. Antibodies were "
+    "measured 2 weeks after the last vaccination.",
+    "Doses were given at weeks 0 and 4, or 0, 4 and 8, respectively. Antibodies were measured 2 weeks after the last "
+    "vaccination.",
+])
+def test_each_list_of_a_dosing_schedule_is_no_assessment_time(abstract):
+    assert run(abstract, title=T).timepoints_weeks == [2.0]
+
+
 def test_a_dosing_schedule_after_bracketed_doses_and_arm_sizes_is_no_assessment_time():
     ev = run("A total of 105 patients were randomly assigned to receive three intravenous infusions of hUC-MSCs "
              "(1 × 10^6 cells/kg, n = 70) or placebo (n = 35) at weeks 0, 4 and 8. The primary endpoint was the "
@@ -225,10 +262,32 @@ def test_a_duration_with_its_interval_is_a_value_not_a_timepoint(abstract, weeks
     # a weekly series of infusions is how the cells were given; the assessments are the study's times
     ("UC-MSCs were infused once a week for 3 weeks; patients were assessed at weeks 4, 12 and 24.", [4.0, 12.0, 24.0]),
     ("MSCs were injected weekly for 4 weeks. DAS28 was measured at 3 and 6 months.", [13.0, 26.0]),
+    ("MSCs were infused every 4 weeks for 6 months; DAS28 was assessed at 12 months.", [52.0]),
+    ("hUC-MSCs were injected monthly for 3 months, and patients were followed for 1 year.", [52.0]),
     # with no later assessment the course is the study's time
     ("MSCs were injected weekly for 4 weeks.", [4.0]),
+    ("MSCs were infused every 4 weeks for 6 months.", [26.0]),
 ])
 def test_a_weekly_series_of_infusions_before_the_assessments_is_not_a_timepoint(abstract, weeks):
+    assert run(abstract).timepoints_weeks == weeks
+
+
+@pytest.mark.parametrize("abstract, weeks", [
+    # a course or a programme written as a length ("a 12-week course of", "a six-week, six-lesson iCBT program")
+    # before later assessments is how the intervention was given, not a time of assessment
+    ("A 12-week course of MSC infusions was given; outcomes were assessed at week 24.", [24.0]),
+    ("A six-week, six-lesson iCBT program was developed. Depression was assessed at baseline and at three- and "
+     "six-month follow-ups.", [13.0, 26.0]),
+    ("Patients received an 8-week programme of exercise and were followed for 12 months.", [52.0]),
+    # assessed at the programme's end or over it: a time of assessment
+    ("Patients were assessed after attending a three-month rehabilitation program and at 6 months.", [13.0, 26.0]),
+    ("The efficacy of diclofenac over a 6-week treatment course was assessed; safety was followed to week 12.",
+     [6.0, 12.0]),
+    # with no later assessment the programme's end is the study's time
+    ("Students participated in a 6-month program of leadership training, assessed before and after the program.",
+     [26.0]),
+])
+def test_a_course_before_the_assessments_is_not_a_timepoint(abstract, weeks):
     assert run(abstract).timepoints_weeks == weeks
 
 
@@ -371,6 +430,14 @@ def test_a_time_labelling_the_value_after_versus_is_a_timepoint(bracket, weeks):
 
 def test_a_duration_after_versus_is_still_no_timepoint():
     ev = run("Twenty patients with RA received MSCs for 12 weeks. Median time to flare was 3.5 vs. 12.7 months.")
+    assert ev.timepoints_weeks == [12.0]
+
+
+@pytest.mark.parametrize("sentence", ["Patients with high miR-21 had worse PFS (3.5 vs. 12.7 months; p = 0.03).",
+                                      "Patients with high miR-21 had worse PFS (3.5 vs 12.7 months; p = 0.03).",
+                                      "Patients with high miR-21 had worse PFS (3.5 versus 12.7 months)."])
+def test_a_duration_after_vs_with_its_dot_is_no_timepoint(sentence):
+    ev = run("Twenty patients received cetuximab for 12 weeks. " + sentence)
     assert ev.timepoints_weeks == [12.0]
 
 
