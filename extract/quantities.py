@@ -310,7 +310,8 @@ _MS_RANGE = (
     rf"\s?[(\[]\s?(?:(?P<lab>IQR|interquartile range|range|95\s?%\s?CI|CI)\s?[:=,]?\s?)?"
     rf"(?P<lo>{SNUM})\s?(?:-|to|,|;)\s?(?P<hi>{SNUM})\s?[)\]]"
 )
-_MS_PAREN = rf"\s?\(\s?(?:SD\s?[:=]?\s?|±\s?)?(?P<s2>{NUM})\s?\)"  # "41.9 (17.7)", "(SD 17.7)", "(±17.7)"
+_MS_PAREN = (  # "41.9 (17.7)", "(SD 17.7)", "(±17.7)"; "41.9 [17.7]" (the "Mean [SD]" layout)
+    rf"\s?(?:\(\s?(?:SD\s?[:=]?\s?|±\s?)?(?P<s2>{NUM})\s?\)|\[\s?(?:SD\s?[:=]?\s?)?(?P<s4>{NUM})\s?\])")
 _MS_COMMA_SD = rf",\s(?:SD|s\.d\.)\s?[:=]?\s?(?P<s3>{NUM})(?![\w.])"  # "mean 3.7, SD 1.9"
 # The value is read once, first, for a fast start. Each form goes on with whitespace, "±", "(" or "[",
 # which cannot continue a number, so only the longest number can match and factoring it out of the
@@ -965,7 +966,8 @@ def find_mean_sd(text: str) -> list[MeanSD]:
         else:
             if _N_PCT_HEADER_RE.search(_sentence_before(t, m.start(), 80)[1]):
                 continue  # "n (%) 12 (40)": counts, not a mean
-            out.append(MeanSD(mean, _num(m.group("s2") or m.group("s3")), "mean (sd)", None, None, s, e, vt))
+            out.append(MeanSD(mean, _num(m.group("s2") or m.group("s3") or m.group("s4")), "mean (sd)", None, None, s, e,
+                              vt))
     if "%" in t and "(" in t:
         # "Mean (sd) percentage of adherent days was 77.4% (26.3)": a mean percentage and its SD, where the
         # sentence says its values are means and SDs
