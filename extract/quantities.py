@@ -311,7 +311,8 @@ _MS_RANGE = (
     rf"(?P<lo>{SNUM})\s?(?:-|to|,|;)\s?(?P<hi>{SNUM})\s?[)\]]"
 )
 _MS_PAREN = (  # "41.9 (17.7)", "(SD 17.7)", "(±17.7)"; "41.9 [17.7]" (the "Mean [SD]" layout)
-    rf"\s?(?:\(\s?(?:SD\s?[:=]?\s?|±\s?)?(?P<s2>{NUM})\s?\)|\[\s?(?:SD\s?[:=]?\s?)?(?P<s4>{NUM})\s?\])")
+    rf"\s?(?:\(\s?(?:SD\s?[:=]?\s?|(?P<se>SEM?\b|s\.e\.(?:m\.)?)\s?[:=]?\s?|±\s?)?(?P<s2>{NUM})\s?\)"
+    rf"|\[\s?(?:SD\s?[:=]?\s?|(?P<se2>SEM?\b)\s?[:=]?\s?)?(?P<s4>{NUM})\s?\])")
 _MS_COMMA_SD = rf",\s(?:SD|s\.d\.)\s?[:=]?\s?(?P<s3>{NUM})(?![\w.])"  # "mean 3.7, SD 1.9"
 # The value is read once, first, for a fast start. Each form goes on with whitespace, "±", "(" or "[",
 # which cannot continue a number, so only the longest number can match and factoring it out of the
@@ -950,9 +951,19 @@ def find_mean_sd(text: str) -> list[MeanSD]:
     c = _prepare(text)
     t = c.text
     out: list[MeanSD] = []
+    # "mean ± SE", "mean (SEM)": where the nearest such words before a value (or right after it) name a standard
+    # error, its spread is not an SD and is not kept
+    spread_cues = [(m.start(), _names_se(m.group("w"))) for m in _SPREAD_CUE_RE.finditer(t)] \
+        if _SE_WORD_RE.search(t) else []
     for m in MEAN_SD_RE.finditer(t):
         s, e, vt = c.span(m.start(), m.end())
         mean = _num(m.group("m"))
+        if m.group("se") is not None or m.group("se2") is not None:
+            out.append(MeanSD(mean, None, "mean (sd)", None, None, s, e, vt))
+            continue
+        if spread_cues and m.group("hi") is None and _said_se(spread_cues, t, m.start(), m.end()):
+            out.append(MeanSD(mean, None, "mean±sd" if m.group("s") is not None else "mean (sd)", None, None, s, e, vt))
+            continue
         if m.group("s") is not None:
             out.append(MeanSD(mean, _num(m.group("s")), "mean±sd", None, None, s, e, vt))
         elif m.group("hi") is not None:
@@ -977,6 +988,32 @@ def find_mean_sd(text: str) -> list[MeanSD]:
                 out.append(MeanSD(_num(m.group("m")), _num(m.group("s2")), "mean (sd)", None, None, s, e, vt))
         out.sort(key=lambda x: x.start)
     return out
+
+
+_SE_WORD_RE = re.compile(r"\bSEM?\b|\bs\.e\.|standard\s+errors?\b", re.I)
+_SPREAD_CUE_RE = re.compile(
+    r"(?:\bmeans?\s?\(\s?|±\s?|\bmeans?\s+and\s+)(?P<w>SD|s\.d\.|SEM?|s\.e\.(?:m\.)?|standard\s+(?:deviations?|errors?))"
+    r"(?![\w])", re.I)
+_SPREAD_CUE_AFTER_RE = re.compile(r"\s?\(\s?(?:mean\s?)?±\s?(?P<w>SD|SEM?)\s?\)", re.I)
+
+
+def _names_se(word: str) -> bool:
+    """"SE", "SEM", "s.e.m.", "standard error" (not "SD", "s.d.", "standard deviation")."""
+    w = word.lower().replace(".", "")
+    return w.startswith("se") or "error" in w
+
+
+def _said_se(cues: list[tuple[int, bool]], t: str, start: int, end: int) -> bool:
+    """Whether the words for a value's spread, right after it or the nearest before it, name a standard error."""
+    after = _SPREAD_CUE_AFTER_RE.match(t, end)
+    if after is not None:
+        return _names_se(after.group("w"))
+    said = False
+    for at, se in cues:
+        if at >= start:
+            break
+        said = se
+    return said
 
 
 _PCT_MEAN_SD_RE = re.compile(  # a number's fast start (fastre.SNUM_FIRST), its guard behind it

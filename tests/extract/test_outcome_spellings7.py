@@ -24,3 +24,27 @@ def test_mean_sd_in_square_brackets_gives_each_arm_its_mean():
              "control group.")
     assert [(o.arm, o.baseline_mean, o.baseline_sd) for o in ev.outcomes] == [
         ("UC-MSC", 5.9, 0.8), ("control", 5.8, 0.9)]
+
+
+@pytest.mark.parametrize("text, means", [
+    ("The change was -0.62 (SE 0.08) in the MSC group and -0.21 (SEM 0.09) in the placebo group.", [-0.62, -0.21]),
+    ("The DAS28 fell by 1.9 ± 0.2 (mean ± SE) in the MSC group compared with 0.6 ± 0.2 in the controls.", [1.9, 0.6]),
+    ("The mean (SE) DAS28 change at week 12 was -1.62 (0.15) for MSC and -0.54 (0.16) for placebo.", [-1.62, -0.54]),
+    ("Values are mean ± SEM. DAS28 was 3.2 ± 0.1.", [3.2]),
+])
+def test_a_standard_error_is_not_read_as_an_sd(text, means):
+    # "-0.62 (SE 0.08)", "(mean ± SE)", "mean (SE)": the mean is kept, the SE is not an SD (before: the bracket with
+    # "SE" was not read at all, and an SE said by the sentence was stored as the SD)
+    assert [(m.mean, m.sd) for m in find_mean_sd(text)] == [(x, None) for x in means]
+
+
+def test_means_said_with_sd_keep_their_sd_beside_an_se_elsewhere():
+    text = "DAS28 was 3.2 ± 0.1 (mean ± SD); the difference was 1.1 (SE 0.3)."
+    assert [(m.mean, m.sd) for m in find_mean_sd(text)] == [(3.2, 0.1), (1.1, None)]
+
+
+def test_changes_with_their_se_give_each_arm_its_change():
+    ev = run(_MSC_CONTROL + "The change in HAQ from baseline to week 12 was -0.62 (SE 0.08) in the UC-MSC group and "
+             "-0.21 (SE 0.09) in the control group.")
+    assert [(o.arm, o.change_mean, o.change_sd, o.timepoint_weeks) for o in ev.outcomes] == [
+        ("UC-MSC", -0.62, None, 12.0), ("control", -0.21, None, 12.0)]
