@@ -725,7 +725,12 @@ def _groups(measures: list[_Measure], tps: list[Timepoint], t: Text) -> dict[str
     groups.append((cur_m, cur_t))
     out: dict[str, list[Timepoint]] = {}
     previous: list[Timepoint] = []
+    lead: list[Timepoint] = []  # "At week 12, X was a vs b; at week 24, c vs d": the timepoints before the measure
     for ms, ts in groups:
+        joined = bool(ms and lead and ts and _PAIR_THEN_NEXT_TP.fullmatch(t.text, ms[-1].mention.end, ts[0].start))
+        if joined:
+            ts = lead + ts
+        lead = ts if not ms else []
         if ms and ts and _TIME_OF_ANOTHER.search(t.text, ms[-1].mention.end, ts[0].start) \
                 and re.search(r"\d", t.text[ms[-1].mention.end:ts[0].start]):
             for m in ms:
@@ -733,8 +738,9 @@ def _groups(measures: list[_Measure], tps: list[Timepoint], t: Text) -> dict[str
             continue
         kept: list[Timepoint] = []
         for tp in ts:
-            if kept and _CONTRAST_BREAK.search(t.text[kept[-1].end:tp.start]):
-                break
+            if kept and not joined and _CONTRAST_BREAK.search(t.text[kept[-1].end:tp.start]) \
+                    and not _PAIR_THEN_NEXT_TP.fullmatch(t.text, kept[-1].end, tp.start):
+                break  # (not "week 12: a vs b; week 24: ...": each timepoint's own pair, then the next timepoint)
             kept.append(tp)
         use = kept or previous
         for m in ms:
@@ -746,6 +752,11 @@ def _groups(measures: list[_Measure], tps: list[Timepoint], t: Text) -> dict[str
 
 
 _TP_FOR = re.compile(r"\s?,?\s?(?:for|in)\s", re.I)
+_PAIR_VALUE = r"[-−]?\d[\d.]*(?:\s?±\s?\d[\d.]*)?\s?(?:%|[a-zA-Zµμ]{1,6}(?:/[a-zA-Zµμ]{1,6})?)?"
+# ": 6.2 vs 9.8; at " between "week 12" and "week 24" (or " was 6.2 vs 9.8; at " after the measure): a timepoint's
+# own values joined by "vs", a semicolon, the next timepoint
+_PAIR_THEN_NEXT_TP = re.compile(rf"\s?(?:[:,]|\b(?:was|were|of)\b)?\s?(?:{_PAIR_VALUE}\s?(?:vs\.?|versus)\s?){{1,3}}"
+                                rf"{_PAIR_VALUE}\s?;\s?(?:and\s+)?(?:(?:at|after|by)\s+)?(?:the\s+)?", re.I)
 # "insertion time (7.58 ± 1.16 s vs. 7.89 ± 1.52 s), Apgar score at 1 and 5 min": after the measure's values, a
 # comma and another name the time is written after: the time is that name's
 _TIME_OF_ANOTHER = re.compile(r"[)\]]\s?,\s+(?:and\s+)?[A-Za-z][\w-]*(?:\s+[\w-]+){0,3}?\s+(?:at|after)\s+(?:the\s+)?$")
@@ -1957,6 +1968,7 @@ def _before_after(items: list[Item], text: str) -> tuple[tuple[float, float | No
 
 # "at week 12 (5.2 vs 8.5, P < 0.01)", "(week 12: 5.2 vs 8.5; week 24: ...)": a timepoint, then its values
 _TP_THEN_PAIR = re.compile(r"\s?(?::\s?|\(\s?|\[\s?|,\s?)")
+_TP_THEN_MEASURE_PAIR = re.compile(r"\s?,\s?(?:[^;:()\d]|(?<=[A-Za-z-])\d+){1,60}?\s(?:was|were|of)\s")  # "At week 12, X was a vs b; ..."
 
 
 def _timepoints_then_pairs(text: str, tps: list[Timepoint], vals: list[Item]) -> list[tuple[list[Item], Timepoint]]:
@@ -1965,7 +1977,8 @@ def _timepoints_then_pairs(text: str, tps: list[Timepoint], vals: list[Item]) ->
     for k, tp in enumerate(tps):
         nxt = tps[k + 1].start if k + 1 < len(tps) else len(text)
         g = [x for x in vals if tp.end <= x.start < nxt]
-        if len(g) < 2 or not _TP_THEN_PAIR.fullmatch(text, tp.end, g[0].start) \
+        if len(g) < 2 or not (_TP_THEN_PAIR.fullmatch(text, tp.end, g[0].start)
+                              or not k and _TP_THEN_MEASURE_PAIR.fullmatch(text, tp.end, g[0].start)) \
                 or not all(_TP_PAIR_GAP.fullmatch(text, x.end, y.start) for x, y in zip(g, g[1:])):
             return []
         groups.append((g, tp))

@@ -48,3 +48,25 @@ def test_changes_with_their_se_give_each_arm_its_change():
              "-0.21 (SE 0.09) in the control group.")
     assert [(o.arm, o.change_mean, o.change_sd, o.timepoint_weeks) for o in ev.outcomes] == [
         ("UC-MSC", -0.62, None, 12.0), ("control", -0.21, None, 12.0)]
+
+
+@pytest.mark.parametrize("sentence", [
+    "Tender joint counts differed between the groups (week 12: 6.2 vs 9.8; week 24: 4.1 vs 9.1).",
+    "TJC at week 12: 6.2 vs 9.8; at week 24: 4.1 vs 9.1 (UC-MSC vs control).",
+    "At week 12, TJC was 6.2 vs 9.8; at week 24, 4.1 vs 9.1.",
+])
+def test_pairs_of_values_each_after_its_timepoint_and_a_semicolon_go_to_each_timepoint(sentence):
+    # "(week 12: a vs b; week 24: c vs d)", "At week 12, X was a vs b; at week 24, c vs d": each timepoint owns the
+    # pair after it, one value per arm (before: the semicolon cut the list, one timepoint kept, its pair read as a
+    # baseline and a follow-up)
+    ev = run(_MSC_CONTROL + sentence)
+    assert sorted((o.timepoint_weeks, o.arm, o.followup_mean, o.baseline_mean) for o in ev.outcomes) == [
+        (12.0, "UC-MSC", 6.2, None), (12.0, "control", 9.8, None),
+        (24.0, "UC-MSC", 4.1, None), (24.0, "control", 9.1, None)]
+
+
+def test_a_measure_name_with_digits_between_the_first_timepoint_and_its_pair():
+    ev = run(_MSC_CONTROL + "At week 12, the DAS28 was 4.1 vs 5.0; at week 24, 3.5 vs 4.8 in the UC-MSC and control "
+             "groups.")
+    assert sorted((o.timepoint_weeks, o.arm, o.followup_mean) for o in ev.outcomes) == [
+        (12.0, "UC-MSC", 4.1), (12.0, "control", 5.0), (24.0, "UC-MSC", 3.5), (24.0, "control", 4.8)]
