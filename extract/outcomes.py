@@ -1502,7 +1502,8 @@ def _sentence_rows(t: Text, sent: Sentence, measures: list[_Measure], vals: Sent
         _measures_by_arm(t, sent, measures, pct_all, refs, tps, ctx, prov)
     per_measure = {} if resp_rows else (_measures_respectively(t, sent, measures, pct_all)
                                         or _changes_respectively(t, sent, measures, pct_all)
-                                        or _means_respectively(t, sent, measures, vals))
+                                        or _means_respectively(t, sent, measures, vals)
+                                        or _from_to_respectively(t, sent, measures, vals))
     group_rows = _from_group(t, sent, measures, ctx, prov, tps, rec)
     people = _people_rows(t, sent, measures, ctx, prov, tp_of, rec)
     consumed_people = {p[1] for p in people}
@@ -2248,6 +2249,31 @@ def _means_respectively(t: Text, sent: Sentence, measures: list[_Measure], vals:
     sign = -1.0 if down is not None and down.group("down") else 1.0
     return {m.name: {"change_mean": sign * x.mean if x.mean > 0 and not x.text.lstrip().startswith("+") else x.mean,
                      "change_sd": x.sd} for m, x in zip(measures, ms)}
+
+
+_FROM_BEFORE_LIST = re.compile(r"[^.;,()%\d]{0,40}?\bfrom\s+", re.I)
+_TO_LIST_GAP = re.compile(_LIST_UNIT + r"\s+to\s+")
+
+
+def _from_to_respectively(t: Text, sent: Sentence, measures: list[_Measure], vals: SentenceValues
+                          ) -> dict[str, dict]:
+    """"ESR and CRP decreased from 48.1 and 25.3 to 30.2 and 11.4, respectively": each listed measure's level
+    before and after, in order."""
+    n = len(measures)
+    if n < 2 or "respectively" not in sent.text:
+        return {}
+    ms = [x.obj if x.kind == "ms" else number_as_value(x.obj) for x in vals.items
+          if x.kind in ("ms", "num") and x.start > measures[-1].mention.end]  # (bare levels are numbers)
+    text = t.text
+    if len(ms) != 2 * n or any(measures[0].mention.end <= x.start < measures[-1].mention.start for x in vals.items) \
+            or not _FROM_BEFORE_LIST.fullmatch(text, measures[-1].mention.end, ms[0].start) \
+            or not _TO_LIST_GAP.fullmatch(text, ms[n - 1].end, ms[n].start) \
+            or not all(_MEAN_LIST_GAP.fullmatch(text, x.end, y.start) for k, (x, y) in enumerate(zip(ms, ms[1:]))
+                       if k != n - 1) \
+            or not _MEANS_RESPECTIVELY_AFTER.match(text, ms[-1].end):
+        return {}
+    return {m.name: {"baseline_mean": x.mean, "baseline_sd": x.sd, "followup_mean": y.mean, "followup_sd": y.sd}
+            for m, x, y in zip(measures, ms[:n], ms[n:])}
 
 
 # "reduced pain and stiffness by 23% and 35%, respectively", "reductions in pain and stiffness (23% and 35%,

@@ -70,3 +70,16 @@ def test_a_measure_name_with_digits_between_the_first_timepoint_and_its_pair():
              "groups.")
     assert sorted((o.timepoint_weeks, o.arm, o.followup_mean) for o in ev.outcomes) == [
         (12.0, "UC-MSC", 4.1), (12.0, "control", 5.0), (24.0, "UC-MSC", 3.5), (24.0, "control", 4.8)]
+
+
+@pytest.mark.parametrize("sentence", [
+    "ESR and CRP decreased from 48.1 and 25.3 to 30.2 and 11.4, respectively, in the UC-MSC group at 6 months.",
+    "In the UC-MSC group, ESR and CRP fell from 48.1 mm/h and 25.3 mg/L to 30.2 mm/h and 11.4 mg/L, respectively, "
+    "at 6 months.",
+])
+def test_measures_listed_then_from_a_list_to_a_list_respectively(sentence):
+    # "X and Y decreased from a and b to c and d, respectively": each measure's level before and after, in order
+    # (before: Y got X's two values, X none)
+    ev = run(_MSC_CONTROL + sentence)
+    assert [(o.measure, o.arm, o.baseline_mean, o.followup_mean, o.timepoint_weeks) for o in ev.outcomes] == [
+        ("ESR", "UC-MSC", 48.1, 30.2, 26.0), ("CRP", "UC-MSC", 25.3, 11.4, 26.0)]
