@@ -1560,6 +1560,11 @@ def _sentence_rows(t: Text, sent: Sentence, measures: list[_Measure], vals: Sent
         n_arms = 0 if (not refs and len(my_tps) >= 2 and "respectively" in stext) or (
             "aseline" in stext and _VS_BASELINE.search(stext) and not _CHANGE_FROM_BASELINE.search(stext)) \
             else len(ctx.arms)  # ("change from baseline was -2.1 versus -1.2": the two arms' changes)
+        if my_tps and me.name not in per_measure and "aseline" in text[me.mention.end:b]:
+            bl_rows = _baselines_then_timepoints(t, me, items, my_tps, refs, ctx, prov, direction, b)
+            if bl_rows:
+                rows.extend(bl_rows)
+                continue
         if len(my_tps) >= 2 and me.name not in per_measure:
             tp_rows = _pairs_at_timepoints(t, me, items, my_tps, refs, ctx, prov, direction, a, clause_start, responder)
             if tp_rows:
@@ -1986,6 +1991,65 @@ def _timepoints_then_pairs(text: str, tps: list[Timepoint], vals: list[Item]) ->
     if sum(len(g) for g, _ in groups) != len(vals) or vals[0].start < tps[0].end:
         return []
     return groups
+
+
+_AT_BASELINE_WAS = re.compile(r"\s?(?:score|level|value)?s?\s?(?:at|before)\s+(?:the\s+)?(?:baseline|treatment)\s?,?\s?"
+                              r"(?:(?:was|were)\s+)?(?:(?:mean|median)\s+)?", re.I)
+_ARM_LIST_GAP = re.compile(r"(?:\s?[a-zA-Zμµ%]{1,6}(?:/[a-zA-Zμµ]{1,6})?)?(?:\s?,\s?(?:and\s+)?|\s+and\s+|\s(?:vs\.?|versus)\s)")
+_THEN_AT = re.compile(r"(?:\s?[a-zA-Zμµ%]{1,6}(?:/[a-zA-Zμµ]{1,6})?)?(?:\s?,\s?(?:and\s+|while\s+|whereas\s+)?|\s+and\s+|\s?;\s?)"
+                      r"(?:(?:at|after|by|on)\s+(?:the\s+)?)?$", re.I)
+_AT_TP_WAS = re.compile(r"\s?,?\s?(?:(?:it|they|these|this)\s+)?(?:(?:was|were)\s+|(?:had\s+)?(?:fallen|fell|decreased|"
+                        r"declined|dropped|increased|risen|rose|improved)\s+to\s+)?")
+
+
+def _item_mean_sd(x: Item) -> tuple[float, float | None]:
+    v = x.obj if x.kind == "ms" else number_as_value(x.obj)
+    return v.mean, v.sd
+
+
+def _baselines_then_timepoints(t: Text, me: _Measure, items: list[Item], my_tps: list[Timepoint | None],
+                               refs: list[ArmRef], ctx: Context, prov: Provenance, direction: str | None, b: int
+                               ) -> list[OutcomeRow]:
+    """"X at baseline was 5.8 and 5.7, and at week 24 it was 3.6 and 4.9 in the A and B groups, respectively":
+    each arm's baseline, then each arm's level at each timepoint (one value per arm, the arms in order)."""
+    text = t.text
+    tps = sorted((tp for tp in my_tps if tp is not None and tp.end > tp.start), key=lambda tp: tp.start)
+    vals = [x for x in items if x.kind in ("ms", "num") and x.start > me.mention.end]
+    base = _AT_BASELINE_WAS.match(text, me.mention.end)
+    if not tps or base is None or not vals or base.end() != vals[0].start:
+        return []
+    n = len(vals) // (len(tps) + 1)
+    if n < 2 or n * (len(tps) + 1) != len(vals):
+        return []
+    groups = [vals[k * n:(k + 1) * n] for k in range(len(tps) + 1)]
+    for k, g in enumerate(groups):
+        if not all(_ARM_LIST_GAP.fullmatch(text, x.end, y.start) for x, y in zip(g, g[1:])):
+            return []
+        if k:  # each later group: ", and at <timepoint> it was " before it
+            tp = tps[k - 1]
+            if not groups[k - 1][-1].end < tp.start < g[0].start or not _THEN_AT.search(text, groups[k - 1][-1].end,
+                                                                                         tp.start) \
+                    or not _AT_TP_WAS.fullmatch(text, tp.end, g[0].start):
+                return []
+    labels: list[str] = []
+    for r in refs:
+        if r.start > groups[-1][-1].end and r.label.lower() not in [x.lower() for x in labels]:
+            labels.append(r.label)
+    if len(labels) == n:
+        arms = [_arm_lookup(ctx, x) for x in labels]
+    elif not labels and len(ctx.arms) == n:
+        arms = [(x.name, x.n if x.n is not None else ctx.per_arm_n) for x in ctx.arms]
+    else:
+        return []
+    rows: list[OutcomeRow] = []
+    for j, (name, n_arm) in enumerate(arms):
+        for k, tp in enumerate(tps):
+            d = _base_row(me, name, n_arm, tp, prov, direction)
+            d["baseline_mean"], d["baseline_sd"] = _item_mean_sd(groups[0][j])
+            d["followup_mean"], d["followup_sd"] = _item_mean_sd(groups[k + 1][j])
+            d["direction"] = d.get("direction") or _direction_from_values(d)
+            rows.append(_row(d))
+    return rows
 
 
 def _pairs_at_timepoints(t: Text, me: _Measure, items: list[Item], my_tps: list[Timepoint | None],

@@ -83,3 +83,17 @@ def test_measures_listed_then_from_a_list_to_a_list_respectively(sentence):
     ev = run(_MSC_CONTROL + sentence)
     assert [(o.measure, o.arm, o.baseline_mean, o.followup_mean, o.timepoint_weeks) for o in ev.outcomes] == [
         ("ESR", "UC-MSC", 48.1, 30.2, 26.0), ("CRP", "UC-MSC", 25.3, 11.4, 26.0)]
+
+
+@pytest.mark.parametrize("sentence", [
+    "The mean DAS28 at baseline was 5.8 and 5.7, and at week 24 it was 3.6 and 4.9 in the UC-MSC and control groups, "
+    "respectively.",
+    "DAS28 at baseline was 5.8 and 5.7, and at week 24 was 3.6 and 4.9 in the two groups, respectively.",
+    "DAS28 at baseline was 5.8 ± 0.7 and 5.7 ± 0.8; at week 24, it was 3.6 ± 0.9 and 4.9 ± 1.0, respectively.",
+])
+def test_each_arms_baseline_then_each_arms_level_at_a_timepoint(sentence):
+    # "X at baseline was a and b, and at week 24 it was c and d in the A and B groups, respectively": a and c are A's
+    # baseline and follow-up, b and d B's (before: a and b were read as one arm's baseline and follow-up)
+    ev = run(_MSC_CONTROL + sentence)
+    assert [(o.arm, o.baseline_mean, o.followup_mean, o.timepoint_weeks) for o in ev.outcomes] == [
+        ("UC-MSC", 5.8, 3.6, 24.0), ("control", 5.7, 4.9, 24.0)]
