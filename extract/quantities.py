@@ -987,6 +987,16 @@ def find_mean_sd(text: str) -> list[MeanSD]:
                 s, e, vt = c.span(m.start(), m.end())
                 out.append(MeanSD(_num(m.group("m")), _num(m.group("s2")), "mean (sd)", None, None, s, e, vt))
         out.sort(key=lambda x: x.start)
+    if "%" in t and "±" in t:
+        # "from 4.1% ± 1.2% to 7.9% ± 1.8%": the two ends of a from-to pair are mean percentages, each with its SD
+        # (elsewhere "21.0% ± 5.7" is as often a percent change: "a fall of 21.0% ± 5.7", "percent decrease")
+        for m in _PCT_PM_RE.finditer(t):
+            if not _FROM_TO_BEFORE_RE.search(_sentence_before(t, m.start(), 80)[1]):
+                continue
+            s, e, vt = c.span(m.start(), m.end())
+            sd = None if spread_cues and _said_se(spread_cues, t, m.start(), m.end()) else _num(m.group("s"))
+            out.append(MeanSD(_num(m.group("m")), sd, "mean±sd", None, None, s, e, vt))
+        out.sort(key=lambda x: x.start)
     return out
 
 
@@ -1016,6 +1026,8 @@ def _said_se(cues: list[tuple[int, bool]], t: str, start: int, end: int) -> bool
     return said
 
 
+_PCT_PM_RE = re.compile(rf"(?P<m>{SNUM_FIRST}(?<![\w.,^/-].){SNUM_REST})\s?%\s?±\s?(?P<s>{NUM})(?:\s?%)?")
+_FROM_TO_BEFORE_RE = re.compile(r"\bfrom\s$|\bfrom\s[^;]{1,30}?%[^;]{1,12}\sto\s$", re.I)
 _PCT_MEAN_SD_RE = re.compile(  # a number's fast start (fastre.SNUM_FIRST), its guard behind it
     rf"(?P<m>{SNUM_FIRST}(?<![\w.,^/-].){SNUM_REST})\s?%\s?\(\s?(?:SD\s?[:=]?\s?)?(?P<s2>{NUM})\s?\)")
 _MEAN_SD_CUE_RE = re.compile(r"\bmeans?\s?(?:\(\s?(?:sd|s\.d\.)\s?\)|±\s?(?:sd|s\.d\.)\b|and\s+(?:sd|s\.d\.|standard\s+deviations?)\b)",

@@ -97,3 +97,22 @@ def test_each_arms_baseline_then_each_arms_level_at_a_timepoint(sentence):
     ev = run(_MSC_CONTROL + sentence)
     assert [(o.arm, o.baseline_mean, o.followup_mean, o.timepoint_weeks) for o in ev.outcomes] == [
         ("UC-MSC", 5.8, 3.6, 24.0), ("control", 5.7, 4.9, 24.0)]
+
+
+def test_percentages_with_sds_after_a_plus_minus_from_one_to_the_other_are_means_and_their_sds():
+    assert [(m.mean, m.sd, m.kind) for m in find_mean_sd("rose from 4.1% ± 1.2% to 7.9 % ± 1.8")] == [
+        (4.1, 1.2, "mean±sd"), (7.9, 1.8, "mean±sd")]
+
+
+def test_a_cell_subsets_percentages_with_sds_from_to():
+    # "Treg cells increased from 4.1% ± 1.2% to 7.9% ± 1.8%": a level in percent, before and after (before: no value)
+    ev = run("Twenty patients with RA received UC-MSCs. The proportion of Treg cells increased from 4.1% ± 1.2% to "
+             "7.9% ± 1.8% at month 3 (P < 0.01).")
+    assert [(o.measure, o.baseline_mean, o.baseline_sd, o.followup_mean, o.followup_sd, o.timepoint_weeks)
+            for o in ev.outcomes] == [("Treg", 4.1, 1.2, 7.9, 1.8, 13.0)]
+
+
+@pytest.mark.parametrize("text", ["The % fall in FEV1 was 21.0% ± 5.7.", "mean percent change ± SD of -5.11% ± 3.96%",
+                                  "a percent decrease (- 12.3% ± 16, - 15.2% ± 21.6)"])
+def test_a_percent_change_with_its_sd_stays_a_percent_change(text):
+    assert find_mean_sd(text) == []
