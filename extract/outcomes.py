@@ -1210,6 +1210,29 @@ def _put_effect(d: dict, e: Effect) -> None:
     d["effect_ci_low"], d["effect_ci_high"] = e.ci_low, e.ci_high
 
 
+# "Within the MSC group, DAS28 decreased by 2.3 (95% CI 1.8 to 2.8) from baseline": one arm's change and its CI, not an
+# effect between arms
+_WITHIN_GROUP_WORDS = re.compile(r"\bwithin\b|\bfrom\s+baseline\b", re.I)
+_BETWEEN_GROUP_WORDS = re.compile(r"differen|\bbetween\b|\bvs\b|\bversus\b|\bcompar|\brelative\b|\bthan\b|\bover\b|"
+                                  r"\bplacebo-?(?:adjusted|corrected)|\bnet\b", re.I)
+
+
+def _within_group_change(e: Effect, stext: str) -> bool:
+    """Whether an estimate written without a name is a change within one group ("within", "from baseline", and
+    no word of a difference or a comparison in the sentence)."""
+    return e.kind == "estimate" and _WITHIN_GROUP_WORDS.search(stext) is not None \
+        and _BETWEEN_GROUP_WORDS.search(stext) is None
+
+
+def _put_change(d: dict, e: Effect, direction: str | None) -> None:
+    """The estimate as the change (its sign from a fall's verb, where it is written unsigned), with its CI."""
+    sign = -1.0 if direction == "decrease" and e.value > 0 else 1.0
+    lo, hi = e.ci_low, e.ci_high
+    if sign < 0 and lo is not None and hi is not None:
+        lo, hi = -hi, -lo
+    d["change_mean"], d["change_ci_low"], d["change_ci_high"] = sign * e.value, lo, hi
+
+
 _MEAN_DIFFERENCE_WORDS = re.compile(r"\bmean\s+difference|\bdifference\s+(?:in|of|between)\s+(?:the\s+)?means?\b", re.I)
 
 
@@ -1611,7 +1634,9 @@ def _sentence_rows(t: Text, sent: Sentence, measures: list[_Measure], vals: Sent
         p = p_in[0] if p_in else single_p
         if p is not None:
             row_base["p_value"] = _p_text(p)
-        if effects:
+        if effects and _within_group_change(effects[0].obj, stext):
+            _put_change(row_base, effects[0].obj, direction)
+        elif effects:
             _put_effect(row_base, effects[0].obj)
         pc = _percent_change(t, window_pcts[0]) if window_pcts and kind not in ("responder", "safety") else None
         if pc is None and kind not in ("responder", "safety"):

@@ -116,3 +116,23 @@ def test_a_cell_subsets_percentages_with_sds_from_to():
                                   "a percent decrease (- 12.3% ± 16, - 15.2% ± 21.6)"])
 def test_a_percent_change_with_its_sd_stays_a_percent_change(text):
     assert find_mean_sd(text) == []
+
+
+@pytest.mark.parametrize("sentence, change, low, high", [
+    ("Within the UC-MSC group, the DAS28 decreased by 2.3 (95% CI 1.8 to 2.8) from baseline at week 24.",
+     -2.3, -2.8, -1.8),
+    ("The mean change in DAS28 from baseline within the UC-MSC group was -1.9 (95% CI -2.4 to -1.4) at week 24.",
+     -1.9, -2.4, -1.4),
+])
+def test_a_change_within_one_group_with_its_ci_is_that_groups_change_not_an_effect(sentence, change, low, high):
+    # a within-group change and its CI, no second arm, no difference: the arm's change (before: an effect size,
+    # the between-group field)
+    ev = run(_MSC_CONTROL + sentence)
+    assert [(o.arm, o.change_mean, o.change_ci_low, o.change_ci_high, o.effect_size, o.timepoint_weeks)
+            for o in ev.outcomes] == [("UC-MSC", change, low, high, None, 24.0)]
+
+
+def test_a_difference_between_groups_with_its_ci_stays_an_effect():
+    ev = run(_MSC_CONTROL + "The difference between groups in the change in DAS28 from baseline was -1.4 (95% CI -2.0 "
+             "to -0.8) at week 24.")
+    assert [(o.effect_size, o.change_mean) for o in ev.outcomes] == [(-1.4, None)]
