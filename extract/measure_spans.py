@@ -245,6 +245,10 @@ def find_measures(t: Text, sent: Sentence, mentions: Sequence[Mention], arm_name
     es = list(map(add, ss, map(len, ws)))
     gl = [False, *map(eq, ss[1:], es)]  # written without a space after the one before
     cont = list(map(_is_content, ws))
+    if "effective" in ws:  # "total effective rate": before "rate", "effective" names a measure (alone it never does)
+        for j in range(n - 1):
+            if ws[j] == "effective" and ws[j + 1] in ("rate", "rates"):
+                cont[j] = True
     paren_at: dict[int, int] = {}  # "(" token -> its ")" token (absolute indices, as the helpers use)
     inside = bytearray(n + 1)
     if "(" in sent.text or "[" in sent.text:

@@ -136,3 +136,22 @@ def test_a_difference_between_groups_with_its_ci_stays_an_effect():
     ev = run(_MSC_CONTROL + "The difference between groups in the change in DAS28 from baseline was -1.4 (95% CI -2.0 "
              "to -0.8) at week 24.")
     assert [(o.effect_size, o.change_mean) for o in ev.outcomes] == [(-1.4, None)]
+
+
+@pytest.mark.parametrize("sentence, measure", [
+    ("The total effective rate was 86.7% in the UC-MSC group and 60.0% in the control group (P < 0.05).",
+     "total effective rate"),
+    ("The effective rate was 86.7% (26/30) in the UC-MSC group versus 60.0% (18/30) in the control group.",
+     "effective rate"),
+])
+def test_the_effective_rate_is_a_measure_of_responders(sentence, measure):
+    # "total effective rate" (the share of patients whose response met the trial's criteria): "effective" is not a
+    # measure's word on its own ("MSCs were effective"), but before "rate" it names the measure
+    ev = run(_MSC_CONTROL + sentence)
+    assert [(o.measure, o.arm, o.percent_responders) for o in ev.outcomes] == [
+        (measure, "UC-MSC", 86.7), (measure, "control", 60.0)]
+
+
+def test_effective_alone_is_still_no_measure():
+    ev = run(_MSC_CONTROL + "UC-MSC infusion was effective and safe in the UC-MSC group.")
+    assert [o.measure for o in ev.outcomes] == []
