@@ -155,3 +155,17 @@ def test_the_effective_rate_is_a_measure_of_responders(sentence, measure):
 def test_effective_alone_is_still_no_measure():
     ev = run(_MSC_CONTROL + "UC-MSC infusion was effective and safe in the UC-MSC group.")
     assert [o.measure for o in ev.outcomes] == []
+
+
+@pytest.mark.parametrize("sentence, measure", [
+    ("The total effective rate of the UC-MSC group (86.7%) was higher than that of the control group (60.0%).",
+     "total effective rate"),
+    ("The overall response rate of the UC-MSC group (86.7%) was higher than that of the control group (60.0%).",
+     "response rate"),
+])
+def test_a_rate_of_a_group_ends_before_of(sentence, measure):
+    # "the rate of the A group (a%) was higher than that of the B group (b%)": "of the A group" names an arm, not part
+    # of the measure (before: the measure "rate of the UC-MSC group" was a group's name and no row was made)
+    ev = run(_MSC_CONTROL + sentence)
+    assert [(o.measure, o.arm, o.percent_responders) for o in ev.outcomes] == [
+        (measure, "UC-MSC", 86.7), (measure, "control", 60.0)]
