@@ -584,6 +584,9 @@ def comparator_first(text: str, sent: Sentence, ref: ArmRef) -> bool:
     return _COMPARATOR_BEFORE.search(text, max(sent.start, ref.start - 25), ref.start) is not None
 
 
+_GROUP_BRACKET_AFTER_VALUE_RE = re.compile(
+    r"(?<=[\d%])(?:\s?[a-zA-Zμµ]{1,6}(?:/[a-zA-Zμµ]{1,6})?)?\s?\(\s?(?:the\s+|in\s+the\s+)?(?!(?:in|all|both|each|either|other|these|those|two|three|four)\b)(?P<name>[\w+/-]+(?:\s[\w+/-]+){0,3}?)\s"
+    r"(?P<tail>groups?|arms?|cohorts?)\s?\)", re.I)
 _DOSE_ARM_BRACKET_RE = re.compile(r"(?<=[\d%])\s?\(\s?(?P<name>\d+(?:\.\d+)?\s?(?:mg|µg|μg|mcg|g|ml|mg/kg)\b)\s?\)", re.I)
 _CONTROL_PEOPLE_RE = re.compile(r"\b(?:of|in|among|for|than)\s+(?:the\s+)?(?P<name>controls|(?:control|placebo)\s+"
                                 r"(?:patients|subjects|participants|recipients))\b", re.I)
@@ -705,6 +708,15 @@ def arm_refs(t: Text, sent: Sentence, measure_spans: Sequence[tuple[int, int]], 
         name = next((name for name, n in low_names if fold_lower(n).casefold() == low), None)
         if name is not None:
             out.append(ArmRef(name, s, e))
+    # "from 5.6 to 3.9 (UC-MSC group) and from 5.7 to 5.2 (control group)": a bracket after a value holding a group's
+    # name names the value's arm, whether or not it is one of the study's arm names
+    if ")" in stext and arm_words:
+        for m in _GROUP_BRACKET_AFTER_VALUE_RE.finditer(stext):
+            s, e = sent.start + m.start("name"), sent.start + m.end("tail")
+            if any(r.start <= s < r.end or s <= r.start < e for r in out) or _overlaps(s, e, measure_spans) \
+                    or _NOT_ARM.match(m.group("name")):
+                continue
+            out.append(ArmRef(_clean_label(text[s:e]), s, e))
     # "59.8% (5 mg), 65.7% (10 mg) and 26.7% (placebo)": a bracket after a value that names one study arm's dose
     if low_names and ")" in stext:
         for m in _DOSE_ARM_BRACKET_RE.finditer(stext):

@@ -169,3 +169,21 @@ def test_a_rate_of_a_group_ends_before_of(sentence, measure):
     ev = run(_MSC_CONTROL + sentence)
     assert [(o.measure, o.arm, o.percent_responders) for o in ev.outcomes] == [
         (measure, "UC-MSC", 86.7), (measure, "control", 60.0)]
+
+
+@pytest.mark.parametrize("prefix", ["A randomised controlled trial of MSCs in 60 patients with RA. ", _MSC_CONTROL])
+@pytest.mark.parametrize("sentence", [
+    "The DAS28 decreased from 5.6 to 3.9 (UC-MSC group) and from 5.7 to 5.2 (control group) at 24 weeks.",
+    "The DAS28 decreased from 5.6 to 3.9 (UC-MSC arm) and from 5.7 to 5.2 (control arm) at 24 weeks.",
+])
+def test_arms_named_in_brackets_after_their_values(prefix, sentence):
+    # "from a to b (A group) and from c to d (B group)": each bracket after a pair names that pair's arm (before: an
+    # arm named so was found only where it was one of the study's arm names, else the second pair was lost)
+    ev = run(prefix + sentence)
+    assert [(o.arm.replace(" group", "").replace(" arm", ""), o.baseline_mean, o.followup_mean, o.timepoint_weeks)
+            for o in ev.outcomes] == [("UC-MSC", 5.6, 3.9, 24.0), ("control", 5.7, 5.2, 24.0)]
+
+
+def test_a_bracket_of_every_group_after_a_value_names_no_arm():
+    ev = run(_MSC_CONTROL + "Of the 14 adverse events (in all groups), 8 were infusion reactions (both groups).")
+    assert all(o.arm in ("all patients", "MSC (single arm)") or "all" not in o.arm for o in ev.outcomes)
