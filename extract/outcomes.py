@@ -915,7 +915,8 @@ def _assign_means(row: dict, ms: list[MeanSD], t: Text, a: int, clause_start: in
 
     between = t.text[first.end:ms[1].start] if len(ms) >= 2 else ""
     change = change or _CHANGE_FROM_BASELINE.search(lead) is not None  # "the improvement from baseline was"
-    change_in = _CHANGE_IN_WAS.search(lead) if not change and "in" in lead else None
+    # ("the reduction in DAS28 from baseline was 2.1": the fall's noun is read for the sign with "from baseline" too)
+    change_in = _CHANGE_IN_WAS.search(lead) if "in" in lead else None
     change = change or change_in is not None
     # "visceral fat area declined 23.9 ± 7.4 cm2": a change verb right before the value, no "by", words a change
     verb_value = _VERB_BEFORE_VALUE.search(lead) if not change and first.sd is not None else None

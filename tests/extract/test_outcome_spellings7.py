@@ -187,3 +187,17 @@ def test_arms_named_in_brackets_after_their_values(prefix, sentence):
 def test_a_bracket_of_every_group_after_a_value_names_no_arm():
     ev = run(_MSC_CONTROL + "Of the 14 adverse events (in all groups), 8 were infusion reactions (both groups).")
     assert all(o.arm in ("all patients", "MSC (single arm)") or "all" not in o.arm for o in ev.outcomes)
+
+
+@pytest.mark.parametrize("sentence", [
+    "The mean reduction in DAS28 from baseline to week 24 was 2.1 ± 0.9 in the UC-MSC group versus 0.8 ± 0.7 in the "
+    "control group (P < 0.01).",
+    "The mean decrease in DAS28 from baseline was 2.1 ± 0.9 in the UC-MSC group and 0.8 ± 0.7 in the control group at "
+    "week 24.",
+])
+def test_a_reduction_from_baseline_written_unsigned_is_a_negative_change(sentence):
+    # "the reduction in X from baseline was 2.1": a fall, a change of -2.1 (before: "from baseline" made it a change
+    # but its fall's noun was not read for the sign)
+    ev = run(_MSC_CONTROL + sentence)
+    assert [(o.arm, o.change_mean, o.change_sd, o.timepoint_weeks) for o in ev.outcomes] == [
+        ("UC-MSC", -2.1, 0.9, 24.0), ("control", -0.8, 0.7, 24.0)]
