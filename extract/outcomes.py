@@ -2342,7 +2342,9 @@ def _means_respectively(t: Text, sent: Sentence, measures: list[_Measure], vals:
 
 
 _FROM_BEFORE_LIST = re.compile(r"[^.;,()%\d]{0,40}?\bfrom\s+", re.I)
-_TO_LIST_GAP = re.compile(_LIST_UNIT + r"\s+to\s+")
+_TO_LIST_GAP = re.compile(_LIST_UNIT + r"(?:\s+at\s+(?:the\s+)?baseline)?,?\s+to\s+", re.I)
+_LIST_AT_TIME = re.compile(r"\s+(?:at|after)\s+(?:the\s+)?(?:end\s+of\s+)?(?:weeks?|months?|days?|years?)?\s?\d*"
+                           r"(?:\s(?:weeks?|months?|days?|years?))?", re.I)
 
 
 def _from_to_respectively(t: Text, sent: Sentence, measures: list[_Measure], vals: SentenceValues
@@ -2360,8 +2362,9 @@ def _from_to_respectively(t: Text, sent: Sentence, measures: list[_Measure], val
             or not _TO_LIST_GAP.fullmatch(text, ms[n - 1].end, ms[n].start) \
             or not all(_MEAN_LIST_GAP.fullmatch(text, x.end, y.start) for k, (x, y) in enumerate(zip(ms, ms[1:]))
                        if k != n - 1) \
-            or not _MEANS_RESPECTIVELY_AFTER.match(text, ms[-1].end):
-        return {}
+            or not (_MEANS_RESPECTIVELY_AFTER.match(text, ms[-1].end) or (
+                (at := _LIST_AT_TIME.match(text, ms[-1].end)) and _MEANS_RESPECTIVELY_AFTER.match(text, at.end()))):
+        return {}  # ("... to 3.1 and 5.2 at week 12, respectively": the list's time before "respectively")
     return {m.name: {"baseline_mean": x.mean, "baseline_sd": x.sd, "followup_mean": y.mean, "followup_sd": y.sd}
             for m, x, y in zip(measures, ms[:n], ms[n:])}
 

@@ -201,3 +201,10 @@ def test_a_reduction_from_baseline_written_unsigned_is_a_negative_change(sentenc
     ev = run(_MSC_CONTROL + sentence)
     assert [(o.arm, o.change_mean, o.change_sd, o.timepoint_weeks) for o in ev.outcomes] == [
         ("UC-MSC", -2.1, 0.9, 24.0), ("control", -0.8, 0.7, 24.0)]
+
+
+def test_measures_listed_then_from_a_list_at_baseline_to_a_list_at_a_timepoint_respectively():
+    ev = run(_MSC_CONTROL + "In the UC-MSC group, SJC and TJC decreased from 9.4 and 12.8 at baseline to 3.1 and 5.2 at "
+             "week 12, respectively.")
+    assert [(o.measure, o.baseline_mean, o.followup_mean, o.timepoint_weeks) for o in ev.outcomes] == [
+        ("SJC", 9.4, 3.1, 12.0), ("TJC", 12.8, 5.2, 12.0)]
