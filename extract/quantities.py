@@ -314,11 +314,14 @@ _MS_PAREN = (  # "41.9 (17.7)", "(SD 17.7)", "(±17.7)"; "41.9 [17.7]" (the "Mea
     rf"\s?(?:\(\s?(?:SD\s?[:=]?\s?|(?P<se>SEM?\b|s\.e\.(?:m\.)?)\s?[:=]?\s?|±\s?)?(?P<s2>{NUM})\s?\)"
     rf"|\[\s?(?:SD\s?[:=]?\s?|(?P<se2>SEM?\b)\s?[:=]?\s?)?(?P<s4>{NUM})\s?\])")
 _MS_COMMA_SD = rf",\s(?:SD|s\.d\.)\s?[:=]?\s?(?P<s3>{NUM})(?![\w.])"  # "mean 3.7, SD 1.9"
+# "18.2 pg/mL (SD 5.1)": a unit between the mean and its bracketed SD (or SE), the bracket naming it
+_MS_UNIT_LABELLED = (rf"\s?(?:[a-zA-Zμµ%]{{1,8}}(?:/[a-zA-Zμµ0-9]{{1,6}})?)\s?\(\s?(?:SD|s\.d\.|(?P<se3>SEM?|s\.e\.(?:m\.)?))"
+                     rf"\s?[:=]?\s?(?P<s5>{NUM})\s?\)")
 # The value is read once, first, for a fast start. Each form goes on with whitespace, "±", "(" or "[",
 # which cannot continue a number, so only the longest number can match and factoring it out of the
 # three forms matches what "m ± s|m (lo-hi)|m (s)" matched.
 MEAN_SD_RE = re.compile(
-    rf"(?P<m>{SNUM_FIRST}(?<![\w.,^/-].){SNUM_REST})(?i:{_MS_PM}|{_MS_RANGE}|{_MS_PAREN}|{_MS_COMMA_SD})"
+    rf"(?P<m>{SNUM_FIRST}(?<![\w.,^/-].){SNUM_REST})(?i:{_MS_PM}|{_MS_RANGE}|{_MS_PAREN}|{_MS_COMMA_SD}|{_MS_UNIT_LABELLED})"
 )
 RANGE_CUES: list[tuple[str, str]] = [
     (r"\biqr\b|interquartile|quartile", "median (iqr)"),
@@ -958,7 +961,7 @@ def find_mean_sd(text: str) -> list[MeanSD]:
     for m in MEAN_SD_RE.finditer(t):
         s, e, vt = c.span(m.start(), m.end())
         mean = _num(m.group("m"))
-        if m.group("se") is not None or m.group("se2") is not None:
+        if m.group("se") is not None or m.group("se2") is not None or m.group("se3") is not None:
             out.append(MeanSD(mean, None, "mean (sd)", None, None, s, e, vt))
             continue
         if spread_cues and m.group("hi") is None and _said_se(spread_cues, t, m.start(), m.end()):
@@ -977,7 +980,7 @@ def find_mean_sd(text: str) -> list[MeanSD]:
         else:
             if _N_PCT_HEADER_RE.search(_sentence_before(t, m.start(), 80)[1]):
                 continue  # "n (%) 12 (40)": counts, not a mean
-            out.append(MeanSD(mean, _num(m.group("s2") or m.group("s3") or m.group("s4")), "mean (sd)", None, None, s, e,
+            out.append(MeanSD(mean, _num(m.group("s2") or m.group("s3") or m.group("s4") or m.group("s5")), "mean (sd)", None, None, s, e,
                               vt))
     if "%" in t and "(" in t:
         # "Mean (sd) percentage of adherent days was 77.4% (26.3)": a mean percentage and its SD, where the

@@ -208,3 +208,13 @@ def test_measures_listed_then_from_a_list_at_baseline_to_a_list_at_a_timepoint_r
              "week 12, respectively.")
     assert [(o.measure, o.baseline_mean, o.followup_mean, o.timepoint_weeks) for o in ev.outcomes] == [
         ("SJC", 9.4, 3.1, 12.0), ("TJC", 12.8, 5.2, 12.0)]
+
+
+@pytest.mark.parametrize("text, mean, sd", [("18.2 pg/mL (SD 5.1)", 18.2, 5.1), ("26.7 mg/L (SE 6.3)", 26.7, None),
+                                            ("4.1 points (SD: 1.2)", 4.1, 1.2)])
+def test_a_unit_between_a_mean_and_its_labelled_sd(text, mean, sd):
+    assert [(m.mean, m.sd) for m in find_mean_sd(text)] == [(mean, sd)]
+
+
+def test_a_unit_before_a_bracket_without_an_sd_label_is_no_sd():
+    assert find_mean_sd("18.2 pg/mL (5.1)") == []
