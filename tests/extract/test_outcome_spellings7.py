@@ -218,3 +218,13 @@ def test_a_unit_between_a_mean_and_its_labelled_sd(text, mean, sd):
 
 def test_a_unit_before_a_bracket_without_an_sd_label_is_no_sd():
     assert find_mean_sd("18.2 pg/mL (5.1)") == []
+
+
+@pytest.mark.parametrize("sentence", [
+    "The change in DAS28 was positively related to the baseline CRP (rs = 0.89 to 0.98; P < 0.001).",
+    "The change in DAS28 correlated with the change in IL-6 (ρ = 0.62, P < 0.01).",
+])
+def test_a_rank_correlation_coefficient_is_no_outcome_value(sentence):
+    # "rs = 0.89", "ρ = 0.62": Spearman's coefficient, as "r = 0.62" already (before: read as changes)
+    ev = run("Twenty patients with RA received UC-MSCs. " + sentence)
+    assert [o.change_mean for o in ev.outcomes if o.change_mean is not None] == []
