@@ -489,7 +489,8 @@ ARM_AFTER_VALUE_RE = re.compile(r"[\d%)\]](?P<aftervalue>\s)(?i:" + _ARM_BODY + 
 _PLURAL_ARMS_RE = re.compile(
     words(["in", "for", "of", "among", "between"]) + rf"(?i:\s+(?:the\s+|both\s+)?(?P<list>{_NAME_WORD}(?:\s{_NAME_WORD}){{0,3}}?"
     rf"(?:\s?,\s?{_NAME_WORD}(?:\s{_NAME_WORD}){{0,3}}?)*,?\s(?:and|or)\s{_NAME_WORD}(?:\s{_NAME_WORD}){{0,3}}?)"
-    r"\s(?P<tail>groups|arms|cohorts)\b)")
+    # ("in the A and B group, respectively": the singular where "respectively" follows)
+    r"\s(?P<tail>groups|arms|cohorts|(?:group|arm|cohort)(?=\s?,?\s?respectively\b))\b)")
 _GROUP_ID_RE = re.compile(words(["groups?", "arms?", "cohorts?"]) + r"\s(?P<id>[A-Z]|[IVX]{1,4}|\d{1,2})\b(?!\s?(?:%|\.\d))")
 _MORE_IDS = re.compile(r"(?:\s?,\s?(?:[A-Z]|[IVX]{1,4}|\d{1,2})\b)*\s?,?\s(?:and|or)\s(?:[A-Z]|[IVX]{1,4}|\d{1,2})\b(?!\s?(?:%|\.\d))")
 _PAIR_NAME = rf"{_NAME_WORD}(?:\s{_NAME_WORD}){{0,3}}?"
@@ -662,11 +663,13 @@ def arm_refs(t: Text, sent: Sentence, measure_spans: Sequence[tuple[int, int]], 
         out.append(ArmRef(abbrevs[name] if abbr and not tail else label, s, e))
         last_end = e - sent.start
     # "in the etomidate and propofol groups", "for the education, food product and combined arms"
-    if "groups" in stext or "arms" in stext or "cohorts" in stext:
+    if "groups" in stext or "arms" in stext or "cohorts" in stext or "respectively" in stext:
         for m in _PLURAL_ARMS_RE.finditer(stext):
             items = [x.strip() for x in _LIST_SEPARATOR.split(m.group("list")) if x.strip()]
             if len(items) < 2 or any(_NOT_ARM.match(x) and x.lower() != "treatment" for x in items):
                 continue
+            if not m.group("tail").endswith("s") and any(_ARM_UNIT_WORD.search(x) for x in items):
+                continue  # "in the fish group, control group and krill group, respectively": each named in full
             pos = m.start("list")
             tail = m.group("tail").rstrip("s")
             for x in items:

@@ -228,3 +228,22 @@ def test_a_rank_correlation_coefficient_is_no_outcome_value(sentence):
     # "rs = 0.89", "ρ = 0.62": Spearman's coefficient, as "r = 0.62" already (before: read as changes)
     ev = run("Twenty patients with RA received UC-MSCs. " + sentence)
     assert [o.change_mean for o in ev.outcomes if o.change_mean is not None] == []
+
+
+@pytest.mark.parametrize("sentence", [
+    "The ACR20 response did not differ between groups (70.0% and 65.0% in the UC-MSC and control group, "
+    "respectively).",
+    "ACR20 was achieved by 70.0% and 65.0% of patients in the UC-MSC and control arm, respectively.",
+])
+def test_two_arms_listed_before_a_singular_group_word_and_respectively(sentence):
+    # "in the A and B group, respectively": the singular is the two arms' (before: one row, on the wrong arm)
+    ev = run(_MSC_CONTROL + sentence)
+    assert [(o.arm, o.percent_responders) for o in ev.outcomes] == [("UC-MSC", 70.0), ("control", 65.0)]
+
+
+def test_arms_each_named_in_full_before_respectively_keep_their_names():
+    ev = run("Methods: Ninety patients were randomised to a fish group, a control group or a krill group. Results: "
+             "Baseline CRP was 1.52, 1.81 and 1.69 mg/L in the fish group, control group and krill group, "
+             "respectively.")
+    assert [(o.arm, o.baseline_mean) for o in ev.outcomes] == [
+        ("fish group", 1.52), ("control group", 1.81), ("krill group", 1.69)]
