@@ -79,13 +79,14 @@ _NOT_VALUE_AFTER = re.compile(
 _AGE_BEFORE = re.compile(r"\b(?:aged?|ages)\s+(?:of\s+)?$|\bn\s?=\s?$|\bN\s?=\s?$|"
                          r"(?:\b(?:t|df|F|z|U|H|r|rs|rho|ρ|SD|SE|SEM|IQR|p\s+for\s+(?:trend|interaction|heterogeneity)|χ2|chi2|X2|W|Q|I2|tau2|kappa|κ)|χ\^?2)\s?(?:\(\s?[\d,.\s]+\))?\s?[=:]\s?$|"
                          # the degrees of freedom of a test: "F (1, 74) = 1.44", "t(38) = 2.1", "χ2 (2) = 7.8"
-                         r"(?:\b(?:t|df|F|χ2|chi2|X2)|χ\^?2)\s?\(\s?(?:[\d.]+\s?,\s?)?$|"
-                         # the upper end of a range of correlation coefficients: "rs = 0.89 to 0.98"
-                         r"\b(?:r|rs|rho|ρ)\s?[=:]\s?-?\s?[\d.]+\s?(?:to|-|–)\s?$", re.I)
+                         r"(?:\b(?:t|df|F|χ2|chi2|X2)|χ\^?2)\s?\(\s?(?:[\d.]+\s?,\s?)?$", re.I)
 # _THRESHOLD_BEFORE and _AGE_BEFORE end at the end of the text ("\s?$"), and only whether they match
 # is used: the same tests as patterns matched at the start of the REVERSED text (written backwards:
 # "\bover" is "revo(?!\w)"; "$" may stand before a final newline, so "\n?" opens them), which try
 # one position instead of every one (tests/extract/test_speed_paths.py checks both agree).
+_CORRELATION_GATE = re.compile(r"\b(?:r|rs|rho)\s?=|ρ", re.I)
+_CORRELATION_RUN = re.compile(r"\b(?:r|rs|rho|ρ)\s?[=:]\s?[-−]?\s?\d*[.·]?\d+"
+                              r"(?:\s?(?:to|-|–|,|and|or)\s?[-−]?\s?\d*[.·]?\d+(?![\d%]))*", re.I)
 _THRESHOLD_BEFORE_REVERSED = re.compile(
     r"\n?\s?(?:tsael\s+ta(?!\w)|≥|=>|>|<|≤|<=|naht\s+erom(?!\w)|naht\s+ssel(?!\w)|naht\s+retaerg(?!\w)|revo(?!\w)|"
     r"evoba(?!\w)|woleb(?!\w)|ot\s+pu(?!\w)|fo\s+muminim(?!\w)|fo\s+mumixam(?!\w)|fo\s+elacs(?!\w)|"
@@ -93,8 +94,7 @@ _THRESHOLD_BEFORE_REVERSED = re.compile(
 _AGE_BEFORE_REVERSED = re.compile(
     r"\n?(?:(?:\s+fo)?\s+(?:d?ega|sega)(?!\w)|\s?=\s?n(?!\w)|"
     r"\s?[=:]\s?(?:\)[\d,.\s]+\s?\()?\s?(?:(?:t|fd|f|z|u|h|r|sr|ohr|ρ|ds|es|mes|rqi|(?:dnert|noitcaretni|ytienegoreteh)\s+rof\s+p|2χ|2ihc|2x|w|q|2i|2uat|appak|κ)(?!\w)|2\^?χ)|"
-    r"\n?(?:\s?,\s?[\d.]+)?\s?\(\s?(?:(?:t|fd|f|2χ|2ihc|2x)(?!\w)|2\^?χ)|"
-    r"\n?\s?(?:ot|-|–)\s?[\d.]+\s?-?\s?[=:]\s?(?:r|sr|ohr|ρ)(?!\w))",
+    r"\n?(?:\s?,\s?[\d.]+)?\s?\(\s?(?:(?:t|fd|f|2χ|2ihc|2x)(?!\w)|2\^?χ))",
     re.I)
 
 
@@ -281,6 +281,11 @@ def sentence_values(t: Text, sent: Sentence, excluded: Sequence[tuple[int, int]]
         for m in _VALUE_INTERVAL.finditer(text, s0, s1):
             if not _overlaps(m.start(), m.end(), taken):
                 blocked.append(m.span())
+
+    if "=" in stext and _CORRELATION_GATE.search(stext):
+        # "rs = −0.73 to −0.79 and −0.86 to −0.90": correlation coefficients (and their ranges) are no values
+        for m in _CORRELATION_RUN.finditer(text, s0, s1):
+            blocked.append(m.span())
 
     def usable(a: int, b: int) -> bool:
         if _overlaps(a, b, taken) or _overlaps(a, b, blocked):

@@ -223,6 +223,7 @@ def test_a_unit_before_a_bracket_without_an_sd_label_is_no_sd():
 @pytest.mark.parametrize("sentence", [
     "The change in DAS28 was positively related to the baseline CRP (rs = 0.89 to 0.98; P < 0.001).",
     "The change in DAS28 correlated with the change in IL-6 (ρ = 0.62, P < 0.01).",
+    "The change in DAS28 was negatively related to the baseline IL-10 (rs = −0.73 to −0.79; P < 0.001).",
 ])
 def test_a_rank_correlation_coefficient_is_no_outcome_value(sentence):
     # "rs = 0.89", "ρ = 0.62": Spearman's coefficient, as "r = 0.62" already (before: read as changes)
