@@ -768,7 +768,9 @@ _AFTER_ARM_RE = re.compile(  # (the unit is never "and"/"or"/"but": "3.6 and in 
     r"\s+(?:the\s+)?(?P<name>[A-Za-z][\w+/·-]*(?:\s[A-Za-z][\w+/·-]*){0,2}?)"
     r"(?=\s?(?:[,;)(]|$|\.\s|\.$|\b(?:and|or|vs|versus|compared|than|whereas|while|but|respectively)\b))")
 _TIME_NAME = re.compile(r"(?i:weeks?|months?|days?|years?|hours?|baseline|follow-?up|treatment|the\s+end|total|all|both|each|"
-                        r"patients?|subjects?|participants?|terms?|addition|contrast|particular|general|average)\b")
+                        r"patients?|subjects?|participants?|terms?|addition|contrast|particular|general|average|"
+                        # "7.9% after infusion": the act of treatment names a time
+                        r"infusions?|injections?|transfusions?|transplantation|administration|vaccination|surgery)\b")
 _DIGIT = re.compile(r"\d")
 # the words every estimate find_effects reads is written with (a quick test before the scan)
 # (each alternative begins with a literal: the pattern gets a fast start)

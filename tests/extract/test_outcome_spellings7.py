@@ -248,3 +248,11 @@ def test_arms_each_named_in_full_before_respectively_keep_their_names():
              "respectively.")
     assert [(o.arm, o.baseline_mean) for o in ev.outcomes] == [
         ("fish group", 1.52), ("control group", 1.81), ("krill group", 1.69)]
+
+
+@pytest.mark.parametrize("tail", ["after infusion", "after injection", "after transplantation"])
+def test_after_the_infusion_is_a_time_not_an_arm(tail):
+    # "7.9% ± 1.8% after infusion": the act of treatment after a value names a time, not an arm (before: arm "infusion")
+    ev = run(_MSC_CONTROL + f"In the UC-MSC group, Treg cells increased from 4.1% ± 1.2% to 7.9% ± 1.8% {tail} "
+             "(P < 0.01).")
+    assert [(o.arm, o.baseline_mean, o.followup_mean) for o in ev.outcomes] == [("UC-MSC", 4.1, 7.9)]
