@@ -1579,9 +1579,10 @@ def _sentence_rows(t: Text, sent: Sentence, measures: list[_Measure], vals: Sent
             items = _arm_estimates_as_values(items, refs, text)
         # "ACR20 and ACR50 responses were 60% and 30%, respectively": one value per measure, not per arm
         # "The DAS28 at 3 and 6 months was 4.1 and 3.6, respectively": with no arm named, "respectively" follows the
-        # listed timepoints, not the study's arms
+        # listed timepoints, not the study's arms (nor with one arm named: "In the A group, X fell from a to b and c at 3
+        # and 6 months, respectively")
         # (nor, with "compared to baseline", do two values "(1.8 vs 1.1)" follow the arms: they are before and after)
-        n_arms = 0 if (not refs and len(my_tps) >= 2 and "respectively" in stext) or (
+        n_arms = 0 if (len({r.label.lower() for r in refs}) <= 1 and len(my_tps) >= 2 and "respectively" in stext) or (
             "aseline" in stext and _VS_BASELINE.search(stext) and not _CHANGE_FROM_BASELINE.search(stext)) \
             else len(ctx.arms)  # ("change from baseline was -2.1 versus -1.2": the two arms' changes)
         if my_tps and me.name not in per_measure and "aseline" in text[me.mention.end:b]:

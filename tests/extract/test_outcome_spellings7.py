@@ -256,3 +256,12 @@ def test_after_the_infusion_is_a_time_not_an_arm(tail):
     ev = run(_MSC_CONTROL + f"In the UC-MSC group, Treg cells increased from 4.1% ± 1.2% to 7.9% ± 1.8% {tail} "
              "(P < 0.01).")
     assert [(o.arm, o.baseline_mean, o.followup_mean) for o in ev.outcomes] == [("UC-MSC", 4.1, 7.9)]
+
+
+def test_one_arm_named_then_values_at_listed_timepoints_respectively():
+    # "In the A group, X decreased from a to b and c at 3 and 6 months, respectively": one arm named, "respectively"
+    # follows the timepoints (before: the second value went to the other arm)
+    ev = run(_MSC_CONTROL + "In the UC-MSC group, ESR decreased from 52.3 to 31.6 and 25.4 mm/h at 3 and 6 months, "
+             "respectively.")
+    assert [(o.arm, o.baseline_mean, o.followup_mean, o.timepoint_weeks) for o in ev.outcomes] == [
+        ("UC-MSC", 52.3, 31.6, 13.0), ("UC-MSC", 52.3, 25.4, 26.0)]
