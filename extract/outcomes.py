@@ -1579,8 +1579,8 @@ def _sentence_rows(t: Text, sent: Sentence, measures: list[_Measure], vals: Sent
             items = _arm_estimates_as_values(items, refs, text)
         # "ACR20 and ACR50 responses were 60% and 30%, respectively": one value per measure, not per arm
         # "The DAS28 at 3 and 6 months was 4.1 and 3.6, respectively": with no arm named, "respectively" follows the
-        # listed timepoints, not the study's arms (nor with one arm named: "In the A group, X fell from a to b and c at 3
-        # and 6 months, respectively")
+        # listed timepoints, not the study's arms (nor with one arm named: "In the A group, X fell from a to b and c
+        # at 3 and 6 months, respectively")
         # (nor, with "compared to baseline", do two values "(1.8 vs 1.1)" follow the arms: they are before and after)
         n_arms = 0 if (len({r.label.lower() for r in refs}) <= 1 and len(my_tps) >= 2 and "respectively" in stext) or (
             "aseline" in stext and _VS_BASELINE.search(stext) and not _CHANGE_FROM_BASELINE.search(stext)) \
@@ -2001,7 +2001,8 @@ def _before_after(items: list[Item], text: str) -> tuple[tuple[float, float | No
 
 # "at week 12 (5.2 vs 8.5, P < 0.01)", "(week 12: 5.2 vs 8.5; week 24: ...)": a timepoint, then its values
 _TP_THEN_PAIR = re.compile(r"\s?(?::\s?|\(\s?|\[\s?|,\s?)")
-_TP_THEN_MEASURE_PAIR = re.compile(r"\s?,\s?(?:[^;:()\d]|(?<=[A-Za-z-])\d+){1,60}?\s(?:was|were|of)\s")  # "At week 12, X was a vs b; ..."
+# "At week 12, X was a vs b; ...": the measure's words between the first timepoint and its pair
+_TP_THEN_MEASURE_PAIR = re.compile(r"\s?,\s?(?:[^;:()\d]|(?<=[A-Za-z-])\d+){1,60}?\s(?:was|were|of)\s")
 
 
 def _timepoints_then_pairs(text: str, tps: list[Timepoint], vals: list[Item]) -> list[tuple[list[Item], Timepoint]]:
@@ -2022,8 +2023,10 @@ def _timepoints_then_pairs(text: str, tps: list[Timepoint], vals: list[Item]) ->
 
 _AT_BASELINE_WAS = re.compile(r"\s?(?:score|level|value)?s?\s?(?:at|before)\s+(?:the\s+)?(?:baseline|treatment)\s?,?\s?"
                               r"(?:(?:was|were)\s+)?(?:(?:mean|median)\s+)?", re.I)
-_ARM_LIST_GAP = re.compile(r"(?:\s?[a-zA-Zμµ%]{1,6}(?:/[a-zA-Zμµ]{1,6})?)?(?:\s?,\s?(?:and\s+)?|\s+and\s+|\s(?:vs\.?|versus)\s)")
-_THEN_AT = re.compile(r"(?:\s?[a-zA-Zμµ%]{1,6}(?:/[a-zA-Zμµ]{1,6})?)?(?:\s?,\s?(?:and\s+|while\s+|whereas\s+)?|\s+and\s+|\s?;\s?)"
+_ARM_LIST_GAP = re.compile(r"(?:\s?[a-zA-Zμµ%]{1,6}(?:/[a-zA-Zμµ]{1,6})?)?"
+                           r"(?:\s?,\s?(?:and\s+)?|\s+and\s+|\s(?:vs\.?|versus)\s)")
+_THEN_AT = re.compile(r"(?:\s?[a-zA-Zμµ%]{1,6}(?:/[a-zA-Zμµ]{1,6})?)?"
+                      r"(?:\s?,\s?(?:and\s+|while\s+|whereas\s+)?|\s+and\s+|\s?;\s?)"
                       r"(?:(?:at|after|by|on)\s+(?:the\s+)?)?$", re.I)
 _AT_TP_WAS = re.compile(r"\s?,?\s?(?:(?:it|they|these|this)\s+)?(?:(?:was|were)\s+|(?:had\s+)?(?:fallen|fell|decreased|"
                         r"declined|dropped|increased|risen|rose|improved)\s+to\s+)?")

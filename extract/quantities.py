@@ -965,7 +965,8 @@ def find_mean_sd(text: str) -> list[MeanSD]:
             out.append(MeanSD(mean, None, "mean (sd)", None, None, s, e, vt))
             continue
         if spread_cues and m.group("hi") is None and _said_se(spread_cues, t, m.start(), m.end()):
-            out.append(MeanSD(mean, None, "mean±sd" if m.group("s") is not None else "mean (sd)", None, None, s, e, vt))
+            out.append(MeanSD(mean, None, "mean±sd" if m.group("s") is not None else "mean (sd)", None, None, s, e,
+                              vt))
             continue
         if m.group("s") is not None:
             out.append(MeanSD(mean, _num(m.group("s")), "mean±sd", None, None, s, e, vt))
@@ -980,8 +981,8 @@ def find_mean_sd(text: str) -> list[MeanSD]:
         else:
             if _N_PCT_HEADER_RE.search(_sentence_before(t, m.start(), 80)[1]):
                 continue  # "n (%) 12 (40)": counts, not a mean
-            out.append(MeanSD(mean, _num(m.group("s2") or m.group("s3") or m.group("s4") or m.group("s5")), "mean (sd)", None, None, s, e,
-                              vt))
+            sd = _num(m.group("s2") or m.group("s3") or m.group("s4") or m.group("s5"))
+            out.append(MeanSD(mean, sd, "mean (sd)", None, None, s, e, vt))
     if "%" in t and "(" in t:
         # "Mean (sd) percentage of adherent days was 77.4% (26.3)": a mean percentage and its SD, where the
         # sentence says its values are means and SDs
