@@ -1086,6 +1086,9 @@ _FROM_BEFORE_PCT = re.compile(r"\bfrom\s+$", re.I)
 _RANGED_FROM = re.compile(r"\b(?:rang|vari)\w*\s+from\b", re.I)  # "ranged from 1.5% to 84.5%": a spread
 
 
+_NOT_A_COUNT_NAME = re.compile(r"\brates?\b|ratio|\bper\b|percent|proportion|\bscores?\b|\blevels?\b|status", re.I)
+
+
 def _values_of(items: list[Item], t: Text, a: int, clause_start: int, me: _Measure, responder: bool,
                n_arm: int | None) -> dict:
     """The row fields of one arm's values."""
@@ -1093,6 +1096,13 @@ def _values_of(items: list[Item], t: Text, a: int, clause_start: int, me: _Measu
     ms = [x.obj for x in items if x.kind == "ms"]
     _assign_means(d, ms, t, a, clause_start, me.change)
     pcts = [x for x in items if x.kind in ("pct", "count")]
+    if me.kind in ("event", "safety") and len(ms) == 1 and not pcts and d.keys() <= {"statistic", "followup_mean"} \
+            and ms[0].kind == "value" and ms[0].mean.is_integer() and ms[0].mean >= 0 and "." not in ms[0].text \
+            and not _NOT_A_COUNT_NAME.search(me.name):
+        # "fewer infections in A than in B (11 vs 22)": an event measure's bare whole number is its count (not a
+        # rate's: "neonatal mortality rate 42 vs 55" per 1,000)
+        d.pop("followup_mean", None)
+        d["n_responders"] = int(ms[0].mean)
     pc = _percent_change(t, pcts[0]) if pcts and me.kind not in ("responder", "safety") else None
     if pc is None and len(pcts) == 2 and not ms and _FROM_PCT_TO_PCT.fullmatch(t.text, pcts[0].end, pcts[1].start) \
             and _FROM_BEFORE_PCT.search(t.text, max(a, pcts[0].start - 12), pcts[0].start) \

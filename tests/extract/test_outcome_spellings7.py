@@ -265,3 +265,12 @@ def test_one_arm_named_then_values_at_listed_timepoints_respectively():
              "respectively.")
     assert [(o.arm, o.baseline_mean, o.followup_mean, o.timepoint_weeks) for o in ev.outcomes] == [
         ("UC-MSC", 52.3, 31.6, 13.0), ("UC-MSC", 52.3, 25.4, 26.0)]
+
+
+def test_an_event_measures_bare_whole_numbers_per_arm_are_its_counts():
+    # "the incidence of serious infections was lower in A than in B (11 vs 22, respectively)": counts of events, not
+    # mean levels (before: follow-up means 11 and 22)
+    ev = run(_MSC_CONTROL + "The incidence of serious infections was lower in the UC-MSC group than in the control "
+             "group (11 vs 22, respectively).")
+    assert [(o.arm, o.n_responders, o.followup_mean) for o in ev.outcomes] == [("UC-MSC", 11, None),
+                                                                               ("control", 22, None)]
