@@ -227,6 +227,19 @@ def _is_content(word: str) -> bool:
     return False
 
 
+_GROUP_WORDS = frozenset("group groups arm arms cohort cohorts".split())
+
+
+def _group_ahead(ws: list[str], cont: list[bool], j: int, n: int) -> bool:
+    """Whether the words from j name a group ("the rate of the UC-MSC group (86.7%)": the measure ends before "of")."""
+    for m in range(j, min(n, j + 6)):
+        if ws[m] in _GROUP_WORDS:
+            return True
+        if not (cont[m] or ws[m] in _JOINERS):
+            return False
+    return False
+
+
 _OR_AND_SLASH = re.compile(r"\s(?:or|and)\s|\s?/\s?")
 
 
@@ -245,6 +258,10 @@ def find_measures(t: Text, sent: Sentence, mentions: Sequence[Mention], arm_name
     es = list(map(add, ss, map(len, ws)))
     gl = [False, *map(eq, ss[1:], es)]  # written without a space after the one before
     cont = list(map(_is_content, ws))
+    if "effective" in ws:  # "total effective rate": before "rate", "effective" names a measure (alone it never does)
+        for j in range(n - 1):
+            if ws[j] == "effective" and ws[j + 1] in ("rate", "rates"):
+                cont[j] = True
     paren_at: dict[int, int] = {}  # "(" token -> its ")" token (absolute indices, as the helpers use)
     inside = bytearray(n + 1)
     if "(" in sent.text or "[" in sent.text:
@@ -292,7 +309,8 @@ def find_measures(t: Text, sent: Sentence, mentions: Sequence[Mention], arm_name
                     k += 1  # "6MWD", "IL-1beta"
                     continue
             if w2 == "of" and ws[k - 1] in OF_HEADS and k + 1 < n and (
-                    cont[k + 1] or (ws[k + 1] == "the" and k + 2 < n and cont[k + 2])):
+                    cont[k + 1] or (ws[k + 1] == "the" and k + 2 < n and cont[k + 2])) \
+                    and not _group_ahead(ws, cont, k + (2 if ws[k + 1] == "the" else 1), n):
                 k += 2 if ws[k + 1] != "the" else 3
                 continue
             if w2 == "." and g and len(ws[k - 1]) == 1 and text[ss[k - 1]].isupper() and k + 1 < n \

@@ -725,7 +725,12 @@ def _groups(measures: list[_Measure], tps: list[Timepoint], t: Text) -> dict[str
     groups.append((cur_m, cur_t))
     out: dict[str, list[Timepoint]] = {}
     previous: list[Timepoint] = []
+    lead: list[Timepoint] = []  # "At week 12, X was a vs b; at week 24, c vs d": the timepoints before the measure
     for ms, ts in groups:
+        joined = bool(ms and lead and ts and _PAIR_THEN_NEXT_TP.fullmatch(t.text, ms[-1].mention.end, ts[0].start))
+        if joined:
+            ts = lead + ts
+        lead = ts if not ms else []
         if ms and ts and _TIME_OF_ANOTHER.search(t.text, ms[-1].mention.end, ts[0].start) \
                 and re.search(r"\d", t.text[ms[-1].mention.end:ts[0].start]):
             for m in ms:
@@ -733,8 +738,9 @@ def _groups(measures: list[_Measure], tps: list[Timepoint], t: Text) -> dict[str
             continue
         kept: list[Timepoint] = []
         for tp in ts:
-            if kept and _CONTRAST_BREAK.search(t.text[kept[-1].end:tp.start]):
-                break
+            if kept and not joined and _CONTRAST_BREAK.search(t.text[kept[-1].end:tp.start]) \
+                    and not _PAIR_THEN_NEXT_TP.fullmatch(t.text, kept[-1].end, tp.start):
+                break  # (not "week 12: a vs b; week 24: ...": each timepoint's own pair, then the next timepoint)
             kept.append(tp)
         use = kept or previous
         for m in ms:
@@ -746,6 +752,11 @@ def _groups(measures: list[_Measure], tps: list[Timepoint], t: Text) -> dict[str
 
 
 _TP_FOR = re.compile(r"\s?,?\s?(?:for|in)\s", re.I)
+_PAIR_VALUE = r"[-−]?\d[\d.]*(?:\s?±\s?\d[\d.]*)?\s?(?:%|[a-zA-Zµμ]{1,6}(?:/[a-zA-Zµμ]{1,6})?)?"
+# ": 6.2 vs 9.8; at " between "week 12" and "week 24" (or " was 6.2 vs 9.8; at " after the measure): a timepoint's
+# own values joined by "vs", a semicolon, the next timepoint
+_PAIR_THEN_NEXT_TP = re.compile(rf"\s?(?:[:,]|\b(?:was|were|of)\b)?\s?(?:{_PAIR_VALUE}\s?(?:vs\.?|versus)\s?){{1,3}}"
+                                rf"{_PAIR_VALUE}\s?;\s?(?:and\s+)?(?:(?:at|after|by)\s+)?(?:the\s+)?", re.I)
 # "insertion time (7.58 ± 1.16 s vs. 7.89 ± 1.52 s), Apgar score at 1 and 5 min": after the measure's values, a
 # comma and another name the time is written after: the time is that name's
 _TIME_OF_ANOTHER = re.compile(r"[)\]]\s?,\s+(?:and\s+)?[A-Za-z][\w-]*(?:\s+[\w-]+){0,3}?\s+(?:at|after)\s+(?:the\s+)?$")
@@ -904,7 +915,8 @@ def _assign_means(row: dict, ms: list[MeanSD], t: Text, a: int, clause_start: in
 
     between = t.text[first.end:ms[1].start] if len(ms) >= 2 else ""
     change = change or _CHANGE_FROM_BASELINE.search(lead) is not None  # "the improvement from baseline was"
-    change_in = _CHANGE_IN_WAS.search(lead) if not change and "in" in lead else None
+    # ("the reduction in DAS28 from baseline was 2.1": the fall's noun is read for the sign with "from baseline" too)
+    change_in = _CHANGE_IN_WAS.search(lead) if "in" in lead else None
     change = change or change_in is not None
     # "visceral fat area declined 23.9 ± 7.4 cm2": a change verb right before the value, no "by", words a change
     verb_value = _VERB_BEFORE_VALUE.search(lead) if not change and first.sd is not None else None
@@ -1074,6 +1086,9 @@ _FROM_BEFORE_PCT = re.compile(r"\bfrom\s+$", re.I)
 _RANGED_FROM = re.compile(r"\b(?:rang|vari)\w*\s+from\b", re.I)  # "ranged from 1.5% to 84.5%": a spread
 
 
+_NOT_A_COUNT_NAME = re.compile(r"\brates?\b|ratio|\bper\b|percent|proportion|\bscores?\b|\blevels?\b|status", re.I)
+
+
 def _values_of(items: list[Item], t: Text, a: int, clause_start: int, me: _Measure, responder: bool,
                n_arm: int | None) -> dict:
     """The row fields of one arm's values."""
@@ -1081,6 +1096,13 @@ def _values_of(items: list[Item], t: Text, a: int, clause_start: int, me: _Measu
     ms = [x.obj for x in items if x.kind == "ms"]
     _assign_means(d, ms, t, a, clause_start, me.change)
     pcts = [x for x in items if x.kind in ("pct", "count")]
+    if me.kind in ("event", "safety") and len(ms) == 1 and not pcts and d.keys() <= {"statistic", "followup_mean"} \
+            and ms[0].kind == "value" and ms[0].mean.is_integer() and ms[0].mean >= 0 and "." not in ms[0].text \
+            and not _NOT_A_COUNT_NAME.search(me.name):
+        # "fewer infections in A than in B (11 vs 22)": an event measure's bare whole number is its count (not a
+        # rate's: "neonatal mortality rate 42 vs 55" per 1,000)
+        d.pop("followup_mean", None)
+        d["n_responders"] = int(ms[0].mean)
     pc = _percent_change(t, pcts[0]) if pcts and me.kind not in ("responder", "safety") else None
     if pc is None and len(pcts) == 2 and not ms and _FROM_PCT_TO_PCT.fullmatch(t.text, pcts[0].end, pcts[1].start) \
             and _FROM_BEFORE_PCT.search(t.text, max(a, pcts[0].start - 12), pcts[0].start) \
@@ -1197,6 +1219,29 @@ def _put_effect(d: dict, e: Effect) -> None:
     d["effect_size"] = e.value
     d["effect_kind"] = e.kind
     d["effect_ci_low"], d["effect_ci_high"] = e.ci_low, e.ci_high
+
+
+# "Within the MSC group, DAS28 decreased by 2.3 (95% CI 1.8 to 2.8) from baseline": one arm's change and its CI, not an
+# effect between arms
+_WITHIN_GROUP_WORDS = re.compile(r"\bwithin\b|\bfrom\s+baseline\b", re.I)
+_BETWEEN_GROUP_WORDS = re.compile(r"differen|\bbetween\b|\bvs\b|\bversus\b|\bcompar|\brelative\b|\bthan\b|\bover\b|"
+                                  r"\bplacebo-?(?:adjusted|corrected)|\bnet\b", re.I)
+
+
+def _within_group_change(e: Effect, stext: str) -> bool:
+    """Whether an estimate written without a name is a change within one group ("within", "from baseline", and
+    no word of a difference or a comparison in the sentence)."""
+    return e.kind == "estimate" and _WITHIN_GROUP_WORDS.search(stext) is not None \
+        and _BETWEEN_GROUP_WORDS.search(stext) is None
+
+
+def _put_change(d: dict, e: Effect, direction: str | None) -> None:
+    """The estimate as the change (its sign from a fall's verb, where it is written unsigned), with its CI."""
+    sign = -1.0 if direction == "decrease" and e.value > 0 else 1.0
+    lo, hi = e.ci_low, e.ci_high
+    if sign < 0 and lo is not None and hi is not None:
+        lo, hi = -hi, -lo
+    d["change_mean"], d["change_ci_low"], d["change_ci_high"] = sign * e.value, lo, hi
 
 
 _MEAN_DIFFERENCE_WORDS = re.compile(r"\bmean\s+difference|\bdifference\s+(?:in|of|between)\s+(?:the\s+)?means?\b", re.I)
@@ -1491,7 +1536,8 @@ def _sentence_rows(t: Text, sent: Sentence, measures: list[_Measure], vals: Sent
         _measures_by_arm(t, sent, measures, pct_all, refs, tps, ctx, prov)
     per_measure = {} if resp_rows else (_measures_respectively(t, sent, measures, pct_all)
                                         or _changes_respectively(t, sent, measures, pct_all)
-                                        or _means_respectively(t, sent, measures, vals))
+                                        or _means_respectively(t, sent, measures, vals)
+                                        or _from_to_respectively(t, sent, measures, vals))
     group_rows = _from_group(t, sent, measures, ctx, prov, tps, rec)
     people = _people_rows(t, sent, measures, ctx, prov, tp_of, rec)
     consumed_people = {p[1] for p in people}
@@ -1543,11 +1589,17 @@ def _sentence_rows(t: Text, sent: Sentence, measures: list[_Measure], vals: Sent
             items = _arm_estimates_as_values(items, refs, text)
         # "ACR20 and ACR50 responses were 60% and 30%, respectively": one value per measure, not per arm
         # "The DAS28 at 3 and 6 months was 4.1 and 3.6, respectively": with no arm named, "respectively" follows the
-        # listed timepoints, not the study's arms
+        # listed timepoints, not the study's arms (nor with one arm named: "In the A group, X fell from a to b and c
+        # at 3 and 6 months, respectively")
         # (nor, with "compared to baseline", do two values "(1.8 vs 1.1)" follow the arms: they are before and after)
-        n_arms = 0 if (not refs and len(my_tps) >= 2 and "respectively" in stext) or (
+        n_arms = 0 if (len({r.label.lower() for r in refs}) <= 1 and len(my_tps) >= 2 and "respectively" in stext) or (
             "aseline" in stext and _VS_BASELINE.search(stext) and not _CHANGE_FROM_BASELINE.search(stext)) \
             else len(ctx.arms)  # ("change from baseline was -2.1 versus -1.2": the two arms' changes)
+        if my_tps and me.name not in per_measure and "aseline" in text[me.mention.end:b]:
+            bl_rows = _baselines_then_timepoints(t, me, items, my_tps, refs, ctx, prov, direction, b)
+            if bl_rows:
+                rows.extend(bl_rows)
+                continue
         if len(my_tps) >= 2 and me.name not in per_measure:
             tp_rows = _pairs_at_timepoints(t, me, items, my_tps, refs, ctx, prov, direction, a, clause_start, responder)
             if tp_rows:
@@ -1594,7 +1646,9 @@ def _sentence_rows(t: Text, sent: Sentence, measures: list[_Measure], vals: Sent
         p = p_in[0] if p_in else single_p
         if p is not None:
             row_base["p_value"] = _p_text(p)
-        if effects:
+        if effects and _within_group_change(effects[0].obj, stext):
+            _put_change(row_base, effects[0].obj, direction)
+        elif effects:
             _put_effect(row_base, effects[0].obj)
         pc = _percent_change(t, window_pcts[0]) if window_pcts and kind not in ("responder", "safety") else None
         if pc is None and kind not in ("responder", "safety"):
@@ -1957,6 +2011,8 @@ def _before_after(items: list[Item], text: str) -> tuple[tuple[float, float | No
 
 # "at week 12 (5.2 vs 8.5, P < 0.01)", "(week 12: 5.2 vs 8.5; week 24: ...)": a timepoint, then its values
 _TP_THEN_PAIR = re.compile(r"\s?(?::\s?|\(\s?|\[\s?|,\s?)")
+# "At week 12, X was a vs b; ...": the measure's words between the first timepoint and its pair
+_TP_THEN_MEASURE_PAIR = re.compile(r"\s?,\s?(?:[^;:()\d]|(?<=[A-Za-z-])\d+){1,60}?\s(?:was|were|of)\s")
 
 
 def _timepoints_then_pairs(text: str, tps: list[Timepoint], vals: list[Item]) -> list[tuple[list[Item], Timepoint]]:
@@ -1965,13 +2021,75 @@ def _timepoints_then_pairs(text: str, tps: list[Timepoint], vals: list[Item]) ->
     for k, tp in enumerate(tps):
         nxt = tps[k + 1].start if k + 1 < len(tps) else len(text)
         g = [x for x in vals if tp.end <= x.start < nxt]
-        if len(g) < 2 or not _TP_THEN_PAIR.fullmatch(text, tp.end, g[0].start) \
+        if len(g) < 2 or not (_TP_THEN_PAIR.fullmatch(text, tp.end, g[0].start)
+                              or not k and _TP_THEN_MEASURE_PAIR.fullmatch(text, tp.end, g[0].start)) \
                 or not all(_TP_PAIR_GAP.fullmatch(text, x.end, y.start) for x, y in zip(g, g[1:])):
             return []
         groups.append((g, tp))
     if sum(len(g) for g, _ in groups) != len(vals) or vals[0].start < tps[0].end:
         return []
     return groups
+
+
+_AT_BASELINE_WAS = re.compile(r"\s?(?:score|level|value)?s?\s?(?:at|before)\s+(?:the\s+)?(?:baseline|treatment)\s?,?\s?"
+                              r"(?:(?:was|were)\s+)?(?:(?:mean|median)\s+)?", re.I)
+_ARM_LIST_GAP = re.compile(r"(?:\s?[a-zA-Zμµ%]{1,6}(?:/[a-zA-Zμµ]{1,6})?)?"
+                           r"(?:\s?,\s?(?:and\s+)?|\s+and\s+|\s(?:vs\.?|versus)\s)")
+_THEN_AT = re.compile(r"(?:\s?[a-zA-Zμµ%]{1,6}(?:/[a-zA-Zμµ]{1,6})?)?"
+                      r"(?:\s?,\s?(?:and\s+|while\s+|whereas\s+)?|\s+and\s+|\s?;\s?)"
+                      r"(?:(?:at|after|by|on)\s+(?:the\s+)?)?$", re.I)
+_AT_TP_WAS = re.compile(r"\s?,?\s?(?:(?:it|they|these|this)\s+)?(?:(?:was|were)\s+|(?:had\s+)?(?:fallen|fell|decreased|"
+                        r"declined|dropped|increased|risen|rose|improved)\s+to\s+)?")
+
+
+def _item_mean_sd(x: Item) -> tuple[float, float | None]:
+    v = x.obj if x.kind == "ms" else number_as_value(x.obj)
+    return v.mean, v.sd
+
+
+def _baselines_then_timepoints(t: Text, me: _Measure, items: list[Item], my_tps: list[Timepoint | None],
+                               refs: list[ArmRef], ctx: Context, prov: Provenance, direction: str | None, b: int
+                               ) -> list[OutcomeRow]:
+    """"X at baseline was 5.8 and 5.7, and at week 24 it was 3.6 and 4.9 in the A and B groups, respectively":
+    each arm's baseline, then each arm's level at each timepoint (one value per arm, the arms in order)."""
+    text = t.text
+    tps = sorted((tp for tp in my_tps if tp is not None and tp.end > tp.start), key=lambda tp: tp.start)
+    vals = [x for x in items if x.kind in ("ms", "num") and x.start > me.mention.end]
+    base = _AT_BASELINE_WAS.match(text, me.mention.end)
+    if not tps or base is None or not vals or base.end() != vals[0].start:
+        return []
+    n = len(vals) // (len(tps) + 1)
+    if n < 2 or n * (len(tps) + 1) != len(vals):
+        return []
+    groups = [vals[k * n:(k + 1) * n] for k in range(len(tps) + 1)]
+    for k, g in enumerate(groups):
+        if not all(_ARM_LIST_GAP.fullmatch(text, x.end, y.start) for x, y in zip(g, g[1:])):
+            return []
+        if k:  # each later group: ", and at <timepoint> it was " before it
+            tp = tps[k - 1]
+            if not groups[k - 1][-1].end < tp.start < g[0].start or not _THEN_AT.search(text, groups[k - 1][-1].end,
+                                                                                         tp.start) \
+                    or not _AT_TP_WAS.fullmatch(text, tp.end, g[0].start):
+                return []
+    labels: list[str] = []
+    for r in refs:
+        if r.start > groups[-1][-1].end and r.label.lower() not in [x.lower() for x in labels]:
+            labels.append(r.label)
+    if len(labels) == n:
+        arms = [_arm_lookup(ctx, x) for x in labels]
+    elif not labels and len(ctx.arms) == n:
+        arms = [(x.name, x.n if x.n is not None else ctx.per_arm_n) for x in ctx.arms]
+    else:
+        return []
+    rows: list[OutcomeRow] = []
+    for j, (name, n_arm) in enumerate(arms):
+        for k, tp in enumerate(tps):
+            d = _base_row(me, name, n_arm, tp, prov, direction)
+            d["baseline_mean"], d["baseline_sd"] = _item_mean_sd(groups[0][j])
+            d["followup_mean"], d["followup_sd"] = _item_mean_sd(groups[k + 1][j])
+            d["direction"] = d.get("direction") or _direction_from_values(d)
+            rows.append(_row(d))
+    return rows
 
 
 def _pairs_at_timepoints(t: Text, me: _Measure, items: list[Item], my_tps: list[Timepoint | None],
@@ -2235,6 +2353,34 @@ def _means_respectively(t: Text, sent: Sentence, measures: list[_Measure], vals:
     sign = -1.0 if down is not None and down.group("down") else 1.0
     return {m.name: {"change_mean": sign * x.mean if x.mean > 0 and not x.text.lstrip().startswith("+") else x.mean,
                      "change_sd": x.sd} for m, x in zip(measures, ms)}
+
+
+_FROM_BEFORE_LIST = re.compile(r"[^.;,()%\d]{0,40}?\bfrom\s+", re.I)
+_TO_LIST_GAP = re.compile(_LIST_UNIT + r"(?:\s+at\s+(?:the\s+)?baseline)?,?\s+to\s+", re.I)
+_LIST_AT_TIME = re.compile(r"\s+(?:at|after)\s+(?:the\s+)?(?:end\s+of\s+)?(?:weeks?|months?|days?|years?)?\s?\d*"
+                           r"(?:\s(?:weeks?|months?|days?|years?))?", re.I)
+
+
+def _from_to_respectively(t: Text, sent: Sentence, measures: list[_Measure], vals: SentenceValues
+                          ) -> dict[str, dict]:
+    """"ESR and CRP decreased from 48.1 and 25.3 to 30.2 and 11.4, respectively": each listed measure's level
+    before and after, in order."""
+    n = len(measures)
+    if n < 2 or "respectively" not in sent.text:
+        return {}
+    ms = [x.obj if x.kind == "ms" else number_as_value(x.obj) for x in vals.items
+          if x.kind in ("ms", "num") and x.start > measures[-1].mention.end]  # (bare levels are numbers)
+    text = t.text
+    if len(ms) != 2 * n or any(measures[0].mention.end <= x.start < measures[-1].mention.start for x in vals.items) \
+            or not _FROM_BEFORE_LIST.fullmatch(text, measures[-1].mention.end, ms[0].start) \
+            or not _TO_LIST_GAP.fullmatch(text, ms[n - 1].end, ms[n].start) \
+            or not all(_MEAN_LIST_GAP.fullmatch(text, x.end, y.start) for k, (x, y) in enumerate(zip(ms, ms[1:]))
+                       if k != n - 1) \
+            or not (_MEANS_RESPECTIVELY_AFTER.match(text, ms[-1].end) or (
+                (at := _LIST_AT_TIME.match(text, ms[-1].end)) and _MEANS_RESPECTIVELY_AFTER.match(text, at.end()))):
+        return {}  # ("... to 3.1 and 5.2 at week 12, respectively": the list's time before "respectively")
+    return {m.name: {"baseline_mean": x.mean, "baseline_sd": x.sd, "followup_mean": y.mean, "followup_sd": y.sd}
+            for m, x, y in zip(measures, ms[:n], ms[n:])}
 
 
 # "reduced pain and stiffness by 23% and 35%, respectively", "reductions in pain and stiffness (23% and 35%,

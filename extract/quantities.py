@@ -312,13 +312,18 @@ _MS_RANGE = (
     rf"\s?[(\[]\s?(?:(?P<lab>IQR|interquartile range|range|95\s?%\s?CI|CI)\s?[:=,]?\s?)?"
     rf"(?P<lo>{SNUM})\s?(?:-|to|,|;)\s?(?P<hi>{SNUM})\s?[)\]]"
 )
-_MS_PAREN = rf"\s?\(\s?(?:SD\s?[:=]?\s?|±\s?)?(?P<s2>{NUM})\s?\)"  # "41.9 (17.7)", "(SD 17.7)", "(±17.7)"
+_MS_PAREN = (  # "41.9 (17.7)", "(SD 17.7)", "(±17.7)"; "41.9 [17.7]" (the "Mean [SD]" layout)
+    rf"\s?(?:\(\s?(?:SD\s?[:=]?\s?|(?P<se>SEM?\b|s\.e\.(?:m\.)?)\s?[:=]?\s?|±\s?)?(?P<s2>{NUM})\s?\)"
+    rf"|\[\s?(?:SD\s?[:=]?\s?|(?P<se2>SEM?\b)\s?[:=]?\s?)?(?P<s4>{NUM})\s?\])")
 _MS_COMMA_SD = rf",\s(?:SD|s\.d\.)\s?[:=]?\s?(?P<s3>{NUM})(?![\w.])"  # "mean 3.7, SD 1.9"
+# "18.2 pg/mL (SD 5.1)": a unit between the mean and its bracketed SD (or SE), the bracket naming it
+_MS_UNIT_LABELLED = (rf"\s?(?:[a-zA-Zμµ%]{{1,8}}(?:/[a-zA-Zμµ0-9]{{1,6}})?)\s?\(\s?(?:SD|s\.d\.|(?P<se3>SEM?|s\.e\.(?:m\.)?))"
+                     rf"\s?[:=]?\s?(?P<s5>{NUM})\s?\)")
 # The value is read once, first, for a fast start. Each form goes on with whitespace, "±", "(" or "[",
 # which cannot continue a number, so only the longest number can match and factoring it out of the
 # three forms matches what "m ± s|m (lo-hi)|m (s)" matched.
 MEAN_SD_RE = re.compile(
-    rf"(?P<m>{SNUM_FIRST}(?<![\w.,^/-].){SNUM_REST})(?i:{_MS_PM}|{_MS_RANGE}|{_MS_PAREN}|{_MS_COMMA_SD})"
+    rf"(?P<m>{SNUM_FIRST}(?<![\w.,^/-].){SNUM_REST})(?i:{_MS_PM}|{_MS_RANGE}|{_MS_PAREN}|{_MS_COMMA_SD}|{_MS_UNIT_LABELLED})"
 )
 RANGE_CUES: list[tuple[str, str]] = [
     (r"\biqr\b|interquartile|quartile", "median (iqr)"),
@@ -951,9 +956,20 @@ def find_mean_sd(text: str) -> list[MeanSD]:
     c = _prepare(text)
     t = c.text
     out: list[MeanSD] = []
+    # "mean ± SE", "mean (SEM)": where the nearest such words before a value (or right after it) name a standard
+    # error, its spread is not an SD and is not kept
+    spread_cues = [(m.start(), _names_se(m.group("w"))) for m in _SPREAD_CUE_RE.finditer(t)] \
+        if _SE_WORD_RE.search(t) else []
     for m in MEAN_SD_RE.finditer(t):
         s, e, vt = c.span(m.start(), m.end())
         mean = _num(m.group("m"))
+        if m.group("se") is not None or m.group("se2") is not None or m.group("se3") is not None:
+            out.append(MeanSD(mean, None, "mean (sd)", None, None, s, e, vt))
+            continue
+        if spread_cues and m.group("hi") is None and _said_se(spread_cues, t, m.start(), m.end()):
+            out.append(MeanSD(mean, None, "mean±sd" if m.group("s") is not None else "mean (sd)", None, None, s, e,
+                              vt))
+            continue
         if m.group("s") is not None:
             out.append(MeanSD(mean, _num(m.group("s")), "mean±sd", None, None, s, e, vt))
         elif m.group("hi") is not None:
@@ -967,7 +983,8 @@ def find_mean_sd(text: str) -> list[MeanSD]:
         else:
             if _N_PCT_HEADER_RE.search(_sentence_before(t, m.start(), 80)[1]):
                 continue  # "n (%) 12 (40)": counts, not a mean
-            out.append(MeanSD(mean, _num(m.group("s2") or m.group("s3")), "mean (sd)", None, None, s, e, vt))
+            sd = _num(m.group("s2") or m.group("s3") or m.group("s4") or m.group("s5"))
+            out.append(MeanSD(mean, sd, "mean (sd)", None, None, s, e, vt))
     if "%" in t and "(" in t:
         # "Mean (sd) percentage of adherent days was 77.4% (26.3)": a mean percentage and its SD, where the
         # sentence says its values are means and SDs
@@ -976,9 +993,47 @@ def find_mean_sd(text: str) -> list[MeanSD]:
                 s, e, vt = c.span(m.start(), m.end())
                 out.append(MeanSD(_num(m.group("m")), _num(m.group("s2")), "mean (sd)", None, None, s, e, vt))
         out.sort(key=lambda x: x.start)
+    if "%" in t and "±" in t:
+        # "from 4.1% ± 1.2% to 7.9% ± 1.8%": the two ends of a from-to pair are mean percentages, each with its SD
+        # (elsewhere "21.0% ± 5.7" is as often a percent change: "a fall of 21.0% ± 5.7", "percent decrease")
+        for m in _PCT_PM_RE.finditer(t):
+            if not _FROM_TO_BEFORE_RE.search(_sentence_before(t, m.start(), 80)[1]):
+                continue
+            s, e, vt = c.span(m.start(), m.end())
+            sd = None if spread_cues and _said_se(spread_cues, t, m.start(), m.end()) else _num(m.group("s"))
+            out.append(MeanSD(_num(m.group("m")), sd, "mean±sd", None, None, s, e, vt))
+        out.sort(key=lambda x: x.start)
     return out
 
 
+_SE_WORD_RE = re.compile(r"\bSEM?\b|\bs\.e\.|standard\s+errors?\b", re.I)
+_SPREAD_CUE_RE = re.compile(
+    r"(?:\bmeans?\s?\(\s?|±\s?|\bmeans?\s+and\s+)(?P<w>SD|s\.d\.|SEM?|s\.e\.(?:m\.)?|standard\s+(?:deviations?|errors?))"
+    r"(?![\w])", re.I)
+_SPREAD_CUE_AFTER_RE = re.compile(r"\s?\(\s?(?:mean\s?)?±\s?(?P<w>SD|SEM?)\s?\)", re.I)
+
+
+def _names_se(word: str) -> bool:
+    """"SE", "SEM", "s.e.m.", "standard error" (not "SD", "s.d.", "standard deviation")."""
+    w = word.lower().replace(".", "")
+    return w.startswith("se") or "error" in w
+
+
+def _said_se(cues: list[tuple[int, bool]], t: str, start: int, end: int) -> bool:
+    """Whether the words for a value's spread, right after it or the nearest before it, name a standard error."""
+    after = _SPREAD_CUE_AFTER_RE.match(t, end)
+    if after is not None:
+        return _names_se(after.group("w"))
+    said = False
+    for at, se in cues:
+        if at >= start:
+            break
+        said = se
+    return said
+
+
+_PCT_PM_RE = re.compile(rf"(?P<m>{SNUM_FIRST}(?<![\w.,^/-].){SNUM_REST})\s?%\s?±\s?(?P<s>{NUM})(?:\s?%)?")
+_FROM_TO_BEFORE_RE = re.compile(r"\bfrom\s$|\bfrom\s[^;]{1,30}?%[^;]{1,12}\sto\s$", re.I)
 _PCT_MEAN_SD_RE = re.compile(  # a number's fast start (fastre.SNUM_FIRST), its guard behind it
     rf"(?P<m>{SNUM_FIRST}(?<![\w.,^/-].){SNUM_REST})\s?%\s?\(\s?(?:SD\s?[:=]?\s?)?(?P<s2>{NUM})\s?\)")
 _MEAN_SD_CUE_RE = re.compile(r"\bmeans?\s?(?:\(\s?(?:sd|s\.d\.)\s?\)|±\s?(?:sd|s\.d\.)\b|and\s+(?:sd|s\.d\.|standard\s+deviations?)\b)",

@@ -77,20 +77,23 @@ _NOT_VALUE_AFTER = re.compile(
     r"(?:mg|g|mcg|µg|μg|IU)\s?/\s?(?:kg|d|day|m2|m²)|drops|tablets|capsules|sessions|injections?|"
     r"infusions?|cycles?|visits?|points?\s+(?:or|and)\s+more|events?|episodes?)\b", re.I)
 _AGE_BEFORE = re.compile(r"\b(?:aged?|ages)\s+(?:of\s+)?$|\bn\s?=\s?$|\bN\s?=\s?$|"
-                         r"(?:\b(?:t|df|F|z|U|H|r|rho|SD|SE|SEM|IQR|p\s+for\s+(?:trend|interaction|heterogeneity)|χ2|chi2|X2|W|Q|I2|tau2|kappa|κ)|χ\^?2)\s?(?:\(\s?[\d,.\s]+\))?\s?[=:]\s?$|"
+                         r"(?:\b(?:t|df|F|z|U|H|r|rs|rho|ρ|SD|SE|SEM|IQR|p\s+for\s+(?:trend|interaction|heterogeneity)|χ2|chi2|X2|W|Q|I2|tau2|kappa|κ)|χ\^?2)\s?(?:\(\s?[\d,.\s]+\))?\s?[=:]\s?$|"
                          # the degrees of freedom of a test: "F (1, 74) = 1.44", "t(38) = 2.1", "χ2 (2) = 7.8"
                          r"(?:\b(?:t|df|F|χ2|chi2|X2)|χ\^?2)\s?\(\s?(?:[\d.]+\s?,\s?)?$", re.I)
 # _THRESHOLD_BEFORE and _AGE_BEFORE end at the end of the text ("\s?$"), and only whether they match
 # is used: the same tests as patterns matched at the start of the REVERSED text (written backwards:
 # "\bover" is "revo(?!\w)"; "$" may stand before a final newline, so "\n?" opens them), which try
 # one position instead of every one (tests/extract/test_speed_paths.py checks both agree).
+_CORRELATION_GATE = re.compile(r"\b(?:r|rs|rho)\s?=|ρ", re.I)
+_CORRELATION_RUN = re.compile(r"\b(?:r|rs|rho|ρ)\s?[=:]\s?[-−]?\s?\d*[.·]?\d+"
+                              r"(?:\s?(?:to|-|–|,|and|or)\s?[-−]?\s?\d*[.·]?\d+(?![\d%]))*", re.I)
 _THRESHOLD_BEFORE_REVERSED = re.compile(
     r"\n?\s?(?:tsael\s+ta(?!\w)|≥|=>|>|<|≤|<=|naht\s+erom(?!\w)|naht\s+ssel(?!\w)|naht\s+retaerg(?!\w)|revo(?!\w)|"
     r"evoba(?!\w)|woleb(?!\w)|ot\s+pu(?!\w)|fo\s+muminim(?!\w)|fo\s+mumixam(?!\w)|fo\s+elacs(?!\w)|"
     r"tsael\s+ta\s+fo(?!\w))", re.I)
 _AGE_BEFORE_REVERSED = re.compile(
     r"\n?(?:(?:\s+fo)?\s+(?:d?ega|sega)(?!\w)|\s?=\s?n(?!\w)|"
-    r"\s?[=:]\s?(?:\)[\d,.\s]+\s?\()?\s?(?:(?:t|fd|f|z|u|h|r|ohr|ds|es|mes|rqi|(?:dnert|noitcaretni|ytienegoreteh)\s+rof\s+p|2χ|2ihc|2x|w|q|2i|2uat|appak|κ)(?!\w)|2\^?χ)|"
+    r"\s?[=:]\s?(?:\)[\d,.\s]+\s?\()?\s?(?:(?:t|fd|f|z|u|h|r|sr|ohr|ρ|ds|es|mes|rqi|(?:dnert|noitcaretni|ytienegoreteh)\s+rof\s+p|2χ|2ihc|2x|w|q|2i|2uat|appak|κ)(?!\w)|2\^?χ)|"
     r"\n?(?:\s?,\s?[\d.]+)?\s?\(\s?(?:(?:t|fd|f|2χ|2ihc|2x)(?!\w)|2\^?χ))",
     re.I)
 
@@ -278,6 +281,11 @@ def sentence_values(t: Text, sent: Sentence, excluded: Sequence[tuple[int, int]]
         for m in _VALUE_INTERVAL.finditer(text, s0, s1):
             if not _overlaps(m.start(), m.end(), taken):
                 blocked.append(m.span())
+
+    if "=" in stext and _CORRELATION_GATE.search(stext):
+        # "rs = −0.73 to −0.79 and −0.86 to −0.90": correlation coefficients (and their ranges) are no values
+        for m in _CORRELATION_RUN.finditer(text, s0, s1):
+            blocked.append(m.span())
 
     def usable(a: int, b: int) -> bool:
         if _overlaps(a, b, taken) or _overlaps(a, b, blocked):
@@ -486,7 +494,8 @@ ARM_AFTER_VALUE_RE = re.compile(r"[\d%)\]](?P<aftervalue>\s)(?i:" + _ARM_BODY + 
 _PLURAL_ARMS_RE = re.compile(
     words(["in", "for", "of", "among", "between"]) + rf"(?i:\s+(?:the\s+|both\s+)?(?P<list>{_NAME_WORD}(?:\s{_NAME_WORD}){{0,3}}?"
     rf"(?:\s?,\s?{_NAME_WORD}(?:\s{_NAME_WORD}){{0,3}}?)*,?\s(?:and|or)\s{_NAME_WORD}(?:\s{_NAME_WORD}){{0,3}}?)"
-    r"\s(?P<tail>groups|arms|cohorts)\b)")
+    # ("in the A and B group, respectively": the singular where "respectively" follows)
+    r"\s(?P<tail>groups|arms|cohorts|(?:group|arm|cohort)(?=\s?,?\s?respectively\b))\b)")
 _GROUP_ID_RE = re.compile(words(["groups?", "arms?", "cohorts?"]) + r"\s(?P<id>[A-Z]|[IVX]{1,4}|\d{1,2})\b(?!\s?(?:%|\.\d))")
 _MORE_IDS = re.compile(r"(?:\s?,\s?(?:[A-Z]|[IVX]{1,4}|\d{1,2})\b)*\s?,?\s(?:and|or)\s(?:[A-Z]|[IVX]{1,4}|\d{1,2})\b(?!\s?(?:%|\.\d))")
 _PAIR_NAME = rf"{_NAME_WORD}(?:\s{_NAME_WORD}){{0,3}}?"
@@ -584,6 +593,9 @@ def comparator_first(text: str, sent: Sentence, ref: ArmRef) -> bool:
     return _COMPARATOR_BEFORE.search(text, max(sent.start, ref.start - 25), ref.start) is not None
 
 
+_GROUP_BRACKET_AFTER_VALUE_RE = re.compile(
+    r"(?<=[\d%])(?:\s?[a-zA-Zμµ]{1,6}(?:/[a-zA-Zμµ]{1,6})?)?\s?\(\s?(?:the\s+|in\s+the\s+)?(?!(?:in|all|both|each|either|other|these|those|two|three|four)\b)(?P<name>[\w+/-]+(?:\s[\w+/-]+){0,3}?)\s"
+    r"(?P<tail>groups?|arms?|cohorts?)\s?\)", re.I)
 _DOSE_ARM_BRACKET_RE = re.compile(r"(?<=[\d%])\s?\(\s?(?P<name>\d+(?:\.\d+)?\s?(?:mg|µg|μg|mcg|g|ml|mg/kg)\b)\s?\)", re.I)
 _CONTROL_PEOPLE_RE = re.compile(r"\b(?:of|in|among|for|than)\s+(?:the\s+)?(?P<name>controls|(?:control|placebo)\s+"
                                 r"(?:patients|subjects|participants|recipients))\b", re.I)
@@ -656,11 +668,13 @@ def arm_refs(t: Text, sent: Sentence, measure_spans: Sequence[tuple[int, int]], 
         out.append(ArmRef(abbrevs[name] if abbr and not tail else label, s, e))
         last_end = e - sent.start
     # "in the etomidate and propofol groups", "for the education, food product and combined arms"
-    if "groups" in stext or "arms" in stext or "cohorts" in stext:
+    if "groups" in stext or "arms" in stext or "cohorts" in stext or "respectively" in stext:
         for m in _PLURAL_ARMS_RE.finditer(stext):
             items = [x.strip() for x in _LIST_SEPARATOR.split(m.group("list")) if x.strip()]
             if len(items) < 2 or any(_NOT_ARM.match(x) and x.lower() != "treatment" for x in items):
                 continue
+            if not m.group("tail").endswith("s") and any(_ARM_UNIT_WORD.search(x) for x in items):
+                continue  # "in the fish group, control group and krill group, respectively": each named in full
             pos = m.start("list")
             tail = m.group("tail").rstrip("s")
             for x in items:
@@ -705,6 +719,15 @@ def arm_refs(t: Text, sent: Sentence, measure_spans: Sequence[tuple[int, int]], 
         name = next((name for name, n in low_names if fold_lower(n).casefold() == low), None)
         if name is not None:
             out.append(ArmRef(name, s, e))
+    # "from 5.6 to 3.9 (UC-MSC group) and from 5.7 to 5.2 (control group)": a bracket after a value holding a group's
+    # name names the value's arm, whether or not it is one of the study's arm names
+    if ")" in stext and arm_words:
+        for m in _GROUP_BRACKET_AFTER_VALUE_RE.finditer(stext):
+            s, e = sent.start + m.start("name"), sent.start + m.end("tail")
+            if any(r.start <= s < r.end or s <= r.start < e for r in out) or _overlaps(s, e, measure_spans) \
+                    or _NOT_ARM.match(m.group("name")):
+                continue
+            out.append(ArmRef(_clean_label(text[s:e]), s, e))
     # "59.8% (5 mg), 65.7% (10 mg) and 26.7% (placebo)": a bracket after a value that names one study arm's dose
     if low_names and ")" in stext:
         for m in _DOSE_ARM_BRACKET_RE.finditer(stext):
@@ -745,7 +768,9 @@ _AFTER_ARM_RE = re.compile(  # (the unit is never "and"/"or"/"but": "3.6 and in 
     r"\s+(?:the\s+)?(?P<name>[A-Za-z][\w+/·-]*(?:\s[A-Za-z][\w+/·-]*){0,2}?)"
     r"(?=\s?(?:[,;)(]|$|\.\s|\.$|\b(?:and|or|vs|versus|compared|than|whereas|while|but|respectively)\b))")
 _TIME_NAME = re.compile(r"(?i:weeks?|months?|days?|years?|hours?|baseline|follow-?up|treatment|the\s+end|total|all|both|each|"
-                        r"patients?|subjects?|participants?|terms?|addition|contrast|particular|general|average)\b")
+                        r"patients?|subjects?|participants?|terms?|addition|contrast|particular|general|average|"
+                        # "7.9% after infusion": the act of treatment names a time
+                        r"infusions?|injections?|transfusions?|transplantation|administration|vaccination|surgery)\b")
 _DIGIT = re.compile(r"\d")
 # the words every estimate find_effects reads is written with (a quick test before the scan)
 # (each alternative begins with a literal: the pattern gets a fast start)
