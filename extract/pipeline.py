@@ -37,7 +37,7 @@ __all__ = ["EXTRACTOR_VERSION", "Extractor", "extract_record"]
 
 # Bump when a rule or a step changes what is extracted: stored extractions of another version
 # are redone by `trialsynth extract`.
-EXTRACTOR_VERSION = "2.5.0"
+EXTRACTOR_VERSION = "2.6.0"
 
 
 def _with_id(p: Provenance | None, record_id: str) -> Provenance | None:
