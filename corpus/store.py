@@ -1484,19 +1484,31 @@ class Store:
                 yield record_id, version, json.loads(evidence_json)
             after = rows[-1][0]
 
-    def extraction_texts(self) -> Iterator[tuple[str, str, str | None, str]]:
+    def extraction_texts(self, *, summarised: bool = True) -> Iterator[tuple[str, str, str | None, str | None]]:
         """Yield (record_id, extractor_version, summary JSON or None, evidence JSON) of every stored extraction,
         by record id, as text (read in pages by record id): `extraction_summary` of the evidence is the summary
-        decoded, where the store has it (else decode the evidence)."""
+        decoded, where the store has it (else decode the evidence). `summarised=False`: the evidence JSON only
+        where there is no summary (None else: `extraction_texts_of` reads it)."""
+        evidence = "evidence_json" if summarised else "CASE WHEN summary_json IS NULL THEN evidence_json END"
         after = ""
         while True:
             rows = self.conn.execute(
-                "SELECT record_id, extractor_version, summary_json, evidence_json FROM extractions "
+                f"SELECT record_id, extractor_version, summary_json, {evidence} FROM extractions "
                 "WHERE record_id > ? ORDER BY record_id LIMIT 1000", (after,)).fetchall()
             if not rows:
                 return
             yield from (tuple(row) for row in rows)
             after = rows[-1][0]
+
+    def extraction_texts_of(self, record_ids: Iterable[str]) -> Iterator[tuple[str, str, str]]:
+        """Yield (record_id, extractor_version, evidence JSON) of the stored extractions of `record_ids`
+        (500 per statement; an id without one is left out)."""
+        ids = list(record_ids)
+        for start in range(0, len(ids), 500):
+            chunk = ids[start:start + 500]
+            yield from (tuple(row) for row in self.conn.execute(
+                "SELECT record_id, extractor_version, evidence_json FROM extractions "
+                f"WHERE record_id IN ({','.join('?' * len(chunk))})", chunk).fetchall())
 
     def record_ids(self) -> list[str]:
         """Return the ids of every stored record, by id (no record is parsed)."""

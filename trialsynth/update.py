@@ -243,7 +243,7 @@ def build_context(review: Review, *, changes: Sequence[str] = (), now: str | Non
     from trialsynth.prisma import flow, store_counts
     from trialsynth.view import load_view
 
-    view = load_view(review, store)
+    view = load_view(review, store, lazy=True)  # the store stays open while the context is built
     counts = store_counts(store)
     if history is None:
         _, history = _previous_snapshot(store)

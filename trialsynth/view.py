@@ -31,7 +31,7 @@ import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable, Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping, Sequence
 
 from trialsynth.errors import InputError
 
@@ -76,24 +76,53 @@ def study_labels(records: Mapping[str, Record]) -> dict[str, str]:
 class StoredPredictions(Mapping[str, Mapping[str, Any]]):
     """{record_id: prediction} of a store's extractions, each as `trialsynth.corrections.stored_predictions`
     gives it (the evidence with "id" and "extractor_version"), its evidence JSON decoded when it is first
-    asked for (then kept); `summary(record_id)` reads the summary beside it instead. In record id order."""
+    asked for (then kept); `summary(record_id)` reads the summary beside it instead. In record id order.
 
-    def __init__(self, rows: Iterable[tuple[str, str, str | None, str]]):
-        """`rows`: (record_id, extractor_version, summary JSON or None, evidence JSON), as
-        corpus.store.Store.extraction_texts yields them."""
+    `fetch(ids)` reads the evidence JSON of records whose rows came without it (`load` those a reader
+    will need; the first other one asked for reads all the rest); `detach()` reads them all and lets
+    go of `fetch` (the store may be closed after it)."""
+
+    def __init__(self, rows: Iterable[tuple[str, str, str | None, str | None]],
+                 fetch: Callable[[Iterable[str]], Iterable[tuple[str, str, str]]] | None = None):
+        """`rows`: (record_id, extractor_version, summary JSON or None, evidence JSON or None: fetch it), as
+        corpus.store.Store.extraction_texts yields them; `fetch`: Store.extraction_texts_of."""
         self._texts: dict[str, tuple[str, str]] = {}
         self._decoded: dict[str, dict[str, Any]] = {}
         self._summaries: dict[str, Mapping[str, Any]] = {}
+        self._unread: set[str] = set()
+        self._fetch = fetch
         for record_id, version, summary, evidence in rows:
             if summary is None:  # no summary stored: the evidence is decoded now (and is its own summary)
                 self._decoded[record_id] = self._summaries[record_id] = _prediction(record_id, version, evidence)
+                continue
+            self._summaries[record_id] = json.loads(summary)
+            if evidence is None:
+                self._unread.add(record_id)
             else:
                 self._texts[record_id] = (version, evidence)
-                self._summaries[record_id] = json.loads(summary)
+        if self._unread and fetch is None:
+            raise ValueError("StoredPredictions: rows without their evidence need `fetch`")
+
+    def load(self, record_ids: Iterable[str]) -> None:
+        """Read the evidence JSON of those of `record_ids` that were not read yet (one pass of `fetch`)."""
+        wanted = [rid for rid in record_ids if rid in self._unread]
+        if not wanted:
+            return
+        self._unread.difference_update(wanted)
+        assert self._fetch is not None
+        for record_id, version, evidence in self._fetch(wanted):
+            self._texts[record_id] = (version, evidence)
+
+    def detach(self) -> None:
+        """Read every evidence not read yet; `fetch` is not used after this."""
+        self.load(sorted(self._unread))
+        self._fetch = None
 
     def __getitem__(self, record_id: str) -> dict[str, Any]:
         prediction = self._decoded.get(record_id)
         if prediction is None:
+            if record_id in self._unread:  # the first of the records nobody said they would read: all of them
+                self.load(sorted(self._unread))
             version, evidence = self._texts.pop(record_id)  # KeyError: no extraction
             prediction = self._decoded[record_id] = _prediction(record_id, version, evidence)
             self._summaries[record_id] = prediction  # the same values: its summary is no longer kept apart
@@ -273,10 +302,13 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def load_view(review: Review, store: Store | None = None) -> ReviewView:
+def load_view(review: Review, store: Store | None = None, *, lazy: bool = False) -> ReviewView:
     """Return the review's corrected view, read from `store` (opened and closed here when None).
 
-    Raises InputError (CorrectionsError) when the corrections file has problems.
+    `lazy`: the evidence JSON of the records the screening does not include is read from `store` only
+    when one of them is first asked for, so `store` must stay open while the view is used (an update:
+    a large review's excluded records are never read whole). Raises InputError (CorrectionsError) when
+    the corrections file has problems.
     """
     if store is None:  # the command's open store, else the review's, read-only
         from trialsynth.reviewstore import open_store
@@ -288,7 +320,8 @@ def load_view(review: Review, store: Store | None = None) -> ReviewView:
 
     with _collector_paused():  # records and decoded JSON hold no reference cycles: nothing for it to find
         records = {s.id: s.record for s in store.records()}
-        extracted = StoredPredictions(store.extraction_texts())
+        # the summaries (and the evidence of records without one); the evidence of the included records below
+        extracted = StoredPredictions(store.extraction_texts(summarised=not lazy), store.extraction_texts_of)
     decisions = dict(store.decisions())
     corrections_file = find_corrections_file(review.root)
     corrections = load_corrections(corrections_file, store_resolver(store)) if corrections_file else []
@@ -296,16 +329,20 @@ def load_view(review: Review, store: Store | None = None) -> ReviewView:
     for c in corrections:
         by_record.setdefault(c.record_id, []).append(c)
     # as trialsynth.corrections.apply_by_record: an uncorrected prediction is not copied
+    extracted.load(by_record)
     corrected = {rid: apply_corrections(extracted[rid], own) for rid, own in by_record.items() if rid in extracted}
     predictions = _Corrected(extracted, corrected)
     screening = effective_screening({rid: corrected.get(rid) or extracted.summary(rid) for rid in extracted},
                                     decisions)
     included = tuple(rid for rid in records if screening.get(rid, (False,))[0])
     with _collector_paused():
+        extracted.load(included)
         for rid in included:  # the predictions every reader of an update reads in full
             if rid in extracted:
                 extracted[rid]
         keep_long_lived()  # in an update: what it holds to its end, set aside before the collector resumes
+    if not lazy:
+        extracted.detach()  # nothing is read from the store after this (it holds every evidence already)
     # a decoded or corrected prediction is its own summary
     summaries = {rid: corrected.get(rid) or extracted.summary(rid) for rid in extracted}
     try:

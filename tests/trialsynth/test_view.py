@@ -215,3 +215,18 @@ def test_the_view_decodes_only_the_included_predictions(screened):
     with Store(screened / "review.sqlite") as store:
         assert dict(view.extracted) == stored_predictions(store)
         assert list(view.extracted) == list(stored_predictions(store))
+
+
+def test_with_an_open_store_the_view_reads_the_other_evidence_when_first_asked(screened):
+    from corpus.store import Store
+    from trialsynth.corrections import stored_predictions
+
+    review = find_review(str(screened))
+    with Store(screened / "review.sqlite") as store:
+        assert not load_view(review, store).extracted._unread  # not lazy: every evidence read
+        view = load_view(review, store, lazy=True)
+        unread = set(view.extracted._unread)
+        assert SEED in unread and not unread & set(view.included) and FICT not in unread  # FICT: corrected
+        assert view.summary(SEED)["include"] is True  # the extractor's, read from the summary
+        assert view.extracted[SEED]["include"] is True and not view.extracted._unread  # the rest read at once
+        assert dict(view.extracted) == stored_predictions(store)
