@@ -20,8 +20,10 @@ excluded from what a reviewer excluded).
 A large review's extractions are mostly read for a few fields (the screening, PRISMA and the studies
 table read each record's summary: corpus.store.extraction_summary, kept beside its evidence), and in
 full only for the records the screening includes: `load_view` decodes those, and `extracted` decodes
-any other one when it is first asked for (`StoredPredictions`). `summary(record_id)` gives the fields
-of the summary from the corrected prediction, without decoding the others.
+any other one when it is first asked for (`StoredPredictions`; with `lazy=True`, as an update's
+`build_context` reads it, their evidence is not even read from the store until then).
+`summary(record_id)` gives the fields of the summary from the corrected prediction, without decoding
+the others.
 """
 from __future__ import annotations
 
