@@ -1355,20 +1355,22 @@ class Store:
             raise StoreError(f"the extraction of record {record_id!r} is not a JSON object "
                              f"({str(evidence_json)[:60]!r}); nothing of this batch was stored. "
                              "Pass the JSON text of Evidence.to_prediction().")
+        summary = summary if summary is not None else summary_json(evidence_json)
         try:
+            # a new row gets its summary at once; a replaced one gets it by the UPDATE below (the trigger
+            # extractions_summary_stale clears a summary that a write of the evidence leaves as it was)
             self.conn.execute(
                 "INSERT INTO extractions (record_id, extractor_version, extracted_at, evidence_json, "
-                "input_fingerprint) VALUES (?, ?, ?, ?, ?) ON CONFLICT(record_id) DO UPDATE "
+                "input_fingerprint, summary_json) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(record_id) DO UPDATE "
                 "SET extractor_version=excluded.extractor_version, extracted_at=excluded.extracted_at, "
                 "evidence_json=excluded.evidence_json, input_fingerprint=excluded.input_fingerprint, summary_json=NULL",
-                (record_id, version, _now(), evidence_json, fingerprint))
+                (record_id, version, _now(), evidence_json, fingerprint, summary))
         except sqlite3.IntegrityError as exc:
             raise StoreError(f"cannot store an extraction of record {record_id!r}: no such record "
                              f"in {self.path} ({exc}); nothing of this batch was stored. "
                              "Extract only records listed by `trialsynth records`.") from exc
-        # set after the evidence (the trigger extractions_summary_stale clears a summary left as it was)
-        self.conn.execute("UPDATE extractions SET summary_json=? WHERE record_id=?",
-                          (summary if summary is not None else summary_json(evidence_json), record_id))
+        self.conn.execute("UPDATE extractions SET summary_json=? WHERE record_id=? AND summary_json IS NULL",
+                          (summary, record_id))
         self.conn.execute("DELETE FROM extraction_failures WHERE record_id=?", (record_id,))
 
     def _is_json_object(self, text: Any) -> bool:
