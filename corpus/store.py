@@ -26,8 +26,10 @@ store); a store that cannot be written (a read-only file or folder) opens read-o
 `Store(path, create=False)` opens only an existing, non-empty store.
 
 The extractor's output is kept per record as JSON text beside the extractor version that made it
-(the store never imports the extractor). A record whose merged fields or full text change loses
-its extraction, so the next `trialsynth extract` reads it again.
+(the store never imports the extractor), and its summary (`extraction_summary`: the few fields a
+review's listing of every record reads), so that a large review decodes the full JSON only of the
+records it needs. A record whose merged fields or full text change loses its extraction, so the
+next `trialsynth extract` reads it again.
 
 Reviewer screening decisions (`set_decision`, `clear_decision`) live in their own table, apart
 from the extractor's output, so no extraction ever overwrites them; every decision is also
@@ -180,6 +182,18 @@ MIGRATIONS: list[tuple[str, str]] = [
             used_run INTEGER                 -- the last run that used it (older entries may be pruned)
         );
     """),
+    ("0011_extraction_summaries", """
+        -- what a review's listing of every record reads of its extraction (extraction_summary), so the
+        -- full evidence JSON is decoded only for the records that need it; NULL: not known, read evidence_json
+        ALTER TABLE extractions ADD COLUMN summary_json TEXT;
+        -- a writer that replaces the evidence and not the summary (an older trialsynth) leaves no stale summary
+        CREATE TRIGGER IF NOT EXISTS extractions_summary_stale AFTER UPDATE OF evidence_json ON extractions
+            WHEN NEW.summary_json IS NOT NULL AND NEW.summary_json IS OLD.summary_json
+                 AND NEW.evidence_json IS NOT OLD.evidence_json
+        BEGIN
+            UPDATE extractions SET summary_json = NULL WHERE record_id = NEW.record_id;
+        END;
+    """),
 ]
 
 
@@ -210,6 +224,8 @@ class ExtractionOutcome:
     input_fingerprint: str
     evidence_json: str | None = None
     failure: str | None = None
+    # the JSON text of extraction_summary(the evidence) when the caller has it (else the store makes it)
+    summary_json: str | None = None
 
 
 @dataclass(frozen=True)
@@ -401,8 +417,50 @@ def _migrate_0004(store: "Store") -> None:
             store.conn.execute("DELETE FROM extractions WHERE record_id=?", (record_id,))
 
 
+def _migrate_0011(store: "Store") -> None:
+    """Fill the summary of every stored extraction (each evidence JSON decoded once, a page at a time)."""
+    after = ""
+    while True:
+        rows = store.conn.execute("SELECT record_id, evidence_json FROM extractions WHERE record_id > ? "
+                                  "ORDER BY record_id LIMIT 1000", (after,)).fetchall()
+        if not rows:
+            return
+        store.conn.executemany("UPDATE extractions SET summary_json=? WHERE record_id=?",
+                               [(summary_json(evidence_json), record_id) for record_id, evidence_json in rows])
+        after = rows[-1][0]
+
+
 #: Python steps of migrations, run after the migration's SQL in the same transaction.
-MIGRATION_STEPS: dict[str, Callable[["Store"], None]] = {"0004_each_text_once_and_a_title_index": _migrate_0004}
+MIGRATION_STEPS: dict[str, Callable[["Store"], None]] = {"0004_each_text_once_and_a_title_index": _migrate_0004,
+                                                         "0011_extraction_summaries": _migrate_0011}
+
+
+#: the keys of an extraction that a review's listing of every record reads (its screening, PRISMA, the
+#: studies table: trialsynth.view), kept apart as its summary; of "provenance", its "include" entry only
+SUMMARY_KEYS = ("include", "exclusion_reason", "n_enrolled", "cell_source", "route", "doses", "arms")
+
+
+def extraction_summary(evidence: Any) -> dict[str, Any]:
+    """The summary of an extraction (a dict of evidence JSON): its SUMMARY_KEYS that it has, and of its
+    provenance the "include" entry only. The same values as the evidence's, or {} when it is no dict."""
+    if not isinstance(evidence, dict):
+        return {}
+    out = {key: evidence[key] for key in SUMMARY_KEYS if key in evidence}
+    provenance = evidence.get("provenance")
+    if isinstance(provenance, dict) and "include" in provenance:
+        out["provenance"] = {"include": provenance["include"]}
+    elif "provenance" in evidence and not isinstance(provenance, dict):
+        out["provenance"] = provenance
+    return out
+
+
+def summary_json(evidence_json: str) -> str | None:
+    """The JSON text of `extraction_summary` of an evidence JSON text (None when it is not valid JSON)."""
+    try:
+        evidence = json.loads(evidence_json)
+    except (TypeError, ValueError):
+        return None
+    return json.dumps(extraction_summary(evidence), ensure_ascii=False, sort_keys=True)
 
 
 IMPORT_CACHE_KIB = 32 * 1024  # SQLite's page cache while a batch of hits is added (Store.add_hits)
@@ -1286,27 +1344,33 @@ class Store:
         count = 0
         with self.atomic():
             for record_id, version, evidence_json in items:
-                self._put_extraction(record_id, version, evidence_json, None)
+                self._put_extraction(record_id, version, evidence_json, None, None)
                 count += 1
         return count
 
-    def _put_extraction(self, record_id: str, version: str, evidence_json: str, fingerprint: str | None) -> None:
+    def _put_extraction(self, record_id: str, version: str, evidence_json: str, fingerprint: str | None,
+                        summary: str | None) -> None:
         ok = self._is_json_object(evidence_json)
         if not ok:
             raise StoreError(f"the extraction of record {record_id!r} is not a JSON object "
                              f"({str(evidence_json)[:60]!r}); nothing of this batch was stored. "
                              "Pass the JSON text of Evidence.to_prediction().")
+        summary = summary if summary is not None else summary_json(evidence_json)
         try:
+            # a new row gets its summary at once; a replaced one gets it by the UPDATE below (the trigger
+            # extractions_summary_stale clears a summary that a write of the evidence leaves as it was)
             self.conn.execute(
                 "INSERT INTO extractions (record_id, extractor_version, extracted_at, evidence_json, "
-                "input_fingerprint) VALUES (?, ?, ?, ?, ?) ON CONFLICT(record_id) DO UPDATE "
+                "input_fingerprint, summary_json) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(record_id) DO UPDATE "
                 "SET extractor_version=excluded.extractor_version, extracted_at=excluded.extracted_at, "
-                "evidence_json=excluded.evidence_json, input_fingerprint=excluded.input_fingerprint",
-                (record_id, version, _now(), evidence_json, fingerprint))
+                "evidence_json=excluded.evidence_json, input_fingerprint=excluded.input_fingerprint, summary_json=NULL",
+                (record_id, version, _now(), evidence_json, fingerprint, summary))
         except sqlite3.IntegrityError as exc:
             raise StoreError(f"cannot store an extraction of record {record_id!r}: no such record "
                              f"in {self.path} ({exc}); nothing of this batch was stored. "
                              "Extract only records listed by `trialsynth records`.") from exc
+        self.conn.execute("UPDATE extractions SET summary_json=? WHERE record_id=? AND summary_json IS NULL",
+                          (summary, record_id))
         self.conn.execute("DELETE FROM extraction_failures WHERE record_id=?", (record_id,))
 
     def _is_json_object(self, text: Any) -> bool:
@@ -1375,7 +1439,8 @@ class Store:
                     stale.append(o.record_id)
                     continue
                 if o.evidence_json is not None:
-                    self._put_extraction(o.record_id, o.extractor_version, o.evidence_json, o.input_fingerprint)
+                    self._put_extraction(o.record_id, o.extractor_version, o.evidence_json, o.input_fingerprint,
+                                         o.summary_json)
                     stored += 1
                 else:  # an extraction of another version, if any, is kept beside the failure
                     self.conn.execute(
@@ -1420,6 +1485,32 @@ class Store:
             for record_id, version, evidence_json in rows:
                 yield record_id, version, json.loads(evidence_json)
             after = rows[-1][0]
+
+    def extraction_texts(self, *, summarised: bool = True) -> Iterator[tuple[str, str, str | None, str | None]]:
+        """Yield (record_id, extractor_version, summary JSON or None, evidence JSON) of every stored extraction,
+        by record id, as text (read in pages by record id): `extraction_summary` of the evidence is the summary
+        decoded, where the store has it (else decode the evidence). `summarised=False`: the evidence JSON only
+        where there is no summary (None else: `extraction_texts_of` reads it)."""
+        evidence = "evidence_json" if summarised else "CASE WHEN summary_json IS NULL THEN evidence_json END"
+        after = ""
+        while True:
+            rows = self.conn.execute(
+                f"SELECT record_id, extractor_version, summary_json, {evidence} FROM extractions "
+                "WHERE record_id > ? ORDER BY record_id LIMIT 1000", (after,)).fetchall()
+            if not rows:
+                return
+            yield from (tuple(row) for row in rows)
+            after = rows[-1][0]
+
+    def extraction_texts_of(self, record_ids: Iterable[str]) -> Iterator[tuple[str, str, str]]:
+        """Yield (record_id, extractor_version, evidence JSON) of the stored extractions of `record_ids`
+        (500 per statement; an id without one is left out)."""
+        ids = list(record_ids)
+        for start in range(0, len(ids), 500):
+            chunk = ids[start:start + 500]
+            yield from (tuple(row) for row in self.conn.execute(
+                "SELECT record_id, extractor_version, evidence_json FROM extractions "
+                f"WHERE record_id IN ({','.join('?' * len(chunk))})", chunk).fetchall())
 
     def record_ids(self) -> list[str]:
         """Return the ids of every stored record, by id (no record is parsed)."""

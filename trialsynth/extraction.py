@@ -246,7 +246,7 @@ def run_extract(review: Review, *, force: bool = False, jobs: int = 1, progress:
 
         with open_store(review) as own:
             return run_extract(review, force=force, jobs=jobs, progress=progress, store=own)
-    from corpus.store import ExtractionOutcome
+    from corpus.store import ExtractionOutcome, extraction_summary
 
     with Extracting(jobs) as extracting:
         version = extracting.version
@@ -272,9 +272,11 @@ def run_extract(review: Review, *, force: bool = False, jobs: int = 1, progress:
                     inputs = [record_input(s.id, s.record, xml) for s, xml, _ in read]
                     outcomes = []
                     for (stored, _, fingerprint), (_, prediction, reason) in zip(read, extracting.run(inputs)):
-                        evidence = None if prediction is None else json.dumps(prediction, ensure_ascii=False,
-                                                                              sort_keys=True)
-                        outcomes.append(ExtractionOutcome(stored.id, version, fingerprint, evidence, reason))
+                        evidence = summary = None
+                        if prediction is not None:
+                            evidence = json.dumps(prediction, ensure_ascii=False, sort_keys=True)
+                            summary = json.dumps(extraction_summary(prediction), ensure_ascii=False, sort_keys=True)
+                        outcomes.append(ExtractionOutcome(stored.id, version, fingerprint, evidence, reason, summary))
                     result = store.save_extractions(outcomes)
                     done += result.stored
                     failed += result.failed

@@ -116,7 +116,7 @@ def flow(view: ReviewView, counts: StoreCounts, cohorts_merged: int = 0) -> Pris
     passed, excluded = [], []
     for rid in screened:
         include, _, _ = view.screening[rid]
-        own = view.extracted.get(rid)
+        own = view.extracted_summary(rid)
         extractor_include = bool(own.get("include")) if own is not None else include
         (passed if extractor_include or include else excluded).append(rid)
     not_retrieved = [rid for rid in passed if not view.screening[rid][0]

@@ -153,10 +153,20 @@ def _evidence_pieces(rows: Sequence[dict[str, Any]], labels: dict[str, str], stu
             own = list(run)
             study = studies.get(str(record_id))
             links = tuple(getattr(study, name, None) for name in ("pmid", "doi", "pmcid", "nct"))
-            yield (repr((labels.get(str(record_id)), links, own)),
+            yield (_rows_material(labels.get(str(record_id)), links, own),
                    {"evidence": (_evidence_view(row, labels, studies) for row in own)})
 
     return _Pieces("evidence", "evidence_rows.html.j2", len(rows), pieces)
+
+
+def _rows_material(label: str | None, links: tuple[Any, ...], rows: list[dict[str, Any]]) -> str:
+    """The text of everything a record's evidence piece shows: its label, links and rows. Rows with the same
+    keys (the evidence table's columns, always) are written as the keys once and each row's values, a
+    third of the text of the rows' repr (and as telling: repr tells 1 from 1.0, True and "1")."""
+    keys = tuple(rows[0]) if rows else ()
+    if all(len(row) == len(keys) and tuple(row) == keys for row in rows):
+        return repr((label, links, keys, [tuple(row.values()) for row in rows]))
+    return repr((label, links, rows))
 
 
 # ------------------------------------------------------------------------------------------ environment

@@ -55,7 +55,9 @@ def _jsonable(value: Any) -> Any:
     if isinstance(value, (list, tuple)):
         return [v if isinstance(v, _SCALARS) else _jsonable(v) for v in value]
     if is_dataclass(value) and not isinstance(value, type):
-        return {name: _jsonable(getattr(value, name)) for name in _json_fields(type(value))}
+        # a scalar is its own JSON form (as above): no call for each of a large review's study fields
+        return {name: (v if isinstance(v := getattr(value, name), _SCALARS) else _jsonable(v))
+                for name in _json_fields(type(value))}
     return value
 
 

@@ -243,7 +243,7 @@ def build_context(review: Review, *, changes: Sequence[str] = (), now: str | Non
     from trialsynth.prisma import flow, store_counts
     from trialsynth.view import load_view
 
-    view = load_view(review, store)
+    view = load_view(review, store, lazy=True)  # the store stays open while the context is built
     counts = store_counts(store)
     if history is None:
         _, history = _previous_snapshot(store)
@@ -256,7 +256,8 @@ def build_context(review: Review, *, changes: Sequence[str] = (), now: str | Non
     labels = view.labels()
     for rid in sorted(records, key=lambda r: (records[r].year or 0, records[r].first_author or "", r)):
         rec = records[rid]
-        pred = predictions.get(rid, {})
+        pred = view.summary(rid) or {}  # the few fields read here, for every record (the full prediction below)
+        extracted = view.has_prediction(rid)
         not_yet = (f"not extracted: the extractor could not read it ({failed_reason[rid]})" if rid in failed_reason
                    else "not extracted yet")
         include, reason, by = screening.get(rid, (False, not_yet, "extractor"))
@@ -264,7 +265,7 @@ def build_context(review: Review, *, changes: Sequence[str] = (), now: str | Non
         is_seed = rec.ids.pmid == SEED_PMID or rid == SEED_PMID
         arms = pred.get("arms") or []
         design = None
-        if pred:
+        if extracted:
             design = "controlled" if any(a.get("control") for a in arms) else "single arm"
         studies.append(StudyRow(
             record_id=rid, label=label, title=rec.title, year=rec.year,
@@ -274,7 +275,8 @@ def build_context(review: Review, *, changes: Sequence[str] = (), now: str | Non
             screening_reason=None if include else reason, decided_by=by, n_enrolled=pred.get("n_enrolled"),
             cell_source=pred.get("cell_source"), route=pred.get("route"),
             doses=format_doses(pred.get("doses") or []), design=design, is_seed=is_seed))
-        if include and pred:
+        if include and extracted:
+            pred = predictions[rid]
             doses = frozenset((float(d["value"]), str(d["unit"])) for d in pred.get("doses") or []
                               if d.get("value") is not None)
             cohort = CohortInfo(rid, label, rec.first_author, rec.year, tuple(rec.ids.nct), pred.get("n_enrolled"),
@@ -305,7 +307,7 @@ def build_context(review: Review, *, changes: Sequence[str] = (), now: str | Non
         studies=tuple(studies), evidence_rows=rows, pooled=result.pooled, directions=result.directions,
         overlaps=result.overlaps, corrections=notes, history=tuple(history), changes=tuple(changes),
         plan=plan.to_dict(), forest=forest_data(result.pooled, plan), flagged_values=result.flagged,
-        failed_records=failed, comparisons=tuple(view.comparison_rows(computed=computed)))
+        failed_records=failed, comparisons=tuple(view.comparison_rows(computed=computed, labels=labels)))
     return context, result, plan
 
 

@@ -16,15 +16,24 @@ one way every reader uses:
 
 The extractor's own, uncorrected predictions stay in `extracted` (PRISMA tells what automation
 excluded from what a reviewer excluded).
+
+A large review's extractions are mostly read for a few fields (the screening, PRISMA and the studies
+table read each record's summary: corpus.store.extraction_summary, kept beside its evidence), and in
+full only for the records the screening includes: `load_view` decodes those, and `extracted` decodes
+any other one when it is first asked for (`StoredPredictions`; with `lazy=True`, as an update's
+`build_context` reads it, their evidence is not even read from the store until then).
+`summary(record_id)` gives the fields of the summary from the corrected prediction, without decoding
+the others.
 """
 from __future__ import annotations
 
 import contextlib
 import gc
+import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping, Sequence
 
 from trialsynth.errors import InputError
 
@@ -37,7 +46,7 @@ if TYPE_CHECKING:
     from trialsynth.review import Review
     from trialsynth.screening import Screening
 
-__all__ = ["ReviewView", "display_surname", "load_view", "store_table", "study_labels"]
+__all__ = ["ReviewView", "StoredPredictions", "display_surname", "load_view", "store_table", "study_labels"]
 
 
 def display_surname(author: str | None) -> str | None:
@@ -66,6 +75,80 @@ def study_labels(records: Mapping[str, Record]) -> dict[str, str]:
     return out
 
 
+class StoredPredictions(Mapping[str, Mapping[str, Any]]):
+    """{record_id: prediction} of a store's extractions, each as `trialsynth.corrections.stored_predictions`
+    gives it (the evidence with "id" and "extractor_version"), its evidence JSON decoded when it is first
+    asked for (then kept); `summary(record_id)` reads the summary beside it instead. In record id order.
+
+    `fetch(ids)` reads the evidence JSON of records whose rows came without it (`load` those a reader
+    will need; the first other one asked for reads all the rest); `detach()` reads them all and lets
+    go of `fetch` (the store may be closed after it)."""
+
+    def __init__(self, rows: Iterable[tuple[str, str, str | None, str | None]],
+                 fetch: Callable[[Iterable[str]], Iterable[tuple[str, str, str]]] | None = None):
+        """`rows`: (record_id, extractor_version, summary JSON or None, evidence JSON or None: fetch it), as
+        corpus.store.Store.extraction_texts yields them; `fetch`: Store.extraction_texts_of."""
+        self._texts: dict[str, tuple[str, str]] = {}
+        self._decoded: dict[str, dict[str, Any]] = {}
+        self._summaries: dict[str, Mapping[str, Any]] = {}
+        self._unread: set[str] = set()
+        self._fetch = fetch
+        for record_id, version, summary, evidence in rows:
+            if summary is None:  # no summary stored: the evidence is decoded now (and is its own summary)
+                self._decoded[record_id] = self._summaries[record_id] = _prediction(record_id, version, evidence)
+                continue
+            self._summaries[record_id] = json.loads(summary)
+            if evidence is None:
+                self._unread.add(record_id)
+            else:
+                self._texts[record_id] = (version, evidence)
+        if self._unread and fetch is None:
+            raise ValueError("StoredPredictions: rows without their evidence need `fetch`")
+
+    def load(self, record_ids: Iterable[str]) -> None:
+        """Read the evidence JSON of those of `record_ids` that were not read yet (one pass of `fetch`)."""
+        wanted = [rid for rid in record_ids if rid in self._unread]
+        if not wanted:
+            return
+        self._unread.difference_update(wanted)
+        assert self._fetch is not None
+        for record_id, version, evidence in self._fetch(wanted):
+            self._texts[record_id] = (version, evidence)
+
+    def detach(self) -> None:
+        """Read every evidence not read yet; `fetch` is not used after this."""
+        self.load(sorted(self._unread))
+        self._fetch = None
+
+    def __getitem__(self, record_id: str) -> dict[str, Any]:
+        prediction = self._decoded.get(record_id)
+        if prediction is None:
+            if record_id in self._unread:  # the first of the records nobody said they would read: all of them
+                self.load(sorted(self._unread))
+            version, evidence = self._texts.pop(record_id)  # KeyError: no extraction
+            prediction = self._decoded[record_id] = _prediction(record_id, version, evidence)
+            self._summaries[record_id] = prediction  # the same values: its summary is no longer kept apart
+        return prediction
+
+    def __contains__(self, record_id: object) -> bool:
+        return record_id in self._summaries
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._summaries)
+
+    def __len__(self) -> int:
+        return len(self._summaries)
+
+    def summary(self, record_id: str) -> Mapping[str, Any] | None:
+        """The record's extraction_summary (the same values as its prediction's; once decoded, the prediction
+        itself), or None without an extraction."""
+        return self._summaries.get(record_id)
+
+
+def _prediction(record_id: str, version: str, evidence_json: str) -> dict[str, Any]:
+    return {**json.loads(evidence_json), "id": record_id, "extractor_version": version}
+
+
 @dataclass(frozen=True)
 class ReviewView:
     """A review's records, corrected predictions and effective screening, read together (see the module docstring)."""
@@ -81,6 +164,29 @@ class ReviewView:
     included: tuple[str, ...]  # records the effective screening includes, in store order
     corrections: tuple[Correction, ...] = ()
     corrections_file: Path | None = None
+    # {record_id: extraction_summary of its corrected prediction, or that prediction itself}, where load_view
+    # has them (else read from `predictions`)
+    summaries: Mapping[str, Mapping[str, Any]] | None = None
+
+    def summary(self, record_id: str) -> Mapping[str, Any] | None:
+        """The record's corrected prediction, or where the view has it its summary (corpus.store.
+        extraction_summary: the same values for those keys); None when the record has no extraction."""
+        if self.summaries is not None:
+            return self.summaries.get(record_id)
+        return self.predictions.get(record_id)
+
+    def has_prediction(self, record_id: str) -> bool:
+        """True when the record has a (non-empty) corrected prediction: where the view has the summaries,
+        one that is stored (a stored prediction always holds "id" and "extractor_version")."""
+        if self.summaries is not None:
+            return record_id in self.predictions
+        return bool(self.predictions.get(record_id))
+
+    def extracted_summary(self, record_id: str) -> Mapping[str, Any] | None:
+        """`summary` of the extractor's own, uncorrected prediction."""
+        if isinstance(self.extracted, StoredPredictions):
+            return self.extracted.summary(record_id)
+        return self.extracted.get(record_id)
 
     def decision(self, record_id: str) -> Screening:
         """Return the effective (include, reason, decided_by) of a record; a record nobody screened yet
@@ -127,17 +233,19 @@ class ReviewView:
         return study_labels(self.records)
 
     def comparison_rows(self, *, include_all: bool = False,
-                        computed: Mapping[str, Sequence[Mapping[str, Any]]] | None = None) -> list[dict[str, Any]]:
+                        computed: Mapping[str, Sequence[Mapping[str, Any]]] | None = None,
+                        labels: Mapping[str, str] | None = None) -> list[dict[str, Any]]:
         """The between-group comparisons of the included studies (with `include_all`, of every screened
         record), one dict of trialsynth.comparisons.COMPARISON_COLUMNS each, in store order; `computed`:
-        the comparisons computed from the arms' values, by record id, where the caller has them."""
+        the comparisons computed from the arms' values, by record id, and `labels` (`labels()`), where the
+        caller has them."""
         from trialsynth.comparisons import comparison_rows
 
         meta = {rid: {"first_author": r.authors[0] if r.authors else None, "year": r.year}
                 for rid, r in self.records.items()}
         ids = [rid for rid in self.records if rid in self.screening] if include_all else list(self.included)
-        return comparison_rows(({**(self.predictions.get(rid) or {}), "id": rid} for rid in ids), meta, self.labels(),
-                               computed)
+        return comparison_rows(({**(self.predictions.get(rid) or {}), "id": rid} for rid in ids), meta,
+                               self.labels() if labels is None else labels, computed)
 
     def comparisons(self, *, include_all: bool = False) -> pd.DataFrame:
         """`comparison_rows` as a DataFrame (trialsynth.comparisons.comparison_frame)."""
@@ -196,36 +304,76 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def load_view(review: Review, store: Store | None = None) -> ReviewView:
+def load_view(review: Review, store: Store | None = None, *, lazy: bool = False) -> ReviewView:
     """Return the review's corrected view, read from `store` (opened and closed here when None).
 
-    Raises InputError (CorrectionsError) when the corrections file has problems.
+    `lazy`: the evidence JSON of the records the screening does not include is read from `store` only
+    when one of them is first asked for, so `store` must stay open while the view is used (an update:
+    a large review's excluded records are never read whole). Raises InputError (CorrectionsError) when
+    the corrections file has problems.
     """
     if store is None:  # the command's open store, else the review's, read-only
         from trialsynth.reviewstore import open_store
 
         with open_store(review, write=False) as opened:
             return load_view(review, opened)
-    from trialsynth.corrections import apply_by_record, find_corrections_file, load_corrections, stored_predictions
+    from trialsynth.corrections import apply_corrections, find_corrections_file, load_corrections
     from trialsynth.screening import effective_screening, store_resolver
 
     with _collector_paused():  # records and decoded JSON hold no reference cycles: nothing for it to find
         records = {s.id: s.record for s in store.records()}
-        extracted = stored_predictions(store)
-        keep_long_lived()  # in an update: what it holds to its end, set aside before the collector resumes
+        # the summaries (and the evidence of records without one); the evidence of the included records below
+        extracted = StoredPredictions(store.extraction_texts(summarised=not lazy), store.extraction_texts_of)
     decisions = dict(store.decisions())
     corrections_file = find_corrections_file(review.root)
     corrections = load_corrections(corrections_file, store_resolver(store)) if corrections_file else []
-    predictions = apply_by_record(extracted, corrections)  # an uncorrected prediction is not copied
-    screening = effective_screening(predictions, decisions)
+    by_record: dict[str, list[Correction]] = {}
+    for c in corrections:
+        by_record.setdefault(c.record_id, []).append(c)
+    # as trialsynth.corrections.apply_by_record: an uncorrected prediction is not copied
+    extracted.load(by_record)
+    corrected = {rid: apply_corrections(extracted[rid], own) for rid, own in by_record.items() if rid in extracted}
+    predictions = _Corrected(extracted, corrected)
+    screening = effective_screening({rid: corrected.get(rid) or extracted.summary(rid) for rid in extracted},
+                                    decisions)
     included = tuple(rid for rid in records if screening.get(rid, (False,))[0])
+    with _collector_paused():
+        extracted.load(included)
+        for rid in included:  # the predictions every reader of an update reads in full
+            if rid in extracted:
+                extracted[rid]
+        keep_long_lived()  # in an update: what it holds to its end, set aside before the collector resumes
+    if not lazy:
+        extracted.detach()  # nothing is read from the store after this (it holds every evidence already)
+    # a decoded or corrected prediction is its own summary
+    summaries = {rid: corrected.get(rid) or extracted.summary(rid) for rid in extracted}
     try:
         title = review.protocol().title
     except InputError:
         title = ""
     return ReviewView(title=title, records=records, extracted=extracted, predictions=predictions,
                       decisions=decisions, screening=screening, included=included,
-                      corrections=tuple(corrections), corrections_file=corrections_file)
+                      corrections=tuple(corrections), corrections_file=corrections_file, summaries=summaries)
+
+
+class _Corrected(Mapping[str, Mapping[str, Any]]):
+    """The stored predictions with the corrected ones in their place (same keys, same order)."""
+
+    def __init__(self, extracted: StoredPredictions, corrected: Mapping[str, Mapping[str, Any]]):
+        self._extracted, self._corrected = extracted, corrected
+
+    def __getitem__(self, record_id: str) -> Mapping[str, Any]:
+        corrected = self._corrected.get(record_id)
+        return corrected if corrected is not None else self._extracted[record_id]
+
+    def __contains__(self, record_id: object) -> bool:
+        return record_id in self._extracted
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._extracted)
+
+    def __len__(self) -> int:
+        return len(self._extracted)
 
 
 def store_table(review: Review, *, include_all: bool = False, store: Store | None = None

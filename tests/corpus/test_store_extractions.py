@@ -161,3 +161,52 @@ def test_extraction_inputs_come_in_the_order_asked_without_the_ids_no_longer_sto
     assert [rid for rid, _ in got] == [c, a, b, a]
     one_by_one = [next(iter(store.extraction_inputs([rid])))[2] for rid in (c, a, b, a)]
     assert [fingerprint for _, fingerprint in got] == one_by_one
+
+
+def test_each_extraction_keeps_its_summary(store):
+    from corpus.store import extraction_summary
+
+    a, b, _ = ids(store)
+    full = {"include": False, "exclusion_reason": "animal study", "doses": [{"value": 1e6, "unit": "cells/kg"}],
+            "outcomes": [{"measure": "DAS28"}], "provenance": {"include": {"entered_by": "extractor"},
+                                                               "n_enrolled": {"text": "20 patients"}}}
+    store.put_extractions([(a, "v1", json.dumps(full)), (b, "v1", evidence(b))])
+    summary = extraction_summary(full)
+    assert summary == {"include": False, "exclusion_reason": "animal study", "doses": full["doses"],
+                       "provenance": {"include": {"entered_by": "extractor"}}}
+    rows = {rid: (summary_json, json.loads(text)) for rid, _, summary_json, text in store.extraction_texts()}
+    assert json.loads(rows[a][0]) == summary and rows[a][1] == full
+    assert json.loads(rows[b][0]) == {"include": True}
+
+
+def test_evidence_replaced_without_its_summary_loses_the_summary(store):
+    """A writer that knows nothing of summaries (an older trialsynth) replaces the evidence: the summary
+    it left would be stale, so it is cleared (readers then decode the evidence)."""
+    a = ids(store)[0]
+    store.put_extractions([(a, "v1", evidence(a, include=True))])
+    with store.atomic():
+        store.conn.execute("UPDATE extractions SET evidence_json=?, extractor_version='v0' WHERE record_id=?",
+                           (evidence(a, include=False), a))
+    (_, _, summary_json, _), = store.extraction_texts()
+    assert summary_json is None
+    store.put_extractions([(a, "v1", evidence(a, include=True))])  # the same summary as before: kept
+    (_, _, summary_json, _), = store.extraction_texts()
+    assert json.loads(summary_json) == {"include": True}
+
+
+def test_an_old_store_gains_the_summaries(tmp_path):
+    path = tmp_path / "review.sqlite"
+    with Store(path) as s:
+        s.add_hits([hit("1", title="A trial"), hit("2", title="Another trial")])
+        a, b = ids(s)
+        s.put_extractions([(a, "v1", evidence(a)), (b, "v1", evidence(b, include=False))])
+        s.set_decision(b, True, "RA patients", "Ann")
+        s.conn.execute("DROP TRIGGER extractions_summary_stale")
+        s.conn.execute("ALTER TABLE extractions DROP COLUMN summary_json")
+        s.conn.execute("DELETE FROM migrations WHERE name='0011_extraction_summaries'")
+    with Store(path) as again:
+        got = {rid: json.loads(summary) for rid, _, summary, _ in again.extraction_texts()}
+        assert got == {a: {"include": True}, b: {"include": False}}
+        assert again.decisions()[b]["include"] and again.decisions()[b]["reason"] == "RA patients"
+        assert [name for name, in again.conn.execute("SELECT name FROM migrations ORDER BY name")] == \
+            [name for name, _ in MIGRATIONS]

@@ -141,3 +141,92 @@ def test_an_update_computes_each_studys_arm_comparisons_once(demo_review_templat
     included = [s.record_id for s in context.studies if s.included]
     assert len(calls) == len(included)
     assert [c for c in context.comparisons if c["source"] == "arms"]  # the demo's computed ones are still listed
+
+
+def _as_before_summaries(store_path) -> None:
+    """Turn a store back into what trialsynth wrote before extraction summaries (migration 0011 undone)."""
+    import sqlite3
+
+    conn = sqlite3.connect(store_path)
+    conn.execute("DROP TRIGGER extractions_summary_stale")
+    conn.execute("ALTER TABLE extractions DROP COLUMN summary_json")
+    conn.execute("DELETE FROM migrations WHERE name = '0011_extraction_summaries'")
+    conn.commit()
+    conn.close()
+
+
+def _outputs(root, capsys) -> tuple[str, str, dict[str, bytes]]:
+    from trialsynth.report import render_html
+
+    review = find_review(str(root))
+    context, _, _ = build_context(review, now="2025-01-01 00:00 UTC")
+    shutil_out = root / "exports"
+    assert cli(capsys, "export", "--review", str(root), "--format", "csv,ris,bibtex,json")[0] == 0
+    exported = {p.name: p.read_bytes() for p in sorted(shutil_out.iterdir())}
+    return json.dumps(context.to_dict(), sort_keys=True, default=str), render_html(context), exported
+
+
+def test_a_store_from_before_the_summaries_keeps_everything_and_gives_the_same_report(screened, capsys):
+    """An older store (no extraction summaries) is migrated when opened: every decision and correction is
+    kept, the report and the exports are the same as from a store that had the summaries all along."""
+    from corpus.store import Store, extraction_summary
+
+    store_path = screened / "review.sqlite"
+    before = _outputs(screened, capsys)
+    with Store(store_path) as store:
+        decisions = store.decisions()
+    _as_before_summaries(store_path)
+    with Store(store_path) as store:  # migrated: every summary filled from its evidence
+        rows = store.conn.execute("SELECT evidence_json, summary_json FROM extractions").fetchall()
+        assert rows and all(json.loads(s) == extraction_summary(json.loads(e)) for e, s in rows)
+        assert store.decisions() == decisions
+    after = _outputs(screened, capsys)
+    assert after == before
+    assert SEED not in {r["record_id"] for r in load_view(find_review(str(screened))).table_rows()}
+
+
+def test_an_extraction_without_its_summary_is_read_from_its_evidence(screened, capsys):
+    """A summary the store does not have (NULL: an older trialsynth replaced the evidence) is taken from the
+    evidence itself: the same view, report and exports."""
+    from corpus.store import Store
+
+    before = _outputs(screened, capsys)
+    with Store(screened / "review.sqlite") as store, store.atomic():
+        store.conn.execute("UPDATE extractions SET summary_json = NULL")
+    assert _outputs(screened, capsys) == before
+
+
+def test_the_view_decodes_only_the_included_predictions(screened):
+    from trialsynth.view import StoredPredictions
+
+    view = load_view(find_review(str(screened)))
+    assert isinstance(view.extracted, StoredPredictions)
+    undecoded = set(view.extracted._texts)
+    assert undecoded and not undecoded & set(view.included)
+    assert set(view.extracted) >= set(view.included) | undecoded
+    assert not view.screening[SEED][0] and SEED in undecoded  # excluded by the reviewer: never decoded
+    for rid in sorted(undecoded):  # asked for: decoded as corrections.stored_predictions gives it
+        summary = view.summary(rid)
+        assert summary and all(view.extracted[rid][key] == value for key, value in summary.items()
+                               if key != "provenance")
+    from corpus.store import Store
+    from trialsynth.corrections import stored_predictions
+
+    with Store(screened / "review.sqlite") as store:
+        assert dict(view.extracted) == stored_predictions(store)
+        assert list(view.extracted) == list(stored_predictions(store))
+
+
+def test_with_an_open_store_the_view_reads_the_other_evidence_when_first_asked(screened):
+    from corpus.store import Store
+    from trialsynth.corrections import stored_predictions
+
+    review = find_review(str(screened))
+    with Store(screened / "review.sqlite") as store:
+        assert not load_view(review, store).extracted._unread  # not lazy: every evidence read
+        view = load_view(review, store, lazy=True)
+        unread = set(view.extracted._unread)
+        assert SEED in unread and not unread & set(view.included) and FICT not in unread  # FICT: corrected
+        assert view.summary(SEED)["include"] is True  # the extractor's, read from the summary
+        assert view.extracted[SEED]["include"] is True and not view.extracted._unread  # the rest read at once
+        assert dict(view.extracted) == stored_predictions(store)
