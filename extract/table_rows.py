@@ -110,8 +110,10 @@ def _paren_statistic(v: CellValue, hints: list[frozenset[str]], n: int | None, a
             return "mean (SD)"
         if "pct" in h and _count_shaped(v):
             return "n (%)"
-        if h == frozenset({"median"}):
-            return "median"  # "Median time in seconds | 25.0 (37.2)": never a mean (SD)
+        if h == frozenset({"median"}) or h & {"median_iqr", "median_range", "median_ci"}:
+            # "Median time in seconds | 25.0 (37.2)", "Group and visit number, median (IQR) | 13 (69)": a median
+            # beside one number (its IQR or range written as a width), never a mean (SD) nor an n (%)
+            return "median"
         if h & {"median_iqr", "iqr", "median_range", "range", "mean_ci", "ci"}:
             continue  # a two-number cell cannot be an interval: look further
     if all_counts and _count_shaped(v):

@@ -1353,3 +1353,16 @@ def test_a_percentage_with_its_95_ci_in_the_column_beside_it_is_read_with_its_ci
     assert at(got, 1, 1).statistic == "% (95% CI)" and at(got, 1, 1).arm == "PICO A"
     assert at(got, 2, 3).numbers == {"followup_mean": 6.0, "followup_ci_low": 2.42, "followup_ci_high": 9.58}
     assert [c for _, c, _ in at(got, 2, 3).cells] == [3, 4]
+
+
+def test_a_spanning_median_iqr_header_makes_its_a_b_cells_medians_not_counts():
+    # "Group and visit number, median (IQR)" over the arms and visits: "13 (69)" is a median and its IQR
+    # written as one number, never 13 of the arm with 69%
+    rows = [["Questions", ("Group and visit number, median (IQR)", {"colspan": 4})],
+            ["", ("Control", {"colspan": 2}), ("App", {"colspan": 2})],
+            ["", "1", "2", "1", "2"],
+            ["Concentration problems during visit", "13 (69)", "6 (77)", "10 (51)", "2 (8)"],
+            ["Well-informed about therapy", "94 (15)", "94 (35)", "94 (20)", "95 (20)"]]
+    got = read(rows, head=3)
+    assert all(g.statistic == "median" and "n_responders" not in g.numbers for g in got)
+    assert at(got, 3, 1).numbers == {"median": 13.0}
