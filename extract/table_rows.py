@@ -35,6 +35,7 @@ __all__ = ["TableReading", "read_table"]
 _DISPERSION_SEPS = ("to", ",", ";")
 _RATIOS = frozenset({"OR", "RR", "HR", "IRR"})
 _VERSUS = re.compile(r"\b(?:vs\.?|versus|compared\s+(?:with|to))\s", re.I)
+_BARE_ZERO = re.compile(r"\s*0\s*")  # "0" (no decimals): nobody counted, never a mean of 0.0
 _DECIMAL = re.compile(r"\s*[<>=]?\s*(?:0?\.\d{2,}|1\.000?)\s*")  # a P value ("0.927", "1.000"), not "0.5" hours
 
 
@@ -144,11 +145,14 @@ def _interval_statistic(v: CellValue, hints: list[frozenset[str]]) -> str:
     return "median (IQR)"
 
 
-def _number_statistic(hints: list[frozenset[str]], own: int) -> str | None:
+def _number_statistic(hints: list[frozenset[str]], own: int, zero: bool = False) -> str | None:
     """What a lone number is, when a label says (else None: the number is not read). Only the
     first `own` hints (the row's and column's labels) can make it an SD: a caption's "(SD)"
-    says where the SD would be, and a lone number has none."""
+    says where the SD would be, and a lone number has none. A bare "0" (`zero`) under a label
+    that counts ("number (%) or mean ± SD") is a count of no one: a mean would carry its SD."""
     for i, h in enumerate(hints):
+        if zero and h & {"n_pct", "n", "pct"}:
+            return "n" if h & {"n_pct", "n"} else "%"
         if h & {"mean", "mean_sd", "mean_se", "mean_ci"}:
             return "mean"
         if h & {"median", "median_iqr", "median_range"}:
@@ -521,7 +525,8 @@ def _read_cell(layout: TableLayout, rl: RowLayout, col: ColumnLayout, r: int, va
         statistic, kind = "%", "responders"
         numbers = {"percent_responders": value.a}
     elif form == "number":
-        what = _number_statistic(hints, own)
+        zero = value.a == 0 and _BARE_ZERO.fullmatch(strip_markers(cell.text, value.markers)[0]) is not None
+        what = _number_statistic(hints, own, zero)
         if companion is not None and companion[0] in ("sd", "ci"):
             what = "mean"
         if what is None:

@@ -1366,3 +1366,16 @@ def test_a_spanning_median_iqr_header_makes_its_a_b_cells_medians_not_counts():
     got = read(rows, head=3)
     assert all(g.statistic == "median" and "n_responders" not in g.numbers for g in got)
     assert at(got, 3, 1).numbers == {"median": 13.0}
+
+
+def test_a_bare_zero_under_a_count_or_mean_declaration_is_a_count_of_none():
+    # "Data are presented as the number (%) or the mean ± SD": an event no one had is written "0", no mean
+    rows = [["", "Group B (n = 30)", "Group R (n = 30)", "P-value"],
+            ["Hypotension", "4 (13.3)", "6 (20.0)", "0.63"],
+            ["PDPH", "0", "0", "–"]]
+    got = read(rows, footnotes=("Data are presented as the number (%) or the mean ± SD",))
+    assert (at(got, 2, 1).statistic, at(got, 2, 1).numbers) == ("n", {"n_responders": 0})
+    # a mean written as "0.0" under the same declaration stays a mean
+    rows[2] = ["Change in VAS", "0.0", "1.5", "0.2"]
+    got = read(rows, footnotes=("Data are presented as the number (%) or the mean ± SD",))
+    assert at(got, 2, 1).statistic == "mean"
