@@ -451,7 +451,9 @@ def _read_cell(layout: TableLayout, rl: RowLayout, col: ColumnLayout, r: int, va
     if form in ("count_of", "count_pct", "pct_count"):
         statistic, kind = ("n/N (%)" if form == "count_of" else "n (%)"), "responders"
         numbers = {"n_responders": value.count, "percent_responders": value.b}
-        if value.total is not None:
+        if value.total == 0:
+            n, note = None, "0/0: no one to count in this arm"  # (a group size of 0 is no group size)
+        elif value.total is not None:
             n = value.total
     elif form == "fraction":
         statistic, kind = "n/N", "responders"

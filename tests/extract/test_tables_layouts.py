@@ -1379,3 +1379,10 @@ def test_a_bare_zero_under_a_count_or_mean_declaration_is_a_count_of_none():
     rows[2] = ["Change in VAS", "0.0", "1.5", "0.2"]
     got = read(rows, footnotes=("Data are presented as the number (%) or the mean ± SD",))
     assert at(got, 2, 1).statistic == "mean"
+
+
+def test_none_of_no_one_is_read_as_zero_responders_without_a_group_size():
+    rows = [["", "Placebo (n = 15)", "LPS (n = 15)"],
+            ["Seroconversion (day 35)", "2/15 (13%)", "0/0 (0%)"]]
+    c2 = at(read(rows), 1, 2)
+    assert (c2.numbers, c2.n) == ({"n_responders": 0, "percent_responders": 0.0}, None)
