@@ -1386,3 +1386,11 @@ def test_none_of_no_one_is_read_as_zero_responders_without_a_group_size():
             ["Seroconversion (day 35)", "2/15 (13%)", "0/0 (0%)"]]
     c2 = at(read(rows), 1, 2)
     assert (c2.numbers, c2.n) == ({"n_responders": 0, "percent_responders": 0.0}, None)
+
+
+def test_a_heading_over_the_arms_naming_the_dimensions_is_no_measure_nor_part_of_the_arm():
+    # "Group and visit number, mean (SD)" / "Treatment group, mean (SD)" spanning the arms: the rows are the measures
+    for top in ("Group and visit number, mean (SD)", "Treatment group, mean (SD)"):
+        rows = [["Outcome", (top, {"colspan": 2})], ["", "Placebo", "Drug"], ["HAQ score", "1.2 (0.4)", "0.8 (0.3)"]]
+        c1 = at(read(rows, head=2), 2, 1)
+        assert (c1.measure, c1.arm, c1.numbers) == ("HAQ score", "Placebo", {"mean": 1.2, "sd": 0.4})
