@@ -1394,3 +1394,15 @@ def test_a_heading_over_the_arms_naming_the_dimensions_is_no_measure_nor_part_of
         rows = [["Outcome", (top, {"colspan": 2})], ["", "Placebo", "Drug"], ["HAQ score", "1.2 (0.4)", "0.8 (0.3)"]]
         c1 = at(read(rows, head=2), 2, 1)
         assert (c1.measure, c1.arm, c1.numbers) == ("HAQ score", "Placebo", {"mean": 1.2, "sd": 0.4})
+
+
+def test_period_codes_glossed_as_times_only_in_a_footnote_are_timepoints_not_arms():
+    # "BL" | "FU" over the values, "BL, baseline; FU, follow-up" in the footnote: one group's two visits
+    rows = [["Variable", "BL", "FU"], ["Weight (kg)", "69.1 ± 8.4", "66.3 ± 12.3"]]
+    got = read(rows, footnotes=("Abbreviations: BL, baseline; FU, 12-week follow-up.",))
+    c1, c2 = at(got, 1, 1), at(got, 1, 2)
+    assert (c1.arm, c1.weeks, c2.arm, c2.weeks) == ("all patients", 0.0, "all patients", 12.0)
+    # a code glossed as something else than a time stays an arm ("PT, physiotherapy")
+    rows = [["Variable", "PT", "UC"], ["Weight (kg)", "69.1 ± 8.4", "66.3 ± 12.3"]]
+    got = read(rows, footnotes=("PT, physiotherapy; UC, usual care.",))
+    assert (at(got, 1, 1).arm, at(got, 1, 2).arm) == ("PT", "UC")
