@@ -244,8 +244,10 @@ def parse_cell(text: str, sup_markers: Iterable[str] = ()) -> tuple[CellValue | 
             op=g.get("op"), sep=(g.get("sep") or "").strip() or None, markers=markers,
         )
         if form in ("count_of", "fraction") and value.count is not None and value.total is not None \
-                and (value.total == 0 or value.count > value.total):
-            return None, markers  # "17/13" (female/male) is two counts, not a count of a total
+                and (value.total == 0 and not (form == "count_of" and value.count == 0 and value.b == 0)
+                     or value.count > value.total):
+            # "17/13" (female/male) is two counts, not a count of a total; "0/0 (0%)" is none of no one
+            return None, markers
         if form == "count_of" and "pc" in g and not g["pc"] and value.b is not None and value.count is not None \
                 and abs(value.b - 100 * value.count / value.total) > 0.6:
             continue  # "56.56 (138/244)" is a percentage of x/N only when it is x/N's percentage

@@ -374,6 +374,26 @@ _DIMENSIONS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
                     r"features?|symptoms?|findings?|results?|parameter|outcome\s+variables?)\s*$"),
     )
 )
+# dimensions named together over the columns: "Group and visit number", "Arm/visit" (not "Group × time", an
+# interaction term)
+_DIMENSION_JOIN = re.compile(r"\s+and\s+|\s*[/&]\s*", re.I)
+
+
+def _dimension_of(text: str) -> str | None:
+    """The dimension a heading names ("Group", "Visit", "Variable"), or the first of the dimensions
+    it names together ("Group and visit number": the arms, with the visits under them); else None."""
+    for dim, pattern in _DIMENSIONS:
+        if pattern.match(text):
+            return dim
+    parts = _DIMENSION_JOIN.split(text)
+    if len(parts) < 2:
+        return None
+    dims = [next((dim for dim, pattern in _DIMENSIONS if pattern.match(_VISIT_NUMBER.sub("", part))), None)
+            for part in parts]
+    return dims[0] if all(dims) and dims[0] == "arm" else None
+
+
+_VISIT_NUMBER = re.compile(r"\s+numbers?\s*$", re.I)  # "visit number": the visit
 _TIME_POINT_OF = re.compile(r"^\s*(?:time\s*points?|timepoints?|time|visits?)\s+(?:of|for)\s+(?P<m>.+)$", re.I)
 
 
@@ -537,10 +557,11 @@ def read_label(text: str) -> Label:
     of_measure = None
     short = len(bare) <= 60
     if short:
-        for dim, pattern in _DIMENSIONS:
-            if pattern.match(bare):
-                dimension = dim
-                break
+        dimension = _dimension_of(bare)
+        if dimension is None and stat_cue and _dimension_of(core) in ("arm", "measure"):
+            # "Treatment group, mean (SD)", "Variable, n (%)"; a time word beside a statistic dates its column
+            # ("Follow-up (95% CI)")
+            dimension = _dimension_of(core)
 
         m = _TIME_POINT_OF.match(bare) if "of" in lower or "for" in lower else None
         if m:

@@ -91,6 +91,8 @@ _MISSING = re.compile(r"^\s*(?:n\s+)?missing(?:\s+(?:data|values|n))?\s*(?:\(n\)
 _CODE_DEFINITION = re.compile(r"\b(?:(?P<k>T|V)|(?P<w>(?i:time\s*points?|timepoints?|visit))\s+)(?P<v>[1-9])\s*(?:=|:)\s*"
                               r"(?P<when>[^,;.=]{2,40}?)(?=\s*(?:[,;.]|$|\b[TV]\d|\b(?i:time\s*point|visit)\s+\d))")
 _WITHIN = WITHIN_ARM
+# a code and its gloss in a footnote's list of abbreviations: "BL, baseline", "FU = follow-up", "W12: week 12"
+_GLOSS = re.compile(r"(?<![\w-])(?P<code>[A-Z][A-Za-z0-9-]{0,5})\s*[,=:]\s*(?P<gloss>[^,;.=:]{2,40}?)(?=\s*(?:[,;.]|$))")
 # a visit code dated by its label: "6 months (EV2)", "Baseline (V1)", "Week 12 [T3]"
 _DATED_CODE = re.compile(r"^\s*(?P<when>[^()\[\]]{3,30}?)\s*[(\[]\s*(?P<code>[A-Z]{1,3}-?\d{1,2})\s*[)\]]\s*$")
 # demographic rows are baseline values whatever the table's timepoint
@@ -337,9 +339,10 @@ def table_layout(table: Table, known_arms: tuple[str, ...] = ()) -> TableLayout:
     if unit is not None and corner_measure == corner.name:
         corner_measure = None  # "Time post dose (hr)" heads the timepoints, it names no measure
     count_rows = _count_rows(table, n_header, stub)
-    columns = [_column(table, c, n_header, stub, unit, count_rows) for c in range(table.n_cols)]
-    columns = [_column(table, c.col, n_header, stub, unit, count_rows, dash_arm=True) if _dash_named_arm(c, columns)
-               else c for c in columns]
+    times = _glossed_times(table.footnotes)
+    columns = [_column(table, c, n_header, stub, unit, count_rows, times=times) for c in range(table.n_cols)]
+    columns = [_column(table, c.col, n_header, stub, unit, count_rows, dash_arm=True, times=times)
+               if _dash_named_arm(c, columns) else c for c in columns]
     columns = _response_categories(columns)
     if _WITHIN.search(table.caption):  # "Within-group contrasts ...": every difference is an arm's change
         # (but not a column its own header calls between the groups, under "Between and Within Groups")
@@ -675,12 +678,28 @@ def _dash_named_arm(col: ColumnLayout, columns: list[ColumnLayout]) -> bool:
     return len(sides) == 2 and not all(s and any(s in n for n in names) for s in sides)
 
 
+def _glossed_times(footnotes: tuple[str, ...]) -> dict[str, Label]:
+    """Codes a footnote glosses as a time and nothing else ("BL, baseline; FU, 12-week follow-up"): a
+    header "BL" is then that time, not an arm's name ("PT, physiotherapy" glosses no time)."""
+    out: dict[str, Label] = {}
+    for text in footnotes:
+        if "," not in text and "=" not in text and ":" not in text:
+            continue
+        for m in _GLOSS.finditer(text):
+            label = read_label(m.group("gloss"))
+            if label.time is not None and not label.name and not label.dimension and not label.stats:
+                out.setdefault(m.group("code"), label)
+    return out
+
+
 def _column(table: Table, col: int, n_header: int, stub: int, unit: str | None = None,
-            count_rows: frozenset[int] = frozenset(), dash_arm: bool = False) -> ColumnLayout:
+            count_rows: frozenset[int] = frozenset(), dash_arm: bool = False,
+            times: dict[str, Label] | None = None) -> ColumnLayout:
     if col < stub:
         return ColumnLayout(col, "stub")
     chain_cells = _distinct([table.grid[r][col] for r in range(n_header)])
-    labels = tuple(numbered_time(header_label(_label_of(c), i > 0 and unit is None and c.row in count_rows), unit)
+    labels = tuple(times[code] if times and (code := (c.label or c.text).strip()) in times else
+                   numbered_time(header_label(_label_of(c), i > 0 and unit is None and c.row in count_rows), unit)
                    for i, c in enumerate(chain_cells))
     body = [row[col] for row in table.body_rows]
     if not labels and not any(c.text for c in body):

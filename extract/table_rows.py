@@ -35,6 +35,7 @@ __all__ = ["TableReading", "read_table"]
 _DISPERSION_SEPS = ("to", ",", ";")
 _RATIOS = frozenset({"OR", "RR", "HR", "IRR"})
 _VERSUS = re.compile(r"\b(?:vs\.?|versus|compared\s+(?:with|to))\s", re.I)
+_BARE_ZERO = re.compile(r"\s*0\s*")  # "0" (no decimals): nobody counted, never a mean of 0.0
 _DECIMAL = re.compile(r"\s*[<>=]?\s*(?:0?\.\d{2,}|1\.000?)\s*")  # a P value ("0.927", "1.000"), not "0.5" hours
 
 
@@ -110,8 +111,10 @@ def _paren_statistic(v: CellValue, hints: list[frozenset[str]], n: int | None, a
             return "mean (SD)"
         if "pct" in h and _count_shaped(v):
             return "n (%)"
-        if h == frozenset({"median"}):
-            return "median"  # "Median time in seconds | 25.0 (37.2)": never a mean (SD)
+        if h == frozenset({"median"}) or h & {"median_iqr", "median_range", "median_ci"}:
+            # "Median time in seconds | 25.0 (37.2)", "Group and visit number, median (IQR) | 13 (69)": a median
+            # beside one number (its IQR or range written as a width), never a mean (SD) nor an n (%)
+            return "median"
         if h & {"median_iqr", "iqr", "median_range", "range", "mean_ci", "ci"}:
             continue  # a two-number cell cannot be an interval: look further
     if all_counts and _count_shaped(v):
@@ -142,11 +145,14 @@ def _interval_statistic(v: CellValue, hints: list[frozenset[str]]) -> str:
     return "median (IQR)"
 
 
-def _number_statistic(hints: list[frozenset[str]], own: int) -> str | None:
+def _number_statistic(hints: list[frozenset[str]], own: int, zero: bool = False) -> str | None:
     """What a lone number is, when a label says (else None: the number is not read). Only the
     first `own` hints (the row's and column's labels) can make it an SD: a caption's "(SD)"
-    says where the SD would be, and a lone number has none."""
+    says where the SD would be, and a lone number has none. A bare "0" (`zero`) under a label
+    that counts ("number (%) or mean ± SD") is a count of no one: a mean would carry its SD."""
     for i, h in enumerate(hints):
+        if zero and h & {"n_pct", "n", "pct"}:
+            return "n" if h & {"n_pct", "n"} else "%"
         if h & {"mean", "mean_sd", "mean_se", "mean_ci"}:
             return "mean"
         if h & {"median", "median_iqr", "median_range"}:
@@ -445,7 +451,9 @@ def _read_cell(layout: TableLayout, rl: RowLayout, col: ColumnLayout, r: int, va
     if form in ("count_of", "count_pct", "pct_count"):
         statistic, kind = ("n/N (%)" if form == "count_of" else "n (%)"), "responders"
         numbers = {"n_responders": value.count, "percent_responders": value.b}
-        if value.total is not None:
+        if value.total == 0:
+            n, note = None, "0/0: no one to count in this arm"  # (a group size of 0 is no group size)
+        elif value.total is not None:
             n = value.total
     elif form == "fraction":
         statistic, kind = "n/N", "responders"
@@ -519,7 +527,8 @@ def _read_cell(layout: TableLayout, rl: RowLayout, col: ColumnLayout, r: int, va
         statistic, kind = "%", "responders"
         numbers = {"percent_responders": value.a}
     elif form == "number":
-        what = _number_statistic(hints, own)
+        zero = value.a == 0 and _BARE_ZERO.fullmatch(strip_markers(cell.text, value.markers)[0]) is not None
+        what = _number_statistic(hints, own, zero)
         if companion is not None and companion[0] in ("sd", "ci"):
             what = "mean"
         if what is None:

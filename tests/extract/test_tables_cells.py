@@ -195,3 +195,11 @@ def test_a_mean_and_sd_each_named_in_the_cell(text, numbers):
 def test_a_count_of_a_total_in_brackets_alone_is_a_fraction():
     value, _ = parse_cell("(10/15)")
     assert (value.form, value.count, value.total) == ("fraction", 10, 15)
+
+
+@pytest.mark.parametrize("text", ["0/0 (0%)", "0/0 (0)"])
+def test_none_of_no_one_with_its_percentage_is_a_count_of_zero(text):
+    # "0/0 (0%)": an arm with no one to count (no seronegatives left to convert), written as a count of a total
+    value, _ = parse_cell(text)
+    assert value is not None and (value.form, value.count, value.total, value.b) == ("count_of", 0, 0, 0.0)
+    assert parse_cell("0/0")[0] is None  # (a bare "0/0" may be two counts)

@@ -250,3 +250,19 @@ def test_arm_names(name, arm):
 def test_an_n_written_without_its_equals_sign():
     label = read_label("Fish group (n 12)")
     assert (label.name, label.n) == ("Fish group", 12)
+
+
+@pytest.mark.parametrize("text, dimension", [
+    ("Treatment group, mean (SD)", "arm"), ("Group, n (%)", "arm"), ("Variable, n (%)", "measure"),
+    ("Group and visit number", "arm"), ("Group and visit number, median (IQR)", "arm"), ("Arm/visit", "arm"),
+    # a time word beside a statistic dates its column; an interaction term is a row of a regression table
+    ("Follow-up (95% CI)", None), ("Period × Time", None), ("Group by time", None),
+])
+def test_a_heading_that_names_the_dimensions_with_its_statistic_names_no_arm_or_measure(text, dimension):
+    # "Treatment group, mean (SD)" over "Placebo" | "Drug": the heading word and the statistic, no arm's name
+    assert read_label(text).dimension == dimension
+
+
+def test_a_measure_named_with_a_dimension_word_keeps_its_name():
+    label = read_label("Number of visits, mean (SD)")
+    assert (label.dimension, label.name) == (None, "Number of visits")

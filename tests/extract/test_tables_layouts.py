@@ -1353,3 +1353,56 @@ def test_a_percentage_with_its_95_ci_in_the_column_beside_it_is_read_with_its_ci
     assert at(got, 1, 1).statistic == "% (95% CI)" and at(got, 1, 1).arm == "PICO A"
     assert at(got, 2, 3).numbers == {"followup_mean": 6.0, "followup_ci_low": 2.42, "followup_ci_high": 9.58}
     assert [c for _, c, _ in at(got, 2, 3).cells] == [3, 4]
+
+
+def test_a_spanning_median_iqr_header_makes_its_a_b_cells_medians_not_counts():
+    # "Group and visit number, median (IQR)" over the arms and visits: "13 (69)" is a median and its IQR
+    # written as one number, never 13 of the arm with 69%
+    rows = [["Questions", ("Group and visit number, median (IQR)", {"colspan": 4})],
+            ["", ("Control", {"colspan": 2}), ("App", {"colspan": 2})],
+            ["", "1", "2", "1", "2"],
+            ["Concentration problems during visit", "13 (69)", "6 (77)", "10 (51)", "2 (8)"],
+            ["Well-informed about therapy", "94 (15)", "94 (35)", "94 (20)", "95 (20)"]]
+    got = read(rows, head=3)
+    assert all(g.statistic == "median" and "n_responders" not in g.numbers for g in got)
+    assert at(got, 3, 1).numbers == {"median": 13.0}
+
+
+def test_a_bare_zero_under_a_count_or_mean_declaration_is_a_count_of_none():
+    # "Data are presented as the number (%) or the mean ± SD": an event no one had is written "0", no mean
+    rows = [["", "Group B (n = 30)", "Group R (n = 30)", "P-value"],
+            ["Hypotension", "4 (13.3)", "6 (20.0)", "0.63"],
+            ["PDPH", "0", "0", "–"]]
+    got = read(rows, footnotes=("Data are presented as the number (%) or the mean ± SD",))
+    assert (at(got, 2, 1).statistic, at(got, 2, 1).numbers) == ("n", {"n_responders": 0})
+    # a mean written as "0.0" under the same declaration stays a mean
+    rows[2] = ["Change in VAS", "0.0", "1.5", "0.2"]
+    got = read(rows, footnotes=("Data are presented as the number (%) or the mean ± SD",))
+    assert at(got, 2, 1).statistic == "mean"
+
+
+def test_none_of_no_one_is_read_as_zero_responders_without_a_group_size():
+    rows = [["", "Placebo (n = 15)", "LPS (n = 15)"],
+            ["Seroconversion (day 35)", "2/15 (13%)", "0/0 (0%)"]]
+    c2 = at(read(rows), 1, 2)
+    assert (c2.numbers, c2.n) == ({"n_responders": 0, "percent_responders": 0.0}, None)
+
+
+def test_a_heading_over_the_arms_naming_the_dimensions_is_no_measure_nor_part_of_the_arm():
+    # "Group and visit number, mean (SD)" / "Treatment group, mean (SD)" spanning the arms: the rows are the measures
+    for top in ("Group and visit number, mean (SD)", "Treatment group, mean (SD)"):
+        rows = [["Outcome", (top, {"colspan": 2})], ["", "Placebo", "Drug"], ["HAQ score", "1.2 (0.4)", "0.8 (0.3)"]]
+        c1 = at(read(rows, head=2), 2, 1)
+        assert (c1.measure, c1.arm, c1.numbers) == ("HAQ score", "Placebo", {"mean": 1.2, "sd": 0.4})
+
+
+def test_period_codes_glossed_as_times_only_in_a_footnote_are_timepoints_not_arms():
+    # "BL" | "FU" over the values, "BL, baseline; FU, follow-up" in the footnote: one group's two visits
+    rows = [["Variable", "BL", "FU"], ["Weight (kg)", "69.1 ± 8.4", "66.3 ± 12.3"]]
+    got = read(rows, footnotes=("Abbreviations: BL, baseline; FU, 12-week follow-up.",))
+    c1, c2 = at(got, 1, 1), at(got, 1, 2)
+    assert (c1.arm, c1.weeks, c2.arm, c2.weeks) == ("all patients", 0.0, "all patients", 12.0)
+    # a code glossed as something else than a time stays an arm ("PT, physiotherapy")
+    rows = [["Variable", "PT", "UC"], ["Weight (kg)", "69.1 ± 8.4", "66.3 ± 12.3"]]
+    got = read(rows, footnotes=("PT, physiotherapy; UC, usual care.",))
+    assert (at(got, 1, 1).arm, at(got, 1, 2).arm) == ("PT", "UC")
