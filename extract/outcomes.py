@@ -53,6 +53,7 @@ from extract.lexer import load_rules
 from extract.quantities import NUM, WORDNUM, MeanSD, PValue, Percentage, Timepoint, parse_number, weeks_from
 from extract.samples import arm_stem
 from extract.sentence_values import (ArmRef, Item, Slot, SentenceValues, arm_refs, arm_slots, comparator_first,
+                                     covariate_lists,
                                      number_as_value, sentence_values)
 
 __all__ = ["Context", "outcome_rows"]
@@ -545,6 +546,9 @@ def _sentence_measures(t: Text, sent: Sentence, mentions: list[Mention], ctx: Co
                 correlation and CORRELATION_BEFORE.search(text[_clause_of(bounds, v.mention.start)[0]:v.mention.start])):
             out.append(v)
     out.sort(key=lambda m: m.mention.start)
+    lists = covariate_lists(text, sent)
+    if lists:  # "When covariates for sex, age group and disease duration were included": what a model was adjusted for
+        out = [m for m in out if not any(a <= m.mention.start < b for a, b in lists)]
     out = _slash_siblings(t, out)
     # a measure named twice (a repeat in brackets, a list) is one
     kept: list[_Measure] = []

@@ -748,8 +748,27 @@ def arm_refs(t: Text, sent: Sentence, measure_spans: Sequence[tuple[int, int]], 
         if any(r.start <= s < r.end for r in out):
             continue
         out.append(ArmRef(long, s, e))
+    lists = covariate_lists(text, sent)
+    if lists:  # "covariates for sex, age group and ...": "age group" is a covariate, not an arm
+        out = [r for r in out if not any(a <= r.start < b for a, b in lists)]
     out.sort(key=lambda r: r.start)
     return out
+
+
+# "When covariates for sex, age group and disease duration were included, the adjusted HR was ...", "adjusted for age,
+# sex and baseline DAS28, the OR was ...": what a model was adjusted for, neither a measure nor an arm. The list is read
+# only where it is closed ("were included", ", the ..."), so "After adjusting for baseline, DAS28 fell" keeps its measure.
+_COVARIATE_CUE = re.compile(r"\bcovariates?\b|\b(?:adjust(?:ed|ing|ment)|controll?(?:ed|ing)|accounting)\s+for\b", re.I)
+_COVARIATES = re.compile(r"(?:\bcovariates?\s+(?:for|of|such\s+as|including)|\b(?:adjust(?:ed|ing|ment)|controll?(?:ed|ing)"
+                         r"|accounting)\s+for)\s(?P<list>[^;.()]{1,200}?)(?=\s(?:were|was)\s+(?:included|entered|added|"
+                         r"considered|taken\s+into\s+account)\b|,\s(?:the|a|an)\s)", re.I)
+
+
+def covariate_lists(text: str, sent: Sentence) -> list[tuple[int, int]]:
+    """The spans of the sentence's closed covariate lists (text offsets); none where it has no covariate word."""
+    if _COVARIATE_CUE.search(text, sent.start, sent.end) is None:
+        return []
+    return [(c.start("list"), c.end("list")) for c in _COVARIATES.finditer(text, sent.start, sent.end)]
 
 
 # ----------------------------------------------------------------------------------------------

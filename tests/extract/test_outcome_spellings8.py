@@ -1,0 +1,22 @@
+"""Outcome rows on unseen trial abstracts (round 8): each test written from a spelling or a layout, with sentences
+of our own in the style of MSC-for-RA trial reports."""
+from tests.extract.helpers import run
+
+_MSC_CONTROL = "Methods: Sixty patients with RA were randomised to UC-MSC (n = 30) or control (n = 30). Results: "
+
+
+def test_the_names_of_a_covariate_list_are_not_measures_nor_arms():
+    # "When covariates for sex, age group and disease duration were included, ...": what the model was adjusted for
+    # (before: "disease duration" was a measure, on the arm "age group")
+    ev = run(_MSC_CONTROL + "The hazard ratio of flare was 0.75 (95% CI 0.57-1.00) in the UC-MSC group. When "
+             "covariates for sex, age group and disease duration were included, the adjusted HR was 0.73 (95% CI "
+             "0.55-0.98, p = 0.033).")
+    assert all(o.measure != "disease duration" and o.arm != "age group" for o in ev.outcomes)
+
+
+def test_an_estimate_adjusted_for_named_covariates_keeps_its_measure():
+    ev = run(_MSC_CONTROL + "After adjustment for age and sex, the odds of DAS28 remission were higher with UC-MSC "
+             "(adjusted OR 2.10, 95% CI 1.20-3.70).")
+    assert [(o.measure_canonical, o.effect_size) for o in ev.outcomes if o.effect_size is not None] == [
+        ("DAS28 remission", 2.10)]
+    assert all(o.measure not in ("age", "sex") for o in ev.outcomes)
