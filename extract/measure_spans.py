@@ -146,7 +146,9 @@ _PEOPLE_VERBS = frozenset(
 _IN_SHARE = re.compile(r"in\s+(?:\d+(?:\.\d+)?\s?%|\d+\s?(?:[(\[]\s?\d+(?:\.\d+)?\s?%|(?:patients?|subjects?|participants?|cases)\b))",
                        re.I)
 _OF_VALUE = re.compile(r"(?:\s\([^()]{1,12}\),?)?\s(?:of|was|were|is|are|=|:)\s?[-+−]?\d")
-_ESTIMATE_NAME = re.compile(rf"(?:{NAME_PATTERN})(?:\s?\(\w+\))?")
+# ("adjusted HR", "the crude odds ratio": an estimate's name with its model's word)
+_ESTIMATE_NAME = re.compile(rf"(?i:(?:the\s+)?(?:(?:un)?adjusted|crude|multivariable|multivariate|stratified)\s+)?"
+                            rf"(?:{NAME_PATTERN})(?:\s?\(\w+\))?")
 _COORDINATION = re.compile(r"\s?(?:,|;)?\s?(?:,?\s?(?:and|or|as\s+well\s+as)\s)?\s?")
 # the characters a _COORDINATION match is made of, besides white space
 _COORDINATION_CHARS = frozenset(",;andorswel ")

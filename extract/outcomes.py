@@ -1340,6 +1340,10 @@ def outcome_rows(t: Text, ctx: Context) -> tuple[list[OutcomeRow], list[Provenan
                 if vals is None:
                     vals = sentence_values(t, sent, excluded)
                 rows.extend(_previous_respectively(t, sent, vals, previous, prov))
+            elif previous is not None and len(previous.measures) == 1 and _MODEL_ESTIMATE.search(stext):
+                if vals is None:
+                    vals = sentence_values(t, sent, excluded)
+                rows.extend(_previous_adjusted(sent, vals, previous, prov, rows))
             previous = None
             continue
         if vals is None:
@@ -2651,6 +2655,34 @@ def _previous_respectively(t: Text, sent: Sentence, vals: SentenceValues, previo
             d = _base_row(me, previous.comparison or "between arms", None, tp, prov, None)
             _put_effect(d, e)
             out.append(_row(d))
+    return out
+
+
+# "the adjusted HR was 0.73 (95% CI ...)": an estimate named only by its model's word and its kind
+_MODEL_ESTIMATE = re.compile(r"\b(?:(?:un)?adjusted|crude|multivariable|multivariate|stratified)\s+(?:HR|OR|RR|IRR|"
+                             r"(?:hazard|odds|risk|rate)\s+ratio)\b", re.I)
+
+
+def _previous_adjusted(sent: Sentence, vals: SentenceValues, previous: _Previous, prov: Provenance,
+                       rows: list[OutcomeRow]) -> list[OutcomeRow]:
+    """"... 0.75 (95% CI 0.57-1.00). When covariates for ... were included, the adjusted HR was 0.73 (95% CI
+    0.55-0.98, p = 0.033)": a sentence naming no measure gives its one estimate to the previous sentence's one
+    measure, between the arms that sentence compared, where that sentence gave the measure an estimate of the same
+    kind (the unadjusted one)."""
+    effects = [x.obj for x in vals.items if x.kind == "eff"]
+    if len(effects) != 1 or effects[0].kind == "estimate":
+        return []
+    me = previous.measures[0]
+    if not any(r.measure == me.name and r.effect_kind == effects[0].kind for r in rows[-12:]):
+        return []
+    ps = [x.obj for x in vals.items if x.kind == "p"]
+    out: list[OutcomeRow] = []
+    for tp in previous.tps.get(me.name) or [None]:
+        d = _base_row(me, previous.comparison or "between arms", None, tp, prov, None)
+        _put_effect(d, effects[0])
+        if len(ps) == 1:
+            d["p_value"] = _p_text(ps[0])
+        out.append(_row(d))
     return out
 
 

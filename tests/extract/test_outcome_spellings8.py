@@ -14,6 +14,16 @@ def test_the_names_of_a_covariate_list_are_not_measures_nor_arms():
     assert all(o.measure != "disease duration" and o.arm != "age group" for o in ev.outcomes)
 
 
+def test_an_adjusted_estimate_without_a_measure_is_the_previous_sentences_measures():
+    # "the adjusted HR was 0.73 (...)": the estimate of the measure the sentence before named (before: "adjusted HR"
+    # was read as a measure of its own)
+    ev = run(_MSC_CONTROL + "The hazard ratio of flare was 0.75 (95% CI 0.57-1.00) in the UC-MSC group. When "
+             "covariates for sex, age group and disease duration were included, the adjusted HR was 0.73 (95% CI "
+             "0.55-0.98, p = 0.033).")
+    assert [(o.measure, o.effect_size, o.effect_kind) for o in ev.outcomes if o.effect_size is not None] == [
+        ("hazard ratio of flare", 0.75, "HR"), ("hazard ratio of flare", 0.73, "HR")]
+
+
 def test_an_estimate_adjusted_for_named_covariates_keeps_its_measure():
     ev = run(_MSC_CONTROL + "After adjustment for age and sex, the odds of DAS28 remission were higher with UC-MSC "
              "(adjusted OR 2.10, 95% CI 1.20-3.70).")
