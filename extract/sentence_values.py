@@ -603,6 +603,7 @@ _CONTROL_PEOPLE_RE = re.compile(r"\b(?:of|in|among|for|than)\s+(?:the\s+)?(?P<na
 _ARM_UNIT_SUBSTRING = re.compile(r"group|arm|cohort", re.I)
 _ARM_ID = re.compile(r"[A-Z]|[IVX]{1,4}|\d{1,2}")
 _WORD_CHAR_AT_END = re.compile(r"\w\s?$")
+_COUNT_AT_END = re.compile(r"\s\d+\s?/\s?\d+$")
 _LIST_SEPARATOR = re.compile(r"\s?,\s?(?:and\s+|or\s+)?|\s+(?:and|or)\s+")
 
 
@@ -644,6 +645,10 @@ def arm_refs(t: Text, sent: Sentence, measure_spans: Sequence[tuple[int, int]], 
         tail, people = m.group("tail"), m.group("people")
         prep = (m.group("prep") or "").lower() if how in ("prep", "bracket") else ""
         s, e = sent.start + m.start("name"), sent.start + (m.end("tail") if tail else m.end("name"))
+        if how == "bracket" and name[-1:].isdigit():
+            count = _COUNT_AT_END.search(name)  # "and control 8/30 (27%)": the arm's label, then its n/N
+            if count is not None and count.start() > 0:
+                name, e = name[:count.start()], s + count.start()
         if _overlaps(s, e, measure_spans):
             continue
         label = _clean_label(text[s:e])

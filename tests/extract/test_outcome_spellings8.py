@@ -30,3 +30,11 @@ def test_an_estimate_adjusted_for_named_covariates_keeps_its_measure():
     assert [(o.measure_canonical, o.effect_size) for o in ev.outcomes if o.effect_size is not None] == [
         ("DAS28 remission", 2.10)]
     assert all(o.measure not in ("age", "sex") for o in ev.outcomes)
+
+
+def test_an_arm_label_before_its_count_and_percentage_names_that_arm():
+    # "were UC-MSC 20/30 (67%) and control 8/30 (27%)": the arm's label, then its n/N and its bracketed % (before:
+    # "control 8/30" was read as the arm's name, and the control arm lost its value)
+    ev = run(_MSC_CONTROL + "ACR20 response rates at week 24 were UC-MSC 20/30 (67%) and control 8/30 (27%).")
+    assert [(o.arm, o.n_responders, o.percent_responders) for o in ev.outcomes] == [
+        ("UC-MSC", 20, 66.67), ("control", 8, 26.67)]
