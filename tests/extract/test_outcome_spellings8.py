@@ -38,3 +38,13 @@ def test_an_arm_label_before_its_count_and_percentage_names_that_arm():
     ev = run(_MSC_CONTROL + "ACR20 response rates at week 24 were UC-MSC 20/30 (67%) and control 8/30 (27%).")
     assert [(o.arm, o.n_responders, o.percent_responders) for o in ev.outcomes] == [
         ("UC-MSC", 20, 66.67), ("control", 8, 26.67)]
+
+
+def test_a_subgroup_described_with_and_or_or_after_the_measure_keeps_the_measure():
+    # "The median time to flare for the combined populations with mid or high baseline titres was longer ...": who
+    # the measure is of, described with "with ... or ..." (before: the "or" ended the description and the measure
+    # was lost with its estimate)
+    ev = run(_MSC_CONTROL + "The median time to flare for the combined populations with mid or high baseline titres "
+             "was longer in the UC-MSC versus the control arm (HR=0.48, 95% CI 0.27-0.85, p=0.01).")
+    assert [(o.measure, o.effect_size) for o in ev.outcomes if o.effect_size is not None] == [
+        ("median time to flare", 0.48)]
