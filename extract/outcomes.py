@@ -547,6 +547,9 @@ def _sentence_measures(t: Text, sent: Sentence, mentions: list[Mention], ctx: Co
             out.append(v)
     out.sort(key=lambda m: m.mention.start)
     lists = covariate_lists(text, sent)
+    if " with " in sent.text or " who " in sent.text:
+        # "In patients with high RF, the incidence ...": the measure names who the subgroup is, not an outcome
+        lists += [(d.start("desc"), d.end("desc")) for d in _SUBGROUP.finditer(text, sent.start, sent.end)]
     if lists:  # "When covariates for sex, age group and disease duration were included": what a model was adjusted for
         out = [m for m in out if not any(a <= m.mention.start < b for a, b in lists)]
     out = _slash_siblings(t, out)
@@ -562,6 +565,14 @@ def _sentence_measures(t: Text, sent: Sentence, mentions: list[Mention], ctx: Co
 
 
 _ACR_LEVELS = ("20", "50", "70", "90")
+
+
+# "In patients with high RF, the ...", "for the patients with high CRP expression was": a subgroup described by a
+# measure's name; the description ends at its comma, at the clause's verb or at the next determiner ("In patients with
+# Killip class 1 at admission the mean LVEF was ...")
+_SUBGROUP = re.compile(r"\b(?:in|among|for)\s+(?:the\s+)?(?:patients|participants|subjects|those|women|men|children|"
+                       r"individuals|populations?)\s+(?:with|who\s+(?:had|have|were))\s+(?P<desc>[^,;()]{1,80}?)"
+                       r"(?=,\s|\s(?:was|were|the|a|an)\s)", re.I)
 
 
 def _slash_siblings(t: Text, measures: list[_Measure]) -> list[_Measure]:

@@ -48,3 +48,17 @@ def test_a_subgroup_described_with_and_or_or_after_the_measure_keeps_the_measure
              "was longer in the UC-MSC versus the control arm (HR=0.48, 95% CI 0.27-0.85, p=0.01).")
     assert [(o.measure, o.effect_size) for o in ev.outcomes if o.effect_size is not None] == [
         ("median time to flare", 0.48)]
+
+
+def test_a_measure_that_describes_a_subgroup_is_not_an_outcome():
+    # "In patients with high RF, the incidence of flare was ...": the subgroup is described by a measure's name, the
+    # outcome is the incidence (before: "RF" got a row of its own on the arm)
+    ev = run(_MSC_CONTROL + "In patients with high RF, the incidence of flare was significantly less in UC-MSC group "
+             "than in control group (11 vs 22, respectively) (HR = 0.465: 95%CI = 0.224–0.965; P = 0.040).")
+    assert {o.measure for o in ev.outcomes} == {"incidence of flare"}
+
+
+def test_a_measure_after_a_subgroup_description_keeps_its_rows():
+    ev = run(_MSC_CONTROL + "In patients with RA for more than 5 years, CRP fell from 12.1 to 6.3 mg/L in the UC-MSC "
+             "group.")
+    assert [(o.measure, o.baseline_mean, o.followup_mean) for o in ev.outcomes] == [("CRP", 12.1, 6.3)]
