@@ -603,6 +603,8 @@ _CONTROL_PEOPLE_RE = re.compile(r"\b(?:of|in|among|for|than)\s+(?:the\s+)?(?P<na
 _ARM_UNIT_SUBSTRING = re.compile(r"group|arm|cohort", re.I)
 _ARM_ID = re.compile(r"[A-Z]|[IVX]{1,4}|\d{1,2}")
 _WORD_CHAR_AT_END = re.compile(r"\w\s?$")
+_LABEL_COUNT_RE = re.compile(r"(?:^|[:;,]\s?|\b(?:were|was|and)\s)(?P<name>(?:[A-Z]|placebo\b|controls?\b|usual\s+care\b)"
+                             r"[\w+/-]{0,20}(?:\s[A-Za-z][\w+/-]{0,20}){0,2})\s(?=\d+\s?/\s?\d+\s?\(\s?\d)")
 _COUNT_AT_END = re.compile(r"\s\d+\s?/\s?\d+$")
 _LIST_SEPARATOR = re.compile(r"\s?,\s?(?:and\s+|or\s+)?|\s+(?:and|or)\s+")
 
@@ -753,6 +755,16 @@ def arm_refs(t: Text, sent: Sentence, measure_spans: Sequence[tuple[int, int]], 
         if any(r.start <= s < r.end for r in out):
             continue
         out.append(ArmRef(long, s, e))
+    # "Failure rates by day 28 were: CQ 55/68 (81%); CQ+AS 19/67 (28%), SP 4/41 (9.8%)": a list of labels, each before
+    # its n/N and bracketed %, names the arms even where the study's arm names were not found
+    labelled = list(_LABEL_COUNT_RE.finditer(stext)) if "/" in stext and "(" in stext else []
+    if len(labelled) >= 2:
+        for m in labelled:
+            s, e = sent.start + m.start("name"), sent.start + m.end("name")
+            if any(r.start <= s < r.end or s <= r.start < e for r in out) or _overlaps(s, e, measure_spans) \
+                    or _NOT_ARM.match(m.group("name")):
+                continue
+            out.append(ArmRef(m.group("name"), s, e))
     lists = covariate_lists(text, sent)
     if lists:  # "covariates for sex, age group and ...": "age group" is a covariate, not an arm
         out = [r for r in out if not any(a <= r.start < b for a, b in lists)]

@@ -62,3 +62,12 @@ def test_a_measure_after_a_subgroup_description_keeps_its_rows():
     ev = run(_MSC_CONTROL + "In patients with RA for more than 5 years, CRP fell from 12.1 to 6.3 mg/L in the UC-MSC "
              "group.")
     assert [(o.measure, o.baseline_mean, o.followup_mean) for o in ev.outcomes] == [("CRP", 12.1, 6.3)]
+
+
+def test_a_list_of_labels_each_before_its_count_names_the_arms_the_methods_did_not():
+    # "Remission rates at week 24 were: MSC 15/30 (50%); placebo 5/30 (17%)": where the study's arm names were not
+    # found, each label before its n/N and bracketed % names an arm (before: one "all patients" row, the first value)
+    ev = run("Methods: Patients with RA were randomised. Results: Remission rates at week 24 were: MSC 15/30 (50%); "
+             "placebo 5/30 (17%).")
+    assert [(o.arm, o.n_responders, o.percent_responders) for o in ev.outcomes] == [
+        ("MSC", 15, 50.0), ("placebo", 5, 16.67)]
