@@ -605,6 +605,8 @@ _ARM_ID = re.compile(r"[A-Z]|[IVX]{1,4}|\d{1,2}")
 _WORD_CHAR_AT_END = re.compile(r"\w\s?$")
 _LABEL_COUNT_RE = re.compile(r"(?:^|[:;,]\s?|\b(?:were|was|and)\s)(?P<name>(?:[A-Z]|placebo\b|controls?\b|usual\s+care\b)"
                              r"[\w+/-]{0,20}(?:\s[A-Za-z][\w+/-]{0,20}){0,2})\s(?=\d+\s?/\s?\d+\s?\(\s?\d)")
+_PERCENT_OF_LABEL_RE = re.compile(r"\d\s?%\s+of\s+(?P<name>(?:[A-Z]|placebo\b|controls?\b)[\w+/-]{0,20})"
+                                  r"(?=\s?(?:,|;|\.|\)|$)|\s(?:and|or|treated|patients|subjects|participants|groups?|arms?)\b)")
 _COUNT_AT_END = re.compile(r"\s\d+\s?/\s?\d+$")
 _LIST_SEPARATOR = re.compile(r"\s?,\s?(?:and\s+|or\s+)?|\s+(?:and|or)\s+")
 
@@ -760,6 +762,15 @@ def arm_refs(t: Text, sent: Sentence, measure_spans: Sequence[tuple[int, int]], 
     labelled = list(_LABEL_COUNT_RE.finditer(stext)) if "/" in stext and "(" in stext else []
     if len(labelled) >= 2:
         for m in labelled:
+            s, e = sent.start + m.start("name"), sent.start + m.end("name")
+            if any(r.start <= s < r.end or s <= r.start < e for r in out) or _overlaps(s, e, measure_spans) \
+                    or _NOT_ARM.match(m.group("name")):
+                continue
+            out.append(ArmRef(m.group("name"), s, e))
+    # "seen in 85% of CQ, 40% of CQ+PQ and 21% of CQ+AS treated patients": each label after its "p% of" names an arm
+    of_labels = list(_PERCENT_OF_LABEL_RE.finditer(stext)) if "% of " in stext else []
+    if len(of_labels) >= 2:
+        for m in of_labels:
             s, e = sent.start + m.start("name"), sent.start + m.end("name")
             if any(r.start <= s < r.end or s <= r.start < e for r in out) or _overlaps(s, e, measure_spans) \
                     or _NOT_ARM.match(m.group("name")):

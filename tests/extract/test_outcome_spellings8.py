@@ -71,3 +71,11 @@ def test_a_list_of_labels_each_before_its_count_names_the_arms_the_methods_did_n
              "placebo 5/30 (17%).")
     assert [(o.arm, o.n_responders, o.percent_responders) for o in ev.outcomes] == [
         ("MSC", 15, 50.0), ("placebo", 5, 16.67)]
+
+
+def test_labels_after_their_percent_of_name_the_arms_the_methods_did_not():
+    # "in 15% of MSC, 40% of placebo and 21% of MTX treated patients": each label after its "p% of" is an arm (before:
+    # one "all patients" row with the first value)
+    ev = run("Methods: Patients with RA were randomised. Results: Flares were seen by week 12 in 15% of MSC, 40% of "
+             "placebo and 21% of MTX treated patients.")
+    assert [(o.arm, o.percent_responders) for o in ev.outcomes] == [("MSC", 15.0), ("placebo", 40.0), ("MTX", 21.0)]
