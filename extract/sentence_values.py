@@ -517,7 +517,9 @@ _NOT_ARM = re.compile(
     r"^(?:both|all|each|every|either|the|a|an|this|these|those|total|whom|which|patients?|subjects?|participants?|"
     r"groups?|arms?|treatment|terms?|contrast|addition|particular|general|comparison|respect|order|"
     r"baseline|week|weeks|month|months|day|days|year|years|time|line|vitro|vivo|favou?r|part|response|"
-    r"terms|relation|accordance|spite|line|case|cases|the\s+\w+\s+analysis|analysis|average|total)$", re.I)
+    r"terms|relation|accordance|spite|line|case|cases|the\s+\w+\s+analysis|analysis|average|total|"
+    # "in most patients", "in many subjects": how many of them, not an arm
+    r"most|many|some|several|few|more|fewer|majority|minority)$", re.I)
 
 
 _PER_WORD = re.compile(r"\bper$", re.I)

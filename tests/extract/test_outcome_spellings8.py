@@ -79,3 +79,12 @@ def test_labels_after_their_percent_of_name_the_arms_the_methods_did_not():
     ev = run("Methods: Patients with RA were randomised. Results: Flares were seen by week 12 in 15% of MSC, 40% of "
              "placebo and 21% of MTX treated patients.")
     assert [(o.arm, o.percent_responders) for o in ev.outcomes] == [("MSC", 15.0), ("placebo", 40.0), ("MTX", 21.0)]
+
+
+def test_a_quantifier_before_patients_is_not_an_arm():
+    # "improved in most patients ... (82.7% and 87.2% in the UC-MSC and control group, respectively)": "most patients"
+    # says how many, it is no arm (before: a third arm that broke the "respectively" pairing; the control arm lost
+    # its value)
+    ev = run(_MSC_CONTROL + "Morning stiffness improved in most patients with no significant difference between "
+             "groups (82.7% and 87.2% in the UC-MSC and control group, respectively).")
+    assert [(o.arm, o.percent_responders) for o in ev.outcomes] == [("UC-MSC", 82.7), ("control", 87.2)]
