@@ -146,7 +146,9 @@ _PEOPLE_VERBS = frozenset(
 _IN_SHARE = re.compile(r"in\s+(?:\d+(?:\.\d+)?\s?%|\d+\s?(?:[(\[]\s?\d+(?:\.\d+)?\s?%|(?:patients?|subjects?|participants?|cases)\b))",
                        re.I)
 _OF_VALUE = re.compile(r"(?:\s\([^()]{1,12}\),?)?\s(?:of|was|were|is|are|=|:)\s?[-+−]?\d")
-_ESTIMATE_NAME = re.compile(rf"(?:{NAME_PATTERN})(?:\s?\(\w+\))?")
+# ("adjusted HR", "the crude odds ratio": an estimate's name with its model's word)
+_ESTIMATE_NAME = re.compile(rf"(?i:(?:the\s+)?(?:(?:un)?adjusted|crude|multivariable|multivariate|stratified)\s+)?"
+                            rf"(?:{NAME_PATTERN})(?:\s?\(\w+\))?")
 _COORDINATION = re.compile(r"\s?(?:,|;)?\s?(?:,?\s?(?:and|or|as\s+well\s+as)\s)?\s?")
 # the characters a _COORDINATION match is made of, besides white space
 _COORDINATION_CHARS = frozenset(",;andorswel ")
@@ -653,6 +655,10 @@ def _roles(t: Text, sent: Sentence, chunks: list[_Chunk], i0: int, i1: int, pare
 _PLURAL_ARM_WORDS = frozenset(("groups", "arms", "cohorts"))
 
 
+_PEOPLE_WORDS = frozenset("patients participants subjects populations population those women men children "
+                          "individuals people cases".split())
+
+
 def _skip_group_phrase(toks: tuple[str, ...], j: int, i1: int) -> int:
     """After a subject: skip "in the X group", "among patients", "at 6 months", "assessed by the PPA"."""
     if j < i1 and toks[j] in ("assessed", "measured", "evaluated", "determined", "estimated", "calculated", "rated",
@@ -674,10 +680,16 @@ def _skip_group_phrase(toks: tuple[str, ...], j: int, i1: int) -> int:
             toks[j + 1] in _TIME_UNITS or toks[j + 1][:1].isdigit()))):
         k = j + 1
         words = 0
-        while k < i1 and words <= 9:
+        described = False  # "for the combined populations with mid or high X expression was": who, by a description
+        while k < i1 and words <= (14 if described else 9):
             words += 1
             if toks[k] in RESULT_VERBS or (cue_kind(toks[k]) and len(toks[k]) > 3):
                 return k
+            if toks[k] in ("with", "who") and toks[k - 1] in _PEOPLE_WORDS:
+                described = True
+            if described and toks[k] in ("and", "or") and k + 1 < i1 and toks[k + 1] not in DETERMINERS:
+                k += 1
+                continue
             if toks[k] in ("and", "or") and (toks[k - 1] in ("group", "groups", "arm", "arms", "patients", "cohort")
                                               or len(toks[k - 1]) == 1):
                 k += 1  # "in the tocilizumab group and the placebo group were ...", "in groups C and D were"

@@ -53,6 +53,7 @@ from extract.lexer import load_rules
 from extract.quantities import NUM, WORDNUM, MeanSD, PValue, Percentage, Timepoint, parse_number, weeks_from
 from extract.samples import arm_stem
 from extract.sentence_values import (ArmRef, Item, Slot, SentenceValues, arm_refs, arm_slots, comparator_first,
+                                     covariate_lists,
                                      number_as_value, sentence_values)
 
 __all__ = ["Context", "outcome_rows"]
@@ -545,6 +546,12 @@ def _sentence_measures(t: Text, sent: Sentence, mentions: list[Mention], ctx: Co
                 correlation and CORRELATION_BEFORE.search(text[_clause_of(bounds, v.mention.start)[0]:v.mention.start])):
             out.append(v)
     out.sort(key=lambda m: m.mention.start)
+    lists = covariate_lists(text, sent)
+    if " with " in sent.text or " who " in sent.text:
+        # "In patients with high RF, the incidence ...": the measure names who the subgroup is, not an outcome
+        lists += [(d.start("desc"), d.end("desc")) for d in _SUBGROUP.finditer(text, sent.start, sent.end)]
+    if lists:  # "When covariates for sex, age group and disease duration were included": what a model was adjusted for
+        out = [m for m in out if not any(a <= m.mention.start < b for a, b in lists)]
     out = _slash_siblings(t, out)
     # a measure named twice (a repeat in brackets, a list) is one
     kept: list[_Measure] = []
@@ -558,6 +565,14 @@ def _sentence_measures(t: Text, sent: Sentence, mentions: list[Mention], ctx: Co
 
 
 _ACR_LEVELS = ("20", "50", "70", "90")
+
+
+# "In patients with high RF, the ...", "for the patients with high CRP expression was": a subgroup described by a
+# measure's name; the description ends at its comma, at the clause's verb or at the next determiner ("In patients with
+# Killip class 1 at admission the mean LVEF was ...")
+_SUBGROUP = re.compile(r"\b(?:in|among|for)\s+(?:the\s+)?(?:patients|participants|subjects|those|women|men|children|"
+                       r"individuals|populations?)\s+(?:with|who\s+(?:had|have|were))\s+(?P<desc>[^,;()]{1,80}?)"
+                       r"(?=,\s|\s(?:was|were|the|a|an)\s)", re.I)
 
 
 def _slash_siblings(t: Text, measures: list[_Measure]) -> list[_Measure]:
@@ -1336,6 +1351,10 @@ def outcome_rows(t: Text, ctx: Context) -> tuple[list[OutcomeRow], list[Provenan
                 if vals is None:
                     vals = sentence_values(t, sent, excluded)
                 rows.extend(_previous_respectively(t, sent, vals, previous, prov))
+            elif previous is not None and len(previous.measures) == 1 and _MODEL_ESTIMATE.search(stext):
+                if vals is None:
+                    vals = sentence_values(t, sent, excluded)
+                rows.extend(_previous_adjusted(sent, vals, previous, prov, rows))
             previous = None
             continue
         if vals is None:
@@ -2647,6 +2666,34 @@ def _previous_respectively(t: Text, sent: Sentence, vals: SentenceValues, previo
             d = _base_row(me, previous.comparison or "between arms", None, tp, prov, None)
             _put_effect(d, e)
             out.append(_row(d))
+    return out
+
+
+# "the adjusted HR was 0.73 (95% CI ...)": an estimate named only by its model's word and its kind
+_MODEL_ESTIMATE = re.compile(r"\b(?:(?:un)?adjusted|crude|multivariable|multivariate|stratified)\s+(?:HR|OR|RR|IRR|"
+                             r"(?:hazard|odds|risk|rate)\s+ratio)\b", re.I)
+
+
+def _previous_adjusted(sent: Sentence, vals: SentenceValues, previous: _Previous, prov: Provenance,
+                       rows: list[OutcomeRow]) -> list[OutcomeRow]:
+    """"... 0.75 (95% CI 0.57-1.00). When covariates for ... were included, the adjusted HR was 0.73 (95% CI
+    0.55-0.98, p = 0.033)": a sentence naming no measure gives its one estimate to the previous sentence's one
+    measure, between the arms that sentence compared, where that sentence gave the measure an estimate of the same
+    kind (the unadjusted one)."""
+    effects = [x.obj for x in vals.items if x.kind == "eff"]
+    if len(effects) != 1 or effects[0].kind == "estimate":
+        return []
+    me = previous.measures[0]
+    if not any(r.measure == me.name and r.effect_kind == effects[0].kind for r in rows[-12:]):
+        return []
+    ps = [x.obj for x in vals.items if x.kind == "p"]
+    out: list[OutcomeRow] = []
+    for tp in previous.tps.get(me.name) or [None]:
+        d = _base_row(me, previous.comparison or "between arms", None, tp, prov, None)
+        _put_effect(d, effects[0])
+        if len(ps) == 1:
+            d["p_value"] = _p_text(ps[0])
+        out.append(_row(d))
     return out
 
 

@@ -517,7 +517,9 @@ _NOT_ARM = re.compile(
     r"^(?:both|all|each|every|either|the|a|an|this|these|those|total|whom|which|patients?|subjects?|participants?|"
     r"groups?|arms?|treatment|terms?|contrast|addition|particular|general|comparison|respect|order|"
     r"baseline|week|weeks|month|months|day|days|year|years|time|line|vitro|vivo|favou?r|part|response|"
-    r"terms|relation|accordance|spite|line|case|cases|the\s+\w+\s+analysis|analysis|average|total)$", re.I)
+    r"terms|relation|accordance|spite|line|case|cases|the\s+\w+\s+analysis|analysis|average|total|"
+    # "in most patients", "in many subjects": how many of them, not an arm
+    r"most|many|some|several|few|more|fewer|majority|minority)$", re.I)
 
 
 _PER_WORD = re.compile(r"\bper$", re.I)
@@ -603,6 +605,11 @@ _CONTROL_PEOPLE_RE = re.compile(r"\b(?:of|in|among|for|than)\s+(?:the\s+)?(?P<na
 _ARM_UNIT_SUBSTRING = re.compile(r"group|arm|cohort", re.I)
 _ARM_ID = re.compile(r"[A-Z]|[IVX]{1,4}|\d{1,2}")
 _WORD_CHAR_AT_END = re.compile(r"\w\s?$")
+_LABEL_COUNT_RE = re.compile(r"(?:^|[:;,]\s?|\b(?:were|was|and)\s)(?P<name>(?:[A-Z]|placebo\b|controls?\b|usual\s+care\b)"
+                             r"[\w+/-]{0,20}(?:\s[A-Za-z][\w+/-]{0,20}){0,2})\s(?=\d+\s?/\s?\d+\s?\(\s?\d)")
+_PERCENT_OF_LABEL_RE = re.compile(r"\d\s?%\s+of\s+(?P<name>(?:[A-Z]|placebo\b|controls?\b)[\w+/-]{0,20})"
+                                  r"(?=\s?(?:,|;|\.|\)|$)|\s(?:and|or|treated|patients|subjects|participants|groups?|arms?)\b)")
+_COUNT_AT_END = re.compile(r"\s\d+\s?/\s?\d+$")
 _LIST_SEPARATOR = re.compile(r"\s?,\s?(?:and\s+|or\s+)?|\s+(?:and|or)\s+")
 
 
@@ -644,6 +651,10 @@ def arm_refs(t: Text, sent: Sentence, measure_spans: Sequence[tuple[int, int]], 
         tail, people = m.group("tail"), m.group("people")
         prep = (m.group("prep") or "").lower() if how in ("prep", "bracket") else ""
         s, e = sent.start + m.start("name"), sent.start + (m.end("tail") if tail else m.end("name"))
+        if how == "bracket" and name[-1:].isdigit():
+            count = _COUNT_AT_END.search(name)  # "and control 8/30 (27%)": the arm's label, then its n/N
+            if count is not None and count.start() > 0:
+                name, e = name[:count.start()], s + count.start()
         if _overlaps(s, e, measure_spans):
             continue
         label = _clean_label(text[s:e])
@@ -748,8 +759,46 @@ def arm_refs(t: Text, sent: Sentence, measure_spans: Sequence[tuple[int, int]], 
         if any(r.start <= s < r.end for r in out):
             continue
         out.append(ArmRef(long, s, e))
+    # "Failure rates by day 28 were: CQ 55/68 (81%); CQ+AS 19/67 (28%), SP 4/41 (9.8%)": a list of labels, each before
+    # its n/N and bracketed %, names the arms even where the study's arm names were not found
+    labelled = list(_LABEL_COUNT_RE.finditer(stext)) if "/" in stext and "(" in stext else []
+    if len(labelled) >= 2:
+        for m in labelled:
+            s, e = sent.start + m.start("name"), sent.start + m.end("name")
+            if any(r.start <= s < r.end or s <= r.start < e for r in out) or _overlaps(s, e, measure_spans) \
+                    or _NOT_ARM.match(m.group("name")):
+                continue
+            out.append(ArmRef(m.group("name"), s, e))
+    # "seen in 85% of CQ, 40% of CQ+PQ and 21% of CQ+AS treated patients": each label after its "p% of" names an arm
+    of_labels = list(_PERCENT_OF_LABEL_RE.finditer(stext)) if "% of " in stext else []
+    if len(of_labels) >= 2:
+        for m in of_labels:
+            s, e = sent.start + m.start("name"), sent.start + m.end("name")
+            if any(r.start <= s < r.end or s <= r.start < e for r in out) or _overlaps(s, e, measure_spans) \
+                    or _NOT_ARM.match(m.group("name")):
+                continue
+            out.append(ArmRef(m.group("name"), s, e))
+    lists = covariate_lists(text, sent)
+    if lists:  # "covariates for sex, age group and ...": "age group" is a covariate, not an arm
+        out = [r for r in out if not any(a <= r.start < b for a, b in lists)]
     out.sort(key=lambda r: r.start)
     return out
+
+
+# "When covariates for sex, age group and disease duration were included, the adjusted HR was ...", "adjusted for age,
+# sex and baseline DAS28, the OR was ...": what a model was adjusted for, neither a measure nor an arm. The list is read
+# only where it is closed ("were included", ", the ..."), so "After adjusting for baseline, DAS28 fell" keeps its measure.
+_COVARIATE_CUE = re.compile(r"\bcovariates?\b|\b(?:adjust(?:ed|ing|ment)|controll?(?:ed|ing)|accounting)\s+for\b", re.I)
+_COVARIATES = re.compile(r"(?:\bcovariates?\s+(?:for|of|such\s+as|including)|\b(?:adjust(?:ed|ing|ment)|controll?(?:ed|ing)"
+                         r"|accounting)\s+for)\s(?P<list>[^;.()]{1,200}?)(?=\s(?:were|was)\s+(?:included|entered|added|"
+                         r"considered|taken\s+into\s+account)\b|,\s(?:the|a|an)\s)", re.I)
+
+
+def covariate_lists(text: str, sent: Sentence) -> list[tuple[int, int]]:
+    """The spans of the sentence's closed covariate lists (text offsets); none where it has no covariate word."""
+    if _COVARIATE_CUE.search(text, sent.start, sent.end) is None:
+        return []
+    return [(c.start("list"), c.end("list")) for c in _COVARIATES.finditer(text, sent.start, sent.end)]
 
 
 # ----------------------------------------------------------------------------------------------
