@@ -762,17 +762,12 @@ def arm_refs(t: Text, sent: Sentence, measure_spans: Sequence[tuple[int, int]], 
     # "Failure rates by day 28 were: CQ 55/68 (81%); CQ+AS 19/67 (28%), SP 4/41 (9.8%)": a list of labels, each before
     # its n/N and bracketed %, names the arms even where the study's arm names were not found
     labelled = list(_LABEL_COUNT_RE.finditer(stext)) if "/" in stext and "(" in stext else []
-    if len(labelled) >= 2:
-        for m in labelled:
-            s, e = sent.start + m.start("name"), sent.start + m.end("name")
-            if any(r.start <= s < r.end or s <= r.start < e for r in out) or _overlaps(s, e, measure_spans) \
-                    or _NOT_ARM.match(m.group("name")):
-                continue
-            out.append(ArmRef(m.group("name"), s, e))
     # "seen in 85% of CQ, 40% of CQ+PQ and 21% of CQ+AS treated patients": each label after its "p% of" names an arm
     of_labels = list(_PERCENT_OF_LABEL_RE.finditer(stext)) if "% of " in stext else []
-    if len(of_labels) >= 2:
-        for m in of_labels:
+    for found in (labelled, of_labels):  # (a list of two or more labels; one label alone names no arm)
+        if len(found) < 2:
+            continue
+        for m in found:
             s, e = sent.start + m.start("name"), sent.start + m.end("name")
             if any(r.start <= s < r.end or s <= r.start < e for r in out) or _overlaps(s, e, measure_spans) \
                     or _NOT_ARM.match(m.group("name")):
