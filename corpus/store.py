@@ -454,13 +454,18 @@ def extraction_summary(evidence: Any) -> dict[str, Any]:
     return out
 
 
+def summary_text(evidence: Any) -> str:
+    """The JSON text of `extraction_summary` of an extraction (a dict of evidence JSON), as the store keeps it."""
+    return json.dumps(extraction_summary(evidence), ensure_ascii=False, sort_keys=True)
+
+
 def summary_json(evidence_json: str) -> str | None:
     """The JSON text of `extraction_summary` of an evidence JSON text (None when it is not valid JSON)."""
     try:
         evidence = json.loads(evidence_json)
     except (TypeError, ValueError):
         return None
-    return json.dumps(extraction_summary(evidence), ensure_ascii=False, sort_keys=True)
+    return summary_text(evidence)
 
 
 IMPORT_CACHE_KIB = 32 * 1024  # SQLite's page cache while a batch of hits is added (Store.add_hits)

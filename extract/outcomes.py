@@ -2061,9 +2061,9 @@ _AT_TP_WAS = re.compile(r"\s?,?\s?(?:(?:it|they|these|this)\s+)?(?:(?:was|were)\
                         r"declined|dropped|increased|risen|rose|improved)\s+to\s+)?")
 
 
-def _item_mean_sd(x: Item) -> tuple[float, float | None]:
-    v = x.obj if x.kind == "ms" else number_as_value(x.obj)
-    return v.mean, v.sd
+def _level(x: Item) -> MeanSD:
+    """A mean (SD) or bare number item as a level (a bare number is a mean without SD)."""
+    return x.obj if x.kind == "ms" else number_as_value(x.obj)
 
 
 def _baselines_then_timepoints(t: Text, me: _Measure, items: list[Item], my_tps: list[Timepoint | None],
@@ -2104,8 +2104,9 @@ def _baselines_then_timepoints(t: Text, me: _Measure, items: list[Item], my_tps:
     for j, (name, n_arm) in enumerate(arms):
         for k, tp in enumerate(tps):
             d = _base_row(me, name, n_arm, tp, prov, direction)
-            d["baseline_mean"], d["baseline_sd"] = _item_mean_sd(groups[0][j])
-            d["followup_mean"], d["followup_sd"] = _item_mean_sd(groups[k + 1][j])
+            before, after = _level(groups[0][j]), _level(groups[k + 1][j])
+            d["baseline_mean"], d["baseline_sd"] = before.mean, before.sd
+            d["followup_mean"], d["followup_sd"] = after.mean, after.sd
             d["direction"] = d.get("direction") or _direction_from_values(d)
             rows.append(_row(d))
     return rows
@@ -2387,7 +2388,7 @@ def _from_to_respectively(t: Text, sent: Sentence, measures: list[_Measure], val
     n = len(measures)
     if n < 2 or "respectively" not in sent.text:
         return {}
-    ms = [x.obj if x.kind == "ms" else number_as_value(x.obj) for x in vals.items
+    ms = [_level(x) for x in vals.items
           if x.kind in ("ms", "num") and x.start > measures[-1].mention.end]  # (bare levels are numbers)
     text = t.text
     if len(ms) != 2 * n or any(measures[0].mention.end <= x.start < measures[-1].mention.start for x in vals.items) \

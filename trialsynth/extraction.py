@@ -246,7 +246,7 @@ def run_extract(review: Review, *, force: bool = False, jobs: int = 1, progress:
 
         with open_store(review) as own:
             return run_extract(review, force=force, jobs=jobs, progress=progress, store=own)
-    from corpus.store import ExtractionOutcome, extraction_summary
+    from corpus.store import ExtractionOutcome, summary_text
 
     with Extracting(jobs) as extracting:
         version = extracting.version
@@ -275,7 +275,7 @@ def run_extract(review: Review, *, force: bool = False, jobs: int = 1, progress:
                         evidence = summary = None
                         if prediction is not None:
                             evidence = json.dumps(prediction, ensure_ascii=False, sort_keys=True)
-                            summary = json.dumps(extraction_summary(prediction), ensure_ascii=False, sort_keys=True)
+                            summary = summary_text(prediction)
                         outcomes.append(ExtractionOutcome(stored.id, version, fingerprint, evidence, reason, summary))
                     result = store.save_extractions(outcomes)
                     done += result.stored
